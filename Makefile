@@ -1,0 +1,53 @@
+# Cirrus: `make run` serves a whole instance on 127.0.0.1; `make test` runs every check.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+DEPS_STAMP := $(VENV)/.deps-installed
+WEB_DEPS_STAMP := web/node_modules/.deps-installed
+WEB_BUILD := web/dist/index.html
+WEB_SOURCES := $(shell find web/src web/index.html web/public web/vite.config.ts web/tsconfig.json -type f 2>/dev/null)
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test lint typecheck unit web-test system-deps bench clean
+
+run: $(DEPS_STAMP) system-deps $(WEB_BUILD)
+	$(PY) -m local
+
+test: $(DEPS_STAMP) $(WEB_DEPS_STAMP) lint typecheck
+	$(PY) -m pytest
+	cd web && npm test
+
+lint: $(DEPS_STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: $(DEPS_STAMP)
+	$(VENV)/bin/mypy
+
+bench: $(DEPS_STAMP)
+	$(PY) bench/coldstart.py
+
+# Python: one virtual environment for the local stack, the tests and the tools.
+$(DEPS_STAMP): requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+# Debian packages the instance needs at run time (ffmpeg for transcoding).
+system-deps:
+	@command -v ffmpeg >/dev/null 2>&1 || { \
+		echo "Installing ffmpeg from Debian's packages"; \
+		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq ffmpeg; }
+
+# The single-page app, built to web/dist (served at / by the local gateway).
+$(WEB_DEPS_STAMP): web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+	touch $@
+
+$(WEB_BUILD): $(WEB_DEPS_STAMP) $(WEB_SOURCES)
+	cd web && npm run build
+
+clean:
+	rm -rf $(VENV) build web/node_modules web/dist .pytest_cache .mypy_cache .ruff_cache

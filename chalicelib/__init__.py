@@ -1,0 +1,1 @@
+"""Everything the Cirrus Lambda functions run (packaged whole with app.py)."""

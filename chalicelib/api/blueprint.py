@@ -1,0 +1,44 @@
+"""A Chalice blueprint whose views turn domain errors into problem+json responses.
+
+Chalice catches every exception a view raises and answers 500, so the translation has to
+happen around the view itself; doing it here keeps each view free of try/except.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from chalice.app import BadRequestError as ChaliceBadRequestError
+from chalice.app import Blueprint
+
+from chalicelib.api.problems import problem_from_error, problem_response
+from chalicelib.errors import CirrusError
+
+View = Callable[..., Any]
+
+
+class ApiBlueprint(Blueprint):
+    def route(self, path: str, **kwargs: Any) -> Callable[[View], View]:
+        register = super().route(path, **kwargs)
+
+        def decorator(view: View) -> View:
+            register(_answering_problems(view))
+            return view
+
+        return decorator
+
+
+def _answering_problems(view: View) -> View:
+    @functools.wraps(view)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return view(*args, **kwargs)
+        except CirrusError as error:
+            return problem_from_error(error)
+        except ChaliceBadRequestError as error:
+            # Raised by Request.json_body on a body that is not JSON.
+            return problem_response(400, str(error) or "Bad request.")
+
+    return guarded

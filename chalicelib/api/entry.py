@@ -1,0 +1,46 @@
+"""The API function's Lambda entry point around the Chalice app.
+
+Resolves the proxy event to a Chalice route (see routing.py), answers unknown paths with
+PeerTube's 404, and gives every invocation structured logs with its request id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from chalicelib.api.problems import problem_from_chalice_error, unknown_route_response
+from chalicelib.observability import logger
+from chalicelib.routing import RouteTable, resolve_proxy_event
+
+if TYPE_CHECKING:
+    from chalice.app import Chalice, Response
+
+Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
+
+
+def make_api_handler(app: Chalice) -> Handler:
+    """Build the function API Gateway invokes; the route table is built once, here."""
+    table = RouteTable(app.routes.keys())
+
+    @logger.inject_lambda_context(clear_state=True)
+    def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        resolved = resolve_proxy_event(event, table)
+        if resolved is None:
+            logger.info("no route", extra={"path": event.get("path"), "method": event.get("httpMethod")})
+            return unknown_route_response(event.get("path") or "/").to_dict()
+        response: dict[str, Any] = app(resolved, context)
+        return response
+
+    return handler
+
+
+def problem_middleware(event: Any, get_response: Callable[[Any], Response]) -> Response:
+    """Chalice HTTP middleware: Chalice's own error bodies become problem+json."""
+    response = get_response(event)
+    if response.status_code >= 400:
+        path = event.to_original_event().get("path") or "" if event is not None else ""
+        reshaped = problem_from_chalice_error(response, path)
+        if reshaped is not None:
+            return reshaped
+    return response

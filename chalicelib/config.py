@@ -1,0 +1,81 @@
+"""Instance settings, read once from the environment.
+
+Every name that differs between a laptop and an AWS account (host, table, buckets, queues,
+endpoint) comes from here, so the same code runs on the embedded stack and in Lambda.
+The defaults are the embedded stack's.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+LOCAL_PORT = 9000
+
+
+@dataclass(frozen=True)
+class QueueNames:
+    transcode: str
+    broadcast: str
+    deliver: str
+    inbox: str
+
+
+@dataclass(frozen=True)
+class Settings:
+    instance_host: str
+    instance_scheme: str
+    instance_name: str
+    table_name: str
+    media_bucket: str
+    uploads_bucket: str
+    queues: QueueNames
+    aws_region: str
+    aws_endpoint_url: str | None
+    production: bool
+
+    @property
+    def instance_url(self) -> str:
+        return f"{self.instance_scheme}://{self.instance_host}"
+
+    @property
+    def ws_scheme(self) -> str:
+        return "wss" if self.instance_scheme == "https" else "ws"
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    """Build the settings from an environment mapping (os.environ by default)."""
+    env = os.environ if env is None else env
+    stage = env.get("CIRRUS_ENV", "local")
+    if stage not in ("local", "production"):
+        raise ValueError(f"CIRRUS_ENV must be 'local' or 'production', not {stage!r}")
+    port = env.get("CIRRUS_PORT", str(LOCAL_PORT))
+    prefix = env.get("CIRRUS_RESOURCE_PREFIX", "cirrus")
+    scheme = env.get("CIRRUS_SCHEME", "https" if stage == "production" else "http")
+    if scheme not in ("http", "https"):
+        raise ValueError(f"CIRRUS_SCHEME must be http or https, not {scheme!r}")
+    return Settings(
+        instance_host=env.get("CIRRUS_HOST", f"localhost:{port}"),
+        instance_scheme=scheme,
+        instance_name=env.get("CIRRUS_INSTANCE_NAME", "Cirrus"),
+        table_name=env.get("CIRRUS_TABLE", f"{prefix}-main"),
+        media_bucket=env.get("CIRRUS_MEDIA_BUCKET", f"{prefix}-media"),
+        uploads_bucket=env.get("CIRRUS_UPLOADS_BUCKET", f"{prefix}-uploads"),
+        queues=QueueNames(
+            transcode=env.get("CIRRUS_TRANSCODE_QUEUE", f"{prefix}-transcode"),
+            broadcast=env.get("CIRRUS_BROADCAST_QUEUE", f"{prefix}-broadcast"),
+            deliver=env.get("CIRRUS_DELIVER_QUEUE", f"{prefix}-deliver"),
+            inbox=env.get("CIRRUS_INBOX_QUEUE", f"{prefix}-inbox"),
+        ),
+        aws_region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "us-east-1",
+        aws_endpoint_url=env.get("CIRRUS_AWS_ENDPOINT_URL") or None,
+        production=stage == "production",
+    )
+
+
+@functools.cache
+def get_settings() -> Settings:
+    """The process-wide settings; tests that change the environment call `get_settings.cache_clear()`."""
+    return load_settings()

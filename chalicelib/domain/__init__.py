@@ -1,0 +1,1 @@
+"""Use cases and rules of a PeerTube-compatible instance, free of HTTP and AWS details."""

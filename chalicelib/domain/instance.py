@@ -1,0 +1,104 @@
+"""What an instance says about itself: /api/v1/config, /config/about and /server/stats."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from chalicelib.domain import reference_data
+
+if TYPE_CHECKING:
+    from chalicelib.config import Settings
+
+# Clients gate features on the PeerTube version they talk to; Cirrus implements v8's API.
+PEERTUBE_API_VERSION = "8.0.1"
+SHORT_DESCRIPTION = "Cirrus, a serverless, ActivityPub-federated video platform compatible with PeerTube."
+_URL_PLACEHOLDER = "__INSTANCE_URL__"
+
+
+@dataclass(frozen=True)
+class StatsCounts:
+    """The stored counters behind ServerStats (see store/models/counter.py)."""
+
+    users: int = 0
+    admins: int = 0
+    moderators: int = 0
+    local_videos: int = 0
+    videos: int = 0
+    local_video_views: int = 0
+    local_video_comments: int = 0
+    video_comments: int = 0
+    local_video_files_size: int = 0
+    local_channels: int = 0
+    local_playlists: int = 0
+    instance_followers: int = 0
+    instance_following: int = 0
+
+
+def server_config(settings: Settings) -> dict[str, Any]:
+    """The ServerConfig document: PeerTube's defaults with this instance's identity."""
+    config: dict[str, Any] = _with_instance_url(reference_data.load("server_config_defaults"), settings)
+    config["instance"]["name"] = settings.instance_name
+    config["instance"]["shortDescription"] = SHORT_DESCRIPTION
+    config["serverVersion"] = PEERTUBE_API_VERSION
+    config["serverCommit"] = ""
+    return config
+
+
+def about(settings: Settings) -> dict[str, Any]:
+    document: dict[str, Any] = copy.deepcopy(reference_data.load("about_defaults"))
+    document["instance"]["name"] = settings.instance_name
+    document["instance"]["shortDescription"] = SHORT_DESCRIPTION
+    document["instance"]["description"] = f"Welcome to {settings.instance_name}!"
+    return document
+
+
+def server_stats(counts: StatsCounts) -> dict[str, Any]:
+    """The ServerStats document. Activity figures that need the login and publication
+    history (daily/weekly/monthly) are 0 until that history is recorded."""
+    return {
+        "totalUsers": counts.users,
+        "totalDailyActiveUsers": 0,
+        "totalWeeklyActiveUsers": 0,
+        "totalMonthlyActiveUsers": 0,
+        "totalModerators": counts.moderators,
+        "totalAdmins": counts.admins,
+        "totalLocalVideos": counts.local_videos,
+        "totalLocalVideoViews": counts.local_video_views,
+        "totalLocalVideoComments": counts.local_video_comments,
+        "totalLocalVideoFilesSize": counts.local_video_files_size,
+        "totalVideos": counts.videos,
+        "totalVideoComments": counts.video_comments,
+        "totalLocalVideoChannels": counts.local_channels,
+        "totalLocalDailyActiveVideoChannels": 0,
+        "totalLocalWeeklyActiveVideoChannels": 0,
+        "totalLocalMonthlyActiveVideoChannels": 0,
+        "totalLocalPlaylists": counts.local_playlists,
+        "totalInstanceFollowers": counts.instance_followers,
+        "totalInstanceFollowing": counts.instance_following,
+        "videosRedundancy": [
+            {"totalUsed": 0, "totalVideos": 0, "totalVideoFiles": 0, "strategy": "manual", "totalSize": None}
+        ],
+        "averageAbuseResponseTimeMs": None,
+        "totalAbuses": 0,
+        "totalAbusesProcessed": 0,
+        "averageRegistrationRequestResponseTimeMs": None,
+        "totalRegistrationRequests": 0,
+        "totalRegistrationRequestsProcessed": 0,
+        "totalActivityPubMessagesProcessed": 0,
+        "totalActivityPubMessagesSuccesses": 0,
+        "totalActivityPubMessagesErrors": 0,
+        "activityPubMessagesProcessedPerSecond": 0,
+        "totalActivityPubMessagesWaiting": 0,
+    }
+
+
+def _with_instance_url(document: Any, settings: Settings) -> Any:
+    if isinstance(document, dict):
+        return {key: _with_instance_url(value, settings) for key, value in document.items()}
+    if isinstance(document, list):
+        return [_with_instance_url(value, settings) for value in document]
+    if isinstance(document, str) and _URL_PLACEHOLDER in document:
+        return document.replace(_URL_PLACEHOLDER, settings.instance_url)
+    return document

@@ -1,0 +1,1 @@
+"""DynamoDB persistence: PynamoDB models (models/) and one module per aggregate's access patterns."""

@@ -1,0 +1,55 @@
+"""Id sequences and instance statistics (access patterns C1-C3 in docs/data-model.md)."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from chalicelib.domain.instance import StatsCounts
+from chalicelib.store import keys
+from chalicelib.store.models import Counter, InstanceStats
+
+if TYPE_CHECKING:
+    from pynamodb.transactions import TransactWrite
+
+
+def next_id(sequence: str) -> int:
+    """Allocate the next integer id of a sequence (PeerTube exposes integer ids).
+
+    One UpdateItem with ADD: atomic under concurrency. An id whose creation then fails is
+    simply never used, as with a SQL sequence.
+    """
+    counter = Counter(keys.counter_pk(sequence), keys.COUNTER_SK)
+    counter.update(actions=[Counter.value.add(1)])
+    return int(counter.value)
+
+
+def read_stats() -> InstanceStats:
+    """The instance counters in one GetItem; all zero on a fresh instance."""
+    try:
+        return InstanceStats.get(keys.STATS_PK, keys.COUNTER_SK, consistent_read=False)
+    except InstanceStats.DoesNotExist:
+        return InstanceStats(keys.STATS_PK, keys.COUNTER_SK)
+
+
+def add_stats(transaction: TransactWrite, deltas: Mapping[str, int]) -> None:
+    """Add to the instance counters inside a transaction (so counts never drift from data)."""
+    if not deltas:
+        return
+    actions: list[Any] = []
+    for name, delta in deltas.items():
+        attribute = InstanceStats.get_attributes().get(name)
+        if attribute is None:
+            raise KeyError(f"unknown instance counter {name!r}")
+        actions.append(attribute.add(delta))
+    transaction.update(InstanceStats(keys.STATS_PK, keys.COUNTER_SK), actions=actions)
+
+
+def read_stats_counts() -> StatsCounts:
+    """The instance counters as the domain's StatsCounts."""
+    stats = read_stats()
+    return StatsCounts(**{name: int(getattr(stats, name) or 0) for name in _COUNT_FIELDS})
+
+
+_COUNT_FIELDS = tuple(f.name for f in dataclasses.fields(StatsCounts))

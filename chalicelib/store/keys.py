@@ -1,0 +1,66 @@
+"""Key formats of the main table: the only place they are spelled out.
+
+One table holds every aggregate (single-table design). Each item's partition key names
+its aggregate and id; the sort key names the item's role inside the aggregate. Claim
+items (`<NAMESPACE>#<value>` / `CLAIM`) make a value unique and map it back to an id.
+See docs/data-model.md for every access pattern these keys serve.
+"""
+
+from __future__ import annotations
+
+ENTITY_SK = "ENTITY"
+CLAIM_SK = "CLAIM"
+COUNTER_SK = "COUNTER"
+
+STATS_PK = "STATS#instance"
+
+
+def actor_pk(actor_id: int) -> str:
+    return f"ACTOR#{actor_id}"
+
+
+def user_pk(user_id: int) -> str:
+    return f"USER#{user_id}"
+
+
+def video_pk(video_id: int) -> str:
+    return f"VIDEO#{video_id}"
+
+
+def token_pk(access_token_hash: str) -> str:
+    return f"TOKEN#{access_token_hash}"
+
+
+def counter_pk(name: str) -> str:
+    return f"COUNTER#{name}"
+
+
+def claim_pk(namespace: str, value: str) -> str:
+    """A unique value. Names and emails compare case-insensitively, as in PeerTube."""
+    return f"{namespace}#{value.lower()}"
+
+
+# Claim namespaces
+ACTOR_NAME = "ACTORNAME"  # local account and channel names share one namespace
+ACTOR_URL = "ACTORURL"  # remote actors, by their ActivityPub id
+USERNAME = "USERNAME"
+EMAIL = "EMAIL"
+VIDEO_UUID = "VIDEOUUID"
+REFRESH_TOKEN = "REFRESH"
+
+
+# GSI1 partitions
+def user_tokens_gsi1pk(user_id: int) -> str:
+    return f"USER#{user_id}#TOKENS"
+
+
+def user_accounts_gsi1pk() -> str:
+    return "USERS"
+
+
+def account_channels_gsi1pk(account_id: int) -> str:
+    return f"ACCOUNT#{account_id}#CHANNELS"
+
+
+def local_videos_gsi1pk() -> str:
+    return "VIDEOS#local"

@@ -1,0 +1,14 @@
+"""PynamoDB declarations of the main table's items: schema only, no behaviour.
+
+Access patterns live beside this package (store/users.py, store/counters.py, ...).
+"""
+
+from chalicelib.store.models.actor import Actor
+from chalicelib.store.models.base import TableItem
+from chalicelib.store.models.claim import Claim
+from chalicelib.store.models.counter import Counter, InstanceStats
+from chalicelib.store.models.oauth_token import OAuthToken
+from chalicelib.store.models.user import User
+from chalicelib.store.models.video import Video
+
+__all__ = ["Actor", "Claim", "Counter", "InstanceStats", "OAuthToken", "TableItem", "User", "Video"]

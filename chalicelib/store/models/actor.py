@@ -1,0 +1,34 @@
+"""An ActivityPub actor: a local or remote account (Person), channel (Group) or the
+instance actor (Application). Local actors keep their RSA key pair here."""
+
+from __future__ import annotations
+
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
+
+from chalicelib.store.models.base import TableItem
+
+
+class Actor(TableItem, discriminator="Actor"):
+    id = NumberAttribute()
+    actor_type = UnicodeAttribute()  # Person | Group | Application | Organization | Service
+    preferred_username = UnicodeAttribute()
+    host = UnicodeAttribute(null=True)  # None for local actors
+    url = UnicodeAttribute()
+    inbox_url = UnicodeAttribute()
+    shared_inbox_url = UnicodeAttribute(null=True)
+    outbox_url = UnicodeAttribute(null=True)
+    followers_url = UnicodeAttribute(null=True)
+    following_url = UnicodeAttribute(null=True)
+    display_name = UnicodeAttribute()
+    description = UnicodeAttribute(null=True)
+    support = UnicodeAttribute(null=True)
+    public_key_pem = UnicodeAttribute()
+    private_key_pem = UnicodeAttribute(null=True)  # local actors only
+    user_id = NumberAttribute(null=True)  # accounts of local users
+    account_id = NumberAttribute(null=True)  # channels: the owning account
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+
+    @property
+    def is_local(self) -> bool:
+        return self.host is None

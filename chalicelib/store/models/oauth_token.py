@@ -1,0 +1,20 @@
+"""An OAuth access/refresh token pair. Only SHA-256 hashes of the tokens are stored.
+
+The item is keyed by the access token's hash (the hot path: every authenticated request);
+a Claim keyed by the refresh token's hash points back to it for the refresh grant.
+"""
+
+from __future__ import annotations
+
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
+
+from chalicelib.store.models.base import TableItem
+
+
+class OAuthToken(TableItem, discriminator="OAuthToken"):
+    user_id = NumberAttribute()
+    client_id = UnicodeAttribute()
+    refresh_token_hash = UnicodeAttribute()
+    access_expires_at = UTCDateTimeAttribute()
+    refresh_expires_at = UTCDateTimeAttribute()
+    created_at = UTCDateTimeAttribute()

@@ -1,0 +1,64 @@
+"""Binding the models to the configured table, and creating that table.
+
+The table's schema has one source, the PynamoDB models: the tests and the embedded stack
+create it from them, and tests/infra checks that template.yaml declares the same keys.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from chalicelib.store.models import TableItem
+from chalicelib.store.models.base import GSI1_NAME
+
+if TYPE_CHECKING:
+    from chalicelib.config import Settings
+
+TTL_ATTRIBUTE = "expires_at"
+
+
+def bind(settings: Settings) -> None:
+    """Point every model at the configured table, region and endpoint."""
+    meta: Any = TableItem.Meta
+    meta.table_name = settings.table_name
+    meta.region = settings.aws_region
+    meta.host = settings.aws_endpoint_url
+    _forget_connections(TableItem)
+
+
+def create_table(*, wait: bool = True) -> None:
+    """Create the main table (if missing) and turn on TTL expiry."""
+    if not TableItem.exists():
+        TableItem.create_table(wait=wait)
+    client = TableItem._get_connection().connection.client
+    ttl = client.describe_time_to_live(TableName=TableItem.Meta.table_name)
+    if ttl["TimeToLiveDescription"].get("TimeToLiveStatus") not in ("ENABLED", "ENABLING"):
+        client.update_time_to_live(
+            TableName=TableItem.Meta.table_name,
+            TimeToLiveSpecification={"Enabled": True, "AttributeName": TTL_ATTRIBUTE},
+        )
+
+
+def table_schema() -> dict[str, Any]:
+    """The key schema the models declare, in CloudFormation's shape (for tests/infra)."""
+    return {
+        "KeySchema": [
+            {"AttributeName": "pk", "KeyType": "HASH"},
+            {"AttributeName": "sk", "KeyType": "RANGE"},
+        ],
+        "GlobalSecondaryIndexes": {
+            GSI1_NAME: [
+                {"AttributeName": "gsi1pk", "KeyType": "HASH"},
+                {"AttributeName": "gsi1sk", "KeyType": "RANGE"},
+            ]
+        },
+        "TimeToLiveAttribute": TTL_ATTRIBUTE,
+    }
+
+
+def _forget_connections(cls: type) -> None:
+    # PynamoDB caches a connection per model class, built from Meta at first use.
+    cls._connection = None  # type: ignore[attr-defined]
+    sub: type
+    for sub in cls.__subclasses__():
+        _forget_connections(sub)

@@ -1,0 +1,67 @@
+"""Transactional creation of items together with their uniqueness claims and counters.
+
+DynamoDB has no unique indexes, so a unique value is an item of its own (a Claim) put with
+`attribute_not_exists(pk)` in the same transaction as the item it belongs to. Either the
+whole aggregate is written, or nothing is, and a collision names the claim that lost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from pynamodb.connection import Connection
+from pynamodb.exceptions import TransactWriteError
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.errors import ConflictError
+from chalicelib.store import keys
+from chalicelib.store.counters import add_stats
+from chalicelib.store.models import Claim, TableItem
+
+
+@dataclass(frozen=True)
+class NewClaim:
+    """A unique value to take, and the message the client sees if it is already taken."""
+
+    namespace: str
+    value: str
+    target: str
+    taken_detail: str
+
+    def to_item(self) -> Claim:
+        return Claim(keys.claim_pk(self.namespace, self.value), keys.CLAIM_SK, target=self.target)
+
+
+def create_items(
+    items: Sequence[TableItem],
+    claims: Sequence[NewClaim] = (),
+    stats: Mapping[str, int] | None = None,
+) -> None:
+    """Put new items and claims atomically; raise ConflictError if any already exists."""
+    operations: list[TableItem | NewClaim] = [*claims, *items]
+    try:
+        with TransactWrite(connection=connection()) as transaction:
+            for claim in claims:
+                transaction.save(claim.to_item(), condition=Claim.pk.does_not_exist())
+            for item in items:
+                transaction.save(item, condition=TableItem.pk.does_not_exist())
+            add_stats(transaction, stats or {})
+    except TransactWriteError as exc:
+        raise _conflict_from(exc, operations) from exc
+
+
+def connection() -> Connection:
+    """A low-level connection configured like the models (for transactions)."""
+    meta = TableItem.Meta
+    return Connection(region=getattr(meta, "region", None), host=getattr(meta, "host", None))
+
+
+def _conflict_from(exc: TransactWriteError, operations: Sequence[TableItem | NewClaim]) -> Exception:
+    reasons = exc.cancellation_reasons or []
+    for operation, reason in zip(operations, reasons, strict=False):
+        if reason is not None and reason.code == "ConditionalCheckFailed":
+            if isinstance(operation, NewClaim):
+                return ConflictError(operation.taken_detail)
+            return ConflictError("This object already exists.")
+    return exc

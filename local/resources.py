@@ -1,0 +1,99 @@
+"""The AWS resources of one Cirrus instance, as the embedded stack creates them.
+
+These mirror template.yaml (tests/infra/test_template.py keeps the two in step): the main
+table, the media and uploads buckets, and the work queues with their dead-letter queues.
+Creation is idempotent, so it runs at every start, over restored data too.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from chalicelib.store import table
+
+if TYPE_CHECKING:
+    from chalicelib.config import Settings
+
+
+@dataclass(frozen=True)
+class QueueSpec:
+    """A work queue, its dead-letter queue, and the function that consumes it.
+
+    `function` names the consumer: a Chalice `lambda_function` of app.py, or None while no
+    consumer exists yet. The visibility timeout is six times the function's timeout, as
+    AWS advises for SQS event sources, and is how long a failed message waits to be retried.
+    """
+
+    key: str
+    name: str
+    function_timeout: int
+    max_receive_count: int
+    batch_size: int
+    function: str | None = None
+
+    @property
+    def dlq_name(self) -> str:
+        return f"{self.name}-dlq"
+
+    @property
+    def visibility_timeout(self) -> int:
+        return 6 * self.function_timeout
+
+
+# Messages in a dead-letter queue are kept for 14 days, SQS's maximum, for inspection.
+DLQ_RETENTION_SECONDS = 14 * 24 * 3600
+
+
+def queue_specs(settings: Settings) -> list[QueueSpec]:
+    queues = settings.queues
+    return [
+        QueueSpec("transcode", queues.transcode, function_timeout=900, max_receive_count=3, batch_size=1),
+        QueueSpec("broadcast", queues.broadcast, function_timeout=60, max_receive_count=3, batch_size=10),
+        QueueSpec("deliver", queues.deliver, function_timeout=30, max_receive_count=5, batch_size=10),
+        QueueSpec("inbox", queues.inbox, function_timeout=60, max_receive_count=5, batch_size=10),
+    ]
+
+
+def bucket_names(settings: Settings) -> list[str]:
+    return [settings.media_bucket, settings.uploads_bucket]
+
+
+def provision(settings: Settings, s3: Any, sqs: Any) -> dict[str, str]:
+    """Create what is missing; return the queue URLs by queue name (DLQs included)."""
+    table.bind(settings)
+    table.create_table()
+    for bucket in bucket_names(settings):
+        _ensure_bucket(s3, bucket, settings.aws_region)
+    urls: dict[str, str] = {}
+    for spec in queue_specs(settings):
+        urls.update(ensure_queue(sqs, spec))
+    return urls
+
+
+def ensure_queue(sqs: Any, spec: QueueSpec) -> dict[str, str]:
+    """Create a queue and its DLQ with the redrive policy; return both URLs by name."""
+    dlq_url = sqs.create_queue(
+        QueueName=spec.dlq_name,
+        Attributes={"MessageRetentionPeriod": str(DLQ_RETENTION_SECONDS)},
+    )["QueueUrl"]
+    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    attributes = {
+        "VisibilityTimeout": str(spec.visibility_timeout),
+        "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": spec.max_receive_count}),
+    }
+    url = sqs.create_queue(QueueName=spec.name)["QueueUrl"]
+    # create_queue refuses different attributes on an existing queue, so set them apart.
+    sqs.set_queue_attributes(QueueUrl=url, Attributes=attributes)
+    return {spec.name: url, spec.dlq_name: dlq_url}
+
+
+def _ensure_bucket(s3: Any, bucket: str, region: str) -> None:
+    existing = {b["Name"] for b in s3.list_buckets().get("Buckets", [])}
+    if bucket in existing:
+        return
+    if region == "us-east-1":
+        s3.create_bucket(Bucket=bucket)
+    else:
+        s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": region})

@@ -1,0 +1,170 @@
+"""The embedded stack: AWS endpoint, persistence, event pump and gateway in one process.
+
+Start order matters: the snapshot is restored into moto before its port opens, the
+environment points the app at the endpoint before the app is imported, and resources are
+provisioned before the pump and the gateway take traffic. Stop order is the reverse, and
+ends with a final snapshot.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from local.aws_endpoint import LocalAwsEndpoint
+from local.lambda_runtime import LocalFunction
+from local.persistence import SnapshotStore, Snapshotter
+from local.pump import EventPump, Invoke, S3Binding, SqsBinding
+from local.ttl import TtlReaper
+
+log = logging.getLogger("cirrus.local")
+
+ROOT = Path(__file__).resolve().parent.parent
+LOCAL_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "cirrus-local", "AWS_SECRET_ACCESS_KEY": "cirrus-local"}
+S3_EVENTS_QUEUE_SUFFIX = "-local-s3-events"
+
+
+@dataclass(frozen=True)
+class StackOptions:
+    data_dir: Path
+    port: int
+    aws_port: int
+    host: str = "127.0.0.1"
+    web_dist: Path = ROOT / "web" / "dist"
+    snapshot_interval: float = 1.0
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> StackOptions:
+        env = dict(os.environ if env is None else env)
+        port = int(env.get("CIRRUS_PORT", "9000"))
+        return cls(
+            data_dir=Path(env.get("CIRRUS_DATA_DIR", ROOT / ".cirrus-data")).resolve(),
+            port=port,
+            aws_port=int(env.get("CIRRUS_AWS_PORT", str(port + 1))),
+            web_dist=Path(env.get("CIRRUS_WEB_DIST", ROOT / "web" / "dist")),
+        )
+
+
+class LocalStack:
+    def __init__(self, options: StackOptions) -> None:
+        self.options = options
+        self.endpoint = LocalAwsEndpoint(options.host, options.aws_port)
+        self.store = SnapshotStore(options.data_dir / "aws")
+        self._snapshotter: Snapshotter | None = None
+        self._pump: EventPump | None = None
+        self._reaper: TtlReaper | None = None
+        self.gateway_app: Any = None
+
+    def start(self) -> None:
+        options = self.options
+        options.data_dir.mkdir(parents=True, exist_ok=True)
+        if self.store.exists():
+            self.store.restore()
+            log.info("restored AWS state from %s", self.store.state_path)
+        self.endpoint.start()
+        self._configure_environment()
+
+        from chalicelib import aws
+        from chalicelib.config import get_settings
+        from local import resources
+
+        settings = get_settings()
+        queue_urls = resources.provision(settings, aws.s3(), aws.sqs())
+        app_module = importlib.import_module("app")
+
+        self._snapshotter = Snapshotter(
+            self.store,
+            changes=lambda: self.endpoint.changes,
+            quiet=self.endpoint.paused,
+            interval=options.snapshot_interval,
+            on_error=lambda exc: log.error("snapshot failed: %s", exc),
+        )
+        self._snapshotter.start()
+        self._reaper = TtlReaper(aws.dynamodb(), [settings.table_name])
+        self._reaper.start()
+        self._pump = EventPump(aws.sqs(), settings.aws_region)
+        self._bind_functions(app_module, settings, queue_urls)
+
+        from local.gateway import Gateway
+
+        api = LocalFunction("api", app_module.handler, timeout=29, region=settings.aws_region)
+        gateway = Gateway(api, list(app_module.app.api.binary_types), aws.s3(), settings.media_bucket, options.web_dist)
+        self.gateway_app = gateway.asgi()
+
+    def stop(self) -> None:
+        if self._pump is not None:
+            self._pump.stop()
+        if self._reaper is not None:
+            self._reaper.stop()
+        if self._snapshotter is not None:
+            self._snapshotter.stop()
+            log.info("saved AWS state to %s", self.store.state_path)
+        self.endpoint.stop()
+
+    def _configure_environment(self) -> None:
+        os.environ.update(LOCAL_CREDENTIALS)
+        os.environ["CIRRUS_AWS_ENDPOINT_URL"] = self.endpoint.url
+        os.environ.setdefault("CIRRUS_PORT", str(self.options.port))
+        os.environ.setdefault("AWS_REGION", "us-east-1")
+        os.environ.setdefault("POWERTOOLS_METRICS_NAMESPACE", "CirrusLocal")
+        from chalicelib import aws
+        from chalicelib.config import get_settings
+
+        get_settings.cache_clear()
+        aws.reset_clients()
+
+    def _bind_functions(self, app_module: Any, settings: Any, queue_urls: dict[str, str]) -> None:
+        """Give each queue with a consumer in app.py an event source mapping, as AWS would."""
+        from chalicelib import aws
+        from local import resources
+
+        assert self._pump is not None
+        functions = {f.name: f for f in app_module.app.pure_lambda_functions}
+        sqs = aws.sqs()
+        for spec in resources.queue_specs(settings):
+            function = functions.get(spec.function or "")
+            if function is None:
+                continue
+            url = queue_urls[spec.name]
+            arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+            runtime = LocalFunction(spec.function or spec.key, function, timeout=spec.function_timeout)
+            self._pump.add_sqs(SqsBinding(url, arn, runtime.invoke, spec.batch_size, spec.key))
+        self._bind_s3_handlers(app_module, settings)
+
+    def _bind_s3_handlers(self, app_module: Any, settings: Any) -> None:
+        from chalice.app import S3EventConfig
+
+        from chalicelib import aws
+        from local import resources
+
+        assert self._pump is not None
+        configs = [c for c in app_module.app.event_sources if isinstance(c, S3EventConfig)]
+        if not configs:
+            return
+        spec = resources.QueueSpec(
+            "s3-events", f"cirrus{S3_EVENTS_QUEUE_SUFFIX}", function_timeout=10, max_receive_count=3, batch_size=10
+        )
+        urls = resources.ensure_queue(aws.sqs(), spec)
+        queue_arn = aws.sqs().get_queue_attributes(QueueUrl=urls[spec.name], AttributeNames=["QueueArn"])["Attributes"][
+            "QueueArn"
+        ]
+        handlers: dict[str, Invoke] = {}
+        for config in configs:
+            handler = getattr(app_module, config.handler_string.rsplit(".", 1)[-1])
+            runtime = LocalFunction(config.name, handler, timeout=60)
+            handlers[config.bucket] = runtime.invoke
+            rule: list[Any] = [
+                {"Name": "prefix", "Value": config.prefix or ""},
+                {"Name": "suffix", "Value": config.suffix or ""},
+            ]
+            notification: Any = {
+                "QueueConfigurations": [
+                    {"QueueArn": queue_arn, "Events": config.events, "Filter": {"Key": {"FilterRules": rule}}}
+                ]
+            }
+            aws.s3().put_bucket_notification_configuration(Bucket=config.bucket, NotificationConfiguration=notification)
+        self._pump.add_s3(S3Binding(urls[spec.name], handlers))

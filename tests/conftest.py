@@ -1,0 +1,54 @@
+"""Shared fixtures: settings for a test instance, and moto's in-process AWS."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+
+# Never let a test reach a real AWS account, whatever the developer's shell holds.
+os.environ.update(
+    {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SECURITY_TOKEN": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_REGION": "us-east-1",
+        "CIRRUS_ENV": "local",
+        "POWERTOOLS_METRICS_NAMESPACE": "CirrusTests",
+    }
+)
+os.environ.pop("CIRRUS_AWS_ENDPOINT_URL", None)
+os.environ.pop("AWS_PROFILE", None)
+
+
+@pytest.fixture
+def aws() -> Iterator[None]:
+    """moto's in-process AWS, with the instance's table, buckets and queues created."""
+    from moto import mock_aws
+
+    from chalicelib import aws as aws_clients
+    from chalicelib.config import get_settings
+    from local import resources
+
+    get_settings.cache_clear()
+    aws_clients.reset_clients()
+    with mock_aws():
+        settings = get_settings()
+        resources.provision(settings, aws_clients.s3(), aws_clients.sqs())
+        yield
+    aws_clients.reset_clients()
+
+
+def shared_file(name: str) -> Path:
+    """A file of ../shared, or a skip that says why the test cannot run without it."""
+    path = SHARED / name
+    if not path.exists():
+        pytest.skip(f"{path} is absent: this test needs the shared PeerTube reference files (CI has them)")
+    return path

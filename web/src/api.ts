@@ -1,0 +1,145 @@
+// Typed helpers for the PeerTube-compatible REST API served by Cirrus.
+//
+// Errors are returned by the server as RFC 9457 problem details
+// (`application/problem+json`: {type, status, title, detail}); every failure,
+// including network failures and malformed bodies, surfaces as an ApiError.
+
+/** RFC 9457 problem details, as sent by the server. */
+export interface Problem {
+  type?: string;
+  status: number;
+  title: string;
+  detail?: string;
+  /** PeerTube-specific machine-readable error code, when present. */
+  code?: string;
+}
+
+export class ApiError extends Error {
+  readonly status: number;
+  readonly title: string;
+  readonly detail: string | undefined;
+  readonly type: string | undefined;
+  readonly code: string | undefined;
+
+  constructor(problem: Problem) {
+    super(problem.detail ?? problem.title);
+    this.name = 'ApiError';
+    this.status = problem.status;
+    this.title = problem.title;
+    this.detail = problem.detail;
+    this.type = problem.type;
+    this.code = problem.code;
+  }
+
+  /** The text to show a person: the problem's detail, else its title. */
+  get userMessage(): string {
+    return this.detail ?? this.title;
+  }
+}
+
+/** GET /api/v1/config (only the fields the client uses so far). */
+export interface ServerConfig {
+  instance: {
+    name: string;
+    shortDescription: string;
+  };
+}
+
+/** GET /api/v1/config/about (only the fields the client uses so far). */
+export interface AboutConfig {
+  instance: {
+    name: string;
+    shortDescription: string;
+    description: string;
+  };
+}
+
+/** GET /api/v1/server/stats (only the fields the client uses so far). */
+export interface ServerStats {
+  totalUsers: number;
+  totalLocalVideos: number;
+  totalVideos: number;
+  totalLocalVideoViews: number;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function optionalString(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/**
+ * Turn a non-2xx response into an ApiError. Problem documents (and plain JSON
+ * error bodies) are read for `detail`/`title`; anything else falls back to the
+ * HTTP status line so the user still gets a meaningful message.
+ */
+export async function errorFromResponse(res: Response): Promise<ApiError> {
+  const fallbackTitle = res.statusText || `HTTP ${res.status}`;
+  const contentType = res.headers.get('content-type') ?? '';
+  if (/^application\/(problem\+)?json\b/i.test(contentType)) {
+    let body: unknown;
+    try {
+      body = await res.json();
+    } catch {
+      body = undefined;
+    }
+    if (isRecord(body)) {
+      const title = optionalString(body.title) ?? fallbackTitle;
+      return new ApiError({
+        status: typeof body.status === 'number' ? body.status : res.status,
+        title,
+        // Older PeerTube servers put the message in `error`.
+        detail: optionalString(body.detail) ?? optionalString(body.error),
+        type: optionalString(body.type),
+        code: optionalString(body.code),
+      });
+    }
+  }
+  return new ApiError({
+    status: res.status,
+    title: fallbackTitle,
+    detail: `The server answered ${res.status}${res.statusText ? ` ${res.statusText}` : ''}.`,
+  });
+}
+
+/** GET a JSON document from the API. Rejects with ApiError (or an AbortError if aborted). */
+export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(path, { headers: { Accept: 'application/json' }, signal });
+  } catch (err) {
+    if (signal?.aborted) throw err;
+    throw new ApiError({
+      status: 0,
+      title: 'Network error',
+      detail: 'Could not reach the server. Check your connection and try again.',
+    });
+  }
+  if (!res.ok) throw await errorFromResponse(res);
+  try {
+    return (await res.json()) as T;
+  } catch (err) {
+    if (signal?.aborted) throw err;
+    throw new ApiError({
+      status: res.status,
+      title: 'Invalid response',
+      detail: 'The server sent a response that could not be read.',
+    });
+  }
+}
+
+export const getConfig = (signal?: AbortSignal) => getJson<ServerConfig>('/api/v1/config', signal);
+
+export const getAbout = (signal?: AbortSignal) => getJson<AboutConfig>('/api/v1/config/about', signal);
+
+export const getServerStats = (signal?: AbortSignal) =>
+  getJson<ServerStats>('/api/v1/server/stats', signal);
+
+/** A message to show for any error thrown while talking to the API. */
+export function errorMessage(err: unknown): string {
+  if (err instanceof ApiError) return err.userMessage;
+  if (err instanceof Error && err.message) return err.message;
+  return 'Something went wrong.';
+}
