@@ -37,6 +37,8 @@ def main() -> int:
         # SIGINT into KeyboardInterrupt), so the final snapshot below is always taken.
         signal.signal(signal.SIGTERM, _exit_on_sigterm)
         server.run()
+    except KeyboardInterrupt:
+        pass  # Ctrl-C is the usual way to stop: a clean exit, not a crash
     finally:
         stack.stop()
     return 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -52,3 +53,11 @@ def shared_file(name: str) -> Path:
     if not path.exists():
         pytest.skip(f"{path} is absent: this test needs the shared PeerTube reference files (CI has them)")
     return path
+
+
+@pytest.fixture
+def api(aws: None) -> Any:
+    """An in-process client of the API function, over moto."""
+    from tests.api_client import ApiClient
+
+    return ApiClient()

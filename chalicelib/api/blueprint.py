@@ -19,8 +19,16 @@ from chalicelib.errors import CirrusError
 View = Callable[..., Any]
 
 
+# Methods without a request body: their Content-Type header means nothing, and PeerTube
+# ignores it, whereas Chalice would answer 415 to anything but application/json.
+BODILESS_METHODS = frozenset({"GET", "HEAD", "DELETE", "OPTIONS"})
+
+
 class ApiBlueprint(Blueprint):
     def route(self, path: str, **kwargs: Any) -> Callable[[View], View]:
+        methods = {m.upper() for m in kwargs.get("methods", ["GET"])}
+        if methods <= BODILESS_METHODS:
+            kwargs.setdefault("content_types", ["*/*"])
         register = super().route(path, **kwargs)
 
         def decorator(view: View) -> View:

@@ -1,0 +1,39 @@
+"""Validate response bodies against the schemas of PeerTube's OpenAPI file (../shared)."""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+import yaml
+from openapi_schema_validator import OAS30Validator
+from referencing import Registry, Resource
+
+from tests.conftest import shared_file
+
+SPEC_URI = "urn:peertube-openapi"
+
+
+@functools.cache
+def _spec() -> dict[str, Any]:
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    with open(shared_file("peertube-openapi.yaml"), encoding="utf-8") as handle:
+        return yaml.load(handle, Loader=loader)  # type: ignore[no-any-return]
+
+
+@functools.cache
+def _registry() -> Registry:
+    return Registry().with_resource(SPEC_URI, Resource.opaque(_spec()))
+
+
+def schema_errors(schema_name: str, document: Any) -> list[str]:
+    """Every way `document` breaks components.schemas[schema_name]; empty when it conforms."""
+    schema = {"$ref": f"{SPEC_URI}#/components/schemas/{schema_name}"}
+    validator = OAS30Validator(schema, registry=_registry())
+    return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(document)]
+
+
+def assert_conforms(schema_name: str, document: Any, *, known_deviations: tuple[str, ...] = ()) -> None:
+    """Fail on any violation except at paths where PeerTube's behaviour and its file differ."""
+    errors = [e for e in schema_errors(schema_name, document) if not e.startswith(known_deviations)]
+    assert not errors, f"{schema_name} violations:\n" + "\n".join(errors[:20])

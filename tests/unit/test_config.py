@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+import pytest
+
+from chalicelib.config import load_settings
+
+
+def test_local_defaults() -> None:
+    settings = load_settings({})
+    assert settings.instance_url == "http://localhost:9000"
+    assert settings.table_name == "cirrus-main"
+    assert settings.queues.deliver == "cirrus-deliver"
+    assert settings.aws_endpoint_url is None
+    assert not settings.production
+
+
+def test_everything_comes_from_the_environment() -> None:
+    settings = load_settings(
+        {
+            "CIRRUS_ENV": "production",
+            "CIRRUS_HOST": "video.example.org",
+            "CIRRUS_TABLE": "t",
+            "CIRRUS_MEDIA_BUCKET": "m",
+            "CIRRUS_INBOX_QUEUE": "q",
+            "CIRRUS_AWS_ENDPOINT_URL": "http://127.0.0.1:4566",
+            "AWS_REGION": "eu-west-3",
+        }
+    )
+    assert settings.production
+    assert settings.instance_url == "https://video.example.org"
+    assert settings.ws_scheme == "wss"
+    assert (settings.table_name, settings.media_bucket, settings.queues.inbox) == ("t", "m", "q")
+    assert settings.aws_endpoint_url == "http://127.0.0.1:4566"
+    assert settings.aws_region == "eu-west-3"
+
+
+def test_port_and_prefix_shape_the_local_names() -> None:
+    settings = load_settings({"CIRRUS_PORT": "9100", "CIRRUS_RESOURCE_PREFIX": "dev"})
+    assert settings.instance_host == "localhost:9100"
+    assert settings.uploads_bucket == "dev-uploads"
+
+
+@pytest.mark.parametrize(("name", "value"), [("CIRRUS_ENV", "staging"), ("CIRRUS_SCHEME", "ftp")])
+def test_bad_values_are_refused(name: str, value: str) -> None:
+    with pytest.raises(ValueError, match=name):
+        load_settings({name: value})
