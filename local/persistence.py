@@ -20,6 +20,7 @@ import pickle
 import shutil
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,12 @@ class SnapshotError(RuntimeError):
     pass
 
 
+@dataclass(frozen=True)
+class Snapshot:
+    data: bytes
+    blobs: frozenset[str]
+
+
 class SnapshotStore:
     """Reads and writes snapshots of moto's backends under one directory."""
 
@@ -54,7 +61,7 @@ class SnapshotStore:
     def exists(self) -> bool:
         return self.state_path.exists()
 
-    def capture(self) -> bytes:
+    def capture(self) -> Snapshot:
         """Pickle the current state; call only while the endpoint is quiet."""
         self.blob_dir.mkdir(parents=True, exist_ok=True)
         state = {
@@ -63,20 +70,21 @@ class SnapshotStore:
             "backends": {service: _backend_states(service) for service in SERVICES},
         }
         buffer = io.BytesIO()
-        _StatePickler(buffer, self.blob_dir).dump(state)
-        return buffer.getvalue()
+        pickler = _StatePickler(buffer, self.blob_dir)
+        pickler.dump(state)
+        return Snapshot(buffer.getvalue(), frozenset(pickler.blobs))
 
-    def write(self, data: bytes) -> None:
+    def write(self, snapshot: Snapshot) -> None:
         """Atomically replace the snapshot, then drop blobs it no longer references."""
         self.directory.mkdir(parents=True, exist_ok=True)
         temporary = self.state_path.with_suffix(".tmp")
         with open(temporary, "wb") as handle:
-            handle.write(data)
+            handle.write(snapshot.data)
             handle.flush()
             os.fsync(handle.fileno())
         temporary.replace(self.state_path)
         _fsync_directory(self.directory)
-        self._collect_garbage(data)
+        self._collect_garbage(snapshot.blobs)
 
     def restore(self) -> None:
         """Load the snapshot into moto's (empty) backends."""
@@ -85,8 +93,8 @@ class SnapshotStore:
                 state = _StateUnpickler(handle, self.blob_dir).load()
             except Exception as exc:
                 raise SnapshotError(
-                    f"cannot read {self.state_path} ({exc}); it was written by moto "
-                    "{saved}. Move the data directory aside to start empty.".format(saved=_peek_version(self))
+                    f"cannot read {self.state_path} ({exc}); it may come from a moto other than "
+                    f"{moto.__version__}. Move the data directory aside to start empty."
                 ) from exc
         if state.get("format") != FORMAT_VERSION:
             raise SnapshotError(f"{self.state_path} has format {state.get('format')}, expected {FORMAT_VERSION}")
@@ -95,8 +103,7 @@ class SnapshotStore:
             for (account_id, region), attributes in regions.items():
                 backend_dict[account_id][region].__dict__.update(attributes)
 
-    def _collect_garbage(self, data: bytes) -> None:
-        referenced = _referenced_blobs(data)
+    def _collect_garbage(self, referenced: frozenset[str]) -> None:
         if not self.blob_dir.exists():
             return
         for blob in self.blob_dir.iterdir():
@@ -117,6 +124,7 @@ class _StatePickler(pickle.Pickler):
     def __init__(self, file: io.BytesIO, blob_dir: Path) -> None:
         super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
         self._blob_dir = blob_dir
+        self.blobs: set[str] = set()
 
     def reducer_override(self, obj: Any) -> Any:
         if isinstance(obj, _LOCK_TYPES):
@@ -132,6 +140,7 @@ class _StatePickler(pickle.Pickler):
     def _spill(self, key: FakeKey) -> str:
         """Write the key's body as a content-named blob, unless that content is stored already."""
         name = _blob_name(key)
+        self.blobs.add(name)
         path = self._blob_dir / name
         if not path.exists():
             temporary = path.with_name(name + ".tmp")
@@ -184,19 +193,6 @@ def _blob_name(key: FakeKey) -> str:
     return digest
 
 
-def _referenced_blobs(data: bytes) -> set[str]:
-    referenced: set[str] = set()
-
-    class _Collector(pickle.Unpickler):
-        def find_class(self, module: str, name: str) -> Any:
-            if module == __name__ and name == "_BlobRef":
-                return lambda state, blob: referenced.add(blob)
-            return super().find_class(module, name)
-
-    _Collector(io.BytesIO(data)).load()
-    return referenced
-
-
 def _new_lock(reentrant: bool) -> Any:
     return threading.RLock() if reentrant else threading.Lock()
 
@@ -214,10 +210,6 @@ def _fsync_directory(directory: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
-
-
-def _peek_version(store: SnapshotStore) -> str:
-    return "of another version"
 
 
 class Snapshotter:
@@ -261,8 +253,8 @@ class Snapshotter:
                 return False
             with self._quiet():
                 current = self._changes()
-                data = self._store.capture()
-            self._store.write(data)
+                snapshot = self._store.capture()
+            self._store.write(snapshot)
             self._saved = current
             return True
 

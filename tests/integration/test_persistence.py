@@ -70,8 +70,8 @@ def test_state_survives_a_restart(endpoint: LocalAwsEndpoint, tmp_path: Path) ->
     store = SnapshotStore(tmp_path)
     _seed(_clients(endpoint.url))
     with endpoint.paused():
-        data = store.capture()
-    store.write(data)
+        snapshot = store.capture()
+    store.write(snapshot)
     # Identical bodies share one blob.
     assert len(list((tmp_path / "blobs").iterdir())) == 1
 
