@@ -6,10 +6,21 @@ Lambda's active tracing (template.yaml) already records each invocation in X-Ray
 
 from __future__ import annotations
 
+import warnings
+
 from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.metrics import MetricUnit
 
 SERVICE = "cirrus"
 NAMESPACE = "Cirrus"
 
 logger = Logger(service=SERVICE)
 metrics = Metrics(namespace=NAMESPACE, service=SERVICE)
+
+# Most requests record no metric of their own; that is expected, not worth a warning each.
+warnings.filterwarnings("ignore", message="No application metrics to publish")
+
+
+def count(name: str, value: int = 1) -> None:
+    """Add to a count metric, published when the invocation ends."""
+    metrics.add_metric(name=name, unit=MetricUnit.Count, value=value)

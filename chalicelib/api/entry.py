@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.api.problems import problem_from_chalice_error, unknown_route_response
-from chalicelib.observability import logger
+from chalicelib.observability import count, logger, metrics
 from chalicelib.routing import RouteTable, resolve_proxy_event
 
 if TYPE_CHECKING:
@@ -24,12 +24,15 @@ def make_api_handler(app: Chalice) -> Handler:
     table = RouteTable(app.routes.keys())
 
     @logger.inject_lambda_context(clear_state=True)
+    @metrics.log_metrics(capture_cold_start_metric=True)
     def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         resolved = resolve_proxy_event(event, table)
         if resolved is None:
             logger.info("no route", extra={"path": event.get("path"), "method": event.get("httpMethod")})
-            return unknown_route_response(event.get("path") or "/").to_dict()
-        response: dict[str, Any] = app(resolved, context)
+            response = unknown_route_response(event.get("path") or "/").to_dict()
+        else:
+            response = app(resolved, context)
+        _count_errors(int(response.get("statusCode", 500)))
         return response
 
     return handler
@@ -44,3 +47,12 @@ def problem_middleware(event: Any, get_response: Callable[[Any], Response]) -> R
         if reshaped is not None:
             return reshaped
     return response
+
+
+def _count_errors(status: int) -> None:
+    # API Gateway counts 4XX/5XX too, but only ours include the errors answered in a 200
+    # path's stead by the function (unknown routes, problem documents).
+    if status >= 500:
+        count("ApiServerErrors")
+    elif status >= 400:
+        count("ApiClientErrors")

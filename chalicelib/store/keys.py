@@ -49,12 +49,14 @@ VIDEO_UUID = "VIDEOUUID"
 REFRESH_TOKEN = "REFRESH"
 
 
-# GSI1 partitions
+# GSI1 partitions (lists; gsi1sk orders them)
+
+
 def user_tokens_gsi1pk(user_id: int) -> str:
     return f"USER#{user_id}#TOKENS"
 
 
-def user_accounts_gsi1pk() -> str:
+def users_gsi1pk() -> str:
     return "USERS"
 
 

@@ -106,3 +106,9 @@ def test_a_get_ignores_its_content_type() -> None:
 def test_path_parameters_are_url_decoded() -> None:
     status, _, body = call("GET", "/api/v1/things/chan%40example.org")
     assert (status, body) == (200, {"name": "chan@example.org"})
+
+
+def test_errors_are_counted_in_embedded_metrics(capsys: pytest.CaptureFixture[str]) -> None:
+    call("GET", "/api/v1/things/missing")
+    emitted = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.startswith('{"_aws"')]
+    assert any(doc.get("ApiClientErrors") == [1.0] for doc in emitted)
