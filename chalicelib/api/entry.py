@@ -7,7 +7,7 @@ PeerTube's 404, and gives every invocation structured logs with its request id.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from chalicelib.api.problems import problem_from_chalice_error, unknown_route_response
 from chalicelib.observability import count, logger, metrics
@@ -35,7 +35,7 @@ def make_api_handler(app: Chalice) -> Handler:
         _count_errors(int(response.get("statusCode", 500)))
         return response
 
-    return handler
+    return cast("Handler", handler)
 
 
 def problem_middleware(event: Any, get_response: Callable[[Any], Response]) -> Response:
