@@ -25,7 +25,7 @@ log = logging.getLogger("cirrus.local")
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCAL_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "cirrus-local", "AWS_SECRET_ACCESS_KEY": "cirrus-local"}
-S3_EVENTS_QUEUE_SUFFIX = "-local-s3-events"
+S3_EVENTS_QUEUE_SUFFIX = "-s3-events"
 
 
 @dataclass(frozen=True)
@@ -133,38 +133,38 @@ class LocalStack:
             arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
             runtime = LocalFunction(spec.function or spec.key, function, timeout=spec.function_timeout)
             self._pump.add_sqs(SqsBinding(url, arn, runtime.invoke, spec.batch_size, spec.key))
-        self._bind_s3_handlers(app_module, settings)
+        s3_binding = bind_s3_handlers(app_module, aws.s3(), sqs, f"{settings.table_name}{S3_EVENTS_QUEUE_SUFFIX}")
+        if s3_binding is not None:
+            self._pump.add_s3(s3_binding)
 
-    def _bind_s3_handlers(self, app_module: Any, settings: Any) -> None:
-        from chalice.app import S3EventConfig
 
-        from chalicelib import aws
-        from local import resources
+def bind_s3_handlers(app_module: Any, s3: Any, sqs: Any, queue_name: str) -> S3Binding | None:
+    """Route the S3 notifications of the app's `on_s3_event` handlers to them, via a queue.
 
-        assert self._pump is not None
-        configs = [c for c in app_module.app.event_sources if isinstance(c, S3EventConfig)]
-        if not configs:
-            return
-        spec = resources.QueueSpec(
-            "s3-events", f"cirrus{S3_EVENTS_QUEUE_SUFFIX}", function_timeout=10, max_receive_count=3, batch_size=10
-        )
-        urls = resources.ensure_queue(aws.sqs(), spec)
-        queue_arn = aws.sqs().get_queue_attributes(QueueUrl=urls[spec.name], AttributeNames=["QueueArn"])["Attributes"][
-            "QueueArn"
-        ]
-        handlers: dict[str, Invoke] = {}
-        for config in configs:
-            handler = getattr(app_module, config.handler_string.rsplit(".", 1)[-1])
-            runtime = LocalFunction(config.name, handler, timeout=60)
-            handlers[config.bucket] = runtime.invoke
-            rule: list[Any] = [
-                {"Name": "prefix", "Value": config.prefix or ""},
-                {"Name": "suffix", "Value": config.suffix or ""},
-            ]
-            notification: Any = {
-                "QueueConfigurations": [
-                    {"QueueArn": queue_arn, "Events": config.events, "Filter": {"Key": {"FilterRules": rule}}}
-                ]
-            }
-            aws.s3().put_bucket_notification_configuration(Bucket=config.bucket, NotificationConfiguration=notification)
-        self._pump.add_s3(S3Binding(urls[spec.name], handlers))
+    S3 notifies an internal queue (with a DLQ after three attempts, like Lambda's
+    asynchronous invocations); the pump hands each event to the bucket's handler. None when
+    the app has no S3 handler.
+    """
+    from chalice.app import S3EventConfig
+
+    from local import resources
+
+    configs = [c for c in app_module.app.event_sources if isinstance(c, S3EventConfig)]
+    if not configs:
+        return None
+    spec = resources.QueueSpec("s3-events", queue_name, function_timeout=10, max_receive_count=3, batch_size=10)
+    urls = resources.ensure_queue(sqs, spec)
+    queue_arn = sqs.get_queue_attributes(QueueUrl=urls[spec.name], AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
+    handlers: dict[str, Invoke] = {}
+    for config in configs:
+        handler = getattr(app_module, config.handler_string.rsplit(".", 1)[-1])
+        handlers[config.bucket] = LocalFunction(config.name, handler, timeout=60).invoke
+        queue_config: dict[str, Any] = {"QueueArn": queue_arn, "Events": config.events}
+        rules = [{"Name": n, "Value": v} for n, v in (("prefix", config.prefix), ("suffix", config.suffix)) if v]
+        if rules:
+            queue_config["Filter"] = {"Key": {"FilterRules": rules}}
+        notification: Any = {"QueueConfigurations": [queue_config]}
+        s3.put_bucket_notification_configuration(Bucket=config.bucket, NotificationConfiguration=notification)
+    return S3Binding(urls[spec.name], handlers)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 from typing import Any
+from urllib.parse import unquote_plus
 
 import pytest
 
@@ -111,3 +112,45 @@ def test_an_unknown_reported_id_fails_the_whole_batch(quick_queue: Any) -> None:
     pump = EventPump(aws_clients.sqs(), "us-east-1")
     _drain(pump, _binding(spec, urls, confused), seconds=2.0)
     assert batches == [1, 1]
+
+
+def test_s3_uploads_reach_the_bucket_handler_and_failures_are_retried(aws: None) -> None:
+    from types import SimpleNamespace
+
+    from chalice.app import Chalice
+
+    from chalicelib.config import get_settings
+    from local.stack import bind_s3_handlers
+
+    settings = get_settings()
+    app = Chalice(app_name="s3-test")
+    seen: list[str] = []
+
+    @app.on_s3_event(bucket=settings.uploads_bucket, events=["s3:ObjectCreated:*"], prefix="incoming/")
+    def on_upload(event: Any) -> None:
+        seen.append(event.key)
+        if event.key.endswith("flaky"):
+            raise RuntimeError("not yet")
+
+    module = SimpleNamespace(app=app, on_upload=on_upload)
+    sqs, s3 = aws_clients.sqs(), aws_clients.s3()
+    binding = bind_s3_handlers(module, s3, sqs, "cirrus-test-s3-events")
+    assert binding is not None
+    sqs.set_queue_attributes(QueueUrl=binding.queue_url, Attributes={"VisibilityTimeout": "1"})
+    s3.put_object(Bucket=settings.uploads_bucket, Key="incoming/video.mp4", Body=b"x")
+    s3.put_object(Bucket=settings.uploads_bucket, Key="elsewhere/ignored.mp4", Body=b"x")
+    s3.put_object(Bucket=settings.uploads_bucket, Key="incoming/flaky", Body=b"x")
+
+    pump = EventPump(sqs, "us-east-1")
+    deadline = time.monotonic() + 4.5
+    while time.monotonic() < deadline:
+        if not pump.poll_s3_once(binding):
+            time.sleep(0.1)
+
+    assert seen.count("incoming/video.mp4") == 1
+    assert "elsewhere/ignored.mp4" not in seen
+    assert seen.count("incoming/flaky") == 3
+    dlq = sqs.get_queue_url(QueueName="cirrus-test-s3-events-dlq")["QueueUrl"]
+    # Keys arrive URL-encoded in S3 events (Chalice's S3Event decodes them for handlers).
+    dead = [unquote_plus(json.loads(body)["Records"][0]["s3"]["object"]["key"]) for body in _bodies(dlq)]
+    assert dead == ["incoming/flaky"]
