@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.store.models import TableItem
-from chalicelib.store.models.base import GSI1_NAME
 
 if TYPE_CHECKING:
     from chalicelib.config import Settings
@@ -28,9 +27,11 @@ def bind(settings: Settings) -> None:
 
 def create_table(*, wait: bool = True) -> None:
     """Create the main table (if missing) and turn on TTL expiry."""
+    client = TableItem._get_connection().connection.client
     if not TableItem.exists():
         TableItem.create_table(wait=wait)
-    client = TableItem._get_connection().connection.client
+    else:
+        _add_missing_indexes(client)
     ttl = client.describe_time_to_live(TableName=TableItem.Meta.table_name)
     if ttl["TimeToLiveDescription"].get("TimeToLiveStatus") not in ("ENABLED", "ENABLING"):
         client.update_time_to_live(
@@ -41,19 +42,40 @@ def create_table(*, wait: bool = True) -> None:
 
 def table_schema() -> dict[str, Any]:
     """The key schema the models declare, in CloudFormation's shape (for tests/infra)."""
+    schema = TableItem._get_schema()
     return {
-        "KeySchema": [
-            {"AttributeName": "pk", "KeyType": "HASH"},
-            {"AttributeName": "sk", "KeyType": "RANGE"},
-        ],
+        "KeySchema": sorted(schema["key_schema"], key=lambda key: key["KeyType"]),
         "GlobalSecondaryIndexes": {
-            GSI1_NAME: [
-                {"AttributeName": "gsi1pk", "KeyType": "HASH"},
-                {"AttributeName": "gsi1sk", "KeyType": "RANGE"},
-            ]
+            index["index_name"]: sorted(index["key_schema"], key=lambda key: key["KeyType"])
+            for index in schema["global_secondary_indexes"]
         },
         "TimeToLiveAttribute": TTL_ATTRIBUTE,
     }
+
+
+def _add_missing_indexes(client: Any) -> None:
+    """An existing table (a local data directory from an older version) gains new indexes."""
+    name = TableItem.Meta.table_name
+    existing = {
+        i["IndexName"] for i in client.describe_table(TableName=name)["Table"].get("GlobalSecondaryIndexes", [])
+    }
+    schema = TableItem._get_schema()
+    for index in schema["global_secondary_indexes"]:
+        if index["index_name"] in existing:
+            continue
+        client.update_table(
+            TableName=name,
+            AttributeDefinitions=index["attribute_definitions"],
+            GlobalSecondaryIndexUpdates=[
+                {
+                    "Create": {
+                        "IndexName": index["index_name"],
+                        "KeySchema": index["key_schema"],
+                        "Projection": index["projection"],
+                    }
+                }
+            ],
+        )
 
 
 def _forget_connections(cls: type) -> None:
