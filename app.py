@@ -8,9 +8,13 @@ from __future__ import annotations
 
 from chalice.app import Chalice
 
+from chalicelib.api.accounts import accounts_api
+from chalicelib.api.channels import channels_api
 from chalicelib.api.config import config_api
 from chalicelib.api.entry import make_api_handler, problem_middleware
+from chalicelib.api.oauth import oauth_api
 from chalicelib.api.server import server_api
+from chalicelib.api.users import users_api
 from chalicelib.api.video_reference import video_reference_api
 from chalicelib.config import get_settings
 from chalicelib.store import table
@@ -18,9 +22,16 @@ from chalicelib.store import table
 table.bind(get_settings())
 
 app = Chalice(app_name="cirrus")
-app.register_blueprint(config_api)
-app.register_blueprint(server_api)
-app.register_blueprint(video_reference_api)
+for blueprint in (accounts_api, channels_api, config_api, oauth_api, server_api, users_api, video_reference_api):
+    app.register_blueprint(blueprint)
 app.register_middleware(problem_middleware, "http")
 
-handler = make_api_handler(app)
+
+def _bootstrap() -> None:
+    from chalicelib.domain.bootstrap import ensure_instance
+    from chalicelib.domain.oauth import utcnow
+
+    ensure_instance(get_settings(), utcnow())
+
+
+handler = make_api_handler(app, startup=_bootstrap)

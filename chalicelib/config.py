@@ -24,6 +24,26 @@ class QueueNames:
 
 
 @dataclass(frozen=True)
+class SignupSettings:
+    """Who may create an account (PeerTube's `signup` section; its defaults)."""
+
+    enabled: bool = False
+    limit: int = 10  # -1: no limit
+    requires_approval: bool = True
+    requires_email_verification: bool = False
+    minimum_age: int = 16
+
+
+@dataclass(frozen=True)
+class UserDefaults:
+    """What a new user gets (PeerTube's `user` section and channel limit)."""
+
+    video_quota: int = -1  # bytes; -1 is unlimited
+    video_quota_daily: int = -1
+    max_channels: int = 20
+
+
+@dataclass(frozen=True)
 class Settings:
     instance_host: str
     instance_scheme: str
@@ -35,6 +55,10 @@ class Settings:
     aws_region: str
     aws_endpoint_url: str | None
     production: bool
+    signup: SignupSettings = SignupSettings()
+    user_defaults: UserDefaults = UserDefaults()
+    # PeerTube's own variable: the first start creates `root` with this password.
+    initial_root_password: str | None = None
 
     @property
     def instance_url(self) -> str:
@@ -72,7 +96,52 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         aws_region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "us-east-1",
         aws_endpoint_url=env.get("CIRRUS_AWS_ENDPOINT_URL") or None,
         production=stage == "production",
+        signup=SignupSettings(
+            enabled=_flag(env.get("CIRRUS_SIGNUP_ENABLED"), SignupSettings.enabled),
+            limit=_integer(env.get("CIRRUS_SIGNUP_LIMIT"), SignupSettings.limit, "CIRRUS_SIGNUP_LIMIT"),
+            requires_approval=_flag(env.get("CIRRUS_SIGNUP_REQUIRES_APPROVAL"), SignupSettings.requires_approval),
+            requires_email_verification=_flag(
+                env.get("CIRRUS_SIGNUP_REQUIRES_EMAIL_VERIFICATION"), SignupSettings.requires_email_verification
+            ),
+            minimum_age=_integer(
+                env.get("CIRRUS_SIGNUP_MINIMUM_AGE"), SignupSettings.minimum_age, "CIRRUS_SIGNUP_MINIMUM_AGE"
+            ),
+        ),
+        user_defaults=UserDefaults(
+            video_quota=_integer(
+                env.get("CIRRUS_USER_VIDEO_QUOTA"), UserDefaults.video_quota, "CIRRUS_USER_VIDEO_QUOTA"
+            ),
+            video_quota_daily=_integer(
+                env.get("CIRRUS_USER_VIDEO_QUOTA_DAILY"),
+                UserDefaults.video_quota_daily,
+                "CIRRUS_USER_VIDEO_QUOTA_DAILY",
+            ),
+            max_channels=_integer(
+                env.get("CIRRUS_MAX_CHANNELS_PER_USER"), UserDefaults.max_channels, "CIRRUS_MAX_CHANNELS_PER_USER"
+            ),
+        ),
+        initial_root_password=env.get("PT_INITIAL_ROOT_PASSWORD") or None,
     )
+
+
+def _flag(value: str | None, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    lowered = value.strip().lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(f"expected a boolean (true/false), not {value!r}")
+
+
+def _integer(value: str | None, default: int, name: str) -> int:
+    if value is None or value == "":
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ValueError(f"{name} must be an integer, not {value!r}") from None
 
 
 @functools.cache

@@ -17,10 +17,11 @@ class CirrusError(Exception):
     PeerTube's machine-readable error code (ServerErrorCode) where PeerTube has one.
     """
 
-    def __init__(self, detail: str, *, code: str | None = None) -> None:
+    def __init__(self, detail: str, *, code: str | None = None, headers: Mapping[str, str] | None = None) -> None:
         super().__init__(detail)
         self.detail = detail
         self.code = code
+        self.headers = dict(headers or {})
 
 
 class BadRequestError(CirrusError):

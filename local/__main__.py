@@ -24,6 +24,11 @@ def main() -> int:
     stack = LocalStack(options)
     stack.start()
     try:
+        if stack.bootstrap and stack.bootstrap.generated_root_password:
+            # Shown once, like PeerTube's first start; set PT_INITIAL_ROOT_PASSWORD to choose it.
+            print(
+                f"Administrator created: username root, password {stack.bootstrap.generated_root_password}", flush=True
+            )
         print(
             f"Cirrus is serving on http://{options.host}:{options.port} "
             f"(AWS endpoint {stack.endpoint.url}, data in {options.data_dir})",

@@ -12,9 +12,11 @@ import importlib
 import logging
 import os
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from chalicelib.domain.bootstrap import Bootstrap, ensure_instance
 from local.aws_endpoint import LocalAwsEndpoint
 from local.lambda_runtime import LocalFunction
 from local.persistence import SnapshotStore, Snapshotter
@@ -58,6 +60,7 @@ class LocalStack:
         self._pump: EventPump | None = None
         self._reaper: TtlReaper | None = None
         self.gateway_app: Any = None
+        self.bootstrap: Bootstrap | None = None
 
     def start(self) -> None:
         options = self.options
@@ -75,6 +78,7 @@ class LocalStack:
         settings = get_settings()
         queue_urls = resources.provision(settings, aws.s3(), aws.sqs())
         app_module = importlib.import_module("app")
+        self.bootstrap = ensure_instance(settings, datetime.now(UTC))
 
         self._snapshotter = Snapshotter(
             self.store,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from local import apigw
 from local.lambda_runtime import LocalFunction
@@ -26,11 +26,13 @@ class ApiResponse:
 
 
 class ApiClient:
-    def __init__(self) -> None:
+    def __init__(self, client_id: str = "", client_secret: str = "") -> None:
         import app
 
         self._function = LocalFunction("api", app.handler)
         self._binary_types = list(app.app.api.binary_types)
+        self.client_id = client_id
+        self.client_secret = client_secret
 
     def request(
         self, method: str, url: str, *, body: bytes = b"", headers: dict[str, str] | None = None
@@ -51,6 +53,42 @@ class ApiClient:
     def get(self, url: str, **kwargs: Any) -> ApiResponse:
         return self.request("GET", url, **kwargs)
 
-    def post_json(self, url: str, document: Any, **kwargs: Any) -> ApiResponse:
-        headers = {"Content-Type": "application/json", **kwargs.pop("headers", {})}
-        return self.request("POST", url, body=json.dumps(document).encode(), headers=headers, **kwargs)
+    def send_json(self, method: str, url: str, document: Any, token: str | None = None) -> ApiResponse:
+        headers = {"Content-Type": "application/json", **_bearer(token)}
+        return self.request(method, url, body=json.dumps(document).encode(), headers=headers)
+
+    def post_json(self, url: str, document: Any, token: str | None = None) -> ApiResponse:
+        return self.send_json("POST", url, document, token)
+
+    def put_json(self, url: str, document: Any, token: str | None = None) -> ApiResponse:
+        return self.send_json("PUT", url, document, token)
+
+    def get_as(self, url: str, token: str | None) -> ApiResponse:
+        return self.request("GET", url, headers=_bearer(token))
+
+    def delete_as(self, url: str, token: str | None) -> ApiResponse:
+        return self.request("DELETE", url, headers=_bearer(token))
+
+    def post_form(self, url: str, fields: dict[str, str], token: str | None = None) -> ApiResponse:
+        body = urlencode(fields).encode()
+        headers = {"Content-Type": "application/x-www-form-urlencoded", **_bearer(token)}
+        return self.request("POST", url, body=body, headers=headers)
+
+    def login(self, username: str, password: str) -> dict[str, Any]:
+        """The token document of a password grant; fails the test if refused."""
+        response = self.post_form(
+            "/api/v1/users/token",
+            {
+                "client_id": self.client_id,
+                "client_secret": self.client_secret,
+                "grant_type": "password",
+                "username": username,
+                "password": password,
+            },
+        )
+        assert response.status == 200, response.body
+        return dict(response.json())
+
+
+def _bearer(token: str | None) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"} if token else {}

@@ -55,9 +55,32 @@ def shared_file(name: str) -> Path:
     return path
 
 
+ROOT_PASSWORD = "root-password-for-tests"
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests hash many passwords: a low scrypt cost keeps them fast (hashes carry their cost)."""
+    from chalicelib.domain import passwords
+
+    monkeypatch.setattr(passwords, "COST", passwords.ScryptCost(log2_n=10, r=8, p=1))
+
+
 @pytest.fixture
-def api(aws: None) -> Any:
-    """An in-process client of the API function, over moto."""
+def instance(aws: None, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """A bootstrapped instance: OAuth client, server actor, and root."""
+    from chalicelib.config import get_settings
+    from chalicelib.domain.bootstrap import ensure_instance
+    from chalicelib.domain.oauth import utcnow
+
+    monkeypatch.setenv("PT_INITIAL_ROOT_PASSWORD", ROOT_PASSWORD)
+    get_settings.cache_clear()
+    return ensure_instance(get_settings(), utcnow())
+
+
+@pytest.fixture
+def api(instance: Any) -> Any:
+    """An in-process client of the API function, over moto, on a bootstrapped instance."""
     from tests.api_client import ApiClient
 
-    return ApiClient()
+    return ApiClient(instance.client.client_id, instance.client.client_secret)

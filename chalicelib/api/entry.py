@@ -19,13 +19,21 @@ if TYPE_CHECKING:
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
 
-def make_api_handler(app: Chalice) -> Handler:
-    """Build the function API Gateway invokes; the route table is built once, here."""
+def make_api_handler(app: Chalice, startup: Callable[[], None] | None = None) -> Handler:
+    """Build the function API Gateway invokes; the route table is built once, here.
+
+    `startup` runs once per execution environment, before the first request is answered
+    (the instance's bootstrap: a few GetItems when there is nothing to do).
+    """
     table = RouteTable(app.routes.keys())
+    pending = [startup] if startup else []
 
     @logger.inject_lambda_context(clear_state=True)
     @metrics.log_metrics(capture_cold_start_metric=True)
     def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        while pending:
+            pending[0]()
+            pending.pop()
         resolved = resolve_proxy_event(event, table)
         if resolved is None:
             logger.info("no route", extra={"path": event.get("path"), "method": event.get("httpMethod")})

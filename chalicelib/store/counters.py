@@ -37,13 +37,22 @@ def add_stats(transaction: TransactWrite, deltas: Mapping[str, int]) -> None:
     """Add to the instance counters inside a transaction (so counts never drift from data)."""
     if not deltas:
         return
-    actions: list[Any] = []
-    for name, delta in deltas.items():
-        attribute = InstanceStats.get_attributes().get(name)
-        if attribute is None:
-            raise KeyError(f"unknown instance counter {name!r}")
-        actions.append(attribute.add(delta))
+    actions = [_attribute(name).add(delta) for name, delta in deltas.items()]
     transaction.update(InstanceStats(keys.STATS_PK, keys.COUNTER_SK), actions=actions)
+
+
+def bump_stats(deltas: Mapping[str, int]) -> None:
+    """Add to the instance counters on their own (one UpdateItem)."""
+    actions = [_attribute(name).add(delta) for name, delta in deltas.items() if delta]
+    if actions:
+        InstanceStats(keys.STATS_PK, keys.COUNTER_SK).update(actions=actions)
+
+
+def _attribute(name: str) -> Any:
+    attribute = InstanceStats.get_attributes().get(name)
+    if attribute is None:
+        raise KeyError(f"unknown instance counter {name!r}")
+    return attribute
 
 
 def read_stats_counts() -> StatsCounts:

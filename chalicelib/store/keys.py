@@ -31,6 +31,14 @@ def token_pk(access_token_hash: str) -> str:
     return f"TOKEN#{access_token_hash}"
 
 
+def oauth_client_pk(name: str) -> str:
+    return f"OAUTHCLIENT#{name}"
+
+
+def throttle_pk(bucket: str, subject: str, window: int) -> str:
+    return f"THROTTLE#{bucket}#{subject}#{window}"
+
+
 def counter_pk(name: str) -> str:
     return f"COUNTER#{name}"
 
@@ -60,8 +68,21 @@ def users_gsi1pk() -> str:
     return "USERS"
 
 
-def account_channels_gsi1pk(account_id: int) -> str:
+def accounts_gsi1pk() -> str:
+    return "ACCOUNTS#local"
+
+
+def channels_gsi1pk() -> str:
+    return "CHANNELS#local"
+
+
+def account_channels_gsi2pk(account_id: int) -> str:
     return f"ACCOUNT#{account_id}#CHANNELS"
+
+
+def created_sort_key(created_at_iso: str, item_id: int) -> str:
+    """Orders a list by creation time; the zero-padded id breaks ties deterministically."""
+    return f"{created_at_iso}#{item_id:012d}"
 
 
 def local_videos_gsi1pk() -> str:

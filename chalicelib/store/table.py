@@ -22,7 +22,7 @@ def bind(settings: Settings) -> None:
     meta.table_name = settings.table_name
     meta.region = settings.aws_region
     meta.host = settings.aws_endpoint_url
-    _forget_connections(TableItem)
+    _share_one_connection()
 
 
 def create_table(*, wait: bool = True) -> None:
@@ -78,9 +78,18 @@ def _add_missing_indexes(client: Any) -> None:
         )
 
 
-def _forget_connections(cls: type) -> None:
-    # PynamoDB caches a connection per model class, built from Meta at first use.
-    cls._connection = None  # type: ignore[attr-defined]
+def _share_one_connection() -> None:
+    # PynamoDB caches a connection (and its botocore client, ~100 ms to build) per model
+    # class. Every model lives in the same table, so they all share the base class's:
+    # subclasses inherit `_connection` as long as they have none of their own.
+    _drop_own_connections(TableItem)
+    TableItem._connection = None
+    TableItem._get_connection()
+
+
+def _drop_own_connections(cls: type) -> None:
     sub: type
     for sub in cls.__subclasses__():
-        _forget_connections(sub)
+        if "_connection" in sub.__dict__:
+            delattr(sub, "_connection")
+        _drop_own_connections(sub)

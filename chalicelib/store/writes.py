@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from pynamodb.connection import Connection
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
@@ -18,6 +18,9 @@ from chalicelib.errors import ConflictError
 from chalicelib.store import keys
 from chalicelib.store.counters import add_stats
 from chalicelib.store.models import Claim, TableItem
+
+if TYPE_CHECKING:
+    from pynamodb.connection import Connection
 
 
 @dataclass(frozen=True)
@@ -52,9 +55,8 @@ def create_items(
 
 
 def connection() -> Connection:
-    """A low-level connection configured like the models (for transactions)."""
-    meta = TableItem.Meta
-    return Connection(region=getattr(meta, "region", None), host=getattr(meta, "host", None))
+    """The models' shared low-level connection (transactions take one explicitly)."""
+    return TableItem._get_connection().connection
 
 
 def _conflict_from(exc: TransactWriteError, operations: Sequence[TableItem | NewClaim]) -> Exception:

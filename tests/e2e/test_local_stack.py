@@ -9,7 +9,6 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,12 +16,8 @@ import boto3
 import pytest
 import requests
 
-from chalicelib.config import get_settings
-from chalicelib.store import keys, table
-from chalicelib.store.models import User
-from chalicelib.store.writes import NewClaim, create_items
-from tests.conftest import ROOT
-from tests.openapi import assert_conforms
+from tests.conftest import ROOT, ROOT_PASSWORD
+from tests.openapi import ACTOR_NULLS, USER_NULLS, assert_conforms
 
 pytestmark = pytest.mark.e2e
 STARTUP_SECONDS = 30
@@ -56,6 +51,9 @@ class RunningStack:
             "CIRRUS_PORT": str(self.port),
             "CIRRUS_AWS_PORT": str(self.aws_port),
             "CIRRUS_DATA_DIR": str(self.data_dir),
+            "CIRRUS_SIGNUP_ENABLED": "true",
+            "CIRRUS_SIGNUP_REQUIRES_APPROVAL": "false",
+            "PT_INITIAL_ROOT_PASSWORD": ROOT_PASSWORD,
         }
         env.pop("CIRRUS_AWS_ENDPOINT_URL", None)
         with open(self.log, "ab") as log:
@@ -91,34 +89,31 @@ def stack(tmp_path: Path) -> Iterator[RunningStack]:
         running.stop(signal.SIGKILL)
 
 
-@pytest.fixture
-def store_at(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    """Point this process's store at a running stack's AWS endpoint."""
+class Client:
+    """A PeerTube client app talking to the stack over HTTP."""
 
-    def bind(stack: RunningStack) -> None:
-        monkeypatch.setenv("CIRRUS_AWS_ENDPOINT_URL", stack.aws_url)
-        get_settings.cache_clear()
-        table.bind(get_settings())
+    def __init__(self, stack: RunningStack) -> None:
+        self.stack = stack
+        credentials = stack.get("/api/v1/oauth-clients/local").json()
+        self.client_id, self.client_secret = credentials["client_id"], credentials["client_secret"]
 
-    yield bind
-    monkeypatch.delenv("CIRRUS_AWS_ENDPOINT_URL", raising=False)
-    get_settings.cache_clear()
-    table.bind(get_settings())
+    def token(self, **fields: str) -> requests.Response:
+        form = {"client_id": self.client_id, "client_secret": self.client_secret, **fields}
+        return requests.post(f"{self.stack.url}/api/v1/users/token", data=form, timeout=10)
 
+    def login(self, username: str, password: str) -> dict[str, Any]:
+        response = self.token(grant_type="password", username=username, password=password)
+        assert response.status_code == 200, response.text
+        return dict(response.json())
 
-def _add_user(user_id: int) -> None:
-    name = f"user{user_id}"
-    user = User(
-        keys.user_pk(user_id),
-        keys.ENTITY_SK,
-        id=user_id,
-        username=name,
-        email=f"{name}@example.org",
-        password_hash="x",
-        account_id=user_id,
-        created_at=datetime.now(UTC),
-    )
-    create_items([user], [NewClaim(keys.USERNAME, name, str(user_id), "taken")], stats={"users": 1})
+    def send(self, method: str, path: str, token: str | None = None, **kwargs: Any) -> requests.Response:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        return requests.request(method, f"{self.stack.url}{path}", headers=headers, timeout=10, **kwargs)
+
+    def register(self, username: str, password: str) -> None:
+        body = {"username": username, "password": password, "email": f"{username}@example.org"}
+        response = self.send("POST", "/api/v1/users/register", json=body)
+        assert response.status_code == 204, response.text
 
 
 def _aws(stack: RunningStack, service: str) -> Any:
@@ -126,36 +121,64 @@ def _aws(stack: RunningStack, service: str) -> Any:
     return session.client(service, endpoint_url=stack.aws_url)
 
 
-def test_the_stack_serves_restarts_and_keeps_its_data(stack: RunningStack, store_at: Any) -> None:
+def test_the_account_flow_over_http(stack: RunningStack) -> None:
+    stack.start()
+    client = Client(stack)
+    client.register("alice", "alice password")
+    tokens = client.login("alice", "alice password")
+    me = client.send("GET", "/api/v1/users/me", tokens["access_token"])
+    assert_conforms("User", me.json(), known_deviations=USER_NULLS + ACTOR_NULLS)
+
+    refreshed = client.token(grant_type="refresh_token", refresh_token=tokens["refresh_token"])
+    assert refreshed.status_code == 200
+    token = refreshed.json()["access_token"]
+    created = client.send("POST", "/api/v1/video-channels", token, json={"name": "alice_tv", "displayName": "TV"})
+    assert created.status_code == 200, created.text
+    updated = client.send("PUT", "/api/v1/video-channels/alice_tv", token, json={"displayName": "Alice TV"})
+    assert updated.status_code == 204
+    channel = client.send("GET", "/api/v1/video-channels/alice_tv")
+    assert_conforms("VideoChannel", channel.json(), known_deviations=ACTOR_NULLS)
+    assert channel.json()["displayName"] == "Alice TV"
+
+    assert client.send("POST", "/api/v1/users/revoke-token", token).status_code == 200
+    refused = client.send("GET", "/api/v1/users/me", token)
+    assert refused.status_code == 401
+    assert refused.headers["content-type"].startswith("application/problem+json")
+
+
+def test_the_stack_serves_restarts_and_keeps_its_data(stack: RunningStack) -> None:
     stack.start()
     config = stack.get("/api/v1/config")
     assert config.status_code == 200
     assert_conforms("ServerConfig", config.json())
     assert stack.get("/api/v1/nope").headers["content-type"].startswith("application/problem+json")
 
-    store_at(stack)
-    _add_user(1)
+    client = Client(stack)
+    client.register("alice", "alice password")
     _aws(stack, "s3").put_object(Bucket="cirrus-media", Key="static/e2e.txt", Body=b"kept across restarts")
     sqs = _aws(stack, "sqs")
     queue = sqs.get_queue_url(QueueName="cirrus-deliver")["QueueUrl"]
     sqs.send_message(QueueUrl=queue, MessageBody="queued before the restart")
-    assert stack.get("/api/v1/server/stats").json()["totalUsers"] == 1
+    assert stack.get("/api/v1/server/stats").json()["totalUsers"] == 2  # root and alice
 
     assert stack.stop(signal.SIGTERM) == 0
     stack.start()
 
-    assert stack.get("/api/v1/server/stats").json()["totalUsers"] == 1
+    assert Client(stack).client_id == client.client_id
+    Client(stack).login("alice", "alice password")
+    assert stack.get("/api/v1/server/stats").json()["totalUsers"] == 2
     media = stack.get("/static/e2e.txt", headers={"Range": "bytes=0-3"})
     assert (media.status_code, media.content) == (206, b"kept")
     messages = sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10).get("Messages", [])
     assert [m["Body"] for m in messages] == ["queued before the restart"]
 
     # A crash loses at most the last moment: what was written two seconds before is kept.
-    _add_user(2)
+    Client(stack).register("bob", "bob password")
     time.sleep(2.5)
     stack.stop(signal.SIGKILL)
     stack.start()
-    assert stack.get("/api/v1/server/stats").json()["totalUsers"] == 2
+    Client(stack).login("bob", "bob password")
+    assert stack.get("/api/v1/server/stats").json()["totalUsers"] == 3
     assert stack.stop(signal.SIGINT) == 0
 
 

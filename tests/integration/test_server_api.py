@@ -41,13 +41,14 @@ def test_stats_of_a_fresh_instance(api: ApiClient) -> None:
     nulls = ("videosRedundancy/0/totalSize", "averageRegistrationRequestResponseTimeMs", "averageAbuseResponseTimeMs")
     assert_conforms("ServerStats", stats, known_deviations=nulls)
     assert [stats[name] for name in nulls[1:]] == [None, None]
-    assert stats["totalUsers"] == 0
-    assert stats["totalLocalVideos"] == 0
+    # A fresh instance has its root administrator and root's default channel, as PeerTube.
+    assert (stats["totalUsers"], stats["totalAdmins"], stats["totalModerators"]) == (1, 1, 0)
+    assert (stats["totalLocalVideoChannels"], stats["totalLocalVideos"]) == (1, 0)
 
 
 def test_stats_count_what_the_store_created(api: ApiClient) -> None:
     now = datetime.now(UTC)
-    for user_id, name in ((1, "alice"), (2, "bob")):
+    for user_id, name in ((101, "alice"), (102, "bob")):
         user = User(
             keys.user_pk(user_id),
             keys.ENTITY_SK,
@@ -75,7 +76,7 @@ def test_stats_count_what_the_store_created(api: ApiClient) -> None:
     create_items([video], stats={"local_videos": 1, "videos": 1})
 
     stats = api.get("/api/v1/server/stats").json()
-    assert (stats["totalUsers"], stats["totalLocalVideos"], stats["totalVideos"]) == (2, 1, 1)
+    assert (stats["totalUsers"], stats["totalLocalVideos"], stats["totalVideos"]) == (3, 1, 1)
 
 
 @pytest.mark.parametrize(

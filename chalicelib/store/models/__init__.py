@@ -7,8 +7,21 @@ from chalicelib.store.models.actor import Actor
 from chalicelib.store.models.base import TableItem
 from chalicelib.store.models.claim import Claim
 from chalicelib.store.models.counter import Counter, InstanceStats
+from chalicelib.store.models.oauth_client import OAuthClient
 from chalicelib.store.models.oauth_token import OAuthToken
+from chalicelib.store.models.throttle import Throttle
 from chalicelib.store.models.user import User
 from chalicelib.store.models.video import Video
 
-__all__ = ["Actor", "Claim", "Counter", "InstanceStats", "OAuthToken", "TableItem", "User", "Video"]
+__all__ = [
+    "Actor",
+    "Claim",
+    "Counter",
+    "InstanceStats",
+    "OAuthClient",
+    "OAuthToken",
+    "TableItem",
+    "Throttle",
+    "User",
+    "Video",
+]

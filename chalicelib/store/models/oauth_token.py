@@ -18,3 +18,5 @@ class OAuthToken(TableItem, discriminator="OAuthToken"):
     access_expires_at = UTCDateTimeAttribute()
     refresh_expires_at = UTCDateTimeAttribute()
     created_at = UTCDateTimeAttribute()
+    login_ip = UnicodeAttribute(null=True)
+    login_device = UnicodeAttribute(null=True)

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.attributes import (
+    BooleanAttribute,
+    ListAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+)
 
 from chalicelib.store.models.base import TableItem
 
@@ -24,6 +30,19 @@ class User(TableItem, discriminator="User"):
     blocked = BooleanAttribute(default=False)
     blocked_reason = UnicodeAttribute(null=True)
     email_verified = BooleanAttribute(null=True)
-    nsfw_policy = UnicodeAttribute(default="display")
+    nsfw_policy = UnicodeAttribute(default="do_not_list")
+    email_public = BooleanAttribute(default=False)
+    p2p_enabled = BooleanAttribute(default=True)
+    videos_history_enabled = BooleanAttribute(default=True)
+    auto_play_video = BooleanAttribute(default=True)
+    auto_play_next_video = BooleanAttribute(default=False)
+    auto_play_next_video_playlist = BooleanAttribute(default=True)
+    video_languages = ListAttribute(null=True)  # type: ignore[var-annotated]
+    language = UnicodeAttribute(null=True)
+    theme = UnicodeAttribute(default="instance-default")
+    admin_flags = NumberAttribute(default=0)
+    no_instance_config_warning_modal = BooleanAttribute(default=False)
+    no_welcome_modal = BooleanAttribute(default=False)
+    no_account_setup_warning_modal = BooleanAttribute(default=False)
     created_at = UTCDateTimeAttribute()
     last_login_at = UTCDateTimeAttribute(null=True)

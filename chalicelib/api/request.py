@@ -1,0 +1,86 @@
+"""Reading a request: JSON and form bodies, pagination, the caller's address.
+
+Bodies are hostile until checked: anything that is not the expected shape becomes a 400
+problem, never an exception deeper in the code.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl
+
+from chalicelib.errors import BadRequestError, ValidationError
+
+if TYPE_CHECKING:
+    from chalice.app import Request
+
+DEFAULT_COUNT = 15
+MAX_COUNT = 100
+
+
+@dataclass(frozen=True)
+class Pagination:
+    start: int
+    count: int
+    sort: str
+
+
+def json_object(request: Request) -> dict[str, Any]:
+    """The body as a JSON object (PeerTube's routes all take objects)."""
+    raw = request.raw_body or b""
+    if not raw.strip():
+        return {}
+    try:
+        body = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise BadRequestError("The body is not valid JSON.", code="SyntaxError") from None
+    if not isinstance(body, dict):
+        raise BadRequestError("The body must be a JSON object.")
+    return body
+
+
+def form_fields(request: Request) -> dict[str, str]:
+    """An application/x-www-form-urlencoded body, last value of each field winning."""
+    raw = request.raw_body or b""
+    try:
+        text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+    except UnicodeDecodeError:
+        raise BadRequestError("The body is not valid UTF-8.") from None
+    return dict(parse_qsl(text, keep_blank_values=True))
+
+
+def media_type(request: Request) -> str:
+    return (request.headers.get("content-type") or "").split(";", 1)[0].strip().lower()
+
+
+def pagination(request: Request, sortable: tuple[str, ...], default_sort: str) -> Pagination:
+    """`start`, `count` and `sort` as PeerTube validates them."""
+    query: dict[str, str] = dict(request.query_params or {})
+    invalid: dict[str, str] = {}
+    start = _non_negative_int(query.get("start"), 0)
+    if start is None:
+        invalid["start"] = "Should have a number start"
+    count = _non_negative_int(query.get("count"), DEFAULT_COUNT)
+    if count is None or count > MAX_COUNT:
+        invalid["count"] = f"Should have a number count (max: {MAX_COUNT})"
+    sort = query.get("sort") or default_sort
+    if sort.lstrip("-") not in sortable:
+        invalid["sort"] = f"Should have a sort among {', '.join(sortable)}"
+    if invalid:
+        raise ValidationError(invalid)
+    return Pagination(start or 0, count if count is not None else DEFAULT_COUNT, sort)
+
+
+def source_ip(request: Request) -> str:
+    identity = (request.context or {}).get("identity") or {}
+    return str(identity.get("sourceIp") or "unknown")
+
+
+def _non_negative_int(value: str | None, default: int) -> int | None:
+    if value is None or value == "":
+        return default
+    if not value.isdigit():
+        return None
+    return int(value)

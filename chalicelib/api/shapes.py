@@ -1,0 +1,159 @@
+"""The JSON PeerTube clients expect for users, accounts and channels (key order included)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from chalicelib.domain.roles import Role
+
+if TYPE_CHECKING:
+    from chalicelib.config import Settings
+    from chalicelib.store.models import Actor, User
+
+# PeerTube's defaults (createDefaultUserNotificationSettings): 1 web, 2 email, 3 both.
+NOTIFICATION_SETTINGS = {
+    "newCommentOnMyVideo": 1,
+    "newVideoFromSubscription": 1,
+    "abuseAsModerator": 3,
+    "videoAutoBlacklistAsModerator": 3,
+    "blacklistOnMyVideo": 3,
+    "myVideoPublished": 1,
+    "myVideoImportFinished": 1,
+    "newUserRegistration": 1,
+    "commentMention": 1,
+    "newFollow": 1,
+    "newInstanceFollower": 1,
+    "autoInstanceFollowing": 1,
+    "abuseNewMessage": 3,
+    "abuseStateChange": 3,
+    "newPeerTubeVersion": 3,
+    "myVideoStudioEditionFinished": 1,
+    "myVideoTranscriptionGenerated": 1,
+    "newPluginVersion": 1,
+}
+
+
+def iso(moment: datetime | None) -> str | None:
+    """PeerTube's dates: ISO 8601 in UTC with milliseconds and a Z."""
+    if moment is None:
+        return None
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def actor_host(actor: Actor, settings: Settings) -> str:
+    return actor.host or settings.instance_host
+
+
+def account_json(account: Actor, settings: Settings) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "url": account.url,
+        "name": account.preferred_username,
+        "host": actor_host(account, settings),
+        "avatars": [],
+        "id": int(account.id),
+        "hostRedundancyAllowed": False,
+        "followingCount": 0,
+        "followersCount": 0,
+        "createdAt": iso(account.created_at),
+        "displayName": account.display_name,
+        "description": account.description,
+        "updatedAt": iso(account.updated_at),
+    }
+    if account.user_id is not None:
+        body["userId"] = int(account.user_id)
+    return body
+
+
+def channel_json(channel: Actor, settings: Settings, owner: Actor | None = None) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "url": channel.url,
+        "name": channel.preferred_username,
+        "host": actor_host(channel, settings),
+        "avatars": [],
+        "id": int(channel.id),
+        "hostRedundancyAllowed": False,
+        "followingCount": 0,
+        "followersCount": 0,
+        "createdAt": iso(channel.created_at),
+        "banners": [],
+        "displayName": channel.display_name,
+        "description": channel.description,
+        "support": channel.support,
+        "isLocal": channel.is_local,
+        "updatedAt": iso(channel.updated_at),
+    }
+    if owner is not None:
+        body["ownerAccount"] = account_json(owner, settings)
+    return body
+
+
+def user_json(
+    user: User,
+    account: Actor,
+    channels: Sequence[Actor],
+    settings: Settings,
+    *,
+    me: bool = False,
+    with_quota_used: bool = False,
+    with_notification_settings: bool = True,
+) -> dict[str, Any]:
+    role = Role(int(user.role))
+    body: dict[str, Any] = {
+        "id": int(user.id),
+        "username": user.username,
+        "email": user.email,
+        "theme": user.theme,
+        "pendingEmail": None,
+        "emailPublic": bool(user.email_public),
+        "emailVerified": user.email_verified,
+        "nsfwPolicy": user.nsfw_policy,
+        "nsfwFlagsDisplayed": 0,
+        "nsfwFlagsHidden": 0,
+        "nsfwFlagsWarned": 0,
+        "nsfwFlagsBlurred": 0,
+        "p2pEnabled": bool(user.p2p_enabled),
+        "videosHistoryEnabled": bool(user.videos_history_enabled),
+        "autoPlayVideo": bool(user.auto_play_video),
+        "autoPlayNextVideo": bool(user.auto_play_next_video),
+        "autoPlayNextVideoPlaylist": bool(user.auto_play_next_video_playlist),
+        "videoLanguages": list(user.video_languages) if user.video_languages is not None else None,
+        "language": user.language or "en",
+        "role": {"id": int(role), "label": role.label},
+        "videoQuota": int(user.video_quota),
+        "videoQuotaDaily": int(user.video_quota_daily),
+    }
+    if with_quota_used:
+        body["totalVideoFileSize"] = int(user.video_quota_used)
+        body["videoQuotaUsed"] = int(user.video_quota_used)
+        body["videoQuotaUsedDaily"] = 0
+    body.update(
+        {
+            "noInstanceConfigWarningModal": bool(user.no_instance_config_warning_modal),
+            "noWelcomeModal": bool(user.no_welcome_modal),
+            "noAccountSetupWarningModal": bool(user.no_account_setup_warning_modal),
+            "blocked": bool(user.blocked),
+            "blockedReason": user.blocked_reason,
+            "account": account_json(account, settings),
+        }
+    )
+    if with_notification_settings:
+        body["notificationSettings"] = dict(NOTIFICATION_SETTINGS)
+    body.update(
+        {
+            "videoChannels": [
+                {**channel_json(channel, settings), "ownerAccountId": int(account.id)} for channel in channels
+            ],
+            "createdAt": iso(user.created_at),
+            "pluginAuth": None,
+            "lastLoginDate": iso(user.last_login_at),
+            "twoFactorEnabled": False,
+            "newFeaturesInfoRead": 1,
+        }
+    )
+    if me:
+        body["videoChannelCollaborations"] = []
+        body["specialPlaylists"] = []
+    body["adminFlags"] = int(user.admin_flags)
+    return body

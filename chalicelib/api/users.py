@@ -1,0 +1,133 @@
+"""Users: registration, the caller's own user, and administration (MANAGE_USERS)."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from chalice.app import Response
+
+from chalicelib.api.auth import require_right, session
+from chalicelib.api.blueprint import ApiBlueprint
+from chalicelib.api.request import json_object, pagination, source_ip
+from chalicelib.api.shapes import user_json
+from chalicelib.config import get_settings
+from chalicelib.domain import oauth, rate_limits
+from chalicelib.domain import users as user_cases
+from chalicelib.domain.roles import Right
+from chalicelib.store import counters, users
+
+users_api = ApiBlueprint(__name__)
+
+USER_SORTS = ("createdAt", "id")
+
+
+def no_content() -> Response:
+    return Response(body="", status_code=204)
+
+
+@users_api.route("/api/v1/users/register", methods=["POST"])
+def register() -> Response:
+    request = users_api.current_request
+    now = time.time()
+    ip = source_ip(request)
+    rate_limits.check_successes(rate_limits.SIGNUP, ip, now)
+    user_cases.register(get_settings(), json_object(request), oauth.utcnow())
+    rate_limits.count_success(rate_limits.SIGNUP, ip, now)
+    return no_content()
+
+
+@users_api.route("/api/v1/users/me", methods=["GET"])
+def get_me() -> dict[str, Any]:
+    me = session(users_api.current_request).user
+    view = user_cases.load_view(me)
+    return user_json(view.user, view.account, view.channels, get_settings(), me=True)
+
+
+@users_api.route("/api/v1/users/me", methods=["PUT"])
+def put_me() -> Response:
+    request = users_api.current_request
+    me = session(request).user
+    view = user_cases.load_view(me)
+    user_cases.update_me(me, view.account, json_object(request), oauth.utcnow())
+    return no_content()
+
+
+@users_api.route("/api/v1/users/me", methods=["DELETE"])
+def delete_me() -> Response:
+    user_cases.delete_me(session(users_api.current_request).user)
+    return no_content()
+
+
+@users_api.route("/api/v1/users/me/video-quota-used", methods=["GET"])
+def get_my_quota_used() -> dict[str, int]:
+    me = session(users_api.current_request).user
+    return {"videoQuotaUsed": int(me.video_quota_used), "videoQuotaUsedDaily": 0}
+
+
+@users_api.route("/api/v1/users", methods=["GET"])
+def list_users() -> dict[str, Any]:
+    request = users_api.current_request
+    require_right(session(request), Right.MANAGE_USERS, "/")
+    page = pagination(request, USER_SORTS, "-createdAt")
+    settings = get_settings()
+    data = []
+    for user in users.list_users(page.start, page.count, newest_first=page.sort.startswith("-")):
+        view = user_cases.load_view(user)
+        data.append(user_json(user, view.account, [], settings, with_quota_used=True))
+    return {"total": counters.read_stats_counts().users, "data": data}
+
+
+@users_api.route("/api/v1/users", methods=["POST"])
+def create_user() -> dict[str, Any]:
+    request = users_api.current_request
+    caller = session(request)
+    require_right(caller, Right.MANAGE_USERS, "/")
+    created = user_cases.admin_create(get_settings(), caller.user, json_object(request), oauth.utcnow())
+    return {"user": {"id": int(created.user.id), "account": {"id": int(created.account.id)}}}
+
+
+@users_api.route("/api/v1/users/{user_id}", methods=["GET"])
+def get_user(user_id: str) -> dict[str, Any]:
+    request = users_api.current_request
+    require_right(session(request), Right.MANAGE_USERS, f"/{user_id}")
+    view = user_cases.load_view(user_cases.get_user_or_404(user_id))
+    return user_json(
+        view.user, view.account, view.channels, get_settings(), with_quota_used=True, with_notification_settings=False
+    )
+
+
+@users_api.route("/api/v1/users/{user_id}", methods=["PUT"])
+def put_user(user_id: str) -> Response:
+    request = users_api.current_request
+    caller = session(request)
+    require_right(caller, Right.MANAGE_USERS, f"/{user_id}")
+    body = json_object(request)
+    user_cases.admin_update(caller.user, user_cases.get_user_or_404(user_id), body)
+    return no_content()
+
+
+@users_api.route("/api/v1/users/{user_id}", methods=["DELETE"])
+def delete_user(user_id: str) -> Response:
+    caller = session(users_api.current_request)
+    require_right(caller, Right.MANAGE_USERS, f"/{user_id}")
+    user_cases.admin_delete(caller.user, user_cases.get_user_or_404(user_id))
+    return no_content()
+
+
+@users_api.route("/api/v1/users/{user_id}/block", methods=["POST"])
+def block_user(user_id: str) -> Response:
+    return _set_blocked(user_id, blocked=True)
+
+
+@users_api.route("/api/v1/users/{user_id}/unblock", methods=["POST"])
+def unblock_user(user_id: str) -> Response:
+    return _set_blocked(user_id, blocked=False)
+
+
+def _set_blocked(user_id: str, *, blocked: bool) -> Response:
+    request = users_api.current_request
+    caller = session(request)
+    require_right(caller, Right.MANAGE_USERS, f"/{user_id}/{'block' if blocked else 'unblock'}")
+    user_cases.set_blocked(caller.user, user_cases.get_user_or_404(user_id), blocked, json_object(request))
+    return no_content()

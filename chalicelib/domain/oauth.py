@@ -1,0 +1,174 @@
+"""OAuth 2 as PeerTube speaks it: password and refresh-token grants, bearer tokens.
+
+Tokens are 40 random hex characters, like PeerTube's. Only their SHA-256 hashes are stored,
+so a leaked table does not leak sessions. Access tokens live a day, refresh tokens two
+weeks; a refresh replaces the whole pair.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from chalicelib.domain import passwords
+from chalicelib.errors import BadRequestError, UnauthorizedError
+from chalicelib.store import instance as instance_store
+from chalicelib.store import keys, tokens, users
+from chalicelib.store.models import OAuthToken, User
+
+if TYPE_CHECKING:
+    from chalicelib.config import Settings
+
+ACCESS_LIFETIME = timedelta(days=1)
+REFRESH_LIFETIME = timedelta(weeks=2)
+GRANTS = ("password", "refresh_token")
+BEARER = re.compile(r"^Bearer ([0-9a-zA-Z\-._~+/]+=*)$")
+# Verifying against this when the user is unknown makes both failures take as long.
+_DUMMY_HASH = "scrypt$17$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
+
+
+@dataclass(frozen=True)
+class IssuedTokens:
+    access_token: str
+    refresh_token: str
+    access_expires_at: datetime
+    refresh_expires_at: datetime
+
+    def seconds_left(self, now: datetime) -> tuple[int, int]:
+        return (
+            int((self.access_expires_at - now).total_seconds()),
+            int((self.refresh_expires_at - now).total_seconds()),
+        )
+
+
+@dataclass(frozen=True)
+class Session:
+    """Who is calling: the user behind a valid access token, and that token."""
+
+    user: User
+    token: OAuthToken
+
+
+@dataclass(frozen=True)
+class ClientInfo:
+    ip: str | None
+    device: str | None
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def check_client(client_id: str, client_secret: str) -> None:
+    if not client_id or not client_secret:
+        raise BadRequestError("Invalid client: cannot retrieve client credentials", code="invalid_client")
+    client = instance_store.get_local_client()
+    if (
+        client is None
+        or not passwords.constant_time_equal(client.client_id, client_id)
+        or not passwords.constant_time_equal(client.client_secret, client_secret)
+    ):
+        raise BadRequestError("Invalid client: client is invalid", code="invalid_client")
+
+
+def check_grant_type(grant_type: str) -> None:
+    if not grant_type:
+        raise BadRequestError("Missing parameter: `grant_type`", code="invalid_request")
+    if grant_type not in GRANTS:
+        raise BadRequestError("Unsupported grant type: `grant_type` is invalid", code="unsupported_grant_type")
+
+
+def password_grant(
+    settings: Settings, client_id: str, username: str, password: str, client: ClientInfo, now: datetime
+) -> IssuedTokens:
+    if not username:
+        raise BadRequestError("Missing parameter: `username`", code="invalid_request")
+    if not password:
+        raise BadRequestError("Missing parameter: `password`", code="invalid_request")
+    user = users.find_user_by_login(username)
+    if not passwords.verify_password(password, user.password_hash if user else _DUMMY_HASH) or user is None:
+        raise BadRequestError("Invalid grant: user credentials are invalid", code="invalid_grant")
+    if len(password) > 50 or len(password.encode("utf-8")) > 72:
+        raise BadRequestError(
+            "Password is too long. Please reset it using the password reset procedure.", code="too_long_password"
+        )
+    if user.blocked:
+        raise BadRequestError("User is blocked.", code="account_blocked")
+    if settings.signup.requires_email_verification and user.email_verified is False:
+        raise BadRequestError("User email is not verified.", code="email_not_verified")
+    if passwords.needs_rehash(user.password_hash):
+        user.password_hash = passwords.hash_password(password)
+    return _issue(user, client_id, client, now)
+
+
+def refresh_grant(client_id: str, refresh_token: str, now: datetime) -> IssuedTokens:
+    if not refresh_token:
+        raise BadRequestError("Missing parameter: `refresh_token`", code="invalid_request")
+    previous = tokens.get_by_refresh_hash(token_hash(refresh_token))
+    if previous is None or previous.client_id != client_id:
+        raise BadRequestError("Invalid grant: refresh token is invalid", code="invalid_grant")
+    if previous.refresh_expires_at <= now:
+        raise BadRequestError("Invalid grant: refresh token has expired", code="invalid_grant")
+    user = users.get_user(int(previous.user_id))
+    if user is None:
+        raise BadRequestError("Invalid grant: refresh token is invalid", code="invalid_grant")
+    tokens.revoke(previous)
+    return _issue(user, client_id, ClientInfo(previous.login_ip, previous.login_device), now)
+
+
+def authenticate(authorization: str | None, now: datetime) -> Session:
+    """The session behind an `Authorization: Bearer` header, or the error PeerTube gives."""
+    if not authorization:
+        raise UnauthorizedError("Token is invalid", code="unauthorized_request")
+    match = BEARER.match(authorization)
+    if match is None:
+        raise BadRequestError("Token is invalid", code="invalid_request")
+    token = tokens.get_by_access_hash(token_hash(match.group(1)))
+    if token is None or token.access_expires_at <= now:
+        raise UnauthorizedError("Token is invalid", code="invalid_token")
+    user = users.get_user(int(token.user_id))
+    if user is None:
+        raise UnauthorizedError("Token is invalid", code="invalid_token")
+    return Session(user, token)
+
+
+def revoke_session(session: Session) -> None:
+    tokens.revoke(session.token)
+
+
+def _issue(user: User, client_id: str, client: ClientInfo, now: datetime) -> IssuedTokens:
+    issued = IssuedTokens(
+        access_token=secrets.token_hex(20),
+        refresh_token=secrets.token_hex(20),
+        access_expires_at=now + ACCESS_LIFETIME,
+        refresh_expires_at=now + REFRESH_LIFETIME,
+    )
+    access_hash = token_hash(issued.access_token)
+    tokens.save_token(
+        OAuthToken(
+            keys.token_pk(access_hash),
+            keys.ENTITY_SK,
+            user_id=user.id,
+            client_id=client_id,
+            refresh_token_hash=token_hash(issued.refresh_token),
+            access_expires_at=issued.access_expires_at,
+            refresh_expires_at=issued.refresh_expires_at,
+            created_at=now,
+            login_ip=client.ip,
+            login_device=(client.device or "")[:255] or None,
+            expires_at=issued.refresh_expires_at,
+            gsi1pk=keys.user_tokens_gsi1pk(int(user.id)),
+            gsi1sk=keys.created_sort_key(now.isoformat(), 0) + "#" + access_hash[:16],
+        )
+    )
+    user.last_login_at = now
+    users.save_user(user)
+    return issued
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)

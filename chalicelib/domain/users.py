@@ -1,0 +1,276 @@
+"""User use cases: sign-up, self-service, and administration, with PeerTube's rules.
+
+Each function validates its input completely before writing anything, so a refused request
+leaves nothing behind; the writes themselves are single transactions in the store.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from chalicelib.domain import passwords, validation
+from chalicelib.domain.accounts import ChannelRequest, CreatedUser, NewUser, create_local_user
+from chalicelib.domain.roles import Role, can_manage
+from chalicelib.domain.validation import Checks
+from chalicelib.errors import BadRequestError, ForbiddenError, NotFoundError, UnauthorizedError, ValidationError
+from chalicelib.store import actors, counters, tokens, users
+
+if TYPE_CHECKING:
+    from chalicelib.config import Settings
+    from chalicelib.store.models import Actor, User
+
+ROOT_USERNAME = "root"
+CANNOT_MANAGE = "Users can only be managed by moderators or admins."
+
+
+@dataclass(frozen=True)
+class UserView:
+    """A user with what its JSON needs: the account and its channels."""
+
+    user: User
+    account: Actor
+    channels: list[Actor]
+
+
+def load_view(user: User) -> UserView:
+    account = actors.get_actor(int(user.account_id))
+    if account is None:
+        raise NotFoundError("User not found")
+    return UserView(user, account, actors.list_account_channels(int(account.id)))
+
+
+def get_user_or_404(user_id: str) -> User:
+    if not user_id.isdigit():
+        raise validation_error("id", "Should have a valid id")
+    user = users.get_user(int(user_id))
+    if user is None:
+        raise NotFoundError("User not found")
+    return user
+
+
+# Sign-up -----------------------------------------------------------------------------------
+
+
+def check_signup_allowed(settings: Settings) -> None:
+    signup = settings.signup
+    if not signup.enabled:
+        raise ForbiddenError("User registration is not allowed")
+    if signup.requires_approval:
+        raise ForbiddenError("User registration requires approval")
+    if signup.limit != -1 and counters.read_stats_counts().users >= signup.limit:
+        raise ForbiddenError("User limit is reached on this instance")
+
+
+def register(settings: Settings, body: dict[str, Any], now: datetime) -> CreatedUser:
+    """POST /users/register: the caller has passed the signup rate limit."""
+    check_signup_allowed(settings)
+    checks = Checks()
+    checks.require(body, "username", validation.check_username)
+    checks.require(body, "password", validation.check_password)
+    checks.require(body, "email", validation.check_email)
+    checks.optional(body, "displayName", validation.check_display_name)
+    channel = body.get("channel")
+    if channel is not None and not isinstance(channel, dict):
+        checks.add("channel", "Should be an object with a name and a displayName")
+    elif isinstance(channel, dict):
+        checks.optional(channel, "name", validation.check_channel_name)
+        checks.optional(channel, "displayName", validation.check_display_name)
+    checks.raise_if_any()
+    channel_request = None
+    if isinstance(channel, dict):
+        if not channel.get("name") or not channel.get("displayName"):
+            raise BadRequestError(
+                "Channel is optional but if you specify it, channel.name and channel.displayName are required."
+            )
+        channel_request = ChannelRequest(channel["name"], channel["displayName"])
+    request = NewUser(
+        username=body["username"],
+        password=body["password"],
+        email=body["email"],
+        display_name=body.get("displayName"),
+        channel=channel_request,
+        video_quota=settings.user_defaults.video_quota,
+        video_quota_daily=settings.user_defaults.video_quota_daily,
+        email_verified=False if settings.signup.requires_email_verification else None,
+    )
+    return create_local_user(settings, request, now)
+
+
+# Administration ----------------------------------------------------------------------------
+
+
+def admin_create(settings: Settings, caller: User, body: dict[str, Any], now: datetime) -> CreatedUser:
+    checks = Checks()
+    checks.require(body, "username", validation.check_username)
+    checks.require(body, "password", validation.check_password)
+    checks.require(body, "email", validation.check_email)
+    checks.require(body, "role", validation.check_role)
+    checks.optional(body, "videoQuota", validation.check_quota)
+    checks.optional(body, "videoQuotaDaily", validation.check_quota)
+    checks.optional(body, "adminFlags", validation.check_integer)
+    checks.optional(body, "channelName", validation.check_channel_name)
+    checks.raise_if_any()
+    role = Role(int(body["role"]))
+    if Role(int(caller.role)) != Role.ADMINISTRATOR and role != Role.USER:
+        raise ForbiddenError("You can only create users (and not administrators or moderators)")
+    channel_name = body.get("channelName")
+    request = NewUser(
+        username=body["username"],
+        password=body["password"],
+        email=body["email"],
+        role=role,
+        channel=ChannelRequest(channel_name, channel_name) if channel_name else None,
+        video_quota=int(body.get("videoQuota", settings.user_defaults.video_quota)),
+        video_quota_daily=int(body.get("videoQuotaDaily", settings.user_defaults.video_quota_daily)),
+        admin_flags=int(body.get("adminFlags", 0)),
+    )
+    return create_local_user(settings, request, now)
+
+
+def admin_update(caller: User, target: User, body: dict[str, Any]) -> None:
+    checks = Checks()
+    checks.optional(body, "password", validation.check_password)
+    checks.optional(body, "email", validation.check_email)
+    checks.optional(body, "emailVerified", validation.check_boolean)
+    checks.optional(body, "videoQuota", validation.check_quota)
+    checks.optional(body, "videoQuotaDaily", validation.check_quota)
+    checks.optional(body, "role", validation.check_role)
+    checks.optional(body, "adminFlags", validation.check_integer)
+    checks.raise_if_any()
+    if target.username == ROOT_USERNAME and "role" in body and int(body["role"]) != int(target.role):
+        raise BadRequestError("Cannot change root role.")
+    check_can_manage(caller, target)
+    if "email" in body and body["email"].lower() != target.email.lower():
+        users.change_email(target, body["email"])
+    revoke_sessions = False
+    if "password" in body:
+        target.password_hash = passwords.hash_password(body["password"])
+        revoke_sessions = True
+    if "role" in body and int(body["role"]) != int(target.role):
+        _move_role_counter(int(target.role), int(body["role"]))
+        target.role = int(body["role"])
+        revoke_sessions = True
+    for field, attribute in (
+        ("emailVerified", "email_verified"),
+        ("videoQuota", "video_quota"),
+        ("videoQuotaDaily", "video_quota_daily"),
+        ("adminFlags", "admin_flags"),
+    ):
+        if field in body:
+            value = body[field]
+            setattr(target, attribute, value if isinstance(value, bool) else int(value))
+    users.save_user(target)
+    if revoke_sessions:
+        tokens.revoke_all(int(target.id))
+
+
+def admin_delete(caller: User, target: User) -> None:
+    if target.username == ROOT_USERNAME:
+        raise BadRequestError("Cannot remove the root user")
+    check_can_manage(caller, target)
+    delete_user(target)
+
+
+def set_blocked(caller: User, target: User, blocked: bool, body: dict[str, Any]) -> None:
+    checks = Checks()
+    if blocked:
+        checks.optional(body, "reason", validation.check_block_reason)
+    checks.raise_if_any()
+    if target.username == ROOT_USERNAME:
+        raise BadRequestError(f"Cannot {'block' if blocked else 'unblock'} the root user")
+    check_can_manage(caller, target)
+    target.blocked = blocked
+    target.blocked_reason = (body.get("reason") or None) if blocked else None
+    users.save_user(target)
+    # A blocked user is logged out everywhere; unblocking does not log anyone in.
+    tokens.revoke_all(int(target.id))
+
+
+def check_can_manage(caller: User, target: User) -> None:
+    if not can_manage(Role(int(caller.role)), Role(int(target.role))):
+        raise ForbiddenError(CANNOT_MANAGE)
+
+
+# Self-service ------------------------------------------------------------------------------
+
+ME_BOOLEANS = {
+    "emailPublic": "email_public",
+    "p2pEnabled": "p2p_enabled",
+    "autoPlayVideo": "auto_play_video",
+    "autoPlayNextVideo": "auto_play_next_video",
+    "autoPlayNextVideoPlaylist": "auto_play_next_video_playlist",
+    "videosHistoryEnabled": "videos_history_enabled",
+    "noInstanceConfigWarningModal": "no_instance_config_warning_modal",
+    "noWelcomeModal": "no_welcome_modal",
+    "noAccountSetupWarningModal": "no_account_setup_warning_modal",
+}
+
+
+def update_me(user: User, account: Actor, body: dict[str, Any], now: datetime) -> None:
+    """PUT /users/me. A password or email change needs the current password."""
+    if "password" in body or "email" in body:
+        current = body.get("currentPassword")
+        if not current:
+            raise BadRequestError("currentPassword parameter is missing")
+        if not isinstance(current, str) or not passwords.verify_password(current, user.password_hash):
+            raise UnauthorizedError("currentPassword is invalid.", code="current_password_is_invalid")
+    checks = Checks()
+    checks.optional(body, "password", validation.check_password)
+    checks.optional(body, "email", validation.check_email)
+    checks.optional(body, "displayName", validation.check_display_name)
+    checks.optional(body, "description", validation.check_description)
+    checks.optional(body, "nsfwPolicy", validation.check_nsfw_policy)
+    for field in ME_BOOLEANS:
+        checks.optional(body, field, validation.check_boolean)
+    if "videoLanguages" in body and not (
+        body["videoLanguages"] is None
+        or (isinstance(body["videoLanguages"], list) and all(isinstance(x, str) for x in body["videoLanguages"]))
+    ):
+        checks.add("videoLanguages", "Should have a valid video languages array")
+    checks.raise_if_any()
+
+    if "email" in body and body["email"].lower() != user.email.lower():
+        users.change_email(user, body["email"])
+    if "password" in body:
+        user.password_hash = passwords.hash_password(body["password"])
+    if "nsfwPolicy" in body:
+        user.nsfw_policy = body["nsfwPolicy"]
+    if "videoLanguages" in body:
+        user.video_languages = body["videoLanguages"]
+    for field, attribute in ME_BOOLEANS.items():
+        if field in body:
+            setattr(user, attribute, body[field])
+    users.save_user(user)
+    if "displayName" in body or "description" in body:
+        account.display_name = body.get("displayName", account.display_name)
+        account.description = body.get("description", account.description)
+        account.updated_at = now
+        actors.save_actor(account)
+
+
+def delete_me(user: User) -> None:
+    if user.username == ROOT_USERNAME:
+        raise BadRequestError("You cannot delete your root account.")
+    delete_user(user)
+
+
+def delete_user(user: User) -> None:
+    account = actors.get_actor(int(user.account_id))
+    channels = actors.list_account_channels(int(user.account_id)) if account else []
+    user_tokens = tokens.list_user_tokens(int(user.id))
+    if account is None:
+        raise NotFoundError("User not found")
+    users.delete_local_user(user, account, channels, user_tokens)
+
+
+def validation_error(field: str, reason: str) -> ValidationError:
+    return ValidationError({field: reason})
+
+
+def _move_role_counter(old: int, new: int) -> None:
+    deltas = users.role_stats(old, -1)
+    for name, delta in users.role_stats(new, 1).items():
+        deltas[name] = deltas.get(name, 0) + delta
+    counters.bump_stats(deltas)

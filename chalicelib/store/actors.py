@@ -1,0 +1,98 @@
+"""Access patterns of actors: accounts and channels (A1-A6 in docs/data-model.md)."""
+
+from __future__ import annotations
+
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.store import keys
+from chalicelib.store.counters import add_stats
+from chalicelib.store.models import Actor, Claim
+from chalicelib.store.pages import count_list, query_slice
+from chalicelib.store.writes import NewClaim, connection, create_items
+
+NAME_TAKEN = "Another actor (account/channel) with name {name} on this instance already exists or has already existed."
+
+
+def get_actor(actor_id: int) -> Actor | None:
+    """A1: one GetItem."""
+    try:
+        return Actor.get(keys.actor_pk(actor_id), keys.ENTITY_SK)
+    except Actor.DoesNotExist:
+        return None
+
+
+RESERVED = "reserved"
+
+
+def get_actors(actor_ids: set[int]) -> dict[int, Actor]:
+    """A1 for many: one BatchGetItem per 100 ids."""
+    found = Actor.batch_get([(keys.actor_pk(i), keys.ENTITY_SK) for i in actor_ids])
+    return {int(actor.id): actor for actor in found if isinstance(actor, Actor)}
+
+
+def find_local_actor(name: str) -> Actor | None:
+    """A2: a local account or channel by name (claim, then actor: two GetItems)."""
+    try:
+        claim = Claim.get(keys.claim_pk(keys.ACTOR_NAME, name), keys.CLAIM_SK)
+    except Claim.DoesNotExist:
+        return None
+    if claim.target == RESERVED:
+        return None
+    return get_actor(int(claim.target))
+
+
+def name_taken(name: str) -> bool:
+    """Whether a local actor has (or had) this name: one GetItem on its claim."""
+    try:
+        Claim.get(keys.claim_pk(keys.ACTOR_NAME, name), keys.CLAIM_SK)
+    except Claim.DoesNotExist:
+        return False
+    return True
+
+
+def reserved_name(actor: Actor) -> Claim:
+    """The claim that keeps a deleted actor's name taken."""
+    return Claim(keys.claim_pk(keys.ACTOR_NAME, actor.preferred_username), keys.CLAIM_SK, target=RESERVED)
+
+
+def name_claim(actor: Actor) -> NewClaim:
+    name = actor.preferred_username
+    return NewClaim(keys.ACTOR_NAME, name, str(actor.id), NAME_TAKEN.format(name=name))
+
+
+def create_channel(channel: Actor) -> None:
+    """W1 for a channel: its item, its name claim, and the channel counter."""
+    create_items([channel], [name_claim(channel)], stats={"local_channels": 1})
+
+
+def save_actor(actor: Actor) -> None:
+    actor.save(condition=Actor.pk.exists())
+
+
+def delete_channel(channel: Actor) -> None:
+    """Remove a channel and free its name, atomically."""
+    with TransactWrite(connection=connection()) as transaction:
+        transaction.delete(channel, condition=Actor.pk.exists())
+        transaction.save(reserved_name(channel))
+        add_stats(transaction, {"local_channels": -1})
+
+
+def list_account_channels(account_id: int, start: int = 0, count: int = 100) -> list[Actor]:
+    """A4: channels of an account, oldest first (the first is the default channel)."""
+    return query_slice(
+        Actor.by_gsi2, keys.account_channels_gsi2pk(account_id), start=start, count=count, newest_first=False
+    )
+
+
+def count_account_channels(account_id: int) -> int:
+    return count_list(Actor.by_gsi2, keys.account_channels_gsi2pk(account_id))
+
+
+def list_local_accounts(start: int, count: int, newest_first: bool) -> list[Actor]:
+    """A5: local accounts."""
+    return query_slice(Actor.by_gsi1, keys.accounts_gsi1pk(), start=start, count=count, newest_first=newest_first)
+
+
+def list_local_channels(start: int, count: int, newest_first: bool) -> list[Actor]:
+    """A6: local channels."""
+    return query_slice(Actor.by_gsi1, keys.channels_gsi1pk(), start=start, count=count, newest_first=newest_first)

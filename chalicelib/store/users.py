@@ -1,0 +1,92 @@
+"""Access patterns of users (U1-U4 in docs/data-model.md)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from pynamodb.exceptions import TransactWriteError
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.errors import ConflictError
+from chalicelib.store import keys
+from chalicelib.store.actors import reserved_name
+from chalicelib.store.counters import add_stats
+from chalicelib.store.models import Actor, Claim, OAuthToken, User
+from chalicelib.store.models.user import ROLE_ADMINISTRATOR, ROLE_MODERATOR
+from chalicelib.store.pages import query_slice
+from chalicelib.store.writes import NewClaim, connection
+
+USERNAME_TAKEN = "User with this username or email already exists."
+EMAIL_TAKEN = "User with this email already exists."
+
+
+def role_stats(role: int, delta: int) -> dict[str, int]:
+    if role == ROLE_ADMINISTRATOR:
+        return {"admins": delta}
+    if role == ROLE_MODERATOR:
+        return {"moderators": delta}
+    return {}
+
+
+def get_user(user_id: int) -> User | None:
+    """U1: one GetItem."""
+    try:
+        return User.get(keys.user_pk(user_id), keys.ENTITY_SK)
+    except User.DoesNotExist:
+        return None
+
+
+def find_user_by_login(login: str) -> User | None:
+    """U2: by username, else by email (PeerTube accepts either at login)."""
+    namespace = keys.EMAIL if "@" in login else keys.USERNAME
+    try:
+        claim = Claim.get(keys.claim_pk(namespace, login), keys.CLAIM_SK)
+    except Claim.DoesNotExist:
+        return None
+    return get_user(int(claim.target))
+
+
+def list_users(start: int, count: int, newest_first: bool) -> list[User]:
+    """U3: local users by creation date."""
+    return query_slice(User.by_gsi1, keys.users_gsi1pk(), start=start, count=count, newest_first=newest_first)
+
+
+def save_user(user: User) -> None:
+    user.save(condition=User.pk.exists())
+
+
+def change_email(user: User, new_email: str) -> None:
+    """Move the user's email claim to a new address, atomically."""
+    old = user.email
+    user.email = new_email
+    claim = NewClaim(keys.EMAIL, new_email, str(user.id), EMAIL_TAKEN)
+    try:
+        with TransactWrite(connection=connection()) as transaction:
+            transaction.save(claim.to_item(), condition=Claim.pk.does_not_exist())
+            transaction.delete(Claim(keys.claim_pk(keys.EMAIL, old), keys.CLAIM_SK))
+            transaction.save(user, condition=User.pk.exists())
+    except TransactWriteError as exc:
+        user.email = old
+        raise ConflictError(EMAIL_TAKEN) from exc
+
+
+def delete_local_user(user: User, account: Actor, channels: Sequence[Actor], tokens: Sequence[OAuthToken]) -> None:
+    """Remove a user with its account, channels and tokens, and update the counters.
+
+    The account and channel names stay reserved (PeerTube never reuses an actor name:
+    remote servers may still hold its old activities); the username and email are freed.
+
+    One transaction (at most 100 items: a user has at most 20 channels; tokens beyond the
+    budget are revoked beforehand by the caller).
+    """
+    with TransactWrite(connection=connection()) as transaction:
+        transaction.delete(user, condition=User.pk.exists())
+        transaction.delete(Claim(keys.claim_pk(keys.USERNAME, user.username), keys.CLAIM_SK))
+        transaction.delete(Claim(keys.claim_pk(keys.EMAIL, user.email), keys.CLAIM_SK))
+        for actor in (account, *channels):
+            transaction.delete(actor)
+            transaction.save(reserved_name(actor))
+        for token in tokens:
+            transaction.delete(token)
+            transaction.delete(Claim(keys.claim_pk(keys.REFRESH_TOKEN, token.refresh_token_hash), keys.CLAIM_SK))
+        add_stats(transaction, {"users": -1, "local_channels": -len(channels), **role_stats(int(user.role), -1)})
