@@ -35,7 +35,13 @@ class ApiClient:
         self.client_secret = client_secret
 
     def request(
-        self, method: str, url: str, *, body: bytes = b"", headers: dict[str, str] | None = None
+        self,
+        method: str,
+        url: str,
+        *,
+        body: bytes = b"",
+        headers: dict[str, str] | None = None,
+        source_ip: str = "203.0.113.7",
     ) -> ApiResponse:
         parts = urlsplit(url)
         request = apigw.HttpRequest(
@@ -44,7 +50,7 @@ class ApiClient:
             query=parse_qsl(parts.query, keep_blank_values=True),
             headers=list((headers or {}).items()),
             body=body,
-            source_ip="203.0.113.7",
+            source_ip=source_ip,
         )
         result = self._function.invoke(apigw.build_proxy_event(request, self._binary_types))
         response = apigw.response_from_result(result)

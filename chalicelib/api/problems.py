@@ -58,7 +58,14 @@ def problem_response(
 
 def problem_from_error(error: CirrusError, *, instance: str | None = None) -> Response:
     invalid = error.invalid_params if isinstance(error, ValidationError) else None
-    return problem_response(status_for(error), error.detail, code=error.code, invalid_params=invalid, instance=instance)
+    return problem_response(
+        status_for(error),
+        error.detail,
+        code=error.code,
+        invalid_params=invalid,
+        instance=instance,
+        headers=error.headers,
+    )
 
 
 def problem_from_chalice_error(response: Response, path: str) -> Response | None:

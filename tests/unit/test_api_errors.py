@@ -91,6 +91,7 @@ def test_a_problem_with_a_code_points_at_its_documentation_and_has_no_title() ->
 def test_validation_errors_list_the_invalid_params() -> None:
     _, _, problem = call("POST", "/api/v1/things", b"{}", "application/json")
     assert problem["invalid-params"]["name"]["msg"] == "Should have a name"
+    assert problem["instance"] == "/api/v1/things"
 
 
 def test_a_wrong_method_names_the_allowed_ones() -> None:
