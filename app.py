@@ -9,6 +9,7 @@ from __future__ import annotations
 from chalice.app import Chalice
 
 from chalicelib.api.accounts import accounts_api
+from chalicelib.api.actor_images import actor_images_api
 from chalicelib.api.channels import channels_api
 from chalicelib.api.config import config_api
 from chalicelib.api.entry import make_api_handler, problem_middleware
@@ -22,7 +23,18 @@ from chalicelib.store import table
 table.bind(get_settings())
 
 app = Chalice(app_name="cirrus")
-for blueprint in (accounts_api, channels_api, config_api, oauth_api, server_api, users_api, video_reference_api):
+# Uploads (avatars, banners) arrive base64-encoded from API Gateway, like other binaries.
+app.api.binary_types.append("multipart/form-data")
+for blueprint in (
+    accounts_api,
+    actor_images_api,
+    channels_api,
+    config_api,
+    oauth_api,
+    server_api,
+    users_api,
+    video_reference_api,
+):
     app.register_blueprint(blueprint)
 app.register_middleware(problem_middleware, "http")
 

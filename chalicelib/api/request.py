@@ -84,3 +84,25 @@ def _non_negative_int(value: str | None, default: int) -> int | None:
     if not value.isdigit():
         return None
     return int(value)
+
+
+def multipart_file(request: Request, field: str) -> bytes | None:
+    """The content of one file field of a multipart/form-data body, or None if absent."""
+    from email.parser import BytesParser
+    from email.policy import HTTP
+
+    content_type = request.headers.get("content-type") or ""
+    if media_type(request) != "multipart/form-data" or "boundary=" not in content_type:
+        raise BadRequestError("The body must be multipart/form-data.")
+    raw = request.raw_body or b""
+    body = raw if isinstance(raw, bytes) else raw.encode("utf-8", errors="surrogateescape")
+    message = BytesParser(policy=HTTP).parsebytes(
+        b"Content-Type: " + content_type.encode("latin-1") + b"\r\n\r\n" + body
+    )
+    if not message.is_multipart():
+        raise BadRequestError("The multipart body could not be read.")
+    for part in message.iter_parts():
+        if part.get_param("name", header="content-disposition") == field:
+            payload = part.get_payload(decode=True)
+            return payload if isinstance(payload, bytes) else None
+    return None

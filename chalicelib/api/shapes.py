@@ -11,6 +11,7 @@ from chalicelib.domain.roles import Role
 if TYPE_CHECKING:
     from chalicelib.config import Settings
     from chalicelib.store.models import Actor, User
+    from chalicelib.store.models.actor import ActorImage
 
 # PeerTube's defaults (createDefaultUserNotificationSettings): 1 web, 2 email, 3 both.
 NOTIFICATION_SETTINGS = {
@@ -42,6 +43,21 @@ def iso(moment: datetime | None) -> str | None:
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
+def images_json(images: Sequence[ActorImage], settings: Settings) -> list[dict[str, Any]]:
+    """PeerTube's ActorImage list: sizes as uploaded, served from the media bucket."""
+    return [
+        {
+            "height": int(image.height),
+            "width": int(image.width),
+            "path": f"/{image.path}",
+            "fileUrl": f"{settings.instance_url}/{image.path}",
+            "createdAt": iso(image.created_at),
+            "updatedAt": iso(image.updated_at),
+        }
+        for image in images
+    ]
+
+
 def actor_host(actor: Actor, settings: Settings) -> str:
     return actor.host or settings.instance_host
 
@@ -51,7 +67,7 @@ def account_json(account: Actor, settings: Settings) -> dict[str, Any]:
         "url": account.url,
         "name": account.preferred_username,
         "host": actor_host(account, settings),
-        "avatars": [],
+        "avatars": images_json(account.avatars or [], settings),
         "id": int(account.id),
         "hostRedundancyAllowed": False,
         "followingCount": 0,
@@ -71,13 +87,13 @@ def channel_json(channel: Actor, settings: Settings, owner: Actor | None = None)
         "url": channel.url,
         "name": channel.preferred_username,
         "host": actor_host(channel, settings),
-        "avatars": [],
+        "avatars": images_json(channel.avatars or [], settings),
         "id": int(channel.id),
         "hostRedundancyAllowed": False,
         "followingCount": 0,
         "followersCount": 0,
         "createdAt": iso(channel.created_at),
-        "banners": [],
+        "banners": images_json(channel.banners or [], settings),
         "displayName": channel.display_name,
         "description": channel.description,
         "support": channel.support,

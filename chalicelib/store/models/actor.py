@@ -3,9 +3,25 @@ instance actor (Application). Local actors keep their RSA key pair here."""
 
 from __future__ import annotations
 
-from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
+from datetime import datetime
+
+from pynamodb.attributes import ListAttribute, MapAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 
 from chalicelib.store.models.base import TableItem
+
+
+class ActorImage(MapAttribute[str, object]):
+    """One size of an avatar or banner, stored in the media bucket at `path` (no leading /)."""
+
+    width = NumberAttribute()
+    height = NumberAttribute()
+    path = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+
+
+def new_actor_image(width: int, height: int, path: str, now: datetime) -> ActorImage:
+    return ActorImage(width=width, height=height, path=path, created_at=now, updated_at=now)
 
 
 class Actor(TableItem, discriminator="Actor"):
@@ -26,6 +42,8 @@ class Actor(TableItem, discriminator="Actor"):
     private_key_pem = UnicodeAttribute(null=True)  # local actors only
     user_id = NumberAttribute(null=True)  # accounts of local users
     account_id = NumberAttribute(null=True)  # channels: the owning account
+    avatars = ListAttribute(of=ActorImage, default=list)
+    banners = ListAttribute(of=ActorImage, default=list)
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
 

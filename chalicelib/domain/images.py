@@ -1,0 +1,76 @@
+"""Actor images (avatars and banners): checked, cropped to PeerTube's sizes, re-encoded.
+
+Uploaded images are hostile: the format is checked from the content (not the file name),
+decompression bombs are refused, EXIF data is dropped (it can carry a location), and every
+size is encoded anew, so nothing of the upload is served as is. Pillow is imported on first
+use only, to keep it out of the API's cold start.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from typing import Any
+
+from chalicelib.errors import ValidationError
+
+AVATAR_SIZES = ((1500, 1500), (600, 600), (120, 120), (48, 48))
+BANNER_SIZES = ((1920, 317), (600, 100))
+MAX_BYTES = 8 * 1024 * 1024
+# An image may not decode to more pixels than this (a 12-megapixel photo is far below).
+MAX_PIXELS = 40_000_000
+FORMATS = {
+    "PNG": ("image/png", ".png"),
+    "JPEG": ("image/jpeg", ".jpg"),
+    "GIF": ("image/gif", ".gif"),
+    "WEBP": ("image/webp", ".webp"),
+}
+ACCEPTED = ".png, .jpeg, .jpg, .gif, .webp"
+QUALITY = 80
+
+
+@dataclass(frozen=True)
+class Rendition:
+    width: int
+    height: int
+    content_type: str
+    extension: str
+    data: bytes
+
+
+def render(data: bytes, sizes: tuple[tuple[int, int], ...], field: str) -> list[Rendition]:
+    """Every size of an uploaded image, or a 400 naming `field` if it is not a usable image."""
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    refusal = ValidationError(
+        {field: f"This file is not supported or too large. Please, make sure it is of the following type : {ACCEPTED}"}
+    )
+    if not data or len(data) > MAX_BYTES:
+        raise refusal
+    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+    try:
+        with Image.open(io.BytesIO(data)) as source:
+            if source.format not in FORMATS:
+                raise refusal
+            content_type, extension = FORMATS[source.format]
+            source.seek(0)  # animated GIF and WebP: the first frame
+            image = ImageOps.exif_transpose(source)
+            image.load()
+            output_format = source.format
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError, SyntaxError):
+        raise refusal from None
+    return [
+        Rendition(width, height, content_type, extension, _encode(ImageOps.fit(image, (width, height)), output_format))
+        for width, height in sizes
+    ]
+
+
+def _encode(image: Any, image_format: str) -> bytes:
+    buffer = io.BytesIO()
+    if image_format == "JPEG":
+        image.convert("RGB").save(buffer, "JPEG", quality=QUALITY, optimize=True)
+    elif image_format == "WEBP":
+        image.save(buffer, "WEBP", quality=QUALITY)
+    else:
+        image.save(buffer, image_format, optimize=True)
+    return buffer.getvalue()

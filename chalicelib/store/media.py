@@ -1,0 +1,24 @@
+"""Files of the media bucket, served by CloudFront under /static/ and /lazy-static/."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from chalicelib import aws
+from chalicelib.config import get_settings
+
+# Image names are unique (a new upload gets a new name), so they may be cached forever.
+IMMUTABLE = "public, max-age=31536000, immutable"
+
+
+def put_file(key: str, data: bytes, content_type: str, cache_control: str = IMMUTABLE) -> None:
+    aws.s3().put_object(
+        Bucket=get_settings().media_bucket, Key=key, Body=data, ContentType=content_type, CacheControl=cache_control
+    )
+
+
+def delete_files(keys: Iterable[str]) -> None:
+    objects: list[Any] = [{"Key": key} for key in keys]
+    for start in range(0, len(objects), 1000):
+        aws.s3().delete_objects(Bucket=get_settings().media_bucket, Delete={"Objects": objects[start : start + 1000]})

@@ -1,0 +1,65 @@
+"""The dependency layer, built as for Lambda, runs what the API needs on its own."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import boto3
+import botocore
+import dateutil
+import jmespath
+import s3transfer
+import six
+import urllib3
+
+from layers.dependencies.build import build
+from tests.conftest import ROOT
+
+# What the Lambda Python runtime itself provides (boto3 and its dependencies).
+RUNTIME_PROVIDED = (boto3, botocore, jmespath, s3transfer, urllib3, dateutil, six)
+
+PROBE = textwrap.dedent(
+    """
+    import io, sys
+    from PIL import Image
+    from chalicelib.domain.images import AVATAR_SIZES, render
+    import pynamodb, chalice, aws_lambda_powertools
+    from chalicelib.domain.actor_keys import generate_key_pair
+    from chalicelib.domain.passwords import hash_password, verify_password
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import padding
+    pair = generate_key_pair()
+    key = serialization.load_pem_private_key(pair.private_pem.encode(), None)
+    key.sign(b"(request-target): post /inbox", padding.PKCS1v15(), hashes.SHA256())
+    assert verify_password("secret words", hash_password("secret words"))
+    for image_format in ("PNG", "JPEG", "WEBP", "GIF"):
+        buffer = io.BytesIO()
+        Image.new("RGB", (300, 200), "blue").save(buffer, image_format)
+        sizes = [(r.width, r.height) for r in render(buffer.getvalue(), AVATAR_SIZES, "avatarfile")]
+        assert sizes == list(AVATAR_SIZES), sizes
+    assert "PIL" in sys.modules and sys.modules["PIL"].__file__.startswith(sys.argv[1])
+    print("ok")
+    """
+)
+
+
+def test_the_trimmed_layer_still_renders_every_accepted_format(tmp_path: Path) -> None:
+    layer = build(tmp_path / "layer")
+    assert not list(layer.glob("PIL/_avif.*"))
+    assert (layer / "chalice" / "app.py").exists() and not (layer / "chalice" / "cli").exists()
+    # Only the layer, the runtime's own packages and the function code, as in Lambda.
+    runtime = tmp_path / "runtime"
+    runtime.mkdir()
+    for module in RUNTIME_PROVIDED:
+        source = Path(str(module.__file__))
+        source = source.parent if source.name == "__init__.py" else source
+        (runtime / source.name).symlink_to(source)
+    env = {"PYTHONPATH": os.pathsep.join([str(layer), str(runtime), str(ROOT)]), "PATH": os.environ.get("PATH", "")}
+    result = subprocess.run(
+        [sys.executable, "-S", "-c", PROBE, str(layer)], env=env, capture_output=True, text=True, check=False
+    )
+    assert result.stdout.strip() == "ok", result.stderr
