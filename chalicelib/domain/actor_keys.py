@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-
 # PeerTube's production key size.
 KEY_SIZE = 2048
 
@@ -18,6 +15,10 @@ class KeyPair:
 
 
 def generate_key_pair(key_size: int = KEY_SIZE) -> KeyPair:
+    # Imported on use: creating an actor is rare, and cryptography is heavy to import.
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
     private = rsa.generate_private_key(public_exponent=65537, key_size=key_size)
     private_pem = private.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()

@@ -1,4 +1,4 @@
-"""Password hashing with scrypt, a memory-hard KDF (from cryptography).
+"""Password hashing with scrypt, a memory-hard KDF (from cryptography, loaded on first use).
 
 A stored hash carries its own parameters (`scrypt$<log2 n>$<r>$<p>$<salt>$<key>`), so the
 cost can be raised later without invalidating existing passwords: `needs_rehash` tells when
@@ -11,9 +11,10 @@ import base64
 import hmac
 import os
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from cryptography.exceptions import InvalidKey
-from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 SCHEME = "scrypt"
 SALT_BYTES = 16
@@ -40,6 +41,8 @@ def hash_password(password: str, cost: ScryptCost | None = None) -> str:
 
 def verify_password(password: str, stored: str) -> bool:
     """True if `password` matches `stored`; False for a wrong password or a malformed hash."""
+    from cryptography.exceptions import InvalidKey
+
     try:
         scheme, log2_n, r, p, salt, key = stored.split("$")
         cost = ScryptCost(int(log2_n), int(r), int(p))
@@ -61,6 +64,9 @@ def constant_time_equal(a: str, b: str) -> bool:
 
 
 def _kdf(salt: bytes, cost: ScryptCost) -> Scrypt:
+    # Imported here, not at the top: only logins and password changes pay for it.
+    from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+
     return Scrypt(salt=salt, length=KEY_BYTES, n=2**cost.log2_n, r=cost.r, p=cost.p)
 
 
