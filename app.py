@@ -14,6 +14,7 @@ from chalicelib.api.channels import channels_api
 from chalicelib.api.config import config_api
 from chalicelib.api.entry import make_api_handler, problem_middleware
 from chalicelib.api.oauth import oauth_api
+from chalicelib.api.registrations import registrations_api
 from chalicelib.api.server import server_api
 from chalicelib.api.users import users_api
 from chalicelib.api.video_reference import video_reference_api
@@ -31,6 +32,7 @@ for blueprint in (
     channels_api,
     config_api,
     oauth_api,
+    registrations_api,
     server_api,
     users_api,
     video_reference_api,

@@ -12,7 +12,7 @@ from chalicelib.api.blueprint import ApiBlueprint
 from chalicelib.api.request import json_object, pagination, source_ip
 from chalicelib.api.shapes import user_json
 from chalicelib.config import get_settings
-from chalicelib.domain import oauth, rate_limits
+from chalicelib.domain import oauth, rate_limits, signup
 from chalicelib.domain import users as user_cases
 from chalicelib.domain.roles import Right
 from chalicelib.store import counters, users
@@ -32,7 +32,7 @@ def register() -> Response:
     now = time.time()
     ip = source_ip(request)
     rate_limits.check_successes(rate_limits.SIGNUP, ip, now)
-    user_cases.register(get_settings(), json_object(request), oauth.utcnow())
+    signup.register(get_settings(), json_object(request), oauth.utcnow())
     rate_limits.count_success(rate_limits.SIGNUP, ip, now)
     return no_content()
 

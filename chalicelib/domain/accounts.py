@@ -48,6 +48,8 @@ class NewUser:
     video_quota_daily: int = -1
     email_verified: bool | None = None
     admin_flags: int = 0
+    # An accepted registration request carries the hash made when it was submitted.
+    password_hash: str | None = None
 
 
 @dataclass(frozen=True)
@@ -139,7 +141,7 @@ def create_local_user(settings: Settings, request: NewUser, now: datetime) -> Cr
         id=user_id,
         username=request.username,
         email=request.email,
-        password_hash=passwords.hash_password(request.password),
+        password_hash=request.password_hash or passwords.hash_password(request.password),
         role=int(request.role),
         account_id=account.id,
         video_quota=request.video_quota,

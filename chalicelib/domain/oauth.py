@@ -12,7 +12,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from chalicelib.domain import passwords
 from chalicelib.errors import BadRequestError, UnauthorizedError
@@ -91,7 +91,7 @@ def password_grant(
         raise BadRequestError("Missing parameter: `password`", code="invalid_request")
     user = users.find_user_by_login(username)
     if not passwords.verify_password(password, user.password_hash if user else _DUMMY_HASH) or user is None:
-        raise BadRequestError("Invalid grant: user credentials are invalid", code="invalid_grant")
+        _refuse_unknown_login(username)
     if len(password) > 50 or len(password.encode("utf-8")) > 72:
         raise BadRequestError(
             "Password is too long. Please reset it using the password reset procedure.", code="too_long_password"
@@ -103,6 +103,21 @@ def password_grant(
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)
     return _issue(user, client_id, client, now)
+
+
+def _refuse_unknown_login(login: str) -> NoReturn:
+    """PeerTube tells someone whose sign-up is still a request where it stands."""
+    from chalicelib.store import registrations
+    from chalicelib.store.models.registration import STATE_PENDING, STATE_REJECTED
+
+    registration = registrations.find_by_login(login)
+    if registration is not None and int(registration.state) == STATE_REJECTED:
+        raise BadRequestError(
+            "Registration approval for this account has been rejected", code="account_approval_rejected"
+        )
+    if registration is not None and int(registration.state) == STATE_PENDING:
+        raise BadRequestError("Registration for this account is awaiting approval", code="account_waiting_for_approval")
+    raise BadRequestError("Invalid grant: user credentials are invalid", code="invalid_grant")
 
 
 def refresh_grant(client_id: str, refresh_token: str, now: datetime) -> IssuedTokens:

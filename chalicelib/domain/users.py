@@ -50,54 +50,6 @@ def get_user_or_404(user_id: str) -> User:
     return user
 
 
-# Sign-up -----------------------------------------------------------------------------------
-
-
-def check_signup_allowed(settings: Settings) -> None:
-    signup = settings.signup
-    if not signup.enabled:
-        raise ForbiddenError("User registration is not allowed")
-    if signup.requires_approval:
-        raise ForbiddenError("User registration requires approval")
-    if signup.limit != -1 and counters.read_stats_counts().users >= signup.limit:
-        raise ForbiddenError("User limit is reached on this instance")
-
-
-def register(settings: Settings, body: dict[str, Any], now: datetime) -> CreatedUser:
-    """POST /users/register: the caller has passed the signup rate limit."""
-    check_signup_allowed(settings)
-    checks = Checks()
-    checks.require(body, "username", validation.check_username)
-    checks.require(body, "password", validation.check_password)
-    checks.require(body, "email", validation.check_email)
-    checks.optional(body, "displayName", validation.check_display_name)
-    channel = body.get("channel")
-    if channel is not None and not isinstance(channel, dict):
-        checks.add("channel", "Should be an object with a name and a displayName")
-    elif isinstance(channel, dict):
-        checks.optional(channel, "name", validation.check_channel_name)
-        checks.optional(channel, "displayName", validation.check_display_name)
-    checks.raise_if_any()
-    channel_request = None
-    if isinstance(channel, dict):
-        if not channel.get("name") or not channel.get("displayName"):
-            raise BadRequestError(
-                "Channel is optional but if you specify it, channel.name and channel.displayName are required."
-            )
-        channel_request = ChannelRequest(channel["name"], channel["displayName"])
-    request = NewUser(
-        username=body["username"],
-        password=body["password"],
-        email=body["email"],
-        display_name=body.get("displayName"),
-        channel=channel_request,
-        video_quota=settings.user_defaults.video_quota,
-        video_quota_daily=settings.user_defaults.video_quota_daily,
-        email_verified=False if settings.signup.requires_email_verification else None,
-    )
-    return create_local_user(settings, request, now)
-
-
 # Administration ----------------------------------------------------------------------------
 
 

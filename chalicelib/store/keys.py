@@ -31,6 +31,10 @@ def token_pk(access_token_hash: str) -> str:
     return f"TOKEN#{access_token_hash}"
 
 
+def registration_pk(registration_id: int) -> str:
+    return f"REGISTRATION#{registration_id}"
+
+
 def oauth_client_pk(name: str) -> str:
     return f"OAUTHCLIENT#{name}"
 
@@ -55,6 +59,8 @@ USERNAME = "USERNAME"
 EMAIL = "EMAIL"
 VIDEO_UUID = "VIDEOUUID"
 REFRESH_TOKEN = "REFRESH"
+REGISTRATION_NAME = "REGNAME"  # usernames and channel names asked for in registrations
+REGISTRATION_EMAIL = "REGEMAIL"
 
 
 # GSI1 partitions (lists; gsi1sk orders them)
@@ -83,6 +89,10 @@ def account_channels_gsi2pk(account_id: int) -> str:
 def created_sort_key(created_at_iso: str, item_id: int) -> str:
     """Orders a list by creation time; the zero-padded id breaks ties deterministically."""
     return f"{created_at_iso}#{item_id:012d}"
+
+
+def registrations_gsi1pk() -> str:
+    return "REGISTRATIONS"
 
 
 def local_videos_gsi1pk() -> str:

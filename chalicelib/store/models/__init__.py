@@ -9,6 +9,7 @@ from chalicelib.store.models.claim import Claim
 from chalicelib.store.models.counter import Counter, InstanceStats
 from chalicelib.store.models.oauth_client import OAuthClient
 from chalicelib.store.models.oauth_token import OAuthToken
+from chalicelib.store.models.registration import Registration
 from chalicelib.store.models.throttle import Throttle
 from chalicelib.store.models.user import User
 from chalicelib.store.models.video import Video
@@ -20,6 +21,7 @@ __all__ = [
     "InstanceStats",
     "OAuthClient",
     "OAuthToken",
+    "Registration",
     "TableItem",
     "Throttle",
     "User",

@@ -1,0 +1,67 @@
+"""Access patterns of registration requests (R1-R3 in docs/data-model.md)."""
+
+from __future__ import annotations
+
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.store import keys
+from chalicelib.store.models import Claim, Registration
+from chalicelib.store.pages import query_slice
+from chalicelib.store.writes import NewClaim, connection, create_items
+
+TAKEN = "Registration with this username, channel name or email already exists."
+
+
+def claims_of(registration: Registration) -> list[NewClaim]:
+    target = str(registration.id)
+    claims = [
+        NewClaim(keys.REGISTRATION_NAME, registration.username, target, TAKEN),
+        NewClaim(keys.REGISTRATION_EMAIL, registration.email, target, TAKEN),
+    ]
+    if registration.channel_handle:
+        claims.append(NewClaim(keys.REGISTRATION_NAME, registration.channel_handle, target, TAKEN))
+    return claims
+
+
+def create_registration(registration: Registration) -> None:
+    create_items([registration], claims_of(registration))
+
+
+def get_registration(registration_id: int) -> Registration | None:
+    """R1."""
+    try:
+        return Registration.get(keys.registration_pk(registration_id), keys.ENTITY_SK)
+    except Registration.DoesNotExist:
+        return None
+
+
+def find_by_login(login: str) -> Registration | None:
+    """R2: the registration asked for under this username or email."""
+    namespace = keys.REGISTRATION_EMAIL if "@" in login else keys.REGISTRATION_NAME
+    try:
+        claim = Claim.get(keys.claim_pk(namespace, login), keys.CLAIM_SK)
+    except Claim.DoesNotExist:
+        return None
+    return get_registration(int(claim.target))
+
+
+def list_registrations(start: int, count: int, newest_first: bool) -> list[Registration]:
+    """R3."""
+    return query_slice(
+        Registration.by_gsi1, keys.registrations_gsi1pk(), start=start, count=count, newest_first=newest_first
+    )
+
+
+def count_registrations() -> int:
+    return int(Registration.by_gsi1.count(keys.registrations_gsi1pk()))
+
+
+def save_registration(registration: Registration) -> None:
+    registration.save(condition=Registration.pk.exists())
+
+
+def delete_registration(registration: Registration) -> None:
+    with TransactWrite(connection=connection()) as transaction:
+        transaction.delete(registration)
+        for claim in claims_of(registration):
+            transaction.delete(Claim(keys.claim_pk(claim.namespace, claim.value), keys.CLAIM_SK))
