@@ -100,9 +100,10 @@ def password_grant(
         raise BadRequestError("User is blocked.", code="account_blocked")
     if settings.signup.requires_email_verification and user.email_verified is False:
         raise BadRequestError("User email is not verified.", code="email_not_verified")
-    if passwords.needs_rehash(user.password_hash):
-        user.password_hash = passwords.hash_password(password)
-    return _issue(user, client_id, client, now)
+    rehashed = passwords.hash_password(password) if passwords.needs_rehash(user.password_hash) else None
+    issued = _issue(user, client_id, client, now)
+    users.record_login(user, now, rehashed)
+    return issued
 
 
 def _refuse_unknown_login(login: str) -> NoReturn:
@@ -132,7 +133,9 @@ def refresh_grant(client_id: str, refresh_token: str, now: datetime) -> IssuedTo
     if user is None:
         raise BadRequestError("Invalid grant: refresh token is invalid", code="invalid_grant")
     tokens.revoke(previous)
-    return _issue(user, client_id, ClientInfo(previous.login_ip, previous.login_device), now)
+    issued = _issue(user, client_id, ClientInfo(previous.login_ip, previous.login_device), now)
+    users.record_login(user, now)
+    return issued
 
 
 def authenticate(authorization: str | None, now: datetime) -> Session:
@@ -180,8 +183,6 @@ def _issue(user: User, client_id: str, client: ClientInfo, now: datetime) -> Iss
             gsi1sk=keys.created_sort_key(now.isoformat(), 0) + "#" + access_hash[:16],
         )
     )
-    user.last_login_at = now
-    users.save_user(user)
     return issued
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
 
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
@@ -49,6 +51,15 @@ def find_user_by_login(login: str) -> User | None:
 def list_users(start: int, count: int, newest_first: bool) -> list[User]:
     """U3: local users by creation date."""
     return query_slice(User.by_gsi1, keys.users_gsi1pk(), start=start, count=count, newest_first=newest_first)
+
+
+def record_login(user: User, when: datetime, password_hash: str | None = None) -> None:
+    """Update the last login (and a rehashed password) alone, so a login never overwrites a
+    concurrent change to the rest of the user."""
+    actions: list[Any] = [User.last_login_at.set(when)]
+    if password_hash is not None:
+        actions.append(User.password_hash.set(password_hash))
+    user.update(actions=actions, condition=User.pk.exists())
 
 
 def save_user(user: User) -> None:
