@@ -14,7 +14,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 run: $(DEPS_STAMP) system-deps $(WEB_BUILD)
 	$(PY) -m local
 
-test: $(DEPS_STAMP) $(WEB_BUILD) lint typecheck
+test: $(DEPS_STAMP) $(WEB_BUILD) system-deps lint typecheck
 	$(PY) -m pytest
 	cd web && npm test
 

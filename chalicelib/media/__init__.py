@@ -1,0 +1,1 @@
+"""Media: probing, PeerTube's encoding ladder, ffmpeg commands, HLS packaging."""

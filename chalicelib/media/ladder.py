@@ -1,0 +1,111 @@
+"""PeerTube's default encoding ladder: which resolutions, at what frame rate and bit rate.
+
+The figures are PeerTube's (see ../shared/PEERTUBE-FACTS.md, sections 2 and 3): a
+resolution is the short side of the picture; each rendition's bit rate is capped by
+`max(min_bpp * pixels * fps, min(avg_bpp * pixels * fps, 1.3 * source bit rate))`, with a
+VBV buffer twice that; frame rates above 30 are halved below 720p.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+RESOLUTIONS = (144, 240, 360, 480, 720, 1080, 1440, 2160)
+AVERAGE_BPP = {144: 0.19, 240: 0.17, 360: 0.15, 480: 0.12, 720: 0.11, 1080: 0.10, 1440: 0.09, 2160: 0.08}
+MIN_BPP = 0.02
+MAX_FPS = 60
+LOW_RESOLUTION_FPS = (30, 25, 24)
+AUDIO_ONLY = 0
+# A keyframe every two seconds: HLS segments (about 4 s) start on one.
+GOP_SECONDS = 2
+
+
+@dataclass(frozen=True)
+class Source:
+    width: int
+    height: int
+    fps: float
+    bitrate: int | None  # bits per second of the whole file, when known
+    has_video: bool = True
+    has_audio: bool = True
+
+    @property
+    def resolution(self) -> int:
+        return min(self.width, self.height)
+
+    @property
+    def portrait(self) -> bool:
+        return self.height > self.width
+
+    @property
+    def ratio(self) -> float:
+        long_side, short_side = max(self.width, self.height), min(self.width, self.height)
+        return long_side / short_side if short_side else 16 / 9
+
+
+@dataclass(frozen=True)
+class Rendition:
+    resolution: int
+    width: int
+    height: int
+    fps: int
+    max_bitrate: int  # bits per second
+
+    @property
+    def bufsize(self) -> int:
+        return 2 * self.max_bitrate
+
+    @property
+    def gop(self) -> int:
+        return self.fps * GOP_SECONDS
+
+    @property
+    def is_audio_only(self) -> bool:
+        return self.resolution == AUDIO_ONLY
+
+
+def ladder(source: Source) -> list[Rendition]:
+    """Every rendition PeerTube's default profile makes of `source`, highest first."""
+    if not source.has_video:
+        return [Rendition(AUDIO_ONLY, 0, 0, 0, 0)]
+    original = _even(source.resolution)
+    resolutions = sorted({r for r in RESOLUTIONS if r < original} | {original}, reverse=True)
+    return [_rendition(source, resolution, is_original=resolution == original) for resolution in resolutions]
+
+
+def target_bitrate(resolution: int, ratio: float, fps: int, source_bitrate: int | None) -> int:
+    """PeerTube's rate cap for one rendition (bits per second)."""
+    height, width = resolution, resolution * ratio
+    pixels_per_second = width * height * fps
+    average_bpp = AVERAGE_BPP.get(resolution) or _nearest_bpp(resolution)
+    target = math.floor(average_bpp * pixels_per_second)
+    if source_bitrate:
+        target = min(target, math.floor(source_bitrate * 1.3))
+    return max(math.floor(MIN_BPP * pixels_per_second), target)
+
+
+def output_fps(source_fps: float, resolution: int, is_original: bool) -> int:
+    fps = min(MAX_FPS, max(1, round(source_fps)))
+    if not is_original and resolution < 720 and fps > 30:
+        for candidate in LOW_RESOLUTION_FPS:
+            if fps % candidate == 0:
+                return candidate
+        return 30
+    return fps
+
+
+def _rendition(source: Source, resolution: int, *, is_original: bool) -> Rendition:
+    fps = output_fps(source.fps, resolution, is_original)
+    long_side = _even(math.floor(resolution * source.ratio + 0.5))
+    width, height = (resolution, long_side) if source.portrait else (long_side, resolution)
+    return Rendition(resolution, width, height, fps, target_bitrate(resolution, source.ratio, fps, source.bitrate))
+
+
+def _nearest_bpp(resolution: int) -> float:
+    closest = min(AVERAGE_BPP, key=lambda known: abs(known - resolution))
+    return AVERAGE_BPP[closest]
+
+
+def _even(value: int) -> int:
+    return value - value % 2

@@ -1,0 +1,174 @@
+"""What a media file holds, according to ffprobe: streams, duration, keyframe times.
+
+`source` may be a local path or an HTTP(S) URL (a presigned S3 URL): ffprobe then reads only
+the bytes it needs through range requests, never the whole file.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+from chalicelib.media.ladder import Source
+
+PROBE_TIMEOUT_SECONDS = 120
+
+
+class ProbeError(Exception):
+    """The file is not a playable video or audio file."""
+
+
+@dataclass(frozen=True)
+class MediaInfo:
+    duration: float
+    width: int
+    height: int
+    fps: float
+    bitrate: int | None
+    video_codec: str | None
+    audio_codec: str | None
+    audio_bitrate: int | None
+
+    @property
+    def has_video(self) -> bool:
+        return self.video_codec is not None
+
+    @property
+    def has_audio(self) -> bool:
+        return self.audio_codec is not None
+
+    def as_source(self) -> Source:
+        return Source(self.width, self.height, self.fps, self.bitrate, self.has_video, self.has_audio)
+
+
+def probe(source: str, ffprobe: str = "ffprobe") -> MediaInfo:
+    """Streams and duration of a file; ProbeError if it holds nothing playable."""
+    document = _run_json([ffprobe, "-v", "error", "-show_format", "-show_streams", "-of", "json", source])
+    streams = document.get("streams") or []
+    video = next((s for s in streams if s.get("codec_type") == "video" and not _is_cover_art(s)), None)
+    audio = next((s for s in streams if s.get("codec_type") == "audio"), None)
+    if video is None and audio is None:
+        raise ProbeError("The file holds no video or audio stream.")
+    duration = _float((document.get("format") or {}).get("duration")) or _float((video or audio or {}).get("duration"))
+    if not duration or duration <= 0:
+        raise ProbeError("The file has no duration: it may be truncated or not a media file.")
+    width = int((video or {}).get("width") or 0)
+    height = int((video or {}).get("height") or 0)
+    if video is not None and (width <= 0 or height <= 0):
+        raise ProbeError("The video stream has no picture size.")
+    bitrate = _int((document.get("format") or {}).get("bit_rate"))
+    return MediaInfo(
+        duration=duration,
+        width=width,
+        height=height,
+        fps=_frame_rate(video) if video else 0.0,
+        bitrate=bitrate,
+        video_codec=(video or {}).get("codec_name"),
+        audio_codec=(audio or {}).get("codec_name"),
+        audio_bitrate=_int((audio or {}).get("bit_rate")),
+    )
+
+
+def keyframe_times(source: str, ffprobe: str = "ffprobe") -> list[float]:
+    """Presentation times of the video's keyframes, read from packets (nothing is decoded)."""
+    result = _run(
+        [
+            ffprobe,
+            "-v",
+            "error",
+            "-select_streams",
+            "v:0",
+            "-show_entries",
+            "packet=pts_time,flags",
+            "-of",
+            "csv=p=0",
+            source,
+        ]
+    )
+    times = []
+    for line in result.splitlines():
+        pts, _, flags = line.partition(",")
+        if "K" in flags and pts not in ("", "N/A"):
+            times.append(float(pts))
+    return sorted(times)
+
+
+def count_frames(source: str, ffprobe: str = "ffprobe") -> int:
+    """Decode the first video stream completely and count its frames (checks integrity)."""
+    result = _run(
+        [
+            ffprobe,
+            "-v",
+            "error",
+            "-count_frames",
+            "-select_streams",
+            "v:0",
+            "-show_entries",
+            "stream=nb_read_frames",
+            "-of",
+            "csv=p=0",
+            source,
+        ]
+    )
+    # An HLS playlist lists its stream once per program: take the first figure.
+    first = next(line for line in result.splitlines() if line.strip())
+    return int(first.split(",")[0])
+
+
+def _run(argv: list[str]) -> str:
+    try:
+        completed = subprocess.run(argv, capture_output=True, text=True, timeout=PROBE_TIMEOUT_SECONDS, check=False)
+    except subprocess.TimeoutExpired as exc:
+        raise ProbeError("Reading the file took too long.") from exc
+    if completed.returncode != 0:
+        raise ProbeError(_first_line(completed.stderr) or "The file could not be read as media.")
+    return completed.stdout
+
+
+def _run_json(argv: list[str]) -> dict[str, Any]:
+    try:
+        document = json.loads(_run(argv) or "{}")
+    except ValueError as exc:
+        raise ProbeError("ffprobe answered something unreadable.") from exc
+    return document if isinstance(document, dict) else {}
+
+
+def _is_cover_art(stream: dict[str, Any]) -> bool:
+    return bool((stream.get("disposition") or {}).get("attached_pic"))
+
+
+def _frame_rate(stream: dict[str, Any]) -> float:
+    for key in ("avg_frame_rate", "r_frame_rate"):
+        value = stream.get(key)
+        if value and value != "0/0":
+            try:
+                rate = float(Fraction(value))
+            except (ValueError, ZeroDivisionError):
+                continue
+            if rate > 0:
+                return rate
+    return 25.0
+
+
+def _float(value: Any) -> float | None:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _first_line(text: str) -> str:
+    # ffprobe's message can name the presigned URL, with its signature: keep only the reason.
+    line = (text or "").strip().splitlines()[-1:] or [""]
+    reason = line[0]
+    return reason.rsplit(": ", 1)[-1] if "http" in reason else reason
