@@ -94,7 +94,7 @@ def encode_audio(source: str, info: MediaInfo, workdir: Path) -> Path | None:
 
 
 def package(
-    prefix: str, rendition: Rendition, chunk_files: Sequence[Path], audio: Path | None, workdir: Path
+    prefix: str, rendition: Rendition, chunk_files: Sequence[Path | str], audio: Path | str | None, workdir: Path
 ) -> Packaged:
     """Join the chunks and the audio into `<prefix>-<res>.m3u8` and its fragmented MP4."""
     playlist = workdir / f"{prefix}-{rendition.resolution}.m3u8"

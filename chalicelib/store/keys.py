@@ -27,6 +27,13 @@ def video_pk(video_id: int) -> str:
     return f"VIDEO#{video_id}"
 
 
+def video_file_sk(resolution: int) -> str:
+    return f"FILE#{resolution:05d}"
+
+
+FILE_SK_PREFIX = "FILE#"
+
+
 def token_pk(access_token_hash: str) -> str:
     return f"TOKEN#{access_token_hash}"
 

@@ -13,6 +13,7 @@ from chalicelib.store.models.registration import Registration
 from chalicelib.store.models.throttle import Throttle
 from chalicelib.store.models.user import User
 from chalicelib.store.models.video import Video
+from chalicelib.store.models.video_file import VideoFile
 
 __all__ = [
     "Actor",
@@ -26,4 +27,5 @@ __all__ = [
     "Throttle",
     "User",
     "Video",
+    "VideoFile",
 ]

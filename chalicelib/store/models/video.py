@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pynamodb.attributes import (
     BooleanAttribute,
+    JSONAttribute,
     NumberAttribute,
     UnicodeAttribute,
     UnicodeSetAttribute,
@@ -15,6 +16,16 @@ from chalicelib.store.models.base import TableItem
 PRIVACY_PUBLIC = 1
 STATE_PUBLISHED = 1
 STATE_TO_TRANSCODE = 2
+STATE_TRANSCODING_FAILED = 7
+
+# Where a video is in its transcoding, finer than PeerTube's state (which stays TO_TRANSCODE
+# throughout): each stage is entered with a conditional write, so a duplicated event or
+# message can never run a stage twice.
+STAGE_UPLOADED = "uploaded"  # the source is (or is about to be) in the uploads bucket
+STAGE_ENCODING = "encoding"  # audio, images and chunks are being encoded
+STAGE_PACKAGING = "packaging"  # each rendition is being joined into HLS
+STAGE_DONE = "done"
+STAGE_FAILED = "failed"
 
 
 class Video(TableItem, discriminator="Video"):
@@ -43,3 +54,15 @@ class Video(TableItem, discriminator="Video"):
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
     published_at = UTCDateTimeAttribute(null=True)
+    wait_transcoding = BooleanAttribute(default=True)
+
+    # Transcoding (see chalicelib/domain/transcoding.py and docs/transcoding.md)
+    source_key = UnicodeAttribute(null=True)  # the original, in the uploads bucket
+    stage = UnicodeAttribute(default=STAGE_UPLOADED)
+    hls_prefix = UnicodeAttribute(null=True)  # random name of the HLS files, as PeerTube's
+    plan = JSONAttribute(null=True)  # source facts, renditions and chunks
+    steps_total = NumberAttribute(default=0)
+    steps_done = NumberAttribute(default=0)
+    done_steps = UnicodeSetAttribute(null=True)
+    renditions_info = JSONAttribute(null=True)  # per resolution: size, width, height, fps...
+    failure = UnicodeAttribute(null=True)  # why transcoding failed, shown to the owner

@@ -1,0 +1,145 @@
+"""A video's way from an uploaded file to published HLS, as steps that may run in parallel.
+
+    ingest ──► audio, images, every chunk of every rendition   (stage "encoding", any order)
+           the last of them to finish ──► one packaging step per rendition   ("packaging")
+           the last packaging step ──► master playlist, segment hashes, PUBLISHED ("done")
+
+Each step is one SQS message for the transcoder function. Steps are counted with
+conditional writes (store/videos.py), so the step that completes a stage is known exactly,
+once, however SQS duplicates or reorders messages. Any step may fail: it is retried, and on
+its last attempt the video is marked failed, visibly, instead of waiting forever.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from chalicelib.media.chunks import Chunk, chunk_seconds, plan_chunks
+from chalicelib.media.ladder import Rendition, ladder
+from chalicelib.media.probe import MediaInfo
+from chalicelib.store import videos
+from chalicelib.store.models.video import STAGE_ENCODING, STAGE_PACKAGING
+
+if TYPE_CHECKING:
+    from chalicelib.store.models import Video
+
+AUDIO, IMAGES, CHUNK, PACKAGE = "audio", "images", "chunk", "package"
+
+
+@dataclass(frozen=True)
+class Step:
+    video_uuid: str
+    kind: str
+    resolution: int | None = None
+    chunk: int | None = None
+
+    @property
+    def name(self) -> str:
+        if self.kind == CHUNK:
+            return f"chunk-{self.resolution}-{self.chunk}"
+        if self.kind == PACKAGE:
+            return f"package-{self.resolution}"
+        return self.kind
+
+    def to_message(self) -> dict[str, Any]:
+        return {"video": self.video_uuid, "kind": self.kind, "resolution": self.resolution, "chunk": self.chunk}
+
+    @classmethod
+    def from_message(cls, body: dict[str, Any]) -> Step:
+        kind = body.get("kind")
+        if kind not in (AUDIO, IMAGES, CHUNK, PACKAGE) or not isinstance(body.get("video"), str):
+            raise ValueError(f"not a transcoding step: {body!r}")
+        return cls(body["video"], kind, body.get("resolution"), body.get("chunk"))
+
+
+def make_plan(info: MediaInfo, chunk_length: float | None = None) -> dict[str, Any]:
+    """Everything later steps need to know about the source, so none of them probes again."""
+    renditions = ladder(info.as_source())
+    top = max((r.resolution for r in renditions), default=0)
+    chunks = plan_chunks(info.duration, chunk_length or chunk_seconds(top)) if info.has_video else []
+    return {
+        "source": {
+            "duration": info.duration,
+            "width": info.width,
+            "height": info.height,
+            "fps": info.fps,
+            "bitrate": info.bitrate,
+            "video_codec": info.video_codec,
+            "audio_codec": info.audio_codec,
+            "audio_bitrate": info.audio_bitrate,
+        },
+        "renditions": [
+            {
+                "resolution": r.resolution,
+                "width": r.width,
+                "height": r.height,
+                "fps": r.fps,
+                "max_bitrate": r.max_bitrate,
+            }
+            for r in renditions
+        ],
+        "chunks": [[c.start, c.end] for c in chunks],
+    }
+
+
+def source_info(plan: dict[str, Any]) -> MediaInfo:
+    return MediaInfo(**plan["source"])
+
+
+def renditions_of(plan: dict[str, Any]) -> list[Rendition]:
+    return [Rendition(**r) for r in plan["renditions"]]
+
+
+def chunks_of(plan: dict[str, Any]) -> list[Chunk]:
+    return [Chunk(i, start, end) for i, (start, end) in enumerate(plan["chunks"])]
+
+
+def encoding_steps(video_uuid: str, plan: dict[str, Any]) -> list[Step]:
+    info = source_info(plan)
+    steps = []
+    if info.has_audio:
+        steps.append(Step(video_uuid, AUDIO))
+    if info.has_video:
+        steps.append(Step(video_uuid, IMAGES))
+    for rendition in renditions_of(plan):
+        if not rendition.is_audio_only:
+            steps += [Step(video_uuid, CHUNK, rendition.resolution, chunk.index) for chunk in chunks_of(plan)]
+    return steps
+
+
+def packaging_steps(video_uuid: str, plan: dict[str, Any]) -> list[Step]:
+    return [Step(video_uuid, PACKAGE, r.resolution) for r in renditions_of(plan)]
+
+
+def start(video: Video, info: MediaInfo, hls_name: str, chunk_length: float | None = None) -> list[Step]:
+    """Plan the video's encoding and enter the encoding stage; the steps to send.
+
+    When the stage was entered by an earlier delivery of the same event, the steps not yet
+    done are returned again (the event may have failed while sending them).
+    """
+    if video.stage == STAGE_ENCODING and video.plan:
+        done = set(video.done_steps or ())
+        return [s for s in encoding_steps(video.uuid, video.plan) if s.name not in done]
+    plan = make_plan(info, chunk_length)
+    steps = encoding_steps(video.uuid, plan)
+    if not videos.start_encoding(video, plan, len(steps), hls_name):
+        return []
+    return steps
+
+
+def step_done(video: Video, step: Step) -> tuple[list[Step], bool]:
+    """Count a finished step; the steps it unlocks, and whether the video is ready to publish."""
+    stage = STAGE_PACKAGING if step.kind == PACKAGE else STAGE_ENCODING
+    counts = videos.record_step(video, stage, step.name)
+    if counts is None:
+        return [], False
+    done, total = counts
+    if done < total:
+        return [], False
+    if stage == STAGE_ENCODING:
+        renditions = packaging_steps(video.uuid, video.plan)
+        if videos.start_packaging(video, len(renditions)):
+            return renditions, False
+        return [], False
+    return [], True

@@ -1,0 +1,165 @@
+"""Access patterns of videos and their transcoding (V1-V7 in docs/data-model.md).
+
+Transcoding advances by conditional writes: each stage is entered only from the stage
+before it, and each step is counted only once (its name joins a set in the same write that
+bumps the counter), so duplicated S3 events and SQS messages change nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pynamodb.exceptions import TransactWriteError, UpdateError
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.store import keys
+from chalicelib.store.counters import add_stats
+from chalicelib.store.models import Claim, Video, VideoFile
+from chalicelib.store.models.video import (
+    PRIVACY_PUBLIC,
+    STAGE_DONE,
+    STAGE_ENCODING,
+    STAGE_FAILED,
+    STAGE_PACKAGING,
+    STAGE_UPLOADED,
+    STATE_PUBLISHED,
+    STATE_TRANSCODING_FAILED,
+)
+from chalicelib.store.writes import NewClaim, connection, create_items
+
+UUID_TAKEN = "A video with this UUID already exists."
+
+
+def create_video(video: Video) -> None:
+    """W1 for a video: the item and its UUID claim."""
+    create_items([video], [NewClaim(keys.VIDEO_UUID, video.uuid, str(video.id), UUID_TAKEN)])
+
+
+def get_video(video_id: int) -> Video | None:
+    """V1."""
+    try:
+        return Video.get(keys.video_pk(video_id), keys.ENTITY_SK)
+    except Video.DoesNotExist:
+        return None
+
+
+def find_video_by_uuid(uuid: str) -> Video | None:
+    """V2: claim, then video."""
+    try:
+        claim = Claim.get(keys.claim_pk(keys.VIDEO_UUID, uuid), keys.CLAIM_SK)
+    except Claim.DoesNotExist:
+        return None
+    return get_video(int(claim.target))
+
+
+def start_encoding(video: Video, plan: dict[str, Any], steps_total: int, hls_prefix: str) -> bool:
+    """uploaded → encoding, with the plan; False if another delivery got there first."""
+    return _transition(
+        video,
+        STAGE_UPLOADED,
+        [
+            Video.stage.set(STAGE_ENCODING),
+            Video.plan.set(plan),
+            Video.steps_total.set(steps_total),
+            Video.steps_done.set(0),
+            Video.hls_prefix.set(hls_prefix),
+        ],
+    )
+
+
+def start_packaging(video: Video, renditions: int) -> bool:
+    """encoding → packaging; the step counter starts again for the renditions."""
+    return _transition(
+        video,
+        STAGE_ENCODING,
+        [
+            Video.stage.set(STAGE_PACKAGING),
+            Video.steps_total.set(renditions),
+            Video.steps_done.set(0),
+            Video.done_steps.remove(),
+        ],
+    )
+
+
+def record_step(video: Video, stage: str, step: str) -> tuple[int, int] | None:
+    """Count `step` done (once); (done, total) afterwards, or None if already counted or the
+    video has left `stage` (failed, deleted)."""
+    condition = (Video.stage == stage) & ~Video.done_steps.contains(step)
+    try:
+        video.update(actions=[Video.done_steps.add({step}), Video.steps_done.add(1)], condition=condition)
+    except UpdateError as exc:
+        if _condition_failed(exc):
+            return None
+        raise
+    return int(video.steps_done), int(video.steps_total)
+
+
+def fail(video: Video, reason: str) -> bool:
+    """Mark transcoding failed (unless it is over); the owner sees `reason`."""
+    condition = Video.stage.is_in(STAGE_UPLOADED, STAGE_ENCODING, STAGE_PACKAGING)
+    try:
+        video.update(
+            actions=[
+                Video.stage.set(STAGE_FAILED),
+                Video.state.set(STATE_TRANSCODING_FAILED),
+                Video.failure.set(reason[:500]),
+            ],
+            condition=condition,
+        )
+    except UpdateError as exc:
+        if _condition_failed(exc):
+            return False
+        raise
+    return True
+
+
+def save_file(file: VideoFile) -> None:
+    """A packaged resolution (a repeated packaging overwrites it with the same facts)."""
+    file.save()
+
+
+def list_files(video_id: int) -> list[VideoFile]:
+    """V3: the packaged resolutions of a video, in one Query."""
+    items = VideoFile.query(keys.video_pk(video_id), VideoFile.sk.startswith(keys.FILE_SK_PREFIX))
+    return [item for item in items if isinstance(item, VideoFile)]
+
+
+def publish(video: Video, when: datetime, size: int) -> bool:
+    """packaging → done, PUBLISHED; counted in the instance statistics if public."""
+    video.stage = STAGE_DONE
+    video.state = STATE_PUBLISHED
+    video.published_at = video.published_at or when
+    public = int(video.privacy) == PRIVACY_PUBLIC
+    try:
+        with TransactWrite(connection=connection()) as transaction:
+            transaction.update(
+                video,
+                actions=[
+                    Video.stage.set(STAGE_DONE),
+                    Video.state.set(STATE_PUBLISHED),
+                    Video.published_at.set(video.published_at),
+                ],
+                condition=Video.stage == STAGE_PACKAGING,
+            )
+            stats = {"local_video_files_size": size}
+            if public:
+                stats.update({"local_videos": 1, "videos": 1})
+            add_stats(transaction, stats)
+    except TransactWriteError:
+        return False
+    return True
+
+
+def _transition(video: Video, expected: str, actions: list[Any]) -> bool:
+    try:
+        video.update(actions=actions, condition=Video.stage == expected)
+    except UpdateError as exc:
+        if _condition_failed(exc):
+            return False
+        raise
+    return True
+
+
+def _condition_failed(exc: Exception) -> bool:
+    return getattr(exc, "cause_response_code", None) == "ConditionalCheckFailedException"

@@ -1,0 +1,1 @@
+"""Deployable units outside the Chalice app."""

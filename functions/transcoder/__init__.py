@@ -1,0 +1,1 @@
+"""The transcoder function: ingest of uploads and every transcoding step (needs ffmpeg)."""

@@ -1,0 +1,96 @@
+"""Lambda entry points of the transcoder: the uploads bucket's ObjectCreated events, and the
+transcode queue's steps (one message per batch; partial batch failures reported)."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote_plus
+
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+
+from chalicelib import aws
+from chalicelib.config import get_settings
+from chalicelib.domain.transcoding import Step, step_done
+from chalicelib.media import layout
+from chalicelib.media.probe import ProbeError
+from chalicelib.media.transcode import TranscodeError
+from chalicelib.observability import count, logger, metrics
+from chalicelib.store import table, videos
+from functions.transcoder import steps
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+
+    from chalicelib.store.models import Video
+
+table.bind(get_settings())
+processor = BatchProcessor(event_type=EventType.SQS)
+
+# The transcode queue's maxReceiveCount (local/resources.py, template.yaml): the last
+# attempt of a failing step fails the video instead of leaving it to the dead-letter queue.
+MAX_ATTEMPTS = 3
+
+
+@logger.inject_lambda_context(clear_state=True)
+@metrics.log_metrics
+def handle_upload(event: dict[str, Any], context: Any) -> None:
+    """S3 ObjectCreated on the uploads bucket: probe, plan and start transcoding."""
+    for record in event.get("Records", []):
+        key = unquote_plus(record["s3"]["object"]["key"])
+        video_uuid = layout.video_uuid_of_source(key)
+        video = videos.find_video_by_uuid(video_uuid) if video_uuid else None
+        if video is None or video.source_key != key:
+            logger.info("upload of no video, ignored", extra={"key": key})
+            continue
+        try:
+            planned = steps.ingest(video)
+        except ProbeError as error:
+            videos.fail(video, f"The uploaded file cannot be played: {error}")
+            count("VideosRejected")
+            continue
+        send_steps(planned)
+
+
+@logger.inject_lambda_context(clear_state=True)
+@metrics.log_metrics
+def handle_step(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    return dict(process_partial_response(event=event, record_handler=_run_step, processor=processor, context=context))
+
+
+def send_steps(planned: list[Step]) -> None:
+    queue_url = aws.sqs().get_queue_url(QueueName=get_settings().queues.transcode)["QueueUrl"]
+    for start in range(0, len(planned), 10):
+        batch = planned[start : start + 10]
+        entries: list[Any] = [{"Id": str(i), "MessageBody": json.dumps(s.to_message())} for i, s in enumerate(batch)]
+        result = aws.sqs().send_message_batch(QueueUrl=queue_url, Entries=entries)
+        if result.get("Failed"):
+            raise RuntimeError(f"SQS refused {len(result['Failed'])} transcoding steps")
+
+
+def _run_step(record: SQSRecord) -> None:
+    step = Step.from_message(json.loads(record.body))
+    video = videos.find_video_by_uuid(step.video_uuid)
+    if video is None or video.stage in ("done", "failed"):
+        logger.info("step of a deleted or finished video, dropped", extra={"step": step.name})
+        return
+    try:
+        steps.run(step, video)
+    except (TranscodeError, ProbeError) as error:
+        attempts = int(record.attributes.approximate_receive_count)
+        logger.warning("step failed", extra={"step": step.name, "attempt": attempts, "reason": str(error)})
+        if attempts >= MAX_ATTEMPTS:
+            videos.fail(video, f"Transcoding failed ({step.name}): {error}")
+            count("VideosFailed")
+            return
+        raise
+    unlocked, publish = step_done(video, step)
+    if unlocked:
+        send_steps(unlocked)
+    if publish:
+        steps.finalize(_fresh(video))
+    count("TranscodeSteps")
+
+
+def _fresh(video: Video) -> Video:
+    return videos.get_video(int(video.id)) or video

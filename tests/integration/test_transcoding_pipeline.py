@@ -1,0 +1,169 @@
+"""From an object in the uploads bucket to published HLS, through the transcoder's handlers,
+SQS and S3, with real ffmpeg reading presigned URLs from the local AWS endpoint."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import time
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from moto.core.base_backend import BackendDict
+
+from chalicelib.media import layout
+from chalicelib.media.probe import count_frames
+from chalicelib.store import keys, videos
+from chalicelib.store.models import Video
+from local.aws_endpoint import LocalAwsEndpoint
+from local.lambda_runtime import LocalLambdaContext
+from local.pump import EventPump, SqsBinding
+
+pytestmark = pytest.mark.skipif(
+    shutil.which("ffmpeg") is None, reason="ffmpeg is not installed (make test installs it)"
+)
+DURATION = 10
+
+
+@pytest.fixture(scope="module")
+def clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("src") / "clip.mp4"
+    subprocess.run(
+        ["ffmpeg", "-hide_banner", "-loglevel", "error", "-y",
+         "-f", "lavfi", "-i", "testsrc2=size=426x240:rate=25", "-f", "lavfi", "-i", "sine=frequency=500",
+         "-t", str(DURATION), "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac",
+         "-pix_fmt", "yuv420p", str(path)],
+        check=True,
+    )  # fmt: skip
+    return path
+
+
+@pytest.fixture
+def stack(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
+    """A real HTTP AWS endpoint (ffmpeg cannot read moto's in-process mock) with the resources."""
+    from chalicelib import aws as aws_clients
+    from chalicelib.config import get_settings
+    from chalicelib.domain import transcoding
+    from local import resources
+
+    BackendDict.reset()
+    endpoint = LocalAwsEndpoint().start()
+    monkeypatch.setenv("CIRRUS_AWS_ENDPOINT_URL", endpoint.url)
+    get_settings.cache_clear()
+    aws_clients.reset_clients()
+    urls = resources.provision(get_settings(), aws_clients.s3(), aws_clients.sqs())
+    queue = urls[get_settings().queues.transcode]
+    aws_clients.sqs().set_queue_attributes(QueueUrl=queue, Attributes={"VisibilityTimeout": "1"})
+    monkeypatch.setattr(transcoding, "chunk_seconds", lambda resolution: 4.0)  # several chunks per rendition
+    yield {"queue": queue, "settings": get_settings(), "s3": aws_clients.s3(), "sqs": aws_clients.sqs()}
+    endpoint.stop()
+    BackendDict.reset()
+    monkeypatch.delenv("CIRRUS_AWS_ENDPOINT_URL")
+    get_settings.cache_clear()
+    aws_clients.reset_clients()
+
+
+def _new_video(stack: dict[str, Any], source: Path | bytes, filename: str = "clip.mp4") -> Video:
+    now = datetime.now(UTC)
+    video_uuid = str(uuid.uuid4())
+    video_id = int(time.time() * 1000) % 10_000_000
+    video = Video(
+        keys.video_pk(video_id), keys.ENTITY_SK, id=video_id, uuid=video_uuid, name="A clip", channel_id=1,
+        account_id=1, url=f"http://localhost:9000/videos/watch/{video_uuid}", created_at=now, updated_at=now,
+        source_key=layout.source_key(video_uuid, filename),
+    )  # fmt: skip
+    videos.create_video(video)
+    body = source.read_bytes() if isinstance(source, Path) else source
+    stack["s3"].put_object(Bucket=stack["settings"].uploads_bucket, Key=video.source_key, Body=body)
+    return video
+
+
+def _upload_event(video: Video, bucket: str) -> dict[str, Any]:
+    key = video.source_key.replace("/", "%2F")  # keys arrive URL-encoded, as from S3
+    return {"Records": [{"eventName": "ObjectCreated:Put", "s3": {"bucket": {"name": bucket}, "object": {"key": key}}}]}
+
+
+def _drain(stack: dict[str, Any], video: Video, seconds: float = 90) -> Video:
+    from functions.transcoder.handler import handle_step
+
+    arn = stack["sqs"].get_queue_attributes(QueueUrl=stack["queue"], AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
+    binding = SqsBinding(
+        stack["queue"], arn, lambda event: handle_step(event, _context()), batch_size=1, name="transcode"
+    )
+    pump = EventPump(stack["sqs"], "us-east-1")
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        current = videos.get_video(int(video.id))
+        if current is not None and current.stage in ("done", "failed"):
+            return current
+        if not pump.poll_sqs_once(binding):
+            time.sleep(0.2)
+    raise AssertionError("transcoding did not finish")
+
+
+def _context() -> LocalLambdaContext:
+    return LocalLambdaContext("transcoder", 3008, 900, "us-east-1")
+
+
+def _download(stack: dict[str, Any], key: str, directory: Path) -> Path:
+    target = directory / key.rsplit("/", 1)[-1]
+    stack["s3"].download_file(stack["settings"].media_bucket, key, str(target))
+    return target
+
+
+def test_an_upload_becomes_published_hls(stack: dict[str, Any], clip: Path, tmp_path: Path) -> None:
+    from functions.transcoder.handler import handle_upload
+
+    video = _new_video(stack, clip)
+    event = _upload_event(video, stack["settings"].uploads_bucket)
+    handle_upload(event, _context())
+    handle_upload(event, _context())  # S3 may deliver an event twice: nothing happens twice
+    published = _drain(stack, video)
+
+    assert (published.stage, published.state) == ("done", 1), published.failure
+    files = videos.list_files(int(video.id))
+    assert sorted(int(f.resolution) for f in files) == [144, 240]
+    prefix = published.hls_prefix
+    master = stack["s3"].get_object(
+        Bucket=stack["settings"].media_bucket, Key=layout.hls_key(video.uuid, f"{prefix}-master.m3u8")
+    )
+    assert "RESOLUTION=426x240" in master["Body"].read().decode()
+    for file in files:
+        # Every resolution decodes completely from what the bucket holds, read through the
+        # playlist's byte ranges.
+        _download(stack, layout.hls_key(video.uuid, file.media_name), tmp_path)
+        playlist = _download(stack, layout.hls_key(video.uuid, file.playlist_name), tmp_path)
+        assert count_frames(str(playlist)) == DURATION * 25
+    for key in (layout.thumbnail_key(video.uuid), layout.preview_key(video.uuid)):
+        assert stack["s3"].head_object(Bucket=stack["settings"].media_bucket, Key=key)["ContentType"] == "image/jpeg"
+    work = stack["s3"].list_objects_v2(Bucket=stack["settings"].uploads_bucket, Prefix=layout.work_prefix(video.uuid))
+    assert work.get("KeyCount", 0) == 0
+    assert stack["sqs"].receive_message(QueueUrl=stack["queue"]).get("Messages") is None
+
+
+def test_a_file_that_is_not_media_fails_the_video_visibly(stack: dict[str, Any]) -> None:
+    from functions.transcoder.handler import handle_upload
+
+    video = _new_video(stack, b"certainly not a video\n" * 50, "notes.mp4")
+    handle_upload(_upload_event(video, stack["settings"].uploads_bucket), _context())
+    failed = videos.get_video(int(video.id))
+    assert failed is not None
+    assert (failed.stage, failed.state) == ("failed", 7)
+    assert failed.failure and failed.failure.startswith("The uploaded file cannot be played")
+
+
+def test_a_step_that_keeps_failing_fails_the_video(stack: dict[str, Any], clip: Path) -> None:
+    from functions.transcoder.handler import handle_upload
+
+    video = _new_video(stack, clip)
+    handle_upload(_upload_event(video, stack["settings"].uploads_bucket), _context())
+    stack["s3"].delete_object(Bucket=stack["settings"].uploads_bucket, Key=video.source_key)  # every step now fails
+    failed = _drain(stack, video, seconds=60)
+    assert (failed.stage, failed.state) == ("failed", 7)
+    assert "Transcoding failed" in (failed.failure or "")
