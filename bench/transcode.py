@@ -114,8 +114,9 @@ def main() -> None:
     )
     wall = chunked["audio"] + chunked["longest"] + chunked["package"]
     print(
-        f"chunked: {chunked['chunks']:.0f} chunks of {args.chunk:.0f} s; sum of chunk times {chunked['sum']:.1f} s, "
-        f"longest chunk {chunked['longest']:.1f} s; audio {chunked['audio']:.1f} s; packaging {chunked['package']:.1f} s"
+        f"chunked: {chunked['chunks']:.0f} chunks of {args.chunk:.0f} s; "
+        f"sum of chunk times {chunked['sum']:.1f} s, longest chunk {chunked['longest']:.1f} s; "
+        f"audio {chunked['audio']:.1f} s; packaging {chunked['package']:.1f} s"
     )
     print(
         f"         wall time with one Lambda per chunk ~{wall:.1f} s ({duration / wall:.1f}x real time, "
