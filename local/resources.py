@@ -21,7 +21,8 @@ if TYPE_CHECKING:
 class QueueSpec:
     """A work queue, its dead-letter queue, and the function that consumes it.
 
-    `function` names the consumer: a Chalice `lambda_function` of app.py, or None while no
+    `function` names the consumer: a Chalice `lambda_function` of app.py by its name, or a
+    handler outside the app as `module:function` (the transcoder), or None while no
     consumer exists yet. The visibility timeout is six times the function's timeout, as
     AWS advises for SQS event sources, and is how long a failed message waits to be retried.
     """
@@ -46,10 +47,37 @@ class QueueSpec:
 DLQ_RETENTION_SECONDS = 14 * 24 * 3600
 
 
+TRANSCODER_STEP_HANDLER = "functions.transcoder.handler:handle_step"
+TRANSCODER_UPLOAD_HANDLER = "functions.transcoder.handler:handle_upload"
+
+
+@dataclass(frozen=True)
+class UploadTrigger:
+    """An S3 ObjectCreated notification to a handler, for keys under `prefix`."""
+
+    bucket: str
+    prefix: str
+    handler: str  # module:function
+    timeout: int
+
+
+def upload_triggers(settings: Settings) -> list[UploadTrigger]:
+    from chalicelib.media.layout import SOURCE_PREFIX
+
+    return [UploadTrigger(settings.uploads_bucket, SOURCE_PREFIX, TRANSCODER_UPLOAD_HANDLER, timeout=300)]
+
+
 def queue_specs(settings: Settings) -> list[QueueSpec]:
     queues = settings.queues
     return [
-        QueueSpec("transcode", queues.transcode, function_timeout=900, max_receive_count=3, batch_size=1),
+        QueueSpec(
+            "transcode",
+            queues.transcode,
+            function_timeout=900,
+            max_receive_count=3,
+            batch_size=1,
+            function=TRANSCODER_STEP_HANDLER,
+        ),
         QueueSpec("broadcast", queues.broadcast, function_timeout=60, max_receive_count=3, batch_size=10),
         QueueSpec("deliver", queues.deliver, function_timeout=30, max_receive_count=5, batch_size=10),
         QueueSpec("inbox", queues.inbox, function_timeout=60, max_receive_count=5, batch_size=10),

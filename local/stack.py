@@ -11,10 +11,11 @@ from __future__ import annotations
 import importlib
 import logging
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.domain.bootstrap import Bootstrap, ensure_instance
 from local.aws_endpoint import LocalAwsEndpoint
@@ -22,6 +23,9 @@ from local.lambda_runtime import LocalFunction
 from local.persistence import SnapshotStore, Snapshotter
 from local.pump import EventPump, Invoke, S3Binding, SqsBinding
 from local.ttl import TtlReaper
+
+if TYPE_CHECKING:
+    from local.resources import UploadTrigger
 
 log = logging.getLogger("cirrus.local")
 
@@ -130,19 +134,34 @@ class LocalStack:
         functions = {f.name: f for f in app_module.app.pure_lambda_functions}
         sqs = aws.sqs()
         for spec in resources.queue_specs(settings):
-            function = functions.get(spec.function or "")
+            function = resolve_handler(spec.function) if spec.function and ":" in spec.function else None
+            function = function or functions.get(spec.function or "")
             if function is None:
                 continue
             url = queue_urls[spec.name]
             arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
             runtime = LocalFunction(spec.function or spec.key, function, timeout=spec.function_timeout)
             self._pump.add_sqs(SqsBinding(url, arn, runtime.invoke, spec.batch_size, spec.key))
-        s3_binding = bind_s3_handlers(app_module, aws.s3(), sqs, f"{settings.table_name}{S3_EVENTS_QUEUE_SUFFIX}")
+        s3_binding = bind_s3_handlers(
+            app_module,
+            aws.s3(),
+            sqs,
+            f"{settings.table_name}{S3_EVENTS_QUEUE_SUFFIX}",
+            resources.upload_triggers(settings),
+        )
         if s3_binding is not None:
             self._pump.add_s3(s3_binding)
 
 
-def bind_s3_handlers(app_module: Any, s3: Any, sqs: Any, queue_name: str) -> S3Binding | None:
+def resolve_handler(reference: str) -> Any:
+    """`module:function` to the function (handlers that live outside the Chalice app)."""
+    module_name, _, attribute = reference.partition(":")
+    return getattr(importlib.import_module(module_name), attribute)
+
+
+def bind_s3_handlers(
+    app_module: Any, s3: Any, sqs: Any, queue_name: str, triggers: Sequence[UploadTrigger] = ()
+) -> S3Binding | None:
     """Route the S3 notifications of the app's `on_s3_event` handlers to them, via a queue.
 
     S3 notifies an internal queue (with a DLQ after three attempts, like Lambda's
@@ -153,7 +172,15 @@ def bind_s3_handlers(app_module: Any, s3: Any, sqs: Any, queue_name: str) -> S3B
 
     from local import resources
 
-    configs = [c for c in app_module.app.event_sources if isinstance(c, S3EventConfig)]
+    configs: list[tuple[str, list[str], str | None, str | None, Any, str, int]] = [
+        (c.bucket, c.events, c.prefix, c.suffix, getattr(app_module, c.handler_string.rsplit(".", 1)[-1]), c.name, 60)
+        for c in app_module.app.event_sources
+        if isinstance(c, S3EventConfig)
+    ]
+    configs += [
+        (t.bucket, ["s3:ObjectCreated:*"], t.prefix, None, resolve_handler(t.handler), t.handler, t.timeout)
+        for t in triggers
+    ]
     if not configs:
         return None
     spec = resources.QueueSpec("s3-events", queue_name, function_timeout=10, max_receive_count=3, batch_size=10)
@@ -162,13 +189,15 @@ def bind_s3_handlers(app_module: Any, s3: Any, sqs: Any, queue_name: str) -> S3B
         "QueueArn"
     ]
     handlers: dict[str, Invoke] = {}
-    for config in configs:
-        handler = getattr(app_module, config.handler_string.rsplit(".", 1)[-1])
-        handlers[config.bucket] = LocalFunction(config.name, handler, timeout=60).invoke
-        queue_config: dict[str, Any] = {"QueueArn": queue_arn, "Events": config.events}
-        rules = [{"Name": n, "Value": v} for n, v in (("prefix", config.prefix), ("suffix", config.suffix)) if v]
+    per_bucket: dict[str, list[dict[str, Any]]] = {}
+    for bucket, events, prefix, suffix, handler, name, timeout in configs:
+        handlers[bucket] = LocalFunction(name, handler, timeout=timeout).invoke
+        queue_config: dict[str, Any] = {"QueueArn": queue_arn, "Events": events}
+        rules = [{"Name": n, "Value": v} for n, v in (("prefix", prefix), ("suffix", suffix)) if v]
         if rules:
             queue_config["Filter"] = {"Key": {"FilterRules": rules}}
-        notification: Any = {"QueueConfigurations": [queue_config]}
-        s3.put_bucket_notification_configuration(Bucket=config.bucket, NotificationConfiguration=notification)
+        per_bucket.setdefault(bucket, []).append(queue_config)
+    for bucket, queue_configs in per_bucket.items():
+        notification: Any = {"QueueConfigurations": queue_configs}
+        s3.put_bucket_notification_configuration(Bucket=bucket, NotificationConfiguration=notification)
     return S3Binding(urls[spec.name], handlers)
