@@ -16,8 +16,10 @@ from chalicelib.api.entry import make_api_handler, problem_middleware
 from chalicelib.api.oauth import oauth_api
 from chalicelib.api.registrations import registrations_api
 from chalicelib.api.server import server_api
+from chalicelib.api.uploads import uploads_api
 from chalicelib.api.users import users_api
 from chalicelib.api.video_reference import video_reference_api
+from chalicelib.api.videos import videos_api
 from chalicelib.config import get_settings
 from chalicelib.store import table
 
@@ -34,8 +36,10 @@ for blueprint in (
     oauth_api,
     registrations_api,
     server_api,
+    uploads_api,
     users_api,
     video_reference_api,
+    videos_api,
 ):
     app.register_blueprint(blueprint)
 app.register_middleware(problem_middleware, "http")

@@ -7,6 +7,7 @@ problem, never an exception deeper in the code.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
@@ -16,6 +17,7 @@ from chalicelib.errors import BadRequestError, ValidationError
 if TYPE_CHECKING:
     from chalice.app import Request
 
+LIST_FIELD = re.compile(r"^(.+)\[\d*\]$")
 DEFAULT_COUNT = 15
 MAX_COUNT = 100
 
@@ -86,8 +88,22 @@ def _non_negative_int(value: str | None, default: int) -> int | None:
     return int(value)
 
 
+@dataclass(frozen=True)
+class UploadedFile:
+    data: bytes
+    content_type: str
+    filename: str
+
+
 def multipart_file(request: Request, field: str) -> bytes | None:
     """The content of one file field of a multipart/form-data body, or None if absent."""
+    upload = multipart_form(request)[1].get(field)
+    return upload.data if upload else None
+
+
+def multipart_form(request: Request) -> tuple[dict[str, Any], dict[str, UploadedFile]]:
+    """The text fields (`tags[]`, `tags[0]`... gathered into lists) and the files of a
+    multipart/form-data body."""
     from email.parser import BytesParser
     from email.policy import HTTP
 
@@ -96,13 +112,26 @@ def multipart_file(request: Request, field: str) -> bytes | None:
         raise BadRequestError("The body must be multipart/form-data.")
     raw = request.raw_body or b""
     body = raw if isinstance(raw, bytes) else raw.encode("utf-8", errors="surrogateescape")
-    message = BytesParser(policy=HTTP).parsebytes(
-        b"Content-Type: " + content_type.encode("latin-1") + b"\r\n\r\n" + body
-    )
+    header = b"Content-Type: " + content_type.encode("latin-1") + b"\r\n\r\n"
+    message = BytesParser(policy=HTTP).parsebytes(header + body)
     if not message.is_multipart():
         raise BadRequestError("The multipart body could not be read.")
+    fields: dict[str, Any] = {}
+    files: dict[str, UploadedFile] = {}
     for part in message.iter_parts():
-        if part.get_param("name", header="content-disposition") == field:
-            payload = part.get_payload(decode=True)
-            return payload if isinstance(payload, bytes) else None
-    return None
+        name = part.get_param("name", header="content-disposition")
+        if not isinstance(name, str):
+            continue
+        payload = part.get_payload(decode=True)
+        data = payload if isinstance(payload, bytes) else b""
+        filename = part.get_filename()
+        if filename is not None:
+            files[name] = UploadedFile(data, part.get_content_type(), filename)
+            continue
+        text = data.decode("utf-8", errors="replace")
+        listed = LIST_FIELD.match(name)
+        if listed:
+            fields.setdefault(listed.group(1), []).append(text)
+        else:
+            fields[name] = text
+    return fields, files

@@ -22,3 +22,12 @@ def delete_files(keys: Iterable[str]) -> None:
     objects: list[Any] = [{"Key": key} for key in keys]
     for start in range(0, len(objects), 1000):
         aws.s3().delete_objects(Bucket=get_settings().media_bucket, Delete={"Objects": objects[start : start + 1000]})
+
+
+def delete_upload_prefix(prefix: str) -> None:
+    """Delete every object of the uploads bucket under `prefix` (a video's work files)."""
+    s3, bucket = aws.s3(), get_settings().uploads_bucket
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
+        objects: list[Any] = [{"Key": item["Key"]} for item in page.get("Contents", [])]
+        if objects:
+            s3.delete_objects(Bucket=bucket, Delete={"Objects": objects})

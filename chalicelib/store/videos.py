@@ -15,7 +15,7 @@ from pynamodb.transactions import TransactWrite
 
 from chalicelib.store import keys
 from chalicelib.store.counters import add_stats
-from chalicelib.store.models import Claim, Video, VideoFile
+from chalicelib.store.models import Claim, User, Video, VideoFile
 from chalicelib.store.models.video import (
     PRIVACY_PUBLIC,
     STAGE_DONE,
@@ -114,6 +114,15 @@ def fail(video: Video, reason: str) -> bool:
     return True
 
 
+def set_upload_id(video: Video, upload_id: str | None) -> None:
+    action = Video.upload_id.set(upload_id) if upload_id else Video.upload_id.remove()
+    video.update(actions=[action])
+
+
+def mark_images(video: Video) -> None:
+    video.update(actions=[Video.has_images.set(True)])
+
+
 def save_file(file: VideoFile) -> None:
     """A packaged resolution (a repeated packaging overwrites it with the same facts)."""
     file.save()
@@ -125,7 +134,7 @@ def list_files(video_id: int) -> list[VideoFile]:
     return [item for item in items if isinstance(item, VideoFile)]
 
 
-def publish(video: Video, when: datetime, size: int) -> bool:
+def publish(video: Video, when: datetime, size: int, quota_size: int) -> bool:
     """packaging → done, PUBLISHED; counted in the instance statistics if public."""
     video.stage = STAGE_DONE
     video.state = STATE_PUBLISHED
@@ -146,6 +155,13 @@ def publish(video: Video, when: datetime, size: int) -> bool:
             if public:
                 stats.update({"local_videos": 1, "videos": 1})
             add_stats(transaction, stats)
+            if video.user_id is not None:
+                # PeerTube counts a video's largest file against its owner's quota.
+                transaction.update(
+                    User(keys.user_pk(int(video.user_id)), keys.ENTITY_SK),
+                    actions=[User.video_quota_used.add(quota_size)],
+                    condition=User.pk.exists(),
+                )
     except TransactWriteError:
         return False
     return True
@@ -163,3 +179,25 @@ def _transition(video: Video, expected: str, actions: list[Any]) -> bool:
 
 def _condition_failed(exc: Exception) -> bool:
     return getattr(exc, "cause_response_code", None) == "ConditionalCheckFailedException"
+
+
+def delete_video(video: Video, files: list[VideoFile]) -> None:
+    """Remove a video, its files and its UUID claim; give back its quota and counts."""
+    published = video.stage == STAGE_DONE
+    with TransactWrite(connection=connection()) as transaction:
+        transaction.delete(video)
+        transaction.delete(Claim(keys.claim_pk(keys.VIDEO_UUID, video.uuid), keys.CLAIM_SK))
+        for file in files:
+            transaction.delete(file)
+        if published:
+            size = sum(int(f.size) for f in files)
+            stats = {"local_video_files_size": -size}
+            if int(video.privacy) == PRIVACY_PUBLIC:
+                stats.update({"local_videos": -1, "videos": -1})
+            add_stats(transaction, stats)
+            if video.user_id is not None:
+                largest = max((int(f.size) for f in files), default=0)
+                transaction.update(
+                    User(keys.user_pk(int(video.user_id)), keys.ENTITY_SK),
+                    actions=[User.video_quota_used.add(-largest)],
+                )

@@ -69,7 +69,8 @@ def finalize(video: Video) -> None:
     _put_media(
         layout.hls_key(video.uuid, f"{prefix}-segments-sha256.json"), json.dumps(hashes).encode(), "application/json"
     )
-    if videos.publish(video, datetime.now(UTC), sum(int(f.size) for f in files)):
+    sizes = [int(f.size) for f in files]
+    if videos.publish(video, datetime.now(UTC), sum(sizes), max(sizes, default=0)):
         logger.info("video published", extra={"video": video.uuid, "renditions": len(files)})
     _delete_work(video)
 
@@ -88,6 +89,7 @@ def _images(video: Video, workdir: Path) -> None:
         thumbnail, preview = images
         _put_media(layout.thumbnail_key(video.uuid), thumbnail.read_bytes(), "image/jpeg")
         _put_media(layout.preview_key(video.uuid), preview.read_bytes(), "image/jpeg")
+        videos.mark_images(video)
 
 
 def _chunk(step: Step, video: Video, workdir: Path) -> None:

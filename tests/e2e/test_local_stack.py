@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -17,7 +19,7 @@ import pytest
 import requests
 
 from tests.conftest import ROOT, ROOT_PASSWORD
-from tests.openapi import ACTOR_NULLS, USER_NULLS, assert_conforms
+from tests.openapi import ACTOR_NULLS, USER_NULLS, VIDEO_NULLS, assert_conforms
 
 pytestmark = pytest.mark.e2e
 STARTUP_SECONDS = 30
@@ -192,3 +194,91 @@ def test_the_web_client_is_served_with_client_routes(stack: RunningStack) -> Non
         assert "<title>Cirrus</title>" in page.text
     activitypub = stack.get("/videos/watch/123", headers={"Accept": "application/activity+json"})
     assert activitypub.headers["content-type"].startswith("application/problem+json")
+
+
+def _clip(path: Path, seconds: int = 6) -> Path:
+    subprocess.run(
+        ["ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25",
+         "-f", "lavfi", "-i", "sine=frequency=300", "-t", str(seconds), "-c:v", "libx264", "-preset", "ultrafast",
+         "-c:a", "aac", "-pix_fmt", "yuv420p", str(path)],
+        check=True,
+    )  # fmt: skip
+    return path
+
+
+def _wait_published(client: Client, token: str, uuid: str, seconds: float = 120) -> dict[str, Any]:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        video = client.send("GET", f"/api/v1/videos/{uuid}", token).json()
+        if video["state"]["id"] == 1:
+            return dict(video)
+        assert video["state"]["id"] == 2, video["state"]
+        time.sleep(0.5)
+    raise AssertionError(f"video {uuid} was not published in {seconds}s")
+
+
+def _check_playable(stack: RunningStack, video: dict[str, Any], frames: int) -> None:
+    from chalicelib.media.probe import count_frames
+
+    playlist = video["streamingPlaylists"][0]
+    assert stack.get(playlist["playlistUrl"].replace(f"http://localhost:{stack.port}", "")).status_code == 200
+    hashes = requests.get(playlist["segmentsSha256Url"], timeout=10).json()
+    for file in playlist["files"]:
+        # ffprobe reads each resolution over HTTP through the gateway, byte range by byte range.
+        assert count_frames(file["playlistUrl"]) == frames
+        media_name = file["fileUrl"].rsplit("/", 1)[-1]
+        first_range = next(iter(hashes[media_name]))
+        start, end = (int(x) for x in first_range.split("-"))
+        segment = requests.get(file["fileUrl"], headers={"Range": f"bytes={start}-{end}"}, timeout=10)
+        assert hashlib.sha256(segment.content).hexdigest() == hashes[media_name][first_range]
+    assert requests.get(f"{stack.url}{video['thumbnailPath']}", timeout=10).headers["content-type"] == "image/jpeg"
+
+
+@pytest.mark.skipif(shutil.which("ffmpeg") is None, reason="ffmpeg is not installed (make test installs it)")
+def test_uploads_become_playable_hls(stack: RunningStack, tmp_path: Path) -> None:
+    stack.start()
+    client = Client(stack)
+    client.register("vera", "vera password")
+    token = client.login("vera", "vera password")["access_token"]
+    channel_id = client.send("GET", "/api/v1/users/me", token).json()["videoChannels"][0]["id"]
+    clip = _clip(tmp_path / "clip.mp4")
+
+    with open(clip, "rb") as handle:
+        legacy = client.send(
+            "POST",
+            "/api/v1/videos/upload",
+            token,
+            data={"name": "Legacy upload", "channelId": str(channel_id), "privacy": "1", "tags[]": ["one", "two"]},
+            files={"videofile": ("clip.mp4", handle, "video/mp4")},
+        )
+    assert legacy.status_code == 200, legacy.text
+
+    started = client.send(
+        "POST",
+        "/api/v1/videos/upload-s3",
+        token,
+        json={"name": "Direct upload", "channelId": channel_id, "privacy": 1, "filename": "clip.mp4",
+              "size": clip.stat().st_size, "mimeType": "video/mp4"},
+    )  # fmt: skip
+    assert started.status_code == 200, started.text
+    upload = started.json()["upload"]
+    data = clip.read_bytes()
+    etags = []
+    for part in upload["parts"]:
+        start = (part["partNumber"] - 1) * upload["partSize"]
+        put = requests.put(part["url"], data=data[start : start + upload["partSize"]], timeout=30)
+        assert put.status_code == 200
+        etags.append({"partNumber": part["partNumber"], "etag": put.headers["ETag"]})
+    direct_id = started.json()["video"]["id"]
+    completed = client.send("POST", f"/api/v1/videos/upload-s3/{direct_id}/complete", token, json={"parts": etags})
+    assert completed.status_code == 200, completed.text
+
+    for created in (legacy.json()["video"], started.json()["video"]):
+        video = _wait_published(client, token, created["shortUUID"])
+        assert_conforms("VideoDetails", video, known_deviations=VIDEO_NULLS)
+        assert [f["resolution"]["id"] for f in video["streamingPlaylists"][0]["files"]] == [180, 144]
+        _check_playable(stack, video, frames=6 * 25)
+
+    deleted = client.send("DELETE", f"/api/v1/videos/{direct_id}", token)
+    assert deleted.status_code == 204
+    assert client.send("GET", f"/api/v1/videos/{direct_id}", token).status_code == 404

@@ -49,7 +49,8 @@ class Video(TableItem, discriminator="Video"):
     views = NumberAttribute(default=0)
     likes = NumberAttribute(default=0)
     dislikes = NumberAttribute(default=0)
-    comments_enabled = BooleanAttribute(default=True)
+    user_id = NumberAttribute(null=True)  # the local user who uploaded it
+    comments_policy = NumberAttribute(default=1)  # 1 enabled, 2 disabled, 3 requires approval
     download_enabled = BooleanAttribute(default=True)
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
@@ -58,6 +59,11 @@ class Video(TableItem, discriminator="Video"):
 
     # Transcoding (see chalicelib/domain/transcoding.py and docs/transcoding.md)
     source_key = UnicodeAttribute(null=True)  # the original, in the uploads bucket
+    source_size = NumberAttribute(null=True)
+    upload_id = UnicodeAttribute(
+        null=True
+    )  # S3 multipart upload of a direct upload in progress  # declared at upload, checked against the quota
+    has_images = BooleanAttribute(default=False)  # thumbnail and preview made
     stage = UnicodeAttribute(default=STAGE_UPLOADED)
     hls_prefix = UnicodeAttribute(null=True)  # random name of the HLS files, as PeerTube's
     plan = JSONAttribute(null=True)  # source facts, renditions and chunks

@@ -1,0 +1,167 @@
+"""Uploading a video: PeerTube's legacy multipart upload, and direct upload to S3.
+
+Every path ends with the file at the video's source key in the uploads bucket; its arrival
+(S3 ObjectCreated) starts the transcoder. Direct upload is Cirrus's extension of PeerTube's
+API: the client sends the file's parts straight to S3 with presigned URLs, so its size is
+not limited by API Gateway and Lambda (10 MB and 6 MB), and no function handles its bytes.
+
+    POST /api/v1/videos/upload-s3            metadata + filename, size, mimeType
+         → 200 {video: {id, shortUUID, uuid}, upload: {uploadId, partSize, parts: [{partNumber, url}]}}
+    PUT  <each part url>                      the bytes of that part (keep each ETag header)
+    POST /api/v1/videos/upload-s3/{id}/complete   {parts: [{partNumber, etag}]}  → 200 {video}
+    DELETE /api/v1/videos/upload-s3/{id}     abandon the upload and the video → 204
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+from chalice.app import Response
+
+from chalicelib import aws
+from chalicelib.api.auth import session
+from chalicelib.api.blueprint import ApiBlueprint
+from chalicelib.api.request import json_object, multipart_form
+from chalicelib.config import get_settings
+from chalicelib.domain import oauth
+from chalicelib.domain import videos as video_cases
+from chalicelib.domain.short_uuid import to_short
+from chalicelib.errors import BadRequestError, ConflictError, PayloadTooLargeError, ValidationError
+from chalicelib.store import users, videos
+
+if TYPE_CHECKING:
+    from chalicelib.store.models import Video
+
+uploads_api = ApiBlueprint(__name__)
+
+MIN_PART_BYTES = 8 * 1024 * 1024  # S3 needs 5 MiB; 8 keeps the URL list short
+MAX_PARTS = 10_000  # S3's limit
+MAX_SOURCE_BYTES = 5 * 1024**4  # S3's largest object
+URL_SECONDS = 24 * 3600
+
+
+@uploads_api.route("/api/v1/videos/upload", methods=["POST"], content_types=["multipart/form-data"])
+def upload_legacy() -> dict[str, Any]:
+    request = uploads_api.current_request
+    user = session(request).user
+    fields, files = multipart_form(request)
+    form = video_cases.read_form(fields)
+    upload = files.get("videofile")
+    if upload is None or not upload.data:
+        raise ValidationError({"videofile": "Should have a file"})
+    video_cases.check_media_type(upload.content_type)
+    video, _ = video_cases.create_local_video(
+        get_settings(), user, form, len(upload.data), upload.filename, oauth.utcnow()
+    )
+    aws.s3().put_object(
+        Bucket=get_settings().uploads_bucket, Key=video.source_key, Body=upload.data, ContentType=upload.content_type
+    )
+    return _created(video)
+
+
+@uploads_api.route("/api/v1/videos/upload-s3", methods=["POST"])
+def start_direct_upload() -> dict[str, Any]:
+    request = uploads_api.current_request
+    user = session(request).user
+    body = json_object(request)
+    size, filename, mime_type = _upload_facts(body)
+    form = video_cases.read_form(body)
+    video_cases.check_media_type(mime_type)
+    if size > MAX_SOURCE_BYTES:
+        raise PayloadTooLargeError(
+            "This file is too large. It exceeds the maximum file size authorized", code="max_file_size_reached"
+        )
+    video, _ = video_cases.create_local_video(get_settings(), user, form, size, filename, oauth.utcnow())
+    s3, bucket = aws.s3(), get_settings().uploads_bucket
+    upload_id = s3.create_multipart_upload(Bucket=bucket, Key=video.source_key, ContentType=mime_type)["UploadId"]
+    videos.set_upload_id(video, upload_id)
+    part_size = max(MIN_PART_BYTES, math.ceil(size / MAX_PARTS))
+    parts = [
+        {
+            "partNumber": number,
+            "url": s3.generate_presigned_url(
+                "upload_part",
+                Params={"Bucket": bucket, "Key": video.source_key, "UploadId": upload_id, "PartNumber": number},
+                ExpiresIn=URL_SECONDS,
+            ),
+        }
+        for number in range(1, math.ceil(size / part_size) + 1)
+    ]
+    return {**_created(video), "upload": {"uploadId": upload_id, "partSize": part_size, "parts": parts}}
+
+
+@uploads_api.route("/api/v1/videos/upload-s3/{video_id}/complete", methods=["POST"])
+def complete_direct_upload(video_id: str) -> dict[str, Any]:
+    request = uploads_api.current_request
+    user = session(request).user
+    video = _own_pending_upload(video_id, user)
+    parts = json_object(request).get("parts")
+    if (
+        not isinstance(parts, list)
+        or not parts
+        or not all(
+            isinstance(p, dict) and isinstance(p.get("partNumber"), int) and isinstance(p.get("etag"), str)
+            for p in parts
+        )
+    ):
+        raise ValidationError({"parts": "Should list every part as {partNumber, etag}"})
+    s3, bucket = aws.s3(), get_settings().uploads_bucket
+    try:
+        s3.complete_multipart_upload(
+            Bucket=bucket,
+            Key=video.source_key,
+            UploadId=video.upload_id,
+            MultipartUpload={"Parts": [{"PartNumber": p["partNumber"], "ETag": p["etag"]} for p in parts]},
+        )
+    except s3.exceptions.ClientError as error:
+        raise BadRequestError(
+            f"The upload could not be completed: {error.response['Error'].get('Message', 'invalid parts')}"
+        ) from None
+    real_size = int(s3.head_object(Bucket=bucket, Key=video.source_key)["ContentLength"])
+    owner = users.get_user(int(user.id)) or user
+    try:
+        video_cases.check_quota(owner, real_size)
+    except PayloadTooLargeError:
+        # The declared size passed; the real one does not: nothing of this upload stays.
+        s3.delete_object(Bucket=bucket, Key=video.source_key)
+        videos.delete_video(video, [])
+        raise
+    videos.set_upload_id(video, None)
+    return _created(video)
+
+
+@uploads_api.route("/api/v1/videos/upload-s3/{video_id}", methods=["DELETE"])
+def cancel_direct_upload(video_id: str) -> Response:
+    user = session(uploads_api.current_request).user
+    video = _own_pending_upload(video_id, user)
+    s3 = aws.s3()
+    s3.abort_multipart_upload(Bucket=get_settings().uploads_bucket, Key=video.source_key, UploadId=video.upload_id)
+    videos.delete_video(video, [])
+    return Response(body="", status_code=204)
+
+
+def _upload_facts(body: dict[str, Any]) -> tuple[int, str, str]:
+    size, filename, mime_type = body.get("size"), body.get("filename"), body.get("mimeType")
+    invalid = {}
+    if isinstance(size, bool) or not isinstance(size, int) or size <= 0:
+        invalid["size"] = "Should have the file's size in bytes"
+    if not isinstance(filename, str) or not 1 <= len(filename) <= 1000:
+        invalid["filename"] = "Should have the file's name"
+    if not isinstance(mime_type, str):
+        invalid["mimeType"] = "Should have the file's media type"
+    if invalid:
+        raise ValidationError(invalid)
+    return int(str(size)), str(filename), str(mime_type)
+
+
+def _own_pending_upload(video_id: str, user: Any) -> Video:
+    video = video_cases.find_video(video_id)
+    video_cases.check_can_delete(video, user)
+    if not video.upload_id:
+        raise ConflictError("This video has no upload in progress.")
+    return video
+
+
+def _created(video: Video) -> dict[str, Any]:
+    return {"video": {"id": int(video.id), "shortUUID": to_short(video.uuid), "uuid": video.uuid}}

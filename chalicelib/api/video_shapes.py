@@ -1,0 +1,191 @@
+"""The Video and VideoDetails JSON of PeerTube (key order included)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from chalicelib.api.shapes import account_json, channel_json, images_json, iso
+from chalicelib.domain import reference_data
+from chalicelib.domain.short_uuid import to_short
+from chalicelib.media import layout
+
+if TYPE_CHECKING:
+    from chalicelib.config import Settings
+    from chalicelib.store.models import Actor, Video, VideoFile
+
+STATES = {
+    1: "Published",
+    2: "To transcode",
+    3: "To import",
+    4: "Waiting for livestream",
+    5: "Livestream ended",
+    6: "To move to an external storage",
+    7: "Transcoding failed",
+}
+COMMENTS_POLICIES = {1: "Enabled", 2: "Disabled", 3: "Requires approval"}
+TRUNCATED_LENGTH = 250
+
+
+def video_json(video: Video, account: Actor, channel: Actor, settings: Settings) -> dict[str, Any]:
+    """The list form (GET /videos and friends)."""
+    short = to_short(video.uuid)
+    description = video.description
+    return {
+        "id": int(video.id),
+        "uuid": video.uuid,
+        "shortUUID": short,
+        "url": video.url,
+        "name": video.name,
+        "category": _labelled(video.category, reference_data.video_categories()),
+        "licence": _labelled(video.licence, reference_data.video_licences()),
+        "language": _labelled(video.language, reference_data.video_languages()),
+        "privacy": _labelled(video.privacy, reference_data.video_privacies()),
+        "nsfw": bool(video.nsfw),
+        "nsfwFlags": 0,
+        "nsfwSummary": None,
+        "truncatedDescription": _truncate(description),
+        "description": _truncate(description),
+        "isLocal": bool(video.is_local),
+        "duration": _duration(video),
+        "aspectRatio": _aspect_ratio(video),
+        "views": int(video.views),
+        "viewers": 0,
+        "likes": int(video.likes),
+        "dislikes": int(video.dislikes),
+        "thumbnailPath": f"/{layout.thumbnail_key(video.uuid)}" if video.has_images else None,
+        "previewPath": f"/{layout.preview_key(video.uuid)}" if video.has_images else None,
+        "embedPath": f"/videos/embed/{short}",
+        "createdAt": iso(video.created_at),
+        "updatedAt": iso(video.updated_at),
+        "publishedAt": iso(video.published_at),
+        "originallyPublishedAt": None,
+        "isLive": False,
+        "account": _account_summary(account, settings),
+        "channel": _channel_summary(channel, settings),
+        "comments": 0,
+    }
+
+
+def video_details_json(
+    video: Video, account: Actor, channel: Actor, files: Sequence[VideoFile], settings: Settings
+) -> dict[str, Any]:
+    body = video_json(video, account, channel, settings)
+    body["description"] = video.description
+    body["account"] = account_json(account, settings)
+    body["channel"] = {**channel_json(channel, settings, owner=account), "banners": []}
+    state = int(video.state)
+    body.update(
+        {
+            "blacklisted": False,
+            "blacklistedReason": None,
+            "streamingPlaylists": _streaming_playlists(video, files, settings),
+            "files": [],
+            "liveSchedules": [],
+            "support": video.support,
+            "tags": sorted(video.tags or []),
+            "commentsPolicy": _labelled(video.comments_policy, {str(k): v for k, v in COMMENTS_POLICIES.items()}),
+            "downloadEnabled": bool(video.download_enabled),
+            "waitTranscoding": bool(video.wait_transcoding),
+            "inputFileUpdatedAt": None,
+            "state": {"id": state, "label": STATES.get(state, "Unknown")},
+            "trackerUrls": [
+                f"{settings.instance_url}/tracker/announce",
+                f"{settings.ws_scheme}://{_host_with_port(settings)}/tracker/socket",
+            ],
+        }
+    )
+    return body
+
+
+def _streaming_playlists(video: Video, files: Sequence[VideoFile], settings: Settings) -> list[dict[str, Any]]:
+    if not files or video.stage != "done":
+        return []
+    base = f"{settings.instance_url}/{layout.hls_prefix(video.uuid)}"
+    prefix = video.hls_prefix
+    return [
+        {
+            "id": int(video.id),
+            "type": 1,
+            "playlistUrl": f"{base}{prefix}-master.m3u8",
+            "segmentsSha256Url": f"{base}{prefix}-segments-sha256.json",
+            "redundancies": [],
+            "files": [
+                _file_json(video, file, base, settings) for file in sorted(files, key=lambda f: -int(f.resolution))
+            ],
+        }
+    ]
+
+
+def _file_json(video: Video, file: VideoFile, base: str, settings: Settings) -> dict[str, Any]:
+    resolution = int(file.resolution)
+    file_id = int(video.id) * 10000 + resolution
+    return {
+        "id": file_id,
+        "resolution": {"id": resolution, "label": "Audio only" if resolution == 0 else f"{resolution}p"},
+        "width": int(file.width),
+        "height": int(file.height),
+        "size": int(file.size),
+        "fps": int(file.fps),
+        "torrentUrl": None,
+        "torrentDownloadUrl": None,
+        "fileUrl": f"{base}{file.media_name}",
+        "fileDownloadUrl": f"{base}{file.media_name}",
+        "metadataUrl": f"{settings.instance_url}/api/v1/videos/{video.uuid}/metadata/{file_id}",
+        "hasAudio": "mp4a" in file.codecs,
+        "hasVideo": resolution != 0,
+        "playlistUrl": f"{base}{file.playlist_name}",
+        "storage": 1,
+    }
+
+
+def _account_summary(account: Actor, settings: Settings) -> dict[str, Any]:
+    return {
+        "id": int(account.id),
+        "displayName": account.display_name,
+        "name": account.preferred_username,
+        "url": account.url,
+        "host": account.host or settings.instance_host,
+        "avatars": images_json(account.avatars or [], settings),
+    }
+
+
+def _channel_summary(channel: Actor, settings: Settings) -> dict[str, Any]:
+    return {
+        "id": int(channel.id),
+        "name": channel.preferred_username,
+        "displayName": channel.display_name,
+        "url": channel.url,
+        "host": channel.host or settings.instance_host,
+        "avatars": images_json(channel.avatars or [], settings),
+    }
+
+
+def _labelled(value: Any, labels: dict[str, str]) -> dict[str, Any]:
+    if value is None:
+        return {"id": None, "label": "Unknown"}
+    key = str(value)
+    return {"id": value if isinstance(value, str) else int(value), "label": labels.get(key, "Unknown")}
+
+
+def _truncate(text: str | None) -> str | None:
+    if text is None:
+        return None
+    return text if len(text) <= TRUNCATED_LENGTH else text[: TRUNCATED_LENGTH - 3] + "..."
+
+
+def _duration(video: Video) -> int:
+    source = (video.plan or {}).get("source") or {}
+    return round(float(source.get("duration") or video.duration or 0))
+
+
+def _aspect_ratio(video: Video) -> float | None:
+    source = (video.plan or {}).get("source") or {}
+    width, height = source.get("width"), source.get("height")
+    return round(width / height, 4) if width and height else None
+
+
+def _host_with_port(settings: Settings) -> str:
+    if ":" in settings.instance_host:
+        return settings.instance_host
+    return f"{settings.instance_host}:{443 if settings.instance_scheme == 'https' else 80}"

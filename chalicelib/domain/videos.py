@@ -1,0 +1,263 @@
+"""Video use cases: creating a local video for an upload, finding one, who may see it,
+deleting it. The rules and messages are PeerTube's (upload validators, checkCanSeeVideo)."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from chalicelib.domain import reference_data
+from chalicelib.domain.roles import Right, Role, has_right
+from chalicelib.domain.short_uuid import from_short
+from chalicelib.domain.validation import Checks
+from chalicelib.errors import CirrusError, ForbiddenError, NotFoundError, PayloadTooLargeError, UnauthorizedError
+from chalicelib.media import layout
+from chalicelib.store import actors, counters, keys, videos
+from chalicelib.store.models import Actor, User, Video
+
+if TYPE_CHECKING:
+    from chalicelib.config import Settings
+
+PRIVACY_PUBLIC, PRIVACY_UNLISTED, PRIVACY_PRIVATE, PRIVACY_INTERNAL, PRIVACY_PASSWORD = 1, 2, 3, 4, 5
+# The extensions PeerTube accepts with its defaults (transcoding, additional extensions and
+# audio files allowed), in its order, typo included: clients show this message as is.
+ACCEPTED_EXTENSIONS = (
+    ".webm, .ogv, .ogg, .mp4, .mkv, .mov, .qt, .mqv, .m4v, .flv, .f4v, .wmv, .avi, .3gp, .3gpp, .3g2, .3gpp2, "
+    ".nut, .mts, ts, .m2ts, .mpv, .m2v, .m1v, .mpg, .mpe, .mpeg, .vob, .mxf, .mp3, .wma, .wav, .flac, .aac, .m4a, .ac3"
+)
+ACCEPTED_MEDIA_TYPE = re.compile(r"^(video/|audio/|application/octet-stream$|application/ogg$|application/mxf$)")
+UUID_V4 = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$", re.IGNORECASE)
+
+
+class UnsupportedMediaError(CirrusError):
+    """415: the upload's declared type is not one PeerTube accepts."""
+
+
+@dataclass(frozen=True)
+class VideoForm:
+    name: str
+    channel_id: int
+    privacy: int
+    category: int | None
+    licence: int | None
+    language: str | None
+    description: str | None
+    support: str | None
+    tags: list[str]
+    nsfw: bool
+    wait_transcoding: bool
+    comments_policy: int
+    download_enabled: bool
+
+
+def read_form(fields: dict[str, Any]) -> VideoForm:
+    """The upload metadata, from JSON or from multipart strings, with PeerTube's checks."""
+    checks = Checks()
+    name = fields.get("name")
+    name = name.strip() if isinstance(name, str) else name
+    if not isinstance(name, str) or not 3 <= len(name) <= 120:
+        checks.add("name", "Should have a video name between 3 and 120 characters long")
+    channel_id = _int(fields.get("channelId"))
+    if channel_id is None:
+        checks.add("channelId", "Invalid value")
+    privacy = _optional_int(fields, "privacy", range(1, 6), checks)
+    category = _optional_int(fields, "category", {int(k) for k in reference_data.video_categories()}, checks)
+    licence = _optional_int(fields, "licence", {int(k) for k in reference_data.video_licences()}, checks)
+    comments_policy = _optional_int(fields, "commentsPolicy", range(1, 4), checks)
+    language = _null(fields.get("language"))
+    if language is not None and not (isinstance(language, str) and 1 <= len(language) <= 10):
+        checks.add("language", "Invalid value")
+    description = _optional_text(fields, "description", 3, 10000, checks)
+    support = _optional_text(fields, "support", 3, 1000, checks)
+    tags = _null(fields.get("tags"))
+    if isinstance(tags, str):
+        tags = [tags]
+    if tags is not None and not (
+        isinstance(tags, list) and len(tags) <= 5 and all(isinstance(t, str) and 2 <= len(t) <= 30 for t in tags)
+    ):
+        checks.add("tags", "Should have an array of up to 5 tags between 2 and 30 characters each")
+    booleans = {}
+    for field, message in (
+        ("nsfw", "Should have a valid nsfw boolean"),
+        ("waitTranscoding", "Should have a valid waitTranscoding boolean"),
+        ("downloadEnabled", "Should have downloadEnabled boolean"),
+    ):
+        value = _boolean(fields.get(field))
+        if value is _INVALID:
+            checks.add(field, message)
+        booleans[field] = value
+    checks.raise_if_any()
+    return VideoForm(
+        name=str(name),
+        channel_id=int(channel_id or 0),
+        privacy=privacy or PRIVACY_PRIVATE,  # PeerTube: an upload without privacy is private
+        category=category,
+        licence=licence,
+        language=language,
+        description=description,
+        support=support,
+        tags=sorted(set(tags or [])),
+        nsfw=bool(booleans["nsfw"] or False),
+        wait_transcoding=bool(booleans["waitTranscoding"] or False),
+        comments_policy=comments_policy or 1,
+        download_enabled=True if booleans["downloadEnabled"] in (None, _INVALID) else bool(booleans["downloadEnabled"]),
+    )
+
+
+def check_media_type(media_type: str | None) -> None:
+    if not media_type or not ACCEPTED_MEDIA_TYPE.match(media_type.lower()):
+        raise UnsupportedMediaError(
+            f"This file is not supported. Please, make sure it is of the following type: {ACCEPTED_EXTENSIONS}"
+        )
+
+
+def check_quota(user: User, size: int) -> None:
+    """PeerTube refuses when what is used plus the new file reaches the quota."""
+    quota = int(user.video_quota)
+    if quota != -1 and int(user.video_quota_used) + size >= quota:
+        raise PayloadTooLargeError("The user video quota is exceeded with this video", code="quota_reached")
+
+
+def create_local_video(
+    settings: Settings, user: User, form: VideoForm, size: int, filename: str, now: datetime
+) -> tuple[Video, Actor]:
+    """A video waiting for its file; its source key is where the upload must land."""
+    channel = actors.get_actor(form.channel_id)
+    if channel is None or channel.actor_type != "Group":
+        raise NotFoundError("Video channel not found")
+    if not channel.is_local:
+        raise ForbiddenError("The channel must be local.")
+    if int(channel.account_id or 0) != int(user.account_id) and not has_right(
+        Role(int(user.role)), Right.MANAGE_ANY_VIDEO_CHANNEL
+    ):
+        raise ForbiddenError("This user cannot manage this channel")
+    check_quota(user, size)
+    video_id = counters.next_id("video")
+    video_uuid = str(uuid.uuid4())
+    video = Video(
+        keys.video_pk(video_id),
+        keys.ENTITY_SK,
+        id=video_id,
+        uuid=video_uuid,
+        name=form.name,
+        channel_id=int(channel.id),
+        account_id=int(channel.account_id or user.account_id),
+        user_id=int(user.id),
+        url=f"{settings.instance_url}/videos/watch/{video_uuid}",
+        privacy=form.privacy,
+        state=2,
+        category=form.category,
+        licence=form.licence,
+        language=form.language,
+        description=form.description,
+        support=form.support,
+        tags=set(form.tags) or None,
+        nsfw=form.nsfw,
+        wait_transcoding=form.wait_transcoding,
+        comments_policy=form.comments_policy,
+        download_enabled=form.download_enabled,
+        source_key=layout.source_key(video_uuid, _safe_filename(filename)),
+        source_size=size,
+        created_at=now,
+        updated_at=now,
+        published_at=now,
+    )
+    videos.create_video(video)
+    return video, channel
+
+
+def find_video(id_or_uuid: str) -> Video:
+    """By numeric id, UUID or short UUID, as PeerTube's `:id` parameter."""
+    candidate = from_short(id_or_uuid) if len(id_or_uuid) == 22 else id_or_uuid
+    if candidate and candidate.isdigit():
+        video = videos.get_video(int(candidate))
+    elif candidate and UUID_V4.match(candidate):
+        video = videos.find_video_by_uuid(candidate.lower())
+    else:
+        from chalicelib.errors import ValidationError
+
+        raise ValidationError({"id": "Should have a valid video id (id, short UUID or UUID)"})
+    if video is None:
+        raise NotFoundError("Video not found")
+    return video
+
+
+def check_can_see(video: Video, viewer: User | None, by_uuid: bool) -> None:
+    privacy = int(video.privacy)
+    needs_user = privacy in (PRIVACY_PRIVATE, PRIVACY_INTERNAL) or (privacy == PRIVACY_UNLISTED and not by_uuid)
+    if not needs_user:
+        return
+    if viewer is None:
+        raise UnauthorizedError("Authentication is required")
+    if privacy == PRIVACY_INTERNAL:
+        return
+    if not owns(viewer, video) and not has_right(Role(int(viewer.role)), Right.SEE_ALL_VIDEOS):
+        raise ForbiddenError("Cannot fetch information of private/internal/blocked video")
+
+
+def check_can_delete(video: Video, user: User) -> None:
+    if not video.is_local:
+        raise ForbiddenError("Cannot manage a video of another server.")
+    if not owns(user, video) and not has_right(Role(int(user.role)), Right.REMOVE_ANY_VIDEO):
+        raise ForbiddenError("Cannot manage a video of another user.")
+
+
+def owns(user: User, video: Video) -> bool:
+    return int(video.account_id) == int(user.account_id)
+
+
+_INVALID = object()
+
+
+def _null(value: Any) -> Any:
+    return None if value in (None, "null", "") else value
+
+
+def _int(value: Any) -> int | None:
+    value = _null(value)
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"-?\d+", value):
+        return int(value)
+    return None
+
+
+def _optional_int(fields: dict[str, Any], field: str, allowed: Any, checks: Checks) -> int | None:
+    raw = _null(fields.get(field))
+    if raw is None:
+        return None
+    value = _int(raw)
+    if value is None or value not in allowed:
+        checks.add(field, "Invalid value")
+        return None
+    return value
+
+
+def _optional_text(fields: dict[str, Any], field: str, low: int, high: int, checks: Checks) -> str | None:
+    value = _null(fields.get(field))
+    if value is None:
+        return None
+    if not isinstance(value, str) or not low <= len(value) <= high:
+        checks.add(field, f"Should have a valid {field}")
+        return None
+    return value
+
+
+def _boolean(value: Any) -> Any:
+    value = _null(value)
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in ("true", "1", "false", "0"):
+        return value.lower() in ("true", "1")
+    return _INVALID
+
+
+def _safe_filename(filename: str) -> str:
+    base = filename.rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
+    cleaned = re.sub(r"[^A-Za-z0-9._-]", "_", base)[:100]
+    return cleaned or "source"
