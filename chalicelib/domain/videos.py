@@ -13,7 +13,14 @@ from chalicelib.domain import reference_data
 from chalicelib.domain.roles import Right, Role, has_right
 from chalicelib.domain.short_uuid import from_short
 from chalicelib.domain.validation import Checks
-from chalicelib.errors import CirrusError, ForbiddenError, NotFoundError, PayloadTooLargeError, UnauthorizedError
+from chalicelib.errors import (
+    ForbiddenError,
+    NotFoundError,
+    PayloadTooLargeError,
+    UnauthorizedError,
+    UnsupportedMediaTypeError,
+    ValidationError,
+)
 from chalicelib.media import layout
 from chalicelib.store import actors, counters, keys, videos
 from chalicelib.store.models import Actor, User, Video
@@ -30,10 +37,6 @@ ACCEPTED_EXTENSIONS = (
 )
 ACCEPTED_MEDIA_TYPE = re.compile(r"^(video/|audio/|application/octet-stream$|application/ogg$|application/mxf$)")
 UUID_V4 = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$", re.IGNORECASE)
-
-
-class UnsupportedMediaError(CirrusError):
-    """415: the upload's declared type is not one PeerTube accepts."""
 
 
 @dataclass(frozen=True)
@@ -109,7 +112,7 @@ def read_form(fields: dict[str, Any]) -> VideoForm:
 
 def check_media_type(media_type: str | None) -> None:
     if not media_type or not ACCEPTED_MEDIA_TYPE.match(media_type.lower()):
-        raise UnsupportedMediaError(
+        raise UnsupportedMediaTypeError(
             f"This file is not supported. Please, make sure it is of the following type: {ACCEPTED_EXTENSIONS}"
         )
 
@@ -177,8 +180,6 @@ def find_video(id_or_uuid: str) -> Video:
     elif candidate and UUID_V4.match(candidate):
         video = videos.find_video_by_uuid(candidate.lower())
     else:
-        from chalicelib.errors import ValidationError
-
         raise ValidationError({"id": "Should have a valid video id (id, short UUID or UUID)"})
     if video is None:
         raise NotFoundError("Video not found")
