@@ -65,6 +65,10 @@ class UnsupportedMediaTypeError(CirrusError):
     """The request body has a content type this route does not accept."""
 
 
+class LockedError(CirrusError):
+    """The object is being changed by another request right now."""
+
+
 class TooManyRequestsError(CirrusError):
     """The caller is over a rate limit."""
 
@@ -82,6 +86,7 @@ STATUS_BY_ERROR: Mapping[type[CirrusError], int] = {
     ConflictError: 409,
     PayloadTooLargeError: 413,
     UnsupportedMediaTypeError: 415,
+    LockedError: 423,
     TooManyRequestsError: 429,
     ServiceUnavailableError: 503,
 }

@@ -1,9 +1,11 @@
-"""Assemble what template.yaml deploys: `python infra/package.py [--skip-layer]`.
+"""Assemble what template.yaml deploys: `python infra/package.py [--skip-layers]`.
 
-- `build/function/`: the code of the Chalice functions, `app.py` and `chalicelib/` (sources
-  and data files, no bytecode). It stays small, so code-only deploys are quick.
+- `build/function/`: the code of every function, `app.py` and `chalicelib/` (the Chalice
+  app) and `functions/transcoder/` (ingest and transcoder), sources and data files, no
+  bytecode. It stays small, so code-only deploys are quick.
 - `build/layers/dependencies/python/`: the third-party packages, built for Lambda's platform
   by layers/dependencies/build.py.
+- `build/layers/ffmpeg/bin/`: static ffmpeg and ffprobe, by layers/ffmpeg/build.py.
 
 template.yaml's `CodeUri` and `ContentUri` name these directories; `sam deploy` zips and
 uploads them. Nothing under `local/`, `tests/` or the development requirements is shipped.
@@ -20,30 +22,46 @@ ROOT = Path(__file__).resolve().parents[1]
 BUILD = ROOT / "build"
 FUNCTION_DIR = BUILD / "function"
 LAYER_DIR = BUILD / "layers" / "dependencies"
-# What the functions import; everything else in the repository is for development.
-FUNCTION_SOURCES = ("app.py", "chalicelib")
+FFMPEG_LAYER_DIR = BUILD / "layers" / "ffmpeg"
+# What the functions import; everything else in the repository is for development. Only the
+# Lambda units of functions/ are listed: functions/tracker/ runs on Fargate from its image.
+FUNCTION_SOURCES = ("app.py", "chalicelib", "functions/__init__.py", "functions/transcoder")
 _NOT_SHIPPED = shutil.ignore_patterns("__pycache__", "*.pyc", "*.pyo", ".DS_Store")
 
 
 def package_function(output: Path = FUNCTION_DIR) -> Path:
-    """Copy app.py and chalicelib/ into a fresh `output`; return `output`."""
+    """Copy FUNCTION_SOURCES into a fresh `output`, keeping their paths; return `output`."""
     if output.exists():
         shutil.rmtree(output)
     output.mkdir(parents=True)
     for name in FUNCTION_SOURCES:
         source = ROOT / name
+        destination = output / name
+        destination.parent.mkdir(parents=True, exist_ok=True)
         if source.is_dir():
-            shutil.copytree(source, output / name, ignore=_NOT_SHIPPED)
+            shutil.copytree(source, destination, ignore=_NOT_SHIPPED)
         else:
-            shutil.copy2(source, output / name)
+            shutil.copy2(source, destination)
     return output
+
+
+def _importable_root() -> None:
+    if str(ROOT) not in sys.path:  # run as a script, sys.path[0] is infra/
+        sys.path.insert(0, str(ROOT))
 
 
 def package_layer(output: Path = LAYER_DIR) -> Path:
     """Build the dependency layer into `output` (pip, for Lambda's platform); return its python/ dir."""
-    if str(ROOT) not in sys.path:  # run as a script, sys.path[0] is infra/
-        sys.path.insert(0, str(ROOT))
+    _importable_root()
     from layers.dependencies.build import build
+
+    return build(output)
+
+
+def package_ffmpeg_layer(output: Path = FFMPEG_LAYER_DIR) -> Path:
+    """Build the ffmpeg layer into `output` (a pinned static build); return its bin/ dir."""
+    _importable_root()
+    from layers.ffmpeg.build import build
 
     return build(output)
 
@@ -51,12 +69,17 @@ def package_layer(output: Path = LAYER_DIR) -> Path:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument(
-        "--skip-layer", action="store_true", help="only rebuild build/function (dependencies unchanged)"
+        "--skip-layers",
+        "--skip-layer",
+        dest="skip_layers",
+        action="store_true",
+        help="only rebuild build/function (dependencies and ffmpeg unchanged)",
     )
     args = parser.parse_args(argv)
     print(package_function())
-    if not args.skip_layer:
+    if not args.skip_layers:
         print(package_layer())
+        print(package_ffmpeg_layer())
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Uploading a video: PeerTube's legacy multipart upload, and direct upload to S3.
+"""Uploading a video: PeerTube's legacy and resumable uploads, and direct upload to S3.
 
 Every path ends with the file at the video's source key in the uploads bucket; its arrival
 (S3 ObjectCreated) starts the transcoder. Direct upload is Cirrus's extension of PeerTube's
@@ -14,6 +14,7 @@ not limited by API Gateway and Lambda (10 MB and 6 MB), and no function handles 
 
 from __future__ import annotations
 
+import json
 import math
 from typing import TYPE_CHECKING, Any
 
@@ -24,7 +25,7 @@ from chalicelib.api.auth import session
 from chalicelib.api.blueprint import ApiBlueprint
 from chalicelib.api.request import json_object, multipart_form
 from chalicelib.config import get_settings
-from chalicelib.domain import oauth
+from chalicelib.domain import oauth, resumable
 from chalicelib.domain import videos as video_cases
 from chalicelib.domain.short_uuid import to_short
 from chalicelib.errors import BadRequestError, ConflictError, PayloadTooLargeError, ValidationError
@@ -58,6 +59,53 @@ def upload_legacy() -> dict[str, Any]:
         Bucket=get_settings().uploads_bucket, Key=video.source_key, Body=upload.data, ContentType=upload.content_type
     )
     return _created(video)
+
+
+RESUMABLE = "/api/v1/videos/upload-resumable"
+
+
+@uploads_api.route(RESUMABLE, methods=["POST"])
+def start_resumable() -> Response:
+    request = uploads_api.current_request
+    user = session(request).user
+    progress, created = resumable.start(
+        get_settings(), user, json_object(request), dict(request.headers), oauth.utcnow()
+    )
+    headers: dict[str, str | list[str]] = {
+        "Location": _resumable_location(progress.session.upload_id),
+        "Cache-Control": "no-store",
+    }
+    if progress.received:
+        headers["Range"] = f"bytes=0-{progress.received - 1}"
+    return Response(body="", status_code=201 if created else 200, headers=headers)
+
+
+@uploads_api.route(RESUMABLE, methods=["PUT"], content_types=["*/*"])
+def put_resumable_chunk() -> Response:
+    request = uploads_api.current_request
+    user = session(request).user
+    raw = request.raw_body or b""
+    chunk = raw if isinstance(raw, bytes) else raw.encode("latin-1")
+    upload = _upload_id_param()
+    progress = resumable.write_chunk(get_settings(), user, upload, request.headers.get("content-range"), chunk)
+    if not progress.complete:
+        # 308 "Resume Incomplete", as uploadx (and so PeerTube's clients) speak it.
+        return Response(
+            body="",
+            status_code=308,
+            headers={"Range": f"bytes=0-{progress.received - 1}", "Cache-Control": "no-store"},
+        )
+    return Response(
+        body=json.dumps(_created(progress.video)), status_code=200, headers={"Content-Type": "application/json"}
+    )
+
+
+@uploads_api.route(RESUMABLE, methods=["DELETE"])
+def cancel_resumable() -> Response:
+    request = uploads_api.current_request
+    user = session(request).user
+    resumable.cancel(get_settings(), user, _upload_id_param())
+    return Response(body="", status_code=204)
 
 
 @uploads_api.route("/api/v1/videos/upload-s3", methods=["POST"])
@@ -161,6 +209,20 @@ def _own_pending_upload(video_id: str, user: Any) -> Video:
     if not video.upload_id:
         raise ConflictError("This video has no upload in progress.")
     return video
+
+
+def _upload_id_param() -> str:
+    query: dict[str, str] = dict(uploads_api.current_request.query_params or {})
+    return query.get("upload_id", "")
+
+
+def _resumable_location(upload_id: str) -> str:
+    """Like uploadx: the request's host, protocol-relative unless a proxy names the scheme."""
+    request = uploads_api.current_request
+    host = request.headers.get("host") or get_settings().instance_host
+    scheme = request.headers.get("x-forwarded-proto")
+    base = f"{scheme}://{host}" if scheme else f"//{host}"
+    return f"{base}{RESUMABLE}?upload_id={upload_id}"
 
 
 def _created(video: Video) -> dict[str, Any]:

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 PEERTUBE_API_VERSION = "8.0.1"
 SHORT_DESCRIPTION = "Cirrus, a serverless, ActivityPub-federated video platform compatible with PeerTube."
 _URL_PLACEHOLDER = "__INSTANCE_URL__"
+RESUMABLE_CHUNK_BYTES = 4 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,8 @@ def server_config(settings: Settings) -> dict[str, Any]:
     config: dict[str, Any] = _with_instance_url(reference_data.load("server_config_defaults"), settings)
     config["instance"]["name"] = settings.instance_name
     config["instance"]["shortDescription"] = SHORT_DESCRIPTION
+    # A chunk must cross API Gateway and Lambda (6 MB, base64-encoded): 4 MiB does.
+    config["client"]["videos"]["resumableUpload"]["maxChunkSize"] = RESUMABLE_CHUNK_BYTES
     config["serverVersion"] = PEERTUBE_API_VERSION
     config["serverCommit"] = ""
     return config

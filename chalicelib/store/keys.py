@@ -38,6 +38,10 @@ def token_pk(access_token_hash: str) -> str:
     return f"TOKEN#{access_token_hash}"
 
 
+def upload_session_pk(upload_id: str) -> str:
+    return f"UPLOAD#{upload_id}"
+
+
 def registration_pk(registration_id: int) -> str:
     return f"REGISTRATION#{registration_id}"
 

@@ -109,7 +109,7 @@ class Client:
         return dict(response.json())
 
     def send(self, method: str, path: str, token: str | None = None, **kwargs: Any) -> requests.Response:
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        headers = {**kwargs.pop("headers", {}), **({"Authorization": f"Bearer {token}"} if token else {})}
         return requests.request(method, f"{self.stack.url}{path}", headers=headers, timeout=10, **kwargs)
 
     def register(self, username: str, password: str) -> None:
@@ -273,7 +273,32 @@ def test_uploads_become_playable_hls(stack: RunningStack, tmp_path: Path) -> Non
     completed = client.send("POST", f"/api/v1/videos/upload-s3/{direct_id}/complete", token, json={"parts": etags})
     assert completed.status_code == 200, completed.text
 
-    for created in (legacy.json()["video"], started.json()["video"]):
+    init = client.send(
+        "POST",
+        "/api/v1/videos/upload-resumable",
+        token,
+        json={"name": "Resumable upload", "channelId": channel_id, "privacy": 1, "filename": "clip.mp4"},
+        headers={"X-Upload-Content-Length": str(len(data)), "X-Upload-Content-Type": "video/mp4"},
+    )
+    assert init.status_code == 201, init.text
+    chunk_url = "http:" + init.headers["Location"]
+    step = len(data) // 3 + 1
+    for start in range(0, len(data), step):
+        piece = data[start : start + step]
+        sent = requests.put(
+            chunk_url,
+            data=piece,
+            headers={
+                "Authorization": f"Bearer {token}",
+                "Content-Type": "application/octet-stream",
+                "Content-Range": f"bytes {start}-{start + len(piece) - 1}/{len(data)}",
+            },
+            timeout=30,
+        )
+        assert sent.status_code == (200 if start + step >= len(data) else 308), sent.text
+    resumed = sent.json()["video"]
+
+    for created in (legacy.json()["video"], started.json()["video"], resumed):
         video = _wait_published(client, token, created["shortUUID"])
         assert_conforms("VideoDetails", video, known_deviations=VIDEO_NULLS)
         assert [f["resolution"]["id"] for f in video["streamingPlaylists"][0]["files"]] == [180, 144]

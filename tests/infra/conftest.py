@@ -29,6 +29,16 @@ MANAGED_POLICIES = {
     }.items()
 }
 
+# Lambda refuses a function whose code and layers, unzipped, exceed 250 MB. The transcoder
+# carries all three; each build stays within its share.
+LAMBDA_UNZIPPED_LIMIT = 262_144_000
+SIZE_BUDGETS = {"function": 8 * 2**20, "dependencies": 64 * 2**20, "ffmpeg": 170 * 2**20}
+assert sum(SIZE_BUDGETS.values()) <= LAMBDA_UNZIPPED_LIMIT
+
+
+def unzipped_size(directory: Path) -> int:
+    return sum(path.stat().st_size for path in directory.rglob("*") if path.is_file())
+
 
 class FixedManagedPolicies:
     """Stands in for samtranslator's ManagedPolicyLoader, which would call IAM."""

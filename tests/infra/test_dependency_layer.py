@@ -18,6 +18,7 @@ import urllib3
 
 from layers.dependencies.build import build
 from tests.conftest import ROOT
+from tests.infra.conftest import SIZE_BUDGETS, unzipped_size
 
 # What the Lambda Python runtime itself provides (boto3 and its dependencies).
 RUNTIME_PROVIDED = (boto3, botocore, jmespath, s3transfer, urllib3, dateutil, six)
@@ -50,6 +51,7 @@ PROBE = textwrap.dedent(
 def test_the_trimmed_layer_still_renders_every_accepted_format(tmp_path: Path) -> None:
     layer = build(tmp_path / "layer")
     assert not list(layer.glob("PIL/_avif.*"))
+    assert unzipped_size(layer.parent) <= SIZE_BUDGETS["dependencies"]
     assert (layer / "chalice" / "app.py").exists() and not (layer / "chalice" / "cli").exists()
     # Only the layer, the runtime's own packages and the function code, as in Lambda.
     runtime = tmp_path / "runtime"

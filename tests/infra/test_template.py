@@ -1,15 +1,19 @@
 """template.yaml deploys what the code expects: the checks `sam deploy` would only fail late on.
 
 Each test takes its expectation from the code, not from a copy: the table's keys from the
-PynamoDB models, the queues from local/resources.py, the environment from
-chalicelib/config.py, the binary media types from Chalice. All offline: cfn-lint and the SAM
-translator run in-process, with a fixed map of managed policies in place of IAM.
+PynamoDB models, the queues and upload triggers from local/resources.py, the environment from
+chalicelib/config.py, the handlers from the modules they name, the S3 keys the functions may
+touch from chalicelib/media/layout.py, the binary media types from Chalice. All offline:
+cfn-lint and the SAM translator run in-process, with a fixed map of managed policies in place
+of IAM.
 """
 
 from __future__ import annotations
 
 import ast
+import fnmatch
 import importlib
+import json
 import os
 import subprocess
 import sys
@@ -21,18 +25,34 @@ from typing import Any
 import pytest
 
 from chalicelib.config import load_settings
+from chalicelib.media import layout
 from chalicelib.store.table import table_schema
-from local.resources import DLQ_RETENTION_SECONDS, QueueSpec, queue_specs
-from tests.infra.conftest import ROOT, TEMPLATE, load_template, translate
+from local.resources import (
+    DLQ_RETENTION_SECONDS,
+    TRANSCODER_STEP_HANDLER,
+    TRANSCODER_UPLOAD_HANDLER,
+    QueueSpec,
+    UploadTrigger,
+    bucket_names,
+    queue_specs,
+    upload_triggers,
+)
+from tests.infra.conftest import ROOT, SIZE_BUDGETS, TEMPLATE, load_template, translate, unzipped_size
 
-SPECS = queue_specs(load_settings({}))
+SETTINGS = load_settings({})
+SPECS = queue_specs(SETTINGS)
+TRIGGERS = upload_triggers(SETTINGS)
+# The template's bucket resource for each bucket the settings name.
+BUCKET_IDS = {SETTINGS.media_bucket: "MediaBucket", SETTINGS.uploads_bucket: "UploadsBucket"}
 CONFIG_SOURCE = ROOT / "chalicelib" / "config.py"
 # Read by chalicelib/config.py but not set by the template: Lambda sets AWS_* itself, and
 # these exist only for the embedded stack.
 LOCAL_ONLY_SETTINGS = {"CIRRUS_AWS_ENDPOINT_URL", "CIRRUS_PORT", "CIRRUS_RESOURCE_PREFIX"}
 FUNCTION_CODE_URI = "build/function"
-LAYER_CONTENT_URI = "build/layers/dependencies"
 BATCH_FAILURES = "ReportBatchItemFailures"
+# S3 notifies only of the events named; uploads complete as multipart uploads
+# (s3:ObjectCreated:CompleteMultipartUpload) or as single PUTs, so every creation counts.
+OBJECT_CREATED = "s3:ObjectCreated:*"
 # What Lambda uses when a template leaves them out.
 DEFAULT_FUNCTION_TIMEOUT = 3
 DEFAULT_VISIBILITY_TIMEOUT = 30
@@ -64,7 +84,43 @@ def referenced_id(value: Any) -> str | None:
     return None
 
 
+def layer_ids(translated_resources: Mapping[str, Any]) -> dict[str, str]:
+    """The translated layer versions by their SAM logical id (SAM appends 10 hex digits of the content's hash)."""
+    layers = of_type(translated_resources, "AWS::Lambda::LayerVersion")
+    found = {name[:-10]: name for name in layers}
+    assert len(found) == len(layers)
+    return found
+
+
+def module_handler(reference: str) -> str:
+    """A `module:function` reference as Lambda's Python runtime spells it: `module.function`."""
+    module_name, _, attribute = reference.partition(":")
+    return f"{module_name}.{attribute}"
+
+
+def resolves(handler: str) -> bool:
+    """Whether Lambda's Python runtime finds a callable at `handler` (`module.function`)."""
+    module_name, _, attribute = handler.rpartition(".")
+    if not module_name:
+        return False
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError:
+        return False
+    return callable(getattr(module, attribute, None))
+
+
 # --- The SQS event source rule ---------------------------------------------------------
+
+
+def consumer_handler(function: str, consumers: Mapping[str, str]) -> tuple[str | None, str]:
+    """The Handler a QueueSpec's consumer has in the template, or None and why there is none."""
+    if ":" in function:
+        handler = module_handler(function)
+        return (handler, "") if resolves(handler) else (None, f"{function} does not import as a callable")
+    if function in consumers:
+        return consumers[function], ""
+    return None, f"app.py has no lambda_function named {function!r}"
 
 
 def sqs_mapping_problems(
@@ -75,8 +131,10 @@ def sqs_mapping_problems(
     Every mapping on a queue must report partial batch failures (else failed records count
     as successes and are lost) and leave the queue's visibility timeout at least six times
     the function's timeout (else a message reappears while its batch still runs). Every
-    queue spec that names a consumer (`consumers` maps a Chalice lambda_function's name to
-    its handler string) must have such a mapping, with the spec's batch size.
+    queue spec that names a consumer must have such a mapping, with the spec's batch size, to
+    a function whose Handler is that consumer's: `consumers` maps a Chalice lambda_function's
+    name to its handler string, and a `module:function` consumer must import and is spelled
+    `module.function`.
     """
     resources = translated["Resources"]
     queues = of_type(resources, "AWS::SQS::Queue")
@@ -108,9 +166,9 @@ def sqs_mapping_problems(
     for spec in specs:
         if spec.function is None:
             continue
-        handler = consumers.get(spec.function)
+        handler, problem = consumer_handler(spec.function, consumers)
         if handler is None:
-            problems.append(f"{spec.key}: app.py has no lambda_function named {spec.function!r}")
+            problems.append(f"{spec.key}: {problem}")
             continue
         candidates = [name for name, f in functions.items() if f["Properties"].get("Handler") == handler]
         found = [mapped[(queue_id(spec), name)] for name in candidates if (queue_id(spec), name) in mapped]
@@ -144,7 +202,7 @@ Resources:
     Type: AWS::Serverless::Function
     Properties:
       CodeUri: build/function
-      Handler: app.deliver_activity
+      Handler: {handler}
       Runtime: python3.11
       Timeout: 30
       Events:
@@ -155,32 +213,182 @@ Resources:
             BatchSize: {batch_size}
 {response_types}
 """
-SYNTHETIC_SPEC = QueueSpec("deliver", "q", function_timeout=30, max_receive_count=5, batch_size=10, function="deliver")
 SYNTHETIC_CONSUMERS = {"deliver": "app.deliver_activity"}
 REPORTS = "            FunctionResponseTypes: [ReportBatchItemFailures]"
+SYNTHETIC_VALID: dict[str, Any] = {
+    "visibility": 180,
+    "batch_size": 10,
+    "response_types": REPORTS,
+    "handler": "app.deliver_activity",
+    "function": "deliver",
+    "consumers": SYNTHETIC_CONSUMERS,
+}
+
+
+def broken(case_id: str, expected: str | None, **changes: Any) -> Any:
+    return pytest.param({**SYNTHETIC_VALID, **changes}, expected, id=case_id)
 
 
 @pytest.mark.parametrize(
-    ("visibility", "batch_size", "response_types", "consumers", "expected"),
+    ("case", "expected"),
     [
-        pytest.param(180, 10, REPORTS, SYNTHETIC_CONSUMERS, None, id="valid"),
-        pytest.param(180, 10, "", SYNTHETIC_CONSUMERS, BATCH_FAILURES, id="no-batch-item-failures"),
-        pytest.param(179, 10, REPORTS, SYNTHETIC_CONSUMERS, "less than 6 x", id="visibility-too-short"),
-        pytest.param(180, 5, REPORTS, SYNTHETIC_CONSUMERS, "BatchSize must be 10", id="wrong-batch-size"),
-        pytest.param(
-            180, 10, REPORTS, {"deliver": "app.other"}, "no SQS event source mapping", id="consumer-not-mapped"
+        broken("valid", None),
+        broken("no-batch-item-failures", BATCH_FAILURES, response_types=""),
+        broken("visibility-too-short", "less than 6 x", visibility=179),
+        broken("wrong-batch-size", "BatchSize must be 10", batch_size=5),
+        broken("consumer-not-mapped", "no SQS event source mapping", consumers={"deliver": "app.other"}),
+        broken("consumer-missing-from-app", "no lambda_function named", consumers={}),
+        broken(
+            "module-function-valid",
+            None,
+            function=TRANSCODER_STEP_HANDLER,
+            handler=module_handler(TRANSCODER_STEP_HANDLER),
         ),
-        pytest.param(180, 10, REPORTS, {}, "no lambda_function named", id="consumer-missing-from-app"),
+        broken(
+            "module-function-not-mapped",
+            f"no SQS event source mapping from DeliverQueue to a function {module_handler(TRANSCODER_STEP_HANDLER)}",
+            function=TRANSCODER_STEP_HANDLER,
+        ),
+        broken(
+            "module-function-in-colon-form",
+            "no SQS event source mapping",
+            function=TRANSCODER_STEP_HANDLER,
+            handler=TRANSCODER_STEP_HANDLER,
+        ),
+        broken(
+            "module-function-does-not-import",
+            "does not import",
+            function="functions.transcoder.handler:no_such_handler",
+            handler="functions.transcoder.handler.no_such_handler",
+        ),
     ],
 )
-def test_sqs_mapping_checker_catches_each_broken_rule(
-    visibility: int, batch_size: int, response_types: str, consumers: dict[str, str], expected: str | None
-) -> None:
-    text = SYNTHETIC.format(visibility=visibility, batch_size=batch_size, response_types=response_types)
+def test_sqs_mapping_checker_catches_each_broken_rule(case: dict[str, Any], expected: str | None) -> None:
+    text = SYNTHETIC.format(**case)
     translated = translate(load_template(text))
     assert of_type(translated["Resources"], "AWS::Lambda::EventSourceMapping"), "the synthetic template has a mapping"
+    spec = QueueSpec("deliver", "q", function_timeout=30, max_receive_count=5, batch_size=10, function=case["function"])
 
-    problems = sqs_mapping_problems(translated, [SYNTHETIC_SPEC], consumers)
+    problems = sqs_mapping_problems(translated, [spec], case["consumers"])
+
+    if expected is None:
+        assert problems == []
+    else:
+        assert len(problems) == 1, problems
+        assert expected in problems[0]
+
+
+# --- The S3 upload triggers ----------------------------------------------------------------
+
+
+def key_rules(configuration: Mapping[str, Any]) -> dict[str, str]:
+    """A notification's key filter as {"prefix": ..., "suffix": ...} (S3 ignores the names' case)."""
+    rules = configuration.get("Filter", {}).get("S3Key", {}).get("Rules", [])
+    return {str(rule["Name"]).lower(): str(rule["Value"]) for rule in rules}
+
+
+def upload_trigger_problems(
+    translated: Mapping[str, Any], triggers: Iterable[UploadTrigger], bucket_ids: Mapping[str, str]
+) -> list[str]:
+    """Everything that keeps a translated template from invoking each trigger's handler.
+
+    The trigger's bucket (`bucket_ids` maps bucket names to logical ids) must notify, of
+    every object created under exactly the trigger's prefix, a function whose Handler is the
+    trigger's `module:function` as `module.function`, with the trigger's timeout, and S3 must
+    be allowed to invoke it.
+    """
+    resources = translated["Resources"]
+    functions = of_type(resources, "AWS::Lambda::Function")
+    permissions = of_type(resources, "AWS::Lambda::Permission").values()
+    problems: list[str] = []
+    for trigger in triggers:
+        bucket = bucket_ids.get(trigger.bucket)
+        if bucket is None or resources.get(bucket, {}).get("Type") != "AWS::S3::Bucket":
+            problems.append(f"{trigger.handler}: the template declares no bucket {trigger.bucket}")
+            continue
+        handler = module_handler(trigger.handler)
+        notification = resources[bucket]["Properties"].get("NotificationConfiguration", {})
+        targets = [
+            referenced_id(configuration.get("Function"))
+            for configuration in notification.get("LambdaConfigurations", [])
+            if configuration.get("Event") == OBJECT_CREATED and key_rules(configuration) == {"prefix": trigger.prefix}
+        ]
+        found = [name for name in targets if name in functions and functions[name]["Properties"]["Handler"] == handler]
+        if not found:
+            problems.append(f"{trigger.handler}: {bucket} notifies no function {handler} of {trigger.prefix}*")
+            continue
+        for name in found:
+            timeout = functions[name]["Properties"].get("Timeout", DEFAULT_FUNCTION_TIMEOUT)
+            if timeout != trigger.timeout:
+                problems.append(f"{trigger.handler}: {name} Timeout {timeout} is not the trigger's {trigger.timeout}")
+            if not any(
+                referenced_id(p["Properties"].get("FunctionName")) == name
+                and p["Properties"].get("Principal") == "s3.amazonaws.com"
+                for p in permissions
+            ):
+                problems.append(f"{trigger.handler}: S3 may not invoke {name}")
+    return problems
+
+
+def test_every_upload_trigger_invokes_its_handler(translated: dict[str, Any]) -> None:
+    assert TRIGGERS, "local/resources.py declares the ingest trigger"
+    assert sorted(BUCKET_IDS) == sorted(bucket_names(SETTINGS))
+    assert upload_trigger_problems(translated, TRIGGERS, BUCKET_IDS) == []
+
+
+SYNTHETIC_UPLOAD = """
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Bucket:
+    Type: AWS::S3::Bucket
+  IngestFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: build/function
+      Handler: {handler}
+      Runtime: python3.11
+      Timeout: {timeout}
+      Events:
+        Upload:
+          Type: S3
+          Properties:
+            Bucket: !Ref Bucket
+            Events: {events}
+            Filter:
+              S3Key:
+                Rules:
+                  - Name: prefix
+                    Value: {prefix}
+"""
+SYNTHETIC_TRIGGER = UploadTrigger("b", "videos/", TRANSCODER_UPLOAD_HANDLER, timeout=300)
+SYNTHETIC_UPLOAD_VALID: dict[str, Any] = {
+    "handler": module_handler(TRANSCODER_UPLOAD_HANDLER),
+    "timeout": 300,
+    "events": OBJECT_CREATED,
+    "prefix": "videos/",
+    "buckets": {"b": "Bucket"},
+}
+
+
+def broken_upload(case_id: str, expected: str | None, **changes: Any) -> Any:
+    return pytest.param({**SYNTHETIC_UPLOAD_VALID, **changes}, expected, id=case_id)
+
+
+@pytest.mark.parametrize(
+    ("case", "expected"),
+    [
+        broken_upload("valid", None),
+        broken_upload("other-prefix", "notifies no function", prefix="work/"),
+        broken_upload("puts-only", "notifies no function", events="s3:ObjectCreated:Put"),
+        broken_upload("other-handler", "notifies no function", handler="functions.transcoder.handler.handle_step"),
+        broken_upload("other-timeout", "Timeout 30 is not the trigger's 300", timeout=30),
+        broken_upload("no-such-bucket", "declares no bucket", buckets={}),
+    ],
+)
+def test_upload_trigger_checker_catches_each_broken_rule(case: dict[str, Any], expected: str | None) -> None:
+    translated = translate(load_template(SYNTHETIC_UPLOAD.format(**case)))
+
+    problems = upload_trigger_problems(translated, [SYNTHETIC_TRIGGER], case["buckets"])
 
     if expected is None:
         assert problems == []
@@ -201,6 +409,30 @@ def test_cfn_lint_reports_no_errors_or_warnings() -> None:
     assert findings == [], "\n".join(str(match) for match in findings)
 
 
+def lint_translated(translated: Mapping[str, Any]) -> list[str]:
+    """cfn-lint's errors and warnings on translated CloudFormation."""
+    from cfnlint.api import lint
+
+    return [str(match) for match in lint(json.dumps(translated)) if not match.rule.id.startswith("I")]
+
+
+def test_translated_template_lints_cleanly(translated: dict[str, Any]) -> None:
+    # Linting the SAM template does not see what the translation adds, such as the uploads
+    # bucket's notification to IngestFunction and the permission it waits for: a function
+    # that referred back to the bucket would make a cycle CloudFormation refuses (E3004).
+    assert lint_translated(translated) == []
+
+
+def test_translated_lint_sees_the_notification_cycle(template_text: str) -> None:
+    variable = "        CIRRUS_UPLOADS_BUCKET: !Sub\n"
+    assert variable in template_text
+    cyclic = template_text.replace(
+        variable, "        CIRRUS_UPLOADS_BUCKET: !Ref UploadsBucket\n        UNUSED: !Sub\n"
+    )
+
+    assert any("E3004" in finding for finding in lint_translated(translate(load_template(cyclic))))
+
+
 def test_translates_to_the_expected_cloudformation(translated: dict[str, Any]) -> None:
     resources = translated["Resources"]
 
@@ -209,13 +441,15 @@ def test_translates_to_the_expected_cloudformation(translated: dict[str, Any]) -
     assert [stage["Properties"]["StageName"] for stage in of_type(resources, "AWS::ApiGateway::Stage").values()] == [
         "live"
     ]
-    assert len(of_type(resources, "AWS::Lambda::LayerVersion")) == 1
+    layers = layer_ids(resources)
+    assert set(layers) == {"DependencyLayer", "FfmpegLayer"}
     api = resources["ApiFunction"]
     assert api["Type"] == "AWS::Lambda::Function"
     assert api["Properties"]["Handler"] == "app.handler"
     assert api["Properties"]["Runtime"] == "python3.11"
     assert api["Properties"]["TracingConfig"] == {"Mode": "Active"}
-    assert api["Properties"]["Layers"] == [{"Ref": next(iter(of_type(resources, "AWS::Lambda::LayerVersion")))}]
+    # The API has no use for ffmpeg; its package stays small for cold starts.
+    assert api["Properties"]["Layers"] == [{"Ref": layers["DependencyLayer"]}]
 
 
 def test_api_is_one_proxy_resource_to_the_api_function(translated: dict[str, Any]) -> None:
@@ -231,18 +465,23 @@ def test_api_is_one_proxy_resource_to_the_api_function(translated: dict[str, Any
 
 def test_code_locations_are_what_infra_package_builds(resources: dict[str, Any]) -> None:
     from infra import package
+    from layers.dependencies import build as dependencies
+    from layers.ffmpeg import build as ffmpeg
 
-    chalice_functions = [
-        f
-        for f in of_type(resources, "AWS::Serverless::Function").values()
-        if f["Properties"]["Handler"].startswith("app.")
-    ]
-    assert chalice_functions
-    for function in chalice_functions:
+    functions = of_type(resources, "AWS::Serverless::Function")
+    assert functions
+    for function in functions.values():
         assert function["Properties"]["CodeUri"] == package.FUNCTION_DIR.relative_to(ROOT).as_posix()
-    (layer,) = of_type(resources, "AWS::Serverless::LayerVersion").values()
-    assert layer["Properties"]["ContentUri"] == package.LAYER_DIR.relative_to(ROOT).as_posix()
-    assert layer["Properties"]["CompatibleRuntimes"] == ["python3.11"]
+    built = {"DependencyLayer": package.LAYER_DIR, "FfmpegLayer": package.FFMPEG_LAYER_DIR}
+    assert package.LAYER_DIR == dependencies.DEFAULT_OUTPUT
+    assert package.FFMPEG_LAYER_DIR == ffmpeg.DEFAULT_OUTPUT
+    layers = of_type(resources, "AWS::Serverless::LayerVersion")
+    assert set(layers) == set(built)
+    for name, layer in layers.items():
+        assert layer["Properties"]["ContentUri"] == built[name].relative_to(ROOT).as_posix()
+        assert layer["Properties"]["CompatibleRuntimes"] == ["python3.11"]
+        assert layer["Properties"]["CompatibleArchitectures"] == ["x86_64"]
+    assert "GPL-3.0" in layers["FfmpegLayer"]["Properties"]["LicenseInfo"]
 
 
 # --- State: table, buckets ---------------------------------------------------------------
@@ -286,14 +525,44 @@ def test_buckets_are_private_and_encrypted(resources: dict[str, Any], bucket: st
 def test_uploads_bucket_takes_browser_multipart_uploads(resources: dict[str, Any]) -> None:
     props = resources["UploadsBucket"]["Properties"]
 
-    (rule,) = props["LifecycleConfiguration"]["Rules"]
+    rules = {rule["Id"]: rule for rule in props["LifecycleConfiguration"]["Rules"]}
+    assert len(rules) == len(props["LifecycleConfiguration"]["Rules"])
+    rule = rules["AbortIncompleteMultipartUploads"]
     assert rule["Status"] == "Enabled"
     assert rule["AbortIncompleteMultipartUpload"] == {"DaysAfterInitiation": 1}
+    assert "Prefix" not in rule, "every upload"
     (cors,) = props["CorsConfiguration"]["CorsRules"]
     assert cors["AllowedOrigins"] == [{"Fn::Sub": "https://${InstanceHost}"}]
     assert set(cors["AllowedMethods"]) == {"PUT", "POST"}
     assert cors["ExposedHeaders"] == ["ETag"]
     assert resources["MediaBucket"]["DeletionPolicy"] == "Retain"
+
+
+def test_uploads_bucket_expires_abandoned_work_only(resources: dict[str, Any]) -> None:
+    rules = resources["UploadsBucket"]["Properties"]["LifecycleConfiguration"]["Rules"]
+    expiring = [rule for rule in rules if "ExpirationInDays" in rule]
+
+    assert len(expiring) == 1, "sources are never expired"
+    (rule,) = expiring
+    assert rule["Status"] == "Enabled"
+    assert rule["Prefix"] == layout.WORK_PREFIX
+    # Only work no queued step can still need: transcode messages live 4 days.
+    transcode = resources["TranscodeQueue"]["Properties"]
+    assert rule["ExpirationInDays"] * 24 * 3600 > transcode["MessageRetentionPeriod"]
+    assert rule["ExpirationInDays"] == 7
+
+
+def test_uploads_bucket_name_is_lower_case_and_shared(resources: dict[str, Any], template: dict[str, Any]) -> None:
+    name = resources["UploadsBucket"]["Properties"]["BucketName"]
+    # Fn::Sub [pattern, variables]: nothing but lower-case letters, digits and hyphens
+    # besides the variables, which are lower-case by construction (the stack id's GUID).
+    pattern, variables = name["Fn::Sub"]
+    assert pattern.startswith("cirrus-uploads-")
+    assert set(pattern.replace("${StackGuid}", "")) <= set("abcdefghijklmnopqrstuvwxyz0123456789-")
+    assert len(pattern.replace("${StackGuid}", "x" * 36)) <= 63
+    assert variables == {"StackGuid": {"Fn::Select": [2, {"Fn::Split": ["/", {"Ref": "AWS::StackId"}]}]}}
+    # The functions name the bucket with the same expression.
+    assert template["Globals"]["Function"]["Environment"]["Variables"]["CIRRUS_UPLOADS_BUCKET"] == name
 
 
 # --- Work queues --------------------------------------------------------------------------
@@ -389,7 +658,8 @@ def test_settings_name_the_right_resources(template: dict[str, Any]) -> None:
         "CIRRUS_INSTANCE_NAME": {"Ref": "InstanceName"},
         "CIRRUS_TABLE": {"Ref": "MainTable"},
         "CIRRUS_MEDIA_BUCKET": {"Ref": "MediaBucket"},
-        "CIRRUS_UPLOADS_BUCKET": {"Ref": "UploadsBucket"},
+        # Not !Ref: the bucket notifies IngestFunction (see the lint of the translation).
+        "CIRRUS_UPLOADS_BUCKET": template["Resources"]["UploadsBucket"]["Properties"]["BucketName"],
         **{f"CIRRUS_{spec.key.upper()}_QUEUE": {"Fn::GetAtt": [queue_id(spec), "QueueName"]} for spec in SPECS},
     }
     assert {name: variables.get(name) for name in expected} == expected
@@ -414,12 +684,137 @@ def test_binary_media_types_are_chalices(template: dict[str, Any], translated: d
 
 
 def test_handlers_resolve_to_callables(resources: dict[str, Any]) -> None:
-    for name, function in of_type(resources, "AWS::Serverless::Function").items():
-        if function["Properties"].get("CodeUri") != FUNCTION_CODE_URI:
-            continue
-        module_name, attribute = function["Properties"]["Handler"].rsplit(".", 1)
-        handler = getattr(importlib.import_module(module_name), attribute, None)
-        assert callable(handler), f"{name}: {function['Properties']['Handler']} is not callable"
+    functions = of_type(resources, "AWS::Serverless::Function")
+    handlers = {name: function["Properties"]["Handler"] for name, function in functions.items()}
+
+    assert {"app.handler", module_handler(TRANSCODER_STEP_HANDLER), module_handler(TRANSCODER_UPLOAD_HANDLER)} <= set(
+        handlers.values()
+    )
+    for name, handler in handlers.items():
+        assert functions[name]["Properties"]["CodeUri"] == FUNCTION_CODE_URI, f"{name}: code other than the package"
+        assert resolves(handler), f"{name}: {handler} is not a callable Lambda can import"
+
+
+def test_resolves_refuses_what_lambda_could_not_import() -> None:
+    assert resolves("app.handler")
+    assert not resolves("app.no_such_handler")
+    assert not resolves("functions.transcoder.nonexistent.handle_step")
+    assert not resolves(TRANSCODER_STEP_HANDLER), "Lambda wants module.function, not module:function"
+    assert not resolves("handler")
+
+
+def transcoder_functions(translated: Mapping[str, Any]) -> dict[str, Any]:
+    functions = of_type(translated["Resources"], "AWS::Lambda::Function")
+    return {
+        name: function["Properties"]
+        for name, function in functions.items()
+        if function["Properties"]["Handler"].startswith("functions.transcoder.")
+    }
+
+
+def test_transcoder_functions_have_ffmpeg(translated: dict[str, Any]) -> None:
+    layers = layer_ids(translated["Resources"])
+    found = transcoder_functions(translated)
+
+    assert set(found) == {"IngestFunction", "TranscoderFunction"}
+    for props in found.values():
+        # The global layer first, then ffmpeg's (bin/ on the PATH at /opt/bin).
+        assert props["Layers"] == [{"Ref": layers["DependencyLayer"]}, {"Ref": layers["FfmpegLayer"]}]
+
+
+def test_transcoder_has_room_and_time_for_a_step(translated: dict[str, Any]) -> None:
+    (spec,) = [spec for spec in SPECS if spec.function == TRANSCODER_STEP_HANDLER]
+    props = transcoder_functions(translated)["TranscoderFunction"]
+
+    assert props["Timeout"] == spec.function_timeout == 900
+    assert props["MemorySize"] >= 3008, "x264 is CPU-bound; Lambda gives CPU with memory"
+    assert props["EphemeralStorage"] == {"Size": 10240}, "packaging joins a rendition in /tmp"
+
+
+# --- Permissions: what each function may do with the buckets -------------------------------
+
+S3_ARN = "arn:${AWS::Partition}:s3:::"
+
+
+def object_patterns(resources: Mapping[str, Any], function: str, action: str) -> list[tuple[str, str]]:
+    """The (bucket logical id, key pattern) pairs a function's own statements allow `action` on.
+
+    Understands the two spellings template.yaml uses: "${Bucket.Arn}/pattern", and the
+    uploads bucket's name expression inside an ARN.
+    """
+    names = {
+        json.dumps(resource["Properties"]["BucketName"]["Fn::Sub"][0]): (bucket, resource["Properties"]["BucketName"])
+        for bucket, resource in of_type(resources, "AWS::S3::Bucket").items()
+        if isinstance(resource["Properties"].get("BucketName", {}).get("Fn::Sub"), list)
+    }
+    found = []
+    for policy in resources[function]["Properties"].get("Policies", []):
+        for statement in policy.get("Statement", []) if isinstance(policy, dict) else []:
+            actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+            if statement["Effect"] != "Allow" or action not in actions:
+                continue
+            targets = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+            for target in targets:
+                value = target.get("Fn::Sub") if isinstance(target, dict) else None
+                if isinstance(value, str) and value.startswith("${") and ".Arn}/" in value:
+                    bucket, pattern = value[2:].split(".Arn}/", 1)
+                    found.append((bucket, pattern))
+                elif isinstance(value, list) and value[0].startswith(S3_ARN) and "/" in value[0]:
+                    name, pattern = value[0][len(S3_ARN) :].split("/", 1)
+                    assert json.dumps(name) in names, f"{function}: {name} is no bucket's name"
+                    bucket, expression = names[json.dumps(name)]
+                    assert expression["Fn::Sub"][1] == value[1], f"{function}: another name for {bucket}"
+                    found.append((bucket, pattern))
+    return found
+
+
+def allowed(resources: Mapping[str, Any], function: str, action: str, bucket: str, key: str) -> bool:
+    return any(
+        b == bucket and fnmatch.fnmatchcase(key, pattern) for b, pattern in object_patterns(resources, function, action)
+    )
+
+
+VIDEO = "9c4d6a3e-0000-4000-8000-000000000000"
+UPLOADS, MEDIA = "UploadsBucket", "MediaBucket"
+SOURCE = layout.source_key(VIDEO)
+WORK = layout.work_key(VIDEO, "chunks/720/00000.mp4")
+PUBLISHED = (layout.hls_key(VIDEO, "x-720-fragmented.mp4"), layout.thumbnail_key(VIDEO), layout.preview_key(VIDEO))
+
+
+def test_ingest_may_read_sources_only(resources: dict[str, Any]) -> None:
+    assert allowed(resources, "IngestFunction", "s3:GetObject", UPLOADS, SOURCE)
+    assert not allowed(resources, "IngestFunction", "s3:GetObject", UPLOADS, WORK)
+    for action in ("s3:PutObject", "s3:DeleteObject"):
+        assert object_patterns(resources, "IngestFunction", action) == []
+
+
+def test_transcoder_may_touch_what_its_steps_touch(resources: dict[str, Any]) -> None:
+    def may(action: str, bucket: str, key: str) -> bool:
+        return allowed(resources, "TranscoderFunction", action, bucket, key)
+
+    assert may("s3:GetObject", UPLOADS, SOURCE)
+    assert may("s3:GetObject", UPLOADS, WORK)
+    for action in ("s3:PutObject", "s3:AbortMultipartUpload", "s3:DeleteObject"):
+        assert may(action, UPLOADS, WORK)
+        assert not may(action, UPLOADS, SOURCE), "the original upload is the API's to delete"
+    for key in PUBLISHED:
+        assert may("s3:PutObject", MEDIA, key), key
+        assert not may("s3:DeleteObject", MEDIA, key)
+    assert not may("s3:PutObject", MEDIA, "static/web-videos/x.mp4"), "only the layout's prefixes"
+
+
+@pytest.mark.parametrize("function", ["IngestFunction", "TranscoderFunction"])
+def test_transcoding_functions_may_queue_steps(resources: dict[str, Any], function: str) -> None:
+    policies = resources[function]["Properties"]["Policies"]
+    statements = [s for p in policies for s in p.get("Statement", [])]
+
+    assert {"DynamoDBCrudPolicy": {"TableName": {"Ref": "MainTable"}}} in policies
+    assert [p["SQSSendMessagePolicy"]["QueueName"] for p in policies if "SQSSendMessagePolicy" in p] == [
+        {"Fn::GetAtt": ["TranscodeQueue", "QueueName"]}
+    ]
+    assert {"Effect": "Allow", "Action": "sqs:GetQueueUrl", "Resource": {"Fn::GetAtt": ["TranscodeQueue", "Arn"]}} in (
+        statements
+    )
 
 
 def test_packaged_function_imports_on_its_own(tmp_path: Path) -> None:
@@ -427,8 +822,10 @@ def test_packaged_function_imports_on_its_own(tmp_path: Path) -> None:
 
     out = package_function(tmp_path / "function")
 
-    assert sorted(p.name for p in out.iterdir()) == ["app.py", "chalicelib"]
+    assert sorted(p.name for p in out.iterdir()) == ["app.py", "chalicelib", "functions"]
+    assert sorted(p.name for p in (out / "functions").iterdir()) == ["__init__.py", "transcoder"]
     assert not list(out.rglob("__pycache__"))
+    assert unzipped_size(out) <= SIZE_BUDGETS["function"]
     assert not list(out.rglob("*.pyc"))
     assert (out / "chalicelib" / "domain" / "data" / "video_categories.json").is_file(), "data files are shipped"
     # Import the handler from the package alone: the repository (local/, tests/) is not on
@@ -437,7 +834,10 @@ def test_packaged_function_imports_on_its_own(tmp_path: Path) -> None:
     probe = textwrap.dedent(
         """
         import app, pathlib, sys
+        from functions.transcoder import handler
         assert callable(app.handler)
+        assert callable(handler.handle_step) and callable(handler.handle_upload)
+        assert pathlib.Path(handler.__file__).is_relative_to(pathlib.Path.cwd()), handler.__file__
         assert pathlib.Path(app.__file__).parent == pathlib.Path.cwd(), app.__file__
         assert not any(name == "local" or name.startswith(("local.", "tests")) for name in sys.modules)
         """

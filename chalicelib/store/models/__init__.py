@@ -11,6 +11,7 @@ from chalicelib.store.models.oauth_client import OAuthClient
 from chalicelib.store.models.oauth_token import OAuthToken
 from chalicelib.store.models.registration import Registration
 from chalicelib.store.models.throttle import Throttle
+from chalicelib.store.models.upload_session import UploadSession
 from chalicelib.store.models.user import User
 from chalicelib.store.models.video import Video
 from chalicelib.store.models.video_file import VideoFile
@@ -25,6 +26,7 @@ __all__ = [
     "Registration",
     "TableItem",
     "Throttle",
+    "UploadSession",
     "User",
     "Video",
     "VideoFile",

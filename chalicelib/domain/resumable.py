@@ -1,0 +1,182 @@
+"""PeerTube's resumable upload, over S3 multipart uploads.
+
+The client declares the file (size, type, metadata), then sends it in chunks with
+`Content-Range`; each chunk is answered 308 with the `Range` received so far, and the last
+one with the video. Chunks are appended in order to the S3 multipart upload of the
+video's source key; completing it starts the transcoder like any other upload.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from chalicelib import aws
+from chalicelib.domain import videos as video_cases
+from chalicelib.errors import (
+    BadRequestError,
+    ConflictError,
+    ForbiddenError,
+    LockedError,
+    NotFoundError,
+    ValidationError,
+)
+from chalicelib.media import layout
+from chalicelib.store import keys, upload_sessions, videos
+from chalicelib.store.models import UploadSession, User, Video
+
+if TYPE_CHECKING:
+    from chalicelib.config import Settings
+
+MIN_PART_BYTES = 5 * 1024 * 1024  # S3's smallest part (but the last)
+SESSION_LIFETIME = timedelta(days=1)
+CONTENT_RANGE = re.compile(r"^bytes (\d+)-(\d+)/(\d+)$")
+FNV_OFFSET, FNV_PRIME, FNV_MASK = 0xCBF29CE484222325, 0x100000001B3, (1 << 64) - 1
+
+
+@dataclass(frozen=True)
+class Progress:
+    session: UploadSession
+    video: Video
+    complete: bool
+
+    @property
+    def received(self) -> int:
+        return int(self.session.received)
+
+
+def upload_id(user_id: int, name: str, size: int, last_modified: int | None) -> str:
+    """PeerTube's (uploadx's) id: FNV-1a 64 of user, title, size and mtime, so the same
+    file from the same user resumes the same upload."""
+    mtime = last_modified or int(time.time() * 1000)
+    return "-".join(_fnv1a64(str(part)) for part in (user_id, name, size, mtime) if part)
+
+
+def start(
+    settings: Settings, user: User, body: dict[str, Any], headers: dict[str, str], now: datetime
+) -> tuple[Progress, bool]:
+    """Init: (progress, created). A repeated init of the same file resumes its session."""
+    size_header, type_header = headers.get("x-upload-content-length"), headers.get("x-upload-content-type")
+    invalid = {}
+    if not size_header or not size_header.isdigit():
+        invalid["x-upload-content-length"] = "Should specify the file length"
+    if not type_header:
+        invalid["x-upload-content-type"] = "Should specify the file mimetype"
+    filename = body.get("filename")
+    if not isinstance(filename, str) or not 1 <= len(filename) <= 1000:
+        invalid["filename"] = "Should have a valid filename"
+    if invalid:
+        raise ValidationError(invalid)
+    form = video_cases.read_form(body)
+    size = int(str(size_header))
+    last_modified = body.get("lastModified") if isinstance(body.get("lastModified"), int) else None
+    identifier = upload_id(int(user.id), form.name, size, last_modified)
+    existing = upload_sessions.get_session(identifier)
+    if existing is not None and int(existing.user_id) == int(user.id):
+        video = videos.get_video(int(existing.video_id))
+        if video is not None:
+            return Progress(existing, video, complete=False), False
+    video_cases.check_media_type(type_header)
+    video, _ = video_cases.create_local_video(settings, user, form, size, str(filename), now)
+    s3_upload = aws.s3().create_multipart_upload(
+        Bucket=settings.uploads_bucket, Key=video.source_key, ContentType=str(type_header)
+    )["UploadId"]
+    session = UploadSession(
+        keys.upload_session_pk(identifier),
+        keys.ENTITY_SK,
+        upload_id=identifier,
+        user_id=int(user.id),
+        video_id=int(video.id),
+        size=size,
+        s3_upload_id=s3_upload,
+        parts=[],
+        created_at=now,
+        expires_at=now + SESSION_LIFETIME,
+    )
+    if not upload_sessions.create_session(session):
+        raise ConflictError("This upload is being created by another request.")
+    videos.set_upload_id(video, s3_upload)
+    return Progress(session, video, complete=False), True
+
+
+def write_chunk(settings: Settings, user: User, identifier: str, content_range: str | None, chunk: bytes) -> Progress:
+    """Append one chunk; the upload completes (and transcoding starts) with the last byte."""
+    session, video = _own_session(user, identifier)
+    match = CONTENT_RANGE.match(content_range or "")
+    if match is None:
+        raise BadRequestError("Content-Range must be bytes <first>-<last>/<total>.")
+    first, total = int(match.group(1)), int(match.group(3))
+    received, size = int(session.received), int(session.size)
+    if total != size or first + len(chunk) > size:
+        raise ConflictError("The chunk does not fit the declared file size.")
+    if first < received and first + len(chunk) <= received:
+        return Progress(session, video, complete=False)  # a retried chunk we already have
+    if first != received:
+        raise ConflictError(f"Expected the chunk starting at byte {received}.")
+    bucket, s3 = settings.uploads_bucket, aws.s3()
+    pending_key = layout.work_key(video.uuid, "upload-pending")
+    data = _read(bucket, pending_key) if int(session.pending) else b""
+    data += chunk
+    parts = list(session.parts or [])
+    last = received + len(chunk) == size
+    if len(data) >= MIN_PART_BYTES or (last and data):
+        number = len(parts) + 1
+        part = s3.upload_part(
+            Bucket=bucket, Key=video.source_key, UploadId=session.s3_upload_id, PartNumber=number, Body=data
+        )
+        parts.append({"PartNumber": number, "ETag": part["ETag"]})
+        pending = 0
+    else:
+        s3.put_object(Bucket=bucket, Key=pending_key, Body=data)
+        pending = len(data)
+    if not upload_sessions.advance(session, received + len(chunk), pending, parts):
+        raise LockedError("Another chunk of this upload is being written.")
+    if not last:
+        return Progress(session, video, complete=False)
+    s3.complete_multipart_upload(
+        Bucket=bucket, Key=video.source_key, UploadId=session.s3_upload_id, MultipartUpload={"Parts": parts}
+    )
+    s3.delete_object(Bucket=bucket, Key=pending_key)
+    videos.set_upload_id(video, None)
+    upload_sessions.delete_session(session)
+    return Progress(session, video, complete=True)
+
+
+def cancel(settings: Settings, user: User, identifier: str) -> None:
+    """Abandon an upload and its video (an unknown upload is already gone: fine)."""
+    session = upload_sessions.get_session(identifier)
+    if session is None:
+        return
+    if int(session.user_id) != int(user.id):
+        raise ForbiddenError("Authenticated user is not allowed access")
+    video = videos.get_video(int(session.video_id))
+    aws.s3().abort_multipart_upload(
+        Bucket=settings.uploads_bucket, Key=video.source_key if video else "", UploadId=session.s3_upload_id
+    )
+    if video is not None:
+        videos.delete_video(video, [])
+    upload_sessions.delete_session(session)
+
+
+def _own_session(user: User, identifier: str) -> tuple[UploadSession, Video]:
+    session = upload_sessions.get_session(identifier) if identifier else None
+    if session is not None and int(session.user_id) != int(user.id):
+        raise ForbiddenError("Authenticated user is not allowed access")
+    video = videos.get_video(int(session.video_id)) if session is not None else None
+    if session is None or video is None:
+        raise NotFoundError("Upload not found")
+    return session, video
+
+
+def _read(bucket: str, key: str) -> bytes:
+    return bytes(aws.s3().get_object(Bucket=bucket, Key=key)["Body"].read())
+
+
+def _fnv1a64(text: str) -> str:
+    value = FNV_OFFSET
+    for byte in text.encode("utf-8"):
+        value = ((value ^ byte) * FNV_PRIME) & FNV_MASK
+    return format(value, "x")
