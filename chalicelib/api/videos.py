@@ -12,7 +12,6 @@ from chalicelib.api.video_shapes import video_details_json
 from chalicelib.config import get_settings
 from chalicelib.domain import videos as video_cases
 from chalicelib.errors import NotFoundError
-from chalicelib.media import layout
 from chalicelib.store import actors, media, videos
 
 videos_api = ApiBlueprint(__name__)
@@ -38,17 +37,7 @@ def delete_video(video_id: str) -> Response:
     video_cases.check_can_delete(video, user)
     files = videos.list_files(int(video.id))
     videos.delete_video(video, files)
-    # Files go after the items: a transcoding step that is still running finds no video
-    # and drops its work, so nothing it writes afterwards outlives the video for long.
-    keys = [f"{layout.hls_prefix(video.uuid)}{name}" for f in files for name in (f.playlist_name, f.media_name)]
-    if video.hls_prefix:
-        keys += [
-            layout.hls_key(video.uuid, f"{video.hls_prefix}-{suffix}")
-            for suffix in ("master.m3u8", "segments-sha256.json")
-        ]
-    keys += [layout.thumbnail_key(video.uuid), layout.preview_key(video.uuid)]
-    media.delete_files(keys)
-    media.delete_upload_prefix(layout.work_prefix(video.uuid))
-    if video.source_key:
-        media.delete_upload_prefix(video.source_key)
+    # The files go after the items: a transcoding step still running then finds no video
+    # and removes what it wrote itself (functions/transcoder/handler.py).
+    media.delete_video_files(video.uuid)
     return Response(body="", status_code=204, headers={"Content-Type": "application/json; charset=utf-8"})

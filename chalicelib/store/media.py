@@ -24,10 +24,21 @@ def delete_files(keys: Iterable[str]) -> None:
         aws.s3().delete_objects(Bucket=get_settings().media_bucket, Delete={"Objects": objects[start : start + 1000]})
 
 
-def delete_upload_prefix(prefix: str) -> None:
-    """Delete every object of the uploads bucket under `prefix` (a video's work files)."""
-    s3, bucket = aws.s3(), get_settings().uploads_bucket
+def delete_prefix(bucket: str, prefix: str) -> None:
+    """Delete every object under `prefix` (a video's files; never on a hot path)."""
+    s3 = aws.s3()
     for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
         objects: list[Any] = [{"Key": item["Key"]} for item in page.get("Contents", [])]
         if objects:
             s3.delete_objects(Bucket=bucket, Delete={"Objects": objects})
+
+
+def delete_video_files(video_uuid: str) -> None:
+    """Everything a video ever had in the buckets: source, work files, HLS, images."""
+    from chalicelib.media import layout
+
+    settings = get_settings()
+    delete_prefix(settings.media_bucket, layout.hls_prefix(video_uuid))
+    delete_files([layout.thumbnail_key(video_uuid), layout.preview_key(video_uuid)])
+    delete_prefix(settings.uploads_bucket, layout.work_prefix(video_uuid))
+    delete_prefix(settings.uploads_bucket, layout.source_key(video_uuid, ""))

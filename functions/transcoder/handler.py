@@ -16,7 +16,7 @@ from chalicelib.media import layout
 from chalicelib.media.probe import ProbeError
 from chalicelib.media.transcode import TranscodeError
 from chalicelib.observability import count, logger, metrics
-from chalicelib.store import table, videos
+from chalicelib.store import media, table, videos
 from functions.transcoder import steps
 
 if TYPE_CHECKING:
@@ -84,6 +84,10 @@ def _run_step(record: SQSRecord) -> None:
             count("VideosFailed")
             return
         raise
+    if videos.get_video(int(video.id)) is None:
+        # Deleted while this step ran: what the step just wrote would outlive the video.
+        media.delete_video_files(video.uuid)
+        return
     unlocked, publish = step_done(video, step)
     if unlocked:
         send_steps(unlocked)

@@ -12,7 +12,6 @@ import tempfile
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from chalicelib import aws
 from chalicelib.config import get_settings
@@ -21,7 +20,7 @@ from chalicelib.domain.transcoding import AUDIO, CHUNK, IMAGES, PACKAGE, Step
 from chalicelib.media import hls, layout, transcode
 from chalicelib.media.probe import probe
 from chalicelib.observability import logger
-from chalicelib.store import keys, videos
+from chalicelib.store import keys, media, videos
 from chalicelib.store.models import Video, VideoFile
 
 URL_SECONDS = 6 * 3600
@@ -182,9 +181,4 @@ def _put_media(key: str, data: bytes, content_type: str) -> None:
 
 
 def _delete_work(video: Video) -> None:
-    s3, bucket = aws.s3(), get_settings().uploads_bucket
-    paginator = s3.get_paginator("list_objects_v2")
-    for page in paginator.paginate(Bucket=bucket, Prefix=layout.work_prefix(video.uuid)):
-        objects: list[Any] = [{"Key": item["Key"]} for item in page.get("Contents", [])]
-        if objects:
-            s3.delete_objects(Bucket=bucket, Delete={"Objects": objects})
+    media.delete_prefix(get_settings().uploads_bucket, layout.work_prefix(video.uuid))

@@ -167,3 +167,57 @@ def test_a_step_that_keeps_failing_fails_the_video(stack: dict[str, Any], clip: 
     failed = _drain(stack, video, seconds=60)
     assert (failed.stage, failed.state) == ("failed", 7)
     assert "Transcoding failed" in (failed.failure or "")
+
+
+def test_a_step_that_crashes_once_is_retried(
+    stack: dict[str, Any], clip: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chalicelib.media.transcode import TranscodeError
+    from functions.transcoder import steps
+    from functions.transcoder.handler import handle_upload
+
+    real_run = steps.run
+    crashed: list[str] = []
+
+    def crash_once(step: Any, video: Video) -> None:
+        if step.kind == "chunk" and not crashed:
+            crashed.append(step.name)
+            raise TranscodeError("Killed (the invocation ran out of memory)")
+        real_run(step, video)
+
+    monkeypatch.setattr(steps, "run", crash_once)
+    video = _new_video(stack, clip)
+    handle_upload(_upload_event(video, stack["settings"].uploads_bucket), _context())
+    published = _drain(stack, video)
+    assert crashed and (published.stage, published.state) == ("done", 1)
+
+
+def test_deleting_during_transcoding_leaves_no_files(
+    stack: dict[str, Any], clip: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chalicelib.store import media
+    from functions.transcoder import steps
+    from functions.transcoder.handler import handle_upload
+
+    real_run = steps.run
+    video = _new_video(stack, clip)
+
+    def deleted_meanwhile(step: Any, current: Video) -> None:
+        real_run(step, current)  # the step writes its output ...
+        if step.kind == "images":  # ... while the owner deletes the video, as the API does
+            videos.delete_video(current, videos.list_files(int(current.id)))
+            media.delete_video_files(current.uuid)
+
+    monkeypatch.setattr(steps, "run", deleted_meanwhile)
+    handle_upload(_upload_event(video, stack["settings"].uploads_bucket), _context())
+    with pytest.raises(AssertionError, match="did not finish"):
+        _drain(stack, video, seconds=8)  # the remaining steps are dropped
+    settings, s3 = stack["settings"], stack["s3"]
+    for bucket in (settings.media_bucket, settings.uploads_bucket):
+        for prefix in (
+            layout.hls_prefix(video.uuid),
+            "lazy-static/",
+            layout.work_prefix(video.uuid),
+            "videos/" + video.uuid,
+        ):
+            assert s3.list_objects_v2(Bucket=bucket, Prefix=prefix).get("KeyCount", 0) == 0, (bucket, prefix)
