@@ -147,10 +147,12 @@ def test_an_upload_becomes_published_hls(stack: dict[str, Any], clip: Path, tmp_
     assert stack["sqs"].receive_message(QueueUrl=stack["queue"]).get("Messages") is None
 
 
-def test_a_file_that_is_not_media_fails_the_video_visibly(stack: dict[str, Any]) -> None:
+@pytest.mark.parametrize("kind", ["text", "truncated", "empty"])
+def test_a_file_that_is_not_media_fails_the_video_visibly(stack: dict[str, Any], clip: Path, kind: str) -> None:
     from functions.transcoder.handler import handle_upload
 
-    video = _new_video(stack, b"certainly not a video\n" * 50, "notes.mp4")
+    content = {"text": b"certainly not a video\n" * 50, "truncated": clip.read_bytes()[:3000], "empty": b""}[kind]
+    video = _new_video(stack, content, "notes.mp4")
     handle_upload(_upload_event(video, stack["settings"].uploads_bucket), _context())
     failed = videos.get_video(int(video.id))
     assert failed is not None

@@ -193,3 +193,8 @@ def test_private_videos_are_hidden(world: dict[str, Any]) -> None:
     assert api.get_as(f"/api/v1/videos/{started['shortUUID']}", world["tokens"]["uma"]).status == 200
     assert api.get("/api/v1/videos/not-an-id").status == 400
     assert api.get("/api/v1/videos/9c9de5e8-0a1e-44df-a3a4-d0ba2c3e7a1c").status == 404
+
+
+def test_a_file_larger_than_s3_allows_is_refused(world: dict[str, Any]) -> None:
+    response = _start(world, "root", size=6 * 1024**4)
+    assert (response.status, response.json()["code"]) == (413, "max_file_size_reached")
