@@ -62,17 +62,24 @@ def actor_host(actor: Actor, settings: Settings) -> str:
     return actor.host or settings.instance_host
 
 
-def account_json(account: Actor, settings: Settings) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "url": account.url,
-        "name": account.preferred_username,
-        "host": actor_host(account, settings),
-        "avatars": images_json(account.avatars or [], settings),
-        "id": int(account.id),
+def _actor_json(actor: Actor, settings: Settings) -> dict[str, Any]:
+    """The actor part PeerTube spreads first into accounts and channels."""
+    return {
+        "url": actor.url,
+        "name": actor.preferred_username,
+        "host": actor_host(actor, settings),
+        "avatars": images_json(actor.avatars or [], settings),
+        "id": int(actor.id),
         "hostRedundancyAllowed": False,
         "followingCount": 0,
         "followersCount": 0,
-        "createdAt": iso(account.created_at),
+        "createdAt": iso(actor.created_at),
+    }
+
+
+def account_json(account: Actor, settings: Settings) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        **_actor_json(account, settings),
         "displayName": account.display_name,
         "description": account.description,
         "updatedAt": iso(account.updated_at),
@@ -84,15 +91,7 @@ def account_json(account: Actor, settings: Settings) -> dict[str, Any]:
 
 def channel_json(channel: Actor, settings: Settings, owner: Actor | None = None) -> dict[str, Any]:
     body: dict[str, Any] = {
-        "url": channel.url,
-        "name": channel.preferred_username,
-        "host": actor_host(channel, settings),
-        "avatars": images_json(channel.avatars or [], settings),
-        "id": int(channel.id),
-        "hostRedundancyAllowed": False,
-        "followingCount": 0,
-        "followersCount": 0,
-        "createdAt": iso(channel.created_at),
+        **_actor_json(channel, settings),
         "banners": images_json(channel.banners or [], settings),
         "displayName": channel.display_name,
         "description": channel.description,

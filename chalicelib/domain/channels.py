@@ -88,18 +88,20 @@ def update_channel(user: User, channel: Actor, body: dict[str, Any], now: dateti
 
 
 def delete_channel(user: User, channel: Actor) -> None:
-    if not _owns(user, channel) and not has_right(Role(int(user.role)), Right.MANAGE_ANY_VIDEO_CHANNEL):
-        raise ForbiddenError("This user has not owner rights on this channel")
-    if not channel.is_local:
-        raise ForbiddenError("The channel must be local.")
+    _check_owner(user, channel, "This user has not owner rights on this channel")
     if actors.count_account_channels(int(channel.account_id or 0)) <= 1:
         raise ConflictError("Cannot remove the last channel of this user")
     actors.delete_channel(channel)
 
 
 def check_can_manage(user: User, channel: Actor) -> None:
+    _check_owner(user, channel, "This user cannot manage this channel")
+
+
+def _check_owner(user: User, channel: Actor, refusal: str) -> None:
+    """Owners, and whoever may manage any channel (moderators, administrators)."""
     if not _owns(user, channel) and not has_right(Role(int(user.role)), Right.MANAGE_ANY_VIDEO_CHANNEL):
-        raise ForbiddenError("This user cannot manage this channel")
+        raise ForbiddenError(refusal)
     if not channel.is_local:
         raise ForbiddenError("The channel must be local.")
 

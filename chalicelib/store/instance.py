@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from chalicelib.store import keys
 from chalicelib.store.models import OAuthClient
+from chalicelib.store.writes import is_condition_failure
 
 LOCAL_CLIENT = "local"
 
@@ -22,7 +23,7 @@ def create_local_client(client: OAuthClient) -> bool:
     try:
         client.save(condition=OAuthClient.pk.does_not_exist())
     except PutError as exc:
-        if exc.cause_response_code == "ConditionalCheckFailedException":
+        if is_condition_failure(exc):
             return False
         raise
     return True

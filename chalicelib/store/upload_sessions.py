@@ -8,6 +8,7 @@ from pynamodb.exceptions import PutError, UpdateError
 
 from chalicelib.store import keys
 from chalicelib.store.models import UploadSession
+from chalicelib.store.writes import is_condition_failure
 
 
 def get_session(upload_id: str) -> UploadSession | None:
@@ -23,7 +24,7 @@ def create_session(session: UploadSession) -> bool:
     try:
         session.save(condition=UploadSession.pk.does_not_exist())
     except PutError as exc:
-        if getattr(exc, "cause_response_code", None) == "ConditionalCheckFailedException":
+        if is_condition_failure(exc):
             return False
         raise
     return True
@@ -41,7 +42,7 @@ def advance(session: UploadSession, received: int, pending: int, parts: list[dic
             condition=UploadSession.received == int(session.received),
         )
     except UpdateError as exc:
-        if getattr(exc, "cause_response_code", None) == "ConditionalCheckFailedException":
+        if is_condition_failure(exc):
             return False
         raise
     return True

@@ -26,7 +26,7 @@ from chalicelib.store.models.video import (
     STATE_PUBLISHED,
     STATE_TRANSCODING_FAILED,
 )
-from chalicelib.store.writes import NewClaim, connection, create_items
+from chalicelib.store.writes import NewClaim, connection, create_items, is_condition_failure
 
 UUID_TAKEN = "A video with this UUID already exists."
 
@@ -89,7 +89,7 @@ def record_step(video: Video, stage: str, step: str) -> tuple[int, int] | None:
     try:
         video.update(actions=[Video.done_steps.add({step}), Video.steps_done.add(1)], condition=condition)
     except UpdateError as exc:
-        if _condition_failed(exc):
+        if is_condition_failure(exc):
             return None
         raise
     return int(video.steps_done), int(video.steps_total)
@@ -108,7 +108,7 @@ def fail(video: Video, reason: str) -> bool:
             condition=condition,
         )
     except UpdateError as exc:
-        if _condition_failed(exc):
+        if is_condition_failure(exc):
             return False
         raise
     return True
@@ -171,14 +171,10 @@ def _transition(video: Video, expected: str, actions: list[Any]) -> bool:
     try:
         video.update(actions=actions, condition=Video.stage == expected)
     except UpdateError as exc:
-        if _condition_failed(exc):
+        if is_condition_failure(exc):
             return False
         raise
     return True
-
-
-def _condition_failed(exc: Exception) -> bool:
-    return getattr(exc, "cause_response_code", None) == "ConditionalCheckFailedException"
 
 
 def delete_video(video: Video, files: list[VideoFile]) -> None:

@@ -67,3 +67,8 @@ def _conflict_from(exc: TransactWriteError, operations: Sequence[TableItem | New
                 return ConflictError(operation.taken_detail)
             return ConflictError("This object already exists.")
     return exc
+
+
+def is_condition_failure(exc: Exception) -> bool:
+    """Whether a PynamoDB write failed on its condition (not on anything else)."""
+    return getattr(exc, "cause_response_code", None) == "ConditionalCheckFailedException"
