@@ -43,7 +43,7 @@ def load_view(user: User) -> UserView:
 
 def get_user_or_404(user_id: str) -> User:
     if not user_id.isdigit():
-        raise validation_error("id", "Should have a valid id")
+        raise ValidationError({"id": "Should have a valid id"})
     user = users.get_user(int(user_id))
     if user is None:
         raise NotFoundError("User not found")
@@ -215,10 +215,6 @@ def delete_user(user: User) -> None:
     if account is None:
         raise NotFoundError("User not found")
     users.delete_local_user(user, account, channels, user_tokens)
-
-
-def validation_error(field: str, reason: str) -> ValidationError:
-    return ValidationError({field: reason})
 
 
 def _move_role_counter(old: int, new: int) -> None:
