@@ -14,10 +14,12 @@ from chalicelib.api.channels import channels_api
 from chalicelib.api.config import config_api
 from chalicelib.api.entry import make_api_handler, problem_middleware
 from chalicelib.api.oauth import oauth_api
+from chalicelib.api.ratings import ratings_api
 from chalicelib.api.registrations import registrations_api
 from chalicelib.api.server import server_api
 from chalicelib.api.uploads import uploads_api
 from chalicelib.api.users import users_api
+from chalicelib.api.video_lists import video_lists_api
 from chalicelib.api.video_reference import video_reference_api
 from chalicelib.api.videos import videos_api
 from chalicelib.config import get_settings
@@ -34,10 +36,12 @@ for blueprint in (
     channels_api,
     config_api,
     oauth_api,
+    ratings_api,
     registrations_api,
     server_api,
     uploads_api,
     users_api,
+    video_lists_api,
     video_reference_api,
     videos_api,
 ):

@@ -36,10 +36,12 @@ def aws() -> Iterator[None]:
 
     from chalicelib import aws as aws_clients
     from chalicelib.config import get_settings
+    from chalicelib.store import catalog
     from local import resources
 
     get_settings.cache_clear()
     aws_clients.reset_clients()
+    catalog.reset()
     with mock_aws():
         settings = get_settings()
         resources.provision(settings, aws_clients.s3(), aws_clients.sqs())
@@ -84,3 +86,11 @@ def api(instance: Any) -> Any:
     from tests.api_client import ApiClient
 
     return ApiClient(instance.client.client_id, instance.client.client_secret)
+
+
+@pytest.fixture
+def people(api: Any) -> Any:
+    """Three members with a channel each: alice and bob (users), mod (a moderator)."""
+    from tests.members import standard_people
+
+    return standard_people(api)

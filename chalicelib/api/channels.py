@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from chalice.app import Response
-
 from chalicelib.api.auth import session
 from chalicelib.api.blueprint import ApiBlueprint
 from chalicelib.api.request import json_object, pagination
+from chalicelib.api.responses import no_content
 from chalicelib.api.shapes import channel_json
 from chalicelib.config import get_settings
 from chalicelib.domain import channels as channel_cases
@@ -16,14 +15,11 @@ from chalicelib.domain import oauth
 from chalicelib.store import actors, counters
 
 if TYPE_CHECKING:
+    from chalice.app import Response
+
     from chalicelib.store.models import Actor
 
 channels_api = ApiBlueprint(__name__)
-
-
-def json_no_content() -> Response:
-    # PeerTube answers these 204s with a JSON content type and no body.
-    return Response(body="", status_code=204, headers={"Content-Type": "application/json; charset=utf-8"})
 
 
 @channels_api.route("/api/v1/video-channels", methods=["GET"])
@@ -58,14 +54,14 @@ def put_channel(handle: str) -> Response:
     user = session(request).user
     channel = channel_cases.get_channel_or_404(get_settings(), handle)
     channel_cases.update_channel(user, channel, json_object(request), oauth.utcnow())
-    return json_no_content()
+    return no_content()
 
 
 @channels_api.route("/api/v1/video-channels/{handle}", methods=["DELETE"])
 def delete_channel(handle: str) -> Response:
     user = session(channels_api.current_request).user
     channel_cases.delete_channel(user, channel_cases.get_channel_or_404(get_settings(), handle))
-    return json_no_content()
+    return no_content()
 
 
 def _owners(channels: list[Actor]) -> dict[int, Actor]:

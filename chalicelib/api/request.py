@@ -58,20 +58,23 @@ def media_type(request: Request) -> str:
 
 
 def pagination(request: Request, sortable: tuple[str, ...], default_sort: str) -> Pagination:
-    """`start`, `count` and `sort` as PeerTube validates them."""
+    """`start`, `count` and `sort` as PeerTube validates them: present but empty is invalid
+    (defaults apply only to absent parameters), and only the first failing group reports."""
     query: dict[str, str] = dict(request.query_params or {})
     invalid: dict[str, str] = {}
     start = _non_negative_int(query.get("start"), 0)
     if start is None:
-        invalid["start"] = "Should have a number start"
+        invalid["start"] = "Invalid value"
     count = _non_negative_int(query.get("count"), DEFAULT_COUNT)
     if count is None or count > MAX_COUNT:
         invalid["count"] = f"Should have a number count (max: {MAX_COUNT})"
-    sort = query.get("sort") or default_sort
-    if sort.lstrip("-") not in sortable:
-        invalid["sort"] = f"Should have a sort among {', '.join(sortable)}"
     if invalid:
         raise ValidationError(invalid)
+    sort = query.get("sort")
+    if sort is None:
+        sort = default_sort
+    elif sort.startswith("+") or sort.removeprefix("-") not in sortable:
+        raise ValidationError({"sort": "Invalid value"})
     return Pagination(start or 0, count if count is not None else DEFAULT_COUNT, sort)
 
 
@@ -81,7 +84,7 @@ def source_ip(request: Request) -> str:
 
 
 def _non_negative_int(value: str | None, default: int) -> int | None:
-    if value is None or value == "":
+    if value is None:
         return default
     if not value.isdigit():
         return None

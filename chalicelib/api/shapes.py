@@ -71,8 +71,8 @@ def _actor_json(actor: Actor, settings: Settings) -> dict[str, Any]:
         "avatars": images_json(actor.avatars or [], settings),
         "id": int(actor.id),
         "hostRedundancyAllowed": False,
-        "followingCount": 0,
-        "followersCount": 0,
+        "followingCount": int(actor.following_count or 0),
+        "followersCount": int(actor.followers_count or 0),
         "createdAt": iso(actor.created_at),
     }
 

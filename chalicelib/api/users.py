@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import time
-from typing import Any
-
-from chalice.app import Response
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.api.auth import require_right, session
 from chalicelib.api.blueprint import ApiBlueprint
 from chalicelib.api.request import json_object, pagination, source_ip
+from chalicelib.api.responses import no_content
 from chalicelib.api.shapes import user_json
 from chalicelib.config import get_settings
 from chalicelib.domain import oauth, rate_limits, signup
@@ -17,13 +16,12 @@ from chalicelib.domain import users as user_cases
 from chalicelib.domain.roles import Right
 from chalicelib.store import counters, users
 
+if TYPE_CHECKING:
+    from chalice.app import Response
+
 users_api = ApiBlueprint(__name__)
 
 USER_SORTS = ("createdAt", "id")
-
-
-def no_content() -> Response:
-    return Response(body="", status_code=204)
 
 
 @users_api.route("/api/v1/users/register", methods=["POST"])

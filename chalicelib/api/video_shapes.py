@@ -27,11 +27,21 @@ COMMENTS_POLICIES = {1: "Enabled", 2: "Disabled", 3: "Requires approval"}
 TRUNCATED_LENGTH = 250
 
 
-def video_json(video: Video, account: Actor, channel: Actor, settings: Settings) -> dict[str, Any]:
-    """The list form (GET /videos and friends)."""
+def video_json(
+    video: Video,
+    account: Actor,
+    channel: Actor,
+    settings: Settings,
+    *,
+    with_state: bool = False,
+    with_moderation: bool = False,
+) -> dict[str, Any]:
+    """The list form (GET /videos and friends). `with_state` adds what PeerTube adds for
+    `include=NOT_PUBLISHED_STATE`, `with_moderation` what it adds for the blacklisted and
+    blocked-owner includes (both are always in the owner's own list)."""
     short = to_short(video.uuid)
     description = video.description
-    return {
+    body = {
         "id": int(video.id),
         "uuid": video.uuid,
         "shortUUID": short,
@@ -47,8 +57,8 @@ def video_json(video: Video, account: Actor, channel: Actor, settings: Settings)
         "truncatedDescription": _truncate(description),
         "description": _truncate(description),
         "isLocal": bool(video.is_local),
-        "duration": _duration(video),
-        "aspectRatio": _aspect_ratio(video),
+        "duration": int(video.duration or 0),
+        "aspectRatio": float(video.aspect_ratio) if video.aspect_ratio is not None else None,
         "views": int(video.views),
         "viewers": 0,
         "likes": int(video.likes),
@@ -59,12 +69,23 @@ def video_json(video: Video, account: Actor, channel: Actor, settings: Settings)
         "createdAt": iso(video.created_at),
         "updatedAt": iso(video.updated_at),
         "publishedAt": iso(video.published_at),
-        "originallyPublishedAt": None,
+        "originallyPublishedAt": iso(video.originally_published_at),
         "isLive": False,
         "account": _account_summary(account, settings),
         "channel": _channel_summary(channel, settings),
-        "comments": 0,
+        "comments": int(video.comments_count or 0),
     }
+    if with_state:
+        body["state"] = _state(video)
+        body["waitTranscoding"] = bool(video.wait_transcoding)
+    if with_moderation:
+        body.update({"blacklisted": False, "blacklistedReason": None, "blockedOwner": False, "blockedServer": False})
+    return body
+
+
+def _state(video: Video) -> dict[str, Any]:
+    state = int(video.state)
+    return {"id": state, "label": STATES.get(state, "Unknown")}
 
 
 def video_details_json(
@@ -74,7 +95,6 @@ def video_details_json(
     body["description"] = video.description
     body["account"] = account_json(account, settings)
     body["channel"] = {**channel_json(channel, settings, owner=account), "banners": []}
-    state = int(video.state)
     body.update(
         {
             "blacklisted": False,
@@ -88,7 +108,7 @@ def video_details_json(
             "downloadEnabled": bool(video.download_enabled),
             "waitTranscoding": bool(video.wait_transcoding),
             "inputFileUpdatedAt": None,
-            "state": {"id": state, "label": STATES.get(state, "Unknown")},
+            "state": _state(video),
             "trackerUrls": [
                 f"{settings.instance_url}/tracker/announce",
                 f"{settings.ws_scheme}://{_host_with_port(settings)}/tracker/socket",
@@ -172,17 +192,6 @@ def _truncate(text: str | None) -> str | None:
     if text is None:
         return None
     return text if len(text) <= TRUNCATED_LENGTH else text[: TRUNCATED_LENGTH - 3] + "..."
-
-
-def _duration(video: Video) -> int:
-    source = (video.plan or {}).get("source") or {}
-    return round(float(source.get("duration") or video.duration or 0))
-
-
-def _aspect_ratio(video: Video) -> float | None:
-    source = (video.plan or {}).get("source") or {}
-    width, height = source.get("width"), source.get("height")
-    return round(width / height, 4) if width and height else None
 
 
 def _host_with_port(settings: Settings) -> str:

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from chalice.app import Response
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.api.auth import optional_session, session
 from chalicelib.api.blueprint import ApiBlueprint
+from chalicelib.api.request import json_object, media_type, multipart_form
+from chalicelib.api.responses import no_content
 from chalicelib.api.video_shapes import video_details_json
 from chalicelib.config import get_settings
+from chalicelib.domain import video_edits
 from chalicelib.domain import videos as video_cases
+from chalicelib.domain.oauth import utcnow
 from chalicelib.errors import NotFoundError
 from chalicelib.store import actors, media, videos
+
+if TYPE_CHECKING:
+    from chalice.app import Response
 
 videos_api = ApiBlueprint(__name__)
 
@@ -30,6 +35,28 @@ def get_video(video_id: str) -> dict[str, Any]:
     return video_details_json(video, account, channel, videos.list_files(int(video.id)), get_settings())
 
 
+@videos_api.route("/api/v1/videos/{video_id}", methods=["PUT"])
+def put_video(video_id: str) -> Response:
+    request = videos_api.current_request
+    user = session(request).user
+    fields = multipart_form(request)[0] if media_type(request) == "multipart/form-data" else json_object(request)
+    changes = video_edits.read_changes(fields)
+    video = video_cases.find_video(video_id)
+    video_edits.update_video(video, user, changes, utcnow())
+    return no_content()
+
+
+@videos_api.route("/api/v1/videos/{video_id}/description", methods=["GET"])
+def get_description(video_id: str) -> dict[str, Any]:
+    """Removed from PeerTube 7 (the details carry the whole description) but still called by
+    older clients; answered as PeerTube 6 did."""
+    request = videos_api.current_request
+    video = video_cases.find_video(video_id)
+    viewer = optional_session(request)
+    video_cases.check_can_see(video, viewer.user if viewer else None, by_uuid=not video_id.isdigit())
+    return {"description": video.description}
+
+
 @videos_api.route("/api/v1/videos/{video_id}", methods=["DELETE"])
 def delete_video(video_id: str) -> Response:
     user = session(videos_api.current_request).user
@@ -40,4 +67,4 @@ def delete_video(video_id: str) -> Response:
     # The files go after the items: a transcoding step still running then finds no video
     # and removes what it wrote itself (functions/transcoder/handler.py).
     media.delete_video_files(video.uuid)
-    return Response(body="", status_code=204, headers={"Content-Type": "application/json; charset=utf-8"})
+    return no_content()

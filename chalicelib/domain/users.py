@@ -211,10 +211,10 @@ def delete_me(user: User) -> None:
 def delete_user(user: User) -> None:
     account = actors.get_actor(int(user.account_id))
     channels = actors.list_account_channels(int(user.account_id)) if account else []
-    user_tokens = tokens.list_user_tokens(int(user.id))
     if account is None:
         raise NotFoundError("User not found")
-    users.delete_local_user(user, account, channels, user_tokens)
+    tokens.revoke_all(int(user.id))
+    users.delete_local_user(user, account, channels)
 
 
 def _move_role_counter(old: int, new: int) -> None:

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.domain import reference_data
 from chalicelib.domain.roles import Right, Role, has_right
 from chalicelib.domain.short_uuid import from_short
 from chalicelib.domain.validation import Checks
+from chalicelib.domain.video_metadata import NAME_MESSAGE, parse_int, read_metadata
 from chalicelib.errors import (
     ForbiddenError,
     NotFoundError,
@@ -54,59 +54,34 @@ class VideoForm:
     wait_transcoding: bool
     comments_policy: int
     download_enabled: bool
+    originally_published_at: datetime | None = None
 
 
 def read_form(fields: dict[str, Any]) -> VideoForm:
     """The upload metadata, from JSON or from multipart strings, with PeerTube's checks."""
     checks = Checks()
-    name = fields.get("name")
-    name = name.strip() if isinstance(name, str) else name
-    if not isinstance(name, str) or not 3 <= len(name) <= 120:
-        checks.add("name", "Should have a video name between 3 and 120 characters long")
-    channel_id = _int(fields.get("channelId"))
+    found = read_metadata(fields, checks)
+    if "name" not in fields:
+        checks.add("name", NAME_MESSAGE)
+    channel_id = parse_int(fields.get("channelId"))
     if channel_id is None:
         checks.add("channelId", "Invalid value")
-    privacy = _optional_int(fields, "privacy", range(1, 6), checks)
-    category = _optional_int(fields, "category", {int(k) for k in reference_data.video_categories()}, checks)
-    licence = _optional_int(fields, "licence", {int(k) for k in reference_data.video_licences()}, checks)
-    comments_policy = _optional_int(fields, "commentsPolicy", range(1, 4), checks)
-    language = _null(fields.get("language"))
-    if language is not None and not (isinstance(language, str) and 1 <= len(language) <= 10):
-        checks.add("language", "Invalid value")
-    description = _optional_text(fields, "description", 3, 10000, checks)
-    support = _optional_text(fields, "support", 3, 1000, checks)
-    tags = _null(fields.get("tags"))
-    if isinstance(tags, str):
-        tags = [tags]
-    if tags is not None and not (
-        isinstance(tags, list) and len(tags) <= 5 and all(isinstance(t, str) and 2 <= len(t) <= 30 for t in tags)
-    ):
-        checks.add("tags", "Should have an array of up to 5 tags between 2 and 30 characters each")
-    booleans = {}
-    for field, message in (
-        ("nsfw", "Should have a valid nsfw boolean"),
-        ("waitTranscoding", "Should have a valid waitTranscoding boolean"),
-        ("downloadEnabled", "Should have downloadEnabled boolean"),
-    ):
-        value = _boolean(fields.get(field))
-        if value is _INVALID:
-            checks.add(field, message)
-        booleans[field] = value
     checks.raise_if_any()
     return VideoForm(
-        name=str(name),
+        name=str(found.get("name")),
         channel_id=int(channel_id or 0),
-        privacy=privacy or PRIVACY_PRIVATE,  # PeerTube: an upload without privacy is private
-        category=category,
-        licence=licence,
-        language=language,
-        description=description,
-        support=support,
-        tags=sorted(set(tags or [])),
-        nsfw=bool(booleans["nsfw"] or False),
-        wait_transcoding=bool(booleans["waitTranscoding"] or False),
-        comments_policy=comments_policy or 1,
-        download_enabled=True if booleans["downloadEnabled"] in (None, _INVALID) else bool(booleans["downloadEnabled"]),
+        privacy=found.get("privacy") or PRIVACY_PRIVATE,  # PeerTube: an upload without privacy is private
+        category=found.get("category"),
+        licence=found.get("licence"),
+        language=found.get("language"),
+        description=found.get("description"),
+        support=found.get("support"),
+        tags=found.get("tags") or [],
+        nsfw=bool(found.get("nsfw")),
+        wait_transcoding=bool(found.get("waitTranscoding")),
+        comments_policy=found.get("commentsPolicy") or 1,
+        download_enabled=found.get("downloadEnabled") is not False,
+        originally_published_at=found.get("originallyPublishedAt"),
     )
 
 
@@ -124,11 +99,9 @@ def check_quota(user: User, size: int) -> None:
         raise PayloadTooLargeError("The user video quota is exceeded with this video", code="quota_reached")
 
 
-def create_local_video(
-    settings: Settings, user: User, form: VideoForm, size: int, filename: str, now: datetime
-) -> tuple[Video, Actor]:
-    """A video waiting for its file; its source key is where the upload must land."""
-    channel = actors.get_actor(form.channel_id)
+def publishing_channel(channel_id: int, user: User) -> Actor:
+    """The channel a video is published in: local, and managed by `user`."""
+    channel = actors.get_actor(channel_id)
     if channel is None or channel.actor_type != "Group":
         raise NotFoundError("Video channel not found")
     if not channel.is_local:
@@ -137,6 +110,14 @@ def create_local_video(
         Role(int(user.role)), Right.MANAGE_ANY_VIDEO_CHANNEL
     ):
         raise ForbiddenError("This user cannot manage this channel")
+    return channel
+
+
+def create_local_video(
+    settings: Settings, user: User, form: VideoForm, size: int, filename: str, now: datetime
+) -> tuple[Video, Actor]:
+    """A video waiting for its file; its source key is where the upload must land."""
+    channel = publishing_channel(form.channel_id, user)
     check_quota(user, size)
     video_id = counters.next_id("video")
     video_uuid = str(uuid.uuid4())
@@ -162,6 +143,7 @@ def create_local_video(
         wait_transcoding=form.wait_transcoding,
         comments_policy=form.comments_policy,
         download_enabled=form.download_enabled,
+        originally_published_at=form.originally_published_at,
         source_key=layout.source_key(video_uuid, _safe_filename(filename)),
         source_size=size,
         created_at=now,
@@ -172,15 +154,15 @@ def create_local_video(
     return video, channel
 
 
-def find_video(id_or_uuid: str) -> Video:
-    """By numeric id, UUID or short UUID, as PeerTube's `:id` parameter."""
+def find_video(id_or_uuid: str, field: str = "id") -> Video:
+    """By numeric id, UUID or short UUID, as PeerTube's `:id` parameter (named `field`)."""
     candidate = from_short(id_or_uuid) if len(id_or_uuid) == 22 else id_or_uuid
     if candidate and candidate.isdigit():
         video = videos.get_video(int(candidate))
     elif candidate and UUID_V4.match(candidate):
         video = videos.find_video_by_uuid(candidate.lower())
     else:
-        raise ValidationError({"id": "Should have a valid video id (id, short UUID or UUID)"})
+        raise ValidationError({field: "Should have a valid video id (id, short UUID or UUID)"})
     if video is None:
         raise NotFoundError("Video not found")
     return video
@@ -208,54 +190,6 @@ def check_can_delete(video: Video, user: User) -> None:
 
 def owns(user: User, video: Video) -> bool:
     return int(video.account_id) == int(user.account_id)
-
-
-_INVALID = object()
-
-
-def _null(value: Any) -> Any:
-    return None if value in (None, "null", "") else value
-
-
-def _int(value: Any) -> int | None:
-    value = _null(value)
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and re.fullmatch(r"-?\d+", value):
-        return int(value)
-    return None
-
-
-def _optional_int(fields: dict[str, Any], field: str, allowed: Any, checks: Checks) -> int | None:
-    raw = _null(fields.get(field))
-    if raw is None:
-        return None
-    value = _int(raw)
-    if value is None or value not in allowed:
-        checks.add(field, "Invalid value")
-        return None
-    return value
-
-
-def _optional_text(fields: dict[str, Any], field: str, low: int, high: int, checks: Checks) -> str | None:
-    value = _null(fields.get(field))
-    if value is None:
-        return None
-    if not isinstance(value, str) or not low <= len(value) <= high:
-        checks.add(field, f"Should have a valid {field}")
-        return None
-    return value
-
-
-def _boolean(value: Any) -> Any:
-    value = _null(value)
-    if value is None or isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.lower() in ("true", "1", "false", "0"):
-        return value.lower() in ("true", "1")
-    return _INVALID
 
 
 def _safe_filename(filename: str) -> str:

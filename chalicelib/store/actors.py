@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.store import keys
+from chalicelib.store import catalog, keys
 from chalicelib.store.counters import add_stats
 from chalicelib.store.models import Actor, Claim
 from chalicelib.store.pages import count_list, query_slice
@@ -74,6 +74,7 @@ def delete_channel(channel: Actor) -> None:
     with TransactWrite(connection=connection()) as transaction:
         transaction.delete(channel, condition=Actor.pk.exists())
         transaction.save(reserved_name(channel))
+        transaction.save(catalog.tombstone("Actor", int(channel.id)))
         add_stats(transaction, {"local_channels": -1})
 
 

@@ -34,6 +34,14 @@ def video_file_sk(resolution: int) -> str:
 FILE_SK_PREFIX = "FILE#"
 
 
+def tombstone_pk(kind: str, item_id: int) -> str:
+    return f"TOMBSTONE#{kind}#{item_id}"
+
+
+def rate_sk(video_id: int) -> str:
+    return f"RATE#{video_id}"
+
+
 def token_pk(access_token_hash: str) -> str:
     return f"TOKEN#{access_token_hash}"
 
@@ -108,3 +116,11 @@ def registrations_gsi1pk() -> str:
 
 def local_videos_gsi1pk() -> str:
     return "VIDEOS#local"
+
+
+def account_rates_gsi1pk(account_id: int) -> str:
+    return f"ACCOUNT#{account_id}#RATES"
+
+
+def video_rates_gsi2pk(video_id: int) -> str:
+    return f"VIDEO#{video_id}#RATES"

@@ -49,6 +49,7 @@ def table_schema() -> dict[str, Any]:
             index["index_name"]: sorted(index["key_schema"], key=lambda key: key["KeyType"])
             for index in schema["global_secondary_indexes"]
         },
+        "Projections": {index["index_name"]: index["projection"] for index in schema["global_secondary_indexes"]},
         "TimeToLiveAttribute": TTL_ATTRIBUTE,
     }
 

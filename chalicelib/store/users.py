@@ -10,10 +10,10 @@ from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.errors import ConflictError
-from chalicelib.store import keys
+from chalicelib.store import catalog, keys
 from chalicelib.store.actors import reserved_name
 from chalicelib.store.counters import add_stats
-from chalicelib.store.models import Actor, Claim, OAuthToken, User
+from chalicelib.store.models import Actor, Claim, User
 from chalicelib.store.models.user import ROLE_ADMINISTRATOR, ROLE_MODERATOR
 from chalicelib.store.pages import query_slice
 from chalicelib.store.writes import NewClaim, connection
@@ -81,14 +81,13 @@ def change_email(user: User, new_email: str) -> None:
         raise ConflictError(EMAIL_TAKEN) from exc
 
 
-def delete_local_user(user: User, account: Actor, channels: Sequence[Actor], tokens: Sequence[OAuthToken]) -> None:
-    """Remove a user with its account, channels and tokens, and update the counters.
+def delete_local_user(user: User, account: Actor, channels: Sequence[Actor]) -> None:
+    """Remove a user with its account and channels, and update the counters.
 
     The account and channel names stay reserved (PeerTube never reuses an actor name:
     remote servers may still hold its old activities); the username and email are freed.
-
-    One transaction (at most 100 items: a user has at most 20 channels; tokens beyond the
-    budget are revoked beforehand by the caller).
+    The caller revokes the user's tokens first: there can be any number of them, and one
+    transaction holds at most 100 items (here 3 + 3 per actor, a user has at most 20 channels).
     """
     with TransactWrite(connection=connection()) as transaction:
         transaction.delete(user, condition=User.pk.exists())
@@ -97,7 +96,5 @@ def delete_local_user(user: User, account: Actor, channels: Sequence[Actor], tok
         for actor in (account, *channels):
             transaction.delete(actor)
             transaction.save(reserved_name(actor))
-        for token in tokens:
-            transaction.delete(token)
-            transaction.delete(Claim(keys.claim_pk(keys.REFRESH_TOKEN, token.refresh_token_hash), keys.CLAIM_SK))
+            transaction.save(catalog.tombstone("Actor", int(actor.id)))
         add_stats(transaction, {"users": -1, "local_channels": -len(channels), **role_stats(int(user.role), -1)})

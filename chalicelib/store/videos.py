@@ -13,7 +13,7 @@ from typing import Any
 from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.store import keys
+from chalicelib.store import catalog, keys
 from chalicelib.store.counters import add_stats
 from chalicelib.store.models import Claim, User, Video, VideoFile
 from chalicelib.store.models.video import (
@@ -44,6 +44,12 @@ def get_video(video_id: int) -> Video | None:
         return None
 
 
+def get_videos(video_ids: list[int]) -> dict[int, Video]:
+    """V1 for many: one BatchGetItem per 100 ids."""
+    found = Video.batch_get([(keys.video_pk(i), keys.ENTITY_SK) for i in set(video_ids)])
+    return {int(video.id): video for video in found if isinstance(video, Video)}
+
+
 def find_video_by_uuid(uuid: str) -> Video | None:
     """V2: claim, then video."""
     try:
@@ -64,8 +70,16 @@ def start_encoding(video: Video, plan: dict[str, Any], steps_total: int, hls_pre
             Video.steps_total.set(steps_total),
             Video.steps_done.set(0),
             Video.hls_prefix.set(hls_prefix),
+            Video.duration.set(round(float(plan["source"].get("duration") or 0))),
+            *_aspect_ratio_action(plan["source"]),
         ],
     )
+
+
+def _aspect_ratio_action(source: dict[str, Any]) -> list[Any]:
+    """PeerTube's aspectRatio: width / height to 4 decimals, none without a picture."""
+    width, height = source.get("width"), source.get("height")
+    return [Video.aspect_ratio.set(round(width / height, 4))] if width and height else []
 
 
 def start_packaging(video: Video, renditions: int) -> bool:
@@ -148,6 +162,7 @@ def publish(video: Video, when: datetime, size: int, quota_size: int) -> bool:
                     Video.stage.set(STAGE_DONE),
                     Video.state.set(STATE_PUBLISHED),
                     Video.published_at.set(video.published_at),
+                    Video.files_size.set(size),
                 ],
                 condition=Video.stage == STAGE_PACKAGING,
             )
@@ -167,6 +182,27 @@ def publish(video: Video, when: datetime, size: int, quota_size: int) -> bool:
     return True
 
 
+def update_metadata(video: Video, changes: dict[str, Any], public_delta: int) -> bool:
+    """Set (or, for None, remove) attributes of an existing video, moving the public video
+    counters by `public_delta` in the same transaction; False if the video is gone."""
+    attributes = Video.get_attributes()
+    actions: list[Any] = [
+        attributes[name].remove() if value is None else attributes[name].set(value) for name, value in changes.items()
+    ]
+    try:
+        with TransactWrite(connection=connection()) as transaction:
+            transaction.update(video, actions=actions, condition=Video.pk.exists())
+            if public_delta:
+                add_stats(transaction, {"local_videos": public_delta, "videos": public_delta})
+    except TransactWriteError as exc:
+        if is_condition_failure(exc):
+            return False
+        raise
+    for name, value in changes.items():
+        setattr(video, name, value)
+    return True
+
+
 def _transition(video: Video, expected: str, actions: list[Any]) -> bool:
     try:
         video.update(actions=actions, condition=Video.stage == expected)
@@ -183,6 +219,7 @@ def delete_video(video: Video, files: list[VideoFile]) -> None:
     with TransactWrite(connection=connection()) as transaction:
         transaction.delete(video)
         transaction.delete(Claim(keys.claim_pk(keys.VIDEO_UUID, video.uuid), keys.CLAIM_SK))
+        transaction.save(catalog.tombstone("Video", int(video.id)))
         for file in files:
             transaction.delete(file)
         if published:

@@ -497,7 +497,7 @@ def test_table_declares_exactly_the_models_keys_index_and_ttl(resources: dict[st
     assert props["KeySchema"] == expected["KeySchema"]
     indexes = {index["IndexName"]: index for index in props.get("GlobalSecondaryIndexes", [])}
     assert {name: index["KeySchema"] for name, index in indexes.items()} == expected["GlobalSecondaryIndexes"]
-    assert all(index["Projection"] == {"ProjectionType": "ALL"} for index in indexes.values())
+    assert {name: index["Projection"] for name, index in indexes.items()} == expected["Projections"]
     assert props["TimeToLiveSpecification"] == {"AttributeName": expected["TimeToLiveAttribute"], "Enabled": True}
     key_names = {key["AttributeName"] for key in expected["KeySchema"]} | {
         key["AttributeName"] for keys in expected["GlobalSecondaryIndexes"].values() for key in keys

@@ -9,8 +9,10 @@ from chalicelib.store.models.claim import Claim
 from chalicelib.store.models.counter import Counter, InstanceStats
 from chalicelib.store.models.oauth_client import OAuthClient
 from chalicelib.store.models.oauth_token import OAuthToken
+from chalicelib.store.models.rate import Rate
 from chalicelib.store.models.registration import Registration
 from chalicelib.store.models.throttle import Throttle
+from chalicelib.store.models.tombstone import Tombstone
 from chalicelib.store.models.upload_session import UploadSession
 from chalicelib.store.models.user import User
 from chalicelib.store.models.video import Video
@@ -23,9 +25,11 @@ __all__ = [
     "InstanceStats",
     "OAuthClient",
     "OAuthToken",
+    "Rate",
     "Registration",
     "TableItem",
     "Throttle",
+    "Tombstone",
     "UploadSession",
     "User",
     "Video",

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from pynamodb.attributes import ListAttribute, MapAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 
-from chalicelib.store.models.base import TableItem
+from chalicelib.store.models.catalogued import Catalogued
 
 
 class ActorImage(MapAttribute[str, object]):
@@ -24,7 +24,7 @@ def new_actor_image(width: int, height: int, path: str, now: datetime) -> ActorI
     return ActorImage(width=width, height=height, path=path, created_at=now, updated_at=now)
 
 
-class Actor(TableItem, discriminator="Actor"):
+class Actor(Catalogued, discriminator="Actor"):
     id = NumberAttribute()
     actor_type = UnicodeAttribute()  # Person | Group | Application | Organization | Service
     preferred_username = UnicodeAttribute()
@@ -44,6 +44,8 @@ class Actor(TableItem, discriminator="Actor"):
     account_id = NumberAttribute(null=True)  # channels: the owning account
     avatars = ListAttribute(of=ActorImage, default=list)
     banners = ListAttribute(of=ActorImage, default=list)
+    followers_count = NumberAttribute(default=0)
+    following_count = NumberAttribute(default=0)
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
 

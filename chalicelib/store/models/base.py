@@ -3,12 +3,64 @@
 from __future__ import annotations
 
 from pynamodb.attributes import DiscriminatorAttribute, TTLAttribute, UnicodeAttribute
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProjection
 from pynamodb.models import Model
 
 DEFAULT_TABLE_NAME = "cirrus-main"
 GSI1_NAME = "gsi1"
 GSI2_NAME = "gsi2"
+CATALOG_INDEX_NAME = "catalog"
+
+# What the in-memory catalogue (chalicelib/store/catalog.py) needs of a video or an actor to
+# filter, sort, search and render lists without reading the items themselves. Transcoding
+# state (plans, steps) and keys stay out: they are large and change often.
+CATALOG_ATTRIBUTES = [
+    "kind",
+    "id",
+    "uuid",
+    "name",
+    "channel_id",
+    "account_id",
+    "user_id",
+    "is_local",
+    "url",
+    "privacy",
+    "state",
+    "stage",
+    "category",
+    "licence",
+    "language",
+    "description",
+    "support",
+    "tags",
+    "nsfw",
+    "duration",
+    "aspect_ratio",
+    "views",
+    "likes",
+    "dislikes",
+    "trending",
+    "comments_count",
+    "files_size",
+    "comments_policy",
+    "download_enabled",
+    "wait_transcoding",
+    "has_images",
+    "created_at",
+    "updated_at",
+    "published_at",
+    "originally_published_at",
+    "actor_type",
+    "preferred_username",
+    "host",
+    "display_name",
+    "avatars",
+    "banners",
+    "followers_count",
+    "following_count",
+    "target_kind",
+    "target_id",
+]
 
 
 class Gsi1(GlobalSecondaryIndex["TableItem"]):
@@ -34,6 +86,18 @@ class Gsi2(GlobalSecondaryIndex["TableItem"]):
     gsi2sk = UnicodeAttribute(range_key=True)
 
 
+class CatalogIndex(GlobalSecondaryIndex["TableItem"]):
+    """Every video and actor, ordered by when it last changed: the change feed the
+    in-memory catalogue follows. Deleted ones leave a tombstone here for a while."""
+
+    class Meta:
+        index_name = CATALOG_INDEX_NAME
+        projection = IncludeProjection(CATALOG_ATTRIBUTES)
+
+    catalog_pk = UnicodeAttribute(hash_key=True)
+    catalog_sk = UnicodeAttribute(range_key=True)
+
+
 class TableItem(Model):
     """Every item of the main table; subclasses are told apart by `kind`."""
 
@@ -50,6 +114,9 @@ class TableItem(Model):
     gsi2pk = UnicodeAttribute(null=True)
     gsi2sk = UnicodeAttribute(null=True)
     by_gsi2 = Gsi2()
+    catalog_pk = UnicodeAttribute(null=True)
+    catalog_sk = UnicodeAttribute(null=True)  # when the item last changed (ISO, microseconds)
+    by_catalog = CatalogIndex()
     # DynamoDB deletes an item some time (up to days) after this instant; readers of
     # expiring items (tokens, throttles, dedupe marks) still check it themselves.
     expires_at = TTLAttribute(null=True)

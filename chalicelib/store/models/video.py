@@ -11,7 +11,7 @@ from pynamodb.attributes import (
     UTCDateTimeAttribute,
 )
 
-from chalicelib.store.models.base import TableItem
+from chalicelib.store.models.catalogued import Catalogued
 
 PRIVACY_PUBLIC = 1
 STATE_PUBLISHED = 1
@@ -28,7 +28,7 @@ STAGE_DONE = "done"
 STAGE_FAILED = "failed"
 
 
-class Video(TableItem, discriminator="Video"):
+class Video(Catalogued, discriminator="Video"):
     id = NumberAttribute()
     uuid = UnicodeAttribute()
     name = UnicodeAttribute()
@@ -45,24 +45,27 @@ class Video(TableItem, discriminator="Video"):
     support = UnicodeAttribute(null=True)
     tags = UnicodeSetAttribute(null=True)
     nsfw = BooleanAttribute(default=False)
-    duration = NumberAttribute(default=0)
+    duration = NumberAttribute(default=0)  # whole seconds, known once probed
+    aspect_ratio = NumberAttribute(null=True)
     views = NumberAttribute(default=0)
     likes = NumberAttribute(default=0)
     dislikes = NumberAttribute(default=0)
+    trending = NumberAttribute(default=0)  # views in the trending window (functions/trending)
+    comments_count = NumberAttribute(default=0)
+    files_size = NumberAttribute(default=0)  # bytes of every published rendition
     user_id = NumberAttribute(null=True)  # the local user who uploaded it
     comments_policy = NumberAttribute(default=1)  # 1 enabled, 2 disabled, 3 requires approval
     download_enabled = BooleanAttribute(default=True)
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
     published_at = UTCDateTimeAttribute(null=True)
+    originally_published_at = UTCDateTimeAttribute(null=True)
     wait_transcoding = BooleanAttribute(default=True)
 
     # Transcoding (see chalicelib/domain/transcoding.py and docs/transcoding.md)
     source_key = UnicodeAttribute(null=True)  # the original, in the uploads bucket
-    source_size = NumberAttribute(null=True)
-    upload_id = UnicodeAttribute(
-        null=True
-    )  # S3 multipart upload of a direct upload in progress  # declared at upload, checked against the quota
+    source_size = NumberAttribute(null=True)  # declared at upload, checked against the quota
+    upload_id = UnicodeAttribute(null=True)  # S3 multipart upload of a direct upload in progress
     has_images = BooleanAttribute(default=False)  # thumbnail and preview made
     stage = UnicodeAttribute(default=STAGE_UPLOADED)
     hls_prefix = UnicodeAttribute(null=True)  # random name of the HLS files, as PeerTube's

@@ -1,0 +1,83 @@
+"""Video lists: the instance's, an account's, a channel's, and the caller's own."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from chalicelib.api.auth import optional_session, session
+from chalicelib.api.blueprint import ApiBlueprint
+from chalicelib.api.request import pagination
+from chalicelib.api.video_filters import QueryParams, skip_count, video_filter
+from chalicelib.api.video_shapes import video_json
+from chalicelib.config import get_settings
+from chalicelib.domain import browse
+from chalicelib.domain.channels import get_account_or_404, get_channel_or_404
+from chalicelib.domain.oauth import utcnow
+from chalicelib.domain.video_lists import VIDEO_SORTS, Scope
+
+if TYPE_CHECKING:
+    from chalice.app import Request
+
+    from chalicelib.store.models import User
+
+video_lists_api = ApiBlueprint(__name__)
+
+
+@video_lists_api.route("/api/v1/videos", methods=["GET"])
+def list_videos() -> dict[str, Any]:
+    return _list(video_lists_api.current_request, Scope())
+
+
+@video_lists_api.route("/api/v1/accounts/{name}/videos", methods=["GET"])
+def list_account_videos(name: str) -> dict[str, Any]:
+    account = get_account_or_404(get_settings(), name)
+    return _list(video_lists_api.current_request, Scope(account_id=int(account.id)))
+
+
+@video_lists_api.route("/api/v1/video-channels/{handle}/videos", methods=["GET"])
+def list_channel_videos(handle: str) -> dict[str, Any]:
+    channel = get_channel_or_404(get_settings(), handle)
+    return _list(video_lists_api.current_request, Scope(channel_ids=frozenset({int(channel.id)})))
+
+
+@video_lists_api.route("/api/v1/users/me/videos", methods=["GET"])
+def list_my_videos() -> dict[str, Any]:
+    request = video_lists_api.current_request
+    user = session(request).user
+    scope = Scope(account_id=int(user.account_id), owner_view=True)
+    return _list(request, scope, viewer=user, owner_view=True)
+
+
+def _list(
+    request: Request,
+    scope: Scope,
+    *,
+    viewer: User | None = None,
+    owner_view: bool = False,
+) -> dict[str, Any]:
+    settings = get_settings()
+    page = pagination(request, VIDEO_SORTS, "-publishedAt")
+    if viewer is None:
+        current = optional_session(request)
+        viewer = current.user if current else None
+    params = QueryParams(request)
+    filters = video_filter(params, viewer, owner_view=scope.owner_view)
+    scope = Scope(
+        account_id=scope.account_id,
+        channel_ids=scope.channel_ids,
+        viewer_logged_in=viewer is not None,
+        owner_view=scope.owner_view,
+    )
+    found = browse.list_videos(scope, filters, page.sort, page.start, page.count, utcnow(), settings.instance_host)
+    data = [
+        video_json(
+            video,
+            found.actors[int(video.account_id)],
+            found.actors[int(video.channel_id)],
+            settings,
+            with_state=owner_view or filters.include_not_published,
+            with_moderation=owner_view,
+        )
+        for video in found.videos
+    ]
+    return {"data": data} if skip_count(params) else {"total": found.total, "data": data}

@@ -1,0 +1,85 @@
+"""Editing a video's metadata (PUT /api/v1/videos/{id}), with PeerTube's rules: who may, what
+a privacy change does to the publication date, and the instance counters it moves."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from chalicelib.domain.roles import Right, Role, has_right
+from chalicelib.domain.validation import Checks
+from chalicelib.domain.video_metadata import parse_int, read_metadata
+from chalicelib.domain.videos import publishing_channel
+from chalicelib.errors import BadRequestError, ForbiddenError, NotFoundError
+from chalicelib.store import videos
+
+if TYPE_CHECKING:
+    from chalicelib.store.models import User, Video
+
+PRIVACY_PUBLIC, PRIVACY_PRIVATE = 1, 3
+# API field → Video attribute
+ATTRIBUTES = {
+    "name": "name",
+    "category": "category",
+    "licence": "licence",
+    "language": "language",
+    "privacy": "privacy",
+    "description": "description",
+    "support": "support",
+    "tags": "tags",
+    "nsfw": "nsfw",
+    "waitTranscoding": "wait_transcoding",
+    "downloadEnabled": "download_enabled",
+    "commentsPolicy": "comments_policy",
+    "originallyPublishedAt": "originally_published_at",
+}
+
+
+def read_changes(fields: dict[str, Any]) -> dict[str, Any]:
+    """The attributes an update sets (None clears one); 400 for any invalid field, before
+    the video is even looked up, as in PeerTube."""
+    checks = Checks()
+    found = read_metadata(fields, checks)
+    if "privacy" in found and found["privacy"] is None:
+        checks.add("privacy", "Invalid value")
+    channel_id = None
+    if fields.get("channelId") not in (None, ""):
+        channel_id = parse_int(fields["channelId"])
+        if channel_id is None:
+            checks.add("channelId", "Invalid value")
+    checks.raise_if_any()
+    changes = {ATTRIBUTES[field]: value for field, value in found.items()}
+    if "tags" in changes:
+        changes["tags"] = set(changes["tags"]) or None
+    if channel_id is not None:
+        changes["channel_id"] = channel_id
+    return changes
+
+
+def check_can_manage(video: Video, user: User) -> None:
+    if not video.is_local:
+        raise ForbiddenError("Cannot manage a video of another server.")
+    if int(video.account_id) != int(user.account_id) and not has_right(Role(int(user.role)), Right.UPDATE_ANY_VIDEO):
+        raise ForbiddenError("Cannot manage a video of another user.")
+
+
+def update_video(video: Video, user: User, changes: dict[str, Any], now: datetime) -> None:
+    check_can_manage(video, user)
+    if "channel_id" in changes and int(changes["channel_id"]) != int(video.channel_id):
+        _check_new_channel(video, user, int(changes["channel_id"]))
+    old_privacy = int(video.privacy)
+    new_privacy = int(changes.get("privacy", old_privacy))
+    if old_privacy == PRIVACY_PRIVATE and new_privacy != PRIVACY_PRIVATE:
+        changes["published_at"] = now  # PeerTube publishes anew a video leaving private
+    changes["updated_at"] = now
+    public_delta = 0
+    if video.stage == "done" and (old_privacy == PRIVACY_PUBLIC) != (new_privacy == PRIVACY_PUBLIC):
+        public_delta = 1 if new_privacy == PRIVACY_PUBLIC else -1
+    if not videos.update_metadata(video, changes, public_delta):
+        raise NotFoundError("Video not found")
+
+
+def _check_new_channel(video: Video, user: User, channel_id: int) -> None:
+    channel = publishing_channel(channel_id, user)
+    if int(channel.account_id or 0) != int(video.account_id):
+        raise BadRequestError("The channel must belong to the same account as the original channel")

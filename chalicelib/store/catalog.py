@@ -1,0 +1,137 @@
+"""The catalogue: every video and actor, held in memory and kept fresh from DynamoDB.
+
+Lists, filters, sorts, totals and search over videos cannot all be served by DynamoDB
+indexes (one index per sort, no ad-hoc filters, no counts). Instead each function
+instance holds the catalogue's projection of every video and actor (`CATALOG_ATTRIBUTES`,
+about 1 KB a video) and follows the `catalog` index, where every write of a video or actor
+moves it to the head (models/catalogued.py). A request then costs one Query that returns
+what changed since the previous request (usually nothing), whatever the catalogue's size.
+
+- The first request of a function instance reads the whole index (one Query page per MB).
+- Deleted items leave a `Tombstone` in the index for `TOMBSTONE_LIFETIME`; an instance
+  reloads everything every `FULL_RELOAD_AFTER`, which is far shorter, so it never misses one.
+- Each refresh reads again the last `OVERLAP` before the newest change it has seen, because
+  the index is eventually consistent and writers' clocks differ slightly. Entries carry their
+  whole state, so reading one twice is harmless.
+
+See docs/catalogue.md for its limits and what an instance switches to past them.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from chalicelib.observability import count
+from chalicelib.store import keys
+from chalicelib.store.models import Actor, TableItem, Tombstone, Video
+from chalicelib.store.models.catalogued import CATALOG_PARTITION
+
+OVERLAP = timedelta(seconds=10)
+FULL_RELOAD_AFTER = 600.0  # seconds
+TOMBSTONE_LIFETIME = timedelta(days=1)
+STAMP_FORMAT = "%Y-%m-%dT%H:%M:%S.%f"
+_versions = itertools.count(1)
+
+
+@dataclass
+class CatalogState:
+    """One consistent view of the catalogue (replaced, never mutated, once published)."""
+
+    videos: dict[int, Video] = field(default_factory=dict)
+    actors: dict[int, Actor] = field(default_factory=dict)
+    # Changes whenever the content does, never repeats within a process (caches derived
+    # from a state compare it).
+    version: int = field(default_factory=lambda: next(_versions))
+
+
+class Catalog:
+    def __init__(self) -> None:
+        self._state = CatalogState()
+        self._newest = ""
+        self._loaded_at: float | None = None
+        self._lock = threading.Lock()
+
+    def current(self) -> CatalogState:
+        """The catalogue as of now: one Query for the changes since the last call."""
+        with self._lock:
+            if self._loaded_at is None or time.monotonic() - self._loaded_at > FULL_RELOAD_AFTER:
+                self._reload()
+            else:
+                self._follow()
+            return self._state
+
+    def reset(self) -> None:
+        with self._lock:
+            self._state = CatalogState()
+            self._newest = ""
+            self._loaded_at = None
+
+    def _reload(self) -> None:
+        state = CatalogState()
+        self._newest = ""
+        for item in TableItem.by_catalog.query(CATALOG_PARTITION):
+            self._apply(state, item)
+        self._state = state
+        self._loaded_at = time.monotonic()
+        count("CatalogReloads")
+
+    def _follow(self) -> None:
+        since = _minus(self._newest, OVERLAP) if self._newest else ""
+        changed = list(TableItem.by_catalog.query(CATALOG_PARTITION, TableItem.catalog_sk > since))
+        if not changed:
+            return
+        state = CatalogState(dict(self._state.videos), dict(self._state.actors))
+        touched = False
+        for item in changed:
+            touched = self._apply(state, item) or touched
+        if touched:
+            self._state = state
+
+    def _apply(self, state: CatalogState, item: Any) -> bool:
+        """Take one entry of the index; whether it changed anything."""
+        stamp = str(item.catalog_sk or "")
+        self._newest = max(self._newest, stamp)
+        if isinstance(item, (Video, Actor)):
+            entries: dict[int, Any] = state.videos if isinstance(item, Video) else state.actors
+            previous = entries.get(int(item.id))
+            if previous is not None and previous.catalog_sk == item.catalog_sk:
+                return False
+            entries[int(item.id)] = item
+            return True
+        if isinstance(item, Tombstone):
+            gone = state.videos if item.target_kind == "Video" else state.actors
+            return gone.pop(int(item.target_id), None) is not None
+        return False
+
+
+def tombstone(kind: str, item_id: int) -> Tombstone:
+    """The item to write (in the deleting transaction) when a video or actor is deleted."""
+    return Tombstone(
+        keys.tombstone_pk(kind, item_id),
+        keys.ENTITY_SK,
+        target_kind=kind,
+        target_id=item_id,
+        expires_at=datetime.now(UTC) + TOMBSTONE_LIFETIME,
+    )
+
+
+def _minus(stamp: str, delta: timedelta) -> str:
+    moment = datetime.strptime(stamp[:26], STAMP_FORMAT) - delta
+    return moment.strftime(STAMP_FORMAT)
+
+
+_catalog = Catalog()
+
+
+def current() -> CatalogState:
+    return _catalog.current()
+
+
+def reset() -> None:
+    """Forget everything (tests, and a process bound to another table)."""
+    _catalog.reset()

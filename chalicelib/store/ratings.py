@@ -1,0 +1,73 @@
+"""Access patterns of ratings (R1-R3 in docs/data-model.md).
+
+A rating and the video's like and dislike counters change in one transaction, conditioned
+on the rating read before: two concurrent changes by the same account cannot both count.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pynamodb.exceptions import TransactWriteError
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.store import keys
+from chalicelib.store.models import Rate, Video
+from chalicelib.store.writes import connection, is_condition_failure
+
+COUNTERS = {"like": Video.likes, "dislike": Video.dislikes}
+
+
+def get_rate(account_id: int, video_id: int) -> Rate | None:
+    """R1: one GetItem."""
+    try:
+        return Rate.get(keys.actor_pk(account_id), keys.rate_sk(video_id), consistent_read=True)
+    except Rate.DoesNotExist:
+        return None
+
+
+def change_rate(video: Video, account_id: int, previous: Rate | None, rating: str | None, now: datetime) -> bool:
+    """Replace `previous` (None: no rating) by `rating` (None: remove it), moving the video's
+    counters; False when the stored rating is no longer `previous` (retry) or the video is gone."""
+    actions: list[Any] = []
+    if previous is not None:
+        actions.append(COUNTERS[previous.rating].add(-1))
+    if rating is not None:
+        actions.append(COUNTERS[rating].add(1))
+    key = (keys.actor_pk(account_id), keys.rate_sk(int(video.id)))
+    try:
+        with TransactWrite(connection=connection()) as transaction:
+            if rating is None and previous is not None:
+                transaction.delete(previous, condition=Rate.rating == previous.rating)
+            elif rating is not None:
+                item = Rate(
+                    *key,
+                    account_id=account_id,
+                    video_id=int(video.id),
+                    rating=rating,
+                    created_at=previous.created_at if previous else now,
+                    updated_at=now,
+                    gsi1pk=keys.account_rates_gsi1pk(account_id),
+                    gsi1sk=keys.created_sort_key(now.isoformat(), int(video.id)),
+                    gsi2pk=keys.video_rates_gsi2pk(int(video.id)),
+                    gsi2sk=keys.created_sort_key(now.isoformat(), account_id),
+                )
+                condition = Rate.rating == previous.rating if previous else Rate.pk.does_not_exist()
+                transaction.save(item, condition=condition)
+            transaction.update(video, actions=actions, condition=Video.pk.exists())
+    except TransactWriteError as exc:
+        if is_condition_failure(exc):
+            return False
+        raise
+    return True
+
+
+def list_account_rates(account_id: int, rating: str | None, newest_first: bool) -> list[Rate]:
+    """R2: an account's rates by date, of one kind or both (one Query per MB of rates;
+    only the account itself and moderators read this)."""
+    condition = Rate.rating == rating if rating else None
+    items = Rate.by_gsi1.query(
+        keys.account_rates_gsi1pk(account_id), scan_index_forward=not newest_first, filter_condition=condition
+    )
+    return [item for item in items if isinstance(item, Rate)]

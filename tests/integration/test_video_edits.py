@@ -1,0 +1,114 @@
+"""Editing a video: who may, what changes, and what bad input gets."""
+
+from __future__ import annotations
+
+from tests.api_client import ApiClient
+from tests.members import Member
+from tests.openapi import VIDEO_NULLS, assert_conforms
+from tests.video_seed import add_video
+
+
+def test_owner_edits_metadata_and_lists_follow(api: ApiClient, people: dict[str, Member]) -> None:
+    alice = people["alice"]
+    video = add_video(alice.account_id, alice.channel_id, "first name", privacy=3, tags={"old"})
+    assert api.get("/api/v1/videos").json()["total"] == 0
+    before = api.get_as(f"/api/v1/videos/{video.uuid}", alice.token).json()
+
+    changed = api.put_json(
+        f"/api/v1/videos/{video.uuid}",
+        {
+            "name": "  second name  ",
+            "privacy": 1,
+            "category": 10,
+            "licence": 2,
+            "language": "fr",
+            "description": "A **longer** description",
+            "tags": ["Alpha", "beta", "beta"],
+            "nsfw": False,
+            "commentsPolicy": 2,
+            "downloadEnabled": False,
+            "originallyPublishedAt": "2001-02-03T04:05:06.000Z",
+        },
+        alice.token,
+    )
+    assert changed.status == 204, changed.body
+    assert changed.content_type.startswith("application/json")
+
+    details = api.get(f"/api/v1/videos/{video.uuid}").json()
+    assert_conforms("VideoDetails", details, known_deviations=VIDEO_NULLS)
+    assert details["name"] == "second name"
+    assert (details["privacy"]["id"], details["category"]["id"], details["licence"]["id"]) == (1, 10, 2)
+    assert details["language"] == {"id": "fr", "label": "French"}
+    assert details["tags"] == ["Alpha", "beta"]
+    assert details["commentsPolicy"]["id"] == 2 and details["downloadEnabled"] is False
+    assert details["originallyPublishedAt"] == "2001-02-03T04:05:06.000Z"
+    assert details["publishedAt"] > before["publishedAt"]  # leaving private publishes anew
+    assert api.get("/api/v1/videos").json()["data"][0]["name"] == "second name"
+    assert api.get("/api/v1/server/stats").json()["totalLocalVideos"] == 1
+
+    # Null clears; absent keys stay.
+    cleared = api.put_json(f"/api/v1/videos/{video.id}", {"category": None, "tags": None}, alice.token)
+    assert cleared.status == 204
+    after = api.get(f"/api/v1/videos/{video.uuid}").json()
+    assert after["category"]["id"] is None and after["tags"] == [] and after["licence"]["id"] == 2
+
+    description = api.get(f"/api/v1/videos/{video.uuid}/description")
+    assert description.json() == {"description": "A **longer** description"}
+
+    # Back to private: out of lists and counters.
+    assert api.put_json(f"/api/v1/videos/{video.uuid}", {"privacy": 3}, alice.token).status == 204
+    assert api.get("/api/v1/videos").json()["total"] == 0
+    assert api.get("/api/v1/server/stats").json()["totalLocalVideos"] == 0
+    assert api.get(f"/api/v1/videos/{video.uuid}/description").status == 401
+
+
+def test_only_the_owner_or_a_moderator_edits(api: ApiClient, people: dict[str, Member]) -> None:
+    alice, bob, mod = people["alice"], people["bob"], people["mod"]
+    video = add_video(alice.account_id, alice.channel_id, "alice's")
+    refused = api.put_json(f"/api/v1/videos/{video.uuid}", {"name": "bob's now"}, bob.token)
+    assert (refused.status, refused.json()["detail"]) == (403, "Cannot manage a video of another user.")
+    assert api.put_json(f"/api/v1/videos/{video.uuid}", {"name": "moderated"}, None).status == 401
+    assert api.put_json(f"/api/v1/videos/{video.uuid}", {"name": "moderated"}, mod.token).status == 204
+    moved = api.put_json(f"/api/v1/videos/{video.uuid}", {"channelId": bob.channel_id}, alice.token)
+    assert (moved.status, moved.json()["detail"]) == (403, "This user cannot manage this channel")
+    assert api.get(f"/api/v1/videos/{video.uuid}").json()["name"] == "moderated"
+
+
+def test_bad_edits_change_nothing(api: ApiClient, people: dict[str, Member]) -> None:
+    alice = people["alice"]
+    video = add_video(alice.account_id, alice.channel_id, "steady", category=1)
+    before = api.get(f"/api/v1/videos/{video.uuid}").json()
+    tags_message = "Should have an array of up to 5 tags between 2 and 30 characters each"
+    bad_bodies = [
+        ({"name": "ab"}, "name", "Should have a video name between 3 and 120 characters long"),
+        ({"licence": 125}, "licence", "Invalid value"),
+        ({"category": "music"}, "category", "Invalid value"),
+        ({"privacy": 9}, "privacy", "Invalid value"),
+        ({"privacy": None}, "privacy", "Invalid value"),
+        ({"language": "a-very-long-code"}, "language", "Invalid value"),
+        ({"description": "x"}, "description", "Should have a valid description"),
+        ({"tags": ["a"]}, "tags", tags_message),
+        ({"tags": ["t1", "t2", "t3", "t4", "t5", "t6"]}, "tags", tags_message),
+        ({"nsfw": "perhaps"}, "nsfw", "Should have a valid nsfw boolean"),
+        ({"commentsPolicy": 4}, "commentsPolicy", "Invalid value"),
+        ({"originallyPublishedAt": "yesterday"}, "originallyPublishedAt", "Invalid value"),
+        ({"channelId": "abc"}, "channelId", "Invalid value"),
+    ]  # fmt: skip
+    for body, field, message in bad_bodies:
+        response = api.put_json(f"/api/v1/videos/{video.uuid}", body, alice.token)
+        assert response.status == 400, (body, response.body)
+        assert response.json()["invalid-params"][field]["msg"] == message
+    # Validation comes before the lookup, as in PeerTube.
+    assert api.put_json("/api/v1/videos/999999", {"licence": 125}, alice.token).status == 400
+    unknown = api.put_json("/api/v1/videos/999999", {"name": "fine name"}, alice.token)
+    assert (unknown.status, unknown.json()["detail"]) == (404, "Video not found")
+    not_json = api.request(
+        "PUT",
+        f"/api/v1/videos/{video.uuid}",
+        body=b"{nope",
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {alice.token}"},
+    )
+    assert not_json.status == 400
+    assert api.get(f"/api/v1/videos/{video.uuid}").json() == before
+    assert api.get("/api/v1/videos/not-an-id/description").status == 400
+    assert api.get("/api/v1/videos/999999/description").status == 404
