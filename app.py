@@ -22,6 +22,7 @@ from chalicelib.api.users import users_api
 from chalicelib.api.video_lists import video_lists_api
 from chalicelib.api.video_reference import video_reference_api
 from chalicelib.api.videos import videos_api
+from chalicelib.api.views import views_api
 from chalicelib.config import get_settings
 from chalicelib.store import table
 
@@ -44,6 +45,7 @@ for blueprint in (
     video_lists_api,
     video_reference_api,
     videos_api,
+    views_api,
 ):
     app.register_blueprint(blueprint)
 app.register_middleware(problem_middleware, "http")

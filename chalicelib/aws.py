@@ -42,5 +42,8 @@ def sqs() -> SQSClient:
 
 
 def reset_clients() -> None:
-    """Forget cached clients (tests switch endpoints between cases)."""
+    """Forget cached clients and queue URLs (tests switch endpoints between cases)."""
+    from chalicelib import queues
+
     _client.cache_clear()
+    queues.reset()

@@ -21,6 +21,7 @@ class QueueNames:
     broadcast: str
     deliver: str
     inbox: str
+    views: str
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             broadcast=env.get("CIRRUS_BROADCAST_QUEUE", f"{prefix}-broadcast"),
             deliver=env.get("CIRRUS_DELIVER_QUEUE", f"{prefix}-deliver"),
             inbox=env.get("CIRRUS_INBOX_QUEUE", f"{prefix}-inbox"),
+            views=env.get("CIRRUS_VIEWS_QUEUE", f"{prefix}-views"),
         ),
         aws_region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "us-east-1",
         aws_endpoint_url=env.get("CIRRUS_AWS_ENDPOINT_URL") or None,

@@ -49,6 +49,22 @@ DLQ_RETENTION_SECONDS = 14 * 24 * 3600
 
 TRANSCODER_STEP_HANDLER = "functions.transcoder.handler:handle_step"
 TRANSCODER_UPLOAD_HANDLER = "functions.transcoder.handler:handle_upload"
+VIEWS_HANDLER = "functions.views.handler:handle_views"
+TRENDING_HANDLER = "functions.trending.handler:handle_schedule"
+
+
+@dataclass(frozen=True)
+class ScheduleSpec:
+    """A function run on a fixed rate (an EventBridge schedule in template.yaml)."""
+
+    name: str
+    handler: str  # module:function
+    rate_minutes: int
+    timeout: int
+
+
+def schedule_specs() -> list[ScheduleSpec]:
+    return [ScheduleSpec("trending", TRENDING_HANDLER, rate_minutes=60, timeout=300)]
 
 
 @dataclass(frozen=True)
@@ -81,6 +97,10 @@ def queue_specs(settings: Settings) -> list[QueueSpec]:
         QueueSpec("broadcast", queues.broadcast, function_timeout=60, max_receive_count=3, batch_size=10),
         QueueSpec("deliver", queues.deliver, function_timeout=30, max_receive_count=5, batch_size=10),
         QueueSpec("inbox", queues.inbox, function_timeout=60, max_receive_count=5, batch_size=10),
+        # Counted views, gathered by SQS's batching window into one write per video per batch.
+        QueueSpec(
+            "views", queues.views, function_timeout=60, max_receive_count=5, batch_size=100, function=VIEWS_HANDLER
+        ),
     ]
 
 

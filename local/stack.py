@@ -22,6 +22,7 @@ from local.aws_endpoint import LocalAwsEndpoint
 from local.lambda_runtime import LocalFunction
 from local.persistence import SnapshotStore, Snapshotter
 from local.pump import EventPump, Invoke, S3Binding, SqsBinding
+from local.scheduler import Scheduler
 from local.ttl import TtlReaper
 
 if TYPE_CHECKING:
@@ -63,6 +64,7 @@ class LocalStack:
         self._snapshotter: Snapshotter | None = None
         self._pump: EventPump | None = None
         self._reaper: TtlReaper | None = None
+        self._scheduler: Scheduler | None = None
         self.gateway_app: Any = None
         self.bootstrap: Bootstrap | None = None
 
@@ -96,6 +98,17 @@ class LocalStack:
         self._reaper.start()
         self._pump = EventPump(aws.sqs(), settings.aws_region)
         self._bind_functions(app_module, settings, queue_urls)
+        self._scheduler = Scheduler(
+            [
+                (
+                    spec.name,
+                    LocalFunction(spec.name, resolve_handler(spec.handler), timeout=spec.timeout).invoke,
+                    60.0 * spec.rate_minutes,
+                )
+                for spec in resources.schedule_specs()
+            ]
+        )
+        self._scheduler.start()
 
         from local.gateway import Gateway
 
@@ -108,6 +121,8 @@ class LocalStack:
             self._pump.stop()
         if self._reaper is not None:
             self._reaper.stop()
+        if self._scheduler is not None:
+            self._scheduler.stop()
         if self._snapshotter is not None:
             self._snapshotter.stop()
             log.info("saved AWS state to %s", self.store.state_path)

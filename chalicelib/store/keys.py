@@ -42,6 +42,18 @@ def rate_sk(video_id: int) -> str:
     return f"RATE#{video_id}"
 
 
+def watch_pk(video_id: int, viewer: str) -> str:
+    return f"WATCH#{video_id}#{viewer}"
+
+
+def view_receipt_pk(view_id: str) -> str:
+    return f"VIEWED#{view_id}"
+
+
+def view_bucket_sk(hour: str) -> str:
+    return f"VIEWS#{hour}"
+
+
 def token_pk(access_token_hash: str) -> str:
     return f"TOKEN#{access_token_hash}"
 
@@ -124,3 +136,8 @@ def account_rates_gsi1pk(account_id: int) -> str:
 
 def video_rates_gsi2pk(video_id: int) -> str:
     return f"VIDEO#{video_id}#RATES"
+
+
+def view_day_gsi1pk(day: str) -> str:
+    """The hourly view buckets of one day (YYYY-MM-DD), every video together."""
+    return f"VIEWDAY#{day}"

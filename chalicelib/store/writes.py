@@ -70,5 +70,10 @@ def _conflict_from(exc: TransactWriteError, operations: Sequence[TableItem | New
 
 
 def is_condition_failure(exc: Exception) -> bool:
-    """Whether a PynamoDB write failed on its condition (not on anything else)."""
-    return getattr(exc, "cause_response_code", None) == "ConditionalCheckFailedException"
+    """Whether a PynamoDB write, or a transaction, failed on a condition (not on anything
+    else: a transaction cancelled by a conflict with another one is not)."""
+    code = getattr(exc, "cause_response_code", None)
+    if code == "TransactionCanceledException":
+        reasons = getattr(exc, "cancellation_reasons", None) or []
+        return any(reason is not None and reason.code == "ConditionalCheckFailed" for reason in reasons)
+    return code == "ConditionalCheckFailedException"

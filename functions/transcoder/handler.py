@@ -9,7 +9,7 @@ from urllib.parse import unquote_plus
 
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 
-from chalicelib import aws
+from chalicelib import queues
 from chalicelib.config import get_settings
 from chalicelib.domain.transcoding import Step, step_done
 from chalicelib.media import layout
@@ -59,13 +59,7 @@ def handle_step(event: dict[str, Any], context: Any) -> dict[str, Any]:
 
 
 def send_steps(planned: list[Step]) -> None:
-    queue_url = aws.sqs().get_queue_url(QueueName=get_settings().queues.transcode)["QueueUrl"]
-    for start in range(0, len(planned), 10):
-        batch = planned[start : start + 10]
-        entries: list[Any] = [{"Id": str(i), "MessageBody": json.dumps(s.to_message())} for i, s in enumerate(batch)]
-        result = aws.sqs().send_message_batch(QueueUrl=queue_url, Entries=entries)
-        if result.get("Failed"):
-            raise RuntimeError(f"SQS refused {len(result['Failed'])} transcoding steps")
+    queues.send(get_settings().queues.transcode, [step.to_message() for step in planned])
 
 
 def _run_step(record: SQSRecord) -> None:

@@ -32,9 +32,11 @@ from local.resources import (
     TRANSCODER_STEP_HANDLER,
     TRANSCODER_UPLOAD_HANDLER,
     QueueSpec,
+    ScheduleSpec,
     UploadTrigger,
     bucket_names,
     queue_specs,
+    schedule_specs,
     upload_triggers,
 )
 from tests.infra.conftest import ROOT, SIZE_BUDGETS, TEMPLATE, load_template, translate, unzipped_size
@@ -854,3 +856,21 @@ def test_load_template_understands_short_form_tags() -> None:
     )
 
     assert loaded["Resources"]["A"]["Properties"] == {"B": {"Fn::GetAtt": ["C", "D"]}, "E": {"Fn::Sub": "x${F}"}}
+
+
+@pytest.mark.parametrize("spec", schedule_specs(), ids=lambda spec: spec.name)
+def test_every_schedule_runs_its_handler_at_its_rate(resources: dict[str, Any], spec: ScheduleSpec) -> None:
+    functions = {
+        name: resource["Properties"]
+        for name, resource in of_type(resources, "AWS::Serverless::Function").items()
+        if resource["Properties"].get("Handler") == module_handler(spec.handler)
+    }
+    assert functions, f"no function runs {spec.handler}"
+    for name, props in functions.items():
+        schedules = [
+            event["Properties"]
+            for event in props.get("Events", {}).values()
+            if event["Type"] in ("Schedule", "ScheduleV2")
+        ]
+        assert [s["ScheduleExpression"] for s in schedules] == [f"rate({spec.rate_minutes} minutes)"], name
+        assert props["Timeout"] == spec.timeout, name

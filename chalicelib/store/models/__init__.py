@@ -17,6 +17,7 @@ from chalicelib.store.models.upload_session import UploadSession
 from chalicelib.store.models.user import User
 from chalicelib.store.models.video import Video
 from chalicelib.store.models.video_file import VideoFile
+from chalicelib.store.models.view import ViewBucket, ViewReceipt, Watch
 
 __all__ = [
     "Actor",
@@ -34,4 +35,7 @@ __all__ = [
     "User",
     "Video",
     "VideoFile",
+    "ViewBucket",
+    "ViewReceipt",
+    "Watch",
 ]

@@ -1,0 +1,45 @@
+"""Views: the player's pings (PeerTube's POST /videos/{id}/views and its /watching alias)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from chalicelib import queues
+from chalicelib.api.auth import optional_session
+from chalicelib.api.blueprint import ApiBlueprint
+from chalicelib.api.request import json_object, source_ip
+from chalicelib.api.responses import no_content
+from chalicelib.config import get_settings
+from chalicelib.domain import videos as video_cases
+from chalicelib.domain import views as view_cases
+from chalicelib.domain.oauth import utcnow
+
+if TYPE_CHECKING:
+    from chalice.app import Response
+
+views_api = ApiBlueprint(__name__)
+
+
+@views_api.route("/api/v1/videos/{video_id}/views", methods=["POST", "PUT"])
+def add_view(video_id: str) -> Response:
+    return _ping(video_id)
+
+
+@views_api.route("/api/v1/videos/{video_id}/watching", methods=["POST", "PUT"])
+def watching(video_id: str) -> Response:
+    return _ping(video_id)
+
+
+def _ping(video_id: str) -> Response:
+    request = views_api.current_request
+    optional_session(request)  # bad credentials still fail, as in PeerTube
+    ping = view_cases.read_ping(json_object(request))
+    video = video_cases.find_video(video_id)
+    # Like PeerTube, no privacy check: knowing the id is enough to count a view.
+    view_cases.check_position(video, ping.position)
+    viewer = view_cases.viewer_key(ping.session_id, source_ip(request))
+    counted = view_cases.record_ping(video, viewer, ping, utcnow())
+    if counted is not None:
+        body = {"view": counted.view_id, "video": counted.video_id, "at": counted.at.isoformat()}
+        queues.send(get_settings().queues.views, [body])
+    return no_content()
