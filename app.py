@@ -16,6 +16,7 @@ from chalicelib.api.entry import make_api_handler, problem_middleware
 from chalicelib.api.oauth import oauth_api
 from chalicelib.api.ratings import ratings_api
 from chalicelib.api.registrations import registrations_api
+from chalicelib.api.search import search_api
 from chalicelib.api.server import server_api
 from chalicelib.api.uploads import uploads_api
 from chalicelib.api.users import users_api
@@ -39,6 +40,7 @@ for blueprint in (
     oauth_api,
     ratings_api,
     registrations_api,
+    search_api,
     server_api,
     uploads_api,
     users_api,

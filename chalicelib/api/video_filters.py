@@ -99,15 +99,18 @@ class QueryParams:
             return None
         return int(raw)
 
-    def date(self, name: str) -> datetime | None:
+    def date(self, name: str, message: str) -> datetime | None:
         raw = self.one(name)
-        if raw is None or raw == "":
+        if raw is None:
             return None
         try:
-            return datetime.fromisoformat(raw.replace("Z", "+00:00"))
+            moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
         except ValueError:
-            self.fail(name, f"Should have a valid {name} date")
+            moment = None
+        if moment is None or moment.tzinfo is None:
+            self.fail(name, message)
             return None
+        return moment
 
 
 def video_filter(params: QueryParams, viewer: User | None, *, owner_view: bool = False) -> VideoFilter:

@@ -8,11 +8,10 @@ from chalicelib.api.auth import optional_session, session
 from chalicelib.api.blueprint import ApiBlueprint
 from chalicelib.api.request import pagination
 from chalicelib.api.video_filters import QueryParams, skip_count, video_filter
-from chalicelib.api.video_shapes import video_json
+from chalicelib.api.video_shapes import video_page_json
 from chalicelib.config import get_settings
 from chalicelib.domain import browse
 from chalicelib.domain.channels import get_account_or_404, get_channel_or_404
-from chalicelib.domain.oauth import utcnow
 from chalicelib.domain.video_lists import VIDEO_SORTS, Scope
 
 if TYPE_CHECKING:
@@ -68,16 +67,11 @@ def _list(
         viewer_logged_in=viewer is not None,
         owner_view=scope.owner_view,
     )
-    found = browse.list_videos(scope, filters, page.sort, page.start, page.count, utcnow(), settings.instance_host)
-    data = [
-        video_json(
-            video,
-            found.actors[int(video.account_id)],
-            found.actors[int(video.channel_id)],
-            settings,
-            with_state=owner_view or filters.include_not_published,
-            with_moderation=owner_view,
-        )
-        for video in found.videos
-    ]
-    return {"data": data} if skip_count(params) else {"total": found.total, "data": data}
+    found = browse.list_videos(scope, filters, page.sort, page.start, page.count, settings.instance_host)
+    return video_page_json(
+        found,
+        settings,
+        with_total=not skip_count(params),
+        with_state=owner_view or filters.include_not_published,
+        with_moderation=owner_view,
+    )

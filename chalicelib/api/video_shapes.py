@@ -12,6 +12,7 @@ from chalicelib.media import layout
 
 if TYPE_CHECKING:
     from chalicelib.config import Settings
+    from chalicelib.domain.browse import VideoPage
     from chalicelib.store.models import Actor, Video, VideoFile
 
 STATES = {
@@ -81,6 +82,24 @@ def video_json(
     if with_moderation:
         body.update({"blacklisted": False, "blacklistedReason": None, "blockedOwner": False, "blockedServer": False})
     return body
+
+
+def video_page_json(
+    page: VideoPage, settings: Settings, *, with_total: bool, with_state: bool = False, with_moderation: bool = False
+) -> dict[str, Any]:
+    """A list response, `{total, data}` (without `total` when the client skips the count)."""
+    data = [
+        video_json(
+            video,
+            page.actors[int(video.account_id)],
+            page.actors[int(video.channel_id)],
+            settings,
+            with_state=with_state,
+            with_moderation=with_moderation,
+        )
+        for video in page.videos
+    ]
+    return {"total": page.total, "data": data} if with_total else {"data": data}
 
 
 def _state(video: Video) -> dict[str, Any]:

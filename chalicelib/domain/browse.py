@@ -4,14 +4,16 @@ with them. One catalogue refresh (one Query) per list, whatever the catalogue's 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from chalicelib.domain import video_lists
+from chalicelib.domain import search, video_lists
+from chalicelib.domain.text_match import fold
 from chalicelib.store import catalog
 
 if TYPE_CHECKING:
+    from chalicelib.domain.search import Query
     from chalicelib.domain.video_lists import Scope, VideoFilter
     from chalicelib.store.catalog import CatalogState
     from chalicelib.store.models import Actor, Video
@@ -47,25 +49,89 @@ class _Orders:
 _orders = _Orders()
 
 
-def list_videos(
-    scope: Scope, filters: VideoFilter, sort: str, start: int, count: int, now: datetime, host: str
-) -> VideoPage:
+def list_videos(scope: Scope, filters: VideoFilter, sort: str, start: int, count: int, host: str) -> VideoPage:
     state = catalog.current()
-    ordered = _orders.get(state, sort)
+    chosen = _listable(state, scope, filters, host)(_orders.get(state, sort))
+    shown = video_lists.page(chosen, start, count)
+    return VideoPage(len(chosen), shown, _actors_of(state, shown))
 
+
+_features = search.FeatureCache()
+
+
+def search_videos(
+    query: Query | None, scope: Scope, filters: VideoFilter, sort: str, start: int, count: int, host: str
+) -> VideoPage:
+    """Videos matching `query` (all listable ones without a query), in `sort` order; by
+    relevance for `match`, best first for `-match`, ties by id."""
+    state = catalog.current()
+    listable = _listable(state, scope, filters, host)
+    if query is None:
+        matched = [(video, 0.0) for video in listable(_orders.get(state, "match"))]
+    else:
+        scored = ((video, search.video_score(query, video, _features.video(video))) for video in state.videos.values())
+        candidates = {int(video.id): score for video, score in scored if score is not None}
+        wanted = [video for video in state.videos.values() if int(video.id) in candidates]
+        matched = [(video, candidates[int(video.id)]) for video in listable(wanted)]
+    if sort.lstrip("-") == "match":
+        by_id = sorted(matched, key=lambda pair: int(pair[0].id))
+        ordered = [video for video, _ in sorted(by_id, key=lambda pair: pair[1], reverse=sort.startswith("-"))]
+    else:
+        ids = {int(video.id) for video, _ in matched}
+        ordered = [video for video in _orders.get(state, sort) if int(video.id) in ids]
+    shown = video_lists.page(ordered, start, count)
+    return VideoPage(len(ordered), shown, _actors_of(state, shown))
+
+
+@dataclass(frozen=True)
+class ChannelPage:
+    total: int
+    channels: list[Actor]
+    owners: dict[int, Actor]
+
+
+def search_channels(query: Query | None, sort: str, start: int, count: int, host: str | None) -> ChannelPage:
+    state = catalog.current()
+    channels = [
+        actor
+        for actor in state.actors.values()
+        if actor.actor_type == "Group" and (host is None or (actor.host or "") == host)
+    ]
+    scores: dict[int, float] = {}
+    for channel in channels:
+        owner = state.actors.get(int(channel.account_id or 0))
+        score = search.channel_score(query, _features.channel(channel, owner)) if query else 0.0
+        if score is not None:
+            scores[int(channel.id)] = score
+    column = sort.lstrip("-")
+    keys: dict[str, Callable[[Actor], Any]] = {
+        "match": lambda c: scores[int(c.id)],
+        "displayName": lambda c: fold(c.display_name),
+        "createdAt": lambda c: c.created_at,
+    }
+    matched = sorted((c for c in channels if int(c.id) in scores), key=lambda c: int(c.id))
+    ordered = sorted(matched, key=keys[column], reverse=sort.startswith("-"))
+    shown = ordered[start : start + count]
+    owners = {
+        int(c.account_id): state.actors[int(c.account_id)] for c in shown if int(c.account_id or 0) in state.actors
+    }
+    return ChannelPage(len(ordered), shown, owners)
+
+
+def _listable(
+    state: CatalogState, scope: Scope, filters: VideoFilter, host: str
+) -> Callable[[Iterable[Video]], list[Video]]:
     def host_of(video: Video) -> str:
         channel = state.actors.get(int(video.channel_id))
         return (channel.host if channel is not None else None) or host
 
     wanted = video_lists.predicate(scope, filters, host_of)
     actors = state.actors
-    chosen = [
-        video
-        for video in ordered
-        if wanted(video) and int(video.channel_id) in actors and int(video.account_id) in actors
-    ]
-    shown = video_lists.page(chosen, start, count)
-    return VideoPage(len(chosen), shown, _actors_of(state, shown))
+
+    def keep(videos: Iterable[Video]) -> list[Video]:
+        return [v for v in videos if wanted(v) and int(v.channel_id) in actors and int(v.account_id) in actors]
+
+    return keep
 
 
 def _actors_of(state: CatalogState, videos: list[Video]) -> dict[int, Actor]:

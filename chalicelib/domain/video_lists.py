@@ -7,11 +7,12 @@ DynamoDB call beyond following the catalogue, and `total` is exact.
 from __future__ import annotations
 
 import math
-import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
+
+from chalicelib.domain.text_match import fold
 
 if TYPE_CHECKING:
     from chalicelib.store.models import Video
@@ -34,6 +35,9 @@ VIDEO_SORTS = (
     "localVideoFilesSize",
     "match",
 )
+# Search takes the plain columns, relevance and "hot", but none of the other scored orders.
+SEARCH_SORTS = (*VIDEO_SORTS[:7], "match", "hot")
+CHANNEL_SEARCH_SORTS = ("match", "displayName", "createdAt")
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,9 @@ class VideoFilter:
     duration_max: int | None = None
     start_date: datetime | None = None  # publishedAt bounds (search)
     end_date: datetime | None = None
+    originally_published_start: datetime | None = None  # COALESCE(originallyPublishedAt, publishedAt)
+    originally_published_end: datetime | None = None
+    uuids: frozenset[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -148,12 +155,6 @@ def _list_search(search: str) -> Callable[[Video], bool]:
     return found
 
 
-def fold(text: str) -> str:
-    """Case and accents ignored, as PostgreSQL's lower(unaccent(...))."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
 def _tag_checks(filters: VideoFilter) -> list[Callable[[Video], bool]]:
     checks: list[Callable[[Video], bool]] = []
     if filters.tags_one_of is not None:
@@ -177,7 +178,19 @@ def _range_checks(filters: VideoFilter) -> list[Callable[[Video], bool]]:
         checks.append(lambda v: v.published_at is not None and v.published_at >= after)
     if before is not None:
         checks.append(lambda v: v.published_at is not None and v.published_at <= before)
+    original_after, original_before = filters.originally_published_start, filters.originally_published_end
+    if original_after is not None:
+        checks.append(lambda v: _originally(v) >= original_after)
+    if original_before is not None:
+        checks.append(lambda v: _originally(v) <= original_before)
+    if filters.uuids is not None:
+        uuids = filters.uuids
+        checks.append(lambda v: v.uuid in uuids)
     return checks
+
+
+def _originally(video: Video) -> datetime:
+    return video.originally_published_at or video.published_at or video.created_at
 
 
 def _language_matches(video: Video, languages: frozenset[str]) -> bool:
