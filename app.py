@@ -18,6 +18,7 @@ from chalicelib.api.ratings import ratings_api
 from chalicelib.api.registrations import registrations_api
 from chalicelib.api.search import search_api
 from chalicelib.api.server import server_api
+from chalicelib.api.subscriptions import subscriptions_api
 from chalicelib.api.uploads import uploads_api
 from chalicelib.api.users import users_api
 from chalicelib.api.video_lists import video_lists_api
@@ -42,6 +43,7 @@ for blueprint in (
     registrations_api,
     search_api,
     server_api,
+    subscriptions_api,
     uploads_api,
     users_api,
     video_lists_api,

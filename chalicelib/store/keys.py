@@ -54,6 +54,10 @@ def view_bucket_sk(hour: str) -> str:
     return f"VIEWS#{hour}"
 
 
+def follow_sk(target_id: int) -> str:
+    return f"FOLLOWING#{target_id}"
+
+
 def token_pk(access_token_hash: str) -> str:
     return f"TOKEN#{access_token_hash}"
 
@@ -141,3 +145,11 @@ def video_rates_gsi2pk(video_id: int) -> str:
 def view_day_gsi1pk(day: str) -> str:
     """The hourly view buckets of one day (YYYY-MM-DD), every video together."""
     return f"VIEWDAY#{day}"
+
+
+def followers_gsi1pk(target_id: int) -> str:
+    return f"ACTOR#{target_id}#FOLLOWERS"
+
+
+def following_gsi2pk(follower_id: int) -> str:
+    return f"ACTOR#{follower_id}#FOLLOWING"

@@ -1,0 +1,90 @@
+"""Access patterns of follows (F1-F4 in docs/data-model.md).
+
+An accepted follow counts in its target's followers and its follower's following; the
+counters move in the same transaction as the follow, so they never drift.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pynamodb.exceptions import TransactWriteError
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.store import keys
+from chalicelib.store.models import Actor, Follow
+from chalicelib.store.models.follow import STATE_ACCEPTED
+from chalicelib.store.writes import connection, is_condition_failure
+
+
+def get_follow(follower_id: int, target_id: int) -> Follow | None:
+    """F1: one GetItem."""
+    try:
+        return Follow.get(keys.actor_pk(follower_id), keys.follow_sk(target_id))
+    except Follow.DoesNotExist:
+        return None
+
+
+def get_follows(follower_id: int, target_ids: list[int]) -> dict[int, Follow]:
+    """F1 for many: one BatchGetItem per 100."""
+    found = Follow.batch_get([(keys.actor_pk(follower_id), keys.follow_sk(t)) for t in set(target_ids)])
+    return {int(follow.target_id): follow for follow in found if isinstance(follow, Follow)}
+
+
+def follow(follower_id: int, target_id: int, state: str, now: datetime) -> bool:
+    """F2: create a follow in `state`; False if one already exists (it is kept as it is)."""
+    item = Follow(
+        keys.actor_pk(follower_id),
+        keys.follow_sk(target_id),
+        follower_id=follower_id,
+        target_id=target_id,
+        state=state,
+        created_at=now,
+        updated_at=now,
+        gsi1pk=keys.followers_gsi1pk(target_id),
+        gsi1sk=keys.created_sort_key(now.isoformat(), follower_id),
+        gsi2pk=keys.following_gsi2pk(follower_id),
+        gsi2sk=keys.created_sort_key(now.isoformat(), target_id),
+    )
+    try:
+        with TransactWrite(connection=connection()) as transaction:
+            transaction.save(item, condition=Follow.pk.does_not_exist())
+            if state == STATE_ACCEPTED:
+                _count(transaction, follower_id, target_id, 1)
+    except TransactWriteError as exc:
+        if is_condition_failure(exc):
+            return False
+        raise
+    return True
+
+
+def unfollow(existing: Follow) -> bool:
+    """F3: remove a follow (and its counts, if it was accepted); False if already gone."""
+    try:
+        with TransactWrite(connection=connection()) as transaction:
+            transaction.delete(existing, condition=Follow.state == existing.state)
+            if existing.state == STATE_ACCEPTED:
+                _count(transaction, int(existing.follower_id), int(existing.target_id), -1)
+    except TransactWriteError as exc:
+        if is_condition_failure(exc):
+            return False
+        raise
+    return True
+
+
+def list_following(follower_id: int) -> list[Follow]:
+    """F4: what an actor follows, oldest first (one Query per MB; a user follows hundreds)."""
+    return [f for f in Follow.by_gsi2.query(keys.following_gsi2pk(follower_id)) if isinstance(f, Follow)]
+
+
+def _count(transaction: TransactWrite, follower_id: int, target_id: int, delta: int) -> None:
+    # Both actors must exist: following (or counting) a deleted actor fails the whole write.
+    actions: dict[int, Any] = {
+        target_id: Actor.followers_count.add(delta),
+        follower_id: Actor.following_count.add(delta),
+    }
+    for actor_id, action in actions.items():
+        transaction.update(
+            Actor(keys.actor_pk(actor_id), keys.ENTITY_SK), actions=[action], condition=Actor.pk.exists()
+        )

@@ -1,0 +1,22 @@
+"""One actor following another (PeerTube's ActorFollow): a user's account subscribed to a
+channel, and later instances and remote actors following each other. It lives in the
+follower's partition; gsi1 lists a target's followers, gsi2 a follower's follows by date."""
+
+from __future__ import annotations
+
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
+
+from chalicelib.store.models.base import TableItem
+
+STATE_PENDING = "pending"
+STATE_ACCEPTED = "accepted"
+STATE_REJECTED = "rejected"
+
+
+class Follow(TableItem, discriminator="Follow"):
+    follower_id = NumberAttribute()
+    target_id = NumberAttribute()
+    state = UnicodeAttribute(default=STATE_PENDING)
+    url = UnicodeAttribute(null=True)  # the Follow activity's id, for federation
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
