@@ -16,6 +16,7 @@ from chalicelib.store.models.tombstone import Tombstone
 from chalicelib.store.models.upload_session import UploadSession
 from chalicelib.store.models.user import User
 from chalicelib.store.models.video import Video
+from chalicelib.store.models.video_comment import VideoComment
 from chalicelib.store.models.video_file import VideoFile
 
 __all__ = [
@@ -33,5 +34,6 @@ __all__ = [
     "UploadSession",
     "User",
     "Video",
+    "VideoComment",
     "VideoFile",
 ]
