@@ -27,7 +27,8 @@ HTML_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 
 _markdown = MarkdownIt("zero", {"breaks": True, "html": False, "linkify": True}).enable(MARKDOWN_RULES)
 # Only web links: an address would become a mailto: link, which the sanitiser then strips.
-_markdown.linkify.set({"fuzzy_email": False})
+if _markdown.linkify is not None:  # always set with the linkify option
+    _markdown.linkify.set({"fuzzy_email": False})
 
 
 def render_html(text: str) -> str:

@@ -144,7 +144,7 @@ def add_comment(comment: VideoComment, video: Video, *, by_video_author: bool) -
             transaction.save(comment, condition=VideoComment.pk.does_not_exist())
             transaction.save(claim, condition=Claim.pk.does_not_exist())
             if not root:
-                root_actions = [VideoComment.replies.add(1)]
+                root_actions: list[Any] = [VideoComment.replies.add(1)]
                 if by_video_author:
                     root_actions.append(VideoComment.replies_from_video_author.add(1))
                 transaction.update(_root_of(comment), actions=root_actions, condition=VideoComment.pk.exists())
@@ -160,7 +160,7 @@ def mark_deleted(comment: VideoComment, video: Video, *, by_video_author: bool, 
     """M7: blank the comment (PeerTube's soft delete) and take it out of the counters in
     one transaction; False if it was deleted meanwhile (or the video is gone)."""
     held = bool(comment.held_for_review)
-    video_actions = [Video.held_comments.add(-1)] if held else [Video.comments_count.add(-1)]
+    video_actions: list[Any] = [Video.held_comments.add(-1) if held else Video.comments_count.add(-1)]
     try:
         with TransactWrite(connection=connection()) as transaction:
             transaction.update(
@@ -174,7 +174,7 @@ def mark_deleted(comment: VideoComment, video: Video, *, by_video_author: bool, 
                 condition=VideoComment.pk.exists() & VideoComment.deleted_at.does_not_exist(),
             )
             if comment.in_reply_to_id is not None:
-                root_actions = [VideoComment.replies.add(-1)]
+                root_actions: list[Any] = [VideoComment.replies.add(-1)]
                 if by_video_author:
                     root_actions.append(VideoComment.replies_from_video_author.add(-1))
                 transaction.update(_root_of(comment), actions=root_actions, condition=VideoComment.pk.exists())
