@@ -1,6 +1,13 @@
 """Video comments (PeerTube's comment threads): post, reply, read a thread or a video's
 threads, delete. Rules, checks and messages are PeerTube's (video-comments validators,
-lib/video-comment.ts); see docs/data-model.md for how they are stored."""
+lib/video-comment.ts); see docs/data-model.md for how they are stored.
+
+Not (yet) as PeerTube: `text: null` is a 400 (PeerTube lets it through to a NOT NULL
+failure); there are no automatic tags, muted accounts, channel collaborators, approval
+route or plugin hooks, so only the REQUIRES_APPROVAL policy holds comments for review and
+only the video's owner account and moderators see them; password-protected videos follow
+check_can_see (no password header yet).
+"""
 
 from __future__ import annotations
 

@@ -243,6 +243,11 @@ def test_comments_held_for_review(api: ApiClient, people: dict[str, Member]) -> 
     assert [c["text"] for c in anonymous["data"]] == ["from a moderator", "from the owner"]
     assert (anonymous["total"], anonymous["totalNotDeletedComments"]) == (2, 2)
     assert anonymous["data"][1]["totalReplies"] == 1  # PeerTube counts held replies all the same
+    # The held root is the oldest: a page must skip it, not come back short.
+    oldest = threads(api, video.id, query="?sort=createdAt&count=1")["data"]
+    assert [c["text"] for c in oldest] == ["from the owner"]
+    second = threads(api, video.id, query="?sort=createdAt&start=1&count=1")["data"]
+    assert [c["text"] for c in second] == ["from a moderator"]
     author = threads(api, video.id, bob.token)
     assert [c["text"] for c in author["data"]] == ["from a moderator", "from the owner", "please approve"]
     assert (author["total"], author["totalNotDeletedComments"]) == (3, 4)
@@ -262,6 +267,10 @@ def test_comments_held_for_review(api: ApiClient, people: dict[str, Member]) -> 
     author = threads(api, video.id, bob.token)
     assert (author["total"], author["totalNotDeletedComments"]) == (2, 3)
     assert (threads(api, video.id, alice.token)["total"], video_comments(api, video.id)) == (3, 2)
+    # PeerTube's quirk: with the root hidden, the first visible reply stands in for it.
+    posted(reply(api, alice.token, video.id, held["id"], "answer under a hidden root"))
+    assert shape(tree(api, video.id, held["id"])) == ["answer under a hidden root", []]
+    assert shape(tree(api, video.id, held["id"], mod.token)) == ["", [["answer under a hidden root", []]]]
 
 
 def test_comments_disabled(api: ApiClient, people: dict[str, Member]) -> None:
