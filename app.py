@@ -11,6 +11,7 @@ from chalice.app import Chalice
 from chalicelib.api.accounts import accounts_api
 from chalicelib.api.actor_images import actor_images_api
 from chalicelib.api.channels import channels_api
+from chalicelib.api.comments import comments_api
 from chalicelib.api.config import config_api
 from chalicelib.api.entry import make_api_handler, problem_middleware
 from chalicelib.api.oauth import oauth_api
@@ -37,6 +38,7 @@ for blueprint in (
     accounts_api,
     actor_images_api,
     channels_api,
+    comments_api,
     config_api,
     oauth_api,
     ratings_api,

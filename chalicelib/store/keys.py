@@ -34,6 +34,15 @@ def video_file_sk(resolution: int) -> str:
 FILE_SK_PREFIX = "FILE#"
 
 
+def comment_sk(thread_id: int, comment_id: int) -> str:
+    """A comment in its video's partition, after its thread root (ids grow with time)."""
+    return f"{thread_prefix(thread_id)}{comment_id:012d}"
+
+
+def thread_prefix(thread_id: int) -> str:
+    return f"COMMENT#{thread_id:012d}#"
+
+
 def tombstone_pk(kind: str, item_id: int) -> str:
     return f"TOMBSTONE#{kind}#{item_id}"
 
@@ -96,6 +105,7 @@ VIDEO_UUID = "VIDEOUUID"
 REFRESH_TOKEN = "REFRESH"
 REGISTRATION_NAME = "REGNAME"  # usernames and channel names asked for in registrations
 REGISTRATION_EMAIL = "REGEMAIL"
+COMMENT_ID = "COMMENTID"  # a comment id → "<video id>#<thread id>", where its item is
 
 
 # GSI1 partitions (lists; gsi1sk orders them)
@@ -153,3 +163,11 @@ def followers_gsi1pk(target_id: int) -> str:
 
 def following_gsi2pk(follower_id: int) -> str:
     return f"ACTOR#{follower_id}#FOLLOWING"
+
+
+def video_threads_gsi1pk(video_id: int) -> str:
+    return f"VIDEO#{video_id}#THREADS"
+
+
+def video_held_comments_gsi2pk(video_id: int) -> str:
+    return f"VIDEO#{video_id}#HELDCOMMENTS"

@@ -37,6 +37,11 @@ PROBE = textwrap.dedent(
     key = serialization.load_pem_private_key(pair.private_pem.encode(), None)
     key.sign(b"(request-target): post /inbox", padding.PKCS1v15(), hashes.SHA256())
     assert verify_password("secret words", hash_password("secret words"))
+    from chalicelib.domain.comment_text import render_html
+    assert render_html("**a** www.example.org <b>") == (
+        '<p><strong>a</strong> <a href="http://www.example.org" rel="noopener noreferrer nofollow">'
+        'www.example.org</a> &lt;b&gt;</p>'
+    )
     for image_format in ("PNG", "JPEG", "WEBP", "GIF"):
         buffer = io.BytesIO()
         Image.new("RGB", (300, 200), "blue").save(buffer, image_format)

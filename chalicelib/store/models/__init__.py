@@ -17,6 +17,7 @@ from chalicelib.store.models.tombstone import Tombstone
 from chalicelib.store.models.upload_session import UploadSession
 from chalicelib.store.models.user import User
 from chalicelib.store.models.video import Video
+from chalicelib.store.models.video_comment import VideoComment
 from chalicelib.store.models.video_file import VideoFile
 from chalicelib.store.models.view import ViewBucket, ViewReceipt, Watch
 
@@ -36,6 +37,7 @@ __all__ = [
     "UploadSession",
     "User",
     "Video",
+    "VideoComment",
     "VideoFile",
     "ViewBucket",
     "ViewReceipt",

@@ -51,7 +51,10 @@ class Video(Catalogued, discriminator="Video"):
     likes = NumberAttribute(default=0)
     dislikes = NumberAttribute(default=0)
     trending = NumberAttribute(default=0)  # views in the trending window (functions/trending)
-    comments_count = NumberAttribute(default=0)
+    comments_count = NumberAttribute(default=0)  # not held, not deleted (PeerTube's `comments`)
+    comment_threads = NumberAttribute(default=0)  # thread roots not held, deleted ones included
+    held_comment_threads = NumberAttribute(default=0)  # thread roots held for review, deleted included
+    held_comments = NumberAttribute(default=0)  # held for review, not deleted
     files_size = NumberAttribute(default=0)  # bytes of every published rendition
     user_id = NumberAttribute(null=True)  # the local user who uploaded it
     comments_policy = NumberAttribute(default=1)  # 1 enabled, 2 disabled, 3 requires approval

@@ -1,0 +1,268 @@
+"""Video comments (PeerTube's comment threads): post, reply, read a thread or a video's
+threads, delete. Rules, checks and messages are PeerTube's (video-comments validators,
+lib/video-comment.ts); see docs/data-model.md for how they are stored.
+
+Not (yet) as PeerTube: `text: null` is a 400 (PeerTube lets it through to a NOT NULL
+failure); there are no automatic tags, muted accounts, channel collaborators, approval
+route or plugin hooks, so only the REQUIRES_APPROVAL policy holds comments for review and
+only the video's owner account and moderators see them; password-protected videos follow
+check_can_see (no password header yet).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from chalicelib.domain import videos as video_cases
+from chalicelib.domain.roles import Right, Role, has_right
+from chalicelib.domain.short_uuid import from_short
+from chalicelib.errors import BadRequestError, ConflictError, ForbiddenError, NotFoundError, ValidationError
+from chalicelib.store import comments, counters
+from chalicelib.store.models import VideoComment
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from chalicelib.config import Settings
+    from chalicelib.store.models import User, Video
+
+POLICY_DISABLED = 2
+POLICY_REQUIRES_APPROVAL = 3
+TEXT_LENGTH = (1, 10000)  # CONSTRAINTS_FIELDS.VIDEO_COMMENTS.TEXT
+SORTS = ("createdAt", "totalReplies")
+DEFAULT_SORT = "-createdAt"
+# validator.isLength does not count these presentation selectors.
+PRESENTATION_SELECTORS = ("\ufe0e", "\ufe0f")
+# What a JavaScript validator calls the type of a JSON value it did not expect.
+JS_TYPE_NAMES = {bool: "Boolean", int: "Number", float: "Number", list: "Array", dict: "Object"}
+
+THREAD_NOT_FOUND = "Video comment thread not found"
+NOT_ASSOCIATED = "Video comment is not associated to this video."
+
+
+@dataclass
+class CommentNode:
+    """A comment with its reply counters, and the visible replies under it (a tree)."""
+
+    comment: VideoComment
+    total_replies: int = 0
+    total_replies_from_video_author: int = 0
+    children: list[CommentNode] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ThreadPage:
+    total: int
+    total_not_deleted: int
+    threads: list[CommentNode]
+
+
+# Input
+
+
+def text_error(value: Any, present: bool = True) -> str | None:
+    """PeerTube's `text` check: a string of 1 to 10000 characters as validator.js counts."""
+    if not present:
+        return "Expected a string but received a undefined"
+    if value is None:
+        return "Expected a string but received a null"
+    if not isinstance(value, str):
+        return f"Expected a string but received a {JS_TYPE_NAMES.get(type(value), 'Object')}"
+    length = len(value) - sum(value.count(selector) for selector in PRESENTATION_SELECTORS)
+    if not TEXT_LENGTH[0] <= length <= TEXT_LENGTH[1]:
+        return "Invalid value"
+    return None
+
+
+def comment_id_error(raw: str) -> str | None:
+    """PeerTube's isIdValid: an integer, sign and leading zeros allowed."""
+    digits = raw[1:] if raw[:1] in ("+", "-") else raw
+    return None if digits.isdigit() else "Invalid value"
+
+
+def video_id_error(raw: str) -> str | None:
+    """The `videoId` parameter check that runs before any lookup (find_video's format rule)."""
+    candidate = from_short(raw) if len(raw) == 22 else raw
+    if candidate and (candidate.isdigit() or video_cases.UUID_V4.match(candidate)):
+        return None
+    return "Should have a valid video id (id, short UUID or UUID)"
+
+
+def read_request(video_id: str, body: dict[str, Any] | None, ids: dict[str, str]) -> None:
+    """All the parameter checks of a comment route at once (`invalid-params` lists every
+    failing one): the video id, comment ids by field name, and the body's text if any."""
+    invalid: dict[str, str] = {}
+    video_error = video_id_error(video_id)
+    if video_error:
+        invalid["videoId"] = video_error
+    for name, raw in ids.items():
+        error = comment_id_error(raw)
+        if error:
+            invalid[name] = error
+    if body is not None:
+        error = text_error(body.get("text"), "text" in body)
+        if error:
+            invalid["text"] = error
+    if invalid:
+        raise ValidationError(invalid)
+
+
+# Who sees and may do what
+
+
+def sees_all_comments(video: Video, viewer: User | None) -> bool:
+    """Moderators and the video's owner see comments held for review; others only theirs."""
+    if viewer is None:
+        return False
+    return video_cases.owns(viewer, video) or has_right(Role(int(viewer.role)), Right.SEE_ALL_COMMENTS)
+
+
+def is_visible(comment: VideoComment, video: Video, viewer: User | None, sees_all: bool) -> bool:
+    if sees_all or not comment.held_for_review:
+        return True
+    return viewer is not None and comment.account_id is not None and int(comment.account_id) == int(viewer.account_id)
+
+
+def should_hold(video: Video, author: User) -> bool:
+    """PeerTube's shouldCommentBeHeldForReview, without automatic tags (not kept here)."""
+    if video.is_local and (
+        video_cases.owns(author, video) or has_right(Role(int(author.role)), Right.MANAGE_ANY_VIDEO_COMMENT)
+    ):
+        return False
+    return int(video.comments_policy or 1) == POLICY_REQUIRES_APPROVAL
+
+
+# Use cases
+
+
+def post(
+    video: Video, author: User, text: str, in_reply_to: int | None, settings: Settings, now: datetime
+) -> CommentNode:
+    """A new thread (`in_reply_to` None) or a reply; the comment as created."""
+    if int(video.comments_policy or 1) == POLICY_DISABLED:
+        raise ConflictError("Video comments are disabled for this video.")
+    thread_id: int | None = None
+    if in_reply_to is not None:
+        thread_id = _locate_on(video, in_reply_to).thread_id
+    comment_id = counters.next_id("comment")
+    comment = comments.new_comment(
+        video,
+        comment_id=comment_id,
+        thread_id=thread_id if thread_id is not None else comment_id,
+        in_reply_to_id=in_reply_to,
+        account_id=int(author.account_id),
+        text=text,
+        url=f"{settings.instance_url}/videos/watch/{video.uuid}/comments/{comment_id}",
+        held=should_hold(video, author),
+        now=now,
+    )
+    if not comments.add_comment(comment, video, by_video_author=video_cases.owns(author, video)):
+        raise NotFoundError("Video not found")
+    return CommentNode(comment)
+
+
+def list_threads(video: Video, viewer: User | None, *, start: int, count: int, sort: str) -> ThreadPage:
+    """A page of thread roots with PeerTube's totals (count 0: every thread, as PeerTube)."""
+    if int(video.comments_policy or 1) == POLICY_DISABLED:
+        return ThreadPage(0, 0, [])
+    sees_all = sees_all_comments(video, viewer)
+    visible = None
+    if not sees_all:
+        visible = VideoComment.held_for_review == False  # noqa: E712 (a DynamoDB condition)
+        if viewer is not None:
+            visible = visible | (VideoComment.account_id == int(viewer.account_id))
+    by_replies = sort.removeprefix("-") == "totalReplies"
+    everything = count == 0 or by_replies
+    roots = comments.list_threads(
+        int(video.id),
+        visible=visible,
+        newest_first=sort.startswith("-"),
+        limit=None if everything else start + count,
+    )
+    if by_replies:
+        sign = -1 if sort.startswith("-") else 1
+        roots.sort(key=lambda root: (sign * int(root.replies or 0), int(root.id)))
+    if count:
+        roots = roots[start : start + count]
+    total, not_deleted = _totals(video, viewer, sees_all)
+    nodes = [CommentNode(root, int(root.replies or 0), int(root.replies_from_video_author or 0)) for root in roots]
+    return ThreadPage(total, not_deleted, nodes)
+
+
+def thread_tree(video: Video, viewer: User | None, thread_id: int, by_uuid: bool) -> CommentNode:
+    """A thread's visible comments as a tree (PeerTube's buildFormattedCommentTree)."""
+    place = _locate_on(video, thread_id)
+    if place.thread_id != thread_id:
+        raise BadRequestError("Video comment is not a thread.")
+    video_cases.check_can_see(video, viewer, by_uuid=by_uuid)
+    if int(video.comments_policy or 1) == POLICY_DISABLED:
+        raise NotFoundError("No comments were found")
+    rows = comments.read_thread(int(video.id), thread_id)
+    sees_all = sees_all_comments(video, viewer)
+    shown = [row for row in rows if is_visible(row, video, viewer, sees_all)]
+    if not shown:
+        raise NotFoundError("No comments were found")
+    # The first visible comment is the root (the thread's own root unless it is hidden);
+    # a reply whose parent is hidden is left out with everything under it.
+    nodes = {int(shown[0].id): _counted(shown[0], rows, video)}
+    for row in shown[1:]:
+        parent = nodes.get(int(row.in_reply_to_id)) if row.in_reply_to_id is not None else None
+        if parent is None:
+            continue
+        node = _counted(row, rows, video)
+        parent.children.append(node)
+        nodes[int(row.id)] = node
+    return nodes[int(shown[0].id)]
+
+
+def delete(video: Video, user: User, comment_id: int, now: datetime) -> None:
+    """PeerTube's soft delete: the comment is blanked and stays in its thread."""
+    place = _locate_on(video, comment_id)
+    comment = comments.get_comment(place, comment_id)
+    if comment is None:
+        raise NotFoundError(THREAD_NOT_FOUND)
+    if comment.deleted_at is not None:
+        raise ConflictError("This comment is already deleted")
+    author = comment.account_id is not None and int(comment.account_id) == int(user.account_id)
+    if not (author or has_right(Role(int(user.role)), Right.MANAGE_ANY_VIDEO_COMMENT) or video_cases.owns(user, video)):
+        raise ForbiddenError("User does not have the permission to delete this comment")
+    by_video_author = comment.account_id is not None and int(comment.account_id) == int(video.account_id)
+    if not comments.mark_deleted(comment, video, by_video_author=by_video_author, now=now):
+        raise ConflictError("This comment is already deleted")
+
+
+def _locate_on(video: Video, comment_id: int) -> comments.CommentPlace:
+    place = comments.locate(comment_id)
+    if place is None:
+        raise NotFoundError(THREAD_NOT_FOUND)
+    if place.video_id != int(video.id):
+        raise BadRequestError(NOT_ASSOCIATED, code="comment_not_associated_to_video")
+    return place
+
+
+def _totals(video: Video, viewer: User | None, sees_all: bool) -> tuple[int, int]:
+    """`total` (thread roots, deleted ones included) and `totalNotDeletedComments` (roots and
+    replies) as this viewer may see them, from the video's counters."""
+    threads, not_deleted = int(video.comment_threads or 0), int(video.comments_count or 0)
+    if sees_all:
+        return threads + int(video.held_comment_threads or 0), not_deleted + int(video.held_comments or 0)
+    if viewer is None or not int(video.held_comments or 0):
+        return threads, not_deleted
+    own = comments.list_held_by(int(video.id), int(viewer.account_id))
+    return threads + sum(1 for c in own if c.in_reply_to_id is None), not_deleted + len(own)
+
+
+def _counted(comment: VideoComment, thread: list[VideoComment], video: Video) -> CommentNode:
+    """PeerTube's reply counters: not-deleted comments replying to this one, or (for a root)
+    anywhere in its thread, held ones included; and those by the video's owner account."""
+    comment_id = int(comment.id)
+    replies = [
+        row
+        for row in thread
+        if row.deleted_at is None
+        and row.in_reply_to_id is not None
+        and (int(row.in_reply_to_id) == comment_id or int(row.thread_id) == comment_id)
+    ]
+    by_author = [row for row in replies if row.account_id is not None and int(row.account_id) == int(video.account_id)]
+    return CommentNode(comment, len(replies), len(by_author))
