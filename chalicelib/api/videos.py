@@ -64,6 +64,7 @@ def delete_video(video_id: str) -> Response:
     video_cases.check_can_delete(video, user)
     files = videos.list_files(int(video.id))
     videos.delete_video(video, files)
+    videos.delete_leftovers(int(video.id))
     # The files go after the items: a transcoding step still running then finds no video
     # and removes what it wrote itself (functions/transcoder/handler.py).
     media.delete_video_files(video.uuid)

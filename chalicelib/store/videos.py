@@ -234,3 +234,20 @@ def delete_video(video: Video, files: list[VideoFile]) -> None:
                     User(keys.user_pk(int(video.user_id)), keys.ENTITY_SK),
                     actions=[User.video_quota_used.add(-largest)],
                 )
+
+
+def delete_leftovers(video_id: int) -> int:
+    """What stays in a deleted video's partition (comments and their id claims, view
+    buckets): removed in batches after the video itself; how many items went."""
+    from chalicelib.store.models import TableItem, VideoComment
+
+    items = list(TableItem.query(keys.video_pk(video_id)))
+    claims = [
+        Claim(keys.claim_pk(keys.COMMENT_ID, str(int(item.id))), keys.CLAIM_SK)
+        for item in items
+        if isinstance(item, VideoComment)
+    ]
+    with TableItem.batch_write() as batch:
+        for item in [*items, *claims]:
+            batch.delete(item)
+    return len(items) + len(claims)

@@ -112,3 +112,19 @@ def test_bad_edits_change_nothing(api: ApiClient, people: dict[str, Member]) -> 
     assert api.get(f"/api/v1/videos/{video.uuid}").json() == before
     assert api.get("/api/v1/videos/not-an-id/description").status == 400
     assert api.get("/api/v1/videos/999999/description").status == 404
+
+
+def test_deleting_a_video_removes_its_comments(api: ApiClient, people: dict[str, Member]) -> None:
+    from chalicelib.store import keys
+    from chalicelib.store.models import Claim, TableItem
+
+    alice, bob = people["alice"], people["bob"]
+    video = add_video(alice.account_id, alice.channel_id, "discussed")
+    posted = api.post_json(f"/api/v1/videos/{video.uuid}/comment-threads", {"text": "First!"}, bob.token)
+    assert posted.status == 200, posted.body
+    comment_id = posted.json()["comment"]["id"]
+    reply = api.post_json(f"/api/v1/videos/{video.uuid}/comments/{comment_id}", {"text": "Second"}, alice.token)
+    assert reply.status == 200
+    assert api.delete_as(f"/api/v1/videos/{video.uuid}", alice.token).status == 204
+    assert list(TableItem.query(keys.video_pk(int(video.id)))) == []
+    assert Claim.count(keys.claim_pk(keys.COMMENT_ID, str(comment_id))) == 0
