@@ -10,11 +10,10 @@ from chalicelib.api.request import json_object, media_type, multipart_form
 from chalicelib.api.responses import no_content
 from chalicelib.api.video_shapes import video_details_json
 from chalicelib.config import get_settings
-from chalicelib.domain import video_edits
+from chalicelib.domain import browse, video_edits
 from chalicelib.domain import videos as video_cases
 from chalicelib.domain.oauth import utcnow
-from chalicelib.errors import NotFoundError
-from chalicelib.store import actors, media, videos
+from chalicelib.store import media, videos
 
 if TYPE_CHECKING:
     from chalice.app import Response
@@ -25,14 +24,10 @@ videos_api = ApiBlueprint(__name__)
 @videos_api.route("/api/v1/videos/{video_id}", methods=["GET"])
 def get_video(video_id: str) -> dict[str, Any]:
     request = videos_api.current_request
-    video = video_cases.find_video(video_id)
     viewer = optional_session(request)
-    video_cases.check_can_see(video, viewer.user if viewer else None, by_uuid=not video_id.isdigit())
-    found = actors.get_actors({int(video.account_id), int(video.channel_id)})
-    account, channel = found.get(int(video.account_id)), found.get(int(video.channel_id))
-    if account is None or channel is None:
-        raise NotFoundError("Video not found")
-    return video_details_json(video, account, channel, videos.list_files(int(video.id)), get_settings())
+    found = browse.video_details(video_id)
+    video_cases.check_can_see(found.video, viewer.user if viewer else None, by_uuid=not video_id.isdigit())
+    return video_details_json(found.video, found.account, found.channel, found.files, get_settings())
 
 
 @videos_api.route("/api/v1/videos/{video_id}", methods=["PUT"])

@@ -9,14 +9,16 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.domain import search, video_lists
+from chalicelib.domain import videos as video_cases
 from chalicelib.domain.text_match import fold
-from chalicelib.store import catalog
+from chalicelib.errors import NotFoundError
+from chalicelib.store import actors, catalog, videos
 
 if TYPE_CHECKING:
     from chalicelib.domain.search import Query
     from chalicelib.domain.video_lists import Scope, VideoFilter
     from chalicelib.store.catalog import CatalogState
-    from chalicelib.store.models import Actor, Video
+    from chalicelib.store.models import Actor, Video, VideoFile
 
 
 @dataclass(frozen=True)
@@ -137,3 +139,33 @@ def _listable(
 def _actors_of(state: CatalogState, videos: list[Video]) -> dict[int, Actor]:
     wanted = {int(v.channel_id) for v in videos} | {int(v.account_id) for v in videos}
     return {actor_id: state.actors[actor_id] for actor_id in wanted if actor_id in state.actors}
+
+
+@dataclass(frozen=True)
+class VideoDetails:
+    video: Video
+    account: Actor
+    channel: Actor
+    files: list[VideoFile]
+
+
+def video_details(id_or_uuid: str) -> VideoDetails:
+    """A video with its owners and files: one catalogue refresh and one Query (the UUID and
+    the owners come from the catalogue; a video too new for it costs a claim and a
+    BatchGetItem more)."""
+    state = catalog.current()
+    reference = video_cases.parse_reference(id_or_uuid)
+    video_id = reference if isinstance(reference, int) else state.video_ids_by_uuid.get(reference)
+    if video_id is None:
+        fresh = videos.find_video_by_uuid(str(reference))
+        video_id = int(fresh.id) if fresh else None
+    video, files = videos.get_video_with_files(video_id) if video_id is not None else (None, [])
+    if video is None:
+        raise NotFoundError("Video not found")
+    owners = {i: state.actors[i] for i in (int(video.account_id), int(video.channel_id)) if i in state.actors}
+    if len(owners) < 2:
+        owners = actors.get_actors({int(video.account_id), int(video.channel_id)})
+    account, channel = owners.get(int(video.account_id)), owners.get(int(video.channel_id))
+    if account is None or channel is None:
+        raise NotFoundError("Video not found")
+    return VideoDetails(video, account, channel, files)

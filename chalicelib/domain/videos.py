@@ -156,16 +156,21 @@ def create_local_video(
 
 def find_video(id_or_uuid: str, field: str = "id") -> Video:
     """By numeric id, UUID or short UUID, as PeerTube's `:id` parameter (named `field`)."""
-    candidate = from_short(id_or_uuid) if len(id_or_uuid) == 22 else id_or_uuid
-    if candidate and candidate.isdigit():
-        video = videos.get_video(int(candidate))
-    elif candidate and UUID_V4.match(candidate):
-        video = videos.find_video_by_uuid(candidate.lower())
-    else:
-        raise ValidationError({field: "Should have a valid video id (id, short UUID or UUID)"})
+    reference = parse_reference(id_or_uuid, field)
+    video = videos.get_video(reference) if isinstance(reference, int) else videos.find_video_by_uuid(reference)
     if video is None:
         raise NotFoundError("Video not found")
     return video
+
+
+def parse_reference(id_or_uuid: str, field: str = "id") -> int | str:
+    """A video's numeric id, or its UUID (from a short one too); 400 for anything else."""
+    candidate = from_short(id_or_uuid) if len(id_or_uuid) == 22 else id_or_uuid
+    if candidate and candidate.isdigit():
+        return int(candidate)
+    if candidate and UUID_V4.match(candidate):
+        return candidate.lower()
+    raise ValidationError({field: "Should have a valid video id (id, short UUID or UUID)"})
 
 
 def check_can_see(video: Video, viewer: User | None, by_uuid: bool) -> None:

@@ -19,6 +19,7 @@ See docs/catalogue.md for its limits and what an instance switches to past them.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import threading
 import time
@@ -47,6 +48,10 @@ class CatalogState:
     # Changes whenever the content does, never repeats within a process (caches derived
     # from a state compare it).
     version: int = field(default_factory=lambda: next(_versions))
+
+    @functools.cached_property
+    def video_ids_by_uuid(self) -> dict[str, int]:
+        return {str(video.uuid): video_id for video_id, video in self.videos.items()}
 
 
 class Catalog:

@@ -15,7 +15,7 @@ from pynamodb.transactions import TransactWrite
 
 from chalicelib.store import catalog, keys
 from chalicelib.store.counters import add_stats
-from chalicelib.store.models import Claim, User, Video, VideoFile
+from chalicelib.store.models import Claim, TableItem, User, Video, VideoFile
 from chalicelib.store.models.video import (
     PRIVACY_PUBLIC,
     STAGE_DONE,
@@ -140,6 +140,16 @@ def mark_images(video: Video) -> None:
 def save_file(file: VideoFile) -> None:
     """A packaged resolution (a repeated packaging overwrites it with the same facts)."""
     file.save()
+
+
+def get_video_with_files(video_id: int) -> tuple[Video | None, list[VideoFile]]:
+    """V1 and V3 together: the video and its packaged resolutions, in one Query (the sort
+    keys ENTITY and FILE#... are adjacent; comments and view buckets sort outside them)."""
+    items = list(
+        TableItem.query(keys.video_pk(video_id), TableItem.sk.between(keys.ENTITY_SK, keys.FILE_SK_PREFIX + "\uffff"))
+    )
+    video = next((item for item in items if isinstance(item, Video)), None)
+    return video, [item for item in items if isinstance(item, VideoFile)]
 
 
 def list_files(video_id: int) -> list[VideoFile]:
