@@ -196,8 +196,9 @@ def _regenerate_thumbnail(playlist: Playlist) -> None:
         if new_path
         else [Playlist.thumbnail_path.remove(), Playlist.thumbnail_auto.set(False)]
     )
-    playlists.update_playlist(playlist, actions)
-    thumbnails.remove(playlist.thumbnail_path)
+    old_path = playlist.thumbnail_path
+    playlists.update_playlist(playlist, actions)  # refreshes `playlist` with the new values
+    thumbnails.remove(old_path)
 
 
 def _reread(playlist: Playlist) -> Playlist:
