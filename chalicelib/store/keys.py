@@ -126,7 +126,7 @@ def video_rates_gsi2pk(video_id: int) -> str:
     return f"VIDEO#{video_id}#RATES"
 
 
-# Video playlists (docs/data-model.md, P1-P9)
+# Video playlists (docs/data-model.md, PL1-PL9)
 
 PLAYLIST_UUID = "PLAYLISTUUID"
 WATCH_LATER = "WATCHLATER"  # value: the owner account id; one Watch later playlist each

@@ -1,4 +1,4 @@
-"""Access patterns of video playlists and their elements (P1-P9 in docs/data-model.md).
+"""Access patterns of video playlists and their elements (PL1-PL9 in docs/data-model.md).
 
 A playlist and its elements share the partition `PLAYLIST#<id>`: the playlist is `ENTITY`,
 each element sits in the slot of its position, `POSITION#<n>` (positions are dense, 1..n).
@@ -88,7 +88,7 @@ def create_playlist(playlist: Playlist) -> None:
 
 
 def get_playlist(playlist_id: int) -> Playlist | None:
-    """P1: one consistent GetItem (its counters guard the element writes)."""
+    """PL1: one consistent GetItem (its counters guard the element writes)."""
     try:
         return Playlist.get(keys.playlist_pk(playlist_id), keys.ENTITY_SK, consistent_read=True)
     except Playlist.DoesNotExist:
@@ -96,13 +96,13 @@ def get_playlist(playlist_id: int) -> Playlist | None:
 
 
 def find_playlist_by_uuid(playlist_uuid: str) -> Playlist | None:
-    """P2: the UUID claim, then P1."""
+    """PL2: the UUID claim, then PL1."""
     target = _claim_target(keys.PLAYLIST_UUID, playlist_uuid)
     return get_playlist(target) if target is not None else None
 
 
 def find_watch_later(account_id: int) -> Playlist | None:
-    """P3: the account's Watch later claim, then P1."""
+    """PL3: the account's Watch later claim, then PL1."""
     target = _claim_target(keys.WATCH_LATER, str(account_id))
     return get_playlist(target) if target is not None else None
 
@@ -116,13 +116,13 @@ def _claim_target(namespace: str, value: str) -> int | None:
 
 
 def list_account_playlists(account_id: int) -> list[Playlist]:
-    """P4: every playlist of an account, oldest first (one Query per MB)."""
+    """PL4: every playlist of an account, oldest first (one Query per MB)."""
     items = Playlist.by_gsi1.query(keys.account_playlists_gsi1pk(account_id))
     return [item for item in items if isinstance(item, Playlist)]
 
 
 def list_public_playlists() -> list[Playlist]:
-    """P5: the instance's public playlists, oldest first (one Query per MB)."""
+    """PL5: the instance's public playlists, oldest first (one Query per MB)."""
     items = Playlist.by_gsi2.query(keys.public_playlists_gsi2pk())
     return [item for item in items if isinstance(item, Playlist)]
 
@@ -216,7 +216,7 @@ def place(element: PlaylistElement, playlist: Playlist, position: int) -> Playli
 
 
 def read_elements(playlist_id: int, first: int, last: int) -> list[PlaylistElement]:
-    """P6: the elements at positions first..last, in order: one consistent Query."""
+    """PL6: the elements at positions first..last, in order: one consistent Query."""
     if last < first:
         return []
     condition = PlaylistElement.sk.between(keys.playlist_element_sk(first), keys.playlist_element_sk(last))
@@ -225,7 +225,7 @@ def read_elements(playlist_id: int, first: int, last: int) -> list[PlaylistEleme
 
 
 def find_element(element_id: int) -> PlaylistElement | None:
-    """P7: where an element is now (its playlist and position): one Query on gsi1. The
+    """PL7: where an element is now (its playlist and position): one Query on gsi1. The
     index lags writes slightly, so writers re-check the slot in their condition."""
     for item in PlaylistElement.by_gsi1.query(keys.playlist_element_gsi1pk(element_id), limit=1):
         if isinstance(item, PlaylistElement):
@@ -239,7 +239,7 @@ def write_elements(
     deletes: Sequence[PlaylistElement],
     playlist_actions: Sequence[Any],
 ) -> bool:
-    """P8: apply a change of the slots, with the playlist's new counters, if nobody changed
+    """PL8: apply a change of the slots, with the playlist's new counters, if nobody changed
     the elements since `playlist` was read (False: read again and retry).
 
     Up to 99 slots this is one transaction. A longer change (a move across more than 99
@@ -282,18 +282,22 @@ def update_element(element: PlaylistElement, actions: Sequence[Any]) -> bool:
 
 
 def elements_of_videos(account_id: int, video_ids: Sequence[int]) -> list[PlaylistElement]:
-    """P9: the elements, in the playlists of an account, of some videos: one Query on gsi2
-    over the range of the asked ids (the others in that range are filtered out)."""
-    if not video_ids:
-        return []
-    low = keys.playlist_video_sort_key(min(video_ids), 0)
-    high = keys.playlist_video_sort_key(max(video_ids), 10**12 - 1)
-    items = PlaylistElement.by_gsi2.query(
-        keys.account_playlist_videos_gsi2pk(account_id),
-        PlaylistElement.gsi2sk.between(low, high),
-        filter_condition=PlaylistElement.video_id.is_in(*set(video_ids)),
-    )
-    return [item for item in items if isinstance(item, PlaylistElement)]
+    """PL9: the elements, in the playlists of an account, of some videos: one Query on gsi2
+    over the range of the asked ids, the others in that range filtered out (one Query per
+    100 ids: DynamoDB's IN takes at most 100 values)."""
+    wanted = sorted(set(video_ids))
+    found: list[PlaylistElement] = []
+    for start in range(0, len(wanted), 100):
+        group = wanted[start : start + 100]
+        items = PlaylistElement.by_gsi2.query(
+            keys.account_playlist_videos_gsi2pk(account_id),
+            PlaylistElement.gsi2sk.between(
+                keys.playlist_video_sort_key(group[0], 0), keys.playlist_video_sort_key(group[-1], 10**12 - 1)
+            ),
+            filter_condition=PlaylistElement.video_id.is_in(*group),
+        )
+        found += [item for item in items if isinstance(item, PlaylistElement)]
+    return found
 
 
 def _cancelled_on_condition(exc: TransactWriteError) -> bool:
