@@ -15,6 +15,8 @@ from chalicelib.api.comments import comments_api
 from chalicelib.api.config import config_api
 from chalicelib.api.entry import make_api_handler, problem_middleware
 from chalicelib.api.oauth import oauth_api
+from chalicelib.api.playlist_elements import playlist_elements_api
+from chalicelib.api.playlists import playlists_api
 from chalicelib.api.ratings import ratings_api
 from chalicelib.api.registrations import registrations_api
 from chalicelib.api.search import search_api
@@ -41,6 +43,8 @@ for blueprint in (
     comments_api,
     config_api,
     oauth_api,
+    playlist_elements_api,
+    playlists_api,
     ratings_api,
     registrations_api,
     search_api,

@@ -16,7 +16,7 @@ from chalicelib.domain import passwords
 from chalicelib.domain.actor_keys import generate_key_pair
 from chalicelib.domain.roles import Role
 from chalicelib.errors import BadRequestError, ConflictError
-from chalicelib.store import actors, counters, keys, users
+from chalicelib.store import actors, counters, keys, playlists, users
 from chalicelib.store.models import Actor, User
 from chalicelib.store.writes import NewClaim, create_items
 
@@ -163,8 +163,10 @@ def create_local_user(settings: Settings, request: NewUser, now: datetime) -> Cr
             f"Channel with name {channel_name} already exists.",
         ),
     ]
+    # Every user has a Watch later playlist from the start, as in PeerTube.
+    watch_later, watch_later_claims = playlists.new_watch_later(settings.instance_url, int(account.id), now)
     stats = {"users": 1, "local_channels": 1, **users.role_stats(int(request.role), 1)}
-    create_items([user, account, channel], claims, stats=stats)
+    create_items([user, account, channel, watch_later], [*claims, *watch_later_claims], stats=stats)
     return CreatedUser(user, account, channel)
 
 

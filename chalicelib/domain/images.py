@@ -38,8 +38,11 @@ class Rendition:
     data: bytes
 
 
-def render(data: bytes, sizes: tuple[tuple[int, int], ...], field: str) -> list[Rendition]:
-    """Every size of an uploaded image, or a 400 naming `field` if it is not a usable image."""
+def render(
+    data: bytes, sizes: tuple[tuple[int, int], ...], field: str, output_format: str | None = None
+) -> list[Rendition]:
+    """Every size of an uploaded image, or a 400 naming `field` if it is not a usable image.
+    `output_format` (a key of FORMATS) re-encodes into that format instead of the upload's."""
     from PIL import Image, ImageOps, UnidentifiedImageError
 
     refusal = ValidationError(
@@ -52,11 +55,11 @@ def render(data: bytes, sizes: tuple[tuple[int, int], ...], field: str) -> list[
         with Image.open(io.BytesIO(data)) as source:
             if source.format not in FORMATS:
                 raise refusal
-            content_type, extension = FORMATS[source.format]
+            content_type, extension = FORMATS[output_format or source.format]
             source.seek(0)  # animated GIF and WebP: the first frame
             image = ImageOps.exif_transpose(source)
             image.load()
-            output_format = source.format
+            output_format = output_format or source.format
     except (UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError, SyntaxError):
         raise refusal from None
     return [

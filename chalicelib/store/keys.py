@@ -171,3 +171,39 @@ def video_threads_gsi1pk(video_id: int) -> str:
 
 def video_held_comments_gsi2pk(video_id: int) -> str:
     return f"VIDEO#{video_id}#HELDCOMMENTS"
+
+
+# Video playlists (docs/data-model.md, PL1-PL9)
+
+PLAYLIST_UUID = "PLAYLISTUUID"
+WATCH_LATER = "WATCHLATER"  # value: the owner account id; one Watch later playlist each
+PLAYLIST_ELEMENT_SK_PREFIX = "POSITION#"
+
+
+def playlist_pk(playlist_id: int) -> str:
+    return f"PLAYLIST#{playlist_id}"
+
+
+def playlist_element_sk(position: int) -> str:
+    """An element slot: the sort key is its (dense, 1-based) position, so a page is a range."""
+    return f"{PLAYLIST_ELEMENT_SK_PREFIX}{position:08d}"
+
+
+def account_playlists_gsi1pk(account_id: int) -> str:
+    return f"ACCOUNT#{account_id}#PLAYLISTS"
+
+
+def public_playlists_gsi2pk() -> str:
+    return "PLAYLISTS#public"
+
+
+def playlist_element_gsi1pk(element_id: int) -> str:
+    return f"PLAYLISTELEMENT#{element_id}"
+
+
+def account_playlist_videos_gsi2pk(account_id: int) -> str:
+    return f"ACCOUNT#{account_id}#PLAYLISTVIDEOS"
+
+
+def playlist_video_sort_key(video_id: int, element_id: int) -> str:
+    return f"{video_id:012d}#{element_id:012d}"

@@ -18,6 +18,27 @@ def put_file(key: str, data: bytes, content_type: str, cache_control: str = IMMU
     )
 
 
+def copy_file(source: str, target: str, content_type: str) -> bool:
+    """Copy an object of the media bucket under a new (immutable) name; False if the
+    source does not exist."""
+    bucket = get_settings().media_bucket
+    s3 = aws.s3()
+    try:
+        s3.copy_object(
+            Bucket=bucket,
+            Key=target,
+            CopySource={"Bucket": bucket, "Key": source},
+            CacheControl=IMMUTABLE,
+            MetadataDirective="REPLACE",
+            ContentType=content_type,
+        )
+    except s3.exceptions.ClientError as error:
+        if error.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
+            return False
+        raise
+    return True
+
+
 def delete_files(keys: Iterable[str]) -> None:
     objects: list[Any] = [{"Key": key} for key in keys]
     for start in range(0, len(objects), 1000):

@@ -10,6 +10,8 @@ from chalicelib.store.models.counter import Counter, InstanceStats
 from chalicelib.store.models.follow import Follow
 from chalicelib.store.models.oauth_client import OAuthClient
 from chalicelib.store.models.oauth_token import OAuthToken
+from chalicelib.store.models.playlist import Playlist
+from chalicelib.store.models.playlist_element import PlaylistElement
 from chalicelib.store.models.rate import Rate
 from chalicelib.store.models.registration import Registration
 from chalicelib.store.models.throttle import Throttle
@@ -29,6 +31,8 @@ __all__ = [
     "InstanceStats",
     "OAuthClient",
     "OAuthToken",
+    "Playlist",
+    "PlaylistElement",
     "Rate",
     "Registration",
     "TableItem",
