@@ -35,8 +35,9 @@ class ValidationError(CirrusError):
     the problem body's `invalid-params`, as PeerTube's validators do.
     """
 
-    def __init__(self, invalid_params: Mapping[str, str], *, code: str | None = None) -> None:
+    def __init__(self, invalid_params: Mapping[str, str], *, code: str | None = None, location: str = "body") -> None:
         self.invalid_params = dict(invalid_params)
+        self.location = location  # express-validator's: body, query or params
         fields = ", ".join(self.invalid_params)
         super().__init__(f"Incorrect request parameters: {fields}", code=code)
 

@@ -15,6 +15,8 @@ from typing import Any
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import BaseWSGIServer, make_server
 
+from local import moto_speedups
+
 # DynamoDB operations that never change a table (X-Amz-Target suffixes).
 _DYNAMODB_READS = frozenset(
     {
@@ -124,6 +126,7 @@ class LocalAwsEndpoint:
         return self._gate.paused()
 
     def start(self) -> LocalAwsEndpoint:
+        moto_speedups.apply()
         self._server = make_server(
             self._host, self._port, self._gate, threaded=True, request_handler=_QuietRequestHandler
         )

@@ -37,11 +37,12 @@ def aws() -> Iterator[None]:
     from chalicelib import aws as aws_clients
     from chalicelib.config import get_settings
     from chalicelib.store import catalog
-    from local import resources
+    from local import moto_speedups, resources
 
     get_settings.cache_clear()
     aws_clients.reset_clients()
     catalog.reset()
+    moto_speedups.apply()
     with mock_aws():
         settings = get_settings()
         resources.provision(settings, aws_clients.s3(), aws_clients.sqs())

@@ -20,6 +20,7 @@ from chalicelib.domain.playlist_forms import PRIVACIES, TYPES, read_playlist_for
 from chalicelib.domain.short_uuid import to_short
 from chalicelib.errors import ValidationError
 from chalicelib.store import actors, playlists
+from chalicelib.store.models.playlist import TYPE_WATCH_LATER
 
 if TYPE_CHECKING:
     from chalice.app import Request, Response
@@ -94,6 +95,9 @@ def list_account_playlists(name: str) -> dict[str, Any]:
     query = _list_filters(request, account_filters=True)
     mine = viewer is not None and int(viewer.account_id) == int(account.id)
     items = [p for p in playlists.list_account_playlists(int(account.id)) if cases.visible_in_list(p, mine)]
+    if mine and not any(int(p.playlist_type) == TYPE_WATCH_LATER for p in items):
+        # An account from before playlists existed gets its Watch later when it first looks.
+        items.append(cases.watch_later_of(get_settings(), int(account.id), oauth.utcnow()))
     channel_ids = None
     if query["channelNameOneOf"] is not None:
         wanted = set(query["channelNameOneOf"])

@@ -28,6 +28,7 @@ def problem_response(
     *,
     code: str | None = None,
     invalid_params: Mapping[str, str] | None = None,
+    location: str = "body",
     instance: str | None = None,
     headers: Mapping[str, str] | None = None,
 ) -> Response:
@@ -44,7 +45,7 @@ def problem_response(
     body["status"] = status
     if invalid_params:
         body["invalid-params"] = {
-            name: {"type": "field", "msg": reason, "path": name, "location": "body"}
+            name: {"type": "field", "msg": reason, "path": name, "location": location}
             for name, reason in invalid_params.items()
         }
     if code:
@@ -63,6 +64,7 @@ def problem_from_error(error: CirrusError, *, instance: str | None = None) -> Re
         error.detail,
         code=error.code,
         invalid_params=invalid,
+        location=error.location if isinstance(error, ValidationError) else "body",
         instance=instance,
         headers=error.headers,
     )

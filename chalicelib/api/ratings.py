@@ -55,7 +55,7 @@ def list_account_ratings(name: str) -> dict[str, Any]:
     page = pagination(request, ("createdAt",), "-createdAt")
     kind = dict(request.query_params or {}).get("rating")
     if kind is not None and kind not in ("like", "dislike"):
-        raise ValidationError({"rating": 'Value must be one of "like" or "dislike"'})
+        raise ValidationError({"rating": 'Value must be one of "like" or "dislike"'}, location="query")
     rates = ratings.list_account_rates(int(account.id), kind, newest_first=page.sort.startswith("-"))
     shown = rates[page.start : page.start + page.count]
     found = videos.get_videos([int(rate.video_id) for rate in shown])

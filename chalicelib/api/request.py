@@ -69,12 +69,12 @@ def pagination(request: Request, sortable: tuple[str, ...], default_sort: str) -
     if count is None or count > MAX_COUNT:
         invalid["count"] = f"Should have a number count (max: {MAX_COUNT})"
     if invalid:
-        raise ValidationError(invalid)
+        raise ValidationError(invalid, location="query")
     sort = query.get("sort")
     if sort is None:
         sort = default_sort
     elif sort.startswith("+") or sort.removeprefix("-") not in sortable:
-        raise ValidationError({"sort": "Invalid value"})
+        raise ValidationError({"sort": "Invalid value"}, location="query")
     return Pagination(start or 0, count if count is not None else DEFAULT_COUNT, sort)
 
 

@@ -44,7 +44,7 @@ def list_subscriptions() -> dict[str, Any]:
     params = QueryParams(request)
     search = params.one("search")
     if search == "":
-        raise ValidationError({"search": "Invalid value"})
+        raise ValidationError({"search": "Invalid value"}, location="query")
     found = subscription_cases.subscribed_channels(user)
     if search:
         needle = fold(search)
@@ -66,7 +66,7 @@ def subscriptions_exist() -> dict[str, bool]:
     user = session(request).user
     handles = QueryParams(request).values("uris") or []
     if not all(subscription_cases.is_handle(handle) for handle in handles):
-        raise ValidationError({"uris": "Should have a valid array of URIs"})
+        raise ValidationError({"uris": "Should have a valid array of URIs"}, location="query")
     return subscription_cases.existing(user, handles, get_settings())
 
 
@@ -88,7 +88,9 @@ def subscription_videos() -> dict[str, Any]:
 def get_subscription(handle: str) -> dict[str, Any]:
     user = session(subscriptions_api.current_request).user
     settings = get_settings()
-    channel, _ = subscription_cases.subscription(user, subscription_cases.read_handle(handle), settings)
+    channel, _ = subscription_cases.subscription(
+        user, subscription_cases.read_handle(handle, location="params"), settings
+    )
     owner = catalog.current().actors.get(int(channel.account_id or 0))
     return channel_json(channel, settings, owner=owner)
 
@@ -96,5 +98,5 @@ def get_subscription(handle: str) -> dict[str, Any]:
 @subscriptions_api.route("/api/v1/users/me/subscriptions/{handle}", methods=["DELETE"])
 def delete_subscription(handle: str) -> Response:
     user = session(subscriptions_api.current_request).user
-    subscription_cases.unsubscribe(user, subscription_cases.read_handle(handle), get_settings())
+    subscription_cases.unsubscribe(user, subscription_cases.read_handle(handle, location="params"), get_settings())
     return no_content()

@@ -47,7 +47,7 @@ class QueryParams:
 
     def raise_if_invalid(self) -> None:
         if self.invalid:
-            raise ValidationError(self.invalid)
+            raise ValidationError(self.invalid, location="query")
 
     def boolean(self, name: str) -> bool | None:
         """PeerTube's loose booleans: '', '0' and 'false' are false, 'null' is refused, and

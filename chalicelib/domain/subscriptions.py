@@ -27,9 +27,9 @@ def is_handle(value: object) -> bool:
     return isinstance(value, str) and HANDLE.match(value) is not None
 
 
-def read_handle(value: object, field: str = "uri") -> str:
+def read_handle(value: object, field: str = "uri", location: str = "body") -> str:
     if not is_handle(value):
-        raise ValidationError({field: URI_MESSAGE})
+        raise ValidationError({field: URI_MESSAGE}, location=location)
     return str(value)
 
 

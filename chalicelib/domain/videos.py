@@ -170,7 +170,7 @@ def parse_reference(id_or_uuid: str, field: str = "id") -> int | str:
         return int(candidate)
     if candidate and UUID_V4.match(candidate):
         return candidate.lower()
-    raise ValidationError({field: "Should have a valid video id (id, short UUID or UUID)"})
+    raise ValidationError({field: "Should have a valid video id (id, short UUID or UUID)"}, location="params")
 
 
 def check_can_see(video: Video, viewer: User | None, by_uuid: bool) -> None:

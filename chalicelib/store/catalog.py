@@ -13,6 +13,8 @@ what changed since the previous request (usually nothing), whatever the catalogu
 - Each refresh reads again the last `OVERLAP` before the newest change it has seen, because
   the index is eventually consistent and writers' clocks differ slightly. Entries carry their
   whole state, so reading one twice is harmless.
+- An instance reads the changes at most once per `FOLLOW_INTERVAL`, so a burst of writes is
+  not read again by every request of the overlap; its own writes make it read at once.
 
 See docs/catalogue.md for its limits and what an instance switches to past them.
 """
@@ -30,9 +32,10 @@ from typing import Any
 from chalicelib.observability import count
 from chalicelib.store import keys
 from chalicelib.store.models import Actor, TableItem, Tombstone, Video
-from chalicelib.store.models.catalogued import CATALOG_PARTITION
+from chalicelib.store.models.catalogued import CATALOG_PARTITION, local_changes
 
-OVERLAP = timedelta(seconds=10)
+OVERLAP = timedelta(seconds=3)
+FOLLOW_INTERVAL = 1.0  # seconds between two reads of the changes, unless this process wrote
 FULL_RELOAD_AFTER = 600.0  # seconds
 TOMBSTONE_LIFETIME = timedelta(days=1)
 STAMP_FORMAT = "%Y-%m-%dT%H:%M:%S.%f"
@@ -59,15 +62,22 @@ class Catalog:
         self._state = CatalogState()
         self._newest = ""
         self._loaded_at: float | None = None
+        self._followed_at = 0.0
+        self._local_changes = -1
         self._lock = threading.Lock()
 
     def current(self) -> CatalogState:
-        """The catalogue as of now: one Query for the changes since the last call."""
+        """The catalogue as of now (at most `FOLLOW_INTERVAL` old, and never older than this
+        process's own writes): one Query for the changes since the last read, if due."""
         with self._lock:
-            if self._loaded_at is None or time.monotonic() - self._loaded_at > FULL_RELOAD_AFTER:
+            now = time.monotonic()
+            if self._loaded_at is None or now - self._loaded_at > FULL_RELOAD_AFTER:
                 self._reload()
-            else:
+            elif now - self._followed_at >= FOLLOW_INTERVAL or local_changes() != self._local_changes:
                 self._follow()
+            else:
+                return self._state
+            self._followed_at = now
             return self._state
 
     def reset(self) -> None:
@@ -79,6 +89,7 @@ class Catalog:
     def _reload(self) -> None:
         state = CatalogState()
         self._newest = ""
+        self._local_changes = local_changes()
         for item in TableItem.by_catalog.query(CATALOG_PARTITION):
             self._apply(state, item)
         self._state = state
@@ -86,6 +97,7 @@ class Catalog:
         count("CatalogReloads")
 
     def _follow(self) -> None:
+        self._local_changes = local_changes()
         since = _minus(self._newest, OVERLAP) if self._newest else ""
         changed = list(TableItem.by_catalog.query(CATALOG_PARTITION, TableItem.catalog_sk > since))
         if not changed:

@@ -140,10 +140,6 @@ def registrations_gsi1pk() -> str:
     return "REGISTRATIONS"
 
 
-def local_videos_gsi1pk() -> str:
-    return "VIDEOS#local"
-
-
 def account_rates_gsi1pk(account_id: int) -> str:
     return f"ACCOUNT#{account_id}#RATES"
 

@@ -3,14 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-import os
-import shutil
 import signal
-import socket
-import subprocess
-import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,104 +12,11 @@ import boto3
 import pytest
 import requests
 
-from tests.conftest import ROOT, ROOT_PASSWORD
+from tests.conftest import ROOT
+from tests.e2e.harness import Client, RunningStack, make_clip, needs_ffmpeg, wait_published
 from tests.openapi import ACTOR_NULLS, USER_NULLS, VIDEO_NULLS, assert_conforms
 
 pytestmark = pytest.mark.e2e
-STARTUP_SECONDS = 30
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-class RunningStack:
-    def __init__(self, data_dir: Path) -> None:
-        self.port = _free_port()
-        self.aws_port = _free_port()
-        self.data_dir = data_dir
-        self.process: subprocess.Popen[bytes] | None = None
-        self.log = data_dir.parent / f"stack-{self.port}.log"
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    @property
-    def aws_url(self) -> str:
-        return f"http://127.0.0.1:{self.aws_port}"
-
-    def start(self) -> None:
-        env = {
-            **os.environ,
-            "CIRRUS_PORT": str(self.port),
-            "CIRRUS_AWS_PORT": str(self.aws_port),
-            "CIRRUS_DATA_DIR": str(self.data_dir),
-            "CIRRUS_SIGNUP_ENABLED": "true",
-            "CIRRUS_SIGNUP_REQUIRES_APPROVAL": "false",
-            "PT_INITIAL_ROOT_PASSWORD": ROOT_PASSWORD,
-        }
-        env.pop("CIRRUS_AWS_ENDPOINT_URL", None)
-        with open(self.log, "ab") as log:
-            self.process = subprocess.Popen([sys.executable, "-m", "local"], cwd=ROOT, env=env, stdout=log, stderr=log)
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise AssertionError(f"the stack exited early:\n{self.log.read_text()}")
-            try:
-                if requests.get(f"{self.url}/api/v1/config", timeout=1).status_code == 200:
-                    return
-            except requests.ConnectionError:
-                pass
-            time.sleep(0.2)
-        raise AssertionError(f"the stack did not start in {STARTUP_SECONDS}s:\n{self.log.read_text()}")
-
-    def stop(self, sig: int = signal.SIGTERM) -> int:
-        assert self.process is not None
-        self.process.send_signal(sig)
-        code = self.process.wait(timeout=30)
-        self.process = None
-        return code
-
-    def get(self, path: str, **kwargs: Any) -> requests.Response:
-        return requests.get(f"{self.url}{path}", timeout=10, **kwargs)
-
-
-@pytest.fixture
-def stack(tmp_path: Path) -> Iterator[RunningStack]:
-    running = RunningStack(tmp_path / "data")
-    yield running
-    if running.process is not None:
-        running.stop(signal.SIGKILL)
-
-
-class Client:
-    """A PeerTube client app talking to the stack over HTTP."""
-
-    def __init__(self, stack: RunningStack) -> None:
-        self.stack = stack
-        credentials = stack.get("/api/v1/oauth-clients/local").json()
-        self.client_id, self.client_secret = credentials["client_id"], credentials["client_secret"]
-
-    def token(self, **fields: str) -> requests.Response:
-        form = {"client_id": self.client_id, "client_secret": self.client_secret, **fields}
-        return requests.post(f"{self.stack.url}/api/v1/users/token", data=form, timeout=10)
-
-    def login(self, username: str, password: str) -> dict[str, Any]:
-        response = self.token(grant_type="password", username=username, password=password)
-        assert response.status_code == 200, response.text
-        return dict(response.json())
-
-    def send(self, method: str, path: str, token: str | None = None, **kwargs: Any) -> requests.Response:
-        headers = {**kwargs.pop("headers", {}), **({"Authorization": f"Bearer {token}"} if token else {})}
-        return requests.request(method, f"{self.stack.url}{path}", headers=headers, timeout=10, **kwargs)
-
-    def register(self, username: str, password: str) -> None:
-        body = {"username": username, "password": password, "email": f"{username}@example.org"}
-        response = self.send("POST", "/api/v1/users/register", json=body)
-        assert response.status_code == 204, response.text
 
 
 def _aws(stack: RunningStack, service: str) -> Any:
@@ -196,27 +97,6 @@ def test_the_web_client_is_served_with_client_routes(stack: RunningStack) -> Non
     assert activitypub.headers["content-type"].startswith("application/problem+json")
 
 
-def _clip(path: Path, seconds: int = 6) -> Path:
-    subprocess.run(
-        ["ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25",
-         "-f", "lavfi", "-i", "sine=frequency=300", "-t", str(seconds), "-c:v", "libx264", "-preset", "ultrafast",
-         "-c:a", "aac", "-pix_fmt", "yuv420p", str(path)],
-        check=True,
-    )  # fmt: skip
-    return path
-
-
-def _wait_published(client: Client, token: str, uuid: str, seconds: float = 120) -> dict[str, Any]:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        video = client.send("GET", f"/api/v1/videos/{uuid}", token).json()
-        if video["state"]["id"] == 1:
-            return dict(video)
-        assert video["state"]["id"] == 2, video["state"]
-        time.sleep(0.5)
-    raise AssertionError(f"video {uuid} was not published in {seconds}s")
-
-
 def _check_playable(stack: RunningStack, video: dict[str, Any], frames: int) -> None:
     from chalicelib.media.probe import count_frames
 
@@ -234,14 +114,14 @@ def _check_playable(stack: RunningStack, video: dict[str, Any], frames: int) -> 
     assert requests.get(f"{stack.url}{video['thumbnailPath']}", timeout=10).headers["content-type"] == "image/jpeg"
 
 
-@pytest.mark.skipif(shutil.which("ffmpeg") is None, reason="ffmpeg is not installed (make test installs it)")
+@needs_ffmpeg
 def test_uploads_become_playable_hls(stack: RunningStack, tmp_path: Path) -> None:
     stack.start()
     client = Client(stack)
     client.register("vera", "vera password")
     token = client.login("vera", "vera password")["access_token"]
     channel_id = client.send("GET", "/api/v1/users/me", token).json()["videoChannels"][0]["id"]
-    clip = _clip(tmp_path / "clip.mp4")
+    clip = make_clip(tmp_path / "clip.mp4")
 
     with open(clip, "rb") as handle:
         legacy = client.send(
@@ -299,7 +179,7 @@ def test_uploads_become_playable_hls(stack: RunningStack, tmp_path: Path) -> Non
     resumed = sent.json()["video"]
 
     for created in (legacy.json()["video"], started.json()["video"], resumed):
-        video = _wait_published(client, token, created["shortUUID"])
+        video = wait_published(client, token, created["shortUUID"])
         assert_conforms("VideoDetails", video, known_deviations=VIDEO_NULLS)
         assert [f["resolution"]["id"] for f in video["streamingPlaylists"][0]["files"]] == [180, 144]
         _check_playable(stack, video, frames=6 * 25)

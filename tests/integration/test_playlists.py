@@ -660,3 +660,18 @@ def test_bad_reordering(api: ApiClient, people: dict[str, Member], kept: Kept) -
     )
     refused = api.post_json(reorder, {"startPosition": 1, "insertAfterPosition": 0}, bob.token)
     assert _detail(refused) == (403, "Cannot manage video playlist of another user")
+
+
+def test_accounts_from_before_playlists_get_watch_later(api: ApiClient, people: dict[str, Member]) -> None:
+    from chalicelib.store import keys
+    from chalicelib.store.models import Claim, Playlist
+
+    alice = people["alice"]
+    claim = Claim.get(keys.claim_pk(keys.WATCH_LATER, str(alice.account_id)), keys.CLAIM_SK)
+    Playlist.get(keys.playlist_pk(int(claim.target)), keys.ENTITY_SK).delete()
+    claim.delete()  # as an account made before playlists existed
+    assert api.get("/api/v1/accounts/alice/video-playlists").json()["total"] == 0
+    mine = api.get_as("/api/v1/accounts/alice/video-playlists", alice.token).json()
+    assert [p["type"]["id"] for p in mine["data"]] == [2]
+    again = api.get_as("/api/v1/accounts/alice/video-playlists", alice.token).json()
+    assert [p["id"] for p in again["data"]] == [p["id"] for p in mine["data"]]  # made once

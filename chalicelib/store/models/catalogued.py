@@ -24,9 +24,11 @@ class _Clock:
     def __init__(self) -> None:
         self._last = ""
         self._lock = threading.Lock()
+        self.stamps = 0  # how many this process gave out: readers here notice their own writes
 
     def stamp(self) -> str:
         with self._lock:
+            self.stamps += 1
             stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")
             if stamp <= self._last:
                 # Same microsecond (or the clock stepped back): a suffix sorts after the last one.
@@ -36,6 +38,11 @@ class _Clock:
 
 
 _clock = _Clock()
+
+
+def local_changes() -> int:
+    """A number that grows with every catalogued write made by this process."""
+    return _clock.stamps
 
 
 def change_stamp() -> str:
