@@ -10,11 +10,12 @@ what changed since the previous request (usually nothing), whatever the catalogu
 - The first request of a function instance reads the whole index (one Query page per MB).
 - Deleted items leave a `Tombstone` in the index for `TOMBSTONE_LIFETIME`; an instance
   reloads everything every `FULL_RELOAD_AFTER`, which is far shorter, so it never misses one.
-- Each refresh reads again the last `OVERLAP` before the newest change it has seen, because
-  the index is eventually consistent and writers' clocks differ slightly. Entries carry their
-  whole state, so reading one twice is harmless.
-- An instance reads the changes at most once per `FOLLOW_INTERVAL`, so a burst of writes is
-  not read again by every request of the overlap; its own writes make it read at once.
+- Each refresh reads the changes stamped since `OVERLAP` before the previous refresh began,
+  because the index is eventually consistent and writers' clocks differ slightly: a change
+  is read at most a few times, in the seconds after it was made. Entries carry their whole
+  state, so reading one twice is harmless.
+- An instance reads the changes at most once per `FOLLOW_INTERVAL`; its own writes make it
+  read at once, so a client sees what it just changed.
 
 See docs/catalogue.md for its limits and what an instance switches to past them.
 """
@@ -60,7 +61,7 @@ class CatalogState:
 class Catalog:
     def __init__(self) -> None:
         self._state = CatalogState()
-        self._newest = ""
+        self._settled = ""  # every change stamped before this has been read
         self._loaded_at: float | None = None
         self._followed_at = 0.0
         self._local_changes = -1
@@ -83,23 +84,25 @@ class Catalog:
     def reset(self) -> None:
         with self._lock:
             self._state = CatalogState()
-            self._newest = ""
+            self._settled = ""
             self._loaded_at = None
 
     def _reload(self) -> None:
         state = CatalogState()
-        self._newest = ""
         self._local_changes = local_changes()
+        settled = _settled_now()
         for item in TableItem.by_catalog.query(CATALOG_PARTITION):
             self._apply(state, item)
         self._state = state
+        self._settled = settled
         self._loaded_at = time.monotonic()
         count("CatalogReloads")
 
     def _follow(self) -> None:
         self._local_changes = local_changes()
-        since = _minus(self._newest, OVERLAP) if self._newest else ""
-        changed = list(TableItem.by_catalog.query(CATALOG_PARTITION, TableItem.catalog_sk > since))
+        settled = _settled_now()
+        changed = list(TableItem.by_catalog.query(CATALOG_PARTITION, TableItem.catalog_sk > self._settled))
+        self._settled = max(self._settled, settled)
         if not changed:
             return
         state = CatalogState(dict(self._state.videos), dict(self._state.actors))
@@ -111,8 +114,6 @@ class Catalog:
 
     def _apply(self, state: CatalogState, item: Any) -> bool:
         """Take one entry of the index; whether it changed anything."""
-        stamp = str(item.catalog_sk or "")
-        self._newest = max(self._newest, stamp)
         if isinstance(item, (Video, Actor)):
             entries: dict[int, Any] = state.videos if isinstance(item, Video) else state.actors
             previous = entries.get(int(item.id))
@@ -137,9 +138,10 @@ def tombstone(kind: str, item_id: int) -> Tombstone:
     )
 
 
-def _minus(stamp: str, delta: timedelta) -> str:
-    moment = datetime.strptime(stamp[:26], STAMP_FORMAT) - delta
-    return moment.strftime(STAMP_FORMAT)
+def _settled_now() -> str:
+    """Changes stamped before this instant are in the index by now (it is eventually
+    consistent, and writers' clocks differ slightly): a read now sees them all."""
+    return (datetime.now(UTC) - OVERLAP).strftime(STAMP_FORMAT)
 
 
 _catalog = Catalog()

@@ -21,9 +21,17 @@ import requests
 
 from tests.e2e.harness import Client, RunningStack, make_clip, needs_ffmpeg, wait_published
 from tests.e2e.openapi_paths import assert_answers
-from tests.integration.test_comments import LIST_DEVIATIONS, POST_DEVIATIONS, TREE_DEVIATIONS
-from tests.integration.test_playlists import ELEMENT_NULLS, PLAYLIST_NULLS
-from tests.openapi import ACTOR_NULLS, USER_NULLS, VIDEO_NULLS, assert_conforms
+from tests.openapi import (
+    ACTOR_NULLS,
+    ELEMENT_NULLS,
+    LIST_DEVIATIONS,
+    PLAYLIST_NULLS,
+    POST_DEVIATIONS,
+    TREE_DEVIATIONS,
+    USER_NULLS,
+    VIDEO_NULLS,
+    assert_conforms,
+)
 
 pytestmark = [pytest.mark.e2e, needs_ffmpeg]
 

@@ -19,17 +19,8 @@ from chalicelib.media import layout
 from tests.api_client import ApiClient, ApiResponse
 from tests.conftest import ROOT_PASSWORD
 from tests.members import Member
-from tests.openapi import VIDEO_NULLS, assert_conforms
+from tests.openapi import ELEMENT_NULLS, PLAYLIST_NULLS, VIDEO_NULLS, assert_conforms
 from tests.video_seed import add_video
-
-# Where PeerTube's answers and its OpenAPI file differ (PeerTube wins):
-PLAYLIST_NULLS = (
-    "description: None",  # null without a description; the file says a 3-1000 string
-    "thumbnailPath: None",  # null without a thumbnail
-    "videoChannel: None",  # an explicit null without a channel (VideoChannelSummary is not nullable)
-    "videoChannelPosition: None",  # null without a channel
-)
-ELEMENT_NULLS = ("startTimestamp: None", "stopTimestamp: None")  # null when unset
 
 PLAYLISTS = "/api/v1/video-playlists"
 
