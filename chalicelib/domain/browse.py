@@ -4,6 +4,7 @@ with them. One catalogue refresh (one Query) per list, whatever the catalogue's 
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -51,9 +52,44 @@ class _Orders:
 _orders = _Orders()
 
 
+class _Results:
+    """The videos of the most recent distinct lists (the home page's few, mostly), kept while
+    the catalogue does not change: paging through a list then only slices."""
+
+    SIZE = 64
+
+    def __init__(self) -> None:
+        self._version = -1
+        self._lists: OrderedDict[tuple[Any, ...], list[Video]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, state: CatalogState, key: tuple[Any, ...], build: Callable[[], list[Video]]) -> list[Video]:
+        with self._lock:
+            if state.version != self._version:
+                self._version, self._lists = state.version, OrderedDict()
+            found = self._lists.get(key)
+            if found is not None:
+                self._lists.move_to_end(key)
+                return found
+        chosen = build()
+        with self._lock:
+            if state.version == self._version:
+                self._lists[key] = chosen
+                while len(self._lists) > self.SIZE:
+                    self._lists.popitem(last=False)
+        return chosen
+
+
+_results = _Results()
+
+
 def list_videos(scope: Scope, filters: VideoFilter, sort: str, start: int, count: int, host: str) -> VideoPage:
     state = catalog.current()
-    chosen = _listable(state, scope, filters, host)(_orders.get(state, sort))
+    chosen = _results.get(
+        state,
+        (scope, filters, sort, host),
+        lambda: _listable(state, scope, filters, host)(_orders.get(state, sort)),
+    )
     shown = video_lists.page(chosen, start, count)
     return VideoPage(len(chosen), shown, _actors_of(state, shown))
 
