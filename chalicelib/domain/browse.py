@@ -107,7 +107,10 @@ def search_videos(
     if query is None:
         matched = [(video, 0.0) for video in listable(_orders.get(state, "match"))]
     else:
-        scored = ((video, search.video_score(query, video, _features.video(video))) for video in state.videos.values())
+        scored = (
+            (video, search.video_score(query, video, features))
+            for video, features in _features.videos(state.videos.values())
+        )
         candidates = {int(video.id): score for video, score in scored if score is not None}
         wanted = [video for video in state.videos.values() if int(video.id) in candidates]
         matched = [(video, candidates[int(video.id)]) for video in listable(wanted)]

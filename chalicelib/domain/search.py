@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -61,6 +61,20 @@ class FeatureCache:
 
     def video(self, video: Video) -> TextFeatures:
         return self._get("video", int(video.id), str(video.catalog_sk), lambda: _video_features(video))
+
+    def videos(self, videos: Iterable[Video]) -> list[tuple[Video, TextFeatures]]:
+        """Every video with its features, in one pass (what a search scores)."""
+        entries = self._entries
+        found = []
+        with self._lock:
+            for video in videos:
+                key, stamp = ("video", int(video.id)), str(video.catalog_sk)
+                cached = entries.get(key)
+                if cached is None or cached[0] != stamp:
+                    cached = (stamp, _video_features(video))
+                    entries[key] = cached
+                found.append((video, cached[1]))
+        return found
 
     def channel(self, channel: Actor, owner: Actor | None) -> TextFeatures:
         stamp = f"{channel.catalog_sk}/{owner.catalog_sk if owner else ''}"
@@ -124,7 +138,10 @@ def channel_score(query: Query, features: TextFeatures) -> float | None:
 def _name_score(query: Query, features: TextFeatures) -> float:
     """A name containing the query scores high; otherwise, its best resemblance to it."""
     score = NAME_CONTAINS_SCORE if query.folded and query.folded in features.name else 0.0
-    if query.trigrams & features.name_trigrams:  # cheap test first: most names share nothing
+    # Similarity is shared trigrams over at least the query's: a name sharing fewer than
+    # the threshold's share of them cannot reach it (a cheap test that skips most names).
+    shared = len(query.trigrams & features.name_trigrams)
+    if shared and shared >= SIMILARITY_THRESHOLD * len(query.trigrams):
         similarity = word_similarity(query.words, features.name_words)
         if similarity >= SIMILARITY_THRESHOLD:
             score = max(score, similarity)
