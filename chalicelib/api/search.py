@@ -14,11 +14,13 @@ from chalicelib.api.video_filters import QueryParams, skip_count, video_filter
 from chalicelib.api.video_shapes import video_json, video_page_json
 from chalicelib.config import get_settings
 from chalicelib.domain import browse
+from chalicelib.domain import videos as video_cases
 from chalicelib.domain.search import Query
 from chalicelib.domain.short_uuid import from_short
 from chalicelib.domain.video_lists import CHANNEL_SEARCH_SORTS, SEARCH_SORTS, Scope, is_published
 from chalicelib.domain.videos import UUID_V4, find_video
 from chalicelib.errors import CirrusError
+from chalicelib.store import actors
 
 if TYPE_CHECKING:
     from chalicelib.config import Settings
@@ -121,9 +123,6 @@ def _uuids(params: QueryParams) -> frozenset[str] | None:
 def _video_by_url(url: str, viewer: User | None, settings: Settings) -> dict[str, Any]:
     """PeerTube's lookup of a video by its URL: this instance's own videos only (remote ones
     come with federation). Unlike PeerTube, privacy still applies."""
-    from chalicelib.domain import videos as video_cases
-    from chalicelib.store import actors
-
     prefix = f"{settings.instance_url}/"
     path = url.split("?", 1)[0]
     if not path.lower().startswith(prefix.lower()):
