@@ -44,6 +44,17 @@ def server_config(settings: Settings) -> dict[str, Any]:
     config["instance"]["shortDescription"] = SHORT_DESCRIPTION
     # A chunk must cross API Gateway and Lambda (6 MB, base64-encoded): 4 MiB does.
     config["client"]["videos"]["resumableUpload"]["maxChunkSize"] = RESUMABLE_CHUNK_BYTES
+    # The instance's sign-up rules (the user limit itself is enforced when registering: the
+    # config stays free of DynamoDB reads).
+    signup = settings.signup
+    config["signup"].update(
+        {
+            "allowed": signup.enabled,
+            "minimumAge": signup.minimum_age,
+            "requiresApproval": signup.requires_approval,
+            "requiresEmailVerification": signup.requires_email_verification,
+        }
+    )
     config["serverVersion"] = PEERTUBE_API_VERSION
     config["serverCommit"] = ""
     return config

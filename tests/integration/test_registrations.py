@@ -143,3 +143,22 @@ def test_only_moderators_decide(api: ApiClient, approval: None) -> None:
     missing = api.post_json(f"/api/v1/users/registrations/{registration['id']}/accept", {}, root)
     assert missing.status == 400 and "moderationResponse" in missing.json()["invalid-params"]
     assert api.post_json("/api/v1/users/registrations/999/reject", {"moderationResponse": "no"}, root).status == 404
+
+
+def test_config_tells_clients_the_signup_rules(api: ApiClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    from chalicelib.config import get_settings
+
+    closed = api.get("/api/v1/config").json()["signup"]
+    assert (closed["allowed"], closed["requiresApproval"]) == (False, True)
+    monkeypatch.setenv("CIRRUS_SIGNUP_ENABLED", "true")
+    monkeypatch.setenv("CIRRUS_SIGNUP_REQUIRES_APPROVAL", "false")
+    monkeypatch.setenv("CIRRUS_SIGNUP_MINIMUM_AGE", "18")
+    get_settings.cache_clear()
+    signup = api.get("/api/v1/config").json()["signup"]
+    assert signup == {
+        "allowed": True,
+        "allowedForCurrentIP": True,
+        "minimumAge": 18,
+        "requiresApproval": False,
+        "requiresEmailVerification": False,
+    }
