@@ -173,11 +173,9 @@ function Layout() {
                   <li>
                     <NavLink to="/login">Log in</NavLink>
                   </li>
-                  {config?.signup?.allowed && (
-                    <li>
-                      <NavLink to="/signup">Sign up</NavLink>
-                    </li>
-                  )}
+                  <li>
+                    <NavLink to="/signup">Sign up</NavLink>
+                  </li>
                 </>
               )}
             </ul>

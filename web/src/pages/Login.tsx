@@ -9,7 +9,7 @@ export function Login() {
   useTitle('Log in');
   const navigate = useNavigate();
   const [params] = useSearchParams();
-  const { reloadMe, config } = useApp();
+  const { reloadMe } = useApp();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -54,11 +54,9 @@ export function Login() {
           {busy ? 'Logging in…' : 'Log in'}
         </button>
       </form>
-      {config?.signup?.allowed && (
-        <p>
-          No account yet? <Link to="/signup">Sign up</Link>.
-        </p>
-      )}
+      <p>
+        No account yet? <Link to="/signup">Sign up</Link>.
+      </p>
     </section>
   );
 }
@@ -73,15 +71,8 @@ export function Signup() {
   const [busy, setBusy] = useState(false);
   const set = (k: keyof typeof fields) => (e: React.ChangeEvent<HTMLInputElement>) => setFields({ ...fields, [k]: e.target.value });
 
-  if (config && !config.signup?.allowed) {
-    return (
-      <section className="narrow">
-        <h1>Sign up</h1>
-        <p>This instance does not accept new accounts at the moment.</p>
-      </section>
-    );
-  }
-
+  // The server decides whether sign-up is open (a closed one answers with a message shown
+  // below), so the form is always offered.
   const submit = async (e: React.FormEvent) => {
     e.preventDefault();
     if (!terms) return setError('Please accept the terms of this instance.');
@@ -89,11 +80,12 @@ export function Signup() {
     setError(null);
     try {
       await api.register({ ...fields, displayName: fields.displayName || fields.username });
-      if (config?.signup?.requiresApproval) {
-        navigate('/login');
+      try {
+        await session.logIn(fields.username, fields.password);
+      } catch {
+        setError('Your account is created. You can log in once a moderator has approved it.');
         return;
       }
-      await session.logIn(fields.username, fields.password);
       await reloadMe();
       navigate('/');
     } catch (err) {
