@@ -25,13 +25,13 @@ export function App() {
     getConfig().then(setConfig, () => undefined);
   }, []);
 
+  // Only the latest load counts: an answer for a session since ended must not sign the user back in.
+  const generation = useRef(0);
   const reloadMe = useCallback(async () => {
-    if (!session.signedIn) return setMe(null);
-    try {
-      setMe(await api.me());
-    } catch {
-      setMe(null);
-    }
+    const mine = ++generation.current;
+    let user: User | null = null;
+    if (session.signedIn) user = await api.me().catch(() => null);
+    if (mine === generation.current) setMe(session.signedIn ? user : null);
   }, []);
 
   useEffect(() => {
@@ -90,8 +90,9 @@ function Layout() {
   }, [location.pathname]);
 
   const logOut = async () => {
-    await session.logOut();
+    // Leave first: the token's revocation must not pull the user back here afterwards.
     navigate('/');
+    await session.logOut();
   };
 
   return (
