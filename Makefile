@@ -9,7 +9,7 @@ WEB_BUILD := web/dist/index.html
 WEB_SOURCES := $(shell find web/src web/index.html web/public web/vite.config.ts web/tsconfig.json -type f 2>/dev/null)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint typecheck unit web-test system-deps bench clean
+.PHONY: run test lint typecheck unit web-test web-browser-test system-deps bench clean
 
 run: $(DEPS_STAMP) system-deps $(WEB_BUILD)
 	$(PY) -m local
@@ -17,6 +17,11 @@ run: $(DEPS_STAMP) system-deps $(WEB_BUILD)
 test: $(DEPS_STAMP) $(WEB_BUILD) system-deps lint typecheck
 	$(PY) -m pytest
 	cd web && npm test
+	$(MAKE) web-browser-test
+
+# The browser journey (sign up ... subscribe) in Debian's chromium against a local stack.
+web-browser-test: $(DEPS_STAMP) $(WEB_BUILD) system-deps
+	cd web && CIRRUS_PYTHON=$(abspath $(PY)) npx playwright test
 
 lint: $(DEPS_STAMP)
 	$(VENV)/bin/ruff check .
@@ -35,19 +40,23 @@ $(DEPS_STAMP): requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-# Debian packages the instance needs at run time (ffmpeg for transcoding).
+# Debian packages the instance needs at run time (ffmpeg for transcoding), and chromium for
+# the browser tests (Playwright drives it; it downloads no browser of its own).
 system-deps:
 	@command -v ffmpeg >/dev/null 2>&1 || { \
 		echo "Installing ffmpeg from Debian's packages"; \
 		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq ffmpeg; }
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "Installing chromium from Debian's packages"; \
+		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
 
 # The single-page app, built to web/dist (served at / by the local gateway).
 $(WEB_DEPS_STAMP): web/package.json web/package-lock.json
-	cd web && npm ci --no-audit --no-fund
+	cd web && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
 	touch $@
 
 $(WEB_BUILD): $(WEB_DEPS_STAMP) $(WEB_SOURCES)
 	cd web && npm run build
 
 clean:
-	rm -rf $(VENV) build web/node_modules web/dist .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) build web/node_modules web/dist web/test-output .pytest_cache .mypy_cache .ruff_cache

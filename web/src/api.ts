@@ -43,6 +43,9 @@ export interface ServerConfig {
     name: string;
     shortDescription: string;
   };
+  signup?: { allowed: boolean; allowedForCurrentIP?: boolean; requiresApproval?: boolean; minimumAge?: number };
+  client?: { videos?: { resumableUpload?: { maxChunkSize?: number } } };
+  video?: { file?: { extensions?: string[] } };
 }
 
 /** GET /api/v1/config/about (only the fields the client uses so far). */
@@ -104,22 +107,52 @@ export async function errorFromResponse(res: Response): Promise<ApiError> {
   });
 }
 
-/** GET a JSON document from the API. Rejects with ApiError (or an AbortError if aborted). */
-export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
+export interface RequestOptions {
+  method?: string;
+  /** A JSON body (sent as application/json). */
+  json?: unknown;
+  /** A form-encoded body (sent as application/x-www-form-urlencoded). */
+  form?: Record<string, string>;
+  /** A raw body (e.g. FormData for file uploads). */
+  body?: BodyInit;
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+}
+
+const networkError = () =>
+  new ApiError({
+    status: 0,
+    title: 'Network error',
+    detail: 'Could not reach the server. Check your connection and try again.',
+  });
+
+/** Send a request to the API; the answer's Response when 2xx, else an ApiError. */
+export async function send(path: string, options: RequestOptions = {}): Promise<Response> {
+  const headers: Record<string, string> = { Accept: 'application/json', ...options.headers };
+  let body: BodyInit | undefined = options.body;
+  if (options.json !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    body = JSON.stringify(options.json);
+  } else if (options.form) {
+    headers['Content-Type'] = 'application/x-www-form-urlencoded';
+    body = new URLSearchParams(options.form).toString();
+  }
   let res: Response;
   try {
-    res = await fetch(path, { headers: { Accept: 'application/json' }, signal });
+    res = await fetch(path, { method: options.method ?? 'GET', headers, body, signal: options.signal });
   } catch (err) {
-    if (signal?.aborted) throw err;
-    throw new ApiError({
-      status: 0,
-      title: 'Network error',
-      detail: 'Could not reach the server. Check your connection and try again.',
-    });
+    if (options.signal?.aborted) throw err;
+    throw networkError();
   }
   if (!res.ok) throw await errorFromResponse(res);
+  return res;
+}
+
+/** Read a 2xx answer as JSON (undefined for an empty body such as a 204). */
+export async function readJson<T>(res: Response, signal?: AbortSignal): Promise<T> {
   try {
-    return (await res.json()) as T;
+    const text = await res.text();
+    return (text === '' ? undefined : JSON.parse(text)) as T;
   } catch (err) {
     if (signal?.aborted) throw err;
     throw new ApiError({
@@ -128,6 +161,12 @@ export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T>
       detail: 'The server sent a response that could not be read.',
     });
   }
+}
+
+/** GET a JSON document from the API. Rejects with ApiError (or an AbortError if aborted). */
+export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
+  const res = await send(path, { signal, headers: {} });
+  return readJson<T>(res, signal);
 }
 
 export const getConfig = (signal?: AbortSignal) => getJson<ServerConfig>('/api/v1/config', signal);

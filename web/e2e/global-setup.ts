@@ -1,0 +1,71 @@
+// Starts the whole local instance (`python -m local`) on free ports with a temporary data
+// directory and open sign-up, makes a real 720p clip with ffmpeg, and stops the instance
+// when the tests end.
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repo = resolve(here, '..', '..');
+export const outputDir = resolve(here, '..', 'test-output');
+
+function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? ok(address.port) : fail(new Error('no port'))));
+    });
+  });
+}
+
+export default async function globalSetup(): Promise<() => Promise<void>> {
+  mkdirSync(outputDir, { recursive: true });
+  const clip = join(outputDir, 'clip.mp4');
+  // 12 s of 720p with sound, so the transcoder makes two resolutions (720p and a lower one).
+  execFileSync('ffmpeg', [
+    '-v', 'error', '-y',
+    '-f', 'lavfi', '-i', 'testsrc=size=1280x720:rate=30',
+    '-f', 'lavfi', '-i', 'sine=frequency=440',
+    '-t', '12', '-c:v', 'libx264', '-b:v', '3M', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', clip,
+  ]);
+  const port = await freePort();
+  const awsPort = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), 'cirrus-web-e2e-'));
+  const python = process.env.CIRRUS_PYTHON ?? join(repo, '.venv', 'bin', 'python');
+  const log = openSync(join(outputDir, 'stack.log'), 'w');
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    CIRRUS_PORT: String(port),
+    CIRRUS_AWS_PORT: String(awsPort),
+    CIRRUS_DATA_DIR: dataDir,
+    CIRRUS_SIGNUP_ENABLED: 'true',
+    CIRRUS_SIGNUP_REQUIRES_APPROVAL: 'false',
+    PT_INITIAL_ROOT_PASSWORD: 'web-test-root-password',
+  };
+  delete env.CIRRUS_HOST;
+  delete env.CIRRUS_AWS_ENDPOINT_URL;
+  const stack = spawn(python, ['-m', 'local'], { cwd: repo, env, stdio: ['ignore', log, log] });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (stack.exitCode !== null) throw new Error(`the local stack exited early; see ${join(outputDir, 'stack.log')}`);
+    try {
+      if ((await fetch(`${url}/api/v1/config`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error('the local stack did not start in 60 s');
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  process.env.CIRRUS_WEB_URL = url;
+  process.env.CIRRUS_CLIP = clip;
+  return async () => {
+    stack.kill('SIGTERM');
+    await new Promise((r) => (stack.exitCode !== null ? r(null) : stack.once('exit', r)));
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+}

@@ -1,0 +1,32 @@
+import { defineConfig } from '@playwright/test';
+
+// Browser tests against the local stack (see e2e/global-setup.ts), in Debian's chromium:
+// Playwright downloads no browser here. The flags are those a headless Chromium running as
+// root in a container needs.
+export default defineConfig({
+  testDir: 'e2e',
+  outputDir: 'test-output/results',
+  timeout: 150_000,
+  expect: { timeout: 15_000 },
+  workers: 1,
+  reporter: [['list']],
+  globalSetup: './e2e/global-setup.ts',
+  use: {
+    browserName: 'chromium',
+    viewport: { width: 1280, height: 800 },
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--autoplay-policy=no-user-gesture-required',
+      ],
+    },
+  },
+});

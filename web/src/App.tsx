@@ -1,0 +1,195 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { Link, NavLink, Outlet, Route, Routes, useLocation, useNavigate } from 'react-router';
+import { getConfig, type ServerConfig } from './api';
+import { session } from './auth';
+import { AppContext, useApp, useSignedIn } from './hooks';
+import { Admin } from './pages/Admin';
+import { About } from './pages/About';
+import { AccountPage, ChannelPage } from './pages/Channel';
+import { Embed } from './pages/Embed';
+import { Home, VideoList } from './pages/Home';
+import { Library } from './pages/Library';
+import { Login, Signup } from './pages/Login';
+import { Search } from './pages/Search';
+import { Upload } from './pages/Upload';
+import { Watch } from './pages/Watch';
+import { api } from './services';
+import type { User } from './types';
+
+export function App() {
+  const [config, setConfig] = useState<ServerConfig | null>(null);
+  const [me, setMe] = useState<User | null>(null);
+  const signedIn = useSignedIn();
+
+  useEffect(() => {
+    getConfig().then(setConfig, () => undefined);
+  }, []);
+
+  // Only the latest load counts: an answer for a session since ended must not sign the user back in.
+  const generation = useRef(0);
+  const reloadMe = useCallback(async () => {
+    const mine = ++generation.current;
+    let user: User | null = null;
+    if (session.signedIn) user = await api.me().catch(() => null);
+    if (mine === generation.current) setMe(session.signedIn ? user : null);
+  }, []);
+
+  useEffect(() => {
+    void reloadMe();
+  }, [signedIn, reloadMe]);
+
+  return (
+    <AppContext.Provider value={{ config, me, reloadMe }}>
+      <Routes>
+        <Route path="/videos/embed/:id" element={<Embed />} />
+        <Route element={<Layout />}>
+          <Route index element={<Home />} />
+          <Route path="/videos/:list" element={<VideoList />} />
+          <Route path="/w/:id" element={<Watch />} />
+          <Route path="/videos/watch/:id" element={<Watch />} />
+          <Route path="/search" element={<Search />} />
+          <Route path="/login" element={<Login />} />
+          <Route path="/signup" element={<Signup />} />
+          <Route path="/upload" element={<Upload />} />
+          <Route path="/my-library/*" element={<Library />} />
+          <Route path="/c/:handle" element={<ChannelPage />} />
+          <Route path="/a/:name" element={<AccountPage />} />
+          <Route path="/admin" element={<Admin />} />
+          <Route path="/about" element={<About />} />
+          <Route path="*" element={<NotFound />} />
+        </Route>
+      </Routes>
+    </AppContext.Provider>
+  );
+}
+
+function NotFound() {
+  return (
+    <section>
+      <h1>Page not found</h1>
+      <p>
+        There is nothing at this address. <Link to="/">Go to the home page</Link>.
+      </p>
+    </section>
+  );
+}
+
+function Layout() {
+  const { config, me } = useApp();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const main = useRef<HTMLElement>(null);
+  const [menuOpen, setMenuOpen] = useState(false);
+  const [search, setSearch] = useState('');
+
+  // Move focus to the new page for keyboard and screen reader users.
+  useEffect(() => {
+    setMenuOpen(false);
+    main.current?.focus({ preventScroll: true });
+    window.scrollTo(0, 0);
+  }, [location.pathname]);
+
+  const logOut = async () => {
+    // Leave first: the token's revocation must not pull the user back here afterwards.
+    navigate('/');
+    await session.logOut();
+  };
+
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="site-header">
+        <div className="site-header__inner">
+          <Link className="brand" to="/">
+            {config?.instance.name ?? 'Cirrus'}
+          </Link>
+          <form
+            className="search"
+            role="search"
+            onSubmit={(e) => {
+              e.preventDefault();
+              if (search.trim()) navigate(`/search?search=${encodeURIComponent(search.trim())}`);
+            }}
+          >
+            <label className="visually-hidden" htmlFor="search-input">
+              Search videos and channels
+            </label>
+            <input
+              id="search-input"
+              type="search"
+              placeholder="Search videos and channels"
+              value={search}
+              onChange={(e) => setSearch(e.target.value)}
+            />
+          </form>
+          <button
+            type="button"
+            className="menu-toggle button"
+            aria-expanded={menuOpen}
+            aria-controls="site-nav"
+            onClick={() => setMenuOpen((o) => !o)}
+          >
+            Menu
+          </button>
+          <nav id="site-nav" className={`site-nav${menuOpen ? ' site-nav--open' : ''}`} aria-label="Main">
+            <ul>
+              <li>
+                <NavLink to="/" end>
+                  Home
+                </NavLink>
+              </li>
+              <li>
+                <NavLink to="/videos/trending">Trending</NavLink>
+              </li>
+              <li>
+                <NavLink to="/videos/recently-added">Recently added</NavLink>
+              </li>
+              <li>
+                <NavLink to="/videos/local">Local videos</NavLink>
+              </li>
+              {me ? (
+                <>
+                  <li>
+                    <NavLink to="/upload">Upload</NavLink>
+                  </li>
+                  <li>
+                    <NavLink to="/my-library">My library</NavLink>
+                  </li>
+                  {me.role.id === 0 && (
+                    <li>
+                      <NavLink to="/admin">Administration</NavLink>
+                    </li>
+                  )}
+                  <li className="site-nav__user">
+                    <span className="muted">{me.account.displayName || me.username}</span>{' '}
+                    <button type="button" className="link-button" onClick={logOut}>
+                      Log out
+                    </button>
+                  </li>
+                </>
+              ) : (
+                <>
+                  <li>
+                    <NavLink to="/login">Log in</NavLink>
+                  </li>
+                  <li>
+                    <NavLink to="/signup">Sign up</NavLink>
+                  </li>
+                </>
+              )}
+            </ul>
+          </nav>
+        </div>
+      </header>
+      <main id="main" ref={main} className="site-main" tabIndex={-1}>
+        <Outlet />
+      </main>
+      <footer className="site-footer">
+        <Link to="/about">About this instance</Link>
+        <span>Powered by Cirrus, PeerTube-compatible</span>
+      </footer>
+    </>
+  );
+}

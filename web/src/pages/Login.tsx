@@ -1,0 +1,136 @@
+import { useState } from 'react';
+import { Link, useNavigate, useSearchParams } from 'react-router';
+import { errorMessage } from '../api';
+import { session } from '../auth';
+import { useApp, useTitle } from '../hooks';
+import { api } from '../services';
+
+export function Login() {
+  useTitle('Log in');
+  const navigate = useNavigate();
+  const [params] = useSearchParams();
+  const { reloadMe } = useApp();
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (e: React.FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await session.logIn(username.trim(), password);
+      await reloadMe();
+      navigate(params.get('next') ?? '/');
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="narrow">
+      <h1>Log in</h1>
+      <form className="form" onSubmit={submit} noValidate>
+        {error && (
+          <p className="error-box" role="alert">
+            {error}
+          </p>
+        )}
+        <label htmlFor="login-username">Username or email</label>
+        <input id="login-username" autoComplete="username" required value={username} onChange={(e) => setUsername(e.target.value)} />
+        <label htmlFor="login-password">Password</label>
+        <input
+          id="login-password"
+          type="password"
+          autoComplete="current-password"
+          required
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+        />
+        <button className="button button--primary" type="submit" disabled={busy}>
+          {busy ? 'Logging in…' : 'Log in'}
+        </button>
+      </form>
+      <p>
+        No account yet? <Link to="/signup">Sign up</Link>.
+      </p>
+    </section>
+  );
+}
+
+export function Signup() {
+  useTitle('Sign up');
+  const navigate = useNavigate();
+  const { config, reloadMe } = useApp();
+  const [fields, setFields] = useState({ username: '', displayName: '', email: '', password: '' });
+  const [terms, setTerms] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const set = (k: keyof typeof fields) => (e: React.ChangeEvent<HTMLInputElement>) => setFields({ ...fields, [k]: e.target.value });
+
+  // The server decides whether sign-up is open (a closed one answers with a message shown
+  // below), so the form is always offered.
+  const submit = async (e: React.FormEvent) => {
+    e.preventDefault();
+    if (!terms) return setError('Please accept the terms of this instance.');
+    setBusy(true);
+    setError(null);
+    try {
+      await api.register({ ...fields, displayName: fields.displayName || fields.username });
+      try {
+        await session.logIn(fields.username, fields.password);
+      } catch {
+        setError('Your account is created. You can log in once a moderator has approved it.');
+        return;
+      }
+      await reloadMe();
+      navigate('/');
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="narrow">
+      <h1>Sign up</h1>
+      <form className="form" onSubmit={submit} noValidate>
+        {error && (
+          <p className="error-box" role="alert">
+            {error}
+          </p>
+        )}
+        <label htmlFor="signup-username">Username</label>
+        <input id="signup-username" autoComplete="username" required value={fields.username} onChange={set('username')} aria-describedby="signup-username-hint" />
+        <p id="signup-username-hint" className="hint">
+          Lowercase letters, digits, dots and underscores; it becomes your address on the fediverse.
+        </p>
+        <label htmlFor="signup-display">Display name</label>
+        <input id="signup-display" autoComplete="name" value={fields.displayName} onChange={set('displayName')} />
+        <label htmlFor="signup-email">Email</label>
+        <input id="signup-email" type="email" autoComplete="email" required value={fields.email} onChange={set('email')} />
+        <label htmlFor="signup-password">Password</label>
+        <input
+          id="signup-password"
+          type="password"
+          autoComplete="new-password"
+          required
+          minLength={6}
+          value={fields.password}
+          onChange={set('password')}
+        />
+        <label className="checkbox">
+          <input type="checkbox" checked={terms} onChange={(e) => setTerms(e.target.checked)} /> I am at least{' '}
+          {config?.signup?.minimumAge ?? 16} years old and accept the terms of this instance
+        </label>
+        <button className="button button--primary" type="submit" disabled={busy}>
+          {busy ? 'Creating your account…' : 'Create my account'}
+        </button>
+      </form>
+    </section>
+  );
+}

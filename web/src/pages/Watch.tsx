@@ -1,0 +1,168 @@
+import { useState } from 'react';
+import { Link, useParams } from 'react-router';
+import { errorMessage } from '../api';
+import { Avatar } from '../components/Avatar';
+import { Comments } from '../components/Comments';
+import { Player } from '../components/Player';
+import { ErrorMessage, Loading } from '../components/Status';
+import { SubscribeButton } from '../components/SubscribeButton';
+import { compactNumber, formatViews, timeAgo } from '../format';
+import { useApp, useLoad, useSignedIn, useTitle } from '../hooks';
+import { renderMarkdown } from '../markdown';
+import { api } from '../services';
+import { actorHandle, type VideoDetails } from '../types';
+
+type Rating = 'like' | 'dislike' | 'none';
+
+function RateButtons({ video }: { video: VideoDetails }) {
+  const signedIn = useSignedIn();
+  const mine = useLoad((s) => (signedIn ? api.myRating(video.id, s).then((r) => r.rating) : Promise.resolve<Rating>('none')), [video.id, signedIn]);
+  const [counts, setCounts] = useState({ likes: video.likes, dislikes: video.dislikes });
+  const [error, setError] = useState<string | null>(null);
+  const current = mine.data ?? 'none';
+  const rate = async (wanted: Rating) => {
+    const next = current === wanted ? 'none' : wanted;
+    setError(null);
+    try {
+      await api.rate(video.id, next);
+      const delta = (r: Rating, kind: Rating) => (r === kind ? 1 : 0);
+      setCounts((c) => ({
+        likes: c.likes - delta(current, 'like') + delta(next, 'like'),
+        dislikes: c.dislikes - delta(current, 'dislike') + delta(next, 'dislike'),
+      }));
+      mine.setData(next);
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+  };
+  return (
+    <div className="rate" role="group" aria-label="Rate this video">
+      <button type="button" className="button" aria-pressed={current === 'like'} disabled={!signedIn} onClick={() => rate('like')}>
+        👍 Like <span className="count">{compactNumber(counts.likes)}</span>
+      </button>
+      <button type="button" className="button" aria-pressed={current === 'dislike'} disabled={!signedIn} onClick={() => rate('dislike')}>
+        👎 Dislike <span className="count">{compactNumber(counts.dislikes)}</span>
+      </button>
+      {!signedIn && <span className="muted">Log in to rate.</span>}
+      {error && (
+        <span className="inline-error" role="alert">
+          {error}
+        </span>
+      )}
+    </div>
+  );
+}
+
+function WatchLaterButton({ video }: { video: VideoDetails }) {
+  const { me } = useApp();
+  const [state, setState] = useState<'idle' | 'busy' | 'added' | string>('idle');
+  if (!me) return null;
+  const add = async () => {
+    setState('busy');
+    try {
+      const playlist = await api.watchLater(actorHandle(me.account));
+      if (!playlist) throw new Error('Your Watch later playlist was not found.');
+      await api.addToPlaylist(playlist.id, video.id);
+      setState('added');
+    } catch (err) {
+      setState(errorMessage(err));
+    }
+  };
+  return (
+    <>
+      <button type="button" className="button" disabled={state === 'busy' || state === 'added'} onClick={add}>
+        {state === 'added' ? 'Added to Watch later' : 'Watch later'}
+      </button>
+      {!['idle', 'busy', 'added'].includes(state) && (
+        <span className="inline-error" role="alert">
+          {state}
+        </span>
+      )}
+    </>
+  );
+}
+
+function Share({ video }: { video: VideoDetails }) {
+  const link = `${location.origin}/w/${video.shortUUID ?? video.uuid}`;
+  const embed = `<iframe title="${video.name.replace(/"/g, '&quot;')}" width="560" height="315" src="${location.origin}/videos/embed/${video.uuid}" frameborder="0" allowfullscreen sandbox="allow-same-origin allow-scripts allow-popups"></iframe>`;
+  const [copied, setCopied] = useState<string | null>(null);
+  const copy = async (what: string, text: string) => {
+    try {
+      await navigator.clipboard.writeText(text);
+      setCopied(what);
+    } catch {
+      setCopied(null);
+    }
+  };
+  return (
+    <details className="share">
+      <summary className="button">Share</summary>
+      <label htmlFor="share-link">Link</label>
+      <div className="copy-row">
+        <input id="share-link" readOnly value={link} onFocus={(e) => e.target.select()} />
+        <button type="button" className="button" onClick={() => copy('link', link)}>
+          Copy
+        </button>
+      </div>
+      <label htmlFor="share-embed">Embed code</label>
+      <div className="copy-row">
+        <textarea id="share-embed" readOnly rows={3} value={embed} onFocus={(e) => e.target.select()} />
+        <button type="button" className="button" onClick={() => copy('embed code', embed)}>
+          Copy
+        </button>
+      </div>
+      <p role="status" className="muted">
+        {copied ? `The ${copied} is copied.` : ''}
+      </p>
+    </details>
+  );
+}
+
+export function Watch() {
+  const { id = '' } = useParams();
+  const video = useLoad((s) => api.video(id, s), [id]);
+  useTitle(video.data?.name ?? 'Video');
+  if (video.loading && !video.data) return <Loading what="Loading the video" />;
+  if (video.error || !video.data) return <ErrorMessage error={video.error ?? 'Video not found'} onRetry={video.reload} />;
+  const v = video.data;
+  const channelHandle = actorHandle(v.channel);
+  return (
+    <article className="watch">
+      <Player key={v.uuid} video={v} />
+      <h1 className="watch__title">{v.name}</h1>
+      <p className="muted">
+        {formatViews(v.views)} · Published <time dateTime={v.publishedAt}>{timeAgo(v.publishedAt)}</time>
+        {v.privacy.id !== 1 && <> · {v.privacy.label}</>}
+        {v.nsfw && <> · Sensitive content</>}
+      </p>
+      <div className="watch__actions">
+        <RateButtons video={v} />
+        <WatchLaterButton video={v} />
+        <Share video={v} />
+      </div>
+      <div className="watch__channel">
+        <Avatar actor={v.channel} size={48} />
+        <div>
+          <Link to={`/c/${channelHandle}`} className="watch__channel-name">
+            {v.channel.displayName}
+          </Link>
+          <p className="muted">
+            by <Link to={`/a/${actorHandle(v.account)}`}>{v.account.displayName}</Link>
+          </p>
+        </div>
+        <SubscribeButton handle={channelHandle} />
+      </div>
+      {v.description && <div className="prose description" dangerouslySetInnerHTML={{ __html: renderMarkdown(v.description) }} />}
+      {v.tags && v.tags.length > 0 && (
+        <ul className="tags" aria-label="Tags">
+          {v.tags.map((t) => (
+            <li key={t}>
+              <Link to={`/search?search=${encodeURIComponent(t)}`}>#{t}</Link>
+            </li>
+          ))}
+        </ul>
+      )}
+      <Comments videoId={v.id} enabled={v.commentsEnabled ?? v.commentsPolicy?.id !== 2} />
+    </article>
+  );
+}

@@ -1,0 +1,79 @@
+// The API calls the pages make, typed. Calls that need a signed-in user go through the
+// session, which adds the bearer token and renews it.
+import { session } from './auth';
+import type { Channel, Comment, CommentTree, Page, Playlist, PlaylistElement, User, Video, VideoDetails } from './types';
+
+export function query(params: Record<string, string | number | boolean | undefined>): string {
+  const search = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') search.set(k, String(v));
+  const s = search.toString();
+  return s ? `?${s}` : '';
+}
+
+const get = <T>(path: string, signal?: AbortSignal) => session.json<T>(path, { signal });
+
+export const api = {
+  videos: (params: Record<string, string | number | boolean | undefined>, signal?: AbortSignal) =>
+    get<Page<Video>>(`/api/v1/videos${query(params)}`, signal),
+  video: (id: string, signal?: AbortSignal) => get<VideoDetails>(`/api/v1/videos/${encodeURIComponent(id)}`, signal),
+  updateVideo: (id: number | string, fields: Record<string, unknown>) =>
+    session.send(`/api/v1/videos/${id}`, { method: 'PUT', json: fields }),
+  deleteVideo: (id: number) => session.send(`/api/v1/videos/${id}`, { method: 'DELETE' }),
+  view: (id: number, currentTime: number, sessionId: string) =>
+    session.send(`/api/v1/videos/${id}/views`, { method: 'POST', json: { currentTime: Math.floor(currentTime), sessionId } }),
+  myRating: (id: number, signal?: AbortSignal) =>
+    get<{ rating: 'like' | 'dislike' | 'none' }>(`/api/v1/users/me/videos/${id}/rating`, signal),
+  rate: (id: number, rating: 'like' | 'dislike' | 'none') =>
+    session.send(`/api/v1/videos/${id}/rate`, { method: 'PUT', json: { rating } }),
+  threads: (id: number, start: number, signal?: AbortSignal) =>
+    get<Page<Comment>>(`/api/v1/videos/${id}/comment-threads${query({ start, count: 20, sort: '-createdAt' })}`, signal),
+  thread: (id: number, threadId: number, signal?: AbortSignal) =>
+    get<CommentTree>(`/api/v1/videos/${id}/comment-threads/${threadId}`, signal),
+  comment: (id: number, text: string) =>
+    session.json<{ comment: Comment }>(`/api/v1/videos/${id}/comment-threads`, { method: 'POST', json: { text } }),
+  reply: (id: number, commentId: number, text: string) =>
+    session.json<{ comment: Comment }>(`/api/v1/videos/${id}/comments/${commentId}`, { method: 'POST', json: { text } }),
+  subscribed: async (handle: string, signal?: AbortSignal) =>
+    (await get<Record<string, boolean>>(`/api/v1/users/me/subscriptions/exist${query({ uris: handle })}`, signal))[handle] ?? false,
+  subscribe: (handle: string) => session.send('/api/v1/users/me/subscriptions', { method: 'POST', json: { uri: handle } }),
+  unsubscribe: (handle: string) =>
+    session.send(`/api/v1/users/me/subscriptions/${encodeURIComponent(handle)}`, { method: 'DELETE' }),
+  subscriptionVideos: (start: number, count: number, signal?: AbortSignal) =>
+    get<Page<Video>>(`/api/v1/users/me/subscriptions/videos${query({ start, count, sort: '-publishedAt' })}`, signal),
+  me: (signal?: AbortSignal) => get<User>('/api/v1/users/me', signal),
+  myVideos: (start: number, count: number, signal?: AbortSignal) =>
+    get<Page<Video>>(`/api/v1/users/me/videos${query({ start, count, sort: '-publishedAt' })}`, signal),
+  searchVideos: (search: string, start: number, count: number, signal?: AbortSignal) =>
+    get<Page<Video>>(`/api/v1/search/videos${query({ search, start, count })}`, signal),
+  searchChannels: (search: string, signal?: AbortSignal) =>
+    get<Page<Channel>>(`/api/v1/search/video-channels${query({ search, count: 12 })}`, signal),
+  channel: (handle: string, signal?: AbortSignal) =>
+    get<Channel>(`/api/v1/video-channels/${encodeURIComponent(handle)}`, signal),
+  channelVideos: (handle: string, start: number, count: number, signal?: AbortSignal) =>
+    get<Page<Video>>(`/api/v1/video-channels/${encodeURIComponent(handle)}/videos${query({ start, count, sort: '-publishedAt' })}`, signal),
+  account: (name: string, signal?: AbortSignal) => get<User['account']>(`/api/v1/accounts/${encodeURIComponent(name)}`, signal),
+  accountChannels: (name: string, signal?: AbortSignal) =>
+    get<Page<Channel>>(`/api/v1/accounts/${encodeURIComponent(name)}/video-channels`, signal),
+  accountVideos: (name: string, start: number, count: number, signal?: AbortSignal) =>
+    get<Page<Video>>(`/api/v1/accounts/${encodeURIComponent(name)}/videos${query({ start, count, sort: '-publishedAt' })}`, signal),
+  createChannel: (fields: Record<string, unknown>) => session.send('/api/v1/video-channels', { method: 'POST', json: fields }),
+  updateChannel: (handle: string, fields: Record<string, unknown>) =>
+    session.send(`/api/v1/video-channels/${encodeURIComponent(handle)}`, { method: 'PUT', json: fields }),
+  channelAvatar: (handle: string, file: File) => {
+    const form = new FormData();
+    form.set('avatarfile', file);
+    return session.send(`/api/v1/video-channels/${encodeURIComponent(handle)}/avatar/pick`, { method: 'POST', body: form });
+  },
+  watchLater: async (account: string, signal?: AbortSignal): Promise<Playlist | undefined> =>
+    (await get<Page<Playlist>>(`/api/v1/accounts/${encodeURIComponent(account)}/video-playlists${query({ playlistType: 2 })}`, signal)).data.find(
+      (p) => p.type.id === 2,
+    ),
+  playlistVideos: (id: number, signal?: AbortSignal) =>
+    get<Page<PlaylistElement>>(`/api/v1/video-playlists/${id}/videos${query({ count: 100 })}`, signal),
+  addToPlaylist: (id: number, videoId: number) =>
+    session.send(`/api/v1/video-playlists/${id}/videos`, { method: 'POST', json: { videoId } }),
+  reference: (kind: 'categories' | 'licences' | 'languages' | 'privacies', signal?: AbortSignal) =>
+    get<Record<string, string>>(`/api/v1/videos/${kind}`, signal),
+  users: (start: number, signal?: AbortSignal) => get<Page<User>>(`/api/v1/users${query({ start, count: 50, sort: '-createdAt' })}`, signal),
+  register: (fields: Record<string, unknown>) => session.send('/api/v1/users/register', { method: 'POST', json: fields }),
+};

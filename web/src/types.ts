@@ -1,0 +1,114 @@
+// The parts of PeerTube's API documents that the client reads.
+
+export interface Image {
+  path?: string;
+  fileUrl?: string;
+  width?: number;
+}
+
+export interface Actor {
+  id: number;
+  name: string;
+  displayName: string;
+  host: string;
+  url?: string;
+  description?: string | null;
+  avatars?: Image[];
+  followersCount?: number;
+}
+
+export type Channel = Actor & { ownerAccount?: Actor; support?: string | null };
+
+export interface Labelled<T> {
+  id: T;
+  label: string;
+}
+
+export interface Video {
+  id: number;
+  uuid: string;
+  shortUUID?: string;
+  name: string;
+  duration: number;
+  views: number;
+  likes: number;
+  dislikes: number;
+  nsfw: boolean;
+  isLocal: boolean;
+  publishedAt: string;
+  thumbnailPath?: string | null;
+  previewPath?: string | null;
+  embedPath?: string;
+  description?: string | null;
+  privacy: Labelled<number>;
+  state?: Labelled<number>;
+  category?: Labelled<number | null>;
+  licence?: Labelled<number | null>;
+  language?: Labelled<string | null>;
+  channel: Channel;
+  account: Actor;
+}
+
+export interface VideoFile {
+  resolution: Labelled<number>;
+  fileUrl?: string;
+}
+
+export interface VideoDetails extends Video {
+  tags?: string[];
+  commentsEnabled?: boolean;
+  commentsPolicy?: Labelled<number>;
+  streamingPlaylists?: { id: number; playlistUrl: string; files: VideoFile[] }[];
+  files?: VideoFile[];
+}
+
+export interface Page<T> {
+  total: number;
+  data: T[];
+}
+
+export interface Comment {
+  id: number;
+  threadId: number;
+  inReplyToCommentId: number | null;
+  text: string;
+  createdAt: string;
+  isDeleted?: boolean;
+  totalReplies?: number;
+  account: Actor | null;
+}
+
+export interface CommentTree {
+  comment: Comment;
+  children: CommentTree[];
+}
+
+export interface User {
+  id: number;
+  username: string;
+  email?: string;
+  role: Labelled<number>;
+  account: Actor;
+  videoChannels?: Channel[];
+  blocked?: boolean;
+  videoQuota?: number;
+}
+
+export interface Playlist {
+  id: number;
+  uuid: string;
+  displayName: string;
+  type: Labelled<number>;
+  videosLength?: number;
+}
+
+export interface PlaylistElement {
+  id: number;
+  position: number;
+  video: Video | null;
+}
+
+/** PeerTube's video states: 1 is published. */
+export const PUBLISHED = 1;
+
+export const actorHandle = (actor: Pick<Actor, 'name' | 'host'>): string => `${actor.name}@${actor.host}`;
