@@ -9,7 +9,7 @@ WEB_BUILD := web/dist/index.html
 WEB_SOURCES := $(shell find web/src web/index.html web/public web/vite.config.ts web/tsconfig.json -type f 2>/dev/null)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint typecheck unit web-test web-browser-test system-deps bench clean
+.PHONY: run test lint typecheck unit web-test web-browser-test system-deps browser-deps bench clean
 
 run: $(DEPS_STAMP) system-deps $(WEB_BUILD)
 	$(PY) -m local
@@ -20,7 +20,7 @@ test: $(DEPS_STAMP) $(WEB_BUILD) system-deps lint typecheck
 	$(MAKE) web-browser-test
 
 # The browser journey (sign up ... subscribe) in Debian's chromium against a local stack.
-web-browser-test: $(DEPS_STAMP) $(WEB_BUILD) system-deps
+web-browser-test: $(DEPS_STAMP) $(WEB_BUILD) system-deps browser-deps
 	cd web && CIRRUS_PYTHON=$(abspath $(PY)) npx playwright test
 
 lint: $(DEPS_STAMP)
@@ -40,12 +40,14 @@ $(DEPS_STAMP): requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-# Debian packages the instance needs at run time (ffmpeg for transcoding), and chromium for
-# the browser tests (Playwright drives it; it downloads no browser of its own).
+# Debian packages the instance needs at run time (ffmpeg for transcoding).
 system-deps:
 	@command -v ffmpeg >/dev/null 2>&1 || { \
 		echo "Installing ffmpeg from Debian's packages"; \
 		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq ffmpeg; }
+
+# Chromium for the browser tests only (Playwright drives it; it downloads no browser of its own).
+browser-deps:
 	@command -v chromium >/dev/null 2>&1 || { \
 		echo "Installing chromium from Debian's packages"; \
 		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
