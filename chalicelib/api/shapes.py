@@ -169,6 +169,8 @@ def user_json(
     )
     if me:
         body["videoChannelCollaborations"] = []
-        body["specialPlaylists"] = []
+        body["specialPlaylists"] = (
+            [{"id": int(user.watch_later_id), "name": "Watch later", "type": 2}] if user.watch_later_id else []
+        )
     body["adminFlags"] = int(user.admin_flags)
     return body

@@ -165,6 +165,7 @@ def create_local_user(settings: Settings, request: NewUser, now: datetime) -> Cr
     ]
     # Every user has a Watch later playlist from the start, as in PeerTube.
     watch_later, watch_later_claims = playlists.new_watch_later(settings.instance_url, int(account.id), now)
+    user.watch_later_id = int(watch_later.id)
     stats = {"users": 1, "local_channels": 1, **users.role_stats(int(request.role), 1)}
     create_items([user, account, channel, watch_later], [*claims, *watch_later_claims], stats=stats)
     return CreatedUser(user, account, channel)

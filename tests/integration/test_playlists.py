@@ -200,6 +200,8 @@ def test_watch_later(api: ApiClient, people: dict[str, Member], root: str) -> No
     assert watch_later["displayName"] == "Watch later"
     assert watch_later["type"] == {"id": 2, "label": "Watch later"}
     assert watch_later["privacy"] == {"id": 3, "label": "Private"}
+    special = api.get_as("/api/v1/users/me", alice.token).json()["specialPlaylists"]
+    assert special == [{"id": watch_later["id"], "name": "Watch later", "type": 2}]
     assert (watch_later["description"], watch_later["videoChannel"]) == (None, None)
 
     # Only its owner sees it.

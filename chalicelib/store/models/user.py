@@ -41,6 +41,7 @@ class User(TableItem, discriminator="User"):
     language = UnicodeAttribute(null=True)
     theme = UnicodeAttribute(default="instance-default")
     admin_flags = NumberAttribute(default=0)
+    watch_later_id = NumberAttribute(null=True)  # the user's Watch later playlist (users/me)
     no_instance_config_warning_modal = BooleanAttribute(default=False)
     no_welcome_modal = BooleanAttribute(default=False)
     no_account_setup_warning_modal = BooleanAttribute(default=False)
