@@ -13,7 +13,6 @@ from chalicelib.config import get_settings
 from chalicelib.domain import browse, video_edits
 from chalicelib.domain import videos as video_cases
 from chalicelib.domain.oauth import utcnow
-from chalicelib.store import media, videos
 
 if TYPE_CHECKING:
     from chalice.app import Response
@@ -57,10 +56,5 @@ def delete_video(video_id: str) -> Response:
     user = session(videos_api.current_request).user
     video = video_cases.find_video(video_id)
     video_cases.check_can_delete(video, user)
-    files = videos.list_files(int(video.id))
-    videos.delete_video(video, files)
-    videos.delete_leftovers(int(video.id))
-    # The files go after the items: a transcoding step still running then finds no video
-    # and removes what it wrote itself (functions/transcoder/handler.py).
-    media.delete_video_files(video.uuid)
+    video_cases.remove_video(video)
     return no_content()

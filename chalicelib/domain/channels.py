@@ -9,6 +9,7 @@ from chalicelib.domain import validation
 from chalicelib.domain.accounts import new_local_actor
 from chalicelib.domain.roles import Right, Role, has_right
 from chalicelib.domain.validation import Checks
+from chalicelib.domain.videos import remove_videos_of
 from chalicelib.errors import BadRequestError, ConflictError, ForbiddenError, NotFoundError
 from chalicelib.store import actors
 
@@ -91,6 +92,7 @@ def delete_channel(user: User, channel: Actor) -> None:
     _check_owner(user, channel, "This user has not owner rights on this channel")
     if actors.count_account_channels(int(channel.account_id or 0)) <= 1:
         raise ConflictError("Cannot remove the last channel of this user")
+    remove_videos_of(channel_id=int(channel.id))
     actors.delete_channel(channel)
 
 

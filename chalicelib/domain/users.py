@@ -14,6 +14,7 @@ from chalicelib.domain import passwords, validation
 from chalicelib.domain.accounts import ChannelRequest, CreatedUser, NewUser, create_local_user
 from chalicelib.domain.roles import Role, can_manage
 from chalicelib.domain.validation import Checks
+from chalicelib.domain.videos import remove_videos_of
 from chalicelib.errors import BadRequestError, ForbiddenError, NotFoundError, UnauthorizedError, ValidationError
 from chalicelib.store import actors, counters, tokens, users
 
@@ -214,6 +215,7 @@ def delete_user(user: User) -> None:
     if account is None:
         raise NotFoundError("User not found")
     tokens.revoke_all(int(user.id))
+    remove_videos_of(account_id=int(account.id))
     users.delete_local_user(user, account, channels)
 
 

@@ -22,7 +22,7 @@ from chalicelib.errors import (
     ValidationError,
 )
 from chalicelib.media import layout
-from chalicelib.store import actors, counters, keys, videos
+from chalicelib.store import actors, catalog, counters, keys, media, videos
 from chalicelib.store.models import Actor, User, Video
 
 if TYPE_CHECKING:
@@ -191,6 +191,29 @@ def check_can_delete(video: Video, user: User) -> None:
         raise ForbiddenError("Cannot manage a video of another server.")
     if not owns(user, video) and not has_right(Role(int(user.role)), Right.REMOVE_ANY_VIDEO):
         raise ForbiddenError("Cannot manage a video of another user.")
+
+
+def remove_video(video: Video) -> None:
+    """Delete a video: its items, what its partition still holds, then its files. The files
+    go last: a transcoding step still running then finds no video and removes what it wrote
+    itself (functions/transcoder/handler.py)."""
+    videos.delete_video(video, videos.list_files(int(video.id)))
+    videos.delete_leftovers(int(video.id))
+    media.delete_video_files(video.uuid)
+
+
+def remove_videos_of(*, account_id: int | None = None, channel_id: int | None = None) -> int:
+    """Delete every video of an account or a channel being deleted (PeerTube deletes them
+    with it); how many. They are found in the catalogue, which this process keeps current."""
+    found = [
+        video
+        for video in catalog.current().videos.values()
+        if (account_id is not None and int(video.account_id) == account_id)
+        or (channel_id is not None and int(video.channel_id) == channel_id)
+    ]
+    for video in found:
+        remove_video(video)
+    return len(found)
 
 
 def owns(user: User, video: Video) -> bool:

@@ -128,3 +128,24 @@ def test_deleting_a_video_removes_its_comments(api: ApiClient, people: dict[str,
     assert api.delete_as(f"/api/v1/videos/{video.uuid}", alice.token).status == 204
     assert list(TableItem.query(keys.video_pk(int(video.id)))) == []
     assert Claim.count(keys.claim_pk(keys.COMMENT_ID, str(comment_id))) == 0
+
+
+def test_deleting_a_channel_or_a_user_deletes_their_videos(api: ApiClient, people: dict[str, Member]) -> None:
+    from chalicelib.store import videos
+
+    alice, bob = people["alice"], people["bob"]
+    second = api.post_json("/api/v1/video-channels", {"name": "alice_second", "displayName": "Second"}, alice.token)
+    second_id = second.json()["videoChannel"]["id"]
+    in_second = add_video(alice.account_id, second_id, "in the second channel")
+    in_first = add_video(alice.account_id, alice.channel_id, "in the first channel")
+    kept = add_video(bob.account_id, bob.channel_id, "bob's")
+    assert api.get("/api/v1/videos").json()["total"] == 3
+
+    assert api.delete_as("/api/v1/video-channels/alice_second", alice.token).status == 204
+    assert videos.get_video(int(in_second.id)) is None
+    assert sorted(v["name"] for v in api.get("/api/v1/videos").json()["data"]) == ["bob's", "in the first channel"]
+
+    assert api.delete_as("/api/v1/users/me", alice.token).status == 204
+    assert videos.get_video(int(in_first.id)) is None
+    assert videos.get_video(int(kept.id)) is not None
+    assert [v["name"] for v in api.get("/api/v1/videos").json()["data"]] == ["bob's"]
