@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.domain import validation
+from chalicelib.domain import playlists, validation
 from chalicelib.domain.accounts import new_local_actor
 from chalicelib.domain.roles import Right, Role, has_right
 from chalicelib.domain.validation import Checks
@@ -93,6 +93,7 @@ def delete_channel(user: User, channel: Actor) -> None:
     if actors.count_account_channels(int(channel.account_id or 0)) <= 1:
         raise ConflictError("Cannot remove the last channel of this user")
     remove_videos_of(channel_id=int(channel.id))
+    playlists.on_channel_deleted(int(channel.account_id or 0), int(channel.id))
     actors.delete_channel(channel)
 
 

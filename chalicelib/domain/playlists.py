@@ -170,6 +170,21 @@ def delete(playlist: Playlist, user: User) -> None:
         _compact_channel(int(playlist.owner_account_id), int(playlist.channel_id))
 
 
+def on_channel_deleted(account_id: int, channel_id: int) -> None:
+    """PeerTube keeps a deleted channel's playlists, private and without a channel."""
+    for playlist in _channel_playlists(account_id, channel_id):
+        actions = playlists.privacy_actions(playlist, PLAYLIST_PRIVATE)
+        playlists.update_playlist(playlist, [*actions, *_channel_actions(account_id, None)])
+
+
+def on_account_deleted(account_id: int) -> None:
+    """A deleted account's playlists go with it, Watch later included."""
+    for playlist in playlists.list_account_playlists(account_id):
+        playlists.delete_playlist(playlist)
+        thumbnails.remove(playlist.thumbnail_path)
+    playlists.forget_watch_later(account_id)
+
+
 def watch_later_of(settings: Settings, account_id: int, now: datetime) -> Playlist:
     """The account's Watch later playlist, made now for users created before playlists."""
     found = playlists.find_watch_later(account_id)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.domain import passwords, validation
+from chalicelib.domain import passwords, playlists, validation
 from chalicelib.domain.accounts import ChannelRequest, CreatedUser, NewUser, create_local_user
 from chalicelib.domain.roles import Role, can_manage
 from chalicelib.domain.validation import Checks
@@ -216,6 +216,7 @@ def delete_user(user: User) -> None:
         raise NotFoundError("User not found")
     tokens.revoke_all(int(user.id))
     remove_videos_of(account_id=int(account.id))
+    playlists.on_account_deleted(int(account.id))
     users.delete_local_user(user, account, channels)
 
 

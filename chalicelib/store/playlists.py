@@ -107,6 +107,11 @@ def find_watch_later(account_id: int) -> Playlist | None:
     return get_playlist(target) if target is not None else None
 
 
+def forget_watch_later(account_id: int) -> None:
+    """Remove the claim naming an account's Watch later playlist."""
+    Claim(keys.claim_pk(keys.WATCH_LATER, str(account_id)), keys.CLAIM_SK).delete()
+
+
 def _claim_target(namespace: str, value: str) -> int | None:
     try:
         claim = Claim.get(keys.claim_pk(namespace, value), keys.CLAIM_SK)

@@ -140,12 +140,21 @@ def test_deleting_a_channel_or_a_user_deletes_their_videos(api: ApiClient, peopl
     in_first = add_video(alice.account_id, alice.channel_id, "in the first channel")
     kept = add_video(bob.account_id, bob.channel_id, "bob's")
     assert api.get("/api/v1/videos").json()["total"] == 3
+    playlist = api.post_json(
+        "/api/v1/video-playlists", {"displayName": "Best of", "privacy": 1, "videoChannelId": second_id}, alice.token
+    ).json()["videoPlaylist"]
+    assert api.get("/api/v1/video-playlists").json()["total"] == 1
 
     assert api.delete_as("/api/v1/video-channels/alice_second", alice.token).status == 204
     assert videos.get_video(int(in_second.id)) is None
+    # PeerTube keeps the channel's playlists, private and without a channel.
+    assert api.get("/api/v1/video-playlists").json()["total"] == 0
+    kept_playlist = api.get_as(f"/api/v1/video-playlists/{playlist['uuid']}", alice.token).json()
+    assert (kept_playlist["privacy"]["id"], kept_playlist["videoChannel"]) == (3, None)
     assert sorted(v["name"] for v in api.get("/api/v1/videos").json()["data"]) == ["bob's", "in the first channel"]
 
     assert api.delete_as("/api/v1/users/me", alice.token).status == 204
     assert videos.get_video(int(in_first.id)) is None
     assert videos.get_video(int(kept.id)) is not None
+    assert api.get_as(f"/api/v1/video-playlists/{playlist['uuid']}", bob.token).status == 404
     assert [v["name"] for v in api.get("/api/v1/videos").json()["data"]] == ["bob's"]
