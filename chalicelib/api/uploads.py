@@ -8,7 +8,7 @@ not limited by API Gateway and Lambda (10 MB and 6 MB), and no function handles 
     POST /api/v1/videos/upload-s3            metadata + filename, size, mimeType
          → 200 {video: {id, shortUUID, uuid}, upload: {uploadId, partSize, parts: [{partNumber, url}]}}
     PUT  <each part url>                      the bytes of that part (keep each ETag header)
-    POST /api/v1/videos/upload-s3/{id}/complete   {parts: [{partNumber, etag}]}  → 200 {video}
+    POST /api/v1/videos/upload-s3/{id}/complete   {parts: [{partNumber, etag}]} or {}  → 200 {video}
     DELETE /api/v1/videos/upload-s3/{id}     abandon the upload and the video → 204
 """
 
@@ -145,6 +145,13 @@ def complete_direct_upload(video_id: str) -> dict[str, Any]:
     user = session(request).user
     video = _own_pending_upload(video_id, user)
     parts = json_object(request).get("parts")
+    s3, bucket = aws.s3(), get_settings().uploads_bucket
+    if parts is None:
+        # Browsers may not read S3's ETag headers (a bucket's CORS rule must expose them):
+        # without a list, the parts S3 holds are the upload.
+        parts = _uploaded_parts(s3, bucket, str(video.source_key), str(video.upload_id))
+        if not parts:
+            raise BadRequestError("The upload could not be completed: no part was uploaded")
     if (
         not isinstance(parts, list)
         or not parts
@@ -154,7 +161,6 @@ def complete_direct_upload(video_id: str) -> dict[str, Any]:
         )
     ):
         raise ValidationError({"parts": "Should list every part as {partNumber, etag}"})
-    s3, bucket = aws.s3(), get_settings().uploads_bucket
     try:
         s3.complete_multipart_upload(
             Bucket=bucket,
@@ -177,6 +183,13 @@ def complete_direct_upload(video_id: str) -> dict[str, Any]:
         raise
     videos.set_upload_id(video, None)
     return _created(video)
+
+
+def _uploaded_parts(s3: Any, bucket: str, key: str, upload_id: str) -> list[dict[str, Any]]:
+    parts: list[dict[str, Any]] = []
+    for page in s3.get_paginator("list_parts").paginate(Bucket=bucket, Key=key, UploadId=upload_id):
+        parts += [{"partNumber": p["PartNumber"], "etag": p["ETag"]} for p in page.get("Parts", [])]
+    return parts
 
 
 @uploads_api.route("/api/v1/videos/upload-s3/{video_id}", methods=["DELETE"])

@@ -198,3 +198,24 @@ def test_private_videos_are_hidden(world: dict[str, Any]) -> None:
 def test_a_file_larger_than_s3_allows_is_refused(world: dict[str, Any]) -> None:
     response = _start(world, "root", size=6 * 1024**4)
     assert (response.status, response.json()["code"]) == (413, "max_file_size_reached")
+
+
+def test_completing_without_a_parts_list_uses_what_s3_holds(world: dict[str, Any]) -> None:
+    from chalicelib import aws
+    from chalicelib.config import get_settings
+    from chalicelib.store import videos as store
+
+    started = _start(world, "uma", size=600).json()
+    upload, video = started["upload"], started["video"]
+    empty = world["api"].post_json(f"/api/v1/videos/upload-s3/{video['id']}/complete", {}, world["tokens"]["uma"])
+    assert empty.status == 400 and "no part was uploaded" in empty.json()["detail"]
+    stored = store.get_video(video["id"])
+    assert stored is not None and stored.upload_id == upload["uploadId"]  # still waiting for its parts
+
+    bucket = get_settings().uploads_bucket
+    aws.s3().upload_part(
+        Bucket=bucket, Key=stored.source_key, UploadId=upload["uploadId"], PartNumber=1, Body=b"\x01" * 600
+    )
+    done = world["api"].post_json(f"/api/v1/videos/upload-s3/{video['id']}/complete", {}, world["tokens"]["uma"])
+    assert done.status == 200, done.body
+    assert aws.s3().head_object(Bucket=bucket, Key=stored.source_key)["ContentLength"] == 600
