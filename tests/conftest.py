@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -95,3 +96,19 @@ def people(api: Any) -> Any:
     from tests.members import standard_people
 
     return standard_people(api)
+
+
+@pytest.fixture
+def dynamodb_calls(api: Any) -> Iterator[Counter[str]]:
+    """The DynamoDB operations made while the test runs, by name (hot paths pin them)."""
+    from chalicelib.store.models import TableItem
+
+    calls: Counter[str] = Counter()
+    client = TableItem._get_connection().connection.client
+
+    def count(model: Any, **_: Any) -> None:
+        calls[model.name] += 1
+
+    client.meta.events.register("before-call.dynamodb", count)
+    yield calls
+    client.meta.events.unregister("before-call.dynamodb", count)

@@ -58,12 +58,7 @@ def add_element(playlist_id: str) -> dict[str, Any]:
     invalid: dict[str, str] = {}
     if not _is_video_reference(video_ref):
         invalid["videoId"] = "Should have a valid video id/uuid/short uuid"
-    try:
-        times = elements.read_timestamps(body)
-    except ValidationError as error:
-        invalid.update(error.invalid_params)
-    if invalid:
-        raise ValidationError(invalid)
+    times = _timestamps(body, invalid)
     found = cases.find_playlist(playlist_id)
     video = find_video(str(video_ref), field="videoId")
     cases.check_can_manage(found.playlist, user, Right.UPDATE_ANY_VIDEO_PLAYLIST)
@@ -126,6 +121,12 @@ def _element_request(element_id: str, body: dict[str, Any]) -> elements.Timestam
     invalid: dict[str, str] = {}
     if not element_id.isdigit() or len(element_id) > 15:
         invalid["playlistElementId"] = ELEMENT_ID
+    return _timestamps(body, invalid)
+
+
+def _timestamps(body: dict[str, Any], invalid: dict[str, str]) -> elements.Timestamps:
+    """The element's timestamps; every invalid field of the request (`invalid` holds the
+    others already found) refused together, as PeerTube reports them."""
     try:
         times = elements.read_timestamps(body)
     except ValidationError as error:

@@ -7,6 +7,7 @@ root's reply counters) in the same transaction, so the counts never drift from t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -139,21 +140,12 @@ def add_comment(comment: VideoComment, video: Video, *, by_video_author: bool) -
         keys.CLAIM_SK,
         target=f"{int(comment.video_id)}#{int(comment.thread_id)}",
     )
-    try:
-        with TransactWrite(connection=connection()) as transaction:
-            transaction.save(comment, condition=VideoComment.pk.does_not_exist())
-            transaction.save(claim, condition=Claim.pk.does_not_exist())
-            if not root:
-                root_actions: list[Any] = [VideoComment.replies.add(1)]
-                if by_video_author:
-                    root_actions.append(VideoComment.replies_from_video_author.add(1))
-                transaction.update(_root_of(comment), actions=root_actions, condition=VideoComment.pk.exists())
-            transaction.update(video, actions=video_actions, condition=Video.pk.exists())
-    except TransactWriteError as exc:
-        if is_condition_failure(exc):
-            return False
-        raise
-    return True
+
+    def write(transaction: TransactWrite) -> None:
+        transaction.save(comment, condition=VideoComment.pk.does_not_exist())
+        transaction.save(claim, condition=Claim.pk.does_not_exist())
+
+    return _write_counted(write, comment, video, video_actions, None if root else 1, by_video_author)
 
 
 def mark_deleted(comment: VideoComment, video: Video, *, by_video_author: bool, now: datetime) -> bool:
@@ -161,23 +153,41 @@ def mark_deleted(comment: VideoComment, video: Video, *, by_video_author: bool, 
     one transaction; False if it was deleted meanwhile (or the video is gone)."""
     held = bool(comment.held_for_review)
     video_actions: list[Any] = [Video.held_comments.add(-1) if held else Video.comments_count.add(-1)]
+
+    def write(transaction: TransactWrite) -> None:
+        transaction.update(
+            comment,
+            actions=[
+                VideoComment.text.set(""),
+                VideoComment.account_id.remove(),
+                VideoComment.deleted_at.set(now),
+                VideoComment.updated_at.set(now),
+            ],
+            condition=VideoComment.pk.exists() & VideoComment.deleted_at.does_not_exist(),
+        )
+
+    reply_delta = None if comment.in_reply_to_id is None else -1
+    return _write_counted(write, comment, video, video_actions, reply_delta, by_video_author)
+
+
+def _write_counted(
+    write: Callable[[TransactWrite], None],
+    comment: VideoComment,
+    video: Video,
+    video_actions: list[Any],
+    reply_delta: int | None,
+    by_video_author: bool,
+) -> bool:
+    """One transaction: the comment's own write, its thread root's reply counters (for a
+    reply) and the video's counters; False when a condition failed."""
     try:
         with TransactWrite(connection=connection()) as transaction:
-            transaction.update(
-                comment,
-                actions=[
-                    VideoComment.text.set(""),
-                    VideoComment.account_id.remove(),
-                    VideoComment.deleted_at.set(now),
-                    VideoComment.updated_at.set(now),
-                ],
-                condition=VideoComment.pk.exists() & VideoComment.deleted_at.does_not_exist(),
-            )
-            if comment.in_reply_to_id is not None:
-                root_actions: list[Any] = [VideoComment.replies.add(-1)]
+            write(transaction)
+            if reply_delta is not None:
+                actions: list[Any] = [VideoComment.replies.add(reply_delta)]
                 if by_video_author:
-                    root_actions.append(VideoComment.replies_from_video_author.add(-1))
-                transaction.update(_root_of(comment), actions=root_actions, condition=VideoComment.pk.exists())
+                    actions.append(VideoComment.replies_from_video_author.add(reply_delta))
+                transaction.update(_root_of(comment), actions=actions, condition=VideoComment.pk.exists())
             transaction.update(video, actions=video_actions, condition=Video.pk.exists())
     except TransactWriteError as exc:
         if is_condition_failure(exc):

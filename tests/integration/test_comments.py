@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterator
 from typing import Any
-
-import pytest
 
 from tests.api_client import ApiClient, ApiResponse
 from tests.members import Member
@@ -403,21 +400,6 @@ def test_text_limits_as_peertube_counts_them(api: ApiClient, people: dict[str, M
     attack = "<script>alert(1)</script><img src=x onerror=alert(1)> [x](javascript:alert(1)) &lt;"
     assert posted(start_thread(api, alice.token, video.id, attack))["text"] == attack  # verbatim, as PeerTube
     assert threads(api, video.id)["total"] == 3
-
-
-@pytest.fixture
-def dynamodb_calls() -> Iterator[Counter[str]]:
-    from chalicelib.store.models import TableItem
-
-    calls: Counter[str] = Counter()
-    client = TableItem._get_connection().connection.client
-
-    def count(model: Any, **_: Any) -> None:
-        calls[model.name] += 1
-
-    client.meta.events.register("before-call.dynamodb", count)
-    yield calls
-    client.meta.events.unregister("before-call.dynamodb", count)
 
 
 def test_calls_per_request_do_not_grow_with_comments(

@@ -3,28 +3,9 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
-from typing import Any
-
-import pytest
 
 from tests.api_client import ApiClient
 from tests.conftest import ROOT_PASSWORD
-
-
-@pytest.fixture
-def dynamodb_calls() -> Iterator[Counter[str]]:
-    from chalicelib.store.models import TableItem
-
-    calls: Counter[str] = Counter()
-    client = TableItem._get_connection().connection.client
-
-    def count(model: Any, **_: Any) -> None:
-        calls[model.name] += 1
-
-    client.meta.events.register("before-call.dynamodb", count)
-    yield calls
-    client.meta.events.unregister("before-call.dynamodb", count)
 
 
 def _calls_for(api: ApiClient, calls: Counter[str], path: str, token: str | None = None) -> dict[str, int]:

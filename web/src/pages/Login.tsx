@@ -31,14 +31,16 @@ export function Login() {
   };
 
   return (
-    <section className="narrow">
-      <h1>Log in</h1>
-      <form className="form" onSubmit={submit} noValidate>
-        {error && (
-          <p className="error-box" role="alert">
-            {error}
-          </p>
-        )}
+    <FormPage
+      title="Log in"
+      error={error}
+      onSubmit={submit}
+      after={
+        <p>
+          No account yet? <Link to="/signup">Sign up</Link>.
+        </p>
+      }
+    >
         <label htmlFor="login-username">Username or email</label>
         <input id="login-username" autoComplete="username" required value={username} onChange={(e) => setUsername(e.target.value)} />
         <label htmlFor="login-password">Password</label>
@@ -53,11 +55,7 @@ export function Login() {
         <button className="button button--primary" type="submit" disabled={busy}>
           {busy ? 'Logging in…' : 'Log in'}
         </button>
-      </form>
-      <p>
-        No account yet? <Link to="/signup">Sign up</Link>.
-      </p>
-    </section>
+    </FormPage>
   );
 }
 
@@ -96,14 +94,7 @@ export function Signup() {
   };
 
   return (
-    <section className="narrow">
-      <h1>Sign up</h1>
-      <form className="form" onSubmit={submit} noValidate>
-        {error && (
-          <p className="error-box" role="alert">
-            {error}
-          </p>
-        )}
+    <FormPage title="Sign up" error={error} onSubmit={submit}>
         <label htmlFor="signup-username">Username</label>
         <input id="signup-username" autoComplete="username" required value={fields.username} onChange={set('username')} aria-describedby="signup-username-hint" />
         <p id="signup-username-hint" className="hint">
@@ -130,7 +121,30 @@ export function Signup() {
         <button className="button button--primary" type="submit" disabled={busy}>
           {busy ? 'Creating your account…' : 'Create my account'}
         </button>
+    </FormPage>
+  );
+}
+
+/** A narrow page holding one form, with the server's refusal shown above the fields. */
+function FormPage(props: {
+  title: string;
+  error: string | null;
+  onSubmit: (e: React.FormEvent) => void;
+  after?: React.ReactNode;
+  children: React.ReactNode;
+}) {
+  return (
+    <section className="narrow">
+      <h1>{props.title}</h1>
+      <form className="form" onSubmit={props.onSubmit} noValidate>
+        {props.error && (
+          <p className="error-box" role="alert">
+            {props.error}
+          </p>
+        )}
+        {props.children}
       </form>
+      {props.after}
     </section>
   );
 }
