@@ -1,0 +1,1 @@
+"""ActivityPub federation: JSON-LD contexts, HTTP and Linked Data signatures."""

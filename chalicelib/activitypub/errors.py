@@ -1,0 +1,15 @@
+"""Errors of the federation layer, carrying the message PeerTube answers with."""
+
+from __future__ import annotations
+
+
+class SignatureError(Exception):
+    """An inbound request's signature cannot be parsed or does not hold.
+
+    The message is PeerTube's ("Cannot parse HTTP signature", "Invalid key ID", "Invalid signature",
+    "Invalid digest"); the web layer answers 403 with it.
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
