@@ -195,6 +195,8 @@ def _parse_cavage(request: InboundRequest, now: datetime, clock_skew_seconds: in
     if value[:10].lower() == "signature ":  # some senders repeat the Authorization scheme (PeerTube strips it)
         value = value[10:]
     params = _cavage_params(value)
+    if not params:
+        raise SignatureError(CANNOT_PARSE)
     key_id = params.get("keyid")
     if not key_id:
         raise SignatureError(INVALID_KEY_ID)
