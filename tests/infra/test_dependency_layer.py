@@ -37,6 +37,10 @@ PROBE = textwrap.dedent(
     key = serialization.load_pem_private_key(pair.private_pem.encode(), None)
     key.sign(b"(request-target): post /inbox", padding.PKCS1v15(), hashes.SHA256())
     assert verify_password("secret words", hash_password("secret words"))
+    from chalicelib.activitypub.contexts import context_for
+    from chalicelib.activitypub.ld_signatures import sign_document, verify_document
+    signed = sign_document({"@context": context_for("Follow"), "type": "Follow"}, "k", pair.private_pem)
+    assert verify_document(signed, pair.public_pem)
     from chalicelib.domain.comment_text import render_html
     assert render_html("**a** www.example.org <b>") == (
         '<p><strong>a</strong> <a href="http://www.example.org" rel="noopener noreferrer nofollow">'
