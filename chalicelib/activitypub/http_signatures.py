@@ -107,8 +107,8 @@ def check_digest(request: InboundRequest) -> None:
             hash_function = _HASHES.get(match.group(1).lower())
             if hash_function is None:
                 continue
-            expected = base64.b64encode(hash_function(request.body).digest()).decode("ascii")
-            if not hmac.compare_digest(expected, match.group(2)):
+            expected = base64.b64encode(hash_function(request.body).digest())
+            if not hmac.compare_digest(expected, match.group(2).encode("utf-8")):
                 raise SignatureError(INVALID_DIGEST)
             matched_one = True
         if not matched_one:

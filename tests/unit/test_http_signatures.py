@@ -186,6 +186,8 @@ def test_content_digest_is_checked_too() -> None:
         check_digest(inbound("POST", {"Content-Digest": f"sha-256=:{encoded}:"}, BODY + b" "))
     with pytest.raises(SignatureError, match=r"^Invalid digest$"):
         check_digest(inbound("POST", {"Digest": "MD5=abc"}, BODY))
+    with pytest.raises(SignatureError, match=r"^Invalid digest$"):
+        check_digest(inbound("POST", {"Digest": "SHA-256=é"}, BODY))
 
 
 @pytest.mark.parametrize("offset", [1801, -1801, 3600 * 24 * 365])
