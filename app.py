@@ -9,6 +9,7 @@ from __future__ import annotations
 from chalice.app import Chalice
 
 from chalicelib.api.accounts import accounts_api
+from chalicelib.api.activitypub_actors import activitypub_actors_api
 from chalicelib.api.actor_images import actor_images_api
 from chalicelib.api.channels import channels_api
 from chalicelib.api.comments import comments_api
@@ -28,6 +29,7 @@ from chalicelib.api.video_lists import video_lists_api
 from chalicelib.api.video_reference import video_reference_api
 from chalicelib.api.videos import videos_api
 from chalicelib.api.views import views_api
+from chalicelib.api.well_known import well_known_api
 from chalicelib.config import get_settings
 from chalicelib.store import table
 
@@ -38,6 +40,7 @@ app = Chalice(app_name="cirrus")
 app.api.binary_types.append("multipart/form-data")
 for blueprint in (
     accounts_api,
+    activitypub_actors_api,
     actor_images_api,
     channels_api,
     comments_api,
@@ -56,6 +59,7 @@ for blueprint in (
     video_reference_api,
     videos_api,
     views_api,
+    well_known_api,
 ):
     app.register_blueprint(blueprint)
 app.register_middleware(problem_middleware, "http")

@@ -45,6 +45,16 @@ class UserDefaults:
 
 
 @dataclass(frozen=True)
+class FederationSettings:
+    """How Cirrus talks to other servers."""
+
+    # Attempts of one delivery before its dead-letter queue (the deliver queue's maxReceiveCount):
+    # with 60 s doubling, 8 attempts keep trying for about two hours.
+    delivery_attempts: int = 8
+    retry_base_seconds: int = 60
+
+
+@dataclass(frozen=True)
 class Settings:
     instance_host: str
     instance_scheme: str
@@ -58,6 +68,7 @@ class Settings:
     production: bool
     signup: SignupSettings = SignupSettings()
     user_defaults: UserDefaults = UserDefaults()
+    federation: FederationSettings = FederationSettings()
     # PeerTube's own variable: the first start creates `root` with this password.
     initial_root_password: str | None = None
 
@@ -120,6 +131,16 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             ),
             max_channels=_integer(
                 env.get("CIRRUS_MAX_CHANNELS_PER_USER"), UserDefaults.max_channels, "CIRRUS_MAX_CHANNELS_PER_USER"
+            ),
+        ),
+        federation=FederationSettings(
+            delivery_attempts=_integer(
+                env.get("CIRRUS_DELIVERY_ATTEMPTS"), FederationSettings.delivery_attempts, "CIRRUS_DELIVERY_ATTEMPTS"
+            ),
+            retry_base_seconds=_integer(
+                env.get("CIRRUS_DELIVERY_RETRY_SECONDS"),
+                FederationSettings.retry_base_seconds,
+                "CIRRUS_DELIVERY_RETRY_SECONDS",
             ),
         ),
         initial_root_password=env.get("PT_INITIAL_ROOT_PASSWORD") or None,

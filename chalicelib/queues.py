@@ -11,6 +11,10 @@ from typing import Any
 from chalicelib import aws
 
 
+def queue_url(name: str) -> str:
+    return _queue_url(name)
+
+
 @functools.cache
 def _queue_url(name: str) -> str:
     return str(aws.sqs().get_queue_url(QueueName=name)["QueueUrl"])

@@ -95,7 +95,13 @@ def queue_specs(settings: Settings) -> list[QueueSpec]:
             function=TRANSCODER_STEP_HANDLER,
         ),
         QueueSpec("broadcast", queues.broadcast, function_timeout=60, max_receive_count=3, batch_size=10),
-        QueueSpec("deliver", queues.deliver, function_timeout=30, max_receive_count=5, batch_size=10),
+        QueueSpec(
+            "deliver",
+            queues.deliver,
+            function_timeout=30,
+            max_receive_count=settings.federation.delivery_attempts,
+            batch_size=10,
+        ),
         QueueSpec("inbox", queues.inbox, function_timeout=60, max_receive_count=5, batch_size=10),
         # Counted views, gathered by SQS's batching window into one write per video per batch.
         QueueSpec(

@@ -36,13 +36,17 @@ def aws() -> Iterator[None]:
     from moto import mock_aws
 
     from chalicelib import aws as aws_clients
+    from chalicelib.activitypub.delivery import signer_keys
     from chalicelib.config import get_settings
+    from chalicelib.domain import nodeinfo_usage
     from chalicelib.store import catalog
     from local import moto_speedups, resources
 
     get_settings.cache_clear()
     aws_clients.reset_clients()
     catalog.reset()
+    nodeinfo_usage.reset()
+    signer_keys.reset()
     moto_speedups.apply()
     with mock_aws():
         settings = get_settings()

@@ -138,3 +138,9 @@ def multipart_form(request: Request) -> tuple[dict[str, Any], dict[str, Uploaded
         else:
             fields[name] = text
     return fields, files
+
+
+def query_param(request: Request, name: str) -> str | None:
+    """One query parameter (the last if repeated, as API Gateway's single-value view), or None."""
+    params = request.query_params
+    return params.get(name) if params else None

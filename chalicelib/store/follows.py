@@ -6,6 +6,7 @@ counters move in the same transaction as the follow, so they never drift.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
@@ -14,7 +15,7 @@ from pynamodb.transactions import TransactWrite
 
 from chalicelib.store import keys
 from chalicelib.store.models import Actor, Follow
-from chalicelib.store.models.follow import STATE_ACCEPTED
+from chalicelib.store.models.follow import STATE_ACCEPTED, STATE_PENDING
 from chalicelib.store.writes import connection, is_condition_failure
 
 
@@ -32,7 +33,15 @@ def get_follows(follower_id: int, target_ids: list[int]) -> dict[int, Follow]:
     return {int(follow.target_id): follow for follow in found if isinstance(follow, Follow)}
 
 
-def follow(follower_id: int, target_id: int, state: str, now: datetime) -> bool:
+def follow(
+    follower_id: int,
+    target_id: int,
+    state: str,
+    now: datetime,
+    *,
+    url: str | None = None,
+    follower_inbox: str | None = None,
+) -> bool:
     """F2: create a follow in `state`; False if one already exists (it is kept as it is)."""
     item = Follow(
         keys.actor_pk(follower_id),
@@ -40,6 +49,8 @@ def follow(follower_id: int, target_id: int, state: str, now: datetime) -> bool:
         follower_id=follower_id,
         target_id=target_id,
         state=state,
+        url=url,
+        follower_inbox=follower_inbox,
         created_at=now,
         updated_at=now,
         gsi1pk=keys.followers_gsi1pk(target_id),
@@ -71,6 +82,51 @@ def unfollow(existing: Follow) -> bool:
             return False
         raise
     return True
+
+
+def accept(existing: Follow, now: datetime) -> bool:
+    """F5: a pending follow becomes accepted, counted in the same transaction; False if it was
+    not pending any more (accepted already, or gone)."""
+    existing.state = STATE_ACCEPTED
+    existing.updated_at = now
+    try:
+        with TransactWrite(connection=connection()) as transaction:
+            transaction.save(existing, condition=Follow.state == STATE_PENDING)
+            _count(transaction, int(existing.follower_id), int(existing.target_id), 1)
+    except TransactWriteError as exc:
+        if is_condition_failure(exc):
+            return False
+        raise
+    return True
+
+
+def remote_follower_inboxes(target_id: int) -> Iterator[str]:
+    """F6: the inboxes of an actor's accepted remote followers (one Query per MB of follows)."""
+    query = Follow.by_gsi1.query(keys.followers_gsi1pk(target_id), filter_condition=Follow.state == STATE_ACCEPTED)
+    for follow in query:
+        if isinstance(follow, Follow) and follow.follower_inbox:
+            yield str(follow.follower_inbox)
+
+
+def accepted_page(
+    *, target_id: int | None = None, follower_id: int | None = None, start: int, count: int
+) -> list[Follow]:
+    """F7: accepted follows of a target (its followers) or by a follower (its following),
+    oldest first, for ActivityPub collections (one Query of `start + count` follows)."""
+    index: Any
+    if target_id is not None:
+        index, hash_key = Follow.by_gsi1, keys.followers_gsi1pk(target_id)
+    elif follower_id is not None:
+        index, hash_key = Follow.by_gsi2, keys.following_gsi2pk(follower_id)
+    else:
+        raise ValueError("a target or a follower is needed")
+    found: list[Follow] = []
+    for item in index.query(hash_key, filter_condition=Follow.state == STATE_ACCEPTED):
+        if isinstance(item, Follow):
+            found.append(item)
+        if len(found) >= start + count:
+            break
+    return found[start:]
 
 
 def list_following(follower_id: int) -> list[Follow]:

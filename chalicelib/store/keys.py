@@ -47,6 +47,10 @@ def tombstone_pk(kind: str, item_id: int) -> str:
     return f"TOMBSTONE#{kind}#{item_id}"
 
 
+def remote_host_pk(host: str) -> str:
+    return f"HOST#{host}"
+
+
 def rate_sk(video_id: int) -> str:
     return f"RATE#{video_id}"
 

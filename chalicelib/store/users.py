@@ -53,6 +53,19 @@ def list_users(start: int, count: int, newest_first: bool) -> list[User]:
     return query_slice(User.by_gsi1, keys.users_gsi1pk(), start=start, count=count, newest_first=newest_first)
 
 
+def count_active_since(moments: list[datetime]) -> list[int]:
+    """U9: per moment, how many users logged in since then (reads the users list's logins)."""
+    counts = [0] * len(moments)
+    for user in User.by_gsi1.query(keys.users_gsi1pk(), attributes_to_get=["kind", "last_login_at"]):
+        last = user.last_login_at if isinstance(user, User) else None
+        if last is None:
+            continue
+        for position, moment in enumerate(moments):
+            if last >= moment:
+                counts[position] += 1
+    return counts
+
+
 def record_login(user: User, when: datetime, password_hash: str | None = None) -> None:
     """Update the last login (and a rehashed password) alone, so a login never overwrites a
     concurrent change to the rest of the user."""

@@ -14,6 +14,7 @@ from chalicelib.store.models.playlist import Playlist
 from chalicelib.store.models.playlist_element import PlaylistElement
 from chalicelib.store.models.rate import Rate
 from chalicelib.store.models.registration import Registration
+from chalicelib.store.models.remote_host import RemoteHost
 from chalicelib.store.models.throttle import Throttle
 from chalicelib.store.models.tombstone import Tombstone
 from chalicelib.store.models.upload_session import UploadSession
@@ -35,6 +36,7 @@ __all__ = [
     "PlaylistElement",
     "Rate",
     "Registration",
+    "RemoteHost",
     "TableItem",
     "Throttle",
     "Tombstone",

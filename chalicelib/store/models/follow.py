@@ -18,5 +18,8 @@ class Follow(TableItem, discriminator="Follow"):
     target_id = NumberAttribute()
     state = UnicodeAttribute(default=STATE_PENDING)
     url = UnicodeAttribute(null=True)  # the Follow activity's id, for federation
+    # Where activities for a remote follower go (its shared inbox, else its own): kept here so
+    # that a fan-out reads only follows, never the follower actors. None for local followers.
+    follower_inbox = UnicodeAttribute(null=True)
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()

@@ -1,0 +1,1 @@
+"""Outbound federation: activities fanned out to inboxes through SQS, signed, and retried."""

@@ -1,0 +1,36 @@
+"""Handing activities to the delivery pipeline: the only door out for federation."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from chalicelib import queues
+from chalicelib.activitypub.delivery.messages import MAX_ACTIVITY_BYTES, Broadcast, Delivery, MessageError
+from chalicelib.config import get_settings
+
+
+def broadcast(
+    activity: dict[str, Any], signer_id: int, *, followers_of: Iterable[int] = (), inboxes: Iterable[str] = ()
+) -> None:
+    """Send `activity`, signed by local actor `signer_id`, to the followers of the given local
+    actors and to the given inboxes. One SQS message; the broadcast function does the rest."""
+    body = serialise(activity)
+    targets = tuple(dict.fromkeys(inboxes))
+    audience = tuple(dict.fromkeys(followers_of))
+    if not targets and not audience:
+        return
+    settings = get_settings()
+    if not audience and len(targets) == 1:
+        # One known inbox (a reply to its origin, an Accept): no fan-out needed.
+        queues.send(settings.queues.deliver, [Delivery(body, signer_id, targets[0]).to_json()])
+        return
+    queues.send(settings.queues.broadcast, [Broadcast(body, signer_id, audience, targets).to_json()])
+
+
+def serialise(activity: dict[str, Any]) -> str:
+    body = json.dumps(activity, ensure_ascii=False, separators=(",", ":"))
+    if len(body.encode("utf-8")) > MAX_ACTIVITY_BYTES:
+        raise MessageError(f"activity {activity.get('id')} is larger than {MAX_ACTIVITY_BYTES} bytes")
+    return body

@@ -1,0 +1,1 @@
+"""Cirrus' objects as ActivityPub JSON, in PeerTube's vocabulary and key order."""
