@@ -10,11 +10,13 @@ from chalice.app import Chalice
 
 from chalicelib.api.accounts import accounts_api
 from chalicelib.api.activitypub_actors import activitypub_actors_api
+from chalicelib.api.activitypub_videos import activitypub_videos_api
 from chalicelib.api.actor_images import actor_images_api
 from chalicelib.api.channels import channels_api
 from chalicelib.api.comments import comments_api
 from chalicelib.api.config import config_api
 from chalicelib.api.entry import make_api_handler, problem_middleware
+from chalicelib.api.inbox import inbox_api
 from chalicelib.api.oauth import oauth_api
 from chalicelib.api.playlist_elements import playlist_elements_api
 from chalicelib.api.playlists import playlists_api
@@ -22,6 +24,7 @@ from chalicelib.api.ratings import ratings_api
 from chalicelib.api.registrations import registrations_api
 from chalicelib.api.search import search_api
 from chalicelib.api.server import server_api
+from chalicelib.api.server_follows import server_follows_api
 from chalicelib.api.subscriptions import subscriptions_api
 from chalicelib.api.uploads import uploads_api
 from chalicelib.api.users import users_api
@@ -41,10 +44,12 @@ app.api.binary_types.append("multipart/form-data")
 for blueprint in (
     accounts_api,
     activitypub_actors_api,
+    activitypub_videos_api,
     actor_images_api,
     channels_api,
     comments_api,
     config_api,
+    inbox_api,
     oauth_api,
     playlist_elements_api,
     playlists_api,
@@ -52,6 +57,7 @@ for blueprint in (
     registrations_api,
     search_api,
     server_api,
+    server_follows_api,
     subscriptions_api,
     uploads_api,
     users_api,

@@ -52,6 +52,13 @@ class FederationSettings:
     # with 60 s doubling, 8 attempts keep trying for about two hours.
     delivery_attempts: int = 8
     retry_base_seconds: int = 60
+    # PeerTube's followers.instance.enabled / manual_approval and
+    # followings.instance.auto_follow_back.enabled.
+    accept_instance_followers: bool = True
+    approve_instance_followers_manually: bool = False
+    follow_back_instances: bool = False
+    # Local tests only: lets remote requests use plain http to loopback addresses.
+    allow_loopback: bool = False
 
 
 @dataclass(frozen=True)
@@ -142,6 +149,15 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
                 FederationSettings.retry_base_seconds,
                 "CIRRUS_DELIVERY_RETRY_SECONDS",
             ),
+            accept_instance_followers=_flag(
+                env.get("CIRRUS_INSTANCE_FOLLOWERS_ENABLED"), FederationSettings.accept_instance_followers
+            ),
+            approve_instance_followers_manually=_flag(
+                env.get("CIRRUS_INSTANCE_FOLLOWERS_MANUAL_APPROVAL"),
+                FederationSettings.approve_instance_followers_manually,
+            ),
+            allow_loopback=_flag(env.get("CIRRUS_FEDERATION_ALLOW_LOOPBACK"), FederationSettings.allow_loopback),
+            follow_back_instances=_flag(env.get("CIRRUS_AUTO_FOLLOW_BACK"), FederationSettings.follow_back_instances),
         ),
         initial_root_password=env.get("PT_INITIAL_ROOT_PASSWORD") or None,
     )

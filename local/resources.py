@@ -51,6 +51,9 @@ TRANSCODER_STEP_HANDLER = "functions.transcoder.handler:handle_step"
 TRANSCODER_UPLOAD_HANDLER = "functions.transcoder.handler:handle_upload"
 VIEWS_HANDLER = "functions.views.handler:handle_views"
 TRENDING_HANDLER = "functions.trending.handler:handle_schedule"
+BROADCAST_HANDLER = "functions.federation.broadcast:handle_broadcast"
+DELIVER_HANDLER = "functions.federation.deliver:handle_deliver"
+INBOX_HANDLER = "functions.federation.inbox:handle_inbox"
 
 
 @dataclass(frozen=True)
@@ -94,15 +97,33 @@ def queue_specs(settings: Settings) -> list[QueueSpec]:
             batch_size=1,
             function=TRANSCODER_STEP_HANDLER,
         ),
-        QueueSpec("broadcast", queues.broadcast, function_timeout=60, max_receive_count=3, batch_size=10),
+        # One activity's audience, expanded into one delivery message per inbox.
+        QueueSpec(
+            "broadcast",
+            queues.broadcast,
+            function_timeout=60,
+            max_receive_count=3,
+            batch_size=10,
+            function=BROADCAST_HANDLER,
+        ),
+        # One signed POST each; failures come back after an exponential backoff.
         QueueSpec(
             "deliver",
             queues.deliver,
             function_timeout=30,
             max_receive_count=settings.federation.delivery_attempts,
             batch_size=10,
+            function=DELIVER_HANDLER,
         ),
-        QueueSpec("inbox", queues.inbox, function_timeout=60, max_receive_count=5, batch_size=10),
+        # Activities whose signatures held, processed once each.
+        QueueSpec(
+            "inbox",
+            queues.inbox,
+            function_timeout=60,
+            max_receive_count=5,
+            batch_size=10,
+            function=INBOX_HANDLER,
+        ),
         # Counted views, gathered by SQS's batching window into one write per video per batch.
         QueueSpec(
             "views", queues.views, function_timeout=60, max_receive_count=5, batch_size=100, function=VIEWS_HANDLER

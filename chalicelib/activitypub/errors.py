@@ -13,3 +13,17 @@ class SignatureError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+class RemoteFetchError(Exception):
+    """A request to another server failed or was refused before it left.
+
+    `retryable` says whether trying later may succeed (timeouts, resets, 5xx, 429) or not
+    (refused addresses, 4xx, wrong content).
+    """
+
+    def __init__(self, url: str, reason: str, *, retryable: bool = False) -> None:
+        super().__init__(f"{url}: {reason}")
+        self.url = url
+        self.reason = reason
+        self.retryable = retryable

@@ -32,32 +32,32 @@ def activity_response(document: dict[str, Any]) -> Response:
 
 @activitypub_actors_api.route("/accounts/{name}", methods=["GET"])
 def get_account_actor(name: str) -> Response:
-    return activity_response(_document(_account(name)))
+    return activity_response(_document(local_account(name)))
 
 
 @activitypub_actors_api.route("/video-channels/{name}", methods=["GET"])
 def get_channel_actor(name: str) -> Response:
-    return activity_response(_document(_channel(name)))
+    return activity_response(_document(local_channel(name)))
 
 
 @activitypub_actors_api.route("/accounts/{name}/followers", methods=["GET"])
 def get_account_followers(name: str) -> Response:
-    return _followers(_account(name))
+    return _followers(local_account(name))
 
 
 @activitypub_actors_api.route("/video-channels/{name}/followers", methods=["GET"])
 def get_channel_followers(name: str) -> Response:
-    return _followers(_channel(name))
+    return _followers(local_channel(name))
 
 
 @activitypub_actors_api.route("/accounts/{name}/following", methods=["GET"])
 def get_account_following(name: str) -> Response:
-    return _following(_account(name))
+    return _following(local_account(name))
 
 
 @activitypub_actors_api.route("/video-channels/{name}/following", methods=["GET"])
 def get_channel_following(name: str) -> Response:
-    return _following(_channel(name))
+    return _following(local_channel(name))
 
 
 def _document(actor: Actor) -> dict[str, Any]:
@@ -71,7 +71,7 @@ def _followers(actor: Actor) -> Response:
         page = follows.accepted_page(target_id=int(actor.id), start=start, count=count) if count else []
         return Slice(_urls([int(f.follower_id) for f in page]), int(actor.followers_count or 0))
 
-    return activity_response(collection(str(actor.followers_url or f"{actor.url}/followers"), _page(), read))
+    return activity_response(collection(str(actor.followers_url or f"{actor.url}/followers"), requested_page(), read))
 
 
 def _following(actor: Actor) -> Response:
@@ -79,7 +79,7 @@ def _following(actor: Actor) -> Response:
         page = follows.accepted_page(follower_id=int(actor.id), start=start, count=count) if count else []
         return Slice(_urls([int(f.target_id) for f in page]), int(actor.following_count or 0))
 
-    return activity_response(collection(str(actor.following_url or f"{actor.url}/following"), _page(), read))
+    return activity_response(collection(str(actor.following_url or f"{actor.url}/following"), requested_page(), read))
 
 
 def _urls(actor_ids: list[int]) -> list[str]:
@@ -87,7 +87,7 @@ def _urls(actor_ids: list[int]) -> list[str]:
     return [str(found[i].url) for i in actor_ids if i in found]
 
 
-def _page() -> int | None:
+def requested_page() -> int | None:
     raw = query_param(activitypub_actors_api.current_request, "page")
     try:
         return page_number(raw)
@@ -95,14 +95,14 @@ def _page() -> int | None:
         raise BadRequestError("Invalid page") from None
 
 
-def _account(name: str) -> Actor:
+def local_account(name: str) -> Actor:
     actor = actors.find_local_actor(name)
     if actor is None or actor.actor_type not in ACCOUNT_TYPES:
         raise NotFoundError("Account not found")
     return actor
 
 
-def _channel(name: str) -> Actor:
+def local_channel(name: str) -> Actor:
     actor = actors.find_local_actor(name)
     if actor is None or actor.actor_type != "Group":
         raise NotFoundError("Video channel not found")

@@ -77,6 +77,15 @@ def _actor_json(actor: Actor, settings: Settings) -> dict[str, Any]:
     }
 
 
+def actor_json(actor: Actor, settings: Settings) -> dict[str, Any]:
+    """PeerTube's bare Actor (follows list these)."""
+    return {
+        **_actor_json(actor, settings),
+        "updatedAt": iso(actor.updated_at),
+        "banners": images_json(actor.banners or [], settings),
+    }
+
+
 def account_json(account: Actor, settings: Settings) -> dict[str, Any]:
     body: dict[str, Any] = {
         **_actor_json(account, settings),

@@ -3,9 +3,11 @@ a privacy change does to the publication date, and the instance counters it move
 
 from __future__ import annotations
 
+import copy
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from chalicelib.domain import video_federation
 from chalicelib.domain.roles import Right, Role, has_right
 from chalicelib.domain.validation import Checks
 from chalicelib.domain.video_metadata import parse_int, read_metadata
@@ -75,8 +77,12 @@ def update_video(video: Video, user: User, changes: dict[str, Any], now: datetim
     public_delta = 0
     if video.stage == "done" and (old_privacy == PRIVACY_PUBLIC) != (new_privacy == PRIVACY_PUBLIC):
         public_delta = 1 if new_privacy == PRIVACY_PUBLIC else -1
+    before = copy.copy(video)
     if not videos.update_metadata(video, changes, public_delta):
         raise NotFoundError("Video not found")
+    after = videos.get_video(int(video.id))
+    if after is not None:
+        video_federation.safely(lambda: video_federation.changed(before, after))
 
 
 def _check_new_channel(video: Video, user: User, channel_id: int) -> None:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from chalicelib.domain import video_federation
 from chalicelib.domain.roles import Right, Role, has_right
 from chalicelib.domain.short_uuid import from_short
 from chalicelib.domain.validation import Checks
@@ -196,7 +197,9 @@ def check_can_delete(video: Video, user: User) -> None:
 def remove_video(video: Video) -> None:
     """Delete a video: its items, what its partition still holds, then its files. The files
     go last: a transcoding step still running then finds no video and removes what it wrote
-    itself (functions/transcoder/handler.py)."""
+    itself (functions/transcoder/handler.py). Followers hear of it first, while the video's
+    account and channel still exist to sign the Delete."""
+    video_federation.safely(lambda: video_federation.removed(video))
     videos.delete_video(video, videos.list_files(int(video.id)))
     videos.delete_leftovers(int(video.id))
     media.delete_video_files(video.uuid)

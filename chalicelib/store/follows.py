@@ -6,16 +6,17 @@ counters move in the same transaction as the follow, so they never drift.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import datetime
 from typing import Any
 
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.store import keys
+from chalicelib.store import counters, keys
+from chalicelib.store.counters import add_stats
 from chalicelib.store.models import Actor, Follow
-from chalicelib.store.models.follow import STATE_ACCEPTED, STATE_PENDING
+from chalicelib.store.models.follow import STATE_ACCEPTED, STATE_REJECTED
 from chalicelib.store.writes import connection, is_condition_failure
 
 
@@ -41,11 +42,13 @@ def follow(
     *,
     url: str | None = None,
     follower_inbox: str | None = None,
+    stats: Mapping[str, int] | None = None,
 ) -> bool:
     """F2: create a follow in `state`; False if one already exists (it is kept as it is)."""
     item = Follow(
         keys.actor_pk(follower_id),
         keys.follow_sk(target_id),
+        follow_id=counters.next_id("follow"),
         follower_id=follower_id,
         target_id=target_id,
         state=state,
@@ -63,6 +66,7 @@ def follow(
             transaction.save(item, condition=Follow.pk.does_not_exist())
             if state == STATE_ACCEPTED:
                 _count(transaction, follower_id, target_id, 1)
+                add_stats(transaction, stats or {})
     except TransactWriteError as exc:
         if is_condition_failure(exc):
             return False
@@ -70,13 +74,15 @@ def follow(
     return True
 
 
-def unfollow(existing: Follow) -> bool:
-    """F3: remove a follow (and its counts, if it was accepted); False if already gone."""
+def unfollow(existing: Follow, stats: Mapping[str, int] | None = None) -> bool:
+    """F3: remove a follow (and its counts, if it was accepted); False if already gone.
+    `stats` are the instance counters an accepted follow counted in (negative deltas)."""
     try:
         with TransactWrite(connection=connection()) as transaction:
             transaction.delete(existing, condition=Follow.state == existing.state)
             if existing.state == STATE_ACCEPTED:
                 _count(transaction, int(existing.follower_id), int(existing.target_id), -1)
+                add_stats(transaction, stats or {})
     except TransactWriteError as exc:
         if is_condition_failure(exc):
             return False
@@ -84,15 +90,39 @@ def unfollow(existing: Follow) -> bool:
     return True
 
 
-def accept(existing: Follow, now: datetime) -> bool:
-    """F5: a pending follow becomes accepted, counted in the same transaction; False if it was
-    not pending any more (accepted already, or gone)."""
+def accept(existing: Follow, now: datetime, stats: Mapping[str, int] | None = None) -> bool:
+    """F5: a pending (or rejected) follow becomes accepted, counted in the same transaction;
+    False if its state changed meanwhile or it is gone."""
+    if existing.state == STATE_ACCEPTED:
+        return False
+    previous = existing.state
     existing.state = STATE_ACCEPTED
     existing.updated_at = now
     try:
         with TransactWrite(connection=connection()) as transaction:
-            transaction.save(existing, condition=Follow.state == STATE_PENDING)
+            transaction.save(existing, condition=Follow.state == previous)
             _count(transaction, int(existing.follower_id), int(existing.target_id), 1)
+            add_stats(transaction, stats or {})
+    except TransactWriteError as exc:
+        if is_condition_failure(exc):
+            return False
+        raise
+    return True
+
+
+def reject(existing: Follow, now: datetime, stats: Mapping[str, int] | None = None) -> bool:
+    """F8: a follow becomes rejected (uncounted if it was accepted); False if it changed meanwhile."""
+    previous = existing.state
+    if previous == STATE_REJECTED:
+        return False
+    existing.state = STATE_REJECTED
+    existing.updated_at = now
+    try:
+        with TransactWrite(connection=connection()) as transaction:
+            transaction.save(existing, condition=Follow.state == previous)
+            if previous == STATE_ACCEPTED:
+                _count(transaction, int(existing.follower_id), int(existing.target_id), -1)
+                add_stats(transaction, stats or {})
     except TransactWriteError as exc:
         if is_condition_failure(exc):
             return False
@@ -127,6 +157,11 @@ def accepted_page(
         if len(found) >= start + count:
             break
     return found[start:]
+
+
+def list_followers(target_id: int) -> list[Follow]:
+    """F9: every follow of a target, oldest first (the instance actor's followers: instances)."""
+    return [f for f in Follow.by_gsi1.query(keys.followers_gsi1pk(target_id)) if isinstance(f, Follow)]
 
 
 def list_following(follower_id: int) -> list[Follow]:

@@ -47,6 +47,13 @@ def tombstone_pk(kind: str, item_id: int) -> str:
     return f"TOMBSTONE#{kind}#{item_id}"
 
 
+def inbox_receipt_pk(activity_id: str) -> str:
+    # Activity ids are URLs up to 2000 characters; a digest keeps keys short and even.
+    import hashlib
+
+    return f"INBOXSEEN#{hashlib.sha256(activity_id.encode('utf-8')).hexdigest()}"
+
+
 def remote_host_pk(host: str) -> str:
     return f"HOST#{host}"
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from chalicelib import aws
 from chalicelib.config import get_settings
-from chalicelib.domain import transcoding
+from chalicelib.domain import transcoding, video_federation
 from chalicelib.domain.transcoding import AUDIO, CHUNK, IMAGES, PACKAGE, Step
 from chalicelib.media import hls, layout, transcode
 from chalicelib.media.probe import probe
@@ -71,6 +71,9 @@ def finalize(video: Video) -> None:
     sizes = [int(f.size) for f in files]
     if videos.publish(video, datetime.now(UTC), sum(sizes), max(sizes, default=0)):
         logger.info("video published", extra={"video": video.uuid, "renditions": len(files)})
+        current = videos.get_video(int(video.id))
+        if current is not None:
+            video_federation.safely(lambda: video_federation.published(current))
     _delete_work(video)
 
 

@@ -8,6 +8,7 @@ from chalicelib.store.models.base import TableItem
 from chalicelib.store.models.claim import Claim
 from chalicelib.store.models.counter import Counter, InstanceStats
 from chalicelib.store.models.follow import Follow
+from chalicelib.store.models.inbox_receipt import InboxReceipt
 from chalicelib.store.models.oauth_client import OAuthClient
 from chalicelib.store.models.oauth_token import OAuthToken
 from chalicelib.store.models.playlist import Playlist
@@ -29,6 +30,7 @@ __all__ = [
     "Claim",
     "Counter",
     "Follow",
+    "InboxReceipt",
     "InstanceStats",
     "OAuthClient",
     "OAuthToken",

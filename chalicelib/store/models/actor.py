@@ -18,6 +18,10 @@ class ActorImage(MapAttribute[str, object]):
     path = UnicodeAttribute()
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
+    # Remote actors: when their document was last fetched (refreshed after two days, as
+    # PeerTube), and their avatar where it lives.
+    fetched_at = UTCDateTimeAttribute(null=True)
+    remote_avatar_url = UnicodeAttribute(null=True)
 
 
 def new_actor_image(width: int, height: int, path: str, now: datetime) -> ActorImage:
@@ -48,6 +52,10 @@ class Actor(Catalogued, discriminator="Actor"):
     following_count = NumberAttribute(default=0)
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
+    # Remote actors: when their document was last fetched (refreshed after two days, as
+    # PeerTube), and their avatar where it lives.
+    fetched_at = UTCDateTimeAttribute(null=True)
+    remote_avatar_url = UnicodeAttribute(null=True)
 
     @property
     def is_local(self) -> bool:

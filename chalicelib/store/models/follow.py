@@ -14,6 +14,7 @@ STATE_REJECTED = "rejected"
 
 
 class Follow(TableItem, discriminator="Follow"):
+    follow_id = NumberAttribute(null=True)  # PeerTube's ActorFollow id; None on follows before it
     follower_id = NumberAttribute()
     target_id = NumberAttribute()
     state = UnicodeAttribute(default=STATE_PENDING)

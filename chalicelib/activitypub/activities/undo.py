@@ -1,0 +1,33 @@
+"""Undo: a remote actor takes back an earlier activity of its own (a Follow here; Likes,
+Dislikes and Announces as their handlers come)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalicelib.activitypub import follow_links, remote_actors
+from chalicelib.activitypub.inbox.context import Ignored, InboxContext, object_id
+from chalicelib.store import follows
+
+
+def handle(activity: dict[str, Any], context: InboxContext) -> None:
+    undone = activity.get("object")
+    if not isinstance(undone, dict):
+        raise Ignored("Undo of an object given by id only")
+    if object_id(undone.get("actor")) != str(context.actor.url):
+        raise Ignored("Undo of another actor's activity")
+    kind = undone.get("type")
+    if kind == "Follow":
+        _undo_follow(undone, context)
+        return
+    raise Ignored(f"Undo of {kind} is not handled")
+
+
+def _undo_follow(undone: dict[str, Any], context: InboxContext) -> None:
+    target_url = object_id(undone.get("object"))
+    target = remote_actors.local_actor_of(target_url) if target_url else None
+    if target is None:
+        raise Ignored("Undo of a follow of no local actor")
+    existing = follows.get_follow(int(context.actor.id), int(target.id))
+    if existing is not None:
+        follows.unfollow(existing, follow_links.follower_stats(target, -1))

@@ -1,0 +1,164 @@
+"""A local video as PeerTube's Video object: what remote instances store and play.
+
+Only public videos (and unlisted ones, with the unlisted audience) are federated; the HLS
+master playlist, its segment hashes and each rendition are in `url`, thumbnails in `icon`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from chalicelib.activitypub.contexts import context_for
+from chalicelib.activitypub.documents.common import PUBLIC, ap_date, with_context
+from chalicelib.domain import reference_data
+from chalicelib.domain.short_uuid import to_short
+from chalicelib.media import layout
+from chalicelib.media.commands import PREVIEW_SIZE, THUMBNAIL_SIZE
+
+if TYPE_CHECKING:
+    from chalicelib.config import Settings
+    from chalicelib.store.models import Actor, Video, VideoFile
+
+PRIVACY_PUBLIC = 1
+PRIVACY_UNLISTED = 2
+
+
+def can_federate(video: Video) -> bool:
+    """Public videos once published (PeerTube's default leaves unlisted ones home too)."""
+    return bool(video.is_local) and int(video.privacy) == PRIVACY_PUBLIC and int(video.state) == 1
+
+
+def video_audience(video: Video, account: Actor, channel: Actor) -> dict[str, list[str]]:
+    if int(video.privacy) == PRIVACY_UNLISTED:
+        return {"to": [], "cc": [PUBLIC]}
+    return {"to": [PUBLIC, str(channel.url)], "cc": [f"{account.url}/followers"]}
+
+
+def video_object(
+    video: Video, files: Sequence[VideoFile], account: Actor, channel: Actor, settings: Settings
+) -> dict[str, Any]:
+    """The Video object without its @context (activities embed it)."""
+    base = str(video.url)
+    body: dict[str, Any] = {
+        **video_audience(video, account, channel),
+        "type": "Video",
+        "id": base,
+        "name": video.name,
+        "duration": f"PT{int(video.duration or 0)}S",
+        "uuid": video.uuid,
+    }
+    for field, value, labels in (
+        ("category", video.category, reference_data.video_categories()),
+        ("licence", video.licence, reference_data.video_licences()),
+        ("language", video.language, reference_data.video_languages()),
+    ):
+        if value is not None:
+            body[field] = {"identifier": str(value), "name": labels.get(str(value), "Unknown")}
+    policy = int(video.comments_policy or 1)
+    body.update(
+        {
+            "views": int(video.views or 0),
+            "sensitive": bool(video.nsfw),
+            "summary": None,
+            "waitTranscoding": bool(video.wait_transcoding),
+            "state": int(video.state),
+            "canReply": None if policy == 1 else PUBLIC,
+            "commentsPolicy": policy,
+            "downloadEnabled": bool(video.download_enabled),
+            "published": ap_date(video.published_at or video.created_at),
+            "originallyPublishedAt": ap_date(video.originally_published_at),
+            "schedules": [],
+            "updated": ap_date(video.updated_at),
+            "tag": [{"type": "Hashtag", "name": tag} for tag in sorted(video.tags or [])],
+            "mediaType": "text/markdown",
+            "content": video.description,
+            "support": video.support,
+            "subtitleLanguage": [],
+            "icon": _icons(video, settings),
+            "aspectRatio": float(video.aspect_ratio) if video.aspect_ratio is not None else None,
+            "url": _links(video, files, settings),
+            "likes": f"{base}/likes",
+            "dislikes": f"{base}/dislikes",
+            "shares": f"{base}/announces",
+            "comments": f"{base}/comments",
+            "attributedTo": [
+                {"type": "Person", "id": str(account.url)},
+                {"type": "Group", "id": str(channel.url)},
+            ],
+            "isLiveBroadcast": False,
+            "liveSaveReplay": None,
+            "permanentLive": None,
+            "latencyMode": None,
+        }
+    )
+    return body
+
+
+def video_document(
+    video: Video, files: Sequence[VideoFile], account: Actor, channel: Actor, settings: Settings
+) -> dict[str, Any]:
+    return with_context(context_for("Video"), video_object(video, files, account, channel, settings))
+
+
+def _icons(video: Video, settings: Settings) -> list[dict[str, Any]]:
+    if not video.has_images:
+        return []
+    return [
+        _image(f"{settings.instance_url}/{layout.thumbnail_key(video.uuid)}", THUMBNAIL_SIZE),
+        _image(f"{settings.instance_url}/{layout.preview_key(video.uuid)}", PREVIEW_SIZE),
+    ]
+
+
+def _image(href: str, size: tuple[int, int]) -> dict[str, Any]:
+    return {"type": "Image", "url": href, "mediaType": "image/jpeg", "width": size[0], "height": size[1]}
+
+
+def _links(video: Video, files: Sequence[VideoFile], settings: Settings) -> list[dict[str, Any]]:
+    instance = settings.instance_url
+    links: list[dict[str, Any]] = [
+        {"type": "Link", "mediaType": "text/html", "href": f"{instance}/w/{to_short(video.uuid)}"},
+        {"type": "Link", "mediaType": "text/html", "href": str(video.url)},
+    ]
+    if files and video.hls_prefix:
+        base = f"{instance}/{layout.hls_prefix(video.uuid)}"
+        tags: list[dict[str, Any]] = [
+            {
+                "type": "Link",
+                "name": "sha256",
+                "mediaType": "application/json",
+                "href": f"{base}{video.hls_prefix}-segments-sha256.json",
+            }
+        ]
+        for file in sorted(files, key=lambda f: -int(f.resolution)):
+            resolution = int(file.resolution)
+            tags.append(
+                {
+                    "type": "Link",
+                    "mediaType": "video/mp4" if resolution else "audio/mp4",
+                    "href": f"{base}{file.media_name}",
+                    "height": int(file.height) or resolution,
+                    "width": int(file.width),
+                    "size": int(file.size),
+                    "fps": int(file.fps),
+                }
+            )
+        links.append(
+            {
+                "type": "Link",
+                "mediaType": "application/x-mpegURL",
+                "href": f"{base}{video.hls_prefix}-master.m3u8",
+                "tag": tags,
+            }
+        )
+    ws = "wss" if settings.instance_scheme == "https" else "ws"
+    links += [
+        {"type": "Link", "name": "tracker-http", "rel": ["tracker", "http"], "href": f"{instance}/tracker/announce"},
+        {
+            "type": "Link",
+            "name": "tracker-websocket",
+            "rel": ["tracker", "websocket"],
+            "href": f"{ws}://{settings.instance_host}/tracker/socket",
+        },
+    ]
+    return links

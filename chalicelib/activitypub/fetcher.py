@@ -1,0 +1,40 @@
+"""Fetching ActivityPub documents from other servers, signed by the instance actor (PeerTube
+signs its fetches, and servers in authorized-fetch mode require it)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from chalicelib.activitypub.delivery.signer_keys import signer_key
+from chalicelib.domain.accounts import SERVER_ACTOR_NAME
+from chalicelib.store import actors
+
+_server_actor_id: dict[str, int] = {}
+
+
+def fetch_document(url: str) -> dict[str, Any]:
+    """The JSON object at `url`; raises RemoteFetchError (chalicelib.activitypub.errors)."""
+    from chalicelib.activitypub.http_signatures import sign_request
+    from chalicelib.activitypub.remote_http import fetch_json
+
+    key = signer_key(server_actor_id())
+
+    def sign(method: str, target: str, body: bytes | None) -> Mapping[str, str]:
+        return sign_request(method, target, body, key.key_id, key.private_key_pem)
+
+    return fetch_json(url, sign=sign)
+
+
+def server_actor_id() -> int:
+    cached = _server_actor_id.get("id")
+    if cached is None:
+        actor = actors.find_local_actor(SERVER_ACTOR_NAME)
+        if actor is None:
+            raise LookupError("the instance actor does not exist yet")
+        cached = _server_actor_id["id"] = int(actor.id)
+    return cached
+
+
+def reset() -> None:
+    _server_actor_id.clear()

@@ -1,0 +1,69 @@
+"""Processing one queued inbox activity: find its actor, skip what was done already, hand it
+to its type's module, and say whether to retry.
+
+Follows and their answers are always processed again (a repeated Follow deserves its Accept
+again); every other activity is done once, by its id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import Enum
+from typing import TYPE_CHECKING, Any
+
+from chalicelib.activitypub import remote_actors
+from chalicelib.activitypub.activities import accept, follow, reject, undo
+from chalicelib.activitypub.inbound.checks import InvalidDocument
+from chalicelib.activitypub.inbox.context import Ignored, InboxContext
+from chalicelib.config import get_settings
+from chalicelib.domain.oauth import utcnow
+from chalicelib.observability import logger
+from chalicelib.store import inbox_receipts
+
+if TYPE_CHECKING:
+    from chalicelib.activitypub.inbox.message import InboxMessage
+
+Handler = Callable[[dict[str, Any], InboxContext], None]
+HANDLERS: dict[str, Handler] = {
+    "Follow": follow.handle,
+    "Accept": accept.handle,
+    "Reject": reject.handle,
+    "Undo": undo.handle,
+}
+ALWAYS_REPROCESSED = frozenset({"Follow", "Accept", "Reject"})
+
+
+class Outcome(Enum):
+    DONE = "done"
+    DUPLICATE = "duplicate"
+    IGNORED = "ignored"
+
+
+def register(kind: str, handler: Handler) -> None:
+    HANDLERS[kind] = handler
+
+
+def process(message: InboxMessage) -> Outcome:
+    """Raises to ask for a retry (the actor's server is down, the store refused a write)."""
+    activity = message.activity
+    kind = str(activity.get("type"))
+    activity_id = str(activity.get("id"))
+    handler = HANDLERS.get(kind)
+    if handler is None:
+        logger.info("activity type not handled", extra={"type": kind, "id": activity_id})
+        return Outcome.IGNORED
+    once = kind not in ALWAYS_REPROCESSED
+    if once and inbox_receipts.seen(activity_id):
+        return Outcome.DUPLICATE
+    now = utcnow()
+    try:
+        actor = remote_actors.resolve(message.signer_url)
+        handler(activity, InboxContext(actor, message.inbox_actor_id, get_settings(), now))
+    except (Ignored, InvalidDocument) as reason:
+        logger.info("activity ignored", extra={"type": kind, "id": activity_id, "reason": str(reason)})
+        outcome = Outcome.IGNORED
+    else:
+        outcome = Outcome.DONE
+    if once:
+        inbox_receipts.record(activity_id, now)
+    return outcome

@@ -1,0 +1,1 @@
+"""Activities Cirrus sends, built as PeerTube builds them (ids, audiences, contexts)."""

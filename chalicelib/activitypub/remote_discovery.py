@@ -1,0 +1,47 @@
+"""Finding another server's actors from what an administrator types: a host (its instance
+actor, through NodeInfo's Application link, else WebFinger `peertube@host`, as PeerTube) or
+a `name@host` handle (WebFinger)."""
+
+from __future__ import annotations
+
+import re
+
+from chalicelib.activitypub.discovery import APPLICATION_REL
+from chalicelib.activitypub.inbound.checks import as_list, same_host, url
+from chalicelib.domain.accounts import SERVER_ACTOR_NAME
+
+HOST = re.compile(
+    r"^(?=.{1,253}(:\d{1,5})?$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*(:\d{1,5})?$"
+)
+NAME = re.compile(r"^[\w.\-]{1,50}$")
+
+
+def is_host(value: str) -> bool:
+    return bool(HOST.match(value.lower()))
+
+
+def is_handle(value: str) -> bool:
+    name, at, host = value.partition("@")
+    return bool(at) and bool(NAME.match(name)) and is_host(host)
+
+
+def instance_actor_url(host: str, scheme: str = "https") -> str:
+    """The instance actor of `host`, as its NodeInfo links name it, else by WebFinger."""
+    from chalicelib.activitypub.remote_http import fetch_json
+
+    try:
+        links = fetch_json(f"{scheme}://{host}/.well-known/nodeinfo", accept="application/json")
+        for link in as_list(links.get("links")):
+            if isinstance(link, dict) and link.get("rel") == APPLICATION_REL:
+                actor = url(link.get("href"), "href")
+                same_host(f"{scheme}://{host}/", actor, "the Application link")
+                return actor
+    except Exception:
+        pass
+    return handle_actor_url(f"{SERVER_ACTOR_NAME}@{host}")
+
+
+def handle_actor_url(handle: str) -> str:
+    from chalicelib.activitypub.webfinger_client import resolve_handle
+
+    return str(resolve_handle(handle))

@@ -1,0 +1,120 @@
+"""Lambda entry point of the deliver queue: one signed POST per message, retried with
+exponential backoff through the message's visibility timeout, then dead-lettered.
+
+A host whose messages exhaust their attempts is marked unreachable; while it is, new
+deliveries to it get a single attempt (a probe), and the first success marks it reachable.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+
+from chalicelib import aws, queues
+from chalicelib.activitypub.delivery import sender
+from chalicelib.activitypub.delivery.backoff import retry_delay
+from chalicelib.activitypub.delivery.fanout import host_of
+from chalicelib.activitypub.delivery.messages import Delivery, MessageError
+from chalicelib.activitypub.delivery.signer_keys import UnknownSigner, signer_key
+from chalicelib.config import get_settings
+from chalicelib.domain.oauth import utcnow
+from chalicelib.observability import count, logger, metrics
+from chalicelib.store import remote_hosts, table
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+
+table.bind(get_settings())
+processor = BatchProcessor(event_type=EventType.SQS)
+# After a success, a host is not written to again for this long (its record is clean).
+HEALTHY_MEMORY_SECONDS = 300
+_healthy_until: dict[str, float] = {}
+
+
+class DeliveryFailed(Exception):
+    """Reported to SQS as this record's failure: it comes back after its backoff delay."""
+
+
+@logger.inject_lambda_context(clear_state=True)
+@metrics.log_metrics
+def handle_deliver(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    return dict(process_partial_response(event=event, record_handler=_record, processor=processor, context=context))
+
+
+def _record(record: SQSRecord) -> None:
+    try:
+        delivery = Delivery.from_json(json.loads(record.body))
+    except (ValueError, MessageError):
+        logger.error("not a delivery message, dropped", extra={"message_id": record.message_id})
+        return
+    attempt = int(record.attributes.approximate_receive_count or 1)
+    try:
+        key = signer_key(delivery.signer_id)
+    except UnknownSigner:
+        logger.warning("signer gone, delivery dropped", extra={"signer": delivery.signer_id})
+        return
+    outcome = sender.deliver(delivery, _signer(key.key_id, key.private_key_pem), _post)
+    host = host_of(delivery.inbox)
+    settings = get_settings().federation
+    if outcome.delivered or not outcome.retry:
+        # An answer, even a refusal, proves the host is up.
+        _note_alive(host)
+        count("Delivered" if outcome.delivered else "DeliveryRefused")
+        if not outcome.delivered:
+            logger.warning("inbox refused the activity", extra={"inbox": delivery.inbox, "detail": outcome.detail})
+        return
+    last = delivery.single_attempt or attempt >= settings.delivery_attempts
+    remote_hosts.record_failure(host, utcnow(), unreachable=last)
+    _healthy_until.pop(host, None)
+    count("DeliveryFailed")
+    logger.info(
+        "delivery failed", extra={"inbox": delivery.inbox, "attempt": attempt, "last": last, "detail": outcome.detail}
+    )
+    if delivery.single_attempt:
+        return
+    delay = retry_delay(attempt, settings.retry_base_seconds)
+    aws.sqs().change_message_visibility(
+        QueueUrl=queues.queue_url(get_settings().queues.deliver),
+        ReceiptHandle=record.receipt_handle,
+        VisibilityTimeout=delay,
+    )
+    raise DeliveryFailed(f"{delivery.inbox}: {outcome.detail}; next attempt in {delay} s")
+
+
+def _note_alive(host: str) -> None:
+    now = time.monotonic()
+    if _healthy_until.get(host, 0.0) > now:
+        return
+    if remote_hosts.record_success(host, utcnow()):
+        logger.info("host reachable again", extra={"host": host})
+    _healthy_until[host] = now + HEALTHY_MEMORY_SECONDS
+
+
+def _signer(key_id: str, private_key_pem: str) -> sender.Sign:
+    from chalicelib.activitypub.http_signatures import sign_request
+
+    def sign(method: str, url: str, body: bytes) -> Mapping[str, str]:
+        return sign_request(method, url, body, key_id, private_key_pem)
+
+    return sign
+
+
+def _post(url: str, body: bytes, headers: Mapping[str, str]) -> int:
+    from chalicelib.activitypub.remote_http import post_activity
+
+    from chalicelib.activitypub.errors import RemoteFetchError
+
+    try:
+        return post_activity(url, body, dict(headers))
+    except RemoteFetchError as exc:
+        if exc.retryable:
+            raise sender.TransientFailure(str(exc)) from exc
+        raise sender.PermanentFailure(str(exc)) from exc
+
+
+def reset() -> None:
+    _healthy_until.clear()

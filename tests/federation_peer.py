@@ -1,0 +1,133 @@
+"""Another ActivityPub server on loopback, for tests: it serves its actors, WebFinger and
+NodeInfo over real HTTP, records what its inboxes receive, answers with chosen statuses,
+and signs what it sends with real HTTP signatures."""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from chalicelib.activitypub.http_signatures import sign_request
+from chalicelib.config import get_settings
+from tests.api_client import ApiClient, ApiResponse
+from tests.unit.ap_fixtures import fixture
+
+AP_CONTEXT = ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"]
+
+
+@dataclass
+class Received:
+    path: str
+    headers: dict[str, str]
+    body: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+@dataclass
+class Peer:
+    keys: dict[str, str] = field(default_factory=lambda: fixture("peertube/keys.json"))
+    received: list[Received] = field(default_factory=list)
+    inbox_statuses: list[int] = field(default_factory=list)  # answers to give, in order, then 204
+    fetches: list[str] = field(default_factory=list)
+    _server: ThreadingHTTPServer | None = None
+
+    def start(self) -> Peer:
+        peer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def do_GET(self) -> None:
+                peer.fetches.append(self.path)
+                status, content_type, body = peer.answer_get(self.path)
+                self._send(status, content_type, body)
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("content-length") or 0)
+                body = self.rfile.read(length)
+                peer.received.append(Received(self.path, {k.lower(): v for k, v in self.headers.items()}, body))
+                status = peer.inbox_statuses.pop(0) if peer.inbox_statuses else 204
+                self._send(status, "application/json", b"")
+
+            def _send(self, status: int, content_type: str, body: bytes) -> None:
+                self.send_response(status)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+
+    @property
+    def host(self) -> str:
+        assert self._server is not None
+        return f"127.0.0.1:{self._server.server_address[1]}"
+
+    @property
+    def base(self) -> str:
+        return f"http://{self.host}"
+
+    def url(self, name: str = "peertube") -> str:
+        return f"{self.base}/accounts/{name}"
+
+    def actor(self, name: str = "peertube") -> dict[str, Any]:
+        url = self.url(name)
+        return {
+            "@context": AP_CONTEXT,
+            "type": "Application" if name == "peertube" else "Person",
+            "id": url,
+            "preferredUsername": name,
+            "name": name.title(),
+            "inbox": f"{url}/inbox",
+            "outbox": f"{url}/outbox",
+            "followers": f"{url}/followers",
+            "following": f"{url}/following",
+            "endpoints": {"sharedInbox": f"{self.base}/inbox"},
+            "publicKey": {"id": f"{url}#main-key", "owner": url, "publicKeyPem": self.keys["publicKey"]},
+        }
+
+    def answer_get(self, raw_path: str) -> tuple[int, str, bytes]:
+        parts = urlsplit(raw_path)
+        segments = parts.path.strip("/").split("/")
+        if len(segments) == 2 and segments[0] == "accounts":
+            return 200, "application/activity+json; charset=utf-8", json.dumps(self.actor(segments[1])).encode()
+        if parts.path == "/.well-known/nodeinfo":
+            links = {"links": [{"rel": "https://www.w3.org/ns/activitystreams#Application", "href": self.url()}]}
+            return 200, "application/json", json.dumps(links).encode()
+        if parts.path == "/.well-known/webfinger":
+            resource = parse_qs(parts.query).get("resource", [""])[0]
+            name = resource.removeprefix("acct:").partition("@")[0]
+            links = {
+                "subject": resource,
+                "links": [{"rel": "self", "type": "application/activity+json", "href": self.url(name)}],
+            }
+            return 200, "application/jrd+json", json.dumps(links).encode()
+        return 404, "application/json", b"{}"
+
+    def post(
+        self, api: ApiClient, path: str, activity: dict[str, Any], *, name: str = "peertube", **overrides: str
+    ) -> ApiResponse:
+        """POST `activity` to one of our inboxes, signed as this peer's actor `name`."""
+        body = json.dumps(activity).encode()
+        target = f"{get_settings().instance_url}{path}"
+        headers = dict(sign_request("POST", target, body, f"{self.url(name)}#main-key", self.keys["privateKey"]))
+        headers.update(overrides)
+        headers["Content-Type"] = "application/activity+json"
+        return api.request("POST", path, body=body, headers=headers)
+
+    def inbox_activities(self, path: str | None = None) -> list[dict[str, Any]]:
+        return [r.json() for r in self.received if path is None or r.path == path]
