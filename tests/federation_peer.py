@@ -17,6 +17,7 @@ from tests.api_client import ApiClient, ApiResponse
 from tests.unit.ap_fixtures import fixture
 
 AP_CONTEXT = ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"]
+THUMBNAIL = bytes.fromhex("ffd8ffe000104a46494600010100000100010000ffd9")  # a (tiny) JPEG's frame
 
 
 @dataclass
@@ -35,6 +36,7 @@ class Peer:
     received: list[Received] = field(default_factory=list)
     inbox_statuses: list[int] = field(default_factory=list)  # answers to give, in order, then 204
     fetches: list[str] = field(default_factory=list)
+    objects: dict[str, dict[str, Any]] = field(default_factory=dict)  # served at their path
     _server: ThreadingHTTPServer | None = None
 
     def start(self) -> Peer:
@@ -84,6 +86,98 @@ class Peer:
     def url(self, name: str = "peertube") -> str:
         return f"{self.base}/accounts/{name}"
 
+    def channel_url(self, name: str = "cats") -> str:
+        return f"{self.base}/video-channels/{name}"
+
+    def channel(self, name: str = "cats", owner: str = "carol") -> dict[str, Any]:
+        document = self.actor(owner)
+        url = self.channel_url(name)
+        document.update(
+            {
+                "type": "Group",
+                "id": url,
+                "preferredUsername": name,
+                "name": name.title(),
+                "inbox": f"{url}/inbox",
+                "outbox": f"{url}/outbox",
+                "followers": f"{url}/followers",
+                "following": f"{url}/following",
+                "publicKey": {"id": f"{url}#main-key", "owner": url, "publicKeyPem": self.keys["publicKey"]},
+                "attributedTo": [{"type": "Person", "id": self.url(owner)}],
+            }
+        )
+        return document
+
+    def video(self, video_uuid: str, name: str = "A remote video", **fields: Any) -> dict[str, Any]:
+        url = f"{self.base}/videos/watch/{video_uuid}"
+        hls = f"{self.base}/static/streaming-playlists/hls/{video_uuid}"
+        document = {
+            "type": "Video",
+            "id": url,
+            "to": ["https://www.w3.org/ns/activitystreams#Public"],
+            "cc": [f"{self.url('carol')}/followers"],
+            "name": name,
+            "duration": "PT12S",
+            "uuid": video_uuid,
+            "views": 3,
+            "sensitive": False,
+            "commentsPolicy": 1,
+            "downloadEnabled": True,
+            "waitTranscoding": True,
+            "state": 1,
+            "published": "2026-11-01T10:00:00.000Z",
+            "updated": "2026-11-01T10:05:00.000Z",
+            "tag": [{"type": "Hashtag", "name": "remote"}],
+            "mediaType": "text/markdown",
+            "content": "Made **elsewhere**.",
+            "icon": [
+                {
+                    "type": "Image",
+                    "url": f"{self.base}/thumb.jpg",
+                    "mediaType": "image/jpeg",
+                    "width": 280,
+                    "height": 157,
+                }
+            ],
+            "url": [
+                {"type": "Link", "mediaType": "text/html", "href": url},
+                {
+                    "type": "Link",
+                    "mediaType": "application/x-mpegURL",
+                    "href": f"{hls}/abc-master.m3u8",
+                    "tag": [
+                        {
+                            "type": "Link",
+                            "name": "sha256",
+                            "mediaType": "application/json",
+                            "href": f"{hls}/abc-segments-sha256.json",
+                        },
+                        {
+                            "type": "Link",
+                            "mediaType": "video/mp4",
+                            "href": f"{hls}/abc-720-fragmented.mp4",
+                            "height": 720,
+                            "width": 1280,
+                            "size": 1000,
+                            "fps": 30,
+                        },
+                        {
+                            "type": "Link",
+                            "mediaType": "video/mp4",
+                            "href": f"{hls}/abc-240-fragmented.mp4",
+                            "height": 240,
+                            "width": 426,
+                            "size": 300,
+                            "fps": 30,
+                        },
+                    ],
+                },
+            ],
+            "attributedTo": [{"type": "Person", "id": self.url("carol")}, {"type": "Group", "id": self.channel_url()}],
+        }
+        document.update(fields)
+        return document
+
     def actor(self, name: str = "peertube") -> dict[str, Any]:
         url = self.url(name)
         return {
@@ -100,11 +194,17 @@ class Peer:
             "publicKey": {"id": f"{url}#main-key", "owner": url, "publicKeyPem": self.keys["publicKey"]},
         }
 
-    def answer_get(self, raw_path: str) -> tuple[int, str, bytes]:
+    def answer_get(self, raw_path: str) -> tuple[int, str, bytes]:  # noqa: PLR0911 - one answer per route
         parts = urlsplit(raw_path)
         segments = parts.path.strip("/").split("/")
         if len(segments) == 2 and segments[0] == "accounts":
             return 200, "application/activity+json; charset=utf-8", json.dumps(self.actor(segments[1])).encode()
+        if len(segments) == 2 and segments[0] == "video-channels":
+            return 200, "application/activity+json; charset=utf-8", json.dumps(self.channel(segments[1])).encode()
+        if parts.path in self.objects:
+            return 200, "application/activity+json", json.dumps(self.objects[parts.path]).encode()
+        if parts.path == "/thumb.jpg":
+            return 200, "image/jpeg", THUMBNAIL
         if parts.path == "/.well-known/nodeinfo":
             links = {"links": [{"rel": "https://www.w3.org/ns/activitystreams#Application", "href": self.url()}]}
             return 200, "application/json", json.dumps(links).encode()

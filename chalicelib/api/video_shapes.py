@@ -138,6 +138,8 @@ def video_details_json(
 
 
 def _streaming_playlists(video: Video, files: Sequence[VideoFile], settings: Settings) -> list[dict[str, Any]]:
+    if not video.is_local:
+        return _remote_playlists(video, files, settings)
     if not files or video.stage != "done":
         return []
     base = f"{settings.instance_url}/{layout.hls_prefix(video.uuid)}"
@@ -156,9 +158,30 @@ def _streaming_playlists(video: Video, files: Sequence[VideoFile], settings: Set
     ]
 
 
+def _remote_playlists(video: Video, files: Sequence[VideoFile], settings: Settings) -> list[dict[str, Any]]:
+    """A remote video plays from its origin: the URLs its Video object gave."""
+    if not video.remote_playlist_url:
+        return []
+    master = str(video.remote_playlist_url)
+    base = master.rsplit("/", 1)[0] + "/"
+    return [
+        {
+            "id": int(video.id),
+            "type": 1,
+            "playlistUrl": master,
+            "segmentsSha256Url": video.remote_sha256_url,
+            "redundancies": [],
+            "files": [
+                _file_json(video, file, base, settings) for file in sorted(files, key=lambda f: -int(f.resolution))
+            ],
+        }
+    ]
+
+
 def _file_json(video: Video, file: VideoFile, base: str, settings: Settings) -> dict[str, Any]:
     resolution = int(file.resolution)
     file_id = int(video.id) * 10000 + resolution
+    file_url = str(file.remote_url) if file.remote_url else f"{base}{file.media_name}"
     return {
         "id": file_id,
         "resolution": {"id": resolution, "label": "Audio only" if resolution == 0 else f"{resolution}p"},
@@ -168,10 +191,10 @@ def _file_json(video: Video, file: VideoFile, base: str, settings: Settings) -> 
         "fps": int(file.fps),
         "torrentUrl": None,
         "torrentDownloadUrl": None,
-        "fileUrl": f"{base}{file.media_name}",
-        "fileDownloadUrl": f"{base}{file.media_name}",
+        "fileUrl": file_url,
+        "fileDownloadUrl": file_url,
         "metadataUrl": f"{settings.instance_url}/api/v1/videos/{video.uuid}/metadata/{file_id}",
-        "hasAudio": "mp4a" in file.codecs,
+        "hasAudio": "mp4a" in file.codecs or not video.is_local,
         "hasVideo": resolution != 0,
         "playlistUrl": f"{base}{file.playlist_name}",
         "storage": 1,

@@ -113,6 +113,7 @@ ACTOR_URL = "ACTORURL"  # remote actors, by their ActivityPub id
 USERNAME = "USERNAME"
 EMAIL = "EMAIL"
 VIDEO_UUID = "VIDEOUUID"
+VIDEO_URL = "VIDEOURL"  # remote videos, by their ActivityPub id
 REFRESH_TOKEN = "REFRESH"
 REGISTRATION_NAME = "REGNAME"  # usernames and channel names asked for in registrations
 REGISTRATION_EMAIL = "REGEMAIL"

@@ -12,7 +12,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.activitypub import remote_actors
-from chalicelib.activitypub.activities import accept, follow, reject, undo
+from chalicelib.activitypub.activities import accept, announce, create, delete, follow, reject, undo, update
 from chalicelib.activitypub.inbound.checks import InvalidDocument
 from chalicelib.activitypub.inbox.context import Ignored, InboxContext
 from chalicelib.config import get_settings
@@ -29,6 +29,10 @@ HANDLERS: dict[str, Handler] = {
     "Accept": accept.handle,
     "Reject": reject.handle,
     "Undo": undo.handle,
+    "Create": create.handle,
+    "Update": update.handle,
+    "Delete": delete.handle,
+    "Announce": announce.handle,
 }
 ALWAYS_REPROCESSED = frozenset({"Follow", "Accept", "Reject"})
 

@@ -19,3 +19,4 @@ class VideoFile(TableItem, discriminator="VideoFile"):
     codecs = UnicodeAttribute()
     playlist_name = UnicodeAttribute()
     media_name = UnicodeAttribute()
+    remote_url = UnicodeAttribute(null=True)  # a remote video's file, where its origin serves it

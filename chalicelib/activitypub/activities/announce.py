@@ -1,0 +1,26 @@
+"""Announce: a remote channel or instance shares a video. As PeerTube, only Groups and
+Applications are heard (a Person's boost is not a reason to import a video); the video is
+fetched from its origin when unknown."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from chalicelib.activitypub import remote_actors, remote_videos
+from chalicelib.activitypub.inbox.context import Ignored, object_id
+
+if TYPE_CHECKING:
+    from chalicelib.activitypub.inbox.context import InboxContext
+
+ANNOUNCERS = ("Group", "Application")
+
+
+def handle(activity: dict[str, Any], context: InboxContext) -> None:
+    if context.actor.actor_type not in ANNOUNCERS:
+        raise Ignored("Announce by an actor that is not a channel or an instance")
+    shared = object_id(activity.get("object"))
+    if shared is None:
+        raise Ignored("Announce of nothing")
+    if remote_actors.is_local_url(shared):
+        return  # one of our videos, shared by a follower: nothing to import
+    remote_videos.fetch(shared, context.now)

@@ -1,0 +1,40 @@
+"""Delete: a remote server removes an object it owns (a video), or an actor deletes itself
+(its videos go with it)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from chalicelib.activitypub import remote_videos
+from chalicelib.activitypub.inbound.checks import host
+from chalicelib.activitypub.inbox.context import Ignored, object_id
+from chalicelib.store import catalog
+from chalicelib.store import remote_videos as stored_videos
+
+if TYPE_CHECKING:
+    from chalicelib.activitypub.inbox.context import InboxContext
+
+
+def handle(activity: dict[str, Any], context: InboxContext) -> None:
+    target = object_id(activity.get("object"))
+    if target is None:
+        raise Ignored("Delete of nothing")
+    if target == str(context.actor.url):
+        _delete_actor_videos(context)
+        return
+    video = stored_videos.find_by_url(target)
+    if video is not None:
+        if video.is_local:
+            raise Ignored("a remote server cannot delete a local video")
+        if host(str(video.url)) != host(str(context.actor.url)):
+            raise Ignored("only the video's own server may delete it")
+        remote_videos.remove(video)
+        return
+    raise Ignored("Delete of an unknown object")  # already gone, or never known
+
+
+def _delete_actor_videos(context: InboxContext) -> None:
+    actor_id = int(context.actor.id)
+    for video in list(catalog.current().videos.values()):
+        if not video.is_local and actor_id in (int(video.account_id), int(video.channel_id)):
+            remote_videos.remove(video)

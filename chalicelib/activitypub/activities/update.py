@@ -1,0 +1,29 @@
+"""Update: a remote server changed an object it owns (a video) or an actor changed itself."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from chalicelib.activitypub import remote_actors, remote_videos
+from chalicelib.activitypub.inbound.actors import ACTOR_TYPES
+from chalicelib.activitypub.inbox.context import Ignored, object_id
+
+if TYPE_CHECKING:
+    from chalicelib.activitypub.inbox.context import InboxContext
+
+
+def handle(activity: dict[str, Any], context: InboxContext) -> None:
+    updated = activity.get("object")
+    if not isinstance(updated, dict):
+        raise Ignored("Update of an object given by id only")
+    kind = updated.get("type")
+    if kind == "Video":
+        remote_videos.store_object(updated, context.actor, context.now)
+        return
+    if kind in ACTOR_TYPES:
+        if object_id(updated) != str(context.actor.url):
+            raise Ignored("an actor may only update itself")
+        # The document is fetched again from its origin rather than taken from the activity.
+        remote_actors.resolve(str(context.actor.url), refresh=True)
+        return
+    raise Ignored(f"Update of {kind} is not handled")

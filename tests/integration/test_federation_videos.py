@@ -1,0 +1,163 @@
+"""Remote videos arriving the ways PeerTube sends them (Create, Announce, Update, Delete):
+stored, listed, searchable, with a watch page that plays from the origin; and the bad ones
+refused without touching what is stored."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from chalicelib import aws
+from chalicelib.config import get_settings
+from chalicelib.media import layout
+from tests.api_client import ApiClient
+from tests.federation_peer import Peer
+from tests.members import Member
+from tests.openapi import VIDEO_NULLS, assert_conforms
+from tests.queue_runner import drain_federation
+
+
+@pytest.fixture
+def peer(monkeypatch: pytest.MonkeyPatch) -> Iterator[Peer]:
+    monkeypatch.setenv("CIRRUS_FEDERATION_ALLOW_LOOPBACK", "1")
+    remote = Peer().start()
+    yield remote
+    remote.stop()
+
+
+def create(peer: Peer, video: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "type": "Create",
+        "id": f"{video['id']}/activity",
+        "actor": peer.url("carol"),
+        "to": video["to"],
+        "cc": video["cc"],
+        "object": video,
+    }
+
+
+def remote_videos(api: ApiClient) -> list[dict[str, Any]]:
+    return list(api.get("/api/v1/videos?isLocal=false").json()["data"])
+
+
+def test_a_created_video_is_listed_searchable_and_plays_from_its_origin(
+    peer: Peer, api: ApiClient, people: dict[str, Member]
+) -> None:
+    video_uuid = str(uuid.uuid4())
+    document = peer.video(video_uuid, "Remote cats")
+    assert peer.post(api, "/inbox", create(peer, document), name="carol").status == 204
+    drain_federation()
+
+    listed = remote_videos(api)
+    assert [v["name"] for v in listed] == ["Remote cats"]
+    item = listed[0]
+    assert_conforms("Video", item, known_deviations=VIDEO_NULLS)
+    assert item["isLocal"] is False and item["url"] == document["id"] and item["views"] == 3
+    assert item["channel"]["host"] == peer.host and item["account"]["name"] == "carol"
+    assert item["thumbnailPath"] == f"/{layout.thumbnail_key(video_uuid)}"
+    thumbnail = aws.s3().get_object(Bucket=get_settings().media_bucket, Key=layout.thumbnail_key(video_uuid))
+    assert thumbnail["Body"].read().startswith(b"\xff\xd8")
+
+    details = api.get(f"/api/v1/videos/{video_uuid}").json()
+    assert details["description"] == "Made **elsewhere**." and details["tags"] == ["remote"]
+    playlist = details["streamingPlaylists"][0]
+    assert playlist["playlistUrl"] == f"{peer.base}/static/streaming-playlists/hls/{video_uuid}/abc-master.m3u8"
+    assert playlist["segmentsSha256Url"].endswith("abc-segments-sha256.json")
+    assert [f["resolution"]["id"] for f in playlist["files"]] == [720, 240]
+    assert playlist["files"][0]["fileUrl"].endswith("abc-720-fragmented.mp4")
+    assert playlist["files"][0]["playlistUrl"].endswith("abc-720.m3u8")
+
+    found = api.get("/api/v1/search/videos?search=remote%20cats").json()
+    assert [v["uuid"] for v in found["data"]] == [video_uuid]
+    assert api.get("/api/v1/server/stats").json()["totalVideos"] == 1
+
+    # The same Create again changes nothing.
+    assert peer.post(api, "/inbox", create(peer, document), name="carol").status == 204
+    drain_federation()
+    assert len(remote_videos(api)) == 1
+
+    # Update: newer metadata replaces the old; an older version delivered late does not.
+    newer = peer.video(video_uuid, "Remote cats, remastered", updated="2026-11-02T10:00:00.000Z", views=10)
+    update = {"type": "Update", "id": f"{document['id']}/updates/2", "actor": peer.url("carol"), "object": newer}
+    assert peer.post(api, "/inbox", update, name="carol").status == 204
+    stale = {"type": "Update", "id": f"{document['id']}/updates/1", "actor": peer.url("carol"), "object": document}
+    assert peer.post(api, "/inbox", stale, name="carol").status == 204
+    drain_federation()
+    assert [(v["name"], v["views"]) for v in remote_videos(api)] == [("Remote cats, remastered", 10)]
+
+    # Delete, by its own server.
+    delete = {"type": "Delete", "id": f"{document['id']}/delete", "actor": peer.url("carol"), "object": document["id"]}
+    assert peer.post(api, "/inbox", delete, name="carol").status == 204
+    drain_federation()
+    assert remote_videos(api) == []
+    assert api.get(f"/api/v1/videos/{video_uuid}").status == 404
+    assert api.get("/api/v1/server/stats").json()["totalVideos"] == 0
+
+
+def test_an_announced_video_is_fetched_from_its_origin(peer: Peer, api: ApiClient, people: dict[str, Member]) -> None:
+    video_uuid = str(uuid.uuid4())
+    document = peer.video(video_uuid, "Shared by an instance")
+    peer.objects[f"/videos/watch/{video_uuid}"] = document
+    announce = {
+        "type": "Announce",
+        "id": f"{document['id']}/announces/1",
+        "actor": peer.url(),
+        "to": ["https://www.w3.org/ns/activitystreams#Public"],
+        "object": document["id"],
+    }
+    assert peer.post(api, "/inbox", announce).status == 204
+    drain_federation()
+    assert [v["uuid"] for v in remote_videos(api)] == [video_uuid]
+    assert f"/videos/watch/{video_uuid}" in peer.fetches
+
+    # A Person's boost is not heard (as PeerTube).
+    other = str(uuid.uuid4())
+    peer.objects[f"/videos/watch/{other}"] = peer.video(other, "Boosted by a person")
+    boost = dict(
+        announce, id=f"{peer.base}/boost/2", actor=peer.url("carol"), object=f"{peer.base}/videos/watch/{other}"
+    )
+    assert peer.post(api, "/inbox", boost, name="carol").status == 204
+    drain_federation()
+    assert [v["uuid"] for v in remote_videos(api)] == [video_uuid]
+
+
+@pytest.mark.parametrize(
+    ("change", "why"),
+    [
+        ({"name": "ab"}, "name too short"),
+        ({"duration": "PT1M2S"}, "duration not in seconds"),
+        ({"uuid": "00000000-0000-1000-8000-000000000000"}, "not a version 4 UUID"),
+        ({"icon": []}, "no thumbnail"),
+        ({"url": "https://elsewhere.example/video"}, "url not an array"),
+        ({"views": -1}, "negative views"),
+    ],
+)
+def test_bad_videos_are_refused(
+    peer: Peer, api: ApiClient, people: dict[str, Member], change: dict[str, Any], why: str
+) -> None:
+    document = peer.video(str(uuid.uuid4()), **change)
+    assert peer.post(api, "/inbox", create(peer, document), name="carol").status == 204  # PeerTube answers 204 too
+    drain_federation()
+    assert remote_videos(api) == [], why
+
+
+def test_a_server_cannot_speak_for_videos_of_another(peer: Peer, api: ApiClient, people: dict[str, Member]) -> None:
+    alice = people["alice"]
+    from tests.video_seed import add_video
+
+    local = add_video(alice.account_id, alice.channel_id, "Ours")
+    # A video claiming to be on another host than its sender's.
+    foreign = peer.video(str(uuid.uuid4()), id="https://elsewhere.example/videos/watch/x")
+    assert peer.post(api, "/inbox", create(peer, foreign), name="carol").status == 204
+    # A Delete of one of our videos.
+    attack = {"type": "Delete", "id": f"{peer.base}/d/1", "actor": peer.url("carol"), "object": local.url}
+    assert peer.post(api, "/inbox", attack, name="carol").status == 204
+    # A video reusing the UUID of one of ours.
+    clash = peer.video(str(local.uuid))
+    assert peer.post(api, "/inbox", create(peer, clash), name="carol").status == 204
+    drain_federation()
+    assert remote_videos(api) == []
+    assert api.get(f"/api/v1/videos/{local.uuid}").json()["name"] == "Ours"
