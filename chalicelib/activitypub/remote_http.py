@@ -403,9 +403,11 @@ def _exchange(
 
 
 def _transport_error(url: str, exc: Exception, timed_out: bool) -> RemoteFetchError:
+    from urllib3.exceptions import NewConnectionError
     from urllib3.exceptions import TimeoutError as Urllib3Timeout
 
-    if timed_out or isinstance(exc, TimeoutError | Urllib3Timeout):
+    # urllib3's NewConnectionError (refused, unreachable) subclasses its timeout error.
+    if timed_out or (isinstance(exc, TimeoutError | Urllib3Timeout) and not isinstance(exc, NewConnectionError)):
         return RemoteFetchError(url, "timed out", retryable=True)
     if isinstance(exc, ssl.SSLCertVerificationError):
         # The server is not who the URL names: trying again will not change that soon.
