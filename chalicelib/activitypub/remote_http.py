@@ -2,51 +2,500 @@
 and NodeInfo, and deliveries to inboxes.
 
 Remote URLs come from hostile documents, so each request is checked before it leaves:
-https only, no credentials in the URL, and a host that resolves only to public addresses.
-The connection goes to the very address that was checked (TLS still verifies the host
-name), so a DNS answer that changes between the check and the connection cannot point us
-at an internal service; every redirect hop is checked the same way. Answers are capped in
-size and in total time, and must have the content type asked for.
+https only, no credentials in the URL, a plain host name or IP literal, and a host whose
+every address is a public unicast one (`address_refusal` lists what is refused). The
+connection goes to the very address that was checked, while the Host header, TLS SNI and
+certificate verification keep the name, so a DNS answer that changes between the check
+and the connection (rebinding) cannot point us at an internal service; every redirect hop
+is checked the same way. Answers are capped in size while they stream in, the whole
+exchange (resolution, connection, TLS, headers, body) shares one deadline that a watchdog
+enforces by cutting the socket, and the content type must be one the request asked for.
 
 `CIRRUS_FEDERATION_ALLOW_LOOPBACK=1` (local tests only, never on by default) also allows
-plain http and loopback addresses, and nothing else.
+loopback addresses (127.0.0.0/8, ::1), and plain http to them, and nothing else.
+See docs/federation.md, "Remote requests".
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import ipaddress
 import json
+import re
 import socket
+import ssl
+import threading
 import time
 from collections.abc import Callable, Mapping
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 from chalicelib.activitypub.errors import RemoteFetchError
 from chalicelib.config import get_settings
 
-ACTIVITYPUB_ACCEPT = "application/activity+json, application/ld+json"
-JSON_TYPES = ("application/activity+json", "application/ld+json", "application/json", "application/jrd+json")
-MAX_BYTES = 3_000_000  # PeerTube's limit on a remote answer (3000 KB)
+if TYPE_CHECKING:
+    from urllib3.connection import HTTPConnection
+    from urllib3.response import BaseHTTPResponse
+
+# Keep in step with pyproject.toml (a unit test checks it).
+CIRRUS_VERSION = "0.1.0"
+ACTIVITYPUB_ACCEPT = "application/activity+json, application/ld+json"  # PeerTube's, facts 7.1
+JRD_ACCEPT = "application/jrd+json, application/json"  # WebFinger
+JSON_ACCEPT = "application/json"  # NodeInfo
+MAX_BYTES = 3000 * 1024  # PeerTube's default limit on a remote answer: 3000 KB
 MAX_REDIRECTS = 5
-DEFAULT_TIMEOUT = 7.0  # PeerTube's REQUEST_TIMEOUTS.DEFAULT
-USER_AGENT = "Cirrus (PeerTube-compatible; +https://joinpeertube.org)"
+DEFAULT_TIMEOUT = 7.0  # seconds; PeerTube's REQUEST_TIMEOUTS.DEFAULT
+REDIRECT_STATUSES = frozenset((301, 302, 303, 307, 308))
 _CHUNK = 64 * 1024
 
 Sign = Callable[[str, str, bytes | None], Mapping[str, str]]
-# (host, port) -> addresses; tests replace it to answer without a network.
+# (host, port) -> addresses, as strings; tests replace `resolver` to answer without a network.
 Resolver = Callable[[str, int], list[str]]
+
+_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+
+
+# --- Which addresses may be connected to -------------------------------------------------
+
+_LOOPBACK_V4 = ipaddress.IPv4Network("127.0.0.0/8")
+_LOOPBACK_V6 = ipaddress.IPv6Address("::1")
+# IANA's special-purpose registries, written out so the answer does not depend on the
+# Python release's idea of `is_global`.
+_REFUSED_V4 = tuple(
+    (ipaddress.IPv4Network(network), label)
+    for network, label in (
+        ("0.0.0.0/8", "unspecified"),
+        ("10.0.0.0/8", "private"),
+        ("100.64.0.0/10", "shared (carrier-grade NAT)"),
+        ("127.0.0.0/8", "loopback"),
+        ("169.254.0.0/16", "link-local"),
+        ("172.16.0.0/12", "private"),
+        ("192.0.0.0/24", "reserved (IETF protocol assignments)"),
+        ("192.0.2.0/24", "reserved (documentation)"),
+        ("192.88.99.0/24", "reserved (6to4 relay)"),
+        ("192.168.0.0/16", "private"),
+        ("198.18.0.0/15", "reserved (benchmarking)"),
+        ("198.51.100.0/24", "reserved (documentation)"),
+        ("203.0.113.0/24", "reserved (documentation)"),
+        ("224.0.0.0/4", "multicast"),
+        ("240.0.0.0/4", "reserved"),  # 255.255.255.255 (broadcast) included
+    )
+)
+_REFUSED_V6 = tuple(
+    (ipaddress.IPv6Network(network), label)
+    for network, label in (
+        ("::/128", "unspecified"),
+        ("::1/128", "loopback"),
+        ("64:ff9b:1::/48", "reserved (local NAT64)"),
+        ("100::/64", "reserved (discard)"),
+        ("2001::/23", "reserved (IETF protocol assignments)"),  # Teredo included
+        ("2001:db8::/32", "reserved (documentation)"),
+        ("3fff::/20", "reserved (documentation)"),
+        ("fc00::/7", "unique local"),
+        ("fe80::/10", "link-local"),
+        ("fec0::/10", "site-local"),
+        ("ff00::/8", "multicast"),
+    )
+)
+_GLOBAL_UNICAST_V6 = ipaddress.IPv6Network("2000::/3")
+_NAT64_V6 = ipaddress.IPv6Network("64:ff9b::/96")
+_6TO4_V6 = ipaddress.IPv6Network("2002::/16")
+
+
+def address_refusal(address: str, *, allow_loopback: bool = False) -> str | None:
+    """Why Cirrus may not connect to `address` ("private", "loopback"...), or None if it may.
+
+    IPv6 forms that carry an IPv4 address (IPv4-mapped, NAT64, 6to4) are judged by that
+    address; with `allow_loopback`, 127.0.0.0/8 and ::1 themselves are allowed, not their
+    IPv6 disguises.
+    """
+    try:
+        ip = ipaddress.ip_address(address.split("%", maxsplit=1)[0])  # a scope id says nothing
+    except ValueError:
+        return "not an IP address"
+    if isinstance(ip, ipaddress.IPv4Address):
+        if ip in _LOOPBACK_V4 and allow_loopback:
+            return None
+        return next((label for network, label in _REFUSED_V4 if ip in network), None)
+    embedded = _embedded_ipv4(ip)
+    if embedded is not None:
+        refusal = address_refusal(str(embedded))
+        return None if refusal is None else f"{refusal} (inside IPv6)"
+    if ip == _LOOPBACK_V6 and allow_loopback:
+        return None
+    label = next((label for network, label in _REFUSED_V6 if ip in network), None)
+    if label is None and ip not in _GLOBAL_UNICAST_V6:
+        label = "reserved"
+    return label
+
+
+def address_allowed(address: str, allow_loopback: bool = False) -> bool:
+    """Whether `address` is a public unicast one (or loopback, when allowed)."""
+    return address_refusal(address, allow_loopback=allow_loopback) is None
+
+
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    if ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped
+    if ip in _NAT64_V6:
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    if ip in _6TO4_V6:
+        return ip.sixtofour
+    if int(ip) >> 32 == 0 and int(ip) > 1:  # IPv4-compatible (::a.b.c.d), deprecated
+        return ipaddress.IPv4Address(int(ip))
+    return None
+
+
+def _is_loopback(address: str) -> bool:
+    ip = ipaddress.ip_address(address.split("%", maxsplit=1)[0])
+    return ip in _LOOPBACK_V4 if isinstance(ip, ipaddress.IPv4Address) else ip == _LOOPBACK_V6
+
+
+def is_host_name(host: str) -> bool:
+    """Whether `host` (no port) is a plain DNS name: letters, digits and inner hyphens."""
+    labels = host.lower().removesuffix(".").split(".")
+    return len(host) <= 253 and all(_LABEL.match(label) for label in labels) and not labels[-1].isdigit()
+
+
+def is_ip_literal(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
+
+
+# --- URLs ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Target:
+    url: str
+    scheme: str
+    host: str  # lower case, IPv6 without brackets
+    port: int
+    netloc: str  # the Host header, as the URL writes it (so it matches what a signer signed)
+    request_target: str  # path and query
+
+
+def _target(url: str) -> _Target:
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        raise RemoteFetchError(url, "malformed URL") from None
+    allow_loopback = get_settings().federation.allow_loopback
+    if parts.scheme != "https" and not (allow_loopback and parts.scheme == "http"):
+        raise RemoteFetchError(url, "only https URLs are fetched")
+    if "@" in parts.netloc:
+        raise RemoteFetchError(url, "URL with credentials")
+    host = parts.hostname or ""
+    if not (is_host_name(host) or is_ip_literal(host)):
+        raise RemoteFetchError(url, "URL without a plain host name")
+    path = parts.path or "/"
+    return _Target(
+        url=url,
+        scheme=parts.scheme,
+        host=host,
+        port=port or (443 if parts.scheme == "https" else 80),
+        netloc=parts.netloc,
+        request_target=f"{path}?{parts.query}" if parts.query else path,
+    )
+
+
+def check_url(url: str) -> tuple[str, int, str]:
+    """(host, port, scheme) of a URL Cirrus may request, without resolving it."""
+    target = _target(url)
+    return target.host, target.port, target.scheme
+
+
+# --- Resolution and the deadline -----------------------------------------------------------
 
 
 def _system_resolver(host: str, port: int) -> list[str]:
-    try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except socket.gaierror as exc:
-        raise RemoteFetchError(host, f"cannot resolve: {exc}", retryable=True) from None
-    return [str(info[4][0]) for info in infos]
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP)
+    return list(dict.fromkeys(str(info[4][0]) for info in infos))
 
 
 resolver: Resolver = _system_resolver
+
+
+@functools.cache
+def _default_tls_context() -> ssl.SSLContext:
+    # Built once: loading the system's CA bundle costs milliseconds.
+    return ssl.create_default_context()
+
+
+# Tests replace it to trust their own certificate authority.
+tls_context: Callable[[], ssl.SSLContext] = _default_tls_context
+
+
+class _Deadline:
+    def __init__(self, seconds: float) -> None:
+        self.at = time.monotonic() + seconds
+
+    def remaining(self, url: str) -> float:
+        left = self.at - time.monotonic()
+        if left <= 0:
+            raise RemoteFetchError(url, "timed out", retryable=True)
+        return left
+
+
+def _checked_addresses(target: _Target, deadline: _Deadline) -> list[str]:
+    """The addresses to connect to: all of them must pass, so no answer order lets one slip."""
+    allow_loopback = get_settings().federation.allow_loopback
+    addresses = [target.host] if is_ip_literal(target.host) else _resolve_in_time(target, deadline)
+    if not addresses:
+        raise RemoteFetchError(target.url, "the host has no address", retryable=True)
+    for address in addresses:
+        refusal = address_refusal(address, allow_loopback=allow_loopback)
+        if refusal is not None:
+            raise RemoteFetchError(target.url, f"refused address {address} ({refusal})")
+        if target.scheme == "http" and not _is_loopback(address):
+            raise RemoteFetchError(target.url, "plain http is only allowed to loopback addresses")
+    return addresses
+
+
+def _resolve_in_time(target: _Target, deadline: _Deadline) -> list[str]:
+    # getaddrinfo has no timeout of its own: it runs aside, and a late answer is dropped.
+    outcome: list[list[str] | BaseException] = []
+    lookup = resolver
+
+    def run() -> None:
+        try:
+            outcome.append(lookup(target.host, target.port))
+        except BaseException as exc:
+            outcome.append(exc)
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(deadline.remaining(target.url))
+    if not outcome:
+        raise RemoteFetchError(target.url, "timed out resolving the host", retryable=True)
+    answer = outcome[0]
+    if isinstance(answer, BaseException):
+        if isinstance(answer, RemoteFetchError):
+            raise answer
+        raise RemoteFetchError(target.url, f"cannot resolve the host: {answer}", retryable=True)
+    return answer
+
+
+class _Watchdog:
+    """Cuts the connection's socket at the deadline, whatever phase it is in: a server that
+    dribbles its headers or body a byte at a time cannot hold us past the timeout."""
+
+    def __init__(self, connection: HTTPConnection, seconds: float) -> None:
+        self.connection = connection
+        self.sock: socket.socket | None = None  # kept: http.client drops conn.sock on close
+        self.fired = False
+        self._timer = threading.Timer(seconds, self._cut)
+        self._timer.daemon = True
+
+    def __enter__(self) -> _Watchdog:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._timer.cancel()
+
+    def _cut(self) -> None:
+        self.fired = True
+        sock = self.sock or self.connection.sock
+        if sock is not None:
+            # The plain socket's shutdown: it wakes a blocked read without touching the TLS
+            # object another thread is using.
+            with contextlib.suppress(OSError):
+                socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+
+# --- One exchange ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Answer:
+    status: int
+    headers: dict[str, str]  # lower-case names
+    body: bytes
+
+
+def _request(
+    method: str,
+    target: _Target,
+    body: bytes | None,
+    headers: Mapping[str, str],
+    deadline: _Deadline,
+    max_bytes: int,
+    *,
+    read_body: Callable[[int, dict[str, str]], bool],
+) -> _Answer:
+    """One request to the checked addresses of `target` (the next address only when one
+    cannot be connected to). `read_body(status, headers)` says whether the body is wanted."""
+    addresses = _checked_addresses(target, deadline)
+    sent = merge_headers(headers, {"Host": target.netloc, "User-Agent": user_agent()})
+    last: RemoteFetchError | None = None
+    for address in addresses:
+        try:
+            return _exchange(method, target, address, body, sent, deadline, max_bytes, read_body)
+        except _ConnectFailed as failure:
+            last = failure.error
+    assert last is not None
+    raise last
+
+
+class _ConnectFailed(Exception):
+    def __init__(self, error: RemoteFetchError) -> None:
+        self.error = error
+
+
+def _exchange(
+    method: str,
+    target: _Target,
+    address: str,
+    body: bytes | None,
+    headers: Mapping[str, str],
+    deadline: _Deadline,
+    max_bytes: int,
+    read_body: Callable[[int, dict[str, str]], bool],
+) -> _Answer:
+    from urllib3.connection import HTTPConnection, HTTPSConnection
+
+    remaining = deadline.remaining(target.url)
+    connection: HTTPConnection
+    if target.scheme == "https":
+        # Connect to the checked address; SNI and certificate verification use the name.
+        connection = HTTPSConnection(
+            address, target.port, timeout=remaining, server_hostname=target.host, ssl_context=tls_context()
+        )
+    else:
+        connection = HTTPConnection(address, target.port, timeout=remaining)
+    try:
+        with _Watchdog(connection, remaining) as watchdog:
+            try:
+                connection.connect()
+            except Exception as exc:
+                error = _transport_error(target.url, exc, watchdog.fired)
+                if error.retryable and not watchdog.fired:
+                    raise _ConnectFailed(error) from None
+                raise error from None
+            watchdog.sock = connection.sock
+            try:
+                connection.request(
+                    method, target.request_target, body=body, headers=dict(headers), preload_content=False
+                )
+                response = connection.getresponse()
+                answer_headers = {name.lower(): value for name, value in response.headers.items()}
+                data = b""
+                if read_body(response.status, answer_headers):
+                    data = _read_capped(response, target.url, answer_headers, max_bytes)
+            except RemoteFetchError:
+                if watchdog.fired:
+                    raise RemoteFetchError(target.url, "timed out", retryable=True) from None
+                raise
+            except Exception as exc:
+                raise _transport_error(target.url, exc, watchdog.fired) from None
+            if watchdog.fired:  # a cut can also look like a short, complete answer
+                raise RemoteFetchError(target.url, "timed out", retryable=True)
+            return _Answer(int(response.status), answer_headers, data)
+    finally:
+        connection.close()
+
+
+def _transport_error(url: str, exc: Exception, timed_out: bool) -> RemoteFetchError:
+    from urllib3.exceptions import NewConnectionError
+    from urllib3.exceptions import TimeoutError as Urllib3Timeout
+
+    # urllib3's NewConnectionError (refused, unreachable) subclasses its timeout error.
+    if timed_out or (isinstance(exc, TimeoutError | Urllib3Timeout) and not isinstance(exc, NewConnectionError)):
+        return RemoteFetchError(url, "timed out", retryable=True)
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        # The server is not who the URL names: trying again will not change that soon.
+        return RemoteFetchError(url, f"certificate refused: {exc.verify_message}")
+    return RemoteFetchError(url, f"connection failed: {type(exc).__name__}: {exc}", retryable=True)
+
+
+def _read_capped(response: BaseHTTPResponse, url: str, headers: Mapping[str, str], max_bytes: int) -> bytes:
+    encoding = headers.get("content-encoding", "identity").strip().lower()
+    if encoding not in ("", "identity"):
+        # We ask for identity (http.client's default): a compressed answer could be a bomb.
+        raise RemoteFetchError(url, f"unexpected content encoding {encoding}")
+    declared = headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > max_bytes:
+        raise RemoteFetchError(url, f"answer larger than {max_bytes} bytes")
+    chunks: list[bytes] = []
+    size = 0
+    while chunk := response.read(_CHUNK, decode_content=False):
+        size += len(chunk)
+        if size > max_bytes:
+            raise RemoteFetchError(url, f"answer larger than {max_bytes} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def merge_headers(*layers: Mapping[str, str]) -> dict[str, str]:
+    """Later layers win, whatever the case of a name (no header is ever sent twice)."""
+    merged: dict[str, tuple[str, str]] = {}
+    for layer in layers:
+        for name, value in layer.items():
+            merged[name.lower()] = (name, value)
+    return dict(merged.values())
+
+
+def user_agent() -> str:
+    """`Cirrus/<version> (+<instance url>)`, so remote administrators know who calls."""
+    return f"Cirrus/{CIRRUS_VERSION} (+{get_settings().instance_url})"
+
+
+def retryable_status(status: int) -> bool:
+    """Whether an answer with this status may succeed later (5xx, 408, 429)."""
+    return status >= 500 or status in (408, 429)
+
+
+def _check_status(url: str, status: int) -> None:
+    if not 200 <= status < 300:
+        raise RemoteFetchError(url, f"answered {status}", retryable=retryable_status(status))
+
+
+def _media_type(content_type: str) -> str:
+    return content_type.split(";", maxsplit=1)[0].strip().lower()
+
+
+def _accepted_types(accept: str) -> frozenset[str]:
+    """The media types an Accept header names: the answer must be one of them."""
+    return frozenset(_media_type(part) for part in accept.split(",") if part.strip())
+
+
+# --- Public requests -------------------------------------------------------------------------
+
+
+def _get_following_redirects(
+    url: str, *, accept: str, sign: Sign | None, timeout: float, max_bytes: int
+) -> tuple[str, _Answer]:
+    deadline = _Deadline(timeout)
+    current = url
+    for _ in range(MAX_REDIRECTS + 1):
+        target = _target(current)
+        headers = {"Accept": accept}
+        if sign is not None:
+            headers = merge_headers(headers, sign("GET", current, None))  # per hop: host and path change
+        answer = _request(
+            "GET",
+            target,
+            None,
+            headers,
+            deadline,
+            max_bytes,
+            read_body=lambda status, _headers: status not in REDIRECT_STATUSES and 200 <= status < 300,
+        )
+        if answer.status not in REDIRECT_STATUSES:
+            _check_status(current, answer.status)
+            return current, answer
+        location = answer.headers.get("location")
+        if not location:
+            raise RemoteFetchError(current, f"redirect {answer.status} without a Location")
+        current = urljoin(current, location.strip())
+    raise RemoteFetchError(url, f"more than {MAX_REDIRECTS} redirects")
 
 
 def fetch_json(
@@ -57,158 +506,43 @@ def fetch_json(
     timeout: float = DEFAULT_TIMEOUT,
     max_bytes: int = MAX_BYTES,
 ) -> dict[str, Any]:
-    """GET a JSON object (following up to five checked redirects)."""
-    deadline = time.monotonic() + timeout
-    current = url
-    for _ in range(MAX_REDIRECTS + 1):
-        headers = {"Accept": accept, **(dict(sign("GET", current, None)) if sign else {})}
-        status, response_headers, body = _request("GET", current, None, headers, deadline, max_bytes)
-        if status in (301, 302, 303, 307, 308):
-            location = response_headers.get("location")
-            if not location:
-                raise RemoteFetchError(current, f"redirect {status} without a Location")
-            current = urljoin(current, location)
-            continue
-        _check_status(current, status)
-        media_type = response_headers.get("content-type", "").split(";")[0].strip().lower()
-        if media_type not in JSON_TYPES:
-            raise RemoteFetchError(current, f"unexpected content type {media_type or 'none'}")
-        try:
-            document = json.loads(body)
-        except ValueError:
-            raise RemoteFetchError(current, "the answer is not JSON") from None
-        if not isinstance(document, dict):
-            raise RemoteFetchError(current, "the answer is not a JSON object")
-        return document
-    raise RemoteFetchError(url, "too many redirects")
+    """GET the JSON object at `url`, following up to five checked redirects.
+
+    The answer's media type must be one `accept` names (parameters such as an ld+json
+    profile are ignored). Callers check that the document's `id` belongs where they expect:
+    a redirect may have led elsewhere. Raises RemoteFetchError.
+    """
+    final_url, answer = _get_following_redirects(url, accept=accept, sign=sign, timeout=timeout, max_bytes=max_bytes)
+    media_type = _media_type(answer.headers.get("content-type", ""))
+    if media_type not in _accepted_types(accept):
+        raise RemoteFetchError(final_url, f"unexpected content type {media_type or 'none'}")
+    try:
+        document = json.loads(answer.body)
+    except (ValueError, RecursionError):
+        raise RemoteFetchError(final_url, "the answer is not JSON") from None
+    if not isinstance(document, dict):
+        raise RemoteFetchError(final_url, "the answer is not a JSON object")
+    return document
 
 
 def fetch_bytes(url: str, *, accept: str, media_prefix: str, timeout: float, max_bytes: int) -> tuple[bytes, str]:
-    """GET a file (an image), with its content type, which must start with `media_prefix`."""
-    deadline = time.monotonic() + timeout
-    current = url
-    for _ in range(MAX_REDIRECTS + 1):
-        status, headers, body = _request("GET", current, None, {"Accept": accept}, deadline, max_bytes)
-        if status in (301, 302, 303, 307, 308) and headers.get("location"):
-            current = urljoin(current, headers["location"])
-            continue
-        _check_status(current, status)
-        media_type = headers.get("content-type", "").split(";")[0].strip().lower()
-        if not media_type.startswith(media_prefix):
-            raise RemoteFetchError(current, f"unexpected content type {media_type or 'none'}")
-        return body, media_type
-    raise RemoteFetchError(url, "too many redirects")
+    """GET a file (an image) and its media type, which must start with `media_prefix`."""
+    final_url, answer = _get_following_redirects(url, accept=accept, sign=None, timeout=timeout, max_bytes=max_bytes)
+    media_type = _media_type(answer.headers.get("content-type", ""))
+    if not media_type.startswith(media_prefix):
+        raise RemoteFetchError(final_url, f"unexpected content type {media_type or 'none'}")
+    return answer.body, media_type
 
 
 def post_activity(url: str, body: bytes, headers: Mapping[str, str], timeout: float = DEFAULT_TIMEOUT) -> int:
-    """POST to an inbox; the status (redirects are not followed, as no server should send one)."""
-    status, _, _ = _request("POST", url, body, dict(headers), time.monotonic() + timeout, 64 * 1024)
-    return status
+    """POST `body` to an inbox and return the status, whatever it is (see `retryable_status`).
 
-
-def check_url(url: str) -> tuple[str, int, str]:
-    """(host, port, scheme) of a URL Cirrus may request, without resolving it."""
-    try:
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError:
-        raise RemoteFetchError(url, "malformed URL") from None
-    allow_loopback = get_settings().federation.allow_loopback
-    if parts.scheme != "https" and not (allow_loopback and parts.scheme == "http"):
-        raise RemoteFetchError(url, "only https URLs are fetched")
-    if not parts.hostname or parts.username or parts.password:
-        raise RemoteFetchError(url, "URL without a host, or with credentials")
-    return parts.hostname, port or (443 if parts.scheme == "https" else 80), parts.scheme
-
-
-def address_allowed(address: str, allow_loopback: bool = False) -> bool:
-    """Whether a resolved address is a public one (or loopback, when allowed)."""
-    try:
-        ip = ipaddress.ip_address(address.split("%", maxsplit=1)[0])
-    except ValueError:
-        return False
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    if ip.is_loopback:
-        return allow_loopback
-    return ip.is_global and not (ip.is_multicast or ip.is_reserved or ip.is_link_local or ip.is_private)
-
-
-def _pinned_address(url: str, host: str, port: int) -> str:
-    allow_loopback = get_settings().federation.allow_loopback
-    addresses = resolver(host, port)
-    if not addresses:
-        raise RemoteFetchError(url, "the host has no address")
-    refused = [a for a in addresses if not address_allowed(a, allow_loopback)]
-    if refused:
-        raise RemoteFetchError(url, f"refused address {refused[0]} (private, loopback or reserved)")
-    return addresses[0]
-
-
-def _request(
-    method: str, url: str, body: bytes | None, headers: dict[str, str], deadline: float, max_bytes: int
-) -> tuple[int, dict[str, str], bytes]:
-    import urllib3
-
-    host, port, scheme = check_url(url)
-    address = _pinned_address(url, host, port)
-    remaining = deadline - time.monotonic()
-    if remaining <= 0:
-        raise RemoteFetchError(url, "timed out", retryable=True)
-    timeout = urllib3.Timeout(connect=remaining, read=remaining)
-    default_port = 443 if scheme == "https" else 80
-    host_header = host if port == default_port else f"{host}:{port}"
-    if ":" in host and not host.startswith("["):
-        host_header = f"[{host}]" if port == default_port else f"[{host}]:{port}"
-    pool: Any
-    if scheme == "https":
-        pool = urllib3.HTTPSConnectionPool(
-            address, port, timeout=timeout, retries=False, server_hostname=host, assert_hostname=host
-        )
-    else:
-        pool = urllib3.HTTPConnectionPool(address, port, timeout=timeout, retries=False)
-    path = urlsplit(url).path or "/"
-    query = urlsplit(url).query
-    target = f"{path}?{query}" if query else path
-    sent = {"Host": host_header, "User-Agent": USER_AGENT, **headers}
-    try:
-        response = pool.urlopen(
-            method, target, body=body, headers=sent, redirect=False, preload_content=False, assert_same_host=False
-        )
-        try:
-            data = _read_capped(response, url, deadline, max_bytes)
-        finally:
-            response.release_conn()
-    except RemoteFetchError:
-        raise
-    except Exception as exc:  # urllib3's timeouts, resets, TLS failures
-        raise RemoteFetchError(url, f"{type(exc).__name__}: {exc}", retryable=True) from None
-    finally:
-        pool.close()
-    lowered = {str(k).lower(): str(v) for k, v in response.headers.items()}
-    return int(response.status), lowered, data
-
-
-def _read_capped(response: Any, url: str, deadline: float, max_bytes: int) -> bytes:
-    declared = response.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > max_bytes:
-        raise RemoteFetchError(url, f"answer larger than {max_bytes} bytes")
-    chunks: list[bytes] = []
-    size = 0
-    while True:
-        if time.monotonic() > deadline:
-            raise RemoteFetchError(url, "timed out", retryable=True)
-        chunk = response.read(_CHUNK)
-        if not chunk:
-            break
-        size += len(chunk)
-        if size > max_bytes:
-            raise RemoteFetchError(url, f"answer larger than {max_bytes} bytes")
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
-def _check_status(url: str, status: int) -> None:
-    if 200 <= status < 300:
-        return
-    raise RemoteFetchError(url, f"answered {status}", retryable=status >= 500 or status in (408, 429))
+    Redirects are not followed (a 3xx is returned as is): a signed POST must not be replayed
+    elsewhere. The Host header is the URL's, as the signer signed it. Raises
+    RemoteFetchError only when no answer came (refused, unreachable, timed out).
+    """
+    sent = merge_headers({"Content-Type": "application/activity+json"}, headers)
+    answer = _request(
+        "POST", _target(url), body, sent, _Deadline(timeout), 0, read_body=lambda _status, _headers: False
+    )
+    return answer.status
