@@ -196,8 +196,12 @@ def check_can_delete(video: Video, user: User) -> None:
 def remove_video(video: Video) -> None:
     """Delete a video: its items, what its partition still holds, then its files. The files
     go last: a transcoding step still running then finds no video and removes what it wrote
-    itself (functions/transcoder/handler.py)."""
-    videos.delete_video(video, videos.list_files(int(video.id)))
+    itself (functions/transcoder/handler.py). The video is read again with its files (one
+    Query): callers may hold the catalogue's copy, which lacks what deletion needs (its
+    info hashes)."""
+    stored, files = videos.get_video_with_files(int(video.id))
+    if stored is not None:
+        videos.delete_video(stored, files)
     videos.delete_leftovers(int(video.id))
     media.delete_video_files(video.uuid)
 

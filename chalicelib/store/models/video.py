@@ -78,3 +78,4 @@ class Video(Catalogued, discriminator="Video"):
     done_steps = UnicodeSetAttribute(null=True)
     renditions_info = JSONAttribute(null=True)  # per resolution: size, width, height, fps...
     failure = UnicodeAttribute(null=True)  # why transcoding failed, shown to the owner
+    info_hashes = UnicodeSetAttribute(null=True)  # its INFOHASH claims (the tracker's swarms), deleted with it
