@@ -73,10 +73,17 @@ class Connection:
         try:
             while True:
                 item = await self._queue.get()
+                # Everything queued meanwhile goes out under one deadline: no task or timer
+                # per message (asyncio.wait_for would make a task of each send).
+                async with asyncio.timeout(self._send_timeout):
+                    while item is not _CLOSE:
+                        assert isinstance(item, str)
+                        await self._send(item)
+                        if self._queue.empty():
+                            break
+                        item = self._queue.get_nowait()
                 if item is _CLOSE:
                     break
-                assert isinstance(item, str)
-                await asyncio.wait_for(self._send(item), self._send_timeout)
         except TimeoutError:
             log.info("closing a peer that did not read for %.0f s", self._send_timeout)
             self._close_code = POLICY_VIOLATION

@@ -70,8 +70,8 @@ def finalize(video: Video) -> None:
     )
     sizes = [int(f.size) for f in files]
     playlist_url = infohashes.master_playlist_url(get_settings().instance_url, video.uuid, prefix)
-    hashes = infohashes.playlist_info_hashes(playlist_url, [int(f.height) for f in files])
-    if videos.publish(video, datetime.now(UTC), sum(sizes), max(sizes, default=0), hashes):
+    info_hashes = infohashes.playlist_info_hashes(playlist_url, [int(f.height) for f in files])
+    if videos.publish(video, datetime.now(UTC), sum(sizes), max(sizes, default=0), info_hashes):
         logger.info("video published", extra={"video": video.uuid, "renditions": len(files)})
     _delete_work(video)
 
