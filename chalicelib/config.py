@@ -78,6 +78,9 @@ class Settings:
     federation: FederationSettings = FederationSettings()
     # PeerTube's own variable: the first start creates `root` with this password.
     initial_root_password: str | None = None
+    # The WebTorrent tracker's websocket URL when it is not the instance's own host
+    # (CIRRUS_TRACKER_URL: a tracker shard, or a dedicated host in front of Fargate).
+    tracker_url_override: str | None = None
 
     @property
     def instance_url(self) -> str:
@@ -86,6 +89,17 @@ class Settings:
     @property
     def ws_scheme(self) -> str:
         return "wss" if self.instance_scheme == "https" else "ws"
+
+    @property
+    def tracker_url(self) -> str:
+        """The tracker's websocket URL in `trackerUrls`: PeerTube's form (host with its
+        port, path /tracker/socket) on the instance's host unless overridden."""
+        if self.tracker_url_override:
+            return self.tracker_url_override
+        host = self.instance_host
+        if ":" not in host:
+            host = f"{host}:{443 if self.instance_scheme == 'https' else 80}"
+        return f"{self.ws_scheme}://{host}/tracker/socket"
 
 
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
@@ -160,7 +174,16 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             follow_back_instances=_flag(env.get("CIRRUS_AUTO_FOLLOW_BACK"), FederationSettings.follow_back_instances),
         ),
         initial_root_password=env.get("PT_INITIAL_ROOT_PASSWORD") or None,
+        tracker_url_override=_websocket_url(env.get("CIRRUS_TRACKER_URL")),
     )
+
+
+def _websocket_url(value: str | None) -> str | None:
+    if not value:
+        return None
+    if not value.startswith(("ws://", "wss://")):
+        raise ValueError(f"CIRRUS_TRACKER_URL must be a ws:// or wss:// URL, not {value!r}")
+    return value
 
 
 def _flag(value: str | None, default: bool) -> bool:

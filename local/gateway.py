@@ -5,13 +5,15 @@
 - API paths (`/api/*`, `/inbox`, `/.well-known/*`, `/nodeinfo/*`, and the ActivityPub
   actor and object paths when the client asks for ActivityPub JSON): the API function,
   through the same proxy event API Gateway builds.
+- `/tracker/socket` (websocket) and `/tracker/health`: the WebTorrent tracker, served
+  in-process (on AWS it is a Fargate service behind the same host).
 - everything else: the built single-page app, with `index.html` for client routes.
 """
 
 from __future__ import annotations
 
 import mimetypes
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +26,7 @@ from local import apigw
 
 if TYPE_CHECKING:
     from starlette.requests import Request
+    from starlette.routing import BaseRoute
 
     from local.lambda_runtime import LocalFunction
 
@@ -46,8 +49,17 @@ def is_api_request(path: str, accept: str) -> bool:
 
 
 class Gateway:
-    def __init__(self, api: LocalFunction, binary_types: list[str], s3: Any, media_bucket: str, web_dist: Path) -> None:
+    def __init__(
+        self,
+        api: LocalFunction,
+        binary_types: list[str],
+        s3: Any,
+        media_bucket: str,
+        web_dist: Path,
+        extra_routes: Sequence[BaseRoute] = (),
+    ) -> None:
         self._api = api
+        self._extra_routes = list(extra_routes)
         self._binary_types = binary_types
         self._s3 = s3
         self._media_bucket = media_bucket
@@ -55,7 +67,7 @@ class Gateway:
 
     def asgi(self) -> Starlette:
         methods = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
-        return Starlette(routes=[Route("/{path:path}", self._dispatch, methods=methods)])
+        return Starlette(routes=[*self._extra_routes, Route("/{path:path}", self._dispatch, methods=methods)])
 
     async def _dispatch(self, request: Request) -> Response:
         path = request.url.path

@@ -66,6 +66,7 @@ class LocalStack:
         self._reaper: TtlReaper | None = None
         self._scheduler: Scheduler | None = None
         self.gateway_app: Any = None
+        self.tracker: Any = None
         self.bootstrap: Bootstrap | None = None
 
     def start(self) -> None:
@@ -110,10 +111,21 @@ class LocalStack:
         )
         self._scheduler.start()
 
+        from functions.tracker.app import store_policy, tracker_routes
+        from functions.tracker.service import Tracker
         from local.gateway import Gateway
 
         api = LocalFunction("api", app_module.handler, timeout=29, region=settings.aws_region)
-        gateway = Gateway(api, list(app_module.app.api.binary_types), aws.s3(), settings.media_bucket, options.web_dist)
+        # The tracker in-process, private as on AWS: it reads info hashes from the same table.
+        self.tracker = Tracker(store_policy())
+        gateway = Gateway(
+            api,
+            list(app_module.app.api.binary_types),
+            aws.s3(),
+            settings.media_bucket,
+            options.web_dist,
+            extra_routes=tracker_routes(self.tracker),
+        )
         self.gateway_app = gateway.asgi()
 
     def stop(self) -> None:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from chalicelib.api.shapes import account_json, channel_json, images_json, iso
 from chalicelib.domain import reference_data
 from chalicelib.domain.short_uuid import to_short
-from chalicelib.media import layout
+from chalicelib.media import infohashes, layout
 
 if TYPE_CHECKING:
     from chalicelib.config import Settings
@@ -128,10 +128,7 @@ def video_details_json(
             "waitTranscoding": bool(video.wait_transcoding),
             "inputFileUpdatedAt": None,
             "state": _state(video),
-            "trackerUrls": [
-                f"{settings.instance_url}/tracker/announce",
-                f"{settings.ws_scheme}://{_host_with_port(settings)}/tracker/socket",
-            ],
+            "trackerUrls": [f"{settings.instance_url}/tracker/announce", settings.tracker_url],
         }
     )
     return body
@@ -148,7 +145,7 @@ def _streaming_playlists(video: Video, files: Sequence[VideoFile], settings: Set
         {
             "id": int(video.id),
             "type": 1,
-            "playlistUrl": f"{base}{prefix}-master.m3u8",
+            "playlistUrl": infohashes.master_playlist_url(settings.instance_url, video.uuid, prefix),
             "segmentsSha256Url": f"{base}{prefix}-segments-sha256.json",
             "redundancies": [],
             "files": [
@@ -234,9 +231,3 @@ def _truncate(text: str | None) -> str | None:
     if text is None:
         return None
     return text if len(text) <= TRUNCATED_LENGTH else text[: TRUNCATED_LENGTH - 3] + "..."
-
-
-def _host_with_port(settings: Settings) -> str:
-    if ":" in settings.instance_host:
-        return settings.instance_host
-    return f"{settings.instance_host}:{443 if settings.instance_scheme == 'https' else 80}"

@@ -198,9 +198,13 @@ def remove_video(video: Video) -> None:
     """Delete a video: its items, what its partition still holds, then its files. The files
     go last: a transcoding step still running then finds no video and removes what it wrote
     itself (functions/transcoder/handler.py). Followers hear of it first, while the video's
-    account and channel still exist to sign the Delete."""
+    account and channel still exist to sign the Delete. The video is read again with its
+    files (one Query): callers may hold the catalogue's copy, which lacks what deletion
+    needs (its info hashes)."""
     video_federation.safely(lambda: video_federation.removed(video))
-    videos.delete_video(video, videos.list_files(int(video.id)))
+    stored, files = videos.get_video_with_files(int(video.id))
+    if stored is not None:
+        videos.delete_video(stored, files)
     videos.delete_leftovers(int(video.id))
     media.delete_video_files(video.uuid)
 

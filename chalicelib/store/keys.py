@@ -118,6 +118,7 @@ REFRESH_TOKEN = "REFRESH"
 REGISTRATION_NAME = "REGNAME"  # usernames and channel names asked for in registrations
 REGISTRATION_EMAIL = "REGEMAIL"
 COMMENT_ID = "COMMENTID"  # a comment id → "<video id>#<thread id>", where its item is
+INFO_HASH = "INFOHASH"  # a P2P info hash (40 hex) the tracker accepts → its video id
 
 
 # GSI1 partitions (lists; gsi1sk orders them)

@@ -7,13 +7,14 @@ bumps the counter), so duplicated S3 events and SQS messages change nothing.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.store import catalog, keys
+from chalicelib.store import catalog, infohashes, keys
 from chalicelib.store.counters import add_stats
 from chalicelib.store.models import Claim, TableItem, User, Video, VideoFile
 from chalicelib.store.models.video import (
@@ -158,8 +159,9 @@ def list_files(video_id: int) -> list[VideoFile]:
     return [item for item in items if isinstance(item, VideoFile)]
 
 
-def publish(video: Video, when: datetime, size: int, quota_size: int) -> bool:
-    """packaging → done, PUBLISHED; counted in the instance statistics if public."""
+def publish(video: Video, when: datetime, size: int, quota_size: int, info_hashes: Sequence[str] = ()) -> bool:
+    """packaging → done, PUBLISHED; counted in the instance statistics if public; its
+    P2P info hashes become swarms the tracker accepts (P1)."""
     video.stage = STAGE_DONE
     video.state = STATE_PUBLISHED
     video.published_at = video.published_at or when
@@ -173,9 +175,12 @@ def publish(video: Video, when: datetime, size: int, quota_size: int) -> bool:
                     Video.state.set(STATE_PUBLISHED),
                     Video.published_at.set(video.published_at),
                     Video.files_size.set(size),
+                    *([Video.info_hashes.set(set(info_hashes))] if info_hashes else []),
                 ],
                 condition=Video.stage == STAGE_PACKAGING,
             )
+            for item in infohashes.claims(info_hashes, int(video.id)):
+                transaction.save(item)
             stats = {"local_video_files_size": size}
             if public:
                 stats.update({"local_videos": 1, "videos": 1})
@@ -189,6 +194,7 @@ def publish(video: Video, when: datetime, size: int, quota_size: int) -> bool:
                 )
     except TransactWriteError:
         return False
+    video.info_hashes = set(info_hashes) or None
     return True
 
 
@@ -224,11 +230,15 @@ def _transition(video: Video, expected: str, actions: list[Any]) -> bool:
 
 
 def delete_video(video: Video, files: list[VideoFile]) -> None:
-    """Remove a video, its files and its UUID claim; give back its quota and counts."""
+    """Remove a video, its files, its UUID claim and its info hashes (P2); give back its
+    quota and counts. `video` must be the item as read (the catalogue's copy lacks its
+    info hashes)."""
     published = video.stage == STAGE_DONE
     with TransactWrite(connection=connection()) as transaction:
         transaction.delete(video)
         transaction.delete(Claim(keys.claim_pk(keys.VIDEO_UUID, video.uuid), keys.CLAIM_SK))
+        for item in infohashes.claims(video.info_hashes or (), int(video.id)):
+            transaction.delete(item)
         transaction.save(catalog.tombstone("Video", int(video.id)))
         for file in files:
             transaction.delete(file)

@@ -17,7 +17,7 @@ from chalicelib import aws
 from chalicelib.config import get_settings
 from chalicelib.domain import transcoding, video_federation
 from chalicelib.domain.transcoding import AUDIO, CHUNK, IMAGES, PACKAGE, Step
-from chalicelib.media import hls, layout, transcode
+from chalicelib.media import hls, infohashes, layout, transcode
 from chalicelib.media.probe import probe
 from chalicelib.observability import logger
 from chalicelib.store import keys, media, videos
@@ -69,7 +69,9 @@ def finalize(video: Video) -> None:
         layout.hls_key(video.uuid, f"{prefix}-segments-sha256.json"), json.dumps(hashes).encode(), "application/json"
     )
     sizes = [int(f.size) for f in files]
-    if videos.publish(video, datetime.now(UTC), sum(sizes), max(sizes, default=0)):
+    playlist_url = infohashes.master_playlist_url(get_settings().instance_url, video.uuid, prefix)
+    info_hashes = infohashes.playlist_info_hashes(playlist_url, [int(f.height) for f in files])
+    if videos.publish(video, datetime.now(UTC), sum(sizes), max(sizes, default=0), info_hashes):
         logger.info("video published", extra={"video": video.uuid, "renditions": len(files)})
         current = videos.get_video(int(video.id))
         if current is not None:

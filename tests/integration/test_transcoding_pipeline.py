@@ -15,8 +15,10 @@ from typing import Any
 import pytest
 from moto.core.base_backend import BackendDict
 
-from chalicelib.media import layout
+from chalicelib.domain.videos import remove_video
+from chalicelib.media import infohashes, layout
 from chalicelib.media.probe import count_frames
+from chalicelib.store import infohashes as stored_infohashes
 from chalicelib.store import keys, videos
 from chalicelib.store.models import Video
 from local.aws_endpoint import LocalAwsEndpoint
@@ -145,6 +147,15 @@ def test_an_upload_becomes_published_hls(stack: dict[str, Any], clip: Path, tmp_
     work = stack["s3"].list_objects_v2(Bucket=stack["settings"].uploads_bucket, Prefix=layout.work_prefix(video.uuid))
     assert work.get("KeyCount", 0) == 0
     assert stack["sqs"].receive_message(QueueUrl=stack["queue"]).get("Messages") is None
+
+    # Publication made the video's P2P swarms known to the tracker; deletion forgets them.
+    playlist_url = infohashes.master_playlist_url(stack["settings"].instance_url, video.uuid, str(prefix))
+    expected = infohashes.playlist_info_hashes(playlist_url, [int(f.height) for f in files])
+    assert published.info_hashes == set(expected) and len(expected) == 2
+    assert all(stored_infohashes.is_known(h) for h in expected)
+    assert not stored_infohashes.is_known("00" * 20)
+    remove_video(Video(published.pk, published.sk, id=published.id, uuid=published.uuid))  # as the catalogue's copy
+    assert not any(stored_infohashes.is_known(h) for h in expected)
 
 
 @pytest.mark.parametrize("kind", ["text", "truncated", "empty"])

@@ -44,3 +44,13 @@ def test_port_and_prefix_shape_the_local_names() -> None:
 def test_bad_values_are_refused(name: str, value: str) -> None:
     with pytest.raises(ValueError, match=name):
         load_settings({name: value})
+
+
+def test_the_tracker_url_defaults_to_the_instance_host_and_can_be_set() -> None:
+    assert load_settings({}).tracker_url == "ws://localhost:9000/tracker/socket"
+    production = {"CIRRUS_ENV": "production", "CIRRUS_HOST": "video.example.org"}
+    assert load_settings(production).tracker_url == "wss://video.example.org:443/tracker/socket"
+    shard = "wss://tracker-2.example.org/tracker/socket"
+    assert load_settings({**production, "CIRRUS_TRACKER_URL": shard}).tracker_url == shard
+    with pytest.raises(ValueError, match="CIRRUS_TRACKER_URL"):
+        load_settings({"CIRRUS_TRACKER_URL": "https://tracker.example.org/"})

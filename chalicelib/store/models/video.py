@@ -82,3 +82,4 @@ class Video(Catalogued, discriminator="Video"):
     remote_playlist_url = UnicodeAttribute(null=True)
     remote_sha256_url = UnicodeAttribute(null=True)
     remote_thumbnail_url = UnicodeAttribute(null=True)
+    info_hashes = UnicodeSetAttribute(null=True)  # its INFOHASH claims (the tracker's swarms), deleted with it

@@ -1,0 +1,258 @@
+"""Load on the WebTorrent tracker over loopback: connected peers, announces, relay latency, memory.
+
+    python bench/tracker.py [--peers 10000] [--per-swarm 10] [--offers 5] [--seconds 15]
+    python bench/tracker.py --server peertube --node-path /tmp/x/node_modules   # PeerTube's tracker
+
+Starts the tracker in a subprocess on a free loopback port (Cirrus's: uvicorn with the
+production app in public mode; or PeerTube's `@peertube/bittorrent-tracker-server` through
+bench/peertube_tracker.mjs, when its package is installed where --node-path points), then
+from this process:
+
+1. connects `--peers` websockets, in swarms of `--per-swarm` peers, each announcing
+   `started`; prints the tracker's memory (RSS) per connected peer;
+2. for `--seconds`, every peer announces `update` with `--offers` offers as soon as its
+   previous announce was answered (closed loop: the tracker's throughput is the limit), and
+   prints announces per second and the relay latency (offer sent → offer received by the
+   other peer) at p50 and p99.
+
+Both processes share the machine: the client's own cost (JSON, websocket framing) is part
+of what is measured, the same for either tracker.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import resource
+import socket
+import string
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from websockets.asyncio.client import ClientConnection, connect
+
+ROOT = Path(__file__).resolve().parents[1]
+CONNECT_CONCURRENCY = 200
+SDP_PADDING = "a=candidate:" + "x" * 400  # an offer of realistic size (browsers' are 0.5-2 KB)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def raise_fd_limit(wanted: int) -> int:
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+    if soft < target:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+    return target
+
+
+def rss_bytes(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) * 1024
+    return 0
+
+
+def start_server(kind: str, port: int, node_path: str | None) -> subprocess.Popen[bytes]:
+    if kind == "cirrus":
+        env = {**os.environ, "CIRRUS_TRACKER_PUBLIC": "true", "PYTHONPATH": str(ROOT)}
+        command = [
+            sys.executable, "-m", "uvicorn", "--factory", "functions.tracker.app:production_app",
+            "--host", "127.0.0.1", "--port", str(port), "--ws", "websockets-sansio",
+            "--ws-max-size", "65536", "--no-access-log", "--log-level", "warning", "--loop", "auto",
+        ]  # fmt: skip
+    else:
+        if not node_path:
+            raise SystemExit("--server peertube needs --node-path (a node_modules with the tracker's package)")
+        env = {**os.environ, "NODE_PATH": node_path}
+        command = ["node", str(ROOT / "bench" / "peertube_tracker.mjs"), str(port)]
+    process = subprocess.Popen(command, env=env, cwd=ROOT)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return process
+        except OSError:
+            time.sleep(0.1)
+    process.kill()
+    raise SystemExit("the tracker did not start")
+
+
+def random_id(rng: random.Random) -> str:
+    return "".join(rng.choices(string.ascii_letters + string.digits, k=20))
+
+
+class Peer:
+    def __init__(self, swarm: str, peer_id: str, stats: Stats) -> None:
+        self.swarm = swarm
+        self.peer_id = peer_id
+        self.stats = stats
+        self.socket: ClientConnection | None = None
+        self.replied = asyncio.Event()
+        self.reader: asyncio.Task[None] | None = None
+
+    async def open(self, url: str) -> None:
+        self.socket = await connect(url, max_size=None, compression=None, ping_interval=None, open_timeout=60)
+        self.reader = asyncio.create_task(self._read())
+
+    async def announce(self, event: str, offers: int) -> None:
+        assert self.socket is not None
+        self.replied.clear()
+        sent = time.perf_counter()
+        message = {
+            "action": "announce",
+            "info_hash": self.swarm,
+            "peer_id": self.peer_id,
+            "event": event,
+            "numwant": offers,
+            "offers": [
+                {
+                    "offer": {"type": "offer", "sdp": f"t={sent}\n{SDP_PADDING}"},
+                    "offer_id": f"{n:02d}" + self.peer_id[2:],
+                }
+                for n in range(offers)
+            ],
+        }
+        await self.socket.send(json.dumps(message))
+        await asyncio.wait_for(self.replied.wait(), 30)
+
+    async def _read(self) -> None:
+        assert self.socket is not None
+        try:
+            async for raw in self.socket:
+                received = time.perf_counter()
+                message = json.loads(raw)
+                if "offer" in message:
+                    sent = float(message["offer"]["sdp"][2:].split("\n", 1)[0])
+                    self.stats.latencies.append(received - sent)
+                elif "failure reason" in message:
+                    self.stats.failures += 1
+                    self.replied.set()
+                elif "interval" in message:
+                    self.replied.set()
+        except Exception:
+            self.stats.dropped += 1
+
+
+class Stats:
+    def __init__(self) -> None:
+        self.latencies: list[float] = []
+        self.failures = 0
+        self.dropped = 0
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] if ordered else float("nan")
+
+
+async def run(url: str, pid: int, peers_count: int, per_swarm: int, offers: int, seconds: float) -> dict[str, float]:
+    rng = random.Random(7)
+    stats = Stats()
+    swarms = [random_id(rng) for _ in range(max(1, peers_count // per_swarm))]
+    peers = [Peer(swarms[i % len(swarms)], random_id(rng), stats) for i in range(peers_count)]
+    rss_before = rss_bytes(pid)
+    gate = asyncio.Semaphore(CONNECT_CONCURRENCY)
+
+    async def join(peer: Peer) -> None:
+        async with gate:
+            await peer.open(url)
+            await peer.announce("started", 0)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(join(peer) for peer in peers))
+    joined_seconds = time.perf_counter() - started
+    await asyncio.sleep(1)
+    rss_after = rss_bytes(pid)
+    print(f"{peers_count} peers in {len(swarms)} swarms connected and announced in {joined_seconds:.1f} s", flush=True)
+
+    stats.latencies.clear()
+    announces = 0
+    deadline = time.perf_counter() + seconds
+
+    async def keep_announcing(peer: Peer) -> None:
+        nonlocal announces
+        while time.perf_counter() < deadline:
+            try:
+                await peer.announce("update", offers)
+            except (TimeoutError, Exception):
+                stats.dropped += 1
+                return
+            announces += 1
+
+    load_started = time.perf_counter()
+    await asyncio.gather(*(keep_announcing(peer) for peer in peers))
+    elapsed = time.perf_counter() - load_started
+    for peer in peers:
+        if peer.socket is not None:
+            await peer.socket.close()
+    return {
+        "peers": peers_count,
+        "swarms": len(swarms),
+        "rss_before_mib": rss_before / 2**20,
+        "rss_after_mib": rss_after / 2**20,
+        "bytes_per_peer": (rss_after - rss_before) / peers_count,
+        "announces_per_second": announces / elapsed,
+        "relays": len(stats.latencies),
+        "p50_ms": percentile(stats.latencies, 0.50) * 1000,
+        "p99_ms": percentile(stats.latencies, 0.99) * 1000,
+        "failures": stats.failures,
+        "dropped": stats.dropped,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--peers", type=int, default=10_000)
+    parser.add_argument("--per-swarm", type=int, default=10)
+    parser.add_argument("--offers", type=int, default=5)
+    parser.add_argument("--seconds", type=float, default=15)
+    parser.add_argument("--server", choices=["cirrus", "peertube"], default="cirrus")
+    parser.add_argument("--node-path", default=None)
+    parser.add_argument("--connect", metavar="PORT:PID", help="a tracker already running (e.g. under a profiler)")
+    options = parser.parse_args()
+
+    # Each peer is a socket here and one in the tracker (a separate process, same limit).
+    limit = raise_fd_limit(options.peers + 512)
+    if limit < options.peers + 64:
+        print(f"the file descriptor limit is {limit}: running {limit - 64} peers instead of {options.peers}")
+        options.peers = limit - 64
+    if options.connect:
+        port, pid = (int(part) for part in options.connect.split(":"))
+        server = None
+    else:
+        port = free_port()
+        server = start_server(options.server, port, options.node_path)
+        pid = server.pid
+    try:
+        result = asyncio.run(
+            run(
+                f"ws://127.0.0.1:{port}/tracker/socket",
+                pid,
+                options.peers,
+                options.per_swarm,
+                options.offers,
+                options.seconds,
+            )
+        )
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(10)
+    print(f"tracker: {options.server}")
+    for name, value in result.items():
+        print(f"  {name:22} {value:,.1f}" if isinstance(value, float) else f"  {name:22} {value:,}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
