@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from chalicelib.domain import rate_federation
 from chalicelib.errors import NotFoundError, ServiceUnavailableError, ValidationError
 from chalicelib.store import ratings, videos
 
@@ -23,16 +24,24 @@ def read_rating(value: object) -> str:
 
 
 def rate(video: Video, user: User, rating: str, now: datetime) -> None:
-    """Set the user's rating of `video` ("none" removes it). Re-reads and retries when a
-    concurrent change of the same rating won the race."""
-    account_id = int(user.account_id)
+    """Set the user's rating of `video` ("none" removes it). A remote video's origin hears of
+    it (Like, Dislike, or Undo of the previous one), as PeerTube tells it."""
+    previous = rate_as(video, int(user.account_id), rating, now)
+    if previous != rating and not video.is_local:
+        rate_federation.safely(lambda: rate_federation.rated(video, int(user.account_id), previous, rating))
+
+
+def rate_as(video: Video, account_id: int, rating: str, now: datetime, url: str | None = None) -> str:
+    """Set an account's rating (local or remote); the rating it had. Re-reads and retries
+    when a concurrent change of the same rating won the race."""
     wanted = None if rating == "none" else rating
     for _ in range(ATTEMPTS):
         previous = ratings.get_rate(account_id, int(video.id))
-        if (previous.rating if previous else None) == wanted:
-            return
-        if ratings.change_rate(video, account_id, previous, wanted, now):
-            return
+        had = previous.rating if previous else "none"
+        if had == rating:
+            return had
+        if ratings.change_rate(video, account_id, previous, wanted, now, url=url):
+            return had
         if videos.get_video(int(video.id)) is None:
             raise NotFoundError("Video not found")
     raise ServiceUnavailableError("The rating changed concurrently; try again.")

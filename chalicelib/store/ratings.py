@@ -27,7 +27,9 @@ def get_rate(account_id: int, video_id: int) -> Rate | None:
         return None
 
 
-def change_rate(video: Video, account_id: int, previous: Rate | None, rating: str | None, now: datetime) -> bool:
+def change_rate(
+    video: Video, account_id: int, previous: Rate | None, rating: str | None, now: datetime, url: str | None = None
+) -> bool:
     """Replace `previous` (None: no rating) by `rating` (None: remove it), moving the video's
     counters; False when the stored rating is no longer `previous` (retry) or the video is gone."""
     actions: list[Any] = []
@@ -46,6 +48,7 @@ def change_rate(video: Video, account_id: int, previous: Rate | None, rating: st
                     account_id=account_id,
                     video_id=int(video.id),
                     rating=rating,
+                    url=url,
                     created_at=previous.created_at if previous else now,
                     updated_at=now,
                     gsi1pk=keys.account_rates_gsi1pk(account_id),

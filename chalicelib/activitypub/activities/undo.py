@@ -1,11 +1,11 @@
-"""Undo: a remote actor takes back an earlier activity of its own (a Follow here; Likes,
-Dislikes and Announces as their handlers come)."""
+"""Undo: a remote actor takes back an earlier activity of its own: a Follow, a Like or a
+Dislike."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from chalicelib.activitypub import follow_links, remote_actors
+from chalicelib.activitypub import follow_links, rate_activities, remote_actors
 from chalicelib.activitypub.inbox.context import Ignored, InboxContext, object_id
 from chalicelib.store import follows
 
@@ -19,6 +19,9 @@ def handle(activity: dict[str, Any], context: InboxContext) -> None:
     kind = undone.get("type")
     if kind == "Follow":
         _undo_follow(undone, context)
+        return
+    if kind in ("Like", "Dislike"):
+        rate_activities.undo(undone, context, "like" if kind == "Like" else "dislike")
         return
     raise Ignored(f"Undo of {kind} is not handled")
 

@@ -12,7 +12,18 @@ from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.activitypub import remote_actors
-from chalicelib.activitypub.activities import accept, announce, create, delete, follow, reject, undo, update
+from chalicelib.activitypub.activities import (
+    accept,
+    announce,
+    create,
+    delete,
+    dislike,
+    follow,
+    like,
+    reject,
+    undo,
+    update,
+)
 from chalicelib.activitypub.inbound.checks import InvalidDocument
 from chalicelib.activitypub.inbox.context import Ignored, InboxContext
 from chalicelib.config import get_settings
@@ -33,6 +44,8 @@ HANDLERS: dict[str, Handler] = {
     "Update": update.handle,
     "Delete": delete.handle,
     "Announce": announce.handle,
+    "Like": like.handle,
+    "Dislike": dislike.handle,
 }
 ALWAYS_REPROCESSED = frozenset({"Follow", "Accept", "Reject"})
 

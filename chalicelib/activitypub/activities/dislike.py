@@ -1,0 +1,14 @@
+"""Dislike: a remote account dislikes one of this instance's videos."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from chalicelib.activitypub import rate_activities
+
+if TYPE_CHECKING:
+    from chalicelib.activitypub.inbox.context import InboxContext
+
+
+def handle(activity: dict[str, Any], context: InboxContext) -> None:
+    rate_activities.apply(activity, context, "dislike")
