@@ -2,7 +2,8 @@
 // directory and open sign-up, makes a real 720p clip with ffmpeg, and stops the instance
 // when the tests end.
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -32,6 +33,9 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     '-f', 'lavfi', '-i', 'sine=frequency=440',
     '-t', '12', '-c:v', 'libx264', '-b:v', '3M', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', clip,
   ]);
+  // Not a video: bytes for the upload tests, in three parts of 8 MiB (the transcoder refuses it).
+  const big = join(outputDir, 'big.mp4');
+  writeFileSync(big, randomBytes(24 * 1024 * 1024));
   const port = await freePort();
   const awsPort = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'cirrus-web-e2e-'));
@@ -63,6 +67,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   }
   process.env.CIRRUS_WEB_URL = url;
   process.env.CIRRUS_CLIP = clip;
+  process.env.CIRRUS_BIG_FILE = big;
   return async () => {
     stack.kill('SIGTERM');
     await new Promise((r) => (stack.exitCode !== null ? r(null) : stack.once('exit', r)));

@@ -7,9 +7,7 @@ import { formatBytes, formatSpeed, formatTimeLeft, SpeedMeter } from '../format'
 import { useApp, useLoad, useTitle } from '../hooks';
 import { api } from '../services';
 import { PUBLISHED, type VideoDetails } from '../types';
-import { fingerprint, pendingUploads, ResumableUpload, xhrTransport, type PendingUpload, type UploadStatus } from '../upload';
-
-const DEFAULT_CHUNK = 4 * 1024 * 1024;
+import { abandon, DirectUpload, savedBytes, savedUploads, xhrPartSender, type SavedUpload, type UploadStatus } from '../upload';
 
 function Options({ entries }: { entries: Record<string, string> | undefined }) {
   return (
@@ -34,8 +32,8 @@ export function Upload() {
   const [privacy, setPrivacy] = useState(1);
   const [status, setStatus] = useState<UploadStatus | null>(null);
   const [speed, setSpeed] = useState(0);
-  const [pending, setPending] = useState<PendingUpload[]>(() => pendingUploads.list());
-  const upload = useRef<ResumableUpload | null>(null);
+  const [pending, setPending] = useState<SavedUpload[]>(() => savedUploads.list());
+  const upload = useRef<DirectUpload | null>(null);
   const meter = useRef(new SpeedMeter());
   const [fileError, setFileError] = useState<string | null>(null);
   const [uploadName, setUploadName] = useState('');
@@ -63,36 +61,32 @@ export function Upload() {
 
   const start = (file: File) => {
     setFileError(null);
-    const print = fingerprint(file);
-    const earlier = pending.find((p) => p.fingerprint === print);
-    const metadata = earlier
-      ? { name: earlier.name, channelId: earlier.channelId, privacy: earlier.privacy }
-      : { name: file.name.replace(/\.[^.]+$/, '').slice(0, 120) || file.name, channelId: channelId ?? 0, privacy };
-    if (metadata.name.length < 3) metadata.name = `${metadata.name} video`;
-    const record: PendingUpload = { ...metadata, fingerprint: print, filename: file.name, size: file.size, sent: earlier?.sent ?? 0 };
-    pendingUploads.save(record);
-    setUploadName(metadata.name);
-    meter.current.reset();
-    let lastSaved = 0;
-    const job = new ResumableUpload(file, metadata, {
-      chunkSize: config?.client?.videos?.resumableUpload?.maxChunkSize ?? DEFAULT_CHUNK,
-      token: () => session.accessToken(),
-      transport: xhrTransport(),
-      onStatus: (s) => {
-        setStatus(s);
-        if (s.phase === 'uploading') {
-          meter.current.add(performance.now(), s.sent);
-          setSpeed(meter.current.bytesPerSecond);
-        } else meter.current.reset();
-        if (s.phase === 'done' || s.phase === 'cancelled') pendingUploads.remove(print);
-        else if (s.sent - lastSaved > 256 * 1024) {
-          lastSaved = s.sent;
-          pendingUploads.save({ ...record, sent: s.sent, videoId: s.video?.id });
-        }
+    const name = file.name.replace(/\.[^.]+$/, '').slice(0, 120) || file.name;
+    const job = new DirectUpload(
+      file,
+      { name: name.length < 3 ? `${name} video` : name, channelId: channelId ?? 0, privacy },
+      {
+        token: () => session.accessToken(),
+        sendPart: xhrPartSender,
+        onStatus: (s) => {
+          setStatus(s);
+          if (s.phase === 'uploading') {
+            meter.current.add(performance.now(), s.sent);
+            setSpeed(meter.current.bytesPerSecond);
+          } else meter.current.reset();
+        },
       },
-    });
+    );
+    // Resuming: the video exists already, with the name and channel it was started with.
+    const resumed = job.resumedMetadata;
+    setUploadName(resumed?.name ?? name);
+    if (resumed) {
+      setChannelId(resumed.channelId);
+      setPrivacy(resumed.privacy);
+    }
+    meter.current.reset();
     upload.current = job;
-    void job.run().then(() => setPending(pendingUploads.list()));
+    void job.run().then(() => setPending(savedUploads.list()));
   };
 
   return (
@@ -106,16 +100,18 @@ export function Upload() {
               <ul>
                 {pending.map((p) => (
                   <li key={p.fingerprint}>
-                    {p.filename} ({Math.floor((100 * p.sent) / p.size)} % of {formatBytes(p.size)}){' '}
+                    {p.filename} ({Math.floor((100 * savedBytes(p)) / p.size)} % of {formatBytes(p.size)}){' '}
                     <button
                       type="button"
                       className="link-button"
+                      aria-label={`Abandon the upload of ${p.filename}`}
                       onClick={() => {
-                        pendingUploads.remove(p.fingerprint);
-                        setPending(pendingUploads.list());
+                        savedUploads.remove(p.fingerprint);
+                        setPending(savedUploads.list());
+                        void abandon(p, () => session.accessToken());
                       }}
                     >
-                      Forget
+                      Abandon
                     </button>
                   </li>
                 ))}
@@ -197,7 +193,9 @@ function Progress({ status, speed, onCancel }: { status: UploadStatus; speed: nu
             ? 'Upload cancelled'
             : status.phase === 'starting'
               ? 'Starting the upload…'
-              : `Uploading: ${percent} %`;
+              : status.phase === 'completing'
+                ? 'Finishing the upload…'
+                : `Uploading: ${percent} %`;
   return (
     <div className="upload-progress">
       <p id="upload-progress-label" role={status.phase === 'failed' ? 'alert' : 'status'}>

@@ -1,0 +1,40 @@
+// What several browser tests share: the stack's address, sign-up, throttling, screenshots.
+import { expect, type CDPSession, type Page } from '@playwright/test';
+import { join } from 'node:path';
+import { outputDir } from './global-setup';
+
+export const base = () => process.env.CIRRUS_WEB_URL!;
+export const shots = (name: string) => join(outputDir, `${name}.png`);
+export const stamp = () => `${Date.now().toString(36)}${Math.floor(Math.random() * 1000)}`;
+export const PASSWORD = 'a-good-password';
+
+export async function signUp(page: Page, username: string): Promise<void> {
+  await page.goto(`${base()}/signup`);
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Email').fill(`${username}@example.org`);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByLabel(/accept the terms/).check();
+  await page.getByRole('button', { name: 'Create my account' }).click();
+  await expect(page.getByRole('button', { name: 'Log out' })).toBeVisible();
+}
+
+export async function logIn(page: Page, username: string, password = PASSWORD): Promise<void> {
+  await page.goto(`${base()}/login`);
+  await page.getByLabel('Username or email').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await expect(page.getByRole('button', { name: 'Log out' })).toBeVisible();
+}
+
+/** Limit the page's upload speed (bytes per second; -1 for none), or cut it off. */
+export async function network(cdp: CDPSession, upload: number, offline = false): Promise<void> {
+  await cdp.send('Network.emulateNetworkConditions', { offline, latency: 0, downloadThroughput: -1, uploadThroughput: upload });
+}
+
+/** An API call with a user's token, from the test process. */
+export async function apiToken(username: string, password = PASSWORD): Promise<string> {
+  const client = (await (await fetch(`${base()}/api/v1/oauth-clients/local`)).json()) as { client_id: string; client_secret: string };
+  const form = new URLSearchParams({ ...client, grant_type: 'password', username, password });
+  const answer = await fetch(`${base()}/api/v1/users/token`, { method: 'POST', body: form });
+  return ((await answer.json()) as { access_token: string }).access_token;
+}
