@@ -21,9 +21,10 @@ export function App() {
   const [me, setMe] = useState<User | null>(null);
   const signedIn = useSignedIn();
 
+  const reloadConfig = useCallback(() => getConfig().then(setConfig, () => undefined), []);
   useEffect(() => {
-    getConfig().then(setConfig, () => undefined);
-  }, []);
+    void reloadConfig();
+  }, [reloadConfig]);
 
   // Only the latest load counts: an answer for a session since ended must not sign the user back in.
   const generation = useRef(0);
@@ -39,7 +40,7 @@ export function App() {
   }, [signedIn, reloadMe]);
 
   return (
-    <AppContext.Provider value={{ config, me, reloadMe }}>
+    <AppContext.Provider value={{ config, me, reloadMe, reloadConfig }}>
       <Routes>
         <Route path="/videos/embed/:id" element={<Embed />} />
         <Route element={<Layout />}>
