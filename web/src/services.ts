@@ -72,6 +72,8 @@ export const api = {
     get<Page<PlaylistElement>>(`/api/v1/video-playlists/${id}/videos${query({ count: 100 })}`, signal),
   addToPlaylist: (id: number, videoId: number) =>
     session.send(`/api/v1/video-playlists/${id}/videos`, { method: 'POST', json: { videoId } }),
+  removeFromPlaylist: (id: number, elementId: number) =>
+    session.send(`/api/v1/video-playlists/${id}/videos/${elementId}`, { method: 'DELETE' }),
   reference: (kind: 'categories' | 'licences' | 'languages' | 'privacies', signal?: AbortSignal) =>
     get<Record<string, string>>(`/api/v1/videos/${kind}`, signal),
   users: (start: number, signal?: AbortSignal) => get<Page<User>>(`/api/v1/users${query({ start, count: 50, sort: '-createdAt' })}`, signal),
