@@ -3,6 +3,8 @@ import { expect, type CDPSession, type Page } from '@playwright/test';
 import { join } from 'node:path';
 import { outputDir } from './global-setup';
 
+export { ROOT_PASSWORD, SHARED_CREATOR, SHARED_PASSWORD } from './global-setup';
+
 export const base = () => process.env.CIRRUS_WEB_URL!;
 export const shots = (name: string) => join(outputDir, `${name}.png`);
 export const stamp = () => `${Date.now().toString(36)}${Math.floor(Math.random() * 1000)}`;
@@ -31,10 +33,22 @@ export async function network(cdp: CDPSession, upload: number, offline = false):
   await cdp.send('Network.emulateNetworkConditions', { offline, latency: 0, downloadThroughput: -1, uploadThroughput: upload });
 }
 
-/** An API call with a user's token, from the test process. */
+/** A user's access token, for API calls from the test process. */
 export async function apiToken(username: string, password = PASSWORD): Promise<string> {
-  const client = (await (await fetch(`${base()}/api/v1/oauth-clients/local`)).json()) as { client_id: string; client_secret: string };
-  const form = new URLSearchParams({ ...client, grant_type: 'password', username, password });
+  const client = (await (await fetch(`${base()}/api/v1/oauth-clients/local`)).json()) as Record<string, string>;
+  const form = new URLSearchParams({ client_id: client.client_id!, client_secret: client.client_secret!, grant_type: 'password', username, password });
   const answer = await fetch(`${base()}/api/v1/users/token`, { method: 'POST', body: form });
   return ((await answer.json()) as { access_token: string }).access_token;
+}
+
+/** The video global-setup uploaded, once transcoding has published it: its UUID. */
+export async function sharedVideo(): Promise<string> {
+  const uuid = process.env.CIRRUS_SHARED_VIDEO!;
+  await expect
+    .poll(async () => ((await (await fetch(`${base()}/api/v1/videos/${uuid}`)).json()) as { state?: { id: number } }).state?.id, {
+      timeout: 150_000,
+      intervals: [1000],
+    })
+    .toBe(1);
+  return uuid;
 }
