@@ -2,7 +2,7 @@
 // edit and avatar, a video's edit and deletion, and instance settings (issue 6).
 import { expect, test, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
-import { apiToken, base, logIn, ROOT_PASSWORD, SHARED_CREATOR, SHARED_PASSWORD, sharedVideo } from './helpers';
+import { base, logIn, ROOT_PASSWORD, SHARED_CREATOR, SHARED_PASSWORD, sharedVideo, tokens } from './helpers';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -71,7 +71,7 @@ test('a channel is edited and gets an avatar', async () => {
 
 test('a video is edited, another deleted after a confirmation', async () => {
   // A throwaway video to delete (its bytes are no video: it never gets published).
-  const token = await apiToken(SHARED_CREATOR, SHARED_PASSWORD);
+  const token = tokens.sharedCreator();
   const me = (await (await fetch(`${base()}/api/v1/users/me`, { headers: { Authorization: `Bearer ${token}` } })).json()) as {
     videoChannels: { id: number }[];
   };
@@ -133,7 +133,7 @@ test('instance settings saved by the administrator show on the About page', asyn
     await admin.getByRole('button', { name: 'Save the settings' }).click();
     await expect(admin.getByRole('alert')).toHaveText('The settings were not saved: Incorrect request parameters: signup.limit');
   } finally {
-    const token = await apiToken('root', ROOT_PASSWORD);
+    const token = tokens.root();
     await fetch(`${base()}/api/v1/config/custom`, { method: 'DELETE', headers: { Authorization: `Bearer ${token}` } });
   }
 });

@@ -35,15 +35,28 @@ async function token(url: string, username: string, password: string): Promise<s
   return ((await answer.json()) as { access_token: string }).access_token;
 }
 
-/** Sign a creator up and upload the clip with PeerTube's legacy upload; the video's UUID. */
-async function uploadSharedVideo(url: string, clip: string): Promise<string> {
-  const registered = await fetch(`${url}/api/v1/users/register`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ username: SHARED_CREATOR, password: SHARED_PASSWORD, email: 'shared@example.org', displayName: 'Shared Creator' }),
-  });
-  if (!registered.ok) throw new Error(`sign-up: ${registered.status} ${await registered.text()}`);
-  const bearer = { Authorization: `Bearer ${await token(url, SHARED_CREATOR, SHARED_PASSWORD)}` };
+/** Users made by the administrator: sign-up allows two an address every five minutes. */
+export const PREMADE_USERS = ['sharedcreator', 'offliner', 'reloader'];
+
+/**
+ * Make the test users, then upload the clip with PeerTube's legacy upload as the shared
+ * creator: the video's UUID. Tokens are kept for the tests' API calls (log-ins are limited
+ * too: fifteen an address every five minutes).
+ */
+async function prepare(url: string, clip: string): Promise<string> {
+  const rootToken = await token(url, 'root', ROOT_PASSWORD);
+  for (const username of PREMADE_USERS) {
+    const made = await fetch(`${url}/api/v1/users`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${rootToken}` },
+      body: JSON.stringify({ username, password: SHARED_PASSWORD, email: `${username}@example.org`, role: 2, videoQuota: -1 }),
+    });
+    if (!made.ok) throw new Error(`user ${username}: ${made.status} ${await made.text()}`);
+  }
+  const creatorToken = await token(url, SHARED_CREATOR, SHARED_PASSWORD);
+  process.env.CIRRUS_ROOT_TOKEN = rootToken;
+  process.env.CIRRUS_SHARED_TOKEN = creatorToken;
+  const bearer = { Authorization: `Bearer ${creatorToken}` };
   const me = (await (await fetch(`${url}/api/v1/users/me`, { headers: bearer })).json()) as { videoChannels: { id: number }[] };
   const form = new FormData();
   form.set('name', 'Shared clip');
@@ -106,7 +119,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   process.env.CIRRUS_AVATAR = avatar;
   // One published video for the tests that only need one (watch, embed, comments, Watch
   // later, accessibility): uploaded now, it is transcoded while the first tests run.
-  process.env.CIRRUS_SHARED_VIDEO = await uploadSharedVideo(url, clip);
+  process.env.CIRRUS_SHARED_VIDEO = await prepare(url, clip);
   return async () => {
     stack.kill('SIGTERM');
     await new Promise((r) => (stack.exitCode !== null ? r(null) : stack.once('exit', r)));

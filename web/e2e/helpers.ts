@@ -7,7 +7,6 @@ export { ROOT_PASSWORD, SHARED_CREATOR, SHARED_PASSWORD } from './global-setup';
 
 export const base = () => process.env.CIRRUS_WEB_URL!;
 export const shots = (name: string) => join(outputDir, `${name}.png`);
-export const stamp = () => `${Date.now().toString(36)}${Math.floor(Math.random() * 1000)}`;
 export const PASSWORD = 'a-good-password';
 
 export async function signUp(page: Page, username: string): Promise<void> {
@@ -33,13 +32,11 @@ export async function network(cdp: CDPSession, upload: number, offline = false):
   await cdp.send('Network.emulateNetworkConditions', { offline, latency: 0, downloadThroughput: -1, uploadThroughput: upload });
 }
 
-/** A user's access token, for API calls from the test process. */
-export async function apiToken(username: string, password = PASSWORD): Promise<string> {
-  const client = (await (await fetch(`${base()}/api/v1/oauth-clients/local`)).json()) as Record<string, string>;
-  const form = new URLSearchParams({ client_id: client.client_id!, client_secret: client.client_secret!, grant_type: 'password', username, password });
-  const answer = await fetch(`${base()}/api/v1/users/token`, { method: 'POST', body: form });
-  return ((await answer.json()) as { access_token: string }).access_token;
-}
+/** Access tokens global-setup kept, for API calls from the test process. */
+export const tokens = {
+  root: () => process.env.CIRRUS_ROOT_TOKEN!,
+  sharedCreator: () => process.env.CIRRUS_SHARED_TOKEN!,
+};
 
 /** The video global-setup uploaded, once transcoding has published it: its UUID. */
 export async function sharedVideo(): Promise<string> {

@@ -1,6 +1,6 @@
 // Direct-to-S3 uploads survive a lost connection and a page reload (issue 6).
 import { expect, test, type Page } from '@playwright/test';
-import { base, network, signUp, stamp } from './helpers';
+import { base, logIn, network } from './helpers';
 
 const big = () => process.env.CIRRUS_BIG_FILE!;
 const BIG_SIZE = 24 * 1024 * 1024; // three parts of 8 MiB (the server's smallest part size)
@@ -16,7 +16,7 @@ const partsDone = (page: Page) =>
 test.describe.configure({ mode: 'serial' });
 
 test('an upload pauses when the network goes away and finishes when it is back', async ({ page }) => {
-  await signUp(page, `offline${stamp()}`);
+  await logIn(page, 'offliner');
   await page.goto(`${base()}/upload`);
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Network.enable');
@@ -32,7 +32,7 @@ test('an upload pauses when the network goes away and finishes when it is back',
 });
 
 test('after a reload, picking the same file again sends only the missing parts', async ({ page }) => {
-  await signUp(page, `reload${stamp()}`);
+  await logIn(page, 'reloader');
   await page.goto(`${base()}/upload`);
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Network.enable');
