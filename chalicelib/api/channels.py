@@ -11,7 +11,7 @@ from chalicelib.api.responses import no_content
 from chalicelib.api.shapes import channel_json
 from chalicelib.config import get_settings
 from chalicelib.domain import channels as channel_cases
-from chalicelib.domain import oauth
+from chalicelib.domain import custom_config, oauth
 from chalicelib.store import actors, counters
 
 if TYPE_CHECKING:
@@ -36,7 +36,9 @@ def list_channels() -> dict[str, Any]:
 def create_channel() -> dict[str, Any]:
     request = channels_api.current_request
     user = session(request).user
-    channel = channel_cases.create_channel(get_settings(), user, json_object(request), oauth.utcnow())
+    channel = channel_cases.create_channel(
+        custom_config.in_force(get_settings()), user, json_object(request), oauth.utcnow()
+    )
     return {"videoChannel": {"id": int(channel.id)}}
 
 

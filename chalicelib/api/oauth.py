@@ -12,7 +12,7 @@ from chalicelib.api.auth import session
 from chalicelib.api.blueprint import ApiBlueprint
 from chalicelib.api.request import form_fields, media_type, source_ip
 from chalicelib.config import get_settings
-from chalicelib.domain import oauth, rate_limits
+from chalicelib.domain import custom_config, oauth, rate_limits
 from chalicelib.errors import BadRequestError, ServiceUnavailableError
 from chalicelib.store import instance as instance_store
 
@@ -47,7 +47,12 @@ def post_token() -> Response:
     if grant_type == "password":
         client = oauth.ClientInfo(source_ip(request), request.headers.get("user-agent"))
         issued = oauth.password_grant(
-            get_settings(), client_id, fields.get("username", ""), fields.get("password", ""), client, now
+            custom_config.in_force(get_settings()),
+            client_id,
+            fields.get("username", ""),
+            fields.get("password", ""),
+            client,
+            now,
         )
     else:
         issued = oauth.refresh_grant(client_id, fields.get("refresh_token", ""), now)

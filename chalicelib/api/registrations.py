@@ -12,7 +12,7 @@ from chalicelib.api.blueprint import ApiBlueprint
 from chalicelib.api.request import json_object, pagination, source_ip
 from chalicelib.api.shapes import iso
 from chalicelib.config import get_settings
-from chalicelib.domain import oauth, rate_limits, signup
+from chalicelib.domain import custom_config, oauth, rate_limits, signup
 from chalicelib.domain.roles import Right
 from chalicelib.store import registrations
 
@@ -27,7 +27,9 @@ def request_registration() -> dict[str, Any]:
     request = registrations_api.current_request
     now, ip = time.time(), source_ip(request)
     rate_limits.check_successes(rate_limits.SIGNUP, ip, now)
-    registration = signup.request_registration(get_settings(), json_object(request), oauth.utcnow())
+    registration = signup.request_registration(
+        custom_config.in_force(get_settings()), json_object(request), oauth.utcnow()
+    )
     rate_limits.count_success(rate_limits.SIGNUP, ip, now)
     return registration_json(registration)
 
@@ -45,7 +47,7 @@ def list_registrations() -> dict[str, Any]:
 def accept_registration(registration_id: str) -> Response:
     request = registrations_api.current_request
     require_right(session(request), Right.MANAGE_REGISTRATIONS, f"/registrations/{registration_id}/accept")
-    signup.accept(get_settings(), registration_id, json_object(request), oauth.utcnow())
+    signup.accept(custom_config.in_force(get_settings()), registration_id, json_object(request), oauth.utcnow())
     return Response(body="", status_code=204)
 
 

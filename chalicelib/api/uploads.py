@@ -8,6 +8,7 @@ not limited by API Gateway and Lambda (10 MB and 6 MB), and no function handles 
     POST /api/v1/videos/upload-s3            metadata + filename, size, mimeType
          → 200 {video: {id, shortUUID, uuid}, upload: {uploadId, partSize, parts: [{partNumber, url}]}}
     PUT  <each part url>                      the bytes of that part (keep each ETag header)
+    GET  /api/v1/videos/upload-s3/{id}       to resume: the parts S3 holds, fresh URLs for the others
     POST /api/v1/videos/upload-s3/{id}/complete   {parts: [{partNumber, etag}]} or {}  → 200 {video}
     DELETE /api/v1/videos/upload-s3/{id}     abandon the upload and the video → 204
 """
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from chalice.app import Response
@@ -124,19 +126,57 @@ def start_direct_upload() -> dict[str, Any]:
     s3, bucket = aws.s3(), get_settings().uploads_bucket
     upload_id = s3.create_multipart_upload(Bucket=bucket, Key=video.source_key, ContentType=mime_type)["UploadId"]
     videos.set_upload_id(video, upload_id)
-    part_size = max(MIN_PART_BYTES, math.ceil(size / MAX_PARTS))
-    parts = [
+    part_size = _part_size(size)
+    numbers = range(1, math.ceil(size / part_size) + 1)
+    parts = _part_urls(s3, bucket, str(video.source_key), upload_id, numbers)
+    return {**_created(video), "upload": {"uploadId": upload_id, "partSize": part_size, "parts": parts}}
+
+
+@uploads_api.route("/api/v1/videos/upload-s3/{video_id}", methods=["GET"])
+def resume_direct_upload(video_id: str) -> dict[str, Any]:
+    """Where an upload stands: the parts S3 holds whole, and fresh URLs for the others.
+
+    A client resuming after a reload (or after its URLs expired) sends only the parts listed
+    in `parts`; a part S3 holds with the wrong size (a bug, or another file) is sent again.
+    """
+    user = session(uploads_api.current_request).user
+    video = _own_pending_upload(video_id, user)
+    s3, bucket = aws.s3(), get_settings().uploads_bucket
+    key, upload_id, size = str(video.source_key), str(video.upload_id), int(video.source_size or 0)
+    part_size = _part_size(size)
+    count = math.ceil(size / part_size)
+    expected = {n: min(part_size, size - (n - 1) * part_size) for n in range(1, count + 1)}
+    held = {p["PartNumber"]: int(p["Size"]) for p in _listed_parts(s3, bucket, key, upload_id)}
+    whole = sorted(n for n, length in held.items() if expected.get(n) == length)
+    missing = [n for n in expected if n not in whole]
+    return {
+        **_created(video),
+        "upload": {
+            "uploadId": upload_id,
+            "partSize": part_size,
+            "size": size,
+            "parts": _part_urls(s3, bucket, key, upload_id, missing),
+            "uploadedParts": [{"partNumber": n, "size": held[n]} for n in whole],
+        },
+    }
+
+
+def _part_size(size: int) -> int:
+    return max(MIN_PART_BYTES, math.ceil(size / MAX_PARTS))
+
+
+def _part_urls(s3: Any, bucket: str, key: str, upload_id: str, numbers: Iterable[int]) -> list[dict[str, Any]]:
+    return [
         {
             "partNumber": number,
             "url": s3.generate_presigned_url(
                 "upload_part",
-                Params={"Bucket": bucket, "Key": video.source_key, "UploadId": upload_id, "PartNumber": number},
+                Params={"Bucket": bucket, "Key": key, "UploadId": upload_id, "PartNumber": number},
                 ExpiresIn=URL_SECONDS,
             ),
         }
-        for number in range(1, math.ceil(size / part_size) + 1)
+        for number in numbers
     ]
-    return {**_created(video), "upload": {"uploadId": upload_id, "partSize": part_size, "parts": parts}}
 
 
 @uploads_api.route("/api/v1/videos/upload-s3/{video_id}/complete", methods=["POST"])
@@ -186,9 +226,14 @@ def complete_direct_upload(video_id: str) -> dict[str, Any]:
 
 
 def _uploaded_parts(s3: Any, bucket: str, key: str, upload_id: str) -> list[dict[str, Any]]:
+    return [{"partNumber": p["PartNumber"], "etag": p["ETag"]} for p in _listed_parts(s3, bucket, key, upload_id)]
+
+
+def _listed_parts(s3: Any, bucket: str, key: str, upload_id: str) -> list[dict[str, Any]]:
+    """S3's ListParts, every page (1,000 parts a page)."""
     parts: list[dict[str, Any]] = []
     for page in s3.get_paginator("list_parts").paginate(Bucket=bucket, Key=key, UploadId=upload_id):
-        parts += [{"partNumber": p["PartNumber"], "etag": p["ETag"]} for p in page.get("Parts", [])]
+        parts += page.get("Parts", [])
     return parts
 
 

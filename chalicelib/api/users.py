@@ -11,7 +11,7 @@ from chalicelib.api.request import json_object, pagination, source_ip
 from chalicelib.api.responses import no_content
 from chalicelib.api.shapes import user_json
 from chalicelib.config import get_settings
-from chalicelib.domain import oauth, rate_limits, signup
+from chalicelib.domain import custom_config, oauth, rate_limits, signup
 from chalicelib.domain import users as user_cases
 from chalicelib.domain.roles import Right
 from chalicelib.store import counters, users
@@ -30,7 +30,7 @@ def register() -> Response:
     now = time.time()
     ip = source_ip(request)
     rate_limits.check_successes(rate_limits.SIGNUP, ip, now)
-    signup.register(get_settings(), json_object(request), oauth.utcnow())
+    signup.register(custom_config.in_force(get_settings()), json_object(request), oauth.utcnow())
     rate_limits.count_success(rate_limits.SIGNUP, ip, now)
     return no_content()
 
@@ -81,7 +81,9 @@ def create_user() -> dict[str, Any]:
     request = users_api.current_request
     caller = session(request)
     require_right(caller, Right.MANAGE_USERS, "/")
-    created = user_cases.admin_create(get_settings(), caller.user, json_object(request), oauth.utcnow())
+    created = user_cases.admin_create(
+        custom_config.in_force(get_settings()), caller.user, json_object(request), oauth.utcnow()
+    )
     return {"user": {"id": int(created.user.id), "account": {"id": int(created.account.id)}}}
 
 

@@ -10,12 +10,27 @@ from chalicelib.domain import reference_data
 
 if TYPE_CHECKING:
     from chalicelib.config import Settings
+    from chalicelib.domain.custom_config import InstanceSettings
 
 # Clients gate features on the PeerTube version they talk to; Cirrus implements v8's API.
 PEERTUBE_API_VERSION = "8.0.1"
 SHORT_DESCRIPTION = "Cirrus, a serverless, ActivityPub-federated video platform compatible with PeerTube."
 _URL_PLACEHOLDER = "__INSTANCE_URL__"
 RESUMABLE_CHUNK_BYTES = 4 * 1024 * 1024
+# The instance's texts that /config/about shows, as the administrator sets them.
+ABOUT_TEXTS = (
+    "name",
+    "shortDescription",
+    "description",
+    "terms",
+    "codeOfConduct",
+    "hardwareInformation",
+    "creationReason",
+    "moderationInformation",
+    "administrator",
+    "maintenanceLifetime",
+    "businessModel",
+)
 
 
 @dataclass(frozen=True)
@@ -37,15 +52,17 @@ class StatsCounts:
     instance_following: int = 0
 
 
-def server_config(settings: Settings) -> dict[str, Any]:
-    """The ServerConfig document: PeerTube's defaults with this instance's identity."""
+def server_config(current: InstanceSettings) -> dict[str, Any]:
+    """The ServerConfig document: PeerTube's defaults with this instance's settings."""
+    settings, custom = current.settings, current.custom
     config: dict[str, Any] = _with_instance_url(reference_data.load("server_config_defaults"), settings)
-    config["instance"]["name"] = settings.instance_name
-    config["instance"]["shortDescription"] = SHORT_DESCRIPTION
+    shown = ("name", "shortDescription", "isNSFW", "defaultNSFWPolicy", "defaultClientRoute", "serverCountry")
+    config["instance"].update({key: custom["instance"][key] for key in shown})
+    config["instance"].update({key: copy.deepcopy(custom["instance"][key]) for key in ("support", "social")})
+    config["instance"]["customizations"] = dict(custom["instance"]["customizations"])
     # A chunk must cross API Gateway and Lambda (6 MB, base64-encoded): 4 MiB does.
     config["client"]["videos"]["resumableUpload"]["maxChunkSize"] = RESUMABLE_CHUNK_BYTES
-    # The instance's sign-up rules (the user limit itself is enforced when registering: the
-    # config stays free of DynamoDB reads).
+    # The instance's sign-up rules (the user limit itself is enforced when registering).
     signup = settings.signup
     config["signup"].update(
         {
@@ -55,16 +72,23 @@ def server_config(settings: Settings) -> dict[str, Any]:
             "requiresEmailVerification": signup.requires_email_verification,
         }
     )
+    config["user"] = {
+        "videoQuota": settings.user_defaults.video_quota,
+        "videoQuotaDaily": settings.user_defaults.video_quota_daily,
+    }
+    config["videoChannels"] = {"maxPerUser": settings.user_defaults.max_channels}
+    config["contactForm"] = {"enabled": custom["contactForm"]["enabled"]}
     config["serverVersion"] = PEERTUBE_API_VERSION
     config["serverCommit"] = ""
     return config
 
 
-def about(settings: Settings) -> dict[str, Any]:
+def about(current: InstanceSettings) -> dict[str, Any]:
     document: dict[str, Any] = copy.deepcopy(reference_data.load("about_defaults"))
-    document["instance"]["name"] = settings.instance_name
-    document["instance"]["shortDescription"] = SHORT_DESCRIPTION
-    document["instance"]["description"] = f"Welcome to {settings.instance_name}!"
+    custom = current.custom["instance"]
+    document["instance"].update({key: custom[key] for key in ABOUT_TEXTS})
+    document["instance"]["languages"] = list(custom["languages"])
+    document["instance"]["categories"] = list(custom["categories"])
     return document
 
 

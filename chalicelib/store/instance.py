@@ -1,9 +1,12 @@
-"""The instance's own items: its OAuth client (I1 in docs/data-model.md)."""
+"""The instance's own items: its OAuth client (I1) and custom configuration (I2, I3 in docs/data-model.md)."""
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 from chalicelib.store import keys
-from chalicelib.store.models import OAuthClient
+from chalicelib.store.models import CustomConfig, OAuthClient
 from chalicelib.store.writes import is_condition_failure
 
 LOCAL_CLIENT = "local"
@@ -27,3 +30,21 @@ def create_local_client(client: OAuthClient) -> bool:
             return False
         raise
     return True
+
+
+def get_custom_config() -> dict[str, Any] | None:
+    """The configuration the administrator saved, if any (consistent: a change shows at once)."""
+    try:
+        item = CustomConfig.get(keys.CUSTOM_CONFIG_PK, keys.ENTITY_SK, consistent_read=True)
+    except CustomConfig.DoesNotExist:
+        return None
+    document = item.document
+    return document if isinstance(document, dict) else None
+
+
+def save_custom_config(document: dict[str, Any], now: datetime) -> None:
+    CustomConfig(keys.CUSTOM_CONFIG_PK, keys.ENTITY_SK, document=document, updated_at=now).save()
+
+
+def delete_custom_config() -> None:
+    CustomConfig(keys.CUSTOM_CONFIG_PK, keys.ENTITY_SK).delete()

@@ -13,6 +13,7 @@ CLAIM_SK = "CLAIM"
 COUNTER_SK = "COUNTER"
 
 STATS_PK = "STATS#instance"
+CUSTOM_CONFIG_PK = "CONFIG#custom"
 
 
 def actor_pk(actor_id: int) -> str:

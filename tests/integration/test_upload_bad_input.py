@@ -219,3 +219,99 @@ def test_completing_without_a_parts_list_uses_what_s3_holds(world: dict[str, Any
     done = world["api"].post_json(f"/api/v1/videos/upload-s3/{video['id']}/complete", {}, world["tokens"]["uma"])
     assert done.status == 200, done.body
     assert aws.s3().head_object(Bucket=bucket, Key=stored.source_key)["ContentLength"] == 600
+
+
+def test_an_upload_resumes_with_the_parts_s3_holds(world: dict[str, Any]) -> None:
+    from chalicelib import aws
+    from chalicelib.api.uploads import MIN_PART_BYTES
+    from chalicelib.config import get_settings
+    from chalicelib.store import videos as store
+
+    api, token = world["api"], world["tokens"]["root"]
+    size = 2 * MIN_PART_BYTES + 1000  # parts of 8 MiB, 8 MiB and 1,000 bytes
+    started = _start(world, "root", size=size).json()
+    upload, video = started["upload"], started["video"]
+    assert [p["partNumber"] for p in upload["parts"]] == [1, 2, 3]
+    stored = store.get_video(video["id"])
+    assert stored is not None
+    s3, bucket = aws.s3(), get_settings().uploads_bucket
+    for number, length in ((1, MIN_PART_BYTES), (2, 10), (3, 1000)):  # part 2 cut short
+        s3.upload_part(
+            Bucket=bucket, Key=stored.source_key, UploadId=upload["uploadId"], PartNumber=number, Body=b"\x02" * length
+        )
+
+    resumed = api.get_as(f"/api/v1/videos/upload-s3/{video['id']}", token)
+    assert resumed.status == 200, resumed.body
+    state = resumed.json()
+    assert state["video"] == video
+    assert {k: v for k, v in state["upload"].items() if k != "parts"} == {
+        "uploadId": upload["uploadId"],
+        "partSize": MIN_PART_BYTES,
+        "size": size,
+        "uploadedParts": [{"partNumber": 1, "size": MIN_PART_BYTES}, {"partNumber": 3, "size": 1000}],
+    }
+    assert [p["partNumber"] for p in state["upload"]["parts"]] == [2]
+    assert "partNumber=2" in state["upload"]["parts"][0]["url"]
+
+    s3.upload_part(
+        Bucket=bucket,
+        Key=stored.source_key,
+        UploadId=upload["uploadId"],
+        PartNumber=2,
+        Body=b"\x02" * MIN_PART_BYTES,
+    )
+    assert api.get_as(f"/api/v1/videos/upload-s3/{video['id']}", token).json()["upload"]["parts"] == []
+    done = api.post_json(f"/api/v1/videos/upload-s3/{video['id']}/complete", {}, token)
+    assert done.status == 200, done.body
+    assert s3.head_object(Bucket=bucket, Key=stored.source_key)["ContentLength"] == size
+
+
+def test_resuming_refused(world: dict[str, Any]) -> None:
+    from chalicelib.store import videos as store
+
+    api = world["api"]
+    root = world["tokens"]["root"]
+    api.post_json(
+        "/api/v1/users",
+        {"username": "val", "password": "val password", "email": "v@example.org", "role": 2, "videoQuota": -1},
+        root,
+    )
+    val = api.login("val", "val password")["access_token"]
+    video = _start(world, "uma").json()["video"]
+    finished = _start(world, "uma", size=300).json()
+    from chalicelib import aws
+    from chalicelib.config import get_settings
+
+    finished_video = store.get_video(finished["video"]["id"])
+    assert finished_video is not None
+    aws.s3().upload_part(
+        Bucket=get_settings().uploads_bucket,
+        Key=finished_video.source_key,
+        UploadId=finished["upload"]["uploadId"],
+        PartNumber=1,
+        Body=b"\x03" * 300,
+    )
+    assert (
+        api.post_json(f"/api/v1/videos/upload-s3/{finished['video']['id']}/complete", {}, world["tokens"]["uma"]).status
+        == 200
+    )
+    before = store.get_video(video["id"])
+    assert before is not None
+
+    cases = [
+        (api.get(f"/api/v1/videos/upload-s3/{video['id']}"), 401, "Token is invalid"),
+        (api.get_as(f"/api/v1/videos/upload-s3/{video['id']}", val), 403, "another user"),
+        (api.get_as("/api/v1/videos/upload-s3/99999", val), 404, "Video not found"),
+        (api.get_as("/api/v1/videos/upload-s3/not-an-id", val), 400, ""),
+        (
+            api.get_as(f"/api/v1/videos/upload-s3/{finished['video']['id']}", world["tokens"]["uma"]),
+            409,
+            "no upload in progress",
+        ),
+    ]
+    for response, status, expect in cases:
+        assert response.status == status, response.body
+        assert response.content_type.startswith("application/problem+json")
+        assert expect in str(response.json())
+    after = store.get_video(video["id"])
+    assert after is not None and after.upload_id == before.upload_id and after.updated_at == before.updated_at

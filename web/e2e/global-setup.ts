@@ -2,7 +2,8 @@
 // directory and open sign-up, makes a real 720p clip with ffmpeg, and stops the instance
 // when the tests end.
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -22,6 +23,52 @@ function freePort(): Promise<number> {
   });
 }
 
+export const SHARED_CREATOR = 'sharedcreator';
+export const SHARED_PASSWORD = 'a-good-password';
+export const ROOT_PASSWORD = 'web-test-root-password';
+
+async function token(url: string, username: string, password: string): Promise<string> {
+  const client = (await (await fetch(`${url}/api/v1/oauth-clients/local`)).json()) as Record<string, string>;
+  const form = new URLSearchParams({ client_id: client.client_id!, client_secret: client.client_secret!, grant_type: 'password', username, password });
+  const answer = await fetch(`${url}/api/v1/users/token`, { method: 'POST', body: form });
+  if (!answer.ok) throw new Error(`log-in of ${username}: ${answer.status} ${await answer.text()}`);
+  return ((await answer.json()) as { access_token: string }).access_token;
+}
+
+/** Users made by the administrator: sign-up allows two an address every five minutes. */
+export const PREMADE_USERS = ['sharedcreator', 'offliner', 'reloader'];
+
+/**
+ * Make the test users, then upload the clip with PeerTube's legacy upload as the shared
+ * creator: the video's UUID. Tokens are kept for the tests' API calls (log-ins are limited
+ * too: fifteen an address every five minutes).
+ */
+async function prepare(url: string, clip: string): Promise<string> {
+  const rootToken = await token(url, 'root', ROOT_PASSWORD);
+  for (const username of PREMADE_USERS) {
+    const made = await fetch(`${url}/api/v1/users`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${rootToken}` },
+      body: JSON.stringify({ username, password: SHARED_PASSWORD, email: `${username}@example.org`, role: 2, videoQuota: -1 }),
+    });
+    if (!made.ok) throw new Error(`user ${username}: ${made.status} ${await made.text()}`);
+  }
+  const creatorToken = await token(url, SHARED_CREATOR, SHARED_PASSWORD);
+  process.env.CIRRUS_ROOT_TOKEN = rootToken;
+  process.env.CIRRUS_SHARED_TOKEN = creatorToken;
+  const bearer = { Authorization: `Bearer ${creatorToken}` };
+  const me = (await (await fetch(`${url}/api/v1/users/me`, { headers: bearer })).json()) as { videoChannels: { id: number }[] };
+  const form = new FormData();
+  form.set('name', 'Shared clip');
+  form.set('channelId', String(me.videoChannels[0]!.id));
+  form.set('privacy', '1');
+  form.set('description', 'The clip **every** browser test shares.');
+  form.set('videofile', new Blob([readFileSync(clip)], { type: 'video/mp4' }), 'shared.mp4');
+  const uploaded = await fetch(`${url}/api/v1/videos/upload`, { method: 'POST', headers: bearer, body: form });
+  if (!uploaded.ok) throw new Error(`upload: ${uploaded.status} ${await uploaded.text()}`);
+  return ((await uploaded.json()) as { video: { uuid: string } }).video.uuid;
+}
+
 export default async function globalSetup(): Promise<() => Promise<void>> {
   mkdirSync(outputDir, { recursive: true });
   const clip = join(outputDir, 'clip.mp4');
@@ -32,6 +79,11 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     '-f', 'lavfi', '-i', 'sine=frequency=440',
     '-t', '12', '-c:v', 'libx264', '-b:v', '3M', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', clip,
   ]);
+  const avatar = join(outputDir, 'avatar.png');
+  execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'color=c=teal:s=96x96', '-frames:v', '1', avatar]);
+  // Not a video: bytes for the upload tests, in three parts of 8 MiB (the transcoder refuses it).
+  const big = join(outputDir, 'big.mp4');
+  writeFileSync(big, randomBytes(24 * 1024 * 1024));
   const port = await freePort();
   const awsPort = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'cirrus-web-e2e-'));
@@ -63,6 +115,11 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   }
   process.env.CIRRUS_WEB_URL = url;
   process.env.CIRRUS_CLIP = clip;
+  process.env.CIRRUS_BIG_FILE = big;
+  process.env.CIRRUS_AVATAR = avatar;
+  // One published video for the tests that only need one (watch, embed, comments, Watch
+  // later, accessibility): uploaded now, it is transcoded while the first tests run.
+  process.env.CIRRUS_SHARED_VIDEO = await prepare(url, clip);
   return async () => {
     stack.kill('SIGTERM');
     await new Promise((r) => (stack.exitCode !== null ? r(null) : stack.once('exit', r)));

@@ -1,22 +1,9 @@
 // The viewer and creator journey of issue 6, in a real browser against the local stack.
-import { expect, test, type Page } from '@playwright/test';
-import { join } from 'node:path';
-import { outputDir } from './global-setup';
+import { expect, test } from '@playwright/test';
+import { base, shots, signUp } from './helpers';
 
-const base = () => process.env.CIRRUS_WEB_URL!;
-const shots = (name: string) => join(outputDir, `${name}.png`);
 const stamp = Date.now().toString(36);
 const TITLE = `Browser clip ${stamp}`;
-
-async function signUp(page: Page, username: string) {
-  await page.goto(`${base()}/signup`);
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Email').fill(`${username}@example.org`);
-  await page.getByLabel('Password').fill('a-good-password');
-  await page.getByLabel(/accept the terms/).check();
-  await page.getByRole('button', { name: 'Create my account' }).click();
-  await expect(page.getByRole('button', { name: 'Log out' })).toBeVisible();
-}
 
 test('sign up, log in, upload, publish, watch, comment, like, search, subscribe', async ({ page }) => {
   const creator = `maker${stamp}`;
@@ -77,7 +64,8 @@ test('sign up, log in, upload, publish, watch, comment, like, search, subscribe'
   await expect(found).toBeVisible();
   await found.click();
 
-  await expect(page.getByRole('heading', { name: TITLE })).toBeVisible();
+  // The watch page's code loads on the first visit; the search page stays until it has.
+  await expect(page.getByRole('heading', { level: 1, name: TITLE, exact: true })).toBeVisible();
   await expect(page.locator('.description strong')).toHaveText('ffmpeg');
   const video = page.getByTestId('player');
   await page.evaluate(() => {

@@ -1,29 +1,38 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
 import { Link, NavLink, Outlet, Route, Routes, useLocation, useNavigate } from 'react-router';
 import { getConfig, type ServerConfig } from './api';
 import { session } from './auth';
+import { Loading } from './components/Status';
 import { AppContext, useApp, useSignedIn } from './hooks';
-import { Admin } from './pages/Admin';
-import { About } from './pages/About';
-import { AccountPage, ChannelPage } from './pages/Channel';
-import { Embed } from './pages/Embed';
 import { Home, VideoList } from './pages/Home';
-import { Library } from './pages/Library';
-import { Login, Signup } from './pages/Login';
-import { Search } from './pages/Search';
-import { Upload } from './pages/Upload';
-import { Watch } from './pages/Watch';
 import { api } from './services';
 import type { User } from './types';
+
+// Pages other than the home page load on first visit: hls.js comes only with Watch and
+// Embed, marked and DOMPurify with the pages that render Markdown.
+const named = <K extends string>(load: () => Promise<Record<K, React.ComponentType>>, name: K) =>
+  lazy(() => load().then((module) => ({ default: module[name] })));
+const Admin = named(() => import('./pages/Admin'), 'Admin');
+const About = named(() => import('./pages/About'), 'About');
+const ChannelPage = named(() => import('./pages/Channel'), 'ChannelPage');
+const AccountPage = named(() => import('./pages/Channel'), 'AccountPage');
+const Embed = named(() => import('./pages/Embed'), 'Embed');
+const Library = named(() => import('./pages/Library'), 'Library');
+const Login = named(() => import('./pages/Login'), 'Login');
+const Signup = named(() => import('./pages/Login'), 'Signup');
+const Search = named(() => import('./pages/Search'), 'Search');
+const Upload = named(() => import('./pages/Upload'), 'Upload');
+const Watch = named(() => import('./pages/Watch'), 'Watch');
 
 export function App() {
   const [config, setConfig] = useState<ServerConfig | null>(null);
   const [me, setMe] = useState<User | null>(null);
   const signedIn = useSignedIn();
 
+  const reloadConfig = useCallback(() => getConfig().then(setConfig, () => undefined), []);
   useEffect(() => {
-    getConfig().then(setConfig, () => undefined);
-  }, []);
+    void reloadConfig();
+  }, [reloadConfig]);
 
   // Only the latest load counts: an answer for a session since ended must not sign the user back in.
   const generation = useRef(0);
@@ -39,9 +48,16 @@ export function App() {
   }, [signedIn, reloadMe]);
 
   return (
-    <AppContext.Provider value={{ config, me, reloadMe }}>
+    <AppContext.Provider value={{ config, me, reloadMe, reloadConfig }}>
       <Routes>
-        <Route path="/videos/embed/:id" element={<Embed />} />
+        <Route
+          path="/videos/embed/:id"
+          element={
+            <Suspense fallback={<Loading />}>
+              <Embed />
+            </Suspense>
+          }
+        />
         <Route element={<Layout />}>
           <Route index element={<Home />} />
           <Route path="/videos/:list" element={<VideoList />} />
@@ -184,7 +200,9 @@ function Layout() {
         </div>
       </header>
       <main id="main" ref={main} className="site-main" tabIndex={-1}>
-        <Outlet />
+        <Suspense fallback={<Loading what="Loading the page" />}>
+          <Outlet />
+        </Suspense>
       </main>
       <footer className="site-footer">
         <Link to="/about">About this instance</Link>

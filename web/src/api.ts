@@ -44,7 +44,6 @@ export interface ServerConfig {
     shortDescription: string;
   };
   signup?: { allowed: boolean; allowedForCurrentIP?: boolean; requiresApproval?: boolean; minimumAge?: number };
-  client?: { videos?: { resumableUpload?: { maxChunkSize?: number } } };
   video?: { file?: { extensions?: string[] } };
 }
 

@@ -8,9 +8,16 @@ export interface AppState {
   me: User | null;
   /** Reload the signed-in user (after log in, channel changes...). */
   reloadMe: () => Promise<void>;
+  /** Reload the server's configuration (after the administrator changes it). */
+  reloadConfig: () => Promise<void>;
 }
 
-export const AppContext = createContext<AppState>({ config: null, me: null, reloadMe: async () => undefined });
+export const AppContext = createContext<AppState>({
+  config: null,
+  me: null,
+  reloadMe: async () => undefined,
+  reloadConfig: async () => undefined,
+});
 
 export const useApp = () => useContext(AppContext);
 

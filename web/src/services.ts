@@ -1,7 +1,7 @@
 // The API calls the pages make, typed. Calls that need a signed-in user go through the
 // session, which adds the bearer token and renews it.
 import { session } from './auth';
-import type { Channel, Comment, CommentTree, Page, Playlist, PlaylistElement, User, Video, VideoDetails } from './types';
+import type { Channel, Comment, CommentTree, CustomConfig, Page, Playlist, PlaylistElement, User, Video, VideoDetails } from './types';
 
 export function query(params: Record<string, string | number | boolean | undefined>): string {
   const search = new URLSearchParams();
@@ -72,8 +72,13 @@ export const api = {
     get<Page<PlaylistElement>>(`/api/v1/video-playlists/${id}/videos${query({ count: 100 })}`, signal),
   addToPlaylist: (id: number, videoId: number) =>
     session.send(`/api/v1/video-playlists/${id}/videos`, { method: 'POST', json: { videoId } }),
+  removeFromPlaylist: (id: number, elementId: number) =>
+    session.send(`/api/v1/video-playlists/${id}/videos/${elementId}`, { method: 'DELETE' }),
   reference: (kind: 'categories' | 'licences' | 'languages' | 'privacies', signal?: AbortSignal) =>
     get<Record<string, string>>(`/api/v1/videos/${kind}`, signal),
   users: (start: number, signal?: AbortSignal) => get<Page<User>>(`/api/v1/users${query({ start, count: 50, sort: '-createdAt' })}`, signal),
+  customConfig: (signal?: AbortSignal) => get<CustomConfig>('/api/v1/config/custom', signal),
+  saveCustomConfig: (config: CustomConfig) =>
+    session.json<CustomConfig>('/api/v1/config/custom', { method: 'PUT', json: config }),
   register: (fields: Record<string, unknown>) => session.send('/api/v1/users/register', { method: 'POST', json: fields }),
 };

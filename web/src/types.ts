@@ -112,3 +112,10 @@ export interface PlaylistElement {
 export const PUBLISHED = 1;
 
 export const actorHandle = (actor: Pick<Actor, 'name' | 'host'>): string => `${actor.name}@${actor.host}`;
+
+/** PeerTube's custom configuration: the fields the administration page edits; the rest is kept as read. */
+export interface CustomConfig {
+  instance: { name: string; shortDescription: string; description: string; terms: string; [key: string]: unknown };
+  signup: { enabled: boolean; limit: number; requiresApproval: boolean; requiresEmailVerification: boolean; minimumAge: number };
+  [section: string]: unknown;
+}

@@ -7,6 +7,7 @@ from chalicelib.store.models.actor import Actor
 from chalicelib.store.models.base import TableItem
 from chalicelib.store.models.claim import Claim
 from chalicelib.store.models.counter import Counter, InstanceStats
+from chalicelib.store.models.custom_config import CustomConfig
 from chalicelib.store.models.follow import Follow
 from chalicelib.store.models.inbox_receipt import InboxReceipt
 from chalicelib.store.models.oauth_client import OAuthClient
@@ -29,6 +30,7 @@ __all__ = [
     "Actor",
     "Claim",
     "Counter",
+    "CustomConfig",
     "Follow",
     "InboxReceipt",
     "InstanceStats",

@@ -88,7 +88,12 @@ function ReplyBox({ videoId, comment, onDone }: { videoId: number; comment: Comm
       }}
     />
   ) : (
-    <button type="button" className="link-button" onClick={() => setOpen(true)}>
+    <button
+      type="button"
+      className="link-button"
+      aria-label={`Reply to ${comment.account?.displayName ?? 'this comment'}`}
+      onClick={() => setOpen(true)}
+    >
       Reply
     </button>
   );

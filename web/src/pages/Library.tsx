@@ -1,13 +1,14 @@
 import { useState } from 'react';
-import { Link, NavLink, Route, Routes } from 'react-router';
+import { Link, NavLink, Route, Routes, useLocation, useNavigate, useParams } from 'react-router';
 import { errorMessage } from '../api';
 import { session } from '../auth';
 import { Avatar } from '../components/Avatar';
 import { Empty, ErrorMessage, Loading } from '../components/Status';
+import { fieldsOf, updateOf, useReference, VideoForm } from '../components/VideoForm';
 import { PagedVideoGrid, VideoCard } from '../components/VideoGrid';
 import { useApp, useLoad, useTitle } from '../hooks';
 import { api } from '../services';
-import { actorHandle, type Channel, type Video } from '../types';
+import { actorHandle, type Channel, type PlaylistElement, type Video } from '../types';
 
 export function Library() {
   useTitle('My library');
@@ -31,6 +32,7 @@ export function Library() {
       </nav>
       <Routes>
         <Route index element={<MyVideos />} />
+        <Route path="videos/:id/edit" element={<EditVideo />} />
         <Route path="channels" element={<MyChannels />} />
         <Route path="subscriptions" element={<PagedVideoGrid label="Videos from my subscriptions" emptyHint="Subscribe to channels to see their new videos here." load={(start, count, s) => api.subscriptionVideos(start, count, s)} />} />
         <Route path="watch-later" element={<WatchLater />} />
@@ -40,26 +42,18 @@ export function Library() {
 }
 
 function VideoActions({ video, reload }: { video: Video; reload: () => void }) {
-  const [editing, setEditing] = useState(false);
-  const [name, setName] = useState(video.name);
+  const [confirming, setConfirming] = useState(false);
+  const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const remove = async () => {
-    if (!confirm(`Delete “${video.name}”? This cannot be undone.`)) return;
+    setBusy(true);
+    setError(null);
     try {
       await api.deleteVideo(video.id);
       reload();
     } catch (err) {
       setError(errorMessage(err));
-    }
-  };
-  const save = async (e: React.FormEvent) => {
-    e.preventDefault();
-    try {
-      await api.updateVideo(video.id, { name });
-      setEditing(false);
-      reload();
-    } catch (err) {
-      setError(errorMessage(err));
+      setBusy(false);
     }
   };
   return (
@@ -68,24 +62,26 @@ function VideoActions({ video, reload }: { video: Video; reload: () => void }) {
         {video.privacy.label}
         {video.state && video.state.id !== 1 && <> · {video.state.label}</>}
       </p>
-      {editing ? (
-        <form onSubmit={save} className="inline-form">
-          <label htmlFor={`rename-${video.id}`} className="visually-hidden">
-            Title
-          </label>
-          <input id={`rename-${video.id}`} value={name} onChange={(e) => setName(e.target.value)} />
-          <button className="button" type="submit">
-            Save
+      {confirming ? (
+        <div role="group" aria-label={`Delete ${video.name}?`} className="confirm">
+          <p>Delete “{video.name}”? This cannot be undone.</p>
+          <button type="button" className="button button--danger" disabled={busy} onClick={remove}>
+            {busy ? 'Deleting…' : 'Delete for good'}
+          </button>{' '}
+          <button type="button" className="button" onClick={() => setConfirming(false)}>
+            Keep it
           </button>
-        </form>
+        </div>
       ) : (
-        <button type="button" className="link-button" onClick={() => setEditing(true)}>
-          Edit
-        </button>
-      )}{' '}
-      <button type="button" className="link-button danger" onClick={remove}>
-        Delete
-      </button>
+        <>
+          <Link to={`/my-library/videos/${video.shortUUID ?? video.uuid}/edit`} aria-label={`Edit ${video.name}`}>
+            Edit
+          </Link>{' '}
+          <button type="button" className="link-button danger" aria-label={`Delete ${video.name}`} onClick={() => setConfirming(true)}>
+            Delete
+          </button>
+        </>
+      )}
       {error && (
         <p className="inline-error" role="alert">
           {error}
@@ -95,19 +91,63 @@ function VideoActions({ video, reload }: { video: Video; reload: () => void }) {
   );
 }
 
-function MyVideos() {
+function EditVideo() {
+  const { id = '' } = useParams();
+  const { me } = useApp();
+  const navigate = useNavigate();
+  const video = useLoad((s) => api.video(id, s), [id]);
+  const reference = useReference();
+  useTitle(video.data ? `Edit ${video.data.name}` : 'Edit a video');
+  if (video.loading || reference.loading || !me) return <Loading />;
+  if (video.error || !video.data) return <ErrorMessage error={video.error ?? ''} onRetry={video.reload} />;
+  if (reference.error || !reference.data) return <ErrorMessage error={reference.error ?? ''} onRetry={reference.reload} />;
+  const current = video.data;
   return (
-    <PagedVideoGrid
+    <div>
+      <h2 className="section-title">Edit “{current.name}”</h2>
+      <VideoForm
+        id="edit"
+        label={`Edit ${current.name}`}
+        initial={fieldsOf(current)}
+        reference={reference.data}
+        channels={me.videoChannels ?? []}
+        submitLabel="Save the changes"
+        onCancel={() => navigate('/my-library')}
+        onSave={async (fields) => {
+          await api.updateVideo(current.id, updateOf(fields));
+          navigate('/my-library', { state: { notice: `“${fields.name}” is saved.` } });
+        }}
+      />
+    </div>
+  );
+}
+
+function MyVideos() {
+  const notice = (useLocation().state as { notice?: string } | null)?.notice;
+  return (
+    <>
+      {notice && (
+        <p className="notice notice--ok" role="status">
+          {notice}
+        </p>
+      )}
+      <PagedVideoGrid
       label="My videos"
       emptyHint="Upload a video to see it here."
       load={(start, count, s) => api.myVideos(start, count, s)}
       renderActions={(video, reload) => <VideoActions video={video} reload={reload} />}
-    />
+      />
+    </>
   );
 }
 
-function ChannelEditor({ channel, onDone }: { channel?: Channel; onDone: () => void }) {
-  const [fields, setFields] = useState({ name: '', displayName: channel?.displayName ?? '', description: channel?.description ?? '' });
+function ChannelEditor({ channel, onDone, onCancel }: { channel?: Channel; onDone: (message: string) => void; onCancel: () => void }) {
+  const [fields, setFields] = useState({
+    name: '',
+    displayName: channel?.displayName ?? '',
+    description: channel?.description ?? '',
+    support: channel?.support ?? '',
+  });
   const [avatar, setAvatar] = useState<File | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -116,10 +156,11 @@ function ChannelEditor({ channel, onDone }: { channel?: Channel; onDone: () => v
     setBusy(true);
     setError(null);
     try {
-      if (channel) await api.updateChannel(actorHandle(channel), { displayName: fields.displayName, description: fields.description });
-      else await api.createChannel(fields);
+      const { name, ...editable } = fields;
+      if (channel) await api.updateChannel(actorHandle(channel), editable);
+      else await api.createChannel({ name, ...editable });
       if (avatar) await api.channelAvatar(channel ? actorHandle(channel) : fields.name, avatar);
-      onDone();
+      onDone(channel ? `${fields.displayName} is saved.` : `${fields.displayName} is created.`);
     } catch (err) {
       setError(errorMessage(err));
     } finally {
@@ -144,11 +185,27 @@ function ChannelEditor({ channel, onDone }: { channel?: Channel; onDone: () => v
       <input id={`${id}-display`} required value={fields.displayName} onChange={(e) => setFields({ ...fields, displayName: e.target.value })} />
       <label htmlFor={`${id}-description`}>Description</label>
       <textarea id={`${id}-description`} rows={3} value={fields.description} onChange={(e) => setFields({ ...fields, description: e.target.value })} />
+      <label htmlFor={`${id}-support`}>Support text</label>
+      <textarea
+        id={`${id}-support`}
+        rows={2}
+        aria-describedby={`${id}-support-hint`}
+        value={fields.support}
+        onChange={(e) => setFields({ ...fields, support: e.target.value })}
+      />
+      <p id={`${id}-support-hint`} className="hint">
+        How viewers can support this channel (shown under its videos).
+      </p>
       <label htmlFor={`${id}-avatar`}>Avatar</label>
       <input id={`${id}-avatar`} type="file" accept=".png,.jpg,.jpeg,.webp" onChange={(e) => setAvatar(e.target.files?.[0] ?? null)} />
-      <button className="button button--primary" type="submit" disabled={busy}>
-        {channel ? 'Save' : 'Create the channel'}
-      </button>
+      <div className="form__actions">
+        <button className="button button--primary" type="submit" disabled={busy}>
+          {busy ? 'Saving…' : channel ? 'Save the channel' : 'Create the channel'}
+        </button>
+        <button className="button" type="button" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
     </form>
   );
 }
@@ -156,13 +213,24 @@ function ChannelEditor({ channel, onDone }: { channel?: Channel; onDone: () => v
 function MyChannels() {
   const { me, reloadMe } = useApp();
   const [editing, setEditing] = useState<number | 'new' | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
   if (!me) return <Loading />;
-  const done = () => {
+  const done = (message: string) => {
     setEditing(null);
+    setNotice(message);
     void reloadMe();
+  };
+  const edit = (which: number | 'new' | null) => {
+    setNotice(null);
+    setEditing(which);
   };
   return (
     <div>
+      {notice && (
+        <p className="notice notice--ok" role="status">
+          {notice}
+        </p>
+      )}
       <ul className="channel-cards">
         {(me.videoChannels ?? []).map((c) => (
           <li key={c.id} className="channel-card">
@@ -171,9 +239,9 @@ function MyChannels() {
               <Link to={`/c/${actorHandle(c)}`}>{c.displayName}</Link>
               <p className="muted">{actorHandle(c)}</p>
               {editing === c.id ? (
-                <ChannelEditor channel={c} onDone={done} />
+                <ChannelEditor channel={c} onDone={done} onCancel={() => edit(null)} />
               ) : (
-                <button type="button" className="link-button" onClick={() => setEditing(c.id)}>
+                <button type="button" className="link-button" aria-label={`Edit ${c.displayName}`} onClick={() => edit(c.id)}>
                   Edit
                 </button>
               )}
@@ -182,9 +250,9 @@ function MyChannels() {
         ))}
       </ul>
       {editing === 'new' ? (
-        <ChannelEditor onDone={done} />
+        <ChannelEditor onDone={done} onCancel={() => edit(null)} />
       ) : (
-        <button type="button" className="button" onClick={() => setEditing('new')}>
+        <button type="button" className="button" onClick={() => edit('new')}>
           New channel
         </button>
       )}
@@ -194,23 +262,46 @@ function MyChannels() {
 
 function WatchLater() {
   const { me } = useApp();
+  const [error, setError] = useState<string | null>(null);
   const list = useLoad(
     async (s) => {
       if (!me) return null;
       const playlist = await api.watchLater(actorHandle(me.account), s);
-      return playlist ? api.playlistVideos(playlist.id, s) : null;
+      return playlist ? { playlist, elements: await api.playlistVideos(playlist.id, s) } : null;
     },
     [me],
   );
   if (list.loading) return <Loading />;
   if (list.error) return <ErrorMessage error={list.error} onRetry={list.reload} />;
-  const videos = (list.data?.data ?? []).map((e) => e.video).filter((v): v is Video => v !== null);
-  if (videos.length === 0) return <Empty title="Nothing to watch later" hint="Use “Watch later” under a video to keep it here." />;
+  const elements = (list.data?.elements.data ?? []).filter((e): e is PlaylistElement & { video: Video } => e.video !== null);
+  if (!list.data || elements.length === 0)
+    return <Empty title="Nothing to watch later" hint="Use “Watch later” under a video to keep it here." />;
+  const playlistId = list.data.playlist.id;
+  const remove = async (elementId: number) => {
+    setError(null);
+    try {
+      await api.removeFromPlaylist(playlistId, elementId);
+      list.reload();
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+  };
   return (
-    <ul className="video-grid" aria-label="Watch later">
-      {videos.map((v) => (
-        <VideoCard key={v.id} video={v} />
-      ))}
-    </ul>
+    <>
+      {error && <ErrorMessage error={error} />}
+      <ul className="video-grid" aria-label="Watch later">
+        {elements.map((e) => (
+          <VideoCard
+            key={e.id}
+            video={e.video}
+            actions={
+              <button type="button" className="link-button" aria-label={`Remove ${e.video.name} from Watch later`} onClick={() => remove(e.id)}>
+                Remove
+              </button>
+            }
+          />
+        ))}
+      </ul>
+    </>
   );
 }

@@ -3,39 +3,23 @@ import { Link } from 'react-router';
 import { errorMessage } from '../api';
 import { session } from '../auth';
 import { ErrorMessage, Loading } from '../components/Status';
+import { Options, updateOf, useReference, VideoForm, type Reference } from '../components/VideoForm';
 import { formatBytes, formatSpeed, formatTimeLeft, SpeedMeter } from '../format';
-import { useApp, useLoad, useTitle } from '../hooks';
+import { useApp, useTitle } from '../hooks';
 import { api } from '../services';
 import { PUBLISHED, type VideoDetails } from '../types';
-import { fingerprint, pendingUploads, ResumableUpload, xhrTransport, type PendingUpload, type UploadStatus } from '../upload';
-
-const DEFAULT_CHUNK = 4 * 1024 * 1024;
-
-function Options({ entries }: { entries: Record<string, string> | undefined }) {
-  return (
-    <>
-      {Object.entries(entries ?? {}).map(([id, label]) => (
-        <option key={id} value={id}>
-          {label}
-        </option>
-      ))}
-    </>
-  );
-}
+import { abandon, DirectUpload, savedBytes, savedUploads, xhrPartSender, type SavedUpload, type UploadStatus } from '../upload';
 
 export function Upload() {
   useTitle('Upload a video');
   const { me, config } = useApp();
-  const reference = useLoad(
-    (s) => Promise.all(['privacies', 'categories', 'licences', 'languages'].map((k) => api.reference(k as 'privacies', s))),
-    [],
-  );
+  const reference = useReference();
   const [channelId, setChannelId] = useState<number | null>(null);
   const [privacy, setPrivacy] = useState(1);
   const [status, setStatus] = useState<UploadStatus | null>(null);
   const [speed, setSpeed] = useState(0);
-  const [pending, setPending] = useState<PendingUpload[]>(() => pendingUploads.list());
-  const upload = useRef<ResumableUpload | null>(null);
+  const [pending, setPending] = useState<SavedUpload[]>(() => savedUploads.list());
+  const upload = useRef<DirectUpload | null>(null);
   const meter = useRef(new SpeedMeter());
   const [fileError, setFileError] = useState<string | null>(null);
   const [uploadName, setUploadName] = useState('');
@@ -58,41 +42,37 @@ export function Upload() {
     );
   }
   if (!me || reference.loading) return <Loading />;
-  if (reference.error) return <ErrorMessage error={reference.error} onRetry={reference.reload} />;
-  const [privacies = {}, categories = {}, licences = {}, languages = {}] = reference.data ?? [];
+  if (reference.error || !reference.data) return <ErrorMessage error={reference.error ?? ''} onRetry={reference.reload} />;
+  const privacies = reference.data.privacies;
 
   const start = (file: File) => {
     setFileError(null);
-    const print = fingerprint(file);
-    const earlier = pending.find((p) => p.fingerprint === print);
-    const metadata = earlier
-      ? { name: earlier.name, channelId: earlier.channelId, privacy: earlier.privacy }
-      : { name: file.name.replace(/\.[^.]+$/, '').slice(0, 120) || file.name, channelId: channelId ?? 0, privacy };
-    if (metadata.name.length < 3) metadata.name = `${metadata.name} video`;
-    const record: PendingUpload = { ...metadata, fingerprint: print, filename: file.name, size: file.size, sent: earlier?.sent ?? 0 };
-    pendingUploads.save(record);
-    setUploadName(metadata.name);
-    meter.current.reset();
-    let lastSaved = 0;
-    const job = new ResumableUpload(file, metadata, {
-      chunkSize: config?.client?.videos?.resumableUpload?.maxChunkSize ?? DEFAULT_CHUNK,
-      token: () => session.accessToken(),
-      transport: xhrTransport(),
-      onStatus: (s) => {
-        setStatus(s);
-        if (s.phase === 'uploading') {
-          meter.current.add(performance.now(), s.sent);
-          setSpeed(meter.current.bytesPerSecond);
-        } else meter.current.reset();
-        if (s.phase === 'done' || s.phase === 'cancelled') pendingUploads.remove(print);
-        else if (s.sent - lastSaved > 256 * 1024) {
-          lastSaved = s.sent;
-          pendingUploads.save({ ...record, sent: s.sent, videoId: s.video?.id });
-        }
+    const name = file.name.replace(/\.[^.]+$/, '').slice(0, 120) || file.name;
+    const job = new DirectUpload(
+      file,
+      { name: name.length < 3 ? `${name} video` : name, channelId: channelId ?? 0, privacy },
+      {
+        token: () => session.accessToken(),
+        sendPart: xhrPartSender,
+        onStatus: (s) => {
+          setStatus(s);
+          if (s.phase === 'uploading') {
+            meter.current.add(performance.now(), s.sent);
+            setSpeed(meter.current.bytesPerSecond);
+          } else meter.current.reset();
+        },
       },
-    });
+    );
+    // Resuming: the video exists already, with the name and channel it was started with.
+    const resumed = job.resumedMetadata;
+    setUploadName(resumed?.name ?? name);
+    if (resumed) {
+      setChannelId(resumed.channelId);
+      setPrivacy(resumed.privacy);
+    }
+    meter.current.reset();
     upload.current = job;
-    void job.run().then(() => setPending(pendingUploads.list()));
+    void job.run().then(() => setPending(savedUploads.list()));
   };
 
   return (
@@ -106,16 +86,18 @@ export function Upload() {
               <ul>
                 {pending.map((p) => (
                   <li key={p.fingerprint}>
-                    {p.filename} ({Math.floor((100 * p.sent) / p.size)} % of {formatBytes(p.size)}){' '}
+                    {p.filename} ({Math.floor((100 * savedBytes(p)) / p.size)} % of {formatBytes(p.size)}){' '}
                     <button
                       type="button"
                       className="link-button"
+                      aria-label={`Abandon the upload of ${p.filename}`}
                       onClick={() => {
-                        pendingUploads.remove(p.fingerprint);
-                        setPending(pendingUploads.list());
+                        savedUploads.remove(p.fingerprint);
+                        setPending(savedUploads.list());
+                        void abandon(p, () => session.accessToken());
                       }}
                     >
-                      Forget
+                      Abandon
                     </button>
                   </li>
                 ))}
@@ -164,10 +146,7 @@ export function Upload() {
             <Details
               status={status}
               name={uploadName}
-              categories={categories}
-              licences={licences}
-              languages={languages}
-              privacies={privacies}
+              reference={reference.data}
               privacy={privacy}
               channels={me.videoChannels ?? []}
               channelId={channelId}
@@ -197,7 +176,9 @@ function Progress({ status, speed, onCancel }: { status: UploadStatus; speed: nu
             ? 'Upload cancelled'
             : status.phase === 'starting'
               ? 'Starting the upload…'
-              : `Uploading: ${percent} %`;
+              : status.phase === 'completing'
+                ? 'Finishing the upload…'
+                : `Uploading: ${percent} %`;
   return (
     <div className="upload-progress">
       <p id="upload-progress-label" role={status.phase === 'failed' ? 'alert' : 'status'}>
@@ -225,33 +206,16 @@ function Progress({ status, speed, onCancel }: { status: UploadStatus; speed: nu
 function Details(props: {
   status: UploadStatus;
   name: string;
-  categories: Record<string, string>;
-  licences: Record<string, string>;
-  languages: Record<string, string>;
-  privacies: Record<string, string>;
+  reference: Reference;
   privacy: number;
   channels: { id: number; displayName: string }[];
   channelId: number | null;
 }) {
   const { status } = props;
-  const [fields, setFields] = useState({
-    name: props.name,
-    channelId: String(props.channelId ?? ''),
-    privacy: String(props.privacy),
-    category: '',
-    licence: '',
-    language: '',
-    tags: '',
-    description: '',
-    nsfw: false,
-  });
-  const [saving, setSaving] = useState(false);
   const [saved, setSaved] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [published, setPublished] = useState<VideoDetails | null>(null);
   const [state, setState] = useState<string | null>(null);
-  const set = (k: keyof typeof fields) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>) =>
-    setFields({ ...fields, [k]: e.target.type === 'checkbox' ? (e.target as HTMLInputElement).checked : e.target.value });
 
   // Once saved, follow the video until transcoding has published it.
   useEffect(() => {
@@ -282,35 +246,13 @@ function Details(props: {
     };
   }, [saved, status.video]);
 
-  const save = async (e: React.FormEvent) => {
-    e.preventDefault();
-    if (!status.video) return;
-    setSaving(true);
-    setError(null);
-    try {
-      const tags = fields.tags
-        .split(',')
-        .map((t) => t.trim())
-        .filter(Boolean);
-      await api.updateVideo(status.video.id, {
-        name: fields.name,
-        channelId: Number(fields.channelId),
-        privacy: Number(fields.privacy),
-        category: fields.category ? Number(fields.category) : null,
-        licence: fields.licence ? Number(fields.licence) : null,
-        language: fields.language || null,
-        tags,
-        description: fields.description,
-        nsfw: fields.nsfw,
-      });
-      setSaved(true);
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setSaving(false);
-    }
-  };
-
+  if (error) {
+    return (
+      <p className="error-box" role="alert">
+        {error}
+      </p>
+    );
+  }
   if (published) {
     const path = `/w/${published.shortUUID ?? published.uuid}`;
     return (
@@ -333,72 +275,32 @@ function Details(props: {
     );
   }
   return (
-    <form className="form form--wide" onSubmit={save} aria-label="Video details">
+    <>
       <h2 className="section-title">Details</h2>
-      {error && (
-        <p className="error-box" role="alert">
-          {error}
-        </p>
-      )}
-      <label htmlFor="video-name">Title</label>
-      <input id="video-name" required minLength={3} maxLength={120} value={fields.name} onChange={set('name')} />
-      <div className="form__row">
-        <div>
-          <label htmlFor="video-channel">Channel</label>
-          <select id="video-channel" value={fields.channelId} onChange={set('channelId')}>
-            {props.channels.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.displayName}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div>
-          <label htmlFor="video-privacy">Privacy</label>
-          <select id="video-privacy" value={fields.privacy} onChange={set('privacy')}>
-            <Options entries={props.privacies} />
-          </select>
-        </div>
-      </div>
-      <div className="form__row">
-        <div>
-          <label htmlFor="video-category">Category</label>
-          <select id="video-category" value={fields.category} onChange={set('category')}>
-            <option value="">None</option>
-            <Options entries={props.categories} />
-          </select>
-        </div>
-        <div>
-          <label htmlFor="video-licence">Licence</label>
-          <select id="video-licence" value={fields.licence} onChange={set('licence')}>
-            <option value="">None</option>
-            <Options entries={props.licences} />
-          </select>
-        </div>
-        <div>
-          <label htmlFor="video-language">Language</label>
-          <select id="video-language" value={fields.language} onChange={set('language')}>
-            <option value="">Unknown</option>
-            <Options entries={props.languages} />
-          </select>
-        </div>
-      </div>
-      <label htmlFor="video-tags">Tags</label>
-      <input id="video-tags" value={fields.tags} onChange={set('tags')} aria-describedby="video-tags-hint" />
-      <p id="video-tags-hint" className="hint">
-        Up to 5 tags, separated by commas.
-      </p>
-      <label htmlFor="video-description">Description</label>
-      <textarea id="video-description" rows={5} value={fields.description} onChange={set('description')} aria-describedby="video-description-hint" />
-      <p id="video-description-hint" className="hint">
-        Markdown is supported.
-      </p>
-      <label className="checkbox">
-        <input type="checkbox" checked={fields.nsfw} onChange={set('nsfw')} /> This video contains sensitive content
-      </label>
-      <button type="submit" className="button button--primary" disabled={saving || status.phase !== 'done'}>
-        {status.phase === 'done' ? (saving ? 'Saving…' : 'Save and publish') : 'Save and publish (when the upload ends)'}
-      </button>
-    </form>
+      <VideoForm
+        id="video"
+        label="Video details"
+        initial={{
+          name: props.name,
+          channelId: String(props.channelId ?? ''),
+          privacy: String(props.privacy),
+          category: '',
+          licence: '',
+          language: '',
+          tags: '',
+          description: '',
+          nsfw: false,
+          commentsPolicy: '1',
+        }}
+        reference={props.reference}
+        channels={props.channels}
+        submitLabel="Save and publish"
+        waitingFor={status.phase === 'done' && status.video ? undefined : 'Save and publish (when the upload ends)'}
+        onSave={async (fields) => {
+          await api.updateVideo(status.video!.id, updateOf(fields));
+          setSaved(true);
+        }}
+      />
+    </>
   );
 }

@@ -1,0 +1,51 @@
+// What several browser tests share: the stack's address, sign-up, throttling, screenshots.
+import { expect, type CDPSession, type Page } from '@playwright/test';
+import { join } from 'node:path';
+import { outputDir } from './global-setup';
+
+export { ROOT_PASSWORD, SHARED_CREATOR, SHARED_PASSWORD } from './global-setup';
+
+export const base = () => process.env.CIRRUS_WEB_URL!;
+export const shots = (name: string) => join(outputDir, `${name}.png`);
+export const PASSWORD = 'a-good-password';
+
+export async function signUp(page: Page, username: string): Promise<void> {
+  await page.goto(`${base()}/signup`);
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Email').fill(`${username}@example.org`);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByLabel(/accept the terms/).check();
+  await page.getByRole('button', { name: 'Create my account' }).click();
+  await expect(page.getByRole('button', { name: 'Log out' })).toBeVisible();
+}
+
+export async function logIn(page: Page, username: string, password = PASSWORD): Promise<void> {
+  await page.goto(`${base()}/login`);
+  await page.getByLabel('Username or email').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await expect(page.getByRole('button', { name: 'Log out' })).toBeVisible();
+}
+
+/** Limit the page's upload speed (bytes per second; -1 for none), or cut it off. */
+export async function network(cdp: CDPSession, upload: number, offline = false): Promise<void> {
+  await cdp.send('Network.emulateNetworkConditions', { offline, latency: 0, downloadThroughput: -1, uploadThroughput: upload });
+}
+
+/** Access tokens global-setup kept, for API calls from the test process. */
+export const tokens = {
+  root: () => process.env.CIRRUS_ROOT_TOKEN!,
+  sharedCreator: () => process.env.CIRRUS_SHARED_TOKEN!,
+};
+
+/** The video global-setup uploaded, once transcoding has published it: its UUID. */
+export async function sharedVideo(): Promise<string> {
+  const uuid = process.env.CIRRUS_SHARED_VIDEO!;
+  await expect
+    .poll(async () => ((await (await fetch(`${base()}/api/v1/videos/${uuid}`)).json()) as { state?: { id: number } }).state?.id, {
+      timeout: 150_000,
+      intervals: [1000],
+    })
+    .toBe(1);
+  return uuid;
+}
