@@ -8,7 +8,7 @@ from chalicelib.activitypub import discovery
 from chalicelib.api.blueprint import ApiBlueprint
 from chalicelib.api.request import query_param
 from chalicelib.config import get_settings
-from chalicelib.domain import nodeinfo_usage
+from chalicelib.domain import custom_config, nodeinfo_usage
 from chalicelib.domain.accounts import SERVER_ACTOR_NAME
 from chalicelib.errors import NotFoundError
 from chalicelib.store import actors
@@ -44,13 +44,14 @@ def nodeinfo_links() -> Response:
 
 @well_known_api.route("/nodeinfo/{document}", methods=["GET"])
 def nodeinfo(document: str) -> Response:
-    settings = get_settings()
     if document != "2.0.json":
         raise NotFoundError("Nodeinfo schema version not handled")
+    # What the administrator set (instance settings) over the environment's defaults.
+    in_force = custom_config.current(get_settings())
     body = discovery.nodeinfo(
         nodeinfo_usage.usage(),
-        name=settings.instance_name,
-        short_description=nodeinfo_usage.short_description(),
-        open_registrations=settings.signup.enabled,
+        name=in_force.settings.instance_name,
+        short_description=str(in_force.custom["instance"]["shortDescription"] or ""),
+        open_registrations=in_force.settings.signup.enabled,
     )
     return Response(body=body, status_code=200, headers={**CORS, "Content-Type": discovery.NODEINFO_CONTENT_TYPE})

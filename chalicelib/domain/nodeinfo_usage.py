@@ -12,7 +12,6 @@ import time
 from datetime import timedelta
 
 from chalicelib.activitypub.discovery import Usage
-from chalicelib.domain import instance
 from chalicelib.domain.oauth import utcnow
 from chalicelib.store import counters, users
 
@@ -30,10 +29,6 @@ def usage() -> Usage:
     figures = Usage(counts.users, month, halfyear, counts.local_videos, counts.local_video_comments)
     _cache["usage"] = (now + KEEP_SECONDS, figures)
     return figures
-
-
-def short_description() -> str:
-    return instance.SHORT_DESCRIPTION
 
 
 def reset() -> None:
