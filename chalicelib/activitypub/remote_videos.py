@@ -61,6 +61,7 @@ def fetch(url: str, now: datetime) -> Video:
 
 def remove(video: Video) -> None:
     remote_videos.delete(video, videos.list_files(int(video.id)))
+    videos.delete_leftovers(int(video.id))
     media.delete_files(_image_keys(video))
 
 

@@ -11,6 +11,7 @@ from chalicelib.api.request import json_object, source_ip
 from chalicelib.api.responses import no_content
 from chalicelib.config import get_settings
 from chalicelib.domain import videos as video_cases
+from chalicelib.domain import view_federation
 from chalicelib.domain import views as view_cases
 from chalicelib.domain.oauth import utcnow
 
@@ -42,4 +43,6 @@ def _ping(video_id: str) -> Response:
     if counted is not None:
         body = {"view": counted.view_id, "video": counted.video_id, "at": counted.at.isoformat()}
         queues.send(get_settings().queues.views, [body])
+        if not video.is_local:
+            view_federation.safely(lambda: view_federation.viewed(video, counted.view_id))
     return no_content()

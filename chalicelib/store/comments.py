@@ -121,9 +121,10 @@ def new_comment(
     return comment
 
 
-def add_comment(comment: VideoComment, video: Video, *, by_video_author: bool) -> bool:
+def add_comment(comment: VideoComment, video: Video, *, by_video_author: bool, remote: bool = False) -> bool:
     """M6: the comment, its id claim, the root's reply counters and the video's comment
-    counters in one transaction; False if the video is gone."""
+    counters in one transaction; False if the video is gone (or, for a `remote` comment,
+    claimed by its URL, if it was stored already)."""
     root = comment.in_reply_to_id is None
     held = bool(comment.held_for_review)
     video_actions: list[Any] = []
@@ -144,8 +145,21 @@ def add_comment(comment: VideoComment, video: Video, *, by_video_author: bool) -
     def write(transaction: TransactWrite) -> None:
         transaction.save(comment, condition=VideoComment.pk.does_not_exist())
         transaction.save(claim, condition=Claim.pk.does_not_exist())
+        if remote:
+            by_url = Claim(
+                keys.claim_pk(keys.COMMENT_URL, str(comment.url)), keys.CLAIM_SK, target=str(int(comment.id))
+            )
+            transaction.save(by_url, condition=Claim.pk.does_not_exist())
 
     return _write_counted(write, comment, video, video_actions, None if root else 1, by_video_author)
+
+
+def find_remote_comment_id(url: str) -> int | None:
+    """M8: a remote comment's id by its URL (one GetItem)."""
+    try:
+        return int(Claim.get(keys.claim_pk(keys.COMMENT_URL, url), keys.CLAIM_SK).target)
+    except Claim.DoesNotExist:
+        return None
 
 
 def mark_deleted(comment: VideoComment, video: Video, *, by_video_author: bool, now: datetime) -> bool:

@@ -119,6 +119,7 @@ REFRESH_TOKEN = "REFRESH"
 REGISTRATION_NAME = "REGNAME"  # usernames and channel names asked for in registrations
 REGISTRATION_EMAIL = "REGEMAIL"
 COMMENT_ID = "COMMENTID"  # a comment id → "<video id>#<thread id>", where its item is
+COMMENT_URL = "COMMENTURL"  # a remote comment's ActivityPub id → its comment id
 INFO_HASH = "INFOHASH"  # a P2P info hash (40 hex) the tracker accepts → its video id
 
 

@@ -262,11 +262,10 @@ def delete_leftovers(video_id: int) -> int:
     from chalicelib.store.models import TableItem, VideoComment
 
     items = list(TableItem.query(keys.video_pk(video_id)))
-    claims = [
-        Claim(keys.claim_pk(keys.COMMENT_ID, str(int(item.id))), keys.CLAIM_SK)
-        for item in items
-        if isinstance(item, VideoComment)
-    ]
+    comments = [item for item in items if isinstance(item, VideoComment)]
+    claims = [Claim(keys.claim_pk(keys.COMMENT_ID, str(int(c.id))), keys.CLAIM_SK) for c in comments]
+    # Remote comments are also claimed by URL (a missing claim is simply not deleted).
+    claims += [Claim(keys.claim_pk(keys.COMMENT_URL, str(c.url)), keys.CLAIM_SK) for c in comments if c.url]
     with TableItem.batch_write() as batch:
         for item in [*items, *claims]:
             batch.delete(item)

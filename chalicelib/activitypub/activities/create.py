@@ -1,11 +1,11 @@
-"""Create: a remote server publishes an object. Videos are stored (and shown in lists and
-search); other objects come with their own handlers (comments, playlists)."""
+"""Create: a remote server publishes an object: a video (stored, and shown in lists and
+search) or a comment (Note) on a video this instance knows."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.activitypub import remote_videos
+from chalicelib.activitypub import remote_comments, remote_videos
 from chalicelib.activitypub.inbox.context import Ignored
 
 if TYPE_CHECKING:
@@ -19,5 +19,10 @@ def handle(activity: dict[str, Any], context: InboxContext) -> None:
     kind = created.get("type")
     if kind == "Video":
         remote_videos.store_object(created, context.actor, context.now)
+        return
+    if kind == "Note":
+        if context.actor.actor_type != "Person":
+            raise Ignored("only accounts comment")
+        remote_comments.store_note(created, context.actor, context.now)
         return
     raise Ignored(f"Create of {kind} is not handled")

@@ -23,6 +23,7 @@ from chalicelib.activitypub.activities import (
     reject,
     undo,
     update,
+    view,
 )
 from chalicelib.activitypub.inbound.checks import InvalidDocument
 from chalicelib.activitypub.inbox.context import Ignored, InboxContext
@@ -46,6 +47,7 @@ HANDLERS: dict[str, Handler] = {
     "Announce": announce.handle,
     "Like": like.handle,
     "Dislike": dislike.handle,
+    "View": view.handle,
 }
 ALWAYS_REPROCESSED = frozenset({"Follow", "Accept", "Reject"})
 

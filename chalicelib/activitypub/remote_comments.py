@@ -1,0 +1,65 @@
+"""Remote comments as Cirrus keeps them: a Note from another server, replying to a video this
+instance knows (its own, or a remote one it stores) or to a comment on it, stored once."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from chalicelib.activitypub import local_objects
+from chalicelib.activitypub.inbound.checks import InvalidDocument
+from chalicelib.activitypub.inbound.notes import RemoteNote, parse_note
+from chalicelib.domain.comments import POLICY_DISABLED, POLICY_REQUIRES_APPROVAL
+from chalicelib.store import comments, counters, remote_videos, videos
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from chalicelib.store.models import Actor, Video
+
+
+def store_note(document: object, author: Actor, now: datetime) -> bool:
+    """Keep a remote comment; False if it was kept already."""
+    note = parse_note(document)
+    if note.author_url != str(author.url):
+        raise InvalidDocument("the comment is not by the actor sending it")
+    if comments.find_remote_comment_id(note.url) is not None:
+        return False
+    video, parent_id = _parent(note)
+    if int(video.comments_policy or 1) == POLICY_DISABLED:
+        raise InvalidDocument("comments are disabled on this video")
+    thread_id: int | None = None
+    if parent_id is not None:
+        place = comments.locate(parent_id)
+        if place is None or place.video_id != int(video.id):
+            raise InvalidDocument("the parent comment is not on the video")
+        thread_id = place.thread_id
+    comment_id = counters.next_id("comment")
+    comment = comments.new_comment(
+        video,
+        comment_id=comment_id,
+        thread_id=thread_id if thread_id is not None else comment_id,
+        in_reply_to_id=parent_id,
+        account_id=int(author.id),
+        text=note.text,
+        url=note.url,
+        held=bool(video.is_local) and int(video.comments_policy or 1) == POLICY_REQUIRES_APPROVAL,
+        now=now,
+    )
+    return comments.add_comment(comment, video, by_video_author=False, remote=True)
+
+
+def _parent(note: RemoteNote) -> tuple[Video, int | None]:
+    """The video a comment is on, and the comment it answers (None for a new thread)."""
+    video = local_objects.local_video(note.in_reply_to) or remote_videos.find_by_url(note.in_reply_to)
+    if video is not None:
+        return video, None
+    ours = local_objects.local_comment_reference(note.in_reply_to)
+    if ours is not None:
+        return ours[0], ours[1]
+    parent_id = comments.find_remote_comment_id(note.in_reply_to)
+    if parent_id is not None:
+        place = comments.locate(parent_id)
+        parent_video = videos.get_video(place.video_id) if place else None
+        if parent_video is not None:
+            return parent_video, parent_id
+    raise InvalidDocument("the comment answers nothing this instance knows")

@@ -1,0 +1,133 @@
+"""Interactions across servers: comments, likes and views, arriving from a peer on loopback
+(signed, over the inbox) and leaving for a remote video's origin (over real HTTP)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.api_client import ApiClient
+from tests.federation_peer import Peer
+from tests.members import Member
+from tests.queue_runner import drain, drain_federation
+from tests.video_seed import add_video
+
+PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
+
+
+@pytest.fixture
+def peer(monkeypatch: pytest.MonkeyPatch) -> Iterator[Peer]:
+    monkeypatch.setenv("CIRRUS_FEDERATION_ALLOW_LOOPBACK", "1")
+    remote = Peer().start()
+    yield remote
+    remote.stop()
+
+
+def note(peer: Peer, number: int, in_reply_to: str, content: str = "Lovely **video**", **fields: Any) -> dict[str, Any]:
+    url = f"{peer.base}/videos/watch/x/comments/{number}"
+    document = {
+        "type": "Note",
+        "id": url,
+        "to": [PUBLIC],
+        "cc": [f"{peer.url('carol')}/followers"],
+        "content": content,
+        "mediaType": "text/markdown",
+        "inReplyTo": in_reply_to,
+        "published": "2026-11-20T10:00:00.000Z",
+        "updated": "2026-11-20T10:00:00.000Z",
+        "url": url,
+        "attributedTo": peer.url("carol"),
+    }
+    document.update(fields)
+    return {"type": "Create", "id": f"{url}/activity", "actor": peer.url("carol"), "to": [PUBLIC], "object": document}
+
+
+def threads(api: ApiClient, video: str) -> list[dict[str, Any]]:
+    return list(api.get(f"/api/v1/videos/{video}/comment-threads").json()["data"])
+
+
+def test_remote_comments_on_our_video(peer: Peer, api: ApiClient, people: dict[str, Member]) -> None:
+    alice = people["alice"]
+    video = add_video(alice.account_id, alice.channel_id, "Commented from afar")
+    assert peer.post(api, "/inbox", note(peer, 1, video.url), name="carol").status == 204
+    assert peer.post(api, "/inbox", note(peer, 1, video.url), name="carol").status == 204  # redelivered
+    drain_federation()
+    listed = threads(api, video.uuid)
+    assert len(listed) == 1
+    assert listed[0]["text"] == "Lovely **video**" and listed[0]["account"]["host"] == peer.host
+    assert listed[0]["url"] == f"{peer.base}/videos/watch/x/comments/1"
+
+    # A reply to one of our comments, and Mastodon's HTML reduced to text.
+    ours = api.post_json(f"/api/v1/videos/{video.uuid}/comment-threads", {"text": "Thanks!"}, alice.token).json()
+    our_url = ours["comment"]["url"]
+    html = note(peer, 2, our_url, content="<p>You&apos;re welcome<br>see you</p>", mediaType="text/html")
+    assert peer.post(api, "/inbox", html, name="carol").status == 204
+    drain_federation()
+    thread = api.get(f"/api/v1/videos/{video.uuid}/comment-threads/{ours['comment']['id']}").json()
+    assert [child["comment"]["text"] for child in thread["children"]] == ["You're welcome\nsee you"]
+
+    # Refused: not public, another author, an unknown parent.
+    private = note(peer, 3, video.url, to=[peer.url("carol")], cc=[])
+    impostor = note(peer, 4, video.url, attributedTo=peer.url("dave"))
+    orphan = note(peer, 5, f"{peer.base}/videos/watch/unknown")
+    for activity in (private, impostor, orphan):
+        assert peer.post(api, "/inbox", activity, name="carol").status == 204
+    drain_federation()
+    assert len(threads(api, video.uuid)) == 2
+    assert api.get(f"/api/v1/videos/{video.uuid}").json()["comments"] == 3
+
+
+def test_remote_likes_and_views_of_our_video(peer: Peer, api: ApiClient, people: dict[str, Member]) -> None:
+    alice = people["alice"]
+    video = add_video(alice.account_id, alice.channel_id, "Liked from afar")
+    like = {"type": "Like", "id": f"{peer.url('carol')}/likes/1", "actor": peer.url("carol"), "object": video.url}
+    assert peer.post(api, "/inbox", like, name="carol").status == 204
+    assert peer.post(api, "/inbox", like, name="carol").status == 204
+    drain_federation()
+    assert api.get(f"/api/v1/videos/{video.uuid}").json()["likes"] == 1
+
+    undo = {"type": "Undo", "id": f"{like['id']}/undo", "actor": peer.url("carol"), "object": like}
+    assert peer.post(api, "/inbox", undo, name="carol").status == 204
+    dislike = dict(like, type="Dislike", id=f"{peer.url('carol')}/dislikes/1")
+    assert peer.post(api, "/inbox", dislike, name="carol").status == 204
+    drain_federation()
+    details = api.get(f"/api/v1/videos/{video.uuid}").json()
+    assert (details["likes"], details["dislikes"]) == (0, 1)
+
+    view = {"type": "View", "id": f"{peer.url()}/views/videos/9/abc", "actor": peer.url(), "object": video.url}
+    for _ in range(2):  # the same View twice counts once
+        assert peer.post(api, "/inbox", view).status == 204
+    other = dict(view, id=f"{peer.url()}/views/videos/9/def")
+    assert peer.post(api, "/inbox", other).status == 204
+    drain_federation()
+    drain("views")
+    assert api.get(f"/api/v1/videos/{video.uuid}").json()["views"] == 2
+
+
+def test_our_users_reach_a_remote_videos_origin(peer: Peer, api: ApiClient, people: dict[str, Member]) -> None:
+    alice = people["alice"]
+    video_uuid = str(uuid.uuid4())
+    document = peer.video(video_uuid, "Over there")
+    create = {"type": "Create", "id": f"{document['id']}/activity", "actor": peer.url("carol"), "object": document}
+    assert peer.post(api, "/inbox", create, name="carol").status == 204
+    drain_federation()
+    peer.received.clear()
+
+    assert api.put_json(f"/api/v1/videos/{video_uuid}/rate", {"rating": "like"}, alice.token).status == 204
+    posted = api.post_json(f"/api/v1/videos/{video_uuid}/comment-threads", {"text": "Hello from Cirrus"}, alice.token)
+    assert posted.status == 200
+    seen = api.post_json(f"/api/v1/videos/{video_uuid}/views", {"currentTime": 0, "sessionId": "s1"})
+    assert seen.status == 204
+    drain_federation()
+
+    received = {a["type"]: a for a in peer.inbox_activities("/inbox")}
+    assert received["Like"]["object"] == document["id"]
+    assert received["Like"]["actor"].endswith("/accounts/alice")
+    created = received["Create"]["object"]
+    assert created["type"] == "Note" and created["content"] == "Hello from Cirrus"
+    assert created["inReplyTo"] == document["id"] and created["attributedTo"].endswith("/accounts/alice")
+    assert PUBLIC in created["to"]
+    assert set(received) == {"Like", "Create"}  # the view is sent once it is counted (after 10 s of watching)
