@@ -51,6 +51,9 @@ class StackOptions:
         return cls(
             data_dir=Path(env.get("CIRRUS_DATA_DIR", ROOT / ".cirrus-data")).resolve(),
             port=port,
+            # Another loopback address (127.0.0.2 ...) lets two instances run side by side
+            # under different host names, as the federation tests do.
+            host=env.get("CIRRUS_BIND_ADDRESS", "127.0.0.1"),
             aws_port=int(env.get("CIRRUS_AWS_PORT", str(port + 1))),
             web_dist=Path(env.get("CIRRUS_WEB_DIST", ROOT / "web" / "dist")),
         )

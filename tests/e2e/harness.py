@@ -25,32 +25,37 @@ needs_ffmpeg = pytest.mark.skipif(
 )
 
 
-def free_port() -> int:
+def free_port(address: str = "127.0.0.1") -> int:
     with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
+        s.bind((address, 0))
         return int(s.getsockname()[1])
 
 
 class RunningStack:
-    def __init__(self, data_dir: Path) -> None:
-        self.port = free_port()
-        self.aws_port = free_port()
+    def __init__(self, data_dir: Path, *, bind: str = "127.0.0.1", named_by_address: bool = False, **env: str) -> None:
+        """`named_by_address`: the instance's host is `<bind>:<port>` instead of `localhost:<port>`
+        (two instances side by side need different host names); `env` adds settings."""
+        self.bind = bind
+        self.port = free_port(bind)
+        self.aws_port = free_port(bind)
         self.data_dir = data_dir
+        self.named_by_address = named_by_address
+        self.extra_env = env
         self.process: subprocess.Popen[bytes] | None = None
         self.log = data_dir.parent / f"stack-{self.port}.log"
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"http://{self.bind}:{self.port}"
 
     @property
     def aws_url(self) -> str:
-        return f"http://127.0.0.1:{self.aws_port}"
+        return f"http://{self.bind}:{self.aws_port}"
 
     @property
     def host(self) -> str:
-        """The instance's host in handles and URLs (CIRRUS_HOST's default)."""
-        return f"localhost:{self.port}"
+        """The instance's host in handles and URLs."""
+        return f"{self.bind}:{self.port}" if self.named_by_address else f"localhost:{self.port}"
 
     def start(self) -> None:
         env = {
@@ -61,9 +66,13 @@ class RunningStack:
             "CIRRUS_SIGNUP_ENABLED": "true",
             "CIRRUS_SIGNUP_REQUIRES_APPROVAL": "false",
             "PT_INITIAL_ROOT_PASSWORD": ROOT_PASSWORD,
+            "CIRRUS_BIND_ADDRESS": self.bind,
+            **self.extra_env,
         }
         env.pop("CIRRUS_AWS_ENDPOINT_URL", None)
-        env.pop("CIRRUS_HOST", None)  # `host` above assumes the default
+        env.pop("CIRRUS_HOST", None)
+        if self.named_by_address:
+            env["CIRRUS_HOST"] = self.host
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen([sys.executable, "-m", "local"], cwd=ROOT, env=env, stdout=log, stderr=log)
         deadline = time.monotonic() + STARTUP_SECONDS
