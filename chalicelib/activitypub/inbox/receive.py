@@ -133,10 +133,14 @@ def _check_forwarded(activity: dict[str, Any], signer_url: str) -> str:
         author = remote_actors.resolve(actor_url)
     except Exception:
         raise ForbiddenError("Signature could not be verified") from None
-    if not verify_document(activity, str(author.public_key_pem)):
+    if verify_document(activity, str(author.public_key_pem)):
+        return actor_url
+    try:  # the author may have rotated its key
         author = remote_actors.resolve(actor_url, refresh=True)
-        if not verify_document(activity, str(author.public_key_pem)):
-            raise ForbiddenError("Signature could not be verified")
+    except Exception:
+        raise ForbiddenError("Signature could not be verified") from None
+    if not verify_document(activity, str(author.public_key_pem)):
+        raise ForbiddenError("Signature could not be verified")
     return actor_url
 
 
