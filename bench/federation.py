@@ -166,7 +166,7 @@ def run(inbox_count: int, followers_per_inbox: int, consumers: int) -> None:  # 
             with function_time_lock:
                 function_time[0] += time.perf_counter() - invoked
             failed = {f["itemIdentifier"] for f in result.get("batchItemFailures", [])}
-            done = [
+            done: list[Any] = [
                 {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]}
                 for i, m in enumerate(messages)
                 if m["MessageId"] not in failed

@@ -211,10 +211,8 @@ class Peer:
         if parts.path == "/.well-known/webfinger":
             resource = parse_qs(parts.query).get("resource", [""])[0]
             name = resource.removeprefix("acct:").partition("@")[0]
-            links = {
-                "subject": resource,
-                "links": [{"rel": "self", "type": "application/activity+json", "href": self.url(name)}],
-            }
+            href = self.channel_url(name) if name == "cats" else self.url(name)  # "cats" is a channel
+            links = {"subject": resource, "links": [{"rel": "self", "type": "application/activity+json", "href": href}]}
             return 200, "application/jrd+json", json.dumps(links).encode()
         return 404, "application/json", b"{}"
 
@@ -224,7 +222,8 @@ class Peer:
         """POST `activity` to one of our inboxes, signed as this peer's actor `name`."""
         body = json.dumps(activity).encode()
         target = f"{get_settings().instance_url}{path}"
-        headers = dict(sign_request("POST", target, body, f"{self.url(name)}#main-key", self.keys["privateKey"]))
+        signer = self.channel_url(name) if name == "cats" else self.url(name)  # "cats" is a channel
+        headers = dict(sign_request("POST", target, body, f"{signer}#main-key", self.keys["privateKey"]))
         headers.update(overrides)
         headers["Content-Type"] = "application/activity+json"
         return api.request("POST", path, body=body, headers=headers)

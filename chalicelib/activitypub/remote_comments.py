@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from chalicelib.activitypub import local_objects
-from chalicelib.activitypub.inbound.checks import InvalidDocument
+from chalicelib.activitypub.inbound.checks import InvalidDocument, host
 from chalicelib.activitypub.inbound.notes import RemoteNote, parse_note
 from chalicelib.domain.comments import POLICY_DISABLED, POLICY_REQUIRES_APPROVAL
 from chalicelib.store import comments, counters, remote_videos, videos
@@ -22,6 +22,8 @@ def store_note(document: object, author: Actor, now: datetime) -> bool:
     note = parse_note(document)
     if note.author_url != str(author.url):
         raise InvalidDocument("the comment is not by the actor sending it")
+    if host(note.url) != host(str(author.url)):
+        raise InvalidDocument("the comment is not on its author's host")
     if comments.find_remote_comment_id(note.url) is not None:
         return False
     video, parent_id = _parent(note)

@@ -1,7 +1,9 @@
 """Subscriptions: a user's account following channels (PeerTube's my-subscriptions).
 
-Channels of this instance are followed at once (accepted). Remote ones need federation: the
-request is accepted (PeerTube answers 204 before trying) and nothing is followed yet.
+Channels of this instance are followed at once (accepted). A remote channel is found by
+WebFinger and asked with a Follow from the user's account; the subscription counts once
+the channel's server accepts it. PeerTube answers 204 before trying, and so does Cirrus
+when the remote server cannot be reached (the failure is logged).
 """
 
 from __future__ import annotations
@@ -35,25 +37,39 @@ def read_handle(value: object, field: str = "uri", location: str = "body") -> st
 
 def local_channel(handle: str, settings: Settings) -> Actor | None:
     """The channel of this instance a `name@host` handle names (from the catalogue)."""
-    name, host = handle.rsplit("@", 1)
+    _name, host = handle.rsplit("@", 1)
     if host.lower() != settings.instance_host.lower():
         return None
+    return known_channel(handle, settings)
+
+
+def known_channel(handle: str, settings: Settings) -> Actor | None:
+    """The channel, local or remote, a `name@host` handle names, if Cirrus knows it."""
+    name, host = handle.rsplit("@", 1)
+    local = host.lower() == settings.instance_host.lower()
     wanted = name.lower()
     for actor in catalog.current().actors.values():
-        if actor.actor_type == "Group" and actor.is_local and actor.preferred_username.lower() == wanted:
+        if actor.actor_type != "Group" or actor.preferred_username.lower() != wanted:
+            continue
+        if (local and actor.is_local) or (not local and str(actor.host or "").lower() == host.lower()):
             return actor
     return None
 
 
 def subscribe(user: User, handle: str, settings: Settings, now: datetime) -> None:
     channel = local_channel(handle, settings)
-    if channel is None:
-        return  # unknown, an account, or remote: PeerTube's job only logs it
-    follows.follow(int(user.account_id), int(channel.id), STATE_ACCEPTED, now)
+    if channel is not None:
+        follows.follow(int(user.account_id), int(channel.id), STATE_ACCEPTED, now)
+        return
+    if handle.rsplit("@", 1)[1].lower() == settings.instance_host.lower():
+        return  # an unknown local name, or an account: PeerTube's job only logs it
+    from chalicelib.domain import remote_subscriptions
+
+    remote_subscriptions.follow_channel(user, handle, now)
 
 
 def subscription(user: User, handle: str, settings: Settings) -> tuple[Actor, Follow]:
-    channel = local_channel(handle, settings)
+    channel = known_channel(handle, settings)
     found = follows.get_follow(int(user.account_id), int(channel.id)) if channel else None
     if channel is None or found is None or found.state != STATE_ACCEPTED:
         raise NotFoundError(f"Subscription {handle} not found.")
@@ -61,7 +77,11 @@ def subscription(user: User, handle: str, settings: Settings) -> tuple[Actor, Fo
 
 
 def unsubscribe(user: User, handle: str, settings: Settings) -> None:
-    _, found = subscription(user, handle, settings)
+    channel, found = subscription(user, handle, settings)
+    if not channel.is_local:
+        from chalicelib.domain import remote_subscriptions
+
+        remote_subscriptions.unfollow_channel(user, channel, found)
     if not follows.unfollow(found):
         raise NotFoundError(f"Subscription {handle} not found.")
 
@@ -79,7 +99,7 @@ def subscribed_channels(user: User) -> list[tuple[Follow, Actor]]:
 
 
 def existing(user: User, handles: list[str], settings: Settings) -> dict[str, bool]:
-    channels = {handle: local_channel(handle, settings) for handle in handles}
+    channels = {handle: known_channel(handle, settings) for handle in handles}
     ids = [int(c.id) for c in channels.values() if c is not None]
     found = follows.get_follows(int(user.account_id), ids) if ids else {}
     return {

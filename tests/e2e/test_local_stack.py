@@ -60,7 +60,7 @@ def test_the_stack_serves_restarts_and_keeps_its_data(stack: RunningStack) -> No
     client.register("alice", "alice password")
     _aws(stack, "s3").put_object(Bucket="cirrus-media", Key="static/e2e.txt", Body=b"kept across restarts")
     sqs = _aws(stack, "sqs")
-    queue = sqs.get_queue_url(QueueName="cirrus-deliver")["QueueUrl"]
+    queue = sqs.get_queue_url(QueueName="cirrus-deliver-dlq")["QueueUrl"]  # no consumer reads it
     sqs.send_message(QueueUrl=queue, MessageBody="queued before the restart")
     assert stack.get("/api/v1/server/stats").json()["totalUsers"] == 2  # root and alice
 

@@ -176,3 +176,33 @@ def test_our_instance_follows_a_peer_and_unfollows(peer: Peer, api: ApiClient, p
     assert undo["type"] == "Undo" and undo["object"]["type"] == "Follow"
     assert api.get("/api/v1/server/following").json()["total"] == 0
     assert api.get("/api/v1/server/stats").json()["totalInstanceFollowing"] == 0
+
+
+def test_a_user_subscribes_to_a_remote_channel(peer: Peer, api: ApiClient, people: dict[str, Member]) -> None:
+    bob = people["bob"]
+    handle = f"cats@{peer.host}"
+    assert api.post_json("/api/v1/users/me/subscriptions", {"uri": handle}, bob.token).status == 204
+    drain_federation()
+    follows = [r for r in peer.received if r.path == "/video-channels/cats/inbox"]
+    assert [r.json()["type"] for r in follows] == ["Follow"]
+    follow = follows[0].json()
+    assert follow["actor"] == our("/accounts/bob") and follow["object"] == peer.channel_url()
+    assert verified_by(follows[0], api, "/accounts/bob")
+    # Not counted until the channel's server accepts.
+    assert api.get_as("/api/v1/users/me/subscriptions", bob.token).json()["total"] == 0
+
+    accept = {"type": "Accept", "id": f"{peer.base}/accepts/2", "actor": peer.channel_url(), "object": follow}
+    assert peer.post(api, "/accounts/bob/inbox", accept, name="cats").status == 204
+    drain_federation()
+    listed = api.get_as("/api/v1/users/me/subscriptions", bob.token).json()
+    assert listed["total"] == 1 and listed["data"][0]["host"] == peer.host
+    exists = api.get_as(f"/api/v1/users/me/subscriptions/exist?uris={handle}", bob.token).json()
+    assert exists == {handle: True}
+
+    assert api.delete_as(f"/api/v1/users/me/subscriptions/{handle}", bob.token).status == 204
+    drain_federation()
+    sent = [r.json() for r in peer.received if r.path == "/video-channels/cats/inbox"]
+    assert [a["type"] for a in sent] == ["Follow", "Undo"], [(r.path, r.json()["type"]) for r in peer.received]
+    undo = sent[-1]
+    assert undo["type"] == "Undo" and undo["object"]["id"] == follow["id"]
+    assert api.get_as("/api/v1/users/me/subscriptions", bob.token).json()["total"] == 0

@@ -73,7 +73,9 @@ def test_remote_comments_on_our_video(peer: Peer, api: ApiClient, people: dict[s
     private = note(peer, 3, video.url, to=[peer.url("carol")], cc=[])
     impostor = note(peer, 4, video.url, attributedTo=peer.url("dave"))
     orphan = note(peer, 5, f"{peer.base}/videos/watch/unknown")
-    for activity in (private, impostor, orphan):
+    elsewhere = note(peer, 6, video.url)
+    elsewhere["object"]["id"] = elsewhere["object"]["url"] = "https://elsewhere.example/comments/6"
+    for activity in (private, impostor, orphan, elsewhere):
         assert peer.post(api, "/inbox", activity, name="carol").status == 204
     drain_federation()
     assert len(threads(api, video.uuid)) == 2
