@@ -8,6 +8,7 @@ twice: receivers deduplicate by activity id, as ActivityPub servers do.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
@@ -15,6 +16,8 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from chalicelib import queues
 from chalicelib.activitypub.delivery.fanout import FanOut, fan_out
 from chalicelib.activitypub.delivery.messages import Broadcast, MessageError
+from chalicelib.activitypub.delivery.outbox import serialise
+from chalicelib.activitypub.delivery.signer_keys import UnknownSigner, signer_key
 from chalicelib.config import get_settings
 from chalicelib.observability import count, logger, metrics
 from chalicelib.store import follows, remote_hosts, table
@@ -44,11 +47,27 @@ def _record(record: SQSRecord) -> None:
 
 
 def expand(message: Broadcast) -> FanOut:
-    """Queue one delivery per inbox of the broadcast's audience."""
+    """Sign the activity (LD), then queue one delivery per inbox of the broadcast's audience."""
     settings = get_settings()
-    result = fan_out(message, follows.remote_follower_inboxes, _unreachable, settings.instance_host.lower())
+    signed = replace(message, body=ld_signed(message.body, message.signer_id))
+    result = fan_out(signed, follows.remote_follower_inboxes, _unreachable, settings.instance_host.lower())
     queues.send(settings.queues.deliver, [delivery.to_json() for delivery in result.deliveries])
     return result
+
+
+def ld_signed(body: str, signer_id: int) -> str:
+    """The activity with its actor's RsaSignature2017, so servers that receive it forwarded can
+    trust it by its author's key. Left unsigned if its signer is not the actor it names."""
+    from chalicelib.activitypub.ld_signatures import sign_document
+
+    activity = json.loads(body)
+    try:
+        key = signer_key(signer_id)
+    except UnknownSigner:
+        return body
+    if not isinstance(activity, dict) or f"{activity.get('actor')}#main-key" != key.key_id:
+        return body
+    return serialise(sign_document(activity, key.key_id, key.private_key_pem))
 
 
 def _unreachable(hosts: set[str]) -> set[str]:

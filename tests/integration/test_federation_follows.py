@@ -9,6 +9,7 @@ from collections.abc import Iterator
 import pytest
 
 from chalicelib.activitypub.http_signatures import InboundRequest, parse_signature, verify_signature
+from chalicelib.activitypub.ld_signatures import verify_document
 from chalicelib.config import get_settings
 from tests.api_client import ApiClient
 from tests.conftest import ROOT_PASSWORD
@@ -72,6 +73,9 @@ def test_an_instance_follows_us_and_gets_a_signed_accept(peer: Peer, api: ApiCli
         "object": our("/accounts/peertube"),
     }
     assert verified_by(accepts[0], api, "/accounts/peertube")
+    # LD-signed too, so that a server receiving it forwarded can trust it.
+    key = api.get("/accounts/peertube", headers={"Accept": "application/activity+json"}).json()["publicKey"]
+    assert accept["signature"]["creator"] == key["id"] and verify_document(accept, key["publicKeyPem"])
 
     followers = api.get("/api/v1/server/followers").json()
     assert followers["total"] == 1

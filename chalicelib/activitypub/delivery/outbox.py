@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from chalicelib import queues
-from chalicelib.activitypub.delivery.messages import MAX_ACTIVITY_BYTES, Broadcast, Delivery, MessageError
+from chalicelib.activitypub.delivery.messages import MAX_ACTIVITY_BYTES, Broadcast, MessageError
 from chalicelib.config import get_settings
 
 
@@ -21,12 +21,9 @@ def broadcast(
     audience = tuple(dict.fromkeys(followers_of))
     if not targets and not audience:
         return
-    settings = get_settings()
-    if not audience and len(targets) == 1:
-        # One known inbox (a reply to its origin, an Accept): no fan-out needed.
-        queues.send(settings.queues.deliver, [Delivery(body, signer_id, targets[0]).to_json()])
-        return
-    queues.send(settings.queues.broadcast, [Broadcast(body, signer_id, audience, targets).to_json()])
+    # Always through the broadcast function, even for one inbox: it adds the actor's LD
+    # signature once for every inbox (PeerTube signs what it sends on behalf of an actor).
+    queues.send(get_settings().queues.broadcast, [Broadcast(body, signer_id, audience, targets).to_json()])
 
 
 def serialise(activity: dict[str, Any]) -> str:
