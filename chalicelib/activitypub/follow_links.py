@@ -10,6 +10,9 @@ from chalicelib.activitypub.outbound import follows as activities
 from chalicelib.domain.accounts import SERVER_ACTOR_NAME
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
+    from chalicelib.config import Settings
     from chalicelib.store.models import Actor, Follow
 
 
@@ -37,3 +40,15 @@ def send_reject(follow_url: str, follower: Actor, target: Actor, instance_url: s
     reject_id = f"{instance_url}/rejects/follows/{stamp}"
     document = activities.reject(reject_id, follow_url, str(follower.url), str(target.url))
     outbox.broadcast(document, int(target.id), inboxes=[str(follower.inbox_url)])
+
+
+def follow_back(follower: Actor, target: Actor, settings: Settings, now: datetime) -> None:
+    """PeerTube's auto follow-back: when enabled, an instance that follows this one (its
+    `peertube` Application actor) is followed in return."""
+    if not settings.federation.follow_back_instances:
+        return
+    if not (is_instance_actor(target) and target.is_local and is_instance_actor(follower) and not follower.is_local):
+        return
+    from chalicelib.domain.instance_follows import follow_actor
+
+    follow_actor(target, follower, now)

@@ -12,13 +12,14 @@ from chalice.app import Response
 
 from chalicelib.activitypub.documents.collections import Slice, collection
 from chalicelib.activitypub.documents.videos import can_federate, video_document, video_object
+from chalicelib.activitypub.fetcher import server_actor_id
 from chalicelib.activitypub.outbound import videos as activities
 from chalicelib.api.activitypub_actors import activity_response, local_account, local_channel, requested_page
 from chalicelib.api.blueprint import ApiBlueprint
 from chalicelib.config import get_settings
 from chalicelib.domain.videos import find_video
 from chalicelib.errors import NotFoundError
-from chalicelib.store import actors, catalog, videos
+from chalicelib.store import actors, catalog, comments, ratings, videos
 
 if TYPE_CHECKING:
     from chalicelib.store.models import Actor, Video
@@ -74,3 +75,60 @@ def _create(video: Video, known: dict[int, Actor]) -> dict[str, Any]:
     body = activities.create(document, str(account.url))
     body.pop("@context", None)
     return body
+
+
+@activitypub_videos_api.route("/videos/watch/{reference}/likes", methods=["GET"])
+def get_video_likes(reference: str) -> Response:
+    return _rates(reference, "like")
+
+
+@activitypub_videos_api.route("/videos/watch/{reference}/dislikes", methods=["GET"])
+def get_video_dislikes(reference: str) -> Response:
+    return _rates(reference, "dislike")
+
+
+@activitypub_videos_api.route("/videos/watch/{reference}/comments", methods=["GET"])
+def get_video_comments(reference: str) -> Response:
+    video = _federated(reference)
+
+    def read(start: int, count: int) -> Slice:
+        page = comments.federated_comments_page(int(video.id), start, count) if count else []
+        return Slice([str(c.url) for c in page], int(video.comments_count or 0))
+
+    return activity_response(collection(f"{video.url}/comments", requested_page(), read))
+
+
+@activitypub_videos_api.route("/videos/watch/{reference}/announces", methods=["GET"])
+def get_video_announces(reference: str) -> Response:
+    """The video's shares: its channel's and the instance's Announces (see video_federation)."""
+    video = _federated(reference)
+    shares = [f"{video.url}/announces/{int(video.channel_id)}", f"{video.url}/announces/{server_actor_id()}"]
+
+    def read(start: int, count: int) -> Slice:
+        return Slice(shares[start : start + count], len(shares))
+
+    return activity_response(collection(f"{video.url}/announces", requested_page(), read))
+
+
+def _rates(reference: str, rating: str) -> Response:
+    video = _federated(reference)
+    folder = "likes" if rating == "like" else "dislikes"
+
+    def read(start: int, count: int) -> Slice:
+        page = ratings.video_rates_page(int(video.id), rating, start, count) if count else []
+        raters = actors.get_actors({int(r.account_id) for r in page}) if page else {}
+        urls = [
+            str(r.url) if r.url else f"{raters[int(r.account_id)].url}/{folder}/{int(video.id)}"
+            for r in page
+            if r.url or int(r.account_id) in raters
+        ]
+        return Slice(urls, int(video.likes if rating == "like" else video.dislikes))
+
+    return activity_response(collection(f"{video.url}/{folder}", requested_page(), read))
+
+
+def _federated(reference: str) -> Video:
+    video = find_video(reference)
+    if not video.is_local or not can_federate(video):
+        raise NotFoundError("Video not found")
+    return video

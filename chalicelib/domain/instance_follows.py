@@ -108,6 +108,7 @@ def accept_follower(handle: str, settings: Settings, now: datetime) -> None:
         raise BadRequestError("Follow is not in pending/rejected state.")
     follows.accept(row.follow, now, follow_links.follower_stats(row.following, 1))
     follow_links.send_accept(row.follow, row.follower, row.following, settings.instance_url)
+    follow_links.follow_back(row.follower, row.following, settings, now)
 
 
 def reject_follower(handle: str, settings: Settings, now: datetime) -> None:

@@ -213,3 +213,15 @@ def _write_counted(
 def _root_of(comment: VideoComment) -> VideoComment:
     thread_id = int(comment.thread_id)
     return VideoComment(keys.video_pk(int(comment.video_id)), keys.comment_sk(thread_id, thread_id))
+
+
+def federated_comments_page(video_id: int, start: int, count: int) -> list[VideoComment]:
+    """M9: a video's comments that are neither held nor deleted, by thread then creation
+    (its ActivityPub comments collection): one Query of the video's comments."""
+    found: list[VideoComment] = []
+    for item in VideoComment.query(keys.video_pk(video_id), VideoComment.sk.startswith("COMMENT#")):
+        if isinstance(item, VideoComment) and not item.held_for_review and item.deleted_at is None:
+            found.append(item)
+        if len(found) >= start + count:
+            break
+    return found[start:]

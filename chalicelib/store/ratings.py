@@ -74,3 +74,15 @@ def list_account_rates(account_id: int, rating: str | None, newest_first: bool) 
         keys.account_rates_gsi1pk(account_id), scan_index_forward=not newest_first, filter_condition=condition
     )
     return [item for item in items if isinstance(item, Rate)]
+
+
+def video_rates_page(video_id: int, rating: str, start: int, count: int) -> list[Rate]:
+    """RT4: a video's likes (or dislikes), oldest first: one Query of `start + count` rates."""
+    found: list[Rate] = []
+    query = Rate.by_gsi2.query(keys.video_rates_gsi2pk(video_id), filter_condition=Rate.rating == rating)
+    for item in query:
+        if isinstance(item, Rate):
+            found.append(item)
+        if len(found) >= start + count:
+            break
+    return found[start:]

@@ -210,3 +210,18 @@ def test_a_user_subscribes_to_a_remote_channel(peer: Peer, api: ApiClient, peopl
     undo = sent[-1]
     assert undo["type"] == "Undo" and undo["object"]["id"] == follow["id"]
     assert api.get_as("/api/v1/users/me/subscriptions", bob.token).json()["total"] == 0
+
+
+def test_instances_that_follow_us_are_followed_back_when_asked(
+    peer: Peer, api: ApiClient, people: dict[str, Member], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chalicelib.config import get_settings as settings
+
+    monkeypatch.setenv("CIRRUS_AUTO_FOLLOW_BACK", "true")
+    settings.cache_clear()
+    assert peer.post(api, "/inbox", follow_of_our_instance(peer)).status == 204
+    drain_federation()
+    sent = [r.json()["type"] for r in peer.received if r.path == "/accounts/peertube/inbox"]
+    assert sent == ["Accept", "Follow"]
+    following = api.get("/api/v1/server/following").json()["data"]
+    assert [(f["following"]["host"], f["state"]) for f in following] == [(peer.host, "pending")]

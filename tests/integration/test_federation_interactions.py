@@ -80,6 +80,12 @@ def test_remote_comments_on_our_video(peer: Peer, api: ApiClient, people: dict[s
     drain_federation()
     assert len(threads(api, video.uuid)) == 2
     assert api.get(f"/api/v1/videos/{video.uuid}").json()["comments"] == 3
+    collection = api.get(f"/videos/watch/{video.uuid}/comments?page=1", headers={"Accept": "application/activity+json"})
+    assert collection.json()["orderedItems"] == [
+        f"{peer.base}/videos/watch/x/comments/1",
+        our_url,
+        html["object"]["id"],
+    ]
 
 
 def test_remote_likes_and_views_of_our_video(peer: Peer, api: ApiClient, people: dict[str, Member]) -> None:
@@ -107,6 +113,12 @@ def test_remote_likes_and_views_of_our_video(peer: Peer, api: ApiClient, people:
     drain_federation()
     drain("views")
     assert api.get(f"/api/v1/videos/{video.uuid}").json()["views"] == 2
+
+    # The video's collections list the remote ratings.
+    ap = {"Accept": "application/activity+json"}
+    dislikes = api.get(f"/videos/watch/{video.uuid}/dislikes?page=1", headers=ap).json()
+    assert dislikes["orderedItems"] == [dislike["id"]] and dislikes["totalItems"] == 1
+    assert api.get(f"/videos/watch/{video.uuid}/likes", headers=ap).json()["totalItems"] == 0
 
 
 def test_our_users_reach_a_remote_videos_origin(peer: Peer, api: ApiClient, people: dict[str, Member]) -> None:

@@ -52,3 +52,4 @@ def handle(activity: dict[str, Any], context: InboxContext) -> None:
         follow_links.send_reject(activity_id, follower, target, instance_url, context.now.isoformat())
     elif existing.state == STATE_ACCEPTED:
         follow_links.send_accept(existing, follower, target, instance_url)
+        follow_links.follow_back(follower, target, context.settings, context.now)
