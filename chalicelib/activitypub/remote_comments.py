@@ -65,3 +65,19 @@ def _parent(note: RemoteNote) -> tuple[Video, int | None]:
         if parent_video is not None:
             return parent_video, parent_id
     raise InvalidDocument("the comment answers nothing this instance knows")
+
+
+def delete_note(url: str, author: Actor, now: datetime) -> bool:
+    """A remote comment deleted by its author (blanked, as PeerTube keeps deleted comments);
+    False if Cirrus does not hold it."""
+    comment_id = comments.find_remote_comment_id(url)
+    place = comments.locate(comment_id) if comment_id is not None else None
+    comment = comments.get_comment(place, comment_id) if place is not None and comment_id is not None else None
+    if comment is None or place is None:
+        return False
+    if comment.account_id is None or int(comment.account_id) != int(author.id):
+        raise InvalidDocument("only its author may delete a comment")
+    video = videos.get_video(place.video_id)
+    if video is not None and comment.deleted_at is None:
+        comments.mark_deleted(comment, video, by_video_author=False, now=now)
+    return True

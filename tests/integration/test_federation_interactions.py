@@ -87,6 +87,18 @@ def test_remote_comments_on_our_video(peer: Peer, api: ApiClient, people: dict[s
         html["object"]["id"],
     ]
 
+    # Its author deletes a comment; someone else cannot.
+    first = f"{peer.base}/videos/watch/x/comments/1"
+    stranger = {"type": "Delete", "id": f"{first}/delete-by-dave", "actor": peer.url("dave"), "object": first}
+    assert peer.post(api, "/inbox", stranger, name="dave").status == 204
+    drain_federation()
+    assert api.get(f"/api/v1/videos/{video.uuid}").json()["comments"] == 3
+    delete = {"type": "Delete", "id": f"{first}/delete", "actor": peer.url("carol"), "object": first}
+    assert peer.post(api, "/inbox", delete, name="carol").status == 204
+    drain_federation()
+    assert api.get(f"/api/v1/videos/{video.uuid}").json()["comments"] == 2
+    assert threads(api, video.uuid)[-1]["isDeleted"] is True
+
 
 def test_remote_likes_and_views_of_our_video(peer: Peer, api: ApiClient, people: dict[str, Member]) -> None:
     alice = people["alice"]

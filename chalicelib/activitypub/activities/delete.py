@@ -1,11 +1,11 @@
-"""Delete: a remote server removes an object it owns (a video), or an actor deletes itself
-(its videos go with it)."""
+"""Delete: a remote server removes an object it owns (a video, or a comment by its author),
+or an actor deletes itself (its videos go with it)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.activitypub import remote_videos
+from chalicelib.activitypub import remote_comments, remote_videos
 from chalicelib.activitypub.inbound.checks import host
 from chalicelib.activitypub.inbox.context import Ignored, object_id
 from chalicelib.store import catalog
@@ -29,6 +29,8 @@ def handle(activity: dict[str, Any], context: InboxContext) -> None:
         if host(str(video.url)) != host(str(context.actor.url)):
             raise Ignored("only the video's own server may delete it")
         remote_videos.remove(video)
+        return
+    if remote_comments.delete_note(target, context.actor, context.now):
         return
     raise Ignored("Delete of an unknown object")  # already gone, or never known
 
