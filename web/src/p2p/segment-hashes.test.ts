@@ -61,7 +61,7 @@ describe('SegmentValidator', () => {
   it('rejects a segment with one byte changed', async () => {
     const validator = new SegmentValidator(HASHES_URL, served(HASHES).load);
     const tampered = new Uint8Array(bytes(1000, 2499));
-    tampered[700] ^= 0x01;
+    tampered[700] = tampered[700]! ^ 0x01;
     expect(await validator.validate(SEGMENT_URL, { start: 1000, end: 2499 }, tampered.buffer)).toBe(false);
   });
 
