@@ -2,7 +2,9 @@ import { defineConfig } from '@playwright/test';
 
 // Browser tests against the local stack (see e2e/global-setup.ts), in Debian's chromium:
 // Playwright downloads no browser here. The flags are those a headless Chromium running as
-// root in a container needs.
+// root in a container needs, plus two for WebRTC between pages (e2e/p2p.spec.ts): host
+// candidates with their real addresses instead of mDNS names, which would need multicast
+// look-ups on the network, and loopback candidates too.
 export default defineConfig({
   testDir: 'e2e',
   outputDir: 'test-output/results',
@@ -26,6 +28,8 @@ export default defineConfig({
         '--disable-component-update',
         '--disable-sync',
         '--autoplay-policy=no-user-gesture-required',
+        '--disable-features=WebRtcHideLocalIpsWithMdns',
+        '--allow-loopback-in-peer-connection',
       ],
     },
   },

@@ -58,8 +58,10 @@ export interface VideoDetails extends Video {
   tags?: string[];
   commentsEnabled?: boolean;
   commentsPolicy?: Labelled<number>;
-  streamingPlaylists?: { id: number; playlistUrl: string; files: VideoFile[] }[];
+  streamingPlaylists?: { id: number; playlistUrl: string; segmentsSha256Url?: string | null; files: VideoFile[] }[];
   files?: VideoFile[];
+  /** The HTTP announce URL and the websocket tracker URL (P2P). */
+  trackerUrls?: string[];
 }
 
 export interface Page<T> {

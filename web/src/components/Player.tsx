@@ -1,9 +1,37 @@
 import Hls from 'hls.js';
-import { useEffect, useRef, useState } from 'react';
+import { HlsJsP2PEngine } from 'p2p-media-loader-hlsjs';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { coreConfig, iceServers, onCellular, p2pSource, type P2PSource } from '../p2p/config';
+import { p2pEnabled, setP2PEnabled } from '../p2p/preference';
+import { SegmentValidator, canValidate } from '../p2p/segment-hashes';
+import { NO_TRANSFER, TransferTally, describeTransfer, type Transfer } from '../p2p/transfer';
 import { api } from '../services';
 import type { VideoDetails } from '../types';
 
 const AUTO = -1;
+const HlsWithP2P = HlsJsP2PEngine.injectMixin(Hls);
+const ICE_SERVERS = iceServers(import.meta.env.VITE_CIRRUS_STUN_SERVERS as string | undefined);
+const TRANSFER_REFRESH_MS = 1000;
+
+/**
+ * hls.js, with segments also shared with the video's other viewers (p2p-media-loader over
+ * WebRTC, peers met through the instance's tracker) when `p2p` is given: every segment a
+ * peer sends is checked against the video's segment hashes first.
+ */
+function createHls(p2p: P2PSource | null, onTransfer: (t: Transfer) => void): { hls: Hls; stop: () => void } {
+  const options = { capLevelToPlayerSize: false };
+  if (!p2p) return { hls: new Hls(options), stop: () => undefined };
+  const validator = new SegmentValidator(p2p.hashesUrl);
+  const hls = new HlsWithP2P({ ...options, p2p: { core: coreConfig(p2p, validator, ICE_SERVERS, onCellular()) } });
+  const tally = new TransferTally();
+  const engine = hls.p2pEngine;
+  engine.addEventListener('onSegmentLoaded', tally.segmentLoaded);
+  engine.addEventListener('onChunkUploaded', tally.chunkUploaded);
+  engine.addEventListener('onPeerConnect', tally.peerConnected);
+  engine.addEventListener('onPeerClose', tally.peerClosed);
+  const timer = window.setInterval(() => onTransfer(tally.current()), TRANSFER_REFRESH_MS);
+  return { hls, stop: () => window.clearInterval(timer) };
+}
 
 /** The HLS player: hls.js where Media Source Extensions exist, the browser's own HLS elsewhere. */
 export function Player({ video, autoPlay = false }: { video: VideoDetails; autoPlay?: boolean }) {
@@ -13,14 +41,20 @@ export function Player({ video, autoPlay = false }: { video: VideoDetails; autoP
   const [choice, setChoice] = useState(AUTO);
   const [playing, setPlaying] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [sharing, setSharing] = useState(p2pEnabled);
+  const [transfer, setTransfer] = useState<Transfer>(NO_TRANSFER);
   const playlist = video.streamingPlaylists?.[0]?.playlistUrl;
+  const source = useMemo(() => p2pSource(video), [video]);
+  // Peers' segments cannot be checked without Web Crypto (plain-HTTP pages): no P2P there.
+  const p2p = sharing && canValidate() ? source : null;
 
   useEffect(() => {
     const media = element.current;
     if (!media || !playlist) return;
     setError(null);
     if (Hls.isSupported()) {
-      const player = new Hls({ capLevelToPlayerSize: false });
+      setTransfer(NO_TRANSFER);
+      const { hls: player, stop } = createHls(p2p, setTransfer);
       hls.current = player;
       player.on(Hls.Events.MANIFEST_PARSED, (_e, data) => {
         setLevels(data.levels.map((l, index) => ({ index, height: l.height })).sort((a, b) => b.height - a.height));
@@ -32,6 +66,7 @@ export function Player({ video, autoPlay = false }: { video: VideoDetails; autoP
       player.loadSource(playlist);
       player.attachMedia(media);
       return () => {
+        stop();
         player.destroy();
         hls.current = null;
       };
@@ -39,7 +74,7 @@ export function Player({ video, autoPlay = false }: { video: VideoDetails; autoP
     if (media.canPlayType('application/vnd.apple.mpegurl')) media.src = playlist;
     else setError('This browser cannot play HLS video.');
     return undefined;
-  }, [playlist]);
+  }, [playlist, p2p]);
 
   // Count the view as PeerTube's player does: report the position every few seconds while playing.
   useEffect(() => {
@@ -60,6 +95,11 @@ export function Player({ video, autoPlay = false }: { video: VideoDetails; autoP
   const pick = (value: number) => {
     setChoice(value);
     if (hls.current) hls.current.currentLevel = value; // -1 is automatic
+  };
+
+  const share = (on: boolean) => {
+    setP2PEnabled(on);
+    setSharing(on);
   };
 
   if (!playlist) {
@@ -98,6 +138,20 @@ export function Player({ video, autoPlay = false }: { video: VideoDetails; autoP
               </option>
             ))}
           </select>
+        </div>
+      )}
+      {source && (
+        <div className="player__p2p">
+          <label>
+            <input type="checkbox" checked={sharing} onChange={(e) => share(e.target.checked)} /> Share with other viewers (P2P)
+          </label>
+          <p className="muted" data-testid="p2p-stats" data-from-peers={transfer.fromPeers}>
+            {!sharing
+              ? 'P2P is off: every segment comes over HTTP.'
+              : !p2p
+                ? 'P2P needs a secure (HTTPS) page: every segment comes over HTTP.'
+                : describeTransfer(transfer)}
+          </p>
         </div>
       )}
     </div>
