@@ -277,7 +277,9 @@ def test_tracker_health_check_port_and_idle_timeout_match_its_container(resource
     assert (group["HealthCheckPath"], group["Port"], group["TargetType"]) == ("/tracker/health", port, "ip")
     (container,) = resources["TrackerTaskDefinition"]["Properties"]["ContainerDefinitions"]
     assert container["PortMappings"] == [{"ContainerPort": port, "Protocol": "tcp"}]
-    attributes = {a["Key"]: a["Value"] for a in resources["TrackerLoadBalancer"]["Properties"]["LoadBalancerAttributes"]}
+    attributes = {
+        a["Key"]: a["Value"] for a in resources["TrackerLoadBalancer"]["Properties"]["LoadBalancerAttributes"]
+    }
     assert int(attributes["idle_timeout.timeout_seconds"]) > ping, "idle sockets between pings stay open"
     tracker_origin = origins(resources)["tracker"]["CustomOriginConfig"]
     assert tracker_origin["OriginReadTimeout"] > ping
