@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # run as a script by the CDK CLI
@@ -30,7 +30,6 @@ from aws_cdk import aws_s3_assets as assets  # noqa: E402
 from aws_cdk import aws_scheduler as scheduler  # noqa: E402
 from aws_cdk import aws_sns as sns  # noqa: E402
 from aws_cdk import aws_sqs as sqs  # noqa: E402
-from constructs import Construct  # noqa: E402
 
 from chalicelib.config import load_settings  # noqa: E402
 from chalicelib.store.models.base import TableItem  # noqa: E402
@@ -41,6 +40,9 @@ from local.resources import (  # noqa: E402
     queue_specs,
     schedule_specs,
 )
+
+if TYPE_CHECKING:
+    from constructs import Construct
 
 RUNTIME = "python3.11"
 ARCHITECTURE = "x86_64"
@@ -80,10 +82,10 @@ def camel(value: Any) -> Any:
 
 
 def sub(text: str, **variables: Any) -> str:
-    return cdk.Fn.sub(text, variables) if variables else cdk.Fn.sub(text)
+    return str(cdk.Fn.sub(text, variables) if variables else cdk.Fn.sub(text))
 
 
-class CirrusStack(cdk.Stack):
+class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (pyproject.toml)
     def __init__(self, scope: Construct, construct_id: str, build: Path, **kwargs: Any) -> None:
         super().__init__(scope, construct_id, **kwargs)
         self.build = build
