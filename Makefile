@@ -7,14 +7,15 @@ DEPS_STAMP := $(VENV)/.deps-installed
 WEB_DEPS_STAMP := web/node_modules/.deps-installed
 WEB_BUILD := web/dist/index.html
 WEB_SOURCES := $(shell find web/src web/index.html web/public web/vite.config.ts web/tsconfig.json -type f 2>/dev/null)
+CDK_CLI := infra/node_modules/.bin/cdk
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint typecheck unit web-test web-browser-test system-deps browser-deps bench clean
+.PHONY: run test lint typecheck unit web-test web-browser-test system-deps browser-deps bench clean package deploy-web tracker-image
 
 run: $(DEPS_STAMP) system-deps $(WEB_BUILD)
 	$(PY) -m local
 
-test: $(DEPS_STAMP) $(WEB_BUILD) system-deps lint typecheck
+test: $(DEPS_STAMP) $(WEB_BUILD) $(CDK_CLI) system-deps lint typecheck
 	$(PY) -m pytest
 	cd web && npm test
 	$(MAKE) web-browser-test
@@ -60,5 +61,22 @@ $(WEB_DEPS_STAMP): web/package.json web/package-lock.json
 $(WEB_BUILD): $(WEB_DEPS_STAMP) $(WEB_SOURCES)
 	cd web && npm run build
 
+# The CDK CLI (pinned 2.x in infra/package.json): tests/infra/test_cdk.py synthesises the CDK
+# app with it, and `cd infra && npx cdk deploy` deploys it. Only the test target needs it.
+$(CDK_CLI): infra/package.json infra/package-lock.json
+	cd infra && npm ci --no-audit --no-fund
+	touch $@
+
+# Deploying (infra/README.md): the artifacts template.yaml and the CDK app name, the web
+# client into a deployed stack (`make deploy-web STACK=cirrus`), the tracker's image to ECR.
+package: $(DEPS_STAMP)
+	$(PY) infra/package.py
+
+deploy-web: $(WEB_BUILD)
+	infra/deploy_web.sh $(STACK)
+
+tracker-image:
+	infra/tracker_image.sh
+
 clean:
-	rm -rf $(VENV) build web/node_modules web/dist web/test-output .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) build web/node_modules web/dist infra/node_modules infra/cdk.out web/test-output .pytest_cache .mypy_cache .ruff_cache

@@ -1,7 +1,7 @@
 """Assemble what template.yaml deploys: `python infra/package.py [--skip-layers]`.
 
 - `build/function/`: the code of every function, `app.py` and `chalicelib/` (the Chalice
-  app) and `functions/transcoder/` (ingest and transcoder), sources and data files, no
+  app) and the Lambda units of `functions/` (transcoder, views, trending, federation), sources and data files, no
   bytecode. It stays small, so code-only deploys are quick.
 - `build/layers/dependencies/python/`: the third-party packages, built for Lambda's platform
   by layers/dependencies/build.py.
@@ -25,7 +25,15 @@ LAYER_DIR = BUILD / "layers" / "dependencies"
 FFMPEG_LAYER_DIR = BUILD / "layers" / "ffmpeg"
 # What the functions import; everything else in the repository is for development. Only the
 # Lambda units of functions/ are listed: functions/tracker/ runs on Fargate from its image.
-FUNCTION_SOURCES = ("app.py", "chalicelib", "functions/__init__.py", "functions/transcoder")
+FUNCTION_SOURCES = (
+    "app.py",
+    "chalicelib",
+    "functions/__init__.py",
+    "functions/federation",
+    "functions/transcoder",
+    "functions/trending",
+    "functions/views",
+)
 _NOT_SHIPPED = shutil.ignore_patterns("__pycache__", "*.pyc", "*.pyo", ".DS_Store")
 
 

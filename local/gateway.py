@@ -4,7 +4,8 @@
   HLS players use), as CloudFront's media behaviour serves them.
 - API paths (`/api/*`, `/inbox`, `/.well-known/*`, `/nodeinfo/*`, and the ActivityPub
   actor and object paths when the client asks for ActivityPub JSON): the API function,
-  through the same proxy event API Gateway builds.
+  through the same proxy event API Gateway builds. The lists are infra/edge_routes.py's,
+  which CloudFront's behaviours and Function are written from.
 - `/tracker/socket` (websocket) and `/tracker/health`: the WebTorrent tracker, served
   in-process (on AWS it is a Fargate service behind the same host).
 - everything else: the built single-page app, with `index.html` for client routes.
@@ -22,6 +23,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import FileResponse, HTMLResponse, Response, StreamingResponse
 from starlette.routing import Route
 
+from infra.edge_routes import MEDIA_PREFIXES, is_api_request
 from local import apigw
 
 if TYPE_CHECKING:
@@ -30,22 +32,7 @@ if TYPE_CHECKING:
 
     from local.lambda_runtime import LocalFunction
 
-MEDIA_PREFIXES = ("/static/", "/lazy-static/")
-API_PREFIXES = ("/api/", "/.well-known/", "/nodeinfo/")
-API_EXACT = ("/api", "/inbox", "/nodeinfo")
-# These paths are pages of the web client for a browser, and ActivityPub documents for a
-# server; PeerTube tells them apart by the Accept header, and so does CloudFront's function.
-ACTIVITYPUB_PREFIXES = ("/accounts/", "/video-channels/", "/videos/", "/video-playlists/")
-ACTIVITYPUB_TYPES = ("application/activity+json", "application/ld+json")
 _CHUNK = 256 * 1024
-
-
-def is_api_request(path: str, accept: str) -> bool:
-    if path in API_EXACT or path.startswith(API_PREFIXES):
-        return True
-    if path.startswith(ACTIVITYPUB_PREFIXES):
-        return any(media in accept for media in ACTIVITYPUB_TYPES) or path.endswith("/inbox")
-    return False
 
 
 class Gateway:

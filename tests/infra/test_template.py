@@ -821,13 +821,24 @@ def test_transcoding_functions_may_queue_steps(resources: dict[str, Any], functi
         assert {"Fn::GetAtt": ["BroadcastQueue", "Arn"]} in allowed
 
 
-def test_packaged_function_imports_on_its_own(tmp_path: Path) -> None:
+def test_packaged_function_imports_on_its_own(tmp_path: Path, resources: dict[str, Any]) -> None:
     from infra.package import package_function
+
+    handlers = sorted(
+        function["Properties"]["Handler"] for function in of_type(resources, "AWS::Serverless::Function").values()
+    )
 
     out = package_function(tmp_path / "function")
 
     assert sorted(p.name for p in out.iterdir()) == ["app.py", "chalicelib", "functions"]
-    assert sorted(p.name for p in (out / "functions").iterdir()) == ["__init__.py", "transcoder"]
+    # Every handler the template names, and nothing of the tracker (its own image on Fargate).
+    assert sorted(p.name for p in (out / "functions").iterdir()) == [
+        "__init__.py",
+        "federation",
+        "transcoder",
+        "trending",
+        "views",
+    ]
     assert not list(out.rglob("__pycache__"))
     assert unzipped_size(out) <= SIZE_BUDGETS["function"]
     assert not list(out.rglob("*.pyc"))
@@ -838,16 +849,20 @@ def test_packaged_function_imports_on_its_own(tmp_path: Path) -> None:
     probe = textwrap.dedent(
         """
         import app, pathlib, sys
+        import importlib
         from functions.transcoder import handler
         assert callable(app.handler)
         assert callable(handler.handle_step) and callable(handler.handle_upload)
+        for name in sys.argv[1:]:
+            module, _, attribute = name.rpartition(".")
+            assert callable(getattr(importlib.import_module(module), attribute)), name
         assert pathlib.Path(handler.__file__).is_relative_to(pathlib.Path.cwd()), handler.__file__
         assert pathlib.Path(app.__file__).parent == pathlib.Path.cwd(), app.__file__
         assert not any(name == "local" or name.startswith(("local.", "tests")) for name in sys.modules)
         """
     )
     result = subprocess.run(
-        [sys.executable, "-c", probe], check=False, cwd=out, env=env, capture_output=True, text=True
+        [sys.executable, "-c", probe, *handlers], check=False, cwd=out, env=env, capture_output=True, text=True
     )
     assert result.returncode == 0, result.stderr
 

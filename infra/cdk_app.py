@@ -1,0 +1,1052 @@
+"""The Cirrus stack as a CDK app: `cdk deploy` (from infra/) builds what `sam deploy` builds.
+
+Written with CloudFormation-level constructs and the logical ids of template.yaml, from the
+same sources of truth as the SAM template's tests: the queues and schedules of
+local/resources.py, the table schema of the PynamoDB models, the routing lists of
+infra/edge_routes.py. tests/infra/test_cdk.py synthesises it and compares it with the
+translated SAM template, so the two cannot drift. Package first (`python infra/package.py`),
+as for SAM: the functions and layers are the build/ directories (context `build` to change).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # run as a script by the CDK CLI
+    sys.path.insert(0, str(ROOT))
+
+import aws_cdk as cdk  # noqa: E402
+from aws_cdk import aws_cloudfront as cloudfront  # noqa: E402
+from aws_cdk import aws_cloudwatch as cloudwatch  # noqa: E402
+from aws_cdk import aws_dynamodb as dynamodb  # noqa: E402
+from aws_cdk import aws_iam as iam  # noqa: E402
+from aws_cdk import aws_lambda as lambda_  # noqa: E402
+from aws_cdk import aws_logs as logs  # noqa: E402
+from aws_cdk import aws_s3 as s3  # noqa: E402
+from aws_cdk import aws_s3_assets as assets  # noqa: E402
+from aws_cdk import aws_scheduler as scheduler  # noqa: E402
+from aws_cdk import aws_sns as sns  # noqa: E402
+from aws_cdk import aws_sqs as sqs  # noqa: E402
+
+from chalicelib.config import load_settings  # noqa: E402
+from chalicelib.store.models.base import TableItem  # noqa: E402
+from infra import edge_routes  # noqa: E402
+from local.resources import (  # noqa: E402
+    DLQ_RETENTION_SECONDS,
+    QueueSpec,
+    queue_specs,
+    schedule_specs,
+)
+
+if TYPE_CHECKING:
+    from constructs import Construct
+
+RUNTIME = "python3.11"
+ARCHITECTURE = "x86_64"
+QUEUE_RETENTION_SECONDS = 4 * 24 * 3600
+LOG_RETENTION_DAYS = 30
+CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
+CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
+ALL_VIEWER_EXCEPT_HOST = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
+CORS_S3_ORIGIN = "88a5eaf4-2fd4-4709-b370-b4c650ea3fcf"
+ALL_METHODS = ["GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"]
+MEDIA_METHODS = ["GET", "HEAD", "OPTIONS"]
+PLAYLIST_PATTERN = "/static/streaming-playlists/*.m3u8"
+# Chalice's default binary types, "/" escaped as API Gateway wants it.
+BINARY_MEDIA_TYPES = [
+    "application/octet-stream", "application/x-tar", "application/zip", "audio/basic", "audio/ogg",
+    "audio/mp4", "audio/mpeg", "audio/wav", "audio/webm", "image/png", "image/jpg", "image/jpeg",
+    "image/gif", "video/ogg", "video/mpeg", "video/webm", "multipart/form-data",
+]  # fmt: skip
+CRUD_ACTIONS = [
+    "dynamodb:GetItem", "dynamodb:DeleteItem", "dynamodb:PutItem", "dynamodb:Scan", "dynamodb:Query",
+    "dynamodb:UpdateItem", "dynamodb:BatchWriteItem", "dynamodb:BatchGetItem", "dynamodb:DescribeTable",
+    "dynamodb:ConditionCheckItem",
+]  # fmt: skip
+S3_CRUD_ACTIONS = [
+    "s3:GetObject", "s3:ListBucket", "s3:GetBucketLocation", "s3:GetObjectVersion", "s3:PutObject",
+    "s3:PutObjectAcl", "s3:GetLifecycleConfiguration", "s3:PutLifecycleConfiguration", "s3:DeleteObject",
+]  # fmt: skip
+
+
+def camel(value: Any) -> Any:
+    """CloudFormation's PascalCase keys as jsii's struct keys (camelCase), recursively."""
+    if isinstance(value, dict):
+        return {key[:1].lower() + key[1:]: camel(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [camel(item) for item in value]
+    return value
+
+
+def sub(text: str, **variables: Any) -> str:
+    return str(cdk.Fn.sub(text, variables) if variables else cdk.Fn.sub(text))
+
+
+class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (pyproject.toml)
+    def __init__(self, scope: Construct, construct_id: str, build: Path, **kwargs: Any) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        self.build = build
+        self.settings = load_settings({})
+        self.specs = {spec.key: spec for spec in queue_specs(self.settings)}
+        self._parameters()
+        self._state()
+        self._queues()
+        self._code()
+        self._functions()
+        self._http()
+        self._edge()
+
+    # --- Parameters (the same names, types and defaults as template.yaml) --------------------
+
+    def _parameter(self, name: str, **options: Any) -> cdk.CfnParameter:
+        parameter = cdk.CfnParameter(self, name, **options)
+        parameter.override_logical_id(name)
+        return parameter
+
+    def _parameters(self) -> None:
+        text, number, flag = "String", "Number", ["true", "false"]
+        self.instance_host = self._parameter(
+            "InstanceHost", type=text, allowed_pattern="^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]+)?$"
+        )
+        self.values: dict[str, cdk.CfnParameter] = {
+            "InstanceName": self._parameter("InstanceName", type=text, default="Cirrus"),
+            "OperatorEmail": self._parameter("OperatorEmail", type=text, default=""),
+            "InitialRootPassword": self._parameter("InitialRootPassword", type=text, default="", no_echo=True),
+            "TrackerUrl": self._parameter("TrackerUrl", type=text, default="", allowed_pattern="^(wss?://.+)?$"),
+            "SignupEnabled": self._parameter("SignupEnabled", type=text, default="false", allowed_values=flag),
+            "SignupRequiresApproval": self._parameter(
+                "SignupRequiresApproval", type=text, default="true", allowed_values=flag
+            ),
+            "SignupRequiresEmailVerification": self._parameter(
+                "SignupRequiresEmailVerification", type=text, default="false", allowed_values=flag
+            ),
+            "SignupLimit": self._parameter("SignupLimit", type=number, default=10, min_value=-1),
+            "SignupMinimumAge": self._parameter("SignupMinimumAge", type=number, default=16, min_value=0),
+            "UserVideoQuota": self._parameter("UserVideoQuota", type=number, default=-1, min_value=-1),
+            "UserVideoQuotaDaily": self._parameter("UserVideoQuotaDaily", type=number, default=-1, min_value=-1),
+            "MaxChannelsPerUser": self._parameter("MaxChannelsPerUser", type=number, default=20, min_value=1),
+            "InstanceFollowersEnabled": self._parameter(
+                "InstanceFollowersEnabled", type=text, default="true", allowed_values=flag
+            ),
+            "InstanceFollowersManualApproval": self._parameter(
+                "InstanceFollowersManualApproval", type=text, default="false", allowed_values=flag
+            ),
+            "AutoFollowBack": self._parameter("AutoFollowBack", type=text, default="false", allowed_values=flag),
+            "CertificateArn": self._parameter("CertificateArn", type=text, default=""),
+            "PriceClass": self._parameter(
+                "PriceClass",
+                type=text,
+                default="PriceClass_100",
+                allowed_values=["PriceClass_100", "PriceClass_200", "PriceClass_All"],
+            ),
+        }
+        self.has_operator_email = self._condition("HasOperatorEmail", "OperatorEmail")
+        self.has_certificate = self._condition("HasCertificate", "CertificateArn")
+
+    def _condition(self, name: str, parameter: str) -> cdk.CfnCondition:
+        condition = cdk.CfnCondition(
+            self, name, expression=cdk.Fn.condition_not(cdk.Fn.condition_equals(self.values[parameter], ""))
+        )
+        condition.override_logical_id(name)
+        return condition
+
+    def _named(self, resource: cdk.CfnResource, logical_id: str) -> Any:
+        resource.override_logical_id(logical_id)
+        return resource
+
+    # --- State ------------------------------------------------------------------------------
+
+    def _state(self) -> None:
+        schema = TableItem._get_schema()
+        definitions = {d["AttributeName"]: d for d in schema["attribute_definitions"]}
+        indexes = []
+        for index in schema["global_secondary_indexes"]:
+            for definition in index["attribute_definitions"]:
+                definitions.setdefault(definition["AttributeName"], definition)
+            indexes.append(
+                {"IndexName": index["index_name"], "KeySchema": index["key_schema"], "Projection": index["projection"]}
+            )
+        self.table = self._named(
+            dynamodb.CfnTable(
+                self,
+                "MainTable",
+                billing_mode="PAY_PER_REQUEST",
+                attribute_definitions=camel(list(definitions.values())),
+                key_schema=camel(schema["key_schema"]),
+                global_secondary_indexes=camel(indexes),
+                time_to_live_specification={"attributeName": "expires_at", "enabled": True},
+                point_in_time_recovery_specification={"pointInTimeRecoveryEnabled": True},
+                sse_specification={"sseEnabled": True},
+            ),
+            "MainTable",
+        )
+        self.table.apply_removal_policy(cdk.RemovalPolicy.RETAIN)
+
+        self.media_bucket = self._bucket(
+            "MediaBucket",
+            cors_configuration={
+                "corsRules": [
+                    {
+                        "allowedOrigins": ["*"],
+                        "allowedMethods": ["GET", "HEAD"],
+                        "allowedHeaders": ["*"],
+                        "exposedHeaders": ["Content-Length", "Content-Range", "ETag"],
+                        "maxAge": 86400,
+                    }
+                ]
+            },
+        )
+        self.media_bucket.apply_removal_policy(cdk.RemovalPolicy.RETAIN)
+        self.uploads_bucket_name = cdk.Fn.sub(
+            "cirrus-uploads-${StackGuid}",
+            {"StackGuid": cdk.Fn.select(2, cdk.Fn.split("/", self.stack_id))},
+        )
+        self.uploads_bucket = self._bucket(
+            "UploadsBucket",
+            bucket_name=self.uploads_bucket_name,
+            lifecycle_configuration={
+                "rules": [
+                    {
+                        "id": "AbortIncompleteMultipartUploads",
+                        "status": "Enabled",
+                        "abortIncompleteMultipartUpload": {"daysAfterInitiation": 1},
+                    },
+                    {"id": "ExpireAbandonedWork", "status": "Enabled", "prefix": "work/", "expirationInDays": 7},
+                ]
+            },
+            cors_configuration={
+                "corsRules": [
+                    {
+                        "allowedOrigins": [sub("https://${InstanceHost}")],
+                        "allowedMethods": ["PUT", "POST"],
+                        "allowedHeaders": ["*"],
+                        "exposedHeaders": ["ETag"],
+                        "maxAge": 3600,
+                    }
+                ]
+            },
+        )
+        self.web_bucket = self._bucket("WebBucket")
+
+    def _bucket(self, logical_id: str, **properties: Any) -> s3.CfnBucket:
+        bucket: s3.CfnBucket = self._named(
+            s3.CfnBucket(
+                self,
+                logical_id,
+                bucket_encryption={
+                    "serverSideEncryptionConfiguration": [{"serverSideEncryptionByDefault": {"sseAlgorithm": "AES256"}}]
+                },
+                public_access_block_configuration={
+                    "blockPublicAcls": True,
+                    "blockPublicPolicy": True,
+                    "ignorePublicAcls": True,
+                    "restrictPublicBuckets": True,
+                },
+                ownership_controls={"rules": [{"objectOwnership": "BucketOwnerEnforced"}]},
+                **properties,
+            ),
+            logical_id,
+        )
+        return bucket
+
+    # --- Queues, dead letters, alarms ---------------------------------------------------------
+
+    def _queues(self) -> None:
+        self.alarm_topic = self._named(sns.CfnTopic(self, "AlarmTopic", display_name="Cirrus alarms"), "AlarmTopic")
+        subscription = self._named(
+            sns.CfnSubscription(
+                self,
+                "OperatorEmailSubscription",
+                topic_arn=self.alarm_topic.ref,
+                protocol="email",
+                endpoint=self.values["OperatorEmail"].value_as_string,
+            ),
+            "OperatorEmailSubscription",
+        )
+        subscription.cfn_options.condition = self.has_operator_email
+        self.queues: dict[str, sqs.CfnQueue] = {}
+        for spec in self.specs.values():
+            self.queues[spec.key] = self._queue(spec)
+
+    def _queue(self, spec: QueueSpec) -> sqs.CfnQueue:
+        name = spec.key.capitalize()
+        dead_letters = self._named(
+            sqs.CfnQueue(
+                self,
+                f"{name}DeadLetterQueue",
+                message_retention_period=DLQ_RETENTION_SECONDS,
+                sqs_managed_sse_enabled=True,
+            ),
+            f"{name}DeadLetterQueue",
+        )
+        queue: sqs.CfnQueue = self._named(
+            sqs.CfnQueue(
+                self,
+                f"{name}Queue",
+                visibility_timeout=spec.visibility_timeout,
+                message_retention_period=QUEUE_RETENTION_SECONDS,
+                sqs_managed_sse_enabled=True,
+                redrive_policy={
+                    "deadLetterTargetArn": dead_letters.attr_arn,
+                    "maxReceiveCount": spec.max_receive_count,
+                },
+            ),
+            f"{name}Queue",
+        )
+        self._named(
+            cloudwatch.CfnAlarm(
+                self,
+                f"{name}DeadLetterAlarm",
+                alarm_description=f"{name} messages failed every attempt and wait in the dead-letter queue.",
+                namespace="AWS/SQS",
+                metric_name="ApproximateNumberOfMessagesVisible",
+                dimensions=[{"name": "QueueName", "value": dead_letters.attr_queue_name}],
+                statistic="Maximum",
+                period=300,
+                evaluation_periods=1,
+                threshold=0,
+                comparison_operator="GreaterThanThreshold",
+                treat_missing_data="notBreaching",
+                alarm_actions=[self.alarm_topic.ref],
+            ),
+            f"{name}DeadLetterAlarm",
+        )
+        return queue
+
+    # --- Code ---------------------------------------------------------------------------------
+
+    def _code(self) -> None:
+        self.function_code = assets.Asset(self, "FunctionCode", path=str(self.build / "function"))
+        self.dependency_layer = self._layer(
+            "DependencyLayer", "layers/dependencies", "Cirrus runtime dependencies (requirements.txt)"
+        )
+        self.ffmpeg_layer = self._layer(
+            "FfmpegLayer",
+            "layers/ffmpeg",
+            "Static ffmpeg and ffprobe 6.0 (x86_64) for the Cirrus transcoder",
+            license_info="GPL-3.0-or-later (static FFmpeg build by John Van Sickle; text in bin/GPLv3.txt)",
+        )
+
+    def _layer(self, logical_id: str, directory: str, description: str, **extra: Any) -> lambda_.CfnLayerVersion:
+        content = assets.Asset(self, f"{logical_id}Content", path=str(self.build / directory))
+        layer: lambda_.CfnLayerVersion = self._named(
+            lambda_.CfnLayerVersion(
+                self,
+                logical_id,
+                description=description,
+                content={"s3Bucket": content.s3_bucket_name, "s3Key": content.s3_object_key},
+                compatible_runtimes=[RUNTIME],
+                compatible_architectures=[ARCHITECTURE],
+                **extra,
+            ),
+            logical_id,
+        )
+        layer.apply_removal_policy(cdk.RemovalPolicy.RETAIN)
+        return layer
+
+    # --- Functions ----------------------------------------------------------------------------
+
+    def _environment(self) -> dict[str, str]:
+        value = {name: parameter.value_as_string for name, parameter in self.values.items()}
+        queues = {key: queue.attr_queue_name for key, queue in self.queues.items()}
+        return {
+            "CIRRUS_ENV": "production",
+            "CIRRUS_HOST": self.instance_host.value_as_string,
+            "CIRRUS_SCHEME": "https",
+            "CIRRUS_INSTANCE_NAME": value["InstanceName"],
+            "CIRRUS_TABLE": self.table.ref,
+            "CIRRUS_MEDIA_BUCKET": self.media_bucket.ref,
+            "CIRRUS_UPLOADS_BUCKET": self.uploads_bucket_name,
+            "CIRRUS_TRANSCODE_QUEUE": queues["transcode"],
+            "CIRRUS_BROADCAST_QUEUE": queues["broadcast"],
+            "CIRRUS_DELIVER_QUEUE": queues["deliver"],
+            "CIRRUS_INBOX_QUEUE": queues["inbox"],
+            "CIRRUS_VIEWS_QUEUE": queues["views"],
+            "CIRRUS_SIGNUP_ENABLED": value["SignupEnabled"],
+            "CIRRUS_SIGNUP_REQUIRES_APPROVAL": value["SignupRequiresApproval"],
+            "CIRRUS_SIGNUP_REQUIRES_EMAIL_VERIFICATION": value["SignupRequiresEmailVerification"],
+            "CIRRUS_SIGNUP_LIMIT": value["SignupLimit"],
+            "CIRRUS_SIGNUP_MINIMUM_AGE": value["SignupMinimumAge"],
+            "CIRRUS_USER_VIDEO_QUOTA": value["UserVideoQuota"],
+            "CIRRUS_USER_VIDEO_QUOTA_DAILY": value["UserVideoQuotaDaily"],
+            "CIRRUS_MAX_CHANNELS_PER_USER": value["MaxChannelsPerUser"],
+            "CIRRUS_DELIVERY_ATTEMPTS": str(self.specs["deliver"].max_receive_count),
+            "CIRRUS_DELIVERY_RETRY_SECONDS": "60",
+            "CIRRUS_INSTANCE_FOLLOWERS_ENABLED": value["InstanceFollowersEnabled"],
+            "CIRRUS_INSTANCE_FOLLOWERS_MANUAL_APPROVAL": value["InstanceFollowersManualApproval"],
+            "CIRRUS_AUTO_FOLLOW_BACK": value["AutoFollowBack"],
+            "CIRRUS_FEDERATION_ALLOW_LOOPBACK": "false",
+            "PT_INITIAL_ROOT_PASSWORD": value["InitialRootPassword"],
+            "CIRRUS_TRACKER_URL": value["TrackerUrl"],
+            "POWERTOOLS_SERVICE_NAME": "cirrus",
+            "POWERTOOLS_METRICS_NAMESPACE": "Cirrus",
+            "LOG_LEVEL": "INFO",
+        }
+
+    def _function(
+        self,
+        logical_id: str,
+        handler: str,
+        *,
+        description: str,
+        timeout: int,
+        memory: int = 1024,
+        log_name: str,
+        statements: list[dict[str, Any]],
+        ffmpeg: bool = False,
+        **extra: Any,
+    ) -> lambda_.CfnFunction:
+        log_group = self._named(
+            logs.CfnLogGroup(
+                self,
+                f"{logical_id}LogGroup",
+                log_group_name=sub(f"/aws/lambda/${{AWS::StackName}}-{log_name}"),
+                retention_in_days=LOG_RETENTION_DAYS,
+            ),
+            f"{logical_id}LogGroup",
+        )
+        managed = ["service-role/AWSLambdaBasicExecutionRole", "AWSXrayWriteOnlyAccess"]
+        role = self._named(
+            iam.CfnRole(
+                self,
+                f"{logical_id}Role",
+                assume_role_policy_document={
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Principal": {"Service": "lambda.amazonaws.com"},
+                            "Action": "sts:AssumeRole",
+                        }
+                    ],
+                },
+                managed_policy_arns=[sub(f"arn:${{AWS::Partition}}:iam::aws:policy/{name}") for name in managed],
+                policies=[
+                    {
+                        "policyName": f"{logical_id}Policy",
+                        "policyDocument": {"Version": "2012-10-17", "Statement": statements},
+                    }
+                ],
+            ),
+            f"{logical_id}Role",
+        )
+        layers = [self.dependency_layer.ref] + ([self.ffmpeg_layer.ref] if ffmpeg else [])
+        function: lambda_.CfnFunction = self._named(
+            lambda_.CfnFunction(
+                self,
+                logical_id,
+                description=description,
+                code={"s3Bucket": self.function_code.s3_bucket_name, "s3Key": self.function_code.s3_object_key},
+                handler=handler,
+                runtime=RUNTIME,
+                architectures=[ARCHITECTURE],
+                memory_size=memory,
+                timeout=timeout,
+                role=role.attr_arn,
+                layers=layers,
+                tracing_config={"mode": "Active"},
+                logging_config={"logGroup": log_group.ref},
+                environment={"variables": self._environment()},
+                **extra,
+            ),
+            logical_id,
+        )
+        return function
+
+    def _sqs_source(self, function: lambda_.CfnFunction, spec: QueueSpec, **extra: Any) -> None:
+        name = f"{function.logical_id}{spec.key.capitalize()}Source"
+        self._named(
+            lambda_.CfnEventSourceMapping(
+                self,
+                name,
+                function_name=function.ref,
+                event_source_arn=self.queues[spec.key].attr_arn,
+                batch_size=spec.batch_size,
+                function_response_types=["ReportBatchItemFailures"],
+                **extra,
+            ),
+            name,
+        )
+
+    def _table_crud(self) -> dict[str, Any]:
+        return {
+            "Effect": "Allow",
+            "Action": CRUD_ACTIONS,
+            "Resource": [self.table.attr_arn, sub("${MainTable.Arn}/index/*")],
+        }
+
+    def _send(self, *keys: str) -> list[dict[str, Any]]:
+        arns = [self.queues[key].attr_arn for key in keys]
+        return [
+            {"Effect": "Allow", "Action": ["sqs:SendMessage*", "sqs:ChangeMessageVisibility*"], "Resource": arns},
+            {"Effect": "Allow", "Action": "sqs:GetQueueUrl", "Resource": arns},
+        ]
+
+    def _consume(self, key: str) -> dict[str, Any]:
+        return {
+            "Effect": "Allow",
+            "Action": ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"],
+            "Resource": self.queues[key].attr_arn,
+        }
+
+    def _functions(self) -> None:
+        uploads_objects = sub("${Arn}/*", Arn=self.uploads_bucket.attr_arn)
+        self.api_function = self._function(
+            "ApiFunction",
+            "app.handler",
+            description="Cirrus HTTP API (Chalice app)",
+            timeout=29,
+            log_name="api",
+            statements=[
+                self._table_crud(),
+                {
+                    "Effect": "Allow",
+                    "Action": S3_CRUD_ACTIONS,
+                    "Resource": [
+                        self.media_bucket.attr_arn,
+                        sub("${MediaBucket.Arn}/*"),
+                        self.uploads_bucket.attr_arn,
+                        uploads_objects,
+                    ],
+                },
+                {
+                    "Effect": "Allow",
+                    "Action": ["s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
+                    "Resource": uploads_objects,
+                },
+                *self._send("transcode", "broadcast", "deliver", "inbox", "views"),
+            ],
+        )
+        uploads_arn = "arn:${AWS::Partition}:s3:::cirrus-uploads-${StackGuid}"
+        guid = cdk.Fn.select(2, cdk.Fn.split("/", self.stack_id))
+        ingest = self._function(
+            "IngestFunction",
+            "functions.transcoder.handler.handle_upload",
+            description="Cirrus ingest (probes an upload and plans its transcoding)",
+            timeout=300,
+            log_name="ingest",
+            ffmpeg=True,
+            statements=[
+                self._table_crud(),
+                *self._send("transcode"),
+                {
+                    "Effect": "Allow",
+                    "Action": "s3:GetObject",
+                    "Resource": cdk.Fn.sub(f"{uploads_arn}/videos/*", {"StackGuid": guid}),
+                },
+            ],
+        )
+        permission = self._named(
+            lambda_.CfnPermission(
+                self,
+                "IngestFunctionUploadPermission",
+                action="lambda:InvokeFunction",
+                function_name=ingest.ref,
+                principal="s3.amazonaws.com",
+                source_account=self.account,
+            ),
+            "IngestFunctionUploadPermission",
+        )
+        self.uploads_bucket.notification_configuration = {
+            "lambdaConfigurations": [
+                {
+                    "event": "s3:ObjectCreated:*",
+                    "function": ingest.attr_arn,
+                    "filter": {"s3Key": {"rules": [{"name": "prefix", "value": "videos/"}]}},
+                }
+            ]
+        }
+        self.uploads_bucket.node.add_dependency(permission)
+
+        transcoder = self._function(
+            "TranscoderFunction",
+            "functions.transcoder.handler.handle_step",
+            description="Cirrus transcoder (one step of a video's HLS encoding per message)",
+            timeout=self.specs["transcode"].function_timeout,
+            memory=3008,
+            log_name="transcoder",
+            ffmpeg=True,
+            ephemeral_storage={"size": 10240},
+            statements=[
+                self._table_crud(),
+                *self._send("transcode"),
+                self._consume("transcode"),
+                {
+                    "Effect": "Allow",
+                    "Action": "s3:GetObject",
+                    "Resource": [sub("${UploadsBucket.Arn}/videos/*"), sub("${UploadsBucket.Arn}/work/*")],
+                },
+                {
+                    "Effect": "Allow",
+                    "Action": ["s3:PutObject", "s3:AbortMultipartUpload", "s3:DeleteObject"],
+                    "Resource": sub("${UploadsBucket.Arn}/work/*"),
+                },
+                {
+                    "Effect": "Allow",
+                    "Action": "s3:ListBucket",
+                    "Resource": self.uploads_bucket.attr_arn,
+                    "Condition": {"StringLike": {"s3:prefix": "work/*"}},
+                },
+                {
+                    "Effect": "Allow",
+                    "Action": ["s3:PutObject", "s3:AbortMultipartUpload"],
+                    "Resource": [
+                        sub("${MediaBucket.Arn}/static/streaming-playlists/*"),
+                        sub("${MediaBucket.Arn}/lazy-static/thumbnails/*"),
+                        sub("${MediaBucket.Arn}/lazy-static/previews/*"),
+                    ],
+                },
+            ],
+        )
+        self._sqs_source(transcoder, self.specs["transcode"])
+
+        views = self._function(
+            "ViewsFunction",
+            "functions.views.handler.handle_views",
+            description="Cirrus views (counted views added to their videos, a batch at a time)",
+            timeout=self.specs["views"].function_timeout,
+            memory=256,
+            log_name="views",
+            statements=[
+                {
+                    "Effect": "Allow",
+                    "Action": ["dynamodb:UpdateItem", "dynamodb:PutItem", "dynamodb:ConditionCheckItem"],
+                    "Resource": self.table.attr_arn,
+                },
+                self._consume("views"),
+            ],
+        )
+        self._sqs_source(views, self.specs["views"], maximum_batching_window_in_seconds=30)
+
+        broadcast = self._function(
+            "BroadcastFunction",
+            "functions.federation.broadcast.handle_broadcast",
+            description="Cirrus broadcast (an activity's audience expanded into one delivery per inbox)",
+            timeout=self.specs["broadcast"].function_timeout,
+            memory=256,
+            log_name="broadcast",
+            statements=[
+                {"Effect": "Allow", "Action": "dynamodb:Query", "Resource": sub("${MainTable.Arn}/index/gsi1")},
+                {"Effect": "Allow", "Action": "dynamodb:BatchGetItem", "Resource": self.table.attr_arn},
+                *self._send("deliver"),
+                self._consume("broadcast"),
+            ],
+        )
+        self._sqs_source(broadcast, self.specs["broadcast"])
+
+        deliver = self._function(
+            "DeliverFunction",
+            "functions.federation.deliver.handle_deliver",
+            description="Cirrus deliver (one signed POST per message, retried with exponential backoff)",
+            timeout=self.specs["deliver"].function_timeout,
+            memory=256,
+            log_name="deliver",
+            statements=[
+                {
+                    "Effect": "Allow",
+                    "Action": ["dynamodb:GetItem", "dynamodb:UpdateItem"],
+                    "Resource": self.table.attr_arn,
+                },
+                {
+                    "Effect": "Allow",
+                    "Action": ["sqs:GetQueueUrl", "sqs:ChangeMessageVisibility"],
+                    "Resource": self.queues["deliver"].attr_arn,
+                },
+                self._consume("deliver"),
+            ],
+        )
+        self._sqs_source(deliver, self.specs["deliver"])
+
+        inbox = self._function(
+            "InboxFunction",
+            "functions.federation.inbox.handle_inbox",
+            description="Cirrus inbox (received activities, each processed once)",
+            timeout=self.specs["inbox"].function_timeout,
+            memory=512,
+            log_name="inbox",
+            statements=[self._table_crud(), *self._send("broadcast", "deliver"), self._consume("inbox")],
+        )
+        self._sqs_source(inbox, self.specs["inbox"])
+
+        for schedule in schedule_specs():
+            module, _, attribute = schedule.handler.partition(":")
+            logical_id = f"{schedule.name.capitalize()}Function"
+            function = self._function(
+                logical_id,
+                f"{module}.{attribute}",
+                description=f"Cirrus {schedule.name} (scheduled every {schedule.rate_minutes} minutes)",
+                timeout=schedule.timeout,
+                memory=512,
+                log_name=schedule.name,
+                statements=[self._table_crud()],
+            )
+            self._schedule(function, f"rate({schedule.rate_minutes} minutes)")
+
+    def _schedule(self, function: lambda_.CfnFunction, expression: str) -> None:
+        name = function.logical_id
+        role = self._named(
+            iam.CfnRole(
+                self,
+                f"{name}ScheduleRole",
+                assume_role_policy_document={
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Principal": {"Service": "scheduler.amazonaws.com"},
+                            "Action": "sts:AssumeRole",
+                        }
+                    ],
+                },
+                policies=[
+                    {
+                        "policyName": "invoke",
+                        "policyDocument": {
+                            "Version": "2012-10-17",
+                            "Statement": [
+                                {"Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": function.attr_arn}
+                            ],
+                        },
+                    }
+                ],
+            ),
+            f"{name}ScheduleRole",
+        )
+        self._named(
+            scheduler.CfnSchedule(
+                self,
+                f"{name}Schedule",
+                schedule_expression=expression,
+                flexible_time_window={"mode": "OFF"},
+                target={"arn": function.attr_arn, "roleArn": role.attr_arn},
+            ),
+            f"{name}Schedule",
+        )
+
+    # --- HTTP ---------------------------------------------------------------------------------
+
+    def _http(self) -> None:
+        from aws_cdk import aws_apigateway as apigateway
+
+        integration = sub(
+            "arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/"
+            "${ApiFunction.Arn}/invocations"
+        )
+        method = {
+            "x-amazon-apigateway-any-method": {
+                "x-amazon-apigateway-integration": {"type": "aws_proxy", "httpMethod": "POST", "uri": integration}
+            }
+        }
+        self.rest_api = self._named(
+            apigateway.CfnRestApi(
+                self,
+                "RestApi",
+                description="Cirrus HTTP API",
+                endpoint_configuration={"types": ["REGIONAL"]},
+                binary_media_types=BINARY_MEDIA_TYPES,
+                body={
+                    "openapi": "3.0.1",
+                    "info": {"title": "Cirrus", "version": "1.0"},
+                    "paths": {"/": method, "/{proxy+}": method},
+                },
+            ),
+            "RestApi",
+        )
+        deployment = apigateway.CfnDeployment(self, "RestApiDeployment", rest_api_id=self.rest_api.ref)
+        access_logs = self._named(
+            logs.CfnLogGroup(self, "ApiAccessLogGroup", retention_in_days=LOG_RETENTION_DAYS), "ApiAccessLogGroup"
+        )
+        logging_role = self._named(
+            iam.CfnRole(
+                self,
+                "ApiGatewayLoggingRole",
+                assume_role_policy_document={
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Principal": {"Service": "apigateway.amazonaws.com"},
+                            "Action": "sts:AssumeRole",
+                        }
+                    ],
+                },
+                managed_policy_arns=[
+                    sub("arn:${AWS::Partition}:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs")
+                ],
+            ),
+            "ApiGatewayLoggingRole",
+        )
+        account = self._named(
+            apigateway.CfnAccount(self, "ApiGatewayAccount", cloud_watch_role_arn=logging_role.attr_arn),
+            "ApiGatewayAccount",
+        )
+        stage = apigateway.CfnStage(
+            self,
+            "RestApiliveStage",
+            rest_api_id=self.rest_api.ref,
+            deployment_id=deployment.ref,
+            stage_name="live",
+            tracing_enabled=True,
+            method_settings=[
+                {
+                    "resourcePath": "/*",
+                    "httpMethod": "*",
+                    "throttlingRateLimit": 200,
+                    "throttlingBurstLimit": 400,
+                }
+            ],
+            access_log_setting={
+                "destinationArn": access_logs.attr_arn,
+                "format": '{"requestId":"$context.requestId","ip":"$context.identity.sourceIp",'
+                '"requestTime":"$context.requestTime","method":"$context.httpMethod",'
+                '"path":"$context.path","status":"$context.status"}',
+            },
+        )
+        stage.node.add_dependency(account)
+        for name, path in (("Root", "/"), ("Proxy", "/*")):
+            lambda_.CfnPermission(
+                self,
+                f"ApiFunction{name}Permission",
+                action="lambda:InvokeFunction",
+                function_name=self.api_function.ref,
+                principal="apigateway.amazonaws.com",
+                source_arn=sub(
+                    f"arn:${{AWS::Partition}}:execute-api:${{AWS::Region}}:${{AWS::AccountId}}:${{RestApi}}/*/*{path}"
+                ),
+            )
+
+    # --- Edge ---------------------------------------------------------------------------------
+
+    def _edge(self) -> None:
+        viewer_request = self._named(
+            cloudfront.CfnFunction(
+                self,
+                "ViewerRequestFunction",
+                name=sub("${AWS::StackName}-viewer-request"),
+                auto_publish=True,
+                function_config={
+                    "comment": "Cirrus content negotiation and single-page app fallback",
+                    "runtime": "cloudfront-js-2.0",
+                },
+                function_code=edge_routes.viewer_request_code(),
+            ),
+            "ViewerRequestFunction",
+        )
+        oac = self._named(
+            cloudfront.CfnOriginAccessControl(
+                self,
+                "OriginAccessControl",
+                origin_access_control_config={
+                    "name": sub("${AWS::StackName}-buckets"),
+                    "description": "CloudFront reads the Cirrus web and media buckets",
+                    "originAccessControlOriginType": "s3",
+                    "signingBehavior": "always",
+                    "signingProtocol": "sigv4",
+                },
+            ),
+            "OriginAccessControl",
+        )
+        media_cache = self._cache_policy(
+            "MediaCachePolicy", "media", "Cirrus media (HLS segments, images), immutable", 31536000, 31536000
+        )
+        playlist_cache = self._cache_policy(
+            "PlaylistCachePolicy", "playlists", "Cirrus HLS playlists, briefly cached", 10, 60
+        )
+        cors = self._named(
+            cloudfront.CfnResponseHeadersPolicy(
+                self,
+                "MediaCorsPolicy",
+                response_headers_policy_config={
+                    "name": sub("${AWS::StackName}-media-cors"),
+                    "comment": "Cirrus media, readable from any origin",
+                    "corsConfig": {
+                        "accessControlAllowOrigins": {"items": ["*"]},
+                        "accessControlAllowMethods": {"items": MEDIA_METHODS},
+                        "accessControlAllowHeaders": {"items": ["*"]},
+                        "accessControlExposeHeaders": {"items": ["Content-Length", "Content-Range", "ETag"]},
+                        "accessControlAllowCredentials": False,
+                        "accessControlMaxAgeSec": 86400,
+                        "originOverride": True,
+                    },
+                },
+            ),
+            "MediaCorsPolicy",
+        )
+        function_association = [{"eventType": "viewer-request", "functionArn": viewer_request.attr_function_arn}]
+
+        def media(pattern: str, cache: cloudfront.CfnCachePolicy) -> dict[str, Any]:
+            return {
+                "pathPattern": pattern,
+                "targetOriginId": edge_routes.MEDIA_ORIGIN_ID,
+                "viewerProtocolPolicy": "redirect-to-https",
+                "allowedMethods": MEDIA_METHODS,
+                "cachedMethods": ["GET", "HEAD"],
+                "compress": True,
+                "cachePolicyId": cache.ref,
+                "originRequestPolicyId": CORS_S3_ORIGIN,
+                "responseHeadersPolicyId": cors.ref,
+            }
+
+        def uncached(pattern: str, origin: str, function: bool) -> dict[str, Any]:
+            behaviour: dict[str, Any] = {
+                "pathPattern": pattern,
+                "targetOriginId": origin,
+                "viewerProtocolPolicy": "redirect-to-https",
+                "allowedMethods": ALL_METHODS,
+                "cachePolicyId": CACHING_DISABLED,
+                "originRequestPolicyId": ALL_VIEWER_EXCEPT_HOST,
+            }
+            if function:
+                behaviour["functionAssociations"] = function_association
+            return behaviour
+
+        behaviours = [
+            media(PLAYLIST_PATTERN, playlist_cache),
+            *(media(edge_routes.path_pattern(prefix), media_cache) for prefix in edge_routes.MEDIA_PREFIXES),
+            *(uncached(pattern, edge_routes.API_ORIGIN_ID, False) for pattern in edge_routes.api_path_patterns()),
+            *(uncached(p, edge_routes.WEB_ORIGIN_ID, True) for p in edge_routes.negotiated_path_patterns()),
+        ]
+
+        def bucket_origin(origin_id: str, bucket: s3.CfnBucket) -> dict[str, Any]:
+            return {
+                "id": origin_id,
+                "domainName": bucket.attr_regional_domain_name,
+                "originAccessControlId": oac.attr_id,
+                "s3OriginConfig": {"originAccessIdentity": ""},
+            }
+
+        distribution = self._named(
+            cloudfront.CfnDistribution(
+                self,
+                "Distribution",
+                distribution_config={
+                    "comment": sub("Cirrus ${InstanceHost}"),
+                    "enabled": True,
+                    "httpVersion": "http2and3",
+                    "ipv6Enabled": True,
+                    "priceClass": self.values["PriceClass"].value_as_string,
+                    "defaultRootObject": "index.html",
+                    "aliases": cdk.Token.as_list(
+                        cdk.Fn.condition_if(
+                            self.has_certificate.logical_id, [self.instance_host.value_as_string], cdk.Aws.NO_VALUE
+                        )
+                    ),
+                    "viewerCertificate": cdk.Fn.condition_if(
+                        self.has_certificate.logical_id,
+                        {
+                            "AcmCertificateArn": self.values["CertificateArn"].value_as_string,
+                            "SslSupportMethod": "sni-only",
+                            "MinimumProtocolVersion": "TLSv1.2_2021",
+                        },
+                        {"CloudFrontDefaultCertificate": True},
+                    ),
+                    "origins": [
+                        {
+                            "id": edge_routes.API_ORIGIN_ID,
+                            "domainName": sub("${RestApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}"),
+                            "originPath": "/live",
+                            "customOriginConfig": {
+                                "originProtocolPolicy": "https-only",
+                                "originSslProtocols": ["TLSv1.2"],
+                            },
+                        },
+                        bucket_origin(edge_routes.WEB_ORIGIN_ID, self.web_bucket),
+                        bucket_origin(edge_routes.MEDIA_ORIGIN_ID, self.media_bucket),
+                    ],
+                    "defaultCacheBehavior": {
+                        "targetOriginId": edge_routes.WEB_ORIGIN_ID,
+                        "viewerProtocolPolicy": "redirect-to-https",
+                        "allowedMethods": ["GET", "HEAD"],
+                        "compress": True,
+                        "cachePolicyId": CACHING_OPTIMIZED,
+                        "functionAssociations": function_association,
+                    },
+                    "cacheBehaviors": behaviours,
+                },
+            ),
+            "Distribution",
+        )
+        # The validator reads the Fn::If of ViewerCertificate as neither certificate.
+        cdk.Annotations.of(distribution).acknowledge_warning(
+            "CloudFormation-Validate::F3014", "one certificate in each branch of HasCertificate"
+        )
+        for logical_id, bucket in (("WebBucketPolicy", self.web_bucket), ("MediaBucketPolicy", self.media_bucket)):
+            self._bucket_policy(logical_id, bucket, distribution)
+        cdk.CfnOutput(self, "DistributionDomainName", value=distribution.attr_domain_name)
+        cdk.CfnOutput(self, "DistributionId", value=distribution.ref)
+        cdk.CfnOutput(self, "WebBucketName", value=self.web_bucket.ref)
+        cdk.CfnOutput(self, "InstanceUrl", value=sub("https://${InstanceHost}/"))
+
+    def _cache_policy(
+        self, logical_id: str, name: str, comment: str, default_ttl: int, max_ttl: int
+    ) -> cloudfront.CfnCachePolicy:
+        policy: cloudfront.CfnCachePolicy = self._named(
+            cloudfront.CfnCachePolicy(
+                self,
+                logical_id,
+                cache_policy_config={
+                    "name": sub(f"${{AWS::StackName}}-{name}"),
+                    "comment": comment,
+                    "minTtl": 0,
+                    "defaultTtl": default_ttl,
+                    "maxTtl": max_ttl,
+                    "parametersInCacheKeyAndForwardedToOrigin": {
+                        "enableAcceptEncodingGzip": True,
+                        "enableAcceptEncodingBrotli": True,
+                        "headersConfig": {"headerBehavior": "none"},
+                        "cookiesConfig": {"cookieBehavior": "none"},
+                        "queryStringsConfig": {"queryStringBehavior": "none"},
+                    },
+                },
+            ),
+            logical_id,
+        )
+        return policy
+
+    def _bucket_policy(self, logical_id: str, bucket: s3.CfnBucket, distribution: cloudfront.CfnDistribution) -> None:
+        distribution_arn = sub(
+            "arn:${AWS::Partition}:cloudfront::${AWS::AccountId}:distribution/${Id}", Id=distribution.ref
+        )
+        self._named(
+            s3.CfnBucketPolicy(
+                self,
+                logical_id,
+                bucket=bucket.ref,
+                policy_document={
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Sid": "CloudFrontReads",
+                            "Effect": "Allow",
+                            "Principal": {"Service": "cloudfront.amazonaws.com"},
+                            "Action": "s3:GetObject",
+                            "Resource": sub("${Arn}/*", Arn=bucket.attr_arn),
+                            "Condition": {"StringEquals": {"AWS:SourceArn": distribution_arn}},
+                        },
+                        {
+                            "Sid": "TlsOnly",
+                            "Effect": "Deny",
+                            "Principal": "*",
+                            "Action": "s3:*",
+                            "Resource": [bucket.attr_arn, sub("${Arn}/*", Arn=bucket.attr_arn)],
+                            "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+                        },
+                    ],
+                },
+            ),
+            logical_id,
+        )
+
+
+def main() -> None:
+    app = cdk.App()
+    build = Path(str(app.node.try_get_context("build") or ROOT / "build"))
+    CirrusStack(app, str(app.node.try_get_context("stackName") or "Cirrus"), build=build)
+    app.synth()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,118 @@
+"""Which requests go to the API and which to the web client: one list for every front door.
+
+CloudFront (template.yaml and the CDK app) and the local gateway (local/gateway.py) route the
+same paths the same way. The API paths get their own uncached CloudFront behaviours; the
+paths shared by the web client's pages and ActivityPub documents are told apart per request,
+as PeerTube does, by the Accept header, in a CloudFront Function whose code
+`viewer_request_code()` writes from these lists. tests/infra runs that code in Node against
+`is_api_request` on the same cases.
+"""
+
+from __future__ import annotations
+
+import json
+
+# Served from the media bucket (HLS, web videos, thumbnails, previews, avatars).
+MEDIA_PREFIXES = ("/static/", "/lazy-static/")
+# Always the API function.
+API_PREFIXES = ("/api/", "/.well-known/", "/nodeinfo/")
+API_EXACT = ("/api", "/inbox", "/nodeinfo")
+# A page of the web client for a browser, an ActivityPub document for a server. /w/, /a/ and
+# /c/ are PeerTube's short forms of the video, account and channel URLs.
+ACTIVITYPUB_PREFIXES = ("/accounts/", "/video-channels/", "/videos/", "/video-playlists/", "/w/", "/a/", "/c/")
+ACTIVITYPUB_TYPES = ("application/activity+json", "application/ld+json")
+# The CloudFront origin ids (the Function selects the API origin by its id).
+API_ORIGIN_ID = "api"
+WEB_ORIGIN_ID = "web"
+MEDIA_ORIGIN_ID = "media"
+TRACKER_ORIGIN_ID = "tracker"
+# The web client's shell, served for every client-side route.
+SPA_INDEX = "/index.html"
+
+
+def is_api_request(path: str, accept: str) -> bool:
+    """Whether a request for `path` with this Accept header is the API's (else the web client's)."""
+    if path in API_EXACT or path.startswith(API_PREFIXES):
+        return True
+    if path.startswith(ACTIVITYPUB_PREFIXES):
+        # Remote servers POST activities to actors' inboxes without an Accept to go by.
+        return any(media in accept for media in ACTIVITYPUB_TYPES) or path.endswith("/inbox")
+    return False
+
+
+def spa_uri(path: str) -> str:
+    """What the web origin is asked for: the file itself, or the shell for a client route."""
+    last_segment = path.rsplit("/", 1)[-1]
+    return path if "." in last_segment else SPA_INDEX
+
+
+def path_pattern(route: str) -> str:
+    """A CloudFront path pattern for a prefix ("/api/" -> "/api/*") or an exact path."""
+    return f"{route}*" if route.endswith("/") else route
+
+
+def api_path_patterns() -> list[str]:
+    return [path_pattern(route) for route in (*API_PREFIXES, *API_EXACT)]
+
+
+def negotiated_path_patterns() -> list[str]:
+    return [path_pattern(route) for route in ACTIVITYPUB_PREFIXES]
+
+
+def viewer_request_code() -> str:
+    """The CloudFront Function (JavaScript runtime 2.0) on the web client's behaviours."""
+    constants = {
+        "API_PREFIXES": list(API_PREFIXES),
+        "API_EXACT": list(API_EXACT),
+        "ACTIVITYPUB_PREFIXES": list(ACTIVITYPUB_PREFIXES),
+        "ACTIVITYPUB_TYPES": list(ACTIVITYPUB_TYPES),
+        "API_ORIGIN_ID": API_ORIGIN_ID,
+        "SPA_INDEX": SPA_INDEX,
+    }
+    declarations = "".join(f"var {name} = {json.dumps(value)};\n" for name, value in constants.items())
+    return _HEADER + declarations + _BODY
+
+
+_HEADER = """\
+import cf from 'cloudfront';
+
+// Written by infra/edge_routes.py (viewer_request_code); change the lists there.
+"""
+
+_BODY = """\
+
+function startsWithAny(path, prefixes) {
+  for (var i = 0; i < prefixes.length; i++) {
+    if (path.startsWith(prefixes[i])) return true;
+  }
+  return false;
+}
+
+function isApiRequest(path, accept) {
+  if (API_EXACT.indexOf(path) >= 0 || startsWithAny(path, API_PREFIXES)) return true;
+  if (startsWithAny(path, ACTIVITYPUB_PREFIXES)) {
+    for (var i = 0; i < ACTIVITYPUB_TYPES.length; i++) {
+      if (accept.indexOf(ACTIVITYPUB_TYPES[i]) >= 0) return true;
+    }
+    return path.endsWith('/inbox');
+  }
+  return false;
+}
+
+function handler(event) {
+  var request = event.request;
+  var header = request.headers.accept;
+  var accept = header ? header.value : '';
+  if (isApiRequest(request.uri, accept)) {
+    cf.selectRequestOriginById(API_ORIGIN_ID);
+    return request;
+  }
+  var last = request.uri.substring(request.uri.lastIndexOf('/') + 1);
+  if (last.indexOf('.') < 0) request.uri = SPA_INDEX;
+  return request;
+}
+"""
+
+
+if __name__ == "__main__":
+    print(viewer_request_code(), end="")

@@ -1,0 +1,253 @@
+"""The CDK app (infra/cdk_app.py) describes the stack template.yaml describes.
+
+The app is synthesised offline, with the pinned CDK CLI when `make test` installed it
+(infra/node_modules) and by running the app directly otherwise, then compared with the
+translated SAM template resource by resource: both use the same logical ids. Not compared
+yet: IAM policies (SAM's policy templates expand differently) and the tracker on Fargate,
+which the CDK app does not have yet.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Mapping
+from typing import Any
+
+import pytest
+
+from tests.infra.conftest import ROOT
+from tests.infra.test_template import layer_ids, lint_translated, of_type, referenced_id
+
+pytest.importorskip("aws_cdk")
+
+CDK_CLI = ROOT / "infra" / "node_modules" / ".bin" / "cdk"
+# Node 20 still runs jsii; its end-of-life banner would only clutter the output.
+QUIET_NODE = {"JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION": "1", "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "1"}
+
+
+@pytest.fixture(scope="session")
+def cdk_template(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    base = tmp_path_factory.mktemp("cdk")
+    build = base / "build"
+    for directory in ("function", "layers/dependencies", "layers/ffmpeg"):  # assets only need to exist
+        (build / directory).mkdir(parents=True)
+        (build / directory / "placeholder").write_text("")
+    out = base / "cdk.out"
+    env = {**os.environ, **QUIET_NODE}
+    app = f"{sys.executable} cdk_app.py"
+    if CDK_CLI.exists():
+        command = [str(CDK_CLI), "synth", "--app", app, "--output", str(out), "-c", f"build={build}", "--quiet"]
+        command += ["--no-version-reporting", "--no-notices", "--no-lookups", "--ci"]
+    else:
+        env |= {"CDK_OUTDIR": str(out), "CDK_CONTEXT_JSON": json.dumps({"build": str(build), "stackName": "Cirrus"})}
+        command = app.split()
+    result = subprocess.run(command, cwd=ROOT / "infra", env=env, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr[-4000:]
+    template: dict[str, Any] = json.loads((out / "Cirrus.template.json").read_text())
+    return template
+
+
+def test_cdk_template_lints_cleanly(cdk_template: dict[str, Any]) -> None:
+    assert lint_translated(cdk_template) == []
+
+
+# --- Functions ----------------------------------------------------------------------------------
+
+
+def function_facts(template: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    resources = template["Resources"]
+    layers = {name: short for short, name in layer_ids_of(resources).items()}
+    facts = {}
+    for name, function in of_type(resources, "AWS::Lambda::Function").items():
+        props = function["Properties"]
+        facts[name] = {
+            "Handler": props["Handler"],
+            "Runtime": props["Runtime"],
+            "MemorySize": props.get("MemorySize", 128),
+            "Timeout": props.get("Timeout", 3),
+            "Architectures": props.get("Architectures", ["x86_64"]),
+            "EphemeralStorage": props.get("EphemeralStorage", {"Size": 512}),
+            "TracingConfig": props.get("TracingConfig"),
+            "Environment": sorted(props["Environment"]["Variables"]),
+            "Layers": [layers[referenced_id(layer) or ""] for layer in props.get("Layers", [])],
+            "LogGroup": referenced_id(props.get("LoggingConfig", {}).get("LogGroup")),
+        }
+    return facts
+
+
+def layer_ids_of(resources: Mapping[str, Any]) -> dict[str, str]:
+    layers = of_type(resources, "AWS::Lambda::LayerVersion")
+    if all(name in ("DependencyLayer", "FfmpegLayer") for name in layers):
+        return {name: name for name in layers}
+    return layer_ids(resources)
+
+
+def test_same_functions(translated: dict[str, Any], cdk_template: dict[str, Any]) -> None:
+    sam, cdk = function_facts(translated), function_facts(cdk_template)
+
+    assert sorted(cdk) == sorted(sam)
+    for name in sam:
+        assert cdk[name] == sam[name], name
+
+
+def event_sources(template: Mapping[str, Any]) -> set[tuple[Any, ...]]:
+    return {
+        (
+            referenced_id(props["FunctionName"]),
+            referenced_id(props["EventSourceArn"]),
+            props.get("BatchSize"),
+            tuple(props.get("FunctionResponseTypes", [])),
+            props.get("MaximumBatchingWindowInSeconds", 0),
+        )
+        for props in (
+            r["Properties"] for r in of_type(template["Resources"], "AWS::Lambda::EventSourceMapping").values()
+        )
+    }
+
+
+def test_same_queue_consumers(translated: dict[str, Any], cdk_template: dict[str, Any]) -> None:
+    assert event_sources(cdk_template) == event_sources(translated)
+
+
+def schedules(template: Mapping[str, Any]) -> set[tuple[Any, ...]]:
+    return {
+        (referenced_id(props["Target"]["Arn"]), props["ScheduleExpression"], props.get("State", "ENABLED"))
+        for props in (r["Properties"] for r in of_type(template["Resources"], "AWS::Scheduler::Schedule").values())
+    }
+
+
+def test_same_schedules(translated: dict[str, Any], cdk_template: dict[str, Any]) -> None:
+    assert schedules(translated)
+    assert schedules(cdk_template) == schedules(translated)
+
+
+# --- State ------------------------------------------------------------------------------------
+
+
+def sorted_by_name(items: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
+    return sorted(items, key=lambda item: str(item[key]))
+
+
+def test_same_table(translated: dict[str, Any], cdk_template: dict[str, Any]) -> None:
+    def facts(template: Mapping[str, Any]) -> dict[str, Any]:
+        (name,) = of_type(template["Resources"], "AWS::DynamoDB::Table")
+        table = template["Resources"][name]
+        props = dict(table["Properties"])
+        props["AttributeDefinitions"] = sorted_by_name(props["AttributeDefinitions"], "AttributeName")
+        props["GlobalSecondaryIndexes"] = sorted_by_name(props["GlobalSecondaryIndexes"], "IndexName")
+        return {"name": name, "DeletionPolicy": table.get("DeletionPolicy"), **props}
+
+    assert facts(cdk_template) == facts(translated)
+
+
+def test_same_queues(translated: dict[str, Any], cdk_template: dict[str, Any]) -> None:
+    def facts(template: Mapping[str, Any]) -> dict[str, Any]:
+        found = {}
+        for name, queue in of_type(template["Resources"], "AWS::SQS::Queue").items():
+            props = dict(queue["Properties"])
+            redrive = props.pop("RedrivePolicy", None)
+            if redrive:
+                props["redrive"] = (referenced_id(redrive["deadLetterTargetArn"]), redrive["maxReceiveCount"])
+            found[name] = props
+        return found
+
+    assert facts(cdk_template) == facts(translated)
+    alarms = {
+        name for name in of_type(translated["Resources"], "AWS::CloudWatch::Alarm") if name.endswith("DeadLetterAlarm")
+    }
+    assert alarms and alarms <= set(of_type(cdk_template["Resources"], "AWS::CloudWatch::Alarm"))
+
+
+def test_same_buckets(translated: dict[str, Any], cdk_template: dict[str, Any]) -> None:
+    def facts(template: Mapping[str, Any]) -> dict[str, Any]:
+        found = {}
+        for name, bucket in of_type(template["Resources"], "AWS::S3::Bucket").items():
+            props = dict(bucket["Properties"])
+            notifications = props.pop("NotificationConfiguration", {}).get("LambdaConfigurations", [])
+            props["notifies"] = sorted(
+                (n["Event"], referenced_id(n["Function"]), json.dumps(n.get("Filter"), sort_keys=True))
+                for n in notifications
+            )
+            found[name] = {"DeletionPolicy": bucket.get("DeletionPolicy"), **props}
+        return found
+
+    assert facts(cdk_template) == facts(translated)
+    policies = {
+        referenced_id(r["Properties"]["Bucket"]): r["Properties"]["PolicyDocument"]["Statement"]
+        for r in of_type(translated["Resources"], "AWS::S3::BucketPolicy").values()
+    }
+    cdk_policies = {
+        referenced_id(r["Properties"]["Bucket"]): r["Properties"]["PolicyDocument"]["Statement"]
+        for r in of_type(cdk_template["Resources"], "AWS::S3::BucketPolicy").values()
+    }
+    assert sorted(cdk_policies) == sorted(policies)
+    for bucket, statements in policies.items():
+        assert [(s["Sid"], s["Effect"], s["Action"]) for s in cdk_policies[bucket]] == [
+            (s["Sid"], s["Effect"], s["Action"]) for s in statements
+        ], bucket
+
+
+# --- Edge -----------------------------------------------------------------------------------------
+
+
+def edge_facts(template: Mapping[str, Any]) -> dict[str, Any]:
+    resources = template["Resources"]
+    config = resources["Distribution"]["Properties"]["DistributionConfig"]
+
+    def behaviour(b: Mapping[str, Any]) -> tuple[Any, ...]:
+        return (
+            b.get("PathPattern"),
+            b["TargetOriginId"],
+            b["ViewerProtocolPolicy"],
+            tuple(b["AllowedMethods"]),
+            json.dumps(b.get("CachePolicyId")),
+            json.dumps(b.get("OriginRequestPolicyId")),
+            json.dumps(b.get("ResponseHeadersPolicyId")),
+            len(b.get("FunctionAssociations", [])),
+        )
+
+    # The tracker's behaviour and origin are conditional (Fn::If): the Fargate slice.
+    behaviours = [b for b in config["CacheBehaviors"] if "Fn::If" not in b]
+    origins = [o for o in config["Origins"] if "Fn::If" not in o]
+    policies = {
+        name: resources[name]["Properties"]
+        for name in ("MediaCachePolicy", "PlaylistCachePolicy", "MediaCorsPolicy", "OriginAccessControl")
+    }
+    return {
+        "behaviours": [behaviour(b) for b in behaviours],
+        "default": behaviour(config["DefaultCacheBehavior"]),
+        "origins": sorted((o["Id"], json.dumps(o["DomainName"]), o.get("OriginPath")) for o in origins),
+        "certificate": json.dumps(config["ViewerCertificate"], sort_keys=True),
+        "aliases": config["Aliases"],
+        "function": resources["ViewerRequestFunction"]["Properties"],
+        "policies": policies,
+    }
+
+
+def test_same_cloudfront(translated: dict[str, Any], cdk_template: dict[str, Any]) -> None:
+    sam, cdk = edge_facts(translated), edge_facts(cdk_template)
+    assert len(sam["behaviours"]) > 10
+    for key in sam:
+        assert cdk[key] == sam[key], key
+
+
+def test_comparison_notices_a_drift(translated: dict[str, Any], cdk_template: dict[str, Any]) -> None:
+    drifted = json.loads(json.dumps(cdk_template))
+    drifted["Resources"]["ViewsQueue"]["Properties"]["VisibilityTimeout"] = 30
+    drifted["Resources"]["InboxFunction"]["Properties"]["Environment"]["Variables"].pop("CIRRUS_TABLE")
+
+    with pytest.raises(AssertionError):
+        test_same_queues(translated, drifted)
+    with pytest.raises(AssertionError):
+        test_same_functions(translated, drifted)
+
+
+def test_cdk_cli_is_pinned_to_a_2x_release() -> None:
+    package = json.loads((ROOT / "infra" / "package.json").read_text())
+    version = package["devDependencies"]["aws-cdk"]
+    assert version.startswith("2.") and version.replace(".", "").isdigit(), version
+    requirements = (ROOT / "requirements-dev.txt").read_text()
+    assert "aws-cdk-lib==2." in requirements
