@@ -15,10 +15,12 @@ from chalicelib.observability import logger
 from chalicelib.store import actors, comments
 
 if TYPE_CHECKING:
+    from chalicelib.store.comments import CommentPlace
     from chalicelib.store.models import Video, VideoComment
 
 
-def commented(video: Video, comment: VideoComment) -> None:
+def commented(video: Video, comment: VideoComment, parent_place: CommentPlace | None = None) -> None:
+    """`parent_place`: where the parent comment is, when the caller has looked it up already."""
     if comment.held_for_review or comment.account_id is None:
         return
     if video.is_local and not can_federate(video):
@@ -32,7 +34,7 @@ def commented(video: Video, comment: VideoComment) -> None:
         notes.note(
             str(comment.url),
             str(comment.text),
-            _parent_url(video, comment),
+            _parent_url(video, comment, parent_place),
             str(author.url),
             comment.created_at,
             comment.updated_at,
@@ -45,10 +47,10 @@ def commented(video: Video, comment: VideoComment) -> None:
         outbox.broadcast(document, author_id, inboxes=[str(owner.shared_inbox_url or owner.inbox_url)])
 
 
-def _parent_url(video: Video, comment: VideoComment) -> str:
+def _parent_url(video: Video, comment: VideoComment, place: CommentPlace | None) -> str:
     if comment.in_reply_to_id is None:
         return str(video.url)
-    place = comments.locate(int(comment.in_reply_to_id))
+    place = place or comments.locate(int(comment.in_reply_to_id))
     parent = comments.get_comment(place, int(comment.in_reply_to_id)) if place else None
     return str(parent.url) if parent is not None and parent.url else str(video.url)
 

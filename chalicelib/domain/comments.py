@@ -144,8 +144,10 @@ def post(
     if int(video.comments_policy or 1) == POLICY_DISABLED:
         raise ConflictError("Video comments are disabled for this video.")
     thread_id: int | None = None
+    parent_place = None
     if in_reply_to is not None:
-        thread_id = _locate_on(video, in_reply_to).thread_id
+        parent_place = _locate_on(video, in_reply_to)
+        thread_id = parent_place.thread_id
     comment_id = counters.next_id("comment")
     comment = comments.new_comment(
         video,
@@ -160,7 +162,7 @@ def post(
     )
     if not comments.add_comment(comment, video, by_video_author=video_cases.owns(author, video)):
         raise NotFoundError("Video not found")
-    comment_federation.safely(lambda: comment_federation.commented(video, comment))
+    comment_federation.safely(lambda: comment_federation.commented(video, comment, parent_place))
     return CommentNode(comment)
 
 
