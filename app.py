@@ -12,6 +12,7 @@ from chalicelib.api.accounts import accounts_api
 from chalicelib.api.activitypub_actors import activitypub_actors_api
 from chalicelib.api.activitypub_videos import activitypub_videos_api
 from chalicelib.api.actor_images import actor_images_api
+from chalicelib.api.blocklists import blocklists_api
 from chalicelib.api.channels import channels_api
 from chalicelib.api.comments import comments_api
 from chalicelib.api.config import config_api
@@ -46,6 +47,7 @@ for blueprint in (
     activitypub_actors_api,
     activitypub_videos_api,
     actor_images_api,
+    blocklists_api,
     channels_api,
     comments_api,
     config_api,

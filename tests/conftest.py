@@ -38,7 +38,7 @@ def aws() -> Iterator[None]:
     from chalicelib import aws as aws_clients
     from chalicelib.activitypub.delivery import signer_keys
     from chalicelib.config import get_settings
-    from chalicelib.domain import nodeinfo_usage
+    from chalicelib.domain import muting, nodeinfo_usage
     from chalicelib.store import catalog
     from local import moto_speedups, resources
 
@@ -46,6 +46,7 @@ def aws() -> Iterator[None]:
     aws_clients.reset_clients()
     catalog.reset()
     nodeinfo_usage.reset()
+    muting.reset()
     signer_keys.reset()
     moto_speedups.apply()
     with mock_aws():

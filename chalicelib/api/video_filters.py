@@ -3,10 +3,12 @@ PeerTube's validators check them (commonVideosFiltersValidator)."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from chalicelib.domain import muting
 from chalicelib.domain.roles import Right, Role, has_right
 from chalicelib.domain.video_lists import VideoFilter
 from chalicelib.errors import BadRequestError, UnauthorizedError, ValidationError
@@ -17,6 +19,7 @@ if TYPE_CHECKING:
     from chalicelib.store.models import User
 
 INCLUDE_NOT_PUBLISHED_STATE = 1
+INCLUDE_BLOCKED_OWNER = 4
 NOT_ALLOWED = "You are not allowed to see all videos, specify a custom include or auto tags filter"
 FILTER_GONE = (
     '"filter" query parameter is not supported anymore by PeerTube. Please use "isLocal" and "include" instead'
@@ -145,6 +148,12 @@ def video_filter(params: QueryParams, viewer: User | None, *, owner_view: bool =
         raise BadRequestError("Cannot use excludeAlreadyWatched parameter when auth token is not provided")
     if params.one("filter") is not None:
         raise BadRequestError(FILTER_GONE)
+    if not owner_view and not (include or 0) & INCLUDE_BLOCKED_OWNER:
+        muted = muting.for_viewer(viewer)
+        if muted:
+            filters = dataclasses.replace(
+                filters, muted_account_ids=muted.account_ids or None, muted_hosts=muted.hosts or None
+            )
     return filters
 
 

@@ -65,6 +65,10 @@ class VideoFilter:
     originally_published_start: datetime | None = None  # COALESCE(originallyPublishedAt, publishedAt)
     originally_published_end: datetime | None = None
     uuids: frozenset[str] | None = None
+    # Blocklists (the instance's and the viewer's): videos of these accounts and servers
+    # are left out (PeerTube's "owner not muted"; `include` flag 4 lifts it).
+    muted_account_ids: frozenset[int] | None = None
+    muted_hosts: frozenset[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -114,6 +118,12 @@ def predicate(scope: Scope, filters: VideoFilter, host_of: Callable[[Video], str
         add(lambda v: False)  # every rendition is HLS; there are no web video files
     if filters.host is not None:
         add(lambda v: host_of(v) == filters.host)
+    if filters.muted_account_ids:
+        muted_accounts = filters.muted_account_ids
+        add(lambda v: int(v.account_id) not in muted_accounts)
+    if filters.muted_hosts:
+        muted_hosts = filters.muted_hosts
+        add(lambda v: host_of(v).lower() not in muted_hosts)
     checks.extend(_range_checks(filters))
     if filters.search:
         add(_list_search(filters.search))

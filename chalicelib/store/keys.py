@@ -79,6 +79,19 @@ def follow_sk(target_id: int) -> str:
     return f"FOLLOWING#{target_id}"
 
 
+# Blocklists: an owner's blocks live in its partition (the instance's in its server actor's),
+# so one Query lists them all, accounts and servers together.
+BLOCK_SK_PREFIX = "BLOCK#"
+
+
+def account_block_sk(target_account_id: int) -> str:
+    return f"{BLOCK_SK_PREFIX}ACCOUNT#{target_account_id:012d}"
+
+
+def server_block_sk(host: str) -> str:
+    return f"{BLOCK_SK_PREFIX}SERVER#{host.lower()}"
+
+
 def token_pk(access_token_hash: str) -> str:
     return f"TOKEN#{access_token_hash}"
 

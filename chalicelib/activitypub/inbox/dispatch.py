@@ -26,6 +26,7 @@ from chalicelib.activitypub.activities import (
     view,
 )
 from chalicelib.activitypub.inbound.checks import InvalidDocument
+from chalicelib.activitypub.inbox.blocklist_gate import refuse_if_blocked
 from chalicelib.activitypub.inbox.context import Ignored, InboxContext
 from chalicelib.config import get_settings
 from chalicelib.domain.oauth import utcnow
@@ -77,6 +78,7 @@ def process(message: InboxMessage) -> Outcome:
     now = utcnow()
     try:
         actor = remote_actors.resolve(message.signer_url)
+        refuse_if_blocked(actor, activity)  # blocklists: the instance's blocks drop it here
         handler(activity, InboxContext(actor, message.inbox_actor_id, get_settings(), now))
     except (Ignored, InvalidDocument) as reason:
         logger.info("activity ignored", extra={"type": kind, "id": activity_id, "reason": str(reason)})

@@ -5,6 +5,7 @@ Access patterns live beside this package (store/users.py, store/counters.py, ...
 
 from chalicelib.store.models.actor import Actor
 from chalicelib.store.models.base import TableItem
+from chalicelib.store.models.block import Block
 from chalicelib.store.models.claim import Claim
 from chalicelib.store.models.counter import Counter, InstanceStats
 from chalicelib.store.models.custom_config import CustomConfig
@@ -28,6 +29,7 @@ from chalicelib.store.models.view import ViewBucket, ViewReceipt, Watch
 
 __all__ = [
     "Actor",
+    "Block",
     "Claim",
     "Counter",
     "CustomConfig",
