@@ -241,6 +241,10 @@ def known(api: ApiClient, video_uuid: str) -> bool:
     return api.get(f"/api/v1/videos/{video_uuid}").status == 200
 
 
+def our_instance_actor() -> str:
+    return f"{get_settings().instance_url}/accounts/peertube"
+
+
 def test_the_inbox_drops_what_blocked_servers_and_accounts_send(
     peer: Peer, api: ApiClient, people: dict[str, Member]
 ) -> None:
@@ -257,6 +261,12 @@ def test_the_inbox_drops_what_blocked_servers_and_accounts_send(
     assert names(api, "/api/v1/videos?isLocal=false") == []
     assert names(api, "/api/v1/videos?isLocal=false", people["alice"].token) == []
     assert names(api, "/api/v1/search/videos?search=block") == []
+    # A Follow from the blocked server is answered with a Reject, as PeerTube answers it.
+    follow = {"type": "Follow", "id": f"{peer.url()}/follows/7", "actor": peer.url(), "object": our_instance_actor()}
+    assert peer.post(api, "/inbox", follow).status == 204
+    drain_federation()
+    assert [r.json()["type"] for r in peer.received if r.path == "/accounts/peertube/inbox"] == ["Reject"]
+    assert api.get("/api/v1/server/followers").json()["total"] == 0
 
     assert api.delete_as(f"{SERVER}/servers/{peer.host}", mod.token).status == 204
     after = send_video(api, peer, "After the unblock")

@@ -1,5 +1,6 @@
 """The inbox's blocklist check: activities from a server or an account the instance blocks
-are dropped before their handler runs (logged as ignored, never retried).
+are dropped before their handler runs (logged as ignored, never retried); a Follow is
+answered with a Reject, as PeerTube answers it.
 
 The instance's blocks come from memory (`domain/muting.py`): no DynamoDB call while they
 are fresh. A user's own blocks do not stop activities; they only hide things from that user.
@@ -20,4 +21,18 @@ def refuse_if_blocked(actor: Actor, activity: dict[str, Any]) -> None:
     """`actor` signed the activity; the activity's own `actor` differs when it was forwarded."""
     muted = muting.by_instance()
     if muted and (muted.mutes_actor(actor) or muted.mutes_url(object_id(activity.get("actor")))):
+        if activity.get("type") == "Follow":
+            _reject(actor, activity)  # PeerTube answers a blocked follower with a Reject
         raise Ignored("from an account or server blocked by the instance")
+
+
+def _reject(actor: Actor, activity: dict[str, Any]) -> None:
+    from chalicelib.activitypub import follow_links, remote_actors
+    from chalicelib.config import get_settings
+    from chalicelib.domain.oauth import utcnow
+
+    target_url = object_id(activity.get("object"))
+    target = remote_actors.local_actor_of(target_url) if target_url else None
+    activity_id = object_id(activity)
+    if target is not None and activity_id is not None:
+        follow_links.send_reject(activity_id, actor, target, get_settings().instance_url, utcnow().isoformat())
