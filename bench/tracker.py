@@ -3,8 +3,8 @@
     python bench/tracker.py [--peers 10000] [--per-swarm 10] [--offers 5] [--seconds 15]
     python bench/tracker.py --server peertube --node-path /tmp/x/node_modules   # PeerTube's tracker
 
-Starts the tracker in a subprocess on a free loopback port (Cirrus's: uvicorn with the
-production app in public mode; or PeerTube's `@peertube/bittorrent-tracker-server` through
+Starts the tracker in a subprocess on a free loopback port (Cirrus's: the container's
+server, functions/tracker/server.py, in public mode, on uvloop when it is installed; or PeerTube's `@peertube/bittorrent-tracker-server` through
 bench/peertube_tracker.mjs, when its package is installed where --node-path points), then
 from this process:
 
@@ -65,11 +65,7 @@ def rss_bytes(pid: int) -> int:
 def start_server(kind: str, port: int, node_path: str | None) -> subprocess.Popen[bytes]:
     if kind == "cirrus":
         env = {**os.environ, "CIRRUS_TRACKER_PUBLIC": "true", "PYTHONPATH": str(ROOT)}
-        command = [
-            sys.executable, "-m", "uvicorn", "--factory", "functions.tracker.app:production_app",
-            "--host", "127.0.0.1", "--port", str(port), "--ws", "websockets-sansio",
-            "--ws-max-size", "65536", "--no-access-log", "--log-level", "warning", "--loop", "auto",
-        ]  # fmt: skip
+        command = [sys.executable, "-m", "functions.tracker.server", "--host", "127.0.0.1", "--port", str(port)]
     else:
         if not node_path:
             raise SystemExit("--server peertube needs --node-path (a node_modules with the tracker's package)")

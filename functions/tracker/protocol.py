@@ -90,12 +90,9 @@ def to_binary(hex_id: str) -> str:
     return bytes.fromhex(hex_id).decode("latin-1")
 
 
-def parse(text: str) -> Message:
-    """One client message, validated; raises ProtocolError."""
-    try:
-        document = json.loads(text)
-    except (ValueError, RecursionError):
-        raise ProtocolError("malformed JSON") from None
+def parse(data: bytes | str) -> Message:
+    """One client message (a text frame's UTF-8 bytes), validated; raises ProtocolError."""
+    document = _load(data)
     if not isinstance(document, dict):
         raise ProtocolError("a message must be a JSON object")
     action = document.get("action")
@@ -194,13 +191,20 @@ def _left(value: Any, info_hash: str) -> float | None:
 # Messages sent ----------------------------------------------------------------------------
 
 
-def _dump(document: dict[str, Any]) -> str:
+def _load(data: bytes | str) -> Any:
+    try:
+        return json.loads(data)
+    except (ValueError, RecursionError):
+        raise ProtocolError("malformed JSON") from None
+
+
+def _dump(document: dict[str, Any]) -> bytes:
     # ensure_ascii: binary ids travel as \u00XX escapes, which every JSON parser reads back
     # as the same code points (never as UTF-8 bytes).
-    return json.dumps(document, separators=(",", ":"))
+    return json.dumps(document, separators=(",", ":")).encode()
 
 
-def announce_reply(info_hash: str, complete: int, incomplete: int) -> str:
+def announce_reply(info_hash: str, complete: int, incomplete: int) -> bytes:
     return _dump(
         {
             "action": ANNOUNCE,
@@ -212,7 +216,7 @@ def announce_reply(info_hash: str, complete: int, incomplete: int) -> str:
     )
 
 
-def offer_message(info_hash: str, from_peer_id: str, offer: Offer) -> str:
+def offer_message(info_hash: str, from_peer_id: str, offer: Offer) -> bytes:
     return _dump(
         {
             "action": ANNOUNCE,
@@ -224,7 +228,7 @@ def offer_message(info_hash: str, from_peer_id: str, offer: Offer) -> str:
     )
 
 
-def answer_message(answer: Answer) -> str:
+def answer_message(answer: Answer) -> bytes:
     return _dump(
         {
             "action": ANNOUNCE,
@@ -236,7 +240,7 @@ def answer_message(answer: Answer) -> str:
     )
 
 
-def scrape_reply(counts: dict[str, tuple[int, int]]) -> str:
+def scrape_reply(counts: dict[str, tuple[int, int]]) -> bytes:
     """`counts`: hex info hash → (complete, incomplete)."""
     files = {
         to_binary(info_hash): {"complete": complete, "incomplete": incomplete, "downloaded": complete}
@@ -245,7 +249,7 @@ def scrape_reply(counts: dict[str, tuple[int, int]]) -> str:
     return _dump({"action": SCRAPE, "files": files, "flags": {"min_request_interval": SCRAPE_INTERVAL}})
 
 
-def failure(reason: str, action: str | None = None, info_hash: str | None = None) -> str:
+def failure(reason: str, action: str | None = None, info_hash: str | None = None) -> bytes:
     document: dict[str, Any] = {"failure reason": reason}
     if action is not None:
         document["action"] = action
@@ -254,5 +258,5 @@ def failure(reason: str, action: str | None = None, info_hash: str | None = None
     return _dump(document)
 
 
-def failure_for(error: ProtocolError) -> str:
+def failure_for(error: ProtocolError) -> bytes:
     return failure(error.reason, error.action, error.info_hash)

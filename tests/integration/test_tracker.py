@@ -15,7 +15,7 @@ from websockets.sync.client import ClientConnection, connect
 
 from functions.tracker.known import CachedLookup
 from functions.tracker.service import Tracker, TrackerLimits
-from tests.tracker_server import serving
+from tests.tracker_server import SERVERS, serving
 
 SWARM = "\x00\x01\x7f\x80\xff" + "é" * 15  # a binary info hash: 20 bytes as 20 JSON characters
 OTHER_SWARM = "Z" * 20
@@ -50,9 +50,15 @@ def tracker() -> Tracker:
     return Tracker(limits=TrackerLimits(peer_ttl=0.5, sweep_seconds=0.1))
 
 
+@pytest.fixture(params=SERVERS)
+def server_kind(request: pytest.FixtureRequest) -> str:
+    """Every test runs against the production server and through ASGI (the local gateway)."""
+    return str(request.param)
+
+
 @pytest.fixture
-def url(tracker: Tracker) -> Iterator[str]:
-    with serving(tracker) as address:
+def url(tracker: Tracker, server_kind: str) -> Iterator[str]:
+    with serving(tracker, server_kind) as address:
         yield address
 
 
@@ -222,7 +228,7 @@ def test_a_flooding_socket_is_refused_then_closed(url: str) -> None:
         assert _recv(bystander)["incomplete"] == 1
 
 
-def test_private_mode_serves_known_swarms_only_and_asks_the_store_once() -> None:
+def test_private_mode_serves_known_swarms_only_and_asks_the_store_once(server_kind: str) -> None:
     known = SWARM.encode("latin-1").hex()
     asked: list[str] = []
 
@@ -231,7 +237,7 @@ def test_private_mode_serves_known_swarms_only_and_asks_the_store_once() -> None
         return info_hash == known
 
     tracker = Tracker(CachedLookup(lookup))
-    with serving(tracker) as url, connect(url) as a, connect(url) as b, connect(url) as stranger:
+    with serving(tracker, server_kind) as url, connect(url) as a, connect(url) as b, connect(url) as stranger:
         for peer, peer_id in ((a, A), (b, B)):
             _announce(peer, peer_id, event="started")
             assert _recv(peer)["info_hash"] == SWARM

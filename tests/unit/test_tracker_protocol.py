@@ -127,4 +127,4 @@ def test_replies_carry_binary_ids_as_sent() -> None:
         "flags": {"min_request_interval": 600},
     }
     # On the wire the ids are ASCII escapes, never UTF-8 bytes of their own.
-    assert "\\u00ff" in protocol.offer_message(hex_hash, "ff" * 20, protocol.Offer({}, "a" * 20))
+    assert b"\\u00ff" in protocol.offer_message(hex_hash, "ff" * 20, protocol.Offer({}, "a" * 20))
