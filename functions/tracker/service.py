@@ -139,8 +139,9 @@ class Tracker:
         link.post(protocol.announce_reply(info_hash, complete, incomplete))
         if announce.numwant:
             peers = self.registry.sample(info_hash, announce.numwant, exclude=link)
+            tail = protocol.sender_tail(info_hash, announce.peer_id)
             for peer, offer in zip(peers, announce.offers, strict=False):
-                peer.connection.post(protocol.offer_message(info_hash, announce.peer_id, offer))
+                peer.connection.post(offer.head + tail)  # each offer encoded once, when parsed
 
     def _answer(self, answer: Answer) -> None:
         """Relay to the offerer; an answer to a peer that left is dropped (it would time out)."""
