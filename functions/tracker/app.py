@@ -1,52 +1,69 @@
-"""The tracker's web layer: the websocket at /tracker/socket and a health check.
+"""The tracker through ASGI: how `make run`'s gateway serves it in-process.
 
-`create_app()` builds the FastAPI app around a `Tracker`; `tracker_routes()` gives the same
-two routes to another Starlette app (the local gateway serves them in-process).
-Production (uvicorn on Fargate): `uvicorn --factory functions.tracker.app:production_app`.
+`tracker_routes()` gives the websocket at /tracker/socket and the health check to another
+Starlette app (the local gateway); `create_app()` wraps them in an app of their own. The
+socket is a plain ASGI app, below Starlette's per-message `WebSocket` wrapper. Production
+does not come through here: the container runs server.py, which speaks websocket itself.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
-import logging
-import os
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from typing import Any
 
-from fastapi import FastAPI
+from starlette.applications import Starlette
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route, WebSocketRoute
-from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from functions.tracker.known import AnyInfoHash, CachedLookup, InfoHashPolicy
+from functions.tracker.known import store_policy
 from functions.tracker.relay import Connection
 from functions.tracker.service import Tracker
 
 SOCKET_PATH = "/tracker/socket"
 HEALTH_PATH = "/tracker/health"
 
-log = logging.getLogger("cirrus.tracker")
+__all__ = ["HEALTH_PATH", "SOCKET_PATH", "SocketApp", "create_app", "store_policy", "tracker_routes"]
+
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
 
 
-def socket_endpoint(tracker: Tracker) -> Callable[[WebSocket], Awaitable[None]]:
-    async def serve(websocket: WebSocket) -> None:
-        await websocket.accept()
-        connection = Connection(websocket.send_text, _closer(websocket), tracker.new_bucket())
+class SocketApp:
+    """The websocket endpoint as a raw ASGI app: one `Connection` (send queue and writer
+    task) per socket, each text message handed to the tracker."""
+
+    def __init__(self, tracker: Tracker) -> None:
+        self.tracker = tracker
+
+    async def __call__(self, scope: MutableMapping[str, Any], receive: Receive, send: Send) -> None:
+        if (await receive())["type"] != "websocket.connect":
+            return
+        await send({"type": "websocket.accept"})
+
+        async def send_text(message: bytes) -> None:
+            await send({"type": "websocket.send", "text": message.decode()})
+
+        async def close(code: int) -> None:
+            await send({"type": "websocket.close", "code": code})
+
+        tracker = self.tracker
+        connection = Connection(send_text, close, tracker.new_bucket())
         tracker.connected()
         writer = asyncio.create_task(connection.run_writer())
         try:
             while not connection.closing:
-                message = await websocket.receive()
-                if message["type"] == "websocket.disconnect":
-                    break
-                text = message.get("text")
+                event = await receive()
+                if event["type"] != "websocket.receive":
+                    break  # websocket.disconnect
+                text = event.get("text")
                 if text is None:
                     tracker.refuse_binary(connection)
                 else:
-                    await tracker.receive(connection, text)
-        except (WebSocketDisconnect, RuntimeError, OSError):
+                    await tracker.receive(connection, text.encode("utf-8", "surrogatepass"))
+        except OSError:
             pass  # the peer went away mid-message
         finally:
             tracker.disconnected(connection)
@@ -55,58 +72,22 @@ def socket_endpoint(tracker: Tracker) -> Callable[[WebSocket], Awaitable[None]]:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await writer
 
-    return serve
-
-
-def _closer(websocket: WebSocket) -> Callable[[int], Awaitable[None]]:
-    async def close(code: int) -> None:
-        await websocket.close(code)
-
-    return close
-
 
 def tracker_routes(tracker: Tracker) -> list[BaseRoute]:
     async def health(request: Any) -> JSONResponse:
         return JSONResponse(tracker.health())
 
-    return [WebSocketRoute(SOCKET_PATH, socket_endpoint(tracker)), Route(HEALTH_PATH, health, methods=["GET"])]
+    return [WebSocketRoute(SOCKET_PATH, SocketApp(tracker)), Route(HEALTH_PATH, health, methods=["GET"])]
 
 
-def create_app(tracker: Tracker | None = None) -> FastAPI:
+def create_app(tracker: Tracker | None = None) -> Starlette:
     tracker = tracker or Tracker()
 
     @contextlib.asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
         yield
         await tracker.stop()
 
-    app = FastAPI(title="Cirrus tracker", openapi_url=None, docs_url=None, redoc_url=None, lifespan=lifespan)
-    app.router.routes.extend(tracker_routes(tracker))
+    app = Starlette(routes=tracker_routes(tracker), lifespan=lifespan)
     app.state.tracker = tracker
     return app
-
-
-def store_policy() -> InfoHashPolicy:
-    """Private mode: only info hashes of this instance's videos (their claims in the table)."""
-    from chalicelib.store import infohashes
-
-    return CachedLookup(infohashes.is_known)
-
-
-def production_app() -> FastAPI:
-    """The app uvicorn serves on Fargate: the table bound from the environment (the same
-    CIRRUS_* settings as the functions); CIRRUS_TRACKER_PUBLIC=true serves every swarm."""
-    from chalicelib.config import get_settings
-    from chalicelib.store import table
-
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    # Every socket holds many small objects that live as long as it does; with the default
-    # thresholds the cyclic collector keeps walking all of them (tens of thousands of peers)
-    # and its pauses dominated the relay latency. Collect young objects far less often.
-    gc.set_threshold(50_000, 20, 100)
-    gc.freeze()  # what was imported at start-up is never garbage
-    public = os.environ.get("CIRRUS_TRACKER_PUBLIC", "").lower() in ("1", "true", "yes")
-    if public:
-        return create_app(Tracker(AnyInfoHash()))
-    table.bind(get_settings())
-    return create_app(Tracker(store_policy()))

@@ -17,11 +17,17 @@ MAX_CACHED = 100_000
 
 
 class InfoHashPolicy(Protocol):
+    def cached(self, info_hash: str) -> bool | None:
+        """The answer if it is known without waiting (None: ask `allows`)."""
+
     async def allows(self, info_hash: str) -> bool: ...
 
 
 class AnyInfoHash:
     """Public mode: every swarm is served."""
+
+    def cached(self, info_hash: str) -> bool | None:
+        return True
 
     async def allows(self, info_hash: str) -> bool:
         return True
@@ -52,10 +58,16 @@ class CachedLookup:
         self._pending: dict[str, asyncio.Future[bool]] = {}
         self.lookups = 0
 
-    async def allows(self, info_hash: str) -> bool:
+    def cached(self, info_hash: str) -> bool | None:
         cached = self._cache.get(info_hash)
         if cached is not None and cached[1] > self._clock():
             return cached[0]
+        return None
+
+    async def allows(self, info_hash: str) -> bool:
+        cached = self.cached(info_hash)
+        if cached is not None:
+            return cached
         pending = self._pending.get(info_hash)
         if pending is not None:
             return await asyncio.shield(pending)
@@ -80,3 +92,10 @@ class CachedLookup:
         self._cache.move_to_end(info_hash)
         while len(self._cache) > self._max_entries:
             self._cache.popitem(last=False)
+
+
+def store_policy() -> InfoHashPolicy:
+    """Private mode: only info hashes of this instance's videos (their claims in the table)."""
+    from chalicelib.store import infohashes
+
+    return CachedLookup(infohashes.is_known)

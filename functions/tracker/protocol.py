@@ -13,9 +13,10 @@ their hex here; messages sent carry the binary form again. Pure: no I/O.
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
+
+import orjson
 
 # A real announce carries at most 5 offers (the client's own limit), each an SDP of 1-10 KB
 # with its ICE candidates: 64 KiB leaves room for that and refuses anything bigger before
@@ -51,6 +52,12 @@ class ProtocolError(Exception):
 class Offer:
     offer: dict[str, Any]
     offer_id: str  # binary, relayed as received
+    # The relayed message up to its sender's ids, encoded once when parsed.
+    head: bytes = field(default=b"", compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if not self.head:
+            object.__setattr__(self, "head", _head("offer", self.offer, self.offer_id))
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +79,11 @@ class Answer:
     to_peer_id: str  # hex, the offerer
     answer: dict[str, Any]
     offer_id: str  # binary
+    head: bytes = field(default=b"", compare=False, repr=False)  # as Offer's
+
+    def __post_init__(self) -> None:
+        if not self.head:
+            object.__setattr__(self, "head", _head("answer", self.answer, self.offer_id))
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,11 +102,11 @@ def to_binary(hex_id: str) -> str:
     return bytes.fromhex(hex_id).decode("latin-1")
 
 
-def parse(text: str) -> Message:
-    """One client message, validated; raises ProtocolError."""
+def parse(data: bytes | str) -> Message:
+    """One client message (a text frame's UTF-8 bytes), validated; raises ProtocolError."""
     try:
-        document = json.loads(text)
-    except (ValueError, RecursionError):
+        document = orjson.loads(data)
+    except orjson.JSONDecodeError:  # also invalid UTF-8, and nesting deeper than 1024
         raise ProtocolError("malformed JSON") from None
     if not isinstance(document, dict):
         raise ProtocolError("a message must be a JSON object")
@@ -110,12 +122,11 @@ def _announce(document: dict[str, Any]) -> Announce | Answer:
     info_hash = _binary_id(document.get("info_hash"), "info_hash", None)
     peer_id = _binary_id(document.get("peer_id"), "peer_id", info_hash)
     if document.get("answer") is not None:
+        to_peer_id = _binary_id(document.get("to_peer_id"), "to_peer_id", info_hash)
+        answer = _signal(document["answer"], "answer", info_hash)
+        offer_id = _binary(document.get("offer_id"), "offer_id", info_hash)
         return Answer(
-            info_hash=info_hash,
-            peer_id=peer_id,
-            to_peer_id=_binary_id(document.get("to_peer_id"), "to_peer_id", info_hash),
-            answer=_signal(document["answer"], "answer", info_hash),
-            offer_id=to_binary(_binary_id(document.get("offer_id"), "offer_id", info_hash)),
+            info_hash, peer_id, to_peer_id, answer, offer_id, _checked_head("answer", answer, offer_id, info_hash)
         )
     event = document.get("event") or UPDATE
     if event not in _EVENTS:
@@ -157,6 +168,13 @@ def _binary_id(value: Any, name: str, info_hash: str | None, action: str = ANNOU
         raise ProtocolError(f"invalid {name}", action, info_hash) from None
 
 
+def _binary(value: Any, name: str, info_hash: str) -> str:
+    """A 20-byte id checked as `_binary_id` does, kept as it came (it is only relayed)."""
+    if not isinstance(value, str) or len(value) != ID_LENGTH or not (value.isascii() or max(value) <= "\xff"):
+        raise ProtocolError(f"invalid {name}", ANNOUNCE, info_hash)
+    return value
+
+
 def _offers(value: Any, info_hash: str) -> tuple[Offer, ...]:
     if value is None:
         return ()
@@ -168,8 +186,9 @@ def _offers(value: Any, info_hash: str) -> tuple[Offer, ...]:
     for item in value:
         if not isinstance(item, dict):
             raise ProtocolError("invalid offer", ANNOUNCE, info_hash)
-        offer_id = to_binary(_binary_id(item.get("offer_id"), "offer_id", info_hash))
-        offers.append(Offer(_signal(item.get("offer"), "offer", info_hash), offer_id))
+        offer_id = _binary(item.get("offer_id"), "offer_id", info_hash)
+        offer = _signal(item.get("offer"), "offer", info_hash)
+        offers.append(Offer(offer, offer_id, _checked_head("offer", offer, offer_id, info_hash)))
     return tuple(offers)
 
 
@@ -194,13 +213,31 @@ def _left(value: Any, info_hash: str) -> float | None:
 # Messages sent ----------------------------------------------------------------------------
 
 
-def _dump(document: dict[str, Any]) -> str:
-    # ensure_ascii: binary ids travel as \u00XX escapes, which every JSON parser reads back
-    # as the same code points (never as UTF-8 bytes).
-    return json.dumps(document, separators=(",", ":"))
+# Encoded with orjson, about 30 times faster than the standard library's encoder on these
+# messages (the tracker's main cost was JSON). Binary ids go out as their characters in UTF-8
+# (U+00FF as the bytes C3 BF), as PeerTube's tracker sends them (JSON.stringify): every
+# client's JSON parser reads back the same 20 characters below U+0100.
+_dump = orjson.dumps
 
 
-def announce_reply(info_hash: str, complete: int, incomplete: int) -> str:
+def _head(kind: str, signal: dict[str, Any], offer_id: str) -> bytes:
+    """A relayed offer or answer up to its sender's ids (`sender_tail` ends it)."""
+    return b'{"action":"announce","' + kind.encode() + b'":' + _dump(signal) + b',"offer_id":' + _dump(offer_id)
+
+
+def _checked_head(kind: str, signal: dict[str, Any], offer_id: str, info_hash: str) -> bytes:
+    try:
+        return _head(kind, signal, offer_id)
+    except orjson.JSONEncodeError:  # nested deeper than the encoder goes (254 levels)
+        raise ProtocolError(f"invalid {kind}", ANNOUNCE, info_hash) from None
+
+
+def sender_tail(info_hash: str, peer_id: str) -> bytes:
+    """The end of every message relayed from `peer_id` (hex) in swarm `info_hash` (hex)."""
+    return b',"peer_id":' + _dump(to_binary(peer_id)) + b',"info_hash":' + _dump(to_binary(info_hash)) + b"}"
+
+
+def announce_reply(info_hash: str, complete: int, incomplete: int) -> bytes:
     return _dump(
         {
             "action": ANNOUNCE,
@@ -212,31 +249,18 @@ def announce_reply(info_hash: str, complete: int, incomplete: int) -> str:
     )
 
 
-def offer_message(info_hash: str, from_peer_id: str, offer: Offer) -> str:
-    return _dump(
-        {
-            "action": ANNOUNCE,
-            "offer": offer.offer,
-            "offer_id": offer.offer_id,
-            "peer_id": to_binary(from_peer_id),
-            "info_hash": to_binary(info_hash),
-        }
-    )
+def offer_message(info_hash: str, from_peer_id: str, offer: Offer) -> bytes:
+    """`{action, offer, offer_id, peer_id: <offerer>, info_hash}` (several offers of one
+    announce share one `sender_tail`: see the tracker)."""
+    return offer.head + sender_tail(info_hash, from_peer_id)
 
 
-def answer_message(answer: Answer) -> str:
-    return _dump(
-        {
-            "action": ANNOUNCE,
-            "answer": answer.answer,
-            "offer_id": answer.offer_id,
-            "peer_id": to_binary(answer.peer_id),
-            "info_hash": to_binary(answer.info_hash),
-        }
-    )
+def answer_message(answer: Answer) -> bytes:
+    """`{action, answer, offer_id, peer_id: <answerer>, info_hash}`."""
+    return answer.head + sender_tail(answer.info_hash, answer.peer_id)
 
 
-def scrape_reply(counts: dict[str, tuple[int, int]]) -> str:
+def scrape_reply(counts: dict[str, tuple[int, int]]) -> bytes:
     """`counts`: hex info hash → (complete, incomplete)."""
     files = {
         to_binary(info_hash): {"complete": complete, "incomplete": incomplete, "downloaded": complete}
@@ -245,7 +269,7 @@ def scrape_reply(counts: dict[str, tuple[int, int]]) -> str:
     return _dump({"action": SCRAPE, "files": files, "flags": {"min_request_interval": SCRAPE_INTERVAL}})
 
 
-def failure(reason: str, action: str | None = None, info_hash: str | None = None) -> str:
+def failure(reason: str, action: str | None = None, info_hash: str | None = None) -> bytes:
     document: dict[str, Any] = {"failure reason": reason}
     if action is not None:
         document["action"] = action
@@ -254,5 +278,5 @@ def failure(reason: str, action: str | None = None, info_hash: str | None = None
     return _dump(document)
 
 
-def failure_for(error: ProtocolError) -> str:
+def failure_for(error: ProtocolError) -> bytes:
     return failure(error.reason, error.action, error.info_hash)

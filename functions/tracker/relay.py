@@ -1,8 +1,10 @@
-"""One connected socket as the tracker sees it, with its own send queue.
+"""A connected socket as the tracker sees it (`Link`), and `Connection`, the link of a socket
+served through ASGI (the local gateway), with its own send queue.
 
-Messages to a peer (replies, offers and answers relayed from others) are queued and sent by
-that connection's writer task, so a peer that reads slowly only delays itself: when its
-queue is full, or a send takes too long, it is disconnected instead of holding anyone up.
+Messages to a peer (replies, offers and answers relayed from others) are posted, never
+awaited: a peer that reads slowly only delays itself, and when it falls too far behind it
+is disconnected instead of holding anyone up. `Connection` queues them for a writer task;
+the production server (server.py) writes them to the socket's transport itself.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from functions.tracker.limits import TokenBucket
@@ -30,10 +32,26 @@ POLICY_VIOLATION, TOO_BIG, GOING_AWAY = 1008, 1009, 1001
 _CLOSE = object()
 
 
+class Link(Protocol):
+    """What the tracker needs of a socket, whichever server carries it."""
+
+    bucket: TokenBucket
+    memberships: set[tuple[str, str]]  # (info hash, peer id) it announced
+
+    @property
+    def closing(self) -> bool: ...
+
+    def post(self, message: bytes) -> None:
+        """Send a message (JSON, UTF-8) without waiting; a peer not keeping up is closed instead."""
+
+    def close(self, code: int) -> None:
+        """Close after what was already posted (a failure reason, typically)."""
+
+
 class Connection:
     def __init__(
         self,
-        send: Callable[[str], Awaitable[None]],
+        send: Callable[[bytes], Awaitable[None]],
         close: Callable[[int], Awaitable[None]],
         bucket: TokenBucket,
         *,
@@ -50,7 +68,7 @@ class Connection:
         self.closing = False
         self._close_code = GOING_AWAY
 
-    def post(self, text: str) -> None:
+    def post(self, message: bytes) -> None:
         """Queue a message; a peer that is not keeping up is closed instead."""
         if self.closing:
             return
@@ -58,7 +76,7 @@ class Connection:
             log.info("closing a peer whose send queue is full")
             self.close(POLICY_VIOLATION)
             return
-        self._queue.put_nowait(text)
+        self._queue.put_nowait(message)
 
     def close(self, code: int) -> None:
         """Close after what is already queued has been sent (a failure reason, typically)."""
@@ -77,7 +95,7 @@ class Connection:
                 # per message (asyncio.wait_for would make a task of each send).
                 async with asyncio.timeout(self._send_timeout):
                     while item is not _CLOSE:
-                        assert isinstance(item, str)
+                        assert isinstance(item, bytes)
                         await self._send(item)
                         if self._queue.empty():
                             break

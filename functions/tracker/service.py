@@ -1,7 +1,7 @@
 """The tracker: what each message does to the swarms, and who hears about it.
 
-Independent of the web framework: the websocket layer (app.py) hands it each text message
-of a `Connection`, and tells it when a connection ends.
+Independent of the server: the websocket layer (server.py in production, app.py through
+ASGI) hands it each text message of a `Link`, and tells it when a socket ends.
 """
 
 from __future__ import annotations
@@ -10,15 +10,16 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
+from typing import Any
 
 from functions.tracker import protocol
 from functions.tracker.known import AnyInfoHash, InfoHashPolicy
 from functions.tracker.limits import BURST, RATE_PER_SECOND, TokenBucket
 from functions.tracker.protocol import ANNOUNCE, STOPPED, Announce, Answer, ProtocolError, Scrape
 from functions.tracker.registry import MAX_PEERS_PER_SWARM, PEER_TTL_SECONDS, SwarmRegistry
-from functions.tracker.relay import MAX_SWARMS_PER_CONNECTION, POLICY_VIOLATION, TOO_BIG, Connection
+from functions.tracker.relay import MAX_SWARMS_PER_CONNECTION, POLICY_VIOLATION, TOO_BIG, Link
 
 log = logging.getLogger("cirrus.tracker")
 
@@ -46,7 +47,7 @@ class Tracker:
         self.policy = policy or AnyInfoHash()
         self.limits = limits or TrackerLimits()
         self.clock = clock
-        self.registry: SwarmRegistry[Connection] = SwarmRegistry(self.limits.max_peers_per_swarm, self.limits.peer_ttl)
+        self.registry: SwarmRegistry[Link] = SwarmRegistry(self.limits.max_peers_per_swarm, self.limits.peer_ttl)
         self.connections = 0
         self._sweeper: asyncio.Task[None] | None = None
 
@@ -57,67 +58,90 @@ class Tracker:
         self.connections += 1
         self._ensure_sweeper()
 
-    def disconnected(self, connection: Connection) -> None:
+    def disconnected(self, link: Link) -> None:
         """A socket went away: its peers leave their swarms at once."""
         self.connections -= 1
-        for info_hash, peer_id in connection.memberships:
-            self.registry.remove(info_hash, peer_id, connection)
-        connection.memberships.clear()
+        for info_hash, peer_id in link.memberships:
+            self.registry.remove(info_hash, peer_id, link)
+        link.memberships.clear()
 
-    async def receive(self, connection: Connection, text: str) -> None:
-        """Handle one text message; never raises for anything a client sends."""
-        if connection.closing:
-            return
-        if not connection.bucket.take(self.clock()):
-            connection.post(protocol.failure("too many messages: slow down"))
-            connection.close(POLICY_VIOLATION)
-            return
+    def handle(self, link: Link, data: bytes) -> Coroutine[Any, Any, None] | None:
+        """Handle one text message (its UTF-8 bytes) at once; never raises for anything a
+        client sends. Only an announce for a swarm whose answer is not cached needs to wait
+        for the store: then the rest of its handling is returned, to be awaited before the
+        socket's next message."""
+        if link.closing:
+            return None
+        if not link.bucket.take(self.clock()):
+            link.post(protocol.failure("too many messages: slow down"))
+            link.close(POLICY_VIOLATION)
+            return None
         limit = self.limits.max_message_bytes
-        if len(text) > limit or len(text.encode("utf-8", "surrogatepass")) > limit:
-            connection.post(protocol.failure(f"message too large (at most {limit} bytes)"))
-            connection.close(TOO_BIG)
-            return
+        if len(data) > limit:
+            link.post(protocol.failure(f"message too large (at most {limit} bytes)"))
+            link.close(TOO_BIG)
+            return None
         try:
-            message = protocol.parse(text)
+            message = protocol.parse(data)
             if isinstance(message, Announce):
-                await self._announce(connection, message)
+                allowed = self.policy.cached(message.info_hash)
+                if allowed is None:
+                    return self._announce_after_lookup(link, message)
+                self._announce(link, message, allowed)
             elif isinstance(message, Answer):
                 self._answer(message)
             else:
-                self._scrape(connection, message)
+                self._scrape(link, message)
         except ProtocolError as error:
-            connection.post(protocol.failure_for(error))
+            link.post(protocol.failure_for(error))
+        return None
 
-    def refuse_binary(self, connection: Connection) -> None:
-        connection.post(protocol.failure("binary messages are not part of the protocol: send JSON text"))
+    async def receive(self, link: Link, data: bytes) -> None:
+        """`handle`, waiting for the store when it has to."""
+        pending = self.handle(link, data)
+        if pending is not None:
+            await pending
 
-    async def _announce(self, connection: Connection, announce: Announce) -> None:
-        info_hash = announce.info_hash
+    def refuse_binary(self, link: Link) -> None:
+        link.post(protocol.failure("binary messages are not part of the protocol: send JSON text"))
+
+    async def _announce_after_lookup(self, link: Link, announce: Announce) -> None:
         try:
-            allowed = await self.policy.allows(info_hash)
-        except Exception:
-            log.exception("info hash lookup failed")
-            raise ProtocolError("the tracker cannot check this swarm now, retry later", ANNOUNCE, info_hash) from None
+            try:
+                allowed = await self.policy.allows(announce.info_hash)
+            except Exception:
+                log.exception("info hash lookup failed")
+                raise ProtocolError(
+                    "the tracker cannot check this swarm now, retry later", ANNOUNCE, announce.info_hash
+                ) from None
+            if not link.closing:
+                self._announce(link, announce, allowed)
+        except ProtocolError as error:
+            link.post(protocol.failure_for(error))
+
+    def _announce(self, link: Link, announce: Announce, allowed: bool) -> None:
+        info_hash = announce.info_hash
         if not allowed:
             # As PeerTube's tracker: refused, and the socket closed.
-            connection.post(protocol.failure("info_hash not allowed on this tracker", ANNOUNCE, info_hash))
-            connection.close(POLICY_VIOLATION)
+            link.post(protocol.failure("info_hash not allowed on this tracker", ANNOUNCE, info_hash))
+            link.close(POLICY_VIOLATION)
             return
         membership = (info_hash, announce.peer_id)
         if announce.event == STOPPED:
-            connection.memberships.discard(membership)
-        elif membership not in connection.memberships:
-            if len(connection.memberships) >= self.limits.max_swarms_per_connection:
+            link.memberships.discard(membership)
+        elif membership not in link.memberships:
+            if len(link.memberships) >= self.limits.max_swarms_per_connection:
                 raise ProtocolError("too many swarms on one connection", ANNOUNCE, info_hash)
-            connection.memberships.add(membership)
+            link.memberships.add(membership)
         complete, incomplete = self.registry.announce(
-            info_hash, announce.peer_id, connection, announce.event, announce.complete, self.clock()
+            info_hash, announce.peer_id, link, announce.event, announce.complete, self.clock()
         )
-        connection.post(protocol.announce_reply(info_hash, complete, incomplete))
+        link.post(protocol.announce_reply(info_hash, complete, incomplete))
         if announce.numwant:
-            peers = self.registry.sample(info_hash, announce.numwant, exclude=connection)
+            peers = self.registry.sample(info_hash, announce.numwant, exclude=link)
+            tail = protocol.sender_tail(info_hash, announce.peer_id)
             for peer, offer in zip(peers, announce.offers, strict=False):
-                peer.connection.post(protocol.offer_message(info_hash, announce.peer_id, offer))
+                peer.connection.post(offer.head + tail)  # each offer encoded once, when parsed
 
     def _answer(self, answer: Answer) -> None:
         """Relay to the offerer; an answer to a peer that left is dropped (it would time out)."""
@@ -125,13 +149,13 @@ class Tracker:
         if offerer is not None:
             offerer.connection.post(protocol.answer_message(answer))
 
-    def _scrape(self, connection: Connection, scrape: Scrape) -> None:
+    def _scrape(self, link: Link, scrape: Scrape) -> None:
         if not scrape.info_hashes:
             # Listing every swarm would tell anyone which videos are being watched, at the
             # cost of one message as large as the tracker: ask for the swarms you know.
             raise ProtocolError("scrape needs info_hash (one or a list)", protocol.SCRAPE)
         counts = {info_hash: self.registry.counts(info_hash) for info_hash in scrape.info_hashes}
-        connection.post(protocol.scrape_reply(counts))
+        link.post(protocol.scrape_reply(counts))
 
     def sweep(self) -> int:
         return self.registry.expire(self.clock())

@@ -272,7 +272,10 @@ def dockerfile_option(name: str) -> str:
 
 def test_tracker_health_check_port_and_idle_timeout_match_its_container(resources: dict[str, Any]) -> None:
     port = int(dockerfile_option("--port"))
-    ping = int(dockerfile_option("--ws-ping-interval"))
+    from functions.tracker.server import PING_INTERVAL_SECONDS
+
+    # One timer pings the sockets silent for a whole interval: the longest silence is two.
+    ping = 2 * PING_INTERVAL_SECONDS
     group = resources["TrackerTargetGroup"]["Properties"]
     assert (group["HealthCheckPath"], group["Port"], group["TargetType"]) == ("/tracker/health", port, "ip")
     (container,) = resources["TrackerTaskDefinition"]["Properties"]["ContainerDefinitions"]

@@ -15,7 +15,7 @@ from websockets.sync.client import ClientConnection, connect
 
 from functions.tracker.known import CachedLookup
 from functions.tracker.service import Tracker, TrackerLimits
-from tests.tracker_server import serving
+from tests.tracker_server import SERVERS, serving
 
 SWARM = "\x00\x01\x7f\x80\xff" + "é" * 15  # a binary info hash: 20 bytes as 20 JSON characters
 OTHER_SWARM = "Z" * 20
@@ -50,9 +50,15 @@ def tracker() -> Tracker:
     return Tracker(limits=TrackerLimits(peer_ttl=0.5, sweep_seconds=0.1))
 
 
+@pytest.fixture(params=SERVERS)
+def server_kind(request: pytest.FixtureRequest) -> str:
+    """Every test runs against the production server and through ASGI (the local gateway)."""
+    return str(request.param)
+
+
 @pytest.fixture
-def url(tracker: Tracker) -> Iterator[str]:
-    with serving(tracker) as address:
+def url(tracker: Tracker, server_kind: str) -> Iterator[str]:
+    with serving(tracker, server_kind) as address:
         yield address
 
 
@@ -222,7 +228,7 @@ def test_a_flooding_socket_is_refused_then_closed(url: str) -> None:
         assert _recv(bystander)["incomplete"] == 1
 
 
-def test_private_mode_serves_known_swarms_only_and_asks_the_store_once() -> None:
+def test_private_mode_serves_known_swarms_only_and_asks_the_store_once(server_kind: str) -> None:
     known = SWARM.encode("latin-1").hex()
     asked: list[str] = []
 
@@ -231,7 +237,7 @@ def test_private_mode_serves_known_swarms_only_and_asks_the_store_once() -> None
         return info_hash == known
 
     tracker = Tracker(CachedLookup(lookup))
-    with serving(tracker) as url, connect(url) as a, connect(url) as b, connect(url) as stranger:
+    with serving(tracker, server_kind) as url, connect(url) as a, connect(url) as b, connect(url) as stranger:
         for peer, peer_id in ((a, A), (b, B)):
             _announce(peer, peer_id, event="started")
             assert _recv(peer)["info_hash"] == SWARM
@@ -254,3 +260,39 @@ def test_health(url: str, tracker: Tracker) -> None:
         _recv(peer)
         health = requests.get(url.replace("ws://", "http://").replace("/socket", "/health"), timeout=WAIT).json()
     assert health == {"status": "ok", "connections": 1, "swarms": 1, "peers": 1}
+
+
+def test_a_fragmented_message_is_one_message(url: str) -> None:
+    with connect(url) as peer:
+        text = json.dumps({"action": "announce", "info_hash": SWARM, "peer_id": A, "event": "started"})
+        peer.send([text[:10], text[10:30], text[30:]])  # three frames: text, continuation, continuation
+        assert _recv(peer)["incomplete"] == 1
+        peer.send([b"\x00bin", b"ary"])
+        assert _recv(peer) == {"failure reason": "binary messages are not part of the protocol: send JSON text"}
+
+
+def test_messages_after_an_announce_that_waits_for_the_store_keep_their_order(server_kind: str) -> None:
+    def slow_lookup(info_hash: str) -> bool:
+        time.sleep(0.3)
+        return True
+
+    tracker = Tracker(CachedLookup(slow_lookup))
+    with serving(tracker, server_kind) as url, connect(url) as peer:
+        _announce(peer, A, event="started")  # not cached yet: the store is asked
+        _send(peer, action="scrape", info_hash=SWARM)
+        _send(peer, action="nonsense")
+        assert _recv(peer)["action"] == "announce"
+        assert _recv(peer)["files"] == {SWARM: {"complete": 0, "incomplete": 1, "downloaded": 0}}
+        assert _recv(peer) == {"failure reason": "unknown action"}
+
+
+def test_the_production_server_refuses_a_huge_frame_before_reading_it(tracker: Tracker) -> None:
+    with serving(tracker, "production") as url, connect(url) as bystander, connect(url, max_size=None) as sender:
+        _announce(bystander, B, event="started")
+        _recv(bystander)
+        sender.send("x" * 200_000)  # over twice the tracker's limit: no failure reason, a close
+        with pytest.raises(ConnectionClosed) as closed:
+            sender.recv(timeout=WAIT)
+        assert closed.value.rcvd is not None and closed.value.rcvd.code == 1009
+        _announce(bystander, B)
+        assert _recv(bystander)["incomplete"] == 1

@@ -126,5 +126,38 @@ def test_replies_carry_binary_ids_as_sent() -> None:
         "files": {INFO: {"complete": 3, "incomplete": 4, "downloaded": 3}},
         "flags": {"min_request_interval": 600},
     }
-    # On the wire the ids are ASCII escapes, never UTF-8 bytes of their own.
-    assert "\\u00ff" in protocol.offer_message(hex_hash, "ff" * 20, protocol.Offer({}, "a" * 20))
+    # On the wire an id is its 20 characters in UTF-8, as PeerTube's tracker sends it (U+00FF
+    # as C3 BF): never the id's raw bytes, which would not be UTF-8.
+    wire = protocol.offer_message(hex_hash, "ff" * 20, protocol.Offer({}, "a" * 20))
+    assert b'"peer_id":"' + "\xff".encode() * 20 + b'"' in wire
+
+
+def test_an_offer_is_encoded_once_and_relayed_as_received() -> None:
+    offers = [{"offer": {"type": "offer", "sdp": "v=0\r\n", "n": [1, 2.5, None, True]}, "offer_id": "\xfe" * 20}]
+    message = protocol.parse(_announce(numwant=1, offers=offers).encode())
+    assert isinstance(message, Announce)
+    relayed = json.loads(protocol.offer_message(message.info_hash, message.peer_id, message.offers[0]))
+    assert relayed == {"action": "announce", **offers[0], "peer_id": PEER, "info_hash": INFO}
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b'{"action": "announce", "info_hash": "\xff\xfe"}', "malformed JSON"),  # not UTF-8
+        (b'{"action": "scrape", "x": "\\ud800"}', "malformed JSON"),  # a lone surrogate
+        (b'{"action": "scrape", "x": NaN}', "malformed JSON"),
+        (b"[" * 2000 + b"]" * 2000, "malformed JSON"),
+        (_announce(offers=[{"offer": {"a": [[[[]]]] * 1}, "offer_id": "a" * 20}]).encode(), None),
+        (
+            _announce(offers=[{"offer": {"deep": json.loads("[" * 300 + "]" * 300)}, "offer_id": "a" * 20}]).encode(),
+            "invalid offer",  # deeper than the encoder relays
+        ),
+    ],
+)
+def test_what_cannot_be_relayed_faithfully_is_refused(data: bytes, reason: str | None) -> None:
+    if reason is None:
+        protocol.parse(data)
+        return
+    with pytest.raises(ProtocolError) as caught:
+        protocol.parse(data)
+    assert caught.value.reason == reason

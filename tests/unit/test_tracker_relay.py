@@ -10,11 +10,11 @@ from functions.tracker.relay import POLICY_VIOLATION, Connection
 
 class StuckSocket:
     def __init__(self) -> None:
-        self.sent: list[str] = []
+        self.sent: list[bytes] = []
         self.closed_with: int | None = None
         self.release = asyncio.Event()
 
-    async def send(self, text: str) -> None:
+    async def send(self, text: bytes) -> None:
         await self.release.wait()  # a peer whose TCP window stays shut
         self.sent.append(text)
 
@@ -33,11 +33,11 @@ def test_a_full_send_queue_closes_the_slow_peer_without_waiting() -> None:
         writer = asyncio.create_task(connection.run_writer())
         await asyncio.sleep(0)
         for number in range(10):
-            connection.post(f"offer {number}")  # returns at once, whatever the peer does
+            connection.post(f"offer {number}".encode())  # returns at once, whatever the peer does
         assert connection.closing
         socket.release.set()
         await asyncio.wait_for(writer, 1)
-        assert socket.sent[:1] == ["offer 0"] and len(socket.sent) <= 4
+        assert socket.sent[:1] == [b"offer 0"] and len(socket.sent) <= 4
         assert socket.closed_with == POLICY_VIOLATION
 
     asyncio.run(scenario())
@@ -48,7 +48,7 @@ def test_a_send_that_times_out_closes_the_peer() -> None:
         socket = StuckSocket()
         connection = _connection(socket, send_timeout=0.05)
         writer = asyncio.create_task(connection.run_writer())
-        connection.post("hello")
+        connection.post(b"hello")
         await asyncio.wait_for(writer, 1)
         assert connection.closing and socket.closed_with == POLICY_VIOLATION
 
@@ -60,10 +60,10 @@ def test_a_close_sends_what_was_queued_first() -> None:
         socket = StuckSocket()
         socket.release.set()
         connection = _connection(socket)
-        connection.post('{"failure reason": "bye"}')
+        connection.post(b'{"failure reason": "bye"}')
         connection.close(1009)
-        connection.post("dropped: after the close")
+        connection.post(b"dropped: after the close")
         await asyncio.wait_for(connection.run_writer(), 1)
-        assert (socket.sent, socket.closed_with) == (['{"failure reason": "bye"}'], 1009)
+        assert (socket.sent, socket.closed_with) == ([b'{"failure reason": "bye"}'], 1009)
 
     asyncio.run(scenario())
