@@ -104,6 +104,20 @@ def people(api: Any) -> Any:
 
 
 @pytest.fixture
+def peer(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """Another ActivityPub server on loopback (tests/federation_peer.py). This instance may reach
+    it over plain http and retries failed deliveries at once; list it before `api`, so that
+    the settings are read with these variables."""
+    from tests.federation_peer import Peer
+
+    monkeypatch.setenv("CIRRUS_FEDERATION_ALLOW_LOOPBACK", "1")
+    monkeypatch.setenv("CIRRUS_DELIVERY_RETRY_SECONDS", "0")
+    remote = Peer().start()
+    yield remote
+    remote.stop()
+
+
+@pytest.fixture
 def dynamodb_calls(api: Any) -> Iterator[Counter[str]]:
     """The DynamoDB operations made while the test runs, by name (hot paths pin them)."""
     from chalicelib.store.models import TableItem

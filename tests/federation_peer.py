@@ -90,22 +90,8 @@ class Peer:
         return f"{self.base}/video-channels/{name}"
 
     def channel(self, name: str = "cats", owner: str = "carol") -> dict[str, Any]:
-        document = self.actor(owner)
-        url = self.channel_url(name)
-        document.update(
-            {
-                "type": "Group",
-                "id": url,
-                "preferredUsername": name,
-                "name": name.title(),
-                "inbox": f"{url}/inbox",
-                "outbox": f"{url}/outbox",
-                "followers": f"{url}/followers",
-                "following": f"{url}/following",
-                "publicKey": {"id": f"{url}#main-key", "owner": url, "publicKeyPem": self.keys["publicKey"]},
-                "attributedTo": [{"type": "Person", "id": self.url(owner)}],
-            }
-        )
+        document = self._actor_document("Group", self.channel_url(name), name)
+        document["attributedTo"] = [{"type": "Person", "id": self.url(owner)}]
         return document
 
     def video(self, video_uuid: str, name: str = "A remote video", **fields: Any) -> dict[str, Any]:
@@ -179,10 +165,12 @@ class Peer:
         return document
 
     def actor(self, name: str = "peertube") -> dict[str, Any]:
-        url = self.url(name)
+        return self._actor_document("Application" if name == "peertube" else "Person", self.url(name), name)
+
+    def _actor_document(self, kind: str, url: str, name: str) -> dict[str, Any]:
         return {
             "@context": AP_CONTEXT,
-            "type": "Application" if name == "peertube" else "Person",
+            "type": kind,
             "id": url,
             "preferredUsername": name,
             "name": name.title(),

@@ -93,35 +93,28 @@ def unfollow(existing: Follow, stats: Mapping[str, int] | None = None) -> bool:
 def accept(existing: Follow, now: datetime, stats: Mapping[str, int] | None = None) -> bool:
     """F5: a pending (or rejected) follow becomes accepted, counted in the same transaction;
     False if its state changed meanwhile or it is gone."""
-    if existing.state == STATE_ACCEPTED:
-        return False
-    previous = existing.state
-    existing.state = STATE_ACCEPTED
-    existing.updated_at = now
-    try:
-        with TransactWrite(connection=connection()) as transaction:
-            transaction.save(existing, condition=Follow.state == previous)
-            _count(transaction, int(existing.follower_id), int(existing.target_id), 1)
-            add_stats(transaction, stats or {})
-    except TransactWriteError as exc:
-        if is_condition_failure(exc):
-            return False
-        raise
-    return True
+    return _change_state(existing, STATE_ACCEPTED, now, stats)
 
 
 def reject(existing: Follow, now: datetime, stats: Mapping[str, int] | None = None) -> bool:
     """F8: a follow becomes rejected (uncounted if it was accepted); False if it changed meanwhile."""
+    return _change_state(existing, STATE_REJECTED, now, stats)
+
+
+def _change_state(existing: Follow, state: str, now: datetime, stats: Mapping[str, int] | None) -> bool:
+    """Move a follow to `state`, conditioned on the state it was read in; the counters follow
+    it into or out of `accepted`, in the same transaction."""
     previous = existing.state
-    if previous == STATE_REJECTED:
+    if previous == state:
         return False
-    existing.state = STATE_REJECTED
+    delta = (state == STATE_ACCEPTED) - (previous == STATE_ACCEPTED)
+    existing.state = state
     existing.updated_at = now
     try:
         with TransactWrite(connection=connection()) as transaction:
             transaction.save(existing, condition=Follow.state == previous)
-            if previous == STATE_ACCEPTED:
-                _count(transaction, int(existing.follower_id), int(existing.target_id), -1)
+            if delta:
+                _count(transaction, int(existing.follower_id), int(existing.target_id), delta)
                 add_stats(transaction, stats or {})
     except TransactWriteError as exc:
         if is_condition_failure(exc):

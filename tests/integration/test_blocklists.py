@@ -4,7 +4,7 @@ video lists and search, and what the inbox drops; bad requests change nothing.""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections import Counter
 from typing import Any
 
 import pytest
@@ -213,14 +213,6 @@ def test_bad_status_queries(api: ApiClient, people: dict[str, Member]) -> None:
 # Federation: what a blocked server or account sends is dropped; lists hide what it sent.
 
 
-@pytest.fixture
-def peer(monkeypatch: pytest.MonkeyPatch) -> Iterator[Peer]:
-    monkeypatch.setenv("CIRRUS_FEDERATION_ALLOW_LOOPBACK", "1")
-    remote = Peer().start()
-    yield remote
-    remote.stop()
-
-
 def send_video(api: ApiClient, peer: Peer, name: str) -> str:
     video_uuid = str(uuid.uuid4())
     video = peer.video(video_uuid, name)
@@ -290,28 +282,20 @@ def test_the_inbox_drops_what_blocked_servers_and_accounts_send(
     assert known(api, send_video(api, peer, "Seen by others"))
 
 
-def test_the_instance_blocks_are_cached_between_reads(api: ApiClient, people: dict[str, Member]) -> None:
+def test_the_instance_blocks_are_cached_between_reads(
+    api: ApiClient, people: dict[str, Member], dynamodb_calls: Counter[str]
+) -> None:
     """Lists and the inbox read the instance's blocks from memory; this process's own changes
     show at once."""
     from chalicelib.domain import muting
-    from chalicelib.store.models import TableItem
 
     root = api.login("root", ROOT_PASSWORD)["access_token"]
     muting.by_instance()
-    calls: list[str] = []
-    client = TableItem._get_connection().connection.client
-
-    def count(model: Any, **_: Any) -> None:
-        calls.append(model.name)
-
-    client.meta.events.register("before-call.dynamodb", count)
-    try:
-        for _ in range(3):
-            muting.by_instance()
-        assert calls == []
-        assert block_server(api, SERVER, "cached.example", root) == 204
-        calls.clear()
-        assert "cached.example" in muting.by_instance().hosts
-        assert calls == ["Query"]
-    finally:
-        client.meta.events.unregister("before-call.dynamodb", count)
+    dynamodb_calls.clear()
+    for _ in range(3):
+        muting.by_instance()
+    assert dynamodb_calls == {}
+    assert block_server(api, SERVER, "cached.example", root) == 204
+    dynamodb_calls.clear()
+    assert "cached.example" in muting.by_instance().hosts
+    assert dynamodb_calls == {"Query": 1}

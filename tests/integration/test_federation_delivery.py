@@ -4,10 +4,7 @@ unreachable until it answers again."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from urllib.parse import urlsplit
-
-import pytest
 
 from chalicelib.domain import video_federation
 from chalicelib.store import remote_hosts, videos
@@ -16,15 +13,6 @@ from tests.federation_peer import Peer
 from tests.members import Member
 from tests.queue_runner import drain, drain_federation
 from tests.video_seed import add_video
-
-
-@pytest.fixture
-def peer(monkeypatch: pytest.MonkeyPatch) -> Iterator[Peer]:
-    monkeypatch.setenv("CIRRUS_FEDERATION_ALLOW_LOOPBACK", "1")
-    monkeypatch.setenv("CIRRUS_DELIVERY_RETRY_SECONDS", "0")  # retries at once, for the test
-    remote = Peer().start()
-    yield remote
-    remote.stop()
 
 
 def followed_by(peer: Peer, api: ApiClient) -> None:

@@ -5,11 +5,8 @@ PeerTube video it answers; the same document with one character changed is refus
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
-
-import pytest
 
 from chalicelib.config import get_settings
 from chalicelib.store import counters, keys, remote_actors
@@ -23,14 +20,6 @@ from tests.video_seed import add_video
 
 MASTODON_ACTOR = "http://localhost:3000/users/ronan2"
 VIDEO_UUID = "90e6f8ed-b369-423c-b0c8-f44e5350c752"  # the PeerTube video the Note answers
-
-
-@pytest.fixture
-def peer(monkeypatch: pytest.MonkeyPatch) -> Iterator[Peer]:
-    monkeypatch.setenv("CIRRUS_FEDERATION_ALLOW_LOOPBACK", "1")
-    remote = Peer().start()
-    yield remote
-    remote.stop()
 
 
 def known_mastodon_author() -> None:

@@ -4,7 +4,6 @@ inboxes over the API, answers delivered over real HTTP to a peer on loopback."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import pytest
 
@@ -20,19 +19,6 @@ from tests.queue_runner import drain, drain_federation
 from tests.unit.ap_fixtures import fixture
 
 FOLLOWER_NULLS = ("hostRedundancyAllowed",)
-
-
-@pytest.fixture
-def loopback(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("CIRRUS_FEDERATION_ALLOW_LOOPBACK", "1")
-    monkeypatch.setenv("CIRRUS_DELIVERY_RETRY_SECONDS", "0")
-
-
-@pytest.fixture
-def peer(loopback: None) -> Iterator[Peer]:
-    remote = Peer().start()
-    yield remote
-    remote.stop()
 
 
 def our(path: str) -> str:

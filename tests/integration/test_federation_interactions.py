@@ -4,10 +4,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from typing import Any
-
-import pytest
 
 from tests.api_client import ApiClient
 from tests.federation_peer import Peer
@@ -16,14 +13,6 @@ from tests.queue_runner import drain, drain_federation
 from tests.video_seed import add_video
 
 PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
-
-
-@pytest.fixture
-def peer(monkeypatch: pytest.MonkeyPatch) -> Iterator[Peer]:
-    monkeypatch.setenv("CIRRUS_FEDERATION_ALLOW_LOOPBACK", "1")
-    remote = Peer().start()
-    yield remote
-    remote.stop()
 
 
 def note(peer: Peer, number: int, in_reply_to: str, content: str = "Lovely **video**", **fields: Any) -> dict[str, Any]:

@@ -5,7 +5,6 @@ refused without touching what is stored."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -18,14 +17,6 @@ from tests.federation_peer import Peer
 from tests.members import Member
 from tests.openapi import VIDEO_NULLS, assert_conforms
 from tests.queue_runner import drain_federation
-
-
-@pytest.fixture
-def peer(monkeypatch: pytest.MonkeyPatch) -> Iterator[Peer]:
-    monkeypatch.setenv("CIRRUS_FEDERATION_ALLOW_LOOPBACK", "1")
-    remote = Peer().start()
-    yield remote
-    remote.stop()
 
 
 def create(peer: Peer, video: dict[str, Any]) -> dict[str, Any]:
