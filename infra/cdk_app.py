@@ -481,7 +481,8 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
     def _send(self, *keys: str) -> list[dict[str, Any]]:
         arns = [self.queues[key].attr_arn for key in keys]
         return [
-            {"Effect": "Allow", "Action": ["sqs:SendMessage*", "sqs:ChangeMessageVisibility*"], "Resource": arns},
+            # SAM's SQSSendMessagePolicy, and the URL lookup boto3 needs before sending.
+            {"Effect": "Allow", "Action": "sqs:SendMessage*", "Resource": arns},
             {"Effect": "Allow", "Action": "sqs:GetQueueUrl", "Resource": arns},
         ]
 
@@ -572,7 +573,8 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
             ephemeral_storage={"size": 10240},
             statements=[
                 self._table_crud(),
-                *self._send("transcode"),
+                # Steps queue further steps; a published video is announced to the fediverse.
+                *self._send("transcode", "broadcast"),
                 self._consume("transcode"),
                 {
                     "Effect": "Allow",
@@ -667,7 +669,21 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
             timeout=self.specs["inbox"].function_timeout,
             memory=512,
             log_name="inbox",
-            statements=[self._table_crud(), *self._send("broadcast", "deliver"), self._consume("inbox")],
+            statements=[
+                self._table_crud(),
+                # Answers and forwards go out through the delivery pipeline; remote views count.
+                *self._send("broadcast", "deliver", "views"),
+                self._consume("inbox"),
+                # Remote videos' thumbnails and previews, copied as PeerTube copies them.
+                {
+                    "Effect": "Allow",
+                    "Action": ["s3:PutObject", "s3:DeleteObject"],
+                    "Resource": [
+                        sub("${MediaBucket.Arn}/lazy-static/thumbnails/*"),
+                        sub("${MediaBucket.Arn}/lazy-static/previews/*"),
+                    ],
+                },
+            ],
         )
         self._sqs_source(inbox, self.specs["inbox"])
 

@@ -2,9 +2,9 @@
 
 The app is synthesised offline, with the pinned CDK CLI when `make test` installed it
 (infra/node_modules) and by running the app directly otherwise, then compared with the
-translated SAM template resource by resource: both use the same logical ids. Not compared
-yet: IAM policies (SAM's policy templates expand differently) and the tracker on Fargate,
-which the CDK app does not have yet.
+translated SAM template resource by resource: both use the same logical ids. IAM statements
+are compared after normalisation (tests/infra/iam.py): SAM's policy templates spell the same
+ARNs with other expressions.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 from tests.infra.conftest import ROOT
+from tests.infra.iam import Grant, function_grants, role_grants
 from tests.infra.test_template import layer_ids, lint_translated, of_type, referenced_id
 
 pytest.importorskip("aws_cdk")
@@ -91,6 +92,35 @@ def test_same_functions(translated: dict[str, Any], cdk_template: dict[str, Any]
     assert sorted(cdk) == sorted(sam)
     for name in sam:
         assert cdk[name] == sam[name], name
+
+
+def test_same_function_permissions(translated: dict[str, Any], cdk_template: dict[str, Any]) -> None:
+    """Each function's role grants the same actions on the same resources (tests/infra/iam.py).
+
+    One difference is normalised away: SAM gives a function with an SQS event the AWS managed
+    AWSLambdaSQSQueueExecutionRole (receive, delete, attributes on every queue), the CDK app
+    the same three actions on that function's own queue.
+    """
+    sam, cdk = function_grants(translated), function_grants(cdk_template)
+
+    assert sorted(cdk) == sorted(sam)
+    for function in sam:
+        assert sorted(cdk[function]) == sorted(sam[function]), function
+    assert ("Allow", "dynamodb:GetItem", "arn:aws:dynamodb:us-east-1:123456789012:table/MainTable", "null") in sam[
+        "ApiFunction"
+    ]
+
+
+def schedule_grants(template: Mapping[str, Any]) -> dict[str, set[Grant]]:
+    found = {}
+    for props in (r["Properties"] for r in of_type(template["Resources"], "AWS::Scheduler::Schedule").values()):
+        role = referenced_id(props["Target"]["RoleArn"]) or ""
+        found[referenced_id(props["Target"]["Arn"]) or ""] = role_grants(template, role, [])
+    return found
+
+
+def test_same_schedule_permissions(translated: dict[str, Any], cdk_template: dict[str, Any]) -> None:
+    assert schedule_grants(cdk_template) == schedule_grants(translated)
 
 
 def event_sources(template: Mapping[str, Any]) -> set[tuple[Any, ...]]:
@@ -238,11 +268,15 @@ def test_comparison_notices_a_drift(translated: dict[str, Any], cdk_template: di
     drifted = json.loads(json.dumps(cdk_template))
     drifted["Resources"]["ViewsQueue"]["Properties"]["VisibilityTimeout"] = 30
     drifted["Resources"]["InboxFunction"]["Properties"]["Environment"]["Variables"].pop("CIRRUS_TABLE")
+    inbox_policy = drifted["Resources"]["InboxFunctionRole"]["Properties"]["Policies"][0]["PolicyDocument"]
+    inbox_policy["Statement"][0]["Resource"] = "*"
 
     with pytest.raises(AssertionError):
         test_same_queues(translated, drifted)
     with pytest.raises(AssertionError):
         test_same_functions(translated, drifted)
+    with pytest.raises(AssertionError, match="InboxFunction"):
+        test_same_function_permissions(translated, drifted)
 
 
 def test_cdk_cli_is_pinned_to_a_2x_release() -> None:
