@@ -54,6 +54,11 @@ ALL_VIEWER_EXCEPT_HOST = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
 CORS_S3_ORIGIN = "88a5eaf4-2fd4-4709-b370-b4c650ea3fcf"
 ALL_METHODS = ["GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"]
 MEDIA_METHODS = ["GET", "HEAD", "OPTIONS"]
+# An alarm on each of these AWS/Lambda metrics of every function (template.yaml, "Alarms").
+FUNCTION_ALARMS = {
+    "Errors": "failed (an unhandled error, a timeout or memory running out; see its log group)",
+    "Throttles": "was throttled (the account's Lambda concurrency is used up)",
+}
 PLAYLIST_PATTERN = "/static/streaming-playlists/*.m3u8"
 # Chalice's default binary types, "/" escaped as API Gateway wants it.
 BINARY_MEDIA_TYPES = [
@@ -296,25 +301,33 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
             ),
             f"{name}Queue",
         )
+        self._alarm(
+            f"{name}DeadLetterAlarm",
+            f"{name} messages failed every attempt and wait in the dead-letter queue.",
+            namespace="AWS/SQS",
+            metric_name="ApproximateNumberOfMessagesVisible",
+            dimensions=[{"name": "QueueName", "value": dead_letters.attr_queue_name}],
+            statistic="Maximum",
+        )
+        return queue
+
+    def _alarm(self, logical_id: str, description: str, **metric: Any) -> None:
+        """Above zero in any five minutes notifies the alarm topic; no data is no problem."""
         self._named(
             cloudwatch.CfnAlarm(
                 self,
-                f"{name}DeadLetterAlarm",
-                alarm_description=f"{name} messages failed every attempt and wait in the dead-letter queue.",
-                namespace="AWS/SQS",
-                metric_name="ApproximateNumberOfMessagesVisible",
-                dimensions=[{"name": "QueueName", "value": dead_letters.attr_queue_name}],
-                statistic="Maximum",
+                logical_id,
+                alarm_description=description,
                 period=300,
                 evaluation_periods=1,
                 threshold=0,
                 comparison_operator="GreaterThanThreshold",
                 treat_missing_data="notBreaching",
                 alarm_actions=[self.alarm_topic.ref],
+                **metric,
             ),
-            f"{name}DeadLetterAlarm",
+            logical_id,
         )
-        return queue
 
     # --- Code ---------------------------------------------------------------------------------
 
@@ -454,6 +467,15 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
             ),
             logical_id,
         )
+        for metric, what in FUNCTION_ALARMS.items():
+            self._alarm(
+                f"{logical_id}{metric}Alarm",
+                f"{logical_id} {what}.",
+                namespace="AWS/Lambda",
+                metric_name=metric,
+                dimensions=[{"name": "FunctionName", "value": function.ref}],
+                statistic="Sum",
+            )
         return function
 
     def _sqs_source(self, function: lambda_.CfnFunction, spec: QueueSpec, **extra: Any) -> None:

@@ -185,10 +185,25 @@ def test_same_queues(translated: dict[str, Any], cdk_template: dict[str, Any]) -
         return found
 
     assert facts(cdk_template) == facts(translated)
-    alarms = {
-        name for name in of_type(translated["Resources"], "AWS::CloudWatch::Alarm") if name.endswith("DeadLetterAlarm")
-    }
-    assert alarms and alarms <= set(of_type(cdk_template["Resources"], "AWS::CloudWatch::Alarm"))
+
+
+def alarm_facts(template: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """Every alarm but its wording: what it watches, when it fires, whom it tells."""
+    found = {}
+    for name, alarm in of_type(template["Resources"], "AWS::CloudWatch::Alarm").items():
+        props = {key: value for key, value in alarm["Properties"].items() if key != "AlarmDescription"}
+        props["Dimensions"] = [(d["Name"], referenced_id(d["Value"])) for d in props["Dimensions"]]
+        props["AlarmActions"] = [referenced_id(action) for action in props["AlarmActions"]]
+        found[name] = props
+    return found
+
+
+def test_same_alarms(translated: dict[str, Any], cdk_template: dict[str, Any]) -> None:
+    sam = alarm_facts(translated)
+
+    assert {name for name in sam if name.endswith("DeadLetterAlarm")}
+    assert {name for name in sam if name.endswith("FunctionErrorsAlarm")}
+    assert alarm_facts(cdk_template) == sam
 
 
 def test_same_buckets(translated: dict[str, Any], cdk_template: dict[str, Any]) -> None:
