@@ -45,24 +45,23 @@ class Renderer:
         if not isinstance(value, dict) or len(value) != 1:
             return value
         ((function, argument),) = value.items()
-        if function == "Ref":
-            return self.ref(argument)
-        if function == "Fn::GetAtt":
-            name, attribute = argument if isinstance(argument, list) else argument.split(".", 1)
-            return self.get_att(name, attribute)
-        if function == "Fn::Sub":
-            text, variables = (argument, {}) if isinstance(argument, str) else argument
-            return self.sub(text, {key: self.render(item) for key, item in variables.items()})
-        if function == "Fn::Select":
-            index, items = argument
-            return self.render(items)[int(index)]
-        if function == "Fn::Split":
-            delimiter, text = argument
-            return str(self.render(text)).split(delimiter)
-        if function == "Fn::Join":
-            delimiter, items = argument
-            return delimiter.join(str(item) for item in self.render(items))
-        return value
+        evaluate = {
+            "Ref": self.ref,
+            "Fn::GetAtt": self._get_att,
+            "Fn::Sub": self._sub,
+            "Fn::Select": lambda a: self.render(a[1])[int(a[0])],
+            "Fn::Split": lambda a: str(self.render(a[1])).split(a[0]),
+            "Fn::Join": lambda a: a[0].join(str(item) for item in self.render(a[1])),
+        }.get(function)
+        return value if evaluate is None else evaluate(argument)
+
+    def _get_att(self, argument: Any) -> str:
+        name, attribute = argument if isinstance(argument, list) else argument.split(".", 1)
+        return self.get_att(name, attribute)
+
+    def _sub(self, argument: Any) -> str:
+        text, variables = (argument, {}) if isinstance(argument, str) else argument
+        return self.sub(text, {key: self.render(item) for key, item in variables.items()})
 
     def ref(self, name: str) -> str:
         if name in PSEUDO:
@@ -152,9 +151,7 @@ def consumed_queues(template: Mapping[str, Any], function_id: str) -> list[str]:
     found = []
     for resource in template["Resources"].values():
         properties = resource.get("Properties", {})
-        if resource["Type"] == "AWS::Lambda::EventSourceMapping" and properties["FunctionName"] == {
-            "Ref": function_id
-        }:
+        if resource["Type"] == "AWS::Lambda::EventSourceMapping" and properties["FunctionName"] == {"Ref": function_id}:
             found.append(str(properties["EventSourceArn"]["Fn::GetAtt"][0]))
     return found
 

@@ -242,7 +242,9 @@ def edge_facts(template: Mapping[str, Any]) -> dict[str, Any]:
     resources = template["Resources"]
     config = resources["Distribution"]["Properties"]["DistributionConfig"]
 
-    def behaviour(b: Mapping[str, Any]) -> tuple[Any, ...]:
+    def behaviour(b: Mapping[str, Any]) -> Any:
+        if "Fn::If" in b:  # the tracker's, only with a tracker: compared as written
+            return json.dumps(b, sort_keys=True)
         return (
             b.get("PathPattern"),
             b["TargetOriginId"],
@@ -254,9 +256,7 @@ def edge_facts(template: Mapping[str, Any]) -> dict[str, Any]:
             len(b.get("FunctionAssociations", [])),
         )
 
-    # The tracker's behaviour and origin are conditional (Fn::If): the Fargate slice.
-    behaviours = [b for b in config["CacheBehaviors"] if "Fn::If" not in b]
-    origins = [o for o in config["Origins"] if "Fn::If" not in o]
+    behaviours = config["CacheBehaviors"]
     policies = {
         name: resources[name]["Properties"]
         for name in ("MediaCachePolicy", "PlaylistCachePolicy", "MediaCorsPolicy", "OriginAccessControl")
@@ -264,7 +264,12 @@ def edge_facts(template: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "behaviours": [behaviour(b) for b in behaviours],
         "default": behaviour(config["DefaultCacheBehavior"]),
-        "origins": sorted((o["Id"], json.dumps(o["DomainName"]), o.get("OriginPath")) for o in origins),
+        "origins": sorted(
+            json.dumps(o, sort_keys=True)
+            if "Fn::If" in o
+            else json.dumps((o["Id"], o["DomainName"], o.get("OriginPath")))
+            for o in config["Origins"]
+        ),
         "certificate": json.dumps(config["ViewerCertificate"], sort_keys=True),
         "aliases": config["Aliases"],
         "function": resources["ViewerRequestFunction"]["Properties"],
@@ -277,6 +282,57 @@ def test_same_cloudfront(translated: dict[str, Any], cdk_template: dict[str, Any
     assert len(sam["behaviours"]) > 10
     for key in sam:
         assert cdk[key] == sam[key], key
+
+
+# --- The tracker on Fargate ------------------------------------------------------------------
+
+
+def tracker_resources(template: Mapping[str, Any]) -> dict[str, Any]:
+    found = {}
+    for name, resource in template["Resources"].items():
+        if resource.get("Condition") != "HasTracker":
+            continue
+        facts = {key: value for key, value in resource.items() if key != "Metadata"}
+        depends_on = facts.get("DependsOn")
+        if depends_on is not None:
+            facts["DependsOn"] = sorted(depends_on if isinstance(depends_on, list) else [depends_on])
+        found[name] = facts
+    return found
+
+
+def test_same_tracker(translated: dict[str, Any], cdk_template: dict[str, Any]) -> None:
+    sam, cdk = tracker_resources(translated), tracker_resources(cdk_template)
+
+    assert len(sam) > 20 and "TrackerService" in sam
+    assert sorted(cdk) == sorted(sam)
+    for name in sam:
+        assert cdk[name] == sam[name], name
+
+
+# --- Parameters and outputs -----------------------------------------------------------------
+
+
+def test_same_parameters_and_conditions(translated: dict[str, Any], cdk_template: dict[str, Any]) -> None:
+    def facts(template: Mapping[str, Any]) -> dict[str, Any]:
+        wording = ("Description", "ConstraintDescription")
+        return {
+            name: {key: value for key, value in parameter.items() if key not in wording}
+            for name, parameter in template["Parameters"].items()
+            if name != "BootstrapVersion"  # CDK's, for its bootstrap stack's version check
+        }
+
+    assert facts(cdk_template) == facts(translated)
+    assert cdk_template["Conditions"] == translated["Conditions"]
+
+
+def test_same_outputs(translated: dict[str, Any], cdk_template: dict[str, Any]) -> None:
+    def facts(template: Mapping[str, Any]) -> dict[str, Any]:
+        return {
+            name: (json.dumps(output["Value"], sort_keys=True), output.get("Condition"))
+            for name, output in template["Outputs"].items()
+        }
+
+    assert facts(cdk_template) == facts(translated)
 
 
 def test_comparison_notices_a_drift(translated: dict[str, Any], cdk_template: dict[str, Any]) -> None:
@@ -292,6 +348,9 @@ def test_comparison_notices_a_drift(translated: dict[str, Any], cdk_template: di
         test_same_functions(translated, drifted)
     with pytest.raises(AssertionError, match="InboxFunction"):
         test_same_function_permissions(translated, drifted)
+    drifted["Resources"]["TrackerListener"]["Properties"]["Port"] = 8443
+    with pytest.raises(AssertionError, match="TrackerListener"):
+        test_same_tracker(translated, drifted)
 
 
 def test_cdk_cli_is_pinned_to_a_2x_release() -> None:
