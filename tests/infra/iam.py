@@ -36,14 +36,19 @@ Grant = tuple[str, str, str, str]
 class Renderer:
     """Evaluates Ref, Fn::GetAtt, Fn::Sub, Fn::Select, Fn::Split and Fn::Join to strings."""
 
-    def __init__(self, resources: Mapping[str, Any]) -> None:
+    def __init__(
+        self, resources: Mapping[str, Any], pseudo: Mapping[str, str] = PSEUDO, parameters: Mapping[str, str] = {}
+    ) -> None:
         self.resources = resources
+        self.names = {**pseudo, **parameters}
 
     def render(self, value: Any) -> Any:
         if isinstance(value, list):
             return [self.render(item) for item in value]
-        if not isinstance(value, dict) or len(value) != 1:
+        if not isinstance(value, dict):
             return value
+        if len(value) != 1 or not next(iter(value)).startswith(("Ref", "Fn::")):
+            return {key: self.render(item) for key, item in value.items()}
         ((function, argument),) = value.items()
         evaluate = {
             "Ref": self.ref,
@@ -64,8 +69,8 @@ class Renderer:
         return self.sub(text, {key: self.render(item) for key, item in variables.items()})
 
     def ref(self, name: str) -> str:
-        if name in PSEUDO:
-            return PSEUDO[name]
+        if name in self.names:
+            return self.names[name]
         resource = self.resources.get(name, {"Type": "Parameter"})
         properties = resource.get("Properties", {})
         if resource["Type"] == "AWS::S3::Bucket" and "BucketName" in properties:
@@ -92,8 +97,8 @@ class Renderer:
             key = match.group(1)
             if key in variables:
                 return str(variables[key])
-            if key in PSEUDO:
-                return PSEUDO[key]
+            if key in self.names:
+                return self.names[key]
             if "." in key:
                 name, attribute = key.split(".", 1)
                 return self.get_att(name, attribute)
