@@ -34,6 +34,7 @@ from aws_cdk import aws_sqs as sqs  # noqa: E402
 from chalicelib.config import load_settings  # noqa: E402
 from chalicelib.store.models.base import TableItem  # noqa: E402
 from infra import edge_routes  # noqa: E402
+from infra.cdk_tracker import TrackerInputs, add_tracker  # noqa: E402
 from local.resources import (  # noqa: E402
     DLQ_RETENTION_SECONDS,
     QueueSpec,
@@ -50,10 +51,16 @@ QUEUE_RETENTION_SECONDS = 4 * 24 * 3600
 LOG_RETENTION_DAYS = 30
 CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
 CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
+ALL_VIEWER = "216adef6-5c7f-47e4-b989-5492eafa07d3"
 ALL_VIEWER_EXCEPT_HOST = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
 CORS_S3_ORIGIN = "88a5eaf4-2fd4-4709-b370-b4c650ea3fcf"
 ALL_METHODS = ["GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"]
 MEDIA_METHODS = ["GET", "HEAD", "OPTIONS"]
+# An alarm on each of these AWS/Lambda metrics of every function (template.yaml, "Alarms").
+FUNCTION_ALARMS = {
+    "Errors": "failed (an unhandled error, a timeout or memory running out; see its log group)",
+    "Throttles": "was throttled (the account's Lambda concurrency is used up)",
+}
 PLAYLIST_PATTERN = "/static/streaming-playlists/*.m3u8"
 # Chalice's default binary types, "/" escaped as API Gateway wants it.
 BINARY_MEDIA_TYPES = [
@@ -97,7 +104,22 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
         self._code()
         self._functions()
         self._http()
+        self.tracker_load_balancer = add_tracker(
+            self,
+            TrackerInputs(
+                has_tracker=self.has_tracker,
+                has_certificate=self.has_tracker_certificate,
+                image=self.values["TrackerImage"],
+                certificate_arn=self.values["TrackerCertificateArn"],
+                cpu=self.values["TrackerCpu"],
+                memory=self.values["TrackerMemory"],
+                max_tasks=self.values["TrackerMaxTasks"],
+                instance_host=self.instance_host,
+                table=self.table,
+            ),
+        )
         self._edge()
+        self._outputs()
 
     # --- Parameters (the same names, types and defaults as template.yaml) --------------------
 
@@ -135,16 +157,45 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
                 "InstanceFollowersManualApproval", type=text, default="false", allowed_values=flag
             ),
             "AutoFollowBack": self._parameter("AutoFollowBack", type=text, default="false", allowed_values=flag),
-            "CertificateArn": self._parameter("CertificateArn", type=text, default=""),
+            "CertificateArn": self._parameter(
+                "CertificateArn",
+                type=text,
+                default="",
+                allowed_pattern="^(arn:aws[a-z-]*:acm:us-east-1:[0-9]{12}:certificate/[0-9a-f-]+)?$",
+            ),
             "PriceClass": self._parameter(
                 "PriceClass",
                 type=text,
                 default="PriceClass_100",
                 allowed_values=["PriceClass_100", "PriceClass_200", "PriceClass_All"],
             ),
+            "TrackerImage": self._parameter("TrackerImage", type=text, default=""),
+            "TrackerCertificateArn": self._parameter(
+                "TrackerCertificateArn",
+                type=text,
+                default="",
+                allowed_pattern="^(arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[0-9a-f-]+)?$",
+            ),
+            "TrackerCpu": self._parameter(
+                "TrackerCpu", type=text, default="512", allowed_values=["256", "512", "1024", "2048", "4096"]
+            ),
+            "TrackerMemory": self._parameter("TrackerMemory", type=text, default="1024"),
+            "TrackerMaxTasks": self._parameter("TrackerMaxTasks", type=number, default=1, min_value=1, max_value=20),
         }
         self.has_operator_email = self._condition("HasOperatorEmail", "OperatorEmail")
         self.has_certificate = self._condition("HasCertificate", "CertificateArn")
+        self.has_tracker = self._condition("HasTracker", "TrackerImage")
+        self.has_tracker_certificate = self._named(
+            cdk.CfnCondition(
+                self,
+                "HasTrackerCertificate",
+                expression=cdk.Fn.condition_and(
+                    self.has_tracker,
+                    cdk.Fn.condition_not(cdk.Fn.condition_equals(self.values["TrackerCertificateArn"], "")),
+                ),
+            ),
+            "HasTrackerCertificate",
+        )
 
     def _condition(self, name: str, parameter: str) -> cdk.CfnCondition:
         condition = cdk.CfnCondition(
@@ -296,25 +347,33 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
             ),
             f"{name}Queue",
         )
+        self._alarm(
+            f"{name}DeadLetterAlarm",
+            f"{name} messages failed every attempt and wait in the dead-letter queue.",
+            namespace="AWS/SQS",
+            metric_name="ApproximateNumberOfMessagesVisible",
+            dimensions=[{"name": "QueueName", "value": dead_letters.attr_queue_name}],
+            statistic="Maximum",
+        )
+        return queue
+
+    def _alarm(self, logical_id: str, description: str, **metric: Any) -> None:
+        """Above zero in any five minutes notifies the alarm topic; no data is no problem."""
         self._named(
             cloudwatch.CfnAlarm(
                 self,
-                f"{name}DeadLetterAlarm",
-                alarm_description=f"{name} messages failed every attempt and wait in the dead-letter queue.",
-                namespace="AWS/SQS",
-                metric_name="ApproximateNumberOfMessagesVisible",
-                dimensions=[{"name": "QueueName", "value": dead_letters.attr_queue_name}],
-                statistic="Maximum",
+                logical_id,
+                alarm_description=description,
                 period=300,
                 evaluation_periods=1,
                 threshold=0,
                 comparison_operator="GreaterThanThreshold",
                 treat_missing_data="notBreaching",
                 alarm_actions=[self.alarm_topic.ref],
+                **metric,
             ),
-            f"{name}DeadLetterAlarm",
+            logical_id,
         )
-        return queue
 
     # --- Code ---------------------------------------------------------------------------------
 
@@ -454,6 +513,15 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
             ),
             logical_id,
         )
+        for metric, what in FUNCTION_ALARMS.items():
+            self._alarm(
+                f"{logical_id}{metric}Alarm",
+                f"{logical_id} {what}.",
+                namespace="AWS/Lambda",
+                metric_name=metric,
+                dimensions=[{"name": "FunctionName", "value": function.ref}],
+                statistic="Sum",
+            )
         return function
 
     def _sqs_source(self, function: lambda_.CfnFunction, spec: QueueSpec, **extra: Any) -> None:
@@ -481,7 +549,8 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
     def _send(self, *keys: str) -> list[dict[str, Any]]:
         arns = [self.queues[key].attr_arn for key in keys]
         return [
-            {"Effect": "Allow", "Action": ["sqs:SendMessage*", "sqs:ChangeMessageVisibility*"], "Resource": arns},
+            # SAM's SQSSendMessagePolicy, and the URL lookup boto3 needs before sending.
+            {"Effect": "Allow", "Action": "sqs:SendMessage*", "Resource": arns},
             {"Effect": "Allow", "Action": "sqs:GetQueueUrl", "Resource": arns},
         ]
 
@@ -572,7 +641,8 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
             ephemeral_storage={"size": 10240},
             statements=[
                 self._table_crud(),
-                *self._send("transcode"),
+                # Steps queue further steps; a published video is announced to the fediverse.
+                *self._send("transcode", "broadcast"),
                 self._consume("transcode"),
                 {
                     "Effect": "Allow",
@@ -667,7 +737,21 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
             timeout=self.specs["inbox"].function_timeout,
             memory=512,
             log_name="inbox",
-            statements=[self._table_crud(), *self._send("broadcast", "deliver"), self._consume("inbox")],
+            statements=[
+                self._table_crud(),
+                # Answers and forwards go out through the delivery pipeline; remote views count.
+                *self._send("broadcast", "deliver", "views"),
+                self._consume("inbox"),
+                # Remote videos' thumbnails and previews, copied as PeerTube copies them.
+                {
+                    "Effect": "Allow",
+                    "Action": ["s3:PutObject", "s3:DeleteObject"],
+                    "Resource": [
+                        sub("${MediaBucket.Arn}/lazy-static/thumbnails/*"),
+                        sub("${MediaBucket.Arn}/lazy-static/previews/*"),
+                    ],
+                },
+            ],
         )
         self._sqs_source(inbox, self.specs["inbox"])
 
@@ -906,6 +990,20 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
         behaviours = [
             media(PLAYLIST_PATTERN, playlist_cache),
             *(media(edge_routes.path_pattern(prefix), media_cache) for prefix in edge_routes.MEDIA_PREFIXES),
+            # Only with a tracker: its websocket, uncached, with every viewer header (Host for
+            # the certificate check, the upgrade handshake's).
+            cdk.Fn.condition_if(
+                self.has_tracker.logical_id,
+                {
+                    "PathPattern": "/tracker/*",
+                    "TargetOriginId": "tracker",
+                    "ViewerProtocolPolicy": "https-only",
+                    "AllowedMethods": ["GET", "HEAD"],
+                    "CachePolicyId": CACHING_DISABLED,
+                    "OriginRequestPolicyId": ALL_VIEWER,
+                },
+                cdk.Aws.NO_VALUE,
+            ),
             *(uncached(pattern, edge_routes.API_ORIGIN_ID, False) for pattern in edge_routes.api_path_patterns()),
             *(uncached(p, edge_routes.WEB_ORIGIN_ID, True) for p in edge_routes.negotiated_path_patterns()),
         ]
@@ -955,6 +1053,22 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
                         },
                         bucket_origin(edge_routes.WEB_ORIGIN_ID, self.web_bucket),
                         bucket_origin(edge_routes.MEDIA_ORIGIN_ID, self.media_bucket),
+                        cdk.Fn.condition_if(
+                            self.has_tracker.logical_id,
+                            {
+                                "Id": "tracker",
+                                "DomainName": self.tracker_load_balancer.attr_dns_name,
+                                "CustomOriginConfig": {
+                                    "OriginProtocolPolicy": cdk.Fn.condition_if(
+                                        self.has_tracker_certificate.logical_id, "https-only", "http-only"
+                                    ),
+                                    "OriginSSLProtocols": ["TLSv1.2"],
+                                    "OriginReadTimeout": 60,
+                                    "OriginKeepaliveTimeout": 60,
+                                },
+                            },
+                            cdk.Aws.NO_VALUE,
+                        ),
                     ],
                     "defaultCacheBehavior": {
                         "targetOriginId": edge_routes.WEB_ORIGIN_ID,
@@ -979,6 +1093,21 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
         cdk.CfnOutput(self, "DistributionId", value=distribution.ref)
         cdk.CfnOutput(self, "WebBucketName", value=self.web_bucket.ref)
         cdk.CfnOutput(self, "InstanceUrl", value=sub("https://${InstanceHost}/"))
+        tracker_output = cdk.CfnOutput(
+            self, "TrackerLoadBalancerDnsName", value=self.tracker_load_balancer.attr_dns_name
+        )
+        tracker_output.condition = self.has_tracker
+
+    def _outputs(self) -> None:
+        cdk.CfnOutput(
+            self, "ApiUrl", value=sub("https://${RestApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}/live/")
+        )
+        cdk.CfnOutput(self, "TableName", value=self.table.ref)
+        cdk.CfnOutput(self, "MediaBucketName", value=self.media_bucket.ref)
+        cdk.CfnOutput(self, "UploadsBucketName", value=self.uploads_bucket.ref)
+        for key, queue in self.queues.items():
+            cdk.CfnOutput(self, f"{key.capitalize()}QueueUrl", value=queue.ref)
+        cdk.CfnOutput(self, "AlarmTopicArn", value=self.alarm_topic.ref)
 
     def _cache_policy(
         self, logical_id: str, name: str, comment: str, default_ttl: int, max_ttl: int

@@ -88,6 +88,10 @@ def main(argv: list[str] | None = None) -> None:
     if not args.skip_layers:
         print(package_layer())
         print(package_ffmpeg_layer())
+        from layers.ffmpeg.build import check_size
+
+        # The transcoder carries all three: Lambda refuses more than 250 MB of them unzipped.
+        check_size(FFMPEG_LAYER_DIR, FUNCTION_DIR, LAYER_DIR)
 
 
 if __name__ == "__main__":

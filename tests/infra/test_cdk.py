@@ -2,9 +2,9 @@
 
 The app is synthesised offline, with the pinned CDK CLI when `make test` installed it
 (infra/node_modules) and by running the app directly otherwise, then compared with the
-translated SAM template resource by resource: both use the same logical ids. Not compared
-yet: IAM policies (SAM's policy templates expand differently) and the tracker on Fargate,
-which the CDK app does not have yet.
+translated SAM template resource by resource: both use the same logical ids. IAM statements
+are compared after normalisation (tests/infra/iam.py): SAM's policy templates spell the same
+ARNs with other expressions.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 from tests.infra.conftest import ROOT
+from tests.infra.iam import Grant, function_grants, role_grants
 from tests.infra.test_template import layer_ids, lint_translated, of_type, referenced_id
 
 pytest.importorskip("aws_cdk")
@@ -93,6 +94,35 @@ def test_same_functions(translated: dict[str, Any], cdk_template: dict[str, Any]
         assert cdk[name] == sam[name], name
 
 
+def test_same_function_permissions(translated: dict[str, Any], cdk_template: dict[str, Any]) -> None:
+    """Each function's role grants the same actions on the same resources (tests/infra/iam.py).
+
+    One difference is normalised away: SAM gives a function with an SQS event the AWS managed
+    AWSLambdaSQSQueueExecutionRole (receive, delete, attributes on every queue), the CDK app
+    the same three actions on that function's own queue.
+    """
+    sam, cdk = function_grants(translated), function_grants(cdk_template)
+
+    assert sorted(cdk) == sorted(sam)
+    for function in sam:
+        assert sorted(cdk[function]) == sorted(sam[function]), function
+    assert ("Allow", "dynamodb:GetItem", "arn:aws:dynamodb:us-east-1:123456789012:table/MainTable", "null") in sam[
+        "ApiFunction"
+    ]
+
+
+def schedule_grants(template: Mapping[str, Any]) -> dict[str, set[Grant]]:
+    found = {}
+    for props in (r["Properties"] for r in of_type(template["Resources"], "AWS::Scheduler::Schedule").values()):
+        role = referenced_id(props["Target"]["RoleArn"]) or ""
+        found[referenced_id(props["Target"]["Arn"]) or ""] = role_grants(template, role, [])
+    return found
+
+
+def test_same_schedule_permissions(translated: dict[str, Any], cdk_template: dict[str, Any]) -> None:
+    assert schedule_grants(cdk_template) == schedule_grants(translated)
+
+
 def event_sources(template: Mapping[str, Any]) -> set[tuple[Any, ...]]:
     return {
         (
@@ -155,10 +185,25 @@ def test_same_queues(translated: dict[str, Any], cdk_template: dict[str, Any]) -
         return found
 
     assert facts(cdk_template) == facts(translated)
-    alarms = {
-        name for name in of_type(translated["Resources"], "AWS::CloudWatch::Alarm") if name.endswith("DeadLetterAlarm")
-    }
-    assert alarms and alarms <= set(of_type(cdk_template["Resources"], "AWS::CloudWatch::Alarm"))
+
+
+def alarm_facts(template: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """Every alarm but its wording: what it watches, when it fires, whom it tells."""
+    found = {}
+    for name, alarm in of_type(template["Resources"], "AWS::CloudWatch::Alarm").items():
+        props = {key: value for key, value in alarm["Properties"].items() if key != "AlarmDescription"}
+        props["Dimensions"] = [(d["Name"], referenced_id(d["Value"])) for d in props["Dimensions"]]
+        props["AlarmActions"] = [referenced_id(action) for action in props["AlarmActions"]]
+        found[name] = props
+    return found
+
+
+def test_same_alarms(translated: dict[str, Any], cdk_template: dict[str, Any]) -> None:
+    sam = alarm_facts(translated)
+
+    assert {name for name in sam if name.endswith("DeadLetterAlarm")}
+    assert {name for name in sam if name.endswith("FunctionErrorsAlarm")}
+    assert alarm_facts(cdk_template) == sam
 
 
 def test_same_buckets(translated: dict[str, Any], cdk_template: dict[str, Any]) -> None:
@@ -197,7 +242,9 @@ def edge_facts(template: Mapping[str, Any]) -> dict[str, Any]:
     resources = template["Resources"]
     config = resources["Distribution"]["Properties"]["DistributionConfig"]
 
-    def behaviour(b: Mapping[str, Any]) -> tuple[Any, ...]:
+    def behaviour(b: Mapping[str, Any]) -> Any:
+        if "Fn::If" in b:  # the tracker's, only with a tracker: compared as written
+            return json.dumps(b, sort_keys=True)
         return (
             b.get("PathPattern"),
             b["TargetOriginId"],
@@ -209,9 +256,7 @@ def edge_facts(template: Mapping[str, Any]) -> dict[str, Any]:
             len(b.get("FunctionAssociations", [])),
         )
 
-    # The tracker's behaviour and origin are conditional (Fn::If): the Fargate slice.
-    behaviours = [b for b in config["CacheBehaviors"] if "Fn::If" not in b]
-    origins = [o for o in config["Origins"] if "Fn::If" not in o]
+    behaviours = config["CacheBehaviors"]
     policies = {
         name: resources[name]["Properties"]
         for name in ("MediaCachePolicy", "PlaylistCachePolicy", "MediaCorsPolicy", "OriginAccessControl")
@@ -219,7 +264,12 @@ def edge_facts(template: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "behaviours": [behaviour(b) for b in behaviours],
         "default": behaviour(config["DefaultCacheBehavior"]),
-        "origins": sorted((o["Id"], json.dumps(o["DomainName"]), o.get("OriginPath")) for o in origins),
+        "origins": sorted(
+            json.dumps(o, sort_keys=True)
+            if "Fn::If" in o
+            else json.dumps((o["Id"], o["DomainName"], o.get("OriginPath")))
+            for o in config["Origins"]
+        ),
         "certificate": json.dumps(config["ViewerCertificate"], sort_keys=True),
         "aliases": config["Aliases"],
         "function": resources["ViewerRequestFunction"]["Properties"],
@@ -234,15 +284,73 @@ def test_same_cloudfront(translated: dict[str, Any], cdk_template: dict[str, Any
         assert cdk[key] == sam[key], key
 
 
+# --- The tracker on Fargate ------------------------------------------------------------------
+
+
+def tracker_resources(template: Mapping[str, Any]) -> dict[str, Any]:
+    found = {}
+    for name, resource in template["Resources"].items():
+        if resource.get("Condition") != "HasTracker":
+            continue
+        facts = {key: value for key, value in resource.items() if key != "Metadata"}
+        depends_on = facts.get("DependsOn")
+        if depends_on is not None:
+            facts["DependsOn"] = sorted(depends_on if isinstance(depends_on, list) else [depends_on])
+        found[name] = facts
+    return found
+
+
+def test_same_tracker(translated: dict[str, Any], cdk_template: dict[str, Any]) -> None:
+    sam, cdk = tracker_resources(translated), tracker_resources(cdk_template)
+
+    assert len(sam) > 20 and "TrackerService" in sam
+    assert sorted(cdk) == sorted(sam)
+    for name in sam:
+        assert cdk[name] == sam[name], name
+
+
+# --- Parameters and outputs -----------------------------------------------------------------
+
+
+def test_same_parameters_and_conditions(translated: dict[str, Any], cdk_template: dict[str, Any]) -> None:
+    def facts(template: Mapping[str, Any]) -> dict[str, Any]:
+        wording = ("Description", "ConstraintDescription")
+        return {
+            name: {key: value for key, value in parameter.items() if key not in wording}
+            for name, parameter in template["Parameters"].items()
+            if name != "BootstrapVersion"  # CDK's, for its bootstrap stack's version check
+        }
+
+    assert facts(cdk_template) == facts(translated)
+    assert cdk_template["Conditions"] == translated["Conditions"]
+
+
+def test_same_outputs(translated: dict[str, Any], cdk_template: dict[str, Any]) -> None:
+    def facts(template: Mapping[str, Any]) -> dict[str, Any]:
+        return {
+            name: (json.dumps(output["Value"], sort_keys=True), output.get("Condition"))
+            for name, output in template["Outputs"].items()
+        }
+
+    assert facts(cdk_template) == facts(translated)
+
+
 def test_comparison_notices_a_drift(translated: dict[str, Any], cdk_template: dict[str, Any]) -> None:
     drifted = json.loads(json.dumps(cdk_template))
     drifted["Resources"]["ViewsQueue"]["Properties"]["VisibilityTimeout"] = 30
     drifted["Resources"]["InboxFunction"]["Properties"]["Environment"]["Variables"].pop("CIRRUS_TABLE")
+    inbox_policy = drifted["Resources"]["InboxFunctionRole"]["Properties"]["Policies"][0]["PolicyDocument"]
+    inbox_policy["Statement"][0]["Resource"] = "*"
 
     with pytest.raises(AssertionError):
         test_same_queues(translated, drifted)
     with pytest.raises(AssertionError):
         test_same_functions(translated, drifted)
+    with pytest.raises(AssertionError, match="InboxFunction"):
+        test_same_function_permissions(translated, drifted)
+    drifted["Resources"]["TrackerListener"]["Properties"]["Port"] = 8443
+    with pytest.raises(AssertionError, match="TrackerListener"):
+        test_same_tracker(translated, drifted)
 
 
 def test_cdk_cli_is_pinned_to_a_2x_release() -> None:

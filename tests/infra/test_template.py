@@ -605,6 +605,39 @@ def test_dead_letter_queue_keeps_messages_and_alarms(resources: dict[str, Any], 
     assert alarm["AlarmActions"] == [{"Ref": "AlarmTopic"}]
 
 
+def test_every_dead_letter_queue_is_alarmed(resources: dict[str, Any]) -> None:
+    dead_letter_queues = {name for name in of_type(resources, "AWS::SQS::Queue") if "DeadLetter" in name}
+    alarmed = {
+        referenced_id(dimension["Value"])
+        for alarm in of_type(resources, "AWS::CloudWatch::Alarm").values()
+        for dimension in alarm["Properties"].get("Dimensions", [])
+        if dimension["Name"] == "QueueName"
+    }
+    assert dead_letter_queues and dead_letter_queues <= alarmed
+
+
+def test_every_function_alarms_on_errors_and_throttles(translated: dict[str, Any]) -> None:
+    resources = translated["Resources"]
+    functions = set(of_type(resources, "AWS::Lambda::Function"))
+    alarmed: dict[str, set[str]] = {}
+    for alarm in (a["Properties"] for a in of_type(resources, "AWS::CloudWatch::Alarm").values()):
+        if alarm["Namespace"] != "AWS/Lambda":
+            continue
+        assert (alarm["Statistic"], alarm["ComparisonOperator"], alarm["Threshold"]) == (
+            "Sum",
+            "GreaterThanThreshold",
+            0,
+        )
+        assert alarm["AlarmActions"] == [{"Ref": "AlarmTopic"}]
+        assert alarm["TreatMissingData"] == "notBreaching"  # an idle function is not a failing one
+        ((dimension),) = alarm["Dimensions"]
+        assert dimension["Name"] == "FunctionName"
+        alarmed.setdefault(str(referenced_id(dimension["Value"])), set()).add(alarm["MetricName"])
+
+    assert len(functions) >= 8
+    assert alarmed == {function: {"Errors", "Throttles"} for function in functions}
+
+
 def test_template_declares_no_queue_without_a_spec(resources: dict[str, Any]) -> None:
     expected = {queue_id(spec) for spec in SPECS} | {dead_letter_queue_id(spec) for spec in SPECS}
     assert set(of_type(resources, "AWS::SQS::Queue")) == expected

@@ -1,0 +1,348 @@
+"""The WebTorrent tracker on Fargate, for the CDK app (template.yaml's Tracker* resources).
+
+Every resource exists only under the HasTracker condition (a TrackerImage is given), with
+the logical ids of template.yaml; tests/infra/test_cdk.py compares them property by
+property. Why each piece is there is told once, in template.yaml and infra/README.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import aws_cdk as cdk
+from aws_cdk import aws_applicationautoscaling as autoscaling
+from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_ecs as ecs
+from aws_cdk import aws_elasticloadbalancingv2 as elbv2
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_logs as logs
+
+TRACKER_PORT = 8000
+HEALTH_PATH = "/tracker/health"
+TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
+LOG_RETENTION_DAYS = 30
+
+
+@dataclass(frozen=True)
+class TrackerInputs:
+    """What the tracker takes from the rest of the stack."""
+
+    has_tracker: cdk.CfnCondition
+    has_certificate: cdk.CfnCondition
+    image: cdk.CfnParameter
+    certificate_arn: cdk.CfnParameter
+    cpu: cdk.CfnParameter
+    memory: cdk.CfnParameter
+    max_tasks: cdk.CfnParameter
+    instance_host: cdk.CfnParameter
+    table: dynamodb.CfnTable
+
+
+def add_tracker(stack: cdk.Stack, inputs: TrackerInputs) -> elbv2.CfnLoadBalancer:
+    """Declare the tracker's network, load balancer and service; return the load balancer."""
+    return _Tracker(stack, inputs).load_balancer
+
+
+def _assume_role(service: str, **condition: Any) -> dict[str, Any]:
+    statement: dict[str, Any] = {"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole"}
+    if condition:
+        statement["Condition"] = condition
+    return {"Version": "2012-10-17", "Statement": [statement]}
+
+
+class _Tracker:
+    def __init__(self, stack: cdk.Stack, inputs: TrackerInputs) -> None:
+        self.stack = stack
+        self.inputs = inputs
+        self._network()
+        self.load_balancer = self._load_balancer()
+        self._service()
+
+    def _add(self, resource: Any, depends_on: cdk.CfnResource | None = None) -> Any:
+        resource.override_logical_id(resource.node.id)
+        resource.cfn_options.condition = self.inputs.has_tracker
+        if depends_on is not None:
+            resource.add_dependency(depends_on)
+        return resource
+
+    def _with_tls(self, secure: Any, plain: Any) -> Any:
+        return cdk.Fn.condition_if(self.inputs.has_certificate.logical_id, secure, plain)
+
+    def _network(self) -> None:
+        stack = self.stack
+        self.vpc = self._add(
+            ec2.CfnVPC(
+                stack,
+                "TrackerVpc",
+                cidr_block="10.80.0.0/16",
+                enable_dns_support=True,
+                enable_dns_hostnames=True,
+                tags=[cdk.CfnTag(key="Name", value=cdk.Fn.sub("${AWS::StackName}-tracker"))],
+            )
+        )
+        gateway = self._add(ec2.CfnInternetGateway(stack, "TrackerInternetGateway"))
+        self.attachment = self._add(
+            ec2.CfnVPCGatewayAttachment(
+                stack, "TrackerGatewayAttachment", vpc_id=self.vpc.ref, internet_gateway_id=gateway.ref
+            )
+        )
+        self.subnets = [
+            self._add(
+                ec2.CfnSubnet(
+                    stack,
+                    f"TrackerSubnet{letter}",
+                    vpc_id=self.vpc.ref,
+                    cidr_block=cidr,
+                    availability_zone=cdk.Fn.select(index, cdk.Fn.get_azs("")),
+                )
+            )
+            for index, (letter, cidr) in enumerate((("A", "10.80.0.0/20"), ("B", "10.80.16.0/20")))
+        ]
+        routes = self._add(ec2.CfnRouteTable(stack, "TrackerRouteTable", vpc_id=self.vpc.ref))
+        self._add(
+            ec2.CfnRoute(
+                stack,
+                "TrackerDefaultRoute",
+                route_table_id=routes.ref,
+                destination_cidr_block="0.0.0.0/0",
+                gateway_id=gateway.ref,
+            ),
+            depends_on=self.attachment,
+        )
+        for letter, subnet in zip("AB", self.subnets, strict=True):
+            self._add(
+                ec2.CfnSubnetRouteTableAssociation(
+                    stack, f"TrackerSubnet{letter}Routes", subnet_id=subnet.ref, route_table_id=routes.ref
+                )
+            )
+        self._add(
+            ec2.CfnVPCEndpoint(
+                stack,
+                "TrackerDynamoDbEndpoint",
+                vpc_id=self.vpc.ref,
+                vpc_endpoint_type="Gateway",
+                service_name=cdk.Fn.sub("com.amazonaws.${AWS::Region}.dynamodb"),
+                route_table_ids=[routes.ref],
+            )
+        )
+        listener_port = cdk.Token.as_number(self._with_tls(443, 80))
+        self.balancer_group = self._add(
+            ec2.CfnSecurityGroup(
+                stack,
+                "TrackerLoadBalancerSecurityGroup",
+                group_description="Cirrus tracker load balancer (from CloudFront)",
+                vpc_id=self.vpc.ref,
+                security_group_ingress=[
+                    {"ipProtocol": "tcp", "fromPort": listener_port, "toPort": listener_port, "cidrIp": "0.0.0.0/0"}
+                ],
+            )
+        )
+        self.task_group = self._add(
+            ec2.CfnSecurityGroup(
+                stack,
+                "TrackerTaskSecurityGroup",
+                group_description="Cirrus tracker tasks (from the load balancer only)",
+                vpc_id=self.vpc.ref,
+                security_group_ingress=[
+                    {
+                        "ipProtocol": "tcp",
+                        "fromPort": TRACKER_PORT,
+                        "toPort": TRACKER_PORT,
+                        "sourceSecurityGroupId": self.balancer_group.ref,
+                    }
+                ],
+            )
+        )
+
+    def _load_balancer(self) -> elbv2.CfnLoadBalancer:
+        stack = self.stack
+        balancer: elbv2.CfnLoadBalancer = self._add(
+            elbv2.CfnLoadBalancer(
+                stack,
+                "TrackerLoadBalancer",
+                type="application",
+                scheme="internet-facing",
+                subnets=[subnet.ref for subnet in self.subnets],
+                security_groups=[self.balancer_group.ref],
+                load_balancer_attributes=[
+                    {"key": "idle_timeout.timeout_seconds", "value": "120"},
+                    {"key": "routing.http.drop_invalid_header_fields.enabled", "value": "true"},
+                ],
+            ),
+            depends_on=self.attachment,
+        )
+        self.target_group = self._add(
+            elbv2.CfnTargetGroup(
+                stack,
+                "TrackerTargetGroup",
+                vpc_id=self.vpc.ref,
+                target_type="ip",
+                protocol="HTTP",
+                port=TRACKER_PORT,
+                health_check_path=HEALTH_PATH,
+                health_check_interval_seconds=15,
+                healthy_threshold_count=2,
+                unhealthy_threshold_count=3,
+                matcher={"httpCode": "200"},
+                target_group_attributes=[{"key": "deregistration_delay.timeout_seconds", "value": "30"}],
+            )
+        )
+        self.listener = self._add(
+            elbv2.CfnListener(
+                stack,
+                "TrackerListener",
+                load_balancer_arn=balancer.ref,
+                port=cdk.Token.as_number(self._with_tls(443, 80)),
+                protocol=cdk.Token.as_string(self._with_tls("HTTPS", "HTTP")),
+                ssl_policy=cdk.Token.as_string(self._with_tls(TLS_POLICY, cdk.Aws.NO_VALUE)),
+                certificates=self._with_tls(
+                    [{"CertificateArn": self.inputs.certificate_arn.value_as_string}], cdk.Aws.NO_VALUE
+                ),
+                default_actions=[{"type": "forward", "targetGroupArn": self.target_group.ref}],
+            )
+        )
+        return balancer
+
+    def _service(self) -> None:
+        stack, inputs = self.stack, self.inputs
+        cluster = self._add(
+            ecs.CfnCluster(
+                stack, "TrackerCluster", cluster_settings=[{"name": "containerInsights", "value": "disabled"}]
+            )
+        )
+        log_group = self._add(
+            logs.CfnLogGroup(
+                stack,
+                "TrackerLogGroup",
+                log_group_name=cdk.Fn.sub("/ecs/${AWS::StackName}-tracker"),
+                retention_in_days=LOG_RETENTION_DAYS,
+            )
+        )
+        execution_role = self._add(
+            iam.CfnRole(
+                stack,
+                "TrackerExecutionRole",
+                assume_role_policy_document=_assume_role("ecs-tasks.amazonaws.com"),
+                managed_policy_arns=[
+                    cdk.Fn.sub("arn:${AWS::Partition}:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy")
+                ],
+            )
+        )
+        task_role = self._add(
+            iam.CfnRole(
+                stack,
+                "TrackerTaskRole",
+                assume_role_policy_document=_assume_role(
+                    "ecs-tasks.amazonaws.com", StringEquals={"aws:SourceAccount": cdk.Aws.ACCOUNT_ID}
+                ),
+                policies=[
+                    {
+                        "policyName": "read-info-hashes",
+                        "policyDocument": {
+                            "Version": "2012-10-17",
+                            "Statement": [
+                                {"Effect": "Allow", "Action": "dynamodb:GetItem", "Resource": inputs.table.attr_arn}
+                            ],
+                        },
+                    }
+                ],
+            )
+        )
+        environment = {
+            "CIRRUS_ENV": "production",
+            "CIRRUS_HOST": inputs.instance_host.value_as_string,
+            "CIRRUS_SCHEME": "https",
+            "CIRRUS_TABLE": inputs.table.ref,
+            "AWS_REGION": cdk.Aws.REGION,
+        }
+        task = self._add(
+            ecs.CfnTaskDefinition(
+                stack,
+                "TrackerTaskDefinition",
+                family=cdk.Fn.sub("${AWS::StackName}-tracker"),
+                requires_compatibilities=["FARGATE"],
+                network_mode="awsvpc",
+                cpu=inputs.cpu.value_as_string,
+                memory=inputs.memory.value_as_string,
+                runtime_platform={"cpuArchitecture": "X86_64", "operatingSystemFamily": "LINUX"},
+                execution_role_arn=execution_role.attr_arn,
+                task_role_arn=task_role.attr_arn,
+                container_definitions=[
+                    {
+                        "name": "tracker",
+                        "image": inputs.image.value_as_string,
+                        "essential": True,
+                        "readonlyRootFilesystem": True,
+                        "portMappings": [{"containerPort": TRACKER_PORT, "protocol": "tcp"}],
+                        "environment": [{"name": name, "value": value} for name, value in environment.items()],
+                        "logConfiguration": {
+                            "logDriver": "awslogs",
+                            "options": {
+                                "awslogs-group": log_group.ref,
+                                "awslogs-region": cdk.Aws.REGION,
+                                "awslogs-stream-prefix": "tracker",
+                            },
+                        },
+                    }
+                ],
+            )
+        )
+        # Both are parameters: the operator pairs them (infra/README.md), the validator cannot.
+        cdk.Annotations.of(task).acknowledge_warning(
+            "CloudFormation-Validate::E3047", "TrackerCpu and TrackerMemory form a Fargate pairing"
+        )
+        self._add(
+            ecs.CfnService(
+                stack,
+                "TrackerService",
+                cluster=cluster.ref,
+                task_definition=task.ref,
+                launch_type="FARGATE",
+                desired_count=1,
+                health_check_grace_period_seconds=30,
+                deployment_configuration={
+                    "minimumHealthyPercent": 100,
+                    "maximumPercent": 200,
+                    "deploymentCircuitBreaker": {"enable": True, "rollback": True},
+                },
+                network_configuration={
+                    "awsvpcConfiguration": {
+                        "assignPublicIp": "ENABLED",
+                        "subnets": [subnet.ref for subnet in self.subnets],
+                        "securityGroups": [self.task_group.ref],
+                    }
+                },
+                load_balancers=[
+                    {"containerName": "tracker", "containerPort": TRACKER_PORT, "targetGroupArn": self.target_group.ref}
+                ],
+            ),
+            depends_on=self.listener,
+        )
+        target = self._add(
+            autoscaling.CfnScalableTarget(
+                stack,
+                "TrackerScalableTarget",
+                service_namespace="ecs",
+                scalable_dimension="ecs:service:DesiredCount",
+                resource_id=cdk.Fn.sub("service/${TrackerCluster}/${TrackerService.Name}"),
+                min_capacity=1,
+                max_capacity=inputs.max_tasks.value_as_number,
+            )
+        )
+        self._add(
+            autoscaling.CfnScalingPolicy(
+                stack,
+                "TrackerCpuScaling",
+                policy_name=cdk.Fn.sub("${AWS::StackName}-tracker-cpu"),
+                policy_type="TargetTrackingScaling",
+                scaling_target_id=target.ref,
+                target_tracking_scaling_policy_configuration={
+                    "predefinedMetricSpecification": {"predefinedMetricType": "ECSServiceAverageCPUUtilization"},
+                    "targetValue": 60,
+                    "scaleOutCooldown": 60,
+                    "scaleInCooldown": 300,
+                },
+            )
+        )
