@@ -1,0 +1,202 @@
+"""Playlists over ActivityPub: the documents PeerTube serves (the Playlist collection, its
+elements, the actors' /playlists), the activities it sends when a playlist changes, and
+remote playlists arriving from a peer."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+from chalicelib.config import get_settings
+from tests.api_client import ApiClient, ApiResponse
+from tests.federation_peer import Peer
+from tests.integration.test_playlists import PLAYLISTS, _jpeg, add, create, multipart
+from tests.members import Member
+from tests.queue_runner import drain_federation
+from tests.video_seed import add_video
+
+AP = {"Accept": "application/activity+json"}
+PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
+
+
+@pytest.fixture
+def peer(monkeypatch: pytest.MonkeyPatch) -> Iterator[Peer]:
+    monkeypatch.setenv("CIRRUS_FEDERATION_ALLOW_LOOPBACK", "1")
+    remote = Peer().start()
+    yield remote
+    remote.stop()
+
+
+def fetch(api: ApiClient, url: str) -> ApiResponse:
+    parts = urlsplit(url)
+    return api.get(parts.path + (f"?{parts.query}" if parts.query else ""), headers=AP)
+
+
+def followed_by(peer: Peer, api: ApiClient) -> None:
+    """The peer's instance follows ours (and so hears what the instance actor's followers hear)."""
+    follow = {
+        "type": "Follow",
+        "id": f"{peer.url()}/follows/1",
+        "actor": peer.url(),
+        "object": f"{get_settings().instance_url}/accounts/peertube",
+    }
+    assert peer.post(api, "/inbox", follow).status == 204
+    drain_federation()
+    peer.received.clear()
+
+
+# Serving
+
+
+def test_a_public_playlist_as_peertube_serves_it(api: ApiClient, people: dict[str, Member]) -> None:
+    alice = people["alice"]
+    base = get_settings().instance_url
+    created = create(api, alice, "Road trip", description="Songs for the **road**")
+    videos = [add_video(alice.account_id, alice.channel_id, f"Song {n}", minutes=n) for n in range(1, 13)]
+    element_ids = [add(api, alice, created["id"], video.id) for video in videos]
+    api.put_json(f"{PLAYLISTS}/{created['id']}/videos/{element_ids[0]}", {"startTimestamp": 3}, alice.token)
+    assert multipart(api, "PUT", f"{PLAYLISTS}/{created['id']}", {}, alice.token, _jpeg()).status == 204
+    url = f"{base}/video-playlists/{created['uuid']}"
+
+    root = fetch(api, url)
+    assert root.status == 200 and root.content_type.startswith("application/activity+json")
+    body = root.json()
+    assert list(body) == [
+        "@context", "to", "cc", "id", "type", "totalItems", "first", "name", "content", "mediaType", "uuid",
+        "videoChannelPosition", "published", "updated", "attributedTo", "icon",
+    ]  # fmt: skip
+    assert body["@context"][3]["Playlist"] == "pt:Playlist"
+    assert (body["to"], body["cc"]) == ([PUBLIC], [f"{base}/accounts/alice/followers"])
+    assert (body["id"], body["type"], body["totalItems"]) == (url, "Playlist", 12)
+    assert body["first"] == f"{url}?page=1"
+    assert (body["name"], body["content"], body["mediaType"]) == ("Road trip", "Songs for the **road**", "text/markdown")
+    assert body["uuid"] == created["uuid"] and body["videoChannelPosition"] == 1
+    assert body["attributedTo"] == [f"{base}/video-channels/{alice.channel_name}"]
+    assert body["icon"]["type"] == "Image" and body["icon"]["url"].startswith(f"{base}/lazy-static/thumbnails/")
+    assert (body["icon"]["width"], body["icon"]["height"], body["icon"]["mediaType"]) == (280, 157, "image/jpeg")
+    # Reachable by id and short UUID too (PeerTube's playlist id parameter).
+    assert fetch(api, f"{base}/video-playlists/{created['shortUUID']}").json()["id"] == url
+
+    first = fetch(api, f"{url}?page=1").json()
+    assert [first[k] for k in ("id", "type", "next", "partOf", "totalItems")] == [
+        f"{url}?page=1", "Playlist", f"{url}?page=2", url, 12
+    ]
+    assert first["orderedItems"] == [f"{url}/videos/{e}" for e in element_ids[:10]]
+    second = fetch(api, f"{url}?page=2").json()
+    assert second["prev"] == f"{url}?page=1" and "next" not in second
+    assert second["orderedItems"] == [f"{url}/videos/{e}" for e in element_ids[10:]]
+    assert fetch(api, f"{url}?page=x").status == 400
+
+    element = fetch(api, f"{url}/videos/{element_ids[0]}")
+    assert element.status == 200
+    assert {k: v for k, v in element.json().items() if k != "@context"} == {
+        "id": f"{url}/videos/{element_ids[0]}",
+        "type": "PlaylistElement",
+        "url": videos[0].url,
+        "position": 1,
+        "startTimestamp": 3,
+    }
+    assert "stopTimestamp" not in element.json()
+    assert fetch(api, f"{url}/videos/999999").status == 404
+    assert fetch(api, f"{url}/videos/abc").status == 400
+
+    for actor in (f"{base}/accounts/alice/playlists", f"{base}/video-channels/{alice.channel_name}/playlists"):
+        listed = fetch(api, actor).json()
+        assert (listed["type"], listed["totalItems"], listed["first"]) == ("OrderedCollection", 1, f"{actor}?page=1")
+        assert fetch(api, f"{actor}?page=1").json()["orderedItems"] == [url]
+
+
+def test_what_is_not_served(api: ApiClient, people: dict[str, Member]) -> None:
+    alice = people["alice"]
+    base = get_settings().instance_url
+    unlisted = create(api, alice, "Unlisted one", privacy=2)
+    private = create(api, alice, "Private one", privacy=3)
+    element = add(api, alice, private["id"], add_video(alice.account_id, alice.channel_id, "Kept").id)
+
+    # Unlisted: by UUID only, with the unlisted audience; never in the actors' collections.
+    shown = fetch(api, f"{base}/video-playlists/{unlisted['uuid']}").json()
+    assert (shown["to"], shown["cc"]) == ([], [PUBLIC])
+    assert fetch(api, f"{base}/video-playlists/{unlisted['id']}").status == 404
+    # Private: a fetch has no session (PeerTube asks for one); its elements are refused.
+    assert fetch(api, f"{base}/video-playlists/{private['uuid']}").status == 401
+    refused = fetch(api, f"{base}/video-playlists/{private['uuid']}/videos/{element}")
+    assert (refused.status, refused.json()["detail"]) == (403, "Cannot get this private video playlist.")
+    # Watch later is private.
+    watch_later = api.get_as("/api/v1/accounts/alice/video-playlists?playlistType=2", alice.token).json()["data"][0]
+    assert fetch(api, f"{base}/video-playlists/{watch_later['uuid']}").status == 401
+    assert fetch(api, f"{base}/accounts/alice/playlists").json()["totalItems"] == 0
+    assert "first" not in fetch(api, f"{base}/accounts/alice/playlists").json()
+    assert fetch(api, f"{base}/accounts/nobody/playlists").status == 404
+    assert fetch(api, f"{base}/video-playlists/not-an-id").status == 400
+
+
+# Outbound
+
+
+def test_playlist_changes_reach_followers(peer: Peer, api: ApiClient, people: dict[str, Member]) -> None:
+    alice = people["alice"]
+    base = get_settings().instance_url
+    followed_by(peer, api)
+
+    created = create(api, alice, "Shared list")
+    url = f"{base}/video-playlists/{created['uuid']}"
+    drain_federation()
+    (sent,) = peer.inbox_activities("/inbox")
+    assert list(sent)[:7] == ["@context", "to", "cc", "type", "id", "actor", "object"]
+    assert (sent["type"], sent["id"], sent["actor"]) == ("Create", f"{url}/activity", f"{base}/accounts/alice")
+    assert (sent["to"], sent["cc"]) == ([PUBLIC], [f"{base}/accounts/alice/followers"])
+    assert sent["object"]["type"] == "Playlist" and sent["object"]["id"] == url
+    assert sent["object"]["totalItems"] == 0 and "first" not in sent["object"]
+    assert sent["object"]["to"] == [PUBLIC]
+    assert "signature" in sent  # the account's LD signature
+    peer.received.clear()
+
+    add(api, alice, created["id"], add_video(alice.account_id, alice.channel_id, "First").id)
+    assert api.put_json(f"{PLAYLISTS}/{created['id']}", {"displayName": "Shared list 2"}, alice.token).status == 204
+    drain_federation()
+    updates = peer.inbox_activities("/inbox")
+    assert [a["type"] for a in updates] == ["Update", "Update"]
+    assert updates[0]["object"]["totalItems"] == 1 and updates[0]["object"]["first"] == f"{url}?page=1"
+    assert updates[1]["object"]["name"] == "Shared list 2"
+    assert updates[1]["id"] == f"{url}/updates/{updates[1]['object']['updated']}"
+    peer.received.clear()
+
+    # Made private: a Delete; public again: a Create; removed: a Delete.
+    assert api.put_json(f"{PLAYLISTS}/{created['id']}", {"privacy": 3}, alice.token).status == 204
+    assert api.put_json(f"{PLAYLISTS}/{created['id']}", {"privacy": 1}, alice.token).status == 204
+    assert api.delete_as(f"{PLAYLISTS}/{created['id']}", alice.token).status == 204
+    drain_federation()
+    sent_types = [(a["type"], a["id"]) for a in peer.inbox_activities("/inbox")]
+    assert sent_types == [("Delete", f"{url}/delete"), ("Create", f"{url}/activity"), ("Delete", f"{url}/delete")]
+    delete = peer.inbox_activities("/inbox")[0]
+    assert {k: v for k, v in delete.items() if k not in ("@context", "signature")} == {
+        "type": "Delete",
+        "id": f"{url}/delete",
+        "actor": f"{base}/accounts/alice",
+        "object": url,
+    }
+
+
+def test_private_playlists_send_nothing(peer: Peer, api: ApiClient, people: dict[str, Member]) -> None:
+    alice = people["alice"]
+    followed_by(peer, api)
+    private = create(api, alice, "Mine only", privacy=3)
+    add(api, alice, private["id"], add_video(alice.account_id, alice.channel_id, "Quiet").id)
+    assert api.put_json(f"{PLAYLISTS}/{private['id']}", {"displayName": "Still mine"}, alice.token).status == 204
+    assert api.delete_as(f"{PLAYLISTS}/{private['id']}", alice.token).status == 204
+    drain_federation()
+    assert peer.received == []
+
+
+def created_playlist(peer: Peer, playlist: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "type": "Create",
+        "id": f"{playlist['id']}/activity",
+        "actor": peer.url("carol"),
+        "to": playlist["to"],
+        "cc": playlist["cc"],
+        "object": playlist,
+    }
