@@ -4,6 +4,7 @@ remote playlists arriving from a peer."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
@@ -13,8 +14,9 @@ import pytest
 from chalicelib.config import get_settings
 from tests.api_client import ApiClient, ApiResponse
 from tests.federation_peer import Peer
-from tests.integration.test_playlists import PLAYLISTS, _jpeg, add, create, multipart
+from tests.integration.test_playlists import PLAYLISTS, _jpeg, add, create, multipart, stored
 from tests.members import Member
+from tests.openapi import PLAYLIST_NULLS, assert_conforms
 from tests.queue_runner import drain_federation
 from tests.video_seed import add_video
 
@@ -72,7 +74,11 @@ def test_a_public_playlist_as_peertube_serves_it(api: ApiClient, people: dict[st
     assert (body["to"], body["cc"]) == ([PUBLIC], [f"{base}/accounts/alice/followers"])
     assert (body["id"], body["type"], body["totalItems"]) == (url, "Playlist", 12)
     assert body["first"] == f"{url}?page=1"
-    assert (body["name"], body["content"], body["mediaType"]) == ("Road trip", "Songs for the **road**", "text/markdown")
+    assert (body["name"], body["content"], body["mediaType"]) == (
+        "Road trip",
+        "Songs for the **road**",
+        "text/markdown",
+    )
     assert body["uuid"] == created["uuid"] and body["videoChannelPosition"] == 1
     assert body["attributedTo"] == [f"{base}/video-channels/{alice.channel_name}"]
     assert body["icon"]["type"] == "Image" and body["icon"]["url"].startswith(f"{base}/lazy-static/thumbnails/")
@@ -82,7 +88,11 @@ def test_a_public_playlist_as_peertube_serves_it(api: ApiClient, people: dict[st
 
     first = fetch(api, f"{url}?page=1").json()
     assert [first[k] for k in ("id", "type", "next", "partOf", "totalItems")] == [
-        f"{url}?page=1", "Playlist", f"{url}?page=2", url, 12
+        f"{url}?page=1",
+        "Playlist",
+        f"{url}?page=2",
+        url,
+        12,
     ]
     assert first["orderedItems"] == [f"{url}/videos/{e}" for e in element_ids[:10]]
     second = fetch(api, f"{url}?page=2").json()
@@ -191,12 +201,175 @@ def test_private_playlists_send_nothing(peer: Peer, api: ApiClient, people: dict
     assert peer.received == []
 
 
-def created_playlist(peer: Peer, playlist: dict[str, Any]) -> dict[str, Any]:
+# Inbound
+
+
+def remote_playlist(peer: Peer, name: str = "Cats on tour", videos: int = 2, **fields: Any) -> dict[str, Any]:
+    """A playlist of the peer's channel "cats" (carol's) as PeerTube sends it, with its pages,
+    elements and videos served by the peer."""
+    playlist_uuid = str(uuid.uuid4())
+    url = f"{peer.base}/video-playlists/{playlist_uuid}"
+    element_urls = []
+    for position in range(1, videos + 1):
+        video_uuid = str(uuid.uuid4())
+        video = peer.video(video_uuid, f"Cat video {position}")
+        peer.objects[f"/videos/watch/{video_uuid}"] = video
+        element_url = f"{url}/videos/{100 + position}"
+        peer.objects[urlsplit(element_url).path] = {
+            "id": element_url,
+            "type": "PlaylistElement",
+            "url": video["id"],
+            "position": position,
+            **({"startTimestamp": 5} if position == 1 else {}),
+        }
+        element_urls.append(element_url)
+    document: dict[str, Any] = {
+        "to": [PUBLIC],
+        "cc": [f"{peer.url('carol')}/followers"],
+        "id": url,
+        "type": "Playlist",
+        "totalItems": videos,
+        **({"first": f"{url}?page=1"} if videos else {}),
+        "name": name,
+        "content": "Cats, **travelling**",
+        "mediaType": "text/markdown",
+        "uuid": playlist_uuid,
+        "videoChannelPosition": 1,
+        "published": "2026-11-01T10:00:00.000Z",
+        "updated": "2026-11-01T10:05:00.000Z",
+        "attributedTo": [peer.channel_url()],
+        "icon": {"type": "Image", "url": f"{peer.base}/thumb.jpg", "mediaType": "image/jpeg", "width": 280,
+                 "height": 157},
+    }  # fmt: skip
+    document.update(fields)
+    serve(peer, document, element_urls)
+    return document
+
+
+def serve(peer: Peer, document: dict[str, Any], element_urls: list[str]) -> None:
+    path = urlsplit(document["id"]).path
+    peer.objects[path] = {k: v for k, v in document.items() if k not in ("orderedItems",)}
+    page = {"id": f"{document['id']}?page=1", "type": "OrderedCollectionPage", "partOf": document["id"]}
+    peer.objects[f"{path}?page=1"] = {**page, "orderedItems": element_urls, "totalItems": len(element_urls)}
+
+
+def activity(peer: Peer, kind: str, playlist: dict[str, Any], number: int = 1) -> dict[str, Any]:
     return {
-        "type": "Create",
-        "id": f"{playlist['id']}/activity",
+        "type": kind,
+        "id": f"{playlist['id']}/{kind.lower()}/{number}",
         "actor": peer.url("carol"),
         "to": playlist["to"],
         "cc": playlist["cc"],
         "object": playlist,
     }
+
+
+def elements_of(api: ApiClient, playlist: str) -> list[tuple[int, str | None, int | None]]:
+    data = api.get(f"{PLAYLISTS}/{playlist}/videos").json()["data"]
+    return [(e["position"], e["video"]["name"] if e["video"] else None, e["startTimestamp"]) for e in data]
+
+
+def test_a_remote_playlist_is_stored_listed_updated_and_deleted(
+    peer: Peer, api: ApiClient, people: dict[str, Member]
+) -> None:
+    before = stored()
+    document = remote_playlist(peer)
+    assert peer.post(api, "/inbox", activity(peer, "Create", document), name="carol").status == 204
+    drain_federation()
+
+    listed = api.get(PLAYLISTS).json()
+    assert listed["total"] == 1
+    shown = listed["data"][0]
+    assert_conforms("VideoPlaylist", shown, known_deviations=PLAYLIST_NULLS)
+    assert (shown["uuid"], shown["isLocal"], shown["url"]) == (document["uuid"], False, document["id"])
+    assert (shown["displayName"], shown["description"]) == ("Cats on tour", "Cats, **travelling**")
+    assert shown["privacy"]["id"] == 1 and shown["videosLength"] == 2
+    assert shown["ownerAccount"]["name"] == "carol" and shown["ownerAccount"]["host"] == peer.host
+    assert shown["videoChannel"]["name"] == "cats" and shown["videoChannel"]["host"] == peer.host
+    assert shown["thumbnailPath"].startswith("/lazy-static/thumbnails/playlist-")
+    assert shown["createdAt"] == "2026-11-01T10:00:00.000Z"
+    assert api.get(f"{PLAYLISTS}/{document['uuid']}").json()["id"] == shown["id"]
+    by_account = api.get(f"/api/v1/accounts/carol@{peer.host}/video-playlists").json()
+    assert [p["uuid"] for p in by_account["data"]] == [document["uuid"]]
+    by_channel = api.get(f"/api/v1/video-channels/cats@{peer.host}/video-playlists").json()
+    assert [p["uuid"] for p in by_channel["data"]] == [document["uuid"]]
+    assert elements_of(api, document["uuid"]) == [(1, "Cat video 1", 5), (2, "Cat video 2", None)]
+    assert len(api.get("/api/v1/videos?isLocal=false").json()["data"]) == 2  # fetched from their origin
+    # Its ActivityPub URL here is its origin's.
+    moved = api.get(f"/video-playlists/{document['uuid']}", headers=AP)
+    assert (moved.status, {k.lower(): v for k, v in moved.headers.items()}["location"]) == (302, document["id"])
+
+    # Nobody here manages it (PeerTube's answer).
+    alice = people["alice"]
+    own_video = add_video(alice.account_id, alice.channel_id, "Ours")
+    refused = api.post_json(f"{PLAYLISTS}/{shown['id']}/videos", {"videoId": own_video.id}, alice.token)
+    assert (refused.status, refused.json()["detail"]) == (403, "Cannot manage video playlist of another server.")
+
+    # Update: renamed, unlisted, the elements reordered and one gone.
+    first_page = peer.objects[f"{urlsplit(document['id']).path}?page=1"]
+    urls = list(first_page["orderedItems"])
+    for number, url in enumerate(reversed(urls), start=1):
+        peer.objects[urlsplit(url).path]["position"] = number
+    newer = dict(document, name="Cats, the tour", updated="2026-11-02T10:00:00.000Z", to=[], cc=[PUBLIC])
+    serve(peer, newer, urls)
+    assert peer.post(api, "/inbox", activity(peer, "Update", newer), name="carol").status == 204
+    drain_federation()
+    again = api.get(f"{PLAYLISTS}/{document['uuid']}").json()
+    assert (again["displayName"], again["privacy"]["id"]) == ("Cats, the tour", 2)
+    assert api.get(PLAYLISTS).json()["total"] == 0  # unlisted now
+    assert elements_of(api, document["uuid"]) == [(1, "Cat video 2", None), (2, "Cat video 1", 5)]
+
+    # A Delete by another account of the same server is not heard; by its owner it is.
+    intruder = dict(activity(peer, "Delete", newer, 2), actor=peer.url("dave"), object=document["id"])
+    assert peer.post(api, "/inbox", intruder, name="dave").status == 204
+    drain_federation()
+    assert api.get(f"{PLAYLISTS}/{document['uuid']}").status == 200
+    delete = dict(activity(peer, "Delete", newer, 3), object=document["id"])
+    assert peer.post(api, "/inbox", delete, name="carol").status == 204
+    drain_federation()
+    assert api.get(f"{PLAYLISTS}/{document['uuid']}").status == 404
+    assert stored() == before  # the playlist, its slots and claims are gone
+
+
+def test_elements_that_cannot_be_read_are_left_out(peer: Peer, api: ApiClient, people: dict[str, Member]) -> None:
+    document = remote_playlist(peer, videos=3)
+    urls = list(peer.objects[f"{urlsplit(document['id']).path}?page=1"]["orderedItems"])
+    peer.objects[urlsplit(urls[1]).path]["url"] = f"{peer.base}/videos/watch/{uuid.uuid4()}"  # not served: 404
+    assert peer.post(api, "/inbox", activity(peer, "Create", document), name="carol").status == 204
+    drain_federation()
+    assert elements_of(api, document["uuid"]) == [(1, "Cat video 1", 5), (2, "Cat video 3", None)]
+
+
+@pytest.mark.parametrize(
+    ("change", "why"),
+    [
+        ({"name": ""}, "empty name"),
+        ({"uuid": "00000000-0000-1000-8000-000000000000"}, "not a version 4 UUID"),
+        ({"totalItems": "many"}, "no integer totalItems"),
+        ({"published": "yesterday"}, "bad date"),
+        ({"content": "x" * 1001}, "description too long"),
+        ({"attributedTo": []}, "no channel"),
+        ({"attributedTo": ["https://elsewhere.example/video-channels/cats"]}, "channel on another host"),
+        ({"id": "https://elsewhere.example/video-playlists/x"}, "playlist on another host than its sender"),
+    ],
+)
+def test_bad_playlists_are_refused(
+    peer: Peer, api: ApiClient, people: dict[str, Member], change: dict[str, Any], why: str
+) -> None:
+    before = stored()
+    document = remote_playlist(peer, **change)
+    assert peer.post(api, "/inbox", activity(peer, "Create", document), name="carol").status == 204  # as PeerTube
+    drain_federation()
+    assert stored() == before, why
+    assert api.get(PLAYLISTS).json()["total"] == 0
+
+
+def test_only_accounts_send_playlists(peer: Peer, api: ApiClient, people: dict[str, Member]) -> None:
+    before = stored()
+    document = remote_playlist(peer)
+    by_instance = dict(activity(peer, "Create", document), actor=peer.url())
+    assert peer.post(api, "/inbox", by_instance).status == 204
+    by_channel = dict(activity(peer, "Create", document, 2), actor=peer.channel_url())
+    assert peer.post(api, "/inbox", by_channel, name="cats").status == 204
+    drain_federation()
+    assert stored() == before
