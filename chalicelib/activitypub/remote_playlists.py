@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from chalicelib.activitypub import remote_actors, remote_videos
+from chalicelib.activitypub.errors import RemoteFetchError
 from chalicelib.activitypub.fetcher import fetch_document
 from chalicelib.activitypub.inbound.checks import InvalidDocument, host, url
 from chalicelib.activitypub.inbound.playlists import (
@@ -123,7 +124,7 @@ def _resolve_elements(parsed: RemotePlaylistDocument, now: datetime) -> list[Res
 def _element_urls(playlist_url: str) -> list[str]:
     """The playlist's element URLs, crawled from its origin: the root, then `first` and each
     `next` page (pages on the playlist's host only), up to the caps."""
-    root = fetch_document(playlist_url)
+    root = _fetch_from_origin(playlist_url)
     if root.get("id") != playlist_url:
         raise InvalidDocument("the fetched playlist is not the one sent")
     found: list[str] = []
@@ -134,7 +135,10 @@ def _element_urls(playlist_url: str) -> list[str]:
         if isinstance(page, str):
             if host(page) != host(playlist_url):
                 break
-            page = fetch_document(page)
+            try:
+                page = _fetch_from_origin(page)
+            except InvalidDocument:
+                break  # the pages read so far are kept
         if not isinstance(page, dict):
             break
         items = page.get("orderedItems", page.get("items"))
@@ -148,6 +152,17 @@ def _element_urls(playlist_url: str) -> list[str]:
         if page is None:
             break
     return found
+
+
+def _fetch_from_origin(document_url: str) -> dict[str, Any]:
+    """A document of the playlist's origin; a refusal (4xx, wrong content) is final, while a
+    server that is down or slow makes the activity be tried again later."""
+    try:
+        return fetch_document(document_url)
+    except RemoteFetchError as exc:
+        if exc.retryable:
+            raise
+        raise InvalidDocument(f"{document_url} cannot be read from its origin: {exc.reason}") from None
 
 
 def _same_host_url(item: Any, playlist_url: str) -> str | None:

@@ -35,9 +35,9 @@ PRIVATE_REFUSAL = "Cannot get this private video playlist."
 def get_playlist_object(playlist_id: str) -> Response:
     found = cases.find_playlist(playlist_id)
     playlist = found.playlist
+    cases.check_can_read(found, lambda: None)  # fetches from other servers have no session
     if not playlist.is_local:
         return _redirect(str(playlist.url))
-    cases.check_can_read(found, lambda: None)  # fetches from other servers have no session
     people = actors.get_actors({int(playlist.owner_account_id), *_channel_ids(playlist)})
     account = people.get(int(playlist.owner_account_id))
     if account is None:

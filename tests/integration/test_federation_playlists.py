@@ -373,3 +373,12 @@ def test_only_accounts_send_playlists(peer: Peer, api: ApiClient, people: dict[s
     assert peer.post(api, "/inbox", by_channel, name="cats").status == 204
     drain_federation()
     assert stored() == before
+
+
+def test_a_playlist_its_origin_does_not_serve_is_refused(peer: Peer, api: ApiClient, people: dict[str, Member]) -> None:
+    before = stored()
+    document = remote_playlist(peer)
+    del peer.objects[urlsplit(document["id"]).path]  # 404 at the origin: the elements cannot be read
+    assert peer.post(api, "/inbox", activity(peer, "Create", document), name="carol").status == 204
+    drain_federation()
+    assert stored() == before
