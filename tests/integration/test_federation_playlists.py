@@ -382,3 +382,21 @@ def test_a_playlist_its_origin_does_not_serve_is_refused(peer: Peer, api: ApiCli
     assert peer.post(api, "/inbox", activity(peer, "Create", document), name="carol").status == 204
     drain_federation()
     assert stored() == before
+
+
+def test_an_account_deleting_itself_takes_its_playlists(peer: Peer, api: ApiClient, people: dict[str, Member]) -> None:
+    before = stored()
+    document = remote_playlist(peer, videos=1)
+    assert peer.post(api, "/inbox", activity(peer, "Create", document), name="carol").status == 204
+    drain_federation()
+    assert api.get(f"{PLAYLISTS}/{document['uuid']}").status == 200
+    gone = {
+        "type": "Delete",
+        "id": f"{peer.url('carol')}/delete",
+        "actor": peer.url("carol"),
+        "object": peer.url("carol"),
+    }
+    assert peer.post(api, "/inbox", gone, name="carol").status == 204
+    drain_federation()
+    assert api.get(f"{PLAYLISTS}/{document['uuid']}").status == 404
+    assert stored() == before
