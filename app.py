@@ -10,6 +10,7 @@ from chalice.app import Chalice
 
 from chalicelib.api.accounts import accounts_api
 from chalicelib.api.activitypub_actors import activitypub_actors_api
+from chalicelib.api.activitypub_playlists import activitypub_playlists_api
 from chalicelib.api.activitypub_videos import activitypub_videos_api
 from chalicelib.api.actor_images import actor_images_api
 from chalicelib.api.blocklists import blocklists_api
@@ -45,6 +46,7 @@ app.api.binary_types.append("multipart/form-data")
 for blueprint in (
     accounts_api,
     activitypub_actors_api,
+    activitypub_playlists_api,
     activitypub_videos_api,
     actor_images_api,
     blocklists_api,

@@ -36,7 +36,7 @@ class Peer:
     received: list[Received] = field(default_factory=list)
     inbox_statuses: list[int] = field(default_factory=list)  # answers to give, in order, then 204
     fetches: list[str] = field(default_factory=list)
-    objects: dict[str, dict[str, Any]] = field(default_factory=dict)  # served at their path
+    objects: dict[str, dict[str, Any]] = field(default_factory=dict)  # served at their path (and query)
     _server: ThreadingHTTPServer | None = None
 
     def start(self) -> Peer:
@@ -189,8 +189,10 @@ class Peer:
             return 200, "application/activity+json; charset=utf-8", json.dumps(self.actor(segments[1])).encode()
         if len(segments) == 2 and segments[0] == "video-channels":
             return 200, "application/activity+json; charset=utf-8", json.dumps(self.channel(segments[1])).encode()
-        if parts.path in self.objects:
-            return 200, "application/activity+json", json.dumps(self.objects[parts.path]).encode()
+        with_query = f"{parts.path}?{parts.query}" if parts.query else parts.path
+        for key in (with_query, parts.path):  # a page of a collection first, then the collection
+            if key in self.objects:
+                return 200, "application/activity+json", json.dumps(self.objects[key]).encode()
         if parts.path == "/thumb.jpg":
             return 200, "image/jpeg", THUMBNAIL
         if parts.path == "/.well-known/nodeinfo":

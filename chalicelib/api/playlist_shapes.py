@@ -26,7 +26,7 @@ def playlist_json(playlist: Playlist, people: Mapping[int, Actor], settings: Set
         "id": int(playlist.id),
         "uuid": playlist.uuid,
         "shortUUID": short,
-        "isLocal": True,
+        "isLocal": bool(playlist.is_local),
         "url": playlist.url,
         "displayName": playlist.name,
         "description": playlist.description,

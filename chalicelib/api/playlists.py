@@ -15,9 +15,11 @@ from chalicelib.config import get_settings
 from chalicelib.domain import oauth
 from chalicelib.domain import playlist_thumbnails as thumbnails
 from chalicelib.domain import playlists as cases
+from chalicelib.domain.blocklists import find_account
 from chalicelib.domain.channels import get_account_or_404, get_channel_or_404
 from chalicelib.domain.playlist_forms import PRIVACIES, TYPES, read_playlist_form
 from chalicelib.domain.short_uuid import to_short
+from chalicelib.domain.subscriptions import known_channel
 from chalicelib.errors import ValidationError
 from chalicelib.store import actors, playlists
 from chalicelib.store.models.playlist import TYPE_WATCH_LATER
@@ -26,7 +28,7 @@ if TYPE_CHECKING:
     from chalice.app import Request, Response
 
     from chalicelib.domain.images import Rendition
-    from chalicelib.store.models import Playlist
+    from chalicelib.store.models import Actor, Playlist
 
 playlists_api = ApiBlueprint(__name__)
 
@@ -90,7 +92,7 @@ def delete_playlist(playlist_id: str) -> Response:
 def list_account_playlists(name: str) -> dict[str, Any]:
     request = playlists_api.current_request
     viewer = _viewer(request)
-    account = get_account_or_404(get_settings(), name)
+    account = _account_or_404(name)
     page = pagination(request, cases.SORTABLE, cases.DEFAULT_SORT)
     query = _list_filters(request, account_filters=True)
     mine = viewer is not None and int(viewer.account_id) == int(account.id)
@@ -114,7 +116,7 @@ def list_account_playlists(name: str) -> dict[str, Any]:
 def list_channel_playlists(handle: str) -> dict[str, Any]:
     request = playlists_api.current_request
     viewer = _viewer(request)
-    channel = get_channel_or_404(get_settings(), handle)
+    channel = _channel_or_404(handle)
     page = pagination(request, cases.SORTABLE, cases.DEFAULT_SORT)
     query = _list_filters(request)
     owner = int(channel.account_id or 0)
@@ -152,6 +154,23 @@ def videos_exist() -> dict[str, Any]:
             }
         )
     return answer
+
+
+def _account_or_404(handle: str) -> Actor:
+    """A local account, or a remote one Cirrus knows (its playlists came by federation)."""
+    settings = get_settings()
+    found = find_account(settings, handle)
+    return found if found is not None else get_account_or_404(settings, handle)
+
+
+def _channel_or_404(handle: str) -> Actor:
+    settings = get_settings()
+    _name, _, host = handle.partition("@")
+    if host and host.lower() != settings.instance_host.lower():
+        found = known_channel(handle, settings)
+        if found is not None:
+            return found
+    return get_channel_or_404(settings, handle)
 
 
 def _viewer(request: Request) -> Any:

@@ -3,10 +3,12 @@ sees of each (PeerTube's VideoPlaylistElement rules). Positions stay dense (1..n
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from chalicelib.domain import playlist_federation as federation
 from chalicelib.domain import playlist_thumbnails as thumbnails
 from chalicelib.domain.playlist_forms import timestamp_reason
 from chalicelib.domain.validation import Checks
@@ -74,6 +76,7 @@ def add(instance_url: str, playlist: Playlist, video: Video, times: Timestamps, 
             if new_thumbnail:
                 actions += [Playlist.thumbnail_path.set(new_thumbnail), Playlist.thumbnail_auto.set(True)]
         if playlists.write_elements(playlist, [element], [], actions):
+            _federate(playlist)
             return element
         thumbnails.remove(new_thumbnail)
         playlist = _reread(playlist)
@@ -102,6 +105,7 @@ def update(playlist: Playlist, element: PlaylistElement, times: Timestamps, now:
     for _ in range(ATTEMPTS):
         if playlists.update_element(element, actions):
             playlists.update_playlist(playlist, [Playlist.updated_at.set(now)])
+            _federate(playlist)
             return
         element = _current_slot(playlist, int(element.id))
     raise ServiceUnavailableError("The playlist changed concurrently; try again.")
@@ -119,6 +123,7 @@ def remove(playlist: Playlist, element: PlaylistElement, now: datetime) -> None:
             if playlists.write_elements(playlist, puts, [slots[-1]], actions):
                 if position == 1:
                     _regenerate_thumbnail(_reread(playlist))
+                _federate(playlist)
                 return
         playlist = _reread(playlist)
         element = _current_slot(playlist, int(element.id))
@@ -157,6 +162,7 @@ def reorder(playlist: Playlist, start: int, insert_after: int, length: int, now:
             if playlists.write_elements(playlist, puts, [], [Playlist.updated_at.set(now)]):
                 if start == 1 or insert_after == 0:
                     _regenerate_thumbnail(_reread(playlist))
+                _federate(playlist)
                 return
         playlist = _reread(playlist)
     raise ServiceUnavailableError("The playlist changed concurrently; try again.")
@@ -199,6 +205,11 @@ def _regenerate_thumbnail(playlist: Playlist) -> None:
     old_path = playlist.thumbnail_path
     playlists.update_playlist(playlist, actions)  # refreshes `playlist` with the new values
     thumbnails.remove(old_path)
+
+
+def _federate(playlist: Playlist) -> None:
+    """Tell the playlist's followers (an Update), never failing the change just made."""
+    federation.safely(functools.partial(federation.elements_changed, playlist))
 
 
 def _reread(playlist: Playlist) -> Playlist:

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from chalicelib.activitypub.documents.playlists import can_federate
+from chalicelib.domain import playlist_federation as federation
 from chalicelib.domain import playlist_thumbnails as thumbnails
 from chalicelib.domain.roles import Right, Role, has_right
 from chalicelib.domain.short_uuid import from_short
@@ -29,6 +31,7 @@ if TYPE_CHECKING:
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.IGNORECASE)
 NOT_FOUND = "Video playlist not found"
 NOT_MANAGER = "Cannot manage video playlist of another user"
+NOT_OURS = "Cannot manage video playlist of another server."
 SORTABLE = ("name", "displayName", "createdAt", "updatedAt", "videoChannelPosition")
 DEFAULT_SORT = "-createdAt"
 
@@ -70,14 +73,19 @@ def check_can_read(found: Found, viewer: Any) -> None:
 
 def check_can_manage(playlist: Playlist, user: User, right: Right) -> None:
     """The owner account, or whoever has the operation's right. (The playlist's channel
-    always belongs to the owner account here, so managing it adds nobody.)"""
+    always belongs to the owner account here, so managing it adds nobody.) A remote playlist
+    is managed by its own server only."""
+    if not playlist.is_local:
+        raise ForbiddenError(NOT_OURS)
     if int(playlist.owner_account_id) != int(user.account_id) and not has_right(Role(int(user.role)), right):
         raise ForbiddenError(NOT_MANAGER)
 
 
 def can_manage(playlist: Playlist, user: User | None, right: Right) -> bool:
-    return user is not None and (
-        int(playlist.owner_account_id) == int(user.account_id) or has_right(Role(int(user.role)), right)
+    return (
+        user is not None
+        and bool(playlist.is_local)
+        and (int(playlist.owner_account_id) == int(user.account_id) or has_right(Role(int(user.role)), right))
     )
 
 
@@ -106,11 +114,13 @@ def create(settings: Settings, user: User, form: PlaylistForm, thumbnail: Rendit
     except Exception:
         thumbnails.remove(playlist.thumbnail_path)
         raise
+    federation.safely(lambda: federation.created(playlist))
     return playlist
 
 
 def update(playlist: Playlist, user: User, form: PlaylistForm, thumbnail: Rendition | None, now: datetime) -> None:
     channel = _check_update(playlist, user, form)
+    was_federated = can_federate(playlist)
     actions: list[Any] = [Playlist.updated_at.set(now)]
     if form.display_name is not None:
         actions.append(Playlist.name.set(form.display_name))
@@ -133,6 +143,7 @@ def update(playlist: Playlist, user: User, form: PlaylistForm, thumbnail: Rendit
         thumbnails.remove(old_thumbnail)
     if new_channel != old_channel and old_channel is not None:
         _compact_channel(int(playlist.owner_account_id), old_channel)
+    federation.safely(lambda: federation.changed(was_federated, playlist))  # `playlist` is as stored now
 
 
 def _check_update(playlist: Playlist, user: User, form: PlaylistForm) -> Actor | None:
@@ -168,6 +179,7 @@ def delete(playlist: Playlist, user: User) -> None:
     thumbnails.remove(playlist.thumbnail_path)
     if playlist.channel_id is not None:
         _compact_channel(int(playlist.owner_account_id), int(playlist.channel_id))
+    federation.safely(lambda: federation.removed(playlist))
 
 
 def on_channel_deleted(account_id: int, channel_id: int) -> None:

@@ -200,6 +200,7 @@ def video_held_comments_gsi2pk(video_id: int) -> str:
 # Video playlists (docs/data-model.md, PL1-PL9)
 
 PLAYLIST_UUID = "PLAYLISTUUID"
+PLAYLIST_URL = "PLAYLISTURL"  # remote playlists, by their ActivityPub id
 WATCH_LATER = "WATCHLATER"  # value: the owner account id; one Watch later playlist each
 PLAYLIST_ELEMENT_SK_PREFIX = "POSITION#"
 

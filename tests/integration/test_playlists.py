@@ -383,8 +383,9 @@ def test_reorder_touches_only_the_moved_range(
     body = {"startPosition": 10, "insertAfterPosition": 12}
     assert api.post_json(f"{PLAYLISTS}/{playlist}/videos/reorder", body, alice.token).status == 204
     assert dynamodb_writes["slots"] == 3  # positions 10, 11, 12 only
-    # token, user, playlist; the slots 10-12; one transaction
-    assert dict(dynamodb_writes) == {"GetItem": 3, "Query": 1, "TransactWriteItems": 1, "slots": 3}
+    # token, user, playlist; the slots 10-12; one transaction; the public playlist's Update
+    # (federation: the playlist as it is now, its owner and channel)
+    assert dict(dynamodb_writes) == {"GetItem": 4, "Query": 1, "TransactWriteItems": 1, "slots": 3, "BatchGetItem": 1}
     dynamodb_writes.clear()
     assert api.get(f"{PLAYLISTS}/{playlist}/videos?start=20&count=5").status == 200
     assert dict(dynamodb_writes) == {"GetItem": 1, "Query": 2}  # playlist; slots 21-25; catalogue changes
@@ -393,12 +394,20 @@ def test_reorder_touches_only_the_moved_range(
     assert dict(dynamodb_writes) == {"GetItem": 1, "BatchGetItem": 1}  # playlist; owner and channel
     dynamodb_writes.clear()
     assert api.post_json(f"{PLAYLISTS}/{playlist}/videos", {"videoId": 1}, alice.token).status == 200
-    # token, user, playlist, video; the element id; the new slot with the playlist's counters
-    assert dict(dynamodb_writes) == {"GetItem": 4, "UpdateItem": 1, "TransactWriteItems": 1, "slots": 1}
+    # token, user, playlist, video; the element id; the new slot with the playlist's counters;
+    # the Update (playlist, owner and channel)
+    assert dict(dynamodb_writes) == {
+        "GetItem": 5,
+        "UpdateItem": 1,
+        "TransactWriteItems": 1,
+        "slots": 1,
+        "BatchGetItem": 1,
+    }
     dynamodb_writes.clear()
     assert api.delete_as(f"{PLAYLISTS}/{playlist}/videos/25", alice.token).status == 204
-    # token, user, playlist; where element 25 is; slots 25-31; positions 26-31 move down one
-    assert dict(dynamodb_writes) == {"GetItem": 3, "Query": 2, "TransactWriteItems": 1, "slots": 6}
+    # token, user, playlist; where element 25 is; slots 25-31; positions 26-31 move down one;
+    # the Update (playlist, owner and channel)
+    assert dict(dynamodb_writes) == {"GetItem": 4, "Query": 2, "TransactWriteItems": 1, "slots": 6, "BatchGetItem": 1}
     dynamodb_writes.clear()
     assert api.get(f"{PLAYLISTS}").status == 200
     assert dict(dynamodb_writes) == {"Query": 1, "BatchGetItem": 1}  # public playlists; their actors

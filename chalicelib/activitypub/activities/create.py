@@ -1,11 +1,11 @@
 """Create: a remote server publishes an object: a video (stored, and shown in lists and
-search) or a comment (Note) on a video this instance knows."""
+search), a comment (Note) on a video this instance knows, or a playlist."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.activitypub import remote_comments, remote_videos
+from chalicelib.activitypub import remote_comments, remote_playlists, remote_videos
 from chalicelib.activitypub.inbox.context import Ignored
 
 if TYPE_CHECKING:
@@ -24,5 +24,10 @@ def handle(activity: dict[str, Any], context: InboxContext) -> None:
         if context.actor.actor_type != "Person":
             raise Ignored("only accounts comment")
         remote_comments.store_note(created, context.actor, context.now)
+        return
+    if kind == "Playlist":
+        if context.actor.actor_type != "Person":
+            raise Ignored("only accounts create playlists")  # as PeerTube
+        remote_playlists.store_object(created, context.actor, activity.get("to", created.get("to")), context.now)
         return
     raise Ignored(f"Create of {kind} is not handled")

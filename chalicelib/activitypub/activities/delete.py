@@ -1,11 +1,12 @@
-"""Delete: a remote server removes an object it owns (a video, or a comment by its author),
-or an actor deletes itself (its videos go with it)."""
+"""Delete: a remote server removes an object it owns (a video, a playlist by its owner
+account, or a comment by its author), or an actor deletes itself (its videos and playlists
+go with it)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.activitypub import remote_comments, remote_videos
+from chalicelib.activitypub import remote_comments, remote_playlists, remote_videos
 from chalicelib.activitypub.inbound.checks import host
 from chalicelib.activitypub.inbox.context import Ignored, object_id
 from chalicelib.store import catalog
@@ -32,6 +33,8 @@ def handle(activity: dict[str, Any], context: InboxContext) -> None:
         return
     if remote_comments.delete_note(target, context.actor, context.now):
         return
+    if remote_playlists.delete_object(target, context.actor):
+        return
     raise Ignored("Delete of an unknown object")  # already gone, or never known
 
 
@@ -40,3 +43,4 @@ def _delete_actor_videos(context: InboxContext) -> None:
     for video in list(catalog.current().videos.values()):
         if not video.is_local and actor_id in (int(video.account_id), int(video.channel_id)):
             remote_videos.remove(video)
+    remote_playlists.remove_of_actor(context.actor)

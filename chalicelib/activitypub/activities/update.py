@@ -1,10 +1,11 @@
-"""Update: a remote server changed an object it owns (a video) or an actor changed itself."""
+"""Update: a remote server changed an object it owns (a video, a playlist) or an actor
+changed itself."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.activitypub import remote_actors, remote_videos
+from chalicelib.activitypub import remote_actors, remote_playlists, remote_videos
 from chalicelib.activitypub.inbound.actors import ACTOR_TYPES
 from chalicelib.activitypub.inbox.context import Ignored, object_id
 
@@ -19,6 +20,11 @@ def handle(activity: dict[str, Any], context: InboxContext) -> None:
     kind = updated.get("type")
     if kind == "Video":
         remote_videos.store_object(updated, context.actor, context.now)
+        return
+    if kind == "Playlist":
+        if context.actor.actor_type != "Person":
+            raise Ignored("only accounts update playlists")  # as PeerTube
+        remote_playlists.store_object(updated, context.actor, activity.get("to", updated.get("to")), context.now)
         return
     if kind in ACTOR_TYPES:
         if object_id(updated) != str(context.actor.url):

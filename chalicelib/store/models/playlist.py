@@ -28,5 +28,8 @@ class Playlist(TableItem, discriminator="Playlist"):
     # Bumped by every change of the elements: writes of element slots are conditioned on it,
     # so two concurrent changes of the positions cannot both apply.
     revision = NumberAttribute(default=0)
+    # Remote playlists (from another server's Create/Update) keep their origin's URL in `url`.
+    is_local = BooleanAttribute(default=True)
+    remote_thumbnail_url = UnicodeAttribute(null=True)  # the origin's icon, copied to thumbnail_path
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()

@@ -1,0 +1,112 @@
+"""Telling the fediverse about a local playlist's life, as PeerTube does.
+
+A playlist that becomes public or unlisted (at creation or later) is sent in a Create; any
+later change of it or of its elements in an Update; its removal, or its turning private, in
+a Delete. All go from the owner account to the followers of the account, of the instance
+actor and of the playlist's channel. Private playlists (Watch later among them) send nothing.
+The object sent is the collection's root (total and first page link): receivers fetch the
+elements from us.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from chalicelib.activitypub.delivery import outbox
+from chalicelib.activitypub.documents.collections import Slice
+from chalicelib.activitypub.documents.playlists import can_federate, playlist_object
+from chalicelib.activitypub.fetcher import server_actor_id
+from chalicelib.activitypub.outbound import playlists as activities
+from chalicelib.config import get_settings
+from chalicelib.observability import logger
+from chalicelib.store import actors, playlists
+
+if TYPE_CHECKING:
+    from chalicelib.store.models import Actor, Playlist
+
+
+def created(playlist: Playlist) -> None:
+    if can_federate(playlist):
+        _send_new(playlist)
+
+
+def changed(was_federated: bool, after: Playlist) -> None:
+    """The playlist's metadata or privacy changed (`after` as stored)."""
+    now = can_federate(after)
+    if now and was_federated:
+        _send_update(after)
+    elif now:
+        _send_new(after)
+    elif was_federated:
+        _send_delete(after)
+
+
+def elements_changed(before: Playlist) -> None:
+    """Elements were added, changed, removed or moved in `before` (as read before the change)."""
+    if not can_federate(before):
+        return  # a private playlist costs nothing more
+    after = playlists.get_playlist(int(before.id))
+    if after is not None and can_federate(after):
+        _send_update(after)
+
+
+def removed(playlist: Playlist) -> None:
+    if can_federate(playlist):
+        _send_delete(playlist)
+
+
+class Unannounced(Exception):
+    """The playlist's owner account is gone: nobody is left to send its activities."""
+
+
+def safely(action: Callable[[], None]) -> None:
+    """Run a federation step without failing the local change it follows (logged instead)."""
+    try:
+        action()
+    except Unannounced as reason:
+        logger.info("playlist activity not sent", extra={"reason": str(reason)})
+    except Exception:
+        logger.exception("playlist activity not sent")
+
+
+def _parties(playlist: Playlist) -> tuple[Actor, Actor | None]:
+    wanted = {int(playlist.owner_account_id)}
+    if playlist.channel_id is not None:
+        wanted.add(int(playlist.channel_id))
+    found = actors.get_actors(wanted)
+    account = found.get(int(playlist.owner_account_id))
+    if account is None:
+        raise Unannounced("the playlist's account is gone")
+    channel = found.get(int(playlist.channel_id)) if playlist.channel_id is not None else None
+    return account, channel
+
+
+def _audience_ids(account: Actor, channel: Actor | None) -> list[int]:
+    ids = [int(account.id), server_actor_id()]
+    return [*ids, int(channel.id)] if channel is not None else ids
+
+
+def _object(playlist: Playlist, account: Actor, channel: Actor | None) -> dict[str, Any]:
+    total = int(playlist.videos_length or 0)
+    return playlist_object(
+        playlist, account, channel, get_settings().instance_url, read_urls=lambda _start, _count: Slice([], total)
+    )
+
+
+def _send_new(playlist: Playlist) -> None:
+    account, channel = _parties(playlist)
+    activity = activities.create(_object(playlist, account, channel), str(account.url))
+    outbox.broadcast(activity, int(account.id), followers_of=_audience_ids(account, channel))
+
+
+def _send_update(playlist: Playlist) -> None:
+    account, channel = _parties(playlist)
+    activity = activities.update(_object(playlist, account, channel), str(account.url))
+    outbox.broadcast(activity, int(account.id), followers_of=_audience_ids(account, channel))
+
+
+def _send_delete(playlist: Playlist) -> None:
+    account, channel = _parties(playlist)
+    activity = activities.delete(str(playlist.url), str(account.url))
+    outbox.broadcast(activity, int(account.id), followers_of=_audience_ids(account, channel))
