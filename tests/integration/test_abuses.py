@@ -3,7 +3,12 @@ filters, moderation, a user's own reports, messages, and PeerTube's answers to b
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
+
+import pytest
+
+from chalicelib.store import catalog
 
 from tests.api_client import ApiClient
 from tests.conftest import ROOT_PASSWORD
@@ -335,3 +340,31 @@ def test_moderation_rights_and_bad_input(api: ApiClient, people: dict[str, Membe
     unchanged = listed(api, mod.token)["data"][0]
     assert unchanged["state"]["id"] == 1 and unchanged["moderationComment"] is None
     assert stats(api) == (1, 0)
+
+
+def test_lists_cost_the_same_with_more_reports(
+    api: ApiClient, people: dict[str, Member], dynamodb_calls: Counter[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    alice, bob, mod = people["alice"], people["bob"], people["mod"]
+    monkeypatch.setattr(catalog, "FOLLOW_INTERVAL", 3600.0)  # the catalogue's own refreshes aside
+    videos = [add_video(alice.account_id, alice.channel_id, f"Reported {n}") for n in range(6)]
+    assert report(api, bob.token, {"reason": "Spam", "video": {"id": videos[0].uuid}}).status == 200
+    paths = {"/api/v1/abuses": mod.token, "/api/v1/users/me/abuses": bob.token}
+
+    def costs() -> dict[str, dict[str, int]]:
+        found = {}
+        for path, token in paths.items():
+            dynamodb_calls.clear()
+            assert api.get_as(path, token).status == 200
+            found[path] = dict(dynamodb_calls)
+        return found
+
+    costs()  # the catalogue catches up with the new videos
+    before = costs()
+    for video in videos[1:]:
+        assert report(api, bob.token, {"reason": "Spam", "video": {"id": video.uuid}}).status == 200
+    assert costs() == before
+    assert "Scan" not in str(before)
+    # token and user, the reports (one Query per MB), the moderator's own blocks
+    assert before["/api/v1/abuses"] == {"GetItem": 2, "Query": 2}
+    assert before["/api/v1/users/me/abuses"] == {"GetItem": 2, "Query": 1}
