@@ -4,12 +4,12 @@ filters, moderation, a user's own reports, messages, and PeerTube's answers to b
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
 from chalicelib.store import catalog
-
 from tests.api_client import ApiClient
 from tests.conftest import ROOT_PASSWORD
 from tests.members import Member
@@ -55,11 +55,20 @@ def comment_on(api: ApiClient, video: str, token: str, text: str = "Rude words h
     return int(posted.json()["comment"]["id"])
 
 
-def test_reports_are_listed_filtered_and_moderated(api: ApiClient, people: dict[str, Member]) -> None:
+@dataclass(frozen=True)
+class Reported:
+    video: Any
+    comment_id: int
+    video_abuse: int
+    comment_abuse: int
+    account_abuse: int
+
+
+def three_reports(api: ApiClient, people: dict[str, Member]) -> Reported:
+    """bob reports alice's video (a part of it) and comment, the moderator her account."""
     alice, bob, mod = people["alice"], people["bob"], people["mod"]
     video = add_video(alice.account_id, alice.channel_id, "Questionable cooking")
     comment_id = comment_on(api, video.uuid, alice.token)
-
     first = report(
         api,
         bob.token,
@@ -72,12 +81,18 @@ def test_reports_are_listed_filtered_and_moderated(api: ApiClient, people: dict[
     assert first.status == 200 and set(first.json()) == {"abuse"}
     second = report(api, bob.token, {"reason": "Insults", "comment": {"id": comment_id}})
     third = report(api, mod.token, {"reason": "Impersonation", "account": {"id": alice.account_id}})
-    video_abuse, comment_abuse, account_abuse = (r.json()["abuse"]["id"] for r in (first, second, third))
+    made = [r.json()["abuse"]["id"] for r in (first, second, third)]
+    return Reported(video, comment_id, *made)
+
+
+def test_reports_are_listed(api: ApiClient, people: dict[str, Member]) -> None:
+    alice, mod = people["alice"], people["mod"]
+    made = three_reports(api, people)
     assert stats(api) == (3, 0)
 
     everything = listed(api, mod.token)
     assert everything["total"] == 3
-    assert [a["id"] for a in everything["data"]] == [account_abuse, comment_abuse, video_abuse]  # -createdAt
+    assert [a["id"] for a in everything["data"]] == [made.account_abuse, made.comment_abuse, made.video_abuse]
     for abuse in everything["data"]:
         assert_conforms("Abuse", abuse, known_deviations=ABUSE_DEVIATIONS)
     by_video = everything["data"][2]
@@ -85,7 +100,7 @@ def test_reports_are_listed_filtered_and_moderated(api: ApiClient, people: dict[
     assert by_video["predefinedReasons"] == ["violentOrRepulsive", "spamOrMisleading"]
     assert by_video["state"] == {"id": 1, "label": "Pending"}
     assert by_video["flaggedAccount"]["name"] == "alice" and by_video["reporterAccount"]["name"] == "bob"
-    assert by_video["video"]["uuid"] == video.uuid and by_video["video"]["name"] == "Questionable cooking"
+    assert by_video["video"]["uuid"] == made.video.uuid and by_video["video"]["name"] == "Questionable cooking"
     assert (by_video["video"]["startAt"], by_video["video"]["endAt"]) == (10, 20)
     assert by_video["video"]["deleted"] is False and by_video["video"]["channel"]["id"] == alice.channel_id
     assert (by_video["video"]["countReports"], by_video["video"]["nthReport"]) == (1, 1)
@@ -93,44 +108,58 @@ def test_reports_are_listed_filtered_and_moderated(api: ApiClient, people: dict[
     assert by_video["comment"] is None and by_video["moderationComment"] is None
     by_comment = everything["data"][1]
     assert by_comment["video"] is None
-    assert by_comment["comment"]["id"] == comment_id and by_comment["comment"]["text"] == "Rude words here"
-    assert by_comment["comment"]["video"]["uuid"] == video.uuid and by_comment["comment"]["deleted"] is False
+    assert by_comment["comment"]["id"] == made.comment_id and by_comment["comment"]["text"] == "Rude words here"
+    assert by_comment["comment"]["video"]["uuid"] == made.video.uuid and by_comment["comment"]["deleted"] is False
     by_account = everything["data"][0]
     assert by_account["video"] is None and by_account["comment"] is None
     assert by_account["reporterAccount"]["name"] == "moddy"
 
+
+def test_report_filters(api: ApiClient, people: dict[str, Member]) -> None:
+    mod = people["mod"]
+    made = three_reports(api, people)
+
     def ids(query: str) -> list[int]:
         return [a["id"] for a in listed(api, mod.token, query)["data"]]
 
-    assert ids("?filter=video") == [video_abuse]
-    assert ids("?filter=comment") == [comment_abuse]
-    assert ids("?filter=account") == [account_abuse]
-    assert ids("?predefinedReason=spamOrMisleading") == [video_abuse]
+    assert ids("?filter=video") == [made.video_abuse]
+    assert ids("?filter=comment") == [made.comment_abuse]
+    assert ids("?filter=account") == [made.account_abuse]
+    assert ids("?predefinedReason=spamOrMisleading") == [made.video_abuse]
     assert ids("?predefinedReason=privacy") == []
-    assert ids(f"?id={comment_abuse}") == [comment_abuse]
-    assert ids("?search=cooking") == [video_abuse]
-    assert ids("?search=MODDY") == [account_abuse]
-    assert ids("?searchReporter=bob") == [comment_abuse, video_abuse]
-    assert ids("?searchReportee=alice&sort=id") == [video_abuse, comment_abuse, account_abuse]
-    assert ids("?searchVideo=cook") == [video_abuse]
-    assert ids("?searchVideoChannel=alice") == [video_abuse]
+    assert ids(f"?id={made.comment_abuse}") == [made.comment_abuse]
+    assert ids("?search=cooking") == [made.video_abuse]
+    assert ids("?search=MODDY") == [made.account_abuse]
+    assert ids("?searchReporter=bob") == [made.comment_abuse, made.video_abuse]
+    assert ids("?searchReportee=alice&sort=id") == [made.video_abuse, made.comment_abuse, made.account_abuse]
+    assert ids("?searchVideo=cook") == [made.video_abuse]
+    assert ids("?searchVideoChannel=alice") == [made.video_abuse]
     assert ids("?videoIs=deleted") == []
     assert ids("?videoIs=blacklisted") == []
-    assert ids("?sort=createdAt&start=1&count=1") == [comment_abuse]
+    assert ids("?sort=createdAt&start=1&count=1") == [made.comment_abuse]
     assert listed(api, mod.token, "?start=1&count=1")["total"] == 3
 
-    # Moderation: a state change is the first moderation (counted once); the comment alone is not.
-    changed = api.put_json(f"/api/v1/abuses/{video_abuse}", {"state": 3, "moderationComment": "Removed"}, mod.token)
+
+def test_moderation_and_my_reports(api: ApiClient, people: dict[str, Member]) -> None:
+    alice, bob, mod = people["alice"], people["bob"], people["mod"]
+    made = three_reports(api, people)
+
+    def ids(query: str) -> list[int]:
+        return [a["id"] for a in listed(api, mod.token, query)["data"]]
+
+    # A state change is the first moderation (counted once); a comment alone is not.
+    changed = api.put_json(f"/api/v1/abuses/{made.video_abuse}", {"state": 3, "moderationComment": "Gone"}, mod.token)
     assert changed.status == 204
-    assert api.put_json(f"/api/v1/abuses/{video_abuse}", {"state": 2}, mod.token).status == 204
-    assert api.put_json(f"/api/v1/abuses/{comment_abuse}", {"moderationComment": "Looking"}, mod.token).status == 204
+    assert api.put_json(f"/api/v1/abuses/{made.video_abuse}", {"state": 2}, mod.token).status == 204
+    commented = api.put_json(f"/api/v1/abuses/{made.comment_abuse}", {"moderationComment": "Looking"}, mod.token)
+    assert commented.status == 204
     assert stats(api) == (3, 1)
     assert api.get("/api/v1/server/stats").json()["averageAbuseResponseTimeMs"] >= 0
-    assert ids("?state=2") == [video_abuse]
-    assert ids("?state=1") == [account_abuse, comment_abuse]
-    assert ids("?sort=-state") == [video_abuse, comment_abuse, account_abuse]
+    assert ids("?state=2") == [made.video_abuse]
+    assert ids("?state=1") == [made.account_abuse, made.comment_abuse]
+    assert ids("?sort=-state") == [made.video_abuse, made.comment_abuse, made.account_abuse]
     moderated = listed(api, mod.token, "?state=2")["data"][0]
-    assert moderated["moderationComment"] == "Removed" and moderated["state"] == {"id": 2, "label": "Rejected"}
+    assert moderated["moderationComment"] == "Gone" and moderated["state"] == {"id": 2, "label": "Rejected"}
 
     # The reporter's own list: no moderation fields.
     mine = api.get_as("/api/v1/users/me/abuses", bob.token)
@@ -140,14 +169,15 @@ def test_reports_are_listed_filtered_and_moderated(api: ApiClient, people: dict[
         assert_conforms("Abuse", abuse, known_deviations=ABUSE_DEVIATIONS)
         assert "moderationComment" not in abuse and "reporterAccount" not in abuse
         assert "countReports" not in (abuse["video"] or {})
-    assert [a["id"] for a in api.get_as("/api/v1/users/me/abuses?state=2", bob.token).json()["data"]] == [video_abuse]
+    rejected = api.get_as("/api/v1/users/me/abuses?state=2", bob.token).json()["data"]
+    assert [a["id"] for a in rejected] == [made.video_abuse]
     assert api.get_as("/api/v1/users/me/abuses?search=cooking", bob.token).json()["total"] == 1
-    assert api.get_as(f"/api/v1/users/me/abuses?id={comment_abuse}", bob.token).json()["total"] == 1
+    assert api.get_as(f"/api/v1/users/me/abuses?id={made.comment_abuse}", bob.token).json()["total"] == 1
     assert api.get_as("/api/v1/users/me/abuses", alice.token).json() == {"total": 0, "data": []}
 
     # Deleting a report: our copy only.
-    assert api.delete_as(f"/api/v1/abuses/{video_abuse}", mod.token).status == 204
-    assert api.delete_as(f"/api/v1/abuses/{video_abuse}", mod.token).status == 404
+    assert api.delete_as(f"/api/v1/abuses/{made.video_abuse}", mod.token).status == 204
+    assert api.delete_as(f"/api/v1/abuses/{made.video_abuse}", mod.token).status == 404
     assert listed(api, mod.token)["total"] == 2
     assert stats(api) == (2, 0)
 
