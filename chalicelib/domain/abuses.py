@@ -344,7 +344,7 @@ def _reasons_ok(value: object) -> bool:
 def _optional_id(container: dict[str, Any], name: str, field: str, invalid: dict[str, str]) -> int | None:
     if name not in container:
         return None
-    value = container[name]
+    value = _js_number(container[name])
     if isinstance(value, bool) or not isinstance(value, int | str) or not INTEGER.match(str(value)):
         invalid[field] = INVALID
         return None
@@ -369,13 +369,18 @@ def _timestamp(video: dict[str, Any], name: str, invalid: dict[str, str]) -> int
     """PeerTube's toIntOrNull then isAbuseTimestampValid: null, or a whole number >= 0."""
     if name not in video:
         return None
-    value = video[name]
+    value = _js_number(video[name])
     if value is None or value == "null":
         return None
     if isinstance(value, bool) or not isinstance(value, int | str) or not re.fullmatch(r"\+?\d+", str(value).strip()):
         invalid[f"video.{name}"] = INVALID
         return None
     return int(str(value).strip())
+
+
+def _js_number(value: Any) -> Any:
+    """JSON's 5.0 is JavaScript's 5: PeerTube accepts it where it wants an integer."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 def _state(value: object) -> int | None:
