@@ -4,10 +4,7 @@ users' reports of remote videos, comments and accounts reach their origin as Fla
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from typing import Any
-
-import pytest
 
 from chalicelib.config import get_settings
 from tests.api_client import ApiClient
@@ -17,14 +14,6 @@ from tests.members import Member
 from tests.openapi import assert_conforms
 from tests.queue_runner import drain_federation
 from tests.video_seed import add_video
-
-
-@pytest.fixture
-def peer(monkeypatch: pytest.MonkeyPatch) -> Iterator[Peer]:
-    monkeypatch.setenv("CIRRUS_FEDERATION_ALLOW_LOOPBACK", "1")
-    remote = Peer().start()
-    yield remote
-    remote.stop()
 
 
 def flag(peer: Peer, number: int, objects: Any, content: str = "This is spam", **fields: Any) -> dict[str, Any]:
