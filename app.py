@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from chalice.app import Chalice
 
+from chalicelib.api.abuses import abuses_api
 from chalicelib.api.accounts import accounts_api
 from chalicelib.api.activitypub_actors import activitypub_actors_api
 from chalicelib.api.activitypub_playlists import activitypub_playlists_api
@@ -44,6 +45,7 @@ app = Chalice(app_name="cirrus")
 # Uploads (avatars, banners) arrive base64-encoded from API Gateway, like other binaries.
 app.api.binary_types.append("multipart/form-data")
 for blueprint in (
+    abuses_api,
     accounts_api,
     activitypub_actors_api,
     activitypub_playlists_api,

@@ -92,6 +92,26 @@ def server_block_sk(host: str) -> str:
     return f"{BLOCK_SK_PREFIX}SERVER#{host.lower()}"
 
 
+# Abuse reports (docs/data-model.md, AB1-AB7): a report and its messages share a partition.
+ABUSE_MESSAGE_SK_PREFIX = "MESSAGE#"
+
+
+def abuse_pk(abuse_id: int) -> str:
+    return f"ABUSE#{abuse_id}"
+
+
+def abuse_message_sk(message_id: int) -> str:
+    return f"{ABUSE_MESSAGE_SK_PREFIX}{message_id:012d}"
+
+
+def abuses_gsi1pk() -> str:
+    return "ABUSES"
+
+
+def reporter_abuses_gsi2pk(account_id: int) -> str:
+    return f"ACCOUNT#{account_id}#ABUSES"
+
+
 def token_pk(access_token_hash: str) -> str:
     return f"TOKEN#{access_token_hash}"
 
@@ -133,6 +153,7 @@ REGISTRATION_NAME = "REGNAME"  # usernames and channel names asked for in regist
 REGISTRATION_EMAIL = "REGEMAIL"
 COMMENT_ID = "COMMENTID"  # a comment id → "<video id>#<thread id>", where its item is
 COMMENT_URL = "COMMENTURL"  # a remote comment's ActivityPub id → its comment id
+FLAG_ACTIVITY = "FLAGACTIVITY"  # a received Flag's id (hashed) → its first abuse id
 INFO_HASH = "INFOHASH"  # a P2P info hash (40 hex) the tracker accepts → its video id
 
 

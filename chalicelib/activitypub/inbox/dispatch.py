@@ -18,6 +18,7 @@ from chalicelib.activitypub.activities import (
     create,
     delete,
     dislike,
+    flag,
     follow,
     like,
     reject,
@@ -49,6 +50,7 @@ HANDLERS: dict[str, Handler] = {
     "Like": like.handle,
     "Dislike": dislike.handle,
     "View": view.handle,
+    "Flag": flag.handle,
 }
 ALWAYS_REPROCESSED = frozenset({"Follow", "Accept", "Reject"})
 

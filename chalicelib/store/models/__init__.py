@@ -3,6 +3,7 @@
 Access patterns live beside this package (store/users.py, store/counters.py, ...).
 """
 
+from chalicelib.store.models.abuse import Abuse, AbuseMessage
 from chalicelib.store.models.actor import Actor
 from chalicelib.store.models.base import TableItem
 from chalicelib.store.models.block import Block
@@ -28,6 +29,8 @@ from chalicelib.store.models.video_file import VideoFile
 from chalicelib.store.models.view import ViewBucket, ViewReceipt, Watch
 
 __all__ = [
+    "Abuse",
+    "AbuseMessage",
     "Actor",
     "Block",
     "Claim",

@@ -27,3 +27,6 @@ class InstanceStats(TableItem, discriminator="InstanceStats"):
     local_channels = NumberAttribute(default=0)
     instance_followers = NumberAttribute(default=0)
     instance_following = NumberAttribute(default=0)
+    abuses = NumberAttribute(default=0)
+    abuses_processed = NumberAttribute(default=0)
+    abuse_response_ms = NumberAttribute(default=0)  # creation to first moderation, summed
