@@ -218,5 +218,37 @@ class Peer:
         headers["Content-Type"] = "application/activity+json"
         return api.request("POST", path, body=body, headers=headers)
 
+    def create(self, video: dict[str, Any]) -> dict[str, Any]:
+        """The Create activity by which carol, the owner of the peer's channel, publishes `video`."""
+        return {
+            "type": "Create",
+            "id": f"{video['id']}/activity",
+            "actor": self.url("carol"),
+            "to": video.get("to", []),
+            "cc": video.get("cc", []),
+            "object": video,
+        }
+
+    def publish(self, api: ApiClient, video: dict[str, Any]) -> None:
+        """Deliver the video's Create to our inbox and let our instance process it."""
+        from tests.queue_runner import drain_federation
+
+        assert self.post(api, "/inbox", self.create(video), name="carol").status == 204  # answered before processing
+        drain_federation()
+
+    def follow_our_instance(self, api: ApiClient) -> None:
+        """The peer's instance actor follows ours (so hears what our instance actor's followers hear)."""
+        from tests.queue_runner import drain_federation
+
+        follow = {
+            "type": "Follow",
+            "id": f"{self.url()}/follows/1",
+            "actor": self.url(),
+            "object": f"{get_settings().instance_url}/accounts/peertube",
+        }
+        assert self.post(api, "/inbox", follow).status == 204
+        drain_federation()
+        self.received.clear()
+
     def inbox_activities(self, path: str | None = None) -> list[dict[str, Any]]:
         return [r.json() for r in self.received if path is None or r.path == path]

@@ -89,9 +89,7 @@ def test_reports_of_remote_things_reach_their_origin(peer: Peer, api: ApiClient,
     alice, mod = people["alice"], people["mod"]
     video_uuid = str(uuid.uuid4())
     document = peer.video(video_uuid, "Over there")
-    create = {"type": "Create", "id": f"{document['id']}/activity", "actor": peer.url("carol"), "object": document}
-    assert peer.post(api, "/inbox", create, name="carol").status == 204
-    drain_federation()
+    peer.publish(api, document)
     peer.received.clear()
 
     body = {

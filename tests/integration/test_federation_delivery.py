@@ -15,20 +15,6 @@ from tests.queue_runner import drain, drain_federation
 from tests.video_seed import add_video
 
 
-def followed_by(peer: Peer, api: ApiClient) -> None:
-    from chalicelib.config import get_settings
-
-    follow = {
-        "type": "Follow",
-        "id": f"{peer.url()}/follows/1",
-        "actor": peer.url(),
-        "object": f"{get_settings().instance_url}/accounts/peertube",
-    }
-    assert peer.post(api, "/inbox", follow).status == 204
-    drain_federation()
-    peer.received.clear()
-
-
 def publish(member: Member, name: str) -> str:
     video = add_video(member.account_id, member.channel_id, name)
     stored = videos.get_video(int(video.id))
@@ -40,7 +26,7 @@ def publish(member: Member, name: str) -> str:
 def test_a_published_video_is_announced_to_instance_followers(
     peer: Peer, api: ApiClient, people: dict[str, Member]
 ) -> None:
-    followed_by(peer, api)
+    peer.follow_our_instance(api)
     url = publish(people["alice"], "Federated video")
     drain_federation()
     shared = peer.inbox_activities("/inbox")
@@ -55,7 +41,7 @@ def test_a_published_video_is_announced_to_instance_followers(
 def test_failed_deliveries_are_retried_then_the_host_recovers(
     peer: Peer, api: ApiClient, people: dict[str, Member]
 ) -> None:
-    followed_by(peer, api)
+    peer.follow_our_instance(api)
     peer.inbox_statuses = [503, 503]  # both Announces fail once... then succeed
     publish(people["alice"], "Retried video")
     drain_federation()
@@ -69,7 +55,7 @@ def test_failed_deliveries_are_retried_then_the_host_recovers(
 def test_a_host_that_keeps_failing_is_unreachable_until_it_answers(
     peer: Peer, api: ApiClient, people: dict[str, Member]
 ) -> None:
-    followed_by(peer, api)
+    peer.follow_our_instance(api)
     peer.inbox_statuses = [500] * 100
     publish(people["alice"], "Never delivered")
     drain_federation()

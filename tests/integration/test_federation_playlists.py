@@ -37,19 +37,6 @@ def fetch(api: ApiClient, url: str) -> ApiResponse:
     return api.get(parts.path + (f"?{parts.query}" if parts.query else ""), headers=AP)
 
 
-def followed_by(peer: Peer, api: ApiClient) -> None:
-    """The peer's instance follows ours (and so hears what the instance actor's followers hear)."""
-    follow = {
-        "type": "Follow",
-        "id": f"{peer.url()}/follows/1",
-        "actor": peer.url(),
-        "object": f"{get_settings().instance_url}/accounts/peertube",
-    }
-    assert peer.post(api, "/inbox", follow).status == 204
-    drain_federation()
-    peer.received.clear()
-
-
 # Serving
 
 
@@ -149,7 +136,7 @@ def test_what_is_not_served(api: ApiClient, people: dict[str, Member]) -> None:
 def test_playlist_changes_reach_followers(peer: Peer, api: ApiClient, people: dict[str, Member]) -> None:
     alice = people["alice"]
     base = get_settings().instance_url
-    followed_by(peer, api)
+    peer.follow_our_instance(api)
 
     created = create(api, alice, "Shared list")
     url = f"{base}/video-playlists/{created['uuid']}"
@@ -192,7 +179,7 @@ def test_playlist_changes_reach_followers(peer: Peer, api: ApiClient, people: di
 
 def test_private_playlists_send_nothing(peer: Peer, api: ApiClient, people: dict[str, Member]) -> None:
     alice = people["alice"]
-    followed_by(peer, api)
+    peer.follow_our_instance(api)
     private = create(api, alice, "Mine only", privacy=3)
     add(api, alice, private["id"], add_video(alice.account_id, alice.channel_id, "Quiet").id)
     assert api.put_json(f"{PLAYLISTS}/{private['id']}", {"displayName": "Still mine"}, alice.token).status == 204

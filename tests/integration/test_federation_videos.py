@@ -19,17 +19,6 @@ from tests.openapi import VIDEO_NULLS, assert_conforms
 from tests.queue_runner import drain_federation
 
 
-def create(peer: Peer, video: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "type": "Create",
-        "id": f"{video['id']}/activity",
-        "actor": peer.url("carol"),
-        "to": video["to"],
-        "cc": video["cc"],
-        "object": video,
-    }
-
-
 def remote_videos(api: ApiClient) -> list[dict[str, Any]]:
     return list(api.get("/api/v1/videos?isLocal=false").json()["data"])
 
@@ -39,7 +28,7 @@ def test_a_created_video_is_listed_searchable_and_plays_from_its_origin(
 ) -> None:
     video_uuid = str(uuid.uuid4())
     document = peer.video(video_uuid, "Remote cats")
-    assert peer.post(api, "/inbox", create(peer, document), name="carol").status == 204
+    assert peer.post(api, "/inbox", peer.create(document), name="carol").status == 204
     drain_federation()
 
     listed = remote_videos(api)
@@ -66,7 +55,7 @@ def test_a_created_video_is_listed_searchable_and_plays_from_its_origin(
     assert api.get("/api/v1/server/stats").json()["totalVideos"] == 1
 
     # The same Create again changes nothing.
-    assert peer.post(api, "/inbox", create(peer, document), name="carol").status == 204
+    assert peer.post(api, "/inbox", peer.create(document), name="carol").status == 204
     drain_federation()
     assert len(remote_videos(api)) == 1
 
@@ -130,7 +119,7 @@ def test_bad_videos_are_refused(
     peer: Peer, api: ApiClient, people: dict[str, Member], change: dict[str, Any], why: str
 ) -> None:
     document = peer.video(str(uuid.uuid4()), **change)
-    assert peer.post(api, "/inbox", create(peer, document), name="carol").status == 204  # PeerTube answers 204 too
+    assert peer.post(api, "/inbox", peer.create(document), name="carol").status == 204  # PeerTube answers 204 too
     drain_federation()
     assert remote_videos(api) == [], why
 
@@ -142,13 +131,13 @@ def test_a_server_cannot_speak_for_videos_of_another(peer: Peer, api: ApiClient,
     local = add_video(alice.account_id, alice.channel_id, "Ours")
     # A video claiming to be on another host than its sender's.
     foreign = peer.video(str(uuid.uuid4()), id="https://elsewhere.example/videos/watch/x")
-    assert peer.post(api, "/inbox", create(peer, foreign), name="carol").status == 204
+    assert peer.post(api, "/inbox", peer.create(foreign), name="carol").status == 204
     # A Delete of one of our videos.
     attack = {"type": "Delete", "id": f"{peer.base}/d/1", "actor": peer.url("carol"), "object": local.url}
     assert peer.post(api, "/inbox", attack, name="carol").status == 204
     # A video reusing the UUID of one of ours.
     clash = peer.video(str(local.uuid))
-    assert peer.post(api, "/inbox", create(peer, clash), name="carol").status == 204
+    assert peer.post(api, "/inbox", peer.create(clash), name="carol").status == 204
     drain_federation()
     assert remote_videos(api) == []
     assert api.get(f"/api/v1/videos/{local.uuid}").json()["name"] == "Ours"
