@@ -35,8 +35,20 @@ def get_account_actor(name: str) -> Response:
     return activity_response(_document(local_account(name)))
 
 
+@activitypub_actors_api.route("/a/{name}", methods=["GET"])
+def get_account_actor_short(name: str) -> Response:
+    """PeerTube's short alias of an account's URL."""
+    return activity_response(_document(local_account(name)))
+
+
 @activitypub_actors_api.route("/video-channels/{name}", methods=["GET"])
 def get_channel_actor(name: str) -> Response:
+    return activity_response(_document(local_channel(name)))
+
+
+@activitypub_actors_api.route("/c/{name}", methods=["GET"])
+def get_channel_actor_short(name: str) -> Response:
+    """PeerTube's short alias of a channel's URL."""
     return activity_response(_document(local_channel(name)))
 
 

@@ -29,6 +29,16 @@ activitypub_videos_api = ApiBlueprint(__name__)
 
 @activitypub_videos_api.route("/videos/watch/{reference}", methods=["GET"])
 def get_video_object(reference: str) -> Response:
+    return _video_object(reference)
+
+
+@activitypub_videos_api.route("/w/{reference}", methods=["GET"])
+def get_video_object_short(reference: str) -> Response:
+    """PeerTube's short watch URL (`/w/<short uuid>`)."""
+    return _video_object(reference)
+
+
+def _video_object(reference: str) -> Response:
     video = find_video(reference)
     if not video.is_local:
         return Response(body="", status_code=302, headers={"Location": str(video.url)})

@@ -87,6 +87,9 @@ def test_person_group_and_application_documents(api: ApiClient, people: dict[str
     assert group["type"] == "Group" and group["postingRestrictedToMods"] is True
     assert group["attributedTo"] == [{"type": "Person", "id": f"{base}/accounts/alice"}]
 
+    assert api.get("/a/alice", headers=AP).json()["id"] == doc["id"]  # PeerTube's short aliases
+    assert api.get(f"/c/{alice.channel_name}", headers=AP).json()["id"] == group["id"]
+
     application = api.get("/accounts/peertube", headers=AP).json()
     assert application["type"] == "Application" and application["preferredUsername"] == "peertube"
 

@@ -4,6 +4,7 @@ activities, and what is not federated."""
 from __future__ import annotations
 
 from chalicelib.config import get_settings
+from chalicelib.domain.short_uuid import to_short
 from tests.api_client import ApiClient
 from tests.members import Member
 from tests.video_seed import add_video
@@ -35,8 +36,9 @@ def test_a_public_video_as_peertube_serves_it(api: ApiClient, people: dict[str, 
     ]
     assert {link["mediaType"] for link in doc["url"] if "mediaType" in link} >= {"text/html"}
     assert doc["comments"] == f"{video.url}/comments" and doc["likes"] == f"{video.url}/likes"
-    # By short UUID and numeric id too, as PeerTube's :id.
+    # By short UUID and numeric id too, as PeerTube's :id, and at PeerTube's short URL.
     assert api.get(f"/videos/watch/{video.id}", headers=AP).json()["id"] == video.url
+    assert api.get(f"/w/{to_short(video.uuid)}", headers=AP).json()["id"] == video.url
 
 
 def test_videos_that_stay_home(api: ApiClient, people: dict[str, Member]) -> None:
