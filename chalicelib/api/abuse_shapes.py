@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.api.shapes import account_json, channel_json, images_json, iso
+from chalicelib.api.shapes import account_json, channel_json, iso
+from chalicelib.api.video_shapes import account_summary
 from chalicelib.domain.abuses import REASON_NAMES, STATES
 from chalicelib.domain.short_uuid import to_short
 from chalicelib.media import layout
@@ -93,17 +94,5 @@ def message_json(message: AbuseMessage, account: Actor | None, settings: Setting
         "createdAt": iso(message.created_at),
         "byModerator": bool(message.by_moderator),
         "message": message.message,
-        "account": _account_summary(account, settings) if account is not None else None,
-    }
-
-
-def _account_summary(account: Actor, settings: Settings) -> dict[str, Any]:
-    """PeerTube's AccountSummary (toFormattedSummaryJSON)."""
-    return {
-        "id": int(account.id),
-        "name": account.preferred_username,
-        "displayName": account.display_name,
-        "url": account.url,
-        "host": account.host or settings.instance_host,
-        "avatars": images_json(account.avatars or [], settings),
+        "account": account_summary(account, settings) if account is not None else None,
     }

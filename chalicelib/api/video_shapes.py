@@ -72,7 +72,7 @@ def video_json(
         "publishedAt": iso(video.published_at),
         "originallyPublishedAt": iso(video.originally_published_at),
         "isLive": False,
-        "account": _account_summary(account, settings),
+        "account": account_summary(account, settings),
         "channel": _channel_summary(channel, settings),
         "comments": int(video.comments_count or 0),
     }
@@ -198,7 +198,8 @@ def _file_json(video: Video, file: VideoFile, base: str, settings: Settings) -> 
     }
 
 
-def _account_summary(account: Actor, settings: Settings) -> dict[str, Any]:
+def account_summary(account: Actor, settings: Settings) -> dict[str, Any]:
+    """PeerTube's AccountSummary (in videos, abuses ...)."""
     return {
         "id": int(account.id),
         "displayName": account.display_name,

@@ -26,6 +26,13 @@ def url(value: Any, field: str) -> str:
     return value
 
 
+def count(value: Any, field: str) -> int:
+    """A non-negative integer (JSON booleans are not numbers here)."""
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise InvalidDocument(f"{field} must be a non-negative integer")
+    return value
+
+
 def optional_url(value: Any, field: str) -> str | None:
     return None if value is None else url(value, field)
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from chalicelib.activitypub.inbound.checks import InvalidDocument, as_list, date, reference, same_host, url
+from chalicelib.activitypub.inbound.checks import InvalidDocument, as_list, count, date, reference, same_host, url
 
 PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
 MAX_NAME = 120
@@ -48,9 +48,7 @@ def parse_playlist(document: Any) -> RemotePlaylistDocument:
     if not isinstance(document, dict) or document.get("type") != "Playlist":
         raise InvalidDocument("not a Playlist")
     playlist_url = url(document.get("id"), "id")
-    total = document.get("totalItems")
-    if not isinstance(total, int) or isinstance(total, bool) or total < 0:
-        raise InvalidDocument("totalItems must be a non-negative integer")
+    total = count(document.get("totalItems"), "totalItems")
     name = document.get("name")
     if not isinstance(name, str) or not 1 <= len(name) <= MAX_NAME:
         raise InvalidDocument(f"name must have 1 to {MAX_NAME} characters")

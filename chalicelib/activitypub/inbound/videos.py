@@ -18,6 +18,7 @@ from typing import Any
 from chalicelib.activitypub.inbound.checks import (
     InvalidDocument,
     as_list,
+    count,
     date,
     optional_text,
     same_host,
@@ -88,9 +89,7 @@ def parse_video(document: Any) -> RemoteVideoDocument:
             raise ValueError
     except ValueError:
         raise InvalidDocument("uuid is not a version 4 UUID") from None
-    views = document.get("views")
-    if not isinstance(views, int) or isinstance(views, bool) or views < 0:
-        raise InvalidDocument("views must be a non-negative integer")
+    views = count(document.get("views"), "views")
     if not isinstance(document.get("url"), list):
         raise InvalidDocument("url must be an array")
     content = document.get("content")

@@ -32,23 +32,20 @@ def undo_follow(activity_id: str, follower_url: str, target_url: str) -> dict[st
 
 
 def accept(accept_id: str, follow_activity_id: str, follower_url: str, target_url: str) -> dict[str, Any]:
-    return with_context(
-        context_for("Accept"),
-        {
-            "type": "Accept",
-            "id": accept_id,
-            "actor": target_url,
-            "object": _follow_object(follow_activity_id, follower_url, target_url),
-        },
-    )
+    return _answer("Accept", accept_id, follow_activity_id, follower_url, target_url)
 
 
 def reject(reject_id: str, follow_activity_id: str, follower_url: str, target_url: str) -> dict[str, Any]:
+    return _answer("Reject", reject_id, follow_activity_id, follower_url, target_url)
+
+
+def _answer(kind: str, answer_id: str, follow_activity_id: str, follower_url: str, target_url: str) -> dict[str, Any]:
+    """The followed actor's Accept or Reject, with the Follow it answers embedded."""
     return with_context(
-        context_for("Reject"),
+        context_for(kind),
         {
-            "type": "Reject",
-            "id": reject_id,
+            "type": kind,
+            "id": answer_id,
             "actor": target_url,
             "object": _follow_object(follow_activity_id, follower_url, target_url),
         },
