@@ -9,6 +9,7 @@ from types import FrameType
 
 import uvicorn
 
+from local.persistence import SnapshotError
 from local.stack import LocalStack, StackOptions
 
 
@@ -45,7 +46,11 @@ def main() -> int:
     except KeyboardInterrupt:
         pass  # Ctrl-C is the usual way to stop: a clean exit, not a crash
     finally:
-        stack.stop()
+        try:
+            stack.stop()
+        except SnapshotError as exc:
+            print(f"Cirrus stopped WITHOUT saving its last changes: {exc}", file=sys.stderr, flush=True)
+            return 1
     return 0
 
 

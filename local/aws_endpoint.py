@@ -1,13 +1,15 @@
 """The embedded AWS endpoint: moto's DynamoDB, S3 and SQS behind one local HTTP port.
 
 moto runs in this process as a threaded WSGI server. A thin gate in front of it counts the
-requests that may change state (so the snapshotter knows when to save) and can hold new
-requests back for a moment, so a snapshot never sees a request half applied.
+requests that may change state (so the snapshotter knows when to save), can hold new
+requests back for a moment, so a snapshot never sees a request half applied, and refuses
+writes while the state cannot be saved, so nothing is accepted that a restart would lose.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
@@ -46,8 +48,11 @@ class _Gate:
         self._in_flight = 0
         self._paused = False
         self.changes = 0
+        self.refusing: str | None = None  # why writes are refused, while they are
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:
+        if self.refusing is not None and _may_change_state(environ):
+            return _service_unavailable(start_response, self.refusing)
         with self._condition:
             self._condition.wait_for(lambda: not self._paused)
             self._in_flight += 1
@@ -78,21 +83,35 @@ class _Gate:
 
 
 def _changes_state(environ: dict[str, Any], body: list[bytes]) -> bool:
-    method = environ.get("REQUEST_METHOD", "GET")
-    if method in ("GET", "HEAD", "OPTIONS"):
+    if not _may_change_state(environ):
         return False
-    target = environ.get("HTTP_X_AMZ_TARGET", "")
-    service, _, operation = target.rpartition(".")
+    if environ.get("HTTP_X_AMZ_TARGET", "").endswith("SQS.ReceiveMessage"):
+        # An empty receive changes nothing; one that returns messages bumps their
+        # receive count and visibility, which must survive a restart.
+        return any(b"ReceiptHandle" in chunk for chunk in body)
+    return True
+
+
+def _may_change_state(environ: dict[str, Any]) -> bool:
+    if environ.get("REQUEST_METHOD", "GET") in ("GET", "HEAD", "OPTIONS"):
+        return False
+    service, _, operation = environ.get("HTTP_X_AMZ_TARGET", "").rpartition(".")
     if service.startswith("DynamoDB"):
         return operation not in _DYNAMODB_READS
     if service == "AmazonSQS":
-        if operation in _SQS_READS:
-            return False
-        if operation == "ReceiveMessage":
-            # An empty receive changes nothing; one that returns messages bumps their
-            # receive count and visibility, which must survive a restart.
-            return any(b"ReceiptHandle" in chunk for chunk in body)
+        return operation not in _SQS_READS
     return True
+
+
+def _service_unavailable(start_response: StartResponse, reason: str) -> list[bytes]:
+    # The JSON error shape both boto3 protocols in use (DynamoDB's and SQS's JSON) read; S3
+    # clients see the status. botocore retries a 503 a few times, then the caller fails.
+    body = json.dumps({"__type": "ServiceUnavailable", "message": f"writes refused: {reason}"}).encode()
+    start_response(
+        "503 Service Unavailable",
+        [("Content-Type", "application/x-amz-json-1.0"), ("Content-Length", str(len(body)))],
+    )
+    return [body]
 
 
 class _QuietRequestHandler(MotoRequestHandler):  # type: ignore[misc]
@@ -124,6 +143,10 @@ class LocalAwsEndpoint:
 
     def paused(self) -> contextlib.AbstractContextManager[None]:
         return self._gate.paused()
+
+    def refuse_writes(self, reason: str | None) -> None:
+        """Refuse state-changing requests with 503 while `reason` is set; None accepts them again."""
+        self._gate.refusing = reason
 
     def start(self) -> LocalAwsEndpoint:
         moto_speedups.apply()

@@ -134,6 +134,11 @@ class _StatePickler(pickle.Pickler):
         if isinstance(obj, threading.Event):
             return (_new_event, (obj.is_set(),))
         if isinstance(obj, FakeKey):
+            if _is_disposed(obj):
+                # moto closes the body of a key it has let go of (an overwritten or deleted
+                # key, the parts of a completed multipart upload) while other objects may
+                # still refer to it: it is kept as the empty, disposed key moto holds.
+                return (_DisposedKeyRef, (_key_state(obj),))
             return (_BlobRef, (_key_state(obj), self._spill(obj)))
         return NotImplemented
 
@@ -160,6 +165,13 @@ class _BlobRef:
         raise SnapshotError("blob references are only resolved by the snapshot reader")
 
 
+class _DisposedKeyRef:
+    """Marker type: unpickling one rebuilds a disposed FakeKey, whose body is gone."""
+
+    def __new__(cls, state: dict[str, Any]) -> Any:  # pragma: no cover - replaced below
+        raise SnapshotError("disposed key references are only resolved by the snapshot reader")
+
+
 class _StateUnpickler(pickle.Unpickler):
     def __init__(self, file: Any, blob_dir: Path) -> None:
         super().__init__(file)
@@ -168,6 +180,8 @@ class _StateUnpickler(pickle.Unpickler):
     def find_class(self, module: str, name: str) -> Any:
         if module == __name__ and name == "_BlobRef":
             return self._rebuild_key
+        if module == __name__ and name == "_DisposedKeyRef":
+            return _rebuild_disposed_key
         return super().find_class(module, name)
 
     def _rebuild_key(self, state: dict[str, Any], blob: str) -> FakeKey:
@@ -180,6 +194,17 @@ class _StateUnpickler(pickle.Unpickler):
             shutil.copyfileobj(handle, key._value_buffer, _COPY_CHUNK)
         key.contentsize = path.stat().st_size
         return key
+
+
+def _rebuild_disposed_key(state: dict[str, Any]) -> FakeKey:
+    key = FakeKey.__new__(FakeKey)
+    key.__setstate__({**state, "value": b""})
+    key.dispose()
+    return key
+
+
+def _is_disposed(key: FakeKey) -> bool:
+    return bool(getattr(key, "disposed", False)) or bool(key._value_buffer.closed)
 
 
 def _key_state(key: FakeKey) -> dict[str, Any]:
@@ -226,12 +251,15 @@ class Snapshotter:
         quiet: Callable[[], Any],
         interval: float = 1.0,
         on_error: Callable[[BaseException], None] | None = None,
+        on_recovered: Callable[[], None] | None = None,
     ) -> None:
         self._store = store
         self._changes = changes
         self._quiet = quiet
         self._interval = interval
         self._on_error = on_error
+        self._on_recovered = on_recovered
+        self.failing = False
         self._saved = -1  # the first check always saves: provisioning may have changed things
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="snapshotter", daemon=True)
@@ -260,8 +288,19 @@ class Snapshotter:
 
     def _run(self) -> None:
         while not self._stop.wait(self._interval):
-            try:
-                self.save_if_changed()
-            except Exception as exc:  # keep snapshotting: a full disk may clear up
-                if self._on_error:
-                    self._on_error(exc)
+            self.save_reporting()
+
+    def save_reporting(self) -> None:
+        """Save if anything changed; a failure goes to `on_error` (and the next try goes on:
+        a full disk may clear up), the first success after failures to `on_recovered`."""
+        try:
+            self.save_if_changed(force=self.failing)
+        except Exception as exc:
+            self.failing = True
+            if self._on_error:
+                self._on_error(exc)
+            return
+        if self.failing:
+            self.failing = False
+            if self._on_recovered:
+                self._on_recovered()

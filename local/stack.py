@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from chalicelib.domain.bootstrap import Bootstrap, ensure_instance
 from local.aws_endpoint import LocalAwsEndpoint
 from local.lambda_runtime import LocalFunction
-from local.persistence import SnapshotStore, Snapshotter
+from local.persistence import SnapshotError, SnapshotStore, Snapshotter
 from local.pump import EventPump, Invoke, S3Binding, SqsBinding
 from local.scheduler import Scheduler
 from local.ttl import TtlReaper
@@ -95,7 +95,8 @@ class LocalStack:
             changes=lambda: self.endpoint.changes,
             quiet=self.endpoint.paused,
             interval=options.snapshot_interval,
-            on_error=lambda exc: log.error("snapshot failed: %s", exc),
+            on_error=self._snapshot_failed,
+            on_recovered=self._snapshot_recovered,
         )
         self._snapshotter.start()
         self._reaper = TtlReaper(aws.dynamodb(), [settings.table_name])
@@ -132,16 +133,32 @@ class LocalStack:
         self.gateway_app = gateway.asgi()
 
     def stop(self) -> None:
+        """Stop everything, saving the state last; raises SnapshotError when it could not be saved."""
         if self._pump is not None:
             self._pump.stop()
         if self._reaper is not None:
             self._reaper.stop()
         if self._scheduler is not None:
             self._scheduler.stop()
-        if self._snapshotter is not None:
-            self._snapshotter.stop()
-            log.info("saved AWS state to %s", self.store.state_path)
-        self.endpoint.stop()
+        try:
+            if self._snapshotter is not None:
+                self._snapshotter.stop()
+                log.info("saved AWS state to %s", self.store.state_path)
+        except Exception as exc:
+            log.error("the last changes could not be saved to %s: %s", self.store.directory, exc)
+            raise SnapshotError(f"state not saved: {exc}") from exc
+        finally:
+            self.endpoint.stop()
+
+    def _snapshot_failed(self, exc: BaseException) -> None:
+        # A write that cannot be saved would be lost on restart: refuse writes until a
+        # snapshot succeeds again, and say so loudly, every time it fails.
+        self.endpoint.refuse_writes(f"the state cannot be saved to {self.store.directory} ({exc})")
+        log.error("snapshot failed, writes are refused until it succeeds: %s", exc, exc_info=exc)
+
+    def _snapshot_recovered(self) -> None:
+        self.endpoint.refuse_writes(None)
+        log.warning("snapshot saved again; writes are accepted")
 
     def _configure_environment(self) -> None:
         os.environ.update(LOCAL_CREDENTIALS)

@@ -117,3 +117,74 @@ def test_reads_do_not_trigger_snapshots(endpoint: LocalAwsEndpoint, tmp_path: Pa
     assert not snapshotter.save_if_changed()
     c["sqs"].send_message(QueueUrl=queue, MessageBody="x")
     assert snapshotter.save_if_changed()
+
+
+def test_objects_completed_from_multipart_uploads_survive_a_restart(endpoint: LocalAwsEndpoint, tmp_path: Path) -> None:
+    # Resumable uploads complete a multipart upload: moto disposes of the parts (closing their
+    # buffers) while the completed key still refers to them. Snapshots failed on every such key.
+    store = SnapshotStore(tmp_path)
+    c = _clients(endpoint.url)
+    c["s3"].create_bucket(Bucket="uploads")
+    upload = c["s3"].create_multipart_upload(Bucket="uploads", Key="clip.mp4")["UploadId"]
+    first, second = os.urandom(5 * 1024 * 1024), os.urandom(1024)
+    parts = [
+        {
+            "PartNumber": n,
+            "ETag": c["s3"].upload_part(Bucket="uploads", Key="clip.mp4", UploadId=upload, PartNumber=n, Body=body)[
+                "ETag"
+            ],
+        }
+        for n, body in ((1, first), (2, second))
+    ]
+    c["s3"].complete_multipart_upload(
+        Bucket="uploads", Key="clip.mp4", UploadId=upload, MultipartUpload={"Parts": parts}
+    )
+    c["s3"].put_object(Bucket="uploads", Key="overwritten", Body=b"old")
+    c["s3"].put_object(Bucket="uploads", Key="overwritten", Body=b"new")
+    c["s3"].put_object(Bucket="uploads", Key="deleted", Body=b"gone")
+    c["s3"].delete_object(Bucket="uploads", Key="deleted")
+    snapshotter = Snapshotter(store, changes=lambda: endpoint.changes, quiet=endpoint.paused, interval=60)
+    assert snapshotter.save_if_changed()
+
+    restarted = _restart(endpoint, store)
+    try:
+        s3 = _clients(restarted.url)["s3"]
+        assert s3.get_object(Bucket="uploads", Key="clip.mp4")["Body"].read() == first + second
+        assert s3.get_object(Bucket="uploads", Key="overwritten")["Body"].read() == b"new"
+        assert [o["Key"] for o in s3.list_objects_v2(Bucket="uploads")["Contents"]] == ["clip.mp4", "overwritten"]
+    finally:
+        restarted.stop()
+
+
+def test_writes_are_refused_while_the_state_cannot_be_saved(endpoint: LocalAwsEndpoint, tmp_path: Path) -> None:
+    from botocore.config import Config
+    from botocore.exceptions import ClientError
+
+    directory = tmp_path / "aws"
+    errors: list[BaseException] = []
+    snapshotter = Snapshotter(
+        SnapshotStore(directory),
+        changes=lambda: endpoint.changes,
+        quiet=endpoint.paused,
+        interval=60,
+        on_error=lambda exc: (errors.append(exc), endpoint.refuse_writes(str(exc))),
+        on_recovered=lambda: endpoint.refuse_writes(None),
+    )
+    session = boto3.session.Session(aws_access_key_id="x", aws_secret_access_key="x", region_name="us-east-1")
+    s3 = session.client("s3", endpoint_url=endpoint.url, config=Config(retries={"max_attempts": 1}))
+    s3.create_bucket(Bucket="media")
+    s3.put_object(Bucket="media", Key="kept", Body=b"kept")
+    directory.write_bytes(b"")  # the data directory cannot be created: every snapshot fails
+    snapshotter.save_reporting()
+    assert errors and snapshotter.failing
+
+    with pytest.raises(ClientError) as refused:
+        s3.put_object(Bucket="media", Key="lost", Body=b"would be lost")
+    assert refused.value.response["ResponseMetadata"]["HTTPStatusCode"] == 503
+    assert s3.get_object(Bucket="media", Key="kept")["Body"].read() == b"kept"  # reads go on
+
+    directory.unlink()
+    snapshotter.save_reporting()
+    assert not snapshotter.failing
+    s3.put_object(Bucket="media", Key="accepted", Body=b"again")
+    assert SnapshotStore(directory).exists()
