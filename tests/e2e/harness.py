@@ -125,12 +125,14 @@ class Client:
         assert response.status_code == 204, response.text
 
 
-def make_clip(path: Path, seconds: int = 6) -> Path:
-    """A real H.264/AAC clip of `seconds` at 25 frames per second."""
+def make_clip(path: Path, seconds: int = 6, size: str = "320x180", bitrate: str | None = None) -> Path:
+    """A real H.264/AAC clip of `seconds` at 25 frames per second (`bitrate` such as "6M"
+    makes it as large as a camera's)."""
+    rate = ["-b:v", bitrate] if bitrate else []
     subprocess.run(
-        ["ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25",
+        ["ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i", f"testsrc2=size={size}:rate=25",
          "-f", "lavfi", "-i", "sine=frequency=300", "-t", str(seconds), "-c:v", "libx264", "-preset", "ultrafast",
-         "-c:a", "aac", "-pix_fmt", "yuv420p", str(path)],
+         *rate, "-c:a", "aac", "-pix_fmt", "yuv420p", str(path)],
         check=True,
     )  # fmt: skip
     return path

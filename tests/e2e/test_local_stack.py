@@ -114,6 +114,38 @@ def _check_playable(stack: RunningStack, video: dict[str, Any], frames: int) -> 
     assert requests.get(f"{stack.url}{video['thumbnailPath']}", timeout=10).headers["content-type"] == "image/jpeg"
 
 
+def _wait_views(client: Client, token: str, uuid: str, views: int, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while client.send("GET", f"/api/v1/videos/{uuid}", token).json()["views"] < views:
+        assert time.monotonic() < deadline, f"the view of {uuid} was not counted in {seconds}s"
+        time.sleep(0.5)
+
+
+def _restart_keeps_what_was_done(stack: RunningStack, client: Client, token: str, uploaded: tuple[Any, ...]) -> str:
+    resumed = uploaded[-1]
+    # What a user did is all there after the instance restarts: each upload path's video,
+    # playable, with its views and comments (the last wave lost resumable uploads here).
+    comment = client.send("POST", f"/api/v1/videos/{resumed['id']}/comment-threads", token, json={"text": "Kept?"})
+    assert comment.status_code == 200, comment.text
+    for position in (0, 4):  # more than half of a 6 s video, as PeerTube counts a view
+        ping = {"currentTime": position, "sessionId": "e2e-viewer"}
+        assert client.send("POST", f"/api/v1/videos/{resumed['id']}/views", json=ping).status_code == 204
+    _wait_views(client, token, resumed["shortUUID"], 1)
+    assert stack.stop() == 0
+    assert "snapshot failed" not in stack.log.read_text()
+    stack.start()
+    token = client.login("vera", "vera password")["access_token"]
+    for created in uploaded:
+        video = client.send("GET", f"/api/v1/videos/{created['shortUUID']}", token).json()
+        assert video["state"]["id"] == 1
+        _check_playable(stack, video, frames=6 * 25)
+    assert client.send("GET", f"/api/v1/videos/{resumed['shortUUID']}", token).json()["views"] == 1
+    threads = client.send("GET", f"/api/v1/videos/{resumed['id']}/comment-threads").json()
+    assert [t["text"] for t in threads["data"]] == ["Kept?"]
+    assert client.send("GET", "/api/v1/videos").json()["total"] == 3
+    return token
+
+
 @needs_ffmpeg
 def test_uploads_become_playable_hls(stack: RunningStack, tmp_path: Path) -> None:
     stack.start()
@@ -178,11 +210,14 @@ def test_uploads_become_playable_hls(stack: RunningStack, tmp_path: Path) -> Non
         assert sent.status_code == (200 if start + step >= len(data) else 308), sent.text
     resumed = sent.json()["video"]
 
-    for created in (legacy.json()["video"], started.json()["video"], resumed):
+    uploaded = (legacy.json()["video"], started.json()["video"], resumed)
+    for created in uploaded:
         video = wait_published(client, token, created["shortUUID"])
         assert_conforms("VideoDetails", video, known_deviations=VIDEO_NULLS)
         assert [f["resolution"]["id"] for f in video["streamingPlaylists"][0]["files"]] == [180, 144]
         _check_playable(stack, video, frames=6 * 25)
+
+    token = _restart_keeps_what_was_done(stack, client, token, uploaded)
 
     deleted = client.send("DELETE", f"/api/v1/videos/{direct_id}", token)
     assert deleted.status_code == 204
