@@ -81,6 +81,10 @@ class Settings:
     # The WebTorrent tracker's websocket URL when it is not the instance's own host
     # (CIRRUS_TRACKER_URL: a tracker shard, or a dedicated host in front of Fargate).
     tracker_url_override: str | None = None
+    # A local video that has not progressed towards publication for this long is resumed by
+    # the sweeper (functions/transcoder/sweeper.py). Longer than a failing step's retries
+    # take to come back (the transcode queue's visibility timeout, 90 minutes).
+    transcoding_stall_seconds: int = 2 * 3600
 
     @property
     def instance_url(self) -> str:
@@ -175,6 +179,11 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         ),
         initial_root_password=env.get("PT_INITIAL_ROOT_PASSWORD") or None,
         tracker_url_override=_websocket_url(env.get("CIRRUS_TRACKER_URL")),
+        transcoding_stall_seconds=_integer(
+            env.get("CIRRUS_TRANSCODING_STALL_SECONDS"),
+            Settings.transcoding_stall_seconds,
+            "CIRRUS_TRANSCODING_STALL_SECONDS",
+        ),
     )
 
 

@@ -438,6 +438,7 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
             "CIRRUS_INSTANCE_FOLLOWERS_MANUAL_APPROVAL": value["InstanceFollowersManualApproval"],
             "CIRRUS_AUTO_FOLLOW_BACK": value["AutoFollowBack"],
             "CIRRUS_FEDERATION_ALLOW_LOOPBACK": "false",
+            "CIRRUS_TRANSCODING_STALL_SECONDS": "7200",
             "PT_INITIAL_ROOT_PASSWORD": value["InitialRootPassword"],
             "CIRRUS_TRACKER_URL": value["TrackerUrl"],
             "POWERTOOLS_SERVICE_NAME": "cirrus",
@@ -606,6 +607,8 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
                     "Action": "s3:GetObject",
                     "Resource": cdk.Fn.sub(f"{uploads_arn}/videos/*", {"StackGuid": guid}),
                 },
+                # Its on-failure destination (Lambda sends with the function's role), as SAM grants.
+                {"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": self.queues["transcode"].attr_arn},
             ],
         )
         permission = self._named(
@@ -629,7 +632,51 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
             ]
         }
         self.uploads_bucket.node.add_dependency(permission)
+        # After Lambda's two retries of an S3 event, the event goes to the transcode queue,
+        # whose consumer fails the video visibly.
+        self._named(
+            lambda_.CfnEventInvokeConfig(
+                self,
+                "IngestFunctionEventInvokeConfig",
+                function_name=ingest.ref,
+                qualifier="$LATEST",
+                maximum_retry_attempts=2,
+                destination_config={"onFailure": {"destination": self.queues["transcode"].attr_arn}},
+            ),
+            "IngestFunctionEventInvokeConfig",
+        )
 
+        # The sweeper resumes stalled videos as the transcoder would carry them on: the same rights.
+        self.transcoding_statements = [
+            self._table_crud(),
+            # Steps queue further steps; a published video is announced to the fediverse.
+            *self._send("transcode", "broadcast"),
+            {
+                "Effect": "Allow",
+                "Action": "s3:GetObject",
+                "Resource": [sub("${UploadsBucket.Arn}/videos/*"), sub("${UploadsBucket.Arn}/work/*")],
+            },
+            {
+                "Effect": "Allow",
+                "Action": ["s3:PutObject", "s3:AbortMultipartUpload", "s3:DeleteObject"],
+                "Resource": sub("${UploadsBucket.Arn}/work/*"),
+            },
+            {
+                "Effect": "Allow",
+                "Action": "s3:ListBucket",
+                "Resource": self.uploads_bucket.attr_arn,
+                "Condition": {"StringLike": {"s3:prefix": "work/*"}},
+            },
+            {
+                "Effect": "Allow",
+                "Action": ["s3:PutObject", "s3:AbortMultipartUpload"],
+                "Resource": [
+                    sub("${MediaBucket.Arn}/static/streaming-playlists/*"),
+                    sub("${MediaBucket.Arn}/lazy-static/thumbnails/*"),
+                    sub("${MediaBucket.Arn}/lazy-static/previews/*"),
+                ],
+            },
+        ]
         transcoder = self._function(
             "TranscoderFunction",
             "functions.transcoder.handler.handle_step",
@@ -639,37 +686,7 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
             log_name="transcoder",
             ffmpeg=True,
             ephemeral_storage={"size": 10240},
-            statements=[
-                self._table_crud(),
-                # Steps queue further steps; a published video is announced to the fediverse.
-                *self._send("transcode", "broadcast"),
-                self._consume("transcode"),
-                {
-                    "Effect": "Allow",
-                    "Action": "s3:GetObject",
-                    "Resource": [sub("${UploadsBucket.Arn}/videos/*"), sub("${UploadsBucket.Arn}/work/*")],
-                },
-                {
-                    "Effect": "Allow",
-                    "Action": ["s3:PutObject", "s3:AbortMultipartUpload", "s3:DeleteObject"],
-                    "Resource": sub("${UploadsBucket.Arn}/work/*"),
-                },
-                {
-                    "Effect": "Allow",
-                    "Action": "s3:ListBucket",
-                    "Resource": self.uploads_bucket.attr_arn,
-                    "Condition": {"StringLike": {"s3:prefix": "work/*"}},
-                },
-                {
-                    "Effect": "Allow",
-                    "Action": ["s3:PutObject", "s3:AbortMultipartUpload"],
-                    "Resource": [
-                        sub("${MediaBucket.Arn}/static/streaming-playlists/*"),
-                        sub("${MediaBucket.Arn}/lazy-static/thumbnails/*"),
-                        sub("${MediaBucket.Arn}/lazy-static/previews/*"),
-                    ],
-                },
-            ],
+            statements=[*self.transcoding_statements, self._consume("transcode")],
         )
         self._sqs_source(transcoder, self.specs["transcode"])
 
@@ -755,6 +772,7 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
         )
         self._sqs_source(inbox, self.specs["inbox"])
 
+        statements = {"sweeper": self.transcoding_statements}
         for schedule in schedule_specs():
             module, _, attribute = schedule.handler.partition(":")
             logical_id = f"{schedule.name.capitalize()}Function"
@@ -763,9 +781,10 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
                 f"{module}.{attribute}",
                 description=f"Cirrus {schedule.name} (scheduled every {schedule.rate_minutes} minutes)",
                 timeout=schedule.timeout,
-                memory=512,
+                memory=schedule.memory,
                 log_name=schedule.name,
-                statements=[self._table_crud()],
+                ffmpeg=schedule.ffmpeg,
+                statements=statements.get(schedule.name, [self._table_crud()]),
             )
             self._schedule(function, f"rate({schedule.rate_minutes} minutes)")
 

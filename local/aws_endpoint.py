@@ -163,3 +163,25 @@ class LocalAwsEndpoint:
             self._server.server_close()
         if self._thread is not None:
             self._thread.join()
+
+
+def release_in_flight_messages() -> int:
+    """Make every received but undeleted SQS message visible again; how many were.
+
+    Called at start, over restored state: the consumers that received them died with the
+    previous process, and on AWS their messages would come back after the visibility
+    timeout (90 minutes for a transcoding step). Here they come back at once, their
+    receive counts kept. A delivery waiting out its backoff is retried early: harmless.
+    """
+    from moto.backends import get_backend
+
+    released = 0
+    backends = get_backend("sqs")
+    for account_id in list(backends.keys()):
+        for backend in list(backends[account_id].values()):
+            for queue in list(backend.queues.values()):
+                for message in list(queue._messages):
+                    if not message.visible:
+                        message.visible_at = 0.0
+                        released += 1
+    return released

@@ -10,7 +10,9 @@ identifier that was not in the batch, the whole batch counts as failed.
 S3 notifications reach the pump through an internal SQS queue (S3 can notify SQS in moto
 as on AWS) and are handed to the bucket's handler as the `{"Records": [...]}` event that
 Lambda's S3 trigger delivers. A failing S3 handler is retried like Lambda's asynchronous
-invocations (three attempts in all), then the event lands in that queue's DLQ.
+invocations (three attempts in all); then, as with an on-failure destination, the pump
+sends Lambda's destination record to the bucket's failure queue (or, without one, the event
+lands in the internal queue's DLQ).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import json
 import logging
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 log = logging.getLogger("cirrus.local.pump")
@@ -41,10 +43,13 @@ class SqsBinding:
 
 @dataclass(frozen=True)
 class S3Binding:
-    """The internal queue carrying S3 notifications, and the handler per bucket."""
+    """The internal queue carrying S3 notifications, the handler per bucket, and the queue
+    per bucket that gets the events its handler failed on every attempt."""
 
     queue_url: str
     handlers: dict[str, Invoke]
+    on_failure: dict[str, str] = field(default_factory=dict)
+    attempts: int = 3
 
 
 class EventPump:
@@ -146,9 +151,14 @@ class EventPump:
             return True
         try:
             handler({"Records": records})
-        except Exception:
-            log.exception("S3 handler for bucket %s failed; it will be retried", bucket)
-            return False
+        except Exception as exc:
+            attempt = int(message.get("Attributes", {}).get("ApproximateReceiveCount", "1"))
+            destination = binding.on_failure.get(bucket)
+            if destination is None or attempt < binding.attempts:
+                log.exception("S3 handler for bucket %s failed (attempt %d); it will be retried", bucket, attempt)
+                return False
+            log.exception("S3 handler for bucket %s failed %d times; sent to its failure queue", bucket, attempt)
+            self._sqs.send_message(QueueUrl=destination, MessageBody=json.dumps(_destination_record(records, exc)))
         return True
 
     def _delete(self, queue_url: str, messages: list[dict[str, Any]]) -> None:
@@ -178,3 +188,14 @@ class EventPump:
             "eventSourceARN": queue_arn,
             "awsRegion": self._region,
         }
+
+
+def _destination_record(records: list[dict[str, Any]], error: Exception) -> dict[str, Any]:
+    """What Lambda sends to an on-failure destination for an asynchronous invocation."""
+    return {
+        "version": "1.0",
+        "requestContext": {"condition": "RetriesExhausted", "approximateInvokeCount": 3},
+        "requestPayload": {"Records": records},
+        "responseContext": {"statusCode": 200, "functionError": "Unhandled"},
+        "responsePayload": {"errorType": type(error).__name__, "errorMessage": str(error)},
+    }

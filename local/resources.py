@@ -51,6 +51,7 @@ TRANSCODER_STEP_HANDLER = "functions.transcoder.handler:handle_step"
 TRANSCODER_UPLOAD_HANDLER = "functions.transcoder.handler:handle_upload"
 VIEWS_HANDLER = "functions.views.handler:handle_views"
 TRENDING_HANDLER = "functions.trending.handler:handle_schedule"
+SWEEPER_HANDLER = "functions.transcoder.sweeper:handle_schedule"
 BROADCAST_HANDLER = "functions.federation.broadcast:handle_broadcast"
 DELIVER_HANDLER = "functions.federation.deliver:handle_deliver"
 INBOX_HANDLER = "functions.federation.inbox:handle_inbox"
@@ -64,10 +65,16 @@ class ScheduleSpec:
     handler: str  # module:function
     rate_minutes: int
     timeout: int
+    memory: int = 512
+    ffmpeg: bool = False  # needs the ffmpeg layer
 
 
 def schedule_specs() -> list[ScheduleSpec]:
-    return [ScheduleSpec("trending", TRENDING_HANDLER, rate_minutes=60, timeout=300)]
+    return [
+        ScheduleSpec("trending", TRENDING_HANDLER, rate_minutes=60, timeout=300),
+        # Stalled videos resumed or failed (functions/transcoder/sweeper.py).
+        ScheduleSpec("sweeper", SWEEPER_HANDLER, rate_minutes=30, timeout=900, memory=1024, ffmpeg=True),
+    ]
 
 
 @dataclass(frozen=True)
@@ -78,12 +85,17 @@ class UploadTrigger:
     prefix: str
     handler: str  # module:function
     timeout: int
+    on_failure: str | None = None  # the queue (by QueueSpec key) of events it failed on every try
 
 
 def upload_triggers(settings: Settings) -> list[UploadTrigger]:
     from chalicelib.media.layout import SOURCE_PREFIX
 
-    return [UploadTrigger(settings.uploads_bucket, SOURCE_PREFIX, TRANSCODER_UPLOAD_HANDLER, timeout=300)]
+    return [
+        UploadTrigger(
+            settings.uploads_bucket, SOURCE_PREFIX, TRANSCODER_UPLOAD_HANDLER, timeout=300, on_failure="transcode"
+        )
+    ]
 
 
 def queue_specs(settings: Settings) -> list[QueueSpec]:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.domain.bootstrap import Bootstrap, ensure_instance
-from local.aws_endpoint import LocalAwsEndpoint
+from local.aws_endpoint import LocalAwsEndpoint, release_in_flight_messages
 from local.lambda_runtime import LocalFunction
 from local.persistence import SnapshotError, SnapshotStore, Snapshotter
 from local.pump import EventPump, Invoke, S3Binding, SqsBinding
@@ -77,7 +77,8 @@ class LocalStack:
         options.data_dir.mkdir(parents=True, exist_ok=True)
         if self.store.exists():
             self.store.restore()
-            log.info("restored AWS state from %s", self.store.state_path)
+            released = release_in_flight_messages()
+            log.info("restored AWS state from %s (%d messages in flight released)", self.store.state_path, released)
         self.endpoint.start()
         self._configure_environment()
 
@@ -108,7 +109,8 @@ class LocalStack:
                 (
                     spec.name,
                     LocalFunction(spec.name, resolve_handler(spec.handler), timeout=spec.timeout).invoke,
-                    60.0 * spec.rate_minutes,
+                    # CIRRUS_SCHEDULE_<NAME>_SECONDS runs it more often (tests of the sweeper).
+                    float(os.environ.get(f"CIRRUS_SCHEDULE_{spec.name.upper()}_SECONDS", 60 * spec.rate_minutes)),
                 )
                 for spec in resources.schedule_specs()
             ]
@@ -195,6 +197,7 @@ class LocalStack:
             sqs,
             f"{settings.table_name}{S3_EVENTS_QUEUE_SUFFIX}",
             resources.upload_triggers(settings),
+            queue_urls,
         )
         if s3_binding is not None:
             self._pump.add_s3(s3_binding)
@@ -207,7 +210,12 @@ def resolve_handler(reference: str) -> Any:
 
 
 def bind_s3_handlers(
-    app_module: Any, s3: Any, sqs: Any, queue_name: str, triggers: Sequence[UploadTrigger] = ()
+    app_module: Any,
+    s3: Any,
+    sqs: Any,
+    queue_name: str,
+    triggers: Sequence[UploadTrigger] = (),
+    queue_urls: dict[str, str] | None = None,
 ) -> S3Binding | None:
     """Route the S3 notifications of the app's `on_s3_event` handlers to them, via a queue.
 
@@ -247,4 +255,11 @@ def bind_s3_handlers(
     for bucket, queue_configs in per_bucket.items():
         notification: Any = {"QueueConfigurations": queue_configs}
         s3.put_bucket_notification_configuration(Bucket=bucket, NotificationConfiguration=notification)
-    return S3Binding(urls[spec.name], handlers)
+    from chalicelib.config import get_settings
+
+    # Each trigger's on-failure destination, by the QueueSpec key it names.
+    specs = {q.key: q.name for q in resources.queue_specs(get_settings())}
+    on_failure = {
+        t.bucket: (queue_urls or {})[specs[t.on_failure]] for t in triggers if t.on_failure and queue_urls is not None
+    }
+    return S3Binding(urls[spec.name], handlers, on_failure)

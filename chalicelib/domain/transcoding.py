@@ -8,6 +8,11 @@ Each step is one SQS message for the transcoder function. Steps are counted with
 conditional writes (store/videos.py), so the step that completes a stage is known exactly,
 once, however SQS duplicates or reorders messages. Any step may fail: it is retried, and on
 its last attempt the video is marked failed, visibly, instead of waiting forever.
+
+What a crash can leave behind (a step counted but the stage not moved on, messages lost
+before they were sent, an ingest that never ran) is found by the sweeper: a video that has
+not progressed for a while is resumed from what the table says (`resume`), at most
+MAX_RESUMES times, and then failed with a reason the owner sees.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from chalicelib.media.chunks import Chunk, chunk_seconds, plan_chunks
 from chalicelib.media.ladder import Rendition, ladder
 from chalicelib.media.probe import MediaInfo
 from chalicelib.store import videos
-from chalicelib.store.models.video import STAGE_ENCODING, STAGE_PACKAGING
+from chalicelib.store.models.video import STAGE_ENCODING, STAGE_PACKAGING, STAGE_UPLOADED
 
 if TYPE_CHECKING:
     from chalicelib.store.models import Video
@@ -129,17 +134,75 @@ def start(video: Video, info: MediaInfo, hls_name: str, chunk_length: float | No
 
 
 def step_done(video: Video, step: Step) -> tuple[list[Step], bool]:
-    """Count a finished step; the steps it unlocks, and whether the video is ready to publish."""
+    """Count a finished step; the steps it unlocks, and whether the video is ready to publish.
+
+    A step already counted is the same message delivered again, typically because the run
+    that counted it died before moving the video on: the stage then moves on from what the
+    table says (both moves are conditional, so a real duplicate changes nothing).
+    """
     stage = STAGE_PACKAGING if step.kind == PACKAGE else STAGE_ENCODING
     counts = videos.record_step(video, stage, step.name)
     if counts is None:
-        return [], False
+        current = videos.get_video(int(video.id))
+        if current is None or current.stage != stage or step.name not in (current.done_steps or ()):
+            return [], False
+        video, counts = current, (int(current.steps_done), int(current.steps_total))
     done, total = counts
     if done < total:
         return [], False
+    return _stage_complete(video, stage)
+
+
+def _stage_complete(video: Video, stage: str) -> tuple[list[Step], bool]:
     if stage == STAGE_ENCODING:
         renditions = packaging_steps(video.uuid, video.plan)
         if videos.start_packaging(video, len(renditions)):
             return renditions, False
         return [], False
     return [], True
+
+
+MAX_RESUMES = 2  # a video the sweeper resumed this often without it finishing is failed
+
+
+@dataclass(frozen=True)
+class Resumption:
+    """What the sweeper does for a stalled video: nothing, send steps again, probe the
+    source again, publish, or fail it with a reason the owner sees."""
+
+    steps: tuple[Step, ...] = ()
+    ingest: bool = False
+    publish: bool = False
+    failure: str | None = None
+    waiting: bool = False  # still being uploaded: not stalled, not counted
+
+
+def resume(video: Video, *, uploading: bool, source_present: bool) -> Resumption:
+    """The way forward for a video that stopped progressing, from the table's state alone.
+
+    `uploading`: its upload may still be going on (a resumable session not yet expired);
+    `source_present`: its complete source is in the uploads bucket.
+    """
+    if int(video.resumes or 0) >= MAX_RESUMES:
+        return Resumption(failure=f"Transcoding stalled ({video.stage}) and could not be resumed.")
+    if video.stage == STAGE_UPLOADED:
+        return _resume_upload(uploading=uploading, source_present=source_present)
+    if not video.plan:
+        return Resumption(failure=f"Transcoding stalled ({video.stage}) without a plan.")
+    done = set(video.done_steps or ())
+    planned = encoding_steps(video.uuid, video.plan) if video.stage == STAGE_ENCODING else []
+    if video.stage == STAGE_PACKAGING:
+        planned = packaging_steps(video.uuid, video.plan)
+    missing = tuple(step for step in planned if step.name not in done)
+    if missing:
+        return Resumption(steps=missing)
+    unlocked, publish = _stage_complete(video, str(video.stage))
+    return Resumption(steps=tuple(unlocked), publish=publish)
+
+
+def _resume_upload(*, uploading: bool, source_present: bool) -> Resumption:
+    if source_present:
+        return Resumption(ingest=True)  # the ingest never ran, or died: probe again
+    if uploading:
+        return Resumption(waiting=True)
+    return Resumption(failure="The upload was never completed.")

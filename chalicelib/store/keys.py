@@ -185,6 +185,11 @@ def created_sort_key(created_at_iso: str, item_id: int) -> str:
     return f"{created_at_iso}#{item_id:012d}"
 
 
+def pending_videos_gsi1pk() -> str:
+    """Local videos on their way to publication, ordered by their last progress (V10)."""
+    return "VIDEOS#pending"
+
+
 def registrations_gsi1pk() -> str:
     return "REGISTRATIONS"
 

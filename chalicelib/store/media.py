@@ -39,6 +39,18 @@ def copy_file(source: str, target: str, content_type: str) -> bool:
     return True
 
 
+def upload_exists(key: str) -> bool:
+    """Whether an object is in the uploads bucket (a source whose upload completed)."""
+    s3 = aws.s3()
+    try:
+        s3.head_object(Bucket=get_settings().uploads_bucket, Key=key)
+    except s3.exceptions.ClientError as error:
+        if error.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
+            return False
+        raise
+    return True
+
+
 def delete_files(keys: Iterable[str]) -> None:
     objects: list[Any] = [{"Key": key} for key in keys]
     for start in range(0, len(objects), 1000):

@@ -8,7 +8,7 @@ bumps the counter), so duplicated S3 events and SQS messages change nothing.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from pynamodb.exceptions import TransactWriteError, UpdateError
@@ -32,9 +32,51 @@ from chalicelib.store.writes import NewClaim, connection, create_items, is_condi
 UUID_TAKEN = "A video with this UUID already exists."
 
 
+PENDING_STAGES = (STAGE_UPLOADED, STAGE_ENCODING, STAGE_PACKAGING)
+
+
 def create_video(video: Video) -> None:
-    """W1 for a video: the item and its UUID claim."""
+    """W1 for a video: the item and its UUID claim; a local video waiting for its file joins
+    the pending list (V10) that the sweeper watches."""
+    if video.is_local and video.stage in PENDING_STAGES:
+        video.gsi1pk = keys.pending_videos_gsi1pk()
+        video.gsi1sk = _progress_key(video.created_at, int(video.id))
     create_items([video], [NewClaim(keys.VIDEO_UUID, video.uuid, str(video.id), UUID_TAKEN)])
+
+
+def _progress_key(when: datetime, video_id: int) -> str:
+    return keys.created_sort_key(when.astimezone(UTC).isoformat(), video_id)
+
+
+def _progressed(video: Video) -> Any:
+    """The action that records progress now: the video moves to the end of the pending list."""
+    return Video.gsi1sk.set(_progress_key(datetime.now(UTC), int(video.id)))
+
+
+def _no_longer_pending() -> list[Any]:
+    return [Video.gsi1pk.remove(), Video.gsi1sk.remove()]
+
+
+def list_stalled(no_progress_since: datetime, limit: int = 100) -> list[Video]:
+    """V10: local videos still on their way to publication that have not progressed since
+    the given time, oldest first (a sparse index: published and failed videos leave it)."""
+    before = _progress_key(no_progress_since, 0)
+    query = Video.by_gsi1.query(keys.pending_videos_gsi1pk(), Video.gsi1sk < before, limit=limit)
+    stalled = [item for item in query if isinstance(item, Video)]
+    # The index may lag a moment behind the table: read each from the table itself.
+    found = get_videos([int(video.id) for video in stalled])
+    return [found[int(video.id)] for video in stalled if int(video.id) in found]
+
+
+def mark_resumed(video: Video) -> bool:
+    """Count one resumption by the sweeper, as progress; False if the video left its stage."""
+    try:
+        video.update(actions=[Video.resumes.add(1), _progressed(video)], condition=Video.stage == video.stage)
+    except UpdateError as exc:
+        if is_condition_failure(exc):
+            return False
+        raise
+    return True
 
 
 def get_video(video_id: int) -> Video | None:
@@ -73,6 +115,7 @@ def start_encoding(video: Video, plan: dict[str, Any], steps_total: int, hls_pre
             Video.hls_prefix.set(hls_prefix),
             Video.duration.set(round(float(plan["source"].get("duration") or 0))),
             *_aspect_ratio_action(plan["source"]),
+            _progressed(video),
         ],
     )
 
@@ -93,6 +136,7 @@ def start_packaging(video: Video, renditions: int) -> bool:
             Video.steps_total.set(renditions),
             Video.steps_done.set(0),
             Video.done_steps.remove(),
+            _progressed(video),
         ],
     )
 
@@ -102,7 +146,9 @@ def record_step(video: Video, stage: str, step: str) -> tuple[int, int] | None:
     video has left `stage` (failed, deleted)."""
     condition = (Video.stage == stage) & ~Video.done_steps.contains(step)
     try:
-        video.update(actions=[Video.done_steps.add({step}), Video.steps_done.add(1)], condition=condition)
+        video.update(
+            actions=[Video.done_steps.add({step}), Video.steps_done.add(1), _progressed(video)], condition=condition
+        )
     except UpdateError as exc:
         if is_condition_failure(exc):
             return None
@@ -119,6 +165,7 @@ def fail(video: Video, reason: str) -> bool:
                 Video.stage.set(STAGE_FAILED),
                 Video.state.set(STATE_TRANSCODING_FAILED),
                 Video.failure.set(reason[:500]),
+                *_no_longer_pending(),
             ],
             condition=condition,
         )
@@ -176,6 +223,7 @@ def publish(video: Video, when: datetime, size: int, quota_size: int, info_hashe
                     Video.published_at.set(video.published_at),
                     Video.files_size.set(size),
                     *([Video.info_hashes.set(set(info_hashes))] if info_hashes else []),
+                    *_no_longer_pending(),
                 ],
                 condition=Video.stage == STAGE_PACKAGING,
             )

@@ -1,5 +1,9 @@
 """Lambda entry points of the transcoder: the uploads bucket's ObjectCreated events, and the
-transcode queue's steps (one message per batch; partial batch failures reported)."""
+transcode queue's steps (one message per batch; partial batch failures reported).
+
+The transcode queue also receives the ingest's failed invocations (its on-failure
+destination, after Lambda's two retries of an S3 event): their video is failed, visibly.
+"""
 
 from __future__ import annotations
 
@@ -37,11 +41,8 @@ MAX_ATTEMPTS = 3
 def handle_upload(event: dict[str, Any], context: Any) -> None:
     """S3 ObjectCreated on the uploads bucket: probe, plan and start transcoding."""
     for record in event.get("Records", []):
-        key = unquote_plus(record["s3"]["object"]["key"])
-        video_uuid = layout.video_uuid_of_source(key)
-        video = videos.find_video_by_uuid(video_uuid) if video_uuid else None
-        if video is None or video.source_key != key:
-            logger.info("upload of no video, ignored", extra={"key": key})
+        video = _video_of_upload(record)
+        if video is None:
             continue
         try:
             planned = steps.ingest(video)
@@ -58,26 +59,57 @@ def handle_step(event: dict[str, Any], context: Any) -> dict[str, Any]:
     return dict(process_partial_response(event=event, record_handler=_run_step, processor=processor, context=context))
 
 
+def _video_of_upload(record: dict[str, Any]) -> Video | None:
+    key = unquote_plus(record["s3"]["object"]["key"])
+    video_uuid = layout.video_uuid_of_source(key)
+    video = videos.find_video_by_uuid(video_uuid) if video_uuid else None
+    if video is None or video.source_key != key:
+        logger.info("upload of no video, ignored", extra={"key": key})
+        return None
+    return video
+
+
 def send_steps(planned: list[Step]) -> None:
     queues.send(get_settings().queues.transcode, [step.to_message() for step in planned])
 
 
 def _run_step(record: SQSRecord) -> None:
-    step = Step.from_message(json.loads(record.body))
+    body = json.loads(record.body)
+    if "requestPayload" in body:
+        _ingest_gave_up(body)
+        return
+    step = Step.from_message(body)
     video = videos.find_video_by_uuid(step.video_uuid)
     if video is None or video.stage in ("done", "failed"):
         logger.info("step of a deleted or finished video, dropped", extra={"step": step.name})
         return
     try:
         steps.run(step, video)
-    except (TranscodeError, ProbeError) as error:
+        _counted(step, video)
+    except Exception as error:
+        # Whatever went wrong (ffmpeg, S3, work files that expired before a redrive), the
+        # last attempt fails the video with the reason, rather than leave it waiting.
         attempts = int(record.attributes.approximate_receive_count)
         logger.warning("step failed", extra={"step": step.name, "attempt": attempts, "reason": str(error)})
         if attempts >= MAX_ATTEMPTS:
-            videos.fail(video, f"Transcoding failed ({step.name}): {error}")
+            reason = str(error) if isinstance(error, (TranscodeError, ProbeError)) else type(error).__name__
+            videos.fail(video, f"Transcoding failed ({step.name}): {reason}")
             count("VideosFailed")
             return
         raise
+
+
+def _ingest_gave_up(destination_record: dict[str, Any]) -> None:
+    """An ingest invocation Lambda gave up on (its on-failure destination record)."""
+    condition = destination_record.get("requestContext", {}).get("condition")
+    for record in destination_record.get("requestPayload", {}).get("Records", []):
+        video = _video_of_upload(record)
+        if video is not None and videos.fail(video, "The uploaded file could not be processed."):
+            logger.warning("ingest gave up; video failed", extra={"video": video.uuid, "condition": condition})
+            count("VideosFailed")
+
+
+def _counted(step: Step, video: Video) -> None:
     if videos.get_video(int(video.id)) is None:
         # Deleted while this step ran: what the step just wrote would outlive the video.
         media.delete_video_files(video.uuid)

@@ -751,7 +751,7 @@ def test_transcoder_functions_have_ffmpeg(translated: dict[str, Any]) -> None:
     layers = layer_ids(translated["Resources"])
     found = transcoder_functions(translated)
 
-    assert set(found) == {"IngestFunction", "TranscoderFunction"}
+    assert set(found) == {"IngestFunction", "TranscoderFunction", "SweeperFunction"}
     for props in found.values():
         # The global layer first, then ffmpeg's (bin/ on the PATH at /opt/bin).
         assert props["Layers"] == [{"Ref": layers["DependencyLayer"]}, {"Ref": layers["FfmpegLayer"]}]

@@ -78,6 +78,7 @@ class Video(Catalogued, discriminator="Video"):
     done_steps = UnicodeSetAttribute(null=True)
     renditions_info = JSONAttribute(null=True)  # per resolution: size, width, height, fps...
     failure = UnicodeAttribute(null=True)  # why transcoding failed, shown to the owner
+    resumes = NumberAttribute(default=0)  # times the sweeper found it stalled and resumed it
     # Remote videos play from their origin: its master playlist and segment hashes.
     remote_playlist_url = UnicodeAttribute(null=True)
     remote_sha256_url = UnicodeAttribute(null=True)
