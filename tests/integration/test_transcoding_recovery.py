@@ -14,14 +14,12 @@ from chalicelib.media import layout
 from chalicelib.store import media, videos
 from chalicelib.store.models import Video
 from local.pump import EventPump, S3Binding
-from tests.integration.test_transcoding_pipeline import (  # noqa: F401 - fixtures
-    _context,
-    _drain,
-    _new_video,
-    _upload_event,
-    clip,
-    stack,
-)
+from tests.integration import test_transcoding_pipeline as pipeline
+from tests.integration.test_transcoding_pipeline import _context, _drain, _new_video, _upload_event
+
+# The pipeline tests' fixtures: a local AWS endpoint with the resources, and a real clip.
+stack = pipeline.stack
+clip = pipeline.clip
 
 
 class InvocationDied(Exception):
