@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.domain import passwords, playlists, validation
-from chalicelib.domain.accounts import ChannelRequest, CreatedUser, NewUser, create_local_user
+from chalicelib.domain.accounts import ROOT_USERNAME, ChannelRequest, CreatedUser, NewUser, create_local_user
 from chalicelib.domain.roles import Role, can_manage
 from chalicelib.domain.validation import Checks
 from chalicelib.domain.videos import remove_videos_of
@@ -22,7 +22,6 @@ if TYPE_CHECKING:
     from chalicelib.config import Settings
     from chalicelib.store.models import Actor, User
 
-ROOT_USERNAME = "root"
 CANNOT_MANAGE = "Users can only be managed by moderators or admins."
 
 
