@@ -32,9 +32,10 @@ from chalicelib.store.writes import NewClaim, connection, create_items, is_condi
 UUID_TAKEN = "A video with this UUID already exists."
 
 
-def create_video(video: Video) -> None:
-    """W1 for a video: the item and its UUID claim."""
-    create_items([video], [NewClaim(keys.VIDEO_UUID, video.uuid, str(video.id), UUID_TAKEN)])
+def create_video(video: Video, extra: Sequence[TableItem] = ()) -> None:
+    """W1 for a video: the item and its UUID claim, with items of its partition created with
+    it (the passwords of a password-protected video) in the same transaction."""
+    create_items([video, *extra], [NewClaim(keys.VIDEO_UUID, video.uuid, str(video.id), UUID_TAKEN)])
 
 
 def get_video(video_id: int) -> Video | None:
