@@ -32,6 +32,7 @@ from chalicelib.api.subscriptions import subscriptions_api
 from chalicelib.api.uploads import uploads_api
 from chalicelib.api.users import users_api
 from chalicelib.api.video_lists import video_lists_api
+from chalicelib.api.video_passwords import video_passwords_api
 from chalicelib.api.video_reference import video_reference_api
 from chalicelib.api.videos import videos_api
 from chalicelib.api.views import views_api
@@ -68,6 +69,7 @@ for blueprint in (
     uploads_api,
     users_api,
     video_lists_api,
+    video_passwords_api,
     video_reference_api,
     videos_api,
     views_api,

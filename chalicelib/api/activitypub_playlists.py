@@ -78,7 +78,10 @@ def get_playlist_element_object(playlist_id: str, element_id: str) -> Response:
     if not playlist.is_local:
         return _redirect(str(element.url))
     video = videos.get_video(int(element.video_id))
-    return activity_response(element_document(element, str(video.url) if video is not None and video.url else None))
+    # A video that is not public (private, internal, password-protected) stays unnamed: its
+    # URL carries its UUID. PeerTube's element type rules, for an anonymous reader.
+    shown = video is not None and video.url and elements.element_type(video, None) == elements.REGULAR
+    return activity_response(element_document(element, str(video.url) if shown and video is not None else None))
 
 
 @activitypub_playlists_api.route("/accounts/{name}/playlists", methods=["GET"])

@@ -10,6 +10,7 @@ from chalicelib.api.auth import optional_session, session
 from chalicelib.api.blueprint import ApiBlueprint
 from chalicelib.api.request import json_object, pagination
 from chalicelib.api.shapes import account_json, iso
+from chalicelib.api.video_passwords import password_header
 from chalicelib.config import get_settings
 from chalicelib.domain import comments as comment_cases
 from chalicelib.domain import videos as video_cases
@@ -34,7 +35,7 @@ def list_threads(video_id: str) -> dict[str, Any]:
     viewer = optional_session(request)
     user = viewer.user if viewer else None
     video = video_cases.find_video(video_id, field="videoId")
-    video_cases.check_can_see(video, user, by_uuid=not video_id.isdigit())
+    video_cases.check_can_see(video, user, by_uuid=not video_id.isdigit(), password=password_header(request))
     found = comment_cases.list_threads(video, user, start=page.start, count=page.count, sort=page.sort)
     settings = get_settings()
     people = _accounts(found.threads)
@@ -52,7 +53,11 @@ def get_thread(video_id: str, thread_id: str) -> dict[str, Any]:
     viewer = optional_session(request)
     video = video_cases.find_video(video_id, field="videoId")
     tree = comment_cases.thread_tree(
-        video, viewer.user if viewer else None, int(thread_id), by_uuid=not video_id.isdigit()
+        video,
+        viewer.user if viewer else None,
+        int(thread_id),
+        by_uuid=not video_id.isdigit(),
+        password=password_header(request),
     )
     return tree_json(tree, _accounts([tree]), get_settings())
 
@@ -83,7 +88,7 @@ def _post(video_id: str, reply_to: str | None) -> dict[str, Any]:
     body = json_object(request)
     comment_cases.read_request(video_id, body, {"commentId": reply_to} if reply_to is not None else {})
     video = video_cases.find_video(video_id, field="videoId")
-    video_cases.check_can_see(video, user, by_uuid=not video_id.isdigit())
+    video_cases.check_can_see(video, user, by_uuid=not video_id.isdigit(), password=password_header(request))
     settings = get_settings()
     in_reply_to = int(reply_to) if reply_to is not None else None
     node = comment_cases.post(video, user, body["text"], in_reply_to, settings, utcnow())

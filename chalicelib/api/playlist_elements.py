@@ -9,6 +9,7 @@ from chalicelib.api.blueprint import ApiBlueprint
 from chalicelib.api.playlist_shapes import element_json
 from chalicelib.api.request import json_object, pagination
 from chalicelib.api.responses import no_content
+from chalicelib.api.video_passwords import password_header
 from chalicelib.config import get_settings
 from chalicelib.domain import oauth
 from chalicelib.domain import playlist_elements as elements
@@ -17,7 +18,7 @@ from chalicelib.domain.playlist_forms import position_reason
 from chalicelib.domain.roles import Right
 from chalicelib.domain.short_uuid import from_short
 from chalicelib.domain.validation import Checks
-from chalicelib.domain.videos import UUID_V4, find_video
+from chalicelib.domain.videos import UUID_V4, check_can_see, find_video
 from chalicelib.errors import ValidationError
 from chalicelib.store import catalog
 
@@ -62,6 +63,9 @@ def add_element(playlist_id: str) -> dict[str, Any]:
     found = cases.find_playlist(playlist_id)
     video = find_video(str(video_ref), field="videoId")
     cases.check_can_manage(found.playlist, user, Right.UPDATE_ANY_VIDEO_PLAYLIST)
+    # Only a video the caller may see: otherwise the playlist would show it (an unlisted one
+    # named by its sequential id) or its thumbnail and URL to whoever reads the playlist.
+    check_can_see(video, user, by_uuid=not str(video_ref).isdigit(), password=password_header(request))
     element = elements.add(get_settings().instance_url, found.playlist, video, times, oauth.utcnow())
     return {"videoPlaylistElement": {"id": int(element.id)}}
 

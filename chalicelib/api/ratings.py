@@ -8,6 +8,7 @@ from chalicelib.api.auth import session
 from chalicelib.api.blueprint import ApiBlueprint
 from chalicelib.api.request import json_object, pagination
 from chalicelib.api.responses import no_content
+from chalicelib.api.video_passwords import password_header
 from chalicelib.api.video_shapes import video_json
 from chalicelib.config import get_settings
 from chalicelib.domain import ratings as rating_cases
@@ -30,7 +31,7 @@ def rate_video(video_id: str) -> Response:
     user = session(request).user
     rating = rating_cases.read_rating(json_object(request).get("rating"))
     video = video_cases.find_video(video_id)
-    video_cases.check_can_see(video, user, by_uuid=not video_id.isdigit())
+    video_cases.check_can_see(video, user, by_uuid=not video_id.isdigit(), password=password_header(request))
     rating_cases.rate(video, user, rating, utcnow())
     return no_content()
 

@@ -122,7 +122,9 @@ def _uuids(params: QueryParams) -> frozenset[str] | None:
 
 def _video_by_url(url: str, viewer: User | None, settings: Settings) -> dict[str, Any]:
     """PeerTube's lookup of a video by its URL: this instance's own videos only (remote ones
-    come with federation). Unlike PeerTube, privacy still applies."""
+    come with federation). Unlike PeerTube, privacy still applies: a URL that names the video
+    by its numeric id shows an unlisted one to no one but its owner and moderators, as
+    GET /videos/{id} does (ids are sequential, UUIDs are the unlisted video's secret)."""
     prefix = f"{settings.instance_url}/"
     path = url.split("?", 1)[0]
     if not path.lower().startswith(prefix.lower()):
@@ -132,7 +134,7 @@ def _video_by_url(url: str, viewer: User | None, settings: Settings) -> dict[str
         return {"total": 0, "data": []}
     try:
         video = find_video(match.group(1))
-        video_cases.check_can_see(video, viewer, by_uuid=True)
+        video_cases.check_can_see(video, viewer, by_uuid=not match.group(1).isdigit())
     except CirrusError:
         return {"total": 0, "data": []}
     found = actors.get_actors({int(video.account_id), int(video.channel_id)})

@@ -8,6 +8,7 @@ from chalicelib.api.auth import optional_session, session
 from chalicelib.api.blueprint import ApiBlueprint
 from chalicelib.api.request import json_object, media_type, multipart_form
 from chalicelib.api.responses import no_content
+from chalicelib.api.video_passwords import password_header
 from chalicelib.api.video_shapes import video_details_json
 from chalicelib.config import get_settings
 from chalicelib.domain import browse, video_edits
@@ -25,7 +26,9 @@ def get_video(video_id: str) -> dict[str, Any]:
     request = videos_api.current_request
     viewer = optional_session(request)
     found = browse.video_details(video_id)
-    video_cases.check_can_see(found.video, viewer.user if viewer else None, by_uuid=not video_id.isdigit())
+    video_cases.check_can_see(
+        found.video, viewer.user if viewer else None, not video_id.isdigit(), password_header(request)
+    )
     return video_details_json(found.video, found.account, found.channel, found.files, get_settings())
 
 
@@ -47,7 +50,7 @@ def get_description(video_id: str) -> dict[str, Any]:
     request = videos_api.current_request
     video = video_cases.find_video(video_id)
     viewer = optional_session(request)
-    video_cases.check_can_see(video, viewer.user if viewer else None, by_uuid=not video_id.isdigit())
+    video_cases.check_can_see(video, viewer.user if viewer else None, not video_id.isdigit(), password_header(request))
     return {"description": video.description}
 
 

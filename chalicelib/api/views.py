@@ -9,6 +9,7 @@ from chalicelib.api.auth import optional_session
 from chalicelib.api.blueprint import ApiBlueprint
 from chalicelib.api.request import json_object, source_ip
 from chalicelib.api.responses import no_content
+from chalicelib.api.video_passwords import password_header
 from chalicelib.config import get_settings
 from chalicelib.domain import videos as video_cases
 from chalicelib.domain import view_federation
@@ -33,10 +34,12 @@ def watching(video_id: str) -> Response:
 
 def _ping(video_id: str) -> Response:
     request = views_api.current_request
-    optional_session(request)  # bad credentials still fail, as in PeerTube
+    caller = optional_session(request)  # bad credentials still fail, as in PeerTube
     ping = view_cases.read_ping(json_object(request))
     video = video_cases.find_video(video_id)
-    # Like PeerTube, no privacy check: knowing the id is enough to count a view.
+    # Unlike PeerTube, only those who may watch the video count a view: a private video's
+    # id (sequential) must not reveal it exists, nor let anyone move its counters.
+    video_cases.check_can_see(video, caller.user if caller else None, not video_id.isdigit(), password_header(request))
     view_cases.check_position(video, ping.position)
     viewer = view_cases.viewer_key(ping.session_id, source_ip(request))
     counted = view_cases.record_ping(video, viewer, ping, utcnow())

@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.domain import abuse_federation
+from chalicelib.domain import comments as comment_rules
 from chalicelib.domain.roles import Right, Role, has_right
 from chalicelib.domain.short_uuid import from_short
-from chalicelib.domain.videos import UUID_V4, owns
-from chalicelib.errors import BadRequestError, ForbiddenError, NotFoundError, ValidationError
+from chalicelib.domain.videos import UUID_V4, check_can_see, owns
+from chalicelib.errors import BadRequestError, ForbiddenError, NotFoundError, UnauthorizedError, ValidationError
 from chalicelib.store import abuses, actors, comments, counters, keys, videos
 from chalicelib.store.models import Abuse, AbuseMessage
 
@@ -98,9 +99,9 @@ def read_report(body: dict[str, Any]) -> ReportForm:
 def report(user: User, body: dict[str, Any], now: datetime) -> int:
     """A local user's report; the new abuse's id. A remote target's origin hears of it."""
     form = read_report(body)
-    video = _video_or_404(form.video) if form.video is not None else None
+    video = _video_or_404(form.video, user) if form.video is not None else None
     account = _account_or_404(form.account_id) if form.account_id is not None else None
-    comment_target = _comment_target_or_404(form.comment_id) if form.comment_id is not None else None
+    comment_target = _comment_target_or_404(form.comment_id, user) if form.comment_id is not None else None
     if video is None and account is None and comment_target is None:
         raise BadRequestError("video id or account id or comment id is required.")
     if video is not None and owns(user, video):
@@ -302,10 +303,13 @@ def _video_target(video: Video) -> Target:
     return target
 
 
-def _video_or_404(reference: int | str) -> Video:
+def _video_or_404(reference: int | str, reporter: User) -> Video:
+    """A video the reporter may see (named as GET /videos/{id} would be): the report, and
+    /users/me/abuses after it, show the video's name, UUID and thumbnail."""
     video = videos.get_video(reference) if isinstance(reference, int) else videos.find_video_by_uuid(reference)
     if video is None:
         raise NotFoundError("Video not found")
+    check_can_see(video, reporter, by_uuid=isinstance(reference, str))
     return video
 
 
@@ -316,11 +320,21 @@ def _account_or_404(account_id: int) -> Actor:
     return account
 
 
-def _comment_target_or_404(comment_id: int) -> Target:
+def _comment_target_or_404(comment_id: int, reporter: User) -> Target:
+    """A comment the reporter may read: on a video they may see, and not held for review
+    (unless theirs, or they see all comments). /users/me/abuses shows its full text. The
+    reporter names the comment only, so an unlisted video counts as seen (its comments are
+    shown to whoever holds its UUID); private, internal and password-protected ones do not."""
     place = comments.locate(comment_id) if comment_id > 0 else None
     video = videos.get_video(place.video_id) if place is not None else None
     target = comment_target(video, comment_id) if video is not None else None
-    if target is None:
+    if target is None or video is None or target.comment is None:
+        raise NotFoundError("Video comment thread not found")
+    try:
+        check_can_see(video, reporter, by_uuid=True)
+    except (UnauthorizedError, ForbiddenError):
+        raise NotFoundError("Video comment thread not found") from None
+    if not comment_rules.is_visible(target.comment, video, reporter, comment_rules.sees_all_comments(video, reporter)):
         raise NotFoundError("Video comment thread not found")
     return target
 

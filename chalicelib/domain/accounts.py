@@ -26,6 +26,11 @@ if TYPE_CHECKING:
 USER_TAKEN = "User with this username or email already exists."
 ACTOR_TAKEN = "Another actor (account/channel) with this name on this instance already exists or has already existed."
 SERVER_ACTOR_NAME = "peertube"
+ROOT_USERNAME = "root"
+# Names the instance gives itself: the root administrator, made at start-up once the operator
+# sets its password, and the instance actor. Taken by anyone else first, they would lock the
+# real root out for good (names are never freed), so nobody else may ever take them.
+RESERVED_NAMES = frozenset({ROOT_USERNAME, SERVER_ACTOR_NAME})
 # PeerTube tries <username>_channel, then -1 ... -29, before giving up.
 DEFAULT_CHANNEL_ATTEMPTS = 30
 
@@ -111,12 +116,21 @@ def new_local_actor(
     return actor
 
 
-def create_local_user(settings: Settings, request: NewUser, now: datetime) -> CreatedUser:
+def check_not_reserved(*names: str | None) -> None:
+    """409, as PeerTube answers for a name that its own root and instance actor always hold."""
+    for name in names:
+        if name is not None and name.lower() in RESERVED_NAMES:
+            raise ConflictError(ACTOR_TAKEN)
+
+
+def create_local_user(settings: Settings, request: NewUser, now: datetime, *, bootstrap: bool = False) -> CreatedUser:
     """Create a user with its account and channel in one transaction.
 
     The caller has validated the fields; this enforces uniqueness (409s) and PeerTube's
-    channel rules.
+    channel rules. Only the bootstrap (`bootstrap=True`) may use a reserved name.
     """
+    if not bootstrap:
+        check_not_reserved(request.username, request.channel.name if request.channel else None)
     if request.channel is not None and request.channel.name == request.username:
         raise BadRequestError("Channel name cannot be the same as user username.")
     if users.find_user_by_login(request.username) or users.find_user_by_login(request.email):

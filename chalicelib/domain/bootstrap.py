@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from chalicelib.domain.accounts import NewUser, create_local_user, create_server_actor
+from chalicelib.domain.accounts import ROOT_USERNAME, NewUser, create_local_user, create_server_actor
 from chalicelib.domain.roles import Role
 from chalicelib.errors import ConflictError
 from chalicelib.observability import logger
@@ -23,7 +23,6 @@ from chalicelib.store.models import OAuthClient
 if TYPE_CHECKING:
     from chalicelib.config import Settings
 
-ROOT_USERNAME = "root"
 ROOT_EMAIL = "admin@example.com"
 CLIENT_ID_ALPHABET = string.ascii_lowercase + string.digits
 CLIENT_SECRET_ALPHABET = string.ascii_letters + string.digits
@@ -70,7 +69,7 @@ def _ensure_root(settings: Settings, now: datetime) -> str | None:
         email_verified=True,
     )
     try:
-        create_local_user(settings, request, now)
+        create_local_user(settings, request, now, bootstrap=True)
     except ConflictError:
         return None  # another cold start created it first
     return generated

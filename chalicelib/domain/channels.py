@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.domain import playlists, validation
-from chalicelib.domain.accounts import new_local_actor
+from chalicelib.domain.accounts import check_not_reserved, new_local_actor
 from chalicelib.domain.roles import Right, Role, has_right
 from chalicelib.domain.validation import Checks
 from chalicelib.domain.videos import remove_videos_of
@@ -54,6 +54,7 @@ def create_channel(settings: Settings, user: User, body: dict[str, Any], now: da
     checks.optional(body, "support", validation.check_description)
     checks.raise_if_any()
     name = body["name"]
+    check_not_reserved(name)
     if actors.name_taken(name):
         raise ConflictError(actors.NAME_TAKEN.format(name=name))
     limit = settings.user_defaults.max_channels

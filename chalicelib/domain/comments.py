@@ -6,7 +6,7 @@ Not (yet) as PeerTube: `text: null` is a 400 (PeerTube lets it through to a NOT 
 failure); there are no automatic tags, muted accounts, channel collaborators, approval
 route or plugin hooks, so only the REQUIRES_APPROVAL policy holds comments for review and
 only the video's owner account and moderators see them; password-protected videos follow
-check_can_see (no password header yet).
+check_can_see, with the x-peertube-video-password header.
 """
 
 from __future__ import annotations
@@ -194,12 +194,14 @@ def list_threads(video: Video, viewer: User | None, *, start: int, count: int, s
     return ThreadPage(total, not_deleted, nodes)
 
 
-def thread_tree(video: Video, viewer: User | None, thread_id: int, by_uuid: bool) -> CommentNode:
+def thread_tree(
+    video: Video, viewer: User | None, thread_id: int, by_uuid: bool, password: str | None = None
+) -> CommentNode:
     """A thread's visible comments as a tree (PeerTube's buildFormattedCommentTree)."""
     place = _locate_on(video, thread_id)
     if place.thread_id != thread_id:
         raise BadRequestError("Video comment is not a thread.")
-    video_cases.check_can_see(video, viewer, by_uuid=by_uuid)
+    video_cases.check_can_see(video, viewer, by_uuid=by_uuid, password=password)
     if int(video.comments_policy or 1) == POLICY_DISABLED:
         raise NotFoundError("No comments were found")
     rows = comments.read_thread(int(video.id), thread_id)

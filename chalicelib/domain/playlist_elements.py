@@ -12,7 +12,13 @@ from chalicelib.domain import playlist_federation as federation
 from chalicelib.domain import playlist_thumbnails as thumbnails
 from chalicelib.domain.playlist_forms import timestamp_reason
 from chalicelib.domain.validation import Checks
-from chalicelib.domain.videos import PRIVACY_INTERNAL, PRIVACY_PASSWORD, PRIVACY_PRIVATE
+from chalicelib.domain.videos import (
+    PRIVACY_INTERNAL,
+    PRIVACY_PASSWORD,
+    PRIVACY_PRIVATE,
+    PRIVACY_PUBLIC,
+    PRIVACY_UNLISTED,
+)
 from chalicelib.errors import BadRequestError, NotFoundError, ServiceUnavailableError
 from chalicelib.store import playlists
 from chalicelib.store.models import Playlist, PlaylistElement
@@ -57,6 +63,12 @@ def element_type(video: Video | None, viewer: User | None) -> int:
     return REGULAR
 
 
+def shows_thumbnail(video: Video) -> bool:
+    """Whether a playlist may take the video's miniature as its own: the copy is public, so
+    only a video anyone may see (public or unlisted: the playlist lists it anyway)."""
+    return bool(video.has_images) and int(video.privacy) in (PRIVACY_PUBLIC, PRIVACY_UNLISTED)
+
+
 def page(playlist: Playlist, start: int, count: int) -> list[PlaylistElement]:
     """Positions start+1..start+count: positions are dense, so the offset is a key."""
     return playlists.read_elements(int(playlist.id), start + 1, min(start + count, int(playlist.videos_length)))
@@ -71,7 +83,7 @@ def add(instance_url: str, playlist: Playlist, video: Video, times: Timestamps, 
         element = playlists.new_element(instance_url, playlist, position, int(video.id), start, stop, now)
         actions: list[Any] = [Playlist.videos_length.add(1), Playlist.updated_at.set(now)]
         new_thumbnail = None
-        if not playlist.thumbnail_path and video.has_images:
+        if not playlist.thumbnail_path and shows_thumbnail(video):
             new_thumbnail = thumbnails.copy_from_video(video.uuid)
             if new_thumbnail:
                 actions += [Playlist.thumbnail_path.set(new_thumbnail), Playlist.thumbnail_auto.set(True)]
@@ -194,7 +206,7 @@ def _regenerate_thumbnail(playlist: Playlist) -> None:
 
     first = playlists.read_elements(int(playlist.id), 1, 1)
     video = videos.get_video(int(first[0].video_id)) if first else None
-    new_path = thumbnails.copy_from_video(video.uuid) if video is not None and video.has_images else None
+    new_path = thumbnails.copy_from_video(video.uuid) if video is not None and shows_thumbnail(video) else None
     if new_path is None and not playlist.thumbnail_path:
         return
     actions: list[Any] = (

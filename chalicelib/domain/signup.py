@@ -17,6 +17,7 @@ from chalicelib.domain.accounts import (
     ChannelRequest,
     CreatedUser,
     NewUser,
+    check_not_reserved,
     create_local_user,
 )
 from chalicelib.domain.validation import Checks
@@ -70,6 +71,7 @@ def request_registration(settings: Settings, body: dict[str, Any], now: datetime
     if body.get("registrationReason") is None:
         checks.add("registrationReason", "Should have a registration reason")
     form = read_form(body, checks)
+    check_not_reserved(form.username, form.channel.name if form.channel else None)
     if users.find_user_by_login(form.username) or users.find_user_by_login(form.email):
         raise ConflictError(USER_TAKEN)
     if actors.name_taken(form.username):

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.domain import passwords, playlists, validation
-from chalicelib.domain.accounts import ChannelRequest, CreatedUser, NewUser, create_local_user
+from chalicelib.domain.accounts import ROOT_USERNAME, ChannelRequest, CreatedUser, NewUser, create_local_user
 from chalicelib.domain.roles import Role, can_manage
 from chalicelib.domain.validation import Checks
 from chalicelib.domain.videos import remove_videos_of
@@ -22,7 +22,6 @@ if TYPE_CHECKING:
     from chalicelib.config import Settings
     from chalicelib.store.models import Actor, User
 
-ROOT_USERNAME = "root"
 CANNOT_MANAGE = "Users can only be managed by moderators or admins."
 
 
@@ -66,8 +65,7 @@ def admin_create(settings: Settings, caller: User, body: dict[str, Any], now: da
     checks.optional(body, "channelName", validation.check_channel_name)
     checks.raise_if_any()
     role = Role(int(body["role"]))
-    if Role(int(caller.role)) != Role.ADMINISTRATOR and role != Role.USER:
-        raise ForbiddenError("You can only create users (and not administrators or moderators)")
+    check_can_assign(caller, role, "You can only create users (and not administrators or moderators)")
     channel_name = body.get("channelName")
     request = NewUser(
         username=body["username"],
@@ -95,6 +93,8 @@ def admin_update(caller: User, target: User, body: dict[str, Any]) -> None:
     if target.username == ROOT_USERNAME and "role" in body and int(body["role"]) != int(target.role):
         raise BadRequestError("Cannot change root role.")
     check_can_manage(caller, target)
+    if "role" in body:
+        check_can_assign(caller, Role(int(body["role"])), "You can only give the user role (not admin or moderator)")
     if "email" in body and body["email"].lower() != target.email.lower():
         users.change_email(target, body["email"])
     revoke_sessions = False
@@ -139,6 +139,13 @@ def set_blocked(caller: User, target: User, blocked: bool, body: dict[str, Any])
     users.save_user(target)
     # A blocked user is logged out everywhere; unblocking does not log anyone in.
     tokens.revoke_all(int(target.id))
+
+
+def check_can_assign(caller: User, role: Role, message: str) -> None:
+    """Only administrators hand out a role with rights: checked against the role being given,
+    since the target's current role says nothing about what it is about to become."""
+    if role != Role.USER and Role(int(caller.role)) != Role.ADMINISTRATOR:
+        raise ForbiddenError(message)
 
 
 def check_can_manage(caller: User, target: User) -> None:

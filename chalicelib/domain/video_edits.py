@@ -7,18 +7,20 @@ import copy
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.domain import video_federation
+from chalicelib.domain import video_federation, video_passwords
 from chalicelib.domain.roles import Right, Role, has_right
 from chalicelib.domain.validation import Checks
 from chalicelib.domain.video_metadata import parse_int, read_metadata
 from chalicelib.domain.videos import publishing_channel
 from chalicelib.errors import BadRequestError, ForbiddenError, NotFoundError
+from chalicelib.store import video_passwords as store_passwords
 from chalicelib.store import videos
 
 if TYPE_CHECKING:
     from chalicelib.store.models import User, Video
 
-PRIVACY_PUBLIC, PRIVACY_PRIVATE = 1, 3
+PRIVACY_PUBLIC, PRIVACY_PRIVATE, PRIVACY_PASSWORD = 1, 3, 5
+PASSWORDS = "video_passwords"  # not a Video attribute: the items of its partition
 # API field → Video attribute
 ATTRIBUTES = {
     "name": "name",
@@ -51,6 +53,9 @@ def read_changes(fields: dict[str, Any]) -> dict[str, Any]:
             checks.add("channelId", "Invalid value")
     checks.raise_if_any()
     changes = {ATTRIBUTES[field]: value for field, value in found.items()}
+    if fields.get("videoPasswords") not in (None, ""):
+        # Checked against the privacy in the update, or the video's own once it is read.
+        changes[PASSWORDS] = fields["videoPasswords"]
     if "tags" in changes:
         changes["tags"] = set(changes["tags"]) or None
     if channel_id is not None:
@@ -71,6 +76,11 @@ def update_video(video: Video, user: User, changes: dict[str, Any], now: datetim
         _check_new_channel(video, user, int(changes["channel_id"]))
     old_privacy = int(video.privacy)
     new_privacy = int(changes.get("privacy", old_privacy))
+    # A video becoming password-protected needs its passwords; one that already is keeps
+    # them unless new ones are given (PeerTube wants them on every update: a client that
+    # sends only a new name should not lose access to the video, nor be refused).
+    given = {"videoPasswords": changes.pop(PASSWORDS, None)}
+    passwords = video_passwords.passwords_for(new_privacy, given, required=old_privacy != PRIVACY_PASSWORD)
     if old_privacy == PRIVACY_PRIVATE and new_privacy != PRIVACY_PRIVATE:
         changes["published_at"] = now  # PeerTube publishes anew a video leaving private
     changes["updated_at"] = now
@@ -78,8 +88,12 @@ def update_video(video: Video, user: User, changes: dict[str, Any], now: datetim
     if video.stage == "done" and (old_privacy == PRIVACY_PUBLIC) != (new_privacy == PRIVACY_PUBLIC):
         public_delta = 1 if new_privacy == PRIVACY_PUBLIC else -1
     before = copy.copy(video)
+    if passwords is not None:
+        store_passwords.replace(int(video.id), passwords, now)  # before the privacy opens it to them
     if not videos.update_metadata(video, changes, public_delta):
         raise NotFoundError("Video not found")
+    if old_privacy == PRIVACY_PASSWORD and new_privacy != PRIVACY_PASSWORD:
+        store_passwords.delete_all(int(video.id))
     after = videos.get_video(int(video.id))
     if after is not None:
         video_federation.safely(lambda: video_federation.changed(before, after))

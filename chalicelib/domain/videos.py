@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.domain import video_federation
+from chalicelib.domain import video_federation, video_passwords
 from chalicelib.domain.roles import Right, Role, has_right
 from chalicelib.domain.short_uuid import from_short
 from chalicelib.domain.validation import Checks
@@ -24,6 +24,7 @@ from chalicelib.errors import (
 )
 from chalicelib.media import layout
 from chalicelib.store import actors, catalog, counters, keys, media, videos
+from chalicelib.store import video_passwords as store_passwords
 from chalicelib.store.models import Actor, User, Video
 
 if TYPE_CHECKING:
@@ -56,6 +57,7 @@ class VideoForm:
     comments_policy: int
     download_enabled: bool
     originally_published_at: datetime | None = None
+    passwords: tuple[str, ...] = ()  # a password-protected video's, at least one
 
 
 def read_form(fields: dict[str, Any]) -> VideoForm:
@@ -68,10 +70,12 @@ def read_form(fields: dict[str, Any]) -> VideoForm:
     if channel_id is None:
         checks.add("channelId", "Invalid value")
     checks.raise_if_any()
+    privacy = found.get("privacy") or PRIVACY_PRIVATE  # PeerTube: an upload without privacy is private
+    passwords = video_passwords.passwords_for(privacy, fields, required=True) or []
     return VideoForm(
         name=str(found.get("name")),
         channel_id=int(channel_id or 0),
-        privacy=found.get("privacy") or PRIVACY_PRIVATE,  # PeerTube: an upload without privacy is private
+        privacy=privacy,
         category=found.get("category"),
         licence=found.get("licence"),
         language=found.get("language"),
@@ -83,6 +87,7 @@ def read_form(fields: dict[str, Any]) -> VideoForm:
         comments_policy=found.get("commentsPolicy") or 1,
         download_enabled=found.get("downloadEnabled") is not False,
         originally_published_at=found.get("originallyPublishedAt"),
+        passwords=tuple(passwords),
     )
 
 
@@ -151,7 +156,7 @@ def create_local_video(
         updated_at=now,
         published_at=now,
     )
-    videos.create_video(video)
+    videos.create_video(video, store_passwords.new_passwords(video_id, form.passwords, now))
     return video, channel
 
 
@@ -174,8 +179,15 @@ def parse_reference(id_or_uuid: str, field: str = "id") -> int | str:
     raise ValidationError({field: "Should have a valid video id (id, short UUID or UUID)"}, location="params")
 
 
-def check_can_see(video: Video, viewer: User | None, by_uuid: bool) -> None:
+def check_can_see(video: Video, viewer: User | None, by_uuid: bool, password: str | None = None) -> None:
+    """PeerTube's checkCanSeeVideo. `by_uuid`: the caller named the video by its UUID (which
+    is what makes an unlisted video visible); `password`: the x-peertube-video-password
+    header, for a password-protected one. Paths that name a video without a header (search,
+    playlists, reports) pass None: only the owner and moderators see such a video there."""
     privacy = int(video.privacy)
+    if privacy == PRIVACY_PASSWORD:
+        _check_password_access(video, viewer, password)
+        return
     needs_user = privacy in (PRIVACY_PRIVATE, PRIVACY_INTERNAL) or (privacy == PRIVACY_UNLISTED and not by_uuid)
     if not needs_user:
         return
@@ -185,6 +197,26 @@ def check_can_see(video: Video, viewer: User | None, by_uuid: bool) -> None:
         return
     if not owns(viewer, video) and not has_right(Role(int(viewer.role)), Right.SEE_ALL_VIDEOS):
         raise ForbiddenError("Cannot fetch information of private/internal/blocked video")
+
+
+def may_see_everywhere(video: Video, viewer: User | None) -> bool:
+    """Whether the viewer sees the video with no UUID nor password given: its owner and
+    moderators always, others only public (and, for users, internal) videos."""
+    try:
+        check_can_see(video, viewer, by_uuid=False)
+    except (UnauthorizedError, ForbiddenError):
+        return False
+    return True
+
+
+def _check_password_access(video: Video, viewer: User | None, password: str | None) -> None:
+    if (
+        password is None
+        and viewer is not None
+        and (owns(viewer, video) or has_right(Role(int(viewer.role)), Right.SEE_ALL_VIDEOS))
+    ):
+        return
+    video_passwords.check_password(video, password)
 
 
 def check_can_delete(video: Video, user: User) -> None:

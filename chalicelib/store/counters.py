@@ -25,6 +25,16 @@ def next_id(sequence: str) -> int:
     return int(counter.value)
 
 
+def next_ids(sequence: str, count: int) -> list[int]:
+    """`count` consecutive ids of a sequence in one UpdateItem (see next_id)."""
+    if count <= 0:
+        return []
+    counter = Counter(keys.counter_pk(sequence), keys.COUNTER_SK)
+    counter.update(actions=[Counter.value.add(count)])
+    last = int(counter.value)
+    return list(range(last - count + 1, last + 1))
+
+
 def read_stats() -> InstanceStats:
     """The instance counters in one GetItem; all zero on a fresh instance."""
     try:

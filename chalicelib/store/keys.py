@@ -33,6 +33,12 @@ def video_file_sk(resolution: int) -> str:
 
 
 FILE_SK_PREFIX = "FILE#"
+# After ENTITY and FILE#...: the one Query that reads a video with its files never sees them.
+VIDEO_PASSWORD_SK_PREFIX = "PASSWORD#"
+
+
+def video_password_sk(password_id: int) -> str:
+    return f"{VIDEO_PASSWORD_SK_PREFIX}{password_id:012d}"
 
 
 def comment_sk(thread_id: int, comment_id: int) -> str:

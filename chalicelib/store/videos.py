@@ -35,13 +35,14 @@ UUID_TAKEN = "A video with this UUID already exists."
 PENDING_STAGES = (STAGE_UPLOADED, STAGE_ENCODING, STAGE_PACKAGING)
 
 
-def create_video(video: Video) -> None:
-    """W1 for a video: the item and its UUID claim; a local video waiting for its file joins
-    the pending list (V10) that the sweeper watches."""
+def create_video(video: Video, extra: Sequence[TableItem] = ()) -> None:
+    """W1 for a video: the item and its UUID claim, with items of its partition created with
+    it (the passwords of a password-protected video) in the same transaction. A local video
+    waiting for its file joins the pending list (V10) that the sweeper watches."""
     if video.is_local and video.stage in PENDING_STAGES:
         video.gsi1pk = keys.pending_videos_gsi1pk()
         video.gsi1sk = _progress_key(video.created_at, int(video.id))
-    create_items([video], [NewClaim(keys.VIDEO_UUID, video.uuid, str(video.id), UUID_TAKEN)])
+    create_items([video, *extra], [NewClaim(keys.VIDEO_UUID, video.uuid, str(video.id), UUID_TAKEN)])
 
 
 def _progress_key(when: datetime, video_id: int) -> str:

@@ -263,11 +263,14 @@ def test_elements(api: ApiClient, people: dict[str, Member]) -> None:
     playlist = create(api, alice, "Mix")
     first = add_video(bob.account_id, bob.channel_id, "first", minutes=1)
     second = add_video(alice.account_id, alice.channel_id, "second", minutes=2)
-    hidden = add_video(bob.account_id, bob.channel_id, "bob private", minutes=3, privacy=3)
+    hidden = add_video(bob.account_id, bob.channel_id, "bob private", minutes=3)
     one = add(api, alice, playlist["id"], first.uuid, startTimestamp=0, stopTimestamp=30)
     add(api, alice, playlist["shortUUID"], to_short(second.uuid), startTimestamp=5)
     add(api, alice, playlist["uuid"], str(first.id))  # the same video again: allowed
-    add(api, alice, playlist["id"], hidden.id)  # someone else's private video: allowed too
+    # Someone else's private video cannot be added (security review H4; PeerTube allows it),
+    # but a video added while public may turn private later.
+    add(api, alice, playlist["id"], hidden.id)
+    assert api.put_json(f"/api/v1/videos/{hidden.id}", {"privacy": 3}, bob.token).status == 204
 
     page = api.get(f"{PLAYLISTS}/{playlist['id']}/videos")
     assert page.status == 200

@@ -238,7 +238,9 @@ def test_pings_out_of_range_or_for_nothing(api: ApiClient, people: dict[str, Mem
         headers={"Content-Type": "application/json", "Authorization": "Bearer nope"},
     )
     assert bad_token.status == 401
-    # As in PeerTube, a private video's id is enough to count a view; the watching alias works too.
+    # Unlike PeerTube, a private video's id is not enough to count a view (security review
+    # H4): only those who may watch it do. The watching alias works too.
     private = add_video(alice.account_id, alice.channel_id, "private", privacy=3)
-    assert api.put_json(f"/api/v1/videos/{private.uuid}/watching", {"currentTime": 0}).status == 204
+    assert api.put_json(f"/api/v1/videos/{private.uuid}/watching", {"currentTime": 0}).status == 401
+    assert api.put_json(f"/api/v1/videos/{private.uuid}/watching", {"currentTime": 0}, alice.token).status == 204
     assert views_of(api, video.uuid) == 0

@@ -1,6 +1,7 @@
 // The API calls the pages make, typed. Calls that need a signed-in user go through the
 // session, which adds the bearer token and renews it.
 import { session } from './auth';
+import { passwordHeaders } from './videoPassword';
 import type { Channel, Comment, CommentTree, CustomConfig, Page, Playlist, PlaylistElement, User, Video, VideoDetails } from './types';
 
 export function query(params: Record<string, string | number | boolean | undefined>): string {
@@ -10,29 +11,47 @@ export function query(params: Record<string, string | number | boolean | undefin
   return s ? `?${s}` : '';
 }
 
-const get = <T>(path: string, signal?: AbortSignal) => session.json<T>(path, { signal });
+const get = <T>(path: string, signal?: AbortSignal, headers?: Record<string, string>) =>
+  session.json<T>(path, { signal, headers });
 
 export const api = {
   videos: (params: Record<string, string | number | boolean | undefined>, signal?: AbortSignal) =>
     get<Page<Video>>(`/api/v1/videos${query(params)}`, signal),
-  video: (id: string, signal?: AbortSignal) => get<VideoDetails>(`/api/v1/videos/${encodeURIComponent(id)}`, signal),
+  video: (id: string, signal?: AbortSignal) =>
+    get<VideoDetails>(`/api/v1/videos/${encodeURIComponent(id)}`, signal, passwordHeaders(id)),
   updateVideo: (id: number | string, fields: Record<string, unknown>) =>
     session.send(`/api/v1/videos/${id}`, { method: 'PUT', json: fields }),
   deleteVideo: (id: number) => session.send(`/api/v1/videos/${id}`, { method: 'DELETE' }),
   view: (id: number, currentTime: number, sessionId: string) =>
-    session.send(`/api/v1/videos/${id}/views`, { method: 'POST', json: { currentTime: Math.floor(currentTime), sessionId } }),
+    session.send(`/api/v1/videos/${id}/views`, {
+      method: 'POST',
+      json: { currentTime: Math.floor(currentTime), sessionId },
+      headers: passwordHeaders(id),
+    }),
   myRating: (id: number, signal?: AbortSignal) =>
     get<{ rating: 'like' | 'dislike' | 'none' }>(`/api/v1/users/me/videos/${id}/rating`, signal),
   rate: (id: number, rating: 'like' | 'dislike' | 'none') =>
-    session.send(`/api/v1/videos/${id}/rate`, { method: 'PUT', json: { rating } }),
+    session.send(`/api/v1/videos/${id}/rate`, { method: 'PUT', json: { rating }, headers: passwordHeaders(id) }),
   threads: (id: number, start: number, signal?: AbortSignal) =>
-    get<Page<Comment>>(`/api/v1/videos/${id}/comment-threads${query({ start, count: 20, sort: '-createdAt' })}`, signal),
+    get<Page<Comment>>(
+      `/api/v1/videos/${id}/comment-threads${query({ start, count: 20, sort: '-createdAt' })}`,
+      signal,
+      passwordHeaders(id),
+    ),
   thread: (id: number, threadId: number, signal?: AbortSignal) =>
-    get<CommentTree>(`/api/v1/videos/${id}/comment-threads/${threadId}`, signal),
+    get<CommentTree>(`/api/v1/videos/${id}/comment-threads/${threadId}`, signal, passwordHeaders(id)),
   comment: (id: number, text: string) =>
-    session.json<{ comment: Comment }>(`/api/v1/videos/${id}/comment-threads`, { method: 'POST', json: { text } }),
+    session.json<{ comment: Comment }>(`/api/v1/videos/${id}/comment-threads`, {
+      method: 'POST',
+      json: { text },
+      headers: passwordHeaders(id),
+    }),
   reply: (id: number, commentId: number, text: string) =>
-    session.json<{ comment: Comment }>(`/api/v1/videos/${id}/comments/${commentId}`, { method: 'POST', json: { text } }),
+    session.json<{ comment: Comment }>(`/api/v1/videos/${id}/comments/${commentId}`, {
+      method: 'POST',
+      json: { text },
+      headers: passwordHeaders(id),
+    }),
   subscribed: async (handle: string, signal?: AbortSignal) =>
     (await get<Record<string, boolean>>(`/api/v1/users/me/subscriptions/exist${query({ uris: handle })}`, signal))[handle] ?? false,
   subscribe: (handle: string) => session.send('/api/v1/users/me/subscriptions', { method: 'POST', json: { uri: handle } }),

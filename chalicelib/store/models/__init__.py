@@ -26,6 +26,7 @@ from chalicelib.store.models.user import User
 from chalicelib.store.models.video import Video
 from chalicelib.store.models.video_comment import VideoComment
 from chalicelib.store.models.video_file import VideoFile
+from chalicelib.store.models.video_password import VideoPassword
 from chalicelib.store.models.view import ViewBucket, ViewReceipt, Watch
 
 __all__ = [
@@ -54,6 +55,7 @@ __all__ = [
     "Video",
     "VideoComment",
     "VideoFile",
+    "VideoPassword",
     "ViewBucket",
     "ViewReceipt",
     "Watch",

@@ -5,6 +5,7 @@ import { errorMessage } from '../api';
 import { useLoad } from '../hooks';
 import { api } from '../services';
 import type { VideoDetails } from '../types';
+import { parsePasswords, PRIVACY_PASSWORD, passwordsProblem } from '../videoPassword';
 
 export interface VideoFields {
   name: string;
@@ -17,6 +18,8 @@ export interface VideoFields {
   description: string;
   nsfw: boolean;
   commentsPolicy: string;
+  /** A password-protected video's passwords, one a line; empty keeps the current ones. */
+  passwords: string;
 }
 
 // PeerTube's comment policies (it has no reference endpoint for them).
@@ -34,7 +37,25 @@ export function fieldsOf(video: VideoDetails): VideoFields {
     description: video.description ?? '',
     nsfw: video.nsfw,
     commentsPolicy: String(video.commentsPolicy?.id ?? 1),
+    passwords: '',
   };
+}
+
+const isProtected = (fields: VideoFields) => Number(fields.privacy) === PRIVACY_PASSWORD;
+
+/** The privacies offered before a file is sent: a password-protected video gets its
+ * passwords in the details form, once the upload has made it. */
+export function withoutPasswordPrivacy(privacies: Record<string, string> | undefined): Record<string, string> {
+  return Object.fromEntries(Object.entries(privacies ?? {}).filter(([id]) => Number(id) !== PRIVACY_PASSWORD));
+}
+
+/** Why the passwords cannot be saved, or null: a video becoming password-protected needs
+ * some; one that already is keeps its own when none are typed. */
+export function passwordsError(fields: VideoFields, wasProtected: boolean): string | null {
+  if (!isProtected(fields)) return null;
+  const passwords = parsePasswords(fields.passwords);
+  if (passwords.length === 0 && wasProtected) return null;
+  return passwordsProblem(passwords);
 }
 
 /** The PUT body for the fields. */
@@ -53,6 +74,9 @@ export function updateOf(fields: VideoFields): Record<string, unknown> {
     description: fields.description,
     nsfw: fields.nsfw,
     commentsPolicy: Number(fields.commentsPolicy),
+    ...(isProtected(fields) && parsePasswords(fields.passwords).length > 0
+      ? { videoPasswords: parsePasswords(fields.passwords) }
+      : {}),
   };
 }
 
@@ -106,6 +130,11 @@ export function VideoForm(props: {
 
   const submit = async (e: React.FormEvent) => {
     e.preventDefault();
+    const problem = passwordsError(fields, isProtected(props.initial));
+    if (problem) {
+      setError(problem);
+      return;
+    }
     setSaving(true);
     setError(null);
     try {
@@ -173,6 +202,23 @@ export function VideoForm(props: {
           </select>
         </div>
       </div>
+      {isProtected(fields) && (
+        <>
+          <label htmlFor={f('passwords')}>Passwords</label>
+          <textarea
+            id={f('passwords')}
+            rows={3}
+            autoComplete="off"
+            value={fields.passwords}
+            onChange={set('passwords')}
+            aria-describedby={f('passwords-hint')}
+          />
+          <p id={f('passwords-hint')} className="hint">
+            One password a line (2 to 99 characters each); anyone with one of them can watch the video.
+            {isProtected(props.initial) && ' Leave empty to keep the current passwords.'}
+          </p>
+        </>
+      )}
       <label htmlFor={f('tags')}>Tags</label>
       <input id={f('tags')} value={fields.tags} onChange={set('tags')} aria-describedby={f('tags-hint')} />
       <p id={f('tags-hint')} className="hint">

@@ -3,7 +3,7 @@ import { Link } from 'react-router';
 import { errorMessage } from '../api';
 import { session } from '../auth';
 import { ErrorMessage, Loading } from '../components/Status';
-import { Options, updateOf, useReference, VideoForm, type Reference } from '../components/VideoForm';
+import { Options, updateOf, useReference, VideoForm, withoutPasswordPrivacy, type Reference } from '../components/VideoForm';
 import { formatBytes, formatSpeed, formatTimeLeft, SpeedMeter } from '../format';
 import { useApp, useTitle } from '../hooks';
 import { api } from '../services';
@@ -115,7 +115,7 @@ export function Upload() {
             </select>
             <label htmlFor="upload-privacy">Privacy</label>
             <select id="upload-privacy" value={privacy} onChange={(e) => setPrivacy(Number(e.target.value))}>
-              <Options entries={privacies} />
+              <Options entries={withoutPasswordPrivacy(privacies)} />
             </select>
             <label htmlFor="upload-file" className="file-pick">
               Choose a video file to upload
@@ -291,6 +291,7 @@ function Details(props: {
           description: '',
           nsfw: false,
           commentsPolicy: '1',
+          passwords: '',
         }}
         reference={props.reference}
         channels={props.channels}

@@ -11,6 +11,7 @@ import { useApp, useLoad, useSignedIn, useTitle } from '../hooks';
 import { renderMarkdown } from '../markdown';
 import { api } from '../services';
 import { actorHandle, type VideoDetails } from '../types';
+import { knownPassword, passwordNeed, rememberPassword } from '../videoPassword';
 
 type Rating = 'like' | 'dislike' | 'none';
 
@@ -118,13 +119,77 @@ function Share({ video }: { video: VideoDetails }) {
   );
 }
 
+type Opened = { video: VideoDetails } | { need: 'missing' | 'wrong' };
+
+/** The video, or what its password-protection still needs from the viewer. */
+async function openVideo(id: string, signal: AbortSignal): Promise<Opened> {
+  try {
+    const video = await api.video(id, signal);
+    const password = knownPassword(id);
+    // The password opened it: the calls that name it by id (views, rating, comments) send it too.
+    if (password !== undefined) rememberPassword([video.id, video.uuid, video.shortUUID], password);
+    return { video };
+  } catch (err) {
+    const need = passwordNeed(err);
+    if (need) return { need };
+    throw err;
+  }
+}
+
+export function PasswordPrompt({ wrong, onSubmit }: { wrong: boolean; onSubmit: (password: string) => void }) {
+  const [password, setPassword] = useState('');
+  return (
+    <form
+      className="form"
+      aria-label="Video password"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (password !== '') onSubmit(password);
+      }}
+    >
+      <h1>This video is password protected</h1>
+      {wrong && (
+        <p className="error-box" role="alert">
+          Incorrect password. Please try again.
+        </p>
+      )}
+      <label htmlFor="video-password">Password</label>
+      <input
+        id="video-password"
+        type="password"
+        required
+        autoComplete="off"
+        value={password}
+        onChange={(e) => setPassword(e.target.value)}
+      />
+      <div className="form__actions">
+        <button type="submit" className="button button--primary">
+          Watch the video
+        </button>
+      </div>
+    </form>
+  );
+}
+
 export function Watch() {
   const { id = '' } = useParams();
-  const video = useLoad((s) => api.video(id, s), [id]);
-  useTitle(video.data?.name ?? 'Video');
+  const video = useLoad((s) => openVideo(id, s), [id]);
+  const opened = video.data && 'video' in video.data ? video.data.video : undefined;
+  useTitle(opened?.name ?? 'Video');
   if (video.loading && !video.data) return <Loading what="Loading the video" />;
   if (video.error || !video.data) return <ErrorMessage error={video.error ?? 'Video not found'} onRetry={video.reload} />;
-  const v = video.data;
+  if ('need' in video.data) {
+    return (
+      <PasswordPrompt
+        wrong={video.data.need === 'wrong'}
+        onSubmit={(password) => {
+          rememberPassword([id], password);
+          video.reload();
+        }}
+      />
+    );
+  }
+  const v = video.data.video;
   const channelHandle = actorHandle(v.channel);
   return (
     <article className="watch">
