@@ -37,6 +37,7 @@ class Peer:
     inbox_statuses: list[int] = field(default_factory=list)  # answers to give, in order, then 204
     fetches: list[str] = field(default_factory=list)
     objects: dict[str, dict[str, Any]] = field(default_factory=dict)  # served at their path (and query)
+    redirects: dict[str, str] = field(default_factory=dict)  # path (and query) -> Location of a 302
     _server: ThreadingHTTPServer | None = None
 
     def start(self) -> Peer:
@@ -48,6 +49,12 @@ class Peer:
 
             def do_GET(self) -> None:
                 peer.fetches.append(self.path)
+                if self.path in peer.redirects:
+                    self.send_response(302)
+                    self.send_header("Location", peer.redirects[self.path])
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 status, content_type, body = peer.answer_get(self.path)
                 self._send(status, content_type, body)
 

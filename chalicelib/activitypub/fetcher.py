@@ -14,7 +14,8 @@ _server_actor_id: dict[str, int] = {}
 
 
 def fetch_document(url: str) -> dict[str, Any]:
-    """The JSON object at `url`; raises RemoteFetchError (chalicelib.activitypub.errors)."""
+    """The JSON object whose ActivityPub id is `url`, as its own origin serves it (no redirect
+    to another origin); raises RemoteFetchError (chalicelib.activitypub.errors)."""
     from chalicelib.activitypub.http_signatures import sign_request
     from chalicelib.activitypub.remote_http import fetch_json
 
@@ -23,7 +24,7 @@ def fetch_document(url: str) -> dict[str, Any]:
     def sign(method: str, target: str, body: bytes | None) -> Mapping[str, str]:
         return sign_request(method, target, body, key.key_id, key.private_key_pem)
 
-    return fetch_json(url, sign=sign)
+    return fetch_json(url, sign=sign, by_id=True)
 
 
 def server_actor_id() -> int:

@@ -16,6 +16,9 @@ from chalicelib.store.models import Actor
 
 # PeerTube's ACTOR_REFRESH_INTERVAL.
 REFRESH_AFTER = timedelta(days=2)
+# A signature that fails against a key fetched this recently is wrong, not signed with a newer
+# key: fetching the actor again would only let any POST make us send more requests.
+KEY_REFETCH_AFTER = timedelta(minutes=5)
 
 
 def local_actor_of(url: str) -> Actor | None:
@@ -44,6 +47,15 @@ def resolve(url: str, *, refresh: bool = False) -> Actor:
     if is_local_url(url):
         raise InvalidDocument("a local URL is not a remote actor")
     return _resolve(url, refresh=refresh, owner_allowed=True)
+
+
+def refreshed(actor: Actor) -> Actor | None:
+    """`actor` fetched again because a signature failed against its key (which it may have
+    rotated), or None when its document is too fresh for that. Raises as `resolve`."""
+    fetched_at = actor.fetched_at
+    if fetched_at is not None and utcnow() - fetched_at < KEY_REFETCH_AFTER:
+        return None
+    return resolve(str(actor.url), refresh=True)
 
 
 def _resolve(url: str, *, refresh: bool, owner_allowed: bool) -> Actor:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from chalicelib.activitypub import local_objects
+from chalicelib.activitypub.documents.videos import PRIVACY_PUBLIC, PRIVACY_UNLISTED
 from chalicelib.activitypub.inbound.checks import InvalidDocument, host
 from chalicelib.activitypub.inbound.notes import RemoteNote, parse_note
 from chalicelib.domain.comments import POLICY_DISABLED, POLICY_REQUIRES_APPROVAL
@@ -27,6 +28,10 @@ def store_note(document: object, author: Actor, now: datetime) -> bool:
     if comments.find_remote_comment_id(note.url) is not None:
         return False
     video, parent_id = _parent(note)
+    if video.is_local and int(video.privacy) not in (PRIVACY_PUBLIC, PRIVACY_UNLISTED):
+        # Private, internal (and password-protected) videos are not for other servers to
+        # answer, even when their UUID leaked; an unlisted one is, as in PeerTube.
+        raise InvalidDocument("the video is not public")
     if int(video.comments_policy or 1) == POLICY_DISABLED:
         raise InvalidDocument("comments are disabled on this video")
     thread_id: int | None = None

@@ -469,8 +469,19 @@ def _accepted_types(accept: str) -> frozenset[str]:
 # --- Public requests -------------------------------------------------------------------------
 
 
+def origin(url: str) -> tuple[str, str, int | None]:
+    """(scheme, host, port) of a URL, with the scheme's default port written out."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return ("", url, None)
+    scheme = parts.scheme.lower()
+    return scheme, (parts.hostname or "").lower(), port or {"https": 443, "http": 80}.get(scheme)
+
+
 def _get_following_redirects(
-    url: str, *, accept: str, sign: Sign | None, timeout: float, max_bytes: int
+    url: str, *, accept: str, sign: Sign | None, timeout: float, max_bytes: int, same_origin: bool = False
 ) -> tuple[str, _Answer]:
     deadline = _Deadline(timeout)
     current = url
@@ -494,7 +505,10 @@ def _get_following_redirects(
         location = answer.headers.get("location")
         if not location:
             raise RemoteFetchError(current, f"redirect {answer.status} without a Location")
-        current = urljoin(current, location.strip())
+        following = urljoin(current, location.strip())
+        if same_origin and origin(following) != origin(current):
+            raise RemoteFetchError(current, "redirect to another origin")
+        current = following
     raise RemoteFetchError(url, f"more than {MAX_REDIRECTS} redirects")
 
 
@@ -505,14 +519,20 @@ def fetch_json(
     accept: str = ACTIVITYPUB_ACCEPT,
     timeout: float = DEFAULT_TIMEOUT,
     max_bytes: int = MAX_BYTES,
+    by_id: bool = False,
 ) -> dict[str, Any]:
     """GET the JSON object at `url`, following up to five checked redirects.
 
     The answer's media type must be one `accept` names (parameters such as an ld+json
-    profile are ignored). Callers check that the document's `id` belongs where they expect:
-    a redirect may have led elsewhere. Raises RemoteFetchError.
+    profile are ignored). `by_id`: `url` is an ActivityPub id, so the answer speaks for its
+    origin: redirects may not leave that origin (an open redirect on a host must not let
+    another server answer for it), and the document's `id`, if any, must be on the origin
+    that answered. Callers still check that the `id` is the one they expect. Raises
+    RemoteFetchError.
     """
-    final_url, answer = _get_following_redirects(url, accept=accept, sign=sign, timeout=timeout, max_bytes=max_bytes)
+    final_url, answer = _get_following_redirects(
+        url, accept=accept, sign=sign, timeout=timeout, max_bytes=max_bytes, same_origin=by_id
+    )
     media_type = _media_type(answer.headers.get("content-type", ""))
     if media_type not in _accepted_types(accept):
         raise RemoteFetchError(final_url, f"unexpected content type {media_type or 'none'}")
@@ -522,6 +542,8 @@ def fetch_json(
         raise RemoteFetchError(final_url, "the answer is not JSON") from None
     if not isinstance(document, dict):
         raise RemoteFetchError(final_url, "the answer is not a JSON object")
+    if by_id and document.get("id") is not None and origin(str(document.get("id"))) != origin(final_url):
+        raise RemoteFetchError(final_url, "the document's id is not on the origin that served it")
     return document
 
 

@@ -69,6 +69,11 @@ def _accept(inbox_actor_id: int | None) -> Response:
     inbound = InboundRequest("POST", path, headers, body, settings.instance_scheme)
     received = receive(inbound)
     if received.activities:
-        messages = [InboxMessage(a, actor, inbox_actor_id).to_json() for a, actor in received.activities]
+        messages = [
+            InboxMessage(
+                a, actor, inbox_actor_id, None if actor == received.signer_url else received.signer_url
+            ).to_json()
+            for a, actor in received.activities
+        ]
         queues.send(settings.queues.inbox, messages)
     return no_content()

@@ -54,11 +54,13 @@ def tombstone_pk(kind: str, item_id: int) -> str:
     return f"TOMBSTONE#{kind}#{item_id}"
 
 
-def inbox_receipt_pk(activity_id: str) -> str:
-    # Activity ids are URLs up to 2000 characters; a digest keeps keys short and even.
+def inbox_receipt_pk(actor_url: str, activity_id: str) -> str:
+    # Activity ids are URLs up to 2000 characters; a digest keeps keys short and even. The
+    # actor goes first, then a separator no URL holds unescaped.
     import hashlib
 
-    return f"INBOXSEEN#{hashlib.sha256(activity_id.encode('utf-8')).hexdigest()}"
+    digest = hashlib.sha256(f"{actor_url}\n{activity_id}".encode()).hexdigest()
+    return f"INBOXSEEN#{digest}"
 
 
 def remote_host_pk(host: str) -> str:

@@ -1,12 +1,17 @@
 """Real documents from the fediverse: Mastodon's Create(Note), LD-signed by its author and
 forwarded by another server, is trusted by that signature and stored as a comment on the
-PeerTube video it answers; the same document with one character changed is refused."""
+PeerTube video it answers; the same document with one character changed is refused.
+
+A forwarded activity's LD signature must be recent: the inbox's clock is set to a few
+minutes after the fixture was signed (2018-10-22T12:43:08Z); its HTTP signature is fresh."""
 
 from __future__ import annotations
 
 import copy
 from datetime import UTC, datetime
 from typing import Any
+
+import pytest
 
 from chalicelib.config import get_settings
 from chalicelib.store import counters, keys, remote_actors
@@ -20,6 +25,14 @@ from tests.video_seed import add_video
 
 MASTODON_ACTOR = "http://localhost:3000/users/ronan2"
 VIDEO_UUID = "90e6f8ed-b369-423c-b0c8-f44e5350c752"  # the PeerTube video the Note answers
+SIGNED_AT = datetime(2018, 10, 22, 12, 43, 8, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def inbox_clock_when_signed(monkeypatch: pytest.MonkeyPatch) -> None:
+    from chalicelib.activitypub.inbox import receive
+
+    monkeypatch.setattr(receive, "utcnow", lambda: SIGNED_AT.replace(minute=50))
 
 
 def known_mastodon_author() -> None:

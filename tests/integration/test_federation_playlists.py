@@ -243,7 +243,8 @@ def serve(peer: Peer, document: dict[str, Any], element_urls: list[str]) -> None
 def activity(peer: Peer, kind: str, playlist: dict[str, Any], number: int = 1) -> dict[str, Any]:
     return {
         "type": kind,
-        "id": f"{playlist['id']}/{kind.lower()}/{number}",
+        # On the sender's host even for a playlist claiming another (an activity id elsewhere is refused).
+        "id": f"{peer.base}{urlsplit(playlist['id']).path}/{kind.lower()}/{number}",
         "actor": peer.url("carol"),
         "to": playlist["to"],
         "cc": playlist["cc"],

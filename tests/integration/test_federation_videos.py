@@ -129,9 +129,11 @@ def test_a_server_cannot_speak_for_videos_of_another(peer: Peer, api: ApiClient,
     from tests.video_seed import add_video
 
     local = add_video(alice.account_id, alice.channel_id, "Ours")
-    # A video claiming to be on another host than its sender's.
+    # A video claiming to be on another host than its sender's (the Create itself is on the
+    # sender's host: an activity id elsewhere is refused at once, 403).
     foreign = peer.video(str(uuid.uuid4()), id="https://elsewhere.example/videos/watch/x")
-    assert peer.post(api, "/inbox", peer.create(foreign), name="carol").status == 204
+    create = {**peer.create(foreign), "id": f"{peer.base}/c/1"}
+    assert peer.post(api, "/inbox", create, name="carol").status == 204
     # A Delete of one of our videos.
     attack = {"type": "Delete", "id": f"{peer.base}/d/1", "actor": peer.url("carol"), "object": local.url}
     assert peer.post(api, "/inbox", attack, name="carol").status == 204

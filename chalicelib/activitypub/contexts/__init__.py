@@ -58,6 +58,21 @@ def all_contexts() -> list[Any]:
     return copy.deepcopy(_union())
 
 
+def reading_context() -> list[Any]:
+    """The one context Cirrus reads LD-signed documents in (a deep copy): what a signature covers
+    is compacted against it, whatever `@context` the document brought, and only that is handled.
+
+    It is PeerTube's union (activitystreams, security, PeerTube's terms), then:
+    - the properties that may hold several values (`to`, `cc`, `tag`, `icon`...) as sets, so
+      they are always arrays, as the parsers expect;
+    - no `@vocab` and no prefixes: a property no term defines, and an IRI no term names, stay
+      whole IRIs (`_:name` for activitystreams' blank `@vocab`: such properties never reach the
+      signed N-Quads, so the reader must not take them for a term), and the public collection
+      stays `https://www.w3.org/ns/activitystreams#Public` rather than `as:Public`.
+    """
+    return copy.deepcopy(_reading())
+
+
 def cached_document(url: str) -> dict[str, Any]:
     """The cached JSON-LD document for `url` (a deep copy); UnknownContextError if it is not cached."""
     canonical = _ALIASES.get(url, url)
@@ -108,3 +123,26 @@ def _union() -> list[Any]:
             else:
                 terms.update(entry)  # no term has two definitions across types (a test checks it)
     return [*urls, terms]
+
+
+# Properties that may hold several values: arrays in the form handlers read, even with one value.
+_SET_TERMS = ("to", "cc", "bto", "bcc", "audience", "tag", "attachment", "icon", "attributedTo")
+
+
+@cache
+def _reading() -> list[Any]:
+    activitystreams: dict[str, Any] = _load("https://www.w3.org/ns/activitystreams")["@context"]
+    sets = {}
+    for term in _SET_TERMS:
+        definition = activitystreams[term]
+        sets[term] = {**(definition if isinstance(definition, dict) else {"@id": definition}), "@container": "@set"}
+    # Every term that can serve as a prefix (its IRI ends in # or /) is dropped in a last,
+    # separate object, so the definitions above were made with it and compaction cannot use it.
+    prefixes: dict[str, None] = {}
+    objects = [_load(url)["@context"] for url in CACHED_DOCUMENTS] + [_union()[-1]]
+    flat = [entry for item in objects for entry in (item if isinstance(item, list) else [item])]
+    for context in (entry for entry in flat if isinstance(entry, dict)):
+        for term, value in context.items():
+            if isinstance(value, str) and not term.startswith("@") and value.endswith(("#", "/")):
+                prefixes[term] = None
+    return [*_union(), sets, {"@vocab": None, **prefixes}]

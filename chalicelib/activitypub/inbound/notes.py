@@ -39,10 +39,16 @@ def parse_note(document: Any) -> RemoteNote:
     return RemoteNote(
         url=note_url,
         in_reply_to=reference(document.get("inReplyTo"), "inReplyTo"),
-        author_url=reference(document.get("attributedTo"), "attributedTo"),
+        author_url=reference(_single(document.get("attributedTo")), "attributedTo"),
         text=text[:MAX_TEXT],
         published=date(document.get("published"), "published"),
     )
+
+
+def _single(value: Any) -> Any:
+    """One author, also when given as a one-item list (as the signed form of a forwarded Note
+    gives it)."""
+    return value[0] if isinstance(value, list) and len(value) == 1 else value
 
 
 def _text_of(html: str) -> str:

@@ -17,10 +17,16 @@ if TYPE_CHECKING:
     from chalicelib.store.models import Actor
 
 
-def refuse_if_blocked(actor: Actor, activity: dict[str, Any]) -> None:
-    """`actor` signed the activity; the activity's own `actor` differs when it was forwarded."""
+def refuse_if_blocked(actor: Actor, activity: dict[str, Any], forwarder_url: str | None = None) -> None:
+    """`actor` vouches for the activity (its signature held); `forwarder_url` is the server's
+    actor that POSTed it when that is someone else: a blocked server may not deliver by
+    forwarding what others signed."""
     muted = muting.by_instance()
-    if muted and (muted.mutes_actor(actor) or muted.mutes_url(object_id(activity.get("actor")))):
+    if muted and (
+        muted.mutes_actor(actor)
+        or muted.mutes_url(object_id(activity.get("actor")))
+        or (forwarder_url is not None and muted.mutes_url(forwarder_url))
+    ):
         if activity.get("type") == "Follow":
             _reject(actor, activity)  # PeerTube answers a blocked follower with a Reject
         raise Ignored("from an account or server blocked by the instance")

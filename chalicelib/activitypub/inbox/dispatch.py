@@ -2,7 +2,9 @@
 to its type's module, and say whether to retry.
 
 Follows and their answers are always processed again (a repeated Follow deserves its Accept
-again); every other activity is done once, by its id.
+again); every other activity is done once, by its id and the actor vouching for it. Its receipt
+is written only once it was done: an activity ignored here (whoever sent it) leaves nothing
+that could make a later, acceptable one with the same id look like a duplicate.
 """
 
 from __future__ import annotations
@@ -75,18 +77,17 @@ def process(message: InboxMessage) -> Outcome:
         logger.info("activity type not handled", extra={"type": kind, "id": activity_id})
         return Outcome.IGNORED
     once = kind not in ALWAYS_REPROCESSED
-    if once and inbox_receipts.seen(activity_id):
+    if once and inbox_receipts.seen(message.signer_url, activity_id):
         return Outcome.DUPLICATE
     now = utcnow()
     try:
         actor = remote_actors.resolve(message.signer_url)
-        refuse_if_blocked(actor, activity)  # blocklists: the instance's blocks drop it here
+        # blocklists: the instance's blocks drop it here, also when a blocked server forwards it
+        refuse_if_blocked(actor, activity, message.forwarder_url)
         handler(activity, InboxContext(actor, message.inbox_actor_id, get_settings(), now))
     except (Ignored, InvalidDocument) as reason:
         logger.info("activity ignored", extra={"type": kind, "id": activity_id, "reason": str(reason)})
-        outcome = Outcome.IGNORED
-    else:
-        outcome = Outcome.DONE
+        return Outcome.IGNORED
     if once:
-        inbox_receipts.record(activity_id, now)
-    return outcome
+        inbox_receipts.record(message.signer_url, activity_id, now)
+    return Outcome.DONE

@@ -3,12 +3,19 @@
 1. the body is at most the queue's size and its Digest matches it (403 "Invalid digest");
 2. it is JSON and looks like an activity or a collection of them (400 "Incorrect activity");
 3. its HTTP signature parses and covers what PeerTube requires (403), and holds against the
-   signer's key, fetched when unknown and fetched again once when the check fails, so that
-   a rotated key is followed (403 "Invalid signature");
+   signer's key, fetched when unknown and fetched again when the check fails and the key is
+   older than a few minutes, so that a rotated key is followed (403 "Invalid signature");
 4. each activity's actor is the signer, or else the activity carries an LD signature by its
-   actor (a forwarded activity), which must hold (403 "Signature could not be verified");
-5. a signer of this very instance is refused (409), an unreachable one too (403), except
+   actor (a forwarded activity), which must hold and be recent (403 "Signature could not be
+   verified"); at most MAX_FORWARDED_AUTHORS authors are resolved for one POST (400);
+5. each activity's id is on the host of the actor vouching for it (403), so that no server
+   can take the id another will use (its receipt would make the real one a duplicate);
+6. a signer of this very instance is refused (409), an unreachable one too (403), except
    an actor deleting itself, whose document is gone by then (accepted, 204).
+
+A forwarded activity is queued in its signed form only (ld_signatures.signed_form): what its
+LD signature covers, read in Cirrus's own context, never the JSON as the forwarder wrote it.
+An activity that its own actor HTTP-signed is covered byte for byte and is queued as sent.
 """
 
 from __future__ import annotations
@@ -21,22 +28,27 @@ from urllib.parse import urldefrag
 from chalicelib.activitypub import remote_actors
 from chalicelib.activitypub.errors import SignatureError
 from chalicelib.activitypub.http_signatures import InboundRequest, check_digest, parse_signature, verify_signature
-from chalicelib.activitypub.inbound.checks import InvalidDocument, reference
+from chalicelib.activitypub.inbound.checks import InvalidDocument, host, reference
 from chalicelib.activitypub.inbox.message import MAX_ACTIVITY_BYTES
+from chalicelib.domain.oauth import utcnow
 from chalicelib.errors import BadRequestError, ConflictError, ForbiddenError, PayloadTooLargeError
 from chalicelib.observability import logger
 
 COLLECTION_TYPES = {"Collection": "items", "CollectionPage": "items"}
 ORDERED_TYPES = {"OrderedCollection": "orderedItems", "OrderedCollectionPage": "orderedItems"}
 MAX_ACTIVITIES_PER_POST = 50
+# Each forwarded activity's author is looked up (and maybe fetched): a POST may not make us
+# fetch more than this many documents on its behalf.
+MAX_FORWARDED_AUTHORS = 5
 
 
 @dataclass(frozen=True)
 class Received:
     # Each activity with the actor whose signature vouches for it: the HTTP signer, or for a
-    # forwarded activity its own actor, whose LD signature held.
+    # forwarded activity its own actor, whose LD signature held (the activity is then its
+    # signed form).
     activities: list[tuple[dict[str, Any], str]]
-    signer_url: str
+    signer_url: str  # the HTTP signer, who may have forwarded some of the activities
 
 
 def receive(request: InboundRequest) -> Received:
@@ -57,8 +69,8 @@ def receive(request: InboundRequest) -> Received:
     try:
         signer = remote_actors.resolve(signer_url)
         verified = verify_signature(parsed, str(signer.public_key_pem))
-        if not verified:
-            signer = remote_actors.resolve(signer_url, refresh=True)
+        if not verified and (refreshed := remote_actors.refreshed(signer)) is not None:
+            signer = refreshed
             verified = verify_signature(parsed, str(signer.public_key_pem))
     except Exception as exc:  # the signer's document could not be had
         if _deletes_itself(activities, signer_url):
@@ -68,7 +80,8 @@ def receive(request: InboundRequest) -> Received:
         raise ForbiddenError("ActivityPub signature could not be checked") from None
     if not verified:
         raise ForbiddenError("Invalid signature")
-    vouched = [(activity, _check_forwarded(activity, str(signer.url))) for activity in activities]
+    authors: set[str] = set()
+    vouched = [_vouched(activity, str(signer.url), authors) for activity in activities]
     return Received(vouched, str(signer.url))
 
 
@@ -116,32 +129,48 @@ def _deletes_itself(activities: list[dict[str, Any]], signer_url: str) -> bool:
     )
 
 
-def _check_forwarded(activity: dict[str, Any], signer_url: str) -> str:
-    """The actor vouching for the activity (its LD signature is checked when forwarded)."""
+def _vouched(activity: dict[str, Any], signer_url: str, authors: set[str]) -> tuple[dict[str, Any], str]:
+    """The activity as it is to be handled, and the actor vouching for it (its id must be on
+    that actor's host)."""
     actor_url = _id(activity.get("actor"))
     if actor_url == signer_url or actor_url is None:
-        return signer_url
+        handled, vouching = activity, signer_url
+    else:
+        handled, vouching = _check_forwarded(activity, actor_url, authors), actor_url
+    if host(str(handled.get("id"))) != host(vouching):
+        raise ForbiddenError("Activity id is not on the host of its actor")
+    return handled, vouching
+
+
+def _check_forwarded(activity: dict[str, Any], actor_url: str, authors: set[str]) -> dict[str, Any]:
+    """The signed form of an activity forwarded by another server than its actor's: its LD
+    signature by that actor must hold, be recent, and say what the JSON says."""
     signature = activity.get("signature")
     if not isinstance(signature, dict) or not isinstance(signature.get("creator"), str):
         raise ForbiddenError("Object and creator signature do not match")
     creator, _ = urldefrag(signature["creator"])
     if creator != actor_url:
         raise ForbiddenError("Object and creator signature do not match")
-    from chalicelib.activitypub.ld_signatures import verify_document
+    authors.add(actor_url)
+    if len(authors) > MAX_FORWARDED_AUTHORS:
+        raise BadRequestError("Too many forwarded activities of different actors")
+    from chalicelib.activitypub.ld_signatures import signed_form
 
+    now = utcnow()
     try:
         author = remote_actors.resolve(actor_url)
+        signed = signed_form(activity, str(author.public_key_pem), now)
+        if signed is None and (refreshed := remote_actors.refreshed(author)) is not None:
+            signed = signed_form(activity, str(refreshed.public_key_pem), now)  # the author may have rotated its key
     except Exception:
         raise ForbiddenError("Signature could not be verified") from None
-    if verify_document(activity, str(author.public_key_pem)):
-        return actor_url
-    try:  # the author may have rotated its key
-        author = remote_actors.resolve(actor_url, refresh=True)
-    except Exception:
-        raise ForbiddenError("Signature could not be verified") from None
-    if not verify_document(activity, str(author.public_key_pem)):
+    if signed is None:
         raise ForbiddenError("Signature could not be verified")
-    return actor_url
+    # The signed form is what gets handled; a JSON that says something else was rewritten
+    # under the signature (a context that renames or drops terms): refused outright.
+    if any(_id(signed.get(key)) != _id(activity.get(key)) for key in ("id", "type", "actor")):
+        raise ForbiddenError("The activity is not what its signature covers")
+    return signed
 
 
 def _id(value: Any) -> str | None:
