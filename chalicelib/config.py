@@ -81,6 +81,9 @@ class Settings:
     # The WebTorrent tracker's websocket URL when it is not the instance's own host
     # (CIRRUS_TRACKER_URL: a tracker shard, or a dedicated host in front of Fargate).
     tracker_url_override: str | None = None
+    # The value CloudFront sends in X-Cirrus-Edge to the API origin (CIRRUS_EDGE_SECRET): proof
+    # that a request came through the distribution, so that its X-Forwarded-For can be read.
+    edge_secret: str | None = None
 
     @property
     def instance_url(self) -> str:
@@ -175,6 +178,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         ),
         initial_root_password=env.get("PT_INITIAL_ROOT_PASSWORD") or None,
         tracker_url_override=_websocket_url(env.get("CIRRUS_TRACKER_URL")),
+        edge_secret=env.get("CIRRUS_EDGE_SECRET") or None,
     )
 
 
