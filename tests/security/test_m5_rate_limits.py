@@ -165,3 +165,31 @@ def test_inbox_posts_are_rate_limited_per_address(frozen_clock: None, api: ApiCl
         assert answer.status != 429
     assert_rate_limited(api.request("POST", "/inbox", body=body, headers=headers, source_ip="192.0.2.77"))
     assert api.request("POST", "/inbox", body=body, headers=headers, source_ip="192.0.2.78").status != 429
+
+
+def test_cloudfront_sends_the_api_the_secret_the_function_holds() -> None:
+    """On AWS: the api origin adds X-Cirrus-Edge, from the same generated secret the API
+    function reads as CIRRUS_EDGE_SECRET (the CDK app is compared with the template in
+    tests/infra/test_cdk.py)."""
+    from pathlib import Path
+
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.add_multi_constructor(
+        "!",
+        lambda loader, suffix, node: (
+            {suffix: loader.construct_scalar(node)} if isinstance(node, yaml.ScalarNode) else {suffix: None}
+        ),
+    )
+    template = yaml.load((Path(__file__).resolve().parents[2] / "template.yaml").read_text(), Loader=Loader)
+    resources = template["Resources"]
+    origins = resources["Distribution"]["Properties"]["DistributionConfig"]["Origins"]
+    api_origin = next(o for o in origins if isinstance(o, dict) and o.get("Id") == "api")
+    header = api_origin["OriginCustomHeaders"][0]
+    assert header["HeaderName"].lower() == "x-cirrus-edge"
+    secret = resources["ApiFunction"]["Properties"]["Environment"]["Variables"]["CIRRUS_EDGE_SECRET"]
+    assert header["HeaderValue"] == secret == {"Sub": "{{resolve:secretsmanager:${EdgeSecret}:SecretString}}"}
+    assert resources["EdgeSecret"]["Type"] == "AWS::SecretsManager::Secret"
