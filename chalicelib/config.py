@@ -85,6 +85,9 @@ class Settings:
     # the sweeper (functions/transcoder/sweeper.py). Longer than a failing step's retries
     # take to come back (the transcode queue's visibility timeout, 90 minutes).
     transcoding_stall_seconds: int = 2 * 3600
+    # The value CloudFront sends in X-Cirrus-Edge to the API origin (CIRRUS_EDGE_SECRET): proof
+    # that a request came through the distribution, so that its X-Forwarded-For can be read.
+    edge_secret: str | None = None
 
     @property
     def instance_url(self) -> str:
@@ -184,6 +187,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             Settings.transcoding_stall_seconds,
             "CIRRUS_TRANSCODING_STALL_SECONDS",
         ),
+        edge_secret=env.get("CIRRUS_EDGE_SECRET") or None,
     )
 
 

@@ -28,12 +28,13 @@ from aws_cdk import aws_logs as logs  # noqa: E402
 from aws_cdk import aws_s3 as s3  # noqa: E402
 from aws_cdk import aws_s3_assets as assets  # noqa: E402
 from aws_cdk import aws_scheduler as scheduler  # noqa: E402
+from aws_cdk import aws_secretsmanager as secretsmanager  # noqa: E402
 from aws_cdk import aws_sns as sns  # noqa: E402
 from aws_cdk import aws_sqs as sqs  # noqa: E402
 
 from chalicelib.config import load_settings  # noqa: E402
 from chalicelib.store.models.base import TableItem  # noqa: E402
-from infra import edge_routes  # noqa: E402
+from infra import edge_routes, security_headers  # noqa: E402
 from infra.cdk_tracker import TrackerInputs, add_tracker  # noqa: E402
 from local.resources import (  # noqa: E402
     DLQ_RETENTION_SECONDS,
@@ -457,6 +458,7 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
         log_name: str,
         statements: list[dict[str, Any]],
         ffmpeg: bool = False,
+        extra_environment: dict[str, str] | None = None,
         **extra: Any,
     ) -> lambda_.CfnFunction:
         log_group = self._named(
@@ -509,7 +511,7 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
                 layers=layers,
                 tracing_config={"mode": "Active"},
                 logging_config={"logGroup": log_group.ref},
-                environment={"variables": self._environment()},
+                environment={"variables": {**self._environment(), **(extra_environment or {})}},
                 **extra,
             ),
             logical_id,
@@ -564,12 +566,25 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
 
     def _functions(self) -> None:
         uploads_objects = sub("${Arn}/*", Arn=self.uploads_bucket.attr_arn)
+        # What CloudFront sends the API in X-Cirrus-Edge: only then is X-Forwarded-For read
+        # (chalicelib/api/request.py:source_ip). Generated once, never output.
+        self._named(
+            secretsmanager.CfnSecret(
+                self,
+                "EdgeSecret",
+                description=sub("${AWS::StackName} CloudFront-to-API proof of origin"),
+                generate_secret_string={"passwordLength": 48, "excludePunctuation": True},
+            ),
+            "EdgeSecret",
+        )
+        self.edge_secret = sub("{{resolve:secretsmanager:${EdgeSecret}:SecretString}}")
         self.api_function = self._function(
             "ApiFunction",
             "app.handler",
             description="Cirrus HTTP API (Chalice app)",
             timeout=29,
             log_name="api",
+            extra_environment={"CIRRUS_EDGE_SECRET": self.edge_secret},
             statements=[
                 self._table_crud(),
                 {
@@ -974,9 +989,35 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
                         "accessControlMaxAgeSec": 86400,
                         "originOverride": True,
                     },
+                    "securityHeadersConfig": security_headers.camel(
+                        security_headers.security_headers_config(security_headers.MEDIA_CSP, deny_framing=True)
+                    ),
                 },
             ),
             "MediaCorsPolicy",
+        )
+
+        def security_policy(
+            logical_id: str, name: str, comment: str, embed: bool
+        ) -> cloudfront.CfnResponseHeadersPolicy:
+            csp = security_headers.web_csp(embed=embed)
+            config = security_headers.security_headers_config(csp, deny_framing=not embed)
+            return self._named(
+                cloudfront.CfnResponseHeadersPolicy(
+                    self,
+                    logical_id,
+                    response_headers_policy_config={
+                        "name": sub(f"${{AWS::StackName}}-{name}"),
+                        "comment": comment,
+                        "securityHeadersConfig": security_headers.camel(config),
+                    },
+                ),
+                logical_id,
+            )
+
+        web_policy = security_policy("WebSecurityPolicy", "web-security", "Cirrus web client security headers", False)
+        embed_policy = security_policy(
+            "EmbedSecurityPolicy", "embed-security", "Cirrus embed page, frameable by any site", True
         )
         function_association = [{"eventType": "viewer-request", "functionArn": viewer_request.attr_function_arn}]
 
@@ -993,7 +1034,9 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
                 "responseHeadersPolicyId": cors.ref,
             }
 
-        def uncached(pattern: str, origin: str, function: bool) -> dict[str, Any]:
+        def uncached(
+            pattern: str, origin: str, function: bool, headers: cloudfront.CfnResponseHeadersPolicy | None = None
+        ) -> dict[str, Any]:
             behaviour: dict[str, Any] = {
                 "pathPattern": pattern,
                 "targetOriginId": origin,
@@ -1002,6 +1045,8 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
                 "cachePolicyId": CACHING_DISABLED,
                 "originRequestPolicyId": ALL_VIEWER_EXCEPT_HOST,
             }
+            if headers is not None:
+                behaviour["responseHeadersPolicyId"] = headers.ref
             if function:
                 behaviour["functionAssociations"] = function_association
             return behaviour
@@ -1024,7 +1069,24 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
                 cdk.Aws.NO_VALUE,
             ),
             *(uncached(pattern, edge_routes.API_ORIGIN_ID, False) for pattern in edge_routes.api_path_patterns()),
-            *(uncached(p, edge_routes.WEB_ORIGIN_ID, True) for p in edge_routes.negotiated_path_patterns()),
+            *(
+                behaviour
+                for p in edge_routes.negotiated_path_patterns()
+                for behaviour in (
+                    # The embed page may be framed by any site; first match wins, so before /videos/*.
+                    [
+                        uncached(
+                            edge_routes.path_pattern(security_headers.EMBED_PREFIX),
+                            edge_routes.WEB_ORIGIN_ID,
+                            True,
+                            embed_policy,
+                        )
+                    ]
+                    if edge_routes.path_pattern(security_headers.EMBED_PREFIX).startswith(p.rstrip("*"))
+                    else []
+                )
+                + [uncached(p, edge_routes.WEB_ORIGIN_ID, True, web_policy)]
+            ),
         ]
 
         def bucket_origin(origin_id: str, bucket: s3.CfnBucket) -> dict[str, Any]:
@@ -1065,6 +1127,9 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
                             "id": edge_routes.API_ORIGIN_ID,
                             "domainName": sub("${RestApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}"),
                             "originPath": "/live",
+                            # Proof that a request came through CloudFront (the execute-api
+                            # host is public; a caller there could write any X-Forwarded-For).
+                            "originCustomHeaders": [{"headerName": "X-Cirrus-Edge", "headerValue": self.edge_secret}],
                             "customOriginConfig": {
                                 "originProtocolPolicy": "https-only",
                                 "originSslProtocols": ["TLSv1.2"],
@@ -1095,6 +1160,7 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
                         "allowedMethods": ["GET", "HEAD"],
                         "compress": True,
                         "cachePolicyId": CACHING_OPTIMIZED,
+                        "responseHeadersPolicyId": web_policy.ref,
                         "functionAssociations": function_association,
                     },
                     "cacheBehaviors": behaviours,

@@ -24,6 +24,7 @@ from starlette.responses import FileResponse, HTMLResponse, Response, StreamingR
 from starlette.routing import Route
 
 from infra.edge_routes import MEDIA_PREFIXES, is_api_request
+from infra.security_headers import media_headers, web_headers
 from local import apigw
 
 if TYPE_CHECKING:
@@ -59,11 +60,16 @@ class Gateway:
     async def _dispatch(self, request: Request) -> Response:
         path = request.url.path
         if path.startswith(MEDIA_PREFIXES) and request.method in ("GET", "HEAD"):
-            return await run_in_threadpool(self._media, request)
+            media = await run_in_threadpool(self._media, request)
+            media.headers.update(media_headers(local=True))
+            return media
         if is_api_request(path, request.headers.get("accept", "")):
             return await self._invoke_api(request)
         if request.method in ("GET", "HEAD"):
-            return self._web(path)
+            # CloudFront's response headers policies, as on AWS (infra/security_headers.py).
+            page = self._web(path)
+            page.headers.update(web_headers(path, local=True))
+            return page
         return Response(status_code=405)
 
     async def _invoke_api(self, request: Request) -> Response:

@@ -9,6 +9,7 @@ ends with a final snapshot.
 from __future__ import annotations
 
 import importlib
+import ipaddress
 import logging
 import os
 from collections.abc import Sequence
@@ -44,6 +45,19 @@ class StackOptions:
     web_dist: Path = ROOT / "web" / "dist"
     snapshot_interval: float = 1.0
 
+    @property
+    def aws_host(self) -> str:
+        """Where the AWS endpoint listens: loopback, whatever address the instance is exposed
+        on. It is moto, unauthenticated, and holds everything (private keys, password hashes);
+        only this process and the browser on this machine (presigned upload URLs) use it.
+        Another loopback address is kept, so that stacks side by side each have their own."""
+        try:
+            if ipaddress.ip_address(self.host).is_loopback:
+                return self.host
+        except ValueError:
+            pass
+        return "127.0.0.1"
+
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> StackOptions:
         env = dict(os.environ if env is None else env)
@@ -62,7 +76,7 @@ class StackOptions:
 class LocalStack:
     def __init__(self, options: StackOptions) -> None:
         self.options = options
-        self.endpoint = LocalAwsEndpoint(options.host, options.aws_port)
+        self.endpoint = LocalAwsEndpoint(options.aws_host, options.aws_port)
         self.store = SnapshotStore(options.data_dir / "aws")
         self._snapshotter: Snapshotter | None = None
         self._pump: EventPump | None = None

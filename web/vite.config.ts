@@ -25,6 +25,9 @@ export default defineConfig({
     // The player's chunk (hls.js 580 kB and p2p-media-loader 140 kB; 220 kB gzipped) is
     // loaded only by the watch and embed pages; every other chunk is far smaller.
     chunkSizeWarningLimit: 750,
+    // No inline script in index.html: the Content-Security-Policy (infra/security_headers.py)
+    // allows scripts from the instance only. Every supported browser preloads modules itself.
+    modulePreload: { polyfill: false },
   },
   server: { proxy },
   preview: { proxy },

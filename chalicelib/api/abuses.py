@@ -3,6 +3,7 @@ MANAGE_ABUSES), a user's own reports (GET /users/me/abuses) and the messages of 
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.api.abuse_shapes import abuse_json, message_json
@@ -11,7 +12,7 @@ from chalicelib.api.blueprint import ApiBlueprint
 from chalicelib.api.request import json_object, pagination
 from chalicelib.api.responses import no_content
 from chalicelib.config import get_settings
-from chalicelib.domain import abuse_lists
+from chalicelib.domain import abuse_lists, rate_limits
 from chalicelib.domain import abuses as abuse_cases
 from chalicelib.domain.oauth import utcnow
 from chalicelib.domain.roles import Right
@@ -41,6 +42,7 @@ def list_abuses() -> dict[str, Any]:
 def report_abuse() -> dict[str, Any]:
     request = abuses_api.current_request
     user = session(request).user
+    rate_limits.count_user_action(rate_limits.ABUSE_REPORT, user, time.time())
     abuse_id = abuse_cases.report(user, json_object(request), utcnow())
     return {"abuse": {"id": abuse_id}}
 

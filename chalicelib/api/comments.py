@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, Any
 
 from chalice.app import Response
@@ -13,6 +14,7 @@ from chalicelib.api.shapes import account_json, iso
 from chalicelib.api.video_passwords import password_header
 from chalicelib.config import get_settings
 from chalicelib.domain import comments as comment_cases
+from chalicelib.domain import rate_limits
 from chalicelib.domain import videos as video_cases
 from chalicelib.domain.oauth import utcnow
 from chalicelib.store import actors
@@ -85,6 +87,7 @@ def delete_comment(video_id: str, comment_id: str) -> Response:
 def _post(video_id: str, reply_to: str | None) -> dict[str, Any]:
     request = comments_api.current_request
     user = session(request).user
+    rate_limits.count_user_action(rate_limits.COMMENT, user, time.time())
     body = json_object(request)
     comment_cases.read_request(video_id, body, {"commentId": reply_to} if reply_to is not None else {})
     video = video_cases.find_video(video_id, field="videoId")

@@ -6,6 +6,7 @@ from the inbox queue (functions/federation/inbox.py).
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING
 
 from chalicelib import queues
@@ -13,8 +14,10 @@ from chalicelib.activitypub.http_signatures import InboundRequest
 from chalicelib.activitypub.inbox.message import InboxMessage
 from chalicelib.activitypub.inbox.receive import receive
 from chalicelib.api.blueprint import ApiBlueprint
+from chalicelib.api.request import source_ip
 from chalicelib.api.responses import no_content
 from chalicelib.config import get_settings
+from chalicelib.domain import rate_limits
 from chalicelib.errors import NotFoundError
 from chalicelib.store import actors
 
@@ -54,6 +57,9 @@ def _local(name: str, *, channel: bool) -> int:
 
 def _accept(inbox_actor_id: int | None) -> Response:
     request = inbox_api.current_request
+    # Before the signature check, which may fetch keys from the sender's server (PeerTube's
+    # rates_limit.activity_pub, per address).
+    rate_limits.count_attempt(rate_limits.INBOX, source_ip(request), time.time())
     settings = get_settings()
     event = request.to_original_event()
     headers = dict(request.headers)

@@ -33,12 +33,16 @@ def get_local_client() -> dict[str, Any]:
 @oauth_api.route("/api/v1/users/token", methods=["POST"], content_types=["*/*"])
 def post_token() -> Response:
     request = oauth_api.current_request
-    rate_limits.count_attempt(rate_limits.LOGIN, source_ip(request), time.time())
+    now_seconds = time.time()
+    fields = form_fields(request) if media_type(request) == FORM else {}
+    # A refresh is not a login attempt: an app refreshing its tokens must not use up its
+    # address's login budget (nor lock others behind the same address out).
+    if fields.get("grant_type") != "refresh_token":
+        rate_limits.count_attempt(rate_limits.LOGIN, source_ip(request), now_seconds)
     if media_type(request) != FORM:
         raise BadRequestError(
             "Invalid request: content must be application/x-www-form-urlencoded", code="invalid_request"
         )
-    fields = form_fields(request)
     client_id = fields.get("client_id", "")
     oauth.check_client(client_id, fields.get("client_secret", ""))
     grant_type = fields.get("grant_type", "")
@@ -53,6 +57,7 @@ def post_token() -> Response:
             fields.get("password", ""),
             client,
             now,
+            now_seconds,
         )
     else:
         issued = oauth.refresh_grant(client_id, fields.get("refresh_token", ""), now)

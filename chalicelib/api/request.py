@@ -6,6 +6,7 @@ problem, never an exception deeper in the code.
 
 from __future__ import annotations
 
+import hmac
 import json
 import re
 from dataclasses import dataclass
@@ -78,9 +79,36 @@ def pagination(request: Request, sortable: tuple[str, ...], default_sort: str) -
     return Pagination(start or 0, count if count is not None else DEFAULT_COUNT, sort)
 
 
+# CloudFront adds this header, with the secret it holds (template.yaml: the api origin's
+# OriginCustomHeaders; CIRRUS_EDGE_SECRET for the function), to every request it sends the API.
+EDGE_HEADER = "x-cirrus-edge"
+
+
 def source_ip(request: Request) -> str:
+    """The client's address, for rate limits and the sessions list.
+
+    On AWS the hops are: client -> CloudFront -> API Gateway -> this function. API Gateway's
+    `sourceIp` is whoever connected to it: a CloudFront edge server, shared by everyone that edge
+    serves. CloudFront appends the address of the client that connected to it to whatever
+    X-Forwarded-For the client sent, and API Gateway may append `sourceIp` after it, so:
+    `[client's own claims..., client (added by CloudFront), edge (added by API Gateway)]`.
+    The client is the last entry once the edge's is dropped; everything to its left is what the
+    client chose to send. Only a request that carries CloudFront's secret header came that way:
+    anyone can call the execute-api host directly with any X-Forwarded-For, and then the only
+    address to trust is `sourceIp` itself. Locally the gateway is the edge and `sourceIp` the
+    client (no secret is configured, so X-Forwarded-For is ignored)."""
+    from chalicelib.config import get_settings
+
     identity = (request.context or {}).get("identity") or {}
-    return str(identity.get("sourceIp") or "unknown")
+    peer = str(identity.get("sourceIp") or "unknown")
+    secret = get_settings().edge_secret
+    presented = request.headers.get(EDGE_HEADER) or ""
+    if not secret or not hmac.compare_digest(presented.encode(), secret.encode()):
+        return peer
+    hops = [hop.strip() for hop in (request.headers.get("x-forwarded-for") or "").split(",") if hop.strip()]
+    if hops and hops[-1] == peer:
+        hops.pop()
+    return hops[-1] if hops else peer
 
 
 def _non_negative_int(value: str | None, default: int) -> int | None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import math
+import time
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -27,7 +28,7 @@ from chalicelib.api.auth import session
 from chalicelib.api.blueprint import ApiBlueprint
 from chalicelib.api.request import json_object, multipart_form
 from chalicelib.config import get_settings
-from chalicelib.domain import oauth, resumable
+from chalicelib.domain import oauth, rate_limits, resumable
 from chalicelib.domain import videos as video_cases
 from chalicelib.domain.short_uuid import to_short
 from chalicelib.errors import BadRequestError, ConflictError, PayloadTooLargeError, ValidationError
@@ -48,6 +49,7 @@ URL_SECONDS = 24 * 3600
 def upload_legacy() -> dict[str, Any]:
     request = uploads_api.current_request
     user = session(request).user
+    rate_limits.count_user_action(rate_limits.UPLOAD, user, time.time())
     fields, files = multipart_form(request)
     form = video_cases.read_form(fields)
     upload = files.get("videofile")
@@ -70,6 +72,7 @@ RESUMABLE = "/api/v1/videos/upload-resumable"
 def start_resumable() -> Response:
     request = uploads_api.current_request
     user = session(request).user
+    rate_limits.count_user_action(rate_limits.UPLOAD, user, time.time())
     progress, created = resumable.start(
         get_settings(), user, json_object(request), dict(request.headers), oauth.utcnow()
     )
@@ -114,6 +117,7 @@ def cancel_resumable() -> Response:
 def start_direct_upload() -> dict[str, Any]:
     request = uploads_api.current_request
     user = session(request).user
+    rate_limits.count_user_action(rate_limits.UPLOAD, user, time.time())
     body = json_object(request)
     size, filename, mime_type = _upload_facts(body)
     form = video_cases.read_form(body)

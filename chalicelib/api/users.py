@@ -45,9 +45,9 @@ def get_me() -> dict[str, Any]:
 @users_api.route("/api/v1/users/me", methods=["PUT"])
 def put_me() -> Response:
     request = users_api.current_request
-    me = session(request).user
-    view = user_cases.load_view(me)
-    user_cases.update_me(me, view.account, json_object(request), oauth.utcnow())
+    caller = session(request)
+    view = user_cases.load_view(caller.user)
+    user_cases.update_me(caller.user, view.account, json_object(request), oauth.utcnow(), caller.token)
     return no_content()
 
 

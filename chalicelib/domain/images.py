@@ -1,7 +1,8 @@
 """Actor images (avatars and banners): checked, cropped to PeerTube's sizes, re-encoded.
 
 Uploaded images are hostile: the format is checked from the content (not the file name),
-decompression bombs are refused, EXIF data is dropped (it can carry a location), and every
+decompression bombs are refused from the header's dimensions before anything is decoded
+(check_pixels, for every path that opens an untrusted image), EXIF data is dropped (it can carry a location), and every
 size is encoded anew, so nothing of the upload is served as is. Pillow is imported on first
 use only, to keep it out of the API's cold start.
 """
@@ -9,6 +10,7 @@ use only, to keep it out of the API's cold start.
 from __future__ import annotations
 
 import io
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,8 +19,10 @@ from chalicelib.errors import ValidationError
 AVATAR_SIZES = ((1500, 1500), (600, 600), (120, 120), (48, 48))
 BANNER_SIZES = ((1920, 317), (600, 100))
 MAX_BYTES = 8 * 1024 * 1024
-# An image may not decode to more pixels than this (a 12-megapixel photo is far below).
-MAX_PIXELS = 40_000_000
+# An image may not decode to more pixels than this: 4096 x 4096, above any avatar or banner
+# source and most phone photos, and about 64 MB per RGBA copy in the API function (decoding,
+# rotating and cropping make a few). Pillow's own check only warns up to twice its limit.
+MAX_PIXELS = 4096 * 4096
 FORMATS = {
     "PNG": ("image/png", ".png"),
     "JPEG": ("image/jpeg", ".jpg"),
@@ -52,7 +56,14 @@ def render(
         raise refusal
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS
     try:
-        with Image.open(io.BytesIO(data)) as source:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            source = Image.open(io.BytesIO(data))
+    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning, OSError, ValueError):
+        raise refusal from None
+    try:
+        with source:
+            check_pixels(source)
             if source.format not in FORMATS:
                 raise refusal
             content_type, extension = FORMATS[output_format or source.format]
@@ -66,6 +77,17 @@ def render(
         Rendition(width, height, content_type, extension, _encode(ImageOps.fit(image, (width, height)), output_format))
         for width, height in sizes
     ]
+
+
+def check_pixels(image: Any) -> None:
+    """Refuse an opened, not yet loaded, image whose header announces more than MAX_PIXELS
+    (raises PIL.Image.DecompressionBombError). Opening reads only the header: call this
+    between Image.open and anything that decodes (load, convert, thumbnail, save)."""
+    from PIL import Image
+
+    width, height = image.size
+    if width <= 0 or height <= 0 or width * height > MAX_PIXELS:
+        raise Image.DecompressionBombError(f"{width} x {height} pixels is over the {MAX_PIXELS} pixel limit")
 
 
 def _encode(image: Any, image_format: str) -> bytes:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, NoReturn
 
-from chalicelib.domain import passwords
+from chalicelib.domain import passwords, rate_limits
 from chalicelib.errors import BadRequestError, UnauthorizedError
 from chalicelib.store import instance as instance_store
 from chalicelib.store import keys, tokens, users
@@ -83,14 +83,24 @@ def check_grant_type(grant_type: str) -> None:
 
 
 def password_grant(
-    settings: Settings, client_id: str, username: str, password: str, client: ClientInfo, now: datetime
+    settings: Settings,
+    client_id: str,
+    username: str,
+    password: str,
+    client: ClientInfo,
+    now: datetime,
+    now_seconds: float,
 ) -> IssuedTokens:
     if not username:
         raise BadRequestError("Missing parameter: `username`", code="invalid_request")
     if not password:
         raise BadRequestError("Missing parameter: `password`", code="invalid_request")
+    # Per account, whatever the address: guesses spread over many addresses still add up.
+    failures_of = username.strip().lower()
+    rate_limits.check_successes(rate_limits.LOGIN_FAILURES, failures_of, now_seconds)
     user = users.find_user_by_login(username)
     if not passwords.verify_password(password, user.password_hash if user else _DUMMY_HASH) or user is None:
+        rate_limits.count_success(rate_limits.LOGIN_FAILURES, failures_of, now_seconds)
         _refuse_unknown_login(username)
     if len(password) > 50 or len(password.encode("utf-8")) > 72:
         raise BadRequestError(
@@ -129,10 +139,14 @@ def refresh_grant(client_id: str, refresh_token: str, now: datetime) -> IssuedTo
         raise BadRequestError("Invalid grant: refresh token is invalid", code="invalid_grant")
     if previous.refresh_expires_at <= now:
         raise BadRequestError("Invalid grant: refresh token has expired", code="invalid_grant")
-    user = users.get_user(int(previous.user_id))
-    if user is None:
+    # A blocked user's tokens are revoked, but through an eventually consistent listing that
+    # can miss one: the user is read consistently and checked here too.
+    user = users.get_user(int(previous.user_id), consistent=True)
+    if user is None or user.blocked:
         raise BadRequestError("Invalid grant: refresh token is invalid", code="invalid_grant")
-    tokens.revoke(previous)
+    # Conditional: of two requests racing with one refresh token, only one gets a new pair.
+    if not tokens.consume(previous):
+        raise BadRequestError("Invalid grant: refresh token is invalid", code="invalid_grant")
     issued = _issue(user, client_id, ClientInfo(previous.login_ip, previous.login_device), now)
     users.record_login(user, now)
     return issued
@@ -148,8 +162,10 @@ def authenticate(authorization: str | None, now: datetime) -> Session:
     token = tokens.get_by_access_hash(token_hash(match.group(1)))
     if token is None or token.access_expires_at <= now:
         raise UnauthorizedError("Token is invalid", code="invalid_token")
-    user = users.get_user(int(token.user_id))
-    if user is None:
+    # Consistent, so that a block holds from the moment it is written, even for a token that
+    # revocation missed (see refresh_grant).
+    user = users.get_user(int(token.user_id), consistent=True)
+    if user is None or user.blocked:
         raise UnauthorizedError("Token is invalid", code="invalid_token")
     return Session(user, token)
 

@@ -1,12 +1,21 @@
-"""PeerTube's per-IP rate limits on login and signup, kept in DynamoDB (shared by every
-Lambda execution environment, unlike PeerTube's in-memory counters)."""
+"""Rate limits, kept in DynamoDB (shared by every Lambda execution environment, unlike
+PeerTube's in-memory counters): PeerTube's per-address limits on login, signup and ActivityPub,
+and per-account limits on what costs the instance or its moderators (comments, reports, uploads,
+failed logins of one account, whatever address they come from).
+
+Addresses are the client's as the edge saw it (api/request.py:source_ip), never the edge's."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from chalicelib.errors import TooManyRequestsError
 from chalicelib.store import throttle
+from chalicelib.store.models.user import ROLE_ADMINISTRATOR, ROLE_MODERATOR
+
+if TYPE_CHECKING:
+    from chalicelib.store.models import User
 
 
 @dataclass(frozen=True)
@@ -16,9 +25,17 @@ class Limit:
     max_hits: int
 
 
-# rates_limit in PeerTube's config/default.yaml
-LOGIN = Limit("login", 5 * 60, 15)
+# rates_limit in PeerTube's config/default.yaml (per address)
+LOGIN = Limit("login", 5 * 60, 15)  # password grants only: a refresh is not a login attempt
 SIGNUP = Limit("signup", 5 * 60, 2)
+INBOX = Limit("inbox", 10, 500)  # rates_limit.activity_pub
+# Cirrus's own (per account; PeerTube has no default for these): generous for a person, tight
+# for a script. Failed logins are per account so that spreading guesses over many addresses
+# gains nothing; the price is that anyone can hold one account's logins for 15 minutes.
+LOGIN_FAILURES = Limit("login-failures", 15 * 60, 20)
+COMMENT = Limit("comment", 60, 10)
+ABUSE_REPORT = Limit("abuse-report", 60 * 60, 20)
+UPLOAD = Limit("upload", 60 * 60, 30)
 
 TOO_MANY = "Too many requests, please try again later."
 
@@ -31,7 +48,8 @@ def count_attempt(limit: Limit, subject: str, now: float) -> None:
 
 
 def check_successes(limit: Limit, subject: str, now: float) -> None:
-    """Refuse when the window already holds `max_hits` successes (signup counts only those)."""
+    """Refuse when the window already holds `max_hits` counted events (signup counts only
+    successes, the per-account login limit only failures)."""
     window = throttle.peek(limit.bucket, subject, limit.window_seconds, now)
     if window.hits >= limit.max_hits:
         raise _refusal(limit, window, now)
@@ -39,6 +57,14 @@ def check_successes(limit: Limit, subject: str, now: float) -> None:
 
 def count_success(limit: Limit, subject: str, now: float) -> None:
     throttle.hit(limit.bucket, subject, limit.window_seconds, now)
+
+
+def count_user_action(limit: Limit, user: User, now: float) -> None:
+    """Count an action of this account; administrators and moderators are exempt, as PeerTube
+    exempts them from its rate limits."""
+    if int(user.role) in (ROLE_ADMINISTRATOR, ROLE_MODERATOR):
+        return
+    count_attempt(limit, f"user:{int(user.id)}", now)
 
 
 def _refusal(limit: Limit, window: throttle.Window, now: float) -> TooManyRequestsError:

@@ -20,7 +20,7 @@ from chalicelib.store import actors, counters, tokens, users
 
 if TYPE_CHECKING:
     from chalicelib.config import Settings
-    from chalicelib.store.models import Actor, User
+    from chalicelib.store.models import Actor, OAuthToken, User
 
 CANNOT_MANAGE = "Users can only be managed by moderators or admins."
 
@@ -168,14 +168,12 @@ ME_BOOLEANS = {
 }
 
 
-def update_me(user: User, account: Actor, body: dict[str, Any], now: datetime) -> None:
-    """PUT /users/me. A password or email change needs the current password."""
+def update_me(user: User, account: Actor, body: dict[str, Any], now: datetime, own_token: OAuthToken) -> None:
+    """PUT /users/me. A password or email change needs the current password, and a password
+    change ends every other session (a stolen one must not outlive it); `own_token`, the caller's
+    own session, stays, as PeerTube does not log the caller out here."""
     if "password" in body or "email" in body:
-        current = body.get("currentPassword")
-        if not current:
-            raise BadRequestError("currentPassword parameter is missing")
-        if not isinstance(current, str) or not passwords.verify_password(current, user.password_hash):
-            raise UnauthorizedError("currentPassword is invalid.", code="current_password_is_invalid")
+        _require_current_password(user, body)
     checks = Checks()
     checks.optional(body, "password", validation.check_password)
     checks.optional(body, "email", validation.check_email)
@@ -203,11 +201,21 @@ def update_me(user: User, account: Actor, body: dict[str, Any], now: datetime) -
         if field in body:
             setattr(user, attribute, body[field])
     users.save_user(user)
+    if "password" in body:
+        tokens.revoke_all(int(user.id), keep=own_token)
     if "displayName" in body or "description" in body:
         account.display_name = body.get("displayName", account.display_name)
         account.description = body.get("description", account.description)
         account.updated_at = now
         actors.save_actor(account)
+
+
+def _require_current_password(user: User, body: dict[str, Any]) -> None:
+    current = body.get("currentPassword")
+    if not current:
+        raise BadRequestError("currentPassword parameter is missing")
+    if not isinstance(current, str) or not passwords.verify_password(current, user.password_hash):
+        raise UnauthorizedError("currentPassword is invalid.", code="current_password_is_invalid")
 
 
 def delete_me(user: User) -> None:

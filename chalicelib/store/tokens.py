@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.store import keys
@@ -48,14 +49,29 @@ def revoke(token: OAuthToken) -> None:
         transaction.delete(Claim(keys.claim_pk(keys.REFRESH_TOKEN, token.refresh_token_hash), keys.CLAIM_SK))
 
 
+def consume(token: OAuthToken) -> bool:
+    """Delete a token pair only if it is still there; False when another request consumed it
+    first (two refreshes racing with one refresh token: only one may win)."""
+    claim = Claim(keys.claim_pk(keys.REFRESH_TOKEN, token.refresh_token_hash), keys.CLAIM_SK)
+    try:
+        with TransactWrite(connection=connection()) as transaction:
+            transaction.delete(token, condition=OAuthToken.pk.exists())
+            transaction.delete(claim, condition=Claim.pk.exists())
+    except TransactWriteError:
+        return False
+    return True
+
+
 def list_user_tokens(user_id: int) -> list[OAuthToken]:
     """T3: every token of a user (a handful: one per logged-in client)."""
     return [t for t in OAuthToken.by_gsi1.query(keys.user_tokens_gsi1pk(user_id)) if isinstance(t, OAuthToken)]
 
 
-def revoke_all(user_id: int) -> int:
-    """Revoke every token of a user (password change, block, deletion); return how many."""
-    tokens = list_user_tokens(user_id)
+def revoke_all(user_id: int, keep: OAuthToken | None = None) -> int:
+    """Revoke every token of a user (password change, block, deletion), but `keep`; return how
+    many. The listing reads an eventually consistent index and can miss a token issued a moment
+    ago: callers that must lock a user out also check the user at each use (domain/oauth.py)."""
+    tokens = [t for t in list_user_tokens(user_id) if keep is None or t.pk != keep.pk]
     for token in tokens:
         revoke(token)
     return len(tokens)

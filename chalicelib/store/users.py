@@ -30,10 +30,10 @@ def role_stats(role: int, delta: int) -> dict[str, int]:
     return {}
 
 
-def get_user(user_id: int) -> User | None:
-    """U1: one GetItem."""
+def get_user(user_id: int, consistent: bool = False) -> User | None:
+    """U1: one GetItem; `consistent` where a block or a demotion made a moment ago must show."""
     try:
-        return User.get(keys.user_pk(user_id), keys.ENTITY_SK)
+        return User.get(keys.user_pk(user_id), keys.ENTITY_SK, consistent_read=consistent)
     except User.DoesNotExist:
         return None
 

@@ -259,7 +259,15 @@ def edge_facts(template: Mapping[str, Any]) -> dict[str, Any]:
     behaviours = config["CacheBehaviors"]
     policies = {
         name: resources[name]["Properties"]
-        for name in ("MediaCachePolicy", "PlaylistCachePolicy", "MediaCorsPolicy", "OriginAccessControl")
+        for name in (
+            "MediaCachePolicy",
+            "PlaylistCachePolicy",
+            "MediaCorsPolicy",
+            "WebSecurityPolicy",
+            "EmbedSecurityPolicy",
+            "EdgeSecret",
+            "OriginAccessControl",
+        )
     }
     return {
         "behaviours": [behaviour(b) for b in behaviours],
@@ -267,7 +275,7 @@ def edge_facts(template: Mapping[str, Any]) -> dict[str, Any]:
         "origins": sorted(
             json.dumps(o, sort_keys=True)
             if "Fn::If" in o
-            else json.dumps((o["Id"], o["DomainName"], o.get("OriginPath")))
+            else json.dumps((o["Id"], o["DomainName"], o.get("OriginPath"), o.get("OriginCustomHeaders")))
             for o in config["Origins"]
         ),
         "certificate": json.dumps(config["ViewerCertificate"], sort_keys=True),

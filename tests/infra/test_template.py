@@ -671,6 +671,9 @@ def settings_read_by_config() -> set[str]:
     return names
 
 
+API_ONLY_SETTINGS = {"CIRRUS_EDGE_SECRET"}
+
+
 def test_every_function_gets_every_setting(translated: dict[str, Any]) -> None:
     read = settings_read_by_config()
     assert {"CIRRUS_ENV", "CIRRUS_TABLE", "CIRRUS_AWS_ENDPOINT_URL"} <= read, "the parser still finds env.get calls"
@@ -680,7 +683,11 @@ def test_every_function_gets_every_setting(translated: dict[str, Any]) -> None:
     assert functions
     for name, function in functions.items():
         variables = function["Properties"].get("Environment", {}).get("Variables", {})
-        assert required - set(variables) == set(), f"{name} lacks these settings"
+        # The edge secret is the API's alone: no other function reads client addresses.
+        needed = required if name.startswith("ApiFunction") else required - API_ONLY_SETTINGS
+        assert needed - set(variables) == set(), f"{name} lacks these settings"
+        if not name.startswith("ApiFunction"):
+            assert not API_ONLY_SETTINGS & set(variables), f"{name} must not hold the edge secret"
         assert not LOCAL_ONLY_SETTINGS & set(variables), f"{name} must not point at a local endpoint"
         assert variables["CIRRUS_ENV"] == "production"
         assert variables["CIRRUS_SCHEME"] == "https"
