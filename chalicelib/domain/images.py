@@ -39,10 +39,15 @@ class Rendition:
 
 
 def render(
-    data: bytes, sizes: tuple[tuple[int, int], ...], field: str, output_format: str | None = None
+    data: bytes,
+    sizes: tuple[tuple[int, int], ...],
+    field: str,
+    output_format: str | None = None,
+    formats: tuple[str, ...] = tuple(FORMATS),
 ) -> list[Rendition]:
     """Every size of an uploaded image, or a 400 naming `field` if it is not a usable image.
-    `output_format` (a key of FORMATS) re-encodes into that format instead of the upload's."""
+    `output_format` (a key of FORMATS) re-encodes into that format instead of the upload's;
+    `formats` (keys of FORMATS) narrows what is accepted."""
     from PIL import Image, ImageOps, UnidentifiedImageError
 
     refusal = ValidationError(
@@ -52,8 +57,13 @@ def render(
         raise refusal
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS
     try:
-        with Image.open(io.BytesIO(data)) as source:
-            if source.format not in FORMATS:
+        # Only the accepted formats' decoders are tried: the content decides, not a name or a header.
+        with Image.open(io.BytesIO(data), formats=list(formats)) as source:
+            if source.format not in formats:
+                raise refusal
+            # Counted from the header, before anything is decoded: Pillow itself only warns
+            # between MAX_PIXELS and twice that.
+            if source.width * source.height > MAX_PIXELS:
                 raise refusal
             content_type, extension = FORMATS[output_format or source.format]
             source.seek(0)  # animated GIF and WebP: the first frame

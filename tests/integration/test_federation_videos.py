@@ -11,7 +11,6 @@ import pytest
 
 from chalicelib import aws
 from chalicelib.config import get_settings
-from chalicelib.media import layout
 from tests.api_client import ApiClient
 from tests.federation_peer import Peer
 from tests.members import Member
@@ -37,9 +36,10 @@ def test_a_created_video_is_listed_searchable_and_plays_from_its_origin(
     assert_conforms("Video", item, known_deviations=VIDEO_NULLS)
     assert item["isLocal"] is False and item["url"] == document["id"] and item["views"] == 3
     assert item["channel"]["host"] == peer.host and item["account"]["name"] == "carol"
-    assert item["thumbnailPath"] == f"/{layout.thumbnail_key(video_uuid)}"
-    thumbnail = aws.s3().get_object(Bucket=get_settings().media_bucket, Key=layout.thumbnail_key(video_uuid))
-    assert thumbnail["Body"].read().startswith(b"\xff\xd8")
+    # Its thumbnail is copied, re-encoded, under a name of ours (never the remote's UUID).
+    assert item["thumbnailPath"].startswith("/lazy-static/thumbnails/") and video_uuid not in item["thumbnailPath"]
+    thumbnail = aws.s3().get_object(Bucket=get_settings().media_bucket, Key=item["thumbnailPath"].lstrip("/"))
+    assert thumbnail["Body"].read().startswith(b"\xff\xd8") and thumbnail["ContentType"] == "image/jpeg"
 
     details = api.get(f"/api/v1/videos/{video_uuid}").json()
     assert details["description"] == "Made **elsewhere**." and details["tags"] == ["remote"]
