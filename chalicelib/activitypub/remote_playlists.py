@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from chalicelib.activitypub import remote_actors, remote_images, remote_videos
+from chalicelib.activitypub import remote_actors, remote_images, remote_quotas, remote_videos
 from chalicelib.activitypub.errors import RemoteFetchError
 from chalicelib.activitypub.fetcher import fetch_document
 from chalicelib.activitypub.inbound.checks import InvalidDocument, host, url
@@ -65,6 +65,7 @@ def store_object(document: object, sender: Actor, audience: Any, now: datetime) 
     resolved = _resolve_elements(parsed, now)
     privacy = privacy_of(audience)
     if existing is None:
+        remote_quotas.check("playlists", host(parsed.url))
         return _create(parsed, channel, privacy, resolved)
     _refresh(existing, parsed, channel, privacy, resolved)
     return existing
@@ -97,6 +98,7 @@ def remove_of_actor(actor: Actor) -> None:
 
 def remove(playlist: Playlist) -> None:
     stored.delete(playlist)
+    remote_quotas.removed("playlists", host(str(playlist.url)))
     if playlist.thumbnail_path:
         media.delete_files([str(playlist.thumbnail_path)])
 
@@ -225,6 +227,7 @@ def _create(parsed: RemotePlaylistDocument, channel: Actor, privacy: int, resolv
         if again is None:
             raise InvalidDocument("the playlist's UUID belongs to another playlist")
         return again  # created meanwhile by another delivery
+    remote_quotas.stored("playlists", host(parsed.url))
     stored.replace_elements(playlist, _slots(playlist, resolved), [])
     logger.info("remote playlist stored", extra={"playlist": parsed.url, "elements": len(resolved)})
     return playlist

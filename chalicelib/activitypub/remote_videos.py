@@ -17,7 +17,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from chalicelib.activitypub import remote_actors, remote_images
+from chalicelib.activitypub import remote_actors, remote_images, remote_quotas
 from chalicelib.activitypub.fetcher import fetch_document
 from chalicelib.activitypub.inbound.checks import InvalidDocument, host
 from chalicelib.activitypub.inbound.videos import RemoteFile, RemoteVideoDocument, parse_video
@@ -63,6 +63,7 @@ def remove(video: Video) -> None:
     if video.is_local:
         raise InvalidDocument("a local video is not removed as a remote one")
     remote_videos.delete(video, videos.list_files(int(video.id)))
+    remote_quotas.removed("videos", host(str(video.url)))
     videos.delete_leftovers(int(video.id))
     if video.image_name:
         remote_images.delete_video_images(str(video.image_name))
@@ -88,6 +89,7 @@ def _owners(parsed: RemoteVideoDocument) -> tuple[Actor, Actor]:
 
 
 def _create(parsed: RemoteVideoDocument, channel: Actor, account: Actor, now: datetime) -> Video:
+    remote_quotas.check("videos", host(parsed.url))
     video_id = counters.next_id("video")
     video = Video(
         keys.video_pk(video_id), keys.ENTITY_SK, id=video_id, uuid=parsed.uuid, is_local=False, created_at=now
@@ -100,6 +102,7 @@ def _create(parsed: RemoteVideoDocument, channel: Actor, account: Actor, now: da
             logger.warning("remote video refused: its UUID is taken", extra={"video": parsed.url})
             raise InvalidDocument("the video's UUID belongs to another video")
         return existing
+    remote_quotas.stored("videos", host(parsed.url))
     # The claims are ours now: only then is anything copied, and under a name of our own.
     _attach_images(video, parsed)
     logger.info("remote video stored", extra={"video": parsed.url})

@@ -12,6 +12,7 @@ import pytest
 from chalicelib import aws
 from chalicelib.config import get_settings
 from tests.api_client import ApiClient
+from tests.conftest import ROOT_PASSWORD
 from tests.federation_peer import Peer
 from tests.members import Member
 from tests.openapi import VIDEO_NULLS, assert_conforms
@@ -25,6 +26,7 @@ def remote_videos(api: ApiClient) -> list[dict[str, Any]]:
 def test_a_created_video_is_listed_searchable_and_plays_from_its_origin(
     peer: Peer, api: ApiClient, people: dict[str, Member]
 ) -> None:
+    peer.followed_by_our_instance(api, api.login("root", ROOT_PASSWORD)["access_token"])  # listed only then
     video_uuid = str(uuid.uuid4())
     document = peer.video(video_uuid, "Remote cats")
     assert peer.post(api, "/inbox", peer.create(document), name="carol").status == 204
@@ -78,6 +80,7 @@ def test_a_created_video_is_listed_searchable_and_plays_from_its_origin(
 
 
 def test_an_announced_video_is_fetched_from_its_origin(peer: Peer, api: ApiClient, people: dict[str, Member]) -> None:
+    peer.followed_by_our_instance(api, api.login("root", ROOT_PASSWORD)["access_token"])  # listed only then
     video_uuid = str(uuid.uuid4())
     document = peer.video(video_uuid, "Shared by an instance")
     peer.objects[f"/videos/watch/{video_uuid}"] = document
