@@ -59,6 +59,12 @@ class FederationSettings:
     follow_back_instances: bool = False
     # Local tests only: lets remote requests use plain http to loopback addresses.
     allow_loopback: bool = False
+    # What one remote host may have stored here (beyond, its new objects are refused and
+    # logged): any server can push content, and every video joins each API instance's
+    # in-memory catalogue (docs/catalogue.md).
+    max_videos_per_host: int = 5000
+    max_playlists_per_host: int = 1000
+    max_comments_per_host: int = 20000
 
 
 @dataclass(frozen=True)
@@ -179,6 +185,21 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             ),
             allow_loopback=_flag(env.get("CIRRUS_FEDERATION_ALLOW_LOOPBACK"), FederationSettings.allow_loopback),
             follow_back_instances=_flag(env.get("CIRRUS_AUTO_FOLLOW_BACK"), FederationSettings.follow_back_instances),
+            max_videos_per_host=_integer(
+                env.get("CIRRUS_MAX_VIDEOS_PER_HOST"),
+                FederationSettings.max_videos_per_host,
+                "CIRRUS_MAX_VIDEOS_PER_HOST",
+            ),
+            max_playlists_per_host=_integer(
+                env.get("CIRRUS_MAX_PLAYLISTS_PER_HOST"),
+                FederationSettings.max_playlists_per_host,
+                "CIRRUS_MAX_PLAYLISTS_PER_HOST",
+            ),
+            max_comments_per_host=_integer(
+                env.get("CIRRUS_MAX_COMMENTS_PER_HOST"),
+                FederationSettings.max_comments_per_host,
+                "CIRRUS_MAX_COMMENTS_PER_HOST",
+            ),
         ),
         initial_root_password=env.get("PT_INITIAL_ROOT_PASSWORD") or None,
         tracker_url_override=_websocket_url(env.get("CIRRUS_TRACKER_URL")),

@@ -17,7 +17,19 @@ from tests.api_client import ApiClient, ApiResponse
 from tests.unit.ap_fixtures import fixture
 
 AP_CONTEXT = ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"]
-THUMBNAIL = bytes.fromhex("ffd8ffe000104a46494600010100000100010000ffd9")  # a (tiny) JPEG's frame
+
+
+def _jpeg(width: int = 32, height: int = 18) -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), (200, 120, 40)).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+THUMBNAIL = _jpeg()  # a small real JPEG: remote images are decoded and re-encoded
 
 
 @dataclass
@@ -241,6 +253,18 @@ class Peer:
         from tests.queue_runner import drain_federation
 
         assert self.post(api, "/inbox", self.create(video), name="carol").status == 204  # answered before processing
+        drain_federation()
+
+    def followed_by_our_instance(self, api: ApiClient, admin_token: str) -> None:
+        """Our instance follows this peer's instance actor, and the peer accepts: from then on
+        its videos and playlists are listed here (PeerTube's rule)."""
+        from tests.queue_runner import drain_federation
+
+        assert api.post_json("/api/v1/server/following", {"hosts": [self.host]}, admin_token).status == 204
+        drain_federation()
+        follow = next(r.json() for r in reversed(self.received) if r.json().get("type") == "Follow")
+        accept = {"type": "Accept", "id": f"{self.base}/accepts/follows/{len(self.received)}", "actor": self.url()}
+        assert self.post(api, "/accounts/peertube/inbox", {**accept, "object": follow}).status == 204
         drain_federation()
 
     def follow_our_instance(self, api: ApiClient) -> None:

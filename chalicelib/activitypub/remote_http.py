@@ -547,11 +547,12 @@ def fetch_json(
     return document
 
 
-def fetch_bytes(url: str, *, accept: str, media_prefix: str, timeout: float, max_bytes: int) -> tuple[bytes, str]:
-    """GET a file (an image) and its media type, which must start with `media_prefix`."""
+def fetch_bytes(url: str, *, accept: str, timeout: float, max_bytes: int) -> tuple[bytes, str]:
+    """GET a file (an image) and its media type, which must be one `accept` names exactly
+    (no wildcard: an `image/*` answer could be SVG, which is script)."""
     final_url, answer = _get_following_redirects(url, accept=accept, sign=None, timeout=timeout, max_bytes=max_bytes)
     media_type = _media_type(answer.headers.get("content-type", ""))
-    if not media_type.startswith(media_prefix):
+    if media_type not in _accepted_types(accept) or "*" in media_type:
         raise RemoteFetchError(final_url, f"unexpected content type {media_type or 'none'}")
     return answer.body, media_type
 

@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from chalicelib.activitypub import remote_actors, remote_videos
+from chalicelib.activitypub import remote_actors, remote_images, remote_quotas, remote_videos
 from chalicelib.activitypub.errors import RemoteFetchError
 from chalicelib.activitypub.fetcher import fetch_document
 from chalicelib.activitypub.inbound.checks import InvalidDocument, host, url
@@ -39,9 +39,6 @@ if TYPE_CHECKING:
 
 MAX_PAGES = 10
 MAX_ELEMENTS = 100
-THUMBNAIL_MAX_BYTES = 2 * 1024 * 1024
-THUMBNAIL_TIMEOUT = 10.0
-REMOTE_IMAGE_CACHE = "public, max-age=3600"
 
 
 @dataclass(frozen=True)
@@ -68,6 +65,7 @@ def store_object(document: object, sender: Actor, audience: Any, now: datetime) 
     resolved = _resolve_elements(parsed, now)
     privacy = privacy_of(audience)
     if existing is None:
+        remote_quotas.check("playlists", host(parsed.url))
         return _create(parsed, channel, privacy, resolved)
     _refresh(existing, parsed, channel, privacy, resolved)
     return existing
@@ -100,6 +98,7 @@ def remove_of_actor(actor: Actor) -> None:
 
 def remove(playlist: Playlist) -> None:
     stored.delete(playlist)
+    remote_quotas.removed("playlists", host(str(playlist.url)))
     if playlist.thumbnail_path:
         media.delete_files([str(playlist.thumbnail_path)])
 
@@ -228,6 +227,7 @@ def _create(parsed: RemotePlaylistDocument, channel: Actor, privacy: int, resolv
         if again is None:
             raise InvalidDocument("the playlist's UUID belongs to another playlist")
         return again  # created meanwhile by another delivery
+    remote_quotas.stored("playlists", host(parsed.url))
     stored.replace_elements(playlist, _slots(playlist, resolved), [])
     logger.info("remote playlist stored", extra={"playlist": parsed.url, "elements": len(resolved)})
     return playlist
@@ -287,24 +287,9 @@ def _slots(playlist: Playlist, resolved: list[ResolvedElement]) -> list[Playlist
 
 
 def _copy_thumbnail(thumbnail_url: str, playlist_url: str) -> str | None:
-    """The origin's icon in the media bucket under a new name, or None (PeerTube goes on
-    without a thumbnail when it cannot download one)."""
-    from chalicelib.activitypub.remote_http import fetch_bytes
-
-    try:
-        data, media_type = fetch_bytes(
-            thumbnail_url,
-            accept="image/*",
-            media_prefix="image/",
-            timeout=THUMBNAIL_TIMEOUT,
-            max_bytes=THUMBNAIL_MAX_BYTES,
-        )
-    except Exception as exc:
-        logger.info("remote playlist thumbnail not copied", extra={"playlist": playlist_url, "error": str(exc)})
-        return None
-    path = f"lazy-static/thumbnails/playlist-{uuid_module.uuid4()}.jpg"
-    media.put_file(path, data, media_type, cache_control=REMOTE_IMAGE_CACHE)
-    return path
+    """The origin's icon, checked and re-encoded, under a new name, or None (PeerTube goes
+    on without a thumbnail when it cannot download one)."""
+    return remote_images.copy_playlist_thumbnail(thumbnail_url, playlist_url)
 
 
 def _forget_thumbnail(path: str | None) -> None:

@@ -5,6 +5,11 @@ A video is accepted only from its own server: the actor sending it (or the serve
 object was fetched from) must be on the video's host, and its channel and account too.
 Its thumbnail is copied into the media bucket (as PeerTube does), so lists show it like
 any other; the video itself plays from the origin's HLS playlist.
+
+A remote video's UUID is the remote server's word, and UUIDs are public: it is claimed
+before anything is written under the video's name, it never changes afterwards, and a
+delete gives up only the claims the video holds. Its images are written under a random
+name of ours (remote_images.py), never under the UUID.
 """
 
 from __future__ import annotations
@@ -12,21 +17,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from chalicelib.activitypub import remote_actors
+from chalicelib.activitypub import remote_actors, remote_images, remote_quotas
 from chalicelib.activitypub.fetcher import fetch_document
 from chalicelib.activitypub.inbound.checks import InvalidDocument, host
 from chalicelib.activitypub.inbound.videos import RemoteFile, RemoteVideoDocument, parse_video
 from chalicelib.observability import logger
-from chalicelib.store import counters, keys, media, remote_videos, videos
+from chalicelib.store import counters, keys, remote_videos, videos
 from chalicelib.store.models import Video, VideoFile
 
 if TYPE_CHECKING:
     from chalicelib.store.models import Actor
-
-THUMBNAIL_MAX_BYTES = 2 * 1024 * 1024
-THUMBNAIL_TIMEOUT = 10.0
-# Remote thumbnails may change under the same name: cached for an hour, not forever.
-REMOTE_IMAGE_CACHE = "public, max-age=3600"
 
 
 def store_object(document: object, sender: Actor | None, now: datetime) -> Video:
@@ -60,9 +60,14 @@ def fetch(url: str, now: datetime) -> Video:
 
 
 def remove(video: Video) -> None:
+    if video.is_local:
+        raise InvalidDocument("a local video is not removed as a remote one")
     remote_videos.delete(video, videos.list_files(int(video.id)))
+    remote_quotas.removed("videos", host(str(video.url)))
     videos.delete_leftovers(int(video.id))
-    media.delete_files(_image_keys(video))
+    if video.image_name:
+        remote_images.delete_video_images(str(video.image_name))
+    # Older copies were named after the UUID: not removed (the name may be a local video's).
 
 
 def _owners(parsed: RemoteVideoDocument) -> tuple[Actor, Actor]:
@@ -84,33 +89,54 @@ def _owners(parsed: RemoteVideoDocument) -> tuple[Actor, Actor]:
 
 
 def _create(parsed: RemoteVideoDocument, channel: Actor, account: Actor, now: datetime) -> Video:
+    remote_quotas.check("videos", host(parsed.url))
     video_id = counters.next_id("video")
-    video = Video(keys.video_pk(video_id), keys.ENTITY_SK, id=video_id, is_local=False, created_at=now)
+    video = Video(
+        keys.video_pk(video_id), keys.ENTITY_SK, id=video_id, uuid=parsed.uuid, is_local=False, created_at=now
+    )
     _apply(video, parsed, channel, account)
-    files = _files(video_id, parsed)
-    video.has_images = _copy_thumbnail(parsed, video)
-    if not remote_videos.create(video, files):
+    video.has_images, video.image_name = False, None
+    if not remote_videos.create(video, _files(video_id, parsed)):
         existing = remote_videos.find_by_url(parsed.url)
         if existing is None:
+            logger.warning("remote video refused: its UUID is taken", extra={"video": parsed.url})
             raise InvalidDocument("the video's UUID belongs to another video")
         return existing
+    remote_quotas.stored("videos", host(parsed.url))
+    # The claims are ours now: only then is anything copied, and under a name of our own.
+    _attach_images(video, parsed)
     logger.info("remote video stored", extra={"video": parsed.url})
     return video
 
 
 def _refresh(video: Video, parsed: RemoteVideoDocument, channel: Actor, account: Actor) -> Video:
+    if video.is_local:
+        raise InvalidDocument("a remote server cannot change a local video")
+    if str(video.uuid) != parsed.uuid:
+        # Its UUID claim stays where it is: the video would otherwise answer to another
+        # video's UUID (a local one's, say) in the catalogue and on the watch page.
+        logger.warning("remote video update refused: its UUID changed", extra={"video": parsed.url})
+        raise InvalidDocument("a video's UUID cannot change")
     was_public = int(video.privacy) == 1
     thumbnail_changed = video.remote_thumbnail_url != parsed.thumbnail_url
+    old_images = video.image_name
     _apply(video, parsed, channel, account)
     if thumbnail_changed:
-        video.has_images = _copy_thumbnail(parsed, video)
+        name = remote_images.copy_video_images(parsed.thumbnail_url, parsed.url) if parsed.thumbnail_url else None
+        video.has_images, video.image_name = name is not None, name
     old_files = videos.list_files(int(video.id))
-    remote_videos.replace(video, old_files, _files(int(video.id), parsed), was_public)
+    try:
+        remote_videos.replace(video, old_files, _files(int(video.id), parsed), was_public)
+    except Exception:
+        _forget_images(video.image_name if video.image_name != old_images else None)
+        raise
+    if old_images and old_images != video.image_name:
+        remote_images.delete_video_images(str(old_images))
     return video
 
 
 def _apply(video: Video, parsed: RemoteVideoDocument, channel: Actor, account: Actor) -> None:
-    video.uuid = parsed.uuid
+    """The document's metadata; never the UUID (claimed once, at creation)."""
     video.url = parsed.url
     video.name = parsed.name
     video.channel_id = int(channel.id)
@@ -171,27 +197,16 @@ def _playlist_of(media_url: str) -> str:
     return name.removesuffix("-fragmented.mp4") + ".m3u8" if name.endswith("-fragmented.mp4") else ""
 
 
-def _image_keys(video: Video) -> list[str]:
-    from chalicelib.media import layout
+def _attach_images(video: Video, parsed: RemoteVideoDocument) -> None:
+    if not parsed.thumbnail_url:
+        return
+    name = remote_images.copy_video_images(parsed.thumbnail_url, parsed.url)
+    if name is None:
+        return
+    if not remote_videos.set_images(video, name):
+        remote_images.delete_video_images(name)  # deleted (or changed) meanwhile
 
-    return [layout.thumbnail_key(str(video.uuid)), layout.preview_key(str(video.uuid))]
 
-
-def _copy_thumbnail(parsed: RemoteVideoDocument, video: Video) -> bool:
-    from chalicelib.activitypub.remote_http import fetch_bytes
-    from chalicelib.media import layout
-
-    try:
-        data, media_type = fetch_bytes(
-            parsed.thumbnail_url,
-            accept="image/*",
-            media_prefix="image/",
-            timeout=THUMBNAIL_TIMEOUT,
-            max_bytes=THUMBNAIL_MAX_BYTES,
-        )
-    except Exception as exc:
-        logger.info("remote thumbnail not copied", extra={"video": parsed.url, "error": str(exc)})
-        return False
-    for key in (layout.thumbnail_key(parsed.uuid), layout.preview_key(parsed.uuid)):
-        media.put_file(key, data, media_type, cache_control=REMOTE_IMAGE_CACHE)
-    return True
+def _forget_images(name: str | None) -> None:
+    if name:
+        remote_images.delete_video_images(name)

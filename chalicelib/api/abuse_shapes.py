@@ -62,7 +62,7 @@ def _video_json(view: AbuseView, settings: Settings, *, for_moderators: bool) ->
         "blacklisted": False,
     }
     if video is not None:  # PeerTube has no thumbnail for a deleted video
-        body["thumbnailPath"] = f"/{layout.thumbnail_key(uuid)}" if video.has_images else None
+        body["thumbnailPath"] = f"/{layout.thumbnail_key(video.images_name)}" if video.has_images else None
     body["channel"] = channel_json(view.channel, settings) if view.channel is not None else None
     if for_moderators:
         body["countReports"] = view.reports_for_video

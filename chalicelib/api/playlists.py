@@ -46,7 +46,8 @@ def list_public_playlists() -> dict[str, Any]:
     request = playlists_api.current_request
     page = pagination(request, cases.SORTABLE, cases.DEFAULT_SORT)
     query = _list_filters(request)
-    chosen = cases.filter_playlists(playlists.list_public_playlists(), playlist_type=query["playlistType"])
+    public = cases.listed_publicly(playlists.list_public_playlists(cases.PUBLIC_LIST_MAX))
+    chosen = cases.filter_playlists(public, playlist_type=query["playlistType"])
     return _page_json(chosen, page.sort, page.start, page.count)
 
 

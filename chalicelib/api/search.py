@@ -55,6 +55,7 @@ def search_videos() -> dict[str, Any]:
         duration_min=params.integer("durationMin") or None,  # PeerTube ignores 0
         duration_max=params.integer("durationMax") or None,
         uuids=_uuids(params),
+        followed_only=True,
     )
     params.raise_if_invalid()
     if text is not None and URL.match(text):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.api.auth import optional_session, session
@@ -24,7 +25,7 @@ video_lists_api = ApiBlueprint(__name__)
 
 @video_lists_api.route("/api/v1/videos", methods=["GET"])
 def list_videos() -> dict[str, Any]:
-    return _list(video_lists_api.current_request, Scope())
+    return _list(video_lists_api.current_request, Scope(), instance_wide=True)
 
 
 @video_lists_api.route("/api/v1/accounts/{name}/videos", methods=["GET"])
@@ -53,6 +54,7 @@ def _list(
     *,
     viewer: User | None = None,
     owner_view: bool = False,
+    instance_wide: bool = False,
 ) -> dict[str, Any]:
     settings = get_settings()
     page = pagination(request, VIDEO_SORTS, "-publishedAt")
@@ -61,6 +63,8 @@ def _list(
         viewer = current.user if current else None
     params = QueryParams(request)
     filters = video_filter(params, viewer, owner_view=scope.owner_view)
+    if instance_wide:
+        filters = dataclasses.replace(filters, followed_only=True)
     scope = Scope(
         account_id=scope.account_id,
         channel_ids=scope.channel_ids,

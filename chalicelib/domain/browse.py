@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.domain import search, video_lists
+from chalicelib.domain import instance_scope, search, video_lists
 from chalicelib.domain import videos as video_cases
 from chalicelib.domain.text_match import fold
 from chalicelib.errors import NotFoundError
@@ -166,7 +166,8 @@ def _listable(
         channel = state.actors.get(int(video.channel_id))
         return (channel.host if channel is not None else None) or host
 
-    wanted = video_lists.predicate(scope, filters, host_of)
+    followed = instance_scope.followed_in(state) if filters.followed_only else None
+    wanted = video_lists.predicate(scope, filters, host_of, followed)
     actors = state.actors
 
     def keep(videos: Iterable[Video]) -> list[Video]:

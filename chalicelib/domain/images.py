@@ -43,10 +43,15 @@ class Rendition:
 
 
 def render(
-    data: bytes, sizes: tuple[tuple[int, int], ...], field: str, output_format: str | None = None
+    data: bytes,
+    sizes: tuple[tuple[int, int], ...],
+    field: str,
+    output_format: str | None = None,
+    formats: tuple[str, ...] = tuple(FORMATS),
 ) -> list[Rendition]:
     """Every size of an uploaded image, or a 400 naming `field` if it is not a usable image.
-    `output_format` (a key of FORMATS) re-encodes into that format instead of the upload's."""
+    `output_format` (a key of FORMATS) re-encodes into that format instead of the upload's;
+    `formats` (keys of FORMATS) narrows what is accepted."""
     from PIL import Image, ImageOps, UnidentifiedImageError
 
     refusal = ValidationError(
@@ -58,13 +63,14 @@ def render(
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            source = Image.open(io.BytesIO(data))
+            # Only the accepted formats' decoders are tried: the content decides, not a name.
+            source = Image.open(io.BytesIO(data), formats=list(formats))
     except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning, OSError, ValueError):
         raise refusal from None
     try:
         with source:
             check_pixels(source)
-            if source.format not in FORMATS:
+            if source.format not in formats:
                 raise refusal
             content_type, extension = FORMATS[output_format or source.format]
             source.seek(0)  # animated GIF and WebP: the first frame

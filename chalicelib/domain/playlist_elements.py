@@ -84,7 +84,7 @@ def add(instance_url: str, playlist: Playlist, video: Video, times: Timestamps, 
         actions: list[Any] = [Playlist.videos_length.add(1), Playlist.updated_at.set(now)]
         new_thumbnail = None
         if not playlist.thumbnail_path and shows_thumbnail(video):
-            new_thumbnail = thumbnails.copy_from_video(video.uuid)
+            new_thumbnail = thumbnails.copy_from_video(video.images_name)
             if new_thumbnail:
                 actions += [Playlist.thumbnail_path.set(new_thumbnail), Playlist.thumbnail_auto.set(True)]
         if playlists.write_elements(playlist, [element], [], actions):
@@ -206,7 +206,7 @@ def _regenerate_thumbnail(playlist: Playlist) -> None:
 
     first = playlists.read_elements(int(playlist.id), 1, 1)
     video = videos.get_video(int(first[0].video_id)) if first else None
-    new_path = thumbnails.copy_from_video(video.uuid) if video is not None and shows_thumbnail(video) else None
+    new_path = thumbnails.copy_from_video(video.images_name) if video is not None and shows_thumbnail(video) else None
     if new_path is None and not playlist.thumbnail_path:
         return
     actions: list[Any] = (

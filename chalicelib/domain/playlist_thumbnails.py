@@ -32,10 +32,10 @@ def store(rendition: images.Rendition) -> str:
     return path
 
 
-def copy_from_video(video_uuid: str) -> str | None:
+def copy_from_video(images_name: str) -> str | None:
     """A copy of a video's miniature, or None if it has none (yet)."""
     path = _new_path()
-    return path if media.copy_file(layout.thumbnail_key(video_uuid), path, "image/jpeg") else None
+    return path if media.copy_file(layout.thumbnail_key(images_name), path, "image/jpeg") else None
 
 
 def remove(path: str | None) -> None:

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from chalicelib.activitypub.documents.playlists import can_federate
 from chalicelib.domain import playlist_federation as federation
@@ -221,6 +222,20 @@ def watch_later_of(settings: Settings, account_id: int, now: datetime) -> Playli
 
 def visible_in_list(playlist: Playlist, mine: bool) -> bool:
     return mine or int(playlist.privacy) == PLAYLIST_PUBLIC
+
+
+# The instance's public list reads at most this many playlists, the newest (a request may
+# not cost a read of every playlist ever federated here).
+PUBLIC_LIST_MAX = 2000
+
+
+def listed_publicly(items: list[Playlist]) -> list[Playlist]:
+    """PeerTube's rule for the instance's list: local playlists, and remote ones of a server
+    one of whose actors the instance follows (domain/instance_scope.py)."""
+    from chalicelib.domain import instance_scope
+
+    hosts = instance_scope.followed_by_instance().hosts
+    return [p for p in items if p.is_local or urlsplit(str(p.url)).netloc.lower() in hosts]
 
 
 def filter_playlists(

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from chalicelib.domain.text_match import fold
 
 if TYPE_CHECKING:
+    from chalicelib.domain.instance_scope import Followed
     from chalicelib.store.models import Video
 
 PRIVACY_PUBLIC, PRIVACY_UNLISTED, PRIVACY_PRIVATE, PRIVACY_INTERNAL, PRIVACY_PASSWORD = 1, 2, 3, 4, 5
@@ -69,6 +70,9 @@ class VideoFilter:
     # are left out (PeerTube's "owner not muted"; `include` flag 4 lifts it).
     muted_account_ids: frozenset[int] | None = None
     muted_hosts: frozenset[str] | None = None
+    # The instance-wide lists (PeerTube's displayOnlyForFollower): remote videos only of
+    # what the instance follows (domain/instance_scope.py); local ones always.
+    followed_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -92,8 +96,11 @@ def listed_privacies(viewer_logged_in: bool) -> frozenset[int]:
     return frozenset({PRIVACY_PUBLIC, PRIVACY_INTERNAL} if viewer_logged_in else {PRIVACY_PUBLIC})
 
 
-def predicate(scope: Scope, filters: VideoFilter, host_of: Callable[[Video], str]) -> Callable[[Video], bool]:
-    """One test for a list's scope and filters, made of only the checks that apply."""
+def predicate(
+    scope: Scope, filters: VideoFilter, host_of: Callable[[Video], str], followed: Followed | None = None
+) -> Callable[[Video], bool]:
+    """One test for a list's scope and filters, made of only the checks that apply;
+    `followed` is what the instance follows (needed when `filters.followed_only`)."""
     checks = _scope_checks(scope, filters)
     add = checks.append
     if filters.nsfw is not None:
@@ -118,16 +125,37 @@ def predicate(scope: Scope, filters: VideoFilter, host_of: Callable[[Video], str
         add(lambda v: False)  # every rendition is HLS; there are no web video files
     if filters.host is not None:
         add(lambda v: host_of(v) == filters.host)
-    if filters.muted_account_ids:
-        muted_accounts = filters.muted_account_ids
-        add(lambda v: int(v.account_id) not in muted_accounts)
-    if filters.muted_hosts:
-        muted_hosts = filters.muted_hosts
-        add(lambda v: host_of(v).lower() not in muted_hosts)
+    checks.extend(_owner_checks(filters, host_of, followed))
     checks.extend(_range_checks(filters))
     if filters.search:
         add(_list_search(filters.search))
     return lambda video: all(check(video) for check in checks)
+
+
+def _owner_checks(
+    filters: VideoFilter, host_of: Callable[[Video], str], followed: Followed | None
+) -> list[Callable[[Video], bool]]:
+    """Blocked owners left out; on instance-wide lists, remote owners the instance follows only."""
+    checks: list[Callable[[Video], bool]] = []
+    if filters.muted_account_ids:
+        muted_accounts = filters.muted_account_ids
+        checks.append(lambda v: int(v.account_id) not in muted_accounts)
+    if filters.muted_hosts:
+        muted_hosts = filters.muted_hosts
+        checks.append(lambda v: host_of(v).lower() not in muted_hosts)
+    if filters.followed_only:
+        if followed is None:
+            raise ValueError("a list of followed content needs what the instance follows")
+        known = followed
+        checks.append(lambda v: bool(v.is_local) or _is_followed(v, known, host_of))
+    return checks
+
+
+def _is_followed(video: Video, followed: Followed, host_of: Callable[[Video], str]) -> bool:
+    ids = followed.actor_ids
+    if int(video.channel_id) in ids or int(video.account_id) in ids:
+        return True
+    return host_of(video).lower() in followed.instance_hosts
 
 
 def _scope_checks(scope: Scope, filters: VideoFilter) -> list[Callable[[Video], bool]]:

@@ -55,7 +55,10 @@ class CatalogState:
 
     @functools.cached_property
     def video_ids_by_uuid(self) -> dict[str, int]:
-        return {str(video.uuid): video_id for video_id, video in self.videos.items()}
+        # Local videos last, so they win: a UUID is claimed once, but should a remote item
+        # ever carry a local video's UUID, the local video keeps its watch page.
+        ordered = sorted(self.videos.items(), key=lambda entry: bool(entry[1].is_local))
+        return {str(video.uuid): video_id for video_id, video in ordered}
 
 
 class Catalog:

@@ -126,10 +126,12 @@ def list_account_playlists(account_id: int) -> list[Playlist]:
     return [item for item in items if isinstance(item, Playlist)]
 
 
-def list_public_playlists() -> list[Playlist]:
-    """PL5: the instance's public playlists, oldest first (one Query per MB)."""
-    items = Playlist.by_gsi2.query(keys.public_playlists_gsi2pk())
-    return [item for item in items if isinstance(item, Playlist)]
+def list_public_playlists(limit: int) -> list[Playlist]:
+    """PL5: the newest `limit` public playlists, oldest first (one Query per MB, at most
+    `limit` items read: the list's cost stays bounded however many there are)."""
+    items = Playlist.by_gsi2.query(keys.public_playlists_gsi2pk(), scan_index_forward=False, limit=limit)
+    found = [item for item in items if isinstance(item, Playlist)]
+    return found[::-1]
 
 
 def privacy_actions(playlist: Playlist, privacy: int) -> list[Any]:

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from pynamodb.exceptions import UpdateError
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.errors import ConflictError
 from chalicelib.store import catalog, keys, videos
 from chalicelib.store.counters import add_stats
 from chalicelib.store.models import Claim, Video, VideoFile
-from chalicelib.store.writes import NewClaim, connection, create_items
+from chalicelib.store.writes import NewClaim, connection, create_items, is_condition_failure
 
 PRIVACY_PUBLIC = 1
 
@@ -44,7 +45,7 @@ def replace(video: Video, old_files: Sequence[VideoFile], new_files: Sequence[Vi
     """RV3: new metadata and files, conditioned on the item's `updated_at` not moving meanwhile."""
     delta = (int(video.privacy) == PRIVACY_PUBLIC) - was_public
     with TransactWrite(connection=connection()) as transaction:
-        transaction.save(video, condition=Video.pk.exists())
+        transaction.save(video, condition=Video.pk.exists() & (Video.is_local == False))  # noqa: E712
         kept = {f.sk for f in new_files}
         for file in old_files:
             if file.sk not in kept:
@@ -55,14 +56,39 @@ def replace(video: Video, old_files: Sequence[VideoFile], new_files: Sequence[Vi
             add_stats(transaction, {"videos": delta})
 
 
+def set_images(video: Video, image_name: str) -> bool:
+    """RV5: the name its images were copied under; False if the video is gone or already
+    has images (a concurrent update copied its own)."""
+    try:
+        video.update(
+            actions=[Video.has_images.set(True), Video.image_name.set(image_name)],
+            condition=Video.pk.exists() & Video.image_name.does_not_exist(),
+        )
+    except UpdateError as exc:
+        if is_condition_failure(exc):
+            return False
+        raise
+    return True
+
+
 def delete(video: Video, files: Sequence[VideoFile]) -> None:
-    """RV4: the video, its files and claims; a tombstone for the catalogue."""
+    """RV4: the video, its files and the claims it holds; a tombstone for the catalogue.
+
+    A claim is given up only if it names this video: a remote document may have carried
+    the URL or UUID of another (a local video's, whose claim must survive)."""
+    owned = _owned_claims(video)
     with TransactWrite(connection=connection()) as transaction:
-        transaction.delete(video)
-        transaction.delete(Claim(keys.claim_pk(keys.VIDEO_URL, str(video.url)), keys.CLAIM_SK))
-        transaction.delete(Claim(keys.claim_pk(keys.VIDEO_UUID, str(video.uuid)), keys.CLAIM_SK))
+        transaction.delete(video, condition=Video.is_local == False)  # noqa: E712 - a DynamoDB condition
+        for claim in owned:
+            transaction.delete(claim, condition=Claim.target == str(video.id))
         transaction.save(catalog.tombstone("Video", int(video.id)))
         for file in files:
             transaction.delete(file)
         if int(video.privacy) == PRIVACY_PUBLIC:
             add_stats(transaction, {"videos": -1})
+
+
+def _owned_claims(video: Video) -> list[Claim]:
+    pks = [keys.claim_pk(keys.VIDEO_URL, str(video.url)), keys.claim_pk(keys.VIDEO_UUID, str(video.uuid))]
+    found = Claim.batch_get([(pk, keys.CLAIM_SK) for pk in pks])
+    return [claim for claim in found if isinstance(claim, Claim) and str(claim.target) == str(video.id)]

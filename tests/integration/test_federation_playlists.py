@@ -13,6 +13,7 @@ import pytest
 
 from chalicelib.config import get_settings
 from tests.api_client import ApiClient, ApiResponse
+from tests.conftest import ROOT_PASSWORD
 from tests.federation_peer import Peer
 from tests.integration.test_playlists import PLAYLISTS, _jpeg, add, create, multipart, stored
 from tests.members import Member
@@ -260,6 +261,7 @@ def elements_of(api: ApiClient, playlist: str) -> list[tuple[int, str | None, in
 def test_a_remote_playlist_is_stored_listed_updated_and_deleted(
     peer: Peer, api: ApiClient, people: dict[str, Member]
 ) -> None:
+    peer.followed_by_our_instance(api, api.login("root", ROOT_PASSWORD)["access_token"])  # listed only then
     before = stored()
     document = remote_playlist(peer)
     assert peer.post(api, "/inbox", activity(peer, "Create", document), name="carol").status == 204

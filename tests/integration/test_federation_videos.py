@@ -11,8 +11,8 @@ import pytest
 
 from chalicelib import aws
 from chalicelib.config import get_settings
-from chalicelib.media import layout
 from tests.api_client import ApiClient
+from tests.conftest import ROOT_PASSWORD
 from tests.federation_peer import Peer
 from tests.members import Member
 from tests.openapi import VIDEO_NULLS, assert_conforms
@@ -26,6 +26,7 @@ def remote_videos(api: ApiClient) -> list[dict[str, Any]]:
 def test_a_created_video_is_listed_searchable_and_plays_from_its_origin(
     peer: Peer, api: ApiClient, people: dict[str, Member]
 ) -> None:
+    peer.followed_by_our_instance(api, api.login("root", ROOT_PASSWORD)["access_token"])  # listed only then
     video_uuid = str(uuid.uuid4())
     document = peer.video(video_uuid, "Remote cats")
     assert peer.post(api, "/inbox", peer.create(document), name="carol").status == 204
@@ -37,9 +38,10 @@ def test_a_created_video_is_listed_searchable_and_plays_from_its_origin(
     assert_conforms("Video", item, known_deviations=VIDEO_NULLS)
     assert item["isLocal"] is False and item["url"] == document["id"] and item["views"] == 3
     assert item["channel"]["host"] == peer.host and item["account"]["name"] == "carol"
-    assert item["thumbnailPath"] == f"/{layout.thumbnail_key(video_uuid)}"
-    thumbnail = aws.s3().get_object(Bucket=get_settings().media_bucket, Key=layout.thumbnail_key(video_uuid))
-    assert thumbnail["Body"].read().startswith(b"\xff\xd8")
+    # Its thumbnail is copied, re-encoded, under a name of ours (never the remote's UUID).
+    assert item["thumbnailPath"].startswith("/lazy-static/thumbnails/") and video_uuid not in item["thumbnailPath"]
+    thumbnail = aws.s3().get_object(Bucket=get_settings().media_bucket, Key=item["thumbnailPath"].lstrip("/"))
+    assert thumbnail["Body"].read().startswith(b"\xff\xd8") and thumbnail["ContentType"] == "image/jpeg"
 
     details = api.get(f"/api/v1/videos/{video_uuid}").json()
     assert details["description"] == "Made **elsewhere**." and details["tags"] == ["remote"]
@@ -78,6 +80,7 @@ def test_a_created_video_is_listed_searchable_and_plays_from_its_origin(
 
 
 def test_an_announced_video_is_fetched_from_its_origin(peer: Peer, api: ApiClient, people: dict[str, Member]) -> None:
+    peer.followed_by_our_instance(api, api.login("root", ROOT_PASSWORD)["access_token"])  # listed only then
     video_uuid = str(uuid.uuid4())
     document = peer.video(video_uuid, "Shared by an instance")
     peer.objects[f"/videos/watch/{video_uuid}"] = document

@@ -105,8 +105,8 @@ def _icons(video: Video, settings: Settings) -> list[dict[str, Any]]:
     if not video.has_images:
         return []
     return [
-        _image(f"{settings.instance_url}/{layout.thumbnail_key(video.uuid)}", THUMBNAIL_SIZE),
-        _image(f"{settings.instance_url}/{layout.preview_key(video.uuid)}", PREVIEW_SIZE),
+        _image(f"{settings.instance_url}/{layout.thumbnail_key(video.images_name)}", THUMBNAIL_SIZE),
+        _image(f"{settings.instance_url}/{layout.preview_key(video.images_name)}", PREVIEW_SIZE),
     ]
 
 

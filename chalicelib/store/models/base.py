@@ -46,6 +46,7 @@ CATALOG_ATTRIBUTES = [
     "download_enabled",
     "wait_transcoding",
     "has_images",
+    "image_name",
     "created_at",
     "updated_at",
     "published_at",

@@ -83,4 +83,12 @@ class Video(Catalogued, discriminator="Video"):
     remote_playlist_url = UnicodeAttribute(null=True)
     remote_sha256_url = UnicodeAttribute(null=True)
     remote_thumbnail_url = UnicodeAttribute(null=True)
+    # The random name its copies of that thumbnail are stored under (remote videos only: a
+    # remote server's UUID is not a name to write under).
+    image_name = UnicodeAttribute(null=True)
     info_hashes = UnicodeSetAttribute(null=True)  # its INFOHASH claims (the tracker's swarms), deleted with it
+
+    @property
+    def images_name(self) -> str:
+        """The name of its thumbnail and preview in the media bucket (media/layout.py)."""
+        return str(self.image_name or self.uuid)
