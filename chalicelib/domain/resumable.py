@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from chalicelib import aws
+from chalicelib import aws, failpoints
 from chalicelib.domain import videos as video_cases
 from chalicelib.errors import (
     BadRequestError,
@@ -129,6 +129,7 @@ def write_chunk(settings: Settings, user: User, identifier: str, content_range: 
         )
         parts.append({"PartNumber": number, "ETag": part["ETag"]})
         pending = 0
+        failpoints.reached(failpoints.RESUMABLE_PART_WRITTEN)
     else:
         s3.put_object(Bucket=bucket, Key=pending_key, Body=data)
         pending = len(data)

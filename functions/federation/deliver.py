@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 
-from chalicelib import aws, queues
+from chalicelib import aws, failpoints, queues
 from chalicelib.activitypub.delivery import sender
 from chalicelib.activitypub.delivery.backoff import retry_delay
 from chalicelib.activitypub.delivery.fanout import host_of
@@ -58,6 +58,8 @@ def _record(record: SQSRecord) -> None:
         logger.warning("signer gone, delivery dropped", extra={"signer": delivery.signer_id})
         return
     outcome = sender.deliver(delivery, _signer(key.key_id, key.private_key_pem), _post)
+    if outcome.delivered:
+        failpoints.reached(failpoints.DELIVER_POSTED)
     host = host_of(delivery.inbox)
     settings = get_settings().federation
     if outcome.delivered or not outcome.retry:

@@ -13,7 +13,7 @@ from urllib.parse import unquote_plus
 
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 
-from chalicelib import queues
+from chalicelib import failpoints, queues
 from chalicelib.config import get_settings
 from chalicelib.domain.transcoding import Step, step_done
 from chalicelib.media import layout
@@ -85,6 +85,7 @@ def _run_step(record: SQSRecord) -> None:
         return
     try:
         steps.run(step, video)
+        failpoints.reached(failpoints.TRANSCODE_STEP_DONE)
         _counted(step, video)
     except Exception as error:
         # Whatever went wrong (ffmpeg, S3, work files that expired before a redrive), the

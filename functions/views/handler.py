@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 
+from chalicelib import failpoints
 from chalicelib.config import get_settings
 from chalicelib.domain.oauth import utcnow
 from chalicelib.observability import count, logger, metrics
@@ -35,6 +36,7 @@ class ViewsNotCounted(Exception):
 def handle_views(event: dict[str, Any], context: Any) -> dict[str, Any]:
     records = event.get("Records", [])
     failed = count_batch(records)
+    failpoints.reached(failpoints.VIEWS_COUNTED)
 
     def report(record: SQSRecord) -> None:
         if record.message_id in failed:
