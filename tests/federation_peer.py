@@ -221,8 +221,11 @@ class Peer:
             resource = parse_qs(parts.query).get("resource", [""])[0]
             name = resource.removeprefix("acct:").partition("@")[0]
             href = self.channel_url(name) if name == "cats" else self.url(name)  # "cats" is a channel
-            links = {"subject": resource, "links": [{"rel": "self", "type": "application/activity+json", "href": href}]}
-            return 200, "application/jrd+json", json.dumps(links).encode()
+            document: dict[str, Any] = {
+                "subject": resource,
+                "links": [{"rel": "self", "type": "application/activity+json", "href": href}],
+            }
+            return 200, "application/jrd+json", json.dumps(document).encode()
         return 404, "application/json", b"{}"
 
     def post(

@@ -87,11 +87,13 @@ def delete_comment(video_id: str, comment_id: str) -> Response:
 def _post(video_id: str, reply_to: str | None) -> dict[str, Any]:
     request = comments_api.current_request
     user = session(request).user
-    rate_limits.count_user_action(rate_limits.COMMENT, user, time.time())
     body = json_object(request)
     comment_cases.read_request(video_id, body, {"commentId": reply_to} if reply_to is not None else {})
     video = video_cases.find_video(video_id, field="videoId")
     video_cases.check_can_see(video, user, by_uuid=not video_id.isdigit(), password=password_header(request))
+    # Counted once the request is known to be a comment that may be posted: refused input
+    # costs no write, and a typo does not use up a minute's comments.
+    rate_limits.count_user_action(rate_limits.COMMENT, user, time.time())
     settings = get_settings()
     in_reply_to = int(reply_to) if reply_to is not None else None
     node = comment_cases.post(video, user, body["text"], in_reply_to, settings, utcnow())

@@ -432,12 +432,12 @@ def test_calls_per_request_do_not_grow_with_comments(
     assert before["list"] == {"GetItem": 1, "Query": 1, "BatchGetItem": 1}
     # video, the id's claim, the thread (one Query), its authors
     assert before["tree"] == {"GetItem": 2, "Query": 1, "BatchGetItem": 1}
-    # token, user, video; the new id; one transaction; the author's account; the author and the
-    # video's owner again, for the Create(Note) sent to the video's followers
-    assert before["thread"] == {"GetItem": 3, "UpdateItem": 1, "TransactWriteItems": 1, "BatchGetItem": 2}
+    # token, user, video; the rate limit's counter; the new id; one transaction; the author's
+    # account; the author and the video's owner again, for the Create(Note) sent to followers
+    assert before["thread"] == {"GetItem": 3, "UpdateItem": 2, "TransactWriteItems": 1, "BatchGetItem": 2}
     # the same and the parent's claim
     # (and the parent, whose URL the Create(Note) names)
-    assert before["reply"] == {"GetItem": 5, "UpdateItem": 1, "TransactWriteItems": 1, "BatchGetItem": 2}
+    assert before["reply"] == {"GetItem": 5, "UpdateItem": 2, "TransactWriteItems": 1, "BatchGetItem": 2}
 
     dynamodb_calls.clear()
     assert api.delete_as(f"/api/v1/videos/{video.id}/comments/{root['id']}", bob.token).status == 204

@@ -13,6 +13,7 @@ from typing import Any
 from chalicelib.activitypub.ld_signatures import sign_document
 from chalicelib.store.models import Video
 from tests.api_client import ApiClient
+from tests.conftest import ROOT_PASSWORD
 from tests.federation_peer import Peer
 from tests.members import Member
 from tests.queue_runner import drain_federation
@@ -40,11 +41,21 @@ def ld_signed(peer: Peer, activity: dict[str, Any], name: str, created: datetime
 
 
 def published_remote_video(peer: Peer, api: ApiClient) -> dict[str, Any]:
-    """A video of carol's on the peer, created here by her Create; its document."""
+    """A video of carol's on the peer, created here by her Create; its document. Our instance
+    follows the peer first: only then are its videos listed (PeerTube's rule, finding M7)."""
+    listed_here(peer, api)
     document = peer.video(str(uuid.uuid4()), "Carol's video")
     peer.publish(api, document)
     assert remote_video_urls(api) == [document["id"]]
     return document
+
+
+def listed_here(peer: Peer, api: ApiClient) -> None:
+    """Our instance follows the peer (once), so that its videos are listed here (M7)."""
+    if not getattr(peer, "followed_here", False):
+        peer.followed_by_our_instance(api, api.login("root", ROOT_PASSWORD)["access_token"])
+        peer.received.clear()
+        peer.followed_here = True  # type: ignore[attr-defined]
 
 
 def remote_video_urls(api: ApiClient) -> list[str]:

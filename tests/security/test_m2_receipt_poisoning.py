@@ -11,7 +11,13 @@ from tests.api_client import ApiClient
 from tests.federation_peer import Peer
 from tests.members import Member
 from tests.queue_runner import drain
-from tests.security.fedsig_support import another_server, deliver, published_remote_video, remote_video_urls
+from tests.security.fedsig_support import (
+    another_server,
+    deliver,
+    listed_here,
+    published_remote_video,
+    remote_video_urls,
+)
 
 
 def test_a_third_server_cannot_take_the_id_of_the_origins_delete(
@@ -33,6 +39,7 @@ def test_a_third_server_cannot_take_the_id_of_the_origins_delete(
 
 
 def test_an_ignored_activity_leaves_no_receipt(peer: Peer, api: ApiClient, people: dict[str, Member]) -> None:
+    listed_here(peer, api)
     document = peer.video(str(uuid.uuid4()), "Carol's video")
     delete = {"type": "Delete", "id": f"{document['id']}/delete", "actor": peer.url("carol"), "object": document["id"]}
     # The Delete overtakes the Create: nothing to delete yet, so it is ignored...
