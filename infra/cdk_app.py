@@ -181,6 +181,12 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
             ),
             "TrackerMemory": self._parameter("TrackerMemory", type=text, default="1024"),
             "TrackerMaxTasks": self._parameter("TrackerMaxTasks", type=number, default=1, min_value=1, max_value=20),
+            "IngestConcurrency": self._parameter(
+                "IngestConcurrency", type=number, default=5, min_value=1, max_value=1000
+            ),
+            "TranscoderConcurrency": self._parameter(
+                "TranscoderConcurrency", type=number, default=20, min_value=2, max_value=1000
+            ),
         }
         self.has_operator_email = self._condition("HasOperatorEmail", "OperatorEmail")
         self.has_certificate = self._condition("HasCertificate", "CertificateArn")
@@ -598,6 +604,7 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
             timeout=300,
             log_name="ingest",
             ffmpeg=True,
+            reserved_concurrent_executions=self.values["IngestConcurrency"].value_as_number,
             statements=[
                 self._table_crud(),
                 *self._send("transcode"),
@@ -639,6 +646,7 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
             log_name="transcoder",
             ffmpeg=True,
             ephemeral_storage={"size": 10240},
+            reserved_concurrent_executions=self.values["TranscoderConcurrency"].value_as_number,
             statements=[
                 self._table_crud(),
                 # Steps queue further steps; a published video is announced to the fediverse.
@@ -671,7 +679,11 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
                 },
             ],
         )
-        self._sqs_source(transcoder, self.specs["transcode"])
+        self._sqs_source(
+            transcoder,
+            self.specs["transcode"],
+            scaling_config={"maximumConcurrency": self.values["TranscoderConcurrency"].value_as_number},
+        )
 
         views = self._function(
             "ViewsFunction",

@@ -766,6 +766,26 @@ def test_transcoder_has_room_and_time_for_a_step(translated: dict[str, Any]) -> 
     assert props["EphemeralStorage"] == {"Size": 10240}, "packaging joins a rendition in /tmp"
 
 
+def test_transcoding_concurrency_is_bounded(translated: dict[str, Any], template: dict[str, Any]) -> None:
+    """M1: hostile uploads must not run the transcoder, or the ingest, up to the account's
+    concurrency (throttling the API): both reserve, and are capped at, a parameter's value,
+    and the transcode queue's pollers never exceed what the transcoder may run."""
+    found = transcoder_functions(translated)
+    parameters = template["Parameters"]
+    limits = {"IngestFunction": "IngestConcurrency", "TranscoderFunction": "TranscoderConcurrency"}
+    for function, parameter in limits.items():
+        assert found[function].get("ReservedConcurrentExecutions") == {"Ref": parameter}, function
+        assert parameters[parameter]["Type"] == "Number"
+        assert 1 <= parameters[parameter]["Default"] <= 50, "a sane default, far below the usual 1000"
+    mappings = [
+        r["Properties"]
+        for r in of_type(translated["Resources"], "AWS::Lambda::EventSourceMapping").values()
+        if referenced_id(r["Properties"]["FunctionName"]) == "TranscoderFunction"
+    ]
+    assert [m.get("ScalingConfig") for m in mappings] == [{"MaximumConcurrency": {"Ref": "TranscoderConcurrency"}}]
+    assert parameters["TranscoderConcurrency"]["MinValue"] >= 2, "SQS's smallest maximum concurrency"
+
+
 # --- Permissions: what each function may do with the buckets -------------------------------
 
 S3_ARN = "arn:${AWS::Partition}:s3:::"
