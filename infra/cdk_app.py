@@ -444,7 +444,6 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
             "CIRRUS_INSTANCE_FOLLOWERS_MANUAL_APPROVAL": value["InstanceFollowersManualApproval"],
             "CIRRUS_AUTO_FOLLOW_BACK": value["AutoFollowBack"],
             "CIRRUS_FEDERATION_ALLOW_LOOPBACK": "false",
-            "PT_INITIAL_ROOT_PASSWORD": value["InitialRootPassword"],
             "CIRRUS_TRACKER_URL": value["TrackerUrl"],
             "POWERTOOLS_SERVICE_NAME": "cirrus",
             "POWERTOOLS_METRICS_NAMESPACE": "Cirrus",
@@ -462,6 +461,7 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
         log_name: str,
         statements: list[dict[str, Any]],
         ffmpeg: bool = False,
+        environment: dict[str, str] | None = None,
         **extra: Any,
     ) -> lambda_.CfnFunction:
         log_group = self._named(
@@ -514,7 +514,7 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
                 layers=layers,
                 tracing_config={"mode": "Active"},
                 logging_config={"logGroup": log_group.ref},
-                environment={"variables": self._environment()},
+                environment={"variables": {**self._environment(), **(environment or {})}},
                 **extra,
             ),
             logical_id,
@@ -552,6 +552,15 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
             "Resource": [self.table.attr_arn, sub("${MainTable.Arn}/index/*")],
         }
 
+    def _table_keys(self, actions: list[str], *partitions: str) -> dict[str, Any]:
+        """`actions` on the table's items whose partition key matches one of `partitions`."""
+        return {
+            "Effect": "Allow",
+            "Action": actions if len(actions) > 1 else actions[0],
+            "Resource": self.table.attr_arn,
+            "Condition": {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": list(partitions)}},
+        }
+
     def _send(self, *keys: str) -> list[dict[str, Any]]:
         arns = [self.queues[key].attr_arn for key in keys]
         return [
@@ -575,6 +584,8 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
             description="Cirrus HTTP API (Chalice app)",
             timeout=29,
             log_name="api",
+            # The root password: this function's alone (template.yaml).
+            environment={"PT_INITIAL_ROOT_PASSWORD": self.values["InitialRootPassword"].value_as_string},
             statements=[
                 self._table_crud(),
                 {
@@ -606,7 +617,9 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
             ffmpeg=True,
             reserved_concurrent_executions=self.values["IngestConcurrency"].value_as_number,
             statements=[
-                self._table_crud(),
+                # ffprobe reads hostile files here: the video items only (template.yaml).
+                self._table_keys(["dynamodb:GetItem"], "VIDEO#*", "VIDEOUUID#*"),
+                self._table_keys(["dynamodb:UpdateItem"], "VIDEO#*"),
                 *self._send("transcode"),
                 {
                     "Effect": "Allow",
@@ -648,8 +661,31 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
             ephemeral_storage={"size": 10240},
             reserved_concurrent_executions=self.values["TranscoderConcurrency"].value_as_number,
             statements=[
-                self._table_crud(),
-                # Steps queue further steps; a published video is announced to the fediverse.
+                # ffmpeg runs on hostile files here: the video's items, its info hash claims,
+                # the counters and its owner's quota only (template.yaml).
+                self._table_keys(
+                    ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:UpdateItem", "dynamodb:PutItem"], "VIDEO#*"
+                ),
+                self._table_keys(["dynamodb:GetItem"], "VIDEOUUID#*"),
+                self._table_keys(["dynamodb:PutItem"], "INFOHASH#*"),
+                {
+                    "Effect": "Allow",
+                    "Action": "dynamodb:UpdateItem",
+                    "Resource": self.table.attr_arn,
+                    "Condition": {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["STATS#instance"]}},
+                },
+                {
+                    "Effect": "Allow",
+                    "Action": "dynamodb:UpdateItem",
+                    "Resource": self.table.attr_arn,
+                    "Condition": {
+                        "ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["USER#*"]},
+                        "ForAllValues:StringEquals": {"dynamodb:Attributes": ["pk", "sk", "video_quota_used"]},
+                        "StringEqualsIfExists": {"dynamodb:ReturnValues": ["NONE", "UPDATED_OLD", "UPDATED_NEW"]},
+                    },
+                },
+                # Steps queue further steps; a published video is announced (by the broadcast
+                # function, which reads the actors).
                 *self._send("transcode", "broadcast"),
                 self._consume("transcode"),
                 {
@@ -712,8 +748,13 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
             log_name="broadcast",
             statements=[
                 {"Effect": "Allow", "Action": "dynamodb:Query", "Resource": sub("${MainTable.Arn}/index/gsi1")},
-                {"Effect": "Allow", "Action": "dynamodb:BatchGetItem", "Resource": self.table.attr_arn},
-                *self._send("deliver"),
+                {
+                    "Effect": "Allow",
+                    "Action": ["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:Query"],
+                    "Resource": self.table.attr_arn,
+                },
+                # A published video's announcements are broadcasts themselves.
+                *self._send("deliver", "broadcast"),
                 self._consume("broadcast"),
             ],
         )

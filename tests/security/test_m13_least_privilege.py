@@ -1,0 +1,185 @@
+"""M13: the ingest and transcoder functions, which run ffprobe and ffmpeg on hostile files,
+held DynamoDBCrudPolicy on the whole table (actors' private keys, password and token
+hashes), and every function's environment held the root password.
+
+The template is translated as SAM translates it (tests/infra/conftest.py) and each role's
+statements are evaluated as IAM evaluates them for DynamoDB: action, resource, and the
+`dynamodb:LeadingKeys` / `dynamodb:Attributes` conditions (the CDK app's roles are checked
+equal to these by tests/infra/test_cdk.py::test_same_function_permissions)."""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+from collections.abc import Iterable
+from typing import Any
+
+import pytest
+
+from tests.infra.conftest import TEMPLATE, load_template, translate
+from tests.infra.iam import Renderer
+
+TABLE_ARN = "arn:aws:dynamodb:us-east-1:123456789012:table/MainTable"
+SECRETS = {
+    "ACTOR#1": "an actor's private key",
+    "USER#1": "a password hash",
+    "TOKEN#abc": "an access token's hash",
+    "OAUTHCLIENT#local": "the OAuth client secret",
+    "USERNAME#root": "a username claim",
+}
+READS = ("dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:Scan")
+WRITES = ("dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem")
+
+
+@pytest.fixture(scope="module")
+def roles() -> dict[str, list[dict[str, Any]]]:
+    """Each function's role statements, rendered (Fn::GetAtt and Fn::Sub made strings)."""
+    translated = translate(load_template(TEMPLATE.read_text()))
+    resources = translated["Resources"]
+    renderer = Renderer(resources)
+    found: dict[str, list[dict[str, Any]]] = {}
+    for name, resource in resources.items():
+        if resource["Type"] != "AWS::Lambda::Function":
+            continue
+        role = resources[resource["Properties"]["Role"]["Fn::GetAtt"][0]]
+        statements = [
+            statement
+            for policy in role["Properties"].get("Policies", [])
+            for statement in renderer.render(policy["PolicyDocument"])["Statement"]
+        ]
+        managed = json.dumps(role["Properties"].get("ManagedPolicyArns", []))
+        assert "DynamoDB" not in managed, f"{name}: a managed policy would bypass the evaluation"
+        found[name] = statements
+    return found
+
+
+def _listed(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def _condition_holds(condition: dict[str, Any], context: dict[str, list[str]]) -> bool:
+    for operator, tests in condition.items():
+        for key, allowed in tests.items():
+            values = context.get(key)
+            if operator == "ForAllValues:StringLike":
+                match = all(any(fnmatch.fnmatchcase(v, p) for p in _listed(allowed)) for v in values or [])
+            elif operator == "ForAllValues:StringEquals":
+                match = all(v in _listed(allowed) for v in values or [])
+            elif operator == "StringEqualsIfExists":
+                match = values is None or all(v in _listed(allowed) for v in values)
+            else:
+                raise AssertionError(f"the evaluation does not know {operator}")
+            if not match:
+                return False
+    return True
+
+
+def allowed(
+    statements: Iterable[dict[str, Any]],
+    action: str,
+    partition: str,
+    attributes: list[str] | None,
+    return_values: str | None = None,
+) -> bool:
+    """Whether the statements allow `action` on an item of the table in `partition`.
+
+    `attributes` None means the whole item (a read or write with no projection). A
+    ForAllValues condition on a key the request does not carry holds vacuously in IAM, which
+    is why whole-item requests are given every attribute name a real item has."""
+    context = {"dynamodb:LeadingKeys": [partition], "dynamodb:Attributes": attributes or ["pk", "sk", "*"]}
+    if return_values is not None:
+        context["dynamodb:ReturnValues"] = [return_values]
+    for statement in statements:
+        if statement["Effect"] != "Allow":
+            continue
+        if not any(fnmatch.fnmatchcase(action, a) for a in _listed(statement["Action"])):
+            continue
+        if not any(fnmatch.fnmatchcase(TABLE_ARN, r) for r in _listed(statement["Resource"])):
+            continue
+        if _condition_holds(statement.get("Condition", {}), context):
+            return True
+    return False
+
+
+@pytest.mark.parametrize("function", ["IngestFunction", "TranscoderFunction"])
+@pytest.mark.parametrize("partition", sorted(SECRETS))
+def test_media_functions_cannot_touch_secret_items(
+    roles: dict[str, list[dict[str, Any]]], function: str, partition: str
+) -> None:
+    statements = roles[function]
+    for action in (*READS, *WRITES):
+        if partition.startswith("USER#") and action == "dynamodb:UpdateItem":
+            continue  # the quota counter, checked below
+        assert not allowed(statements, action, partition, None), f"{action} on {SECRETS[partition]}"
+    assert not allowed(statements, "dynamodb:Scan", "VIDEO#1", None), "a Scan reads every partition"
+
+
+def test_transcoder_may_add_to_a_quota_and_nothing_else_of_a_user(roles: dict[str, list[dict[str, Any]]]) -> None:
+    statements = roles["TranscoderFunction"]
+    assert allowed(statements, "dynamodb:UpdateItem", "USER#1", ["pk", "sk", "video_quota_used"])
+    assert not allowed(statements, "dynamodb:UpdateItem", "USER#1", ["pk", "sk", "password"])
+    assert not allowed(statements, "dynamodb:UpdateItem", "USER#1", ["pk", "sk", "role"])
+    quota = ["pk", "sk", "video_quota_used"]
+    assert not allowed(statements, "dynamodb:UpdateItem", "USER#1", quota, "ALL_NEW"), "the item would come back"
+    assert not allowed(roles["IngestFunction"], "dynamodb:UpdateItem", "USER#1", ["pk", "sk", "video_quota_used"])
+
+
+def test_media_functions_still_reach_what_they_use(roles: dict[str, list[dict[str, Any]]]) -> None:
+    ingest, transcoder = roles["IngestFunction"], roles["TranscoderFunction"]
+    for statements in (ingest, transcoder):
+        assert allowed(statements, "dynamodb:GetItem", "VIDEOUUID#0b5f", None)
+        assert allowed(statements, "dynamodb:GetItem", "VIDEO#1", None)
+        assert allowed(statements, "dynamodb:UpdateItem", "VIDEO#1", None)
+    assert allowed(transcoder, "dynamodb:Query", "VIDEO#1", None)
+    assert allowed(transcoder, "dynamodb:PutItem", "VIDEO#1", None)
+    assert allowed(transcoder, "dynamodb:PutItem", "INFOHASH#ab12", None)
+    assert allowed(transcoder, "dynamodb:UpdateItem", "STATS#instance", None)
+
+
+def test_the_root_password_is_the_api_functions_alone() -> None:
+    template = load_template(TEMPLATE.read_text())
+    assert "PT_INITIAL_ROOT_PASSWORD" not in template["Globals"]["Function"]["Environment"]["Variables"]
+    translated = translate(template)
+    holders = {
+        name
+        for name, resource in translated["Resources"].items()
+        if resource["Type"] == "AWS::Lambda::Function"
+        and "PT_INITIAL_ROOT_PASSWORD" in resource["Properties"].get("Environment", {}).get("Variables", {})
+    }
+    assert holders == {"ApiFunction"}
+
+
+def test_a_published_video_is_announced_by_the_broadcast_function(peer: Any, api: Any, people: Any) -> None:
+    """The transcoder no longer reads actors: on publication it queues a notice naming the
+    video, and the broadcast function (which holds the actors) sends Create and Announces."""
+    from chalicelib.activitypub.delivery import outbox
+    from tests.queue_runner import drain_federation
+    from tests.video_seed import add_video
+
+    peer.follow_our_instance(api)
+    alice = people["alice"]
+    video = add_video(alice.account_id, alice.channel_id, "Announced by the broadcast function")
+    outbox.announce_published(int(video.id))
+    drain_federation()
+
+    shared = peer.inbox_activities("/inbox")
+    assert sorted(a["type"] for a in shared) == ["Announce", "Announce"]
+    assert {a["object"] for a in shared} == {str(video.url)}
+
+
+def test_a_publication_notice_for_an_unpublished_video_sends_nothing(peer: Any, api: Any, people: Any) -> None:
+    from chalicelib.activitypub.delivery import outbox
+    from chalicelib.store import videos
+    from tests.queue_runner import drain_federation
+    from tests.video_seed import add_video
+
+    peer.follow_our_instance(api)
+    alice = people["alice"]
+    video = add_video(alice.account_id, alice.channel_id, "Still transcoding")
+    stored = videos.get_video(int(video.id))
+    assert stored is not None
+    stored.update(actions=[type(stored).stage.set("encoding")])
+    outbox.announce_published(int(video.id))
+    drain_federation()
+
+    assert peer.inbox_activities("/inbox") == []
