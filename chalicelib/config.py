@@ -59,6 +59,10 @@ class FederationSettings:
     follow_back_instances: bool = False
     # Local tests only: lets remote requests use plain http to loopback addresses.
     allow_loopback: bool = False
+    # The transcoder's IAM role id (CIRRUS_TRANSCODER_ROLE_ID, the broadcast function's
+    # only): messages it sends to the broadcast queue may only announce a publication, never
+    # name an activity to sign, since ffmpeg runs on hostile files in that function.
+    transcoder_role_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -172,6 +176,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             ),
             allow_loopback=_flag(env.get("CIRRUS_FEDERATION_ALLOW_LOOPBACK"), FederationSettings.allow_loopback),
             follow_back_instances=_flag(env.get("CIRRUS_AUTO_FOLLOW_BACK"), FederationSettings.follow_back_instances),
+            transcoder_role_id=env.get("CIRRUS_TRANSCODER_ROLE_ID") or None,
         ),
         initial_root_password=env.get("PT_INITIAL_ROOT_PASSWORD") or None,
         tracker_url_override=_websocket_url(env.get("CIRRUS_TRACKER_URL")),

@@ -746,6 +746,8 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
             timeout=self.specs["broadcast"].function_timeout,
             memory=256,
             log_name="broadcast",
+            # Broadcasts sent by the transcoder's role are dropped (template.yaml).
+            environment={"CIRRUS_TRANSCODER_ROLE_ID": self.node.find_child("TranscoderFunctionRole").attr_role_id},
             statements=[
                 {"Effect": "Allow", "Action": "dynamodb:Query", "Resource": sub("${MainTable.Arn}/index/gsi1")},
                 {

@@ -41,6 +41,12 @@ def _record(record: SQSRecord) -> None:
         if Publication.is_one(data):
             announce(Publication.from_json(data))
             return
+        if _from_transcoder(record):
+            # The transcoder may announce publications only: a broadcast names the actor
+            # whose key signs it, and ffmpeg runs on hostile files in that function.
+            logger.error("a broadcast sent by the transcoder's role, dropped", extra={"id": record.message_id})
+            count("BroadcastsRefused")
+            return
         message = Broadcast.from_json(data)
     except (ValueError, MessageError):
         logger.error("not a broadcast message, dropped", extra={"message_id": record.message_id})
@@ -57,6 +63,12 @@ def expand(message: Broadcast) -> FanOut:
     result = fan_out(signed, follows.remote_follower_inboxes, _unreachable, settings.instance_host.lower())
     queues.send(settings.queues.deliver, [delivery.to_json() for delivery in result.deliveries])
     return result
+
+
+def _from_transcoder(record: SQSRecord) -> bool:
+    """Whether the transcoder's role sent `record` (SQS's SenderId: role id, then session)."""
+    role = get_settings().federation.transcoder_role_id
+    return bool(role) and record.attributes.sender_id.split(":", 1)[0] == role
 
 
 def announce(publication: Publication) -> None:

@@ -50,8 +50,8 @@ CONFIG_SOURCE = ROOT / "chalicelib" / "config.py"
 # Read by chalicelib/config.py but not set by the template: Lambda sets AWS_* itself, and
 # these exist only for the embedded stack.
 LOCAL_ONLY_SETTINGS = {"CIRRUS_AWS_ENDPOINT_URL", "CIRRUS_PORT", "CIRRUS_RESOURCE_PREFIX"}
-# Secrets one function needs: in that function's environment only (M13).
-API_ONLY_SETTINGS = {"PT_INITIAL_ROOT_PASSWORD"}
+# Settings of one function only (M13): a secret, and the broadcast function's check.
+FUNCTION_ONLY_SETTINGS = {"PT_INITIAL_ROOT_PASSWORD": "ApiFunction", "CIRRUS_TRANSCODER_ROLE_ID": "BroadcastFunction"}
 FUNCTION_CODE_URI = "build/function"
 BATCH_FAILURES = "ReportBatchItemFailures"
 # S3 notifies only of the events named; uploads complete as multipart uploads
@@ -677,17 +677,15 @@ def test_every_function_gets_every_setting(translated: dict[str, Any]) -> None:
     read = settings_read_by_config()
     assert {"CIRRUS_ENV", "CIRRUS_TABLE", "CIRRUS_AWS_ENDPOINT_URL"} <= read, "the parser still finds env.get calls"
     required = {name for name in read - LOCAL_ONLY_SETTINGS if not name.startswith("AWS_")}
-    assert required >= API_ONLY_SETTINGS
+    assert required >= set(FUNCTION_ONLY_SETTINGS)
 
     functions = of_type(translated["Resources"], "AWS::Lambda::Function")
     assert functions
     for name, function in functions.items():
         variables = function["Properties"].get("Environment", {}).get("Variables", {})
-        if name == "ApiFunction":
-            assert required - set(variables) == set(), f"{name} lacks these settings"
-        else:
-            assert required - API_ONLY_SETTINGS - set(variables) == set(), f"{name} lacks these settings"
-            assert not API_ONLY_SETTINGS & set(variables), f"{name} must not hold the API's secrets"
+        others = {setting for setting, owner in FUNCTION_ONLY_SETTINGS.items() if owner != name}
+        assert required - others - set(variables) == set(), f"{name} lacks these settings"
+        assert not others & set(variables), f"{name} must not hold another function's settings"
         assert not LOCAL_ONLY_SETTINGS & set(variables), f"{name} must not point at a local endpoint"
         assert variables["CIRRUS_ENV"] == "production"
         assert variables["CIRRUS_SCHEME"] == "https"

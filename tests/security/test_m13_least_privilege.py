@@ -183,3 +183,53 @@ def test_a_publication_notice_for_an_unpublished_video_sends_nothing(peer: Any, 
     drain_federation()
 
     assert peer.inbox_activities("/inbox") == []
+
+
+def _sqs_event(body: dict[str, Any], sender: str) -> dict[str, Any]:
+    attributes = {
+        "ApproximateReceiveCount": "1",
+        "SentTimestamp": "0",
+        "SenderId": sender,
+        "ApproximateFirstReceiveTimestamp": "0",
+    }
+    record = {
+        "messageId": "m-1",
+        "receiptHandle": "r-1",
+        "body": json.dumps(body),
+        "attributes": attributes,
+        "messageAttributes": {},
+        "md5OfBody": "",
+        "eventSource": "aws:sqs",
+        "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:cirrus-broadcast",
+        "awsRegion": "us-east-1",
+    }
+    return {"Records": [record]}
+
+
+def test_a_broadcast_sent_by_the_transcoders_role_is_dropped(aws: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """SQS says which principal sent a message: a broadcast (an activity, and the local actor
+    whose key signs it) from the transcoder's role is not signed nor delivered."""
+    from chalicelib import aws as aws_clients
+    from chalicelib import queues
+    from chalicelib.activitypub.delivery.messages import Broadcast
+    from chalicelib.activitypub.delivery.outbox import serialise
+    from chalicelib.config import get_settings
+    from functions.federation.broadcast import handle_broadcast
+    from local.lambda_runtime import LocalLambdaContext
+
+    monkeypatch.setenv("CIRRUS_TRANSCODER_ROLE_ID", "AROATRANSCODER")
+    get_settings.cache_clear()
+    activity = {"type": "Delete", "id": "https://video.example.org/x#delete", "actor": "https://video.example.org/a/b"}
+    forged = Broadcast(serialise(activity), signer_id=1, inboxes=("https://peer.example/inbox",)).to_json()
+    context = LocalLambdaContext("broadcast", 256, 60, "us-east-1")
+    url = queues.queue_url(get_settings().queues.deliver)
+
+    def queued() -> int:
+        answer = aws_clients.sqs().get_queue_attributes(QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"])
+        return int(answer["Attributes"]["ApproximateNumberOfMessages"])
+
+    handle_broadcast(_sqs_event(forged, "AROATRANSCODER:cirrus-transcoder"), context)
+    assert queued() == 0
+    handle_broadcast(_sqs_event(forged, "AROAAPIFUNCTION:cirrus-api"), context)
+    assert queued() == 1, "the same message from another function is delivered"
+    get_settings.cache_clear()
