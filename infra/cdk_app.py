@@ -114,6 +114,7 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
                 cpu=self.values["TrackerCpu"],
                 memory=self.values["TrackerMemory"],
                 max_tasks=self.values["TrackerMaxTasks"],
+                origin_prefix_list=self.values["TrackerOriginPrefixList"],
                 instance_host=self.instance_host,
                 table=self.table,
             ),
@@ -181,6 +182,9 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
             ),
             "TrackerMemory": self._parameter("TrackerMemory", type=text, default="1024"),
             "TrackerMaxTasks": self._parameter("TrackerMaxTasks", type=number, default=1, min_value=1, max_value=20),
+            "TrackerOriginPrefixList": self._parameter(
+                "TrackerOriginPrefixList", type=text, default="", allowed_pattern="^(pl-[0-9a-f]+)?$"
+            ),
             "IngestConcurrency": self._parameter(
                 "IngestConcurrency", type=number, default=5, min_value=1, max_value=1000
             ),
@@ -188,6 +192,21 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
                 "TranscoderConcurrency", type=number, default=20, min_value=2, max_value=1000
             ),
         }
+        rule = cdk.CfnRule(
+            self,
+            "TrackerNeedsOriginPrefixList",
+            rule_condition=cdk.Fn.condition_not(cdk.Fn.condition_equals(self.values["TrackerImage"], "")),
+            assertions=[
+                cdk.CfnRuleAssertion(
+                    assert_=cdk.Fn.condition_not(cdk.Fn.condition_equals(self.values["TrackerOriginPrefixList"], "")),
+                    assert_description=(
+                        "With TrackerImage set, TrackerOriginPrefixList must name the CloudFront origin-facing"
+                        " prefix list: the tracker's load balancer accepts no other source."
+                    ),
+                )
+            ],
+        )
+        rule.override_logical_id("TrackerNeedsOriginPrefixList")
         self.has_operator_email = self._condition("HasOperatorEmail", "OperatorEmail")
         self.has_certificate = self._condition("HasCertificate", "CertificateArn")
         self.has_tracker = self._condition("HasTracker", "TrackerImage")
