@@ -85,6 +85,11 @@ class Settings:
     # The WebTorrent tracker's websocket URL when it is not the instance's own host
     # (CIRRUS_TRACKER_URL: a tracker shard, or a dedicated host in front of Fargate).
     tracker_url_override: str | None = None
+    # Local actors' private keys are sealed before they are stored (store/sealed_keys.py):
+    # with this KMS key in a deployment (CIRRUS_ACTOR_KEY_ID), with the AES key in this file
+    # under `make run` (CIRRUS_LOCAL_KEY_FILE, created on first use).
+    actor_key_id: str | None = None
+    local_key_file: str | None = None
 
     @property
     def instance_url(self) -> str:
@@ -180,6 +185,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         ),
         initial_root_password=env.get("PT_INITIAL_ROOT_PASSWORD") or None,
         tracker_url_override=_websocket_url(env.get("CIRRUS_TRACKER_URL")),
+        actor_key_id=env.get("CIRRUS_ACTOR_KEY_ID") or None,
+        local_key_file=env.get("CIRRUS_LOCAL_KEY_FILE") or None,
     )
 
 

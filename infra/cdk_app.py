@@ -23,6 +23,7 @@ from aws_cdk import aws_cloudfront as cloudfront  # noqa: E402
 from aws_cdk import aws_cloudwatch as cloudwatch  # noqa: E402
 from aws_cdk import aws_dynamodb as dynamodb  # noqa: E402
 from aws_cdk import aws_iam as iam  # noqa: E402
+from aws_cdk import aws_kms as kms  # noqa: E402
 from aws_cdk import aws_lambda as lambda_  # noqa: E402
 from aws_cdk import aws_logs as logs  # noqa: E402
 from aws_cdk import aws_s3 as s3  # noqa: E402
@@ -260,6 +261,28 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
             "MainTable",
         )
         self.table.apply_removal_policy(cdk.RemovalPolicy.RETAIN)
+        # Seals local actors' private keys in the table (template.yaml, ActorKey).
+        self.actor_key = self._named(
+            kms.CfnKey(
+                self,
+                "ActorKey",
+                description="Cirrus actors' private keys (envelope encryption of the PEM in the table)",
+                enable_key_rotation=True,
+                key_policy={
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Principal": {"AWS": sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:root")},
+                            "Action": "kms:*",
+                            "Resource": "*",
+                        }
+                    ],
+                },
+            ),
+            "ActorKey",
+        )
+        self.actor_key.apply_removal_policy(cdk.RemovalPolicy.RETAIN)
 
         self.media_bucket = self._bucket(
             "MediaBucket",
@@ -464,6 +487,7 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
             "CIRRUS_AUTO_FOLLOW_BACK": value["AutoFollowBack"],
             "CIRRUS_FEDERATION_ALLOW_LOOPBACK": "false",
             "CIRRUS_TRACKER_URL": value["TrackerUrl"],
+            "CIRRUS_ACTOR_KEY_ID": self.actor_key.attr_arn,
             "POWERTOOLS_SERVICE_NAME": "cirrus",
             "POWERTOOLS_METRICS_NAMESPACE": "Cirrus",
             "LOG_LEVEL": "INFO",
@@ -580,6 +604,14 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
             "Condition": {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": list(partitions)}},
         }
 
+    def _actor_key(self, actions: list[str]) -> dict[str, Any]:
+        """Use of the key that seals actors' private keys: signers and actor creation only."""
+        return {
+            "Effect": "Allow",
+            "Action": actions if len(actions) > 1 else actions[0],
+            "Resource": self.actor_key.attr_arn,
+        }
+
     def _send(self, *keys: str) -> list[dict[str, Any]]:
         arns = [self.queues[key].attr_arn for key in keys]
         return [
@@ -623,6 +655,7 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
                     "Resource": uploads_objects,
                 },
                 *self._send("transcode", "broadcast", "deliver", "inbox", "views"),
+                self._actor_key(["kms:GenerateDataKey", "kms:Decrypt"]),
             ],
         )
         uploads_arn = "arn:${AWS::Partition}:s3:::cirrus-uploads-${StackGuid}"
@@ -777,6 +810,7 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
                 # A published video's announcements are broadcasts themselves.
                 *self._send("deliver", "broadcast"),
                 self._consume("broadcast"),
+                self._actor_key(["kms:Decrypt"]),
             ],
         )
         self._sqs_source(broadcast, self.specs["broadcast"])
@@ -799,6 +833,7 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
                     "Action": ["sqs:GetQueueUrl", "sqs:ChangeMessageVisibility"],
                     "Resource": self.queues["deliver"].attr_arn,
                 },
+                self._actor_key(["kms:Decrypt"]),
                 self._consume("deliver"),
             ],
         )
@@ -825,6 +860,7 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
                         sub("${MediaBucket.Arn}/lazy-static/previews/*"),
                     ],
                 },
+                self._actor_key(["kms:Decrypt"]),
             ],
         )
         self._sqs_source(inbox, self.specs["inbox"])

@@ -49,7 +49,7 @@ BUCKET_IDS = {SETTINGS.media_bucket: "MediaBucket", SETTINGS.uploads_bucket: "Up
 CONFIG_SOURCE = ROOT / "chalicelib" / "config.py"
 # Read by chalicelib/config.py but not set by the template: Lambda sets AWS_* itself, and
 # these exist only for the embedded stack.
-LOCAL_ONLY_SETTINGS = {"CIRRUS_AWS_ENDPOINT_URL", "CIRRUS_PORT", "CIRRUS_RESOURCE_PREFIX"}
+LOCAL_ONLY_SETTINGS = {"CIRRUS_AWS_ENDPOINT_URL", "CIRRUS_PORT", "CIRRUS_RESOURCE_PREFIX", "CIRRUS_LOCAL_KEY_FILE"}
 # Settings of one function only (M13): a secret, and the broadcast function's check.
 FUNCTION_ONLY_SETTINGS = {"PT_INITIAL_ROOT_PASSWORD": "ApiFunction", "CIRRUS_TRANSCODER_ROLE_ID": "BroadcastFunction"}
 FUNCTION_CODE_URI = "build/function"

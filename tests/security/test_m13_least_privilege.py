@@ -183,3 +183,108 @@ def test_a_broadcast_sent_by_the_transcoders_role_is_dropped(aws: None, monkeypa
     handle_broadcast(_sqs_event(forged, "AROAAPIFUNCTION:cirrus-api"), context)
     assert queued() == 1, "the same message from another function is delivered"
     get_settings.cache_clear()
+
+
+# --- Private keys sealed at rest -----------------------------------------------------------
+
+
+def _stored_private_key(actor_id: int) -> str:
+    from chalicelib import aws as aws_clients
+    from chalicelib.config import get_settings
+
+    item = aws_clients.dynamodb().get_item(
+        TableName=get_settings().table_name, Key={"pk": {"S": f"ACTOR#{actor_id}"}, "sk": {"S": "ENTITY"}}
+    )["Item"]
+    return str(item["private_key_pem"]["S"])
+
+
+def _public_of(private_pem: str) -> str:
+    from cryptography.hazmat.primitives import serialization
+
+    key = serialization.load_pem_private_key(private_pem.encode("ascii"), password=None)
+    public = key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    return public.decode("ascii").strip()
+
+
+def test_a_stored_private_key_is_not_plaintext(api: Any, people: Any) -> None:
+    from chalicelib.activitypub.delivery import signer_keys
+    from chalicelib.store import actors
+
+    account_id = int(people["alice"].account_id)
+    stored = _stored_private_key(account_id)
+    assert "PRIVATE KEY" not in stored and "MII" not in stored
+    assert stored.startswith("sealed:v1:")
+
+    signer_keys.reset()
+    pem = signer_keys.signer_key(account_id).private_key_pem
+    actor = actors.get_actor(account_id)
+    assert actor is not None and _public_of(pem) == str(actor.public_key_pem).strip()
+
+
+def test_a_key_stored_in_clear_before_sealing_still_signs(api: Any, people: Any) -> None:
+    from chalicelib.activitypub.delivery import signer_keys
+    from chalicelib.domain.actor_keys import generate_key_pair
+    from chalicelib.store import actors
+    from chalicelib.store.models import Actor
+
+    account_id = int(people["bob"].account_id)
+    pair = generate_key_pair()
+    actor = actors.get_actor(account_id)
+    assert actor is not None
+    actor.update(actions=[Actor.private_key_pem.set(pair.private_pem), Actor.public_key_pem.set(pair.public_pem)])
+
+    signer_keys.reset()
+    assert signer_keys.signer_key(account_id).private_key_pem == pair.private_pem
+
+
+def test_a_sealed_key_opens_for_its_own_actor_only(aws: None) -> None:
+    from chalicelib.domain.actor_keys import generate_key_pair
+    from chalicelib.store import sealed_keys
+
+    pem = generate_key_pair().private_pem
+    sealed = sealed_keys.seal(pem, 7)
+    assert sealed_keys.unseal(sealed, 7) == pem
+    with pytest.raises(sealed_keys.SealError):
+        sealed_keys.unseal(sealed, 8)  # copied onto another actor's item
+
+
+def test_keys_are_sealed_with_kms_when_a_key_is_configured(aws: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    from chalicelib import aws as aws_clients
+    from chalicelib.config import get_settings
+    from chalicelib.domain.actor_keys import generate_key_pair
+    from chalicelib.store import sealed_keys
+
+    key_arn = aws_clients.kms().create_key(Description="actors")["KeyMetadata"]["Arn"]
+    monkeypatch.setenv("CIRRUS_ACTOR_KEY_ID", key_arn)
+    get_settings.cache_clear()
+    try:
+        pem = generate_key_pair().private_pem
+        sealed = sealed_keys.seal(pem, 7)
+        assert sealed.startswith("sealed:v1:kms:") and "PRIVATE KEY" not in sealed
+        assert sealed_keys.unseal(sealed, 7) == pem
+        with pytest.raises(sealed_keys.SealError):  # KMS refuses another encryption context
+            sealed_keys.unseal(sealed, 8)
+    finally:
+        monkeypatch.delenv("CIRRUS_ACTOR_KEY_ID")
+        get_settings.cache_clear()
+
+
+def test_only_the_functions_that_sign_may_use_the_actor_key(roles: dict[str, list[dict[str, Any]]]) -> None:
+    users = {
+        name
+        for name, statements in roles.items()
+        for statement in statements
+        if statement["Effect"] == "Allow" and any(str(action).startswith("kms:") for action in _actions(statement))
+    }
+    assert users == {"ApiFunction", "InboxFunction", "BroadcastFunction", "DeliverFunction"}
+    for name in users:
+        for statement in roles[name]:
+            if any(str(action).startswith("kms:") for action in _actions(statement)):
+                assert statement["Resource"] != "*" and "ActorKey" in json.dumps(statement["Resource"]), name
+    generating = {name for name in users for s in roles[name] if "kms:GenerateDataKey" in _actions(s)}
+    assert generating == {"ApiFunction"}, "only the API creates local actors"
+
+
+def _actions(statement: dict[str, Any]) -> list[Any]:
+    action = statement["Action"]
+    return action if isinstance(action, list) else [action]
