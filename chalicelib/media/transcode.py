@@ -18,7 +18,7 @@ from typing import Any
 
 from chalicelib.media import commands, hls
 from chalicelib.media.chunks import Chunk, chunk_seconds, plan_chunks
-from chalicelib.media.inputs import REFUSED_REASON, refused
+from chalicelib.media.inputs import REFUSED_REASON, WORK_DEMUXERS, input_options, refused
 from chalicelib.media.ladder import Rendition, ladder
 from chalicelib.media.probe import MediaInfo, probe
 
@@ -188,7 +188,8 @@ def _transcode(
 def _describe(rendition: Rendition, playlist: Path, media: Path) -> Packaged:
     document = json.loads(
         subprocess.run(
-            ["ffprobe", "-v", "error", "-show_streams", "-show_format", "-of", "json", str(media)],
+            ["ffprobe", "-v", "error", *input_options(str(media), WORK_DEMUXERS), "-show_streams", "-show_format",
+             "-of", "json", str(media)],
             capture_output=True, text=True, check=True, timeout=120,
         ).stdout
     )  # fmt: skip
