@@ -37,6 +37,11 @@ def s3() -> S3Client:
     return _client("s3")  # type: ignore[no-any-return]
 
 
+def kms() -> Any:
+    # No typed stubs for KMS among the dev dependencies; two calls are made (sealed_keys.py).
+    return _client("kms")
+
+
 def sqs() -> SQSClient:
     return _client("sqs")  # type: ignore[no-any-return]
 

@@ -65,6 +65,10 @@ class FederationSettings:
     max_videos_per_host: int = 5000
     max_playlists_per_host: int = 1000
     max_comments_per_host: int = 20000
+    # The transcoder's IAM role id (CIRRUS_TRANSCODER_ROLE_ID, the broadcast function's
+    # only): messages it sends to the broadcast queue may only announce a publication, never
+    # name an activity to sign, since ffmpeg runs on hostile files in that function.
+    transcoder_role_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -94,6 +98,11 @@ class Settings:
     # The value CloudFront sends in X-Cirrus-Edge to the API origin (CIRRUS_EDGE_SECRET): proof
     # that a request came through the distribution, so that its X-Forwarded-For can be read.
     edge_secret: str | None = None
+    # Local actors' private keys are sealed before they are stored (store/sealed_keys.py):
+    # with this KMS key in a deployment (CIRRUS_ACTOR_KEY_ID), with the AES key in this file
+    # under `make run` (CIRRUS_LOCAL_KEY_FILE, created on first use).
+    actor_key_id: str | None = None
+    local_key_file: str | None = None
 
     @property
     def instance_url(self) -> str:
@@ -200,6 +209,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
                 FederationSettings.max_comments_per_host,
                 "CIRRUS_MAX_COMMENTS_PER_HOST",
             ),
+            transcoder_role_id=env.get("CIRRUS_TRANSCODER_ROLE_ID") or None,
         ),
         initial_root_password=env.get("PT_INITIAL_ROOT_PASSWORD") or None,
         tracker_url_override=_websocket_url(env.get("CIRRUS_TRACKER_URL")),
@@ -209,6 +219,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             "CIRRUS_TRANSCODING_STALL_SECONDS",
         ),
         edge_secret=env.get("CIRRUS_EDGE_SECRET") or None,
+        actor_key_id=env.get("CIRRUS_ACTOR_KEY_ID") or None,
+        local_key_file=env.get("CIRRUS_LOCAL_KEY_FILE") or None,
     )
 
 

@@ -23,6 +23,7 @@ from aws_cdk import aws_cloudfront as cloudfront  # noqa: E402
 from aws_cdk import aws_cloudwatch as cloudwatch  # noqa: E402
 from aws_cdk import aws_dynamodb as dynamodb  # noqa: E402
 from aws_cdk import aws_iam as iam  # noqa: E402
+from aws_cdk import aws_kms as kms  # noqa: E402
 from aws_cdk import aws_lambda as lambda_  # noqa: E402
 from aws_cdk import aws_logs as logs  # noqa: E402
 from aws_cdk import aws_s3 as s3  # noqa: E402
@@ -115,6 +116,7 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
                 cpu=self.values["TrackerCpu"],
                 memory=self.values["TrackerMemory"],
                 max_tasks=self.values["TrackerMaxTasks"],
+                origin_prefix_list=self.values["TrackerOriginPrefixList"],
                 instance_host=self.instance_host,
                 table=self.table,
             ),
@@ -182,7 +184,31 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
             ),
             "TrackerMemory": self._parameter("TrackerMemory", type=text, default="1024"),
             "TrackerMaxTasks": self._parameter("TrackerMaxTasks", type=number, default=1, min_value=1, max_value=20),
+            "TrackerOriginPrefixList": self._parameter(
+                "TrackerOriginPrefixList", type=text, default="", allowed_pattern="^(pl-[0-9a-f]+)?$"
+            ),
+            "IngestConcurrency": self._parameter(
+                "IngestConcurrency", type=number, default=5, min_value=1, max_value=1000
+            ),
+            "TranscoderConcurrency": self._parameter(
+                "TranscoderConcurrency", type=number, default=20, min_value=2, max_value=1000
+            ),
         }
+        rule = cdk.CfnRule(
+            self,
+            "TrackerNeedsOriginPrefixList",
+            rule_condition=cdk.Fn.condition_not(cdk.Fn.condition_equals(self.values["TrackerImage"], "")),
+            assertions=[
+                cdk.CfnRuleAssertion(
+                    assert_=cdk.Fn.condition_not(cdk.Fn.condition_equals(self.values["TrackerOriginPrefixList"], "")),
+                    assert_description=(
+                        "With TrackerImage set, TrackerOriginPrefixList must name the CloudFront origin-facing"
+                        " prefix list: the tracker's load balancer accepts no other source."
+                    ),
+                )
+            ],
+        )
+        rule.override_logical_id("TrackerNeedsOriginPrefixList")
         self.has_operator_email = self._condition("HasOperatorEmail", "OperatorEmail")
         self.has_certificate = self._condition("HasCertificate", "CertificateArn")
         self.has_tracker = self._condition("HasTracker", "TrackerImage")
@@ -236,6 +262,28 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
             "MainTable",
         )
         self.table.apply_removal_policy(cdk.RemovalPolicy.RETAIN)
+        # Seals local actors' private keys in the table (template.yaml, ActorKey).
+        self.actor_key = self._named(
+            kms.CfnKey(
+                self,
+                "ActorKey",
+                description="Cirrus actors' private keys (envelope encryption of the PEM in the table)",
+                enable_key_rotation=True,
+                key_policy={
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Principal": {"AWS": sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:root")},
+                            "Action": "kms:*",
+                            "Resource": "*",
+                        }
+                    ],
+                },
+            ),
+            "ActorKey",
+        )
+        self.actor_key.apply_removal_policy(cdk.RemovalPolicy.RETAIN)
 
         self.media_bucket = self._bucket(
             "MediaBucket",
@@ -443,8 +491,8 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
             "CIRRUS_MAX_COMMENTS_PER_HOST": "20000",
             "CIRRUS_FEDERATION_ALLOW_LOOPBACK": "false",
             "CIRRUS_TRANSCODING_STALL_SECONDS": "7200",
-            "PT_INITIAL_ROOT_PASSWORD": value["InitialRootPassword"],
             "CIRRUS_TRACKER_URL": value["TrackerUrl"],
+            "CIRRUS_ACTOR_KEY_ID": self.actor_key.attr_arn,
             "POWERTOOLS_SERVICE_NAME": "cirrus",
             "POWERTOOLS_METRICS_NAMESPACE": "Cirrus",
             "LOG_LEVEL": "INFO",
@@ -461,7 +509,7 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
         log_name: str,
         statements: list[dict[str, Any]],
         ffmpeg: bool = False,
-        extra_environment: dict[str, str] | None = None,
+        environment: dict[str, str] | None = None,
         **extra: Any,
     ) -> lambda_.CfnFunction:
         log_group = self._named(
@@ -514,7 +562,7 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
                 layers=layers,
                 tracing_config={"mode": "Active"},
                 logging_config={"logGroup": log_group.ref},
-                environment={"variables": {**self._environment(), **(extra_environment or {})}},
+                environment={"variables": {**self._environment(), **(environment or {})}},
                 **extra,
             ),
             logical_id,
@@ -552,6 +600,23 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
             "Resource": [self.table.attr_arn, sub("${MainTable.Arn}/index/*")],
         }
 
+    def _table_keys(self, actions: list[str], *partitions: str) -> dict[str, Any]:
+        """`actions` on the table's items whose partition key matches one of `partitions`."""
+        return {
+            "Effect": "Allow",
+            "Action": actions if len(actions) > 1 else actions[0],
+            "Resource": self.table.attr_arn,
+            "Condition": {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": list(partitions)}},
+        }
+
+    def _actor_key(self, actions: list[str]) -> dict[str, Any]:
+        """Use of the key that seals actors' private keys: signers and actor creation only."""
+        return {
+            "Effect": "Allow",
+            "Action": actions if len(actions) > 1 else actions[0],
+            "Resource": self.actor_key.attr_arn,
+        }
+
     def _send(self, *keys: str) -> list[dict[str, Any]]:
         arns = [self.queues[key].attr_arn for key in keys]
         return [
@@ -587,7 +652,11 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
             description="Cirrus HTTP API (Chalice app)",
             timeout=29,
             log_name="api",
-            extra_environment={"CIRRUS_EDGE_SECRET": self.edge_secret},
+            # The edge secret and the root password: this function's alone (template.yaml).
+            environment={
+                "CIRRUS_EDGE_SECRET": self.edge_secret,
+                "PT_INITIAL_ROOT_PASSWORD": self.values["InitialRootPassword"].value_as_string,
+            },
             statements=[
                 self._table_crud(),
                 {
@@ -606,6 +675,7 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
                     "Resource": uploads_objects,
                 },
                 *self._send("transcode", "broadcast", "deliver", "inbox", "views"),
+                self._actor_key(["kms:GenerateDataKey", "kms:Decrypt"]),
             ],
         )
         uploads_arn = "arn:${AWS::Partition}:s3:::cirrus-uploads-${StackGuid}"
@@ -617,8 +687,11 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
             timeout=300,
             log_name="ingest",
             ffmpeg=True,
+            reserved_concurrent_executions=self.values["IngestConcurrency"].value_as_number,
             statements=[
-                self._table_crud(),
+                # ffprobe reads hostile files here: the video items only (template.yaml).
+                self._table_keys(["dynamodb:GetItem"], "VIDEO#*", "VIDEOUUID#*"),
+                self._table_keys(["dynamodb:UpdateItem"], "VIDEO#*"),
                 *self._send("transcode"),
                 {
                     "Effect": "Allow",
@@ -664,36 +737,18 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
             "IngestFunctionEventInvokeConfig",
         )
 
-        # The sweeper resumes stalled videos as the transcoder would carry them on: the same rights.
-        self.transcoding_statements = [
-            self._table_crud(),
-            # Steps queue further steps; a published video is announced to the fediverse.
-            *self._send("transcode", "broadcast"),
+        # The sweeper probes a source whose ingest never ran and sends steps again (template.yaml).
+        self.sweeper_statements = [
+            self._table_keys(["dynamodb:GetItem", "dynamodb:BatchGetItem"], "VIDEO#*", "VIDEOUUID#*"),
+            self._table_keys(["dynamodb:UpdateItem"], "VIDEO#*"),
             {
                 "Effect": "Allow",
-                "Action": "s3:GetObject",
-                "Resource": [sub("${UploadsBucket.Arn}/videos/*"), sub("${UploadsBucket.Arn}/work/*")],
+                "Action": "dynamodb:Query",
+                "Resource": sub("${MainTable.Arn}/index/gsi1"),
+                "Condition": {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["VIDEOS#pending"]}},
             },
-            {
-                "Effect": "Allow",
-                "Action": ["s3:PutObject", "s3:AbortMultipartUpload", "s3:DeleteObject"],
-                "Resource": sub("${UploadsBucket.Arn}/work/*"),
-            },
-            {
-                "Effect": "Allow",
-                "Action": "s3:ListBucket",
-                "Resource": self.uploads_bucket.attr_arn,
-                "Condition": {"StringLike": {"s3:prefix": "work/*"}},
-            },
-            {
-                "Effect": "Allow",
-                "Action": ["s3:PutObject", "s3:AbortMultipartUpload"],
-                "Resource": [
-                    sub("${MediaBucket.Arn}/static/streaming-playlists/*"),
-                    sub("${MediaBucket.Arn}/lazy-static/thumbnails/*"),
-                    sub("${MediaBucket.Arn}/lazy-static/previews/*"),
-                ],
-            },
+            *self._send("transcode"),
+            {"Effect": "Allow", "Action": "s3:GetObject", "Resource": sub("${UploadsBucket.Arn}/videos/*")},
         ]
         transcoder = self._function(
             "TranscoderFunction",
@@ -704,9 +759,67 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
             log_name="transcoder",
             ffmpeg=True,
             ephemeral_storage={"size": 10240},
-            statements=[*self.transcoding_statements, self._consume("transcode")],
+            reserved_concurrent_executions=self.values["TranscoderConcurrency"].value_as_number,
+            statements=[
+                # ffmpeg runs on hostile files here: the video's items, its info hash claims,
+                # the counters and its owner's quota only (template.yaml).
+                self._table_keys(
+                    ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:UpdateItem", "dynamodb:PutItem"], "VIDEO#*"
+                ),
+                self._table_keys(["dynamodb:GetItem"], "VIDEOUUID#*"),
+                self._table_keys(["dynamodb:PutItem"], "INFOHASH#*"),
+                {
+                    "Effect": "Allow",
+                    "Action": "dynamodb:UpdateItem",
+                    "Resource": self.table.attr_arn,
+                    "Condition": {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["STATS#instance"]}},
+                },
+                {
+                    "Effect": "Allow",
+                    "Action": "dynamodb:UpdateItem",
+                    "Resource": self.table.attr_arn,
+                    "Condition": {
+                        "ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["USER#*"]},
+                        "ForAllValues:StringEquals": {"dynamodb:Attributes": ["pk", "sk", "video_quota_used"]},
+                        "StringEqualsIfExists": {"dynamodb:ReturnValues": ["NONE", "UPDATED_OLD", "UPDATED_NEW"]},
+                    },
+                },
+                # Steps queue further steps; a published video is announced (by the broadcast
+                # function, which reads the actors).
+                *self._send("transcode", "broadcast"),
+                self._consume("transcode"),
+                {
+                    "Effect": "Allow",
+                    "Action": "s3:GetObject",
+                    "Resource": [sub("${UploadsBucket.Arn}/videos/*"), sub("${UploadsBucket.Arn}/work/*")],
+                },
+                {
+                    "Effect": "Allow",
+                    "Action": ["s3:PutObject", "s3:AbortMultipartUpload", "s3:DeleteObject"],
+                    "Resource": sub("${UploadsBucket.Arn}/work/*"),
+                },
+                {
+                    "Effect": "Allow",
+                    "Action": "s3:ListBucket",
+                    "Resource": self.uploads_bucket.attr_arn,
+                    "Condition": {"StringLike": {"s3:prefix": "work/*"}},
+                },
+                {
+                    "Effect": "Allow",
+                    "Action": ["s3:PutObject", "s3:AbortMultipartUpload"],
+                    "Resource": [
+                        sub("${MediaBucket.Arn}/static/streaming-playlists/*"),
+                        sub("${MediaBucket.Arn}/lazy-static/thumbnails/*"),
+                        sub("${MediaBucket.Arn}/lazy-static/previews/*"),
+                    ],
+                },
+            ],
         )
-        self._sqs_source(transcoder, self.specs["transcode"])
+        self._sqs_source(
+            transcoder,
+            self.specs["transcode"],
+            scaling_config={"maximumConcurrency": self.values["TranscoderConcurrency"].value_as_number},
+        )
 
         views = self._function(
             "ViewsFunction",
@@ -733,11 +846,19 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
             timeout=self.specs["broadcast"].function_timeout,
             memory=256,
             log_name="broadcast",
+            # Broadcasts sent by the transcoder's role are dropped (template.yaml).
+            environment={"CIRRUS_TRANSCODER_ROLE_ID": self.node.find_child("TranscoderFunctionRole").attr_role_id},
             statements=[
                 {"Effect": "Allow", "Action": "dynamodb:Query", "Resource": sub("${MainTable.Arn}/index/gsi1")},
-                {"Effect": "Allow", "Action": "dynamodb:BatchGetItem", "Resource": self.table.attr_arn},
-                *self._send("deliver"),
+                {
+                    "Effect": "Allow",
+                    "Action": ["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:Query"],
+                    "Resource": self.table.attr_arn,
+                },
+                # A published video's announcements are broadcasts themselves.
+                *self._send("deliver", "broadcast"),
                 self._consume("broadcast"),
+                self._actor_key(["kms:Decrypt"]),
             ],
         )
         self._sqs_source(broadcast, self.specs["broadcast"])
@@ -760,6 +881,7 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
                     "Action": ["sqs:GetQueueUrl", "sqs:ChangeMessageVisibility"],
                     "Resource": self.queues["deliver"].attr_arn,
                 },
+                self._actor_key(["kms:Decrypt"]),
                 self._consume("deliver"),
             ],
         )
@@ -786,11 +908,12 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
                         sub("${MediaBucket.Arn}/lazy-static/previews/*"),
                     ],
                 },
+                self._actor_key(["kms:Decrypt"]),
             ],
         )
         self._sqs_source(inbox, self.specs["inbox"])
 
-        statements = {"sweeper": self.transcoding_statements}
+        statements = {"sweeper": self.sweeper_statements}
         for schedule in schedule_specs():
             module, _, attribute = schedule.handler.partition(":")
             logical_id = f"{schedule.name.capitalize()}Function"

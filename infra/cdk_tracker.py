@@ -36,6 +36,7 @@ class TrackerInputs:
     cpu: cdk.CfnParameter
     memory: cdk.CfnParameter
     max_tasks: cdk.CfnParameter
+    origin_prefix_list: cdk.CfnParameter
     instance_host: cdk.CfnParameter
     table: dynamodb.CfnTable
 
@@ -135,7 +136,13 @@ class _Tracker:
                 group_description="Cirrus tracker load balancer (from CloudFront)",
                 vpc_id=self.vpc.ref,
                 security_group_ingress=[
-                    {"ipProtocol": "tcp", "fromPort": listener_port, "toPort": listener_port, "cidrIp": "0.0.0.0/0"}
+                    # CloudFront's origin-facing addresses only (template.yaml).
+                    {
+                        "ipProtocol": "tcp",
+                        "fromPort": listener_port,
+                        "toPort": listener_port,
+                        "sourcePrefixListId": self.inputs.origin_prefix_list.value_as_string,
+                    }
                 ],
             )
         )
@@ -243,7 +250,12 @@ class _Tracker:
                         "policyDocument": {
                             "Version": "2012-10-17",
                             "Statement": [
-                                {"Effect": "Allow", "Action": "dynamodb:GetItem", "Resource": inputs.table.attr_arn}
+                                {
+                                    "Effect": "Allow",
+                                    "Action": "dynamodb:GetItem",
+                                    "Resource": inputs.table.attr_arn,
+                                    "Condition": {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["INFOHASH#*"]}},
+                                }
                             ],
                         },
                     }

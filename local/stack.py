@@ -182,6 +182,9 @@ class LocalStack:
         os.environ.setdefault("CIRRUS_PORT", str(self.options.port))
         os.environ.setdefault("AWS_REGION", "us-east-1")
         os.environ.setdefault("POWERTOOLS_METRICS_NAMESPACE", "CirrusLocal")
+        # Actors' private keys are sealed with this key (chalicelib/store/sealed_keys.py): it
+        # lives beside the saved AWS state, and both are needed to restart the instance.
+        os.environ.setdefault("CIRRUS_LOCAL_KEY_FILE", str(self.options.data_dir / "actor-keys.key"))
         from chalicelib import aws
         from chalicelib.config import get_settings
 

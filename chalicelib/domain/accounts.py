@@ -16,7 +16,7 @@ from chalicelib.domain import passwords
 from chalicelib.domain.actor_keys import generate_key_pair
 from chalicelib.domain.roles import Role
 from chalicelib.errors import BadRequestError, ConflictError
-from chalicelib.store import actors, counters, keys, playlists, users
+from chalicelib.store import actors, counters, keys, playlists, sealed_keys, users
 from chalicelib.store.models import Actor, User
 from chalicelib.store.writes import NewClaim, create_items
 
@@ -102,7 +102,7 @@ def new_local_actor(
         description=description,
         support=support,
         public_key_pem=pair.public_pem,
-        private_key_pem=pair.private_pem,
+        private_key_pem=sealed_keys.seal(pair.private_pem, actor_id),
         user_id=user_id,
         account_id=account_id,
         created_at=now,

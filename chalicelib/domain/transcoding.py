@@ -17,10 +17,12 @@ MAX_RESUMES times, and then failed with a reason the owner sees.
 
 from __future__ import annotations
 
+import json
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.media.chunks import Chunk, chunk_seconds, plan_chunks
+from chalicelib.media.chunks import SEGMENT_SECONDS, Chunk, chunk_seconds, plan_chunks
 from chalicelib.media.ladder import Rendition, ladder
 from chalicelib.media.probe import MediaInfo
 from chalicelib.store import videos
@@ -30,6 +32,19 @@ if TYPE_CHECKING:
     from chalicelib.store.models import Video
 
 AUDIO, IMAGES, CHUNK, PACKAGE = "audio", "images", "chunk", "package"
+
+# Most steps one upload may take: each is a transcoder invocation of up to 15 minutes, and
+# every step's name joins the video item's `done_steps` (about 20 bytes each), which with the
+# plan must fit in a 400 KB DynamoDB item. 4,000 steps is 11 h of 1080p or 2 h of 4K (with
+# chunks lengthened up to MAX_CHUNK_STRETCH times when a video is long).
+MAX_STEPS = 4000
+MAX_CHUNK_STRETCH = 2
+# What the plan and the finished steps' names may take of the video item.
+MAX_PLAN_BYTES = 300_000
+
+
+class PlanError(Exception):
+    """The upload would take more work than an upload may; the message is for its owner."""
 
 
 @dataclass(frozen=True)
@@ -62,7 +77,7 @@ def make_plan(info: MediaInfo, chunk_length: float | None = None) -> dict[str, A
     """Everything later steps need to know about the source, so none of them probes again."""
     renditions = ladder(info.as_source())
     top = max((r.resolution for r in renditions), default=0)
-    chunks = plan_chunks(info.duration, chunk_length or chunk_seconds(top)) if info.has_video else []
+    chunks = _bounded_chunks(info, renditions, chunk_length or chunk_seconds(top)) if info.has_video else []
     return {
         "source": {
             "duration": info.duration,
@@ -86,6 +101,25 @@ def make_plan(info: MediaInfo, chunk_length: float | None = None) -> dict[str, A
         ],
         "chunks": [[c.start, c.end] for c in chunks],
     }
+
+
+def _bounded_chunks(info: MediaInfo, renditions: list[Rendition], length: float) -> list[Chunk]:
+    """Chunks of about `length`, longer for a long video so that the steps stay within
+    MAX_STEPS; PlanError when even chunks MAX_CHUNK_STRETCH times as long are too many."""
+    encoded = sum(1 for r in renditions if not r.is_audio_only) or 1
+    budget = MAX_STEPS - 2  # the audio and the images
+    chunks = plan_chunks(info.duration, length)
+    if len(chunks) * encoded <= budget:
+        return chunks
+    wanted = len(chunks) * encoded
+    stretched = math.ceil(info.duration * encoded / budget / SEGMENT_SECONDS) * SEGMENT_SECONDS
+    chunks = plan_chunks(info.duration, stretched)
+    if stretched > length * MAX_CHUNK_STRETCH or len(chunks) * encoded > budget:
+        raise PlanError(
+            f"The video is too long to transcode: {round(info.duration)} seconds would take {wanted} steps,"
+            f" and an upload may take {MAX_STEPS}."
+        )
+    return chunks
 
 
 def source_info(plan: dict[str, Any]) -> MediaInfo:
@@ -128,6 +162,10 @@ def start(video: Video, info: MediaInfo, hls_name: str, chunk_length: float | No
         return [s for s in encoding_steps(video.uuid, video.plan) if s.name not in done]
     plan = make_plan(info, chunk_length)
     steps = encoding_steps(video.uuid, plan)
+    if len(steps) > MAX_STEPS:
+        raise PlanError(f"The video is too long to transcode: {len(steps)} steps, and an upload may take {MAX_STEPS}.")
+    if len(json.dumps(plan)) + sum(len(s.name) + 4 for s in steps) > MAX_PLAN_BYTES:
+        raise PlanError("The video is too long to transcode: its plan would not fit in the database.")
     if not videos.start_encoding(video, plan, len(steps), hls_name):
         return []
     return steps
@@ -168,11 +206,10 @@ MAX_RESUMES = 2  # a video the sweeper resumed this often without it finishing i
 @dataclass(frozen=True)
 class Resumption:
     """What the sweeper does for a stalled video: nothing, send steps again, probe the
-    source again, publish, or fail it with a reason the owner sees."""
+    source again, or fail it with a reason the owner sees."""
 
     steps: tuple[Step, ...] = ()
     ingest: bool = False
-    publish: bool = False
     failure: str | None = None
     waiting: bool = False  # still being uploaded: not stalled, not counted
 
@@ -197,7 +234,11 @@ def resume(video: Video, *, uploading: bool, source_present: bool) -> Resumption
     if missing:
         return Resumption(steps=missing)
     unlocked, publish = _stage_complete(video, str(video.stage))
-    return Resumption(steps=tuple(unlocked), publish=publish)
+    if publish:
+        # Publishing is the transcoder's (it writes the master playlist and announces the
+        # video): one packaging step again, already counted, carries the stage on there.
+        return Resumption(steps=(packaging_steps(video.uuid, video.plan)[-1],))
+    return Resumption(steps=tuple(unlocked))
 
 
 def _resume_upload(*, uploading: bool, source_present: bool) -> Resumption:

@@ -7,6 +7,7 @@ comes out several times larger).
 
 from __future__ import annotations
 
+from chalicelib.media.inputs import CONCAT_DEMUXERS, user_input, work_input
 from chalicelib.media.ladder import GOP_SECONDS, Rendition
 
 HLS_SEGMENT_SECONDS = 4
@@ -32,7 +33,7 @@ def video_encode_args(
     argv = ["ffmpeg", *COMMON]
     if start > 0:
         argv += ["-ss", _seconds(start)]
-    argv += ["-i", source]
+    argv += user_input(source)
     if duration is not None:
         argv += ["-t", _seconds(duration)]
     argv += [
@@ -59,7 +60,7 @@ def audio_encode_args(source: str, output: str, codec: str | None, bitrate: int 
     Audio is never chunked: every AAC encode starts with priming samples, and joining
     separately encoded pieces would click at every border.
     """
-    argv = ["ffmpeg", *COMMON, "-i", source, "-map", "0:a:0", "-vn", "-sn", "-dn", "-map_metadata", "-1"]
+    argv = ["ffmpeg", *COMMON, *user_input(source), "-map", "0:a:0", "-vn", "-sn", "-dn", "-map_metadata", "-1"]
     if codec == "aac" and bitrate is not None and bitrate <= AUDIO_MAX_KBPS * 1000:
         argv += ["-c:a", "copy"]
     else:
@@ -79,14 +80,17 @@ def hls_package_args(video_list: str | None, audio: str | None, playlist: str, m
             "concat",
             "-safe",
             "0",
+            # The list is local; its entries are the chunks, read over presigned URLs.
             "-protocol_whitelist",
-            "file,http,https,tcp,tls,crypto",
+            "file,http,https,tcp,tls",
+            "-format_whitelist",
+            ",".join(CONCAT_DEMUXERS),
             "-i",
             video_list,
         ]
         maps += ["-map", "0:v:0"]
     if audio is not None:
-        argv += ["-i", audio]
+        argv += work_input(audio)
         maps += ["-map", f"{1 if video_list is not None else 0}:a:0"]
     return [
         *argv, *maps, "-c", "copy",
@@ -101,7 +105,20 @@ def image_args(source: str, output: str, size: tuple[int, int], at: float) -> li
     """One frame at `at` seconds, cropped to `size` (thumbnails and previews)."""
     width, height = size
     crop = f"scale={width}:{height}:force_original_aspect_ratio=increase,crop={width}:{height}"
-    return ["ffmpeg", *COMMON, "-ss", _seconds(at), "-i", source, "-frames:v", "1", "-vf", crop, "-q:v", "3", output]
+    return [
+        "ffmpeg",
+        *COMMON,
+        "-ss",
+        _seconds(at),
+        *user_input(source),
+        "-frames:v",
+        "1",
+        "-vf",
+        crop,
+        "-q:v",
+        "3",
+        output,
+    ]
 
 
 def concat_list(paths: list[str]) -> str:

@@ -1,7 +1,10 @@
 """What a media file holds, according to ffprobe: streams, duration, keyframe times.
 
 `source` may be a local path or an HTTP(S) URL (a presigned S3 URL): ffprobe then reads only
-the bytes it needs through range requests, never the whole file.
+the bytes it needs through range requests, never the whole file. Sources are uploads, so
+hostile: every read goes through `inputs.input_options` (no demuxer that opens other URLs),
+and the duration the container claims is checked against its packets before anything is
+planned from it.
 """
 
 from __future__ import annotations
@@ -12,9 +15,15 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+from chalicelib.media.inputs import REFUSED_REASON, input_options, refused
 from chalicelib.media.ladder import Source
 
 PROBE_TIMEOUT_SECONDS = 120
+# The claimed end is checked by reading the packets from this long before it.
+TAIL_SECONDS = 10.0
+# Below this many bytes per second of media, a file's claimed length is not believable
+# (2 kbit/s: less than any real audio track, or a picture that never changes).
+MIN_BYTES_PER_SECOND = 256
 
 
 class ProbeError(Exception):
@@ -46,20 +55,27 @@ class MediaInfo:
 
 def probe(source: str, ffprobe: str = "ffprobe") -> MediaInfo:
     """Streams and duration of a file; ProbeError if it holds nothing playable."""
-    document = _run_json([ffprobe, "-v", "error", "-show_format", "-show_streams", "-of", "json", source])
+    document = _run_json(
+        [ffprobe, "-v", "error", *input_options(source), "-show_format", "-show_streams", "-of", "json", source]
+    )
     streams = document.get("streams") or []
     video = next((s for s in streams if s.get("codec_type") == "video" and not _is_cover_art(s)), None)
     audio = next((s for s in streams if s.get("codec_type") == "audio"), None)
     if video is None and audio is None:
         raise ProbeError("The file holds no video or audio stream.")
-    duration = _float((document.get("format") or {}).get("duration")) or _float((video or audio or {}).get("duration"))
-    if not duration or duration <= 0:
+    container = document.get("format") or {}
+    claimed = _float(container.get("duration")) or _float((video or audio or {}).get("duration"))
+    if not claimed or claimed <= 0:
         raise ProbeError("The file has no duration: it may be truncated or not a media file.")
+    duration = _checked_duration(source, claimed, _float(container.get("start_time")) or 0.0, ffprobe)
+    size = _int(container.get("size"))
+    if size is not None and size < duration * MIN_BYTES_PER_SECOND:
+        raise ProbeError(f"The file is too small ({size} bytes) to hold {round(duration)} seconds of media.")
     width = int((video or {}).get("width") or 0)
     height = int((video or {}).get("height") or 0)
     if video is not None and (width <= 0 or height <= 0):
         raise ProbeError("The video stream has no picture size.")
-    bitrate = _int((document.get("format") or {}).get("bit_rate"))
+    bitrate = _int(container.get("bit_rate"))
     return MediaInfo(
         duration=duration,
         width=width,
@@ -72,8 +88,51 @@ def probe(source: str, ffprobe: str = "ffprobe") -> MediaInfo:
     )
 
 
+def packets_end(source: str, after: float, ffprobe: str = "ffprobe") -> float | None:
+    """Where the last packet read from about `after` seconds ends (the demuxer seeks to the
+    keyframe before `after`); None if there is no packet at all. Reads only a short span."""
+    result = _run(
+        [
+            ffprobe,
+            "-v",
+            "error",
+            *input_options(source),
+            "-read_intervals",
+            # An absolute end: a relative one counts from the first packet read, which after
+            # the seek may be any distance before `after` (a keyframe long before it).
+            f"{max(0.0, after):.3f}%{max(0.0, after) + 2 * TAIL_SECONDS:.3f}",
+            "-show_entries",
+            "packet=pts_time,dts_time,duration_time",
+            "-of",
+            "csv=p=0",
+            source,
+        ]
+    )
+    end: float | None = None
+    for line in result.splitlines():
+        pts, dts, length = ([*line.split(","), "", "", ""])[:3]
+        at = _float(pts) if pts not in ("", "N/A") else _float(dts)
+        if at is not None:
+            end = max(end or at, at + (_float(length) or 0.0))
+    return end
+
+
+def _checked_duration(source: str, claimed: float, start: float, ffprobe: str) -> float:
+    """The claimed duration, cut down to where the packets really end: a container header
+    may claim hours for a file holding one frame, and the plan (chunks, steps, cost) is
+    made from this figure."""
+    end = packets_end(source, start + claimed - TAIL_SECONDS, ffprobe)
+    if end is None:
+        raise ProbeError("The file holds no media packets.")
+    measured = end - start
+    if measured <= 0:
+        raise ProbeError("The file's packets have no usable timestamps.")
+    return min(claimed, measured)
+
+
 def keyframe_times(source: str, ffprobe: str = "ffprobe") -> list[float]:
-    """Presentation times of the video's keyframes, read from packets (nothing is decoded)."""
+    """Presentation times of the video's keyframes, read from packets (nothing is decoded).
+    For what the transcoder wrote (it opens HLS playlists), never for an upload."""
     result = _run(
         [
             ffprobe,
@@ -97,7 +156,8 @@ def keyframe_times(source: str, ffprobe: str = "ffprobe") -> list[float]:
 
 
 def count_frames(source: str, ffprobe: str = "ffprobe") -> int:
-    """Decode the first video stream completely and count its frames (checks integrity)."""
+    """Decode the first video stream completely and count its frames (checks integrity).
+    For what the transcoder wrote (it opens HLS playlists), never for an upload."""
     result = _run(
         [
             ffprobe,
@@ -124,6 +184,8 @@ def _run(argv: list[str]) -> str:
     except subprocess.TimeoutExpired as exc:
         raise ProbeError("Reading the file took too long.") from exc
     if completed.returncode != 0:
+        if refused(completed.stderr):
+            raise ProbeError(REFUSED_REASON)
         raise ProbeError(_first_line(completed.stderr) or "The file could not be read as media.")
     return completed.stdout
 

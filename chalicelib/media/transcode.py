@@ -18,6 +18,7 @@ from typing import Any
 
 from chalicelib.media import commands, hls
 from chalicelib.media.chunks import Chunk, chunk_seconds, plan_chunks
+from chalicelib.media.inputs import REFUSED_REASON, WORK_DEMUXERS, input_options, refused
 from chalicelib.media.ladder import Rendition, ladder
 from chalicelib.media.probe import MediaInfo, probe
 
@@ -58,8 +59,11 @@ def run(argv: Sequence[str], cwd: Path | None = None) -> None:
     except subprocess.TimeoutExpired as exc:
         raise TranscodeError("ffmpeg took longer than a transcoding step may take") from exc
     if completed.returncode != 0:
+        if refused(completed.stderr or ""):
+            raise TranscodeError(REFUSED_REASON)
         reason = (completed.stderr or "").strip().splitlines()[-1:] or ["ffmpeg failed"]
-        raise TranscodeError(reason[0])
+        # ffmpeg's message can name a presigned URL, with its signature: keep only the reason.
+        raise TranscodeError(reason[0].rsplit(": ", 1)[-1] if "://" in reason[0] else reason[0])
 
 
 def chunk_path(workdir: Path, rendition: Rendition, chunk: Chunk) -> Path:
@@ -184,7 +188,8 @@ def _transcode(
 def _describe(rendition: Rendition, playlist: Path, media: Path) -> Packaged:
     document = json.loads(
         subprocess.run(
-            ["ffprobe", "-v", "error", "-show_streams", "-show_format", "-of", "json", str(media)],
+            ["ffprobe", "-v", "error", *input_options(str(media), WORK_DEMUXERS), "-show_streams", "-show_format",
+             "-of", "json", str(media)],
             capture_output=True, text=True, check=True, timeout=120,
         ).stdout
     )  # fmt: skip

@@ -45,7 +45,8 @@ def upload_exists(key: str) -> bool:
     try:
         s3.head_object(Bucket=get_settings().uploads_bucket, Key=key)
     except s3.exceptions.ClientError as error:
-        if error.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
+        # Without s3:ListBucket (the sweeper has none), S3 answers 403 for a missing key.
+        if error.response.get("Error", {}).get("Code") in ("NoSuchKey", "404", "403"):
             return False
         raise
     return True

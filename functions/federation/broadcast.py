@@ -15,7 +15,7 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 
 from chalicelib import queues
 from chalicelib.activitypub.delivery.fanout import FanOut, fan_out
-from chalicelib.activitypub.delivery.messages import Broadcast, MessageError
+from chalicelib.activitypub.delivery.messages import Broadcast, MessageError, Publication
 from chalicelib.activitypub.delivery.outbox import serialise
 from chalicelib.activitypub.delivery.signer_keys import UnknownSigner, signer_key
 from chalicelib.config import get_settings
@@ -37,7 +37,17 @@ def handle_broadcast(event: dict[str, Any], context: Any) -> dict[str, Any]:
 
 def _record(record: SQSRecord) -> None:
     try:
-        message = Broadcast.from_json(json.loads(record.body))
+        data = json.loads(record.body)
+        if Publication.is_one(data):
+            announce(Publication.from_json(data))
+            return
+        if _from_transcoder(record):
+            # The transcoder may announce publications only: a broadcast names the actor
+            # whose key signs it, and ffmpeg runs on hostile files in that function.
+            logger.error("a broadcast sent by the transcoder's role, dropped", extra={"id": record.message_id})
+            count("BroadcastsRefused")
+            return
+        message = Broadcast.from_json(data)
     except (ValueError, MessageError):
         logger.error("not a broadcast message, dropped", extra={"message_id": record.message_id})
         return
@@ -53,6 +63,28 @@ def expand(message: Broadcast) -> FanOut:
     result = fan_out(signed, follows.remote_follower_inboxes, _unreachable, settings.instance_host.lower())
     queues.send(settings.queues.deliver, [delivery.to_json() for delivery in result.deliveries])
     return result
+
+
+def _from_transcoder(record: SQSRecord) -> bool:
+    """Whether the transcoder's role sent `record` (SQS's SenderId: role id, then session)."""
+    role = get_settings().federation.transcoder_role_id
+    return bool(role) and record.attributes.sender_id.split(":", 1)[0] == role
+
+
+def announce(publication: Publication) -> None:
+    """A local video was published (by the transcoder): send its Create and Announces."""
+    from chalicelib.domain import video_federation
+    from chalicelib.store import videos
+    from chalicelib.store.models.video import STAGE_DONE
+
+    video = videos.get_video(publication.video_id)
+    if video is None or video.stage != STAGE_DONE:
+        logger.info("publication of a missing or unpublished video, dropped", extra={"video": publication.video_id})
+        return
+    try:
+        video_federation.published(video)
+    except video_federation.Unannounced as reason:
+        logger.info("video not announced", extra={"reason": str(reason)})
 
 
 def ld_signed(body: str, signer_id: int) -> str:

@@ -15,7 +15,7 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 
 from chalicelib import failpoints, queues
 from chalicelib.config import get_settings
-from chalicelib.domain.transcoding import Step, step_done
+from chalicelib.domain.transcoding import PlanError, Step, step_done
 from chalicelib.media import layout
 from chalicelib.media.probe import ProbeError
 from chalicelib.media.transcode import TranscodeError
@@ -48,6 +48,10 @@ def handle_upload(event: dict[str, Any], context: Any) -> None:
             planned = steps.ingest(video)
         except ProbeError as error:
             videos.fail(video, f"The uploaded file cannot be played: {error}")
+            count("VideosRejected")
+            continue
+        except PlanError as error:
+            videos.fail(video, str(error))
             count("VideosRejected")
             continue
         send_steps(planned)

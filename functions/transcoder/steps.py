@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from chalicelib import aws
+from chalicelib.activitypub.delivery import outbox
 from chalicelib.config import get_settings
 from chalicelib.domain import transcoding, video_federation
 from chalicelib.domain.transcoding import AUDIO, CHUNK, IMAGES, PACKAGE, Step
@@ -73,9 +74,8 @@ def finalize(video: Video) -> None:
     info_hashes = infohashes.playlist_info_hashes(playlist_url, [int(f.height) for f in files])
     if videos.publish(video, datetime.now(UTC), sum(sizes), max(sizes, default=0), info_hashes):
         logger.info("video published", extra={"video": video.uuid, "renditions": len(files)})
-        current = videos.get_video(int(video.id))
-        if current is not None:
-            video_federation.safely(lambda: video_federation.published(current))
+        # Announced by the broadcast function, which may read the actors this one may not.
+        video_federation.safely(lambda: outbox.announce_published(int(video.id)))
     _delete_work(video)
 
 

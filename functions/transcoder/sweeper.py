@@ -73,6 +73,4 @@ def _sweep_one(video: Video, now: datetime) -> str:
             return "failed"
     if plan.steps:
         send_steps(list(plan.steps))
-    if plan.publish:
-        steps.finalize(video)
     return "resumed"

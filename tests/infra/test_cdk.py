@@ -75,6 +75,7 @@ def function_facts(template: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
             "Environment": sorted(props["Environment"]["Variables"]),
             "Layers": [layers[referenced_id(layer) or ""] for layer in props.get("Layers", [])],
             "LogGroup": referenced_id(props.get("LoggingConfig", {}).get("LogGroup")),
+            "ReservedConcurrentExecutions": props.get("ReservedConcurrentExecutions"),
         }
     return facts
 
@@ -131,6 +132,7 @@ def event_sources(template: Mapping[str, Any]) -> set[tuple[Any, ...]]:
             props.get("BatchSize"),
             tuple(props.get("FunctionResponseTypes", [])),
             props.get("MaximumBatchingWindowInSeconds", 0),
+            json.dumps(props.get("ScalingConfig"), sort_keys=True),
         )
         for props in (
             r["Properties"] for r in of_type(template["Resources"], "AWS::Lambda::EventSourceMapping").values()

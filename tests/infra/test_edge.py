@@ -299,7 +299,13 @@ def test_tracker_listens_with_tls_when_given_a_certificate(resources: dict[str, 
 def test_tracker_task_may_only_read_items(resources: dict[str, Any]) -> None:
     (policy,) = resources["TrackerTaskRole"]["Properties"]["Policies"]
     assert policy["PolicyDocument"]["Statement"] == [
-        {"Effect": "Allow", "Action": "dynamodb:GetItem", "Resource": {"Fn::GetAtt": ["MainTable", "Arn"]}}
+        {
+            "Effect": "Allow",
+            "Action": "dynamodb:GetItem",
+            "Resource": {"Fn::GetAtt": ["MainTable", "Arn"]},
+            # The info hash claims only (tests/security/test_l3_tracker_origin.py).
+            "Condition": {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["INFOHASH#*"]}},
+        }
     ]
     definition = resources["TrackerTaskDefinition"]["Properties"]
     assert definition["TaskRoleArn"] == {"Fn::GetAtt": ["TrackerTaskRole", "Arn"]}

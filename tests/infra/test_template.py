@@ -49,7 +49,15 @@ BUCKET_IDS = {SETTINGS.media_bucket: "MediaBucket", SETTINGS.uploads_bucket: "Up
 CONFIG_SOURCE = ROOT / "chalicelib" / "config.py"
 # Read by chalicelib/config.py but not set by the template: Lambda sets AWS_* itself, and
 # these exist only for the embedded stack.
-LOCAL_ONLY_SETTINGS = {"CIRRUS_AWS_ENDPOINT_URL", "CIRRUS_PORT", "CIRRUS_RESOURCE_PREFIX"}
+LOCAL_ONLY_SETTINGS = {"CIRRUS_AWS_ENDPOINT_URL", "CIRRUS_PORT", "CIRRUS_RESOURCE_PREFIX", "CIRRUS_LOCAL_KEY_FILE"}
+# Settings of one function only (M13): a secret, and the broadcast function's check.
+# Settings only one function may hold: the root password and the edge secret (the API's alone:
+# no other function reads client addresses), the transcoder's role id (broadcast).
+FUNCTION_ONLY_SETTINGS = {
+    "PT_INITIAL_ROOT_PASSWORD": "ApiFunction",
+    "CIRRUS_EDGE_SECRET": "ApiFunction",
+    "CIRRUS_TRANSCODER_ROLE_ID": "BroadcastFunction",
+}
 FUNCTION_CODE_URI = "build/function"
 BATCH_FAILURES = "ReportBatchItemFailures"
 # S3 notifies only of the events named; uploads complete as multipart uploads
@@ -671,23 +679,19 @@ def settings_read_by_config() -> set[str]:
     return names
 
 
-API_ONLY_SETTINGS = {"CIRRUS_EDGE_SECRET"}
-
-
 def test_every_function_gets_every_setting(translated: dict[str, Any]) -> None:
     read = settings_read_by_config()
     assert {"CIRRUS_ENV", "CIRRUS_TABLE", "CIRRUS_AWS_ENDPOINT_URL"} <= read, "the parser still finds env.get calls"
     required = {name for name in read - LOCAL_ONLY_SETTINGS if not name.startswith("AWS_")}
+    assert required >= set(FUNCTION_ONLY_SETTINGS)
 
     functions = of_type(translated["Resources"], "AWS::Lambda::Function")
     assert functions
     for name, function in functions.items():
         variables = function["Properties"].get("Environment", {}).get("Variables", {})
-        # The edge secret is the API's alone: no other function reads client addresses.
-        needed = required if name.startswith("ApiFunction") else required - API_ONLY_SETTINGS
-        assert needed - set(variables) == set(), f"{name} lacks these settings"
-        if not name.startswith("ApiFunction"):
-            assert not API_ONLY_SETTINGS & set(variables), f"{name} must not hold the edge secret"
+        others = {setting for setting, owner in FUNCTION_ONLY_SETTINGS.items() if owner != name}
+        assert required - others - set(variables) == set(), f"{name} lacks these settings"
+        assert not others & set(variables), f"{name} must not hold another function's settings"
         assert not LOCAL_ONLY_SETTINGS & set(variables), f"{name} must not point at a local endpoint"
         assert variables["CIRRUS_ENV"] == "production"
         assert variables["CIRRUS_SCHEME"] == "https"
@@ -773,6 +777,26 @@ def test_transcoder_has_room_and_time_for_a_step(translated: dict[str, Any]) -> 
     assert props["EphemeralStorage"] == {"Size": 10240}, "packaging joins a rendition in /tmp"
 
 
+def test_transcoding_concurrency_is_bounded(translated: dict[str, Any], template: dict[str, Any]) -> None:
+    """M1: hostile uploads must not run the transcoder, or the ingest, up to the account's
+    concurrency (throttling the API): both reserve, and are capped at, a parameter's value,
+    and the transcode queue's pollers never exceed what the transcoder may run."""
+    found = transcoder_functions(translated)
+    parameters = template["Parameters"]
+    limits = {"IngestFunction": "IngestConcurrency", "TranscoderFunction": "TranscoderConcurrency"}
+    for function, parameter in limits.items():
+        assert found[function].get("ReservedConcurrentExecutions") == {"Ref": parameter}, function
+        assert parameters[parameter]["Type"] == "Number"
+        assert 1 <= parameters[parameter]["Default"] <= 50, "a sane default, far below the usual 1000"
+    mappings = [
+        r["Properties"]
+        for r in of_type(translated["Resources"], "AWS::Lambda::EventSourceMapping").values()
+        if referenced_id(r["Properties"]["FunctionName"]) == "TranscoderFunction"
+    ]
+    assert [m.get("ScalingConfig") for m in mappings] == [{"MaximumConcurrency": {"Ref": "TranscoderConcurrency"}}]
+    assert parameters["TranscoderConcurrency"]["MinValue"] >= 2, "SQS's smallest maximum concurrency"
+
+
 # --- Permissions: what each function may do with the buckets -------------------------------
 
 S3_ARN = "arn:${AWS::Partition}:s3:::"
@@ -850,7 +874,7 @@ def test_transcoding_functions_may_queue_steps(resources: dict[str, Any], functi
     policies = resources[function]["Properties"]["Policies"]
     statements = [s for p in policies for s in p.get("Statement", [])]
 
-    assert {"DynamoDBCrudPolicy": {"TableName": {"Ref": "MainTable"}}} in policies
+    assert not [p for p in policies if "DynamoDBCrudPolicy" in p], "least privilege: tests/security/test_m13_*"
     sends = [p["SQSSendMessagePolicy"]["QueueName"] for p in policies if "SQSSendMessagePolicy" in p]
     assert sends[0] == {"Fn::GetAtt": ["TranscodeQueue", "QueueName"]}
     url_lookups = [s["Resource"] for s in statements if s.get("Action") == "sqs:GetQueueUrl"]

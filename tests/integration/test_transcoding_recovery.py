@@ -51,6 +51,14 @@ def _run_until(stack: dict[str, Any], video: Video, reached: Any, seconds: float
     raise AssertionError("the video did not reach the expected state")
 
 
+def _lose_messages(stack: dict[str, Any]) -> None:
+    """Every message of the transcode queue disappears (PurgeQueue allows one a minute)."""
+    sqs = stack["sqs"]
+    while messages := sqs.receive_message(QueueUrl=stack["queue"], MaxNumberOfMessages=10).get("Messages"):
+        for message in messages:
+            sqs.delete_message(QueueUrl=stack["queue"], ReceiptHandle=message["ReceiptHandle"])
+
+
 def _sweep() -> dict[str, int]:
     from functions.transcoder.sweeper import sweep
 
@@ -106,7 +114,7 @@ def test_an_upload_whose_ingest_never_ran_is_ingested_by_the_sweeper(
     assert (published.stage, published.state) == ("done", 1), published.failure
 
 
-def test_a_video_whose_work_files_expired_is_failed_after_its_last_resumption(
+def test_a_video_whose_publication_died_and_whose_work_files_expired_fails_visibly(
     stack: dict[str, Any], clip: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from functions.transcoder import steps
@@ -125,16 +133,33 @@ def test_a_video_whose_work_files_expired_is_failed_after_its_last_resumption(
     stack["sqs"].purge_queue(QueueUrl=stack["queue"])
     assert stuck.stage == "packaging"
     monkeypatch.setattr(steps, "finalize", real_finalize)
-    # Days later the work files have expired (the bucket's lifecycle rule): publishing fails.
+    # Days later the work files have expired (the bucket's lifecycle rule): the packaging
+    # step the sweeper sends again cannot be redone, and its last attempt fails the video.
     media.delete_prefix(stack["settings"].uploads_bucket, layout.work_prefix(video.uuid))
     _stalled_now(monkeypatch)
-    assert _sweep() == {"error": 1}
-    assert _sweep() == {"error": 1}
+    assert _sweep() == {"resumed": 1}
+    failed = _drain(stack, video)
+    assert (failed.stage, failed.state) == ("failed", 7)
+    assert (failed.failure or "").startswith("Transcoding failed (package-")
+    assert _sweep() == {}
+
+
+def test_a_video_resumed_twice_without_progress_is_failed(
+    stack: dict[str, Any], clip: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from functions.transcoder.handler import handle_upload
+
+    video = _new_video(stack, clip)
+    handle_upload(_upload_event(video, stack["settings"].uploads_bucket), _context())
+    _stalled_now(monkeypatch)
+    for _ in range(2):  # whatever the sweeper sends is lost again
+        _lose_messages(stack)
+        assert _sweep() == {"resumed": 1}
+    _lose_messages(stack)
     assert _sweep() == {"failed": 1}
     failed = videos.get_video(int(video.id))
     assert failed is not None and (failed.stage, failed.state) == ("failed", 7)
-    assert failed.failure == "Transcoding stalled (packaging) and could not be resumed."
-    assert _sweep() == {}
+    assert failed.failure == "Transcoding stalled (encoding) and could not be resumed."
 
 
 def test_an_abandoned_upload_is_failed_and_one_in_progress_is_left_alone(

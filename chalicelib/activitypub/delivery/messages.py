@@ -1,7 +1,10 @@
-"""The two messages of outbound federation, as they travel through SQS.
+"""The messages of outbound federation, as they travel through SQS.
 
 A `Broadcast` names an activity and its audience (followers of some local actors, plus
-explicit inboxes); the broadcast function expands it into one `Delivery` per inbox. The
+explicit inboxes); the broadcast function expands it into one `Delivery` per inbox. A
+`Publication` says only that a local video was published: the broadcast function builds its
+announcements itself, so the transcoder, which runs ffmpeg on uploads, never reads an actor
+(docs/federation.md). The
 activity travels as its serialised JSON, so every inbox receives the very same bytes, the
 bytes its Digest and signature cover.
 """
@@ -45,6 +48,25 @@ class Broadcast:
             )
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise MessageError(f"not a broadcast: {exc}") from exc
+
+
+@dataclass(frozen=True)
+class Publication:
+    video_id: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {"published": self.video_id}
+
+    @staticmethod
+    def is_one(data: Any) -> bool:
+        return isinstance(data, dict) and "published" in data
+
+    @classmethod
+    def from_json(cls, data: Any) -> Publication:
+        try:
+            return cls(video_id=int(data["published"]))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise MessageError(f"not a publication: {exc}") from exc
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from chalicelib import queues
-from chalicelib.activitypub.delivery.messages import MAX_ACTIVITY_BYTES, Broadcast, MessageError
+from chalicelib.activitypub.delivery.messages import MAX_ACTIVITY_BYTES, Broadcast, MessageError, Publication
 from chalicelib.config import get_settings
 
 
@@ -24,6 +24,11 @@ def broadcast(
     # Always through the broadcast function, even for one inbox: it adds the actor's LD
     # signature once for every inbox (PeerTube signs what it sends on behalf of an actor).
     queues.send(get_settings().queues.broadcast, [Broadcast(body, signer_id, audience, targets).to_json()])
+
+
+def announce_published(video_id: int) -> None:
+    """Have the broadcast function announce a freshly published local video."""
+    queues.send(get_settings().queues.broadcast, [Publication(video_id).to_json()])
 
 
 def serialise(activity: dict[str, Any]) -> str:

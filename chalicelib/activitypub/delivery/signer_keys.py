@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from chalicelib.store import actors
+from chalicelib.store import actors, sealed_keys
 
 KEEP_SECONDS = 600
 
@@ -31,7 +31,7 @@ def signer_key(actor_id: int) -> SignerKey:
     actor = actors.get_actor(actor_id)
     if actor is None or not actor.private_key_pem:
         raise UnknownSigner(f"actor {actor_id} cannot sign")
-    key = SignerKey(key_id(str(actor.url)), str(actor.private_key_pem))
+    key = SignerKey(key_id(str(actor.url)), sealed_keys.unseal(str(actor.private_key_pem), actor_id))
     _cache[actor_id] = (now + KEEP_SECONDS, key)
     return key
 
