@@ -106,10 +106,9 @@ class Soak:
             self.channels.append(me.json()["videoChannels"][0]["id"])
             self.upload(n)
         deadline = time.monotonic() + 600
-        while time.monotonic() < deadline:
-            listed = requests.get(f"{self.url}/api/v1/videos?count=100", timeout=10).json()["data"]
-            if len(listed) >= USERS:
-                break
+        while len(requests.get(f"{self.url}/api/v1/videos?count=100", timeout=10).json()["data"]) < USERS:
+            if time.monotonic() > deadline:
+                raise SystemExit(f"the set-up's videos were not published in 10 minutes: {self.tally.statuses}")
             time.sleep(1)
         self.refresh_videos()
 
@@ -119,7 +118,11 @@ class Soak:
 
     def upload(self, user: int) -> None:
         self.uploads += 1
-        fields = {"name": f"Soak {random.choice(WORDS)} {self.uploads}", "channelId": str(self.channels[user])}
+        fields = {
+            "name": f"Soak {random.choice(WORDS)} {self.uploads}",
+            "channelId": str(self.channels[user]),
+            "privacy": "1",
+        }
         files = {"videofile": ("soak.mp4", self.clip, "video/mp4")}
         self.call("upload", "POST", "/api/v1/videos/upload", self.tokens[user], data=fields, files=files)
 
