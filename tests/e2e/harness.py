@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -148,3 +149,27 @@ def wait_published(client: Client, token: str, uuid: str, seconds: float = 120) 
         assert video["state"]["id"] == 2, video["state"]
         time.sleep(0.5)
     raise AssertionError(f"video {uuid} was not published in {seconds}s")
+
+
+def put_chunk(url: str, token: str, data: bytes, start: int, length: int) -> requests.Response:
+    """One chunk of a resumable upload, as PeerTube's clients send it."""
+    piece = data[start : start + length]
+    return requests.put(
+        url,
+        data=piece,
+        headers={
+            "Authorization": f"Bearer {token}",
+            "Content-Type": "application/octet-stream",
+            "Content-Range": f"bytes {start}-{start + len(piece) - 1}/{len(data)}",
+        },
+        timeout=60,
+    )
+
+
+@pytest.fixture
+def stack(tmp_path: Path) -> Iterator[RunningStack]:
+    """A stack of its own for one test, not started: the test starts (and may restart) it."""
+    running = RunningStack(tmp_path / "data")
+    yield running
+    if running.process is not None:
+        running.stop(signal.SIGKILL)

@@ -13,7 +13,7 @@ import pytest
 import requests
 
 from tests.conftest import ROOT
-from tests.e2e.harness import Client, RunningStack, make_clip, needs_ffmpeg, wait_published
+from tests.e2e.harness import Client, RunningStack, make_clip, needs_ffmpeg, put_chunk, wait_published
 from tests.openapi import ACTOR_NULLS, USER_NULLS, VIDEO_NULLS, assert_conforms
 
 pytestmark = pytest.mark.e2e
@@ -196,17 +196,7 @@ def test_uploads_become_playable_hls(stack: RunningStack, tmp_path: Path) -> Non
     chunk_url = "http:" + init.headers["Location"]
     step = len(data) // 3 + 1
     for start in range(0, len(data), step):
-        piece = data[start : start + step]
-        sent = requests.put(
-            chunk_url,
-            data=piece,
-            headers={
-                "Authorization": f"Bearer {token}",
-                "Content-Type": "application/octet-stream",
-                "Content-Range": f"bytes {start}-{start + len(piece) - 1}/{len(data)}",
-            },
-            timeout=30,
-        )
+        sent = put_chunk(chunk_url, token, data, start, step)
         assert sent.status_code == (200 if start + step >= len(data) else 308), sent.text
     resumed = sent.json()["video"]
 

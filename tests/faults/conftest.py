@@ -2,18 +2,6 @@
 
 from __future__ import annotations
 
-import signal
-from collections.abc import Iterator
-from pathlib import Path
+from tests.e2e.harness import stack
 
-import pytest
-
-from tests.e2e.harness import RunningStack
-
-
-@pytest.fixture
-def stack(tmp_path: Path) -> Iterator[RunningStack]:
-    running = RunningStack(tmp_path / "data")
-    yield running
-    if running.process is not None:
-        running.stop(signal.SIGKILL)
+__all__ = ["stack"]  # the fixture, for pytest

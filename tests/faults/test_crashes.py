@@ -18,7 +18,7 @@ import pytest
 import requests
 
 from chalicelib import failpoints
-from tests.e2e.harness import Client, RunningStack, make_clip, needs_ffmpeg, wait_published
+from tests.e2e.harness import Client, RunningStack, make_clip, needs_ffmpeg, put_chunk, wait_published
 
 pytestmark = pytest.mark.e2e
 
@@ -47,7 +47,7 @@ def _upload_until_killed(client: Client, token: str, channel_id: int, data: byte
     url = "http:" + init.headers["Location"]
     for start in range(0, len(data), CHUNK):
         try:
-            _put_chunk(url, token, data, start)
+            put_chunk(url, token, data, start, CHUNK)
         except requests.ConnectionError:
             return {"url": url}
     raise AssertionError("the upload completed: the failpoint was never reached")
@@ -64,20 +64,6 @@ def _init_upload(client: Client, token: str, channel_id: int, size: int) -> requ
     )
 
 
-def _put_chunk(url: str, token: str, data: bytes, start: int) -> requests.Response:
-    piece = data[start : start + CHUNK]
-    return requests.put(
-        url,
-        data=piece,
-        headers={
-            "Authorization": f"Bearer {token}",
-            "Content-Type": "application/octet-stream",
-            "Content-Range": f"bytes {start}-{start + len(piece) - 1}/{len(data)}",
-        },
-        timeout=30,
-    )
-
-
 def _resume_upload(client: Client, token: str, channel_id: int, data: bytes) -> dict[str, Any]:
     """What an uploader does after a failure: init again, and go on from the Range it gets."""
     init = _init_upload(client, token, channel_id, len(data))
@@ -86,7 +72,7 @@ def _resume_upload(client: Client, token: str, channel_id: int, data: bytes) -> 
     url = "http:" + init.headers["Location"]
     sent = None
     for start in range(received, len(data), CHUNK):
-        sent = _put_chunk(url, token, data, start)
+        sent = put_chunk(url, token, data, start, CHUNK)
         assert sent.status_code in (200, 308), sent.text
     assert sent is not None and sent.status_code == 200
     return dict(sent.json()["video"])

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.e2e.harness import Client, RunningStack, make_clip, needs_ffmpeg, wait_published
+from tests.e2e.harness import Client, RunningStack, make_clip, needs_ffmpeg, put_chunk, wait_published
 
 pytestmark = pytest.mark.e2e
 
@@ -32,17 +32,7 @@ def _resumable_upload(client: Client, token: str, channel_id: int, clip: Path) -
     assert init.status_code == 201, init.text
     url = "http:" + init.headers["Location"]
     for start in range(0, len(data), CHUNK):
-        piece = data[start : start + CHUNK]
-        sent = requests.put(
-            url,
-            data=piece,
-            headers={
-                "Authorization": f"Bearer {token}",
-                "Content-Type": "application/octet-stream",
-                "Content-Range": f"bytes {start}-{start + len(piece) - 1}/{len(data)}",
-            },
-            timeout=60,
-        )
+        sent = put_chunk(url, token, data, start, CHUNK)
         assert sent.status_code in (200, 308), sent.text
     assert sent.status_code == 200
     return dict(sent.json()["video"])

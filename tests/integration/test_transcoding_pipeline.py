@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from moto.core.base_backend import BackendDict
 
 from chalicelib.domain.videos import remove_video
 from chalicelib.media import infohashes, layout
@@ -21,9 +20,9 @@ from chalicelib.media.probe import count_frames
 from chalicelib.store import infohashes as stored_infohashes
 from chalicelib.store import keys, videos
 from chalicelib.store.models import Video
-from local.aws_endpoint import LocalAwsEndpoint
 from local.lambda_runtime import LocalLambdaContext
 from local.pump import EventPump, SqsBinding
+from tests.local_endpoint import endpoint_with_resources
 
 pytestmark = pytest.mark.skipif(
     shutil.which("ffmpeg") is None, reason="ffmpeg is not installed (make test installs it)"
@@ -47,26 +46,11 @@ def clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def stack(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
     """A real HTTP AWS endpoint (ffmpeg cannot read moto's in-process mock) with the resources."""
-    from chalicelib import aws as aws_clients
-    from chalicelib.config import get_settings
     from chalicelib.domain import transcoding
-    from local import resources
 
-    BackendDict.reset()
-    endpoint = LocalAwsEndpoint().start()
-    monkeypatch.setenv("CIRRUS_AWS_ENDPOINT_URL", endpoint.url)
-    get_settings.cache_clear()
-    aws_clients.reset_clients()
-    urls = resources.provision(get_settings(), aws_clients.s3(), aws_clients.sqs())
-    queue = urls[get_settings().queues.transcode]
-    aws_clients.sqs().set_queue_attributes(QueueUrl=queue, Attributes={"VisibilityTimeout": "1"})
-    monkeypatch.setattr(transcoding, "chunk_seconds", lambda resolution: 4.0)  # several chunks per rendition
-    yield {"queue": queue, "settings": get_settings(), "s3": aws_clients.s3(), "sqs": aws_clients.sqs()}
-    endpoint.stop()
-    BackendDict.reset()
-    monkeypatch.delenv("CIRRUS_AWS_ENDPOINT_URL")
-    get_settings.cache_clear()
-    aws_clients.reset_clients()
+    with endpoint_with_resources(monkeypatch) as resources:
+        monkeypatch.setattr(transcoding, "chunk_seconds", lambda resolution: 4.0)  # several chunks per rendition
+        yield resources
 
 
 def _new_video(stack: dict[str, Any], source: Path | bytes, filename: str = "clip.mp4") -> Video:

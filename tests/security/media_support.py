@@ -17,6 +17,8 @@ from typing import Any
 
 import pytest
 
+from tests.local_endpoint import endpoint_with_resources
+
 
 class RecordingServer:
     """Answers every GET with `documents[path]` (or 404) and remembers every path asked for."""
@@ -91,27 +93,8 @@ def forged_mkv(path: Path, claimed_seconds: float, size: str = "1920x1080", fram
 @pytest.fixture
 def media_stack(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
     """moto's DynamoDB, S3 and SQS behind a real local HTTP endpoint, with the resources."""
-    from moto.core.base_backend import BackendDict
-
-    from chalicelib import aws as aws_clients
-    from chalicelib.config import get_settings
-    from local import resources
-    from local.aws_endpoint import LocalAwsEndpoint
-
-    BackendDict.reset()
-    endpoint = LocalAwsEndpoint().start()
-    monkeypatch.setenv("CIRRUS_AWS_ENDPOINT_URL", endpoint.url)
-    get_settings.cache_clear()
-    aws_clients.reset_clients()
-    urls = resources.provision(get_settings(), aws_clients.s3(), aws_clients.sqs())
-    queue = urls[get_settings().queues.transcode]
-    aws_clients.sqs().set_queue_attributes(QueueUrl=queue, Attributes={"VisibilityTimeout": "1"})
-    yield {"queue": queue, "settings": get_settings(), "s3": aws_clients.s3(), "sqs": aws_clients.sqs()}
-    endpoint.stop()
-    BackendDict.reset()
-    monkeypatch.delenv("CIRRUS_AWS_ENDPOINT_URL")
-    get_settings.cache_clear()
-    aws_clients.reset_clients()
+    with endpoint_with_resources(monkeypatch) as resources:
+        yield resources
 
 
 def new_upload(stack: dict[str, Any], body: bytes, filename: str = "clip.mp4") -> Any:
