@@ -31,6 +31,7 @@ from chalicelib.api.server_follows import server_follows_api
 from chalicelib.api.subscriptions import subscriptions_api
 from chalicelib.api.uploads import uploads_api
 from chalicelib.api.users import users_api
+from chalicelib.api.video_files import video_files_api
 from chalicelib.api.video_lists import video_lists_api
 from chalicelib.api.video_passwords import video_passwords_api
 from chalicelib.api.video_reference import video_reference_api
@@ -69,6 +70,7 @@ for blueprint in (
     uploads_api,
     users_api,
     video_lists_api,
+    video_files_api,
     video_passwords_api,
     video_reference_api,
     videos_api,

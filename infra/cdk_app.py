@@ -809,9 +809,30 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
                     "Action": ["s3:PutObject", "s3:AbortMultipartUpload"],
                     "Resource": [
                         sub("${MediaBucket.Arn}/static/streaming-playlists/*"),
+                        sub("${MediaBucket.Arn}/private/streaming-playlists/*"),
                         sub("${MediaBucket.Arn}/lazy-static/thumbnails/*"),
                         sub("${MediaBucket.Arn}/lazy-static/previews/*"),
                     ],
+                },
+                # A video whose privacy changed while it was transcoded: finalize moves what the
+                # steps wrote to the directory its privacy names (chalicelib/domain/media_privacy.py).
+                {
+                    "Effect": "Allow",
+                    "Action": ["s3:GetObject", "s3:DeleteObject"],
+                    "Resource": [
+                        sub("${MediaBucket.Arn}/static/streaming-playlists/*"),
+                        sub("${MediaBucket.Arn}/private/streaming-playlists/*"),
+                        sub("${MediaBucket.Arn}/lazy-static/thumbnails/*"),
+                        sub("${MediaBucket.Arn}/lazy-static/previews/*"),
+                    ],
+                },
+                {
+                    "Effect": "Allow",
+                    "Action": "s3:ListBucket",
+                    "Resource": self.media_bucket.attr_arn,
+                    "Condition": {
+                        "StringLike": {"s3:prefix": ["static/streaming-playlists/*", "private/streaming-playlists/*"]}
+                    },
                 },
             ],
         )
@@ -1178,6 +1199,9 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
             return behaviour
 
         behaviours = [
+            # Private videos' HLS: the API checks the video file token; first, since the media
+            # patterns also match it.
+            *(uncached(p, edge_routes.API_ORIGIN_ID, False) for p in edge_routes.private_media_path_patterns()),
             media(PLAYLIST_PATTERN, playlist_cache),
             *(media(edge_routes.path_pattern(prefix), media_cache) for prefix in edge_routes.MEDIA_PREFIXES),
             # Only with a tracker: its websocket, uncached, with every viewer header (Host for

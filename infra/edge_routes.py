@@ -14,6 +14,10 @@ import json
 
 # Served from the media bucket (HLS, web videos, thumbnails, previews, avatars).
 MEDIA_PREFIXES = ("/static/", "/lazy-static/")
+# Under the media paths but the API's: the HLS files of private, internal and password-protected
+# videos, read with a video file token (chalicelib/api/video_files.py). Their behaviour comes
+# before the media ones, since CloudFront takes the first pattern that matches.
+PRIVATE_MEDIA_PREFIXES = ("/static/streaming-playlists/hls/private/",)
 # Always the API function.
 API_PREFIXES = ("/api/", "/.well-known/", "/nodeinfo/")
 API_EXACT = ("/api", "/inbox", "/nodeinfo")
@@ -31,8 +35,9 @@ SPA_INDEX = "/index.html"
 
 
 def is_api_request(path: str, accept: str) -> bool:
-    """Whether a request for `path` with this Accept header is the API's (else the web client's)."""
-    if path in API_EXACT or path.startswith(API_PREFIXES):
+    """Whether a request for `path` with this Accept header is the API's (else the web client's
+    or, for the media paths, the media bucket's)."""
+    if path in API_EXACT or path.startswith(API_PREFIXES) or path.startswith(PRIVATE_MEDIA_PREFIXES):
         return True
     if path.startswith(ACTIVITYPUB_PREFIXES):
         # Remote servers POST activities to actors' inboxes without an Accept to go by.
@@ -55,6 +60,10 @@ def api_path_patterns() -> list[str]:
     return [path_pattern(route) for route in (*API_PREFIXES, *API_EXACT)]
 
 
+def private_media_path_patterns() -> list[str]:
+    return [path_pattern(route) for route in PRIVATE_MEDIA_PREFIXES]
+
+
 def negotiated_path_patterns() -> list[str]:
     return [path_pattern(route) for route in ACTIVITYPUB_PREFIXES]
 
@@ -64,6 +73,7 @@ def viewer_request_code() -> str:
     constants = {
         "API_PREFIXES": list(API_PREFIXES),
         "API_EXACT": list(API_EXACT),
+        "PRIVATE_MEDIA_PREFIXES": list(PRIVATE_MEDIA_PREFIXES),
         "ACTIVITYPUB_PREFIXES": list(ACTIVITYPUB_PREFIXES),
         "ACTIVITYPUB_TYPES": list(ACTIVITYPUB_TYPES),
         "API_ORIGIN_ID": API_ORIGIN_ID,
@@ -90,6 +100,7 @@ function startsWithAny(path, prefixes) {
 
 function isApiRequest(path, accept) {
   if (API_EXACT.indexOf(path) >= 0 || startsWithAny(path, API_PREFIXES)) return true;
+  if (startsWithAny(path, PRIVATE_MEDIA_PREFIXES)) return true;
   if (startsWithAny(path, ACTIVITYPUB_PREFIXES)) {
     for (var i = 0; i < ACTIVITYPUB_TYPES.length; i++) {
       if (accept.indexOf(ACTIVITYPUB_TYPES[i]) >= 0) return true;

@@ -1,5 +1,7 @@
 """The local front door: what CloudFront and API Gateway do on AWS, as one ASGI app.
 
+- `/static/streaming-playlists/hls/private/*`: the API, which checks the video file token
+  and answers playlists itself and other files with a redirect to a presigned URL.
 - `/static/*` and `/lazy-static/*`: objects of the media bucket (with byte ranges, which
   HLS players use), as CloudFront's media behaviour serves them.
 - API paths (`/api/*`, `/inbox`, `/.well-known/*`, `/nodeinfo/*`, and the ActivityPub
@@ -23,7 +25,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import FileResponse, HTMLResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from infra.edge_routes import MEDIA_PREFIXES, is_api_request
+from infra.edge_routes import MEDIA_PREFIXES, PRIVATE_MEDIA_PREFIXES, is_api_request
 from infra.security_headers import media_headers, web_headers
 from local import apigw
 
@@ -59,6 +61,9 @@ class Gateway:
 
     async def _dispatch(self, request: Request) -> Response:
         path = request.url.path
+        if path.startswith(PRIVATE_MEDIA_PREFIXES):
+            # Private videos' files: the API checks the video file token (L9).
+            return await self._invoke_api(request)
         if path.startswith(MEDIA_PREFIXES) and request.method in ("GET", "HEAD"):
             media = await run_in_threadpool(self._media, request)
             media.headers.update(media_headers(local=True))

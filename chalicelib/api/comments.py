@@ -9,7 +9,7 @@ from chalice.app import Response
 
 from chalicelib.api.auth import optional_session, session
 from chalicelib.api.blueprint import ApiBlueprint
-from chalicelib.api.request import json_object, pagination
+from chalicelib.api.request import check_read_window, json_object, pagination
 from chalicelib.api.shapes import account_json, iso
 from chalicelib.api.video_passwords import password_header
 from chalicelib.config import get_settings
@@ -33,6 +33,7 @@ comments_api = ApiBlueprint(__name__)
 def list_threads(video_id: str) -> dict[str, Any]:
     request = comments_api.current_request
     page = pagination(request, comment_cases.SORTS, comment_cases.DEFAULT_SORT)
+    check_read_window(page)
     comment_cases.read_request(video_id, None, {})
     viewer = optional_session(request)
     user = viewer.user if viewer else None

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from chalicelib.api.auth import session
 from chalicelib.api.blueprint import ApiBlueprint
-from chalicelib.api.request import json_object, pagination
+from chalicelib.api.request import MAX_COUNT, check_read_window, json_object, pagination
 from chalicelib.api.responses import no_content
 from chalicelib.api.video_passwords import password_header
 from chalicelib.api.video_shapes import video_json
@@ -57,8 +57,12 @@ def list_account_ratings(name: str) -> dict[str, Any]:
     kind = dict(request.query_params or {}).get("rating")
     if kind is not None and kind not in ("like", "dislike"):
         raise ValidationError({"rating": 'Value must be one of "like" or "dislike"'}, location="query")
-    rates = ratings.list_account_rates(int(account.id), kind, newest_first=page.sort.startswith("-"))
-    shown = rates[page.start : page.start + page.count]
+    check_read_window(page)
+    count = page.count or MAX_COUNT  # PeerTube's "all" for 0: a full page at most (L10)
+    rates = ratings.list_account_rates(
+        int(account.id), kind, newest_first=page.sort.startswith("-"), limit=page.start + count
+    )
+    shown = rates[page.start : page.start + count]
     found = videos.get_videos([int(rate.video_id) for rate in shown])
     people = actors.get_actors(
         {int(v.account_id) for v in found.values()} | {int(v.channel_id) for v in found.values()}
@@ -70,4 +74,4 @@ def list_account_ratings(name: str) -> dict[str, Any]:
             continue
         body = video_json(video, people[int(video.account_id)], people[int(video.channel_id)], settings)
         data.append({"video": body, "rating": rate.rating})
-    return {"total": len(rates), "data": data}
+    return {"total": ratings.count_account_rates(int(account.id), kind), "data": data}

@@ -79,6 +79,21 @@ def pagination(request: Request, sortable: tuple[str, ...], default_sort: str) -
     return Pagination(start or 0, count if count is not None else DEFAULT_COUNT, sort)
 
 
+# DynamoDB has no OFFSET: a page at `start` of a list read in order from a Query costs the
+# `start + count` items before it. Such lists stop at this window and answer 400 past it
+# (L10); PeerTube's SQL pages have no such limit, but its infinite scroll never reaches it.
+MAX_READ_WINDOW = 2000
+
+
+def check_read_window(page: Pagination) -> None:
+    """400 for a page that would read more than MAX_READ_WINDOW items to find its own."""
+    count = page.count or MAX_COUNT  # a count of 0 reads a whole page (domain/comments.py)
+    if page.start + count > MAX_READ_WINDOW:
+        raise ValidationError(
+            {"start": f"Should be at most {MAX_READ_WINDOW - count} with this count"}, location="query"
+        )
+
+
 # CloudFront adds this header, with the secret it holds (template.yaml: the api origin's
 # OriginCustomHeaders; CIRRUS_EDGE_SECRET for the function), to every request it sends the API.
 EDGE_HEADER = "x-cirrus-edge"

@@ -139,13 +139,16 @@ def _streaming_playlists(video: Video, files: Sequence[VideoFile], settings: Set
         return _remote_playlists(video, files, settings)
     if not files or video.stage != "done":
         return []
-    base = f"{settings.instance_url}/{layout.hls_prefix(video.uuid)}"
+    # Private, internal and password-protected videos' files are under the private path, as
+    # PeerTube lists them; players ask for a video file token to read them (L9).
+    private = layout.in_private_directory(int(video.privacy))
+    base = layout.hls_url_base(settings.instance_url, video.uuid, private)
     prefix = video.hls_prefix
     return [
         {
             "id": int(video.id),
             "type": 1,
-            "playlistUrl": infohashes.master_playlist_url(settings.instance_url, video.uuid, prefix),
+            "playlistUrl": infohashes.master_playlist_url(settings.instance_url, video.uuid, prefix, private),
             "segmentsSha256Url": f"{base}{prefix}-segments-sha256.json",
             "redundancies": [],
             "files": [

@@ -21,6 +21,7 @@ from chalicelib.domain.short_uuid import from_short
 from chalicelib.errors import BadRequestError, ConflictError, ForbiddenError, NotFoundError, ValidationError
 from chalicelib.store import comments, counters
 from chalicelib.store.models import VideoComment
+from chalicelib.store.pages import MAX_COUNT
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -166,10 +167,18 @@ def post(
     return CommentNode(comment)
 
 
+# Sorting by replies needs the roots in hand: at most this many (the newest) are sorted (L10).
+MAX_SORTED_THREADS = 2000
+
+
 def list_threads(video: Video, viewer: User | None, *, start: int, count: int, sort: str) -> ThreadPage:
-    """A page of thread roots with PeerTube's totals (count 0: every thread, as PeerTube)."""
+    """A page of thread roots with PeerTube's totals. PeerTube drops the LIMIT for `count` 0
+    and so answers every thread; that read had no bound here (L10), so `count` 0 is a page of
+    the most a page may hold (MAX_COUNT), and the total tells the client there is more. The
+    caller bounds `start + count` (api.request.check_read_window)."""
     if int(video.comments_policy or 1) == POLICY_DISABLED:
         return ThreadPage(0, 0, [])
+    count = count or MAX_COUNT
     sees_all = sees_all_comments(video, viewer)
     visible = None
     if not sees_all:
@@ -177,18 +186,16 @@ def list_threads(video: Video, viewer: User | None, *, start: int, count: int, s
         if viewer is not None:
             visible = visible | (VideoComment.account_id == int(viewer.account_id))
     by_replies = sort.removeprefix("-") == "totalReplies"
-    everything = count == 0 or by_replies
     roots = comments.list_threads(
         int(video.id),
         visible=visible,
-        newest_first=sort.startswith("-"),
-        limit=None if everything else start + count,
+        newest_first=by_replies or sort.startswith("-"),
+        limit=MAX_SORTED_THREADS if by_replies else start + count,
     )
     if by_replies:
         sign = -1 if sort.startswith("-") else 1
         roots.sort(key=lambda root: (sign * int(root.replies or 0), int(root.id)))
-    if count:
-        roots = roots[start : start + count]
+    roots = roots[start : start + count]
     total, not_deleted = _totals(video, viewer, sees_all)
     nodes = [CommentNode(root, int(root.replies or 0), int(root.replies_from_video_author or 0)) for root in roots]
     return ThreadPage(total, not_deleted, nodes)

@@ -238,7 +238,7 @@ def remove_video(video: Video) -> None:
     if stored is not None:
         videos.delete_video(stored, files)
     videos.delete_leftovers(int(video.id))
-    media.delete_video_files(video.uuid)
+    media.delete_video_files(video.uuid, stored.images_name if stored is not None else None)
 
 
 def remove_videos_of(*, account_id: int | None = None, channel_id: int | None = None) -> int:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -103,3 +104,23 @@ def codecs(video_profile: str | None, video_level: int | None, has_audio: bool) 
     if has_audio:
         parts.append(AAC_LC)
     return ",".join(parts)
+
+
+_URI_ATTRIBUTE = re.compile(r'URI="([^"]+)"')
+
+
+def with_token(playlist_text: str, query_of: Callable[[str], str]) -> str:
+    """A playlist whose every URI (lines and `URI="..."` attributes) gets the query
+    `query_of(uri)` appended: PeerTube's reinjectVideoFileToken, for players that cannot add
+    the token to each request themselves (the browser's own HLS, other apps)."""
+
+    def append(uri: str) -> str:
+        return f"{uri}{'&' if '?' in uri else '?'}{query_of(uri)}"
+
+    lines = []
+    for line in playlist_text.splitlines():
+        if line.startswith("#"):
+            lines.append(_URI_ATTRIBUTE.sub(lambda match: f'URI="{append(match.group(1))}"', line))
+        else:
+            lines.append(append(line) if line else line)
+    return "\n".join(lines) + ("\n" if playlist_text.endswith("\n") else "")

@@ -19,9 +19,10 @@ from chalicelib.media import layout
 PEER_PROTOCOL_VERSION = 2
 
 
-def master_playlist_url(instance_url: str, video_uuid: str, hls_name: str) -> str:
-    """The URL of a local video's master playlist: the player's swarm id."""
-    return f"{instance_url}/{layout.hls_key(video_uuid, f'{hls_name}-master.m3u8')}"
+def master_playlist_url(instance_url: str, video_uuid: str, hls_name: str, private: bool = False) -> str:
+    """The URL of a local video's master playlist: the player's swarm id. It changes when the
+    video's files move to or from the private directory, and its info hashes with it."""
+    return f"{layout.hls_url_base(instance_url, video_uuid, private)}{hls_name}-master.m3u8"
 
 
 def stream_swarm_id(playlist_url: str, stream_type: str, index: int) -> str:

@@ -8,6 +8,14 @@ from __future__ import annotations
 
 SOURCE_PREFIX = "videos/"
 WORK_PREFIX = "work/"
+# PeerTube keeps the HLS files of private, internal and password-protected videos in a private
+# directory served only with a video file token. Here their objects live outside the paths
+# CloudFront serves from the bucket (static/, lazy-static/), and their URLs name a path the
+# API answers (api/video_files.py); unlisted videos stay public, as in PeerTube.
+PRIVATE_DIRECTORY_PRIVACIES = frozenset({3, 4, 5})
+PUBLIC_HLS_PATH = "static/streaming-playlists/hls/"
+PRIVATE_HLS_PATH = "static/streaming-playlists/hls/private/"
+PRIVATE_HLS_KEYS = "private/streaming-playlists/hls/"
 
 
 def source_key(video_uuid: str, filename: str = "source") -> str:
@@ -31,12 +39,22 @@ def work_key(video_uuid: str, name: str) -> str:
     return f"{work_prefix(video_uuid)}{name}"
 
 
-def hls_prefix(video_uuid: str) -> str:
-    return f"static/streaming-playlists/hls/{video_uuid}/"
+def in_private_directory(privacy: int) -> bool:
+    return int(privacy) in PRIVATE_DIRECTORY_PRIVACIES
 
 
-def hls_key(video_uuid: str, filename: str) -> str:
-    return f"{hls_prefix(video_uuid)}{filename}"
+def hls_prefix(video_uuid: str, private: bool = False) -> str:
+    """Where a video's HLS objects are in the media bucket (the private ones: not served)."""
+    return f"{PRIVATE_HLS_KEYS if private else PUBLIC_HLS_PATH}{video_uuid}/"
+
+
+def hls_key(video_uuid: str, filename: str, private: bool = False) -> str:
+    return f"{hls_prefix(video_uuid, private)}{filename}"
+
+
+def hls_url_base(instance_url: str, video_uuid: str, private: bool = False) -> str:
+    """The URL its HLS files are read from: CloudFront's, or the token-checked private path."""
+    return f"{instance_url}/{PRIVATE_HLS_PATH if private else PUBLIC_HLS_PATH}{video_uuid}/"
 
 
 def thumbnail_key(image_name: str) -> str:

@@ -163,6 +163,7 @@ COMMENT_ID = "COMMENTID"  # a comment id → "<video id>#<thread id>", where its
 COMMENT_URL = "COMMENTURL"  # a remote comment's ActivityPub id → its comment id
 FLAG_ACTIVITY = "FLAGACTIVITY"  # a received Flag's id (hashed) → its first abuse id
 INFO_HASH = "INFOHASH"  # a P2P info hash (40 hex) the tracker accepts → its video id
+VIDEO_FILE_TOKEN = "VIDEOFILETOKEN"  # a video file token (hashed) → the UUID of its video (L9)
 
 
 # GSI1 partitions (lists; gsi1sk orders them)

@@ -67,12 +67,53 @@ def delete_prefix(bucket: str, prefix: str) -> None:
             s3.delete_objects(Bucket=bucket, Delete={"Objects": objects})
 
 
-def delete_video_files(video_uuid: str) -> None:
-    """Everything a video ever had in the buckets: source, work files, HLS, images."""
+def keys_under(prefix: str) -> list[str]:
+    """The media bucket's keys under `prefix` (one video's HLS files: a few, never thousands)."""
+    s3 = aws.s3()
+    found: list[str] = []
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=get_settings().media_bucket, Prefix=prefix):
+        found.extend(str(item["Key"]) for item in page.get("Contents", []))
+    return found
+
+
+def move_file(source: str, target: str) -> None:
+    """Copy then delete, keeping type and cache headers. A managed copy, since a rendition of a
+    long video may pass the 5 GB a single CopyObject takes. Redoing it after a crash between
+    the two steps copies again and deletes: nothing is lost."""
+    bucket = get_settings().media_bucket
+    s3 = aws.s3()
+    s3.copy({"Bucket": bucket, "Key": source}, bucket, target)
+    s3.delete_object(Bucket=bucket, Key=source)
+
+
+def read_file(key: str) -> bytes | None:
+    """A small object of the media bucket (a playlist), or None if there is none."""
+    s3 = aws.s3()
+    try:
+        obj = s3.get_object(Bucket=get_settings().media_bucket, Key=key)
+    except s3.exceptions.NoSuchKey:
+        return None
+    return bytes(obj["Body"].read())
+
+
+def presigned_url(key: str, seconds: int) -> str:
+    """A URL that reads one object of the media bucket for `seconds` (ranges included)."""
+    return str(
+        aws.s3().generate_presigned_url(
+            "get_object", Params={"Bucket": get_settings().media_bucket, "Key": key}, ExpiresIn=seconds
+        )
+    )
+
+
+def delete_video_files(video_uuid: str, images_name: str | None = None) -> None:
+    """Everything a video ever had in the buckets: source, work files, HLS (public or private),
+    images (under the video's UUID, and under their random name if they have one)."""
     from chalicelib.media import layout
 
     settings = get_settings()
     delete_prefix(settings.media_bucket, layout.hls_prefix(video_uuid))
-    delete_files([layout.thumbnail_key(video_uuid), layout.preview_key(video_uuid)])
+    delete_prefix(settings.media_bucket, layout.hls_prefix(video_uuid, private=True))
+    names = {video_uuid, images_name or video_uuid}
+    delete_files([key for name in sorted(names) for key in (layout.thumbnail_key(name), layout.preview_key(name))])
     delete_prefix(settings.uploads_bucket, layout.work_prefix(video_uuid))
     delete_prefix(settings.uploads_bucket, layout.source_key(video_uuid, ""))

@@ -66,14 +66,29 @@ def change_rate(
     return True
 
 
-def list_account_rates(account_id: int, rating: str | None, newest_first: bool) -> list[Rate]:
-    """R2: an account's rates by date, of one kind or both (one Query per MB of rates;
-    only the account itself and moderators read this)."""
+def list_account_rates(account_id: int, rating: str | None, newest_first: bool, limit: int) -> list[Rate]:
+    """R2: an account's first `limit` rates by date, of one kind or both (one Query; a
+    page at `start` asks for `start + count`, bounded by the API: L10)."""
     condition = Rate.rating == rating if rating else None
+    found: list[Rate] = []
     items = Rate.by_gsi1.query(
-        keys.account_rates_gsi1pk(account_id), scan_index_forward=not newest_first, filter_condition=condition
+        keys.account_rates_gsi1pk(account_id),
+        scan_index_forward=not newest_first,
+        filter_condition=condition,
+        page_size=min(limit, 1000),
     )
-    return [item for item in items if isinstance(item, Rate)]
+    for item in items:
+        if isinstance(item, Rate):
+            found.append(item)
+        if len(found) >= limit:
+            break
+    return found
+
+
+def count_account_rates(account_id: int, rating: str | None) -> int:
+    """R2's total: DynamoDB counts the rates itself (Select COUNT), returning no items."""
+    condition = Rate.rating == rating if rating else None
+    return int(Rate.by_gsi1.count(keys.account_rates_gsi1pk(account_id), filter_condition=condition))
 
 
 def video_rates_page(video_id: int, rating: str, start: int, count: int) -> list[Rate]:

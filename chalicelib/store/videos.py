@@ -182,8 +182,12 @@ def set_upload_id(video: Video, upload_id: str | None) -> None:
     video.update(actions=[action])
 
 
-def mark_images(video: Video) -> None:
-    video.update(actions=[Video.has_images.set(True)])
+def mark_images(video: Video, image_name: str | None = None) -> None:
+    """Thumbnail and preview made (under `image_name`, else under the video's UUID)."""
+    actions: list[Any] = [Video.has_images.set(True)]
+    if image_name:
+        actions.append(Video.image_name.set(image_name))
+    video.update(actions=actions)
 
 
 def save_file(file: VideoFile) -> None:
@@ -245,6 +249,29 @@ def publish(video: Video, when: datetime, size: int, quota_size: int, info_hashe
         return False
     video.info_hashes = set(info_hashes) or None
     return True
+
+
+def set_media_names(video: Video, info_hashes: Sequence[str], image_name: str | None) -> None:
+    """After its files moved to or from the private directory: the info hashes of its new
+    playlist URL replace the old ones (claims included, so the tracker follows), and its
+    images' new name."""
+    new = set(info_hashes)
+    old = set(video.info_hashes or ())
+    with TransactWrite(connection=connection()) as transaction:
+        transaction.update(
+            video,
+            actions=[
+                Video.info_hashes.set(new) if new else Video.info_hashes.remove(),
+                Video.image_name.set(image_name) if image_name else Video.image_name.remove(),
+            ],
+            condition=Video.pk.exists(),
+        )
+        for item in infohashes.claims(old - new, int(video.id)):
+            transaction.delete(item)
+        for item in infohashes.claims(new - old, int(video.id)):
+            transaction.save(item)
+    video.info_hashes = new or None
+    video.image_name = image_name
 
 
 def update_metadata(video: Video, changes: dict[str, Any], public_delta: int) -> bool:

@@ -117,7 +117,7 @@ def _ingest_gave_up(destination_record: dict[str, Any]) -> None:
 def _counted(step: Step, video: Video) -> None:
     if videos.get_video(int(video.id)) is None:
         # Deleted while this step ran: what the step just wrote would outlive the video.
-        media.delete_video_files(video.uuid)
+        media.delete_video_files(video.uuid, video.images_name)
         return
     unlocked, publish = step_done(video, step)
     if unlocked:

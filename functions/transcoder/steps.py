@@ -16,7 +16,7 @@ from pathlib import Path
 from chalicelib import aws
 from chalicelib.activitypub.delivery import outbox
 from chalicelib.config import get_settings
-from chalicelib.domain import transcoding, video_federation
+from chalicelib.domain import media_privacy, transcoding, video_federation
 from chalicelib.domain.transcoding import AUDIO, CHUNK, IMAGES, PACKAGE, Step
 from chalicelib.media import hls, infohashes, layout, transcode
 from chalicelib.media.probe import probe
@@ -63,16 +63,27 @@ def finalize(video: Video) -> None:
     variants = [
         hls.Variant(f.playlist_name, int(f.bandwidth), int(f.width), int(f.height), int(f.fps), f.codecs) for f in shown
     ]
+    private = _private_now(video)
     _put_media(
-        layout.hls_key(video.uuid, f"{prefix}-master.m3u8"), hls.master_playlist(variants).encode(), PLAYLIST_TYPE
+        layout.hls_key(video.uuid, f"{prefix}-master.m3u8", private),
+        hls.master_playlist(variants).encode(),
+        PLAYLIST_TYPE,
     )
     _put_media(
-        layout.hls_key(video.uuid, f"{prefix}-segments-sha256.json"), json.dumps(hashes).encode(), "application/json"
+        layout.hls_key(video.uuid, f"{prefix}-segments-sha256.json", private),
+        json.dumps(hashes).encode(),
+        "application/json",
     )
     sizes = [int(f.size) for f in files]
-    playlist_url = infohashes.master_playlist_url(get_settings().instance_url, video.uuid, prefix)
+    playlist_url = infohashes.master_playlist_url(get_settings().instance_url, video.uuid, prefix, private)
     info_hashes = infohashes.playlist_info_hashes(playlist_url, [int(f.height) for f in files])
-    if videos.publish(video, datetime.now(UTC), sum(sizes), max(sizes, default=0), info_hashes):
+    published = videos.publish(video, datetime.now(UTC), sum(sizes), max(sizes, default=0), info_hashes)
+    current = videos.get_video(int(video.id))
+    if current is not None:
+        # L9: files a step wrote before the privacy changed go where it now says (and the
+        # info hashes follow), before anyone hears of the video.
+        media_privacy.place_files(current)
+    if published:
         logger.info("video published", extra={"video": video.uuid, "renditions": len(files)})
         # Announced by the broadcast function, which may read the actors this one may not.
         video_federation.safely(lambda: outbox.announce_published(int(video.id)))
@@ -91,9 +102,12 @@ def _images(video: Video, workdir: Path) -> None:
     images = transcode.thumbnail_and_preview(_source_url(video), info, workdir)
     if images is not None:
         thumbnail, preview = images
-        _put_media(layout.thumbnail_key(video.uuid), thumbnail.read_bytes(), "image/jpeg")
-        _put_media(layout.preview_key(video.uuid), preview.read_bytes(), "image/jpeg")
-        videos.mark_images(video)
+        # A private video's images never take its UUID as their name (L9): a random one, told
+        # only to those who may see the video, as PeerTube names every thumbnail.
+        name = uuid.uuid4().hex if _private_now(video) else video.images_name
+        _put_media(layout.thumbnail_key(name), thumbnail.read_bytes(), "image/jpeg")
+        _put_media(layout.preview_key(name), preview.read_bytes(), "image/jpeg")
+        videos.mark_images(video, None if name == video.uuid else name)
 
 
 def _chunk(step: Step, video: Video, workdir: Path) -> None:
@@ -118,13 +132,16 @@ def _package(step: Step, video: Video, workdir: Path) -> None:
     segments = hls.media_segments(packaged.playlist.read_text())
     with open(packaged.media, "rb") as media:
         hashes = hls.segment_hashes(segments, media)
+    private = _private_now(video)  # read after the encoding: the privacy may have changed
     aws.s3().upload_file(
         str(packaged.media),
         get_settings().media_bucket,
-        layout.hls_key(video.uuid, packaged.media.name),
+        layout.hls_key(video.uuid, packaged.media.name, private),
         ExtraArgs={"ContentType": "video/mp4", "CacheControl": "public, max-age=31536000, immutable"},
     )
-    _put_media(layout.hls_key(video.uuid, packaged.playlist.name), packaged.playlist.read_bytes(), PLAYLIST_TYPE)
+    _put_media(
+        layout.hls_key(video.uuid, packaged.playlist.name, private), packaged.playlist.read_bytes(), PLAYLIST_TYPE
+    )
     _put_work(video, f"hashes-{rendition.resolution}.json", json.dumps(hashes).encode())
     videos.save_file(
         VideoFile(
@@ -143,6 +160,12 @@ def _package(step: Step, video: Video, workdir: Path) -> None:
             media_name=packaged.media.name,
         )
     )
+
+
+def _private_now(video: Video) -> bool:
+    """Whether the video's files belong in the private directory, by its privacy as stored now."""
+    current = videos.get_video(int(video.id))
+    return layout.in_private_directory(int((current or video).privacy))
 
 
 def _chunk_name(resolution: int, index: int) -> str:

@@ -863,10 +863,13 @@ def test_transcoder_may_touch_what_its_steps_touch(resources: dict[str, Any]) ->
     for action in ("s3:PutObject", "s3:AbortMultipartUpload", "s3:DeleteObject"):
         assert may(action, UPLOADS, WORK)
         assert not may(action, UPLOADS, SOURCE), "the original upload is the API's to delete"
-    for key in PUBLISHED:
+    for key in (*PUBLISHED, layout.hls_key(VIDEO, "x-720-fragmented.mp4", private=True)):
         assert may("s3:PutObject", MEDIA, key), key
-        assert not may("s3:DeleteObject", MEDIA, key)
+        # Finalize moves what steps wrote before a privacy change (L9): copy, then delete.
+        assert may("s3:GetObject", MEDIA, key) and may("s3:DeleteObject", MEDIA, key), key
     assert not may("s3:PutObject", MEDIA, "static/web-videos/x.mp4"), "only the layout's prefixes"
+    for key in ("static/web-videos/x.mp4", "lazy-static/avatars/x.jpg", "private/other/x"):
+        assert not may("s3:DeleteObject", MEDIA, key), key
 
 
 @pytest.mark.parametrize("function", ["IngestFunction", "TranscoderFunction"])

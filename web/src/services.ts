@@ -2,6 +2,7 @@
 // session, which adds the bearer token and renews it.
 import { session } from './auth';
 import { passwordHeaders } from './videoPassword';
+import type { VideoFileToken } from './videoFiles';
 import type { Channel, Comment, CommentTree, CustomConfig, Page, Playlist, PlaylistElement, User, Video, VideoDetails } from './types';
 
 export function query(params: Record<string, string | number | boolean | undefined>): string {
@@ -21,6 +22,9 @@ export const api = {
     get<VideoDetails>(`/api/v1/videos/${encodeURIComponent(id)}`, signal, passwordHeaders(id)),
   updateVideo: (id: number | string, fields: Record<string, unknown>) =>
     session.send(`/api/v1/videos/${id}`, { method: 'PUT', json: fields }),
+  // A video file token (for private video files); the session or the video's password opens it.
+  videoToken: (id: number) =>
+    session.json<VideoFileToken>(`/api/v1/videos/${id}/token`, { method: 'POST', headers: passwordHeaders(id) }),
   deleteVideo: (id: number) => session.send(`/api/v1/videos/${id}`, { method: 'DELETE' }),
   view: (id: number, currentTime: number, sessionId: string) =>
     session.send(`/api/v1/videos/${id}/views`, {

@@ -7,11 +7,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.activitypub import local_objects, remote_actors
+from chalicelib.activitypub.documents.videos import PRIVACY_PUBLIC, PRIVACY_UNLISTED
 from chalicelib.activitypub.inbox.context import Ignored, object_id
 from chalicelib.domain import abuses
 
 if TYPE_CHECKING:
     from chalicelib.activitypub.inbox.context import InboxContext
+    from chalicelib.store.models import Video
 
 REPORTERS = ("Person", "Application")  # accounts, and instance actors (Mastodon reports as one)
 
@@ -44,12 +46,19 @@ def _local_target(url: str) -> abuses.Target | None:
         return None
     video = local_objects.local_video(url)
     if video is not None:
-        return abuses.video_target(video)
+        return abuses.video_target(video) if _knowable(video) else None
     place = local_objects.local_comment_reference(url)
     if place is not None:
-        return abuses.comment_target(*place)
+        return abuses.comment_target(*place) if _knowable(place[0]) else None
     actor = remote_actors.local_actor_of(url)
     return abuses.account_target(actor) if actor is not None else None
+
+
+def _knowable(video: Video) -> bool:
+    """Other servers can only know of public and unlisted videos (PeerTube's remote reports
+    name what it federated): a private, internal or password-protected video, or a comment
+    on one, named by a leaked UUID is not reported, nor its existence confirmed by the report."""
+    return int(video.privacy) in (PRIVACY_PUBLIC, PRIVACY_UNLISTED)
 
 
 def _tag_names(tags: Any) -> list[str]:

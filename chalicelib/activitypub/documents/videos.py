@@ -121,7 +121,8 @@ def _links(video: Video, files: Sequence[VideoFile], settings: Settings) -> list
         {"type": "Link", "mediaType": "text/html", "href": str(video.url)},
     ]
     if files and video.hls_prefix:
-        base = f"{instance}/{layout.hls_prefix(video.uuid)}"
+        # Only public and unlisted videos federate; the private path keeps this true anyway.
+        base = layout.hls_url_base(instance, video.uuid, layout.in_private_directory(int(video.privacy)))
         tags: list[dict[str, Any]] = [
             {
                 "type": "Link",

@@ -83,8 +83,9 @@ class Video(Catalogued, discriminator="Video"):
     remote_playlist_url = UnicodeAttribute(null=True)
     remote_sha256_url = UnicodeAttribute(null=True)
     remote_thumbnail_url = UnicodeAttribute(null=True)
-    # The random name its copies of that thumbnail are stored under (remote videos only: a
-    # remote server's UUID is not a name to write under).
+    # The random name its images are stored under: a remote video's copies (a remote server's
+    # UUID is not a name to write under), and a local video's once it is or was private (its
+    # UUID-named images would be readable by anyone who learns the UUID; L9).
     image_name = UnicodeAttribute(null=True)
     info_hashes = UnicodeSetAttribute(null=True)  # its INFOHASH claims (the tracker's swarms), deleted with it
 

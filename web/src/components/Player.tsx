@@ -7,6 +7,7 @@ import { SegmentValidator, canValidate } from '../p2p/segment-hashes';
 import { NO_TRANSFER, TransferTally, describeTransfer, type Transfer } from '../p2p/transfer';
 import { api } from '../services';
 import type { VideoDetails } from '../types';
+import { needsFileToken, withFileToken } from '../videoFiles';
 
 const AUTO = -1;
 const HlsWithP2P = HlsJsP2PEngine.injectMixin(Hls);
@@ -43,8 +44,29 @@ export function Player({ video, autoPlay = false }: { video: VideoDetails; autoP
   const [error, setError] = useState<string | null>(null);
   const [sharing, setSharing] = useState(p2pEnabled);
   const [transfer, setTransfer] = useState<Transfer>(NO_TRANSFER);
-  const playlist = video.streamingPlaylists?.[0]?.playlistUrl;
-  const source = useMemo(() => p2pSource(video), [video]);
+  const listed = video.streamingPlaylists?.[0]?.playlistUrl;
+  // A private, internal or password-protected video's files need a video file token, which
+  // the server then puts into every URI of its playlists (see ../videoFiles.ts).
+  const needsToken = needsFileToken(listed);
+  const [fileToken, setFileToken] = useState<string | null>(null);
+  useEffect(() => {
+    setFileToken(null);
+    if (!needsToken) return undefined;
+    let cancelled = false;
+    api
+      .videoToken(video.id)
+      .then((answer) => !cancelled && setFileToken(answer.files.token))
+      .catch(() => !cancelled && setError('The files of this video could not be opened.'));
+    return () => {
+      cancelled = true;
+    };
+  }, [needsToken, video.id]);
+  const playlist = listed && needsToken ? (fileToken ? withFileToken(listed, fileToken, true) : undefined) : listed;
+  const source = useMemo(() => {
+    const found = p2pSource(video);
+    // The swarm stays the listed URL (the tracker's info hashes derive from it).
+    return found && fileToken ? { ...found, hashesUrl: withFileToken(found.hashesUrl, fileToken) } : found;
+  }, [video, fileToken]);
   // Peers' segments cannot be checked without Web Crypto (plain-HTTP pages): no P2P there.
   const p2p = sharing && canValidate() ? source : null;
 
@@ -101,6 +123,14 @@ export function Player({ video, autoPlay = false }: { video: VideoDetails; autoP
     setP2PEnabled(on);
     setSharing(on);
   };
+
+  if (!playlist && needsToken) {
+    return (
+      <div className="player player--empty" role={error ? 'alert' : 'status'}>
+        {error ?? 'Opening the video…'}
+      </div>
+    );
+  }
 
   if (!playlist) {
     return (

@@ -1,0 +1,81 @@
+"""Where a local video's media lives as its privacy changes (L9), as PeerTube moves files
+between its public and private directories (lib/video-privacy.ts).
+
+- HLS: private, internal and password-protected videos keep their files under the media
+  bucket's private prefix, which CloudFront does not serve; the API serves them to holders of
+  a video file token (api/video_files.py). Public and unlisted videos' files are under the
+  public prefix CloudFront serves.
+- Images: PeerTube leaves thumbnails and previews public under random names. Cirrus names a
+  local video's images after its UUID, which anyone who learns the UUID could read, so a
+  video entering the private directory gets its images renamed to a fresh random name (the
+  old objects are deleted); they stay public, as in PeerTube, under a name only those who
+  may see the video are told.
+- P2P: the swarm of a video is its master playlist URL, which moves with the files, so its
+  info hashes (and the tracker's claims) are recomputed with every move.
+
+Every function here is idempotent: it moves whatever is found where it should not be, so a
+crash half-way is mended by the next call (the next edit, or the transcoder's finalize).
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING
+
+from chalicelib.config import get_settings
+from chalicelib.media import infohashes, layout
+from chalicelib.observability import logger
+from chalicelib.store import media, videos
+
+if TYPE_CHECKING:
+    from chalicelib.store.models import Video
+
+
+def is_private(video: Video) -> bool:
+    return layout.in_private_directory(int(video.privacy))
+
+
+def privacy_changed(before: Video, after: Video) -> None:
+    """After an edit: entering the private directory renames the images (their old name was
+    public); every edit puts the HLS files where the privacy says."""
+    entering = is_private(after) and not is_private(before)
+    place_files(after, rename_images=entering)
+
+
+def place_files(video: Video, *, rename_images: bool = False) -> None:
+    """Move the video's HLS files to the directory its privacy names, and fix what depends on
+    where they are; rename its images too when asked (or when a private video's images still
+    carry its UUID)."""
+    if not video.is_local:
+        return
+    private = is_private(video)
+    wrong = layout.hls_prefix(video.uuid, not private)
+    right = layout.hls_prefix(video.uuid, private)
+    moved = media.keys_under(wrong)
+    for key in moved:
+        media.move_file(key, right + key[len(wrong) :])
+    image_name = video.image_name
+    if private and video.has_images and (rename_images or not image_name or image_name == video.uuid):
+        image_name = _renamed_images(video)
+    hashes = _info_hashes(video, private)
+    if moved or image_name != video.image_name or set(hashes) != set(video.info_hashes or ()):
+        videos.set_media_names(video, hashes, image_name)
+        logger.info("media placed", extra={"video": video.uuid, "private": private, "moved": len(moved)})
+
+
+def _renamed_images(video: Video) -> str:
+    old = video.images_name
+    new = uuid.uuid4().hex
+    for key_of in (layout.thumbnail_key, layout.preview_key):
+        if media.copy_file(key_of(old), key_of(new), "image/jpeg"):
+            media.delete_files([key_of(old)])
+    return new
+
+
+def _info_hashes(video: Video, private: bool) -> list[str]:
+    """The info hashes of the playlist URL the API lists now (none before publication)."""
+    if video.stage != "done" or not video.hls_prefix:
+        return sorted(video.info_hashes or ())
+    files = videos.list_files(int(video.id))
+    url = infohashes.master_playlist_url(get_settings().instance_url, video.uuid, str(video.hls_prefix), private)
+    return infohashes.playlist_info_hashes(url, [int(f.height) for f in files])
