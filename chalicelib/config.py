@@ -22,6 +22,7 @@ class QueueNames:
     deliver: str
     inbox: str
     views: str
+    work: str
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,10 @@ class Settings:
     # The value CloudFront sends in X-Cirrus-Edge to the API origin (CIRRUS_EDGE_SECRET): proof
     # that a request came through the distribution, so that its X-Forwarded-For can be read.
     edge_secret: str | None = None
+    # How long a deleted account's or channel's actors outlive its videos (the work queue's
+    # last step waits this long, SQS's maximum delay): their keys sign the videos' Delete
+    # activities, which the broadcast and deliver functions send in the meantime.
+    deletion_grace_seconds: int = 900
 
     @property
     def instance_url(self) -> str:
@@ -139,6 +144,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             deliver=env.get("CIRRUS_DELIVER_QUEUE", f"{prefix}-deliver"),
             inbox=env.get("CIRRUS_INBOX_QUEUE", f"{prefix}-inbox"),
             views=env.get("CIRRUS_VIEWS_QUEUE", f"{prefix}-views"),
+            work=env.get("CIRRUS_WORK_QUEUE", f"{prefix}-work"),
         ),
         aws_region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "us-east-1",
         aws_endpoint_url=env.get("CIRRUS_AWS_ENDPOINT_URL") or None,
@@ -209,6 +215,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             "CIRRUS_TRANSCODING_STALL_SECONDS",
         ),
         edge_secret=env.get("CIRRUS_EDGE_SECRET") or None,
+        deletion_grace_seconds=_integer(
+            env.get("CIRRUS_DELETION_GRACE_SECONDS"), Settings.deletion_grace_seconds, "CIRRUS_DELETION_GRACE_SECONDS"
+        ),
     )
 
 

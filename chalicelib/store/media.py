@@ -66,12 +66,14 @@ def delete_prefix(bucket: str, prefix: str) -> None:
             s3.delete_objects(Bucket=bucket, Delete={"Objects": objects})
 
 
-def delete_video_files(video_uuid: str) -> None:
-    """Everything a video ever had in the buckets: source, work files, HLS, images."""
+def delete_video_files(video_uuid: str, images_name: str | None = None) -> None:
+    """Everything a video ever had in the buckets: source, work files, HLS, images (named
+    after its UUID, or `images_name`: a remote video's copies have a random name)."""
     from chalicelib.media import layout
 
     settings = get_settings()
     delete_prefix(settings.media_bucket, layout.hls_prefix(video_uuid))
-    delete_files([layout.thumbnail_key(video_uuid), layout.preview_key(video_uuid)])
+    names = {video_uuid, images_name or video_uuid}
+    delete_files([key for name in sorted(names) for key in (layout.thumbnail_key(name), layout.preview_key(name))])
     delete_prefix(settings.uploads_bucket, layout.work_prefix(video_uuid))
     delete_prefix(settings.uploads_bucket, layout.source_key(video_uuid, ""))
