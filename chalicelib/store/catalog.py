@@ -137,9 +137,8 @@ class Catalog:
             return True
         if isinstance(item, Tombstone):
             gone = state.videos if item.target_kind == "Video" else state.actors
-            if item.target_kind == "Video":
-                state.withheld.pop(int(item.target_id), None)
-            return gone.pop(int(item.target_id), None) is not None
+            held = item.target_kind == "Video" and state.withheld.pop(int(item.target_id), None) is not None
+            return gone.pop(int(item.target_id), None) is not None or held
         return False
 
 

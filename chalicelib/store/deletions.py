@@ -16,8 +16,10 @@ from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.store import keys
+from chalicelib.store.counters import add_stats
 from chalicelib.store.models import Actor, Deletion, User
 from chalicelib.store.models.deletion import KIND_ACCOUNT, KIND_CHANNEL
+from chalicelib.store.users import role_stats
 from chalicelib.store.writes import connection, is_condition_failure
 
 
@@ -55,6 +57,8 @@ def mark_account(user: User, account: Actor, channels: Sequence[Actor], now: dat
             transaction.save(
                 _deletion(KIND_ACCOUNT, int(account.id), now, int(user.id)), condition=Deletion.pk.does_not_exist()
             )
+            # Counted out now: the user and its channels are gone for every reader.
+            add_stats(transaction, {"users": -1, "local_channels": -len(channels), **role_stats(int(user.role), -1)})
     except TransactWriteError as exc:
         if is_condition_failure(exc):
             return False
@@ -74,6 +78,7 @@ def mark_channel(channel: Actor, now: datetime) -> bool:
                 condition=Actor.pk.exists() & Actor.deleting_at.does_not_exist(),
             )
             transaction.save(_deletion(KIND_CHANNEL, int(channel.id), now), condition=Deletion.pk.does_not_exist())
+            add_stats(transaction, {"local_channels": -1})
     except TransactWriteError as exc:
         if is_condition_failure(exc):
             return False

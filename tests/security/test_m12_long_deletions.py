@@ -67,7 +67,8 @@ def _work_with_federation() -> None:
     """Work messages one at a time, with the federation queues between them, as the
     functions run side by side on AWS."""
     while drain("work", rounds=1):
-        drain_federation()
+        while drain("inbox") + drain("broadcast") + drain("deliver"):
+            pass
 
 
 def _gone(video: Video) -> bool:
