@@ -22,6 +22,7 @@ class QueueNames:
     deliver: str
     inbox: str
     views: str
+    work: str
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,10 @@ class Settings:
     # under `make run` (CIRRUS_LOCAL_KEY_FILE, created on first use).
     actor_key_id: str | None = None
     local_key_file: str | None = None
+    # How long a deleted account's or channel's actors outlive its videos (the work queue's
+    # last step waits this long, SQS's maximum delay): their keys sign the videos' Delete
+    # activities, which the broadcast and deliver functions send in the meantime.
+    deletion_grace_seconds: int = 900
 
     @property
     def instance_url(self) -> str:
@@ -148,6 +153,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             deliver=env.get("CIRRUS_DELIVER_QUEUE", f"{prefix}-deliver"),
             inbox=env.get("CIRRUS_INBOX_QUEUE", f"{prefix}-inbox"),
             views=env.get("CIRRUS_VIEWS_QUEUE", f"{prefix}-views"),
+            work=env.get("CIRRUS_WORK_QUEUE", f"{prefix}-work"),
         ),
         aws_region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "us-east-1",
         aws_endpoint_url=env.get("CIRRUS_AWS_ENDPOINT_URL") or None,
@@ -221,6 +227,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         edge_secret=env.get("CIRRUS_EDGE_SECRET") or None,
         actor_key_id=env.get("CIRRUS_ACTOR_KEY_ID") or None,
         local_key_file=env.get("CIRRUS_LOCAL_KEY_FILE") or None,
+        deletion_grace_seconds=_integer(
+            env.get("CIRRUS_DELETION_GRACE_SECONDS"), Settings.deletion_grace_seconds, "CIRRUS_DELETION_GRACE_SECONDS"
+        ),
     )
 
 

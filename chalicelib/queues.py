@@ -33,10 +33,12 @@ def _queue_url(name: str) -> str:
     return str(aws.sqs().get_queue_url(QueueName=name)["QueueUrl"])
 
 
-def send(queue_name: str, bodies: Sequence[dict[str, Any]]) -> None:
+def send(queue_name: str, bodies: Sequence[dict[str, Any]], delay_seconds: int = 0) -> None:
+    """`delay_seconds` (at most 900, SQS's limit) keeps the messages hidden that long."""
     url = _queue_url(queue_name)
+    delay = {"DelaySeconds": min(max(delay_seconds, 0), 900)} if delay_seconds else {}
     for batch in _batches([encode(body) for body in bodies]):
-        entries: list[Any] = [{"Id": str(i), "MessageBody": text} for i, text in enumerate(batch)]
+        entries: list[Any] = [{"Id": str(i), "MessageBody": text, **delay} for i, text in enumerate(batch)]
         result = aws.sqs().send_message_batch(QueueUrl=url, Entries=entries)
         if result.get("Failed"):
             raise RuntimeError(f"SQS refused {len(result['Failed'])} of {len(batch)} messages to {queue_name}")

@@ -473,6 +473,7 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
             "CIRRUS_DELIVER_QUEUE": queues["deliver"],
             "CIRRUS_INBOX_QUEUE": queues["inbox"],
             "CIRRUS_VIEWS_QUEUE": queues["views"],
+            "CIRRUS_WORK_QUEUE": queues["work"],
             "CIRRUS_SIGNUP_ENABLED": value["SignupEnabled"],
             "CIRRUS_SIGNUP_REQUIRES_APPROVAL": value["SignupRequiresApproval"],
             "CIRRUS_SIGNUP_REQUIRES_EMAIL_VERIFICATION": value["SignupRequiresEmailVerification"],
@@ -491,6 +492,7 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
             "CIRRUS_MAX_COMMENTS_PER_HOST": "20000",
             "CIRRUS_FEDERATION_ALLOW_LOOPBACK": "false",
             "CIRRUS_TRANSCODING_STALL_SECONDS": "7200",
+            "CIRRUS_DELETION_GRACE_SECONDS": "900",
             "CIRRUS_TRACKER_URL": value["TrackerUrl"],
             "CIRRUS_ACTOR_KEY_ID": self.actor_key.attr_arn,
             "POWERTOOLS_SERVICE_NAME": "cirrus",
@@ -674,7 +676,7 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
                     "Action": ["s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
                     "Resource": uploads_objects,
                 },
-                *self._send("transcode", "broadcast", "deliver", "inbox", "views"),
+                *self._send("transcode", "broadcast", "deliver", "inbox", "views", "work"),
                 self._actor_key(["kms:GenerateDataKey", "kms:Decrypt"]),
             ],
         )
@@ -859,6 +861,50 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
             ],
         )
         self._sqs_source(views, self.specs["views"], maximum_batching_window_in_seconds=30)
+
+        work = self._function(
+            "WorkFunction",
+            "functions.work.handler.handle_work",
+            description="Cirrus work (deletions of accounts and channels, remote subscriptions)",
+            timeout=self.specs["work"].function_timeout,
+            memory=512,
+            log_name="work",
+            statements=[
+                # Videos and their partitions, claims, users, actors, playlists, tokens, follows.
+                self._table_crud(),
+                # A video's Delete, a Follow; a deletion's continuation.
+                *self._send("broadcast", "work"),
+                self._consume("work"),
+                # A deleted video's files (and playlists' thumbnails): deleting only.
+                {
+                    "Effect": "Allow",
+                    "Action": "s3:DeleteObject",
+                    "Resource": [
+                        sub("${MediaBucket.Arn}/static/streaming-playlists/*"),
+                        sub("${MediaBucket.Arn}/private/streaming-playlists/*"),
+                        sub("${MediaBucket.Arn}/lazy-static/thumbnails/*"),
+                        sub("${MediaBucket.Arn}/lazy-static/previews/*"),
+                        sub("${UploadsBucket.Arn}/videos/*"),
+                        sub("${UploadsBucket.Arn}/work/*"),
+                    ],
+                },
+                {
+                    "Effect": "Allow",
+                    "Action": "s3:ListBucket",
+                    "Resource": self.media_bucket.attr_arn,
+                    "Condition": {
+                        "StringLike": {"s3:prefix": ["static/streaming-playlists/*", "private/streaming-playlists/*"]}
+                    },
+                },
+                {
+                    "Effect": "Allow",
+                    "Action": "s3:ListBucket",
+                    "Resource": self.uploads_bucket.attr_arn,
+                    "Condition": {"StringLike": {"s3:prefix": ["videos/*", "work/*"]}},
+                },
+            ],
+        )
+        self._sqs_source(work, self.specs["work"])
 
         broadcast = self._function(
             "BroadcastFunction",

@@ -55,6 +55,7 @@ SWEEPER_HANDLER = "functions.transcoder.sweeper:handle_schedule"
 BROADCAST_HANDLER = "functions.federation.broadcast:handle_broadcast"
 DELIVER_HANDLER = "functions.federation.deliver:handle_deliver"
 INBOX_HANDLER = "functions.federation.inbox:handle_inbox"
+WORK_HANDLER = "functions.work.handler:handle_work"
 
 
 @dataclass(frozen=True)
@@ -140,6 +141,10 @@ def queue_specs(settings: Settings) -> list[QueueSpec]:
         QueueSpec(
             "views", queues.views, function_timeout=60, max_receive_count=5, batch_size=100, function=VIEWS_HANDLER
         ),
+        # Long work off the request path: deleting accounts and channels video by video
+        # (resumable, continued in new messages), resolving remote channels to follow.
+        # One task per invocation, so that each has the function's whole time.
+        QueueSpec("work", queues.work, function_timeout=300, max_receive_count=5, batch_size=1, function=WORK_HANDLER),
     ]
 
 

@@ -40,7 +40,8 @@ def drain(queue: str, *, rounds: int = 50) -> int:
 
 
 def drain_federation() -> None:
-    """Inbox, then broadcasts, then deliveries, until all three are quiet."""
+    """Work tasks (remote follows, deletions' Delete activities), inbox, then broadcasts,
+    then deliveries, until all four are quiet."""
     for _ in range(10):
-        if not (drain("inbox") + drain("broadcast") + drain("deliver")):
+        if not (drain("work") + drain("inbox") + drain("broadcast") + drain("deliver")):
             return

@@ -200,12 +200,12 @@ def video_details(id_or_uuid: str) -> VideoDetails:
         fresh = videos.find_video_by_uuid(str(reference))
         video_id = int(fresh.id) if fresh else None
     video, files = videos.get_video_with_files(video_id) if video_id is not None else (None, [])
-    if video is None:
+    if video is None or int(video.id) in state.withheld:  # its account or channel is being deleted
         raise NotFoundError("Video not found")
     owners = {i: state.actors[i] for i in (int(video.account_id), int(video.channel_id)) if i in state.actors}
     if len(owners) < 2:
         owners = actors.get_actors({int(video.account_id), int(video.channel_id)})
     account, channel = owners.get(int(video.account_id)), owners.get(int(video.channel_id))
-    if account is None or channel is None:
+    if account is None or channel is None or account.deleting_at is not None or channel.deleting_at is not None:
         raise NotFoundError("Video not found")
     return VideoDetails(video, account, channel, files)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.domain import playlists, validation
+from chalicelib.domain import deletions, validation
 from chalicelib.domain.accounts import check_not_reserved, new_local_actor
 from chalicelib.domain.roles import Right, Role, has_right
 from chalicelib.domain.validation import Checks
-from chalicelib.domain.videos import remove_videos_of
 from chalicelib.errors import BadRequestError, ConflictError, ForbiddenError, NotFoundError
 from chalicelib.store import actors
 
@@ -27,7 +26,7 @@ def find_local_actor_by_handle(settings: Settings, handle: str, actor_types: tup
     if host and host.lower() != settings.instance_host.lower():
         return None
     actor = actors.find_local_actor(name)
-    if actor is None or actor.actor_type not in actor_types:
+    if actor is None or actor.actor_type not in actor_types or actor.deleting_at is not None:
         return None
     return actor
 
@@ -90,12 +89,13 @@ def update_channel(user: User, channel: Actor, body: dict[str, Any], now: dateti
 
 
 def delete_channel(user: User, channel: Actor) -> None:
+    """The channel is gone at once; its videos, then the channel, are removed by the work
+    queue (domain/deletions.py). Channels already being deleted do not count as left."""
     _check_owner(user, channel, "This user has not owner rights on this channel")
-    if actors.count_account_channels(int(channel.account_id or 0)) <= 1:
+    remaining = [c for c in actors.list_account_channels(int(channel.account_id or 0)) if c.deleting_at is None]
+    if len(remaining) <= 1:
         raise ConflictError("Cannot remove the last channel of this user")
-    remove_videos_of(channel_id=int(channel.id))
-    playlists.on_channel_deleted(int(channel.account_id or 0), int(channel.id))
-    actors.delete_channel(channel)
+    deletions.request_channel_deletion(channel, datetime.now(UTC))
 
 
 def check_can_manage(user: User, channel: Actor) -> None:

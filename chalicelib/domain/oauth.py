@@ -99,6 +99,8 @@ def password_grant(
     failures_of = username.strip().lower()
     rate_limits.check_successes(rate_limits.LOGIN_FAILURES, failures_of, now_seconds)
     user = users.find_user_by_login(username)
+    if user is not None and user.deleting_at is not None:
+        user = None  # being deleted: as if already gone
     if not passwords.verify_password(password, user.password_hash if user else _DUMMY_HASH) or user is None:
         rate_limits.count_success(rate_limits.LOGIN_FAILURES, failures_of, now_seconds)
         _refuse_unknown_login(username)
@@ -142,7 +144,7 @@ def refresh_grant(client_id: str, refresh_token: str, now: datetime) -> IssuedTo
     # A blocked user's tokens are revoked, but through an eventually consistent listing that
     # can miss one: the user is read consistently and checked here too.
     user = users.get_user(int(previous.user_id), consistent=True)
-    if user is None or user.blocked:
+    if user is None or user.blocked or user.deleting_at is not None:
         raise BadRequestError("Invalid grant: refresh token is invalid", code="invalid_grant")
     # Conditional: of two requests racing with one refresh token, only one gets a new pair.
     if not tokens.consume(previous):
@@ -165,7 +167,7 @@ def authenticate(authorization: str | None, now: datetime) -> Session:
     # Consistent, so that a block holds from the moment it is written, even for a token that
     # revocation missed (see refresh_grant).
     user = users.get_user(int(token.user_id), consistent=True)
-    if user is None or user.blocked:
+    if user is None or user.blocked or user.deleting_at is not None:
         raise UnauthorizedError("Token is invalid", code="invalid_token")
     return Session(user, token)
 

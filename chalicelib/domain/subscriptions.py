@@ -65,7 +65,7 @@ def subscribe(user: User, handle: str, settings: Settings, now: datetime) -> Non
         return  # an unknown local name, or an account: PeerTube's job only logs it
     from chalicelib.domain import remote_subscriptions
 
-    remote_subscriptions.follow_channel(user, handle, now)
+    remote_subscriptions.queue_follow(user, handle)
 
 
 def subscription(user: User, handle: str, settings: Settings) -> tuple[Actor, Follow]:

@@ -7,14 +7,13 @@ leaves nothing behind; the writes themselves are single transactions in the stor
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.domain import passwords, playlists, validation
+from chalicelib.domain import deletions, passwords, validation
 from chalicelib.domain.accounts import ROOT_USERNAME, ChannelRequest, CreatedUser, NewUser, create_local_user
 from chalicelib.domain.roles import Role, can_manage
 from chalicelib.domain.validation import Checks
-from chalicelib.domain.videos import remove_videos_of
 from chalicelib.errors import BadRequestError, ForbiddenError, NotFoundError, UnauthorizedError, ValidationError
 from chalicelib.store import actors, counters, tokens, users
 
@@ -45,7 +44,7 @@ def get_user_or_404(user_id: str) -> User:
     if not user_id.isdigit():
         raise ValidationError({"id": "Should have a valid id"})
     user = users.get_user(int(user_id))
-    if user is None:
+    if user is None or user.deleting_at is not None:
         raise NotFoundError("User not found")
     return user
 
@@ -225,14 +224,9 @@ def delete_me(user: User) -> None:
 
 
 def delete_user(user: User) -> None:
-    account = actors.get_actor(int(user.account_id))
-    channels = actors.list_account_channels(int(user.account_id)) if account else []
-    if account is None:
-        raise NotFoundError("User not found")
-    tokens.revoke_all(int(user.id))
-    remove_videos_of(account_id=int(account.id))
-    playlists.on_account_deleted(int(account.id))
-    users.delete_local_user(user, account, channels)
+    """The user is gone at once (no login, no lists); its videos, account and channels are
+    removed by the work queue (domain/deletions.py), as many as there are."""
+    deletions.request_user_deletion(user, datetime.now(UTC))
 
 
 def _move_role_counter(old: int, new: int) -> None:

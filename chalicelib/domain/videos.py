@@ -108,7 +108,7 @@ def check_quota(user: User, size: int) -> None:
 def publishing_channel(channel_id: int, user: User) -> Actor:
     """The channel a video is published in: local, and managed by `user`."""
     channel = actors.get_actor(channel_id)
-    if channel is None or channel.actor_type != "Group":
+    if channel is None or channel.actor_type != "Group" or channel.deleting_at is not None:
         raise NotFoundError("Video channel not found")
     if not channel.is_local:
         raise ForbiddenError("The channel must be local.")
@@ -164,7 +164,7 @@ def find_video(id_or_uuid: str, field: str = "id") -> Video:
     """By numeric id, UUID or short UUID, as PeerTube's `:id` parameter (named `field`)."""
     reference = parse_reference(id_or_uuid, field)
     video = videos.get_video(reference) if isinstance(reference, int) else videos.find_video_by_uuid(reference)
-    if video is None:
+    if video is None or int(video.id) in catalog.current().withheld:  # its owner is being deleted
         raise NotFoundError("Video not found")
     return video
 
@@ -227,32 +227,24 @@ def check_can_delete(video: Video, user: User) -> None:
 
 
 def remove_video(video: Video) -> None:
-    """Delete a video: its items, what its partition still holds, then its files. The files
-    go last: a transcoding step still running then finds no video and removes what it wrote
-    itself (functions/transcoder/handler.py). Followers hear of it first, while the video's
-    account and channel still exist to sign the Delete. The video is read again with its
-    files (one Query): callers may hold the catalogue's copy, which lacks what deletion
-    needs (its info hashes)."""
+    """Delete a video: its files first, then its items, so that a deletion cut short (a
+    timeout, a crash) leaves at worst an item without files, never public files without an
+    item; run again, it finishes. A transcoding step still running may write files after
+    they were deleted: one that ends after the items are gone removes what it wrote itself
+    (functions/transcoder/handler.py), and those written in between go with a second pass.
+    Followers hear of it first, while the video's account and channel still exist to sign
+    the Delete. The video is read again with its files (one Query): callers may hold the
+    catalogue's copy, which lacks what deletion needs (its info hashes)."""
     video_federation.safely(lambda: video_federation.removed(video))
     stored, files = videos.get_video_with_files(int(video.id))
+    # The stored name: a private video's images were renamed when it left the public.
+    images_name = stored.images_name if stored is not None else video.images_name
+    media.delete_video_files(video.uuid, images_name)
     if stored is not None:
         videos.delete_video(stored, files)
     videos.delete_leftovers(int(video.id))
-    media.delete_video_files(video.uuid, stored.images_name if stored is not None else None)
-
-
-def remove_videos_of(*, account_id: int | None = None, channel_id: int | None = None) -> int:
-    """Delete every video of an account or a channel being deleted (PeerTube deletes them
-    with it); how many. They are found in the catalogue, which this process keeps current."""
-    found = [
-        video
-        for video in catalog.current().videos.values()
-        if (account_id is not None and int(video.account_id) == account_id)
-        or (channel_id is not None and int(video.channel_id) == channel_id)
-    ]
-    for video in found:
-        remove_video(video)
-    return len(found)
+    if stored is not None and stored.stage in videos.PENDING_STAGES:
+        media.delete_video_files(video.uuid, images_name)
 
 
 def owns(user: User, video: Video) -> bool:

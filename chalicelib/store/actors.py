@@ -5,7 +5,6 @@ from __future__ import annotations
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.store import catalog, keys
-from chalicelib.store.counters import add_stats
 from chalicelib.store.models import Actor, Claim
 from chalicelib.store.pages import count_list, query_slice
 from chalicelib.store.writes import NewClaim, connection, create_items
@@ -70,12 +69,12 @@ def save_actor(actor: Actor) -> None:
 
 
 def delete_channel(channel: Actor) -> None:
-    """Remove a channel and free its name, atomically."""
+    """Remove a channel, its name reserved, atomically (the counters moved when its deletion
+    was asked for: store/deletions.py)."""
     with TransactWrite(connection=connection()) as transaction:
         transaction.delete(channel, condition=Actor.pk.exists())
         transaction.save(reserved_name(channel))
         transaction.save(catalog.tombstone("Actor", int(channel.id)))
-        add_stats(transaction, {"local_channels": -1})
 
 
 def list_account_channels(account_id: int, start: int = 0, count: int = 100) -> list[Actor]:

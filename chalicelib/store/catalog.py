@@ -16,6 +16,9 @@ what changed since the previous request (usually nothing), whatever the catalogu
   state, so reading one twice is harmless.
 - An instance reads the changes at most once per `FOLLOW_INTERVAL`; its own writes make it
   read at once, so a client sees what it just changed.
+- An account or channel being deleted has a `Deletion` entry: from then on the actor, an
+  account's channels, and their videos are left out of `actors` and `videos` (the videos
+  wait in `withheld`, where the work queue that deletes them finds them).
 
 See docs/catalogue.md for its limits and what an instance switches to past them.
 """
@@ -32,7 +35,7 @@ from typing import Any
 
 from chalicelib.observability import count
 from chalicelib.store import keys
-from chalicelib.store.models import Actor, TableItem, Tombstone, Video
+from chalicelib.store.models import Actor, Deletion, TableItem, Tombstone, Video
 from chalicelib.store.models.catalogued import CATALOG_PARTITION, local_changes
 
 OVERLAP = timedelta(seconds=3)
@@ -49,6 +52,9 @@ class CatalogState:
 
     videos: dict[int, Video] = field(default_factory=dict)
     actors: dict[int, Actor] = field(default_factory=dict)
+    # Accounts and channels being deleted, and the videos they hide (their owners' ids).
+    withdrawn: set[int] = field(default_factory=set)
+    withheld: dict[int, Video] = field(default_factory=dict)
     # Changes whenever the content does, never repeats within a process (caches derived
     # from a state compare it).
     version: int = field(default_factory=lambda: next(_versions))
@@ -108,7 +114,10 @@ class Catalog:
         self._settled = max(self._settled, settled)
         if not changed:
             return
-        state = CatalogState(dict(self._state.videos), dict(self._state.actors))
+        previous = self._state
+        state = CatalogState(
+            dict(previous.videos), dict(previous.actors), set(previous.withdrawn), dict(previous.withheld)
+        )
         touched = False
         for item in changed:
             touched = self._apply(state, item) or touched
@@ -117,6 +126,8 @@ class Catalog:
 
     def _apply(self, state: CatalogState, item: Any) -> bool:
         """Take one entry of the index; whether it changed anything."""
+        if isinstance(item, (Video, Actor, Deletion)) and (isinstance(item, Deletion) or _withdrawn(state, item)):
+            return _hide(state, item)
         if isinstance(item, (Video, Actor)):
             entries: dict[int, Any] = state.videos if isinstance(item, Video) else state.actors
             previous = entries.get(int(item.id))
@@ -126,8 +137,41 @@ class Catalog:
             return True
         if isinstance(item, Tombstone):
             gone = state.videos if item.target_kind == "Video" else state.actors
-            return gone.pop(int(item.target_id), None) is not None
+            held = item.target_kind == "Video" and state.withheld.pop(int(item.target_id), None) is not None
+            return gone.pop(int(item.target_id), None) is not None or held
         return False
+
+
+def _withdrawn(state: CatalogState, item: Video | Actor) -> bool:
+    """Whether the item is, or belongs to, an account or channel being deleted."""
+    if not state.withdrawn:
+        return False
+    if isinstance(item, Video):
+        return int(item.account_id) in state.withdrawn or int(item.channel_id) in state.withdrawn
+    return int(item.id) in state.withdrawn or int(item.account_id or 0) in state.withdrawn
+
+
+def _hide(state: CatalogState, item: Video | Actor | Deletion) -> bool:
+    """Take an entry that a deletion under way hides; whether it changed anything."""
+    if isinstance(item, Deletion):
+        return _withdraw(state, int(item.target_id))
+    if isinstance(item, Video):
+        state.videos.pop(int(item.id), None)
+        state.withheld[int(item.id)] = item
+        return True
+    return state.actors.pop(int(item.id), None) is not None
+
+
+def _withdraw(state: CatalogState, actor_id: int) -> bool:
+    if actor_id in state.withdrawn:
+        return False
+    state.withdrawn.add(actor_id)
+    for actor in [a for a in state.actors.values() if _withdrawn(state, a)]:
+        del state.actors[int(actor.id)]
+    for video in [v for v in state.videos.values() if _withdrawn(state, v)]:
+        del state.videos[int(video.id)]
+        state.withheld[int(video.id)] = video
+    return True
 
 
 def tombstone(kind: str, item_id: int) -> Tombstone:

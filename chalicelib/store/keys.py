@@ -54,6 +54,15 @@ def tombstone_pk(kind: str, item_id: int) -> str:
     return f"TOMBSTONE#{kind}#{item_id}"
 
 
+def deletion_pk(actor_id: int) -> str:
+    return f"DELETION#{actor_id}"
+
+
+def deletions_gsi1pk() -> str:
+    """Accounts and channels whose deletion is under way, oldest first (D3)."""
+    return "DELETIONS"
+
+
 def inbox_receipt_pk(actor_url: str, activity_id: str) -> str:
     # Activity ids are URLs up to 2000 characters; a digest keeps keys short and even. The
     # actor goes first, then a separator no URL holds unescaped.

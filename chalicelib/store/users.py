@@ -12,7 +12,6 @@ from pynamodb.transactions import TransactWrite
 from chalicelib.errors import ConflictError
 from chalicelib.store import catalog, keys
 from chalicelib.store.actors import reserved_name
-from chalicelib.store.counters import add_stats
 from chalicelib.store.models import Actor, Claim, User
 from chalicelib.store.models.user import ROLE_ADMINISTRATOR, ROLE_MODERATOR
 from chalicelib.store.pages import query_slice
@@ -95,7 +94,8 @@ def change_email(user: User, new_email: str) -> None:
 
 
 def delete_local_user(user: User, account: Actor, channels: Sequence[Actor]) -> None:
-    """Remove a user with its account and channels, and update the counters.
+    """Remove a user with its account and channels (the counters moved when its deletion
+    was asked for: store/deletions.py).
 
     The account and channel names stay reserved (PeerTube never reuses an actor name:
     remote servers may still hold its old activities); the username and email are freed.
@@ -110,4 +110,3 @@ def delete_local_user(user: User, account: Actor, channels: Sequence[Actor]) -> 
             transaction.delete(actor)
             transaction.save(reserved_name(actor))
             transaction.save(catalog.tombstone("Actor", int(actor.id)))
-        add_stats(transaction, {"users": -1, "local_channels": -len(channels), **role_stats(int(user.role), -1)})

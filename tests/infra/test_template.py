@@ -905,6 +905,7 @@ def test_packaged_function_imports_on_its_own(tmp_path: Path, resources: dict[st
         "transcoder",
         "trending",
         "views",
+        "work",
     ]
     assert not list(out.rglob("__pycache__"))
     assert unzipped_size(out) <= SIZE_BUDGETS["function"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.api_client import ApiClient
 from tests.members import Member
 from tests.openapi import VIDEO_NULLS, assert_conforms
@@ -130,8 +132,17 @@ def test_deleting_a_video_removes_its_comments(api: ApiClient, people: dict[str,
     assert Claim.count(keys.claim_pk(keys.COMMENT_ID, str(comment_id))) == 0
 
 
-def test_deleting_a_channel_or_a_user_deletes_their_videos(api: ApiClient, people: dict[str, Member]) -> None:
+@pytest.fixture
+def no_deletion_grace(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Deleted actors go as soon as their videos have (list it before `api`)."""
+    monkeypatch.setenv("CIRRUS_DELETION_GRACE_SECONDS", "0")
+
+
+def test_deleting_a_channel_or_a_user_deletes_their_videos(
+    no_deletion_grace: None, api: ApiClient, people: dict[str, Member]
+) -> None:
     from chalicelib.store import videos
+    from tests.queue_runner import drain
 
     alice, bob = people["alice"], people["bob"]
     second = api.post_json("/api/v1/video-channels", {"name": "alice_second", "displayName": "Second"}, alice.token)
@@ -146,6 +157,10 @@ def test_deleting_a_channel_or_a_user_deletes_their_videos(api: ApiClient, peopl
     assert api.get("/api/v1/video-playlists").json()["total"] == 1
 
     assert api.delete_as("/api/v1/video-channels/alice_second", alice.token).status == 204
+    # Gone from lists at once; removed by the work queue (tests/security/test_m12_long_deletions.py).
+    assert sorted(v["name"] for v in api.get("/api/v1/videos").json()["data"]) == ["bob's", "in the first channel"]
+    assert api.get("/api/v1/video-playlists").status == 200
+    drain("work")
     assert videos.get_video(int(in_second.id)) is None
     # PeerTube keeps the channel's playlists, private and without a channel.
     assert api.get("/api/v1/video-playlists").json()["total"] == 0
@@ -154,6 +169,8 @@ def test_deleting_a_channel_or_a_user_deletes_their_videos(api: ApiClient, peopl
     assert sorted(v["name"] for v in api.get("/api/v1/videos").json()["data"]) == ["bob's", "in the first channel"]
 
     assert api.delete_as("/api/v1/users/me", alice.token).status == 204
+    assert [v["name"] for v in api.get("/api/v1/videos").json()["data"]] == ["bob's"]
+    drain("work")
     assert videos.get_video(int(in_first.id)) is None
     assert videos.get_video(int(kept.id)) is not None
     assert api.get_as(f"/api/v1/video-playlists/{playlist['uuid']}", bob.token).status == 404

@@ -10,6 +10,7 @@ from chalicelib.store.models.block import Block
 from chalicelib.store.models.claim import Claim
 from chalicelib.store.models.counter import Counter, InstanceStats
 from chalicelib.store.models.custom_config import CustomConfig
+from chalicelib.store.models.deletion import Deletion
 from chalicelib.store.models.follow import Follow
 from chalicelib.store.models.inbox_receipt import InboxReceipt
 from chalicelib.store.models.oauth_client import OAuthClient
@@ -37,6 +38,7 @@ __all__ = [
     "Claim",
     "Counter",
     "CustomConfig",
+    "Deletion",
     "Follow",
     "InboxReceipt",
     "InstanceStats",

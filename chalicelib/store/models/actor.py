@@ -56,6 +56,9 @@ class Actor(Catalogued, discriminator="Actor"):
     # PeerTube), and their avatar where it lives.
     fetched_at = UTCDateTimeAttribute(null=True)
     remote_avatar_url = UnicodeAttribute(null=True)
+    # Set when its deletion is asked for (a local account or channel): from then on it is
+    # gone for every reader, while the work queue removes its videos and then the actor.
+    deleting_at = UTCDateTimeAttribute(null=True)
 
     @property
     def is_local(self) -> bool:

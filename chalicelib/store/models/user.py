@@ -47,3 +47,6 @@ class User(TableItem, discriminator="User"):
     no_account_setup_warning_modal = BooleanAttribute(default=False)
     created_at = UTCDateTimeAttribute()
     last_login_at = UTCDateTimeAttribute(null=True)
+    # Set when the user's deletion is asked for: the user cannot log in nor be found, while
+    # the work queue removes its videos, then the user (chalicelib/domain/deletions.py).
+    deleting_at = UTCDateTimeAttribute(null=True)
