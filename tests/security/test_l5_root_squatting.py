@@ -14,12 +14,15 @@ from tests.api_client import ApiClient
 
 @pytest.fixture
 def rootless(aws: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[ApiClient]:
+    from chalicelib import aws as aws_clients
     from chalicelib.config import get_settings
     from chalicelib.domain.bootstrap import ensure_instance
     from chalicelib.domain.oauth import utcnow
 
     monkeypatch.setenv("CIRRUS_ENV", "production")
     monkeypatch.setenv("CIRRUS_SCHEME", "http")
+    # A deployment seals actors' private keys with its KMS key (moto's here).
+    monkeypatch.setenv("CIRRUS_ACTOR_KEY_ID", aws_clients.kms().create_key()["KeyMetadata"]["KeyId"])
     monkeypatch.setenv("PT_INITIAL_ROOT_PASSWORD", "")
     monkeypatch.setenv("CIRRUS_SIGNUP_ENABLED", "true")
     monkeypatch.setenv("CIRRUS_SIGNUP_REQUIRES_APPROVAL", "false")
