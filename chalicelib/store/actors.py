@@ -74,13 +74,13 @@ def create_channel(channel: Actor) -> None:
 
 
 def update_actor(actor: Actor, names: Iterable[str]) -> None:
-    """Write the named attributes of an existing actor alone (A7): its follower counts, or
+    """Write the named attributes of an existing actor alone (A9): its follower counts, or
     an image changed by another request meanwhile, stay as they are."""
     actor.update(actions=set_actions(actor, names), condition=Actor.pk.exists())
 
 
 def replace_images(actor: Actor, kind: str, images: list[ActorImage], updated_at: datetime) -> list[str]:
-    """Point the actor at new images of a kind (A8); the paths of the images it pointed at
+    """Point the actor at new images of a kind (A10); the paths of the images it pointed at
     just before, as the table held them (not as a copy read earlier did)."""
     attribute = Actor.avatars if kind == "avatars" else Actor.banners
     actions = actor._stamp_actions([attribute.set(images), Actor.updated_at.set(updated_at)])
