@@ -611,6 +611,22 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
             "Condition": {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": list(partitions)}},
         }
 
+    def _quota_release(self) -> dict[str, Any]:
+        """Failing a video gives its owner's reservation back in the same transaction
+        (store/quotas.py release_actions): those counters of the user item only."""
+        return {
+            "Effect": "Allow",
+            "Action": "dynamodb:UpdateItem",
+            "Resource": self.table.attr_arn,
+            "Condition": {
+                "ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["USER#*"]},
+                "ForAllValues:StringEquals": {
+                    "dynamodb:Attributes": ["pk", "sk", "video_quota_reserved", "daily_uploads", "quota_version"]
+                },
+                "StringEqualsIfExists": {"dynamodb:ReturnValues": ["NONE", "UPDATED_OLD", "UPDATED_NEW"]},
+            },
+        }
+
     def _actor_key(self, actions: list[str]) -> dict[str, Any]:
         """Use of the key that seals actors' private keys: signers and actor creation only."""
         return {
@@ -694,6 +710,7 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
                 # ffprobe reads hostile files here: the video items only (template.yaml).
                 self._table_keys(["dynamodb:GetItem"], "VIDEO#*", "VIDEOUUID#*"),
                 self._table_keys(["dynamodb:UpdateItem"], "VIDEO#*"),
+                self._quota_release(),
                 *self._send("transcode"),
                 {
                     "Effect": "Allow",
@@ -743,6 +760,7 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
         self.sweeper_statements = [
             self._table_keys(["dynamodb:GetItem", "dynamodb:BatchGetItem"], "VIDEO#*", "VIDEOUUID#*"),
             self._table_keys(["dynamodb:UpdateItem"], "VIDEO#*"),
+            self._quota_release(),
             {
                 "Effect": "Allow",
                 "Action": "dynamodb:Query",
@@ -782,7 +800,16 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
                     "Resource": self.table.attr_arn,
                     "Condition": {
                         "ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["USER#*"]},
-                        "ForAllValues:StringEquals": {"dynamodb:Attributes": ["pk", "sk", "video_quota_used"]},
+                        "ForAllValues:StringEquals": {
+                            "dynamodb:Attributes": [
+                                "pk",
+                                "sk",
+                                "video_quota_used",
+                                "video_quota_reserved",
+                                "daily_uploads",
+                                "quota_version",
+                            ]
+                        },
                         "StringEqualsIfExists": {"dynamodb:ReturnValues": ["NONE", "UPDATED_OLD", "UPDATED_NEW"]},
                     },
                 },

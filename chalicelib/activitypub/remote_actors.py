@@ -71,7 +71,7 @@ def _resolve(url: str, *, refresh: bool, owner_allowed: bool) -> Actor:
         owner_id = int(_resolve(document.owner_url, refresh=False, owner_allowed=False).id)
     if existing is not None:
         _apply(existing, document, owner_id, now)
-        remote_actors.save(existing)
+        remote_actors.save(existing, DOCUMENT_FIELDS)
         return existing
     return remote_actors.create(_new_actor(document, owner_id, now))
 
@@ -92,6 +92,26 @@ def _new_actor(document: RemoteActorDocument, owner_id: int | None, now: datetim
     )
     _apply(actor, document, owner_id, now)
     return actor
+
+
+# What `_apply` sets: a refresh writes these alone.
+DOCUMENT_FIELDS = (
+    "actor_type",
+    "preferred_username",
+    "display_name",
+    "inbox_url",
+    "shared_inbox_url",
+    "outbox_url",
+    "followers_url",
+    "following_url",
+    "public_key_pem",
+    "description",
+    "support",
+    "account_id",
+    "remote_avatar_url",
+    "fetched_at",
+    "updated_at",
+)
 
 
 def _apply(actor: Actor, document: RemoteActorDocument, owner_id: int | None, now: datetime) -> None:

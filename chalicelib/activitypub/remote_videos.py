@@ -126,13 +126,47 @@ def _refresh(video: Video, parsed: RemoteVideoDocument, channel: Actor, account:
         video.has_images, video.image_name = name is not None, name
     old_files = videos.list_files(int(video.id))
     try:
-        remote_videos.replace(video, old_files, _files(int(video.id), parsed), was_public)
+        remote_videos.replace(
+            video, old_files, _files(int(video.id), parsed), was_public, [*DOCUMENT_FIELDS, "has_images", "image_name"]
+        )
     except Exception:
         _forget_images(video.image_name if video.image_name != old_images else None)
         raise
     if old_images and old_images != video.image_name:
         remote_images.delete_video_images(str(old_images))
     return video
+
+
+# What `_apply` sets: a refresh writes these alone.
+DOCUMENT_FIELDS = (
+    "url",
+    "name",
+    "channel_id",
+    "account_id",
+    "privacy",
+    "state",
+    "stage",
+    "category",
+    "licence",
+    "language",
+    "description",
+    "support",
+    "tags",
+    "nsfw",
+    "duration",
+    "aspect_ratio",
+    "views",
+    "comments_policy",
+    "download_enabled",
+    "wait_transcoding",
+    "published_at",
+    "updated_at",
+    "originally_published_at",
+    "remote_playlist_url",
+    "remote_sha256_url",
+    "remote_thumbnail_url",
+    "files_size",
+)
 
 
 def _apply(video: Video, parsed: RemoteVideoDocument, channel: Actor, account: Actor) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.domain.roles import Role
@@ -113,6 +113,15 @@ def channel_json(channel: Actor, settings: Settings, owner: Actor | None = None)
     return body
 
 
+def quota_usage(user: User) -> dict[str, int]:
+    """PeerTube's UserVideoQuota: what counts against the quota now (published videos, and
+    uploads on their way at their declared size), and what the last 24 hours' uploads use."""
+    from chalicelib.store import quotas
+
+    usage = quotas.usage(user, datetime.now(UTC))
+    return {"videoQuotaUsed": usage.total, "videoQuotaUsedDaily": usage.daily}
+
+
 def user_json(
     user: User,
     account: Actor,
@@ -149,9 +158,10 @@ def user_json(
         "videoQuotaDaily": int(user.video_quota_daily),
     }
     if with_quota_used:
+        usage = quota_usage(user)
         body["totalVideoFileSize"] = int(user.video_quota_used)
-        body["videoQuotaUsed"] = int(user.video_quota_used)
-        body["videoQuotaUsedDaily"] = 0
+        body["videoQuotaUsed"] = usage["videoQuotaUsed"]
+        body["videoQuotaUsedDaily"] = usage["videoQuotaUsedDaily"]
     body.update(
         {
             "noInstanceConfigWarningModal": bool(user.no_instance_config_warning_modal),

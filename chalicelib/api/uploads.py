@@ -32,7 +32,7 @@ from chalicelib.domain import oauth, rate_limits, resumable
 from chalicelib.domain import videos as video_cases
 from chalicelib.domain.short_uuid import to_short
 from chalicelib.errors import BadRequestError, ConflictError, PayloadTooLargeError, ValidationError
-from chalicelib.store import users, videos
+from chalicelib.store import videos
 
 if TYPE_CHECKING:
     from chalicelib.store.models import Video
@@ -217,14 +217,15 @@ def complete_direct_upload(video_id: str) -> dict[str, Any]:
             f"The upload could not be completed: {error.response['Error'].get('Message', 'invalid parts')}"
         ) from None
     real_size = int(s3.head_object(Bucket=bucket, Key=video.source_key)["ContentLength"])
-    owner = users.get_user(int(user.id)) or user
-    try:
-        video_cases.check_quota(owner, real_size)
-    except PayloadTooLargeError:
-        # The declared size passed; the real one does not: nothing of this upload stays.
+    if real_size > int(video.source_size or 0):
+        # The quota was reserved for the declared size; a larger file would use more than
+        # what was checked: nothing of this upload stays.
         s3.delete_object(Bucket=bucket, Key=video.source_key)
         videos.delete_video(video, [])
-        raise
+        raise PayloadTooLargeError(
+            f"{video_cases.QUOTA_EXCEEDED}: the file is larger than the size declared at upload start",
+            code="quota_reached",
+        )
     videos.set_upload_id(video, None)
     return _created(video)
 

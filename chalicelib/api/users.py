@@ -9,7 +9,7 @@ from chalicelib.api.auth import require_right, session
 from chalicelib.api.blueprint import ApiBlueprint
 from chalicelib.api.request import json_object, pagination, source_ip
 from chalicelib.api.responses import no_content
-from chalicelib.api.shapes import user_json
+from chalicelib.api.shapes import quota_usage, user_json
 from chalicelib.config import get_settings
 from chalicelib.domain import custom_config, oauth, rate_limits, signup
 from chalicelib.domain import users as user_cases
@@ -39,7 +39,7 @@ def register() -> Response:
 def get_me() -> dict[str, Any]:
     me = session(users_api.current_request).user
     view = user_cases.load_view(me)
-    return user_json(view.user, view.account, view.channels, get_settings(), me=True)
+    return user_json(view.user, view.account, view.channels, get_settings(), me=True, with_quota_used=True)
 
 
 @users_api.route("/api/v1/users/me", methods=["PUT"])
@@ -60,7 +60,7 @@ def delete_me() -> Response:
 @users_api.route("/api/v1/users/me/video-quota-used", methods=["GET"])
 def get_my_quota_used() -> dict[str, int]:
     me = session(users_api.current_request).user
-    return {"videoQuotaUsed": int(me.video_quota_used), "videoQuotaUsedDaily": 0}
+    return quota_usage(me)
 
 
 @users_api.route("/api/v1/users", methods=["GET"])

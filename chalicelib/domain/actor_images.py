@@ -22,7 +22,9 @@ def replace_images(actor: Actor, kind: Kind, upload: bytes | None, now: datetime
     """Store every size of the new image, point the actor at them, then drop the old files.
 
     The new files are written first and the old ones deleted last, so the actor never points
-    at a missing file, whatever fails in between.
+    at a missing file, whatever fails in between. Only the images are written: a concurrent
+    change to the rest of the actor stays, and the files removed are those the table pointed
+    at just before (a concurrent image change's too), not those of the copy read earlier.
     """
     renditions = images.render(upload or b"", SIZES[kind], FIELDS[kind])
     new_images = []
@@ -30,11 +32,8 @@ def replace_images(actor: Actor, kind: Kind, upload: bytes | None, now: datetime
         path = f"lazy-static/{kind}/{uuid.uuid4()}{rendition.extension}"
         media.put_file(path, rendition.data, rendition.content_type)
         new_images.append(new_actor_image(rendition.width, rendition.height, path, now))
-    old_paths = [image.path for image in getattr(actor, kind) or []]
-    setattr(actor, kind, new_images)
-    actor.updated_at = now
     try:
-        actors.save_actor(actor)
+        old_paths = actors.replace_images(actor, kind, new_images, now)
     except Exception:
         media.delete_files(image.path for image in new_images)
         raise
@@ -44,9 +43,6 @@ def replace_images(actor: Actor, kind: Kind, upload: bytes | None, now: datetime
 
 
 def remove_images(actor: Actor, kind: Kind, now: datetime) -> None:
-    old_paths = [image.path for image in getattr(actor, kind) or []]
-    setattr(actor, kind, [])
-    actor.updated_at = now
-    actors.save_actor(actor)
+    old_paths = actors.replace_images(actor, kind, [], now)
     if old_paths:
         media.delete_files(old_paths)

@@ -81,11 +81,13 @@ def update_channel(user: User, channel: Actor, body: dict[str, Any], now: dateti
     checks.optional(body, "support", validation.check_description)
     checks.optional(body, "bulkVideosSupportUpdate", validation.check_boolean)
     checks.raise_if_any()
+    changed = ["updated_at"]
     for field, attribute in (("displayName", "display_name"), ("description", "description"), ("support", "support")):
         if field in body:
             setattr(channel, attribute, body[field])
+            changed.append(attribute)
     channel.updated_at = now
-    actors.save_actor(channel)
+    actors.update_actor(channel, changed)
 
 
 def delete_channel(user: User, channel: Actor) -> None:

@@ -14,14 +14,22 @@ from chalicelib.domain import deletions, passwords, validation
 from chalicelib.domain.accounts import ROOT_USERNAME, ChannelRequest, CreatedUser, NewUser, create_local_user
 from chalicelib.domain.roles import Role, can_manage
 from chalicelib.domain.validation import Checks
-from chalicelib.errors import BadRequestError, ForbiddenError, NotFoundError, UnauthorizedError, ValidationError
-from chalicelib.store import actors, counters, tokens, users
+from chalicelib.errors import (
+    BadRequestError,
+    ConflictError,
+    ForbiddenError,
+    NotFoundError,
+    UnauthorizedError,
+    ValidationError,
+)
+from chalicelib.store import actors, tokens, users
 
 if TYPE_CHECKING:
     from chalicelib.config import Settings
     from chalicelib.store.models import Actor, OAuthToken, User
 
 CANNOT_MANAGE = "Users can only be managed by moderators or admins."
+ROLE_CHANGED = "The role of this user changed meanwhile; try again."
 
 
 @dataclass(frozen=True)
@@ -95,14 +103,12 @@ def admin_update(caller: User, target: User, body: dict[str, Any]) -> None:
     if "role" in body:
         check_can_assign(caller, Role(int(body["role"])), "You can only give the user role (not admin or moderator)")
     if "email" in body and body["email"].lower() != target.email.lower():
-        users.change_email(target, body["email"])
+        users.change_email(target, body["email"], same_role=True)
+    changed: list[str] = []
     revoke_sessions = False
     if "password" in body:
         target.password_hash = passwords.hash_password(body["password"])
-        revoke_sessions = True
-    if "role" in body and int(body["role"]) != int(target.role):
-        _move_role_counter(int(target.role), int(body["role"]))
-        target.role = int(body["role"])
+        changed.append("password_hash")
         revoke_sessions = True
     for field, attribute in (
         ("emailVerified", "email_verified"),
@@ -113,7 +119,15 @@ def admin_update(caller: User, target: User, body: dict[str, Any]) -> None:
         if field in body:
             value = body[field]
             setattr(target, attribute, value if isinstance(value, bool) else int(value))
-    users.save_user(target)
+            changed.append(attribute)
+    if "role" in body and int(body["role"]) != int(target.role):
+        # Conditioned on the role read: the counters move once, and a change decided on a
+        # role that is no longer the user's is not applied.
+        if not users.change_role(target, int(body["role"]), also=changed):
+            raise ConflictError(ROLE_CHANGED)
+        revoke_sessions = True
+    elif changed and not users.update_user(target, changed, same_role=True):
+        raise ConflictError(ROLE_CHANGED)
     if revoke_sessions:
         tokens.revoke_all(int(target.id))
 
@@ -135,7 +149,8 @@ def set_blocked(caller: User, target: User, blocked: bool, body: dict[str, Any])
     check_can_manage(caller, target)
     target.blocked = blocked
     target.blocked_reason = (body.get("reason") or None) if blocked else None
-    users.save_user(target)
+    if not users.update_user(target, ["blocked", "blocked_reason"], same_role=True):
+        raise ConflictError(ROLE_CHANGED)
     # A blocked user is logged out everywhere; unblocking does not log anyone in.
     tokens.revoke_all(int(target.id))
 
@@ -190,23 +205,29 @@ def update_me(user: User, account: Actor, body: dict[str, Any], now: datetime, o
 
     if "email" in body and body["email"].lower() != user.email.lower():
         users.change_email(user, body["email"])
+    changed: list[str] = []
     if "password" in body:
         user.password_hash = passwords.hash_password(body["password"])
+        changed.append("password_hash")
     if "nsfwPolicy" in body:
         user.nsfw_policy = body["nsfwPolicy"]
+        changed.append("nsfw_policy")
     if "videoLanguages" in body:
         user.video_languages = body["videoLanguages"]
+        changed.append("video_languages")
     for field, attribute in ME_BOOLEANS.items():
         if field in body:
             setattr(user, attribute, body[field])
-    users.save_user(user)
+            changed.append(attribute)
+    if changed:
+        users.update_user(user, changed)
     if "password" in body:
         tokens.revoke_all(int(user.id), keep=own_token)
     if "displayName" in body or "description" in body:
         account.display_name = body.get("displayName", account.display_name)
         account.description = body.get("description", account.description)
         account.updated_at = now
-        actors.save_actor(account)
+        actors.update_actor(account, ["display_name", "description", "updated_at"])
 
 
 def _require_current_password(user: User, body: dict[str, Any]) -> None:
@@ -227,10 +248,3 @@ def delete_user(user: User) -> None:
     """The user is gone at once (no login, no lists); its videos, account and channels are
     removed by the work queue (domain/deletions.py), as many as there are."""
     deletions.request_user_deletion(user, datetime.now(UTC))
-
-
-def _move_role_counter(old: int, new: int) -> None:
-    deltas = users.role_stats(old, -1)
-    for name, delta in users.role_stats(new, 1).items():
-        deltas[name] = deltas.get(name, 0) + delta
-    counters.bump_stats(deltas)

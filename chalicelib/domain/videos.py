@@ -15,6 +15,7 @@ from chalicelib.domain.short_uuid import from_short
 from chalicelib.domain.validation import Checks
 from chalicelib.domain.video_metadata import NAME_MESSAGE, parse_int, read_metadata
 from chalicelib.errors import (
+    ConflictError,
     ForbiddenError,
     NotFoundError,
     PayloadTooLargeError,
@@ -23,7 +24,7 @@ from chalicelib.errors import (
     ValidationError,
 )
 from chalicelib.media import layout
-from chalicelib.store import actors, catalog, counters, keys, media, videos
+from chalicelib.store import actors, catalog, counters, keys, media, quotas, users, videos
 from chalicelib.store import video_passwords as store_passwords
 from chalicelib.store.models import Actor, User, Video
 
@@ -98,11 +99,35 @@ def check_media_type(media_type: str | None) -> None:
         )
 
 
-def check_quota(user: User, size: int) -> None:
-    """PeerTube refuses when what is used plus the new file reaches the quota."""
-    quota = int(user.video_quota)
-    if quota != -1 and int(user.video_quota_used) + size >= quota:
-        raise PayloadTooLargeError("The user video quota is exceeded with this video", code="quota_reached")
+QUOTA_EXCEEDED = "The user video quota is exceeded with this video"
+WRITE_ATTEMPTS = 5
+
+
+def check_quota(user: User, size: int, now: datetime) -> None:
+    """PeerTube refuses when what is used (here: published, and reserved by uploads on their
+    way) plus the new file reaches the quota, or when what the last 24 hours' uploads use
+    plus the new file reaches the daily quota."""
+    total_ok, daily_ok = quotas.allows(user, size, now)
+    if not total_ok or not daily_ok:
+        raise PayloadTooLargeError(QUOTA_EXCEEDED, code="quota_reached")
+
+
+def _create_reserving(video: Video, user: User, extra: list[Any], now: datetime) -> None:
+    """Create the video and reserve its declared size on its uploader, in one write checked
+    against a consistent read of the uploader's figures; read again when a parallel upload
+    (or a publication, a release) moved them in between."""
+    size = int(video.source_size or 0)
+    for _ in range(WRITE_ATTEMPTS):
+        owner = users.get_user(int(user.id), consistent=True)
+        if owner is None:
+            raise NotFoundError("User not found")
+        check_quota(owner, size, now)
+        try:
+            videos.create_video(video, extra, reservation=quotas.Reservation(owner, int(video.id), size, now))
+        except quotas.QuotaChanged:
+            continue
+        return
+    raise ConflictError("Too many uploads at once: try again.")
 
 
 def publishing_channel(channel_id: int, user: User) -> Actor:
@@ -124,7 +149,7 @@ def create_local_video(
 ) -> tuple[Video, Actor]:
     """A video waiting for its file; its source key is where the upload must land."""
     channel = publishing_channel(form.channel_id, user)
-    check_quota(user, size)
+    check_quota(user, size, now)  # before taking an id; checked again against a fresh read
     video_id = counters.next_id("video")
     video_uuid = str(uuid.uuid4())
     video = Video(
@@ -156,7 +181,7 @@ def create_local_video(
         updated_at=now,
         published_at=now,
     )
-    videos.create_video(video, store_passwords.new_passwords(video_id, form.passwords, now))
+    _create_reserving(video, user, store_passwords.new_passwords(video_id, form.passwords, now), now)
     return video, channel
 
 
@@ -240,8 +265,11 @@ def remove_video(video: Video) -> None:
     # The stored name: a private video's images were renamed when it left the public.
     images_name = stored.images_name if stored is not None else video.images_name
     media.delete_video_files(video.uuid, images_name)
-    if stored is not None:
-        videos.delete_video(stored, files)
+    for _ in range(WRITE_ATTEMPTS):
+        if stored is None or videos.delete_video(stored, files):
+            break
+        # What the video gives back depends on its stage: read again if it moved meanwhile.
+        stored, files = videos.get_video_with_files(int(video.id))
     videos.delete_leftovers(int(video.id))
     if stored is not None and stored.stage in videos.PENDING_STAGES:
         media.delete_video_files(video.uuid, images_name)

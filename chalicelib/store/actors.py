@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from pynamodb.constants import UPDATED_OLD
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.store import catalog, keys
 from chalicelib.store.models import Actor, Claim
 from chalicelib.store.pages import count_list, query_slice
-from chalicelib.store.writes import NewClaim, connection, create_items
+from chalicelib.store.writes import NewClaim, connection, create_items, set_actions
+
+if TYPE_CHECKING:
+    from chalicelib.store.models.actor import ActorImage
 
 NAME_TAKEN = "Another actor (account/channel) with name {name} on this instance already exists or has already existed."
 
@@ -64,8 +72,30 @@ def create_channel(channel: Actor) -> None:
     create_items([channel], [name_claim(channel)], stats={"local_channels": 1})
 
 
-def save_actor(actor: Actor) -> None:
-    actor.save(condition=Actor.pk.exists())
+def update_actor(actor: Actor, names: Iterable[str]) -> None:
+    """Write the named attributes of an existing actor alone (A9): its follower counts, or
+    an image changed by another request meanwhile, stay as they are."""
+    actor.update(actions=set_actions(actor, names), condition=Actor.pk.exists())
+
+
+def replace_images(actor: Actor, kind: str, images: list[ActorImage], updated_at: datetime) -> list[str]:
+    """Point the actor at new images of a kind (A10); the paths of the images it pointed at
+    just before, as the table held them (not as a copy read earlier did)."""
+    attribute = Actor.avatars if kind == "avatars" else Actor.banners
+    actions = actor._stamp_actions([attribute.set(images), Actor.updated_at.set(updated_at)])
+    response = Actor._get_connection().update_item(
+        keys.actor_pk(int(actor.id)),
+        keys.ENTITY_SK,
+        actions=actions,
+        condition=Actor.pk.exists(),
+        return_values=UPDATED_OLD,
+    )
+    setattr(actor, kind, images)
+    actor.updated_at = updated_at
+    old = response.get("Attributes", {}).get(kind)
+    if not old:
+        return []
+    return [str(image["M"]["path"]["S"]) for image in old["L"]]
 
 
 def delete_channel(channel: Actor) -> None:

@@ -3,6 +3,8 @@ their host, found by their ActivityPub id through a claim."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from chalicelib.errors import ConflictError
 from chalicelib.store import actors, keys
 from chalicelib.store.models import Actor, Claim
@@ -32,6 +34,7 @@ def create(actor: Actor) -> Actor:
     return actor
 
 
-def save(actor: Actor) -> None:
-    """R3: refreshed fields of a known remote actor."""
-    actor.save(condition=Actor.pk.exists())
+def save(actor: Actor, names: Iterable[str]) -> None:
+    """R3: refreshed fields of a known remote actor, those named alone (its follower counts
+    move with follows meanwhile)."""
+    actors.update_actor(actor, names)

@@ -3,7 +3,7 @@ origin's URL, claimed by URL (and by UUID, like local ones), with their files.""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from pynamodb.exceptions import UpdateError
 from pynamodb.transactions import TransactWrite
@@ -12,7 +12,7 @@ from chalicelib.errors import ConflictError
 from chalicelib.store import catalog, keys, videos
 from chalicelib.store.counters import add_stats
 from chalicelib.store.models import Claim, Video, VideoFile
-from chalicelib.store.writes import NewClaim, connection, create_items, is_condition_failure
+from chalicelib.store.writes import NewClaim, connection, create_items, is_condition_failure, set_actions
 
 PRIVACY_PUBLIC = 1
 
@@ -41,11 +41,22 @@ def create(video: Video, files: Sequence[VideoFile]) -> bool:
     return True
 
 
-def replace(video: Video, old_files: Sequence[VideoFile], new_files: Sequence[VideoFile], was_public: bool) -> None:
-    """RV3: new metadata and files, conditioned on the item's `updated_at` not moving meanwhile."""
+def replace(
+    video: Video,
+    old_files: Sequence[VideoFile],
+    new_files: Sequence[VideoFile],
+    was_public: bool,
+    fields: Iterable[str],
+) -> None:
+    """RV3: new metadata (the named attributes alone: local likes, comments and views
+    counted meanwhile stay) and files."""
     delta = (int(video.privacy) == PRIVACY_PUBLIC) - was_public
     with TransactWrite(connection=connection()) as transaction:
-        transaction.save(video, condition=Video.pk.exists() & (Video.is_local == False))  # noqa: E712
+        transaction.update(
+            video,
+            actions=set_actions(video, fields),
+            condition=Video.pk.exists() & (Video.is_local == False),  # noqa: E712
+        )
         kept = {f.sk for f in new_files}
         for file in old_files:
             if file.sk not in kept:

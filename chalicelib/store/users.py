@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from pynamodb.exceptions import TransactWriteError
+from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.errors import ConflictError
 from chalicelib.store import catalog, keys
 from chalicelib.store.actors import reserved_name
+from chalicelib.store.counters import add_stats
 from chalicelib.store.models import Actor, Claim, User
 from chalicelib.store.models.user import ROLE_ADMINISTRATOR, ROLE_MODERATOR
 from chalicelib.store.pages import query_slice
-from chalicelib.store.writes import NewClaim, connection
+from chalicelib.store.writes import NewClaim, connection, is_condition_failure, set_actions
 
 USERNAME_TAKEN = "User with this username or email already exists."
 EMAIL_TAKEN = "User with this email already exists."
+EMAIL_CHANGED = "This user changed meanwhile; try again."
 
 
 def role_stats(role: int, delta: int) -> dict[str, int]:
@@ -74,23 +76,66 @@ def record_login(user: User, when: datetime, password_hash: str | None = None) -
     user.update(actions=actions, condition=User.pk.exists())
 
 
-def save_user(user: User) -> None:
-    user.save(condition=User.pk.exists())
+def update_user(user: User, names: Iterable[str], *, same_role: bool = False) -> bool:
+    """Write the named attributes of `user` alone (U5): a block, a role or a quota counter
+    changed by another request since `user` was read stays as that request left it.
+    `same_role`: only if the user still has the role read (what a moderator's right to
+    manage the user was checked against); False if not."""
+    condition = User.pk.exists()
+    if same_role:
+        condition &= User.role == int(user.role)
+    try:
+        user.update(actions=set_actions(user, names), condition=condition)
+    except UpdateError as exc:
+        if same_role and is_condition_failure(exc):
+            return False
+        raise
+    return True
 
 
-def change_email(user: User, new_email: str) -> None:
-    """Move the user's email claim to a new address, atomically."""
+def change_role(user: User, role: int, also: Iterable[str] = ()) -> bool:
+    """Give `user` another role (and write the attributes named in `also`), moving the
+    role counters in the same transaction; False if its role changed since it was read."""
+    old = int(user.role)
+    deltas = role_stats(old, -1)
+    for name, delta in role_stats(role, 1).items():
+        deltas[name] = deltas.get(name, 0) + delta
+    user.role = role
+    try:
+        with TransactWrite(connection=connection()) as transaction:
+            transaction.update(
+                user, actions=set_actions(user, ["role", *also]), condition=User.pk.exists() & (User.role == old)
+            )
+            add_stats(transaction, deltas)
+    except TransactWriteError as exc:
+        user.role = old
+        if is_condition_failure(exc):
+            return False
+        raise
+    return True
+
+
+def change_email(user: User, new_email: str, *, same_role: bool = False) -> None:
+    """Move the user's email claim to a new address, atomically. Only the email is written,
+    and only if it is still the one read (the old claim is the one released); `same_role`
+    as in `update_user`."""
     old = user.email
-    user.email = new_email
+    condition = User.email == old
+    if same_role:
+        condition &= User.role == int(user.role)
     claim = NewClaim(keys.EMAIL, new_email, str(user.id), EMAIL_TAKEN)
     try:
         with TransactWrite(connection=connection()) as transaction:
             transaction.save(claim.to_item(), condition=Claim.pk.does_not_exist())
             transaction.delete(Claim(keys.claim_pk(keys.EMAIL, old), keys.CLAIM_SK))
-            transaction.save(user, condition=User.pk.exists())
+            transaction.update(user, actions=[User.email.set(new_email)], condition=condition)
     except TransactWriteError as exc:
-        user.email = old
+        # PynamoDB sends deletes, then puts, then updates: the user's update is the third.
+        reasons = exc.cancellation_reasons or []
+        if len(reasons) > 2 and reasons[2] is not None and reasons[2].code == "ConditionalCheckFailed":
+            raise ConflictError(EMAIL_CHANGED) from exc
         raise ConflictError(EMAIL_TAKEN) from exc
+    user.email = new_email
 
 
 def delete_local_user(user: User, account: Actor, channels: Sequence[Actor]) -> None:

@@ -14,7 +14,8 @@ from typing import Any
 from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.store import catalog, infohashes, keys
+from chalicelib.errors import ConflictError
+from chalicelib.store import catalog, infohashes, keys, quotas
 from chalicelib.store.counters import add_stats
 from chalicelib.store.models import Claim, TableItem, User, Video, VideoFile
 from chalicelib.store.models.video import (
@@ -35,14 +36,35 @@ UUID_TAKEN = "A video with this UUID already exists."
 PENDING_STAGES = (STAGE_UPLOADED, STAGE_ENCODING, STAGE_PACKAGING)
 
 
-def create_video(video: Video, extra: Sequence[TableItem] = ()) -> None:
+def create_video(video: Video, extra: Sequence[TableItem] = (), reservation: quotas.Reservation | None = None) -> None:
     """W1 for a video: the item and its UUID claim, with items of its partition created with
     it (the passwords of a password-protected video) in the same transaction. A local video
-    waiting for its file joins the pending list (V10) that the sweeper watches."""
+    waiting for its file joins the pending list (V10) that the sweeper watches. With a
+    `reservation`, its owner's quota is reserved in the same transaction (U6): QuotaChanged
+    if the owner's figures moved since they were read."""
     if video.is_local and video.stage in PENDING_STAGES:
         video.gsi1pk = keys.pending_videos_gsi1pk()
         video.gsi1sk = _progress_key(video.created_at, int(video.id))
-    create_items([video, *extra], [NewClaim(keys.VIDEO_UUID, video.uuid, str(video.id), UUID_TAKEN)])
+    claim = NewClaim(keys.VIDEO_UUID, video.uuid, str(video.id), UUID_TAKEN)
+    if reservation is None:
+        create_items([video, *extra], [claim])
+        return
+    reservation.tag(video)
+    owner = User(keys.user_pk(int(reservation.user.id)), keys.ENTITY_SK)
+    try:
+        with TransactWrite(connection=connection()) as transaction:
+            transaction.save(claim.to_item(), condition=Claim.pk.does_not_exist())
+            for item in (video, *extra):
+                transaction.save(item, condition=TableItem.pk.does_not_exist())
+            transaction.update(owner, actions=reservation.actions(), condition=reservation.condition())
+    except TransactWriteError as exc:
+        # PynamoDB sends the puts, then the update: the owner's is the last.
+        reasons = exc.cancellation_reasons or []
+        if reasons and reasons[-1] is not None and reasons[-1].code == "ConditionalCheckFailed":
+            raise quotas.QuotaChanged from exc
+        if any(reason is not None and reason.code == "ConditionalCheckFailed" for reason in reasons):
+            raise ConflictError(UUID_TAKEN) from exc
+        raise
 
 
 def _progress_key(when: datetime, video_id: int) -> str:
@@ -158,23 +180,44 @@ def record_step(video: Video, stage: str, step: str) -> tuple[int, int] | None:
 
 
 def fail(video: Video, reason: str) -> bool:
-    """Mark transcoding failed (unless it is over); the owner sees `reason`."""
+    """Mark transcoding failed (unless it is over); the owner sees `reason`. Its quota
+    reservation, and its place in the owner's daily window, are given back with it."""
     condition = Video.stage.is_in(STAGE_UPLOADED, STAGE_ENCODING, STAGE_PACKAGING)
+    actions = [
+        Video.stage.set(STAGE_FAILED),
+        Video.state.set(STATE_TRANSCODING_FAILED),
+        Video.failure.set(reason[:500]),
+        *_no_longer_pending(),
+    ]
+    release = quotas.release_actions(video, forget_daily=True) if video.user_id is not None else []
+    if not release:
+        try:
+            video.update(actions=actions, condition=condition)
+        except UpdateError as exc:
+            if is_condition_failure(exc):
+                return False
+            raise
+        return True
     try:
-        video.update(
-            actions=[
-                Video.stage.set(STAGE_FAILED),
-                Video.state.set(STATE_TRANSCODING_FAILED),
-                Video.failure.set(reason[:500]),
-                *_no_longer_pending(),
-            ],
-            condition=condition,
-        )
-    except UpdateError as exc:
+        with TransactWrite(connection=connection()) as transaction:
+            # Conditioned on the reservation read too: it is given back once, as read.
+            held = Video.quota_reserved == int(video.quota_reserved) if video.quota_reserved else None
+            transaction.update(
+                video,
+                actions=[*actions, Video.quota_reserved.remove()],
+                condition=condition & held if held is not None else condition,
+            )
+            transaction.update(_owner(video), actions=release)
+    except TransactWriteError as exc:
         if is_condition_failure(exc):
             return False
         raise
+    video.quota_reserved = None
     return True
+
+
+def _owner(video: Video) -> User:
+    return User(keys.user_pk(int(video.user_id or 0)), keys.ENTITY_SK)
 
 
 def set_upload_id(video: Video, upload_id: str | None) -> None:
@@ -229,6 +272,7 @@ def publish(video: Video, when: datetime, size: int, quota_size: int, info_hashe
                     Video.files_size.set(size),
                     *([Video.info_hashes.set(set(info_hashes))] if info_hashes else []),
                     *_no_longer_pending(),
+                    *([Video.quota_reserved.remove()] if video.quota_reserved else []),
                 ],
                 condition=Video.stage == STAGE_PACKAGING,
             )
@@ -239,15 +283,15 @@ def publish(video: Video, when: datetime, size: int, quota_size: int, info_hashe
                 stats.update({"local_videos": 1, "videos": 1})
             add_stats(transaction, stats)
             if video.user_id is not None:
-                # PeerTube counts a video's largest file against its owner's quota.
+                # PeerTube counts a video's largest file against its owner's quota; the
+                # upload's reservation ends in the same write.
                 transaction.update(
-                    User(keys.user_pk(int(video.user_id)), keys.ENTITY_SK),
-                    actions=[User.video_quota_used.add(quota_size)],
-                    condition=User.pk.exists(),
+                    _owner(video), actions=quotas.publish_actions(video, quota_size), condition=User.pk.exists()
                 )
     except TransactWriteError:
         return False
     video.info_hashes = set(info_hashes) or None
+    video.quota_reserved = None
     return True
 
 
@@ -305,31 +349,44 @@ def _transition(video: Video, expected: str, actions: list[Any]) -> bool:
     return True
 
 
-def delete_video(video: Video, files: list[VideoFile]) -> None:
+def delete_video(video: Video, files: list[VideoFile]) -> bool:
     """Remove a video, its files, its UUID claim and its info hashes (P2); give back its
-    quota and counts. `video` must be the item as read (the catalogue's copy lacks its
-    info hashes)."""
+    quota (what it used once published, what it reserved before) and counts. `video` must
+    be the item as read (the catalogue's copy lacks its info hashes and its reservation).
+    Conditioned on the stage read, which says what it holds: False if it moved meanwhile
+    (read it again) or if the video is gone."""
     published = video.stage == STAGE_DONE
-    with TransactWrite(connection=connection()) as transaction:
-        transaction.delete(video)
-        transaction.delete(Claim(keys.claim_pk(keys.VIDEO_UUID, video.uuid), keys.CLAIM_SK))
-        for item in infohashes.claims(video.info_hashes or (), int(video.id)):
-            transaction.delete(item)
-        transaction.save(catalog.tombstone("Video", int(video.id)))
-        for file in files:
-            transaction.delete(file)
+    owner: list[Any] = []
+    if video.user_id is not None:
         if published:
-            size = sum(int(f.size) for f in files)
-            stats = {"local_video_files_size": -size}
-            if int(video.privacy) == PRIVACY_PUBLIC:
-                stats.update({"local_videos": -1, "videos": -1})
-            add_stats(transaction, stats)
-            if video.user_id is not None:
-                largest = max((int(f.size) for f in files), default=0)
-                transaction.update(
-                    User(keys.user_pk(int(video.user_id)), keys.ENTITY_SK),
-                    actions=[User.video_quota_used.add(-largest)],
-                )
+            largest = max((int(f.size) for f in files), default=0)
+            owner = [User.video_quota_used.add(-largest), User.quota_version.add(1)]
+            if video.quota_key:
+                owner.append(User.daily_uploads[str(video.quota_key)].remove())
+        else:
+            owner = quotas.release_actions(video, forget_daily=True)
+    try:
+        with TransactWrite(connection=connection()) as transaction:
+            transaction.delete(video, condition=Video.stage == str(video.stage))
+            transaction.delete(Claim(keys.claim_pk(keys.VIDEO_UUID, video.uuid), keys.CLAIM_SK))
+            for item in infohashes.claims(video.info_hashes or (), int(video.id)):
+                transaction.delete(item)
+            transaction.save(catalog.tombstone("Video", int(video.id)))
+            for file in files:
+                transaction.delete(file)
+            if published:
+                size = sum(int(f.size) for f in files)
+                stats = {"local_video_files_size": -size}
+                if int(video.privacy) == PRIVACY_PUBLIC:
+                    stats.update({"local_videos": -1, "videos": -1})
+                add_stats(transaction, stats)
+            if owner:
+                transaction.update(_owner(video), actions=owner)
+    except TransactWriteError as exc:
+        if is_condition_failure(exc):
+            return False
+        raise
+    return True
 
 
 def delete_leftovers(video_id: int) -> int:

@@ -7,7 +7,7 @@ whole aggregate is written, or nothing is, and a collision names the claim that 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -21,6 +21,7 @@ from chalicelib.store.models import Claim, TableItem
 
 if TYPE_CHECKING:
     from pynamodb.connection import Connection
+    from pynamodb.expressions.update import Action
 
 
 @dataclass(frozen=True)
@@ -77,3 +78,16 @@ def is_condition_failure(exc: Exception) -> bool:
         reasons = getattr(exc, "cancellation_reasons", None) or []
         return any(reason is not None and reason.code == "ConditionalCheckFailed" for reason in reasons)
     return code == "ConditionalCheckFailedException"
+
+
+def set_actions(item: TableItem, names: Iterable[str]) -> list[Action]:
+    """UpdateItem actions writing the named attributes of `item` as they are now (None
+    removes one): a write of only what changed, which leaves concurrent changes to the
+    other attributes in place (a whole-item PutItem from a copy read earlier would undo them)."""
+    attributes = type(item).get_attributes()
+    actions: list[Action] = []
+    for name in names:
+        value = getattr(item, name)
+        attribute = attributes[name]
+        actions.append(attribute.remove() if value is None else attribute.set(value))
+    return actions

@@ -66,14 +66,30 @@ def test_media_functions_cannot_touch_secret_items(
     assert not allowed(statements, "dynamodb:Scan", "VIDEO#1", None), "a Scan reads every partition"
 
 
-def test_transcoder_may_add_to_a_quota_and_nothing_else_of_a_user(roles: dict[str, list[dict[str, Any]]]) -> None:
+# What failing a video gives back (store/quotas.py release_actions), and what publishing it adds.
+RELEASE = ["pk", "sk", "video_quota_reserved", "daily_uploads", "quota_version"]
+PUBLISH = ["pk", "sk", "video_quota_used", "video_quota_reserved", "daily_uploads", "quota_version"]
+
+
+def test_transcoder_may_move_a_quota_and_nothing_else_of_a_user(roles: dict[str, list[dict[str, Any]]]) -> None:
     statements = roles["TranscoderFunction"]
-    assert allowed(statements, "dynamodb:UpdateItem", "USER#1", ["pk", "sk", "video_quota_used"])
+    assert allowed(statements, "dynamodb:UpdateItem", "USER#1", PUBLISH)
     assert not allowed(statements, "dynamodb:UpdateItem", "USER#1", ["pk", "sk", "password"])
     assert not allowed(statements, "dynamodb:UpdateItem", "USER#1", ["pk", "sk", "role"])
-    quota = ["pk", "sk", "video_quota_used"]
-    assert not allowed(statements, "dynamodb:UpdateItem", "USER#1", quota, "ALL_NEW"), "the item would come back"
-    assert not allowed(roles["IngestFunction"], "dynamodb:UpdateItem", "USER#1", ["pk", "sk", "video_quota_used"])
+    assert not allowed(statements, "dynamodb:UpdateItem", "USER#1", PUBLISH, "ALL_NEW"), "the item would come back"
+
+
+@pytest.mark.parametrize("function", ["IngestFunction", "TranscoderFunction", "SweeperFunction"])
+def test_functions_that_fail_videos_may_give_a_reservation_back(
+    roles: dict[str, list[dict[str, Any]]], function: str
+) -> None:
+    # Failing a video with a reservation is one transaction with its owner's quota: without
+    # this right the video would never be failed on AWS (moto does not check IAM).
+    statements = roles[function]
+    assert allowed(statements, "dynamodb:UpdateItem", "USER#1", RELEASE)
+    assert not allowed(statements, "dynamodb:UpdateItem", "USER#1", [*RELEASE, "blocked"])
+    if function != "TranscoderFunction":
+        assert not allowed(statements, "dynamodb:UpdateItem", "USER#1", ["pk", "sk", "video_quota_used"])
 
 
 def test_media_functions_still_reach_what_they_use(roles: dict[str, list[dict[str, Any]]]) -> None:

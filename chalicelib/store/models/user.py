@@ -5,6 +5,7 @@ from __future__ import annotations
 from pynamodb.attributes import (
     BooleanAttribute,
     ListAttribute,
+    MapAttribute,
     NumberAttribute,
     UnicodeAttribute,
     UTCDateTimeAttribute,
@@ -26,7 +27,14 @@ class User(TableItem, discriminator="User"):
     account_id = NumberAttribute()
     video_quota = NumberAttribute(default=-1)  # bytes; -1 is unlimited
     video_quota_daily = NumberAttribute(default=-1)
-    video_quota_used = NumberAttribute(default=0)
+    video_quota_used = NumberAttribute(default=0)  # the largest file of each published video
+    # Quotas (docs/data-model.md, U6): the declared size of each upload not yet published
+    # nor released; per upload of the last 24 h (`<epoch seconds>:<video id>`), its bytes;
+    # and a version that every change of these (and of `video_quota_used`) moves, which a
+    # reservation is conditioned on.
+    video_quota_reserved = NumberAttribute(default=0)
+    daily_uploads = MapAttribute(null=True)  # type: ignore[var-annotated]
+    quota_version = NumberAttribute(default=0)
     blocked = BooleanAttribute(default=False)
     blocked_reason = UnicodeAttribute(null=True)
     email_verified = BooleanAttribute(null=True)

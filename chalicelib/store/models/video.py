@@ -68,6 +68,8 @@ class Video(Catalogued, discriminator="Video"):
     # Transcoding (see chalicelib/domain/transcoding.py and docs/transcoding.md)
     source_key = UnicodeAttribute(null=True)  # the original, in the uploads bucket
     source_size = NumberAttribute(null=True)  # declared at upload, checked against the quota
+    quota_reserved = NumberAttribute(null=True)  # bytes reserved on its owner until published or released
+    quota_key = UnicodeAttribute(null=True)  # its entry in its owner's daily_uploads
     upload_id = UnicodeAttribute(null=True)  # S3 multipart upload of a direct upload in progress
     has_images = BooleanAttribute(default=False)  # thumbnail and preview made
     stage = UnicodeAttribute(default=STAGE_UPLOADED)
