@@ -36,4 +36,66 @@ def apply() -> None:
         return projected
 
     Item.project = project
+    _apply_transaction_backups()
     _applied = True
+
+
+def _apply_transaction_backups() -> None:
+    """moto backs a transaction up by deep-copying every table it names, whole, and on a
+    failure swaps the tables for those copies: each transaction costs the size of the table,
+    and the local stack's memory grew by hundreds of MB a minute under a soak (bench/soak.py).
+    DynamoDB's rule is simpler: a cancelled transaction changes none of its items. So back
+    up those items only (small copies), and put them back when the transaction fails."""
+    import copy
+    import types
+
+    from moto.dynamodb.models import DynamoDBBackend
+    from moto.dynamodb.models.table import Table
+
+    def deepcopy(value: Any, memo: Any = None) -> Any:
+        # moto's transaction then "restores" the very table it holds: a no-op; ours restores.
+        return value if isinstance(value, Table) else copy.deepcopy(value, memo)
+
+    original = DynamoDBBackend.transact_write_items
+    original.__globals__["copy"] = types.SimpleNamespace(deepcopy=deepcopy)
+
+    def transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> None:
+        backups = [_backup(self, entry) for entry in transact_items]
+        try:
+            original(self, transact_items)
+        except BaseException:
+            for backup in reversed(backups):
+                if backup is not None:
+                    _restore(*backup)
+            raise
+
+    DynamoDBBackend.transact_write_items = transact_write_items
+
+
+def _backup(backend: Any, entry: dict[str, Any]) -> tuple[Any, Any, Any, Any] | None:
+    """(table, hash key, range key, a copy of the item or None) for one operation."""
+    import copy
+
+    from moto.dynamodb.models import dynamo_type
+
+    _, operation = next(iter(entry.items()))
+    table = backend.tables.get(operation.get("TableName")) if isinstance(operation, dict) else None
+    key = (operation.get("Key") or operation.get("Item")) if table is not None else None
+    if table is None or not isinstance(key, dict) or table.hash_key_attr not in key:
+        return None
+    range_value = None
+    if table.range_key_attr:
+        if table.range_key_attr not in key:
+            return None  # moto refuses the operation
+        range_value = dynamo_type.DynamoType(key[table.range_key_attr])
+    hash_value = dynamo_type.DynamoType(key[table.hash_key_attr])
+    return table, hash_value, range_value, copy.deepcopy(table.get_item(hash_value, range_value))
+
+
+def _restore(table: Any, hash_value: Any, range_value: Any, item: Any) -> None:
+    if item is None:
+        table.delete_item(hash_value, range_value)
+    elif range_value is not None:
+        table.items[hash_value][range_value] = item
+    else:
+        table.items[hash_value] = item
