@@ -36,3 +36,37 @@ def endpoint_with_resources(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[st
         monkeypatch.delenv("CIRRUS_AWS_ENDPOINT_URL")
         get_settings.cache_clear()
         aws_clients.reset_clients()
+
+
+def transcoder_context() -> Any:
+    """The context Lambda hands the transcoder."""
+    from local.lambda_runtime import LocalLambdaContext
+
+    return LocalLambdaContext("transcoder", 3008, 900, "us-east-1")
+
+
+def drain_transcoding(stack: dict[str, Any], video: Any, seconds: float = 90) -> Any:
+    """Run the transcode queue's steps, as Lambda would, until the video is done or failed."""
+    import time
+
+    from chalicelib.store import videos
+    from functions.transcoder.handler import handle_step
+    from local.pump import EventPump, SqsBinding
+
+    arn = stack["sqs"].get_queue_attributes(QueueUrl=stack["queue"], AttributeNames=["QueueArn"])["Attributes"]
+    binding = SqsBinding(
+        stack["queue"],
+        arn["QueueArn"],
+        lambda event: handle_step(event, transcoder_context()),
+        batch_size=1,
+        name="transcode",
+    )
+    pump = EventPump(stack["sqs"], "us-east-1")
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        current = videos.get_video(int(video.id))
+        if current is not None and current.stage in ("done", "failed"):
+            return current
+        if not pump.poll_sqs_once(binding):
+            time.sleep(0.2)
+    raise AssertionError("transcoding did not finish")

@@ -20,9 +20,7 @@ from chalicelib.media.probe import count_frames
 from chalicelib.store import infohashes as stored_infohashes
 from chalicelib.store import keys, videos
 from chalicelib.store.models import Video
-from local.lambda_runtime import LocalLambdaContext
-from local.pump import EventPump, SqsBinding
-from tests.local_endpoint import endpoint_with_resources
+from tests.local_endpoint import drain_transcoding, endpoint_with_resources, transcoder_context
 
 pytestmark = pytest.mark.skipif(
     shutil.which("ffmpeg") is None, reason="ffmpeg is not installed (make test installs it)"
@@ -74,27 +72,11 @@ def _upload_event(video: Video, bucket: str) -> dict[str, Any]:
 
 
 def _drain(stack: dict[str, Any], video: Video, seconds: float = 90) -> Video:
-    from functions.transcoder.handler import handle_step
-
-    arn = stack["sqs"].get_queue_attributes(QueueUrl=stack["queue"], AttributeNames=["QueueArn"])["Attributes"][
-        "QueueArn"
-    ]
-    binding = SqsBinding(
-        stack["queue"], arn, lambda event: handle_step(event, _context()), batch_size=1, name="transcode"
-    )
-    pump = EventPump(stack["sqs"], "us-east-1")
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        current = videos.get_video(int(video.id))
-        if current is not None and current.stage in ("done", "failed"):
-            return current
-        if not pump.poll_sqs_once(binding):
-            time.sleep(0.2)
-    raise AssertionError("transcoding did not finish")
+    return drain_transcoding(stack, video, seconds)
 
 
-def _context() -> LocalLambdaContext:
-    return LocalLambdaContext("transcoder", 3008, 900, "us-east-1")
+def _context() -> Any:
+    return transcoder_context()
 
 
 def _download(stack: dict[str, Any], key: str, directory: Path) -> Path:

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from tests.local_endpoint import endpoint_with_resources
+from tests.local_endpoint import drain_transcoding, endpoint_with_resources, transcoder_context
 
 
 class RecordingServer:
@@ -131,30 +131,8 @@ def ingest(stack: dict[str, Any], video: Any) -> None:
 
 def drain(stack: dict[str, Any], video: Any, seconds: float = 90) -> Any:
     """Run the transcode queue's steps until the video is done or failed."""
-    from chalicelib.store import videos
-    from functions.transcoder.handler import handle_step
-    from local.pump import EventPump, SqsBinding
-
-    attributes = stack["sqs"].get_queue_attributes(QueueUrl=stack["queue"], AttributeNames=["QueueArn"])
-    binding = SqsBinding(
-        stack["queue"],
-        attributes["Attributes"]["QueueArn"],
-        lambda event: handle_step(event, lambda_context()),
-        batch_size=1,
-        name="transcode",
-    )
-    pump = EventPump(stack["sqs"], "us-east-1")
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        current = videos.get_video(int(video.id))
-        if current is not None and current.stage in ("done", "failed"):
-            return current
-        if not pump.poll_sqs_once(binding):
-            time.sleep(0.2)
-    raise AssertionError("transcoding did not finish")
+    return drain_transcoding(stack, video, seconds)
 
 
 def lambda_context() -> Any:
-    from local.lambda_runtime import LocalLambdaContext
-
-    return LocalLambdaContext("transcoder", 3008, 900, "us-east-1")
+    return transcoder_context()

@@ -3,14 +3,8 @@ and the local gateway (the front door that maps URLs to bucket objects, as Cloud
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
 
 from chalicelib import aws
 from chalicelib.config import get_settings
@@ -63,43 +57,6 @@ def published_video(owner: Member, privacy: int = 1) -> Video:
     for key in (layout.thumbnail_key(video.uuid), layout.preview_key(video.uuid)):
         s3.put_object(Bucket=bucket, Key=key, Body=b"\xff\xd8jpeg", ContentType="image/jpeg")
     return video
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@contextmanager
-def local_gateway(web_dist: Path) -> Iterator[str]:
-    """The local front door over the in-process AWS, on a loopback port."""
-    import uvicorn
-
-    import app
-    from local.gateway import Gateway
-    from local.lambda_runtime import LocalFunction
-
-    (web_dist / "index.html").write_text("<!doctype html><title>Cirrus</title>")
-    gateway = Gateway(
-        LocalFunction("api", app.handler),
-        list(app.app.api.binary_types),
-        aws.s3(),
-        get_settings().media_bucket,
-        web_dist,
-    )
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(gateway.asgi(), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):

@@ -5,9 +5,6 @@ gateway over HTTP; on AWS from CloudFront response headers policies on every beh
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,25 +14,15 @@ import pytest
 import yaml
 
 from infra import edge_routes, security_headers
+from tests.gateway_server import local_gateway
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def gateway(aws: None, tmp_path: Path) -> Iterator[str]:
-    import uvicorn
-
-    import app
     from chalicelib import aws as aws_clients
     from chalicelib.config import get_settings
-    from local.gateway import Gateway
-    from local.lambda_runtime import LocalFunction
 
     (tmp_path / "index.html").write_text("<!doctype html><title>Cirrus</title>")
     (tmp_path / "assets").mkdir()
@@ -48,18 +35,8 @@ def gateway(aws: None, tmp_path: Path) -> Iterator[str]:
         Body=b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
         ContentType="image/svg+xml",
     )
-    api = LocalFunction("api", app.handler)
-    gateway = Gateway(api, list(app.app.api.binary_types), s3, settings.media_bucket, tmp_path)
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(gateway.asgi(), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with local_gateway(tmp_path) as url:
+        yield url
 
 
 def _headers(url: str) -> Any:

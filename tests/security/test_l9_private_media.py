@@ -22,6 +22,7 @@ from chalicelib.media import infohashes, layout
 from chalicelib.store import infohashes as stored_infohashes
 from chalicelib.store import videos
 from tests.api_client import ApiClient
+from tests.gateway_server import local_gateway
 from tests.integration.test_transcoding_pipeline import (  # the real-ffmpeg harness and its fixtures
     _context,
     _drain,
@@ -35,7 +36,6 @@ from tests.security.private_media_support import (
     HLS_NAME,
     MEDIA_BYTES,
     fetch,
-    local_gateway,
     published_video,
 )
 
