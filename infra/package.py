@@ -24,11 +24,14 @@ FUNCTION_DIR = BUILD / "function"
 LAYER_DIR = BUILD / "layers" / "dependencies"
 FFMPEG_LAYER_DIR = BUILD / "layers" / "ffmpeg"
 # What the functions import; everything else in the repository is for development. Only the
-# Lambda units of functions/ are listed: functions/tracker/ runs on Fargate from its image.
+# Lambda units of functions/ are listed, with the entry helpers they share: functions/tracker/
+# runs on Fargate from its image.
 FUNCTION_SOURCES = (
     "app.py",
     "chalicelib",
     "functions/__init__.py",
+    "functions/consumer.py",
+    "functions/entry.py",
     "functions/federation",
     "functions/transcoder",
     "functions/trending",

@@ -9,51 +9,48 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
-
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from typing import TYPE_CHECKING
 
 from chalicelib import queues
 from chalicelib.activitypub.delivery.fanout import FanOut, fan_out
-from chalicelib.activitypub.delivery.messages import Broadcast, MessageError, Publication
+from chalicelib.activitypub.delivery.messages import Broadcast, Publication
 from chalicelib.activitypub.delivery.outbox import serialise
 from chalicelib.activitypub.delivery.signer_keys import UnknownSigner, signer_key
 from chalicelib.config import get_settings
-from chalicelib.observability import count, logger, metrics
-from chalicelib.store import follows, remote_hosts, table
+from chalicelib.observability import count, logger
+from chalicelib.store import follows, remote_hosts
+from functions.consumer import sqs_consumer
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
-table.bind(get_settings())
-processor = BatchProcessor(event_type=EventType.SQS)
+    from functions.consumer import Received
 
 
-@logger.inject_lambda_context(clear_state=True)
-@metrics.log_metrics
-def handle_broadcast(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    return dict(process_partial_response(event=event, record_handler=_record, processor=processor, context=context))
+def _parse(record: SQSRecord) -> Publication | Broadcast | None:
+    data = json.loads(record.body)
+    if Publication.is_one(data):
+        return Publication.from_json(data)
+    if _from_transcoder(record):
+        # The transcoder may announce publications only: a broadcast names the actor
+        # whose key signs it, and ffmpeg runs on hostile files in that function.
+        logger.error("a broadcast sent by the transcoder's role, dropped", extra={"id": record.message_id})
+        count("BroadcastsRefused")
+        return None
+    return Broadcast.from_json(data)
 
 
-def _record(record: SQSRecord) -> None:
-    try:
-        data = json.loads(record.body)
-        if Publication.is_one(data):
-            announce(Publication.from_json(data))
-            return
-        if _from_transcoder(record):
-            # The transcoder may announce publications only: a broadcast names the actor
-            # whose key signs it, and ffmpeg runs on hostile files in that function.
-            logger.error("a broadcast sent by the transcoder's role, dropped", extra={"id": record.message_id})
-            count("BroadcastsRefused")
-            return
-        message = Broadcast.from_json(data)
-    except (ValueError, MessageError):
-        logger.error("not a broadcast message, dropped", extra={"message_id": record.message_id})
+def _send(received: Received[Publication | Broadcast]) -> None:
+    message = received.message
+    if isinstance(message, Publication):
+        announce(message)
         return
     result = expand(message)
     count("DeliveriesQueued", len(result.deliveries))
     count("DeliveriesSavedByDedup", result.requests_saved)
+
+
+handle_broadcast = sqs_consumer(_parse, _send, what="a broadcast message")
 
 
 def expand(message: Broadcast) -> FanOut:

@@ -10,26 +10,25 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
-
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from typing import TYPE_CHECKING
 
 from chalicelib import aws, failpoints, queues
 from chalicelib.activitypub.delivery import sender
 from chalicelib.activitypub.delivery.backoff import retry_delay
 from chalicelib.activitypub.delivery.fanout import host_of
-from chalicelib.activitypub.delivery.messages import Delivery, MessageError
+from chalicelib.activitypub.delivery.messages import Delivery
 from chalicelib.activitypub.delivery.signer_keys import UnknownSigner, signer_key
 from chalicelib.config import get_settings
 from chalicelib.domain.oauth import utcnow
-from chalicelib.observability import count, logger, metrics
-from chalicelib.store import remote_hosts, table
+from chalicelib.observability import count, logger
+from chalicelib.store import remote_hosts
+from functions.consumer import sqs_consumer
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
-table.bind(get_settings())
-processor = BatchProcessor(event_type=EventType.SQS)
+    from functions.consumer import Received
+
 # After a success, a host is not written to again for this long (its record is clean).
 HEALTHY_MEMORY_SECONDS = 300
 _healthy_until: dict[str, float] = {}
@@ -39,19 +38,12 @@ class DeliveryFailed(Exception):
     """Reported to SQS as this record's failure: it comes back after its backoff delay."""
 
 
-@logger.inject_lambda_context(clear_state=True)
-@metrics.log_metrics
-def handle_deliver(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    return dict(process_partial_response(event=event, record_handler=_record, processor=processor, context=context))
+def _parse(record: SQSRecord) -> Delivery:
+    return Delivery.from_json(json.loads(record.body))
 
 
-def _record(record: SQSRecord) -> None:
-    try:
-        delivery = Delivery.from_json(json.loads(record.body))
-    except (ValueError, MessageError):
-        logger.error("not a delivery message, dropped", extra={"message_id": record.message_id})
-        return
-    attempt = int(record.attributes.approximate_receive_count or 1)
+def _deliver(received: Received[Delivery]) -> None:
+    delivery, attempt = received.message, received.attempt
     try:
         key = signer_key(delivery.signer_id)
     except UnknownSigner:
@@ -81,10 +73,13 @@ def _record(record: SQSRecord) -> None:
     delay = retry_delay(attempt, settings.retry_base_seconds)
     aws.sqs().change_message_visibility(
         QueueUrl=queues.queue_url(get_settings().queues.deliver),
-        ReceiptHandle=record.receipt_handle,
+        ReceiptHandle=received.record.receipt_handle,
         VisibilityTimeout=delay,
     )
     raise DeliveryFailed(f"{delivery.inbox}: {outcome.detail}; next attempt in {delay} s")
+
+
+handle_deliver = sqs_consumer(_parse, _deliver, what="a delivery message")
 
 
 def _note_alive(host: str) -> None:

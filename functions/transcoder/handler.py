@@ -11,16 +11,16 @@ import json
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote_plus
 
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
-
 from chalicelib import failpoints, queues
 from chalicelib.config import get_settings
 from chalicelib.domain.transcoding import PlanError, Step, step_done
 from chalicelib.media import layout
 from chalicelib.media.probe import ProbeError
 from chalicelib.media.transcode import TranscodeError
-from chalicelib.observability import count, logger, metrics
-from chalicelib.store import media, table, videos
+from chalicelib.observability import count, logger
+from chalicelib.store import media, videos
+from functions.consumer import sqs_handler
+from functions.entry import lambda_entry
 from functions.transcoder import steps
 
 if TYPE_CHECKING:
@@ -28,16 +28,12 @@ if TYPE_CHECKING:
 
     from chalicelib.store.models import Video
 
-table.bind(get_settings())
-processor = BatchProcessor(event_type=EventType.SQS)
-
 # The transcode queue's maxReceiveCount (local/resources.py, template.yaml): the last
 # attempt of a failing step fails the video instead of leaving it to the dead-letter queue.
 MAX_ATTEMPTS = 3
 
 
-@logger.inject_lambda_context(clear_state=True)
-@metrics.log_metrics
+@lambda_entry()
 def handle_upload(event: dict[str, Any], context: Any) -> None:
     """S3 ObjectCreated on the uploads bucket: probe, plan and start transcoding."""
     for record in event.get("Records", []):
@@ -55,12 +51,6 @@ def handle_upload(event: dict[str, Any], context: Any) -> None:
             count("VideosRejected")
             continue
         send_steps(planned)
-
-
-@logger.inject_lambda_context(clear_state=True)
-@metrics.log_metrics
-def handle_step(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    return dict(process_partial_response(event=event, record_handler=_run_step, processor=processor, context=context))
 
 
 def _video_of_upload(record: dict[str, Any]) -> Video | None:
@@ -129,3 +119,6 @@ def _counted(step: Step, video: Video) -> None:
 
 def _fresh(video: Video) -> Video:
     return videos.get_video(int(video.id)) or video
+
+
+handle_step = sqs_handler(_run_step)

@@ -17,19 +17,17 @@ from chalicelib.config import get_settings
 from chalicelib.domain import resumable
 from chalicelib.domain.transcoding import resume
 from chalicelib.media.probe import ProbeError
-from chalicelib.observability import count, logger, metrics
-from chalicelib.store import media, table, videos
+from chalicelib.observability import count, logger
+from chalicelib.store import media, videos
+from functions.entry import lambda_entry
 from functions.transcoder import steps
 from functions.transcoder.handler import send_steps
 
 if TYPE_CHECKING:
     from chalicelib.store.models import Video
 
-table.bind(get_settings())
 
-
-@logger.inject_lambda_context(clear_state=True)
-@metrics.log_metrics
+@lambda_entry()
 def handle_schedule(event: dict[str, Any], context: Any) -> dict[str, int]:
     return sweep(datetime.now(UTC))
 

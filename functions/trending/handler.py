@@ -4,17 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib.config import get_settings
 from chalicelib.domain import trending
 from chalicelib.domain.oauth import utcnow
-from chalicelib.observability import count, logger, metrics
-from chalicelib.store import catalog, table
+from chalicelib.observability import count
+from chalicelib.store import catalog
+from functions.entry import lambda_entry
 
-table.bind(get_settings())
 
-
-@logger.inject_lambda_context(clear_state=True)
-@metrics.log_metrics
+@lambda_entry()
 def handle_schedule(event: dict[str, Any], context: Any) -> dict[str, int]:
     current = {video_id: int(video.trending or 0) for video_id, video in catalog.current().videos.items()}
     updates = trending.refresh(current, utcnow())

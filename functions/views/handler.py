@@ -9,51 +9,46 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
-
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from typing import TYPE_CHECKING
 
 from chalicelib import failpoints
-from chalicelib.config import get_settings
 from chalicelib.domain.oauth import utcnow
-from chalicelib.observability import count, logger, metrics
-from chalicelib.store import table, views
+from chalicelib.observability import count, logger
+from chalicelib.store import views
 from chalicelib.store.views import CountedView
+from functions.consumer import sqs_batch_consumer
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
-table.bind(get_settings())
-processor = BatchProcessor(event_type=EventType.SQS)
+    from functions.consumer import Received
 
 
-class ViewsNotCounted(Exception):
-    """This record's video could not be updated; SQS delivers the record again."""
+def _parse(record: SQSRecord) -> CountedView:
+    try:
+        body = json.loads(record.body)
+        return CountedView(str(body["view"]), int(body["video"]), datetime.fromisoformat(body["at"]))
+    except (KeyError, TypeError) as error:
+        raise ValueError(f"no {error}") from error
 
 
-@logger.inject_lambda_context(clear_state=True)
-@metrics.log_metrics
-def handle_views(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    records = event.get("Records", [])
-    failed = count_batch(records)
+def _count(received: list[Received[CountedView]]) -> set[str]:
+    failed = count_batch((item.record.message_id, item.message) for item in received)
     failpoints.reached(failpoints.VIEWS_COUNTED)
-
-    def report(record: SQSRecord) -> None:
-        if record.message_id in failed:
-            raise ViewsNotCounted(record.message_id)
-
-    return dict(process_partial_response(event=event, record_handler=report, processor=processor, context=context))
+    return failed
 
 
-def count_batch(records: list[dict[str, Any]]) -> set[str]:
-    """Count every view of the batch; the message ids whose video could not be written."""
+handle_views = sqs_batch_consumer(_parse, _count, what="a counted view")
+
+
+def count_batch(views_by_message: Iterable[tuple[str, CountedView]]) -> set[str]:
+    """Count every view of the batch (message id, view); the message ids whose video could
+    not be written."""
     by_video: dict[int, list[tuple[str, CountedView]]] = {}
-    for record in records:
-        view = _parse(record)
-        if view is None:
-            logger.warning("not a counted view, dropped", extra={"message_id": record.get("messageId")})
-            continue
-        by_video.setdefault(view.video_id, []).append((record["messageId"], view))
+    for message_id, view in views_by_message:
+        by_video.setdefault(view.video_id, []).append((message_id, view))
     failed: set[str] = set()
     now = utcnow()
     for video_id, entries in by_video.items():
@@ -65,11 +60,3 @@ def count_batch(records: list[dict[str, Any]]) -> set[str]:
             continue
         count("ViewsCounted", added)
     return failed
-
-
-def _parse(record: dict[str, Any]) -> CountedView | None:
-    try:
-        body = json.loads(record["body"])
-        return CountedView(str(body["view"]), int(body["video"]), datetime.fromisoformat(body["at"]))
-    except (KeyError, TypeError, ValueError):
-        return None

@@ -12,51 +12,42 @@ import json
 import time
 from typing import TYPE_CHECKING, Any
 
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
-
-from chalicelib.config import get_settings
 from chalicelib.domain import deletions, remote_subscriptions
 from chalicelib.domain.oauth import utcnow
-from chalicelib.observability import count, logger, metrics
-from chalicelib.store import table
+from chalicelib.observability import count, logger
+from functions.consumer import sqs_consumer
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
-table.bind(get_settings())
-processor = BatchProcessor(event_type=EventType.SQS)
+    from functions.consumer import Received
 
 # Without a Lambda context (a direct call), a task gets this long.
 DEFAULT_SECONDS = 300.0
 
 
-@logger.inject_lambda_context(clear_state=True)
-@metrics.log_metrics
-def handle_work(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    seconds_left = _clock(context)
-
-    def run(record: SQSRecord) -> None:
-        run_task(record.message_id, record.body, seconds_left)
-
-    return dict(process_partial_response(event=event, record_handler=run, processor=processor, context=context))
+def _parse(record: SQSRecord) -> dict[str, Any]:
+    task = json.loads(record.body)
+    if not isinstance(task, dict) or "task" not in task:
+        raise ValueError("no task")
+    return task
 
 
-def run_task(message_id: str, body: str, seconds_left: Callable[[], float]) -> None:
-    try:
-        task = json.loads(body)
-        kind = task["task"]
-    except (ValueError, KeyError, TypeError):
-        logger.error("not a work task, dropped", extra={"message_id": message_id})
-        return
+def _run(received: Received[dict[str, Any]]) -> None:
+    task = received.message
+    kind = task["task"]
     if kind == deletions.TASK:
-        progress = deletions.resume(int(task["actor"]), seconds_left, utcnow)
+        progress = deletions.resume(int(task["actor"]), _clock(received.context), utcnow)
         count("DeletionsFinished", int(progress.done))
     elif kind == remote_subscriptions.TASK:
         remote_subscriptions.follow_channel(int(task["account"]), str(task["handle"]), utcnow())
     else:
-        logger.error("unknown work task, dropped", extra={"message_id": message_id, "task": kind})
+        logger.error("unknown work task, dropped", extra={"message_id": received.record.message_id, "task": kind})
+
+
+handle_work = sqs_consumer(_parse, _run, what="a work task")
 
 
 def _clock(context: Any) -> Callable[[], float]:

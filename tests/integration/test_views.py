@@ -148,17 +148,12 @@ def test_many_views_of_one_video_make_one_write(
     api: ApiClient, people: dict[str, Member], clock: Clock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from chalicelib.store.models import Video
+    from chalicelib.store.views import CountedView
     from functions.views.handler import count_batch
 
     alice = people["alice"]
     video = add_video(alice.account_id, alice.channel_id, "viral")
-    records = [
-        {
-            "messageId": f"m{n}",
-            "body": json.dumps({"view": f"v{n}", "video": video.id, "at": clock.now.isoformat()}),
-        }
-        for n in range(250)
-    ]
+    records = [(f"m{n}", CountedView(f"v{n}", int(video.id), clock.now)) for n in range(250)]
     writes: list[str] = []
     original = Video.get_update_kwargs_from_instance
 
