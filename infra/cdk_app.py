@@ -2,7 +2,7 @@
 
 Written with CloudFormation-level constructs and the logical ids of template.yaml, from the
 same sources of truth as the SAM template's tests: the queues and schedules of
-local/resources.py, the table schema of the PynamoDB models, the routing lists of
+chalicelib/deploy_specs.py, the table schema of the PynamoDB models, the routing lists of
 infra/edge_routes.py. tests/infra/test_cdk.py synthesises it and compares it with the
 translated SAM template, so the two cannot drift. Package first (`python infra/package.py`),
 as for SAM: the functions and layers are the build/ directories (context `build` to change).
@@ -34,15 +34,15 @@ from aws_cdk import aws_sns as sns  # noqa: E402
 from aws_cdk import aws_sqs as sqs  # noqa: E402
 
 from chalicelib.config import load_settings  # noqa: E402
-from chalicelib.store.models.base import TableItem  # noqa: E402
-from infra import edge_routes, security_headers  # noqa: E402
-from infra.cdk_tracker import TrackerInputs, add_tracker  # noqa: E402
-from local.resources import (  # noqa: E402
+from chalicelib.deploy_specs import (  # noqa: E402
     DLQ_RETENTION_SECONDS,
     QueueSpec,
     queue_specs,
     schedule_specs,
 )
+from chalicelib.store.models.base import TableItem  # noqa: E402
+from infra import edge_routes, security_headers  # noqa: E402
+from infra.cdk_tracker import TrackerInputs, add_tracker  # noqa: E402
 
 if TYPE_CHECKING:
     from constructs import Construct

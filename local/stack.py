@@ -27,7 +27,7 @@ from local.scheduler import Scheduler
 from local.ttl import TtlReaper
 
 if TYPE_CHECKING:
-    from local.resources import UploadTrigger
+    from chalicelib.deploy_specs import UploadTrigger
 
 log = logging.getLogger("cirrus.local")
 
@@ -98,6 +98,7 @@ class LocalStack:
 
         from chalicelib import aws
         from chalicelib.config import get_settings
+        from chalicelib.deploy_specs import schedule_specs
         from local import resources
 
         settings = get_settings()
@@ -126,7 +127,7 @@ class LocalStack:
                     # CIRRUS_SCHEDULE_<NAME>_SECONDS runs it more often (tests of the sweeper).
                     float(os.environ.get(f"CIRRUS_SCHEDULE_{spec.name.upper()}_SECONDS", 60 * spec.rate_minutes)),
                 )
-                for spec in resources.schedule_specs()
+                for spec in schedule_specs()
             ]
         )
         self._scheduler.start()
@@ -194,12 +195,12 @@ class LocalStack:
     def _bind_functions(self, app_module: Any, settings: Any, queue_urls: dict[str, str]) -> None:
         """Give each queue with a consumer in app.py an event source mapping, as AWS would."""
         from chalicelib import aws
-        from local import resources
+        from chalicelib.deploy_specs import queue_specs, upload_triggers
 
         assert self._pump is not None
         functions = {f.name: f for f in app_module.app.pure_lambda_functions}
         sqs = aws.sqs()
-        for spec in resources.queue_specs(settings):
+        for spec in queue_specs(settings):
             function = resolve_handler(spec.function) if spec.function and ":" in spec.function else None
             function = function or functions.get(spec.function or "")
             if function is None:
@@ -213,7 +214,7 @@ class LocalStack:
             aws.s3(),
             sqs,
             f"{settings.table_name}{S3_EVENTS_QUEUE_SUFFIX}",
-            resources.upload_triggers(settings),
+            upload_triggers(settings),
             queue_urls,
         )
         if s3_binding is not None:
@@ -242,6 +243,7 @@ def bind_s3_handlers(
     """
     from chalice.app import S3EventConfig
 
+    from chalicelib.deploy_specs import QueueSpec, queue_specs
     from local import resources
 
     configs: list[tuple[str, list[str], str | None, str | None, Any, str, int]] = [
@@ -255,7 +257,7 @@ def bind_s3_handlers(
     ]
     if not configs:
         return None
-    spec = resources.QueueSpec("s3-events", queue_name, function_timeout=10, max_receive_count=3, batch_size=10)
+    spec = QueueSpec("s3-events", queue_name, function_timeout=10, max_receive_count=3, batch_size=10)
     urls = resources.ensure_queue(sqs, spec)
     queue_arn = sqs.get_queue_attributes(QueueUrl=urls[spec.name], AttributeNames=["QueueArn"])["Attributes"][
         "QueueArn"
@@ -275,7 +277,7 @@ def bind_s3_handlers(
     from chalicelib.config import get_settings
 
     # Each trigger's on-failure destination, by the QueueSpec key it names.
-    specs = {q.key: q.name for q in resources.queue_specs(get_settings())}
+    specs = {q.key: q.name for q in queue_specs(get_settings())}
     on_failure = {
         t.bucket: (queue_urls or {})[specs[t.on_failure]] for t in triggers if t.on_failure and queue_urls is not None
     }

@@ -8,9 +8,9 @@ from typing import Any
 
 from chalicelib import aws
 from chalicelib.config import get_settings
+from chalicelib.deploy_specs import queue_specs
 from local.lambda_runtime import LocalLambdaContext
 from local.pump import EventPump, SqsBinding
-from local.resources import queue_specs
 
 
 def drain(queue: str, *, rounds: int = 50) -> int:

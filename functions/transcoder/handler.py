@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
     from chalicelib.store.models import Video
 
-# The transcode queue's maxReceiveCount (local/resources.py, template.yaml): the last
+# The transcode queue's maxReceiveCount (chalicelib/deploy_specs.py, template.yaml): the last
 # attempt of a failing step fails the video instead of leaving it to the dead-letter queue.
 MAX_ATTEMPTS = 3
 

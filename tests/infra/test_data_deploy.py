@@ -18,8 +18,8 @@ from typing import Any
 import boto3
 import pytest
 
+from chalicelib.deploy_specs import DLQ_RETENTION_SECONDS, QueueSpec
 from chalicelib.store.table import table_schema
-from local.resources import DLQ_RETENTION_SECONDS, QueueSpec
 from tests.infra.conftest import PARAMETERS
 from tests.infra.iam import PSEUDO, Renderer
 from tests.infra.test_template import SPECS, dead_letter_queue_id, queue_id

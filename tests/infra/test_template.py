@@ -1,7 +1,7 @@
 """template.yaml deploys what the code expects: the checks `sam deploy` would only fail late on.
 
 Each test takes its expectation from the code, not from a copy: the table's keys from the
-PynamoDB models, the queues and upload triggers from local/resources.py, the environment from
+PynamoDB models, the queues and upload triggers from chalicelib/deploy_specs.py, the environment from
 chalicelib/config.py, the handlers from the modules they name, the S3 keys the functions may
 touch from chalicelib/media/layout.py, the binary media types from Chalice. All offline:
 cfn-lint and the SAM translator run in-process, with a fixed map of managed policies in place
@@ -25,9 +25,7 @@ from typing import Any
 import pytest
 
 from chalicelib.config import load_settings
-from chalicelib.media import layout
-from chalicelib.store.table import table_schema
-from local.resources import (
+from chalicelib.deploy_specs import (
     DLQ_RETENTION_SECONDS,
     TRANSCODER_STEP_HANDLER,
     TRANSCODER_UPLOAD_HANDLER,
@@ -39,6 +37,8 @@ from local.resources import (
     schedule_specs,
     upload_triggers,
 )
+from chalicelib.media import layout
+from chalicelib.store.table import table_schema
 from tests.infra.conftest import ROOT, SIZE_BUDGETS, TEMPLATE, load_template, translate, unzipped_size
 
 SETTINGS = load_settings({})
@@ -341,7 +341,7 @@ def upload_trigger_problems(
 
 
 def test_every_upload_trigger_invokes_its_handler(translated: dict[str, Any]) -> None:
-    assert TRIGGERS, "local/resources.py declares the ingest trigger"
+    assert TRIGGERS, "chalicelib/deploy_specs.py declares the ingest trigger"
     assert sorted(BUCKET_IDS) == sorted(bucket_names(SETTINGS))
     assert upload_trigger_problems(translated, TRIGGERS, BUCKET_IDS) == []
 

@@ -10,8 +10,9 @@ from urllib.parse import unquote_plus
 import pytest
 
 from chalicelib import aws as aws_clients
+from chalicelib.deploy_specs import QueueSpec
 from local.pump import EventPump, SqsBinding
-from local.resources import QueueSpec, ensure_queue
+from local.resources import ensure_queue
 
 
 def _binding(spec: QueueSpec, urls: dict[str, str], invoke: Any) -> SqsBinding:
