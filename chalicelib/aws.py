@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 from typing import TYPE_CHECKING, Any
 
+from chalicelib import caches
 from chalicelib.config import get_settings
 
 if TYPE_CHECKING:
@@ -46,6 +47,7 @@ def sqs() -> SQSClient:
     return _client("sqs")  # type: ignore[no-any-return]
 
 
+@caches.register
 def reset_clients() -> None:
     """Forget cached clients and queue URLs (tests switch endpoints between cases)."""
     from chalicelib import queues

@@ -12,6 +12,8 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from chalicelib import caches
+
 LOCAL_PORT = 9000
 
 
@@ -265,3 +267,6 @@ def _integer(value: str | None, default: int, name: str) -> int:
 def get_settings() -> Settings:
     """The process-wide settings; tests that change the environment call `get_settings.cache_clear()`."""
     return load_settings()
+
+
+caches.register(get_settings.cache_clear)

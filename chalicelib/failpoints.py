@@ -18,6 +18,8 @@ import signal
 import time
 from functools import cache
 
+from chalicelib import caches
+
 RESUMABLE_PART_WRITTEN = "resumable.part-written"  # a chunk is in S3, the session not advanced
 TRANSCODE_STEP_DONE = "transcode.step-done"  # a step's outputs are in S3, the step not counted
 VIEWS_COUNTED = "views.counted"  # a batch of views is counted, its messages not deleted
@@ -29,6 +31,9 @@ def _armed() -> frozenset[str]:
     if os.environ.get("CIRRUS_ENV", "local") != "local":
         return frozenset()
     return frozenset(name.strip() for name in os.environ.get("CIRRUS_FAILPOINTS", "").split(",") if name.strip())
+
+
+caches.register(_armed.cache_clear)
 
 
 def reached(name: str) -> None:

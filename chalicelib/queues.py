@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from chalicelib import aws
+from chalicelib import aws, caches
 
 BATCH_MESSAGES = 10
 # SendMessageBatch's total on a queue with the classic 256 KiB maximum message size.
@@ -66,6 +66,7 @@ def _batches(texts: Sequence[str]) -> Iterator[list[str]]:
         yield batch
 
 
+@caches.register
 def reset() -> None:
     """Forget queue URLs (tests create new queues between cases)."""
     _queue_url.cache_clear()

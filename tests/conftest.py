@@ -36,24 +36,17 @@ def aws() -> Iterator[None]:
     from moto import mock_aws
 
     from chalicelib import aws as aws_clients
-    from chalicelib.activitypub.delivery import signer_keys
+    from chalicelib import caches
     from chalicelib.config import get_settings
-    from chalicelib.domain import muting, nodeinfo_usage
-    from chalicelib.store import catalog
     from local import moto_speedups, resources
 
-    get_settings.cache_clear()
-    aws_clients.reset_clients()
-    catalog.reset()
-    nodeinfo_usage.reset()
-    muting.reset()
-    signer_keys.reset()
+    caches.reset_all()
     moto_speedups.apply()
     with mock_aws():
         settings = get_settings()
         resources.provision(settings, aws_clients.s3(), aws_clients.sqs())
         yield
-    aws_clients.reset_clients()
+    caches.reset_all()
 
 
 def shared_file(name: str) -> Path:

@@ -16,6 +16,7 @@ def endpoint_with_resources(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[st
     from moto.core.base_backend import BackendDict
 
     from chalicelib import aws as aws_clients
+    from chalicelib import caches
     from chalicelib.config import get_settings
     from local import resources
     from local.aws_endpoint import LocalAwsEndpoint
@@ -23,8 +24,7 @@ def endpoint_with_resources(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[st
     BackendDict.reset()
     endpoint = LocalAwsEndpoint().start()
     monkeypatch.setenv("CIRRUS_AWS_ENDPOINT_URL", endpoint.url)
-    get_settings.cache_clear()
-    aws_clients.reset_clients()
+    caches.reset_all()
     try:
         urls = resources.provision(get_settings(), aws_clients.s3(), aws_clients.sqs())
         queue = urls[get_settings().queues.transcode]
@@ -34,8 +34,7 @@ def endpoint_with_resources(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[st
         endpoint.stop()
         BackendDict.reset()
         monkeypatch.delenv("CIRRUS_AWS_ENDPOINT_URL")
-        get_settings.cache_clear()
-        aws_clients.reset_clients()
+        caches.reset_all()
 
 
 def transcoder_context() -> Any:

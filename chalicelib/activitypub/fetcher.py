@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from chalicelib import caches
 from chalicelib.activitypub.delivery.signer_keys import signer_key
 from chalicelib.domain.accounts import SERVER_ACTOR_NAME
 from chalicelib.store import actors
@@ -37,5 +38,6 @@ def server_actor_id() -> int:
     return cached
 
 
+@caches.register
 def reset() -> None:
     _server_actor_id.clear()

@@ -18,6 +18,7 @@ import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from chalicelib import caches
 from chalicelib.store import catalog, follows
 from chalicelib.store.models.follow import STATE_ACCEPTED
 
@@ -55,6 +56,10 @@ class _Cache:
             self._key, self._followed = key, followed
         return followed
 
+    def forget(self) -> None:
+        with self._lock:
+            self._key, self._followed = None, Followed()
+
 
 def _read(server_id: int, actors: dict[int, Actor]) -> Followed:
     ids = frozenset(int(f.target_id) for f in follows.list_following(server_id) if f.state == STATE_ACCEPTED)
@@ -76,3 +81,9 @@ def followed_by_instance() -> Followed:
 def followed_in(state: CatalogState) -> Followed:
     """The same, for a caller that already holds the catalogue's state."""
     return _cache.get(state)
+
+
+@caches.register
+def reset() -> None:
+    """Forget the follows read (tests: a new instance, whose server actor may not be catalogued yet)."""
+    _cache.forget()

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from chalicelib import caches
 from chalicelib.store import blocklists
 
 if TYPE_CHECKING:
@@ -116,6 +117,7 @@ def instance_changed() -> None:
     _instance.invalidate()
 
 
+@caches.register
 def reset() -> None:
     """Forget everything (tests: a new instance)."""
     _instance.invalidate()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from datetime import timedelta
 
+from chalicelib import caches
 from chalicelib.activitypub.discovery import Usage
 from chalicelib.domain.oauth import utcnow
 from chalicelib.store import counters, users
@@ -31,5 +32,6 @@ def usage() -> Usage:
     return figures
 
 
+@caches.register
 def reset() -> None:
     _cache.clear()

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from chalicelib import caches
 from chalicelib.observability import count
 from chalicelib.store import keys
 from chalicelib.store.models import Actor, Deletion, TableItem, Tombstone, Video
@@ -198,6 +199,7 @@ def current() -> CatalogState:
     return _catalog.current()
 
 
+@caches.register
 def reset() -> None:
     """Forget everything (tests, and a process bound to another table)."""
     _catalog.reset()

@@ -22,7 +22,7 @@ import functools
 import os
 from pathlib import Path
 
-from chalicelib import aws
+from chalicelib import aws, caches
 from chalicelib.config import get_settings
 
 PREFIX = "sealed:v1:"
@@ -129,3 +129,10 @@ def _key_from_file(path: str) -> bytes:
 @functools.cache
 def _ephemeral_key() -> bytes:
     return os.urandom(_KEY_BYTES)
+
+
+@caches.register
+def reset() -> None:
+    """Forget the keys read (tests: another key file, or a fresh instance without one)."""
+    _key_from_file.cache_clear()
+    _ephemeral_key.cache_clear()

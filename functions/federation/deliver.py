@@ -12,7 +12,7 @@ import time
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from chalicelib import aws, failpoints, queues
+from chalicelib import aws, caches, failpoints, queues
 from chalicelib.activitypub.delivery import sender
 from chalicelib.activitypub.delivery.backoff import retry_delay
 from chalicelib.activitypub.delivery.fanout import host_of
@@ -112,5 +112,6 @@ def _post(url: str, body: bytes, headers: Mapping[str, str]) -> int:
         raise sender.PermanentFailure(str(exc)) from exc
 
 
+@caches.register
 def reset() -> None:
     _healthy_until.clear()

@@ -30,6 +30,7 @@ def world() -> Iterator[World]:
     from moto import mock_aws
 
     from chalicelib import aws as aws_clients
+    from chalicelib import caches
     from chalicelib.config import get_settings
     from chalicelib.domain import passwords
     from chalicelib.domain.bootstrap import ensure_instance
@@ -40,8 +41,7 @@ def world() -> Iterator[World]:
         patch.setattr(passwords, "COST", passwords.ScryptCost(log2_n=10, r=8, p=1))
         patch.setenv("PT_INITIAL_ROOT_PASSWORD", ROOT_PASSWORD)
         patch.setenv("CIRRUS_MAX_CHANNELS_PER_USER", "3")
-        get_settings.cache_clear()
-        aws_clients.reset_clients()
+        caches.reset_all()
         resources.provision(get_settings(), aws_clients.s3(), aws_clients.sqs())
         boot = ensure_instance(get_settings(), utcnow())
         api = ApiClient(boot.client.client_id, boot.client.client_secret)
@@ -57,8 +57,7 @@ def world() -> Iterator[World]:
             ids[name] = created.json()["user"]["id"]
         tokens = {"root": root, **{n: api.login(n, PASSWORD)["access_token"] for n in ("moderator", "alice", "bob")}}
         yield World(api, tokens, ids)
-        get_settings.cache_clear()
-        aws_clients.reset_clients()
+        caches.reset_all()
 
 
 @dataclass(frozen=True)

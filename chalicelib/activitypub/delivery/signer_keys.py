@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+from chalicelib import caches
 from chalicelib.store import actors, sealed_keys
 
 KEEP_SECONDS = 600
@@ -40,5 +41,6 @@ def key_id(actor_url: str) -> str:
     return f"{actor_url}#main-key"
 
 
+@caches.register
 def reset() -> None:
     _cache.clear()
