@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.store import keys
+from chalicelib.store import claims, keys
 from chalicelib.store.models import Claim, Video, VideoComment
 from chalicelib.store.writes import connection, is_condition_failure
 
@@ -33,11 +33,10 @@ class CommentPlace:
 
 def locate(comment_id: int) -> CommentPlace | None:
     """M1: one GetItem of the comment id's claim."""
-    try:
-        claim = Claim.get(keys.claim_pk(keys.COMMENT_ID, str(comment_id)), keys.CLAIM_SK)
-    except Claim.DoesNotExist:
+    target = claims.target(keys.COMMENT_ID, str(comment_id))
+    if target is None:
         return None
-    video_id, thread_id = claim.target.split("#")
+    video_id, thread_id = target.split("#")
     return CommentPlace(int(video_id), int(thread_id))
 
 
@@ -156,10 +155,8 @@ def add_comment(comment: VideoComment, video: Video, *, by_video_author: bool, r
 
 def find_remote_comment_id(url: str) -> int | None:
     """M8: a remote comment's id by its URL (one GetItem)."""
-    try:
-        return int(Claim.get(keys.claim_pk(keys.COMMENT_URL, url), keys.CLAIM_SK).target)
-    except Claim.DoesNotExist:
-        return None
+    target = claims.target(keys.COMMENT_URL, url)
+    return None if target is None else int(target)
 
 
 def mark_deleted(comment: VideoComment, video: Video, *, by_video_author: bool, now: datetime) -> bool:

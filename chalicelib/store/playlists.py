@@ -17,7 +17,7 @@ from typing import Any
 from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.store import counters, keys
+from chalicelib.store import claims, counters, keys
 from chalicelib.store.models import Claim, Playlist, PlaylistElement
 from chalicelib.store.models.playlist import PLAYLIST_PRIVATE, PLAYLIST_PUBLIC, TYPE_WATCH_LATER
 from chalicelib.store.writes import NewClaim, connection, create_items, is_condition_failure
@@ -97,27 +97,17 @@ def get_playlist(playlist_id: int) -> Playlist | None:
 
 def find_playlist_by_uuid(playlist_uuid: str) -> Playlist | None:
     """PL2: the UUID claim, then PL1."""
-    target = _claim_target(keys.PLAYLIST_UUID, playlist_uuid)
-    return get_playlist(target) if target is not None else None
+    return claims.resolve(keys.PLAYLIST_UUID, playlist_uuid, lambda target: get_playlist(int(target)))
 
 
 def find_watch_later(account_id: int) -> Playlist | None:
     """PL3: the account's Watch later claim, then PL1."""
-    target = _claim_target(keys.WATCH_LATER, str(account_id))
-    return get_playlist(target) if target is not None else None
+    return claims.resolve(keys.WATCH_LATER, str(account_id), lambda target: get_playlist(int(target)))
 
 
 def forget_watch_later(account_id: int) -> None:
     """Remove the claim naming an account's Watch later playlist."""
     Claim(keys.claim_pk(keys.WATCH_LATER, str(account_id)), keys.CLAIM_SK).delete()
-
-
-def _claim_target(namespace: str, value: str) -> int | None:
-    try:
-        claim = Claim.get(keys.claim_pk(namespace, value), keys.CLAIM_SK)
-    except Claim.DoesNotExist:
-        return None
-    return int(claim.target)
 
 
 def list_account_playlists(account_id: int) -> list[Playlist]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.store import keys
+from chalicelib.store import claims, keys
 from chalicelib.store.models import Claim, Registration
 from chalicelib.store.pages import query_slice
 from chalicelib.store.writes import NewClaim, connection, create_items
@@ -38,11 +38,7 @@ def get_registration(registration_id: int) -> Registration | None:
 def find_by_login(login: str) -> Registration | None:
     """R2: the registration asked for under this username or email."""
     namespace = keys.REGISTRATION_EMAIL if "@" in login else keys.REGISTRATION_NAME
-    try:
-        claim = Claim.get(keys.claim_pk(namespace, login), keys.CLAIM_SK)
-    except Claim.DoesNotExist:
-        return None
-    return get_registration(int(claim.target))
+    return claims.resolve(namespace, login, lambda target: get_registration(int(target)))
 
 
 def list_registrations(start: int, count: int, newest_first: bool) -> list[Registration]:

@@ -4,20 +4,19 @@ their host, found by their ActivityPub id through a claim."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from chalicelib.errors import ConflictError
-from chalicelib.store import actors, keys
-from chalicelib.store.models import Actor, Claim
+from chalicelib.store import actors, claims, keys
 from chalicelib.store.writes import NewClaim, create_items
+
+if TYPE_CHECKING:
+    from chalicelib.store.models import Actor
 
 
 def find_by_url(url: str) -> Actor | None:
     """R1: the claim, then the actor (two GetItems)."""
-    try:
-        claim = Claim.get(keys.claim_pk(keys.ACTOR_URL, url), keys.CLAIM_SK)
-    except Claim.DoesNotExist:
-        return None
-    return actors.get_actor(int(claim.target))
+    return claims.resolve(keys.ACTOR_URL, url, lambda target: actors.get_actor(int(target)))
 
 
 def create(actor: Actor) -> Actor:

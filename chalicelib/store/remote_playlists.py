@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from chalicelib.errors import ConflictError
-from chalicelib.store import keys, playlists
+from chalicelib.store import claims, keys, playlists
 from chalicelib.store.models import Claim, Playlist, PlaylistElement
 from chalicelib.store.writes import NewClaim, create_items
 
@@ -17,11 +17,7 @@ ATTEMPTS = 5
 
 def find_by_url(url: str) -> Playlist | None:
     """RP1: the URL claim, then the playlist (two GetItems)."""
-    try:
-        claim = Claim.get(keys.claim_pk(keys.PLAYLIST_URL, url), keys.CLAIM_SK)
-    except Claim.DoesNotExist:
-        return None
-    return playlists.get_playlist(int(claim.target))
+    return claims.resolve(keys.PLAYLIST_URL, url, lambda target: playlists.get_playlist(int(target)))
 
 
 def create(playlist: Playlist) -> bool:

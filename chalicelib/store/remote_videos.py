@@ -9,7 +9,7 @@ from pynamodb.exceptions import UpdateError
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.errors import ConflictError
-from chalicelib.store import catalog, keys, videos
+from chalicelib.store import catalog, claims, keys, videos
 from chalicelib.store.counters import add_stats
 from chalicelib.store.models import Claim, Video, VideoFile
 from chalicelib.store.writes import NewClaim, connection, create_items, is_condition_failure, set_actions
@@ -19,11 +19,7 @@ PRIVACY_PUBLIC = 1
 
 def find_by_url(url: str) -> Video | None:
     """RV1: the URL claim, then the video (two GetItems)."""
-    try:
-        claim = Claim.get(keys.claim_pk(keys.VIDEO_URL, url), keys.CLAIM_SK)
-    except Claim.DoesNotExist:
-        return None
-    return videos.get_video(int(claim.target))
+    return claims.resolve(keys.VIDEO_URL, url, lambda target: videos.get_video(int(target)))
 
 
 def create(video: Video, files: Sequence[VideoFile]) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.store import keys
+from chalicelib.store import claims, keys
 from chalicelib.store.models import Claim, OAuthToken
 from chalicelib.store.writes import connection
 
@@ -25,20 +25,17 @@ def save_token(token: OAuthToken) -> None:
 
 def get_by_access_hash(access_hash: str) -> OAuthToken | None:
     """T1: the hot path of every authenticated request, one GetItem."""
-    try:
-        return OAuthToken.get(keys.token_pk(access_hash), keys.ENTITY_SK)
-    except OAuthToken.DoesNotExist:
-        return None
+    return _get(keys.token_pk(access_hash))
 
 
 def get_by_refresh_hash(refresh_hash: str) -> OAuthToken | None:
     """T2: claim, then token."""
+    return claims.resolve(keys.REFRESH_TOKEN, refresh_hash, _get)
+
+
+def _get(token_pk: str) -> OAuthToken | None:
     try:
-        claim = Claim.get(keys.claim_pk(keys.REFRESH_TOKEN, refresh_hash), keys.CLAIM_SK)
-    except Claim.DoesNotExist:
-        return None
-    try:
-        return OAuthToken.get(claim.target, keys.ENTITY_SK)
+        return OAuthToken.get(token_pk, keys.ENTITY_SK)
     except OAuthToken.DoesNotExist:
         return None
 

@@ -10,7 +10,7 @@ from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.errors import ConflictError
-from chalicelib.store import catalog, keys
+from chalicelib.store import catalog, claims, keys
 from chalicelib.store.actors import reserved_name
 from chalicelib.store.counters import add_stats
 from chalicelib.store.models import Actor, Claim, User
@@ -42,11 +42,7 @@ def get_user(user_id: int, consistent: bool = False) -> User | None:
 def find_user_by_login(login: str) -> User | None:
     """U2: by username, else by email (PeerTube accepts either at login)."""
     namespace = keys.EMAIL if "@" in login else keys.USERNAME
-    try:
-        claim = Claim.get(keys.claim_pk(namespace, login), keys.CLAIM_SK)
-    except Claim.DoesNotExist:
-        return None
-    return get_user(int(claim.target))
+    return claims.resolve(namespace, login, lambda target: get_user(int(target)))
 
 
 def list_users(start: int, count: int, newest_first: bool) -> list[User]:

@@ -73,3 +73,26 @@ def test_the_local_ttl_sweep_deletes_only_expired_items(aws: None) -> None:
     reaper = TtlReaper(aws_clients.dynamodb(), [TableItem.Meta.table_name])
     assert reaper.sweep(now) == 1
     assert [c.pk for c in Claim.scan()] == ["TEST#new"]
+
+
+def test_a_claimed_value_resolves_to_its_item_in_two_reads_an_unclaimed_one_in_one(aws: None) -> None:
+    from chalicelib.store import actors, claims
+
+    create_items([_actor(7, "seven")], [_name_claim(7, "seven")])
+    reads: list[str] = []
+    client = TableItem._get_connection().connection.client
+
+    def count(model: object, **_: object) -> None:
+        reads.append(str(getattr(model, "name", model)))
+
+    client.meta.events.register("before-call.dynamodb", count)
+    try:
+        found = claims.resolve(keys.ACTOR_NAME, "seven", lambda target: actors.get_actor(int(target)))
+        assert found is not None and found.preferred_username == "seven"
+        assert reads == ["GetItem", "GetItem"]
+        reads.clear()
+        assert claims.resolve(keys.ACTOR_NAME, "nobody", lambda target: actors.get_actor(int(target))) is None
+        assert claims.target(keys.ACTOR_NAME, "seven") == "7"
+        assert reads == ["GetItem", "GetItem"]  # one each
+    finally:
+        client.meta.events.unregister("before-call.dynamodb", count)
