@@ -63,10 +63,6 @@ class Outcome(Enum):
     IGNORED = "ignored"
 
 
-def register(kind: str, handler: Handler) -> None:
-    HANDLERS[kind] = handler
-
-
 def process(message: InboxMessage) -> Outcome:
     """Raises to ask for a retry (the actor's server is down, the store refused a write)."""
     activity = message.activity
