@@ -10,9 +10,9 @@ import time
 from typing import TYPE_CHECKING
 
 from chalicelib import queues
-from chalicelib.activitypub.http_signatures import InboundRequest
 from chalicelib.activitypub.inbox.message import InboxMessage
 from chalicelib.activitypub.inbox.receive import receive
+from chalicelib.activitypub.signatures import InboundRequest
 from chalicelib.api.blueprint import ApiBlueprint
 from chalicelib.api.request import source_ip
 from chalicelib.api.responses import no_content

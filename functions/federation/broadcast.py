@@ -90,7 +90,7 @@ def announce(publication: Publication) -> None:
 def ld_signed(body: str, signer_id: int) -> str:
     """The activity with its actor's RsaSignature2017, so servers that receive it forwarded can
     trust it by its author's key. Left unsigned if its signer is not the actor it names."""
-    from chalicelib.activitypub.ld_signatures import sign_document
+    from chalicelib.activitypub.signatures.ld import sign_document
 
     activity = json.loads(body)
     try:

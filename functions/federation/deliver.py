@@ -97,7 +97,7 @@ def _note_alive(host: str) -> None:
 
 
 def _signer(key_id: str, private_key_pem: str) -> sender.Sign:
-    from chalicelib.activitypub.http_signatures import sign_request
+    from chalicelib.activitypub.signatures import sign_request
 
     def sign(method: str, url: str, body: bytes) -> Mapping[str, str]:
         return sign_request(method, url, body, key_id, private_key_pem)

@@ -58,7 +58,6 @@ KNOWN_UPWARD: set[str] = {
 }
 KNOWN_CYCLES: list[list[str]] = [
     ["chalicelib.activitypub.follow_links", "chalicelib.domain.instance_follows"],
-    ["chalicelib.activitypub.http_signatures", "chalicelib.activitypub.message_signatures"],
     ["chalicelib.activitypub.remote_discovery", "chalicelib.activitypub.webfinger_client"],
     ["chalicelib.aws", "chalicelib.queues"],
 ]

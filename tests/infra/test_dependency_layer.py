@@ -38,7 +38,7 @@ PROBE = textwrap.dedent(
     key.sign(b"(request-target): post /inbox", padding.PKCS1v15(), hashes.SHA256())
     assert verify_password("secret words", hash_password("secret words"))
     from chalicelib.activitypub.contexts import context_for
-    from chalicelib.activitypub.ld_signatures import sign_document, verify_document
+    from chalicelib.activitypub.signatures.ld import sign_document, verify_document
     signed = sign_document({"@context": context_for("Follow"), "type": "Follow"}, "k", pair.private_pem)
     assert verify_document(signed, pair.public_pem)
     import urllib3
