@@ -99,7 +99,7 @@ def run(inbox_count: int, followers_per_inbox: int, consumers: int) -> None:  # 
     resources.provision(settings, aws.s3(), aws.sqs())
     now = datetime.now(UTC)
     ensure_instance(settings, now)
-    from chalicelib.activitypub.fetcher import server_actor_id
+    from chalicelib.activitypub.net.fetch import server_actor_id
     from chalicelib.store import actors
 
     server = actors.get_actor(server_actor_id())

@@ -107,7 +107,7 @@ def _signer(key_id: str, private_key_pem: str) -> sender.Sign:
 
 def _post(url: str, body: bytes, headers: Mapping[str, str]) -> int:
     from chalicelib.activitypub.errors import RemoteFetchError
-    from chalicelib.activitypub.remote_http import post_activity
+    from chalicelib.activitypub.net.transport import post_activity
 
     try:
         return post_activity(url, body, dict(headers))

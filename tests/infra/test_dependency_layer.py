@@ -42,7 +42,7 @@ PROBE = textwrap.dedent(
     signed = sign_document({"@context": context_for("Follow"), "type": "Follow"}, "k", pair.private_pem)
     assert verify_document(signed, pair.public_pem)
     import urllib3
-    from chalicelib.activitypub.remote_http import address_allowed, check_url
+    from chalicelib.activitypub.net.addresses import address_allowed, check_url
     assert urllib3.__file__.startswith(sys.argv[1]) and urllib3.__version__.startswith("2.")
     assert not address_allowed("169.254.169.254") and check_url("https://a.example/") == ("a.example", 443, "https")
     from chalicelib.domain.comment_text import render_html
