@@ -67,6 +67,8 @@ def aggregate_parts(payload: bytes, timestamp: int) -> list[tuple[int, int, byte
         if tag_type in (AUDIO, VIDEO):
             parts.append((tag_type, (timestamp + stamp - first_stamp) & 0xFFFFFFFF, body))
         position += 11 + size + 4
+    if position < len(payload):
+        raise FlvError("aggregate message ends inside a tag header")
     return parts
 
 
