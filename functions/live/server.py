@@ -19,6 +19,7 @@ import argparse
 import asyncio
 import contextlib
 import logging
+import signal
 import time
 from pathlib import Path
 from typing import Any
@@ -125,6 +126,12 @@ class Connection:
         except (MediaRefused, MuxingError) as exc:
             reason = str(exc)
             log.warning("%s: stream cut: %s", self.peer, reason)
+        except OSError as exc:  # ffmpeg could not be started, the work directory is full...
+            reason = f"the stream could not be processed: {exc}"
+            log.exception("%s: %s", self.peer, reason)
+        except Exception:
+            reason = "an unexpected error"
+            log.exception("%s: closed after an unexpected error", self.peer)
         finally:
             reason = self._closing or reason
             if self._publication is not None:
@@ -292,11 +299,17 @@ async def serve_forever(host: str, port: int, settings: LiveSettings, keys: dict
         settings, authorise=StaticKeys(keys), on_state=_log_state, sink=DirectorySink(sink), on_session_end=_log_end
     )
     server = RtmpServer(service)
-    listening = await server.start(host, port)
+    await server.start(host, port)
     log.info("RTMP ingest listening on %s:%d", host, port)
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stopping.set)
     try:
-        await listening.serve_forever()
+        await stopping.wait()
     finally:
+        # Sessions end properly (last segments, closed playlists, state, hand-over) before
+        # the task goes: ECS waits stopTimeout (30 s by default) after SIGTERM.
         await server.stop()
 
 

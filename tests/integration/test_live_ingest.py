@@ -22,6 +22,7 @@ from typing import Any
 
 import pytest
 
+from functions.live import amf0, rtmp
 from functions.live.ports import (
     DURATION_EXCEEDED,
     LATENCY_SMALL,
@@ -260,6 +261,37 @@ def test_a_wrong_key_is_refused_before_any_media(tmp_path: Path, caplog: pytest.
     assert "not-a-key" not in caplog.text  # stream keys are secrets: never logged
 
 
+def test_the_encoder_is_told_why_it_is_refused(tmp_path: Path) -> None:
+    with ingest(tmp_path) as live:
+        connection, status = rtmp_publish(live.port, "not-a-key")
+        with connection:
+            assert status == {
+                "level": "error",
+                "code": "NetStream.Publish.BadName",
+                "description": "unknown stream key",
+            }
+            assert _closed(connection, 5)
+        connection, status = rtmp_publish(live.port, KEY)
+        with connection:
+            assert status["code"] == "NetStream.Publish.Start"
+
+
+def test_a_silent_encoder_is_replaced_by_the_one_coming_back(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    # The encoder's network dropped without the server noticing; it reconnects at once.
+    caplog.set_level(logging.INFO, "cirrus.live")
+    with ingest(tmp_path, idle_timeout=6.0) as live:
+        stale, status = rtmp_publish(live.port, KEY)
+        with stale:
+            assert status["code"] == "NetStream.Publish.Start"
+            assert finished(push(live.url(), 2)) != 0  # just published: still the live's encoder
+            time.sleep(3.5)
+            assert finished(push(live.url(), 4)) == 0  # silent past half the idle timeout: replaced
+            assert _closed(stale, 2)
+            live.wait_for("the session's end", lambda: len(live.sessions) == 1)
+    assert "replaced by a new connection after" in caplog.text
+    assert live.states == [(VIDEO, PUBLISHED), (VIDEO, LIVE_ENDED)]
+
+
 def test_a_second_encoder_on_a_live_key_is_refused(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.INFO, "cirrus.live")
     with ingest(tmp_path) as live:
@@ -321,6 +353,33 @@ def test_connections_are_capped_and_must_publish_in_time(tmp_path: Path) -> None
             garbage.sendall(b"GET / HTTP/1.1\r\n" + bytes(2000))
             assert _closed(garbage, 2)
         assert live.server.refused_connections == 1
+
+
+def rtmp_publish(port: int, key: str) -> tuple[socket.socket, dict[str, Any]]:
+    """A bare encoder: handshake, connect, createStream, publish; the server's onStatus."""
+    connection = socket.create_connection(("127.0.0.1", port), timeout=5)
+    connection.sendall(bytes((3,)) + bytes(rtmp.HANDSHAKE_SIZE))
+    reply = b""
+    while len(reply) < 1 + 2 * rtmp.HANDSHAKE_SIZE:
+        reply += connection.recv(8192)
+    connection.sendall(reply[1 : 1 + rtmp.HANDSHAKE_SIZE])  # C2 echoes S1
+    commands = [
+        (0, amf0.encode("connect", 1, {"app": "live", "tcUrl": f"rtmp://127.0.0.1:{port}/live"})),
+        (0, amf0.encode("createStream", 2, None)),
+        (1, amf0.encode("publish", 0, None, key, "live")),
+    ]
+    for stream_id, payload in commands:
+        connection.sendall(rtmp.encode_message(3, rtmp.COMMAND_AMF0, payload, stream_id=stream_id, chunk_size=128))
+    decoder = rtmp.ChunkDecoder()
+    leftover = reply[1 + 2 * rtmp.HANDSHAKE_SIZE :]
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        for message in decoder.feed(leftover):
+            values = amf0.decode_all(message.payload) if message.type_id == rtmp.COMMAND_AMF0 else []
+            if values and values[0] == "onStatus":
+                return connection, values[3]
+        leftover = connection.recv(8192)
+    raise AssertionError("no onStatus within 5 s")
 
 
 def _closed(connection: socket.socket, timeout: float) -> bool:
