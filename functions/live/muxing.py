@@ -110,11 +110,10 @@ class MuxingRun:
         return self._process
 
     async def _watch(self) -> None:
-        process = self._require()
-        while process.returncode is None:
+        exited = asyncio.ensure_future(self._require().wait())
+        while not exited.done():
             await self._collect(only_if_ready=True)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(asyncio.shield(process.wait()), POLL_SECONDS)
+            await asyncio.wait({exited}, timeout=POLL_SECONDS)
         await self._collect(only_if_ready=False)
 
     async def _collect(self, *, only_if_ready: bool) -> None:
