@@ -74,7 +74,7 @@ class Ingest:
 
 
 @contextmanager
-def ingest(tmp_path: Path, **overrides: Any) -> Iterator[Ingest]:
+def ingest(tmp_path: Path, hand_over_seconds: float = 0.0, **overrides: Any) -> Iterator[Ingest]:
     defaults: dict[str, Any] = {
         "resolutions": (),
         "transcoding": False,
@@ -101,6 +101,7 @@ def ingest(tmp_path: Path, **overrides: Any) -> Iterator[Ingest]:
         states.append((video_id, state))
 
     async def on_session_end(session: SessionRecord) -> None:
+        await asyncio.sleep(hand_over_seconds)  # the replay taking the segments
         sessions.append(session)
 
     sink = tmp_path / "sink"
@@ -437,3 +438,19 @@ def test_an_encoder_back_after_the_window_starts_a_new_session(tmp_path: Path) -
     assert not any(s.discontinuity for s in second.renditions[0].segments)
     # A permanent live waits for its next session instead of ending.
     assert live.states == [(PERMANENT_VIDEO, state) for state in (PUBLISHED, WAITING_FOR_LIVE) * 2]
+
+
+def test_a_permanent_lives_next_session_waits_for_the_replay_to_take_the_last(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The next session writes the same segment names: it may not start while the last
+    # session's segments are being handed over.
+    caplog.set_level(logging.INFO, "cirrus.live")
+    with ingest(tmp_path, hand_over_seconds=4.0) as live:
+        assert finished(push(live.url(PERMANENT_KEY), 4)) == 0
+        live.wait_for("the session's end", lambda: (PERMANENT_VIDEO, WAITING_FOR_LIVE) in live.states)
+        assert finished(push(live.url(PERMANENT_KEY), 3)) != 0
+        live.wait_for("the hand-over", lambda: len(live.sessions) == 1)
+        assert finished(push(live.url(PERMANENT_KEY), 4)) == 0
+        live.wait_for("the second session's end", lambda: len(live.sessions) == 2)
+    assert "the live's previous session is still being saved" in caplog.text
