@@ -13,14 +13,14 @@ from urllib.parse import unquote_plus
 
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 
-from chalicelib import failpoints, queues
+from chalicelib import failpoints
 from chalicelib.config import get_settings
 from chalicelib.domain.transcoding import PlanError, Step, step_done
 from chalicelib.media import layout
 from chalicelib.media.probe import ProbeError
 from chalicelib.media.transcode import TranscodeError
 from chalicelib.observability import count, logger, metrics
-from chalicelib.store import media, table, videos
+from chalicelib.store import media, queues, table, videos
 from functions.transcoder import steps
 
 if TYPE_CHECKING:
@@ -74,7 +74,7 @@ def _video_of_upload(record: dict[str, Any]) -> Video | None:
 
 
 def send_steps(planned: list[Step]) -> None:
-    queues.send(get_settings().queues.transcode, [step.to_message() for step in planned])
+    queues.send_transcode_steps([step.to_message() for step in planned])
 
 
 def _run_step(record: SQSRecord) -> None:
