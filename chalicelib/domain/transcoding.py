@@ -26,7 +26,7 @@ from chalicelib.media.chunks import SEGMENT_SECONDS, Chunk, chunk_seconds, plan_
 from chalicelib.media.ladder import Rendition, ladder
 from chalicelib.media.probe import MediaInfo
 from chalicelib.store import videos
-from chalicelib.store.models.video import STAGE_ENCODING, STAGE_PACKAGING, STAGE_UPLOADED
+from chalicelib.store.models.video_stages import STAGE_ENCODING, STAGE_PACKAGING, STAGE_UPLOADED
 
 if TYPE_CHECKING:
     from chalicelib.store.models import Video

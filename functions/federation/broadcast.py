@@ -74,7 +74,7 @@ def announce(publication: Publication) -> None:
     """A local video was published (by the transcoder): send its Create and Announces."""
     from chalicelib.domain import video_federation
     from chalicelib.store import videos
-    from chalicelib.store.models.video import STAGE_DONE
+    from chalicelib.store.models.video_stages import STAGE_DONE
 
     video = videos.get_video(publication.video_id)
     if video is None or video.stage != STAGE_DONE:
