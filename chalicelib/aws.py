@@ -48,7 +48,7 @@ def sqs() -> SQSClient:
 
 def reset_clients() -> None:
     """Forget cached clients and queue URLs (tests switch endpoints between cases)."""
-    from chalicelib import queues
+    from chalicelib.store import queues
 
     _client.cache_clear()
     queues.reset()

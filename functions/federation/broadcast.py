@@ -13,14 +13,13 @@ from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 
-from chalicelib import queues
 from chalicelib.activitypub.delivery.fanout import FanOut, fan_out
 from chalicelib.activitypub.delivery.messages import Broadcast, MessageError, Publication
 from chalicelib.activitypub.delivery.outbox import serialise
 from chalicelib.activitypub.delivery.signer_keys import UnknownSigner, signer_key
 from chalicelib.config import get_settings
 from chalicelib.observability import count, logger, metrics
-from chalicelib.store import follows, remote_hosts, table
+from chalicelib.store import follows, queues, remote_hosts, table
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
@@ -61,7 +60,7 @@ def expand(message: Broadcast) -> FanOut:
     settings = get_settings()
     signed = replace(message, body=ld_signed(message.body, message.signer_id))
     result = fan_out(signed, follows.remote_follower_inboxes, _unreachable, settings.instance_host.lower())
-    queues.send(settings.queues.deliver, [delivery.to_json() for delivery in result.deliveries])
+    queues.send_deliveries([delivery.to_json() for delivery in result.deliveries])
     return result
 
 
@@ -75,7 +74,7 @@ def announce(publication: Publication) -> None:
     """A local video was published (by the transcoder): send its Create and Announces."""
     from chalicelib.domain import video_federation
     from chalicelib.store import videos
-    from chalicelib.store.models.video import STAGE_DONE
+    from chalicelib.store.models.video_stages import STAGE_DONE
 
     video = videos.get_video(publication.video_id)
     if video is None or video.stage != STAGE_DONE:

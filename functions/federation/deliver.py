@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 
-from chalicelib import aws, failpoints, queues
+from chalicelib import failpoints
 from chalicelib.activitypub.delivery import sender
 from chalicelib.activitypub.delivery.backoff import retry_delay
 from chalicelib.activitypub.delivery.fanout import host_of
@@ -23,7 +23,7 @@ from chalicelib.activitypub.delivery.signer_keys import UnknownSigner, signer_ke
 from chalicelib.config import get_settings
 from chalicelib.domain.oauth import utcnow
 from chalicelib.observability import count, logger, metrics
-from chalicelib.store import remote_hosts, table
+from chalicelib.store import queues, remote_hosts, table
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
@@ -79,11 +79,7 @@ def _record(record: SQSRecord) -> None:
     if delivery.single_attempt:
         return
     delay = retry_delay(attempt, settings.retry_base_seconds)
-    aws.sqs().change_message_visibility(
-        QueueUrl=queues.queue_url(get_settings().queues.deliver),
-        ReceiptHandle=record.receipt_handle,
-        VisibilityTimeout=delay,
-    )
+    queues.postpone_delivery(record.receipt_handle, delay)
     raise DeliveryFailed(f"{delivery.inbox}: {outcome.detail}; next attempt in {delay} s")
 
 

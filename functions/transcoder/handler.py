@@ -13,14 +13,15 @@ from urllib.parse import unquote_plus
 
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 
-from chalicelib import failpoints, queues
+from chalicelib import failpoints
 from chalicelib.config import get_settings
+from chalicelib.domain import transcoding
 from chalicelib.domain.transcoding import PlanError, Step, step_done
 from chalicelib.media import layout
 from chalicelib.media.probe import ProbeError
 from chalicelib.media.transcode import TranscodeError
 from chalicelib.observability import count, logger, metrics
-from chalicelib.store import media, table, videos
+from chalicelib.store import media, queues, table, videos
 from functions.transcoder import steps
 
 if TYPE_CHECKING:
@@ -74,7 +75,7 @@ def _video_of_upload(record: dict[str, Any]) -> Video | None:
 
 
 def send_steps(planned: list[Step]) -> None:
-    queues.send(get_settings().queues.transcode, [step.to_message() for step in planned])
+    queues.send_transcode_steps([step.to_message() for step in planned])
 
 
 def _run_step(record: SQSRecord) -> None:
@@ -84,7 +85,7 @@ def _run_step(record: SQSRecord) -> None:
         return
     step = Step.from_message(body)
     video = videos.find_video_by_uuid(step.video_uuid)
-    if video is None or video.stage in ("done", "failed"):
+    if video is None or video.stage in transcoding.STAGES.terminal:
         logger.info("step of a deleted or finished video, dropped", extra={"step": step.name})
         return
     try:
@@ -119,11 +120,11 @@ def _counted(step: Step, video: Video) -> None:
         # Deleted while this step ran: what the step just wrote would outlive the video.
         media.delete_video_files(video.uuid, video.images_name)
         return
-    unlocked, publish = step_done(video, step)
+    unlocked, ready = step_done(video, step)
     if unlocked:
         send_steps(unlocked)
-    if publish:
-        steps.finalize(_fresh(video))
+    if ready:
+        transcoding.publish(_fresh(video))
     count("TranscodeSteps")
 
 
