@@ -36,7 +36,7 @@ class Receiver:
     """Shared inboxes on loopback: counts POSTs and verifies their signatures."""
 
     def __init__(self, public_key_pem: str) -> None:
-        from chalicelib.activitypub.http_signatures import InboundRequest, parse_signature, verify_signature
+        from chalicelib.activitypub.signatures import InboundRequest, parse_signature, verify_signature
 
         self.received = 0
         self.verified = 0
@@ -85,7 +85,7 @@ def main() -> None:
 def run(inbox_count: int, followers_per_inbox: int, consumers: int) -> None:  # noqa: PLR0915 - one scenario
     from chalicelib import aws
     from chalicelib.activitypub.delivery import outbox
-    from chalicelib.activitypub.http_signatures import sign_request
+    from chalicelib.activitypub.signatures import sign_request
     from chalicelib.config import get_settings
     from chalicelib.domain.bootstrap import ensure_instance
     from chalicelib.store import keys, table
@@ -99,7 +99,7 @@ def run(inbox_count: int, followers_per_inbox: int, consumers: int) -> None:  # 
     resources.provision(settings, aws.s3(), aws.sqs())
     now = datetime.now(UTC)
     ensure_instance(settings, now)
-    from chalicelib.activitypub.fetcher import server_actor_id
+    from chalicelib.activitypub.net.fetch import server_actor_id
     from chalicelib.store import actors
 
     server = actors.get_actor(server_actor_id())

@@ -50,7 +50,7 @@ def sqs() -> SQSClient:
 @caches.register
 def reset_clients() -> None:
     """Forget cached clients and queue URLs (tests switch endpoints between cases)."""
-    from chalicelib import queues
+    from chalicelib.store import queues
 
     _client.cache_clear()
     queues.reset()

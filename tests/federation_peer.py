@@ -11,7 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from chalicelib.activitypub.http_signatures import sign_request
+from chalicelib.activitypub.signatures import sign_request
 from chalicelib.config import get_settings
 from tests.api_client import ApiClient, ApiResponse
 from tests.unit.ap_fixtures import fixture

@@ -27,7 +27,7 @@ def is_handle(value: str) -> bool:
 
 def instance_actor_url(host: str, scheme: str = "https") -> str:
     """The instance actor of `host`, as its NodeInfo links name it, else by WebFinger."""
-    from chalicelib.activitypub.remote_http import fetch_json
+    from chalicelib.activitypub.net.transport import fetch_json
 
     try:
         links = fetch_json(f"{scheme}://{host}/.well-known/nodeinfo", accept="application/json")

@@ -56,7 +56,7 @@ def copy_playlist_thumbnail(image_url: str, owner_url: str) -> str | None:
 def _fetch_and_render(
     image_url: str, owner_url: str, sizes: tuple[tuple[int, int], ...]
 ) -> list[images.Rendition] | None:
-    from chalicelib.activitypub.remote_http import fetch_bytes
+    from chalicelib.activitypub.net.transport import fetch_bytes
 
     try:
         data, _media_type = fetch_bytes(image_url, accept=ACCEPT, timeout=TIMEOUT, max_bytes=MAX_BYTES)

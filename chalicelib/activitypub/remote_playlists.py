@@ -19,7 +19,6 @@ from urllib.parse import urlsplit
 
 from chalicelib.activitypub import remote_actors, remote_images, remote_quotas, remote_videos
 from chalicelib.activitypub.errors import RemoteFetchError
-from chalicelib.activitypub.fetcher import fetch_document
 from chalicelib.activitypub.inbound.checks import InvalidDocument, host, url
 from chalicelib.activitypub.inbound.playlists import (
     PRIVACY_PUBLIC,
@@ -29,6 +28,7 @@ from chalicelib.activitypub.inbound.playlists import (
     parse_playlist,
     privacy_of,
 )
+from chalicelib.activitypub.net.fetch import fetch_document
 from chalicelib.observability import logger
 from chalicelib.store import counters, keys, media, playlists, videos
 from chalicelib.store import remote_playlists as stored

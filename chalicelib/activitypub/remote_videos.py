@@ -18,9 +18,9 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from chalicelib.activitypub import remote_actors, remote_images, remote_quotas
-from chalicelib.activitypub.fetcher import fetch_document
 from chalicelib.activitypub.inbound.checks import InvalidDocument, host
 from chalicelib.activitypub.inbound.videos import RemoteFile, RemoteVideoDocument, parse_video
+from chalicelib.activitypub.net.fetch import fetch_document
 from chalicelib.observability import logger
 from chalicelib.store import counters, keys, remote_videos, videos
 from chalicelib.store.models import Video, VideoFile

@@ -14,7 +14,7 @@ ACTIVITY_TYPES = ("application/activity+json", 'application/ld+json; profile="ht
 
 def resolve_handle(handle: str) -> str:
     """The actor URL of `name@host` (the JRD's `self` link with an ActivityPub type)."""
-    from chalicelib.activitypub.remote_http import JRD_ACCEPT, fetch_json
+    from chalicelib.activitypub.net.transport import JRD_ACCEPT, fetch_json
 
     handle = handle.removeprefix("@")
     host = check_handle(handle)
@@ -33,7 +33,7 @@ def resolve_handle(handle: str) -> str:
 def check_handle(handle: str) -> str:
     """The host (with its port, if any) of a `name@host` handle whose host is a plain host
     name; loopback addresses too when CIRRUS_FEDERATION_ALLOW_LOOPBACK is on (local tests)."""
-    from chalicelib.activitypub.remote_http import is_host_name, is_ip_literal
+    from chalicelib.activitypub.net.addresses import is_host_name, is_ip_literal
 
     if not is_handle(handle):
         raise RemoteFetchError(handle, "not a name@host handle")

@@ -12,7 +12,7 @@ from chalice.app import Response
 
 from chalicelib.activitypub.documents.collections import Slice, collection
 from chalicelib.activitypub.documents.videos import can_federate, video_document, video_object
-from chalicelib.activitypub.fetcher import server_actor_id
+from chalicelib.activitypub.net.fetch import server_actor_id
 from chalicelib.activitypub.outbound import videos as activities
 from chalicelib.api.activitypub_actors import activity_response, local_account, local_channel, requested_page
 from chalicelib.api.blueprint import ApiBlueprint

@@ -9,17 +9,16 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
-from chalicelib import queues
-from chalicelib.activitypub.http_signatures import InboundRequest
 from chalicelib.activitypub.inbox.message import InboxMessage
 from chalicelib.activitypub.inbox.receive import receive
+from chalicelib.activitypub.signatures import InboundRequest
 from chalicelib.api.blueprint import ApiBlueprint
 from chalicelib.api.request import source_ip
 from chalicelib.api.responses import no_content
 from chalicelib.config import get_settings
 from chalicelib.domain import rate_limits
 from chalicelib.errors import NotFoundError
-from chalicelib.store import actors
+from chalicelib.store import actors, queues
 
 if TYPE_CHECKING:
     from chalice.app import Response
@@ -81,5 +80,5 @@ def _accept(inbox_actor_id: int | None) -> Response:
             ).to_json()
             for a, actor in received.activities
         ]
-        queues.send(settings.queues.inbox, messages)
+        queues.send_inbox(messages)
     return no_content()

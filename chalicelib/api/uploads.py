@@ -23,7 +23,6 @@ from typing import TYPE_CHECKING, Any
 
 from chalice.app import Response
 
-from chalicelib import aws
 from chalicelib.api.auth import session
 from chalicelib.api.blueprint import ApiBlueprint
 from chalicelib.api.request import json_object, multipart_form
@@ -32,7 +31,7 @@ from chalicelib.domain import oauth, rate_limits, resumable
 from chalicelib.domain import videos as video_cases
 from chalicelib.domain.short_uuid import to_short
 from chalicelib.errors import BadRequestError, ConflictError, PayloadTooLargeError, ValidationError
-from chalicelib.store import videos
+from chalicelib.store import uploads_bucket, videos
 
 if TYPE_CHECKING:
     from chalicelib.store.models import Video
@@ -59,9 +58,7 @@ def upload_legacy() -> dict[str, Any]:
     video, _ = video_cases.create_local_video(
         get_settings(), user, form, len(upload.data), upload.filename, oauth.utcnow()
     )
-    aws.s3().put_object(
-        Bucket=get_settings().uploads_bucket, Key=video.source_key, Body=upload.data, ContentType=upload.content_type
-    )
+    uploads_bucket.put_source(str(video.source_key), upload.data, upload.content_type)
     return _created(video)
 
 
@@ -92,7 +89,7 @@ def put_resumable_chunk() -> Response:
     raw = request.raw_body or b""
     chunk = raw if isinstance(raw, bytes) else raw.encode("latin-1")
     upload = _upload_id_param()
-    progress = resumable.write_chunk(get_settings(), user, upload, request.headers.get("content-range"), chunk)
+    progress = resumable.write_chunk(user, upload, request.headers.get("content-range"), chunk)
     if not progress.complete:
         # 308 "Resume Incomplete", as uploadx (and so PeerTube's clients) speak it.
         return Response(
@@ -109,7 +106,7 @@ def put_resumable_chunk() -> Response:
 def cancel_resumable() -> Response:
     request = uploads_api.current_request
     user = session(request).user
-    resumable.cancel(get_settings(), user, _upload_id_param())
+    resumable.cancel(user, _upload_id_param())
     return Response(body="", status_code=204)
 
 
@@ -127,12 +124,11 @@ def start_direct_upload() -> dict[str, Any]:
             "This file is too large. It exceeds the maximum file size authorized", code="max_file_size_reached"
         )
     video, _ = video_cases.create_local_video(get_settings(), user, form, size, filename, oauth.utcnow())
-    s3, bucket = aws.s3(), get_settings().uploads_bucket
-    upload_id = s3.create_multipart_upload(Bucket=bucket, Key=video.source_key, ContentType=mime_type)["UploadId"]
+    upload_id = uploads_bucket.start_multipart(str(video.source_key), mime_type)
     videos.set_upload_id(video, upload_id)
     part_size = _part_size(size)
     numbers = range(1, math.ceil(size / part_size) + 1)
-    parts = _part_urls(s3, bucket, str(video.source_key), upload_id, numbers)
+    parts = _part_urls(str(video.source_key), upload_id, numbers)
     return {**_created(video), "upload": {"uploadId": upload_id, "partSize": part_size, "parts": parts}}
 
 
@@ -145,12 +141,11 @@ def resume_direct_upload(video_id: str) -> dict[str, Any]:
     """
     user = session(uploads_api.current_request).user
     video = _own_pending_upload(video_id, user)
-    s3, bucket = aws.s3(), get_settings().uploads_bucket
     key, upload_id, size = str(video.source_key), str(video.upload_id), int(video.source_size or 0)
     part_size = _part_size(size)
     count = math.ceil(size / part_size)
     expected = {n: min(part_size, size - (n - 1) * part_size) for n in range(1, count + 1)}
-    held = {p["PartNumber"]: int(p["Size"]) for p in _listed_parts(s3, bucket, key, upload_id)}
+    held = {part.number: part.size for part in uploads_bucket.list_parts(key, upload_id)}
     whole = sorted(n for n, length in held.items() if expected.get(n) == length)
     missing = [n for n in expected if n not in whole]
     return {
@@ -159,7 +154,7 @@ def resume_direct_upload(video_id: str) -> dict[str, Any]:
             "uploadId": upload_id,
             "partSize": part_size,
             "size": size,
-            "parts": _part_urls(s3, bucket, key, upload_id, missing),
+            "parts": _part_urls(key, upload_id, missing),
             "uploadedParts": [{"partNumber": n, "size": held[n]} for n in whole],
         },
     }
@@ -169,16 +164,9 @@ def _part_size(size: int) -> int:
     return max(MIN_PART_BYTES, math.ceil(size / MAX_PARTS))
 
 
-def _part_urls(s3: Any, bucket: str, key: str, upload_id: str, numbers: Iterable[int]) -> list[dict[str, Any]]:
+def _part_urls(key: str, upload_id: str, numbers: Iterable[int]) -> list[dict[str, Any]]:
     return [
-        {
-            "partNumber": number,
-            "url": s3.generate_presigned_url(
-                "upload_part",
-                Params={"Bucket": bucket, "Key": key, "UploadId": upload_id, "PartNumber": number},
-                ExpiresIn=URL_SECONDS,
-            ),
-        }
+        {"partNumber": number, "url": uploads_bucket.part_url(key, upload_id, number, URL_SECONDS)}
         for number in numbers
     ]
 
@@ -189,11 +177,12 @@ def complete_direct_upload(video_id: str) -> dict[str, Any]:
     user = session(request).user
     video = _own_pending_upload(video_id, user)
     parts = json_object(request).get("parts")
-    s3, bucket = aws.s3(), get_settings().uploads_bucket
+    key = str(video.source_key)
     if parts is None:
         # Browsers may not read S3's ETag headers (a bucket's CORS rule must expose them):
         # without a list, the parts S3 holds are the upload.
-        parts = _uploaded_parts(s3, bucket, str(video.source_key), str(video.upload_id))
+        held = uploads_bucket.list_parts(key, str(video.upload_id))
+        parts = [{"partNumber": part.number, "etag": part.etag} for part in held]
         if not parts:
             raise BadRequestError("The upload could not be completed: no part was uploaded")
     if (
@@ -206,21 +195,13 @@ def complete_direct_upload(video_id: str) -> dict[str, Any]:
     ):
         raise ValidationError({"parts": "Should list every part as {partNumber, etag}"})
     try:
-        s3.complete_multipart_upload(
-            Bucket=bucket,
-            Key=video.source_key,
-            UploadId=video.upload_id,
-            MultipartUpload={"Parts": [{"PartNumber": p["partNumber"], "ETag": p["etag"]} for p in parts]},
-        )
-    except s3.exceptions.ClientError as error:
-        raise BadRequestError(
-            f"The upload could not be completed: {error.response['Error'].get('Message', 'invalid parts')}"
-        ) from None
-    real_size = int(s3.head_object(Bucket=bucket, Key=video.source_key)["ContentLength"])
-    if real_size > int(video.source_size or 0):
+        uploads_bucket.complete_multipart(key, str(video.upload_id), [(p["partNumber"], p["etag"]) for p in parts])
+    except uploads_bucket.PartsRefused as refusal:
+        raise BadRequestError(f"The upload could not be completed: {refusal}") from None
+    if uploads_bucket.source_size(key) > int(video.source_size or 0):
         # The quota was reserved for the declared size; a larger file would use more than
         # what was checked: nothing of this upload stays.
-        s3.delete_object(Bucket=bucket, Key=video.source_key)
+        uploads_bucket.delete_source(key)
         videos.delete_video(video, [])
         raise PayloadTooLargeError(
             f"{video_cases.QUOTA_EXCEEDED}: the file is larger than the size declared at upload start",
@@ -230,24 +211,11 @@ def complete_direct_upload(video_id: str) -> dict[str, Any]:
     return _created(video)
 
 
-def _uploaded_parts(s3: Any, bucket: str, key: str, upload_id: str) -> list[dict[str, Any]]:
-    return [{"partNumber": p["PartNumber"], "etag": p["ETag"]} for p in _listed_parts(s3, bucket, key, upload_id)]
-
-
-def _listed_parts(s3: Any, bucket: str, key: str, upload_id: str) -> list[dict[str, Any]]:
-    """S3's ListParts, every page (1,000 parts a page)."""
-    parts: list[dict[str, Any]] = []
-    for page in s3.get_paginator("list_parts").paginate(Bucket=bucket, Key=key, UploadId=upload_id):
-        parts += page.get("Parts", [])
-    return parts
-
-
 @uploads_api.route("/api/v1/videos/upload-s3/{video_id}", methods=["DELETE"])
 def cancel_direct_upload(video_id: str) -> Response:
     user = session(uploads_api.current_request).user
     video = _own_pending_upload(video_id, user)
-    s3 = aws.s3()
-    s3.abort_multipart_upload(Bucket=get_settings().uploads_bucket, Key=video.source_key, UploadId=video.upload_id)
+    uploads_bucket.abort_multipart(str(video.source_key), str(video.upload_id))
     videos.delete_video(video, [])
     return Response(body="", status_code=204)
 

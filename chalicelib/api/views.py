@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from chalicelib import queues
 from chalicelib.api.auth import optional_session
 from chalicelib.api.blueprint import ApiBlueprint
 from chalicelib.api.request import json_object, source_ip
 from chalicelib.api.responses import no_content
 from chalicelib.api.video_passwords import password_header
-from chalicelib.config import get_settings
 from chalicelib.domain import videos as video_cases
 from chalicelib.domain import view_federation
 from chalicelib.domain import views as view_cases
 from chalicelib.domain.oauth import utcnow
+from chalicelib.store import queues
 
 if TYPE_CHECKING:
     from chalice.app import Response
@@ -45,7 +44,7 @@ def _ping(video_id: str) -> Response:
     counted = view_cases.record_ping(video, viewer, ping, utcnow())
     if counted is not None:
         body = {"view": counted.view_id, "video": counted.video_id, "at": counted.at.isoformat()}
-        queues.send(get_settings().queues.views, [body])
+        queues.send_views([body])
         if not video.is_local:
             view_federation.safely(lambda: view_federation.viewed(video, counted.view_id))
     return no_content()

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from chalicelib.activitypub.delivery import outbox
 from chalicelib.activitypub.documents.videos import can_federate
-from chalicelib.activitypub.fetcher import server_actor_id
+from chalicelib.activitypub.net.fetch import server_actor_id
 from chalicelib.activitypub.outbound import notes
 from chalicelib.observability import logger
 from chalicelib.store import actors, comments

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from chalicelib.config import SignupSettings, UserDefaults
 from chalicelib.domain import reference_data
-from chalicelib.domain.instance import ABOUT_TEXTS, SHORT_DESCRIPTION
+from chalicelib.domain.instance import ABOUT_TEXTS, SHORT_DESCRIPTION, InstanceSettings
 from chalicelib.errors import BadRequestError, PayloadTooLargeError, ValidationError
 from chalicelib.store import instance as instance_store
 
@@ -33,14 +33,6 @@ TERMS = "No terms for now."
 # A DynamoDB item holds 400 KB; the document must fit with room to spare.
 MAX_DOCUMENT_BYTES = 300_000
 RESOLUTIONS = ("0p", "144p", "240p", "360p", "480p", "720p", "1080p", "1440p", "2160p")
-
-
-@dataclasses.dataclass(frozen=True)
-class InstanceSettings:
-    """The settings in force: the environment's, with the administrator's changes applied."""
-
-    settings: Settings
-    custom: dict[str, Any]
 
 
 def current(settings: Settings) -> InstanceSettings:

@@ -23,13 +23,12 @@ from datetime import datetime, timedelta
 from itertools import chain
 from typing import TYPE_CHECKING
 
-from chalicelib import queues
 from chalicelib.config import get_settings
 from chalicelib.domain import playlists
 from chalicelib.domain.videos import remove_video
 from chalicelib.errors import NotFoundError
 from chalicelib.observability import count, logger
-from chalicelib.store import actors, catalog, deletions, tokens, users
+from chalicelib.store import actors, catalog, deletions, queues, tokens, users
 from chalicelib.store.models.deletion import KIND_ACCOUNT
 
 if TYPE_CHECKING:
@@ -73,7 +72,7 @@ def request_channel_deletion(channel: Actor, now: datetime) -> None:
 
 
 def _queue(actor_id: int, delay_seconds: int = 0) -> None:
-    queues.send(get_settings().queues.work, [{"task": TASK, "actor": actor_id}], delay_seconds=delay_seconds)
+    queues.send_work([{"task": TASK, "actor": actor_id}], delay_seconds=delay_seconds)
 
 
 # Doing ---------------------------------------------------------------------------------------

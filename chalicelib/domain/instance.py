@@ -10,7 +10,7 @@ from chalicelib.domain import reference_data
 
 if TYPE_CHECKING:
     from chalicelib.config import Settings
-    from chalicelib.domain.custom_config import InstanceSettings
+    from chalicelib.store.counters import StatsCounts
 
 # Clients gate features on the PeerTube version they talk to; Cirrus implements v8's API.
 PEERTUBE_API_VERSION = "8.0.1"
@@ -34,25 +34,11 @@ ABOUT_TEXTS = (
 
 
 @dataclass(frozen=True)
-class StatsCounts:
-    """The stored counters behind ServerStats (see store/models/counter.py)."""
+class InstanceSettings:
+    """The settings in force: the environment's, with the administrator's changes applied."""
 
-    users: int = 0
-    admins: int = 0
-    moderators: int = 0
-    local_videos: int = 0
-    videos: int = 0
-    local_video_views: int = 0
-    local_video_comments: int = 0
-    video_comments: int = 0
-    local_video_files_size: int = 0
-    local_channels: int = 0
-    local_playlists: int = 0
-    instance_followers: int = 0
-    instance_following: int = 0
-    abuses: int = 0
-    abuses_processed: int = 0
-    abuse_response_ms: int = 0
+    settings: Settings
+    custom: dict[str, Any]
 
 
 def server_config(current: InstanceSettings) -> dict[str, Any]:

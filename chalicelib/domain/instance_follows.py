@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from chalicelib.activitypub import follow_links, remote_actors, remote_discovery
 from chalicelib.activitypub.delivery import outbox
-from chalicelib.activitypub.fetcher import server_actor_id
+from chalicelib.activitypub.net.fetch import server_actor_id
 from chalicelib.activitypub.outbound import follows as activities
 from chalicelib.errors import BadRequestError, NotFoundError, ValidationError
 from chalicelib.observability import logger

@@ -43,7 +43,7 @@ class _Cache:
         self._lock = threading.Lock()
 
     def get(self, state: CatalogState) -> Followed:
-        from chalicelib.activitypub.fetcher import server_actor_id
+        from chalicelib.activitypub.net.fetch import server_actor_id
 
         server_id = server_actor_id()
         server = state.actors.get(server_id)

@@ -14,7 +14,7 @@ between its public and private directories (lib/video-privacy.ts).
   info hashes (and the tracker's claims) are recomputed with every move.
 
 Every function here is idempotent: it moves whatever is found where it should not be, so a
-crash half-way is mended by the next call (the next edit, or the transcoder's finalize).
+crash half-way is mended by the next call (the next edit, or the transcoder's publication).
 """
 
 from __future__ import annotations
@@ -33,6 +33,14 @@ if TYPE_CHECKING:
 
 def is_private(video: Video) -> bool:
     return layout.in_private_directory(int(video.privacy))
+
+
+def is_private_now(video: Video) -> bool:
+    """Whether the video's files belong in the private directory, by its privacy as stored
+    now: the transcoder reads it again just before it writes (the owner may have changed it
+    since the step began)."""
+    current = videos.get_video(int(video.id))
+    return is_private(current or video)
 
 
 def privacy_changed(before: Video, after: Video) -> None:

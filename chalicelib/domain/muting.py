@@ -94,7 +94,7 @@ _instance = _InstanceBlocks()
 
 def instance_owner_id() -> int:
     """The account that owns the instance's blocks: its server actor, as in PeerTube."""
-    from chalicelib.activitypub.fetcher import server_actor_id
+    from chalicelib.activitypub.net.fetch import server_actor_id
 
     return server_actor_id()
 

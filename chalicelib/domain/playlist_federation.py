@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from chalicelib.activitypub.delivery import outbox
 from chalicelib.activitypub.documents.collections import Slice
 from chalicelib.activitypub.documents.playlists import can_federate, playlist_object
-from chalicelib.activitypub.fetcher import server_actor_id
+from chalicelib.activitypub.net.fetch import server_actor_id
 from chalicelib.activitypub.outbound import playlists as activities
 from chalicelib.config import get_settings
 from chalicelib.observability import logger

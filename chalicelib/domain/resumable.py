@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from chalicelib import aws, failpoints
+from chalicelib import failpoints
 from chalicelib.domain import videos as video_cases
 from chalicelib.errors import (
     BadRequestError,
@@ -24,8 +24,7 @@ from chalicelib.errors import (
     NotFoundError,
     ValidationError,
 )
-from chalicelib.media import layout
-from chalicelib.store import keys, upload_sessions, videos
+from chalicelib.store import keys, upload_sessions, uploads_bucket, videos
 from chalicelib.store.models import UploadSession, User, Video
 
 if TYPE_CHECKING:
@@ -34,6 +33,8 @@ if TYPE_CHECKING:
 MIN_PART_BYTES = 5 * 1024 * 1024  # S3's smallest part (but the last)
 SESSION_LIFETIME = timedelta(days=1)
 CONTENT_RANGE = re.compile(r"^bytes (\d+)-(\d+)/(\d+)$")
+# The work file holding the bytes received since the last part (S3 parts are at least 5 MiB).
+PENDING = "upload-pending"
 FNV_OFFSET, FNV_PRIME, FNV_MASK = 0xCBF29CE484222325, 0x100000001B3, (1 << 64) - 1
 
 
@@ -81,9 +82,7 @@ def start(
             return Progress(existing, video, complete=False), False
     video_cases.check_media_type(type_header)
     video, _ = video_cases.create_local_video(settings, user, form, size, str(filename), now)
-    s3_upload = aws.s3().create_multipart_upload(
-        Bucket=settings.uploads_bucket, Key=video.source_key, ContentType=str(type_header)
-    )["UploadId"]
+    s3_upload = uploads_bucket.start_multipart(str(video.source_key), str(type_header))
     session = UploadSession(
         keys.upload_session_pk(identifier),
         keys.ENTITY_SK,
@@ -102,7 +101,7 @@ def start(
     return Progress(session, video, complete=False), True
 
 
-def write_chunk(settings: Settings, user: User, identifier: str, content_range: str | None, chunk: bytes) -> Progress:
+def write_chunk(user: User, identifier: str, content_range: str | None, chunk: bytes) -> Progress:
     """Append one chunk; the upload completes (and transcoding starts) with the last byte."""
     session, video = _own_session(user, identifier)
     match = CONTENT_RANGE.match(content_range or "")
@@ -116,37 +115,34 @@ def write_chunk(settings: Settings, user: User, identifier: str, content_range: 
         return Progress(session, video, complete=False)  # a retried chunk we already have
     if first != received:
         raise ConflictError(f"Expected the chunk starting at byte {received}.")
-    bucket, s3 = settings.uploads_bucket, aws.s3()
-    pending_key = layout.work_key(video.uuid, "upload-pending")
-    data = _read(bucket, pending_key) if int(session.pending) else b""
+    key = str(video.source_key)
+    data = uploads_bucket.read_work_file(video.uuid, PENDING) if int(session.pending) else b""
     data += chunk
     parts = list(session.parts or [])
     last = received + len(chunk) == size
     if len(data) >= MIN_PART_BYTES or (last and data):
         number = len(parts) + 1
-        part = s3.upload_part(
-            Bucket=bucket, Key=video.source_key, UploadId=session.s3_upload_id, PartNumber=number, Body=data
-        )
-        parts.append({"PartNumber": number, "ETag": part["ETag"]})
+        etag = uploads_bucket.upload_part(key, str(session.s3_upload_id), number, data)
+        parts.append({"PartNumber": number, "ETag": etag})
         pending = 0
         failpoints.reached(failpoints.RESUMABLE_PART_WRITTEN)
     else:
-        s3.put_object(Bucket=bucket, Key=pending_key, Body=data)
+        uploads_bucket.put_work_file(video.uuid, PENDING, data)
         pending = len(data)
     if not upload_sessions.advance(session, received + len(chunk), pending, parts):
         raise LockedError("Another chunk of this upload is being written.")
     if not last:
         return Progress(session, video, complete=False)
-    s3.complete_multipart_upload(
-        Bucket=bucket, Key=video.source_key, UploadId=session.s3_upload_id, MultipartUpload={"Parts": parts}
+    uploads_bucket.complete_multipart(
+        key, str(session.s3_upload_id), [(part["PartNumber"], part["ETag"]) for part in parts]
     )
-    s3.delete_object(Bucket=bucket, Key=pending_key)
+    uploads_bucket.delete_work_file(video.uuid, PENDING)
     videos.set_upload_id(video, None)
     upload_sessions.delete_session(session)
     return Progress(session, video, complete=True)
 
 
-def cancel(settings: Settings, user: User, identifier: str) -> None:
+def cancel(user: User, identifier: str) -> None:
     """Abandon an upload and its video (an unknown upload is already gone: fine)."""
     session = upload_sessions.get_session(identifier)
     if session is None:
@@ -154,9 +150,7 @@ def cancel(settings: Settings, user: User, identifier: str) -> None:
     if int(session.user_id) != int(user.id):
         raise ForbiddenError("Authenticated user is not allowed access")
     video = videos.get_video(int(session.video_id))
-    aws.s3().abort_multipart_upload(
-        Bucket=settings.uploads_bucket, Key=video.source_key if video else "", UploadId=session.s3_upload_id
-    )
+    uploads_bucket.abort_multipart(str(video.source_key) if video else "", str(session.s3_upload_id))
     if video is not None:
         videos.delete_video(video, [])
     upload_sessions.delete_session(session)
@@ -170,10 +164,6 @@ def _own_session(user: User, identifier: str) -> tuple[UploadSession, Video]:
     if session is None or video is None:
         raise NotFoundError("Upload not found")
     return session, video
-
-
-def _read(bucket: str, key: str) -> bytes:
-    return bytes(aws.s3().get_object(Bucket=bucket, Key=key)["Body"].read())
 
 
 def _fnv1a64(text: str) -> str:

@@ -2,7 +2,16 @@
 
     ingest ──► audio, images, every chunk of every rendition   (stage "encoding", any order)
            the last of them to finish ──► one packaging step per rendition   ("packaging")
-           the last packaging step ──► master playlist, segment hashes, PUBLISHED ("done")
+           the last packaging step ──► `publish`: master playlist, segment hashes, PUBLISHED ("done")
+
+The stages and the only moves between them are one table, STAGES (declared beside the
+model, store/models/video_stages.py, because the store enforces it on every write and may
+not import this module; checked when imported):
+
+    uploaded  → encoding, failed
+    encoding  → packaging, failed
+    packaging → done, failed
+    done, failed: terminal
 
 Each step is one SQS message for the transcoder function. Steps are counted with
 conditional writes (store/videos.py), so the step that completes a stage is known exactly,
@@ -13,6 +22,9 @@ What a crash can leave behind (a step counted but the stage not moved on, messag
 before they were sent, an ingest that never ran) is found by the sweeper: a video that has
 not progressed for a while is resumed from what the table says (`resume`), at most
 MAX_RESUMES times, and then failed with a reason the owner sees.
+
+Everything here reaches S3, SQS and DynamoDB through the store's ports; the transcoder
+(functions/transcoder) runs ffmpeg and moves the bytes, and calls in here for every decision.
 """
 
 from __future__ import annotations
@@ -20,16 +32,25 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from chalicelib.activitypub.delivery import outbox
+from chalicelib.config import get_settings
+from chalicelib.domain import media_privacy, video_federation
+from chalicelib.media import hls, infohashes, layout
 from chalicelib.media.chunks import SEGMENT_SECONDS, Chunk, chunk_seconds, plan_chunks
 from chalicelib.media.ladder import Rendition, ladder
 from chalicelib.media.probe import MediaInfo
-from chalicelib.store import videos
-from chalicelib.store.models.video import STAGE_ENCODING, STAGE_PACKAGING, STAGE_UPLOADED
+from chalicelib.observability import logger
+from chalicelib.store import media, uploads_bucket, videos
+from chalicelib.store.models import video_stages
+from chalicelib.store.models.video_stages import STAGE_ENCODING, STAGE_PACKAGING, STAGE_UPLOADED
 
 if TYPE_CHECKING:
     from chalicelib.store.models import Video
+
+STAGES = video_stages.STAGES
 
 AUDIO, IMAGES, CHUNK, PACKAGE = "audio", "images", "chunk", "package"
 
@@ -200,6 +221,60 @@ def _stage_complete(video: Video, stage: str) -> tuple[list[Step], bool]:
     return [], True
 
 
+def rendition_hashes_name(resolution: int) -> str:
+    """The work file in which a packaging step leaves its rendition's segment hashes."""
+    return f"hashes-{resolution}.json"
+
+
+def publish(video: Video) -> None:
+    """The last packaging step was counted: write the master playlist and
+    segments-sha256.json from the packaged renditions, move packaging → done (PUBLISHED,
+    counted, quota settled), put files where the privacy now says, announce the video, and
+    delete the work files.
+
+    Safe to run again (a packaging step delivered again after a crash here): the files are
+    rewritten, and the move, conditional on the packaging stage, happens once; so does the
+    announcement, which follows it.
+    """
+    files = videos.list_files(int(video.id))
+    prefix = str(video.hls_prefix)
+    hashes: dict[str, dict[str, str]] = {}
+    for file in files:
+        document = uploads_bucket.read_work_file(video.uuid, rendition_hashes_name(int(file.resolution)))
+        hashes[file.media_name] = json.loads(document.decode("utf-8"))
+    shown = [f for f in files if int(f.resolution) != 0] or files
+    variants = [
+        hls.Variant(f.playlist_name, int(f.bandwidth), int(f.width), int(f.height), int(f.fps), f.codecs) for f in shown
+    ]
+    private = media_privacy.is_private_now(video)
+    media.put_file(
+        layout.hls_key(video.uuid, f"{prefix}-master.m3u8", private),
+        hls.master_playlist(variants).encode(),
+        hls.PLAYLIST_TYPE,
+        cache_control=None,
+    )
+    media.put_file(
+        layout.hls_key(video.uuid, f"{prefix}-segments-sha256.json", private),
+        json.dumps(hashes).encode(),
+        "application/json",
+        cache_control=None,
+    )
+    sizes = [int(f.size) for f in files]
+    playlist_url = infohashes.master_playlist_url(get_settings().instance_url, video.uuid, prefix, private)
+    info_hashes = infohashes.playlist_info_hashes(playlist_url, [int(f.height) for f in files])
+    published = videos.publish(video, datetime.now(UTC), sum(sizes), max(sizes, default=0), info_hashes)
+    current = videos.get_video(int(video.id))
+    if current is not None:
+        # L9: files a step wrote before the privacy changed go where it now says (and the
+        # info hashes follow), before anyone hears of the video.
+        media_privacy.place_files(current)
+    if published:
+        logger.info("video published", extra={"video": video.uuid, "renditions": len(files)})
+        # Announced by the broadcast function, which may read the actors this one may not.
+        video_federation.safely(lambda: outbox.announce_published(int(video.id)))
+    uploads_bucket.delete_work(video.uuid)
+
+
 MAX_RESUMES = 2  # a video the sweeper resumed this often without it finishing is failed
 
 
@@ -233,10 +308,10 @@ def resume(video: Video, *, uploading: bool, source_present: bool) -> Resumption
     missing = tuple(step for step in planned if step.name not in done)
     if missing:
         return Resumption(steps=missing)
-    unlocked, publish = _stage_complete(video, str(video.stage))
-    if publish:
-        # Publishing is the transcoder's (it writes the master playlist and announces the
-        # video): one packaging step again, already counted, carries the stage on there.
+    unlocked, ready = _stage_complete(video, str(video.stage))
+    if ready:
+        # `publish` runs in the transcoder, whose role may write the master playlist and
+        # announce the video: one packaging step again, already counted, carries it there.
         return Resumption(steps=(packaging_steps(video.uuid, video.plan)[-1],))
     return Resumption(steps=tuple(unlocked))
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from chalicelib.activitypub.delivery import outbox
 from chalicelib.activitypub.documents.videos import can_federate, video_object
-from chalicelib.activitypub.fetcher import server_actor_id
+from chalicelib.activitypub.net.fetch import server_actor_id
 from chalicelib.activitypub.outbound import videos as activities
 from chalicelib.config import get_settings
 from chalicelib.observability import logger

@@ -13,7 +13,7 @@ from chalicelib import queues
 from chalicelib.activitypub.contexts import context_for
 from chalicelib.activitypub.delivery import outbox
 from chalicelib.activitypub.documents.common import with_context
-from chalicelib.activitypub.fetcher import server_actor_id
+from chalicelib.activitypub.net.fetch import server_actor_id
 from chalicelib.config import get_settings
 from chalicelib.observability import logger
 from chalicelib.store import actors

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import BinaryIO
 
+PLAYLIST_TYPE = "application/vnd.apple.mpegurl"
 BYTERANGE = re.compile(r"^#EXT-X-BYTERANGE:(\d+)(?:@(\d+))?$")
 MAP = re.compile(r'^#EXT-X-MAP:URI="([^"]+)"(?:,BYTERANGE="(\d+)@(\d+)")?$')
 HASH_CHUNK = 1024 * 1024

@@ -4,14 +4,36 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.domain.instance import StatsCounts
 from chalicelib.store import keys
 from chalicelib.store.models import Counter, InstanceStats
 
 if TYPE_CHECKING:
     from pynamodb.transactions import TransactWrite
+
+
+@dataclass(frozen=True)
+class StatsCounts:
+    """The stored counters behind ServerStats (see store/models/counter.py); domain/instance.py shapes them."""
+
+    users: int = 0
+    admins: int = 0
+    moderators: int = 0
+    local_videos: int = 0
+    videos: int = 0
+    local_video_views: int = 0
+    local_video_comments: int = 0
+    video_comments: int = 0
+    local_video_files_size: int = 0
+    local_channels: int = 0
+    local_playlists: int = 0
+    instance_followers: int = 0
+    instance_following: int = 0
+    abuses: int = 0
+    abuses_processed: int = 0
+    abuse_response_ms: int = 0
 
 
 def next_id(sequence: str) -> int:

@@ -2,7 +2,7 @@
 
 A receipt is keyed by the activity's id and the actor vouching for it, so no server can mark
 an id as seen for another; it outlives by far the time a forwarded activity's LD signature is
-accepted (ld_signatures.MAX_AGE), so a captured one cannot be replayed once its receipt expires.
+accepted (signatures.ld.MAX_AGE), so a captured one cannot be replayed once its receipt expires.
 """
 
 from __future__ import annotations

@@ -1,8 +1,10 @@
-"""Files of the media bucket, served by CloudFront under /static/ and /lazy-static/."""
+"""Files of the media bucket, served by CloudFront under /static/ and /lazy-static/ (the
+uploads bucket, sources and work files, is store/uploads_bucket.py's)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from chalicelib import aws
@@ -12,10 +14,16 @@ from chalicelib.config import get_settings
 IMMUTABLE = "public, max-age=31536000, immutable"
 
 
-def put_file(key: str, data: bytes, content_type: str, cache_control: str = IMMUTABLE) -> None:
-    aws.s3().put_object(
-        Bucket=get_settings().media_bucket, Key=key, Body=data, ContentType=content_type, CacheControl=cache_control
-    )
+def put_file(key: str, data: bytes, content_type: str, cache_control: str | None = IMMUTABLE) -> None:
+    """`cache_control` None sends no Cache-Control: the bucket's and CloudFront's defaults apply."""
+    cache: dict[str, Any] = {"CacheControl": cache_control} if cache_control else {}
+    aws.s3().put_object(Bucket=get_settings().media_bucket, Key=key, Body=data, ContentType=content_type, **cache)
+
+
+def upload_file(path: Path, key: str, content_type: str, cache_control: str = IMMUTABLE) -> None:
+    """A file from disk, in a managed (multipart when large) upload: a packaged rendition."""
+    extra = {"ContentType": content_type, "CacheControl": cache_control}
+    aws.s3().upload_file(str(path), get_settings().media_bucket, key, ExtraArgs=extra)
 
 
 def copy_file(source: str, target: str, content_type: str) -> bool:
@@ -34,19 +42,6 @@ def copy_file(source: str, target: str, content_type: str) -> bool:
         )
     except s3.exceptions.ClientError as error:
         if error.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
-            return False
-        raise
-    return True
-
-
-def upload_exists(key: str) -> bool:
-    """Whether an object is in the uploads bucket (a source whose upload completed)."""
-    s3 = aws.s3()
-    try:
-        s3.head_object(Bucket=get_settings().uploads_bucket, Key=key)
-    except s3.exceptions.ClientError as error:
-        # Without s3:ListBucket (the sweeper has none), S3 answers 403 for a missing key.
-        if error.response.get("Error", {}).get("Code") in ("NoSuchKey", "404", "403"):
             return False
         raise
     return True

@@ -1,13 +1,15 @@
 """Access patterns of videos and their transcoding (V1-V7 in docs/data-model.md).
 
-Transcoding advances by conditional writes: each stage is entered only from the stage
-before it, and each step is counted only once (its name joins a set in the same write that
-bumps the counter), so duplicated S3 events and SQS messages change nothing.
+Transcoding advances by conditional writes: every change of stage goes through
+`transition`, which refuses a move the stage table (models/video_stages.py) does not declare
+and writes it on condition that the video is still in the stage it leaves; each step is
+counted only once (its name joins a set in the same write that bumps the counter), so
+duplicated S3 events and SQS messages change nothing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -18,22 +20,20 @@ from chalicelib.errors import ConflictError
 from chalicelib.store import catalog, infohashes, keys, quotas
 from chalicelib.store.counters import add_stats
 from chalicelib.store.models import Claim, TableItem, User, Video, VideoFile
-from chalicelib.store.models.video import (
-    PRIVACY_PUBLIC,
+from chalicelib.store.models.video import PRIVACY_PUBLIC, STATE_PUBLISHED, STATE_TRANSCODING_FAILED
+from chalicelib.store.models.video_stages import (
     STAGE_DONE,
     STAGE_ENCODING,
     STAGE_FAILED,
     STAGE_PACKAGING,
     STAGE_UPLOADED,
-    STATE_PUBLISHED,
-    STATE_TRANSCODING_FAILED,
+    STAGES,
 )
 from chalicelib.store.writes import NewClaim, connection, create_items, is_condition_failure
 
 UUID_TAKEN = "A video with this UUID already exists."
-
-
-PENDING_STAGES = (STAGE_UPLOADED, STAGE_ENCODING, STAGE_PACKAGING)
+# A video in one of these stages is on the pending list (V10) that the sweeper watches.
+PENDING_STAGES = STAGES.pending
 
 
 def create_video(video: Video, extra: Sequence[TableItem] = (), reservation: quotas.Reservation | None = None) -> None:
@@ -127,18 +127,17 @@ def find_video_by_uuid(uuid: str) -> Video | None:
 
 def start_encoding(video: Video, plan: dict[str, Any], steps_total: int, hls_prefix: str) -> bool:
     """uploaded → encoding, with the plan; False if another delivery got there first."""
-    return _transition(
+    return transition(
         video,
         STAGE_UPLOADED,
+        STAGE_ENCODING,
         [
-            Video.stage.set(STAGE_ENCODING),
             Video.plan.set(plan),
             Video.steps_total.set(steps_total),
             Video.steps_done.set(0),
             Video.hls_prefix.set(hls_prefix),
             Video.duration.set(round(float(plan["source"].get("duration") or 0))),
             *_aspect_ratio_action(plan["source"]),
-            _progressed(video),
         ],
     )
 
@@ -151,16 +150,11 @@ def _aspect_ratio_action(source: dict[str, Any]) -> list[Any]:
 
 def start_packaging(video: Video, renditions: int) -> bool:
     """encoding → packaging; the step counter starts again for the renditions."""
-    return _transition(
+    return transition(
         video,
         STAGE_ENCODING,
-        [
-            Video.stage.set(STAGE_PACKAGING),
-            Video.steps_total.set(renditions),
-            Video.steps_done.set(0),
-            Video.done_steps.remove(),
-            _progressed(video),
-        ],
+        STAGE_PACKAGING,
+        [Video.steps_total.set(renditions), Video.steps_done.set(0), Video.done_steps.remove()],
     )
 
 
@@ -182,38 +176,23 @@ def record_step(video: Video, stage: str, step: str) -> tuple[int, int] | None:
 def fail(video: Video, reason: str) -> bool:
     """Mark transcoding failed (unless it is over); the owner sees `reason`. Its quota
     reservation, and its place in the owner's daily window, are given back with it."""
-    condition = Video.stage.is_in(STAGE_UPLOADED, STAGE_ENCODING, STAGE_PACKAGING)
-    actions = [
-        Video.stage.set(STAGE_FAILED),
-        Video.state.set(STATE_TRANSCODING_FAILED),
-        Video.failure.set(reason[:500]),
-        *_no_longer_pending(),
-    ]
+    actions = [Video.state.set(STATE_TRANSCODING_FAILED), Video.failure.set(reason[:500])]
     release = quotas.release_actions(video, forget_daily=True) if video.user_id is not None else []
     if not release:
-        try:
-            video.update(actions=actions, condition=condition)
-        except UpdateError as exc:
-            if is_condition_failure(exc):
-                return False
-            raise
-        return True
-    try:
-        with TransactWrite(connection=connection()) as transaction:
-            # Conditioned on the reservation read too: it is given back once, as read.
-            held = Video.quota_reserved == int(video.quota_reserved) if video.quota_reserved else None
-            transaction.update(
-                video,
-                actions=[*actions, Video.quota_reserved.remove()],
-                condition=condition & held if held is not None else condition,
-            )
-            transaction.update(_owner(video), actions=release)
-    except TransactWriteError as exc:
-        if is_condition_failure(exc):
-            return False
-        raise
-    video.quota_reserved = None
-    return True
+        return transition(video, PENDING_STAGES, STAGE_FAILED, actions)
+    # Conditioned on the reservation read too: it is given back once, as read.
+    held = Video.quota_reserved == int(video.quota_reserved) if video.quota_reserved else None
+    failed = transition(
+        video,
+        PENDING_STAGES,
+        STAGE_FAILED,
+        [*actions, Video.quota_reserved.remove()],
+        condition=held,
+        also=lambda transaction: transaction.update(_owner(video), actions=release),
+    )
+    if failed:
+        video.quota_reserved = None
+    return failed
 
 
 def _owner(video: Video) -> User:
@@ -261,33 +240,31 @@ def publish(video: Video, when: datetime, size: int, quota_size: int, info_hashe
     video.state = STATE_PUBLISHED
     video.published_at = video.published_at or when
     public = int(video.privacy) == PRIVACY_PUBLIC
-    try:
-        with TransactWrite(connection=connection()) as transaction:
+
+    def counted(transaction: TransactWrite) -> None:
+        for item in infohashes.claims(info_hashes, int(video.id)):
+            transaction.save(item)
+        stats = {"local_video_files_size": size}
+        if public:
+            stats.update({"local_videos": 1, "videos": 1})
+        add_stats(transaction, stats)
+        if video.user_id is not None:
+            # PeerTube counts a video's largest file against its owner's quota; the
+            # upload's reservation ends in the same write.
             transaction.update(
-                video,
-                actions=[
-                    Video.stage.set(STAGE_DONE),
-                    Video.state.set(STATE_PUBLISHED),
-                    Video.published_at.set(video.published_at),
-                    Video.files_size.set(size),
-                    *([Video.info_hashes.set(set(info_hashes))] if info_hashes else []),
-                    *_no_longer_pending(),
-                    *([Video.quota_reserved.remove()] if video.quota_reserved else []),
-                ],
-                condition=Video.stage == STAGE_PACKAGING,
+                _owner(video), actions=quotas.publish_actions(video, quota_size), condition=User.pk.exists()
             )
-            for item in infohashes.claims(info_hashes, int(video.id)):
-                transaction.save(item)
-            stats = {"local_video_files_size": size}
-            if public:
-                stats.update({"local_videos": 1, "videos": 1})
-            add_stats(transaction, stats)
-            if video.user_id is not None:
-                # PeerTube counts a video's largest file against its owner's quota; the
-                # upload's reservation ends in the same write.
-                transaction.update(
-                    _owner(video), actions=quotas.publish_actions(video, quota_size), condition=User.pk.exists()
-                )
+
+    actions = [
+        Video.state.set(STATE_PUBLISHED),
+        Video.published_at.set(video.published_at),
+        Video.files_size.set(size),
+        *([Video.info_hashes.set(set(info_hashes))] if info_hashes else []),
+        *([Video.quota_reserved.remove()] if video.quota_reserved else []),
+    ]
+    try:
+        if not transition(video, STAGE_PACKAGING, STAGE_DONE, actions, also=counted):
+            return False
     except TransactWriteError:
         return False
     video.info_hashes = set(info_hashes) or None
@@ -339,10 +316,44 @@ def update_metadata(video: Video, changes: dict[str, Any], public_delta: int) ->
     return True
 
 
-def _transition(video: Video, expected: str, actions: list[Any]) -> bool:
+def transition(
+    video: Video,
+    from_: str | Collection[str],
+    to: str,
+    actions: Sequence[Any] = (),
+    *,
+    condition: Any = None,
+    also: Callable[[TransactWrite], None] | None = None,
+) -> bool:
+    """Move the video from stage `from_` (or any of several) to `to`, with `actions`, in one
+    write conditioned on its stage (and on `condition`); with `also`, that callback's writes
+    join it in one transaction. False if the video is no longer in `from_` (another delivery
+    moved it, or it was deleted).
+
+    Raises UndeclaredMove, before writing anything, for a move the stage table does not
+    declare. A move to a terminal stage takes the video off the pending list (V10); any
+    other is progress, which puts it at the list's end.
+    """
+    sources = (from_,) if isinstance(from_, str) else tuple(from_)
+    STAGES.check_move(sources, to)
+    where = Video.stage == sources[0] if len(sources) == 1 else Video.stage.is_in(*sources)
+    if condition is not None:
+        where = where & condition
+    pending = _no_longer_pending() if to in STAGES.terminal else [_progressed(video)]
+    changes = [Video.stage.set(to), *actions, *pending]
+    if also is None:
+        try:
+            video.update(actions=changes, condition=where)
+        except UpdateError as exc:
+            if is_condition_failure(exc):
+                return False
+            raise
+        return True
     try:
-        video.update(actions=actions, condition=Video.stage == expected)
-    except UpdateError as exc:
+        with TransactWrite(connection=connection()) as transaction:
+            transaction.update(video, actions=changes, condition=where)
+            also(transaction)
+    except TransactWriteError as exc:
         if is_condition_failure(exc):
             return False
         raise

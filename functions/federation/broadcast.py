@@ -11,14 +11,13 @@ import json
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from chalicelib import queues
 from chalicelib.activitypub.delivery.fanout import FanOut, fan_out
 from chalicelib.activitypub.delivery.messages import Broadcast, Publication
 from chalicelib.activitypub.delivery.outbox import serialise
 from chalicelib.activitypub.delivery.signer_keys import UnknownSigner, signer_key
 from chalicelib.config import get_settings
 from chalicelib.observability import count, logger
-from chalicelib.store import follows, remote_hosts
+from chalicelib.store import follows, queues, remote_hosts
 from functions.consumer import sqs_consumer
 
 if TYPE_CHECKING:
@@ -58,7 +57,7 @@ def expand(message: Broadcast) -> FanOut:
     settings = get_settings()
     signed = replace(message, body=ld_signed(message.body, message.signer_id))
     result = fan_out(signed, follows.remote_follower_inboxes, _unreachable, settings.instance_host.lower())
-    queues.send(settings.queues.deliver, [delivery.to_json() for delivery in result.deliveries])
+    queues.send_deliveries([delivery.to_json() for delivery in result.deliveries])
     return result
 
 
@@ -72,7 +71,7 @@ def announce(publication: Publication) -> None:
     """A local video was published (by the transcoder): send its Create and Announces."""
     from chalicelib.domain import video_federation
     from chalicelib.store import videos
-    from chalicelib.store.models.video import STAGE_DONE
+    from chalicelib.store.models.video_stages import STAGE_DONE
 
     video = videos.get_video(publication.video_id)
     if video is None or video.stage != STAGE_DONE:
@@ -87,7 +86,7 @@ def announce(publication: Publication) -> None:
 def ld_signed(body: str, signer_id: int) -> str:
     """The activity with its actor's RsaSignature2017, so servers that receive it forwarded can
     trust it by its author's key. Left unsigned if its signer is not the actor it names."""
-    from chalicelib.activitypub.ld_signatures import sign_document
+    from chalicelib.activitypub.signatures.ld import sign_document
 
     activity = json.loads(body)
     try:

@@ -12,7 +12,7 @@ import time
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from chalicelib import aws, caches, failpoints, queues
+from chalicelib import caches, failpoints
 from chalicelib.activitypub.delivery import sender
 from chalicelib.activitypub.delivery.backoff import retry_delay
 from chalicelib.activitypub.delivery.fanout import host_of
@@ -21,7 +21,7 @@ from chalicelib.activitypub.delivery.signer_keys import UnknownSigner, signer_ke
 from chalicelib.config import get_settings
 from chalicelib.domain.oauth import utcnow
 from chalicelib.observability import count, logger
-from chalicelib.store import remote_hosts
+from chalicelib.store import queues, remote_hosts
 from functions.consumer import sqs_consumer
 
 if TYPE_CHECKING:
@@ -71,11 +71,7 @@ def _deliver(received: Received[Delivery]) -> None:
     if delivery.single_attempt:
         return
     delay = retry_delay(attempt, settings.retry_base_seconds)
-    aws.sqs().change_message_visibility(
-        QueueUrl=queues.queue_url(get_settings().queues.deliver),
-        ReceiptHandle=received.record.receipt_handle,
-        VisibilityTimeout=delay,
-    )
+    queues.postpone_delivery(received.record.receipt_handle, delay)
     raise DeliveryFailed(f"{delivery.inbox}: {outcome.detail}; next attempt in {delay} s")
 
 
@@ -92,7 +88,7 @@ def _note_alive(host: str) -> None:
 
 
 def _signer(key_id: str, private_key_pem: str) -> sender.Sign:
-    from chalicelib.activitypub.http_signatures import sign_request
+    from chalicelib.activitypub.signatures import sign_request
 
     def sign(method: str, url: str, body: bytes) -> Mapping[str, str]:
         return sign_request(method, url, body, key_id, private_key_pem)
@@ -102,7 +98,7 @@ def _signer(key_id: str, private_key_pem: str) -> sender.Sign:
 
 def _post(url: str, body: bytes, headers: Mapping[str, str]) -> int:
     from chalicelib.activitypub.errors import RemoteFetchError
-    from chalicelib.activitypub.remote_http import post_activity
+    from chalicelib.activitypub.net.transport import post_activity
 
     try:
         return post_activity(url, body, dict(headers))

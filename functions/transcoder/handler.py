@@ -11,14 +11,15 @@ import json
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote_plus
 
-from chalicelib import failpoints, queues
+from chalicelib import failpoints
 from chalicelib.config import get_settings
+from chalicelib.domain import transcoding
 from chalicelib.domain.transcoding import PlanError, Step, step_done
 from chalicelib.media import layout
 from chalicelib.media.probe import ProbeError
 from chalicelib.media.transcode import TranscodeError
 from chalicelib.observability import count, logger
-from chalicelib.store import media, videos
+from chalicelib.store import media, queues, videos
 from functions.consumer import sqs_handler
 from functions.entry import lambda_entry
 from functions.transcoder import steps
@@ -64,7 +65,7 @@ def _video_of_upload(record: dict[str, Any]) -> Video | None:
 
 
 def send_steps(planned: list[Step]) -> None:
-    queues.send(get_settings().queues.transcode, [step.to_message() for step in planned])
+    queues.send_transcode_steps([step.to_message() for step in planned])
 
 
 def _run_step(record: SQSRecord) -> None:
@@ -74,7 +75,7 @@ def _run_step(record: SQSRecord) -> None:
         return
     step = Step.from_message(body)
     video = videos.find_video_by_uuid(step.video_uuid)
-    if video is None or video.stage in ("done", "failed"):
+    if video is None or video.stage in transcoding.STAGES.terminal:
         logger.info("step of a deleted or finished video, dropped", extra={"step": step.name})
         return
     try:
@@ -109,11 +110,11 @@ def _counted(step: Step, video: Video) -> None:
         # Deleted while this step ran: what the step just wrote would outlive the video.
         media.delete_video_files(video.uuid, video.images_name)
         return
-    unlocked, publish = step_done(video, step)
+    unlocked, ready = step_done(video, step)
     if unlocked:
         send_steps(unlocked)
-    if publish:
-        steps.finalize(_fresh(video))
+    if ready:
+        transcoding.publish(_fresh(video))
     count("TranscodeSteps")
 
 

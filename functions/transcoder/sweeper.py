@@ -18,7 +18,7 @@ from chalicelib.domain import resumable
 from chalicelib.domain.transcoding import resume
 from chalicelib.media.probe import ProbeError
 from chalicelib.observability import count, logger
-from chalicelib.store import media, videos
+from chalicelib.store import uploads_bucket, videos
 from functions.entry import lambda_entry
 from functions.transcoder import steps
 from functions.transcoder.handler import send_steps
@@ -53,7 +53,7 @@ def sweep(now: datetime) -> dict[str, int]:
 
 def _sweep_one(video: Video, now: datetime) -> str:
     uploading = now - video.created_at < resumable.SESSION_LIFETIME
-    source_present = bool(video.source_key) and media.upload_exists(str(video.source_key))
+    source_present = bool(video.source_key) and uploads_bucket.source_exists(str(video.source_key))
     plan = resume(video, uploading=uploading, source_present=source_present)
     if plan.waiting:
         return "waiting"

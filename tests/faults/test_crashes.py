@@ -133,7 +133,7 @@ def test_crashes_mid_upload_mid_transcode_and_mid_view_count_lose_nothing(stack:
 def test_a_crash_after_a_delivery_reached_its_inbox_delivers_the_same_activity_again(
     stack: RunningStack, tmp_path: Path
 ) -> None:
-    from chalicelib.activitypub.http_signatures import sign_request
+    from chalicelib.activitypub.signatures import sign_request
     from tests.federation_peer import Peer
 
     peer = Peer().start()

@@ -117,14 +117,14 @@ def test_an_upload_whose_ingest_never_ran_is_ingested_by_the_sweeper(
 def test_a_video_whose_publication_died_and_whose_work_files_expired_fails_visibly(
     stack: dict[str, Any], clip: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from functions.transcoder import steps
+    from chalicelib.domain import transcoding
     from functions.transcoder.handler import handle_upload
 
     def died_before_publishing(video: Video) -> None:
         raise InvocationDied
 
-    real_finalize = steps.finalize
-    monkeypatch.setattr(steps, "finalize", died_before_publishing)
+    real_publish = transcoding.publish
+    monkeypatch.setattr(transcoding, "publish", died_before_publishing)
     video = _new_video(stack, clip)
     handle_upload(_upload_event(video, stack["settings"].uploads_bucket), _context())
     stuck = _run_until(stack, video, lambda v: v.stage == "packaging" and v.steps_done == v.steps_total)
@@ -132,7 +132,7 @@ def test_a_video_whose_publication_died_and_whose_work_files_expired_fails_visib
     # message went to the dead-letter queue.
     stack["sqs"].purge_queue(QueueUrl=stack["queue"])
     assert stuck.stage == "packaging"
-    monkeypatch.setattr(steps, "finalize", real_finalize)
+    monkeypatch.setattr(transcoding, "publish", real_publish)
     # Days later the work files have expired (the bucket's lifecycle rule): the packaging
     # step the sweeper sends again cannot be redone, and its last attempt fails the video.
     media.delete_prefix(stack["settings"].uploads_bucket, layout.work_prefix(video.uuid))

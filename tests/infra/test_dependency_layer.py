@@ -38,11 +38,11 @@ PROBE = textwrap.dedent(
     key.sign(b"(request-target): post /inbox", padding.PKCS1v15(), hashes.SHA256())
     assert verify_password("secret words", hash_password("secret words"))
     from chalicelib.activitypub.contexts import context_for
-    from chalicelib.activitypub.ld_signatures import sign_document, verify_document
+    from chalicelib.activitypub.signatures.ld import sign_document, verify_document
     signed = sign_document({"@context": context_for("Follow"), "type": "Follow"}, "k", pair.private_pem)
     assert verify_document(signed, pair.public_pem)
     import urllib3
-    from chalicelib.activitypub.remote_http import address_allowed, check_url
+    from chalicelib.activitypub.net.addresses import address_allowed, check_url
     assert urllib3.__file__.startswith(sys.argv[1]) and urllib3.__version__.startswith("2.")
     assert not address_allowed("169.254.169.254") and check_url("https://a.example/") == ("a.example", 443, "https")
     from chalicelib.domain.comment_text import render_html

@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from chalicelib.activitypub.http_signatures import InboundRequest, parse_signature, verify_signature
-from chalicelib.activitypub.ld_signatures import verify_document
+from chalicelib.activitypub.signatures import InboundRequest, parse_signature, verify_signature
+from chalicelib.activitypub.signatures.ld import verify_document
 from chalicelib.config import get_settings
 from tests.api_client import ApiClient
 from tests.conftest import ROOT_PASSWORD

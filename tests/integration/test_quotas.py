@@ -162,7 +162,7 @@ def _publish(video_id: int, largest: int) -> None:
                 media_name=f"x-{resolution}-fragmented.mp4",
             )
         )
-    # As the transcoder's finalize: every file in the instance's size, the largest in the quota.
+    # As the transcoder's publication: every file in the instance's size, the largest in the quota.
     assert videos.publish(video, datetime.now(UTC), sum(sizes.values()), max(sizes.values()))
 
 

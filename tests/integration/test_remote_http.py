@@ -16,9 +16,9 @@ from typing import Any
 
 import pytest
 
-from chalicelib.activitypub import remote_http
 from chalicelib.activitypub.errors import RemoteFetchError
-from chalicelib.activitypub.remote_http import ACTIVITYPUB_ACCEPT, JRD_ACCEPT, fetch_json, post_activity
+from chalicelib.activitypub.net import transport
+from chalicelib.activitypub.net.transport import ACTIVITYPUB_ACCEPT, JRD_ACCEPT, fetch_json, post_activity
 from chalicelib.activitypub.webfinger_client import resolve_handle
 from chalicelib.config import get_settings
 
@@ -142,7 +142,7 @@ def test_loopback_is_reachable_with_the_flag_and_the_request_says_who_asks(stub:
     assert fetch_json(stub.url("/accounts/alice")) == ACTOR
     (request,) = stub.seen
     assert request.headers["accept"] == ACTIVITYPUB_ACCEPT
-    assert request.headers["user-agent"] == f"Cirrus/{remote_http.CIRRUS_VERSION} (+{get_settings().instance_url})"
+    assert request.headers["user-agent"] == f"Cirrus/{transport.CIRRUS_VERSION} (+{get_settings().instance_url})"
     assert request.headers["host"] == f"127.0.0.1:{stub.port}"
     assert request.headers.get("accept-encoding", "identity") == "identity"
 
@@ -200,7 +200,7 @@ def test_a_redirect_to_a_private_address_is_refused(stub: Stub, location: str) -
 def test_a_redirect_to_a_name_resolving_to_a_private_address_is_refused(
     stub: Stub, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(remote_http, "resolver", lambda host, port: ["192.168.0.10"])
+    monkeypatch.setattr(transport, "resolver", lambda host, port: ["192.168.0.10"])
     stub.routes["/hop"] = lambda h: h.send(302, "text/plain", b"", Location="https://router.example/admin")
     assert refused(lambda: fetch_json(stub.url("/hop"))).reason.startswith("refused address 192.168.0.10 (private)")
 
@@ -209,7 +209,7 @@ def test_a_redirect_to_a_name_resolving_to_a_private_address_is_refused(
 
 
 def test_an_oversized_body_is_refused_when_declared_and_when_streamed(stub: Stub) -> None:
-    big = b'{"a": "' + b"x" * (remote_http.MAX_BYTES + 10) + b'"}'
+    big = b'{"a": "' + b"x" * (transport.MAX_BYTES + 10) + b'"}'
     stub.routes["/declared"] = lambda h: h.send(200, "application/activity+json", big)
 
     def streamed(h: Handler) -> None:  # no Content-Length: the answer ends when the socket closes
@@ -222,7 +222,7 @@ def test_an_oversized_body_is_refused_when_declared_and_when_streamed(stub: Stub
     stub.routes["/streamed"] = streamed
     for path in ("/declared", "/streamed"):
         error = refused(lambda path=path: fetch_json(stub.url(path)))
-        assert error.reason == f"answer larger than {remote_http.MAX_BYTES} bytes" and not error.retryable
+        assert error.reason == f"answer larger than {transport.MAX_BYTES} bytes" and not error.retryable
     stub.json("/small", {"a": "x" * 100})
     assert "larger than 50 bytes" in refused(lambda: fetch_json(stub.url("/small"), max_bytes=50)).reason
 
@@ -311,7 +311,7 @@ def test_error_statuses_say_whether_to_retry(stub: Stub, status: int, retryable:
     stub.routes["/doc"] = lambda h: h.send(status, "application/json", b"{}")
     error = refused(lambda: fetch_json(stub.url("/doc")))
     assert (error.reason, error.retryable) == (f"answered {status}", retryable)
-    assert remote_http.retryable_status(status) is retryable
+    assert transport.retryable_status(status) is retryable
 
 
 # --- Deliveries ----------------------------------------------------------------------------------
@@ -421,9 +421,9 @@ def tls_stub(
     names: list[str] = []
     server_context.sni_callback = lambda _sock, name, _context: names.append(str(name)) and None
     client_context = ssl.create_default_context(cafile=str(served.cert_file))
-    monkeypatch.setattr(remote_http, "tls_context", lambda: client_context)
+    monkeypatch.setattr(transport, "tls_context", lambda: client_context)
     # fed.test exists for this resolver only: a connection proves the checked address was dialled.
-    monkeypatch.setattr(remote_http, "resolver", lambda host, port: ["127.0.0.1"] if host == "fed.test" else [])
+    monkeypatch.setattr(transport, "resolver", lambda host, port: ["127.0.0.1"] if host == "fed.test" else [])
     server = Stub(tls=server_context).start()
     yield server, names
     server.stop()
@@ -443,7 +443,7 @@ def test_a_certificate_for_another_name_is_refused(
     tls_stub: tuple[Stub, list[str]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     stub, _ = tls_stub
-    monkeypatch.setattr(remote_http, "resolver", lambda host, port: ["127.0.0.1"])
+    monkeypatch.setattr(transport, "resolver", lambda host, port: ["127.0.0.1"])
     error = refused(lambda: fetch_json(stub.url("/accounts/alice", host="other.test", scheme="https")))
     assert error.reason.startswith("certificate refused") and not error.retryable
     assert stub.seen == []

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
-from chalicelib.activitypub.ld_signatures import sign_document
+from chalicelib.activitypub.signatures.ld import sign_document
 from chalicelib.store.models import Video
 from tests.api_client import ApiClient
 from tests.conftest import ROOT_PASSWORD
@@ -106,7 +106,7 @@ def post_with_key(api: ApiClient, activity: dict[str, Any], key_id: str, private
     """POST `activity` to our shared inbox, HTTP-signed with any key id (not only a peer actor's)."""
     import json
 
-    from chalicelib.activitypub.http_signatures import sign_request
+    from chalicelib.activitypub.signatures import sign_request
     from chalicelib.config import get_settings
 
     body = json.dumps(activity).encode()

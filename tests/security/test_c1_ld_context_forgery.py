@@ -9,7 +9,7 @@ from typing import Any
 
 from chalicelib.activitypub.inbound.notes import parse_note
 from chalicelib.activitypub.inbound.videos import parse_video
-from chalicelib.activitypub.ld_signatures import sign_document, signed_form
+from chalicelib.activitypub.signatures.ld import sign_document, signed_form
 from chalicelib.domain.oauth import utcnow
 from tests.api_client import ApiClient
 from tests.federation_peer import Peer

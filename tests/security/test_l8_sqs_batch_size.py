@@ -31,8 +31,8 @@ def _activity() -> dict[str, Any]:
 
 def test_a_long_cjk_activity_reaches_every_inbox_in_batches_sqs_accepts(aws: None) -> None:
     from chalicelib import aws as aws_clients
-    from chalicelib import queues
     from chalicelib.config import get_settings
+    from chalicelib.store import queues
     from functions.federation.broadcast import expand
 
     batches: list[int] = []
@@ -59,11 +59,11 @@ def test_a_long_cjk_activity_reaches_every_inbox_in_batches_sqs_accepts(aws: Non
 def test_queue_bodies_stay_within_what_sqs_accepts(aws: None) -> None:
     """Characters SQS refuses in a body (U+FFFF, lone surrogates) still travel, escaped."""
     from chalicelib import aws as aws_clients
-    from chalicelib import queues
     from chalicelib.config import get_settings
+    from chalicelib.store import queues
 
     tricky = {"text": "a\ufffeb\uffffc\ud800d視"}
-    queues.send(get_settings().queues.deliver, [tricky])
+    queues.send_deliveries([tricky])
     url = queues.queue_url(get_settings().queues.deliver)
     (message,) = aws_clients.sqs().receive_message(QueueUrl=url)["Messages"]
     assert json.loads(message["Body"]) == tricky

@@ -251,26 +251,26 @@ def test_a_video_uploaded_private_never_has_public_files(stack: dict[str, Any], 
 
 
 @pipeline
-def test_a_privacy_change_during_transcoding_is_caught_up_by_finalize(
+def test_a_privacy_change_during_transcoding_is_caught_up_by_publication(
     stack: dict[str, Any],  # noqa: F811
     clip: Path,  # noqa: F811
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The steps wrote public files, then the owner made the video private before it was
-    finished: finalize moves them before publishing."""
-    from functions.transcoder import steps
+    finished: publication moves them before the video is published."""
+    from chalicelib.domain import transcoding
     from functions.transcoder.handler import handle_upload
 
     video = _new_video(stack, clip)
-    real_finalize = steps.finalize
+    real_publish = transcoding.publish
 
     def private_first(current: Any) -> None:
         assert videos.update_metadata(current, {"privacy": INTERNAL}, 0)  # as a direct store write: no move
         fresh = videos.get_video(int(current.id))
         assert fresh is not None
-        real_finalize(fresh)
+        real_publish(fresh)
 
-    monkeypatch.setattr(steps, "finalize", private_first)
+    monkeypatch.setattr(transcoding, "publish", private_first)
     handle_upload(_upload_event(video, stack["settings"].uploads_bucket), _context())
     published = _drain(stack, video)
     s3, bucket = stack["s3"], stack["settings"].media_bucket

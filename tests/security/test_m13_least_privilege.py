@@ -178,10 +178,10 @@ def test_a_broadcast_sent_by_the_transcoders_role_is_dropped(aws: None, monkeypa
     """SQS says which principal sent a message: a broadcast (an activity, and the local actor
     whose key signs it) from the transcoder's role is not signed nor delivered."""
     from chalicelib import aws as aws_clients
-    from chalicelib import queues
     from chalicelib.activitypub.delivery.messages import Broadcast
     from chalicelib.activitypub.delivery.outbox import serialise
     from chalicelib.config import get_settings
+    from chalicelib.store import queues
     from functions.federation.broadcast import handle_broadcast
     from local.lambda_runtime import LocalLambdaContext
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from chalicelib.store.models.video import STAGE_UPLOADED
+from chalicelib.store.models.video_stages import STAGE_UPLOADED
 from tests.security.media_support import forged_mkv, ingest, media_stack, new_upload
 
 pytestmark = pytest.mark.skipif(shutil.which("ffmpeg") is None, reason="ffmpeg is not installed")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from chalicelib.activitypub.ld_signatures import MAX_AGE
+from chalicelib.activitypub.signatures.ld import MAX_AGE
 from chalicelib.config import get_settings
 from chalicelib.domain.oauth import utcnow
 from chalicelib.store.inbox_receipts import RECEIPT_LIFETIME

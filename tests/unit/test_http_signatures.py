@@ -3,22 +3,23 @@
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from chalicelib.activitypub import crypto
 from chalicelib.activitypub.errors import SignatureError
-from chalicelib.activitypub.http_signatures import (
+from chalicelib.activitypub.signatures import (
+    RFC_9421,
     InboundRequest,
     check_digest,
-    digest_header,
+    crypto,
     parse_signature,
     sign_request,
     verify_signature,
 )
-from chalicelib.activitypub.message_signatures import sign_request_rfc9421
+from chalicelib.activitypub.signatures.common import digest_header
 from tests.unit.ap_fixtures import fixture, mastodon_raw_body
 
 # PeerTube's unit test passes 3600*1000*365*10 seconds so the 2018 Date passes; ten years is enough here.
@@ -31,6 +32,7 @@ NOW = datetime(2026, 1, 2, 12, 0, tzinfo=UTC)
 INBOX = "https://cirrus.example/inbox"
 KEY_ID = "https://peertube.example/accounts/peertube#main-key"
 BODY = b'{"type":"Announce","actor":"https://peertube.example/accounts/peertube"}'
+sign_rfc9421 = functools.partial(sign_request, scheme=RFC_9421)
 
 
 def mastodon_request(name: str = "mastodon/http-signature.json") -> InboundRequest:
@@ -242,7 +244,7 @@ def test_a_signed_header_missing_from_the_request_cannot_be_parsed() -> None:
 
 @pytest.mark.parametrize("algorithm", [crypto.RSA_V1_5_SHA256, crypto.RSA_PSS_SHA512])
 def test_rfc9421_round_trip(algorithm: str) -> None:
-    headers = sign_request_rfc9421("POST", INBOX, BODY, KEY_ID, KEYS["privateKey"], NOW, algorithm=algorithm)
+    headers = sign_rfc9421("POST", INBOX, BODY, KEY_ID, KEYS["privateKey"], NOW, algorithm=algorithm)
     assert headers["Signature-Input"].startswith('sig1=("@method" "@target-uri" "@authority" "content-digest")')
     request = inbound("POST", headers, BODY)
     check_digest(request)
@@ -270,14 +272,14 @@ def test_rfc9421_get_round_trip_and_ed25519() -> None:
         .decode()
     )
     url = "https://cirrus.example/videos/watch/abc?x=1"
-    headers = sign_request_rfc9421("GET", url, None, KEY_ID, private_pem, NOW, algorithm=crypto.ED25519)
+    headers = sign_rfc9421("GET", url, None, KEY_ID, private_pem, NOW, algorithm=crypto.ED25519)
     parsed = parse_signature(inbound("GET", headers, path="/videos/watch/abc?x=1"), NOW)
     assert verify_signature(parsed, public_pem) is True
     assert verify_signature(parsed, KEYS["publicKey"]) is False
 
 
 def test_rfc9421_without_alg_uses_the_key() -> None:
-    headers = sign_request_rfc9421("POST", INBOX, BODY, KEY_ID, KEYS["privateKey"], NOW)
+    headers = sign_rfc9421("POST", INBOX, BODY, KEY_ID, KEYS["privateKey"], NOW)
     headers["Signature-Input"] = headers["Signature-Input"].replace(';alg="rsa-v1_5-sha256"', "")
     # The signature base covers the params line, so re-sign it the way a sender omitting alg would.
     parsed = parse_signature(inbound("POST", headers, BODY), NOW)
@@ -295,19 +297,19 @@ def test_rfc9421_without_alg_uses_the_key() -> None:
     ],
 )
 def test_rfc9421_tampering_does_not_verify(what: str, change: object) -> None:
-    headers = sign_request_rfc9421("POST", INBOX, BODY, KEY_ID, KEYS["privateKey"], NOW)
+    headers = sign_rfc9421("POST", INBOX, BODY, KEY_ID, KEYS["privateKey"], NOW)
     tampered = change(inbound("POST", headers, BODY))  # type: ignore[operator]
     assert verify_signature(parse_signature(tampered, NOW), KEYS["publicKey"]) is False, what
 
 
 def test_rfc9421_tampered_body_fails_the_digest_check() -> None:
-    headers = sign_request_rfc9421("POST", INBOX, BODY, KEY_ID, KEYS["privateKey"], NOW)
+    headers = sign_rfc9421("POST", INBOX, BODY, KEY_ID, KEYS["privateKey"], NOW)
     with pytest.raises(SignatureError, match=r"^Invalid digest$"):
         check_digest(inbound("POST", headers, BODY + b"!"))
 
 
 def test_rfc9421_tampered_signature_does_not_verify() -> None:
-    headers = sign_request_rfc9421("POST", INBOX, BODY, KEY_ID, KEYS["privateKey"], NOW)
+    headers = sign_rfc9421("POST", INBOX, BODY, KEY_ID, KEYS["privateKey"], NOW)
     signature = bytearray(base64.b64decode(headers["Signature"][len("sig1=:") : -1]))
     signature[0] ^= 1
     headers["Signature"] = "sig1=:" + base64.b64encode(bytes(signature)).decode() + ":"
@@ -325,23 +327,23 @@ def test_rfc9421_tampered_signature_does_not_verify() -> None:
     ids=["no method", "no path", "no authority", "no digest"],
 )
 def test_rfc9421_missing_required_coverage_is_refused(components: tuple[str, ...]) -> None:
-    headers = sign_request_rfc9421("POST", INBOX, BODY, KEY_ID, KEYS["privateKey"], NOW, components=components)
+    headers = sign_rfc9421("POST", INBOX, BODY, KEY_ID, KEYS["privateKey"], NOW, components=components)
     cannot_parse(inbound("POST", headers, BODY))
 
 
 def test_rfc9421_without_created_or_date_is_refused() -> None:
-    headers = sign_request_rfc9421("POST", INBOX, BODY, KEY_ID, KEYS["privateKey"], NOW)
+    headers = sign_rfc9421("POST", INBOX, BODY, KEY_ID, KEYS["privateKey"], NOW)
     headers["Signature-Input"] = headers["Signature-Input"].replace(f";created={int(NOW.timestamp())}", "")
     cannot_parse(inbound("POST", headers, BODY))
 
 
 def test_rfc9421_created_outside_the_clock_skew_is_refused() -> None:
-    headers = sign_request_rfc9421("POST", INBOX, BODY, KEY_ID, KEYS["privateKey"], NOW - timedelta(seconds=1801))
+    headers = sign_rfc9421("POST", INBOX, BODY, KEY_ID, KEYS["privateKey"], NOW - timedelta(seconds=1801))
     cannot_parse(inbound("POST", headers, BODY))
 
 
 def test_rfc9421_expired_signature_is_refused() -> None:
-    headers = sign_request_rfc9421("POST", INBOX, BODY, KEY_ID, KEYS["privateKey"], NOW)
+    headers = sign_rfc9421("POST", INBOX, BODY, KEY_ID, KEYS["privateKey"], NOW)
     expired = int((NOW - timedelta(hours=2)).timestamp())
     headers["Signature-Input"] += f";expires={expired}"
     cannot_parse(inbound("POST", headers, BODY))
@@ -362,7 +364,7 @@ def test_rfc9421_malformed_input_cannot_be_parsed(signature_input: str, signatur
 
 
 def test_rfc9421_without_keyid_is_an_invalid_key_id() -> None:
-    headers = sign_request_rfc9421("POST", INBOX, BODY, KEY_ID, KEYS["privateKey"], NOW)
+    headers = sign_rfc9421("POST", INBOX, BODY, KEY_ID, KEYS["privateKey"], NOW)
     headers["Signature-Input"] = headers["Signature-Input"].replace(f';keyid="{KEY_ID}"', "")
     with pytest.raises(SignatureError, match=r"^Invalid key ID$"):
         parse_signature(inbound("POST", headers, BODY), NOW)

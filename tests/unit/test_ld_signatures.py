@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from chalicelib.activitypub.contexts import context_for, document_loader
-from chalicelib.activitypub.ld_signatures import sign_document, verify_document
+from chalicelib.activitypub.signatures.ld import sign_document, verify_document
 from tests.unit.ap_fixtures import fixture
 
 MASTODON_KEY = fixture("mastodon/public-key.json")["publicKey"]

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import ast
 import socket
 import tomllib
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
-from chalicelib.activitypub import remote_http
 from chalicelib.activitypub.errors import RemoteFetchError
-from chalicelib.activitypub.remote_http import address_allowed, address_refusal, check_url, merge_headers
+from chalicelib.activitypub.net import addresses, transport
+from chalicelib.activitypub.net.addresses import address_allowed, address_refusal, check_url
+from chalicelib.activitypub.net.transport import merge_headers
 from chalicelib.activitypub.webfinger_client import check_handle
 from chalicelib.config import get_settings
 from tests.conftest import ROOT
@@ -152,51 +155,75 @@ def test_a_name_resolving_to_a_refused_address_is_refused_without_connecting(
         asked.append((host, port))
         return answer
 
-    monkeypatch.setattr(remote_http, "resolver", resolve)
+    monkeypatch.setattr(transport, "resolver", resolve)
     with pytest.raises(RemoteFetchError) as refused:
-        remote_http.fetch_json("https://innocent.example/actor")
+        transport.fetch_json("https://innocent.example/actor")
     assert refused.value.reason.startswith(f"refused address {answer[0]}")
     assert not refused.value.retryable
     assert asked == [("innocent.example", 443)]
     with pytest.raises(RemoteFetchError):
-        remote_http.post_activity("https://innocent.example/inbox", b"{}", {})
+        transport.post_activity("https://innocent.example/inbox", b"{}", {})
 
 
 def test_one_refused_address_among_public_ones_refuses_the_name(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(remote_http, "resolver", lambda host, port: ["93.184.216.34", "10.0.0.1"])
+    monkeypatch.setattr(transport, "resolver", lambda host, port: ["93.184.216.34", "10.0.0.1"])
     with pytest.raises(RemoteFetchError, match=r"refused address 10\.0\.0\.1"):
-        remote_http.fetch_json("https://mixed.example/actor")
+        transport.fetch_json("https://mixed.example/actor")
 
 
 @pytest.mark.usefixtures("loopback")
 def test_with_the_flag_plain_http_still_goes_to_loopback_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(remote_http, "resolver", lambda host, port: ["93.184.216.34"])
+    monkeypatch.setattr(transport, "resolver", lambda host, port: ["93.184.216.34"])
     with pytest.raises(RemoteFetchError, match="plain http is only allowed to loopback"):
-        remote_http.fetch_json("http://public.example/actor")
-    monkeypatch.setattr(remote_http, "resolver", lambda host, port: ["10.0.0.1"])
+        transport.fetch_json("http://public.example/actor")
+    monkeypatch.setattr(transport, "resolver", lambda host, port: ["10.0.0.1"])
     with pytest.raises(RemoteFetchError, match="private"):
-        remote_http.fetch_json("https://private.example/actor")
+        transport.fetch_json("https://private.example/actor")
 
 
 def test_a_name_that_does_not_resolve_may_resolve_later(monkeypatch: pytest.MonkeyPatch) -> None:
     def fail(host: str, port: int) -> list[str]:
         raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
 
-    monkeypatch.setattr(remote_http, "resolver", fail)
+    monkeypatch.setattr(transport, "resolver", fail)
     with pytest.raises(RemoteFetchError) as failed:
-        remote_http.fetch_json("https://flaky.example/actor")
+        transport.fetch_json("https://flaky.example/actor")
     assert failed.value.retryable and "cannot resolve" in failed.value.reason
 
 
 def test_a_resolver_slower_than_the_timeout_times_out(monkeypatch: pytest.MonkeyPatch) -> None:
     import time
 
-    monkeypatch.setattr(remote_http, "resolver", lambda host, port: time.sleep(2) or ["93.184.216.34"])
+    monkeypatch.setattr(transport, "resolver", lambda host, port: time.sleep(2) or ["93.184.216.34"])
     started = time.monotonic()
     with pytest.raises(RemoteFetchError) as failed:
-        remote_http.fetch_json("https://slow-dns.example/actor", timeout=0.3)
+        transport.fetch_json("https://slow-dns.example/actor", timeout=0.3)
     assert time.monotonic() - started < 1.0
     assert failed.value.retryable
+
+
+@pytest.mark.parametrize(
+    ("found", "reason"),
+    [
+        ([], "the host has no address"),
+        (["93.184.216.34", "169.254.169.254"], "refused address 169.254.169.254 (link-local)"),
+        (["::ffff:10.0.0.1", "93.184.216.34"], "refused address ::ffff:10.0.0.1 (private (inside IPv6))"),
+    ],
+)
+def test_the_policy_judges_every_resolved_address(found: list[str], reason: str) -> None:
+    target = addresses.checked_target("https://policy.example/actor")
+    with pytest.raises(RemoteFetchError) as refused:
+        addresses.check_addresses(target, found)
+    assert refused.value.reason == reason
+    addresses.check_addresses(target, ["93.184.216.34", "2606:4700:4700::1111"])
+
+
+def test_the_address_policy_opens_no_socket() -> None:
+    # The split between policy and transport: the policy module cannot reach the network.
+    tree = ast.parse(Path(addresses.__file__).read_text())
+    imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    imported |= {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    assert not {name.split(".")[0] for name in imported} & {"socket", "ssl", "urllib3", "http", "threading"}
 
 
 def test_headers_merge_whatever_their_case() -> None:
@@ -206,8 +233,8 @@ def test_headers_merge_whatever_their_case() -> None:
 
 def test_the_user_agent_names_cirrus_its_version_and_the_instance() -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    assert project["version"] == remote_http.CIRRUS_VERSION
-    assert remote_http.user_agent() == f"Cirrus/{project['version']} (+{get_settings().instance_url})"
+    assert project["version"] == transport.CIRRUS_VERSION
+    assert transport.user_agent() == f"Cirrus/{project['version']} (+{get_settings().instance_url})"
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@
 6. a signer of this very instance is refused (409), an unreachable one too (403), except
    an actor deleting itself, whose document is gone by then (accepted, 204).
 
-A forwarded activity is queued in its signed form only (ld_signatures.signed_form): what its
+A forwarded activity is queued in its signed form only (signatures.ld.signed_form): what its
 LD signature covers, read in Cirrus's own context, never the JSON as the forwarder wrote it.
 An activity that its own actor HTTP-signed is covered byte for byte and is queued as sent.
 """
@@ -27,9 +27,9 @@ from urllib.parse import urldefrag
 
 from chalicelib.activitypub import remote_actors
 from chalicelib.activitypub.errors import SignatureError
-from chalicelib.activitypub.http_signatures import InboundRequest, check_digest, parse_signature, verify_signature
 from chalicelib.activitypub.inbound.checks import InvalidDocument, host, reference
 from chalicelib.activitypub.inbox.message import MAX_ACTIVITY_BYTES
+from chalicelib.activitypub.signatures import InboundRequest, check_digest, parse_signature, verify_signature
 from chalicelib.domain.oauth import utcnow
 from chalicelib.errors import BadRequestError, ConflictError, ForbiddenError, PayloadTooLargeError
 from chalicelib.observability import logger
@@ -154,7 +154,7 @@ def _check_forwarded(activity: dict[str, Any], actor_url: str, authors: set[str]
     authors.add(actor_url)
     if len(authors) > MAX_FORWARDED_AUTHORS:
         raise BadRequestError("Too many forwarded activities of different actors")
-    from chalicelib.activitypub.ld_signatures import signed_form
+    from chalicelib.activitypub.signatures.ld import signed_form
 
     now = utcnow()
     try:

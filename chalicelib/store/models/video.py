@@ -12,20 +12,12 @@ from pynamodb.attributes import (
 )
 
 from chalicelib.store.models.catalogued import Catalogued
+from chalicelib.store.models.video_stages import STAGE_UPLOADED
 
 PRIVACY_PUBLIC = 1
 STATE_PUBLISHED = 1
 STATE_TO_TRANSCODE = 2
 STATE_TRANSCODING_FAILED = 7
-
-# Where a video is in its transcoding, finer than PeerTube's state (which stays TO_TRANSCODE
-# throughout): each stage is entered with a conditional write, so a duplicated event or
-# message can never run a stage twice.
-STAGE_UPLOADED = "uploaded"  # the source is (or is about to be) in the uploads bucket
-STAGE_ENCODING = "encoding"  # audio, images and chunks are being encoded
-STAGE_PACKAGING = "packaging"  # each rendition is being joined into HLS
-STAGE_DONE = "done"
-STAGE_FAILED = "failed"
 
 
 class Video(Catalogued, discriminator="Video"):
@@ -72,7 +64,7 @@ class Video(Catalogued, discriminator="Video"):
     quota_key = UnicodeAttribute(null=True)  # its entry in its owner's daily_uploads
     upload_id = UnicodeAttribute(null=True)  # S3 multipart upload of a direct upload in progress
     has_images = BooleanAttribute(default=False)  # thumbnail and preview made
-    stage = UnicodeAttribute(default=STAGE_UPLOADED)
+    stage = UnicodeAttribute(default=STAGE_UPLOADED)  # video_stages.py: its values and moves
     hls_prefix = UnicodeAttribute(null=True)  # random name of the HLS files, as PeerTube's
     plan = JSONAttribute(null=True)  # source facts, renditions and chunks
     steps_total = NumberAttribute(default=0)

@@ -1,18 +1,13 @@
 """Every request Cirrus makes to another server: fetches of ActivityPub documents, WebFinger
-and NodeInfo, and deliveries to inboxes.
+and NodeInfo, and deliveries to inboxes, each under the address-safety policy of addresses.py.
 
-Remote URLs come from hostile documents, so each request is checked before it leaves:
-https only, no credentials in the URL, a plain host name or IP literal, and a host whose
-every address is a public unicast one (`address_refusal` lists what is refused). The
-connection goes to the very address that was checked, while the Host header, TLS SNI and
-certificate verification keep the name, so a DNS answer that changes between the check
-and the connection (rebinding) cannot point us at an internal service; every redirect hop
-is checked the same way. Answers are capped in size while they stream in, the whole
-exchange (resolution, connection, TLS, headers, body) shares one deadline that a watchdog
-enforces by cutting the socket, and the content type must be one the request asked for.
-
-`CIRRUS_FEDERATION_ALLOW_LOOPBACK=1` (local tests only, never on by default) also allows
-loopback addresses (127.0.0.0/8, ::1), and plain http to them, and nothing else.
+Every URL, and every redirect hop, is checked by that policy before anything leaves. The
+name is resolved once and the connection goes to the very address that was checked, while
+the Host header, TLS SNI and certificate verification keep the name, so a DNS answer that
+changes between the check and the connection (rebinding) cannot point us at an internal
+service. Answers are capped in size while they stream in, the whole exchange (resolution,
+connection, TLS, headers, body) shares one deadline that a watchdog enforces by cutting the
+socket, and the content type must be one the request asked for.
 See docs/federation.md, "Remote requests".
 """
 
@@ -20,9 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import ipaddress
 import json
-import re
 import socket
 import ssl
 import threading
@@ -33,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 from chalicelib.activitypub.errors import RemoteFetchError
+from chalicelib.activitypub.net.addresses import Target, check_addresses, checked_target, is_ip_literal
 from chalicelib.config import get_settings
 
 if TYPE_CHECKING:
@@ -53,162 +47,6 @@ _CHUNK = 64 * 1024
 Sign = Callable[[str, str, bytes | None], Mapping[str, str]]
 # (host, port) -> addresses, as strings; tests replace `resolver` to answer without a network.
 Resolver = Callable[[str, int], list[str]]
-
-_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
-
-
-# --- Which addresses may be connected to -------------------------------------------------
-
-_LOOPBACK_V4 = ipaddress.IPv4Network("127.0.0.0/8")
-_LOOPBACK_V6 = ipaddress.IPv6Address("::1")
-# IANA's special-purpose registries, written out so the answer does not depend on the
-# Python release's idea of `is_global`.
-_REFUSED_V4 = tuple(
-    (ipaddress.IPv4Network(network), label)
-    for network, label in (
-        ("0.0.0.0/8", "unspecified"),
-        ("10.0.0.0/8", "private"),
-        ("100.64.0.0/10", "shared (carrier-grade NAT)"),
-        ("127.0.0.0/8", "loopback"),
-        ("169.254.0.0/16", "link-local"),
-        ("172.16.0.0/12", "private"),
-        ("192.0.0.0/24", "reserved (IETF protocol assignments)"),
-        ("192.0.2.0/24", "reserved (documentation)"),
-        ("192.88.99.0/24", "reserved (6to4 relay)"),
-        ("192.168.0.0/16", "private"),
-        ("198.18.0.0/15", "reserved (benchmarking)"),
-        ("198.51.100.0/24", "reserved (documentation)"),
-        ("203.0.113.0/24", "reserved (documentation)"),
-        ("224.0.0.0/4", "multicast"),
-        ("240.0.0.0/4", "reserved"),  # 255.255.255.255 (broadcast) included
-    )
-)
-_REFUSED_V6 = tuple(
-    (ipaddress.IPv6Network(network), label)
-    for network, label in (
-        ("::/128", "unspecified"),
-        ("::1/128", "loopback"),
-        ("64:ff9b:1::/48", "reserved (local NAT64)"),
-        ("100::/64", "reserved (discard)"),
-        ("2001::/23", "reserved (IETF protocol assignments)"),  # Teredo included
-        ("2001:db8::/32", "reserved (documentation)"),
-        ("3fff::/20", "reserved (documentation)"),
-        ("fc00::/7", "unique local"),
-        ("fe80::/10", "link-local"),
-        ("fec0::/10", "site-local"),
-        ("ff00::/8", "multicast"),
-    )
-)
-_GLOBAL_UNICAST_V6 = ipaddress.IPv6Network("2000::/3")
-_NAT64_V6 = ipaddress.IPv6Network("64:ff9b::/96")
-_6TO4_V6 = ipaddress.IPv6Network("2002::/16")
-
-
-def address_refusal(address: str, *, allow_loopback: bool = False) -> str | None:
-    """Why Cirrus may not connect to `address` ("private", "loopback"...), or None if it may.
-
-    IPv6 forms that carry an IPv4 address (IPv4-mapped, NAT64, 6to4) are judged by that
-    address; with `allow_loopback`, 127.0.0.0/8 and ::1 themselves are allowed, not their
-    IPv6 disguises.
-    """
-    try:
-        ip = ipaddress.ip_address(address.split("%", maxsplit=1)[0])  # a scope id says nothing
-    except ValueError:
-        return "not an IP address"
-    if isinstance(ip, ipaddress.IPv4Address):
-        if ip in _LOOPBACK_V4 and allow_loopback:
-            return None
-        return next((label for network, label in _REFUSED_V4 if ip in network), None)
-    embedded = _embedded_ipv4(ip)
-    if embedded is not None:
-        refusal = address_refusal(str(embedded))
-        return None if refusal is None else f"{refusal} (inside IPv6)"
-    if ip == _LOOPBACK_V6 and allow_loopback:
-        return None
-    label = next((label for network, label in _REFUSED_V6 if ip in network), None)
-    if label is None and ip not in _GLOBAL_UNICAST_V6:
-        label = "reserved"
-    return label
-
-
-def address_allowed(address: str, allow_loopback: bool = False) -> bool:
-    """Whether `address` is a public unicast one (or loopback, when allowed)."""
-    return address_refusal(address, allow_loopback=allow_loopback) is None
-
-
-def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
-    if ip.ipv4_mapped is not None:
-        return ip.ipv4_mapped
-    if ip in _NAT64_V6:
-        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
-    if ip in _6TO4_V6:
-        return ip.sixtofour
-    if int(ip) >> 32 == 0 and int(ip) > 1:  # IPv4-compatible (::a.b.c.d), deprecated
-        return ipaddress.IPv4Address(int(ip))
-    return None
-
-
-def _is_loopback(address: str) -> bool:
-    ip = ipaddress.ip_address(address.split("%", maxsplit=1)[0])
-    return ip in _LOOPBACK_V4 if isinstance(ip, ipaddress.IPv4Address) else ip == _LOOPBACK_V6
-
-
-def is_host_name(host: str) -> bool:
-    """Whether `host` (no port) is a plain DNS name: letters, digits and inner hyphens."""
-    labels = host.lower().removesuffix(".").split(".")
-    return len(host) <= 253 and all(_LABEL.match(label) for label in labels) and not labels[-1].isdigit()
-
-
-def is_ip_literal(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
-        return False
-    return True
-
-
-# --- URLs ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Target:
-    url: str
-    scheme: str
-    host: str  # lower case, IPv6 without brackets
-    port: int
-    netloc: str  # the Host header, as the URL writes it (so it matches what a signer signed)
-    request_target: str  # path and query
-
-
-def _target(url: str) -> _Target:
-    try:
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError:
-        raise RemoteFetchError(url, "malformed URL") from None
-    allow_loopback = get_settings().federation.allow_loopback
-    if parts.scheme != "https" and not (allow_loopback and parts.scheme == "http"):
-        raise RemoteFetchError(url, "only https URLs are fetched")
-    if "@" in parts.netloc:
-        raise RemoteFetchError(url, "URL with credentials")
-    host = parts.hostname or ""
-    if not (is_host_name(host) or is_ip_literal(host)):
-        raise RemoteFetchError(url, "URL without a plain host name")
-    path = parts.path or "/"
-    return _Target(
-        url=url,
-        scheme=parts.scheme,
-        host=host,
-        port=port or (443 if parts.scheme == "https" else 80),
-        netloc=parts.netloc,
-        request_target=f"{path}?{parts.query}" if parts.query else path,
-    )
-
-
-def check_url(url: str) -> tuple[str, int, str]:
-    """(host, port, scheme) of a URL Cirrus may request, without resolving it."""
-    target = _target(url)
-    return target.host, target.port, target.scheme
 
 
 # --- Resolution and the deadline -----------------------------------------------------------
@@ -243,22 +81,14 @@ class _Deadline:
         return left
 
 
-def _checked_addresses(target: _Target, deadline: _Deadline) -> list[str]:
-    """The addresses to connect to: all of them must pass, so no answer order lets one slip."""
-    allow_loopback = get_settings().federation.allow_loopback
+def _checked_addresses(target: Target, deadline: _Deadline) -> list[str]:
+    """The addresses to connect to, once the policy has passed every one of them."""
     addresses = [target.host] if is_ip_literal(target.host) else _resolve_in_time(target, deadline)
-    if not addresses:
-        raise RemoteFetchError(target.url, "the host has no address", retryable=True)
-    for address in addresses:
-        refusal = address_refusal(address, allow_loopback=allow_loopback)
-        if refusal is not None:
-            raise RemoteFetchError(target.url, f"refused address {address} ({refusal})")
-        if target.scheme == "http" and not _is_loopback(address):
-            raise RemoteFetchError(target.url, "plain http is only allowed to loopback addresses")
+    check_addresses(target, addresses)
     return addresses
 
 
-def _resolve_in_time(target: _Target, deadline: _Deadline) -> list[str]:
+def _resolve_in_time(target: Target, deadline: _Deadline) -> list[str]:
     # getaddrinfo has no timeout of its own: it runs aside, and a late answer is dropped.
     outcome: list[list[str] | BaseException] = []
     lookup = resolver
@@ -322,7 +152,7 @@ class _Answer:
 
 def _request(
     method: str,
-    target: _Target,
+    target: Target,
     body: bytes | None,
     headers: Mapping[str, str],
     deadline: _Deadline,
@@ -351,7 +181,7 @@ class _ConnectFailed(Exception):
 
 def _exchange(
     method: str,
-    target: _Target,
+    target: Target,
     address: str,
     body: bytes | None,
     headers: Mapping[str, str],
@@ -486,7 +316,7 @@ def _get_following_redirects(
     deadline = _Deadline(timeout)
     current = url
     for _ in range(MAX_REDIRECTS + 1):
-        target = _target(current)
+        target = checked_target(current)
         headers = {"Accept": accept}
         if sign is not None:
             headers = merge_headers(headers, sign("GET", current, None))  # per hop: host and path change
@@ -566,6 +396,6 @@ def post_activity(url: str, body: bytes, headers: Mapping[str, str], timeout: fl
     """
     sent = merge_headers({"Content-Type": "application/activity+json"}, headers)
     answer = _request(
-        "POST", _target(url), body, sent, _Deadline(timeout), 0, read_body=lambda _status, _headers: False
+        "POST", checked_target(url), body, sent, _Deadline(timeout), 0, read_body=lambda _status, _headers: False
     )
     return answer.status

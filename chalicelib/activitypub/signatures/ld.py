@@ -20,8 +20,8 @@ import hashlib
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from chalicelib.activitypub import crypto
 from chalicelib.activitypub.contexts import all_contexts, document_loader, reading_context
+from chalicelib.activitypub.signatures import crypto
 
 SIGNATURE_TYPE = "RsaSignature2017"
 # The context the signature options are canonicalised in (security/v1 defines creator and created).

@@ -3,7 +3,7 @@
 Only what request signatures between servers use: the derived components `@method`, `@target-uri`,
 `@authority`, `@scheme`, `@request-target`, `@path`, `@query` and plain header fields, without
 component parameters; algorithms rsa-v1_5-sha256, rsa-pss-sha512 and ed25519. The same coverage
-policy as draft-cavage signatures applies (http_signatures.require_coverage).
+policy as draft-cavage signatures applies (common.require_coverage).
 """
 
 from __future__ import annotations
@@ -11,26 +11,26 @@ from __future__ import annotations
 import base64
 import re
 from collections.abc import Sequence
-from datetime import UTC, datetime
-from urllib.parse import urlsplit
+from datetime import datetime
 
-from chalicelib.activitypub import crypto
 from chalicelib.activitypub.errors import SignatureError
-from chalicelib.activitypub.http_signatures import (
+from chalicelib.activitypub.signatures import crypto
+from chalicelib.activitypub.signatures.common import (
     CANNOT_PARSE,
     INVALID_KEY_ID,
     RFC_9421,
     InboundRequest,
+    OutboundRequest,
     ParsedSignature,
     check_times,
     content_digest_header,
-    http_date,
     require_coverage,
 )
 
 ALGORITHMS = frozenset({crypto.RSA_V1_5_SHA256, crypto.RSA_PSS_SHA512, crypto.ED25519})
 POST_COMPONENTS = ("@method", "@target-uri", "@authority", "content-digest")
 GET_COMPONENTS = ("@method", "@target-uri", "@authority")
+LABEL = "sig1"  # the name our own signature goes by in both headers
 _PATH_COMPONENTS = frozenset({"@target-uri", "@path", "@request-target"})
 _AUTHORITY_COMPONENTS = frozenset({"@authority", "@target-uri", "host"})
 
@@ -45,38 +45,32 @@ Bare = str | int | bool | bytes
 Params = dict[str, Bare]
 
 
-def sign_request_rfc9421(
-    method: str,
-    url: str,
-    body: bytes | None,
+def sign(
+    request: OutboundRequest,
     key_id: str,
     private_key_pem: str,
-    now: datetime | None = None,
     *,
-    algorithm: str = crypto.RSA_V1_5_SHA256,
     components: Sequence[str] | None = None,
-    label: str = "sig1",
+    algorithm: str | None = None,
 ) -> dict[str, str]:
-    """Headers signing a request by RFC 9421: Host, Date, Content-Digest (with a body), Signature-Input, Signature."""
-    moment = now or datetime.now(UTC)
-    parts = urlsplit(url)
-    headers = {"Host": parts.netloc, "Date": http_date(moment)}
-    if body is not None:
-        headers["Content-Digest"] = content_digest_header(body)
-    request = InboundRequest(
-        method, (parts.path or "/") + (f"?{parts.query}" if parts.query else ""), headers, body or b"", parts.scheme
-    )
-    names = tuple(components or (POST_COMPONENTS if body is not None else GET_COMPONENTS))
-    params: Params = {"created": int(moment.timestamp()), "keyid": key_id, "alg": algorithm}
+    """Headers signing `request` by RFC 9421: Host, Date, Content-Digest (with a body), Signature-Input
+    and Signature, labelled `sig1`; by rsa-v1_5-sha256 unless `algorithm` names another."""
+    algorithm = algorithm or crypto.RSA_V1_5_SHA256
+    headers = request.unsigned_headers()
+    if request.body is not None:
+        headers["Content-Digest"] = content_digest_header(request.body)
+    seen = InboundRequest(request.method, request.target, headers, request.body or b"", request.scheme)
+    names = tuple(components or (POST_COMPONENTS if request.body is not None else GET_COMPONENTS))
+    params: Params = {"created": int(request.moment.timestamp()), "keyid": key_id, "alg": algorithm}
     signature_params = _serialize_inner_list(names, params)
-    base = _signature_base(request, names, signature_params)
+    base = _signature_base(seen, names, signature_params)
     signature = crypto.sign(private_key_pem, base, algorithm)
-    headers["Signature-Input"] = f"{label}={signature_params}"
-    headers["Signature"] = f"{label}=:{base64.b64encode(signature).decode('ascii')}:"
+    headers["Signature-Input"] = f"{LABEL}={signature_params}"
+    headers["Signature"] = f"{LABEL}=:{base64.b64encode(signature).decode('ascii')}:"
     return headers
 
 
-def parse_message_signature(request: InboundRequest, now: datetime, clock_skew_seconds: int) -> ParsedSignature:
+def parse(request: InboundRequest, now: datetime, clock_skew_seconds: int) -> ParsedSignature:
     """Parse and policy-check the first signature named in both Signature-Input and Signature."""
     try:
         inputs = _Parser(request.header("signature-input") or "").dictionary()

@@ -17,8 +17,8 @@ _server_actor_id: dict[str, int] = {}
 def fetch_document(url: str) -> dict[str, Any]:
     """The JSON object whose ActivityPub id is `url`, as its own origin serves it (no redirect
     to another origin); raises RemoteFetchError (chalicelib.activitypub.errors)."""
-    from chalicelib.activitypub.http_signatures import sign_request
-    from chalicelib.activitypub.remote_http import fetch_json
+    from chalicelib.activitypub.net.transport import fetch_json
+    from chalicelib.activitypub.signatures import sign_request
 
     key = signer_key(server_actor_id())
 

@@ -1,0 +1,90 @@
+"""State machines declared as data and checked when they are declared, as Takahē's
+StateGraph is: a table of the moves each state allows, from one start state.
+
+A graph that could strand an item (a state nothing leads to, a state with no way to an end,
+a move to a state the table never names) raises StateGraphError when its module is
+imported, so a bad table never reaches a running function. Pure: no store, no AWS; the
+store enforces a graph on its conditional writes, the domain reads it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+
+
+class StateGraphError(ValueError):
+    """The table is not a usable state machine; the message says which rule it breaks."""
+
+
+class UndeclaredMove(ValueError):
+    """A move the graph does not declare was asked for (a bug in the caller, not bad input)."""
+
+
+@dataclass(frozen=True)
+class StateGraph:
+    """`moves[state]` is the set of states `state` may move to; a state with none is terminal."""
+
+    name: str
+    start: str
+    moves: Mapping[str, frozenset[str]]
+
+    def __post_init__(self) -> None:
+        check_graph(self.name, self.start, self.moves)
+
+    @property
+    def states(self) -> tuple[str, ...]:
+        """Every state, in the table's order."""
+        return tuple(self.moves)
+
+    @property
+    def terminal(self) -> frozenset[str]:
+        return frozenset(state for state, targets in self.moves.items() if not targets)
+
+    @property
+    def pending(self) -> tuple[str, ...]:
+        """The states that are not terminal, in the table's order."""
+        return tuple(state for state, targets in self.moves.items() if targets)
+
+    def allows(self, source: str, target: str) -> bool:
+        return target in self.moves.get(source, frozenset())
+
+    def check_move(self, sources: Collection[str], target: str) -> None:
+        """UndeclaredMove unless every one of `sources` may move to `target`."""
+        refused = sorted(source for source in sources if not self.allows(source, target))
+        if refused or not sources:
+            raise UndeclaredMove(f"{self.name}: no move from {', '.join(refused) or 'nowhere'} to {target} is declared")
+
+
+def check_graph(name: str, start: str, moves: Mapping[str, Collection[str]]) -> None:
+    """StateGraphError unless `moves` is a usable state machine from `start`:
+    - every state it moves to is declared (a key of `moves`), and so is `start`;
+    - every state is reachable from `start`;
+    - at least one state is terminal, and every other state can reach one.
+    """
+    if start not in moves:
+        raise StateGraphError(f"{name}: the start state {start!r} is not declared")
+    for state, targets in moves.items():
+        unknown = sorted(set(targets) - set(moves))
+        if unknown:
+            raise StateGraphError(f"{name}: {state!r} moves to undeclared states {unknown}")
+    unreachable = sorted(set(moves) - _reachable(moves, [start]))
+    if unreachable:
+        raise StateGraphError(f"{name}: {unreachable} cannot be reached from {start!r}")
+    terminal = {state for state, targets in moves.items() if not targets}
+    if not terminal:
+        raise StateGraphError(f"{name}: no terminal state (every state moves on)")
+    stuck = sorted(state for state in moves if not _reachable(moves, [state]) & terminal)
+    if stuck:
+        raise StateGraphError(f"{name}: {stuck} can never reach a terminal state")
+
+
+def _reachable(moves: Mapping[str, Collection[str]], starts: list[str]) -> set[str]:
+    seen: set[str] = set()
+    todo = list(starts)
+    while todo:
+        state = todo.pop()
+        if state not in seen:
+            seen.add(state)
+            todo.extend(moves.get(state, ()))
+    return seen

@@ -1,0 +1,53 @@
+"""A local video's transcoding stages (its `stage` attribute) and the moves between them, as
+data: the one table the store enforces and the domain reads.
+
+    uploaded ──► encoding ──► packaging ──► done
+        │            │            │
+        └────────────┴────────────┴──────► failed
+
+- uploaded → encoding: the ingest probed the source and planned it (an ingest the sweeper
+  starts again for a source whose event was lost, too);
+- encoding → packaging: the last encoding step was counted (or the sweeper found it counted);
+- packaging → done: the last packaging step was counted and the video published;
+- any of them → failed: not media, too long, a step's last attempt, an ingest Lambda gave up
+  on, an upload never completed, a video the sweeper resumed too often.
+
+Finer than PeerTube's state, which stays TO_TRANSCODE until published. Each move is one
+conditional write naming the stage it leaves (store/videos.py `transition`), which refuses
+any move this table does not declare, so a duplicated event or message never runs a stage
+twice, and no code path can invent a move.
+
+Why the table lives here, under store/models, and domain/transcoding.py re-exports it:
+the store must refuse an undeclared move whoever writes (the transcoder, the sweeper, the
+API), and the store may not import the domain. Passing the allowed moves into each store
+call instead would leave the check to every caller to remember. The table is plain data
+about a stored attribute, like the model's other constants; it is checked when this module
+is imported (chalicelib/state_graph.py), so no function can start with a bad one.
+"""
+
+from __future__ import annotations
+
+from chalicelib.state_graph import StateGraph
+
+# The stored values: never rename one (items hold them).
+STAGE_UPLOADED = "uploaded"  # the source is (or is about to be) in the uploads bucket
+STAGE_ENCODING = "encoding"  # audio, images and chunks are being encoded
+STAGE_PACKAGING = "packaging"  # each rendition is being joined into HLS
+STAGE_DONE = "done"  # published
+STAGE_FAILED = "failed"  # the owner sees why (Video.failure)
+
+STAGES = StateGraph(
+    "video transcoding",
+    start=STAGE_UPLOADED,
+    moves={
+        STAGE_UPLOADED: frozenset({STAGE_ENCODING, STAGE_FAILED}),
+        STAGE_ENCODING: frozenset({STAGE_PACKAGING, STAGE_FAILED}),
+        STAGE_PACKAGING: frozenset({STAGE_DONE, STAGE_FAILED}),
+        STAGE_DONE: frozenset(),
+        STAGE_FAILED: frozenset(),
+    },
+)
+
+# Stages a video is still on its way in (the sweeper's pending list, V10), and those it ends in.
+PENDING_STAGES = STAGES.pending
+TERMINAL_STAGES = STAGES.terminal

@@ -1,0 +1,150 @@
+"""The uploads bucket: each video's source as it arrives (in one piece, or as an S3
+multipart upload sent by the client straight to S3 or chunk by chunk through the API), and
+the transcoder's work files under `work/<uuid>/` (chunks, audio, per-rendition hashes, a
+resumable upload's pending bytes).
+
+Nothing here is public: the transcoder reads sources and work files over presigned URLs
+(ffmpeg seeks with range requests), and clients write parts over presigned URLs. The media
+bucket, which CloudFront serves, is store/media.py's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from chalicelib import aws
+from chalicelib.config import get_settings
+from chalicelib.media import layout
+from chalicelib.store.media import delete_prefix
+
+
+@dataclass(frozen=True)
+class UploadedPart:
+    """A part S3 holds of a multipart upload."""
+
+    number: int
+    etag: str
+    size: int
+
+
+class PartsRefused(Exception):
+    """S3 would not complete a multipart upload with these parts; the message is S3's."""
+
+
+# Sources ------------------------------------------------------------------------------------
+
+
+def put_source(key: str, data: bytes, content_type: str) -> None:
+    """A whole source in one request (PeerTube's legacy upload)."""
+    aws.s3().put_object(Bucket=_bucket(), Key=key, Body=data, ContentType=content_type)
+
+
+def source_url(key: str, seconds: int) -> str:
+    """A URL that reads the source for `seconds` (range requests included)."""
+    return _read_url(key, seconds)
+
+
+def source_size(key: str) -> int:
+    return int(aws.s3().head_object(Bucket=_bucket(), Key=key)["ContentLength"])
+
+
+def source_exists(key: str) -> bool:
+    """Whether the source is in the bucket (its upload completed)."""
+    s3 = aws.s3()
+    try:
+        s3.head_object(Bucket=_bucket(), Key=key)
+    except s3.exceptions.ClientError as error:
+        # Without s3:ListBucket (the sweeper has none), S3 answers 403 for a missing key.
+        if error.response.get("Error", {}).get("Code") in ("NoSuchKey", "404", "403"):
+            return False
+        raise
+    return True
+
+
+def delete_source(key: str) -> None:
+    aws.s3().delete_object(Bucket=_bucket(), Key=key)
+
+
+# Multipart uploads of sources -----------------------------------------------------------------
+
+
+def start_multipart(key: str, content_type: str) -> str:
+    """Start a multipart upload of the source; its UploadId."""
+    return str(aws.s3().create_multipart_upload(Bucket=_bucket(), Key=key, ContentType=content_type)["UploadId"])
+
+
+def part_url(key: str, upload_id: str, number: int, seconds: int) -> str:
+    """A URL the client PUTs part `number` to, for `seconds`."""
+    params = {"Bucket": _bucket(), "Key": key, "UploadId": upload_id, "PartNumber": number}
+    return str(aws.s3().generate_presigned_url("upload_part", Params=params, ExpiresIn=seconds))
+
+
+def upload_part(key: str, upload_id: str, number: int, data: bytes) -> str:
+    """Write part `number` through the API (resumable uploads); its ETag."""
+    answer = aws.s3().upload_part(Bucket=_bucket(), Key=key, UploadId=upload_id, PartNumber=number, Body=data)
+    return str(answer["ETag"])
+
+
+def list_parts(key: str, upload_id: str) -> list[UploadedPart]:
+    """The parts S3 holds, every page of ListParts (1,000 parts a page)."""
+    parts: list[UploadedPart] = []
+    pages = aws.s3().get_paginator("list_parts").paginate(Bucket=_bucket(), Key=key, UploadId=upload_id)
+    for page in pages:
+        parts += [UploadedPart(p["PartNumber"], p["ETag"], int(p["Size"])) for p in page.get("Parts", [])]
+    return parts
+
+
+def complete_multipart(key: str, upload_id: str, parts: Iterable[tuple[int, str]]) -> None:
+    """Join the (number, ETag) parts into the source; PartsRefused if S3 will not."""
+    s3 = aws.s3()
+    listed: list[Any] = [{"PartNumber": number, "ETag": etag} for number, etag in parts]
+    try:
+        s3.complete_multipart_upload(Bucket=_bucket(), Key=key, UploadId=upload_id, MultipartUpload={"Parts": listed})
+    except s3.exceptions.ClientError as error:
+        raise PartsRefused(error.response.get("Error", {}).get("Message", "invalid parts")) from None
+
+
+def abort_multipart(key: str, upload_id: str) -> None:
+    aws.s3().abort_multipart_upload(Bucket=_bucket(), Key=key, UploadId=upload_id)
+
+
+# Work files -----------------------------------------------------------------------------------
+
+
+def work_url(video_uuid: str, name: str, seconds: int) -> str:
+    """A URL that reads one of the video's work files for `seconds`."""
+    return _read_url(layout.work_key(video_uuid, name), seconds)
+
+
+def upload_work_file(video_uuid: str, name: str, path: Path) -> None:
+    """A work file from disk (a managed upload: a chunk may be large)."""
+    aws.s3().upload_file(str(path), _bucket(), layout.work_key(video_uuid, name))
+
+
+def put_work_file(video_uuid: str, name: str, data: bytes) -> None:
+    aws.s3().put_object(Bucket=_bucket(), Key=layout.work_key(video_uuid, name), Body=data)
+
+
+def read_work_file(video_uuid: str, name: str) -> bytes:
+    return bytes(aws.s3().get_object(Bucket=_bucket(), Key=layout.work_key(video_uuid, name))["Body"].read())
+
+
+def delete_work_file(video_uuid: str, name: str) -> None:
+    aws.s3().delete_object(Bucket=_bucket(), Key=layout.work_key(video_uuid, name))
+
+
+def delete_work(video_uuid: str) -> None:
+    """Every work file of the video (after publication; a lifecycle rule catches the rest)."""
+    delete_prefix(_bucket(), layout.work_prefix(video_uuid))
+
+
+def _read_url(key: str, seconds: int) -> str:
+    params = {"Bucket": _bucket(), "Key": key}
+    return str(aws.s3().generate_presigned_url("get_object", Params=params, ExpiresIn=seconds))
+
+
+def _bucket() -> str:
+    return get_settings().uploads_bucket

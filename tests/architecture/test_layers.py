@@ -1,0 +1,157 @@
+"""The layers of docs/architecture.md hold: api → domain → store → aws, activitypub beside the
+domain, nothing upward, no import cycle, and no AWS client above the store."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from tests.architecture.import_graph import Edge, cycles, graph, layer_of, source_files, upward_imports
+
+ROOT = Path(__file__).resolve().parents[2]
+TOPS = ("app", "chalicelib", "functions")
+
+# Imports that break the rules today, each to be removed by issue #16's branches. The test
+# fails when one of them is fixed and still listed here, so this list can only shrink.
+KNOWN_UPWARD: set[str] = {
+    "chalicelib.aws → chalicelib.store.queues (store)",
+    "chalicelib.domain.abuse_federation → chalicelib.activitypub.delivery.outbox (activitypub)",
+    "chalicelib.domain.abuse_federation → chalicelib.activitypub.outbound.flags (activitypub)",
+    "chalicelib.domain.blocklists → chalicelib.activitypub.remote_discovery (activitypub)",
+    "chalicelib.domain.comment_federation → chalicelib.activitypub.delivery.outbox (activitypub)",
+    "chalicelib.domain.comment_federation → chalicelib.activitypub.documents.videos (activitypub)",
+    "chalicelib.domain.comment_federation → chalicelib.activitypub.net.fetch (activitypub)",
+    "chalicelib.domain.comment_federation → chalicelib.activitypub.outbound.notes (activitypub)",
+    "chalicelib.domain.instance_follows → chalicelib.activitypub.delivery.outbox (activitypub)",
+    "chalicelib.domain.instance_follows → chalicelib.activitypub.follow_links (activitypub)",
+    "chalicelib.domain.instance_follows → chalicelib.activitypub.net.fetch (activitypub)",
+    "chalicelib.domain.instance_follows → chalicelib.activitypub.outbound.follows (activitypub)",
+    "chalicelib.domain.instance_follows → chalicelib.activitypub.remote_actors (activitypub)",
+    "chalicelib.domain.instance_follows → chalicelib.activitypub.remote_discovery (activitypub)",
+    "chalicelib.domain.instance_scope → chalicelib.activitypub.net.fetch (activitypub)",
+    "chalicelib.domain.muting → chalicelib.activitypub.net.fetch (activitypub)",
+    "chalicelib.domain.nodeinfo_usage → chalicelib.activitypub.discovery (activitypub)",
+    "chalicelib.domain.playlist_federation → chalicelib.activitypub.delivery.outbox (activitypub)",
+    "chalicelib.domain.playlist_federation → chalicelib.activitypub.documents.collections (activitypub)",
+    "chalicelib.domain.playlist_federation → chalicelib.activitypub.documents.playlists (activitypub)",
+    "chalicelib.domain.playlist_federation → chalicelib.activitypub.net.fetch (activitypub)",
+    "chalicelib.domain.playlist_federation → chalicelib.activitypub.outbound.playlists (activitypub)",
+    "chalicelib.domain.playlists → chalicelib.activitypub.documents.playlists (activitypub)",
+    "chalicelib.domain.rate_federation → chalicelib.activitypub.delivery.outbox (activitypub)",
+    "chalicelib.domain.rate_federation → chalicelib.activitypub.outbound.rates (activitypub)",
+    "chalicelib.domain.remote_subscriptions → chalicelib.activitypub.delivery.outbox (activitypub)",
+    "chalicelib.domain.remote_subscriptions → chalicelib.activitypub.outbound.follows (activitypub)",
+    "chalicelib.domain.remote_subscriptions → chalicelib.activitypub.remote_actors (activitypub)",
+    "chalicelib.domain.remote_subscriptions → chalicelib.activitypub.webfinger_client (activitypub)",
+    "chalicelib.domain.transcoding → chalicelib.activitypub.delivery.outbox (activitypub)",
+    "chalicelib.domain.video_federation → chalicelib.activitypub.delivery.outbox (activitypub)",
+    "chalicelib.domain.video_federation → chalicelib.activitypub.documents.videos (activitypub)",
+    "chalicelib.domain.video_federation → chalicelib.activitypub.net.fetch (activitypub)",
+    "chalicelib.domain.video_federation → chalicelib.activitypub.outbound.videos (activitypub)",
+    "chalicelib.domain.view_federation → chalicelib.activitypub.contexts (activitypub)",
+    "chalicelib.domain.view_federation → chalicelib.activitypub.delivery.outbox (activitypub)",
+    "chalicelib.domain.view_federation → chalicelib.activitypub.documents.common (activitypub)",
+    "chalicelib.domain.view_federation → chalicelib.activitypub.net.fetch (activitypub)",
+}
+KNOWN_CYCLES: list[list[str]] = [
+    ["chalicelib.activitypub.follow_links", "chalicelib.domain.instance_follows"],
+    ["chalicelib.activitypub.remote_discovery", "chalicelib.activitypub.webfinger_client"],
+    ["chalicelib.aws", "chalicelib.store.queues"],
+]
+
+KNOWN_AWS_ABOVE_STORE: list[str] = []
+
+
+@pytest.fixture(scope="module")
+def project() -> tuple[set[str], list[Edge]]:
+    return graph(ROOT, TOPS)
+
+
+def test_every_module_has_a_layer(project: tuple[set[str], list[Edge]]) -> None:
+    modules, _ = project
+    assert [module for module in sorted(modules) if layer_of(module) is None] == []
+
+
+def test_nothing_imports_upward(project: tuple[set[str], list[Edge]]) -> None:
+    _, edges = project
+    found = {line.split(":")[0] + " → " + line.rsplit(" imports ", 1)[1] for line in upward_imports(edges)}
+    assert sorted(found - KNOWN_UPWARD) == [], "upward imports (see docs/architecture.md, Layers)"
+    assert sorted(KNOWN_UPWARD - found) == [], "fixed: remove these from KNOWN_UPWARD"
+
+
+def test_no_import_cycles(project: tuple[set[str], list[Edge]]) -> None:
+    modules, edges = project
+    assert cycles(modules, edges) == KNOWN_CYCLES
+
+
+def test_api_and_domain_reach_no_aws_client() -> None:
+    offenders = []
+    for path in source_files(ROOT, ("chalicelib/api", "chalicelib/domain")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module, *(f"{node.module}.{alias.name}" for alias in node.names)]
+            for name in names:
+                if name.split(".")[0] in {"boto3", "botocore"} or name == "chalicelib.aws":
+                    offenders.append(f"{path.relative_to(ROOT)}:{node.lineno} imports {name}")
+    assert sorted(set(offenders)) == KNOWN_AWS_ABOVE_STORE
+
+
+# The checker itself: it must see what it is meant to see, or the tests above prove nothing.
+
+
+def _tree(tmp_path: Path, files: dict[str, str]) -> tuple[set[str], list[Edge]]:
+    for name, text in files.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return graph(tmp_path, ("chalicelib",))
+
+
+def test_the_checker_sees_an_upward_import_inside_a_function(tmp_path: Path) -> None:
+    _, edges = _tree(
+        tmp_path,
+        {
+            "chalicelib/__init__.py": "",
+            "chalicelib/store/__init__.py": "",
+            "chalicelib/store/videos.py": "def f():\n    from chalicelib.domain import videos\n",
+            "chalicelib/domain/__init__.py": "",
+            "chalicelib/domain/videos.py": "from chalicelib.store import videos\n",
+        },
+    )
+    assert upward_imports(edges) == ["chalicelib.store.videos:2 (store) imports chalicelib.domain.videos (domain)"]
+
+
+def test_the_checker_sees_domain_importing_activitypub_under_type_checking(tmp_path: Path) -> None:
+    _, edges = _tree(
+        tmp_path,
+        {
+            "chalicelib/__init__.py": "",
+            "chalicelib/activitypub/__init__.py": "",
+            "chalicelib/activitypub/send.py": "",
+            "chalicelib/domain/__init__.py": "",
+            "chalicelib/domain/comments.py": (
+                "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from ..activitypub import send\n"
+            ),
+        },
+    )
+    assert upward_imports(edges) == [
+        "chalicelib.domain.comments:3 (domain) imports chalicelib.activitypub.send (activitypub)"
+    ]
+
+
+def test_the_checker_finds_a_cycle_hidden_by_a_lazy_import(tmp_path: Path) -> None:
+    modules, edges = _tree(
+        tmp_path,
+        {
+            "chalicelib/__init__.py": "",
+            "chalicelib/store/__init__.py": "",
+            "chalicelib/store/a.py": "from chalicelib.store.b import x\n",
+            "chalicelib/store/b.py": "x = 1\ndef f():\n    from chalicelib.store import a\n",
+        },
+    )
+    assert cycles(modules, edges) == [["chalicelib.store.a", "chalicelib.store.b"]]

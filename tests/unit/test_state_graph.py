@@ -1,0 +1,82 @@
+"""State graphs declared as data: the transcoding table, and the checks that refuse a table
+which could strand a video (chalicelib/state_graph.py, store/models/video_stages.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from chalicelib.state_graph import StateGraph, StateGraphError, UndeclaredMove, check_graph
+from chalicelib.store.models import video_stages
+from chalicelib.store.models.video_stages import STAGES
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_the_transcoding_table_is_the_pipeline_as_it_runs() -> None:
+    moves = {(source, target) for source in STAGES.states for target in STAGES.states if STAGES.allows(source, target)}
+    assert moves == {
+        ("uploaded", "encoding"),
+        ("uploaded", "failed"),
+        ("encoding", "packaging"),
+        ("encoding", "failed"),
+        ("packaging", "done"),
+        ("packaging", "failed"),
+    }
+    assert STAGES.start == "uploaded"
+    assert STAGES.terminal == {"done", "failed"}
+    assert STAGES.pending == ("uploaded", "encoding", "packaging")
+    # The values items hold: renaming one would strand every stored video.
+    assert STAGES.states == ("uploaded", "encoding", "packaging", "done", "failed")
+
+
+def test_the_real_table_passes_its_checks() -> None:
+    check_graph(STAGES.name, STAGES.start, STAGES.moves)
+
+
+@pytest.mark.parametrize(
+    ("start", "moves", "complaint"),
+    [
+        ("a", {"a": {"b"}, "b": set()}, None),
+        ("z", {"a": {"b"}, "b": set()}, "start state 'z' is not declared"),
+        ("a", {"a": {"b", "ghost"}, "b": set()}, "undeclared states ['ghost']"),
+        ("a", {"a": {"b"}, "b": set(), "orphan": {"b"}}, "['orphan'] cannot be reached"),
+        ("a", {"a": {"b"}, "b": {"a"}}, "no terminal state"),
+        ("a", {"a": {"b", "end"}, "b": {"c"}, "c": {"b"}, "end": set()}, "['b', 'c'] can never reach a terminal"),
+    ],
+)
+def test_the_checker_refuses_a_table_that_could_strand_an_item(
+    start: str, moves: dict[str, set[str]], complaint: str | None
+) -> None:
+    if complaint is None:
+        check_graph("fine", start, moves)
+        return
+    with pytest.raises(StateGraphError, match=complaint.replace("[", r"\[").replace("]", r"\]")):
+        check_graph("bad", start, moves)
+
+
+def test_declaring_a_bad_graph_raises_at_once() -> None:
+    with pytest.raises(StateGraphError, match="no terminal state"):
+        StateGraph("bad", start="a", moves={"a": frozenset({"a", "b"}), "b": frozenset({"a"})})
+
+
+def test_a_bad_transcoding_table_stops_its_module_from_importing() -> None:
+    """The module that declares the table checks it when imported: the same source with a
+    misspelt stage in it does not load."""
+    source = (ROOT / "chalicelib/store/models/video_stages.py").read_text()
+    declared = "STAGE_PACKAGING: frozenset({STAGE_DONE, STAGE_FAILED}),"
+    assert declared in source
+    broken = source.replace(declared, 'STAGE_PACKAGING: frozenset({STAGE_DONE, STAGE_FAILED, "publishd"}),')
+    with pytest.raises(StateGraphError, match=r"'packaging' moves to undeclared states \['publishd'\]"):
+        exec(compile(broken, video_stages.__file__, "exec"), {"__name__": "broken_video_stages"})
+
+
+def test_a_move_the_table_does_not_declare_is_refused_by_name() -> None:
+    STAGES.check_move(["uploaded", "encoding", "packaging"], "failed")
+    with pytest.raises(UndeclaredMove, match="no move from done to encoding"):
+        STAGES.check_move(["done"], "encoding")
+    with pytest.raises(UndeclaredMove, match="no move from failed to packaging"):
+        STAGES.check_move(["encoding", "failed"], "packaging")
+    with pytest.raises(UndeclaredMove, match="from nowhere"):
+        STAGES.check_move([], "done")
