@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote_plus
 
 from chalicelib import failpoints
-from chalicelib.config import get_settings
 from chalicelib.domain import transcoding
 from chalicelib.domain.transcoding import PlanError, Step, step_done
 from chalicelib.media import layout
