@@ -49,8 +49,5 @@ def sqs() -> SQSClient:
 
 @caches.register
 def reset_clients() -> None:
-    """Forget cached clients and queue URLs (tests switch endpoints between cases)."""
-    from chalicelib.store import queues
-
+    """Forget cached clients (another endpoint; `caches.reset_all()` forgets queue URLs too)."""
     _client.cache_clear()
-    queues.reset()

@@ -186,11 +186,9 @@ class LocalStack:
         # Actors' private keys are sealed with this key (chalicelib/store/sealed_keys.py): it
         # lives beside the saved AWS state, and both are needed to restart the instance.
         os.environ.setdefault("CIRRUS_LOCAL_KEY_FILE", str(self.options.data_dir / "actor-keys.key"))
-        from chalicelib import aws
-        from chalicelib.config import get_settings
+        from chalicelib import caches
 
-        get_settings.cache_clear()
-        aws.reset_clients()
+        caches.reset_all()  # the settings just set, and clients of this endpoint
 
     def _bind_functions(self, app_module: Any, settings: Any, queue_urls: dict[str, str]) -> None:
         """Give each queue with a consumer in app.py an event source mapping, as AWS would."""

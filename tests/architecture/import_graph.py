@@ -30,6 +30,9 @@ LAYERS: dict[str, frozenset[str]] = {
 PLACES: dict[str, str] = {
     "app": "entry",
     "functions": "entry",
+    # What the deployment is made of (queues, schedules, triggers and the handlers they run):
+    # read by infra/ and local/, imported by no function.
+    "chalicelib.deploy_specs": "entry",
     "chalicelib.api": "api",
     "chalicelib.routing": "api",
     "chalicelib.activitypub": "activitypub",
