@@ -25,7 +25,7 @@ LAYER_DIR = BUILD / "layers" / "dependencies"
 FFMPEG_LAYER_DIR = BUILD / "layers" / "ffmpeg"
 # What the functions import; everything else in the repository is for development. Only the
 # Lambda units of functions/ are listed, with the entry helpers they share: functions/tracker/
-# runs on Fargate from its image.
+# and functions/live/ run on Fargate from their images.
 FUNCTION_SOURCES = (
     "app.py",
     "chalicelib",
