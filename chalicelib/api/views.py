@@ -11,8 +11,8 @@ from chalicelib.api.request import json_object, source_ip
 from chalicelib.api.responses import no_content
 from chalicelib.api.video_passwords import password_header
 from chalicelib.config import get_settings
+from chalicelib.domain import events
 from chalicelib.domain import videos as video_cases
-from chalicelib.domain import view_federation
 from chalicelib.domain import views as view_cases
 from chalicelib.domain.oauth import utcnow
 
@@ -47,5 +47,5 @@ def _ping(video_id: str) -> Response:
         body = {"view": counted.view_id, "video": counted.video_id, "at": counted.at.isoformat()}
         queues.send(get_settings().queues.views, [body])
         if not video.is_local:
-            view_federation.safely(lambda: view_federation.viewed(video, counted.view_id))
+            events.emit(events.RemoteVideoViewed(video, counted.view_id))
     return no_content()

@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING
 
 from chalicelib.activitypub import follow_links, remote_actors, remote_discovery
 from chalicelib.activitypub.delivery import outbox
-from chalicelib.activitypub.fetcher import server_actor_id
 from chalicelib.activitypub.outbound import follows as activities
 from chalicelib.errors import BadRequestError, NotFoundError, ValidationError
 from chalicelib.observability import logger
 from chalicelib.store import actors, follows
+from chalicelib.store.actors import server_actor_id
 from chalicelib.store.models.follow import STATE_ACCEPTED, STATE_PENDING, STATE_REJECTED
 
 if TYPE_CHECKING:

@@ -1,5 +1,6 @@
 """Counting views as PeerTube does (lib/views): a viewer counts once per video per hour, after
-watching enough of it; the player's pings tell how much.
+watching enough of it; the player's pings tell how much. Views of this instance's videos
+counted by other instances (their View activities) count here too, once each.
 
 Pings are hostile input: a position that jumps further than the player could have played
 since the previous ping only counts for what the clock allows, so a script cannot make a
@@ -15,6 +16,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from chalicelib import queues
+from chalicelib.config import get_settings
 from chalicelib.domain.validation import Checks
 from chalicelib.errors import BadRequestError
 from chalicelib.store import views
@@ -87,6 +90,14 @@ def record_ping(video: Video, viewer: str, ping: Ping, now: datetime) -> Counted
     if not views.save_watch(watch, previous, now + VIEW_LIFETIME):
         return None
     return counted
+
+
+def count_remote_view(video: Video, activity_id: str, now: datetime) -> None:
+    """A View from another instance: one counted view, whatever the times it is delivered
+    (its receipt is keyed by the activity's id)."""
+    view_id = "ap-" + hashlib.sha256(activity_id.encode("utf-8")).hexdigest()[:32]
+    body = {"view": view_id, "video": int(video.id), "at": now.isoformat()}
+    queues.send(get_settings().queues.views, [body])
 
 
 def advance(watch: Watch, ping: Ping, now: datetime) -> None:

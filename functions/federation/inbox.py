@@ -9,6 +9,7 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 
 from chalicelib.activitypub.inbox.dispatch import process
 from chalicelib.activitypub.inbox.message import InboxMessage, InboxMessageError
+from chalicelib.activitypub.outbound import subscriptions
 from chalicelib.config import get_settings
 from chalicelib.observability import count, logger, metrics
 from chalicelib.store import table
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 table.bind(get_settings())
+subscriptions.register()  # domain events reach federation (domain/events.py)
 processor = BatchProcessor(event_type=EventType.SQS)
 
 

@@ -14,6 +14,7 @@ from urllib.parse import unquote_plus
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 
 from chalicelib import failpoints, queues
+from chalicelib.activitypub.outbound import subscriptions
 from chalicelib.config import get_settings
 from chalicelib.domain.transcoding import PlanError, Step, step_done
 from chalicelib.media import layout
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     from chalicelib.store.models import Video
 
 table.bind(get_settings())
+subscriptions.register()  # domain events reach federation (domain/events.py)
 processor = BatchProcessor(event_type=EventType.SQS)
 
 # The transcode queue's maxReceiveCount (local/resources.py, template.yaml): the last

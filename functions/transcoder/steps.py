@@ -14,9 +14,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from chalicelib import aws
-from chalicelib.activitypub.delivery import outbox
 from chalicelib.config import get_settings
-from chalicelib.domain import media_privacy, transcoding, video_federation
+from chalicelib.domain import events, media_privacy, transcoding
 from chalicelib.domain.transcoding import AUDIO, CHUNK, IMAGES, PACKAGE, Step
 from chalicelib.media import hls, infohashes, layout, transcode
 from chalicelib.media.probe import probe
@@ -86,7 +85,7 @@ def finalize(video: Video) -> None:
     if published:
         logger.info("video published", extra={"video": video.uuid, "renditions": len(files)})
         # Announced by the broadcast function, which may read the actors this one may not.
-        video_federation.safely(lambda: outbox.announce_published(int(video.id)))
+        events.emit(events.VideoPublished(video))
     _delete_work(video)
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from chalicelib.activitypub.outbound import subscriptions
 from chalicelib.config import get_settings
 from chalicelib.domain import resumable
 from chalicelib.domain.transcoding import resume
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from chalicelib.store.models import Video
 
 table.bind(get_settings())
+subscriptions.register()  # domain events reach federation (domain/events.py)
 
 
 @logger.inject_lambda_context(clear_state=True)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 
+from chalicelib.activitypub.outbound import subscriptions
 from chalicelib.config import get_settings
 from chalicelib.domain import deletions, remote_subscriptions
 from chalicelib.domain.oauth import utcnow
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 table.bind(get_settings())
+subscriptions.register()  # domain events reach federation (domain/events.py)
 processor = BatchProcessor(event_type=EventType.SQS)
 
 # Without a Lambda context (a direct call), a task gets this long.
