@@ -1,7 +1,7 @@
 """Lambda entry point of the work queue: long work taken off the request path.
 
 Each message is one task: carry on deleting an account or a channel (domain/deletions.py),
-or resolve and follow a remote channel (domain/remote_subscriptions.py). A task that fails
+or resolve and follow a remote channel (activitypub/follows.py). A task that fails
 is reported alone (partial batch response) and SQS delivers it again after the visibility
 timeout; every task is idempotent, so a repeated or resumed one carries on where it stopped.
 """
@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 
+from chalicelib.activitypub import follows
 from chalicelib.activitypub.outbound import subscriptions
 from chalicelib.config import get_settings
 from chalicelib.domain import deletions, remote_subscriptions
@@ -56,7 +57,7 @@ def run_task(message_id: str, body: str, seconds_left: Callable[[], float]) -> N
         progress = deletions.resume(int(task["actor"]), seconds_left, utcnow)
         count("DeletionsFinished", int(progress.done))
     elif kind == remote_subscriptions.TASK:
-        remote_subscriptions.follow_channel(int(task["account"]), str(task["handle"]), utcnow())
+        follows.follow_channel(int(task["account"]), str(task["handle"]), utcnow())
     else:
         logger.error("unknown work task, dropped", extra={"message_id": message_id, "task": kind})
 
