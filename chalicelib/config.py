@@ -108,6 +108,10 @@ class Settings:
     # last step waits this long, SQS's maximum delay): their keys sign the videos' Delete
     # activities, which the broadcast and deliver functions send in the meantime.
     deletion_grace_seconds: int = 900
+    # Where pushes to real-time connections go (CIRRUS_REALTIME_ENDPOINT): the WebSocket API's
+    # management endpoint, https://<api id>.execute-api.<region>.amazonaws.com/<stage>, never
+    # the CloudFront host. Unset under `make run`, whose gateway pushes in-process.
+    realtime_endpoint: str | None = None
 
     @property
     def instance_url(self) -> str:
@@ -230,6 +234,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         deletion_grace_seconds=_integer(
             env.get("CIRRUS_DELETION_GRACE_SECONDS"), Settings.deletion_grace_seconds, "CIRRUS_DELETION_GRACE_SECONDS"
         ),
+        realtime_endpoint=env.get("CIRRUS_REALTIME_ENDPOINT") or None,
     )
 
 
