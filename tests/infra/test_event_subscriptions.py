@@ -133,7 +133,7 @@ def unsubscribed_after_import(module: str) -> list[str]:
 
 
 def test_the_scan_finds_the_emitters_and_the_entries_that_reach_them() -> None:
-    assert {"chalicelib.domain.comments", "chalicelib.api.views", "functions.transcoder.steps"} <= emitters()
+    assert {"chalicelib.domain.comments", "chalicelib.api.views", "chalicelib.domain.transcoding"} <= emitters()
     entries = emitting_entries()
     assert {"app", "functions.transcoder.handler", "functions.work.handler", "functions.federation.inbox"} <= set(
         entries
