@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from chalice.app import Chalice
 
+from chalicelib.activitypub.outbound import subscriptions
 from chalicelib.api.abuses import abuses_api
 from chalicelib.api.accounts import accounts_api
 from chalicelib.api.activitypub_actors import activitypub_actors_api
@@ -42,6 +43,7 @@ from chalicelib.config import get_settings
 from chalicelib.store import table
 
 table.bind(get_settings())
+subscriptions.register()  # domain events reach federation (domain/events.py)
 
 app = Chalice(app_name="cirrus")
 # Uploads (avatars, banners) arrive base64-encoded from API Gateway, like other binaries.

@@ -99,10 +99,9 @@ def run(inbox_count: int, followers_per_inbox: int, consumers: int) -> None:  # 
     resources.provision(settings, aws.s3(), aws.sqs())
     now = datetime.now(UTC)
     ensure_instance(settings, now)
-    from chalicelib.activitypub.net.fetch import server_actor_id
     from chalicelib.store import actors
 
-    server = actors.get_actor(server_actor_id())
+    server = actors.get_actor(actors.server_actor_id())
     assert server is not None
     receiver = Receiver(str(server.public_key_pem))
 

@@ -7,10 +7,12 @@ link first, then through WebFinger `acct:peertube@host`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.errors import NotFoundError, ValidationError
+
+if TYPE_CHECKING:
+    from chalicelib.domain.nodeinfo_usage import Usage
 
 NODEINFO_SCHEMA = "http://nodeinfo.diaspora.software/ns/schema/2.0"
 NODEINFO_CONTENT_TYPE = f'application/json; profile="{NODEINFO_SCHEMA}#"'
@@ -62,15 +64,6 @@ def nodeinfo_links(instance_url: str, server_actor_url: str) -> dict[str, Any]:
             {"rel": APPLICATION_REL, "href": server_actor_url},
         ]
     }
-
-
-@dataclass(frozen=True)
-class Usage:
-    users: int
-    active_month: int
-    active_halfyear: int
-    local_posts: int
-    local_comments: int
 
 
 def nodeinfo(usage: Usage, *, name: str, short_description: str, open_registrations: bool) -> dict[str, Any]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from chalicelib.domain.events import Skipped
+
 
 class SignatureError(Exception):
     """An inbound request's signature cannot be parsed or does not hold.
@@ -27,3 +29,7 @@ class RemoteFetchError(Exception):
         self.url = url
         self.reason = reason
         self.retryable = retryable
+
+
+class Unannounced(Skipped):
+    """A local object's actors are gone (deleted with it): nobody is left to send its activities."""

@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.activitypub import local_objects
-from chalicelib.activitypub.documents.videos import can_federate
 from chalicelib.activitypub.inbox.context import Ignored, object_id
+from chalicelib.domain.federation_rules import can_federate_video
 from chalicelib.domain.ratings import rate_as
 from chalicelib.store import ratings
 
@@ -21,7 +21,7 @@ def rated_video(activity: dict[str, Any], context: InboxContext) -> Video:
         raise Ignored("only accounts rate videos")
     target = object_id(activity.get("object"))
     video = local_objects.local_video(target) if target else None
-    if video is None or not can_federate(video):
+    if video is None or not can_federate_video(video):
         raise Ignored("rating of no federated local video")
     return video
 

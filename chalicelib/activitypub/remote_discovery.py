@@ -1,28 +1,12 @@
 """Finding another server's actors from what an administrator types: a host (its instance
 actor, through NodeInfo's Application link, else WebFinger `peertube@host`, as PeerTube) or
-a `name@host` handle (WebFinger)."""
+a `name@host` handle (WebFinger), once domain/handles.py found them well formed."""
 
 from __future__ import annotations
-
-import re
 
 from chalicelib.activitypub.discovery import APPLICATION_REL
 from chalicelib.activitypub.inbound.checks import as_list, same_host, url
 from chalicelib.domain.accounts import SERVER_ACTOR_NAME
-
-HOST = re.compile(
-    r"^(?=.{1,253}(:\d{1,5})?$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*(:\d{1,5})?$"
-)
-NAME = re.compile(r"^[\w.\-]{1,50}$")
-
-
-def is_host(value: str) -> bool:
-    return bool(HOST.match(value.lower()))
-
-
-def is_handle(value: str) -> bool:
-    name, at, host = value.partition("@")
-    return bool(at) and bool(NAME.match(name)) and is_host(host)
 
 
 def instance_actor_url(host: str, scheme: str = "https") -> str:

@@ -6,8 +6,8 @@ from urllib.parse import quote
 
 from chalicelib.activitypub.errors import RemoteFetchError
 from chalicelib.activitypub.inbound.checks import InvalidDocument, as_list, url
-from chalicelib.activitypub.remote_discovery import is_handle
 from chalicelib.config import get_settings
+from chalicelib.domain.handles import is_handle
 
 ACTIVITY_TYPES = ("application/activity+json", 'application/ld+json; profile="https://www.w3.org/ns/activitystreams"')
 

@@ -11,12 +11,12 @@ from typing import TYPE_CHECKING, Any
 from chalice.app import Response
 
 from chalicelib.activitypub.documents.collections import Slice, collection
-from chalicelib.activitypub.documents.videos import can_federate, video_document, video_object
-from chalicelib.activitypub.net.fetch import server_actor_id
+from chalicelib.activitypub.documents.videos import video_document, video_object
 from chalicelib.activitypub.outbound import videos as activities
 from chalicelib.api.activitypub_actors import activity_response, local_account, local_channel, requested_page
 from chalicelib.api.blueprint import ApiBlueprint
 from chalicelib.config import get_settings
+from chalicelib.domain.federation_rules import can_federate_video
 from chalicelib.domain.videos import find_video
 from chalicelib.errors import NotFoundError
 from chalicelib.store import actors, catalog, comments, ratings, videos
@@ -42,7 +42,7 @@ def _video_object(reference: str) -> Response:
     video = find_video(reference)
     if not video.is_local:
         return Response(body="", status_code=302, headers={"Location": str(video.url)})
-    if not can_federate(video):
+    if not can_federate_video(video):
         raise NotFoundError("Video not found")
     full, files = videos.get_video_with_files(int(video.id))
     found = actors.get_actors({int(video.account_id), int(video.channel_id)})
@@ -67,7 +67,7 @@ def _outbox(actor: Actor) -> Response:
     state = catalog.current()
     field = "channel_id" if actor.actor_type == "Group" else "account_id"
     published = sorted(
-        (v for v in state.videos.values() if int(getattr(v, field)) == int(actor.id) and can_federate(v)),
+        (v for v in state.videos.values() if int(getattr(v, field)) == int(actor.id) and can_federate_video(v)),
         key=lambda v: (v.published_at or v.created_at, int(v.id)),
         reverse=True,
     )
@@ -110,9 +110,9 @@ def get_video_comments(reference: str) -> Response:
 
 @activitypub_videos_api.route("/videos/watch/{reference}/announces", methods=["GET"])
 def get_video_announces(reference: str) -> Response:
-    """The video's shares: its channel's and the instance's Announces (see video_federation)."""
+    """The video's shares: its channel's and the instance's Announces (see activitypub/outbound/send_videos.py)."""
     video = _federated(reference)
-    shares = [f"{video.url}/announces/{int(video.channel_id)}", f"{video.url}/announces/{server_actor_id()}"]
+    shares = [f"{video.url}/announces/{int(video.channel_id)}", f"{video.url}/announces/{actors.server_actor_id()}"]
 
     def read(start: int, count: int) -> Slice:
         return Slice(shares[start : start + count], len(shares))
@@ -139,6 +139,6 @@ def _rates(reference: str, rating: str) -> Response:
 
 def _federated(reference: str) -> Video:
     video = find_video(reference)
-    if not video.is_local or not can_federate(video):
+    if not video.is_local or not can_federate_video(video):
         raise NotFoundError("Video not found")
     return video

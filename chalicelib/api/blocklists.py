@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.activitypub.remote_discovery import is_handle, is_host
 from chalicelib.api.auth import optional_session, require_right, session
 from chalicelib.api.blueprint import ApiBlueprint
 from chalicelib.api.request import json_object, pagination, query_param
@@ -14,6 +13,7 @@ from chalicelib.api.shapes import account_json, iso
 from chalicelib.api.video_filters import QueryParams
 from chalicelib.config import get_settings
 from chalicelib.domain import blocklists, muting
+from chalicelib.domain.handles import is_handle, is_host
 from chalicelib.domain.oauth import utcnow
 from chalicelib.domain.roles import Right
 from chalicelib.errors import ValidationError

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from chalicelib.activitypub import follows as remote_follows
 from chalicelib.api.auth import require_right, session
 from chalicelib.api.blueprint import ApiBlueprint
 from chalicelib.api.request import json_object, pagination, query_param
@@ -44,7 +45,7 @@ def follow() -> Response:
     require_right(session(request), Right.MANAGE_SERVER_FOLLOW, "/api/v1/server/following")
     body = json_object(request)
     hosts, handles = _strings(body.get("hosts"), "hosts"), _strings(body.get("handles"), "handles")
-    instance_follows.follow_targets(hosts, handles, get_settings(), utcnow())
+    remote_follows.follow_targets(hosts, handles, get_settings(), utcnow())
     return no_content()
 
 
@@ -52,28 +53,28 @@ def follow() -> Response:
 def unfollow(target: str) -> Response:
     request = server_follows_api.current_request
     require_right(session(request), Right.MANAGE_SERVER_FOLLOW, "/api/v1/server/following")
-    instance_follows.unfollow(target)
+    remote_follows.unfollow(target)
     return no_content()
 
 
 @server_follows_api.route("/api/v1/server/followers/{handle}/accept", methods=["POST"])
 def accept_follower(handle: str) -> Response:
     _manager()
-    instance_follows.accept_follower(handle, get_settings(), utcnow())
+    remote_follows.accept_follower(handle, get_settings(), utcnow())
     return no_content()
 
 
 @server_follows_api.route("/api/v1/server/followers/{handle}/reject", methods=["POST"])
 def reject_follower(handle: str) -> Response:
     _manager()
-    instance_follows.reject_follower(handle, get_settings(), utcnow())
+    remote_follows.reject_follower(handle, get_settings(), utcnow())
     return no_content()
 
 
 @server_follows_api.route("/api/v1/server/followers/{handle}", methods=["DELETE"])
 def remove_follower(handle: str) -> Response:
     _manager()
-    instance_follows.remove_follower(handle, get_settings(), utcnow())
+    remote_follows.remove_follower(handle, get_settings(), utcnow())
     return no_content()
 
 

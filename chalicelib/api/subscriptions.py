@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from chalicelib.activitypub import follows as remote_follows
 from chalicelib.api.auth import session
 from chalicelib.api.blueprint import ApiBlueprint
 from chalicelib.api.request import json_object, pagination
@@ -98,5 +99,6 @@ def get_subscription(handle: str) -> dict[str, Any]:
 @subscriptions_api.route("/api/v1/users/me/subscriptions/{handle}", methods=["DELETE"])
 def delete_subscription(handle: str) -> Response:
     user = session(subscriptions_api.current_request).user
-    subscription_cases.unsubscribe(user, subscription_cases.read_handle(handle, location="params"), get_settings())
+    handle = subscription_cases.read_handle(handle, location="params")
+    subscription_cases.unsubscribe(user, handle, get_settings(), tell_remote=remote_follows.unfollow_channel)
     return no_content()

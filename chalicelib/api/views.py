@@ -9,8 +9,8 @@ from chalicelib.api.blueprint import ApiBlueprint
 from chalicelib.api.request import json_object, source_ip
 from chalicelib.api.responses import no_content
 from chalicelib.api.video_passwords import password_header
+from chalicelib.domain import events
 from chalicelib.domain import videos as video_cases
-from chalicelib.domain import view_federation
 from chalicelib.domain import views as view_cases
 from chalicelib.domain.oauth import utcnow
 from chalicelib.store import queues
@@ -46,5 +46,5 @@ def _ping(video_id: str) -> Response:
         body = {"view": counted.view_id, "video": counted.video_id, "at": counted.at.isoformat()}
         queues.send_views([body])
         if not video.is_local:
-            view_federation.safely(lambda: view_federation.viewed(video, counted.view_id))
+            events.emit(events.RemoteVideoViewed(video, counted.view_id))
     return no_content()

@@ -8,8 +8,8 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.domain import abuse_federation
 from chalicelib.domain import comments as comment_rules
+from chalicelib.domain import events
 from chalicelib.domain.roles import Right, Role, has_right
 from chalicelib.domain.short_uuid import from_short
 from chalicelib.domain.videos import UUID_V4, check_can_see, owns
@@ -118,9 +118,8 @@ def report(user: User, body: dict[str, Any], now: datetime) -> int:
         target = Target(account, str(account.url))
     abuse = _new_abuse(target, reporter, form.reason, form.predefined_reasons, now, form.start_at, form.end_at)
     abuses.create([abuse])
-    if not target.flagged.is_local:
-        names = [REASON_NAMES[n] for n in form.predefined_reasons]
-        abuse_federation.safely(lambda: abuse_federation.flag(abuse, reporter, target.flagged, target.url, names))
+    names = [REASON_NAMES[n] for n in form.predefined_reasons]
+    events.emit(events.AbuseReported(abuse, reporter, target.flagged, target.url, names))
     return int(abuse.id)
 
 

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 USER_TAKEN = "User with this username or email already exists."
 ACTOR_TAKEN = "Another actor (account/channel) with this name on this instance already exists or has already existed."
-SERVER_ACTOR_NAME = "peertube"
+SERVER_ACTOR_NAME = actors.SERVER_ACTOR_NAME
 ROOT_USERNAME = "root"
 # Names the instance gives itself: the root administrator, made at start-up once the operator
 # sets its password, and the instance actor. Taken by anyone else first, they would lock the

@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.activitypub.remote_discovery import is_host
 from chalicelib.domain import muting
 from chalicelib.domain.channels import ACCOUNT_NOT_FOUND, find_local_actor_by_handle
+from chalicelib.domain.handles import is_host
 from chalicelib.errors import ConflictError, NotFoundError, ValidationError
 from chalicelib.store import actors, blocklists, catalog
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.domain import comment_federation
+from chalicelib.domain import events
 from chalicelib.domain import videos as video_cases
 from chalicelib.domain.roles import Right, Role, has_right
 from chalicelib.domain.short_uuid import from_short
@@ -163,7 +163,7 @@ def post(
     )
     if not comments.add_comment(comment, video, by_video_author=video_cases.owns(author, video)):
         raise NotFoundError("Video not found")
-    comment_federation.safely(lambda: comment_federation.commented(video, comment, parent_place))
+    events.emit(events.CommentPosted(video, comment, parent_place))
     return CommentNode(comment)
 
 

@@ -1,23 +1,23 @@
-"""The instance's follows, as its administrators manage them: following other instances,
-channels or accounts, and answering the instances that follow this one."""
+"""The instance's follows, as its administrators manage them: the remote instances, channels
+and accounts it follows, those that follow it, and how each change moves the follow's state
+and the instance's counters. The ActivityPub side (finding remote actors, sending Follow,
+Undo, Accept and Reject) is activitypub/follows.py, which calls these."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import TYPE_CHECKING
 
-from chalicelib.activitypub import follow_links, remote_actors, remote_discovery
-from chalicelib.activitypub.delivery import outbox
-from chalicelib.activitypub.net.fetch import server_actor_id
-from chalicelib.activitypub.outbound import follows as activities
+from chalicelib.domain.accounts import SERVER_ACTOR_NAME
+from chalicelib.domain.handles import is_handle, is_host
 from chalicelib.errors import BadRequestError, NotFoundError, ValidationError
-from chalicelib.observability import logger
 from chalicelib.store import actors, follows
 from chalicelib.store.models.follow import STATE_ACCEPTED, STATE_PENDING, STATE_REJECTED
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from chalicelib.config import Settings
     from chalicelib.store.models import Actor, Follow
 
@@ -31,18 +31,40 @@ class FollowRow:
     following: Actor
 
 
-def server_actor() -> Actor:
-    actor = actors.get_actor(server_actor_id())
-    if actor is None:
-        raise LookupError("the instance actor is missing")
-    return actor
+# --- Rules ------------------------------------------------------------------------------
+
+
+def is_instance_actor(actor: Actor) -> bool:
+    return actor.actor_type == "Application" and actor.preferred_username == SERVER_ACTOR_NAME
+
+
+def follower_stats(target: Actor, delta: int) -> dict[str, int]:
+    """A remote instance following this one counts in `instance_followers`."""
+    return {"instance_followers": delta} if is_instance_actor(target) and target.is_local else {}
+
+
+def following_stats(follower: Actor, target: Actor, delta: int) -> dict[str, int]:
+    """This instance following a remote one counts in `instance_following`."""
+    return {"instance_following": delta} if follower.is_local and is_instance_actor(follower) else {}
+
+
+def should_follow_back(follower: Actor, target: Actor, settings: Settings) -> bool:
+    """PeerTube's auto follow-back: when enabled, an instance that follows this one (its
+    `peertube` Application actor) is followed in return."""
+    return (
+        settings.federation.follow_back_instances
+        and is_instance_actor(target)
+        and bool(target.is_local)
+        and is_instance_actor(follower)
+        and not follower.is_local
+    )
 
 
 def check_targets(hosts: Sequence[str], handles: Sequence[str]) -> None:
     errors: dict[str, str] = {}
-    if len(set(hosts)) != len(hosts) or not all(remote_discovery.is_host(h) for h in hosts):
+    if len(set(hosts)) != len(hosts) or not all(is_host(h) for h in hosts):
         errors["hosts"] = "Should have an array of unique hosts"
-    if len(set(handles)) != len(handles) or not all(remote_discovery.is_handle(h) for h in handles):
+    if len(set(handles)) != len(handles) or not all(is_handle(h) for h in handles):
         errors["handles"] = "Should have an array of handles"
     if errors:
         raise ValidationError(errors)
@@ -52,80 +74,80 @@ def check_targets(hosts: Sequence[str], handles: Sequence[str]) -> None:
         raise ValidationError({"hosts": f"Follow at most {MAX_TARGETS} hosts and handles at once"})
 
 
-def follow_targets(hosts: Sequence[str], handles: Sequence[str], settings: Settings, now: datetime) -> list[str]:
-    """Follow each target; the ones that could not be reached are returned (and logged), as
-    PeerTube's follow jobs fail on their own without failing the request."""
-    check_targets(hosts, handles)
-    follower = server_actor()
-    failed: list[str] = []
-    scheme = settings.instance_scheme
-    targets = [(h, True) for h in hosts] + [(h, False) for h in handles]
-    for name, is_host in targets:
-        try:
-            if is_host:
-                located = remote_discovery.instance_actor_url(name.lower(), scheme)
-            else:
-                located = remote_discovery.handle_actor_url(name)
-            target = remote_actors.resolve(located)
-        except Exception as exc:
-            logger.warning("cannot follow", extra={"target": name, "error": str(exc)})
-            failed.append(name)
-            continue
-        follow_actor(follower, target, now)
-    return failed
+# --- Changes ----------------------------------------------------------------------------
 
 
-def follow_actor(follower: Actor, target: Actor, now: datetime) -> None:
-    """Ask `target` to accept `follower` (again, unless it already has)."""
-    activity_id = activities.follow_id(str(follower.url), int(target.id))
+def server_actor() -> Actor:
+    actor = actors.get_actor(actors.server_actor_id())
+    if actor is None:
+        raise LookupError("the instance actor is missing")
+    return actor
+
+
+def request_follow(follower: Actor, target: Actor, activity_id: str, now: datetime) -> bool:
+    """Record `follower`'s request to follow `target` (pending, again if it was refused);
+    whether the Follow is to be sent (not when `target` accepted it already)."""
     existing = follows.get_follow(int(follower.id), int(target.id))
     if existing is not None and existing.state == STATE_ACCEPTED:
-        return
+        return False
     if existing is None:
         follows.follow(int(follower.id), int(target.id), STATE_PENDING, now, url=activity_id)
     elif existing.state == STATE_REJECTED:
         follows.unfollow(existing)
         follows.follow(int(follower.id), int(target.id), STATE_PENDING, now, url=activity_id)
-    document = activities.follow(activity_id, str(follower.url), str(target.url))
-    outbox.broadcast(document, int(follower.id), inboxes=[str(target.inbox_url)])
+    return True
 
 
-def unfollow(host_or_handle: str) -> None:
-    follower = server_actor()
-    name, _, host = host_or_handle.rpartition("@") if "@" in host_or_handle else ("peertube", "", host_or_handle)
+def following_row(follower: Actor, host_or_handle: str) -> FollowRow:
+    """What the instance follows under `host_or_handle` (a host names its instance actor)."""
+    name, _, host = host_or_handle.rpartition("@") if "@" in host_or_handle else (SERVER_ACTOR_NAME, "", host_or_handle)
     row = _find(following_rows(follower), lambda r: r.following, name, host)
     if row is None:
         raise NotFoundError(f"Follow {host_or_handle} not found.")
-    if row.follow.state in (STATE_ACCEPTED, STATE_PENDING):
-        document = activities.undo_follow(str(row.follow.url), str(follower.url), str(row.following.url))
-        outbox.broadcast(document, int(follower.id), inboxes=[str(row.following.inbox_url)])
-    follows.unfollow(row.follow, follow_links.following_stats(follower, row.following, -1))
+    return row
 
 
-def accept_follower(handle: str, settings: Settings, now: datetime) -> None:
-    row = _follower_row(handle)
+def stop_following(row: FollowRow) -> None:
+    follows.unfollow(row.follow, following_stats(row.follower, row.following, -1))
+
+
+def follower_row(handle: str) -> FollowRow:
+    """The follower of the instance that `handle` names."""
+    if not is_handle(handle):
+        raise ValidationError({"handle": "Invalid value"}, location="params")
+    name, _, host = handle.rpartition("@")
+    row = _find(follower_rows(server_actor()), lambda r: r.follower, name, host)
+    if row is None:
+        raise NotFoundError(f"Follower {handle} not found.")
+    return row
+
+
+def accept_follower(handle: str, now: datetime) -> FollowRow:
+    row = follower_row(handle)
     if row.follow.state not in (STATE_PENDING, STATE_REJECTED):
         raise BadRequestError("Follow is not in pending/rejected state.")
-    follows.accept(row.follow, now, follow_links.follower_stats(row.following, 1))
-    follow_links.send_accept(row.follow, row.follower, row.following, settings.instance_url)
-    follow_links.follow_back(row.follower, row.following, settings, now)
+    follows.accept(row.follow, now, follower_stats(row.following, 1))
+    return row
 
 
-def reject_follower(handle: str, settings: Settings, now: datetime) -> None:
-    row = _follower_row(handle)
+def reject_follower(handle: str, now: datetime) -> FollowRow:
+    row = follower_row(handle)
     if row.follow.state not in (STATE_PENDING, STATE_ACCEPTED):
         raise BadRequestError("Follow is not in pending/accepted state.")
-    follows.reject(row.follow, now, follow_links.follower_stats(row.following, -1))
-    follow_links.send_reject(str(row.follow.url), row.follower, row.following, settings.instance_url, now.isoformat())
+    follows.reject(row.follow, now, follower_stats(row.following, -1))
+    return row
 
 
-def remove_follower(handle: str, settings: Settings, now: datetime) -> None:
-    row = _follower_row(handle)
-    if row.follow.state in (STATE_PENDING, STATE_ACCEPTED):
-        follow_links.send_reject(
-            str(row.follow.url), row.follower, row.following, settings.instance_url, now.isoformat()
-        )
-    follows.unfollow(row.follow, follow_links.follower_stats(row.following, -1))
+def remove_follower(row: FollowRow) -> None:
+    follows.unfollow(row.follow, follower_stats(row.following, -1))
+
+
+def is_active(follow: Follow) -> bool:
+    """Whether the other side knows of `follow` as asked or accepted (and must hear of its end)."""
+    return follow.state in (STATE_ACCEPTED, STATE_PENDING)
+
+
+# --- Reading ----------------------------------------------------------------------------
 
 
 def following_rows(follower: Actor) -> list[FollowRow]:
@@ -145,16 +167,6 @@ def _rows(items: list[Follow]) -> list[FollowRow]:
         for f in items
         if int(f.follower_id) in found and int(f.target_id) in found
     ]
-
-
-def _follower_row(handle: str) -> FollowRow:
-    if not remote_discovery.is_handle(handle):
-        raise ValidationError({"handle": "Invalid value"}, location="params")
-    name, _, host = handle.rpartition("@")
-    row = _find(follower_rows(server_actor()), lambda r: r.follower, name, host)
-    if row is None:
-        raise NotFoundError(f"Follower {handle} not found.")
-    return row
 
 
 def _find(rows: list[FollowRow], side: Callable[[FollowRow], Actor], name: str, host: str) -> FollowRow | None:

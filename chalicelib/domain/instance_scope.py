@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from chalicelib import caches
 from chalicelib.store import catalog, follows
+from chalicelib.store.actors import server_actor_id
 from chalicelib.store.models.follow import STATE_ACCEPTED
 
 if TYPE_CHECKING:
@@ -43,8 +44,6 @@ class _Cache:
         self._lock = threading.Lock()
 
     def get(self, state: CatalogState) -> Followed:
-        from chalicelib.activitypub.net.fetch import server_actor_id
-
         server_id = server_actor_id()
         server = state.actors.get(server_id)
         key = (server_id, str(server.catalog_sk) if server is not None else None)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from chalicelib import caches
-from chalicelib.store import blocklists
+from chalicelib.store import actors, blocklists
 
 if TYPE_CHECKING:
     from chalicelib.store.models import Actor, Block, User
@@ -94,9 +94,7 @@ _instance = _InstanceBlocks()
 
 def instance_owner_id() -> int:
     """The account that owns the instance's blocks: its server actor, as in PeerTube."""
-    from chalicelib.activitypub.net.fetch import server_actor_id
-
-    return server_actor_id()
+    return actors.server_actor_id()
 
 
 def by_instance() -> Muted:

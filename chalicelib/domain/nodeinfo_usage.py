@@ -9,14 +9,25 @@ minutes per function instance.
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from datetime import timedelta
 
 from chalicelib import caches
-from chalicelib.activitypub.discovery import Usage
 from chalicelib.domain.oauth import utcnow
 from chalicelib.store import counters, users
 
 KEEP_SECONDS = 600
+
+
+@dataclass(frozen=True)
+class Usage:
+    users: int
+    active_month: int
+    active_halfyear: int
+    local_posts: int
+    local_comments: int
+
+
 _cache: dict[str, tuple[float, Usage]] = {}
 
 

@@ -3,12 +3,11 @@ sees of each (PeerTube's VideoPlaylistElement rules). Positions stay dense (1..n
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.domain import playlist_federation as federation
+from chalicelib.domain import events
 from chalicelib.domain import playlist_thumbnails as thumbnails
 from chalicelib.domain.playlist_forms import timestamp_reason
 from chalicelib.domain.validation import Checks
@@ -220,8 +219,8 @@ def _regenerate_thumbnail(playlist: Playlist) -> None:
 
 
 def _federate(playlist: Playlist) -> None:
-    """Tell the playlist's followers (an Update), never failing the change just made."""
-    federation.safely(functools.partial(federation.elements_changed, playlist))
+    """The elements changed (the playlist's followers hear an Update; see domain/events.py)."""
+    events.emit(events.PlaylistElementsChanged(playlist))
 
 
 def _reread(playlist: Playlist) -> Playlist:

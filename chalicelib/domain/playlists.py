@@ -6,14 +6,14 @@ controller); docs/data-model.md says how they are stored.
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from chalicelib.activitypub.documents.playlists import can_federate
-from chalicelib.domain import playlist_federation as federation
+from chalicelib.domain import events
 from chalicelib.domain import playlist_thumbnails as thumbnails
 from chalicelib.domain.roles import Right, Role, has_right
 from chalicelib.domain.short_uuid import from_short
@@ -115,13 +115,13 @@ def create(settings: Settings, user: User, form: PlaylistForm, thumbnail: Rendit
     except Exception:
         thumbnails.remove(playlist.thumbnail_path)
         raise
-    federation.safely(lambda: federation.created(playlist))
+    events.emit(events.PlaylistCreated(playlist))
     return playlist
 
 
 def update(playlist: Playlist, user: User, form: PlaylistForm, thumbnail: Rendition | None, now: datetime) -> None:
     channel = _check_update(playlist, user, form)
-    was_federated = can_federate(playlist)
+    before = copy.copy(playlist)  # the update gives `playlist` new values, never this copy
     actions: list[Any] = [Playlist.updated_at.set(now)]
     if form.display_name is not None:
         actions.append(Playlist.name.set(form.display_name))
@@ -144,7 +144,7 @@ def update(playlist: Playlist, user: User, form: PlaylistForm, thumbnail: Rendit
         thumbnails.remove(old_thumbnail)
     if new_channel != old_channel and old_channel is not None:
         _compact_channel(int(playlist.owner_account_id), old_channel)
-    federation.safely(lambda: federation.changed(was_federated, playlist))  # `playlist` is as stored now
+    events.emit(events.PlaylistChanged(before, playlist))  # `playlist` is as stored now
 
 
 def _check_update(playlist: Playlist, user: User, form: PlaylistForm) -> Actor | None:
@@ -180,7 +180,7 @@ def delete(playlist: Playlist, user: User) -> None:
     thumbnails.remove(playlist.thumbnail_path)
     if playlist.channel_id is not None:
         _compact_channel(int(playlist.owner_account_id), int(playlist.channel_id))
-    federation.safely(lambda: federation.removed(playlist))
+    events.emit(events.PlaylistRemoved(playlist))
 
 
 def on_channel_deleted(account_id: int, channel_id: int) -> None:

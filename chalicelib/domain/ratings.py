@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from chalicelib.domain import rate_federation
+from chalicelib.domain import events
 from chalicelib.errors import NotFoundError, ServiceUnavailableError, ValidationError
 from chalicelib.store import ratings, videos
 
@@ -24,11 +24,11 @@ def read_rating(value: object) -> str:
 
 
 def rate(video: Video, user: User, rating: str, now: datetime) -> None:
-    """Set the user's rating of `video` ("none" removes it). A remote video's origin hears of
-    it (Like, Dislike, or Undo of the previous one), as PeerTube tells it."""
+    """Set the user's rating of `video` ("none" removes it); a change is a VideoRated event
+    (a remote video's origin hears of it, as PeerTube tells it)."""
     previous = rate_as(video, int(user.account_id), rating, now)
-    if previous != rating and not video.is_local:
-        rate_federation.safely(lambda: rate_federation.rated(video, int(user.account_id), previous, rating))
+    if previous != rating:
+        events.emit(events.VideoRated(video, int(user.account_id), previous, rating))
 
 
 def rate_as(video: Video, account_id: int, rating: str, now: datetime, url: str | None = None) -> str:

@@ -1,14 +1,15 @@
 """Subscriptions: a user's account following channels (PeerTube's my-subscriptions).
 
 Channels of this instance are followed at once (accepted). A remote channel is found by
-WebFinger and asked with a Follow from the user's account; the subscription counts once
-the channel's server accepts it. PeerTube answers 204 before trying, and so does Cirrus
+WebFinger and asked with a Follow from the user's account (domain/remote_subscriptions.py);
+the subscription counts once the channel's server accepts it. PeerTube answers 204 before trying, and so does Cirrus
 when the remote server cannot be reached (the failure is logged).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from chalicelib.errors import NotFoundError, ValidationError
@@ -21,6 +22,8 @@ if TYPE_CHECKING:
     from chalicelib.config import Settings
     from chalicelib.store.models import Actor, Follow, User
 
+# Tells a remote channel that a user's account stopped following it.
+TellRemote = Callable[["User", "Actor", "Follow"], None]
 HANDLE = re.compile(r"^[^@\s]+@[A-Za-z0-9.-]+(:\d+)?$")
 URI_MESSAGE = "Should have a valid URI to follow (username@domain)"
 
@@ -76,12 +79,12 @@ def subscription(user: User, handle: str, settings: Settings) -> tuple[Actor, Fo
     return channel, found
 
 
-def unsubscribe(user: User, handle: str, settings: Settings) -> None:
+def unsubscribe(user: User, handle: str, settings: Settings, tell_remote: TellRemote) -> None:
+    """`tell_remote` tells a remote channel its subscriber left, before the subscription goes
+    (activitypub/follows.py: unfollow_channel); its failure keeps the subscription."""
     channel, found = subscription(user, handle, settings)
     if not channel.is_local:
-        from chalicelib.domain import remote_subscriptions
-
-        remote_subscriptions.unfollow_channel(user, channel, found)
+        tell_remote(user, channel, found)
     if not follows.unfollow(found):
         raise NotFoundError(f"Subscription {handle} not found.")
 

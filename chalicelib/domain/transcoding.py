@@ -35,9 +35,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.activitypub.delivery import outbox
 from chalicelib.config import get_settings
-from chalicelib.domain import media_privacy, video_federation
+from chalicelib.domain import events, media_privacy
 from chalicelib.media import hls, infohashes, layout
 from chalicelib.media.chunks import SEGMENT_SECONDS, Chunk, chunk_seconds, plan_chunks
 from chalicelib.media.ladder import Rendition, ladder
@@ -271,7 +270,7 @@ def publish(video: Video) -> None:
     if published:
         logger.info("video published", extra={"video": video.uuid, "renditions": len(files)})
         # Announced by the broadcast function, which may read the actors this one may not.
-        video_federation.safely(lambda: outbox.announce_published(int(video.id)))
+        events.emit(events.VideoPublished(video))
     uploads_bucket.delete_work(video.uuid)
 
 

@@ -7,7 +7,7 @@ import copy
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.domain import media_privacy, video_federation, video_passwords
+from chalicelib.domain import events, media_privacy, video_passwords
 from chalicelib.domain.roles import Right, Role, has_right
 from chalicelib.domain.validation import Checks
 from chalicelib.domain.video_metadata import parse_int, read_metadata
@@ -98,7 +98,7 @@ def update_video(video: Video, user: User, changes: dict[str, Any], now: datetim
     if after is not None:
         # L9: the files follow the privacy before anyone is told of the change.
         media_privacy.privacy_changed(before, after)
-        video_federation.safely(lambda: video_federation.changed(before, after))
+        events.emit(events.VideoChanged(before, after))
 
 
 def _check_new_channel(video: Video, user: User, channel_id: int) -> None:

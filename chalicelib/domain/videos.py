@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.domain import video_federation, video_passwords
+from chalicelib.domain import events, video_passwords
 from chalicelib.domain.roles import Right, Role, has_right
 from chalicelib.domain.short_uuid import from_short
 from chalicelib.domain.validation import Checks
@@ -260,7 +260,7 @@ def remove_video(video: Video) -> None:
     Followers hear of it first, while the video's account and channel still exist to sign
     the Delete. The video is read again with its files (one Query): callers may hold the
     catalogue's copy, which lacks what deletion needs (its info hashes)."""
-    video_federation.safely(lambda: video_federation.removed(video))
+    events.emit(events.VideoRemoved(video))
     stored, files = videos.get_video_with_files(int(video.id))
     # The stored name: a private video's images were renamed when it left the public.
     images_name = stored.images_name if stored is not None else video.images_name

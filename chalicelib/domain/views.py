@@ -1,5 +1,6 @@
 """Counting views as PeerTube does (lib/views): a viewer counts once per video per hour, after
-watching enough of it; the player's pings tell how much.
+watching enough of it; the player's pings tell how much. Views of this instance's videos
+counted by other instances (their View activities) count here too, once each.
 
 Pings are hostile input: a position that jumps further than the player could have played
 since the previous ping only counts for what the clock allows, so a script cannot make a
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from chalicelib.domain.validation import Checks
 from chalicelib.errors import BadRequestError
-from chalicelib.store import views
+from chalicelib.store import queues, views
 from chalicelib.store.views import CountedView
 
 if TYPE_CHECKING:
@@ -87,6 +88,14 @@ def record_ping(video: Video, viewer: str, ping: Ping, now: datetime) -> Counted
     if not views.save_watch(watch, previous, now + VIEW_LIFETIME):
         return None
     return counted
+
+
+def count_remote_view(video: Video, activity_id: str, now: datetime) -> None:
+    """A View from another instance: one counted view, whatever the times it is delivered
+    (its receipt is keyed by the activity's id)."""
+    view_id = "ap-" + hashlib.sha256(activity_id.encode("utf-8")).hexdigest()[:32]
+    body = {"view": view_id, "video": int(video.id), "at": now.isoformat()}
+    queues.send_views([body])
 
 
 def advance(watch: Watch, ping: Ping, now: datetime) -> None:

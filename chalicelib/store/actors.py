@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from pynamodb.constants import UPDATED_OLD
 from pynamodb.transactions import TransactWrite
 
+from chalicelib import caches
 from chalicelib.store import catalog, keys
 from chalicelib.store.models import Actor, Claim
 from chalicelib.store.pages import count_list, query_slice
@@ -17,6 +18,8 @@ from chalicelib.store.writes import NewClaim, connection, create_items, set_acti
 if TYPE_CHECKING:
     from chalicelib.store.models.actor import ActorImage
 
+# The instance's own actor (an Application), as PeerTube names it.
+SERVER_ACTOR_NAME = "peertube"
 NAME_TAKEN = "Another actor (account/channel) with name {name} on this instance already exists or has already existed."
 
 
@@ -46,6 +49,25 @@ def find_local_actor(name: str) -> Actor | None:
     if claim.target == RESERVED:
         return None
     return get_actor(int(claim.target))
+
+
+_server_actor_id: dict[str, int] = {}
+
+
+def server_actor_id() -> int:
+    """The instance actor's id: A2 once per execution environment (it never changes)."""
+    cached = _server_actor_id.get("id")
+    if cached is None:
+        actor = find_local_actor(SERVER_ACTOR_NAME)
+        if actor is None:
+            raise LookupError("the instance actor does not exist yet")
+        cached = _server_actor_id["id"] = int(actor.id)
+    return cached
+
+
+@caches.register
+def reset_server_actor_id() -> None:
+    _server_actor_id.clear()
 
 
 def name_taken(name: str) -> bool:

@@ -69,7 +69,8 @@ def _from_transcoder(record: SQSRecord) -> bool:
 
 def announce(publication: Publication) -> None:
     """A local video was published (by the transcoder): send its Create and Announces."""
-    from chalicelib.domain import video_federation
+    from chalicelib.activitypub.errors import Unannounced
+    from chalicelib.activitypub.outbound import send_videos
     from chalicelib.store import videos
     from chalicelib.store.models.video_stages import STAGE_DONE
 
@@ -78,8 +79,8 @@ def announce(publication: Publication) -> None:
         logger.info("publication of a missing or unpublished video, dropped", extra={"video": publication.video_id})
         return
     try:
-        video_federation.published(video)
-    except video_federation.Unannounced as reason:
+        send_videos.published(video)
+    except Unannounced as reason:
         logger.info("video not announced", extra={"reason": str(reason)})
 
 

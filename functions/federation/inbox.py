@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from chalicelib.activitypub.inbox.dispatch import process
 from chalicelib.activitypub.inbox.message import InboxMessage
+from chalicelib.activitypub.outbound import subscriptions
 from chalicelib.observability import count
 from functions.consumer import sqs_consumer
 
@@ -25,4 +26,4 @@ def _process(received: Received[InboxMessage]) -> None:
     count(f"Inbox{outcome.value.capitalize()}")
 
 
-handle_inbox = sqs_consumer(_parse, _process, what="an inbox message")
+handle_inbox = sqs_consumer(_parse, _process, what="an inbox message", setup=subscriptions.register)

@@ -1,7 +1,7 @@
 """Lambda entry point of the work queue: long work taken off the request path.
 
 Each message is one task: carry on deleting an account or a channel (domain/deletions.py),
-or resolve and follow a remote channel (domain/remote_subscriptions.py). A task that fails
+or resolve and follow a remote channel (activitypub/follows.py). A task that fails
 is reported alone (partial batch response) and SQS delivers it again after the visibility
 timeout; every task is idempotent, so a repeated or resumed one carries on where it stopped.
 """
@@ -12,6 +12,8 @@ import json
 import time
 from typing import TYPE_CHECKING, Any
 
+from chalicelib.activitypub import follows
+from chalicelib.activitypub.outbound import subscriptions
 from chalicelib.domain import deletions, remote_subscriptions
 from chalicelib.domain.oauth import utcnow
 from chalicelib.observability import count, logger
@@ -42,12 +44,12 @@ def _run(received: Received[dict[str, Any]]) -> None:
         progress = deletions.resume(int(task["actor"]), _clock(received.context), utcnow)
         count("DeletionsFinished", int(progress.done))
     elif kind == remote_subscriptions.TASK:
-        remote_subscriptions.follow_channel(int(task["account"]), str(task["handle"]), utcnow())
+        follows.follow_channel(int(task["account"]), str(task["handle"]), utcnow())
     else:
         logger.error("unknown work task, dropped", extra={"message_id": received.record.message_id, "task": kind})
 
 
-handle_work = sqs_consumer(_parse, _run, what="a work task")
+handle_work = sqs_consumer(_parse, _run, what="a work task", setup=subscriptions.register)
 
 
 def _clock(context: Any) -> Callable[[], float]:

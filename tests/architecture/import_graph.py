@@ -38,7 +38,6 @@ PLACES: dict[str, str] = {
     "chalicelib.activitypub": "activitypub",
     "chalicelib.domain": "domain",
     "chalicelib.store": "store",
-    "chalicelib.queues": "store",
     "chalicelib.media": "media",
     "chalicelib.aws": "aws",
     "chalicelib": "base",

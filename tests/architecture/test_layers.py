@@ -13,51 +13,10 @@ from tests.architecture.import_graph import Edge, cycles, graph, layer_of, sourc
 ROOT = Path(__file__).resolve().parents[2]
 TOPS = ("app", "chalicelib", "functions")
 
-# Imports that break the rules today, each to be removed by issue #16's branches. The test
-# fails when one of them is fixed and still listed here, so this list can only shrink.
-KNOWN_UPWARD: set[str] = {
-    "chalicelib.domain.abuse_federation → chalicelib.activitypub.delivery.outbox (activitypub)",
-    "chalicelib.domain.abuse_federation → chalicelib.activitypub.outbound.flags (activitypub)",
-    "chalicelib.domain.blocklists → chalicelib.activitypub.remote_discovery (activitypub)",
-    "chalicelib.domain.comment_federation → chalicelib.activitypub.delivery.outbox (activitypub)",
-    "chalicelib.domain.comment_federation → chalicelib.activitypub.documents.videos (activitypub)",
-    "chalicelib.domain.comment_federation → chalicelib.activitypub.net.fetch (activitypub)",
-    "chalicelib.domain.comment_federation → chalicelib.activitypub.outbound.notes (activitypub)",
-    "chalicelib.domain.instance_follows → chalicelib.activitypub.delivery.outbox (activitypub)",
-    "chalicelib.domain.instance_follows → chalicelib.activitypub.follow_links (activitypub)",
-    "chalicelib.domain.instance_follows → chalicelib.activitypub.net.fetch (activitypub)",
-    "chalicelib.domain.instance_follows → chalicelib.activitypub.outbound.follows (activitypub)",
-    "chalicelib.domain.instance_follows → chalicelib.activitypub.remote_actors (activitypub)",
-    "chalicelib.domain.instance_follows → chalicelib.activitypub.remote_discovery (activitypub)",
-    "chalicelib.domain.instance_scope → chalicelib.activitypub.net.fetch (activitypub)",
-    "chalicelib.domain.muting → chalicelib.activitypub.net.fetch (activitypub)",
-    "chalicelib.domain.nodeinfo_usage → chalicelib.activitypub.discovery (activitypub)",
-    "chalicelib.domain.playlist_federation → chalicelib.activitypub.delivery.outbox (activitypub)",
-    "chalicelib.domain.playlist_federation → chalicelib.activitypub.documents.collections (activitypub)",
-    "chalicelib.domain.playlist_federation → chalicelib.activitypub.documents.playlists (activitypub)",
-    "chalicelib.domain.playlist_federation → chalicelib.activitypub.net.fetch (activitypub)",
-    "chalicelib.domain.playlist_federation → chalicelib.activitypub.outbound.playlists (activitypub)",
-    "chalicelib.domain.playlists → chalicelib.activitypub.documents.playlists (activitypub)",
-    "chalicelib.domain.rate_federation → chalicelib.activitypub.delivery.outbox (activitypub)",
-    "chalicelib.domain.rate_federation → chalicelib.activitypub.outbound.rates (activitypub)",
-    "chalicelib.domain.remote_subscriptions → chalicelib.activitypub.delivery.outbox (activitypub)",
-    "chalicelib.domain.remote_subscriptions → chalicelib.activitypub.outbound.follows (activitypub)",
-    "chalicelib.domain.remote_subscriptions → chalicelib.activitypub.remote_actors (activitypub)",
-    "chalicelib.domain.remote_subscriptions → chalicelib.activitypub.webfinger_client (activitypub)",
-    "chalicelib.domain.transcoding → chalicelib.activitypub.delivery.outbox (activitypub)",
-    "chalicelib.domain.video_federation → chalicelib.activitypub.delivery.outbox (activitypub)",
-    "chalicelib.domain.video_federation → chalicelib.activitypub.documents.videos (activitypub)",
-    "chalicelib.domain.video_federation → chalicelib.activitypub.net.fetch (activitypub)",
-    "chalicelib.domain.video_federation → chalicelib.activitypub.outbound.videos (activitypub)",
-    "chalicelib.domain.view_federation → chalicelib.activitypub.contexts (activitypub)",
-    "chalicelib.domain.view_federation → chalicelib.activitypub.delivery.outbox (activitypub)",
-    "chalicelib.domain.view_federation → chalicelib.activitypub.documents.common (activitypub)",
-    "chalicelib.domain.view_federation → chalicelib.activitypub.net.fetch (activitypub)",
-}
-KNOWN_CYCLES: list[list[str]] = [
-    ["chalicelib.activitypub.follow_links", "chalicelib.domain.instance_follows"],
-    ["chalicelib.activitypub.remote_discovery", "chalicelib.activitypub.webfinger_client"],
-]
+# Exceptions to the rules: none. Should one ever be needed, list it here with its reason; the
+# test fails when a listed one is fixed, so the lists can only shrink.
+KNOWN_UPWARD: set[str] = set()
+KNOWN_CYCLES: list[list[str]] = []
 
 KNOWN_AWS_ABOVE_STORE: list[str] = []
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from chalicelib.domain import video_federation
+from chalicelib.activitypub.outbound import send_videos
 from chalicelib.store import remote_hosts, videos
 from tests.api_client import ApiClient
 from tests.federation_peer import Peer
@@ -19,7 +19,7 @@ def publish(member: Member, name: str) -> str:
     video = add_video(member.account_id, member.channel_id, name)
     stored = videos.get_video(int(video.id))
     assert stored is not None
-    video_federation.published(stored)
+    send_videos.published(stored)
     return str(video.url)
 
 

@@ -11,9 +11,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 LAYERS = ("chalicelib/api", "chalicelib/domain")
 FORBIDDEN = ("boto3", "botocore", "mypy_boto3_", "chalicelib.aws", "chalicelib.queues")
-# Modules the events branch moves or rewrites; they keep the chalicelib.queues shim until it
-# merges, and then the shim and these entries go.
-QUEUE_SHIM_USERS = {"chalicelib/domain/remote_subscriptions.py", "chalicelib/domain/view_federation.py"}
 
 
 def forbidden_imports(source: str) -> list[str]:
@@ -42,8 +39,6 @@ def test_api_and_domain_reach_aws_only_through_the_store() -> None:
         for path in sorted((ROOT / layer).rglob("*.py")):
             name = str(path.relative_to(ROOT))
             found = forbidden_imports(path.read_text())
-            if name in QUEUE_SHIM_USERS:
-                found = [module for module in found if module != "chalicelib.queues"]
             if found:
                 offenders[name] = found
     assert offenders == {}

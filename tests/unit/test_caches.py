@@ -38,6 +38,9 @@ NO_RESET = {
     ("chalicelib.store.catalog", "_versions"): "must keep growing: the caches above are keyed by it",
     ("chalicelib.store.models.catalogued", "_clock"): "change stamps must keep growing in a process",
     ("chalicelib.caches", "_resets"): "the registry of resets itself",
+    ("chalicelib.domain.events", "_subscribers"): (
+        "wiring made once per process (subscriptions.register), not data; tests isolate with events.isolated()"
+    ),
     ("functions.entry", "_done"): "what ran once per execution environment; a second run would repeat it",
 }
 

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib.activitypub import follow_links, remote_actors
+from chalicelib.activitypub import remote_actors
+from chalicelib.activitypub.follows import follow_back
 from chalicelib.activitypub.inbound.checks import InvalidDocument, url
 from chalicelib.activitypub.inbox.context import Ignored, InboxContext, object_id
+from chalicelib.activitypub.outbound.send_follows import send_accept, send_reject
+from chalicelib.domain.instance_follows import follower_stats, is_instance_actor
 from chalicelib.store import follows
 from chalicelib.store.models.follow import STATE_ACCEPTED, STATE_PENDING, STATE_REJECTED
 
@@ -28,9 +31,9 @@ def handle(activity: dict[str, Any], context: InboxContext) -> None:
     follower = context.actor
     instance_url = context.settings.instance_url
     state = STATE_ACCEPTED
-    if follow_links.is_instance_actor(target):
+    if is_instance_actor(target):
         if not context.settings.federation.accept_instance_followers:
-            follow_links.send_reject(activity_id, follower, target, instance_url, context.now.isoformat())
+            send_reject(activity_id, follower, target, instance_url, context.now.isoformat())
             return
         if context.settings.federation.approve_instance_followers_manually:
             state = STATE_PENDING
@@ -43,13 +46,13 @@ def handle(activity: dict[str, Any], context: InboxContext) -> None:
             context.now,
             url=activity_id,
             follower_inbox=str(follower.shared_inbox_url or follower.inbox_url),
-            stats=follow_links.follower_stats(target, 1),
+            stats=follower_stats(target, 1),
         )
         existing = follows.get_follow(int(follower.id), int(target.id))
         if existing is None:
             return  # removed meanwhile
     if existing.state == STATE_REJECTED:
-        follow_links.send_reject(activity_id, follower, target, instance_url, context.now.isoformat())
+        send_reject(activity_id, follower, target, instance_url, context.now.isoformat())
     elif existing.state == STATE_ACCEPTED:
-        follow_links.send_accept(existing, follower, target, instance_url)
-        follow_links.follow_back(follower, target, context.settings, context.now)
+        send_accept(existing, follower, target, instance_url)
+        follow_back(follower, target, context.settings, context.now)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.activitypub import follow_links
 from chalicelib.activitypub.inbox.follow_lookup import follow_answered
+from chalicelib.domain.instance_follows import following_stats
 from chalicelib.store import follows
 
 if TYPE_CHECKING:
@@ -14,4 +14,4 @@ if TYPE_CHECKING:
 
 def handle(activity: dict[str, Any], context: InboxContext) -> None:
     follow, follower = follow_answered(activity, context)
-    follows.reject(follow, context.now, follow_links.following_stats(follower, context.actor, -1))
+    follows.reject(follow, context.now, following_stats(follower, context.actor, -1))

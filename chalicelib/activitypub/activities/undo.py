@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib.activitypub import follow_links, rate_activities, remote_actors
+from chalicelib.activitypub import rate_activities, remote_actors
 from chalicelib.activitypub.inbox.context import Ignored, InboxContext, object_id
+from chalicelib.domain.instance_follows import follower_stats
 from chalicelib.store import follows
 
 
@@ -33,4 +34,4 @@ def _undo_follow(undone: dict[str, Any], context: InboxContext) -> None:
         raise Ignored("Undo of a follow of no local actor")
     existing = follows.get_follow(int(context.actor.id), int(target.id))
     if existing is not None:
-        follows.unfollow(existing, follow_links.follower_stats(target, -1))
+        follows.unfollow(existing, follower_stats(target, -1))

@@ -6,9 +6,8 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from chalicelib import queues
 from chalicelib.activitypub.delivery.messages import MAX_ACTIVITY_BYTES, Broadcast, MessageError, Publication
-from chalicelib.config import get_settings
+from chalicelib.store import queues
 
 
 def broadcast(
@@ -23,12 +22,12 @@ def broadcast(
         return
     # Always through the broadcast function, even for one inbox: it adds the actor's LD
     # signature once for every inbox (PeerTube signs what it sends on behalf of an actor).
-    queues.send(get_settings().queues.broadcast, [Broadcast(body, signer_id, audience, targets).to_json()])
+    queues.send_broadcast([Broadcast(body, signer_id, audience, targets).to_json()])
 
 
 def announce_published(video_id: int) -> None:
     """Have the broadcast function announce a freshly published local video."""
-    queues.send(get_settings().queues.broadcast, [Publication(video_id).to_json()])
+    queues.send_broadcast([Publication(video_id).to_json()])
 
 
 def serialise(activity: dict[str, Any]) -> str:

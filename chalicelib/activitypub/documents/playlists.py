@@ -14,19 +14,10 @@ from chalicelib.activitypub.contexts import context_for
 from chalicelib.activitypub.documents.collections import Reader, collection
 from chalicelib.activitypub.documents.common import PUBLIC, ap_date, with_context
 from chalicelib.domain.playlist_thumbnails import SIZE
-from chalicelib.store.models.playlist import PLAYLIST_PUBLIC, PLAYLIST_UNLISTED, TYPE_REGULAR
+from chalicelib.store.models.playlist import PLAYLIST_UNLISTED
 
 if TYPE_CHECKING:
     from chalicelib.store.models import Actor, Playlist, PlaylistElement
-
-
-def can_federate(playlist: Playlist) -> bool:
-    """Local regular playlists that are public or unlisted (PeerTube sends nothing for private ones)."""
-    return (
-        bool(playlist.is_local)
-        and int(playlist.playlist_type) == TYPE_REGULAR
-        and int(playlist.privacy) in (PLAYLIST_PUBLIC, PLAYLIST_UNLISTED)
-    )
 
 
 def playlist_audience(playlist: Playlist, account: Actor) -> dict[str, list[str]]:

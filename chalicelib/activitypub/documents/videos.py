@@ -24,11 +24,6 @@ PRIVACY_PUBLIC = 1
 PRIVACY_UNLISTED = 2
 
 
-def can_federate(video: Video) -> bool:
-    """Public videos once published (PeerTube's default leaves unlisted ones home too)."""
-    return bool(video.is_local) and int(video.privacy) == PRIVACY_PUBLIC and int(video.state) == 1
-
-
 def video_audience(video: Video, account: Actor, channel: Actor) -> dict[str, list[str]]:
     if int(video.privacy) == PRIVACY_UNLISTED:
         return {"to": [], "cc": [PUBLIC]}

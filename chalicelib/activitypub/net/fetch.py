@@ -6,12 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from chalicelib import caches
 from chalicelib.activitypub.delivery.signer_keys import signer_key
-from chalicelib.domain.accounts import SERVER_ACTOR_NAME
-from chalicelib.store import actors
-
-_server_actor_id: dict[str, int] = {}
+from chalicelib.store.actors import server_actor_id
 
 
 def fetch_document(url: str) -> dict[str, Any]:
@@ -26,18 +22,3 @@ def fetch_document(url: str) -> dict[str, Any]:
         return sign_request(method, target, body, key.key_id, key.private_key_pem)
 
     return fetch_json(url, sign=sign, by_id=True)
-
-
-def server_actor_id() -> int:
-    cached = _server_actor_id.get("id")
-    if cached is None:
-        actor = actors.find_local_actor(SERVER_ACTOR_NAME)
-        if actor is None:
-            raise LookupError("the instance actor does not exist yet")
-        cached = _server_actor_id["id"] = int(actor.id)
-    return cached
-
-
-@caches.register
-def reset() -> None:
-    _server_actor_id.clear()

@@ -10,64 +10,48 @@ elements from us.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.activitypub.delivery import outbox
 from chalicelib.activitypub.documents.collections import Slice
-from chalicelib.activitypub.documents.playlists import can_federate, playlist_object
-from chalicelib.activitypub.net.fetch import server_actor_id
+from chalicelib.activitypub.documents.playlists import playlist_object
+from chalicelib.activitypub.errors import Unannounced
 from chalicelib.activitypub.outbound import playlists as activities
 from chalicelib.config import get_settings
-from chalicelib.observability import logger
+from chalicelib.domain.federation_rules import can_federate_playlist
 from chalicelib.store import actors, playlists
 
 if TYPE_CHECKING:
+    from chalicelib.domain.events import PlaylistChanged, PlaylistCreated, PlaylistElementsChanged, PlaylistRemoved
     from chalicelib.store.models import Actor, Playlist
 
 
-def created(playlist: Playlist) -> None:
-    if can_federate(playlist):
-        _send_new(playlist)
+def on_created(event: PlaylistCreated) -> None:
+    if can_federate_playlist(event.playlist):
+        _send_new(event.playlist)
 
 
-def changed(was_federated: bool, after: Playlist) -> None:
-    """The playlist's metadata or privacy changed (`after` as stored)."""
-    now = can_federate(after)
-    if now and was_federated:
-        _send_update(after)
+def on_changed(event: PlaylistChanged) -> None:
+    was, now = can_federate_playlist(event.before), can_federate_playlist(event.after)
+    if now and was:
+        _send_update(event.after)
     elif now:
-        _send_new(after)
-    elif was_federated:
-        _send_delete(after)
+        _send_new(event.after)
+    elif was:
+        _send_delete(event.after)
 
 
-def elements_changed(before: Playlist) -> None:
-    """Elements were added, changed, removed or moved in `before` (as read before the change)."""
-    if not can_federate(before):
+def on_elements_changed(event: PlaylistElementsChanged) -> None:
+    if not can_federate_playlist(event.playlist):
         return  # a private playlist costs nothing more
-    after = playlists.get_playlist(int(before.id))
-    if after is not None and can_federate(after):
+    after = playlists.get_playlist(int(event.playlist.id))
+    if after is not None and can_federate_playlist(after):
         _send_update(after)
 
 
-def removed(playlist: Playlist) -> None:
-    if can_federate(playlist):
-        _send_delete(playlist)
-
-
-class Unannounced(Exception):
-    """The playlist's owner account is gone: nobody is left to send its activities."""
-
-
-def safely(action: Callable[[], None]) -> None:
-    """Run a federation step without failing the local change it follows (logged instead)."""
-    try:
-        action()
-    except Unannounced as reason:
-        logger.info("playlist activity not sent", extra={"reason": str(reason)})
-    except Exception:
-        logger.exception("playlist activity not sent")
+def on_removed(event: PlaylistRemoved) -> None:
+    if can_federate_playlist(event.playlist):
+        _send_delete(event.playlist)
 
 
 def _parties(playlist: Playlist) -> tuple[Actor, Actor | None]:
@@ -83,7 +67,7 @@ def _parties(playlist: Playlist) -> tuple[Actor, Actor | None]:
 
 
 def _audience_ids(account: Actor, channel: Actor | None) -> list[int]:
-    ids = [int(account.id), server_actor_id()]
+    ids = [int(account.id), actors.server_actor_id()]
     return [*ids, int(channel.id)] if channel is not None else ids
 
 

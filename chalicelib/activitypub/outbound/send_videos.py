@@ -4,68 +4,61 @@ As PeerTube: on first federation the owner account sends Create(Video) to its fo
 then the channel and the instance actor each Announce it to the followers of all three
 (so that instance and channel followers see it); later changes send Update(Video) to those
 followers; a deletion, or a video leaving the public, sends Delete(Video).
+
+A publication is the exception to "the subscriber sends": the transcoder publishes, and
+may read no actor, so its subscriber only queues a publication notice; the broadcast
+function then calls `published` (functions/federation/broadcast.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from chalicelib.activitypub.delivery import outbox
-from chalicelib.activitypub.documents.videos import can_federate, video_object
-from chalicelib.activitypub.net.fetch import server_actor_id
+from chalicelib.activitypub.documents.videos import video_object
+from chalicelib.activitypub.errors import Unannounced
 from chalicelib.activitypub.outbound import videos as activities
 from chalicelib.config import get_settings
-from chalicelib.observability import logger
+from chalicelib.domain.federation_rules import can_federate_video
 from chalicelib.store import actors, videos
 
 if TYPE_CHECKING:
+    from chalicelib.domain.events import VideoChanged, VideoPublished, VideoRemoved
     from chalicelib.store.models import Actor, Video
 
 
+def on_published(event: VideoPublished) -> None:
+    """Have the broadcast function announce the video (it reads the actors and signs)."""
+    outbox.announce_published(int(event.video.id))
+
+
 def published(video: Video) -> None:
-    """The video was just published (transcoding done)."""
-    if can_federate(video):
+    """The video was just published (transcoding done): its Create and Announces."""
+    if can_federate_video(video):
         _send_new(video)
 
 
-def changed(before: Video, after: Video) -> None:
-    """The video's metadata or privacy changed (`before` as it was, `after` as stored)."""
-    was, now = can_federate(before), can_federate(after)
+def on_changed(event: VideoChanged) -> None:
+    was, now = can_federate_video(event.before), can_federate_video(event.after)
     if now and was:
-        _send_update(after)
+        _send_update(event.after)
     elif now:
-        _send_new(after)
+        _send_new(event.after)
     elif was:
-        _send_delete(after)
+        _send_delete(event.after)
 
 
-def removed(video: Video) -> None:
-    if can_federate(video):
-        _send_delete(video)
+def on_removed(event: VideoRemoved) -> None:
+    if can_federate_video(event.video):
+        _send_delete(event.video)
 
 
 def _parties(video: Video) -> tuple[Actor, Actor, Actor]:
-    found = actors.get_actors({int(video.account_id), int(video.channel_id), server_actor_id()})
+    found = actors.get_actors({int(video.account_id), int(video.channel_id), actors.server_actor_id()})
     try:
-        return found[int(video.account_id)], found[int(video.channel_id)], found[server_actor_id()]
+        return found[int(video.account_id)], found[int(video.channel_id)], found[actors.server_actor_id()]
     except KeyError:
         raise Unannounced("the video's account or channel is gone") from None
-
-
-class Unannounced(Exception):
-    """The video's actors are gone (deleted with it): nobody is left to send its activities."""
-
-
-def safely(action: Callable[[], None]) -> None:
-    """Run a federation step without failing the local change it follows: the change is done,
-    and a delivery problem must not undo it for the user (it is logged with its cause)."""
-    try:
-        action()
-    except Unannounced as reason:
-        logger.info("video activity not sent", extra={"reason": str(reason)})
-    except Exception:
-        logger.exception("video activity not sent")
 
 
 def _send_new(video: Video) -> None:

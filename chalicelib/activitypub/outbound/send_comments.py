@@ -4,26 +4,24 @@ the video's account, channel and instance. Comments held for review are not sent
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from chalicelib.activitypub.delivery import outbox
-from chalicelib.activitypub.documents.videos import can_federate
-from chalicelib.activitypub.net.fetch import server_actor_id
 from chalicelib.activitypub.outbound import notes
-from chalicelib.observability import logger
+from chalicelib.domain.federation_rules import can_federate_video
 from chalicelib.store import actors, comments
 
 if TYPE_CHECKING:
+    from chalicelib.domain.events import CommentPosted
     from chalicelib.store.comments import CommentPlace
     from chalicelib.store.models import Video, VideoComment
 
 
-def commented(video: Video, comment: VideoComment, parent_place: CommentPlace | None = None) -> None:
-    """`parent_place`: where the parent comment is, when the caller has looked it up already."""
+def on_posted(event: CommentPosted) -> None:
+    video, comment = event.video, event.comment
     if comment.held_for_review or comment.account_id is None:
         return
-    if video.is_local and not can_federate(video):
+    if video.is_local and not can_federate_video(video):
         return
     author_id = int(comment.account_id)
     found = actors.get_actors({author_id, int(video.account_id)})
@@ -34,14 +32,14 @@ def commented(video: Video, comment: VideoComment, parent_place: CommentPlace | 
         notes.note(
             str(comment.url),
             str(comment.text),
-            _parent_url(video, comment, parent_place),
+            _parent_url(video, comment, event.parent_place),
             str(author.url),
             comment.created_at,
             comment.updated_at,
         )
     )
     if video.is_local:
-        involved = [int(video.account_id), int(video.channel_id), server_actor_id()]
+        involved = [int(video.account_id), int(video.channel_id), actors.server_actor_id()]
         outbox.broadcast(document, author_id, followers_of=involved)
     else:
         outbox.broadcast(document, author_id, inboxes=[str(owner.shared_inbox_url or owner.inbox_url)])
@@ -53,10 +51,3 @@ def _parent_url(video: Video, comment: VideoComment, place: CommentPlace | None)
     place = place or comments.locate(int(comment.in_reply_to_id))
     parent = comments.get_comment(place, int(comment.in_reply_to_id)) if place else None
     return str(parent.url) if parent is not None and parent.url else str(video.url)
-
-
-def safely(action: Callable[[], None]) -> None:
-    try:
-        action()
-    except Exception:
-        logger.exception("comment not federated")

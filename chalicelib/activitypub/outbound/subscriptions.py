@@ -1,0 +1,33 @@
+"""Which federation sender reacts to which domain event (domain/events.py): the one place
+that wires the domain's news to the fediverse.
+
+Every process that runs domain code calls `register()` at its entry, before its first
+event: app.py for the API, and each Lambda module in functions/ (tests/infra checks that
+every handler of template.yaml does). Calling it again changes nothing.
+"""
+
+from __future__ import annotations
+
+from chalicelib.activitypub.outbound import (
+    send_abuses,
+    send_comments,
+    send_playlists,
+    send_rates,
+    send_videos,
+    send_views,
+)
+from chalicelib.domain import events
+
+
+def register() -> None:
+    events.subscribe(events.VideoPublished, send_videos.on_published)
+    events.subscribe(events.VideoChanged, send_videos.on_changed)
+    events.subscribe(events.VideoRemoved, send_videos.on_removed)
+    events.subscribe(events.CommentPosted, send_comments.on_posted)
+    events.subscribe(events.VideoRated, send_rates.on_rated)
+    events.subscribe(events.PlaylistCreated, send_playlists.on_created)
+    events.subscribe(events.PlaylistChanged, send_playlists.on_changed)
+    events.subscribe(events.PlaylistElementsChanged, send_playlists.on_elements_changed)
+    events.subscribe(events.PlaylistRemoved, send_playlists.on_removed)
+    events.subscribe(events.AbuseReported, send_abuses.on_reported)
+    events.subscribe(events.RemoteVideoViewed, send_views.on_viewed)

@@ -1,0 +1,212 @@
+"""Domain events: what a use case did, told to whoever reacts to it (federation today) without
+the domain knowing who that is. The domain imports nothing of `activitypub`; the federation
+senders subscribe to these events (`activitypub/outbound/subscriptions.py`), and every process
+that runs domain code registers them at its entry (app.py, each Lambda module in functions/).
+
+The rules:
+- A use case emits once its own change is stored (PeerTube's `afterCommitIfTransaction`), so
+  a subscriber never sees a change that did not happen. One exception, said where it is:
+  `VideoRemoved` goes before the video's items, while its actors still exist to sign.
+- Subscribers run synchronously, in the order they subscribed, in the emitting process.
+- A subscriber's failure never fails the change it follows, nor stops the other subscribers:
+  it is logged (with the event and the subscriber) and counted (`EventSubscriberFailures`),
+  here and nowhere else. A subscriber that has nothing to do raises `Skipped` (logged at info).
+- No subscriber, nothing happens: domain tests see what was emitted with `recording()`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from chalicelib.observability import count, logger
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from chalicelib.store.comments import CommentPlace
+    from chalicelib.store.models import Abuse, Actor, Playlist, Video, VideoComment
+
+FAILURES_METRIC = "EventSubscriberFailures"
+
+
+# --- The events -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VideoPublished:
+    """A local video's transcoding is done: it is published."""
+
+    video: Video
+
+
+@dataclass(frozen=True)
+class VideoChanged:
+    """A local video's metadata or privacy changed (`before` as it was, `after` as stored)."""
+
+    before: Video
+    after: Video
+
+
+@dataclass(frozen=True)
+class VideoRemoved:
+    """A local video is about to be deleted (emitted before its items go, see the module)."""
+
+    video: Video
+
+
+@dataclass(frozen=True)
+class CommentPosted:
+    """A local account commented; `parent_place` is where its parent is, when already looked up."""
+
+    video: Video
+    comment: VideoComment
+    parent_place: CommentPlace | None = None
+
+
+@dataclass(frozen=True)
+class VideoRated:
+    """A local account's rating of a video changed from `previous` to `rating` ("none" for none)."""
+
+    video: Video
+    account_id: int
+    previous: str
+    rating: str
+
+
+@dataclass(frozen=True)
+class PlaylistCreated:
+    playlist: Playlist
+
+
+@dataclass(frozen=True)
+class PlaylistChanged:
+    """A playlist's metadata, privacy or channel changed (`before` as it was, `after` as stored)."""
+
+    before: Playlist
+    after: Playlist
+
+
+@dataclass(frozen=True)
+class PlaylistElementsChanged:
+    """Elements were added, changed, removed or moved in `playlist` (as read before the change)."""
+
+    playlist: Playlist
+
+
+@dataclass(frozen=True)
+class PlaylistRemoved:
+    playlist: Playlist
+
+
+@dataclass(frozen=True)
+class AbuseReported:
+    """A local user reported `flagged` (an account, or the author of a video or comment at
+    `object_url`)."""
+
+    abuse: Abuse
+    reporter: Actor
+    flagged: Actor
+    object_url: str
+    reasons: Sequence[str]
+
+
+@dataclass(frozen=True)
+class RemoteVideoViewed:
+    """A view of another server's video was counted here (`view_id` names it)."""
+
+    video: Video
+    view_id: str
+
+
+Event = (
+    VideoPublished
+    | VideoChanged
+    | VideoRemoved
+    | CommentPosted
+    | VideoRated
+    | PlaylistCreated
+    | PlaylistChanged
+    | PlaylistElementsChanged
+    | PlaylistRemoved
+    | AbuseReported
+    | RemoteVideoViewed
+)
+EVENT_TYPES: tuple[type[Any], ...] = Event.__args__
+
+E = TypeVar("E")
+Subscriber = Callable[[Any], None]
+
+
+class Skipped(Exception):
+    """Raised by a subscriber that has nothing it can do (say, the actors that would sign are
+    gone): logged at info with its reason, not counted as a failure."""
+
+
+# --- Subscribing and emitting -----------------------------------------------------------
+
+_subscribers: dict[type[Any], list[Subscriber]] = {}
+
+
+def subscribe(event_type: type[E], subscriber: Callable[[E], None]) -> None:
+    """Run `subscriber` on every `event_type` emitted in this process (once, however many
+    times it subscribes)."""
+    known = _subscribers.setdefault(event_type, [])
+    if subscriber not in known:
+        known.append(subscriber)
+
+
+def subscribers(event_type: type[Any]) -> tuple[Subscriber, ...]:
+    return tuple(_subscribers.get(event_type, ()))
+
+
+def emit(event: Event) -> None:
+    """Tell the event's subscribers, one after the other; their failures stay here."""
+    for subscriber in tuple(_subscribers.get(type(event), ())):
+        try:
+            subscriber(event)
+        except Skipped as reason:
+            logger.info("event subscriber skipped", extra=_about(event, subscriber) | {"reason": str(reason)})
+        except Exception:
+            logger.exception("event subscriber failed", extra=_about(event, subscriber))
+            count(FAILURES_METRIC)
+
+
+def _about(event: Event, subscriber: Subscriber) -> dict[str, str]:
+    name = f"{getattr(subscriber, '__module__', '?')}.{getattr(subscriber, '__qualname__', repr(subscriber))}"
+    return {"event": type(event).__name__, "subscriber": name}
+
+
+# --- For tests --------------------------------------------------------------------------
+
+
+@contextmanager
+def recording() -> Iterator[list[Event]]:
+    """The events emitted inside the block, in order (subscribers still run)."""
+    seen: list[Event] = []
+    for event_type in EVENT_TYPES:
+        subscribe(event_type, seen.append)
+    try:
+        yield seen
+    finally:
+        for event_type in EVENT_TYPES:
+            _subscribers[event_type].remove(seen.append)
+
+
+@contextmanager
+def isolated() -> Iterator[None]:
+    """No subscriber inside the block; the process's subscribers are back after it."""
+    saved = {event_type: list(found) for event_type, found in _subscribers.items()}
+    _subscribers.clear()
+    try:
+        yield
+    finally:
+        _subscribers.clear()
+        _subscribers.update(saved)
+
+
+def reset() -> None:
+    """Forget every subscriber (a process registers them again at its entry)."""
+    _subscribers.clear()
