@@ -13,6 +13,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOYED = ("app.py", "chalicelib", "functions", "infra", "layers")
+SKIPPED_PARTS = {"node_modules", "cdk.out", "build", "__pycache__", ".chalice"}
 
 
 def imported_modules(source: str, module: str) -> set[str]:
@@ -41,7 +42,8 @@ def deployed_files() -> list[Path]:
     for name in DEPLOYED:
         path = ROOT / name
         files.extend([path] if path.is_file() else sorted(path.rglob("*.py")))
-    return files
+    # Installed or built trees (infra/node_modules carries CDK's templated .py files) are not ours.
+    return [file for file in files if not SKIPPED_PARTS.intersection(file.relative_to(ROOT).parts)]
 
 
 def module_name(path: Path) -> str:
