@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from chalicelib import caches
 
 LOCAL_PORT = 9000
+# Where encoders publish under `make run` (the ingest listens on CIRRUS_RTMP_PORT, 1935).
+LOCAL_RTMP_URL = "rtmp://127.0.0.1:1935/live"
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,11 @@ class Settings:
     # last step waits this long, SQS's maximum delay): their keys sign the videos' Delete
     # activities, which the broadcast and deliver functions send in the meantime.
     deletion_grace_seconds: int = 900
+    # The RTMP and RTMPS URLs a live's owner publishes to (PeerTube's rtmpUrl and rtmpsUrl in
+    # GET /videos/live/{id}), the stream key after them. On AWS, the live ingest's load
+    # balancer (template.yaml, LiveImage); None: no ingest deployed, or no RTMPS.
+    live_rtmp_url: str | None = LOCAL_RTMP_URL
+    live_rtmps_url: str | None = None
 
     @property
     def instance_url(self) -> str:
@@ -232,6 +239,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         deletion_grace_seconds=_integer(
             env.get("CIRRUS_DELETION_GRACE_SECONDS"), Settings.deletion_grace_seconds, "CIRRUS_DELETION_GRACE_SECONDS"
         ),
+        live_rtmp_url=_ingest_url(env.get("CIRRUS_LIVE_RTMP_URL", LOCAL_RTMP_URL), "rtmp", "CIRRUS_LIVE_RTMP_URL"),
+        live_rtmps_url=_ingest_url(env.get("CIRRUS_LIVE_RTMPS_URL"), "rtmps", "CIRRUS_LIVE_RTMPS_URL"),
     )
 
 
@@ -241,6 +250,15 @@ def _websocket_url(value: str | None) -> str | None:
     if not value.startswith(("ws://", "wss://")):
         raise ValueError(f"CIRRUS_TRACKER_URL must be a ws:// or wss:// URL, not {value!r}")
     return value
+
+
+def _ingest_url(value: str | None, scheme: str, name: str) -> str | None:
+    """An ingest URL of this scheme, or None when it is empty (no such endpoint deployed)."""
+    if not value:
+        return None
+    if not value.startswith(f"{scheme}://"):
+        raise ValueError(f"{name} must be an {scheme}:// URL, not {value!r}")
+    return value.rstrip("/")
 
 
 def _flag(value: str | None, default: bool) -> bool:

@@ -54,3 +54,22 @@ def test_the_tracker_url_defaults_to_the_instance_host_and_can_be_set() -> None:
     assert load_settings({**production, "CIRRUS_TRACKER_URL": shard}).tracker_url == shard
     with pytest.raises(ValueError, match="CIRRUS_TRACKER_URL"):
         load_settings({"CIRRUS_TRACKER_URL": "https://tracker.example.org/"})
+
+
+def test_the_live_ingest_urls_default_to_the_local_ingest_and_can_be_cleared() -> None:
+    local = load_settings({})
+    assert (local.live_rtmp_url, local.live_rtmps_url) == ("rtmp://127.0.0.1:1935/live", None)
+    deployed = load_settings(
+        {
+            "CIRRUS_LIVE_RTMP_URL": "rtmp://live.example.org:1935/live",
+            "CIRRUS_LIVE_RTMPS_URL": "rtmps://live.example.org:443/live/",
+        }
+    )
+    assert deployed.live_rtmp_url == "rtmp://live.example.org:1935/live"
+    assert deployed.live_rtmps_url == "rtmps://live.example.org:443/live"
+    # The stack sets them empty when no ingest (or no certificate) is deployed.
+    none = load_settings({"CIRRUS_LIVE_RTMP_URL": "", "CIRRUS_LIVE_RTMPS_URL": ""})
+    assert (none.live_rtmp_url, none.live_rtmps_url) == (None, None)
+    for name, value in (("CIRRUS_LIVE_RTMP_URL", "rtmps://x/live"), ("CIRRUS_LIVE_RTMPS_URL", "rtmp://x/live")):
+        with pytest.raises(ValueError, match=name):
+            load_settings({name: value})
