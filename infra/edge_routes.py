@@ -18,6 +18,10 @@ MEDIA_PREFIXES = ("/static/", "/lazy-static/")
 # videos, read with a video file token (chalicelib/api/video_files.py). Their behaviour comes
 # before the media ones, since CloudFront takes the first pattern that matches.
 PRIVATE_MEDIA_PREFIXES = ("/static/streaming-playlists/hls/private/",)
+# Under the media paths too: lives' HLS (functions/live/ports.py LIVE_HLS_PREFIXES), whose
+# playlists and hashes change with every segment. Their behaviour comes before the VOD
+# playlists' (which match these playlists too), with the ingest's Cache-Control.
+LIVE_MEDIA_PREFIXES = ("/static/streaming-playlists/hls/live/",)
 # Always the API function.
 API_PREFIXES = ("/api/", "/.well-known/", "/nodeinfo/")
 API_EXACT = ("/api", "/inbox", "/nodeinfo")
@@ -62,6 +66,10 @@ def api_path_patterns() -> list[str]:
 
 def private_media_path_patterns() -> list[str]:
     return [path_pattern(route) for route in PRIVATE_MEDIA_PREFIXES]
+
+
+def live_media_path_patterns() -> list[str]:
+    return [path_pattern(route) for route in LIVE_MEDIA_PREFIXES]
 
 
 def negotiated_path_patterns() -> list[str]:

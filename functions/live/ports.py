@@ -22,6 +22,12 @@ from typing import TYPE_CHECKING, Protocol
 if TYPE_CHECKING:
     from functions.live.playlist import Segment
 
+# Where lives' HLS files go in the media bucket: under the HLS paths of
+# chalicelib/media/layout.py (public, and the private directory the API serves with video
+# file tokens) but apart from VOD files, so that on AWS the ingest's role may write there and
+# nowhere else (template.yaml, LiveTaskRole), and a replay's VOD files never meet the live's.
+LIVE_HLS_PREFIXES = ("static/streaming-playlists/hls/live/", "private/streaming-playlists/hls/live/")
+
 # PeerTube's VideoState values a live moves through.
 PUBLISHED, WAITING_FOR_LIVE, LIVE_ENDED = 1, 4, 5
 # PeerTube's LiveVideoLatencyMode.
@@ -35,10 +41,15 @@ class LiveTarget:
     """A live the stream key belongs to."""
 
     video_id: str  # the video's UUID
-    directory: str  # the sink prefix of its HLS files, e.g. "streaming-playlists/hls/<uuid>"
+    directory: str  # the sink prefix of its HLS files: live_directory(video_id, private)
     permanent: bool = False
     latency_mode: int = LATENCY_DEFAULT
     save_replay: bool = False
+
+
+def live_directory(video_uuid: str, private: bool = False) -> str:
+    """The media bucket prefix of a live's HLS files (its URL path for a public video)."""
+    return f"{LIVE_HLS_PREFIXES[1] if private else LIVE_HLS_PREFIXES[0]}{video_uuid}"
 
 
 @dataclass(frozen=True)
