@@ -42,6 +42,7 @@ from chalicelib.deploy_specs import (  # noqa: E402
 )
 from chalicelib.store.models.base import TableItem  # noqa: E402
 from infra import edge_routes, security_headers  # noqa: E402
+from infra.cdk_live import LiveInputs, add_live, rtmp_url, rtmps_url  # noqa: E402
 from infra.cdk_tracker import TrackerInputs, add_tracker  # noqa: E402
 
 if TYPE_CHECKING:
@@ -121,6 +122,26 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
                 table=self.table,
             ),
         )
+        self.live_load_balancer = add_live(
+            self,
+            LiveInputs(
+                has_live=self.has_live,
+                has_certificate=self.has_live_certificate,
+                image=self.values["LiveImage"],
+                certificate_arn=self.values["LiveCertificateArn"],
+                cpu=self.values["LiveCpu"],
+                memory=self.values["LiveMemory"],
+                max_tasks=self.values["LiveMaxTasks"],
+                encoders_per_task=self.values["LiveEncodersPerTask"],
+                table=self.table,
+                transcode_queue=self.queues["transcode"],
+                broadcast_queue=self.queues["broadcast"],
+                environment={
+                    **self._environment(),
+                    "CIRRUS_LIVE_RTMP_URL": rtmp_url(self.has_live_host, self.values["LiveHost"]),
+                },
+            ),
+        )
         self._edge()
         self._outputs()
 
@@ -187,6 +208,24 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
             "TrackerOriginPrefixList": self._parameter(
                 "TrackerOriginPrefixList", type=text, default="", allowed_pattern="^(pl-[0-9a-f]+)?$"
             ),
+            "LiveImage": self._parameter("LiveImage", type=text, default=""),
+            "LiveHost": self._parameter(
+                "LiveHost", type=text, default="", allowed_pattern="^([a-z0-9]([a-z0-9.-]*[a-z0-9])?)?$"
+            ),
+            "LiveCertificateArn": self._parameter(
+                "LiveCertificateArn",
+                type=text,
+                default="",
+                allowed_pattern="^(arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[0-9a-f-]+)?$",
+            ),
+            "LiveCpu": self._parameter(
+                "LiveCpu", type=text, default="2048", allowed_values=["1024", "2048", "4096", "8192", "16384"]
+            ),
+            "LiveMemory": self._parameter("LiveMemory", type=text, default="4096"),
+            "LiveMaxTasks": self._parameter("LiveMaxTasks", type=number, default=1, min_value=1, max_value=20),
+            "LiveEncodersPerTask": self._parameter(
+                "LiveEncodersPerTask", type=number, default=1, min_value=1, max_value=20
+            ),
             "IngestConcurrency": self._parameter(
                 "IngestConcurrency", type=number, default=5, min_value=1, max_value=1000
             ),
@@ -209,6 +248,21 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
             ],
         )
         rule.override_logical_id("TrackerNeedsOriginPrefixList")
+        live_rule = cdk.CfnRule(
+            self,
+            "LiveCertificateNeedsHost",
+            rule_condition=cdk.Fn.condition_not(cdk.Fn.condition_equals(self.values["LiveCertificateArn"], "")),
+            assertions=[
+                cdk.CfnRuleAssertion(
+                    assert_=cdk.Fn.condition_not(cdk.Fn.condition_equals(self.values["LiveHost"], "")),
+                    assert_description=(
+                        "With LiveCertificateArn set, LiveHost must name the host the certificate is for:"
+                        " encoders check it, and the load balancer's own name is in no certificate."
+                    ),
+                )
+            ],
+        )
+        live_rule.override_logical_id("LiveCertificateNeedsHost")
         self.has_operator_email = self._condition("HasOperatorEmail", "OperatorEmail")
         self.has_certificate = self._condition("HasCertificate", "CertificateArn")
         self.has_tracker = self._condition("HasTracker", "TrackerImage")
@@ -223,6 +277,19 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
             ),
             "HasTrackerCertificate",
         )
+        self.has_live = self._condition("HasLive", "LiveImage")
+        self.has_live_certificate = self._named(
+            cdk.CfnCondition(
+                self,
+                "HasLiveCertificate",
+                expression=cdk.Fn.condition_and(
+                    self.has_live,
+                    cdk.Fn.condition_not(cdk.Fn.condition_equals(self.values["LiveCertificateArn"], "")),
+                ),
+            ),
+            "HasLiveCertificate",
+        )
+        self.has_live_host = self._condition("HasLiveHost", "LiveHost")
 
     def _condition(self, name: str, parameter: str) -> cdk.CfnCondition:
         condition = cdk.CfnCondition(
@@ -494,6 +561,13 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
             "CIRRUS_TRANSCODING_STALL_SECONDS": "7200",
             "CIRRUS_DELETION_GRACE_SECONDS": "900",
             "CIRRUS_TRACKER_URL": value["TrackerUrl"],
+            # The live ingest's URLs (template.yaml); empty without it, or without RTMPS.
+            "CIRRUS_LIVE_RTMP_URL": cdk.Token.as_string(
+                cdk.Fn.condition_if(self.has_live.logical_id, rtmp_url(self.has_live_host, self.values["LiveHost"]), "")
+            ),
+            "CIRRUS_LIVE_RTMPS_URL": cdk.Token.as_string(
+                cdk.Fn.condition_if(self.has_live_certificate.logical_id, rtmps_url(), "")
+            ),
             "CIRRUS_ACTOR_KEY_ID": self.actor_key.attr_arn,
             "POWERTOOLS_SERVICE_NAME": "cirrus",
             "POWERTOOLS_METRICS_NAMESPACE": "Cirrus",
@@ -1193,6 +1267,10 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
         playlist_cache = self._cache_policy(
             "PlaylistCachePolicy", "playlists", "Cirrus HLS playlists, briefly cached", 10, 60
         )
+        # A live's files: the ingest's Cache-Control, 1 s without one (template.yaml).
+        live_cache = self._cache_policy(
+            "LiveMediaCachePolicy", "live", "Cirrus live HLS, the origin's Cache-Control or 1 s", 1, 31536000
+        )
         cors = self._named(
             cloudfront.CfnResponseHeadersPolicy(
                 self,
@@ -1275,6 +1353,8 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
             # Private videos' HLS: the API checks the video file token; first, since the media
             # patterns also match it.
             *(uncached(p, edge_routes.API_ORIGIN_ID, False) for p in edge_routes.private_media_path_patterns()),
+            # Lives' HLS, before the VOD playlists whose pattern also matches theirs.
+            *(media(p, live_cache) for p in edge_routes.live_media_path_patterns()),
             media(PLAYLIST_PATTERN, playlist_cache),
             *(media(edge_routes.path_pattern(prefix), media_cache) for prefix in edge_routes.MEDIA_PREFIXES),
             # Only with a tracker: its websocket, uncached, with every viewer header (Host for
@@ -1416,6 +1496,13 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
         for key, queue in self.queues.items():
             cdk.CfnOutput(self, f"{key.capitalize()}QueueUrl", value=queue.ref)
         cdk.CfnOutput(self, "AlarmTopicArn", value=self.alarm_topic.ref)
+        live_outputs = {
+            "LiveLoadBalancerDnsName": (self.live_load_balancer.attr_dns_name, self.has_live),
+            "LiveRtmpUrl": (rtmp_url(self.has_live_host, self.values["LiveHost"]), self.has_live),
+            "LiveRtmpsUrl": (rtmps_url(), self.has_live_certificate),
+        }
+        for name, (value, condition) in live_outputs.items():
+            cdk.CfnOutput(self, name, value=value).condition = condition
 
     def _cache_policy(
         self, logical_id: str, name: str, comment: str, default_ttl: int, max_ttl: int

@@ -264,6 +264,7 @@ def edge_facts(template: Mapping[str, Any]) -> dict[str, Any]:
         for name in (
             "MediaCachePolicy",
             "PlaylistCachePolicy",
+            "LiveMediaCachePolicy",
             "MediaCorsPolicy",
             "WebSecurityPolicy",
             "EmbedSecurityPolicy",
@@ -294,13 +295,14 @@ def test_same_cloudfront(translated: dict[str, Any], cdk_template: dict[str, Any
         assert cdk[key] == sam[key], key
 
 
-# --- The tracker on Fargate ------------------------------------------------------------------
+# --- The tracker and the live ingest on Fargate -----------------------------------------------
 
 
-def tracker_resources(template: Mapping[str, Any]) -> dict[str, Any]:
+def conditional_resources(template: Mapping[str, Any], *conditions: str) -> dict[str, Any]:
+    """The resources that exist only under one of `conditions`, as written (but CDK metadata)."""
     found = {}
     for name, resource in template["Resources"].items():
-        if resource.get("Condition") != "HasTracker":
+        if resource.get("Condition") not in conditions:
             continue
         facts = {key: value for key, value in resource.items() if key != "Metadata"}
         depends_on = facts.get("DependsOn")
@@ -311,9 +313,26 @@ def tracker_resources(template: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def test_same_tracker(translated: dict[str, Any], cdk_template: dict[str, Any]) -> None:
-    sam, cdk = tracker_resources(translated), tracker_resources(cdk_template)
+    sam, cdk = conditional_resources(translated, "HasTracker"), conditional_resources(cdk_template, "HasTracker")
 
     assert len(sam) > 20 and "TrackerService" in sam
+    assert sorted(cdk) == sorted(sam)
+    for name in sam:
+        assert cdk[name] == sam[name], name
+
+
+LIVE_CONDITIONS = ("HasLive", "HasLiveCertificate")
+
+
+def test_same_live_ingest(translated: dict[str, Any], cdk_template: dict[str, Any]) -> None:
+    """Every live resource property by property: network, load balancer and listeners, task
+    role, task definition (its environment in order), service, scaling and its alarm."""
+    sam, cdk = (
+        conditional_resources(translated, *LIVE_CONDITIONS),
+        conditional_resources(cdk_template, *LIVE_CONDITIONS),
+    )
+
+    assert len(sam) > 25 and {"LiveService", "LiveRtmpsListener", "LiveIdleAlarm"} <= set(sam)
     assert sorted(cdk) == sorted(sam)
     for name in sam:
         assert cdk[name] == sam[name], name
@@ -361,6 +380,10 @@ def test_comparison_notices_a_drift(translated: dict[str, Any], cdk_template: di
     drifted["Resources"]["TrackerListener"]["Properties"]["Port"] = 8443
     with pytest.raises(AssertionError, match="TrackerListener"):
         test_same_tracker(translated, drifted)
+    live_policy = drifted["Resources"]["LiveTaskRole"]["Properties"]["Policies"][0]["PolicyDocument"]
+    live_policy["Statement"][2]["Resource"] = "*"
+    with pytest.raises(AssertionError, match="LiveTaskRole"):
+        test_same_live_ingest(translated, drifted)
 
 
 def test_cdk_cli_is_pinned_to_a_2x_release() -> None:
