@@ -10,7 +10,7 @@ WEB_SOURCES := $(shell find web/src web/index.html web/public web/vite.config.ts
 CDK_CLI := infra/node_modules/.bin/cdk
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint typecheck unit web-test web-browser-test system-deps browser-deps bench clean package deploy-web tracker-image
+.PHONY: run test lint typecheck unit web-test web-browser-test system-deps browser-deps bench clean package deploy-web tracker-image live-image
 
 run: $(DEPS_STAMP) system-deps $(WEB_BUILD)
 	$(PY) -m local
@@ -68,7 +68,8 @@ $(CDK_CLI): infra/package.json infra/package-lock.json
 	touch $@
 
 # Deploying (infra/README.md): the artifacts template.yaml and the CDK app name, the web
-# client into a deployed stack (`make deploy-web STACK=cirrus`), the tracker's image to ECR.
+# client into a deployed stack (`make deploy-web STACK=cirrus`), the tracker's and the live
+# ingest's images to ECR.
 package: $(DEPS_STAMP)
 	$(PY) infra/package.py
 
@@ -77,6 +78,9 @@ deploy-web: $(WEB_BUILD)
 
 tracker-image:
 	infra/tracker_image.sh
+
+live-image:
+	infra/live_image.sh
 
 clean:
 	rm -rf $(VENV) build web/node_modules web/dist infra/node_modules infra/cdk.out web/test-output .pytest_cache .mypy_cache .ruff_cache
