@@ -1,6 +1,7 @@
 """IAM statements evaluated as IAM evaluates them for DynamoDB items (M13, L3): action,
 resource, and the `dynamodb:LeadingKeys`, `dynamodb:Attributes` and `dynamodb:ReturnValues`
-conditions. Statements come rendered by tests/infra/iam.py's Renderer."""
+conditions; and for any resource with plain string conditions (`allows`: S3 objects, queues,
+CloudWatch namespaces). Statements come rendered by tests/infra/iam.py's Renderer."""
 
 from __future__ import annotations
 
@@ -23,6 +24,8 @@ def _condition_holds(condition: dict[str, Any], context: dict[str, list[str]]) -
                 match = all(any(fnmatch.fnmatchcase(v, p) for p in _listed(allowed)) for v in values or [])
             elif operator == "ForAllValues:StringEquals":
                 match = all(v in _listed(allowed) for v in values or [])
+            elif operator == "StringEquals":
+                match = values is not None and all(v in _listed(allowed) for v in values)
             elif operator == "StringEqualsIfExists":
                 match = values is None or all(v in _listed(allowed) for v in values)
             else:
@@ -55,5 +58,22 @@ def allowed(
         if not any(fnmatch.fnmatchcase(TABLE_ARN, str(r)) for r in _listed(statement["Resource"])):
             continue
         if _condition_holds(statement.get("Condition", {}), context):
+            return True
+    return False
+
+
+def allows(
+    statements: Iterable[dict[str, Any]], action: str, resource: str, context: dict[str, list[str]] | None = None
+) -> bool:
+    """Whether the statements allow `action` on `resource` (an ARN; wildcards in the statements
+    match as IAM matches them), the request carrying the condition keys of `context`."""
+    for statement in statements:
+        if statement["Effect"] != "Allow":
+            continue
+        if not any(fnmatch.fnmatchcase(action, a) for a in _listed(statement["Action"])):
+            continue
+        if not any(fnmatch.fnmatchcase(resource, str(r)) for r in _listed(statement["Resource"])):
+            continue
+        if _condition_holds(statement.get("Condition", {}), context or {}):
             return True
     return False

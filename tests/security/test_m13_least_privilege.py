@@ -5,7 +5,8 @@ hashes), and every function's environment held the root password.
 The template is translated as SAM translates it (tests/infra/conftest.py) and each role's
 statements are evaluated as IAM evaluates them for DynamoDB: action, resource, and the
 `dynamodb:LeadingKeys` / `dynamodb:Attributes` conditions (the CDK app's roles are checked
-equal to these by tests/infra/test_cdk.py::test_same_function_permissions)."""
+equal to these by tests/infra/test_cdk.py::test_same_function_permissions). The live
+ingest's task, which runs ffmpeg on streams, is held to the same standard below."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ import pytest
 
 from tests.infra.conftest import TEMPLATE, load_template, translate
 from tests.infra.iam import Renderer
-from tests.security.iam_support import allowed
+from tests.security.iam_support import allowed, allows
 
 SECRETS = {
     "ACTOR#1": "an actor's private key",
@@ -306,3 +307,77 @@ def test_only_the_functions_that_sign_may_use_the_actor_key(roles: dict[str, lis
 def _actions(statement: dict[str, Any]) -> list[Any]:
     action = statement["Action"]
     return action if isinstance(action, list) else [action]
+
+
+# --- The live ingest's task (template.yaml LiveTaskRole; the CDK app's is compared equal by
+# tests/infra/test_cdk.py::test_same_live_ingest). ffmpeg decodes what anyone holding a
+# stream key sends, so the role reaches the lives' items and files and nothing else.
+
+MEDIA_BUCKET_ARN = "arn:aws:s3:::mediabucket"
+QUEUE_ARN = "arn:aws:sqs:us-east-1:123456789012:"
+
+
+@pytest.fixture(scope="module")
+def live_role() -> list[dict[str, Any]]:
+    translated = translate(load_template(TEMPLATE.read_text()))
+    resources = translated["Resources"]
+    role = resources["LiveTaskRole"]["Properties"]
+    assert "ManagedPolicyArns" not in role, "a managed policy would bypass the evaluation"
+    renderer = Renderer(resources)
+    return [
+        statement for policy in role["Policies"] for statement in renderer.render(policy["PolicyDocument"])["Statement"]
+    ]
+
+
+@pytest.mark.parametrize("partition", sorted(SECRETS))
+def test_the_live_ingest_cannot_touch_secret_items(live_role: list[dict[str, Any]], partition: str) -> None:
+    for action in (*READS, *WRITES):
+        assert not allowed(live_role, action, partition, None), f"{action} on {SECRETS[partition]}"
+
+
+def test_the_live_ingest_reaches_its_lives_items_only(live_role: list[dict[str, Any]]) -> None:
+    assert allowed(live_role, "dynamodb:GetItem", "LIVEKEY#9f2c", None), "a stream key's claim"
+    for action in ("dynamodb:GetItem", "dynamodb:Query", "dynamodb:UpdateItem"):
+        assert allowed(live_role, action, "VIDEO#1", None), action
+    for action in ("dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem", "dynamodb:Scan"):
+        assert not allowed(live_role, action, "VIDEO#1", None), action
+    for partition in ("LIVEKEY#9f2c", "INFOHASH#" + "ab" * 20, "VIDEOUUID#0b5f", "STATS#instance", "HOST#x"):
+        assert not allowed(live_role, "dynamodb:UpdateItem", partition, None), partition
+    assert not allowed(live_role, "dynamodb:GetItem", "VIDEOFILETOKEN#x", None)
+    assert not any("kms:" in str(statement["Action"]) for statement in live_role), "no actor key"
+
+
+def test_the_live_ingest_writes_under_the_live_directories_only(live_role: list[dict[str, Any]]) -> None:
+    from chalicelib.media import layout
+    from functions.live.ports import live_directory
+
+    def may(action: str, key: str) -> bool:
+        return allows(live_role, action, f"{MEDIA_BUCKET_ARN}/{key}")
+
+    video = "9c4d6a3e-0000-4000-8000-000000000000"
+    for private in (False, True):
+        for name in ("master.m3u8", "0.m3u8", "0-000012.ts", "segments-sha256.json"):
+            key = f"{live_directory(video, private)}/{name}"
+            assert may("s3:PutObject", key) and may("s3:DeleteObject", key), key
+            assert not may("s3:GetObject", key), "it writes; CloudFront and the replay read"
+    for key in (
+        layout.hls_key(video, "master.m3u8"),  # a VOD's playlists, replays included
+        layout.hls_key(video, "segments-sha256.json", private=True),
+        layout.thumbnail_key(video),
+        "static/web-videos/x.mp4",
+        "lazy-static/avatars/a.png",
+    ):
+        assert not may("s3:PutObject", key) and not may("s3:DeleteObject", key), key
+    assert not allows(live_role, "s3:PutObject", "arn:aws:s3:::cirrus-uploads-guid/videos/x")
+
+
+def test_the_live_ingest_sends_to_its_two_queues_and_its_metrics_namespace(live_role: list[dict[str, Any]]) -> None:
+    for queue in ("TranscodeQueue", "BroadcastQueue"):
+        assert allows(live_role, "sqs:SendMessage", QUEUE_ARN + queue), queue
+    for queue in ("DeliverQueue", "InboxQueue", "ViewsQueue", "WorkQueue", "TranscodeDeadLetterQueue"):
+        assert not allows(live_role, "sqs:SendMessage", QUEUE_ARN + queue), queue
+    assert not allows(live_role, "sqs:ReceiveMessage", QUEUE_ARN + "TranscodeQueue")
+    metrics = "cloudwatch:PutMetricData"
+    assert allows(live_role, metrics, "*", {"cloudwatch:namespace": ["Cirrus/Live"]})
+    assert not allows(live_role, metrics, "*", {"cloudwatch:namespace": ["AWS/NetworkELB"]})
+    assert not allows(live_role, metrics, "*"), "a request without a namespace"
