@@ -48,11 +48,11 @@ def rtmp_url(has_host: cdk.CfnCondition, host: cdk.CfnParameter) -> str:
     name = cdk.Fn.condition_if(
         has_host.logical_id, host.value_as_string, cdk.Fn.get_att(LOAD_BALANCER_ID, "DNSName").to_string()
     )
-    return cdk.Fn.sub(f"rtmp://${{Host}}:{RTMP_PORT}/live", {"Host": cdk.Token.as_string(name)})
+    return str(cdk.Fn.sub(f"rtmp://${{Host}}:{RTMP_PORT}/live", {"Host": cdk.Token.as_string(name)}))
 
 
 def rtmps_url() -> str:
-    return cdk.Fn.sub(f"rtmps://${{LiveHost}}:{RTMPS_PORT}/live")
+    return str(cdk.Fn.sub(f"rtmps://${{LiveHost}}:{RTMPS_PORT}/live"))
 
 
 @dataclass(frozen=True)
