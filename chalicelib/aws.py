@@ -47,7 +47,27 @@ def sqs() -> SQSClient:
     return _client("sqs")  # type: ignore[no-any-return]
 
 
+def lambda_() -> Any:
+    # One call (an asynchronous Invoke, store/realtime.py): no typed stubs needed.
+    return _client("lambda")
+
+
+@functools.cache
+def apigateway_management(endpoint_url: str) -> Any:
+    """The management API of one WebSocket API stage (post_to_connection), at that API's
+    own endpoint."""
+    import boto3
+
+    settings = get_settings()
+    return boto3.session.Session().client(
+        "apigatewaymanagementapi",
+        region_name=settings.aws_region,
+        endpoint_url=endpoint_url,
+    )
+
+
 @caches.register
 def reset_clients() -> None:
     """Forget cached clients (another endpoint; `caches.reset_all()` forgets queue URLs too)."""
     _client.cache_clear()
+    apigateway_management.cache_clear()

@@ -117,6 +117,10 @@ class Settings:
     # balancer (template.yaml, LiveImage); None: no ingest deployed, or no RTMPS.
     live_rtmp_url: str | None = LOCAL_RTMP_URL
     live_rtmps_url: str | None = None
+    # Where pushes to real-time connections go (CIRRUS_REALTIME_ENDPOINT): the WebSocket API's
+    # management endpoint, https://<api id>.execute-api.<region>.amazonaws.com/<stage>, never
+    # the CloudFront host. Unset under `make run`, whose gateway pushes in-process.
+    realtime_endpoint: str | None = None
 
     @property
     def instance_url(self) -> str:
@@ -241,6 +245,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         ),
         live_rtmp_url=_ingest_url(env.get("CIRRUS_LIVE_RTMP_URL", LOCAL_RTMP_URL), "rtmp", "CIRRUS_LIVE_RTMP_URL"),
         live_rtmps_url=_ingest_url(env.get("CIRRUS_LIVE_RTMPS_URL"), "rtmps", "CIRRUS_LIVE_RTMPS_URL"),
+        realtime_endpoint=env.get("CIRRUS_REALTIME_ENDPOINT") or None,
     )
 
 

@@ -276,3 +276,19 @@ def account_playlist_videos_gsi2pk(account_id: int) -> str:
 
 def playlist_video_sort_key(video_id: int, element_id: int) -> str:
     return f"{video_id:012d}#{element_id:012d}"
+
+
+# Real-time connections (docs/data-model.md, RT-prefixed patterns; store/realtime.py).
+
+
+def realtime_connection_pk(connection_id: str) -> str:
+    return f"RTCONN#{connection_id}"
+
+
+def realtime_room_pk(room: str) -> str:
+    return f"RTROOM#{room}"
+
+
+def realtime_shard_gsi1pk(shard: int) -> str:
+    """Every connection, spread over a few partitions that the pinger reads one by one."""
+    return f"RTCONNS#{shard:02d}"

@@ -18,6 +18,7 @@ from chalicelib.store.models.oauth_token import OAuthToken
 from chalicelib.store.models.playlist import Playlist
 from chalicelib.store.models.playlist_element import PlaylistElement
 from chalicelib.store.models.rate import Rate
+from chalicelib.store.models.realtime import RealtimeConnection, RealtimeMember
 from chalicelib.store.models.registration import Registration
 from chalicelib.store.models.remote_host import RemoteHost
 from chalicelib.store.models.throttle import Throttle
@@ -47,6 +48,8 @@ __all__ = [
     "Playlist",
     "PlaylistElement",
     "Rate",
+    "RealtimeConnection",
+    "RealtimeMember",
     "Registration",
     "RemoteHost",
     "TableItem",

@@ -1,0 +1,1 @@
+"""The real-time channel's Lambda functions (API Gateway WebSocket routes and the pinger)."""

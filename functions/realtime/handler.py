@@ -1,0 +1,58 @@
+"""Lambda entry points of the real-time channel (docs/realtime.md).
+
+- `handle_websocket`: the WebSocket API's $connect, $disconnect and $default routes, and the
+  deferred pushes the function asks of itself (the Engine.IO open packet); the local gateway
+  (local/realtime.py) calls it with the same events.
+- `handle_schedule`: the pinger, every few minutes (Engine.IO's server-side pings).
+
+I/O glue only: chalicelib/api/realtime.py holds the protocol.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import Any
+
+from chalicelib.api import realtime
+from chalicelib.store import realtime as store
+
+OK = {"statusCode": 200}
+
+
+def handle_websocket(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    if realtime.DEFERRED_KEY in event:
+        realtime.send_deferred(event)
+        return OK
+    request = event.get("requestContext") or {}
+    route = request.get("routeKey")
+    connection_id = str(request.get("connectionId") or "")
+    if not connection_id:
+        return {"statusCode": 400}
+    if route == "$connect":
+        query = {str(k): str(v) for k, v in (event.get("queryStringParameters") or {}).items()}
+        return {"statusCode": realtime.connect(realtime.Handshake(connection_id, query))}
+    if route == "$disconnect":
+        realtime.disconnect(connection_id)
+        return OK
+    realtime.receive(connection_id, _frame(event))
+    return OK
+
+
+def handle_schedule(event: dict[str, Any], context: Any) -> dict[str, int]:
+    delivery = store.ping_all()
+    return {"pinged": delivery.delivered, "gone": delivery.gone}
+
+
+def _frame(event: dict[str, Any]) -> Any:
+    """A text frame as text; a binary frame (which API Gateway hands over base64-encoded) as
+    bytes, which the decoder refuses."""
+    body = event.get("body")
+    if body is None:
+        return ""
+    if event.get("isBase64Encoded"):
+        try:
+            return base64.b64decode(str(body), validate=True)
+        except (binascii.Error, ValueError):
+            return b""
+    return str(body)
