@@ -51,6 +51,7 @@ TRANSCODER_UPLOAD_HANDLER = "functions.transcoder.handler:handle_upload"
 VIEWS_HANDLER = "functions.views.handler:handle_views"
 TRENDING_HANDLER = "functions.trending.handler:handle_schedule"
 SWEEPER_HANDLER = "functions.transcoder.sweeper:handle_schedule"
+REALTIME_PINGER_HANDLER = "functions.realtime.handler:handle_schedule"
 BROADCAST_HANDLER = "functions.federation.broadcast:handle_broadcast"
 DELIVER_HANDLER = "functions.federation.deliver:handle_deliver"
 INBOX_HANDLER = "functions.federation.inbox:handle_inbox"
@@ -74,6 +75,9 @@ def schedule_specs() -> list[ScheduleSpec]:
         ScheduleSpec("trending", TRENDING_HANDLER, rate_minutes=60, timeout=300),
         # Stalled videos resumed or failed (functions/transcoder/sweeper.py).
         ScheduleSpec("sweeper", SWEEPER_HANDLER, rate_minutes=30, timeout=900, memory=1024, ffmpeg=True),
+        # Engine.IO pings to every real-time connection (functions/realtime/handler.py), at
+        # chalicelib/api/realtime.py's PING_EVERY_MINUTES.
+        ScheduleSpec("pinger", REALTIME_PINGER_HANDLER, rate_minutes=5, timeout=120, memory=512),
     ]
 
 

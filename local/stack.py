@@ -84,6 +84,7 @@ class LocalStack:
         self._scheduler: Scheduler | None = None
         self.gateway_app: Any = None
         self.tracker: Any = None
+        self.realtime: Any = None
         self.bootstrap: Bootstrap | None = None
 
     def start(self) -> None:
@@ -132,20 +133,28 @@ class LocalStack:
         )
         self._scheduler.start()
 
+        from chalicelib.store import realtime as realtime_store
+        from functions.realtime.handler import handle_websocket
         from functions.tracker.app import store_policy, tracker_routes
         from functions.tracker.service import Tracker
         from local.gateway import Gateway
+        from local.realtime import LocalRealtime
 
         api = LocalFunction("api", app_module.handler, timeout=29, region=settings.aws_region)
         # The tracker in-process, private as on AWS: it reads info hashes from the same table.
         self.tracker = Tracker(store_policy())
+        # The WebSocket API's stand-in: /socket.io/ to the realtime function, pushes back.
+        self.realtime = LocalRealtime(
+            LocalFunction("realtime", handle_websocket, timeout=30, region=settings.aws_region), settings.instance_host
+        )
+        realtime_store.use_ports(self.realtime, self.realtime)
         gateway = Gateway(
             api,
             list(app_module.app.api.binary_types),
             aws.s3(),
             settings.media_bucket,
             options.web_dist,
-            extra_routes=tracker_routes(self.tracker),
+            extra_routes=[*tracker_routes(self.tracker), *self.realtime.routes()],
         )
         self.gateway_app = gateway.asgi()
 
