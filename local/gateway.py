@@ -10,6 +10,8 @@
   which CloudFront's behaviours and Function are written from.
 - `/tracker/socket` (websocket) and `/tracker/health`: the WebTorrent tracker, served
   in-process (on AWS it is a Fargate service behind the same host).
+- `/socket.io/` (websocket): the real-time channel (local/realtime.py), as API Gateway's
+  WebSocket API behind CloudFront on AWS.
 - everything else: the built single-page app, with `index.html` for client routes.
 """
 

@@ -30,7 +30,8 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
 from starlette.concurrency import run_in_threadpool
-from starlette.routing import BaseRoute, WebSocketRoute
+from starlette.responses import JSONResponse
+from starlette.routing import BaseRoute, Route, WebSocketRoute
 
 if TYPE_CHECKING:
     from local.lambda_runtime import LocalFunction
@@ -92,7 +93,14 @@ class LocalRealtime:
     # --- The endpoint -----------------------------------------------------------------------------
 
     def routes(self) -> list[BaseRoute]:
-        return [WebSocketRoute(path, self) for path in PATHS]
+        """The websocket, and Engine.IO's refusal of long-polling for plain HTTP requests (which
+        API Gateway's WebSocket API cannot serve either)."""
+
+        async def polling(request: Any) -> JSONResponse:
+            return JSONResponse({"code": 0, "message": "Transport unknown"}, status_code=400)
+
+        websockets: list[BaseRoute] = [WebSocketRoute(path, self) for path in PATHS]
+        return websockets + [Route(path, polling, methods=["GET", "POST"]) for path in PATHS]
 
     async def __call__(self, scope: MutableMapping[str, Any], receive: Receive, send: Send) -> None:
         if (await receive())["type"] != "websocket.connect":
