@@ -34,6 +34,13 @@ API_ORIGIN_ID = "api"
 WEB_ORIGIN_ID = "web"
 MEDIA_ORIGIN_ID = "media"
 TRACKER_ORIGIN_ID = "tracker"
+REALTIME_ORIGIN_ID = "realtime"
+# socket.io's default path (PeerTube's clients keep it): the real-time channel, an API
+# Gateway WebSocket API on AWS (docs/realtime.md), local/realtime.py under `make run`.
+REALTIME_PREFIX = "/socket.io/"
+# The WebSocket API's stage. Its URL is the stage and nothing more (a longer path is refused
+# with 403), so the realtime behaviour's Function rewrites every /socket.io/ path to it.
+REALTIME_STAGE = "live"
 # The web client's shell, served for every client-side route.
 SPA_INDEX = "/index.html"
 
@@ -89,6 +96,19 @@ def viewer_request_code() -> str:
     }
     declarations = "".join(f"var {name} = {json.dumps(value)};\n" for name, value in constants.items())
     return _HEADER + declarations + _BODY
+
+
+def realtime_request_code() -> str:
+    """The CloudFront Function on the /socket.io/* behaviour: the WebSocket API's stage path
+    instead of socket.io's (the query string, with EIO, transport and accessToken, stays)."""
+    return (
+        "// Written by infra/edge_routes.py (realtime_request_code).\n"
+        "function handler(event) {\n"
+        "  var request = event.request;\n"
+        f"  request.uri = {json.dumps('/' + REALTIME_STAGE)};\n"
+        "  return request;\n"
+        "}\n"
+    )
 
 
 _HEADER = """\

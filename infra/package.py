@@ -2,7 +2,7 @@
 
 - `build/function/`: the code of every function, `app.py` and `chalicelib/` (the Chalice
   app) and the Lambda units of `functions/` (transcoder, views, trending, federation,
-  work), sources and data files, no bytecode. It stays small, so code-only deploys are quick.
+  work, realtime), sources and data files, no bytecode. It stays small, so code-only deploys are quick.
 - `build/layers/dependencies/python/`: the third-party packages, built for Lambda's platform
   by layers/dependencies/build.py.
 - `build/layers/ffmpeg/bin/`: static ffmpeg and ffprobe, by layers/ffmpeg/build.py.
@@ -33,6 +33,7 @@ FUNCTION_SOURCES = (
     "functions/consumer.py",
     "functions/entry.py",
     "functions/federation",
+    "functions/realtime",
     "functions/transcoder",
     "functions/trending",
     "functions/views",

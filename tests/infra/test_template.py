@@ -904,6 +904,7 @@ def test_packaged_function_imports_on_its_own(tmp_path: Path, resources: dict[st
         "consumer.py",
         "entry.py",
         "federation",
+        "realtime",
         "transcoder",
         "trending",
         "views",
@@ -961,3 +962,65 @@ def test_every_schedule_runs_its_handler_at_its_rate(resources: dict[str, Any], 
         ]
         assert [s["ScheduleExpression"] for s in schedules] == [f"rate({spec.rate_minutes} minutes)"], name
         assert props["Timeout"] == spec.timeout, name
+
+
+# --- Real time ----------------------------------------------------------------------------------
+
+
+def test_realtime_api_routes_every_websocket_event_to_the_realtime_function(resources: dict[str, Any]) -> None:
+    api = resources["RealtimeApi"]["Properties"]
+    assert api["ProtocolType"] == "WEBSOCKET"
+    routes = {
+        r["Properties"]["RouteKey"]: r["Properties"] for r in of_type(resources, "AWS::ApiGatewayV2::Route").values()
+    }
+    assert sorted(routes) == ["$connect", "$default", "$disconnect"]
+    assert {json.dumps(r["Target"]) for r in routes.values()} == {
+        json.dumps({"Fn::Sub": "integrations/${RealtimeIntegration}"})
+    }
+    integration = resources["RealtimeIntegration"]["Properties"]
+    assert integration["IntegrationType"] == "AWS_PROXY"
+    assert "${RealtimeFunction.Arn}" in integration["IntegrationUri"]["Fn::Sub"]
+    stage = resources["RealtimeStage"]["Properties"]
+    from infra.edge_routes import REALTIME_STAGE
+
+    assert (stage["StageName"], stage["AutoDeploy"]) == (REALTIME_STAGE, True)
+    permission = resources["RealtimeInvokePermission"]["Properties"]
+    assert permission["FunctionName"] == {"Ref": "RealtimeFunction"}
+    assert permission["SourceArn"]["Fn::Sub"].endswith(":${RealtimeApi}/*")
+
+
+def test_realtime_pushes_are_allowed_on_this_api_only(resources: dict[str, Any]) -> None:
+    """execute-api:ManageConnections names the realtime API, never every API of the account."""
+    granted = {}
+    for name, function in of_type(resources, "AWS::Serverless::Function").items():
+        for policy in function["Properties"].get("Policies", []):
+            for statement in policy.get("Statement", []) if isinstance(policy, dict) else []:
+                if statement["Action"] == "execute-api:ManageConnections":
+                    granted[name] = statement["Resource"]
+    expected = {"Fn::Sub": "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${RealtimeApi}/*"}
+    assert granted == {"ApiFunction": expected, "RealtimeFunction": expected, "PingerFunction": expected}
+
+
+def test_socket_io_reaches_the_websocket_api_through_cloudfront(resources: dict[str, Any]) -> None:
+    from infra.edge_routes import REALTIME_ORIGIN_ID, REALTIME_PREFIX, realtime_request_code
+
+    config = resources["Distribution"]["Properties"]["DistributionConfig"]
+    (behaviour,) = [b for b in config["CacheBehaviors"] if b.get("PathPattern") == f"{REALTIME_PREFIX}*"]
+    assert behaviour["TargetOriginId"] == REALTIME_ORIGIN_ID
+    assert behaviour["FunctionAssociations"][0]["FunctionARN"] == {
+        "Fn::GetAtt": ["RealtimeRequestFunction", "FunctionARN"]
+    }
+    (origin,) = [o for o in config["Origins"] if isinstance(o, dict) and o.get("Id") == REALTIME_ORIGIN_ID]
+    assert origin["DomainName"] == {"Fn::Sub": "${RealtimeApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}"}
+    assert resources["RealtimeRequestFunction"]["Properties"]["FunctionCode"] == realtime_request_code()
+
+
+def test_the_realtime_function_may_invoke_itself_only(resources: dict[str, Any]) -> None:
+    function = resources["RealtimeFunction"]["Properties"]
+    statements = [s for p in function["Policies"] for s in p.get("Statement", [])]
+    invoke = [s["Resource"] for s in statements if s["Action"] == "lambda:InvokeFunction"]
+    own = "${AWS::StackName}-realtime"
+    assert function["FunctionName"] == {"Fn::Sub": own}
+    assert [r["Fn::Sub"] for r in invoke] == [
+        f"arn:${{AWS::Partition}}:lambda:${{AWS::Region}}:${{AWS::AccountId}}:function:{own}"
+    ]
