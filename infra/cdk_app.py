@@ -105,8 +105,10 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
         self._state()
         self._queues()
         self._code()
+        self._realtime_api()
         self._functions()
         self._http()
+        self._realtime()
         self.tracker_load_balancer = add_tracker(
             self,
             TrackerInputs(
@@ -568,6 +570,7 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
             "CIRRUS_LIVE_RTMPS_URL": cdk.Token.as_string(
                 cdk.Fn.condition_if(self.has_live_certificate.logical_id, rtmps_url(), "")
             ),
+            "CIRRUS_REALTIME_ENDPOINT": self.realtime_endpoint,
             "CIRRUS_ACTOR_KEY_ID": self.actor_key.attr_arn,
             "POWERTOOLS_SERVICE_NAME": "cirrus",
             "POWERTOOLS_METRICS_NAMESPACE": "Cirrus",
@@ -768,6 +771,8 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
                 },
                 *self._send("transcode", "broadcast", "deliver", "inbox", "views", "work"),
                 self._actor_key(["kms:GenerateDataKey", "kms:Decrypt"]),
+                # Publishing to real-time connections (store/realtime.py publish_to_*).
+                self._manage_connections(),
             ],
         )
         uploads_arn = "arn:${AWS::Partition}:s3:::cirrus-uploads-${StackGuid}"
@@ -1081,7 +1086,20 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
         )
         self._sqs_source(inbox, self.specs["inbox"])
 
-        statements = {"sweeper": self.sweeper_statements}
+        statements = {
+            "sweeper": self.sweeper_statements,
+            "pinger": [
+                # RT8: the connections, shard by shard; RT4: gone ones forgotten (template.yaml).
+                {
+                    "Effect": "Allow",
+                    "Action": "dynamodb:Query",
+                    "Resource": sub("${MainTable.Arn}/index/gsi1"),
+                    "Condition": {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["RTCONNS#*"]}},
+                },
+                self._table_keys(["dynamodb:DeleteItem", "dynamodb:BatchWriteItem"], "RTCONN#*", "RTROOM#*"),
+                self._manage_connections(),
+            ],
+        }
         for schedule in schedule_specs():
             module, _, attribute = schedule.handler.partition(":")
             logical_id = f"{schedule.name.capitalize()}Function"
@@ -1136,6 +1154,145 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
                 target={"arn": function.attr_arn, "roleArn": role.attr_arn},
             ),
             f"{name}Schedule",
+        )
+
+    # --- Real time (template.yaml: RealtimeApi and what follows it) -------------------------
+
+    def _realtime_api(self) -> None:
+        from aws_cdk import aws_apigatewayv2 as apigatewayv2
+
+        self.realtime_api = self._named(
+            apigatewayv2.CfnApi(
+                self,
+                "RealtimeApi",
+                name=sub("${AWS::StackName}-realtime"),
+                description="Cirrus real time (socket.io over WebSocket)",
+                protocol_type="WEBSOCKET",
+                # socket.io frames are never JSON objects with an `action`: all go to $default.
+                route_selection_expression="$request.body.action",
+            ),
+            "RealtimeApi",
+        )
+        self.realtime_endpoint = sub(
+            f"https://${{RealtimeApi}}.execute-api.${{AWS::Region}}.${{AWS::URLSuffix}}/{edge_routes.REALTIME_STAGE}"
+        )
+
+    def _manage_connections(self) -> dict[str, Any]:
+        """Pushes to this WebSocket API's connections only."""
+        return {
+            "Effect": "Allow",
+            "Action": "execute-api:ManageConnections",
+            "Resource": sub("arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${RealtimeApi}/*"),
+        }
+
+    def _realtime(self) -> None:
+        from aws_cdk import aws_apigatewayv2 as apigatewayv2
+
+        own_name = "${AWS::StackName}-realtime"
+        function = self._function(
+            "RealtimeFunction",
+            "functions.realtime.handler.handle_websocket",
+            description="Cirrus real time (socket.io namespaces over the WebSocket API)",
+            timeout=10,
+            memory=512,
+            log_name="realtime",
+            # Fixed, so that its own policy names it (the deferred open packet) without a cycle.
+            function_name=sub(own_name),
+            statements=[
+                self._table_keys(
+                    ["dynamodb:GetItem", "dynamodb:Query"],
+                    "TOKEN#*",
+                    "USER#*",
+                    "VIDEO#*",
+                    "VIDEOUUID#*",
+                    "RTCONN#*",
+                    "RTROOM#*",
+                ),
+                self._table_keys(
+                    ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"],
+                    "RTCONN#*",
+                    "RTROOM#*",
+                ),
+                self._manage_connections(),
+                {
+                    "Effect": "Allow",
+                    "Action": "lambda:InvokeFunction",
+                    "Resource": sub(
+                        f"arn:${{AWS::Partition}}:lambda:${{AWS::Region}}:${{AWS::AccountId}}:function:{own_name}"
+                    ),
+                },
+            ],
+        )
+        # A failed deferred push is not tried again: its client reconnects by itself.
+        self._named(
+            lambda_.CfnEventInvokeConfig(
+                self,
+                "RealtimeFunctionEventInvokeConfig",
+                function_name=function.ref,
+                qualifier="$LATEST",
+                maximum_retry_attempts=0,
+                maximum_event_age_in_seconds=60,
+                destination_config={},  # as SAM writes it
+            ),
+            "RealtimeFunctionEventInvokeConfig",
+        )
+        api = self.realtime_api.ref
+        self._named(
+            apigatewayv2.CfnIntegration(
+                self,
+                "RealtimeIntegration",
+                api_id=api,
+                integration_type="AWS_PROXY",
+                integration_uri=sub(
+                    "arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/"
+                    "${RealtimeFunction.Arn}/invocations"
+                ),
+            ),
+            "RealtimeIntegration",
+        )
+        routes = []
+        for logical_id, key in (
+            ("RealtimeConnectRoute", "$connect"),
+            ("RealtimeDisconnectRoute", "$disconnect"),
+            ("RealtimeDefaultRoute", "$default"),
+        ):
+            extra = {"authorization_type": "NONE"} if key == "$connect" else {}
+            routes.append(
+                self._named(
+                    apigatewayv2.CfnRoute(
+                        self,
+                        logical_id,
+                        api_id=api,
+                        route_key=key,
+                        target=sub("integrations/${RealtimeIntegration}"),
+                        **extra,
+                    ),
+                    logical_id,
+                )
+            )
+        stage = self._named(
+            apigatewayv2.CfnStage(
+                self,
+                "RealtimeStage",
+                api_id=api,
+                stage_name=edge_routes.REALTIME_STAGE,
+                auto_deploy=True,
+                default_route_settings={"throttlingRateLimit": 500, "throttlingBurstLimit": 1000},
+            ),
+            "RealtimeStage",
+        )
+        for route in routes:
+            stage.add_dependency(route)
+        self._named(
+            lambda_.CfnPermission(
+                self,
+                "RealtimeInvokePermission",
+                action="lambda:InvokeFunction",
+                function_name=function.ref,
+                principal="apigateway.amazonaws.com",
+                source_arn=sub("arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${RealtimeApi}/*"),
+            ),
+            "RealtimeInvokePermission",
         )
 
     # --- HTTP ---------------------------------------------------------------------------------
@@ -1246,6 +1403,20 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
                 function_code=edge_routes.viewer_request_code(),
             ),
             "ViewerRequestFunction",
+        )
+        realtime_request = self._named(
+            cloudfront.CfnFunction(
+                self,
+                "RealtimeRequestFunction",
+                name=sub("${AWS::StackName}-realtime-request"),
+                auto_publish=True,
+                function_config={
+                    "comment": "Cirrus socket.io path to the WebSocket API stage",
+                    "runtime": "cloudfront-js-2.0",
+                },
+                function_code=edge_routes.realtime_request_code(),
+            ),
+            "RealtimeRequestFunction",
         )
         oac = self._named(
             cloudfront.CfnOriginAccessControl(
@@ -1371,6 +1542,18 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
                 },
                 cdk.Aws.NO_VALUE,
             ),
+            # socket.io to the WebSocket API, its path rewritten to the stage by the Function.
+            {
+                "pathPattern": edge_routes.path_pattern(edge_routes.REALTIME_PREFIX),
+                "targetOriginId": edge_routes.REALTIME_ORIGIN_ID,
+                "viewerProtocolPolicy": "https-only",
+                "allowedMethods": ["GET", "HEAD"],
+                "cachePolicyId": CACHING_DISABLED,
+                "originRequestPolicyId": ALL_VIEWER_EXCEPT_HOST,
+                "functionAssociations": [
+                    {"eventType": "viewer-request", "functionArn": realtime_request.attr_function_arn}
+                ],
+            },
             *(uncached(pattern, edge_routes.API_ORIGIN_ID, False) for pattern in edge_routes.api_path_patterns()),
             *(
                 behaviour
@@ -1440,6 +1623,14 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
                         },
                         bucket_origin(edge_routes.WEB_ORIGIN_ID, self.web_bucket),
                         bucket_origin(edge_routes.MEDIA_ORIGIN_ID, self.media_bucket),
+                        {
+                            "id": edge_routes.REALTIME_ORIGIN_ID,
+                            "domainName": sub("${RealtimeApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}"),
+                            "customOriginConfig": {
+                                "originProtocolPolicy": "https-only",
+                                "originSslProtocols": ["TLSv1.2"],
+                            },
+                        },
                         cdk.Fn.condition_if(
                             self.has_tracker.logical_id,
                             {
@@ -1490,6 +1681,7 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
         cdk.CfnOutput(
             self, "ApiUrl", value=sub("https://${RestApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}/live/")
         )
+        cdk.CfnOutput(self, "RealtimeEndpoint", value=self.realtime_endpoint)
         cdk.CfnOutput(self, "TableName", value=self.table.ref)
         cdk.CfnOutput(self, "MediaBucketName", value=self.media_bucket.ref)
         cdk.CfnOutput(self, "UploadsBucketName", value=self.uploads_bucket.ref)

@@ -338,6 +338,39 @@ def test_same_live_ingest(translated: dict[str, Any], cdk_template: dict[str, An
         assert cdk[name] == sam[name], name
 
 
+# --- Real time -------------------------------------------------------------------------------------
+
+
+def realtime_resources(template: Mapping[str, Any]) -> dict[str, Any]:
+    """The WebSocket API and what hangs off it, as written (both use the same logical ids)."""
+    found = {}
+    for name, resource in template["Resources"].items():
+        if resource["Type"].startswith("AWS::ApiGatewayV2::") or name in (
+            "RealtimeInvokePermission",
+            "RealtimeFunctionEventInvokeConfig",
+            "RealtimeRequestFunction",
+        ):
+            facts = {key: value for key, value in resource.items() if key != "Metadata"}
+            depends_on = facts.get("DependsOn")
+            if depends_on is not None:
+                facts["DependsOn"] = sorted(depends_on if isinstance(depends_on, list) else [depends_on])
+            found[name] = facts
+    return found
+
+
+def test_same_realtime_api(translated: dict[str, Any], cdk_template: dict[str, Any]) -> None:
+    sam, cdk = realtime_resources(translated), realtime_resources(cdk_template)
+
+    assert {"RealtimeApi", "RealtimeStage", "RealtimeDefaultRoute", "RealtimeRequestFunction"} <= set(sam)
+    assert sorted(cdk) == sorted(sam)
+    for name in sam:
+        assert cdk[name] == sam[name], name
+    assert (
+        cdk_template["Resources"]["RealtimeFunction"]["Properties"]["FunctionName"]
+        == translated["Resources"]["RealtimeFunction"]["Properties"]["FunctionName"]
+    )
+
+
 # --- Parameters and outputs -----------------------------------------------------------------
 
 
