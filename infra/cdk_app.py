@@ -1089,7 +1089,7 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
         statements = {
             "sweeper": self.sweeper_statements,
             "pinger": [
-                # RT8: the connections, shard by shard; RT4: gone ones forgotten (template.yaml).
+                # WS8: the connections, shard by shard; WS4: gone ones forgotten (template.yaml).
                 {
                     "Effect": "Allow",
                     "Action": "dynamodb:Query",

@@ -278,7 +278,7 @@ def playlist_video_sort_key(video_id: int, element_id: int) -> str:
     return f"{video_id:012d}#{element_id:012d}"
 
 
-# Real-time connections (docs/data-model.md, RT-prefixed patterns; store/realtime.py).
+# Real-time connections (docs/data-model.md, WS1-WS9; store/realtime.py).
 
 
 def realtime_connection_pk(connection_id: str) -> str:

@@ -1,4 +1,4 @@
-"""Real-time connections and pushes to them (RT1-RT9 in docs/data-model.md).
+"""Real-time connections and pushes to them (WS1-WS9 in docs/data-model.md).
 
 A socket.io connection is a `RealtimeConnection` item; each room it joins (PeerTube's: a live
 video's, a user's notifications, the runners') is a `RealtimeMember` item in that room's
@@ -45,7 +45,7 @@ RUNNERS = "/runners"
 # little, for a $disconnect that never ran (DynamoDB deletes expired items within days, and
 # readers skip them before).
 CONNECTION_LIFETIME = timedelta(hours=2, minutes=5)
-# Connections are spread over this many partitions of gsi1 for the pinger (RT8).
+# Connections are spread over this many partitions of gsi1 for the pinger (WS8).
 SHARDS = 16
 # Pushes to a room run this many at once (each post_to_connection is a round trip).
 PUSH_WORKERS = 16
@@ -147,7 +147,7 @@ def deferrer() -> Deferrer:
     return _ports.deferrer
 
 
-# --- Connections (RT1-RT4) -----------------------------------------------------------------
+# --- Connections (WS1-WS4) -----------------------------------------------------------------
 
 
 def expiry(now: datetime) -> datetime:
@@ -161,7 +161,7 @@ def shard_of(connection_id: str) -> int:
 def save_connection(
     connection_id: str, sid: str, now: datetime, user_id: int | None = None, token_error: str | None = None
 ) -> RealtimeConnection:
-    """RT1: a new connection, in its pinger shard."""
+    """WS1: a new connection, in its pinger shard."""
     connection = RealtimeConnection(
         keys.realtime_connection_pk(connection_id),
         keys.ENTITY_SK,
@@ -179,7 +179,7 @@ def save_connection(
 
 
 def get_connection(connection_id: str, now: datetime) -> RealtimeConnection | None:
-    """RT2: a live connection by id (consistent: its namespaces and rooms were just written)."""
+    """WS2: a live connection by id (consistent: its namespaces and rooms were just written)."""
     try:
         connection = RealtimeConnection.get(
             keys.realtime_connection_pk(connection_id), keys.ENTITY_SK, consistent_read=True
@@ -192,18 +192,18 @@ def get_connection(connection_id: str, now: datetime) -> RealtimeConnection | No
 
 
 def join_namespace(connection: RealtimeConnection, namespace: str, limit: int) -> bool:
-    """RT3: record a namespace the connection joined; False once it holds `limit` of them, or
+    """WS3: record a namespace the connection joined; False once it holds `limit` of them, or
     when the connection is gone meanwhile."""
     return _add_to_set(connection, RealtimeConnection.namespaces, namespace, limit)
 
 
 def set_user(connection: RealtimeConnection, user_id: int) -> None:
-    """RT3: the connection's user, known from a token sent after the handshake."""
+    """WS3: the connection's user, known from a token sent after the handshake."""
     connection.update(actions=[RealtimeConnection.user_id.set(user_id)], condition=RealtimeConnection.pk.exists())
 
 
 def leave_namespace(connection: RealtimeConnection, namespace: str) -> None:
-    """RT3 undone, with the rooms of that namespace (RT5)."""
+    """WS3 undone, with the rooms of that namespace (WS5)."""
     rooms = [room for room in connection.rooms or () if room_namespace(room) == namespace]
     for room in rooms:
         leave_room(connection, room)
@@ -215,7 +215,7 @@ def room_namespace(room: str) -> str:
 
 
 def forget_connection(connection_id: str) -> RealtimeConnection | None:
-    """RT4: the connection and its memberships, whatever the order things happened in: one
+    """WS4: the connection and its memberships, whatever the order things happened in: one
     DeleteItem that returns what it deleted, then the rooms it had joined."""
     response = RealtimeConnection._get_connection().delete_item(
         keys.realtime_connection_pk(connection_id), keys.ENTITY_SK, return_values="ALL_OLD"
@@ -232,11 +232,11 @@ def forget_connection(connection_id: str) -> RealtimeConnection | None:
     return connection
 
 
-# --- Rooms (RT5-RT7) -----------------------------------------------------------------------------
+# --- Rooms (WS5-WS7) -----------------------------------------------------------------------------
 
 
 def join_room(connection: RealtimeConnection, room: str, limit: int) -> bool:
-    """RT5: the connection joins a room (at most `limit` rooms per connection): the room is
+    """WS5: the connection joins a room (at most `limit` rooms per connection): the room is
     recorded on the connection first, so that forgetting the connection always finds it."""
     if not _add_to_set(connection, RealtimeConnection.rooms, room, limit):
         return False
@@ -250,13 +250,13 @@ def join_room(connection: RealtimeConnection, room: str, limit: int) -> bool:
 
 
 def leave_room(connection: RealtimeConnection, room: str) -> None:
-    """RT6: the membership first, then the record of it on the connection."""
+    """WS6: the membership first, then the record of it on the connection."""
     RealtimeMember(keys.realtime_room_pk(room), connection.connection_id).delete()
     _remove_from_set(connection, RealtimeConnection.rooms, room)
 
 
 def room_members(room: str, now: datetime) -> Iterator[str]:
-    """RT7: the connections in a room (one Query per 1 MB page), expired ones left out."""
+    """WS7: the connections in a room (one Query per 1 MB page), expired ones left out."""
     for member in RealtimeMember.query(keys.realtime_room_pk(room)):
         if member.expires_at is None or member.expires_at > now:
             yield member.connection_id
@@ -266,7 +266,7 @@ def _add_to_set(connection: RealtimeConnection, attribute: Any, value: str, limi
     current = set(getattr(connection, attribute.attr_name) or ())
     if value in current:
         return True
-    room_left = attribute.does_not_exist() | (size(attribute) < limit)
+    room_left = attribute.does_not_exist() | (size(attribute) < limit)  # type: ignore[no-untyped-call]
     try:
         connection.update(
             actions=[attribute.add({value})],
@@ -292,7 +292,7 @@ def _condition_failed(exc: Exception) -> bool:
     return cause == "ConditionalCheckFailedException"
 
 
-# --- Pushes (RT7-RT9) ------------------------------------------------------------------------------
+# --- Pushes (WS7-WS9) ------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -302,7 +302,7 @@ class Delivery:
 
 
 def send(connection_id: str, frames: Iterable[str]) -> bool:
-    """Push frames to one connection, in order; a gone connection is forgotten (RT4)."""
+    """Push frames to one connection, in order; a gone connection is forgotten (WS4)."""
     port = pusher()
     if port is None:
         return False
@@ -320,8 +320,8 @@ def close(connection_id: str) -> None:
 
 
 def publish(room: str, frame: str, now: datetime | None = None) -> Delivery:
-    """Push one frame to every connection in a room (RT7), several at a time; the gone ones
-    are forgotten afterwards (RT4), by this thread."""
+    """Push one frame to every connection in a room (WS7), several at a time; the gone ones
+    are forgotten afterwards (WS4), by this thread."""
     now = now or datetime.now(UTC)
     members = list(room_members(room, now))
     if not members:
@@ -365,7 +365,7 @@ def publish_to_runners(event: str, payload: Any = None) -> Delivery:
 
 
 def connections_in_shard(shard: int, now: datetime) -> Iterator[RealtimeConnection]:
-    """RT8: every live connection of one pinger shard (Query gsi1, 1 per MB)."""
+    """WS8: every live connection of one pinger shard (Query gsi1, 1 per MB)."""
     for connection in RealtimeConnection.by_gsi1.query(keys.realtime_shard_gsi1pk(shard)):
         if isinstance(connection, RealtimeConnection) and (
             connection.expires_at is None or connection.expires_at > now
@@ -374,7 +374,7 @@ def connections_in_shard(shard: int, now: datetime) -> Iterator[RealtimeConnecti
 
 
 def ping_all(now: datetime | None = None) -> Delivery:
-    """RT9: an Engine.IO ping to every connection (the server pings in Engine.IO v4, and a
+    """WS9: an Engine.IO ping to every connection (the server pings in Engine.IO v4, and a
     Lambda only runs when something happens: a schedule does it). Gone ones are forgotten."""
     now = now or datetime.now(UTC)
     port = pusher()
