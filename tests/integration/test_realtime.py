@@ -21,8 +21,11 @@ from chalicelib.store import keys
 from chalicelib.store import realtime as store
 from chalicelib.store.models import RealtimeConnection, RealtimeMember
 from functions.realtime.handler import handle_schedule, handle_websocket
+from local.lambda_runtime import LocalLambdaContext
 from tests.members import Member
 from tests.video_seed import add_video
+
+CONTEXT = LocalLambdaContext("realtime", 512, 30, "us-east-1")
 
 
 class RecordingPusher:
@@ -52,7 +55,7 @@ class ImmediateDeferrer:
 
     def defer(self, event: dict[str, Any]) -> None:
         self.events.append(event)
-        handle_websocket(event, None)
+        handle_websocket(event, CONTEXT)
 
 
 @pytest.fixture
@@ -82,7 +85,7 @@ def open_connection(pushes: RecordingPusher, connection_id: str, token: str | No
     query = {"EIO": "4", "transport": "websocket"}
     if token is not None:
         query["accessToken"] = token
-    result = handle_websocket(event("$connect", connection_id, queryStringParameters=query), None)
+    result = handle_websocket(event("$connect", connection_id, queryStringParameters=query), CONTEXT)
     assert result == {"statusCode": 200}
     (opening,) = pushes.take(connection_id)
     assert opening[0] == rp.OPEN
@@ -91,7 +94,7 @@ def open_connection(pushes: RecordingPusher, connection_id: str, token: str | No
 
 
 def say(connection_id: str, frame: str) -> None:
-    assert handle_websocket(event("$default", connection_id, body=frame), None) == {"statusCode": 200}
+    assert handle_websocket(event("$default", connection_id, body=frame), CONTEXT) == {"statusCode": 200}
 
 
 def join(pushes: RecordingPusher, connection_id: str, namespace: str, auth: dict[str, Any] | None = None) -> str:
@@ -129,7 +132,7 @@ def test_connect_stores_the_connection_with_its_ttl_and_sends_the_open_packet(pu
     [{}, {"EIO": "3", "transport": "websocket"}, {"EIO": "4", "transport": "polling"}, {"EIO": "4"}],
 )
 def test_connect_refuses_other_protocols_and_transports(pushes: RecordingPusher, query: dict[str, str]) -> None:
-    result = handle_websocket(event("$connect", "c1", queryStringParameters=query or None), None)
+    result = handle_websocket(event("$connect", "c1", queryStringParameters=query or None), CONTEXT)
 
     assert result == {"statusCode": 400}
     assert connection_item("c1") is None
@@ -151,13 +154,13 @@ def test_the_open_packet_waits_until_api_gateway_takes_it(pushes: RecordingPushe
             return ok
 
     store.use_ports(Connecting(), ImmediateDeferrer())
-    handle_websocket(event("$connect", "c1", queryStringParameters={"EIO": "4", "transport": "websocket"}), None)
+    handle_websocket(event("$connect", "c1", queryStringParameters={"EIO": "4", "transport": "websocket"}), CONTEXT)
     assert len(posted) == 1 and posted[0].startswith('0{"sid"')
 
     never = RecordingPusher()
     never.gone.add("c2")
     store.use_ports(never, ImmediateDeferrer())
-    handle_websocket(event("$connect", "c2", queryStringParameters={"EIO": "4", "transport": "websocket"}), None)
+    handle_websocket(event("$connect", "c2", queryStringParameters={"EIO": "4", "transport": "websocket"}), CONTEXT)
     assert connection_item("c2") is None
     assert never.closed == ["c2"]
 
@@ -204,7 +207,7 @@ def test_unsubscribe_and_disconnect_remove_the_items(pushes: RecordingPusher, pe
     item = connection_item("a")
     assert item is not None and not item.rooms
 
-    handle_websocket(event("$disconnect", "b"), None)
+    handle_websocket(event("$disconnect", "b"), CONTEXT)
     assert members(room) == []
     assert connection_item("b") is None
     assert [i.pk for i in RealtimeMember.query(keys.realtime_room_pk(room))] == []
@@ -383,7 +386,7 @@ def test_a_bad_frame_closes_the_connection_and_raises_nothing(pushes: RecordingP
 
 def test_a_binary_frame_closes_the_connection(pushes: RecordingPusher) -> None:
     open_connection(pushes, "a")
-    handle_websocket(event("$default", "a", body="AAEC", isBase64Encoded=True), None)
+    handle_websocket(event("$default", "a", body="AAEC", isBase64Encoded=True), CONTEXT)
     assert pushes.closed == ["a"]
 
 
@@ -425,7 +428,7 @@ def test_the_pinger_pings_every_connection_and_forgets_the_gone(pushes: Recordin
     assert len({store.shard_of(connection_id) for connection_id in ids}) > 8
     pushes.gone.update(ids[:3])
 
-    assert handle_schedule({}, None) == {"pinged": 37, "gone": 3}
+    assert handle_schedule({}, CONTEXT) == {"pinged": 37, "gone": 3}
 
     assert all(pushes.take(connection_id) == ["2"] for connection_id in ids[3:])
     assert [connection_item(connection_id) for connection_id in ids[:3]] == [None, None, None]

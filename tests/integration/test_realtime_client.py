@@ -179,7 +179,7 @@ def test_the_figures_leave_room_for_a_late_schedule() -> None:
     deadline_ms = realtime.PING_INTERVAL_MS + realtime.PING_TIMEOUT_MS
     worst_gap_ms = (realtime.PING_EVERY_MINUTES + 1 + 2) * 60_000
     assert worst_gap_ms < deadline_ms < 10 * 60_000
-    from local.resources import schedule_specs
+    from chalicelib.deploy_specs import schedule_specs
 
     (pinger,) = [spec for spec in schedule_specs() if spec.name == "pinger"]
     assert pinger.rate_minutes == realtime.PING_EVERY_MINUTES

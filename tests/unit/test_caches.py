@@ -38,6 +38,8 @@ NO_RESET = {
     ("chalicelib.store.catalog", "_versions"): "must keep growing: the caches above are keyed by it",
     ("chalicelib.store.models.catalogued", "_clock"): "change stamps must keep growing in a process",
     ("chalicelib.caches", "_resets"): "the registry of resets itself",
+    ("chalicelib.store.realtime", "_ports"): "wiring: the pusher the process was started with (the local stack's)",
+    ("chalicelib.domain.realtime", "_runner_lookups"): "wiring: how runner tokens are found, set once at start",
     ("chalicelib.domain.events", "_subscribers"): (
         "wiring made once per process (subscriptions.register), not data; tests isolate with events.isolated()"
     ),
