@@ -19,8 +19,10 @@ const TRANSFER_REFRESH_MS = 1000;
  * WebRTC, peers met through the instance's tracker) when `p2p` is given: every segment a
  * peer sends is checked against the video's segment hashes first.
  */
-function createHls(p2p: P2PSource | null, onTransfer: (t: Transfer) => void): { hls: Hls; stop: () => void } {
-  const options = { capLevelToPlayerSize: false };
+function createHls(p2p: P2PSource | null, live: boolean, onTransfer: (t: Transfer) => void): { hls: Hls; stop: () => void } {
+  // A live plays three segments behind its edge (hls.js's default), and catches up rather
+  // than drifting further behind after a stall.
+  const options = live ? { capLevelToPlayerSize: false, liveSyncDurationCount: 3, liveMaxLatencyDurationCount: 6 } : { capLevelToPlayerSize: false };
   if (!p2p) return { hls: new Hls(options), stop: () => undefined };
   const validator = new SegmentValidator(p2p.hashesUrl);
   const hls = new HlsWithP2P({ ...options, p2p: { core: coreConfig(p2p, validator, ICE_SERVERS, onCellular()) } });
@@ -45,6 +47,7 @@ export function Player({ video, autoPlay = false }: { video: VideoDetails; autoP
   const [sharing, setSharing] = useState(p2pEnabled);
   const [transfer, setTransfer] = useState<Transfer>(NO_TRANSFER);
   const listed = video.streamingPlaylists?.[0]?.playlistUrl;
+  const live = video.isLive === true;
   // A private, internal or password-protected video's files need a video file token, which
   // the server then puts into every URI of its playlists (see ../videoFiles.ts).
   const needsToken = needsFileToken(listed);
@@ -76,7 +79,7 @@ export function Player({ video, autoPlay = false }: { video: VideoDetails; autoP
     setError(null);
     if (Hls.isSupported()) {
       setTransfer(NO_TRANSFER);
-      const { hls: player, stop } = createHls(p2p, setTransfer);
+      const { hls: player, stop } = createHls(p2p, live, setTransfer);
       hls.current = player;
       player.on(Hls.Events.MANIFEST_PARSED, (_e, data) => {
         setLevels(data.levels.map((l, index) => ({ index, height: l.height })).sort((a, b) => b.height - a.height));
@@ -96,7 +99,7 @@ export function Player({ video, autoPlay = false }: { video: VideoDetails; autoP
     if (media.canPlayType('application/vnd.apple.mpegurl')) media.src = playlist;
     else setError('This browser cannot play HLS video.');
     return undefined;
-  }, [playlist, p2p]);
+  }, [playlist, p2p, live]);
 
   // Count the view as PeerTube's player does: report the position every few seconds while playing.
   useEffect(() => {
