@@ -3,8 +3,6 @@
 // `subscribe {videoId}` and the server emits `state-change {state}` and `views-change
 // {viewers}` to everyone watching that live, and `force-end` when staff stop it.
 
-import { io } from 'socket.io-client';
-
 /** What the page hears about a live. */
 export interface LiveListener {
   state: (state: number) => void;
@@ -44,7 +42,11 @@ export function followLive(socket: LiveSocket, videoId: number, listener: LiveLi
   };
 }
 
-/** A websocket to this instance's `/live-videos` namespace. */
-export function liveSocket(): LiveSocket {
+/**
+ * A websocket to this instance's `/live-videos` namespace. socket.io-client is loaded only
+ * when a live is opened, so other pages do not download it.
+ */
+export async function liveSocket(): Promise<LiveSocket> {
+  const { io } = await import('socket.io-client');
   return io(`${location.origin}/live-videos`, { path: '/socket.io/', transports: ['websocket'] });
 }

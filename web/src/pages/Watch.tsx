@@ -132,13 +132,25 @@ function useLive(video: VideoDetails, reload: () => void): { viewers: number | n
   const state = video.state?.id;
   useEffect(() => {
     if (!live) return undefined;
-    return followLive(liveSocket(), video.id, {
-      state: (next) => {
-        if (next !== state) reload();
-      },
-      viewers: setViewers,
-      forceEnd: () => setEnded(true),
+    let stop: (() => void) | null = null;
+    let left = false;
+    void liveSocket().then((socket) => {
+      if (left) {
+        socket.disconnect();
+        return;
+      }
+      stop = followLive(socket, video.id, {
+        state: (next) => {
+          if (next !== state) reload();
+        },
+        viewers: setViewers,
+        forceEnd: () => setEnded(true),
+      });
     });
+    return () => {
+      left = true;
+      stop?.();
+    };
   }, [live, video.id, state, reload]);
   return { viewers, ended };
 }
