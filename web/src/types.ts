@@ -68,6 +68,16 @@ export interface VideoDetails extends Video {
   trackerUrls?: string[];
 }
 
+/** PeerTube's LiveVideo (GET /api/v1/videos/live/{id}); the URLs and key only for its owner. */
+export interface LiveVideo {
+  rtmpUrl?: string | null;
+  rtmpsUrl?: string | null;
+  streamKey?: string | null;
+  permanentLive: boolean;
+  saveReplay: boolean;
+  latencyMode: number;
+}
+
 export interface Page<T> {
   total: number;
   data: T[];

@@ -1,6 +1,7 @@
 import Hls from 'hls.js';
 import { HlsJsP2PEngine } from 'p2p-media-loader-hlsjs';
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { liveHlsOptions, liveP2PAllowed, type LiveHlsOptions } from '../live/options';
 import { coreConfig, iceServers, onCellular, p2pSource, type P2PSource } from '../p2p/config';
 import { p2pEnabled, setP2PEnabled } from '../p2p/preference';
 import { SegmentValidator, canValidate } from '../p2p/segment-hashes';
@@ -19,10 +20,8 @@ const TRANSFER_REFRESH_MS = 1000;
  * WebRTC, peers met through the instance's tracker) when `p2p` is given: every segment a
  * peer sends is checked against the video's segment hashes first.
  */
-function createHls(p2p: P2PSource | null, live: boolean, onTransfer: (t: Transfer) => void): { hls: Hls; stop: () => void } {
-  // A live plays three segments behind its edge (hls.js's default), and catches up rather
-  // than drifting further behind after a stall.
-  const options = live ? { capLevelToPlayerSize: false, liveSyncDurationCount: 3, liveMaxLatencyDurationCount: 6 } : { capLevelToPlayerSize: false };
+function createHls(p2p: P2PSource | null, live: LiveHlsOptions | null, onTransfer: (t: Transfer) => void): { hls: Hls; stop: () => void } {
+  const options = { capLevelToPlayerSize: false, ...live };
   if (!p2p) return { hls: new Hls(options), stop: () => undefined };
   const validator = new SegmentValidator(p2p.hashesUrl);
   const hls = new HlsWithP2P({ ...options, p2p: { core: coreConfig(p2p, validator, ICE_SERVERS, onCellular()) } });
@@ -37,7 +36,8 @@ function createHls(p2p: P2PSource | null, live: boolean, onTransfer: (t: Transfe
 }
 
 /** The HLS player: hls.js where Media Source Extensions exist, the browser's own HLS elsewhere. */
-export function Player({ video, autoPlay = false }: { video: VideoDetails; autoPlay?: boolean }) {
+/** `latencyMode`: a live's (PeerTube's LiveVideoLatencyMode), which sets how far behind it plays. */
+export function Player({ video, autoPlay = false, latencyMode }: { video: VideoDetails; autoPlay?: boolean; latencyMode?: number }) {
   const element = useRef<HTMLVideoElement>(null);
   const hls = useRef<Hls | null>(null);
   const [levels, setLevels] = useState<{ index: number; height: number }[]>([]);
@@ -47,7 +47,8 @@ export function Player({ video, autoPlay = false }: { video: VideoDetails; autoP
   const [sharing, setSharing] = useState(p2pEnabled);
   const [transfer, setTransfer] = useState<Transfer>(NO_TRANSFER);
   const listed = video.streamingPlaylists?.[0]?.playlistUrl;
-  const live = video.isLive === true;
+  const isLive = video.isLive === true;
+  const live = useMemo(() => (isLive ? liveHlsOptions(latencyMode) : null), [isLive, latencyMode]);
   // A private, internal or password-protected video's files need a video file token, which
   // the server then puts into every URI of its playlists (see ../videoFiles.ts).
   const needsToken = needsFileToken(listed);
@@ -71,7 +72,7 @@ export function Player({ video, autoPlay = false }: { video: VideoDetails; autoP
     return found && fileToken ? { ...found, hashesUrl: withFileToken(found.hashesUrl, fileToken) } : found;
   }, [video, fileToken]);
   // Peers' segments cannot be checked without Web Crypto (plain-HTTP pages): no P2P there.
-  const p2p = sharing && canValidate() ? source : null;
+  const p2p = sharing && canValidate() && (!isLive || liveP2PAllowed(latencyMode)) ? source : null;
 
   useEffect(() => {
     const media = element.current;

@@ -182,11 +182,15 @@ function LiveStatus({ video, viewers, ended }: { video: VideoDetails; viewers: n
 
 function WatchVideo({ video: v, reload }: { video: VideoDetails; reload: () => void }) {
   const { viewers, ended } = useLive(v, reload);
+  // The latency mode sets how far behind the live edge the player stays (../live/options.ts).
+  const settings = useLoad((s) => (v.isLive ? api.live(v.id, s) : Promise.resolve(null)), [v.id, v.isLive]);
   const channelHandle = actorHandle(v.channel);
-  const waiting = v.isLive === true && v.state?.id !== PUBLISHED;
+  // Until its latency mode is known (or could not be read: then the default), so that the
+  // player starts once, with the right distance.
+  const waiting = v.isLive === true && (v.state?.id !== PUBLISHED || (settings.loading && !settings.data));
   return (
     <article className="watch">
-      {waiting ? <div className="player player--empty" /> : <Player key={v.uuid} video={v} autoPlay={v.isLive === true} />}
+      {waiting ? <div className="player player--empty" /> : <Player key={v.uuid} video={v} autoPlay={v.isLive === true} latencyMode={settings.data?.latencyMode} />}
       {v.isLive && <LiveStatus video={v} viewers={viewers} ended={ended} />}
       <h1 className="watch__title">{v.name}</h1>
       <p className="muted">
