@@ -9,6 +9,7 @@ describe('live player options', () => {
     expect(liveHlsOptions(undefined)).toEqual(liveHlsOptions(LATENCY_DEFAULT));
     expect(liveHlsOptions(42)).toEqual(liveHlsOptions(LATENCY_DEFAULT));
     expect(liveHlsOptions(LATENCY_SMALL).liveMaxLatencyDurationCount).toBe(4);
+    expect(liveHlsOptions(LATENCY_HIGH).maxLiveSyncPlaybackRate).toBeGreaterThan(1);
   });
 
   it('turns peers off only in small-latency mode', () => {

@@ -14,16 +14,22 @@ const SEGMENTS_BEHIND = new Map([
   [LATENCY_SMALL, 2],
 ]);
 
+// Beyond PeerTube's player: a viewer who fell behind (joined just before a segment was
+// listed, or stalled) plays 10 % faster until back at its distance, so every viewer sits the
+// same distance behind the edge instead of up to one segment more (bench/live.py measures it).
+export const CATCH_UP_RATE = 1.1;
+
 export interface LiveHlsOptions {
   liveSyncDurationCount: number;
   liveMaxLatencyDurationCount: number;
+  maxLiveSyncPlaybackRate: number;
 }
 
 /** hls.js's live options for a latency mode (an unknown mode is the default one). */
 export function liveHlsOptions(latencyMode: number | undefined): LiveHlsOptions {
   const behind = SEGMENTS_BEHIND.get(latencyMode ?? LATENCY_DEFAULT) ?? DEFAULT_BEHIND;
   // Past twice the wanted distance, hls.js jumps forward rather than staying late for good.
-  return { liveSyncDurationCount: behind, liveMaxLatencyDurationCount: 2 * behind };
+  return { liveSyncDurationCount: behind, liveMaxLatencyDurationCount: 2 * behind, maxLiveSyncPlaybackRate: CATCH_UP_RATE };
 }
 
 /** Whether segments may come from peers for a live in this mode. */
