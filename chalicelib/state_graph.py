@@ -59,9 +59,7 @@ class StateGraph:
             raise UndeclaredMove(f"{self.name}: no move from {', '.join(refused) or 'nowhere'} to {target} is declared")
 
 
-def check_graph(
-    name: str, start: str, moves: Mapping[str, Collection[str]], entries: Collection[str] = ()
-) -> None:
+def check_graph(name: str, start: str, moves: Mapping[str, Collection[str]], entries: Collection[str] = ()) -> None:
     """StateGraphError unless `moves` is a usable state machine from `start` (and `entries`):
     - every state it moves to is declared (a key of `moves`), and so are `start` and `entries`;
     - every state is reachable from `start` or one of `entries`;

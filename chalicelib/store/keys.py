@@ -41,6 +41,7 @@ LIVE_SESSION_SK_PREFIX = "LIVESESSION#"
 def live_session_sk(number: int) -> str:
     return f"{LIVE_SESSION_SK_PREFIX}{number:06d}"
 
+
 # After ENTITY and FILE#...: the one Query that reads a video with its files never sees them.
 VIDEO_PASSWORD_SK_PREFIX = "PASSWORD#"
 

@@ -19,7 +19,7 @@ from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.store import claims, keys, videos
-from chalicelib.store.models import LiveSession, LiveVideo, TableItem, Video
+from chalicelib.store.models import Claim, LiveSession, LiveVideo, TableItem, Video
 from chalicelib.store.models.video import STATE_PUBLISHED
 from chalicelib.store.models.video_stages import (
     STAGE_LIVE_ENDED,
@@ -44,6 +44,11 @@ def key_digest(stream_key: str) -> str:
 
 def key_claim(stream_key: str, video_id: int) -> NewClaim:
     return NewClaim(keys.LIVE_KEY, key_digest(stream_key), str(video_id), KEY_TAKEN)
+
+
+def key_claim_item(stream_key: str) -> Claim:
+    """The claim item of a stream key (to delete it with its live)."""
+    return Claim(keys.claim_pk(keys.LIVE_KEY, key_digest(stream_key)), keys.CLAIM_SK)
 
 
 def create_live(video: Video, live: LiveVideo, stream_key: str, extra: Sequence[TableItem] = ()) -> None:
@@ -88,7 +93,9 @@ def update_settings(video: Video, live: LiveVideo, changes: dict[str, Any], now:
     """LV5: change a live's settings while it waits for its encoder (PeerTube refuses a live
     that has started); False when the video has moved on (or is gone)."""
     attributes = LiveVideo.get_attributes()
-    actions = [attributes[name].remove() if value is None else attributes[name].set(value) for name, value in changes.items()]
+    actions = [
+        attributes[name].remove() if value is None else attributes[name].set(value) for name, value in changes.items()
+    ]
     actions.append(LiveVideo.updated_at.set(now))
     try:
         with TransactWrite(connection=connection()) as transaction:

@@ -389,8 +389,9 @@ def transition(
     return True
 
 
-def delete_video(video: Video, files: list[VideoFile]) -> bool:
-    """Remove a video, its files, its UUID claim and its info hashes (P2); give back its
+def delete_video(video: Video, files: list[VideoFile], claims: Sequence[Claim] = ()) -> bool:
+    """Remove a video, its files, its UUID claim (and `claims`: a live's stream key) and its
+    info hashes (P2); give back its
     quota (what it used once published, what it reserved before) and counts. `video` must
     be the item as read (the catalogue's copy lacks its info hashes and its reservation).
     Conditioned on the stage read, which says what it holds: False if it moved meanwhile
@@ -409,6 +410,8 @@ def delete_video(video: Video, files: list[VideoFile]) -> bool:
         with TransactWrite(connection=connection()) as transaction:
             transaction.delete(video, condition=Video.stage == str(video.stage))
             transaction.delete(Claim(keys.claim_pk(keys.VIDEO_UUID, video.uuid), keys.CLAIM_SK))
+            for claim in claims:
+                transaction.delete(claim)
             for item in infohashes.claims(video.info_hashes or (), int(video.id)):
                 transaction.delete(item)
             transaction.save(catalog.tombstone("Video", int(video.id)))

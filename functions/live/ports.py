@@ -22,8 +22,7 @@ from typing import TYPE_CHECKING, Protocol
 # Where lives' HLS files go in the media bucket (chalicelib/media/layout.py, which the API
 # and the replay read them from too): apart from VOD files, so that on AWS the ingest's role
 # may write there and nowhere else (template.yaml, LiveTaskRole).
-from chalicelib.media.layout import LIVE_HLS_PREFIXES as LIVE_HLS_PREFIXES
-from chalicelib.media.layout import live_directory as live_directory
+from chalicelib.media.layout import LIVE_HLS_PREFIXES, live_directory
 
 if TYPE_CHECKING:
     from functions.live.playlist import Segment
@@ -117,3 +116,27 @@ class DirectorySink:
         if not path.is_relative_to(self.root) or path == self.root:
             raise ValueError(f"sink key {key!r} leaves the sink's directory")
         return path
+
+
+__all__ = [
+    "BAD_SOCKET_HEALTH",
+    "DURATION_EXCEEDED",
+    "FFMPEG_ERROR",
+    "LATENCY_DEFAULT",
+    "LATENCY_HIGH",
+    "LATENCY_SMALL",
+    "LIVE_ENDED",
+    "LIVE_HLS_PREFIXES",
+    "PUBLISHED",
+    "WAITING_FOR_LIVE",
+    "Authorise",
+    "DirectorySink",
+    "LiveTarget",
+    "OnSessionEnd",
+    "OnState",
+    "Refusal",
+    "RenditionRecord",
+    "SessionRecord",
+    "Sink",
+    "live_directory",
+]

@@ -26,7 +26,8 @@ def _live(*, permanent: bool = False, save_replay: bool = True) -> tuple[Video, 
         updated_at=NOW,
     )
     live.save()
-    Claim(keys.claim_pk(keys.LIVE_KEY, lives.key_digest(str(live.stream_key))), keys.CLAIM_SK, target=str(video.id)).save()
+    digest = lives.key_digest(str(live.stream_key))
+    Claim(keys.claim_pk(keys.LIVE_KEY, digest), keys.CLAIM_SK, target=str(video.id)).save()
     return video, live
 
 
@@ -35,7 +36,9 @@ def test_a_stream_key_is_stored_only_as_its_digest_and_opens_its_live(aws: None)
         keys.video_pk(77), keys.ENTITY_SK, id=77, uuid="7d1c9e2a-0000-4000-8000-000000000077", name="live",
         channel_id=2, account_id=1, url="https://x/v/77", state=4, stage="live-waiting", created_at=NOW, updated_at=NOW,
     )  # fmt: skip
-    live = LiveVideo(keys.video_pk(77), keys.LIVE_SK, video_id=77, stream_key="secret-key", created_at=NOW, updated_at=NOW)
+    live = LiveVideo(
+        keys.video_pk(77), keys.LIVE_SK, video_id=77, stream_key="secret-key", created_at=NOW, updated_at=NOW
+    )
     lives.create_live(video, live, "secret-key")
     claim = Claim.get(keys.claim_pk(keys.LIVE_KEY, lives.key_digest("secret-key")), keys.CLAIM_SK)
     assert claim.target == "77" and "secret-key" not in claim.pk
