@@ -190,10 +190,14 @@ def session_segment_keys(session: LiveSession, renditions: list[int] | None = No
 
 
 def _current_or_new(live: LiveVideo, end: SessionEnd) -> LiveSession | None:
-    """The session under way; a session never playable was never opened: opened now."""
+    """The session under way; a session never playable was never opened: opened now. None
+    when this end was already recorded (the last session carries its segments' tag)."""
     if live.current_session is not None:
         current = lives.get_session(int(live.video_id), int(live.current_session))
         if current is not None:
             return current
+    latest = lives.list_sessions(int(live.video_id), newest_first=True, limit=1)
+    if latest and end.segment_tag and latest[0].segment_tag == end.segment_tag:
+        return None
     started = datetime.fromtimestamp(end.started_at, UTC)
     return lives.open_session(live, started)

@@ -27,6 +27,7 @@ from chalicelib.media import layout
 from chalicelib.store import actors, catalog, counters, keys, lives, media, quotas, users, videos
 from chalicelib.store import video_passwords as store_passwords
 from chalicelib.store.models import Actor, User, Video
+from chalicelib.store.models.video_stages import PENDING_STAGES
 
 if TYPE_CHECKING:
     from chalicelib.config import Settings
@@ -273,7 +274,7 @@ def remove_video(video: Video) -> None:
         # What the video gives back depends on its stage: read again if it moved meanwhile.
         stored, files, live = videos.get_video_with_files_and_live(int(video.id))
     videos.delete_leftovers(int(video.id))
-    if stored is not None and stored.stage in videos.PENDING_STAGES:
+    if stored is not None and stored.stage in PENDING_STAGES:
         media.delete_video_files(video.uuid, images_name)
 
 

@@ -93,7 +93,7 @@ def update_settings(video: Video, live: LiveVideo, changes: dict[str, Any], now:
     """LV5: change a live's settings while it waits for its encoder (PeerTube refuses a live
     that has started); False when the video has moved on (or is gone)."""
     attributes = LiveVideo.get_attributes()
-    actions = [
+    actions: list[Any] = [
         attributes[name].remove() if value is None else attributes[name].set(value) for name, value in changes.items()
     ]
     actions.append(LiveVideo.updated_at.set(now))
@@ -227,7 +227,7 @@ def close_session(
     (`details`: error, reason, segment_tag, renditions, directory, connections); the live
     has no session under way any more."""
     attributes = LiveSession.get_attributes()
-    actions = [LiveSession.ended_at.set(ended_at)]
+    actions: list[Any] = [LiveSession.ended_at.set(ended_at)]
     actions += [attributes[name].set(value) for name, value in details.items() if value is not None]
     try:
         session.update(actions=actions, condition=LiveSession.pk.exists() & LiveSession.ended_at.does_not_exist())
