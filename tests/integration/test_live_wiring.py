@@ -255,3 +255,28 @@ def _real_segments(workdir: Path, count: int) -> list[Path]:
         check=True,
     )  # fmt: skip
     return sorted(workdir.glob("seg-*.ts"))
+
+
+def test_a_private_lives_files_are_served_with_a_video_file_token(lives_on: None, api: ApiClient, people: Any) -> None:
+    alice, bob = people["alice"], people["bob"]
+    video_id, video_uuid, key = _create(api, alice, privacy=3)
+    target = _authorise(key)
+    assert isinstance(target, LiveTarget)
+    asyncio.run(
+        cirrus_ports.MediaBucketSink().write(
+            f"{target.directory}/0.m3u8", b"#EXTM3U\n", "application/vnd.apple.mpegurl"
+        )
+    )
+    asyncio.run(cirrus_ports.on_state(str(video_id), 1))
+    details = api.get_as(f"/api/v1/videos/{video_id}", alice.token).json()
+    master = details["streamingPlaylists"][0]["playlistUrl"]
+    assert master == f"http://localhost:9000/static/streaming-playlists/hls/private/live/{video_uuid}/master.m3u8"
+    path = master.removeprefix("http://localhost:9000").replace("master.m3u8", "0.m3u8")
+    assert api.get(path).status == 403
+    assert api.get_as(path, bob.token).status == 403
+    token = api.post_json(f"/api/v1/videos/{video_id}/token", {}, alice.token).json()["files"]["token"]
+    served = api.get(f"{path}?videoFileToken={token}")
+    assert (served.status, served.body) == (200, b"#EXTM3U\n")
+    # The session a private replay came from is no one else's business either.
+    assert api.get(f"/api/v1/videos/{video_id}/live-session").status == 401
+    assert api.get_as(f"/api/v1/videos/{video_id}/live-session", bob.token).status == 403
