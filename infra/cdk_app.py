@@ -141,6 +141,7 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
                 environment={
                     **self._environment(),
                     "CIRRUS_LIVE_RTMP_URL": rtmp_url(self.has_live_host, self.values["LiveHost"]),
+                    "CIRRUS_LIVE_ENABLED": "true",
                 },
             ),
         )
@@ -570,6 +571,16 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
             "CIRRUS_LIVE_RTMPS_URL": cdk.Token.as_string(
                 cdk.Fn.condition_if(self.has_live_certificate.logical_id, rtmps_url(), "")
             ),
+            # PeerTube's live section (template.yaml).
+            "CIRRUS_LIVE_ENABLED": cdk.Token.as_string(cdk.Fn.condition_if(self.has_live.logical_id, "true", "false")),
+            "CIRRUS_LIVE_ALLOW_REPLAY": "true",
+            "CIRRUS_LIVE_LATENCY_SETTING": "true",
+            "CIRRUS_LIVE_MAX_DURATION": "-1",
+            "CIRRUS_LIVE_MAX_INSTANCE_LIVES": "20",
+            "CIRRUS_LIVE_MAX_USER_LIVES": "3",
+            "CIRRUS_LIVE_TRANSCODING": "true",
+            "CIRRUS_LIVE_RESOLUTIONS": "240,360,480,720,1080",
+            "CIRRUS_RTMP_PORT": "1935",
             "CIRRUS_REALTIME_ENDPOINT": self.realtime_endpoint,
             "CIRRUS_ACTOR_KEY_ID": self.actor_key.attr_arn,
             "POWERTOOLS_SERVICE_NAME": "cirrus",
@@ -1032,6 +1043,9 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
                 *self._send("deliver", "broadcast"),
                 self._consume("broadcast"),
                 self._actor_key(["kms:Decrypt"]),
+                # A live's state-change to its viewers (template.yaml).
+                self._table_keys(["dynamodb:DeleteItem", "dynamodb:BatchWriteItem"], "RTCONN#*", "RTROOM#*"),
+                self._manage_connections(),
             ],
         )
         self._sqs_source(broadcast, self.specs["broadcast"])

@@ -71,7 +71,8 @@ class LiveInputs:
     table: dynamodb.CfnTable
     transcode_queue: sqs.CfnQueue
     broadcast_queue: sqs.CfnQueue
-    # The functions' settings, in their order, with CIRRUS_LIVE_RTMP_URL unconditional.
+    # The functions' settings, in their order, with CIRRUS_LIVE_RTMP_URL and CIRRUS_LIVE_ENABLED
+    # unconditional (the task exists only with HasLive).
     environment: dict[str, str]
 
 

@@ -12,9 +12,10 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from chalicelib.activitypub.delivery.fanout import FanOut, fan_out
-from chalicelib.activitypub.delivery.messages import Broadcast, Publication
+from chalicelib.activitypub.delivery.messages import Broadcast, LiveStateNotice, Publication
 from chalicelib.activitypub.delivery.outbox import serialise
 from chalicelib.activitypub.delivery.signer_keys import UnknownSigner, signer_key
+from chalicelib.activitypub.outbound import subscriptions
 from chalicelib.config import get_settings
 from chalicelib.observability import count, logger
 from chalicelib.store import follows, queues, remote_hosts
@@ -26,10 +27,12 @@ if TYPE_CHECKING:
     from functions.consumer import Received
 
 
-def _parse(record: SQSRecord) -> Publication | Broadcast | None:
+def _parse(record: SQSRecord) -> Publication | LiveStateNotice | Broadcast | None:
     data = json.loads(record.body)
     if Publication.is_one(data):
         return Publication.from_json(data)
+    if LiveStateNotice.is_one(data):
+        return LiveStateNotice.from_json(data)
     if _from_transcoder(record):
         # The transcoder may announce publications only: a broadcast names the actor
         # whose key signs it, and ffmpeg runs on hostile files in that function.
@@ -39,17 +42,20 @@ def _parse(record: SQSRecord) -> Publication | Broadcast | None:
     return Broadcast.from_json(data)
 
 
-def _send(received: Received[Publication | Broadcast]) -> None:
+def _send(received: Received[Publication | LiveStateNotice | Broadcast]) -> None:
     message = received.message
     if isinstance(message, Publication):
         announce(message)
+        return
+    if isinstance(message, LiveStateNotice):
+        live_state(message)
         return
     result = expand(message)
     count("DeliveriesQueued", len(result.deliveries))
     count("DeliveriesSavedByDedup", result.requests_saved)
 
 
-handle_broadcast = sqs_consumer(_parse, _send, what="a broadcast message")
+handle_broadcast = sqs_consumer(_parse, _send, what="a broadcast message", setup=subscriptions.register)
 
 
 def expand(message: Broadcast) -> FanOut:
@@ -83,6 +89,25 @@ def announce(publication: Publication) -> None:
         send_videos.published(video)
     except Unannounced as reason:
         logger.info("video not announced", extra={"reason": str(reason)})
+
+
+def live_state(notice: LiveStateNotice) -> None:
+    """A live's state moved (told by the ingest): its viewers hear it, the fediverse gets the
+    video's Update. The notice says the state it moved to; the Update carries the stored one."""
+    from chalicelib.activitypub.errors import Unannounced
+    from chalicelib.activitypub.outbound import send_videos
+    from chalicelib.domain import live_news, lives
+    from chalicelib.store import videos
+
+    video = videos.get_video(notice.video_id)
+    if video is None or not lives.is_live(video):
+        logger.info("live state notice of a missing video or not a live, dropped", extra={"video": notice.video_id})
+        return
+    live_news.tell_viewers(notice.video_id, notice.state)
+    try:
+        send_videos.live_state_changed(video)
+    except Unannounced as reason:
+        logger.info("live state not announced", extra={"reason": str(reason)})
 
 
 def ld_signed(body: str, signer_id: int) -> str:

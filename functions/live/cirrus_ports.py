@@ -100,9 +100,11 @@ def cirrus_service(settings: LiveSettings) -> LiveService:
 
 def prepare() -> None:
     """What every process that runs domain code does first: the table, and the subscribers
-    to domain events (the video's Update to the fediverse on each state change)."""
+    to domain events. The ingest reads no actor and pushes to no viewer itself: a state
+    change becomes a notice to the broadcast function, which sends the video's Update and
+    tells the viewers (functions/federation/broadcast.py)."""
     table.bind(get_settings())
-    subscriptions.register()
+    subscriptions.register_notices()
 
 
 async def serve(host: str, port: int, settings: LiveSettings, stopping: asyncio.Event) -> None:

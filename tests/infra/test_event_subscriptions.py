@@ -141,9 +141,8 @@ def test_the_scan_finds_the_emitters_and_the_entries_that_reach_them() -> None:
     assert "functions.federation.deliver" not in entries  # sends what others built; emits nothing
 
 
-# Events whose subscriber is still to come: LiveStateChanged is for the realtime channel's
-# `state-change` (/live-videos), which subscribes when it is merged; remove it from here then.
-AWAITING_SUBSCRIBER = frozenset({"LiveStateChanged"})
+# Events whose subscriber is still to come (none today).
+AWAITING_SUBSCRIBER: frozenset[str] = frozenset()
 
 
 @pytest.mark.parametrize("entry", emitting_entries())

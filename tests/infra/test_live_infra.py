@@ -293,12 +293,12 @@ def test_the_task_gets_every_function_setting_and_the_ingests_own(
     functions = template["Globals"]["Function"]["Environment"]["Variables"]
     env = environment(template)  # as written, to compare with Globals as written
     for name, value in functions.items():
-        if name == "CIRRUS_LIVE_RTMP_URL":  # its HasLive branch: the task exists only then
+        if name in ("CIRRUS_LIVE_RTMP_URL", "CIRRUS_LIVE_ENABLED"):  # HasLive's branch: the task exists only then
             assert env[name] == value["Fn::If"][1]
         else:
             assert env[name] == value, name
     own = set(env) - set(functions)
-    assert own == {"AWS_REGION", "CIRRUS_RTMP_PORT", "CIRRUS_LIVE_RECONNECT_WINDOW", "CIRRUS_LIVE_WORK_DIR"}
+    assert own == {"AWS_REGION", "CIRRUS_LIVE_RECONNECT_WINDOW", "CIRRUS_LIVE_WORK_DIR"}
     assert not set(FUNCTION_ONLY_SETTINGS) & set(env), "the root password, the edge secret"
     assert not LOCAL_ONLY_SETTINGS & set(env)
     assert environment(with_rtmp)["CIRRUS_ENV"] == "production"

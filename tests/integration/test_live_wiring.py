@@ -280,3 +280,51 @@ def test_a_private_lives_files_are_served_with_a_video_file_token(lives_on: None
     # The session a private replay came from is no one else's business either.
     assert api.get(f"/api/v1/videos/{video_id}/live-session").status == 401
     assert api.get_as(f"/api/v1/videos/{video_id}/live-session", bob.token).status == 403
+
+
+class _Pushes:
+    """What the realtime channel pushed, per connection (API Gateway's management API's part)."""
+
+    def __init__(self) -> None:
+        self.frames: dict[str, list[str]] = {}
+
+    def post(self, connection_id: str, frame: str) -> bool:
+        self.frames.setdefault(connection_id, []).append(frame)
+        return True
+
+    def close(self, connection_id: str) -> None:
+        return None
+
+
+def test_the_ingests_state_changes_reach_the_viewers_and_the_followers_through_the_broadcast_function(
+    lives_on: None, api: ApiClient, people: Any
+) -> None:
+    """On AWS the ingest may read no actor and push to no viewer: its state change is one
+    notice to the broadcast queue, and the broadcast function pushes `state-change` to the
+    live's room and queues the video's Update to its followers."""
+    from chalicelib.activitypub.outbound import subscriptions
+    from chalicelib.store import realtime
+
+    alice = people["alice"]
+    video_id, _, _ = _create(api, alice)
+    drain("broadcast")  # the live's creation
+    now = datetime.now(UTC)
+    viewer = realtime.save_connection("viewer", "sid-1", now)
+    assert realtime.join_room(viewer, realtime.video_room(video_id), 10)
+    pushes = _Pushes()
+    realtime.use_ports(pushes, None)
+    try:
+        with events.isolated():
+            subscriptions.register_notices()
+            asyncio.run(cirrus_ports.on_state(str(video_id), 1))
+        sqs = aws.sqs()
+        url = sqs.get_queue_url(QueueName=get_settings().queues.broadcast)["QueueUrl"]
+        queued = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=0).get("Messages", [])
+        assert [json.loads(m["Body"]) for m in queued] == [{"liveState": {"video": video_id, "state": 1}}]
+        assert pushes.frames == {}, "the ingest pushes nothing itself"
+
+        # The notice, then the video's Update it queued (expanded to no follower here).
+        assert drain("broadcast") == 2
+        assert pushes.frames == {"viewer": ['42/live-videos,["state-change",{"state":1}]']}
+    finally:
+        realtime.reset()

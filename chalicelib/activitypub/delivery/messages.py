@@ -70,6 +70,29 @@ class Publication:
 
 
 @dataclass(frozen=True)
+class LiveStateNotice:
+    """A live's state moved, told by the ingest, which may read no actor (and takes hostile
+    streams): the broadcast function sends the video's Update and tells its viewers."""
+
+    video_id: int
+    state: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {"liveState": {"video": self.video_id, "state": self.state}}
+
+    @staticmethod
+    def is_one(data: Any) -> bool:
+        return isinstance(data, dict) and "liveState" in data
+
+    @classmethod
+    def from_json(cls, data: Any) -> LiveStateNotice:
+        try:
+            return cls(video_id=int(data["liveState"]["video"]), state=int(data["liveState"]["state"]))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise MessageError(f"not a live state notice: {exc}") from exc
+
+
+@dataclass(frozen=True)
 class Delivery:
     body: str
     signer_id: int

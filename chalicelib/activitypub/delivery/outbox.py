@@ -6,7 +6,13 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from chalicelib.activitypub.delivery.messages import MAX_ACTIVITY_BYTES, Broadcast, MessageError, Publication
+from chalicelib.activitypub.delivery.messages import (
+    MAX_ACTIVITY_BYTES,
+    Broadcast,
+    LiveStateNotice,
+    MessageError,
+    Publication,
+)
 from chalicelib.store import queues
 
 
@@ -28,6 +34,11 @@ def broadcast(
 def announce_published(video_id: int) -> None:
     """Have the broadcast function announce a freshly published local video."""
     queues.send_broadcast([Publication(video_id).to_json()])
+
+
+def announce_live_state(video_id: int, state: int) -> None:
+    """Have the broadcast function tell the fediverse and the viewers that a live's state moved."""
+    queues.send_broadcast([LiveStateNotice(video_id, state).to_json()])
 
 
 def serialise(activity: dict[str, Any]) -> str:

@@ -7,7 +7,9 @@ followers; a deletion, or a video leaving the public, sends Delete(Video).
 
 A publication is the exception to "the subscriber sends": the transcoder publishes, and
 may read no actor, so its subscriber only queues a publication notice; the broadcast
-function then calls `published` (functions/federation/broadcast.py).
+function then calls `published` (functions/federation/broadcast.py). The live ingest is
+the same: it queues a live state notice, and the broadcast function calls
+`live_state_changed`.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from chalicelib.domain.federation_rules import can_federate_video
 from chalicelib.store import actors, videos
 
 if TYPE_CHECKING:
-    from chalicelib.domain.events import VideoChanged, VideoPublished, VideoRemoved
+    from chalicelib.domain.events import LiveStateChanged, VideoChanged, VideoPublished, VideoRemoved
     from chalicelib.store.models import Actor, Video
 
 
@@ -36,6 +38,18 @@ def published(video: Video) -> None:
     """The video was just published (transcoding done): its Create and Announces."""
     if can_federate_video(video):
         _send_new(video)
+
+
+def on_live_state_noticed(event: LiveStateChanged) -> None:
+    """In the ingest, which may read no actor: a notice for the broadcast function instead."""
+    outbox.announce_live_state(event.video_id, event.state)
+
+
+def live_state_changed(video: Video) -> None:
+    """A live's state moved (told by the ingest's notice): its Update. Every live state
+    federates (PeerTube's isStateForFederation), so no Create or Delete comes of it."""
+    if can_federate_video(video):
+        _send_update(video)
 
 
 def on_changed(event: VideoChanged) -> None:

@@ -1,9 +1,11 @@
-"""Which federation sender reacts to which domain event (domain/events.py): the one place
-that wires the domain's news to the fediverse.
+"""Which sender reacts to which domain event (domain/events.py): the one place that wires
+the domain's news to the fediverse (and a live's to its viewers).
 
 Every process that runs domain code calls `register()` at its entry, before its first
 event: app.py for the API, and each Lambda module in functions/ (tests/infra checks that
-every handler of template.yaml does). Calling it again changes nothing.
+every handler of template.yaml does). Calling it again changes nothing. The live ingest,
+which may read no actor, calls `register_notices()` instead: its news go to the broadcast
+function as notices, which sends them on.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from chalicelib.activitypub.outbound import (
     send_videos,
     send_views,
 )
-from chalicelib.domain import events
+from chalicelib.domain import events, live_news
 
 
 def register() -> None:
@@ -31,3 +33,10 @@ def register() -> None:
     events.subscribe(events.PlaylistRemoved, send_playlists.on_removed)
     events.subscribe(events.AbuseReported, send_abuses.on_reported)
     events.subscribe(events.RemoteVideoViewed, send_views.on_viewed)
+    events.subscribe(events.LiveStateChanged, live_news.on_state_changed)
+
+
+def register_notices() -> None:
+    """For the live ingest: a live's state change becomes one notice to the broadcast
+    function (the Update and the viewers' `state-change`); its VideoChanged needs nothing more."""
+    events.subscribe(events.LiveStateChanged, send_videos.on_live_state_noticed)
