@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.activitypub import remote_actors, remote_videos
 from chalicelib.activitypub.inbox.context import Ignored, object_id
+from chalicelib.activitypub.remote import actors as remote_actors
+from chalicelib.activitypub.remote import videos as remote_videos
 
 if TYPE_CHECKING:
     from chalicelib.activitypub.inbox.context import InboxContext

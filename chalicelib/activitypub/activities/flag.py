@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.activitypub import local_objects, remote_actors
+from chalicelib.activitypub import local_objects
 from chalicelib.activitypub.documents.videos import PRIVACY_PUBLIC, PRIVACY_UNLISTED
 from chalicelib.activitypub.inbox.context import Ignored, object_id
+from chalicelib.activitypub.remote import actors as remote_actors
 from chalicelib.domain import abuses
 
 if TYPE_CHECKING:

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib.activitypub import rate_activities, remote_actors
 from chalicelib.activitypub.inbox.context import Ignored, InboxContext, object_id
+from chalicelib.activitypub.remote import actors as remote_actors
+from chalicelib.activitypub.remote import rates
 from chalicelib.domain.instance_follows import follower_stats
 from chalicelib.store import follows
 
@@ -22,7 +23,7 @@ def handle(activity: dict[str, Any], context: InboxContext) -> None:
         _undo_follow(undone, context)
         return
     if kind in ("Like", "Dislike"):
-        rate_activities.undo(undone, context, "like" if kind == "Like" else "dislike")
+        rates.undo(undone, context, "like" if kind == "Like" else "dislike")
         return
     raise Ignored(f"Undo of {kind} is not handled")
 

@@ -33,8 +33,8 @@ def refuse_if_blocked(actor: Actor, activity: dict[str, Any], forwarder_url: str
 
 
 def _reject(actor: Actor, activity: dict[str, Any]) -> None:
-    from chalicelib.activitypub import remote_actors
     from chalicelib.activitypub.outbound.send_follows import send_reject
+    from chalicelib.activitypub.remote import actors as remote_actors
     from chalicelib.config import get_settings
     from chalicelib.domain.oauth import utcnow
 

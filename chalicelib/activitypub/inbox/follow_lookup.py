@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.activitypub import remote_actors
 from chalicelib.activitypub.inbox.context import Ignored, InboxContext, object_id
+from chalicelib.activitypub.remote import actors as remote_actors
 from chalicelib.store import actors, follows
 
 if TYPE_CHECKING:

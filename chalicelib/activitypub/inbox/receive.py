@@ -25,10 +25,10 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urldefrag
 
-from chalicelib.activitypub import remote_actors
 from chalicelib.activitypub.errors import SignatureError
 from chalicelib.activitypub.inbound.checks import InvalidDocument, host, reference
 from chalicelib.activitypub.inbox.message import MAX_ACTIVITY_BYTES
+from chalicelib.activitypub.remote import actors as remote_actors
 from chalicelib.activitypub.signatures import InboundRequest, check_digest, parse_signature, verify_signature
 from chalicelib.domain.oauth import utcnow
 from chalicelib.errors import BadRequestError, ConflictError, ForbiddenError, PayloadTooLargeError
@@ -110,7 +110,7 @@ def _activities(body: bytes) -> list[dict[str, Any]]:
 def _key_owner(key_id: str) -> str:
     """The actor a key id names: `<actor>#main-key` (or `acct:name@host`, via WebFinger)."""
     if key_id.startswith("acct:"):
-        from chalicelib.activitypub.webfinger_client import resolve_handle
+        from chalicelib.activitypub.net.discovery import resolve_handle
 
         try:
             return resolve_handle(key_id[len("acct:") :])

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from chalicelib.activitypub import local_objects, remote_quotas
+from chalicelib.activitypub import local_objects
 from chalicelib.activitypub.documents.videos import PRIVACY_PUBLIC, PRIVACY_UNLISTED
 from chalicelib.activitypub.inbound.checks import InvalidDocument, host
 from chalicelib.activitypub.inbound.notes import RemoteNote, parse_note
+from chalicelib.activitypub.remote import quotas
 from chalicelib.domain.comments import POLICY_DISABLED, POLICY_REQUIRES_APPROVAL
 from chalicelib.store import comments, counters, remote_videos, videos
 
@@ -40,7 +41,7 @@ def store_note(document: object, author: Actor, now: datetime) -> bool:
         if place is None or place.video_id != int(video.id):
             raise InvalidDocument("the parent comment is not on the video")
         thread_id = place.thread_id
-    remote_quotas.check("comments", host(note.url))
+    quotas.check("comments", host(note.url))
     comment_id = counters.next_id("comment")
     comment = comments.new_comment(
         video,
@@ -55,7 +56,7 @@ def store_note(document: object, author: Actor, now: datetime) -> bool:
     )
     added = comments.add_comment(comment, video, by_video_author=False, remote=True)
     if added:  # deleted comments stay stored, blanked (as in PeerTube): counted while they exist
-        remote_quotas.stored("comments", host(note.url))
+        quotas.stored("comments", host(note.url))
     return added
 
 

@@ -17,7 +17,6 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from chalicelib.activitypub import remote_actors, remote_images, remote_quotas, remote_videos
 from chalicelib.activitypub.errors import RemoteFetchError
 from chalicelib.activitypub.inbound.checks import InvalidDocument, host, url
 from chalicelib.activitypub.inbound.playlists import (
@@ -29,6 +28,9 @@ from chalicelib.activitypub.inbound.playlists import (
     privacy_of,
 )
 from chalicelib.activitypub.net.fetch import fetch_document
+from chalicelib.activitypub.remote import actors as remote_actors
+from chalicelib.activitypub.remote import images, quotas
+from chalicelib.activitypub.remote import videos as remote_videos
 from chalicelib.observability import logger
 from chalicelib.store import counters, keys, media, playlists, videos
 from chalicelib.store import remote_playlists as stored
@@ -65,7 +67,7 @@ def store_object(document: object, sender: Actor, audience: Any, now: datetime) 
     resolved = _resolve_elements(parsed, now)
     privacy = privacy_of(audience)
     if existing is None:
-        remote_quotas.check("playlists", host(parsed.url))
+        quotas.check("playlists", host(parsed.url))
         return _create(parsed, channel, privacy, resolved)
     _refresh(existing, parsed, channel, privacy, resolved)
     return existing
@@ -98,7 +100,7 @@ def remove_of_actor(actor: Actor) -> None:
 
 def remove(playlist: Playlist) -> None:
     stored.delete(playlist)
-    remote_quotas.removed("playlists", host(str(playlist.url)))
+    quotas.removed("playlists", host(str(playlist.url)))
     if playlist.thumbnail_path:
         media.delete_files([str(playlist.thumbnail_path)])
 
@@ -227,7 +229,7 @@ def _create(parsed: RemotePlaylistDocument, channel: Actor, privacy: int, resolv
         if again is None:
             raise InvalidDocument("the playlist's UUID belongs to another playlist")
         return again  # created meanwhile by another delivery
-    remote_quotas.stored("playlists", host(parsed.url))
+    quotas.stored("playlists", host(parsed.url))
     stored.replace_elements(playlist, _slots(playlist, resolved), [])
     logger.info("remote playlist stored", extra={"playlist": parsed.url, "elements": len(resolved)})
     return playlist
@@ -289,7 +291,7 @@ def _slots(playlist: Playlist, resolved: list[ResolvedElement]) -> list[Playlist
 def _copy_thumbnail(thumbnail_url: str, playlist_url: str) -> str | None:
     """The origin's icon, checked and re-encoded, under a new name, or None (PeerTube goes
     on without a thumbnail when it cannot download one)."""
-    return remote_images.copy_playlist_thumbnail(thumbnail_url, playlist_url)
+    return images.copy_playlist_thumbnail(thumbnail_url, playlist_url)
 
 
 def _forget_thumbnail(path: str | None) -> None:
