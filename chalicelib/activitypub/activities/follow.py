@@ -10,10 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.activitypub.follows import follow_back
-from chalicelib.activitypub.inbound.checks import InvalidDocument, url
 from chalicelib.activitypub.inbox.context import Ignored, InboxContext, object_id
 from chalicelib.activitypub.outbound.send_follows import send_accept, send_reject
 from chalicelib.activitypub.remote import actors as remote_actors
+from chalicelib.activitypub.remote.parse.checks import InvalidDocument, url
 from chalicelib.domain.instance_follows import follower_stats, is_instance_actor
 from chalicelib.store import follows
 from chalicelib.store.models.follow import STATE_ACCEPTED, STATE_PENDING, STATE_REJECTED

@@ -26,9 +26,9 @@ from typing import Any
 from urllib.parse import urldefrag
 
 from chalicelib.activitypub.errors import SignatureError
-from chalicelib.activitypub.inbound.checks import InvalidDocument, host, reference
 from chalicelib.activitypub.inbox.message import MAX_ACTIVITY_BYTES
 from chalicelib.activitypub.remote import actors as remote_actors
+from chalicelib.activitypub.remote.parse.checks import InvalidDocument, host, reference
 from chalicelib.activitypub.signatures import InboundRequest, check_digest, parse_signature, verify_signature
 from chalicelib.domain.oauth import utcnow
 from chalicelib.errors import BadRequestError, ConflictError, ForbiddenError, PayloadTooLargeError

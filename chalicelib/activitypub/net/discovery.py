@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from chalicelib.activitypub.errors import RemoteFetchError
-from chalicelib.activitypub.inbound.checks import InvalidDocument, as_list, same_host, url
+from chalicelib.activitypub.remote.parse.checks import InvalidDocument, as_list, same_host, url
 from chalicelib.config import get_settings
 from chalicelib.domain.accounts import SERVER_ACTOR_NAME
 from chalicelib.domain.handles import is_handle

@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
-from chalicelib.activitypub.inbound.actors import RemoteActorDocument, parse_actor
-from chalicelib.activitypub.inbound.checks import InvalidDocument
 from chalicelib.activitypub.net.fetch import fetch_document
+from chalicelib.activitypub.remote.parse.actors import RemoteActorDocument, parse_actor
+from chalicelib.activitypub.remote.parse.checks import InvalidDocument
 from chalicelib.config import get_settings
 from chalicelib.domain.oauth import utcnow
 from chalicelib.store import actors, counters, keys, remote_actors

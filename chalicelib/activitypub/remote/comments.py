@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING
 
 from chalicelib.activitypub import local_objects
 from chalicelib.activitypub.documents.videos import PRIVACY_PUBLIC, PRIVACY_UNLISTED
-from chalicelib.activitypub.inbound.checks import InvalidDocument, host
-from chalicelib.activitypub.inbound.notes import RemoteNote, parse_note
 from chalicelib.activitypub.remote import quotas
+from chalicelib.activitypub.remote.parse.checks import InvalidDocument, host
+from chalicelib.activitypub.remote.parse.notes import RemoteNote, parse_note
 from chalicelib.domain.comments import POLICY_DISABLED, POLICY_REQUIRES_APPROVAL
 from chalicelib.store import comments, counters, remote_videos, videos
 

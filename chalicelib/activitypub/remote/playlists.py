@@ -18,8 +18,12 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from chalicelib.activitypub.errors import RemoteFetchError
-from chalicelib.activitypub.inbound.checks import InvalidDocument, host, url
-from chalicelib.activitypub.inbound.playlists import (
+from chalicelib.activitypub.net.fetch import fetch_document
+from chalicelib.activitypub.remote import actors as remote_actors
+from chalicelib.activitypub.remote import images, quotas
+from chalicelib.activitypub.remote import videos as remote_videos
+from chalicelib.activitypub.remote.parse.checks import InvalidDocument, host, url
+from chalicelib.activitypub.remote.parse.playlists import (
     PRIVACY_PUBLIC,
     RemoteElementDocument,
     RemotePlaylistDocument,
@@ -27,10 +31,6 @@ from chalicelib.activitypub.inbound.playlists import (
     parse_playlist,
     privacy_of,
 )
-from chalicelib.activitypub.net.fetch import fetch_document
-from chalicelib.activitypub.remote import actors as remote_actors
-from chalicelib.activitypub.remote import images, quotas
-from chalicelib.activitypub.remote import videos as remote_videos
 from chalicelib.observability import logger
 from chalicelib.store import counters, keys, media, playlists, videos
 from chalicelib.store import remote_playlists as stored

@@ -17,11 +17,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from chalicelib.activitypub.inbound.checks import InvalidDocument, host
-from chalicelib.activitypub.inbound.videos import RemoteFile, RemoteVideoDocument, parse_video
 from chalicelib.activitypub.net.fetch import fetch_document
 from chalicelib.activitypub.remote import actors as remote_actors
 from chalicelib.activitypub.remote import images, quotas
+from chalicelib.activitypub.remote.parse.checks import InvalidDocument, host
+from chalicelib.activitypub.remote.parse.videos import RemoteFile, RemoteVideoDocument, parse_video
 from chalicelib.observability import logger
 from chalicelib.store import counters, keys, remote_videos, videos
 from chalicelib.store.models import Video, VideoFile
