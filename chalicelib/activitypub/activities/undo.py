@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from chalicelib.activitypub import local_objects
 from chalicelib.activitypub.inbox.context import Ignored, InboxContext, object_id
-from chalicelib.activitypub.remote import actors as remote_actors
 from chalicelib.activitypub.remote import rates
 from chalicelib.domain.instance_follows import follower_stats
 from chalicelib.store import follows
@@ -30,7 +30,7 @@ def handle(activity: dict[str, Any], context: InboxContext) -> None:
 
 def _undo_follow(undone: dict[str, Any], context: InboxContext) -> None:
     target_url = object_id(undone.get("object"))
-    target = remote_actors.local_actor_of(target_url) if target_url else None
+    target = local_objects.local_actor(target_url) if target_url else None
     if target is None:
         raise Ignored("Undo of a follow of no local actor")
     existing = follows.get_follow(int(context.actor.id), int(target.id))

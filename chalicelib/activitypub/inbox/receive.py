@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urldefrag
 
+from chalicelib.activitypub import local_objects
 from chalicelib.activitypub.errors import SignatureError
 from chalicelib.activitypub.inbox.message import MAX_ACTIVITY_BYTES
 from chalicelib.activitypub.remote import actors as remote_actors
@@ -64,7 +65,7 @@ def receive(request: InboundRequest) -> Received:
     except SignatureError as error:
         raise ForbiddenError(error.message) from None
     signer_url = _key_owner(parsed.key_id)
-    if remote_actors.is_local_url(signer_url):
+    if local_objects.is_ours(signer_url):
         raise ConflictError("Cannot process an activity signed by this instance")
     try:
         signer = remote_actors.resolve(signer_url)

@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from chalicelib.activitypub import local_objects
 from chalicelib.activitypub.errors import RemoteFetchError
 from chalicelib.activitypub.net.fetch import fetch_document
 from chalicelib.activitypub.remote import actors as remote_actors
@@ -54,7 +55,7 @@ def store_object(document: object, sender: Actor, audience: Any, now: datetime) 
     activity's `to` (PeerTube reads the privacy there). Raises InvalidDocument to refuse it,
     RemoteFetchError when its origin cannot be read (nothing is stored then)."""
     parsed = parse_playlist(document)
-    if remote_actors.is_local_url(parsed.url):
+    if local_objects.is_ours(parsed.url):
         raise InvalidDocument("a remote server cannot describe a local playlist")
     if host(str(sender.url)) != host(parsed.url):
         raise InvalidDocument("the playlist is not on the sender's host")
@@ -176,7 +177,7 @@ def _same_host_url(item: Any, playlist_url: str) -> str | None:
 
 def _video(video_url: str, now: datetime) -> Video:
     """One of ours by its URL, else a remote one known by URL or fetched from its origin."""
-    if remote_actors.is_local_url(video_url):
+    if local_objects.is_ours(video_url):
         reference = urlsplit(video_url).path.rstrip("/").rsplit("/", 1)[-1]
         local = videos.find_video_by_uuid(reference.lower()) if _is_uuid(reference) else None
         if local is None or not local.is_local or str(local.url) != video_url:

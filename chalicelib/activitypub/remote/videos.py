@@ -17,6 +17,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from chalicelib.activitypub import local_objects
 from chalicelib.activitypub.net.fetch import fetch_document
 from chalicelib.activitypub.remote import actors as remote_actors
 from chalicelib.activitypub.remote import images, quotas
@@ -34,7 +35,7 @@ def store_object(document: object, sender: Actor | None, now: datetime) -> Video
     """Create or refresh the remote video a Video object describes. `sender` is the actor that
     sent it (None when Cirrus fetched it from its origin itself)."""
     parsed = parse_video(document)
-    if remote_actors.is_local_url(parsed.url):
+    if local_objects.is_ours(parsed.url):
         raise InvalidDocument("a remote server cannot describe a local video")
     if sender is not None and host(str(sender.url)) != host(parsed.url):
         raise InvalidDocument("the video is not on the sender's host")
@@ -49,7 +50,7 @@ def store_object(document: object, sender: Actor | None, now: datetime) -> Video
 
 def fetch(url: str, now: datetime) -> Video:
     """The remote video at `url`, fetched from its origin when unknown."""
-    if remote_actors.is_local_url(url):
+    if local_objects.is_ours(url):
         raise InvalidDocument("a local URL is not a remote video")
     known = remote_videos.find_by_url(url)
     if known is not None:
