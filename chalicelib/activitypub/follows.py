@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from chalicelib.activitypub.net import discovery
-from chalicelib.activitypub.outbound import follows as activities
+from chalicelib.activitypub.outbound.build import follows as activities
 from chalicelib.activitypub.outbound.send_follows import send_accept, send_follow, send_reject, send_undo_follow
 from chalicelib.activitypub.remote import actors as remote_actors
 from chalicelib.domain import instance_follows

@@ -16,7 +16,7 @@ from chalicelib.activitypub.delivery import outbox
 from chalicelib.activitypub.documents.collections import Slice
 from chalicelib.activitypub.documents.playlists import playlist_object
 from chalicelib.activitypub.errors import Unannounced
-from chalicelib.activitypub.outbound import playlists as activities
+from chalicelib.activitypub.outbound.build import playlists as activities
 from chalicelib.config import get_settings
 from chalicelib.domain.federation_rules import can_federate_playlist
 from chalicelib.store import actors, playlists

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from chalicelib.activitypub.delivery import outbox
 from chalicelib.activitypub.documents.videos import video_object
 from chalicelib.activitypub.errors import Unannounced
-from chalicelib.activitypub.outbound import videos as activities
+from chalicelib.activitypub.outbound.build import videos as activities
 from chalicelib.config import get_settings
 from chalicelib.domain.federation_rules import can_federate_video
 from chalicelib.store import actors, videos
