@@ -1,1 +1,1 @@
-"""ActivityPub federation: JSON-LD contexts, HTTP and Linked Data signatures."""
+"""ActivityPub federation, one folder per job: see docs/architecture.md, "The federation package"."""

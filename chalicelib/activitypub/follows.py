@@ -13,9 +13,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from chalicelib.activitypub import remote_actors, remote_discovery
-from chalicelib.activitypub.outbound import follows as activities
+from chalicelib.activitypub.net import discovery
+from chalicelib.activitypub.outbound.build import follows as activities
 from chalicelib.activitypub.outbound.send_follows import send_accept, send_follow, send_reject, send_undo_follow
+from chalicelib.activitypub.remote import actors as remote_actors
 from chalicelib.domain import instance_follows
 from chalicelib.observability import logger
 from chalicelib.store import actors
@@ -53,10 +54,7 @@ def follow_targets(hosts: Sequence[str], handles: Sequence[str], settings: Setti
     targets = [(h, True) for h in hosts] + [(h, False) for h in handles]
     for name, is_host in targets:
         try:
-            if is_host:
-                located = remote_discovery.instance_actor_url(name.lower(), scheme)
-            else:
-                located = remote_discovery.handle_actor_url(name)
+            located = discovery.instance_actor_url(name.lower(), scheme) if is_host else discovery.resolve_handle(name)
             target = remote_actors.resolve(located)
         except Exception as exc:
             logger.warning("cannot follow", extra={"target": name, "error": str(exc)})
@@ -99,13 +97,11 @@ def follow_channel(account_id: int, handle: str, now: datetime) -> None:
     """The work queue's part of `domain/remote_subscriptions.queue_follow`. A channel that
     cannot be found or fetched is logged and left, as PeerTube's job leaves it; the user may
     subscribe again."""
-    from chalicelib.activitypub.webfinger_client import resolve_handle
-
     account = actors.get_actor(account_id)
     if account is None or account.deleting_at is not None:
         return
     try:
-        channel = remote_actors.resolve(resolve_handle(handle))
+        channel = remote_actors.resolve(discovery.resolve_handle(handle))
     except Exception as exc:
         logger.info("remote channel not followed", extra={"handle": handle, "error": str(exc)})
         return

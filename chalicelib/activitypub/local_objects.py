@@ -1,5 +1,5 @@
-"""This instance's objects named by their ActivityPub URLs: `/videos/watch/<uuid>` and
-`/videos/watch/<uuid>/comments/<id>`."""
+"""This instance's objects named by their ActivityPub URLs: `/accounts/<name>`,
+`/video-channels/<name>`, `/videos/watch/<uuid>` and `/videos/watch/<uuid>/comments/<id>`."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from chalicelib.config import get_settings
-from chalicelib.store import videos
+from chalicelib.store import actors, videos
 
 if TYPE_CHECKING:
-    from chalicelib.store.models import Video
+    from chalicelib.store.models import Actor, Video
 
 VIDEO_PATH = re.compile(r"^/(?:videos/watch|w)/([0-9a-fA-F-]{36})$")
 COMMENT_PATH = re.compile(r"^/videos/watch/([0-9a-fA-F-]{36})/comments/(\d{1,12})$")
@@ -19,6 +19,20 @@ COMMENT_PATH = re.compile(r"^/videos/watch/([0-9a-fA-F-]{36})/comments/(\d{1,12}
 
 def is_ours(url: str) -> bool:
     return urlsplit(url).netloc.lower() == get_settings().instance_host.lower()
+
+
+def local_actor(url: str) -> Actor | None:
+    """The local account or channel a URL of this instance names."""
+    if not is_ours(url):
+        return None
+    segments = urlsplit(url).path.strip("/").split("/")
+    if len(segments) != 2 or segments[0] not in ("accounts", "video-channels"):
+        return None
+    actor = actors.find_local_actor(segments[1])
+    if actor is None:
+        return None
+    is_channel = actor.actor_type == "Group"
+    return actor if is_channel == (segments[0] == "video-channels") else None
 
 
 def local_video(url: str) -> Video | None:

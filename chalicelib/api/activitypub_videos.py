@@ -12,7 +12,7 @@ from chalice.app import Response
 
 from chalicelib.activitypub.documents.collections import Slice, collection
 from chalicelib.activitypub.documents.videos import video_document, video_object
-from chalicelib.activitypub.outbound import videos as activities
+from chalicelib.activitypub.outbound.build import videos as activities
 from chalicelib.api.activitypub_actors import activity_response, local_account, local_channel, requested_page
 from chalicelib.api.blueprint import ApiBlueprint
 from chalicelib.config import get_settings

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from chalice.app import Response
 
-from chalicelib.activitypub import discovery
+from chalicelib.activitypub.net import discovery
 from chalicelib.api.blueprint import ApiBlueprint
 from chalicelib.api.request import query_param
 from chalicelib.config import get_settings

@@ -24,6 +24,7 @@ from chalicelib.store.models import VideoComment
 from chalicelib.store.pages import MAX_COUNT
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from datetime import datetime
 
     from chalicelib.config import Settings
@@ -126,13 +127,25 @@ def is_visible(comment: VideoComment, video: Video, viewer: User | None, sees_al
     return viewer is not None and comment.account_id is not None and int(comment.account_id) == int(viewer.account_id)
 
 
-def should_hold(video: Video, author: User) -> bool:
-    """PeerTube's shouldCommentBeHeldForReview, without automatic tags (not kept here)."""
-    if video.is_local and (
+def should_hold(video: Video, author: User | None) -> bool:
+    """PeerTube's hold rule (shouldCommentBeHeldForReview, and getCommentHoldStatus for remote
+    comments), without automatic tags (not kept here). `author` is the local user writing the
+    comment, None for a remote account: on a remote video, a remote comment is never held
+    here ("third parties rely on origin", which holds what it must)."""
+    if author is None:
+        if not video.is_local:
+            return False
+    elif video.is_local and (
         video_cases.owns(author, video) or has_right(Role(int(author.role)), Right.MANAGE_ANY_VIDEO_COMMENT)
     ):
         return False
     return int(video.comments_policy or 1) == POLICY_REQUIRES_APPROVAL
+
+
+def by_video_author(account_id: int | None, video: Video) -> bool:
+    """Whether a comment counts in its thread's `totalRepliesFromVideoAuthor`: written by the
+    video's own account, local or remote (PeerTube counts by account)."""
+    return account_id is not None and int(account_id) == int(video.account_id)
 
 
 # Use cases
@@ -142,29 +155,30 @@ def post(
     video: Video, author: User, text: str, in_reply_to: int | None, settings: Settings, now: datetime
 ) -> CommentNode:
     """A new thread (`in_reply_to` None) or a reply; the comment as created."""
-    if int(video.comments_policy or 1) == POLICY_DISABLED:
-        raise ConflictError("Video comments are disabled for this video.")
-    thread_id: int | None = None
-    parent_place = None
-    if in_reply_to is not None:
-        parent_place = _locate_on(video, in_reply_to)
-        thread_id = parent_place.thread_id
-    comment_id = counters.next_id("comment")
-    comment = comments.new_comment(
+    comment, parent_place = _new_comment(
         video,
-        comment_id=comment_id,
-        thread_id=thread_id if thread_id is not None else comment_id,
-        in_reply_to_id=in_reply_to,
-        account_id=int(author.account_id),
-        text=text,
-        url=f"{settings.instance_url}/videos/watch/{video.uuid}/comments/{comment_id}",
+        int(author.account_id),
+        text,
+        in_reply_to,
+        url_of=lambda comment_id: f"{settings.instance_url}/videos/watch/{video.uuid}/comments/{comment_id}",
         held=should_hold(video, author),
         now=now,
     )
-    if not comments.add_comment(comment, video, by_video_author=video_cases.owns(author, video)):
+    if not comments.add_comment(comment, video, by_video_author=by_video_author(int(author.account_id), video)):
         raise NotFoundError("Video not found")
     events.emit(events.CommentPosted(video, comment, parent_place))
     return CommentNode(comment)
+
+
+def add_remote(video: Video, account_id: int, text: str, url: str, in_reply_to: int | None, now: datetime) -> bool:
+    """A remote account's comment (a Note its server sent, at `url`), made as `post` makes a
+    local one: the same refusals, ids, thread, hold rule and counters, and no event (its own
+    server federates it). False if it was stored already (its URL is claimed) or the video is
+    gone."""
+    comment, _ = _new_comment(
+        video, account_id, text, in_reply_to, url_of=lambda _: url, held=should_hold(video, None), now=now
+    )
+    return comments.add_comment(comment, video, by_video_author=by_video_author(account_id, video), remote=True)
 
 
 # Sorting by replies needs the roots in hand: at most this many (the newest) are sorted (L10).
@@ -240,9 +254,38 @@ def delete(video: Video, user: User, comment_id: int, now: datetime) -> None:
     author = comment.account_id is not None and int(comment.account_id) == int(user.account_id)
     if not (author or has_right(Role(int(user.role)), Right.MANAGE_ANY_VIDEO_COMMENT) or video_cases.owns(user, video)):
         raise ForbiddenError("User does not have the permission to delete this comment")
-    by_video_author = comment.account_id is not None and int(comment.account_id) == int(video.account_id)
-    if not comments.mark_deleted(comment, video, by_video_author=by_video_author, now=now):
+    if not comments.mark_deleted(comment, video, by_video_author=by_video_author(comment.account_id, video), now=now):
         raise ConflictError("This comment is already deleted")
+
+
+def _new_comment(
+    video: Video,
+    account_id: int,
+    text: str,
+    in_reply_to: int | None,
+    *,
+    url_of: Callable[[int], str],
+    held: bool,
+    now: datetime,
+) -> tuple[VideoComment, comments.CommentPlace | None]:
+    """A comment not yet stored, with a fresh id, in its thread (its own, for a new one), and
+    the place of the comment it answers; refused as PeerTube refuses it."""
+    if int(video.comments_policy or 1) == POLICY_DISABLED:
+        raise ConflictError("Video comments are disabled for this video.")
+    parent_place = _locate_on(video, in_reply_to) if in_reply_to is not None else None
+    comment_id = counters.next_id("comment")
+    comment = comments.new_comment(
+        video,
+        comment_id=comment_id,
+        thread_id=parent_place.thread_id if parent_place is not None else comment_id,
+        in_reply_to_id=in_reply_to,
+        account_id=account_id,
+        text=text,
+        url=url_of(comment_id),
+        held=held,
+        now=now,
+    )
+    return comment, parent_place
 
 
 def _locate_on(video: Video, comment_id: int) -> comments.CommentPlace:

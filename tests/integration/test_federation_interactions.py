@@ -7,6 +7,7 @@ import uuid
 from typing import Any
 
 from tests.api_client import ApiClient
+from tests.conftest import ROOT_PASSWORD
 from tests.federation_peer import Peer
 from tests.members import Member
 from tests.queue_runner import drain, drain_federation
@@ -87,6 +88,56 @@ def test_remote_comments_on_our_video(peer: Peer, api: ApiClient, people: dict[s
     drain_federation()
     assert api.get(f"/api/v1/videos/{video.uuid}").json()["comments"] == 2
     assert threads(api, video.uuid)[-1]["isDeleted"] is True
+
+
+def test_a_remote_videos_author_answering_from_its_server_counts_as_its_author(
+    peer: Peer, api: ApiClient, people: dict[str, Member]
+) -> None:
+    """`totalRepliesFromVideoAuthor` counts the replies of the video's own account (PeerTube
+    counts them by account, wherever they were written): a remote video's author answering
+    from its server counts as a local video's author answering here does, and its answers
+    leave the count when deleted, by their author or by a moderator here."""
+    alice, root = people["alice"], api.login("root", ROOT_PASSWORD)["access_token"]
+    video_uuid = str(uuid.uuid4())
+    peer.publish(api, peer.video(video_uuid, "Ask carol anything"))  # carol's video
+    question = api.post_json(f"/api/v1/videos/{video_uuid}/comment-threads", {"text": "Why?"}, alice.token).json()
+    for number in (7, 8):
+        answer = note(peer, number, question["comment"]["url"], content=f"Because {number}")
+        assert peer.post(api, "/inbox", answer, name="carol").status == 204
+    drain_federation()
+    counted = [(t["totalReplies"], t["totalRepliesFromVideoAuthor"]) for t in threads(api, video_uuid)]
+    assert counted == [(2, 2)]
+
+    first = f"{peer.base}/videos/watch/x/comments/7"
+    delete = {"type": "Delete", "id": f"{first}/delete", "actor": peer.url("carol"), "object": first}
+    assert peer.post(api, "/inbox", delete, name="carol").status == 204
+    drain_federation()
+    thread = api.get(f"/api/v1/videos/{video_uuid}/comment-threads/{question['comment']['id']}").json()
+    second = next(c["comment"]["id"] for c in thread["children"] if c["comment"]["text"] == "Because 8")
+    assert api.delete_as(f"/api/v1/videos/{video_uuid}/comments/{second}", root).status == 204
+    counted = [(t["totalReplies"], t["totalRepliesFromVideoAuthor"]) for t in threads(api, video_uuid)]
+    assert counted == [(0, 0)]
+
+
+def test_remote_comments_are_held_as_peertube_holds_them(peer: Peer, api: ApiClient, people: dict[str, Member]) -> None:
+    """One hold rule for every comment (PeerTube's): on a video whose policy asks for approval,
+    a remote comment is held when the video is ours, and never on a remote video, whose origin
+    holds what it must; a local user's comment on such a remote video is held here."""
+    alice, bob = people["alice"], people["bob"]
+    ours = add_video(alice.account_id, alice.channel_id, "Approved comments only", comments_policy=3)
+    theirs = str(uuid.uuid4())
+    peer.publish(api, peer.video(theirs, "Approved over there", commentsPolicy=3))
+    assert peer.post(api, "/inbox", note(peer, 11, ours.url, content="Held here"), name="carol").status == 204
+    their_url = f"{peer.base}/videos/watch/{theirs}"
+    assert peer.post(api, "/inbox", note(peer, 12, their_url, content="Not held"), name="carol").status == 204
+    drain_federation()
+    local = api.post_json(f"/api/v1/videos/{theirs}/comment-threads", {"text": "Held too"}, bob.token).json()
+    assert local["comment"]["heldForReview"] is True
+
+    assert threads(api, ours.uuid) == []  # anonymous visitors do not see held comments
+    owners = api.get_as(f"/api/v1/videos/{ours.uuid}/comment-threads", alice.token).json()["data"]
+    assert [(c["text"], c["heldForReview"]) for c in owners] == [("Held here", True)]
+    assert [(c["text"], c["heldForReview"]) for c in threads(api, theirs)] == [("Not held", False)]
 
 
 def test_remote_likes_and_views_of_our_video(peer: Peer, api: ApiClient, people: dict[str, Member]) -> None:

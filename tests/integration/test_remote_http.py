@@ -18,8 +18,8 @@ import pytest
 
 from chalicelib.activitypub.errors import RemoteFetchError
 from chalicelib.activitypub.net import transport
+from chalicelib.activitypub.net.discovery import resolve_handle
 from chalicelib.activitypub.net.transport import ACTIVITYPUB_ACCEPT, JRD_ACCEPT, fetch_json, post_activity
-from chalicelib.activitypub.webfinger_client import resolve_handle
 from chalicelib.config import get_settings
 
 ACTOR = {"id": "https://remote.example/accounts/alice", "type": "Person"}

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib.activitypub.inbound.notes import parse_note
-from chalicelib.activitypub.inbound.videos import parse_video
+from chalicelib.activitypub.remote.parse.notes import parse_note
+from chalicelib.activitypub.remote.parse.videos import parse_video
 from chalicelib.activitypub.signatures.ld import sign_document, signed_form
 from chalicelib.domain.oauth import utcnow
 from tests.api_client import ApiClient

@@ -234,17 +234,17 @@ def test_remote_subscribe_answers_at_once_and_follows_from_the_queue(
 ) -> None:
     """PeerTube answers POST /users/me/subscriptions with 204 and resolves the channel in a
     job (activitypub-follow); no remote fetch happens in the request."""
-    from chalicelib.activitypub import webfinger_client
+    from chalicelib.activitypub.net import discovery
 
     alice = people["alice"]
     fetched: list[str] = []
-    real = webfinger_client.resolve_handle
+    real = discovery.resolve_handle
 
     def counting(handle: str, *args: Any, **kwargs: Any) -> Any:
         fetched.append(handle)
         return real(handle, *args, **kwargs)
 
-    monkeypatch.setattr(webfinger_client, "resolve_handle", counting)
+    monkeypatch.setattr(discovery, "resolve_handle", counting)
     answer = api.post_json("/api/v1/users/me/subscriptions", {"uri": f"cats@{peer.host}"}, alice.token)
     assert answer.status == 204
     assert fetched == [] and peer.inbox_activities() == []

@@ -13,8 +13,8 @@ import pytest
 from chalicelib.activitypub.errors import RemoteFetchError
 from chalicelib.activitypub.net import addresses, transport
 from chalicelib.activitypub.net.addresses import address_allowed, address_refusal, check_url
+from chalicelib.activitypub.net.discovery import check_handle
 from chalicelib.activitypub.net.transport import merge_headers
-from chalicelib.activitypub.webfinger_client import check_handle
 from chalicelib.config import get_settings
 from tests.conftest import ROOT
 

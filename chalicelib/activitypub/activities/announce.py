@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.activitypub import remote_actors, remote_videos
+from chalicelib.activitypub import local_objects
 from chalicelib.activitypub.inbox.context import Ignored, object_id
+from chalicelib.activitypub.remote import videos as remote_videos
 
 if TYPE_CHECKING:
     from chalicelib.activitypub.inbox.context import InboxContext
@@ -21,6 +22,6 @@ def handle(activity: dict[str, Any], context: InboxContext) -> None:
     shared = object_id(activity.get("object"))
     if shared is None:
         raise Ignored("Announce of nothing")
-    if remote_actors.is_local_url(shared):
+    if local_objects.is_ours(shared):
         return  # one of our videos, shared by a follower: nothing to import
     remote_videos.fetch(shared, context.now)

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.activitypub import remote_comments, remote_playlists, remote_videos
 from chalicelib.activitypub.inbox.context import Ignored
+from chalicelib.activitypub.remote import comments as remote_comments
+from chalicelib.activitypub.remote import playlists as remote_playlists
+from chalicelib.activitypub.remote import videos as remote_videos
 
 if TYPE_CHECKING:
     from chalicelib.activitypub.inbox.context import InboxContext

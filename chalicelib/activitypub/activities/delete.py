@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.activitypub import remote_comments, remote_playlists, remote_videos
-from chalicelib.activitypub.inbound.checks import host
 from chalicelib.activitypub.inbox.context import Ignored, object_id
+from chalicelib.activitypub.remote import comments as remote_comments
+from chalicelib.activitypub.remote import playlists as remote_playlists
+from chalicelib.activitypub.remote import videos as remote_videos
+from chalicelib.activitypub.remote.parse.checks import host
 from chalicelib.store import catalog
 from chalicelib.store import remote_videos as stored_videos
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.activitypub import local_objects, remote_actors
+from chalicelib.activitypub import local_objects
 from chalicelib.activitypub.documents.videos import PRIVACY_PUBLIC, PRIVACY_UNLISTED
 from chalicelib.activitypub.inbox.context import Ignored, object_id
 from chalicelib.domain import abuses
@@ -50,7 +50,7 @@ def _local_target(url: str) -> abuses.Target | None:
     place = local_objects.local_comment_reference(url)
     if place is not None:
         return abuses.comment_target(*place) if _knowable(place[0]) else None
-    actor = remote_actors.local_actor_of(url)
+    actor = local_objects.local_actor(url)
     return abuses.account_target(actor) if actor is not None else None
 
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib.activitypub import remote_actors
+from chalicelib.activitypub import local_objects
 from chalicelib.activitypub.follows import follow_back
-from chalicelib.activitypub.inbound.checks import InvalidDocument, url
 from chalicelib.activitypub.inbox.context import Ignored, InboxContext, object_id
 from chalicelib.activitypub.outbound.send_follows import send_accept, send_reject
+from chalicelib.activitypub.remote.parse.checks import InvalidDocument, url
 from chalicelib.domain.instance_follows import follower_stats, is_instance_actor
 from chalicelib.store import follows
 from chalicelib.store.models.follow import STATE_ACCEPTED, STATE_PENDING, STATE_REJECTED
@@ -21,7 +21,7 @@ from chalicelib.store.models.follow import STATE_ACCEPTED, STATE_PENDING, STATE_
 
 def handle(activity: dict[str, Any], context: InboxContext) -> None:
     target_url = object_id(activity.get("object"))
-    target = remote_actors.local_actor_of(target_url) if target_url else None
+    target = local_objects.local_actor(target_url) if target_url else None
     if target is None:
         raise Ignored("Follow of an actor that is not local")
     try:

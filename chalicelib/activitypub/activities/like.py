@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.activitypub import rate_activities
+from chalicelib.activitypub.remote import rates
 
 if TYPE_CHECKING:
     from chalicelib.activitypub.inbox.context import InboxContext
 
 
 def handle(activity: dict[str, Any], context: InboxContext) -> None:
-    rate_activities.apply(activity, context, "like")
+    rates.apply(activity, context, "like")

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib.activitypub import rate_activities, remote_actors
+from chalicelib.activitypub import local_objects
 from chalicelib.activitypub.inbox.context import Ignored, InboxContext, object_id
+from chalicelib.activitypub.remote import rates
 from chalicelib.domain.instance_follows import follower_stats
 from chalicelib.store import follows
 
@@ -22,14 +23,14 @@ def handle(activity: dict[str, Any], context: InboxContext) -> None:
         _undo_follow(undone, context)
         return
     if kind in ("Like", "Dislike"):
-        rate_activities.undo(undone, context, "like" if kind == "Like" else "dislike")
+        rates.undo(undone, context, "like" if kind == "Like" else "dislike")
         return
     raise Ignored(f"Undo of {kind} is not handled")
 
 
 def _undo_follow(undone: dict[str, Any], context: InboxContext) -> None:
     target_url = object_id(undone.get("object"))
-    target = remote_actors.local_actor_of(target_url) if target_url else None
+    target = local_objects.local_actor(target_url) if target_url else None
     if target is None:
         raise Ignored("Undo of a follow of no local actor")
     existing = follows.get_follow(int(context.actor.id), int(target.id))

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.activitypub import remote_actors, remote_playlists, remote_videos
-from chalicelib.activitypub.inbound.actors import ACTOR_TYPES
 from chalicelib.activitypub.inbox.context import Ignored, object_id
+from chalicelib.activitypub.remote import actors as remote_actors
+from chalicelib.activitypub.remote import playlists as remote_playlists
+from chalicelib.activitypub.remote import videos as remote_videos
+from chalicelib.activitypub.remote.parse.actors import ACTOR_TYPES
 
 if TYPE_CHECKING:
     from chalicelib.activitypub.inbox.context import InboxContext

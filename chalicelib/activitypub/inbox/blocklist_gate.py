@@ -33,13 +33,13 @@ def refuse_if_blocked(actor: Actor, activity: dict[str, Any], forwarder_url: str
 
 
 def _reject(actor: Actor, activity: dict[str, Any]) -> None:
-    from chalicelib.activitypub import remote_actors
+    from chalicelib.activitypub import local_objects
     from chalicelib.activitypub.outbound.send_follows import send_reject
     from chalicelib.config import get_settings
     from chalicelib.domain.oauth import utcnow
 
     target_url = object_id(activity.get("object"))
-    target = remote_actors.local_actor_of(target_url) if target_url else None
+    target = local_objects.local_actor(target_url) if target_url else None
     activity_id = object_id(activity)
     if target is not None and activity_id is not None:
         send_reject(activity_id, actor, target, get_settings().instance_url, utcnow().isoformat())

@@ -13,7 +13,6 @@ from collections.abc import Callable
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.activitypub import remote_actors
 from chalicelib.activitypub.activities import (
     accept,
     announce,
@@ -28,9 +27,10 @@ from chalicelib.activitypub.activities import (
     update,
     view,
 )
-from chalicelib.activitypub.inbound.checks import InvalidDocument
 from chalicelib.activitypub.inbox.blocklist_gate import refuse_if_blocked
 from chalicelib.activitypub.inbox.context import Ignored, InboxContext
+from chalicelib.activitypub.remote import actors as remote_actors
+from chalicelib.activitypub.remote.parse.checks import InvalidDocument
 from chalicelib.config import get_settings
 from chalicelib.domain.oauth import utcnow
 from chalicelib.observability import logger

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.activitypub import remote_actors
+from chalicelib.activitypub import local_objects
 from chalicelib.activitypub.inbox.context import Ignored, InboxContext, object_id
 from chalicelib.store import actors, follows
 
@@ -21,7 +21,7 @@ def follow_answered(activity: dict[str, Any], context: InboxContext) -> tuple[Fo
     embedded = activity.get("object")
     if isinstance(embedded, dict):
         follower_url = object_id(embedded.get("actor"))
-        follower = remote_actors.local_actor_of(follower_url) if follower_url else None
+        follower = local_objects.local_actor(follower_url) if follower_url else None
     if follower is None and context.inbox_actor_id is not None:
         follower = actors.get_actor(context.inbox_actor_id)
     if follower is None:

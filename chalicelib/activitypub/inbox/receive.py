@@ -25,10 +25,11 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urldefrag
 
-from chalicelib.activitypub import remote_actors
+from chalicelib.activitypub import local_objects
 from chalicelib.activitypub.errors import SignatureError
-from chalicelib.activitypub.inbound.checks import InvalidDocument, host, reference
 from chalicelib.activitypub.inbox.message import MAX_ACTIVITY_BYTES
+from chalicelib.activitypub.remote import actors as remote_actors
+from chalicelib.activitypub.remote.parse.checks import InvalidDocument, host, reference
 from chalicelib.activitypub.signatures import InboundRequest, check_digest, parse_signature, verify_signature
 from chalicelib.domain.oauth import utcnow
 from chalicelib.errors import BadRequestError, ConflictError, ForbiddenError, PayloadTooLargeError
@@ -64,7 +65,7 @@ def receive(request: InboundRequest) -> Received:
     except SignatureError as error:
         raise ForbiddenError(error.message) from None
     signer_url = _key_owner(parsed.key_id)
-    if remote_actors.is_local_url(signer_url):
+    if local_objects.is_ours(signer_url):
         raise ConflictError("Cannot process an activity signed by this instance")
     try:
         signer = remote_actors.resolve(signer_url)
@@ -110,7 +111,7 @@ def _activities(body: bytes) -> list[dict[str, Any]]:
 def _key_owner(key_id: str) -> str:
     """The actor a key id names: `<actor>#main-key` (or `acct:name@host`, via WebFinger)."""
     if key_id.startswith("acct:"):
-        from chalicelib.activitypub.webfinger_client import resolve_handle
+        from chalicelib.activitypub.net.discovery import resolve_handle
 
         try:
             return resolve_handle(key_id[len("acct:") :])

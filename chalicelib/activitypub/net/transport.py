@@ -21,7 +21,7 @@ import ssl
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
@@ -150,24 +150,30 @@ class _Answer:
     body: bytes
 
 
-def _request(
-    method: str,
-    target: Target,
-    body: bytes | None,
-    headers: Mapping[str, str],
-    deadline: _Deadline,
-    max_bytes: int,
-    *,
-    read_body: Callable[[int, dict[str, str]], bool],
-) -> _Answer:
-    """One request to the checked addresses of `target` (the next address only when one
-    cannot be connected to). `read_body(status, headers)` says whether the body is wanted."""
-    addresses = _checked_addresses(target, deadline)
-    sent = merge_headers(headers, {"Host": target.netloc, "User-Agent": user_agent()})
+@dataclass(frozen=True)
+class _Call:
+    """One request as its caller asks for it; `_request` tries it against each checked address
+    of its target. `read_body(status, headers)` says whether an answer's body is wanted."""
+
+    method: str
+    target: Target
+    body: bytes | None
+    headers: Mapping[str, str]
+    deadline: _Deadline
+    max_bytes: int
+    read_body: Callable[[int, dict[str, str]], bool]
+
+
+def _request(call: _Call) -> _Answer:
+    """`call` sent to the checked addresses of its target (the next address only when one
+    cannot be connected to)."""
+    target = call.target
+    addresses = _checked_addresses(target, call.deadline)
+    sent = replace(call, headers=merge_headers(call.headers, {"Host": target.netloc, "User-Agent": user_agent()}))
     last: RemoteFetchError | None = None
     for address in addresses:
         try:
-            return _exchange(method, target, address, body, sent, deadline, max_bytes, read_body)
+            return _exchange(sent, address)
         except _ConnectFailed as failure:
             last = failure.error
     assert last is not None
@@ -179,19 +185,11 @@ class _ConnectFailed(Exception):
         self.error = error
 
 
-def _exchange(
-    method: str,
-    target: Target,
-    address: str,
-    body: bytes | None,
-    headers: Mapping[str, str],
-    deadline: _Deadline,
-    max_bytes: int,
-    read_body: Callable[[int, dict[str, str]], bool],
-) -> _Answer:
+def _exchange(call: _Call, address: str) -> _Answer:
     from urllib3.connection import HTTPConnection, HTTPSConnection
 
-    remaining = deadline.remaining(target.url)
+    target = call.target
+    remaining = call.deadline.remaining(target.url)
     connection: HTTPConnection
     if target.scheme == "https":
         # Connect to the checked address; SNI and certificate verification use the name.
@@ -212,13 +210,17 @@ def _exchange(
             watchdog.sock = connection.sock
             try:
                 connection.request(
-                    method, target.request_target, body=body, headers=dict(headers), preload_content=False
+                    call.method,
+                    target.request_target,
+                    body=call.body,
+                    headers=dict(call.headers),
+                    preload_content=False,
                 )
                 response = connection.getresponse()
                 answer_headers = {name.lower(): value for name, value in response.headers.items()}
                 data = b""
-                if read_body(response.status, answer_headers):
-                    data = _read_capped(response, target.url, answer_headers, max_bytes)
+                if call.read_body(response.status, answer_headers):
+                    data = _read_capped(response, target.url, answer_headers, call.max_bytes)
             except RemoteFetchError:
                 if watchdog.fired:
                     raise RemoteFetchError(target.url, "timed out", retryable=True) from None
@@ -320,15 +322,7 @@ def _get_following_redirects(
         headers = {"Accept": accept}
         if sign is not None:
             headers = merge_headers(headers, sign("GET", current, None))  # per hop: host and path change
-        answer = _request(
-            "GET",
-            target,
-            None,
-            headers,
-            deadline,
-            max_bytes,
-            read_body=lambda status, _headers: status not in REDIRECT_STATUSES and 200 <= status < 300,
-        )
+        answer = _request(_Call("GET", target, None, headers, deadline, max_bytes, read_body=_wanted_after_redirects))
         if answer.status not in REDIRECT_STATUSES:
             _check_status(current, answer.status)
             return current, answer
@@ -395,7 +389,15 @@ def post_activity(url: str, body: bytes, headers: Mapping[str, str], timeout: fl
     RemoteFetchError only when no answer came (refused, unreachable, timed out).
     """
     sent = merge_headers({"Content-Type": "application/activity+json"}, headers)
-    answer = _request(
-        "POST", checked_target(url), body, sent, _Deadline(timeout), 0, read_body=lambda _status, _headers: False
-    )
+    answer = _request(_Call("POST", checked_target(url), body, sent, _Deadline(timeout), 0, read_body=_never))
     return answer.status
+
+
+def _wanted_after_redirects(status: int, _headers: dict[str, str]) -> bool:
+    """A GET reads the body of its final, successful answer only."""
+    return status not in REDIRECT_STATUSES and 200 <= status < 300
+
+
+def _never(_status: int, _headers: dict[str, str]) -> bool:
+    """A delivery reads no body: the status is the answer."""
+    return False

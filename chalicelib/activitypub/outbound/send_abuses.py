@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from chalicelib.activitypub.delivery import outbox
-from chalicelib.activitypub.outbound import flags
+from chalicelib.activitypub.outbound.build import flags
 from chalicelib.config import get_settings
 
 if TYPE_CHECKING:

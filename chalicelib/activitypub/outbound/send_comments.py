@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from chalicelib.activitypub.delivery import outbox
-from chalicelib.activitypub.outbound import notes
+from chalicelib.activitypub.outbound.build import notes
 from chalicelib.domain.federation_rules import can_federate_video
 from chalicelib.store import actors, comments
 

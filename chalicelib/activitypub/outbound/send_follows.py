@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from chalicelib.activitypub.delivery import outbox
-from chalicelib.activitypub.outbound import follows as activities
+from chalicelib.activitypub.outbound.build import follows as activities
 
 if TYPE_CHECKING:
     from chalicelib.store.models import Actor, Follow

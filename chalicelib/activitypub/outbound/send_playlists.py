@@ -16,7 +16,8 @@ from chalicelib.activitypub.delivery import outbox
 from chalicelib.activitypub.documents.collections import Slice
 from chalicelib.activitypub.documents.playlists import playlist_object
 from chalicelib.activitypub.errors import Unannounced
-from chalicelib.activitypub.outbound import playlists as activities
+from chalicelib.activitypub.outbound.build import playlists as activities
+from chalicelib.activitypub.outbound.changes import send_change
 from chalicelib.config import get_settings
 from chalicelib.domain.federation_rules import can_federate_playlist
 from chalicelib.store import actors, playlists
@@ -32,13 +33,9 @@ def on_created(event: PlaylistCreated) -> None:
 
 
 def on_changed(event: PlaylistChanged) -> None:
-    was, now = can_federate_playlist(event.before), can_federate_playlist(event.after)
-    if now and was:
-        _send_update(event.after)
-    elif now:
-        _send_new(event.after)
-    elif was:
-        _send_delete(event.after)
+    send_change(
+        event.before, event.after, can_federate_playlist, create=_send_new, update=_send_update, delete=_send_delete
+    )
 
 
 def on_elements_changed(event: PlaylistElementsChanged) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from chalicelib.activitypub.delivery import outbox
-from chalicelib.activitypub.outbound import rates
+from chalicelib.activitypub.outbound.build import rates
 from chalicelib.store import actors
 
 if TYPE_CHECKING:

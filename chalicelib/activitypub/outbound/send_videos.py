@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Any
 from chalicelib.activitypub.delivery import outbox
 from chalicelib.activitypub.documents.videos import video_object
 from chalicelib.activitypub.errors import Unannounced
-from chalicelib.activitypub.outbound import videos as activities
+from chalicelib.activitypub.outbound.build import videos as activities
+from chalicelib.activitypub.outbound.changes import send_change
 from chalicelib.config import get_settings
 from chalicelib.domain.federation_rules import can_federate_video
 from chalicelib.store import actors, videos
@@ -53,13 +54,9 @@ def live_state_changed(video: Video) -> None:
 
 
 def on_changed(event: VideoChanged) -> None:
-    was, now = can_federate_video(event.before), can_federate_video(event.after)
-    if now and was:
-        _send_update(event.after)
-    elif now:
-        _send_new(event.after)
-    elif was:
-        _send_delete(event.after)
+    send_change(
+        event.before, event.after, can_federate_video, create=_send_new, update=_send_update, delete=_send_delete
+    )
 
 
 def on_removed(event: VideoRemoved) -> None:

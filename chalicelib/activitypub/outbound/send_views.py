@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from chalicelib.activitypub.delivery import outbox
-from chalicelib.activitypub.outbound import views
+from chalicelib.activitypub.outbound.build import views
 from chalicelib.store import actors
 
 if TYPE_CHECKING:

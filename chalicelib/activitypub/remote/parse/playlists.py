@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from chalicelib.activitypub.inbound.checks import InvalidDocument, as_list, count, date, reference, same_host, url
+from chalicelib.activitypub.remote.parse.checks import InvalidDocument, as_list, count, date, reference, same_host, url
 
 PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
 MAX_NAME = 120

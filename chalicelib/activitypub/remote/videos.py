@@ -9,7 +9,7 @@ any other; the video itself plays from the origin's HLS playlist.
 A remote video's UUID is the remote server's word, and UUIDs are public: it is claimed
 before anything is written under the video's name, it never changes afterwards, and a
 delete gives up only the claims the video holds. Its images are written under a random
-name of ours (remote_images.py), never under the UUID.
+name of ours (remote/images.py), never under the UUID.
 """
 
 from __future__ import annotations
@@ -17,10 +17,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from chalicelib.activitypub import remote_actors, remote_images, remote_quotas
-from chalicelib.activitypub.inbound.checks import InvalidDocument, host
-from chalicelib.activitypub.inbound.videos import RemoteFile, RemoteVideoDocument, parse_video
+from chalicelib.activitypub import local_objects
 from chalicelib.activitypub.net.fetch import fetch_document
+from chalicelib.activitypub.remote import actors as remote_actors
+from chalicelib.activitypub.remote import images, quotas
+from chalicelib.activitypub.remote.parse.checks import InvalidDocument, host
+from chalicelib.activitypub.remote.parse.videos import RemoteFile, RemoteVideoDocument, parse_video
 from chalicelib.observability import logger
 from chalicelib.store import counters, keys, remote_videos, videos
 from chalicelib.store.models import Video, VideoFile
@@ -34,7 +36,7 @@ def store_object(document: object, sender: Actor | None, now: datetime) -> Video
     """Create or refresh the remote video a Video object describes. `sender` is the actor that
     sent it (None when Cirrus fetched it from its origin itself)."""
     parsed = parse_video(document)
-    if remote_actors.is_local_url(parsed.url):
+    if local_objects.is_ours(parsed.url):
         raise InvalidDocument("a remote server cannot describe a local video")
     if sender is not None and host(str(sender.url)) != host(parsed.url):
         raise InvalidDocument("the video is not on the sender's host")
@@ -49,7 +51,7 @@ def store_object(document: object, sender: Actor | None, now: datetime) -> Video
 
 def fetch(url: str, now: datetime) -> Video:
     """The remote video at `url`, fetched from its origin when unknown."""
-    if remote_actors.is_local_url(url):
+    if local_objects.is_ours(url):
         raise InvalidDocument("a local URL is not a remote video")
     known = remote_videos.find_by_url(url)
     if known is not None:
@@ -64,10 +66,10 @@ def remove(video: Video) -> None:
     if video.is_local:
         raise InvalidDocument("a local video is not removed as a remote one")
     remote_videos.delete(video, videos.list_files(int(video.id)))
-    remote_quotas.removed("videos", host(str(video.url)))
+    quotas.removed("videos", host(str(video.url)))
     videos.delete_leftovers(int(video.id))
     if video.image_name:
-        remote_images.delete_video_images(str(video.image_name))
+        images.delete_video_images(str(video.image_name))
     # Older copies were named after the UUID: not removed (the name may be a local video's).
 
 
@@ -90,7 +92,7 @@ def _owners(parsed: RemoteVideoDocument) -> tuple[Actor, Actor]:
 
 
 def _create(parsed: RemoteVideoDocument, channel: Actor, account: Actor, now: datetime) -> Video:
-    remote_quotas.check("videos", host(parsed.url))
+    quotas.check("videos", host(parsed.url))
     video_id = counters.next_id("video")
     video = Video(
         keys.video_pk(video_id), keys.ENTITY_SK, id=video_id, uuid=parsed.uuid, is_local=False, created_at=now
@@ -103,7 +105,7 @@ def _create(parsed: RemoteVideoDocument, channel: Actor, account: Actor, now: da
             logger.warning("remote video refused: its UUID is taken", extra={"video": parsed.url})
             raise InvalidDocument("the video's UUID belongs to another video")
         return existing
-    remote_quotas.stored("videos", host(parsed.url))
+    quotas.stored("videos", host(parsed.url))
     # The claims are ours now: only then is anything copied, and under a name of our own.
     _attach_images(video, parsed)
     logger.info("remote video stored", extra={"video": parsed.url})
@@ -123,7 +125,7 @@ def _refresh(video: Video, parsed: RemoteVideoDocument, channel: Actor, account:
     old_images = video.image_name
     _apply(video, parsed, channel, account)
     if thumbnail_changed:
-        name = remote_images.copy_video_images(parsed.thumbnail_url, parsed.url) if parsed.thumbnail_url else None
+        name = images.copy_video_images(parsed.thumbnail_url, parsed.url) if parsed.thumbnail_url else None
         video.has_images, video.image_name = name is not None, name
     old_files = videos.list_files(int(video.id))
     try:
@@ -134,7 +136,7 @@ def _refresh(video: Video, parsed: RemoteVideoDocument, channel: Actor, account:
         _forget_images(video.image_name if video.image_name != old_images else None)
         raise
     if old_images and old_images != video.image_name:
-        remote_images.delete_video_images(str(old_images))
+        images.delete_video_images(str(old_images))
     return video
 
 
@@ -238,13 +240,13 @@ def _playlist_of(media_url: str) -> str:
 def _attach_images(video: Video, parsed: RemoteVideoDocument) -> None:
     if not parsed.thumbnail_url:
         return
-    name = remote_images.copy_video_images(parsed.thumbnail_url, parsed.url)
+    name = images.copy_video_images(parsed.thumbnail_url, parsed.url)
     if name is None:
         return
     if not remote_videos.set_images(video, name):
-        remote_images.delete_video_images(name)  # deleted (or changed) meanwhile
+        images.delete_video_images(name)  # deleted (or changed) meanwhile
 
 
 def _forget_images(name: str | None) -> None:
     if name:
-        remote_images.delete_video_images(name)
+        images.delete_video_images(name)

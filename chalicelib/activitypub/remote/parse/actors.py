@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from chalicelib.activitypub.inbound.checks import (
+from chalicelib.activitypub.remote.parse.checks import (
     InvalidDocument,
     as_list,
     optional_text,

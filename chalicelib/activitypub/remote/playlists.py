@@ -17,10 +17,14 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from chalicelib.activitypub import remote_actors, remote_images, remote_quotas, remote_videos
+from chalicelib.activitypub import local_objects
 from chalicelib.activitypub.errors import RemoteFetchError
-from chalicelib.activitypub.inbound.checks import InvalidDocument, host, url
-from chalicelib.activitypub.inbound.playlists import (
+from chalicelib.activitypub.net.fetch import fetch_document
+from chalicelib.activitypub.remote import actors as remote_actors
+from chalicelib.activitypub.remote import images, quotas
+from chalicelib.activitypub.remote import videos as remote_videos
+from chalicelib.activitypub.remote.parse.checks import InvalidDocument, host, url
+from chalicelib.activitypub.remote.parse.playlists import (
     PRIVACY_PUBLIC,
     RemoteElementDocument,
     RemotePlaylistDocument,
@@ -28,7 +32,6 @@ from chalicelib.activitypub.inbound.playlists import (
     parse_playlist,
     privacy_of,
 )
-from chalicelib.activitypub.net.fetch import fetch_document
 from chalicelib.observability import logger
 from chalicelib.store import counters, keys, media, playlists, videos
 from chalicelib.store import remote_playlists as stored
@@ -52,7 +55,7 @@ def store_object(document: object, sender: Actor, audience: Any, now: datetime) 
     activity's `to` (PeerTube reads the privacy there). Raises InvalidDocument to refuse it,
     RemoteFetchError when its origin cannot be read (nothing is stored then)."""
     parsed = parse_playlist(document)
-    if remote_actors.is_local_url(parsed.url):
+    if local_objects.is_ours(parsed.url):
         raise InvalidDocument("a remote server cannot describe a local playlist")
     if host(str(sender.url)) != host(parsed.url):
         raise InvalidDocument("the playlist is not on the sender's host")
@@ -65,7 +68,7 @@ def store_object(document: object, sender: Actor, audience: Any, now: datetime) 
     resolved = _resolve_elements(parsed, now)
     privacy = privacy_of(audience)
     if existing is None:
-        remote_quotas.check("playlists", host(parsed.url))
+        quotas.check("playlists", host(parsed.url))
         return _create(parsed, channel, privacy, resolved)
     _refresh(existing, parsed, channel, privacy, resolved)
     return existing
@@ -98,7 +101,7 @@ def remove_of_actor(actor: Actor) -> None:
 
 def remove(playlist: Playlist) -> None:
     stored.delete(playlist)
-    remote_quotas.removed("playlists", host(str(playlist.url)))
+    quotas.removed("playlists", host(str(playlist.url)))
     if playlist.thumbnail_path:
         media.delete_files([str(playlist.thumbnail_path)])
 
@@ -174,7 +177,7 @@ def _same_host_url(item: Any, playlist_url: str) -> str | None:
 
 def _video(video_url: str, now: datetime) -> Video:
     """One of ours by its URL, else a remote one known by URL or fetched from its origin."""
-    if remote_actors.is_local_url(video_url):
+    if local_objects.is_ours(video_url):
         reference = urlsplit(video_url).path.rstrip("/").rsplit("/", 1)[-1]
         local = videos.find_video_by_uuid(reference.lower()) if _is_uuid(reference) else None
         if local is None or not local.is_local or str(local.url) != video_url:
@@ -227,7 +230,7 @@ def _create(parsed: RemotePlaylistDocument, channel: Actor, privacy: int, resolv
         if again is None:
             raise InvalidDocument("the playlist's UUID belongs to another playlist")
         return again  # created meanwhile by another delivery
-    remote_quotas.stored("playlists", host(parsed.url))
+    quotas.stored("playlists", host(parsed.url))
     stored.replace_elements(playlist, _slots(playlist, resolved), [])
     logger.info("remote playlist stored", extra={"playlist": parsed.url, "elements": len(resolved)})
     return playlist
@@ -289,7 +292,7 @@ def _slots(playlist: Playlist, resolved: list[ResolvedElement]) -> list[Playlist
 def _copy_thumbnail(thumbnail_url: str, playlist_url: str) -> str | None:
     """The origin's icon, checked and re-encoded, under a new name, or None (PeerTube goes
     on without a thumbnail when it cannot download one)."""
-    return remote_images.copy_playlist_thumbnail(thumbnail_url, playlist_url)
+    return images.copy_playlist_thumbnail(thumbnail_url, playlist_url)
 
 
 def _forget_thumbnail(path: str | None) -> None:

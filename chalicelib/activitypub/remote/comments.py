@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from chalicelib.activitypub import local_objects, remote_quotas
+from chalicelib.activitypub import local_objects
 from chalicelib.activitypub.documents.videos import PRIVACY_PUBLIC, PRIVACY_UNLISTED
-from chalicelib.activitypub.inbound.checks import InvalidDocument, host
-from chalicelib.activitypub.inbound.notes import RemoteNote, parse_note
-from chalicelib.domain.comments import POLICY_DISABLED, POLICY_REQUIRES_APPROVAL
-from chalicelib.store import comments, counters, remote_videos, videos
+from chalicelib.activitypub.remote import quotas
+from chalicelib.activitypub.remote.parse.checks import InvalidDocument, host
+from chalicelib.activitypub.remote.parse.notes import RemoteNote, parse_note
+from chalicelib.domain import comments as comment_cases
+from chalicelib.errors import CirrusError
+from chalicelib.store import comments, remote_videos, videos
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -32,30 +34,13 @@ def store_note(document: object, author: Actor, now: datetime) -> bool:
         # Private, internal (and password-protected) videos are not for other servers to
         # answer, even when their UUID leaked; an unlisted one is, as in PeerTube.
         raise InvalidDocument("the video is not public")
-    if int(video.comments_policy or 1) == POLICY_DISABLED:
-        raise InvalidDocument("comments are disabled on this video")
-    thread_id: int | None = None
-    if parent_id is not None:
-        place = comments.locate(parent_id)
-        if place is None or place.video_id != int(video.id):
-            raise InvalidDocument("the parent comment is not on the video")
-        thread_id = place.thread_id
-    remote_quotas.check("comments", host(note.url))
-    comment_id = counters.next_id("comment")
-    comment = comments.new_comment(
-        video,
-        comment_id=comment_id,
-        thread_id=thread_id if thread_id is not None else comment_id,
-        in_reply_to_id=parent_id,
-        account_id=int(author.id),
-        text=note.text,
-        url=note.url,
-        held=bool(video.is_local) and int(video.comments_policy or 1) == POLICY_REQUIRES_APPROVAL,
-        now=now,
-    )
-    added = comments.add_comment(comment, video, by_video_author=False, remote=True)
+    quotas.check("comments", host(note.url))
+    try:
+        added = comment_cases.add_remote(video, int(author.id), note.text, note.url, parent_id, now)
+    except CirrusError as refused:  # comments disabled, a parent not on the video: as for a local one
+        raise InvalidDocument(refused.detail) from None
     if added:  # deleted comments stay stored, blanked (as in PeerTube): counted while they exist
-        remote_quotas.stored("comments", host(note.url))
+        quotas.stored("comments", host(note.url))
     return added
 
 
@@ -88,5 +73,6 @@ def delete_note(url: str, author: Actor, now: datetime) -> bool:
         raise InvalidDocument("only its author may delete a comment")
     video = videos.get_video(place.video_id)
     if video is not None and comment.deleted_at is None:
-        comments.mark_deleted(comment, video, by_video_author=False, now=now)
+        by_author = comment_cases.by_video_author(comment.account_id, video)
+        comments.mark_deleted(comment, video, by_video_author=by_author, now=now)
     return True

@@ -6,12 +6,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
-from chalicelib.activitypub.inbound.actors import RemoteActorDocument, parse_actor
-from chalicelib.activitypub.inbound.checks import InvalidDocument
+from chalicelib.activitypub import local_objects
 from chalicelib.activitypub.net.fetch import fetch_document
-from chalicelib.config import get_settings
+from chalicelib.activitypub.remote.parse.actors import RemoteActorDocument, parse_actor
+from chalicelib.activitypub.remote.parse.checks import InvalidDocument
 from chalicelib.domain.oauth import utcnow
-from chalicelib.store import actors, counters, keys, remote_actors
+from chalicelib.store import counters, keys, remote_actors
 from chalicelib.store.models import Actor
 
 # PeerTube's ACTOR_REFRESH_INTERVAL.
@@ -21,30 +21,10 @@ REFRESH_AFTER = timedelta(days=2)
 KEY_REFETCH_AFTER = timedelta(minutes=5)
 
 
-def local_actor_of(url: str) -> Actor | None:
-    """The local actor a URL of this instance names (`/accounts/x`, `/video-channels/x`)."""
-    settings = get_settings()
-    parts = urlsplit(url)
-    if parts.netloc.lower() != settings.instance_host.lower():
-        return None
-    segments = parts.path.strip("/").split("/")
-    if len(segments) != 2 or segments[0] not in ("accounts", "video-channels"):
-        return None
-    actor = actors.find_local_actor(segments[1])
-    if actor is None:
-        return None
-    is_channel = actor.actor_type == "Group"
-    return actor if is_channel == (segments[0] == "video-channels") else None
-
-
-def is_local_url(url: str) -> bool:
-    return urlsplit(url).netloc.lower() == get_settings().instance_host.lower()
-
-
 def resolve(url: str, *, refresh: bool = False) -> Actor:
     """The remote actor at `url`, fetched when unknown, stale or `refresh` is asked for.
     Raises InvalidDocument or RemoteFetchError."""
-    if is_local_url(url):
+    if local_objects.is_ours(url):
         raise InvalidDocument("a local URL is not a remote actor")
     return _resolve(url, refresh=refresh, owner_allowed=True)
 

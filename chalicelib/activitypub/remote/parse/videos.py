@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from chalicelib.activitypub.inbound.checks import (
+from chalicelib.activitypub.remote.parse.checks import (
     InvalidDocument,
     as_list,
     count,

@@ -4,7 +4,7 @@ every API instance's in-memory catalogue, so no one host may grow it without bou
 
 from __future__ import annotations
 
-from chalicelib.activitypub.inbound.checks import InvalidDocument
+from chalicelib.activitypub.remote.parse.checks import InvalidDocument
 from chalicelib.config import get_settings
 from chalicelib.observability import logger
 from chalicelib.store import host_counts

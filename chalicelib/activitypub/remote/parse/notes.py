@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from chalicelib.activitypub.inbound.checks import InvalidDocument, as_list, date, reference, url
+from chalicelib.activitypub.remote.parse.checks import InvalidDocument, as_list, date, reference, url
 
 PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
 MAX_TEXT = 10_000
