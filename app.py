@@ -32,6 +32,7 @@ from chalicelib.api.server_follows import server_follows_api
 from chalicelib.api.subscriptions import subscriptions_api
 from chalicelib.api.uploads import uploads_api
 from chalicelib.api.users import users_api
+from chalicelib.api.video_downloads import video_downloads_api
 from chalicelib.api.video_files import video_files_api
 from chalicelib.api.video_lists import video_lists_api
 from chalicelib.api.video_passwords import video_passwords_api
@@ -72,6 +73,7 @@ for blueprint in (
     uploads_api,
     users_api,
     video_lists_api,
+    video_downloads_api,
     video_files_api,
     video_passwords_api,
     video_reference_api,

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from chalicelib.domain.search import Query
     from chalicelib.domain.video_lists import Scope, VideoFilter
     from chalicelib.store.catalog import CatalogState
-    from chalicelib.store.models import Actor, Video, VideoFile
+    from chalicelib.store.models import Actor, Video, VideoFile, WebVideoFile
 
 
 @dataclass(frozen=True)
@@ -187,6 +187,7 @@ class VideoDetails:
     account: Actor
     channel: Actor
     files: list[VideoFile]
+    web_files: list[WebVideoFile]
 
 
 def video_details(id_or_uuid: str) -> VideoDetails:
@@ -199,7 +200,7 @@ def video_details(id_or_uuid: str) -> VideoDetails:
     if video_id is None:
         fresh = videos.find_video_by_uuid(str(reference))
         video_id = int(fresh.id) if fresh else None
-    video, files = videos.get_video_with_files(video_id) if video_id is not None else (None, [])
+    video, files, web_files = videos.get_video_with_all_files(video_id) if video_id is not None else (None, [], [])
     if video is None or int(video.id) in state.withheld:  # its account or channel is being deleted
         raise NotFoundError("Video not found")
     owners = {i: state.actors[i] for i in (int(video.account_id), int(video.channel_id)) if i in state.actors}
@@ -208,4 +209,4 @@ def video_details(id_or_uuid: str) -> VideoDetails:
     account, channel = owners.get(int(video.account_id)), owners.get(int(video.channel_id))
     if account is None or channel is None or account.deleting_at is not None or channel.deleting_at is not None:
         raise NotFoundError("Video not found")
-    return VideoDetails(video, account, channel, files)
+    return VideoDetails(video, account, channel, files, web_files)

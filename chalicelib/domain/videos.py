@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.domain import events, video_passwords
+from chalicelib.domain import custom_config, events, video_passwords
 from chalicelib.domain.roles import Right, Role, has_right
 from chalicelib.domain.short_uuid import from_short
 from chalicelib.domain.validation import Checks
@@ -150,6 +150,9 @@ def create_local_video(
     """A video waiting for its file; its source key is where the upload must land."""
     channel = publishing_channel(form.channel_id, user)
     check_quota(user, size, now)  # before taking an id; checked again against a fresh read
+    # What its transcoding will make, as the administrator's settings say now (PeerTube
+    # builds its transcoding jobs from them when the upload completes).
+    formats = custom_config.current(settings).custom["transcoding"]
     video_id = counters.next_id("video")
     video_uuid = str(uuid.uuid4())
     video = Video(
@@ -177,6 +180,8 @@ def create_local_video(
         originally_published_at=form.originally_published_at,
         source_key=layout.source_key(video_uuid, _safe_filename(filename)),
         source_size=size,
+        make_web_videos=bool(formats["web_videos"]["enabled"]),
+        make_hls=bool(formats["hls"]["enabled"]),
         created_at=now,
         updated_at=now,
         published_at=now,
@@ -261,15 +266,15 @@ def remove_video(video: Video) -> None:
     the Delete. The video is read again with its files (one Query): callers may hold the
     catalogue's copy, which lacks what deletion needs (its info hashes)."""
     events.emit(events.VideoRemoved(video))
-    stored, files = videos.get_video_with_files(int(video.id))
+    stored, files, web_files = videos.get_video_with_all_files(int(video.id))
     # The stored name: a private video's images were renamed when it left the public.
     images_name = stored.images_name if stored is not None else video.images_name
     media.delete_video_files(video.uuid, images_name)
     for _ in range(WRITE_ATTEMPTS):
-        if stored is None or videos.delete_video(stored, files):
+        if stored is None or videos.delete_video(stored, files, web_files):
             break
         # What the video gives back depends on its stage: read again if it moved meanwhile.
-        stored, files = videos.get_video_with_files(int(video.id))
+        stored, files, web_files = videos.get_video_with_all_files(int(video.id))
     videos.delete_leftovers(int(video.id))
     if stored is not None and stored.stage in videos.PENDING_STAGES:
         media.delete_video_files(video.uuid, images_name)

@@ -101,6 +101,15 @@ def hls_package_args(video_list: str | None, audio: str | None, playlist: str, m
     ]  # fmt: skip
 
 
+def web_video_args(packaged: str, output: str) -> list[str]:
+    """A packaged rendition (fragmented MP4) as a web video: a plain MP4 with its index at
+    the front (PeerTube's `-movflags faststart`), streams copied."""
+    return [
+        "ffmpeg", *COMMON, *work_input(packaged), "-map", "0", "-c", "copy",
+        "-movflags", "+faststart", "-f", "mp4", output,
+    ]  # fmt: skip
+
+
 def image_args(source: str, output: str, size: tuple[int, int], at: float) -> list[str]:
     """One frame at `at` seconds, cropped to `size` (thumbnails and previews)."""
     width, height = size

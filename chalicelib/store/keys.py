@@ -33,6 +33,14 @@ def video_file_sk(resolution: int) -> str:
 
 
 FILE_SK_PREFIX = "FILE#"
+WEB_FILE_SK_PREFIX = "FILE#WEB#"  # after the HLS files' FILE#<digits>: the same Query reads both
+ORIGINAL_FILE_SK = "FILE#WEB#ORIGINAL"
+
+
+def web_video_file_sk(resolution: int) -> str:
+    return f"{WEB_FILE_SK_PREFIX}{resolution:05d}"
+
+
 # After ENTITY and FILE#...: the one Query that reads a video with its files never sees them.
 VIDEO_PASSWORD_SK_PREFIX = "PASSWORD#"
 

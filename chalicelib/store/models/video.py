@@ -73,6 +73,10 @@ class Video(Catalogued, discriminator="Video"):
     renditions_info = JSONAttribute(null=True)  # per resolution: size, width, height, fps...
     failure = UnicodeAttribute(null=True)  # why transcoding failed, shown to the owner
     resumes = NumberAttribute(default=0)  # times the sweeper found it stalled and resumed it
+    # What its transcoding makes, as the instance's settings said when it was uploaded
+    # (PeerTube's transcoding.web_videos.enabled and hls.enabled; None: their defaults).
+    make_web_videos = BooleanAttribute(null=True)
+    make_hls = BooleanAttribute(null=True)
     # Remote videos play from their origin: its master playlist and segment hashes.
     remote_playlist_url = UnicodeAttribute(null=True)
     remote_sha256_url = UnicodeAttribute(null=True)
