@@ -37,6 +37,7 @@ from tests.integration.test_transcoding_pipeline import (  # the real-ffmpeg har
     stack,  # noqa: F401
 )
 from tests.members import Member, standard_people
+from tests.openapi import UNPROBED_ORIGINAL_NULLS, VIDEO_NULLS, assert_conforms
 from tests.security.private_media_support import fetch
 
 PRIVATE = 3
@@ -85,6 +86,7 @@ def _uploaded(stack: dict[str, Any], clip: Path, owner: Member, **fields: Any) -
         "privacy": 1,
         "created_at": now,
         "updated_at": now,
+        "published_at": now,
         "source_key": layout.source_key(video_uuid, "Clip.MP4"),
         "source_size": clip.stat().st_size,
         **fields,
@@ -159,11 +161,15 @@ def test_the_original_is_a_web_video_with_its_torrent_until_hls_replaces_it(
     settings = stack["settings"]
 
     # The upload is complete: listed at once, before anything examined it (the CLI's first look).
-    (unprobed,) = _details(api, video, alice.token)["files"]
+    details = _details(api, video, alice.token)
+    assert_conforms("VideoDetails", details, known_deviations=(*VIDEO_NULLS, *UNPROBED_ORIGINAL_NULLS))
+    (unprobed,) = details["files"]
     assert unprobed["size"] == clip.stat().st_size and unprobed["torrentUrl"] is None
 
     handle_upload(_upload_event(video, settings.uploads_bucket), _context())
-    (probed,) = _details(api, video, alice.token)["files"]
+    details = _details(api, video, alice.token)
+    assert_conforms("VideoDetails", details, known_deviations=VIDEO_NULLS)
+    (probed,) = details["files"]
     assert probed["resolution"] == {"id": 240, "label": "240p"}
     assert (probed["width"], probed["height"], probed["fps"], probed["hasAudio"], probed["hasVideo"]) == (
         426,
@@ -178,7 +184,9 @@ def test_the_original_is_a_web_video_with_its_torrent_until_hls_replaces_it(
         return bool(_details(api, video, alice.token)["files"][0]["torrentUrl"])
 
     _run_until(stack, video, torrent_made)  # the original's step comes first
-    original = _details(api, video, alice.token)["files"][0]
+    details = _details(api, video, alice.token)
+    assert_conforms("VideoDetails", details, known_deviations=VIDEO_NULLS)
+    original = details["files"][0]
     name = original["fileUrl"].rsplit("/", 1)[-1]
     assert original["fileUrl"] == f"{settings.instance_url}/static/web-videos/{name}"
     assert name.startswith(video.uuid) and name.endswith("-240.mp4"), "PeerTube's extension, lower-cased"
@@ -200,6 +208,7 @@ def test_the_original_is_a_web_video_with_its_torrent_until_hls_replaces_it(
     published = _drain(stack, video)
     assert published.stage == "done", published.failure
     details = _details(api, video, alice.token)
+    assert_conforms("VideoDetails", details, known_deviations=VIDEO_NULLS)
     assert details["files"] == [], "web videos are disabled: HLS replaced the original"
     s3, bucket = stack["s3"], settings.media_bucket
     for prefix in (layout.web_videos_prefix(video.uuid), layout.torrent_key(name[:-4])):
