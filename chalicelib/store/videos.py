@@ -269,9 +269,9 @@ def set_torrent(file: VideoFile | WebVideoFile, torrent_name: str, info_hash: st
 
 
 def delete_web_files(files: Sequence[WebVideoFile]) -> None:
-    with WebVideoFile.batch_write() as batch:
-        for file in files:
-            batch.delete(file)
+    """One DeleteItem each (a video has a handful; the transcoder may not BatchWriteItem)."""
+    for file in files:
+        file.delete()
 
 
 def publish(video: Video, when: datetime, size: int, quota_size: int, info_hashes: Sequence[str] = ()) -> bool:
