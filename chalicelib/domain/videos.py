@@ -179,6 +179,7 @@ def create_local_video(
         download_enabled=form.download_enabled,
         originally_published_at=form.originally_published_at,
         source_key=layout.source_key(video_uuid, _safe_filename(filename)),
+        input_filename=filename,
         source_size=size,
         make_web_videos=bool(formats["web_videos"]["enabled"]),
         make_hls=bool(formats["hls"]["enabled"]),

@@ -350,3 +350,34 @@ def test_downloads_honour_download_enabled_and_unknown_names_are_404(
         assert status == 404 and headers["content-type"].startswith("application/problem+json"), path
     owner = {"authorization": f"Bearer {alice.token}"}
     assert fetch(f"{gateway}/static/web-videos/private/{video.uuid}-ffffffff-240.mp4", owner)[0] == 404
+
+
+def test_the_source_is_described_to_those_who_manage_the_video(
+    stack: dict[str, Any],  # noqa: F811
+    clip: Path,  # noqa: F811
+    people: dict[str, Member],
+    api: ApiClient,
+) -> None:
+    from functions.transcoder.handler import handle_upload
+
+    alice, bob, mod = people["alice"], people["bob"], people["mod"]
+    video = _uploaded(stack, clip, alice, input_filename="Holidays (2026) 🎥.MP4")
+    path = f"/api/v1/videos/{video.uuid}/source"
+
+    before = api.get_as(path, alice.token).json()
+    assert before["inputFilename"] == "Holidays (2026) 🎥.MP4"
+    assert before["resolution"] == {"id": None, "label": None} and before["size"] == clip.stat().st_size
+
+    handle_upload(_upload_event(video, stack["settings"].uploads_bucket), _context())
+    for token in (alice.token, mod.token):  # its owner, and moderators (UPDATE_ANY_VIDEO)
+        source = api.get_as(path, token).json()
+        assert source["resolution"] == {"id": 240, "label": "240p"}
+        assert (source["width"], source["height"], source["fps"]) == (426, 240, 25)
+        assert source["size"] == clip.stat().st_size
+        assert source["fileDownloadUrl"] is None and source["createdAt"]
+
+    assert api.get_as(path, bob.token).status == 403
+    assert api.get(path).status == 401
+    assert api.get_as(f"/api/v1/videos/{uuid.uuid4()}/source", alice.token).status == 404
+    in_progress = _uploaded(stack, clip, alice, upload_id="an-upload-under-way")
+    assert api.get_as(f"/api/v1/videos/{in_progress.uuid}/source", alice.token).status == 404

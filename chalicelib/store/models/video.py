@@ -60,6 +60,7 @@ class Video(Catalogued, discriminator="Video"):
     # Transcoding (see chalicelib/domain/transcoding.py and docs/transcoding.md)
     source_key = UnicodeAttribute(null=True)  # the original, in the uploads bucket
     source_size = NumberAttribute(null=True)  # declared at upload, checked against the quota
+    input_filename = UnicodeAttribute(null=True)  # the uploaded file's name, as its client gave it
     quota_reserved = NumberAttribute(null=True)  # bytes reserved on its owner until published or released
     quota_key = UnicodeAttribute(null=True)  # its entry in its owner's daily_uploads
     upload_id = UnicodeAttribute(null=True)  # S3 multipart upload of a direct upload in progress
