@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from chalicelib.api.blueprint import ApiBlueprint
 from chalicelib.api.video_files import REDIRECT_SECONDS, check_static_access, redirect
+from chalicelib.domain import videos as video_cases
 from chalicelib.errors import ForbiddenError, NotFoundError
 from chalicelib.media import layout
 from chalicelib.store import media, videos
@@ -103,8 +104,8 @@ def _torrent(name: str, *, download: bool) -> Response:
 
 def _video(video_uuid: str, *, download: bool) -> Video:
     """The local video a file belongs to, if this request may have its files."""
-    video = videos.find_video_by_uuid(video_uuid)
-    if video is None or not video.is_local:
+    video = video_cases.find_video(video_uuid)  # 404 also while its owner is being deleted
+    if not video.is_local:
         raise NotFoundError("Video not found")
     request: Request = video_downloads_api.current_request
     query: dict[str, str] = dict(request.query_params or {})
