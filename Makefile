@@ -84,10 +84,10 @@ deploy-web: $(WEB_BUILD)
 	infra/deploy_web.sh $(STACK)
 
 tracker-image:
-	infra/tracker_image.sh
+	infra/service_image.sh tracker
 
 live-image:
-	infra/live_image.sh
+	infra/service_image.sh live
 
 clean:
 	rm -rf $(VENV) build web/node_modules web/dist infra/node_modules infra/cdk.out tests/tools/node_modules web/test-output .pytest_cache .mypy_cache .ruff_cache

@@ -21,6 +21,7 @@ from chalicelib.api.comments import comments_api
 from chalicelib.api.config import config_api
 from chalicelib.api.entry import make_api_handler, problem_middleware
 from chalicelib.api.inbox import inbox_api
+from chalicelib.api.lives import lives_api
 from chalicelib.api.oauth import oauth_api
 from chalicelib.api.playlist_elements import playlist_elements_api
 from chalicelib.api.playlists import playlists_api
@@ -62,6 +63,7 @@ for blueprint in (
     comments_api,
     config_api,
     inbox_api,
+    lives_api,
     oauth_api,
     playlist_elements_api,
     playlists_api,

@@ -15,8 +15,11 @@ from dataclasses import dataclass
 from chalicelib import caches
 
 LOCAL_PORT = 9000
+LOCAL_RTMP_PORT = 1935
 # Where encoders publish under `make run` (the ingest listens on CIRRUS_RTMP_PORT, 1935).
 LOCAL_RTMP_URL = "rtmp://127.0.0.1:1935/live"
+# PeerTube's live resolutions; the ingest transcodes to these (functions/live/settings.py).
+LIVE_RESOLUTIONS = (144, 240, 360, 480, 720, 1080, 1440, 2160)
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,24 @@ class UserDefaults:
     video_quota: int = -1  # bytes; -1 is unlimited
     video_quota_daily: int = -1
     max_channels: int = 20
+
+
+@dataclass(frozen=True)
+class LiveConfig:
+    """PeerTube's `live` section: whether lives may be created, and their limits. The API
+    enforces these (and the administrator may change them at run time); the ingest reads its
+    own variables for what happens while a live runs (maximum duration, resolutions: the
+    same CIRRUS_LIVE_* names, functions/live/settings.py)."""
+
+    enabled: bool = False  # PeerTube's default; `make run` turns it on
+    allow_replay: bool = True
+    latency_setting: bool = True  # owners may choose a latency mode other than the default
+    max_duration: int = -1  # seconds; -1: none
+    max_instance_lives: int = 20  # lives not ended at once, -1: no limit
+    max_user_lives: int = 3
+    transcoding: bool = True
+    resolutions: tuple[int, ...] = (240, 360, 480, 720, 1080)
+    rtmp_port: int = LOCAL_RTMP_PORT
 
 
 @dataclass(frozen=True)
@@ -121,6 +142,7 @@ class Settings:
     # management endpoint, https://<api id>.execute-api.<region>.amazonaws.com/<stage>, never
     # the CloudFront host. Unset under `make run`, whose gateway pushes in-process.
     realtime_endpoint: str | None = None
+    live: LiveConfig = LiveConfig()
 
     @property
     def instance_url(self) -> str:
@@ -243,10 +265,54 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         deletion_grace_seconds=_integer(
             env.get("CIRRUS_DELETION_GRACE_SECONDS"), Settings.deletion_grace_seconds, "CIRRUS_DELETION_GRACE_SECONDS"
         ),
-        live_rtmp_url=_ingest_url(env.get("CIRRUS_LIVE_RTMP_URL", LOCAL_RTMP_URL), "rtmp", "CIRRUS_LIVE_RTMP_URL"),
+        live_rtmp_url=_ingest_url(
+            env.get("CIRRUS_LIVE_RTMP_URL", _local_rtmp_url(env)), "rtmp", "CIRRUS_LIVE_RTMP_URL"
+        ),
         live_rtmps_url=_ingest_url(env.get("CIRRUS_LIVE_RTMPS_URL"), "rtmps", "CIRRUS_LIVE_RTMPS_URL"),
         realtime_endpoint=env.get("CIRRUS_REALTIME_ENDPOINT") or None,
+        live=_live_config(env),
     )
+
+
+def _local_rtmp_url(env: Mapping[str, str]) -> str:
+    """`make run`'s ingest URL, on its port (CIRRUS_RTMP_PORT)."""
+    port = env.get("CIRRUS_RTMP_PORT")
+    if not port:
+        return LOCAL_RTMP_URL
+    return f"rtmp://127.0.0.1:{_integer(port, LOCAL_RTMP_PORT, 'CIRRUS_RTMP_PORT')}/live"
+
+
+def _live_config(env: Mapping[str, str]) -> LiveConfig:
+    default = LiveConfig()
+    seconds = env.get("CIRRUS_LIVE_MAX_DURATION")
+    return LiveConfig(
+        enabled=_flag(env.get("CIRRUS_LIVE_ENABLED"), default.enabled),
+        allow_replay=_flag(env.get("CIRRUS_LIVE_ALLOW_REPLAY"), default.allow_replay),
+        latency_setting=_flag(env.get("CIRRUS_LIVE_LATENCY_SETTING"), default.latency_setting),
+        # The ingest takes fractions of a second; PeerTube's configuration shows whole ones.
+        max_duration=int(float(seconds)) if seconds else default.max_duration,
+        max_instance_lives=_integer(
+            env.get("CIRRUS_LIVE_MAX_INSTANCE_LIVES"), default.max_instance_lives, "CIRRUS_LIVE_MAX_INSTANCE_LIVES"
+        ),
+        max_user_lives=_integer(
+            env.get("CIRRUS_LIVE_MAX_USER_LIVES"), default.max_user_lives, "CIRRUS_LIVE_MAX_USER_LIVES"
+        ),
+        transcoding=_flag(env.get("CIRRUS_LIVE_TRANSCODING"), default.transcoding),
+        resolutions=_resolutions(env.get("CIRRUS_LIVE_RESOLUTIONS"), default.resolutions),
+        rtmp_port=_integer(env.get("CIRRUS_RTMP_PORT"), default.rtmp_port, "CIRRUS_RTMP_PORT"),
+    )
+
+
+def _resolutions(value: str | None, default: tuple[int, ...]) -> tuple[int, ...]:
+    if value is None:
+        return default
+    try:
+        found = tuple(sorted({int(part) for part in value.replace(" ", "").split(",") if part}))
+    except ValueError:
+        raise ValueError(f"CIRRUS_LIVE_RESOLUTIONS must list resolutions, not {value!r}") from None
+    if not set(found) <= set(LIVE_RESOLUTIONS):
+        raise ValueError(f"CIRRUS_LIVE_RESOLUTIONS: {value!r} is not among {list(LIVE_RESOLUTIONS)}")
+    return found
 
 
 def _websocket_url(value: str | None) -> str | None:

@@ -1,5 +1,6 @@
 """State machines declared as data and checked when they are declared, as Takahē's
-StateGraph is: a table of the moves each state allows, from one start state.
+StateGraph is: a table of the moves each state allows, from one start state (and any other
+states an item may be created in, its `entries`).
 
 A graph that could strand an item (a state nothing leads to, a state with no way to an end,
 a move to a state the table never names) raises StateGraphError when its module is
@@ -23,14 +24,16 @@ class UndeclaredMove(ValueError):
 
 @dataclass(frozen=True)
 class StateGraph:
-    """`moves[state]` is the set of states `state` may move to; a state with none is terminal."""
+    """`moves[state]` is the set of states `state` may move to; a state with none is terminal.
+    An item is created in `start`, or in one of `entries`."""
 
     name: str
     start: str
     moves: Mapping[str, frozenset[str]]
+    entries: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
-        check_graph(self.name, self.start, self.moves)
+        check_graph(self.name, self.start, self.moves, self.entries)
 
     @property
     def states(self) -> tuple[str, ...]:
@@ -56,19 +59,22 @@ class StateGraph:
             raise UndeclaredMove(f"{self.name}: no move from {', '.join(refused) or 'nowhere'} to {target} is declared")
 
 
-def check_graph(name: str, start: str, moves: Mapping[str, Collection[str]]) -> None:
-    """StateGraphError unless `moves` is a usable state machine from `start`:
-    - every state it moves to is declared (a key of `moves`), and so is `start`;
-    - every state is reachable from `start`;
+def check_graph(name: str, start: str, moves: Mapping[str, Collection[str]], entries: Collection[str] = ()) -> None:
+    """StateGraphError unless `moves` is a usable state machine from `start` (and `entries`):
+    - every state it moves to is declared (a key of `moves`), and so are `start` and `entries`;
+    - every state is reachable from `start` or one of `entries`;
     - at least one state is terminal, and every other state can reach one.
     """
     if start not in moves:
         raise StateGraphError(f"{name}: the start state {start!r} is not declared")
+    undeclared_entries = sorted(set(entries) - set(moves))
+    if undeclared_entries:
+        raise StateGraphError(f"{name}: the entry states {undeclared_entries} are not declared")
     for state, targets in moves.items():
         unknown = sorted(set(targets) - set(moves))
         if unknown:
             raise StateGraphError(f"{name}: {state!r} moves to undeclared states {unknown}")
-    unreachable = sorted(set(moves) - _reachable(moves, [start]))
+    unreachable = sorted(set(moves) - _reachable(moves, [start, *entries]))
     if unreachable:
         raise StateGraphError(f"{name}: {unreachable} cannot be reached from {start!r}")
     terminal = {state for state, targets in moves.items() if not targets}

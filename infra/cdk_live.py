@@ -23,7 +23,8 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_sqs as sqs
 
 from functions.live.ports import LIVE_HLS_PREFIXES
-from infra.cdk_tracker import TLS_POLICY, _assume_role
+from infra.cdk_fargate import add_public_network, assume_role
+from infra.cdk_tracker import TLS_POLICY
 
 RTMP_PORT = 1935
 RTMPS_PORT = 443
@@ -99,62 +100,8 @@ class _Live:
 
     def _network(self) -> None:
         stack = self.stack
-        self.vpc = self._add(
-            ec2.CfnVPC(
-                stack,
-                "LiveVpc",
-                cidr_block="10.81.0.0/16",
-                enable_dns_support=True,
-                enable_dns_hostnames=True,
-                tags=[cdk.CfnTag(key="Name", value=cdk.Fn.sub("${AWS::StackName}-live"))],
-            )
-        )
-        gateway = self._add(ec2.CfnInternetGateway(stack, "LiveInternetGateway"))
-        self.attachment = self._add(
-            ec2.CfnVPCGatewayAttachment(
-                stack, "LiveGatewayAttachment", vpc_id=self.vpc.ref, internet_gateway_id=gateway.ref
-            )
-        )
-        self.subnets = [
-            self._add(
-                ec2.CfnSubnet(
-                    stack,
-                    f"LiveSubnet{letter}",
-                    vpc_id=self.vpc.ref,
-                    cidr_block=cidr,
-                    availability_zone=cdk.Fn.select(index, cdk.Fn.get_azs("")),
-                )
-            )
-            for index, (letter, cidr) in enumerate((("A", "10.81.0.0/20"), ("B", "10.81.16.0/20")))
-        ]
-        routes = self._add(ec2.CfnRouteTable(stack, "LiveRouteTable", vpc_id=self.vpc.ref))
-        self._add(
-            ec2.CfnRoute(
-                stack,
-                "LiveDefaultRoute",
-                route_table_id=routes.ref,
-                destination_cidr_block="0.0.0.0/0",
-                gateway_id=gateway.ref,
-            ),
-            depends_on=self.attachment,
-        )
-        for letter, subnet in zip("AB", self.subnets, strict=True):
-            self._add(
-                ec2.CfnSubnetRouteTableAssociation(
-                    stack, f"LiveSubnet{letter}Routes", subnet_id=subnet.ref, route_table_id=routes.ref
-                )
-            )
-        for logical_id, service in (("LiveDynamoDbEndpoint", "dynamodb"), ("LiveS3Endpoint", "s3")):
-            self._add(
-                ec2.CfnVPCEndpoint(
-                    stack,
-                    logical_id,
-                    vpc_id=self.vpc.ref,
-                    vpc_endpoint_type="Gateway",
-                    service_name=cdk.Fn.sub(f"com.amazonaws.${{AWS::Region}}.{service}"),
-                    route_table_ids=[routes.ref],
-                )
-            )
+        network = add_public_network(stack, "Live", 81, self._add, endpoints=("dynamodb", "s3"))
+        self.vpc, self.attachment, self.subnets = network.vpc, network.attachment, network.subnets
         self.balancer_group = self._add(
             ec2.CfnSecurityGroup(
                 stack,
@@ -297,7 +244,7 @@ class _Live:
             iam.CfnRole(
                 self.stack,
                 "LiveTaskRole",
-                assume_role_policy_document=_assume_role(
+                assume_role_policy_document=assume_role(
                     "ecs-tasks.amazonaws.com", StringEquals={"aws:SourceAccount": cdk.Aws.ACCOUNT_ID}
                 ),
                 policies=[
@@ -327,7 +274,7 @@ class _Live:
             iam.CfnRole(
                 stack,
                 "LiveExecutionRole",
-                assume_role_policy_document=_assume_role("ecs-tasks.amazonaws.com"),
+                assume_role_policy_document=assume_role("ecs-tasks.amazonaws.com"),
                 managed_policy_arns=[
                     cdk.Fn.sub("arn:${AWS::Partition}:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy")
                 ],

@@ -19,6 +19,8 @@ from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_logs as logs
 
+from infra.cdk_fargate import add_public_network, assume_role
+
 TRACKER_PORT = 8000
 HEALTH_PATH = "/tracker/health"
 TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
@@ -46,13 +48,6 @@ def add_tracker(stack: cdk.Stack, inputs: TrackerInputs) -> elbv2.CfnLoadBalance
     return _Tracker(stack, inputs).load_balancer
 
 
-def _assume_role(service: str, **condition: Any) -> dict[str, Any]:
-    statement: dict[str, Any] = {"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole"}
-    if condition:
-        statement["Condition"] = condition
-    return {"Version": "2012-10-17", "Statement": [statement]}
-
-
 class _Tracker:
     def __init__(self, stack: cdk.Stack, inputs: TrackerInputs) -> None:
         self.stack = stack
@@ -73,61 +68,8 @@ class _Tracker:
 
     def _network(self) -> None:
         stack = self.stack
-        self.vpc = self._add(
-            ec2.CfnVPC(
-                stack,
-                "TrackerVpc",
-                cidr_block="10.80.0.0/16",
-                enable_dns_support=True,
-                enable_dns_hostnames=True,
-                tags=[cdk.CfnTag(key="Name", value=cdk.Fn.sub("${AWS::StackName}-tracker"))],
-            )
-        )
-        gateway = self._add(ec2.CfnInternetGateway(stack, "TrackerInternetGateway"))
-        self.attachment = self._add(
-            ec2.CfnVPCGatewayAttachment(
-                stack, "TrackerGatewayAttachment", vpc_id=self.vpc.ref, internet_gateway_id=gateway.ref
-            )
-        )
-        self.subnets = [
-            self._add(
-                ec2.CfnSubnet(
-                    stack,
-                    f"TrackerSubnet{letter}",
-                    vpc_id=self.vpc.ref,
-                    cidr_block=cidr,
-                    availability_zone=cdk.Fn.select(index, cdk.Fn.get_azs("")),
-                )
-            )
-            for index, (letter, cidr) in enumerate((("A", "10.80.0.0/20"), ("B", "10.80.16.0/20")))
-        ]
-        routes = self._add(ec2.CfnRouteTable(stack, "TrackerRouteTable", vpc_id=self.vpc.ref))
-        self._add(
-            ec2.CfnRoute(
-                stack,
-                "TrackerDefaultRoute",
-                route_table_id=routes.ref,
-                destination_cidr_block="0.0.0.0/0",
-                gateway_id=gateway.ref,
-            ),
-            depends_on=self.attachment,
-        )
-        for letter, subnet in zip("AB", self.subnets, strict=True):
-            self._add(
-                ec2.CfnSubnetRouteTableAssociation(
-                    stack, f"TrackerSubnet{letter}Routes", subnet_id=subnet.ref, route_table_id=routes.ref
-                )
-            )
-        self._add(
-            ec2.CfnVPCEndpoint(
-                stack,
-                "TrackerDynamoDbEndpoint",
-                vpc_id=self.vpc.ref,
-                vpc_endpoint_type="Gateway",
-                service_name=cdk.Fn.sub("com.amazonaws.${AWS::Region}.dynamodb"),
-                route_table_ids=[routes.ref],
-            )
-        )
+        network = add_public_network(stack, "Tracker", 80, self._add, endpoints=("dynamodb",))
+        self.vpc, self.attachment, self.subnets = network.vpc, network.attachment, network.subnets
         listener_port = cdk.Token.as_number(self._with_tls(443, 80))
         self.balancer_group = self._add(
             ec2.CfnSecurityGroup(
@@ -231,7 +173,7 @@ class _Tracker:
             iam.CfnRole(
                 stack,
                 "TrackerExecutionRole",
-                assume_role_policy_document=_assume_role("ecs-tasks.amazonaws.com"),
+                assume_role_policy_document=assume_role("ecs-tasks.amazonaws.com"),
                 managed_policy_arns=[
                     cdk.Fn.sub("arn:${AWS::Partition}:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy")
                 ],
@@ -241,7 +183,7 @@ class _Tracker:
             iam.CfnRole(
                 stack,
                 "TrackerTaskRole",
-                assume_role_policy_document=_assume_role(
+                assume_role_policy_document=assume_role(
                     "ecs-tasks.amazonaws.com", StringEquals={"aws:SourceAccount": cdk.Aws.ACCOUNT_ID}
                 ),
                 policies=[

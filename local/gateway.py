@@ -151,6 +151,9 @@ def _object_headers(obj: dict[str, Any], key: str) -> dict[str, str]:
     }
     if obj.get("ETag"):
         headers["ETag"] = obj["ETag"]
+    if obj.get("CacheControl"):
+        # CloudFront passes the object's own (a live's playlists: a second; its segments: a year).
+        headers["Cache-Control"] = obj["CacheControl"]
     return headers
 
 

@@ -85,6 +85,7 @@ class LocalStack:
         self.gateway_app: Any = None
         self.tracker: Any = None
         self.realtime: Any = None
+        self.live: Any = None
         self.bootstrap: Bootstrap | None = None
 
     def start(self) -> None:
@@ -157,9 +158,20 @@ class LocalStack:
             extra_routes=[*tracker_routes(self.tracker), *self.realtime.routes()],
         )
         self.gateway_app = gateway.asgi()
+        self._start_live_ingest()
+
+    def _start_live_ingest(self) -> None:
+        """The RTMP ingest on CIRRUS_RTMP_PORT, as its Fargate task runs it (docs/live.md)."""
+        from functions.live.settings import from_environment
+        from local.live import LocalIngest
+
+        self.live = LocalIngest(self.options.host, from_environment())
+        self.live.start()
 
     def stop(self) -> None:
         """Stop everything, saving the state last; raises SnapshotError when it could not be saved."""
+        if self.live is not None:
+            self.live.stop()  # its sessions end first: their last writes reach the state saved
         if self._pump is not None:
             self._pump.stop()
         if self._reaper is not None:
@@ -195,9 +207,19 @@ class LocalStack:
         # Actors' private keys are sealed with this key (chalicelib/store/sealed_keys.py): it
         # lives beside the saved AWS state, and both are needed to restart the instance.
         os.environ.setdefault("CIRRUS_LOCAL_KEY_FILE", str(self.options.data_dir / "actor-keys.key"))
+        # Lives: on (PeerTube's default is off; a laptop is where one tries them), the ingest
+        # on CIRRUS_RTMP_PORT, its URL on the address the instance listens on.
+        os.environ.setdefault("CIRRUS_LIVE_ENABLED", "true")
+        rtmp_port = os.environ.setdefault("CIRRUS_RTMP_PORT", "1935")
+        os.environ.setdefault("CIRRUS_LIVE_RTMP_URL", f"rtmp://{self._rtmp_host()}:{rtmp_port}/live")
+        os.environ.setdefault("CIRRUS_LIVE_WORK_DIR", str(self.options.data_dir / "live-work"))
         from chalicelib import caches
 
         caches.reset_all()  # the settings just set, and clients of this endpoint
+
+    def _rtmp_host(self) -> str:
+        host = self.options.host
+        return "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
 
     def _bind_functions(self, app_module: Any, settings: Any, queue_urls: dict[str, str]) -> None:
         """Give each queue with a consumer in app.py an event source mapping, as AWS would."""

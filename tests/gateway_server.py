@@ -6,9 +6,10 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 
 def free_port() -> int:
@@ -18,8 +19,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def local_gateway(web_dist: Path) -> Iterator[str]:
-    """The gateway's base URL; `web_dist` gets a minimal index.html if it has none."""
+def local_gateway(web_dist: Path, extra_routes: Sequence[Any] = ()) -> Iterator[str]:
+    """The gateway's base URL; `web_dist` gets a minimal index.html if it has none;
+    `extra_routes` are served beside the API (the realtime channel's websockets, say)."""
     import uvicorn
 
     import app
@@ -37,6 +39,7 @@ def local_gateway(web_dist: Path) -> Iterator[str]:
         aws.s3(),
         get_settings().media_bucket,
         web_dist,
+        extra_routes=extra_routes,
     )
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(gateway.asgi(), host="127.0.0.1", port=port, log_level="warning"))

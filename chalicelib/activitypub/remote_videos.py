@@ -24,6 +24,7 @@ from chalicelib.activitypub.net.fetch import fetch_document
 from chalicelib.observability import logger
 from chalicelib.store import counters, keys, remote_videos, videos
 from chalicelib.store.models import Video, VideoFile
+from chalicelib.store.models.video_stages import STAGE_LIVE_ENDED, STAGE_LIVE_ON, STAGE_LIVE_WAITING
 
 if TYPE_CHECKING:
     from chalicelib.store.models import Actor
@@ -137,6 +138,8 @@ def _refresh(video: Video, parsed: RemoteVideoDocument, channel: Actor, account:
     return video
 
 
+REMOTE_LIVE_STAGES = {1: STAGE_LIVE_ON, 4: STAGE_LIVE_WAITING, 5: STAGE_LIVE_ENDED}
+
 # What `_apply` sets: a refresh writes these alone.
 DOCUMENT_FIELDS = (
     "url",
@@ -176,8 +179,9 @@ def _apply(video: Video, parsed: RemoteVideoDocument, channel: Actor, account: A
     video.channel_id = int(channel.id)
     video.account_id = int(account.id)
     video.privacy = parsed.privacy
-    video.state = 1
-    video.stage = "done"
+    # A remote live keeps its origin's state, and a live stage (which makes it `isLive`).
+    video.state = parsed.state if parsed.is_live else 1
+    video.stage = REMOTE_LIVE_STAGES[parsed.state] if parsed.is_live else "done"
     video.category = parsed.category
     video.licence = parsed.licence
     video.language = parsed.language

@@ -14,6 +14,7 @@ byte ranges work as on CloudFront.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
@@ -91,13 +92,24 @@ def check_static_access(request: Any, video: Any, token: str | None) -> None:
 
 @video_files_api.route(f"/{layout.PRIVATE_HLS_PATH}{{video_uuid}}/{{filename}}", methods=["GET"])
 def private_hls_file(video_uuid: str, filename: str) -> Response:
+    return _private_file(video_uuid, filename, lambda uuid: layout.hls_key(uuid, filename, private=True))
+
+
+@video_files_api.route(f"/{layout.PRIVATE_LIVE_HLS_PATH}{{video_uuid}}/{{filename}}", methods=["GET"])
+def private_live_file(video_uuid: str, filename: str) -> Response:
+    """A private live's playlists and segments (the ingest writes them under the private
+    live directory), with the same checks as a private video's files."""
+    return _private_file(video_uuid, filename, lambda uuid: f"{layout.live_directory(uuid, private=True)}/{filename}")
+
+
+def _private_file(video_uuid: str, filename: str, key_of: Callable[[str], str]) -> Response:
     request = video_files_api.current_request
     if not video_cases.UUID_V4.match(video_uuid) or not SAFE_FILENAME.match(filename) or ".." in filename:
         raise NotFoundError("Not found")
     query: dict[str, str] = dict(request.query_params or {})
     token = query.get("videoFileToken")
     _check_access(request, video_uuid.lower(), token)
-    key = layout.hls_key(video_uuid.lower(), filename, private=True)
+    key = key_of(video_uuid.lower())
     if not filename.endswith(".m3u8"):
         return redirect(media.presigned_url(key, REDIRECT_SECONDS))
     playlist = media.read_file(key)

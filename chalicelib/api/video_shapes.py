@@ -10,12 +10,12 @@ from chalicelib.domain import reference_data, video_torrents, web_videos
 from chalicelib.domain.short_uuid import to_short
 from chalicelib.media import infohashes, layout, torrents
 from chalicelib.store.models.video import STATE_TRANSCODING_FAILED
-from chalicelib.store.models.video_stages import STAGE_DONE
+from chalicelib.store.models.video_stages import LIVE_STAGES, STAGE_DONE, STAGE_LIVE_ON
 
 if TYPE_CHECKING:
     from chalicelib.config import Settings
     from chalicelib.domain.browse import VideoPage
-    from chalicelib.store.models import Actor, Video, VideoFile, WebVideoFile
+    from chalicelib.store.models import Actor, LiveVideo, Video, VideoFile, WebVideoFile
 
 STATES = {
     1: "Published",
@@ -82,7 +82,7 @@ def video_json(
         "updatedAt": iso(video.updated_at),
         "publishedAt": iso(video.published_at),
         "originallyPublishedAt": iso(video.originally_published_at),
-        "isLive": False,
+        "isLive": video.stage in LIVE_STAGES,
         "account": account_summary(account, settings),
         "channel": _channel_summary(channel, settings),
         "comments": int(video.comments_count or 0),
@@ -124,6 +124,7 @@ def video_details_json(
     channel: Actor,
     files: Sequence[VideoFile],
     settings: Settings,
+    live: LiveVideo | None = None,
     web_files: Sequence[WebVideoFile] = (),
 ) -> dict[str, Any]:
     body = video_json(video, account, channel, settings)
@@ -136,7 +137,7 @@ def video_details_json(
             "blacklistedReason": None,
             "streamingPlaylists": _streaming_playlists(video, files, settings),
             "files": web_files_json(video, web_files, settings),
-            "liveSchedules": [],
+            "liveSchedules": [{"startAt": start} for start in (live.schedules or [])] if live else [],
             "support": video.support,
             "tags": sorted(video.tags or []),
             "commentsPolicy": _labelled(video.comments_policy, {str(k): v for k, v in COMMENTS_POLICIES.items()}),
@@ -153,6 +154,8 @@ def video_details_json(
 def _streaming_playlists(video: Video, files: Sequence[VideoFile], settings: Settings) -> list[dict[str, Any]]:
     if not video.is_local:
         return _remote_playlists(video, files, settings)
+    if video.stage == STAGE_LIVE_ON:
+        return [live_playlist_json(video, settings)]
     if not files or video.stage != "done":
         return []
     # Private, internal and password-protected videos' files are under the private path, as
@@ -173,6 +176,20 @@ def _streaming_playlists(video: Video, files: Sequence[VideoFile], settings: Set
             ],
         }
     ]
+
+
+def live_playlist_json(video: Video, settings: Settings) -> dict[str, Any]:
+    """A live's streaming playlist while it streams: PeerTube's fixed names under the live's
+    directory (the ingest writes them, functions/live), no files."""
+    base = layout.live_url_base(settings.instance_url, video.uuid, layout.in_private_directory(int(video.privacy)))
+    return {
+        "id": int(video.id),
+        "type": 1,
+        "playlistUrl": f"{base}{layout.LIVE_MASTER}",
+        "segmentsSha256Url": f"{base}{layout.LIVE_HASHES}",
+        "redundancies": [],
+        "files": [],
+    }
 
 
 def _remote_playlists(video: Video, files: Sequence[VideoFile], settings: Settings) -> list[dict[str, Any]]:

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.config import SignupSettings, UserDefaults
+from chalicelib.config import LiveConfig, SignupSettings, UserDefaults
 from chalicelib.domain import reference_data
 from chalicelib.domain.instance import ABOUT_TEXTS, SHORT_DESCRIPTION, InstanceSettings
 from chalicelib.errors import BadRequestError, PayloadTooLargeError, ValidationError
@@ -33,6 +33,7 @@ TERMS = "No terms for now."
 # A DynamoDB item holds 400 KB; the document must fit with room to spare.
 MAX_DOCUMENT_BYTES = 300_000
 RESOLUTIONS = ("0p", "144p", "240p", "360p", "480p", "720p", "1080p", "1440p", "2160p")
+LIVE_RESOLUTIONS = RESOLUTIONS[1:]
 
 
 def current(settings: Settings) -> InstanceSettings:
@@ -115,6 +116,7 @@ def defaults(settings: Settings) -> dict[str, Any]:
                 "web_videos": {"enabled": False},
                 "hls": {"enabled": True, "splitAudioAndVideo": False},
             },
+            "live": _live_defaults(settings.live),
             "import": {
                 "videos": {"concurrency": 1, "http": {"enabled": False}, "torrent": {"enabled": False}},
                 "video_channel_synchronization": {"enabled": False, "maxPerUser": 10},
@@ -131,6 +133,45 @@ def defaults(settings: Settings) -> dict[str, Any]:
                 "searchIndex": {"enabled": False, "url": "", "disableLocalSearch": False, "isDefaultSearch": False},
             },
         }
+    )
+
+
+def _live_defaults(live: LiveConfig) -> dict[str, Any]:
+    """PeerTube's CustomConfig `live` section for these settings (durations in milliseconds,
+    as PeerTube shows them)."""
+    return {
+        "enabled": live.enabled,
+        "allowReplay": live.allow_replay,
+        "latencySetting": {"enabled": live.latency_setting},
+        "maxDuration": live.max_duration * 1000 if live.max_duration >= 0 else -1,
+        "maxInstanceLives": live.max_instance_lives,
+        "maxUserLives": live.max_user_lives,
+        "transcoding": {
+            "enabled": live.transcoding,
+            "remoteRunners": {"enabled": False},
+            "threads": 2,
+            "profile": "default",
+            "resolutions": {key: int(key[:-1]) in live.resolutions for key in LIVE_RESOLUTIONS},
+            "alwaysTranscodeOriginalResolution": True,
+            "fps": {"max": 60},
+        },
+    }
+
+
+def _live_in_force(live: LiveConfig, section: dict[str, Any]) -> LiveConfig:
+    duration = section["maxDuration"]
+    return dataclasses.replace(
+        live,
+        enabled=section["enabled"],
+        allow_replay=section["allowReplay"],
+        latency_setting=section["latencySetting"]["enabled"],
+        max_duration=duration // 1000 if duration >= 0 else -1,
+        max_instance_lives=section["maxInstanceLives"],
+        max_user_lives=section["maxUserLives"],
+        transcoding=section["transcoding"]["enabled"],
+        resolutions=tuple(
+            int(key[:-1]) for key in LIVE_RESOLUTIONS if section["transcoding"]["resolutions"].get(key) is True
+        ),
     )
 
 
@@ -154,6 +195,7 @@ def _in_force(settings: Settings, stored: dict[str, Any] | None) -> InstanceSett
             video_quota_daily=user["videoQuotaDaily"],
             max_channels=custom["videoChannels"]["maxPerUser"],
         ),
+        live=_live_in_force(settings.live, custom["live"]),
     )
     return InstanceSettings(changed, custom)
 
@@ -231,6 +273,14 @@ _OPTIONAL: dict[str, Callable[[Any], bool]] = {
     "followers.instance.enabled": _is_bool,
     "followers.instance.manualApproval": _is_bool,
     "storyboard.enabled": _is_bool,
+    "live.enabled": _is_bool,
+    "live.allowReplay": _is_bool,
+    "live.latencySetting.enabled": _is_bool,
+    "live.maxDuration": _at_least(-1),
+    "live.maxInstanceLives": _at_least(-1),
+    "live.maxUserLives": _at_least(-1),
+    "live.transcoding.enabled": _is_bool,
+    **{f"live.transcoding.resolutions.{key}": _is_bool for key in LIVE_RESOLUTIONS},
 }
 _MISSING = object()
 
@@ -259,6 +309,9 @@ def _validate(body: dict[str, Any]) -> None:
     if body["signup"]["enabled"] and body["signup"]["requiresEmailVerification"]:
         # Cirrus sends no email yet, as a PeerTube without SMTP settings.
         raise BadRequestError("SMTP is not configured but you require signup email verification.")
+    replays = _field(body, "live.enabled") is True and _field(body, "live.allowReplay") is True
+    if replays and _field(body, "transcoding.enabled") is False:
+        raise BadRequestError("You cannot allow live replay if transcoding is not enabled")
     hls, web = _field(body, "transcoding.hls.enabled"), _field(body, "transcoding.web_videos.enabled")
     if hls is False and web is False and _field(body, "transcoding.enabled") is not False:
         raise BadRequestError("You need to enable at least web_videos transcoding or hls transcoding")

@@ -51,6 +51,15 @@ class VideoChanged:
 
 
 @dataclass(frozen=True)
+class LiveStateChanged:
+    """A local live's state moved (PeerTube's VideoState: 1 streaming, 4 waiting, 5 ended),
+    once stored; what the realtime channel's `state-change` tells its subscribers."""
+
+    video_id: int
+    state: int
+
+
+@dataclass(frozen=True)
 class VideoRemoved:
     """A local video is about to be deleted (emitted before its items go, see the module)."""
 
@@ -124,6 +133,7 @@ class RemoteVideoViewed:
 Event = (
     VideoPublished
     | VideoChanged
+    | LiveStateChanged
     | VideoRemoved
     | CommentPosted
     | VideoRated

@@ -9,13 +9,17 @@ from typing import TYPE_CHECKING
 from chalicelib.store.models.playlist import PLAYLIST_PUBLIC, PLAYLIST_UNLISTED, TYPE_REGULAR
 from chalicelib.store.models.video import PRIVACY_PUBLIC, STATE_PUBLISHED
 
+# PeerTube's isStateForFederation: published, and lives waiting or ended.
+FEDERATED_STATES = frozenset({STATE_PUBLISHED, 4, 5})
+
 if TYPE_CHECKING:
     from chalicelib.store.models import Playlist, Video
 
 
 def can_federate_video(video: Video) -> bool:
-    """Local public videos once published (PeerTube's default leaves unlisted ones home too)."""
-    return bool(video.is_local) and int(video.privacy) == PRIVACY_PUBLIC and int(video.state) == STATE_PUBLISHED
+    """Local public videos once published, and public lives (PeerTube's default leaves
+    unlisted ones home too)."""
+    return bool(video.is_local) and int(video.privacy) == PRIVACY_PUBLIC and int(video.state) in FEDERATED_STATES
 
 
 def can_federate_playlist(playlist: Playlist) -> bool:

@@ -66,6 +66,7 @@ def server_config(current: InstanceSettings) -> dict[str, Any]:
         "videoQuotaDaily": settings.user_defaults.video_quota_daily,
     }
     config["videoChannels"] = {"maxPerUser": settings.user_defaults.max_channels}
+    config["live"] = _live(settings)
     config["contactForm"] = {"enabled": custom["contactForm"]["enabled"]}
     # What uploads become (domain/web_videos.py): web videos, HLS or both. Cirrus always
     # transcodes, to HLS when asked for neither.
@@ -76,6 +77,27 @@ def server_config(current: InstanceSettings) -> dict[str, Any]:
     config["serverVersion"] = PEERTUBE_API_VERSION
     config["serverCommit"] = ""
     return config
+
+
+def _live(settings: Settings) -> dict[str, Any]:
+    """ServerConfig's `live`: what clients offer (PeerTube shows durations in milliseconds)."""
+    live = settings.live
+    return {
+        "enabled": live.enabled,
+        "allowReplay": live.allow_replay,
+        "latencySetting": {"enabled": live.latency_setting},
+        "maxDuration": live.max_duration * 1000 if live.max_duration >= 0 else -1,
+        "maxInstanceLives": live.max_instance_lives,
+        "maxUserLives": live.max_user_lives,
+        "transcoding": {
+            "enabled": live.transcoding,
+            "remoteRunners": {"enabled": False},
+            "enabledResolutions": list(live.resolutions) if live.transcoding else [],
+            "profile": "default",
+            "availableProfiles": ["default"],
+        },
+        "rtmp": {"port": live.rtmp_port},
+    }
 
 
 def about(current: InstanceSettings) -> dict[str, Any]:

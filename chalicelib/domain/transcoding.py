@@ -55,7 +55,10 @@ if TYPE_CHECKING:
 STAGES = video_stages.STAGES
 
 AUDIO, IMAGES, CHUNK, PACKAGE, ORIGINAL = "audio", "images", "chunk", "package", "original"
-KINDS = (ORIGINAL, AUDIO, IMAGES, CHUNK, PACKAGE)
+# Not a step of a video's encoding: a live session's replay to make (domain/live_replays.py),
+# handed over by the ingest on the same queue; it starts the replay's own steps.
+REPLAY = "replay"
+KINDS = (ORIGINAL, AUDIO, IMAGES, CHUNK, PACKAGE, REPLAY)
 
 # Most steps one upload may take: each is a transcoder invocation of up to 15 minutes, and
 # every step's name joins the video item's `done_steps` (about 20 bytes each), which with the
@@ -77,6 +80,7 @@ class Step:
     kind: str
     resolution: int | None = None
     chunk: int | None = None
+    session: int | None = None  # a replay's live session (its number)
 
     @property
     def name(self) -> str:
@@ -84,17 +88,23 @@ class Step:
             return f"chunk-{self.resolution}-{self.chunk}"
         if self.kind == PACKAGE:
             return f"package-{self.resolution}"
+        if self.kind == REPLAY:
+            return f"replay-{self.session}"
         return self.kind
 
     def to_message(self) -> dict[str, Any]:
-        return {"video": self.video_uuid, "kind": self.kind, "resolution": self.resolution, "chunk": self.chunk}
+        body = {"video": self.video_uuid, "kind": self.kind, "resolution": self.resolution, "chunk": self.chunk}
+        return {**body, "session": self.session} if self.kind == REPLAY else body
 
     @classmethod
     def from_message(cls, body: dict[str, Any]) -> Step:
         kind = body.get("kind")
         if kind not in KINDS or not isinstance(body.get("video"), str):
             raise ValueError(f"not a transcoding step: {body!r}")
-        return cls(body["video"], kind, body.get("resolution"), body.get("chunk"))
+        session = body.get("session")
+        if kind == REPLAY and (not isinstance(session, int) or isinstance(session, bool) or session < 1):
+            raise ValueError(f"a replay names its session: {body!r}")
+        return cls(body["video"], kind, body.get("resolution"), body.get("chunk"), session if kind == REPLAY else None)
 
 
 def make_plan(info: MediaInfo, chunk_length: float | None = None) -> dict[str, Any]:

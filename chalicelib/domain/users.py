@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.domain import deletions, passwords, validation
+from chalicelib.domain import deletions, lives, passwords, validation
 from chalicelib.domain.accounts import ROOT_USERNAME, ChannelRequest, CreatedUser, NewUser, create_local_user
 from chalicelib.domain.roles import Role, can_manage
 from chalicelib.domain.validation import Checks
@@ -153,6 +153,8 @@ def set_blocked(caller: User, target: User, blocked: bool, body: dict[str, Any])
         raise ConflictError(ROLE_CHANGED)
     # A blocked user is logged out everywhere; unblocking does not log anyone in.
     tokens.revoke_all(int(target.id))
+    # Nor may a blocked user's encoder stream (PeerTube refuses it at publish).
+    lives.mark_owner_blocked(int(target.account_id), blocked)
 
 
 def check_can_assign(caller: User, role: Role, message: str) -> None:

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.domain.text_match import fold
+from chalicelib.store.models.video_stages import LIVE_STAGES
 
 if TYPE_CHECKING:
     from chalicelib.domain.instance_scope import Followed
@@ -117,8 +118,8 @@ def predicate(
         languages = filters.language_one_of
         add(lambda v: _language_matches(v, languages))
     checks.extend(_tag_checks(filters))
-    if filters.is_live:
-        add(lambda v: False)  # no live streaming yet
+    if filters.is_live is not None:
+        add(lambda v: (v.stage in LIVE_STAGES) == filters.is_live)
     if filters.has_hls_files is not None:
         add(lambda v: (v.stage == "done") == filters.has_hls_files)
     if filters.has_web_video_files:

@@ -24,9 +24,10 @@ from chalicelib.errors import (
     ValidationError,
 )
 from chalicelib.media import layout
-from chalicelib.store import actors, catalog, counters, keys, media, quotas, users, videos
+from chalicelib.store import actors, catalog, counters, keys, lives, media, quotas, users, videos
 from chalicelib.store import video_passwords as store_passwords
 from chalicelib.store.models import Actor, User, Video
+from chalicelib.store.models.video_stages import PENDING_STAGES
 
 if TYPE_CHECKING:
     from chalicelib.config import Settings
@@ -267,17 +268,21 @@ def remove_video(video: Video) -> None:
     the Delete. The video is read again with its files (one Query): callers may hold the
     catalogue's copy, which lacks what deletion needs (its info hashes)."""
     events.emit(events.VideoRemoved(video))
-    stored, files, web_files = videos.get_video_with_all_files(int(video.id))
+    found = videos.get_video_whole(int(video.id))
+    stored, files, web_files, live = found.video, found.files, found.web_files, found.live
     # The stored name: a private video's images were renamed when it left the public.
     images_name = stored.images_name if stored is not None else video.images_name
     media.delete_video_files(video.uuid, images_name)
+    # A live's stream key goes with it (its other items are the partition's leftovers).
+    key_claims = [lives.key_claim_item(str(live.stream_key))] if live is not None and live.stream_key else []
     for _ in range(WRITE_ATTEMPTS):
-        if stored is None or videos.delete_video(stored, files, web_files):
+        if stored is None or videos.delete_video(stored, files, key_claims, web_files):
             break
         # What the video gives back depends on its stage: read again if it moved meanwhile.
-        stored, files, web_files = videos.get_video_with_all_files(int(video.id))
+        found = videos.get_video_whole(int(video.id))
+        stored, files, web_files = found.video, found.files, found.web_files
     videos.delete_leftovers(int(video.id))
-    if stored is not None and stored.stage in videos.PENDING_STAGES:
+    if stored is not None and stored.stage in PENDING_STAGES:
         media.delete_video_files(video.uuid, images_name)
 
 

@@ -7,7 +7,7 @@ comes out several times larger).
 
 from __future__ import annotations
 
-from chalicelib.media.inputs import CONCAT_DEMUXERS, user_input, work_input
+from chalicelib.media.inputs import CONCAT_DEMUXERS, LIVE_CONCAT_DEMUXERS, user_input, work_input
 from chalicelib.media.ladder import GOP_SECONDS, Rendition
 
 HLS_SEGMENT_SECONDS = 4
@@ -106,6 +106,22 @@ def web_video_args(packaged: str, output: str) -> list[str]:
     the front (PeerTube's `-movflags faststart`), streams copied."""
     return [
         "ffmpeg", *COMMON, *work_input(packaged), "-map", "0", "-c", "copy",
+        "-movflags", "+faststart", "-f", "mp4", output,
+    ]  # fmt: skip
+
+
+def live_replay_args(segment_list: str, output: str) -> list[str]:
+    """A live session's segments (MPEG-TS, the ingest's) joined into one MP4, by stream copy:
+    the replay's source. The concat demuxer restarts each segment's timestamps where the last
+    ended, which also mends the break of an encoder that reconnected."""
+    return [
+        "ffmpeg", *COMMON,
+        "-f", "concat", "-safe", "0",
+        # The list is local; its entries are the segments, read over presigned URLs.
+        "-protocol_whitelist", "file,http,https,tcp,tls",
+        "-format_whitelist", ",".join(LIVE_CONCAT_DEMUXERS),
+        "-i", segment_list,
+        "-map", "0:v:0", "-map", "0:a:0?", "-c", "copy", "-bsf:a", "aac_adtstoasc",
         "-movflags", "+faststart", "-f", "mp4", output,
     ]  # fmt: skip
 

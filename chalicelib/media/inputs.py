@@ -45,6 +45,8 @@ UPLOAD_DEMUXERS = (
 WORK_DEMUXERS = ("mov",)
 # The packaging step's list of chunks, written by the transcoder; its entries are work files.
 CONCAT_DEMUXERS = ("concat", *WORK_DEMUXERS)
+# A live session's segments (the ingest's MPEG-TS), joined into its replay's source.
+LIVE_CONCAT_DEMUXERS = ("concat", "mpegts")
 
 REFUSED_MARK = "not on whitelist"
 REFUSED_REASON = "it is not a video or audio file Cirrus accepts (playlists, lists of files and images are refused)"

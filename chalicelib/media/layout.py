@@ -30,6 +30,14 @@ DOWNLOAD_TORRENTS_PATH = "download/torrents/"
 DOWNLOAD_WEB_VIDEOS_PATH = "download/web-videos/"
 DOWNLOAD_HLS_VIDEOS_PATH = "download/streaming-playlists/hls/videos/"
 
+# Lives' HLS files (functions/live): under the HLS paths above but apart from VOD files, so
+# that on AWS the ingest's role may write there and nowhere else (template.yaml, LiveTaskRole)
+# and a replay's VOD files never meet the live's. Fixed names, as PeerTube's lives have.
+LIVE_HLS_PREFIXES = ("static/streaming-playlists/hls/live/", "private/streaming-playlists/hls/live/")
+PRIVATE_LIVE_HLS_PATH = f"{PRIVATE_HLS_PATH}live/"
+LIVE_MASTER = "master.m3u8"
+LIVE_HASHES = "segments-sha256.json"
+
 
 def source_key(video_uuid: str, filename: str = "source") -> str:
     """The uploaded original in the uploads bucket (its arrival starts the ingest)."""
@@ -132,3 +140,24 @@ def web_video_download_url(instance_url: str, video_uuid: str, resolution: int, 
 
 def hls_video_download_url(instance_url: str, video_uuid: str, resolution: int) -> str:
     return f"{instance_url}/{DOWNLOAD_HLS_VIDEOS_PATH}{video_uuid}-{resolution}-fragmented.mp4"
+
+def live_directory(video_uuid: str, private: bool = False) -> str:
+    """The media bucket prefix of a live's HLS files (its URL path for a public video)."""
+    return f"{LIVE_HLS_PREFIXES[1] if private else LIVE_HLS_PREFIXES[0]}{video_uuid}"
+
+
+def live_url_base(instance_url: str, video_uuid: str, private: bool = False) -> str:
+    """Where a live's files are read: CloudFront's live behaviour, or the token-checked
+    private path the API answers (api/video_files.py)."""
+    return f"{instance_url}/{PRIVATE_LIVE_HLS_PATH if private else LIVE_HLS_PREFIXES[0]}{video_uuid}/"
+
+
+def live_playlist_name(rendition: int) -> str:
+    return f"{rendition}.m3u8"
+
+
+def live_segment_name(rendition: int, sequence: int, tag: str = "") -> str:
+    """A live segment: `<tag>-<rendition>-<sequence>.ts`, the tag naming its session, so
+    that a permanent live's next session never writes a name again (segments can then be
+    cached for long, and the replay be made from them after the next session began)."""
+    return f"{tag}-{rendition}-{sequence:06d}.ts" if tag else f"{rendition}-{sequence:06d}.ts"

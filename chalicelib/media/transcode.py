@@ -125,6 +125,15 @@ def web_video(packaged: Packaged, workdir: Path) -> Path:
     return output
 
 
+def join_live_segments(segment_urls: Sequence[str], workdir: Path) -> Path:
+    """A live session's segments, in order, joined into one MP4 (a replay's source)."""
+    listing = workdir / "live-segments.txt"
+    listing.write_text(commands.concat_list(list(segment_urls)))
+    output = workdir / "replay-source.mp4"
+    run(commands.live_replay_args(str(listing), str(output)))
+    return output
+
+
 def finalize(prefix: str, packaged: Sequence[Packaged], workdir: Path) -> HlsOutput:
     """The master playlist and segments-sha256.json of a video's renditions."""
     hashes: dict[str, dict[str, str]] = {}

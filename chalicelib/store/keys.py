@@ -40,6 +40,14 @@ ORIGINAL_FILE_SK = "FILE#WEB#ORIGINAL"
 def web_video_file_sk(resolution: int) -> str:
     return f"{WEB_FILE_SK_PREFIX}{resolution:05d}"
 
+# After FILE#...: a live's settings and its sessions, in its video's partition (LV1-LV6).
+LIVE_SK = "LIVE"
+LIVE_SESSION_SK_PREFIX = "LIVESESSION#"
+
+
+def live_session_sk(number: int) -> str:
+    return f"{LIVE_SESSION_SK_PREFIX}{number:06d}"
+
 
 # After ENTITY and FILE#...: the one Query that reads a video with its files never sees them.
 VIDEO_PASSWORD_SK_PREFIX = "PASSWORD#"
@@ -181,6 +189,7 @@ COMMENT_URL = "COMMENTURL"  # a remote comment's ActivityPub id → its comment 
 FLAG_ACTIVITY = "FLAGACTIVITY"  # a received Flag's id (hashed) → its first abuse id
 INFO_HASH = "INFOHASH"  # a P2P info hash (40 hex) the tracker accepts → its video id
 VIDEO_FILE_TOKEN = "VIDEOFILETOKEN"  # a video file token (hashed) → the UUID of its video (L9)
+LIVE_KEY = "LIVEKEY"  # a live's stream key (SHA-256 hex) → its video id (LV2)
 
 
 # GSI1 partitions (lists; gsi1sk orders them)

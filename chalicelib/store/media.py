@@ -14,6 +14,8 @@ from chalicelib.media import layout
 
 # Image names are unique (a new upload gets a new name), so they may be cached forever.
 IMMUTABLE = "public, max-age=31536000, immutable"
+# A live's playlists and segment hashes change with every segment (docs/live.md, "On AWS").
+LIVE_PLAYLIST = "public, max-age=1"
 
 
 def put_file(key: str, data: bytes, content_type: str, cache_control: str | None = IMMUTABLE) -> None:
@@ -158,15 +160,17 @@ def read_torrent(name: str) -> bytes | None:
 
 
 def delete_video_files(video_uuid: str, images_name: str | None = None) -> None:
-    """Everything a video ever had in the buckets: source, work files, HLS and web videos
-    (public or private), torrents, images (under the video's UUID, and under their random
-    name if they have one)."""
+    """Everything a video ever had in the buckets: source, work files, HLS (a live's too) and
+    web videos (public or private), torrents, images (under the video's UUID, and under their
+    random name if they have one)."""
     settings = get_settings()
     delete_prefix(settings.media_bucket, layout.hls_prefix(video_uuid))
     delete_prefix(settings.media_bucket, layout.hls_prefix(video_uuid, private=True))
     delete_prefix(settings.media_bucket, layout.web_videos_prefix(video_uuid))
     delete_prefix(settings.media_bucket, layout.web_videos_prefix(video_uuid, private=True))
     delete_prefix(settings.media_bucket, layout.torrents_prefix(video_uuid))
+    for private in (False, True):
+        delete_prefix(settings.media_bucket, layout.live_directory(video_uuid, private) + "/")
     names = {video_uuid, images_name or video_uuid}
     delete_files([key for name in sorted(names) for key in (layout.thumbnail_key(name), layout.preview_key(name))])
     delete_prefix(settings.uploads_bucket, layout.work_prefix(video_uuid))

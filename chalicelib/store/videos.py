@@ -10,6 +10,7 @@ duplicated S3 events and SQS messages change nothing.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,9 +20,11 @@ from pynamodb.transactions import TransactWrite
 from chalicelib.errors import ConflictError
 from chalicelib.store import catalog, infohashes, keys, quotas
 from chalicelib.store.counters import add_stats
-from chalicelib.store.models import Claim, TableItem, User, Video, VideoFile, WebVideoFile
+from chalicelib.store.models import Claim, LiveVideo, TableItem, User, Video, VideoFile, WebVideoFile
 from chalicelib.store.models.video import PRIVACY_PUBLIC, STATE_PUBLISHED, STATE_TRANSCODING_FAILED
 from chalicelib.store.models.video_stages import (
+    LIVE_STAGES,
+    PENDING_STAGES,
     STAGE_DONE,
     STAGE_ENCODING,
     STAGE_FAILED,
@@ -32,13 +35,18 @@ from chalicelib.store.models.video_stages import (
 from chalicelib.store.writes import NewClaim, connection, create_items, is_condition_failure
 
 UUID_TAKEN = "A video with this UUID already exists."
-# A video in one of these stages is on the pending list (V10) that the sweeper watches.
-PENDING_STAGES = STAGES.pending
+# A video in one of PENDING_STAGES is on the pending list (V10) that the sweeper watches.
 
 
-def create_video(video: Video, extra: Sequence[TableItem] = (), reservation: quotas.Reservation | None = None) -> None:
+def create_video(
+    video: Video,
+    extra: Sequence[TableItem] = (),
+    reservation: quotas.Reservation | None = None,
+    claims: Sequence[NewClaim] = (),
+) -> None:
     """W1 for a video: the item and its UUID claim, with items of its partition created with
-    it (the passwords of a password-protected video) in the same transaction. A local video
+    it (the passwords of a password-protected video, a live's settings) and other `claims` (a
+    live's stream key) in the same transaction. A local video
     waiting for its file joins the pending list (V10) that the sweeper watches. With a
     `reservation`, its owner's quota is reserved in the same transaction (U6): QuotaChanged
     if the owner's figures moved since they were read."""
@@ -47,8 +55,10 @@ def create_video(video: Video, extra: Sequence[TableItem] = (), reservation: quo
         video.gsi1sk = _progress_key(video.created_at, int(video.id))
     claim = NewClaim(keys.VIDEO_UUID, video.uuid, str(video.id), UUID_TAKEN)
     if reservation is None:
-        create_items([video, *extra], [claim])
+        create_items([video, *extra], [claim, *claims])
         return
+    if claims:
+        raise ValueError("a video reserving quota takes no other claim")
     reservation.tag(video)
     owner = User(keys.user_pk(int(reservation.user.id)), keys.ENTITY_SK)
     try:
@@ -78,6 +88,17 @@ def _progressed(video: Video) -> Any:
 
 def _no_longer_pending() -> list[Any]:
     return [Video.gsi1pk.remove(), Video.gsi1sk.remove()]
+
+
+def _pending_list_actions(video: Video, sources: Sequence[str], to: str) -> list[Any]:
+    """What a move does to the video's place on the pending list (V10)."""
+    if to in STAGES.terminal:
+        return _no_longer_pending()
+    if to in LIVE_STAGES:
+        return []
+    if all(source in LIVE_STAGES for source in sources):
+        return [Video.gsi1pk.set(keys.pending_videos_gsi1pk()), _progressed(video)]
+    return [_progressed(video)]
 
 
 def list_stalled(no_progress_since: datetime, limit: int = 100) -> list[Video]:
@@ -235,6 +256,35 @@ def get_video_with_all_files(video_id: int) -> tuple[Video | None, list[VideoFil
     return video, files, [item for item in items if isinstance(item, WebVideoFile)]
 
 
+def get_video_with_files_and_live(video_id: int) -> tuple[Video | None, list[VideoFile], LiveVideo | None]:
+    """V8 reaching one item further (`ENTITY` .. `LIVE`): a live's settings come with its
+    video and files in the same Query."""
+    found = get_video_whole(video_id)
+    return found.video, found.files, found.live
+
+
+@dataclass(frozen=True)
+class StoredVideo:
+    """A video with every item of its partition up to its live settings."""
+
+    video: Video | None
+    files: list[VideoFile]
+    web_files: list[WebVideoFile]
+    live: LiveVideo | None
+
+
+def get_video_whole(video_id: int) -> StoredVideo:
+    """V8 to `LIVE`: the video, its HLS files, its web videos and a live's settings, in one
+    Query (`ENTITY`, `FILE#<resolution>`, `FILE#WEB#...` and `LIVE` sort together)."""
+    items = list(TableItem.query(keys.video_pk(video_id), TableItem.sk.between(keys.ENTITY_SK, keys.LIVE_SK)))
+    return StoredVideo(
+        video=next((item for item in items if isinstance(item, Video)), None),
+        files=[item for item in items if isinstance(item, VideoFile)],
+        web_files=[item for item in items if isinstance(item, WebVideoFile)],
+        live=next((item for item in items if isinstance(item, LiveVideo)), None),
+    )
+
+
 def list_files(video_id: int) -> list[VideoFile]:
     """V3: the packaged resolutions of a video, in one Query."""
     items = VideoFile.query(keys.video_pk(video_id), VideoFile.sk.startswith(keys.FILE_SK_PREFIX))
@@ -373,15 +423,15 @@ def transition(
 
     Raises UndeclaredMove, before writing anything, for a move the stage table does not
     declare. A move to a terminal stage takes the video off the pending list (V10); any
-    other is progress, which puts it at the list's end.
+    other is progress, which puts it at the list's end (a live's replay joins the list as
+    it enters the pipeline; a live's own moves leave the list alone: it waits for an encoder).
     """
     sources = (from_,) if isinstance(from_, str) else tuple(from_)
     STAGES.check_move(sources, to)
     where = Video.stage == sources[0] if len(sources) == 1 else Video.stage.is_in(*sources)
     if condition is not None:
         where = where & condition
-    pending = _no_longer_pending() if to in STAGES.terminal else [_progressed(video)]
-    changes = [Video.stage.set(to), *actions, *pending]
+    changes = [Video.stage.set(to), *actions, *_pending_list_actions(video, sources, to)]
     if also is None:
         try:
             video.update(actions=changes, condition=where)
@@ -401,8 +451,14 @@ def transition(
     return True
 
 
-def delete_video(video: Video, files: list[VideoFile], web_files: Sequence[WebVideoFile] = ()) -> bool:
-    """Remove a video, its files, its UUID claim and its info hashes (P2); give back its
+def delete_video(
+    video: Video,
+    files: list[VideoFile],
+    claims: Sequence[Claim] = (),
+    web_files: Sequence[WebVideoFile] = (),
+) -> bool:
+    """Remove a video, its files (HLS and web videos), its UUID claim (and `claims`: a live's
+    stream key) and its info hashes (P2); give back its
     quota (what it used once published, what it reserved before) and counts. `video` must
     be the item as read (the catalogue's copy lacks its info hashes and its reservation).
     Conditioned on the stage read, which says what it holds: False if it moved meanwhile
@@ -423,6 +479,8 @@ def delete_video(video: Video, files: list[VideoFile], web_files: Sequence[WebVi
         with TransactWrite(connection=connection()) as transaction:
             transaction.delete(video, condition=Video.stage == str(video.stage))
             transaction.delete(Claim(keys.claim_pk(keys.VIDEO_UUID, video.uuid), keys.CLAIM_SK))
+            for claim in claims:
+                transaction.delete(claim)
             for item in infohashes.claims(video.info_hashes or (), int(video.id)):
                 transaction.delete(item)
             transaction.save(catalog.tombstone("Video", int(video.id)))

@@ -68,14 +68,15 @@ def _from_transcoder(record: SQSRecord) -> bool:
 
 
 def announce(publication: Publication) -> None:
-    """A local video was published (by the transcoder): send its Create and Announces."""
+    """A local video was published (by the transcoder), or a live created: send its Create
+    and Announces."""
     from chalicelib.activitypub.errors import Unannounced
     from chalicelib.activitypub.outbound import send_videos
     from chalicelib.store import videos
-    from chalicelib.store.models.video_stages import STAGE_DONE
+    from chalicelib.store.models.video_stages import LIVE_STAGES, STAGE_DONE
 
     video = videos.get_video(publication.video_id)
-    if video is None or video.stage != STAGE_DONE:
+    if video is None or (video.stage != STAGE_DONE and video.stage not in LIVE_STAGES):
         logger.info("publication of a missing or unpublished video, dropped", extra={"video": publication.video_id})
         return
     try:

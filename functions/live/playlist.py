@@ -1,7 +1,8 @@
 """A live's HLS files as PeerTube serves them: per rendition a media playlist of the last 15
-segments (`0.m3u8`, `1.m3u8`, ...), segments named `<rendition>-<sequence>.ts`, and
+segments (`0.m3u8`, `1.m3u8`, ...), segments named `<tag>-<rendition>-<sequence>.ts`, and
 `segments-sha256.json`, flat (`{"0-000012.ts": "<sha256 hex>"}`, PeerTube's live form; the
-VOD form keys byte ranges inside one file, see chalicelib/media/hls.py).
+VOD form keys byte ranges inside one file, see chalicelib/media/hls.py). Segment names carry
+their session's tag (`<tag>-0-000012.ts`), so that no name is ever written twice.
 
 Cirrus writes the media playlists itself rather than publishing ffmpeg's: a session outlives
 the ffmpeg process of one encoder connection (the reconnect window), so sequence numbers
@@ -16,13 +17,15 @@ import math
 import re
 from dataclasses import dataclass, field
 
+from chalicelib.media.layout import LIVE_HASHES, LIVE_MASTER, live_playlist_name, live_segment_name
+
 # PeerTube's VIDEO_LIVE.SEGMENTS_LIST_SIZE.
 WINDOW = 15
 # Hashes kept in segments-sha256.json: the window and as many before it, for peers still
 # exchanging segments that just left the playlist.
 HASHES_KEPT = 2 * WINDOW
-MASTER = "master.m3u8"
-HASHES = "segments-sha256.json"
+MASTER = LIVE_MASTER
+HASHES = LIVE_HASHES
 PLAYLIST_TYPE = "application/vnd.apple.mpegurl"
 SEGMENT_TYPE = "video/mp2t"
 JSON_TYPE = "application/json"
@@ -32,11 +35,13 @@ _PDT = "#EXT-X-PROGRAM-DATE-TIME:"
 
 
 def playlist_name(index: int) -> str:
-    return f"{index}.m3u8"
+    return live_playlist_name(index)
 
 
-def segment_name(index: int, sequence: int) -> str:
-    return f"{index}-{sequence:06d}.ts"
+def segment_name(index: int, sequence: int, tag: str = "") -> str:
+    """`<tag>-<rendition>-<sequence>.ts`: the session's tag keeps a permanent live's next
+    session from writing a name again (chalicelib/media/layout.py, where the replay reads them)."""
+    return live_segment_name(index, sequence, tag)
 
 
 @dataclass(frozen=True)

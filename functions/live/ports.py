@@ -19,14 +19,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+# Where lives' HLS files go in the media bucket (chalicelib/media/layout.py, which the API
+# and the replay read them from too): apart from VOD files, so that on AWS the ingest's role
+# may write there and nowhere else (template.yaml, LiveTaskRole).
+from chalicelib.media.layout import LIVE_HLS_PREFIXES, live_directory
+
 if TYPE_CHECKING:
     from functions.live.playlist import Segment
-
-# Where lives' HLS files go in the media bucket: under the HLS paths of
-# chalicelib/media/layout.py (public, and the private directory the API serves with video
-# file tokens) but apart from VOD files, so that on AWS the ingest's role may write there and
-# nowhere else (template.yaml, LiveTaskRole), and a replay's VOD files never meet the live's.
-LIVE_HLS_PREFIXES = ("static/streaming-playlists/hls/live/", "private/streaming-playlists/hls/live/")
 
 # PeerTube's VideoState values a live moves through.
 PUBLISHED, WAITING_FOR_LIVE, LIVE_ENDED = 1, 4, 5
@@ -40,16 +39,11 @@ BAD_SOCKET_HEALTH, DURATION_EXCEEDED, FFMPEG_ERROR = 1, 2, 4
 class LiveTarget:
     """A live the stream key belongs to."""
 
-    video_id: str  # the video's UUID
-    directory: str  # the sink prefix of its HLS files: live_directory(video_id, private)
+    video_id: str  # the video's id (any string naming it once; Cirrus passes its numeric id)
+    directory: str  # the sink prefix of its HLS files: live_directory(<its UUID>, private)
     permanent: bool = False
     latency_mode: int = LATENCY_DEFAULT
     save_replay: bool = False
-
-
-def live_directory(video_uuid: str, private: bool = False) -> str:
-    """The media bucket prefix of a live's HLS files (its URL path for a public video)."""
-    return f"{LIVE_HLS_PREFIXES[1] if private else LIVE_HLS_PREFIXES[0]}{video_uuid}"
 
 
 @dataclass(frozen=True)
@@ -82,6 +76,7 @@ class SessionRecord:
     renditions: list[RenditionRecord] = field(default_factory=list)
     error: int | None = None  # a LiveVideoError value
     reason: str | None = None
+    segment_tag: str = ""  # the session's part of its segments' names (playlist.segment_name)
 
 
 class Authorise(Protocol):
@@ -121,3 +116,27 @@ class DirectorySink:
         if not path.is_relative_to(self.root) or path == self.root:
             raise ValueError(f"sink key {key!r} leaves the sink's directory")
         return path
+
+
+__all__ = [
+    "BAD_SOCKET_HEALTH",
+    "DURATION_EXCEEDED",
+    "FFMPEG_ERROR",
+    "LATENCY_DEFAULT",
+    "LATENCY_HIGH",
+    "LATENCY_SMALL",
+    "LIVE_ENDED",
+    "LIVE_HLS_PREFIXES",
+    "PUBLISHED",
+    "WAITING_FOR_LIVE",
+    "Authorise",
+    "DirectorySink",
+    "LiveTarget",
+    "OnSessionEnd",
+    "OnState",
+    "Refusal",
+    "RenditionRecord",
+    "SessionRecord",
+    "Sink",
+    "live_directory",
+]

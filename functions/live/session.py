@@ -66,6 +66,12 @@ class LiveSession:
         self.playlists = [MediaPlaylist(self.segment_seconds) for _ in self.renditions]
         self._new_run = [False] * len(self.renditions)
 
+    @property
+    def segment_tag(self) -> str:
+        """The session's part of its segments' names (a permanent live's sessions share its
+        directory and playlists, never a segment name)."""
+        return self.session_id.replace("-", "")[:8]
+
     def key(self, name: str) -> str:
         return f"{self.target.directory}/{name}"
 
@@ -79,7 +85,7 @@ class LiveSession:
         body = path.read_bytes()
         playlist = self.playlists[index]
         segment = Segment(
-            name=segment_name(index, playlist.next_sequence),
+            name=segment_name(index, playlist.next_sequence, self.segment_tag),
             sequence=playlist.next_sequence,
             duration=entry.duration,
             discontinuity=self._new_run[index],
@@ -133,6 +139,7 @@ class LiveSession:
             renditions=renditions,
             error=error,
             reason=reason,
+            segment_tag=self.segment_tag,
         )
 
     async def _variant(self, index: int, path: Path, segment: Segment) -> hls.Variant:

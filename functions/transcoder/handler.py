@@ -1,5 +1,6 @@
 """Lambda entry points of the transcoder: the uploads bucket's ObjectCreated events, and the
-transcode queue's steps (one message per batch; partial batch failures reported).
+transcode queue's steps (one message per batch; partial batch failures reported), among them
+the live ingest's replays to make (domain/live_replays.py).
 
 The transcode queue also receives the ingest's failed invocations (its on-failure
 destination, after Lambda's two retries of an S3 event): their video is failed, visibly.
@@ -13,13 +14,13 @@ from urllib.parse import unquote_plus
 
 from chalicelib import failpoints
 from chalicelib.activitypub.outbound import subscriptions
-from chalicelib.domain import transcoding
-from chalicelib.domain.transcoding import PlanError, Step, step_done
+from chalicelib.domain import live_replays, transcoding
+from chalicelib.domain.transcoding import REPLAY, PlanError, Step, step_done
 from chalicelib.media import layout
 from chalicelib.media.probe import ProbeError
 from chalicelib.media.transcode import TranscodeError
 from chalicelib.observability import count, logger
-from chalicelib.store import media, queues, videos
+from chalicelib.store import media, queues, uploads_bucket, videos
 from functions.consumer import sqs_handler
 from functions.entry import lambda_entry
 from functions.transcoder import steps
@@ -74,6 +75,9 @@ def _run_step(record: SQSRecord) -> None:
         _ingest_gave_up(body)
         return
     step = Step.from_message(body)
+    if step.kind == REPLAY:
+        _make_replay(step, int(record.attributes.approximate_receive_count))
+        return
     video = videos.find_video_by_uuid(step.video_uuid)
     if video is None or video.stage in transcoding.STAGES.terminal:
         logger.info("step of a deleted or finished video, dropped", extra={"step": step.name})
@@ -93,6 +97,39 @@ def _run_step(record: SQSRecord) -> None:
             count("VideosFailed")
             return
         raise
+
+
+def _make_replay(step: Step, attempts: int) -> None:
+    """A live session's replay (the ingest's hand-over): its segments joined into the
+    replay's source, then the replay's own steps; the live's files go once it is taken in."""
+    replay_plan = live_replays.plan(step.video_uuid, int(step.session or 0))
+    if replay_plan is None:
+        return
+    try:
+        if replay_plan.needs_source and not uploads_bucket.source_exists(replay_plan.source_key):
+            steps.join_replay(replay_plan)
+        video = live_replays.start(replay_plan)
+        if video is not None:
+            send_steps(steps.ingest(video))
+    except (ProbeError, PlanError) as error:
+        _fail_replay(replay_plan.replay, f"The live's recording cannot be played: {error}")
+        return
+    except Exception as error:
+        logger.warning("replay failed", extra={"step": step.name, "attempt": attempts, "reason": str(error)})
+        if attempts < MAX_ATTEMPTS:
+            raise
+        reason = str(error) if isinstance(error, TranscodeError) else type(error).__name__
+        _fail_replay(replay_plan.replay, f"The live's replay could not be made: {reason}")
+        return
+    live_replays.remove_live_files(replay_plan)
+    count("LiveReplays")
+
+
+def _fail_replay(replay: Video, reason: str) -> None:
+    current = videos.get_video(int(replay.id))
+    if current is not None and videos.fail(current, reason):
+        count("VideosFailed")
+    logger.warning("live replay failed", extra={"video": replay.uuid, "reason": reason})
 
 
 def _ingest_gave_up(destination_record: dict[str, Any]) -> None:

@@ -15,14 +15,18 @@ import uuid
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from chalicelib.domain import transcoding, video_torrents, web_videos
+from chalicelib.domain import live_replays, transcoding, video_torrents, web_videos
 from chalicelib.domain.media_privacy import is_private_now
 from chalicelib.domain.transcoding import AUDIO, CHUNK, IMAGES, ORIGINAL, PACKAGE, Step
 from chalicelib.media import hls, layout, torrents, transcode
 from chalicelib.media.probe import probe
 from chalicelib.store import keys, media, uploads_bucket, videos
 from chalicelib.store.models import Video, VideoFile, WebVideoFile
+
+if TYPE_CHECKING:
+    from chalicelib.domain.live_replays import ReplayPlan
 
 URL_SECONDS = 6 * 3600
 AUDIO_FILE = "audio.m4a"
@@ -37,6 +41,15 @@ def ingest(video: Video) -> list[Step]:
     size = uploads_bucket.source_size(str(video.source_key))
     original = web_videos.original_facts(video, info, size, random_part=uuid.uuid4().hex[:8])
     return transcoding.start(video, info, hls_name=str(uuid.uuid4()), original=original)
+
+
+def join_replay(replay_plan: ReplayPlan) -> None:
+    """A live session's best rendition, its segments read over presigned URLs, joined into
+    one MP4 where the replay's source goes."""
+    urls = [media.presigned_url(key, URL_SECONDS) for key in replay_plan.segment_keys]
+    with tempfile.TemporaryDirectory(prefix="cirrus-replay-") as directory:
+        joined = transcode.join_live_segments(urls, Path(directory))
+        uploads_bucket.upload_work_file(replay_plan.replay.uuid, live_replays.SOURCE_NAME, joined)
 
 
 def run(step: Step, video: Video) -> None:

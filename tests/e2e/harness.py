@@ -39,6 +39,7 @@ class RunningStack:
         self.bind = bind
         self.port = free_port(bind)
         self.aws_port = free_port(bind)
+        self.rtmp_port = free_port(bind)  # every stack its own live ingest (make run's is 1935)
         self.data_dir = data_dir
         self.named_by_address = named_by_address
         self.extra_env = env
@@ -63,6 +64,7 @@ class RunningStack:
             **os.environ,
             "CIRRUS_PORT": str(self.port),
             "CIRRUS_AWS_PORT": str(self.aws_port),
+            "CIRRUS_RTMP_PORT": str(self.rtmp_port),
             "CIRRUS_DATA_DIR": str(self.data_dir),
             "CIRRUS_SIGNUP_ENABLED": "true",
             "CIRRUS_SIGNUP_REQUIRES_APPROVAL": "false",
@@ -72,6 +74,7 @@ class RunningStack:
         }
         env.pop("CIRRUS_AWS_ENDPOINT_URL", None)
         env.pop("CIRRUS_HOST", None)
+        env.pop("CIRRUS_LIVE_RTMP_URL", None)
         if self.named_by_address:
             env["CIRRUS_HOST"] = self.host
         with open(self.log, "ab") as log:

@@ -146,3 +146,53 @@ def test_a_server_cannot_speak_for_videos_of_another(peer: Peer, api: ApiClient,
     drain_federation()
     assert remote_videos(api) == []
     assert api.get(f"/api/v1/videos/{local.uuid}").json()["name"] == "Ours"
+
+
+def test_a_remote_live_is_known_as_a_live_with_its_origins_state(
+    peer: Peer, api: ApiClient, people: dict[str, Member]
+) -> None:
+    """PeerTube's Video object of a live: isLiveBroadcast, its state, replay and latency
+    settings; it waits (4), streams with a live master playlist (1), then ends (5)."""
+    peer.followed_by_our_instance(api, api.login("root", ROOT_PASSWORD)["access_token"])
+    video_uuid = str(uuid.uuid4())
+    live_fields = {"isLiveBroadcast": True, "liveSaveReplay": True, "permanentLive": False, "latencyMode": 3}
+    waiting = peer.video(video_uuid, "Remote live", state=4, duration="PT0S", **live_fields)
+    waiting["url"] = [link for link in waiting["url"] if link.get("mediaType") == "text/html"]
+    assert peer.post(api, "/inbox", peer.create(waiting), name="carol").status == 204
+    drain_federation()
+    details = api.get(f"/api/v1/videos/{video_uuid}").json()
+    assert (details["isLive"], details["state"]["id"], details["streamingPlaylists"]) == (True, 4, [])
+
+    master = f"{peer.base}/static/streaming-playlists/hls/{video_uuid}/master.m3u8"
+    sha = {
+        "type": "Link",
+        "name": "sha256",
+        "mediaType": "application/json",
+        "href": master[:-11] + "segments-sha256.json",
+    }
+    streaming = peer.video(video_uuid, "Remote live", state=1, updated="2026-11-02T10:00:00.000Z", **live_fields)
+    streaming["url"] = [
+        *waiting["url"],
+        {"type": "Link", "mediaType": "application/x-mpegURL", "href": master, "tag": [sha]},
+    ]
+    update = {"type": "Update", "id": f"{waiting['id']}/updates/1", "actor": peer.url("carol"), "object": streaming}
+    assert peer.post(api, "/inbox", update, name="carol").status == 204
+    drain_federation()
+    details = api.get(f"/api/v1/videos/{video_uuid}").json()
+    assert (details["isLive"], details["state"]["id"]) == (True, 1)
+    assert details["streamingPlaylists"][0]["playlistUrl"] == master
+    assert [v["name"] for v in api.get("/api/v1/videos?isLive=true").json()["data"]] == ["Remote live"]
+
+    ended = {**streaming, "state": 5, "updated": "2026-11-02T11:00:00.000Z", "url": waiting["url"]}
+    update = {"type": "Update", "id": f"{waiting['id']}/updates/2", "actor": peer.url("carol"), "object": ended}
+    assert peer.post(api, "/inbox", update, name="carol").status == 204
+    drain_federation()
+    details = api.get(f"/api/v1/videos/{video_uuid}").json()
+    assert (details["isLive"], details["state"]["id"]) == (True, 5)
+
+    # A live's state must be a live's.
+    other = str(uuid.uuid4())
+    odd = peer.video(other, "Odd live", state=2, **live_fields)
+    assert peer.post(api, "/inbox", peer.create(odd), name="carol").status == 204
+    drain_federation()
+    assert api.get(f"/api/v1/videos/{other}").status == 404

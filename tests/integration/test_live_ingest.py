@@ -419,7 +419,7 @@ def test_an_encoder_back_within_the_window_continues_the_session(tmp_path: Path)
     assert len(breaks) == 1 and 0 < breaks[0] < sequences[-1]
     lines = live.path("0.m3u8").read_text().splitlines()
     after_marker = lines[lines.index("#EXT-X-DISCONTINUITY") :]
-    assert next(line for line in after_marker if line.endswith(".ts")) == f"0-{breaks[0]:06d}.ts"
+    assert next(line for line in after_marker if line.endswith(".ts")) == f"{session.segment_tag}-0-{breaks[0]:06d}.ts"
     hashes = json.loads(live.path("segments-sha256.json").read_text())
     for segment in rendition.segments:
         assert _sha256(live.path(segment.name)) == segment.sha256 == hashes[segment.name]
@@ -436,6 +436,9 @@ def test_an_encoder_back_after_the_window_starts_a_new_session(tmp_path: Path) -
     assert first.connections == second.connections == 1
     assert second.renditions[0].segments[0].sequence == 0
     assert not any(s.discontinuity for s in second.renditions[0].segments)
+    # Sequences start again, names do not: a segment name is never written twice.
+    assert first.segment_tag != second.segment_tag
+    assert not {s.name for s in first.renditions[0].segments} & {s.name for s in second.renditions[0].segments}
     # A permanent live waits for its next session instead of ending.
     assert live.states == [(PERMANENT_VIDEO, state) for state in (PUBLISHED, WAITING_FOR_LIVE) * 2]
 
@@ -443,8 +446,8 @@ def test_an_encoder_back_after_the_window_starts_a_new_session(tmp_path: Path) -
 def test_a_permanent_lives_next_session_waits_for_the_replay_to_take_the_last(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    # The next session writes the same segment names: it may not start while the last
-    # session's segments are being handed over.
+    # The next session writes the same playlists: it may not start while the last session
+    # is being handed over.
     caplog.set_level(logging.INFO, "cirrus.live")
     with ingest(tmp_path, hand_over_seconds=4.0) as live:
         assert finished(push(live.url(PERMANENT_KEY), 4)) == 0

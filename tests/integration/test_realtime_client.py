@@ -4,7 +4,6 @@ namespaces, subscriptions, publishes, PeerTube's refusals, and the ping timing i
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,40 +23,17 @@ pytestmark = needs_socketio_client()
 @pytest.fixture
 def gateway(aws: None, tmp_path: Path) -> Iterator[str]:
     """The local gateway with its real-time endpoint, served by uvicorn on loopback."""
-    import uvicorn
-
-    import app
-    from chalicelib import aws as aws_clients
-    from chalicelib.config import get_settings
     from functions.realtime.handler import handle_websocket
-    from local.gateway import Gateway
     from local.lambda_runtime import LocalFunction
     from local.realtime import LocalRealtime
-    from tests.gateway_server import free_port
+    from tests.gateway_server import local_gateway
 
-    (tmp_path / "index.html").write_text("<!doctype html><title>Cirrus</title>")
     endpoint = LocalRealtime(LocalFunction("realtime", handle_websocket))
     store.use_ports(endpoint, endpoint)
-    gateway = Gateway(
-        LocalFunction("api", app.handler),
-        list(app.app.api.binary_types),
-        aws_clients.s3(),
-        get_settings().media_bucket,
-        tmp_path,
-        extra_routes=endpoint.routes(),
-    )
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(gateway.asgi(), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
     try:
-        yield f"http://127.0.0.1:{port}"
+        with local_gateway(tmp_path, extra_routes=endpoint.routes()) as url:
+            yield url
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
         store.reset()
 
 

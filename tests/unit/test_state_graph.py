@@ -23,16 +23,44 @@ def test_the_transcoding_table_is_the_pipeline_as_it_runs() -> None:
         ("encoding", "failed"),
         ("packaging", "done"),
         ("packaging", "failed"),
+        # A live: playable, over (or waiting again when permanent), and a non-permanent
+        # live's replay entering the pipeline.
+        ("live-waiting", "live-on"),
+        ("live-waiting", "live-ended"),
+        ("live-on", "live-waiting"),
+        ("live-on", "live-ended"),
+        ("live-ended", "uploaded"),
     }
     assert STAGES.start == "uploaded"
+    assert STAGES.entries == {"live-waiting"}
     assert STAGES.terminal == {"done", "failed"}
-    assert STAGES.pending == ("uploaded", "encoding", "packaging")
+    # The sweeper watches videos on their way through transcoding, never a live.
+    assert video_stages.PENDING_STAGES == ("uploaded", "encoding", "packaging")
+    assert sorted(video_stages.LIVE_STAGES) == ["live-ended", "live-on", "live-waiting"]
     # The values items hold: renaming one would strand every stored video.
-    assert STAGES.states == ("uploaded", "encoding", "packaging", "done", "failed")
+    assert STAGES.states == (
+        "uploaded",
+        "encoding",
+        "packaging",
+        "done",
+        "failed",
+        "live-waiting",
+        "live-on",
+        "live-ended",
+    )
 
 
 def test_the_real_table_passes_its_checks() -> None:
-    check_graph(STAGES.name, STAGES.start, STAGES.moves)
+    check_graph(STAGES.name, STAGES.start, STAGES.moves, STAGES.entries)
+
+
+def test_entry_states_make_their_part_of_the_graph_reachable() -> None:
+    moves = {"a": {"end"}, "end": set(), "b": {"end"}}
+    with pytest.raises(StateGraphError, match=r"\['b'\] cannot be reached"):
+        check_graph("one start", "a", moves)
+    check_graph("two starts", "a", moves, entries={"b"})
+    with pytest.raises(StateGraphError, match=r"entry states \['ghost'\] are not declared"):
+        check_graph("bad entry", "a", moves, entries={"ghost"})
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,7 @@
 import { session } from './auth';
 import { passwordHeaders } from './videoPassword';
 import type { VideoFileToken } from './videoFiles';
-import type { Channel, Comment, CommentTree, CustomConfig, Page, Playlist, PlaylistElement, User, Video, VideoDetails } from './types';
+import type { Channel, Comment, CommentTree, CustomConfig, LiveVideo, Page, Playlist, PlaylistElement, User, Video, VideoDetails } from './types';
 
 export function query(params: Record<string, string | number | boolean | undefined>): string {
   const search = new URLSearchParams();
@@ -20,6 +20,9 @@ export const api = {
     get<Page<Video>>(`/api/v1/videos${query(params)}`, signal),
   video: (id: string, signal?: AbortSignal) =>
     get<VideoDetails>(`/api/v1/videos/${encodeURIComponent(id)}`, signal, passwordHeaders(id)),
+  // A live's settings (PeerTube's LiveVideo); anyone may read its latency mode, only its
+  // owner sees the stream key.
+  live: (id: number, signal?: AbortSignal) => get<LiveVideo>(`/api/v1/videos/live/${id}`, signal),
   updateVideo: (id: number | string, fields: Record<string, unknown>) =>
     session.send(`/api/v1/videos/${id}`, { method: 'PUT', json: fields }),
   // A video file token (for private video files); the session or the video's password opens it.

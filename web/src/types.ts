@@ -42,6 +42,10 @@ export interface Video {
   description?: string | null;
   privacy: Labelled<number>;
   state?: Labelled<number>;
+  /** A live (PeerTube's isLive): its state says waiting (4), on air (1) or ended (5). */
+  isLive?: boolean;
+  /** How many are watching now (PeerTube counts them for lives and recent views). */
+  viewers?: number;
   category?: Labelled<number | null>;
   licence?: Labelled<number | null>;
   language?: Labelled<string | null>;
@@ -62,6 +66,16 @@ export interface VideoDetails extends Video {
   files?: VideoFile[];
   /** The HTTP announce URL and the websocket tracker URL (P2P). */
   trackerUrls?: string[];
+}
+
+/** PeerTube's LiveVideo (GET /api/v1/videos/live/{id}); the URLs and key only for its owner. */
+export interface LiveVideo {
+  rtmpUrl?: string | null;
+  rtmpsUrl?: string | null;
+  streamKey?: string | null;
+  permanentLive: boolean;
+  saveReplay: boolean;
+  latencyMode: number;
 }
 
 export interface Page<T> {
@@ -110,8 +124,10 @@ export interface PlaylistElement {
   video: Video | null;
 }
 
-/** PeerTube's video states: 1 is published. */
+/** PeerTube's video states: 1 is published; a live waits (4), then is on air (1), then ends (5). */
 export const PUBLISHED = 1;
+export const WAITING_FOR_LIVE = 4;
+export const LIVE_ENDED = 5;
 
 export const actorHandle = (actor: Pick<Actor, 'name' | 'host'>): string => `${actor.name}@${actor.host}`;
 

@@ -2,6 +2,8 @@
 
 Only public videos (and unlisted ones, with the unlisted audience) are federated; the HLS
 master playlist, its segment hashes and each rendition are in `url`, thumbnails in `icon`.
+A live says so (`isLiveBroadcast`, its replay, permanence and latency settings, as PeerTube's
+Video object does) and, while it streams, links its live master playlist, with no files.
 """
 
 from __future__ import annotations
@@ -15,10 +17,11 @@ from chalicelib.domain import reference_data
 from chalicelib.domain.short_uuid import to_short
 from chalicelib.media import layout
 from chalicelib.media.commands import PREVIEW_SIZE, THUMBNAIL_SIZE
+from chalicelib.store.models.video_stages import LIVE_STAGES, STAGE_LIVE_ON
 
 if TYPE_CHECKING:
     from chalicelib.config import Settings
-    from chalicelib.store.models import Actor, Video, VideoFile
+    from chalicelib.store.models import Actor, LiveVideo, Video, VideoFile
 
 PRIVACY_PUBLIC = 1
 PRIVACY_UNLISTED = 2
@@ -31,9 +34,15 @@ def video_audience(video: Video, account: Actor, channel: Actor) -> dict[str, li
 
 
 def video_object(
-    video: Video, files: Sequence[VideoFile], account: Actor, channel: Actor, settings: Settings
+    video: Video,
+    files: Sequence[VideoFile],
+    account: Actor,
+    channel: Actor,
+    settings: Settings,
+    live: LiveVideo | None = None,
 ) -> dict[str, Any]:
-    """The Video object without its @context (activities embed it)."""
+    """The Video object without its @context (activities embed it); `live`: a live's settings."""
+    is_live = video.stage in LIVE_STAGES
     base = str(video.url)
     body: dict[str, Any] = {
         **video_audience(video, account, channel),
@@ -81,19 +90,24 @@ def video_object(
                 {"type": "Person", "id": str(account.url)},
                 {"type": "Group", "id": str(channel.url)},
             ],
-            "isLiveBroadcast": False,
-            "liveSaveReplay": None,
-            "permanentLive": None,
-            "latencyMode": None,
+            "isLiveBroadcast": is_live,
+            "liveSaveReplay": bool(live.save_replay) if is_live and live is not None else None,
+            "permanentLive": bool(live.permanent_live) if is_live and live is not None else None,
+            "latencyMode": int(live.latency_mode or 1) if is_live and live is not None else None,
         }
     )
     return body
 
 
 def video_document(
-    video: Video, files: Sequence[VideoFile], account: Actor, channel: Actor, settings: Settings
+    video: Video,
+    files: Sequence[VideoFile],
+    account: Actor,
+    channel: Actor,
+    settings: Settings,
+    live: LiveVideo | None = None,
 ) -> dict[str, Any]:
-    return with_context(context_for("Video"), video_object(video, files, account, channel, settings))
+    return with_context(context_for("Video"), video_object(video, files, account, channel, settings, live))
 
 
 def _icons(video: Video, settings: Settings) -> list[dict[str, Any]]:
@@ -103,6 +117,13 @@ def _icons(video: Video, settings: Settings) -> list[dict[str, Any]]:
         _image(f"{settings.instance_url}/{layout.thumbnail_key(video.images_name)}", THUMBNAIL_SIZE),
         _image(f"{settings.instance_url}/{layout.preview_key(video.images_name)}", PREVIEW_SIZE),
     ]
+
+
+def _live_playlist(video: Video, instance: str) -> dict[str, Any]:
+    """A streaming live's master playlist and segment hashes (PeerTube's fixed live names)."""
+    base = layout.live_url_base(instance, video.uuid, layout.in_private_directory(int(video.privacy)))
+    sha = {"type": "Link", "name": "sha256", "mediaType": "application/json", "href": f"{base}{layout.LIVE_HASHES}"}
+    return {"type": "Link", "mediaType": "application/x-mpegURL", "href": f"{base}{layout.LIVE_MASTER}", "tag": [sha]}
 
 
 def _image(href: str, size: tuple[int, int]) -> dict[str, Any]:
@@ -115,7 +136,9 @@ def _links(video: Video, files: Sequence[VideoFile], settings: Settings) -> list
         {"type": "Link", "mediaType": "text/html", "href": f"{instance}/w/{to_short(video.uuid)}"},
         {"type": "Link", "mediaType": "text/html", "href": str(video.url)},
     ]
-    if files and video.hls_prefix:
+    if video.stage == STAGE_LIVE_ON:
+        links.append(_live_playlist(video, instance))
+    elif files and video.hls_prefix:
         # Only public and unlisted videos federate; the private path keeps this true anyway.
         base = layout.hls_url_base(instance, video.uuid, layout.in_private_directory(int(video.privacy)))
         tags: list[dict[str, Any]] = [

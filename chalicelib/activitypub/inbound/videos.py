@@ -71,6 +71,17 @@ class RemoteVideoDocument:
     files: list[RemoteFile]
     account_url: str | None
     channel_url: str | None
+    # A live (PeerTube's isLiveBroadcast): its state (1 streaming, 4 waiting, 5 ended) and
+    # settings; a video that is no live is published whatever state it claims.
+    is_live: bool = False
+    state: int = 1
+    live_save_replay: bool | None = None
+    permanent_live: bool | None = None
+    latency_mode: int | None = None
+
+
+# The states of a live a remote server may tell (PeerTube's VideoState).
+LIVE_STATES = frozenset({1, 4, 5})
 
 
 def parse_video(document: Any) -> RemoteVideoDocument:
@@ -124,7 +135,26 @@ def parse_video(document: Any) -> RemoteVideoDocument:
         files=files,
         account_url=account_url,
         channel_url=channel_url,
+        **_live(document),
     )
+
+
+def _live(document: dict[str, Any]) -> dict[str, Any]:
+    """PeerTube's live fields: isLiveBroadcast, state, liveSaveReplay, permanentLive, latencyMode."""
+    if document.get("isLiveBroadcast") is not True:
+        return {}
+    state = document.get("state")
+    if not isinstance(state, int) or isinstance(state, bool) or state not in LIVE_STATES:
+        raise InvalidDocument("a live's state must be 1, 4 or 5")
+    latency = document.get("latencyMode")
+    known_latency = isinstance(latency, int) and not isinstance(latency, bool) and latency in (1, 2, 3)
+    return {
+        "is_live": True,
+        "state": state,
+        "live_save_replay": document.get("liveSaveReplay") is True,
+        "permanent_live": document.get("permanentLive") is True,
+        "latency_mode": latency if known_latency else 1,
+    }
 
 
 def _privacy(document: dict[str, Any]) -> int:

@@ -12,7 +12,7 @@ function then calls `published` (functions/federation/broadcast.py).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.activitypub.delivery import outbox
 from chalicelib.activitypub.documents.videos import video_object
@@ -61,9 +61,14 @@ def _parties(video: Video) -> tuple[Actor, Actor, Actor]:
         raise Unannounced("the video's account or channel is gone") from None
 
 
+def _document(video: Video, account: Actor, channel: Actor) -> dict[str, Any]:
+    _, files, live = videos.get_video_with_files_and_live(int(video.id))
+    return video_object(video, files, account, channel, get_settings(), live)
+
+
 def _send_new(video: Video) -> None:
     account, channel, server = _parties(video)
-    document = video_object(video, videos.list_files(int(video.id)), account, channel, get_settings())
+    document = _document(video, account, channel)
     outbox.broadcast(activities.create(document, str(account.url)), int(account.id), followers_of=[int(account.id)])
     involved = [account, channel, server]
     followers = [str(actor.followers_url or f"{actor.url}/followers") for actor in involved]
@@ -74,7 +79,7 @@ def _send_new(video: Video) -> None:
 
 def _send_update(video: Video) -> None:
     account, channel, server = _parties(video)
-    document = video_object(video, videos.list_files(int(video.id)), account, channel, get_settings())
+    document = _document(video, account, channel)
     outbox.broadcast(
         activities.update(document, str(account.url)),
         int(account.id),

@@ -87,6 +87,8 @@ class Video(Catalogued, discriminator="Video"):
     # UUID-named images would be readable by anyone who learns the UUID; L9).
     image_name = UnicodeAttribute(null=True)
     info_hashes = UnicodeSetAttribute(null=True)  # its INFOHASH claims (the tracker's swarms), deleted with it
+    # A live's replay: where its session is, "<live video id>#<session number>" (V13).
+    live_session = UnicodeAttribute(null=True)
 
     @property
     def images_name(self) -> str:

@@ -1,9 +1,14 @@
-"""A local video's transcoding stages (its `stage` attribute) and the moves between them, as
-data: the one table the store enforces and the domain reads.
+"""A local video's transcoding stages, and a live's (its `stage` attribute), and the moves
+between them, as data: the one table the store enforces and the domain reads.
 
     uploaded ──► encoding ──► packaging ──► done
         │            │            │
         └────────────┴────────────┴──────► failed
+        ▲
+        │ (a non-permanent live's replay: the live becomes its own VOD)
+    live-ended ◄── live-on ◄──► live-waiting      (a live is created waiting)
+        ▲                            │
+        └────────────────────────────┘
 
 - uploaded → encoding: the ingest probed the source and planned it (an ingest the sweeper
   starts again for a source whose event was lost, too);
@@ -11,6 +16,13 @@ data: the one table the store enforces and the domain reads.
 - packaging → done: the last packaging step was counted and the video published;
 - any of them → failed: not media, too long, a step's last attempt, an ingest Lambda gave up
   on, an upload never completed, a video the sweeper resumed too often.
+
+A live (docs/live.md) is created in `live-waiting` (PeerTube's WAITING_FOR_LIVE): its first
+playable segments move it to `live-on` (PUBLISHED), the end of a session to `live-ended`
+(LIVE_ENDED), or back to `live-waiting` for a permanent live; a session that ends before it
+was ever playable moves a non-permanent live from `live-waiting` to `live-ended`. A
+non-permanent live whose replay is saved becomes that replay: `live-ended` → `uploaded`,
+and the transcoding pipeline from there. A video in a live stage is a live (`isLive`).
 
 Finer than PeerTube's state, which stays TO_TRANSCODE until published. Each move is one
 conditional write naming the stage it leaves (store/videos.py `transition`), which refuses
@@ -35,19 +47,29 @@ STAGE_ENCODING = "encoding"  # audio, images and chunks are being encoded
 STAGE_PACKAGING = "packaging"  # each rendition is being joined into HLS
 STAGE_DONE = "done"  # published
 STAGE_FAILED = "failed"  # the owner sees why (Video.failure)
+STAGE_LIVE_WAITING = "live-waiting"  # a live nobody streams to (WAITING_FOR_LIVE)
+STAGE_LIVE_ON = "live-on"  # streaming, playable (PUBLISHED)
+STAGE_LIVE_ENDED = "live-ended"  # over (LIVE_ENDED); its replay, if saved, starts from here
 
 STAGES = StateGraph(
     "video transcoding",
     start=STAGE_UPLOADED,
+    entries=frozenset({STAGE_LIVE_WAITING}),
     moves={
         STAGE_UPLOADED: frozenset({STAGE_ENCODING, STAGE_FAILED}),
         STAGE_ENCODING: frozenset({STAGE_PACKAGING, STAGE_FAILED}),
         STAGE_PACKAGING: frozenset({STAGE_DONE, STAGE_FAILED}),
         STAGE_DONE: frozenset(),
         STAGE_FAILED: frozenset(),
+        STAGE_LIVE_WAITING: frozenset({STAGE_LIVE_ON, STAGE_LIVE_ENDED}),
+        STAGE_LIVE_ON: frozenset({STAGE_LIVE_WAITING, STAGE_LIVE_ENDED}),
+        STAGE_LIVE_ENDED: frozenset({STAGE_UPLOADED}),
     },
 )
 
-# Stages a video is still on its way in (the sweeper's pending list, V10), and those it ends in.
-PENDING_STAGES = STAGES.pending
+# Stages a live is in: such a video is a live (PeerTube's isLive).
+LIVE_STAGES = frozenset({STAGE_LIVE_WAITING, STAGE_LIVE_ON, STAGE_LIVE_ENDED})
+# Stages a video is still on its way to publication in (the sweeper's pending list, V10): a
+# live waits for its encoder, not for a transcoder, and is no business of the sweeper's.
+PENDING_STAGES = tuple(stage for stage in STAGES.pending if stage not in LIVE_STAGES)
 TERMINAL_STAGES = STAGES.terminal

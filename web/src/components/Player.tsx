@@ -1,6 +1,7 @@
 import Hls from 'hls.js';
 import { HlsJsP2PEngine } from 'p2p-media-loader-hlsjs';
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { liveHlsOptions, liveP2PAllowed, type LiveHlsOptions } from '../live/options';
 import { coreConfig, iceServers, onCellular, p2pSource, type P2PSource } from '../p2p/config';
 import { p2pEnabled, setP2PEnabled } from '../p2p/preference';
 import { SegmentValidator, canValidate } from '../p2p/segment-hashes';
@@ -19,8 +20,8 @@ const TRANSFER_REFRESH_MS = 1000;
  * WebRTC, peers met through the instance's tracker) when `p2p` is given: every segment a
  * peer sends is checked against the video's segment hashes first.
  */
-function createHls(p2p: P2PSource | null, onTransfer: (t: Transfer) => void): { hls: Hls; stop: () => void } {
-  const options = { capLevelToPlayerSize: false };
+function createHls(p2p: P2PSource | null, live: LiveHlsOptions | null, onTransfer: (t: Transfer) => void): { hls: Hls; stop: () => void } {
+  const options = { capLevelToPlayerSize: false, ...live };
   if (!p2p) return { hls: new Hls(options), stop: () => undefined };
   const validator = new SegmentValidator(p2p.hashesUrl);
   const hls = new HlsWithP2P({ ...options, p2p: { core: coreConfig(p2p, validator, ICE_SERVERS, onCellular()) } });
@@ -35,7 +36,8 @@ function createHls(p2p: P2PSource | null, onTransfer: (t: Transfer) => void): { 
 }
 
 /** The HLS player: hls.js where Media Source Extensions exist, the browser's own HLS elsewhere. */
-export function Player({ video, autoPlay = false }: { video: VideoDetails; autoPlay?: boolean }) {
+/** `latencyMode`: a live's (PeerTube's LiveVideoLatencyMode), which sets how far behind it plays. */
+export function Player({ video, autoPlay = false, latencyMode }: { video: VideoDetails; autoPlay?: boolean; latencyMode?: number }) {
   const element = useRef<HTMLVideoElement>(null);
   const hls = useRef<Hls | null>(null);
   const [levels, setLevels] = useState<{ index: number; height: number }[]>([]);
@@ -45,6 +47,8 @@ export function Player({ video, autoPlay = false }: { video: VideoDetails; autoP
   const [sharing, setSharing] = useState(p2pEnabled);
   const [transfer, setTransfer] = useState<Transfer>(NO_TRANSFER);
   const listed = video.streamingPlaylists?.[0]?.playlistUrl;
+  const isLive = video.isLive === true;
+  const live = useMemo(() => (isLive ? liveHlsOptions(latencyMode) : null), [isLive, latencyMode]);
   // A private, internal or password-protected video's files need a video file token, which
   // the server then puts into every URI of its playlists (see ../videoFiles.ts).
   const needsToken = needsFileToken(listed);
@@ -68,7 +72,7 @@ export function Player({ video, autoPlay = false }: { video: VideoDetails; autoP
     return found && fileToken ? { ...found, hashesUrl: withFileToken(found.hashesUrl, fileToken) } : found;
   }, [video, fileToken]);
   // Peers' segments cannot be checked without Web Crypto (plain-HTTP pages): no P2P there.
-  const p2p = sharing && canValidate() ? source : null;
+  const p2p = sharing && canValidate() && (!isLive || liveP2PAllowed(latencyMode)) ? source : null;
 
   useEffect(() => {
     const media = element.current;
@@ -76,7 +80,7 @@ export function Player({ video, autoPlay = false }: { video: VideoDetails; autoP
     setError(null);
     if (Hls.isSupported()) {
       setTransfer(NO_TRANSFER);
-      const { hls: player, stop } = createHls(p2p, setTransfer);
+      const { hls: player, stop } = createHls(p2p, live, setTransfer);
       hls.current = player;
       player.on(Hls.Events.MANIFEST_PARSED, (_e, data) => {
         setLevels(data.levels.map((l, index) => ({ index, height: l.height })).sort((a, b) => b.height - a.height));
@@ -96,7 +100,7 @@ export function Player({ video, autoPlay = false }: { video: VideoDetails; autoP
     if (media.canPlayType('application/vnd.apple.mpegurl')) media.src = playlist;
     else setError('This browser cannot play HLS video.');
     return undefined;
-  }, [playlist, p2p]);
+  }, [playlist, p2p, live]);
 
   // Count the view as PeerTube's player does: report the position every few seconds while playing.
   useEffect(() => {

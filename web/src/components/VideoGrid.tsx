@@ -13,7 +13,11 @@ export function VideoCard({ video, actions }: { video: Video; actions?: React.Re
     <li className="video-card">
       <Link to={watchPath(video)} className="video-card__thumb" tabIndex={-1} aria-hidden="true">
         {video.thumbnailPath ? <img src={video.thumbnailPath} alt="" loading="lazy" /> : <span className="video-card__nothumb" />}
-        <span className="video-card__duration">{formatDuration(video.duration)}</span>
+        {video.isLive ? (
+          <span className="video-card__duration live-badge">LIVE</span>
+        ) : (
+          <span className="video-card__duration">{formatDuration(video.duration)}</span>
+        )}
       </Link>
       <div className="video-card__body">
         <h3 className="video-card__title">

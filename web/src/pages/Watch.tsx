@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { errorMessage } from '../api';
 import { Avatar } from '../components/Avatar';
@@ -8,9 +8,10 @@ import { ErrorMessage, Loading } from '../components/Status';
 import { SubscribeButton } from '../components/SubscribeButton';
 import { compactNumber, formatViews, timeAgo } from '../format';
 import { useApp, useLoad, useSignedIn, useTitle } from '../hooks';
+import { followLive, liveSocket } from '../live/realtime';
 import { renderMarkdown } from '../markdown';
 import { api } from '../services';
-import { actorHandle, type VideoDetails } from '../types';
+import { actorHandle, LIVE_ENDED, PUBLISHED, WAITING_FOR_LIVE, type VideoDetails } from '../types';
 import { knownPassword, passwordNeed, rememberPassword } from '../videoPassword';
 
 type Rating = 'like' | 'dislike' | 'none';
@@ -119,6 +120,116 @@ function Share({ video }: { video: VideoDetails }) {
   );
 }
 
+/**
+ * A live's state as it changes: the page reloads the video when the state moves (its
+ * playlists appear when it goes on air; a replay replaces it when it ends), and counts the
+ * viewers meanwhile.
+ */
+function useLive(video: VideoDetails, reload: () => void): { viewers: number | null; ended: boolean } {
+  const [viewers, setViewers] = useState<number | null>(video.viewers ?? null);
+  const [ended, setEnded] = useState(false);
+  const live = video.isLive === true;
+  const state = video.state?.id;
+  useEffect(() => {
+    if (!live) return undefined;
+    let stop: (() => void) | null = null;
+    let left = false;
+    void liveSocket().then((socket) => {
+      if (left) {
+        socket.disconnect();
+        return;
+      }
+      stop = followLive(socket, video.id, {
+        state: (next) => {
+          if (next !== state) reload();
+        },
+        viewers: setViewers,
+        forceEnd: () => setEnded(true),
+      });
+    });
+    return () => {
+      left = true;
+      stop?.();
+    };
+  }, [live, video.id, state, reload]);
+  return { viewers, ended };
+}
+
+function LiveStatus({ video, viewers, ended }: { video: VideoDetails; viewers: number | null; ended: boolean }) {
+  const state = video.state?.id;
+  if (ended || state === LIVE_ENDED) {
+    return (
+      <p className="live-status" role="status">
+        This live has ended. {video.isLive ? 'Its replay, if it was saved, appears here once it is ready.' : ''}
+      </p>
+    );
+  }
+  if (state === WAITING_FOR_LIVE) {
+    return (
+      <p className="live-status" role="status">
+        The live has not started yet. It plays here as soon as it does.
+      </p>
+    );
+  }
+  if (state !== PUBLISHED) return null;
+  return (
+    <p className="live-status" role="status">
+      <span className="live-badge">LIVE</span>
+      {viewers !== null && <> {compactNumber(viewers)} watching</>}
+    </p>
+  );
+}
+
+function WatchVideo({ video: v, reload }: { video: VideoDetails; reload: () => void }) {
+  const { viewers, ended } = useLive(v, reload);
+  // The latency mode sets how far behind the live edge the player stays (../live/options.ts).
+  const settings = useLoad((s) => (v.isLive ? api.live(v.id, s) : Promise.resolve(null)), [v.id, v.isLive]);
+  const channelHandle = actorHandle(v.channel);
+  // Until its latency mode is known (or could not be read: then the default), so that the
+  // player starts once, with the right distance.
+  const waiting = v.isLive === true && (v.state?.id !== PUBLISHED || (settings.loading && !settings.data));
+  return (
+    <article className="watch">
+      {waiting ? <div className="player player--empty" /> : <Player key={v.uuid} video={v} autoPlay={v.isLive === true} latencyMode={settings.data?.latencyMode} />}
+      {v.isLive && <LiveStatus video={v} viewers={viewers} ended={ended} />}
+      <h1 className="watch__title">{v.name}</h1>
+      <p className="muted">
+        {v.isLive ? 'Live' : formatViews(v.views)} · Published <time dateTime={v.publishedAt}>{timeAgo(v.publishedAt)}</time>
+        {v.privacy.id !== 1 && <> · {v.privacy.label}</>}
+        {v.nsfw && <> · Sensitive content</>}
+      </p>
+      <div className="watch__actions">
+        <RateButtons video={v} />
+        <WatchLaterButton video={v} />
+        <Share video={v} />
+      </div>
+      <div className="watch__channel">
+        <Avatar actor={v.channel} size={48} />
+        <div>
+          <Link to={`/c/${channelHandle}`} className="watch__channel-name">
+            {v.channel.displayName}
+          </Link>
+          <p className="muted">
+            by <Link to={`/a/${actorHandle(v.account)}`}>{v.account.displayName}</Link>
+          </p>
+        </div>
+        <SubscribeButton handle={channelHandle} />
+      </div>
+      {v.description && <div className="prose description" dangerouslySetInnerHTML={{ __html: renderMarkdown(v.description) }} />}
+      {v.tags && v.tags.length > 0 && (
+        <ul className="tags" aria-label="Tags">
+          {v.tags.map((t) => (
+            <li key={t}>
+              <Link to={`/search?search=${encodeURIComponent(t)}`}>#{t}</Link>
+            </li>
+          ))}
+        </ul>
+      )}
+      <Comments videoId={v.id} enabled={v.commentsEnabled ?? v.commentsPolicy?.id !== 2} />
+    </article>
+  );
+}
+
 type Opened = { video: VideoDetails } | { need: 'missing' | 'wrong' };
 
 /** The video, or what its password-protection still needs from the viewer. */
@@ -189,45 +300,5 @@ export function Watch() {
       />
     );
   }
-  const v = video.data.video;
-  const channelHandle = actorHandle(v.channel);
-  return (
-    <article className="watch">
-      <Player key={v.uuid} video={v} />
-      <h1 className="watch__title">{v.name}</h1>
-      <p className="muted">
-        {formatViews(v.views)} · Published <time dateTime={v.publishedAt}>{timeAgo(v.publishedAt)}</time>
-        {v.privacy.id !== 1 && <> · {v.privacy.label}</>}
-        {v.nsfw && <> · Sensitive content</>}
-      </p>
-      <div className="watch__actions">
-        <RateButtons video={v} />
-        <WatchLaterButton video={v} />
-        <Share video={v} />
-      </div>
-      <div className="watch__channel">
-        <Avatar actor={v.channel} size={48} />
-        <div>
-          <Link to={`/c/${channelHandle}`} className="watch__channel-name">
-            {v.channel.displayName}
-          </Link>
-          <p className="muted">
-            by <Link to={`/a/${actorHandle(v.account)}`}>{v.account.displayName}</Link>
-          </p>
-        </div>
-        <SubscribeButton handle={channelHandle} />
-      </div>
-      {v.description && <div className="prose description" dangerouslySetInnerHTML={{ __html: renderMarkdown(v.description) }} />}
-      {v.tags && v.tags.length > 0 && (
-        <ul className="tags" aria-label="Tags">
-          {v.tags.map((t) => (
-            <li key={t}>
-              <Link to={`/search?search=${encodeURIComponent(t)}`}>#{t}</Link>
-            </li>
-          ))}
-        </ul>
-      )}
-      <Comments videoId={v.id} enabled={v.commentsEnabled ?? v.commentsPolicy?.id !== 2} />
-    </article>
-  );
+  return <WatchVideo video={video.data.video} reload={video.reload} />;
 }

@@ -1,0 +1,38 @@
+// How the player follows a live, per PeerTube's latency modes (LiveVideoLatencyMode: 1
+// default, 2 high, 3 small). The player stays this many segments behind the newest one
+// listed; PeerTube's player uses the same counts, and turns P2P off in small-latency mode
+// (peers cannot share a segment before the viewer needs it when it plays two segments behind).
+
+export const LATENCY_DEFAULT = 1;
+export const LATENCY_HIGH = 2;
+export const LATENCY_SMALL = 3;
+
+const DEFAULT_BEHIND = 5;
+const SEGMENTS_BEHIND = new Map([
+  [LATENCY_DEFAULT, DEFAULT_BEHIND],
+  [LATENCY_HIGH, 10],
+  [LATENCY_SMALL, 2],
+]);
+
+// Beyond PeerTube's player: a viewer who fell behind (joined just before a segment was
+// listed, or stalled) plays 10 % faster until back at its distance, so every viewer sits the
+// same distance behind the edge instead of up to one segment more (bench/live.py measures it).
+export const CATCH_UP_RATE = 1.1;
+
+export interface LiveHlsOptions {
+  liveSyncDurationCount: number;
+  liveMaxLatencyDurationCount: number;
+  maxLiveSyncPlaybackRate: number;
+}
+
+/** hls.js's live options for a latency mode (an unknown mode is the default one). */
+export function liveHlsOptions(latencyMode: number | undefined): LiveHlsOptions {
+  const behind = SEGMENTS_BEHIND.get(latencyMode ?? LATENCY_DEFAULT) ?? DEFAULT_BEHIND;
+  // Past twice the wanted distance, hls.js jumps forward rather than staying late for good.
+  return { liveSyncDurationCount: behind, liveMaxLatencyDurationCount: 2 * behind, maxLiveSyncPlaybackRate: CATCH_UP_RATE };
+}
+
+/** Whether segments may come from peers for a live in this mode. */
+export function liveP2PAllowed(latencyMode: number | undefined): boolean {
+  return latencyMode !== LATENCY_SMALL;
+}
