@@ -141,6 +141,7 @@ def web_video_download_url(instance_url: str, video_uuid: str, resolution: int, 
 def hls_video_download_url(instance_url: str, video_uuid: str, resolution: int) -> str:
     return f"{instance_url}/{DOWNLOAD_HLS_VIDEOS_PATH}{video_uuid}-{resolution}-fragmented.mp4"
 
+
 def live_directory(video_uuid: str, private: bool = False) -> str:
     """The media bucket prefix of a live's HLS files (its URL path for a public video)."""
     return f"{LIVE_HLS_PREFIXES[1] if private else LIVE_HLS_PREFIXES[0]}{video_uuid}"

@@ -40,6 +40,7 @@ ORIGINAL_FILE_SK = "FILE#WEB#ORIGINAL"
 def web_video_file_sk(resolution: int) -> str:
     return f"{WEB_FILE_SK_PREFIX}{resolution:05d}"
 
+
 # After FILE#...: a live's settings and its sessions, in its video's partition (LV1-LV6).
 LIVE_SK = "LIVE"
 LIVE_SESSION_SK_PREFIX = "LIVESESSION#"
