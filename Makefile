@@ -8,6 +8,7 @@ WEB_DEPS_STAMP := web/node_modules/.deps-installed
 WEB_BUILD := web/dist/index.html
 WEB_SOURCES := $(shell find web/src web/index.html web/public web/vite.config.ts web/tsconfig.json -type f 2>/dev/null)
 CDK_CLI := infra/node_modules/.bin/cdk
+TEST_TOOLS_STAMP := tests/tools/node_modules/.deps-installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test lint typecheck unit web-test web-browser-test system-deps browser-deps bench clean package deploy-web tracker-image live-image
@@ -15,7 +16,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 run: $(DEPS_STAMP) system-deps $(WEB_BUILD)
 	$(PY) -m local
 
-test: $(DEPS_STAMP) $(WEB_BUILD) $(CDK_CLI) system-deps lint typecheck
+test: $(DEPS_STAMP) $(WEB_BUILD) $(CDK_CLI) $(TEST_TOOLS_STAMP) system-deps lint typecheck
 	$(PY) -m pytest
 	cd web && npm test
 	$(MAKE) web-browser-test
@@ -67,6 +68,12 @@ $(CDK_CLI): infra/package.json infra/package-lock.json
 	cd infra && npm ci --no-audit --no-fund
 	touch $@
 
+# Clients the tests run against a local stack (tests/tools/package.json): PeerTube's CLI
+# (tests/e2e/test_peertube_cli.py) and create-torrent, the torrent maker PeerTube uses.
+$(TEST_TOOLS_STAMP): tests/tools/package.json tests/tools/package-lock.json
+	cd tests/tools && npm ci --no-audit --no-fund
+	touch $@
+
 # Deploying (infra/README.md): the artifacts template.yaml and the CDK app name, the web
 # client into a deployed stack (`make deploy-web STACK=cirrus`), the tracker's and the live
 # ingest's images to ECR.
@@ -83,4 +90,4 @@ live-image:
 	infra/service_image.sh live
 
 clean:
-	rm -rf $(VENV) build web/node_modules web/dist infra/node_modules infra/cdk.out web/test-output .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) build web/node_modules web/dist infra/node_modules infra/cdk.out tests/tools/node_modules web/test-output .pytest_cache .mypy_cache .ruff_cache

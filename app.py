@@ -33,10 +33,12 @@ from chalicelib.api.server_follows import server_follows_api
 from chalicelib.api.subscriptions import subscriptions_api
 from chalicelib.api.uploads import uploads_api
 from chalicelib.api.users import users_api
+from chalicelib.api.video_downloads import video_downloads_api
 from chalicelib.api.video_files import video_files_api
 from chalicelib.api.video_lists import video_lists_api
 from chalicelib.api.video_passwords import video_passwords_api
 from chalicelib.api.video_reference import video_reference_api
+from chalicelib.api.video_sources import video_sources_api
 from chalicelib.api.videos import videos_api
 from chalicelib.api.views import views_api
 from chalicelib.api.well_known import well_known_api
@@ -74,9 +76,11 @@ for blueprint in (
     uploads_api,
     users_api,
     video_lists_api,
+    video_downloads_api,
     video_files_api,
     video_passwords_api,
     video_reference_api,
+    video_sources_api,
     videos_api,
     views_api,
     well_known_api,

@@ -65,6 +65,16 @@ FUNCTION_ALARMS = {
     "Throttles": "was throttled (the account's Lambda concurrency is used up)",
 }
 PLAYLIST_PATTERN = "/static/streaming-playlists/*.m3u8"
+# What transcoding writes to the media bucket (chalicelib/media/layout.py), and the prefixes
+# among them whose objects move with a privacy change or go with a deleted video by listing.
+MOVED_MEDIA = (
+    "static/streaming-playlists/*",
+    "private/streaming-playlists/*",
+    "static/web-videos/*",
+    "private/web-videos/*",
+    "torrents/*",
+)
+TRANSCODED_MEDIA = (*MOVED_MEDIA, "lazy-static/thumbnails/*", "lazy-static/previews/*")
 # Chalice's default binary types, "/" escaped as API Gateway wants it.
 BINARY_MEDIA_TYPES = [
     "application/octet-stream", "application/x-tar", "application/zip", "audio/basic", "audio/ogg",
@@ -874,7 +884,14 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
                 # ffmpeg runs on hostile files here: the video's items, its info hash claims,
                 # the counters and its owner's quota only (template.yaml).
                 self._table_keys(
-                    ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:UpdateItem", "dynamodb:PutItem"], "VIDEO#*"
+                    [
+                        "dynamodb:GetItem",
+                        "dynamodb:Query",
+                        "dynamodb:UpdateItem",
+                        "dynamodb:PutItem",
+                        "dynamodb:DeleteItem",
+                    ],
+                    "VIDEO#*",
                 ),
                 self._table_keys(["dynamodb:GetItem"], "VIDEOUUID#*"),
                 self._table_keys(["dynamodb:PutItem"], "INFOHASH#*"),
@@ -926,32 +943,22 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
                 {
                     "Effect": "Allow",
                     "Action": ["s3:PutObject", "s3:AbortMultipartUpload"],
-                    "Resource": [
-                        sub("${MediaBucket.Arn}/static/streaming-playlists/*"),
-                        sub("${MediaBucket.Arn}/private/streaming-playlists/*"),
-                        sub("${MediaBucket.Arn}/lazy-static/thumbnails/*"),
-                        sub("${MediaBucket.Arn}/lazy-static/previews/*"),
-                    ],
+                    "Resource": [sub(f"${{MediaBucket.Arn}}/{prefix}") for prefix in TRANSCODED_MEDIA],
                 },
                 # A video whose privacy changed while it was transcoded: finalize moves what the
-                # steps wrote to the directory its privacy names (chalicelib/domain/media_privacy.py).
+                # steps wrote to the directory its privacy names (chalicelib/domain/media_privacy.py)
+                # and rewrites its torrents; torrents are made from what was written; publication
+                # deletes the original.
                 {
                     "Effect": "Allow",
                     "Action": ["s3:GetObject", "s3:DeleteObject"],
-                    "Resource": [
-                        sub("${MediaBucket.Arn}/static/streaming-playlists/*"),
-                        sub("${MediaBucket.Arn}/private/streaming-playlists/*"),
-                        sub("${MediaBucket.Arn}/lazy-static/thumbnails/*"),
-                        sub("${MediaBucket.Arn}/lazy-static/previews/*"),
-                    ],
+                    "Resource": [sub(f"${{MediaBucket.Arn}}/{prefix}") for prefix in TRANSCODED_MEDIA],
                 },
                 {
                     "Effect": "Allow",
                     "Action": "s3:ListBucket",
                     "Resource": self.media_bucket.attr_arn,
-                    "Condition": {
-                        "StringLike": {"s3:prefix": ["static/streaming-playlists/*", "private/streaming-playlists/*"]}
-                    },
+                    "Condition": {"StringLike": {"s3:prefix": list(MOVED_MEDIA)}},
                 },
             ],
         )
@@ -997,10 +1004,7 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
                     "Effect": "Allow",
                     "Action": "s3:DeleteObject",
                     "Resource": [
-                        sub("${MediaBucket.Arn}/static/streaming-playlists/*"),
-                        sub("${MediaBucket.Arn}/private/streaming-playlists/*"),
-                        sub("${MediaBucket.Arn}/lazy-static/thumbnails/*"),
-                        sub("${MediaBucket.Arn}/lazy-static/previews/*"),
+                        *(sub(f"${{MediaBucket.Arn}}/{prefix}") for prefix in TRANSCODED_MEDIA),
                         sub("${UploadsBucket.Arn}/videos/*"),
                         sub("${UploadsBucket.Arn}/work/*"),
                     ],
@@ -1009,9 +1013,7 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
                     "Effect": "Allow",
                     "Action": "s3:ListBucket",
                     "Resource": self.media_bucket.attr_arn,
-                    "Condition": {
-                        "StringLike": {"s3:prefix": ["static/streaming-playlists/*", "private/streaming-playlists/*"]}
-                    },
+                    "Condition": {"StringLike": {"s3:prefix": list(MOVED_MEDIA)}},
                 },
                 {
                     "Effect": "Allow",

@@ -14,16 +14,26 @@ import json
 
 # Served from the media bucket (HLS, web videos, thumbnails, previews, avatars).
 MEDIA_PREFIXES = ("/static/", "/lazy-static/")
-# Under the media paths but the API's: the HLS files of private, internal and password-protected
-# videos, read with a video file token (chalicelib/api/video_files.py). Their behaviour comes
-# before the media ones, since CloudFront takes the first pattern that matches.
-PRIVATE_MEDIA_PREFIXES = ("/static/streaming-playlists/hls/private/",)
+# Under the media paths but the API's: the HLS files and web videos of private, internal and
+# password-protected videos, read with a video file token (chalicelib/api/video_files.py), and
+# every torrent (chalicelib/api/video_downloads.py: the API checks the video's privacy).
+# Their behaviours come before the media ones, since CloudFront takes the first pattern that
+# matches.
+PRIVATE_MEDIA_PREFIXES = (
+    "/static/streaming-playlists/hls/private/",
+    "/static/web-videos/private/",
+    "/lazy-static/torrents/",
+    "/static/torrents/",
+)
+# Both torrent paths (PeerTube's, and PeerTube 5's) in one behaviour: CloudFront's default
+# quota is 25 behaviours a distribution.
+TORRENTS_PATH_PATTERN = "/*static/torrents/*"
 # Under the media paths too: lives' HLS (functions/live/ports.py LIVE_HLS_PREFIXES), whose
 # playlists and hashes change with every segment. Their behaviour comes before the VOD
 # playlists' (which match these playlists too), with the ingest's Cache-Control.
 LIVE_MEDIA_PREFIXES = ("/static/streaming-playlists/hls/live/",)
 # Always the API function.
-API_PREFIXES = ("/api/", "/.well-known/", "/nodeinfo/")
+API_PREFIXES = ("/api/", "/.well-known/", "/nodeinfo/", "/download/")
 API_EXACT = ("/api", "/inbox", "/nodeinfo")
 # A page of the web client for a browser, an ActivityPub document for a server. /w/, /a/ and
 # /c/ are PeerTube's short forms of the video, account and channel URLs.
@@ -72,7 +82,9 @@ def api_path_patterns() -> list[str]:
 
 
 def private_media_path_patterns() -> list[str]:
-    return [path_pattern(route) for route in PRIVATE_MEDIA_PREFIXES]
+    torrents = [route for route in PRIVATE_MEDIA_PREFIXES if route.endswith("static/torrents/")]
+    others = [path_pattern(route) for route in PRIVATE_MEDIA_PREFIXES if route not in torrents]
+    return [*others, TORRENTS_PATH_PATTERN]
 
 
 def live_media_path_patterns() -> list[str]:

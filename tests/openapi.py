@@ -66,7 +66,13 @@ VIDEO_NULLS = (
     "originallyPublishedAt", "blacklistedReason", "support", "inputFileUpdatedAt", "aspectRatio",
     "account/description", "channel/description", "channel/support", "channel/ownerAccount/description",
     "thumbnailPath", "previewPath", r"streamingPlaylists/\d+/files/\d+/torrent", r"tags: \[\] should be non-empty",
+    r"files/\d+/torrent",  # a web video's, until its torrent is made (PeerTube: null as well)
+    # PeerTube's magnet URIs (magnet-uri's encoding) start with xs=, the file's pattern with xt=.
+    r"(streamingPlaylists/\d+/)?files/\d+/magnetUri: 'magnet:\?xs=",
 )  # fmt: skip
+# The original between the end of its upload and its probe has no URL yet (its name carries
+# its resolution).
+UNPROBED_ORIGINAL_NULLS = (r"files/0/fileUrl: None", r"files/0/fileDownloadUrl: None")
 
 # Comments, where PeerTube's answers differ from its OpenAPI file (its behaviour wins):
 # - a deleted comment keeps its place as a tombstone with text "" (the file says minLength

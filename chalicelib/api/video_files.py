@@ -1,8 +1,9 @@
 """Private video files (L9), as PeerTube serves them: `POST /api/v1/videos/{id}/token` gives
-a video file token to whoever may see the video, and the HLS files of private, internal and
-password-protected videos are read under /static/streaming-playlists/hls/private/ with that
-token in `videoFileToken` (or the viewer's OAuth or password header). CloudFront and the
-local gateway send that path here (infra/edge_routes.py).
+a video file token to whoever may see the video, and the HLS files and web videos of private,
+internal and password-protected videos are read under /static/streaming-playlists/hls/private/
+and /static/web-videos/private/ with that token in `videoFileToken` (or the viewer's OAuth or
+password header). CloudFront and the local gateway send those paths here
+(infra/edge_routes.py).
 
 Playlists are small text and are answered here, with the token put back into every URI they
 name when the player asks (`reinjectVideoFileToken`); the fragmented MP4s and segment hashes
@@ -55,6 +56,40 @@ def request_token(video_id: str) -> dict[str, Any]:
     return {"files": {"token": issued.token, "expires": iso(issued.expires)}}
 
 
+@video_files_api.route(f"/{layout.PRIVATE_WEB_VIDEOS_PATH}{{filename}}", methods=["GET"])
+def private_web_video(filename: str) -> Response:
+    """A web video of a video in the private directory: a redirect to a presigned URL."""
+    request = video_files_api.current_request
+    video_uuid = layout.video_uuid_of_name(filename) if SAFE_FILENAME.match(filename) else None
+    if video_uuid is None or not video_cases.UUID_V4.match(video_uuid):
+        raise NotFoundError("Not found")
+    query: dict[str, str] = dict(request.query_params or {})
+    _check_access(request, video_uuid.lower(), query.get("videoFileToken"))
+    key = layout.web_video_key(filename, private=True)
+    if not media.exists(key):
+        raise NotFoundError("Video file not found")
+    return redirect(media.presigned_url(key, REDIRECT_SECONDS))
+
+
+def redirect(url: str) -> Response:
+    """To a short-lived presigned URL: never cached."""
+    return Response("", status_code=302, headers={"Location": url, "Cache-Control": NO_STORE})
+
+
+def check_static_access(request: Any, video: Any, token: str | None) -> None:
+    """PeerTube's checkCanAccessVideoStaticFiles, for a file named by its video's UUID: a
+    viewer who sends credentials must be one who may see the video; else a live video file
+    token opens it; else only a video outside the private directory is open."""
+    if request.headers.get("authorization") or password_header(request) is not None:
+        viewer = optional_session(request)
+        video_cases.check_can_see(video, viewer.user if viewer else None, True, password_header(request))
+        return
+    if token and video_file_tokens.opens(token, video.uuid, utcnow()):
+        return
+    if layout.in_private_directory(int(video.privacy)):
+        raise ForbiddenError("Cannot access the files of this private/internal or password-protected video")
+
+
 @video_files_api.route(f"/{layout.PRIVATE_HLS_PATH}{{video_uuid}}/{{filename}}", methods=["GET"])
 def private_hls_file(video_uuid: str, filename: str) -> Response:
     return _private_file(video_uuid, filename, lambda uuid: layout.hls_key(uuid, filename, private=True))
@@ -76,11 +111,7 @@ def _private_file(video_uuid: str, filename: str, key_of: Callable[[str], str]) 
     _check_access(request, video_uuid.lower(), token)
     key = key_of(video_uuid.lower())
     if not filename.endswith(".m3u8"):
-        return Response(
-            "",
-            status_code=302,
-            headers={"Location": media.presigned_url(key, REDIRECT_SECONDS), "Cache-Control": NO_STORE},
-        )
+        return redirect(media.presigned_url(key, REDIRECT_SECONDS))
     playlist = media.read_file(key)
     if playlist is None:
         raise NotFoundError("Not found")

@@ -6,15 +6,16 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.api.shapes import account_json, channel_json, images_json, iso
-from chalicelib.domain import reference_data
+from chalicelib.domain import reference_data, video_torrents, web_videos
 from chalicelib.domain.short_uuid import to_short
-from chalicelib.media import infohashes, layout
-from chalicelib.store.models.video_stages import LIVE_STAGES, STAGE_LIVE_ON
+from chalicelib.media import infohashes, layout, torrents
+from chalicelib.store.models.video import STATE_TRANSCODING_FAILED
+from chalicelib.store.models.video_stages import LIVE_STAGES, STAGE_DONE, STAGE_LIVE_ON
 
 if TYPE_CHECKING:
     from chalicelib.config import Settings
     from chalicelib.domain.browse import VideoPage
-    from chalicelib.store.models import Actor, LiveVideo, Video, VideoFile
+    from chalicelib.store.models import Actor, LiveVideo, Video, VideoFile, WebVideoFile
 
 STATES = {
     1: "Published",
@@ -27,6 +28,15 @@ STATES = {
 }
 COMMENTS_POLICIES = {1: "Enabled", 2: "Disabled", 3: "Requires approval"}
 TRUNCATED_LENGTH = 250
+STORAGE_OBJECT_STORAGE = 1  # PeerTube's FileStorage: every file is in S3
+# PeerTube's file resolution labels (core-utils getResolutionLabel): a resolution off its
+# list is named after the usual one of the picture's long side, when there is one.
+CLASSIC_RESOLUTIONS = frozenset({0, 144, 240, 360, 480, 720, 1080, 1440, 2160})
+RESOLUTIONS_BY_LONG_SIDE = {3840: 2160, 1920: 1080, 1280: 720, 854: 480, 640: 360, 426: 240, 256: 144}
+# File ids: HLS files are <video id>·10⁴ + resolution; web videos take the upper half of
+# that range, the original its last number.
+WEB_FILE_ID_OFFSET = 5000
+ORIGINAL_FILE_ID = 9999
 
 
 def video_json(
@@ -115,6 +125,7 @@ def video_details_json(
     files: Sequence[VideoFile],
     settings: Settings,
     live: LiveVideo | None = None,
+    web_files: Sequence[WebVideoFile] = (),
 ) -> dict[str, Any]:
     body = video_json(video, account, channel, settings)
     body["description"] = video.description
@@ -125,7 +136,7 @@ def video_details_json(
             "blacklisted": False,
             "blacklistedReason": None,
             "streamingPlaylists": _streaming_playlists(video, files, settings),
-            "files": [],
+            "files": web_files_json(video, web_files, settings),
             "liveSchedules": [{"startAt": start} for start in (live.schedules or [])] if live else [],
             "support": video.support,
             "tags": sorted(video.tags or []),
@@ -134,7 +145,7 @@ def video_details_json(
             "waitTranscoding": bool(video.wait_transcoding),
             "inputFileUpdatedAt": None,
             "state": _state(video),
-            "trackerUrls": [f"{settings.instance_url}/tracker/announce", settings.tracker_url],
+            "trackerUrls": video_torrents.tracker_urls(settings),
         }
     )
     return body
@@ -160,7 +171,8 @@ def _streaming_playlists(video: Video, files: Sequence[VideoFile], settings: Set
             "segmentsSha256Url": f"{base}{prefix}-segments-sha256.json",
             "redundancies": [],
             "files": [
-                _file_json(video, file, base, settings) for file in sorted(files, key=lambda f: -int(f.resolution))
+                _file_json(video, file, base, settings, private)
+                for file in sorted(files, key=lambda f: -int(f.resolution))
             ],
         }
     ]
@@ -200,27 +212,150 @@ def _remote_playlists(video: Video, files: Sequence[VideoFile], settings: Settin
     ]
 
 
-def _file_json(video: Video, file: VideoFile, base: str, settings: Settings) -> dict[str, Any]:
+def _file_json(video: Video, file: VideoFile, base: str, settings: Settings, private: bool = False) -> dict[str, Any]:
     resolution = int(file.resolution)
     file_id = int(video.id) * 10000 + resolution
-    file_url = str(file.remote_url) if file.remote_url else f"{base}{file.media_name}"
-    return {
+    if file.remote_url:
+        remote_url = str(file.remote_url)
+        links = {"torrentUrl": None, "torrentDownloadUrl": None, "fileUrl": remote_url, "fileDownloadUrl": remote_url}
+        magnet = None
+    else:
+        file_url = f"{base}{file.media_name}"
+        download = layout.hls_video_download_url(settings.instance_url, video.uuid, resolution)
+        links, magnet = _links(video, file, file_url, download, private, settings)
+    body: dict[str, Any] = {
         "id": file_id,
-        "resolution": {"id": resolution, "label": "Audio only" if resolution == 0 else f"{resolution}p"},
+        "resolution": {"id": resolution, "label": resolution_label(resolution, int(file.width), int(file.height))},
         "width": int(file.width),
         "height": int(file.height),
+    }
+    if magnet:
+        body["magnetUri"] = magnet
+    return {
+        **body,
         "size": int(file.size),
         "fps": int(file.fps),
-        "torrentUrl": None,
-        "torrentDownloadUrl": None,
-        "fileUrl": file_url,
-        "fileDownloadUrl": file_url,
+        **links,
         "metadataUrl": f"{settings.instance_url}/api/v1/videos/{video.uuid}/metadata/{file_id}",
         "hasAudio": "mp4a" in file.codecs or not video.is_local,
         "hasVideo": resolution != 0,
         "playlistUrl": f"{base}{file.playlist_name}",
-        "storage": 1,
+        "storage": STORAGE_OBJECT_STORAGE,
     }
+
+
+def web_files_json(video: Video, web_files: Sequence[WebVideoFile], settings: Settings) -> list[dict[str, Any]]:
+    """The video's web videos (PeerTube's root `files`): the original from the moment its
+    upload completes until publication retires it, and the MP4 renditions."""
+    if not video.is_local:
+        return []
+    shown = [f for f in web_files if not (f.original and video.stage == STAGE_DONE)]
+    if not any(f.original for f in shown) and _original_expected(video):
+        planned = web_videos.original_item(video, video.plan) if video.plan else None
+        if planned is None:
+            return [_unprobed_original_json(video, settings)]
+        planned.torrent_name = None  # not made yet
+        shown.append(planned)
+    private = layout.in_private_directory(int(video.privacy))
+    return [
+        _web_file_json(video, file, private, settings)
+        for file in sorted(shown, key=lambda f: (-int(f.resolution), not f.original))
+    ]
+
+
+def _original_expected(video: Video) -> bool:
+    """Its upload is complete and transcoding has not yet replaced it (nor failed)."""
+    return (
+        video.stage in web_videos.ORIGINAL_STAGES
+        and bool(video.source_key)
+        and not video.upload_id
+        and int(video.state) != STATE_TRANSCODING_FAILED
+    )
+
+
+def _web_file_json(video: Video, file: WebVideoFile, private: bool, settings: Settings) -> dict[str, Any]:
+    resolution = int(file.resolution)
+    file_id = int(video.id) * 10000 + (ORIGINAL_FILE_ID if file.original else WEB_FILE_ID_OFFSET + resolution)
+    file_url = video_torrents.file_url(video, file, private, settings)
+    download = layout.web_video_download_url(settings.instance_url, video.uuid, resolution, str(file.extension))
+    links, magnet = _links(video, file, file_url, download, private, settings)
+    body: dict[str, Any] = {
+        "id": file_id,
+        "resolution": {"id": resolution, "label": resolution_label(resolution, int(file.width), int(file.height))},
+        "width": int(file.width),
+        "height": int(file.height),
+    }
+    if magnet:
+        body["magnetUri"] = magnet
+    return {
+        **body,
+        "size": int(file.size),
+        "fps": int(file.fps),
+        **links,
+        "metadataUrl": f"{settings.instance_url}/api/v1/videos/{video.uuid}/metadata/{file_id}",
+        "hasAudio": bool(file.has_audio),
+        "hasVideo": bool(file.has_video),
+        "storage": STORAGE_OBJECT_STORAGE,
+    }
+
+
+def _unprobed_original_json(video: Video, settings: Settings) -> dict[str, Any]:
+    """The original between the end of its upload and the ingest's probe (a second or so):
+    listed, as PeerTube lists it from the first moment, with what is known of it yet. Its
+    name carries its resolution, so it has no URL until the probe."""
+    file_id = int(video.id) * 10000 + ORIGINAL_FILE_ID
+    return {
+        "id": file_id,
+        "resolution": {"id": 0, "label": "Unknown"},
+        "width": 0,
+        "height": 0,
+        "size": int(video.source_size or 0),
+        "fps": 0,
+        "torrentUrl": None,
+        "torrentDownloadUrl": None,
+        "fileUrl": None,
+        "fileDownloadUrl": None,
+        "metadataUrl": f"{settings.instance_url}/api/v1/videos/{video.uuid}/metadata/{file_id}",
+        "hasAudio": False,
+        "hasVideo": False,
+        "storage": STORAGE_OBJECT_STORAGE,
+    }
+
+
+def _links(
+    video: Video, file: VideoFile | WebVideoFile, file_url: str, download: str, private: bool, settings: Settings
+) -> tuple[dict[str, Any], str | None]:
+    """A local file's URLs, and its magnet URI once its torrent is made."""
+    made = bool(file.torrent_name and file.info_hash)
+    torrent_url = layout.torrent_url(settings.instance_url, str(file.torrent_name)) if made else None
+    links = {
+        "torrentUrl": torrent_url,
+        "torrentDownloadUrl": layout.torrent_download_url(settings.instance_url, str(file.torrent_name))
+        if made
+        else None,
+        "fileUrl": file_url,
+        "fileDownloadUrl": download,
+    }
+    magnet = (
+        torrents.magnet_uri(
+            torrent_url=str(torrent_url),
+            info_hash=str(file.info_hash),
+            video_name=video.name,
+            trackers=video_torrents.tracker_urls(settings),
+            web_seeds=video_torrents.web_seeds(video, file, private, settings),
+        )
+        if made
+        else None
+    )
+    return links, magnet
+
+
+def resolution_label(resolution: int, width: int, height: int) -> str:
+    if resolution == 0:
+        return "Audio only"
+    if resolution not in CLASSIC_RESOLUTIONS:
+        resolution = RESOLUTIONS_BY_LONG_SIDE.get(max(width, height), resolution)
+    return f"{resolution}p"
 
 
 def account_summary(account: Actor, settings: Settings) -> dict[str, Any]:

@@ -29,7 +29,9 @@ def get_video(video_id: str) -> dict[str, Any]:
     video_cases.check_can_see(
         found.video, viewer.user if viewer else None, not video_id.isdigit(), password_header(request)
     )
-    return video_details_json(found.video, found.account, found.channel, found.files, get_settings(), found.live)
+    return video_details_json(
+        found.video, found.account, found.channel, found.files, get_settings(), found.live, found.web_files
+    )
 
 
 @videos_api.route("/api/v1/videos/{video_id}", methods=["PUT"])

@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.domain import instance_scope, search, video_lists
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from chalicelib.domain.search import Query
     from chalicelib.domain.video_lists import Scope, VideoFilter
     from chalicelib.store.catalog import CatalogState
-    from chalicelib.store.models import Actor, LiveVideo, Video, VideoFile
+    from chalicelib.store.models import Actor, LiveVideo, Video, VideoFile, WebVideoFile
 
 
 @dataclass(frozen=True)
@@ -188,6 +188,7 @@ class VideoDetails:
     channel: Actor
     files: list[VideoFile]
     live: LiveVideo | None = None  # a live's settings
+    web_files: list[WebVideoFile] = field(default_factory=list)
 
 
 def video_details(id_or_uuid: str) -> VideoDetails:
@@ -200,7 +201,8 @@ def video_details(id_or_uuid: str) -> VideoDetails:
     if video_id is None:
         fresh = videos.find_video_by_uuid(str(reference))
         video_id = int(fresh.id) if fresh else None
-    video, files, live = videos.get_video_with_files_and_live(video_id) if video_id is not None else (None, [], None)
+    found = videos.get_video_whole(video_id) if video_id is not None else videos.StoredVideo(None, [], [], None)
+    video, files, live = found.video, found.files, found.live
     if video is None or int(video.id) in state.withheld:  # its account or channel is being deleted
         raise NotFoundError("Video not found")
     owners = {i: state.actors[i] for i in (int(video.account_id), int(video.channel_id)) if i in state.actors}
@@ -209,4 +211,4 @@ def video_details(id_or_uuid: str) -> VideoDetails:
     account, channel = owners.get(int(video.account_id)), owners.get(int(video.channel_id))
     if account is None or channel is None or account.deleting_at is not None or channel.deleting_at is not None:
         raise NotFoundError("Video not found")
-    return VideoDetails(video, account, channel, files, live)
+    return VideoDetails(video, account, channel, files, live, found.web_files)

@@ -68,6 +68,12 @@ def server_config(current: InstanceSettings) -> dict[str, Any]:
     config["videoChannels"] = {"maxPerUser": settings.user_defaults.max_channels}
     config["live"] = _live(settings)
     config["contactForm"] = {"enabled": custom["contactForm"]["enabled"]}
+    # What uploads become (domain/web_videos.py): web videos, HLS or both. Cirrus always
+    # transcodes, to HLS when asked for neither.
+    transcoding = custom["transcoding"]
+    web = bool(transcoding["web_videos"]["enabled"])
+    config["transcoding"]["hls"] = {"enabled": bool(transcoding["hls"]["enabled"]) or not web}
+    config["transcoding"]["web_videos"] = {"enabled": web}
     config["serverVersion"] = PEERTUBE_API_VERSION
     config["serverCommit"] = ""
     return config

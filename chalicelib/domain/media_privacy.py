@@ -10,8 +10,12 @@ between its public and private directories (lib/video-privacy.ts).
   video entering the private directory gets its images renamed to a fresh random name (the
   old objects are deleted); they stay public, as in PeerTube, under a name only those who
   may see the video are told.
+- Web videos (domain/web_videos.py) move between the media bucket's `static/web-videos/`
+  and `private/web-videos/` with the HLS files.
 - P2P: the swarm of a video is its master playlist URL, which moves with the files, so its
-  info hashes (and the tracker's claims) are recomputed with every move.
+  info hashes (and the tracker's claims) are recomputed with every move. Its files'
+  torrents name the public URL as their web seed, and no web seed in the private directory:
+  they are rewritten with every move, and with every new title (their `info` names it).
 
 Every function here is idempotent: it moves whatever is found where it should not be, so a
 crash half-way is mended by the next call (the next edit, or the transcoder's publication).
@@ -20,9 +24,11 @@ crash half-way is mended by the next call (the next edit, or the transcoder's pu
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from chalicelib.config import get_settings
+from chalicelib.domain import video_torrents, web_videos
 from chalicelib.media import infohashes, layout
 from chalicelib.observability import logger
 from chalicelib.store import media, videos
@@ -45,15 +51,17 @@ def is_private_now(video: Video) -> bool:
 
 def privacy_changed(before: Video, after: Video) -> None:
     """After an edit: entering the private directory renames the images (their old name was
-    public); every edit puts the HLS files where the privacy says."""
+    public); every edit puts the files where the privacy says; a new title or directory
+    rewrites the torrents."""
     entering = is_private(after) and not is_private(before)
-    place_files(after, rename_images=entering)
+    place_files(after, rename_images=entering, retitled=before.name != after.name)
 
 
-def place_files(video: Video, *, rename_images: bool = False) -> None:
-    """Move the video's HLS files to the directory its privacy names, and fix what depends on
-    where they are; rename its images too when asked (or when a private video's images still
-    carry its UUID)."""
+def place_files(video: Video, *, rename_images: bool = False, retitled: bool = False, torrents: bool = False) -> None:
+    """Move the video's HLS files and web videos to the directory its privacy names, and fix
+    what depends on where they are; rename its images too when asked (or when a private
+    video's images still carry its UUID); rewrite its torrents when they moved, when the
+    video was `retitled`, or when asked (`torrents`: publication checks them all)."""
     if not video.is_local:
         return
     private = is_private(video)
@@ -62,6 +70,9 @@ def place_files(video: Video, *, rename_images: bool = False) -> None:
     moved = media.keys_under(wrong)
     for key in moved:
         media.move_file(key, right + key[len(wrong) :])
+    moved_web = web_videos.place(video, private)
+    if moved or moved_web or retitled or torrents:
+        video_torrents.refresh(video, datetime.now(UTC), private=private)
     image_name = video.image_name
     if private and video.has_images and (rename_images or not image_name or image_name == video.uuid):
         image_name = _renamed_images(video)

@@ -1,6 +1,6 @@
 """A video's way from an uploaded file to published HLS, as steps that may run in parallel.
 
-    ingest ──► audio, images, every chunk of every rendition   (stage "encoding", any order)
+    ingest ──► the original, audio, images, every chunk of every rendition   (stage "encoding")
            the last of them to finish ──► one packaging step per rendition   ("packaging")
            the last packaging step ──► `publish`: master playlist, segment hashes, PUBLISHED ("done")
 
@@ -12,6 +12,9 @@ not import this module; checked when imported):
     encoding  → packaging, failed
     packaging → done, failed
     done, failed: terminal
+
+The original step copies the uploaded file into the media bucket as the video's first web
+video and makes its torrent (domain/web_videos.py); publication retires it.
 
 Each step is one SQS message for the transcoder function. Steps are counted with
 conditional writes (store/videos.py), so the step that completes a stage is known exactly,
@@ -36,7 +39,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.config import get_settings
-from chalicelib.domain import events, media_privacy
+from chalicelib.domain import events, media_privacy, web_videos
 from chalicelib.media import hls, infohashes, layout
 from chalicelib.media.chunks import SEGMENT_SECONDS, Chunk, chunk_seconds, plan_chunks
 from chalicelib.media.ladder import Rendition, ladder
@@ -51,10 +54,11 @@ if TYPE_CHECKING:
 
 STAGES = video_stages.STAGES
 
-AUDIO, IMAGES, CHUNK, PACKAGE = "audio", "images", "chunk", "package"
+AUDIO, IMAGES, CHUNK, PACKAGE, ORIGINAL = "audio", "images", "chunk", "package", "original"
 # Not a step of a video's encoding: a live session's replay to make (domain/live_replays.py),
 # handed over by the ingest on the same queue; it starts the replay's own steps.
 REPLAY = "replay"
+KINDS = (ORIGINAL, AUDIO, IMAGES, CHUNK, PACKAGE, REPLAY)
 
 # Most steps one upload may take: each is a transcoder invocation of up to 15 minutes, and
 # every step's name joins the video item's `done_steps` (about 20 bytes each), which with the
@@ -95,7 +99,7 @@ class Step:
     @classmethod
     def from_message(cls, body: dict[str, Any]) -> Step:
         kind = body.get("kind")
-        if kind not in (AUDIO, IMAGES, CHUNK, PACKAGE, REPLAY) or not isinstance(body.get("video"), str):
+        if kind not in KINDS or not isinstance(body.get("video"), str):
             raise ValueError(f"not a transcoding step: {body!r}")
         session = body.get("session")
         if kind == REPLAY and (not isinstance(session, int) or isinstance(session, bool) or session < 1):
@@ -137,7 +141,7 @@ def _bounded_chunks(info: MediaInfo, renditions: list[Rendition], length: float)
     """Chunks of about `length`, longer for a long video so that the steps stay within
     MAX_STEPS; PlanError when even chunks MAX_CHUNK_STRETCH times as long are too many."""
     encoded = sum(1 for r in renditions if not r.is_audio_only) or 1
-    budget = MAX_STEPS - 2  # the audio and the images
+    budget = MAX_STEPS - 3  # the original, the audio and the images
     chunks = plan_chunks(info.duration, length)
     if len(chunks) * encoded <= budget:
         return chunks
@@ -166,7 +170,8 @@ def chunks_of(plan: dict[str, Any]) -> list[Chunk]:
 
 def encoding_steps(video_uuid: str, plan: dict[str, Any]) -> list[Step]:
     info = source_info(plan)
-    steps = []
+    # The original first: clients wait for its torrent (PeerTube's CLI does).
+    steps = [Step(video_uuid, ORIGINAL)] if plan.get("original") else []
     if info.has_audio:
         steps.append(Step(video_uuid, AUDIO))
     if info.has_video:
@@ -181,8 +186,16 @@ def packaging_steps(video_uuid: str, plan: dict[str, Any]) -> list[Step]:
     return [Step(video_uuid, PACKAGE, r.resolution) for r in renditions_of(plan)]
 
 
-def start(video: Video, info: MediaInfo, hls_name: str, chunk_length: float | None = None) -> list[Step]:
+def start(
+    video: Video,
+    info: MediaInfo,
+    hls_name: str,
+    chunk_length: float | None = None,
+    original: dict[str, Any] | None = None,
+) -> list[Step]:
     """Plan the video's encoding and enter the encoding stage; the steps to send.
+    `original`: the uploaded file's facts (web_videos.original_facts), kept as its first
+    web video.
 
     When the stage was entered by an earlier delivery of the same event, the steps not yet
     done are returned again (the event may have failed while sending them).
@@ -191,6 +204,8 @@ def start(video: Video, info: MediaInfo, hls_name: str, chunk_length: float | No
         done = set(video.done_steps or ())
         return [s for s in encoding_steps(video.uuid, video.plan) if s.name not in done]
     plan = make_plan(info, chunk_length)
+    if original is not None:
+        plan["original"] = original
     steps = encoding_steps(video.uuid, plan)
     if len(steps) > MAX_STEPS:
         raise PlanError(f"The video is too long to transcode: {len(steps)} steps, and an upload may take {MAX_STEPS}.")
@@ -198,6 +213,11 @@ def start(video: Video, info: MediaInfo, hls_name: str, chunk_length: float | No
         raise PlanError("The video is too long to transcode: its plan would not fit in the database.")
     if not videos.start_encoding(video, plan, len(steps), hls_name):
         return []
+    item = web_videos.original_item(video, plan)
+    if item is not None:
+        # Listed with the probe's facts at once; its step adds the file and its torrent.
+        item.torrent_name = None
+        videos.save_web_file(item)
     return steps
 
 
@@ -238,14 +258,15 @@ def rendition_hashes_name(resolution: int) -> str:
 def publish(video: Video) -> None:
     """The last packaging step was counted: write the master playlist and
     segments-sha256.json from the packaged renditions, move packaging → done (PUBLISHED,
-    counted, quota settled), put files where the privacy now says, announce the video, and
-    delete the work files.
+    counted, quota settled), put files where the privacy now says, retire the original (the
+    HLS, or the MP4 renditions, replace it), announce the video, and delete the work files.
 
     Safe to run again (a packaging step delivered again after a crash here): the files are
     rewritten, and the move, conditional on the packaging stage, happens once; so does the
     announcement, which follows it.
     """
-    files = videos.list_files(int(video.id))
+    _, files, web_files = videos.get_video_with_all_files(int(video.id))
+    renditions = [f for f in web_files if not f.original]
     prefix = str(video.hls_prefix)
     hashes: dict[str, dict[str, str]] = {}
     for file in files:
@@ -256,27 +277,30 @@ def publish(video: Video) -> None:
         hls.Variant(f.playlist_name, int(f.bandwidth), int(f.width), int(f.height), int(f.fps), f.codecs) for f in shown
     ]
     private = media_privacy.is_private_now(video)
-    media.put_file(
-        layout.hls_key(video.uuid, f"{prefix}-master.m3u8", private),
-        hls.master_playlist(variants).encode(),
-        hls.PLAYLIST_TYPE,
-        cache_control=None,
-    )
-    media.put_file(
-        layout.hls_key(video.uuid, f"{prefix}-segments-sha256.json", private),
-        json.dumps(hashes).encode(),
-        "application/json",
-        cache_control=None,
-    )
-    sizes = [int(f.size) for f in files]
-    playlist_url = infohashes.master_playlist_url(get_settings().instance_url, video.uuid, prefix, private)
-    info_hashes = infohashes.playlist_info_hashes(playlist_url, [int(f.height) for f in files])
+    info_hashes: list[str] = []
+    if files:  # none when the instance makes web videos only
+        media.put_file(
+            layout.hls_key(video.uuid, f"{prefix}-master.m3u8", private),
+            hls.master_playlist(variants).encode(),
+            hls.PLAYLIST_TYPE,
+            cache_control=None,
+        )
+        media.put_file(
+            layout.hls_key(video.uuid, f"{prefix}-segments-sha256.json", private),
+            json.dumps(hashes).encode(),
+            "application/json",
+            cache_control=None,
+        )
+        playlist_url = infohashes.master_playlist_url(get_settings().instance_url, video.uuid, prefix, private)
+        info_hashes = infohashes.playlist_info_hashes(playlist_url, [int(f.height) for f in files])
+    sizes = [int(f.size) for f in files] + [int(f.size) for f in renditions]
     published = videos.publish(video, datetime.now(UTC), sum(sizes), max(sizes, default=0), info_hashes)
     current = videos.get_video(int(video.id))
     if current is not None:
         # L9: files a step wrote before the privacy changed go where it now says (and the
         # info hashes follow), before anyone hears of the video.
-        media_privacy.place_files(current)
+        web_videos.retire_original(current)
+        media_privacy.place_files(current, torrents=True)
     if published:
         logger.info("video published", extra={"video": video.uuid, "renditions": len(files)})
         # Announced by the broadcast function, which may read the actors this one may not.

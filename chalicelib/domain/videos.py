@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.domain import events, video_passwords
+from chalicelib.domain import custom_config, events, video_passwords
 from chalicelib.domain.roles import Right, Role, has_right
 from chalicelib.domain.short_uuid import from_short
 from chalicelib.domain.validation import Checks
@@ -151,6 +151,9 @@ def create_local_video(
     """A video waiting for its file; its source key is where the upload must land."""
     channel = publishing_channel(form.channel_id, user)
     check_quota(user, size, now)  # before taking an id; checked again against a fresh read
+    # What its transcoding will make, as the administrator's settings say now (PeerTube
+    # builds its transcoding jobs from them when the upload completes).
+    formats = custom_config.current(settings).custom["transcoding"]
     video_id = counters.next_id("video")
     video_uuid = str(uuid.uuid4())
     video = Video(
@@ -177,7 +180,10 @@ def create_local_video(
         download_enabled=form.download_enabled,
         originally_published_at=form.originally_published_at,
         source_key=layout.source_key(video_uuid, _safe_filename(filename)),
+        input_filename=filename,
         source_size=size,
+        make_web_videos=bool(formats["web_videos"]["enabled"]),
+        make_hls=bool(formats["hls"]["enabled"]),
         created_at=now,
         updated_at=now,
         published_at=now,
@@ -262,17 +268,19 @@ def remove_video(video: Video) -> None:
     the Delete. The video is read again with its files (one Query): callers may hold the
     catalogue's copy, which lacks what deletion needs (its info hashes)."""
     events.emit(events.VideoRemoved(video))
-    stored, files, live = videos.get_video_with_files_and_live(int(video.id))
+    found = videos.get_video_whole(int(video.id))
+    stored, files, web_files, live = found.video, found.files, found.web_files, found.live
     # The stored name: a private video's images were renamed when it left the public.
     images_name = stored.images_name if stored is not None else video.images_name
     media.delete_video_files(video.uuid, images_name)
     # A live's stream key goes with it (its other items are the partition's leftovers).
     key_claims = [lives.key_claim_item(str(live.stream_key))] if live is not None and live.stream_key else []
     for _ in range(WRITE_ATTEMPTS):
-        if stored is None or videos.delete_video(stored, files, key_claims):
+        if stored is None or videos.delete_video(stored, files, key_claims, web_files):
             break
         # What the video gives back depends on its stage: read again if it moved meanwhile.
-        stored, files, live = videos.get_video_with_files_and_live(int(video.id))
+        found = videos.get_video_whole(int(video.id))
+        stored, files, web_files = found.video, found.files, found.web_files
     videos.delete_leftovers(int(video.id))
     if stored is not None and stored.stage in PENDING_STAGES:
         media.delete_video_files(video.uuid, images_name)

@@ -101,6 +101,15 @@ def hls_package_args(video_list: str | None, audio: str | None, playlist: str, m
     ]  # fmt: skip
 
 
+def web_video_args(packaged: str, output: str) -> list[str]:
+    """A packaged rendition (fragmented MP4) as a web video: a plain MP4 with its index at
+    the front (PeerTube's `-movflags faststart`), streams copied."""
+    return [
+        "ffmpeg", *COMMON, *work_input(packaged), "-map", "0", "-c", "copy",
+        "-movflags", "+faststart", "-f", "mp4", output,
+    ]  # fmt: skip
+
+
 def live_replay_args(segment_list: str, output: str) -> list[str]:
     """A live session's segments (MPEG-TS, the ingest's) joined into one MP4, by stream copy:
     the replay's source. The concat demuxer restarts each segment's timestamps where the last

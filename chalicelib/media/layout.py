@@ -16,6 +16,20 @@ PRIVATE_DIRECTORY_PRIVACIES = frozenset({3, 4, 5})
 PUBLIC_HLS_PATH = "static/streaming-playlists/hls/"
 PRIVATE_HLS_PATH = "static/streaming-playlists/hls/private/"
 PRIVATE_HLS_KEYS = "private/streaming-playlists/hls/"
+# Web videos (whole MP4 files: the uploaded original until transcoding replaces it, and MP4
+# renditions when the instance makes them) under PeerTube's paths; the private directory's
+# are read through the API with a video file token, as the HLS ones.
+PUBLIC_WEB_VIDEOS_PATH = "static/web-videos/"
+PRIVATE_WEB_VIDEOS_PATH = "static/web-videos/private/"
+PRIVATE_WEB_VIDEOS_KEYS = "private/web-videos/"
+# Every .torrent is the API's to serve (it checks the video's privacy): its objects live
+# outside the paths CloudFront serves from the bucket, under names the URLs carry.
+TORRENTS_KEYS = "torrents/"
+TORRENT_PATHS = ("lazy-static/torrents/", "static/torrents/")  # PeerTube's, then PeerTube 5's
+DOWNLOAD_TORRENTS_PATH = "download/torrents/"
+DOWNLOAD_WEB_VIDEOS_PATH = "download/web-videos/"
+DOWNLOAD_HLS_VIDEOS_PATH = "download/streaming-playlists/hls/videos/"
+
 # Lives' HLS files (functions/live): under the HLS paths above but apart from VOD files, so
 # that on AWS the ingest's role may write there and nowhere else (template.yaml, LiveTaskRole)
 # and a replay's VOD files never meet the live's. Fixed names, as PeerTube's lives have.
@@ -70,6 +84,62 @@ def thumbnail_key(image_name: str) -> str:
 
 def preview_key(image_name: str) -> str:
     return f"lazy-static/previews/{image_name}.jpg"
+
+
+# Web videos and torrents -----------------------------------------------------------------
+#
+# Their names start with the video's UUID, then a random part and the resolution, so that
+# a replaced file never takes the old one's (cached) name, and everything a video ever had
+# under these flat directories goes with one prefix when it is deleted.
+
+
+def web_video_name(video_uuid: str, random_part: str, resolution: int, extension: str) -> str:
+    return f"{video_uuid}-{random_part}-{resolution}{extension}"
+
+
+def torrent_name(video_uuid: str, random_part: str, resolution: int, hls: bool = False) -> str:
+    return f"{video_uuid}-{random_part}-{resolution}{'-hls' if hls else ''}.torrent"
+
+
+def video_uuid_of_name(name: str) -> str | None:
+    """The video a web video's or torrent's name belongs to (its first 36 characters)."""
+    return name[:36] if len(name) > 37 and name[36] == "-" else None
+
+
+def web_video_key(name: str, private: bool = False) -> str:
+    return f"{PRIVATE_WEB_VIDEOS_KEYS if private else PUBLIC_WEB_VIDEOS_PATH}{name}"
+
+
+def web_video_url(instance_url: str, name: str, private: bool = False) -> str:
+    return f"{instance_url}/{PRIVATE_WEB_VIDEOS_PATH if private else PUBLIC_WEB_VIDEOS_PATH}{name}"
+
+
+def web_videos_prefix(video_uuid: str, private: bool = False) -> str:
+    return web_video_key(f"{video_uuid}-", private)
+
+
+def torrent_key(name: str) -> str:
+    return f"{TORRENTS_KEYS}{name}"
+
+
+def torrents_prefix(video_uuid: str) -> str:
+    return torrent_key(f"{video_uuid}-")
+
+
+def torrent_url(instance_url: str, name: str) -> str:
+    return f"{instance_url}/{TORRENT_PATHS[0]}{name}"
+
+
+def torrent_download_url(instance_url: str, name: str) -> str:
+    return f"{instance_url}/{DOWNLOAD_TORRENTS_PATH}{name}"
+
+
+def web_video_download_url(instance_url: str, video_uuid: str, resolution: int, extension: str) -> str:
+    return f"{instance_url}/{DOWNLOAD_WEB_VIDEOS_PATH}{video_uuid}-{resolution}{extension}"
+
+
+def hls_video_download_url(instance_url: str, video_uuid: str, resolution: int) -> str:
+    return f"{instance_url}/{DOWNLOAD_HLS_VIDEOS_PATH}{video_uuid}-{resolution}-fragmented.mp4"
 
 
 def live_directory(video_uuid: str, private: bool = False) -> str:

@@ -118,6 +118,13 @@ def package(
     return _describe(rendition, playlist, media)
 
 
+def web_video(packaged: Packaged, workdir: Path) -> Path:
+    """The rendition as a whole MP4 file (a web video), from its packaged fragmented MP4."""
+    output = workdir / f"web-{packaged.rendition.resolution}.mp4"
+    run(commands.web_video_args(str(packaged.media), str(output)))
+    return output
+
+
 def join_live_segments(segment_urls: Sequence[str], workdir: Path) -> Path:
     """A live session's segments, in order, joined into one MP4 (a replay's source)."""
     listing = workdir / "live-segments.txt"

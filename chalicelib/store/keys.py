@@ -33,6 +33,14 @@ def video_file_sk(resolution: int) -> str:
 
 
 FILE_SK_PREFIX = "FILE#"
+WEB_FILE_SK_PREFIX = "FILE#WEB#"  # after the HLS files' FILE#<digits>: the same Query reads both
+ORIGINAL_FILE_SK = "FILE#WEB#ORIGINAL"
+
+
+def web_video_file_sk(resolution: int) -> str:
+    return f"{WEB_FILE_SK_PREFIX}{resolution:05d}"
+
+
 # After FILE#...: a live's settings and its sessions, in its video's partition (LV1-LV6).
 LIVE_SK = "LIVE"
 LIVE_SESSION_SK_PREFIX = "LIVESESSION#"

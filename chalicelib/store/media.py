@@ -3,12 +3,14 @@ uploads bucket, sources and work files, is store/uploads_bucket.py's)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from chalicelib import aws
 from chalicelib.config import get_settings
+from chalicelib.media import layout
 
 # Image names are unique (a new upload gets a new name), so they may be cached forever.
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -93,23 +95,80 @@ def read_file(key: str) -> bytes | None:
     return bytes(obj["Body"].read())
 
 
-def presigned_url(key: str, seconds: int) -> str:
-    """A URL that reads one object of the media bucket for `seconds` (ranges included)."""
-    return str(
-        aws.s3().generate_presigned_url(
-            "get_object", Params={"Bucket": get_settings().media_bucket, "Key": key}, ExpiresIn=seconds
-        )
+def presigned_url(key: str, seconds: int, download_name: str | None = None) -> str:
+    """A URL that reads one object of the media bucket for `seconds` (ranges included); with
+    `download_name`, S3 answers it as an attachment of that name."""
+    params: dict[str, Any] = {"Bucket": get_settings().media_bucket, "Key": key}
+    if download_name is not None:
+        params["ResponseContentDisposition"] = attachment(download_name)
+    return str(aws.s3().generate_presigned_url("get_object", Params=params, ExpiresIn=seconds))
+
+
+def attachment(filename: str) -> str:
+    """A Content-Disposition that saves the file as `filename` (RFC 6266: an ASCII fallback
+    and the UTF-8 name)."""
+    fallback = "".join(c if 32 <= ord(c) < 127 and c not in '"\\' else "_" for c in filename)
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+def exists(key: str) -> bool:
+    s3 = aws.s3()
+    try:
+        s3.head_object(Bucket=get_settings().media_bucket, Key=key)
+    except s3.exceptions.ClientError as error:
+        if error.response.get("Error", {}).get("Code") in ("NoSuchKey", "404", "403"):
+            return False
+        raise
+    return True
+
+
+def copy_from_uploads(source_key: str, key: str, content_type: str) -> None:
+    """An object of the uploads bucket (a source) copied into the media bucket: S3 copies it
+    (in parts past 5 GB), the bytes never reach the function."""
+    settings = get_settings()
+    aws.s3().copy(
+        {"Bucket": settings.uploads_bucket, "Key": source_key},
+        settings.media_bucket,
+        key,
+        ExtraArgs={"ContentType": content_type, "CacheControl": IMMUTABLE, "MetadataDirective": "REPLACE"},
     )
 
 
-def delete_video_files(video_uuid: str, images_name: str | None = None) -> None:
-    """Everything a video ever had in the buckets: source, work files, HLS (public or private,
-    a live's too), images (under the video's UUID, and under their random name if they have one)."""
-    from chalicelib.media import layout
+def read_chunks(key: str, chunk_bytes: int = 8 * 1024 * 1024) -> Iterator[bytes]:
+    """An object of the media bucket, streamed in order (a file whose pieces are hashed)."""
+    body = aws.s3().get_object(Bucket=get_settings().media_bucket, Key=key)["Body"]
+    try:
+        yield from body.iter_chunks(chunk_bytes)
+    finally:
+        body.close()
 
+
+# Torrents: small documents under torrents/, which the API serves (layout.TORRENTS_KEYS).
+
+
+def put_torrent(name: str, content: bytes) -> None:
+    aws.s3().put_object(
+        Bucket=get_settings().media_bucket,
+        Key=layout.torrent_key(name),
+        Body=content,
+        ContentType="application/x-bittorrent",
+    )
+
+
+def read_torrent(name: str) -> bytes | None:
+    return read_file(layout.torrent_key(name))
+
+
+def delete_video_files(video_uuid: str, images_name: str | None = None) -> None:
+    """Everything a video ever had in the buckets: source, work files, HLS (a live's too) and
+    web videos (public or private), torrents, images (under the video's UUID, and under their
+    random name if they have one)."""
     settings = get_settings()
     delete_prefix(settings.media_bucket, layout.hls_prefix(video_uuid))
     delete_prefix(settings.media_bucket, layout.hls_prefix(video_uuid, private=True))
+    delete_prefix(settings.media_bucket, layout.web_videos_prefix(video_uuid))
+    delete_prefix(settings.media_bucket, layout.web_videos_prefix(video_uuid, private=True))
+    delete_prefix(settings.media_bucket, layout.torrents_prefix(video_uuid))
     for private in (False, True):
         delete_prefix(settings.media_bucket, layout.live_directory(video_uuid, private) + "/")
     names = {video_uuid, images_name or video_uuid}

@@ -10,6 +10,7 @@ duplicated S3 events and SQS messages change nothing.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,7 +20,7 @@ from pynamodb.transactions import TransactWrite
 from chalicelib.errors import ConflictError
 from chalicelib.store import catalog, infohashes, keys, quotas
 from chalicelib.store.counters import add_stats
-from chalicelib.store.models import Claim, LiveVideo, TableItem, User, Video, VideoFile
+from chalicelib.store.models import Claim, LiveVideo, TableItem, User, Video, VideoFile, WebVideoFile
 from chalicelib.store.models.video import PRIVACY_PUBLIC, STATE_PUBLISHED, STATE_TRANSCODING_FAILED
 from chalicelib.store.models.video_stages import (
     LIVE_STAGES,
@@ -238,28 +239,89 @@ def save_file(file: VideoFile) -> None:
 
 
 def get_video_with_files(video_id: int) -> tuple[Video | None, list[VideoFile]]:
-    """V1 and V3 together: the video and its packaged resolutions, in one Query (the sort
-    keys ENTITY and FILE#... are adjacent; comments and view buckets sort outside them)."""
+    """V1 and V3 together: the video and its packaged resolutions, in one Query."""
+    video, files, _ = get_video_with_all_files(video_id)
+    return video, files
+
+
+def get_video_with_all_files(video_id: int) -> tuple[Video | None, list[VideoFile], list[WebVideoFile]]:
+    """V1, V3 and V3b together: the video, its packaged resolutions and its web videos, in
+    one Query (the sort keys ENTITY, FILE#<resolution> and FILE#WEB#... are adjacent;
+    comments and view buckets sort outside them)."""
     items = list(
         TableItem.query(keys.video_pk(video_id), TableItem.sk.between(keys.ENTITY_SK, keys.FILE_SK_PREFIX + "\uffff"))
     )
     video = next((item for item in items if isinstance(item, Video)), None)
-    return video, [item for item in items if isinstance(item, VideoFile)]
+    files = [item for item in items if isinstance(item, VideoFile)]
+    return video, files, [item for item in items if isinstance(item, WebVideoFile)]
 
 
 def get_video_with_files_and_live(video_id: int) -> tuple[Video | None, list[VideoFile], LiveVideo | None]:
     """V8 reaching one item further (`ENTITY` .. `LIVE`): a live's settings come with its
     video and files in the same Query."""
+    found = get_video_whole(video_id)
+    return found.video, found.files, found.live
+
+
+@dataclass(frozen=True)
+class StoredVideo:
+    """A video with every item of its partition up to its live settings."""
+
+    video: Video | None
+    files: list[VideoFile]
+    web_files: list[WebVideoFile]
+    live: LiveVideo | None
+
+
+def get_video_whole(video_id: int) -> StoredVideo:
+    """V8 to `LIVE`: the video, its HLS files, its web videos and a live's settings, in one
+    Query (`ENTITY`, `FILE#<resolution>`, `FILE#WEB#...` and `LIVE` sort together)."""
     items = list(TableItem.query(keys.video_pk(video_id), TableItem.sk.between(keys.ENTITY_SK, keys.LIVE_SK)))
-    video = next((item for item in items if isinstance(item, Video)), None)
-    live = next((item for item in items if isinstance(item, LiveVideo)), None)
-    return video, [item for item in items if isinstance(item, VideoFile)], live
+    return StoredVideo(
+        video=next((item for item in items if isinstance(item, Video)), None),
+        files=[item for item in items if isinstance(item, VideoFile)],
+        web_files=[item for item in items if isinstance(item, WebVideoFile)],
+        live=next((item for item in items if isinstance(item, LiveVideo)), None),
+    )
 
 
 def list_files(video_id: int) -> list[VideoFile]:
     """V3: the packaged resolutions of a video, in one Query."""
     items = VideoFile.query(keys.video_pk(video_id), VideoFile.sk.startswith(keys.FILE_SK_PREFIX))
     return [item for item in items if isinstance(item, VideoFile)]
+
+
+def list_web_files(video_id: int) -> list[WebVideoFile]:
+    """V3b: the web videos of a video (its original, its MP4 renditions), in one Query."""
+    items = WebVideoFile.query(keys.video_pk(video_id), WebVideoFile.sk.startswith(keys.WEB_FILE_SK_PREFIX))
+    return [item for item in items if isinstance(item, WebVideoFile)]
+
+
+def save_web_file(file: WebVideoFile) -> None:
+    """A web video, whole (a repeated step overwrites it with the same facts)."""
+    file.save()
+
+
+def set_torrent(file: VideoFile | WebVideoFile, torrent_name: str, info_hash: str) -> bool:
+    """The file's torrent, made or remade; False if the file is gone (its video was deleted,
+    or transcoding replaced it)."""
+    attributes = type(file).get_attributes()
+    try:
+        file.update(
+            actions=[attributes["torrent_name"].set(torrent_name), attributes["info_hash"].set(info_hash)],
+            condition=attributes["pk"].exists(),
+        )
+    except UpdateError as exc:
+        if is_condition_failure(exc):
+            return False
+        raise
+    return True
+
+
+def delete_web_files(files: Sequence[WebVideoFile]) -> None:
+    """One DeleteItem each (a video has a handful; the transcoder may not BatchWriteItem)."""
+    for file in files:
+        file.delete()
 
 
 def publish(video: Video, when: datetime, size: int, quota_size: int, info_hashes: Sequence[str] = ()) -> bool:
@@ -389,18 +451,25 @@ def transition(
     return True
 
 
-def delete_video(video: Video, files: list[VideoFile], claims: Sequence[Claim] = ()) -> bool:
-    """Remove a video, its files, its UUID claim (and `claims`: a live's stream key) and its
-    info hashes (P2); give back its
+def delete_video(
+    video: Video,
+    files: list[VideoFile],
+    claims: Sequence[Claim] = (),
+    web_files: Sequence[WebVideoFile] = (),
+) -> bool:
+    """Remove a video, its files (HLS and web videos), its UUID claim (and `claims`: a live's
+    stream key) and its info hashes (P2); give back its
     quota (what it used once published, what it reserved before) and counts. `video` must
     be the item as read (the catalogue's copy lacks its info hashes and its reservation).
     Conditioned on the stage read, which says what it holds: False if it moved meanwhile
     (read it again) or if the video is gone."""
     published = video.stage == STAGE_DONE
+    # What publication counted: its HLS files and MP4 renditions (not an original left over).
+    counted: list[VideoFile | WebVideoFile] = [*files, *(w for w in web_files if not w.original)]
     owner: list[Any] = []
     if video.user_id is not None:
         if published:
-            largest = max((int(f.size) for f in files), default=0)
+            largest = max((int(f.size) for f in counted), default=0)
             owner = [User.video_quota_used.add(-largest), User.quota_version.add(1)]
             if video.quota_key:
                 owner.append(User.daily_uploads[str(video.quota_key)].remove())
@@ -415,10 +484,10 @@ def delete_video(video: Video, files: list[VideoFile], claims: Sequence[Claim] =
             for item in infohashes.claims(video.info_hashes or (), int(video.id)):
                 transaction.delete(item)
             transaction.save(catalog.tombstone("Video", int(video.id)))
-            for file in files:
+            for file in [*files, *web_files]:
                 transaction.delete(file)
             if published:
-                size = sum(int(f.size) for f in files)
+                size = sum(int(f.size) for f in counted)
                 stats = {"local_video_files_size": -size}
                 if int(video.privacy) == PRIVACY_PUBLIC:
                     stats.update({"local_videos": -1, "videos": -1})

@@ -12,17 +12,18 @@ from __future__ import annotations
 import json
 import tempfile
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from chalicelib.domain import live_replays, transcoding
+from chalicelib.domain import live_replays, transcoding, video_torrents, web_videos
 from chalicelib.domain.media_privacy import is_private_now
-from chalicelib.domain.transcoding import AUDIO, CHUNK, IMAGES, PACKAGE, Step
-from chalicelib.media import hls, layout, transcode
+from chalicelib.domain.transcoding import AUDIO, CHUNK, IMAGES, ORIGINAL, PACKAGE, Step
+from chalicelib.media import hls, layout, torrents, transcode
 from chalicelib.media.probe import probe
 from chalicelib.store import keys, media, uploads_bucket, videos
-from chalicelib.store.models import Video, VideoFile
+from chalicelib.store.models import Video, VideoFile, WebVideoFile
 
 if TYPE_CHECKING:
     from chalicelib.domain.live_replays import ReplayPlan
@@ -37,7 +38,9 @@ def ingest(video: Video) -> list[Step]:
     Raises ProbeError when the file is not playable media (the caller fails the video).
     """
     info = probe(_source_url(video))
-    return transcoding.start(video, info, hls_name=str(uuid.uuid4()))
+    size = uploads_bucket.source_size(str(video.source_key))
+    original = web_videos.original_facts(video, info, size, random_part=uuid.uuid4().hex[:8])
+    return transcoding.start(video, info, hls_name=str(uuid.uuid4()), original=original)
 
 
 def join_replay(replay_plan: ReplayPlan) -> None:
@@ -56,6 +59,39 @@ def run(step: Step, video: Video) -> None:
         raise ValueError(f"no transcoding step of kind {step.kind!r}")
     with tempfile.TemporaryDirectory(prefix="cirrus-") as directory:
         work(step, video, Path(directory))
+
+
+def _original(step: Step, video: Video, workdir: Path) -> None:
+    """The uploaded file as the video's first web video: copied into the media bucket (where
+    the privacy says), hashed as it is read back, its torrent made and its item saved."""
+    item = web_videos.original_item(video, video.plan)
+    if item is None:
+        return
+    private = is_private_now(video)
+    key = layout.web_video_key(str(item.file_name), private)
+    media.copy_from_uploads(str(video.source_key), key, str(item.content_type))
+    _make_torrent(video, item, media.read_chunks(key), private)
+
+
+def _make_torrent(video: Video, file: VideoFile | WebVideoFile, data: Iterable[bytes], private: bool) -> None:
+    """Hash the file's bytes, store its torrent, then its item naming it (a file whose item
+    names a torrent always has one)."""
+    hasher = torrents.PieceHasher(int(file.size))
+    for chunk in data:
+        hasher.update(chunk)
+    torrent = video_torrents.build(video, file, hasher.pieces(), private, datetime.now(UTC))
+    video_torrents.store(video, file, torrent)
+    file.info_hash = torrent.info_hash
+    if isinstance(file, WebVideoFile):
+        videos.save_web_file(file)
+    else:
+        videos.save_file(file)
+
+
+def _local_chunks(path: Path, chunk_bytes: int = 8 * 1024 * 1024) -> Iterable[bytes]:
+    with open(path, "rb") as opened:
+        while chunk := opened.read(chunk_bytes):
+            yield chunk
 
 
 def _audio(step: Step, video: Video, workdir: Path) -> None:
@@ -97,6 +133,31 @@ def _package(step: Step, video: Video, workdir: Path) -> None:
     )
     audio = _work_url(video, AUDIO_FILE) if info.has_audio else None
     packaged = transcode.package(str(video.hls_prefix), rendition, chunk_urls, audio, workdir)
+    make_web_videos, make_hls = web_videos.formats(video)
+    if make_web_videos:
+        _web_video(video, packaged, transcode.web_video(packaged, workdir))
+    if make_hls:
+        _hls(video, packaged)
+
+
+def _web_video(video: Video, packaged: transcode.Packaged, path: Path) -> None:
+    """One MP4 rendition, a web video of its own (transcoding.web_videos.enabled)."""
+    item = web_videos.rendition_item(
+        video,
+        resolution=packaged.rendition.resolution,
+        width=packaged.width,
+        height=packaged.height,
+        fps=packaged.fps,
+        size=path.stat().st_size,
+        has_audio="mp4a" in packaged.codecs,
+    )
+    private = is_private_now(video)
+    media.upload_file(path, layout.web_video_key(str(item.file_name), private), "video/mp4")
+    _make_torrent(video, item, _local_chunks(path), private)
+
+
+def _hls(video: Video, packaged: transcode.Packaged) -> None:
+    rendition = packaged.rendition
     segments = hls.media_segments(packaged.playlist.read_text())
     with open(packaged.media, "rb") as packaged_media:
         hashes = hls.segment_hashes(segments, packaged_media)
@@ -110,27 +171,28 @@ def _package(step: Step, video: Video, workdir: Path) -> None:
     )
     name = transcoding.rendition_hashes_name(rendition.resolution)
     uploads_bucket.put_work_file(video.uuid, name, json.dumps(hashes).encode())
-    videos.save_file(
-        VideoFile(
-            keys.video_pk(int(video.id)),
-            keys.video_file_sk(rendition.resolution),
-            video_id=int(video.id),
-            resolution=rendition.resolution,
-            width=packaged.width,
-            height=packaged.height,
-            fps=packaged.fps,
-            size=packaged.size,
-            duration=packaged.duration,
-            bandwidth=hls.bandwidth(packaged.size, packaged.duration),
-            codecs=packaged.codecs,
-            playlist_name=packaged.playlist.name,
-            media_name=packaged.media.name,
-        )
+    file = VideoFile(
+        keys.video_pk(int(video.id)),
+        keys.video_file_sk(rendition.resolution),
+        video_id=int(video.id),
+        resolution=rendition.resolution,
+        width=packaged.width,
+        height=packaged.height,
+        fps=packaged.fps,
+        size=packaged.size,
+        duration=packaged.duration,
+        bandwidth=hls.bandwidth(packaged.size, packaged.duration),
+        codecs=packaged.codecs,
+        playlist_name=packaged.playlist.name,
+        media_name=packaged.media.name,
+        torrent_name=web_videos.hls_torrent_name(video, rendition.resolution),
     )
+    _make_torrent(video, file, _local_chunks(packaged.media), private)
 
 
 # What `run` does for each kind of step.
 STEPS: dict[str, Callable[[Step, Video, Path], None]] = {
+    ORIGINAL: _original,
     AUDIO: _audio,
     IMAGES: _images,
     CHUNK: _chunk,

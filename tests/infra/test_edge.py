@@ -52,6 +52,12 @@ CASES = [
         "/c/alice_channel/videos",
         "/static/streaming-playlists/hls/x/master.m3u8",
         "/lazy-static/avatars/a.png",
+        "/static/web-videos/v-1a2b3c4d-720.mp4",
+        "/static/web-videos/private/v-1a2b3c4d-720.mp4",
+        "/lazy-static/torrents/v-1a2b3c4d-720.torrent",
+        "/static/torrents/v-1a2b3c4d-720.torrent",
+        "/download/torrents/v-1a2b3c4d-720.torrent",
+        "/download/web-videos/v-720.mp4",
         "/apiary",
         "/accountsx",
         "/wiki",
@@ -146,6 +152,10 @@ def test_routing_decisions() -> None:
     assert api("/accounts/alice/inbox", ""), "servers POST to inboxes with any Accept"
     assert api("/api/v1/config", BROWSER) and api("/inbox", "") and api("/.well-known/webfinger", "")
     assert not api("/apiary", ACTIVITY) and not api("/about", ACTIVITY)
+    # Web videos are the bucket's unless private; torrents and downloads are the API's.
+    assert not api("/static/web-videos/v-720.mp4", "") and api("/static/web-videos/private/v-720.mp4", "")
+    assert api("/lazy-static/torrents/v.torrent", "") and api("/static/torrents/v.torrent", "")
+    assert api("/download/web-videos/v-720.mp4", "") and not api("/lazy-static/thumbnails/v.jpg", "")
     assert edge_routes.spa_uri("/videos/watch/x") == "/index.html"
     assert edge_routes.spa_uri("/assets/app.js") == "/assets/app.js"
 
@@ -184,6 +194,11 @@ def test_media_is_cached_long_playlists_briefly_with_cors(resources: dict[str, A
     found = behaviours(resources)
     playlist = "/static/streaming-playlists/*.m3u8"
     assert patterns.index(playlist) < patterns.index("/static/*"), "CloudFront takes the first match"
+    for private in edge_routes.private_media_path_patterns():
+        assert found[private]["TargetOriginId"] == edge_routes.API_ORIGIN_ID, private
+        assert found[private]["CachePolicyId"] == CACHING_DISABLED, private
+        first_media = min(patterns.index("/static/*"), patterns.index("/lazy-static/*"))
+        assert patterns.index(private) < first_media, f"{private} before the media behaviours"
     for prefix in edge_routes.MEDIA_PREFIXES:
         behaviour = found[edge_routes.path_pattern(prefix)]
         assert behaviour["TargetOriginId"] == edge_routes.MEDIA_ORIGIN_ID

@@ -863,12 +863,20 @@ def test_transcoder_may_touch_what_its_steps_touch(resources: dict[str, Any]) ->
     for action in ("s3:PutObject", "s3:AbortMultipartUpload", "s3:DeleteObject"):
         assert may(action, UPLOADS, WORK)
         assert not may(action, UPLOADS, SOURCE), "the original upload is the API's to delete"
-    for key in (*PUBLISHED, layout.hls_key(VIDEO, "x-720-fragmented.mp4", private=True)):
+    web_video = layout.web_video_name(VIDEO, "1a2b3c4d", 720, ".mp4")
+    for key in (
+        *PUBLISHED,
+        layout.hls_key(VIDEO, "x-720-fragmented.mp4", private=True),
+        layout.web_video_key(web_video),
+        layout.web_video_key(web_video, private=True),
+        layout.torrent_key(layout.torrent_name(VIDEO, "1a2b3c4d", 720)),
+    ):
         assert may("s3:PutObject", MEDIA, key), key
-        # Finalize moves what steps wrote before a privacy change (L9): copy, then delete.
+        # Finalize moves what steps wrote before a privacy change (L9): copy, then delete;
+        # torrents are made from what was written, and rewritten.
         assert may("s3:GetObject", MEDIA, key) and may("s3:DeleteObject", MEDIA, key), key
-    assert not may("s3:PutObject", MEDIA, "static/web-videos/x.mp4"), "only the layout's prefixes"
-    for key in ("static/web-videos/x.mp4", "lazy-static/avatars/x.jpg", "private/other/x"):
+    assert not may("s3:PutObject", MEDIA, "static/other/x.mp4"), "only the layout's prefixes"
+    for key in ("static/other/x.mp4", "lazy-static/avatars/x.jpg", "private/other/x"):
         assert not may("s3:DeleteObject", MEDIA, key), key
 
 

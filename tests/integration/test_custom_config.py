@@ -190,3 +190,38 @@ def test_only_the_administrator_manages_the_configuration(api: ApiClient, root: 
     )
     assert not_json.status == 400
     assert _custom(api, root) == before
+
+
+def test_what_uploads_become_is_the_administrators_choice(api: ApiClient, root: str, people: dict[str, Member]) -> None:
+    import json
+
+    from chalicelib.store import videos
+
+    config = api.get("/api/v1/config").json()["transcoding"]
+    assert (config["web_videos"], config["hls"]) == ({"enabled": False}, {"enabled": True}), "PeerTube's defaults"
+
+    def upload(name: str) -> tuple[bool | None, bool | None]:
+        alice = people["alice"]
+        body = {"name": name, "channelId": alice.channel_id, "filename": f"{name}.mp4"}
+        headers = {
+            "Content-Type": "application/json",
+            "Authorization": f"Bearer {alice.token}",
+            "X-Upload-Content-Length": "1000",
+            "X-Upload-Content-Type": "video/mp4",
+        }
+        response = api.request(
+            "POST", "/api/v1/videos/upload-resumable", body=json.dumps(body).encode(), headers=headers
+        )
+        assert response.status == 201, response.body
+        (video,) = [v for v in api.get_as("/api/v1/users/me/videos", alice.token).json()["data"] if v["name"] == name]
+        stored = videos.get_video(int(video["id"]))
+        assert stored is not None
+        return stored.make_web_videos, stored.make_hls
+
+    assert upload("before") == (False, True)
+    document = _custom(api, root)
+    wanted = _changed(document, transcoding={**document["transcoding"], "web_videos": {"enabled": True}})
+    assert api.put_json(CUSTOM, wanted, root).status == 200
+    config = api.get("/api/v1/config").json()["transcoding"]
+    assert (config["web_videos"], config["hls"]) == ({"enabled": True}, {"enabled": True})
+    assert upload("after") == (True, True), "a video follows the settings of its upload"

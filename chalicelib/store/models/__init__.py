@@ -28,7 +28,7 @@ from chalicelib.store.models.upload_session import UploadSession
 from chalicelib.store.models.user import User
 from chalicelib.store.models.video import Video
 from chalicelib.store.models.video_comment import VideoComment
-from chalicelib.store.models.video_file import VideoFile
+from chalicelib.store.models.video_file import VideoFile, WebVideoFile
 from chalicelib.store.models.video_password import VideoPassword
 from chalicelib.store.models.view import ViewBucket, ViewReceipt, Watch
 
@@ -67,4 +67,5 @@ __all__ = [
     "ViewBucket",
     "ViewReceipt",
     "Watch",
+    "WebVideoFile",
 ]

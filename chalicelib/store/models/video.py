@@ -60,6 +60,7 @@ class Video(Catalogued, discriminator="Video"):
     # Transcoding (see chalicelib/domain/transcoding.py and docs/transcoding.md)
     source_key = UnicodeAttribute(null=True)  # the original, in the uploads bucket
     source_size = NumberAttribute(null=True)  # declared at upload, checked against the quota
+    input_filename = UnicodeAttribute(null=True)  # the uploaded file's name, as its client gave it
     quota_reserved = NumberAttribute(null=True)  # bytes reserved on its owner until published or released
     quota_key = UnicodeAttribute(null=True)  # its entry in its owner's daily_uploads
     upload_id = UnicodeAttribute(null=True)  # S3 multipart upload of a direct upload in progress
@@ -73,6 +74,10 @@ class Video(Catalogued, discriminator="Video"):
     renditions_info = JSONAttribute(null=True)  # per resolution: size, width, height, fps...
     failure = UnicodeAttribute(null=True)  # why transcoding failed, shown to the owner
     resumes = NumberAttribute(default=0)  # times the sweeper found it stalled and resumed it
+    # What its transcoding makes, as the instance's settings said when it was uploaded
+    # (PeerTube's transcoding.web_videos.enabled and hls.enabled; None: their defaults).
+    make_web_videos = BooleanAttribute(null=True)
+    make_hls = BooleanAttribute(null=True)
     # Remote videos play from their origin: its master playlist and segment hashes.
     remote_playlist_url = UnicodeAttribute(null=True)
     remote_sha256_url = UnicodeAttribute(null=True)

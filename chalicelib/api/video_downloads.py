@@ -1,0 +1,121 @@
+"""A video's files for BitTorrent clients and for saving, at PeerTube's paths:
+
+- `/lazy-static/torrents/{name}` (what PeerTube 6+ lists as `torrentUrl`) and
+  `/static/torrents/{name}` (PeerTube 5's path, for older clients): the .torrent;
+- `/download/torrents/{name}`: the same as an attachment (`torrentDownloadUrl`);
+- `/download/web-videos/{uuid}-{resolution}{extension}` and
+  `/download/streaming-playlists/hls/videos/{uuid}-{resolution}-fragmented.mp4`: a web video
+  or an HLS file as an attachment (`fileDownloadUrl`).
+
+Each answers with a redirect to a presigned S3 URL valid for minutes (byte ranges work there;
+the function never carries the bytes). A file of a video in the private directory needs a
+video file token or the viewer's credentials, as PeerTube's checkCanAccessVideoStaticFiles;
+`/download/` also needs the video's `downloadEnabled` (PeerTube leaves that check to its
+client; Cirrus refuses with 403). Unknown names and videos: 404.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from chalicelib.api.blueprint import ApiBlueprint
+from chalicelib.api.video_files import REDIRECT_SECONDS, check_static_access, redirect
+from chalicelib.domain import videos as video_cases
+from chalicelib.errors import ForbiddenError, NotFoundError
+from chalicelib.media import layout
+from chalicelib.store import media, videos
+
+if TYPE_CHECKING:
+    from chalice.app import Request, Response
+
+    from chalicelib.store.models import Video
+
+video_downloads_api = ApiBlueprint(__name__)
+
+_UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"
+TORRENT_NAME = re.compile(rf"^(?P<uuid>{_UUID})-[0-9a-f]{{1,32}}-(?P<resolution>\d{{1,5}})(?P<hls>-hls)?\.torrent$")
+WEB_VIDEO_DOWNLOAD = re.compile(rf"^(?P<uuid>{_UUID})-(?P<resolution>\d{{1,5}})(?P<extension>\.[a-z0-9]{{1,6}})$")
+HLS_VIDEO_DOWNLOAD = re.compile(rf"^(?P<uuid>{_UUID})-(?P<resolution>\d{{1,5}})-fragmented\.mp4$")
+DOWNLOAD_DISABLED = "Download of this video is disabled"
+UNSAFE_IN_NAME = re.compile(r"[/\\]")
+
+
+@video_downloads_api.route("/lazy-static/torrents/{name}", methods=["GET"])
+def torrent(name: str) -> Response:
+    return _torrent(name, download=False)
+
+
+@video_downloads_api.route("/static/torrents/{name}", methods=["GET"])
+def legacy_torrent(name: str) -> Response:
+    return _torrent(name, download=False)
+
+
+@video_downloads_api.route("/download/torrents/{name}", methods=["GET"])
+def download_torrent(name: str) -> Response:
+    return _torrent(name, download=True)
+
+
+@video_downloads_api.route("/download/web-videos/{name}", methods=["GET"])
+def download_web_video(name: str) -> Response:
+    match = WEB_VIDEO_DOWNLOAD.match(name)
+    if match is None:
+        raise NotFoundError("Video file not found")
+    video = _video(match["uuid"], download=True)
+    resolution, extension = int(match["resolution"]), match["extension"]
+    _, _, web_files = videos.get_video_with_all_files(int(video.id))
+    listed = [f for f in web_files if int(f.resolution) == resolution and not (f.original and video.stage == "done")]
+    # The original and an MP4 rendition of its resolution meet while packaging: the rendition
+    # is what transcoding will keep.
+    candidates = sorted([f for f in listed if f.extension == extension], key=lambda f: bool(f.original))
+    if not candidates:
+        raise NotFoundError("Video file not found")
+    file = candidates[0]
+    key = layout.web_video_key(str(file.file_name), layout.in_private_directory(int(video.privacy)))
+    return redirect(media.presigned_url(key, REDIRECT_SECONDS, _download_name(video, resolution, extension)))
+
+
+@video_downloads_api.route("/download/streaming-playlists/hls/videos/{name}", methods=["GET"])
+def download_hls_video(name: str) -> Response:
+    match = HLS_VIDEO_DOWNLOAD.match(name)
+    if match is None:
+        raise NotFoundError("Video file not found")
+    video = _video(match["uuid"], download=True)
+    resolution = int(match["resolution"])
+    _, files = videos.get_video_with_files(int(video.id))
+    file = next((f for f in files if int(f.resolution) == resolution and not f.remote_url), None)
+    if file is None or video.stage != "done":
+        raise NotFoundError("Video file not found")
+    key = layout.hls_key(video.uuid, str(file.media_name), layout.in_private_directory(int(video.privacy)))
+    return redirect(media.presigned_url(key, REDIRECT_SECONDS, _download_name(video, resolution, ".mp4", "-hls")))
+
+
+def _torrent(name: str, *, download: bool) -> Response:
+    match = TORRENT_NAME.match(name)
+    if match is None:
+        raise NotFoundError("Torrent file not found")
+    video = _video(match["uuid"], download=download)
+    key = layout.torrent_key(name)
+    if not media.exists(key):
+        raise NotFoundError("Torrent file not found")
+    saved_as = f"{video.name}-{int(match['resolution'])}p.torrent" if download else None
+    return redirect(media.presigned_url(key, REDIRECT_SECONDS, saved_as))
+
+
+def _video(video_uuid: str, *, download: bool) -> Video:
+    """The local video a file belongs to, if this request may have its files."""
+    video = video_cases.find_video(video_uuid)  # 404 also while its owner is being deleted
+    if not video.is_local:
+        raise NotFoundError("Video not found")
+    request: Request = video_downloads_api.current_request
+    query: dict[str, str] = dict(request.query_params or {})
+    check_static_access(request, video, query.get("videoFileToken"))
+    if download and not video.download_enabled:
+        raise ForbiddenError(DOWNLOAD_DISABLED)
+    return video
+
+
+def _download_name(video: Video, resolution: int, extension: str, suffix: str = "") -> str:
+    """PeerTube's buildDownloadFilename: "<name>-<resolution>p[-hls]<extension>"."""
+    name = UNSAFE_IN_NAME.sub("_", video.name)
+    return f"{name}-{resolution}p{suffix}{extension}"
