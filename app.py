@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from chalice.app import Chalice
 
-from chalicelib.activitypub.outbound import subscriptions
+from chalicelib import subscribers
 from chalicelib.api.abuses import abuses_api
 from chalicelib.api.accounts import accounts_api
 from chalicelib.api.activitypub_actors import activitypub_actors_api
@@ -21,6 +21,7 @@ from chalicelib.api.comments import comments_api
 from chalicelib.api.config import config_api
 from chalicelib.api.entry import make_api_handler, problem_middleware
 from chalicelib.api.inbox import inbox_api
+from chalicelib.api.notifications import notifications_api
 from chalicelib.api.oauth import oauth_api
 from chalicelib.api.playlist_elements import playlist_elements_api
 from chalicelib.api.playlists import playlists_api
@@ -43,7 +44,7 @@ from chalicelib.config import get_settings
 from chalicelib.store import table
 
 table.bind(get_settings())
-subscriptions.register()  # domain events reach federation (domain/events.py)
+subscribers.register()  # domain events reach federation (domain/events.py)
 
 app = Chalice(app_name="cirrus")
 # Uploads (avatars, banners) arrive base64-encoded from API Gateway, like other binaries.
@@ -60,6 +61,7 @@ for blueprint in (
     comments_api,
     config_api,
     inbox_api,
+    notifications_api,
     oauth_api,
     playlist_elements_api,
     playlists_api,

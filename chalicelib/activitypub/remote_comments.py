@@ -9,6 +9,7 @@ from chalicelib.activitypub import local_objects, remote_quotas
 from chalicelib.activitypub.documents.videos import PRIVACY_PUBLIC, PRIVACY_UNLISTED
 from chalicelib.activitypub.inbound.checks import InvalidDocument, host
 from chalicelib.activitypub.inbound.notes import RemoteNote, parse_note
+from chalicelib.domain import events
 from chalicelib.domain.comments import POLICY_DISABLED, POLICY_REQUIRES_APPROVAL
 from chalicelib.store import comments, counters, remote_videos, videos
 
@@ -56,6 +57,7 @@ def store_note(document: object, author: Actor, now: datetime) -> bool:
     added = comments.add_comment(comment, video, by_video_author=False, remote=True)
     if added:  # deleted comments stay stored, blanked (as in PeerTube): counted while they exist
         remote_quotas.stored("comments", host(note.url))
+        events.emit(events.RemoteCommentStored(video, comment))
     return added
 
 

@@ -21,6 +21,7 @@ from chalicelib.activitypub import remote_actors, remote_images, remote_quotas
 from chalicelib.activitypub.inbound.checks import InvalidDocument, host
 from chalicelib.activitypub.inbound.videos import RemoteFile, RemoteVideoDocument, parse_video
 from chalicelib.activitypub.net.fetch import fetch_document
+from chalicelib.domain import events
 from chalicelib.observability import logger
 from chalicelib.store import counters, keys, remote_videos, videos
 from chalicelib.store.models import Video, VideoFile
@@ -106,6 +107,7 @@ def _create(parsed: RemoteVideoDocument, channel: Actor, account: Actor, now: da
     # The claims are ours now: only then is anything copied, and under a name of our own.
     _attach_images(video, parsed)
     logger.info("remote video stored", extra={"video": parsed.url})
+    events.emit(events.RemoteVideoStored(video, was_public=False))
     return video
 
 
@@ -134,6 +136,7 @@ def _refresh(video: Video, parsed: RemoteVideoDocument, channel: Actor, account:
         raise
     if old_images and old_images != video.image_name:
         remote_images.delete_video_images(str(old_images))
+    events.emit(events.RemoteVideoStored(video, was_public=was_public))
     return video
 
 

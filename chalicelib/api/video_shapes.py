@@ -15,15 +15,7 @@ if TYPE_CHECKING:
     from chalicelib.domain.browse import VideoPage
     from chalicelib.store.models import Actor, Video, VideoFile
 
-STATES = {
-    1: "Published",
-    2: "To transcode",
-    3: "To import",
-    4: "Waiting for livestream",
-    5: "Livestream ended",
-    6: "To move to an external storage",
-    7: "Transcoding failed",
-}
+STATES = reference_data.VIDEO_STATES
 COMMENTS_POLICIES = {1: "Enabled", 2: "Disabled", 3: "Requires approval"}
 TRUNCATED_LENGTH = 250
 

@@ -13,6 +13,7 @@ from chalicelib.store.models.custom_config import CustomConfig
 from chalicelib.store.models.deletion import Deletion
 from chalicelib.store.models.follow import Follow
 from chalicelib.store.models.inbox_receipt import InboxReceipt
+from chalicelib.store.models.notification import Notification, NotificationBox, NotificationMark
 from chalicelib.store.models.oauth_client import OAuthClient
 from chalicelib.store.models.oauth_token import OAuthToken
 from chalicelib.store.models.playlist import Playlist
@@ -43,6 +44,9 @@ __all__ = [
     "Follow",
     "InboxReceipt",
     "InstanceStats",
+    "Notification",
+    "NotificationBox",
+    "NotificationMark",
     "OAuthClient",
     "OAuthToken",
     "Playlist",
