@@ -18,6 +18,7 @@ from chalicelib.domain.notifications.types import DEFAULT_SETTINGS
 from tests.api_client import ApiClient, ApiResponse
 from tests.conftest import ROOT_PASSWORD
 from tests.members import Member, make_member
+from tests.openapi import assert_conforms
 from tests.queue_runner import drain
 from tests.video_seed import add_video
 
@@ -60,6 +61,7 @@ def test_a_comment_on_my_video_notifies_me_in_peertubes_shape(api: ApiClient, pe
 
     listed = mine(api, alice)
     assert listed["total"] == 1
+    assert_conforms("NotificationListResponse", listed)
     (notification,) = listed["data"]
     assert list(notification) == ["id", "type", "read", "comment", "createdAt", "updatedAt"]
     assert (notification["type"], notification["read"]) == (2, False)
@@ -194,6 +196,7 @@ def test_settings_in_users_me_and_their_web_bit(api: ApiClient, people: dict[str
     alice, bob = people["alice"], people["bob"]
     me = api.get_as("/api/v1/users/me", alice.token).json()
     assert me["notificationSettings"] == dict(DEFAULT_SETTINGS)
+    assert_conforms("UserNotificationSettings", me["notificationSettings"])
     first_three = ["newCommentOnMyVideo", "newVideoFromSubscription", "abuseAsModerator"]
     assert list(me["notificationSettings"])[:3] == first_three
 
@@ -234,7 +237,9 @@ def test_follows_mentions_and_mutes(api: ApiClient, people: dict[str, Member]) -
     alice, bob, mod = people["alice"], people["bob"], people["mod"]
     assert api.post_json("/api/v1/users/me/subscriptions", {"uri": handle(alice.channel_name)}, bob.token).status == 204
     drain("work")
-    (follow,) = mine(api, alice)["data"]
+    listed = mine(api, alice)
+    assert_conforms("NotificationListResponse", listed)
+    (follow,) = listed["data"]
     assert follow["type"] == 10
     assert follow["actorFollow"]["state"] == "accepted"
     assert follow["actorFollow"]["follower"]["name"] == "bob"
@@ -336,7 +341,9 @@ def test_a_new_video_reaches_every_subscriber_once_page_by_page(
     assert drain("work") == 3  # 5 subscribers, 2 a page: 3 messages, each queueing the next
 
     for fan in fans:
-        (news,) = mine(api, fan)["data"]
+        listed = mine(api, fan)
+        assert_conforms("NotificationListResponse", listed)
+        (news,) = listed["data"]
         assert news["type"] == 1
         assert news["video"]["name"] == "premiere"
         assert news["video"]["channel"]["name"] == alice.channel_name
@@ -443,6 +450,7 @@ def test_the_pushed_document_is_the_listed_one(api: ApiClient, people: dict[str,
     video = add_video(alice.account_id, alice.channel_id, "live news")
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(realtime, "publish_to_user", record)
+        patch.setattr(realtime, "pusher", object)  # a WebSocket API is configured
         comment(api, bob, video.uuid, "pushed")
         drain("work")
     me = api.get_as("/api/v1/users/me", alice.token).json()

@@ -49,7 +49,10 @@ def deliver(
 
 
 def _push(user_id: int, notification: Notification) -> None:
-    """Live, to the user's open sockets; a push that fails loses nothing (the list has it)."""
+    """Live, to the user's open sockets; a push that fails loses nothing (the list has it).
+    Without a WebSocket API nobody can be connected: no Query of the user's room then."""
+    if realtime.pusher() is None:
+        return
     try:
         realtime.publish_to_user(user_id, EVENT, notification_json(notification, read=False))
     except Exception:
