@@ -2,6 +2,7 @@ import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react'
 import { Link, NavLink, Outlet, Route, Routes, useLocation, useNavigate } from 'react-router';
 import { getConfig, type ServerConfig } from './api';
 import { session } from './auth';
+import { NotificationBell } from './components/NotificationBell';
 import { Loading } from './components/Status';
 import { AppContext, useApp, useSignedIn } from './hooks';
 import { Home, VideoList } from './pages/Home';
@@ -19,6 +20,7 @@ const AccountPage = named(() => import('./pages/Channel'), 'AccountPage');
 const Embed = named(() => import('./pages/Embed'), 'Embed');
 const Library = named(() => import('./pages/Library'), 'Library');
 const Login = named(() => import('./pages/Login'), 'Login');
+const Notifications = named(() => import('./pages/Notifications'), 'Notifications');
 const Signup = named(() => import('./pages/Login'), 'Signup');
 const Search = named(() => import('./pages/Search'), 'Search');
 const Upload = named(() => import('./pages/Upload'), 'Upload');
@@ -68,6 +70,7 @@ export function App() {
           <Route path="/signup" element={<Signup />} />
           <Route path="/upload" element={<Upload />} />
           <Route path="/my-library/*" element={<Library />} />
+          <Route path="/my-account/notifications/*" element={<Notifications />} />
           <Route path="/c/:handle" element={<ChannelPage />} />
           <Route path="/a/:name" element={<AccountPage />} />
           <Route path="/admin" element={<Admin />} />
@@ -179,6 +182,7 @@ function Layout() {
                     </li>
                   )}
                   <li className="site-nav__user">
+                    <NotificationBell />{' '}
                     <span className="muted">{me.account.displayName || me.username}</span>{' '}
                     <button type="button" className="link-button" onClick={logOut}>
                       Log out

@@ -94,6 +94,8 @@ export interface User {
   videoChannels?: Channel[];
   blocked?: boolean;
   videoQuota?: number;
+  /** PeerTube's UserNotificationSetting (users/me only): per kind, 1 web and 2 email. */
+  notificationSettings?: Record<string, number>;
 }
 
 export interface Playlist {
