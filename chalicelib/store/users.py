@@ -49,11 +49,8 @@ def get_users(user_ids: Iterable[int]) -> dict[int, User]:
 def list_staff() -> list[User]:
     """U10: administrators and moderators, oldest first (one Query of a short sparse list);
     users being deleted are left out."""
-    return [
-        user
-        for user in User.by_gsi2.query(keys.staff_gsi2pk())
-        if isinstance(user, User) and user.deleting_at is None and int(user.role) in STAFF_ROLES
-    ]
+    found = [user for user in User.by_gsi2.query(keys.staff_gsi2pk()) if isinstance(user, User)]
+    return [user for user in found if user.deleting_at is None and int(user.role) in STAFF_ROLES]
 
 
 def place_in_staff_list(user: User) -> None:

@@ -49,5 +49,5 @@ def _stored(user: User) -> dict[str, Any]:
     raw = user.notification_settings
     if raw is None:
         return {}
-    values = raw.as_dict() if hasattr(raw, "as_dict") else dict(raw)
+    values: dict[str, Any] = raw.as_dict() if hasattr(raw, "as_dict") else dict(raw)  # type: ignore[no-untyped-call]
     return {str(name): value for name, value in values.items() if isinstance(value, int | float)}

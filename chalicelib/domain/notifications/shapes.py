@@ -62,7 +62,9 @@ def video_info(video: Video) -> dict[str, Any]:
 
 def actor_info(actor: Actor, settings: Settings) -> dict[str, Any]:
     """PeerTube's formatActor: an account or a channel, with its avatars (path and width)."""
-    avatars = [{"path": f"/{image.path}", "width": int(image.width)} for image in actor.avatars or []]
+    avatars: list[dict[str, Any]] = [
+        {"path": f"/{image.path}", "width": int(image.width)} for image in actor.avatars or []
+    ]
     body: dict[str, Any] = {
         "id": int(actor.id),
         "displayName": str(actor.display_name),
