@@ -455,3 +455,22 @@ def test_the_pushed_document_is_the_listed_one(api: ApiClient, people: dict[str,
         drain("work")
     me = api.get_as("/api/v1/users/me", alice.token).json()
     assert pushed == [(me["id"], "new-notification", mine(api, alice)["data"][0])]
+
+
+def test_moderators_are_whoever_has_the_role_now(api: ApiClient, people: dict[str, Member]) -> None:
+    """The staff list follows role changes: a promoted user hears of reports, a demoted one no more."""
+    alice, bob, mod = people["alice"], people["bob"], people["mod"]
+    root = api.login("root", ROOT_PASSWORD)["access_token"]
+    alice_id = api.get_as("/api/v1/users/me", alice.token).json()["id"]
+    mod_id = api.get_as("/api/v1/users/me", mod.token).json()["id"]
+    assert api.put_json(f"/api/v1/users/{alice_id}", {"role": 1}, root).status == 204
+    assert api.put_json(f"/api/v1/users/{mod_id}", {"role": 2}, root).status == 204
+    # A role change ends the user's sessions: log in again.
+    alice = Member(api.login("alice", "alice password")["access_token"], alice.account_id, 0, "")
+    mod = Member(api.login("moddy", "moddy password")["access_token"], mod.account_id, 0, "")
+    video = add_video(bob.account_id, bob.channel_id, "reported again")
+    report = {"reason": "It is spam", "video": {"id": int(video.id)}}
+    assert api.post_json("/api/v1/abuses", report, mod.token).status == 200
+    drain("work")
+    assert kinds(api, alice) == [3]
+    assert kinds(api, mod) == []
