@@ -31,6 +31,7 @@ from chalicelib.api.search import search_api
 from chalicelib.api.server import server_api
 from chalicelib.api.server_follows import server_follows_api
 from chalicelib.api.subscriptions import subscriptions_api
+from chalicelib.api.two_factor import two_factor_api
 from chalicelib.api.uploads import uploads_api
 from chalicelib.api.users import users_api
 from chalicelib.api.video_files import video_files_api
@@ -71,6 +72,7 @@ for blueprint in (
     server_api,
     server_follows_api,
     subscriptions_api,
+    two_factor_api,
     uploads_api,
     users_api,
     video_lists_api,

@@ -161,7 +161,7 @@ def user_json(
             "createdAt": iso(user.created_at),
             "pluginAuth": None,
             "lastLoginDate": iso(user.last_login_at),
-            "twoFactorEnabled": False,
+            "twoFactorEnabled": user.otp_secret is not None,
             "newFeaturesInfoRead": 1,
         }
     )

@@ -300,6 +300,10 @@ def realtime_shard_gsi1pk(shard: int) -> str:
     return f"RTCONNS#{shard:02d}"
 
 
+# A pending request to turn two-factor login on, in its user's partition (TF1-TF3).
+TWO_FACTOR_REQUEST_SK = "OTPREQUEST"
+
+
 # Notifications (docs/data-model.md, N1-N9; store/notifications.py): in their user's partition.
 NOTIFICATION_SK_PREFIX = "NOTIFICATION#"
 NOTIFICATION_BOX_SK = "NOTIFICATIONS"

@@ -24,6 +24,7 @@ from chalicelib.store.models.registration import Registration
 from chalicelib.store.models.remote_host import RemoteHost
 from chalicelib.store.models.throttle import Throttle
 from chalicelib.store.models.tombstone import Tombstone
+from chalicelib.store.models.two_factor import TwoFactorRequest
 from chalicelib.store.models.upload_session import UploadSession
 from chalicelib.store.models.user import User
 from chalicelib.store.models.video import Video
@@ -59,6 +60,7 @@ __all__ = [
     "TableItem",
     "Throttle",
     "Tombstone",
+    "TwoFactorRequest",
     "UploadSession",
     "User",
     "Video",
