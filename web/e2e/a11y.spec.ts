@@ -21,6 +21,7 @@ test.beforeAll(async ({ browser }) => {
     admin: '/admin',
     notifications: '/my-account/notifications',
     notificationSettings: '/my-account/notifications/settings',
+    security: '/my-account/security',
   };
 });
 

@@ -70,7 +70,7 @@ test('the notifications page marks one, then all, as read', async () => {
 });
 
 test('the settings grid saves each choice', async () => {
-  await page.getByRole('link', { name: 'Settings', exact: true }).click();
+  await page.getByRole('link', { name: 'Notification settings', exact: true }).click();
   const web = page.getByRole('checkbox', { name: /^Someone subscribed to your channel or follows your account, on this site/ });
   const email = page.getByRole('checkbox', { name: /^Someone subscribed to your channel or follows your account, by email/ });
   await expect(web).toBeChecked();

@@ -21,6 +21,7 @@ const Embed = named(() => import('./pages/Embed'), 'Embed');
 const Library = named(() => import('./pages/Library'), 'Library');
 const Login = named(() => import('./pages/Login'), 'Login');
 const Notifications = named(() => import('./pages/Notifications'), 'Notifications');
+const Security = named(() => import('./pages/Security'), 'Security');
 const Signup = named(() => import('./pages/Login'), 'Signup');
 const Search = named(() => import('./pages/Search'), 'Search');
 const Upload = named(() => import('./pages/Upload'), 'Upload');
@@ -71,6 +72,7 @@ export function App() {
           <Route path="/upload" element={<Upload />} />
           <Route path="/my-library/*" element={<Library />} />
           <Route path="/my-account/notifications/*" element={<Notifications />} />
+          <Route path="/my-account/security" element={<Security />} />
           <Route path="/c/:handle" element={<ChannelPage />} />
           <Route path="/a/:name" element={<AccountPage />} />
           <Route path="/admin" element={<Admin />} />

@@ -96,6 +96,7 @@ export interface User {
   videoQuota?: number;
   /** PeerTube's UserNotificationSetting (users/me only): per kind, 1 web and 2 email. */
   notificationSettings?: Record<string, number>;
+  twoFactorEnabled?: boolean;
 }
 
 export interface Playlist {

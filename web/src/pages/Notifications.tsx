@@ -1,7 +1,8 @@
 import { useEffect, useState, useSyncExternalStore } from 'react';
-import { Link, NavLink, Route, Routes } from 'react-router';
+import { Link, Route, Routes } from 'react-router';
 import { errorMessage } from '../api';
 import { session } from '../auth';
+import { AccountTabs } from '../components/AccountTabs';
 import { Empty, ErrorMessage, Loading } from '../components/Status';
 import { timeAgo } from '../format';
 import { useApp, useLoad, useTitle } from '../hooks';
@@ -21,12 +22,7 @@ export function Notifications() {
   return (
     <section>
       <h1>My notifications</h1>
-      <nav className="tabs" aria-label="Notifications">
-        <NavLink to="/my-account/notifications" end>
-          Notifications
-        </NavLink>
-        <NavLink to="/my-account/notifications/settings">Settings</NavLink>
-      </nav>
+      <AccountTabs />
       <Routes>
         <Route index element={<NotificationList />} />
         <Route path="settings" element={<NotificationSettingsGrid />} />
