@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from chalice.app import Chalice
 
-from chalicelib.activitypub.outbound import subscriptions
+from chalicelib import subscribers
 from chalicelib.api.abuses import abuses_api
 from chalicelib.api.accounts import accounts_api
 from chalicelib.api.activitypub_actors import activitypub_actors_api
@@ -22,6 +22,7 @@ from chalicelib.api.config import config_api
 from chalicelib.api.entry import make_api_handler, problem_middleware
 from chalicelib.api.inbox import inbox_api
 from chalicelib.api.lives import lives_api
+from chalicelib.api.notifications import notifications_api
 from chalicelib.api.oauth import oauth_api
 from chalicelib.api.playlist_elements import playlist_elements_api
 from chalicelib.api.playlists import playlists_api
@@ -31,6 +32,7 @@ from chalicelib.api.search import search_api
 from chalicelib.api.server import server_api
 from chalicelib.api.server_follows import server_follows_api
 from chalicelib.api.subscriptions import subscriptions_api
+from chalicelib.api.two_factor import two_factor_api
 from chalicelib.api.uploads import uploads_api
 from chalicelib.api.users import users_api
 from chalicelib.api.video_downloads import video_downloads_api
@@ -46,7 +48,7 @@ from chalicelib.config import get_settings
 from chalicelib.store import table
 
 table.bind(get_settings())
-subscriptions.register()  # domain events reach federation (domain/events.py)
+subscribers.register()  # domain events reach federation (domain/events.py)
 
 app = Chalice(app_name="cirrus")
 # Uploads (avatars, banners) arrive base64-encoded from API Gateway, like other binaries.
@@ -64,6 +66,7 @@ for blueprint in (
     config_api,
     inbox_api,
     lives_api,
+    notifications_api,
     oauth_api,
     playlist_elements_api,
     playlists_api,
@@ -73,6 +76,7 @@ for blueprint in (
     server_api,
     server_follows_api,
     subscriptions_api,
+    two_factor_api,
     uploads_api,
     users_api,
     video_lists_api,

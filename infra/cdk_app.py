@@ -921,8 +921,8 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
                     },
                 },
                 # Steps queue further steps; a published video is announced (by the broadcast
-                # function, which reads the actors).
-                *self._send("transcode", "broadcast"),
+                # function, which reads the actors) and notified (by the work function).
+                *self._send("transcode", "broadcast", "work"),
                 self._consume("transcode"),
                 {
                     "Effect": "Allow",
@@ -989,16 +989,18 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
         work = self._function(
             "WorkFunction",
             "functions.work.handler.handle_work",
-            description="Cirrus work (deletions of accounts and channels, remote subscriptions)",
+            description="Cirrus work (deletions of accounts and channels, remote subscriptions, notifications)",
             timeout=self.specs["work"].function_timeout,
             memory=512,
             log_name="work",
             statements=[
                 # Videos and their partitions, claims, users, actors, playlists, tokens, follows.
                 self._table_crud(),
-                # A video's Delete, a Follow; a deletion's continuation.
+                # A video's Delete, a Follow; a deletion's continuation, a fan-out's next page.
                 *self._send("broadcast", "work"),
                 self._consume("work"),
+                # New notifications pushed live (store/realtime.py publish_to_user).
+                self._manage_connections(),
                 # A deleted video's files (and playlists' thumbnails): deleting only.
                 {
                     "Effect": "Allow",
@@ -1085,8 +1087,9 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
             log_name="inbox",
             statements=[
                 self._table_crud(),
-                # Answers and forwards go out through the delivery pipeline; remote views count.
-                *self._send("broadcast", "deliver", "views"),
+                # Answers and forwards go out through the delivery pipeline; remote views count;
+                # remote comments, follows, videos and reports make notifications (work).
+                *self._send("broadcast", "deliver", "views", "work"),
                 self._consume("inbox"),
                 # Remote videos' thumbnails and previews, copied as PeerTube copies them.
                 {

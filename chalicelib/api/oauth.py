@@ -12,7 +12,7 @@ from chalicelib.api.auth import session
 from chalicelib.api.blueprint import ApiBlueprint
 from chalicelib.api.request import form_fields, media_type, source_ip
 from chalicelib.config import get_settings
-from chalicelib.domain import custom_config, oauth, rate_limits
+from chalicelib.domain import custom_config, oauth, rate_limits, two_factor
 from chalicelib.errors import BadRequestError, ServiceUnavailableError
 from chalicelib.store import instance as instance_store
 
@@ -58,6 +58,7 @@ def post_token() -> Response:
             client,
             now,
             now_seconds,
+            otp=request.headers.get(two_factor.HEADER),
         )
     else:
         issued = oauth.refresh_grant(client_id, fields.get("refresh_token", ""), now)

@@ -6,34 +6,13 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from chalicelib.domain.notifications import settings as notification_settings
 from chalicelib.domain.roles import Role
 
 if TYPE_CHECKING:
     from chalicelib.config import Settings
     from chalicelib.store.models import Actor, User
     from chalicelib.store.models.actor import ActorImage
-
-# PeerTube's defaults (createDefaultUserNotificationSettings): 1 web, 2 email, 3 both.
-NOTIFICATION_SETTINGS = {
-    "newCommentOnMyVideo": 1,
-    "newVideoFromSubscription": 1,
-    "abuseAsModerator": 3,
-    "videoAutoBlacklistAsModerator": 3,
-    "blacklistOnMyVideo": 3,
-    "myVideoPublished": 1,
-    "myVideoImportFinished": 1,
-    "newUserRegistration": 1,
-    "commentMention": 1,
-    "newFollow": 1,
-    "newInstanceFollower": 1,
-    "autoInstanceFollowing": 1,
-    "abuseNewMessage": 3,
-    "abuseStateChange": 3,
-    "newPeerTubeVersion": 3,
-    "myVideoStudioEditionFinished": 1,
-    "myVideoTranscriptionGenerated": 1,
-    "newPluginVersion": 1,
-}
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -173,7 +152,7 @@ def user_json(
         }
     )
     if with_notification_settings:
-        body["notificationSettings"] = dict(NOTIFICATION_SETTINGS)
+        body["notificationSettings"] = notification_settings.settings_of(user)
     body.update(
         {
             "videoChannels": [
@@ -182,7 +161,7 @@ def user_json(
             "createdAt": iso(user.created_at),
             "pluginAuth": None,
             "lastLoginDate": iso(user.last_login_at),
-            "twoFactorEnabled": False,
+            "twoFactorEnabled": user.otp_secret is not None,
             "newFeaturesInfoRead": 1,
         }
     )

@@ -17,15 +17,7 @@ if TYPE_CHECKING:
     from chalicelib.domain.browse import VideoPage
     from chalicelib.store.models import Actor, LiveVideo, Video, VideoFile, WebVideoFile
 
-STATES = {
-    1: "Published",
-    2: "To transcode",
-    3: "To import",
-    4: "Waiting for livestream",
-    5: "Livestream ended",
-    6: "To move to an external storage",
-    7: "Transcoding failed",
-}
+STATES = reference_data.VIDEO_STATES
 COMMENTS_POLICIES = {1: "Enabled", 2: "Disabled", 3: "Requires approval"}
 TRUNCATED_LENGTH = 250
 STORAGE_OBJECT_STORAGE = 1  # PeerTube's FileStorage: every file is in S3

@@ -140,9 +140,11 @@ def receive_flag(
         _new_abuse(target, reporter, reason, predefined, now, start_at, end_at, activity_url=flag_id)
         for target in targets[:FLAG_OBJECTS_MAX]
     ]
-    if not created:
+    if not created or not abuses.create(created, flag_id=flag_id):
         return 0
-    return len(created) if abuses.create(created, flag_id=flag_id) else 0
+    for abuse in created:
+        events.emit(events.AbuseReceived(abuse))
+    return len(created)
 
 
 def video_target(video: Video) -> Target | None:
@@ -205,8 +207,12 @@ def moderate(raw_id: str, body: dict[str, Any], now: datetime) -> None:
     abuse = abuses.get(abuse_id)
     if abuse is None:
         raise NotFoundError("Abuse not found")
+    previous_state = int(abuse.state)
     if changes and not abuses.moderate(abuse, changes, now):
         raise NotFoundError("Abuse not found")
+    if changes.get("state") is not None and int(changes["state"]) != previous_state:
+        abuse.state = int(changes["state"])
+        events.emit(events.AbuseStateChanged(abuse, previous_state))
 
 
 def remove(raw_id: str) -> None:
@@ -246,6 +252,7 @@ def add_message(abuse: Abuse, user: User, body: dict[str, Any], now: datetime) -
     )
     if not abuses.add_message(abuse, message, now):
         raise NotFoundError("Abuse not found")
+    events.emit(events.AbuseMessageAdded(abuse, message))
     return message_id
 
 

@@ -166,6 +166,7 @@ def create_local_user(settings: Settings, request: NewUser, now: datetime, *, bo
         gsi1pk=keys.users_gsi1pk(),
         gsi1sk=keys.created_sort_key(now.isoformat(), user_id),
     )
+    users.place_in_staff_list(user)
     claims = [
         NewClaim(keys.USERNAME, user.username, str(user_id), USER_TAKEN),
         NewClaim(keys.EMAIL, user.email, str(user_id), USER_TAKEN),

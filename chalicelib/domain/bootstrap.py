@@ -51,7 +51,12 @@ def ensure_instance(settings: Settings, now: datetime) -> Bootstrap:
 
 
 def _ensure_root(settings: Settings, now: datetime) -> str | None:
-    if users.find_user_by_login(ROOT_USERNAME) is not None:
+    root = users.find_user_by_login(ROOT_USERNAME)
+    if root is not None:
+        if root.gsi2pk is None and int(root.role) in users.STAFF_ROLES:
+            # Made before the staff list existed (notifications for moderators read it).
+            users.place_in_staff_list(root)
+            users.update_user(root, ["gsi2pk", "gsi2sk"])
         return None
     password = settings.initial_root_password
     generated = None

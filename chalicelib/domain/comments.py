@@ -172,13 +172,16 @@ def post(
 
 def add_remote(video: Video, account_id: int, text: str, url: str, in_reply_to: int | None, now: datetime) -> bool:
     """A remote account's comment (a Note its server sent, at `url`), made as `post` makes a
-    local one: the same refusals, ids, thread, hold rule and counters, and no event (its own
-    server federates it). False if it was stored already (its URL is claimed) or the video is
-    gone."""
+    local one: the same refusals, ids, thread, hold rule and counters. Its event is
+    RemoteCommentStored (for notifications), not CommentPosted: its own server federates it.
+    False if it was stored already (its URL is claimed) or the video is gone."""
     comment, _ = _new_comment(
         video, account_id, text, in_reply_to, url_of=lambda _: url, held=should_hold(video, None), now=now
     )
-    return comments.add_comment(comment, video, by_video_author=by_video_author(account_id, video), remote=True)
+    added = comments.add_comment(comment, video, by_video_author=by_video_author(account_id, video), remote=True)
+    if added:
+        events.emit(events.RemoteCommentStored(video, comment))
+    return added
 
 
 # Sorting by replies needs the roots in hand: at most this many (the newest) are sorted (L10).

@@ -28,7 +28,7 @@ from chalicelib.domain import playlists
 from chalicelib.domain.videos import remove_video
 from chalicelib.errors import NotFoundError
 from chalicelib.observability import count, logger
-from chalicelib.store import actors, catalog, deletions, queues, tokens, users
+from chalicelib.store import actors, catalog, deletions, notifications, queues, tokens, users
 from chalicelib.store.models.deletion import KIND_ACCOUNT
 
 if TYPE_CHECKING:
@@ -132,6 +132,7 @@ def _remove_account(job: Deletion) -> None:
         return  # removed by a run that stopped before finishing the job
     # Sessions opened before the mark are revoked again: the listing is eventually consistent.
     tokens.revoke_all(int(user.id))
+    notifications.delete_all(int(user.id))
     users.delete_local_user(user, account, actors.list_account_channels(account_id))
 
 

@@ -1,7 +1,8 @@
 """Domain events: what a use case did, told to whoever reacts to it (federation today) without
 the domain knowing who that is. The domain imports nothing of `activitypub`; the federation
 senders subscribe to these events (`activitypub/outbound/subscriptions.py`), and every process
-that runs domain code registers them at its entry (app.py, each Lambda module in functions/).
+that runs domain code registers them at its entry (app.py, each Lambda module in functions/),
+through `chalicelib/subscribers.py`, which also subscribes notifications (domain/notifications).
 
 The rules:
 - A use case emits once its own change is stored (PeerTube's `afterCommitIfTransaction`), so
@@ -27,7 +28,17 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from chalicelib.store.comments import CommentPlace
-    from chalicelib.store.models import Abuse, Actor, Playlist, Video, VideoComment
+    from chalicelib.store.models import (
+        Abuse,
+        AbuseMessage,
+        Actor,
+        Follow,
+        Playlist,
+        Registration,
+        User,
+        Video,
+        VideoComment,
+    )
 
 FAILURES_METRIC = "EventSubscriberFailures"
 
@@ -130,6 +141,67 @@ class RemoteVideoViewed:
     view_id: str
 
 
+@dataclass(frozen=True)
+class RemoteVideoStored:
+    """Another server's video was stored here, new (`was_public` False) or refreshed."""
+
+    video: Video
+    was_public: bool
+
+
+@dataclass(frozen=True)
+class RemoteCommentStored:
+    """Another server's comment on a video this instance knows was stored here."""
+
+    video: Video
+    comment: VideoComment
+
+
+@dataclass(frozen=True)
+class ActorFollowed:
+    """An actor (local or remote) now follows a local account or channel (`follow` as stored)."""
+
+    follow: Follow
+
+
+@dataclass(frozen=True)
+class UserRegistered:
+    """A visitor signed up (without approval); `account` is the new user's."""
+
+    user: User
+    account: Actor
+
+
+@dataclass(frozen=True)
+class RegistrationRequested:
+    """A visitor asked to sign up; moderators decide."""
+
+    registration: Registration
+
+
+@dataclass(frozen=True)
+class AbuseReceived:
+    """Another server reported something of this instance (a Flag): one abuse per object."""
+
+    abuse: Abuse
+
+
+@dataclass(frozen=True)
+class AbuseStateChanged:
+    """A moderator moved a report from `previous_state` to the abuse's state."""
+
+    abuse: Abuse
+    previous_state: int
+
+
+@dataclass(frozen=True)
+class AbuseMessageAdded:
+    """A report's reporter or a moderator wrote a message about it."""
+
+    abuse: Abuse
+    message: AbuseMessage
+
+
 Event = (
     VideoPublished
     | VideoChanged
@@ -143,6 +215,14 @@ Event = (
     | PlaylistRemoved
     | AbuseReported
     | RemoteVideoViewed
+    | RemoteVideoStored
+    | RemoteCommentStored
+    | ActorFollowed
+    | UserRegistered
+    | RegistrationRequested
+    | AbuseReceived
+    | AbuseStateChanged
+    | AbuseMessageAdded
 )
 EVENT_TYPES: tuple[type[Any], ...] = Event.__args__
 

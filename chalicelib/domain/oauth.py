@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, NoReturn
 
-from chalicelib.domain import passwords, rate_limits
+from chalicelib.domain import passwords, rate_limits, two_factor
 from chalicelib.errors import BadRequestError, UnauthorizedError
 from chalicelib.store import instance as instance_store
 from chalicelib.store import keys, tokens, users
@@ -90,7 +90,9 @@ def password_grant(
     client: ClientInfo,
     now: datetime,
     now_seconds: float,
+    otp: str | None = None,
 ) -> IssuedTokens:
+    """PeerTube's password grant; `otp` is the `x-peertube-otp` header (two-factor users)."""
     if not username:
         raise BadRequestError("Missing parameter: `username`", code="invalid_request")
     if not password:
@@ -112,6 +114,11 @@ def password_grant(
         raise BadRequestError("User is blocked.", code="account_blocked")
     if settings.signup.requires_email_verification and user.email_verified is False:
         raise BadRequestError("User email is not verified.", code="email_not_verified")
+    try:
+        two_factor.check_login(user, otp, now)
+    except BadRequestError:
+        rate_limits.count_success(rate_limits.LOGIN_FAILURES, failures_of, now_seconds)  # a wrong code
+        raise
     rehashed = passwords.hash_password(password) if passwords.needs_rehash(user.password_hash) else None
     issued = _issue(user, client_id, client, now)
     users.record_login(user, now, rehashed)

@@ -13,6 +13,17 @@ from typing import Any
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
+# PeerTube's VideoState labels (the numbers Cirrus uses).
+VIDEO_STATES = {
+    1: "Published",
+    2: "To transcode",
+    3: "To import",
+    4: "Waiting for livestream",
+    5: "Livestream ended",
+    6: "To move to an external storage",
+    7: "Transcoding failed",
+}
+
 
 @functools.cache
 def load(name: str) -> Any:

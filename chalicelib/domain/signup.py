@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.domain import passwords, validation
+from chalicelib.domain import events, passwords, validation
 from chalicelib.domain.accounts import (
     ACTOR_TAKEN,
     USER_TAKEN,
@@ -58,7 +58,9 @@ def register(settings: Settings, body: dict[str, Any], now: datetime) -> Created
         video_quota_daily=settings.user_defaults.video_quota_daily,
         email_verified=False if settings.signup.requires_email_verification else None,
     )
-    return create_local_user(settings, request, now)
+    created = create_local_user(settings, request, now)
+    events.emit(events.UserRegistered(created.user, created.account))
+    return created
 
 
 def request_registration(settings: Settings, body: dict[str, Any], now: datetime) -> Registration:
@@ -97,6 +99,7 @@ def request_registration(settings: Settings, body: dict[str, Any], now: datetime
         gsi1sk=keys.created_sort_key(now.isoformat(), registration_id),
     )
     registrations.create_registration(registration)
+    events.emit(events.RegistrationRequested(registration))
     return registration
 
 

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from chalicelib.domain import events
 from chalicelib.errors import NotFoundError, ValidationError
 from chalicelib.store import catalog, follows
 from chalicelib.store.models.follow import STATE_ACCEPTED
@@ -62,7 +63,9 @@ def known_channel(handle: str, settings: Settings) -> Actor | None:
 def subscribe(user: User, handle: str, settings: Settings, now: datetime) -> None:
     channel = local_channel(handle, settings)
     if channel is not None:
-        follows.follow(int(user.account_id), int(channel.id), STATE_ACCEPTED, now)
+        created = follows.follow(int(user.account_id), int(channel.id), STATE_ACCEPTED, now)
+        if created is not None:
+            events.emit(events.ActorFollowed(created))
         return
     if handle.rsplit("@", 1)[1].lower() == settings.instance_host.lower():
         return  # an unknown local name, or an account: PeerTube's job only logs it

@@ -6,6 +6,7 @@ list is read whole, both kinds at once, and filtered, sorted and paged in memory
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from pynamodb.exceptions import DeleteError, PutError
@@ -36,6 +37,19 @@ def get_account_block(owner_id: int, target_account_id: int) -> Block | None:
 def get_server_block(owner_id: int, host: str) -> Block | None:
     """B2: one GetItem."""
     return _get(owner_id, keys.server_block_sk(host))
+
+
+def owners_muting(owner_ids: Iterable[int], account_id: int, host: str | None) -> set[int]:
+    """B5: which of these owners block the account, or its host (one BatchGetItem per 50
+    owners; the account's owner blocks are read as given: a channel's owner is the caller's)."""
+    wanted: list[tuple[str, str]] = []
+    for owner in set(owner_ids):
+        wanted.append((keys.actor_pk(owner), keys.account_block_sk(account_id)))
+        if host:
+            wanted.append((keys.actor_pk(owner), keys.server_block_sk(host)))
+    if not wanted:
+        return set()
+    return {int(block.owner_id) for block in Block.batch_get(wanted) if isinstance(block, Block)}
 
 
 def add_account_block(owner_id: int, target_account_id: int, target_url: str | None, now: datetime) -> bool:

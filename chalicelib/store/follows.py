@@ -43,8 +43,9 @@ def follow(
     url: str | None = None,
     follower_inbox: str | None = None,
     stats: Mapping[str, int] | None = None,
-) -> bool:
-    """F2: create a follow in `state`; False if one already exists (it is kept as it is)."""
+) -> Follow | None:
+    """F2: create a follow in `state`, and return it; None if one already exists (it is kept
+    as it is)."""
     item = Follow(
         keys.actor_pk(follower_id),
         keys.follow_sk(target_id),
@@ -69,9 +70,9 @@ def follow(
                 add_stats(transaction, stats or {})
     except TransactWriteError as exc:
         if is_condition_failure(exc):
-            return False
+            return None
         raise
-    return True
+    return item
 
 
 def unfollow(existing: Follow, stats: Mapping[str, int] | None = None) -> bool:
@@ -150,6 +151,19 @@ def accepted_page(
         if len(found) >= start + count:
             break
     return found[start:]
+
+
+def followers_page(
+    target_id: int, cursor: dict[str, Any] | None, limit: int
+) -> tuple[list[Follow], dict[str, Any] | None]:
+    """F10: the next `limit` follows of a target, from `cursor` (where the previous page
+    stopped; None: the start), and the cursor after them (None at the end). One Query; the
+    caller keeps the accepted local ones (pages may come back shorter after the filter)."""
+    query = Follow.by_gsi1.query(
+        keys.followers_gsi1pk(target_id), limit=limit, page_size=limit, last_evaluated_key=cursor
+    )
+    found = [follow for follow in query if isinstance(follow, Follow)]
+    return found, query.last_evaluated_key
 
 
 def list_followers(target_id: int) -> list[Follow]:

@@ -191,6 +191,7 @@ FLAG_ACTIVITY = "FLAGACTIVITY"  # a received Flag's id (hashed) → its first ab
 INFO_HASH = "INFOHASH"  # a P2P info hash (40 hex) the tracker accepts → its video id
 VIDEO_FILE_TOKEN = "VIDEOFILETOKEN"  # a video file token (hashed) → the UUID of its video (L9)
 LIVE_KEY = "LIVEKEY"  # a live's stream key (SHA-256 hex) → its video id (LV2)
+NOTIFY_PAGE = "NOTIFYPAGE"  # a page of a notification fan-out → the SQS message that does it (N10)
 
 
 # GSI1 partitions (lists; gsi1sk orders them)
@@ -202,6 +203,11 @@ def user_tokens_gsi1pk(user_id: int) -> str:
 
 def users_gsi1pk() -> str:
     return "USERS"
+
+
+def staff_gsi2pk() -> str:
+    """Administrators and moderators (a sparse list: users leave it when demoted)."""
+    return "USERS#staff"
 
 
 def accounts_gsi1pk() -> str:
@@ -310,3 +316,31 @@ def realtime_room_pk(room: str) -> str:
 def realtime_shard_gsi1pk(shard: int) -> str:
     """Every connection, spread over a few partitions that the pinger reads one by one."""
     return f"RTCONNS#{shard:02d}"
+
+
+# A pending request to turn two-factor login on, in its user's partition (TF1-TF3).
+TWO_FACTOR_REQUEST_SK = "OTPREQUEST"
+
+
+# Notifications (docs/data-model.md, N1-N9; store/notifications.py): in their user's partition.
+NOTIFICATION_SK_PREFIX = "NOTIFICATION#"
+NOTIFICATION_BOX_SK = "NOTIFICATIONS"
+NOTIFIED_SK_PREFIX = "NOTIFIED#"
+
+
+def notification_sk(notification_id: int) -> str:
+    """A notification, after its user's older ones (ids grow with time)."""
+    return f"{NOTIFICATION_SK_PREFIX}{notification_id:012d}"
+
+
+def notified_sk(kind: int, subject: str) -> str:
+    """What makes a notification of `kind` about `subject` happen once for its user."""
+    return f"{NOTIFIED_SK_PREFIX}{kind:02d}#{subject}"
+
+
+def unread_notifications_gsi1pk(user_id: int) -> str:
+    return f"USER#{user_id}#UNREAD"
+
+
+def notification_order_key(notification_id: int) -> str:
+    return f"{notification_id:012d}"

@@ -1,4 +1,5 @@
-"""Local actors' private keys, sealed before they reach the table (envelope encryption).
+"""Local actors' private keys (and users' two-factor seeds), sealed before they reach the table
+(envelope encryption).
 
 A stored key is `sealed:v1:<backend>:<wrapped data key>:<nonce>:<ciphertext>` (base64
 parts): the PEM is encrypted with AES-256-GCM under a data key of its own, and the actor's
@@ -35,12 +36,49 @@ class SealError(Exception):
 
 
 def seal(private_pem: str, actor_id: int) -> str:
+    return _seal(private_pem, _Subject("actor", actor_id))
+
+
+def unseal(stored: str, actor_id: int) -> str:
+    """The PEM of a stored private key, sealed or (from before sealing) in clear."""
+    if not stored.startswith(PREFIX):
+        return stored
+    return _unseal(stored, _Subject("actor", actor_id))
+
+
+def seal_user_secret(secret: str, user_id: int) -> str:
+    """A user's secret (the two-factor TOTP seed), sealed as actors' keys are and bound to the
+    user: a sealed seed copied onto another user, or into an actor's key, does not open."""
+    return _seal(secret, _Subject("user-secret", user_id))
+
+
+def unseal_user_secret(stored: str, user_id: int) -> str:
+    return _unseal(stored, _Subject("user-secret", user_id))
+
+
+class _Subject:
+    """What a sealed value belongs to: bound in as KMS encryption context and as AES-GCM data."""
+
+    def __init__(self, kind: str, subject_id: int) -> None:
+        self.kind, self.subject_id = kind, subject_id
+
+    def context(self) -> dict[str, str]:
+        return {f"cirrus:{self.kind}": str(self.subject_id)}
+
+    def aad(self) -> bytes:
+        return f"cirrus:{self.kind}:{self.subject_id}".encode("ascii")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.subject_id}"
+
+
+def _seal(text: str, subject: _Subject) -> str:
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
     settings = get_settings()
     if settings.actor_key_id:
         answer = aws.kms().generate_data_key(
-            KeyId=settings.actor_key_id, KeySpec="AES_256", EncryptionContext=_context(actor_id)
+            KeyId=settings.actor_key_id, KeySpec="AES_256", EncryptionContext=subject.context()
         )
         backend, data_key, wrapped = "kms", bytes(answer["Plaintext"]), bytes(answer["CiphertextBlob"])
     else:
@@ -48,20 +86,19 @@ def seal(private_pem: str, actor_id: int) -> str:
             raise SealError("CIRRUS_ACTOR_KEY_ID is not set: private keys cannot be stored")
         data_key = AESGCM.generate_key(bit_length=256)
         nonce = os.urandom(_NONCE_BYTES)
-        wrapped = nonce + AESGCM(_local_key()).encrypt(nonce, data_key, _aad(actor_id))
+        wrapped = nonce + AESGCM(_local_key()).encrypt(nonce, data_key, subject.aad())
         backend = "local"
     nonce = os.urandom(_NONCE_BYTES)
-    sealed = AESGCM(data_key).encrypt(nonce, private_pem.encode("ascii"), _aad(actor_id))
+    sealed = AESGCM(data_key).encrypt(nonce, text.encode("ascii"), subject.aad())
     return PREFIX + ":".join([backend, _b64(wrapped), _b64(nonce), _b64(sealed)])
 
 
-def unseal(stored: str, actor_id: int) -> str:
-    """The PEM of a stored private key, sealed or (from before sealing) in clear."""
-    if not stored.startswith(PREFIX):
-        return stored
+def _unseal(stored: str, subject: _Subject) -> str:
     from cryptography.exceptions import InvalidTag
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+    if not stored.startswith(PREFIX):
+        raise SealError("not a sealed value")
     try:
         backend, *encoded = stored[len(PREFIX) :].split(":")
         wrapped, nonce, sealed = (base64.b64decode(part, validate=True) for part in encoded)
@@ -69,32 +106,24 @@ def unseal(stored: str, actor_id: int) -> str:
         raise SealError("malformed sealed key") from exc
     try:
         if backend == "kms":
-            data_key = _kms_unwrap(wrapped, actor_id)
+            data_key = _kms_unwrap(wrapped, subject)
         elif backend == "local":
-            data_key = AESGCM(_local_key()).decrypt(wrapped[:_NONCE_BYTES], wrapped[_NONCE_BYTES:], _aad(actor_id))
+            data_key = AESGCM(_local_key()).decrypt(wrapped[:_NONCE_BYTES], wrapped[_NONCE_BYTES:], subject.aad())
         else:
             raise SealError(f"unknown sealing backend {backend!r}")
-        return AESGCM(data_key).decrypt(nonce, sealed, _aad(actor_id)).decode("ascii")
+        return AESGCM(data_key).decrypt(nonce, sealed, subject.aad()).decode("ascii")
     except InvalidTag as exc:
-        raise SealError(f"the private key of actor {actor_id} does not open with this instance's key") from exc
+        raise SealError(f"the sealed value of {subject} does not open with this instance's key") from exc
 
 
-def _kms_unwrap(wrapped: bytes, actor_id: int) -> bytes:
+def _kms_unwrap(wrapped: bytes, subject: _Subject) -> bytes:
     client = aws.kms()
     try:
-        answer = client.decrypt(CiphertextBlob=wrapped, EncryptionContext=_context(actor_id))
+        answer = client.decrypt(CiphertextBlob=wrapped, EncryptionContext=subject.context())
     except client.exceptions.InvalidCiphertextException as exc:
         # Anything else (throttling, permissions) is raised as is: it may pass on a retry.
-        raise SealError(f"the private key of actor {actor_id} does not open with this instance's KMS key") from exc
+        raise SealError(f"the sealed value of {subject} does not open with this instance's KMS key") from exc
     return bytes(answer["Plaintext"])
-
-
-def _context(actor_id: int) -> dict[str, str]:
-    return {"cirrus:actor": str(actor_id)}
-
-
-def _aad(actor_id: int) -> bytes:
-    return f"cirrus:actor:{actor_id}".encode("ascii")
 
 
 def _b64(data: bytes) -> str:

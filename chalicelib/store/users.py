@@ -21,6 +21,7 @@ from chalicelib.store.writes import NewClaim, connection, is_condition_failure, 
 USERNAME_TAKEN = "User with this username or email already exists."
 EMAIL_TAKEN = "User with this email already exists."
 EMAIL_CHANGED = "This user changed meanwhile; try again."
+STAFF_ROLES = (ROLE_ADMINISTRATOR, ROLE_MODERATOR)
 
 
 def role_stats(role: int, delta: int) -> dict[str, int]:
@@ -37,6 +38,29 @@ def get_user(user_id: int, consistent: bool = False) -> User | None:
         return User.get(keys.user_pk(user_id), keys.ENTITY_SK, consistent_read=consistent)
     except User.DoesNotExist:
         return None
+
+
+def get_users(user_ids: Iterable[int]) -> dict[int, User]:
+    """U1 for many: one BatchGetItem per 100 ids."""
+    found = User.batch_get([(keys.user_pk(i), keys.ENTITY_SK) for i in set(user_ids)])
+    return {int(user.id): user for user in found if isinstance(user, User)}
+
+
+def list_staff() -> list[User]:
+    """U10: administrators and moderators, oldest first (one Query of a short sparse list);
+    users being deleted are left out."""
+    found = [user for user in User.by_gsi2.query(keys.staff_gsi2pk()) if isinstance(user, User)]
+    return [user for user in found if user.deleting_at is None and int(user.role) in STAFF_ROLES]
+
+
+def place_in_staff_list(user: User) -> None:
+    """Put a user in the staff list (U10) if its role is one, take it out if not: set on the
+    item, written by the caller with the role."""
+    if int(user.role) in STAFF_ROLES:
+        user.gsi2pk = keys.staff_gsi2pk()
+        user.gsi2sk = keys.created_sort_key(user.created_at.isoformat(), int(user.id))
+    else:
+        user.gsi2pk = user.gsi2sk = None
 
 
 def find_user_by_login(login: str) -> User | None:
@@ -97,10 +121,13 @@ def change_role(user: User, role: int, also: Iterable[str] = ()) -> bool:
     for name, delta in role_stats(role, 1).items():
         deltas[name] = deltas.get(name, 0) + delta
     user.role = role
+    place_in_staff_list(user)
     try:
         with TransactWrite(connection=connection()) as transaction:
             transaction.update(
-                user, actions=set_actions(user, ["role", *also]), condition=User.pk.exists() & (User.role == old)
+                user,
+                actions=set_actions(user, ["role", "gsi2pk", "gsi2sk", *also]),
+                condition=User.pk.exists() & (User.role == old),
             )
             add_stats(transaction, deltas)
     except TransactWriteError as exc:

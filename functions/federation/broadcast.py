@@ -11,11 +11,11 @@ import json
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from chalicelib import subscribers
 from chalicelib.activitypub.delivery.fanout import FanOut, fan_out
 from chalicelib.activitypub.delivery.messages import Broadcast, LiveStateNotice, Publication
 from chalicelib.activitypub.delivery.outbox import serialise
 from chalicelib.activitypub.delivery.signer_keys import UnknownSigner, signer_key
-from chalicelib.activitypub.outbound import subscriptions
 from chalicelib.config import get_settings
 from chalicelib.observability import count, logger
 from chalicelib.store import follows, queues, remote_hosts
@@ -55,7 +55,7 @@ def _send(received: Received[Publication | LiveStateNotice | Broadcast]) -> None
     count("DeliveriesSavedByDedup", result.requests_saved)
 
 
-handle_broadcast = sqs_consumer(_parse, _send, what="a broadcast message", setup=subscriptions.register)
+handle_broadcast = sqs_consumer(_parse, _send, what="a broadcast message", setup=subscribers.register)
 
 
 def expand(message: Broadcast) -> FanOut:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from chalicelib import subscribers
 from chalicelib.activitypub.inbox.dispatch import process
 from chalicelib.activitypub.inbox.message import InboxMessage
-from chalicelib.activitypub.outbound import subscriptions
 from chalicelib.observability import count
 from functions.consumer import sqs_consumer
 
@@ -26,4 +26,4 @@ def _process(received: Received[InboxMessage]) -> None:
     count(f"Inbox{outcome.value.capitalize()}")
 
 
-handle_inbox = sqs_consumer(_parse, _process, what="an inbox message", setup=subscriptions.register)
+handle_inbox = sqs_consumer(_parse, _process, what="an inbox message", setup=subscribers.register)

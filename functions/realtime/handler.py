@@ -14,7 +14,7 @@ import base64
 import binascii
 from typing import Any
 
-from chalicelib.activitypub.outbound import subscriptions
+from chalicelib import subscribers
 from chalicelib.api import realtime
 from chalicelib.store import realtime as store
 from functions.entry import lambda_entry
@@ -24,7 +24,7 @@ OK = {"statusCode": 200}
 
 # The subscribers, because the domain modules it uses can emit (a video's rules come with its
 # use cases); 27 ms of a 270 ms import.
-@lambda_entry(subscriptions.register)
+@lambda_entry(subscribers.register)
 def handle_websocket(event: dict[str, Any], context: Any) -> dict[str, Any]:
     if realtime.DEFERRED_KEY in event:
         realtime.send_deferred(event)
@@ -44,7 +44,7 @@ def handle_websocket(event: dict[str, Any], context: Any) -> dict[str, Any]:
     return OK
 
 
-@lambda_entry(subscriptions.register)
+@lambda_entry(subscribers.register)
 def handle_schedule(event: dict[str, Any], context: Any) -> dict[str, int]:
     delivery = store.ping_all()
     return {"pinged": delivery.delivered, "gone": delivery.gone}

@@ -12,8 +12,7 @@ import json
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote_plus
 
-from chalicelib import failpoints
-from chalicelib.activitypub.outbound import subscriptions
+from chalicelib import failpoints, subscribers
 from chalicelib.domain import live_replays, transcoding
 from chalicelib.domain.transcoding import REPLAY, PlanError, Step, step_done
 from chalicelib.media import layout
@@ -35,7 +34,7 @@ if TYPE_CHECKING:
 MAX_ATTEMPTS = 3
 
 
-@lambda_entry(subscriptions.register)
+@lambda_entry(subscribers.register)
 def handle_upload(event: dict[str, Any], context: Any) -> None:
     """S3 ObjectCreated on the uploads bucket: probe, plan and start transcoding."""
     for record in event.get("Records", []):
@@ -159,4 +158,4 @@ def _fresh(video: Video) -> Video:
     return videos.get_video(int(video.id)) or video
 
 
-handle_step = sqs_handler(_run_step, setup=subscriptions.register)
+handle_step = sqs_handler(_run_step, setup=subscribers.register)

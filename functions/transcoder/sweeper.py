@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.activitypub.outbound import subscriptions
+from chalicelib import subscribers
 from chalicelib.config import get_settings
 from chalicelib.domain import resumable
 from chalicelib.domain.transcoding import resume
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from chalicelib.store.models import Video
 
 
-@lambda_entry(subscriptions.register)
+@lambda_entry(subscribers.register)
 def handle_schedule(event: dict[str, Any], context: Any) -> dict[str, int]:
     return sweep(datetime.now(UTC))
 

@@ -1,7 +1,8 @@
 """Lambda entry point of the work queue: long work taken off the request path.
 
 Each message is one task: carry on deleting an account or a channel (domain/deletions.py),
-or resolve and follow a remote channel (activitypub/follows.py). A task that fails
+resolve and follow a remote channel (activitypub/follows.py), or make the notifications of
+an event, a page of subscribers at a time (domain/notifications/tasks.py). A task that fails
 is reported alone (partial batch response) and SQS delivers it again after the visibility
 timeout; every task is idempotent, so a repeated or resumed one carries on where it stopped.
 """
@@ -12,9 +13,10 @@ import json
 import time
 from typing import TYPE_CHECKING, Any
 
+from chalicelib import subscribers
 from chalicelib.activitypub import follows
-from chalicelib.activitypub.outbound import subscriptions
 from chalicelib.domain import deletions, remote_subscriptions
+from chalicelib.domain.notifications import tasks as notification_tasks
 from chalicelib.domain.oauth import utcnow
 from chalicelib.observability import count, logger
 from functions.consumer import sqs_consumer
@@ -45,11 +47,13 @@ def _run(received: Received[dict[str, Any]]) -> None:
         count("DeletionsFinished", int(progress.done))
     elif kind == remote_subscriptions.TASK:
         follows.follow_channel(int(task["account"]), str(task["handle"]), utcnow())
+    elif kind == notification_tasks.TASK:
+        notification_tasks.run(task, received.record.message_id, utcnow())
     else:
         logger.error("unknown work task, dropped", extra={"message_id": received.record.message_id, "task": kind})
 
 
-handle_work = sqs_consumer(_parse, _run, what="a work task", setup=subscriptions.register)
+handle_work = sqs_consumer(_parse, _run, what="a work task", setup=subscribers.register)
 
 
 def _clock(context: Any) -> Callable[[], float]:

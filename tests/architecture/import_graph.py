@@ -33,6 +33,9 @@ PLACES: dict[str, str] = {
     # What the deployment is made of (queues, schedules, triggers and the handlers they run):
     # read by infra/ and local/, imported by no function.
     "chalicelib.deploy_specs": "entry",
+    # Every subscriber of the domain events (federation's and notifications'), registered by
+    # each entry point.
+    "chalicelib.subscribers": "entry",
     "chalicelib.api": "api",
     "chalicelib.routing": "api",
     "chalicelib.activitypub": "activitypub",

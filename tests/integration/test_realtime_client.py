@@ -177,3 +177,44 @@ def _user_id(people: Any, name: str) -> int:
     user = users.find_user_by_login(name)
     assert user is not None
     return int(user.id)
+
+
+def test_a_new_notification_arrives_live_as_the_list_shows_it(
+    gateway: str, client: SocketIoClient, people: Any
+) -> None:
+    """The whole way: bob comments over HTTP, the work function makes alice's notification and
+    pushes it; her socket.io-client on `/user-notifications` gets `new-notification` with the
+    document her list then shows. Bob's socket hears nothing."""
+    import json
+    import urllib.request
+
+    from tests.queue_runner import drain
+
+    alice: Member = people["alice"]
+    bob: Member = people["bob"]
+    video = add_video(alice.account_id, alice.channel_id, "watched live")
+    client.open("alice", f"{gateway}/user-notifications", query={"accessToken": alice.token})
+    client.open("bob", f"{gateway}/user-notifications", query={"accessToken": bob.token})
+    client.expect_of("alice", "connect")
+    client.expect_of("bob", "connect")
+    _wait_for_members(store.user_room(_user_id(people, "alice")), 1)
+    _wait_for_members(store.user_room(_user_id(people, "bob")), 1)
+
+    def call(method: str, path: str, token: str, body: Any = None) -> Any:
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(f"{gateway}{path}", data=data, method=method)
+        request.add_header("Authorization", f"Bearer {token}")
+        if data is not None:
+            request.add_header("Content-Type", "application/json")
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            return json.loads(answer.read() or b"null")
+
+    call("POST", f"/api/v1/videos/{video.uuid}/comment-threads", bob.token, {"text": "Live!"})
+    drain("work")
+    message = client.expect_of("alice", "event")
+    assert message["event"] == "new-notification"
+    (pushed,) = message["args"]
+    listed = call("GET", "/api/v1/users/me/notifications", alice.token)["data"]
+    assert pushed == listed[0]
+    assert pushed["type"] == 2 and pushed["comment"]["account"]["name"] == "bob" and pushed["read"] is False
+    client.quiet_for(0.5, "bob", "event")

@@ -19,6 +19,9 @@ test.beforeAll(async ({ browser }) => {
     library: '/my-library',
     search: '/search?search=Shared',
     admin: '/admin',
+    notifications: '/my-account/notifications',
+    notificationSettings: '/my-account/notifications/settings',
+    security: '/my-account/security',
   };
 });
 

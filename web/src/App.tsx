@@ -2,6 +2,7 @@ import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react'
 import { Link, NavLink, Outlet, Route, Routes, useLocation, useNavigate } from 'react-router';
 import { getConfig, type ServerConfig } from './api';
 import { session } from './auth';
+import { NotificationBell } from './components/NotificationBell';
 import { Loading } from './components/Status';
 import { AppContext, useApp, useSignedIn } from './hooks';
 import { Home, VideoList } from './pages/Home';
@@ -19,6 +20,8 @@ const AccountPage = named(() => import('./pages/Channel'), 'AccountPage');
 const Embed = named(() => import('./pages/Embed'), 'Embed');
 const Library = named(() => import('./pages/Library'), 'Library');
 const Login = named(() => import('./pages/Login'), 'Login');
+const Notifications = named(() => import('./pages/Notifications'), 'Notifications');
+const Security = named(() => import('./pages/Security'), 'Security');
 const Signup = named(() => import('./pages/Login'), 'Signup');
 const Search = named(() => import('./pages/Search'), 'Search');
 const Upload = named(() => import('./pages/Upload'), 'Upload');
@@ -68,6 +71,8 @@ export function App() {
           <Route path="/signup" element={<Signup />} />
           <Route path="/upload" element={<Upload />} />
           <Route path="/my-library/*" element={<Library />} />
+          <Route path="/my-account/notifications/*" element={<Notifications />} />
+          <Route path="/my-account/security" element={<Security />} />
           <Route path="/c/:handle" element={<ChannelPage />} />
           <Route path="/a/:name" element={<AccountPage />} />
           <Route path="/admin" element={<Admin />} />
@@ -179,6 +184,7 @@ function Layout() {
                     </li>
                   )}
                   <li className="site-nav__user">
+                    <NotificationBell />{' '}
                     <span className="muted">{me.account.displayName || me.username}</span>{' '}
                     <button type="button" className="link-button" onClick={logOut}>
                       Log out

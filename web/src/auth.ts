@@ -79,11 +79,12 @@ export class Session {
     return client;
   }
 
-  private async grant(fields: Record<string, string>): Promise<Tokens> {
+  private async grant(fields: Record<string, string>, headers?: Record<string, string>): Promise<Tokens> {
     const client = await this.client();
     const res = await send('/api/v1/users/token', {
       method: 'POST',
       form: { client_id: client.client_id, client_secret: client.client_secret, ...fields },
+      headers,
     });
     const answer = await readJson<TokenAnswer>(res);
     return {
@@ -93,14 +94,20 @@ export class Session {
     };
   }
 
-  async logIn(username: string, password: string): Promise<void> {
+  /**
+   * Log in with the password grant. `otp` is a two-factor code: a user who turned it on is
+   * refused without one with the ApiError code `missing_two_factor` (PeerTube's answer, with
+   * its `x-peertube-otp: required; app` header), and the page then asks for it.
+   */
+  async logIn(username: string, password: string, otp?: string): Promise<void> {
+    const headers = otp ? { 'x-peertube-otp': otp } : undefined;
     try {
-      this.save(await this.grant({ grant_type: 'password', username, password }));
+      this.save(await this.grant({ grant_type: 'password', username, password }, headers));
     } catch (err) {
       // A client id the server no longer knows (a reset instance): forget it and try once more.
       if (err instanceof ApiError && err.code === 'invalid_client') {
         this.store.removeItem(CLIENT_KEY);
-        this.save(await this.grant({ grant_type: 'password', username, password }));
+        this.save(await this.grant({ grant_type: 'password', username, password }, headers));
       } else throw err;
     }
   }

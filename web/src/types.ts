@@ -108,6 +108,9 @@ export interface User {
   videoChannels?: Channel[];
   blocked?: boolean;
   videoQuota?: number;
+  /** PeerTube's UserNotificationSetting (users/me only): per kind, 1 web and 2 email. */
+  notificationSettings?: Record<string, number>;
+  twoFactorEnabled?: boolean;
 }
 
 export interface Playlist {

@@ -14,6 +14,7 @@ from chalicelib.activitypub.follows import follow_back
 from chalicelib.activitypub.inbox.context import Ignored, InboxContext, object_id
 from chalicelib.activitypub.outbound.send_follows import send_accept, send_reject
 from chalicelib.activitypub.remote.parse.checks import InvalidDocument, url
+from chalicelib.domain import events
 from chalicelib.domain.instance_follows import follower_stats, is_instance_actor
 from chalicelib.store import follows
 from chalicelib.store.models.follow import STATE_ACCEPTED, STATE_PENDING, STATE_REJECTED
@@ -39,7 +40,7 @@ def handle(activity: dict[str, Any], context: InboxContext) -> None:
             state = STATE_PENDING
     existing = follows.get_follow(int(follower.id), int(target.id))
     if existing is None:
-        follows.follow(
+        created = follows.follow(
             int(follower.id),
             int(target.id),
             state,
@@ -48,6 +49,8 @@ def handle(activity: dict[str, Any], context: InboxContext) -> None:
             follower_inbox=str(follower.shared_inbox_url or follower.inbox_url),
             stats=follower_stats(target, 1),
         )
+        if created is not None:
+            events.emit(events.ActorFollowed(created))
         existing = follows.get_follow(int(follower.id), int(target.id))
         if existing is None:
             return  # removed meanwhile

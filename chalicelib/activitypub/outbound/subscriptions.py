@@ -1,11 +1,10 @@
-"""Which sender reacts to which domain event (domain/events.py): the one place that wires
-the domain's news to the fediverse (and a live's to its viewers).
+"""Which federation sender reacts to which domain event (domain/events.py): the one place
+that wires the domain's news to the fediverse (chalicelib/subscribers.py registers it with
+the others).
 
-Every process that runs domain code calls `register()` at its entry, before its first
-event: app.py for the API, and each Lambda module in functions/ (tests/infra checks that
-every handler of template.yaml does). Calling it again changes nothing. The live ingest,
-which may read no actor, calls `register_notices()` instead: its news go to the broadcast
-function as notices, which sends them on.
+The live ingest, which may read no actor, calls `register_notices()` instead of
+chalicelib/subscribers.register(): its news go to the broadcast function as notices, which
+sends them on (and tells the live's viewers).
 """
 
 from __future__ import annotations
@@ -18,7 +17,7 @@ from chalicelib.activitypub.outbound import (
     send_videos,
     send_views,
 )
-from chalicelib.domain import events, live_news
+from chalicelib.domain import events
 
 
 def register() -> None:
@@ -33,7 +32,6 @@ def register() -> None:
     events.subscribe(events.PlaylistRemoved, send_playlists.on_removed)
     events.subscribe(events.AbuseReported, send_abuses.on_reported)
     events.subscribe(events.RemoteVideoViewed, send_views.on_viewed)
-    events.subscribe(events.LiveStateChanged, live_news.on_state_changed)
 
 
 def register_notices() -> None:

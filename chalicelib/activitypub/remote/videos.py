@@ -23,6 +23,7 @@ from chalicelib.activitypub.remote import actors as remote_actors
 from chalicelib.activitypub.remote import images, quotas
 from chalicelib.activitypub.remote.parse.checks import InvalidDocument, host
 from chalicelib.activitypub.remote.parse.videos import RemoteFile, RemoteVideoDocument, parse_video
+from chalicelib.domain import events
 from chalicelib.observability import logger
 from chalicelib.store import counters, keys, remote_videos, videos
 from chalicelib.store.models import Video, VideoFile
@@ -109,6 +110,7 @@ def _create(parsed: RemoteVideoDocument, channel: Actor, account: Actor, now: da
     # The claims are ours now: only then is anything copied, and under a name of our own.
     _attach_images(video, parsed)
     logger.info("remote video stored", extra={"video": parsed.url})
+    events.emit(events.RemoteVideoStored(video, was_public=False))
     return video
 
 
@@ -137,6 +139,7 @@ def _refresh(video: Video, parsed: RemoteVideoDocument, channel: Actor, account:
         raise
     if old_images and old_images != video.image_name:
         images.delete_video_images(str(old_images))
+    events.emit(events.RemoteVideoStored(video, was_public=was_public))
     return video
 
 

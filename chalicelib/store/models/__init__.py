@@ -14,6 +14,7 @@ from chalicelib.store.models.deletion import Deletion
 from chalicelib.store.models.follow import Follow
 from chalicelib.store.models.inbox_receipt import InboxReceipt
 from chalicelib.store.models.live import LiveSession, LiveVideo
+from chalicelib.store.models.notification import Notification, NotificationBox, NotificationMark
 from chalicelib.store.models.oauth_client import OAuthClient
 from chalicelib.store.models.oauth_token import OAuthToken
 from chalicelib.store.models.playlist import Playlist
@@ -24,6 +25,7 @@ from chalicelib.store.models.registration import Registration
 from chalicelib.store.models.remote_host import RemoteHost
 from chalicelib.store.models.throttle import Throttle
 from chalicelib.store.models.tombstone import Tombstone
+from chalicelib.store.models.two_factor import TwoFactorRequest
 from chalicelib.store.models.upload_session import UploadSession
 from chalicelib.store.models.user import User
 from chalicelib.store.models.video import Video
@@ -46,6 +48,9 @@ __all__ = [
     "InstanceStats",
     "LiveSession",
     "LiveVideo",
+    "Notification",
+    "NotificationBox",
+    "NotificationMark",
     "OAuthClient",
     "OAuthToken",
     "Playlist",
@@ -58,6 +63,7 @@ __all__ = [
     "TableItem",
     "Throttle",
     "Tombstone",
+    "TwoFactorRequest",
     "UploadSession",
     "User",
     "Video",

@@ -50,6 +50,13 @@ class User(TableItem, discriminator="User"):
     theme = UnicodeAttribute(default="instance-default")
     admin_flags = NumberAttribute(default=0)
     watch_later_id = NumberAttribute(null=True)  # the user's Watch later playlist (users/me)
+    # PeerTube's UserNotificationSetting (bit fields, 1 web 2 email) once the user changed
+    # them; None means PeerTube's defaults (domain/notifications/settings.py).
+    notification_settings = MapAttribute(null=True)  # type: ignore[var-annotated]
+    # Two-factor login (domain/two_factor.py): the TOTP seed, sealed (store/sealed_keys.py),
+    # and the last time step a code was accepted for, so that no code is accepted twice.
+    otp_secret = UnicodeAttribute(null=True)
+    otp_last_step = NumberAttribute(null=True)
     no_instance_config_warning_modal = BooleanAttribute(default=False)
     no_welcome_modal = BooleanAttribute(default=False)
     no_account_setup_warning_modal = BooleanAttribute(default=False)

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
-import { errorMessage } from '../api';
+import { ApiError, errorMessage } from '../api';
 import { session } from '../auth';
 import { useApp, useTitle } from '../hooks';
 import { api } from '../services';
@@ -14,17 +14,21 @@ export function Login() {
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // Two-factor users: the server asks for a code once the password holds.
+  const [needsCode, setNeedsCode] = useState(false);
+  const [code, setCode] = useState('');
 
   const submit = async (e: React.FormEvent) => {
     e.preventDefault();
     setBusy(true);
     setError(null);
     try {
-      await session.logIn(username.trim(), password);
+      await session.logIn(username.trim(), password, needsCode ? code.trim() : undefined);
       await reloadMe();
       navigate(params.get('next') ?? '/');
     } catch (err) {
-      setError(errorMessage(err));
+      if (err instanceof ApiError && err.code === 'missing_two_factor') setNeedsCode(true);
+      else setError(errorMessage(err));
     } finally {
       setBusy(false);
     }
@@ -52,6 +56,25 @@ export function Login() {
           value={password}
           onChange={(e) => setPassword(e.target.value)}
         />
+        {needsCode && (
+          <>
+            <label htmlFor="login-code">Two-factor code</label>
+            <input
+              id="login-code"
+              inputMode="numeric"
+              autoComplete="one-time-code"
+              pattern="[0-9]{6}"
+              required
+              autoFocus
+              aria-describedby="login-code-hint"
+              value={code}
+              onChange={(e) => setCode(e.target.value)}
+            />
+            <p id="login-code-hint" className="hint">
+              The 6-digit code your authentication app shows for this account.
+            </p>
+          </>
+        )}
         <button className="button button--primary" type="submit" disabled={busy}>
           {busy ? 'Logging in…' : 'Log in'}
         </button>

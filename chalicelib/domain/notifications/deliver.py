@@ -1,0 +1,59 @@
+"""Giving a notification to the users it concerns: stored for those whose settings want it on
+the web (PeerTube stores nothing for the others), once each, then pushed live to their open
+`/user-notifications` sockets as `new-notification`.
+
+Email (the settings' second bit) is not sent yet: the users who asked for it are counted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from chalicelib.domain.notifications import settings
+from chalicelib.domain.notifications.shapes import notification_json
+from chalicelib.observability import count, logger
+from chalicelib.store import notifications, realtime
+from chalicelib.store.notifications import NewNotification
+
+if TYPE_CHECKING:
+    from chalicelib.domain.notifications.types import NotificationType
+    from chalicelib.store.models import Notification, User
+
+EVENT = "new-notification"
+
+
+def deliver(
+    recipients: Sequence[User], kind: NotificationType, subject: str, payload: dict[str, Any], now: datetime
+) -> list[Notification]:
+    """Notify each recipient (once per user, however often this runs); the notifications made."""
+    wanted = {int(user.id): user for user in recipients if user.deleting_at is None and settings.wants_web(user, kind)}
+    emails = sum(1 for user in recipients if settings.wants_email(user, kind))
+    if emails:
+        count("NotificationEmailsNotSent", emails)
+    if not wanted:
+        return []
+    made: list[Notification] = []
+    ids = notifications.allocate_ids(len(wanted))
+    for notification_id, user_id in zip(ids, sorted(wanted), strict=True):
+        created = notifications.create(notification_id, NewNotification(user_id, int(kind), subject, payload), now)
+        if created is None:
+            continue  # notified already: this message was delivered before
+        made.append(created)
+        if not created.is_read:
+            _push(user_id, created)
+    if made:
+        count("NotificationsCreated", len(made))
+    return made
+
+
+def _push(user_id: int, notification: Notification) -> None:
+    """Live, to the user's open sockets; a push that fails loses nothing (the list has it).
+    Without a WebSocket API nobody can be connected: no Query of the user's room then."""
+    if realtime.pusher() is None:
+        return
+    try:
+        realtime.publish_to_user(user_id, EVENT, notification_json(notification, read=False))
+    except Exception:
+        logger.exception("notification push failed", extra={"user": user_id, "notification": int(notification.id)})

@@ -1,0 +1,18 @@
+"""Every subscriber of the domain events (domain/events.py), in one call: federation's
+senders, then notifications, then a live's news to its viewers. Each entry calls `register()`
+once before its first event: app.py at import, each Lambda module of functions/ as its
+`setup` (tests/infra/test_event_subscriptions.py fails for an entry that can emit and
+forgot). Calling it again changes nothing. The live ingest registers
+activitypub/outbound/subscriptions.register_notices() instead (it may read no actor)."""
+
+from __future__ import annotations
+
+from chalicelib.activitypub.outbound import subscriptions as federation
+from chalicelib.domain import events, live_news
+from chalicelib.domain.notifications import subscriptions as notifications
+
+
+def register() -> None:
+    federation.register()
+    notifications.register()
+    events.subscribe(events.LiveStateChanged, live_news.on_state_changed)

@@ -1,0 +1,34 @@
+import { describe as suite, expect, it } from 'vitest';
+import { describe, NotificationType, type UserNotification } from './notifications';
+
+const at = '2026-01-01T00:00:00.000Z';
+const base = { id: 1, read: false, createdAt: at, updatedAt: at };
+const actor = (name: string, displayName = name) => ({ id: 7, name, displayName, host: 'example.org' });
+const video = { id: 3, uuid: 'u-u-i-d', shortUUID: 'short', name: 'Cats' };
+
+suite('describe', () => {
+  it('words a subscription video and links to it by short UUID', () => {
+    const n: UserNotification = { ...base, type: NotificationType.NEW_VIDEO_FROM_SUBSCRIPTION, video: { ...video, channel: actor('cats', 'Cat channel') } };
+    expect(describe(n)).toEqual({ text: 'Cat channel published a new video: Cats', link: '/w/short' });
+  });
+
+  it('says when a comment waits for approval', () => {
+    const comment = { id: 9, threadId: 9, account: actor('bob'), video, heldForReview: true };
+    const n: UserNotification = { ...base, type: NotificationType.NEW_COMMENT_ON_MY_VIDEO, comment };
+    expect(describe(n).text).toBe('bob commented on your video Cats (awaiting your approval)');
+  });
+
+  it('names the channel followed', () => {
+    const actorFollow = {
+      id: 4,
+      state: 'accepted',
+      follower: actor('carol'),
+      following: { type: 'channel' as const, name: 'cats', displayName: 'Cat channel', host: 'example.org' },
+    };
+    expect(describe({ ...base, type: NotificationType.NEW_FOLLOW, actorFollow }).text).toBe('carol follows your channel Cat channel');
+  });
+
+  it('has a text for every type, even those it does not know', () => {
+    for (let type = 1; type <= 22; type++) expect(describe({ ...base, type }).text).not.toBe('');
+  });
+});

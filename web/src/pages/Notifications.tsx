@@ -1,0 +1,181 @@
+import { useEffect, useState, useSyncExternalStore } from 'react';
+import { Link, Route, Routes } from 'react-router';
+import { errorMessage } from '../api';
+import { session } from '../auth';
+import { AccountTabs } from '../components/AccountTabs';
+import { Empty, ErrorMessage, Loading } from '../components/Status';
+import { timeAgo } from '../format';
+import { useApp, useLoad, useTitle } from '../hooks';
+import { describe, EMAIL, live, notificationsApi, SETTING_ROWS, WEB, type NotificationSettings, type UserNotification } from '../notifications';
+
+const PAGE = 20;
+
+export function Notifications() {
+  useTitle('My notifications');
+  if (!session.signedIn) {
+    return (
+      <p>
+        <Link to="/login?next=/my-account/notifications">Log in</Link> to see your notifications.
+      </p>
+    );
+  }
+  return (
+    <section>
+      <h1>My notifications</h1>
+      <AccountTabs />
+      <Routes>
+        <Route index element={<NotificationList />} />
+        <Route path="settings" element={<NotificationSettingsGrid />} />
+      </Routes>
+    </section>
+  );
+}
+
+function NotificationList() {
+  const [count, setCount] = useState(PAGE);
+  const pushed = useSyncExternalStore(live.subscribe, () => live.version);
+  const { data, error, loading, reload, setData } = useLoad((signal) => notificationsApi.list(0, count, undefined, signal), [count, pushed]);
+  const [failure, setFailure] = useState<string | null>(null);
+
+  const markRead = async (notification: UserNotification) => {
+    setFailure(null);
+    try {
+      await notificationsApi.markRead([notification.id]);
+      if (data) setData({ ...data, data: data.data.map((n) => (n.id === notification.id ? { ...n, read: true } : n)) });
+      live.read(1);
+    } catch (err) {
+      setFailure(errorMessage(err));
+    }
+  };
+  const markAllRead = async () => {
+    setFailure(null);
+    try {
+      await notificationsApi.markAllRead();
+      if (data) setData({ ...data, data: data.data.map((n) => ({ ...n, read: true })) });
+      live.set(0);
+    } catch (err) {
+      setFailure(errorMessage(err));
+    }
+  };
+
+  if (error) return <ErrorMessage error={error} onRetry={reload} />;
+  if (!data) return <Loading what="Loading your notifications" />;
+  if (data.total === 0) return <Empty title="No notifications yet" hint="New videos of your subscriptions, comments on your videos and new followers show here." />;
+  const unread = data.data.some((n) => !n.read);
+  return (
+    <>
+      <div className="form__actions">
+        <button type="button" className="button" disabled={!unread} onClick={markAllRead}>
+          Mark all as read
+        </button>
+      </div>
+      {failure && <ErrorMessage error={failure} />}
+      <ul className="notifications" aria-label="Notifications">
+        {data.data.map((notification) => {
+          const { text, link } = describe(notification);
+          return (
+            <li key={notification.id} className={`notification${notification.read ? '' : ' notification--unread'}`}>
+              <p className="notification__text">
+                {!notification.read && <span className="visually-hidden">Unread: </span>}
+                {link ? (
+                  <Link to={link} onClick={() => (notification.read ? undefined : void markRead(notification))}>
+                    {text}
+                  </Link>
+                ) : (
+                  text
+                )}
+              </p>
+              <p className="muted notification__meta">
+                <time dateTime={notification.createdAt}>{timeAgo(notification.createdAt)}</time>
+                {!notification.read && (
+                  <>
+                    {' · '}
+                    <button type="button" className="link-button" onClick={() => markRead(notification)} aria-label={`Mark as read: ${text}`}>
+                      Mark as read
+                    </button>
+                  </>
+                )}
+              </p>
+            </li>
+          );
+        })}
+      </ul>
+      {data.total > data.data.length && (
+        <p className="more">
+          <button type="button" className="button" disabled={loading} onClick={() => setCount((c) => c + PAGE)}>
+            Show more
+          </button>
+        </p>
+      )}
+    </>
+  );
+}
+
+function NotificationSettingsGrid() {
+  const { me, reloadMe } = useApp();
+  const [settings, setSettings] = useState<NotificationSettings | null>(null);
+  const [status, setStatus] = useState<{ ok: boolean; text: string } | null>(null);
+  useEffect(() => {
+    if (me?.notificationSettings && settings === null) setSettings({ ...me.notificationSettings });
+  }, [me, settings]);
+  if (!me || !settings) return <Loading what="Loading your settings" />;
+  const role = me.role.id;
+  const rows = SETTING_ROWS.filter((row) => (!row.staff || role <= 1) && (!row.admin || role === 0));
+
+  const toggle = async (key: string, bit: number, on: boolean) => {
+    const next = { ...settings, [key]: on ? (settings[key] ?? 0) | bit : (settings[key] ?? 0) & ~bit };
+    setSettings(next);
+    setStatus(null);
+    try {
+      await notificationsApi.saveSettings(next);
+      setStatus({ ok: true, text: 'Saved.' });
+      void reloadMe();
+    } catch (err) {
+      setSettings(settings);
+      setStatus({ ok: false, text: errorMessage(err) });
+    }
+  };
+
+  return (
+    <>
+      <p className="lead">Choose what you hear about, on this site and by email.</p>
+      <div className="table-scroll">
+        <table className="table notification-settings">
+          <caption className="visually-hidden">Notification settings</caption>
+          <thead>
+            <tr>
+              <th scope="col">Activity</th>
+              <th scope="col">Web</th>
+              <th scope="col">Email</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((row) => (
+              <tr key={row.key}>
+                <th scope="row">{row.label}</th>
+                {[
+                  [WEB, 'on this site'],
+                  [EMAIL, 'by email'],
+                ].map(([bit, how]) => (
+                  <td key={bit}>
+                    <input
+                      type="checkbox"
+                      aria-label={`${row.label}, ${how}`}
+                      checked={((settings[row.key] ?? 0) & (bit as number)) !== 0}
+                      onChange={(e) => void toggle(row.key, bit as number, e.target.checked)}
+                    />
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {status && (
+        <p className={status.ok ? 'notice notice--ok' : 'error-box'} role={status.ok ? 'status' : 'alert'}>
+          {status.text}
+        </p>
+      )}
+    </>
+  );
+}
