@@ -893,7 +893,14 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
                     ],
                     "VIDEO#*",
                 ),
-                self._table_keys(["dynamodb:GetItem"], "VIDEOUUID#*"),
+                # A permanent live's replay: its UUID's claim and its id (template.yaml).
+                self._table_keys(["dynamodb:GetItem", "dynamodb:PutItem"], "VIDEOUUID#*"),
+                {
+                    "Effect": "Allow",
+                    "Action": "dynamodb:UpdateItem",
+                    "Resource": self.table.attr_arn,
+                    "Condition": {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["COUNTER#video"]}},
+                },
                 self._table_keys(["dynamodb:PutItem"], "INFOHASH#*"),
                 {
                     "Effect": "Allow",

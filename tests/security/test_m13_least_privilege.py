@@ -103,6 +103,11 @@ def test_media_functions_still_reach_what_they_use(roles: dict[str, list[dict[st
     assert allowed(transcoder, "dynamodb:PutItem", "VIDEO#1", None)
     assert allowed(transcoder, "dynamodb:PutItem", "INFOHASH#ab12", None)
     assert allowed(transcoder, "dynamodb:UpdateItem", "STATS#instance", None)
+    # A permanent live's replay, a video of its own: its UUID's claim and its id, no other counter.
+    assert allowed(transcoder, "dynamodb:PutItem", "VIDEOUUID#0b5f", None)
+    assert allowed(transcoder, "dynamodb:UpdateItem", "COUNTER#video", None)
+    assert not allowed(transcoder, "dynamodb:UpdateItem", "COUNTER#comment", None)
+    assert not allowed(ingest, "dynamodb:PutItem", "VIDEOUUID#0b5f", None)
 
 
 def test_the_root_password_is_the_api_functions_alone() -> None:
