@@ -24,6 +24,7 @@ from functions.consumer import sqs_consumer
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
+    from chalicelib.store.models import Video
     from functions.consumer import Received
 
 
@@ -85,10 +86,23 @@ def announce(publication: Publication) -> None:
     if video is None or (video.stage != STAGE_DONE and video.stage not in LIVE_STAGES):
         logger.info("publication of a missing or unpublished video, dropped", extra={"video": publication.video_id})
         return
+    if video.stage == STAGE_DONE:
+        _tell_replay_viewers(video)
     try:
         send_videos.published(video)
     except Unannounced as reason:
         logger.info("video not announced", extra={"reason": str(reason)})
+
+
+def _tell_replay_viewers(video: Video) -> None:
+    """A non-permanent live became its replay (the same video, published): whoever still
+    watches its page hears the state move from ended to published, and gets the replay."""
+    from chalicelib.domain import live_news
+    from chalicelib.store import lives
+
+    live = lives.get_live(int(video.id))
+    if live is not None and not live.permanent_live:
+        live_news.tell_viewers(int(video.id), int(video.state))
 
 
 def live_state(notice: LiveStateNotice) -> None:

@@ -31,7 +31,7 @@ from functions.live.media_check import MediaRefused
 from functions.live.muxing import MuxingError
 from functions.live.ports import DirectorySink, LiveTarget, Refusal, SessionRecord
 from functions.live.rtmp import ChunkDecoder, Message, RtmpError
-from functions.live.service import LiveService, Publication
+from functions.live.service import UNPUBLISHED, LiveService, Publication
 from functions.live.settings import LiveSettings, from_environment
 
 log = logging.getLogger("cirrus.live")
@@ -208,7 +208,7 @@ class Connection:
         elif name == "publish":
             await self._publish(values[3] if len(values) > 3 else None)
         elif name in ("FCUnpublish", "deleteStream", "closeStream") and self._publication is not None:
-            self._closing = "the encoder stopped publishing"
+            self._closing = UNPUBLISHED
         # releaseStream, FCPublish, getStreamLength, _checkbw...: nothing to answer.
         await self._drain()
 

@@ -6,7 +6,8 @@ window or at once when the session is cut (duration exceeded, ffmpeg failed).
 A session belongs to a video, not to a connection: an encoder that comes back with the same
 key within `reconnect_window` seconds (default 60; PeerTube ends the session 2 s after the
 encoder leaves) continues it: the same playlists, continuing sequence numbers after an
-EXT-X-DISCONTINUITY, the same replay.
+EXT-X-DISCONTINUITY, the same replay. An encoder that says it stops (FCUnpublish or
+deleteStream: the streamer pressed stop) ends the session after PeerTube's short delay.
 """
 
 from __future__ import annotations
@@ -77,6 +78,10 @@ class _Live:
     duration_timer: asyncio.TimerHandle | None = None
     ended: bool = False
     first_packet_at: float | None = None
+
+
+# Why a connection ended when the encoder said it stops publishing (server.py).
+UNPUBLISHED = "the encoder stopped publishing"
 
 
 class LiveService:
@@ -244,7 +249,8 @@ class LiveService:
             if self._lives.get(live.target.video_id) is live:
                 del self._lives[live.target.video_id]
             return
-        wait = self.settings.end_wait
+        # A deliberate stop is not a drop: no reconnection is coming.
+        wait = self.settings.end_delay if reason == UNPUBLISHED else self.settings.end_wait
         log.info(
             "live %s: encoder left (%s); the session ends in %.0f s unless it returns",
             live.target.video_id,

@@ -425,6 +425,15 @@ def test_an_encoder_back_within_the_window_continues_the_session(tmp_path: Path)
         assert _sha256(live.path(segment.name)) == segment.sha256 == hashes[segment.name]
 
 
+def test_an_encoder_that_stops_publishing_ends_the_session_without_waiting_for_the_window(tmp_path: Path) -> None:
+    """A streamer's "stop" (ffmpeg and OBS send FCUnpublish and deleteStream) ends the live
+    after PeerTube's short delay: the window is for connections that drop without a word."""
+    with ingest(tmp_path, reconnect_window=60.0) as live:
+        assert finished(push(live.url(), 4)) == 0
+        live.wait_for("the session's end", lambda: len(live.sessions) == 1, 10.0)
+    assert live.states == [(VIDEO, PUBLISHED), (VIDEO, LIVE_ENDED)]
+
+
 def test_an_encoder_back_after_the_window_starts_a_new_session(tmp_path: Path) -> None:
     with ingest(tmp_path, reconnect_window=1.0) as live:
         assert finished(push(live.url(PERMANENT_KEY), 5)) == 0

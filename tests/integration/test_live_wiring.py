@@ -328,3 +328,35 @@ def test_the_ingests_state_changes_reach_the_viewers_and_the_followers_through_t
         assert pushes.frames == {"viewer": ['42/live-videos,["state-change",{"state":1}]']}
     finally:
         realtime.reset()
+
+
+def test_viewers_of_an_ended_live_hear_when_its_replay_is_published(
+    lives_on: None, api: ApiClient, people: Any
+) -> None:
+    """A non-permanent live becomes its own replay: when the broadcast function announces the
+    replay's publication, the live's room hears `state-change` 1, so the watch page reloads
+    and plays the replay. A permanent live's page is not told (its replays are other videos)."""
+    from chalicelib.activitypub.delivery.messages import Publication
+    from chalicelib.store import realtime
+    from chalicelib.store.models.video_stages import STAGE_DONE
+    from functions.federation.broadcast import announce
+
+    alice = people["alice"]
+    once, _, _ = _create(api, alice, saveReplay=True)
+    permanent, _, _ = _create(api, alice, saveReplay=True, permanentLive=True)
+    now = datetime.now(UTC)
+    pushes = _Pushes()
+    realtime.use_ports(pushes, None)
+    try:
+        for video_id, viewer in ((once, "once"), (permanent, "permanent")):
+            connection = realtime.save_connection(viewer, f"sid-{viewer}", now)
+            assert realtime.join_room(connection, realtime.video_room(video_id), 10)
+            video = videos.get_video(video_id)
+            assert video is not None
+            video.update(
+                actions=[Video.stage.set(STAGE_DONE), Video.state.set(1)]
+            )  # as the replay's publication leaves it
+            announce(Publication(video_id))
+        assert pushes.frames == {"once": ['42/live-videos,["state-change",{"state":1}]']}
+    finally:
+        realtime.reset()

@@ -86,6 +86,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   writeFileSync(big, randomBytes(24 * 1024 * 1024));
   const port = await freePort();
   const awsPort = await freePort();
+  const rtmpPort = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'cirrus-web-e2e-'));
   const python = process.env.CIRRUS_PYTHON ?? join(repo, '.venv', 'bin', 'python');
   const log = openSync(join(outputDir, 'stack.log'), 'w');
@@ -93,6 +94,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     ...process.env,
     CIRRUS_PORT: String(port),
     CIRRUS_AWS_PORT: String(awsPort),
+    // The live ingest (e2e/live.spec.ts), on a port of its own rather than RTMP's 1935.
+    CIRRUS_RTMP_PORT: String(rtmpPort),
     CIRRUS_DATA_DIR: dataDir,
     CIRRUS_SIGNUP_ENABLED: 'true',
     CIRRUS_SIGNUP_REQUIRES_APPROVAL: 'false',

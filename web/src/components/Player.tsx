@@ -182,7 +182,9 @@ export function Player({ video, autoPlay = false, latencyMode }: { video: VideoD
           <p className="muted" data-testid="p2p-stats" data-from-peers={transfer.fromPeers}>
             {!sharing
               ? 'P2P is off: every segment comes over HTTP.'
-              : !p2p
+              : isLive && !liveP2PAllowed(latencyMode)
+                ? 'A small-latency live plays over HTTP only: peers could not share a segment in time.'
+                : !p2p
                 ? 'P2P needs a secure (HTTPS) page: every segment comes over HTTP.'
                 : describeTransfer(transfer)}
           </p>
