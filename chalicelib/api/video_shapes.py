@@ -215,6 +215,25 @@ def _file_json(video: Video, file: VideoFile, base: str, settings: Settings, pri
         file_url = f"{base}{file.media_name}"
         download = layout.hls_video_download_url(settings.instance_url, video.uuid, resolution)
         links, magnet = _links(video, file, file_url, download, private, settings)
+    return {
+        **_file_body(video, file, file_id, links, magnet, settings),
+        "hasAudio": "mp4a" in file.codecs or not video.is_local,
+        "hasVideo": resolution != 0,
+        "playlistUrl": f"{base}{file.playlist_name}",
+        "storage": STORAGE_OBJECT_STORAGE,
+    }
+
+
+def _file_body(
+    video: Video,
+    file: VideoFile | WebVideoFile,
+    file_id: int,
+    links: dict[str, Any],
+    magnet: str | None,
+    settings: Settings,
+) -> dict[str, Any]:
+    """What PeerTube's VideoFile says of any file, in its order (the magnet only when there is one)."""
+    resolution = int(file.resolution)
     body: dict[str, Any] = {
         "id": file_id,
         "resolution": {"id": resolution, "label": resolution_label(resolution, int(file.width), int(file.height))},
@@ -229,10 +248,6 @@ def _file_json(video: Video, file: VideoFile, base: str, settings: Settings, pri
         "fps": int(file.fps),
         **links,
         "metadataUrl": f"{settings.instance_url}/api/v1/videos/{video.uuid}/metadata/{file_id}",
-        "hasAudio": "mp4a" in file.codecs or not video.is_local,
-        "hasVideo": resolution != 0,
-        "playlistUrl": f"{base}{file.playlist_name}",
-        "storage": STORAGE_OBJECT_STORAGE,
     }
 
 
@@ -271,20 +286,8 @@ def _web_file_json(video: Video, file: WebVideoFile, private: bool, settings: Se
     file_url = video_torrents.file_url(video, file, private, settings)
     download = layout.web_video_download_url(settings.instance_url, video.uuid, resolution, str(file.extension))
     links, magnet = _links(video, file, file_url, download, private, settings)
-    body: dict[str, Any] = {
-        "id": file_id,
-        "resolution": {"id": resolution, "label": resolution_label(resolution, int(file.width), int(file.height))},
-        "width": int(file.width),
-        "height": int(file.height),
-    }
-    if magnet:
-        body["magnetUri"] = magnet
     return {
-        **body,
-        "size": int(file.size),
-        "fps": int(file.fps),
-        **links,
-        "metadataUrl": f"{settings.instance_url}/api/v1/videos/{video.uuid}/metadata/{file_id}",
+        **_file_body(video, file, file_id, links, magnet, settings),
         "hasAudio": bool(file.has_audio),
         "hasVideo": bool(file.has_video),
         "storage": STORAGE_OBJECT_STORAGE,

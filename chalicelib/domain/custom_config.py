@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from chalicelib.config import LiveConfig, SignupSettings, UserDefaults
 from chalicelib.domain import reference_data
-from chalicelib.domain.instance import ABOUT_TEXTS, SHORT_DESCRIPTION, InstanceSettings
+from chalicelib.domain.instance import ABOUT_TEXTS, SHORT_DESCRIPTION, InstanceSettings, live_limits
 from chalicelib.errors import BadRequestError, PayloadTooLargeError, ValidationError
 from chalicelib.store import instance as instance_store
 
@@ -137,15 +137,9 @@ def defaults(settings: Settings) -> dict[str, Any]:
 
 
 def _live_defaults(live: LiveConfig) -> dict[str, Any]:
-    """PeerTube's CustomConfig `live` section for these settings (durations in milliseconds,
-    as PeerTube shows them)."""
+    """PeerTube's CustomConfig `live` section for these settings."""
     return {
-        "enabled": live.enabled,
-        "allowReplay": live.allow_replay,
-        "latencySetting": {"enabled": live.latency_setting},
-        "maxDuration": live.max_duration * 1000 if live.max_duration >= 0 else -1,
-        "maxInstanceLives": live.max_instance_lives,
-        "maxUserLives": live.max_user_lives,
+        **live_limits(live),
         "transcoding": {
             "enabled": live.transcoding,
             "remoteRunners": {"enabled": False},

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from chalicelib.domain import reference_data
 
 if TYPE_CHECKING:
-    from chalicelib.config import Settings
+    from chalicelib.config import LiveConfig, Settings
     from chalicelib.store.counters import StatsCounts
 
 # Clients gate features on the PeerTube version they talk to; Cirrus implements v8's API.
@@ -79,9 +79,9 @@ def server_config(current: InstanceSettings) -> dict[str, Any]:
     return config
 
 
-def _live(settings: Settings) -> dict[str, Any]:
-    """ServerConfig's `live`: what clients offer (PeerTube shows durations in milliseconds)."""
-    live = settings.live
+def live_limits(live: LiveConfig) -> dict[str, Any]:
+    """The `live` fields PeerTube's ServerConfig and CustomConfig share, in their order
+    (durations in milliseconds, as PeerTube shows them)."""
     return {
         "enabled": live.enabled,
         "allowReplay": live.allow_replay,
@@ -89,6 +89,14 @@ def _live(settings: Settings) -> dict[str, Any]:
         "maxDuration": live.max_duration * 1000 if live.max_duration >= 0 else -1,
         "maxInstanceLives": live.max_instance_lives,
         "maxUserLives": live.max_user_lives,
+    }
+
+
+def _live(settings: Settings) -> dict[str, Any]:
+    """ServerConfig's `live`: what clients offer."""
+    live = settings.live
+    return {
+        **live_limits(live),
         "transcoding": {
             "enabled": live.transcoding,
             "remoteRunners": {"enabled": False},
