@@ -1,4 +1,5 @@
-"""A new user's first hour, then a restart: what they uploaded, watched and wrote is all there.
+"""A new user's first hour, then a restart: what they uploaded, watched, wrote and streamed
+is all there.
 
 The last wave's stack lost every video here: a 720p camera clip sent in the web client's
 2 MB chunks made each snapshot fail (moto's disposed multipart parts), and the restart came
@@ -7,6 +8,7 @@ back empty. This is that path, through the same HTTP calls as the web client.
 
 from __future__ import annotations
 
+import subprocess
 import time
 from pathlib import Path
 
@@ -61,12 +63,14 @@ def test_a_camera_clip_its_views_and_comments_survive_a_restart(stack: RunningSt
         assert time.monotonic() < deadline, "the view was not counted"
         time.sleep(0.5)
 
+    replay = _stream_a_live_and_wait_for_its_replay(client, token, channel_id)
+
     assert stack.stop() == 0, stack.log.read_text()[-3000:]
     assert "snapshot failed" not in stack.log.read_text()
     stack.start()
 
-    listed = client.send("GET", "/api/v1/videos").json()
-    assert [v["uuid"] for v in listed["data"]] == [video["uuid"]]
+    listed = client.send("GET", "/api/v1/videos", params={"sort": "publishedAt"}).json()
+    assert [v["uuid"] for v in listed["data"]] == [video["uuid"], replay["uuid"]]
     again = client.send("GET", f"/api/v1/videos/{video['uuid']}").json()
     assert again["state"]["id"] == 1
     assert again["views"] == 1
@@ -79,3 +83,32 @@ def test_a_camera_clip_its_views_and_comments_survive_a_restart(stack: RunningSt
         assert requests.get(file["playlistUrl"], timeout=10).status_code == 200
         assert requests.get(file["fileUrl"], headers={"Range": "bytes=0-1023"}, timeout=10).status_code == 206
     assert requests.get(f"{stack.url}{again['thumbnailPath']}", timeout=10).status_code == 200
+    # The live's replay: published, no longer a live, its session listed, its HLS served.
+    kept = client.send("GET", f"/api/v1/videos/{replay['uuid']}").json()
+    assert (kept["state"]["id"], kept["isLive"]) == (1, False)
+    assert requests.get(kept["streamingPlaylists"][0]["playlistUrl"], timeout=10).status_code == 200
+    sessions = client.send("GET", f"/api/v1/videos/live/{replay['id']}/sessions", token).json()
+    assert sessions["total"] == 1 and sessions["data"][0]["endDate"]
+
+
+def _stream_a_live_and_wait_for_its_replay(client: Client, token: str, channel_id: int) -> dict[str, object]:
+    """A live made through the API, 8 s pushed by ffmpeg as an encoder would, and its replay."""
+    body = {"channelId": channel_id, "name": "First live", "privacy": 1, "saveReplay": True}
+    created = client.send("POST", "/api/v1/videos/live", token, json=body)
+    assert created.status_code == 200, created.text
+    video = created.json()["video"]
+    live = client.send("GET", f"/api/v1/videos/live/{video['id']}", token).json()
+    encoder = subprocess.run(
+        ["ffmpeg", "-v", "error", "-re", "-f", "lavfi", "-i", "testsrc=size=640x360:rate=30",
+         "-f", "lavfi", "-i", "sine", "-t", "8", "-c:v", "libx264", "-preset", "veryfast", "-g", "30",
+         "-pix_fmt", "yuv420p", "-c:a", "aac", "-f", "flv", f"{live['rtmpUrl']}/{live['streamKey']}"],
+        timeout=60, check=False,
+    )  # fmt: skip
+    assert encoder.returncode == 0
+    deadline = time.monotonic() + 240
+    while True:
+        found = client.send("GET", f"/api/v1/videos/{video['uuid']}").json()
+        if found["state"]["id"] == 1 and not found["isLive"]:
+            return dict(found)
+        assert time.monotonic() < deadline, f"the replay was not published: {found['state']}"
+        time.sleep(1)
