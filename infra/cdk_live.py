@@ -224,6 +224,13 @@ class _Live:
                 "Resource": table,
                 "Condition": {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": VIDEO_PARTITIONS}},
             },
+            # The live's P2P swarms while it is on air (template.yaml).
+            {
+                "Effect": "Allow",
+                "Action": ["dynamodb:PutItem", "dynamodb:DeleteItem"],
+                "Resource": table,
+                "Condition": {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["INFOHASH#*"]}},
+            },
             {
                 "Effect": "Allow",
                 "Action": ["s3:PutObject", "s3:DeleteObject"],

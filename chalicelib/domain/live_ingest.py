@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from chalicelib.config import LIVE_RESOLUTIONS, get_settings
 from chalicelib.domain import events
 from chalicelib.domain.transcoding import REPLAY, Step
-from chalicelib.media import layout
+from chalicelib.media import infohashes, layout
 from chalicelib.observability import logger
 from chalicelib.store import lives, media, queues, videos
 from chalicelib.store.models.video_stages import STAGE_LIVE_ENDED, STAGE_LIVE_ON, STAGE_LIVE_WAITING
@@ -119,12 +120,34 @@ def record_state(video_id: int, state: int, now: datetime | None = None) -> bool
         raise ValueError(f"no live moves to state {state}")
     if not moved:
         return False
+    _share_by_p2p(video, live, state)
     after = videos.get_video(video_id)
     if after is not None:
         logger.info("live state", extra={"video": video.uuid, "state": state})
         events.emit(events.VideoChanged(before, after))
         events.emit(events.LiveStateChanged(video_id, state))
     return True
+
+
+# Main streams a live can have: every rendition of the ladder, and the source's own.
+LIVE_MAX_STREAMS = len(LIVE_RESOLUTIONS) + 1
+
+
+def live_info_hashes(video: Video) -> list[str]:
+    """The P2P swarms of a live's playlist, as the player names them (media/infohashes.py)."""
+    base = layout.live_url_base(
+        get_settings().instance_url, video.uuid, layout.in_private_directory(int(video.privacy))
+    )
+    return infohashes.live_info_hashes(f"{base}{layout.LIVE_MASTER}", LIVE_MAX_STREAMS)
+
+
+def _share_by_p2p(video: Video, live: LiveVideo, state: int) -> None:
+    """The tracker accepts a live's swarms while it is on air (PeerTube's tracker, those of its
+    playlist); a non-permanent live gives them up when it ends, a permanent one keeps its URL."""
+    if state == PUBLISHED:
+        lives.share_swarms(video, live_info_hashes(video))
+    elif state == LIVE_ENDED and not live.permanent_live:
+        lives.give_up_swarms(video, live_info_hashes(video))
 
 
 def session_ended(video_id: int, end: SessionEnd) -> LiveSession | None:

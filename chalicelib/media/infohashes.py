@@ -51,3 +51,9 @@ def playlist_info_hashes(playlist_url: str, heights: Iterable[int]) -> list[str]
     if any(height == 0 for height in heights):
         hashes.append(info_hash(stream_swarm_id(playlist_url, "secondary", 0)))
     return hashes
+
+
+def live_info_hashes(playlist_url: str, streams: int) -> list[str]:
+    """A live's info hashes: its variants are known only once the ingest has probed the
+    stream, so the first `streams` `main` indexes are claimed (a ladder never has more)."""
+    return [info_hash(stream_swarm_id(playlist_url, "main", index)) for index in range(streams)]

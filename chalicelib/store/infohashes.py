@@ -22,6 +22,19 @@ def claims(info_hashes: Iterable[str], video_id: int) -> list[Claim]:
     return [claim(info_hash, video_id) for info_hash in info_hashes]
 
 
+def add(info_hashes: Iterable[str], video_id: int) -> None:
+    """P1 outside a transaction: a live's swarms, claimed when it goes on air (one PutItem each,
+    repeated harmlessly)."""
+    for item in claims(info_hashes, video_id):
+        item.save()
+
+
+def remove(info_hashes: Iterable[str]) -> None:
+    """A live's swarms given up when it ends (its replay has swarms of its own)."""
+    for info_hash in info_hashes:
+        Claim(keys.claim_pk(keys.INFO_HASH, info_hash), keys.CLAIM_SK).delete()
+
+
 def is_known(info_hash: str) -> bool:
     """P3: whether a video of this instance has this info hash (one GetItem)."""
     try:

@@ -18,7 +18,7 @@ from typing import Any
 from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.store import claims, keys, videos
+from chalicelib.store import claims, infohashes, keys, videos
 from chalicelib.store.models import Claim, LiveSession, LiveVideo, TableItem, Video
 from chalicelib.store.models.video import STATE_PUBLISHED
 from chalicelib.store.models.video_stages import (
@@ -136,6 +136,20 @@ def go_live(video: Video, now: datetime) -> bool:
         STAGE_LIVE_ON,
         [Video.state.set(STATE_PUBLISHED), Video.published_at.set(now), Video.updated_at.set(now)],
     )
+
+
+def share_swarms(video: Video, info_hashes: Sequence[str]) -> None:
+    """P1 for a live on air: its swarms named on the video first (deleted with it, P2), then
+    claimed for the tracker. Repeated harmlessly."""
+    video.update(actions=[Video.info_hashes.add(set(info_hashes))])
+    infohashes.add(info_hashes, int(video.id))
+
+
+def give_up_swarms(video: Video, info_hashes: Sequence[str]) -> None:
+    """A non-permanent live's swarms when it ends: the claims first, so that no claim is left
+    that its video does not name."""
+    infohashes.remove(info_hashes)
+    video.update(actions=[Video.info_hashes.delete(set(info_hashes))])
 
 
 def end_live(video: Video, now: datetime) -> bool:

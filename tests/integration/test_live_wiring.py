@@ -360,3 +360,34 @@ def test_viewers_of_an_ended_live_hear_when_its_replay_is_published(
         assert pushes.frames == {"once": ['42/live-videos,["state-change",{"state":1}]']}
     finally:
         realtime.reset()
+
+
+def test_the_tracker_takes_a_lives_swarms_while_it_is_on_air(lives_on: None, api: ApiClient, people: Any) -> None:
+    """The swarms p2p-media-loader names after the live's listed playlist are claimed when the
+    live goes on air, so the private tracker lets its viewers meet; a non-permanent live gives
+    them up when it ends, a permanent one keeps them for its next session."""
+    from chalicelib.media import infohashes
+    from chalicelib.store.infohashes import is_known
+
+    alice = people["alice"]
+    once, once_uuid, _ = _create(api, alice)
+    permanent, permanent_uuid, _ = _create(api, alice, permanentLive=True)
+
+    def swarms(video_id: int) -> list[str]:
+        listed = api.get(f"/api/v1/videos/{video_id}").json()["streamingPlaylists"][0]["playlistUrl"]
+        return [infohashes.info_hash(infohashes.stream_swarm_id(listed, "main", i)) for i in range(3)]
+
+    with events.isolated():
+        asyncio.run(cirrus_ports.on_state(str(once), 1))
+        asyncio.run(cirrus_ports.on_state(str(permanent), 1))
+        on_air = {video_id: swarms(video_id) for video_id in (once, permanent)}
+        assert all(is_known(h) for hashes in on_air.values() for h in hashes)
+        asyncio.run(cirrus_ports.on_state(str(once), 5))
+        asyncio.run(cirrus_ports.on_state(str(permanent), 4))
+    assert not any(is_known(h) for h in on_air[once])
+    assert all(is_known(h) for h in on_air[permanent])
+    assert once_uuid != permanent_uuid
+    # Deleting the permanent live forgets its swarms with it.
+    assert api.delete_as(f"/api/v1/videos/{permanent}", alice.token).status == 204
+    drain("work")
+    assert not any(is_known(h) for h in on_air[permanent])

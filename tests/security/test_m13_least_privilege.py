@@ -350,6 +350,11 @@ def test_the_live_ingest_reaches_its_lives_items_only(live_role: list[dict[str, 
         assert not allowed(live_role, "dynamodb:UpdateItem", partition, None), partition
     assert not allowed(live_role, "dynamodb:GetItem", "VIDEOFILETOKEN#x", None)
     assert not any("kms:" in str(statement["Action"]) for statement in live_role), "no actor key"
+    # Its P2P swarms, claimed on air and given up at the end; no other claim.
+    for action in ("dynamodb:PutItem", "dynamodb:DeleteItem"):
+        assert allowed(live_role, action, "INFOHASH#" + "ab" * 20, None), action
+        assert not allowed(live_role, action, "VIDEOUUID#0b5f", None), action
+        assert not allowed(live_role, action, "LIVEKEY#9f2c", None), action
 
 
 def test_the_live_ingest_writes_under_the_live_directories_only(live_role: list[dict[str, Any]]) -> None:
