@@ -118,9 +118,11 @@ def video_details_json(
     settings: Settings,
     live: LiveVideo | None = None,
     web_files: Sequence[WebVideoFile] = (),
+    viewers: int = 0,
 ) -> dict[str, Any]:
     body = video_json(video, account, channel, settings)
     body["description"] = video.description
+    body["viewers"] = viewers
     body["account"] = account_json(account, settings)
     body["channel"] = {**channel_json(channel, settings, owner=account), "banners": []}
     body.update(

@@ -30,7 +30,14 @@ def get_video(video_id: str) -> dict[str, Any]:
         found.video, viewer.user if viewer else None, not video_id.isdigit(), password_header(request)
     )
     return video_details_json(
-        found.video, found.account, found.channel, found.files, get_settings(), found.live, found.web_files
+        found.video,
+        found.account,
+        found.channel,
+        found.files,
+        get_settings(),
+        found.live,
+        found.web_files,
+        viewers=found.viewers,
     )
 
 

@@ -9,8 +9,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.domain import instance_scope, search, video_lists
+from chalicelib.domain import instance_scope, live_viewers, search, video_lists
 from chalicelib.domain import videos as video_cases
+from chalicelib.domain.oauth import utcnow
 from chalicelib.domain.text_match import fold
 from chalicelib.errors import NotFoundError
 from chalicelib.store import actors, catalog, videos
@@ -189,6 +190,7 @@ class VideoDetails:
     files: list[VideoFile]
     live: LiveVideo | None = None  # a live's settings
     web_files: list[WebVideoFile] = field(default_factory=list)
+    viewers: int = 0  # a live's viewers now
 
 
 def video_details(id_or_uuid: str) -> VideoDetails:
@@ -211,4 +213,5 @@ def video_details(id_or_uuid: str) -> VideoDetails:
     account, channel = owners.get(int(video.account_id)), owners.get(int(video.channel_id))
     if account is None or channel is None or account.deleting_at is not None or channel.deleting_at is not None:
         raise NotFoundError("Video not found")
-    return VideoDetails(video, account, channel, files, live, found.web_files)
+    viewers = live_viewers.viewers_of(video, found.live_viewers, utcnow())
+    return VideoDetails(video, account, channel, files, live, found.web_files, viewers)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from chalicelib.domain import live_viewers
 from chalicelib.domain.validation import Checks
 from chalicelib.errors import BadRequestError
 from chalicelib.store import queues, views
@@ -70,9 +71,16 @@ def viewer_key(session_id: str | None, address: str) -> str:
     return hashlib.sha256(f"viewer:{session_id or address}".encode()).hexdigest()[:40]
 
 
-def record_ping(video: Video, viewer: str, ping: Ping, now: datetime) -> CountedView | None:
-    """Advance the viewer's watch; the view to count when this ping completes one. A ping
-    that loses a race with the same viewer's other ping is dropped (the next one catches up)."""
+@dataclass(frozen=True)
+class PingOutcome:
+    counted: CountedView | None = None  # the view this ping completed
+    joined_live: bool = False  # the viewer's first ping of this minute on a live on air
+
+
+def record_ping(video: Video, viewer: str, ping: Ping, now: datetime) -> PingOutcome:
+    """Advance the viewer's watch: the view to count when this ping completes one, and
+    whether it makes the viewer one of a live's viewers this minute. A ping that loses a
+    race with the same viewer's other ping is dropped (the next one catches up)."""
     video_id = int(video.id)
     watch = views.get_watch(video_id, viewer)
     previous = int(watch.pings) if watch is not None else None
@@ -84,10 +92,16 @@ def record_ping(video: Video, viewer: str, ping: Ping, now: datetime) -> Counted
     if watch.counted_at is None and enough_watched(float(watch.watch_time), int(video.duration or 0)):
         watch.counted_at = now
         counted = CountedView(str(uuid.uuid4()), video_id, now)
+    minute = live_viewers.minute_of(now)
+    joined = live_viewers.counts(video) and watch.live_minute != minute
+    if joined:
+        watch.live_minute = minute
     watch.updated_at = now
     if not views.save_watch(watch, previous, now + VIEW_LIFETIME):
-        return None
-    return counted
+        return PingOutcome()
+    if joined:
+        live_viewers.joined(video, minute, now)
+    return PingOutcome(counted, joined)
 
 
 def count_remote_view(video: Video, activity_id: str, now: datetime) -> None:

@@ -50,6 +50,17 @@ def live_session_sk(number: int) -> str:
     return f"{LIVE_SESSION_SK_PREFIX}{number:06d}"
 
 
+# A live's viewers of the current and the previous minute: two counters in a ring, right
+# after `LIVE` (before `LIVESESSION#`), so that V8 reads them with the video.
+LIVE_VIEWERS_SK_PREFIX = "LIVE#VIEWERS#"
+LIVE_VIEWER_SLOTS = 2
+LIVE_VIEWERS_LAST_SK = f"{LIVE_VIEWERS_SK_PREFIX}{LIVE_VIEWER_SLOTS - 1}"
+
+
+def live_viewers_sk(minute: int) -> str:
+    return f"{LIVE_VIEWERS_SK_PREFIX}{minute % LIVE_VIEWER_SLOTS}"
+
+
 # After ENTITY and FILE#...: the one Query that reads a video with its files never sees them.
 VIDEO_PASSWORD_SK_PREFIX = "PASSWORD#"
 

@@ -10,7 +10,7 @@ duplicated S3 events and SQS messages change nothing.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -20,7 +20,7 @@ from pynamodb.transactions import TransactWrite
 from chalicelib.errors import ConflictError
 from chalicelib.store import catalog, infohashes, keys, quotas
 from chalicelib.store.counters import add_stats
-from chalicelib.store.models import Claim, LiveVideo, TableItem, User, Video, VideoFile, WebVideoFile
+from chalicelib.store.models import Claim, LiveVideo, LiveViewers, TableItem, User, Video, VideoFile, WebVideoFile
 from chalicelib.store.models.video import PRIVACY_PUBLIC, STATE_PUBLISHED, STATE_TRANSCODING_FAILED
 from chalicelib.store.models.video_stages import (
     LIVE_STAGES,
@@ -271,17 +271,22 @@ class StoredVideo:
     files: list[VideoFile]
     web_files: list[WebVideoFile]
     live: LiveVideo | None
+    live_viewers: list[LiveViewers] = field(default_factory=list)
 
 
 def get_video_whole(video_id: int) -> StoredVideo:
-    """V8 to `LIVE`: the video, its HLS files, its web videos and a live's settings, in one
-    Query (`ENTITY`, `FILE#<resolution>`, `FILE#WEB#...` and `LIVE` sort together)."""
-    items = list(TableItem.query(keys.video_pk(video_id), TableItem.sk.between(keys.ENTITY_SK, keys.LIVE_SK)))
+    """V8 to `LIVE#VIEWERS#`: the video, its HLS files, its web videos, a live's settings and
+    its viewer counters, in one Query (`ENTITY`, `FILE#<resolution>`, `FILE#WEB#...`, `LIVE`
+    and `LIVE#VIEWERS#<slot>` sort together)."""
+    items = list(
+        TableItem.query(keys.video_pk(video_id), TableItem.sk.between(keys.ENTITY_SK, keys.LIVE_VIEWERS_LAST_SK))
+    )
     return StoredVideo(
         video=next((item for item in items if isinstance(item, Video)), None),
         files=[item for item in items if isinstance(item, VideoFile)],
         web_files=[item for item in items if isinstance(item, WebVideoFile)],
         live=next((item for item in items if isinstance(item, LiveVideo)), None),
+        live_viewers=[item for item in items if isinstance(item, LiveViewers)],
     )
 
 

@@ -2,7 +2,8 @@
 
 Each message is one task: carry on deleting an account or a channel (domain/deletions.py),
 resolve and follow a remote channel (activitypub/follows.py), or make the notifications of
-an event, a page of subscribers at a time (domain/notifications/tasks.py). A task that fails
+an event, a page of subscribers at a time (domain/notifications/tasks.py), or tell a
+live's watchers how many they are (domain/live_viewers.py). A task that fails
 is reported alone (partial batch response) and SQS delivers it again after the visibility
 timeout; every task is idempotent, so a repeated or resumed one carries on where it stopped.
 """
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from chalicelib import subscribers
 from chalicelib.activitypub import follows
-from chalicelib.domain import deletions, remote_subscriptions
+from chalicelib.domain import deletions, live_viewers, remote_subscriptions
 from chalicelib.domain.notifications import tasks as notification_tasks
 from chalicelib.domain.oauth import utcnow
 from chalicelib.observability import count, logger
@@ -49,6 +50,8 @@ def _run(received: Received[dict[str, Any]]) -> None:
         follows.follow_channel(int(task["account"]), str(task["handle"]), utcnow())
     elif kind == notification_tasks.TASK:
         notification_tasks.run(task, received.record.message_id, utcnow())
+    elif kind == live_viewers.TASK:
+        live_viewers.run(task)
     else:
         logger.error("unknown work task, dropped", extra={"message_id": received.record.message_id, "task": kind})
 

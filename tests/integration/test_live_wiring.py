@@ -13,7 +13,7 @@ import shutil
 import subprocess
 import time
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -391,3 +391,66 @@ def test_the_tracker_takes_a_lives_swarms_while_it_is_on_air(lives_on: None, api
     assert api.delete_as(f"/api/v1/videos/{permanent}", alice.token).status == 204
     drain("work")
     assert not any(is_known(h) for h in on_air[permanent])
+
+
+def test_a_lives_viewers_are_counted_from_their_pings_and_pushed_once_a_minute(
+    lives_on: None, api: ApiClient, people: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PeerTube's `viewers` of a live and its `views-change`: each player's pings make it one
+    viewer (once, however often it pings), the figure is the larger of this minute's and the
+    last one's, and the live's room hears it when the first ping of a minute arrives, from
+    the work function (never from the request)."""
+    from chalicelib.api import views as views_api
+    from chalicelib.domain import browse
+    from chalicelib.store import realtime
+
+    clock = [datetime(2026, 12, 6, 12, 0, 5, tzinfo=UTC)]
+    monkeypatch.setattr(views_api, "utcnow", lambda: clock[0])
+    monkeypatch.setattr(browse, "utcnow", lambda: clock[0])
+    alice = people["alice"]
+    video_id, _, key = _create(api, alice)
+    drain("work")  # the live's creation's notifications
+    path = f"/api/v1/videos/{video_id}"
+
+    def ping(session: str, position: int) -> None:
+        body = {"currentTime": position, "sessionId": session}
+        assert api.post_json(f"{path}/views", body).status == 204
+
+    ping("early", 0)  # waiting for its encoder: nobody watches yet
+    assert api.get(path).json()["viewers"] == 0
+    assert drain("work") == 0
+    assert isinstance(_authorise(key), LiveTarget)
+    asyncio.run(cirrus_ports.on_state(str(video_id), 1))
+    connection = realtime.save_connection("viewer", "sid-1", datetime.now(UTC))
+    assert realtime.join_room(connection, realtime.video_room(video_id), 10)
+    pushes = _Pushes()
+    realtime.use_ports(pushes, None)
+    try:
+        for session in ("a", "b", "c", "a", "b"):
+            ping(session, 0)
+        assert api.get(path).json()["viewers"] == 3
+        assert drain("work") == 1, "one push for the minute, whoever pinged"
+        assert pushes.frames == {"viewer": ['42/live-videos,["views-change",{"viewers":3}]']}
+
+        clock[0] += timedelta(seconds=60)  # a and b stay, c left
+        ping("a", 60)
+        ping("b", 60)
+        assert api.get(path).json()["viewers"] == 3, "the last minute's viewers still count"
+        assert drain("work") == 1
+        clock[0] += timedelta(seconds=60)
+        ping("a", 120)
+        assert api.get(path).json()["viewers"] == 2
+        assert drain("work") == 1
+        assert pushes.frames["viewer"][1:] == [
+            '42/live-videos,["views-change",{"viewers":3}]',
+            '42/live-videos,["views-change",{"viewers":2}]',
+        ]
+        clock[0] += timedelta(minutes=5)
+        assert api.get(path).json()["viewers"] == 0, "an abandoned live has nobody watching"
+        # A video that is not a live on air has no viewers, however it is watched.
+        asyncio.run(cirrus_ports.on_state(str(video_id), 5))
+        ping("a", 0)
+        assert api.get(path).json()["viewers"] == 0
+        assert drain("work") == 0
+    finally:
+        realtime.reset()

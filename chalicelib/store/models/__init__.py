@@ -32,7 +32,7 @@ from chalicelib.store.models.video import Video
 from chalicelib.store.models.video_comment import VideoComment
 from chalicelib.store.models.video_file import VideoFile, WebVideoFile
 from chalicelib.store.models.video_password import VideoPassword
-from chalicelib.store.models.view import ViewBucket, ViewReceipt, Watch
+from chalicelib.store.models.view import LiveViewers, ViewBucket, ViewReceipt, Watch
 
 __all__ = [
     "Abuse",
@@ -48,6 +48,7 @@ __all__ = [
     "InstanceStats",
     "LiveSession",
     "LiveVideo",
+    "LiveViewers",
     "Notification",
     "NotificationBox",
     "NotificationMark",

@@ -18,6 +18,8 @@ class Watch(TableItem, discriminator="Watch"):
     pings = NumberAttribute(default=0)  # a version: each ping's write is conditioned on it
     counted_at = UTCDateTimeAttribute(null=True)  # when this viewer's view was counted
     updated_at = UTCDateTimeAttribute()
+    # The last minute (Unix minutes) this viewer was counted among a live's viewers.
+    live_minute = NumberAttribute(null=True)
 
 
 class ViewReceipt(TableItem, discriminator="ViewReceipt"):
@@ -33,3 +35,12 @@ class ViewBucket(TableItem, discriminator="ViewBucket"):
     video_id = NumberAttribute()
     hour = UnicodeAttribute()  # YYYY-MM-DDTHH, UTC
     views = NumberAttribute(default=0)
+
+
+class LiveViewers(TableItem, discriminator="LiveViewers"):
+    """`VIDEO#<id>` / `LIVE#VIEWERS#<minute mod 2>`: how many viewers pinged a live during
+    one minute; the slot is taken over by the minute after next."""
+
+    video_id = NumberAttribute()
+    minute = NumberAttribute()  # Unix minutes
+    viewers = NumberAttribute(default=0)
