@@ -113,6 +113,9 @@ def live_json(live: LiveVideo, settings: Settings, *, private: bool) -> dict[str
             "schedules": [{"startAt": start} for start in (live.schedules or [])],
         }
     )
+    if private:
+        # Cirrus's simulcast: other platforms' URLs, stream keys included.
+        body["simulcastTargets"] = list(live.simulcast_targets or [])
     if live.save_replay and live.replay_privacy is not None:
         body["replaySettings"] = {"privacy": int(live.replay_privacy)}
     return body

@@ -43,6 +43,7 @@ class Grant:
     permanent: bool
     latency_mode: int
     save_replay: bool
+    simulcast: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,7 @@ def authorise(stream_key: str) -> Grant | Denial:
         permanent=bool(live.permanent_live),
         latency_mode=int(live.latency_mode or 1),
         save_replay=bool(live.save_replay),
+        simulcast=tuple(live.simulcast_targets or ()),
     )
 
 

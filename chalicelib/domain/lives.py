@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.domain import events
+from chalicelib.domain import events, simulcast_targets
 from chalicelib.domain.roles import Right, Role, has_right
 from chalicelib.domain.validation import Checks
 from chalicelib.domain.video_metadata import parse_int
@@ -62,6 +62,7 @@ class LiveSettingsForm:
     permanent_live: bool | None = None
     latency_mode: int | None = None
     schedules: list[str] | None = None
+    simulcast_targets: list[str] | None = None
 
     @property
     def replay_privacy(self) -> int | None:
@@ -153,6 +154,7 @@ def create_live(settings: Settings, live_config: LiveConfig, user: User, form: L
         replay_privacy=(settings_form.replay_privacy or _replay_privacy_default(privacy)) if save_replay else None,
         latency_mode=settings_form.latency_mode or LATENCY_DEFAULT,
         schedules=settings_form.schedules or None,
+        simulcast_targets=settings_form.simulcast_targets or None,
         created_at=now,
         updated_at=now,
     )
@@ -238,6 +240,8 @@ def update_live(
         changes["latency_mode"] = form.latency_mode
     if form.schedules is not None:
         changes["schedules"] = form.schedules or None
+    if form.simulcast_targets is not None:
+        changes["simulcast_targets"] = form.simulcast_targets or None
     before = copy.copy(video)
     if not lives.update_settings(video, live, changes, now):
         raise BadRequestError(ALREADY_STARTED)
@@ -333,7 +337,10 @@ def _read_live_fields(fields: dict[str, Any], checks: Checks) -> LiveSettingsFor
             checks.add("latencyMode", "Invalid value")
             latency = None
     schedules = _schedules(fields.get("schedules"), checks) if "schedules" in fields else None
-    return LiveSettingsForm(save_replay, replay_settings, permanent, latency, schedules)
+    simulcast = (
+        simulcast_targets.read_targets(fields.get("simulcastTargets"), checks) if "simulcastTargets" in fields else None
+    )
+    return LiveSettingsForm(save_replay, replay_settings, permanent, latency, schedules, simulcast)
 
 
 def _boolean(fields: dict[str, Any], name: str, message: str, checks: Checks) -> bool | None:

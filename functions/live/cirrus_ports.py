@@ -49,6 +49,7 @@ async def authorise(stream_key: str) -> LiveTarget | Refusal:
         permanent=found.permanent,
         latency_mode=found.latency_mode,
         save_replay=found.save_replay,
+        simulcast=found.simulcast,
     )
 
 

@@ -44,6 +44,8 @@ class LiveTarget:
     permanent: bool = False
     latency_mode: int = LATENCY_DEFAULT
     save_replay: bool = False
+    # RTMP(S) URLs the stream is pushed on to, as it came (functions/live/simulcast.py).
+    simulcast: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,7 @@ from functions.live.ports import (
 )
 from functions.live.rtmp import AUDIO, VIDEO
 from functions.live.session import LiveSession
+from functions.live.simulcast import Relay
 
 if TYPE_CHECKING:
     from chalicelib.media.ladder import Rendition
@@ -211,6 +212,21 @@ class LiveService:
         self._spawn(self._watch_run(live, run))
         return run
 
+    def _relays(self, live: _Live) -> list[Relay]:
+        """The live's simulcast targets, one relay each for the connection now starting."""
+        relays = [
+            Relay(
+                url,
+                video_id=live.target.video_id,
+                ffmpeg=self.settings.ffmpeg,
+                allow_loopback=self.settings.allow_loopback,
+            )
+            for url in live.target.simulcast[: self.settings.max_simulcast_targets]
+        ]
+        for relay in relays:
+            relay.start()
+        return relays
+
     def _argv(self, info: StreamInfo, ladder: list[Rendition], seconds: int, workdir: Any) -> list[str]:
         settings = self.settings
         return ffmpeg_args(
@@ -337,6 +353,7 @@ class Publication:
         self._publisher = publisher
         self._gate: MediaGate | None = MediaGate(service.settings.max_resolution)
         self._run: MuxingRun | None = None
+        self._relays: list[Relay] = []
         self.ended = False
 
     @property
@@ -361,7 +378,10 @@ class Publication:
         if self._run is not None:
             if tag_type == VIDEO:
                 check_video(body, self._service.settings.max_resolution)
-            await self._run.write(flv.tag(tag_type, timestamp, body))
+            data = flv.tag(tag_type, timestamp, body)
+            for relay in self._relays:
+                relay.feed(data)
+            await self._run.write(data)
             return
         gate = self._gate
         assert gate is not None
@@ -371,13 +391,19 @@ class Publication:
         self._gate = None
         self._run = await self._service._attach(live, self._publisher, info)
         held = b"".join(flv.tag(kind, stamp, data) for kind, stamp, data in gate.held if kind in (AUDIO, VIDEO))
-        await self._run.write(flv.header(has_audio=info.has_audio, has_video=True) + held)
+        start = flv.header(has_audio=info.has_audio, has_video=True) + held
+        self._relays = self._service._relays(live)
+        for relay in self._relays:
+            relay.feed(start)
+        await self._run.write(start)
 
     def end(self, reason: str) -> None:
         """The connection closed (the encoder left, was cut, or broke the protocol)."""
         if self.ended:
             return
         self.ended = True
+        for relay in self._relays:
+            self._service._spawn(relay.finish())
         self._service._left(self._live, self._publisher, reason)
 
 

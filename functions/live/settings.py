@@ -14,6 +14,8 @@ CIRRUS_RTMP_PORT), with PeerTube's defaults where it has one.
 | CIRRUS_LIVE_THREADS | 2 | `live.transcoding.threads` |
 | CIRRUS_LIVE_PRESET | veryfast | the default profile's preset |
 | CIRRUS_LIVE_WORK_DIR | the system's temporary directory | where ffmpeg writes before the sink |
+| CIRRUS_LIVE_MAX_SIMULCAST_TARGETS | 5 | none: targets pushed to per live (0 turns simulcast off) |
+| CIRRUS_FEDERATION_ALLOW_LOOPBACK | off | none: local tests only; simulcast may reach loopback |
 """
 
 from __future__ import annotations
@@ -53,6 +55,9 @@ class LiveSettings:
     idle_timeout: float = 10.0
     ffmpeg: str = "ffmpeg"
     ffprobe: str = "ffprobe"
+    max_simulcast_targets: int = 5
+    # Simulcast targets on loopback (the federation's test switch): never on in a deployment.
+    allow_loopback: bool = False
 
     @property
     def end_wait(self) -> float:
@@ -76,6 +81,8 @@ def from_environment(environ: Mapping[str, str] | None = None) -> LiveSettings:
         threads=int(env.get("CIRRUS_LIVE_THREADS", defaults.threads)),
         preset=env.get("CIRRUS_LIVE_PRESET", defaults.preset),
         work_dir=Path(env.get("CIRRUS_LIVE_WORK_DIR", str(defaults.work_dir))),
+        max_simulcast_targets=int(env.get("CIRRUS_LIVE_MAX_SIMULCAST_TARGETS", defaults.max_simulcast_targets)),
+        allow_loopback=env.get("CIRRUS_FEDERATION_ALLOW_LOOPBACK", "").strip().lower() in ("1", "true", "yes", "on"),
     )
 
 

@@ -10,6 +10,7 @@ import hashlib
 import json
 import shutil
 import signal
+import socket
 import subprocess
 import time
 from typing import Any
@@ -33,7 +34,19 @@ LIVE_ENV = {
     "CIRRUS_LIVE_RECONNECT_WINDOW": str(RECONNECT_WINDOW),
     # A small ladder (the input's 240p and 144p) keeps two shared cores in real time.
     "CIRRUS_LIVE_RESOLUTIONS": "144",
+    # The simulcast target below listens on loopback, which deployments refuse.
+    "CIRRUS_FEDERATION_ALLOW_LOOPBACK": "1",
 }
+
+
+def simulcast_receiver(port: int, out: Any) -> subprocess.Popen[bytes]:
+    """Another platform's ingest: ffmpeg listening for one RTMP push, keeping what it gets."""
+    url = f"rtmp://127.0.0.1:{port}/app/elsewhere-key"
+    return subprocess.Popen(
+        ["ffmpeg", "-hide_banner", "-loglevel", "error", "-listen", "1", "-timeout", "120", "-f", "flv", "-i", url,
+         "-c", "copy", "-y", str(out)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )  # fmt: skip
 
 
 def push(url: str, seconds: int) -> subprocess.Popen[bytes]:
@@ -80,9 +93,14 @@ class Watcher:
         raise AssertionError(f"still waiting for {what} after {seconds:.0f} s (states {self.states})")
 
 
-def test_a_live_streams_survives_a_drop_ends_and_its_replay_plays(stack: RunningStack) -> None:  # noqa: PLR0915
+def test_a_live_streams_survives_a_drop_ends_and_its_replay_plays(stack: RunningStack, tmp_path: Any) -> None:  # noqa: PLR0915
     stack.extra_env.update(LIVE_ENV)
     stack.start()
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        simulcast_port = free.getsockname()[1]
+    received = tmp_path / "simulcast.flv"
+    receiver = simulcast_receiver(simulcast_port, received)
     client = Client(stack)
     token = client.login("root", ROOT_PASSWORD)["access_token"]
     channel = client.send("GET", "/api/v1/users/me", token).json()["videoChannels"][0]["id"]
@@ -91,7 +109,8 @@ def test_a_live_streams_survives_a_drop_ends_and_its_replay_plays(stack: Running
         "/api/v1/videos/live",
         token,
         json={"channelId": channel, "name": "Live over HTTP", "privacy": 1, "saveReplay": True,
-              "replaySettings": {"privacy": 1}},
+              "replaySettings": {"privacy": 1},
+              "simulcastTargets": [f"rtmp://127.0.0.1:{simulcast_port}/app/elsewhere-key"]},
     )  # fmt: skip
     assert created.status_code == 200, created.text
     video_id = created.json()["video"]["id"]
@@ -117,6 +136,11 @@ def test_a_live_streams_survives_a_drop_ends_and_its_replay_plays(stack: Running
         assert any(s["codec_type"] == "video" and s["codec_name"] == "h264" for s in probed["streams"])
         assert any(s["codec_type"] == "audio" for s in probed["streams"])
         _check_segments(master, playlist["segmentsSha256Url"])
+        # Two players pinging (one of them twice) are the live's two viewers.
+        for session_id in ("player-1", "player-2", "player-1"):
+            body = {"currentTime": 1, "sessionId": session_id}
+            assert client.send("POST", f"/api/v1/videos/{video_id}/views", json=body).status_code == 204
+        assert watcher.details()["viewers"] == 2
         time.sleep(4)
     finally:
         first.send_signal(signal.SIGKILL)  # the connection drops, no goodbye
@@ -154,6 +178,11 @@ def test_a_live_streams_survives_a_drop_ends_and_its_replay_plays(stack: Running
     # The live's own files are gone; the ended live refuses its key.
     assert requests.get(master, timeout=10).status_code == 404
     assert push(ingest_url, 3).wait(timeout=30) != 0
+    # The first connection's stream also reached the other platform, as it was sent.
+    assert receiver.wait(timeout=30) == 0, (receiver.stderr.read() if receiver.stderr else b"").decode()
+    pushed = ffprobe(str(received))
+    assert {s["codec_type"] for s in pushed["streams"]} == {"video", "audio"}
+    assert float(pushed["format"]["duration"]) >= 8, pushed["format"]
 
 
 def _check_segments(master: str, hashes_url: str) -> None:

@@ -433,3 +433,48 @@ def _end(video_id: int) -> None:
 
     live_ingest.record_state(video_id, 5)
     live_ingest.session_ended(video_id, live_ingest.SessionEnd(started_at=datetime.now(UTC).timestamp()))
+
+
+def test_simulcast_targets_are_checked_and_shown_to_the_lives_managers_only(
+    lives_on: None, api: ApiClient, people: Any
+) -> None:
+    """Cirrus's `simulcastTargets` (beyond PeerTube): rtmp(s) URLs the ingest pushes the
+    stream on to. Other platforms' stream keys are in them, so only managers see them; a URL
+    the address policy would refuse is refused at once, with the reason."""
+    from chalicelib.domain import live_ingest
+
+    alice, bob = people["alice"], people["bob"]
+    targets = ["rtmp://a.rtmp.example.com/live2/yt-key", "rtmps://live.example.net:443/app/tw-key"]
+    video = _created(api, alice, simulcastTargets=[*targets, targets[0]])
+    path = f"/api/v1/videos/live/{video['id']}"
+    assert api.get_as(path, alice.token).json()["simulcastTargets"] == targets, "kept once each, in order"
+    assert "simulcastTargets" not in api.get_as(path, bob.token).json()
+    assert "simulcastTargets" not in api.get(path).json()
+    key = api.get_as(path, alice.token).json()["streamKey"]
+    grant = live_ingest.authorise(key)
+    assert isinstance(grant, live_ingest.Grant) and grant.simulcast == tuple(targets), "the ingest is told"
+
+    refused = {
+        "ftp://example.com/live/key": "must start with rtmp:// or rtmps://",
+        "rtmp://user:secret@example.com/live/key": "may not contain credentials",
+        "rtmp://10.0.0.7/live/key": "may not name a private address",
+        "rtmp://[::1]/live/key": "may not name a loopback address",
+        "rtmp://169.254.169.254/live/key": "may not name a link-local address",
+        "rtmp://example.com": "must name the application and the stream key",
+        "rtmp://bad_host!/live/key": "must have a valid host and port",
+        "rtmp://example.com:99999/live/key": "must have a valid host and port",
+        "rtmp://example.com/live/key with space": "may not contain spaces or control characters",
+    }
+    for url, message in refused.items():
+        problem = _problem(_create(api, alice, simulcastTargets=[url]), 400)
+        assert message in json.dumps(problem), (url, problem)
+    too_many = [f"rtmp://example.com/live/{n}" for n in range(6)]
+    assert _create(api, alice, simulcastTargets=too_many).status == 400
+    assert _create(api, alice, simulcastTargets="rtmp://example.com/live/key").status == 400
+
+    # Changed while the live waits; null clears them.
+    assert api.put_json(path, {"simulcastTargets": [targets[1]]}, alice.token).status == 204
+    assert api.get_as(path, alice.token).json()["simulcastTargets"] == [targets[1]]
+    assert api.put_json(path, {"simulcastTargets": None}, alice.token).status == 204
+    assert api.get_as(path, alice.token).json()["simulcastTargets"] == []
+    assert api.put_json(path, {"simulcastTargets": ["rtmp://127.0.0.1/x/y"]}, alice.token).status == 400

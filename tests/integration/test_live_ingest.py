@@ -466,3 +466,56 @@ def test_a_permanent_lives_next_session_waits_for_the_replay_to_take_the_last(
         assert finished(push(live.url(PERMANENT_KEY), 4)) == 0
         live.wait_for("the second session's end", lambda: len(live.sessions) == 2)
     assert "the live's previous session is still being saved" in caplog.text
+
+
+def _listening_receiver(tmp_path: Path, name: str) -> tuple[str, subprocess.Popen[bytes], Path]:
+    """Another platform's ingest: ffmpeg listening for one RTMP push, keeping what it gets."""
+    port = _free_port()
+    out = tmp_path / f"{name}.flv"
+    url = f"rtmp://127.0.0.1:{port}/app/{name}-key"
+    process = subprocess.Popen(
+        ["ffmpeg", "-hide_banner", "-loglevel", "error", "-listen", "1", "-timeout", "30", "-f", "flv", "-i", url,
+         "-c", "copy", "-y", str(out)],
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    time.sleep(0.5)  # listening long before the relay comes (it waits for the stream's check)
+    return url, process, out
+
+
+def test_a_live_is_pushed_on_to_its_simulcast_targets_and_a_bad_one_harms_nothing(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Beyond PeerTube: the stream goes on, as it came, to every target the owner listed; a
+    target on a private address is refused before any connection, a dead one is given up, and
+    neither holds back the live or the other target."""
+    caplog.set_level(logging.INFO, logger="cirrus.live")
+    url, receiver, received = _listening_receiver(tmp_path, "other")
+    dead = f"rtmp://127.0.0.1:{_free_port()}/app/dead-key"
+    private = "rtmp://10.1.2.3/app/private-key"
+    with ingest(tmp_path, allow_loopback=True) as live:
+        target = LiveTarget(VIDEO, DIRECTORY, latency_mode=LATENCY_SMALL, simulcast=(url, dead, private))
+        live.service.authorise = _only(target)
+        encoder = push(live.url(), seconds=6)
+        assert finished(encoder) == 0
+        live.wait_for("the session's end", lambda: len(live.sessions) == 1)
+    assert receiver.wait(timeout=DEADLINE) == 0, receiver.stderr.read() if receiver.stderr else b""
+    probe = subprocess.run(
+        ["ffprobe", "-v", "error", "-show_entries", "format=duration:stream=codec_type", "-of", "json", str(received)],
+        capture_output=True, check=True, text=True,
+    )  # fmt: skip
+    found = json.loads(probe.stdout)
+    assert sorted(stream["codec_type"] for stream in found["streams"]) == ["audio", "video"]
+    assert float(found["format"]["duration"]) > 5.0
+    assert live.sessions[0].error is None, "the live itself went well"
+    assert (live.states[0][1], live.states[-1][1]) == (PUBLISHED, LIVE_ENDED)
+    logs = caplog.text
+    assert "simulcast to rtmp://10.1.2.3:1935/app stopped: 10.1.2.3 resolves to a private address" in logs
+    assert "simulcast to rtmp://127.0.0.1" in logs and "connecting to 127.0.0.1" in logs
+    assert "private-key" not in logs and "dead-key" not in logs and "other-key" not in logs, "keys stay secret"
+
+
+def _only(target: LiveTarget) -> Callable[[str], Any]:
+    async def authorise(stream_key: str) -> LiveTarget | Refusal:
+        return target if stream_key == KEY else Refusal("unknown stream key")
+
+    return authorise

@@ -16,6 +16,7 @@ test.beforeAll(async ({ browser }) => {
     home: '/',
     watch: `/w/${uuid}`,
     upload: '/upload',
+    goLive: '/go-live',
     library: '/my-library',
     search: '/search?search=Shared',
     admin: '/admin',

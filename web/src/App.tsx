@@ -25,6 +25,7 @@ const Security = named(() => import('./pages/Security'), 'Security');
 const Signup = named(() => import('./pages/Login'), 'Signup');
 const Search = named(() => import('./pages/Search'), 'Search');
 const Upload = named(() => import('./pages/Upload'), 'Upload');
+const GoLive = named(() => import('./pages/GoLive'), 'GoLive');
 const Watch = named(() => import('./pages/Watch'), 'Watch');
 
 export function App() {
@@ -70,6 +71,7 @@ export function App() {
           <Route path="/login" element={<Login />} />
           <Route path="/signup" element={<Signup />} />
           <Route path="/upload" element={<Upload />} />
+          <Route path="/go-live" element={<GoLive />} />
           <Route path="/my-library/*" element={<Library />} />
           <Route path="/my-account/notifications/*" element={<Notifications />} />
           <Route path="/my-account/security" element={<Security />} />

@@ -23,6 +23,11 @@ export const api = {
   // A live's settings (PeerTube's LiveVideo); anyone may read its latency mode, only its
   // owner sees the stream key.
   live: (id: number, signal?: AbortSignal) => get<LiveVideo>(`/api/v1/videos/live/${id}`, signal),
+  createLive: (fields: Record<string, unknown>) =>
+    session.json<{ video: { id: number; uuid: string; shortUUID: string } }>('/api/v1/videos/live', {
+      method: 'POST',
+      json: fields,
+    }),
   updateVideo: (id: number | string, fields: Record<string, unknown>) =>
     session.send(`/api/v1/videos/${id}`, { method: 'PUT', json: fields }),
   // A video file token (for private video files); the session or the video's password opens it.

@@ -76,6 +76,8 @@ export interface LiveVideo {
   permanentLive: boolean;
   saveReplay: boolean;
   latencyMode: number;
+  /** Cirrus's simulcast: where the stream is pushed on to (its owner only). */
+  simulcastTargets?: string[];
 }
 
 export interface Page<T> {

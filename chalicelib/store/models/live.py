@@ -29,6 +29,9 @@ class LiveVideo(TableItem, discriminator="LiveVideo"):
     replay_privacy = NumberAttribute(null=True)  # replaySettings.privacy, when the replay is saved
     latency_mode = NumberAttribute(default=LATENCY_DEFAULT)
     schedules = JSONAttribute(null=True)  # [ISO start dates]
+    # rtmp(s):// URLs the ingest pushes the stream on to (Cirrus's simulcast); they hold
+    # other platforms' stream keys, so only the live's managers see them.
+    simulcast_targets = JSONAttribute(null=True)
     # Copied from the owner's user when it is blocked or unblocked: the ingest may not read
     # users, and refuses a blocked owner's stream.
     owner_blocked = BooleanAttribute(default=False)

@@ -78,6 +78,11 @@ export function Upload() {
   return (
     <section aria-labelledby="upload-title">
       <h1 id="upload-title">Upload a video</h1>
+      {config?.live?.enabled && (
+        <p>
+          Or <Link to="/go-live">go live</Link>: stream from OBS or any RTMP encoder.
+        </p>
+      )}
       {!status && (
         <>
           {pending.length > 0 && (
