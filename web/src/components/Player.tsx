@@ -1,7 +1,7 @@
 import Hls from 'hls.js';
 import { HlsJsP2PEngine } from 'p2p-media-loader-hlsjs';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { liveHlsOptions, liveP2PAllowed, type LiveHlsOptions } from '../live/options';
+import { LIVE_HIGH_DEMAND_SECONDS, liveHlsOptions, liveP2PAllowed, type LiveHlsOptions } from '../live/options';
 import { coreConfig, iceServers, onCellular, p2pSource, type P2PSource } from '../p2p/config';
 import { p2pEnabled, setP2PEnabled } from '../p2p/preference';
 import { SegmentValidator, canValidate } from '../p2p/segment-hashes';
@@ -24,7 +24,8 @@ function createHls(p2p: P2PSource | null, live: LiveHlsOptions | null, onTransfe
   const options = { capLevelToPlayerSize: false, ...live };
   if (!p2p) return { hls: new Hls(options), stop: () => undefined };
   const validator = new SegmentValidator(p2p.hashesUrl);
-  const hls = new HlsWithP2P({ ...options, p2p: { core: coreConfig(p2p, validator, ICE_SERVERS, onCellular()) } });
+  const urgent = live ? LIVE_HIGH_DEMAND_SECONDS : undefined;
+  const hls = new HlsWithP2P({ ...options, p2p: { core: coreConfig(p2p, validator, ICE_SERVERS, onCellular(), urgent) } });
   const tally = new TransferTally();
   const engine = hls.p2pEngine;
   engine.addEventListener('onSegmentLoaded', tally.segmentLoaded);

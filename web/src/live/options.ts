@@ -32,6 +32,13 @@ export function liveHlsOptions(latencyMode: number | undefined): LiveHlsOptions 
   return { liveSyncDurationCount: behind, liveMaxLatencyDurationCount: 2 * behind, maxLiveSyncPlaybackRate: CATCH_UP_RATE };
 }
 
+// A live's segments (4 s outside small-latency mode) are listed about 16 s ahead of a player
+// 5 segments behind: with PeerTube's video-on-demand window (HTTP for whatever is due within
+// 15 s) a segment would wait for peers one second, and every viewer fetched it over HTTP at
+// once. Two segments of urgency leave peers the rest: the first viewer to fetch a segment
+// (p2p-media-loader picks one at random) hands it to the others.
+export const LIVE_HIGH_DEMAND_SECONDS = 8;
+
 /** Whether segments may come from peers for a live in this mode. */
 export function liveP2PAllowed(latencyMode: number | undefined): boolean {
   return latencyMode !== LATENCY_SMALL;

@@ -40,7 +40,13 @@ export function onCellular(nav: Navigator | undefined = typeof navigator === 'un
   return connection?.type === 'cellular';
 }
 
-export function coreConfig(source: P2PSource, validator: SegmentValidator, ice: RTCIceServer[], uploadDisabled = false): CoreConfig {
+export function coreConfig(
+  source: P2PSource,
+  validator: SegmentValidator,
+  ice: RTCIceServer[],
+  uploadDisabled = false,
+  highDemandTimeWindow = 15,
+): CoreConfig {
   return {
     swarmId: source.swarmId,
     announceTrackers: source.trackers,
@@ -48,8 +54,9 @@ export function coreConfig(source: P2PSource, validator: SegmentValidator, ice: 
     validateP2PSegment: (url, byteRange, data) => validator.validate(url, byteRange, data),
     isP2PUploadDisabled: uploadDisabled,
     // PeerTube's video-on-demand settings: segments due within 15 s come over HTTP, later
-    // ones from peers when a peer has them; at most 1 GiB of segments kept to share.
-    highDemandTimeWindow: 15,
+    // ones from peers when a peer has them; at most 1 GiB of segments kept to share. A live
+    // passes a shorter window (live/options.ts).
+    highDemandTimeWindow,
     segmentMemoryStorageLimit: 1024,
   };
 }
