@@ -34,7 +34,7 @@ from chalicelib.observability import logger
 from chalicelib.store import media, videos
 
 if TYPE_CHECKING:
-    from chalicelib.store.models import Video
+    from chalicelib.store.models import Video, VideoFile, WebVideoFile
 
 
 def is_private(video: Video) -> bool:
@@ -92,9 +92,16 @@ def _renamed_images(video: Video) -> str:
 
 
 def _info_hashes(video: Video, private: bool) -> list[str]:
-    """The info hashes of the playlist URL the API lists now (none before publication)."""
-    if video.stage != "done" or not video.hls_prefix:
+    """What the tracker should take for the video now (none before publication): the P2P
+    swarms of the playlist URL the API lists, and the info hash of each file's torrent, so
+    that torrent clients find each other as on PeerTube (whose tracker takes both)."""
+    if video.stage != "done":
         return sorted(video.info_hashes or ())
-    files = videos.list_files(int(video.id))
-    url = infohashes.master_playlist_url(get_settings().instance_url, video.uuid, str(video.hls_prefix), private)
-    return infohashes.playlist_info_hashes(url, [int(f.height) for f in files])
+    _, files, web_files = videos.get_video_with_all_files(int(video.id))
+    hashes: list[str] = []
+    if video.hls_prefix:
+        url = infohashes.master_playlist_url(get_settings().instance_url, video.uuid, str(video.hls_prefix), private)
+        hashes += infohashes.playlist_info_hashes(url, [int(f.height) for f in files])
+    published: list[VideoFile | WebVideoFile] = [*files, *(f for f in web_files if not f.original)]
+    hashes += [str(f.info_hash) for f in published if f.info_hash and not getattr(f, "remote_url", None)]
+    return sorted(set(hashes))

@@ -114,10 +114,12 @@ def test_an_upload_becomes_published_hls(stack: dict[str, Any], clip: Path, tmp_
     assert work.get("KeyCount", 0) == 0
     assert stack["sqs"].receive_message(QueueUrl=stack["queue"]).get("Messages") is None
 
-    # Publication made the video's P2P swarms known to the tracker; deletion forgets them.
+    # Publication made the video's P2P swarms and its files' torrents known to the tracker;
+    # deletion forgets them.
     playlist_url = infohashes.master_playlist_url(stack["settings"].instance_url, video.uuid, str(prefix))
-    expected = infohashes.playlist_info_hashes(playlist_url, [int(f.height) for f in files])
-    assert published.info_hashes == set(expected) and len(expected) == 2
+    swarms = infohashes.playlist_info_hashes(playlist_url, [int(f.height) for f in files])
+    expected = [*swarms, *(str(f.info_hash) for f in videos.list_files(int(video.id)))]
+    assert published.info_hashes == set(expected) and len(expected) == 4
     assert all(stored_infohashes.is_known(h) for h in expected)
     assert not stored_infohashes.is_known("00" * 20)
     remove_video(Video(published.pk, published.sk, id=published.id, uuid=published.uuid))  # as the catalogue's copy

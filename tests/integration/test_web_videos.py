@@ -22,8 +22,10 @@ from chalicelib.config import get_settings
 from chalicelib.domain.bootstrap import ensure_instance
 from chalicelib.domain.oauth import utcnow
 from chalicelib.media import bencode, layout
+from chalicelib.media.infohashes import playlist_info_hashes
 from chalicelib.media.probe import count_frames
 from chalicelib.store import keys, videos
+from chalicelib.store.infohashes import is_known
 from chalicelib.store.models import Video
 from tests.api_client import ApiClient
 from tests.conftest import ROOT_PASSWORD
@@ -286,10 +288,20 @@ def _check_activitypub_links(api: ApiClient, video: Video, details: dict[str, An
 
     assert triples(urls) == [(f["fileUrl"], f["torrentUrl"], f["magnetUri"]) for f in details["files"]]
     (playlist,) = [link for link in urls if link.get("mediaType") == "application/x-mpegURL"]
-    infohashes = [tag["name"] for tag in playlist["tag"] if tag["type"] == "Infohash"]
-    assert sorted(infohashes) == sorted(video.info_hashes or []) and infohashes
+    swarms = [tag["name"] for tag in playlist["tag"] if tag["type"] == "Infohash"]
     hls_files = details["streamingPlaylists"][0]["files"]
+    assert swarms == playlist_info_hashes(
+        details["streamingPlaylists"][0]["playlistUrl"], [f["height"] for f in hls_files]
+    )
     assert triples(playlist["tag"]) == [(f["fileUrl"], f["torrentUrl"], f["magnetUri"]) for f in hls_files]
+    # The tracker takes the swarms and every file's torrent, as PeerTube's does.
+    torrents = {
+        parse_qs(urlsplit(f["magnetUri"]).query)["xt"][0].removeprefix("urn:btih:")
+        for f in [*details["files"], *hls_files]
+    }
+    stored = videos.get_video(int(video.id))
+    assert stored is not None and set(stored.info_hashes or ()) == {*swarms, *torrents}
+    assert all(is_known(h) for h in {*swarms, *torrents})
 
 
 def test_private_files_have_no_public_url_and_renaming_rewrites_the_torrents(

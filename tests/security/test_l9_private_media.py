@@ -246,8 +246,9 @@ def test_a_video_uploaded_private_never_has_public_files(stack: dict[str, Any], 
     assert published.image_name and published.image_name != video.uuid
     s3.head_object(Bucket=bucket, Key=layout.thumbnail_key(published.image_name))
     url = infohashes.master_playlist_url(stack["settings"].instance_url, video.uuid, str(published.hls_prefix), True)
-    heights = [int(f.height) for f in videos.list_files(int(video.id))]
-    assert published.info_hashes == set(infohashes.playlist_info_hashes(url, heights))
+    files = videos.list_files(int(video.id))
+    torrents = {str(f.info_hash) for f in files}
+    assert published.info_hashes == {*infohashes.playlist_info_hashes(url, [int(f.height) for f in files]), *torrents}
 
 
 @pipeline

@@ -17,7 +17,7 @@ from chalicelib.activitypub.contexts import context_for
 from chalicelib.activitypub.documents.common import PUBLIC, ap_date, with_context
 from chalicelib.domain import reference_data, video_torrents
 from chalicelib.domain.short_uuid import to_short
-from chalicelib.media import layout
+from chalicelib.media import infohashes, layout
 from chalicelib.media.commands import PREVIEW_SIZE, THUMBNAIL_SIZE
 from chalicelib.store.models.video_stages import LIVE_STAGES, STAGE_LIVE_ON
 
@@ -178,8 +178,11 @@ def _links(
         links.append(_live_playlist(video, instance))
     elif files and video.hls_prefix:
         base = layout.hls_url_base(instance, video.uuid, private)
-        # The P2P swarms, so that a receiving instance's tracker may take them (PeerTube's).
-        tags: list[dict[str, Any]] = [{"type": "Infohash", "name": name} for name in sorted(video.info_hashes or [])]
+        # The P2P swarms (not the files' torrents), so that a receiving instance's tracker
+        # may take them, as PeerTube's does.
+        master = infohashes.master_playlist_url(instance, video.uuid, str(video.hls_prefix), private)
+        swarms = infohashes.playlist_info_hashes(master, [int(f.height) for f in files])
+        tags: list[dict[str, Any]] = [{"type": "Infohash", "name": name} for name in swarms]
         tags.append(
             {
                 "type": "Link",
