@@ -137,6 +137,24 @@ def get_videos(video_ids: list[int]) -> dict[int, Video]:
     return {int(video.id): video for video in found if isinstance(video, Video)}
 
 
+def get_files_at(wanted: Sequence[tuple[int, int]]) -> dict[tuple[int, int], tuple[VideoFile | None, WebVideoFile | None]]:
+    """V14: for each (video id, resolution), its HLS file and its MP4 web video, when they
+    exist: one BatchGetItem per 50 pairs (what feeds list as a video's enclosure)."""
+    requested = []
+    for video_id, resolution in set(wanted):
+        requested.append((keys.video_pk(video_id), keys.video_file_sk(resolution)))
+        requested.append((keys.video_pk(video_id), keys.web_video_file_sk(resolution)))
+    found: dict[tuple[int, int], tuple[VideoFile | None, WebVideoFile | None]] = {pair: (None, None) for pair in wanted}
+    for item in TableItem.batch_get(requested):
+        if isinstance(item, VideoFile):
+            pair = (int(item.video_id), int(item.resolution))
+            found[pair] = (item, found.get(pair, (None, None))[1])
+        elif isinstance(item, WebVideoFile) and not item.original:
+            pair = (int(item.video_id), int(item.resolution))
+            found[pair] = (found.get(pair, (None, None))[0], item)
+    return found
+
+
 def find_video_by_uuid(uuid: str) -> Video | None:
     """V2: claim, then video."""
     try:
