@@ -24,13 +24,13 @@ from chalicelib.api.feeds import feeds_api
 from chalicelib.api.inbox import inbox_api
 from chalicelib.api.lives import lives_api
 from chalicelib.api.notifications import notifications_api
-from chalicelib.api.oembed import oembed_api
 from chalicelib.api.oauth import oauth_api
+from chalicelib.api.oembed import oembed_api
 from chalicelib.api.playlist_elements import playlist_elements_api
 from chalicelib.api.playlists import playlists_api
 from chalicelib.api.ratings import ratings_api
-from chalicelib.api.scoped_tokens import scoped_tokens_api
 from chalicelib.api.registrations import registrations_api
+from chalicelib.api.scoped_tokens import scoped_tokens_api
 from chalicelib.api.search import search_api
 from chalicelib.api.server import server_api
 from chalicelib.api.server_follows import server_follows_api

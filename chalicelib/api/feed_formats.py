@@ -128,9 +128,7 @@ def podcast(feed: Feed) -> str:
             ET.SubElement(alternate, f"{{{PODCAST}}}source", {"uri": media.url})
             for torrent in item.torrents:
                 if torrent.title == media.title:
-                    ET.SubElement(
-                        alternate, f"{{{PODCAST}}}source", {"uri": torrent.url, "contentType": torrent.type}
-                    )
+                    ET.SubElement(alternate, f"{{{PODCAST}}}source", {"uri": torrent.url, "contentType": torrent.type})
         for author in item.authors:
             _sub(element, f"{{{PODCAST}}}person", author.name, href=author.url)
     return _xml(root)

@@ -88,6 +88,7 @@ def podcast_feed() -> Response:
     from chalicelib.api import feed_formats
 
     meta = _owner_meta(channel, settings)
+    del meta["author"]  # a podcast's author is the instance (PeerTube's), its person the channel
     categories = [int(v.video.category) for v in listed if v.video.category is not None]
     languages = [str(v.video.language) for v in listed if v.video.language]
     document = feed_formats.Feed(
@@ -152,7 +153,9 @@ def _subscriptions_feed(request: Request, resource: str) -> Feed:
     filters = video_filter(params, user)
     channel_ids = frozenset(int(c.id) for _, c in subscription_cases.subscribed_channels(user))
     listed = feeds.list_feed_videos(Scope(channel_ids=channel_ids), filters, sort, settings.instance_host)
-    return _feed(request, resource, _owner_meta(account, settings), [_video_item(v, settings) for v in listed], settings)
+    return _feed(
+        request, resource, _owner_meta(account, settings), [_video_item(v, settings) for v in listed], settings
+    )
 
 
 def _comments_feed(request: Request, resource: str) -> Feed:

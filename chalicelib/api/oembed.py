@@ -123,4 +123,3 @@ def _size(params: QueryParams, name: str) -> int | None:
 def _player_query(url: str) -> str:
     kept = [(k, v) for k, v in parse_qsl(urlsplit(url).query, keep_blank_values=True) if k in PLAYER_PARAMETERS]
     return "?" + urlencode(kept) if kept else ""
-

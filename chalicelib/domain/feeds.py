@@ -27,6 +27,8 @@ FEED_COMMENTS = 20  # PeerTube's feeds.comments.count
 COMMENT_FEED_VIDEOS = 10
 # Enough of a list's head to find COMMENT_FEED_VIDEOS with comments among them.
 COMMENT_CANDIDATES = 500
+# PeerTube's picture resolutions, highest first (media/ladder.py makes no others).
+LADDER_RESOLUTIONS = (2160, 1440, 1080, 720, 480, 360, 240, 144)
 
 
 @dataclass(frozen=True)
@@ -52,12 +54,16 @@ def public_scope(scope: Scope) -> Scope:
 
 def list_feed_videos(scope: Scope, filters: VideoFilter, sort: str, host: str) -> list[FeedVideo]:
     page = browse.list_videos(public_scope(scope), filters, sort, 0, FEED_VIDEOS, host)
-    tops = {int(v.id): top for v in page.videos if v.is_local and (top := top_resolution(v)) is not None}
-    files = videos.get_files_at(list(tops.items())) if tops else {}
+    local = [int(v.id) for v in page.videos if v.is_local]
+    # The catalogue does not keep a video's renditions: every picture resolution PeerTube's
+    # ladder may make is asked for (one BatchGetItem per 50 pairs), and the highest found kept.
+    pairs = [(video_id, resolution) for video_id in local for resolution in LADDER_RESOLUTIONS]
+    files = videos.get_files_at(pairs) if pairs else {}
     listed = []
     for video in page.videos:
-        top = tops.get(int(video.id))
-        hls_file, web_file = files.get((int(video.id), top), (None, None)) if top is not None else (None, None)
+        found = [files.get((int(video.id), r), (None, None)) for r in LADDER_RESOLUTIONS]
+        hls_file = next((hls for hls, _ in found if hls is not None), None)
+        web_file = next((web for _, web in found if web is not None), None)
         listed.append(
             FeedVideo(
                 video,
@@ -68,13 +74,6 @@ def list_feed_videos(scope: Scope, filters: VideoFilter, sort: str, host: str) -
             )
         )
     return listed
-
-
-def top_resolution(video: Video) -> int | None:
-    """The highest picture rendition transcoding planned (None before the plan)."""
-    plan = video.plan or {}
-    resolutions = [int(r["resolution"]) for r in plan.get("renditions", []) if int(r["resolution"]) > 0]
-    return max(resolutions) if resolutions else None
 
 
 def list_feed_comments(video: Video | None, scope: Scope, filters: VideoFilter, host: str) -> list[FeedComment]:

@@ -137,14 +137,16 @@ def get_videos(video_ids: list[int]) -> dict[int, Video]:
     return {int(video.id): video for video in found if isinstance(video, Video)}
 
 
-def get_files_at(wanted: Sequence[tuple[int, int]]) -> dict[tuple[int, int], tuple[VideoFile | None, WebVideoFile | None]]:
+def get_files_at(
+    wanted: Sequence[tuple[int, int]],
+) -> dict[tuple[int, int], tuple[VideoFile | None, WebVideoFile | None]]:
     """V14: for each (video id, resolution), its HLS file and its MP4 web video, when they
-    exist: one BatchGetItem per 50 pairs (what feeds list as a video's enclosure)."""
+    exist: one BatchGetItem per 50 pairs (feeds' enclosures)."""
     requested = []
     for video_id, resolution in set(wanted):
         requested.append((keys.video_pk(video_id), keys.video_file_sk(resolution)))
         requested.append((keys.video_pk(video_id), keys.web_video_file_sk(resolution)))
-    found: dict[tuple[int, int], tuple[VideoFile | None, WebVideoFile | None]] = {pair: (None, None) for pair in wanted}
+    found: dict[tuple[int, int], tuple[VideoFile | None, WebVideoFile | None]] = dict.fromkeys(wanted, (None, None))
     for item in TableItem.batch_get(requested):
         if isinstance(item, VideoFile):
             pair = (int(item.video_id), int(item.resolution))
