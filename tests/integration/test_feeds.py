@@ -5,6 +5,7 @@ and unlisted videos absent, bad filters refused."""
 from __future__ import annotations
 
 import json
+from collections import Counter
 from typing import Any
 
 import feedparser
@@ -194,3 +195,26 @@ def test_oembed(api: ApiClient, seeded: dict[str, Any], people: dict[str, Member
     assert api.get(f"/services/oembed?url={base}/w/{private.uuid}").status == 403
     assert api.get("/services/oembed?url=https://elsewhere.example/w/abc").status == 400
     assert api.get(f"/services/oembed?url={base}/w/{video.uuid}&maxwidth=wide").status == 400
+
+
+def _feed_calls(api: ApiClient, calls: Counter[str], path: str) -> dict[str, int]:
+    assert api.get(path).status == 200  # the catalogue follows the new videos here
+    calls.clear()
+    assert api.get(path).status == 200
+    return dict(calls)
+
+
+def test_a_feed_costs_the_same_whatever_the_videos(
+    api: ApiClient, people: dict[str, Member], dynamodb_calls: Counter[str]
+) -> None:
+    alice = people["alice"]
+    add_video(alice.account_id, alice.channel_id, "first", plan=PLAN)
+    paths = ["/feeds/videos.xml", f"/feeds/podcast/videos.xml?videoChannelId={alice.channel_id}"]
+    before = {path: _feed_calls(api, dynamodb_calls, path) for path in paths}
+    for n in range(30):
+        add_video(alice.account_id, alice.channel_id, f"more {n}", minutes=n + 1, plan=PLAN)
+    after = {path: _feed_calls(api, dynamodb_calls, path) for path in paths}
+    assert after == before
+    assert "Scan" not in str(after)
+    # The videos whole, then their top files: two BatchGetItems for a feed of 20.
+    assert before["/feeds/videos.xml"].get("BatchGetItem") == 2
