@@ -193,7 +193,8 @@ def json1(feed: Feed) -> str:
     if feed.language:
         body["language"] = feed.language
     body["items"] = [_json_item(item) for item in feed.items]
-    return json.dumps(body, ensure_ascii=False)
+    # ASCII with escapes: a lone surrogate in stored text still makes a body that encodes.
+    return json.dumps(body)
 
 
 # Private
@@ -309,8 +310,13 @@ def _sub(parent: ET.Element, tag: str, text: str, **attributes: str) -> ET.Eleme
 
 
 def _xml_safe(text: str) -> str:
-    """XML 1.0 has no way to carry most control characters, even escaped: they go."""
-    return "".join(ch for ch in text if ch in "\t\n\r" or ord(ch) >= 0x20)
+    """XML 1.0 has no way to carry most control characters, lone surrogates nor U+FFFE and
+    U+FFFF, even escaped: they go."""
+    return "".join(ch for ch in text if ch in "\t\n\r" or _is_xml_char(ord(ch)))
+
+
+def _is_xml_char(code: int) -> bool:
+    return 0x20 <= code < 0xD800 or 0xE000 <= code < 0xFFFE or code >= 0x10000
 
 
 def _updated(feed: Feed) -> datetime:

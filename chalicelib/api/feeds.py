@@ -63,7 +63,7 @@ def feed(name: str) -> Response:
     resource, path_format = match["resource"], match["format"]
     if path_format not in FORMATS:
         raise ValidationError({"format": BAD_FORMAT}, location="params")
-    query_format = (request.query_params or {}).get("format")
+    query_format = QueryParams(request).one("format")
     if query_format is not None and query_format not in FORMATS:
         raise ValidationError({"format": BAD_FORMAT}, location="query")
     chosen = FORMATS[query_format or path_format]
@@ -304,11 +304,11 @@ def _feed(
 ) -> Feed:
     from chalicelib.api import feed_formats
 
-    query = request.query_params or {}
-    search = ("?" + urlencode(list(query.items()))) if query else ""
+    event = request.to_original_event()
+    pairs = [(k, v) for k, values in (event.get("multiValueQueryStringParameters") or {}).items() for v in values]
+    search = ("?" + urlencode(pairs)) if pairs else ""
     base = f"{settings.instance_url}/feeds/{resource}"
     alternates = {"rss": f"{base}.xml{search}", "atom": f"{base}.atom{search}", "json": f"{base}.json{search}"}
-    event = request.to_original_event()
     self_url = f"{settings.instance_url}{event.get('path') or ''}{search}"
     return feed_formats.Feed(
         **meta,

@@ -3,7 +3,7 @@ with the file to enclose, and the newest comments of public videos.
 
 Videos come from the in-memory catalogue through the same filters as the video lists
 (browse.list_videos: privacy, publication, blocked owners, withheld videos), so a feed costs
-one catalogue refresh and one BatchGetItem for its enclosures, never a Scan.
+one catalogue refresh and two BatchGetItems for its enclosures, never a Scan.
 """
 
 from __future__ import annotations
@@ -27,8 +27,6 @@ FEED_COMMENTS = 20  # PeerTube's feeds.comments.count
 COMMENT_FEED_VIDEOS = 10
 # Enough of a list's head to find COMMENT_FEED_VIDEOS with comments among them.
 COMMENT_CANDIDATES = 500
-# PeerTube's picture resolutions, highest first (media/ladder.py makes no others).
-LADDER_RESOLUTIONS = (2160, 1440, 1080, 720, 480, 360, 240, 144)
 
 
 @dataclass(frozen=True)
@@ -54,26 +52,33 @@ def public_scope(scope: Scope) -> Scope:
 
 def list_feed_videos(scope: Scope, filters: VideoFilter, sort: str, host: str) -> list[FeedVideo]:
     page = browse.list_videos(public_scope(scope), filters, sort, 0, FEED_VIDEOS, host)
+    # The catalogue keeps no transcoding plan: the listed videos are read whole (one
+    # BatchGetItem), then the files of their top resolution (one more).
     local = [int(v.id) for v in page.videos if v.is_local]
-    # The catalogue does not keep a video's renditions: every picture resolution PeerTube's
-    # ladder may make is asked for (one BatchGetItem per 50 pairs), and the highest found kept.
-    pairs = [(video_id, resolution) for video_id in local for resolution in LADDER_RESOLUTIONS]
-    files = videos.get_files_at(pairs) if pairs else {}
+    whole = videos.get_videos(local) if local else {}
+    tops = {video_id: top for video_id, video in whole.items() if (top := top_resolution(video)) is not None}
+    files = videos.get_top_files(list(tops.items())) if tops else {}
     listed = []
     for video in page.videos:
-        found = [files.get((int(video.id), r), (None, None)) for r in LADDER_RESOLUTIONS]
-        hls_file = next((hls for hls, _ in found if hls is not None), None)
-        web_file = next((web for _, web in found if web is not None), None)
+        found = files.get(int(video.id), videos.TopFiles())
+        shown_original = found.original if video.stage != "done" else None  # retired at publication
         listed.append(
             FeedVideo(
                 video,
                 page.actors[int(video.account_id)],
                 page.actors[int(video.channel_id)],
-                hls_file if video.stage == "done" else None,
-                web_file,
+                found.hls if video.stage == "done" else None,
+                found.web or shown_original,
             )
         )
     return listed
+
+
+def top_resolution(video: Video) -> int | None:
+    """The highest picture rendition of its transcoding plan (None before the plan)."""
+    plan = video.plan or {}
+    resolutions = [int(r["resolution"]) for r in plan.get("renditions", []) if int(r["resolution"]) > 0]
+    return max(resolutions) if resolutions else None
 
 
 def list_feed_comments(video: Video | None, scope: Scope, filters: VideoFilter, host: str) -> list[FeedComment]:
