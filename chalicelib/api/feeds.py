@@ -173,7 +173,7 @@ def _comments_feed(request: Request, resource: str) -> Feed:
         account_id=int(account.id) if account else None,
         channel_ids=frozenset({int(channel.id)}) if channel else None,
     )
-    found = feeds.list_feed_comments(video, scope, video_filter(QueryParams(request), None), settings.instance_host)
+    found = feeds.list_feed_comments(video, scope, settings.instance_host)
     from chalicelib.api import feed_formats
 
     items = []

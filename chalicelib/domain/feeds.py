@@ -11,12 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from chalicelib.domain import browse
+from chalicelib.domain import browse, muting
 from chalicelib.domain.video_lists import PRIVACY_PUBLIC, Scope, VideoFilter, is_published
 from chalicelib.errors import NotFoundError
 from chalicelib.store import catalog, comments, videos
 
 if TYPE_CHECKING:
+    from chalicelib.domain.muting import Muted
     from chalicelib.store.models import Actor, Video, VideoComment, VideoFile, WebVideoFile
 
 FEED_VIDEOS = 20  # PeerTube's feeds.videos.count
@@ -81,10 +82,13 @@ def top_resolution(video: Video) -> int | None:
     return max(resolutions) if resolutions else None
 
 
-def list_feed_comments(video: Video | None, scope: Scope, filters: VideoFilter, host: str) -> list[FeedComment]:
-    """The newest visible comments (held and deleted ones left out) of `video`, or of the
-    most recently published public videos of the scope that have comments."""
+def list_feed_comments(video: Video | None, scope: Scope, host: str) -> list[FeedComment]:
+    """The newest visible comments (held and deleted ones, and those of accounts or servers
+    the instance blocks, left out) of `video`, or of the most recently published public
+    videos of the scope that have comments (their owners not blocked either)."""
     state = catalog.current()
+    muted = muting.by_instance()
+    filters = VideoFilter(muted_account_ids=muted.account_ids or None, muted_hosts=muted.hosts or None)
     if video is not None:
         candidates = [video] if _is_public(video) and int(video.id) not in state.withheld else []
     else:
@@ -96,7 +100,10 @@ def list_feed_comments(video: Video | None, scope: Scope, filters: VideoFilter, 
         found.extend(
             FeedComment(c, candidate, state.actors.get(int(c.account_id)))
             for c in threads
-            if c.deleted_at is None and not c.held_for_review and c.account_id is not None
+            if c.deleted_at is None
+            and not c.held_for_review
+            and c.account_id is not None
+            and not _is_muted(state.actors.get(int(c.account_id)), muted)
         )
     found.sort(key=lambda f: (f.comment.created_at, int(f.comment.id)), reverse=True)
     return found[:FEED_COMMENTS]
@@ -108,6 +115,10 @@ def get_actor_by_id(actor_id: int, *, channel: bool, not_found: str) -> Actor:
     if actor is None or (actor.actor_type == "Group") != channel or actor.deleting_at is not None:
         raise NotFoundError(not_found)
     return actor
+
+
+def _is_muted(author: Actor | None, muted: Muted) -> bool:
+    return author is not None and muted.mutes_actor(author)
 
 
 def _is_public(video: Video) -> bool:

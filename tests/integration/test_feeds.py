@@ -149,6 +149,15 @@ def test_comment_feed(api: ApiClient, people: dict[str, Member], seeded: dict[st
         assert document.entries[0].title.startswith("Alice & the <sea> - ")
     private = add_video(people["alice"].account_id, people["alice"].channel_id, "secret", privacy=3)
     assert api.get(f"/feeds/video-comments.xml?videoId={private.uuid}").status == 401
+    assert (
+        api.get(f"/feeds/video-comments.xml?videoId={video.uuid}&videoChannelId={people['alice'].channel_id}").status
+        == 400
+    )
+
+    # The instance blocks bob: his comments leave the feeds.
+    blocked = api.post_json("/api/v1/server/blocklist/accounts", {"accountName": "bob"}, people["mod"].token)
+    assert blocked.status == 204, blocked.body
+    assert parsed(api, f"/feeds/video-comments.xml?videoId={video.uuid}", "application/").entries == []
 
 
 def test_subscription_feed_needs_the_feed_token(
