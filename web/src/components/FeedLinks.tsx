@@ -3,7 +3,7 @@ import type { FeedLink } from '../feeds';
 /** The feeds of a page, as links a reader can copy (PeerTube's RSS icon menu). */
 export function FeedLinks({ links, label }: { links: FeedLink[]; label: string }) {
   return (
-    <p className="feed-links muted" aria-label={label}>
+    <nav className="feed-links muted" aria-label={label}>
       <span aria-hidden="true">◉</span> Feeds:{' '}
       {links.map((link, index) => (
         <span key={link.href}>
@@ -13,6 +13,6 @@ export function FeedLinks({ links, label }: { links: FeedLink[]; label: string }
           </a>
         </span>
       ))}
-    </p>
+    </nav>
   );
 }
