@@ -20,14 +20,17 @@ from chalicelib.api.channels import channels_api
 from chalicelib.api.comments import comments_api
 from chalicelib.api.config import config_api
 from chalicelib.api.entry import make_api_handler, problem_middleware
+from chalicelib.api.feeds import feeds_api
 from chalicelib.api.inbox import inbox_api
 from chalicelib.api.lives import lives_api
 from chalicelib.api.notifications import notifications_api
 from chalicelib.api.oauth import oauth_api
+from chalicelib.api.oembed import oembed_api
 from chalicelib.api.playlist_elements import playlist_elements_api
 from chalicelib.api.playlists import playlists_api
 from chalicelib.api.ratings import ratings_api
 from chalicelib.api.registrations import registrations_api
+from chalicelib.api.scoped_tokens import scoped_tokens_api
 from chalicelib.api.search import search_api
 from chalicelib.api.server import server_api
 from chalicelib.api.server_follows import server_follows_api
@@ -64,13 +67,16 @@ for blueprint in (
     channels_api,
     comments_api,
     config_api,
+    feeds_api,
     inbox_api,
     lives_api,
     notifications_api,
+    oembed_api,
     oauth_api,
     playlist_elements_api,
     playlists_api,
     ratings_api,
+    scoped_tokens_api,
     registrations_api,
     search_api,
     server_api,

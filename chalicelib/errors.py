@@ -58,6 +58,14 @@ class ConflictError(CirrusError):
     """The request conflicts with what is stored (a duplicate name, a stale state)."""
 
 
+class NotAcceptableError(CirrusError):
+    """The client's Accept header takes none of the types the resource comes in."""
+
+
+class NotImplementedServiceError(CirrusError):
+    """A variant of the request that the server does not implement (oEmbed's XML)."""
+
+
 class PayloadTooLargeError(CirrusError):
     """The body, or the quota it would consume, is larger than allowed."""
 
@@ -84,11 +92,13 @@ STATUS_BY_ERROR: Mapping[type[CirrusError], int] = {
     UnauthorizedError: 401,
     ForbiddenError: 403,
     NotFoundError: 404,
+    NotAcceptableError: 406,
     ConflictError: 409,
     PayloadTooLargeError: 413,
     UnsupportedMediaTypeError: 415,
     LockedError: 423,
     TooManyRequestsError: 429,
+    NotImplementedServiceError: 501,
     ServiceUnavailableError: 503,
 }
 

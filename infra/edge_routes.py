@@ -32,12 +32,15 @@ TORRENTS_PATH_PATTERN = "/*static/torrents/*"
 # playlists and hashes change with every segment. Their behaviour comes before the VOD
 # playlists' (which match these playlists too), with the ingest's Cache-Control.
 LIVE_MEDIA_PREFIXES = ("/static/streaming-playlists/hls/live/",)
-# Always the API function.
-API_PREFIXES = ("/api/", "/.well-known/", "/nodeinfo/", "/download/")
+# Always the API function (/feeds/: PeerTube's syndication feeds; /services/: its oEmbed).
+API_PREFIXES = ("/api/", "/.well-known/", "/nodeinfo/", "/download/", "/feeds/", "/services/")
 API_EXACT = ("/api", "/inbox", "/nodeinfo")
 # A page of the web client for a browser, an ActivityPub document for a server. /w/, /a/ and
 # /c/ are PeerTube's short forms of the video, account and channel URLs.
 ACTIVITYPUB_PREFIXES = ("/accounts/", "/video-channels/", "/videos/", "/video-playlists/", "/w/", "/a/", "/c/")
+# The three /video... prefixes share one CloudFront behaviour: the distribution is at
+# CloudFront's default quota of 25 behaviours, and this made room for /feeds/ and /services/.
+VIDEO_PAGES_PATTERN = "/video*"
 ACTIVITYPUB_TYPES = ("application/activity+json", "application/ld+json")
 # The CloudFront origin ids (the Function selects the API origin by its id).
 API_ORIGIN_ID = "api"
@@ -92,7 +95,12 @@ def live_media_path_patterns() -> list[str]:
 
 
 def negotiated_path_patterns() -> list[str]:
-    return [path_pattern(route) for route in ACTIVITYPUB_PREFIXES]
+    patterns: list[str] = []
+    for route in ACTIVITYPUB_PREFIXES:
+        pattern = VIDEO_PAGES_PATTERN if route.startswith("/video") else path_pattern(route)
+        if pattern not in patterns:
+            patterns.append(pattern)
+    return patterns
 
 
 def viewer_request_code() -> str:

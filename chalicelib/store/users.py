@@ -96,6 +96,23 @@ def record_login(user: User, when: datetime, password_hash: str | None = None) -
     user.update(actions=actions, condition=User.pk.exists())
 
 
+def set_feed_token(user: User, token: str, *, only_if_none: bool = False) -> str:
+    """U11: the user's feed token set alone; with `only_if_none`, only where none is set yet,
+    so that two first requests agree on one token. Returns the token the user has."""
+    condition = User.pk.exists()
+    if only_if_none:
+        condition &= User.feed_token.does_not_exist()
+    try:
+        user.update(actions=[User.feed_token.set(token)], condition=condition)
+    except UpdateError as exc:
+        if only_if_none and is_condition_failure(exc):
+            fresh = get_user(int(user.id), consistent=True)
+            if fresh is not None and fresh.feed_token:
+                return str(fresh.feed_token)
+        raise
+    return token
+
+
 def update_user(user: User, names: Iterable[str], *, same_role: bool = False) -> bool:
     """Write the named attributes of `user` alone (U5): a block, a role or a quota counter
     changed by another request since `user` was read stays as that request left it.

@@ -137,6 +137,34 @@ def get_videos(video_ids: list[int]) -> dict[int, Video]:
     return {int(video.id): video for video in found if isinstance(video, Video)}
 
 
+@dataclass(frozen=True)
+class TopFiles:
+    """A video's files at one resolution, and its original while it is listed."""
+
+    hls: VideoFile | None = None
+    web: WebVideoFile | None = None
+    original: WebVideoFile | None = None
+
+
+def get_top_files(wanted: Sequence[tuple[int, int]]) -> dict[int, TopFiles]:
+    """V14: for each (video id, resolution), its HLS file and MP4 web video at that resolution
+    and its original web video, where they exist: one BatchGetItem per 33 videos (feeds'
+    enclosures)."""
+    requested = []
+    for video_id, resolution in set(wanted):
+        pk = keys.video_pk(video_id)
+        requested += [(pk, keys.video_file_sk(resolution)), (pk, keys.web_video_file_sk(resolution))]
+        requested.append((pk, keys.ORIGINAL_FILE_SK))
+    resolutions = dict(wanted)
+    found: dict[int, dict[str, Any]] = {video_id: {} for video_id in resolutions}
+    for item in TableItem.batch_get(requested):
+        if isinstance(item, VideoFile) and int(item.resolution) == resolutions.get(int(item.video_id)):
+            found[int(item.video_id)]["hls"] = item
+        elif isinstance(item, WebVideoFile) and int(item.video_id) in found:
+            found[int(item.video_id)]["original" if item.original else "web"] = item
+    return {video_id: TopFiles(**files) for video_id, files in found.items()}
+
+
 def find_video_by_uuid(uuid: str) -> Video | None:
     """V2: claim, then video."""
     try:

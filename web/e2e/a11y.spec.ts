@@ -15,6 +15,7 @@ test.beforeAll(async ({ browser }) => {
   pages = {
     home: '/',
     watch: `/w/${uuid}`,
+    channel: '/c/root_channel',
     upload: '/upload',
     goLive: '/go-live',
     library: '/my-library',

@@ -1,6 +1,7 @@
 import { createContext, useCallback, useContext, useEffect, useState } from 'react';
 import { errorMessage, type ServerConfig } from './api';
 import { session } from './auth';
+import { addHeadLinks, type FeedLink } from './feeds';
 import type { User } from './types';
 
 export interface AppState {
@@ -71,4 +72,11 @@ export function useTitle(title: string): void {
     const instance = config?.instance.name ?? 'Cirrus';
     document.title = title ? `${title} - ${instance}` : instance;
   }, [title, config]);
+}
+
+/** `<link rel="alternate">` tags in the document's head while the page shows (feeds, oEmbed). */
+export function useHeadLinks(links: FeedLink[]): void {
+  const key = JSON.stringify(links);
+  // Keyed by content: a new array of the same links keeps the tags where they are.
+  useEffect(() => addHeadLinks(JSON.parse(key) as FeedLink[]), [key]);
 }

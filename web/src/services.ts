@@ -72,6 +72,8 @@ export const api = {
   subscriptionVideos: (start: number, count: number, signal?: AbortSignal) =>
     get<Page<Video>>(`/api/v1/users/me/subscriptions/videos${query({ start, count, sort: '-publishedAt' })}`, signal),
   me: (signal?: AbortSignal) => get<User>('/api/v1/users/me', signal),
+  /** The feed token of the user's subscriptions feed (PeerTube's scoped tokens). */
+  feedToken: async (signal?: AbortSignal) => (await get<{ feedToken: string }>('/api/v1/users/scoped-tokens', signal)).feedToken,
   myVideos: (start: number, count: number, signal?: AbortSignal) =>
     get<Page<Video>>(`/api/v1/users/me/videos${query({ start, count, sort: '-publishedAt' })}`, signal),
   searchVideos: (search: string, start: number, count: number, signal?: AbortSignal) =>

@@ -28,6 +28,8 @@ export interface Video {
   id: number;
   uuid: string;
   shortUUID?: string;
+  /** Its ActivityPub id: the watch page on its own instance. */
+  url?: string;
   name: string;
   duration: number;
   views: number;

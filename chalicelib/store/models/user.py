@@ -57,6 +57,9 @@ class User(TableItem, discriminator="User"):
     # and the last time step a code was accepted for, so that no code is accepted twice.
     otp_secret = UnicodeAttribute(null=True)
     otp_last_step = NumberAttribute(null=True)
+    # PeerTube's feed token (GET /api/v1/users/scoped-tokens): a random UUID that lets a feed
+    # reader fetch the user's subscriptions feed; made on first request, replaced on renewal.
+    feed_token = UnicodeAttribute(null=True)
     no_instance_config_warning_modal = BooleanAttribute(default=False)
     no_welcome_modal = BooleanAttribute(default=False)
     no_account_setup_warning_modal = BooleanAttribute(default=False)

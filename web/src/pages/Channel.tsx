@@ -1,9 +1,11 @@
 import { Link, useParams } from 'react-router';
 import { Avatar } from '../components/Avatar';
+import { FeedLinks } from '../components/FeedLinks';
 import { ErrorMessage, Loading } from '../components/Status';
 import { SubscribeButton } from '../components/SubscribeButton';
 import { PagedVideoGrid } from '../components/VideoGrid';
-import { useLoad, useTitle } from '../hooks';
+import { videoFeeds } from '../feeds';
+import { useHeadLinks, useLoad, useTitle } from '../hooks';
 import { renderMarkdown } from '../markdown';
 import { api } from '../services';
 import { actorHandle } from '../types';
@@ -12,6 +14,8 @@ export function ChannelPage() {
   const { handle = '' } = useParams();
   const channel = useLoad((s) => api.channel(handle, s), [handle]);
   useTitle(channel.data?.displayName ?? 'Channel');
+  const feeds = channel.data ? videoFeeds({ videoChannelId: channel.data.id }) : [];
+  useHeadLinks(feeds);
   if (channel.loading) return <Loading what="Loading the channel" />;
   if (channel.error || !channel.data) return <ErrorMessage error={channel.error ?? ''} onRetry={channel.reload} />;
   const c = channel.data;
@@ -31,6 +35,7 @@ export function ChannelPage() {
             )}
           </p>
           <SubscribeButton handle={actorHandle(c)} />
+          <FeedLinks links={feeds} label={`Feeds of ${c.displayName}`} />
         </div>
       </header>
       {c.description && <div className="prose" dangerouslySetInnerHTML={{ __html: renderMarkdown(c.description) }} />}
@@ -48,6 +53,8 @@ export function AccountPage() {
   const { name = '' } = useParams();
   const account = useLoad((s) => Promise.all([api.account(name, s), api.accountChannels(name, s)]), [name]);
   useTitle(account.data?.[0].displayName ?? 'Account');
+  const feeds = account.data ? videoFeeds({ accountId: account.data[0].id }) : [];
+  useHeadLinks(feeds);
   if (account.loading) return <Loading what="Loading the account" />;
   if (account.error || !account.data) return <ErrorMessage error={account.error ?? ''} onRetry={account.reload} />;
   const [a, channels] = account.data;
@@ -58,6 +65,7 @@ export function AccountPage() {
         <div>
           <h1>{a.displayName}</h1>
           <p className="muted">{actorHandle(a)}</p>
+          <FeedLinks links={feeds} label={`Feeds of ${a.displayName}`} />
         </div>
       </header>
       <h2 className="section-title">Channels</h2>

@@ -3,9 +3,11 @@ import { Link, NavLink, Route, Routes, useLocation, useNavigate, useParams } fro
 import { errorMessage } from '../api';
 import { session } from '../auth';
 import { Avatar } from '../components/Avatar';
+import { FeedLinks } from '../components/FeedLinks';
 import { Empty, ErrorMessage, Loading } from '../components/Status';
 import { fieldsOf, updateOf, useReference, VideoForm } from '../components/VideoForm';
 import { PagedVideoGrid, VideoCard } from '../components/VideoGrid';
+import { subscriptionFeeds } from '../feeds';
 import { useApp, useLoad, useTitle } from '../hooks';
 import { api } from '../services';
 import { actorHandle, type Channel, type PlaylistElement, type Video } from '../types';
@@ -34,7 +36,7 @@ export function Library() {
         <Route index element={<MyVideos />} />
         <Route path="videos/:id/edit" element={<EditVideo />} />
         <Route path="channels" element={<MyChannels />} />
-        <Route path="subscriptions" element={<PagedVideoGrid label="Videos from my subscriptions" emptyHint="Subscribe to channels to see their new videos here." load={(start, count, s) => api.subscriptionVideos(start, count, s)} />} />
+        <Route path="subscriptions" element={<Subscriptions />} />
         <Route path="watch-later" element={<WatchLater />} />
       </Routes>
     </section>
@@ -302,6 +304,25 @@ function WatchLater() {
           />
         ))}
       </ul>
+    </>
+  );
+}
+
+/** The videos of the user's subscriptions, with the feed of them a reader can follow. */
+function Subscriptions() {
+  const { me } = useApp();
+  const token = useLoad((s) => api.feedToken(s), [me?.id]);
+  const accountId = me?.account?.id;
+  return (
+    <>
+      {accountId !== undefined && token.data && (
+        <FeedLinks links={subscriptionFeeds(accountId, token.data)} label="Feeds of my subscriptions" />
+      )}
+      <PagedVideoGrid
+        label="Videos from my subscriptions"
+        emptyHint="Subscribe to channels to see their new videos here."
+        load={(start, count, s) => api.subscriptionVideos(start, count, s)}
+      />
     </>
   );
 }

@@ -7,7 +7,8 @@ import { Player } from '../components/Player';
 import { ErrorMessage, Loading } from '../components/Status';
 import { SubscribeButton } from '../components/SubscribeButton';
 import { compactNumber, formatViews, timeAgo } from '../format';
-import { useApp, useLoad, useSignedIn, useTitle } from '../hooks';
+import { oembedLink } from '../feeds';
+import { useApp, useHeadLinks, useLoad, useSignedIn, useTitle } from '../hooks';
 import { followLive, liveSocket } from '../live/realtime';
 import { renderMarkdown } from '../markdown';
 import { api } from '../services';
@@ -287,6 +288,10 @@ export function Watch() {
   const video = useLoad((s) => openVideo(id, s), [id]);
   const opened = video.data && 'video' in video.data ? video.data.video : undefined;
   useTitle(opened?.name ?? 'Video');
+  // oEmbed answers for this instance's public and unlisted videos, named by their URL (which
+  // carries the instance's host, whatever address the page was opened at).
+  const watchUrl = opened?.isLocal && [1, 2].includes(opened.privacy?.id ?? 0) ? opened.url : undefined;
+  useHeadLinks(opened && watchUrl ? [oembedLink(watchUrl, opened.name)] : []);
   if (video.loading && !video.data) return <Loading what="Loading the video" />;
   if (video.error || !video.data) return <ErrorMessage error={video.error ?? 'Video not found'} onRetry={video.reload} />;
   if ('need' in video.data) {
