@@ -36,7 +36,11 @@ def remove_video(video_id: str) -> Response:
     return no_content()
 
 
-@history_api.route("/api/v1/users/me/history/videos/remove", methods=["POST"])
+@history_api.route(
+    "/api/v1/users/me/history/videos/remove",
+    methods=["POST"],
+    content_types=["application/json", "multipart/form-data", "application/x-www-form-urlencoded"],
+)
 def remove_history() -> Response:
     request = history_api.current_request
     user = session(request).user
