@@ -8,12 +8,24 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+import pytest
+
 from tests.api_client import ApiClient
-from tests.integration.test_views import Clock, clock  # noqa: F401  (the fixture)
+from tests.integration.test_views import Clock
 from tests.members import Member
 from tests.video_seed import add_video
 
 HISTORY = "/api/v1/users/me/history/videos"
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    """The pings' clock (views and history)."""
+    import chalicelib.api.views
+
+    moments = Clock()
+    monkeypatch.setattr(chalicelib.api.views, "utcnow", moments)
+    return moments
 
 
 def ping(api: ApiClient, video: Any, position: int, token: str | None, session: str = "s1", **extra: Any) -> None:
