@@ -3,8 +3,9 @@ import { Link } from 'react-router';
 import { errorMessage } from '../api';
 import { session } from '../auth';
 import { AccountTabs } from '../components/AccountTabs';
-import { Loading } from '../components/Status';
-import { useApp, useTitle } from '../hooks';
+import { ErrorMessage, Loading } from '../components/Status';
+import { useApp, useLoad, useTitle } from '../hooks';
+import { api } from '../services';
 
 interface OtpRequest {
   requestToken: string;
@@ -139,6 +140,72 @@ export function Security() {
           </button>
         </form>
       )}
+      <Sessions userId={me.id} />
     </section>
+  );
+}
+
+const when = (date: string) => new Date(date).toLocaleString();
+
+/** The user's logged-in clients (PeerTube's token sessions), each revocable but this one. */
+function Sessions({ userId }: { userId: number }) {
+  const sessions = useLoad((s) => api.tokenSessions(userId, s), [userId]);
+  const [error, setError] = useState<string | null>(null);
+  const revoke = async (id: number) => {
+    setError(null);
+    try {
+      await api.revokeTokenSession(userId, id);
+      sessions.reload();
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+  };
+  return (
+    <>
+      <h2>Sessions</h2>
+      <p>Where your account is logged in. Revoking a session logs that device out.</p>
+      {error && <ErrorMessage error={error} />}
+      {sessions.loading && <Loading what="Loading your sessions" />}
+      {sessions.error && <ErrorMessage error={sessions.error} onRetry={sessions.reload} />}
+      {sessions.data && (
+        <table className="table" aria-label="Sessions">
+          <thead>
+            <tr>
+              <th scope="col">Device</th>
+              <th scope="col">Logged in</th>
+              <th scope="col">Last activity</th>
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {sessions.data.data.map((t) => (
+              <tr key={t.id} data-testid="token-session">
+                <td>
+                  {t.loginDevice ?? 'Unknown device'}
+                  {t.currentSession && <strong> (this session)</strong>}
+                </td>
+                <td>
+                  {when(t.loginDate)}
+                  {t.loginIP && <span className="muted"> from {t.loginIP}</span>}
+                </td>
+                <td>
+                  {when(t.lastActivityDate)}
+                  {t.lastActivityIP && <span className="muted"> from {t.lastActivityIP}</span>}
+                </td>
+                <td>
+                  {!t.currentSession && (
+                    <button type="button" className="link-button danger" onClick={() => void revoke(t.id)}>
+                      Revoke
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </>
   );
 }
