@@ -23,7 +23,7 @@ def list_history() -> dict[str, Any]:
     request = history_api.current_request
     user = session(request).user
     page = pagination(request, (), "")  # PeerTube's history takes no sort: last watched first
-    search = (request.query_params or {}).get("search")
+    search = dict(request.query_params or {}).get("search")
     settings = get_settings()
     found = history.list_history(user, search, page.start, page.count, settings.instance_host)
     return video_page_json(found, settings, with_total=True)

@@ -13,6 +13,7 @@ import pytest
 from tests.api_client import ApiClient
 from tests.integration.test_views import Clock
 from tests.members import Member
+from tests.openapi import VIDEO_NULLS, assert_conforms
 from tests.video_seed import add_video
 
 HISTORY = "/api/v1/users/me/history/videos"
@@ -62,10 +63,13 @@ def test_pings_make_a_history(api: ApiClient, people: dict[str, Member], clock: 
     assert listed.status == 200, listed.body
     assert listed.json()["total"] == 2
     assert names(listed) == ["second lesson", "first lesson"]  # last watched first
-    video = listed.json()["data"][0]
-    assert {"id", "uuid", "name", "account", "channel", "duration", "views"} <= set(video)
+    assert_conforms("VideoListResponse", {"total": 2, "data": []})
+    for video in listed.json()["data"]:
+        assert_conforms("Video", video, known_deviations=VIDEO_NULLS)
 
     # The player resumes there: pings are written at most every 10 s, so within 10 s of the end.
+    details = api.get_as(f"/api/v1/videos/{first.uuid}", bob.token).json()
+    assert_conforms("VideoDetails", details, known_deviations=VIDEO_NULLS)
     at = resume_at(api, first, bob.token)
     assert set(at) == {"currentTime"} and 30 <= at["currentTime"] <= 40
     assert resume_at(api, first, None) is None  # nobody to resume for
