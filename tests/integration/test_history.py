@@ -247,3 +247,26 @@ def test_a_ping_costs_constant_calls_and_at_most_one_more_write(
     clock.advance(10)
     assert calls_of_ping(20, bob.token) == first
     print("ping calls", {"anonymous": anonymous, "logged in, history due": first, "throttled": throttled})
+
+
+@pytest.fixture
+def no_deletion_grace(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A deleted user goes at once (list it before `api`)."""
+    monkeypatch.setenv("CIRRUS_DELETION_GRACE_SECONDS", "0")
+
+
+def test_a_deleted_user_leaves_no_history(
+    no_deletion_grace: None, api: ApiClient, people: dict[str, Member], clock: Clock
+) -> None:
+    from chalicelib.store import history
+    from tests.queue_runner import drain
+
+    alice, bob = people["alice"], people["bob"]
+    watched = [add_video(alice.account_id, alice.channel_id, f"watched {n}", duration=60) for n in range(3)]
+    for n, video in enumerate(watched):
+        ping(api, video, 5, bob.token, f"s{n}")
+    bob_id = _user_id(bob)
+    assert len(history.list_entries(bob_id)) == 3
+    assert api.delete_as("/api/v1/users/me", bob.token).status == 204
+    drain("work")
+    assert history.list_entries(bob_id) == []
