@@ -58,7 +58,7 @@ test('watch part-way, resume, find it in the history, remove it; see the session
   await expect(page.getByRole('checkbox', { name: 'Record my watch history' })).not.toBeChecked();
 
   await page.goto(`${base()}/my-account/security`);
-  const sessions = page.getByRole('table', { name: 'Sessions' });
+  const sessions = page.getByRole('list', { name: 'Sessions' });
   await expect(sessions.getByTestId('token-session')).toHaveCount(1);
   await expect(sessions.getByTestId('token-session')).toContainText('this session');
   await expect(sessions.getByTestId('token-session')).toContainText('Chrome');

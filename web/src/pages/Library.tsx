@@ -364,6 +364,7 @@ function History() {
         </label>
         <form
           role="search"
+          aria-label="My history"
           onSubmit={(e) => {
             e.preventDefault();
             setSearch(typed.trim());

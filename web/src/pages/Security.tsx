@@ -168,43 +168,35 @@ function Sessions({ userId }: { userId: number }) {
       {sessions.loading && <Loading what="Loading your sessions" />}
       {sessions.error && <ErrorMessage error={sessions.error} onRetry={sessions.reload} />}
       {sessions.data && (
-        <table className="table" aria-label="Sessions">
-          <thead>
-            <tr>
-              <th scope="col">Device</th>
-              <th scope="col">Logged in</th>
-              <th scope="col">Last activity</th>
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {sessions.data.data.map((t) => (
-              <tr key={t.id} data-testid="token-session">
-                <td>
-                  {t.loginDevice ?? 'Unknown device'}
-                  {t.currentSession && <strong> (this session)</strong>}
-                </td>
-                <td>
-                  {when(t.loginDate)}
-                  {t.loginIP && <span className="muted"> from {t.loginIP}</span>}
-                </td>
-                <td>
-                  {when(t.lastActivityDate)}
-                  {t.lastActivityIP && <span className="muted"> from {t.lastActivityIP}</span>}
-                </td>
-                <td>
-                  {!t.currentSession && (
-                    <button type="button" className="link-button danger" onClick={() => void revoke(t.id)}>
-                      Revoke
-                    </button>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <ul className="sessions" aria-label="Sessions">
+          {sessions.data.data.map((t) => (
+            <li key={t.id} className="sessions__item" data-testid="token-session">
+              <p>
+                <strong>{t.loginDevice ?? 'Unknown device'}</strong>
+                {t.currentSession && <> (this session)</>}
+              </p>
+              <p className="muted">
+                Logged in {when(t.loginDate)}
+                {t.loginIP && <> from {t.loginIP}</>}
+              </p>
+              <p className="muted">
+                Last active {when(t.lastActivityDate)}
+                {t.lastActivityIP && <> from {t.lastActivityIP}</>}
+                {t.lastActivityDevice && t.lastActivityDevice !== t.loginDevice && <> with {t.lastActivityDevice}</>}
+              </p>
+              {!t.currentSession && (
+                <button
+                  type="button"
+                  className="link-button danger"
+                  aria-label={`Revoke the session of ${t.loginDevice ?? 'an unknown device'}`}
+                  onClick={() => void revoke(t.id)}
+                >
+                  Revoke
+                </button>
+              )}
+            </li>
+          ))}
+        </ul>
       )}
     </>
   );
