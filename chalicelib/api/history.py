@@ -22,7 +22,7 @@ history_api = ApiBlueprint(__name__)
 def list_history() -> dict[str, Any]:
     request = history_api.current_request
     user = session(request).user
-    page = pagination(request, (), "")  # PeerTube's history takes no sort: last watched first
+    page = pagination(request, None, "")  # last watched first, whatever `sort` says (PeerTube's)
     search = dict(request.query_params or {}).get("search")
     settings = get_settings()
     found = history.list_history(user, search, page.start, page.count, settings.instance_host)

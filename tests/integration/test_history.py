@@ -85,6 +85,7 @@ def test_pings_make_a_history(api: ApiClient, people: dict[str, Member], clock: 
     paged = api.get_as(f"{HISTORY}?start=1&count=1", bob.token).json()
     assert paged["total"] == 2 and [v["name"] for v in paged["data"]] == ["second lesson"]
     assert api.get_as(f"{HISTORY}?count=-1", bob.token).status == 400
+    assert names(api.get_as(f"{HISTORY}?sort=name", bob.token)) == ["first lesson", "second lesson"]  # ignored
     assert api.get(HISTORY).status == 401
 
     # Anonymous pings record nothing.
