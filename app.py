@@ -21,6 +21,7 @@ from chalicelib.api.comments import comments_api
 from chalicelib.api.config import config_api
 from chalicelib.api.entry import make_api_handler, problem_middleware
 from chalicelib.api.feeds import feeds_api
+from chalicelib.api.history import history_api
 from chalicelib.api.inbox import inbox_api
 from chalicelib.api.lives import lives_api
 from chalicelib.api.notifications import notifications_api
@@ -35,6 +36,7 @@ from chalicelib.api.search import search_api
 from chalicelib.api.server import server_api
 from chalicelib.api.server_follows import server_follows_api
 from chalicelib.api.subscriptions import subscriptions_api
+from chalicelib.api.token_sessions import token_sessions_api
 from chalicelib.api.two_factor import two_factor_api
 from chalicelib.api.uploads import uploads_api
 from chalicelib.api.users import users_api
@@ -68,6 +70,7 @@ for blueprint in (
     comments_api,
     config_api,
     feeds_api,
+    history_api,
     inbox_api,
     lives_api,
     notifications_api,
@@ -82,6 +85,7 @@ for blueprint in (
     server_api,
     server_follows_api,
     subscriptions_api,
+    token_sessions_api,
     two_factor_api,
     uploads_api,
     users_api,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from chalicelib.api.request import source_ip
 from chalicelib.domain import oauth
 from chalicelib.domain.roles import Right, Role, has_right
 from chalicelib.errors import ForbiddenError
@@ -14,7 +15,8 @@ if TYPE_CHECKING:
 
 def session(request: Request) -> oauth.Session:
     """The caller's session; 401 (or 400 for a malformed header) without a valid token."""
-    return oauth.authenticate(request.headers.get("authorization"), oauth.utcnow())
+    client = oauth.ClientInfo(source_ip(request), request.headers.get("user-agent"))
+    return oauth.authenticate(request.headers.get("authorization"), oauth.utcnow(), client)
 
 
 def optional_session(request: Request) -> oauth.Session | None:

@@ -58,9 +58,10 @@ def media_type(request: Request) -> str:
     return (request.headers.get("content-type") or "").split(";", 1)[0].strip().lower()
 
 
-def pagination(request: Request, sortable: tuple[str, ...], default_sort: str) -> Pagination:
+def pagination(request: Request, sortable: tuple[str, ...] | None, default_sort: str) -> Pagination:
     """`start`, `count` and `sort` as PeerTube validates them: present but empty is invalid
-    (defaults apply only to absent parameters), and only the first failing group reports."""
+    (defaults apply only to absent parameters), and only the first failing group reports.
+    `sortable` None: a list in one order, whose `sort` is ignored as PeerTube ignores it."""
     query: dict[str, str] = dict(request.query_params or {})
     invalid: dict[str, str] = {}
     start = _non_negative_int(query.get("start"), 0)
@@ -72,7 +73,7 @@ def pagination(request: Request, sortable: tuple[str, ...], default_sort: str) -
     if invalid:
         raise ValidationError(invalid, location="query")
     sort = query.get("sort")
-    if sort is None:
+    if sort is None or sortable is None:
         sort = default_sort
     elif sort.startswith("+") or sort.removeprefix("-") not in sortable:
         raise ValidationError({"sort": "Invalid value"}, location="query")

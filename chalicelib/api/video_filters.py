@@ -8,7 +8,7 @@ import re
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.domain import muting
+from chalicelib.domain import history, muting
 from chalicelib.domain.roles import Right, Role, has_right
 from chalicelib.domain.video_lists import VideoFilter
 from chalicelib.errors import BadRequestError, UnauthorizedError, ValidationError
@@ -139,7 +139,7 @@ def video_filter(params: QueryParams, viewer: User | None, *, owner_view: bool =
         search=params.one("search") or None,
     )
     params.boolean("skipCount")
-    params.boolean("excludeAlreadyWatched")
+    exclude_watched = params.boolean("excludeAlreadyWatched")
     params.raise_if_invalid()
     may_see_all = viewer is not None and has_right(Role(int(viewer.role)), Right.SEE_ALL_VIDEOS)
     if (include is not None or (privacy_one_of is not None and not owner_view)) and not may_see_all:
@@ -148,6 +148,8 @@ def video_filter(params: QueryParams, viewer: User | None, *, owner_view: bool =
         raise BadRequestError("Cannot use excludeAlreadyWatched parameter when auth token is not provided")
     if params.one("filter") is not None:
         raise BadRequestError(FILTER_GONE)
+    if exclude_watched and viewer is not None:
+        filters = dataclasses.replace(filters, exclude_video_ids=history.watched_video_ids(viewer) or None)
     if not owner_view and not (include or 0) & INCLUDE_BLOCKED_OWNER:
         muted = muting.for_viewer(viewer)
         if muted:

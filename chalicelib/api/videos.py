@@ -11,7 +11,7 @@ from chalicelib.api.responses import no_content
 from chalicelib.api.video_passwords import password_header
 from chalicelib.api.video_shapes import video_details_json
 from chalicelib.config import get_settings
-from chalicelib.domain import browse, video_edits
+from chalicelib.domain import browse, history, video_edits
 from chalicelib.domain import videos as video_cases
 from chalicelib.domain.oauth import utcnow
 
@@ -29,7 +29,7 @@ def get_video(video_id: str) -> dict[str, Any]:
     video_cases.check_can_see(
         found.video, viewer.user if viewer else None, not video_id.isdigit(), password_header(request)
     )
-    return video_details_json(
+    body = video_details_json(
         found.video,
         found.account,
         found.channel,
@@ -39,6 +39,10 @@ def get_video(video_id: str) -> dict[str, Any]:
         found.web_files,
         viewers=found.viewers,
     )
+    watched_to = history.current_time(viewer.user if viewer else None, int(found.video.id))
+    if watched_to is not None:
+        body["userHistory"] = {"currentTime": watched_to}
+    return body
 
 
 @videos_api.route("/api/v1/videos/{video_id}", methods=["PUT"])

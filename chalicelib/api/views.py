@@ -41,7 +41,8 @@ def _ping(video_id: str) -> Response:
     video_cases.check_can_see(video, caller.user if caller else None, not video_id.isdigit(), password_header(request))
     view_cases.check_position(video, ping.position)
     viewer = view_cases.viewer_key(ping.session_id, source_ip(request))
-    counted = view_cases.record_ping(video, viewer, ping, utcnow()).counted
+    user = caller.user if caller else None
+    counted = view_cases.record_ping(video, viewer, ping, utcnow(), user).counted
     if counted is not None:
         body = {"view": counted.view_id, "video": counted.video_id, "at": counted.at.isoformat()}
         queues.send_views([body])

@@ -95,6 +95,18 @@ def list_videos(scope: Scope, filters: VideoFilter, sort: str, start: int, count
     return VideoPage(len(chosen), shown, _actors_of(state, shown))
 
 
+def list_in_order(
+    video_ids: list[int], scope: Scope, filters: VideoFilter, start: int, count: int, host: str
+) -> VideoPage:
+    """The listable videos among `video_ids`, in that order (a history); ids the catalogue
+    does not know (deleted videos) are left out."""
+    state = catalog.current()
+    known = [state.videos[video_id] for video_id in video_ids if video_id in state.videos]
+    chosen = _listable(state, scope, filters, host)(known)
+    shown = video_lists.page(chosen, start, count)
+    return VideoPage(len(chosen), shown, _actors_of(state, shown))
+
+
 _features = search.FeatureCache()
 
 

@@ -25,6 +25,9 @@ if TYPE_CHECKING:
 
 ACCESS_LIFETIME = timedelta(days=1)
 REFRESH_LIFETIME = timedelta(weeks=2)
+# A session's last activity is written when it is older than this: at most one write per
+# token per interval, instead of one per request.
+ACTIVITY_EVERY = timedelta(minutes=5)
 GRANTS = ("password", "refresh_token")
 BEARER = re.compile(r"^Bearer ([0-9a-zA-Z\-._~+/]+=*)$")
 # Verifying against this when the user is unknown makes both failures take as long.
@@ -156,13 +159,17 @@ def refresh_grant(client_id: str, refresh_token: str, now: datetime) -> IssuedTo
     # Conditional: of two requests racing with one refresh token, only one gets a new pair.
     if not tokens.consume(previous):
         raise BadRequestError("Invalid grant: refresh token is invalid", code="invalid_grant")
-    issued = _issue(user, client_id, ClientInfo(previous.login_ip, previous.login_device), now)
+    # The same session goes on under a new pair: its login stays what it was.
+    login = ClientInfo(previous.login_ip, previous.login_device)
+    last = ClientInfo(previous.last_activity_ip, previous.last_activity_device)
+    issued = _issue(user, client_id, login, now, login_at=previous.login_at or previous.created_at, last=last)
     users.record_login(user, now)
     return issued
 
 
-def authenticate(authorization: str | None, now: datetime) -> Session:
-    """The session behind an `Authorization: Bearer` header, or the error PeerTube gives."""
+def authenticate(authorization: str | None, now: datetime, client: ClientInfo | None = None) -> Session:
+    """The session behind an `Authorization: Bearer` header, or the error PeerTube gives;
+    `client`, where the request came from, becomes the session's last activity now and then."""
     if not authorization:
         raise UnauthorizedError("Token is invalid", code="unauthorized_request")
     match = BEARER.match(authorization)
@@ -176,6 +183,8 @@ def authenticate(authorization: str | None, now: datetime) -> Session:
     user = users.get_user(int(token.user_id), consistent=True)
     if user is None or user.blocked or user.deleting_at is not None:
         raise UnauthorizedError("Token is invalid", code="invalid_token")
+    if client is not None and (token.last_activity_at is None or now - token.last_activity_at >= ACTIVITY_EVERY):
+        tokens.record_activity(token, now, client.ip, _device(client))
     return Session(user, token)
 
 
@@ -183,7 +192,17 @@ def revoke_session(session: Session) -> None:
     tokens.revoke(session.token)
 
 
-def _issue(user: User, client_id: str, client: ClientInfo, now: datetime) -> IssuedTokens:
+def _issue(
+    user: User,
+    client_id: str,
+    client: ClientInfo,
+    now: datetime,
+    *,
+    login_at: datetime | None = None,
+    last: ClientInfo | None = None,
+) -> IssuedTokens:
+    """A new token pair; a login is also the session's first activity."""
+    last = last or client
     issued = IssuedTokens(
         access_token=secrets.token_hex(20),
         refresh_token=secrets.token_hex(20),
@@ -202,13 +221,21 @@ def _issue(user: User, client_id: str, client: ClientInfo, now: datetime) -> Iss
             refresh_expires_at=issued.refresh_expires_at,
             created_at=now,
             login_ip=client.ip,
-            login_device=(client.device or "")[:255] or None,
+            login_device=_device(client),
+            login_at=login_at or now,
+            last_activity_at=now,
+            last_activity_ip=last.ip,
+            last_activity_device=_device(last),
             expires_at=issued.refresh_expires_at,
             gsi1pk=keys.user_tokens_gsi1pk(int(user.id)),
             gsi1sk=keys.created_sort_key(now.isoformat(), 0) + "#" + access_hash[:16],
         )
     )
     return issued
+
+
+def _device(client: ClientInfo) -> str | None:
+    return (client.device or "")[:255] or None
 
 
 def utcnow() -> datetime:

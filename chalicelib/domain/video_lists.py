@@ -74,6 +74,8 @@ class VideoFilter:
     # The instance-wide lists (PeerTube's displayOnlyForFollower): remote videos only of
     # what the instance follows (domain/instance_scope.py); local ones always.
     followed_only: bool = False
+    # excludeAlreadyWatched: the videos in the viewer's watch history.
+    exclude_video_ids: frozenset[int] | None = None
 
 
 @dataclass(frozen=True)
@@ -130,6 +132,9 @@ def predicate(
     checks.extend(_range_checks(filters))
     if filters.search:
         add(_list_search(filters.search))
+    if filters.exclude_video_ids:
+        watched = filters.exclude_video_ids
+        add(lambda v: int(v.id) not in watched)
     return lambda video: all(check(video) for check in checks)
 
 

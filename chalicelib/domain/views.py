@@ -16,14 +16,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.domain import live_viewers
+from chalicelib.domain import history, live_viewers
 from chalicelib.domain.validation import Checks
 from chalicelib.errors import BadRequestError
 from chalicelib.store import queues, views
 from chalicelib.store.views import CountedView
 
 if TYPE_CHECKING:
-    from chalicelib.store.models import Video, Watch
+    from chalicelib.store.models import User, Video, Watch
 
 VIEW_LIFETIME = timedelta(hours=1)  # PeerTube's views.videos.view_expiration
 COUNT_VIEW_AFTER = 10.0  # seconds watched; PeerTube's views.videos.count_view_after
@@ -77,10 +77,11 @@ class PingOutcome:
     joined_live: bool = False  # the viewer's first ping of this minute on a live on air
 
 
-def record_ping(video: Video, viewer: str, ping: Ping, now: datetime) -> PingOutcome:
+def record_ping(video: Video, viewer: str, ping: Ping, now: datetime, user: User | None = None) -> PingOutcome:
     """Advance the viewer's watch: the view to count when this ping completes one, and
-    whether it makes the viewer one of a live's viewers this minute. A ping that loses a
-    race with the same viewer's other ping is dropped (the next one catches up)."""
+    whether it makes the viewer one of a live's viewers this minute; and the history of
+    `user`, the logged-in viewer, now and then. A ping that loses a race with the same
+    viewer's other ping is dropped (the next one catches up)."""
     video_id = int(video.id)
     watch = views.get_watch(video_id, viewer)
     previous = int(watch.pings) if watch is not None else None
@@ -97,8 +98,13 @@ def record_ping(video: Video, viewer: str, ping: Ping, now: datetime) -> PingOut
     if joined:
         watch.live_minute = minute
     watch.updated_at = now
+    to_history = user if history.records_for(user) and history.due(watch, ping.seek, now) else None
+    if to_history is not None:
+        watch.history_at = now
     if not views.save_watch(watch, previous, now + VIEW_LIFETIME):
         return PingOutcome()
+    if to_history is not None:
+        history.record(to_history, video_id, ping.position, now)
     if joined:
         live_viewers.joined(video, minute, now)
     return PingOutcome(counted, joined)

@@ -157,6 +157,13 @@ def reporter_abuses_gsi2pk(account_id: int) -> str:
     return f"ACCOUNT#{account_id}#ABUSES"
 
 
+HISTORY_SK_PREFIX = "HISTORY#"
+
+
+def history_sk(video_id: int) -> str:
+    return f"{HISTORY_SK_PREFIX}{video_id}"
+
+
 def token_pk(access_token_hash: str) -> str:
     return f"TOKEN#{access_token_hash}"
 

@@ -1,13 +1,18 @@
-"""Access patterns of OAuth tokens (T1-T3 in docs/data-model.md). Only hashes are stored."""
+"""Access patterns of OAuth tokens (T1-T4 in docs/data-model.md). Only hashes are stored."""
 
 from __future__ import annotations
 
-from pynamodb.exceptions import TransactWriteError
+from typing import TYPE_CHECKING
+
+from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.store import claims, keys
 from chalicelib.store.models import Claim, OAuthToken
-from chalicelib.store.writes import connection
+from chalicelib.store.writes import connection, is_condition_failure, set_actions
+
+if TYPE_CHECKING:
+    from datetime import datetime
 
 
 def save_token(token: OAuthToken) -> None:
@@ -38,6 +43,26 @@ def _get(token_pk: str) -> OAuthToken | None:
         return OAuthToken.get(token_pk, keys.ENTITY_SK)
     except OAuthToken.DoesNotExist:
         return None
+
+
+def record_activity(token: OAuthToken, at: datetime, ip: str | None, device: str | None) -> None:
+    """T4: note where and when a session was last used; a token revoked meanwhile is left gone
+    (the write is conditioned on the item still being there)."""
+    token.last_activity_at = at
+    token.last_activity_ip = ip
+    token.last_activity_device = device
+    names = ("last_activity_at", "last_activity_ip", "last_activity_device")
+    try:
+        token.update(actions=set_actions(token, names), condition=OAuthToken.pk.exists())
+    except UpdateError as exc:
+        if not is_condition_failure(exc):
+            raise
+
+
+def session_id(token: OAuthToken) -> int:
+    """A token session's public id (PeerTube's is an integer): 52 bits of the access token's
+    hash, which the key already holds, so an id needs no counter and fits a JavaScript number."""
+    return int(str(token.pk)[len(keys.token_pk("")) :][:13], 16)
 
 
 def revoke(token: OAuthToken) -> None:

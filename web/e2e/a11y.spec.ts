@@ -19,6 +19,7 @@ test.beforeAll(async ({ browser }) => {
     upload: '/upload',
     goLive: '/go-live',
     library: '/my-library',
+    history: '/my-library/history/videos',
     search: '/search?search=Shared',
     admin: '/admin',
     notifications: '/my-account/notifications',

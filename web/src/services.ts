@@ -3,7 +3,7 @@
 import { session } from './auth';
 import { passwordHeaders } from './videoPassword';
 import type { VideoFileToken } from './videoFiles';
-import type { Channel, Comment, CommentTree, CustomConfig, LiveVideo, Page, Playlist, PlaylistElement, User, Video, VideoDetails } from './types';
+import type { Channel, Comment, CommentTree, CustomConfig, LiveVideo, Page, Playlist, PlaylistElement, TokenSession, User, Video, VideoDetails } from './types';
 
 export function query(params: Record<string, string | number | boolean | undefined>): string {
   const search = new URLSearchParams();
@@ -34,10 +34,10 @@ export const api = {
   videoToken: (id: number) =>
     session.json<VideoFileToken>(`/api/v1/videos/${id}/token`, { method: 'POST', headers: passwordHeaders(id) }),
   deleteVideo: (id: number) => session.send(`/api/v1/videos/${id}`, { method: 'DELETE' }),
-  view: (id: number, currentTime: number, sessionId: string) =>
+  view: (id: number, currentTime: number, sessionId: string, viewEvent?: 'seek') =>
     session.send(`/api/v1/videos/${id}/views`, {
       method: 'POST',
-      json: { currentTime: Math.floor(currentTime), sessionId },
+      json: { currentTime: Math.floor(currentTime), sessionId, ...(viewEvent ? { viewEvent } : {}) },
       headers: passwordHeaders(id),
     }),
   myRating: (id: number, signal?: AbortSignal) =>
@@ -114,4 +114,14 @@ export const api = {
   saveCustomConfig: (config: CustomConfig) =>
     session.json<CustomConfig>('/api/v1/config/custom', { method: 'PUT', json: config }),
   register: (fields: Record<string, unknown>) => session.send('/api/v1/users/register', { method: 'POST', json: fields }),
+  updateMe: (fields: Record<string, unknown>) => session.send('/api/v1/users/me', { method: 'PUT', json: fields }),
+  // The watch history, last watched first.
+  history: (start: number, count: number, search: string, signal?: AbortSignal) =>
+    get<Page<Video>>(`/api/v1/users/me/history/videos${query({ start, count, search })}`, signal),
+  removeFromHistory: (videoId: number) => session.send(`/api/v1/users/me/history/videos/${videoId}`, { method: 'DELETE' }),
+  clearHistory: () => session.send('/api/v1/users/me/history/videos/remove', { method: 'POST', json: {} }),
+  tokenSessions: (userId: number, signal?: AbortSignal) =>
+    get<Page<TokenSession>>(`/api/v1/users/${userId}/token-sessions${query({ count: 100 })}`, signal),
+  revokeTokenSession: (userId: number, sessionId: number) =>
+    session.send(`/api/v1/users/${userId}/token-sessions/${sessionId}/revoke`, { method: 'POST' }),
 };

@@ -68,6 +68,21 @@ export interface VideoDetails extends Video {
   files?: VideoFile[];
   /** The HTTP announce URL and the websocket tracker URL (P2P). */
   trackerUrls?: string[];
+  /** Where the signed-in user stopped watching (their watch history). */
+  userHistory?: { currentTime: number };
+}
+
+/** PeerTube's TokenSession: one logged-in client of a user. */
+export interface TokenSession {
+  id: number;
+  currentSession: boolean;
+  loginDevice: string | null;
+  loginIP: string | null;
+  loginDate: string;
+  lastActivityDevice: string | null;
+  lastActivityIP: string | null;
+  lastActivityDate: string;
+  createdAt: string;
 }
 
 /** PeerTube's LiveVideo (GET /api/v1/videos/live/{id}); the URLs and key only for its owner. */
@@ -115,6 +130,8 @@ export interface User {
   /** PeerTube's UserNotificationSetting (users/me only): per kind, 1 web and 2 email. */
   notificationSettings?: Record<string, number>;
   twoFactorEnabled?: boolean;
+  /** Whether watching records the watch history (PeerTube's default: on). */
+  videosHistoryEnabled?: boolean;
 }
 
 export interface Playlist {

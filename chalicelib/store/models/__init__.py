@@ -12,6 +12,7 @@ from chalicelib.store.models.counter import Counter, InstanceStats
 from chalicelib.store.models.custom_config import CustomConfig
 from chalicelib.store.models.deletion import Deletion
 from chalicelib.store.models.follow import Follow
+from chalicelib.store.models.history import HistoryEntry
 from chalicelib.store.models.inbox_receipt import InboxReceipt
 from chalicelib.store.models.live import LiveSession, LiveVideo
 from chalicelib.store.models.notification import Notification, NotificationBox, NotificationMark
@@ -44,6 +45,7 @@ __all__ = [
     "CustomConfig",
     "Deletion",
     "Follow",
+    "HistoryEntry",
     "InboxReceipt",
     "InstanceStats",
     "LiveSession",

@@ -20,3 +20,10 @@ class OAuthToken(TableItem, discriminator="OAuthToken"):
     created_at = UTCDateTimeAttribute()
     login_ip = UnicodeAttribute(null=True)
     login_device = UnicodeAttribute(null=True)
+    # The session's first login: a refresh issues a new pair but keeps these (token sessions).
+    login_at = UTCDateTimeAttribute(null=True)
+    # Where and when the session was last used, written at most every few minutes
+    # (domain/oauth.py, ACTIVITY_EVERY), never once per request.
+    last_activity_at = UTCDateTimeAttribute(null=True)
+    last_activity_ip = UnicodeAttribute(null=True)
+    last_activity_device = UnicodeAttribute(null=True)

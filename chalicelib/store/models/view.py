@@ -20,6 +20,8 @@ class Watch(TableItem, discriminator="Watch"):
     updated_at = UTCDateTimeAttribute()
     # The last minute (Unix minutes) this viewer was counted among a live's viewers.
     live_minute = NumberAttribute(null=True)
+    # When this viewer's logged-in user's history was last moved forward by a ping.
+    history_at = UTCDateTimeAttribute(null=True)
 
 
 class ViewReceipt(TableItem, discriminator="ViewReceipt"):

@@ -6,6 +6,7 @@ import { coreConfig, iceServers, onCellular, p2pSource, type P2PSource } from '.
 import { p2pEnabled, setP2PEnabled } from '../p2p/preference';
 import { SegmentValidator, canValidate } from '../p2p/segment-hashes';
 import { NO_TRANSFER, TransferTally, describeTransfer, type Transfer } from '../p2p/transfer';
+import { resumePosition } from '../resume';
 import { api } from '../services';
 import type { VideoDetails } from '../types';
 import { needsFileToken, withFileToken } from '../videoFiles';
@@ -103,6 +104,18 @@ export function Player({ video, autoPlay = false, latencyMode }: { video: VideoD
     return undefined;
   }, [playlist, p2p, live]);
 
+  // Resume where the signed-in user stopped, as PeerTube's player does, unless that was the end.
+  const resumeAt = isLive ? undefined : resumePosition(video.userHistory?.currentTime, video.duration);
+  useEffect(() => {
+    const media = element.current;
+    if (!media || resumeAt === undefined) return;
+    const seek = () => {
+      if (media.currentTime < resumeAt) media.currentTime = resumeAt;
+    };
+    media.addEventListener('loadedmetadata', seek, { once: true });
+    return () => media.removeEventListener('loadedmetadata', seek);
+  }, [video.id, resumeAt, playlist]);
+
   // Count the view as PeerTube's player does: report the position every few seconds while playing.
   useEffect(() => {
     const media = element.current;
@@ -115,8 +128,17 @@ export function Player({ video, autoPlay = false, latencyMode }: { video: VideoD
       last = now;
       void api.view(video.id, media.currentTime, sessionId).catch(() => undefined);
     };
+    // A seek starts a new watched section (and moves the watch history at once), as PeerTube's player tells.
+    const seeked = () => {
+      last = Date.now();
+      void api.view(video.id, media.currentTime, sessionId, 'seek').catch(() => undefined);
+    };
     media.addEventListener('timeupdate', report);
-    return () => media.removeEventListener('timeupdate', report);
+    media.addEventListener('seeked', seeked);
+    return () => {
+      media.removeEventListener('timeupdate', report);
+      media.removeEventListener('seeked', seeked);
+    };
   }, [video.id]);
 
   const pick = (value: number) => {

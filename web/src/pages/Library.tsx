@@ -31,6 +31,7 @@ export function Library() {
         <NavLink to="/my-library/channels">My channels</NavLink>
         <NavLink to="/my-library/subscriptions">Subscriptions</NavLink>
         <NavLink to="/my-library/watch-later">Watch later</NavLink>
+        <NavLink to="/my-library/history/videos">History</NavLink>
       </nav>
       <Routes>
         <Route index element={<MyVideos />} />
@@ -38,6 +39,7 @@ export function Library() {
         <Route path="channels" element={<MyChannels />} />
         <Route path="subscriptions" element={<Subscriptions />} />
         <Route path="watch-later" element={<WatchLater />} />
+        <Route path="history/videos" element={<History />} />
       </Routes>
     </section>
   );
@@ -322,6 +324,108 @@ function Subscriptions() {
         label="Videos from my subscriptions"
         emptyHint="Subscribe to channels to see their new videos here."
         load={(start, count, s) => api.subscriptionVideos(start, count, s)}
+      />
+    </>
+  );
+}
+
+/** The watch history (PeerTube's my-library/history/videos): last watched first; remove one,
+ * clear it, or stop recording it (what was recorded stays). */
+function History() {
+  const { me, reloadMe } = useApp();
+  const [search, setSearch] = useState('');
+  const [typed, setTyped] = useState('');
+  const [generation, setGeneration] = useState(0);
+  const [confirming, setConfirming] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  useTitle('My history');
+  if (!me) return <Loading />;
+  const recording = me.videosHistoryEnabled !== false;
+  const run = async (action: () => Promise<void>) => {
+    setBusy(true);
+    setError(null);
+    setNotice(null);
+    try {
+      await action();
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const toggle = () =>
+    run(async () => {
+      await api.updateMe({ videosHistoryEnabled: !recording });
+      await reloadMe();
+      setNotice(recording ? 'Your watch history is no longer recorded.' : 'Your watch history is recorded again.');
+    });
+  const clear = () =>
+    run(async () => {
+      await api.clearHistory();
+      setConfirming(false);
+      setGeneration((g) => g + 1);
+      setNotice('Your watch history is cleared.');
+    });
+  const remove = async (video: Video, reload: () => void) => {
+    setError(null);
+    try {
+      await api.removeFromHistory(video.id);
+      reload();
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+  };
+  return (
+    <>
+      <div className="toolbar">
+        <label className="checkbox">
+          <input type="checkbox" checked={recording} disabled={busy} onChange={toggle} /> Record my watch history
+        </label>
+        <form
+          role="search"
+          aria-label="My history"
+          onSubmit={(e) => {
+            e.preventDefault();
+            setSearch(typed.trim());
+          }}
+        >
+          <label htmlFor="history-search">Search my history</label>{' '}
+          <input id="history-search" type="search" value={typed} onChange={(e) => setTyped(e.target.value)} />
+        </form>
+        {confirming ? (
+          <div role="group" aria-label="Clear the whole history?" className="confirm">
+            <p>Clear your whole watch history?</p>
+            <button type="button" className="button button--danger" disabled={busy} onClick={clear}>
+              {busy ? 'Clearing…' : 'Clear it'}
+            </button>{' '}
+            <button type="button" className="button" onClick={() => setConfirming(false)}>
+              Keep it
+            </button>
+          </div>
+        ) : (
+          <button type="button" className="button" onClick={() => setConfirming(true)}>
+            Clear history
+          </button>
+        )}
+      </div>
+      {notice && (
+        <p className="notice notice--ok" role="status">
+          {notice}
+        </p>
+      )}
+      {error && <ErrorMessage error={error} />}
+      <PagedVideoGrid
+        label="My history"
+        emptyHint={recording ? 'Videos you watch will be listed here.' : 'Your watch history is not recorded.'}
+        load={(start, count, s) => api.history(start, count, search, s)}
+        deps={[search, generation]}
+        renderActions={(video, reload) => (
+          <button type="button" className="link-button" aria-label={`Remove ${video.name} from my history`} onClick={() => void remove(video, reload)}>
+            Remove
+          </button>
+        )}
       />
     </>
   );

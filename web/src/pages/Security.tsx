@@ -3,8 +3,9 @@ import { Link } from 'react-router';
 import { errorMessage } from '../api';
 import { session } from '../auth';
 import { AccountTabs } from '../components/AccountTabs';
-import { Loading } from '../components/Status';
-import { useApp, useTitle } from '../hooks';
+import { ErrorMessage, Loading } from '../components/Status';
+import { useApp, useLoad, useTitle } from '../hooks';
+import { api } from '../services';
 
 interface OtpRequest {
   requestToken: string;
@@ -139,6 +140,64 @@ export function Security() {
           </button>
         </form>
       )}
+      <Sessions userId={me.id} />
     </section>
+  );
+}
+
+const when = (date: string) => new Date(date).toLocaleString();
+
+/** The user's logged-in clients (PeerTube's token sessions), each revocable but this one. */
+function Sessions({ userId }: { userId: number }) {
+  const sessions = useLoad((s) => api.tokenSessions(userId, s), [userId]);
+  const [error, setError] = useState<string | null>(null);
+  const revoke = async (id: number) => {
+    setError(null);
+    try {
+      await api.revokeTokenSession(userId, id);
+      sessions.reload();
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+  };
+  return (
+    <>
+      <h2>Sessions</h2>
+      <p>Where your account is logged in. Revoking a session logs that device out.</p>
+      {error && <ErrorMessage error={error} />}
+      {sessions.loading && <Loading what="Loading your sessions" />}
+      {sessions.error && <ErrorMessage error={sessions.error} onRetry={sessions.reload} />}
+      {sessions.data && (
+        <ul className="sessions" aria-label="Sessions">
+          {sessions.data.data.map((t) => (
+            <li key={t.id} className="sessions__item" data-testid="token-session">
+              <p>
+                <strong>{t.loginDevice ?? 'Unknown device'}</strong>
+                {t.currentSession && <> (this session)</>}
+              </p>
+              <p className="muted">
+                Logged in {when(t.loginDate)}
+                {t.loginIP && <> from {t.loginIP}</>}
+              </p>
+              <p className="muted">
+                Last active {when(t.lastActivityDate)}
+                {t.lastActivityIP && <> from {t.lastActivityIP}</>}
+                {t.lastActivityDevice && t.lastActivityDevice !== t.loginDevice && <> with {t.lastActivityDevice}</>}
+              </p>
+              {!t.currentSession && (
+                <button
+                  type="button"
+                  className="link-button danger"
+                  aria-label={`Revoke the session of ${t.loginDevice ?? 'an unknown device'}`}
+                  onClick={() => void revoke(t.id)}
+                >
+                  Revoke
+                </button>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+    </>
   );
 }
