@@ -11,6 +11,7 @@ from chalicelib.store.models.claim import Claim
 from chalicelib.store.models.counter import Counter, InstanceStats
 from chalicelib.store.models.custom_config import CustomConfig
 from chalicelib.store.models.deletion import Deletion
+from chalicelib.store.models.email_link import EmailLink, EmailSent
 from chalicelib.store.models.follow import Follow
 from chalicelib.store.models.inbox_receipt import InboxReceipt
 from chalicelib.store.models.live import LiveSession, LiveVideo
@@ -43,6 +44,8 @@ __all__ = [
     "Counter",
     "CustomConfig",
     "Deletion",
+    "EmailLink",
+    "EmailSent",
     "Follow",
     "InboxReceipt",
     "InstanceStats",
