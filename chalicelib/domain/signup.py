@@ -60,6 +60,10 @@ def register(settings: Settings, body: dict[str, Any], now: datetime) -> Created
     )
     created = create_local_user(settings, request, now)
     events.emit(events.UserRegistered(created.user, created.account))
+    if settings.signup.requires_email_verification:
+        from chalicelib.domain.mail import flows
+
+        flows.queue_verification(created.user)
     return created
 
 

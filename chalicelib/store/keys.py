@@ -349,6 +349,7 @@ def emailed_sk(kind: int, subject: str) -> str:
     """What makes the email of a notification of `kind` about `subject` go out once."""
     return f"{EMAILED_SK_PREFIX}{kind:02d}#{subject}"
 
+
 NOTIFIED_SK_PREFIX = "NOTIFIED#"
 
 

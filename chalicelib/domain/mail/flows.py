@@ -193,5 +193,3 @@ def _link(settings: Settings, path: str, **query: Any) -> str:
 
 def _send(settings: Settings, address: str, letter: letters.Letter) -> None:
     mail.send(letters.to_message(settings, address, letter))
-
-

@@ -108,7 +108,7 @@ def _describe(kind: NotificationType, payload: dict[str, Any]) -> tuple[str, str
         NotificationType.NEW_VIDEO_FROM_SUBSCRIPTION: (f"{channel} published a new video: {video_name}", video_path),
         NotificationType.NEW_LIVE_FROM_SUBSCRIPTION: (f"{channel} is live: {video_name}", video_path),
         NotificationType.MY_VIDEO_PUBLISHED: (f"Your video {video_name} is published", video_path),
-        NotificationType.NEW_COMMENT_ON_MY_VIDEO: (f"{comment_author} commented on your video {video_name}", video_path),
+        NotificationType.NEW_COMMENT_ON_MY_VIDEO: (f"{comment_author} commented on {video_name}", video_path),
         NotificationType.COMMENT_MENTION: (f"{comment_author} mentioned you on {video_name}", video_path),
         NotificationType.NEW_FOLLOW: (f"{follower} follows you", "/my-account/notifications"),
         NotificationType.NEW_INSTANCE_FOLLOWER: (f"{follower} follows your instance", "/admin/follows"),
