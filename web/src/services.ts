@@ -112,4 +112,19 @@ export const api = {
   saveCustomConfig: (config: CustomConfig) =>
     session.json<CustomConfig>('/api/v1/config/custom', { method: 'PUT', json: config }),
   register: (fields: Record<string, unknown>) => session.send('/api/v1/users/register', { method: 'POST', json: fields }),
+  // PeerTube's email flows: the ask-* answers are 204 whether or not the address is known.
+  askResetPassword: (email: string) =>
+    session.send('/api/v1/users/ask-reset-password', { method: 'POST', json: { email } }),
+  resetPassword: (userId: string, verificationString: string, password: string) =>
+    session.send(`/api/v1/users/${encodeURIComponent(userId)}/reset-password`, {
+      method: 'POST',
+      json: { verificationString, password },
+    }),
+  askVerifyEmail: (email: string) =>
+    session.send('/api/v1/users/ask-send-verify-email', { method: 'POST', json: { email } }),
+  verifyEmail: (userId: string, verificationString: string, isPendingEmail: boolean) =>
+    session.send(`/api/v1/users/${encodeURIComponent(userId)}/verify-email`, {
+      method: 'POST',
+      json: { verificationString, isPendingEmail },
+    }),
 };
