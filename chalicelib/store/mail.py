@@ -35,7 +35,7 @@ class SesMailer:
     """Amazon SES v2: the raw message, so that the text and HTML parts are ours."""
 
     def send(self, message: EmailMessage) -> str:
-        from botocore.exceptions import BotoCoreError, ClientError
+        from botocore.exceptions import BotoCoreError, ClientError  # type: ignore[import-untyped]
 
         from chalicelib import aws
 
