@@ -307,3 +307,17 @@ def test_a_notification_goes_by_email_once_when_its_setting_has_bit_2(
     assert len([letter for letter in mailbox.sent_through_ses() if letter.to == "alice@example.org"]) == 1
     # bob's own setting (web only, PeerTube's default) sent him nothing
     assert all(letter.to != "bob@example.org" for letter in mailbox.sent_through_ses())
+
+
+def test_asking_costs_the_same_calls_for_a_known_and_an_unknown_address(
+    api: ApiClient, people: dict[str, Member], dynamodb_calls: Any
+) -> None:
+    costs = []
+    for number, address in enumerate(("alice@example.org", "nobody@example.org")):
+        dynamodb_calls.clear()
+        assert (
+            post(api, "/api/v1/users/ask-reset-password", {"email": address}, f"198.51.100.{50 + number}").status == 204
+        )
+        costs.append(dict(dynamodb_calls))
+    assert costs[0] == costs[1], costs
+    assert costs[0] == {"UpdateItem": 1}  # the rate limit's count: no look-up of the address
