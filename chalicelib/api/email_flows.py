@@ -26,6 +26,22 @@ def ask_send_verify_email() -> Response:
     return no_content()
 
 
+@email_flows_api.route("/api/v1/users/registrations/ask-send-verify-email", methods=["POST"])
+def ask_send_registration_verify_email() -> Response:
+    """The same task as for a user: the address is a pending request's or a user's."""
+    request = email_flows_api.current_request
+    rate_limits.count_attempt(rate_limits.ASK_VERIFY_EMAIL, source_ip(request), time.time())
+    flows.ask_verify_email(json_object(request))
+    return no_content()
+
+
+@email_flows_api.route("/api/v1/users/registrations/{registration_id}/verify-email", methods=["POST"])
+def verify_registration_email(registration_id: str) -> Response:
+    request = email_flows_api.current_request
+    flows.verify_registration_email(registration_id, json_object(request), oauth.utcnow())
+    return no_content()
+
+
 @email_flows_api.route("/api/v1/users/{user_id}/verify-email", methods=["POST"])
 def verify_email(user_id: str) -> Response:
     request = email_flows_api.current_request

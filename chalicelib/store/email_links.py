@@ -19,10 +19,11 @@ from chalicelib.store.writes import is_condition_failure
 EMAILED_MARK_LIFETIME = timedelta(days=15)
 
 
-def save_link(user_id: int, purpose: str, token_hash: str, expires_at: datetime, pending_email: str | None) -> None:
-    """EM1: the user's link of `purpose` (PutItem: a newer one replaces it)."""
+def save_link(owner_pk: str, purpose: str, token_hash: str, expires_at: datetime, pending_email: str | None) -> None:
+    """EM1: the link of `purpose` of a user or a registration request (`owner_pk`, its
+    partition; PutItem: a newer one replaces it)."""
     EmailLink(
-        keys.user_pk(user_id),
+        owner_pk,
         keys.email_link_sk(purpose),
         token_hash=token_hash,
         pending_email=pending_email,
@@ -30,12 +31,12 @@ def save_link(user_id: int, purpose: str, token_hash: str, expires_at: datetime,
     ).save()
 
 
-def use_link(user_id: int, purpose: str, token_hash: str, now: datetime) -> EmailLink | None:
+def use_link(owner_pk: str, purpose: str, token_hash: str, now: datetime) -> EmailLink | None:
     """EM2: the link, used up, if `token_hash` is its hash and it has not expired; None if not.
     One consistent GetItem, a constant-time comparison, then a DeleteItem on condition that the
     link is still that one, so two requests racing with one link cannot both pass."""
     try:
-        link = EmailLink.get(keys.user_pk(user_id), keys.email_link_sk(purpose), consistent_read=True)
+        link = EmailLink.get(owner_pk, keys.email_link_sk(purpose), consistent_read=True)
     except EmailLink.DoesNotExist:
         return None
     if not hmac.compare_digest(str(link.token_hash).encode(), token_hash.encode()):

@@ -321,3 +321,64 @@ def test_asking_costs_the_same_calls_for_a_known_and_an_unknown_address(
         costs.append(dict(dynamodb_calls))
     assert costs[0] == costs[1], costs
     assert costs[0] == {"UpdateItem": 1}  # the rate limit's count: no look-up of the address
+
+
+# --- Sign-up requests (approval on) -------------------------------------------------------
+
+
+@pytest.fixture
+def approval_and_verification(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Sign-up through a moderator's approval, with a verified email (list it before `api`)."""
+    monkeypatch.setenv("CIRRUS_SIGNUP_ENABLED", "true")
+    monkeypatch.setenv("CIRRUS_SIGNUP_REQUIRES_APPROVAL", "true")
+    monkeypatch.setenv("CIRRUS_SIGNUP_REQUIRES_EMAIL_VERIFICATION", "true")
+
+
+def test_a_sign_up_request_verifies_its_email_before_a_moderator_accepts_it(
+    approval_and_verification: None, api: ApiClient
+) -> None:
+    from tests.conftest import ROOT_PASSWORD
+
+    body = {
+        "username": "dora",
+        "password": "dora password",
+        "email": "dora@example.org",
+        "registrationReason": "I make videos about birds",
+    }
+    assert post(api, "/api/v1/users/registrations/request", body).status == 200
+    drain("work")
+    (letter,) = mailbox.sent_through_ses()
+    path, values = letter.link()
+    assert (path, set(values)) == ("/verify-account/email", {"registrationId", "verificationString"})
+    url = f"/api/v1/users/registrations/{values['registrationId']}/verify-email"
+    assert_problem(post(api, url, {"verificationString": "wrong"}), 403)
+    assert_problem(
+        post(api, "/api/v1/users/registrations/x/verify-email", {"verificationString": "a"}), 400, "registrationId"
+    )
+    assert_problem(post(api, "/api/v1/users/registrations/99999/verify-email", {"verificationString": "a"}), 404)
+    assert post(api, url, {"verificationString": values["verificationString"]}).status == 204
+    assert_problem(post(api, url, {"verificationString": values["verificationString"]}), 403)
+
+    root = api.login("root", ROOT_PASSWORD)["access_token"]
+    (listed,) = api.get_as("/api/v1/users/registrations", root).json()["data"]
+    assert listed["emailVerified"] is True
+    accept = f"/api/v1/users/registrations/{values['registrationId']}/accept"
+    assert api.post_json(accept, {"moderationResponse": "Welcome!"}, root).status == 204
+    assert login(api, "dora", "dora password").status == 200  # verified before: no second email needed
+
+
+def test_a_sign_up_request_can_ask_for_its_verification_again(approval_and_verification: None, api: ApiClient) -> None:
+    body = {
+        "username": "dora",
+        "password": "dora password",
+        "email": "dora@example.org",
+        "registrationReason": "I make videos about birds",
+    }
+    assert post(api, "/api/v1/users/registrations/request", body).status == 200
+    asked = post(api, "/api/v1/users/registrations/ask-send-verify-email", {"email": "dora@example.org"})
+    assert asked.status == 204
+    drain("work")
+    first, second = mailbox.sent_through_ses()
+    url = f"/api/v1/users/registrations/{second.link()[1]['registrationId']}/verify-email"
+    assert_problem(post(api, url, {"verificationString": first.link()[1]["verificationString"]}), 403)
+    assert post(api, url, {"verificationString": second.link()[1]["verificationString"]}).status == 204

@@ -122,6 +122,11 @@ export const api = {
     }),
   askVerifyEmail: (email: string) =>
     session.send('/api/v1/users/ask-send-verify-email', { method: 'POST', json: { email } }),
+  verifyRegistrationEmail: (registrationId: string, verificationString: string) =>
+    session.send(`/api/v1/users/registrations/${encodeURIComponent(registrationId)}/verify-email`, {
+      method: 'POST',
+      json: { verificationString },
+    }),
   verifyEmail: (userId: string, verificationString: string, isPendingEmail: boolean) =>
     session.send(`/api/v1/users/${encodeURIComponent(userId)}/verify-email`, {
       method: 'POST',

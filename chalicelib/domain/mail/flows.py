@@ -19,14 +19,14 @@ from chalicelib.domain.mail import letters, links
 from chalicelib.domain.validation import Checks
 from chalicelib.errors import ForbiddenError, NotFoundError
 from chalicelib.observability import count, logger
-from chalicelib.store import email_links, mail, queues, tokens, users
+from chalicelib.store import email_links, keys, mail, queues, registrations, tokens, users
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from chalicelib.config import Settings
     from chalicelib.domain.notifications.types import NotificationType
-    from chalicelib.store.models import User
+    from chalicelib.store.models import Registration, User
 
 TASK = "mail"
 INVALID_STRING = "Invalid verification string."
@@ -55,12 +55,31 @@ def queue_verification(user: User, *, pending: bool = False) -> None:
     queues.send_work([{"task": TASK, "what": links.VERIFY_EMAIL, "user": int(user.id), "pending": pending}])
 
 
+def queue_registration_verification(registration: Registration) -> None:
+    """After a sign-up request (approval on): its address, before a moderator decides."""
+    queues.send_work([{"task": TASK, "what": links.VERIFY_EMAIL, "registration": int(registration.id)}])
+
+
+def verify_registration_email(registration_id: str, body: dict[str, Any], now: datetime) -> None:
+    """POST /users/registrations/{id}/verify-email: the request's address is verified (and the
+    user a moderator makes of it starts verified). 403 for a wrong, used or expired string."""
+    string = _checked_string(registration_id, body, field="registrationId")
+    registration = registrations.get_registration(int(registration_id))
+    if registration is None:
+        raise NotFoundError("Registration not found")
+    if links.use(keys.registration_pk(int(registration.id)), links.VERIFY_EMAIL, string, now) is None:
+        raise ForbiddenError(INVALID_STRING)
+    registration.email_verified = True
+    registration.updated_at = now
+    registrations.save_registration(registration)
+
+
 def verify_email(user_id: str, body: dict[str, Any], now: datetime) -> None:
     """POST /users/{id}/verify-email: the address is verified; for a link sent to a new
     address, that address becomes the user's. 403 for a wrong, used or expired string."""
     string = _checked_string(user_id, body)
     user = _user_or_404(user_id)
-    link = links.use(int(user.id), links.VERIFY_EMAIL, string, now)
+    link = links.use(keys.user_pk(int(user.id)), links.VERIFY_EMAIL, string, now)
     if link is None:
         raise ForbiddenError(INVALID_STRING)
     if link.pending_email is not None:
@@ -80,7 +99,7 @@ def reset_password(user_id: str, body: dict[str, Any], now: datetime) -> None:
     checks.require(body, "password", validation.check_password)
     string = _checked_string(user_id, body, checks)
     user = _user_or_404(user_id)
-    if links.use(int(user.id), links.RESET_PASSWORD, string, now) is None:
+    if links.use(keys.user_pk(int(user.id)), links.RESET_PASSWORD, string, now) is None:
         raise ForbiddenError(INVALID_STRING)
     user.password_hash = passwords.hash_password(body["password"])
     users.update_user(user, ["password_hash"])
@@ -93,19 +112,26 @@ def reset_password(user_id: str, body: dict[str, Any], now: datetime) -> None:
 def run(task: dict[str, Any], now: datetime) -> None:
     """One mail task of the work queue. Raises MailError when the email could not be sent."""
     what = str(task.get("what"))
+    settings = get_settings()
+    registration = _registration_recipient(task) if what == links.VERIFY_EMAIL else None
+    if registration is not None:
+        string = links.issue(keys.registration_pk(int(registration.id)), links.VERIFY_EMAIL, now)
+        url = _link(settings, "/verify-account/email", registrationId=int(registration.id), verificationString=string)
+        letter = letters.verify_email(settings, str(registration.username), url, new_address=False)
+        _send(settings, str(registration.email), letter)
+        return
     user = _recipient(task)
     if user is None:
         logger.info("email asked for an unknown address, not sent", extra={"what": what})
         return
-    settings = get_settings()
     if what == links.RESET_PASSWORD:
-        string = links.issue(int(user.id), links.RESET_PASSWORD, now)
+        string = links.issue(keys.user_pk(int(user.id)), links.RESET_PASSWORD, now)
         url = _link(settings, "/reset-password", userId=int(user.id), verificationString=string)
         _send(settings, user.email, letters.reset_password(settings, str(user.username), url))
     elif what == links.VERIFY_EMAIL:
         pending = bool(task.get("pending")) and user.pending_email is not None
         address = str(user.pending_email) if pending else str(user.email)
-        string = links.issue(int(user.id), links.VERIFY_EMAIL, now, address if pending else None)
+        string = links.issue(keys.user_pk(int(user.id)), links.VERIFY_EMAIL, now, address if pending else None)
         query: dict[str, Any] = {"userId": int(user.id), "verificationString": string}
         if pending:
             query["isPendingEmail"] = "true"
@@ -151,10 +177,10 @@ def _checked_email(body: dict[str, Any]) -> str:
     return str(body["email"])
 
 
-def _checked_string(user_id: str, body: dict[str, Any], checks: Checks | None = None) -> str:
+def _checked_string(owner_id: str, body: dict[str, Any], checks: Checks | None = None, field: str = "id") -> str:
     checks = checks or Checks()
-    if not user_id.isdigit():
-        checks.add("id", "Should have a valid id")
+    if not owner_id.isdigit():
+        checks.add(field, f"Should have a valid {field}")
     string = body.get("verificationString")
     if not isinstance(string, str) or not string:
         checks.add("verificationString", "Should have a valid verification string")
@@ -185,6 +211,20 @@ def _recipient(task: dict[str, Any]) -> User | None:
     if user is None or user.deleting_at is not None:
         return None
     return user
+
+
+def _registration_recipient(task: dict[str, Any]) -> Registration | None:
+    """A pending sign-up request: named by the task, or, for an address no user has, asked
+    for under that address (PeerTube looks for both)."""
+    from chalicelib.store.models.registration import STATE_PENDING
+
+    if "registration" in task:
+        found = registrations.get_registration(int(task["registration"]))
+    elif "email" in task and users.find_user_by_login(str(task["email"])) is None:
+        found = registrations.find_by_login(str(task["email"]))
+    else:
+        return None
+    return found if found is not None and int(found.state) == STATE_PENDING else None
 
 
 def _link(settings: Settings, path: str, **query: Any) -> str:

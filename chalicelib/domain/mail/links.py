@@ -17,18 +17,19 @@ STRING_BYTES = 32
 MAX_STRING_LENGTH = 200
 
 
-def issue(user_id: int, purpose: str, now: datetime, pending_email: str | None = None) -> str:
-    """A new link of `purpose` for the user (replacing the older one); its verification string."""
+def issue(owner_pk: str, purpose: str, now: datetime, pending_email: str | None = None) -> str:
+    """A new link of `purpose` for a user or a registration request (its partition key),
+    replacing the older one; its verification string."""
     string = secrets.token_urlsafe(STRING_BYTES)
-    email_links.save_link(user_id, purpose, _hash(string), now + LIFETIMES[purpose], pending_email)
+    email_links.save_link(owner_pk, purpose, _hash(string), now + LIFETIMES[purpose], pending_email)
     return string
 
 
-def use(user_id: int, purpose: str, string: str, now: datetime) -> email_links.EmailLink | None:
+def use(owner_pk: str, purpose: str, string: str, now: datetime) -> email_links.EmailLink | None:
     """The link, used up, if `string` is its verification string and it is still valid."""
     if len(string) > MAX_STRING_LENGTH:
         return None
-    return email_links.use_link(user_id, purpose, _hash(string), now)
+    return email_links.use_link(owner_pk, purpose, _hash(string), now)
 
 
 def _hash(string: str) -> str:

@@ -278,13 +278,15 @@ export function ResetPassword() {
   );
 }
 
-/** PeerTube's /verify-account/email?userId=&verificationString=(&isPendingEmail=true): verifies
- * at once, and offers to send a new link when this one no longer works. */
+/** PeerTube's /verify-account/email?userId=&verificationString=(&isPendingEmail=true), or
+ * ?registrationId=&verificationString= for a sign-up request: verifies at once, and offers to
+ * send a new link when this one no longer works. */
 export function VerifyEmail() {
   useTitle('Verify your email');
   const [params] = useSearchParams();
   const { me, reloadMe } = useApp();
   const userId = params.get('userId') ?? '';
+  const registrationId = params.get('registrationId');
   const verificationString = params.get('verificationString') ?? '';
   const isPendingEmail = params.get('isPendingEmail') === 'true';
   const [state, setState] = useState<'working' | 'done' | 'failed'>('working');
@@ -294,8 +296,10 @@ export function VerifyEmail() {
 
   useEffect(() => {
     let cancelled = false;
-    api
-      .verifyEmail(userId, verificationString, isPendingEmail)
+    const verified = registrationId
+      ? api.verifyRegistrationEmail(registrationId, verificationString)
+      : api.verifyEmail(userId, verificationString, isPendingEmail);
+    verified
       .then(async () => {
         if (cancelled) return;
         setState('done');
@@ -314,8 +318,7 @@ export function VerifyEmail() {
       cancelled = true;
     };
     // The link is followed once, when the page opens.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [userId, verificationString, isPendingEmail]);
+  }, [userId, registrationId, verificationString, isPendingEmail]);
 
   const resend = async (e: React.FormEvent) => {
     e.preventDefault();
@@ -338,7 +341,13 @@ export function VerifyEmail() {
     return (
       <section className="narrow">
         <h1>Email verified</h1>
-        <p role="status">{isPendingEmail ? 'Your new email address is now the one of your account.' : 'Your email is verified.'}</p>
+        <p role="status">
+          {registrationId
+            ? 'Your email is verified. A moderator will look at your request; you can log in once it is accepted.'
+            : isPendingEmail
+              ? 'Your new email address is now the one of your account.'
+              : 'Your email is verified.'}
+        </p>
         <p>{me ? <Link to="/">Go home</Link> : <Link to="/login">Log in</Link>}</p>
       </section>
     );
