@@ -19,6 +19,7 @@ from chalicelib.api.blocklists import blocklists_api
 from chalicelib.api.channels import channels_api
 from chalicelib.api.comments import comments_api
 from chalicelib.api.config import config_api
+from chalicelib.api.email_flows import email_flows_api
 from chalicelib.api.entry import make_api_handler, problem_middleware
 from chalicelib.api.feeds import feeds_api
 from chalicelib.api.history import history_api
@@ -69,6 +70,7 @@ for blueprint in (
     channels_api,
     comments_api,
     config_api,
+    email_flows_api,
     feeds_api,
     history_api,
     inbox_api,

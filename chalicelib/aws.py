@@ -47,6 +47,11 @@ def sqs() -> SQSClient:
     return _client("sqs")  # type: ignore[no-any-return]
 
 
+def sesv2() -> Any:
+    # One call (SendEmail, store/mail.py): no typed stubs needed.
+    return _client("sesv2")
+
+
 def lambda_() -> Any:
     # One call (an asynchronous Invoke, store/realtime.py): no typed stubs needed.
     return _client("lambda")

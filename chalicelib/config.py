@@ -143,6 +143,15 @@ class Settings:
     # the CloudFront host. Unset under `make run`, whose gateway pushes in-process.
     realtime_endpoint: str | None = None
     live: LiveConfig = LiveConfig()
+    # The address emails come from (CIRRUS_MAIL_FROM): on AWS an identity SES has verified
+    # (template.yaml MailFromAddress). None: noreply@ the instance's host.
+    mail_from_override: str | None = None
+
+    @property
+    def mail_from(self) -> str:
+        if self.mail_from_override:
+            return self.mail_from_override
+        return f"noreply@{self.instance_host.split(':')[0]}"
 
     @property
     def instance_url(self) -> str:
@@ -253,6 +262,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             transcoder_role_id=env.get("CIRRUS_TRANSCODER_ROLE_ID") or None,
         ),
         initial_root_password=env.get("PT_INITIAL_ROOT_PASSWORD") or None,
+        mail_from_override=env.get("CIRRUS_MAIL_FROM") or None,
         tracker_url_override=_websocket_url(env.get("CIRRUS_TRACKER_URL")),
         transcoding_stall_seconds=_integer(
             env.get("CIRRUS_TRANSCODING_STALL_SECONDS"),

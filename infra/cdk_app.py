@@ -173,6 +173,9 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
         self.values: dict[str, cdk.CfnParameter] = {
             "InstanceName": self._parameter("InstanceName", type=text, default="Cirrus"),
             "OperatorEmail": self._parameter("OperatorEmail", type=text, default=""),
+            "MailFromAddress": self._parameter(
+                "MailFromAddress", type=text, default="", allowed_pattern="^([^@\\s]+@[^@\\s]+)?$"
+            ),
             "InitialRootPassword": self._parameter("InitialRootPassword", type=text, default="", no_echo=True),
             "TrackerUrl": self._parameter("TrackerUrl", type=text, default="", allowed_pattern="^(wss?://.+)?$"),
             "SignupEnabled": self._parameter("SignupEnabled", type=text, default="false", allowed_values=flag),
@@ -558,6 +561,7 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
             "CIRRUS_SIGNUP_REQUIRES_APPROVAL": value["SignupRequiresApproval"],
             "CIRRUS_SIGNUP_REQUIRES_EMAIL_VERIFICATION": value["SignupRequiresEmailVerification"],
             "CIRRUS_SIGNUP_LIMIT": value["SignupLimit"],
+            "CIRRUS_MAIL_FROM": value["MailFromAddress"],
             "CIRRUS_SIGNUP_MINIMUM_AGE": value["SignupMinimumAge"],
             "CIRRUS_USER_VIDEO_QUOTA": value["UserVideoQuota"],
             "CIRRUS_USER_VIDEO_QUOTA_DAILY": value["UserVideoQuotaDaily"],
@@ -996,7 +1000,7 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
         work = self._function(
             "WorkFunction",
             "functions.work.handler.handle_work",
-            description="Cirrus work (deletions of accounts and channels, remote subscriptions, notifications)",
+            description="Cirrus work (deletions of accounts and channels, remote subscriptions, notifications, emails)",
             timeout=self.specs["work"].function_timeout,
             memory=512,
             log_name="work",
@@ -1008,6 +1012,12 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
                 self._consume("work"),
                 # New notifications pushed live (store/realtime.py publish_to_user).
                 self._manage_connections(),
+                # Emails through SES, from the identities verified in this account (template.yaml).
+                {
+                    "Effect": "Allow",
+                    "Action": ["ses:SendEmail", "ses:SendRawEmail"],
+                    "Resource": sub("arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/*"),
+                },
                 # A deleted video's files (and playlists' thumbnails): deleting only.
                 {
                     "Effect": "Allow",

@@ -28,7 +28,19 @@ def provision(settings: Settings, s3: Any, sqs: Any) -> dict[str, str]:
     urls: dict[str, str] = {}
     for spec in queue_specs(settings):
         urls.update(ensure_queue(sqs, spec))
+    _ensure_mail_identity(settings)
     return urls
+
+
+def _ensure_mail_identity(settings: Settings) -> None:
+    """The sending address, verified in (moto's) SES, as template.yaml's MailIdentity is on AWS."""
+    from chalicelib import aws
+
+    client = aws.sesv2()
+    try:
+        client.get_email_identity(EmailIdentity=settings.mail_from)
+    except client.exceptions.NotFoundException:
+        client.create_email_identity(EmailIdentity=settings.mail_from)
 
 
 def ensure_queue(sqs: Any, spec: QueueSpec) -> dict[str, str]:

@@ -149,6 +149,10 @@ class LocalStack:
             LocalFunction("realtime", handle_websocket, timeout=30, region=settings.aws_region), settings.instance_host
         )
         realtime_store.use_ports(self.realtime, self.realtime)
+        # Email goes to files under the data directory, never to anyone (store/mail.py).
+        from chalicelib.store import mail
+
+        mail.use_mailer(mail.DirectoryMailer(options.data_dir / "mail"))
         gateway = Gateway(
             api,
             list(app_module.app.api.binary_types),

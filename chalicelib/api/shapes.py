@@ -117,7 +117,7 @@ def user_json(
         "username": user.username,
         "email": user.email,
         "theme": user.theme,
-        "pendingEmail": None,
+        "pendingEmail": user.pending_email,
         "emailPublic": bool(user.email_public),
         "emailVerified": user.email_verified,
         "nsfwPolicy": user.nsfw_policy,

@@ -47,7 +47,10 @@ def put_me() -> Response:
     request = users_api.current_request
     caller = session(request)
     view = user_cases.load_view(caller.user)
-    user_cases.update_me(caller.user, view.account, json_object(request), oauth.utcnow(), caller.token)
+    verify_new_email = custom_config.in_force(get_settings()).signup.requires_email_verification
+    user_cases.update_me(
+        caller.user, view.account, json_object(request), oauth.utcnow(), caller.token, verify_new_email=verify_new_email
+    )
     return no_content()
 
 

@@ -29,6 +29,8 @@ class Limit:
 LOGIN = Limit("login", 5 * 60, 15)  # password grants only: a refresh is not a login attempt
 SIGNUP = Limit("signup", 5 * 60, 2)
 INBOX = Limit("inbox", 10, 500)  # rates_limit.activity_pub
+ASK_VERIFY_EMAIL = Limit("ask-verify-email", 5 * 60, 3)  # rates_limit.ask_send_email
+ASK_RESET_PASSWORD = Limit("ask-reset-password", 5 * 60, 3)  # the same limit, its own count
 # Cirrus's own (per account; PeerTube has no default for these): generous for a person, tight
 # for a script. Failed logins are per account so that spreading guesses over many addresses
 # gains nothing; the price is that anyone can hold one account's logins for 15 minutes.

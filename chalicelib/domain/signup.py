@@ -60,6 +60,10 @@ def register(settings: Settings, body: dict[str, Any], now: datetime) -> Created
     )
     created = create_local_user(settings, request, now)
     events.emit(events.UserRegistered(created.user, created.account))
+    if settings.signup.requires_email_verification:
+        from chalicelib.domain.mail import flows
+
+        flows.queue_verification(created.user)
     return created
 
 
@@ -100,6 +104,10 @@ def request_registration(settings: Settings, body: dict[str, Any], now: datetime
     )
     registrations.create_registration(registration)
     events.emit(events.RegistrationRequested(registration))
+    if settings.signup.requires_email_verification:
+        from chalicelib.domain.mail import flows
+
+        flows.queue_registration_verification(registration)
     return registration
 
 

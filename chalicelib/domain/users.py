@@ -184,30 +184,28 @@ ME_BOOLEANS = {
 }
 
 
-def update_me(user: User, account: Actor, body: dict[str, Any], now: datetime, own_token: OAuthToken) -> None:
+def update_me(
+    user: User,
+    account: Actor,
+    body: dict[str, Any],
+    now: datetime,
+    own_token: OAuthToken,
+    *,
+    verify_new_email: bool = False,
+) -> None:
     """PUT /users/me. A password or email change needs the current password, and a password
     change ends every other session (a stolen one must not outlive it); `own_token`, the caller's
-    own session, stays, as PeerTube does not log the caller out here."""
+    own session, stays, as PeerTube does not log the caller out here. With `verify_new_email`
+    (sign-up requires verified emails), a new address waits as `pendingEmail` until the user
+    follows the link sent to it, as PeerTube does; the old one stays meanwhile."""
     if "password" in body or "email" in body:
         _require_current_password(user, body)
-    checks = Checks()
-    checks.optional(body, "password", validation.check_password)
-    checks.optional(body, "email", validation.check_email)
-    checks.optional(body, "displayName", validation.check_display_name)
-    checks.optional(body, "description", validation.check_description)
-    checks.optional(body, "nsfwPolicy", validation.check_nsfw_policy)
-    for field in ME_BOOLEANS:
-        checks.optional(body, field, validation.check_boolean)
-    if "videoLanguages" in body and not (
-        body["videoLanguages"] is None
-        or (isinstance(body["videoLanguages"], list) and all(isinstance(x, str) for x in body["videoLanguages"]))
-    ):
-        checks.add("videoLanguages", "Should have a valid video languages array")
-    checks.raise_if_any()
+    _check_me(body)
 
-    if "email" in body and body["email"].lower() != user.email.lower():
-        users.change_email(user, body["email"])
     changed: list[str] = []
+    pending = "email" in body and _change_email(user, body["email"], verify_new_email)
+    if pending:
+        changed.append("pending_email")
     if "password" in body:
         user.password_hash = passwords.hash_password(body["password"])
         changed.append("password_hash")
@@ -223,6 +221,10 @@ def update_me(user: User, account: Actor, body: dict[str, Any], now: datetime, o
             changed.append(attribute)
     if changed:
         users.update_user(user, changed)
+    if pending:
+        from chalicelib.domain.mail import flows
+
+        flows.queue_verification(user, pending=True)
     if "password" in body:
         tokens.revoke_all(int(user.id), keep=own_token)
     if "displayName" in body or "description" in body:
@@ -230,6 +232,36 @@ def update_me(user: User, account: Actor, body: dict[str, Any], now: datetime, o
         account.description = body.get("description", account.description)
         account.updated_at = now
         actors.update_actor(account, ["display_name", "description", "updated_at"])
+
+
+def _check_me(body: dict[str, Any]) -> None:
+    checks = Checks()
+    checks.optional(body, "password", validation.check_password)
+    checks.optional(body, "email", validation.check_email)
+    checks.optional(body, "displayName", validation.check_display_name)
+    checks.optional(body, "description", validation.check_description)
+    checks.optional(body, "nsfwPolicy", validation.check_nsfw_policy)
+    for field in ME_BOOLEANS:
+        checks.optional(body, field, validation.check_boolean)
+    if "videoLanguages" in body and not (
+        body["videoLanguages"] is None
+        or (isinstance(body["videoLanguages"], list) and all(isinstance(x, str) for x in body["videoLanguages"]))
+    ):
+        checks.add("videoLanguages", "Should have a valid video languages array")
+    checks.raise_if_any()
+
+
+def _change_email(user: User, email: str, verify_new_email: bool) -> bool:
+    """A new address: the user's at once, or pending (set on `user`, True) until verified."""
+    if email.lower() == user.email.lower():
+        return False
+    if not verify_new_email:
+        users.change_email(user, email)
+        return False
+    if users.find_user_by_login(email) is not None:
+        raise ConflictError(users.EMAIL_TAKEN)
+    user.pending_email = email
+    return True
 
 
 def _require_current_password(user: User, body: dict[str, Any]) -> None:

@@ -343,6 +343,20 @@ TWO_FACTOR_REQUEST_SK = "OTPREQUEST"
 # Notifications (docs/data-model.md, N1-N9; store/notifications.py): in their user's partition.
 NOTIFICATION_SK_PREFIX = "NOTIFICATION#"
 NOTIFICATION_BOX_SK = "NOTIFICATIONS"
+EMAIL_LINK_SK_PREFIX = "EMAILLINK#"
+EMAILED_SK_PREFIX = "EMAILED#"
+
+
+def email_link_sk(purpose: str) -> str:
+    """A user's live link of one purpose (verify-email, reset-password)."""
+    return f"{EMAIL_LINK_SK_PREFIX}{purpose}"
+
+
+def emailed_sk(kind: int, subject: str) -> str:
+    """What makes the email of a notification of `kind` about `subject` go out once."""
+    return f"{EMAILED_SK_PREFIX}{kind:02d}#{subject}"
+
+
 NOTIFIED_SK_PREFIX = "NOTIFIED#"
 
 

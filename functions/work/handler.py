@@ -1,8 +1,9 @@
 """Lambda entry point of the work queue: long work taken off the request path.
 
 Each message is one task: carry on deleting an account or a channel (domain/deletions.py),
-resolve and follow a remote channel (activitypub/follows.py), or make the notifications of
-an event, a page of subscribers at a time (domain/notifications/tasks.py), or tell a
+resolve and follow a remote channel (activitypub/follows.py), make the notifications of
+an event, a page of subscribers at a time (domain/notifications/tasks.py), send an email
+(verification, password reset: domain/mail/flows.py), or tell a
 live's watchers how many they are (domain/live_viewers.py). A task that fails
 is reported alone (partial batch response) and SQS delivers it again after the visibility
 timeout; every task is idempotent, so a repeated or resumed one carries on where it stopped.
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from chalicelib import subscribers
 from chalicelib.activitypub import follows
 from chalicelib.domain import deletions, live_viewers, remote_subscriptions
+from chalicelib.domain.mail import flows as mail_flows
 from chalicelib.domain.notifications import tasks as notification_tasks
 from chalicelib.domain.oauth import utcnow
 from chalicelib.observability import count, logger
@@ -50,6 +52,8 @@ def _run(received: Received[dict[str, Any]]) -> None:
         follows.follow_channel(int(task["account"]), str(task["handle"]), utcnow())
     elif kind == notification_tasks.TASK:
         notification_tasks.run(task, received.record.message_id, utcnow())
+    elif kind == mail_flows.TASK:
+        mail_flows.run(task, utcnow())
     elif kind == live_viewers.TASK:
         live_viewers.run(task)
     else:

@@ -120,6 +120,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   process.env.CIRRUS_CLIP = clip;
   process.env.CIRRUS_BIG_FILE = big;
   process.env.CIRRUS_AVATAR = avatar;
+  // The local stack's mail sink (chalicelib/store/mail.py): one .eml file per email sent.
+  process.env.CIRRUS_MAIL_DIR = join(dataDir, 'mail');
   // One published video for the tests that only need one (watch, embed, comments, Watch
   // later, accessibility): uploaded now, it is transcoded while the first tests run.
   process.env.CIRRUS_SHARED_VIDEO = await prepare(url, clip);

@@ -23,6 +23,9 @@ const Login = named(() => import('./pages/Login'), 'Login');
 const Notifications = named(() => import('./pages/Notifications'), 'Notifications');
 const Security = named(() => import('./pages/Security'), 'Security');
 const Signup = named(() => import('./pages/Login'), 'Signup');
+const ForgotPassword = named(() => import('./pages/Login'), 'ForgotPassword');
+const ResetPassword = named(() => import('./pages/Login'), 'ResetPassword');
+const VerifyEmail = named(() => import('./pages/Login'), 'VerifyEmail');
 const Search = named(() => import('./pages/Search'), 'Search');
 const Upload = named(() => import('./pages/Upload'), 'Upload');
 const GoLive = named(() => import('./pages/GoLive'), 'GoLive');
@@ -70,6 +73,9 @@ export function App() {
           <Route path="/search" element={<Search />} />
           <Route path="/login" element={<Login />} />
           <Route path="/signup" element={<Signup />} />
+          <Route path="/login/forgot-password" element={<ForgotPassword />} />
+          <Route path="/reset-password" element={<ResetPassword />} />
+          <Route path="/verify-account/email" element={<VerifyEmail />} />
           <Route path="/upload" element={<Upload />} />
           <Route path="/go-live" element={<GoLive />} />
           <Route path="/my-library/*" element={<Library />} />

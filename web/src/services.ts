@@ -124,4 +124,24 @@ export const api = {
     get<Page<TokenSession>>(`/api/v1/users/${userId}/token-sessions${query({ count: 100 })}`, signal),
   revokeTokenSession: (userId: number, sessionId: number) =>
     session.send(`/api/v1/users/${userId}/token-sessions/${sessionId}/revoke`, { method: 'POST' }),
+  // PeerTube's email flows: the ask-* answers are 204 whether or not the address is known.
+  askResetPassword: (email: string) =>
+    session.send('/api/v1/users/ask-reset-password', { method: 'POST', json: { email } }),
+  resetPassword: (userId: string, verificationString: string, password: string) =>
+    session.send(`/api/v1/users/${encodeURIComponent(userId)}/reset-password`, {
+      method: 'POST',
+      json: { verificationString, password },
+    }),
+  askVerifyEmail: (email: string) =>
+    session.send('/api/v1/users/ask-send-verify-email', { method: 'POST', json: { email } }),
+  verifyRegistrationEmail: (registrationId: string, verificationString: string) =>
+    session.send(`/api/v1/users/registrations/${encodeURIComponent(registrationId)}/verify-email`, {
+      method: 'POST',
+      json: { verificationString },
+    }),
+  verifyEmail: (userId: string, verificationString: string, isPendingEmail: boolean) =>
+    session.send(`/api/v1/users/${encodeURIComponent(userId)}/verify-email`, {
+      method: 'POST',
+      json: { verificationString, isPendingEmail },
+    }),
 };

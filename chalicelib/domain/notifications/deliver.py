@@ -2,7 +2,9 @@
 the web (PeerTube stores nothing for the others), once each, then pushed live to their open
 `/user-notifications` sockets as `new-notification`.
 
-Email (the settings' second bit) is not sent yet: the users who asked for it are counted.
+Those whose settings want it by email (the second bit) get it by email too, once each
+(domain/mail/flows.py): a failed email fails the message, which is delivered again; what it
+already did is not done twice.
 """
 
 from __future__ import annotations
@@ -29,9 +31,18 @@ def deliver(
 ) -> list[Notification]:
     """Notify each recipient (once per user, however often this runs); the notifications made."""
     wanted = {int(user.id): user for user in recipients if user.deleting_at is None and settings.wants_web(user, kind)}
-    emails = sum(1 for user in recipients if settings.wants_email(user, kind))
-    if emails:
-        count("NotificationEmailsNotSent", emails)
+    by_email = [user for user in recipients if user.deleting_at is None and settings.wants_email(user, kind)]
+    made = _store_and_push(wanted, kind, subject, payload, now)
+    if by_email:
+        from chalicelib.domain.mail.flows import send_notification_emails
+
+        send_notification_emails(by_email, kind, subject, payload, now)
+    return made
+
+
+def _store_and_push(
+    wanted: dict[int, User], kind: NotificationType, subject: str, payload: dict[str, Any], now: datetime
+) -> list[Notification]:
     if not wanted:
         return []
     made: list[Notification] = []

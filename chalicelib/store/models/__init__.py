@@ -11,6 +11,7 @@ from chalicelib.store.models.claim import Claim
 from chalicelib.store.models.counter import Counter, InstanceStats
 from chalicelib.store.models.custom_config import CustomConfig
 from chalicelib.store.models.deletion import Deletion
+from chalicelib.store.models.email_link import EmailLink, EmailSent
 from chalicelib.store.models.follow import Follow
 from chalicelib.store.models.history import HistoryEntry
 from chalicelib.store.models.inbox_receipt import InboxReceipt
@@ -44,6 +45,8 @@ __all__ = [
     "Counter",
     "CustomConfig",
     "Deletion",
+    "EmailLink",
+    "EmailSent",
     "Follow",
     "HistoryEntry",
     "InboxReceipt",

@@ -38,6 +38,9 @@ class User(TableItem, discriminator="User"):
     blocked = BooleanAttribute(default=False)
     blocked_reason = UnicodeAttribute(null=True)
     email_verified = BooleanAttribute(null=True)
+    # A new address the user asked for, until they follow the link sent to it (PeerTube's
+    # pendingEmail, when sign-up requires verified emails); `email` stays the old one meanwhile.
+    pending_email = UnicodeAttribute(null=True)
     nsfw_policy = UnicodeAttribute(default="do_not_list")
     email_public = BooleanAttribute(default=False)
     p2p_enabled = BooleanAttribute(default=True)

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { ApiError, errorMessage } from '../api';
 import { session } from '../auth';
@@ -40,9 +40,14 @@ export function Login() {
       error={error}
       onSubmit={submit}
       after={
-        <p>
-          No account yet? <Link to="/signup">Sign up</Link>.
-        </p>
+        <>
+          <p>
+            <Link to="/login/forgot-password">Forgot your password?</Link>
+          </p>
+          <p>
+            No account yet? <Link to="/signup">Sign up</Link>.
+          </p>
+        </>
       }
     >
         <label htmlFor="login-username">Username or email</label>
@@ -144,6 +149,222 @@ export function Signup() {
         <button className="button button--primary" type="submit" disabled={busy}>
           {busy ? 'Creating your account…' : 'Create my account'}
         </button>
+    </FormPage>
+  );
+}
+
+/** Ask for a reset link: the answer is the same whether or not the address is known. */
+export function ForgotPassword() {
+  useTitle('Forgot your password?');
+  const [email, setEmail] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [sent, setSent] = useState(false);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (e: React.FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await api.askResetPassword(email.trim());
+      setSent(true);
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (sent)
+    return (
+      <section className="narrow">
+        <h1>Check your email</h1>
+        <p role="status">
+          If an account uses {email.trim()}, an email with a link to choose a new password is on its way. The link is valid
+          for one hour.
+        </p>
+        <p>
+          <Link to="/login">Back to log in</Link>
+        </p>
+      </section>
+    );
+  return (
+    <FormPage title="Forgot your password?" error={error} onSubmit={submit}>
+      <label htmlFor="forgot-email">Email</label>
+      <input id="forgot-email" type="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
+      <button className="button button--primary" type="submit" disabled={busy}>
+        {busy ? 'Sending…' : 'Send me a reset link'}
+      </button>
+    </FormPage>
+  );
+}
+
+/** PeerTube's /reset-password?userId=&verificationString=, the link of the reset email. */
+export function ResetPassword() {
+  useTitle('Reset your password');
+  const [params] = useSearchParams();
+  const userId = params.get('userId') ?? '';
+  const verificationString = params.get('verificationString') ?? '';
+  const [password, setPassword] = useState('');
+  const [confirm, setConfirm] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [done, setDone] = useState(false);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (e: React.FormEvent) => {
+    e.preventDefault();
+    if (password !== confirm) return setError('The two passwords differ.');
+    setBusy(true);
+    setError(null);
+    try {
+      await api.resetPassword(userId, verificationString, password);
+      setDone(true);
+    } catch (err) {
+      setError(
+        err instanceof ApiError && err.status === 403
+          ? 'This link is no longer valid (used, replaced by a newer one, or older than an hour). Ask for a new one.'
+          : errorMessage(err),
+      );
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (done)
+    return (
+      <section className="narrow">
+        <h1>Password changed</h1>
+        <p role="status">Your password is changed, and every session is logged out.</p>
+        <p>
+          <Link to="/login">Log in</Link>
+        </p>
+      </section>
+    );
+  return (
+    <FormPage
+      title="Reset your password"
+      error={error}
+      onSubmit={submit}
+      after={
+        <p>
+          <Link to="/login/forgot-password">Ask for a new link</Link>
+        </p>
+      }
+    >
+      <label htmlFor="reset-password">New password</label>
+      <input
+        id="reset-password"
+        type="password"
+        autoComplete="new-password"
+        required
+        minLength={6}
+        value={password}
+        onChange={(e) => setPassword(e.target.value)}
+      />
+      <label htmlFor="reset-confirm">Confirm the new password</label>
+      <input
+        id="reset-confirm"
+        type="password"
+        autoComplete="new-password"
+        required
+        minLength={6}
+        value={confirm}
+        onChange={(e) => setConfirm(e.target.value)}
+      />
+      <button className="button button--primary" type="submit" disabled={busy || !userId || !verificationString}>
+        {busy ? 'Saving…' : 'Change my password'}
+      </button>
+    </FormPage>
+  );
+}
+
+/** PeerTube's /verify-account/email?userId=&verificationString=(&isPendingEmail=true), or
+ * ?registrationId=&verificationString= for a sign-up request: verifies at once, and offers to
+ * send a new link when this one no longer works. */
+export function VerifyEmail() {
+  useTitle('Verify your email');
+  const [params] = useSearchParams();
+  const { me, reloadMe } = useApp();
+  const userId = params.get('userId') ?? '';
+  const registrationId = params.get('registrationId');
+  const verificationString = params.get('verificationString') ?? '';
+  const isPendingEmail = params.get('isPendingEmail') === 'true';
+  const [state, setState] = useState<'working' | 'done' | 'failed'>('working');
+  const [error, setError] = useState<string | null>(null);
+  const [email, setEmail] = useState('');
+  const [resent, setResent] = useState(false);
+
+  useEffect(() => {
+    let cancelled = false;
+    const verified = registrationId
+      ? api.verifyRegistrationEmail(registrationId, verificationString)
+      : api.verifyEmail(userId, verificationString, isPendingEmail);
+    verified
+      .then(async () => {
+        if (cancelled) return;
+        setState('done');
+        if (me) await reloadMe();
+      })
+      .catch((err: unknown) => {
+        if (cancelled) return;
+        setState('failed');
+        setError(
+          err instanceof ApiError && err.status === 403
+            ? 'This link is no longer valid (used, replaced by a newer one, or older than an hour).'
+            : errorMessage(err),
+        );
+      });
+    return () => {
+      cancelled = true;
+    };
+    // The link is followed once, when the page opens.
+  }, [userId, registrationId, verificationString, isPendingEmail]);
+
+  const resend = async (e: React.FormEvent) => {
+    e.preventDefault();
+    try {
+      await api.askVerifyEmail(email.trim());
+      setResent(true);
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+  };
+
+  if (state === 'working')
+    return (
+      <section className="narrow">
+        <h1>Verify your email</h1>
+        <p role="status">Verifying…</p>
+      </section>
+    );
+  if (state === 'done')
+    return (
+      <section className="narrow">
+        <h1>Email verified</h1>
+        <p role="status">
+          {registrationId
+            ? 'Your email is verified. A moderator will look at your request; you can log in once it is accepted.'
+            : isPendingEmail
+              ? 'Your new email address is now the one of your account.'
+              : 'Your email is verified.'}
+        </p>
+        <p>{me ? <Link to="/">Go home</Link> : <Link to="/login">Log in</Link>}</p>
+      </section>
+    );
+  if (resent)
+    return (
+      <section className="narrow">
+        <h1>Check your email</h1>
+        <p role="status">If an account uses {email.trim()}, a new verification link is on its way.</p>
+      </section>
+    );
+  return (
+    <FormPage title="Verify your email" error={error} onSubmit={resend}>
+      <label htmlFor="verify-email">Send a new link to</label>
+      <input id="verify-email" type="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
+      <button className="button button--primary" type="submit">
+        Send a new link
+      </button>
     </FormPage>
   );
 }

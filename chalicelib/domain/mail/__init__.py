@@ -1,0 +1,1 @@
+"""Email: the letters (templates), the links they carry, and the flows that send them."""
