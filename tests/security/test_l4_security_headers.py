@@ -126,4 +126,4 @@ def test_every_web_and_media_behaviour_has_its_policy(resources: dict[str, Any])
     embed = found[edge_routes.path_pattern(security_headers.EMBED_PREFIX)]
     assert embed["ResponseHeadersPolicyId"] == {"Ref": "EmbedSecurityPolicy"}
     patterns = [b.get("PathPattern") for b in config["CacheBehaviors"]]
-    assert patterns.index("/videos/embed/*") < patterns.index("/videos/*"), "first match wins"
+    assert patterns.index("/videos/embed/*") < patterns.index(edge_routes.VIDEO_PAGES_PATTERN), "first match wins"
