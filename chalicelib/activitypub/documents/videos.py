@@ -21,6 +21,7 @@ from chalicelib.store.models.video_stages import LIVE_STAGES, STAGE_LIVE_ON
 
 if TYPE_CHECKING:
     from chalicelib.config import Settings
+    from chalicelib.domain.captions import CaptionView
     from chalicelib.store.models import Actor, LiveVideo, Video, VideoFile
 
 PRIVACY_PUBLIC = 1
@@ -40,8 +41,10 @@ def video_object(
     channel: Actor,
     settings: Settings,
     live: LiveVideo | None = None,
+    captions: Sequence[CaptionView] = (),
 ) -> dict[str, Any]:
-    """The Video object without its @context (activities embed it); `live`: a live's settings."""
+    """The Video object without its @context (activities embed it); `live`: a live's settings;
+    `captions`: its captions, as `subtitleLanguage`."""
     is_live = video.stage in LIVE_STAGES
     base = str(video.url)
     body: dict[str, Any] = {
@@ -78,7 +81,7 @@ def video_object(
             "mediaType": "text/markdown",
             "content": video.description,
             "support": video.support,
-            "subtitleLanguage": [],
+            "subtitleLanguage": [_subtitle(caption) for caption in captions],
             "icon": _icons(video, settings),
             "aspectRatio": float(video.aspect_ratio) if video.aspect_ratio is not None else None,
             "url": _links(video, files, settings),
@@ -106,8 +109,22 @@ def video_document(
     channel: Actor,
     settings: Settings,
     live: LiveVideo | None = None,
+    captions: Sequence[CaptionView] = (),
 ) -> dict[str, Any]:
-    return with_context(context_for("Video"), video_object(video, files, account, channel, settings, live))
+    return with_context(context_for("Video"), video_object(video, files, account, channel, settings, live, captions))
+
+
+def _subtitle(caption: CaptionView) -> dict[str, Any]:
+    """PeerTube 7's: the language, and links to the WebVTT file and its HLS playlist."""
+    links = [{"type": "Link", "mediaType": "text/vtt", "href": caption.file_url}]
+    if caption.m3u8_url:
+        links.append({"type": "Link", "mediaType": "application/x-mpegURL", "href": caption.m3u8_url})
+    return {
+        "identifier": caption.caption.language,
+        "name": caption.label,
+        "automaticallyGenerated": bool(caption.caption.automatically_generated),
+        "url": links,
+    }
 
 
 def _icons(video: Video, settings: Settings) -> list[dict[str, Any]]:
