@@ -16,7 +16,7 @@ from chalicelib.activitypub.outbound.build import videos as activities
 from chalicelib.api.activitypub_actors import activity_response, local_account, local_channel, requested_page
 from chalicelib.api.blueprint import ApiBlueprint
 from chalicelib.config import get_settings
-from chalicelib.domain import captions
+from chalicelib.domain import caption_files
 from chalicelib.domain.federation_rules import can_federate_video
 from chalicelib.domain.videos import find_video
 from chalicelib.errors import NotFoundError
@@ -50,7 +50,7 @@ def _video_object(reference: str) -> Response:
     if full is None or len(found) < 2:
         raise NotFoundError("Video not found")
     account, channel = found[int(video.account_id)], found[int(video.channel_id)]
-    document = video_document(full, files, account, channel, get_settings(), live, captions.listing(full))
+    document = video_document(full, files, account, channel, get_settings(), live, caption_files.listing(full))
     return activity_response(document)
 
 

@@ -13,7 +13,7 @@ from chalicelib.api.blueprint import ApiBlueprint
 from chalicelib.api.request import json_object, multipart_form
 from chalicelib.api.shapes import iso
 from chalicelib.api.video_passwords import password_header
-from chalicelib.domain import captions, chapters
+from chalicelib.domain import caption_files, captions, chapters
 from chalicelib.domain import videos as video_cases
 from chalicelib.domain.oauth import utcnow
 
@@ -28,7 +28,7 @@ MULTIPART = ["multipart/form-data"]
 @video_captions_api.route("/api/v1/videos/{video_id}/captions", methods=["GET"])
 def list_captions(video_id: str) -> dict[str, Any]:
     video = _visible(video_captions_api.current_request, video_id)
-    found = captions.listing(video)
+    found = caption_files.listing(video)
     return {"total": len(found), "data": [_caption_json(item) for item in found]}
 
 
@@ -86,7 +86,7 @@ def _visible(request: Request, video_id: str) -> Video:
     return video
 
 
-def _caption_json(item: captions.CaptionView) -> dict[str, Any]:
+def _caption_json(item: caption_files.CaptionView) -> dict[str, Any]:
     return {
         "language": {"id": item.caption.language, "label": item.label},
         "automaticallyGenerated": bool(item.caption.automatically_generated),

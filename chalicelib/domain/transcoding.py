@@ -39,7 +39,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.config import get_settings
-from chalicelib.domain import captions, events, media_privacy, web_videos
+from chalicelib.domain import caption_files, events, media_privacy, web_videos
 from chalicelib.media import infohashes, layout
 from chalicelib.media.chunks import SEGMENT_SECONDS, Chunk, chunk_seconds, plan_chunks
 from chalicelib.media.ladder import Rendition, ladder
@@ -276,7 +276,7 @@ def publish(video: Video) -> None:
     info_hashes: list[str] = []
     if files:  # none when the instance makes web videos only
         # With the captions added while it was transcoding (and their playlists).
-        captions.write_master(video, files, private)
+        caption_files.write_master(video, files, private)
         media.put_file(
             layout.hls_key(video.uuid, f"{prefix}-segments-sha256.json", private),
             json.dumps(hashes).encode(),

@@ -84,7 +84,11 @@ def _media_keys(video: Video) -> dict[str, bytes | None]:
     """Every object the video's captions and playlists are made of, public or private."""
     s3 = aws_clients.s3()
     found: dict[str, bytes | None] = {}
-    for prefix in (layout.captions_prefix(video.uuid), layout.hls_prefix(video.uuid), layout.hls_prefix(video.uuid, True)):
+    for prefix in (
+        layout.captions_prefix(video.uuid),
+        layout.hls_prefix(video.uuid),
+        layout.hls_prefix(video.uuid, True),
+    ):
         for page in s3.get_paginator("list_objects_v2").paginate(Bucket=get_settings().media_bucket, Prefix=prefix):
             for item in page.get("Contents", []):
                 found[item["Key"]] = _object(item["Key"])
@@ -176,6 +180,17 @@ def test_an_srt_caption_is_converted_listed_and_named_in_the_master_playlist(
     assert "#EXT-X-TARGETDURATION:3725" in lines and "#EXTINF:3725," in lines and "#EXT-X-ENDLIST" in lines
     assert caption["fileUrl"] in lines
 
+
+def test_replacing_and_deleting_captions_rewrites_the_master_playlist(
+    api: ApiClient, people: dict[str, Member]
+) -> None:
+    alice = people["alice"]
+    video = _published(alice)
+    assert _put(api, video, "fr", SAMPLE.read_bytes(), alice.token).status == 204
+    (caption,) = api.get(f"/api/v1/videos/{video.uuid}/captions").json()["data"]
+    name = caption["fileUrl"].rsplit("/", 1)[-1]
+    playlist = name.removesuffix(".vtt") + ".m3u8"
+
     # Replaced: a new file under a new name, the old one gone; the list still has one.
     assert _put(api, video, "fr", VTT, alice.token, filename="c.vtt", content_type="text/vtt").status == 204
     (replaced,) = api.get(f"/api/v1/videos/{video.uuid}/captions").json()["data"]
@@ -263,7 +278,7 @@ BOMB = b"WEBVTT\n\n" + b"".join(
     [
         ("xx", VTT, {}, "captionLanguage"),
         ("fr", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), {}, "captionfile"),
-        ("fr", "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nbad\x00byte\n".encode(), {}, "captionfile"),
+        ("fr", b"WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nbad\x00byte\n", {}, "captionfile"),
         ("fr", b"\xff\xfeW\x00E\x00B\x00", {}, "captionfile"),
         ("fr", BOMB, {}, "captionfile"),
         ("fr", b"WEBVTT\n\n" + b"x" * (20 * 1024 * 1024), {}, "captionfile"),

@@ -21,7 +21,7 @@ from chalicelib.store.models.video_stages import LIVE_STAGES, STAGE_LIVE_ON
 
 if TYPE_CHECKING:
     from chalicelib.config import Settings
-    from chalicelib.domain.captions import CaptionView
+    from chalicelib.domain.caption_files import CaptionView
     from chalicelib.store.models import Actor, LiveVideo, Video, VideoFile
 
 PRIVACY_PUBLIC = 1

@@ -22,7 +22,7 @@ from chalicelib.activitypub.errors import Unannounced
 from chalicelib.activitypub.outbound.build import videos as activities
 from chalicelib.activitypub.outbound.changes import send_change
 from chalicelib.config import get_settings
-from chalicelib.domain import captions
+from chalicelib.domain import caption_files
 from chalicelib.domain.federation_rules import can_federate_video
 from chalicelib.store import actors, videos
 
@@ -75,7 +75,7 @@ def _parties(video: Video) -> tuple[Actor, Actor, Actor]:
 
 def _document(video: Video, account: Actor, channel: Actor) -> dict[str, Any]:
     _, files, live = videos.get_video_with_files_and_live(int(video.id))
-    return video_object(video, files, account, channel, get_settings(), live, captions.listing(video))
+    return video_object(video, files, account, channel, get_settings(), live, caption_files.listing(video))
 
 
 def _send_new(video: Video) -> None:
