@@ -12,7 +12,7 @@ from pynamodb.exceptions import UpdateError
 
 from chalicelib.store import keys
 from chalicelib.store.models import VideoCaption, VideoChapters
-from chalicelib.store.models.video_caption import Chapter
+from chalicelib.store.models.video_caption import new_chapter
 
 
 def list_captions(video_id: int) -> list[VideoCaption]:
@@ -75,6 +75,6 @@ def set_chapters(video_id: int, chapters: Sequence[tuple[int, str]], now: dateti
         keys.video_pk(video_id),
         keys.CHAPTERS_SK,
         video_id=video_id,
-        chapters=[Chapter(timecode=timecode, title=title) for timecode, title in chapters],
+        chapters=[new_chapter(timecode, title) for timecode, title in chapters],
         updated_at=now,
     ).save()

@@ -37,3 +37,7 @@ class VideoChapters(TableItem, discriminator="VideoChapters"):
     video_id = NumberAttribute()
     chapters = ListAttribute(of=Chapter, default=list)
     updated_at = UTCDateTimeAttribute()
+
+
+def new_chapter(timecode: int, title: str) -> Chapter:
+    return Chapter(timecode=timecode, title=title)
