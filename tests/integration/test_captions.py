@@ -417,3 +417,23 @@ def test_chapter_rights_and_lives(api: ApiClient, people: dict[str, Member]) -> 
     live = _published(alice, stage="live-waiting")
     refused = api.put_json(f"/api/v1/videos/{live.uuid}/chapters", body, alice.token)
     assert refused.status == 400 and refused.json()["detail"] == "You cannot add chapters to a live video"
+
+
+def test_the_activitypub_video_names_its_chapters(api: ApiClient, people: dict[str, Member]) -> None:
+    alice = people["alice"]
+    video = _published(alice, description=DESCRIPTION)
+    accept = {"Accept": "application/activity+json"}
+    document = api.get(f"/videos/watch/{video.uuid}", headers=accept).json()
+    assert document["hasParts"] == f"{video.url}/chapters"
+    answer = api.get(f"/videos/watch/{video.uuid}/chapters", headers=accept)
+    assert answer.status == 200 and answer.content_type.startswith("application/activity+json")
+    chapters = answer.json()
+    assert chapters["id"] == f"{video.url}/chapters"
+    assert chapters["hasPart"] == [
+        {"name": "Intro", "startOffset": 0, "endOffset": 65},
+        {"name": "The lake", "startOffset": 65, "endOffset": 3723},
+        {"name": "Back home", "startOffset": 3723, "endOffset": 3725},
+    ]
+    assert chapters["@context"][-1]["startOffset"] == "sc:startOffset", "PeerTube's Chapters context"
+    hidden = _published(alice, privacy=3, description=DESCRIPTION)
+    assert api.get(f"/videos/watch/{hidden.uuid}/chapters", headers=accept).status == 404

@@ -89,6 +89,7 @@ def video_object(
             "dislikes": f"{base}/dislikes",
             "shares": f"{base}/announces",
             "comments": f"{base}/comments",
+            "hasParts": f"{base}/chapters",
             "attributedTo": [
                 {"type": "Person", "id": str(account.url)},
                 {"type": "Group", "id": str(channel.url)},
