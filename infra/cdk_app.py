@@ -1050,8 +1050,9 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
                     "Action": ["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:Query"],
                     "Resource": self.table.attr_arn,
                 },
-                # A published video's announcements are broadcasts themselves.
-                *self._send("deliver", "broadcast"),
+                # A published video's announcements are broadcasts themselves; a live on air,
+                # its subscribers' notifications (work).
+                *self._send("deliver", "broadcast", "work"),
                 self._consume("broadcast"),
                 self._actor_key(["kms:Decrypt"]),
                 # A live's state-change to its viewers (template.yaml).

@@ -48,12 +48,21 @@ def _video_object(reference: str) -> Response:
         return Response(body="", status_code=302, headers={"Location": str(video.url)})
     if not can_federate_video(video):
         raise NotFoundError("Video not found")
-    full, files, live = videos.get_video_with_files_and_live(int(video.id))
+    stored = videos.get_video_whole(int(video.id))
     found = actors.get_actors({int(video.account_id), int(video.channel_id)})
-    if full is None or len(found) < 2:
+    if stored.video is None or len(found) < 2:
         raise NotFoundError("Video not found")
     account, channel = found[int(video.account_id)], found[int(video.channel_id)]
-    document = video_document(full, files, account, channel, get_settings(), live, caption_files.listing(full))
+    document = video_document(
+        stored.video,
+        stored.files,
+        account,
+        channel,
+        get_settings(),
+        stored.live,
+        stored.web_files,
+        caption_files.listing(stored.video),
+    )
     return activity_response(document)
 
 
@@ -103,9 +112,11 @@ def _outbox(actor: Actor) -> Response:
 
 
 def _create(video: Video, known: dict[int, Actor]) -> dict[str, Any]:
-    full, files, live = videos.get_video_with_files_and_live(int(video.id))
+    stored = videos.get_video_whole(int(video.id))
     account, channel = known[int(video.account_id)], known[int(video.channel_id)]
-    document = video_object(full or video, files, account, channel, get_settings(), live)
+    document = video_object(
+        stored.video or video, stored.files, account, channel, get_settings(), stored.live, stored.web_files
+    )
     body = activities.create(document, str(account.url))
     body.pop("@context", None)
     return body

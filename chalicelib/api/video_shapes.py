@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from chalicelib.api.shapes import account_json, channel_json, images_json, iso
 from chalicelib.domain import reference_data, video_torrents, web_videos
 from chalicelib.domain.short_uuid import to_short
-from chalicelib.media import infohashes, layout, torrents
+from chalicelib.media import infohashes, layout
 from chalicelib.store.models.video import STATE_TRANSCODING_FAILED
 from chalicelib.store.models.video_stages import LIVE_STAGES, STAGE_DONE, STAGE_LIVE_ON
 
@@ -323,28 +323,14 @@ def _links(
     video: Video, file: VideoFile | WebVideoFile, file_url: str, download: str, private: bool, settings: Settings
 ) -> tuple[dict[str, Any], str | None]:
     """A local file's URLs, and its magnet URI once its torrent is made."""
-    made = bool(file.torrent_name and file.info_hash)
-    torrent_url = layout.torrent_url(settings.instance_url, str(file.torrent_name)) if made else None
+    torrent = video_torrents.published(video, file, private, settings)
     links = {
-        "torrentUrl": torrent_url,
-        "torrentDownloadUrl": layout.torrent_download_url(settings.instance_url, str(file.torrent_name))
-        if made
-        else None,
+        "torrentUrl": torrent.url if torrent else None,
+        "torrentDownloadUrl": torrent.download_url if torrent else None,
         "fileUrl": file_url,
         "fileDownloadUrl": download,
     }
-    magnet = (
-        torrents.magnet_uri(
-            torrent_url=str(torrent_url),
-            info_hash=str(file.info_hash),
-            video_name=video.name,
-            trackers=video_torrents.tracker_urls(settings),
-            web_seeds=video_torrents.web_seeds(video, file, private, settings),
-        )
-        if made
-        else None
-    )
-    return links, magnet
+    return links, torrent.magnet if torrent else None
 
 
 def resolution_label(resolution: int, width: int, height: int) -> str:

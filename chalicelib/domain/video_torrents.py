@@ -14,6 +14,7 @@ this module says what the torrent holds and where it goes.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -49,6 +50,32 @@ def file_url(video: Video, file: VideoFile | WebVideoFile, private: bool, settin
 
 def web_seeds(video: Video, file: VideoFile | WebVideoFile, private: bool, settings: Settings) -> list[str]:
     return [] if private else [file_url(video, file, private, settings)]
+
+
+@dataclass(frozen=True)
+class PublishedTorrent:
+    """A local file's torrent as clients are told of it (the REST file and the AP Video's links)."""
+
+    url: str  # PeerTube 6+'s `/lazy-static/torrents/` URL
+    download_url: str
+    magnet: str
+
+
+def published(
+    video: Video, file: VideoFile | WebVideoFile, private: bool, settings: Settings
+) -> PublishedTorrent | None:
+    """The file's torrent and magnet URI, once its torrent is made."""
+    if not (file.torrent_name and file.info_hash):
+        return None
+    url = layout.torrent_url(settings.instance_url, str(file.torrent_name))
+    magnet = torrents.magnet_uri(
+        torrent_url=url,
+        info_hash=str(file.info_hash),
+        video_name=video.name,
+        trackers=tracker_urls(settings),
+        web_seeds=web_seeds(video, file, private, settings),
+    )
+    return PublishedTorrent(url, layout.torrent_download_url(settings.instance_url, str(file.torrent_name)), magnet)
 
 
 def extension_of(file: VideoFile | WebVideoFile) -> str:

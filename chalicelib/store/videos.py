@@ -256,13 +256,6 @@ def get_video_with_all_files(video_id: int) -> tuple[Video | None, list[VideoFil
     return video, files, [item for item in items if isinstance(item, WebVideoFile)]
 
 
-def get_video_with_files_and_live(video_id: int) -> tuple[Video | None, list[VideoFile], LiveVideo | None]:
-    """V8 reaching one item further (`ENTITY` .. `LIVE`): a live's settings come with its
-    video and files in the same Query."""
-    found = get_video_whole(video_id)
-    return found.video, found.files, found.live
-
-
 @dataclass(frozen=True)
 class StoredVideo:
     """A video with every item of its partition up to its live settings."""

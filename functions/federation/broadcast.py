@@ -106,18 +106,21 @@ def _tell_replay_viewers(video: Video) -> None:
 
 
 def live_state(notice: LiveStateNotice) -> None:
-    """A live's state moved (told by the ingest): its viewers hear it, the fediverse gets the
-    video's Update. The notice says the state it moved to; the Update carries the stored one."""
+    """A live's state moved (told by the ingest): its viewers hear it, its subscribers are
+    notified when it goes on air, the fediverse gets the video's Update. The notice says the
+    state it moved to; the Update carries the stored one."""
     from chalicelib.activitypub.errors import Unannounced
     from chalicelib.activitypub.outbound import send_videos
-    from chalicelib.domain import live_news, lives
+    from chalicelib.domain import events, lives
     from chalicelib.store import videos
 
     video = videos.get_video(notice.video_id)
     if video is None or not lives.is_live(video):
         logger.info("live state notice of a missing video or not a live, dropped", extra={"video": notice.video_id})
         return
-    live_news.tell_viewers(notice.video_id, notice.state)
+    # What the ingest could not do itself: its viewers told, its subscribers notified
+    # (chalicelib/subscribers.py registers both, as under `make run` where the ingest emits it).
+    events.emit(events.LiveStateChanged(notice.video_id, notice.state))
     try:
         send_videos.live_state_changed(video)
     except Unannounced as reason:

@@ -326,6 +326,11 @@ def test_the_ingests_state_changes_reach_the_viewers_and_the_followers_through_t
         # The notice, then the video's Update it queued (expanded to no follower here).
         assert drain("broadcast") == 2
         assert pushes.frames == {"viewer": ['42/live-videos,["state-change",{"state":1}]']}
+        # ...and the live's subscribers' notifications, made by the work function.
+        queued = sqs.receive_message(
+            QueueUrl=sqs.get_queue_url(QueueName=get_settings().queues.work)["QueueUrl"], MaxNumberOfMessages=10
+        ).get("Messages", [])
+        assert {"task": "notify", "what": "new-live", "video": video_id} in [json.loads(m["Body"]) for m in queued]
     finally:
         realtime.reset()
 
@@ -421,6 +426,7 @@ def test_a_lives_viewers_are_counted_from_their_pings_and_pushed_once_a_minute(
     assert drain("work") == 0
     assert isinstance(_authorise(key), LiveTarget)
     asyncio.run(cirrus_ports.on_state(str(video_id), 1))
+    drain("work")  # its subscribers' notifications
     connection = realtime.save_connection("viewer", "sid-1", datetime.now(UTC))
     assert realtime.join_room(connection, realtime.video_room(video_id), 10)
     pushes = _Pushes()
@@ -454,3 +460,31 @@ def test_a_lives_viewers_are_counted_from_their_pings_and_pushed_once_a_minute(
         assert drain("work") == 0
     finally:
         realtime.reset()
+
+
+def test_subscribers_hear_of_a_live_when_it_goes_on_air_once(lives_on: None, api: ApiClient, people: Any) -> None:
+    """PeerTube's NEW_LIVE_FROM_SUBSCRIPTION: nothing while the live waits for its encoder (nor a
+    MY_VIDEO_PUBLISHED to its owner), one notification per subscriber when it goes on air,
+    however often the work message is delivered."""
+    from chalicelib.domain.notifications import tasks
+
+    alice, bob = people["alice"], people["bob"]
+    handle = f"{alice.channel_name}@{get_settings().instance_host}"
+    assert api.post_json("/api/v1/users/me/subscriptions", {"uri": handle}, bob.token).status == 204
+    video_id, _, key = _create(api, alice)
+    drain("work")
+
+    def kinds(member: Member) -> list[int]:
+        page = api.get_as("/api/v1/users/me/notifications?count=100", member.token).json()
+        return [n["type"] for n in page["data"]]
+
+    assert kinds(bob) == []
+    assert 6 not in kinds(alice), "a live waiting is no publication"
+    assert isinstance(_authorise(key), LiveTarget)
+    asyncio.run(cirrus_ports.on_state(str(video_id), 1))
+    drain("work")
+    assert kinds(bob) == [21]
+    (notification,) = api.get_as("/api/v1/users/me/notifications", bob.token).json()["data"]
+    assert notification["video"]["id"] == video_id
+    tasks.run({"task": tasks.TASK, "what": "new-live", "video": video_id}, "delivered-again", datetime.now(UTC))
+    assert kinds(bob) == [21]

@@ -263,6 +263,33 @@ def test_with_web_videos_enabled_mp4_renditions_replace_the_original(
     assert published.files_size == sum(f["size"] for f in details["files"]) + sum(
         f["size"] for f in details["streamingPlaylists"][0]["files"]
     )
+    _check_activitypub_links(api, published, details)
+
+
+def _check_activitypub_links(api: ApiClient, video: Video, details: dict[str, Any]) -> None:
+    """The Video object federates what the REST file lists, in PeerTube's way: each web video
+    then its torrent and magnet URI; the HLS playlist tagged with its P2P info hashes, each
+    rendition followed by its torrent and magnet URI (remote instances seed and track them)."""
+    document = api.get(f"/videos/watch/{video.uuid}", headers={"Accept": "application/activity+json"}).json()
+    urls = document["url"]
+    magnet_type = "application/x-bittorrent;x-scheme-handler/magnet"
+
+    def triples(links: list[dict[str, Any]]) -> list[tuple[str, str, str]]:
+        found = []
+        for index, link in enumerate(links):
+            if link.get("mediaType") in ("video/mp4", "audio/mp4"):
+                torrent, magnet = links[index + 1], links[index + 2]
+                assert (torrent["mediaType"], magnet["mediaType"]) == ("application/x-bittorrent", magnet_type)
+                assert torrent["height"] == magnet["height"] == link["height"]
+                found.append((link["href"], torrent["href"], magnet["href"]))
+        return found
+
+    assert triples(urls) == [(f["fileUrl"], f["torrentUrl"], f["magnetUri"]) for f in details["files"]]
+    (playlist,) = [link for link in urls if link.get("mediaType") == "application/x-mpegURL"]
+    infohashes = [tag["name"] for tag in playlist["tag"] if tag["type"] == "Infohash"]
+    assert sorted(infohashes) == sorted(video.info_hashes or []) and infohashes
+    hls_files = details["streamingPlaylists"][0]["files"]
+    assert triples(playlist["tag"]) == [(f["fileUrl"], f["torrentUrl"], f["magnetUri"]) for f in hls_files]
 
 
 def test_private_files_have_no_public_url_and_renaming_rewrites_the_torrents(

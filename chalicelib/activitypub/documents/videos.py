@@ -1,7 +1,9 @@
 """A local video as PeerTube's Video object: what remote instances store and play.
 
-Only public videos (and unlisted ones, with the unlisted audience) are federated; the HLS
-master playlist, its segment hashes and each rendition are in `url`, thumbnails in `icon`.
+Only public videos (and unlisted ones, with the unlisted audience) are federated. `url` holds,
+in PeerTube's order: the watch page, the web videos (each with its torrent and magnet URI), the
+HLS master playlist tagged with its P2P info hashes, its segment hashes and each rendition (with
+its torrent and magnet URI), then the trackers; thumbnails are in `icon`.
 A live says so (`isLiveBroadcast`, its replay, permanence and latency settings, as PeerTube's
 Video object does) and, while it streams, links its live master playlist, with no files.
 """
@@ -13,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from chalicelib.activitypub.contexts import context_for
 from chalicelib.activitypub.documents.common import PUBLIC, ap_date, with_context
-from chalicelib.domain import reference_data
+from chalicelib.domain import reference_data, video_torrents
 from chalicelib.domain.short_uuid import to_short
 from chalicelib.media import layout
 from chalicelib.media.commands import PREVIEW_SIZE, THUMBNAIL_SIZE
@@ -22,10 +24,11 @@ from chalicelib.store.models.video_stages import LIVE_STAGES, STAGE_LIVE_ON
 if TYPE_CHECKING:
     from chalicelib.config import Settings
     from chalicelib.domain.caption_files import CaptionView
-    from chalicelib.store.models import Actor, LiveVideo, Video, VideoFile
+    from chalicelib.store.models import Actor, LiveVideo, Video, VideoFile, WebVideoFile
 
 PRIVACY_PUBLIC = 1
 PRIVACY_UNLISTED = 2
+MAGNET_MEDIA_TYPE = "application/x-bittorrent;x-scheme-handler/magnet"
 
 
 def video_audience(video: Video, account: Actor, channel: Actor) -> dict[str, list[str]]:
@@ -41,6 +44,7 @@ def video_object(
     channel: Actor,
     settings: Settings,
     live: LiveVideo | None = None,
+    web_files: Sequence[WebVideoFile] = (),
     captions: Sequence[CaptionView] = (),
 ) -> dict[str, Any]:
     """The Video object without its @context (activities embed it); `live`: a live's settings;
@@ -84,7 +88,7 @@ def video_object(
             "subtitleLanguage": [_subtitle(caption) for caption in captions],
             "icon": _icons(video, settings),
             "aspectRatio": float(video.aspect_ratio) if video.aspect_ratio is not None else None,
-            "url": _links(video, files, settings),
+            "url": _links(video, files, web_files, settings),
             "likes": f"{base}/likes",
             "dislikes": f"{base}/dislikes",
             "shares": f"{base}/announces",
@@ -110,9 +114,11 @@ def video_document(
     channel: Actor,
     settings: Settings,
     live: LiveVideo | None = None,
+    web_files: Sequence[WebVideoFile] = (),
     captions: Sequence[CaptionView] = (),
 ) -> dict[str, Any]:
-    return with_context(context_for("Video"), video_object(video, files, account, channel, settings, live, captions))
+    body = video_object(video, files, account, channel, settings, live, web_files, captions)
+    return with_context(context_for("Video"), body)
 
 
 def _subtitle(caption: CaptionView) -> dict[str, Any]:
@@ -144,29 +150,63 @@ def _live_playlist(video: Video, instance: str) -> dict[str, Any]:
     return {"type": "Link", "mediaType": "application/x-mpegURL", "href": f"{base}{layout.LIVE_MASTER}", "tag": [sha]}
 
 
+def _torrent_links(
+    video: Video, file: VideoFile | WebVideoFile, private: bool, settings: Settings
+) -> list[dict[str, Any]]:
+    """A file's torrent and magnet URI, named by the file's height as PeerTube links them."""
+    torrent = video_torrents.published(video, file, private, settings)
+    if torrent is None:
+        return []
+    height = int(file.height) or int(file.resolution)
+    return [
+        {"type": "Link", "mediaType": "application/x-bittorrent", "href": torrent.url, "height": height},
+        {"type": "Link", "mediaType": MAGNET_MEDIA_TYPE, "href": torrent.magnet, "height": height},
+    ]
+
+
 def _image(href: str, size: tuple[int, int]) -> dict[str, Any]:
     return {"type": "Image", "url": href, "mediaType": "image/jpeg", "width": size[0], "height": size[1]}
 
 
-def _links(video: Video, files: Sequence[VideoFile], settings: Settings) -> list[dict[str, Any]]:
+def _links(
+    video: Video, files: Sequence[VideoFile], web_files: Sequence[WebVideoFile], settings: Settings
+) -> list[dict[str, Any]]:
     instance = settings.instance_url
+    # Only public and unlisted videos federate; the private path keeps this true anyway.
+    private = layout.in_private_directory(int(video.privacy))
     links: list[dict[str, Any]] = [
         {"type": "Link", "mediaType": "text/html", "href": f"{instance}/w/{to_short(video.uuid)}"},
         {"type": "Link", "mediaType": "text/html", "href": str(video.url)},
     ]
+    if video.stage != STAGE_LIVE_ON:
+        # The MP4 renditions; the original is no file of a published video's (PeerTube's neither).
+        for web_file in sorted((f for f in web_files if not f.original), key=lambda f: -int(f.resolution)):
+            links.append(
+                {
+                    "type": "Link",
+                    "mediaType": str(web_file.content_type or "video/mp4"),
+                    "href": video_torrents.file_url(video, web_file, private, settings),
+                    "height": int(web_file.resolution),
+                    "width": int(web_file.width),
+                    "size": int(web_file.size),
+                    "fps": int(web_file.fps),
+                }
+            )
+            links += _torrent_links(video, web_file, private, settings)
     if video.stage == STAGE_LIVE_ON:
         links.append(_live_playlist(video, instance))
     elif files and video.hls_prefix:
-        # Only public and unlisted videos federate; the private path keeps this true anyway.
-        base = layout.hls_url_base(instance, video.uuid, layout.in_private_directory(int(video.privacy)))
-        tags: list[dict[str, Any]] = [
+        base = layout.hls_url_base(instance, video.uuid, private)
+        # The P2P swarms, so that a receiving instance's tracker may take them (PeerTube's).
+        tags: list[dict[str, Any]] = [{"type": "Infohash", "name": name} for name in sorted(video.info_hashes or [])]
+        tags.append(
             {
                 "type": "Link",
                 "name": "sha256",
                 "mediaType": "application/json",
                 "href": f"{base}{video.hls_prefix}-segments-sha256.json",
             }
-        ]
+        )
         for file in sorted(files, key=lambda f: -int(f.resolution)):
             resolution = int(file.resolution)
             tags.append(
@@ -180,6 +220,7 @@ def _links(video: Video, files: Sequence[VideoFile], settings: Settings) -> list
                     "fps": int(file.fps),
                 }
             )
+            tags += _torrent_links(video, file, private, settings)
         links.append(
             {
                 "type": "Link",

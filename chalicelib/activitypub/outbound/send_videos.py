@@ -74,8 +74,9 @@ def _parties(video: Video) -> tuple[Actor, Actor, Actor]:
 
 
 def _document(video: Video, account: Actor, channel: Actor) -> dict[str, Any]:
-    _, files, live = videos.get_video_with_files_and_live(int(video.id))
-    return video_object(video, files, account, channel, get_settings(), live, caption_files.listing(video))
+    found = videos.get_video_whole(int(video.id))
+    captions = caption_files.listing(video)
+    return video_object(video, found.files, account, channel, get_settings(), found.live, found.web_files, captions)
 
 
 def _send_new(video: Video) -> None:

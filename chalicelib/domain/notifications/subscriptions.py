@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 def register() -> None:
     events.subscribe(events.VideoPublished, on_video_published)
     events.subscribe(events.VideoChanged, on_video_changed)
+    events.subscribe(events.LiveStateChanged, on_live_state_changed)
     events.subscribe(events.RemoteVideoStored, on_remote_video_stored)
     events.subscribe(events.CommentPosted, on_comment_posted)
     events.subscribe(events.RemoteCommentStored, on_remote_comment_stored)
@@ -38,6 +39,13 @@ def on_video_changed(event: events.VideoChanged) -> None:
     private, unlisted or internal): its subscribers, who were not told before."""
     if _is_new_to_the_public(event.before, event.after):
         queue("new-video", video=int(event.after.id))
+
+
+def on_live_state_changed(event: events.LiveStateChanged) -> None:
+    """A live on air: NEW_LIVE_FROM_SUBSCRIPTION to its subscribers, as PeerTube notifies when
+    a live's state becomes published; a permanent live's every session is news again."""
+    if event.state == STATE_PUBLISHED:
+        queue("new-live", video=int(event.video_id))
 
 
 def on_remote_video_stored(event: events.RemoteVideoStored) -> None:

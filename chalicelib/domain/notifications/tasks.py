@@ -23,17 +23,30 @@ from chalicelib.domain.notifications.mentions import mentioned_names
 from chalicelib.domain.notifications.types import NotificationType
 from chalicelib.domain.roles import Right, Role, has_right
 from chalicelib.observability import logger
-from chalicelib.store import abuses, actors, blocklists, comments, follows, notifications, queues, registrations, users
+from chalicelib.store import (
+    abuses,
+    actors,
+    blocklists,
+    comments,
+    follows,
+    lives,
+    notifications,
+    queues,
+    registrations,
+    users,
+)
 from chalicelib.store import videos as video_store
 from chalicelib.store.comments import CommentPlace
 from chalicelib.store.models.follow import STATE_ACCEPTED
 
 if TYPE_CHECKING:
-    from chalicelib.store.models import Actor, User
+    from chalicelib.store.models import Actor, User, Video
 
 TASK = "notify"
 FANOUT_PAGE = 100
 PRIVACY_PUBLIC = 1
+PRIVACY_INTERNAL = 4
+SUBSCRIBER_PRIVACIES = frozenset({PRIVACY_PUBLIC, PRIVACY_INTERNAL})
 STATE_PUBLISHED = 1
 
 
@@ -61,12 +74,31 @@ def _new_video(task: dict[str, Any], message_id: str, now: datetime) -> None:
     video = video_store.get_video(int(task["video"]))
     if video is None:
         return  # deleted meanwhile
+    subject = f"video:{int(video.id)}"
+    _to_subscribers(task, message_id, now, video, subject, NotificationType.NEW_VIDEO_FROM_SUBSCRIPTION)
+
+
+def _new_live(task: dict[str, Any], message_id: str, now: datetime) -> None:
+    """NEW_LIVE_FROM_SUBSCRIPTION to the channel's local subscribers when a live goes on air:
+    once per session (a permanent live's next session is news again)."""
+    video = video_store.get_video(int(task["video"]))
+    live = lives.get_live(int(task["video"]))
+    if video is None or live is None:
+        return
+    subject = f"live:{int(video.id)}:{int(live.sessions or 0)}"
+    _to_subscribers(task, message_id, now, video, subject, NotificationType.NEW_LIVE_FROM_SUBSCRIPTION)
+
+
+def _to_subscribers(
+    task: dict[str, Any], message_id: str, now: datetime, video: Video, subject: str, kind: NotificationType
+) -> None:
     page = int(task.get("page", 0))
-    if not notifications.claim_page(f"video-{int(video.id)}", page, message_id, now):
-        logger.info("notification page already taken, dropped", extra={"video": int(video.id), "page": page})
+    if not notifications.claim_page(subject.replace(":", "-"), page, message_id, now):
+        logger.info("notification page already taken, dropped", extra={"subject": subject, "page": page})
         return
     settings = get_settings()
-    subscribed = int(video.privacy) == PRIVACY_PUBLIC and int(video.state) == STATE_PUBLISHED
+    # PeerTube notifies subscribers of public and internal videos (they are local users).
+    subscribed = int(video.privacy) in SUBSCRIBER_PRIVACIES and int(video.state) == STATE_PUBLISHED
     follows_page: list[Any] = []
     if subscribed:
         follows_page, cursor = follows.followers_page(int(video.channel_id), task.get("cursor"), FANOUT_PAGE)
@@ -80,12 +112,13 @@ def _new_video(task: dict[str, Any], message_id: str, now: datetime) -> None:
     if channel is None:
         return
     payload = shapes.video_payload(video, channel, settings)
-    subject = f"video:{int(video.id)}"
     owner_account = found.get(int(video.account_id))
-    if page == 0 and task.get("owner") and video.is_local and owner_account is not None:
+    # A live waiting for its encoder is no publication of its owner's (PeerTube: none).
+    published = int(video.state) == STATE_PUBLISHED
+    if page == 0 and task.get("owner") and published and video.is_local and owner_account is not None:
         deliver(_users_of([owner_account]), NotificationType.MY_VIDEO_PUBLISHED, subject, payload, now)
     subscribers = _users_of(found[i] for i in local_followers if i in found)
-    deliver(subscribers, NotificationType.NEW_VIDEO_FROM_SUBSCRIPTION, subject, payload, now)
+    deliver(subscribers, kind, subject, payload, now)
 
 
 # --- Comments -----------------------------------------------------------------------------
@@ -262,6 +295,7 @@ def _muted_by(user: User, actor: Actor) -> bool:
 
 _HANDLERS = {
     "new-video": _new_video,
+    "new-live": _new_live,
     "comment": _comment,
     "follow": _follow,
     "user-registered": _user_registered,
