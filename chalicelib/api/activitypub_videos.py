@@ -1,4 +1,5 @@
-"""Videos as ActivityPub objects (`/videos/watch/{id}`) and the actors' outboxes.
+"""Videos as ActivityPub objects (`/videos/watch/{id}`, their chapters at `.../chapters`) and
+the actors' outboxes.
 
 A remote video's URL is answered with a redirect to its origin, as PeerTube does; videos
 that are not federated (private, internal, not yet published) are not found.
@@ -10,12 +11,15 @@ from typing import TYPE_CHECKING, Any
 
 from chalice.app import Response
 
+from chalicelib.activitypub.contexts import context_for
 from chalicelib.activitypub.documents.collections import Slice, collection
+from chalicelib.activitypub.documents.common import with_context
 from chalicelib.activitypub.documents.videos import video_document, video_object
 from chalicelib.activitypub.outbound.build import videos as activities
 from chalicelib.api.activitypub_actors import activity_response, local_account, local_channel, requested_page
 from chalicelib.api.blueprint import ApiBlueprint
 from chalicelib.config import get_settings
+from chalicelib.domain import caption_files, chapters
 from chalicelib.domain.federation_rules import can_federate_video
 from chalicelib.domain.videos import find_video
 from chalicelib.errors import NotFoundError
@@ -50,9 +54,35 @@ def _video_object(reference: str) -> Response:
         raise NotFoundError("Video not found")
     account, channel = found[int(video.account_id)], found[int(video.channel_id)]
     document = video_document(
-        stored.video, stored.files, account, channel, get_settings(), stored.live, stored.web_files
+        stored.video,
+        stored.files,
+        account,
+        channel,
+        get_settings(),
+        stored.live,
+        stored.web_files,
+        caption_files.listing(stored.video),
     )
     return activity_response(document)
+
+
+@activitypub_videos_api.route("/videos/watch/{reference}/chapters", methods=["GET"])
+def get_video_chapters(reference: str) -> Response:
+    """PeerTube's Chapters object, which the Video's `hasParts` names: each chapter with where
+    it starts and ends (the next one's start, or the video's end)."""
+    video = find_video(reference)
+    if not video.is_local:
+        return Response(body="", status_code=302, headers={"Location": str(video.url)})
+    if not can_federate_video(video):
+        raise NotFoundError("Video not found")
+    found = chapters.chapters_of(video)
+    ends = [int(c["timecode"]) for c in found[1:]] + [int(video.duration or 0)]
+    parts = [
+        {"name": c["title"], "startOffset": int(c["timecode"]), "endOffset": end}
+        for c, end in zip(found, ends, strict=True)
+    ]
+    document = {"id": f"{video.url}/chapters", "hasPart": parts}
+    return activity_response(with_context(context_for("Chapters"), document))
 
 
 @activitypub_videos_api.route("/accounts/{name}/outbox", methods=["GET"])

@@ -12,6 +12,8 @@ between its public and private directories (lib/video-privacy.ts).
   may see the video are told.
 - Web videos (domain/web_videos.py) move between the media bucket's `static/web-videos/`
   and `private/web-videos/` with the HLS files.
+- Captions (domain/caption_files.py) move between `lazy-static/video-captions/` and the private
+  HLS directory, and their playlists are rewritten to name them there.
 - P2P: the swarm of a video is its master playlist URL, which moves with the files, so its
   info hashes (and the tracker's claims) are recomputed with every move. Its files'
   torrents name the public URL as their web seed, and no web seed in the private directory:
@@ -28,7 +30,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from chalicelib.config import get_settings
-from chalicelib.domain import video_torrents, web_videos
+from chalicelib.domain import caption_files, video_torrents, web_videos
 from chalicelib.media import infohashes, layout
 from chalicelib.observability import logger
 from chalicelib.store import media, videos
@@ -71,6 +73,8 @@ def place_files(video: Video, *, rename_images: bool = False, retitled: bool = F
     for key in moved:
         media.move_file(key, right + key[len(wrong) :])
     moved_web = web_videos.place(video, private)
+    if caption_files.place(video, private) or moved:
+        caption_files.refresh_playlists(video)  # their playlists name the captions where they now are
     if moved or moved_web or retitled or torrents:
         video_torrents.refresh(video, datetime.now(UTC), private=private)
     image_name = video.image_name

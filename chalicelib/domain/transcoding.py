@@ -39,8 +39,8 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.config import get_settings
-from chalicelib.domain import events, media_privacy, web_videos
-from chalicelib.media import hls, infohashes, layout
+from chalicelib.domain import caption_files, events, media_privacy, web_videos
+from chalicelib.media import infohashes, layout
 from chalicelib.media.chunks import SEGMENT_SECONDS, Chunk, chunk_seconds, plan_chunks
 from chalicelib.media.ladder import Rendition, ladder
 from chalicelib.media.probe import MediaInfo
@@ -272,19 +272,11 @@ def publish(video: Video) -> None:
     for file in files:
         document = uploads_bucket.read_work_file(video.uuid, rendition_hashes_name(int(file.resolution)))
         hashes[file.media_name] = json.loads(document.decode("utf-8"))
-    shown = [f for f in files if int(f.resolution) != 0] or files
-    variants = [
-        hls.Variant(f.playlist_name, int(f.bandwidth), int(f.width), int(f.height), int(f.fps), f.codecs) for f in shown
-    ]
     private = media_privacy.is_private_now(video)
     info_hashes: list[str] = []
     if files:  # none when the instance makes web videos only
-        media.put_file(
-            layout.hls_key(video.uuid, f"{prefix}-master.m3u8", private),
-            hls.master_playlist(variants).encode(),
-            hls.PLAYLIST_TYPE,
-            cache_control=None,
-        )
+        # With the captions added while it was transcoding (and their playlists).
+        caption_files.write_master(video, files, private)
         media.put_file(
             layout.hls_key(video.uuid, f"{prefix}-segments-sha256.json", private),
             json.dumps(hashes).encode(),

@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -76,16 +76,53 @@ def segment_hashes(segments: list[ByteRange], media: BinaryIO) -> dict[str, str]
     return hashes
 
 
-def master_playlist(variants: list[Variant]) -> str:
-    """PeerTube's master playlist: one stream per resolution, highest first."""
+@dataclass(frozen=True)
+class Subtitle:
+    """A caption's media playlist, named in the master playlist's subtitles group."""
+
+    language: str
+    label: str
+    playlist: str
+
+
+SUBTITLES_GROUP = "subtitles"
+
+
+def master_playlist(variants: list[Variant], subtitles: Sequence[Subtitle] = ()) -> str:
+    """PeerTube's master playlist: its captions as one SUBTITLES group, then one stream per
+    resolution, highest first, each naming the group when there is one."""
     lines = ["#EXTM3U", "#EXT-X-VERSION:3", ""]
+    for subtitle in sorted(subtitles, key=lambda s: s.language):
+        lines.append(
+            f'#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID="{SUBTITLES_GROUP}",NAME="{_quoted(subtitle.label)}",'
+            f'DEFAULT=NO,AUTOSELECT=NO,FORCED=NO,LANGUAGE="{subtitle.language}",URI="{subtitle.playlist}"'
+        )
+    if subtitles:
+        lines.append("")
     for variant in sorted(variants, key=lambda v: v.height * v.width, reverse=True):
         attributes = [f"BANDWIDTH={variant.bandwidth}"]
         if variant.width and variant.height:
             attributes += [f"RESOLUTION={variant.width}x{variant.height}", f"FRAME-RATE={variant.fps}"]
         attributes.append(f'CODECS="{variant.codecs}"')
+        if subtitles:
+            attributes.append(f'SUBTITLES="{SUBTITLES_GROUP}"')
         lines += ["#EXT-X-STREAM-INF:" + ",".join(attributes), variant.playlist, ""]
     return "\n".join(lines)
+
+
+def caption_playlist(duration: int, caption_url: str) -> str:
+    """PeerTube's media playlist of one caption: the whole WebVTT file as a single segment
+    as long as the video."""
+    length = max(int(duration), 1)
+    return (
+        f"#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:{length}\n#EXT-X-MEDIA-SEQUENCE:0\n"
+        f"#EXTINF:{length},\n{caption_url}\n#EXT-X-ENDLIST\n"
+    )
+
+
+def _quoted(text: str) -> str:
+    """A quoted-string attribute may hold neither a double quote nor a line break (RFC 8216)."""
+    return text.replace('"', "'").replace("\n", " ").replace("\r", " ")
 
 
 def bandwidth(size_bytes: int, duration: float) -> int:

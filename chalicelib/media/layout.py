@@ -29,6 +29,9 @@ TORRENT_PATHS = ("lazy-static/torrents/", "static/torrents/")  # PeerTube's, the
 DOWNLOAD_TORRENTS_PATH = "download/torrents/"
 DOWNLOAD_WEB_VIDEOS_PATH = "download/web-videos/"
 DOWNLOAD_HLS_VIDEOS_PATH = "download/streaming-playlists/hls/videos/"
+# Captions (WebVTT) under PeerTube's path, served by CloudFront; a caption of a video in the
+# private directory lives beside its HLS files instead, read with a video file token like them.
+CAPTIONS_PATH = "lazy-static/video-captions/"
 
 # Lives' HLS files (functions/live): under the HLS paths above but apart from VOD files, so
 # that on AWS the ingest's role may write there and nowhere else (template.yaml, LiveTaskRole)
@@ -162,3 +165,33 @@ def live_segment_name(rendition: int, sequence: int, tag: str = "") -> str:
     that a permanent live's next session never writes a name again (segments can then be
     cached for long, and the replay be made from them after the next session began)."""
     return f"{tag}-{rendition}-{sequence:06d}.ts" if tag else f"{rendition}-{sequence:06d}.ts"
+
+
+# Captions ----------------------------------------------------------------------------------
+#
+# PeerTube names a caption `<random uuid>-<language>.vtt` and its HLS playlist the same with
+# `.m3u8`, in the video's HLS directory. Cirrus's start with the video's UUID (one prefix
+# deletes them all with the video), then a random part (a replaced caption never takes the
+# cached name of the one before).
+
+
+def caption_name(video_uuid: str, random_part: str, language: str) -> str:
+    return f"{video_uuid}-{random_part}-{language}.vtt"
+
+
+def caption_playlist_name(caption_file: str) -> str:
+    return caption_file.removesuffix(".vtt") + ".m3u8"
+
+
+def caption_key(video_uuid: str, name: str, private: bool = False) -> str:
+    return hls_key(video_uuid, name, private=True) if private else f"{CAPTIONS_PATH}{name}"
+
+
+def caption_url(instance_url: str, video_uuid: str, name: str, private: bool = False) -> str:
+    if private:
+        return f"{hls_url_base(instance_url, video_uuid, private=True)}{name}"
+    return f"{instance_url}/{CAPTIONS_PATH}{name}"
+
+
+def captions_prefix(video_uuid: str) -> str:
+    return f"{CAPTIONS_PATH}{video_uuid}-"

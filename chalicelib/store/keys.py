@@ -69,6 +69,15 @@ def video_password_sk(password_id: int) -> str:
     return f"{VIDEO_PASSWORD_SK_PREFIX}{password_id:012d}"
 
 
+# Before `ENTITY`: V8 never reads them; the captions list and the chapters are one read each.
+CAPTION_SK_PREFIX = "CAPTION#"
+CHAPTERS_SK = "CHAPTERS"
+
+
+def caption_sk(language: str) -> str:
+    return f"{CAPTION_SK_PREFIX}{language}"
+
+
 def comment_sk(thread_id: int, comment_id: int) -> str:
     """A comment in its video's partition, after its thread root (ids grow with time)."""
     return f"{thread_prefix(thread_id)}{comment_id:012d}"

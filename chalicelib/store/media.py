@@ -161,7 +161,7 @@ def read_torrent(name: str) -> bytes | None:
 
 def delete_video_files(video_uuid: str, images_name: str | None = None) -> None:
     """Everything a video ever had in the buckets: source, work files, HLS (a live's too) and
-    web videos (public or private), torrents, images (under the video's UUID, and under their
+    web videos (public or private), torrents, captions, images (under the video's UUID, and under their
     random name if they have one)."""
     settings = get_settings()
     delete_prefix(settings.media_bucket, layout.hls_prefix(video_uuid))
@@ -169,6 +169,7 @@ def delete_video_files(video_uuid: str, images_name: str | None = None) -> None:
     delete_prefix(settings.media_bucket, layout.web_videos_prefix(video_uuid))
     delete_prefix(settings.media_bucket, layout.web_videos_prefix(video_uuid, private=True))
     delete_prefix(settings.media_bucket, layout.torrents_prefix(video_uuid))
+    delete_prefix(settings.media_bucket, layout.captions_prefix(video_uuid))
     for private in (False, True):
         delete_prefix(settings.media_bucket, layout.live_directory(video_uuid, private) + "/")
     names = {video_uuid, images_name or video_uuid}

@@ -3,7 +3,7 @@
 import { session } from './auth';
 import { passwordHeaders } from './videoPassword';
 import type { VideoFileToken } from './videoFiles';
-import type { Channel, Comment, CommentTree, CustomConfig, LiveVideo, Page, Playlist, PlaylistElement, TokenSession, User, Video, VideoDetails } from './types';
+import type { Channel, Chapter, Comment, CommentTree, CustomConfig, LiveVideo, Page, Playlist, PlaylistElement, TokenSession, User, Video, VideoDetails } from './types';
 
 export function query(params: Record<string, string | number | boolean | undefined>): string {
   const search = new URLSearchParams();
@@ -33,6 +33,9 @@ export const api = {
   // A video file token (for private video files); the session or the video's password opens it.
   videoToken: (id: number) =>
     session.json<VideoFileToken>(`/api/v1/videos/${id}/token`, { method: 'POST', headers: passwordHeaders(id) }),
+  // The video's chapters (its owner's, or its description's timecodes).
+  chapters: (id: number, signal?: AbortSignal) =>
+    get<{ chapters: Chapter[] }>(`/api/v1/videos/${id}/chapters`, signal, passwordHeaders(id)),
   deleteVideo: (id: number) => session.send(`/api/v1/videos/${id}`, { method: 'DELETE' }),
   view: (id: number, currentTime: number, sessionId: string, viewEvent?: 'seek') =>
     session.send(`/api/v1/videos/${id}/views`, {

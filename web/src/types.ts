@@ -161,3 +161,9 @@ export interface CustomConfig {
   signup: { enabled: boolean; limit: number; requiresApproval: boolean; requiresEmailVerification: boolean; minimumAge: number };
   [section: string]: unknown;
 }
+
+/** A chapter of a video (PeerTube's VideoChapter): where it starts, in seconds. */
+export interface Chapter {
+  timecode: number;
+  title: string;
+}

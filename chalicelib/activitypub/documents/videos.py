@@ -23,6 +23,7 @@ from chalicelib.store.models.video_stages import LIVE_STAGES, STAGE_LIVE_ON
 
 if TYPE_CHECKING:
     from chalicelib.config import Settings
+    from chalicelib.domain.caption_files import CaptionView
     from chalicelib.store.models import Actor, LiveVideo, Video, VideoFile, WebVideoFile
 
 PRIVACY_PUBLIC = 1
@@ -44,8 +45,10 @@ def video_object(
     settings: Settings,
     live: LiveVideo | None = None,
     web_files: Sequence[WebVideoFile] = (),
+    captions: Sequence[CaptionView] = (),
 ) -> dict[str, Any]:
-    """The Video object without its @context (activities embed it); `live`: a live's settings."""
+    """The Video object without its @context (activities embed it); `live`: a live's settings;
+    `captions`: its captions, as `subtitleLanguage`."""
     is_live = video.stage in LIVE_STAGES
     base = str(video.url)
     body: dict[str, Any] = {
@@ -82,7 +85,7 @@ def video_object(
             "mediaType": "text/markdown",
             "content": video.description,
             "support": video.support,
-            "subtitleLanguage": [],
+            "subtitleLanguage": [_subtitle(caption) for caption in captions],
             "icon": _icons(video, settings),
             "aspectRatio": float(video.aspect_ratio) if video.aspect_ratio is not None else None,
             "url": _links(video, files, web_files, settings),
@@ -90,6 +93,7 @@ def video_object(
             "dislikes": f"{base}/dislikes",
             "shares": f"{base}/announces",
             "comments": f"{base}/comments",
+            "hasParts": f"{base}/chapters",
             "attributedTo": [
                 {"type": "Person", "id": str(account.url)},
                 {"type": "Group", "id": str(channel.url)},
@@ -111,8 +115,23 @@ def video_document(
     settings: Settings,
     live: LiveVideo | None = None,
     web_files: Sequence[WebVideoFile] = (),
+    captions: Sequence[CaptionView] = (),
 ) -> dict[str, Any]:
-    return with_context(context_for("Video"), video_object(video, files, account, channel, settings, live, web_files))
+    body = video_object(video, files, account, channel, settings, live, web_files, captions)
+    return with_context(context_for("Video"), body)
+
+
+def _subtitle(caption: CaptionView) -> dict[str, Any]:
+    """PeerTube 7's: the language, and links to the WebVTT file and its HLS playlist."""
+    links = [{"type": "Link", "mediaType": "text/vtt", "href": caption.file_url}]
+    if caption.m3u8_url:
+        links.append({"type": "Link", "mediaType": "application/x-mpegURL", "href": caption.m3u8_url})
+    return {
+        "identifier": caption.caption.language,
+        "name": caption.label,
+        "automaticallyGenerated": bool(caption.caption.automatically_generated),
+        "url": links,
+    }
 
 
 def _icons(video: Video, settings: Settings) -> list[dict[str, Any]]:

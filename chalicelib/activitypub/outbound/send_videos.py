@@ -22,6 +22,7 @@ from chalicelib.activitypub.errors import Unannounced
 from chalicelib.activitypub.outbound.build import videos as activities
 from chalicelib.activitypub.outbound.changes import send_change
 from chalicelib.config import get_settings
+from chalicelib.domain import caption_files
 from chalicelib.domain.federation_rules import can_federate_video
 from chalicelib.store import actors, videos
 
@@ -74,7 +75,8 @@ def _parties(video: Video) -> tuple[Actor, Actor, Actor]:
 
 def _document(video: Video, account: Actor, channel: Actor) -> dict[str, Any]:
     found = videos.get_video_whole(int(video.id))
-    return video_object(video, found.files, account, channel, get_settings(), found.live, found.web_files)
+    captions = caption_files.listing(video)
+    return video_object(video, found.files, account, channel, get_settings(), found.live, found.web_files, captions)
 
 
 def _send_new(video: Video) -> None:

@@ -31,6 +31,7 @@ from chalicelib.store.models.two_factor import TwoFactorRequest
 from chalicelib.store.models.upload_session import UploadSession
 from chalicelib.store.models.user import User
 from chalicelib.store.models.video import Video
+from chalicelib.store.models.video_caption import VideoCaption, VideoChapters
 from chalicelib.store.models.video_comment import VideoComment
 from chalicelib.store.models.video_file import VideoFile, WebVideoFile
 from chalicelib.store.models.video_password import VideoPassword
@@ -73,6 +74,8 @@ __all__ = [
     "UploadSession",
     "User",
     "Video",
+    "VideoCaption",
+    "VideoChapters",
     "VideoComment",
     "VideoFile",
     "VideoPassword",

@@ -8,7 +8,8 @@ import { SegmentValidator, canValidate } from '../p2p/segment-hashes';
 import { NO_TRANSFER, TransferTally, describeTransfer, type Transfer } from '../p2p/transfer';
 import { resumePosition } from '../resume';
 import { api } from '../services';
-import type { VideoDetails } from '../types';
+import type { Chapter, VideoDetails } from '../types';
+import { formatDuration } from '../format';
 import { needsFileToken, withFileToken } from '../videoFiles';
 
 const AUTO = -1;
@@ -43,6 +44,11 @@ export function Player({ video, autoPlay = false, latencyMode }: { video: VideoD
   const element = useRef<HTMLVideoElement>(null);
   const hls = useRef<Hls | null>(null);
   const [levels, setLevels] = useState<{ index: number; height: number }[]>([]);
+  // The captions hls.js found in the master playlist's SUBTITLES group.
+  const [subtitles, setSubtitles] = useState<{ id: number; name: string; lang: string }[]>([]);
+  const [subtitle, setSubtitle] = useState(-1);
+  const [chapters, setChapters] = useState<Chapter[]>([]);
+  const [position, setPosition] = useState(0);
   const [choice, setChoice] = useState(AUTO);
   const [playing, setPlaying] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -87,16 +93,22 @@ export function Player({ video, autoPlay = false, latencyMode }: { video: VideoD
       player.on(Hls.Events.MANIFEST_PARSED, (_e, data) => {
         setLevels(data.levels.map((l, index) => ({ index, height: l.height })).sort((a, b) => b.height - a.height));
       });
+      player.on(Hls.Events.SUBTITLE_TRACKS_UPDATED, (_e, data) => {
+        setSubtitles(data.subtitleTracks.map((t) => ({ id: t.id, name: t.name, lang: t.lang ?? '' })));
+      });
+      player.on(Hls.Events.SUBTITLE_TRACK_SWITCH, (_e, data) => setSubtitle(data.id));
       player.on(Hls.Events.LEVEL_SWITCHED, (_e, data) => setPlaying(player.levels[data.level]?.height ?? null));
       player.on(Hls.Events.ERROR, (_e, data) => {
         if (data.fatal) setError(`The video could not be played (${data.details}).`);
       });
+      player.subtitleDisplay = true;
       player.loadSource(playlist);
       player.attachMedia(media);
       return () => {
         stop();
         player.destroy();
         hls.current = null;
+        setSubtitles([]);
       };
     }
     if (media.canPlayType('application/vnd.apple.mpegurl')) media.src = playlist;
@@ -140,6 +152,40 @@ export function Player({ video, autoPlay = false, latencyMode }: { video: VideoD
       media.removeEventListener('seeked', seeked);
     };
   }, [video.id]);
+
+  // Chapters (not for a live): a list under the player that seeks, the current one marked.
+  useEffect(() => {
+    setChapters([]);
+    if (isLive) return undefined;
+    const controller = new AbortController();
+    api
+      .chapters(video.id, controller.signal)
+      .then((answer) => setChapters(answer.chapters))
+      .catch(() => undefined);
+    return () => controller.abort();
+  }, [video.id, isLive]);
+
+  useEffect(() => {
+    const media = element.current;
+    if (!media || chapters.length === 0) return undefined;
+    const moved = () => setPosition(media.currentTime);
+    media.addEventListener('timeupdate', moved);
+    return () => media.removeEventListener('timeupdate', moved);
+  }, [chapters]);
+
+  const current = chapters.reduce<number>((found, c, index) => (c.timecode <= position ? index : found), -1);
+
+  const seek = (timecode: number) => {
+    const media = element.current;
+    if (!media) return;
+    media.currentTime = timecode;
+    setPosition(timecode);
+  };
+
+  const pickSubtitle = (id: number) => {
+    setSubtitle(id);
+    if (hls.current) hls.current.subtitleTrack = id; // -1 hides them
+  };
 
   const pick = (value: number) => {
     setChoice(value);
@@ -196,6 +242,38 @@ export function Player({ video, autoPlay = false, latencyMode }: { video: VideoD
             ))}
           </select>
         </div>
+      )}
+      {subtitles.length > 0 && (
+        <div className="player__captions">
+          <label htmlFor="captions">Captions</label>{' '}
+          <select id="captions" data-testid="captions" value={subtitle} onChange={(e) => pickSubtitle(Number(e.target.value))}>
+            <option value={-1}>Off</option>
+            {subtitles.map((t) => (
+              <option key={t.id} value={t.id} lang={t.lang || undefined}>
+                {t.name}
+              </option>
+            ))}
+          </select>
+        </div>
+      )}
+      {chapters.length > 0 && (
+        <nav className="player__chapters" aria-label="Chapters">
+          <h2 className="player__chapters-title">Chapters</h2>
+          <ol data-testid="chapters">
+            {chapters.map((c, index) => (
+              <li key={c.timecode}>
+                <button
+                  type="button"
+                  className="link-button"
+                  aria-current={index === current ? 'true' : undefined}
+                  onClick={() => seek(c.timecode)}
+                >
+                  <span className="player__chapter-time">{formatDuration(c.timecode)}</span> {c.title}
+                </button>
+              </li>
+            ))}
+          </ol>
+        </nav>
       )}
       {source && (
         <div className="player__p2p">
