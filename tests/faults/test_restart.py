@@ -1,5 +1,6 @@
 """A new user's first hour, then a restart: what they uploaded, watched, wrote and streamed
-is all there.
+is all there, with the caption, chapters and watch history they added and the feeds that
+list their video.
 
 The last wave's stack lost every video here: a 720p camera clip sent in the web client's
 2 MB chunks made each snapshot fail (moto's disposed multipart parts), and the restart came
@@ -8,9 +9,11 @@ back empty. This is that path, through the same HTTP calls as the web client.
 
 from __future__ import annotations
 
+import json
 import subprocess
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
@@ -63,6 +66,8 @@ def test_a_camera_clip_its_views_and_comments_survive_a_restart(stack: RunningSt
         assert time.monotonic() < deadline, "the view was not counted"
         time.sleep(0.5)
 
+    _caption_chapters_and_history(client, token, video)
+
     replay = _stream_a_live_and_wait_for_its_replay(client, token, channel_id)
 
     assert stack.stop() == 0, stack.log.read_text()[-3000:]
@@ -89,6 +94,37 @@ def test_a_camera_clip_its_views_and_comments_survive_a_restart(stack: RunningSt
     assert requests.get(kept["streamingPlaylists"][0]["playlistUrl"], timeout=10).status_code == 200
     sessions = client.send("GET", f"/api/v1/videos/live/{replay['id']}/sessions", token).json()
     assert sessions["total"] == 1 and sessions["data"][0]["endDate"]
+    _check_caption_chapters_history_and_feed(stack, client, token, video, again)
+
+
+def _caption_chapters_and_history(client: Client, token: str, video: dict[str, Any]) -> None:
+    """What this wave added around a video: a caption, chapters, and the owner's history."""
+    srt = b"1\r\n00:00:00,500 --> 00:00:02,000\r\nBonjour\r\n\r\n"
+    caption = client.send(
+        "PUT", f"/api/v1/videos/{video['id']}/captions/fr", token, files={"captionfile": ("fr.srt", srt, "text/plain")}
+    )
+    assert caption.status_code == 204, caption.text
+    chapters = {"chapters": [{"timecode": 0, "title": "Start"}, {"timecode": 3, "title": "End"}]}
+    assert client.send("PUT", f"/api/v1/videos/{video['id']}/chapters", token, json=chapters).status_code == 204
+    watched = {"currentTime": 2, "sessionId": "nina-1", "viewEvent": "seek"}
+    assert client.send("POST", f"/api/v1/videos/{video['id']}/views", token, json=watched).status_code == 204
+
+
+def _check_caption_chapters_history_and_feed(
+    stack: RunningStack, client: Client, token: str, video: dict[str, Any], again: dict[str, Any]
+) -> None:
+    """The caption (in the master playlist, its file served), the chapters, the history, a feed."""
+    (kept_caption,) = client.send("GET", f"/api/v1/videos/{video['id']}/captions").json()["data"]
+    assert kept_caption["language"]["id"] == "fr"
+    assert "Bonjour" in requests.get(kept_caption["fileUrl"], timeout=10).text
+    assert "TYPE=SUBTITLES" in requests.get(again["streamingPlaylists"][0]["playlistUrl"], timeout=10).text
+    kept_chapters = client.send("GET", f"/api/v1/videos/{video['id']}/chapters").json()["chapters"]
+    assert [c["title"] for c in kept_chapters] == ["Start", "End"]
+    history = client.send("GET", "/api/v1/users/me/history/videos", token).json()
+    assert [v["uuid"] for v in history["data"]] == [video["uuid"]]
+    assert client.send("GET", f"/api/v1/videos/{video['uuid']}", token).json()["userHistory"] == {"currentTime": 2}
+    feed = requests.get(f"{stack.url}/feeds/videos.json", timeout=10).json()
+    assert video["uuid"] in json.dumps(feed)
 
 
 def _stream_a_live_and_wait_for_its_replay(client: Client, token: str, channel_id: int) -> dict[str, object]:
