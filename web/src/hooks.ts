@@ -80,3 +80,26 @@ export function useHeadLinks(links: FeedLink[]): void {
   // Keyed by content: a new array of the same links keeps the tags where they are.
   useEffect(() => addHeadLinks(JSON.parse(key) as FeedLink[]), [key]);
 }
+
+/**
+ * An action a button starts: `busy` while it runs, its error kept for the page to show, and
+ * what it achieved (`notice`, set by the action) cleared when the next one starts.
+ */
+export function useAction() {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const run = async (action: () => Promise<void>) => {
+    setBusy(true);
+    setError(null);
+    setNotice(null);
+    try {
+      await action();
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, error, setError, notice, setNotice, run };
+}

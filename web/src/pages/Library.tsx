@@ -8,7 +8,7 @@ import { Empty, ErrorMessage, Loading } from '../components/Status';
 import { fieldsOf, updateOf, useReference, VideoForm } from '../components/VideoForm';
 import { PagedVideoGrid, VideoCard } from '../components/VideoGrid';
 import { subscriptionFeeds } from '../feeds';
-import { useApp, useLoad, useTitle } from '../hooks';
+import { useAction, useApp, useLoad, useTitle } from '../hooks';
 import { api } from '../services';
 import { actorHandle, type Channel, type PlaylistElement, type Video } from '../types';
 
@@ -337,24 +337,10 @@ function History() {
   const [typed, setTyped] = useState('');
   const [generation, setGeneration] = useState(0);
   const [confirming, setConfirming] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
+  const { busy, error, setError, notice, setNotice, run } = useAction();
   useTitle('My history');
   if (!me) return <Loading />;
   const recording = me.videosHistoryEnabled !== false;
-  const run = async (action: () => Promise<void>) => {
-    setBusy(true);
-    setError(null);
-    setNotice(null);
-    try {
-      await action();
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
-  };
   const toggle = () =>
     run(async () => {
       await api.updateMe({ videosHistoryEnabled: !recording });

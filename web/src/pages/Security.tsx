@@ -4,7 +4,7 @@ import { errorMessage } from '../api';
 import { session } from '../auth';
 import { AccountTabs } from '../components/AccountTabs';
 import { ErrorMessage, Loading } from '../components/Status';
-import { useApp, useLoad, useTitle } from '../hooks';
+import { useAction, useApp, useLoad, useTitle } from '../hooks';
 import { api } from '../services';
 
 interface OtpRequest {
@@ -29,9 +29,7 @@ export function Security() {
   const [password, setPassword] = useState('');
   const [code, setCode] = useState('');
   const [pending, setPending] = useState<OtpRequest | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [done, setDone] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, notice: done, setNotice: setDone, run } = useAction();
 
   if (!session.signedIn) {
     return (
@@ -42,18 +40,6 @@ export function Security() {
   }
   if (!me) return <Loading what="Loading your account" />;
 
-  const run = async (action: () => Promise<void>) => {
-    setBusy(true);
-    setError(null);
-    setDone(null);
-    try {
-      await action();
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
-  };
   const start = (e: React.FormEvent) => {
     e.preventDefault();
     void run(async () => {
