@@ -39,7 +39,7 @@ WORK_VOLUME = "live-work"
 WORK_DIR = "/tmp/cirrus-live"
 METRICS_NAMESPACE = "Cirrus/Live"
 # The table's partitions the ingest reaches, and how (docs/live.md, "On AWS").
-STREAM_KEY_PARTITIONS = ["LIVEKEY#*"]
+STREAM_KEY_PARTITIONS = ["LIVEKEY#*", "CONFIG#custom"]  # the key's claim; live.maxDuration
 VIDEO_PARTITIONS = ["VIDEO#*"]
 
 

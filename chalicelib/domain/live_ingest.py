@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.config import LIVE_RESOLUTIONS, get_settings
-from chalicelib.domain import events
+from chalicelib.domain import custom_config, events
 from chalicelib.domain.transcoding import REPLAY, Step
 from chalicelib.media import infohashes, layout
 from chalicelib.observability import logger
@@ -44,6 +44,9 @@ class Grant:
     latency_mode: int
     save_replay: bool
     simulcast: tuple[str, ...] = ()
+    # The instance's maximum duration now (seconds; -1: none), the administrator's
+    # `live.maxDuration` included: it applies from the next encoder connection.
+    max_duration: float | None = None
 
 
 @dataclass(frozen=True)
@@ -72,8 +75,9 @@ class SessionEnd:
 
 
 def authorise(stream_key: str) -> Grant | Denial:
-    """May this key publish now? (LV2, LV4: two reads.) Refused: a key nobody holds, a
-    live whose owner is blocked, a non-permanent live that has ended or become its replay.
+    """May this key publish now? (LV2, LV4 and the custom configuration: three reads.)
+    Refused: a key nobody holds, a live whose owner is blocked, a non-permanent live that
+    has ended or become its replay.
     A live already streaming is granted: the ingest continues its session for an encoder that
     comes back within the reconnect window, and refuses a second encoder itself."""
     if not stream_key or len(stream_key) > MAX_KEY_LENGTH:
@@ -96,6 +100,7 @@ def authorise(stream_key: str) -> Grant | Denial:
         latency_mode=int(live.latency_mode or 1),
         save_replay=bool(live.save_replay),
         simulcast=tuple(live.simulcast_targets or ()),
+        max_duration=float(custom_config.in_force(get_settings()).live.max_duration),
     )
 
 

@@ -50,6 +50,7 @@ async def authorise(stream_key: str) -> LiveTarget | Refusal:
         latency_mode=found.latency_mode,
         save_replay=found.save_replay,
         simulcast=found.simulcast,
+        max_duration=found.max_duration,
     )
 
 

@@ -46,6 +46,9 @@ class LiveTarget:
     save_replay: bool = False
     # RTMP(S) URLs the stream is pushed on to, as it came (functions/live/simulcast.py).
     simulcast: tuple[str, ...] = ()
+    # The longest a session may last, in seconds (-1: no limit), when Cirrus says so (the
+    # administrator's setting); None: the service's own `max_duration`.
+    max_duration: float | None = None
 
 
 @dataclass(frozen=True)

@@ -182,13 +182,12 @@ class LiveService:
             live.session = session
             self.metrics.sessions += 1
             self._spawn(self._announce_playable(live, session))
-            if settings.max_duration > 0:
+            limit = settings.max_duration if live.target.max_duration is None else live.target.max_duration
+            if limit > 0:
                 live.duration_timer = asyncio.get_running_loop().call_later(
-                    settings.max_duration,
+                    limit,
                     lambda: self._spawn(
-                        self._end(
-                            live, DURATION_EXCEEDED, f"the live reached its maximum of {settings.max_duration:g} s"
-                        )
+                        self._end(live, DURATION_EXCEEDED, f"the live reached its maximum of {limit:g} s")
                     ),
                 )
             log.info(

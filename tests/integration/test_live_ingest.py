@@ -339,6 +339,18 @@ def test_a_live_over_its_maximum_duration_is_cut(tmp_path: Path, caplog: pytest.
     assert live.states[-1] == (VIDEO, LIVE_ENDED)
 
 
+def test_the_instances_maximum_duration_told_with_the_key_wins(tmp_path: Path) -> None:
+    """The administrator's `live.maxDuration` comes with each key's answer (it may have changed
+    since the ingest started): it overrides the service's own setting."""
+    with ingest(tmp_path, max_duration=-1, reconnect_window=30.0) as live:
+        live.service.authorise = _only(LiveTarget(VIDEO, DIRECTORY, latency_mode=LATENCY_SMALL, max_duration=3.0))
+        started = time.monotonic()
+        assert finished(push(live.url(), 12)) != 0
+        assert time.monotonic() - started < 9
+        live.wait_for("the session's end", lambda: len(live.sessions) == 1)
+    assert live.sessions[0].error == DURATION_EXCEEDED
+
+
 def test_connections_are_capped_and_must_publish_in_time(tmp_path: Path) -> None:
     with ingest(tmp_path, max_connections=2, handshake_timeout=1.0) as live:
         idle = [socket.create_connection(("127.0.0.1", live.port), timeout=5) for _ in range(2)]

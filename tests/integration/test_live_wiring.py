@@ -65,8 +65,16 @@ def test_a_key_opens_its_live_and_only_while_it_may_stream(lives_on: None, api: 
     target = _authorise(key)
     assert target == LiveTarget(
         str(video_id), f"static/streaming-playlists/hls/live/{video_uuid}", permanent=True, latency_mode=3,
-        save_replay=True,
+        save_replay=True, max_duration=-1,
     )  # fmt: skip
+    # The administrator's maximum duration (PeerTube's milliseconds) reaches the next connection.
+    root_token = api.login("root", ROOT_PASSWORD)["access_token"]
+    document = api.get_as("/api/v1/config/custom", root_token).json()
+    document["live"]["maxDuration"] = 3_600_000
+    changed = api.put_json("/api/v1/config/custom", document, root_token)
+    assert changed.status == 200, changed.body
+    later = _authorise(key)
+    assert isinstance(later, LiveTarget) and later.max_duration == 3600
     assert _authorise("not-the-key") == Refusal("unknown stream key")
     assert _authorise("") == Refusal("unknown stream key")
     assert _authorise("k" * 5000) == Refusal("unknown stream key")
