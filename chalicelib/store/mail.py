@@ -9,10 +9,11 @@ Both send the same bytes.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
-import time
 import uuid
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Protocol
@@ -50,6 +51,9 @@ class SesMailer:
         return str(answer["MessageId"])
 
 
+_SENT = itertools.count()
+
+
 class DirectoryMailer:
     """The local sink: every message an .eml file in `directory`, named by time and recipient."""
 
@@ -59,7 +63,10 @@ class DirectoryMailer:
     def send(self, message: EmailMessage) -> str:
         self.directory.mkdir(parents=True, exist_ok=True)
         recipient = re.sub(r"[^A-Za-z0-9@._-]", "_", str(message["To"]))[:100]
-        message_id = f"{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
+        # Names sort in the order messages were sent, within a second too: the time to the
+        # microsecond, then this process's count (readers take the last name as the newest).
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
+        message_id = f"{stamp}-{next(_SENT):06d}-{uuid.uuid4().hex[:8]}"
         path = self.directory / f"{message_id}-{recipient}.eml"
         try:
             partial = path.with_suffix(".part")
