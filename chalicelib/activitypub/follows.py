@@ -17,9 +17,9 @@ from chalicelib.activitypub.net import discovery
 from chalicelib.activitypub.outbound.build import follows as activities
 from chalicelib.activitypub.outbound.send_follows import send_accept, send_follow, send_reject, send_undo_follow
 from chalicelib.activitypub.remote import actors as remote_actors
-from chalicelib.domain import instance_follows
+from chalicelib.domain import events, instance_follows
 from chalicelib.observability import logger
-from chalicelib.store import actors
+from chalicelib.store import actors, follows
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -28,17 +28,21 @@ if TYPE_CHECKING:
     from chalicelib.store.models import Actor, Follow, User
 
 
-def follow_actor(follower: Actor, target: Actor, now: datetime) -> None:
-    """Ask `target` to accept `follower` (again, unless it already has)."""
+def follow_actor(follower: Actor, target: Actor, now: datetime) -> bool:
+    """Ask `target` to accept `follower` (again, unless it already has); whether it was asked."""
     activity_id = activities.follow_id(str(follower.url), int(target.id))
-    if instance_follows.request_follow(follower, target, activity_id, now):
-        send_follow(activity_id, follower, target)
+    if not instance_follows.request_follow(follower, target, activity_id, now):
+        return False
+    send_follow(activity_id, follower, target)
+    return True
 
 
 def follow_back(follower: Actor, target: Actor, settings: Settings, now: datetime) -> None:
     """`follower` was accepted by `target`: follow it in return when PeerTube's rule says so."""
-    if instance_follows.should_follow_back(follower, target, settings):
-        follow_actor(target, follower, now)
+    if instance_follows.should_follow_back(follower, target, settings) and follow_actor(target, follower, now):
+        follow = follows.get_follow(int(target.id), int(follower.id))
+        if follow is not None:
+            events.emit(events.InstanceFollowedBack(follow))
 
 
 # --- The instance's follows (api/server_follows.py) -------------------------------------

@@ -165,6 +165,14 @@ class ActorFollowed:
 
 
 @dataclass(frozen=True)
+class InstanceFollowedBack:
+    """This instance asked to follow a remote instance by itself, PeerTube's auto follow-back
+    (`follow` as stored, pending until the remote instance accepts)."""
+
+    follow: Follow
+
+
+@dataclass(frozen=True)
 class UserRegistered:
     """A visitor signed up (without approval); `account` is the new user's."""
 

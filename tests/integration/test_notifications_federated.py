@@ -7,6 +7,8 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+import pytest
+
 from chalicelib.config import get_settings
 from tests.api_client import ApiClient
 from tests.conftest import ROOT_PASSWORD
@@ -69,6 +71,28 @@ def test_an_instance_following_us_notifies_the_administrators(
     listed = api.get_as("/api/v1/users/me/notifications", root).json()["data"]
     assert [n["type"] for n in listed] == [13]
     assert listed[0]["actorFollow"]["following"]["type"] == "instance"
+    assert mine(api, people["mod"]) == []  # administrators only
+
+
+def test_following_an_instance_back_automatically_notifies_the_administrators(
+    peer: Peer, api: ApiClient, people: dict[str, Member], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CIRRUS_AUTO_FOLLOW_BACK", "true")
+    get_settings.cache_clear()
+    peer.follow_our_instance(api)
+    peer.follow_our_instance(api)  # the same Follow again: one follow-back, one notification
+    drain_federation()
+    root = api.login("root", ROOT_PASSWORD)["access_token"]
+    listed = api.get_as("/api/v1/users/me/notifications", root).json()["data"]
+    assert sorted(n["type"] for n in listed) == [13, 14]
+    auto = next(n for n in listed if n["type"] == 14)
+    assert auto["actorFollow"]["following"] == {
+        "type": "instance",
+        "displayName": auto["actorFollow"]["following"]["displayName"],
+        "name": "peertube",
+        "host": peer.host,
+    }
+    assert auto["actorFollow"]["follower"]["host"] == get_settings().instance_host
     assert mine(api, people["mod"]) == []  # administrators only
 
 

@@ -17,6 +17,7 @@ export const NotificationType = {
   NEW_FOLLOW: 10,
   COMMENT_MENTION: 11,
   NEW_INSTANCE_FOLLOWER: 13,
+  AUTO_INSTANCE_FOLLOWING: 14,
   ABUSE_STATE_CHANGE: 15,
   ABUSE_NEW_MESSAGE: 16,
   NEW_USER_REGISTRATION_REQUEST: 20,
@@ -124,6 +125,8 @@ export function describe(n: UserNotification): { text: string; link?: string } {
     }
     case NotificationType.NEW_INSTANCE_FOLLOWER:
       return { text: `Your instance has a new follower: ${n.actorFollow?.follower.host ?? ''}`, link: '/admin' };
+    case NotificationType.AUTO_INSTANCE_FOLLOWING:
+      return { text: `Your instance automatically followed ${n.actorFollow?.following.host ?? 'an instance'}`, link: '/admin' };
     case NotificationType.NEW_USER_REGISTRATION:
       return { text: `${n.account?.name ?? 'Someone'} signed up on your instance`, link: n.account ? `/a/${n.account.name}` : undefined };
     case NotificationType.NEW_USER_REGISTRATION_REQUEST:

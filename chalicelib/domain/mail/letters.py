@@ -104,6 +104,7 @@ def _describe(kind: NotificationType, payload: dict[str, Any]) -> tuple[str, str
     comment_author = ((payload.get("comment") or {}).get("account") or {}).get("displayName", "Someone")
     follower = ((payload.get("actorFollow") or {}).get("follower") or {}).get("displayName", "Someone")
     account = (payload.get("account") or {}).get("displayName", "Someone")
+    following = ((payload.get("actorFollow") or {}).get("following") or {}).get("host", "an instance")
     described: dict[NotificationType, tuple[str, str]] = {
         NotificationType.NEW_VIDEO_FROM_SUBSCRIPTION: (f"{channel} published a new video: {video_name}", video_path),
         NotificationType.NEW_LIVE_FROM_SUBSCRIPTION: (f"{channel} is live: {video_name}", video_path),
@@ -112,6 +113,7 @@ def _describe(kind: NotificationType, payload: dict[str, Any]) -> tuple[str, str
         NotificationType.COMMENT_MENTION: (f"{comment_author} mentioned you on {video_name}", video_path),
         NotificationType.NEW_FOLLOW: (f"{follower} follows you", "/my-account/notifications"),
         NotificationType.NEW_INSTANCE_FOLLOWER: (f"{follower} follows your instance", "/admin/follows"),
+        NotificationType.AUTO_INSTANCE_FOLLOWING: (f"Your instance followed {following} back", "/admin/follows"),
         NotificationType.NEW_USER_REGISTRATION: (f"{account} signed up", "/admin/users"),
         NotificationType.NEW_USER_REGISTRATION_REQUEST: ("Someone asks to sign up", "/admin/moderation/registrations"),
         NotificationType.NEW_ABUSE_FOR_MODERATORS: ("A new report needs a moderator", "/admin/moderation/abuses"),

@@ -21,6 +21,7 @@ def register() -> None:
     events.subscribe(events.CommentPosted, on_comment_posted)
     events.subscribe(events.RemoteCommentStored, on_remote_comment_stored)
     events.subscribe(events.ActorFollowed, on_actor_followed)
+    events.subscribe(events.InstanceFollowedBack, on_instance_followed_back)
     events.subscribe(events.UserRegistered, on_user_registered)
     events.subscribe(events.RegistrationRequested, on_registration_requested)
     events.subscribe(events.AbuseReported, on_abuse_reported)
@@ -64,6 +65,10 @@ def on_remote_comment_stored(event: events.RemoteCommentStored) -> None:
 
 def on_actor_followed(event: events.ActorFollowed) -> None:
     queue("follow", follower=int(event.follow.follower_id), target=int(event.follow.target_id))
+
+
+def on_instance_followed_back(event: events.InstanceFollowedBack) -> None:
+    queue("auto-follow", follower=int(event.follow.follower_id), target=int(event.follow.target_id))
 
 
 def on_user_registered(event: events.UserRegistered) -> None:

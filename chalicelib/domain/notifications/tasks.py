@@ -181,6 +181,20 @@ def _follow(task: dict[str, Any], message_id: str, now: datetime) -> None:
     deliver([owner], NotificationType.NEW_FOLLOW, subject, payload, now)
 
 
+def _auto_follow(task: dict[str, Any], message_id: str, now: datetime) -> None:
+    """AUTO_INSTANCE_FOLLOWING to the administrators: the instance followed another back."""
+    follow = follows.get_follow(int(task["follower"]), int(task["target"]))
+    if follow is None or follow.follow_id is None:
+        return
+    found = actors.get_actors({int(follow.follower_id), int(follow.target_id)})
+    follower, target = found.get(int(follow.follower_id)), found.get(int(follow.target_id))
+    if follower is None or target is None:
+        return
+    payload = shapes.follow_payload(follow, follower, target, get_settings())
+    admins = [user for user in users.list_staff() if int(user.role) == Role.ADMINISTRATOR]
+    deliver(admins, NotificationType.AUTO_INSTANCE_FOLLOWING, f"auto-follow:{int(follow.follow_id)}", payload, now)
+
+
 # --- Sign-ups -----------------------------------------------------------------------------
 
 
@@ -298,6 +312,7 @@ _HANDLERS = {
     "new-live": _new_live,
     "comment": _comment,
     "follow": _follow,
+    "auto-follow": _auto_follow,
     "user-registered": _user_registered,
     "registration-requested": _registration_requested,
     "abuse": _abuse,
