@@ -88,10 +88,10 @@ def _visible(request: Request, video_id: str) -> Video:
 
 def _caption_json(item: caption_files.CaptionView) -> dict[str, Any]:
     return {
-        "language": {"id": item.caption.language, "label": item.label},
-        "automaticallyGenerated": bool(item.caption.automatically_generated),
+        "language": {"id": item.language, "label": item.label},
+        "automaticallyGenerated": item.automatic,
         "captionPath": item.caption_path,
         "fileUrl": item.file_url,
         "m3u8Url": item.m3u8_url,
-        "updatedAt": iso(item.caption.updated_at),
+        "updatedAt": iso(item.updated_at),
     }

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.config import get_settings
 from chalicelib.domain import reference_data
@@ -28,12 +28,16 @@ from chalicelib.store import media, videos
 from chalicelib.store.models.video_stages import STAGE_DONE
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from chalicelib.store.models import Video, VideoCaption, VideoFile
 
 
 @dataclass(frozen=True)
 class CaptionView:
-    caption: VideoCaption
+    language: str
+    automatic: bool
+    updated_at: datetime | None
     label: str
     file_url: str
     caption_path: str | None  # PeerTube's deprecated path, for a caption CloudFront serves
@@ -41,8 +45,23 @@ class CaptionView:
 
 
 def listing(video: Video) -> list[CaptionView]:
-    """VC1: what `GET /videos/{id}/captions` shows, by language."""
+    """VC1: what `GET /videos/{id}/captions` shows, by language. A remote video's are its
+    origin's, as its last Video object listed them (no read: they are on the video)."""
+    if not video.is_local:
+        return sorted((_remote_view(video, entry) for entry in video.remote_captions or []), key=lambda c: c.language)
     return [view(video, caption) for caption in sorted(store.list_captions(int(video.id)), key=lambda c: c.language)]
+
+
+def _remote_view(video: Video, entry: dict[str, Any]) -> CaptionView:
+    return CaptionView(
+        language=str(entry["language"]),
+        automatic=bool(entry.get("automatic")),
+        updated_at=video.updated_at,
+        label=label(str(entry["language"])),
+        file_url=str(entry["fileUrl"]),
+        caption_path=None,  # served by its origin only
+        m3u8_url=str(entry["m3u8Url"]) if entry.get("m3u8Url") else None,
+    )
 
 
 def view(video: Video, caption: VideoCaption) -> CaptionView:
@@ -52,7 +71,9 @@ def view(video: Video, caption: VideoCaption) -> CaptionView:
     if caption.playlist_name and video.hls_prefix:
         m3u8 = f"{layout.hls_url_base(instance, video.uuid, private)}{caption.playlist_name}"
     return CaptionView(
-        caption=caption,
+        language=str(caption.language),
+        automatic=bool(caption.automatically_generated),
+        updated_at=caption.updated_at,
         label=label(caption.language),
         file_url=layout.caption_url(instance, video.uuid, caption.file_name, private),
         caption_path=None if private else f"/{layout.CAPTIONS_PATH}{caption.file_name}",

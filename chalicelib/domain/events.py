@@ -226,6 +226,7 @@ Event = (
     | RemoteVideoStored
     | RemoteCommentStored
     | ActorFollowed
+    | InstanceFollowedBack
     | UserRegistered
     | RegistrationRequested
     | AbuseReceived

@@ -196,3 +196,72 @@ def test_a_remote_live_is_known_as_a_live_with_its_origins_state(
     assert peer.post(api, "/inbox", peer.create(odd), name="carol").status == 204
     drain_federation()
     assert api.get(f"/api/v1/videos/{other}").status == 404
+
+
+def test_a_remote_videos_captions_and_chapters_come_from_its_origin(
+    peer: Peer, api: ApiClient, people: dict[str, Member]
+) -> None:
+    video_uuid = str(uuid.uuid4())
+    base = f"{peer.base}/lazy-static/video-captions"
+    chapters_path = f"/videos/watch/{video_uuid}/chapters"
+    peer.objects[chapters_path] = {
+        "id": f"{peer.base}{chapters_path}",
+        "hasPart": [
+            {"name": "Outro", "startOffset": 10, "endOffset": 12},
+            {"name": "Intro", "startOffset": 0, "endOffset": 10},
+            {"name": "", "startOffset": 4},  # no title: left out
+            {"name": "Past the end", "startOffset": 600},  # the video lasts 12 s: left out
+            {"name": "Again", "startOffset": 0},  # a timecode twice: the first stays
+        ],
+    }
+    subtitles = [
+        {  # PeerTube 7: links to the WebVTT file and its HLS playlist
+            "identifier": "fr",
+            "name": "French",
+            "automaticallyGenerated": True,
+            "url": [
+                {"type": "Link", "mediaType": "text/vtt", "href": f"{base}/fr.vtt"},
+                {"type": "Link", "mediaType": "application/x-mpegURL", "href": f"{base}/fr.m3u8"},
+            ],
+        },
+        {"identifier": "en", "name": "English", "url": f"{base}/en.vtt"},  # before PeerTube 7: one URL
+        {"identifier": "xx-not-a-language", "name": "?", "url": f"{base}/xx.vtt"},
+        {"identifier": "de", "name": "German", "url": [{"type": "Link", "mediaType": "text/html", "href": base}]},
+    ]
+    document = peer.video(video_uuid, "Captioned", subtitleLanguage=subtitles, hasParts=f"{peer.base}{chapters_path}")
+    peer.publish(api, document)
+
+    captions = api.get(f"/api/v1/videos/{video_uuid}/captions").json()
+    assert captions["total"] == 2
+    english, french = captions["data"]
+    assert (english["language"], english["fileUrl"], english["m3u8Url"]) == (
+        {"id": "en", "label": "English"},
+        f"{base}/en.vtt",
+        None,
+    )
+    assert (french["fileUrl"], french["m3u8Url"], french["automaticallyGenerated"]) == (
+        f"{base}/fr.vtt",
+        f"{base}/fr.m3u8",
+        True,
+    )
+    chapters = api.get(f"/api/v1/videos/{video_uuid}/chapters").json()["chapters"]
+    assert chapters == [{"timecode": 0, "title": "Intro"}, {"timecode": 10, "title": "Outro"}]
+
+    # An Update: the origin dropped a caption and renamed a chapter; then one whose chapters
+    # cannot be read keeps the chapters it had.
+    start = [{"name": "Start", "startOffset": 0}]
+    peer.objects[chapters_path] = {"id": f"{peer.base}{chapters_path}", "hasPart": start}
+    newer = {**document, "updated": "2026-11-02T10:00:00.000Z", "subtitleLanguage": subtitles[1:]}
+    update = {"type": "Update", "id": f"{document['id']}/updates/2", "actor": peer.url("carol"), "object": newer}
+    assert peer.post(api, "/inbox", update, name="carol").status == 204
+    drain_federation()
+    assert [c["language"]["id"] for c in api.get(f"/api/v1/videos/{video_uuid}/captions").json()["data"]] == ["en"]
+    assert api.get(f"/api/v1/videos/{video_uuid}/chapters").json()["chapters"] == [{"timecode": 0, "title": "Start"}]
+
+    del peer.objects[chapters_path]  # 404 now
+    newest = {**newer, "updated": "2026-11-03T10:00:00.000Z", "name": "Captioned again"}
+    update = {"type": "Update", "id": f"{document['id']}/updates/3", "actor": peer.url("carol"), "object": newest}
+    assert peer.post(api, "/inbox", update, name="carol").status == 204
+    drain_federation()
+    assert api.get(f"/api/v1/videos/{video_uuid}").json()["name"] == "Captioned again"
+    assert api.get(f"/api/v1/videos/{video_uuid}/chapters").json()["chapters"] == [{"timecode": 0, "title": "Start"}]

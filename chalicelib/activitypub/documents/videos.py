@@ -127,9 +127,9 @@ def _subtitle(caption: CaptionView) -> dict[str, Any]:
     if caption.m3u8_url:
         links.append({"type": "Link", "mediaType": "application/x-mpegURL", "href": caption.m3u8_url})
     return {
-        "identifier": caption.caption.language,
+        "identifier": caption.language,
         "name": caption.label,
-        "automaticallyGenerated": bool(caption.caption.automatically_generated),
+        "automaticallyGenerated": caption.automatic,
         "url": links,
     }
 

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from chalicelib.activitypub import local_objects
 from chalicelib.activitypub.net.fetch import fetch_document
 from chalicelib.activitypub.remote import actors as remote_actors
+from chalicelib.activitypub.remote import chapters as remote_chapters
 from chalicelib.activitypub.remote import images, quotas
 from chalicelib.activitypub.remote.parse.checks import InvalidDocument, host
 from chalicelib.activitypub.remote.parse.videos import RemoteFile, RemoteVideoDocument, parse_video
@@ -47,7 +48,7 @@ def store_object(document: object, sender: Actor | None, now: datetime) -> Video
         return _create(parsed, channel, account, now)
     if existing.updated_at is not None and parsed.updated < existing.updated_at:
         return existing  # an older version, delivered late
-    return _refresh(existing, parsed, channel, account)
+    return _refresh(existing, parsed, channel, account, now)
 
 
 def fetch(url: str, now: datetime) -> Video:
@@ -109,12 +110,13 @@ def _create(parsed: RemoteVideoDocument, channel: Actor, account: Actor, now: da
     quotas.stored("videos", host(parsed.url))
     # The claims are ours now: only then is anything copied, and under a name of our own.
     _attach_images(video, parsed)
+    remote_chapters.refresh(video, parsed.chapters_url, now)
     logger.info("remote video stored", extra={"video": parsed.url})
     events.emit(events.RemoteVideoStored(video, was_public=False))
     return video
 
 
-def _refresh(video: Video, parsed: RemoteVideoDocument, channel: Actor, account: Actor) -> Video:
+def _refresh(video: Video, parsed: RemoteVideoDocument, channel: Actor, account: Actor, now: datetime) -> Video:
     if video.is_local:
         raise InvalidDocument("a remote server cannot change a local video")
     if str(video.uuid) != parsed.uuid:
@@ -139,6 +141,7 @@ def _refresh(video: Video, parsed: RemoteVideoDocument, channel: Actor, account:
         raise
     if old_images and old_images != video.image_name:
         images.delete_video_images(str(old_images))
+    remote_chapters.refresh(video, parsed.chapters_url, now)
     events.emit(events.RemoteVideoStored(video, was_public=was_public))
     return video
 
@@ -173,6 +176,7 @@ DOCUMENT_FIELDS = (
     "remote_playlist_url",
     "remote_sha256_url",
     "remote_thumbnail_url",
+    "remote_captions",
     "files_size",
 )
 
@@ -207,6 +211,10 @@ def _apply(video: Video, parsed: RemoteVideoDocument, channel: Actor, account: A
     video.remote_sha256_url = parsed.segments_sha256_url
     video.remote_thumbnail_url = parsed.thumbnail_url
     video.files_size = sum(f.size for f in parsed.files)
+    video.remote_captions = [
+        {"language": c.language, "fileUrl": c.file_url, "m3u8Url": c.m3u8_url, "automatic": c.automatic}
+        for c in parsed.captions
+    ] or None
 
 
 def _files(video_id: int, parsed: RemoteVideoDocument) -> list[VideoFile]:

@@ -82,6 +82,8 @@ class Video(Catalogued, discriminator="Video"):
     remote_playlist_url = UnicodeAttribute(null=True)
     remote_sha256_url = UnicodeAttribute(null=True)
     remote_thumbnail_url = UnicodeAttribute(null=True)
+    # Its origin's captions: [{language, fileUrl, m3u8Url, automatic}] (domain/caption_files.py).
+    remote_captions = JSONAttribute(null=True)
     # The random name its images are stored under: a remote video's copies (a remote server's
     # UUID is not a name to write under), and a local video's once it is or was private (its
     # UUID-named images would be readable by anyone who learns the UUID; L9).

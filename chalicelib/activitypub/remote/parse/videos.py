@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import uuid as uuid_module
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -31,6 +31,7 @@ MAX_TAGS = 5
 IMAGE_TYPES = ("image/jpeg", "image/jpg", "image/png", "image/webp")
 VIDEO_TYPES = ("video/mp4", "video/webm", "video/ogg", "audio/mp4")
 PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
+MAX_CAPTIONS = 100  # PeerTube knows some 180 languages; no video has captions in all
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,17 @@ class RemoteFile:
     height: int
     fps: int
     size: int
+
+
+@dataclass(frozen=True)
+class RemoteCaption:
+    """A caption the origin serves (PeerTube's `subtitleLanguage`): never fetched by Cirrus,
+    only named to the players, which load it from the origin as they load its segments."""
+
+    language: str
+    file_url: str
+    m3u8_url: str | None
+    automatic: bool
 
 
 @dataclass(frozen=True)
@@ -78,6 +90,8 @@ class RemoteVideoDocument:
     live_save_replay: bool | None = None
     permanent_live: bool | None = None
     latency_mode: int | None = None
+    captions: list[RemoteCaption] = field(default_factory=list)
+    chapters_url: str | None = None  # PeerTube's `hasParts`: its Chapters object
 
 
 # The states of a live a remote server may tell (PeerTube's VideoState).
@@ -136,7 +150,51 @@ def parse_video(document: Any) -> RemoteVideoDocument:
         account_url=account_url,
         channel_url=channel_url,
         **_live(document),
+        captions=_captions(document.get("subtitleLanguage")),
+        chapters_url=_chapters_url(document.get("hasParts"), video_url),
     )
+
+
+def _captions(value: Any) -> list[RemoteCaption]:
+    """One caption per known language (the first wins), at most MAX_CAPTIONS; an entry
+    without a WebVTT link or with an unknown language is left out, not the video. Its `url`
+    is a string before PeerTube 7, a list of Links (WebVTT, HLS playlist) since."""
+    from chalicelib.domain import reference_data
+
+    languages = reference_data.video_languages()
+    found: dict[str, RemoteCaption] = {}
+    for entry in as_list(value)[: MAX_CAPTIONS * 2]:
+        if not isinstance(entry, dict) or len(found) >= MAX_CAPTIONS:
+            continue
+        language = entry.get("identifier")
+        if not isinstance(language, str) or language not in languages or language in found:
+            continue
+        links = entry.get("url")
+        vtt = _maybe_url(links) if isinstance(links, str) else _link_of(links, "text/vtt")
+        if vtt is None:
+            continue
+        m3u8 = None if isinstance(links, str) else _link_of(links, "application/x-mpegURL")
+        found[language] = RemoteCaption(language, vtt, m3u8, entry.get("automaticallyGenerated") is True)
+    return list(found.values())
+
+
+def _link_of(links: Any, media_type: str) -> str | None:
+    for link in as_list(links):
+        if isinstance(link, dict) and link.get("mediaType") == media_type:
+            return _maybe_url(link.get("href"))
+    return None
+
+
+def _chapters_url(value: Any, video_url: str) -> str | None:
+    """Fetched by Cirrus, so on the video's own host (unlike media links)."""
+    found = _maybe_url(value)
+    if found is None:
+        return None
+    try:
+        same_host(video_url, found, "hasParts")
+    except InvalidDocument:
+        return None
+    return found
 
 
 def _live(document: dict[str, Any]) -> dict[str, Any]:
