@@ -36,3 +36,24 @@ def test_a_counted_view_of_a_remote_video_reaches_its_origin_from_the_instance_a
     assert view["id"] == f"{ours}/views/videos/{int(video.id)}/view-1"
     assert view["to"] == [peer.url("carol")] and view["cc"] == []
     assert "@context" in view
+
+
+def test_a_video_made_private_is_deleted_elsewhere_and_made_public_again_is_created(
+    peer: Peer, api: ApiClient, people: dict[str, Member]
+) -> None:
+    """Through the API: the use case's `before` must be the video as it was (a shallow copy of
+    a PynamoDB item changed with it, and neither activity was sent)."""
+    from tests.video_seed import add_video
+
+    alice = people["alice"]
+    peer.follow_our_instance(api)
+    video = add_video(alice.account_id, alice.channel_id, "Going private")
+    assert api.put_json(f"/api/v1/videos/{video.uuid}", {"privacy": 3}, alice.token).status == 204
+    drain_federation()
+    assert [(a["type"], a["object"]) for a in peer.inbox_activities()] == [("Delete", video.url)]
+    peer.received.clear()
+    assert api.put_json(f"/api/v1/videos/{video.uuid}", {"privacy": 1}, alice.token).status == 204
+    drain_federation()
+    # The instance's followers hear of a new video through the instance actor's Announce.
+    announced = [a for a in peer.inbox_activities() if a["type"] == "Announce"]
+    assert announced and {a["object"] for a in announced} == {video.url}

@@ -474,3 +474,20 @@ def test_moderators_are_whoever_has_the_role_now(api: ApiClient, people: dict[st
     drain("work")
     assert kinds(api, alice) == [3]
     assert kinds(api, mod) == []
+
+
+def test_a_private_video_made_public_through_the_api_notifies_its_subscribers_once(
+    api: ApiClient, people: dict[str, Member]
+) -> None:
+    alice = people["alice"]
+    root = api.login("root", ROOT_PASSWORD)["access_token"]
+    (fan,) = _subscribers(api, root, alice.channel_name, 1)
+    drain("work")
+    video = add_video(alice.account_id, alice.channel_id, "Kept back", privacy=3)
+    assert api.put_json(f"/api/v1/videos/{video.uuid}", {"name": "Kept back, now out"}, alice.token).status == 204
+    drain("work")
+    assert kinds(api, fan) == []  # still private
+    assert api.put_json(f"/api/v1/videos/{video.uuid}", {"privacy": 1}, alice.token).status == 204
+    assert api.put_json(f"/api/v1/videos/{video.uuid}", {"name": "Out for good"}, alice.token).status == 204
+    drain("work")
+    assert kinds(api, fan) == [1]

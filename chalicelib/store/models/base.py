@@ -51,6 +51,7 @@ CATALOG_ATTRIBUTES = [
     "updated_at",
     "published_at",
     "originally_published_at",
+    "blacklist",
     "actor_type",
     "preferred_username",
     "host",
@@ -101,6 +102,15 @@ class CatalogIndex(GlobalSecondaryIndex["TableItem"]):
 
 class TableItem(Model):
     """Every item of the main table; subclasses are told apart by `kind`."""
+
+    def __copy__(self) -> TableItem:
+        """A snapshot: PynamoDB keeps values in one dict per instance, which a shallow copy
+        would share, so a `before` taken with copy.copy changed with the item it was taken
+        from (a public video made private sent no Delete, as both sides looked private)."""
+        clone = self.__class__.__new__(self.__class__)
+        clone.__dict__.update(self.__dict__)
+        clone.attribute_values = dict(self.attribute_values)
+        return clone
 
     class Meta:
         table_name = DEFAULT_TABLE_NAME
