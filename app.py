@@ -41,6 +41,7 @@ from chalicelib.api.token_sessions import token_sessions_api
 from chalicelib.api.two_factor import two_factor_api
 from chalicelib.api.uploads import uploads_api
 from chalicelib.api.users import users_api
+from chalicelib.api.video_blacklist import video_blacklist_api
 from chalicelib.api.video_captions import video_captions_api
 from chalicelib.api.video_downloads import video_downloads_api
 from chalicelib.api.video_files import video_files_api
@@ -93,6 +94,7 @@ for blueprint in (
     uploads_api,
     users_api,
     video_lists_api,
+    video_blacklist_api,
     video_downloads_api,
     video_files_api,
     video_captions_api,

@@ -59,7 +59,7 @@ def _video_json(view: AbuseView, settings: Settings, *, for_moderators: bool) ->
         "startAt": None if abuse.start_at is None else int(abuse.start_at),
         "endAt": None if abuse.end_at is None else int(abuse.end_at),
         "deleted": video is None,
-        "blacklisted": False,
+        "blacklisted": video is not None and video.blacklist is not None,
     }
     if video is not None:  # PeerTube has no thumbnail for a deleted video
         body["thumbnailPath"] = f"/{layout.thumbnail_key(video.images_name)}" if video.has_images else None

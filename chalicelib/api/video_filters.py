@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from chalicelib.store.models import User
 
 INCLUDE_NOT_PUBLISHED_STATE = 1
+INCLUDE_BLACKLISTED = 2
 INCLUDE_BLOCKED_OWNER = 4
 NOT_ALLOWED = "You are not allowed to see all videos, specify a custom include or auto tags filter"
 FILTER_GONE = (
@@ -133,6 +134,7 @@ def video_filter(params: QueryParams, viewer: User | None, *, owner_view: bool =
         tags_all_of=params.strings("tagsAllOf", lower=True),
         privacy_one_of=privacy_one_of,
         include_not_published=bool((include or 0) & INCLUDE_NOT_PUBLISHED_STATE),
+        include_blacklisted=bool((include or 0) & INCLUDE_BLACKLISTED),
         has_hls_files=params.boolean("hasHLSFiles"),
         has_web_video_files=params.boolean("hasWebVideoFiles"),
         host=params.one("host"),

@@ -83,7 +83,14 @@ def video_json(
         body["state"] = _state(video)
         body["waitTranscoding"] = bool(video.wait_transcoding)
     if with_moderation:
-        body.update({"blacklisted": False, "blacklistedReason": None, "blockedOwner": False, "blockedServer": False})
+        body.update(
+            {
+                "blacklisted": video.blacklist is not None,
+                "blacklistedReason": (video.blacklist or {}).get("reason"),
+                "blockedOwner": False,
+                "blockedServer": False,
+            }
+        )
     return body
 
 
@@ -127,8 +134,8 @@ def video_details_json(
     body["channel"] = {**channel_json(channel, settings, owner=account), "banners": []}
     body.update(
         {
-            "blacklisted": False,
-            "blacklistedReason": None,
+            "blacklisted": video.blacklist is not None,
+            "blacklistedReason": (video.blacklist or {}).get("reason"),
             "streamingPlaylists": _streaming_playlists(video, files, settings),
             "files": web_files_json(video, web_files, settings),
             "liveSchedules": [{"startAt": start} for start in (live.schedules or [])] if live else [],

@@ -162,8 +162,11 @@ def _matches(view: AbuseView, query: AbuseQuery) -> bool:
 
 
 def _video_is(view: AbuseView, wanted: str) -> bool:
-    # Cirrus has no video blocklist yet: no report is of a blocked video.
-    return wanted == "deleted" and view.abuse.subject == "video" and view.video is None
+    if view.abuse.subject != "video":
+        return False
+    if wanted == "deleted":
+        return view.video is None
+    return view.video is not None and view.video.blacklist is not None
 
 
 def _searchable(view: AbuseView) -> dict[str, list[str]]:

@@ -78,6 +78,21 @@ class VideoRemoved:
 
 
 @dataclass(frozen=True)
+class VideoBlacklisted:
+    """A moderator (or the auto-blacklist) blocked a video (domain/video_blacklist.py)."""
+
+    video: Video
+
+
+@dataclass(frozen=True)
+class VideoUnblacklisted:
+    """A video's block was lifted; `blacklist_id` was the block's."""
+
+    video: Video
+    blacklist_id: int
+
+
+@dataclass(frozen=True)
 class CommentPosted:
     """A local account commented; `parent_place` is where its parent is, when already looked up."""
 
@@ -215,6 +230,8 @@ Event = (
     | VideoChanged
     | LiveStateChanged
     | VideoRemoved
+    | VideoBlacklisted
+    | VideoUnblacklisted
     | CommentPosted
     | VideoRated
     | PlaylistCreated

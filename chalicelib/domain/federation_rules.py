@@ -18,8 +18,13 @@ if TYPE_CHECKING:
 
 def can_federate_video(video: Video) -> bool:
     """Local public videos once published, and public lives (PeerTube's default leaves
-    unlisted ones home too)."""
-    return bool(video.is_local) and int(video.privacy) == PRIVACY_PUBLIC and int(video.state) in FEDERATED_STATES
+    unlisted ones home too); not while a block withdrew it from the fediverse."""
+    return (
+        bool(video.is_local)
+        and int(video.privacy) == PRIVACY_PUBLIC
+        and int(video.state) in FEDERATED_STATES
+        and not (video.blacklist or {}).get("unfederated")
+    )
 
 
 def can_federate_playlist(playlist: Playlist) -> bool:

@@ -56,6 +56,7 @@ class VideoFilter:
     tags_all_of: frozenset[str] | None = None
     privacy_one_of: frozenset[int] | None = None  # moderators only; lifts the privacy rule
     include_not_published: bool = False  # moderators, and owners in their own lists
+    include_blacklisted: bool = False  # `include` flag 2 (moderators); owners see theirs in their own lists
     has_hls_files: bool | None = None
     has_web_video_files: bool | None = None
     host: str | None = None
@@ -178,6 +179,8 @@ def _scope_checks(scope: Scope, filters: VideoFilter) -> list[Callable[[Video], 
         add(lambda v: int(v.privacy) in privacies)
         if not filters.include_not_published:
             add(is_published)
+        if not filters.include_blacklisted:
+            add(lambda v: v.blacklist is None)
     elif filters.privacy_one_of is not None:
         owner_privacies = filters.privacy_one_of
         add(lambda v: int(v.privacy) in owner_privacies)

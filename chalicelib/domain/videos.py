@@ -216,6 +216,13 @@ def check_can_see(video: Video, viewer: User | None, by_uuid: bool, password: st
     is what makes an unlisted video visible); `password`: the x-peertube-video-password
     header, for a password-protected one. Paths that name a video without a header (search,
     playlists, reports) pass None: only the owner and moderators see such a video there."""
+    if video.blacklist is not None:
+        # PeerTube's requiresUserAuth with checkBlacklist: its owner and moderators only.
+        if viewer is None:
+            raise UnauthorizedError("Authentication is required")
+        if not owns(viewer, video) and not has_right(Role(int(viewer.role)), Right.MANAGE_VIDEO_BLACKLIST):
+            raise ForbiddenError("Cannot fetch information of private/internal/blocked video")
+        return
     privacy = int(video.privacy)
     if privacy == PRIVACY_PASSWORD:
         _check_password_access(video, viewer, password)

@@ -97,7 +97,12 @@ def _html(settings: Settings, letter: Letter) -> str:
 
 def _describe(kind: NotificationType, payload: dict[str, Any]) -> tuple[str, str]:
     """What happened, in a sentence, and the page that shows it."""
-    video = payload.get("video") or (payload.get("comment") or {}).get("video") or {}
+    video = (
+        payload.get("video")
+        or (payload.get("comment") or {}).get("video")
+        or (payload.get("videoBlacklist") or {}).get("video")
+        or {}
+    )
     video_name = str(video.get("name", "a video"))
     video_path = f"/w/{video['shortUUID']}" if video.get("shortUUID") else "/my-account/notifications"
     channel = (video.get("channel") or {}).get("displayName", "a channel")
@@ -111,6 +116,8 @@ def _describe(kind: NotificationType, payload: dict[str, Any]) -> tuple[str, str
         NotificationType.MY_VIDEO_PUBLISHED: (f"Your video {video_name} is published", video_path),
         NotificationType.NEW_COMMENT_ON_MY_VIDEO: (f"{comment_author} commented on {video_name}", video_path),
         NotificationType.COMMENT_MENTION: (f"{comment_author} mentioned you on {video_name}", video_path),
+        NotificationType.BLACKLIST_ON_MY_VIDEO: (f"Your video {video_name} was blocked by a moderator", video_path),
+        NotificationType.UNBLACKLIST_ON_MY_VIDEO: (f"Your video {video_name} is no longer blocked", video_path),
         NotificationType.NEW_FOLLOW: (f"{follower} follows you", "/my-account/notifications"),
         NotificationType.NEW_INSTANCE_FOLLOWER: (f"{follower} follows your instance", "/admin/follows"),
         NotificationType.AUTO_INSTANCE_FOLLOWING: (f"Your instance followed {following} back", "/admin/follows"),

@@ -17,6 +17,8 @@ def register() -> None:
     events.subscribe(events.VideoPublished, on_video_published)
     events.subscribe(events.VideoChanged, on_video_changed)
     events.subscribe(events.LiveStateChanged, on_live_state_changed)
+    events.subscribe(events.VideoBlacklisted, on_video_blacklisted)
+    events.subscribe(events.VideoUnblacklisted, on_video_unblacklisted)
     events.subscribe(events.RemoteVideoStored, on_remote_video_stored)
     events.subscribe(events.CommentPosted, on_comment_posted)
     events.subscribe(events.RemoteCommentStored, on_remote_comment_stored)
@@ -47,6 +49,21 @@ def on_live_state_changed(event: events.LiveStateChanged) -> None:
     a live's state becomes published; a permanent live's every session is news again."""
     if event.state == STATE_PUBLISHED:
         queue("new-live", video=int(event.video_id))
+
+
+def on_video_blacklisted(event: events.VideoBlacklisted) -> None:
+    if event.video.is_local:
+        queue(
+            "blacklist",
+            video=int(event.video.id),
+            block=int((event.video.blacklist or {}).get("id") or 0),
+            lifted=False,
+        )
+
+
+def on_video_unblacklisted(event: events.VideoUnblacklisted) -> None:
+    if event.video.is_local:
+        queue("blacklist", video=int(event.video.id), block=event.blacklist_id, lifted=True)
 
 
 def on_remote_video_stored(event: events.RemoteVideoStored) -> None:

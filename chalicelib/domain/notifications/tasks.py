@@ -78,6 +78,23 @@ def _new_video(task: dict[str, Any], message_id: str, now: datetime) -> None:
     _to_subscribers(task, message_id, now, video, subject, NotificationType.NEW_VIDEO_FROM_SUBSCRIPTION)
 
 
+def _blacklist(task: dict[str, Any], message_id: str, now: datetime) -> None:
+    """BLACKLIST_ON_MY_VIDEO or UNBLACKLIST_ON_MY_VIDEO to the video's owner, once per block."""
+    video = video_store.get_video(int(task["video"]))
+    if video is None:
+        return
+    found = actors.get_actors({int(video.channel_id), int(video.account_id)})
+    channel, account = found.get(int(video.channel_id)), found.get(int(video.account_id))
+    if channel is None or account is None:
+        return
+    lifted = bool(task.get("lifted"))
+    payload = shapes.video_payload(video, channel, get_settings())
+    if not lifted:
+        payload = {"videoBlacklist": {"id": int(task["block"]), **payload}}
+    kind = NotificationType.UNBLACKLIST_ON_MY_VIDEO if lifted else NotificationType.BLACKLIST_ON_MY_VIDEO
+    deliver(_users_of([account]), kind, f"{'unblock' if lifted else 'block'}:{int(task['block'])}", payload, now)
+
+
 def _new_live(task: dict[str, Any], message_id: str, now: datetime) -> None:
     """NEW_LIVE_FROM_SUBSCRIPTION to the channel's local subscribers when a live goes on air:
     once per session (a permanent live's next session is news again)."""
@@ -98,7 +115,9 @@ def _to_subscribers(
         return
     settings = get_settings()
     # PeerTube notifies subscribers of public and internal videos (they are local users).
-    subscribed = int(video.privacy) in SUBSCRIBER_PRIVACIES and int(video.state) == STATE_PUBLISHED
+    subscribed = (
+        int(video.privacy) in SUBSCRIBER_PRIVACIES and int(video.state) == STATE_PUBLISHED and video.blacklist is None
+    )
     follows_page: list[Any] = []
     if subscribed:
         follows_page, cursor = follows.followers_page(int(video.channel_id), task.get("cursor"), FANOUT_PAGE)
@@ -310,6 +329,7 @@ def _muted_by(user: User, actor: Actor) -> bool:
 _HANDLERS = {
     "new-video": _new_video,
     "new-live": _new_live,
+    "blacklist": _blacklist,
     "comment": _comment,
     "follow": _follow,
     "auto-follow": _auto_follow,

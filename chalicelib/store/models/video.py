@@ -89,6 +89,10 @@ class Video(Catalogued, discriminator="Video"):
     # UUID-named images would be readable by anyone who learns the UUID; L9).
     image_name = UnicodeAttribute(null=True)
     info_hashes = UnicodeSetAttribute(null=True)  # its INFOHASH claims (the tracker's swarms), deleted with it
+    # Its block by a moderator (PeerTube's video blacklist, domain/video_blacklist.py), absent
+    # unless blocked: {id, createdAt, updatedAt, reason, type, unfederated}. One attribute, so
+    # one more in the catalogue index's projection (lists leave blocked videos out).
+    blacklist = JSONAttribute(null=True)
     # A live's replay: where its session is, "<live video id>#<session number>" (V13).
     live_session = UnicodeAttribute(null=True)
 
