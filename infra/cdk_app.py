@@ -860,8 +860,20 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
             "IngestFunctionEventInvokeConfig",
         )
 
+        # Remote runners (domain/runner_jobs.py): whether chunk steps become runner jobs, and
+        # the jobs created (template.yaml); the transcoder and the sweeper send steps.
+        runner_dispatch = [
+            {
+                "Effect": "Allow",
+                "Action": "dynamodb:GetItem",
+                "Resource": self.table.attr_arn,
+                "Condition": {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["CONFIG#custom"]}},
+            },
+            self._table_keys(["dynamodb:PutItem"], "RUNNERJOB#*"),
+        ]
         # The sweeper probes a source whose ingest never ran and sends steps again (template.yaml).
         self.sweeper_statements = [
+            *runner_dispatch,
             self._table_keys(["dynamodb:GetItem", "dynamodb:BatchGetItem"], "VIDEO#*", "VIDEOUUID#*"),
             self._table_keys(["dynamodb:UpdateItem"], "VIDEO#*"),
             self._quota_release(),
@@ -931,6 +943,7 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
                         "StringEqualsIfExists": {"dynamodb:ReturnValues": ["NONE", "UPDATED_OLD", "UPDATED_NEW"]},
                     },
                 },
+                *runner_dispatch,
                 # Steps queue further steps; a published video is announced (by the broadcast
                 # function, which reads the actors) and notified (by the work function).
                 *self._send("transcode", "broadcast", "work"),
@@ -1125,6 +1138,16 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
 
         statements = {
             "sweeper": self.sweeper_statements,
+            "runners": [
+                # RN7: processing jobs by their last news; RN9: one conditional move each.
+                {
+                    "Effect": "Allow",
+                    "Action": "dynamodb:Query",
+                    "Resource": sub("${MainTable.Arn}/index/gsi1"),
+                    "Condition": {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["RUNNERJOBS#processing"]}},
+                },
+                self._table_keys(["dynamodb:UpdateItem"], "RUNNERJOB#*"),
+            ],
             "pinger": [
                 # WS8: the connections, shard by shard; WS4: gone ones forgotten (template.yaml).
                 {
