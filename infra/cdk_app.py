@@ -576,6 +576,7 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
             "CIRRUS_MAX_COMMENTS_PER_HOST": "20000",
             "CIRRUS_FEDERATION_ALLOW_LOOPBACK": "false",
             "CIRRUS_TRANSCODING_STALL_SECONDS": "7200",
+            "CIRRUS_RUNNER_STALL_SECONDS": "120",
             "CIRRUS_DELETION_GRACE_SECONDS": "900",
             "CIRRUS_TRACKER_URL": value["TrackerUrl"],
             # The live ingest's URLs (template.yaml); empty without it, or without RTMPS.
