@@ -30,6 +30,8 @@ if TYPE_CHECKING:
     from chalicelib.store.models import Runner, RunnerJob, RunnerRegistrationToken
 
 runners_api = ApiBlueprint(__name__)
+# A runner sends JSON, or multipart/form-data when it carries files.
+RUNNER_BODIES = ["application/json", "multipart/form-data"]
 
 
 def _admin(path: str) -> Request:
@@ -96,7 +98,7 @@ def _registration_json(item: RunnerRegistrationToken, registered: int) -> dict[s
 # Runners
 
 
-@runners_api.route("/api/v1/runners/register", methods=["POST"])
+@runners_api.route("/api/v1/runners/register", methods=["POST"], content_types=RUNNER_BODIES)
 def register() -> dict[str, Any]:
     request = runners_api.current_request
     body, _ = _body(request)
@@ -104,7 +106,7 @@ def register() -> dict[str, Any]:
     return {"id": int(runner.id), "runnerToken": token}
 
 
-@runners_api.route("/api/v1/runners/unregister", methods=["POST"])
+@runners_api.route("/api/v1/runners/unregister", methods=["POST"], content_types=RUNNER_BODIES)
 def unregister() -> Response:
     runner, _, _ = _runner(runners_api.current_request)
     runners.unregister(runner)
@@ -142,20 +144,20 @@ def _runner_json(runner: Runner) -> dict[str, Any]:
 # Jobs: the runner's calls
 
 
-@runners_api.route("/api/v1/runners/jobs/request", methods=["POST"])
+@runners_api.route("/api/v1/runners/jobs/request", methods=["POST"], content_types=RUNNER_BODIES)
 def request_jobs() -> dict[str, Any]:
     runner, body, _ = _runner(runners_api.current_request)
     return {"availableJobs": runner_jobs.request(runner, body)}
 
 
-@runners_api.route("/api/v1/runners/jobs/{job_uuid}/accept", methods=["POST"])
+@runners_api.route("/api/v1/runners/jobs/{job_uuid}/accept", methods=["POST"], content_types=RUNNER_BODIES)
 def accept_job(job_uuid: str) -> dict[str, Any]:
     runner, _, _ = _runner(runners_api.current_request)
     job, token = runner_jobs.accept(runner, job_uuid, runners.now())
     return {"job": {**job_json(job), "payload": runner_jobs.accepted_payload(job), "jobToken": token}}
 
 
-@runners_api.route("/api/v1/runners/jobs/{job_uuid}/update", methods=["POST"])
+@runners_api.route("/api/v1/runners/jobs/{job_uuid}/update", methods=["POST"], content_types=RUNNER_BODIES)
 def update_job(job_uuid: str) -> Response:
     runner, body, _ = _runner(runners_api.current_request)
     if isinstance(body.get("progress"), str) and body["progress"].isdigit():
@@ -164,7 +166,7 @@ def update_job(job_uuid: str) -> Response:
     return no_content()
 
 
-@runners_api.route("/api/v1/runners/jobs/{job_uuid}/success", methods=["POST"])
+@runners_api.route("/api/v1/runners/jobs/{job_uuid}/success", methods=["POST"], content_types=RUNNER_BODIES)
 def job_success(job_uuid: str) -> Response:
     runner, body, files = _runner(runners_api.current_request)
     video_file = files.get("payload[videoFile]")
@@ -173,21 +175,23 @@ def job_success(job_uuid: str) -> Response:
     return no_content()
 
 
-@runners_api.route("/api/v1/runners/jobs/{job_uuid}/error", methods=["POST"])
+@runners_api.route("/api/v1/runners/jobs/{job_uuid}/error", methods=["POST"], content_types=RUNNER_BODIES)
 def job_error(job_uuid: str) -> Response:
     runner, body, _ = _runner(runners_api.current_request)
     runner_jobs.error(runner, job_uuid, body, runners.now())
     return no_content()
 
 
-@runners_api.route("/api/v1/runners/jobs/{job_uuid}/abort", methods=["POST"])
+@runners_api.route("/api/v1/runners/jobs/{job_uuid}/abort", methods=["POST"], content_types=RUNNER_BODIES)
 def job_abort(job_uuid: str) -> Response:
     runner, body, _ = _runner(runners_api.current_request)
     runner_jobs.abort(runner, job_uuid, body, runners.now())
     return no_content()
 
 
-@runners_api.route("/api/v1/runners/jobs/{job_uuid}/files/videos/{video_id}/max-quality", methods=["POST"])
+@runners_api.route(
+    "/api/v1/runners/jobs/{job_uuid}/files/videos/{video_id}/max-quality", methods=["POST"], content_types=RUNNER_BODIES
+)
 def job_input(job_uuid: str, video_id: str) -> Response:
     """The input, by a redirect to S3 (a body through the API would be capped at 6 MB)."""
     runner, body, _ = _runner(runners_api.current_request)

@@ -255,9 +255,7 @@ def success(runner: Runner, job_uuid_: str, body: dict[str, Any], result: Result
         uploads_bucket.copy_work_file(video_uuid, uploaded, target)
         uploads_bucket.delete_work_file(video_uuid, uploaded)
     _count_step(video_uuid, step)
-    store.move_job(
-        job, from_states=(COMPLETING,), to_state=COMPLETED, now=at, finished_at=at, progress=100, job_token_hash=None
-    )
+    store.move_job(job, from_states=(COMPLETING,), to_state=COMPLETED, now=at, finished_at=at, progress=100)
 
 
 def _count_step(video_uuid: str, step: Step) -> None:
@@ -282,7 +280,7 @@ def error(runner: Runner, job_uuid_: str, body: dict[str, Any], at: datetime) ->
     if failures >= MAX_FAILURES:
         moved = store.move_job(
             job, from_states=(PROCESSING,), to_state=ERRORED, now=at, token_hash=token_hash,
-            failures=failures, error=message, finished_at=at, job_token_hash=None,
+            failures=failures, error=message, finished_at=at,
         )  # fmt: skip
         if moved:
             _fail_video(job, f"Transcoding failed on remote runners: {message[:200]}")
@@ -344,15 +342,13 @@ def cancel(job_uuid_: str, at: datetime) -> None:
     job = _job(job_uuid_)
     if int(job.state) not in ACTIVE:
         raise BadRequestError("Cannot cancel this job that is not in pending, processing or completing state")
-    if store.move_job(job, from_states=ACTIVE, to_state=CANCELLED, now=at, finished_at=at, job_token_hash=None):
+    if store.move_job(job, from_states=ACTIVE, to_state=CANCELLED, now=at, finished_at=at):
         _fail_video(job, "Transcoding was cancelled by an administrator.")
 
 
 def delete(job_uuid_: str, at: datetime) -> None:
     job = _job(job_uuid_)
-    if int(job.state) in ACTIVE and store.move_job(
-        job, from_states=ACTIVE, to_state=CANCELLED, now=at, finished_at=at, job_token_hash=None
-    ):
+    if int(job.state) in ACTIVE and store.move_job(job, from_states=ACTIVE, to_state=CANCELLED, now=at, finished_at=at):
         _fail_video(job, "Transcoding was cancelled by an administrator.")
     store.delete_job(job)
 
