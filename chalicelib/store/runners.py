@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import contextlib
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pynamodb.exceptions import DeleteError, PutError, UpdateError
 
 from chalicelib.store import keys
 from chalicelib.store.models import Runner, RunnerJob, RunnerRegistrationToken
 from chalicelib.store.pages import count_list, query_slice
+
+if TYPE_CHECKING:
+    from pynamodb.expressions.update import Action
 
 # Job states (PeerTube's RunnerJobState).
 PENDING, PROCESSING, COMPLETED, ERRORED = 1, 2, 3, 4
@@ -68,14 +71,10 @@ def count_registration_tokens() -> int:
 
 
 def registration_token_by_id(token_id: int) -> RunnerRegistrationToken | None:
-    return next(
-        iter(
-            RunnerRegistrationToken.by_gsi2.query(
-                keys.RUNNER_REGISTRATIONS_GSI2PK, RunnerRegistrationToken.gsi2sk == keys.numbered_sk(token_id)
-            )
-        ),
-        None,
+    found = RunnerRegistrationToken.by_gsi2.query(
+        keys.RUNNER_REGISTRATIONS_GSI2PK, RunnerRegistrationToken.gsi2sk == keys.numbered_sk(token_id)
     )
+    return next((item for item in found if isinstance(item, RunnerRegistrationToken)), None)
 
 
 def delete_item(item: Any) -> None:
@@ -111,7 +110,8 @@ def find_runner(token_hash: str) -> Runner | None:
 
 
 def runner_by_id(runner_id: int) -> Runner | None:
-    return next(iter(Runner.by_gsi2.query(keys.RUNNERS_GSI2PK, Runner.gsi2sk == keys.numbered_sk(runner_id))), None)
+    found = Runner.by_gsi2.query(keys.RUNNERS_GSI2PK, Runner.gsi2sk == keys.numbered_sk(runner_id))
+    return next((item for item in found if isinstance(item, Runner)), None)
 
 
 def list_runners(start: int, count: int, newest_first: bool) -> list[Runner]:
@@ -125,11 +125,12 @@ def count_runners() -> int:
 
 def runners_of_registration(token_id: int) -> list[Runner]:
     """The runners a registration token let in (few; read when the token is deleted)."""
-    return [r for r in Runner.by_gsi2.query(keys.RUNNERS_GSI2PK) if int(r.registration_token_id) == token_id]
+    found = Runner.by_gsi2.query(keys.RUNNERS_GSI2PK)
+    return [r for r in found if isinstance(r, Runner) and int(r.registration_token_id) == token_id]
 
 
 def touch_runner(runner: Runner, now: datetime, ip: str | None, version: str | None) -> None:
-    actions = [Runner.last_contact.set(now)]
+    actions: list[Action] = [Runner.last_contact.set(now)]
     if ip:
         actions.append(Runner.ip.set(ip))
     if version:
@@ -179,14 +180,16 @@ def get_job(job_uuid: str) -> RunnerJob | None:
 
 def pending_jobs(job_type: str, limit: int) -> list[RunnerJob]:
     """RN6: the oldest pending jobs of a type, by priority (one Query)."""
-    return list(RunnerJob.by_gsi1.query(keys.runner_jobs_pending_gsi1pk(job_type), limit=limit))
+    found = RunnerJob.by_gsi1.query(keys.runner_jobs_pending_gsi1pk(job_type), limit=limit)
+    return [job for job in found if isinstance(job, RunnerJob)]
 
 
 def processing_since(before: datetime, limit: int) -> list[RunnerJob]:
     """RN7: processing jobs without news since `before` (the stall sweep)."""
-    return list(
-        RunnerJob.by_gsi1.query(keys.RUNNER_JOBS_PROCESSING_GSI1PK, RunnerJob.gsi1sk < before.isoformat(), limit=limit)
+    found = RunnerJob.by_gsi1.query(
+        keys.RUNNER_JOBS_PROCESSING_GSI1PK, RunnerJob.gsi1sk < before.isoformat(), limit=limit
     )
+    return [job for job in found if isinstance(job, RunnerJob)]
 
 
 def list_jobs(start: int, count: int, newest_first: bool) -> list[RunnerJob]:
@@ -211,7 +214,7 @@ def move_job(
     job token `token_hash`) to `to_state`, setting `fields`; False when it no longer may."""
     job.state, job.updated_at = to_state, now
     _place(job)
-    actions = [
+    actions: list[Action] = [
         RunnerJob.state.set(to_state),
         RunnerJob.updated_at.set(now),
         RunnerJob.gsi1pk.set(job.gsi1pk) if job.gsi1pk else RunnerJob.gsi1pk.remove(),

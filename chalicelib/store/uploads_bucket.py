@@ -153,8 +153,11 @@ def work_file_size(video_uuid: str, name: str) -> int | None:
 def copy_work_file(video_uuid: str, source: str, target: str) -> None:
     """One work file copied to another name, inside S3 (up to 5 GB in one request)."""
     bucket = _bucket()
-    source_key = {"Bucket": bucket, "Key": layout.work_key(video_uuid, source)}
-    aws.s3().copy_object(Bucket=bucket, Key=layout.work_key(video_uuid, target), CopySource=source_key)
+    aws.s3().copy_object(
+        Bucket=bucket,
+        Key=layout.work_key(video_uuid, target),
+        CopySource={"Bucket": bucket, "Key": layout.work_key(video_uuid, source)},
+    )
 
 
 def delete_work_file(video_uuid: str, name: str) -> None:

@@ -55,7 +55,7 @@ def _enable_runners(api: ApiClient, root: str) -> None:
 def _encoding_video() -> tuple[Video, list[transcoding.Step]]:
     video = add_video(1, 1, "For runners", stage="uploaded", state=2, published_at=None)
     video.source_key = f"videos/{video.uuid}/clip.mp4"
-    videos.save_video(video) if hasattr(videos, "save_video") else video.save()
+    video.save()
     planned = transcoding.start(video, SOURCE, hls_name=str(uuid.uuid4()), chunk_length=4.0)
     assert planned
     return videos.get_video(int(video.id)) or video, planned
@@ -165,17 +165,7 @@ def test_chunk_steps_become_jobs_one_runner_each_and_results_count(api: ApiClien
     assert (taken.status, taken.json()["code"]) == (409, "runner_job_not_in_pending_state")
     assert len(api.post_json(f"{JOBS}/request", {"runnerToken": other}).json()["availableJobs"]) == len(jobs) - 1
 
-    # The input: a redirect to S3, for the runner holding the job only.
-    tokens = {"runnerToken": runner, "jobToken": job["jobToken"]}
-    source = api.post_json(f"{JOBS}/{first['uuid']}/files/videos/{video.uuid}/max-quality", tokens)
-    assert source.status == 302 and "Signature" in source.headers["location"] + "X-Amz-Signature"
-    stolen = {"runnerToken": other, "jobToken": job["jobToken"]}
-    assert api.post_json(f"{JOBS}/{first['uuid']}/files/videos/{video.uuid}/max-quality", stolen).status == 404
-
-    assert api.post_json(f"{JOBS}/{first['uuid']}/update", {**tokens, "progress": 50}).status == 204
-    assert api.post_json(f"{JOBS}/{first['uuid']}/update", {**tokens, "progress": 500}).status == 400
-    wrong = {"runnerToken": runner, "jobToken": "ptrjt-wrong"}
-    assert api.post_json(f"{JOBS}/{first['uuid']}/update", wrong).status == 404
+    _input_and_progress(api, runner, other, job, video)
 
     # Success from another runner, or without a result, changes nothing.
     assert _success(api, other, job, b"chunk").status == 404
@@ -189,7 +179,9 @@ def test_chunk_steps_become_jobs_one_runner_each_and_results_count(api: ApiClien
 
     # The second through the custom upload URL (here written straight to S3, as the PUT would).
     second = _accept(api, other, jobs[1]["uuid"]).json()["job"]
-    attempt_name = f"runner/1/{transcoding.Step.from_message(runner_jobs.store.get_job(second['uuid']).private_payload['step']).name}.mp4"  # type: ignore[union-attr]
+    stored = runner_jobs.store.get_job(second["uuid"])
+    assert stored is not None
+    attempt_name = f"runner/1/{transcoding.Step.from_message(stored.private_payload['step']).name}.mp4"
     uploads_bucket.put_work_file(video.uuid, attempt_name, b"uploaded chunk")
     assert _success(api, other, second, None).status == 204
     assert uploads_bucket.work_file_size(video.uuid, attempt_name) is None  # moved into place
@@ -197,6 +189,20 @@ def test_chunk_steps_become_jobs_one_runner_each_and_results_count(api: ApiClien
     listed = api.get_as(f"{JOBS}?stateOneOf=3", root).json()
     assert listed["total"] == 2 and {j["runner"]["name"] for j in listed["data"]} == {"one", "two"}
     assert listed["data"][0]["privatePayload"]["videoUUID"] == video.uuid
+
+
+def _input_and_progress(api: ApiClient, runner: str, other: str, job: dict[str, Any], video: Video) -> None:
+    # The input: a redirect to S3, for the runner holding the job only.
+    tokens = {"runnerToken": runner, "jobToken": job["jobToken"]}
+    source = api.post_json(f"{JOBS}/{job['uuid']}/files/videos/{video.uuid}/max-quality", tokens)
+    assert source.status == 302 and "Signature=" in source.headers["location"]
+    stolen = {"runnerToken": other, "jobToken": job["jobToken"]}
+    assert api.post_json(f"{JOBS}/{job['uuid']}/files/videos/{video.uuid}/max-quality", stolen).status == 404
+
+    assert api.post_json(f"{JOBS}/{job['uuid']}/update", {**tokens, "progress": 50}).status == 204
+    assert api.post_json(f"{JOBS}/{job['uuid']}/update", {**tokens, "progress": 500}).status == 400
+    wrong = {"runnerToken": runner, "jobToken": "ptrjt-wrong"}
+    assert api.post_json(f"{JOBS}/{job['uuid']}/update", wrong).status == 404
 
 
 def test_a_stalled_job_goes_back_to_pending_and_its_old_token_is_refused(api: ApiClient, root: str) -> None:
