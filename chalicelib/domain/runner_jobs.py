@@ -169,6 +169,11 @@ def accept(runner: Runner, job_uuid_: str, at: datetime) -> tuple[RunnerJob, str
     job = _job(job_uuid_)
     if int(job.state) != PENDING:
         raise ConflictError("This job is not in pending state anymore", code="runner_job_not_in_pending_state")
+    video = videos.find_video_by_uuid(str(job.private_payload.get("videoUUID")))
+    if video is None or video.stage in transcoding.STAGES.terminal:
+        # Its video was deleted or failed meanwhile: nothing left to do, for anyone.
+        store.move_job(job, from_states=(PENDING,), to_state=CANCELLED, now=at, finished_at=at)
+        raise ConflictError("This job is not in pending state anymore", code="runner_job_not_in_pending_state")
     token = runners.new_token(runners.JOB_PREFIX)
     moved = store.move_job(
         job,
@@ -247,6 +252,13 @@ def success(runner: Runner, job_uuid_: str, body: dict[str, Any], result: Result
     uploaded = _upload_name(job)
     if result.video_file is None and not uploads_bucket.work_file_size(video_uuid, uploaded):
         raise BadRequestError("No result: send payload[videoFile], or upload it to videoFileCustomUpload first.")
+    head = (
+        result.video_file if result.video_file is not None else uploads_bucket.work_file_start(video_uuid, uploaded, 8)
+    )
+    if not _is_mp4(head):
+        # The packaging step reads work files as MP4 only (media/inputs.py) and would fail
+        # the video; refused here, the job stays the runner's to report an error on.
+        raise BadRequestError("payload[videoFile] is not an MP4 file.")
     if not store.move_job(job, from_states=(PROCESSING,), to_state=COMPLETING, now=at, token_hash=token_hash):
         raise _not_processing()
     if result.video_file is not None:
@@ -256,6 +268,11 @@ def success(runner: Runner, job_uuid_: str, body: dict[str, Any], result: Result
         uploads_bucket.delete_work_file(video_uuid, uploaded)
     _count_step(video_uuid, step)
     store.move_job(job, from_states=(COMPLETING,), to_state=COMPLETED, now=at, finished_at=at, progress=100)
+
+
+def _is_mp4(head: bytes) -> bool:
+    """An ISO BMFF file begins with a box whose type is `ftyp`."""
+    return len(head) >= 8 and head[4:8] == b"ftyp"
 
 
 def _count_step(video_uuid: str, step: Step) -> None:

@@ -150,6 +150,12 @@ def work_file_size(video_uuid: str, name: str) -> int | None:
     return int(answer["ContentLength"])
 
 
+def work_file_start(video_uuid: str, name: str, length: int) -> bytes:
+    """The first `length` bytes of a work file (a range request)."""
+    answer = aws.s3().get_object(Bucket=_bucket(), Key=layout.work_key(video_uuid, name), Range=f"bytes=0-{length - 1}")
+    return bytes(answer["Body"].read())
+
+
 def copy_work_file(video_uuid: str, source: str, target: str) -> None:
     """One work file copied to another name, inside S3 (up to 5 GB in one request)."""
     bucket = _bucket()

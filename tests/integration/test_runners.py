@@ -21,6 +21,7 @@ from tests.members import Member
 from tests.video_seed import add_video
 
 RUNNERS = "/api/v1/runners"
+MP4 = b"\x00\x00\x00\x18ftypisom"  # the start of an MP4 (its file type box)
 JOBS = f"{RUNNERS}/jobs"
 SOURCE = MediaInfo(
     duration=10.0, width=426, height=240, fps=25.0, bitrate=400_000,
@@ -168,13 +169,14 @@ def test_chunk_steps_become_jobs_one_runner_each_and_results_count(api: ApiClien
     _input_and_progress(api, runner, other, job, video)
 
     # Success from another runner, or without a result, changes nothing.
-    assert _success(api, other, job, b"chunk").status == 404
+    assert _success(api, other, job, MP4).status == 404
     assert _success(api, runner, job, None).status == 400
-    assert _success(api, runner, job, b"first chunk").status == 204
-    assert _success(api, runner, job, b"again").status == 400  # no longer processing
+    assert _success(api, runner, job, b"#EXTM3U\n#EXT-X-ENDLIST\n").status == 400  # not an MP4
+    assert _success(api, runner, job, MP4 + b"first chunk").status == 204
+    assert _success(api, runner, job, MP4).status == 400  # no longer processing
     step = transcoding.Step.from_message(runner_jobs.store.get_job(first["uuid"]).private_payload["step"])  # type: ignore[union-attr]
     name = transcoding.chunk_work_name(int(step.resolution or 0), int(step.chunk or 0))
-    assert uploads_bucket.read_work_file(video.uuid, name) == b"first chunk"
+    assert uploads_bucket.read_work_file(video.uuid, name) == MP4 + b"first chunk"
     assert step.name in (videos.get_video(int(video.id)).done_steps or ())  # type: ignore[union-attr]
 
     # The second through the custom upload URL (here written straight to S3, as the PUT would).
@@ -182,7 +184,7 @@ def test_chunk_steps_become_jobs_one_runner_each_and_results_count(api: ApiClien
     stored = runner_jobs.store.get_job(second["uuid"])
     assert stored is not None
     attempt_name = f"runner/1/{transcoding.Step.from_message(stored.private_payload['step']).name}.mp4"
-    uploads_bucket.put_work_file(video.uuid, attempt_name, b"uploaded chunk")
+    uploads_bucket.put_work_file(video.uuid, attempt_name, MP4 + b"uploaded chunk")
     assert _success(api, other, second, None).status == 204
     assert uploads_bucket.work_file_size(video.uuid, attempt_name) is None  # moved into place
 
@@ -255,5 +257,9 @@ def test_administrators_cancel_and_delete_jobs(api: ApiClient, root: str, people
     assert videos.get_video(int(video.id)).stage == "failed"  # type: ignore[union-attr]
     assert api.delete_as(f"{JOBS}/{jobs[1]['uuid']}", root).status == 204
     assert api.delete_as(f"{JOBS}/{jobs[1]['uuid']}", root).status == 404
+    # The video failed with the cancelled job: its other jobs are nobody's to take.
+    assert _accept(api, runner, jobs[2]["uuid"]).status == 409
+    left = api.get_as(f"{JOBS}?stateOneOf=6", root).json()["data"]
+    assert {j["uuid"] for j in left} == {jobs[0]["uuid"], jobs[2]["uuid"]}
     assert api.post_json(f"{JOBS}/not-a-uuid/accept", {"runnerToken": runner}).status == 404
     assert json.loads(api.get_as(f"{JOBS}?stateOneOf=42", root).body)["status"] == 400
