@@ -18,6 +18,7 @@ from chalicelib.store.models import Video
 from tests.api_client import ApiClient, ApiResponse
 from tests.conftest import ROOT_PASSWORD
 from tests.members import Member
+from tests.openapi import assert_conforms
 from tests.video_seed import add_video
 
 RUNNERS = "/api/v1/runners"
@@ -97,6 +98,7 @@ def test_registration_tokens_and_runners_as_peertube_has_them(api: ApiClient, ro
     assert token.startswith("ptrrt-")
     listed = api.get_as(f"{RUNNERS}/registration-tokens", root).json()
     assert listed["total"] == 1 and listed["data"][0]["registeredRunnersCount"] == 0
+    assert_conforms("RunnerRegistrationToken", listed["data"][0])
 
     refused = api.post_json(f"{RUNNERS}/register", {"registrationToken": "ptrrt-nope", "name": "x"})
     assert refused.status == 404
@@ -113,6 +115,7 @@ def test_registration_tokens_and_runners_as_peertube_has_them(api: ApiClient, ro
     assert {k: runners["data"][0][k] for k in ("name", "description", "ip")} == {
         "name": "box", "description": "d", "ip": "203.0.113.7",
     }  # fmt: skip
+    assert_conforms("Runner", runners["data"][0])
     assert api.get_as(RUNNERS, alice.token).status == 403
     assert api.get_as(f"{RUNNERS}/registration-tokens", root).json()["data"][0]["registeredRunnersCount"] == 1
 
@@ -189,6 +192,9 @@ def test_chunk_steps_become_jobs_one_runner_each_and_results_count(api: ApiClien
     assert uploads_bucket.work_file_size(video.uuid, attempt_name) is None  # moved into place
 
     listed = api.get_as(f"{JOBS}?stateOneOf=3", root).json()
+    for listed_job in listed["data"]:
+        # PeerTube sends null for a job that has none (its behaviour wins over the file).
+        assert_conforms("RunnerJobAdmin", listed_job, known_deviations=("runner/description",))
     assert listed["total"] == 2 and {j["runner"]["name"] for j in listed["data"]} == {"one", "two"}
     assert listed["data"][0]["privatePayload"]["videoUUID"] == video.uuid
 
