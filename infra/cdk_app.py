@@ -1140,14 +1140,26 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
         statements = {
             "sweeper": self.sweeper_statements,
             "runners": [
-                # RN7: processing jobs by their last news; RN9: one conditional move each.
+                # RN7: processing jobs by their last news; RN6b: pending ones past the Lambda
+                # fallback; RN9: one conditional move each; steps taken back to the transcoder.
                 {
                     "Effect": "Allow",
                     "Action": "dynamodb:Query",
                     "Resource": sub("${MainTable.Arn}/index/gsi1"),
-                    "Condition": {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["RUNNERJOBS#processing"]}},
+                    "Condition": {
+                        "ForAllValues:StringLike": {
+                            "dynamodb:LeadingKeys": ["RUNNERJOBS#processing", "RUNNERJOBS#pending#*"]
+                        }
+                    },
                 },
                 self._table_keys(["dynamodb:UpdateItem"], "RUNNERJOB#*"),
+                {
+                    "Effect": "Allow",
+                    "Action": "dynamodb:GetItem",
+                    "Resource": self.table.attr_arn,
+                    "Condition": {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["CONFIG#custom"]}},
+                },
+                *self._send("transcode"),
             ],
             "pinger": [
                 # WS8: the connections, shard by shard; WS4: gone ones forgotten (template.yaml).

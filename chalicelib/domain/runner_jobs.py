@@ -77,25 +77,46 @@ MAX_ERROR_LENGTH = 5000
 _JOB_NAMESPACE = uuid.UUID("5f6c2a1e-8d0b-4c7e-9a53-6e2d7f1b9c40")
 
 
-def enabled() -> bool:
-    """Whether the administrator gave transcoding to remote runners (one GetItem)."""
+def _settings() -> dict[str, Any]:
+    """The custom configuration's `transcoding.remoteRunners` (one GetItem)."""
     section = custom_config.current(get_settings()).custom.get("transcoding", {})
-    return (section.get("remoteRunners") or {}).get("enabled") is True
+    return dict(section.get("remoteRunners") or {})
+
+
+def enabled() -> bool:
+    """Whether the administrator gave transcoding to remote runners."""
+    return _settings().get("enabled") is True
+
+
+def lambda_fallback_seconds() -> int | None:
+    """How long a job may wait for a runner before Lambda does it; None: runners only."""
+    remote = _settings()
+    seconds = remote.get("lambdaFallbackSeconds")
+    return int(seconds) if remote.get("enabled") is True and isinstance(seconds, int) else None
 
 
 def take_steps(steps: list[Step], at: datetime) -> list[Step]:
-    """Give the chunk steps to runners when they are enabled; the steps left for Lambda."""
+    """Give the chunk steps to runners when they are enabled; the steps left for Lambda.
+
+    A step whose job already exists is the same step sent again: it stays with its job while
+    that is alive, and goes to Lambda if the job ended without counting it (the Lambda
+    fallback took it back, or a redelivery raced it).
+    """
     chunks = [step for step in steps if step.kind == CHUNK]
     if not chunks or not enabled():
         return steps
+    left = [step for step in steps if step.kind != CHUNK]
     by_video: dict[str, Video | None] = {}
     for step in chunks:
         if step.video_uuid not in by_video:
             by_video[step.video_uuid] = videos.find_video_by_uuid(step.video_uuid)
         video = by_video[step.video_uuid]
-        if video is not None and video.plan:
-            create_chunk_job(video, step, at)
-    return [step for step in steps if step.kind != CHUNK]
+        if video is None or not video.plan or create_chunk_job(video, step, at):
+            continue
+        existing = store.get_job(job_uuid(step))
+        if existing is None or int(existing.state) not in ACTIVE:
+            left.append(step)
+    return left
 
 
 def job_uuid(step: Step) -> str:
@@ -349,6 +370,23 @@ def sweep_stalled(at: datetime) -> int:
             moved += 1
             logger.info("stalled runner job back to pending", extra={"job": job.uuid})
     return moved
+
+
+def fall_back_to_lambda(at: datetime) -> list[Step]:
+    """With a fallback set, pending jobs older than it are taken back from the runners
+    (one conditional write each: a runner accepting at that moment wins or loses cleanly);
+    their steps, for the transcode queue."""
+    seconds = lambda_fallback_seconds()
+    if seconds is None:
+        return []
+    before = at - timedelta(seconds=seconds)
+    steps: list[Step] = []
+    for job_type in OFFERED_TYPES:
+        for job in store.pending_since(job_type, before, STALLED_PER_SWEEP):
+            reason = f"No runner took it within {seconds} seconds: transcoded by the instance."
+            if store.move_job(job, from_states=(PENDING,), to_state=CANCELLED, now=at, finished_at=at, error=reason):
+                steps.append(Step.from_message(job.private_payload["step"]))
+    return steps
 
 
 # Administration

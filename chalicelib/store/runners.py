@@ -184,6 +184,15 @@ def pending_jobs(job_type: str, limit: int) -> list[RunnerJob]:
     return [job for job in found if isinstance(job, RunnerJob)]
 
 
+def pending_since(job_type: str, before: datetime, limit: int) -> list[RunnerJob]:
+    """RN6b: pending jobs of a type (of priority 0, the only one Cirrus gives) created
+    before `before` (the Lambda fallback)."""
+    found = RunnerJob.by_gsi1.query(
+        keys.runner_jobs_pending_gsi1pk(job_type), RunnerJob.gsi1sk < f"{0:06d}#{before.isoformat()}", limit=limit
+    )
+    return [job for job in found if isinstance(job, RunnerJob)]
+
+
 def processing_since(before: datetime, limit: int) -> list[RunnerJob]:
     """RN7: processing jobs without news since `before` (the stall sweep)."""
     found = RunnerJob.by_gsi1.query(

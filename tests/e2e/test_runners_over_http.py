@@ -32,6 +32,25 @@ def quick_stalls(tmp_path: Path) -> Iterator[RunningStack]:
         running.stop(signal.SIGKILL)
 
 
+def _enable_runners(client: Client, root: str, **extra: Any) -> None:
+    custom = client.send("GET", "/api/v1/config/custom", root).json()
+    changed = copy.deepcopy(custom)
+    changed["transcoding"]["remoteRunners"] = {"enabled": True, **extra}
+    assert client.send("PUT", "/api/v1/config/custom", root, json=changed).status_code == 200
+
+
+def _upload(client: Client, root: str, clip: Path) -> str:
+    channel_id = client.send("GET", "/api/v1/users/me", root).json()["videoChannels"][0]["id"]
+    with open(clip, "rb") as handle:
+        uploaded = client.send(
+            "POST", "/api/v1/videos/upload", root,
+            data={"name": "Runners' video", "channelId": str(channel_id), "privacy": "1"},
+            files={"videofile": ("clip.mp4", handle, "video/mp4")},
+        )  # fmt: skip
+    assert uploaded.status_code == 200, uploaded.text
+    return str(uploaded.json()["video"]["uuid"])
+
+
 def _start_runner(stack: RunningStack, tmp_path: Path, name: str, registration: str) -> subprocess.Popen[bytes]:
     log = open(tmp_path / f"runner-{name}.log", "ab")  # noqa: SIM115 (the process keeps it)
     return subprocess.Popen(
@@ -65,25 +84,13 @@ def test_runners_transcode_a_video_and_a_killed_runners_job_goes_to_another(
     stack.start()
     client = Client(stack)
     root = client.login("root", ROOT_PASSWORD)["access_token"]
-    custom = client.send("GET", "/api/v1/config/custom", root).json()
-    changed = copy.deepcopy(custom)
-    changed["transcoding"]["remoteRunners"] = {"enabled": True}
-    assert client.send("PUT", "/api/v1/config/custom", root, json=changed).status_code == 200
+    _enable_runners(client, root)
     assert client.send("POST", "/api/v1/runners/registration-tokens/generate", root).status_code == 204
     registration = client.send("GET", "/api/v1/runners/registration-tokens", root).json()["data"][0][
         "registrationToken"
     ]
 
-    channel_id = client.send("GET", "/api/v1/users/me", root).json()["videoChannels"][0]["id"]
-    clip = make_clip(tmp_path / "clip.mp4", seconds=8, size="1280x720")
-    with open(clip, "rb") as handle:
-        uploaded = client.send(
-            "POST", "/api/v1/videos/upload", root,
-            data={"name": "Runners' video", "channelId": str(channel_id), "privacy": "1"},
-            files={"videofile": ("clip.mp4", handle, "video/mp4")},
-        )  # fmt: skip
-    assert uploaded.status_code == 200, uploaded.text
-    video_uuid = uploaded.json()["video"]["uuid"]
+    video_uuid = _upload(client, root, make_clip(tmp_path / "clip.mp4", seconds=8, size="1280x720"))
     jobs = _wait(lambda: len(_jobs(client, root)) >= 5 and _jobs(client, root), 60, "the chunk jobs")
     assert {j["type"] for j in jobs} == {"vod-hls-transcoding"}
     assert {j["privatePayload"]["videoUUID"] for j in jobs} == {video_uuid}
@@ -120,3 +127,21 @@ def test_runners_transcode_a_video_and_a_killed_runners_job_goes_to_another(
     _check_playable(stack, video, frames=8 * 25)
     runners = client.send("GET", "/api/v1/runners", root).json()
     assert sorted(r["name"] for r in runners["data"]) == ["one", "two"]
+
+
+@needs_ffmpeg
+def test_with_a_lambda_fallback_a_video_publishes_with_no_runner_online(
+    quick_stalls: RunningStack, tmp_path: Path
+) -> None:
+    stack = quick_stalls
+    stack.start()
+    client = Client(stack)
+    root = client.login("root", ROOT_PASSWORD)["access_token"]
+    _enable_runners(client, root, lambdaFallbackSeconds=2)
+    video_uuid = _upload(client, root, make_clip(tmp_path / "clip.mp4"))
+
+    video = wait_published(client, root, video_uuid, seconds=180)
+    jobs = _jobs(client, root)
+    assert jobs and {j["state"]["id"] for j in jobs} == {6}
+    assert all("No runner took it within 2 seconds" in j["error"] for j in jobs)
+    _check_playable(stack, video, frames=6 * 25)

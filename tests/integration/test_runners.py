@@ -47,10 +47,10 @@ def _register(api: ApiClient, root: str, name: str = "gpu-box") -> str:
     return str(answer.json()["runnerToken"])
 
 
-def _enable_runners(api: ApiClient, root: str) -> None:
+def _enable_runners(api: ApiClient, root: str, **extra: Any) -> None:
     document = api.get_as("/api/v1/config/custom", root).json()
     changed = copy.deepcopy(document)
-    changed["transcoding"]["remoteRunners"] = {"enabled": True}
+    changed["transcoding"]["remoteRunners"] = {"enabled": True, **extra}
     assert api.put_json("/api/v1/config/custom", changed, token=root).status == 200
 
 
@@ -269,3 +269,43 @@ def test_administrators_cancel_and_delete_jobs(api: ApiClient, root: str, people
     assert {j["uuid"] for j in left} == {jobs[0]["uuid"], jobs[2]["uuid"]}
     assert api.post_json(f"{JOBS}/not-a-uuid/accept", {"runnerToken": runner}).status == 404
     assert json.loads(api.get_as(f"{JOBS}?stateOneOf=42", root).body)["status"] == 400
+
+
+def _queued_steps() -> list[dict[str, Any]]:
+    from chalicelib import aws
+    from chalicelib.config import get_settings
+    from chalicelib.store import queues
+
+    url = queues.queue_url(get_settings().queues.transcode)
+    bodies: list[dict[str, Any]] = []
+    while messages := aws.sqs().receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", []):
+        bodies += [json.loads(m["Body"]) for m in messages]
+        for message in messages:
+            aws.sqs().delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+    return bodies
+
+
+def test_with_a_lambda_fallback_jobs_no_runner_took_go_to_the_transcoder(api: ApiClient, root: str) -> None:
+    document = api.get_as("/api/v1/config/custom", root).json()
+    document["transcoding"]["remoteRunners"] = {"enabled": True, "lambdaFallbackSeconds": "soon"}
+    assert api.put_json("/api/v1/config/custom", document, token=root).status == 400
+    _enable_runners(api, root, lambdaFallbackSeconds=30)
+    runner = _register(api, root)
+    _, planned = _encoding_video()
+    _send(planned)
+    assert {step["kind"] for step in _queued_steps()} == {"audio", "images"}
+    jobs = api.post_json(f"{JOBS}/request", {"runnerToken": runner}).json()["availableJobs"]
+    held = _accept(api, runner, jobs[0]["uuid"]).json()["job"]
+
+    now = datetime.now(UTC)
+    assert runner_jobs.fall_back_to_lambda(now) == []  # not yet
+    taken = runner_jobs.fall_back_to_lambda(now + timedelta(seconds=31))
+    assert len(taken) == len(jobs) - 1 and all(step.kind == transcoding.CHUNK for step in taken)
+    assert _accept(api, runner, jobs[1]["uuid"]).status == 409  # Lambda's now
+    tokens = {"runnerToken": runner, "jobToken": held["jobToken"]}
+    assert api.post_json(f"{JOBS}/{held['uuid']}/update", tokens).status == 204  # the runner's still
+
+    # Sent again (the sweeper), a step taken back goes to Lambda, one a runner holds does not.
+    _send(planned)
+    again = [step for step in _queued_steps() if step["kind"] == "chunk"]
+    assert len(again) == len(taken)
