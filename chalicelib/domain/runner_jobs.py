@@ -211,8 +211,7 @@ def accept(runner: Runner, job_uuid_: str, at: datetime) -> tuple[RunnerJob, str
     )
     if not moved:
         raise ConflictError("This job is not in pending state anymore", code="runner_job_not_in_pending_state")
-    job.attempt = int(job.attempt or 0) + 1
-    return job, token
+    return job, token  # as stored now: the update read it back
 
 
 def accepted_payload(job: RunnerJob) -> dict[str, Any]:

@@ -164,7 +164,8 @@ def test_chunk_steps_become_jobs_one_runner_each_and_results_count(api: ApiClien
     assert accepted.status == 200, accepted.body
     job = accepted.json()["job"]
     assert job["jobToken"].startswith("ptrjt-") and job["state"] == {"id": 2, "label": "Processing"}
-    assert job["payload"]["output"]["videoFileCustomUpload"]["method"] == "PUT"
+    upload = job["payload"]["output"]["videoFileCustomUpload"]
+    assert upload["method"] == "PUT" and f"/work/{video.uuid}/runner/1/chunk-" in upload["url"]
     taken = _accept(api, other, first["uuid"])
     assert (taken.status, taken.json()["code"]) == (409, "runner_job_not_in_pending_state")
     assert len(api.post_json(f"{JOBS}/request", {"runnerToken": other}).json()["availableJobs"]) == len(jobs) - 1
