@@ -98,9 +98,9 @@ def lambda_fallback_seconds() -> int | None:
 def take_steps(steps: list[Step], at: datetime) -> list[Step]:
     """Give the chunk steps to runners when they are enabled; the steps left for Lambda.
 
-    A step whose job already exists is the same step sent again: it stays with its job while
-    that is alive, and goes to Lambda if the job ended without counting it (the Lambda
-    fallback took it back, or a redelivery raced it).
+    A step whose job already exists is the same step sent again (only the sweeper sends a
+    step again, hours later): it stays with its job while that is pending or processing, and
+    goes to Lambda otherwise (the Lambda fallback took it back, or a success died half-way).
     """
     chunks = [step for step in steps if step.kind == CHUNK]
     if not chunks or not enabled():
@@ -114,7 +114,8 @@ def take_steps(steps: list[Step], at: datetime) -> list[Step]:
         if video is None or not video.plan or create_chunk_job(video, step, at):
             continue
         existing = store.get_job(job_uuid(step))
-        if existing is None or int(existing.state) not in ACTIVE:
+        # Completing for longer than a success takes is a success that died half-way.
+        if existing is None or int(existing.state) not in (PENDING, PROCESSING):
             left.append(step)
     return left
 

@@ -310,3 +310,22 @@ def test_with_a_lambda_fallback_jobs_no_runner_took_go_to_the_transcoder(api: Ap
     _send(planned)
     again = [step for step in _queued_steps() if step["kind"] == "chunk"]
     assert len(again) == len(taken)
+
+
+def test_a_step_sent_again_after_its_success_died_half_way_goes_to_lambda(api: ApiClient, root: str) -> None:
+    _enable_runners(api, root)
+    runner = _register(api, root)
+    _, planned = _encoding_video()
+    _send(planned)
+    _queued_steps()
+    jobs = api.post_json(f"{JOBS}/request", {"runnerToken": runner}).json()["availableJobs"]
+    held = _accept(api, runner, jobs[0]["uuid"]).json()["job"]
+    stored = runner_jobs.store.get_job(held["uuid"])
+    assert stored is not None
+    # The success moved it to completing, then its function died before counting the chunk.
+    assert runner_jobs.store.move_job(
+        stored, from_states=(runner_jobs.PROCESSING,), to_state=runner_jobs.COMPLETING, now=datetime.now(UTC)
+    )
+    _send(planned)  # the sweeper, hours later
+    again = [transcoding.Step.from_message(step) for step in _queued_steps() if step["kind"] == "chunk"]
+    assert [runner_jobs.job_uuid(step) for step in again] == [held["uuid"]]
