@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 from chalicelib.config import get_settings
 from chalicelib.domain import custom_config, runners, transcoding
 from chalicelib.domain.transcoding import CHUNK, Step
-from chalicelib.errors import BadRequestError, ConflictError, NotFoundError, ValidationError
+from chalicelib.errors import BadRequestError, ConflictError, NotFoundError, PayloadTooLargeError, ValidationError
 from chalicelib.observability import logger
 from chalicelib.store import queues, uploads_bucket, videos
 from chalicelib.store import runners as store
@@ -72,6 +72,9 @@ UPLOAD_URL_SECONDS = 6 * 3600
 INPUT_URL_SECONDS = 6 * 3600
 STALLED_PER_SWEEP = 100
 MAX_ERROR_LENGTH = 5000
+# A chunk is at most 60 s of source (docs/transcoding.md) at PeerTube's rate caps: tens of
+# MB. Far more is not a chunk, and S3 copies at most 5 GB in one request.
+MAX_RESULT_BYTES = 1024**3
 # Job UUIDs are derived from the step, so a step sent again (a redelivery, the sweeper)
 # finds its job instead of making a second one.
 _JOB_NAMESPACE = uuid.UUID("5f6c2a1e-8d0b-4c7e-9a53-6e2d7f1b9c40")
@@ -271,8 +274,13 @@ def success(runner: Runner, job_uuid_: str, body: dict[str, Any], result: Result
     video_uuid = str(job.private_payload["videoUUID"])
     target = transcoding.chunk_work_name(int(step.resolution or 0), int(step.chunk or 0))
     uploaded = _upload_name(job)
-    if result.video_file is None and not uploads_bucket.work_file_size(video_uuid, uploaded):
+    size = (
+        len(result.video_file) if result.video_file is not None else uploads_bucket.work_file_size(video_uuid, uploaded)
+    )
+    if not size:
         raise BadRequestError("No result: send payload[videoFile], or upload it to videoFileCustomUpload first.")
+    if size > MAX_RESULT_BYTES:
+        raise PayloadTooLargeError(f"payload[videoFile] is larger than a chunk can be ({MAX_RESULT_BYTES} bytes).")
     head = (
         result.video_file if result.video_file is not None else uploads_bucket.work_file_start(video_uuid, uploaded, 8)
     )

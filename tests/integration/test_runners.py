@@ -176,6 +176,9 @@ def test_chunk_steps_become_jobs_one_runner_each_and_results_count(api: ApiClien
     assert _success(api, other, job, MP4).status == 404
     assert _success(api, runner, job, None).status == 400
     assert _success(api, runner, job, b"#EXTM3U\n#EXT-X-ENDLIST\n").status == 400  # not an MP4
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(runner_jobs, "MAX_RESULT_BYTES", 20)
+        assert _success(api, runner, job, MP4 + b"more than twenty bytes").status == 413
     assert _success(api, runner, job, MP4 + b"first chunk").status == 204
     assert _success(api, runner, job, MP4).status == 400  # no longer processing
     step = transcoding.Step.from_message(runner_jobs.store.get_job(first["uuid"]).private_payload["step"])  # type: ignore[union-attr]
