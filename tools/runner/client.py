@@ -148,7 +148,7 @@ class Runner:
             _checked(requests.post(f"{base}/success", files=_form(tokens), timeout=TIMEOUT))
             return
         with open(result, "rb") as opened:
-            files = {**_form(tokens), "payload[videoFile]": ("video.mp4", opened, "video/mp4")}
+            files: dict[str, Any] = {**_form(tokens), "payload[videoFile]": ("video.mp4", opened, "video/mp4")}
             _checked(requests.post(f"{base}/success", files=files, timeout=300))
 
     def _heartbeat(self, base: str, tokens: dict[str, str], stop: threading.Event) -> None:
