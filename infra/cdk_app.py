@@ -803,6 +803,17 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
         )
         uploads_arn = "arn:${AWS::Partition}:s3:::cirrus-uploads-${StackGuid}"
         guid = cdk.Fn.select(2, cdk.Fn.split("/", self.stack_id))
+        # Remote runners (domain/runner_jobs.py): whether chunk steps become runner jobs, and
+        # the jobs created (template.yaml); the ingest, the transcoder and the sweeper send steps.
+        runner_dispatch = [
+            {
+                "Effect": "Allow",
+                "Action": "dynamodb:GetItem",
+                "Resource": self.table.attr_arn,
+                "Condition": {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["CONFIG#custom"]}},
+            },
+            self._table_keys(["dynamodb:PutItem", "dynamodb:GetItem"], "RUNNERJOB#*"),
+        ]
         ingest = self._function(
             "IngestFunction",
             "functions.transcoder.handler.handle_upload",
@@ -816,6 +827,7 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
                 self._table_keys(["dynamodb:GetItem"], "VIDEO#*", "VIDEOUUID#*"),
                 self._table_keys(["dynamodb:UpdateItem"], "VIDEO#*"),
                 self._quota_release(),
+                *runner_dispatch,
                 *self._send("transcode"),
                 {
                     "Effect": "Allow",
@@ -861,17 +873,6 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
             "IngestFunctionEventInvokeConfig",
         )
 
-        # Remote runners (domain/runner_jobs.py): whether chunk steps become runner jobs, and
-        # the jobs created (template.yaml); the transcoder and the sweeper send steps.
-        runner_dispatch = [
-            {
-                "Effect": "Allow",
-                "Action": "dynamodb:GetItem",
-                "Resource": self.table.attr_arn,
-                "Condition": {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["CONFIG#custom"]}},
-            },
-            self._table_keys(["dynamodb:PutItem"], "RUNNERJOB#*"),
-        ]
         # The sweeper probes a source whose ingest never ran and sends steps again (template.yaml).
         self.sweeper_statements = [
             *runner_dispatch,
