@@ -32,6 +32,7 @@ from chalicelib.api.playlist_elements import playlist_elements_api
 from chalicelib.api.playlists import playlists_api
 from chalicelib.api.ratings import ratings_api
 from chalicelib.api.registrations import registrations_api
+from chalicelib.api.runners import runners_api
 from chalicelib.api.scoped_tokens import scoped_tokens_api
 from chalicelib.api.search import search_api
 from chalicelib.api.server import server_api
@@ -85,6 +86,7 @@ for blueprint in (
     ratings_api,
     scoped_tokens_api,
     registrations_api,
+    runners_api,
     search_api,
     server_api,
     server_follows_api,

@@ -121,6 +121,9 @@ class Settings:
     # the sweeper (functions/transcoder/sweeper.py). Longer than a failing step's retries
     # take to come back (the transcode queue's visibility timeout, 90 minutes).
     transcoding_stall_seconds: int = 2 * 3600
+    # A remote runner's job without news for this long goes back to pending (PeerTube's
+    # remote_runners.stalled_jobs.vod, 2 minutes); CIRRUS_RUNNER_STALL_SECONDS.
+    runner_stall_seconds: int = 120
     # The value CloudFront sends in X-Cirrus-Edge to the API origin (CIRRUS_EDGE_SECRET): proof
     # that a request came through the distribution, so that its X-Forwarded-For can be read.
     edge_secret: str | None = None
@@ -268,6 +271,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             env.get("CIRRUS_TRANSCODING_STALL_SECONDS"),
             Settings.transcoding_stall_seconds,
             "CIRRUS_TRANSCODING_STALL_SECONDS",
+        ),
+        runner_stall_seconds=_integer(
+            env.get("CIRRUS_RUNNER_STALL_SECONDS"), Settings.runner_stall_seconds, "CIRRUS_RUNNER_STALL_SECONDS"
         ),
         edge_secret=env.get("CIRRUS_EDGE_SECRET") or None,
         actor_key_id=env.get("CIRRUS_ACTOR_KEY_ID") or None,

@@ -56,6 +56,7 @@ BROADCAST_HANDLER = "functions.federation.broadcast:handle_broadcast"
 DELIVER_HANDLER = "functions.federation.deliver:handle_deliver"
 INBOX_HANDLER = "functions.federation.inbox:handle_inbox"
 WORK_HANDLER = "functions.work.handler:handle_work"
+RUNNER_STALLS_HANDLER = "functions.runners.stalls:handle_schedule"
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,8 @@ def schedule_specs() -> list[ScheduleSpec]:
         # Engine.IO pings to every real-time connection (functions/realtime/handler.py), at
         # chalicelib/api/realtime.py's PING_EVERY_MINUTES.
         ScheduleSpec("pinger", REALTIME_PINGER_HANDLER, rate_minutes=5, timeout=120, memory=512),
+        # Remote runner jobs without news back to pending (functions/runners/stalls.py).
+        ScheduleSpec("runners", RUNNER_STALLS_HANDLER, rate_minutes=2, timeout=60, memory=256),
     ]
 
 

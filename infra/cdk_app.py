@@ -576,6 +576,7 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
             "CIRRUS_MAX_COMMENTS_PER_HOST": "20000",
             "CIRRUS_FEDERATION_ALLOW_LOOPBACK": "false",
             "CIRRUS_TRANSCODING_STALL_SECONDS": "7200",
+            "CIRRUS_RUNNER_STALL_SECONDS": "120",
             "CIRRUS_DELETION_GRACE_SECONDS": "900",
             "CIRRUS_TRACKER_URL": value["TrackerUrl"],
             # The live ingest's URLs (template.yaml); empty without it, or without RTMPS.
@@ -802,6 +803,17 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
         )
         uploads_arn = "arn:${AWS::Partition}:s3:::cirrus-uploads-${StackGuid}"
         guid = cdk.Fn.select(2, cdk.Fn.split("/", self.stack_id))
+        # Remote runners (domain/runner_jobs.py): whether chunk steps become runner jobs, and
+        # the jobs created (template.yaml); the ingest, the transcoder and the sweeper send steps.
+        runner_dispatch = [
+            {
+                "Effect": "Allow",
+                "Action": "dynamodb:GetItem",
+                "Resource": self.table.attr_arn,
+                "Condition": {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["CONFIG#custom"]}},
+            },
+            self._table_keys(["dynamodb:PutItem", "dynamodb:GetItem"], "RUNNERJOB#*"),
+        ]
         ingest = self._function(
             "IngestFunction",
             "functions.transcoder.handler.handle_upload",
@@ -815,6 +827,7 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
                 self._table_keys(["dynamodb:GetItem"], "VIDEO#*", "VIDEOUUID#*"),
                 self._table_keys(["dynamodb:UpdateItem"], "VIDEO#*"),
                 self._quota_release(),
+                *runner_dispatch,
                 *self._send("transcode"),
                 {
                     "Effect": "Allow",
@@ -862,6 +875,7 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
 
         # The sweeper probes a source whose ingest never ran and sends steps again (template.yaml).
         self.sweeper_statements = [
+            *runner_dispatch,
             self._table_keys(["dynamodb:GetItem", "dynamodb:BatchGetItem"], "VIDEO#*", "VIDEOUUID#*"),
             self._table_keys(["dynamodb:UpdateItem"], "VIDEO#*"),
             self._quota_release(),
@@ -931,6 +945,7 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
                         "StringEqualsIfExists": {"dynamodb:ReturnValues": ["NONE", "UPDATED_OLD", "UPDATED_NEW"]},
                     },
                 },
+                *runner_dispatch,
                 # Steps queue further steps; a published video is announced (by the broadcast
                 # function, which reads the actors) and notified (by the work function).
                 *self._send("transcode", "broadcast", "work"),
@@ -1125,6 +1140,28 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
 
         statements = {
             "sweeper": self.sweeper_statements,
+            "runners": [
+                # RN7: processing jobs by their last news; RN6b: pending ones past the Lambda
+                # fallback; RN9: one conditional move each; steps taken back to the transcoder.
+                {
+                    "Effect": "Allow",
+                    "Action": "dynamodb:Query",
+                    "Resource": sub("${MainTable.Arn}/index/gsi1"),
+                    "Condition": {
+                        "ForAllValues:StringLike": {
+                            "dynamodb:LeadingKeys": ["RUNNERJOBS#processing", "RUNNERJOBS#pending#*"]
+                        }
+                    },
+                },
+                self._table_keys(["dynamodb:UpdateItem"], "RUNNERJOB#*"),
+                {
+                    "Effect": "Allow",
+                    "Action": "dynamodb:GetItem",
+                    "Resource": self.table.attr_arn,
+                    "Condition": {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["CONFIG#custom"]}},
+                },
+                *self._send("transcode"),
+            ],
             "pinger": [
                 # WS8: the connections, shard by shard; WS4: gone ones forgotten (template.yaml).
                 {

@@ -261,6 +261,9 @@ _OPTIONAL: dict[str, Callable[[Any], bool]] = {
     **{f"transcoding.resolutions.{key}": _is_bool for key in RESOLUTIONS},
     "transcoding.hls.enabled": _is_bool,
     "transcoding.web_videos.enabled": _is_bool,
+    "transcoding.remoteRunners.enabled": _is_bool,
+    # Cirrus's own (docs/runners.md): seconds a runner job may wait before Lambda does it.
+    "transcoding.remoteRunners.lambdaFallbackSeconds": lambda value: value is None or (_is_int(value) and value >= 0),
     "import.videos.http.enabled": _is_bool,
     "import.videos.torrent.enabled": _is_bool,
     "autoBlacklist.videos.ofUsers.enabled": _is_bool,

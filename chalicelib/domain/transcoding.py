@@ -250,6 +250,11 @@ def _stage_complete(video: Video, stage: str) -> tuple[list[Step], bool]:
     return [], True
 
 
+def chunk_work_name(resolution: int, index: int) -> str:
+    """The work file in which a chunk step (a Lambda or a remote runner) leaves its chunk."""
+    return f"chunks/{resolution}/{index:05d}.mp4"
+
+
 def rendition_hashes_name(resolution: int) -> str:
     """The work file in which a packaging step leaves its rendition's segment hashes."""
     return f"hashes-{resolution}.json"

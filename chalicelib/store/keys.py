@@ -385,3 +385,32 @@ def unread_notifications_gsi1pk(user_id: int) -> str:
 
 def notification_order_key(notification_id: int) -> str:
     return f"{notification_id:012d}"
+
+
+# Remote runners (store/runners.py): secrets are found by their SHA-256.
+RUNNER_SK = "RUNNER"
+RUNNER_REGISTRATIONS_GSI2PK = "RUNNERREGS"
+RUNNERS_GSI2PK = "RUNNERS"
+RUNNER_JOBS_GSI2PK = "RUNNERJOBS"
+RUNNER_JOBS_PROCESSING_GSI1PK = "RUNNERJOBS#processing"
+
+
+def runner_registration_pk(token_hash: str) -> str:
+    return f"RUNNERREG#{token_hash}"
+
+
+def runner_pk(token_hash: str) -> str:
+    return f"RUNNER#{token_hash}"
+
+
+def runner_job_pk(job_uuid: str) -> str:
+    return f"RUNNERJOB#{job_uuid}"
+
+
+def runner_jobs_pending_gsi1pk(job_type: str) -> str:
+    return f"RUNNERJOBS#pending#{job_type}"
+
+
+def numbered_sk(number: int) -> str:
+    """An id as a sort key that orders as the number does."""
+    return f"{number:012d}"

@@ -56,6 +56,15 @@ def unseal_user_secret(stored: str, user_id: int) -> str:
     return _unseal(stored, _Subject("user-secret", user_id))
 
 
+def seal_runner_secret(secret: str, token_id: int) -> str:
+    """A runner registration token, sealed and bound to its id (store/runners.py)."""
+    return _seal(secret, _Subject("runner-registration", token_id))
+
+
+def unseal_runner_secret(stored: str, token_id: int) -> str:
+    return _unseal(stored, _Subject("runner-registration", token_id))
+
+
 class _Subject:
     """What a sealed value belongs to: bound in as KMS encryption context and as AES-GCM data."""
 

@@ -132,6 +132,40 @@ def read_work_file(video_uuid: str, name: str) -> bytes:
     return bytes(aws.s3().get_object(Bucket=_bucket(), Key=layout.work_key(video_uuid, name))["Body"].read())
 
 
+def work_upload_url(video_uuid: str, name: str, seconds: int) -> str:
+    """A URL a remote runner PUTs one work file to, for `seconds` (no API body limit)."""
+    params = {"Bucket": _bucket(), "Key": layout.work_key(video_uuid, name)}
+    return str(aws.s3().generate_presigned_url("put_object", Params=params, ExpiresIn=seconds))
+
+
+def work_file_size(video_uuid: str, name: str) -> int | None:
+    """The size of a work file, or None when there is none."""
+    s3 = aws.s3()
+    try:
+        answer = s3.head_object(Bucket=_bucket(), Key=layout.work_key(video_uuid, name))
+    except s3.exceptions.ClientError as error:
+        if error.response.get("Error", {}).get("Code") in ("NoSuchKey", "404", "403"):
+            return None
+        raise
+    return int(answer["ContentLength"])
+
+
+def work_file_start(video_uuid: str, name: str, length: int) -> bytes:
+    """The first `length` bytes of a work file (a range request)."""
+    answer = aws.s3().get_object(Bucket=_bucket(), Key=layout.work_key(video_uuid, name), Range=f"bytes=0-{length - 1}")
+    return bytes(answer["Body"].read())
+
+
+def copy_work_file(video_uuid: str, source: str, target: str) -> None:
+    """One work file copied to another name, inside S3 (up to 5 GB in one request)."""
+    bucket = _bucket()
+    aws.s3().copy_object(
+        Bucket=bucket,
+        Key=layout.work_key(video_uuid, target),
+        CopySource={"Bucket": bucket, "Key": layout.work_key(video_uuid, source)},
+    )
+
+
 def delete_work_file(video_uuid: str, name: str) -> None:
     aws.s3().delete_object(Bucket=_bucket(), Key=layout.work_key(video_uuid, name))
 

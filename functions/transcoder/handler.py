@@ -9,11 +9,12 @@ destination, after Lambda's two retries of an S3 event): their video is failed, 
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote_plus
 
 from chalicelib import failpoints, subscribers
-from chalicelib.domain import live_replays, transcoding
+from chalicelib.domain import live_replays, runner_jobs, transcoding
 from chalicelib.domain.transcoding import REPLAY, PlanError, Step, step_done
 from chalicelib.media import layout
 from chalicelib.media.probe import ProbeError
@@ -65,7 +66,10 @@ def _video_of_upload(record: dict[str, Any]) -> Video | None:
 
 
 def send_steps(planned: list[Step]) -> None:
-    queues.send_transcode_steps([step.to_message() for step in planned])
+    """Steps to the transcode queue; with remote runners enabled, the chunk steps become
+    runner jobs instead (domain/runner_jobs.py)."""
+    left = runner_jobs.take_steps(planned, datetime.now(UTC))
+    queues.send_transcode_steps([step.to_message() for step in left])
 
 
 def _run_step(record: SQSRecord) -> None:

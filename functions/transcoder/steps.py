@@ -201,7 +201,7 @@ STEPS: dict[str, Callable[[Step, Video, Path], None]] = {
 
 
 def _chunk_name(resolution: int, index: int) -> str:
-    return f"chunks/{resolution}/{index:05d}.mp4"
+    return transcoding.chunk_work_name(resolution, index)
 
 
 def _source_url(video: Video) -> str:

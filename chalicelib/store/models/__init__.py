@@ -25,6 +25,7 @@ from chalicelib.store.models.rate import Rate
 from chalicelib.store.models.realtime import RealtimeConnection, RealtimeMember
 from chalicelib.store.models.registration import Registration
 from chalicelib.store.models.remote_host import RemoteHost
+from chalicelib.store.models.runner import Runner, RunnerJob, RunnerRegistrationToken
 from chalicelib.store.models.throttle import Throttle
 from chalicelib.store.models.tombstone import Tombstone
 from chalicelib.store.models.two_factor import TwoFactorRequest
@@ -67,6 +68,9 @@ __all__ = [
     "RealtimeMember",
     "Registration",
     "RemoteHost",
+    "Runner",
+    "RunnerJob",
+    "RunnerRegistrationToken",
     "TableItem",
     "Throttle",
     "Tombstone",

@@ -1,0 +1,466 @@
+"""Runner jobs: transcoding steps handed to PeerTube-style remote runners instead of Lambda.
+
+With `transcoding.remoteRunners.enabled` in the custom configuration, each chunk step of
+the pipeline (domain/transcoding.py: one chunk of one rendition) becomes a
+`vod-hls-transcoding` job, so many runners work on one video at once; the original, the
+audio, the images and the packaging stay Lambda's. A job's result is the same work file the
+Lambda step writes, and is counted by the same `step_done`, so packaging and publication
+follow as they always do.
+
+    pending ──accept──► processing ──success──► completing ──► completed
+       ▲                   │  │
+       └── error (< 5), ───┘  └── error (5th) ──► errored (the video fails)
+           abort, stalled                  cancel (administrator) ──► cancelled
+
+Every move is one conditional write (store/runners.py): a job is accepted once, and only
+the runner holding its current job token may report on it. A runner's result file goes to
+S3 over a presigned URL named per acceptance (no API body limit; a runner that stalled and
+came back late writes where nobody reads), and is copied into place at success.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from chalicelib.config import get_settings
+from chalicelib.domain import custom_config, runners, transcoding
+from chalicelib.domain.transcoding import CHUNK, Step
+from chalicelib.errors import BadRequestError, ConflictError, NotFoundError, PayloadTooLargeError, ValidationError
+from chalicelib.observability import logger
+from chalicelib.store import queues, uploads_bucket, videos
+from chalicelib.store import runners as store
+from chalicelib.store.models import RunnerJob
+from chalicelib.store.runners import CANCELLED, COMPLETED, COMPLETING, ERRORED, PENDING, PROCESSING
+
+if TYPE_CHECKING:
+    from chalicelib.store.models import Runner, Video
+
+VOD_WEB_VIDEO, VOD_HLS, VOD_AUDIO_MERGE = (
+    "vod-web-video-transcoding",
+    "vod-hls-transcoding",
+    "vod-audio-merge-transcoding",
+)
+JOB_TYPES = (
+    VOD_WEB_VIDEO,
+    VOD_HLS,
+    VOD_AUDIO_MERGE,
+    "live-rtmp-hls-transcoding",
+    "video-studio-transcoding",
+    "video-transcription",
+    "generate-video-storyboard",
+)
+# The types Cirrus makes jobs of; a request for others reads nothing.
+OFFERED_TYPES = (VOD_HLS,)
+STATE_LABELS = {
+    1: "Pending",
+    2: "Processing",
+    3: "Completed",
+    4: "Errored",
+    5: "Waiting for parent job",
+    6: "Cancelled",
+    7: "Parent had an error",
+    8: "Parent has been cancelled",
+    9: "Completing",
+}
+ACTIVE = (PENDING, PROCESSING, COMPLETING)
+MAX_FAILURES = 5  # PeerTube's RUNNER_JOBS.MAX_FAILURES
+AVAILABLE_JOBS = 10  # PeerTube offers at most this many jobs per request
+UPLOAD_URL_SECONDS = 6 * 3600
+INPUT_URL_SECONDS = 6 * 3600
+STALLED_PER_SWEEP = 100
+MAX_ERROR_LENGTH = 5000
+# A chunk is at most 60 s of source (docs/transcoding.md) at PeerTube's rate caps: tens of
+# MB. Far more is not a chunk, and S3 copies at most 5 GB in one request.
+MAX_RESULT_BYTES = 1024**3
+# Job UUIDs are derived from the step, so a step sent again (a redelivery, the sweeper)
+# finds its job instead of making a second one.
+_JOB_NAMESPACE = uuid.UUID("5f6c2a1e-8d0b-4c7e-9a53-6e2d7f1b9c40")
+
+
+def _settings() -> dict[str, Any]:
+    """The custom configuration's `transcoding.remoteRunners` (one GetItem)."""
+    section = custom_config.current(get_settings()).custom.get("transcoding", {})
+    return dict(section.get("remoteRunners") or {})
+
+
+def enabled() -> bool:
+    """Whether the administrator gave transcoding to remote runners."""
+    return _settings().get("enabled") is True
+
+
+def lambda_fallback_seconds() -> int | None:
+    """How long a job may wait for a runner before Lambda does it; None: runners only."""
+    remote = _settings()
+    seconds = remote.get("lambdaFallbackSeconds")
+    return int(seconds) if remote.get("enabled") is True and isinstance(seconds, int) else None
+
+
+def take_steps(steps: list[Step], at: datetime) -> list[Step]:
+    """Give the chunk steps to runners when they are enabled; the steps left for Lambda.
+
+    A step whose job already exists is the same step sent again (only the sweeper sends a
+    step again, hours later): it stays with its job while that is pending or processing, and
+    goes to Lambda otherwise (the Lambda fallback took it back, or a success died half-way).
+    """
+    chunks = [step for step in steps if step.kind == CHUNK]
+    if not chunks or not enabled():
+        return steps
+    left = [step for step in steps if step.kind != CHUNK]
+    by_video: dict[str, Video | None] = {}
+    for step in chunks:
+        if step.video_uuid not in by_video:
+            by_video[step.video_uuid] = videos.find_video_by_uuid(step.video_uuid)
+        video = by_video[step.video_uuid]
+        if video is None or not video.plan or create_chunk_job(video, step, at):
+            continue
+        existing = store.get_job(job_uuid(step))
+        # Completing for longer than a success takes is a success that died half-way.
+        if existing is None or int(existing.state) not in (PENDING, PROCESSING):
+            left.append(step)
+    return left
+
+
+def job_uuid(step: Step) -> str:
+    return str(uuid.uuid5(_JOB_NAMESPACE, f"{step.video_uuid}/{step.name}"))
+
+
+def create_chunk_job(video: Video, step: Step, at: datetime) -> bool:
+    plan = video.plan
+    rendition = next(r for r in transcoding.renditions_of(plan) if r.resolution == step.resolution)
+    chunk = transcoding.chunks_of(plan)[int(step.chunk or 0)]
+    info = transcoding.source_info(plan)
+    uuid_ = job_uuid(step)
+    payload = {
+        "input": {"videoFileUrl": input_url(uuid_, video.uuid), "separatedAudioFileUrl": []},
+        "output": {
+            "resolution": rendition.resolution,
+            "fps": rendition.fps,
+            "separatedAudio": True,
+            # Cirrus's own: the part of the source this job encodes, and the rendition's
+            # encoding, so that its result joins the other chunks seamlessly.
+            "cirrusChunk": {"index": chunk.index, "start": chunk.start, "end": chunk.end},
+            "cirrusRendition": {
+                "resolution": rendition.resolution,
+                "width": rendition.width,
+                "height": rendition.height,
+                "fps": rendition.fps,
+                "maxBitrate": rendition.max_bitrate,
+                "portrait": info.height > info.width,
+            },
+        },
+    }
+    job = RunnerJob(
+        uuid=uuid_,
+        type=VOD_HLS,
+        state=PENDING,
+        priority=0,
+        payload=payload,
+        private_payload={"videoUUID": video.uuid, "step": step.to_message()},
+        failures=0,
+        attempt=0,
+        created_at=at,
+        updated_at=at,
+    )
+    return store.create_job(job)
+
+
+def input_url(job_uuid_: str, video_uuid: str) -> str:
+    base = get_settings().instance_url
+    return f"{base}/api/v1/runners/jobs/{job_uuid_}/files/videos/{video_uuid}/max-quality"
+
+
+# The runner's calls
+
+
+def request(runner: Runner, body: dict[str, Any]) -> list[dict[str, Any]]:
+    """Up to AVAILABLE_JOBS pending jobs of the types asked for (a Query per type offered)."""
+    wanted = body.get("jobTypes")
+    if wanted is not None and (not isinstance(wanted, list) or not all(t in JOB_TYPES for t in wanted)):
+        raise ValidationError({"jobTypes": "Invalid value"})
+    types = [t for t in OFFERED_TYPES if wanted is None or t in wanted]
+    found: list[RunnerJob] = []
+    for job_type in types:
+        found += store.pending_jobs(job_type, AVAILABLE_JOBS - len(found))
+        if len(found) >= AVAILABLE_JOBS:
+            break
+    return [{"uuid": job.uuid, "type": job.type, "payload": job.payload} for job in found]
+
+
+def accept(runner: Runner, job_uuid_: str, at: datetime) -> tuple[RunnerJob, str]:
+    """The job, now the runner's, and its job token (shown once)."""
+    job = _job(job_uuid_)
+    if int(job.state) != PENDING:
+        raise ConflictError("This job is not in pending state anymore", code="runner_job_not_in_pending_state")
+    video = videos.find_video_by_uuid(str(job.private_payload.get("videoUUID")))
+    if video is None or video.stage in transcoding.STAGES.terminal:
+        # Its video was deleted or failed meanwhile: nothing left to do, for anyone.
+        store.move_job(job, from_states=(PENDING,), to_state=CANCELLED, now=at, finished_at=at)
+        raise ConflictError("This job is not in pending state anymore", code="runner_job_not_in_pending_state")
+    token = runners.new_token(runners.JOB_PREFIX)
+    moved = store.move_job(
+        job,
+        from_states=(PENDING,),
+        to_state=PROCESSING,
+        now=at,
+        runner_id=int(runner.id),
+        runner_name=runner.name,
+        runner_description=runner.description,
+        job_token_hash=runners.token_hash(token),
+        started_at=at,
+        progress=0,
+        attempt=int(job.attempt or 0) + 1,
+    )
+    if not moved:
+        raise ConflictError("This job is not in pending state anymore", code="runner_job_not_in_pending_state")
+    return job, token  # as stored now: the update read it back
+
+
+def accepted_payload(job: RunnerJob) -> dict[str, Any]:
+    """The payload with where this acceptance's result goes (PeerTube's custom upload)."""
+    payload = dict(job.payload)
+    output = dict(payload.get("output") or {})
+    video_uuid = str(job.private_payload["videoUUID"])
+    output["videoFileCustomUpload"] = {
+        "url": uploads_bucket.work_upload_url(video_uuid, _upload_name(job), UPLOAD_URL_SECONDS),
+        "method": "PUT",
+    }
+    payload["output"] = output
+    return payload
+
+
+def _upload_name(job: RunnerJob) -> str:
+    step = Step.from_message(job.private_payload["step"])
+    return f"runner/{int(job.attempt or 0)}/{step.name}.mp4"
+
+
+def update(runner: Runner, job_uuid_: str, body: dict[str, Any], at: datetime) -> None:
+    """Progress news: the job is alive (and off the stall sweep's list for a while)."""
+    job, token_hash = _processing_job_of(runner, job_uuid_, body)
+    progress = body.get("progress")
+    if progress is not None and (
+        isinstance(progress, bool) or not isinstance(progress, int) or not 0 <= progress <= 100
+    ):
+        raise ValidationError({"progress": "Invalid value"})
+    fields: dict[str, Any] = {} if progress is None else {"progress": progress}
+    if not store.move_job(job, from_states=(PROCESSING,), to_state=PROCESSING, now=at, token_hash=token_hash, **fields):
+        raise _not_processing()
+
+
+def input_file_url(runner: Runner, job_uuid_: str, video_uuid: str, body: dict[str, Any]) -> str:
+    """A presigned URL of the job's input (the source as uploaded), for the runner only."""
+    job, _ = _processing_job_of(runner, job_uuid_, body)
+    if job.private_payload.get("videoUUID") != video_uuid:
+        raise NotFoundError("Unknown video of this job")
+    video = videos.find_video_by_uuid(video_uuid)
+    if video is None or not video.source_key:
+        raise NotFoundError("Video not found")
+    return uploads_bucket.source_url(str(video.source_key), INPUT_URL_SECONDS)
+
+
+@dataclass(frozen=True)
+class Result:
+    """What a runner sends with `success`: the file in the body, or nothing (it used the
+    custom upload URL)."""
+
+    video_file: bytes | None
+
+
+def success(runner: Runner, job_uuid_: str, body: dict[str, Any], result: Result, at: datetime) -> None:
+    job, token_hash = _processing_job_of(runner, job_uuid_, body)
+    step = Step.from_message(job.private_payload["step"])
+    video_uuid = str(job.private_payload["videoUUID"])
+    target = transcoding.chunk_work_name(int(step.resolution or 0), int(step.chunk or 0))
+    uploaded = _upload_name(job)
+    size = (
+        len(result.video_file) if result.video_file is not None else uploads_bucket.work_file_size(video_uuid, uploaded)
+    )
+    if not size:
+        raise BadRequestError("No result: send payload[videoFile], or upload it to videoFileCustomUpload first.")
+    if size > MAX_RESULT_BYTES:
+        raise PayloadTooLargeError(f"payload[videoFile] is larger than a chunk can be ({MAX_RESULT_BYTES} bytes).")
+    head = (
+        result.video_file if result.video_file is not None else uploads_bucket.work_file_start(video_uuid, uploaded, 8)
+    )
+    if not _is_mp4(head):
+        # The packaging step reads work files as MP4 only (media/inputs.py) and would fail
+        # the video; refused here, the job stays the runner's to report an error on.
+        raise BadRequestError("payload[videoFile] is not an MP4 file.")
+    if not store.move_job(job, from_states=(PROCESSING,), to_state=COMPLETING, now=at, token_hash=token_hash):
+        raise _not_processing()
+    if result.video_file is not None:
+        uploads_bucket.put_work_file(video_uuid, target, result.video_file)
+    else:
+        uploads_bucket.copy_work_file(video_uuid, uploaded, target)
+        uploads_bucket.delete_work_file(video_uuid, uploaded)
+    _count_step(video_uuid, step)
+    store.move_job(job, from_states=(COMPLETING,), to_state=COMPLETED, now=at, finished_at=at, progress=100)
+
+
+def _is_mp4(head: bytes) -> bool:
+    """An ISO BMFF file begins with a box whose type is `ftyp`."""
+    return len(head) >= 8 and head[4:8] == b"ftyp"
+
+
+def _count_step(video_uuid: str, step: Step) -> None:
+    """The same counting as a Lambda step's: the last chunk moves the video to packaging."""
+    video = videos.find_video_by_uuid(video_uuid)
+    if video is None or video.stage in transcoding.STAGES.terminal:
+        return
+    unlocked, _ = transcoding.step_done(video, step)
+    if unlocked:
+        queues.send_transcode_steps([s.to_message() for s in unlocked])
+
+
+def error(runner: Runner, job_uuid_: str, body: dict[str, Any], at: datetime) -> None:
+    """The runner failed: pending again for another try, or errored after MAX_FAILURES
+    (and the video fails, visibly, as after a Lambda step's last attempt)."""
+    message = body.get("message")
+    if not isinstance(message, str):
+        raise ValidationError({"message": "Invalid value"})
+    job, token_hash = _processing_job_of(runner, job_uuid_, body)
+    failures = int(job.failures or 0) + 1
+    message = message[:MAX_ERROR_LENGTH]
+    if failures >= MAX_FAILURES:
+        moved = store.move_job(
+            job, from_states=(PROCESSING,), to_state=ERRORED, now=at, token_hash=token_hash,
+            failures=failures, error=message, finished_at=at,
+        )  # fmt: skip
+        if moved:
+            _fail_video(job, f"Transcoding failed on remote runners: {message[:200]}")
+    else:
+        moved = store.move_job(
+            job,
+            from_states=(PROCESSING,),
+            to_state=PENDING,
+            now=at,
+            token_hash=token_hash,
+            **_released(failures, message),
+        )
+    if not moved:
+        raise _not_processing()
+
+
+def abort(runner: Runner, job_uuid_: str, body: dict[str, Any], at: datetime) -> None:
+    if not isinstance(body.get("reason"), str):
+        raise ValidationError({"reason": "Invalid value"})
+    job, token_hash = _processing_job_of(runner, job_uuid_, body)
+    fields = _released(int(job.failures or 0), job.error)
+    if not store.move_job(job, from_states=(PROCESSING,), to_state=PENDING, now=at, token_hash=token_hash, **fields):
+        raise _not_processing()
+
+
+def _released(failures: int, message: str | None) -> dict[str, Any]:
+    return {
+        "failures": failures,
+        "error": message,
+        "runner_id": None,
+        "runner_name": None,
+        "runner_description": None,
+        "job_token_hash": None,
+        "progress": None,
+        "started_at": None,
+    }
+
+
+def sweep_stalled(at: datetime) -> int:
+    """Processing jobs without news for the stall time go back to pending; how many."""
+    before = at - timedelta(seconds=get_settings().runner_stall_seconds)
+    moved = 0
+    for job in store.processing_since(before, STALLED_PER_SWEEP):
+        # Conditional on the token it held: a job updated or finished meanwhile stays.
+        fields = _released(int(job.failures or 0), job.error)
+        if store.move_job(
+            job, from_states=(PROCESSING,), to_state=PENDING, now=at, token_hash=str(job.job_token_hash), **fields
+        ):
+            moved += 1
+            logger.info("stalled runner job back to pending", extra={"job": job.uuid})
+    return moved
+
+
+def fall_back_to_lambda(at: datetime) -> list[Step]:
+    """With a fallback set, pending jobs older than it are taken back from the runners
+    (one conditional write each: a runner accepting at that moment wins or loses cleanly);
+    their steps, for the transcode queue."""
+    seconds = lambda_fallback_seconds()
+    if seconds is None:
+        return []
+    before = at - timedelta(seconds=seconds)
+    steps: list[Step] = []
+    for job_type in OFFERED_TYPES:
+        for job in store.pending_since(job_type, before, STALLED_PER_SWEEP):
+            reason = f"No runner took it within {seconds} seconds: transcoded by the instance."
+            if store.move_job(job, from_states=(PENDING,), to_state=CANCELLED, now=at, finished_at=at, error=reason):
+                steps.append(Step.from_message(job.private_payload["step"]))
+    return steps
+
+
+# Administration
+
+
+def cancel(job_uuid_: str, at: datetime) -> None:
+    """The job ends without a result; its video cannot finish, so it fails now."""
+    job = _job(job_uuid_)
+    if int(job.state) not in ACTIVE:
+        raise BadRequestError("Cannot cancel this job that is not in pending, processing or completing state")
+    if store.move_job(job, from_states=ACTIVE, to_state=CANCELLED, now=at, finished_at=at):
+        _fail_video(job, "Transcoding was cancelled by an administrator.")
+
+
+def delete(job_uuid_: str, at: datetime) -> None:
+    job = _job(job_uuid_)
+    if int(job.state) in ACTIVE and store.move_job(job, from_states=ACTIVE, to_state=CANCELLED, now=at, finished_at=at):
+        _fail_video(job, "Transcoding was cancelled by an administrator.")
+    store.delete_job(job)
+
+
+def list_jobs(start: int, count: int, newest_first: bool, states: set[int] | None) -> tuple[int, list[RunnerJob]]:
+    if not states:
+        return store.count_jobs(), store.list_jobs(start, count, newest_first)
+    # A state filter reads the administrator's read window and filters it.
+    matching = [j for j in store.list_jobs(0, 2000, newest_first) if int(j.state) in states]
+    return len(matching), matching[start : start + count]
+
+
+def _fail_video(job: RunnerJob, reason: str) -> None:
+    video = videos.find_video_by_uuid(str(job.private_payload.get("videoUUID")))
+    if video is not None and video.stage not in transcoding.STAGES.terminal:
+        videos.fail(video, reason)
+
+
+# Checks
+
+
+def _job(job_uuid_: str) -> RunnerJob:
+    job = store.get_job(job_uuid_) if _is_uuid(job_uuid_) else None
+    if job is None:
+        raise NotFoundError("Unknown runner job", code="unknown_runner_job")
+    return job
+
+
+def _processing_job_of(runner: Runner, job_uuid_: str, body: dict[str, Any]) -> tuple[RunnerJob, str]:
+    """The job, when this runner holds it with the job token the body carries."""
+    token = body.get("jobToken")
+    if not isinstance(token, str) or not token:
+        raise ValidationError({"jobToken": "Invalid value"})
+    job = _job(job_uuid_)
+    token_hash = runners.token_hash(token)
+    if job.runner_id is None or int(job.runner_id) != int(runner.id) or job.job_token_hash != token_hash:
+        raise NotFoundError("Unknown runner job", code="unknown_runner_job")
+    if int(job.state) != PROCESSING:
+        raise _not_processing()
+    return job, token_hash
+
+
+def _not_processing() -> BadRequestError:
+    return BadRequestError("Job is not in processing state", code="runner_job_not_in_processing_state")
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True

@@ -1,0 +1,1 @@
+"""Lambda entry points of PeerTube's remote runner protocol's background work."""

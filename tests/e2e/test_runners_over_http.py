@@ -1,0 +1,149 @@
+"""Remote runners on the whole local stack: transcoding given to runners, a runner (the
+client of tools/runner, a process of its own) takes the chunk jobs, one is killed mid-job,
+its job goes back to pending after the stall time, and a second runner finishes the video,
+which publishes with valid HLS and segment hashes."""
+
+from __future__ import annotations
+
+import copy
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import ROOT, ROOT_PASSWORD
+from tests.e2e.harness import Client, RunningStack, make_clip, needs_ffmpeg, wait_published
+from tests.e2e.test_local_stack import _check_playable
+
+JOBS = "/api/v1/runners/jobs"
+
+
+@pytest.fixture
+def quick_stalls(tmp_path: Path) -> Iterator[RunningStack]:
+    """A stack whose runner jobs stall after 3 s, swept every second."""
+    running = RunningStack(tmp_path / "data", CIRRUS_RUNNER_STALL_SECONDS="3", CIRRUS_SCHEDULE_RUNNERS_SECONDS="1")
+    yield running
+    if running.process is not None:
+        running.stop(signal.SIGKILL)
+
+
+def _enable_runners(client: Client, root: str, **extra: Any) -> None:
+    custom = client.send("GET", "/api/v1/config/custom", root).json()
+    changed = copy.deepcopy(custom)
+    changed["transcoding"]["remoteRunners"] = {"enabled": True, **extra}
+    assert client.send("PUT", "/api/v1/config/custom", root, json=changed).status_code == 200
+
+
+def _upload(client: Client, root: str, clip: Path) -> str:
+    channel_id = client.send("GET", "/api/v1/users/me", root).json()["videoChannels"][0]["id"]
+    with open(clip, "rb") as handle:
+        uploaded = client.send(
+            "POST", "/api/v1/videos/upload", root,
+            data={"name": "Runners' video", "channelId": str(channel_id), "privacy": "1"},
+            files={"videofile": ("clip.mp4", handle, "video/mp4")},
+        )  # fmt: skip
+    assert uploaded.status_code == 200, uploaded.text
+    return str(uploaded.json()["video"]["uuid"])
+
+
+def _start_runner(stack: RunningStack, tmp_path: Path, name: str, registration: str) -> subprocess.Popen[bytes]:
+    log = open(tmp_path / f"runner-{name}.log", "ab")  # noqa: SIM115 (the process keeps it)
+    return subprocess.Popen(
+        [sys.executable, "-m", "tools.runner", "--url", stack.url, "--registration-token", registration,
+         "--name", name, "--state", str(tmp_path / f"{name}.json"), "--poll-every", "0.3", "--update-every", "1"],
+        cwd=ROOT, stdout=log, stderr=log,
+    )  # fmt: skip
+
+
+def _jobs(client: Client, root: str) -> list[dict[str, Any]]:
+    answer = client.send("GET", f"{JOBS}?count=100", root)
+    assert answer.status_code == 200, answer.text
+    return list(answer.json()["data"])
+
+
+def _wait(condition: Any, seconds: float, what: str) -> Any:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        found = condition()
+        if found:
+            return found
+        time.sleep(0.1)
+    raise AssertionError(f"{what} did not happen in {seconds}s")
+
+
+@needs_ffmpeg
+def test_runners_transcode_a_video_and_a_killed_runners_job_goes_to_another(
+    quick_stalls: RunningStack, tmp_path: Path
+) -> None:
+    stack = quick_stalls
+    stack.start()
+    client = Client(stack)
+    root = client.login("root", ROOT_PASSWORD)["access_token"]
+    _enable_runners(client, root)
+    assert client.send("POST", "/api/v1/runners/registration-tokens/generate", root).status_code == 204
+    registration = client.send("GET", "/api/v1/runners/registration-tokens", root).json()["data"][0][
+        "registrationToken"
+    ]
+
+    video_uuid = _upload(client, root, make_clip(tmp_path / "clip.mp4", seconds=8, size="1280x720"))
+    jobs = _wait(lambda: len(_jobs(client, root)) >= 5 and _jobs(client, root), 60, "the chunk jobs")
+    assert {j["type"] for j in jobs} == {"vod-hls-transcoding"}
+    assert {j["privatePayload"]["videoUUID"] for j in jobs} == {video_uuid}
+
+    first = _start_runner(stack, tmp_path, "one", registration)
+    try:
+        taken = _wait(
+            lambda: next((j for j in _jobs(client, root) if j["state"]["id"] == 2), None), 60, "a job taken by one"
+        )
+        first.send_signal(signal.SIGKILL)
+        first.wait(timeout=10)
+    finally:
+        if first.poll() is None:
+            first.kill()
+    assert taken["runner"]["name"] == "one"
+    back = _wait(
+        lambda: next((j for j in _jobs(client, root) if j["uuid"] == taken["uuid"] and j["state"]["id"] == 1), None),
+        30,
+        "the killed runner's job back to pending",
+    )
+    assert back["runner"] is None
+
+    second = _start_runner(stack, tmp_path, "two", registration)
+    try:
+        video = wait_published(client, root, video_uuid, seconds=240)
+    finally:
+        second.send_signal(signal.SIGTERM)
+        second.wait(timeout=30)
+
+    finished = {j["uuid"]: j for j in _jobs(client, root)}
+    assert {j["state"]["id"] for j in finished.values()} == {3}
+    # Every result came through its upload URL at the first try (a stall is not a failure).
+    assert [j["failures"] for j in finished.values()] == [0] * len(finished)
+    assert finished[taken["uuid"]]["runner"]["name"] == "two"
+    assert [f["resolution"]["id"] for f in video["streamingPlaylists"][0]["files"]] == [720, 480, 360, 240, 144]
+    _check_playable(stack, video, frames=8 * 25)
+    runners = client.send("GET", "/api/v1/runners", root).json()
+    assert sorted(r["name"] for r in runners["data"]) == ["one", "two"]
+
+
+@needs_ffmpeg
+def test_with_a_lambda_fallback_a_video_publishes_with_no_runner_online(
+    quick_stalls: RunningStack, tmp_path: Path
+) -> None:
+    stack = quick_stalls
+    stack.start()
+    client = Client(stack)
+    root = client.login("root", ROOT_PASSWORD)["access_token"]
+    _enable_runners(client, root, lambdaFallbackSeconds=2)
+    video_uuid = _upload(client, root, make_clip(tmp_path / "clip.mp4"))
+
+    video = wait_published(client, root, video_uuid, seconds=180)
+    jobs = _jobs(client, root)
+    assert jobs and {j["state"]["id"] for j in jobs} == {6}
+    assert all("No runner took it within 2 seconds" in j["error"] for j in jobs)
+    _check_playable(stack, video, frames=6 * 25)

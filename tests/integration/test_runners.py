@@ -1,0 +1,334 @@
+"""PeerTube's remote runner protocol through the API function (moto): registration tokens,
+runners, and runner jobs made from the pipeline's chunk steps, with their bad inputs."""
+
+from __future__ import annotations
+
+import copy
+import json
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from chalicelib.domain import runner_jobs, transcoding
+from chalicelib.media.probe import MediaInfo
+from chalicelib.store import uploads_bucket, videos
+from chalicelib.store.models import Video
+from tests.api_client import ApiClient, ApiResponse
+from tests.conftest import ROOT_PASSWORD
+from tests.members import Member
+from tests.openapi import assert_conforms
+from tests.video_seed import add_video
+
+RUNNERS = "/api/v1/runners"
+MP4 = b"\x00\x00\x00\x18ftypisom"  # the start of an MP4 (its file type box)
+JOBS = f"{RUNNERS}/jobs"
+SOURCE = MediaInfo(
+    duration=10.0, width=426, height=240, fps=25.0, bitrate=400_000,
+    video_codec="h264", audio_codec="aac", audio_bitrate=128_000,
+)  # fmt: skip
+
+
+@pytest.fixture
+def root(api: ApiClient) -> str:
+    return str(api.login("root", ROOT_PASSWORD)["access_token"])
+
+
+def _registration_token(api: ApiClient, root: str) -> str:
+    assert api.post_json(f"{RUNNERS}/registration-tokens/generate", {}, token=root).status == 204
+    listed = api.get_as(f"{RUNNERS}/registration-tokens?sort=-createdAt", root).json()
+    return str(listed["data"][0]["registrationToken"])
+
+
+def _register(api: ApiClient, root: str, name: str = "gpu-box") -> str:
+    answer = api.post_json(f"{RUNNERS}/register", {"registrationToken": _registration_token(api, root), "name": name})
+    assert answer.status == 200, answer.body
+    return str(answer.json()["runnerToken"])
+
+
+def _enable_runners(api: ApiClient, root: str, **extra: Any) -> None:
+    document = api.get_as("/api/v1/config/custom", root).json()
+    changed = copy.deepcopy(document)
+    changed["transcoding"]["remoteRunners"] = {"enabled": True, **extra}
+    assert api.put_json("/api/v1/config/custom", changed, token=root).status == 200
+
+
+def _encoding_video() -> tuple[Video, list[transcoding.Step]]:
+    video = add_video(1, 1, "For runners", stage="uploaded", state=2, published_at=None)
+    video.source_key = f"videos/{video.uuid}/clip.mp4"
+    video.save()
+    planned = transcoding.start(video, SOURCE, hls_name=str(uuid.uuid4()), chunk_length=4.0)
+    assert planned
+    return videos.get_video(int(video.id)) or video, planned
+
+
+def _send(planned: list[transcoding.Step]) -> None:
+    from functions.transcoder.handler import send_steps
+
+    send_steps(planned)
+
+
+def _accept(api: ApiClient, runner: str, job_uuid: str) -> ApiResponse:
+    return api.post_json(f"{JOBS}/{job_uuid}/accept", {"runnerToken": runner})
+
+
+def _multipart(fields: dict[str, str], files: dict[str, bytes]) -> tuple[bytes, str]:
+    boundary = "cirrus-test-boundary"
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode() for k, v in fields.items()
+    ]
+    for name, data in files.items():
+        head = f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="out.mp4"\r\n'
+        parts.append(head.encode() + b"Content-Type: video/mp4\r\n\r\n" + data + b"\r\n")
+    return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
+
+
+def _success(api: ApiClient, runner: str, job: dict[str, Any], data: bytes | None) -> ApiResponse:
+    fields = {"runnerToken": runner, "jobToken": str(job["jobToken"])}
+    body, content_type = _multipart(fields, {"payload[videoFile]": data} if data is not None else {})
+    return api.request("POST", f"{JOBS}/{job['uuid']}/success", body=body, headers={"Content-Type": content_type})
+
+
+def test_registration_tokens_and_runners_as_peertube_has_them(api: ApiClient, root: str, people: Any) -> None:
+    alice: Member = people["alice"]
+    assert api.post_json(f"{RUNNERS}/registration-tokens/generate", {}, token=alice.token).status == 403
+    assert api.post_json(f"{RUNNERS}/registration-tokens/generate", {}).status == 401
+    token = _registration_token(api, root)
+    assert token.startswith("ptrrt-")
+    listed = api.get_as(f"{RUNNERS}/registration-tokens", root).json()
+    assert listed["total"] == 1 and listed["data"][0]["registeredRunnersCount"] == 0
+    assert_conforms("RunnerRegistrationToken", listed["data"][0])
+
+    refused = api.post_json(f"{RUNNERS}/register", {"registrationToken": "ptrrt-nope", "name": "x"})
+    assert refused.status == 404
+    assert api.post_json(f"{RUNNERS}/register", {"registrationToken": token}).status == 400
+    registered = api.post_json(f"{RUNNERS}/register", {"registrationToken": token, "name": "box", "description": "d"})
+    assert registered.status == 200
+    runner_token = registered.json()["runnerToken"]
+    assert runner_token.startswith("ptrt-") and isinstance(registered.json()["id"], int)
+    again = api.post_json(f"{RUNNERS}/register", {"registrationToken": token, "name": "box"})
+    assert again.status == 400
+
+    runners = api.get_as(RUNNERS, root).json()
+    assert runners["total"] == 1
+    assert {k: runners["data"][0][k] for k in ("name", "description", "ip")} == {
+        "name": "box", "description": "d", "ip": "203.0.113.7",
+    }  # fmt: skip
+    assert_conforms("Runner", runners["data"][0])
+    assert api.get_as(RUNNERS, alice.token).status == 403
+    assert api.get_as(f"{RUNNERS}/registration-tokens", root).json()["data"][0]["registeredRunnersCount"] == 1
+
+    assert api.post_json(f"{JOBS}/request", {"runnerToken": runner_token}).json() == {"availableJobs": []}
+    unknown = api.post_json(f"{JOBS}/request", {"runnerToken": "ptrt-unknown"})
+    assert unknown.status == 404
+    assert api.post_json(f"{RUNNERS}/unregister", {"runnerToken": runner_token}).status == 204
+    assert api.post_json(f"{JOBS}/request", {"runnerToken": runner_token}).status == 404
+
+    second = api.post_json(f"{RUNNERS}/register", {"registrationToken": token, "name": "other"})
+    token_id = api.get_as(f"{RUNNERS}/registration-tokens", root).json()["data"][0]["id"]
+    assert api.delete_as(f"{RUNNERS}/registration-tokens/{token_id}", root).status == 204
+    assert api.post_json(f"{JOBS}/request", {"runnerToken": second.json()["runnerToken"]}).status == 404
+    assert api.get_as(RUNNERS, root).json()["total"] == 0
+    assert api.delete_as(f"{RUNNERS}/registration-tokens/{token_id}", root).status == 404
+
+
+def test_without_remote_runners_every_step_goes_to_lambda(api: ApiClient, root: str) -> None:
+    runner = _register(api, root)
+    _, planned = _encoding_video()
+    _send(planned)
+    assert api.post_json(f"{JOBS}/request", {"runnerToken": runner}).json() == {"availableJobs": []}
+
+
+def test_chunk_steps_become_jobs_one_runner_each_and_results_count(api: ApiClient, root: str) -> None:
+    _enable_runners(api, root)
+    runner, other = _register(api, root, "one"), _register(api, root, "two")
+    video, planned = _encoding_video()
+    chunk_steps = [s for s in planned if s.kind == transcoding.CHUNK]
+    assert len(chunk_steps) >= 2
+    _send(planned)
+    _send(planned)  # sent again (a redelivery, the sweeper): the same jobs, not new ones
+
+    offered = api.post_json(f"{JOBS}/request", {"runnerToken": runner, "jobTypes": ["vod-hls-transcoding"]}).json()
+    jobs = offered["availableJobs"]
+    assert len(jobs) == len(chunk_steps)
+    assert {j["type"] for j in jobs} == {"vod-hls-transcoding"}
+    first = jobs[0]
+    assert first["payload"]["input"]["videoFileUrl"].endswith(f"/files/videos/{video.uuid}/max-quality")
+    assert "videoFileCustomUpload" not in first["payload"]["output"]  # only for the runner that accepts
+    none_of_them = api.post_json(f"{JOBS}/request", {"runnerToken": runner, "jobTypes": ["video-transcription"]})
+    assert none_of_them.json() == {"availableJobs": []}
+    assert api.post_json(f"{JOBS}/request", {"runnerToken": runner, "jobTypes": ["nope"]}).status == 400
+
+    accepted = _accept(api, runner, first["uuid"])
+    assert accepted.status == 200, accepted.body
+    job = accepted.json()["job"]
+    assert job["jobToken"].startswith("ptrjt-") and job["state"] == {"id": 2, "label": "Processing"}
+    upload = job["payload"]["output"]["videoFileCustomUpload"]
+    assert upload["method"] == "PUT" and f"/work/{video.uuid}/runner/1/chunk-" in upload["url"]
+    taken = _accept(api, other, first["uuid"])
+    assert (taken.status, taken.json()["code"]) == (409, "runner_job_not_in_pending_state")
+    assert len(api.post_json(f"{JOBS}/request", {"runnerToken": other}).json()["availableJobs"]) == len(jobs) - 1
+
+    _input_and_progress(api, runner, other, job, video)
+
+    # Success from another runner, or without a result, changes nothing.
+    assert _success(api, other, job, MP4).status == 404
+    assert _success(api, runner, job, None).status == 400
+    assert _success(api, runner, job, b"#EXTM3U\n#EXT-X-ENDLIST\n").status == 400  # not an MP4
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(runner_jobs, "MAX_RESULT_BYTES", 20)
+        assert _success(api, runner, job, MP4 + b"more than twenty bytes").status == 413
+    assert _success(api, runner, job, MP4 + b"first chunk").status == 204
+    assert _success(api, runner, job, MP4).status == 400  # no longer processing
+    step = transcoding.Step.from_message(runner_jobs.store.get_job(first["uuid"]).private_payload["step"])  # type: ignore[union-attr]
+    name = transcoding.chunk_work_name(int(step.resolution or 0), int(step.chunk or 0))
+    assert uploads_bucket.read_work_file(video.uuid, name) == MP4 + b"first chunk"
+    assert step.name in (videos.get_video(int(video.id)).done_steps or ())  # type: ignore[union-attr]
+
+    # The second through the custom upload URL (here written straight to S3, as the PUT would).
+    second = _accept(api, other, jobs[1]["uuid"]).json()["job"]
+    stored = runner_jobs.store.get_job(second["uuid"])
+    assert stored is not None
+    attempt_name = f"runner/1/{transcoding.Step.from_message(stored.private_payload['step']).name}.mp4"
+    uploads_bucket.put_work_file(video.uuid, attempt_name, MP4 + b"uploaded chunk")
+    assert _success(api, other, second, None).status == 204
+    assert uploads_bucket.work_file_size(video.uuid, attempt_name) is None  # moved into place
+
+    listed = api.get_as(f"{JOBS}?stateOneOf=3", root).json()
+    for listed_job in listed["data"]:
+        # PeerTube sends null for a job that has none (its behaviour wins over the file).
+        assert_conforms("RunnerJobAdmin", listed_job, known_deviations=("runner/description",))
+    assert listed["total"] == 2 and {j["runner"]["name"] for j in listed["data"]} == {"one", "two"}
+    assert listed["data"][0]["privatePayload"]["videoUUID"] == video.uuid
+
+
+def _input_and_progress(api: ApiClient, runner: str, other: str, job: dict[str, Any], video: Video) -> None:
+    # The input: a redirect to S3, for the runner holding the job only.
+    tokens = {"runnerToken": runner, "jobToken": job["jobToken"]}
+    source = api.post_json(f"{JOBS}/{job['uuid']}/files/videos/{video.uuid}/max-quality", tokens)
+    assert source.status == 302 and "Signature=" in source.headers["location"]
+    stolen = {"runnerToken": other, "jobToken": job["jobToken"]}
+    assert api.post_json(f"{JOBS}/{job['uuid']}/files/videos/{video.uuid}/max-quality", stolen).status == 404
+
+    assert api.post_json(f"{JOBS}/{job['uuid']}/update", {**tokens, "progress": 50}).status == 204
+    assert api.post_json(f"{JOBS}/{job['uuid']}/update", {**tokens, "progress": 500}).status == 400
+    wrong = {"runnerToken": runner, "jobToken": "ptrjt-wrong"}
+    assert api.post_json(f"{JOBS}/{job['uuid']}/update", wrong).status == 404
+
+
+def test_a_stalled_job_goes_back_to_pending_and_its_old_token_is_refused(api: ApiClient, root: str) -> None:
+    _enable_runners(api, root)
+    runner, other = _register(api, root, "one"), _register(api, root, "two")
+    _, planned = _encoding_video()
+    _send(planned)
+    first = api.post_json(f"{JOBS}/request", {"runnerToken": runner}).json()["availableJobs"][0]
+    job = _accept(api, runner, first["uuid"]).json()["job"]
+    later = datetime.now(UTC) + timedelta(seconds=60)
+    assert runner_jobs.sweep_stalled(later) == 0  # two minutes, PeerTube's
+    assert runner_jobs.sweep_stalled(later + timedelta(seconds=61)) == 1
+    tokens = {"runnerToken": runner, "jobToken": job["jobToken"]}
+    assert api.post_json(f"{JOBS}/{first['uuid']}/update", tokens).status == 404
+    assert _accept(api, other, first["uuid"]).status == 200
+
+
+def test_five_errors_fail_the_job_and_the_video_abort_does_not_count(api: ApiClient, root: str) -> None:
+    _enable_runners(api, root)
+    runner = _register(api, root)
+    video, planned = _encoding_video()
+    _send(planned)
+    job_uuid = api.post_json(f"{JOBS}/request", {"runnerToken": runner}).json()["availableJobs"][0]["uuid"]
+    job = _accept(api, runner, job_uuid).json()["job"]
+    aborted = api.post_json(f"{JOBS}/{job_uuid}/abort", {"runnerToken": runner, "jobToken": job["jobToken"]})
+    assert aborted.status == 400  # a reason is required
+    body = {"runnerToken": runner, "jobToken": job["jobToken"], "reason": "shutting down"}
+    assert api.post_json(f"{JOBS}/{job_uuid}/abort", body).status == 204
+    for attempt in range(5):
+        job = _accept(api, runner, job_uuid).json()["job"]
+        failed = {"runnerToken": runner, "jobToken": job["jobToken"], "message": f"ffmpeg died {attempt}"}
+        assert api.post_json(f"{JOBS}/{job_uuid}/error", failed).status == 204
+    listed = api.get_as(f"{JOBS}?stateOneOf=4", root).json()["data"]
+    assert [(j["uuid"], j["failures"], j["error"]) for j in listed] == [(job_uuid, 5, "ffmpeg died 4")]
+    current = videos.get_video(int(video.id))
+    assert current is not None and current.stage == "failed"
+    assert "remote runners" in str(current.failure)
+
+
+def test_administrators_cancel_and_delete_jobs(api: ApiClient, root: str, people: Any) -> None:
+    _enable_runners(api, root)
+    runner = _register(api, root)
+    video, planned = _encoding_video()
+    _send(planned)
+    jobs = api.post_json(f"{JOBS}/request", {"runnerToken": runner}).json()["availableJobs"]
+    assert api.post_json(f"{JOBS}/{jobs[0]['uuid']}/cancel", {}, token=people["alice"].token).status == 403
+    assert api.post_json(f"{JOBS}/{jobs[0]['uuid']}/cancel", {}, token=root).status == 204
+    assert api.post_json(f"{JOBS}/{jobs[0]['uuid']}/cancel", {}, token=root).status == 400
+    assert _accept(api, runner, jobs[0]["uuid"]).status == 409
+    assert videos.get_video(int(video.id)).stage == "failed"  # type: ignore[union-attr]
+    assert api.delete_as(f"{JOBS}/{jobs[1]['uuid']}", root).status == 204
+    assert api.delete_as(f"{JOBS}/{jobs[1]['uuid']}", root).status == 404
+    # The video failed with the cancelled job: its other jobs are nobody's to take.
+    assert _accept(api, runner, jobs[2]["uuid"]).status == 409
+    left = api.get_as(f"{JOBS}?stateOneOf=6", root).json()["data"]
+    assert {j["uuid"] for j in left} == {jobs[0]["uuid"], jobs[2]["uuid"]}
+    assert api.post_json(f"{JOBS}/not-a-uuid/accept", {"runnerToken": runner}).status == 404
+    assert json.loads(api.get_as(f"{JOBS}?stateOneOf=42", root).body)["status"] == 400
+
+
+def _queued_steps() -> list[dict[str, Any]]:
+    from chalicelib import aws
+    from chalicelib.config import get_settings
+    from chalicelib.store import queues
+
+    url = queues.queue_url(get_settings().queues.transcode)
+    bodies: list[dict[str, Any]] = []
+    while messages := aws.sqs().receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", []):
+        bodies += [json.loads(m["Body"]) for m in messages]
+        for message in messages:
+            aws.sqs().delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+    return bodies
+
+
+def test_with_a_lambda_fallback_jobs_no_runner_took_go_to_the_transcoder(api: ApiClient, root: str) -> None:
+    document = api.get_as("/api/v1/config/custom", root).json()
+    document["transcoding"]["remoteRunners"] = {"enabled": True, "lambdaFallbackSeconds": "soon"}
+    assert api.put_json("/api/v1/config/custom", document, token=root).status == 400
+    _enable_runners(api, root, lambdaFallbackSeconds=30)
+    runner = _register(api, root)
+    _, planned = _encoding_video()
+    _send(planned)
+    assert {step["kind"] for step in _queued_steps()} == {"audio", "images"}
+    jobs = api.post_json(f"{JOBS}/request", {"runnerToken": runner}).json()["availableJobs"]
+    held = _accept(api, runner, jobs[0]["uuid"]).json()["job"]
+
+    now = datetime.now(UTC)
+    assert runner_jobs.fall_back_to_lambda(now) == []  # not yet
+    taken = runner_jobs.fall_back_to_lambda(now + timedelta(seconds=31))
+    assert len(taken) == len(jobs) - 1 and all(step.kind == transcoding.CHUNK for step in taken)
+    assert _accept(api, runner, jobs[1]["uuid"]).status == 409  # Lambda's now
+    tokens = {"runnerToken": runner, "jobToken": held["jobToken"]}
+    assert api.post_json(f"{JOBS}/{held['uuid']}/update", tokens).status == 204  # the runner's still
+
+    # Sent again (the sweeper), a step taken back goes to Lambda, one a runner holds does not.
+    _send(planned)
+    again = [step for step in _queued_steps() if step["kind"] == "chunk"]
+    assert len(again) == len(taken)
+
+
+def test_a_step_sent_again_after_its_success_died_half_way_goes_to_lambda(api: ApiClient, root: str) -> None:
+    _enable_runners(api, root)
+    runner = _register(api, root)
+    _, planned = _encoding_video()
+    _send(planned)
+    _queued_steps()
+    jobs = api.post_json(f"{JOBS}/request", {"runnerToken": runner}).json()["availableJobs"]
+    held = _accept(api, runner, jobs[0]["uuid"]).json()["job"]
+    stored = runner_jobs.store.get_job(held["uuid"])
+    assert stored is not None
+    # The success moved it to completing, then its function died before counting the chunk.
+    assert runner_jobs.store.move_job(
+        stored, from_states=(runner_jobs.PROCESSING,), to_state=runner_jobs.COMPLETING, now=datetime.now(UTC)
+    )
+    _send(planned)  # the sweeper, hours later
+    again = [transcoding.Step.from_message(step) for step in _queued_steps() if step["kind"] == "chunk"]
+    assert [runner_jobs.job_uuid(step) for step in again] == [held["uuid"]]

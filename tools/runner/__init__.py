@@ -1,0 +1,1 @@
+"""A remote runner for Cirrus (and the PeerTube runner protocol): `python -m tools.runner`."""

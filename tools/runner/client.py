@@ -1,0 +1,192 @@
+"""A remote runner: registers with a registration token, polls for jobs, encodes them with
+the machine's ffmpeg and sends the results back, over PeerTube's runner protocol.
+
+It takes Cirrus's chunk jobs (`vod-hls-transcoding` with `output.cirrusChunk`): one chunk of
+one rendition, encoded with the same command builder as the transcoder Lambda
+(chalicelib/media/commands.py), so the runner's chunks join the Lambda's seamlessly. It
+reads the input over the presigned URL the instance redirects to, and writes the result to
+the job's `videoFileCustomUpload` URL when it has one (results never pass through the API,
+whose bodies API Gateway caps at 10 MB), else in the success call's body.
+
+While it encodes, it reports progress every `update_every` seconds: a job without news for
+the instance's stall time (PeerTube's 2 minutes) goes back to pending for another runner.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from chalicelib.media import commands, transcode
+from chalicelib.media.ladder import Rendition
+
+log = logging.getLogger("cirrus.runner")
+HLS_JOB = "vod-hls-transcoding"
+TIMEOUT = 30
+
+
+class ProtocolError(Exception):
+    """The instance answered a call with an error."""
+
+
+@dataclass
+class Runner:
+    url: str
+    runner_token: str
+    update_every: float = 10.0
+
+    @classmethod
+    def register(cls, url: str, registration_token: str, name: str, description: str = "") -> Runner:
+        answer = _post(url, "/api/v1/runners/register", {
+            "registrationToken": registration_token, "name": name, "description": description,
+        })  # fmt: skip
+        return cls(url.rstrip("/"), str(answer["runnerToken"]))
+
+    def unregister(self) -> None:
+        _post(self.url, "/api/v1/runners/unregister", {"runnerToken": self.runner_token})
+
+    def request(self) -> list[dict[str, Any]]:
+        answer = _post(
+            self.url, "/api/v1/runners/jobs/request", {"runnerToken": self.runner_token, "jobTypes": [HLS_JOB]}
+        )
+        return list(answer.get("availableJobs") or [])
+
+    def run_once(self) -> int:
+        """Take and process every job offered now, one at a time; how many were done."""
+        done = 0
+        for offered in self.request():
+            job = self._accept(offered["uuid"])
+            if job is not None:
+                self.process(job)
+                done += 1
+        return done
+
+    def run_forever(self, poll_every: float = 2.0, stop: Callable[[], bool] = lambda: False) -> None:
+        while not stop():
+            try:
+                if self.run_once() == 0:
+                    time.sleep(poll_every)
+            except (requests.RequestException, ProtocolError) as error:
+                log.warning("the instance could not be reached: %s", error)
+                time.sleep(poll_every)
+
+    def _accept(self, job_uuid: str) -> dict[str, Any] | None:
+        response = requests.post(
+            f"{self.url}/api/v1/runners/jobs/{job_uuid}/accept",
+            json={"runnerToken": self.runner_token},
+            timeout=TIMEOUT,
+        )
+        if response.status_code == 409:  # another runner was quicker
+            return None
+        return dict(_checked(response)["job"])
+
+    def process(self, job: dict[str, Any]) -> None:
+        tokens = {"runnerToken": self.runner_token, "jobToken": job["jobToken"]}
+        base = f"{self.url}/api/v1/runners/jobs/{job['uuid']}"
+        output = job["payload"].get("output") or {}
+        if job["type"] != HLS_JOB or "cirrusChunk" not in output:
+            _post(
+                self.url,
+                f"/api/v1/runners/jobs/{job['uuid']}/abort",
+                {**tokens, "reason": "Not a job this runner takes"},
+            )
+            return
+        stop = threading.Event()
+        beat = threading.Thread(target=self._heartbeat, args=(base, tokens, stop), daemon=True)
+        beat.start()
+        try:
+            with tempfile.TemporaryDirectory(prefix="cirrus-runner-") as directory:
+                result = self._encode(job, tokens, Path(directory))
+                stop.set()
+                beat.join()
+                self._send_result(base, tokens, output, result)
+        except (transcode.TranscodeError, OSError, requests.RequestException, ProtocolError) as error:
+            stop.set()
+            log.warning("job %s failed: %s", job["uuid"], error)
+            requests.post(f"{base}/error", json={**tokens, "message": str(error)[:1000]}, timeout=TIMEOUT)
+        finally:
+            stop.set()
+
+    def _encode(self, job: dict[str, Any], tokens: dict[str, str], workdir: Path) -> Path:
+        payload = job["payload"]
+        found = requests.post(payload["input"]["videoFileUrl"], json=tokens, allow_redirects=False, timeout=TIMEOUT)
+        if found.status_code in (301, 302, 303, 307, 308):
+            source = found.headers["Location"]
+        else:
+            source_file = workdir / "input"
+            source_file.write_bytes(_checked_bytes(found))
+            source = str(source_file)
+        chunk, spec = payload["output"]["cirrusChunk"], payload["output"]["cirrusRendition"]
+        rendition = Rendition(
+            int(spec["resolution"]), int(spec["width"]), int(spec["height"]), int(spec["fps"]), int(spec["maxBitrate"])
+        )
+        output = workdir / "chunk.mp4"
+        start, end = float(chunk["start"]), float(chunk["end"])
+        transcode.run(
+            commands.video_encode_args(
+                source, str(output), rendition, portrait=bool(spec["portrait"]), start=start, duration=end - start
+            )
+        )
+        return output
+
+    def _send_result(self, base: str, tokens: dict[str, str], output: dict[str, Any], result: Path) -> None:
+        upload = output.get("videoFileCustomUpload")
+        if upload:
+            with open(result, "rb") as opened:
+                put = requests.request(upload.get("method", "PUT"), upload["url"], data=opened, timeout=300)
+            if put.status_code >= 300:
+                raise ProtocolError(f"the upload was refused: {put.status_code}")
+            _checked(requests.post(f"{base}/success", files=_form(tokens), timeout=TIMEOUT))
+            return
+        with open(result, "rb") as opened:
+            files: dict[str, Any] = {**_form(tokens), "payload[videoFile]": ("video.mp4", opened, "video/mp4")}
+            _checked(requests.post(f"{base}/success", files=files, timeout=300))
+
+    def _heartbeat(self, base: str, tokens: dict[str, str], stop: threading.Event) -> None:
+        while not stop.wait(self.update_every):
+            try:
+                requests.post(f"{base}/update", json=tokens, timeout=TIMEOUT)
+            except requests.RequestException as error:
+                log.warning("progress not reported: %s", error)
+
+
+def _form(fields: dict[str, str]) -> dict[str, tuple[None, str]]:
+    """Text fields of a multipart body (requests sends a file-less multipart this way)."""
+    return {name: (None, value) for name, value in fields.items()}
+
+
+def _post(url: str, path: str, body: dict[str, Any]) -> dict[str, Any]:
+    return _checked(requests.post(f"{url.rstrip('/')}{path}", json=body, timeout=TIMEOUT))
+
+
+def _checked(response: requests.Response) -> dict[str, Any]:
+    if response.status_code >= 400:
+        raise ProtocolError(f"{response.status_code} {response.text[:300]}")
+    return dict(response.json()) if response.content else {}
+
+
+def _checked_bytes(response: requests.Response) -> bytes:
+    if response.status_code >= 400:
+        raise ProtocolError(f"{response.status_code} {response.text[:300]}")
+    return response.content
+
+
+def load_or_register(state: Path, url: str, registration_token: str | None, name: str) -> Runner:
+    """The runner saved in `state`, or a new registration saved there."""
+    if state.exists():
+        saved = json.loads(state.read_text())
+        return Runner(saved["url"], saved["runnerToken"])
+    if not registration_token:
+        raise SystemExit("not registered yet: give --registration-token")
+    runner = Runner.register(url, registration_token, name)
+    state.write_text(json.dumps({"url": runner.url, "runnerToken": runner.runner_token}))
+    return runner
