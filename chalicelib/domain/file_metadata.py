@@ -25,12 +25,13 @@ if TYPE_CHECKING:
 
 PROBE = "probe-file"  # the transcode queue's message kind
 NOT_FOUND = "VideoFile matching Video not found"  # PeerTube's doesVideoFileOfVideoExist
-MAX_FILE_ID = 2**31 - 1
+MAX_ID_DIGITS = 16  # before int(): Python refuses to convert thousands of digits
+MAX_FILE_ID = 2**53 - 1  # an integer a JavaScript client can hold (ids are <video id>·10⁴ + n)
 
 
 def parse_file_id(value: str) -> int:
     text = str(value)
-    if not (text.isascii() and text.isdigit()) or not 0 < int(text) <= MAX_FILE_ID:
+    if not (len(text) <= MAX_ID_DIGITS and text.isascii() and text.isdigit()) or not 0 < int(text) <= MAX_FILE_ID:
         raise ValidationError({"videoFileId": "Should have a valid videoFileId"}, location="params")
     return int(text)
 

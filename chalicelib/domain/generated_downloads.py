@@ -43,7 +43,8 @@ if TYPE_CHECKING:
 
 GENERATE = "generate-download"  # the transcode queue's message kind
 MAX_FILES = 2
-MAX_FILE_ID = 2**31 - 1  # PeerTube's isIdValid: a positive int that fits its INTEGER column
+MAX_ID_DIGITS = 16  # before int(): Python refuses to convert thousands of digits
+MAX_FILE_ID = 2**53 - 1  # an integer a JavaScript client can hold (ids are <video id>·10⁴ + n)
 TOO_MANY_STREAMS = (
     "Cannot generate a container with multiple video/audio files. "
     "PeerTube supports a maximum of 1 audio and 1 video file"
@@ -117,4 +118,4 @@ def request_build(generated: Generated) -> None:
 
 def _is_id(value: str) -> bool:
     text = str(value).strip()
-    return text.isascii() and text.isdigit() and 0 < int(text) <= MAX_FILE_ID
+    return len(text) <= MAX_ID_DIGITS and text.isascii() and text.isdigit() and 0 < int(text) <= MAX_FILE_ID

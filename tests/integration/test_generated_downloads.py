@@ -101,6 +101,7 @@ def test_bad_file_ids_are_refused_as_peertube_refuses_them(api: ApiClient, peopl
         _generate(video, "1.5"),
         _generate(video, top, low, top),  # more than two
         _generate(video, "99999999999999999999"),
+        _generate(video, "9" * 5000),
     ):
         answer = api.get(path)
         assert answer.status == 400 and answer.content_type.startswith("application/problem+json"), path
@@ -154,7 +155,8 @@ def test_file_metadata_is_read_from_the_bucket_or_probed_once(api: ApiClient, pe
     assert answer.status == 200 and answer.json() == described
     assert layout.file_metadata_key(video.uuid, f"{HLS_NAME}-240-fragmented.mp4").startswith("file-metadata/")
 
-    assert api.get(f"/api/v1/videos/{video.uuid}/metadata/abc").status == 400
+    for bad in ("abc", "0", "9" * 5000):
+        assert api.get(f"/api/v1/videos/{video.uuid}/metadata/{bad}").status == 400, bad
     missing = api.get(f"/api/v1/videos/{video.uuid}/metadata/{file_id + 1}")
     assert missing.status == 404 and missing.json()["detail"] == file_metadata.NOT_FOUND
 
