@@ -43,6 +43,7 @@ from chalicelib.api.uploads import uploads_api
 from chalicelib.api.users import users_api
 from chalicelib.api.video_captions import video_captions_api
 from chalicelib.api.video_downloads import video_downloads_api
+from chalicelib.api.video_file_management import video_file_management_api
 from chalicelib.api.video_file_metadata import video_file_metadata_api
 from chalicelib.api.video_files import video_files_api
 from chalicelib.api.video_lists import video_lists_api
@@ -95,6 +96,7 @@ for blueprint in (
     users_api,
     video_lists_api,
     video_downloads_api,
+    video_file_management_api,
     video_file_metadata_api,
     video_files_api,
     video_captions_api,

@@ -91,8 +91,8 @@ def choose(video: Video, file_ids: Sequence[int]) -> Generated:
     listed = {f.file_id: f for f in listed_files(video, hls_files, web_files)}
     chosen = [listed[file_id] for file_id in dict.fromkeys(file_ids) if file_id in listed]
     if not chosen:
-        names = ", ".join(str(file_id) for file_id in file_ids)
-        raise FilesNotFound(f"No files found ({names}) to download video {video.url}")
+        asked = ", ".join(str(file_id) for file_id in file_ids)
+        raise FilesNotFound(f"No files found ({asked}) to download video {video.url}")
     with_video = [f for f in chosen if f.has_video]
     with_audio = [f for f in chosen if f.has_audio]
     if len(with_video) > 1 or len(with_audio) > 1:

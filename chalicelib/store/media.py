@@ -159,6 +159,11 @@ def read_torrent(name: str) -> bytes | None:
     return read_file(layout.torrent_key(name))
 
 
+def delete_generated(video_uuid: str) -> None:
+    """A video's generated downloads (rebuilt on request)."""
+    delete_prefix(get_settings().media_bucket, layout.generated_prefix(video_uuid))
+
+
 def delete_video_files(video_uuid: str, images_name: str | None = None) -> None:
     """Everything a video ever had in the buckets: source, work files, HLS (a live's too) and
     web videos (public or private), torrents, captions, images (under the video's UUID, and under their
