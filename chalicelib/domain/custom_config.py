@@ -116,6 +116,7 @@ def defaults(settings: Settings) -> dict[str, Any]:
                 "web_videos": {"enabled": False},
                 "hls": {"enabled": True, "splitAudioAndVideo": False},
             },
+            "videoFile": {"update": {"enabled": False}},
             "live": _live_defaults(settings.live),
             "import": {
                 "videos": {"concurrency": 1, "http": {"enabled": False}, "torrent": {"enabled": False}},
@@ -261,6 +262,8 @@ _OPTIONAL: dict[str, Callable[[Any], bool]] = {
     **{f"transcoding.resolutions.{key}": _is_bool for key in RESOLUTIONS},
     "transcoding.hls.enabled": _is_bool,
     "transcoding.web_videos.enabled": _is_bool,
+    "transcoding.originalFile.keep": _is_bool,
+    "videoFile.update.enabled": _is_bool,
     "import.videos.http.enabled": _is_bool,
     "import.videos.torrent.enabled": _is_bool,
     "autoBlacklist.videos.ofUsers.enabled": _is_bool,
