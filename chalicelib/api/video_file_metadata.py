@@ -1,9 +1,8 @@
 """`GET /api/v1/videos/{id}/metadata/{videoFileId}`: ffprobe's description of one of a video's
 files (the `metadataUrl` every file lists; domain/file_metadata.py).
 
-PeerTube answers it to anyone who names an existing file of the video. Cirrus asks what it
-asks for the video itself (its privacy, the viewer, the password header): the streams of a
-private video are no stranger's business. A file not probed yet (made before probes were
+As PeerTube (videosGetValidator before the file's), the caller must be one who may see the
+video (its privacy, the viewer, the password header). A file not probed yet (made before probes were
 kept) is probed by the transcoder on the first request, which waits for it a few seconds.
 """
 
