@@ -9,7 +9,8 @@
 - `/download/videos/generate/{id}[.mp4|.m4a]?videoFileIds=<id>[&videoFileIds=<id>]`: PeerTube
   6.1+'s one MP4 of a video file and an audio file, built once by the transcoder
   (domain/generated_downloads.py): the first request queues the build and waits for it up
-  to GENERATE_WAIT_SECONDS, then 503 with Retry-After while it is not done.
+  to GENERATE_WAIT_SECONDS, then 503 with Retry-After while it is not done; PeerTube's rate
+  limit (5 answered requests per address in 5 s; administrators and moderators exempt).
 
 Each answers with a redirect to a presigned S3 URL valid for minutes (byte ranges work there;
 the function never carries the bytes). A file of a video in the private directory needs a
@@ -24,9 +25,11 @@ import re
 import time
 from typing import TYPE_CHECKING
 
+from chalicelib.api.auth import optional_session
 from chalicelib.api.blueprint import ApiBlueprint
+from chalicelib.api.request import source_ip
 from chalicelib.api.video_files import REDIRECT_SECONDS, check_static_access, redirect
-from chalicelib.domain import generated_downloads
+from chalicelib.domain import generated_downloads, rate_limits
 from chalicelib.domain import videos as video_cases
 from chalicelib.errors import ForbiddenError, NotFoundError, ServiceUnavailableError
 from chalicelib.media import layout
@@ -116,6 +119,11 @@ def download_generated(video_id: str) -> Response:
     generated = generated_downloads.choose(video, generated_downloads.parse_file_ids(values))
     if not video.download_enabled:
         raise ForbiddenError(DOWNLOAD_DISABLED)
+    # PeerTube's limit counts only the requests it answers (skipFailedRequests): refusals above
+    # are not counted.
+    viewer = optional_session(request) if request.headers.get("authorization") else None
+    user = viewer.user if viewer else None
+    rate_limits.count_address_action(rate_limits.DOWNLOAD_GENERATE, source_ip(request), user, time.time())
     if not generated_downloads.is_built(generated):
         generated_downloads.request_build(generated)
         _wait_for(generated)

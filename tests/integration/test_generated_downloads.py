@@ -16,12 +16,13 @@ import pytest
 from chalicelib import aws
 from chalicelib.api import video_downloads, video_file_metadata
 from chalicelib.config import get_settings
-from chalicelib.domain import file_metadata, generated_downloads
+from chalicelib.domain import file_metadata, generated_downloads, rate_limits
 from chalicelib.domain.video_file_ids import hls_file_id, web_file_id
 from chalicelib.media import layout
 from chalicelib.store import keys, queues, videos
 from chalicelib.store.models import Video, VideoFile
 from tests.api_client import ApiClient
+from tests.conftest import ROOT_PASSWORD
 from tests.members import Member
 from tests.security.private_media_support import HLS_NAME, published_video
 
@@ -164,3 +165,25 @@ def test_file_metadata_is_read_from_the_bucket_or_probed_once(api: ApiClient, pe
     private_path = f"/api/v1/videos/{private.uuid}/metadata/{hls_file_id(int(private.id), 240)}"
     assert api.get(private_path).status in (401, 403)
     assert api.get_as(private_path, people["bob"].token).status == 403
+
+
+def test_generated_downloads_are_rate_limited_per_address(
+    api: ApiClient, people: dict[str, Member], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PeerTube's rates_limit.download_generate_video: 5 answered requests per address in 5 s;
+    refusals are not counted, and administrators are exempt."""
+    assert rate_limits.Limit("download-generate", 5, 5) == rate_limits.DOWNLOAD_GENERATE
+    # The same count over a window a loaded machine cannot outlast between two requests.
+    monkeypatch.setattr(rate_limits, "DOWNLOAD_GENERATE", rate_limits.Limit("download-generate", 300, 5))
+    video = published_video(people["alice"])
+    file_id = hls_file_id(int(video.id), 240)
+    _built(video, file_id)
+    for _ in range(3):
+        assert api.get(_generate(video, "abc"), source_ip="198.51.100.9").status == 400  # not counted
+    for _ in range(5):
+        assert api.get(_generate(video, file_id), source_ip="198.51.100.9").status == 302
+    refused = api.get(_generate(video, file_id), source_ip="198.51.100.9")
+    assert refused.status == 429 and int(refused.headers["retry-after"]) >= 1
+    assert api.get(_generate(video, file_id), source_ip="198.51.100.10").status == 302  # another address
+    root = api.login("root", ROOT_PASSWORD)["access_token"]
+    assert api.get_as(_generate(video, file_id), root).status == 302
