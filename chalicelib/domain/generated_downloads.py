@@ -31,8 +31,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.domain.video_file_ids import ListedFile, listed_files
-from chalicelib.errors import BadRequestError, ValidationError
-from chalicelib.errors import NotFoundError as FilesNotFound
+from chalicelib.errors import BadRequestError, NotFoundError, ValidationError
 from chalicelib.media import layout
 from chalicelib.store import media, queues, videos
 
@@ -92,7 +91,7 @@ def choose(video: Video, file_ids: Sequence[int]) -> Generated:
     chosen = [listed[file_id] for file_id in dict.fromkeys(file_ids) if file_id in listed]
     if not chosen:
         asked = ", ".join(str(file_id) for file_id in file_ids)
-        raise FilesNotFound(f"No files found ({asked}) to download video {video.url}")
+        raise NotFoundError(f"No files found ({asked}) to download video {video.url}")
     with_video = [f for f in chosen if f.has_video]
     with_audio = [f for f in chosen if f.has_audio]
     if len(with_video) > 1 or len(with_audio) > 1:
@@ -100,7 +99,7 @@ def choose(video: Video, file_ids: Sequence[int]) -> Generated:
     video_file = with_video[0] if with_video else None
     audio_file = with_audio[0] if with_audio else None
     if video_file is None and audio_file is None:
-        raise FilesNotFound(f"No files found ({', '.join(map(str, file_ids))}) to download video {video.url}")
+        raise NotFoundError(f"No files found ({', '.join(map(str, file_ids))}) to download video {video.url}")
     names = sorted({f.name for f in (video_file, audio_file) if f is not None})
     digest = hashlib.sha256("\n".join(names).encode()).hexdigest()[:32]
     return Generated(video, video_file, audio_file, layout.generated_key(video.uuid, digest))
