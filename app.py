@@ -45,6 +45,8 @@ from chalicelib.api.users import users_api
 from chalicelib.api.video_blacklist import video_blacklist_api
 from chalicelib.api.video_captions import video_captions_api
 from chalicelib.api.video_downloads import video_downloads_api
+from chalicelib.api.video_file_management import video_file_management_api
+from chalicelib.api.video_file_metadata import video_file_metadata_api
 from chalicelib.api.video_files import video_files_api
 from chalicelib.api.video_lists import video_lists_api
 from chalicelib.api.video_passwords import video_passwords_api
@@ -98,6 +100,8 @@ for blueprint in (
     video_lists_api,
     video_blacklist_api,
     video_downloads_api,
+    video_file_management_api,
+    video_file_metadata_api,
     video_files_api,
     video_captions_api,
     video_passwords_api,

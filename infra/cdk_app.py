@@ -66,13 +66,16 @@ FUNCTION_ALARMS = {
 }
 PLAYLIST_PATTERN = "/static/streaming-playlists/*.m3u8"
 # What transcoding writes to the media bucket (chalicelib/media/layout.py), and the prefixes
-# among them whose objects move with a privacy change or go with a deleted video by listing.
+# among them whose objects move with a privacy change or go with a deleted video by listing
+# (generated downloads and file descriptions only go).
 MOVED_MEDIA = (
     "static/streaming-playlists/*",
     "private/streaming-playlists/*",
     "static/web-videos/*",
     "private/web-videos/*",
     "torrents/*",
+    "generated/*",
+    "file-metadata/*",
 )
 TRANSCODED_MEDIA = (*MOVED_MEDIA, "lazy-static/thumbnails/*", "lazy-static/previews/*")
 # Chalice's default binary types, "/" escaped as API Gateway wants it.

@@ -21,7 +21,7 @@ from chalicelib.api.blueprint import ApiBlueprint
 from chalicelib.api.request import pagination
 from chalicelib.api.video_filters import QueryParams, video_filter
 from chalicelib.config import get_settings
-from chalicelib.domain import feeds, reference_data
+from chalicelib.domain import feeds, reference_data, video_file_ids
 from chalicelib.domain import subscriptions as subscription_cases
 from chalicelib.domain import videos as video_cases
 from chalicelib.domain.channels import ACCOUNT_NOT_FOUND, CHANNEL_NOT_FOUND, get_account_or_404, get_channel_or_404
@@ -333,7 +333,7 @@ def _video_item(entry: feeds.FeedVideo, settings: Settings, *, podcast: bool = F
         thumbnail = feed_formats.Thumbnail(
             f"{settings.instance_url}/{layout.thumbnail_key(video.images_name)}", width, height
         )
-    files = _files(entry, settings)
+    files = _files(entry, settings, podcast=podcast)
     category = reference_data.video_categories().get(str(video.category)) if video.category is not None else None
     return feed_formats.Item(
         id=video.url if podcast else watch,
@@ -357,9 +357,14 @@ def _video_item(entry: feeds.FeedVideo, settings: Settings, *, podcast: bool = F
     )
 
 
-def _files(entry: feeds.FeedVideo, settings: Settings) -> list[tuple[Enclosure, Enclosure | None]]:
+def _files(
+    entry: feeds.FeedVideo, settings: Settings, *, podcast: bool = False
+) -> list[tuple[Enclosure, Enclosure | None]]:
     """The video's downloadable files at its top resolution, web video first (a whole MP4
-    with its sound), then the packaged HLS file; each with its torrent when made."""
+    with its sound), then the packaged HLS file; each with its torrent when made. In the
+    podcast feed the HLS file is offered as PeerTube offers it there, as the generated MP4 of
+    that file (`/download/videos/generate/`, domain/generated_downloads.py): a plain MP4
+    podcast players take, whose size is about the HLS file's (a remux, streams copied)."""
     from chalicelib.api import feed_formats
 
     video = entry.video
@@ -379,7 +384,13 @@ def _files(entry: feeds.FeedVideo, settings: Settings) -> list[tuple[Enclosure, 
         found.append((feed_formats.Enclosure(url, int(web.size), str(web.content_type), title), torrent))
     if hls is not None:
         resolution = int(hls.resolution)
-        url = layout.hls_video_download_url(settings.instance_url, video.uuid, resolution)
+        url = (
+            layout.generate_download_url(
+                settings.instance_url, video.uuid, [video_file_ids.hls_file_id(int(video.id), resolution)]
+            )
+            if podcast
+            else layout.hls_video_download_url(settings.instance_url, video.uuid, resolution)
+        )
         title = f"{resolution}p (HLS)"
         torrent = (
             feed_formats.Enclosure(layout.torrent_url(settings.instance_url, str(hls.torrent_name)), 0, _TORRENT, title)

@@ -5,7 +5,12 @@
 - `/download/torrents/{name}`: the same as an attachment (`torrentDownloadUrl`);
 - `/download/web-videos/{uuid}-{resolution}{extension}` and
   `/download/streaming-playlists/hls/videos/{uuid}-{resolution}-fragmented.mp4`: a web video
-  or an HLS file as an attachment (`fileDownloadUrl`).
+  or an HLS file as an attachment (`fileDownloadUrl`);
+- `/download/videos/generate/{id}[.mp4|.m4a]?videoFileIds=<id>[&videoFileIds=<id>]`: PeerTube
+  6.1+'s one MP4 of a video file and an audio file, built once by the transcoder
+  (domain/generated_downloads.py): the first request queues the build and waits for it up
+  to GENERATE_WAIT_SECONDS, then 503 with Retry-After while it is not done; PeerTube's rate
+  limit (5 answered requests per address in 5 s; administrators and moderators exempt).
 
 Each answers with a redirect to a presigned S3 URL valid for minutes (byte ranges work there;
 the function never carries the bytes). A file of a video in the private directory needs a
@@ -17,12 +22,16 @@ client; Cirrus refuses with 403). Unknown names and videos: 404.
 from __future__ import annotations
 
 import re
+import time
 from typing import TYPE_CHECKING
 
+from chalicelib.api.auth import optional_session
 from chalicelib.api.blueprint import ApiBlueprint
+from chalicelib.api.request import source_ip
 from chalicelib.api.video_files import REDIRECT_SECONDS, check_static_access, redirect
+from chalicelib.domain import generated_downloads, rate_limits
 from chalicelib.domain import videos as video_cases
-from chalicelib.errors import ForbiddenError, NotFoundError
+from chalicelib.errors import ForbiddenError, NotFoundError, ServiceUnavailableError
 from chalicelib.media import layout
 from chalicelib.store import media, videos
 
@@ -39,6 +48,13 @@ WEB_VIDEO_DOWNLOAD = re.compile(rf"^(?P<uuid>{_UUID})-(?P<resolution>\d{{1,5}})(
 HLS_VIDEO_DOWNLOAD = re.compile(rf"^(?P<uuid>{_UUID})-(?P<resolution>\d{{1,5}})-fragmented\.mp4$")
 DOWNLOAD_DISABLED = "Download of this video is disabled"
 UNSAFE_IN_NAME = re.compile(r"[/\\]")
+# How long the first request of a generated download waits for the transcoder to build it:
+# within API Gateway's 29 s, with room for the redirect. A remux copies at disk speed, so
+# all but very long videos are ready within it.
+GENERATE_WAIT_SECONDS = 20.0
+GENERATE_POLL_SECONDS = 0.5
+GENERATE_RETRY_AFTER = "10"
+GENERATED_EXTENSIONS = (".mp4", ".m4a")
 
 
 @video_downloads_api.route("/lazy-static/torrents/{name}", methods=["GET"])
@@ -88,6 +104,41 @@ def download_hls_video(name: str) -> Response:
         raise NotFoundError("Video file not found")
     key = layout.hls_key(video.uuid, str(file.media_name), layout.in_private_directory(int(video.privacy)))
     return redirect(media.presigned_url(key, REDIRECT_SECONDS, _download_name(video, resolution, ".mp4", "-hls")))
+
+
+@video_downloads_api.route(f"/{layout.GENERATE_DOWNLOAD_PATH}{{video_id}}", methods=["GET"])
+def download_generated(video_id: str) -> Response:
+    """One MP4 of the chosen files; with `.mp4`/`.m4a` after the id, as a plain file (no
+    attachment name), as PeerTube answers it."""
+    named_file = video_id.endswith(GENERATED_EXTENSIONS)
+    request: Request = video_downloads_api.current_request
+    video = video_cases.find_video(video_id[:-4] if named_file else video_id)
+    query: dict[str, str] = dict(request.query_params or {})
+    check_static_access(request, video, query.get("videoFileToken"))
+    values = request.query_params.getlist("videoFileIds") if request.query_params else []
+    generated = generated_downloads.choose(video, generated_downloads.parse_file_ids(values))
+    if not video.download_enabled:
+        raise ForbiddenError(DOWNLOAD_DISABLED)
+    # PeerTube's limit counts only the requests it answers (skipFailedRequests): refusals above
+    # are not counted.
+    viewer = optional_session(request) if request.headers.get("authorization") else None
+    user = viewer.user if viewer else None
+    rate_limits.count_address_action(rate_limits.DOWNLOAD_GENERATE, source_ip(request), user, time.time())
+    if not generated_downloads.is_built(generated):
+        generated_downloads.request_build(generated)
+        _wait_for(generated)
+    saved_as = None if named_file else f"{UNSAFE_IN_NAME.sub('_', video.name)}{generated.extension}"
+    return redirect(media.presigned_url(generated.key, REDIRECT_SECONDS, saved_as))
+
+
+def _wait_for(generated: generated_downloads.Generated) -> None:
+    deadline = time.monotonic() + GENERATE_WAIT_SECONDS
+    while not generated_downloads.is_built(generated):
+        if time.monotonic() >= deadline:
+            raise ServiceUnavailableError(
+                "The file is being generated: try again in a moment.", headers={"Retry-After": GENERATE_RETRY_AFTER}
+            )
+        time.sleep(GENERATE_POLL_SECONDS)
 
 
 def _torrent(name: str, *, download: bool) -> Response:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.api.shapes import account_json, channel_json, images_json, iso
-from chalicelib.domain import reference_data, video_torrents, web_videos
+from chalicelib.domain import reference_data, video_file_ids, video_torrents, web_videos
 from chalicelib.domain.short_uuid import to_short
 from chalicelib.media import infohashes, layout
 from chalicelib.store.models.video import STATE_TRANSCODING_FAILED
@@ -25,10 +25,9 @@ STORAGE_OBJECT_STORAGE = 1  # PeerTube's FileStorage: every file is in S3
 # list is named after the usual one of the picture's long side, when there is one.
 CLASSIC_RESOLUTIONS = frozenset({0, 144, 240, 360, 480, 720, 1080, 1440, 2160})
 RESOLUTIONS_BY_LONG_SIDE = {3840: 2160, 1920: 1080, 1280: 720, 854: 480, 640: 360, 426: 240, 256: 144}
-# File ids: HLS files are <video id>·10⁴ + resolution; web videos take the upper half of
-# that range, the original its last number.
-WEB_FILE_ID_OFFSET = 5000
-ORIGINAL_FILE_ID = 9999
+# File ids: domain/video_file_ids.py.
+WEB_FILE_ID_OFFSET = video_file_ids.WEB_FILE_ID_OFFSET
+ORIGINAL_FILE_ID = video_file_ids.ORIGINAL_FILE_ID
 
 
 def video_json(
@@ -215,7 +214,7 @@ def _remote_playlists(video: Video, files: Sequence[VideoFile], settings: Settin
 
 def _file_json(video: Video, file: VideoFile, base: str, settings: Settings, private: bool = False) -> dict[str, Any]:
     resolution = int(file.resolution)
-    file_id = int(video.id) * 10000 + resolution
+    file_id = video_file_ids.hls_file_id(int(video.id), resolution)
     if file.remote_url:
         remote_url = str(file.remote_url)
         links = {"torrentUrl": None, "torrentDownloadUrl": None, "fileUrl": remote_url, "fileDownloadUrl": remote_url}
@@ -291,7 +290,7 @@ def _original_expected(video: Video) -> bool:
 
 def _web_file_json(video: Video, file: WebVideoFile, private: bool, settings: Settings) -> dict[str, Any]:
     resolution = int(file.resolution)
-    file_id = int(video.id) * 10000 + (ORIGINAL_FILE_ID if file.original else WEB_FILE_ID_OFFSET + resolution)
+    file_id = video_file_ids.web_file_id(int(video.id), resolution, bool(file.original))
     file_url = video_torrents.file_url(video, file, private, settings)
     download = layout.web_video_download_url(settings.instance_url, video.uuid, resolution, str(file.extension))
     links, magnet = _links(video, file, file_url, download, private, settings)
@@ -307,7 +306,7 @@ def _unprobed_original_json(video: Video, settings: Settings) -> dict[str, Any]:
     """The original between the end of its upload and the ingest's probe (a second or so):
     listed, as PeerTube lists it from the first moment, with what is known of it yet. Its
     name carries its resolution, so it has no URL until the probe."""
-    file_id = int(video.id) * 10000 + ORIGINAL_FILE_ID
+    file_id = video_file_ids.web_file_id(int(video.id), 0, original=True)
     return {
         "id": file_id,
         "resolution": {"id": 0, "label": "Unknown"},

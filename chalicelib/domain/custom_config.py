@@ -116,6 +116,7 @@ def defaults(settings: Settings) -> dict[str, Any]:
                 "web_videos": {"enabled": False},
                 "hls": {"enabled": True, "splitAudioAndVideo": False},
             },
+            "videoFile": {"update": {"enabled": False}},
             "live": _live_defaults(settings.live),
             "import": {
                 "videos": {"concurrency": 1, "http": {"enabled": False}, "torrent": {"enabled": False}},
@@ -264,6 +265,8 @@ _OPTIONAL: dict[str, Callable[[Any], bool]] = {
     "transcoding.remoteRunners.enabled": _is_bool,
     # Cirrus's own (docs/runners.md): seconds a runner job may wait before Lambda does it.
     "transcoding.remoteRunners.lambdaFallbackSeconds": lambda value: value is None or (_is_int(value) and value >= 0),
+    "transcoding.originalFile.keep": _is_bool,
+    "videoFile.update.enabled": _is_bool,
     "import.videos.http.enabled": _is_bool,
     "import.videos.torrent.enabled": _is_bool,
     "autoBlacklist.videos.ofUsers.enabled": _is_bool,

@@ -4,6 +4,12 @@ with the file to enclose, and the newest comments of public videos.
 Videos come from the in-memory catalogue through the same filters as the video lists
 (browse.list_videos: privacy, publication, blocked owners, withheld videos), so a feed costs
 one catalogue refresh and two BatchGetItems for its enclosures, never a Scan.
+
+Enclosures: a video's top web video (a whole MP4) when it has one, else its top HLS file.
+That file carries its sound (Cirrus packages audio into every HLS file); the podcast feed
+names it by its generated download (`/download/videos/generate/<uuid>?videoFileIds=<id>`,
+domain/generated_downloads.py: one plain MP4, built once by the transcoder), where the
+other feeds name the fragmented MP4 itself (api/feeds.py `_files`).
 """
 
 from __future__ import annotations

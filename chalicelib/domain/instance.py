@@ -74,6 +74,7 @@ def server_config(current: InstanceSettings) -> dict[str, Any]:
     web = bool(transcoding["web_videos"]["enabled"])
     config["transcoding"]["hls"] = {"enabled": bool(transcoding["hls"]["enabled"]) or not web}
     config["transcoding"]["web_videos"] = {"enabled": web}
+    config["videoFile"] = {"update": {"enabled": bool(custom["videoFile"]["update"]["enabled"])}}
     config["serverVersion"] = PEERTUBE_API_VERSION
     config["serverCommit"] = ""
     return config

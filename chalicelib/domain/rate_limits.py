@@ -34,6 +34,7 @@ SIGNUP = Limit("signup", 5 * 60, 2)
 INBOX = Limit("inbox", 10, 500)  # rates_limit.activity_pub
 ASK_VERIFY_EMAIL = Limit("ask-verify-email", 5 * 60, 3)  # rates_limit.ask_send_email
 ASK_RESET_PASSWORD = Limit("ask-reset-password", 5 * 60, 3)  # the same limit, its own count
+DOWNLOAD_GENERATE = Limit("download-generate", 5, 5)  # rates_limit.download_generate_video
 # Cirrus's own (per account; PeerTube has no default for these): generous for a person, tight
 # for a script. Failed logins are per account so that spreading guesses over many addresses
 # gains nothing; the price is that anyone can hold one account's logins for 15 minutes.
@@ -70,6 +71,14 @@ def count_user_action(limit: Limit, user: User, now: float) -> None:
     if int(user.role) in (ROLE_ADMINISTRATOR, ROLE_MODERATOR):
         return
     count_attempt(limit, f"user:{int(user.id)}", now)
+
+
+def count_address_action(limit: Limit, address: str, user: User | None, now: float) -> None:
+    """Count a request from this address; administrators and moderators are exempt, as
+    PeerTube exempts them from its rate limits."""
+    if user is not None and int(user.role) in (ROLE_ADMINISTRATOR, ROLE_MODERATOR):
+        return
+    count_attempt(limit, address, now)
 
 
 def _refusal(limit: Limit, window: throttle.Window, now: float) -> TooManyRequestsError:

@@ -7,6 +7,8 @@ comes out several times larger).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from chalicelib.media.inputs import CONCAT_DEMUXERS, LIVE_CONCAT_DEMUXERS, user_input, work_input
 from chalicelib.media.ladder import GOP_SECONDS, Rendition
 
@@ -108,6 +110,19 @@ def web_video_args(packaged: str, output: str) -> list[str]:
         "ffmpeg", *COMMON, *work_input(packaged), "-map", "0", "-c", "copy",
         "-movflags", "+faststart", "-f", "mp4", output,
     ]  # fmt: skip
+
+
+def mux_args(inputs: Sequence[tuple[list[str], str]], output: str) -> list[str]:
+    """PeerTube's generated download: streams of one or two files in one faststart MP4,
+    copied (no encode). Each input is its options and URL (inputs.work_input or user_input)
+    and the streams taken from it: "v", "a" or "va" (its first of each)."""
+    argv = ["ffmpeg", *COMMON]
+    maps: list[str] = []
+    for index, (given, streams) in enumerate(inputs):
+        argv += given
+        for stream in streams:
+            maps += ["-map", f"{index}:{stream}:0"]
+    return [*argv, *maps, "-c", "copy", "-map_metadata", "-1", "-movflags", "+faststart", "-f", "mp4", output]
 
 
 def live_replay_args(segment_list: str, output: str) -> list[str]:

@@ -32,6 +32,12 @@ DOWNLOAD_HLS_VIDEOS_PATH = "download/streaming-playlists/hls/videos/"
 # Captions (WebVTT) under PeerTube's path, served by CloudFront; a caption of a video in the
 # private directory lives beside its HLS files instead, read with a video file token like them.
 CAPTIONS_PATH = "lazy-static/video-captions/"
+# PeerTube 6.1+'s generated downloads (an HLS video file and its audio muxed into one MP4),
+# built once by the transcoder and read through presigned URLs only: outside the paths
+# CloudFront serves. ffprobe's description of each file (`metadataUrl`) beside them.
+GENERATE_DOWNLOAD_PATH = "download/videos/generate/"
+GENERATED_KEYS = "generated/"
+FILE_METADATA_KEYS = "file-metadata/"
 
 # Lives' HLS files (functions/live): under the HLS paths above but apart from VOD files, so
 # that on AWS the ingest's role may write there and nowhere else (template.yaml, LiveTaskRole)
@@ -195,3 +201,27 @@ def caption_url(instance_url: str, video_uuid: str, name: str, private: bool = F
 
 def captions_prefix(video_uuid: str) -> str:
     return f"{CAPTIONS_PATH}{video_uuid}-"
+
+
+def generated_key(video_uuid: str, digest: str) -> str:
+    """A generated download, named after the files it joins (`digest`): a replaced file
+    never meets the MP4 made of the one before."""
+    return f"{GENERATED_KEYS}{video_uuid}/{digest}.mp4"
+
+
+def generated_prefix(video_uuid: str) -> str:
+    return f"{GENERATED_KEYS}{video_uuid}/"
+
+
+def generate_download_url(instance_url: str, video_uuid: str, file_ids: list[int]) -> str:
+    query = "&".join(f"videoFileIds={file_id}" for file_id in file_ids)
+    return f"{instance_url}/{GENERATE_DOWNLOAD_PATH}{video_uuid}?{query}"
+
+
+def file_metadata_key(video_uuid: str, file_name: str) -> str:
+    """ffprobe's JSON of one file of a video (by the file's own name, whatever its privacy)."""
+    return f"{FILE_METADATA_KEYS}{video_uuid}/{file_name}.json"
+
+
+def file_metadata_prefix(video_uuid: str) -> str:
+    return f"{FILE_METADATA_KEYS}{video_uuid}/"

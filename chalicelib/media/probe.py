@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from chalicelib.media.inputs import REFUSED_REASON, input_options, refused
+from chalicelib.media.inputs import REFUSED_REASON, UPLOAD_DEMUXERS, input_options, refused
 from chalicelib.media.ladder import Source
 
 PROBE_TIMEOUT_SECONDS = 120
@@ -86,6 +86,23 @@ def probe(source: str, ffprobe: str = "ffprobe") -> MediaInfo:
         audio_codec=(audio or {}).get("codec_name"),
         audio_bitrate=_int((audio or {}).get("bit_rate")),
     )
+
+
+def file_metadata(source: str, demuxers: tuple[str, ...] | None = None, ffprobe: str = "ffprobe") -> dict[str, Any]:
+    """ffprobe's description of a file (streams, format, chapters), as PeerTube keeps it for
+    each video file (`metadataUrl`); without the name ffprobe read it by (a local path or a
+    presigned URL is nobody's business)."""
+    options = input_options(source, demuxers or UPLOAD_DEMUXERS)
+    shown = ["-show_format", "-show_streams", "-show_chapters"]
+    document = _run_json([ffprobe, "-v", "error", *options, *shown, "-of", "json", source])
+    container = document.get("format")
+    if isinstance(container, dict):
+        container.pop("filename", None)
+    return {
+        "streams": document.get("streams") or [],
+        "format": container or {},
+        "chapters": document.get("chapters") or [],
+    }
 
 
 def packets_end(source: str, after: float, ffprobe: str = "ffprobe") -> float | None:

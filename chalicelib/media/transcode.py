@@ -125,6 +125,14 @@ def web_video(packaged: Packaged, workdir: Path) -> Path:
     return output
 
 
+def mux_download(inputs: Sequence[tuple[list[str], str]], workdir: Path) -> Path:
+    """PeerTube's generated download (one video stream, at most one audio stream; see
+    commands.mux_args) as a faststart MP4 in `workdir`."""
+    output = workdir / "generated.mp4"
+    run(commands.mux_args(inputs, str(output)))
+    return output
+
+
 def join_live_segments(segment_urls: Sequence[str], workdir: Path) -> Path:
     """A live session's segments, in order, joined into one MP4 (a replay's source)."""
     listing = workdir / "live-segments.txt"

@@ -159,10 +159,15 @@ def read_torrent(name: str) -> bytes | None:
     return read_file(layout.torrent_key(name))
 
 
+def delete_generated(video_uuid: str) -> None:
+    """A video's generated downloads (rebuilt on request)."""
+    delete_prefix(get_settings().media_bucket, layout.generated_prefix(video_uuid))
+
+
 def delete_video_files(video_uuid: str, images_name: str | None = None) -> None:
     """Everything a video ever had in the buckets: source, work files, HLS (a live's too) and
     web videos (public or private), torrents, captions, images (under the video's UUID, and under their
-    random name if they have one)."""
+    random name if they have one), generated downloads and file metadata."""
     settings = get_settings()
     delete_prefix(settings.media_bucket, layout.hls_prefix(video_uuid))
     delete_prefix(settings.media_bucket, layout.hls_prefix(video_uuid, private=True))
@@ -170,6 +175,8 @@ def delete_video_files(video_uuid: str, images_name: str | None = None) -> None:
     delete_prefix(settings.media_bucket, layout.web_videos_prefix(video_uuid, private=True))
     delete_prefix(settings.media_bucket, layout.torrents_prefix(video_uuid))
     delete_prefix(settings.media_bucket, layout.captions_prefix(video_uuid))
+    delete_prefix(settings.media_bucket, layout.generated_prefix(video_uuid))
+    delete_prefix(settings.media_bucket, layout.file_metadata_prefix(video_uuid))
     for private in (False, True):
         delete_prefix(settings.media_bucket, layout.live_directory(video_uuid, private) + "/")
     names = {video_uuid, images_name or video_uuid}

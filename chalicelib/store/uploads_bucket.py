@@ -47,6 +47,14 @@ def source_url(key: str, seconds: int) -> str:
     return _read_url(key, seconds)
 
 
+def source_download_url(key: str, seconds: int, filename: str) -> str:
+    """The source as an attachment named `filename` (the kept original's download)."""
+    from chalicelib.store.media import attachment
+
+    params = {"Bucket": _bucket(), "Key": key, "ResponseContentDisposition": attachment(filename)}
+    return str(aws.s3().generate_presigned_url("get_object", Params=params, ExpiresIn=seconds))
+
+
 def source_size(key: str) -> int:
     return int(aws.s3().head_object(Bucket=_bucket(), Key=key)["ContentLength"])
 

@@ -1,6 +1,7 @@
 """Lambda entry points of the transcoder: the uploads bucket's ObjectCreated events, and the
 transcode queue's steps (one message per batch; partial batch failures reported), among them
-the live ingest's replays to make (domain/live_replays.py).
+the live ingest's replays to make (domain/live_replays.py), and the API's requests for
+generated downloads and file probes (on_demand.py).
 
 The transcode queue also receives the ingest's failed invocations (its on-failure
 destination, after Lambda's two retries of an S3 event): their video is failed, visibly.
@@ -23,7 +24,7 @@ from chalicelib.observability import count, logger
 from chalicelib.store import media, queues, uploads_bucket, videos
 from functions.consumer import sqs_handler
 from functions.entry import lambda_entry
-from functions.transcoder import steps
+from functions.transcoder import on_demand, steps
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
@@ -76,6 +77,9 @@ def _run_step(record: SQSRecord) -> None:
     body = json.loads(record.body)
     if "requestPayload" in body:
         _ingest_gave_up(body)
+        return
+    if on_demand.is_on_demand(body):
+        on_demand.run(body, int(record.attributes.approximate_receive_count), MAX_ATTEMPTS)
         return
     step = Step.from_message(body)
     if step.kind == REPLAY:

@@ -17,11 +17,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from chalicelib.domain import live_replays, transcoding, video_torrents, web_videos
+from chalicelib.domain import file_metadata, live_replays, transcoding, video_torrents, web_videos
 from chalicelib.domain.media_privacy import is_private_now
 from chalicelib.domain.transcoding import AUDIO, CHUNK, IMAGES, ORIGINAL, PACKAGE, Step
 from chalicelib.media import hls, layout, torrents, transcode
-from chalicelib.media.probe import probe
+from chalicelib.media.inputs import UPLOAD_DEMUXERS, WORK_DEMUXERS
+from chalicelib.media.probe import ProbeError, probe
+from chalicelib.media.probe import file_metadata as probe_metadata
+from chalicelib.observability import logger
 from chalicelib.store import keys, media, uploads_bucket, videos
 from chalicelib.store.models import Video, VideoFile, WebVideoFile
 
@@ -70,6 +73,7 @@ def _original(step: Step, video: Video, workdir: Path) -> None:
     private = is_private_now(video)
     key = layout.web_video_key(str(item.file_name), private)
     media.copy_from_uploads(str(video.source_key), key, str(item.content_type))
+    _keep_metadata(video, str(item.file_name), media.presigned_url(key, URL_SECONDS), UPLOAD_DEMUXERS)
     _make_torrent(video, item, media.read_chunks(key), private)
 
 
@@ -86,6 +90,16 @@ def _make_torrent(video: Video, file: VideoFile | WebVideoFile, data: Iterable[b
         videos.save_web_file(file)
     else:
         videos.save_file(file)
+
+
+def _keep_metadata(video: Video, file_name: str, source: str, demuxers: tuple[str, ...]) -> None:
+    """ffprobe's description of a file just made, kept for `metadataUrl`
+    (domain/file_metadata.py). Not worth failing a step for: a file without it is probed
+    when first asked."""
+    try:
+        file_metadata.store(video.uuid, file_name, probe_metadata(source, demuxers))
+    except ProbeError as error:
+        logger.warning("file not described", extra={"video": video.uuid, "file": file_name, "reason": str(error)})
 
 
 def _local_chunks(path: Path, chunk_bytes: int = 8 * 1024 * 1024) -> Iterable[bytes]:
@@ -153,6 +167,7 @@ def _web_video(video: Video, packaged: transcode.Packaged, path: Path) -> None:
     )
     private = is_private_now(video)
     media.upload_file(path, layout.web_video_key(str(item.file_name), private), "video/mp4")
+    _keep_metadata(video, str(item.file_name), str(path), WORK_DEMUXERS)
     _make_torrent(video, item, _local_chunks(path), private)
 
 
@@ -169,6 +184,7 @@ def _hls(video: Video, packaged: transcode.Packaged) -> None:
         hls.PLAYLIST_TYPE,
         cache_control=None,
     )
+    _keep_metadata(video, packaged.media.name, str(packaged.media), WORK_DEMUXERS)
     name = transcoding.rendition_hashes_name(rendition.resolution)
     uploads_bucket.put_work_file(video.uuid, name, json.dumps(hashes).encode())
     file = VideoFile(

@@ -87,8 +87,7 @@ class RunningStack:
                 if requests.get(f"{self.url}/api/v1/config", timeout=1).status_code == 200:
                     return
             except (requests.ConnectionError, requests.Timeout):
-                # A first request slower than a second on a loaded machine: ask again.
-                pass
+                pass  # not listening yet, or a loaded machine answering slowly: ask again
             time.sleep(0.2)
         raise AssertionError(f"the stack did not start in {STARTUP_SECONDS}s:\n{self.log.read_text()}")
 

@@ -115,7 +115,13 @@ def test_podcast_feed(api: ApiClient, people: dict[str, Member], seeded: dict[st
     document = parsed(api, f"/feeds/podcast/videos.xml?videoChannelId={alice.channel_id}", "application/rss+xml")
     assert titles(document) == ["Alice & the <sea>"]
     assert document.namespaces.get("podcast") == "https://podcastindex.org/namespace/1.0"
-    assert document.entries[0].enclosures[0].href.endswith("-720-fragmented.mp4")
+    # An HLS-only video is enclosed as the generated MP4 of its top file, as PeerTube's podcast feed.
+    public = seeded["public"]
+    (enclosure,) = document.entries[0].enclosures
+    file_id = int(public.id) * 10000 + 720
+    generate = f"{get_settings().instance_url}/download/videos/generate/{public.uuid}"
+    assert enclosure.href == f"{generate}?videoFileIds={file_id}"
+    assert (enclosure.length, enclosure.type) == ("123456", "video/mp4")
     assert api.get("/feeds/podcast/videos.xml").status == 400
     assert api.get("/feeds/podcast/videos.xml?videoChannelId=999999").status == 404
 
