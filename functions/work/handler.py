@@ -1,7 +1,8 @@
 """Lambda entry point of the work queue: long work taken off the request path.
 
 Each message is one task: carry on deleting an account or a channel (domain/deletions.py),
-resolve and follow a remote channel (activitypub/follows.py), make the notifications of
+resolve and follow a remote channel (activitypub/follows.py), move the local followers of
+an actor that moved (activitypub/moves.py), make the notifications of
 an event, a page of subscribers at a time (domain/notifications/tasks.py), send an email
 (verification, password reset: domain/mail/flows.py), or tell a
 live's watchers how many they are (domain/live_viewers.py). A task that fails
@@ -16,7 +17,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from chalicelib import subscribers
-from chalicelib.activitypub import follows
+from chalicelib.activitypub import follows, moves
 from chalicelib.domain import deletions, live_viewers, remote_subscriptions
 from chalicelib.domain.mail import flows as mail_flows
 from chalicelib.domain.notifications import tasks as notification_tasks
@@ -54,6 +55,8 @@ def _run(received: Received[dict[str, Any]]) -> None:
         notification_tasks.run(task, received.record.message_id, utcnow())
     elif kind == mail_flows.TASK:
         mail_flows.run(task, utcnow())
+    elif kind == moves.TASK:
+        moves.run(task, utcnow())
     elif kind == live_viewers.TASK:
         live_viewers.run(task)
     else:
