@@ -10,6 +10,7 @@ from chalice.app import Chalice
 
 from chalicelib import subscribers
 from chalicelib.api.abuses import abuses_api
+from chalicelib.api.account_moves import account_moves_api
 from chalicelib.api.accounts import accounts_api
 from chalicelib.api.activitypub_actors import activitypub_actors_api
 from chalicelib.api.activitypub_playlists import activitypub_playlists_api
@@ -62,6 +63,7 @@ app = Chalice(app_name="cirrus")
 app.api.binary_types.append("multipart/form-data")
 for blueprint in (
     abuses_api,
+    account_moves_api,
     accounts_api,
     activitypub_actors_api,
     activitypub_playlists_api,

@@ -9,6 +9,7 @@ from typing import Any
 from chalicelib.config import get_settings
 from tests.api_client import ApiClient
 from tests.federation_peer import Peer
+from tests.integration.test_federation_follows import verified_by
 from tests.members import Member
 from tests.queue_runner import drain_federation
 
@@ -134,3 +135,75 @@ def test_moves_that_are_not_believed_move_nobody(peer: Peer, api: ApiClient, peo
 
     assert [r.path for r in peer.received[before:]] == []
     assert subscriptions(api, bob) == [f"cats@{peer.host}"]
+
+
+# --- A local account moves away -------------------------------------------------------------
+
+
+def test_an_account_moves_to_another_server_and_tells_its_followers(
+    peer: Peer, api: ApiClient, people: dict[str, Member]
+) -> None:
+    alice = people["alice"]
+    follow = {
+        "type": "Follow",
+        "id": f"{peer.base}/follows/d",
+        "actor": peer.url("dave"),
+        "object": our("/accounts/alice"),
+    }
+    assert peer.post(api, "/inbox", follow, name="dave").status == 204
+    drain_federation()
+    new_home = f"alice2@{peer.host}"
+
+    # The target does not name alice: refused, nothing changes.
+    refused = api.post_json("/api/v1/users/me/move", {"target": new_home}, alice.token)
+    assert refused.status == 400, refused.body
+    assert "alsoKnownAs" in refused.json()["invalid-params"]["target"]["msg"]
+    assert api.get_as("/api/v1/users/me/aliases", alice.token).json() == {"aliases": [], "movedTo": None}
+
+    peer.aliases["alice2"] = [our("/accounts/alice")]
+    before = len(peer.received)
+    moved = api.post_json("/api/v1/users/me/move", {"target": new_home}, alice.token)
+    assert moved.status == 200, moved.body
+    assert moved.json() == {"movedTo": peer.url("alice2")}
+    drain_federation()
+
+    deliveries = [r for r in peer.received[before:] if r.json().get("type") == "Move"]
+    assert len(deliveries) == 1 and deliveries[0].path == "/inbox"  # dave's shared inbox
+    sent = deliveries[0].json()
+    assert (sent["actor"], sent["object"], sent["target"]) == (
+        our("/accounts/alice"),
+        our("/accounts/alice"),
+        peer.url("alice2"),
+    )
+    assert verified_by(deliveries[0], api, "/accounts/alice")
+
+    document = api.get("/accounts/alice", headers={"Accept": "application/activity+json"}).json()
+    assert document["movedTo"] == peer.url("alice2")
+    assert {"movedTo": {"@id": "as:movedTo", "@type": "@id"}} in document["@context"]
+    assert api.get("/api/v1/accounts/alice").json()["movedTo"] == peer.url("alice2")
+    assert api.get_as("/api/v1/users/me/aliases", alice.token).json()["movedTo"] == peer.url("alice2")
+
+
+def test_aliases_are_kept_and_published(peer: Peer, api: ApiClient, people: dict[str, Member]) -> None:
+    alice = people["alice"]
+    old = peer.url("alice")
+    assert api.put_json("/api/v1/users/me/aliases", {"aliases": [old, old]}, alice.token).status == 204
+    assert api.get_as("/api/v1/users/me/aliases", alice.token).json() == {"aliases": [old], "movedTo": None}
+    document = api.get("/accounts/alice", headers={"Accept": "application/activity+json"}).json()
+    assert document["alsoKnownAs"] == [old] and "movedTo" not in document
+
+    for bad in (
+        {"aliases": "not a list"},
+        {"aliases": ["ftp://example.org/accounts/x"]},
+        {"aliases": ["https://user:pw@example.org/a"]},
+        {"aliases": [f"https://example.org/{n}" for n in range(11)]},
+        {"aliases": [our("/accounts/alice")]},
+        {},
+    ):
+        answer = api.put_json("/api/v1/users/me/aliases", bad, alice.token)
+        assert answer.status == 400, (bad, answer.body)
+        assert answer.headers["content-type"].startswith("application/problem+json")
+    assert api.get_as("/api/v1/users/me/aliases", alice.token).json()["aliases"] == [old]
+    assert api.get_as("/api/v1/users/me/aliases", None).status == 401
+    assert api.post_json("/api/v1/users/me/move", {"target": 3}, alice.token).status == 400
+    assert api.post_json("/api/v1/users/me/move", {"target": "alice@127.0.0.1:1"}, alice.token).status == 400
