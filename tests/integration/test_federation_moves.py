@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from chalicelib.activitypub.signatures.ld import sign_document
 from chalicelib.config import get_settings
 from tests.api_client import ApiClient
 from tests.federation_peer import Peer
@@ -207,3 +208,30 @@ def test_aliases_are_kept_and_published(peer: Peer, api: ApiClient, people: dict
     assert api.get_as("/api/v1/users/me/aliases", None).status == 401
     assert api.post_json("/api/v1/users/me/move", {"target": 3}, alice.token).status == 400
     assert api.post_json("/api/v1/users/me/move", {"target": "alice@127.0.0.1:1"}, alice.token).status == 400
+
+
+def test_a_forwarded_move_is_believed_only_as_its_actor_signed_it(
+    peer: Peer, api: ApiClient, people: dict[str, Member]
+) -> None:
+    bob = people["bob"]
+    subscribe(api, peer, bob, "bob", "cats")
+    peer.aliases["kittens"] = [peer.channel_url("cats")]
+    peer.aliases["lions"] = [peer.channel_url("cats")]
+    key_id = f"{peer.channel_url('cats')}#main-key"
+    signed = sign_document(
+        move(peer, 7, actor=peer.channel_url("cats"), target=peer.channel_url("kittens")),
+        key_id,
+        peer.keys["privateKey"],
+    )
+
+    # dave forwards it with another target than the one signed: the LD signature fails.
+    tampered = {**signed, "target": peer.channel_url("lions")}
+    assert peer.post(api, "/inbox", tampered, name="dave").status == 403
+    drain_federation()
+    assert sent_to(peer, "lions") == []
+
+    # As signed, forwarded by dave: bob moves to kittens.
+    assert peer.post(api, "/inbox", signed, name="dave").status == 204
+    drain_federation()
+    assert [a["type"] for a in sent_to(peer, "kittens")] == ["Follow"]
+    assert sent_to(peer, "cats")[-1]["type"] == "Undo"
