@@ -31,6 +31,7 @@ from chalicelib.api.oauth import oauth_api
 from chalicelib.api.oembed import oembed_api
 from chalicelib.api.playlist_elements import playlist_elements_api
 from chalicelib.api.playlists import playlists_api
+from chalicelib.api.push_subscriptions import push_subscriptions_api
 from chalicelib.api.ratings import ratings_api
 from chalicelib.api.registrations import registrations_api
 from chalicelib.api.scoped_tokens import scoped_tokens_api
@@ -83,6 +84,7 @@ for blueprint in (
     oauth_api,
     playlist_elements_api,
     playlists_api,
+    push_subscriptions_api,
     ratings_api,
     scoped_tokens_api,
     registrations_api,

@@ -36,6 +36,7 @@ from chalicelib.store.models.video_comment import VideoComment
 from chalicelib.store.models.video_file import VideoFile, WebVideoFile
 from chalicelib.store.models.video_password import VideoPassword
 from chalicelib.store.models.view import LiveViewers, ViewBucket, ViewReceipt, Watch
+from chalicelib.store.models.web_push import PushSent, PushSubscription, VapidKeys
 
 __all__ = [
     "Abuse",
@@ -62,6 +63,8 @@ __all__ = [
     "OAuthToken",
     "Playlist",
     "PlaylistElement",
+    "PushSent",
+    "PushSubscription",
     "Rate",
     "RealtimeConnection",
     "RealtimeMember",
@@ -73,6 +76,7 @@ __all__ = [
     "TwoFactorRequest",
     "UploadSession",
     "User",
+    "VapidKeys",
     "Video",
     "VideoCaption",
     "VideoChapters",
