@@ -58,7 +58,8 @@ PROBE = textwrap.dedent(
     assert "PIL" in sys.modules and sys.modules["PIL"].__file__.startswith(sys.argv[1])
     from chalicelib.domain.notifications.push_crypto import b64url, encrypt, generate_vapid_keys, vapid_authorization
     vapid = generate_vapid_keys()
-    assert vapid_authorization("https://push.example/x", vapid.private_pem, "https://c.example", 0).startswith("vapid t=")
+    signed = vapid_authorization("https://push.example/x", vapid.private_pem, "https://c.example", 0)
+    assert signed.startswith("vapid t=")
     assert len(encrypt(b"{}", vapid.public_key, b64url(bytes(16)))) == 86 + 3 + 16
     assert sys.modules["py_vapid"].__file__.startswith(sys.argv[1])
     print("ok")
