@@ -56,7 +56,8 @@ def subscribe(user: User, body: dict[str, Any], now: datetime) -> None:
     from chalicelib.domain.notifications.push_crypto import BadKey, check_browser_keys
 
     endpoint = body.get("endpoint")
-    browser_keys = body.get("keys") if isinstance(body.get("keys"), dict) else {}
+    raw_keys = body.get("keys")
+    browser_keys: dict[str, Any] = raw_keys if isinstance(raw_keys, dict) else {}
     p256dh, auth = browser_keys.get("p256dh"), browser_keys.get("auth")
     if not isinstance(p256dh, str) or not isinstance(auth, str) or len(p256dh) > 200 or len(auth) > 100:
         raise ValidationError({"keys": "keys.p256dh and keys.auth are expected"})

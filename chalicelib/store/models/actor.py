@@ -61,7 +61,7 @@ class Actor(Catalogued, discriminator="Actor"):
     deleting_at = UTCDateTimeAttribute(null=True)
     # Moving house (docs/federation.md, "Moving an account"): the other actors this one says it
     # also is (`alsoKnownAs`), and the actor it moved to (`movedTo`), once it has.
-    also_known_as = ListAttribute(of=UnicodeAttribute, default=list)
+    also_known_as: ListAttribute[str] = ListAttribute(of=UnicodeAttribute, default=list)  # type: ignore[arg-type]
     moved_to = UnicodeAttribute(null=True)
 
     @property
