@@ -235,3 +235,22 @@ def test_a_forwarded_move_is_believed_only_as_its_actor_signed_it(
     drain_federation()
     assert [a["type"] for a in sent_to(peer, "kittens")] == ["Follow"]
     assert sent_to(peer, "cats")[-1]["type"] == "Undo"
+
+
+def test_a_move_to_a_blocked_server_is_not_followed_nor_fetched(
+    peer: Peer, api: ApiClient, people: dict[str, Member]
+) -> None:
+    bob, mod = people["bob"], people["mod"]
+    subscribe(api, peer, bob, "bob", "cats")
+    elsewhere = Peer().start()
+    try:
+        elsewhere.aliases["kittens"] = [peer.channel_url("cats")]
+        blocked = api.post_json("/api/v1/server/blocklist/servers", {"host": elsewhere.host}, mod.token)
+        assert blocked.status == 204, blocked.body
+        activity = move(peer, 1, actor=peer.channel_url("cats"), target=elsewhere.channel_url("kittens"))
+        assert peer.post(api, "/inbox", activity, name="cats").status == 204
+        drain_federation()
+        assert elsewhere.fetches == [] and elsewhere.received == []
+        assert sent_to(peer, "cats")[-1]["type"] == "Follow"  # no Undo: bob stays where he was
+    finally:
+        elsewhere.stop()

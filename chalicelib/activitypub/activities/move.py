@@ -4,7 +4,8 @@
 Believed only when the old actor vouches for it (its signature, and it moves itself) and the
 new actor's own document, fetched afresh from its origin, names the old one in `alsoKnownAs`:
 anyone can claim to be followed elsewhere, only the new account's owner can say it was the
-old one. The old actor is then marked moved, and its local followers are moved by the work
+old one. A target the instance blocks (its account or server) is not followed, nor fetched.
+The old actor is then marked moved, and its local followers are moved by the work
 queue (activitypub/moves.py), never here: an actor may have thousands of them.
 """
 
@@ -16,6 +17,7 @@ from chalicelib.activitypub import local_objects, moves
 from chalicelib.activitypub.inbox.context import Ignored, InboxContext, object_id
 from chalicelib.activitypub.remote import actors as remote_actors
 from chalicelib.activitypub.remote.parse.checks import InvalidDocument, url
+from chalicelib.domain import muting
 from chalicelib.store import remote_actors as remote_actor_store
 
 if TYPE_CHECKING:
@@ -35,6 +37,9 @@ def handle(activity: dict[str, Any], context: InboxContext) -> None:
         raise Ignored(str(exc)) from None
     if target_url == origin_url:
         raise Ignored("Move to the same actor")
+    muted = muting.by_instance()
+    if muted and muted.mutes_url(target_url):
+        raise Ignored("Move to an account or server blocked by the instance")  # not even fetched
     target = _target(target_url)
     if origin_url not in (target.also_known_as or []):
         raise Ignored("the target does not name the moved actor in alsoKnownAs")
