@@ -10,6 +10,7 @@ from chalice.app import Chalice
 
 from chalicelib import subscribers
 from chalicelib.api.abuses import abuses_api
+from chalicelib.api.account_moves import account_moves_api
 from chalicelib.api.accounts import accounts_api
 from chalicelib.api.activitypub_actors import activitypub_actors_api
 from chalicelib.api.activitypub_playlists import activitypub_playlists_api
@@ -30,6 +31,7 @@ from chalicelib.api.oauth import oauth_api
 from chalicelib.api.oembed import oembed_api
 from chalicelib.api.playlist_elements import playlist_elements_api
 from chalicelib.api.playlists import playlists_api
+from chalicelib.api.push_subscriptions import push_subscriptions_api
 from chalicelib.api.ratings import ratings_api
 from chalicelib.api.registrations import registrations_api
 from chalicelib.api.runners import runners_api
@@ -66,6 +68,7 @@ app = Chalice(app_name="cirrus")
 app.api.binary_types.append("multipart/form-data")
 for blueprint in (
     abuses_api,
+    account_moves_api,
     accounts_api,
     activitypub_actors_api,
     activitypub_playlists_api,
@@ -85,6 +88,7 @@ for blueprint in (
     oauth_api,
     playlist_elements_api,
     playlists_api,
+    push_subscriptions_api,
     ratings_api,
     scoped_tokens_api,
     registrations_api,

@@ -1018,7 +1018,10 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
         work = self._function(
             "WorkFunction",
             "functions.work.handler.handle_work",
-            description="Cirrus work (deletions of accounts and channels, remote subscriptions, notifications, emails)",
+            description=(
+                "Cirrus work (deletions of accounts and channels, remote subscriptions, moves, notifications,"
+                " emails, web pushes)"
+            ),
             timeout=self.specs["work"].function_timeout,
             memory=512,
             log_name="work",
@@ -1030,6 +1033,8 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
                 self._consume("work"),
                 # New notifications pushed live (store/realtime.py publish_to_user).
                 self._manage_connections(),
+                # Web Push: the instance's sealed VAPID key signs each push request.
+                self._actor_key(["kms:Decrypt"]),
                 # Emails through SES, from the identities verified in this account (template.yaml).
                 {
                     "Effect": "Allow",

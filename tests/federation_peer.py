@@ -50,6 +50,7 @@ class Peer:
     fetches: list[str] = field(default_factory=list)
     objects: dict[str, dict[str, Any]] = field(default_factory=dict)  # served at their path (and query)
     redirects: dict[str, str] = field(default_factory=dict)  # path (and query) -> Location of a 302
+    aliases: dict[str, list[str]] = field(default_factory=dict)  # actor name -> its alsoKnownAs
     _server: ThreadingHTTPServer | None = None
 
     def start(self) -> Peer:
@@ -116,7 +117,7 @@ class Peer:
     def video(self, video_uuid: str, name: str = "A remote video", **fields: Any) -> dict[str, Any]:
         url = f"{self.base}/videos/watch/{video_uuid}"
         hls = f"{self.base}/static/streaming-playlists/hls/{video_uuid}"
-        document = {
+        document: dict[str, Any] = {
             "type": "Video",
             "id": url,
             "to": ["https://www.w3.org/ns/activitystreams#Public"],
@@ -187,7 +188,7 @@ class Peer:
         return self._actor_document("Application" if name == "peertube" else "Person", self.url(name), name)
 
     def _actor_document(self, kind: str, url: str, name: str) -> dict[str, Any]:
-        return {
+        document: dict[str, Any] = {
             "@context": AP_CONTEXT,
             "type": kind,
             "id": url,
@@ -200,6 +201,9 @@ class Peer:
             "endpoints": {"sharedInbox": f"{self.base}/inbox"},
             "publicKey": {"id": f"{url}#main-key", "owner": url, "publicKeyPem": self.keys["publicKey"]},
         }
+        if name in self.aliases:
+            document["alsoKnownAs"] = self.aliases[name]
+        return document
 
     def answer_get(self, raw_path: str) -> tuple[int, str, bytes]:  # noqa: PLR0911 - one answer per route
         parts = urlsplit(raw_path)
@@ -229,12 +233,20 @@ class Peer:
         return 404, "application/json", b"{}"
 
     def post(
-        self, api: ApiClient, path: str, activity: dict[str, Any], *, name: str = "peertube", **overrides: str
+        self,
+        api: ApiClient,
+        path: str,
+        activity: dict[str, Any],
+        *,
+        name: str = "peertube",
+        channel: bool = False,
+        **overrides: str,
     ) -> ApiResponse:
-        """POST `activity` to one of our inboxes, signed as this peer's actor `name`."""
+        """POST `activity` to one of our inboxes, signed as this peer's actor `name` (a channel
+        if `channel`; "cats" always is one)."""
         body = json.dumps(activity).encode()
         target = f"{get_settings().instance_url}{path}"
-        signer = self.channel_url(name) if name == "cats" else self.url(name)  # "cats" is a channel
+        signer = self.channel_url(name) if name == "cats" or channel else self.url(name)
         headers = dict(sign_request("POST", target, body, f"{signer}#main-key", self.keys["privateKey"]))
         headers.update(overrides)
         headers["Content-Type"] = "application/activity+json"

@@ -74,6 +74,8 @@ def account_json(account: Actor, settings: Settings) -> dict[str, Any]:
     }
     if account.user_id is not None:
         body["userId"] = int(account.user_id)
+    if account.moved_to:
+        body["movedTo"] = account.moved_to  # a Cirrus extension: where a moved account went
     return body
 
 

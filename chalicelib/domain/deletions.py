@@ -28,7 +28,7 @@ from chalicelib.domain import playlists
 from chalicelib.domain.videos import remove_video
 from chalicelib.errors import NotFoundError
 from chalicelib.observability import count, logger
-from chalicelib.store import actors, catalog, deletions, history, notifications, queues, tokens, users
+from chalicelib.store import actors, catalog, deletions, history, notifications, queues, tokens, users, web_push
 from chalicelib.store.models.deletion import KIND_ACCOUNT
 
 if TYPE_CHECKING:
@@ -133,6 +133,7 @@ def _remove_account(job: Deletion) -> None:
     # Sessions opened before the mark are revoked again: the listing is eventually consistent.
     tokens.revoke_all(int(user.id))
     notifications.delete_all(int(user.id))
+    web_push.delete_all(int(user.id))
     history.delete_entries(history.list_entries(int(user.id)))
     users.delete_local_user(user, account, actors.list_account_channels(account_id))
 

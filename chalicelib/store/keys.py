@@ -368,6 +368,20 @@ def emailed_sk(kind: int, subject: str) -> str:
 
 NOTIFIED_SK_PREFIX = "NOTIFIED#"
 
+# Web Push (docs/data-model.md, WP1-WP6; store/web_push.py): subscriptions and marks in their
+# user's partition, the VAPID key pair an item of its own.
+PUSH_SUBSCRIPTION_SK_PREFIX = "PUSHSUB#"
+PUSHED_SK_PREFIX = "PUSHED#"
+VAPID_PK = "INSTANCE#vapid"
+
+
+def push_subscription_sk(endpoint_key: str) -> str:
+    return f"{PUSH_SUBSCRIPTION_SK_PREFIX}{endpoint_key}"
+
+
+def pushed_sk(notification_id: int, endpoint_key: str) -> str:
+    return f"{PUSHED_SK_PREFIX}{notification_id:012d}#{endpoint_key}"
+
 
 def notification_sk(notification_id: int) -> str:
     """A notification, after its user's older ones (ids grow with time)."""

@@ -1,4 +1,4 @@
-"""Local actors' private keys (and users' two-factor seeds), sealed before they reach the table
+"""Local actors' private keys (and users' two-factor seeds, the VAPID key), sealed before they reach the table
 (envelope encryption).
 
 A stored key is `sealed:v1:<backend>:<wrapped data key>:<nonce>:<ciphertext>` (base64
@@ -63,6 +63,14 @@ def seal_runner_secret(secret: str, token_id: int) -> str:
 
 def unseal_runner_secret(stored: str, token_id: int) -> str:
     return _unseal(stored, _Subject("runner-registration", token_id))
+def seal_instance_secret(secret: str, name: str) -> str:
+    """One of the instance's own secrets (`name`: the VAPID private key), sealed as actors'
+    keys are and bound to its name."""
+    return _seal(secret, _Subject(f"instance-{name}", 0))
+
+
+def unseal_instance_secret(stored: str, name: str) -> str:
+    return _unseal(stored, _Subject(f"instance-{name}", 0))
 
 
 class _Subject:

@@ -1,9 +1,11 @@
 """Lambda entry point of the work queue: long work taken off the request path.
 
 Each message is one task: carry on deleting an account or a channel (domain/deletions.py),
-resolve and follow a remote channel (activitypub/follows.py), make the notifications of
+resolve and follow a remote channel (activitypub/follows.py), move the local followers of
+an actor that moved (activitypub/moves.py), make the notifications of
 an event, a page of subscribers at a time (domain/notifications/tasks.py), send an email
-(verification, password reset: domain/mail/flows.py), or tell a
+(verification, password reset: domain/mail/flows.py), push a notification to a user's
+browsers (domain/notifications/web_push.py), or tell a
 live's watchers how many they are (domain/live_viewers.py). A task that fails
 is reported alone (partial batch response) and SQS delivers it again after the visibility
 timeout; every task is idempotent, so a repeated or resumed one carries on where it stopped.
@@ -16,16 +18,17 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from chalicelib import subscribers
-from chalicelib.activitypub import follows
+from chalicelib.activitypub import follows, moves
 from chalicelib.domain import deletions, live_viewers, remote_subscriptions
 from chalicelib.domain.mail import flows as mail_flows
 from chalicelib.domain.notifications import tasks as notification_tasks
+from chalicelib.domain.notifications import web_push
 from chalicelib.domain.oauth import utcnow
 from chalicelib.observability import count, logger
 from functions.consumer import sqs_consumer
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
 
     from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
@@ -54,6 +57,10 @@ def _run(received: Received[dict[str, Any]]) -> None:
         notification_tasks.run(task, received.record.message_id, utcnow())
     elif kind == mail_flows.TASK:
         mail_flows.run(task, utcnow())
+    elif kind == web_push.TASK:
+        web_push.run(task, utcnow(), _send_push)
+    elif kind == moves.TASK:
+        moves.run(task, utcnow())
     elif kind == live_viewers.TASK:
         live_viewers.run(task)
     else:
@@ -61,6 +68,18 @@ def _run(received: Received[dict[str, Any]]) -> None:
 
 
 handle_work = sqs_consumer(_parse, _run, what="a work task", setup=subscribers.register)
+
+
+def _send_push(url: str, body: bytes, headers: Mapping[str, str]) -> int:
+    """A Web Push message through the federation transport: the push endpoint is the browser's
+    choice, so the address policy (no private or loopback address, https) applies to it."""
+    from chalicelib.activitypub.errors import RemoteFetchError
+    from chalicelib.activitypub.net.transport import post_bytes
+
+    try:
+        return post_bytes(url, body, headers)
+    except RemoteFetchError as exc:
+        return web_push.UNREACHABLE if exc.retryable else web_push.REFUSED
 
 
 def _clock(context: Any) -> Callable[[], float]:

@@ -56,6 +56,12 @@ PROBE = textwrap.dedent(
         sizes = [(r.width, r.height) for r in render(buffer.getvalue(), AVATAR_SIZES, "avatarfile")]
         assert sizes == list(AVATAR_SIZES), sizes
     assert "PIL" in sys.modules and sys.modules["PIL"].__file__.startswith(sys.argv[1])
+    from chalicelib.domain.notifications.push_crypto import b64url, encrypt, generate_vapid_keys, vapid_authorization
+    vapid = generate_vapid_keys()
+    signed = vapid_authorization("https://push.example/x", vapid.private_pem, "https://c.example", 0)
+    assert signed.startswith("vapid t=")
+    assert len(encrypt(b"{}", vapid.public_key, b64url(bytes(16)))) == 86 + 3 + 16
+    assert sys.modules["py_vapid"].__file__.startswith(sys.argv[1])
     print("ok")
     """
 )

@@ -15,6 +15,8 @@ export interface Actor {
   description?: string | null;
   avatars?: Image[];
   followersCount?: number;
+  /** A Cirrus extension: where a moved account went (its new actor's URL). */
+  movedTo?: string;
 }
 
 export type Channel = Actor & { ownerAccount?: Actor; support?: string | null };

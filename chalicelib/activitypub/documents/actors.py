@@ -11,6 +11,9 @@ from chalicelib.activitypub.documents.common import ap_date, image_objects, with
 if TYPE_CHECKING:
     from chalicelib.store.models import Actor
 
+# activitystreams defines `alsoKnownAs` but not `movedTo`; Mastodon's context maps it so.
+MOVED_TO_TERM = {"movedTo": {"@id": "as:movedTo", "@type": "@id"}}
+
 
 def actor_document(actor: Actor, instance_url: str, *, owner: Actor | None = None) -> dict[str, Any]:
     """`owner` is a channel's account (it goes in the channel's `attributedTo`)."""
@@ -35,9 +38,15 @@ def actor_document(actor: Actor, instance_url: str, *, owner: Actor | None = Non
         body["image"] = image_objects(actor.banners, instance_url)
     body["url"] = url
     body["summary"] = actor.description
+    context = context_for("Actor")
+    if actor.also_known_as:
+        body["alsoKnownAs"] = list(actor.also_known_as)
+    if actor.moved_to:
+        body["movedTo"] = actor.moved_to
+        context.append(MOVED_TO_TERM)
     if actor.actor_type == "Group":
         body["support"] = actor.support
         body["postingRestrictedToMods"] = True
         # PeerTube 6 and 7 read objects here; newer ones read both forms.
         body["attributedTo"] = [{"type": "Person", "id": str(owner.url)}] if owner is not None else []
-    return with_context(context_for("Actor"), body)
+    return with_context(context, body)

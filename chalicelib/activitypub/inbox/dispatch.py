@@ -22,6 +22,7 @@ from chalicelib.activitypub.activities import (
     flag,
     follow,
     like,
+    move,
     reject,
     undo,
     update,
@@ -53,6 +54,7 @@ HANDLERS: dict[str, Handler] = {
     "Dislike": dislike.handle,
     "View": view.handle,
     "Flag": flag.handle,
+    "Move": move.handle,
 }
 ALWAYS_REPROCESSED = frozenset({"Follow", "Accept", "Reject"})
 

@@ -388,8 +388,13 @@ def post_activity(url: str, body: bytes, headers: Mapping[str, str], timeout: fl
     elsewhere. The Host header is the URL's, as the signer signed it. Raises
     RemoteFetchError only when no answer came (refused, unreachable, timed out).
     """
-    sent = merge_headers({"Content-Type": "application/activity+json"}, headers)
-    answer = _request(_Call("POST", checked_target(url), body, sent, _Deadline(timeout), 0, read_body=_never))
+    return post_bytes(url, body, merge_headers({"Content-Type": "application/activity+json"}, headers), timeout)
+
+
+def post_bytes(url: str, body: bytes, headers: Mapping[str, str], timeout: float = DEFAULT_TIMEOUT) -> int:
+    """POST `body` as `post_activity` does, with the caller's headers alone (a Web Push message
+    to a browser's push service, whose URL the browser chose: the same policy applies)."""
+    answer = _request(_Call("POST", checked_target(url), body, dict(headers), _Deadline(timeout), 0, read_body=_never))
     return answer.status
 
 

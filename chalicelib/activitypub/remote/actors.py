@@ -89,6 +89,8 @@ DOCUMENT_FIELDS = (
     "support",
     "account_id",
     "remote_avatar_url",
+    "also_known_as",
+    "moved_to",
     "fetched_at",
     "updated_at",
 )
@@ -108,6 +110,8 @@ def _apply(actor: Actor, document: RemoteActorDocument, owner_id: int | None, no
     actor.support = _plain(document.support)
     actor.account_id = owner_id
     actor.remote_avatar_url = document.avatar_url
+    actor.also_known_as = list(document.also_known_as)
+    actor.moved_to = document.moved_to
     actor.fetched_at = now
     actor.updated_at = now
 

@@ -1,6 +1,7 @@
 """Giving a notification to the users it concerns: stored for those whose settings want it on
 the web (PeerTube stores nothing for the others), once each, then pushed live to their open
-`/user-notifications` sockets as `new-notification`.
+`/user-notifications` sockets as `new-notification`, and queued for Web Push to the browsers of
+those who allowed it (web_push.py).
 
 Those whose settings want it by email (the second bit) get it by email too, once each
 (domain/mail/flows.py): a failed email fails the message, which is delivered again; what it
@@ -13,7 +14,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.domain.notifications import settings
+from chalicelib.domain.notifications import settings, web_push
 from chalicelib.domain.notifications.shapes import notification_json
 from chalicelib.observability import count, logger
 from chalicelib.store import notifications, realtime
@@ -46,6 +47,7 @@ def _store_and_push(
     if not wanted:
         return []
     made: list[Notification] = []
+    pushes: list[tuple[int, int, dict[str, Any]]] = []
     ids = notifications.allocate_ids(len(wanted))
     for notification_id, user_id in zip(ids, sorted(wanted), strict=True):
         created = notifications.create(notification_id, NewNotification(user_id, int(kind), subject, payload), now)
@@ -54,9 +56,22 @@ def _store_and_push(
         made.append(created)
         if not created.is_read:
             _push(user_id, created)
+            if web_push.wants_push(wanted[user_id]):
+                pushes.append((user_id, int(created.id), notification_json(created, read=False)))
     if made:
         count("NotificationsCreated", len(made))
+    _queue_web_pushes(pushes)
     return made
+
+
+def _queue_web_pushes(pushes: list[tuple[int, int, dict[str, Any]]]) -> None:
+    """To the browsers of those who allowed it (web_push.py), by the work queue. A failure to
+    queue loses those pushes only: the notifications are stored, and a retry of this message
+    would not make them again."""
+    try:
+        web_push.queue_pushes(pushes)
+    except Exception:
+        logger.exception("web pushes not queued", extra={"count": len(pushes)})
 
 
 def _push(user_id: int, notification: Notification) -> None:

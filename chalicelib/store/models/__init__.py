@@ -37,6 +37,7 @@ from chalicelib.store.models.video_comment import VideoComment
 from chalicelib.store.models.video_file import VideoFile, WebVideoFile
 from chalicelib.store.models.video_password import VideoPassword
 from chalicelib.store.models.view import LiveViewers, ViewBucket, ViewReceipt, Watch
+from chalicelib.store.models.web_push import PushSent, PushSubscription, VapidKeys
 
 __all__ = [
     "Abuse",
@@ -63,6 +64,8 @@ __all__ = [
     "OAuthToken",
     "Playlist",
     "PlaylistElement",
+    "PushSent",
+    "PushSubscription",
     "Rate",
     "RealtimeConnection",
     "RealtimeMember",
@@ -77,6 +80,7 @@ __all__ = [
     "TwoFactorRequest",
     "UploadSession",
     "User",
+    "VapidKeys",
     "Video",
     "VideoCaption",
     "VideoChapters",

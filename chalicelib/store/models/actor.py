@@ -59,6 +59,10 @@ class Actor(Catalogued, discriminator="Actor"):
     # Set when its deletion is asked for (a local account or channel): from then on it is
     # gone for every reader, while the work queue removes its videos and then the actor.
     deleting_at = UTCDateTimeAttribute(null=True)
+    # Moving house (docs/federation.md, "Moving an account"): the other actors this one says it
+    # also is (`alsoKnownAs`), and the actor it moved to (`movedTo`), once it has.
+    also_known_as: ListAttribute[str] = ListAttribute(of=UnicodeAttribute, default=list)  # type: ignore[arg-type]
+    moved_to = UnicodeAttribute(null=True)
 
     @property
     def is_local(self) -> bool:

@@ -56,6 +56,9 @@ class User(TableItem, discriminator="User"):
     # PeerTube's UserNotificationSetting (bit fields, 1 web 2 email) once the user changed
     # them; None means PeerTube's defaults (domain/notifications/settings.py).
     notification_settings = MapAttribute(null=True)  # type: ignore[var-annotated]
+    # How many browsers take Web Push for this user (store/web_push.py keeps it with them):
+    # the notification fan-out queues pushes only for users who have some.
+    push_subscriptions = NumberAttribute(default=0)
     # Two-factor login (domain/two_factor.py): the TOTP seed, sealed (store/sealed_keys.py),
     # and the last time step a code was accepted for, so that no code is accepted twice.
     otp_secret = UnicodeAttribute(null=True)

@@ -68,6 +68,15 @@ export function AccountPage() {
           <FeedLinks links={feeds} label={`Feeds of ${a.displayName}`} />
         </div>
       </header>
+      {a.movedTo && /^https?:\/\//.test(a.movedTo) && (
+        <p className="notice" role="status">
+          This account has moved to{' '}
+          <a href={a.movedTo} rel="noopener noreferrer nofollow">
+            {a.movedTo}
+          </a>
+          .
+        </p>
+      )}
       <h2 className="section-title">Channels</h2>
       <ul className="channel-list">
         {channels.data.map((c) => (

@@ -7,6 +7,7 @@ import { Empty, ErrorMessage, Loading } from '../components/Status';
 import { timeAgo } from '../format';
 import { useApp, useLoad, useTitle } from '../hooks';
 import { describe, EMAIL, live, notificationsApi, SETTING_ROWS, WEB, type NotificationSettings, type UserNotification } from '../notifications';
+import { currentSubscription, disablePush, enablePush, pushSupported } from '../webPush';
 
 const PAGE = 20;
 
@@ -176,6 +177,58 @@ function NotificationSettingsGrid() {
           {status.text}
         </p>
       )}
+      <PushToggle />
     </>
+  );
+}
+
+/** Web Push to this browser: what the Web column lets through also reaches it while the site is closed. */
+function PushToggle() {
+  const [on, setOn] = useState<boolean | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  useEffect(() => {
+    let alive = true;
+    currentSubscription()
+      .then((found) => alive && setOn(found !== null))
+      .catch(() => alive && setOn(false));
+    return () => {
+      alive = false;
+    };
+  }, []);
+  if (!pushSupported()) {
+    return <p className="muted">This browser cannot receive push notifications.</p>;
+  }
+  const change = async (wanted: boolean) => {
+    setBusy(true);
+    setProblem(null);
+    try {
+      if (wanted) await enablePush();
+      else await disablePush();
+      setOn(wanted);
+    } catch (err) {
+      setProblem(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <fieldset className="push-toggle">
+      <legend>Push notifications</legend>
+      <label>
+        <input
+          type="checkbox"
+          checked={on === true}
+          disabled={on === null || busy}
+          onChange={(e) => void change(e.target.checked)}
+        />{' '}
+        Show what the Web column lets through on this browser, even when Cirrus is closed
+      </label>
+      {problem && (
+        <p className="error-box" role="alert">
+          {problem}
+        </p>
+      )}
+    </fieldset>
   );
 }

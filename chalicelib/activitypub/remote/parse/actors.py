@@ -25,6 +25,8 @@ NAME = re.compile(r"^[\w.\-]{1,50}$")  # PeerTube's actor names: letters, digits
 MAX_DISPLAY_NAME = 120
 MAX_DESCRIPTION = 1000
 MAX_KEY_LENGTH = 16_384
+# Mastodon lets an account name a handful of aliases; more is no account moving house.
+MAX_ALIASES = 20
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,8 @@ class RemoteActorDocument:
     support: str | None
     owner_url: str | None  # a Group's account
     avatar_url: str | None
+    also_known_as: tuple[str, ...] = ()  # the actors it says it also is (any host)
+    moved_to: str | None = None  # the actor it moved to
 
     @property
     def delivery_inbox(self) -> str:
@@ -100,7 +104,29 @@ def parse_actor(document: Any, *, expected_url: str | None = None) -> RemoteActo
         support=optional_text(document.get("support"), "support", maximum=MAX_DESCRIPTION),
         owner_url=_owner(document, actor_url) if actor_type == "Group" else None,
         avatar_url=_avatar(document.get("icon")),
+        also_known_as=_aliases(document.get("alsoKnownAs")),
+        moved_to=_moved_to(document.get("movedTo")),
     )
+
+
+def _aliases(value: Any) -> tuple[str, ...]:
+    """`alsoKnownAs`: URLs (or objects with an id); anything else in the list is skipped."""
+    found: list[str] = []
+    for entry in as_list(value)[:MAX_ALIASES]:
+        try:
+            alias = url(entry.get("id") if isinstance(entry, dict) else entry, "alsoKnownAs")
+        except InvalidDocument:
+            continue
+        if alias not in found:
+            found.append(alias)
+    return tuple(found)
+
+
+def _moved_to(value: Any) -> str | None:
+    try:
+        return url(value.get("id") if isinstance(value, dict) else value, "movedTo") if value is not None else None
+    except InvalidDocument:
+        return None
 
 
 def _owner(document: dict[str, Any], actor_url: str) -> str:
