@@ -385,3 +385,16 @@ def unread_notifications_gsi1pk(user_id: int) -> str:
 
 def notification_order_key(notification_id: int) -> str:
     return f"{notification_id:012d}"
+
+
+# Account archives (docs/data-model.md, UA1-UA6; store/user_archives.py): in their user's partition.
+USER_EXPORT_SK_PREFIX = "EXPORT#"
+USER_IMPORT_SK_PREFIX = "IMPORT#"
+
+
+def user_export_sk(export_id: int) -> str:
+    return f"{USER_EXPORT_SK_PREFIX}{export_id:012d}"
+
+
+def user_import_sk(import_id: int) -> str:
+    return f"{USER_IMPORT_SK_PREFIX}{import_id:012d}"
