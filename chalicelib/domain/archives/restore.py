@@ -128,6 +128,9 @@ class Restorer:
             if mine is not None:
                 self.summary.count("channels", "duplicates")
                 continue
+            if isinstance(name, str) and actors.find_local_actor(name) is not None:
+                self.summary.count("channels", "errors")  # another's name: never theirs to change
+                continue
             body = {k: item[k] for k in ("name", "displayName", "description", "support") if item.get(k) is not None}
             self._attempt("channels", channels.create_channel, self.settings, self.user, body, self.now)
 
@@ -287,7 +290,13 @@ class Restorer:
         the user may see (never another user's private video)."""
         if not isinstance(url, str) or len(url) > 2000:
             return None
-        video = self.imported_videos.get(url) or remote_videos.find_by_url(url)
+        local_prefix = f"{self.settings.instance_url}/videos/watch/"
+        if url in self.imported_videos:
+            video: Video | None = self.imported_videos[url]
+        elif url.startswith(local_prefix):
+            video = videos.find_video_by_uuid(url.removeprefix(local_prefix))
+        else:
+            video = remote_videos.find_by_url(url)
         if video is None:
             return None
         try:
