@@ -4,8 +4,8 @@ back, and every hostile archive the reader refuses before anything is restored."
 from __future__ import annotations
 
 import io
-import os
 import json
+import os
 import zipfile
 from typing import Any
 
