@@ -328,3 +328,44 @@ def test_hostile_archives_leave_the_import_errored_and_nothing_changed(
     headers["Authorization"] = f"Bearer {alice.token}"
     assert api.request("POST", path, body=b'{"filename": "a.zip"}', headers=headers).status == 403
     assert api.get_as(f"/api/v1/users/{me}/imports/latest", alice.token).status == 403
+
+
+def test_a_task_that_finds_its_work_interrupted_leaves_it_errored(api: ApiClient, people: dict[str, Member]) -> None:
+    """A delivery after a crash or a timeout never loops, and never restores twice."""
+    from chalicelib.activitypub import archive_documents
+    from chalicelib.domain.archives import jobs
+    from chalicelib.domain.oauth import utcnow
+    from chalicelib.store import user_archives
+
+    alice = people["alice"]
+    me = user_id(api, alice)
+    export_id = ok(api.post_json(f"/api/v1/users/{me}/exports/request", {"withVideoFiles": False}, alice.token))[
+        "export"
+    ]["id"]
+    export = user_archives.get_export(me, export_id)
+    assert export is not None
+    user_archives.set_export_state(export, jobs.PROCESSING)  # as a first attempt leaves it
+    jobs.run_export({"user": me, "export": export_id}, get_settings(), utcnow(), archive_documents.documents)
+    found = ok(api.get_as(f"/api/v1/users/{me}/exports", alice.token))["data"][0]
+    assert found["state"]["id"] == 4 and found["error"] == "The export was interrupted."
+    # ... and the user may ask again.
+    assert api.post_json(f"/api/v1/users/{me}/exports/request", {"withVideoFiles": False}, alice.token).status == 200
+
+    archive = export_archive_bytes_for_import()
+    import_id = upload_archive(api, alice, archive)
+    user_import = user_archives.get_import(me, import_id)
+    assert user_import is not None
+    user_archives.set_import_state(user_import, jobs.PROCESSING)
+    jobs.run_import({"user": me, "import": import_id}, get_settings(), utcnow(), archive_documents.resolve_account)
+    latest = ok(api.get_as(f"/api/v1/users/{me}/imports/latest", alice.token))
+    assert latest["state"]["id"] == 4 and latest["error"] == "The import was interrupted."
+    assert api.get_as("/api/v1/video-channels/never_restored", alice.token).status == 404
+
+
+def export_archive_bytes_for_import() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr(
+            "peertube/channels.json", json.dumps({"channels": [{"name": "never_restored", "displayName": "N"}]})
+        )
+    return out.getvalue()

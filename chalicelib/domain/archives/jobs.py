@@ -105,10 +105,14 @@ def delete_export(caller: User, target: User, export_id: str) -> None:
 
 
 def run_export(task: dict[str, Any], settings: Settings, now: datetime, ap_documents: ActivityPubDocuments) -> None:
-    """The work task: write the archive into S3, part by part. A repeated task starts the
-    archive again (its key is the same); a failure leaves the export errored, as PeerTube's."""
+    """The work task: write the archive into S3, part by part; a failure leaves the export
+    errored, as PeerTube's. A task that finds its export already processing comes after an
+    attempt that crashed or ran out of time: it would again, so the export is errored and
+    the user may ask for a new one (the multipart upload left is aborted by the bucket)."""
     export = user_archives.get_export(int(task["user"]), int(task["export"]))
-    if export is None or export.state not in (PENDING, PROCESSING):
+    if export is None or export.state != PENDING:
+        if export is not None and export.state == PROCESSING:
+            user_archives.set_export_state(export, ERRORED, error="The export was interrupted.")
         return
     user = users.get_user(int(export.user_id), consistent=True)
     account = actors.get_actor(int(user.account_id)) if user is not None else None
