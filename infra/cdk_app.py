@@ -1004,7 +1004,10 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
         work = self._function(
             "WorkFunction",
             "functions.work.handler.handle_work",
-            description="Cirrus work (deletions of accounts and channels, remote subscriptions, notifications, emails, account archives)",
+            description=(
+                "Cirrus work (deletions of accounts and channels, remote subscriptions, notifications, emails, "
+                "account archives)"
+            ),
             timeout=self.specs["work"].function_timeout,
             memory=512,
             log_name="work",

@@ -123,7 +123,7 @@ def _export_json(export: UserExport) -> dict[str, Any]:
         "fileUrl": jobs.download_url(export),
         "privateDownloadUrl": jobs.download_url(export),
         "createdAt": iso(export.created_at),
-        "expiresOn": iso(export.expires_at) if export.expires_at else None,
+        "expiresOn": iso(jobs.expires_on(export)),
         "error": export.error,
     }
 

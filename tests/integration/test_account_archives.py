@@ -18,6 +18,7 @@ from chalicelib import aws
 from chalicelib.config import get_settings
 from chalicelib.store import actors, catalog, ratings, videos
 from tests.api_client import ApiClient, ApiResponse
+from tests.e2e.openapi_paths import assert_answers
 from tests.members import Member, make_member
 from tests.queue_runner import drain
 from tests.video_seed import add_video
@@ -175,8 +176,15 @@ def test_exports_follow_peertubes_rules(api: ApiClient, people: dict[str, Member
     assert api.post_json(f"{path}/request", {"withVideoFiles": False}, bob.token).status == 403
     assert api.get_as(path, bob.token).status == 403
     assert api.get_as(path, None).status == 401
-    first = ok(api.post_json(f"{path}/request", {"withVideoFiles": False}, alice.token))["export"]["id"]
-    pending = ok(api.get_as(path, alice.token))["data"][0]
+    requested = ok(api.post_json(f"{path}/request", {"withVideoFiles": False}, alice.token))
+    assert_answers("POST", "/api/v1/users/{userId}/exports/request", requested)
+    first = requested["export"]["id"]
+    listed = ok(api.get_as(path, alice.token))
+    # PeerTube's file describes one export where the answer is a page of them ({total, data});
+    # until completed, an export has neither size nor link (null, as PeerTube's).
+    nulls = (r"size: None", r"privateDownloadUrl: None")
+    assert_answers("GET", "/api/v1/users/{userId}/exports", listed["data"][0], known_deviations=nulls)
+    pending = listed["data"][0]
     assert pending["state"] == {"id": 1, "label": "Pending"} and pending["privateDownloadUrl"] is None
     # One at a time, and a pending one cannot be deleted.
     assert api.post_json(f"{path}/request", {"withVideoFiles": False}, alice.token).status == 400
@@ -208,6 +216,7 @@ def test_an_archive_restores_an_account_for_another_user(
     me = user_id(api, carol)
     latest = ok(api.get_as(f"/api/v1/users/{me}/imports/latest", carol.token))
     assert latest["id"] == import_id and latest["state"] == {"id": 1, "label": "Pending"}
+    assert_answers("GET", "/api/v1/users/{userId}/imports/latest", latest)
     drain("work")
     latest = ok(api.get_as(f"/api/v1/users/{me}/imports/latest", carol.token))
     assert latest["state"]["id"] == 3, latest

@@ -84,6 +84,11 @@ def list_exports(caller: User, target: User, now: datetime) -> list[UserExport]:
     return live_exports(target, now)
 
 
+def expires_on(export: UserExport) -> datetime:
+    """PeerTube counts an export's two days from its request."""
+    return export.created_at + timedelta(days=layout.EXPORT_EXPIRATION_DAYS)
+
+
 def download_url(export: UserExport) -> str | None:
     if export.state != COMPLETED or not export.object_key:
         return None
@@ -142,7 +147,7 @@ def run_export(task: dict[str, Any], settings: Settings, now: datetime, ap_docum
         object_key=key,
         size=stream.size,
         completed_at=now,
-        expires_at=now + timedelta(days=layout.EXPORT_EXPIRATION_DAYS),
+        expires_at=expires_on(export),
     )
 
 
