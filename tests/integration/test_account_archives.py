@@ -145,8 +145,9 @@ def test_an_export_holds_the_account_in_peertubes_layout(
     videos = document(archive, "peertube/videos.json")["videos"]
     assert [v["name"] for v in videos] == ["alice's first"]
     assert videos[0]["channel"] == {"name": alice.channel_name}
-    assert zipfile.ZipFile(io.BytesIO(archive)).read(videos[0]["archiveFiles"]["videoFile"]) == SOURCE
-    assert videos[0]["archiveFiles"]["videoFile"] == f"files/videos/video-files/{video.uuid}.mp4"
+    # As PeerTube writes them: relative to the peertube/ folder.
+    assert videos[0]["archiveFiles"]["videoFile"] == f"../files/videos/video-files/{video.uuid}.mp4"
+    assert zipfile.ZipFile(io.BytesIO(archive)).read(f"files/videos/video-files/{video.uuid}.mp4") == SOURCE
     playlists = document(archive, "peertube/video-playlists.json")["videoPlaylists"]
     favourites = next(p for p in playlists if p["displayName"] == "Favourites")
     assert [e["videoUrl"] for e in favourites["elements"]] == [video.url, alice_home["bobs"].url]
@@ -251,6 +252,14 @@ def test_an_archive_restores_an_account_for_another_user(
     listed = aws.s3().list_objects_v2(Bucket=get_settings().uploads_bucket, Prefix="imports/")
     assert listed.get("KeyCount", 0) == 0
 
+    # The same archive again: what is there already is a duplicate, nothing doubles.
+    upload_archive(api, carol, rewrite(archive, renamed), chunk=10_000_000)
+    drain("work")
+    again = ok(api.get_as(f"/api/v1/users/{me}/imports/latest", carol.token))["resultSummary"]["stats"]
+    assert again["channels"]["duplicates"] == 1 and again["videos"]["duplicates"] == 1
+    assert again["videoPlaylists"]["duplicates"] == 1
+    assert len([v for v in catalog.current().videos.values() if v.channel_id == channel["id"]]) == 1
+
 
 def test_an_archive_naming_another_users_objects_changes_nothing_of_theirs(
     api: ApiClient, people: dict[str, Member], alice_home: Any
@@ -279,8 +288,9 @@ def test_an_archive_naming_another_users_objects_changes_nothing_of_theirs(
     latest = ok(api.get_as(f"/api/v1/users/{user_id(api, carol)}/imports/latest", carol.token))
     assert latest["state"]["id"] == 3
     stats = latest["resultSummary"]["stats"]
-    # alice's channel is alice's: her channel is not created again, nor given carol's videos.
-    assert stats["channels"] == {"success": 0, "duplicates": 0, "errors": 1}
+    # alice's channel is alice's: it is a duplicate (as PeerTube counts it), left alone, and
+    # the video the archive puts in it is refused.
+    assert stats["channels"] == {"success": 0, "duplicates": 1, "errors": 0}
     assert stats["videos"] == {"success": 0, "duplicates": 0, "errors": 1}
     assert stats["videoPlaylists"]["errors"] == 1  # "Squat", in alice's channel
     assert stats["likes"]["errors"] == 3

@@ -102,6 +102,14 @@ def test_names_with_a_nul_are_not_safe() -> None:
     assert not safe_member_name("peertube/x\x00.json")
 
 
+def test_documents_name_files_relative_to_their_folder_and_never_outside() -> None:
+    assert layout.relative_to_documents("files/videos/video-files/u.mp4") == "../files/videos/video-files/u.mp4"
+    assert layout.resolve(layout.VIDEOS, "../files/videos/video-files/u.mp4") == "files/videos/video-files/u.mp4"
+    assert layout.resolve(layout.VIDEOS, "./thumbs/a.jpg") == "peertube/thumbs/a.jpg"
+    for hostile in ("../../etc/passwd", "/etc/passwd", "..\\..\\x", "../files/../../x", "", "a\x00b"):
+        assert layout.resolve(layout.VIDEOS, hostile) is None, hostile
+
+
 def test_ordinary_names_are_accepted() -> None:
     assert safe_member_name("peertube/account.json")
     assert safe_member_name("files/videos/video-files/8b1f.mp4")

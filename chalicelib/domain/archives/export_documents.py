@@ -49,7 +49,8 @@ def build(settings: Settings, user: User, account: Actor, with_files: bool) -> E
             extension = _extension(str(video.input_filename or video.source_key))
             archived = layout.video_file_name(str(video.uuid), extension)
             contents.files.append((archived, str(video.source_key)))
-        video_docs.append(_video_json(video, channel_names.get(int(video.channel_id)), archived))
+        relative = layout.relative_to_documents(archived) if archived else None
+        video_docs.append(_video_json(video, channel_names.get(int(video.channel_id)), relative))
     docs[layout.VIDEOS] = {"videos": video_docs}
     docs[layout.PLAYLISTS] = {"videoPlaylists": _playlists_json(int(account.id), channel_names)}
     docs[layout.LIKES] = {"likes": _rates_json(int(account.id), "like")}

@@ -27,6 +27,30 @@ def video_file_name(video_uuid: str, extension: str) -> str:
     return f"{FILES_DIR}videos/video-files/{video_uuid}{extension}"
 
 
+def relative_to_documents(name: str) -> str:
+    """How a `peertube/*.json` document names a file of the archive: relative to its own
+    folder, as PeerTube writes `archiveFiles` (`../files/...`)."""
+    return f"../{name}"
+
+
+def resolve(document: str, relative: str) -> str | None:
+    """The entry a document's relative path names, or None if it climbs out of the archive
+    (PeerTube resolves them against the document's folder and refuses the same)."""
+    if not relative or relative.startswith("/") or "\\" in relative or "\x00" in relative:
+        return None
+    parts = document.split("/")[:-1]
+    for part in relative.split("/"):
+        if part in ("", "."):
+            continue
+        if part == "..":
+            if not parts:
+                return None
+            parts.pop()
+        else:
+            parts.append(part)
+    return "/".join(parts) or None
+
+
 # What a reader accepts. An archive breaking any of these is refused whole, before anything
 # is restored from it.
 MAX_ENTRIES = 20_000

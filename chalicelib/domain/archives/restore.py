@@ -26,12 +26,13 @@ from chalicelib.domain.notifications import settings as notification_settings
 from chalicelib.domain.playlist_forms import read_playlist_form
 from chalicelib.errors import CirrusError, ConflictError
 from chalicelib.observability import logger
-from chalicelib.store import actors, history, remote_videos, user_archives, videos
+from chalicelib.store import actors, catalog, history, remote_videos, user_archives, videos
+from chalicelib.store import playlists as store_playlists
 from chalicelib.store.models.playlist import TYPE_WATCH_LATER
 
 if TYPE_CHECKING:
     from chalicelib.config import Settings
-    from chalicelib.store.models import Actor, OAuthToken, User, Video
+    from chalicelib.store.models import Actor, OAuthToken, Playlist, User, Video
 
 # A remote account or channel by handle, fetched when this instance does not know it yet
 # (activitypub/archive_documents.py): the domain does not fetch remote actors itself.
@@ -124,12 +125,10 @@ class Restorer:
     def _channels(self) -> None:
         for item in self._items(layout.CHANNELS, "channels"):
             name = item.get("name")
-            mine = self._own_channel(name) if isinstance(name, str) else None
-            if mine is not None:
-                self.summary.count("channels", "duplicates")
-                continue
             if isinstance(name, str) and actors.find_local_actor(name) is not None:
-                self.summary.count("channels", "errors")  # another's name: never theirs to change
+                # A name taken here, by this user or another (PeerTube counts both as
+                # duplicates): nothing of it changes; videos naming another's channel are refused.
+                self.summary.count("channels", "duplicates")
                 continue
             body = {k: item[k] for k in ("name", "displayName", "description", "support") if item.get(k) is not None}
             self._attempt("channels", channels.create_channel, self.settings, self.user, body, self.now)
@@ -176,25 +175,29 @@ class Restorer:
         archived = (
             (item.get("archiveFiles") or {}).get("videoFile") if isinstance(item.get("archiveFiles"), dict) else None
         )
-        if archived is None:
-            raise ArchiveItemSkipped("no video file in the archive")  # PeerTube imports only videos with their file
-        if not isinstance(archived, str) or archived not in self.archive.names:
+        if not archived:
+            # PeerTube imports a video only with its file.
+            raise ArchiveItemRefused("no video file in the archive")
+        entry = layout.resolve(layout.VIDEOS, archived) if isinstance(archived, str) else None
+        if entry is None or entry not in self.archive.names:
             raise ArchiveItemRefused("the video file is not in the archive")
         channel_name = (item.get("channel") or {}).get("name") if isinstance(item.get("channel"), dict) else None
         channel = self._own_channel(channel_name) if isinstance(channel_name, str) else None
         if channel is None:
             raise ArchiveItemRefused("the video's channel is not one of this user's")
+        if self._has_video(channel, item.get("name"), item.get("duration")):
+            raise ConflictError("a video of that name and duration is in the channel already")
         fields = {k: item[k] for k in VIDEO_FIELDS if item.get(k) is not None}
         if fields.get("privacy") == PRIVACY_PASSWORD:
             fields["privacy"] = PRIVACY_PRIVATE  # the archive does not carry the passwords
         fields["channelId"] = int(channel.id)
         form = video_cases.read_form(fields)
-        size = self.archive.size(archived)
-        filename = archived.rsplit("/", 1)[-1]
+        size = self.archive.size(entry)
+        filename = entry.rsplit("/", 1)[-1]
         video, _ = video_cases.create_local_video(self.settings, self.user, form, size, filename, self.now)
         writer = user_archives.MultipartWriter(str(video.source_key), 8 * 1024 * 1024, "video/mp4")
         try:
-            self.archive.copy(archived, writer.write)
+            self.archive.copy(entry, writer.write)
             writer.close()  # ObjectCreated: the transcoder takes it from here, as any upload
         except Exception:
             writer.abort()
@@ -220,6 +223,9 @@ class Restorer:
         if item.get("type") == TYPE_WATCH_LATER:
             playlist = playlists.watch_later_of(self.settings, int(self.account.id), self.now)
         else:
+            name = item.get("displayName")
+            if any(p.name == name and int(p.playlist_type) != TYPE_WATCH_LATER for p in self._own_playlists()):
+                raise ConflictError("a playlist of that name is in the account already")
             fields = {k: item[k] for k in ("displayName", "description", "privacy") if item.get(k) is not None}
             channel_name = (item.get("channel") or {}).get("name") if isinstance(item.get("channel"), dict) else None
             if channel_name is not None:
@@ -241,6 +247,8 @@ class Restorer:
             playlist_elements.add(self.settings.instance_url, playlist, video, times, self.now)
 
     def _history(self) -> None:
+        if not self.user.videos_history_enabled:
+            return  # as PeerTube: the user chose not to keep one (the archive's settings came first)
         for item in self._items(layout.HISTORY, "userVideoHistory"):
             video = self._video_by_url(item.get("videoUrl"))
             timecode = item.get("lastTimecode")
@@ -265,8 +273,6 @@ class Restorer:
     def _attempt(self, section: str, action: Callable[..., Any], *args: Any) -> None:
         try:
             action(*args)
-        except ArchiveItemSkipped:
-            return
         except ConflictError:
             self.summary.count(section, "duplicates")
             return
@@ -275,6 +281,19 @@ class Restorer:
             self.summary.count(section, "errors")
             return
         self.summary.count(section, "success")
+
+    def _own_playlists(self) -> list[Playlist]:
+        return store_playlists.list_account_playlists(int(self.account.id))
+
+    def _has_video(self, channel: Actor, name: object, duration: object) -> bool:
+        """PeerTube's duplicate: a video of the same name in the channel, within a second (a
+        video still waiting for its transcoding has no duration yet: the name decides)."""
+        seconds = duration if isinstance(duration, int | float) and not isinstance(duration, bool) else None
+        return any(
+            v.name == name and (seconds is None or not v.duration or abs(int(v.duration) - seconds) <= 1)
+            for v in catalog.current().videos.values()
+            if int(v.channel_id) == int(channel.id)
+        )
 
     def _own_channel(self, name: str) -> Actor | None:
         channel = actors.find_local_actor(name)
@@ -308,10 +327,6 @@ class Restorer:
 
 class ArchiveItemRefused(Exception):
     """One item of the archive cannot be restored (counted as an error, the rest goes on)."""
-
-
-class ArchiveItemSkipped(Exception):
-    """One item of the archive has nothing to restore here (not counted)."""
 
 
 def check_documents(archive: Archive) -> dict[str, Any]:
