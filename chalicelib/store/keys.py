@@ -390,6 +390,7 @@ def notification_order_key(notification_id: int) -> str:
 # Account archives (docs/data-model.md, UA1-UA6; store/user_archives.py): in their user's partition.
 USER_EXPORT_SK_PREFIX = "EXPORT#"
 USER_IMPORT_SK_PREFIX = "IMPORT#"
+USER_EXPORT_SLOT_SK = "EXPORTSLOT"
 
 
 def user_export_sk(export_id: int) -> str:

@@ -8,13 +8,14 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import IO, Any
 
-from pynamodb.exceptions import PutError, UpdateError
+from pynamodb.exceptions import TransactWriteError, UpdateError
+from pynamodb.transactions import TransactWrite
 
 from chalicelib import aws
 from chalicelib.config import get_settings
 from chalicelib.store import counters, keys
-from chalicelib.store.models import UserExport, UserImport
-from chalicelib.store.writes import is_condition_failure
+from chalicelib.store.models import UserExport, UserExportSlot, UserImport
+from chalicelib.store.writes import connection, is_condition_failure
 
 EXPORTS_PREFIX = "exports/"
 IMPORTS_PREFIX = "imports/"
@@ -28,11 +29,25 @@ def new_import_id() -> int:
     return counters.next_id("user-import")
 
 
-def create_export(export: UserExport) -> bool:
-    """UA1: False if an export of that id exists (never, ids are fresh)."""
+def last_export_id(user_id: int) -> int | None:
+    """UA0: the id of the user's latest export request (its slot), or None before the first."""
     try:
-        export.save(condition=UserExport.pk.does_not_exist())
-    except PutError as exc:
+        slot = UserExportSlot.get(keys.user_pk(user_id), keys.USER_EXPORT_SLOT_SK, consistent_read=True)
+    except UserExportSlot.DoesNotExist:
+        return None
+    return int(slot.last_export_id)
+
+
+def create_export(export: UserExport, seen_last: int | None) -> bool:
+    """UA1: the export, and the user's slot moved to it, if the slot still names `seen_last`
+    (one transaction); False if another request took the slot meanwhile."""
+    slot = UserExportSlot(keys.user_pk(int(export.user_id)), keys.USER_EXPORT_SLOT_SK, last_export_id=int(export.id))
+    condition = UserExportSlot.pk.does_not_exist() if seen_last is None else UserExportSlot.last_export_id == seen_last
+    try:
+        with TransactWrite(connection=connection()) as transaction:
+            transaction.save(slot, condition=condition)
+            transaction.save(export, condition=UserExport.pk.does_not_exist())
+    except TransactWriteError as exc:
         if is_condition_failure(exc):
             return False
         raise

@@ -388,3 +388,26 @@ def export_archive_bytes_for_import() -> bytes:
             "peertube/channels.json", json.dumps({"channels": [{"name": "never_restored", "displayName": "N"}]})
         )
     return out.getvalue()
+
+
+def test_two_export_requests_racing_start_one_export(
+    api: ApiClient, people: dict[str, Member], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second of two racing requests read the user's exports before the first wrote: it
+    is refused all the same (the slot it read has moved), and one export is made."""
+    from chalicelib.domain.archives import jobs
+    from chalicelib.store import user_archives
+
+    alice = people["alice"]
+    me = user_id(api, alice)
+    path = f"/api/v1/users/{me}/exports"
+    stale = user_archives.last_export_id(me)
+    assert ok(api.post_json(f"{path}/request", {"withVideoFiles": False}, alice.token))["export"]["id"]
+    with monkeypatch.context() as racing:
+        # What the second request read, before the first one's write.
+        racing.setattr(user_archives, "last_export_id", lambda user: stale)
+        racing.setattr(jobs, "live_exports", lambda target, now: [])
+        refused = api.post_json(f"{path}/request", {"withVideoFiles": False}, alice.token)
+    assert refused.status == 400, refused.body
+    assert ok(api.get_as(path, alice.token))["total"] == 1
+    assert drain("work") == 1

@@ -34,6 +34,7 @@ EXPORT_TASK = "user-export"
 IMPORT_TASK = "user-import"
 
 PENDING, PROCESSING, COMPLETED, ERRORED = 1, 2, 3, 4
+ALREADY_EXPORTING = "User has already processing or completed exports"
 STATE_LABELS = {PENDING: "Pending", PROCESSING: "Processing", COMPLETED: "Completed", ERRORED: "Errored"}
 
 # Parts of the export's multipart upload: S3's minimum is 5 MiB.
@@ -57,8 +58,9 @@ def request_export(caller: User, target: User, body: dict[str, Any], now: dateti
     if not isinstance(with_files, bool):
         raise ValidationError({"withVideoFiles": "Should have withVideoFiles boolean"})
     check_can_manage(caller, target, Right.MANAGE_USER_EXPORTS, "exports")
+    seen_last = user_archives.last_export_id(int(target.id))  # read before the list: see below
     if any(e.state != ERRORED for e in live_exports(target, now)):
-        raise BadRequestError("User has already processing or completed exports")
+        raise BadRequestError(ALREADY_EXPORTING)
     export_id = user_archives.new_export_id()
     export = UserExport(
         keys.user_pk(int(target.id)),
@@ -69,7 +71,10 @@ def request_export(caller: User, target: User, body: dict[str, Any], now: dateti
         with_video_files=with_files,
         created_at=now,
     )
-    user_archives.create_export(export)
+    # Only if no other request started an export since the slot was read: of two racing,
+    # one wins and the other is told, as if it had come second.
+    if not user_archives.create_export(export, seen_last):
+        raise BadRequestError(ALREADY_EXPORTING)
     queues.send_work([{"task": EXPORT_TASK, "user": int(target.id), "export": export_id}])
     return export
 

@@ -29,3 +29,10 @@ class UserImport(TableItem, discriminator="UserImport"):
     summary = JSONAttribute(null=True)  # per section: {"success": n, "duplicates": n, "errors": n}
     created_at = UTCDateTimeAttribute()
     finished_at = UTCDateTimeAttribute(null=True)
+
+
+class UserExportSlot(TableItem, discriminator="UserExportSlot"):
+    """The user's latest export request: a new one is written only if this still names the
+    one its caller saw, so two requests racing cannot both start an export."""
+
+    last_export_id = NumberAttribute()
