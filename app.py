@@ -43,6 +43,7 @@ from chalicelib.api.subscriptions import subscriptions_api
 from chalicelib.api.token_sessions import token_sessions_api
 from chalicelib.api.two_factor import two_factor_api
 from chalicelib.api.uploads import uploads_api
+from chalicelib.api.user_archives import user_archives_api
 from chalicelib.api.users import users_api
 from chalicelib.api.video_blacklist import video_blacklist_api
 from chalicelib.api.video_captions import video_captions_api
@@ -98,6 +99,7 @@ for blueprint in (
     server_follows_api,
     subscriptions_api,
     token_sessions_api,
+    user_archives_api,
     two_factor_api,
     uploads_api,
     users_api,

@@ -149,6 +149,9 @@ class Settings:
     # The address emails come from (CIRRUS_MAIL_FROM): on AWS an identity SES has verified
     # (template.yaml MailFromAddress). None: noreply@ the instance's host.
     mail_from_override: str | None = None
+    # The most an account archive may expand to when imported (CIRRUS_USER_IMPORT_MAX_BYTES):
+    # a larger one, or a zip bomb, is refused before anything is restored.
+    user_import_max_bytes: int = 12 * 1024 * 1024 * 1024
 
     @property
     def mail_from(self) -> str:
@@ -205,6 +208,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         aws_region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "us-east-1",
         aws_endpoint_url=env.get("CIRRUS_AWS_ENDPOINT_URL") or None,
         production=stage == "production",
+        user_import_max_bytes=_integer(
+            env.get("CIRRUS_USER_IMPORT_MAX_BYTES"), Settings.user_import_max_bytes, "CIRRUS_USER_IMPORT_MAX_BYTES"
+        ),
         signup=SignupSettings(
             enabled=_flag(env.get("CIRRUS_SIGNUP_ENABLED"), SignupSettings.enabled),
             limit=_integer(env.get("CIRRUS_SIGNUP_LIMIT"), SignupSettings.limit, "CIRRUS_SIGNUP_LIMIT"),

@@ -401,6 +401,9 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
                         "abortIncompleteMultipartUpload": {"daysAfterInitiation": 1},
                     },
                     {"id": "ExpireAbandonedWork", "status": "Enabled", "prefix": "work/", "expirationInDays": 7},
+                    # Account archives: an export lives 2 days, an import until restored (template.yaml).
+                    {"id": "ExpireUserExports", "status": "Enabled", "prefix": "exports/", "expirationInDays": 2},
+                    {"id": "ExpireUserImports", "status": "Enabled", "prefix": "imports/", "expirationInDays": 2},
                 ]
             },
             cors_configuration={
@@ -569,6 +572,7 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
             "CIRRUS_USER_VIDEO_QUOTA": value["UserVideoQuota"],
             "CIRRUS_USER_VIDEO_QUOTA_DAILY": value["UserVideoQuotaDaily"],
             "CIRRUS_MAX_CHANNELS_PER_USER": value["MaxChannelsPerUser"],
+            "CIRRUS_USER_IMPORT_MAX_BYTES": "12884901888",
             "CIRRUS_DELIVERY_ATTEMPTS": str(self.specs["deliver"].max_receive_count),
             "CIRRUS_DELIVERY_RETRY_SECONDS": "60",
             "CIRRUS_INSTANCE_FOLLOWERS_ENABLED": value["InstanceFollowersEnabled"],
@@ -1020,7 +1024,7 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
             "functions.work.handler.handle_work",
             description=(
                 "Cirrus work (deletions of accounts and channels, remote subscriptions, moves, notifications,"
-                " emails, web pushes)"
+                " emails, web pushes, account archives)"
             ),
             timeout=self.specs["work"].function_timeout,
             memory=512,
@@ -1049,8 +1053,16 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
                         *(sub(f"${{MediaBucket.Arn}}/{prefix}") for prefix in TRANSCODED_MEDIA),
                         sub("${UploadsBucket.Arn}/videos/*"),
                         sub("${UploadsBucket.Arn}/work/*"),
+                        sub("${UploadsBucket.Arn}/imports/*"),
                     ],
                 },
+                # Account archives: sources read and written, exports written, imports read.
+                {
+                    "Effect": "Allow",
+                    "Action": ["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload"],
+                    "Resource": [sub("${UploadsBucket.Arn}/videos/*"), sub("${UploadsBucket.Arn}/exports/*")],
+                },
+                {"Effect": "Allow", "Action": "s3:GetObject", "Resource": sub("${UploadsBucket.Arn}/imports/*")},
                 {
                     "Effect": "Allow",
                     "Action": "s3:ListBucket",

@@ -104,6 +104,17 @@ def start(
 def write_chunk(user: User, identifier: str, content_range: str | None, chunk: bytes) -> Progress:
     """Append one chunk; the upload completes (and transcoding starts) with the last byte."""
     session, video = _own_session(user, identifier)
+    if not append_chunk(session, str(video.source_key), str(video.uuid), content_range, chunk):
+        return Progress(session, video, complete=False)
+    videos.set_upload_id(video, None)
+    upload_sessions.delete_session(session)
+    return Progress(session, video, complete=True)
+
+
+def append_chunk(session: UploadSession, key: str, work_owner: str, content_range: str | None, chunk: bytes) -> bool:
+    """Append one chunk to the multipart upload of `key` (a video's source, an account
+    archive); True when it was the last and the object is complete. Bytes short of a part
+    wait in the work file `PENDING` of `work_owner`."""
     match = CONTENT_RANGE.match(content_range or "")
     if match is None:
         raise BadRequestError("Content-Range must be bytes <first>-<last>/<total>.")
@@ -112,11 +123,10 @@ def write_chunk(user: User, identifier: str, content_range: str | None, chunk: b
     if total != size or first + len(chunk) > size:
         raise ConflictError("The chunk does not fit the declared file size.")
     if first < received and first + len(chunk) <= received:
-        return Progress(session, video, complete=False)  # a retried chunk we already have
+        return False  # a retried chunk we already have
     if first != received:
         raise ConflictError(f"Expected the chunk starting at byte {received}.")
-    key = str(video.source_key)
-    data = uploads_bucket.read_work_file(video.uuid, PENDING) if int(session.pending) else b""
+    data = uploads_bucket.read_work_file(work_owner, PENDING) if int(session.pending) else b""
     data += chunk
     parts = list(session.parts or [])
     last = received + len(chunk) == size
@@ -127,19 +137,17 @@ def write_chunk(user: User, identifier: str, content_range: str | None, chunk: b
         pending = 0
         failpoints.reached(failpoints.RESUMABLE_PART_WRITTEN)
     else:
-        uploads_bucket.put_work_file(video.uuid, PENDING, data)
+        uploads_bucket.put_work_file(work_owner, PENDING, data)
         pending = len(data)
     if not upload_sessions.advance(session, received + len(chunk), pending, parts):
         raise LockedError("Another chunk of this upload is being written.")
     if not last:
-        return Progress(session, video, complete=False)
+        return False
     uploads_bucket.complete_multipart(
         key, str(session.s3_upload_id), [(part["PartNumber"], part["ETag"]) for part in parts]
     )
-    uploads_bucket.delete_work_file(video.uuid, PENDING)
-    videos.set_upload_id(video, None)
-    upload_sessions.delete_session(session)
-    return Progress(session, video, complete=True)
+    uploads_bucket.delete_work_file(work_owner, PENDING)
+    return True
 
 
 def cancel(user: User, identifier: str) -> None:

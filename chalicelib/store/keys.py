@@ -428,3 +428,17 @@ def runner_jobs_pending_gsi1pk(job_type: str) -> str:
 def numbered_sk(number: int) -> str:
     """An id as a sort key that orders as the number does."""
     return f"{number:012d}"
+
+
+# Account archives (docs/data-model.md, UA1-UA6; store/user_archives.py): in their user's partition.
+USER_EXPORT_SK_PREFIX = "EXPORT#"
+USER_IMPORT_SK_PREFIX = "IMPORT#"
+USER_EXPORT_SLOT_SK = "EXPORTSLOT"
+
+
+def user_export_sk(export_id: int) -> str:
+    return f"{USER_EXPORT_SK_PREFIX}{export_id:012d}"
+
+
+def user_import_sk(import_id: int) -> str:
+    return f"{USER_IMPORT_SK_PREFIX}{import_id:012d}"

@@ -63,6 +63,8 @@ def seal_runner_secret(secret: str, token_id: int) -> str:
 
 def unseal_runner_secret(stored: str, token_id: int) -> str:
     return _unseal(stored, _Subject("runner-registration", token_id))
+
+
 def seal_instance_secret(secret: str, name: str) -> str:
     """One of the instance's own secrets (`name`: the VAPID private key), sealed as actors'
     keys are and bound to its name."""

@@ -548,18 +548,24 @@ def test_uploads_bucket_takes_browser_multipart_uploads(resources: dict[str, Any
     assert resources["MediaBucket"]["DeletionPolicy"] == "Retain"
 
 
-def test_uploads_bucket_expires_abandoned_work_only(resources: dict[str, Any]) -> None:
-    rules = resources["UploadsBucket"]["Properties"]["LifecycleConfiguration"]["Rules"]
-    expiring = [rule for rule in rules if "ExpirationInDays" in rule]
+def test_uploads_bucket_expires_abandoned_work_and_archives_only(resources: dict[str, Any]) -> None:
+    from chalicelib.domain.archives.layout import EXPORT_EXPIRATION_DAYS
+    from chalicelib.store.user_archives import EXPORTS_PREFIX, IMPORTS_PREFIX
 
-    assert len(expiring) == 1, "sources are never expired"
-    (rule,) = expiring
-    assert rule["Status"] == "Enabled"
-    assert rule["Prefix"] == layout.WORK_PREFIX
+    rules = resources["UploadsBucket"]["Properties"]["LifecycleConfiguration"]["Rules"]
+    expiring = {rule["Prefix"]: rule for rule in rules if "ExpirationInDays" in rule}
+
+    # Sources are never expired: only work files and account archives are.
+    assert set(expiring) == {layout.WORK_PREFIX, EXPORTS_PREFIX, IMPORTS_PREFIX}
+    assert all(rule["Status"] == "Enabled" for rule in expiring.values())
+    rule = expiring[layout.WORK_PREFIX]
     # Only work no queued step can still need: transcode messages live 4 days.
     transcode = resources["TranscodeQueue"]["Properties"]
     assert rule["ExpirationInDays"] * 24 * 3600 > transcode["MessageRetentionPeriod"]
     assert rule["ExpirationInDays"] == 7
+    # An export is downloadable as long as PeerTube keeps it (export.users.export_expiration).
+    assert expiring[EXPORTS_PREFIX]["ExpirationInDays"] == EXPORT_EXPIRATION_DAYS == 2
+    assert expiring[IMPORTS_PREFIX]["ExpirationInDays"] == 2
 
 
 def test_uploads_bucket_name_is_lower_case_and_shared(resources: dict[str, Any], template: dict[str, Any]) -> None:

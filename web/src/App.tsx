@@ -22,6 +22,7 @@ const Library = named(() => import('./pages/Library'), 'Library');
 const Login = named(() => import('./pages/Login'), 'Login');
 const Notifications = named(() => import('./pages/Notifications'), 'Notifications');
 const Security = named(() => import('./pages/Security'), 'Security');
+const Archives = named(() => import('./pages/Archives'), 'Archives');
 const Signup = named(() => import('./pages/Login'), 'Signup');
 const ForgotPassword = named(() => import('./pages/Login'), 'ForgotPassword');
 const ResetPassword = named(() => import('./pages/Login'), 'ResetPassword');
@@ -81,6 +82,7 @@ export function App() {
           <Route path="/my-library/*" element={<Library />} />
           <Route path="/my-account/notifications/*" element={<Notifications />} />
           <Route path="/my-account/security" element={<Security />} />
+          <Route path="/my-account/import-export" element={<Archives />} />
           <Route path="/c/:handle" element={<ChannelPage />} />
           <Route path="/a/:name" element={<AccountPage />} />
           <Route path="/admin" element={<Admin />} />

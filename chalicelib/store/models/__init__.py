@@ -31,6 +31,7 @@ from chalicelib.store.models.tombstone import Tombstone
 from chalicelib.store.models.two_factor import TwoFactorRequest
 from chalicelib.store.models.upload_session import UploadSession
 from chalicelib.store.models.user import User
+from chalicelib.store.models.user_archive import UserExport, UserExportSlot, UserImport
 from chalicelib.store.models.video import Video
 from chalicelib.store.models.video_caption import VideoCaption, VideoChapters
 from chalicelib.store.models.video_comment import VideoComment
@@ -80,6 +81,9 @@ __all__ = [
     "TwoFactorRequest",
     "UploadSession",
     "User",
+    "UserExport",
+    "UserExportSlot",
+    "UserImport",
     "VapidKeys",
     "Video",
     "VideoCaption",

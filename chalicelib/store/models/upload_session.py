@@ -16,7 +16,8 @@ from chalicelib.store.models.base import TableItem
 class UploadSession(TableItem, discriminator="UploadSession"):
     upload_id = UnicodeAttribute()
     user_id = NumberAttribute()
-    video_id = NumberAttribute()
+    video_id = NumberAttribute()  # 0 for an account archive (user_import_id says which)
+    user_import_id = NumberAttribute(null=True)  # the user import this upload's archive is for
     size = NumberAttribute()
     received = NumberAttribute(default=0)
     pending = NumberAttribute(default=0)  # bytes waiting in the pending object

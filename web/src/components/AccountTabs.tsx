@@ -9,6 +9,7 @@ export function AccountTabs() {
       </NavLink>
       <NavLink to="/my-account/notifications/settings">Notification settings</NavLink>
       <NavLink to="/my-account/security">Security</NavLink>
+      <NavLink to="/my-account/import-export">Export / import</NavLink>
     </nav>
   );
 }
