@@ -90,6 +90,7 @@ class VideoUnblacklisted:
 
     video: Video
     blacklist_id: int
+    was_automatic: bool = False  # the auto-blacklist's: its subscribers are told of it now
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,8 @@ TYPE_MANUAL = 1
 TYPE_AUTO_BEFORE_PUBLISHED = 2
 REASON_MAX = 300
 TYPE_LABELS = {TYPE_MANUAL: "Manual", TYPE_AUTO_BEFORE_PUBLISHED: "Automatic"}
+BYPASS_AUTO_BLACKLIST = 1  # PeerTube's UserAdminFlag.BYPASS_VIDEO_AUTO_BLACKLIST
+AUTO_REASON = "Auto-blacklisted. Moderator review required."
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,30 @@ def block(video: Video, user: User, wanted: BlockRequest, now: datetime, kind: i
     events.emit(events.VideoBlacklisted(video))
 
 
+def automatic_block(user: User, custom: dict[str, Any], now: datetime) -> dict[str, Any] | None:
+    """PeerTube's auto-blacklist (`autoBlacklist.videos.ofUsers.enabled`): a new upload by a user
+    who neither moderates the blacklist nor has the bypass flag starts blocked and withdrawn
+    from the fediverse, until a moderator lifts the block. The block to create it with, or None."""
+    enabled = custom.get("autoBlacklist", {}).get("videos", {}).get("ofUsers", {}).get("enabled")
+    if not enabled or has_right(Role(int(user.role)), Right.MANAGE_VIDEO_BLACKLIST):
+        return None
+    if int(user.admin_flags or 0) & BYPASS_AUTO_BLACKLIST:
+        return None
+    stamp = now.isoformat()
+    return {
+        "id": counters.next_id("video-blacklist"),
+        "createdAt": stamp,
+        "updatedAt": stamp,
+        "reason": AUTO_REASON,
+        "type": TYPE_AUTO_BEFORE_PUBLISHED,
+        "unfederated": True,
+    }
+
+
+def is_automatic(video: Video) -> bool:
+    return int((video.blacklist or {}).get("type") or TYPE_MANUAL) == TYPE_AUTO_BEFORE_PUBLISHED
+
+
 def change_reason(video: Video, user: User, reason: str | None, now: datetime) -> None:
     check_can_manage(user)
     _check_blocked(video)
@@ -117,7 +143,7 @@ def unblock(video: Video, user: User) -> None:
     if not videos.update_metadata(video, {"blacklist": None}, 0):
         raise NotFoundError("Video not found")
     events.emit(events.VideoChanged(before, video))  # federation: a Create if it was unfederated
-    events.emit(events.VideoUnblacklisted(video, int((before.blacklist or {}).get("id") or 0)))
+    events.emit(events.VideoUnblacklisted(video, int((before.blacklist or {}).get("id") or 0), is_automatic(before)))
 
 
 def _check_blocked(video: Video) -> None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.domain import custom_config, events, video_passwords
+from chalicelib.domain import custom_config, events, video_blacklist, video_passwords
 from chalicelib.domain.roles import Right, Role, has_right
 from chalicelib.domain.short_uuid import from_short
 from chalicelib.domain.validation import Checks
@@ -153,7 +153,8 @@ def create_local_video(
     check_quota(user, size, now)  # before taking an id; checked again against a fresh read
     # What its transcoding will make, as the administrator's settings say now (PeerTube
     # builds its transcoding jobs from them when the upload completes).
-    formats = custom_config.current(settings).custom["transcoding"]
+    custom = custom_config.current(settings).custom
+    formats = custom["transcoding"]
     video_id = counters.next_id("video")
     video_uuid = str(uuid.uuid4())
     video = Video(
@@ -187,8 +188,11 @@ def create_local_video(
         created_at=now,
         updated_at=now,
         published_at=now,
+        blacklist=video_blacklist.automatic_block(user, custom, now),
     )
     _create_reserving(video, user, store_passwords.new_passwords(video_id, form.passwords, now), now)
+    if video.blacklist is not None:
+        events.emit(events.VideoBlacklisted(video))
     return video, channel
 
 

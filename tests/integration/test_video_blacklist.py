@@ -129,3 +129,79 @@ def test_a_remote_video_is_blocked_but_never_unfederated(peer: Peer, api: ApiCli
     assert answer.status == 409
     assert api.post_json(f"/api/v1/videos/{remote_uuid}/blacklist", {}, root).status == 204
     assert api.get(f"/api/v1/videos/{remote_uuid}").status == 401
+
+
+def test_the_auto_blacklist_holds_back_untrusted_uploads_until_a_moderator_lifts_it(
+    api: ApiClient, people: dict[str, Member]
+) -> None:
+    from tests.integration.test_notifications import _subscribers, kinds
+
+    alice, mod = people["alice"], people["mod"]
+    root = api.login("root", ROOT_PASSWORD)["access_token"]
+    config = api.get_as("/api/v1/config/custom", root).json()
+    config["autoBlacklist"]["videos"]["ofUsers"]["enabled"] = True
+    assert api.put_json("/api/v1/config/custom", config, root).status == 200
+    (fan,) = _subscribers(api, root, alice.channel_name, 1)
+    drain_federation()
+
+    held = _upload(api, alice)
+    trusted = _upload(api, mod)  # moderators are not held back
+    listed = api.get_as("/api/v1/videos/blacklist?type=2", mod.token).json()
+    assert [b["video"]["uuid"] for b in listed["data"]] == [held]
+    assert listed["data"][0]["unfederated"] is True
+    assert listed["data"][0]["reason"] == "Auto-blacklisted. Moderator review required."
+    drain_federation()
+    moderators = [n for n in api.get_as("/api/v1/users/me/notifications", mod.token).json()["data"] if n["type"] == 12]
+    assert [n["videoBlacklist"]["video"]["uuid"] for n in moderators] == [held]
+    assert trusted != held
+
+    _publish(held)
+    drain_federation()
+    assert 1 not in kinds(api, fan)  # nothing to subscribers while held back
+    assert api.delete_as(f"/api/v1/videos/{held}/blacklist", mod.token).status == 204
+    drain_federation()
+    drain_federation()
+    assert kinds(api, fan).count(1) == 1  # told now, once
+
+
+def _upload(api: ApiClient, member: Member) -> str:
+    """A legacy upload of a tiny file: the video exists (waiting for transcoding)."""
+    answer = api.request(
+        "POST",
+        "/api/v1/videos/upload",
+        body=_multipart({"channelId": str(member.channel_id), "name": "Held back?", "privacy": "1"}, b"\x00" * 64),
+        headers={
+            "Authorization": f"Bearer {member.token}",
+            "Content-Type": f"multipart/form-data; boundary={BOUNDARY}",
+        },
+    )
+    assert answer.status == 200, answer.body
+    return str(answer.json()["video"]["uuid"])
+
+
+BOUNDARY = "cirrus-test-boundary"
+
+
+def _multipart(fields: dict[str, str], data: bytes) -> bytes:
+    parts = [
+        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+        for name, value in fields.items()
+    ]
+    parts.append(
+        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="videofile"; filename="a.mp4"\r\n'
+        "Content-Type: video/mp4\r\n\r\n".encode()
+        + data
+        + b"\r\n"
+    )
+    return b"".join(parts) + f"--{BOUNDARY}--\r\n".encode()
+
+
+def _publish(video_uuid: str) -> None:
+    """As the transcoder does when done: the video published, its event emitted."""
+    from chalicelib.domain import events
+    from chalicelib.store import videos
+
+    video = videos.find_video_by_uuid(video_uuid)
+    assert video is not None
+    assert videos.update_metadata(video, {"state": 1, "stage": "done"}, 0)
+    events.emit(events.VideoPublished(video))

@@ -12,10 +12,13 @@ export const NotificationType = {
   NEW_VIDEO_FROM_SUBSCRIPTION: 1,
   NEW_COMMENT_ON_MY_VIDEO: 2,
   NEW_ABUSE_FOR_MODERATORS: 3,
+  BLACKLIST_ON_MY_VIDEO: 4,
+  UNBLACKLIST_ON_MY_VIDEO: 5,
   MY_VIDEO_PUBLISHED: 6,
   NEW_USER_REGISTRATION: 9,
   NEW_FOLLOW: 10,
   COMMENT_MENTION: 11,
+  VIDEO_AUTO_BLACKLIST_FOR_MODERATORS: 12,
   NEW_INSTANCE_FOLLOWER: 13,
   AUTO_INSTANCE_FOLLOWING: 14,
   ABUSE_STATE_CHANGE: 15,
@@ -45,6 +48,7 @@ export interface UserNotification {
   type: number;
   read: boolean;
   video?: NotificationVideo;
+  videoBlacklist?: { id: number; video: NotificationVideo };
   comment?: { id: number; threadId: number; account: NotificationActor; video: NotificationVideo; heldForReview: boolean };
   abuse?: { id: number; state: number; video?: NotificationVideo; comment?: { threadId: number; video?: NotificationVideo }; account?: NotificationActor };
   account?: NotificationActor;
@@ -116,6 +120,12 @@ export function describe(n: UserNotification): { text: string; link?: string } {
       };
     case NotificationType.COMMENT_MENTION:
       return { text: `${named(n.comment?.account)} mentioned you on ${n.comment?.video.name ?? 'a video'}`, link: watchPath(n.comment?.video) };
+    case NotificationType.BLACKLIST_ON_MY_VIDEO:
+      return { text: `Your video ${n.videoBlacklist?.video.name ?? ''} was blocked by a moderator`, link: watchPath(n.videoBlacklist?.video) };
+    case NotificationType.UNBLACKLIST_ON_MY_VIDEO:
+      return { text: `Your video ${n.video?.name ?? ''} is no longer blocked`, link: watchPath(n.video) };
+    case NotificationType.VIDEO_AUTO_BLACKLIST_FOR_MODERATORS:
+      return { text: `A new video awaits review: ${n.videoBlacklist?.video.name ?? ''}`, link: watchPath(n.videoBlacklist?.video) };
     case NotificationType.MY_VIDEO_PUBLISHED:
       return { text: `Your video ${n.video?.name ?? ''} is published`, link: watchPath(n.video) };
     case NotificationType.NEW_FOLLOW: {

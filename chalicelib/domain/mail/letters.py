@@ -118,6 +118,10 @@ def _describe(kind: NotificationType, payload: dict[str, Any]) -> tuple[str, str
         NotificationType.COMMENT_MENTION: (f"{comment_author} mentioned you on {video_name}", video_path),
         NotificationType.BLACKLIST_ON_MY_VIDEO: (f"Your video {video_name} was blocked by a moderator", video_path),
         NotificationType.UNBLACKLIST_ON_MY_VIDEO: (f"Your video {video_name} is no longer blocked", video_path),
+        NotificationType.VIDEO_AUTO_BLACKLIST_FOR_MODERATORS: (
+            f"A new video awaits review: {video_name}",
+            "/admin/moderation/video-blocks",
+        ),
         NotificationType.NEW_FOLLOW: (f"{follower} follows you", "/my-account/notifications"),
         NotificationType.NEW_INSTANCE_FOLLOWER: (f"{follower} follows your instance", "/admin/follows"),
         NotificationType.AUTO_INSTANCE_FOLLOWING: (f"Your instance followed {following} back", "/admin/follows"),

@@ -64,6 +64,11 @@ def on_video_blacklisted(event: events.VideoBlacklisted) -> None:
 def on_video_unblacklisted(event: events.VideoUnblacklisted) -> None:
     if event.video.is_local:
         queue("blacklist", video=int(event.video.id), block=event.blacklist_id, lifted=True)
+        if event.was_automatic:
+            # Published while held back: its subscribers hear of it now (PeerTube's
+            # notifyOnVideoPublishedAfterRemovedFromAutoBlacklist), under a subject of its own;
+            # the task finds nothing to do for a video still transcoding, which is told later.
+            queue("new-video", video=int(event.video.id), released=True)
 
 
 def on_remote_video_stored(event: events.RemoteVideoStored) -> None:

@@ -74,7 +74,7 @@ def _new_video(task: dict[str, Any], message_id: str, now: datetime) -> None:
     video = video_store.get_video(int(task["video"]))
     if video is None:
         return  # deleted meanwhile
-    subject = f"video:{int(video.id)}"
+    subject = f"video:{int(video.id)}" + (":released" if task.get("released") else "")
     _to_subscribers(task, message_id, now, video, subject, NotificationType.NEW_VIDEO_FROM_SUBSCRIPTION)
 
 
@@ -91,6 +91,11 @@ def _blacklist(task: dict[str, Any], message_id: str, now: datetime) -> None:
     payload = shapes.video_payload(video, channel, get_settings())
     if not lifted:
         payload = {"videoBlacklist": {"id": int(task["block"]), **payload}}
+    if not lifted and int((video.blacklist or {}).get("type") or 1) == AUTO_BLACKLIST:
+        moderators = _staff_with(Right.MANAGE_VIDEO_BLACKLIST)
+        subject = f"auto-block:{int(task['block'])}"
+        deliver(moderators, NotificationType.VIDEO_AUTO_BLACKLIST_FOR_MODERATORS, subject, payload, now)
+        return
     kind = NotificationType.UNBLACKLIST_ON_MY_VIDEO if lifted else NotificationType.BLACKLIST_ON_MY_VIDEO
     deliver(_users_of([account]), kind, f"{'unblock' if lifted else 'block'}:{int(task['block'])}", payload, now)
 
@@ -172,6 +177,9 @@ def _comment(task: dict[str, Any], message_id: str, now: datetime) -> None:
         if (owner is None or user.id != owner.id) and user.account_id != author.id and not _muted_by(user, author)
     ]
     deliver(mentioned, NotificationType.COMMENT_MENTION, subject, payload, now)
+
+
+AUTO_BLACKLIST = 2  # domain/video_blacklist.TYPE_AUTO_BEFORE_PUBLISHED
 
 
 # --- Follows ------------------------------------------------------------------------------
