@@ -385,3 +385,12 @@ def unread_notifications_gsi1pk(user_id: int) -> str:
 
 def notification_order_key(notification_id: int) -> str:
     return f"{notification_id:012d}"
+
+
+def video_import_pk(import_id: int) -> str:
+    return f"IMPORT#{import_id}"
+
+
+def user_imports_gsi1pk(user_id: int) -> str:
+    """A user's video imports, newest last by creation (I1)."""
+    return f"IMPORTS#USER#{user_id}"
