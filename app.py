@@ -40,6 +40,7 @@ from chalicelib.api.subscriptions import subscriptions_api
 from chalicelib.api.token_sessions import token_sessions_api
 from chalicelib.api.two_factor import two_factor_api
 from chalicelib.api.uploads import uploads_api
+from chalicelib.api.video_imports import video_imports_api
 from chalicelib.api.users import users_api
 from chalicelib.api.video_captions import video_captions_api
 from chalicelib.api.video_downloads import video_downloads_api
@@ -95,6 +96,7 @@ for blueprint in (
     video_lists_api,
     video_downloads_api,
     video_files_api,
+    video_imports_api,
     video_captions_api,
     video_passwords_api,
     video_reference_api,

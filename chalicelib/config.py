@@ -121,6 +121,11 @@ class Settings:
     # the sweeper (functions/transcoder/sweeper.py). Longer than a failing step's retries
     # take to come back (the transcode queue's visibility timeout, 90 minutes).
     transcoding_stall_seconds: int = 2 * 3600
+    # Video imports by URL (docs/imports.md): the largest file one may fetch, whatever the
+    # user's quota (CIRRUS_IMPORT_MAX_BYTES), and how long its download may take
+    # (CIRRUS_IMPORT_TIMEOUT_SECONDS; the work function's own timeout bounds it too).
+    import_max_bytes: int = 4 * 1024**3
+    import_timeout_seconds: int = 600
     # The value CloudFront sends in X-Cirrus-Edge to the API origin (CIRRUS_EDGE_SECRET): proof
     # that a request came through the distribution, so that its X-Forwarded-For can be read.
     edge_secret: str | None = None
@@ -268,6 +273,12 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             env.get("CIRRUS_TRANSCODING_STALL_SECONDS"),
             Settings.transcoding_stall_seconds,
             "CIRRUS_TRANSCODING_STALL_SECONDS",
+        ),
+        import_max_bytes=_integer(
+            env.get("CIRRUS_IMPORT_MAX_BYTES"), Settings.import_max_bytes, "CIRRUS_IMPORT_MAX_BYTES"
+        ),
+        import_timeout_seconds=_integer(
+            env.get("CIRRUS_IMPORT_TIMEOUT_SECONDS"), Settings.import_timeout_seconds, "CIRRUS_IMPORT_TIMEOUT_SECONDS"
         ),
         edge_secret=env.get("CIRRUS_EDGE_SECRET") or None,
         actor_key_id=env.get("CIRRUS_ACTOR_KEY_ID") or None,

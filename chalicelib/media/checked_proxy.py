@@ -155,7 +155,7 @@ class CheckedProxy:
         """The checked connection for a request head; (socket, what to tell the client first,
         what to send upstream first)."""
         lines = head.decode("latin-1").split("\r\n")
-        method, target, _version = (lines[0].split(" ") + ["", "", ""])[:3]
+        method, target, _version = ([*lines[0].split(" "), "", "", ""])[:3]
         headers = [line for line in lines[1:] if line]
         if not any(
             line.lower().startswith("proxy-authorization:") and line.split(":", 1)[1].strip() == self.authorization

@@ -19,9 +19,10 @@ exact byte count as it streams.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from chalicelib.media.checked_proxy import CheckedProxy
+if TYPE_CHECKING:
+    from chalicelib.media.checked_proxy import CheckedProxy
 
 PART_BYTES = 8 * 1024 * 1024  # S3's parts must be 5 MiB at least, the last excepted
 MAX_REDIRECTS = 5

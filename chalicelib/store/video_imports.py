@@ -49,16 +49,12 @@ def list_for_user(user_id: int, limit: int = 1000) -> list[VideoImport]:
     return found
 
 
-def move(
-    item: VideoImport, from_states: Collection[int], to: int, now: datetime, actions: Sequence[Any] = ()
-) -> bool:
+def move(item: VideoImport, from_states: Collection[int], to: int, now: datetime, actions: Sequence[Any] = ()) -> bool:
     """State `from_states` → `to` with `actions`; False when the import is no longer in one of
     `from_states` (or is gone)."""
     condition = VideoImport.state.is_in(*from_states) & VideoImport.pk.exists()
     try:
-        item.update(
-            actions=[VideoImport.state.set(to), VideoImport.updated_at.set(now), *actions], condition=condition
-        )
+        item.update(actions=[VideoImport.state.set(to), VideoImport.updated_at.set(now), *actions], condition=condition)
     except UpdateError as exc:
         if is_condition_failure(exc):
             return False

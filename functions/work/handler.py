@@ -3,8 +3,9 @@
 Each message is one task: carry on deleting an account or a channel (domain/deletions.py),
 resolve and follow a remote channel (activitypub/follows.py), make the notifications of
 an event, a page of subscribers at a time (domain/notifications/tasks.py), send an email
-(verification, password reset: domain/mail/flows.py), or tell a
-live's watchers how many they are (domain/live_viewers.py). A task that fails
+(verification, password reset: domain/mail/flows.py), tell a
+live's watchers how many they are (domain/live_viewers.py), or fetch a video import's file
+(domain/video_imports.py). A task that fails
 is reported alone (partial batch response) and SQS delivers it again after the visibility
 timeout; every task is idempotent, so a repeated or resumed one carries on where it stopped.
 """
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from chalicelib import subscribers
 from chalicelib.activitypub import follows
-from chalicelib.domain import deletions, live_viewers, remote_subscriptions
+from chalicelib.domain import deletions, live_viewers, remote_subscriptions, video_imports
 from chalicelib.domain.mail import flows as mail_flows
 from chalicelib.domain.notifications import tasks as notification_tasks
 from chalicelib.domain.oauth import utcnow
@@ -56,6 +57,8 @@ def _run(received: Received[dict[str, Any]]) -> None:
         mail_flows.run(task, utcnow())
     elif kind == live_viewers.TASK:
         live_viewers.run(task)
+    elif kind == video_imports.TASK:
+        video_imports.run(task, utcnow(), _clock(received.context)())
     else:
         logger.error("unknown work task, dropped", extra={"message_id": received.record.message_id, "task": kind})
 

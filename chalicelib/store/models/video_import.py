@@ -3,7 +3,7 @@ for its user through gsi1 (`IMPORTS#USER#<id>`, by creation time)."""
 
 from __future__ import annotations
 
-from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 
 from chalicelib.store.models.base import TableItem
 
@@ -26,6 +26,8 @@ class VideoImport(TableItem, discriminator="VideoImport"):
     target_url = UnicodeAttribute()
     state = NumberAttribute(default=IMPORT_PENDING)
     error = UnicodeAttribute(null=True)
+    # No name was given: the video takes the title the source gives (PeerTube's behaviour).
+    name_from_source = BooleanAttribute(default=False)
     attempts = NumberAttribute(default=0)  # downloads started (each retry starts one)
     started_at = UTCDateTimeAttribute(null=True)  # the running download's start
     created_at = UTCDateTimeAttribute()
