@@ -40,11 +40,11 @@ from chalicelib.api.subscriptions import subscriptions_api
 from chalicelib.api.token_sessions import token_sessions_api
 from chalicelib.api.two_factor import two_factor_api
 from chalicelib.api.uploads import uploads_api
-from chalicelib.api.video_imports import video_imports_api
 from chalicelib.api.users import users_api
 from chalicelib.api.video_captions import video_captions_api
 from chalicelib.api.video_downloads import video_downloads_api
 from chalicelib.api.video_files import video_files_api
+from chalicelib.api.video_imports import video_imports_api
 from chalicelib.api.video_lists import video_lists_api
 from chalicelib.api.video_passwords import video_passwords_api
 from chalicelib.api.video_reference import video_reference_api

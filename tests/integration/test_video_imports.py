@@ -91,7 +91,8 @@ def _enable(api: ApiClient, enabled: bool = True) -> str:
 
 
 def _start(api: ApiClient, member: Any, url: str, **fields: Any) -> ApiResponse:
-    return api.post_json(IMPORTS, {"targetUrl": url, "channelId": member.channel_id, "privacy": 1, **fields}, member.token)
+    body = {"targetUrl": url, "channelId": member.channel_id, "privacy": 1, **fields}
+    return api.post_json(IMPORTS, body, member.token)
 
 
 def _problem(response: ApiResponse, status: int) -> dict[str, Any]:
@@ -116,7 +117,8 @@ def _mine(api: ApiClient, member: Any) -> dict[str, Any]:
 def test_imports_are_refused_while_the_administrator_has_not_enabled_them(api: ApiClient, people: Any) -> None:
     problem = _problem(_start(api, people["alice"], "https://videos.example.org/v/1"), 409)
     assert problem["detail"] == "HTTP import is not enabled on this instance."
-    problem = _problem(api.post_json(IMPORTS, {"magnetUri": "magnet:?xt=urn:btih:" + "a" * 40}, people["alice"].token), 409)
+    magnet = {"magnetUri": "magnet:?xt=urn:btih:" + "a" * 40}
+    problem = _problem(api.post_json(IMPORTS, magnet, people["alice"].token), 409)
     assert problem["detail"] == "Torrent/magnet URI import is not enabled on this instance."
     assert _mine(api, people["alice"]) == {"total": 0, "data": []}
 
@@ -193,7 +195,7 @@ def _failed_with(api: ApiClient, member: Any, url: str) -> dict[str, Any]:
     created = _start(api, member, url, name="Refused import")
     assert created.status == 200, created.body
     drain("work")
-    found = [item for item in _mine(api, member)["data"] if item["id"] == created.json()["id"]][0]
+    found = next(item for item in _mine(api, member)["data"] if item["id"] == created.json()["id"])
     assert found["state"] == {"id": 3, "label": "Failed"}, found
     assert found["video"]["state"]["id"] == 12  # TO_IMPORT_FAILED: waiting for a retry
     return dict(found)
