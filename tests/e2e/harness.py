@@ -86,8 +86,8 @@ class RunningStack:
             try:
                 if requests.get(f"{self.url}/api/v1/config", timeout=1).status_code == 200:
                     return
-            except requests.ConnectionError:
-                pass
+            except (requests.ConnectionError, requests.Timeout):
+                pass  # not listening yet, or its first request is still cold-starting the API
             time.sleep(0.2)
         raise AssertionError(f"the stack did not start in {STARTUP_SECONDS}s:\n{self.log.read_text()}")
 
