@@ -150,7 +150,9 @@ def test_bad_imports_get_400_and_leave_nothing(api: ApiClient, people: Any, fiel
 
 
 def test_an_import_answers_at_once_and_is_managed_by_its_owner_only(api: ApiClient, people: Any) -> None:
+    assert api.get("/api/v1/config").json()["import"]["videos"]["http"] == {"enabled": False}
     _enable(api)
+    assert api.get("/api/v1/config").json()["import"]["videos"]["http"] == {"enabled": True}
     alice, bob = people["alice"], people["bob"]
     created = _start(api, alice, "https://videos.example.org/watch/clip-of-the-day")
     assert created.status == 200, created.body
