@@ -301,6 +301,13 @@ def test_an_imported_clip_is_published_as_hls_like_an_upload(
     video = videos.get_video(int(body["video"]["id"]))
     assert video is not None and video.stage == "uploaded" and int(video.state) == 2
     assert _source_objects() == [video.source_key]  # the work copy is gone
+    # The same task delivered again finds the import done: nothing is fetched twice.
+    from chalicelib.store import queues
+
+    queues.send_work([{"task": "video-import", "import": body["id"]}])
+    assert drain("work") == 1
+    assert _mine(api, alice)["data"][0]["state"]["id"] == 2
+    assert _source_objects() == [video.source_key]
     size = aws.s3().head_object(Bucket=stack["settings"].uploads_bucket, Key=video.source_key)["ContentLength"]
     assert size == int(video.source_size) > 0
     # S3's ObjectCreated event, as the bucket's notification sends it: the upload's path.
