@@ -51,6 +51,7 @@ from chalicelib.api.video_downloads import video_downloads_api
 from chalicelib.api.video_file_management import video_file_management_api
 from chalicelib.api.video_file_metadata import video_file_metadata_api
 from chalicelib.api.video_files import video_files_api
+from chalicelib.api.video_imports import video_imports_api
 from chalicelib.api.video_lists import video_lists_api
 from chalicelib.api.video_passwords import video_passwords_api
 from chalicelib.api.video_reference import video_reference_api
@@ -109,6 +110,7 @@ for blueprint in (
     video_file_management_api,
     video_file_metadata_api,
     video_files_api,
+    video_imports_api,
     video_captions_api,
     video_passwords_api,
     video_reference_api,

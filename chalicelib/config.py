@@ -124,6 +124,11 @@ class Settings:
     # A remote runner's job without news for this long goes back to pending (PeerTube's
     # remote_runners.stalled_jobs.vod, 2 minutes); CIRRUS_RUNNER_STALL_SECONDS.
     runner_stall_seconds: int = 120
+    # Video imports by URL (docs/imports.md): the largest file one may fetch, whatever the
+    # user's quota (CIRRUS_IMPORT_MAX_BYTES), and how long its download may take
+    # (CIRRUS_IMPORT_TIMEOUT_SECONDS; the work function's own timeout bounds it too).
+    import_max_bytes: int = 4 * 1024**3
+    import_timeout_seconds: int = 600
     # The value CloudFront sends in X-Cirrus-Edge to the API origin (CIRRUS_EDGE_SECRET): proof
     # that a request came through the distribution, so that its X-Forwarded-For can be read.
     edge_secret: str | None = None
@@ -280,6 +285,12 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         ),
         runner_stall_seconds=_integer(
             env.get("CIRRUS_RUNNER_STALL_SECONDS"), Settings.runner_stall_seconds, "CIRRUS_RUNNER_STALL_SECONDS"
+        ),
+        import_max_bytes=_integer(
+            env.get("CIRRUS_IMPORT_MAX_BYTES"), Settings.import_max_bytes, "CIRRUS_IMPORT_MAX_BYTES"
+        ),
+        import_timeout_seconds=_integer(
+            env.get("CIRRUS_IMPORT_TIMEOUT_SECONDS"), Settings.import_timeout_seconds, "CIRRUS_IMPORT_TIMEOUT_SECONDS"
         ),
         edge_secret=env.get("CIRRUS_EDGE_SECRET") or None,
         actor_key_id=env.get("CIRRUS_ACTOR_KEY_ID") or None,

@@ -585,6 +585,8 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
             "CIRRUS_TRANSCODING_STALL_SECONDS": "7200",
             "CIRRUS_RUNNER_STALL_SECONDS": "120",
             "CIRRUS_DELETION_GRACE_SECONDS": "900",
+            "CIRRUS_IMPORT_MAX_BYTES": "4294967296",
+            "CIRRUS_IMPORT_TIMEOUT_SECONDS": "600",
             "CIRRUS_TRACKER_URL": value["TrackerUrl"],
             # The live ingest's URLs (template.yaml); empty without it, or without RTMPS.
             "CIRRUS_LIVE_RTMP_URL": cdk.Token.as_string(
@@ -1075,7 +1077,20 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
                     "Resource": self.uploads_bucket.attr_arn,
                     "Condition": {"StringLike": {"s3:prefix": ["videos/*", "work/*"]}},
                 },
+                # A video import: its file streamed into the work area, probed there, copied
+                # to the video's source.
+                {
+                    "Effect": "Allow",
+                    "Action": ["s3:PutObject", "s3:AbortMultipartUpload", "s3:GetObject"],
+                    "Resource": sub("${UploadsBucket.Arn}/work/*"),
+                },
+                {
+                    "Effect": "Allow",
+                    "Action": "s3:PutObject",
+                    "Resource": sub("${UploadsBucket.Arn}/videos/*"),
+                },
             ],
+            ffmpeg=True,
         )
         self._sqs_source(work, self.specs["work"])
 

@@ -68,6 +68,10 @@ def server_config(current: InstanceSettings) -> dict[str, Any]:
     config["videoChannels"] = {"maxPerUser": settings.user_defaults.max_channels}
     config["live"] = _live(settings)
     config["contactForm"] = {"enabled": custom["contactForm"]["enabled"]}
+    # Whether clients offer imports (domain/video_imports.py), as the administrator set it.
+    imports = custom["import"]["videos"]
+    config["import"]["videos"]["http"] = {"enabled": bool(imports["http"]["enabled"])}
+    config["import"]["videos"]["torrent"] = {"enabled": bool(imports["torrent"]["enabled"])}
     # What uploads become (domain/web_videos.py): web videos, HLS or both. Cirrus always
     # transcodes, to HLS when asked for neither.
     transcoding = custom["transcoding"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -26,8 +27,9 @@ from chalicelib.errors import (
 from chalicelib.media import layout
 from chalicelib.store import actors, catalog, counters, keys, lives, media, quotas, users, videos
 from chalicelib.store import video_passwords as store_passwords
-from chalicelib.store.models import Actor, User, Video
-from chalicelib.store.models.video_stages import PENDING_STAGES
+from chalicelib.store.models import Actor, TableItem, User, Video
+from chalicelib.store.models.video import STATE_TO_IMPORT, STATE_TO_TRANSCODE
+from chalicelib.store.models.video_stages import PENDING_STAGES, STAGE_IMPORTING, STAGE_UPLOADED
 
 if TYPE_CHECKING:
     from chalicelib.config import Settings
@@ -146,9 +148,19 @@ def publishing_channel(channel_id: int, user: User) -> Actor:
 
 
 def create_local_video(
-    settings: Settings, user: User, form: VideoForm, size: int, filename: str, now: datetime
+    settings: Settings,
+    user: User,
+    form: VideoForm,
+    size: int,
+    filename: str,
+    now: datetime,
+    *,
+    importing: bool = False,
+    extra: Callable[[int], Sequence[TableItem]] | None = None,
 ) -> tuple[Video, Actor]:
-    """A video waiting for its file; its source key is where the upload must land."""
+    """A video waiting for its file; its source key is where the upload must land. An
+    `importing` one waits for an import to fetch it (TO_IMPORT); `extra(video id)` gives
+    items created with it."""
     channel = publishing_channel(form.channel_id, user)
     check_quota(user, size, now)  # before taking an id; checked again against a fresh read
     # What its transcoding will make, as the administrator's settings say now (PeerTube
@@ -168,7 +180,8 @@ def create_local_video(
         user_id=int(user.id),
         url=f"{settings.instance_url}/videos/watch/{video_uuid}",
         privacy=form.privacy,
-        state=2,
+        state=STATE_TO_IMPORT if importing else STATE_TO_TRANSCODE,
+        stage=STAGE_IMPORTING if importing else STAGE_UPLOADED,
         category=form.category,
         licence=form.licence,
         language=form.language,
@@ -190,7 +203,8 @@ def create_local_video(
         published_at=now,
         blacklist=video_blacklist.automatic_block(user, custom, now),
     )
-    _create_reserving(video, user, store_passwords.new_passwords(video_id, form.passwords, now), now)
+    items = [*store_passwords.new_passwords(video_id, form.passwords, now), *(extra(video_id) if extra else ())]
+    _create_reserving(video, user, items, now)
     if video.blacklist is not None:
         events.emit(events.VideoBlacklisted(video))
     return video, channel

@@ -442,3 +442,12 @@ def user_export_sk(export_id: int) -> str:
 
 def user_import_sk(import_id: int) -> str:
     return f"{USER_IMPORT_SK_PREFIX}{import_id:012d}"
+
+
+def video_import_pk(import_id: int) -> str:
+    return f"IMPORT#{import_id}"
+
+
+def user_imports_gsi1pk(user_id: int) -> str:
+    """A user's video imports, newest last by creation (I1)."""
+    return f"IMPORTS#USER#{user_id}"

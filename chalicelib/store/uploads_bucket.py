@@ -76,6 +76,13 @@ def delete_source(key: str) -> None:
     aws.s3().delete_object(Bucket=_bucket(), Key=key)
 
 
+def promote_work_file(video_uuid: str, name: str, key: str) -> None:
+    """A work file becomes the video's source (a server-side copy, multipart past 5 GB):
+    its arrival at `key` starts transcoding, as an upload's does."""
+    source: Any = {"Bucket": _bucket(), "Key": layout.work_key(video_uuid, name)}
+    aws.s3().copy(source, _bucket(), key)
+
+
 # Multipart uploads of sources -----------------------------------------------------------------
 
 

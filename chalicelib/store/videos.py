@@ -96,7 +96,7 @@ def _pending_list_actions(video: Video, sources: Sequence[str], to: str) -> list
         return _no_longer_pending()
     if to in LIVE_STAGES:
         return []
-    if all(source in LIVE_STAGES for source in sources):
+    if all(source not in PENDING_STAGES for source in sources):  # a live's replay, an import
         return [Video.gsi1pk.set(keys.pending_videos_gsi1pk()), _progressed(video)]
     return [_progressed(video)]
 

@@ -30,11 +30,13 @@ def test_the_transcoding_table_is_the_pipeline_as_it_runs() -> None:
         ("live-on", "live-waiting"),
         ("live-on", "live-ended"),
         ("live-ended", "uploaded"),
+        # An import whose file was fetched and checked joins the pipeline as an upload.
+        ("importing", "uploaded"),
     }
     assert STAGES.start == "uploaded"
-    assert STAGES.entries == {"live-waiting"}
+    assert STAGES.entries == {"live-waiting", "importing"}
     assert STAGES.terminal == {"done", "failed"}
-    # The sweeper watches videos on their way through transcoding, never a live.
+    # The sweeper watches videos on their way through transcoding, never a live nor an import.
     assert video_stages.PENDING_STAGES == ("uploaded", "encoding", "packaging")
     assert sorted(video_stages.LIVE_STAGES) == ["live-ended", "live-on", "live-waiting"]
     # The values items hold: renaming one would strand every stored video.
@@ -47,6 +49,7 @@ def test_the_transcoding_table_is_the_pipeline_as_it_runs() -> None:
         "live-waiting",
         "live-on",
         "live-ended",
+        "importing",
     )
 
 

@@ -30,6 +30,7 @@ const VerifyEmail = named(() => import('./pages/Login'), 'VerifyEmail');
 const Search = named(() => import('./pages/Search'), 'Search');
 const Upload = named(() => import('./pages/Upload'), 'Upload');
 const GoLive = named(() => import('./pages/GoLive'), 'GoLive');
+const Import = named(() => import('./pages/Import'), 'Import');
 const Watch = named(() => import('./pages/Watch'), 'Watch');
 
 export function App() {
@@ -79,6 +80,7 @@ export function App() {
           <Route path="/verify-account/email" element={<VerifyEmail />} />
           <Route path="/upload" element={<Upload />} />
           <Route path="/go-live" element={<GoLive />} />
+          <Route path="/import" element={<Import />} />
           <Route path="/my-library/*" element={<Library />} />
           <Route path="/my-account/notifications/*" element={<Notifications />} />
           <Route path="/my-account/security" element={<Security />} />

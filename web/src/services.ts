@@ -3,7 +3,7 @@
 import { session } from './auth';
 import { passwordHeaders } from './videoPassword';
 import type { VideoFileToken } from './videoFiles';
-import type { Channel, Chapter, Comment, CommentTree, CustomConfig, LiveVideo, Page, Playlist, PlaylistElement, TokenSession, User, Video, VideoDetails } from './types';
+import type { Channel, Chapter, Comment, CommentTree, CustomConfig, LiveVideo, Page, Playlist, PlaylistElement, TokenSession, User, Video, VideoDetails, VideoImport } from './types';
 
 export function query(params: Record<string, string | number | boolean | undefined>): string {
   const search = new URLSearchParams();
@@ -28,6 +28,14 @@ export const api = {
       method: 'POST',
       json: fields,
     }),
+  // Imports by URL (PeerTube's VideoImport): started at once, fetched by the server.
+  startImport: (fields: Record<string, unknown>) =>
+    session.json<VideoImport>('/api/v1/videos/imports', { method: 'POST', json: fields }),
+  myImports: (signal?: AbortSignal) =>
+    get<Page<VideoImport>>(`/api/v1/users/me/videos/imports${query({ sort: '-createdAt', count: 20 })}`, signal),
+  retryImport: (id: number) => session.send(`/api/v1/videos/imports/${id}/retry`, { method: 'POST' }),
+  cancelImport: (id: number) => session.send(`/api/v1/videos/imports/${id}/cancel`, { method: 'POST' }),
+  deleteImport: (id: number) => session.send(`/api/v1/videos/imports/${id}`, { method: 'DELETE' }),
   updateVideo: (id: number | string, fields: Record<string, unknown>) =>
     session.send(`/api/v1/videos/${id}`, { method: 'PUT', json: fields }),
   // A video file token (for private video files); the session or the video's password opens it.

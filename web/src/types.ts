@@ -169,3 +169,14 @@ export interface Chapter {
   timecode: number;
   title: string;
 }
+
+/** A video import by URL (PeerTube's VideoImport); state 1 pending, 2 success, 3 failed,
+ * 4 rejected, 5 cancelled, 6 processing. */
+export interface VideoImport {
+  id: number;
+  targetUrl: string;
+  state: { id: number; label: string };
+  error: string | null;
+  createdAt: string;
+  video: { id: number; uuid: string; shortUUID?: string; name: string; state?: { id: number; label: string } } | null;
+}

@@ -36,6 +36,7 @@ from chalicelib.store.models.video import Video
 from chalicelib.store.models.video_caption import VideoCaption, VideoChapters
 from chalicelib.store.models.video_comment import VideoComment
 from chalicelib.store.models.video_file import VideoFile, WebVideoFile
+from chalicelib.store.models.video_import import VideoImport
 from chalicelib.store.models.video_password import VideoPassword
 from chalicelib.store.models.view import LiveViewers, ViewBucket, ViewReceipt, Watch
 from chalicelib.store.models.web_push import PushSent, PushSubscription, VapidKeys
@@ -90,6 +91,7 @@ __all__ = [
     "VideoChapters",
     "VideoComment",
     "VideoFile",
+    "VideoImport",
     "VideoPassword",
     "ViewBucket",
     "ViewReceipt",

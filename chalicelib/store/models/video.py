@@ -17,7 +17,9 @@ from chalicelib.store.models.video_stages import STAGE_UPLOADED
 PRIVACY_PUBLIC = 1
 STATE_PUBLISHED = 1
 STATE_TO_TRANSCODE = 2
+STATE_TO_IMPORT = 3
 STATE_TRANSCODING_FAILED = 7
+STATE_TO_IMPORT_FAILED = 12
 
 
 class Video(Catalogued, discriminator="Video"):

@@ -50,11 +50,12 @@ STAGE_FAILED = "failed"  # the owner sees why (Video.failure)
 STAGE_LIVE_WAITING = "live-waiting"  # a live nobody streams to (WAITING_FOR_LIVE)
 STAGE_LIVE_ON = "live-on"  # streaming, playable (PUBLISHED)
 STAGE_LIVE_ENDED = "live-ended"  # over (LIVE_ENDED); its replay, if saved, starts from here
+STAGE_IMPORTING = "importing"  # its source is being fetched from a URL (TO_IMPORT)
 
 STAGES = StateGraph(
     "video transcoding",
     start=STAGE_UPLOADED,
-    entries=frozenset({STAGE_LIVE_WAITING}),
+    entries=frozenset({STAGE_LIVE_WAITING, STAGE_IMPORTING}),
     moves={
         STAGE_UPLOADED: frozenset({STAGE_ENCODING, STAGE_FAILED}),
         STAGE_ENCODING: frozenset({STAGE_PACKAGING, STAGE_FAILED}),
@@ -64,6 +65,7 @@ STAGES = StateGraph(
         STAGE_LIVE_WAITING: frozenset({STAGE_LIVE_ON, STAGE_LIVE_ENDED}),
         STAGE_LIVE_ON: frozenset({STAGE_LIVE_WAITING, STAGE_LIVE_ENDED}),
         STAGE_LIVE_ENDED: frozenset({STAGE_UPLOADED}),
+        STAGE_IMPORTING: frozenset({STAGE_UPLOADED}),
     },
 )
 
@@ -71,5 +73,7 @@ STAGES = StateGraph(
 LIVE_STAGES = frozenset({STAGE_LIVE_WAITING, STAGE_LIVE_ON, STAGE_LIVE_ENDED})
 # Stages a video is still on its way to publication in (the sweeper's pending list, V10): a
 # live waits for its encoder, not for a transcoder, and is no business of the sweeper's.
-PENDING_STAGES = tuple(stage for stage in STAGES.pending if stage not in LIVE_STAGES)
+# An import is no business of the sweeper's either until its file is in: the work task that
+# fetches it has its own time cap, and a failed import waits for its owner's retry.
+PENDING_STAGES = tuple(stage for stage in STAGES.pending if stage not in LIVE_STAGES and stage != STAGE_IMPORTING)
 TERMINAL_STAGES = STAGES.terminal

@@ -83,6 +83,11 @@ export function Upload() {
           Or <Link to="/go-live">go live</Link>: stream from OBS or any RTMP encoder.
         </p>
       )}
+      {config?.import?.videos?.http?.enabled && (
+        <p>
+          Or <Link to="/import">import from a URL</Link>: a video page or file elsewhere.
+        </p>
+      )}
       {!status && (
         <>
           {pending.length > 0 && (

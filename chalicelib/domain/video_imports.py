@@ -1,0 +1,371 @@
+"""Video imports by URL, as PeerTube's: the import and its video are created at once (the
+video TO_IMPORT), a work task fetches the file (media/url_source.py, through the address
+policy's proxy), and the file then goes where an upload's goes, so the transcoding pipeline
+publishes it. Import states, checks and messages are PeerTube's. See docs/imports.md.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from chalicelib.address_policy import address_refusal, is_host_name, is_ip_literal
+from chalicelib.config import get_settings
+from chalicelib.domain import custom_config
+from chalicelib.domain import videos as video_cases
+from chalicelib.domain.notifications.deliver import deliver
+from chalicelib.domain.notifications.shapes import video_info
+from chalicelib.domain.notifications.types import NotificationType
+from chalicelib.domain.roles import Right, Role, has_right
+from chalicelib.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
+from chalicelib.media import layout
+from chalicelib.observability import count, logger
+from chalicelib.store import counters, queues, uploads_bucket, users, video_imports, videos
+from chalicelib.store.models.video import STATE_TO_IMPORT, STATE_TO_IMPORT_FAILED, STATE_TO_TRANSCODE
+from chalicelib.store.models.video_import import (
+    IMPORT_CANCELLED,
+    IMPORT_FAILED,
+    IMPORT_PENDING,
+    IMPORT_PROCESSING,
+    IMPORT_REJECTED,
+    IMPORT_STATE_LABELS,
+    IMPORT_SUCCESS,
+)
+from chalicelib.store.models.video_stages import STAGE_IMPORTING, STAGE_UPLOADED
+
+if TYPE_CHECKING:
+    from chalicelib.config import Settings
+    from chalicelib.store.models import User, Video, VideoImport
+
+TASK = "video-import"
+WORK_NAME = "import-source"  # the fetched file, in the video's work area until it is checked
+MAX_URL_LENGTH = 2000
+SIZE_SLACK = 16 * 1024 * 1024  # the proxy's cap over the file's: the pages yt-dlp reads
+MARGIN_SECONDS = 60  # left to the task after the download: checks, copy, notification
+HTTP_DISABLED = "HTTP import is not enabled on this instance."
+TORRENT_DISABLED = "Torrent/magnet URI import is not enabled on this instance."
+
+
+# --- Starting one ------------------------------------------------------------------------------
+
+
+def create(settings: Settings, user: User, fields: dict[str, Any], now: datetime) -> VideoImport:
+    """The import of `fields["targetUrl"]` with its video; the download is queued."""
+    imports = custom_config.current(settings).custom["import"]["videos"]
+    target_url = fields.get("targetUrl")
+    if target_url is None:
+        if fields.get("magnetUri") is not None or fields.get("torrentfile") is not None:
+            if not imports["torrent"]["enabled"]:
+                raise ConflictError(TORRENT_DISABLED)
+            raise ValidationError({"magnetUri": "Torrent imports are not supported by this instance yet"})
+        raise ValidationError({"targetUrl": "Should have a magnetUri or a targetUrl or a torrent file."})
+    if not imports["http"]["enabled"]:
+        raise ConflictError(HTTP_DISABLED)
+    url = check_target_url(target_url)
+    named = {**fields}
+    name_from_source = not named.get("name")
+    if name_from_source:
+        named["name"] = _name_from_url(url)
+    form = video_cases.read_form(named)
+    import_id = counters.next_id("video_import")
+    made: list[VideoImport] = []
+
+    def import_item(video_id: int) -> list[VideoImport]:
+        item = video_imports.new_import(import_id, int(user.id), video_id, url, now)
+        item.name_from_source = name_from_source
+        made.append(item)
+        return [item]
+
+    # Created in the video's own write (quota checked as for an upload of 0 bytes: the size
+    # is known once fetched, and checked then).
+    video_cases.create_local_video(settings, user, form, 0, "import", now, importing=True, extra=import_item)
+    queues.send_work([{"task": TASK, "import": import_id}])
+    count("VideoImportsCreated")
+    return made[0]
+
+
+def check_target_url(value: Any) -> str:
+    """An http(s) URL with a plain host; an IP literal must be one Cirrus may fetch (names are
+    checked when the download resolves them, and at every redirect)."""
+    invalid = {"targetUrl": "Should have a valid target URL"}
+    if not isinstance(value, str) or not 0 < len(value) <= MAX_URL_LENGTH:
+        raise ValidationError(invalid)
+    try:
+        parts = urlsplit(value.strip())
+        parts.port  # noqa: B018 - raises on a bad port
+    except ValueError:
+        raise ValidationError(invalid) from None
+    host = (parts.hostname or "").lower()
+    if parts.scheme not in ("http", "https") or "@" in parts.netloc or not (is_host_name(host) or is_ip_literal(host)):
+        raise ValidationError(invalid)
+    if is_ip_literal(host):
+        refusal = address_refusal(host, allow_loopback=get_settings().federation.allow_loopback)
+        if refusal is not None:
+            raise ValidationError({"targetUrl": f"This URL leads to an address Cirrus may not fetch ({refusal})"})
+    return value.strip()
+
+
+def _name_from_url(url: str) -> str:
+    tail = urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1] or urlsplit(url).hostname or "Imported video"
+    name = tail[:120]
+    return name if len(name) >= 3 else f"Import {name}".strip()
+
+
+# --- The user's imports ------------------------------------------------------------------------
+
+
+def find_own(user: User, import_id: str) -> VideoImport:
+    """An import its user (or a user with the right to manage imports) may act on."""
+    if not import_id.isdigit():
+        raise ValidationError({"id": "Should have a valid id"}, location="params")
+    item = video_imports.get_import(int(import_id), consistent=True)
+    if item is None:
+        raise NotFoundError("Video import not found")
+    if int(item.user_id) != int(user.id) and not has_right(Role(int(user.role)), Right.MANAGE_VIDEO_IMPORTS):
+        raise ForbiddenError("Cannot manage video import of another user")
+    return item
+
+
+def list_mine(user: User, query: dict[str, str]) -> tuple[int, list[VideoImport], dict[int, Video]]:
+    """PeerTube's GET /users/me/videos/imports: filters videoId, targetUrl, search (in the
+    URL or the video's name); sort createdAt or -createdAt; start and count. The total, the
+    page, and the page's videos by id."""
+    start, page_size = _paging(query)
+    sort = query.get("sort") or "-createdAt"
+    if sort.lstrip("-") != "createdAt":
+        raise ValidationError({"sort": "Should have correct sortable column"}, location="query")
+    found = video_imports.list_for_user(int(user.id))
+    video_id, target_url, search = query.get("videoId"), query.get("targetUrl"), (query.get("search") or "").lower()
+    if video_id is not None:
+        found = [item for item in found if str(item.video_id) == video_id]
+    if target_url:
+        found = [item for item in found if item.target_url == target_url]
+    by_id = videos.get_videos([int(item.video_id) for item in found if item.video_id is not None])
+    if search:
+        found = [
+            item
+            for item in found
+            if search in item.target_url.lower()
+            or (item.video_id is not None and search in str(getattr(by_id.get(int(item.video_id)), "name", "")).lower())
+        ]
+    found.sort(key=lambda item: (item.created_at, int(item.id)), reverse=sort.startswith("-"))
+    page = found[start : start + page_size]
+    return len(found), page, by_id
+
+
+def _paging(query: dict[str, str]) -> tuple[int, int]:
+    start, size = query.get("start", "0"), query.get("count", "15")
+    if not start.isdigit():
+        raise ValidationError({"start": "Should have a number start"}, location="query")
+    if not size.isdigit() or int(size) > 100:
+        raise ValidationError({"count": "Should have a number count (max 100)"}, location="query")
+    return int(start), int(size)
+
+
+def cancel(user: User, import_id: str, now: datetime) -> None:
+    item = find_own(user, import_id)
+    if not video_imports.move(item, (IMPORT_PENDING,), IMPORT_CANCELLED, now):
+        raise ConflictError("Cannot cancel a non pending video import")
+
+
+def retry(user: User, import_id: str, now: datetime) -> None:
+    """A failed (or cancelled) import tries again, with its video still waiting for it."""
+    item = find_own(user, import_id)
+    video = videos.get_video(int(item.video_id)) if item.video_id is not None else None
+    if video is None or video.stage != STAGE_IMPORTING:
+        raise ConflictError("Cannot retry a video import without its video")
+    if not video_imports.move(item, (IMPORT_FAILED, IMPORT_CANCELLED), IMPORT_PENDING, now, [_no_error()]):
+        raise ConflictError("Cannot retry a non failed video import")
+    _set_video_state(video, STATE_TO_IMPORT)
+    queues.send_work([{"task": TASK, "import": int(item.id)}])
+
+
+def delete(user: User, import_id: str) -> None:
+    """An ended import goes; a video it never filled goes with it (nothing could show it)."""
+    item = find_own(user, import_id)
+    ended = (IMPORT_SUCCESS, IMPORT_FAILED, IMPORT_REJECTED, IMPORT_CANCELLED)
+    if int(item.state) not in ended:
+        raise ConflictError("Cannot delete a pending video import. Cancel it or wait for the end of the import first.")
+    video = videos.get_video(int(item.video_id)) if item.video_id is not None else None
+    if not video_imports.delete_import(item, ended):
+        raise ConflictError("Cannot delete a pending video import. Cancel it or wait for the end of the import first.")
+    if video is not None and video.stage == STAGE_IMPORTING:
+        video_cases.remove_video(video)
+
+
+def state_json(item: VideoImport) -> dict[str, Any]:
+    state = int(item.state)
+    return {"id": state, "label": IMPORT_STATE_LABELS.get(state, "Unknown")}
+
+
+def _no_error() -> Any:
+    from chalicelib.store.models import VideoImport
+
+    return VideoImport.error.remove()
+
+
+def _set_video_state(video: Video, state: int) -> None:
+    from chalicelib.store.models import Video
+
+    video.update(actions=[Video.state.set(state)])
+
+
+# --- The download (work task) ------------------------------------------------------------------
+
+
+def run(task: dict[str, Any], now: datetime, seconds_left: float) -> None:
+    """Fetch the import's file into its video's source, or fail it with the reason. A
+    repeated message finds the import no longer pending (or processing for longer than an
+    attempt may last, after a crash) and does nothing."""
+    settings = get_settings()
+    item = video_imports.get_import(int(task["import"]), consistent=True)
+    if item is None:
+        return
+    stale_before = now - timedelta(seconds=settings.import_timeout_seconds + 2 * MARGIN_SECONDS)
+    if int(item.state) == IMPORT_PROCESSING and item.started_at is not None and item.started_at < stale_before:
+        claimed = video_imports.move(item, (IMPORT_PROCESSING,), IMPORT_PROCESSING, now, _start_actions(now))
+    else:
+        claimed = video_imports.move(item, (IMPORT_PENDING,), IMPORT_PROCESSING, now, _start_actions(now))
+    if not claimed:
+        logger.info("video import not pending, message dropped", extra={"import": int(item.id)})
+        return
+    video = videos.get_video(int(item.video_id)) if item.video_id is not None else None
+    if video is None or video.stage != STAGE_IMPORTING:
+        video_imports.move(item, (IMPORT_PROCESSING,), IMPORT_FAILED, now, [_error("The video was deleted")])
+        return
+    from chalicelib.media.url_source import ImportFailed
+
+    try:
+        _fetch(settings, item, video, now, seconds_left)
+    except ImportFailed as failure:
+        _failed(item, video, str(failure), now)
+        return
+    video_imports.move(item, (IMPORT_PROCESSING,), IMPORT_SUCCESS, now)
+    count("VideoImportsSucceeded")
+    _notify(item, video, NotificationType.MY_VIDEO_IMPORT_SUCCESS, now)
+
+
+def _fetch(settings: Settings, item: VideoImport, video: Video, now: datetime, seconds_left: float) -> None:
+    from chalicelib.media.checked_proxy import CheckedProxy
+    from chalicelib.media.probe import ProbeError, probe
+    from chalicelib.media.url_source import ImportFailed, PartWriter, find_media, stream_into
+
+    owner = users.get_user(int(item.user_id), consistent=True)
+    if owner is None:
+        raise ImportFailed("The user was deleted")
+    max_bytes, too_large = _size_cap(settings, owner, now)
+    seconds = min(float(settings.import_timeout_seconds), seconds_left - MARGIN_SECONDS)
+    if seconds <= 0:
+        raise ImportFailed("The download took too long")
+    allow_loopback = settings.federation.allow_loopback
+    with CheckedProxy(max_bytes + SIZE_SLACK, seconds, allow_loopback=allow_loopback) as proxy:
+        media = find_media(item.target_url, proxy)
+        writer = PartWriter(layout.work_key(video.uuid, WORK_NAME), f"video/{_safe_extension(media.extension)}")
+        try:
+            size = stream_into(media, proxy, writer, max_bytes, too_large)
+            writer.complete()
+        except BaseException:
+            with contextlib.suppress(Exception):
+                writer.abort()
+            raise
+    try:
+        probe(uploads_bucket.work_url(video.uuid, WORK_NAME, 3600))
+    except ProbeError as error:
+        uploads_bucket.delete_work_file(video.uuid, WORK_NAME)
+        raise ImportFailed(f"The file is not a video Cirrus can read: {error}") from None
+    total_ok, daily_ok = _quota_allows(owner, size, now)
+    if not total_ok or not daily_ok:
+        uploads_bucket.delete_work_file(video.uuid, WORK_NAME)
+        raise ImportFailed(video_cases.QUOTA_EXCEEDED)
+    extension = _safe_extension(media.extension)
+    key = layout.source_key(video.uuid, f"import.{extension}")
+    name = (media.title or video.name)[:120] if item.name_from_source else video.name
+    if len(name) < 3:
+        name = video.name
+    _hand_over(video, key, size, name, f"{name}.{extension}")
+    uploads_bucket.promote_work_file(video.uuid, WORK_NAME, key)
+    uploads_bucket.delete_work_file(video.uuid, WORK_NAME)
+
+
+def _hand_over(video: Video, key: str, size: int, name: str, filename: str) -> None:
+    """The video becomes an upload whose file is about to land at `key` (TO_TRANSCODE)."""
+    from chalicelib.media.url_source import ImportFailed
+    from chalicelib.store.models import Video as VideoItem
+
+    actions = [
+        VideoItem.source_key.set(key),
+        VideoItem.source_size.set(size),
+        VideoItem.input_filename.set(filename),
+        VideoItem.name.set(name),
+        VideoItem.state.set(STATE_TO_TRANSCODE),
+    ]
+    if not videos.transition(video, STAGE_IMPORTING, STAGE_UPLOADED, actions):
+        raise ImportFailed("The video was deleted")
+
+
+def _size_cap(settings: Settings, owner: User, now: datetime) -> tuple[int, str]:
+    """The most bytes this import may fetch: the instance's cap, and what the user's quotas leave."""
+    from chalicelib.store import quotas
+
+    usage = quotas.usage(owner, now)
+    caps = [(settings.import_max_bytes, "The video is larger than this instance imports")]
+    if int(owner.video_quota) != quotas.UNLIMITED:
+        caps.append((int(owner.video_quota) - usage.total - 1, video_cases.QUOTA_EXCEEDED))
+    if int(owner.video_quota_daily) != quotas.UNLIMITED:
+        caps.append((int(owner.video_quota_daily) - usage.daily - 1, video_cases.QUOTA_EXCEEDED))
+    cap, reason = min(caps, key=lambda pair: pair[0])
+    return max(cap, 0), reason
+
+
+def _quota_allows(owner: User, size: int, now: datetime) -> tuple[bool, bool]:
+    from chalicelib.store import quotas
+
+    fresh = users.get_user(int(owner.id), consistent=True) or owner
+    return quotas.allows(fresh, size, now)
+
+
+def _failed(item: VideoImport, video: Video, reason: str, now: datetime) -> None:
+    """PeerTube's failed import: the import FAILED with its error, the video TO_IMPORT_FAILED
+    (still waiting: a retry fills it)."""
+    logger.info("video import failed", extra={"import": int(item.id), "reason": reason})
+    count("VideoImportsFailed")
+    if video_imports.move(item, (IMPORT_PROCESSING,), IMPORT_FAILED, now, [_error(reason)]):
+        _set_video_state(video, STATE_TO_IMPORT_FAILED)
+        video.state = STATE_TO_IMPORT_FAILED
+        _notify(item, video, NotificationType.MY_VIDEO_IMPORT_ERROR, now)
+
+
+def _notify(item: VideoImport, video: Video, kind: NotificationType, now: datetime) -> None:
+    owner = users.get_user(int(item.user_id))
+    if owner is None:
+        return
+    payload = {
+        "videoImport": {
+            "id": int(item.id),
+            "video": video_info(video),
+            "torrentName": None,
+            "magnetUri": None,
+            "targetUrl": item.target_url,
+        }
+    }
+    # One notification per outcome and attempt: a retry that fails again tells again.
+    deliver([owner], kind, f"import:{int(item.id)}:{int(item.attempts or 0)}:{int(kind)}", payload, now)
+
+
+def _start_actions(now: datetime) -> list[Any]:
+    from chalicelib.store.models import VideoImport
+
+    return [VideoImport.started_at.set(now), VideoImport.attempts.add(1), VideoImport.error.remove()]
+
+
+def _error(reason: str) -> Any:
+    from chalicelib.store.models import VideoImport
+
+    return VideoImport.error.set(reason[:1000])
+
+
+def _safe_extension(extension: str) -> str:
+    cleaned = "".join(ch for ch in extension.lower() if ch.isalnum())[:8]
+    return cleaned or "mp4"

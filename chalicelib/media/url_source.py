@@ -1,0 +1,190 @@
+"""Fetching a video from a URL for an import: yt-dlp finds the media, Cirrus streams it into
+the uploads bucket, every byte through a CheckedProxy (checked_proxy.py).
+
+yt-dlp is used as a library for what it is good at, finding the media behind a page (its
+generic extractor reads a direct file URL or an HTML page's <video>), with
+`download=False`: its own downloader writes to a file, which in Lambda would mean /tmp,
+whole. The file is then read here with urllib3 through the same proxy, in parts of 8 MiB
+sent to an S3 multipart upload as they fill, so a worker holds one part at a time and
+nothing touches /tmp. The price: only formats that are one file over HTTP(S) are chosen
+(`FORMAT`); sites that only offer separate audio and video, or HLS/DASH manifests, are
+refused with a clear error rather than merged with ffmpeg on disk.
+
+yt-dlp's own requests (the page, the HEAD of a direct file) and the file's (redirects
+included) all go through the proxy, which applies the address-safety policy to each
+connection; the proxy cuts past the byte cap and at the deadline, and this module checks the
+exact byte count as it streams.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from chalicelib.media.checked_proxy import CheckedProxy
+
+PART_BYTES = 8 * 1024 * 1024  # S3's parts must be 5 MiB at least, the last excepted
+MAX_REDIRECTS = 5
+# One file, both tracks, over plain HTTP(S); the best such one.
+FORMAT = "best[protocol=https]/best[protocol=http]"
+_READ = 1024 * 1024
+
+
+class ImportFailed(Exception):
+    """The import cannot go on; the message is what its owner sees (PeerTube's `error`)."""
+
+
+@dataclass(frozen=True)
+class FoundMedia:
+    url: str
+    headers: dict[str, str]
+    extension: str
+    title: str | None
+
+
+def find_media(page_url: str, proxy: CheckedProxy) -> FoundMedia:
+    """What yt-dlp finds at `page_url`: one video file's URL and the headers to ask it with."""
+    import yt_dlp  # heavy: imported by the work function only
+
+    options: dict[str, Any] = {
+        "proxy": proxy.url,
+        "format": FORMAT,
+        "noplaylist": True,
+        "quiet": True,
+        "no_warnings": True,
+        "noprogress": True,
+        "cachedir": False,
+        "socket_timeout": max(1.0, min(30.0, proxy.remaining())),
+        "extractor_retries": 0,
+        "logger": _SilentLogger(),
+        "color": {"stdout": "never", "stderr": "never"},
+    }
+    try:
+        with yt_dlp.YoutubeDL(options) as downloader:
+            info = downloader.extract_info(page_url, download=False)
+    except yt_dlp.utils.YoutubeDLError as error:
+        raise ImportFailed(_reason(proxy, _clean(str(error)))) from None
+    if not isinstance(info, dict) or info.get("_type") in ("playlist", "multi_video"):
+        raise ImportFailed("This URL is a playlist, not a video")
+    url = info.get("url")
+    if not isinstance(url, str) or info.get("protocol") not in ("http", "https"):
+        raise ImportFailed("No format of this video is a single file over HTTP(S)")
+    headers = {str(k): str(v) for k, v in (info.get("http_headers") or {}).items()}
+    title = info.get("title") if isinstance(info.get("title"), str) else None
+    return FoundMedia(url=url, headers=headers, extension=str(info.get("ext") or "mp4"), title=title)
+
+
+def stream_into(
+    media: FoundMedia, proxy: CheckedProxy, bucket_writer: PartWriter, max_bytes: int, too_large: str
+) -> int:
+    """The file at `media.url`, streamed through `proxy` into `bucket_writer`; its size.
+    ImportFailed past `max_bytes` (with the `too_large` text), at the deadline, or on any
+    answer but 200."""
+    import urllib3
+
+    manager = urllib3.ProxyManager(
+        proxy.base_url,
+        proxy_headers={"Proxy-Authorization": proxy.authorization},
+        cert_reqs="CERT_REQUIRED",
+        retries=urllib3.Retry(total=MAX_REDIRECTS, connect=0, read=0, status=0, redirect=MAX_REDIRECTS),
+        timeout=urllib3.Timeout(connect=max(0.5, min(30.0, proxy.remaining())), read=30.0),
+    )
+    try:
+        response = manager.request("GET", media.url, headers=media.headers, preload_content=False, redirect=True)
+    except urllib3.exceptions.HTTPError as error:
+        raise ImportFailed(_reason(proxy, f"Cannot download the video: {type(error).__name__}")) from None
+    try:
+        if response.status != 200:
+            raise ImportFailed(_reason(proxy, f"The video's server answered {response.status}"))
+        declared = response.headers.get("content-length")
+        if declared and declared.isdigit() and int(declared) > max_bytes:
+            raise ImportFailed(too_large)
+        return _copy(response, proxy, bucket_writer, max_bytes, too_large)
+    finally:
+        response.release_conn()
+        manager.clear()
+
+
+def _copy(response: Any, proxy: CheckedProxy, writer: PartWriter, max_bytes: int, too_large: str) -> int:
+    total = 0
+    part = bytearray()
+    try:
+        for chunk in response.stream(_READ):
+            total += len(chunk)
+            if total > max_bytes:
+                raise ImportFailed(too_large)
+            if proxy.remaining() <= 0:
+                raise ImportFailed("The download took too long")
+            part += chunk
+            if len(part) >= PART_BYTES:
+                writer.write(bytes(part))
+                part.clear()
+    except ImportFailed:
+        raise
+    except Exception as error:
+        if proxy.over_size:
+            raise ImportFailed(too_large) from None
+        if proxy.timed_out:
+            raise ImportFailed("The download took too long") from None
+        raise ImportFailed(f"The download broke off: {type(error).__name__}") from None
+    if proxy.timed_out:
+        raise ImportFailed("The download took too long")
+    if total == 0:
+        raise ImportFailed("The video's server sent an empty file")
+    if part:
+        writer.write(bytes(part))
+    return total
+
+
+class PartWriter:
+    """Parts of one S3 multipart upload, sent as they fill (the uploads bucket's API)."""
+
+    def __init__(self, key: str, content_type: str) -> None:
+        from chalicelib.store import uploads_bucket
+
+        self._bucket = uploads_bucket
+        self.key = key
+        self.upload_id = uploads_bucket.start_multipart(key, content_type)
+        self.parts: list[tuple[int, str]] = []
+
+    def write(self, data: bytes) -> None:
+        number = len(self.parts) + 1
+        self.parts.append((number, self._bucket.upload_part(self.key, self.upload_id, number, data)))
+
+    def complete(self) -> None:
+        self._bucket.complete_multipart(self.key, self.upload_id, self.parts)
+
+    def abort(self) -> None:
+        self._bucket.abort_multipart(self.key, self.upload_id)
+
+
+def _reason(proxy: CheckedProxy, fallback: str) -> str:
+    """The proxy's refusal when there was one (what really stopped the import), else `fallback`."""
+    if proxy.refusals:
+        return f"The URL leads to an address Cirrus may not fetch: {proxy.refusals[0]}"
+    if proxy.over_size:
+        return "The video is too large"
+    if proxy.timed_out:
+        return "The download took too long"
+    return fallback
+
+
+def _clean(message: str) -> str:
+    return message.removeprefix("ERROR: ")[:300]
+
+
+class _SilentLogger:
+    """yt-dlp writes to stdout and stderr by default: nothing of it belongs in Lambda's logs."""
+
+    def debug(self, message: str) -> None:
+        pass
+
+    def info(self, message: str) -> None:
+        pass
+
+    def warning(self, message: str) -> None:
+        pass
+
+    def error(self, message: str) -> None:
+        pass

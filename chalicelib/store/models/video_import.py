@@ -1,0 +1,34 @@
+"""A video import by URL (PeerTube's VideoImport): its own partition, `IMPORT#<id>`, listed
+for its user through gsi1 (`IMPORTS#USER#<id>`, by creation time)."""
+
+from __future__ import annotations
+
+from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
+
+from chalicelib.store.models.base import TableItem
+
+# PeerTube's VideoImportState.
+IMPORT_PENDING, IMPORT_SUCCESS, IMPORT_FAILED, IMPORT_REJECTED, IMPORT_CANCELLED, IMPORT_PROCESSING = 1, 2, 3, 4, 5, 6
+IMPORT_STATE_LABELS = {
+    IMPORT_PENDING: "Pending",
+    IMPORT_SUCCESS: "Success",
+    IMPORT_FAILED: "Failed",
+    IMPORT_REJECTED: "Rejected",
+    IMPORT_CANCELLED: "Cancelled",
+    IMPORT_PROCESSING: "Processing",
+}
+
+
+class VideoImport(TableItem, discriminator="VideoImport"):
+    id = NumberAttribute()
+    user_id = NumberAttribute()
+    video_id = NumberAttribute(null=True)  # None once the video is deleted
+    target_url = UnicodeAttribute()
+    state = NumberAttribute(default=IMPORT_PENDING)
+    error = UnicodeAttribute(null=True)
+    # No name was given: the video takes the title the source gives (PeerTube's behaviour).
+    name_from_source = BooleanAttribute(default=False)
+    attempts = NumberAttribute(default=0)  # downloads started (each retry starts one)
+    started_at = UTCDateTimeAttribute(null=True)  # the running download's start
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()

@@ -1,0 +1,82 @@
+"""Video imports by URL (I1 in docs/data-model.md): one item each, moved between PeerTube's
+import states by writes conditioned on the state they leave, so a duplicated work message or
+a cancel racing a download never both win."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from datetime import datetime
+from typing import Any
+
+from pynamodb.exceptions import DeleteError, UpdateError
+
+from chalicelib.store import keys
+from chalicelib.store.models import VideoImport
+from chalicelib.store.models.video_import import IMPORT_PENDING
+from chalicelib.store.writes import is_condition_failure
+
+
+def new_import(import_id: int, user_id: int, video_id: int, target_url: str, now: datetime) -> VideoImport:
+    """An import item, not yet written: the video's creation writes it in its transaction."""
+    item = VideoImport(
+        keys.video_import_pk(import_id),
+        keys.ENTITY_SK,
+        id=import_id,
+        user_id=user_id,
+        video_id=video_id,
+        target_url=target_url,
+        state=IMPORT_PENDING,
+        created_at=now,
+        updated_at=now,
+    )
+    item.gsi1pk = keys.user_imports_gsi1pk(user_id)
+    item.gsi1sk = keys.created_sort_key(now.isoformat(), import_id)
+    return item
+
+
+def get_import(import_id: int, *, consistent: bool = False) -> VideoImport | None:
+    try:
+        return VideoImport.get(keys.video_import_pk(import_id), keys.ENTITY_SK, consistent_read=consistent)
+    except VideoImport.DoesNotExist:
+        return None
+
+
+def list_for_user(user_id: int, limit: int = 1000) -> list[VideoImport]:
+    """I1: a user's imports, oldest first (one Query page per 1 MB; a user has few)."""
+    query = VideoImport.by_gsi1.query(keys.user_imports_gsi1pk(user_id), limit=limit)
+    found = [item for item in query if isinstance(item, VideoImport)]
+    # The index projects the whole item, but may lag a moment: good enough for a listing.
+    return found
+
+
+def move(item: VideoImport, from_states: Collection[int], to: int, now: datetime, actions: Sequence[Any] = ()) -> bool:
+    """State `from_states` → `to` with `actions`; False when the import is no longer in one of
+    `from_states` (or is gone)."""
+    condition = VideoImport.state.is_in(*from_states) & VideoImport.pk.exists()
+    try:
+        item.update(actions=[VideoImport.state.set(to), VideoImport.updated_at.set(now), *actions], condition=condition)
+    except UpdateError as exc:
+        if is_condition_failure(exc):
+            return False
+        raise
+    return True
+
+
+def forget_video(item: VideoImport) -> None:
+    """The import's video was deleted: the import stays, without it (PeerTube's SET NULL)."""
+    try:
+        item.update(actions=[VideoImport.video_id.remove()], condition=VideoImport.pk.exists())
+    except UpdateError as exc:
+        if not is_condition_failure(exc):
+            raise
+
+
+def delete_import(item: VideoImport, states: Collection[int]) -> bool:
+    """Delete the import if it is still in one of `states`."""
+    try:
+        item.delete(condition=VideoImport.state.is_in(*states))
+    except DeleteError as exc:
+        if is_condition_failure(exc):
+            return False
+        raise
+    return True

@@ -1,0 +1,118 @@
+"""A video import under the local stack (`python -m local`), over HTTP: a real clip served
+by a loopback HTTP server is imported through yt-dlp's generic extractor, published as HLS
+by the transcoding pipeline, and its owner is told; a redirect into a private address is
+refused with PeerTube's failed state and its reason."""
+
+from __future__ import annotations
+
+import functools
+import threading
+import time
+from collections.abc import Callable, Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+from tests.conftest import ROOT_PASSWORD
+from tests.e2e.harness import Client, RunningStack, make_clip, needs_ffmpeg
+
+
+class _Files(SimpleHTTPRequestHandler):
+    def log_message(self, *args: Any) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        if self.path == "/elsewhere":
+            self.send_response(302)
+            self.send_header("Location", "http://192.168.77.1/clip.mp4")
+            self.end_headers()
+            return
+        super().do_GET()
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[str]:
+    directory = tmp_path / "served"
+    directory.mkdir()
+    make_clip(directory / "clip.mp4", seconds=4)
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Files, directory=str(directory)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture
+def importing_stack(tmp_path: Path) -> Iterator[RunningStack]:
+    # Loopback allowed for this test only: the clip is served from 127.0.0.1.
+    running = RunningStack(tmp_path / "data", CIRRUS_FEDERATION_ALLOW_LOOPBACK="1")
+    running.start()
+    yield running
+    if running.process is not None:
+        running.stop()
+
+
+def wait_for(what: str, probe: Callable[[], Any], seconds: float) -> Any:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        found = probe()
+        if found:
+            return found
+        time.sleep(0.5)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def _import(client: Client, token: str, channel_id: int, url: str) -> dict[str, Any]:
+    body = {"targetUrl": url, "channelId": channel_id, "privacy": 1}
+    response = client.send("POST", "/api/v1/videos/imports", token, json=body)
+    assert response.status_code == 200, response.text
+    return dict(response.json())
+
+
+def _ended(client: Client, token: str, import_id: int) -> dict[str, Any]:
+    def ended() -> dict[str, Any] | None:
+        found = client.send("GET", "/api/v1/users/me/videos/imports", token).json()["data"]
+        mine = next(item for item in found if item["id"] == import_id)
+        return mine if mine["state"]["id"] not in (1, 6) else None
+
+    return dict(wait_for(f"import {import_id} to end", ended, seconds=120))
+
+
+@needs_ffmpeg
+def test_a_clip_imported_by_url_is_published_with_hls(importing_stack: RunningStack, served: str) -> None:
+    client = Client(importing_stack)
+    root = client.login("root", ROOT_PASSWORD)["access_token"]
+    custom = client.send("GET", "/api/v1/config/custom", root).json()
+    custom["import"]["videos"]["http"]["enabled"] = True
+    assert client.send("PUT", "/api/v1/config/custom", root, json=custom).status_code == 200
+    client.register("ida", "ida password")
+    ida = client.login("ida", "ida password")["access_token"]
+    channel_id = client.send("GET", "/api/v1/users/me", ida).json()["videoChannels"][0]["id"]
+
+    started = _import(client, ida, channel_id, f"{served}/clip.mp4")
+    assert started["state"]["id"] == 1 and started["video"]["state"]["id"] == 3
+    done = _ended(client, ida, started["id"])
+    assert done["state"] == {"id": 2, "label": "Success"}, done
+    uuid = done["video"]["uuid"]
+
+    def published() -> dict[str, Any] | None:
+        video = client.send("GET", f"/api/v1/videos/{uuid}", ida).json()
+        assert video["state"]["id"] in (1, 2), video["state"]
+        return dict(video) if video["state"]["id"] == 1 else None
+
+    video = wait_for("the imported video's publication", published, seconds=180)
+    assert video["name"] == "clip" and 3 <= video["duration"] <= 5
+    playlist_url = video["streamingPlaylists"][0]["playlistUrl"]
+    master = requests.get(playlist_url, timeout=10)
+    assert master.status_code == 200 and "#EXT-X-STREAM-INF" in master.text
+    kinds = [n["type"] for n in client.send("GET", "/api/v1/users/me/notifications", ida).json()["data"]]
+    assert 7 in kinds  # MY_VIDEO_IMPORT_SUCCESS
+
+    refused = _import(client, ida, channel_id, f"{served}/elsewhere")
+    failed = _ended(client, ida, refused["id"])
+    assert failed["state"] == {"id": 3, "label": "Failed"}
+    assert "refused address 192.168.77.1 (private)" in failed["error"]
+    assert failed["video"]["state"]["id"] == 12
