@@ -300,7 +300,9 @@ def test_only_the_functions_that_sign_may_use_the_actor_key(roles: dict[str, lis
         for statement in statements
         if statement["Effect"] == "Allow" and any(str(action).startswith("kms:") for action in _actions(statement))
     }
-    assert users == {"ApiFunction", "InboxFunction", "BroadcastFunction", "DeliverFunction"}
+    # The work function opens the instance's VAPID key (sealed under the same KMS key) to sign
+    # Web Push messages; it never creates a key (below) and signs no activity.
+    assert users == {"ApiFunction", "InboxFunction", "BroadcastFunction", "DeliverFunction", "WorkFunction"}
     for name in users:
         for statement in roles[name]:
             if any(str(action).startswith("kms:") for action in _actions(statement)):
