@@ -153,7 +153,8 @@ def create_local_video(
     check_quota(user, size, now)  # before taking an id; checked again against a fresh read
     # What its transcoding will make, as the administrator's settings say now (PeerTube
     # builds its transcoding jobs from them when the upload completes).
-    formats = custom_config.current(settings).custom["transcoding"]
+    custom = custom_config.current(settings).custom
+    formats = custom["transcoding"]
     video_id = counters.next_id("video")
     video_uuid = str(uuid.uuid4())
     video = Video(
@@ -184,6 +185,7 @@ def create_local_video(
         source_size=size,
         make_web_videos=bool(formats["web_videos"]["enabled"]),
         make_hls=bool(formats["hls"]["enabled"]),
+        make_storyboard=bool(custom["storyboard"]["enabled"]),
         created_at=now,
         updated_at=now,
         published_at=now,

@@ -32,6 +32,8 @@ DOWNLOAD_HLS_VIDEOS_PATH = "download/streaming-playlists/hls/videos/"
 # Captions (WebVTT) under PeerTube's path, served by CloudFront; a caption of a video in the
 # private directory lives beside its HLS files instead, read with a video file token like them.
 CAPTIONS_PATH = "lazy-static/video-captions/"
+# Storyboards (sprite sheets shown over the seek bar) under PeerTube's path, served by CloudFront.
+STORYBOARDS_PATH = "lazy-static/storyboards/"
 
 # Lives' HLS files (functions/live): under the HLS paths above but apart from VOD files, so
 # that on AWS the ingest's role may write there and nowhere else (template.yaml, LiveTaskRole)
@@ -87,6 +89,12 @@ def thumbnail_key(image_name: str) -> str:
 
 def preview_key(image_name: str) -> str:
     return f"lazy-static/previews/{image_name}.jpg"
+
+
+def storyboard_key(image_name: str) -> str:
+    """A video's storyboard (domain/storyboards.py): named as its images, so it is renamed
+    with them when the video enters the private directory."""
+    return f"{STORYBOARDS_PATH}{image_name}.jpg"
 
 
 # Web videos and torrents -----------------------------------------------------------------
