@@ -167,3 +167,13 @@ export interface Chapter {
   timecode: number;
   title: string;
 }
+
+/** PeerTube's Storyboard: one sprite sheet, a tile every `spriteDuration` seconds, rows first. */
+export interface Storyboard {
+  storyboardPath: string;
+  totalHeight: number;
+  totalWidth: number;
+  spriteHeight: number;
+  spriteWidth: number;
+  spriteDuration: number;
+}
