@@ -4,6 +4,7 @@ object's `preview`."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from chalicelib import aws as aws_clients
@@ -133,3 +134,28 @@ def test_reading_storyboards_costs_one_read(api: ApiClient, people: dict[str, Me
     dynamodb_calls.clear()
     assert api.get(f"/api/v1/videos/{video.uuid}/storyboards").status == 200
     assert "Scan" not in dynamodb_calls and sum(dynamodb_calls.values()) <= 3
+
+
+def test_the_backfill_asks_for_the_storyboards_missing(people: dict[str, Member]) -> None:
+    from functions.transcoder import backfill
+
+    alice = people["alice"]
+    missing = add_video(alice.account_id, alice.channel_id, "Published before storyboards")
+    made = _with_storyboard(alice)
+    refused = add_video(alice.account_id, alice.channel_id, "Uploaded with them off", make_storyboard=False)
+    short = add_video(alice.account_id, alice.channel_id, "Two seconds", duration=2)
+    remote = add_video(alice.account_id, alice.channel_id, "From elsewhere", is_local=False)
+    failed = add_video(alice.account_id, alice.channel_id, "Never published", stage="failed", state=7)
+
+    found = {video.uuid for video in backfill.lacking()}
+    assert missing.uuid in found
+    assert not found & {made.uuid, refused.uuid, short.uuid, remote.uuid, failed.uuid}
+
+    sqs = aws_clients.sqs()
+    url = sqs.get_queue_url(QueueName=get_settings().queues.transcode)["QueueUrl"]
+    assert backfill.main([]) == 0
+    bodies = []
+    while messages := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages"):
+        bodies += [json.loads(m["Body"]) for m in messages]
+    assert {"video": missing.uuid, "kind": "storyboard", "resolution": None, "chunk": None} in bodies
+    assert {b["video"] for b in bodies} == found and {b["kind"] for b in bodies} == {"storyboard"}
