@@ -1,7 +1,7 @@
 // The storyboard (issue 20): once the shared clip is published the transcoder draws its sprite
 // sheet; the watch page's seek bar shows the tile for the time under the pointer.
 import { expect, test } from '@playwright/test';
-import { base, sharedVideo } from './helpers';
+import { base, sharedVideo, shots } from './helpers';
 
 interface Storyboard {
   storyboardPath: string;
@@ -46,6 +46,7 @@ test('the seek bar shows the storyboard tile under the pointer', async ({ page }
   await page.mouse.move(box.x + box.width * 0.78, box.y + box.height / 2);
   const tile = page.getByTestId('storyboard-tile');
   await expect(tile).toBeVisible();
+  await page.screenshot({ path: shots('storyboard-hover') });
   const seconds = Number(await tile.getAttribute('data-seconds'));
   const style = await tile.locator('.seekbar__tile').evaluate((el) => {
     const s = getComputedStyle(el);
