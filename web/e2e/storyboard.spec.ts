@@ -1,5 +1,6 @@
 // The storyboard (issue 20): once the shared clip is published the transcoder draws its sprite
 // sheet; the watch page's seek bar shows the tile for the time under the pointer.
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
 import { base, sharedVideo, shots } from './helpers';
 
@@ -12,7 +13,8 @@ interface Storyboard {
   spriteDuration: number;
 }
 
-test('the seek bar shows the storyboard tile under the pointer', async ({ page }) => {
+test('the seek bar shows the storyboard tile under the pointer, and seeks', async ({ browser }) => {
+  const page = await (await browser.newContext()).newPage(); // axe needs a page of a context made by hand
   const uuid = await sharedVideo();
   let board: Storyboard | undefined;
   await expect
@@ -66,6 +68,20 @@ test('the seek bar shows the storyboard tile under the pointer', async ({ page }
   }, board!.storyboardPath);
   expect(loaded).toEqual([6 * 192, 2 * 108]);
 
+  const results = await new AxeBuilder({ page }).include('.seekbar').withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
+  const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help}`);
+  expect(serious, serious.join('\n')).toEqual([]);
+
   await page.mouse.move(box.x + box.width / 2, box.y + 200);
   await expect(tile).toBeHidden();
+
+  // A click seeks to the time under the pointer; the arrow keys move by five seconds.
+  const time = () => page.evaluate(() => document.querySelector('video')!.currentTime);
+  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  await expect.poll(time).toBeCloseTo(6, 0);
+  await bar.focus();
+  await page.keyboard.press('ArrowLeft');
+  await expect.poll(time).toBeCloseTo(1, 0);
+  await expect(bar).toHaveAttribute('aria-valuenow', '1');
+  await page.context().close();
 });
