@@ -159,3 +159,12 @@ def test_the_backfill_asks_for_the_storyboards_missing(people: dict[str, Member]
         bodies += [json.loads(m["Body"]) for m in messages]
     assert {"video": missing.uuid, "kind": "storyboard", "resolution": None, "chunk": None} in bodies
     assert {b["video"] for b in bodies} == found and {b["kind"] for b in bodies} == {"storyboard"}
+
+
+def test_a_name_stored_as_the_uuid_is_the_uuid(people: dict[str, Member]) -> None:
+    alice = people["alice"]
+    video = add_video(alice.account_id, alice.channel_id, "Named after itself", has_images=True)
+    video.update(actions=[Video.image_name.set(video.uuid)])
+    grid = storyboards.plan(video, storyboards.Source("unused", 1280, 720))
+    assert grid is not None and storyboards.store(video, JPEG, grid, 1920, 108)
+    assert _object(layout.storyboard_key(video.uuid)) == JPEG
