@@ -22,6 +22,7 @@ from chalicelib.domain.media_privacy import is_private_now
 from chalicelib.domain.transcoding import AUDIO, CHUNK, IMAGES, ORIGINAL, PACKAGE, Step
 from chalicelib.media import hls, layout, torrents, transcode
 from chalicelib.media import storyboard as sheets
+from chalicelib.media.ladder import GOP_SECONDS
 from chalicelib.media.probe import probe
 from chalicelib.store import keys, media, uploads_bucket, videos
 from chalicelib.store.models import Video, VideoFile, WebVideoFile
@@ -64,7 +65,9 @@ def make_storyboard(video: Video) -> bool:
     if source is None or grid is None:
         return False
     with tempfile.TemporaryDirectory(prefix="cirrus-storyboard-") as directory:
-        jpeg, width, height = sheets.make(storyboards.source_url(source), grid, Path(directory))
+        # Its renditions have a keyframe every GOP_SECONDS from their start (media/commands.py).
+        url = storyboards.source_url(source)
+        jpeg, width, height = sheets.make(url, grid, Path(directory), keyframe_seconds=GOP_SECONDS)
         return storyboards.store(current, jpeg.read_bytes(), grid, width, height)
 
 

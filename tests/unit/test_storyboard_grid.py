@@ -89,3 +89,39 @@ def test_a_portrait_clip_gives_a_sheet_of_the_planned_size(tmp_path: Path) -> No
     sheet, width, height = storyboard.make(str(clip), grid, tmp_path)
     assert (width, height) == (7 * 108, 2 * 192)
     assert sheet.read_bytes()[:2] == b"\xff\xd8"
+
+
+def test_keyframes_only_when_a_tile_spans_the_keyframe_spacing() -> None:
+    grid = storyboard.Grid(192, 108, 10, 2, 2, 20)
+    fast = storyboard.storyboard_args("/in.mp4", "/out.jpg", grid, keyframe_seconds=2)
+    assert fast[fast.index("-skip_frame") + 1] == "nokey" and fast.index("-skip_frame") < fast.index("-i")
+    assert fast[fast.index("-vf") + 1].startswith("select='gte(t,selected_n*2)'")
+    one_second = storyboard.Grid(192, 108, 10, 1, 1, 10)
+    assert "-skip_frame" not in storyboard.storyboard_args("/in.mp4", "/out.jpg", one_second, keyframe_seconds=2)
+    assert "-skip_frame" not in storyboard.storyboard_args("/in.mp4", "/out.jpg", grid)
+
+
+@pytest.mark.skipif(shutil.which("ffmpeg") is None, reason="ffmpeg is not installed")
+def test_keyframes_only_draws_the_same_sheet(tmp_path: Path) -> None:
+    """A clip with a keyframe every 2 s, as the transcoder's renditions: decoding keyframes
+    only gives the very tiles decoding everything gives (an interval of 2 s, 130 s)."""
+    clip = tmp_path / "gop.mp4"
+    subprocess.run(
+        ["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=256x144:rate=25", "-t", "130",
+         "-c:v", "libx264", "-preset", "ultrafast", "-g", "50", "-keyint_min", "50", "-sc_threshold", "0",
+         "-pix_fmt", "yuv420p", str(clip)],
+        check=True,
+    )  # fmt: skip
+    grid = storyboard.plan(256, 144, 130)
+    assert grid == storyboard.Grid(192, 108, 11, 6, 2, 65)
+    every, fast = tmp_path / "every", tmp_path / "fast"
+    every.mkdir()
+    fast.mkdir()
+    slow_sheet, *slow_size = storyboard.make(str(clip), grid, every)
+    fast_sheet, *fast_size = storyboard.make(str(clip), grid, fast, keyframe_seconds=2)
+    assert slow_size == fast_size == [11 * 192, 6 * 108]
+    compared = subprocess.run(
+        ["ffmpeg", "-i", str(slow_sheet), "-i", str(fast_sheet), "-lavfi", "psnr", "-f", "null", "-"],
+        capture_output=True, text=True, check=True,
+    ).stderr  # fmt: skip
+    assert "average:inf" in compared, compared[-300:]
