@@ -8,7 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { base, sharedVideo } from './helpers';
+import { base, sharedVideo, tokens } from './helpers';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const LIBRARY = resolve(here, '..', '..', 'tests', 'tools', 'node_modules', '@peertube', 'embed-api', 'build', 'player.min.js');
@@ -151,4 +151,45 @@ test('without api=1 the embed keeps to itself, as PeerTube', async ({ page }) =>
       ]),
   );
   expect(answered).toBe('silent');
+});
+
+test('the host page opens a password-protected video with setVideoPassword', async ({ page }) => {
+  test.setTimeout(300_000); // its own upload is transcoded first
+  const bearer = { Authorization: `Bearer ${tokens.sharedCreator()}` };
+  const me = (await (await fetch(`${base()}/api/v1/users/me`, { headers: bearer })).json()) as { videoChannels: { id: number }[] };
+  const form = new FormData();
+  form.set('name', 'Behind a password');
+  form.set('channelId', String(me.videoChannels[0]!.id));
+  form.set('privacy', '1');
+  form.set('videofile', new Blob([readFileSync(process.env.CIRRUS_CLIP!)], { type: 'video/mp4' }), 'secret.mp4');
+  const uploaded = await fetch(`${base()}/api/v1/videos/upload`, { method: 'POST', headers: bearer, body: form });
+  expect(uploaded.status).toBe(200);
+  const { uuid } = ((await uploaded.json()) as { video: { uuid: string } }).video;
+  const protect = await fetch(`${base()}/api/v1/videos/${uuid}`, {
+    method: 'PUT',
+    headers: { ...bearer, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ privacy: 5, videoPasswords: ['embed-secret'] }),
+  });
+  expect(protect.status).toBe(204);
+  const withPassword = { 'x-peertube-video-password': 'embed-secret' };
+  await expect
+    .poll(async () => ((await (await fetch(`${base()}/api/v1/videos/${uuid}`, { headers: withPassword })).json()) as { state?: { id: number } }).state?.id, {
+      timeout: 240_000,
+      intervals: [1000],
+    })
+    .toBe(1);
+
+  await page.goto(`${hostOrigin}/host?embed=${encodeURIComponent(`${base()}/videos/embed/${uuid}?api=1`)}`);
+  const embedded = page.frameLocator('#embed');
+  await expect(embedded.getByRole('textbox', { name: 'Password' })).toBeVisible();
+  await call(page, 'setVideoPassword', 'embed-secret');
+  await page.evaluate(() => (window as unknown as { player: { ready: Promise<void> } }).player.ready);
+  await expect(embedded.getByTestId('player')).toBeVisible();
+  // The host's calls reach the player the password opened.
+  await call(page, 'setVolume', 0.25);
+  expect(await call<number>(page, 'getVolume')).toBeCloseTo(0.25, 5);
+  await expect.poll(async () => (await heard(page, 'volumeChange')).at(-1)).toBeCloseTo(0.25, 5);
+  // Not checked here: its playback. The local stack names its files at http://localhost:<port>
+  // while the pages are opened at 127.0.0.1, and the API's answers for the private directory
+  // carry no CORS headers, so hls.js cannot read the playlist (the watch page alike).
 });

@@ -79,7 +79,12 @@ export class EmbedApi {
   private announced = false;
   private release: () => void = () => undefined;
 
-  constructor(peer: Window, scope?: string) {
+  /** `onPassword`: the host gave the password of a password-protected video (setVideoPassword). */
+  constructor(
+    peer: Window,
+    scope?: string,
+    private readonly onPassword: (password: string) => void = () => undefined,
+  ) {
     this.channel = openChannel({ peer, scope, methods: this.methods() });
   }
 
@@ -109,8 +114,16 @@ export class EmbedApi {
   private methods(): Record<string, (params: unknown) => unknown> {
     return {
       isReady: () => this.announced,
-      play: async () => {
-        await this.need().media.play();
+      setVideoPassword: (password) => {
+        if (typeof password !== 'string' || password === '') throw new TypeError('The password must be a string');
+        this.onPassword(password);
+      },
+      // Answered at once, as PeerTube's (its playback may wait for data, or be refused by
+      // the browser's autoplay rules: the events tell what happened).
+      play: () => {
+        void this.need()
+          .media.play()
+          .catch(() => undefined);
       },
       pause: () => this.need().media.pause(),
       seek: (seconds) => {
