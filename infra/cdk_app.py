@@ -77,7 +77,7 @@ MOVED_MEDIA = (
     "generated/*",
     "file-metadata/*",
 )
-TRANSCODED_MEDIA = (*MOVED_MEDIA, "lazy-static/thumbnails/*", "lazy-static/previews/*")
+TRANSCODED_MEDIA = (*MOVED_MEDIA, "lazy-static/thumbnails/*", "lazy-static/previews/*", "lazy-static/storyboards/*")
 # Chalice's default binary types, "/" escaped as API Gateway wants it.
 BINARY_MEDIA_TYPES = [
     "application/octet-stream", "application/x-tar", "application/zip", "audio/basic", "audio/ogg",

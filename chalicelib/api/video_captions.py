@@ -1,6 +1,6 @@
-"""A video's captions and chapters (PeerTube's controllers/api/videos/captions.ts and
-chapters.ts): list, put and delete a caption per language, ask for a transcription, read and
-replace the chapters."""
+"""A video's captions, chapters and storyboards (PeerTube's controllers/api/videos/captions.ts,
+chapters.ts and storyboard.ts): list, put and delete a caption per language, ask for a
+transcription, read and replace the chapters, list the storyboards."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from chalicelib.api.blueprint import ApiBlueprint
 from chalicelib.api.request import json_object, multipart_form
 from chalicelib.api.shapes import iso
 from chalicelib.api.video_passwords import password_header
-from chalicelib.domain import caption_files, captions, chapters
+from chalicelib.domain import caption_files, captions, chapters, storyboards
 from chalicelib.domain import videos as video_cases
 from chalicelib.domain.oauth import utcnow
 
@@ -76,6 +76,12 @@ def replace_chapters(video_id: str) -> Response:
     wanted = chapters.read_body(json_object(request))
     chapters.replace(video_cases.find_video(video_id, "videoId"), user, wanted, utcnow())
     return Response(body="", status_code=204)
+
+
+@video_captions_api.route("/api/v1/videos/{video_id}/storyboards", methods=["GET"])
+def list_storyboards(video_id: str) -> dict[str, Any]:
+    video = _visible(video_captions_api.current_request, video_id)
+    return {"storyboards": storyboards.listing(video)}
 
 
 def _visible(request: Request, video_id: str) -> Video:

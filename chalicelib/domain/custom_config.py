@@ -126,7 +126,7 @@ def defaults(settings: Settings) -> dict[str, Any]:
             "autoBlacklist": {"videos": {"ofUsers": {"enabled": False}}},
             "followers": {"instance": {"enabled": True, "manualApproval": False}},
             "followings": {"instance": {"autoFollowBack": {"enabled": False}, "autoFollowIndex": {"enabled": False}}},
-            "storyboard": {"enabled": False},
+            "storyboard": {"enabled": True},  # domain/storyboards.py
             "defaults": copy.deepcopy(server["defaults"]),
             "broadcastMessage": {"enabled": False, "message": "", "level": "info", "dismissable": False},
             "search": {

@@ -7,9 +7,9 @@ between its public and private directories (lib/video-privacy.ts).
   public prefix CloudFront serves.
 - Images: PeerTube leaves thumbnails and previews public under random names. Cirrus names a
   local video's images after its UUID, which anyone who learns the UUID could read, so a
-  video entering the private directory gets its images renamed to a fresh random name (the
-  old objects are deleted); they stay public, as in PeerTube, under a name only those who
-  may see the video are told.
+  video entering the private directory gets its images (and its storyboard, named as they
+  are) renamed to a fresh random name (the old objects are deleted); they stay public, as
+  in PeerTube, under a name only those who may see the video are told.
 - Web videos (domain/web_videos.py) move between the media bucket's `static/web-videos/`
   and `private/web-videos/` with the HLS files.
 - Captions (domain/caption_files.py) move between `lazy-static/video-captions/` and the private
@@ -89,7 +89,7 @@ def place_files(video: Video, *, rename_images: bool = False, retitled: bool = F
 def _renamed_images(video: Video) -> str:
     old = video.images_name
     new = uuid.uuid4().hex
-    for key_of in (layout.thumbnail_key, layout.preview_key):
+    for key_of in (layout.thumbnail_key, layout.preview_key, layout.storyboard_key):
         if media.copy_file(key_of(old), key_of(new), "image/jpeg"):
             media.delete_files([key_of(old)])
     return new

@@ -39,13 +39,13 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.config import get_settings
-from chalicelib.domain import caption_files, events, media_privacy, web_videos
+from chalicelib.domain import caption_files, events, media_privacy, storyboards, web_videos
 from chalicelib.media import infohashes, layout
 from chalicelib.media.chunks import SEGMENT_SECONDS, Chunk, chunk_seconds, plan_chunks
 from chalicelib.media.ladder import Rendition, ladder
 from chalicelib.media.probe import MediaInfo
 from chalicelib.observability import logger
-from chalicelib.store import media, uploads_bucket, videos
+from chalicelib.store import media, queues, uploads_bucket, videos
 from chalicelib.store.models import video_stages
 from chalicelib.store.models.video_stages import STAGE_ENCODING, STAGE_PACKAGING, STAGE_UPLOADED
 
@@ -58,7 +58,10 @@ AUDIO, IMAGES, CHUNK, PACKAGE, ORIGINAL = "audio", "images", "chunk", "package",
 # Not a step of a video's encoding: a live session's replay to make (domain/live_replays.py),
 # handed over by the ingest on the same queue; it starts the replay's own steps.
 REPLAY = "replay"
-KINDS = (ORIGINAL, AUDIO, IMAGES, CHUNK, PACKAGE, REPLAY)
+# Not counted either: a published video's storyboard to draw (domain/storyboards.py), sent
+# at publication so that it never holds publication back.
+STORYBOARD = storyboards.STEP_KIND
+KINDS = (ORIGINAL, AUDIO, IMAGES, CHUNK, PACKAGE, REPLAY, STORYBOARD)
 
 # Most steps one upload may take: each is a transcoder invocation of up to 15 minutes, and
 # every step's name joins the video item's `done_steps` (about 20 bytes each), which with the
@@ -264,7 +267,8 @@ def publish(video: Video) -> None:
     """The last packaging step was counted: write the master playlist and
     segments-sha256.json from the packaged renditions, move packaging → done (PUBLISHED,
     counted, quota settled), put files where the privacy now says, retire the original (the
-    HLS, or the MP4 renditions, replace it), announce the video, and delete the work files.
+    HLS, or the MP4 renditions, replace it), announce the video, ask for its storyboard,
+    and delete the work files.
 
     Safe to run again (a packaging step delivered again after a crash here): the files are
     rewritten, and the move, conditional on the packaging stage, happens once; so does the
@@ -302,6 +306,9 @@ def publish(video: Video) -> None:
         logger.info("video published", extra={"video": video.uuid, "renditions": len(files)})
         # Announced by the broadcast function, which may read the actors this one may not.
         events.emit(events.VideoPublished(video))
+    if current is not None and storyboards.wanted(current):
+        # Sent by every run of this (a redelivery included): drawing it twice is harmless.
+        queues.send_transcode_steps([storyboards.step_message(current)])
     uploads_bucket.delete_work(video.uuid)
 
 

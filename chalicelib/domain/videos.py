@@ -198,6 +198,7 @@ def create_local_video(
         source_size=size,
         make_web_videos=bool(formats["web_videos"]["enabled"]),
         make_hls=bool(formats["hls"]["enabled"]),
+        make_storyboard=bool(custom["storyboard"]["enabled"]),
         created_at=now,
         updated_at=now,
         published_at=now,

@@ -38,6 +38,8 @@ CAPTIONS_PATH = "lazy-static/video-captions/"
 GENERATE_DOWNLOAD_PATH = "download/videos/generate/"
 GENERATED_KEYS = "generated/"
 FILE_METADATA_KEYS = "file-metadata/"
+# Storyboards (sprite sheets shown over the seek bar) under PeerTube's path, served by CloudFront.
+STORYBOARDS_PATH = "lazy-static/storyboards/"
 
 # Lives' HLS files (functions/live): under the HLS paths above but apart from VOD files, so
 # that on AWS the ingest's role may write there and nowhere else (template.yaml, LiveTaskRole)
@@ -93,6 +95,12 @@ def thumbnail_key(image_name: str) -> str:
 
 def preview_key(image_name: str) -> str:
     return f"lazy-static/previews/{image_name}.jpg"
+
+
+def storyboard_key(image_name: str) -> str:
+    """A video's storyboard (domain/storyboards.py): named as its images, so it is renamed
+    with them when the video enters the private directory."""
+    return f"{STORYBOARDS_PATH}{image_name}.jpg"
 
 
 # Web videos and torrents -----------------------------------------------------------------

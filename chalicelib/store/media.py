@@ -166,8 +166,8 @@ def delete_generated(video_uuid: str) -> None:
 
 def delete_video_files(video_uuid: str, images_name: str | None = None) -> None:
     """Everything a video ever had in the buckets: source, work files, HLS (a live's too) and
-    web videos (public or private), torrents, captions, images (under the video's UUID, and under their
-    random name if they have one), generated downloads and file metadata."""
+    web videos (public or private), torrents, captions, images and storyboard (under the video's UUID, and under
+    their random name if they have one), generated downloads and file metadata."""
     settings = get_settings()
     delete_prefix(settings.media_bucket, layout.hls_prefix(video_uuid))
     delete_prefix(settings.media_bucket, layout.hls_prefix(video_uuid, private=True))
@@ -180,6 +180,7 @@ def delete_video_files(video_uuid: str, images_name: str | None = None) -> None:
     for private in (False, True):
         delete_prefix(settings.media_bucket, layout.live_directory(video_uuid, private) + "/")
     names = {video_uuid, images_name or video_uuid}
-    delete_files([key for name in sorted(names) for key in (layout.thumbnail_key(name), layout.preview_key(name))])
+    image_keys = (layout.thumbnail_key, layout.preview_key, layout.storyboard_key)
+    delete_files([key_of(name) for name in sorted(names) for key_of in image_keys])
     delete_prefix(settings.uploads_bucket, layout.work_prefix(video_uuid))
     delete_prefix(settings.uploads_bucket, layout.source_key(video_uuid, ""))

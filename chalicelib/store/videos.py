@@ -261,6 +261,22 @@ def mark_images(video: Video, image_name: str | None = None) -> None:
     video.update(actions=actions)
 
 
+def set_storyboard(video: Video, facts: dict[str, Any], image_name: str) -> bool:
+    """Its storyboard was written under `image_name`: record its facts, unless the video is
+    gone or its images were renamed meanwhile (False: the caller writes it again)."""
+    named = Video.image_name == image_name
+    if image_name == video.uuid:  # images under its UUID: no name stored, or the UUID itself
+        named = Video.image_name.does_not_exist() | named
+    condition = Video.pk.exists() & named
+    try:
+        video.update(actions=[Video.storyboard.set(facts)], condition=condition)
+    except UpdateError as error:
+        if is_condition_failure(error):
+            return False
+        raise
+    return True
+
+
 def save_file(file: VideoFile) -> None:
     """A packaged resolution (a repeated packaging overwrites it with the same facts)."""
     file.save()

@@ -1,7 +1,8 @@
 """Lambda entry points of the transcoder: the uploads bucket's ObjectCreated events, and the
 transcode queue's steps (one message per batch; partial batch failures reported), among them
-the live ingest's replays to make (domain/live_replays.py), and the API's requests for
-generated downloads and file probes (on_demand.py).
+the live ingest's replays to make (domain/live_replays.py), the API's requests for
+generated downloads and file probes (on_demand.py), and published videos'
+storyboards to draw (domain/storyboards.py).
 
 The transcode queue also receives the ingest's failed invocations (its on-failure
 destination, after Lambda's two retries of an S3 event): their video is failed, visibly.
@@ -16,7 +17,7 @@ from urllib.parse import unquote_plus
 
 from chalicelib import failpoints, subscribers
 from chalicelib.domain import live_replays, runner_jobs, transcoding
-from chalicelib.domain.transcoding import REPLAY, PlanError, Step, step_done
+from chalicelib.domain.transcoding import REPLAY, STORYBOARD, PlanError, Step, step_done
 from chalicelib.media import layout
 from chalicelib.media.probe import ProbeError
 from chalicelib.media.transcode import TranscodeError
@@ -85,6 +86,9 @@ def _run_step(record: SQSRecord) -> None:
     if step.kind == REPLAY:
         _make_replay(step, int(record.attributes.approximate_receive_count))
         return
+    if step.kind == STORYBOARD:
+        _make_storyboard(step, int(record.attributes.approximate_receive_count))
+        return
     video = videos.find_video_by_uuid(step.video_uuid)
     if video is None or video.stage in transcoding.STAGES.terminal:
         logger.info("step of a deleted or finished video, dropped", extra={"step": step.name})
@@ -130,6 +134,24 @@ def _make_replay(step: Step, attempts: int) -> None:
         return
     live_replays.remove_live_files(replay_plan)
     count("LiveReplays")
+
+
+def _make_storyboard(step: Step, attempts: int) -> None:
+    """A published video's storyboard. Its failure never touches the video (it plays without
+    one, as on PeerTube when its job fails): retried, then given up with a warning."""
+    video = videos.find_video_by_uuid(step.video_uuid)
+    if video is None:
+        return
+    try:
+        made = steps.make_storyboard(video)
+    except Exception as error:
+        logger.warning("storyboard failed", extra={"video": video.uuid, "attempt": attempts, "reason": str(error)})
+        if attempts < MAX_ATTEMPTS:
+            raise
+        count("StoryboardsFailed")
+        return
+    if made:
+        count("Storyboards")
 
 
 def _fail_replay(replay: Video, reason: str) -> None:

@@ -17,11 +17,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from chalicelib.domain import file_metadata, live_replays, transcoding, video_torrents, web_videos
+from chalicelib.domain import file_metadata, live_replays, storyboards, transcoding, video_torrents, web_videos
 from chalicelib.domain.media_privacy import is_private_now
 from chalicelib.domain.transcoding import AUDIO, CHUNK, IMAGES, ORIGINAL, PACKAGE, Step
 from chalicelib.media import hls, layout, torrents, transcode
+from chalicelib.media import storyboard as sheets
 from chalicelib.media.inputs import UPLOAD_DEMUXERS, WORK_DEMUXERS
+from chalicelib.media.ladder import GOP_SECONDS
 from chalicelib.media.probe import ProbeError, probe
 from chalicelib.media.probe import file_metadata as probe_metadata
 from chalicelib.observability import logger
@@ -53,6 +55,23 @@ def join_replay(replay_plan: ReplayPlan) -> None:
     with tempfile.TemporaryDirectory(prefix="cirrus-replay-") as directory:
         joined = transcode.join_live_segments(urls, Path(directory))
         uploads_bucket.upload_work_file(replay_plan.replay.uuid, live_replays.SOURCE_NAME, joined)
+
+
+def make_storyboard(video: Video) -> bool:
+    """Draw a published video's storyboard from one of its renditions and store it; False
+    when it has none to have (too short, no picture, turned off, deleted meanwhile)."""
+    current, files, web_files = videos.get_video_with_all_files(int(video.id))
+    if current is None or not storyboards.wanted(current):
+        return False
+    source = storyboards.choose_source(current, files, web_files)
+    grid = storyboards.plan(current, source) if source else None
+    if source is None or grid is None:
+        return False
+    with tempfile.TemporaryDirectory(prefix="cirrus-storyboard-") as directory:
+        # Its renditions have a keyframe every GOP_SECONDS from their start (media/commands.py).
+        url = storyboards.source_url(source)
+        jpeg, width, height = sheets.make(url, grid, Path(directory), keyframe_seconds=GOP_SECONDS)
+        return storyboards.store(current, jpeg.read_bytes(), grid, width, height)
 
 
 def run(step: Step, video: Video) -> None:

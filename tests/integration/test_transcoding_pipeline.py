@@ -1,8 +1,10 @@
-"""From an object in the uploads bucket to published HLS, through the transcoder's handlers,
-SQS and S3, with real ffmpeg reading presigned URLs from the local AWS endpoint."""
+"""From an object in the uploads bucket to published HLS, and then its storyboard, through the
+transcoder's handlers, SQS and S3, with real ffmpeg reading presigned URLs from the local AWS
+endpoint."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import time
@@ -112,7 +114,8 @@ def test_an_upload_becomes_published_hls(stack: dict[str, Any], clip: Path, tmp_
         assert stack["s3"].head_object(Bucket=stack["settings"].media_bucket, Key=key)["ContentType"] == "image/jpeg"
     work = stack["s3"].list_objects_v2(Bucket=stack["settings"].uploads_bucket, Prefix=layout.work_prefix(video.uuid))
     assert work.get("KeyCount", 0) == 0
-    assert stack["sqs"].receive_message(QueueUrl=stack["queue"]).get("Messages") is None
+    left = stack["sqs"].receive_message(QueueUrl=stack["queue"], MaxNumberOfMessages=10).get("Messages") or []
+    assert [json.loads(m["Body"])["kind"] for m in left] == ["storyboard"], "asked for once published"
 
     # Publication made the video's P2P swarms and its files' torrents known to the tracker;
     # deletion forgets them.
@@ -202,3 +205,59 @@ def test_deleting_during_transcoding_leaves_no_files(
             "videos/" + video.uuid,
         ):
             assert s3.list_objects_v2(Bucket=bucket, Prefix=prefix).get("KeyCount", 0) == 0, (bucket, prefix)
+
+
+def test_a_published_video_gets_its_storyboard_after_publication(
+    stack: dict[str, Any], clip: Path, tmp_path: Path
+) -> None:
+    from functions.transcoder.handler import handle_step, handle_upload
+
+    video = _new_video(stack, clip)
+    handle_upload(_upload_event(video, stack["settings"].uploads_bucket), _context())
+    published = _drain(stack, video)
+    assert published.stage == "done" and published.storyboard is None, "publication does not wait for it"
+
+    def run_storyboard_step() -> None:
+        (message,) = stack["sqs"].receive_message(QueueUrl=stack["queue"], MaxNumberOfMessages=10)["Messages"]
+        record = {"messageId": message["MessageId"], "receiptHandle": message["ReceiptHandle"],
+                  "body": message["Body"], "attributes": {"ApproximateReceiveCount": "1"},
+                  "messageAttributes": {}, "eventSource": "aws:sqs"}  # fmt: skip
+        assert handle_step({"Records": [record]}, _context()) == {"batchItemFailures": []}
+        stack["sqs"].delete_message(QueueUrl=stack["queue"], ReceiptHandle=message["ReceiptHandle"])
+
+    run_storyboard_step()
+    made = videos.get_video(int(video.id))
+    assert made is not None and made.storyboard is not None
+    # 10 s of 426x240: one 192x108 tile a second, on one row of ten (PeerTube's grid).
+    assert made.storyboard == {
+        "total_width": 1920, "total_height": 108, "sprite_width": 192, "sprite_height": 108, "sprite_duration": 1,
+    }  # fmt: skip
+    key = layout.storyboard_key(video.uuid)
+    sheet = _download(stack, key, tmp_path)
+    assert stack["s3"].head_object(Bucket=stack["settings"].media_bucket, Key=key)["ContentType"] == "image/jpeg"
+    probed = subprocess.run(
+        ["ffprobe", "-v", "error", "-show_entries", "stream=codec_name,width,height", "-of", "csv=p=0", str(sheet)],
+        capture_output=True, text=True, check=True,
+    ).stdout.strip()  # fmt: skip
+    assert probed == "mjpeg,1920,108", "the sheet's own size is what the API lists"
+    first, last = (_tile(sheet, index) for index in (0, 9))
+    assert first != last, "tiles from different moments of the video"
+
+    # Delivered again (SQS at least once, or a backfill): the same object, the same facts.
+    from chalicelib.domain import storyboards
+
+    stack["sqs"].send_message(QueueUrl=stack["queue"], MessageBody=json.dumps(storyboards.step_message(made)))
+    run_storyboard_step()
+    again = videos.get_video(int(video.id))
+    assert again is not None and again.storyboard == made.storyboard
+    listed = stack["s3"].list_objects_v2(Bucket=stack["settings"].media_bucket, Prefix="lazy-static/storyboards/")
+    assert [o["Key"] for o in listed.get("Contents", []) if video.uuid in o["Key"]] == [key]
+
+
+def _tile(sheet: Path, index: int) -> bytes:
+    """The raw pixels of one 192x108 tile of a one-row sheet."""
+    return subprocess.run(
+        ["ffmpeg", "-v", "error", "-i", str(sheet), "-vf", f"crop=192:108:{index * 192}:0",
+         "-f", "rawvideo", "-pix_fmt", "gray", "-"],
+        capture_output=True, check=True,
+    ).stdout  # fmt: skip

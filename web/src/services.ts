@@ -3,7 +3,7 @@
 import { session } from './auth';
 import { passwordHeaders } from './videoPassword';
 import type { VideoFileToken } from './videoFiles';
-import type { Channel, Chapter, Comment, CommentTree, CustomConfig, LiveVideo, Page, Playlist, PlaylistElement, TokenSession, User, Video, VideoDetails, VideoImport } from './types';
+import type { Channel, Chapter, Comment, CommentTree, CustomConfig, LiveVideo, Page, Playlist, PlaylistElement, Storyboard, TokenSession, User, Video, VideoDetails, VideoImport } from './types';
 
 export function query(params: Record<string, string | number | boolean | undefined>): string {
   const search = new URLSearchParams();
@@ -44,6 +44,9 @@ export const api = {
   // The video's chapters (its owner's, or its description's timecodes).
   chapters: (id: number, signal?: AbortSignal) =>
     get<{ chapters: Chapter[] }>(`/api/v1/videos/${id}/chapters`, signal, passwordHeaders(id)),
+  // The sprite sheet shown over the seek bar (none before it is made, or for a short video).
+  storyboards: (id: number, signal?: AbortSignal) =>
+    get<{ storyboards: Storyboard[] }>(`/api/v1/videos/${id}/storyboards`, signal, passwordHeaders(id)),
   deleteVideo: (id: number) => session.send(`/api/v1/videos/${id}`, { method: 'DELETE' }),
   view: (id: number, currentTime: number, sessionId: string, viewEvent?: 'seek') =>
     session.send(`/api/v1/videos/${id}/views`, {

@@ -180,3 +180,13 @@ export interface VideoImport {
   createdAt: string;
   video: { id: number; uuid: string; shortUUID?: string; name: string; state?: { id: number; label: string } } | null;
 }
+
+/** PeerTube's Storyboard: one sprite sheet, a tile every `spriteDuration` seconds, rows first. */
+export interface Storyboard {
+  storyboardPath: string;
+  totalHeight: number;
+  totalWidth: number;
+  spriteHeight: number;
+  spriteWidth: number;
+  spriteDuration: number;
+}

@@ -3,7 +3,8 @@
 Only public videos (and unlisted ones, with the unlisted audience) are federated. `url` holds,
 in PeerTube's order: the watch page, the web videos (each with its torrent and magnet URI), the
 HLS master playlist tagged with its P2P info hashes, its segment hashes and each rendition (with
-its torrent and magnet URI), then the trackers; thumbnails are in `icon`.
+its torrent and magnet URI), then the trackers; thumbnails are in `icon`, the storyboard in
+`preview` (`rel: ["storyboard"]`).
 A live says so (`isLiveBroadcast`, its replay, permanence and latency settings, as PeerTube's
 Video object does) and, while it streams, links its live master playlist, with no files.
 """
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from chalicelib.activitypub.contexts import context_for
 from chalicelib.activitypub.documents.common import PUBLIC, ap_date, with_context
-from chalicelib.domain import reference_data, video_torrents
+from chalicelib.domain import reference_data, storyboards, video_torrents
 from chalicelib.domain.short_uuid import to_short
 from chalicelib.media import infohashes, layout
 from chalicelib.media.commands import PREVIEW_SIZE, THUMBNAIL_SIZE
@@ -104,6 +105,9 @@ def video_object(
             "latencyMode": int(live.latency_mode or 1) if is_live and live is not None else None,
         }
     )
+    preview = storyboards.activitypub_preview(video)
+    if preview:
+        body["preview"] = preview  # the storyboard, as PeerTube federates it
     return body
 
 

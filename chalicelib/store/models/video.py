@@ -80,6 +80,10 @@ class Video(Catalogued, discriminator="Video"):
     # (PeerTube's transcoding.web_videos.enabled and hls.enabled; None: their defaults).
     make_web_videos = BooleanAttribute(null=True)
     make_hls = BooleanAttribute(null=True)
+    make_storyboard = BooleanAttribute(null=True)  # PeerTube's storyboard.enabled (None: its default, on)
+    # Its storyboard once made (domain/storyboards.py): the sprite sheet's facts as PeerTube's
+    # API lists them; the file is lazy-static/storyboards/<images_name>.jpg.
+    storyboard = JSONAttribute(null=True)
     # Remote videos play from their origin: its master playlist and segment hashes.
     remote_playlist_url = UnicodeAttribute(null=True)
     remote_sha256_url = UnicodeAttribute(null=True)

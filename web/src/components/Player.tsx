@@ -8,9 +8,11 @@ import { SegmentValidator, canValidate } from '../p2p/segment-hashes';
 import { NO_TRANSFER, TransferTally, describeTransfer, type Transfer } from '../p2p/transfer';
 import { resumePosition } from '../resume';
 import { api } from '../services';
-import type { Chapter, VideoDetails } from '../types';
+import type { Chapter, Storyboard, VideoDetails } from '../types';
+import { SeekBar } from './SeekBar';
 import { formatDuration } from '../format';
 import { needsFileToken, withFileToken } from '../videoFiles';
+import type { PlayerControls } from '../embed/api';
 
 const AUTO = -1;
 const HlsWithP2P = HlsJsP2PEngine.injectMixin(Hls);
@@ -40,15 +42,30 @@ function createHls(p2p: P2PSource | null, live: LiveHlsOptions | null, onTransfe
 
 /** The HLS player: hls.js where Media Source Extensions exist, the browser's own HLS elsewhere. */
 /** `latencyMode`: a live's (PeerTube's LiveVideoLatencyMode), which sets how far behind it plays. */
-export function Player({ video, autoPlay = false, latencyMode }: { video: VideoDetails; autoPlay?: boolean; latencyMode?: number }) {
+/** `onControls`: told of the player's video element and hls.js once they exist (null when they go), for the embed API. */
+export function Player({
+  video,
+  autoPlay = false,
+  latencyMode,
+  onControls,
+}: {
+  video: VideoDetails;
+  autoPlay?: boolean;
+  latencyMode?: number;
+  onControls?: (controls: PlayerControls | null) => void;
+}) {
   const element = useRef<HTMLVideoElement>(null);
+  const controlsListener = useRef(onControls);
+  controlsListener.current = onControls;
   const hls = useRef<Hls | null>(null);
   const [levels, setLevels] = useState<{ index: number; height: number }[]>([]);
   // The captions hls.js found in the master playlist's SUBTITLES group.
   const [subtitles, setSubtitles] = useState<{ id: number; name: string; lang: string }[]>([]);
   const [subtitle, setSubtitle] = useState(-1);
   const [chapters, setChapters] = useState<Chapter[]>([]);
+  const [storyboard, setStoryboard] = useState<Storyboard | null>(null);
   const [position, setPosition] = useState(0);
+  const [length, setLength] = useState(video.duration ?? 0);
   const [choice, setChoice] = useState(AUTO);
   const [playing, setPlaying] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -102,17 +119,23 @@ export function Player({ video, autoPlay = false, latencyMode }: { video: VideoD
         if (data.fatal) setError(`The video could not be played (${data.details}).`);
       });
       player.subtitleDisplay = true;
+      controlsListener.current?.({ media, hls: player, pickLevel: pick, pickSubtitle });
       player.loadSource(playlist);
       player.attachMedia(media);
       return () => {
+        controlsListener.current?.(null);
         stop();
         player.destroy();
         hls.current = null;
         setSubtitles([]);
       };
     }
-    if (media.canPlayType('application/vnd.apple.mpegurl')) media.src = playlist;
-    else setError('This browser cannot play HLS video.');
+    if (media.canPlayType('application/vnd.apple.mpegurl')) {
+      media.src = playlist;
+      controlsListener.current?.({ media, hls: null, pickLevel: () => undefined, pickSubtitle: () => undefined });
+      return () => controlsListener.current?.(null);
+    }
+    setError('This browser cannot play HLS video.');
     return undefined;
   }, [playlist, p2p, live]);
 
@@ -165,13 +188,31 @@ export function Player({ video, autoPlay = false, latencyMode }: { video: VideoD
     return () => controller.abort();
   }, [video.id, isLive]);
 
+  // The storyboard (not for a live): its tiles over the seek bar below the video.
+  useEffect(() => {
+    setStoryboard(null);
+    if (isLive) return undefined;
+    const controller = new AbortController();
+    api
+      .storyboards(video.id, controller.signal)
+      .then((answer) => setStoryboard(answer.storyboards[0] ?? null))
+      .catch(() => undefined);
+    return () => controller.abort();
+  }, [video.id, isLive]);
+
+  const follows = chapters.length > 0 || storyboard !== null;
   useEffect(() => {
     const media = element.current;
-    if (!media || chapters.length === 0) return undefined;
+    if (!media || !follows) return undefined;
     const moved = () => setPosition(media.currentTime);
+    const measured = () => Number.isFinite(media.duration) && setLength(media.duration);
     media.addEventListener('timeupdate', moved);
-    return () => media.removeEventListener('timeupdate', moved);
-  }, [chapters]);
+    media.addEventListener('durationchange', measured);
+    return () => {
+      media.removeEventListener('timeupdate', moved);
+      media.removeEventListener('durationchange', measured);
+    };
+  }, [follows]);
 
   const current = chapters.reduce<number>((found, c, index) => (c.timecode <= position ? index : found), -1);
 
@@ -230,6 +271,7 @@ export function Player({ video, autoPlay = false, latencyMode }: { video: VideoD
           {error}
         </p>
       )}
+      {storyboard && !isLive && <SeekBar board={storyboard} duration={length} position={position} onSeek={seek} />}
       {levels.length > 0 && (
         <div className="player__quality">
           <label htmlFor="quality">Quality</label>{' '}

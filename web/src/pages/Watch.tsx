@@ -13,7 +13,9 @@ import { followLive, liveSocket } from '../live/realtime';
 import { renderMarkdown } from '../markdown';
 import { api } from '../services';
 import { actorHandle, LIVE_ENDED, PUBLISHED, WAITING_FOR_LIVE, type VideoDetails } from '../types';
-import { knownPassword, passwordNeed, rememberPassword } from '../videoPassword';
+import { rememberPassword } from '../videoPassword';
+import { openVideo } from '../openVideo';
+import { PasswordPrompt } from '../components/PasswordPrompt';
 
 type Rating = 'like' | 'dislike' | 'none';
 
@@ -228,58 +230,6 @@ function WatchVideo({ video: v, reload }: { video: VideoDetails; reload: () => v
       )}
       <Comments videoId={v.id} enabled={v.commentsEnabled ?? v.commentsPolicy?.id !== 2} />
     </article>
-  );
-}
-
-type Opened = { video: VideoDetails } | { need: 'missing' | 'wrong' };
-
-/** The video, or what its password-protection still needs from the viewer. */
-async function openVideo(id: string, signal: AbortSignal): Promise<Opened> {
-  try {
-    const video = await api.video(id, signal);
-    const password = knownPassword(id);
-    // The password opened it: the calls that name it by id (views, rating, comments) send it too.
-    if (password !== undefined) rememberPassword([video.id, video.uuid, video.shortUUID], password);
-    return { video };
-  } catch (err) {
-    const need = passwordNeed(err);
-    if (need) return { need };
-    throw err;
-  }
-}
-
-export function PasswordPrompt({ wrong, onSubmit }: { wrong: boolean; onSubmit: (password: string) => void }) {
-  const [password, setPassword] = useState('');
-  return (
-    <form
-      className="form"
-      aria-label="Video password"
-      onSubmit={(e) => {
-        e.preventDefault();
-        if (password !== '') onSubmit(password);
-      }}
-    >
-      <h1>This video is password protected</h1>
-      {wrong && (
-        <p className="error-box" role="alert">
-          Incorrect password. Please try again.
-        </p>
-      )}
-      <label htmlFor="video-password">Password</label>
-      <input
-        id="video-password"
-        type="password"
-        required
-        autoComplete="off"
-        value={password}
-        onChange={(e) => setPassword(e.target.value)}
-      />
-      <div className="form__actions">
-        <button type="submit" className="button button--primary">
-          Watch the video
-        </button>
-      </div>
-    </form>
   );
 }
 
