@@ -250,7 +250,7 @@ def run(task: dict[str, Any], now: datetime, seconds_left: float) -> None:
 def _fetch(settings: Settings, item: VideoImport, video: Video, now: datetime, seconds_left: float) -> None:
     from chalicelib.media.checked_proxy import CheckedProxy
     from chalicelib.media.probe import ProbeError, probe
-    from chalicelib.media.url_source import ImportFailed, PartWriter, find_media, stream_into
+    from chalicelib.media.url_source import ImportFailed, find_media, stream_into
 
     owner = users.get_user(int(item.user_id), consistent=True)
     if owner is None:
@@ -262,7 +262,9 @@ def _fetch(settings: Settings, item: VideoImport, video: Video, now: datetime, s
     allow_loopback = settings.federation.allow_loopback
     with CheckedProxy(max_bytes + SIZE_SLACK, seconds, allow_loopback=allow_loopback) as proxy:
         media = find_media(item.target_url, proxy)
-        writer = PartWriter(layout.work_key(video.uuid, WORK_NAME), f"video/{_safe_extension(media.extension)}")
+        writer = uploads_bucket.MultipartWriter(
+            layout.work_key(video.uuid, WORK_NAME), f"video/{_safe_extension(media.extension)}"
+        )
         try:
             size = stream_into(media, proxy, writer, max_bytes, too_large)
             writer.complete()

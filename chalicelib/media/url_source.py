@@ -19,7 +19,7 @@ exact byte count as it streams.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from chalicelib.media.checked_proxy import CheckedProxy
@@ -137,26 +137,11 @@ def _copy(response: Any, proxy: CheckedProxy, writer: PartWriter, max_bytes: int
     return total
 
 
-class PartWriter:
-    """Parts of one S3 multipart upload, sent as they fill (the uploads bucket's API)."""
+class PartWriter(Protocol):
+    """Where the parts go as they fill (store/uploads_bucket.MultipartWriter: one S3
+    multipart upload); media sits below the store and only names what it needs."""
 
-    def __init__(self, key: str, content_type: str) -> None:
-        from chalicelib.store import uploads_bucket
-
-        self._bucket = uploads_bucket
-        self.key = key
-        self.upload_id = uploads_bucket.start_multipart(key, content_type)
-        self.parts: list[tuple[int, str]] = []
-
-    def write(self, data: bytes) -> None:
-        number = len(self.parts) + 1
-        self.parts.append((number, self._bucket.upload_part(self.key, self.upload_id, number, data)))
-
-    def complete(self) -> None:
-        self._bucket.complete_multipart(self.key, self.upload_id, self.parts)
-
-    def abort(self) -> None:
-        self._bucket.abort_multipart(self.key, self.upload_id)
+    def write(self, data: bytes) -> None: ...
 
 
 def _reason(proxy: CheckedProxy, fallback: str) -> str:

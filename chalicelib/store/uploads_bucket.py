@@ -197,3 +197,23 @@ def _read_url(key: str, seconds: int) -> str:
 
 def _bucket() -> str:
     return get_settings().uploads_bucket
+
+
+class MultipartWriter:
+    """Parts of one S3 multipart upload in the uploads bucket, sent as they fill (a video
+    import's download, media/url_source.py)."""
+
+    def __init__(self, key: str, content_type: str) -> None:
+        self.key = key
+        self.upload_id = start_multipart(key, content_type)
+        self.parts: list[tuple[int, str]] = []
+
+    def write(self, data: bytes) -> None:
+        number = len(self.parts) + 1
+        self.parts.append((number, upload_part(self.key, self.upload_id, number, data)))
+
+    def complete(self) -> None:
+        complete_multipart(self.key, self.upload_id, self.parts)
+
+    def abort(self) -> None:
+        abort_multipart(self.key, self.upload_id)
