@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tests.e2e.harness import stack
+from tests.e2e.harness import instances, stack
 
-__all__ = ["stack"]  # the fixture, for pytest
+__all__ = ["instances", "stack"]  # the fixtures, for pytest

@@ -10,7 +10,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -176,3 +176,33 @@ def stack(tmp_path: Path) -> Iterator[RunningStack]:
     yield running
     if running.process is not None:
         running.stop(signal.SIGKILL)
+
+
+# Two stacks that federate over loopback (tests/e2e/conftest.py's `instances`): plain http
+# between loopback addresses, and 2, 4, 8 ... seconds between delivery attempts instead of 60,
+# 120 ...
+FEDERATION_ENV = {"CIRRUS_FEDERATION_ALLOW_LOOPBACK": "1", "CIRRUS_DELIVERY_RETRY_SECONDS": "2"}
+
+
+def wait_for(what: str, probe: Callable[[], Any], seconds: float = 120) -> Any:
+    """What `probe` returns once it is truthy, asked every half second."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        found = probe()
+        if found:
+            return found
+        time.sleep(0.5)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+@pytest.fixture
+def instances(tmp_path: Path) -> Iterator[tuple[RunningStack, RunningStack]]:
+    """Two started stacks named by their addresses (127.0.0.1 and 127.0.0.2) that federate."""
+    a = RunningStack(tmp_path / "a", bind="127.0.0.1", named_by_address=True, **FEDERATION_ENV)
+    b = RunningStack(tmp_path / "b", bind="127.0.0.2", named_by_address=True, **FEDERATION_ENV)
+    a.start()
+    b.start()
+    yield a, b
+    for stack in (a, b):
+        if stack.process is not None:
+            stack.stop()

@@ -9,41 +9,14 @@ from __future__ import annotations
 
 import io
 import subprocess
-import time
 import zipfile
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 import requests
 
 from tests.conftest import ROOT_PASSWORD
-from tests.e2e.harness import Client, RunningStack, make_clip, needs_ffmpeg, put_chunk, wait_published
-
-FEDERATION_ENV = {"CIRRUS_FEDERATION_ALLOW_LOOPBACK": "1", "CIRRUS_DELIVERY_RETRY_SECONDS": "2"}
-
-
-def wait_for(what: str, probe: Callable[[], Any], seconds: float = 120) -> Any:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        found = probe()
-        if found:
-            return found
-        time.sleep(0.5)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-@pytest.fixture
-def instances(tmp_path: Path) -> Iterator[tuple[RunningStack, RunningStack]]:
-    a = RunningStack(tmp_path / "a", bind="127.0.0.1", named_by_address=True, **FEDERATION_ENV)
-    b = RunningStack(tmp_path / "b", bind="127.0.0.2", named_by_address=True, **FEDERATION_ENV)
-    a.start()
-    b.start()
-    yield a, b
-    for stack in (a, b):
-        if stack.process is not None:
-            stack.stop()
+from tests.e2e.harness import Client, RunningStack, make_clip, needs_ffmpeg, put_chunk, wait_for, wait_published
 
 
 def me(client: Client, token: str) -> dict[str, Any]:

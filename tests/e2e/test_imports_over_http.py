@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import functools
 import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -17,7 +16,7 @@ import pytest
 import requests
 
 from tests.conftest import ROOT_PASSWORD
-from tests.e2e.harness import Client, RunningStack, make_clip, needs_ffmpeg
+from tests.e2e.harness import Client, RunningStack, make_clip, needs_ffmpeg, wait_for
 
 
 class _Files(SimpleHTTPRequestHandler):
@@ -53,16 +52,6 @@ def importing_stack(tmp_path: Path) -> Iterator[RunningStack]:
     yield running
     if running.process is not None:
         running.stop()
-
-
-def wait_for(what: str, probe: Callable[[], Any], seconds: float) -> Any:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        found = probe()
-        if found:
-            return found
-        time.sleep(0.5)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def _import(client: Client, token: str, channel_id: int, url: str) -> dict[str, Any]:

@@ -8,41 +8,11 @@ from __future__ import annotations
 
 import subprocess
 import time
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from tests.conftest import ROOT_PASSWORD
-from tests.e2e.harness import Client, RunningStack, make_clip, needs_ffmpeg, wait_published
-
-FEDERATION_ENV = {
-    "CIRRUS_FEDERATION_ALLOW_LOOPBACK": "1",  # plain http between loopback addresses, for this test only
-    "CIRRUS_DELIVERY_RETRY_SECONDS": "2",  # 2, 4, 8 ... seconds between attempts instead of 60, 120 ...
-}
-
-
-def wait_for(what: str, probe: Callable[[], Any], seconds: float = 90) -> Any:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        found = probe()
-        if found:
-            return found
-        time.sleep(0.5)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-@pytest.fixture
-def instances(tmp_path: Path) -> Iterator[tuple[RunningStack, RunningStack]]:
-    a = RunningStack(tmp_path / "a", bind="127.0.0.1", named_by_address=True, **FEDERATION_ENV)
-    b = RunningStack(tmp_path / "b", bind="127.0.0.2", named_by_address=True, **FEDERATION_ENV)
-    a.start()
-    b.start()
-    yield a, b
-    for stack in (a, b):
-        if stack.process is not None:
-            stack.stop()
+from tests.e2e.harness import Client, RunningStack, make_clip, needs_ffmpeg, wait_for, wait_published
 
 
 @needs_ffmpeg

@@ -5,32 +5,14 @@ to alice2; A sends the Move, B checks alice2's aliases and follows alice2 instea
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
-
 from tests.conftest import ROOT_PASSWORD
-from tests.e2e.harness import Client, RunningStack
-from tests.e2e.test_two_instances import FEDERATION_ENV, wait_for
+from tests.e2e.harness import Client, RunningStack, wait_for
 
 ACTIVITY = {"Accept": "application/activity+json"}
 
 
-@pytest.fixture
-def two(tmp_path: Path) -> Iterator[tuple[RunningStack, RunningStack]]:
-    a = RunningStack(tmp_path / "a", bind="127.0.0.1", named_by_address=True, **FEDERATION_ENV)
-    b = RunningStack(tmp_path / "b", bind="127.0.0.2", named_by_address=True, **FEDERATION_ENV)
-    a.start()
-    b.start()
-    yield a, b
-    for stack in (a, b):
-        if stack.process is not None:
-            stack.stop()
-
-
-def test_an_account_moves_between_two_instances(two: tuple[RunningStack, RunningStack]) -> None:
-    a, b = two
+def test_an_account_moves_between_two_instances(instances: tuple[RunningStack, RunningStack]) -> None:
+    a, b = instances
     on_a, on_b = Client(a), Client(b)
     on_a.register("alice", "alice password")
     alice = on_a.login("alice", "alice password")["access_token"]
