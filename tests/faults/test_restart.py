@@ -1,6 +1,6 @@
 """A new user's first hour, then a restart: what they uploaded, watched, wrote and streamed
-is all there, with the caption, chapters and watch history they added and the feeds that
-list their video.
+is all there, with the caption, chapters and watch history they added, the feeds that list
+their video, its storyboard, and the archive of their account they asked for.
 
 The last wave's stack lost every video here: a 720p camera clip sent in the web client's
 2 MB chunks made each snapshot fail (moto's disposed multipart parts), and the restart came
@@ -9,9 +9,11 @@ back empty. This is that path, through the same HTTP calls as the web client.
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import time
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +71,8 @@ def test_a_camera_clip_its_views_and_comments_survive_a_restart(stack: RunningSt
     _caption_chapters_and_history(client, token, video)
 
     replay = _stream_a_live_and_wait_for_its_replay(client, token, channel_id)
+    export = _export_the_account(client, token)
+    storyboards = _storyboards(client, video)
 
     assert stack.stop() == 0, stack.log.read_text()[-3000:]
     assert "snapshot failed" not in stack.log.read_text()
@@ -95,6 +99,14 @@ def test_a_camera_clip_its_views_and_comments_survive_a_restart(stack: RunningSt
     sessions = client.send("GET", f"/api/v1/videos/live/{replay['id']}/sessions", token).json()
     assert sessions["total"] == 1 and sessions["data"][0]["endDate"]
     _check_caption_chapters_history_and_feed(stack, client, token, video, again)
+    # This session's: the account's archive, still listed and downloadable, and the storyboard.
+    (kept_export,) = client.send("GET", f"/api/v1/users/{export['userId']}/exports", token).json()["data"]
+    assert (kept_export["id"], kept_export["state"]["id"], kept_export["size"]) == (export["id"], 3, export["size"])
+    archive = requests.get(kept_export["privateDownloadUrl"], timeout=30)
+    assert archive.status_code == 200 and len(archive.content) == export["size"]
+    assert "peertube/videos.json" in zipfile.ZipFile(io.BytesIO(archive.content)).namelist()
+    assert _storyboards(client, video) == storyboards
+    assert requests.get(f"{stack.url}{storyboards[0]['storyboardPath']}", timeout=10).status_code == 200
 
 
 def _caption_chapters_and_history(client: Client, token: str, video: dict[str, Any]) -> None:
@@ -125,6 +137,31 @@ def _check_caption_chapters_history_and_feed(
     assert client.send("GET", f"/api/v1/videos/{video['uuid']}", token).json()["userHistory"] == {"currentTime": 2}
     feed = requests.get(f"{stack.url}/feeds/videos.json", timeout=10).json()
     assert video["uuid"] in json.dumps(feed)
+
+
+def _export_the_account(client: Client, token: str) -> dict[str, Any]:
+    """An archive of the account (without its video files), once the work queue made it."""
+    user_id = client.send("GET", "/api/v1/users/me", token).json()["id"]
+    exports = f"/api/v1/users/{user_id}/exports"
+    assert client.send("POST", f"{exports}/request", token, json={"withVideoFiles": False}).status_code == 200
+    deadline = time.monotonic() + 120
+    while True:
+        (export,) = client.send("GET", exports, token).json()["data"]
+        if export["state"]["id"] == 3:
+            return {**export, "userId": user_id}
+        assert export["state"]["id"] in (1, 2) and time.monotonic() < deadline, export
+        time.sleep(0.5)
+
+
+def _storyboards(client: Client, video: dict[str, Any]) -> list[dict[str, Any]]:
+    """The video's storyboard, drawn after publication (waited for)."""
+    deadline = time.monotonic() + 120
+    while True:
+        found = client.send("GET", f"/api/v1/videos/{video['uuid']}/storyboards").json()["storyboards"]
+        if found:
+            return list(found)
+        assert time.monotonic() < deadline, "no storyboard"
+        time.sleep(0.5)
 
 
 def _stream_a_live_and_wait_for_its_replay(client: Client, token: str, channel_id: int) -> dict[str, object]:
