@@ -373,6 +373,17 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
 
         self.media_bucket = self._bucket(
             "MediaBucket",
+            # Generated downloads are rebuilt on request when gone (template.yaml).
+            lifecycle_configuration={
+                "rules": [
+                    {
+                        "id": "ExpireGeneratedDownloads",
+                        "status": "Enabled",
+                        "prefix": "generated/",
+                        "expirationInDays": 7,
+                    }
+                ]
+            },
             cors_configuration={
                 "corsRules": [
                     {

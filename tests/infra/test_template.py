@@ -548,6 +548,13 @@ def test_uploads_bucket_takes_browser_multipart_uploads(resources: dict[str, Any
     assert resources["MediaBucket"]["DeletionPolicy"] == "Retain"
 
 
+def test_media_bucket_expires_generated_downloads_only(resources: dict[str, Any]) -> None:
+    """Published media never expires; generated downloads, which the route rebuilds when
+    gone, do."""
+    rules = resources["MediaBucket"]["Properties"]["LifecycleConfiguration"]["Rules"]
+    assert [(r["Prefix"], r["Status"], r["ExpirationInDays"]) for r in rules] == [(layout.GENERATED_KEYS, "Enabled", 7)]
+
+
 def test_uploads_bucket_expires_abandoned_work_and_archives_only(resources: dict[str, Any]) -> None:
     from chalicelib.domain.archives.layout import EXPORT_EXPIRATION_DAYS
     from chalicelib.store.user_archives import EXPORTS_PREFIX, IMPORTS_PREFIX
