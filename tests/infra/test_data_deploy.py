@@ -265,8 +265,10 @@ def test_media_bucket_answers_preflights_from_anywhere(completed: Deployed) -> N
 
     assert rule["AllowedOrigins"] == ["*"]
     assert sorted(rule["AllowedMethods"]) == ["GET", "HEAD"]
-    with pytest.raises(s3.exceptions.ClientError):
-        s3.get_bucket_lifecycle_configuration(Bucket=completed.physical["MediaBucket"])  # media is kept
+    # Media is kept; only generated downloads, which the route rebuilds, expire.
+    (expiring,) = s3.get_bucket_lifecycle_configuration(Bucket=completed.physical["MediaBucket"])["Rules"]
+    assert (expiring["ID"], expiring["Status"]) == ("ExpireGeneratedDownloads", "Enabled")
+    assert (expiring["Filter"], expiring["Expiration"]["Days"]) == ({"Prefix": "generated/"}, 7)
 
 
 # --- The queues ----------------------------------------------------------------------------
