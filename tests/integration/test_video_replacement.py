@@ -7,15 +7,16 @@ from __future__ import annotations
 
 import json
 import os
+
 import pytest
 
 from chalicelib import aws
+from chalicelib.api.shapes import iso
 from chalicelib.config import get_settings
 from chalicelib.domain import video_replacements
 from chalicelib.media import layout
 from chalicelib.store import upload_sessions, users, videos
 from chalicelib.store.models import User, Video
-from chalicelib.api.shapes import iso
 from tests.api_client import ApiClient, ApiResponse
 from tests.conftest import ROOT_PASSWORD
 from tests.members import Member
