@@ -193,7 +193,7 @@ def _captions(value: Any) -> list[RemoteCaption]:
     return list(found.values())
 
 
-# A sheet's bounds: PeerTube's tiles are at most 192 px, at most 11 × 11 of them; anything
+# A sheet's bounds: PeerTube's tiles are at most 192 px, at most 11 by 11 of them; anything
 # far larger is no storyboard a player should be told to load.
 MAX_SHEET_SIDE = 4096
 MAX_TILE_SECONDS = 24 * 3600
