@@ -56,7 +56,7 @@ def start_caption_upload(video_id: str, language: str) -> dict[str, Any]:
     return {
         "uploadId": started.upload_id,
         "upload": started.form,
-        "maxSize": caption_uploads.subtitles.MAX_BYTES,
+        "maxSize": caption_uploads.MAX_BYTES,
         "expiresIn": caption_uploads.URL_SECONDS,
     }
 

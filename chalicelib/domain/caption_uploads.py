@@ -42,6 +42,7 @@ LAMBDA_EVENT_BYTES = 6 * 1024 * 1024  # a synchronous invocation's request paylo
 # own fields (headers, request context, the multipart envelope) take the rest. Measured on a
 # built event by tests/unit/test_caption_upload_cap.py.
 MULTIPART_CAP_ON_AWS = 4_400_000
+MAX_BYTES = subtitles.MAX_BYTES  # PeerTube's cap, which S3's policy enforces
 URL_SECONDS = 3600
 UPLOAD_ID = re.compile(r"^[0-9a-f]{32}$")
 NOT_FOUND = "Caption upload not found"
@@ -58,9 +59,7 @@ def start(video: Video, user: User, language: str) -> Started:
     captions.check_language(language)
     video_edits.check_can_manage(video, user)
     upload_id = secrets.token_hex(16)
-    form = uploads_bucket.work_upload_form(
-        video.uuid, _work_name(language, upload_id), subtitles.MAX_BYTES, URL_SECONDS
-    )
+    form = uploads_bucket.work_upload_form(video.uuid, _work_name(language, upload_id), MAX_BYTES, URL_SECONDS)
     return Started(upload_id, form)
 
 
@@ -75,8 +74,8 @@ def complete(video: Video, user: User, language: str, upload_id: str, now: datet
     if size is None:
         raise NotFoundError(NOT_FOUND)
     try:
-        if size > subtitles.MAX_BYTES:  # S3's policy refuses it; checked again all the same
-            raise PayloadTooLargeError(f"The caption file is larger than {subtitles.MAX_BYTES // (1024 * 1024)} MB.")
+        if size > MAX_BYTES:  # S3's policy refuses it; checked again all the same
+            raise PayloadTooLargeError(f"The caption file is larger than {MAX_BYTES // (1024 * 1024)} MB.")
         data = uploads_bucket.read_work_file(video.uuid, name)
         caption = captions.read_upload(data, "text/plain")
     finally:

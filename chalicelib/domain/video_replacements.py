@@ -182,7 +182,8 @@ def old_objects(video_uuid: str, hls_prefix: str, files: list[VideoFile], web_fi
         names += [f"{hls_prefix}-master.m3u8", f"{hls_prefix}-segments-sha256.json"]
     objects = [layout.hls_key(video_uuid, name, private) for name in names for private in (False, True)]
     objects += [layout.web_video_key(str(w.file_name), private) for w in web_files for private in (False, True)]
-    objects += [layout.torrent_key(str(f.torrent_name)) for f in [*files, *web_files] if f.torrent_name]
+    torrents = [f.torrent_name for f in files] + [w.torrent_name for w in web_files]
+    objects += [layout.torrent_key(str(name)) for name in torrents if name]
     objects += [layout.file_metadata_key(video_uuid, str(f.media_name)) for f in files]
     objects += [layout.file_metadata_key(video_uuid, str(w.file_name)) for w in web_files]
     return objects

@@ -217,19 +217,22 @@ def _storyboard(value: Any) -> RemoteStoryboard | None:
 
 def _sheet(link: dict[str, Any]) -> RemoteStoryboard | None:
     href = _maybe_url(link.get("href"))
-    sides = [link.get(k) for k in ("width", "height", "tileWidth", "tileHeight")]
+    sides = [side for k in ("width", "height", "tileWidth", "tileHeight") if (side := _side(link.get(k)))]
     duration = DURATION.match(str(link.get("tileDuration") or ""))
-    if href is None or duration is None or not all(_side(v) for v in sides):
+    if href is None or duration is None or len(sides) != 4:
         return None
-    width, height, tile_width, tile_height = (int(v) for v in sides)
+    width, height, tile_width, tile_height = sides
     seconds = int(duration.group(1))
     if tile_width > width or tile_height > height or not 1 <= seconds <= MAX_TILE_SECONDS:
         return None
     return RemoteStoryboard(href, width, height, tile_width, tile_height, seconds)
 
 
-def _side(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_SHEET_SIDE
+def _side(value: Any) -> int | None:
+    """A sheet's or tile's side in pixels; None for anything else."""
+    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_SHEET_SIDE:
+        return value
+    return None
 
 
 def _link_of(links: Any, media_type: str) -> str | None:
