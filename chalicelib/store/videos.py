@@ -21,7 +21,7 @@ from chalicelib.errors import ConflictError
 from chalicelib.store import catalog, infohashes, keys, quotas
 from chalicelib.store.counters import add_stats
 from chalicelib.store.models import Claim, LiveVideo, LiveViewers, TableItem, User, Video, VideoFile, WebVideoFile
-from chalicelib.store.models.video import PRIVACY_PUBLIC, STATE_PUBLISHED, STATE_TRANSCODING_FAILED
+from chalicelib.store.models.video import PRIVACY_PUBLIC, STATE_PUBLISHED, STATE_TO_TRANSCODE, STATE_TRANSCODING_FAILED
 from chalicelib.store.models.video_stages import (
     LIVE_STAGES,
     PENDING_STAGES,
@@ -402,6 +402,90 @@ def publish(video: Video, when: datetime, size: int, quota_size: int, info_hashe
         return False
     video.info_hashes = set(info_hashes) or None
     video.quota_reserved = None
+    return True
+
+
+def replace_source(
+    video: Video,
+    files: Sequence[VideoFile],
+    web_files: Sequence[WebVideoFile],
+    source: tuple[str, str, int],
+    when: datetime,
+    reservation: quotas.Reservation,
+) -> bool:
+    """done or failed → uploaded with a new source (`source`: key, client's file name, size):
+    its files' items and info hashes go, what its publication counted (instance statistics,
+    its largest file on its owner's quota) is taken back, and the new file is reserved on the
+    quota, all in one transaction conditioned on the stage read and the owner's quota figures.
+    The old files' objects are the caller's to delete. False if the video moved meanwhile."""
+    key, filename, size = source
+    published = video.stage == STAGE_DONE
+    counted: list[VideoFile | WebVideoFile] = [*files, *(w for w in web_files if not w.original)]
+    window = {
+        entry: value
+        for entry, value in quotas.recent_entries(reservation.user, when).items()
+        if entry != str(video.quota_key or "")
+    }
+    window[reservation.key] = size
+    owner: list[Any] = [
+        User.video_quota_reserved.add(size),
+        User.daily_uploads.set(window),
+        User.quota_version.add(1),
+    ]
+    if published:
+        owner.append(User.video_quota_used.add(-max((int(f.size) for f in counted), default=0)))
+    actions = [
+        Video.source_key.set(key),
+        Video.input_filename.set(filename),
+        Video.source_size.set(size),
+        Video.input_file_updated_at.set(when),
+        Video.state.set(STATE_TO_TRANSCODE),
+        Video.quota_reserved.set(size),
+        Video.quota_key.set(reservation.key),
+        Video.files_size.set(0),
+        Video.steps_total.set(0),
+        Video.steps_done.set(0),
+        Video.resumes.set(0),
+        Video.plan.remove(),
+        Video.done_steps.remove(),
+        Video.failure.remove(),
+        Video.info_hashes.remove(),
+        Video.storyboard.remove(),  # drawn again from the new renditions
+    ]
+
+    def released(transaction: TransactWrite) -> None:
+        for file in [*files, *web_files]:
+            transaction.delete(file)
+        for item in infohashes.claims(video.info_hashes or (), int(video.id)):
+            transaction.delete(item)
+        if published:
+            stats = {"local_video_files_size": -sum(int(f.size) for f in counted)}
+            if int(video.privacy) == PRIVACY_PUBLIC:
+                stats.update({"local_videos": -1, "videos": -1})
+            add_stats(transaction, stats)
+        if video.user_id is not None:
+            transaction.update(_owner(video), actions=owner, condition=reservation.condition())
+
+    try:
+        if not transition(video, (STAGE_DONE, STAGE_FAILED), STAGE_UPLOADED, actions, also=released):
+            return False
+    except TransactWriteError:
+        return False
+    for name, value in (
+        ("stage", STAGE_UPLOADED),
+        ("source_key", key),
+        ("input_filename", filename),
+        ("source_size", size),
+        ("input_file_updated_at", when),
+        ("state", STATE_TO_TRANSCODE),
+        ("quota_reserved", size),
+        ("quota_key", reservation.key),
+        ("plan", None),
+        ("done_steps", None),
+        ("failure", None),
+        ("info_hashes", None),
+    ):
+        setattr(video, name, value)
     return True
 
 

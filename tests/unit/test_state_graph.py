@@ -32,10 +32,14 @@ def test_the_transcoding_table_is_the_pipeline_as_it_runs() -> None:
         ("live-ended", "uploaded"),
         # An import whose file was fetched and checked joins the pipeline as an upload.
         ("importing", "uploaded"),
+        # A video whose owner replaced its file goes through the pipeline again.
+        ("done", "uploaded"),
+        ("failed", "uploaded"),
     }
     assert STAGES.start == "uploaded"
     assert STAGES.entries == {"live-waiting", "importing"}
     assert STAGES.terminal == {"done", "failed"}
+    assert STAGES.rests == {"done", "failed"}  # ends, though a replacement starts them again
     # The sweeper watches videos on their way through transcoding, never a live nor an import.
     assert video_stages.PENDING_STAGES == ("uploaded", "encoding", "packaging")
     assert sorted(video_stages.LIVE_STAGES) == ["live-ended", "live-on", "live-waiting"]
@@ -54,7 +58,18 @@ def test_the_transcoding_table_is_the_pipeline_as_it_runs() -> None:
 
 
 def test_the_real_table_passes_its_checks() -> None:
-    check_graph(STAGES.name, STAGES.start, STAGES.moves, STAGES.entries)
+    check_graph(STAGES.name, STAGES.start, STAGES.moves, STAGES.entries, STAGES.rests)
+
+
+def test_rest_states_are_ends_though_they_move_on() -> None:
+    moves = {"new": {"done"}, "done": {"new"}}
+    with pytest.raises(StateGraphError, match="no terminal state"):
+        check_graph("cycle", "new", moves)
+    graph = StateGraph("cycle", "new", {k: frozenset(v) for k, v in moves.items()}, rests=frozenset({"done"}))
+    assert graph.terminal == {"done"}
+    assert graph.pending == ("new",)
+    with pytest.raises(StateGraphError, match="rest states"):
+        check_graph("cycle", "new", moves, rests={"gone"})
 
 
 def test_entry_states_make_their_part_of_the_graph_reachable() -> None:

@@ -37,9 +37,14 @@ def on_published(event: VideoPublished) -> None:
 
 
 def published(video: Video) -> None:
-    """The video was just published (transcoding done): its Create and Announces."""
+    """The video was just published (transcoding done): its Create and Announces, or, for a
+    video whose file was replaced (known to its followers already), its Update (PeerTube's
+    isNewVideo is false then)."""
     if can_federate_video(video):
-        _send_new(video)
+        if video.input_file_updated_at is not None:
+            _send_update(video)
+        else:
+            _send_new(video)
 
 
 def on_live_state_noticed(event: LiveStateChanged) -> None:

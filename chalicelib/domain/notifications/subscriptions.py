@@ -33,8 +33,10 @@ def register() -> None:
 
 
 def on_video_published(event: events.VideoPublished) -> None:
-    """Its owner (MY_VIDEO_PUBLISHED: Cirrus transcodes every upload), then its subscribers."""
-    queue("new-video", video=int(event.video.id), owner=True)
+    """Its owner (MY_VIDEO_PUBLISHED: Cirrus transcodes every upload), then its subscribers;
+    nobody for a video whose file was replaced (PeerTube notifies only a new video)."""
+    if event.video.input_file_updated_at is None:
+        queue("new-video", video=int(event.video.id), owner=True)
 
 
 def on_video_changed(event: events.VideoChanged) -> None:

@@ -58,6 +58,8 @@ class Video(Catalogued, discriminator="Video"):
     published_at = UTCDateTimeAttribute(null=True)
     originally_published_at = UTCDateTimeAttribute(null=True)
     wait_transcoding = BooleanAttribute(default=True)
+    # When its owner last replaced its file (PeerTube's inputFileUpdatedAt); None if never.
+    input_file_updated_at = UTCDateTimeAttribute(null=True)
 
     # Transcoding (see chalicelib/domain/transcoding.py and docs/transcoding.md)
     source_key = UnicodeAttribute(null=True)  # the original, in the uploads bucket

@@ -15,7 +15,11 @@ between them, as data: the one table the store enforces and the domain reads.
 - encoding → packaging: the last encoding step was counted (or the sweeper found it counted);
 - packaging → done: the last packaging step was counted and the video published;
 - any of them → failed: not media, too long, a step's last attempt, an ingest Lambda gave up
-  on, an upload never completed, a video the sweeper resumed too often.
+  on, an upload never completed, a video the sweeper resumed too often;
+- done, failed → uploaded: its owner replaced its file (PeerTube's replace-resumable,
+  domain/video_replacements.py): the new source goes through the pipeline again. Both stay
+  ends (`rests`): nothing moves a video on from them by itself, steps of such a video are
+  dropped, and it is off the sweeper's pending list until a replacement puts it back.
 
 A live (docs/live.md) is created in `live-waiting` (PeerTube's WAITING_FOR_LIVE): its first
 playable segments move it to `live-on` (PUBLISHED), the end of a session to `live-ended`
@@ -56,12 +60,13 @@ STAGES = StateGraph(
     "video transcoding",
     start=STAGE_UPLOADED,
     entries=frozenset({STAGE_LIVE_WAITING, STAGE_IMPORTING}),
+    rests=frozenset({STAGE_DONE, STAGE_FAILED}),
     moves={
         STAGE_UPLOADED: frozenset({STAGE_ENCODING, STAGE_FAILED}),
         STAGE_ENCODING: frozenset({STAGE_PACKAGING, STAGE_FAILED}),
         STAGE_PACKAGING: frozenset({STAGE_DONE, STAGE_FAILED}),
-        STAGE_DONE: frozenset(),
-        STAGE_FAILED: frozenset(),
+        STAGE_DONE: frozenset({STAGE_UPLOADED}),
+        STAGE_FAILED: frozenset({STAGE_UPLOADED}),
         STAGE_LIVE_WAITING: frozenset({STAGE_LIVE_ON, STAGE_LIVE_ENDED}),
         STAGE_LIVE_ON: frozenset({STAGE_LIVE_WAITING, STAGE_LIVE_ENDED}),
         STAGE_LIVE_ENDED: frozenset({STAGE_UPLOADED}),
