@@ -38,7 +38,7 @@ from chalicelib.store.models.video_comment import VideoComment
 from chalicelib.store.models.video_file import VideoFile, WebVideoFile
 from chalicelib.store.models.video_import import VideoImport
 from chalicelib.store.models.video_password import VideoPassword
-from chalicelib.store.models.view import LiveViewers, ViewBucket, ViewReceipt, Watch
+from chalicelib.store.models.view import LiveViewers, StatsViewer, VideoStats, ViewBucket, ViewReceipt, Watch
 from chalicelib.store.models.web_push import PushSent, PushSubscription, VapidKeys
 
 __all__ = [
@@ -76,6 +76,7 @@ __all__ = [
     "Runner",
     "RunnerJob",
     "RunnerRegistrationToken",
+    "StatsViewer",
     "TableItem",
     "Throttle",
     "Tombstone",
@@ -93,6 +94,7 @@ __all__ = [
     "VideoFile",
     "VideoImport",
     "VideoPassword",
+    "VideoStats",
     "ViewBucket",
     "ViewReceipt",
     "Watch",
