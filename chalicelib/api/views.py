@@ -46,7 +46,8 @@ def _ping(video_id: str) -> Response:
     counted = outcome.counted
     messages = []
     if counted is not None:
-        messages.append({"view": counted.view_id, "video": counted.video_id, "at": counted.at.isoformat()})
+        view = {"view": counted.view_id, "video": counted.video_id, "at": counted.at.isoformat()}
+        messages.append({**view, "local": counted.local})
     if outcome.watch is not None:
         state = video_stats.viewer_message(video, viewer, outcome.watch)
         if state is not None:

@@ -119,7 +119,7 @@ def record_ping(
     counted = None
     if watch.counted_at is None and enough_watched(float(watch.watch_time), int(video.duration or 0)):
         watch.counted_at = now
-        counted = CountedView(str(uuid.uuid4()), video_id, now)
+        counted = CountedView(str(uuid.uuid4()), video_id, now, bool(video.is_local))
     minute = live_viewers.minute_of(now)
     joined = live_viewers.counts(video) and watch.live_minute != minute
     if joined:
@@ -151,7 +151,7 @@ def count_remote_view(video: Video, activity_id: str, now: datetime) -> None:
     """A View from another instance: one counted view, whatever the times it is delivered
     (its receipt is keyed by the activity's id)."""
     view_id = "ap-" + hashlib.sha256(activity_id.encode("utf-8")).hexdigest()[:32]
-    body = {"view": view_id, "video": int(video.id), "at": now.isoformat()}
+    body = {"view": view_id, "video": int(video.id), "at": now.isoformat(), "local": True}
     queues.send_views([body])
 
 

@@ -39,7 +39,8 @@ def _parse(record: SQSRecord) -> CountedView | ViewerState:
         body = json.loads(record.body)
         if isinstance(body, dict) and body.get("kind") == video_stats.VIEWER_KIND:
             return video_stats.read_viewer_message(body)
-        return CountedView(str(body["view"]), int(body["video"]), datetime.fromisoformat(body["at"]))
+        at = datetime.fromisoformat(body["at"])
+        return CountedView(str(body["view"]), int(body["video"]), at, body.get("local") is True)
     except (KeyError, TypeError) as error:
         raise ValueError(f"no {error}") from error
 

@@ -4,6 +4,7 @@ Access patterns live beside this package (store/users.py, store/counters.py, ...
 """
 
 from chalicelib.store.models.abuse import Abuse, AbuseMessage
+from chalicelib.store.models.activity import ActiveDay, LastActive
 from chalicelib.store.models.actor import Actor
 from chalicelib.store.models.base import TableItem
 from chalicelib.store.models.block import Block
@@ -44,6 +45,7 @@ from chalicelib.store.models.web_push import PushSent, PushSubscription, VapidKe
 __all__ = [
     "Abuse",
     "AbuseMessage",
+    "ActiveDay",
     "Actor",
     "Block",
     "Claim",
@@ -56,6 +58,7 @@ __all__ = [
     "HistoryEntry",
     "InboxReceipt",
     "InstanceStats",
+    "LastActive",
     "LiveSession",
     "LiveVideo",
     "LiveViewers",
