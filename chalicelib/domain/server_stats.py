@@ -37,6 +37,7 @@ def shaped(counts: StatsCounts, users: list[int], channels: list[int], waiting: 
         "totalAdmins": counts.admins,
         "totalLocalVideos": counts.local_videos,
         "totalLocalVideoViews": counts.local_video_views,
+        "totalLocalVideoDownloads": counts.local_video_downloads,  # PeerTube 8's, beyond its file
         "totalLocalVideoComments": counts.local_video_comments,
         "totalLocalVideoFilesSize": counts.local_video_files_size,
         "totalVideos": counts.videos,

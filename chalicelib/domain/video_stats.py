@@ -83,6 +83,12 @@ def read_viewer_message(body: dict[str, Any]) -> ViewerState:
     )
 
 
+def count_download(video: Video, now: datetime) -> None:
+    """A download of one of the video's files (the `downloads` time series)."""
+    if video.is_local:
+        video_stats.record_download(int(video.id), now)
+
+
 def _text(value: Any) -> str | None:
     return str(value)[:100] if value else None
 
@@ -150,7 +156,8 @@ def overall(video: Video, window: Window, now: datetime) -> dict[str, Any]:
         viewers = int(first_day.get("carried", 0)) + sum(int(day.get("started", 0)) for day in days.values())
         watch_time = sum(int(day.get("wt", 0)) for day in days.values())
         ended = sum(int(day.get("ended", 0)) for day in days.values())
-        busiest = max(days.values(), key=lambda day: (int(day.get("peak", 0)), _later(day)), default={})
+        # The busiest day's busiest minute; between equal peaks, the earliest.
+        busiest = min(days.values(), key=_busiest_first, default={})
         peak, peak_at = int(busiest.get("peak", 0)), busiest.get("peak_at")
         counts = _summed(days.values())
     return {
@@ -198,6 +205,10 @@ def retention(video: Video) -> dict[str, Any]:
     }
 
 
+def _busiest_first(day: dict[str, Any]) -> tuple[int, str]:
+    return -int(day.get("peak", 0)), str(day.get("peak_at", ""))
+
+
 def _summed(items: Any) -> dict[str, int]:
     summed: dict[str, int] = {}
     for item in items:
@@ -210,11 +221,6 @@ def _summed(items: Any) -> dict[str, int]:
 def _ranked(counts: dict[str, Any], prefix: str) -> list[tuple[str, int]]:
     found = [(name[len(prefix) :], int(value)) for name, value in counts.items() if name.startswith(prefix) and value]
     return sorted(found, key=lambda pair: (-pair[1], pair[0]))
-
-
-def _later(day: dict[str, Any]) -> str:
-    # Between equal peaks the earliest wins: invert the date's order for max().
-    return "".join(chr(0x10FFFF - ord(ch)) for ch in str(day.get("peak_at", "")))
 
 
 # ---------------------------------------------------------------------------------------

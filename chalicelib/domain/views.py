@@ -114,6 +114,8 @@ def record_ping(
         watch = views.new_watch(video_id, viewer, ping.position, now)
         _begin_window(watch, ping, now, viewing or Viewing())
     else:
+        if watch.started_at is None:
+            watch.started_at = now  # a window begun before the statistics: from now on, one window
         watch_sections.extend(watch, ping.position, ping.seek, now)
         advance(watch, ping, now)
     counted = None

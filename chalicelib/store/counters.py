@@ -24,6 +24,7 @@ class StatsCounts:
     local_videos: int = 0
     videos: int = 0
     local_video_views: int = 0
+    local_video_downloads: int = 0
     local_video_comments: int = 0
     video_comments: int = 0
     local_video_files_size: int = 0
@@ -97,7 +98,7 @@ def _attribute(name: str) -> Any:
 def count_inbox_activity(activity_type: str, success: bool, now: float) -> None:
     """One inbox activity processed (or failed), by PeerTube's activity types; one UpdateItem."""
     outcome = "ok" if success else "err"
-    actions = [
+    actions: list[Any] = [
         InstanceStats.ap_successes.add(1) if success else InstanceStats.ap_errors.add(1),
         InstanceStats.ap_since.set(InstanceStats.ap_since | int(now)),
     ]

@@ -101,7 +101,9 @@ def apply_viewer(state: ViewerState, now: datetime) -> bool:
     for _ in range(_ATTEMPTS):
         stored = _get(pk, keys.ENTITY_SK, consistent=True)
         if stored is not None and int(stored["seq"]) >= state.seq:
-            _raise_peaks(state.video_id, int(stored["start_minute"]), int(stored["end_minute"]))
+            # Applied before: the peaks it raised may not have been (a crash in between).
+            end = int(stored["end_minute"])
+            _raise_peaks(state.video_id, max(int(stored["start_minute"]), end - MAX_NEW_MINUTES + 1), end)
             return False
         if stored is None and state.watch_time <= 0:
             return False  # PeerTube keeps no viewer who watched nothing
@@ -248,6 +250,30 @@ def record_playback(video_id: int, receipt: str, day: str, adds: dict[str, int],
             return False
         raise
     return True
+
+
+def record_download(video_id: int, now: datetime) -> None:
+    """S6: one download of a local video, by minute, hour, day and in total, and on the
+    instance's counters (PeerTube's totalLocalVideoDownloads); one transaction."""
+    minute = minute_of(now)
+    changes = _Changes()
+    hour = hour_sk(hour_label(minute))
+    changes.add(hour, f"d{minute % 60:02d}", 1)
+    for sk in (hour, day_sk(day_label(minute)), TOTAL_SK):
+        changes.add(sk, "downloads", 1)
+    operations = [_update(video_id, sk, adds) for sk, adds in changes.adds.items()]
+    operations.append(
+        {
+            "Update": {
+                "TableName": _table(),
+                "Key": _key(keys.STATS_PK, keys.COUNTER_SK),
+                "UpdateExpression": "SET #kind = :kind ADD #downloads :one",
+                "ExpressionAttributeNames": {"#kind": "kind", "#downloads": "local_video_downloads"},
+                "ExpressionAttributeValues": {":kind": {"S": "InstanceStats"}, ":one": {"N": "1"}},
+            }
+        }
+    )
+    _client().transact_write_items(TransactItems=operations)
 
 
 def read_total(video_id: int) -> Counters:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 
 from tests.e2e.harness import Client, RunningStack, make_clip, needs_ffmpeg, wait_for, wait_published
 from tests.openapi import _spec, assert_conforms
@@ -45,8 +46,8 @@ def _fresh_minute() -> datetime:
     return datetime.now(UTC).replace(second=0, microsecond=0)
 
 
-def _published_clip(stack: RunningStack, tmp_path: Path) -> tuple[Client, str, str]:
-    """alice's 6 s clip, transcoded and published: (client, alice's token, its uuid)."""
+def _published_clip(stack: RunningStack, tmp_path: Path) -> tuple[Client, str, dict[str, Any]]:
+    """alice's 6 s clip, transcoded and published: (client, alice's token, its details)."""
     clip = make_clip(tmp_path / "clip.mp4", seconds=6)
     stack.start()
     client = Client(stack)
@@ -61,7 +62,7 @@ def _published_clip(stack: RunningStack, tmp_path: Path) -> tuple[Client, str, s
     assert uploaded.status_code == 200, uploaded.text
     video = wait_published(client, token, uploaded.json()["video"]["uuid"])
     assert video["duration"] == 6
-    return client, token, str(video["uuid"])
+    return client, token, video
 
 
 def _watch(client: Client, uuid: str) -> None:
@@ -76,9 +77,13 @@ def _watch(client: Client, uuid: str) -> None:
 
 
 def test_simulated_viewers_give_exact_statistics(stack: RunningStack, tmp_path: Path) -> None:
-    client, token, uuid = _published_clip(stack, tmp_path)
+    client, token, video = _published_clip(stack, tmp_path)
+    uuid = str(video["uuid"])
     minute = _fresh_minute()
     _watch(client, uuid)
+    # One download of an HLS file (the `downloads` series, the instance's totalLocalVideoDownloads).
+    download = video["streamingPlaylists"][0]["files"][0]["fileDownloadUrl"].replace(f"http://{stack.host}", stack.url)
+    assert requests.get(download, allow_redirects=False, timeout=10).status_code == 302
 
     def stats(path: str) -> Any:
         response = client.send("GET", f"/api/v1/videos/{uuid}/stats/{path}", token)
@@ -110,6 +115,8 @@ def test_simulated_viewers_give_exact_statistics(stack: RunningStack, tmp_path: 
     assert_conforms("VideoStatsTimeserie", viewers)
     watch_time = stats(f"timeseries/aggregateWatchTime?{window}")
     assert [point["value"] for point in watch_time["data"]] == [10, 0, 0, 0, 0, 0]
+    downloads = stats(f"timeseries/downloads?{window}")
+    assert sum(point["value"] for point in downloads["data"]) == 1
 
     retention = stats("retention")
     assert_conforms("VideoStatsRetention", retention)
@@ -173,6 +180,7 @@ def _server_stats_are_complete(stack: RunningStack) -> None:
     assert server["totalLocalDailyActiveVideoChannels"] == 1  # alice's channel published
     # Only the viewer from FR watched more than half of the 6 s clip: one view.
     assert server["totalLocalVideoViews"] == 1
+    assert server["totalLocalVideoDownloads"] == 1
 
 
 def _iso(moment: datetime) -> str:

@@ -20,6 +20,7 @@ class InstanceStats(TableItem, discriminator="InstanceStats"):
     local_videos = NumberAttribute(default=0)
     videos = NumberAttribute(default=0)
     local_video_views = NumberAttribute(default=0)
+    local_video_downloads = NumberAttribute(default=0)
     local_video_comments = NumberAttribute(default=0)
     video_comments = NumberAttribute(default=0)
     local_video_files_size = NumberAttribute(default=0)
