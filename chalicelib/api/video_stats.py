@@ -10,6 +10,7 @@ from chalicelib.api.auth import optional_session, session
 from chalicelib.api.blueprint import ApiBlueprint
 from chalicelib.api.request import json_object, query_param, source_ip
 from chalicelib.api.responses import no_content
+from chalicelib.api.video_passwords import password_header
 from chalicelib.domain import playback_metrics, video_stats
 from chalicelib.domain import videos as video_cases
 from chalicelib.domain import views as view_cases
@@ -58,7 +59,8 @@ def playback(_: None = None) -> Response:
     caller = optional_session(request)
     report = playback_metrics.read_report(json_object(request))
     video = video_cases.find_video(str(report.video_id), "videoId")
-    video_cases.check_can_see(video, caller.user if caller else None, not str(report.video_id).isdigit(), None)
+    by_uuid = not str(report.video_id).isdigit()
+    video_cases.check_can_see(video, caller.user if caller else None, by_uuid, password_header(request))
     viewer = view_cases.viewer_key(report.session_id, source_ip(request))
     playback_metrics.record(video, viewer, source_ip(request), report, utcnow())
     return no_content()

@@ -56,8 +56,8 @@ export const api = {
       headers: passwordHeaders(id),
     }),
   // The player's playback metrics (every 15 s while playing).
-  playbackMetrics: (report: PlaybackReport) =>
-    session.send('/api/v1/metrics/playback', { method: 'POST', json: report }),
+  playbackMetrics: (id: number, report: PlaybackReport) =>
+    session.send('/api/v1/metrics/playback', { method: 'POST', json: report, headers: passwordHeaders(id) }),
   // A video's statistics, for its owner and moderators (docs/stats.md).
   videoStats: <T>(id: number | string, path: string, signal?: AbortSignal) =>
     session.json<T>(`/api/v1/videos/${id}/stats/${path}`, { signal }),

@@ -212,7 +212,7 @@ export function Player({
         toPeers: tally.toPeers,
         peers: tally.connected,
       });
-      void api.playbackMetrics(body).catch(() => undefined);
+      void api.playbackMetrics(video.id, body).catch(() => undefined);
     }, METRICS_INTERVAL_MS);
     return () => {
       window.clearInterval(timer);
@@ -220,7 +220,7 @@ export function Player({
       media.removeEventListener('playing', playing);
       media.removeEventListener('waiting', waiting);
     };
-  }, [video.uuid, sessionId]);
+  }, [video.id, video.uuid, sessionId]);
 
   // Chapters (not for a live): a list under the player that seeks, the current one marked.
   useEffect(() => {
