@@ -56,6 +56,7 @@ from chalicelib.api.video_lists import video_lists_api
 from chalicelib.api.video_passwords import video_passwords_api
 from chalicelib.api.video_reference import video_reference_api
 from chalicelib.api.video_sources import video_sources_api
+from chalicelib.api.video_stats import video_stats_api
 from chalicelib.api.videos import videos_api
 from chalicelib.api.views import views_api
 from chalicelib.api.well_known import well_known_api
@@ -115,6 +116,7 @@ for blueprint in (
     video_passwords_api,
     video_reference_api,
     video_sources_api,
+    video_stats_api,
     videos_api,
     views_api,
     well_known_api,

@@ -18,7 +18,7 @@ from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.errors import ConflictError
-from chalicelib.store import catalog, infohashes, keys, quotas
+from chalicelib.store import activity_days, catalog, infohashes, keys, quotas
 from chalicelib.store.counters import add_stats
 from chalicelib.store.models import Claim, LiveVideo, LiveViewers, TableItem, User, Video, VideoFile, WebVideoFile
 from chalicelib.store.models.video import PRIVACY_PUBLIC, STATE_PUBLISHED, STATE_TO_TRANSCODE, STATE_TRANSCODING_FAILED
@@ -402,6 +402,7 @@ def publish(video: Video, when: datetime, size: int, quota_size: int, info_hashe
         return False
     video.info_hashes = set(info_hashes) or None
     video.quota_reserved = None
+    activity_days.mark_active("channels", int(video.channel_id), when)
     return True
 
 

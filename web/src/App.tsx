@@ -32,6 +32,7 @@ const Upload = named(() => import('./pages/Upload'), 'Upload');
 const GoLive = named(() => import('./pages/GoLive'), 'GoLive');
 const Import = named(() => import('./pages/Import'), 'Import');
 const Watch = named(() => import('./pages/Watch'), 'Watch');
+const VideoStats = named(() => import('./pages/VideoStats'), 'VideoStats');
 
 export function App() {
   const [config, setConfig] = useState<ServerConfig | null>(null);
@@ -72,6 +73,7 @@ export function App() {
           <Route path="/videos/:list" element={<VideoList />} />
           <Route path="/w/:id" element={<Watch />} />
           <Route path="/videos/watch/:id" element={<Watch />} />
+          <Route path="/stats/videos/:id" element={<VideoStats />} />
           <Route path="/search" element={<Search />} />
           <Route path="/login" element={<Login />} />
           <Route path="/signup" element={<Signup />} />

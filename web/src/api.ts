@@ -61,9 +61,22 @@ export interface AboutConfig {
 /** GET /api/v1/server/stats (only the fields the client uses so far). */
 export interface ServerStats {
   totalUsers: number;
+  totalDailyActiveUsers: number;
+  totalWeeklyActiveUsers: number;
+  totalMonthlyActiveUsers: number;
   totalLocalVideos: number;
   totalVideos: number;
   totalLocalVideoViews: number;
+  totalLocalVideoComments: number;
+  totalVideoComments: number;
+  totalLocalVideoFilesSize: number;
+  totalLocalVideoChannels: number;
+  totalLocalMonthlyActiveVideoChannels: number;
+  totalLocalPlaylists: number;
+  totalInstanceFollowers: number;
+  totalInstanceFollowing: number;
+  totalActivityPubMessagesProcessed: number;
+  activityPubMessagesProcessedPerSecond: number;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -3,6 +3,7 @@
 import { session } from './auth';
 import { passwordHeaders } from './videoPassword';
 import type { VideoFileToken } from './videoFiles';
+import type { PlaybackReport } from './playbackMetrics';
 import type { Channel, Chapter, Comment, CommentTree, CustomConfig, LiveVideo, Page, Playlist, PlaylistElement, Storyboard, TokenSession, User, Video, VideoDetails, VideoImport } from './types';
 
 export function query(params: Record<string, string | number | boolean | undefined>): string {
@@ -54,6 +55,13 @@ export const api = {
       json: { currentTime: Math.floor(currentTime), sessionId, ...(viewEvent ? { viewEvent } : {}) },
       headers: passwordHeaders(id),
     }),
+  // The player's playback metrics (every 15 s while playing).
+  playbackMetrics: (id: number, report: PlaybackReport) =>
+    session.send('/api/v1/metrics/playback', { method: 'POST', json: report, headers: passwordHeaders(id) }),
+  // A video's statistics, for its owner and moderators (docs/stats.md).
+  videoStats: <T>(id: number | string, path: string, signal?: AbortSignal) =>
+    session.json<T>(`/api/v1/videos/${id}/stats/${path}`, { signal }),
+  serverStats: (signal?: AbortSignal) => get<Record<string, unknown>>('/api/v1/server/stats', signal),
   myRating: (id: number, signal?: AbortSignal) =>
     get<{ rating: 'like' | 'dislike' | 'none' }>(`/api/v1/users/me/videos/${id}/rating`, signal),
   rate: (id: number, rating: 'like' | 'dislike' | 'none') =>
