@@ -39,6 +39,7 @@ from chalicelib.api.scoped_tokens import scoped_tokens_api
 from chalicelib.api.search import search_api
 from chalicelib.api.server import server_api
 from chalicelib.api.server_follows import server_follows_api
+from chalicelib.api.studio import studio_api
 from chalicelib.api.subscriptions import subscriptions_api
 from chalicelib.api.token_sessions import token_sessions_api
 from chalicelib.api.two_factor import two_factor_api
@@ -108,6 +109,7 @@ for blueprint in (
     video_blacklist_api,
     video_downloads_api,
     video_file_management_api,
+    studio_api,
     video_file_metadata_api,
     video_files_api,
     video_imports_api,

@@ -195,7 +195,7 @@ def accept(runner: Runner, job_uuid_: str, at: datetime) -> tuple[RunnerJob, str
     if int(job.state) != PENDING:
         raise ConflictError("This job is not in pending state anymore", code="runner_job_not_in_pending_state")
     video = videos.find_video_by_uuid(str(job.private_payload.get("videoUUID")))
-    if video is None or video.stage in transcoding.STAGES.terminal:
+    if video is None or video.stage in transcoding.SETTLED_STAGES:
         # Its video was deleted or failed meanwhile: nothing left to do, for anyone.
         store.move_job(job, from_states=(PENDING,), to_state=CANCELLED, now=at, finished_at=at)
         raise ConflictError("This job is not in pending state anymore", code="runner_job_not_in_pending_state")
@@ -307,7 +307,7 @@ def _is_mp4(head: bytes) -> bool:
 def _count_step(video_uuid: str, step: Step) -> None:
     """The same counting as a Lambda step's: the last chunk moves the video to packaging."""
     video = videos.find_video_by_uuid(video_uuid)
-    if video is None or video.stage in transcoding.STAGES.terminal:
+    if video is None or video.stage in transcoding.SETTLED_STAGES:
         return
     unlocked, _ = transcoding.step_done(video, step)
     if unlocked:
@@ -426,7 +426,7 @@ def list_jobs(start: int, count: int, newest_first: bool, states: set[int] | Non
 
 def _fail_video(job: RunnerJob, reason: str) -> None:
     video = videos.find_video_by_uuid(str(job.private_payload.get("videoUUID")))
-    if video is not None and video.stage not in transcoding.STAGES.terminal:
+    if video is not None and video.stage not in transcoding.SETTLED_STAGES:
         videos.fail(video, reason)
 
 

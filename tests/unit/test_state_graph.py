@@ -32,11 +32,18 @@ def test_the_transcoding_table_is_the_pipeline_as_it_runs() -> None:
         ("live-ended", "uploaded"),
         # An import whose file was fetched and checked joins the pipeline as an upload.
         ("importing", "uploaded"),
+        # A studio edit: the published video's new source joins the pipeline again, or
+        # the video stays as it was when the edit fails.
+        ("done", "editing"),
+        ("editing", "uploaded"),
+        ("editing", "done"),
     }
     assert STAGES.start == "uploaded"
     assert STAGES.entries == {"live-waiting", "importing"}
-    assert STAGES.terminal == {"done", "failed"}
-    # The sweeper watches videos on their way through transcoding, never a live nor an import.
+    assert STAGES.terminal == {"failed"}
+    assert {"done", "failed"} == video_stages.SETTLED_STAGES
+    # The sweeper watches videos on their way through transcoding, never a live, an import
+    # nor an edit.
     assert video_stages.PENDING_STAGES == ("uploaded", "encoding", "packaging")
     assert sorted(video_stages.LIVE_STAGES) == ["live-ended", "live-on", "live-waiting"]
     # The values items hold: renaming one would strand every stored video.
@@ -45,6 +52,7 @@ def test_the_transcoding_table_is_the_pipeline_as_it_runs() -> None:
         "encoding",
         "packaging",
         "done",
+        "editing",
         "failed",
         "live-waiting",
         "live-on",

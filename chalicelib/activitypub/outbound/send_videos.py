@@ -37,9 +37,13 @@ def on_published(event: VideoPublished) -> None:
 
 
 def published(video: Video) -> None:
-    """The video was just published (transcoding done): its Create and Announces."""
+    """The video was just published (transcoding done): its Create and Announces; after a
+    studio edit, which replaced its files, an Update (it was announced before)."""
     if can_federate_video(video):
-        _send_new(video)
+        if int(video.studio_edits or 0):
+            _send_update(video)
+        else:
+            _send_new(video)
 
 
 def on_live_state_noticed(event: LiveStateChanged) -> None:

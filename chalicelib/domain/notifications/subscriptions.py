@@ -33,7 +33,12 @@ def register() -> None:
 
 
 def on_video_published(event: events.VideoPublished) -> None:
-    """Its owner (MY_VIDEO_PUBLISHED: Cirrus transcodes every upload), then its subscribers."""
+    """Its owner (MY_VIDEO_PUBLISHED: Cirrus transcodes every upload), then its subscribers;
+    a studio edit's publication tells its owner only (MY_VIDEO_STUDIO_EDITION_FINISHED)."""
+    edition = int(event.video.studio_edits or 0)
+    if edition:
+        queue("studio-edited", video=int(event.video.id), edition=edition)
+        return
     queue("new-video", video=int(event.video.id), owner=True)
 
 

@@ -1,0 +1,277 @@
+"""The video studio (PeerTube's `POST /api/v1/videos/{id}/studio/edit`): a published video is
+cut, has segments removed, gets an intro, an outro or a watermark, and the result replaces
+it through the transcoding pipeline. docs/studio.md.
+
+The request is checked whole before anything is stored (PeerTube's videoStudioAddEditionValidator):
+the studio enabled (`videoStudio.enabled`), 1 to 10 known tasks, cut and segment bounds
+inside the video, an intro/outro that ffprobe reads as a video, a watermark that ffprobe reads
+as a PNG, JPEG or WebP picture, the video the user's to manage, published and not already
+being edited, the quota with the clips' sizes. Then its files go to the video's work area,
+the video moves done → editing (TO_EDIT), and one `studio-edit` message goes to the
+transcode queue (the transcoder has ffmpeg).
+
+The transcoder (functions/transcoder/studio_edit.py) runs the tasks on the video's source (its
+best rendition when the source was deleted), and `hand_over` puts the result in as the
+video's new source: the published renditions go (items, quota and statistics in one
+transaction, then their objects), the video enters the pipeline again (editing → uploaded)
+and its publication tells the owner (MY_VIDEO_STUDIO_EDITION_FINISHED) and federates an
+Update. A failed edit puts the video back as it was (editing → done).
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from chalicelib.domain import custom_config, video_edits
+from chalicelib.domain import videos as video_cases
+from chalicelib.errors import BadRequestError, ConflictError
+from chalicelib.media import layout
+from chalicelib.observability import logger
+from chalicelib.store import media, queues, uploads_bucket, videos
+from chalicelib.store.models.video import STATE_PUBLISHED, STATE_TO_TRANSCODE
+from chalicelib.store.models.video_stages import LIVE_STAGES, STAGE_DONE, STAGE_EDITING
+
+if TYPE_CHECKING:
+    from chalicelib.config import Settings
+    from chalicelib.media.studio import Task
+    from chalicelib.store.models import User, Video, VideoFile, WebVideoFile
+
+EDIT = "studio-edit"  # the transcode queue message's kind
+STATE_TO_EDIT = 9  # PeerTube's VideoState.TO_EDIT
+MAX_TASKS = 10  # PeerTube's CONSTRAINTS_FIELDS.VIDEO_STUDIO.TASKS
+MAX_SEGMENTS = 10
+TASK_NAMES = ("cut", "add-intro", "add-outro", "add-watermark", "remove-segments")
+FILE_TASKS = ("add-intro", "add-outro", "add-watermark")
+RESULT_NAME = "studio-result.mp4"
+TASK_FILE_PREFIX = "studio/"
+
+DISABLED = "Video studio is disabled on this instance"
+BAD_TASKS = "Should have a valid array of tasks"
+BUSY = "Cannot edit video that is already waiting for transcoding/edition"
+LIVE = "Cannot edit a live video"
+_KEY_PART = re.compile(r"\[([^\]]*)\]")
+
+
+@dataclass(frozen=True)
+class TaskFile:
+    data: bytes
+    filename: str
+
+
+def nested(fields: dict[str, Any], files: dict[str, TaskFile]) -> dict[str, Any]:
+    """Multipart fields named like `tasks[0][options][start]` as nested objects (lists where
+    the keys are numbers), with each file under its field's place."""
+    root: dict[str, Any] = {}
+    for name, value in [*fields.items(), *files.items()]:
+        head = name.split("[", 1)[0]
+        parts = [head, *_KEY_PART.findall(name[len(head) :])]
+        node = root
+        for part in parts[:-1]:
+            node = node.setdefault(part, {})
+            if not isinstance(node, dict):
+                break
+        else:
+            node[parts[-1]] = value
+    return _listed(root)
+
+
+def _listed(node: Any) -> Any:
+    if not isinstance(node, dict):
+        return node
+    converted = {key: _listed(value) for key, value in node.items()}
+    if converted and all(key.isdigit() for key in converted):
+        return [converted[key] for key in sorted(converted, key=int)]
+    return converted
+
+
+def request_edit(settings: Settings, video: Video, user: User, body: dict[str, Any], now: datetime) -> None:
+    """Check the edit whole, store its files, move the video to TO_EDIT and queue the work."""
+    if not custom_config.current(settings).custom["videoStudio"]["enabled"]:
+        raise BadRequestError(DISABLED)
+    tasks = body.get("tasks")
+    if not isinstance(tasks, list) or not 1 <= len(tasks) <= MAX_TASKS:
+        raise BadRequestError(BAD_TASKS)
+    video_edits.check_can_manage(video, user)
+    if video.stage in LIVE_STAGES:
+        raise BadRequestError(LIVE)
+    if video.stage != STAGE_DONE:
+        raise ConflictError(BUSY)
+    duration = float(video.duration or 0)
+    planned = [_checked_task(task, index, duration) for index, task in enumerate(tasks)]
+    with tempfile.TemporaryDirectory(prefix="cirrus-studio-") as directory:
+        for index, (name, _, upload) in enumerate(planned):
+            if upload is not None:
+                _check_file(name, upload, Path(directory) / f"task-{index}")
+    added = sum(len(upload.data) for name, _, upload in planned if upload is not None and name != "add-watermark")
+    if added:
+        video_cases.check_quota(user, added, now)
+    messages: list[dict[str, Any]] = []
+    for index, (name, options, upload) in enumerate(planned):
+        stored = dict(options)
+        if upload is not None:
+            stored["file"] = f"{TASK_FILE_PREFIX}{index}-{name}"
+            uploads_bucket.put_work_file(video.uuid, stored["file"], upload.data)
+        messages.append({"name": name, "options": stored})
+    if not videos.transition(video, STAGE_DONE, STAGE_EDITING, [_state(STATE_TO_EDIT)]):
+        raise ConflictError(BUSY)
+    queues.send_transcode_steps([{"kind": EDIT, "video": video.uuid, "tasks": messages}])
+    logger.info("studio edit queued", extra={"video": video.uuid, "tasks": [m["name"] for m in messages]})
+
+
+def _state(state: int) -> Any:
+    from chalicelib.store.models import Video as VideoItem
+
+    return VideoItem.state.set(state)
+
+
+def _invalid(name: object, reason: str = "") -> BadRequestError:
+    return BadRequestError(f"Task {name} is invalid{': ' + reason if reason else ''}")
+
+
+def _checked_task(task: Any, index: int, duration: float) -> tuple[str, dict[str, Any], TaskFile | None]:
+    """(name, options, file) of a well-formed task; 400 otherwise (PeerTube's isStudioTaskValid)."""
+    if not isinstance(task, dict) or task.get("name") not in TASK_NAMES:
+        raise BadRequestError(BAD_TASKS)
+    name = str(task["name"])
+    options = task.get("options")
+    if not isinstance(options, dict):
+        raise _invalid(name)
+    if name == "cut":
+        start, end = _seconds(options.get("start"), name), _seconds(options.get("end"), name)
+        if start is None and end is None:
+            raise _invalid(name)
+        low, high = start or 0, duration if end is None else end
+        if low >= high:
+            raise _invalid(name, "start must be before end")
+        if high > duration:
+            raise _invalid(name, f"end is after the end of the video ({round(duration)} s)")
+        return name, {"start": low, "end": high}, None
+    if name == "remove-segments":
+        segments = options.get("segments")
+        if not isinstance(segments, list) or not 1 <= len(segments) <= MAX_SEGMENTS:
+            raise _invalid(name, f"between 1 and {MAX_SEGMENTS} segments are needed")
+        ranges: list[list[int]] = []
+        for segment in segments:
+            start = _seconds(segment.get("start") if isinstance(segment, dict) else None, name)
+            end = _seconds(segment.get("end") if isinstance(segment, dict) else None, name)
+            if start is None or end is None or start >= end or end > duration:
+                raise _invalid(name, "each segment needs a start before its end, inside the video")
+            ranges.append([start, end])
+        return name, {"segments": ranges}, None
+    upload = options.get("file")
+    if not isinstance(upload, TaskFile) or not upload.data:
+        raise _invalid(name, "a file is needed")
+    return name, {}, upload
+
+
+def _seconds(value: Any, name: str) -> int | None:
+    """A whole number of seconds (PeerTube's isInt min 0), from a form's text or JSON."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise _invalid(name)
+    text = str(value).strip()
+    if not text.isdigit():
+        raise _invalid(name)
+    return int(text)
+
+
+def _check_file(name: str, upload: TaskFile, path: Path) -> None:
+    """ffprobe the task's file: an intro or outro must hold a video stream (the concat filter
+    needs one), a watermark must be a still picture."""
+    from chalicelib.media.probe import ProbeError, probe
+    from chalicelib.media.studio import probe_image
+
+    path.write_bytes(upload.data)
+    if name == "add-watermark":
+        if probe_image(str(path)) is None:
+            raise _invalid(name, "the file is not a PNG, JPEG or WebP image")
+        return
+    try:
+        info = probe(str(path))
+    except ProbeError as error:
+        raise _invalid(name, f"the file is not a video ({error})") from None
+    if not info.has_video:
+        raise _invalid(name, "file does not contain a video stream")
+
+
+# --- In the transcoder ----------------------------------------------------------------------
+
+
+def tasks_of(message: list[dict[str, Any]], duration: float, files: dict[str, Path]) -> list[Task]:
+    """The queued tasks as the media module's (the message was written by `request_edit`)."""
+    from chalicelib.media import studio as edits
+
+    planned: list[Task] = []
+    for task in message:
+        options = task.get("options") or {}
+        if task["name"] == "cut":
+            planned.append(edits.Keep(((float(options["start"]), float(options["end"])),)))
+            # Later tasks' times are the cut video's: PeerTube applies tasks one after another.
+            duration = float(options["end"]) - float(options["start"])
+        elif task["name"] == "remove-segments":
+            removed = [(float(start), float(end)) for start, end in options["segments"]]
+            kept = edits.kept_ranges(duration, removed)
+            planned.append(edits.Keep(kept))
+            duration = sum(end - start for start, end in kept)
+        elif task["name"] == "add-watermark":
+            planned.append(edits.Watermark(files[str(options["file"])]))
+        else:
+            planned.append(edits.Join(files[str(options["file"])], before=task["name"] == "add-intro"))
+    return planned
+
+
+def hand_over(video: Video) -> bool:
+    """The edited file (the work file RESULT_NAME) becomes the video's source: the published
+    renditions go, the video enters the pipeline again and the file lands at its new source
+    key, which starts the ingest as an upload does. False if the video left the editing
+    stage (deleted, or another delivery handed over first)."""
+    _, hls_files, web_files = videos.get_video_with_all_files(int(video.id))
+    edition = int(video.studio_edits or 0) + 1
+    key = layout.source_key(video.uuid, f"studio-{edition}.mp4")
+    old_source = str(video.source_key) if video.source_key else None
+    size = uploads_bucket.work_file_size(video.uuid, RESULT_NAME) or 0
+    if not videos.replace_published(video, hls_files, web_files, key, size, edition, STATE_TO_TRANSCODE):
+        return False
+    _remove_published_files(video, hls_files, web_files)
+    uploads_bucket.promote_work_file(video.uuid, RESULT_NAME, key)
+    if old_source and old_source != key:
+        uploads_bucket.delete_source(old_source)
+    remove_work_files(video.uuid)
+    return True
+
+
+def _remove_published_files(video: Video, hls_files: list[VideoFile], web_files: list[WebVideoFile]) -> None:
+    """The objects of the renditions the edit replaces, wherever the privacy put them (their
+    items went with the hand-over), and the generated downloads made from them."""
+    names = [name for f in hls_files for name in (str(f.playlist_name), str(f.media_name))]
+    if video.hls_prefix:
+        names += [f"{video.hls_prefix}-master.m3u8", f"{video.hls_prefix}-segments-sha256.json"]
+    objects = [layout.hls_key(video.uuid, name, private) for name in names for private in (False, True)]
+    objects += [layout.web_video_key(str(f.file_name), private) for f in web_files for private in (False, True)]
+    objects += [layout.torrent_key(str(f.torrent_name)) for f in [*hls_files, *web_files] if f.torrent_name]
+    objects += [layout.file_metadata_key(video.uuid, str(f.media_name)) for f in hls_files]
+    objects += [layout.file_metadata_key(video.uuid, str(f.file_name)) for f in web_files]
+    media.delete_files(objects)
+    media.delete_generated(video.uuid)
+
+
+def remove_work_files(video_uuid: str) -> None:
+    """The task files and the result (the pipeline's own work files come later)."""
+    uploads_bucket.delete_work(video_uuid)
+
+
+def give_up(video: Video, reason: str) -> bool:
+    """The edit failed: the video is published as it was (editing → done)."""
+    current = videos.get_video(int(video.id))
+    if current is None or current.stage != STAGE_EDITING:
+        return False
+    moved = videos.transition(current, STAGE_EDITING, STAGE_DONE, [_state(STATE_PUBLISHED)])
+    remove_work_files(video.uuid)
+    logger.warning("studio edit failed; video left as it was", extra={"video": video.uuid, "reason": reason})
+    return moved
