@@ -29,6 +29,7 @@ from chalicelib.api.lives import lives_api
 from chalicelib.api.notifications import notifications_api
 from chalicelib.api.oauth import oauth_api
 from chalicelib.api.oembed import oembed_api
+from chalicelib.api.ownership import ownership_api
 from chalicelib.api.playlist_elements import playlist_elements_api
 from chalicelib.api.playlists import playlists_api
 from chalicelib.api.push_subscriptions import push_subscriptions_api
@@ -110,6 +111,7 @@ for blueprint in (
     video_downloads_api,
     video_file_management_api,
     studio_api,
+    ownership_api,
     video_file_metadata_api,
     video_files_api,
     video_imports_api,
