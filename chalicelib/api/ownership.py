@@ -70,17 +70,17 @@ def _changes_json(changes: list[OwnershipChange]) -> list[dict[str, Any]]:
             found.get(int(change.initiator_account_id)),
             found.get(int(change.next_owner_account_id)),
         )
-        video = found_videos.get(int(change.video_id))
-        if initiator is None or next_owner is None or video is None:
+        shown_video = found_videos.get(int(change.video_id))
+        if initiator is None or next_owner is None or shown_video is None:
             continue  # an account or the video was deleted since
-        account, channel = found.get(int(video.account_id)), found.get(int(video.channel_id))
+        account, channel = found.get(int(shown_video.account_id)), found.get(int(shown_video.channel_id))
         shown.append(
             {
                 "id": int(change.id),
                 "status": change.status,
                 "initiatorAccount": account_json(initiator, settings),
                 "nextOwnerAccount": account_json(next_owner, settings),
-                "video": video_json(video, account, channel, settings) if account and channel else None,
+                "video": video_json(shown_video, account, channel, settings) if account and channel else None,
                 "createdAt": iso(change.created_at),
             }
         )

@@ -77,7 +77,8 @@ def nested(fields: dict[str, Any], files: dict[str, TaskFile]) -> dict[str, Any]
                 break
         else:
             node[parts[-1]] = value
-    return _listed(root)
+    listed: dict[str, Any] = _listed(root)
+    return listed
 
 
 def _listed(node: Any) -> Any:
@@ -254,7 +255,8 @@ def _remove_published_files(video: Video, hls_files: list[VideoFile], web_files:
         names += [f"{video.hls_prefix}-master.m3u8", f"{video.hls_prefix}-segments-sha256.json"]
     objects = [layout.hls_key(video.uuid, name, private) for name in names for private in (False, True)]
     objects += [layout.web_video_key(str(f.file_name), private) for f in web_files for private in (False, True)]
-    objects += [layout.torrent_key(str(f.torrent_name)) for f in [*hls_files, *web_files] if f.torrent_name]
+    torrents = [f.torrent_name for f in hls_files] + [f.torrent_name for f in web_files]
+    objects += [layout.torrent_key(str(name)) for name in torrents if name]
     objects += [layout.file_metadata_key(video.uuid, str(f.media_name)) for f in hls_files]
     objects += [layout.file_metadata_key(video.uuid, str(f.file_name)) for f in web_files]
     media.delete_files(objects)

@@ -6,6 +6,7 @@ transaction."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
@@ -78,7 +79,7 @@ def accept(
     owner's quota to the new one's, in one transaction conditioned on the change still
     waiting, the video still the old owner's, and the new owner's quota figures as read.
     False if any of them moved."""
-    video_actions = [
+    video_actions: list[Any] = [
         Video.channel_id.set(channel_id),
         Video.account_id.set(int(new_owner.account_id)),
         Video.user_id.set(int(new_owner.id)),
