@@ -6,6 +6,8 @@ without files."""
 
 from __future__ import annotations
 
+import time
+
 from chalice.app import Response
 
 from chalicelib.api.auth import session
@@ -14,8 +16,13 @@ from chalicelib.api.request import json_object, media_type, multipart_form
 from chalicelib.config import get_settings
 from chalicelib.domain import oauth, studio
 from chalicelib.domain import videos as video_cases
+from chalicelib.errors import BadRequestError, ServiceUnavailableError
 
 studio_api = ApiBlueprint(__name__)
+
+CHECK_WAIT_SECONDS = 20.0  # under API Gateway's 29 s: ffprobe reads the start of each file
+CHECK_POLL_SECONDS = 0.5
+RETRY_AFTER = "10"
 
 
 @studio_api.route(
@@ -33,5 +40,19 @@ def edit(video_id: str) -> Response:
     else:
         body = json_object(request)
     video = video_cases.find_video(video_id)
-    studio.request_edit(get_settings(), video, user, body, oauth.utcnow())
+    prepared = studio.prepare_edit(get_settings(), video, user, body, oauth.utcnow())
+    # The transcoder probes the files (this function has no ffprobe): wait for its verdict.
+    deadline = time.monotonic() + CHECK_WAIT_SECONDS
+    while (refusal := studio.verdict(prepared)) is None:
+        if time.monotonic() >= deadline:
+            studio.abandon(prepared)
+            raise ServiceUnavailableError(
+                "The studio files could not be checked in time: try again in a moment.",
+                headers={"Retry-After": RETRY_AFTER},
+            )
+        time.sleep(CHECK_POLL_SECONDS)
+    if refusal:
+        studio.abandon(prepared)
+        raise BadRequestError(refusal)
+    studio.start_edit(prepared)
     return Response("", status_code=204)

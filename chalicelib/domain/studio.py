@@ -20,11 +20,10 @@ Update. A failed edit puts the video back as it was (editing → done).
 
 from __future__ import annotations
 
+import json
 import re
-import tempfile
+import secrets
 from dataclasses import dataclass
-from datetime import datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.domain import custom_config, video_edits
@@ -37,11 +36,17 @@ from chalicelib.store.models.video import STATE_PUBLISHED, STATE_TO_TRANSCODE
 from chalicelib.store.models.video_stages import LIVE_STAGES, STAGE_DONE, STAGE_EDITING
 
 if TYPE_CHECKING:
+    from datetime import datetime
+    from pathlib import Path
+
     from chalicelib.config import Settings
     from chalicelib.media.studio import Task
     from chalicelib.store.models import User, Video, VideoFile, WebVideoFile
 
-EDIT = "studio-edit"  # the transcode queue message's kind
+EDIT = "studio-edit"  # the transcode queue messages' kinds
+CHECK = "studio-check"
+VERDICT_NAME = "verdict.json"
+URL_SECONDS = 600
 STATE_TO_EDIT = 9  # PeerTube's VideoState.TO_EDIT
 MAX_TASKS = 10  # PeerTube's CONSTRAINTS_FIELDS.VIDEO_STUDIO.TASKS
 MAX_SEGMENTS = 10
@@ -90,8 +95,20 @@ def _listed(node: Any) -> Any:
     return converted
 
 
-def request_edit(settings: Settings, video: Video, user: User, body: dict[str, Any], now: datetime) -> None:
-    """Check the edit whole, store its files, move the video to TO_EDIT and queue the work."""
+@dataclass(frozen=True)
+class PreparedEdit:
+    """An edit checked for everything but its files' contents, with its files stored in a
+    folder of its own; `checked` says whether the transcoder was asked to probe them."""
+
+    video: Video
+    folder: str
+    tasks: tuple[dict[str, Any], ...]
+    checked: bool
+
+
+def prepare_edit(settings: Settings, video: Video, user: User, body: dict[str, Any], now: datetime) -> PreparedEdit:
+    """Check the edit (all but its files' contents), store its files, and ask the transcoder,
+    which has ffprobe (the API has not), to probe them (`verdict` reads its answer)."""
     if not custom_config.current(settings).custom["videoStudio"]["enabled"]:
         raise BadRequestError(DISABLED)
     tasks = body.get("tasks")
@@ -104,24 +121,78 @@ def request_edit(settings: Settings, video: Video, user: User, body: dict[str, A
         raise ConflictError(BUSY)
     duration = float(video.duration or 0)
     planned = [_checked_task(task, index, duration) for index, task in enumerate(tasks)]
-    with tempfile.TemporaryDirectory(prefix="cirrus-studio-") as directory:
-        for index, (name, _, upload) in enumerate(planned):
-            if upload is not None:
-                _check_file(name, upload, Path(directory) / f"task-{index}")
     added = sum(len(upload.data) for name, _, upload in planned if upload is not None and name != "add-watermark")
     if added:
         video_cases.check_quota(user, added, now)
+    folder = f"{TASK_FILE_PREFIX}{secrets.token_hex(8)}/"
     messages: list[dict[str, Any]] = []
     for index, (name, options, upload) in enumerate(planned):
         stored = dict(options)
         if upload is not None:
-            stored["file"] = f"{TASK_FILE_PREFIX}{index}-{name}"
+            stored["file"] = f"{folder}{index}-{name}"
             uploads_bucket.put_work_file(video.uuid, stored["file"], upload.data)
         messages.append({"name": name, "options": stored})
+    files = [[m["options"]["file"], m["name"]] for m in messages if "file" in m["options"]]
+    if files:
+        queues.send_transcode_steps([{"kind": CHECK, "video": video.uuid, "folder": folder, "files": files}])
+    return PreparedEdit(video, folder, tuple(messages), bool(files))
+
+
+def verdict(prepared: PreparedEdit) -> str | None:
+    """The transcoder's answer on the edit's files: "" when they are fine, the refusal's
+    message otherwise; None while it has not answered."""
+    if not prepared.checked:
+        return ""
+    name = prepared.folder + VERDICT_NAME
+    if uploads_bucket.work_file_size(prepared.video.uuid, name) is None:
+        return None
+    answer = json.loads(uploads_bucket.read_work_file(prepared.video.uuid, name))
+    return str(answer.get("refusal") or "")
+
+
+def abandon(prepared: PreparedEdit) -> None:
+    """A refused (or unanswered) edit leaves nothing behind."""
+    uploads_bucket.delete_work_prefix(prepared.video.uuid, prepared.folder)
+
+
+def start_edit(prepared: PreparedEdit) -> None:
+    """The files passed: the video moves to TO_EDIT and the edit is queued."""
+    video = prepared.video
     if not videos.transition(video, STAGE_DONE, STAGE_EDITING, [_state(STATE_TO_EDIT)]):
+        abandon(prepared)
         raise ConflictError(BUSY)
-    queues.send_transcode_steps([{"kind": EDIT, "video": video.uuid, "tasks": messages}])
-    logger.info("studio edit queued", extra={"video": video.uuid, "tasks": [m["name"] for m in messages]})
+    queues.send_transcode_steps([{"kind": EDIT, "video": video.uuid, "tasks": list(prepared.tasks)}])
+    logger.info("studio edit queued", extra={"video": video.uuid, "tasks": [t["name"] for t in prepared.tasks]})
+
+
+def check_files(video_uuid: str, folder: str, files: list[Any]) -> None:
+    """In the transcoder: ffprobe the edit's files over presigned URLs (the upload
+    whitelists) and leave the verdict for the API. An intro or outro must hold a video
+    stream (the concat filter needs one), a watermark must be a PNG, JPEG or WebP picture."""
+    from chalicelib.media.probe import ProbeError, probe
+    from chalicelib.media.studio import probe_image
+
+    refusal = ""
+    for name, task in files:
+        if not isinstance(name, str) or not name.startswith(folder) or task not in FILE_TASKS:
+            refusal = BAD_TASKS
+            break
+        url = uploads_bucket.work_url(video_uuid, name, URL_SECONDS)
+        if task == "add-watermark":
+            if probe_image(url) is None:
+                refusal = str(_invalid(task, "the file is not a PNG, JPEG or WebP image").detail)
+                break
+            continue
+        try:
+            info = probe(url)
+        except ProbeError as error:
+            refusal = str(_invalid(task, f"the file is not a video ({error})").detail)
+            break
+        if not info.has_video:
+            refusal = str(_invalid(task, "file does not contain a video stream").detail)
+            break
+    document = json.dumps({"refusal": refusal}).encode()
+    uploads_bucket.put_work_file(video_uuid, folder + VERDICT_NAME, document)
 
 
 def _state(state: int) -> Any:
@@ -180,25 +251,6 @@ def _seconds(value: Any, name: str) -> int | None:
     if not text.isdigit():
         raise _invalid(name)
     return int(text)
-
-
-def _check_file(name: str, upload: TaskFile, path: Path) -> None:
-    """ffprobe the task's file: an intro or outro must hold a video stream (the concat filter
-    needs one), a watermark must be a still picture."""
-    from chalicelib.media.probe import ProbeError, probe
-    from chalicelib.media.studio import probe_image
-
-    path.write_bytes(upload.data)
-    if name == "add-watermark":
-        if probe_image(str(path)) is None:
-            raise _invalid(name, "the file is not a PNG, JPEG or WebP image")
-        return
-    try:
-        info = probe(str(path))
-    except ProbeError as error:
-        raise _invalid(name, f"the file is not a video ({error})") from None
-    if not info.has_video:
-        raise _invalid(name, "file does not contain a video stream")
 
 
 # --- In the transcoder ----------------------------------------------------------------------

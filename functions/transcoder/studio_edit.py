@@ -23,11 +23,15 @@ URL_SECONDS = 3600
 
 
 def is_edit(body: dict[str, Any]) -> bool:
-    return body.get("kind") == studio.EDIT
+    return body.get("kind") in (studio.EDIT, studio.CHECK)
 
 
 def run(body: dict[str, Any], attempts: int, max_attempts: int) -> None:
-    """One edit message; raises to have it retried, but not past its last attempt."""
+    """One studio message (an edit, or the check of an edit's files for the API); raises to
+    have it retried, but not past its last attempt."""
+    if body.get("kind") == studio.CHECK:
+        _check(body, attempts, max_attempts)
+        return
     tasks = body.get("tasks")
     if not isinstance(body.get("video"), str) or not isinstance(tasks, list) or not tasks:
         logger.warning("malformed studio message, dropped", extra={"body": str(body)[:200]})
@@ -53,6 +57,21 @@ def run(body: dict[str, Any], attempts: int, max_attempts: int) -> None:
         reason = str(error) if isinstance(error, (TranscodeError, ProbeError)) else type(error).__name__
         if studio.give_up(video, reason):
             count("StudioEditsFailed")
+
+
+def _check(body: dict[str, Any], attempts: int, max_attempts: int) -> None:
+    folder, files = body.get("folder"), body.get("files")
+    if not isinstance(body.get("video"), str) or not isinstance(folder, str) or not isinstance(files, list):
+        logger.warning("malformed studio check, dropped", extra={"body": str(body)[:200]})
+        return
+    if not folder.startswith(studio.TASK_FILE_PREFIX) or ".." in folder:
+        return
+    try:
+        studio.check_files(str(body["video"]), folder, files)
+    except Exception as error:
+        logger.warning("studio check failed", extra={"attempt": attempts, "reason": str(error)})
+        if attempts < max_attempts:
+            raise
 
 
 def _task_files(video_uuid: str, tasks: list[Any], workdir: Path) -> dict[str, Path]:
