@@ -45,6 +45,7 @@ if TYPE_CHECKING:
 
 EDIT = "studio-edit"  # the transcode queue messages' kinds
 CHECK = "studio-check"
+HAND_OVER_TASK = "studio-hand-over"  # the work queue's task
 VERDICT_NAME = "verdict.json"
 URL_SECONDS = 600
 STATE_TO_EDIT = 9  # PeerTube's VideoState.TO_EDIT
@@ -277,6 +278,26 @@ def tasks_of(message: list[dict[str, Any]], duration: float, files: dict[str, Pa
         else:
             planned.append(edits.Join(files[str(options["file"])], before=task["name"] == "add-intro"))
     return planned
+
+
+def edited(video: Video) -> None:
+    """In the transcoder: the edited file is in the work area; the work function, which may
+    replace a source and delete published files (the transcoder may not), hands it over."""
+    queues.send_work([{"task": HAND_OVER_TASK, "video": int(video.id)}])
+
+
+def run_hand_over(task: dict[str, Any]) -> None:
+    """The work queue's task: hand the edited file over, once (a repeated message finds the
+    video no longer editing)."""
+    video = videos.get_video(int(task["video"]))
+    if video is None or video.stage != STAGE_EDITING:
+        logger.info("studio hand-over of a deleted or handed-over video, dropped", extra={"video": task["video"]})
+        return
+    if uploads_bucket.work_file_size(video.uuid, RESULT_NAME) is None:
+        logger.warning("studio hand-over without its file, dropped", extra={"video": video.uuid})
+        return
+    if hand_over(video):
+        logger.info("studio edit handed over", extra={"video": video.uuid})
 
 
 def hand_over(video: Video) -> bool:

@@ -1,6 +1,7 @@
 """A studio edit in the transcoder (domain/studio.py, docs/studio.md): the queued tasks run
-with ffmpeg on the video's source, the result is handed over as its new source, and the
-pipeline takes it from there. A failure is retried by the queue; the last attempt leaves
+with ffmpeg on the video's source, the result goes to the work area, and the work function
+hands it over as the video's new source (this function may not write sources nor delete
+published files); the pipeline takes it from there. A failure is retried by the queue; the last attempt leaves
 the video published as it was.
 """
 
@@ -48,8 +49,8 @@ def run(body: dict[str, Any], attempts: int, max_attempts: int) -> None:
             planned = studio.tasks_of(tasks, float(video.duration or 0), files)
             result = edits.apply(source, planned, workdir, source_is_upload=is_upload)
             uploads_bucket.upload_work_file(video.uuid, studio.RESULT_NAME, result)
-        if studio.hand_over(video):
-            count("StudioEdits")
+        studio.edited(video)
+        count("StudioEdits")
     except Exception as error:
         logger.warning("studio edit failed", extra={"video": video.uuid, "attempt": attempts, "reason": str(error)})
         if attempts < max_attempts:

@@ -20,6 +20,7 @@ from chalicelib.store.models import User, Video
 from tests.api_client import ApiClient
 from tests.conftest import ROOT_PASSWORD
 from tests.members import Member
+from tests.queue_runner import drain
 from tests.security.private_media_support import HLS_NAME, MEDIA_BYTES, published_video
 
 SIZE = len(MEDIA_BYTES)
@@ -120,8 +121,10 @@ def test_the_hand_over_gives_back_what_publication_counted_and_a_failed_edit_cha
     before = _stats(api)
     uploads_bucket.put_work_file(video.uuid, studio.RESULT_NAME, b"edited")
 
-    assert studio.hand_over(editing)
-    assert not studio.hand_over(editing)  # a second delivery finds it handed over
+    studio.edited(editing)  # the transcoder's word, to the work function
+    studio.edited(editing)  # twice: the second finds it handed over
+    assert drain("work") == 2
+    assert not studio.hand_over(editing)
     moved = videos.get_video(int(video.id))
     assert moved is not None
     assert (moved.stage, moved.state, moved.studio_edits) == ("uploaded", 2, 1)
