@@ -24,6 +24,7 @@ import json
 import re
 import secrets
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.domain import custom_config, video_edits
@@ -36,7 +37,6 @@ from chalicelib.store.models.video import STATE_PUBLISHED, STATE_TO_TRANSCODE
 from chalicelib.store.models.video_stages import LIVE_STAGES, STAGE_DONE, STAGE_EDITING
 
 if TYPE_CHECKING:
-    from datetime import datetime
     from pathlib import Path
 
     from chalicelib.config import Settings
@@ -162,8 +162,20 @@ def start_edit(prepared: PreparedEdit) -> None:
     if not videos.transition(video, STAGE_DONE, STAGE_EDITING, [_state(STATE_TO_EDIT)]):
         abandon(prepared)
         raise ConflictError(BUSY)
-    queues.send_transcode_steps([{"kind": EDIT, "video": video.uuid, "tasks": list(prepared.tasks)}])
-    logger.info("studio edit queued", extra={"video": video.uuid, "tasks": [t["name"] for t in prepared.tasks]})
+    tasks = list(prepared.tasks)
+    from chalicelib.domain import runner_jobs
+
+    if runner_jobs.studio_enabled():
+        # PeerTube's video_studio.remote_runners: a `video-studio-transcoding` job instead.
+        runner_jobs.create_studio_job(video, tasks, datetime.now(UTC))
+    else:
+        queue_edit(video.uuid, tasks)
+    logger.info("studio edit queued", extra={"video": video.uuid, "tasks": [t["name"] for t in tasks]})
+
+
+def queue_edit(video_uuid: str, tasks: list[dict[str, Any]]) -> None:
+    """The edit for the transcoder (also a runner job taken back by the Lambda fallback)."""
+    queues.send_transcode_steps([{"kind": EDIT, "video": video_uuid, "tasks": tasks}])
 
 
 def check_files(video_uuid: str, folder: str, files: list[Any]) -> None:

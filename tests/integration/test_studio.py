@@ -146,3 +146,62 @@ def test_the_hand_over_gives_back_what_publication_counted_and_a_failed_edit_cha
     restored = videos.get_video(int(other.id))
     assert restored is not None and (restored.stage, restored.state) == ("done", 1)
     assert len(videos.list_files(int(other.id))) == 1
+
+
+def test_with_studio_runners_an_edit_is_a_runner_job_whose_result_is_handed_over(
+    api: ApiClient, people: dict[str, Member], enabled: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.integration.test_runners import JOBS, MP4, _accept, _register, _success
+
+    root = api.login("root", ROOT_PASSWORD)["access_token"]
+    custom = api.get_as("/api/v1/config/custom", root).json()
+    custom["videoStudio"]["remoteRunners"]["enabled"] = True
+    assert api.put_json("/api/v1/config/custom", custom, root).status == 200
+    runner = _register(api, root)
+    # The file check is the transcoder's (the e2e test's): here it passes.
+    monkeypatch.setattr(studio, "verdict", lambda prepared: "")
+    alice = people["alice"]
+    video = _video(api, alice)
+    body, content_type = _form(
+        {"tasks[0][name]": "cut", "tasks[0][options][start]": "2", "tasks[1][name]": "add-watermark"},
+        {"tasks[1][options][file]": b"\x89PNG mark"},
+    )
+    answer = api.request(
+        "POST", f"/api/v1/videos/{video.uuid}/studio/edit", body=body,
+        headers={"Content-Type": content_type, "Authorization": f"Bearer {alice.token}"},
+    )  # fmt: skip
+    assert answer.status == 204, answer.body
+    assert [m["kind"] for m in _queued()] == ["studio-check"]  # no edit for the transcoder
+
+    offered = api.post_json(f"{JOBS}/request", {"runnerToken": runner, "jobTypes": ["video-studio-transcoding"]})
+    jobs = offered.json()["availableJobs"]
+    assert [j["type"] for j in jobs] == ["video-studio-transcoding"]
+    payload = jobs[0]["payload"]
+    assert payload["input"]["videoFileUrl"].endswith(f"/files/videos/{video.uuid}/max-quality")
+    cut, mark = payload["tasks"]
+    assert cut == {"name": "cut", "options": {"start": 2, "end": 10}}
+    assert mark["name"] == "add-watermark" and mark["options"]["watermarkSizeRatio"] == 0.1
+    accepted = _accept(api, runner, jobs[0]["uuid"]).json()["job"]
+    file_path = mark["options"]["file"].split("/api/v1/", 1)[1]
+    form = {"runnerToken": runner, "jobToken": accepted["jobToken"]}
+    fetched = api.post_json(f"/api/v1/{file_path}", form)
+    assert fetched.status == 302 and "studio" in fetched.headers["location"]
+    assert api.post_json(f"/api/v1/{file_path}-other", form).status == 404
+
+    assert _success(api, runner, accepted, MP4).status == 204
+    assert drain("work") == 1
+    moved = videos.get_video(int(video.id))
+    assert moved is not None and (moved.stage, moved.studio_edits) == ("uploaded", 1)
+    bucket = get_settings().uploads_bucket
+    assert aws.s3().get_object(Bucket=bucket, Key=str(moved.source_key))["Body"].read() == MP4
+
+
+def _form(fields: dict[str, str], files: dict[str, bytes]) -> tuple[bytes, str]:
+    boundary = "studio-test-boundary"
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode() for k, v in fields.items()
+    ]
+    for name, data in files.items():
+        head = f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="mark.png"\r\n'
+        parts.append(head.encode() + b"Content-Type: image/png\r\n\r\n" + data + b"\r\n")
+    return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
