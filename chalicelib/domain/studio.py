@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import re
 import secrets
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -105,6 +106,7 @@ class PreparedEdit:
     folder: str
     tasks: tuple[dict[str, Any], ...]
     checked: bool
+    save_as_new: bool = False  # PeerTube's saveAsNewVideo: the result is a new video
 
 
 def prepare_edit(settings: Settings, video: Video, user: User, body: dict[str, Any], now: datetime) -> PreparedEdit:
@@ -120,9 +122,14 @@ def prepare_edit(settings: Settings, video: Video, user: User, body: dict[str, A
         raise BadRequestError(LIVE)
     if video.stage != STAGE_DONE:
         raise ConflictError(BUSY)
+    save_as_new = _flag(body.get("saveAsNewVideo"))
     duration = float(video.duration or 0)
     planned = [_checked_task(task, index, duration) for index, task in enumerate(tasks)]
     added = sum(len(upload.data) for name, _, upload in planned if upload is not None and name != "add-watermark")
+    if save_as_new:
+        # A new video counts whole on the quota once published: about the video's size.
+        _, files, web_files = videos.get_video_with_all_files(int(video.id))
+        added += max([int(f.size) for f in files] + [int(f.size) for f in web_files if not f.original], default=0)
     if added:
         video_cases.check_quota(user, added, now)
     folder = f"{TASK_FILE_PREFIX}{secrets.token_hex(8)}/"
@@ -136,7 +143,16 @@ def prepare_edit(settings: Settings, video: Video, user: User, body: dict[str, A
     files = [[m["options"]["file"], m["name"]] for m in messages if "file" in m["options"]]
     if files:
         queues.send_transcode_steps([{"kind": CHECK, "video": video.uuid, "folder": folder, "files": files}])
-    return PreparedEdit(video, folder, tuple(messages), bool(files))
+    return PreparedEdit(video, folder, tuple(messages), bool(files), save_as_new)
+
+
+def _flag(value: Any) -> bool:
+    """A boolean from JSON or a form's text (PeerTube's toBooleanOrNull)."""
+    if value is None or value is False or value in ("", "false", "0"):
+        return False
+    if value is True or value in ("true", "1"):
+        return True
+    raise BadRequestError("Should have a valid saveAsNewVideo boolean")
 
 
 def verdict(prepared: PreparedEdit) -> str | None:
@@ -157,8 +173,15 @@ def abandon(prepared: PreparedEdit) -> None:
 
 
 def start_edit(prepared: PreparedEdit) -> None:
-    """The files passed: the video moves to TO_EDIT and the edit is queued."""
+    """The files passed: the video moves to TO_EDIT and the edit is queued; with
+    saveAsNewVideo, a new video (TO_EDIT) receives the result and this one stays as it is."""
     video = prepared.video
+    if prepared.save_as_new:
+        target = _new_video(video, datetime.now(UTC))
+        # On Lambda only: a runner job's input is the video it edits (not done for a copy).
+        queue_edit(video.uuid, list(prepared.tasks), target=target.uuid)
+        logger.info("studio edit queued as a new video", extra={"video": video.uuid, "new": target.uuid})
+        return
     if not videos.transition(video, STAGE_DONE, STAGE_EDITING, [_state(STATE_TO_EDIT)]):
         abandon(prepared)
         raise ConflictError(BUSY)
@@ -173,9 +196,52 @@ def start_edit(prepared: PreparedEdit) -> None:
     logger.info("studio edit queued", extra={"video": video.uuid, "tasks": [t["name"] for t in tasks]})
 
 
-def queue_edit(video_uuid: str, tasks: list[dict[str, Any]]) -> None:
-    """The edit for the transcoder (also a runner job taken back by the Lambda fallback)."""
-    queues.send_transcode_steps([{"kind": EDIT, "video": video_uuid, "tasks": tasks}])
+def queue_edit(video_uuid: str, tasks: list[dict[str, Any]], target: str | None = None) -> None:
+    """The edit for the transcoder (also a runner job taken back by the Lambda fallback);
+    `target`: the new video that receives the result (saveAsNewVideo)."""
+    message: dict[str, Any] = {"kind": EDIT, "video": video_uuid, "tasks": tasks}
+    if target is not None:
+        message["target"] = target
+    queues.send_transcode_steps([message])
+
+
+def _new_video(video: Video, now: datetime) -> Video:
+    """saveAsNewVideo: a video with the edited one's metadata, waiting for the edit's result."""
+    from chalicelib.config import get_settings
+    from chalicelib.store import counters, keys
+    from chalicelib.store.models import Video as VideoItem
+
+    video_id = counters.next_id("video")
+    video_uuid = str(uuid.uuid4())
+    copy = VideoItem(
+        keys.video_pk(video_id),
+        keys.ENTITY_SK,
+        id=video_id,
+        uuid=video_uuid,
+        name=video.name,
+        channel_id=int(video.channel_id),
+        account_id=int(video.account_id),
+        user_id=video.user_id,
+        url=f"{get_settings().instance_url}/videos/watch/{video_uuid}",
+        privacy=int(video.privacy),
+        state=STATE_TO_EDIT,
+        stage=STAGE_EDITING,
+        category=video.category,
+        licence=video.licence,
+        language=video.language,
+        description=video.description,
+        support=video.support,
+        tags=video.tags,
+        nsfw=bool(video.nsfw),
+        wait_transcoding=True,
+        comments_policy=int(video.comments_policy or 1),
+        download_enabled=bool(video.download_enabled),
+        input_filename=video.input_filename,
+        created_at=now,
+        updated_at=now,
+    )
+    videos.create_video(copy)
+    return copy
 
 
 def check_files(video_uuid: str, folder: str, files: list[Any]) -> None:
@@ -300,10 +366,14 @@ def edited(video: Video) -> None:
 
 def run_hand_over(task: dict[str, Any]) -> None:
     """The work queue's task: hand the edited file over, once (a repeated message finds the
-    video no longer editing)."""
+    video no longer editing); or (`abandon`) delete a saveAsNewVideo copy whose edit failed."""
     video = videos.get_video(int(task["video"]))
     if video is None or video.stage != STAGE_EDITING:
         logger.info("studio hand-over of a deleted or handed-over video, dropped", extra={"video": task["video"]})
+        return
+    if task.get("abandon"):
+        if video.published_at is None:
+            video_cases.remove_video(video)
         return
     if uploads_bucket.work_file_size(video.uuid, RESULT_NAME) is None:
         logger.warning("studio hand-over without its file, dropped", extra={"video": video.uuid})
@@ -318,8 +388,10 @@ def hand_over(video: Video) -> bool:
     key, which starts the ingest as an upload does. False if the video left the editing
     stage (deleted, or another delivery handed over first)."""
     _, hls_files, web_files = videos.get_video_with_all_files(int(video.id))
-    edition = int(video.studio_edits or 0) + 1
-    key = layout.source_key(video.uuid, f"studio-{edition}.mp4")
+    # A saveAsNewVideo copy was never published: its publication is a first one (Create,
+    # MY_VIDEO_PUBLISHED), not an edit's.
+    edition = int(video.studio_edits or 0) + 1 if video.published_at is not None else 0
+    key = layout.source_key(video.uuid, f"studio-{max(edition, 1)}.mp4")
     old_source = str(video.source_key) if video.source_key else None
     size = uploads_bucket.work_file_size(video.uuid, RESULT_NAME) or 0
     if not videos.replace_published(video, hls_files, web_files, key, size, edition, STATE_TO_TRANSCODE):
@@ -354,10 +426,15 @@ def remove_work_files(video_uuid: str) -> None:
 
 
 def give_up(video: Video, reason: str) -> bool:
-    """The edit failed: the video is published as it was (editing → done)."""
+    """The edit failed: the video is published as it was (editing → done); a saveAsNewVideo
+    copy, never published, is deleted by the work function (which may delete videos)."""
     current = videos.get_video(int(video.id))
     if current is None or current.stage != STAGE_EDITING:
         return False
+    if current.published_at is None:
+        queues.send_work([{"task": HAND_OVER_TASK, "video": int(current.id), "abandon": True}])
+        logger.warning("studio edit failed; its new video goes", extra={"video": video.uuid, "reason": reason})
+        return True
     moved = videos.transition(current, STAGE_EDITING, STAGE_DONE, [_state(STATE_PUBLISHED)])
     remove_work_files(video.uuid)
     logger.warning("studio edit failed; video left as it was", extra={"video": video.uuid, "reason": reason})

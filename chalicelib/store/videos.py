@@ -518,6 +518,8 @@ def replace_published(
             transaction.delete(item)
         for file in [*files, *web_files]:
             transaction.delete(file)
+        if not counted:
+            return  # never published (a saveAsNewVideo copy): nothing was counted
         stats = {"local_video_files_size": -size}
         if int(video.privacy) == PRIVACY_PUBLIC:
             stats.update({"local_videos": -1, "videos": -1})

@@ -37,26 +37,32 @@ def run(body: dict[str, Any], attempts: int, max_attempts: int) -> None:
     if not isinstance(body.get("video"), str) or not isinstance(tasks, list) or not tasks:
         logger.warning("malformed studio message, dropped", extra={"body": str(body)[:200]})
         return
-    video = videos.find_video_by_uuid(str(body["video"]))
-    if video is None or video.stage != STAGE_EDITING:
+    edited = videos.find_video_by_uuid(str(body["video"]))
+    # saveAsNewVideo: the result goes to a new video, the edited one stays as it is.
+    target = videos.find_video_by_uuid(str(body["target"])) if isinstance(body.get("target"), str) else edited
+    if target is None or target.stage != STAGE_EDITING:
         logger.info("studio edit of a deleted or settled video, dropped", extra={"video": body["video"]})
         return
     try:
+        if edited is None:
+            raise TranscodeError("The video to edit was deleted.")
         with tempfile.TemporaryDirectory(prefix="cirrus-studio-") as directory:
             workdir = Path(directory)
-            files = _task_files(video.uuid, tasks, workdir)
-            source, is_upload = _source(video)
-            planned = studio.tasks_of(tasks, float(video.duration or 0), files)
+            files = _task_files(edited.uuid, tasks, workdir)
+            source, is_upload = _source(edited)
+            planned = studio.tasks_of(tasks, float(edited.duration or 0), files)
             result = edits.apply(source, planned, workdir, source_is_upload=is_upload)
-            uploads_bucket.upload_work_file(video.uuid, studio.RESULT_NAME, result)
-        studio.edited(video)
+            uploads_bucket.upload_work_file(target.uuid, studio.RESULT_NAME, result)
+        if target is not edited:
+            _remove_task_files(edited.uuid, tasks)
+        studio.edited(target)
         count("StudioEdits")
     except Exception as error:
-        logger.warning("studio edit failed", extra={"video": video.uuid, "attempt": attempts, "reason": str(error)})
+        logger.warning("studio edit failed", extra={"video": target.uuid, "attempt": attempts, "reason": str(error)})
         if attempts < max_attempts:
             raise
         reason = str(error) if isinstance(error, (TranscodeError, ProbeError)) else type(error).__name__
-        if studio.give_up(video, reason):
+        if studio.give_up(target, reason):
             count("StudioEditsFailed")
 
 
@@ -73,6 +79,15 @@ def _check(body: dict[str, Any], attempts: int, max_attempts: int) -> None:
         logger.warning("studio check failed", extra={"attempt": attempts, "reason": str(error)})
         if attempts < max_attempts:
             raise
+
+
+def _remove_task_files(video_uuid: str, tasks: list[Any]) -> None:
+    """A saveAsNewVideo edit's files, in the edited video's work area (its own hand-over
+    clears the new video's)."""
+    for task in tasks:
+        name = (task.get("options") or {}).get("file") if isinstance(task, dict) else None
+        if isinstance(name, str) and name.startswith(studio.TASK_FILE_PREFIX):
+            uploads_bucket.delete_work_prefix(video_uuid, name.rsplit("/", 1)[0] + "/")
 
 
 def _task_files(video_uuid: str, tasks: list[Any], workdir: Path) -> dict[str, Path]:

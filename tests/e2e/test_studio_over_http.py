@@ -168,3 +168,29 @@ def test_a_studio_edit_cuts_and_watermarks_a_published_video(
     assert kinds.count((19, uuid)) == 1 and kinds.count((6, uuid)) == 1, kinds
 
     wait_for("the Update on the following instance", lambda: on_b_with(SECONDS - 2), seconds=60)
+    _save_as_new_video(on_a, ida, uuid)
+
+
+def _save_as_new_video(client: Client, token: str, uuid: str) -> None:
+    """saveAsNewVideo: a second second removed into a new video; the edited one stays."""
+    fields = {
+        "tasks[0][name]": "remove-segments",
+        "tasks[0][options][segments][0][start]": "1",
+        "tasks[0][options][segments][0][end]": "2",
+        "saveAsNewVideo": "true",
+    }
+    assert _edit(client, token, uuid, fields).status_code == 204
+    assert client.send("GET", f"/api/v1/videos/{uuid}", token).json()["state"]["id"] == 1  # untouched
+
+    def copy_published() -> dict[str, Any] | None:
+        mine = client.send("GET", "/api/v1/users/me/videos", token).json()["data"]
+        copies = [v for v in mine if v["uuid"] != uuid]
+        if not copies:
+            return None
+        video = client.send("GET", f"/api/v1/videos/{copies[0]['uuid']}", token).json()
+        return dict(video) if video["state"]["id"] == 1 else None
+
+    copy = wait_for("the new video's publication", copy_published, seconds=240)
+    assert copy["name"] == "Studio take" and copy["duration"] == SECONDS - 3
+    assert abs(_duration(_best_file(copy)["fileUrl"]) - (SECONDS - 3)) < 0.3
+    assert client.send("GET", f"/api/v1/videos/{uuid}", token).json()["duration"] == SECONDS - 2

@@ -205,3 +205,33 @@ def _form(fields: dict[str, str], files: dict[str, bytes]) -> tuple[bytes, str]:
         head = f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="mark.png"\r\n'
         parts.append(head.encode() + b"Content-Type: image/png\r\n\r\n" + data + b"\r\n")
     return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
+
+
+def test_save_as_new_video_edits_into_a_copy_which_goes_if_the_edit_fails(
+    api: ApiClient, people: dict[str, Member], enabled: None
+) -> None:
+    alice = people["alice"]
+    video = _video(api, alice)
+    tasks = [{"name": "cut", "options": {"start": 2}}]
+    bad = api.post_json(
+        f"/api/v1/videos/{video.uuid}/studio/edit", {"tasks": tasks, "saveAsNewVideo": "maybe"}, alice.token
+    )
+    assert bad.status == 400
+    answer = api.post_json(
+        f"/api/v1/videos/{video.uuid}/studio/edit", {"tasks": tasks, "saveAsNewVideo": True}, alice.token
+    )
+    assert answer.status == 204, answer.body
+    original = videos.get_video(int(video.id))
+    assert original is not None and (original.stage, original.state) == ("done", 1)
+    [message] = _queued()
+    assert message["video"] == video.uuid and message["target"] != video.uuid
+    copy = videos.find_video_by_uuid(message["target"])
+    assert copy is not None and (copy.stage, copy.state, copy.name) == ("editing", 9, original.name)
+    assert (copy.channel_id, copy.user_id, copy.published_at) == (original.channel_id, original.user_id, None)
+    before = _stats(api)
+
+    assert studio.give_up(copy, "ffmpeg said no")
+    assert drain("work") == 1
+    assert videos.find_video_by_uuid(copy.uuid) is None
+    assert videos.get_video(int(video.id)) is not None
+    assert _stats(api) == before

@@ -39,7 +39,7 @@ def test_the_transcoding_table_is_the_pipeline_as_it_runs() -> None:
         ("editing", "done"),
     }
     assert STAGES.start == "uploaded"
-    assert STAGES.entries == {"live-waiting", "importing"}
+    assert STAGES.entries == {"live-waiting", "importing", "editing"}
     assert STAGES.terminal == {"failed"}
     assert {"done", "failed"} == video_stages.SETTLED_STAGES
     # The sweeper watches videos on their way through transcoding, never a live, an import

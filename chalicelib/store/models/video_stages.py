@@ -59,7 +59,8 @@ STAGE_EDITING = "editing"  # a studio edit is making its new source (TO_EDIT), d
 STAGES = StateGraph(
     "video transcoding",
     start=STAGE_UPLOADED,
-    entries=frozenset({STAGE_LIVE_WAITING, STAGE_IMPORTING}),
+    # A saveAsNewVideo studio copy is created editing (docs/studio.md).
+    entries=frozenset({STAGE_LIVE_WAITING, STAGE_IMPORTING, STAGE_EDITING}),
     moves={
         STAGE_UPLOADED: frozenset({STAGE_ENCODING, STAGE_FAILED}),
         STAGE_ENCODING: frozenset({STAGE_PACKAGING, STAGE_FAILED}),
