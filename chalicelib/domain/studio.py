@@ -128,8 +128,9 @@ def prepare_edit(settings: Settings, video: Video, user: User, body: dict[str, A
     added = sum(len(upload.data) for name, _, upload in planned if upload is not None and name != "add-watermark")
     if save_as_new:
         # A new video counts whole on the quota once published: about the video's size.
-        _, files, web_files = videos.get_video_with_all_files(int(video.id))
-        added += max([int(f.size) for f in files] + [int(f.size) for f in web_files if not f.original], default=0)
+        _, hls_files, web_files = videos.get_video_with_all_files(int(video.id))
+        sizes = [int(f.size) for f in hls_files] + [int(f.size) for f in web_files if not f.original]
+        added += max(sizes, default=0)
     if added:
         video_cases.check_quota(user, added, now)
     folder = f"{TASK_FILE_PREFIX}{secrets.token_hex(8)}/"
@@ -140,10 +141,10 @@ def prepare_edit(settings: Settings, video: Video, user: User, body: dict[str, A
             stored["file"] = f"{folder}{index}-{name}"
             uploads_bucket.put_work_file(video.uuid, stored["file"], upload.data)
         messages.append({"name": name, "options": stored})
-    files = [[m["options"]["file"], m["name"]] for m in messages if "file" in m["options"]]
-    if files:
-        queues.send_transcode_steps([{"kind": CHECK, "video": video.uuid, "folder": folder, "files": files}])
-    return PreparedEdit(video, folder, tuple(messages), bool(files), save_as_new)
+    to_check = [[m["options"]["file"], m["name"]] for m in messages if "file" in m["options"]]
+    if to_check:
+        queues.send_transcode_steps([{"kind": CHECK, "video": video.uuid, "folder": folder, "files": to_check}])
+    return PreparedEdit(video, folder, tuple(messages), bool(to_check), save_as_new)
 
 
 def _flag(value: Any) -> bool:
