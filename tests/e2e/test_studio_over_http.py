@@ -204,3 +204,47 @@ def _save_as_new_video(client: Client, token: str, uuid: str) -> None:
     assert copy["name"] == "Studio take" and copy["duration"] == SECONDS - 3
     assert abs(_duration(_best_file(copy)["fileUrl"]) - (SECONDS - 3)) < 0.3
     assert client.send("GET", f"/api/v1/videos/{uuid}", token).json()["duration"] == SECONDS - 2
+
+
+@needs_ffmpeg
+def test_with_studio_runners_a_remote_runner_makes_the_edit(stack: RunningStack, tmp_path: Path) -> None:
+    """videoStudio.remoteRunners: the edit is a video-studio-transcoding job; tools/runner (a
+    process of its own) takes it, fetches the input and the watermark, and its result is
+    published as the transcoder's would be."""
+    from tests.e2e.test_runners_over_http import _jobs, _start_runner
+
+    stack.start()
+    client = Client(stack)
+    root = client.login("root", ROOT_PASSWORD)["access_token"]
+    custom = client.send("GET", "/api/v1/config/custom", root).json()
+    custom["videoStudio"] = {"enabled": True, "remoteRunners": {"enabled": True}}
+    assert client.send("PUT", "/api/v1/config/custom", root, json=custom).status_code == 200
+    assert client.send("POST", "/api/v1/runners/registration-tokens/generate", root).status_code == 204
+    tokens = client.send("GET", "/api/v1/runners/registration-tokens", root).json()["data"]
+    channel_id = client.send("GET", "/api/v1/users/me", root).json()["videoChannels"][0]["id"]
+    before = _upload(
+        client, root, channel_id, make_clip(tmp_path / "clip.mp4", seconds=SECONDS, size=f"{WIDTH}x{HEIGHT}")
+    )
+    uuid = before["uuid"]
+    watermark = {"tasks[1][options][file]": ("mark.png", _red_square(tmp_path / "mark.png"), "image/png")}
+    cut_and_mark = {"tasks[0][name]": "cut", "tasks[0][options][start]": "2", "tasks[1][name]": "add-watermark"}
+    assert _edit(client, root, uuid, cut_and_mark, watermark).status_code == 204
+    jobs = _jobs(client, root)
+    assert [(j["type"], j["state"]["id"]) for j in jobs] == [("video-studio-transcoding", 1)]
+
+    runner = _start_runner(stack, tmp_path, "studio", tokens[0]["registrationToken"])
+    try:
+
+        def republished() -> dict[str, Any] | None:
+            video = client.send("GET", f"/api/v1/videos/{uuid}", root).json()
+            return dict(video) if video["state"]["id"] == 1 and video["duration"] == SECONDS - 2 else None
+
+        after = wait_for("the runner's edit published", republished, seconds=240)
+    finally:
+        runner.terminate()
+        runner.wait(timeout=30)
+    assert [(j["type"], j["state"]["id"]) for j in _jobs(client, root)] == [("video-studio-transcoding", 3)]
+    edited_url = _best_file(after)["fileUrl"]
+    assert abs(_duration(edited_url) - (SECONDS - 2)) < 0.3
+    red, green, blue = _frame_pixel(edited_url, 1.5)
+    assert red > 180 and green < 90 and blue < 90, (red, green, blue)
