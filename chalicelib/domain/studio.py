@@ -2,20 +2,22 @@
 cut, has segments removed, gets an intro, an outro or a watermark, and the result replaces
 it through the transcoding pipeline. docs/studio.md.
 
-The request is checked whole before anything is stored (PeerTube's videoStudioAddEditionValidator):
-the studio enabled (`videoStudio.enabled`), 1 to 10 known tasks, cut and segment bounds
-inside the video, an intro/outro that ffprobe reads as a video, a watermark that ffprobe reads
-as a PNG, JPEG or WebP picture, the video the user's to manage, published and not already
-being edited, the quota with the clips' sizes. Then its files go to the video's work area,
-the video moves done → editing (TO_EDIT), and one `studio-edit` message goes to the
-transcode queue (the transcoder has ffmpeg).
+The request is checked whole before the video changes (PeerTube's
+videoStudioAddEditionValidator): the studio enabled (`videoStudio.enabled`), 1 to 10 known
+tasks, cut and segment bounds inside the video, the video the user's to manage, published
+and not already being edited, the quota with the clips' sizes; then its files, stored in a
+folder of the video's work area, are probed by the transcoder (the API has no ffprobe): an
+intro/outro must be a video, a watermark a PNG, JPEG or WebP picture (`prepare_edit`,
+`verdict`). Then the video moves done → editing (TO_EDIT) and one `studio-edit` message goes
+to the transcode queue, or a runner job is made (`start_edit`).
 
 The transcoder (functions/transcoder/studio_edit.py) runs the tasks on the video's source (its
-best rendition when the source was deleted), and `hand_over` puts the result in as the
-video's new source: the published renditions go (items, quota and statistics in one
-transaction, then their objects), the video enters the pipeline again (editing → uploaded)
-and its publication tells the owner (MY_VIDEO_STUDIO_EDITION_FINISHED) and federates an
-Update. A failed edit puts the video back as it was (editing → done).
+best rendition when the source was deleted) and the work function's `hand_over` puts the
+result in as the video's new source: the published renditions go (items, quota and
+statistics in one transaction, then their objects), the video enters the pipeline again
+(editing → uploaded) and its publication tells the owner (MY_VIDEO_STUDIO_EDITION_FINISHED)
+and federates an Update. A failed edit puts the video back as it was (editing → done).
+With saveAsNewVideo the result goes to a new video instead. docs/studio.md.
 """
 
 from __future__ import annotations
@@ -337,7 +339,7 @@ def _seconds(value: Any, name: str) -> int | None:
 
 
 def tasks_of(message: list[dict[str, Any]], duration: float, files: dict[str, Path]) -> list[Task]:
-    """The queued tasks as the media module's (the message was written by `request_edit`)."""
+    """The queued tasks as the media module's (the message was written by `start_edit`)."""
     from chalicelib.media import studio as edits
 
     planned: list[Task] = []
@@ -401,7 +403,9 @@ def hand_over(video: Video) -> bool:
     uploads_bucket.promote_work_file(video.uuid, RESULT_NAME, key)
     if old_source and old_source != key:
         uploads_bucket.delete_source(old_source)
-    remove_work_files(video.uuid)
+    # Only the result: the edit's files went with the edit (the transcoder's), and another
+    # edit's (saveAsNewVideo) may be waiting in the same work area.
+    uploads_bucket.delete_work_file(video.uuid, RESULT_NAME)
     return True
 
 

@@ -53,8 +53,7 @@ def run(body: dict[str, Any], attempts: int, max_attempts: int) -> None:
             planned = studio.tasks_of(tasks, float(edited.duration or 0), files)
             result = edits.apply(source, planned, workdir, source_is_upload=is_upload)
             uploads_bucket.upload_work_file(target.uuid, studio.RESULT_NAME, result)
-        if target is not edited:
-            _remove_task_files(edited.uuid, tasks)
+        _remove_task_files(edited.uuid, tasks)
         studio.edited(target)
         count("StudioEdits")
     except Exception as error:
@@ -82,8 +81,8 @@ def _check(body: dict[str, Any], attempts: int, max_attempts: int) -> None:
 
 
 def _remove_task_files(video_uuid: str, tasks: list[Any]) -> None:
-    """A saveAsNewVideo edit's files, in the edited video's work area (its own hand-over
-    clears the new video's)."""
+    """The edit's files (and the check's verdict), in the edited video's work area, once the
+    result is made."""
     for task in tasks:
         name = (task.get("options") or {}).get("file") if isinstance(task, dict) else None
         if isinstance(name, str) and name.startswith(studio.TASK_FILE_PREFIX):
