@@ -29,6 +29,7 @@ from chalicelib.api.lives import lives_api
 from chalicelib.api.notifications import notifications_api
 from chalicelib.api.oauth import oauth_api
 from chalicelib.api.oembed import oembed_api
+from chalicelib.api.ownership import ownership_api
 from chalicelib.api.playlist_elements import playlist_elements_api
 from chalicelib.api.playlists import playlists_api
 from chalicelib.api.push_subscriptions import push_subscriptions_api
@@ -39,6 +40,7 @@ from chalicelib.api.scoped_tokens import scoped_tokens_api
 from chalicelib.api.search import search_api
 from chalicelib.api.server import server_api
 from chalicelib.api.server_follows import server_follows_api
+from chalicelib.api.studio import studio_api
 from chalicelib.api.subscriptions import subscriptions_api
 from chalicelib.api.token_sessions import token_sessions_api
 from chalicelib.api.two_factor import two_factor_api
@@ -109,6 +111,8 @@ for blueprint in (
     video_blacklist_api,
     video_downloads_api,
     video_file_management_api,
+    studio_api,
+    ownership_api,
     video_file_metadata_api,
     video_files_api,
     video_imports_api,

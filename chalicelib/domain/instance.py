@@ -79,6 +79,11 @@ def server_config(current: InstanceSettings) -> dict[str, Any]:
     config["transcoding"]["hls"] = {"enabled": bool(transcoding["hls"]["enabled"]) or not web}
     config["transcoding"]["web_videos"] = {"enabled": web}
     config["videoFile"] = {"update": {"enabled": bool(custom["videoFile"]["update"]["enabled"])}}
+    studio = custom["videoStudio"]
+    config["videoStudio"] = {
+        "enabled": bool(studio["enabled"]),
+        "remoteRunners": {"enabled": bool(studio["remoteRunners"]["enabled"])},
+    }
     config["serverVersion"] = PEERTUBE_API_VERSION
     config["serverCommit"] = ""
     return config

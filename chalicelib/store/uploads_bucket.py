@@ -197,6 +197,11 @@ def delete_work_file(video_uuid: str, name: str) -> None:
     aws.s3().delete_object(Bucket=_bucket(), Key=layout.work_key(video_uuid, name))
 
 
+def delete_work_prefix(video_uuid: str, folder: str) -> None:
+    """The work files of one folder of the video's work area (`folder` ends with a slash)."""
+    delete_prefix(_bucket(), layout.work_key(video_uuid, folder))
+
+
 def delete_work(video_uuid: str) -> None:
     """Every work file of the video (after publication; a lifecycle rule catches the rest)."""
     delete_prefix(_bucket(), layout.work_prefix(video_uuid))

@@ -35,12 +35,19 @@ def test_the_transcoding_table_is_the_pipeline_as_it_runs() -> None:
         # A video whose owner replaced its file goes through the pipeline again.
         ("done", "uploaded"),
         ("failed", "uploaded"),
+        # A studio edit: the published video's new source joins the pipeline again, or
+        # the video stays as it was when the edit fails.
+        ("done", "editing"),
+        ("editing", "uploaded"),
+        ("editing", "done"),
     }
     assert STAGES.start == "uploaded"
-    assert STAGES.entries == {"live-waiting", "importing"}
+    assert STAGES.entries == {"live-waiting", "importing", "editing"}
     assert STAGES.terminal == {"done", "failed"}
-    assert STAGES.rests == {"done", "failed"}  # ends, though a replacement starts them again
-    # The sweeper watches videos on their way through transcoding, never a live nor an import.
+    assert STAGES.rests == {"done", "failed"}  # ends, though a replacement or an edit moves them on
+    assert {"done", "failed"} == video_stages.SETTLED_STAGES
+    # The sweeper watches videos on their way through transcoding, never a live, an import
+    # nor an edit.
     assert video_stages.PENDING_STAGES == ("uploaded", "encoding", "packaging")
     assert sorted(video_stages.LIVE_STAGES) == ["live-ended", "live-on", "live-waiting"]
     # The values items hold: renaming one would strand every stored video.
@@ -49,6 +56,7 @@ def test_the_transcoding_table_is_the_pipeline_as_it_runs() -> None:
         "encoding",
         "packaging",
         "done",
+        "editing",
         "failed",
         "live-waiting",
         "live-on",

@@ -47,6 +47,7 @@ export interface ServerConfig {
   video?: { file?: { extensions?: string[] } };
   live?: { enabled: boolean; allowReplay: boolean; latencySetting?: { enabled: boolean } };
   import?: { videos?: { http?: { enabled: boolean }; torrent?: { enabled: boolean } } };
+  videoStudio?: { enabled: boolean };
 }
 
 /** GET /api/v1/config/about (only the fields the client uses so far). */

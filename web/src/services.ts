@@ -4,7 +4,7 @@ import { session } from './auth';
 import { passwordHeaders } from './videoPassword';
 import type { VideoFileToken } from './videoFiles';
 import type { PlaybackReport } from './playbackMetrics';
-import type { Channel, Chapter, Comment, CommentTree, CustomConfig, LiveVideo, Page, Playlist, PlaylistElement, Storyboard, TokenSession, User, Video, VideoDetails, VideoImport } from './types';
+import type { Channel, Chapter, Comment, CommentTree, CustomConfig, LiveVideo, OwnershipChange, Page, Playlist, PlaylistElement, Storyboard, TokenSession, User, Video, VideoDetails, VideoImport } from './types';
 
 export function query(params: Record<string, string | number | boolean | undefined>): string {
   const search = new URLSearchParams();
@@ -37,6 +37,16 @@ export const api = {
   retryImport: (id: number) => session.send(`/api/v1/videos/imports/${id}/retry`, { method: 'POST' }),
   cancelImport: (id: number) => session.send(`/api/v1/videos/imports/${id}/cancel`, { method: 'POST' }),
   deleteImport: (id: number) => session.send(`/api/v1/videos/imports/${id}`, { method: 'DELETE' }),
+  // The studio (PeerTube's studio/edit): tasks as a multipart form, files included.
+  studioEdit: (id: number | string, form: FormData) =>
+    session.send(`/api/v1/videos/${id}/studio/edit`, { method: 'POST', body: form }),
+  giveOwnership: (id: number | string, username: string) =>
+    session.send(`/api/v1/videos/${id}/give-ownership`, { method: 'POST', json: { username } }),
+  ownershipChanges: (signal?: AbortSignal) =>
+    get<Page<OwnershipChange>>(`/api/v1/videos/ownership${query({ sort: '-createdAt', count: 50 })}`, signal),
+  acceptOwnership: (id: number, channelId: number) =>
+    session.send(`/api/v1/videos/ownership/${id}/accept`, { method: 'POST', json: { channelId } }),
+  refuseOwnership: (id: number) => session.send(`/api/v1/videos/ownership/${id}/refuse`, { method: 'POST', json: {} }),
   updateVideo: (id: number | string, fields: Record<string, unknown>) =>
     session.send(`/api/v1/videos/${id}`, { method: 'PUT', json: fields }),
   // A video file token (for private video files); the session or the video's password opens it.

@@ -20,6 +20,7 @@ from chalicelib.store.models.live import LiveSession, LiveVideo
 from chalicelib.store.models.notification import Notification, NotificationBox, NotificationMark
 from chalicelib.store.models.oauth_client import OAuthClient
 from chalicelib.store.models.oauth_token import OAuthToken
+from chalicelib.store.models.ownership_change import OwnershipChange
 from chalicelib.store.models.playlist import Playlist
 from chalicelib.store.models.playlist_element import PlaylistElement
 from chalicelib.store.models.rate import Rate
@@ -67,6 +68,7 @@ __all__ = [
     "NotificationMark",
     "OAuthClient",
     "OAuthToken",
+    "OwnershipChange",
     "Playlist",
     "PlaylistElement",
     "PushSent",

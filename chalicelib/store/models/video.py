@@ -78,6 +78,7 @@ class Video(Catalogued, discriminator="Video"):
     renditions_info = JSONAttribute(null=True)  # per resolution: size, width, height, fps...
     failure = UnicodeAttribute(null=True)  # why transcoding failed, shown to the owner
     resumes = NumberAttribute(default=0)  # times the sweeper found it stalled and resumed it
+    studio_edits = NumberAttribute(default=0)  # studio edits handed to the pipeline (docs/studio.md)
     # What its transcoding makes, as the instance's settings said when it was uploaded
     # (PeerTube's transcoding.web_videos.enabled and hls.enabled; None: their defaults).
     make_web_videos = BooleanAttribute(null=True)
