@@ -259,6 +259,30 @@ def delete(video: Video, user: User, comment_id: int, now: datetime) -> None:
         raise ForbiddenError("User does not have the permission to delete this comment")
     if not comments.mark_deleted(comment, video, by_video_author=by_video_author(comment.account_id, video), now=now):
         raise ConflictError("This comment is already deleted")
+    # The item in hand is the comment as it was (the transaction does not change it): its URL
+    # and author, which the Delete names.
+    events.emit(events.CommentDeleted(video, comment))
+
+
+def approve(video: Video, user: User, comment_id: int, now: datetime) -> None:
+    """PeerTube's approveComment: a held comment shown to all, then federated (a local one)
+    and told to those it mentions. Only the video's owner and those who manage any comment
+    may; PeerTube also lets the comment's own author through this check, which would let a
+    held author approve themselves: not here."""
+    place = _locate_on(video, comment_id)
+    comment = comments.get_comment(place, comment_id)
+    if comment is None:
+        raise NotFoundError(THREAD_NOT_FOUND)
+    if comment.deleted_at is not None:
+        raise ConflictError("This comment is deleted")
+    if not comment.held_for_review:
+        raise BadRequestError("This comment is not held for review")
+    if not (has_right(Role(int(user.role)), Right.MANAGE_ANY_VIDEO_COMMENT) or video_cases.owns(user, video)):
+        raise ForbiddenError("Cannot remove video comment of another user")  # PeerTube's message
+    if not comments.approve(comment, video, now=now):
+        raise BadRequestError("This comment is not held for review")
+    comment.held_for_review = False
+    events.emit(events.CommentApproved(video, comment, place))
 
 
 def _new_comment(

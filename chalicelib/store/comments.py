@@ -181,6 +181,35 @@ def mark_deleted(comment: VideoComment, video: Video, *, by_video_author: bool, 
     return _write_counted(write, comment, video, video_actions, reply_delta, by_video_author)
 
 
+def approve(comment: VideoComment, video: Video, *, now: datetime) -> bool:
+    """M10: a held comment let through: no longer held (out of the video's held list) and
+    counted among the shown ones, in one transaction; False if it was deleted or approved
+    meanwhile (or the video is gone)."""
+    root = comment.in_reply_to_id is None
+    video_actions: list[Any] = [Video.held_comments.add(-1), Video.comments_count.add(1)]
+    if root:
+        video_actions += [Video.held_comment_threads.add(-1), Video.comment_threads.add(1)]
+    try:
+        with TransactWrite(connection=connection()) as transaction:
+            transaction.update(
+                comment,
+                actions=[
+                    VideoComment.held_for_review.set(False),
+                    VideoComment.gsi2pk.remove(),
+                    VideoComment.gsi2sk.remove(),
+                    VideoComment.updated_at.set(now),
+                ],
+                condition=(VideoComment.held_for_review == True)  # noqa: E712 (a DynamoDB condition)
+                & VideoComment.deleted_at.does_not_exist(),
+            )
+            transaction.update(video, actions=video_actions, condition=Video.pk.exists())
+    except TransactWriteError as exc:
+        if is_condition_failure(exc):
+            return False
+        raise
+    return True
+
+
 def _write_counted(
     write: Callable[[TransactWrite], None],
     comment: VideoComment,
