@@ -2,11 +2,13 @@
 threads, delete. Rules, checks and messages are PeerTube's (video-comments validators,
 lib/video-comment.ts); see docs/data-model.md for how they are stored.
 
+Comments are held for review by the video's policy (REQUIRES_APPROVAL) or by the automatic
+tags its owner's review policy names (domain/automatic_tags.py); the video's owner account and
+moderators see held comments, and approve them.
+
 Not (yet) as PeerTube: `text: null` is a 400 (PeerTube lets it through to a NOT NULL
-failure); there are no automatic tags, muted accounts, channel collaborators, approval
-route or plugin hooks, so only the REQUIRES_APPROVAL policy holds comments for review and
-only the video's owner account and moderators see them; password-protected videos follow
-check_can_see, with the x-peertube-video-password header.
+failure); there are no channel collaborators or plugin hooks; password-protected videos
+follow check_can_see, with the x-peertube-video-password header.
 """
 
 from __future__ import annotations
@@ -14,17 +16,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.domain import events
+from chalicelib.domain import automatic_tags, events
 from chalicelib.domain import videos as video_cases
 from chalicelib.domain.roles import Right, Role, has_right
 from chalicelib.domain.short_uuid import from_short
 from chalicelib.errors import BadRequestError, ConflictError, ForbiddenError, NotFoundError, ValidationError
-from chalicelib.store import comments, counters
+from chalicelib.store import comments, counters, moderation
 from chalicelib.store.models import VideoComment
 from chalicelib.store.pages import MAX_COUNT
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterable
     from datetime import datetime
 
     from chalicelib.config import Settings
@@ -127,11 +129,12 @@ def is_visible(comment: VideoComment, video: Video, viewer: User | None, sees_al
     return viewer is not None and comment.account_id is not None and int(comment.account_id) == int(viewer.account_id)
 
 
-def should_hold(video: Video, author: User | None) -> bool:
+def should_hold(video: Video, author: User | None, owner_tags: Iterable[str] = (), review: Iterable[str] = ()) -> bool:
     """PeerTube's hold rule (shouldCommentBeHeldForReview, and getCommentHoldStatus for remote
-    comments), without automatic tags (not kept here). `author` is the local user writing the
-    comment, None for a remote account: on a remote video, a remote comment is never held
-    here ("third parties rely on origin", which holds what it must)."""
+    comments). `author` is the local user writing the comment, None for a remote account: on
+    a remote video, a remote comment is never held here ("third parties rely on origin",
+    which holds what it must). Then the video's policy, and on a local video the automatic
+    tags its owner's lists gave the comment (`owner_tags`) against the owner's `review` policy."""
     if author is None:
         if not video.is_local:
             return False
@@ -139,7 +142,9 @@ def should_hold(video: Video, author: User | None) -> bool:
         video_cases.owns(author, video) or has_right(Role(int(author.role)), Right.MANAGE_ANY_VIDEO_COMMENT)
     ):
         return False
-    return int(video.comments_policy or 1) == POLICY_REQUIRES_APPROVAL
+    if int(video.comments_policy or 1) == POLICY_REQUIRES_APPROVAL:
+        return True
+    return bool(video.is_local) and not set(owner_tags).isdisjoint(review)
 
 
 def by_video_author(account_id: int | None, video: Video) -> bool:
@@ -155,30 +160,39 @@ def post(
     video: Video, author: User, text: str, in_reply_to: int | None, settings: Settings, now: datetime
 ) -> CommentNode:
     """A new thread (`in_reply_to` None) or a reply; the comment as created."""
+    tags, review = automatic_tags.comment_tags(video, text, settings.instance_host)
     comment, parent_place = _new_comment(
         video,
         int(author.account_id),
         text,
         in_reply_to,
         url_of=lambda comment_id: f"{settings.instance_url}/videos/watch/{video.uuid}/comments/{comment_id}",
-        held=should_hold(video, author),
+        held=should_hold(video, author, tags.owner, review),
         now=now,
     )
-    if not comments.add_comment(comment, video, by_video_author=by_video_author(int(author.account_id), video)):
+    entry = moderation.log_entry(comment, video, is_local=True, server_tags=tags.server, owner_tags=tags.owner)
+    if not comments.add_comment(
+        comment, video, by_video_author=by_video_author(int(author.account_id), video), entry=entry
+    ):
         raise NotFoundError("Video not found")
     events.emit(events.CommentPosted(video, comment, parent_place))
     return CommentNode(comment)
 
 
-def add_remote(video: Video, account_id: int, text: str, url: str, in_reply_to: int | None, now: datetime) -> bool:
+def add_remote(
+    video: Video, account_id: int, text: str, url: str, in_reply_to: int | None, settings: Settings, now: datetime
+) -> bool:
     """A remote account's comment (a Note its server sent, at `url`), made as `post` makes a
     local one: the same refusals, ids, thread, hold rule and counters. Its event is
     RemoteCommentStored (for notifications), not CommentPosted: its own server federates it.
     False if it was stored already (its URL is claimed) or the video is gone."""
-    comment, _ = _new_comment(
-        video, account_id, text, in_reply_to, url_of=lambda _: url, held=should_hold(video, None), now=now
+    tags, review = automatic_tags.comment_tags(video, text, settings.instance_host)
+    held = should_hold(video, None, tags.owner, review)
+    comment, _ = _new_comment(video, account_id, text, in_reply_to, url_of=lambda _: url, held=held, now=now)
+    entry = moderation.log_entry(comment, video, is_local=False, server_tags=tags.server, owner_tags=tags.owner)
+    added = comments.add_comment(
+        comment, video, by_video_author=by_video_author(account_id, video), remote=True, entry=entry
     )
-    added = comments.add_comment(comment, video, by_video_author=by_video_author(account_id, video), remote=True)
     if added:
         events.emit(events.RemoteCommentStored(video, comment))
     return added

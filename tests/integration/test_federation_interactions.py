@@ -230,7 +230,7 @@ def test_a_deleted_comment_is_deleted_where_it_went(peer: Peer, api: ApiClient, 
     assert api.delete_as(f"/api/v1/videos/{video.uuid}/comments/{carols['id']}", alice.token).status == 204
     alice_url = f"{get_settings().instance_url}/accounts/alice"
     (delete,) = deletes()
-    assert delete[:2] == (alice_url, carols["url"])
+    assert delete == (alice_url, carols["url"], f"{video.url}/comments/{carols['id']}/delete")  # an id of ours
 
     # Alice's comment on carol's video: to its origin.
     theirs = str(uuid.uuid4())
@@ -274,8 +274,8 @@ def test_a_remote_videos_owner_deletes_our_comment_on_it(peer: Peer, api: ApiCli
     assert [c["isDeleted"] for c in threads(api, theirs)] == [False]
     assert [c["isDeleted"] for c in threads(api, on_ours.uuid)] == [False]
 
-    carol = peer.url("carol")
-    delete = {"type": "Delete", "id": f"{carol}/deletes/mine", "actor": carol, "object": mine["url"]}
+    # PeerTube's id for it is the comment's URL and /delete: on our host, not carol's.
+    delete = {"type": "Delete", "id": f"{mine['url']}/delete", "actor": peer.url("carol"), "object": mine["url"]}
     assert peer.post(api, "/inbox", delete, name="carol").status == 204
     drain_federation()
     (gone,) = threads(api, theirs)

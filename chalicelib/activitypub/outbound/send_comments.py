@@ -72,7 +72,8 @@ def on_deleted(event: CommentDeleted) -> None:
     signer = author if author.is_local else owner
     if not signer.is_local:
         return
-    document = notes.delete_note(str(comment.url), str(signer.url))
+    own_id = None if signer is author else f"{video.url}/comments/{int(comment.id)}/delete"
+    document = notes.delete_note(str(comment.url), str(signer.url), own_id)
     if video.is_local:
         involved = [owner_id, int(video.channel_id), actors.server_actor_id(), int(signer.id)]
         outbox.broadcast(document, int(signer.id), followers_of=involved)

@@ -10,6 +10,7 @@ from chalicelib.activitypub.documents.videos import PRIVACY_PUBLIC, PRIVACY_UNLI
 from chalicelib.activitypub.remote import quotas
 from chalicelib.activitypub.remote.parse.checks import InvalidDocument, host
 from chalicelib.activitypub.remote.parse.notes import RemoteNote, parse_note
+from chalicelib.config import get_settings
 from chalicelib.domain import comments as comment_cases
 from chalicelib.errors import CirrusError
 from chalicelib.store import comments, remote_videos, videos
@@ -36,7 +37,7 @@ def store_note(document: object, author: Actor, now: datetime) -> bool:
         raise InvalidDocument("the video is not public")
     quotas.check("comments", host(note.url))
     try:
-        added = comment_cases.add_remote(video, int(author.id), note.text, note.url, parent_id, now)
+        added = comment_cases.add_remote(video, int(author.id), note.text, note.url, parent_id, get_settings(), now)
     except CirrusError as refused:  # comments disabled, a parent not on the video: as for a local one
         raise InvalidDocument(refused.detail) from None
     if added:  # deleted comments stay stored, blanked (as in PeerTube): counted while they exist

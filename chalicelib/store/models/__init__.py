@@ -16,6 +16,7 @@ from chalicelib.store.models.follow import Follow
 from chalicelib.store.models.history import HistoryEntry
 from chalicelib.store.models.inbox_receipt import InboxReceipt
 from chalicelib.store.models.live import LiveSession, LiveVideo
+from chalicelib.store.models.moderation import CommentEntry, TagPolicy, WatchedWordsList
 from chalicelib.store.models.notification import Notification, NotificationBox, NotificationMark
 from chalicelib.store.models.oauth_client import OAuthClient
 from chalicelib.store.models.oauth_token import OAuthToken
@@ -47,6 +48,7 @@ __all__ = [
     "Actor",
     "Block",
     "Claim",
+    "CommentEntry",
     "Counter",
     "CustomConfig",
     "Deletion",
@@ -77,6 +79,7 @@ __all__ = [
     "RunnerJob",
     "RunnerRegistrationToken",
     "TableItem",
+    "TagPolicy",
     "Throttle",
     "Tombstone",
     "TwoFactorRequest",
@@ -96,5 +99,6 @@ __all__ = [
     "ViewBucket",
     "ViewReceipt",
     "Watch",
+    "WatchedWordsList",
     "WebVideoFile",
 ]

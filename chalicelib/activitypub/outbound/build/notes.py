@@ -41,16 +41,18 @@ def create_note(note_object: dict[str, Any]) -> dict[str, Any]:
     )
 
 
-def delete_note(comment_url: str, actor_url: str) -> dict[str, Any]:
+def delete_note(comment_url: str, actor_url: str, activity_id: str | None = None) -> dict[str, Any]:
     """PeerTube's Delete of a comment: by its author, or by the video's owner account when
-    the author is on another server (PeerTube's id is the comment's URL and `/delete`)."""
+    the author is on another server. PeerTube's id is the comment's URL and `/delete`; for a
+    comment made elsewhere the caller gives one on the actor's own host, which servers that
+    want an activity's id on its actor's host accept too."""
     return with_context(
         context_for("Delete"),
         {
             "to": [PUBLIC],
             "cc": [f"{actor_url}/followers"],
             "type": "Delete",
-            "id": f"{comment_url}/delete",
+            "id": activity_id or f"{comment_url}/delete",
             "actor": actor_url,
             "object": comment_url,
         },
