@@ -8,8 +8,11 @@ from typing import Any
 
 from chalicelib.config import get_settings
 from tests.api_client import ApiClient, ApiResponse
+from tests.e2e.openapi_paths import assert_answers
 from tests.federation_peer import Peer
+from tests.integration.test_federation_interactions import note
 from tests.members import Member
+from tests.openapi import LIST_DEVIATIONS
 from tests.queue_runner import drain, drain_federation
 from tests.video_seed import add_video
 
@@ -83,3 +86,90 @@ def test_approving_a_held_comment(peer: Peer, api: ApiClient, people: dict[str, 
     gone = approve(api, video.uuid, third["id"], alice.token)
     assert (gone.status, gone.json()["detail"]) == (409, "This comment is deleted")
     assert get_settings().instance_url in held["url"]
+
+
+ADMIN_KEYS = [
+    "id",
+    "url",
+    "text",
+    "threadId",
+    "inReplyToCommentId",
+    "videoId",
+    "createdAt",
+    "updatedAt",
+    "heldForReview",
+    "automaticTags",
+    "video",
+    "account",
+]
+
+
+def listed(api: ApiClient, path: str, token: str | None, query: str = "") -> dict[str, Any]:
+    response = api.get_as(f"{path}{query}", token)
+    assert response.status == 200, response.body
+    body: dict[str, Any] = response.json()
+    operation = "/api/v1/videos/comments" if path.endswith("/videos/comments") and "/me/" not in path else path
+    assert_answers("GET", operation, body, known_deviations=LIST_DEVIATIONS)  # PeerTube's nulls
+    for item in body["data"]:
+        assert list(item) == ADMIN_KEYS
+    return body
+
+
+def test_the_staffs_list_and_the_owners_list(peer: Peer, api: ApiClient, people: dict[str, Member]) -> None:
+    """GET /api/v1/videos/comments (SEE_ALL_COMMENTS) lists every comment but deleted ones,
+    newest first, with PeerTube's filters; GET /api/v1/users/me/videos/comments lists those
+    on the caller's own videos, with isHeldForReview. Both in VideoCommentForOwnerOrAdmin."""
+    alice, bob, mod = people["alice"], people["bob"], people["mod"]
+    cats = add_video(alice.account_id, alice.channel_id, "Alice's cats", comments_policy=3)
+    dogs = add_video(bob.account_id, bob.channel_id, "Bob's dogs")
+    start_thread(api, bob, cats.uuid, "Held on cats")
+    start_thread(api, alice, cats.uuid, "Owner on cats")
+    start_thread(api, alice, dogs.uuid, "Alice on dogs")
+    gone = start_thread(api, alice, dogs.uuid, "Deleted soon")
+    assert api.delete_as(f"/api/v1/videos/{dogs.uuid}/comments/{gone['id']}", alice.token).status == 204
+    theirs = "4b2d7c3e-1111-4222-8333-444455556666"
+    peer.publish(api, peer.video(theirs, "Carol's birds"))
+    carols = note(peer, 31, peer.video(theirs)["id"], content="Carol here")
+    assert peer.post(api, "/inbox", carols, name="carol").status == 204
+    drain_federation()
+
+    everything = listed(api, "/api/v1/videos/comments", mod.token)
+    texts_seen = [c["text"] for c in everything["data"]]
+    assert texts_seen == ["Carol here", "Alice on dogs", "Owner on cats", "Held on cats"]
+    assert everything["total"] == 4
+    first = everything["data"][-1]
+    assert first["heldForReview"] is True
+    assert first["video"] == {"id": int(cats.id), "uuid": cats.uuid, "name": "Alice's cats"}
+    assert first["account"]["name"] == "bob"
+
+    def staff(query: str) -> list[str]:
+        return [c["text"] for c in listed(api, "/api/v1/videos/comments", mod.token, query)["data"]]
+
+    assert staff("?isLocal=false") == ["Carol here"]
+    assert staff("?onLocalVideo=false") == ["Carol here"]
+    assert staff("?isLocal=true&onLocalVideo=true") == ["Alice on dogs", "Owner on cats", "Held on cats"]
+    assert staff("?search=CATS") == ["Owner on cats", "Held on cats"]
+    assert staff("?search=carol") == ["Carol here"]  # by the author's name
+    assert staff("?searchAccount=ali") == ["Alice on dogs", "Owner on cats"]
+    assert staff("?searchVideo=dogs") == ["Alice on dogs"]
+    assert staff("?sort=createdAt&start=1&count=2") == ["Owner on cats", "Alice on dogs"]
+    assert listed(api, "/api/v1/videos/comments", mod.token, "?count=1")["total"] == 4
+
+    # Who may: the staff only.
+    assert api.get("/api/v1/videos/comments").status == 401
+    refused = api.get_as("/api/v1/videos/comments", alice.token)
+    assert refused.status == 403
+    assert api.get_as("/api/v1/videos/comments?sort=-text", mod.token).status == 400
+
+    # The owner's list: comments on her videos only, held ones included, or only them.
+    mine = listed(api, "/api/v1/users/me/videos/comments", alice.token)
+    assert [c["text"] for c in mine["data"]] == ["Owner on cats", "Held on cats"]
+    held = listed(api, "/api/v1/users/me/videos/comments", alice.token, "?isHeldForReview=true")
+    assert [c["text"] for c in held["data"]] == ["Held on cats"]
+    assert listed(api, "/api/v1/users/me/videos/comments", bob.token)["data"][0]["text"] == "Alice on dogs"
+    assert api.get("/api/v1/users/me/videos/comments").status == 401
+
+    # Approved, it is no longer held in either list.
+    approve(api, cats.uuid, first["id"], alice.token)
+    assert listed(api, "/api/v1/users/me/videos/comments", alice.token, "?isHeldForReview=true")["data"] == []
+    assert [c["heldForReview"] for c in listed(api, "/api/v1/videos/comments", mod.token)["data"]] == [False] * 4
