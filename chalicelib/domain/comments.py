@@ -15,8 +15,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
-from chalicelib.domain import automatic_tags, events
+from chalicelib.domain import automatic_tags, events, muting
 from chalicelib.domain import videos as video_cases
 from chalicelib.domain.roles import Right, Role, has_right
 from chalicelib.domain.short_uuid import from_short
@@ -28,6 +29,8 @@ from chalicelib.store.pages import MAX_COUNT
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
     from datetime import datetime
+
+    from pynamodb.expressions.condition import Condition
 
     from chalicelib.config import Settings
     from chalicelib.store.models import User, Video
@@ -216,6 +219,9 @@ def list_threads(video: Video, viewer: User | None, *, start: int, count: int, s
         visible = VideoComment.held_for_review == False  # noqa: E712 (a DynamoDB condition)
         if viewer is not None:
             visible = visible | (VideoComment.account_id == int(viewer.account_id))
+    muted = muting.for_viewer(viewer)
+    if muted:
+        visible = _unmuted(muted) if visible is None else visible & _unmuted(muted)
     by_replies = sort.removeprefix("-") == "totalReplies"
     roots = comments.list_threads(
         int(video.id),
@@ -244,7 +250,8 @@ def thread_tree(
         raise NotFoundError("No comments were found")
     rows = comments.read_thread(int(video.id), thread_id)
     sees_all = sees_all_comments(video, viewer)
-    shown = [row for row in rows if is_visible(row, video, viewer, sees_all)]
+    muted = muting.for_viewer(viewer)
+    shown = [row for row in rows if is_visible(row, video, viewer, sees_all) and not _is_muted(row, muted)]
     if not shown:
         raise NotFoundError("No comments were found")
     # The first visible comment is the root (the thread's own root unless it is hidden);
@@ -297,6 +304,28 @@ def approve(video: Video, user: User, comment_id: int, now: datetime) -> None:
         raise BadRequestError("This comment is not held for review")
     comment.held_for_review = False
     events.emit(events.CommentApproved(video, comment, place))
+
+
+def _is_muted(comment: VideoComment, muted: muting.Muted) -> bool:
+    """By a blocked account, or from a blocked server: a comment's URL is on its author's
+    host (the inbox checks it), so no actor needs reading."""
+    if comment.account_id is not None and int(comment.account_id) in muted.account_ids:
+        return True
+    return bool(muted.hosts) and urlsplit(str(comment.url)).netloc.lower() in muted.hosts
+
+
+def _unmuted(muted: muting.Muted) -> Condition:
+    """The DynamoDB filter that leaves out what `_is_muted` finds (PeerTube hides comments of
+    accounts and servers blocked by the instance or by the viewer)."""
+    parts: list[Condition] = []
+    if muted.account_ids:
+        parts.append(~VideoComment.account_id.is_in(*sorted(muted.account_ids)))
+    for host in sorted(muted.hosts):
+        parts += [~VideoComment.url.startswith(f"https://{host}/"), ~VideoComment.url.startswith(f"http://{host}/")]
+    condition = parts[0]  # `muted` is not empty
+    for part in parts[1:]:
+        condition &= part
+    return condition
 
 
 def _new_comment(

@@ -173,3 +173,32 @@ def test_the_staffs_list_and_the_owners_list(peer: Peer, api: ApiClient, people:
     approve(api, cats.uuid, first["id"], alice.token)
     assert listed(api, "/api/v1/users/me/videos/comments", alice.token, "?isHeldForReview=true")["data"] == []
     assert [c["heldForReview"] for c in listed(api, "/api/v1/videos/comments", mod.token)["data"]] == [False] * 4
+
+
+def test_comments_of_blocked_accounts_are_hidden(peer: Peer, api: ApiClient, people: dict[str, Member]) -> None:
+    """PeerTube leaves out of a video's threads (and a thread's tree) the comments of accounts
+    and servers the viewer has blocked, and those the instance has blocked for everyone."""
+    alice, bob, mod = people["alice"], people["bob"], people["mod"]
+    video = add_video(alice.account_id, alice.channel_id, "Talked over")
+    start_thread(api, bob, video.uuid, "Bob speaks")
+    aside = start_thread(api, alice, video.uuid, "Alice speaks")
+    made = api.post_json(f"/api/v1/videos/{video.uuid}/comments/{aside['id']}", {"text": "Bob replies"}, bob.token)
+    assert made.status == 200
+    assert peer.post(api, "/inbox", note(peer, 41, video.url, content="Carol speaks"), name="carol").status == 204
+    drain_federation()
+    everyone = ["Carol speaks", "Alice speaks", "Bob speaks"]
+    assert texts(api, video.uuid, alice.token) == everyone
+
+    blocks = "/api/v1/users/me/blocklist"
+    assert api.post_json(f"{blocks}/accounts", {"accountName": "bob"}, alice.token).status == 204
+    assert api.post_json(f"{blocks}/servers", {"host": peer.host}, alice.token).status == 204
+    assert texts(api, video.uuid, alice.token) == ["Alice speaks"]
+    tree = api.get_as(f"/api/v1/videos/{video.uuid}/comment-threads/{aside['id']}", alice.token).json()
+    assert tree["children"] == []
+    assert texts(api, video.uuid, mod.token) == everyone  # her blocks are hers
+    assert texts(api, video.uuid) == everyone
+
+    # The instance's block hides them from everyone.
+    assert api.post_json("/api/v1/server/blocklist/accounts", {"accountName": "bob"}, mod.token).status == 204
+    assert texts(api, video.uuid) == ["Carol speaks", "Alice speaks"]
+    assert texts(api, video.uuid, mod.token) == ["Carol speaks", "Alice speaks"]
