@@ -19,6 +19,7 @@ from chalicelib.store import videos
 if TYPE_CHECKING:
     from chalicelib.config import Settings
     from chalicelib.domain.comment_moderation import Row
+    from chalicelib.store.models import User
 
 comment_moderation_api = ApiBlueprint(__name__)
 ALL_COMMENTS = "/api/v1/videos/comments"
@@ -31,7 +32,7 @@ def list_all_comments() -> dict[str, Any]:
     require_right(current, Right.SEE_ALL_COMMENTS, ALL_COMMENTS)
     page = pagination(request, comment_moderation.SORTS, comment_moderation.DEFAULT_SORT)
     params = QueryParams(request)
-    filters = _filters(params, is_local=params.boolean("isLocal"), on_local_video=params.boolean("onLocalVideo"))
+    filters = _filters(params, None, is_local=params.boolean("isLocal"), on_local_video=params.boolean("onLocalVideo"))
     found = comment_moderation.list_comments(
         filters, owner_account_id=None, start=page.start, count=page.count, oldest_first=page.sort == "createdAt"
     )
@@ -44,7 +45,7 @@ def list_comments_on_my_videos() -> dict[str, Any]:
     user = session(request).user
     page = pagination(request, comment_moderation.SORTS, comment_moderation.DEFAULT_SORT)
     params = QueryParams(request)
-    filters = _filters(params, held_for_review=params.boolean("isHeldForReview"))
+    filters = _filters(params, user, held_for_review=params.boolean("isHeldForReview"))
     found = comment_moderation.list_comments(
         filters,
         owner_account_id=int(user.account_id),
@@ -55,18 +56,21 @@ def list_comments_on_my_videos() -> dict[str, Any]:
     return _page_json(found)
 
 
-def _filters(params: QueryParams, **flags: bool | None) -> comment_moderation.Filters:
-    """The filters both lists take (PeerTube's getCommonVideoCommentsValidators), and theirs."""
+def _filters(params: QueryParams, owner: User | None, **flags: bool | None) -> comment_moderation.Filters:
+    """The filters both lists take (PeerTube's getCommonVideoCommentsValidators), and theirs;
+    `owner`: the caller of the owner's list, who must manage the video or channel named."""
     tags = params.values("autoTagOneOf")
-    filters = comment_moderation.Filters(
+    params.raise_if_invalid()
+    video_id, channel_id = comment_moderation.scope(params.one("videoId"), params.one("videoChannelId"), owner)
+    return comment_moderation.Filters(
         search=params.one("search"),
         search_account=params.one("searchAccount"),
         search_video=params.one("searchVideo"),
         auto_tag_one_of=frozenset(tags) if tags is not None else None,
+        video_id=video_id,
+        channel_id=channel_id,
         **flags,
     )
-    params.raise_if_invalid()
-    return filters
 
 
 def _page_json(found: comment_moderation.Page) -> dict[str, Any]:

@@ -13,10 +13,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from chalicelib.domain import videos as video_cases
+from chalicelib.domain.roles import Right, Role, has_right
+from chalicelib.errors import ForbiddenError, NotFoundError, ValidationError
 from chalicelib.store import actors, catalog, moderation
 
 if TYPE_CHECKING:
-    from chalicelib.store.models import Actor, CommentEntry, Video
+    from chalicelib.store.models import Actor, CommentEntry, User, Video
 
 SORTS = ("createdAt",)  # PeerTube's SORTABLE_COLUMNS.VIDEO_COMMENTS
 DEFAULT_SORT = "-createdAt"
@@ -32,6 +35,8 @@ class Filters:
     search_account: str | None = None
     search_video: str | None = None
     auto_tag_one_of: frozenset[str] | None = None
+    video_id: int | None = None
+    channel_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -75,12 +80,55 @@ def list_comments(
     return Page(len(kept), rows)
 
 
+def scope(video_ref: str | None, channel_ref: str | None, viewer: User | None) -> tuple[int | None, int | None]:
+    """The `videoId` and `videoChannelId` filters, checked as PeerTube's validators: the
+    video (id, UUID or short UUID) and the channel (an id) must exist; on the owner's list
+    (`viewer` given) the caller must manage them, or see all comments."""
+    invalid: dict[str, str] = {}
+    reference: int | str | None = None
+    if video_ref is not None:
+        try:
+            reference = video_cases.parse_reference(video_ref, "videoId")
+        except ValidationError:
+            invalid["videoId"] = "Invalid value"
+    if channel_ref is not None and not _is_id(channel_ref):
+        invalid["videoChannelId"] = "Invalid value"
+    if invalid:
+        raise ValidationError(invalid, location="query")
+    sees_all = viewer is None or has_right(Role(int(viewer.role)), Right.SEE_ALL_COMMENTS)
+    video_id = channel_id = None
+    if reference is not None:
+        video = video_cases.find_video(str(reference), field="videoId")
+        if not sees_all and viewer is not None:
+            if not video.is_local:
+                raise ForbiddenError("Cannot manage a video of another server.")
+            if not video_cases.owns(viewer, video):
+                raise ForbiddenError("Cannot manage a video of another user.")
+        video_id = int(video.id)
+    if channel_ref is not None:
+        channel = actors.get_actor(int(channel_ref))
+        if channel is None or channel.actor_type != "Group" or channel.deleting_at is not None:
+            raise NotFoundError("Video channel not found")
+        if not sees_all and viewer is not None and int(channel.account_id or 0) != int(viewer.account_id):
+            raise ForbiddenError("Only a user with sufficient right can access this account resource.")
+        channel_id = int(channel.id)
+    return video_id, channel_id
+
+
+def _is_id(raw: str) -> bool:
+    digits = raw[1:] if raw[:1] in ("+", "-") else raw
+    return digits.isdigit()
+
+
 def _passes(entry: CommentEntry, filters: Filters, tags: list[str], videos: dict[int, Video]) -> bool:
-    if filters.is_local is not None and bool(entry.is_local) != filters.is_local:
-        return False
-    if filters.on_local_video is not None and bool(entry.on_local_video) != filters.on_local_video:
-        return False
-    if filters.held_for_review is not None and bool(entry.held_for_review) != filters.held_for_review:
+    wanted = (
+        (filters.is_local, bool(entry.is_local)),
+        (filters.on_local_video, bool(entry.on_local_video)),
+        (filters.held_for_review, bool(entry.held_for_review)),
+        (filters.video_id, int(entry.video_id)),
+        (filters.channel_id, int(entry.channel_id)),
+    )
+    if any(want is not None and want != have for want, have in wanted):
         return False
     if filters.auto_tag_one_of is not None and filters.auto_tag_one_of.isdisjoint(tags):
         return False

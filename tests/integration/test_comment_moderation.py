@@ -115,11 +115,10 @@ def listed(api: ApiClient, path: str, token: str | None, query: str = "") -> dic
     return body
 
 
-def test_the_staffs_list_and_the_owners_list(peer: Peer, api: ApiClient, people: dict[str, Member]) -> None:
-    """GET /api/v1/videos/comments (SEE_ALL_COMMENTS) lists every comment but deleted ones,
-    newest first, with PeerTube's filters; GET /api/v1/users/me/videos/comments lists those
-    on the caller's own videos, with isHeldForReview. Both in VideoCommentForOwnerOrAdmin."""
-    alice, bob, mod = people["alice"], people["bob"], people["mod"]
+def seed(api: ApiClient, peer: Peer, people: dict[str, Member]) -> tuple[Any, Any]:
+    """Alice's cats (comments held for review) and Bob's dogs, commented on; and a remote
+    comment on Carol's video, over there."""
+    alice, bob = people["alice"], people["bob"]
     cats = add_video(alice.account_id, alice.channel_id, "Alice's cats", comments_policy=3)
     dogs = add_video(bob.account_id, bob.channel_id, "Bob's dogs")
     start_thread(api, bob, cats.uuid, "Held on cats")
@@ -132,33 +131,45 @@ def test_the_staffs_list_and_the_owners_list(peer: Peer, api: ApiClient, people:
     carols = note(peer, 31, peer.video(theirs)["id"], content="Carol here")
     assert peer.post(api, "/inbox", carols, name="carol").status == 204
     drain_federation()
+    return cats, dogs
+
+
+def staff_texts(api: ApiClient, mod: Member, query: str = "") -> list[str]:
+    return [c["text"] for c in listed(api, "/api/v1/videos/comments", mod.token, query)["data"]]
+
+
+def test_the_staffs_list_and_the_owners_list(peer: Peer, api: ApiClient, people: dict[str, Member]) -> None:
+    """GET /api/v1/videos/comments (SEE_ALL_COMMENTS) lists every comment but deleted ones,
+    newest first, with PeerTube's filters; GET /api/v1/users/me/videos/comments lists those
+    on the caller's own videos, with isHeldForReview. Both in VideoCommentForOwnerOrAdmin."""
+    alice, bob, mod = people["alice"], people["bob"], people["mod"]
+    cats, _ = seed(api, peer, people)
 
     everything = listed(api, "/api/v1/videos/comments", mod.token)
-    texts_seen = [c["text"] for c in everything["data"]]
-    assert texts_seen == ["Carol here", "Alice on dogs", "Owner on cats", "Held on cats"]
+    assert [c["text"] for c in everything["data"]] == ["Carol here", "Alice on dogs", "Owner on cats", "Held on cats"]
     assert everything["total"] == 4
     first = everything["data"][-1]
     assert first["heldForReview"] is True
     assert first["video"] == {"id": int(cats.id), "uuid": cats.uuid, "name": "Alice's cats"}
     assert first["account"]["name"] == "bob"
 
-    def staff(query: str) -> list[str]:
-        return [c["text"] for c in listed(api, "/api/v1/videos/comments", mod.token, query)["data"]]
-
-    assert staff("?isLocal=false") == ["Carol here"]
-    assert staff("?onLocalVideo=false") == ["Carol here"]
-    assert staff("?isLocal=true&onLocalVideo=true") == ["Alice on dogs", "Owner on cats", "Held on cats"]
-    assert staff("?search=CATS") == ["Owner on cats", "Held on cats"]
-    assert staff("?search=carol") == ["Carol here"]  # by the author's name
-    assert staff("?searchAccount=ali") == ["Alice on dogs", "Owner on cats"]
-    assert staff("?searchVideo=dogs") == ["Alice on dogs"]
-    assert staff("?sort=createdAt&start=1&count=2") == ["Owner on cats", "Alice on dogs"]
+    assert staff_texts(api, mod, "?isLocal=false") == ["Carol here"]
+    assert staff_texts(api, mod, "?onLocalVideo=false") == ["Carol here"]
+    assert staff_texts(api, mod, "?isLocal=true&onLocalVideo=true") == [
+        "Alice on dogs",
+        "Owner on cats",
+        "Held on cats",
+    ]
+    assert staff_texts(api, mod, "?search=CATS") == ["Owner on cats", "Held on cats"]
+    assert staff_texts(api, mod, "?search=carol") == ["Carol here"]  # by the author's name
+    assert staff_texts(api, mod, "?searchAccount=ali") == ["Alice on dogs", "Owner on cats"]
+    assert staff_texts(api, mod, "?searchVideo=dogs") == ["Alice on dogs"]
+    assert staff_texts(api, mod, "?sort=createdAt&start=1&count=2") == ["Owner on cats", "Alice on dogs"]
     assert listed(api, "/api/v1/videos/comments", mod.token, "?count=1")["total"] == 4
 
     # Who may: the staff only.
     assert api.get("/api/v1/videos/comments").status == 401
-    refused = api.get_as("/api/v1/videos/comments", alice.token)
-    assert refused.status == 403
+    assert api.get_as("/api/v1/videos/comments", alice.token).status == 403
     assert api.get_as("/api/v1/videos/comments?sort=-text", mod.token).status == 400
 
     # The owner's list: comments on her videos only, held ones included, or only them.
@@ -173,6 +184,24 @@ def test_the_staffs_list_and_the_owners_list(peer: Peer, api: ApiClient, people:
     approve(api, cats.uuid, first["id"], alice.token)
     assert listed(api, "/api/v1/users/me/videos/comments", alice.token, "?isHeldForReview=true")["data"] == []
     assert [c["heldForReview"] for c in listed(api, "/api/v1/videos/comments", mod.token)["data"]] == [False] * 4
+
+
+def test_the_lists_by_video_and_channel(peer: Peer, api: ApiClient, people: dict[str, Member]) -> None:
+    """`videoId` and `videoChannelId`: any for the staff; on the owner's list, only what she manages."""
+    alice, bob, mod = people["alice"], people["bob"], people["mod"]
+    cats, dogs = seed(api, peer, people)
+    assert staff_texts(api, mod, f"?videoId={dogs.uuid}") == ["Alice on dogs"]
+    assert staff_texts(api, mod, f"?videoChannelId={alice.channel_id}") == ["Owner on cats", "Held on cats"]
+    on_cats = listed(api, "/api/v1/users/me/videos/comments", alice.token, f"?videoId={cats.id}")
+    assert [c["text"] for c in on_cats["data"]] == ["Owner on cats", "Held on cats"]
+    not_hers = api.get_as(f"/api/v1/users/me/videos/comments?videoId={dogs.uuid}", alice.token)
+    assert (not_hers.status, not_hers.json()["detail"]) == (403, "Cannot manage a video of another user.")
+    not_her_channel = api.get_as(f"/api/v1/users/me/videos/comments?videoChannelId={bob.channel_id}", alice.token)
+    assert not_her_channel.status == 403
+    assert api.get_as("/api/v1/videos/comments?videoId=nope", mod.token).status == 400
+    assert api.get_as("/api/v1/videos/comments?videoChannelId=x", mod.token).status == 400
+    assert api.get_as("/api/v1/videos/comments?videoId=999999", mod.token).status == 404
+    assert api.get_as("/api/v1/videos/comments?videoChannelId=999999", mod.token).status == 404
 
 
 def test_comments_of_blocked_accounts_are_hidden(peer: Peer, api: ApiClient, people: dict[str, Member]) -> None:
