@@ -231,3 +231,13 @@ def test_comments_of_blocked_accounts_are_hidden(peer: Peer, api: ApiClient, peo
     assert api.post_json("/api/v1/server/blocklist/accounts", {"accountName": "bob"}, mod.token).status == 204
     assert texts(api, video.uuid) == ["Carol speaks", "Alice speaks"]
     assert texts(api, video.uuid, mod.token) == ["Carol speaks", "Alice speaks"]
+
+
+def test_a_deleted_videos_comments_leave_the_lists(api: ApiClient, people: dict[str, Member]) -> None:
+    alice, bob, mod = people["alice"], people["bob"], people["mod"]
+    video = add_video(alice.account_id, alice.channel_id, "Short-lived")
+    start_thread(api, bob, video.uuid, "Soon gone")
+    assert staff_texts(api, mod) == ["Soon gone"]
+    assert api.delete_as(f"/api/v1/videos/{video.uuid}", alice.token).status == 204
+    assert staff_texts(api, mod) == []
+    assert listed(api, "/api/v1/users/me/videos/comments", alice.token)["total"] == 0
