@@ -9,6 +9,8 @@ from typing import Any
 
 from tests.conftest import ROOT_PASSWORD
 from tests.e2e.harness import Client, RunningStack, make_clip, needs_ffmpeg, wait_for, wait_published
+from tests.e2e.openapi_paths import assert_answers
+from tests.openapi import LIST_DEVIATIONS
 
 
 @needs_ffmpeg
@@ -56,6 +58,13 @@ def test_deleted_comments_disappear_on_the_other_instance(
     ).json()["comment"]
     urls = {text: comment["url"] for text, comment in posted.items()}
     wait_for("every comment on both", lambda: all(len(comments(c)) == 3 for c in (on_a, on_b)))
+    # A's staff see B's comments among the remote ones (PeerTube's VideoCommentForOwnerOrAdmin).
+    root_a = on_a.login("root", ROOT_PASSWORD)["access_token"]
+    remote = on_a.send("GET", "/api/v1/videos/comments?isLocal=false", root_a).json()
+    assert_answers("GET", "/api/v1/videos/comments", remote, known_deviations=LIST_DEVIATIONS)
+    assert sorted(c["url"] for c in remote["data"]) == sorted(
+        urls[text] for text in ("Bob's second thoughts", "Bob's rude remark")
+    )
 
     # Bob deletes his own (on B): gone on A. Alice deletes hers (on A): gone on B.
     second, aside, rude = posted["Bob's second thoughts"], posted["Alice's aside"], posted["Bob's rude remark"]
