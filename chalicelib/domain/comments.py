@@ -214,7 +214,7 @@ def list_threads(video: Video, viewer: User | None, *, start: int, count: int, s
         return ThreadPage(0, 0, [])
     count = count or MAX_COUNT
     sees_all = sees_all_comments(video, viewer)
-    visible = None
+    visible: Condition | None = None
     if not sees_all:
         visible = VideoComment.held_for_review == False  # noqa: E712 (a DynamoDB condition)
         if viewer is not None:

@@ -19,6 +19,7 @@ from chalicelib.store.models import Claim, CommentEntry, TableItem, TagPolicy, V
 from chalicelib.store.writes import connection, is_condition_failure
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
     from datetime import datetime
 
     from chalicelib.store.models import Video
@@ -92,7 +93,7 @@ def update_list(item: WatchedWordsList, name: str | None, words: list[str] | Non
     if words is not None:
         actions.append(WatchedWordsList.words.set(words))
     renamed = name is not None and name != item.list_name
-    if renamed:
+    if name is not None and renamed:
         actions.append(WatchedWordsList.list_name.set(name))
     try:
         with TransactWrite(connection=connection()) as transaction:
@@ -173,6 +174,7 @@ def entry_key_of(comment: VideoComment) -> CommentEntry:
 def read_log(*, owner_account_id: int | None, limit: int) -> list[CommentEntry]:
     """MO6: the newest `limit` entries of the instance's log, or of the comments on an
     account's videos: one Query per MB."""
+    items: Iterable[TableItem]
     if owner_account_id is None:
         items = CommentEntry.query(keys.COMMENT_LOG_PK, scan_index_forward=False, limit=limit, page_size=limit)
     else:
