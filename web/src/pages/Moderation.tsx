@@ -18,6 +18,8 @@ const MODERATOR = 1;
 export function Moderation() {
   useTitle('Moderation');
   const { me } = useApp();
+  // The tags one may hold comments for are the lists' names: read again when they change.
+  const [listsVersion, setListsVersion] = useState(0);
   if (!session.signedIn) {
     return (
       <p>
@@ -33,8 +35,8 @@ export function Moderation() {
       <h1>Moderation</h1>
       <AccountTabs />
       <CommentList scope="mine" title="Comments on my videos" />
-      <WatchedWords owner={account} title="My watched words" />
-      <ReviewPolicy account={me.username} />
+      <WatchedWords owner={account} title="My watched words" onChanged={() => setListsVersion((v) => v + 1)} />
+      <ReviewPolicy account={me.username} version={listsVersion} />
       {staff && (
         <>
           <CommentList scope="all" title="All comments on this instance" />
@@ -121,7 +123,7 @@ function CommentList({ scope, title }: { scope: 'mine' | 'all'; title: string })
   );
 }
 
-function WatchedWords({ owner, title }: { owner: Owner; title: string }) {
+function WatchedWords({ owner, title, onChanged }: { owner: Owner; title: string; onChanged?: () => void }) {
   const key = owner === 'server' ? 'server' : owner.account;
   const { data, error, loading, reload } = useLoad((signal) => moderationApi.lists(owner, signal), [key]);
   const [editing, setEditing] = useState<WatchedWordsList | 'new' | null>(null);
@@ -132,6 +134,7 @@ function WatchedWords({ owner, title }: { owner: Owner; title: string }) {
     try {
       await moderationApi.deleteList(owner, list.id);
       reload();
+      onChanged?.();
     } catch (err) {
       setFailure(errorMessage(err));
     }
@@ -184,6 +187,7 @@ function WatchedWords({ owner, title }: { owner: Owner; title: string }) {
           onDone={() => {
             setEditing(null);
             reload();
+            onChanged?.();
           }}
           onCancel={() => setEditing(null)}
         />
@@ -242,20 +246,22 @@ function ListForm(props: { owner: Owner; list: WatchedWordsList | null; formId: 
   );
 }
 
-function ReviewPolicy({ account }: { account: string }) {
+function ReviewPolicy({ account, version }: { account: string; version: number }) {
   const owner = { account };
-  const tags = useLoad((signal) => moderationApi.available(owner, signal), [account]);
+  const tags = useLoad((signal) => moderationApi.available(owner, signal), [account, version]);
   const policy = useLoad((signal) => moderationApi.reviewPolicy(account, signal), [account]);
   const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
   const toggle = async (name: string, held: boolean) => {
     if (!policy.data) return;
-    const review = held ? [...policy.data.review, name] : policy.data.review.filter((t) => t !== name);
+    const before = policy.data;
+    const review = held ? [...before.review, name] : before.review.filter((t) => t !== name);
     setResult(null);
+    policy.setData({ review }); // the box follows the click at once; undone if the server refuses
     try {
       await moderationApi.setReviewPolicy(account, review);
-      policy.setData({ review });
       setResult({ ok: true, text: 'Saved.' });
     } catch (err) {
+      policy.setData(before);
       setResult({ ok: false, text: errorMessage(err) });
     }
   };
