@@ -134,11 +134,19 @@ def test_an_export_holds_the_account_in_peertubes_layout(
     api: ApiClient, people: dict[str, Member], alice_home: Any
 ) -> None:
     alice, bob = people["alice"], people["bob"]
+    lists = "/api/v1/watched-words/accounts/alice/lists"
+    assert api.post_json(lists, {"listName": "spam", "words": ["casino"]}, alice.token).status == 200
+    policy = "/api/v1/automatic-tags/policies/accounts/alice/comments"
+    assert api.put_json(policy, {"review": ["spam"]}, alice.token).status == 204
     archive = export_archive(api, alice)
     names = set(zipfile.ZipFile(io.BytesIO(archive)).namelist())
     for name in ("account", "user-settings", "channels", "videos", "video-playlists", "likes", "dislikes",
-                 "following", "follower", "blocklist", "video-history"):  # fmt: skip
+                 "following", "follower", "blocklist", "video-history", "watched-words-lists",
+                 "automatic-tag-policies"):  # fmt: skip
         assert f"peertube/{name}.json" in names
+    watched = document(archive, "peertube/watched-words-lists.json")["watchedWordLists"]
+    assert [(w["listName"], w["words"]) for w in watched] == [("spam", ["casino"])]
+    assert document(archive, "peertube/automatic-tag-policies.json") == {"reviewComments": [{"name": "spam"}]}
     for name in ("actor", "outbox", "likes", "dislikes", "following"):
         assert f"activity-pub/{name}.json" in names
     video = alice_home["video"]
