@@ -25,6 +25,7 @@ from chalicelib.api.entry import make_api_handler, problem_middleware
 from chalicelib.api.feeds import feeds_api
 from chalicelib.api.history import history_api
 from chalicelib.api.inbox import inbox_api
+from chalicelib.api.jobs import jobs_api
 from chalicelib.api.lives import lives_api
 from chalicelib.api.notifications import notifications_api
 from chalicelib.api.oauth import oauth_api
@@ -84,6 +85,7 @@ for blueprint in (
     feeds_api,
     history_api,
     inbox_api,
+    jobs_api,
     lives_api,
     notifications_api,
     oembed_api,

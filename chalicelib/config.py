@@ -31,6 +31,10 @@ class QueueNames:
     views: str
     work: str
 
+    def by_key(self) -> dict[str, str]:
+        """Every work queue's name by its key (deploy_specs.QueueSpec.key)."""
+        return {key: str(value) for key, value in vars(self).items()}
+
 
 @dataclass(frozen=True)
 class SignupSettings:

@@ -119,7 +119,12 @@ class LocalStack:
         self._snapshotter.start()
         self._reaper = TtlReaper(aws.dynamodb(), [settings.table_name])
         self._reaper.start()
-        self._pump = EventPump(aws.sqs(), settings.aws_region)
+        self._pump = EventPump(aws.sqs(), settings.aws_region, paused_file=options.data_dir / "paused-queues.json")
+        from chalicelib.store import job_queues
+
+        # POST /api/v1/jobs/pause and resume reach the pump, as they reach the event source
+        # mappings on AWS.
+        job_queues.use_switch(self._pump)
         self._bind_functions(app_module, settings, queue_urls)
         self._scheduler = Scheduler(
             [
