@@ -40,6 +40,7 @@ from chalicelib.api.scoped_tokens import scoped_tokens_api
 from chalicelib.api.search import search_api
 from chalicelib.api.server import server_api
 from chalicelib.api.server_follows import server_follows_api
+from chalicelib.api.server_logs import server_logs_api
 from chalicelib.api.subscriptions import subscriptions_api
 from chalicelib.api.token_sessions import token_sessions_api
 from chalicelib.api.two_factor import two_factor_api
@@ -100,6 +101,7 @@ for blueprint in (
     search_api,
     server_api,
     server_follows_api,
+    server_logs_api,
     subscriptions_api,
     token_sessions_api,
     user_archives_api,

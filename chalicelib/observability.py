@@ -28,11 +28,6 @@ def count(name: str, value: int = 1) -> None:
 
 def audit(user: str, domain: str, action: str, **entity: object) -> None:
     """One line of the audit log (PeerTube's: who did what to which object), read back by
-    `/api/v1/server/audit-logs`: an info line whose message is the entry's JSON and which
+    `/api/v1/server/audit-logs`: an info line whose message is the entry (an object) and which
     carries `audit: true`. `action` is create, update or delete, as PeerTube's AUDIT_TYPE."""
-    import json
-
-    logger.info(
-        json.dumps({"user": user, "domain": domain, "action": action, **entity}, default=str),
-        extra={"audit": True},
-    )
+    logger.info({"user": user, "domain": domain, "action": action, **entity}, extra={"audit": True})
