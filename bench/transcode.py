@@ -1,11 +1,18 @@
-"""Serial against chunked transcoding of one clip, with PeerTube's default ladder.
+"""Serial against chunked transcoding of one clip, with PeerTube's default ladder, and the
+same clip through the local stack by its Lambda functions and by remote runners.
 
-    python bench/transcode.py [--seconds 60] [--height 1080] [--fps 30] [--chunk 12]
+    python bench/transcode.py [--seconds 60] [--height 1080] [--fps 30] [--chunk 12] [--runners 1]
 
 Makes a test clip with ffmpeg, then prints for each path: time to the first playable
 rendition, time to all renditions, speed in multiples of real time, and bytes written.
 For the chunked path it also prints the sum of chunk times and the longest chunk: with one
 Lambda per chunk, the wall time is the longest chunk plus packaging.
+
+Then (unless --no-stack) it starts the local stack (`python -m local`), uploads the clip and
+times it from the end of the upload to publication twice: with the transcoder functions
+(the event pump runs the chunk steps one at a time, as one Lambda would), and with remote
+runners enabled and `--runners` processes of tools/runner taking the chunk jobs. It prints
+both wall times and their ratio.
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -89,12 +97,68 @@ def bench_chunked(source: Path, workdir: Path, chunk_seconds: float) -> dict[str
     }
 
 
+def bench_stack(clip: Path, runners: int, workdir: Path) -> dict[str, float]:
+    """Upload to publication on the local stack: by the transcoder functions, then by runners."""
+    import copy
+    import signal
+
+    from tests.conftest import ROOT_PASSWORD
+    from tests.e2e.harness import Client, RunningStack
+
+    stack = RunningStack(workdir / "data")
+    stack.start()
+    processes: list[subprocess.Popen[bytes]] = []
+    try:
+        client = Client(stack)
+        root = str(client.login("root", ROOT_PASSWORD)["access_token"])
+        lambda_seconds = _publish_time(client, root, clip, "By the functions")
+        custom = client.send("GET", "/api/v1/config/custom", root).json()
+        changed = copy.deepcopy(custom)
+        changed["transcoding"]["remoteRunners"] = {"enabled": True}
+        assert client.send("PUT", "/api/v1/config/custom", root, json=changed).status_code == 200
+        assert client.send("POST", "/api/v1/runners/registration-tokens/generate", root).status_code == 204
+        tokens = client.send("GET", "/api/v1/runners/registration-tokens", root).json()["data"]
+        for n in range(runners):
+            command = [
+                sys.executable, "-m", "tools.runner", "--url", stack.url,
+                "--registration-token", tokens[0]["registrationToken"], "--name", f"bench-{n}",
+                "--state", str(workdir / f"runner-{n}.json"), "--poll-every", "0.3",
+            ]  # fmt: skip
+            log = open(workdir / f"runner-{n}.log", "ab")  # noqa: SIM115 (the process keeps it)
+            processes.append(subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=log))
+        runner_seconds = _publish_time(client, root, clip, "By runners")
+    finally:
+        for process in processes:
+            process.send_signal(signal.SIGTERM)
+            process.wait(timeout=60)
+        stack.stop()
+    return {"lambda": lambda_seconds, "runner": runner_seconds}
+
+
+def _publish_time(client: Any, root: str, clip: Path, name: str) -> float:
+    from tests.e2e.harness import wait_published
+
+    channel = client.send("GET", "/api/v1/users/me", root).json()["videoChannels"][0]["id"]
+    with open(clip, "rb") as handle:
+        uploaded = client.send(
+            "POST", "/api/v1/videos/upload", root,
+            data={"name": name, "channelId": str(channel), "privacy": "1"},
+            files={"videofile": ("clip.mp4", handle, "video/mp4")},
+        )  # fmt: skip
+    assert uploaded.status_code == 200, uploaded.text
+    started = time.perf_counter()
+    wait_published(client, root, uploaded.json()["video"]["uuid"], seconds=3600)
+    return time.perf_counter() - started
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--height", type=int, default=1080)
     parser.add_argument("--fps", type=int, default=30)
     parser.add_argument("--chunk", type=float, default=12.0, help="seconds of source per chunk")
+    parser.add_argument("--runners", type=int, default=1, help="runner processes on the local stack")
+    parser.add_argument("--no-stack", action="store_true", help="skip the local stack's functions and runners")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as directory:
         base = Path(directory)
@@ -107,6 +171,8 @@ def main() -> None:
         (base / "chunked").mkdir()
         serial = bench_serial(source, base / "serial")
         chunked = bench_chunked(source, base / "chunked", args.chunk)
+        (base / "stack").mkdir()
+        stack = None if args.no_stack else bench_stack(source, args.runners, base / "stack")
     duration = args.seconds
     print(
         f"serial:  first playable {serial['first']:.1f} s, all {serial['all']:.1f} s "
@@ -123,6 +189,12 @@ def main() -> None:
         f"{wall / duration:.2f} of the duration); one process here {chunked['all']:.1f} s; "
         f"{chunked['bytes'] / 1e6:.1f} MB ({(chunked['bytes'] / serial['bytes'] - 1) * 100:+.1f} % against serial)"
     )
+    if stack is not None:
+        print(
+            f"local stack, upload to published: functions {stack['lambda']:.1f} s, "
+            f"{args.runners} runner(s) {stack['runner']:.1f} s; "
+            f"runner / functions {stack['runner'] / stack['lambda']:.2f}"
+        )
 
 
 if __name__ == "__main__":
