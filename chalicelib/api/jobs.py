@@ -69,7 +69,8 @@ def _list(state: str | None) -> dict[str, Any]:
     request = _admin(f"/jobs/{state or ''}")
     if state is not None and state not in jobs.JOB_STATES:
         raise ValidationError({"state": "Invalid value"}, location="params")
-    job_type = (request.query_params or {}).get("jobType")
+    query: dict[str, str] = dict(request.query_params or {})
+    job_type = query.get("jobType")
     if job_type is not None and job_type not in jobs.JOB_TYPES:
         raise ValidationError({"jobType": "Invalid value"}, location="query")
     page = pagination(request, ("createdAt",), "-createdAt")

@@ -23,7 +23,7 @@ def get_logs() -> Any:
     request = _admin("/server/logs")
     query = request.query_params
     start, end = _window(request)
-    level = (query or {}).get("level", "info")
+    level = dict(query or {}).get("level", "info")
     if level not in server_logs.LEVELS:
         raise ValidationError({"level": "Should have a valid level"}, location="query")
     tags = [tag for key in ("tagsOneOf", "tagsOneOf[]") if query and key in query for tag in query.getlist(key)]
@@ -44,7 +44,7 @@ def _admin(path: str) -> Request:
 
 
 def _window(request: Request) -> tuple[datetime, datetime]:
-    query = request.query_params or {}
+    query: dict[str, str] = dict(request.query_params or {})
     start = _date(query.get("startDate"))
     if start is None:
         raise ValidationError({"startDate": "Should have a start date that conforms to ISO 8601"}, location="query")

@@ -189,9 +189,10 @@ def _sweep(
             .get("Messages", [])
         )
         empty = 0 if batch else empty + 1
-        for message in batch:
-            seen[message["MessageId"]] = dict(message)
-        if any(stop(message) for message in batch):
+        received: list[dict[str, Any]] = [dict(message) for message in batch]
+        for message in received:
+            seen[message["MessageId"]] = message
+        if any(stop(message) for message in received):
             break
     messages = list(seen.values())
     if not keep_hidden:
