@@ -16,6 +16,7 @@ from chalicelib.config import get_settings
 from chalicelib.store import queues
 from tests.api_client import ApiClient
 from tests.conftest import ROOT_PASSWORD
+from tests.e2e.openapi_paths import assert_answers
 from tests.members import Member
 from tests.openapi import assert_conforms
 
@@ -117,6 +118,8 @@ def test_failed_jobs_are_listed_paged_and_left_in_the_dead_letter_queue(api: Api
     assert set(job["data"]) == {"video", "step"}
     assert "dead-letter queue" in job["error"]
 
+    deviations = tuple(rf"data/\d+/{deviation}" for deviation in JOB_DEVIATIONS)
+    assert_answers("GET", "/api/v1/jobs/{state}", newest, known_deviations=deviations)
     everything = api.get_as(f"{JOBS}/failed?count=100&sort=createdAt", root).json()["data"]
     assert sorted(j["id"].split(":", 1)[1] for j in everything) == sorted(ids)
     stamps = [j["createdAt"] for j in everything]
