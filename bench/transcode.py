@@ -2,6 +2,7 @@
 same clip through the local stack by its Lambda functions and by remote runners.
 
     python bench/transcode.py [--seconds 60] [--height 1080] [--fps 30] [--chunk 12] [--runners 1]
+                              [--no-stack | --stack-only]
 
 Makes a test clip with ffmpeg, then prints for each path: time to the first playable
 rendition, time to all renditions, speed in multiples of real time, and bytes written.
@@ -136,18 +137,25 @@ def bench_stack(clip: Path, runners: int, workdir: Path) -> dict[str, float]:
 
 
 def _publish_time(client: Any, root: str, clip: Path, name: str) -> float:
-    from tests.e2e.harness import wait_published
+    """Seconds from the end of a resumable upload (PeerTube's, in 8 MB chunks: the clip is
+    larger than API Gateway's 10 MB) to publication."""
+    from tests.e2e.harness import put_chunk, wait_published
 
+    data = clip.read_bytes()
     channel = client.send("GET", "/api/v1/users/me", root).json()["videoChannels"][0]["id"]
-    with open(clip, "rb") as handle:
-        uploaded = client.send(
-            "POST", "/api/v1/videos/upload", root,
-            data={"name": name, "channelId": str(channel), "privacy": "1"},
-            files={"videofile": ("clip.mp4", handle, "video/mp4")},
-        )  # fmt: skip
-    assert uploaded.status_code == 200, uploaded.text
+    init = client.send(
+        "POST", "/api/v1/videos/upload-resumable", root,
+        json={"name": name, "channelId": channel, "privacy": 1, "filename": "clip.mp4"},
+        headers={"X-Upload-Content-Length": str(len(data)), "X-Upload-Content-Type": "video/mp4"},
+    )  # fmt: skip
+    assert init.status_code == 201, init.text
+    url = "http:" + init.headers["Location"]
+    step = 8 * 1024 * 1024
+    for start in range(0, len(data), step):
+        sent = put_chunk(url, root, data, start, step)
+        assert sent.status_code in (200, 308), sent.text
     started = time.perf_counter()
-    wait_published(client, root, uploaded.json()["video"]["uuid"], seconds=3600)
+    wait_published(client, root, sent.json()["video"]["uuid"], seconds=3600)
     return time.perf_counter() - started
 
 
@@ -159,6 +167,7 @@ def main() -> None:
     parser.add_argument("--chunk", type=float, default=12.0, help="seconds of source per chunk")
     parser.add_argument("--runners", type=int, default=1, help="runner processes on the local stack")
     parser.add_argument("--no-stack", action="store_true", help="skip the local stack's functions and runners")
+    parser.add_argument("--stack-only", action="store_true", help="only the local stack's functions and runners")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as directory:
         base = Path(directory)
@@ -166,13 +175,26 @@ def main() -> None:
         make_clip(source, args.seconds, args.height, args.fps)
         info = probe(str(source))
         names = ", ".join(f"{r.resolution}p" for r in ladder(info.as_source()))
-        print(f"source: {args.seconds} s of {info.width}x{info.height} at {args.fps} fps; renditions {names}")
-        (base / "serial").mkdir()
-        (base / "chunked").mkdir()
-        serial = bench_serial(source, base / "serial")
-        chunked = bench_chunked(source, base / "chunked", args.chunk)
-        (base / "stack").mkdir()
-        stack = None if args.no_stack else bench_stack(source, args.runners, base / "stack")
+        print(
+            f"source: {args.seconds} s of {info.width}x{info.height} at {args.fps} fps; renditions {names}", flush=True
+        )
+        if not args.stack_only:
+            (base / "serial").mkdir()
+            (base / "chunked").mkdir()
+            _print_in_process(
+                args, bench_serial(source, base / "serial"), bench_chunked(source, base / "chunked", args.chunk)
+            )
+        if not args.no_stack:
+            (base / "stack").mkdir()
+            stack = bench_stack(source, args.runners, base / "stack")
+            print(
+                f"local stack, upload to published: functions {stack['lambda']:.1f} s, "
+                f"{args.runners} runner(s) {stack['runner']:.1f} s; "
+                f"runner / functions {stack['runner'] / stack['lambda']:.2f}"
+            )
+
+
+def _print_in_process(args: argparse.Namespace, serial: dict[str, float], chunked: dict[str, float]) -> None:
     duration = args.seconds
     print(
         f"serial:  first playable {serial['first']:.1f} s, all {serial['all']:.1f} s "
@@ -187,14 +209,9 @@ def main() -> None:
     print(
         f"         wall time with one Lambda per chunk ~{wall:.1f} s ({duration / wall:.1f}x real time, "
         f"{wall / duration:.2f} of the duration); one process here {chunked['all']:.1f} s; "
-        f"{chunked['bytes'] / 1e6:.1f} MB ({(chunked['bytes'] / serial['bytes'] - 1) * 100:+.1f} % against serial)"
+        f"{chunked['bytes'] / 1e6:.1f} MB ({(chunked['bytes'] / serial['bytes'] - 1) * 100:+.1f} % against serial)",
+        flush=True,
     )
-    if stack is not None:
-        print(
-            f"local stack, upload to published: functions {stack['lambda']:.1f} s, "
-            f"{args.runners} runner(s) {stack['runner']:.1f} s; "
-            f"runner / functions {stack['runner'] / stack['lambda']:.2f}"
-        )
 
 
 if __name__ == "__main__":
