@@ -1,6 +1,7 @@
 // The administrator's runners and jobs (issue 19): a registration token generated on the
 // page registers a runner, which the page then lists; a failed job (a dead letter of the
 // work queue) is retried from the page; the job queues are paused and resumed.
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -28,7 +29,8 @@ async function deadLetter(body: string): Promise<void> {
   expect(sent.status, await sent.text()).toBe(200);
 }
 
-test('an administrator registers a runner with a token made on the page, and retries a failed job', async ({ page }) => {
+test('an administrator registers a runner with a token made on the page, and retries a failed job', async ({ browser }) => {
+  const page = await (await browser.newContext()).newPage(); // axe needs a page of a context made by hand
   await logIn(page, 'root', ROOT_PASSWORD);
   await page.goto(`${base()}/admin`);
 
@@ -54,6 +56,11 @@ test('an administrator registers a runner with a token made on the page, and ret
   const jobs = page.locator('table[aria-labelledby="jobs-title"]');
   await expect(jobs.getByRole('cell', { name: 'cirrus-work', exact: true })).toBeVisible();
   await expect(jobs.getByText('browser-test-task')).toBeVisible();
+  // With every table filled (a runner, a token, a failed job), as e2e/a11y.spec.ts checks the
+  // other pages.
+  const checked = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
+  const serious = checked.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(' | ')})`)).toEqual([]);
   await jobs.getByRole('button', { name: /^Retry job cirrus-work:/ }).click();
   await expect(page.getByRole('status').filter({ hasText: 'The job is back in its queue.' })).toBeVisible();
   await expect(page.getByText('0 failed jobs', { exact: true })).toBeVisible();
@@ -71,4 +78,5 @@ test('an administrator registers a runner with a token made on the page, and ret
   await page.getByRole('button', { name: 'Remove browser-runner' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Runner browser-runner removed.' })).toBeVisible();
   await expect(runners).toHaveCount(0);
+  await page.context().close();
 });
