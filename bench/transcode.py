@@ -113,6 +113,7 @@ def bench_stack(clip: Path, runners: int, workdir: Path) -> dict[str, float]:
         client = Client(stack)
         root = str(client.login("root", ROOT_PASSWORD)["access_token"])
         lambda_seconds = _publish_time(client, root, clip, "By the functions")
+        print(f"local stack, upload to published by the functions: {lambda_seconds:.1f} s", flush=True)
         custom = client.send("GET", "/api/v1/config/custom", root).json()
         changed = copy.deepcopy(custom)
         changed["transcoding"]["remoteRunners"] = {"enabled": True}
@@ -130,8 +131,12 @@ def bench_stack(clip: Path, runners: int, workdir: Path) -> dict[str, float]:
         runner_seconds = _publish_time(client, root, clip, "By runners")
     finally:
         for process in processes:
-            process.send_signal(signal.SIGTERM)
-            process.wait(timeout=60)
+            process.send_signal(signal.SIGTERM)  # it stops once its job in hand is done
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
         stack.stop()
     return {"lambda": lambda_seconds, "runner": runner_seconds}
 
@@ -139,7 +144,9 @@ def bench_stack(clip: Path, runners: int, workdir: Path) -> dict[str, float]:
 def _publish_time(client: Any, root: str, clip: Path, name: str) -> float:
     """Seconds from the end of a resumable upload (PeerTube's, in 8 MB chunks: the clip is
     larger than API Gateway's 10 MB) to publication."""
-    from tests.e2e.harness import put_chunk, wait_published
+    import requests
+
+    from tests.e2e.harness import put_chunk
 
     data = clip.read_bytes()
     channel = client.send("GET", "/api/v1/users/me", root).json()["videoChannels"][0]["id"]
@@ -155,8 +162,16 @@ def _publish_time(client: Any, root: str, clip: Path, name: str) -> float:
         sent = put_chunk(url, root, data, start, step)
         assert sent.status_code in (200, 308), sent.text
     started = time.perf_counter()
-    wait_published(client, root, sent.json()["video"]["uuid"], seconds=3600)
-    return time.perf_counter() - started
+    uuid = sent.json()["video"]["uuid"]
+    while True:
+        try:
+            state = client.send("GET", f"/api/v1/videos/{uuid}", root).json()["state"]["id"]
+        except requests.RequestException:
+            state = 2  # a machine busy encoding may answer late: ask again
+        if state == 1:
+            return time.perf_counter() - started
+        assert state == 2, f"the video's state became {state}"
+        time.sleep(1)
 
 
 def main() -> None:
