@@ -30,6 +30,7 @@ from chalicelib.api.lives import lives_api
 from chalicelib.api.notifications import notifications_api
 from chalicelib.api.oauth import oauth_api
 from chalicelib.api.oembed import oembed_api
+from chalicelib.api.ownership import ownership_api
 from chalicelib.api.playlist_elements import playlist_elements_api
 from chalicelib.api.playlists import playlists_api
 from chalicelib.api.push_subscriptions import push_subscriptions_api
@@ -41,6 +42,7 @@ from chalicelib.api.search import search_api
 from chalicelib.api.server import server_api
 from chalicelib.api.server_follows import server_follows_api
 from chalicelib.api.server_logs import server_logs_api
+from chalicelib.api.studio import studio_api
 from chalicelib.api.subscriptions import subscriptions_api
 from chalicelib.api.token_sessions import token_sessions_api
 from chalicelib.api.two_factor import two_factor_api
@@ -58,6 +60,7 @@ from chalicelib.api.video_lists import video_lists_api
 from chalicelib.api.video_passwords import video_passwords_api
 from chalicelib.api.video_reference import video_reference_api
 from chalicelib.api.video_sources import video_sources_api
+from chalicelib.api.video_stats import video_stats_api
 from chalicelib.api.videos import videos_api
 from chalicelib.api.views import views_api
 from chalicelib.api.well_known import well_known_api
@@ -112,6 +115,8 @@ for blueprint in (
     video_blacklist_api,
     video_downloads_api,
     video_file_management_api,
+    studio_api,
+    ownership_api,
     video_file_metadata_api,
     video_files_api,
     video_imports_api,
@@ -119,6 +124,7 @@ for blueprint in (
     video_passwords_api,
     video_reference_api,
     video_sources_api,
+    video_stats_api,
     videos_api,
     views_api,
     well_known_api,

@@ -91,6 +91,7 @@ API_SECONDS = 0.040
 # 1 or 2; writes (a view ping, a comment) about 2 write units. Per API request, on average:
 API_READ_UNITS = 2.0
 API_WRITE_UNITS = 0.3
+PING_SECONDS = 5  # the player's view pings (web/src/components/Player.tsx)
 # bench/transcode.py: 66 s of a 2-core machine per minute of 1080p30 (six renditions, a test
 # pattern: film costs more); the transcoder has 3008 MB, about 1.7 vCPUs.
 TRANSCODE_SECONDS_PER_MINUTE = 66 * 2 / 1.7
@@ -196,6 +197,13 @@ def month(s: Scenario) -> tuple[Bill, dict[str, float]]:
     bill.add("DynamoDB", api_requests * (API_READ_UNITS * DYNAMODB_READ_UNIT + API_WRITE_UNITS * DYNAMODB_WRITE_UNIT))
     # Views reach their videos through the views queue, in batches (send, receive, delete).
     bill.add("SQS", s.views * 1.2 * SQS_REQUEST)
+    # Statistics (docs/stats.md): every ping (one each PING_SECONDS of watching) carries its
+    # viewer window on the same queue, and the consumer applies each window about once a
+    # batch window (30 s): a transaction of about 4 items (2 write units each) and 3 reads.
+    pings = watched_minutes * 60 / PING_SECONDS
+    counts["view pings"] = pings
+    bill.add("SQS", pings * 1.2 * SQS_REQUEST)
+    bill.add("DynamoDB", watched_minutes * 2 * (8 * DYNAMODB_WRITE_UNIT + 3 * DYNAMODB_READ_UNIT))
 
     # Viewing: the edge. Playlists are a few requests per view; segments one per 4 s watched.
     edge_requests = api_requests + s.views * (2 + RENDITIONS) + counts["segments served by CloudFront"]

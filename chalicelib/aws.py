@@ -1,12 +1,15 @@
 """boto3 clients, built lazily and once per execution environment.
 
 Each client costs 50-90 ms to build, so a handler only pays for the ones it uses, and the
-import of this module costs nothing: boto3 itself is imported on first use.
+import of this module costs nothing: boto3 itself is imported on first use. Every client,
+PynamoDB's included, comes from one botocore session: a session parses the endpoint rules
+and each service's model once, where a fresh session per client parsed them again.
 """
 
 from __future__ import annotations
 
 import functools
+import threading
 from typing import TYPE_CHECKING, Any
 
 from chalicelib import caches
@@ -18,16 +21,32 @@ if TYPE_CHECKING:
     from mypy_boto3_sqs import SQSClient
 
 
+# botocore sessions are not safe to build clients from concurrently (delivery sends from threads).
+_building = threading.RLock()
+
+
 @functools.cache
-def _client(service: str) -> Any:
+def _boto3_session() -> Any:
+    """The process's session. It holds no endpoint or region, so nothing resets it."""
     import boto3
 
+    return boto3.session.Session()
+
+
+def botocore_session() -> Any:
+    """The botocore session under the process's boto3 session (for PynamoDB)."""
+    return _boto3_session()._session
+
+
+@functools.cache
+def _client(service: str) -> Any:
     settings = get_settings()
-    return boto3.session.Session().client(
-        service,
-        region_name=settings.aws_region,
-        endpoint_url=settings.aws_endpoint_url,
-    )
+    with _building:
+        return _boto3_session().client(
+            service,
+            region_name=settings.aws_region,
+            endpoint_url=settings.aws_endpoint_url,
+        )
 
 
 def dynamodb() -> DynamoDBClient:
@@ -67,14 +86,13 @@ def logs() -> Any:
 def apigateway_management(endpoint_url: str) -> Any:
     """The management API of one WebSocket API stage (post_to_connection), at that API's
     own endpoint."""
-    import boto3
-
     settings = get_settings()
-    return boto3.session.Session().client(
-        "apigatewaymanagementapi",
-        region_name=settings.aws_region,
-        endpoint_url=endpoint_url,
-    )
+    with _building:
+        return _boto3_session().client(
+            "apigatewaymanagementapi",
+            region_name=settings.aws_region,
+            endpoint_url=endpoint_url,
+        )
 
 
 @caches.register

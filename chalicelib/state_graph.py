@@ -31,9 +31,10 @@ class StateGraph:
     start: str
     moves: Mapping[str, frozenset[str]]
     entries: frozenset[str] = frozenset()
+    rests: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
-        check_graph(self.name, self.start, self.moves, self.entries)
+        check_graph(self.name, self.start, self.moves, self.entries, self.rests)
 
     @property
     def states(self) -> tuple[str, ...]:
@@ -42,12 +43,12 @@ class StateGraph:
 
     @property
     def terminal(self) -> frozenset[str]:
-        return frozenset(state for state, targets in self.moves.items() if not targets)
+        return frozenset(state for state, targets in self.moves.items() if not targets or state in self.rests)
 
     @property
     def pending(self) -> tuple[str, ...]:
         """The states that are not terminal, in the table's order."""
-        return tuple(state for state, targets in self.moves.items() if targets)
+        return tuple(state for state, targets in self.moves.items() if targets and state not in self.rests)
 
     def allows(self, source: str, target: str) -> bool:
         return target in self.moves.get(source, frozenset())
@@ -59,7 +60,13 @@ class StateGraph:
             raise UndeclaredMove(f"{self.name}: no move from {', '.join(refused) or 'nowhere'} to {target} is declared")
 
 
-def check_graph(name: str, start: str, moves: Mapping[str, Collection[str]], entries: Collection[str] = ()) -> None:
+def check_graph(
+    name: str,
+    start: str,
+    moves: Mapping[str, Collection[str]],
+    entries: Collection[str] = (),
+    rests: Collection[str] = (),
+) -> None:
     """StateGraphError unless `moves` is a usable state machine from `start` (and `entries`):
     - every state it moves to is declared (a key of `moves`), and so are `start` and `entries`;
     - every state is reachable from `start` or one of `entries`;
@@ -77,7 +84,10 @@ def check_graph(name: str, start: str, moves: Mapping[str, Collection[str]], ent
     unreachable = sorted(set(moves) - _reachable(moves, [start, *entries]))
     if unreachable:
         raise StateGraphError(f"{name}: {unreachable} cannot be reached from {start!r}")
-    terminal = {state for state, targets in moves.items() if not targets}
+    undeclared_rests = sorted(set(rests) - set(moves))
+    if undeclared_rests:
+        raise StateGraphError(f"{name}: the rest states {undeclared_rests} are not declared")
+    terminal = {state for state, targets in moves.items() if not targets or state in rests}
     if not terminal:
         raise StateGraphError(f"{name}: no terminal state (every state moves on)")
     stuck = sorted(state for state in moves if not _reachable(moves, [state]) & terminal)

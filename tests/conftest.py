@@ -68,6 +68,31 @@ def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(passwords, "COST", passwords.ScryptCost(log2_n=10, r=8, p=1))
 
 
+_ACTOR_KEYS: list[Any] = []
+
+
+@pytest.fixture(autouse=True)
+def actor_keys_made_once_per_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each local actor gets a 2048-bit RSA key (about 100 ms to generate, the bulk of making a
+    user): the n-th key a test asks for is the n-th of a pool this process fills once. Keys
+    stay distinct within a test, and each test starts from empty tables."""
+    from chalicelib.domain import actor_keys
+
+    generate = actor_keys.generate_key_pair
+    handed_out = 0
+
+    def pooled_key_pair(key_size: int = actor_keys.KEY_SIZE) -> actor_keys.KeyPair:
+        nonlocal handed_out
+        if key_size != actor_keys.KEY_SIZE:
+            return generate(key_size)
+        if handed_out == len(_ACTOR_KEYS):
+            _ACTOR_KEYS.append(generate())
+        handed_out += 1
+        return _ACTOR_KEYS[handed_out - 1]  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(actor_keys, "generate_key_pair", pooled_key_pair)
+
+
 @pytest.fixture
 def instance(aws: None, monkeypatch: pytest.MonkeyPatch) -> Any:
     """A bootstrapped instance: OAuth client, server actor, and root."""

@@ -127,6 +127,28 @@ def source_ip(request: Request) -> str:
     return hops[-1] if hops else peer
 
 
+COUNTRY = re.compile(r"^[A-Z]{2}$")
+
+
+def viewer_region(request: Request) -> tuple[str | None, str | None]:
+    """The client's country (ISO 3166-1 alpha-2) and subdivision name, as CloudFront tells
+    from its address (`CloudFront-Viewer-Country`, `CloudFront-Viewer-Country-Region-Name`).
+    They are only believed when the request came through CloudFront (its secret header, see
+    source_ip), which sets them over whatever the client sent. Locally no secret is set and
+    the same headers stand in for CloudFront's: tests send them to play viewers elsewhere."""
+    from chalicelib.config import get_settings
+
+    secret = get_settings().edge_secret
+    presented = request.headers.get(EDGE_HEADER) or ""
+    if secret and not hmac.compare_digest(presented.encode(), secret.encode()):
+        return None, None
+    country = (request.headers.get("cloudfront-viewer-country") or "").strip().upper()
+    region = (request.headers.get("cloudfront-viewer-country-region-name") or "").strip()[:100]
+    if not COUNTRY.match(country):
+        return None, None
+    return country, region or None
+
+
 def _non_negative_int(value: str | None, default: int) -> int | None:
     if value is None:
         return default

@@ -199,6 +199,18 @@ def job_input(job_uuid: str, video_id: str) -> Response:
     return Response(body="", status_code=302, headers={"Location": url, "Cache-Control": "no-store"})
 
 
+@runners_api.route(
+    "/api/v1/runners/jobs/{job_uuid}/files/videos/{video_id}/studio/task-files/{filename}",
+    methods=["POST"],
+    content_types=RUNNER_BODIES,
+)
+def job_studio_task_file(job_uuid: str, video_id: str, filename: str) -> Response:
+    """A studio job's intro, outro or watermark, by a redirect to S3."""
+    runner, body, _ = _runner(runners_api.current_request)
+    url = runner_jobs.studio_task_file_url(runner, job_uuid, video_id, filename, body)
+    return Response(body="", status_code=302, headers={"Location": url, "Cache-Control": "no-store"})
+
+
 # Jobs: administration
 
 

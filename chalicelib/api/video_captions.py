@@ -13,7 +13,7 @@ from chalicelib.api.blueprint import ApiBlueprint
 from chalicelib.api.request import json_object, multipart_form
 from chalicelib.api.shapes import iso
 from chalicelib.api.video_passwords import password_header
-from chalicelib.domain import caption_files, captions, chapters, storyboards
+from chalicelib.domain import caption_files, caption_uploads, captions, chapters, storyboards
 from chalicelib.domain import videos as video_cases
 from chalicelib.domain.oauth import utcnow
 
@@ -43,6 +43,33 @@ def put_caption(video_id: str, language: str) -> Response:
     caption = captions.read_upload(upload.data if upload else None, upload.content_type if upload else None)
     video = video_cases.find_video(video_id, "videoId")
     captions.put_caption(video, user, language, caption, utcnow())
+    return Response(body="", status_code=204)
+
+
+@video_captions_api.route("/api/v1/videos/{video_id}/captions/{language}/upload-s3", methods=["POST"])
+def start_caption_upload(video_id: str, language: str) -> dict[str, Any]:
+    """Cirrus's way for a caption larger than the PUT carries on AWS (domain/caption_uploads.py)."""
+    user = session(video_captions_api.current_request).user
+    video_cases.parse_reference(video_id, "videoId")
+    captions.check_language(language)
+    started = caption_uploads.start(video_cases.find_video(video_id, "videoId"), user, language)
+    return {
+        "uploadId": started.upload_id,
+        "upload": started.form,
+        "maxSize": caption_uploads.MAX_BYTES,
+        "expiresIn": caption_uploads.URL_SECONDS,
+    }
+
+
+@video_captions_api.route(
+    "/api/v1/videos/{video_id}/captions/{language}/upload-s3/{upload_id}/complete", methods=["POST"]
+)
+def complete_caption_upload(video_id: str, language: str, upload_id: str) -> Response:
+    user = session(video_captions_api.current_request).user
+    video_cases.parse_reference(video_id, "videoId")
+    captions.check_language(language)
+    video = video_cases.find_video(video_id, "videoId")
+    caption_uploads.complete(video, user, language, upload_id, utcnow())
     return Response(body="", status_code=204)
 
 

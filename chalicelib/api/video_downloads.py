@@ -29,8 +29,9 @@ from chalicelib.api.auth import optional_session
 from chalicelib.api.blueprint import ApiBlueprint
 from chalicelib.api.request import source_ip
 from chalicelib.api.video_files import REDIRECT_SECONDS, check_static_access, redirect
-from chalicelib.domain import generated_downloads, rate_limits
+from chalicelib.domain import generated_downloads, rate_limits, video_stats
 from chalicelib.domain import videos as video_cases
+from chalicelib.domain.oauth import utcnow
 from chalicelib.errors import ForbiddenError, NotFoundError, ServiceUnavailableError
 from chalicelib.media import layout
 from chalicelib.store import media, videos
@@ -88,6 +89,7 @@ def download_web_video(name: str) -> Response:
         raise NotFoundError("Video file not found")
     file = candidates[0]
     key = layout.web_video_key(str(file.file_name), layout.in_private_directory(int(video.privacy)))
+    video_stats.count_download(video, utcnow())
     return redirect(media.presigned_url(key, REDIRECT_SECONDS, _download_name(video, resolution, extension)))
 
 
@@ -103,6 +105,7 @@ def download_hls_video(name: str) -> Response:
     if file is None or video.stage != "done":
         raise NotFoundError("Video file not found")
     key = layout.hls_key(video.uuid, str(file.media_name), layout.in_private_directory(int(video.privacy)))
+    video_stats.count_download(video, utcnow())
     return redirect(media.presigned_url(key, REDIRECT_SECONDS, _download_name(video, resolution, ".mp4", "-hls")))
 
 
@@ -128,6 +131,7 @@ def download_generated(video_id: str) -> Response:
         generated_downloads.request_build(generated)
         _wait_for(generated)
     saved_as = None if named_file else f"{UNSAFE_IN_NAME.sub('_', video.name)}{generated.extension}"
+    video_stats.count_download(video, utcnow())
     return redirect(media.presigned_url(generated.key, REDIRECT_SECONDS, saved_as))
 
 

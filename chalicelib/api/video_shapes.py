@@ -143,7 +143,7 @@ def video_details_json(
             "commentsPolicy": _labelled(video.comments_policy, {str(k): v for k, v in COMMENTS_POLICIES.items()}),
             "downloadEnabled": bool(video.download_enabled),
             "waitTranscoding": bool(video.wait_transcoding),
-            "inputFileUpdatedAt": None,
+            "inputFileUpdatedAt": iso(video.input_file_updated_at) if video.input_file_updated_at else None,
             "state": _state(video),
             "trackerUrls": video_torrents.tracker_urls(settings),
         }

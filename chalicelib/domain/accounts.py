@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from chalicelib.domain import passwords
-from chalicelib.domain.actor_keys import generate_key_pair
+from chalicelib.domain import actor_keys, passwords
 from chalicelib.domain.roles import Role
 from chalicelib.errors import BadRequestError, ConflictError
 from chalicelib.store import actors, counters, keys, playlists, sealed_keys, users
@@ -84,7 +83,7 @@ def new_local_actor(
     """A local actor with a fresh id, its ActivityPub URLs and its own key pair."""
     actor_id = counters.next_id("actor")
     url = actor_url(settings, actor_type, name)
-    pair = generate_key_pair()
+    pair = actor_keys.generate_key_pair()
     sort_key = keys.created_sort_key(now.isoformat(), actor_id)
     actor = Actor(
         keys.actor_pk(actor_id),

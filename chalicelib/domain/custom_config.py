@@ -117,6 +117,7 @@ def defaults(settings: Settings) -> dict[str, Any]:
                 "hls": {"enabled": True, "splitAudioAndVideo": False},
             },
             "videoFile": {"update": {"enabled": False}},
+            "videoStudio": {"enabled": False, "remoteRunners": {"enabled": False}},  # docs/studio.md
             "live": _live_defaults(settings.live),
             "import": {
                 "videos": {"concurrency": 1, "http": {"enabled": False}, "torrent": {"enabled": False}},
@@ -267,6 +268,8 @@ _OPTIONAL: dict[str, Callable[[Any], bool]] = {
     "transcoding.remoteRunners.lambdaFallbackSeconds": lambda value: value is None or (_is_int(value) and value >= 0),
     "transcoding.originalFile.keep": _is_bool,
     "videoFile.update.enabled": _is_bool,
+    "videoStudio.enabled": _is_bool,
+    "videoStudio.remoteRunners.enabled": _is_bool,
     "import.videos.http.enabled": _is_bool,
     "import.videos.torrent.enabled": _is_bool,
     "autoBlacklist.videos.ofUsers.enabled": _is_bool,

@@ -62,6 +62,14 @@ class VideoChanged:
 
 
 @dataclass(frozen=True)
+class VideoOwnerChanged:
+    """A local video moved to another account and channel (an accepted ownership change)."""
+
+    before: Video
+    after: Video
+
+
+@dataclass(frozen=True)
 class LiveStateChanged:
     """A local live's state moved (PeerTube's VideoState: 1 streaming, 4 waiting, 5 ended),
     once stored; what the realtime channel's `state-change` tells its subscribers."""
@@ -229,6 +237,7 @@ class AbuseMessageAdded:
 Event = (
     VideoPublished
     | VideoChanged
+    | VideoOwnerChanged
     | LiveStateChanged
     | VideoRemoved
     | VideoBlacklisted

@@ -1,4 +1,5 @@
-"""What an instance says about itself: /api/v1/config, /config/about and /server/stats."""
+"""What an instance says about itself: /api/v1/config and /config/about (its statistics:
+domain/server_stats.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ from chalicelib.domain import reference_data
 
 if TYPE_CHECKING:
     from chalicelib.config import LiveConfig, Settings
-    from chalicelib.store.counters import StatsCounts
 
 # Clients gate features on the PeerTube version they talk to; Cirrus implements v8's API.
 PEERTUBE_API_VERSION = "8.0.1"
@@ -79,6 +79,11 @@ def server_config(current: InstanceSettings) -> dict[str, Any]:
     config["transcoding"]["hls"] = {"enabled": bool(transcoding["hls"]["enabled"]) or not web}
     config["transcoding"]["web_videos"] = {"enabled": web}
     config["videoFile"] = {"update": {"enabled": bool(custom["videoFile"]["update"]["enabled"])}}
+    studio = custom["videoStudio"]
+    config["videoStudio"] = {
+        "enabled": bool(studio["enabled"]),
+        "remoteRunners": {"enabled": bool(studio["remoteRunners"]["enabled"])},
+    }
     config["serverVersion"] = PEERTUBE_API_VERSION
     config["serverCommit"] = ""
     return config
@@ -120,51 +125,6 @@ def about(current: InstanceSettings) -> dict[str, Any]:
     document["instance"]["languages"] = list(custom["languages"])
     document["instance"]["categories"] = list(custom["categories"])
     return document
-
-
-def server_stats(counts: StatsCounts) -> dict[str, Any]:
-    """The ServerStats document. Activity figures that need the login and publication
-    history (daily/weekly/monthly) are 0 until that history is recorded."""
-    return {
-        "totalUsers": counts.users,
-        "totalDailyActiveUsers": 0,
-        "totalWeeklyActiveUsers": 0,
-        "totalMonthlyActiveUsers": 0,
-        "totalModerators": counts.moderators,
-        "totalAdmins": counts.admins,
-        "totalLocalVideos": counts.local_videos,
-        "totalLocalVideoViews": counts.local_video_views,
-        "totalLocalVideoComments": counts.local_video_comments,
-        "totalLocalVideoFilesSize": counts.local_video_files_size,
-        "totalVideos": counts.videos,
-        "totalVideoComments": counts.video_comments,
-        "totalLocalVideoChannels": counts.local_channels,
-        "totalLocalDailyActiveVideoChannels": 0,
-        "totalLocalWeeklyActiveVideoChannels": 0,
-        "totalLocalMonthlyActiveVideoChannels": 0,
-        "totalLocalPlaylists": counts.local_playlists,
-        "totalInstanceFollowers": counts.instance_followers,
-        "totalInstanceFollowing": counts.instance_following,
-        "videosRedundancy": [
-            {"totalUsed": 0, "totalVideos": 0, "totalVideoFiles": 0, "strategy": "manual", "totalSize": None}
-        ],
-        "averageAbuseResponseTimeMs": _average(counts.abuse_response_ms, counts.abuses_processed),
-        "totalAbuses": counts.abuses,
-        "totalAbusesProcessed": counts.abuses_processed,
-        "averageRegistrationRequestResponseTimeMs": None,
-        "totalRegistrationRequests": 0,
-        "totalRegistrationRequestsProcessed": 0,
-        "totalActivityPubMessagesProcessed": 0,
-        "totalActivityPubMessagesSuccesses": 0,
-        "totalActivityPubMessagesErrors": 0,
-        "activityPubMessagesProcessedPerSecond": 0,
-        "totalActivityPubMessagesWaiting": 0,
-    }
-
-
-def _average(total: int, count: int) -> float | None:
-    # PeerTube averages the reports of the last three months; the counters cover all time.
-    return total / count if count else None
 
 
 def _with_instance_url(document: Any, settings: Settings) -> Any:

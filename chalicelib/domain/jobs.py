@@ -150,10 +150,11 @@ def _queues(job_type: str | None) -> list[_Queue]:
 
 
 def _failed_job(spec: _Queue, letter: job_queues.DeadLetter) -> Job:
+    job_type = QUEUE_JOB_TYPES.get(spec.key, spec.key)
     return Job(
-        id=f"{QUEUE_JOB_TYPES[spec.key]}:{letter.message_id}",
+        id=f"{job_type}:{letter.message_id}",
         state="failed",
-        type=QUEUE_JOB_TYPES[spec.key],
+        type=job_type,
         data=_data(letter.body),
         error=FAILED_REASON,
         created_at=letter.sent_at,

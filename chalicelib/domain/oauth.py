@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, NoReturn
 
 from chalicelib.domain import passwords, rate_limits, two_factor
 from chalicelib.errors import BadRequestError, UnauthorizedError
+from chalicelib.store import activity_days, keys, tokens, users
 from chalicelib.store import instance as instance_store
-from chalicelib.store import keys, tokens, users
 from chalicelib.store.models import OAuthToken, User
 
 if TYPE_CHECKING:
@@ -125,6 +125,7 @@ def password_grant(
     rehashed = passwords.hash_password(password) if passwords.needs_rehash(user.password_hash) else None
     issued = _issue(user, client_id, client, now)
     users.record_login(user, now, rehashed)
+    activity_days.mark_active("users", int(user.id), now)
     return issued
 
 
@@ -164,6 +165,7 @@ def refresh_grant(client_id: str, refresh_token: str, now: datetime) -> IssuedTo
     last = ClientInfo(previous.last_activity_ip, previous.last_activity_device)
     issued = _issue(user, client_id, login, now, login_at=previous.login_at or previous.created_at, last=last)
     users.record_login(user, now)
+    activity_days.mark_active("users", int(user.id), now)
     return issued
 
 

@@ -42,6 +42,9 @@ LOGIN_FAILURES = Limit("login-failures", 15 * 60, 20)
 COMMENT = Limit("comment", 60, 10)
 ABUSE_REPORT = Limit("abuse-report", 60 * 60, 20)
 UPLOAD = Limit("upload", 60 * 60, 30)
+# The player reports every 15 s; an address may hold a few players (a household, a school's
+# address), not hundreds of reports a minute.
+PLAYBACK_METRICS = Limit("playback-metrics", 60, 60)
 
 TOO_MANY = "Too many requests, please try again later."
 

@@ -22,6 +22,7 @@ VIDEO_STATES = {
     5: "Livestream ended",
     6: "To move to an external storage",
     7: "Transcoding failed",
+    9: "To edit",
     12: "To import failed",
 }
 

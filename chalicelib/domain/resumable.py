@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -49,17 +50,18 @@ class Progress:
         return int(self.session.received)
 
 
-def upload_id(user_id: int, name: str, size: int, last_modified: int | None) -> str:
-    """PeerTube's (uploadx's) id: FNV-1a 64 of user, title, size and mtime, so the same
-    file from the same user resumes the same upload."""
-    mtime = last_modified or int(time.time() * 1000)
-    return "-".join(_fnv1a64(str(part)) for part in (user_id, name, size, mtime) if part)
+@dataclass(frozen=True)
+class Declaration:
+    """The file an init declares: its size and type (headers), its name and modification time."""
+
+    size: int
+    media_type: str
+    filename: str
+    last_modified: int | None
 
 
-def start(
-    settings: Settings, user: User, body: dict[str, Any], headers: dict[str, str], now: datetime
-) -> tuple[Progress, bool]:
-    """Init: (progress, created). A repeated init of the same file resumes its session."""
+def read_declaration(body: dict[str, Any], headers: dict[str, str]) -> Declaration:
+    """The init's declaration of the file to come; 400 naming each field that is missing."""
     size_header, type_header = headers.get("x-upload-content-length"), headers.get("x-upload-content-type")
     invalid = {}
     if not size_header or not size_header.isdigit():
@@ -71,9 +73,34 @@ def start(
         invalid["filename"] = "Should have a valid filename"
     if invalid:
         raise ValidationError(invalid)
+    last_modified = body.get("lastModified")
+    return Declaration(
+        int(str(size_header)),
+        str(type_header),
+        str(filename),
+        last_modified if isinstance(last_modified, int) and not isinstance(last_modified, bool) else None,
+    )
+
+
+def upload_id(user_id: int, name: str, size: int, last_modified: int | None) -> str:
+    """PeerTube's (uploadx's) id: FNV-1a 64 of user, title, size and mtime, so the same
+    file from the same user resumes the same upload."""
+    mtime = last_modified or int(time.time() * 1000)
+    return "-".join(_fnv1a64(str(part)) for part in (user_id, name, size, mtime) if part)
+
+
+def start(
+    settings: Settings, user: User, body: dict[str, Any], headers: dict[str, str], now: datetime
+) -> tuple[Progress, bool]:
+    """Init: (progress, created). A repeated init of the same file resumes its session."""
+    declared = read_declaration(body, headers)
+    size, type_header, filename, last_modified = (
+        declared.size,
+        declared.media_type,
+        declared.filename,
+        declared.last_modified,
+    )
     form = video_cases.read_form(body)
-    size = int(str(size_header))
-    last_modified = body.get("lastModified") if isinstance(body.get("lastModified"), int) else None
     identifier = upload_id(int(user.id), form.name, size, last_modified)
     existing = upload_sessions.get_session(identifier)
     if existing is not None and int(existing.user_id) == int(user.id):
@@ -111,10 +138,18 @@ def write_chunk(user: User, identifier: str, content_range: str | None, chunk: b
     return Progress(session, video, complete=True)
 
 
-def append_chunk(session: UploadSession, key: str, work_owner: str, content_range: str | None, chunk: bytes) -> bool:
+def append_chunk(
+    session: UploadSession,
+    key: str,
+    work_owner: str,
+    content_range: str | None,
+    chunk: bytes,
+    before_complete: Callable[[], None] | None = None,
+) -> bool:
     """Append one chunk to the multipart upload of `key` (a video's source, an account
     archive); True when it was the last and the object is complete. Bytes short of a part
-    wait in the work file `PENDING` of `work_owner`."""
+    wait in the work file `PENDING` of `work_owner`. `before_complete` runs once every byte
+    is in S3's parts, before the object is made (and its arrival starts an ingest)."""
     match = CONTENT_RANGE.match(content_range or "")
     if match is None:
         raise BadRequestError("Content-Range must be bytes <first>-<last>/<total>.")
@@ -143,6 +178,8 @@ def append_chunk(session: UploadSession, key: str, work_owner: str, content_rang
         raise LockedError("Another chunk of this upload is being written.")
     if not last:
         return False
+    if before_complete is not None:
+        before_complete()
     uploads_bucket.complete_multipart(
         key, str(session.s3_upload_id), [(part["PartNumber"], part["ETag"]) for part in parts]
     )
@@ -153,7 +190,7 @@ def append_chunk(session: UploadSession, key: str, work_owner: str, content_rang
 def cancel(user: User, identifier: str) -> None:
     """Abandon an upload and its video (an unknown upload is already gone: fine)."""
     session = upload_sessions.get_session(identifier)
-    if session is None:
+    if session is None or session.source_key:
         return
     if int(session.user_id) != int(user.id):
         raise ForbiddenError("Authenticated user is not allowed access")
@@ -166,6 +203,8 @@ def cancel(user: User, identifier: str) -> None:
 
 def _own_session(user: User, identifier: str) -> tuple[UploadSession, Video]:
     session = upload_sessions.get_session(identifier) if identifier else None
+    if session is not None and session.source_key:
+        session = None  # a replacement's (domain/video_replacements.py), not an upload's
     if session is not None and int(session.user_id) != int(user.id):
         raise ForbiddenError("Authenticated user is not allowed access")
     video = videos.get_video(int(session.video_id)) if session is not None else None

@@ -43,17 +43,18 @@ VOD_WEB_VIDEO, VOD_HLS, VOD_AUDIO_MERGE = (
     "vod-hls-transcoding",
     "vod-audio-merge-transcoding",
 )
+STUDIO = "video-studio-transcoding"
 JOB_TYPES = (
     VOD_WEB_VIDEO,
     VOD_HLS,
     VOD_AUDIO_MERGE,
     "live-rtmp-hls-transcoding",
-    "video-studio-transcoding",
+    STUDIO,
     "video-transcription",
     "generate-video-storyboard",
 )
 # The types Cirrus makes jobs of; a request for others reads nothing.
-OFFERED_TYPES = (VOD_HLS,)
+OFFERED_TYPES = (VOD_HLS, STUDIO)
 STATE_LABELS = {
     1: "Pending",
     2: "Processing",
@@ -75,6 +76,7 @@ MAX_ERROR_LENGTH = 5000
 # A chunk is at most 60 s of source (docs/transcoding.md) at PeerTube's rate caps: tens of
 # MB. Far more is not a chunk, and S3 copies at most 5 GB in one request.
 MAX_RESULT_BYTES = 1024**3
+MAX_STUDIO_RESULT_BYTES = 5 * 1024**3  # a whole video; S3's single-request copy limit
 # Job UUIDs are derived from the step, so a step sent again (a redelivery, the sweeper)
 # finds its job instead of making a second one.
 _JOB_NAMESPACE = uuid.UUID("5f6c2a1e-8d0b-4c7e-9a53-6e2d7f1b9c40")
@@ -167,6 +169,67 @@ def create_chunk_job(video: Video, step: Step, at: datetime) -> bool:
     return store.create_job(job)
 
 
+def studio_enabled() -> bool:
+    """Whether the administrator gave studio edits to remote runners (`videoStudio.remoteRunners`)."""
+    section = custom_config.current(get_settings()).custom.get("videoStudio", {})
+    return (section.get("remoteRunners") or {}).get("enabled") is True
+
+
+def create_studio_job(video: Video, tasks: list[dict[str, Any]], at: datetime) -> bool:
+    """A studio edit as PeerTube's `video-studio-transcoding` job: the video's input, and the
+    tasks with their files' URLs (PeerTube's RunnerJobStudioTranscodingPayload). The edit's
+    result is handed over as the transcoder's would be (domain/studio.py)."""
+    uuid_ = str(uuid.uuid4())
+    shown = []
+    for task in tasks:
+        options = dict(task.get("options") or {})
+        if "file" in options:
+            options["file"] = studio_file_url(uuid_, video.uuid, _task_file_name(str(options["file"])))
+        if task["name"] == "add-watermark":
+            options.update(watermarkSizeRatio=0.1, horitonzalMarginRatio=0.05, verticalMarginRatio=0.05)
+        if task["name"] == "remove-segments":
+            options["segments"] = [{"start": start, "end": end} for start, end in options["segments"]]
+        shown.append({"name": task["name"], "options": options})
+    job = RunnerJob(
+        uuid=uuid_,
+        type=STUDIO,
+        state=PENDING,
+        priority=0,
+        payload={
+            "input": {"videoFileUrl": input_url(uuid_, video.uuid), "separatedAudioFileUrl": []},
+            "tasks": shown,
+            "output": {},
+        },
+        private_payload={"videoUUID": video.uuid, "tasks": tasks},
+        failures=0,
+        attempt=0,
+        created_at=at,
+        updated_at=at,
+    )
+    return store.create_job(job)
+
+
+def _task_file_name(work_name: str) -> str:
+    return work_name.rsplit("/", 1)[-1]
+
+
+def studio_file_url(job_uuid_: str, video_uuid: str, filename: str) -> str:
+    base = get_settings().instance_url
+    return f"{base}/api/v1/runners/jobs/{job_uuid_}/files/videos/{video_uuid}/studio/task-files/{filename}"
+
+
+def studio_task_file_url(runner: Runner, job_uuid_: str, video_uuid: str, filename: str, body: dict[str, Any]) -> str:
+    """A presigned URL of one of a studio job's task files, for the runner holding the job."""
+    job, _ = _processing_job_of(runner, job_uuid_, body)
+    if job.type != STUDIO or job.private_payload.get("videoUUID") != video_uuid:
+        raise NotFoundError("Unknown video of this job")
+    for task in job.private_payload.get("tasks") or []:
+        work_name = (task.get("options") or {}).get("file")
+        if isinstance(work_name, str) and _task_file_name(work_name) == filename:
+            return uploads_bucket.work_url(video_uuid, work_name, INPUT_URL_SECONDS)
+    raise NotFoundError("Unknown task file of this job")
+
+
 def input_url(job_uuid_: str, video_uuid: str) -> str:
     base = get_settings().instance_url
     return f"{base}/api/v1/runners/jobs/{job_uuid_}/files/videos/{video_uuid}/max-quality"
@@ -195,7 +258,7 @@ def accept(runner: Runner, job_uuid_: str, at: datetime) -> tuple[RunnerJob, str
     if int(job.state) != PENDING:
         raise ConflictError("This job is not in pending state anymore", code="runner_job_not_in_pending_state")
     video = videos.find_video_by_uuid(str(job.private_payload.get("videoUUID")))
-    if video is None or video.stage in transcoding.STAGES.terminal:
+    if video is None or video.stage in transcoding.SETTLED_STAGES:
         # Its video was deleted or failed meanwhile: nothing left to do, for anyone.
         store.move_job(job, from_states=(PENDING,), to_state=CANCELLED, now=at, finished_at=at)
         raise ConflictError("This job is not in pending state anymore", code="runner_job_not_in_pending_state")
@@ -232,6 +295,8 @@ def accepted_payload(job: RunnerJob) -> dict[str, Any]:
 
 
 def _upload_name(job: RunnerJob) -> str:
+    if job.type == STUDIO:
+        return f"runner/{int(job.attempt or 0)}/studio.mp4"
     step = Step.from_message(job.private_payload["step"])
     return f"runner/{int(job.attempt or 0)}/{step.name}.mp4"
 
@@ -270,17 +335,22 @@ class Result:
 
 def success(runner: Runner, job_uuid_: str, body: dict[str, Any], result: Result, at: datetime) -> None:
     job, token_hash = _processing_job_of(runner, job_uuid_, body)
-    step = Step.from_message(job.private_payload["step"])
     video_uuid = str(job.private_payload["videoUUID"])
-    target = transcoding.chunk_work_name(int(step.resolution or 0), int(step.chunk or 0))
+    step = None if job.type == STUDIO else Step.from_message(job.private_payload["step"])
+    if step is None:
+        from chalicelib.domain import studio
+
+        target = studio.RESULT_NAME
+    else:
+        target = transcoding.chunk_work_name(int(step.resolution or 0), int(step.chunk or 0))
     uploaded = _upload_name(job)
     size = (
         len(result.video_file) if result.video_file is not None else uploads_bucket.work_file_size(video_uuid, uploaded)
     )
     if not size:
         raise BadRequestError("No result: send payload[videoFile], or upload it to videoFileCustomUpload first.")
-    if size > MAX_RESULT_BYTES:
-        raise PayloadTooLargeError(f"payload[videoFile] is larger than a chunk can be ({MAX_RESULT_BYTES} bytes).")
+    if size > (MAX_STUDIO_RESULT_BYTES if step is None else MAX_RESULT_BYTES):
+        raise PayloadTooLargeError("payload[videoFile] is larger than this job's result can be.")
     head = (
         result.video_file if result.video_file is not None else uploads_bucket.work_file_start(video_uuid, uploaded, 8)
     )
@@ -295,7 +365,10 @@ def success(runner: Runner, job_uuid_: str, body: dict[str, Any], result: Result
     else:
         uploads_bucket.copy_work_file(video_uuid, uploaded, target)
         uploads_bucket.delete_work_file(video_uuid, uploaded)
-    _count_step(video_uuid, step)
+    if step is None:
+        _studio_edited(video_uuid)
+    else:
+        _count_step(video_uuid, step)
     store.move_job(job, from_states=(COMPLETING,), to_state=COMPLETED, now=at, finished_at=at, progress=100)
 
 
@@ -304,10 +377,20 @@ def _is_mp4(head: bytes) -> bool:
     return len(head) >= 8 and head[4:8] == b"ftyp"
 
 
+def _studio_edited(video_uuid: str) -> None:
+    """A studio job's result is in place: handed over as the transcoder's would be."""
+    from chalicelib.domain import studio
+    from chalicelib.store.models.video_stages import STAGE_EDITING
+
+    video = videos.find_video_by_uuid(video_uuid)
+    if video is not None and video.stage == STAGE_EDITING:
+        studio.edited(video)
+
+
 def _count_step(video_uuid: str, step: Step) -> None:
     """The same counting as a Lambda step's: the last chunk moves the video to packaging."""
     video = videos.find_video_by_uuid(video_uuid)
-    if video is None or video.stage in transcoding.STAGES.terminal:
+    if video is None or video.stage in transcoding.SETTLED_STAGES:
         return
     unlocked, _ = transcoding.step_done(video, step)
     if unlocked:
@@ -392,7 +475,15 @@ def fall_back_to_lambda(at: datetime) -> list[Step]:
     for job_type in OFFERED_TYPES:
         for job in store.pending_since(job_type, before, STALLED_PER_SWEEP):
             reason = f"No runner took it within {seconds} seconds: transcoded by the instance."
-            if store.move_job(job, from_states=(PENDING,), to_state=CANCELLED, now=at, finished_at=at, error=reason):
+            if not store.move_job(
+                job, from_states=(PENDING,), to_state=CANCELLED, now=at, finished_at=at, error=reason
+            ):
+                continue
+            if job.type == STUDIO:
+                from chalicelib.domain import studio
+
+                studio.queue_edit(str(job.private_payload["videoUUID"]), list(job.private_payload["tasks"]))
+            else:
                 steps.append(Step.from_message(job.private_payload["step"]))
     return steps
 
@@ -426,7 +517,14 @@ def list_jobs(start: int, count: int, newest_first: bool, states: set[int] | Non
 
 def _fail_video(job: RunnerJob, reason: str) -> None:
     video = videos.find_video_by_uuid(str(job.private_payload.get("videoUUID")))
-    if video is not None and video.stage not in transcoding.STAGES.terminal:
+    if job.type == STUDIO:
+        # A studio edit that cannot finish leaves the video as it was (domain/studio.py).
+        from chalicelib.domain import studio
+
+        if video is not None:
+            studio.give_up(video, reason)
+        return
+    if video is not None and video.stage not in transcoding.SETTLED_STAGES:
         videos.fail(video, reason)
 
 

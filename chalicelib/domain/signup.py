@@ -202,4 +202,5 @@ def _decide(registration: Registration, state: int, response: str, now: datetime
     registration.processed_at = now
     registration.updated_at = now
     registration.user_id = user_id
-    registrations.save_registration(registration)
+    if not registrations.decide_registration(registration):
+        raise ConflictError("This registration is already accepted or rejected.")

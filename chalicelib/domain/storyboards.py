@@ -12,6 +12,10 @@ The sheet is public under `/lazy-static/storyboards/`, as PeerTube serves it, na
 video's images: a video entering the private directory has both renamed to a random name
 (domain/media_privacy.py), told only to those who may see it. Drawing it again (a redelivered
 step, or a backfill) overwrites the same object and the same facts.
+
+A remote video's sheet stays at its origin: the `preview` of its Video object
+(activitypub/remote/parse/videos.py) is kept as facts naming the origin's URL, which the
+listing gives; nothing is fetched or copied, as for its segments and captions.
 """
 
 from __future__ import annotations
@@ -115,13 +119,23 @@ def store(video: Video, jpeg: bytes, grid: Grid, width: int, height: int) -> boo
 
 
 def listing(video: Video) -> list[dict[str, Any]]:
-    """PeerTube's `GET /api/v1/videos/{id}/storyboards` entries (none or one)."""
+    """PeerTube's `GET /api/v1/videos/{id}/storyboards` entries (none or one). A remote
+    video's sheet is its origin's, named by the URL its Video object gave: `fileUrl` (PeerTube
+    7.1+) and the deprecated `storyboardPath` are both that URL, as nothing is copied."""
     facts = video.storyboard
-    if not facts or not video.is_local:
+    if not facts:
+        return []
+    if video.is_local:
+        path = f"/{layout.storyboard_key(video.images_name)}"
+        file_url = f"{get_settings().instance_url}{path}"
+    elif facts.get("file_url"):
+        path = file_url = str(facts["file_url"])
+    else:
         return []
     return [
         {
-            "storyboardPath": f"/{layout.storyboard_key(video.images_name)}",
+            "storyboardPath": path,
+            "fileUrl": file_url,
             "totalHeight": int(facts["total_height"]),
             "totalWidth": int(facts["total_width"]),
             "spriteHeight": int(facts["sprite_height"]),
@@ -137,6 +151,8 @@ def activitypub_preview(video: Video) -> list[dict[str, Any]] | None:
     if not found:
         return None
     entry = found[0]
+    if not video.is_local:
+        return None  # the origin federates its own
     return [
         {
             "type": "Image",
@@ -144,7 +160,7 @@ def activitypub_preview(video: Video) -> list[dict[str, Any]] | None:
             "url": [
                 {
                     "mediaType": "image/jpeg",
-                    "href": f"{get_settings().instance_url}{entry['storyboardPath']}",
+                    "href": entry["fileUrl"],
                     "width": entry["totalWidth"],
                     "height": entry["totalHeight"],
                     "tileWidth": entry["spriteWidth"],

@@ -53,6 +53,7 @@ if TYPE_CHECKING:
     from chalicelib.store.models import Video
 
 STAGES = video_stages.STAGES
+SETTLED_STAGES = video_stages.SETTLED_STAGES
 
 AUDIO, IMAGES, CHUNK, PACKAGE, ORIGINAL = "audio", "images", "chunk", "package", "original"
 # Not a step of a video's encoding: a live session's replay to make (domain/live_replays.py),

@@ -55,7 +55,7 @@ def latest(video: Video, user: User, settings: Settings) -> VideoSource:
     name = str(video.input_filename or str(video.source_key).rsplit("/", 1)[-1])
     if not uploads_bucket.source_exists(str(video.source_key)):
         # Deleted (DELETE .../source/file): described by its name alone, as PeerTube's.
-        return VideoSource(name, None, None, None, None, None, video.created_at)
+        return VideoSource(name, None, None, None, None, None, _created_at(video))
     facts = (video.plan or {}).get("original") or {}
     probed = bool(facts)
     return VideoSource(
@@ -65,9 +65,15 @@ def latest(video: Video, user: User, settings: Settings) -> VideoSource:
         width=int(facts["width"]) if probed else None,
         height=int(facts["height"]) if probed else None,
         fps=int(facts["fps"]) if probed else None,
-        created_at=video.created_at,
+        created_at=_created_at(video),
         kept_name=kept_name(video) if keeps_originals(settings) else None,
     )
+
+
+def _created_at(video: Video) -> datetime:
+    """When the source came: the upload, or its latest replacement (PeerTube's VideoSource
+    of a replaced file is created then)."""
+    return video.input_file_updated_at or video.created_at
 
 
 def keeps_originals(settings: Settings) -> bool:

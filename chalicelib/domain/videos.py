@@ -193,7 +193,7 @@ def create_local_video(
         comments_policy=form.comments_policy,
         download_enabled=form.download_enabled,
         originally_published_at=form.originally_published_at,
-        source_key=layout.source_key(video_uuid, _safe_filename(filename)),
+        source_key=layout.source_key(video_uuid, safe_filename(filename)),
         input_filename=filename,
         source_size=size,
         make_web_videos=bool(formats["web_videos"]["enabled"]),
@@ -316,7 +316,7 @@ def owns(user: User, video: Video) -> bool:
     return int(video.account_id) == int(user.account_id)
 
 
-def _safe_filename(filename: str) -> str:
+def safe_filename(filename: str) -> str:
     base = filename.rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
     cleaned = re.sub(r"[^A-Za-z0-9._-]", "_", base)[:100]
     return cleaned or "source"

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.domain import history, live_viewers
+from chalicelib.domain import history, live_viewers, watch_sections
 from chalicelib.domain.validation import Checks
 from chalicelib.errors import BadRequestError
 from chalicelib.store import queues, views
@@ -38,6 +38,10 @@ class Ping:
     position: int
     seek: bool
     session_id: str | None
+    # What the player says it runs on (PeerTube's player sends them); None when it does not.
+    client: str | None = None
+    device: str | None = None
+    operating_system: str | None = None
 
 
 def read_ping(body: dict[str, Any]) -> Ping:
@@ -51,12 +55,19 @@ def read_ping(body: dict[str, Any]) -> Ping:
     event = body.get("viewEvent")
     if event is not None and event != "seek":
         checks.add("viewEvent", "Invalid value")
-    for field in ("client", "operatingSystem"):
+    for field in ("client", "device", "operatingSystem"):
         value = body.get(field)
         if value is not None and not (isinstance(value, str) and 1 <= len(value) <= 200):
             checks.add(field, "Invalid value")
     checks.raise_if_any()
-    return Ping(int(position or 0), event == "seek", session_id)
+    return Ping(
+        int(position or 0),
+        event == "seek",
+        session_id,
+        body.get("client"),
+        body.get("device"),
+        body.get("operatingSystem"),
+    )
 
 
 def check_position(video: Video, position: int) -> None:
@@ -75,9 +86,23 @@ def viewer_key(session_id: str | None, address: str) -> str:
 class PingOutcome:
     counted: CountedView | None = None  # the view this ping completed
     joined_live: bool = False  # the viewer's first ping of this minute on a live on air
+    watch: Watch | None = None  # the viewer's state as saved, for the statistics
 
 
-def record_ping(video: Video, viewer: str, ping: Ping, now: datetime, user: User | None = None) -> PingOutcome:
+@dataclass(frozen=True)
+class Viewing:
+    """Where and with what a viewer watches, as its request tells (statistics only)."""
+
+    country: str | None = None
+    subdivision: str | None = None
+    client: str | None = None
+    device: str | None = None
+    operating_system: str | None = None
+
+
+def record_ping(
+    video: Video, viewer: str, ping: Ping, now: datetime, user: User | None = None, viewing: Viewing | None = None
+) -> PingOutcome:
     """Advance the viewer's watch: the view to count when this ping completes one, and
     whether it makes the viewer one of a live's viewers this minute; and the history of
     `user`, the logged-in viewer, now and then. A ping that loses a race with the same
@@ -87,12 +112,16 @@ def record_ping(video: Video, viewer: str, ping: Ping, now: datetime, user: User
     previous = int(watch.pings) if watch is not None else None
     if watch is None or _expired(watch, now):
         watch = views.new_watch(video_id, viewer, ping.position, now)
+        _begin_window(watch, ping, now, viewing or Viewing())
     else:
+        if watch.started_at is None:
+            watch.started_at = now  # a window begun before the statistics: from now on, one window
+        watch_sections.extend(watch, ping.position, ping.seek, now)
         advance(watch, ping, now)
     counted = None
     if watch.counted_at is None and enough_watched(float(watch.watch_time), int(video.duration or 0)):
         watch.counted_at = now
-        counted = CountedView(str(uuid.uuid4()), video_id, now)
+        counted = CountedView(str(uuid.uuid4()), video_id, now, bool(video.is_local))
     minute = live_viewers.minute_of(now)
     joined = live_viewers.counts(video) and watch.live_minute != minute
     if joined:
@@ -107,14 +136,24 @@ def record_ping(video: Video, viewer: str, ping: Ping, now: datetime, user: User
         history.record(to_history, video_id, ping.position, now)
     if joined:
         live_viewers.joined(video, minute, now)
-    return PingOutcome(counted, joined)
+    return PingOutcome(counted, joined, watch)
+
+
+def _begin_window(watch: Watch, ping: Ping, now: datetime, viewing: Viewing) -> None:
+    watch.started_at = now
+    watch.sections = [float(ping.position), float(ping.position)]
+    watch.country = viewing.country
+    watch.subdivision = viewing.subdivision
+    watch.client = viewing.client
+    watch.device = viewing.device
+    watch.operating_system = viewing.operating_system
 
 
 def count_remote_view(video: Video, activity_id: str, now: datetime) -> None:
     """A View from another instance: one counted view, whatever the times it is delivered
     (its receipt is keyed by the activity's id)."""
     view_id = "ap-" + hashlib.sha256(activity_id.encode("utf-8")).hexdigest()[:32]
-    body = {"view": view_id, "video": int(video.id), "at": now.isoformat()}
+    body = {"view": view_id, "video": int(video.id), "at": now.isoformat(), "local": True}
     queues.send_views([body])
 
 

@@ -24,6 +24,7 @@ class StatsCounts:
     local_videos: int = 0
     videos: int = 0
     local_video_views: int = 0
+    local_video_downloads: int = 0
     local_video_comments: int = 0
     video_comments: int = 0
     local_video_files_size: int = 0
@@ -34,6 +35,13 @@ class StatsCounts:
     abuses: int = 0
     abuses_processed: int = 0
     abuse_response_ms: int = 0
+    registrations: int = 0
+    registrations_processed: int = 0
+    registration_response_ms: int = 0
+    ap_successes: int = 0
+    ap_errors: int = 0
+    ap_since: int | None = None  # epoch seconds of the first inbox activity counted
+    ap_by_type: Mapping[str, tuple[int, int]] = dataclasses.field(default_factory=dict)  # (successes, errors)
 
 
 def next_id(sequence: str) -> int:
@@ -87,10 +95,46 @@ def _attribute(name: str) -> Any:
     return attribute
 
 
+def count_inbox_activity(activity_type: str, success: bool, now: float) -> None:
+    """One inbox activity processed (or failed), by PeerTube's activity types; one UpdateItem."""
+    outcome = "ok" if success else "err"
+    actions: list[Any] = [
+        InstanceStats.ap_successes.add(1) if success else InstanceStats.ap_errors.add(1),
+        InstanceStats.ap_since.set(InstanceStats.ap_since | int(now)),
+    ]
+    if activity_type in ACTIVITY_TYPES:
+        actions.append(_attribute(f"ap_{outcome}_{activity_type}").add(1))
+    InstanceStats(keys.STATS_PK, keys.COUNTER_SK).update(actions=actions)
+
+
 def read_stats_counts() -> StatsCounts:
     """The instance counters as the domain's StatsCounts."""
     stats = read_stats()
-    return StatsCounts(**{name: int(getattr(stats, name) or 0) for name in _COUNT_FIELDS})
+    counts = {name: int(getattr(stats, name) or 0) for name in _COUNT_FIELDS}
+    by_type = {
+        kind: (int(getattr(stats, f"ap_ok_{kind}") or 0), int(getattr(stats, f"ap_err_{kind}") or 0))
+        for kind in ACTIVITY_TYPES
+    }
+    since = int(stats.ap_since) if stats.ap_since is not None else None
+    return StatsCounts(**counts, ap_since=since, ap_by_type=by_type)
 
 
-_COUNT_FIELDS = tuple(f.name for f in dataclasses.fields(StatsCounts))
+# PeerTube's ActivityType, whose successes and errors ServerStats counts one by one.
+ACTIVITY_TYPES = (
+    "Create",
+    "Update",
+    "Delete",
+    "Follow",
+    "Accept",
+    "Reject",
+    "Announce",
+    "Undo",
+    "Like",
+    "Dislike",
+    "Flag",
+    "View",
+    "Download",
+    "ApproveReply",
+    "RejectReply",
+)
+_COUNT_FIELDS = tuple(f.name for f in dataclasses.fields(StatsCounts) if f.name not in ("ap_since", "ap_by_type"))

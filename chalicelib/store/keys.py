@@ -448,6 +448,15 @@ def video_import_pk(import_id: int) -> str:
     return f"IMPORT#{import_id}"
 
 
+def ownership_change_pk(change_id: int) -> str:
+    return f"OWNERSHIP#{change_id}"
+
+
+def account_ownership_changes_gsi1pk(account_id: int) -> str:
+    """The ownership changes offered to an account, by creation (O1)."""
+    return f"OWNERSHIPS#ACCOUNT#{account_id}"
+
+
 def user_imports_gsi1pk(user_id: int) -> str:
     """A user's video imports, newest last by creation (I1)."""
     return f"IMPORTS#USER#{user_id}"

@@ -18,7 +18,7 @@ from typing import Any
 from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.store import claims, infohashes, keys, videos
+from chalicelib.store import activity_days, claims, infohashes, keys, videos
 from chalicelib.store.models import Claim, LiveSession, LiveVideo, TableItem, Video
 from chalicelib.store.models.video import STATE_PUBLISHED
 from chalicelib.store.models.video_stages import (
@@ -130,12 +130,15 @@ def set_owner_blocked(video_ids: Sequence[int], blocked: bool) -> None:
 def go_live(video: Video, now: datetime) -> bool:
     """live-waiting → live-on, PUBLISHED (PeerTube dates its publication then); False if it
     was not waiting (a repeated notice)."""
-    return videos.transition(
+    went = videos.transition(
         video,
         STAGE_LIVE_WAITING,
         STAGE_LIVE_ON,
         [Video.state.set(STATE_PUBLISHED), Video.published_at.set(now), Video.updated_at.set(now)],
     )
+    if went:
+        activity_days.mark_active("channels", int(video.channel_id), now)
+    return went
 
 
 def share_swarms(video: Video, info_hashes: Sequence[str]) -> None:

@@ -117,3 +117,14 @@ def _batches(texts: Sequence[str]) -> Iterator[list[str]]:
         size += length
     if batch:
         yield batch
+
+
+def inbox_waiting() -> int:
+    """Inbox activities waiting in their queue (SQS's approximate count, visible and in flight)."""
+    attributes = aws.sqs().get_queue_attributes(
+        QueueUrl=_queue_url(get_settings().queues.inbox),
+        AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+    )["Attributes"]
+    return int(attributes.get("ApproximateNumberOfMessages", 0)) + int(
+        attributes.get("ApproximateNumberOfMessagesNotVisible", 0)
+    )

@@ -134,6 +134,11 @@ def publish_actions(video: Video, quota_size: int) -> list[Action]:
     return actions
 
 
+def recent_entries(user: User, now: datetime) -> dict[str, Any]:
+    """The user's daily window as it stands at `now` (older entries left out)."""
+    return {key: value for key, value in _entries(user).items() if _recent(key, now)}
+
+
 def _entries(user: User) -> dict[str, Any]:
     entries = user.daily_uploads
     return dict(entries.as_dict()) if entries is not None else {}  # type: ignore[no-untyped-call]

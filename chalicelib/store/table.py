@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from chalicelib import aws
 from chalicelib.store.models import TableItem
 
 if TYPE_CHECKING:
@@ -85,7 +86,9 @@ def _share_one_connection() -> None:
     # subclasses inherit `_connection` as long as they have none of their own.
     _drop_own_connections(TableItem)
     TableItem._connection = None
-    TableItem._get_connection()
+    connection = TableItem._get_connection().connection
+    # PynamoDB would make a botocore session of its own (per thread), parsing the models again.
+    connection._local.session = aws.botocore_session()
 
 
 def _drop_own_connections(cls: type) -> None:

@@ -181,8 +181,25 @@ def copy_work_file(video_uuid: str, source: str, target: str) -> None:
     )
 
 
+def work_upload_form(video_uuid: str, name: str, max_bytes: int, seconds: int) -> dict[str, Any]:
+    """A presigned POST (`url` and form `fields`) that writes one work file of at most
+    `max_bytes` (S3 refuses a larger one: the policy's content-length-range), for `seconds`."""
+    form = aws.s3().generate_presigned_post(
+        _bucket(),
+        layout.work_key(video_uuid, name),
+        Conditions=[["content-length-range", 1, max_bytes]],
+        ExpiresIn=seconds,
+    )
+    return {"url": str(form["url"]), "fields": dict(form["fields"])}
+
+
 def delete_work_file(video_uuid: str, name: str) -> None:
     aws.s3().delete_object(Bucket=_bucket(), Key=layout.work_key(video_uuid, name))
+
+
+def delete_work_prefix(video_uuid: str, folder: str) -> None:
+    """The work files of one folder of the video's work area (`folder` ends with a slash)."""
+    delete_prefix(_bucket(), layout.work_key(video_uuid, folder))
 
 
 def delete_work(video_uuid: str) -> None:

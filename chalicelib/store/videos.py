@@ -18,14 +18,16 @@ from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.errors import ConflictError
-from chalicelib.store import catalog, infohashes, keys, quotas
+from chalicelib.store import activity_days, catalog, infohashes, keys, quotas
 from chalicelib.store.counters import add_stats
 from chalicelib.store.models import Claim, LiveVideo, LiveViewers, TableItem, User, Video, VideoFile, WebVideoFile
-from chalicelib.store.models.video import PRIVACY_PUBLIC, STATE_PUBLISHED, STATE_TRANSCODING_FAILED
+from chalicelib.store.models.video import PRIVACY_PUBLIC, STATE_PUBLISHED, STATE_TO_TRANSCODE, STATE_TRANSCODING_FAILED
 from chalicelib.store.models.video_stages import (
     LIVE_STAGES,
     PENDING_STAGES,
+    SETTLED_STAGES,
     STAGE_DONE,
+    STAGE_EDITING,
     STAGE_ENCODING,
     STAGE_FAILED,
     STAGE_PACKAGING,
@@ -92,9 +94,9 @@ def _no_longer_pending() -> list[Any]:
 
 def _pending_list_actions(video: Video, sources: Sequence[str], to: str) -> list[Any]:
     """What a move does to the video's place on the pending list (V10)."""
-    if to in STAGES.terminal:
+    if to in SETTLED_STAGES:
         return _no_longer_pending()
-    if to in LIVE_STAGES:
+    if to in LIVE_STAGES or to == STAGE_EDITING:
         return []
     if all(source not in PENDING_STAGES for source in sources):  # a live's replay, an import
         return [Video.gsi1pk.set(keys.pending_videos_gsi1pk()), _progressed(video)]
@@ -402,6 +404,92 @@ def publish(video: Video, when: datetime, size: int, quota_size: int, info_hashe
         return False
     video.info_hashes = set(info_hashes) or None
     video.quota_reserved = None
+    activity_days.mark_active("channels", int(video.channel_id), when)
+    return True
+
+
+def replace_source(
+    video: Video,
+    files: Sequence[VideoFile],
+    web_files: Sequence[WebVideoFile],
+    source: tuple[str, str, int],
+    when: datetime,
+    reservation: quotas.Reservation,
+) -> bool:
+    """done or failed → uploaded with a new source (`source`: key, client's file name, size):
+    its files' items and info hashes go, what its publication counted (instance statistics,
+    its largest file on its owner's quota) is taken back, and the new file is reserved on the
+    quota, all in one transaction conditioned on the stage read and the owner's quota figures.
+    The old files' objects are the caller's to delete. False if the video moved meanwhile."""
+    key, filename, size = source
+    published = video.stage == STAGE_DONE
+    counted: list[VideoFile | WebVideoFile] = [*files, *(w for w in web_files if not w.original)]
+    window = {
+        entry: value
+        for entry, value in quotas.recent_entries(reservation.user, when).items()
+        if entry != str(video.quota_key or "")
+    }
+    window[reservation.key] = size
+    owner: list[Any] = [
+        User.video_quota_reserved.add(size),
+        User.daily_uploads.set(window),
+        User.quota_version.add(1),
+    ]
+    if published:
+        owner.append(User.video_quota_used.add(-max((int(f.size) for f in counted), default=0)))
+    actions = [
+        Video.source_key.set(key),
+        Video.input_filename.set(filename),
+        Video.source_size.set(size),
+        Video.input_file_updated_at.set(when),
+        Video.studio_edits.set(0),  # its next publication is a replacement's, not an edit's
+        Video.state.set(STATE_TO_TRANSCODE),
+        Video.quota_reserved.set(size),
+        Video.quota_key.set(reservation.key),
+        Video.files_size.set(0),
+        Video.steps_total.set(0),
+        Video.steps_done.set(0),
+        Video.resumes.set(0),
+        Video.plan.remove(),
+        Video.done_steps.remove(),
+        Video.failure.remove(),
+        Video.info_hashes.remove(),
+        Video.storyboard.remove(),  # drawn again from the new renditions
+    ]
+
+    def released(transaction: TransactWrite) -> None:
+        for file in [*files, *web_files]:
+            transaction.delete(file)
+        for item in infohashes.claims(video.info_hashes or (), int(video.id)):
+            transaction.delete(item)
+        if published:
+            stats = {"local_video_files_size": -sum(int(f.size) for f in counted)}
+            if int(video.privacy) == PRIVACY_PUBLIC:
+                stats.update({"local_videos": -1, "videos": -1})
+            add_stats(transaction, stats)
+        if video.user_id is not None:
+            transaction.update(_owner(video), actions=owner, condition=reservation.condition())
+
+    try:
+        if not transition(video, (STAGE_DONE, STAGE_FAILED), STAGE_UPLOADED, actions, also=released):
+            return False
+    except TransactWriteError:
+        return False
+    for name, value in (
+        ("stage", STAGE_UPLOADED),
+        ("source_key", key),
+        ("input_filename", filename),
+        ("source_size", size),
+        ("input_file_updated_at", when),
+        ("state", STATE_TO_TRANSCODE),
+        ("quota_reserved", size),
+        ("quota_key", reservation.key),
+        ("plan", None),
+        ("done_steps", None),
+        ("failure", None),
+        ("info_hashes", None),
+    ):
+        setattr(video, name, value)
     return True
 
 
@@ -491,6 +579,65 @@ def transition(
             return False
         raise
     return True
+
+
+def replace_published(
+    video: Video,
+    files: Sequence[VideoFile],
+    web_files: Sequence[WebVideoFile],
+    source_key: str,
+    source_size: int,
+    edition: int,
+    state: int,
+) -> bool:
+    """A studio edit's result becomes the video's source (editing → uploaded, on the
+    pending list): in one transaction, the published renditions' items and info hash claims
+    go, and what their publication counted is given back (the instance's statistics, the
+    owner's quota: publication counts the new renditions). False if the video left the
+    editing stage (deleted, or handed over by another delivery)."""
+    counted: list[VideoFile | WebVideoFile] = [*files, *(w for w in web_files if not w.original)]
+    size = sum(int(f.size) for f in counted)
+    largest = max((int(f.size) for f in counted), default=0)
+
+    def released(transaction: TransactWrite) -> None:
+        for item in infohashes.claims(video.info_hashes or (), int(video.id)):
+            transaction.delete(item)
+        for file in [*files, *web_files]:
+            transaction.delete(file)
+        if not counted:
+            return  # never published (a saveAsNewVideo copy): nothing was counted
+        stats = {"local_video_files_size": -size}
+        if int(video.privacy) == PRIVACY_PUBLIC:
+            stats.update({"local_videos": -1, "videos": -1})
+        add_stats(transaction, stats)
+        if video.user_id is not None:
+            transaction.update(
+                _owner(video),
+                actions=[User.video_quota_used.add(-largest), User.quota_version.add(1)],
+                condition=User.pk.exists(),
+            )
+
+    actions = [
+        Video.state.set(state),
+        Video.source_key.set(source_key),
+        Video.source_size.set(source_size),
+        Video.studio_edits.set(edition),
+        Video.files_size.set(0),
+        Video.steps_total.set(0),
+        Video.steps_done.set(0),
+        Video.resumes.set(0),
+        Video.plan.remove(),
+        Video.done_steps.remove(),
+        Video.info_hashes.remove(),
+        Video.renditions_info.remove(),
+        Video.failure.remove(),
+    ]
+    try:
+        return transition(video, STAGE_EDITING, STAGE_UPLOADED, actions, also=released)
+    except TransactWriteError as exc:
+        if is_condition_failure(exc):
+            return False
+        raise
 
 
 def delete_video(

@@ -16,13 +16,15 @@ from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.store import keys
+from chalicelib.store.counters import add_stats
 from chalicelib.store.models import Video, ViewBucket, ViewReceipt, Watch
 from chalicelib.store.writes import connection, is_condition_failure
 
 RECEIPT_LIFETIME = timedelta(days=4)  # SQS keeps a message at most 4 days by default, 14 at most
 BUCKET_LIFETIME = timedelta(days=8)  # the trending window is 7 days
-# A transaction holds 100 items: the video's counter, its bucket, and receipts.
-RECEIPTS_PER_TRANSACTION = 98
+# A transaction holds 100 items: the video's counter, its bucket, the instance's counters
+# (views of local videos), and receipts.
+RECEIPTS_PER_TRANSACTION = 97
 
 
 def get_watch(video_id: int, viewer: str) -> Watch | None:
@@ -57,6 +59,7 @@ class CountedView:
     view_id: str  # unique per counted view; the receipt's key
     video_id: int
     at: datetime
+    local: bool = False  # a view of this instance's video: also one of /server/stats' totalLocalVideoViews
 
 
 def add_views(video_id: int, views: list[CountedView], now: datetime) -> int:
@@ -69,11 +72,12 @@ def add_views(video_id: int, views: list[CountedView], now: datetime) -> int:
     added = 0
     for hour, pending in sorted(by_hour.items()):
         for start in range(0, len(pending), RECEIPTS_PER_TRANSACTION):
-            added += _add_chunk(video_id, hour, pending[start : start + RECEIPTS_PER_TRANSACTION], now)
+            chunk = pending[start : start + RECEIPTS_PER_TRANSACTION]
+            added += _add_chunk(video_id, hour, chunk, now, local=any(view.local for view in chunk))
     return added
 
 
-def _add_chunk(video_id: int, hour: str, chunk: list[CountedView], now: datetime) -> int:
+def _add_chunk(video_id: int, hour: str, chunk: list[CountedView], now: datetime, *, local: bool) -> int:
     while chunk:
         try:
             with TransactWrite(connection=connection()) as transaction:
@@ -94,6 +98,8 @@ def _add_chunk(video_id: int, hour: str, chunk: list[CountedView], now: datetime
                     ViewBucket(keys.video_pk(video_id), keys.view_bucket_sk(hour)),
                     actions=_bucket_actions(video_id, hour, len(chunk), now),
                 )
+                if local:
+                    add_stats(transaction, {"local_video_views": len(chunk)})
         except TransactWriteError as exc:
             reasons = exc.cancellation_reasons
             if not is_condition_failure(exc) or not reasons:

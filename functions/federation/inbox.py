@@ -3,12 +3,14 @@ one with partial batch failures (an activity whose remote server is down comes b
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING
 
 from chalicelib import subscribers
-from chalicelib.activitypub.inbox.dispatch import process
+from chalicelib.activitypub.inbox.dispatch import Outcome, process
 from chalicelib.activitypub.inbox.message import InboxMessage
 from chalicelib.observability import count
+from chalicelib.store import counters
 from functions.consumer import sqs_consumer
 
 if TYPE_CHECKING:
@@ -22,7 +24,15 @@ def _parse(record: SQSRecord) -> InboxMessage:
 
 
 def _process(received: Received[InboxMessage]) -> None:
-    outcome = process(received.message)
+    kind = str(received.message.activity.get("type"))
+    try:
+        outcome = process(received.message)
+    except Exception:
+        counters.count_inbox_activity(kind, False, time.time())  # PeerTube counts each failed attempt
+        raise
+    # /server/stats: an activity done (or done before) is a success, one ignored an error,
+    # as PeerTube counts an activity its handler refused.
+    counters.count_inbox_activity(kind, outcome is not Outcome.IGNORED, time.time())
     count(f"Inbox{outcome.value.capitalize()}")
 
 

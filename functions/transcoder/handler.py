@@ -25,7 +25,7 @@ from chalicelib.observability import count, logger
 from chalicelib.store import media, queues, uploads_bucket, videos
 from functions.consumer import sqs_handler
 from functions.entry import lambda_entry
-from functions.transcoder import on_demand, steps
+from functions.transcoder import on_demand, steps, studio_edit
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
@@ -79,8 +79,10 @@ def _run_step(record: SQSRecord) -> None:
     if "requestPayload" in body:
         _ingest_gave_up(body)
         return
-    if on_demand.is_on_demand(body):
-        on_demand.run(body, int(record.attributes.approximate_receive_count), MAX_ATTEMPTS)
+    if studio_edit.is_edit(body) or on_demand.is_on_demand(body):
+        # Work on published videos (a studio edit, a generated download...), not a step.
+        run = studio_edit.run if studio_edit.is_edit(body) else on_demand.run
+        run(body, int(record.attributes.approximate_receive_count), MAX_ATTEMPTS)
         return
     step = Step.from_message(body)
     if step.kind == REPLAY:
@@ -90,7 +92,7 @@ def _run_step(record: SQSRecord) -> None:
         _make_storyboard(step, int(record.attributes.approximate_receive_count))
         return
     video = videos.find_video_by_uuid(step.video_uuid)
-    if video is None or video.stage in transcoding.STAGES.terminal:
+    if video is None or video.stage in transcoding.SETTLED_STAGES:
         logger.info("step of a deleted or finished video, dropped", extra={"step": step.name})
         return
     try:

@@ -73,3 +73,20 @@ def test_a_host_that_keeps_failing_is_unreachable_until_it_answers(
     assert len(peer.received) == 2
     health = remote_hosts.get_hosts({peer.host})[peer.host]
     assert health.unreachable_since is None and int(health.failures) == 0
+
+
+def test_a_video_published_again_after_its_file_was_replaced_is_updated_not_created(
+    peer: Peer, api: ApiClient, people: dict[str, Member]
+) -> None:
+    from datetime import UTC, datetime
+
+    peer.follow_our_instance(api)
+    member = people["alice"]
+    video = add_video(member.account_id, member.channel_id, "Replaced", input_file_updated_at=datetime.now(UTC))
+    stored = videos.get_video(int(video.id))
+    assert stored is not None
+    send_videos.published(stored)
+    drain_federation()
+    received = peer.inbox_activities("/inbox")
+    assert [a["type"] for a in received] == ["Update"]  # PeerTube's isNewVideo is false
+    assert received[0]["object"]["id"] == video.url

@@ -265,3 +265,68 @@ def test_a_remote_videos_captions_and_chapters_come_from_its_origin(
     drain_federation()
     assert api.get(f"/api/v1/videos/{video_uuid}").json()["name"] == "Captioned again"
     assert api.get(f"/api/v1/videos/{video_uuid}/chapters").json()["chapters"] == [{"timecode": 0, "title": "Start"}]
+
+
+def test_a_remote_videos_storyboard_is_listed_at_its_origin(
+    peer: Peer, api: ApiClient, people: dict[str, Member]
+) -> None:
+    video_uuid = str(uuid.uuid4())
+    sheet = f"{peer.base}/lazy-static/storyboards/{video_uuid}.jpg"
+    link = {
+        "mediaType": "image/jpeg",
+        "href": sheet,
+        "width": 1920,
+        "height": 324,
+        "tileWidth": 192,
+        "tileHeight": 108,
+        "tileDuration": "PT2S",
+    }
+    preview = [{"type": "Image", "rel": ["storyboard"], "url": [link]}]  # as PeerTube federates it
+    document = peer.video(video_uuid, "Storyboarded", preview=preview)
+    peer.publish(api, document)
+    listed = api.get(f"/api/v1/videos/{video_uuid}/storyboards").json()["storyboards"]
+    assert listed == [
+        {
+            "storyboardPath": sheet,
+            "fileUrl": sheet,  # the origin's: nothing copied
+            "totalHeight": 324,
+            "totalWidth": 1920,
+            "spriteHeight": 108,
+            "spriteWidth": 192,
+            "spriteDuration": 2,
+        }
+    ]
+    assert_conforms("Storyboard", listed[0])
+    # Our Video object of it names no preview of ours (its origin federates its own).
+    ours = api.get(f"/videos/watch/{video_uuid}", headers={"Accept": "application/activity+json"})
+    assert ours.status != 200 or "preview" not in ours.json()
+
+    # Updates: a bad sheet is left out (the video stays), none drops it.
+    def update(number: int, **changes: Any) -> None:
+        newer = {**document, "updated": f"2026-11-0{number}T10:00:00.000Z", **changes}
+        activity = {
+            "type": "Update",
+            "id": f"{document['id']}/updates/{number}",
+            "actor": peer.url("carol"),
+            "object": newer,
+        }
+        assert peer.post(api, "/inbox", activity, name="carol").status == 204
+        drain_federation()
+
+    for number, bad in enumerate(
+        (
+            {**link, "tileDuration": "2 seconds"},
+            {**link, "width": 10**6},
+            {**link, "tileWidth": 4000, "width": 1920},
+            {**link, "href": "javascript:alert(1)"},
+            {**link, "mediaType": "image/png"},
+        ),
+        start=2,
+    ):
+        update(number, preview=[{"type": "Image", "rel": ["storyboard"], "url": [bad]}])
+        assert api.get(f"/api/v1/videos/{video_uuid}/storyboards").json() == {"storyboards": []}, bad
+        assert api.get(f"/api/v1/videos/{video_uuid}").status == 200
+    update(8, preview=preview)
+    assert len(api.get(f"/api/v1/videos/{video_uuid}/storyboards").json()["storyboards"]) == 1
+    update(9, preview=None)
+    assert api.get(f"/api/v1/videos/{video_uuid}/storyboards").json() == {"storyboards": []}

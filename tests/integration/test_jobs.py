@@ -12,7 +12,9 @@ from typing import Any
 import pytest
 
 from chalicelib import aws as aws_clients
-from chalicelib.config import get_settings
+from chalicelib.config import get_settings, load_settings
+from chalicelib.deploy_specs import queue_specs
+from chalicelib.domain import jobs
 from chalicelib.store import queues
 from tests.api_client import ApiClient
 from tests.conftest import ROOT_PASSWORD
@@ -49,6 +51,11 @@ def _fail(queue_name: str, body: dict[str, Any], receives: int) -> str:
 def _transcode_failed(count: int) -> list[str]:
     name = get_settings().queues.transcode
     return [_fail(name, {"video": i, "step": "chunk 0 x 1"}, receives=3) for i in range(count)]
+
+
+def test_every_queue_is_a_job_type() -> None:
+    assert set(jobs.QUEUE_JOB_TYPES) == {spec.key for spec in queue_specs(load_settings({}))}
+    assert set(jobs.QUEUE_JOB_TYPES) == set(load_settings({}).queues.by_key())
 
 
 def test_only_administrators_see_and_drive_jobs(api: ApiClient, root: str, people: dict[str, Member]) -> None:

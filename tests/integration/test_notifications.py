@@ -491,3 +491,17 @@ def test_a_private_video_made_public_through_the_api_notifies_its_subscribers_on
     assert api.put_json(f"/api/v1/videos/{video.uuid}", {"name": "Out for good"}, alice.token).status == 204
     drain("work")
     assert kinds(api, fan) == [1]
+
+
+def test_a_video_published_again_after_its_file_was_replaced_notifies_nobody(
+    api: ApiClient, people: dict[str, Member]
+) -> None:
+    alice = people["alice"]
+    root = api.login("root", ROOT_PASSWORD)["access_token"]
+    _subscribers(api, root, alice.channel_name, 1)
+    drain("work")
+    before = kinds(api, alice)
+    replaced = add_video(alice.account_id, alice.channel_id, "recut", input_file_updated_at=datetime.now(UTC))
+    events.emit(events.VideoPublished(replaced))  # PeerTube's isNewVideo is false for a new file
+    assert drain("work") == 0
+    assert kinds(api, alice) == before

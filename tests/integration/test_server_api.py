@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -94,3 +94,68 @@ def test_enumerations_are_objects_of_id_to_label(api: ApiClient, path: str, expe
     body = response.json()
     assert isinstance(body, dict)
     assert {key: body.get(key) for key in expected} == expected
+
+
+def test_stats_count_activity_registrations_and_inbox_messages(api: ApiClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
+
+    from chalicelib.config import get_settings
+    from chalicelib.store import activity_days
+    from functions.federation.inbox import handle_inbox
+    from local.lambda_runtime import LocalLambdaContext
+    from tests.conftest import ROOT_PASSWORD
+
+    monkeypatch.setenv("CIRRUS_SIGNUP_ENABLED", "true")
+    get_settings.cache_clear()
+    root = api.login("root", ROOT_PASSWORD)["access_token"]
+    api.login("root", ROOT_PASSWORD)  # the same user again: still one
+    now = datetime.now(UTC)
+    # Channels that published 3 and 20 days ago, and one that published 3 days ago then today.
+    for channel, days_ago in ((50, 3), (51, 20), (52, 3), (52, 0)):
+        activity_days.mark_active("channels", channel, now - timedelta(days=days_ago))
+
+    body = {"username": "dora", "password": "dora password", "email": "dora@example.org", "registrationReason": "birds"}
+    assert api.post_json("/api/v1/users/registrations/request", body).status == 200
+    body = {**body, "username": "eve", "email": "eve@example.org"}
+    eve = api.post_json("/api/v1/users/registrations/request", body).json()["id"]
+    assert api.post_json(f"/api/v1/users/registrations/{eve}/reject", {"moderationResponse": "no"}, root).status == 204
+
+    # Inbox activities: one of a type nobody handles (ignored), one whose actor cannot be
+    # fetched (failed, to be retried): two errors, one of them a Like's.
+    context = LocalLambdaContext("inbox", 256, 60, "us-east-1")
+    for kind in ("Question", "Like"):
+        message = {"activity": {"type": kind, "id": f"https://x.example/{kind}"}, "signer": "https://x.example/a"}
+        arn = "arn:aws:sqs:us-east-1:000000000000:inbox"
+        records = [{"messageId": kind, "receiptHandle": "r", "body": json.dumps(message), "attributes": {},
+                    "eventSource": "aws:sqs", "eventSourceARN": arn}]  # fmt: skip
+        try:
+            handle_inbox({"Records": records}, context)
+        except BatchProcessingError:
+            assert kind == "Like"
+
+    stats = api.get("/api/v1/server/stats").json()
+    nulls = ("videosRedundancy/0/totalSize", "averageAbuseResponseTimeMs")  # no abuse to average
+    assert_conforms("ServerStats", stats, known_deviations=nulls)
+    active = ("totalDailyActiveUsers", "totalWeeklyActiveUsers", "totalMonthlyActiveUsers")
+    assert [stats[name] for name in active] == [1, 1, 1]
+    channels = ("totalLocalDailyActiveVideoChannels", "totalLocalWeeklyActiveVideoChannels")
+    assert [stats[name] for name in channels] == [1, 2]
+    assert stats["totalLocalMonthlyActiveVideoChannels"] == 3
+    assert (stats["totalRegistrationRequests"], stats["totalRegistrationRequestsProcessed"]) == (2, 1)
+    assert stats["averageRegistrationRequestResponseTimeMs"] >= 0
+    assert stats["totalActivityPubMessagesProcessed"] == stats["totalActivityPubMessagesErrors"] == 2
+    assert stats["totalActivityPubMessagesProcessed"] == (
+        stats["totalActivityPubMessagesSuccesses"] + stats["totalActivityPubMessagesErrors"]
+    )
+    assert (stats["totalActivityPubLikeMessagesSuccesses"], stats["totalActivityPubLikeMessagesErrors"]) == (0, 1)
+    assert stats["activityPubMessagesProcessedPerSecond"] > 0
+    assert stats["totalActivityPubMessagesWaiting"] == 0
+    assert set(stats) >= set(_schema_fields())
+
+
+def _schema_fields() -> list[str]:
+    from tests.openapi import _spec
+
+    return list(_spec()["components"]["schemas"]["ServerStats"]["properties"])

@@ -45,6 +45,7 @@ def test_the_storyboard_is_listed_as_peertube_lists_it(api: ApiClient, people: d
     (entry,) = answer.json()["storyboards"]
     assert entry == {
         "storyboardPath": f"/lazy-static/storyboards/{video.uuid}.jpg",
+        "fileUrl": f"{get_settings().instance_url}/lazy-static/storyboards/{video.uuid}.jpg",  # PeerTube 7.1+
         "totalHeight": 216,
         "totalWidth": 1920,
         "spriteHeight": 108,

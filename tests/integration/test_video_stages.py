@@ -27,7 +27,7 @@ def _pending(stage: str) -> Video:
 
 
 def test_every_move_the_table_does_not_declare_is_refused_before_anything_is_written(aws: None) -> None:
-    assert len(UNDECLARED) == 9 * 9 - 12
+    assert len(UNDECLARED) == 10 * 10 - 17
     for source, target in UNDECLARED:
         video = _pending(source)
         joined: list[Any] = []
@@ -70,3 +70,12 @@ def test_a_finished_video_is_not_failed_and_nothing_moves_a_deleted_one(aws: Non
     gone.delete()
     assert not videos.transition(gone, "packaging", "failed")
     assert videos.get_video(int(gone.id)) is None
+
+
+def test_a_replaced_file_puts_a_finished_video_back_on_the_pending_list(aws: None) -> None:
+    published = add_video(1, 2, "published")  # done, off the pending list
+    assert (videos.get_video(int(published.id)) or published).gsi1pk is None
+    assert videos.transition(published, ("done", "failed"), "uploaded")
+    stored = videos.get_video(int(published.id))
+    assert stored is not None
+    assert (stored.stage, stored.gsi1pk) == ("uploaded", keys.pending_videos_gsi1pk())  # the sweeper watches it

@@ -52,12 +52,19 @@ def drain_views() -> int:
     url = views_queue()
     arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     context = LocalLambdaContext("views", 256, 60, "us-east-1")
-    binding = SqsBinding(url, arn, lambda event: handle_views(event, context), batch_size=10, name="views")
+    counted = 0
+
+    def run(event: dict[str, Any]) -> Any:
+        nonlocal counted
+        # Viewer windows for the statistics travel on the same queue; count the views only.
+        counted += sum(1 for record in event["Records"] if '"kind":"viewer"' not in record["body"])
+        return handle_views(event, context)
+
+    binding = SqsBinding(url, arn, run, batch_size=10, name="views")
     pump = EventPump(sqs, "us-east-1")
-    total = 0
-    while received := pump.poll_sqs_once(binding):
-        total += received
-    return total
+    while pump.poll_sqs_once(binding):
+        pass
+    return counted
 
 
 def ping(api: ApiClient, video: str, position: Any, session: str | None = "session-a", **extra: Any) -> Any:
@@ -109,6 +116,7 @@ def test_a_viewer_counts_once_an_hour(api: ApiClient, people: dict[str, Member],
     drain_views()
     assert views_of(api, video) == 4
     assert api.get("/api/v1/videos?sort=-views").json()["data"][0]["views"] == 4
+    assert api.get("/api/v1/server/stats").json()["totalLocalVideoViews"] == 4
 
 
 def test_short_videos_count_past_half(api: ApiClient, people: dict[str, Member], clock: Clock) -> None:
@@ -163,7 +171,7 @@ def test_many_views_of_one_video_make_one_write(
 
     monkeypatch.setattr(Video, "get_update_kwargs_from_instance", spy)
     assert count_batch(records) == set()
-    assert len(writes) == 3  # 250 views in transactions of 98: three writes of the video, not 250
+    assert len(writes) == 3  # 250 views in transactions of 97: three writes of the video, not 250
     assert views_of(api, video.uuid) == 250
 
 

@@ -39,6 +39,7 @@ NO_RESET = {
     ("chalicelib.store.catalog", "_versions"): "must keep growing: the caches above are keyed by it",
     ("chalicelib.store.models.catalogued", "_clock"): "change stamps must keep growing in a process",
     ("chalicelib.caches", "_resets"): "the registry of resets itself",
+    ("chalicelib.aws", "_boto3_session"): "parsed service models and endpoint rules: no endpoint, region or data",
     ("chalicelib.store.realtime", "_ports"): "wiring: the pusher the process was started with (the local stack's)",
     ("chalicelib.domain.realtime", "_runner_lookups"): "wiring: how runner tokens are found, set once at start",
     ("chalicelib.domain.events", "_subscribers"): (

@@ -32,11 +32,22 @@ def test_the_transcoding_table_is_the_pipeline_as_it_runs() -> None:
         ("live-ended", "uploaded"),
         # An import whose file was fetched and checked joins the pipeline as an upload.
         ("importing", "uploaded"),
+        # A video whose owner replaced its file goes through the pipeline again.
+        ("done", "uploaded"),
+        ("failed", "uploaded"),
+        # A studio edit: the published video's new source joins the pipeline again, or
+        # the video stays as it was when the edit fails.
+        ("done", "editing"),
+        ("editing", "uploaded"),
+        ("editing", "done"),
     }
     assert STAGES.start == "uploaded"
-    assert STAGES.entries == {"live-waiting", "importing"}
+    assert STAGES.entries == {"live-waiting", "importing", "editing"}
     assert STAGES.terminal == {"done", "failed"}
-    # The sweeper watches videos on their way through transcoding, never a live nor an import.
+    assert STAGES.rests == {"done", "failed"}  # ends, though a replacement or an edit moves them on
+    assert {"done", "failed"} == video_stages.SETTLED_STAGES
+    # The sweeper watches videos on their way through transcoding, never a live, an import
+    # nor an edit.
     assert video_stages.PENDING_STAGES == ("uploaded", "encoding", "packaging")
     assert sorted(video_stages.LIVE_STAGES) == ["live-ended", "live-on", "live-waiting"]
     # The values items hold: renaming one would strand every stored video.
@@ -45,6 +56,7 @@ def test_the_transcoding_table_is_the_pipeline_as_it_runs() -> None:
         "encoding",
         "packaging",
         "done",
+        "editing",
         "failed",
         "live-waiting",
         "live-on",
@@ -54,7 +66,18 @@ def test_the_transcoding_table_is_the_pipeline_as_it_runs() -> None:
 
 
 def test_the_real_table_passes_its_checks() -> None:
-    check_graph(STAGES.name, STAGES.start, STAGES.moves, STAGES.entries)
+    check_graph(STAGES.name, STAGES.start, STAGES.moves, STAGES.entries, STAGES.rests)
+
+
+def test_rest_states_are_ends_though_they_move_on() -> None:
+    moves = {"new": {"done"}, "done": {"new"}}
+    with pytest.raises(StateGraphError, match="no terminal state"):
+        check_graph("cycle", "new", moves)
+    graph = StateGraph("cycle", "new", {k: frozenset(v) for k, v in moves.items()}, rests=frozenset({"done"}))
+    assert graph.terminal == {"done"}
+    assert graph.pending == ("new",)
+    with pytest.raises(StateGraphError, match="rest states"):
+        check_graph("cycle", "new", moves, rests={"gone"})
 
 
 def test_entry_states_make_their_part_of_the_graph_reachable() -> None:

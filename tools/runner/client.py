@@ -3,7 +3,9 @@ the machine's ffmpeg and sends the results back, over PeerTube's runner protocol
 
 It takes Cirrus's chunk jobs (`vod-hls-transcoding` with `output.cirrusChunk`): one chunk of
 one rendition, encoded with the same command builder as the transcoder Lambda
-(chalicelib/media/commands.py), so the runner's chunks join the Lambda's seamlessly. It
+(chalicelib/media/commands.py), so the runner's chunks join the Lambda's seamlessly; and
+studio jobs (`video-studio-transcoding`, PeerTube's payload), run with the studio's own
+ffmpeg work (chalicelib/media/studio.py), its task files fetched as the input is. It
 reads the input over the presigned URL the instance redirects to, and writes the result to
 the job's `videoFileCustomUpload` URL when it has one (results never pass through the API,
 whose bodies API Gateway caps at 10 MB), else in the success call's body.
@@ -27,10 +29,13 @@ from typing import Any
 import requests
 
 from chalicelib.media import commands, transcode
+from chalicelib.media import studio as edits
 from chalicelib.media.ladder import Rendition
+from chalicelib.media.probe import ProbeError, probe
 
 log = logging.getLogger("cirrus.runner")
 HLS_JOB = "vod-hls-transcoding"
+STUDIO_JOB = "video-studio-transcoding"
 TIMEOUT = 30
 
 
@@ -56,7 +61,9 @@ class Runner:
 
     def request(self) -> list[dict[str, Any]]:
         answer = _post(
-            self.url, "/api/v1/runners/jobs/request", {"runnerToken": self.runner_token, "jobTypes": [HLS_JOB]}
+            self.url,
+            "/api/v1/runners/jobs/request",
+            {"runnerToken": self.runner_token, "jobTypes": [HLS_JOB, STUDIO_JOB]},
         )
         return list(answer.get("availableJobs") or [])
 
@@ -93,7 +100,8 @@ class Runner:
         tokens = {"runnerToken": self.runner_token, "jobToken": job["jobToken"]}
         base = f"{self.url}/api/v1/runners/jobs/{job['uuid']}"
         output = job["payload"].get("output") or {}
-        if job["type"] != HLS_JOB or "cirrusChunk" not in output:
+        studio_job = job["type"] == STUDIO_JOB
+        if not studio_job and (job["type"] != HLS_JOB or "cirrusChunk" not in output):
             _post(
                 self.url,
                 f"/api/v1/runners/jobs/{job['uuid']}/abort",
@@ -105,11 +113,12 @@ class Runner:
         beat.start()
         try:
             with tempfile.TemporaryDirectory(prefix="cirrus-runner-") as directory:
-                result = self._encode(job, tokens, Path(directory))
+                work = self._edit if studio_job else self._encode
+                result = work(job, tokens, Path(directory))
                 stop.set()
                 beat.join()
                 self._send_result(base, tokens, output, result)
-        except (transcode.TranscodeError, OSError, requests.RequestException, ProtocolError) as error:
+        except (transcode.TranscodeError, ProbeError, OSError, requests.RequestException, ProtocolError) as error:
             stop.set()
             log.warning("job %s failed: %s", job["uuid"], error)
             requests.post(f"{base}/error", json={**tokens, "message": str(error)[:1000]}, timeout=TIMEOUT)
@@ -118,13 +127,7 @@ class Runner:
 
     def _encode(self, job: dict[str, Any], tokens: dict[str, str], workdir: Path) -> Path:
         payload = job["payload"]
-        found = requests.post(payload["input"]["videoFileUrl"], json=tokens, allow_redirects=False, timeout=TIMEOUT)
-        if found.status_code in (301, 302, 303, 307, 308):
-            source = found.headers["Location"]
-        else:
-            source_file = workdir / "input"
-            source_file.write_bytes(_checked_bytes(found))
-            source = str(source_file)
+        source = _fetch(payload["input"]["videoFileUrl"], tokens, workdir / "input")
         chunk, spec = payload["output"]["cirrusChunk"], payload["output"]["cirrusRendition"]
         rendition = Rendition(
             int(spec["resolution"]), int(spec["width"]), int(spec["height"]), int(spec["fps"]), int(spec["maxBitrate"])
@@ -137,6 +140,35 @@ class Runner:
             )
         )
         return output
+
+    def _edit(self, job: dict[str, Any], tokens: dict[str, str], workdir: Path) -> Path:
+        """A studio job: its tasks in order on its input (PeerTube's task names and options)."""
+        payload = job["payload"]
+        source = _fetch(payload["input"]["videoFileUrl"], tokens, workdir / "input")
+        duration = probe(source).duration
+        tasks: list[edits.Task] = []
+        for index, task in enumerate(payload.get("tasks") or []):
+            options = task.get("options") or {}
+            name = task.get("name")
+            if name == "cut":
+                start, end = float(options.get("start") or 0), float(options.get("end") or duration)
+                tasks.append(edits.Keep(((start, end),)))
+                duration = end - start
+            elif name == "remove-segments":
+                removed = [(float(s["start"]), float(s["end"])) for s in options.get("segments") or []]
+                kept = edits.kept_ranges(duration, removed)
+                tasks.append(edits.Keep(kept))
+                duration = sum(end - start for start, end in kept)
+            elif name in ("add-intro", "add-outro", "add-watermark"):
+                local = workdir / f"task-{index}"
+                _download(_fetch(str(options["file"]), tokens, local), local)
+                if name == "add-watermark":
+                    tasks.append(edits.Watermark(local))
+                else:
+                    tasks.append(edits.Join(local, before=name == "add-intro"))
+            else:
+                raise ProtocolError(f"unknown studio task {name!r}")
+        return edits.apply(source, tasks, workdir, source_is_upload=True)
 
     def _send_result(self, base: str, tokens: dict[str, str], output: dict[str, Any], result: Path) -> None:
         upload = output.get("videoFileCustomUpload")
@@ -157,6 +189,27 @@ class Runner:
                 requests.post(f"{base}/update", json=tokens, timeout=TIMEOUT)
             except requests.RequestException as error:
                 log.warning("progress not reported: %s", error)
+
+
+def _fetch(url: str, tokens: dict[str, str], local: Path) -> str:
+    """One of a job's files: the presigned URL the instance redirects to, or the body saved."""
+    found = requests.post(url, json=tokens, allow_redirects=False, timeout=TIMEOUT)
+    if found.status_code in (301, 302, 303, 307, 308):
+        return str(found.headers["Location"])
+    local.write_bytes(_checked_bytes(found))
+    return str(local)
+
+
+def _download(source: str, local: Path) -> None:
+    """A task file read whole (ffmpeg reads it from disk with the file whitelist only)."""
+    if source == str(local):
+        return
+    with requests.get(source, stream=True, timeout=TIMEOUT) as answer:
+        if answer.status_code >= 400:
+            raise ProtocolError(f"task file: {answer.status_code}")
+        with open(local, "wb") as written:
+            for block in answer.iter_content(1 << 20):
+                written.write(block)
 
 
 def _form(fields: dict[str, str]) -> dict[str, tuple[None, str]]:

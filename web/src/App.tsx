@@ -31,7 +31,9 @@ const Search = named(() => import('./pages/Search'), 'Search');
 const Upload = named(() => import('./pages/Upload'), 'Upload');
 const GoLive = named(() => import('./pages/GoLive'), 'GoLive');
 const Import = named(() => import('./pages/Import'), 'Import');
+const Studio = named(() => import('./pages/Studio'), 'Studio');
 const Watch = named(() => import('./pages/Watch'), 'Watch');
+const VideoStats = named(() => import('./pages/VideoStats'), 'VideoStats');
 
 export function App() {
   const [config, setConfig] = useState<ServerConfig | null>(null);
@@ -72,6 +74,7 @@ export function App() {
           <Route path="/videos/:list" element={<VideoList />} />
           <Route path="/w/:id" element={<Watch />} />
           <Route path="/videos/watch/:id" element={<Watch />} />
+          <Route path="/stats/videos/:id" element={<VideoStats />} />
           <Route path="/search" element={<Search />} />
           <Route path="/login" element={<Login />} />
           <Route path="/signup" element={<Signup />} />
@@ -81,6 +84,7 @@ export function App() {
           <Route path="/upload" element={<Upload />} />
           <Route path="/go-live" element={<GoLive />} />
           <Route path="/import" element={<Import />} />
+          <Route path="/studio/edit/:id" element={<Studio />} />
           <Route path="/my-library/*" element={<Library />} />
           <Route path="/my-account/notifications/*" element={<Notifications />} />
           <Route path="/my-account/security" element={<Security />} />

@@ -47,6 +47,7 @@ export interface ServerConfig {
   video?: { file?: { extensions?: string[] } };
   live?: { enabled: boolean; allowReplay: boolean; latencySetting?: { enabled: boolean } };
   import?: { videos?: { http?: { enabled: boolean }; torrent?: { enabled: boolean } } };
+  videoStudio?: { enabled: boolean };
 }
 
 /** GET /api/v1/config/about (only the fields the client uses so far). */
@@ -61,9 +62,22 @@ export interface AboutConfig {
 /** GET /api/v1/server/stats (only the fields the client uses so far). */
 export interface ServerStats {
   totalUsers: number;
+  totalDailyActiveUsers: number;
+  totalWeeklyActiveUsers: number;
+  totalMonthlyActiveUsers: number;
   totalLocalVideos: number;
   totalVideos: number;
   totalLocalVideoViews: number;
+  totalLocalVideoComments: number;
+  totalVideoComments: number;
+  totalLocalVideoFilesSize: number;
+  totalLocalVideoChannels: number;
+  totalLocalMonthlyActiveVideoChannels: number;
+  totalLocalPlaylists: number;
+  totalInstanceFollowers: number;
+  totalInstanceFollowing: number;
+  totalActivityPubMessagesProcessed: number;
+  activityPubMessagesProcessedPerSecond: number;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

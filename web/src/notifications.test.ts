@@ -12,6 +12,11 @@ suite('describe', () => {
     expect(describe(n)).toEqual({ text: 'Cat channel published a new video: Cats', link: '/w/short' });
   });
 
+  it('says a studio edit is published, and links to the video', () => {
+    const n: UserNotification = { ...base, type: NotificationType.MY_VIDEO_STUDIO_EDITION_FINISHED, video: { ...video, channel: actor('cats') } };
+    expect(describe(n)).toEqual({ text: 'Your edit of Cats is published', link: '/w/short' });
+  });
+
   it('says when a comment waits for approval', () => {
     const comment = { id: 9, threadId: 9, account: actor('bob'), video, heldForReview: true };
     const n: UserNotification = { ...base, type: NotificationType.NEW_COMMENT_ON_MY_VIDEO, comment };

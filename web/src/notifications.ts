@@ -23,6 +23,7 @@ export const NotificationType = {
   AUTO_INSTANCE_FOLLOWING: 14,
   ABUSE_STATE_CHANGE: 15,
   ABUSE_NEW_MESSAGE: 16,
+  MY_VIDEO_STUDIO_EDITION_FINISHED: 19,
   NEW_USER_REGISTRATION_REQUEST: 20,
   NEW_LIVE_FROM_SUBSCRIPTION: 21,
 } as const;
@@ -128,6 +129,8 @@ export function describe(n: UserNotification): { text: string; link?: string } {
       return { text: `A new video awaits review: ${n.videoBlacklist?.video.name ?? ''}`, link: watchPath(n.videoBlacklist?.video) };
     case NotificationType.MY_VIDEO_PUBLISHED:
       return { text: `Your video ${n.video?.name ?? ''} is published`, link: watchPath(n.video) };
+    case NotificationType.MY_VIDEO_STUDIO_EDITION_FINISHED:
+      return { text: `Your edit of ${n.video?.name ?? 'your video'} is published`, link: watchPath(n.video) };
     case NotificationType.NEW_FOLLOW: {
       const f = n.actorFollow;
       const what = f?.following.type === 'channel' ? `your channel ${f.following.displayName}` : 'your account';

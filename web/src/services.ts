@@ -3,7 +3,8 @@
 import { session } from './auth';
 import { passwordHeaders } from './videoPassword';
 import type { VideoFileToken } from './videoFiles';
-import type { Channel, Chapter, Comment, CommentTree, CustomConfig, Job, LiveVideo, Page, Playlist, PlaylistElement, Runner, RunnerJob, RunnerRegistrationToken, Storyboard, TokenSession, User, Video, VideoDetails, VideoImport } from './types';
+import type { PlaybackReport } from './playbackMetrics';
+import type { Channel, Chapter, Comment, CommentTree, CustomConfig, Job, LiveVideo, OwnershipChange, Page, Playlist, PlaylistElement, Runner, RunnerJob, RunnerRegistrationToken, Storyboard, TokenSession, User, Video, VideoDetails, VideoImport } from './types';
 
 export function query(params: Record<string, string | number | boolean | undefined>): string {
   const search = new URLSearchParams();
@@ -36,6 +37,16 @@ export const api = {
   retryImport: (id: number) => session.send(`/api/v1/videos/imports/${id}/retry`, { method: 'POST' }),
   cancelImport: (id: number) => session.send(`/api/v1/videos/imports/${id}/cancel`, { method: 'POST' }),
   deleteImport: (id: number) => session.send(`/api/v1/videos/imports/${id}`, { method: 'DELETE' }),
+  // The studio (PeerTube's studio/edit): tasks as a multipart form, files included.
+  studioEdit: (id: number | string, form: FormData) =>
+    session.send(`/api/v1/videos/${id}/studio/edit`, { method: 'POST', body: form }),
+  giveOwnership: (id: number | string, username: string) =>
+    session.send(`/api/v1/videos/${id}/give-ownership`, { method: 'POST', json: { username } }),
+  ownershipChanges: (signal?: AbortSignal) =>
+    get<Page<OwnershipChange>>(`/api/v1/videos/ownership${query({ sort: '-createdAt', count: 50 })}`, signal),
+  acceptOwnership: (id: number, channelId: number) =>
+    session.send(`/api/v1/videos/ownership/${id}/accept`, { method: 'POST', json: { channelId } }),
+  refuseOwnership: (id: number) => session.send(`/api/v1/videos/ownership/${id}/refuse`, { method: 'POST', json: {} }),
   updateVideo: (id: number | string, fields: Record<string, unknown>) =>
     session.send(`/api/v1/videos/${id}`, { method: 'PUT', json: fields }),
   // A video file token (for private video files); the session or the video's password opens it.
@@ -54,6 +65,13 @@ export const api = {
       json: { currentTime: Math.floor(currentTime), sessionId, ...(viewEvent ? { viewEvent } : {}) },
       headers: passwordHeaders(id),
     }),
+  // The player's playback metrics (every 15 s while playing).
+  playbackMetrics: (id: number, report: PlaybackReport) =>
+    session.send('/api/v1/metrics/playback', { method: 'POST', json: report, headers: passwordHeaders(id) }),
+  // A video's statistics, for its owner and moderators (docs/stats.md).
+  videoStats: <T>(id: number | string, path: string, signal?: AbortSignal) =>
+    session.json<T>(`/api/v1/videos/${id}/stats/${path}`, { signal }),
+  serverStats: (signal?: AbortSignal) => get<Record<string, unknown>>('/api/v1/server/stats', signal),
   myRating: (id: number, signal?: AbortSignal) =>
     get<{ rating: 'like' | 'dislike' | 'none' }>(`/api/v1/users/me/videos/${id}/rating`, signal),
   rate: (id: number, rating: 'like' | 'dislike' | 'none') =>

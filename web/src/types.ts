@@ -181,6 +181,16 @@ export interface VideoImport {
   video: { id: number; uuid: string; shortUUID?: string; name: string; state?: { id: number; label: string } } | null;
 }
 
+/** A video offered to another account (PeerTube's VideoChangeOwnership). */
+export interface OwnershipChange {
+  id: number;
+  status: 'WAITING' | 'ACCEPTED' | 'REFUSED';
+  initiatorAccount: Actor;
+  nextOwnerAccount: Actor;
+  video: Video | null;
+  createdAt: string;
+}
+
 /** PeerTube's Storyboard: one sprite sheet, a tile every `spriteDuration` seconds, rows first. */
 export interface Storyboard {
   storyboardPath: string;

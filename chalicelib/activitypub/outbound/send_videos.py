@@ -27,7 +27,13 @@ from chalicelib.domain.federation_rules import can_federate_video
 from chalicelib.store import actors, videos
 
 if TYPE_CHECKING:
-    from chalicelib.domain.events import LiveStateChanged, VideoChanged, VideoPublished, VideoRemoved
+    from chalicelib.domain.events import (
+        LiveStateChanged,
+        VideoChanged,
+        VideoOwnerChanged,
+        VideoPublished,
+        VideoRemoved,
+    )
     from chalicelib.store.models import Actor, Video
 
 
@@ -37,9 +43,14 @@ def on_published(event: VideoPublished) -> None:
 
 
 def published(video: Video) -> None:
-    """The video was just published (transcoding done): its Create and Announces."""
+    """The video was just published (transcoding done): its Create and Announces, or, for a
+    video its followers know already (its file was replaced, or a studio edit replaced its
+    files), its Update (PeerTube's isNewVideo is false then)."""
     if can_federate_video(video):
-        _send_new(video)
+        if video.input_file_updated_at is not None or int(video.studio_edits or 0):
+            _send_update(video)
+        else:
+            _send_new(video)
 
 
 def on_live_state_noticed(event: LiveStateChanged) -> None:
@@ -57,6 +68,23 @@ def live_state_changed(video: Video) -> None:
 def on_changed(event: VideoChanged) -> None:
     send_change(
         event.before, event.after, can_federate_video, create=_send_new, update=_send_update, delete=_send_delete
+    )
+
+
+def on_owner_changed(event: VideoOwnerChanged) -> None:
+    """An accepted ownership change: the Update with the new attributedTo comes from the
+    former account, which remote instances hold as the video's owner (PeerTube sends it so),
+    to the followers of the former and the new account and channel and of the instance."""
+    video = event.after
+    if not can_federate_video(video):
+        return
+    former_account, former_channel, server = _parties(event.before)
+    account, channel, _ = _parties(video)
+    audience = {int(a.id) for a in (former_account, former_channel, account, channel, server)}
+    outbox.broadcast(
+        activities.update(_document(video, account, channel), str(former_account.url)),
+        int(former_account.id),
+        followers_of=sorted(audience),
     )
 
 

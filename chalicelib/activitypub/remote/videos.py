@@ -178,6 +178,7 @@ DOCUMENT_FIELDS = (
     "remote_thumbnail_url",
     "remote_captions",
     "files_size",
+    "storyboard",
 )
 
 
@@ -215,6 +216,20 @@ def _apply(video: Video, parsed: RemoteVideoDocument, channel: Actor, account: A
         {"language": c.language, "fileUrl": c.file_url, "m3u8Url": c.m3u8_url, "automatic": c.automatic}
         for c in parsed.captions
     ] or None
+    board = parsed.storyboard
+    # The origin's sheet, named by its URL: the listing points there (no copy).
+    video.storyboard = (
+        {
+            "file_url": board.file_url,
+            "total_width": board.total_width,
+            "total_height": board.total_height,
+            "sprite_width": board.sprite_width,
+            "sprite_height": board.sprite_height,
+            "sprite_duration": board.sprite_duration,
+        }
+        if board is not None
+        else None
+    )
 
 
 def _files(video_id: int, parsed: RemoteVideoDocument) -> list[VideoFile]:

@@ -33,8 +33,15 @@ def register() -> None:
 
 
 def on_video_published(event: events.VideoPublished) -> None:
-    """Its owner (MY_VIDEO_PUBLISHED: Cirrus transcodes every upload), then its subscribers."""
-    queue("new-video", video=int(event.video.id), owner=True)
+    """Its owner (MY_VIDEO_PUBLISHED: Cirrus transcodes every upload), then its subscribers;
+    a studio edit's publication tells its owner only (MY_VIDEO_STUDIO_EDITION_FINISHED), and a
+    video whose file was replaced nobody (PeerTube notifies only a new video)."""
+    edition = int(event.video.studio_edits or 0)
+    if edition:
+        queue("studio-edited", video=int(event.video.id), edition=edition)
+        return
+    if event.video.input_file_updated_at is None:
+        queue("new-video", video=int(event.video.id), owner=True)
 
 
 def on_video_changed(event: events.VideoChanged) -> None:

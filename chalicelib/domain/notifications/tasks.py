@@ -78,6 +78,21 @@ def _new_video(task: dict[str, Any], message_id: str, now: datetime) -> None:
     _to_subscribers(task, message_id, now, video, subject, NotificationType.NEW_VIDEO_FROM_SUBSCRIPTION)
 
 
+def _studio_edited(task: dict[str, Any], message_id: str, now: datetime) -> None:
+    """MY_VIDEO_STUDIO_EDITION_FINISHED to the owner of a video whose studio edit is published
+    (its subscribers heard of the video at its first publication), once per edit."""
+    video = video_store.get_video(int(task["video"]))
+    if video is None:
+        return
+    found = actors.get_actors({int(video.channel_id), int(video.account_id)})
+    channel, account = found.get(int(video.channel_id)), found.get(int(video.account_id))
+    if channel is None or account is None:
+        return
+    payload = shapes.video_payload(video, channel, get_settings())
+    subject = f"studio:{int(video.id)}:{int(task.get('edition') or 0)}"
+    deliver(_users_of([account]), NotificationType.MY_VIDEO_STUDIO_EDITION_FINISHED, subject, payload, now)
+
+
 def _blacklist(task: dict[str, Any], message_id: str, now: datetime) -> None:
     """BLACKLIST_ON_MY_VIDEO or UNBLACKLIST_ON_MY_VIDEO to the video's owner, once per block."""
     video = video_store.get_video(int(task["video"]))
@@ -336,6 +351,7 @@ def _muted_by(user: User, actor: Actor) -> bool:
 
 _HANDLERS = {
     "new-video": _new_video,
+    "studio-edited": _studio_edited,
     "new-live": _new_live,
     "blacklist": _blacklist,
     "comment": _comment,

@@ -4,6 +4,7 @@ Access patterns live beside this package (store/users.py, store/counters.py, ...
 """
 
 from chalicelib.store.models.abuse import Abuse, AbuseMessage
+from chalicelib.store.models.activity import ActiveDay, LastActive
 from chalicelib.store.models.actor import Actor
 from chalicelib.store.models.base import TableItem
 from chalicelib.store.models.block import Block
@@ -19,6 +20,7 @@ from chalicelib.store.models.live import LiveSession, LiveVideo
 from chalicelib.store.models.notification import Notification, NotificationBox, NotificationMark
 from chalicelib.store.models.oauth_client import OAuthClient
 from chalicelib.store.models.oauth_token import OAuthToken
+from chalicelib.store.models.ownership_change import OwnershipChange
 from chalicelib.store.models.playlist import Playlist
 from chalicelib.store.models.playlist_element import PlaylistElement
 from chalicelib.store.models.rate import Rate
@@ -38,12 +40,13 @@ from chalicelib.store.models.video_comment import VideoComment
 from chalicelib.store.models.video_file import VideoFile, WebVideoFile
 from chalicelib.store.models.video_import import VideoImport
 from chalicelib.store.models.video_password import VideoPassword
-from chalicelib.store.models.view import LiveViewers, ViewBucket, ViewReceipt, Watch
+from chalicelib.store.models.view import LiveViewers, StatsViewer, VideoStats, ViewBucket, ViewReceipt, Watch
 from chalicelib.store.models.web_push import PushSent, PushSubscription, VapidKeys
 
 __all__ = [
     "Abuse",
     "AbuseMessage",
+    "ActiveDay",
     "Actor",
     "Block",
     "Claim",
@@ -56,6 +59,7 @@ __all__ = [
     "HistoryEntry",
     "InboxReceipt",
     "InstanceStats",
+    "LastActive",
     "LiveSession",
     "LiveVideo",
     "LiveViewers",
@@ -64,6 +68,7 @@ __all__ = [
     "NotificationMark",
     "OAuthClient",
     "OAuthToken",
+    "OwnershipChange",
     "Playlist",
     "PlaylistElement",
     "PushSent",
@@ -76,6 +81,7 @@ __all__ = [
     "Runner",
     "RunnerJob",
     "RunnerRegistrationToken",
+    "StatsViewer",
     "TableItem",
     "Throttle",
     "Tombstone",
@@ -93,6 +99,7 @@ __all__ = [
     "VideoFile",
     "VideoImport",
     "VideoPassword",
+    "VideoStats",
     "ViewBucket",
     "ViewReceipt",
     "Watch",

@@ -23,4 +23,8 @@ class UploadSession(TableItem, discriminator="UploadSession"):
     pending = NumberAttribute(default=0)  # bytes waiting in the pending object
     s3_upload_id = UnicodeAttribute()
     parts = JSONAttribute(default=list)  # [{"PartNumber": n, "ETag": "..."}]
+    # A replacement of an existing video's file (domain/video_replacements.py): the key the
+    # new source is written to, and the name its client gave it.
+    source_key = UnicodeAttribute(null=True)
+    filename = UnicodeAttribute(null=True)
     created_at = UTCDateTimeAttribute()

@@ -58,6 +58,8 @@ class Video(Catalogued, discriminator="Video"):
     published_at = UTCDateTimeAttribute(null=True)
     originally_published_at = UTCDateTimeAttribute(null=True)
     wait_transcoding = BooleanAttribute(default=True)
+    # When its owner last replaced its file (PeerTube's inputFileUpdatedAt); None if never.
+    input_file_updated_at = UTCDateTimeAttribute(null=True)
 
     # Transcoding (see chalicelib/domain/transcoding.py and docs/transcoding.md)
     source_key = UnicodeAttribute(null=True)  # the original, in the uploads bucket
@@ -76,6 +78,7 @@ class Video(Catalogued, discriminator="Video"):
     renditions_info = JSONAttribute(null=True)  # per resolution: size, width, height, fps...
     failure = UnicodeAttribute(null=True)  # why transcoding failed, shown to the owner
     resumes = NumberAttribute(default=0)  # times the sweeper found it stalled and resumed it
+    studio_edits = NumberAttribute(default=0)  # studio edits handed to the pipeline (docs/studio.md)
     # What its transcoding makes, as the instance's settings said when it was uploaded
     # (PeerTube's transcoding.web_videos.enabled and hls.enabled; None: their defaults).
     make_web_videos = BooleanAttribute(null=True)

@@ -14,8 +14,15 @@ between them, as data: the one table the store enforces and the domain reads.
   starts again for a source whose event was lost, too);
 - encoding → packaging: the last encoding step was counted (or the sweeper found it counted);
 - packaging → done: the last packaging step was counted and the video published;
+- done → editing → uploaded: a studio edit (docs/studio.md) makes a new source from the
+  published video, which then goes through the pipeline again (editing → done when the
+  edit fails: the video stays as it was);
 - any of them → failed: not media, too long, a step's last attempt, an ingest Lambda gave up
-  on, an upload never completed, a video the sweeper resumed too often.
+  on, an upload never completed, a video the sweeper resumed too often;
+- done, failed → uploaded: its owner replaced its file (PeerTube's replace-resumable,
+  domain/video_replacements.py): the new source goes through the pipeline again. Both stay
+  ends (`rests`): nothing moves a video on from them by itself, steps of such a video are
+  dropped, and it is off the sweeper's pending list until a replacement puts it back.
 
 A live (docs/live.md) is created in `live-waiting` (PeerTube's WAITING_FOR_LIVE): its first
 playable segments move it to `live-on` (PUBLISHED), the end of a session to `live-ended`
@@ -51,17 +58,21 @@ STAGE_LIVE_WAITING = "live-waiting"  # a live nobody streams to (WAITING_FOR_LIV
 STAGE_LIVE_ON = "live-on"  # streaming, playable (PUBLISHED)
 STAGE_LIVE_ENDED = "live-ended"  # over (LIVE_ENDED); its replay, if saved, starts from here
 STAGE_IMPORTING = "importing"  # its source is being fetched from a URL (TO_IMPORT)
+STAGE_EDITING = "editing"  # a studio edit is making its new source (TO_EDIT), docs/studio.md
 
 STAGES = StateGraph(
     "video transcoding",
     start=STAGE_UPLOADED,
-    entries=frozenset({STAGE_LIVE_WAITING, STAGE_IMPORTING}),
+    # A saveAsNewVideo studio copy is created editing (docs/studio.md).
+    entries=frozenset({STAGE_LIVE_WAITING, STAGE_IMPORTING, STAGE_EDITING}),
+    rests=frozenset({STAGE_DONE, STAGE_FAILED}),
     moves={
         STAGE_UPLOADED: frozenset({STAGE_ENCODING, STAGE_FAILED}),
         STAGE_ENCODING: frozenset({STAGE_PACKAGING, STAGE_FAILED}),
         STAGE_PACKAGING: frozenset({STAGE_DONE, STAGE_FAILED}),
-        STAGE_DONE: frozenset(),
-        STAGE_FAILED: frozenset(),
+        STAGE_DONE: frozenset({STAGE_UPLOADED, STAGE_EDITING}),
+        STAGE_EDITING: frozenset({STAGE_UPLOADED, STAGE_DONE}),
+        STAGE_FAILED: frozenset({STAGE_UPLOADED}),
         STAGE_LIVE_WAITING: frozenset({STAGE_LIVE_ON, STAGE_LIVE_ENDED}),
         STAGE_LIVE_ON: frozenset({STAGE_LIVE_WAITING, STAGE_LIVE_ENDED}),
         STAGE_LIVE_ENDED: frozenset({STAGE_UPLOADED}),
@@ -75,5 +86,14 @@ LIVE_STAGES = frozenset({STAGE_LIVE_WAITING, STAGE_LIVE_ON, STAGE_LIVE_ENDED})
 # live waits for its encoder, not for a transcoder, and is no business of the sweeper's.
 # An import is no business of the sweeper's either until its file is in: the work task that
 # fetches it has its own time cap, and a failed import waits for its owner's retry.
-PENDING_STAGES = tuple(stage for stage in STAGES.pending if stage not in LIVE_STAGES and stage != STAGE_IMPORTING)
-TERMINAL_STAGES = STAGES.terminal
+# Done and failed are settled: a video there is off the pending list and transcoding steps
+# still queued for it are dropped. Done and failed are rests (a studio edit or a replaced
+# file leaves them), and no step ever runs for a video in one.
+SETTLED_STAGES = frozenset({STAGE_DONE, STAGE_FAILED})
+# An edit is no business of the sweeper's either until its new source is made: the
+# transcoder's studio message has its own attempts, and a failed edit puts the video back.
+PENDING_STAGES = tuple(
+    stage
+    for stage in STAGES.pending
+    if stage not in LIVE_STAGES and stage not in SETTLED_STAGES and stage not in (STAGE_IMPORTING, STAGE_EDITING)
+)

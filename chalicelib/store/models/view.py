@@ -3,7 +3,7 @@ count once, and views per video per hour (the trending window's raw data)."""
 
 from __future__ import annotations
 
-from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 
 from chalicelib.store.models.base import TableItem
 
@@ -22,6 +22,16 @@ class Watch(TableItem, discriminator="Watch"):
     live_minute = NumberAttribute(null=True)
     # When this viewer's logged-in user's history was last moved forward by a ping.
     history_at = UTCDateTimeAttribute(null=True)
+    # For the video's statistics (domain/video_stats.py): when this viewer's window began,
+    # the sections it watched (flattened start, end pairs, PeerTube's watch sections), and
+    # where and with what it watches, read from its first ping.
+    started_at = UTCDateTimeAttribute(null=True)
+    sections: ListAttribute[float] = ListAttribute(of=NumberAttribute, null=True)  # type: ignore[arg-type]
+    country = UnicodeAttribute(null=True)
+    subdivision = UnicodeAttribute(null=True)
+    client = UnicodeAttribute(null=True)
+    device = UnicodeAttribute(null=True)
+    operating_system = UnicodeAttribute(null=True)
 
 
 class ViewReceipt(TableItem, discriminator="ViewReceipt"):
@@ -46,3 +56,25 @@ class LiveViewers(TableItem, discriminator="LiveViewers"):
     video_id = NumberAttribute()
     minute = NumberAttribute()  # Unix minutes
     viewers = NumberAttribute(default=0)
+
+
+class VideoStats(TableItem, discriminator="VideoStats"):
+    """`VIDEO#<id>` / `STATS#HOUR#<YYYY-MM-DDTHH>`, `STATS#DAY#<YYYY-MM-DD>` or `STATS#TOTAL`:
+    a video's statistics over one hour, one day or its whole life. Their counters are
+    attributes named by what and when they count (store/video_stats.py), added to with ADD
+    by the views queue's consumer; only the fixed ones are declared here."""
+
+    video_id = NumberAttribute()
+
+
+class StatsViewer(TableItem, discriminator="StatsViewer"):
+    """`STATSVIEWER#<video>#<viewer>#<window start>`: what one viewer window has already
+    added to its video's statistics, so that each later state adds only the difference and
+    a redelivered one adds nothing."""
+
+    video_id = NumberAttribute()
+    seq = NumberAttribute()  # the ping (Watch.pings) whose state was applied last
+    start_minute = NumberAttribute()  # Unix minutes
+    end_minute = NumberAttribute()
+    watch_time = NumberAttribute()
+    points: ListAttribute[int] = ListAttribute(of=NumberAttribute, default=list)  # type: ignore[arg-type]

@@ -6,6 +6,7 @@ import { coreConfig, iceServers, onCellular, p2pSource, type P2PSource } from '.
 import { p2pEnabled, setP2PEnabled } from '../p2p/preference';
 import { SegmentValidator, canValidate } from '../p2p/segment-hashes';
 import { NO_TRANSFER, TransferTally, describeTransfer, type Transfer } from '../p2p/transfer';
+import { METRICS_INTERVAL_MS, PlaybackMeter } from '../playbackMetrics';
 import { resumePosition } from '../resume';
 import { api } from '../services';
 import type { Chapter, Storyboard, VideoDetails } from '../types';
@@ -71,6 +72,11 @@ export function Player({
   const [error, setError] = useState<string | null>(null);
   const [sharing, setSharing] = useState(p2pEnabled);
   const [transfer, setTransfer] = useState<Transfer>(NO_TRANSFER);
+  const transferNow = useRef<Transfer>(NO_TRANSFER);
+  transferNow.current = transfer;
+  // One session per video: its view pings and playback metrics name the same viewer.
+  const sessionId = useMemo(() => crypto.randomUUID?.() ?? String(Math.random()).slice(2), [video.id]);
+  const meter = useRef(new PlaybackMeter());
   const listed = video.streamingPlaylists?.[0]?.playlistUrl;
   const isLive = video.isLive === true;
   const live = useMemo(() => (isLive ? liveHlsOptions(latencyMode) : null), [isLive, latencyMode]);
@@ -114,8 +120,13 @@ export function Player({
         setSubtitles(data.subtitleTracks.map((t) => ({ id: t.id, name: t.name, lang: t.lang ?? '' })));
       });
       player.on(Hls.Events.SUBTITLE_TRACK_SWITCH, (_e, data) => setSubtitle(data.id));
-      player.on(Hls.Events.LEVEL_SWITCHED, (_e, data) => setPlaying(player.levels[data.level]?.height ?? null));
+      player.on(Hls.Events.LEVEL_SWITCHED, (_e, data) => {
+        setPlaying(player.levels[data.level]?.height ?? null);
+        meter.current.levelSwitched();
+      });
+      player.on(Hls.Events.FRAG_LOADED, (_e, data) => meter.current.fragmentLoaded(data.frag.stats.loaded));
       player.on(Hls.Events.ERROR, (_e, data) => {
+        meter.current.error();
         if (data.fatal) setError(`The video could not be played (${data.details}).`);
       });
       player.subtitleDisplay = true;
@@ -155,7 +166,6 @@ export function Player({
   useEffect(() => {
     const media = element.current;
     if (!media) return;
-    const sessionId = crypto.randomUUID?.() ?? String(Math.random()).slice(2);
     let last = -Infinity;
     const report = () => {
       const now = Date.now();
@@ -174,7 +184,43 @@ export function Player({
       media.removeEventListener('timeupdate', report);
       media.removeEventListener('seeked', seeked);
     };
-  }, [video.id]);
+  }, [video.id, sessionId]);
+
+  // Playback metrics, as PeerTube's player sends them (every 15 s while playing), with the
+  // startup time and rebuffering (docs/stats.md).
+  useEffect(() => {
+    const media = element.current;
+    if (!media) return;
+    const current = new PlaybackMeter();
+    meter.current = current;
+    const play = () => current.play(performance.now());
+    const playing = () => current.playing(performance.now());
+    const waiting = () => current.waiting(performance.now(), media.seeking);
+    media.addEventListener('play', play);
+    media.addEventListener('playing', playing);
+    media.addEventListener('waiting', waiting);
+    const timer = window.setInterval(() => {
+      if (media.paused) return;
+      const tally = transferNow.current;
+      const height = hls.current ? (hls.current.levels[hls.current.currentLevel]?.height ?? null) : null;
+      const body = current.report(performance.now(), {
+        videoId: video.uuid,
+        sessionId,
+        resolution: height,
+        p2pEnabled: tally.connected > 0 || tally.fromPeers > 0,
+        fromPeers: tally.fromPeers,
+        toPeers: tally.toPeers,
+        peers: tally.connected,
+      });
+      void api.playbackMetrics(video.id, body).catch(() => undefined);
+    }, METRICS_INTERVAL_MS);
+    return () => {
+      window.clearInterval(timer);
+      media.removeEventListener('play', play);
+      media.removeEventListener('playing', playing);
+      media.removeEventListener('waiting', waiting);
+    };
+  }, [video.id, video.uuid, sessionId]);
 
   // Chapters (not for a live): a list under the player that seeks, the current one marked.
   useEffect(() => {

@@ -1,5 +1,6 @@
 import { getAbout, getServerStats } from '../api';
 import { ErrorMessage, Loading } from '../components/Status';
+import { formatBytes } from '../format';
 import { useLoad, useTitle } from '../hooks';
 import { renderMarkdown } from '../markdown';
 
@@ -23,12 +24,44 @@ export function About() {
           <dd>{stats.totalUsers}</dd>
         </div>
         <div className="stats__item">
+          <dt>Active users (day / week / month)</dt>
+          <dd>{`${stats.totalDailyActiveUsers} / ${stats.totalWeeklyActiveUsers} / ${stats.totalMonthlyActiveUsers}`}</dd>
+        </div>
+        <div className="stats__item">
           <dt>Local videos</dt>
           <dd>{stats.totalLocalVideos}</dd>
         </div>
         <div className="stats__item">
           <dt>Local video views</dt>
           <dd>{stats.totalLocalVideoViews}</dd>
+        </div>
+        <div className="stats__item">
+          <dt>Videos known</dt>
+          <dd>{stats.totalVideos}</dd>
+        </div>
+        <div className="stats__item">
+          <dt>Local comments</dt>
+          <dd>{stats.totalLocalVideoComments}</dd>
+        </div>
+        <div className="stats__item">
+          <dt>Video storage</dt>
+          <dd>{formatBytes(stats.totalLocalVideoFilesSize)}</dd>
+        </div>
+        <div className="stats__item">
+          <dt>Channels (active this month)</dt>
+          <dd>{`${stats.totalLocalVideoChannels} (${stats.totalLocalMonthlyActiveVideoChannels})`}</dd>
+        </div>
+        <div className="stats__item">
+          <dt>Playlists</dt>
+          <dd>{stats.totalLocalPlaylists}</dd>
+        </div>
+        <div className="stats__item">
+          <dt>Followers / following instances</dt>
+          <dd>{`${stats.totalInstanceFollowers} / ${stats.totalInstanceFollowing}`}</dd>
+        </div>
+        <div className="stats__item">
+          <dt>Federation messages processed</dt>
+          <dd>{stats.totalActivityPubMessagesProcessed}</dd>
         </div>
       </dl>
     </section>

@@ -32,6 +32,7 @@ export function Library() {
         <NavLink to="/my-library/subscriptions">Subscriptions</NavLink>
         <NavLink to="/my-library/watch-later">Watch later</NavLink>
         <NavLink to="/my-library/history/videos">History</NavLink>
+        <NavLink to="/my-library/ownership">Ownership changes</NavLink>
       </nav>
       <Routes>
         <Route index element={<MyVideos />} />
@@ -40,13 +41,18 @@ export function Library() {
         <Route path="subscriptions" element={<Subscriptions />} />
         <Route path="watch-later" element={<WatchLater />} />
         <Route path="history/videos" element={<History />} />
+        <Route path="ownership" element={<OwnershipChanges />} />
       </Routes>
     </section>
   );
 }
 
 function VideoActions({ video, reload }: { video: Video; reload: () => void }) {
+  const { config } = useApp();
   const [confirming, setConfirming] = useState(false);
+  const [giving, setGiving] = useState(false);
+  const [username, setUsername] = useState('');
+  const [notice, setNotice] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const remove = async () => {
@@ -81,10 +87,48 @@ function VideoActions({ video, reload }: { video: Video; reload: () => void }) {
           <Link to={`/my-library/videos/${video.shortUUID ?? video.uuid}/edit`} aria-label={`Edit ${video.name}`}>
             Edit
           </Link>{' '}
+          {config?.videoStudio?.enabled && video.isLocal && !video.isLive && (
+            <>
+              <Link to={`/studio/edit/${video.shortUUID ?? video.uuid}`} aria-label={`Studio ${video.name}`}>
+                Studio
+              </Link>{' '}
+            </>
+          )}
+          <button type="button" className="link-button" aria-label={`Give ${video.name}`} onClick={() => setGiving(!giving)}>
+            Give
+          </button>{' '}
           <button type="button" className="link-button danger" aria-label={`Delete ${video.name}`} onClick={() => setConfirming(true)}>
             Delete
           </button>
         </>
+      )}
+      {giving && (
+        <form
+          className="inline-form"
+          aria-label={`Give ${video.name} to another user`}
+          onSubmit={(e) => {
+            e.preventDefault();
+            setError(null);
+            api
+              .giveOwnership(video.id, username.trim())
+              .then(() => {
+                setNotice(`Offered to ${username.trim()}.`);
+                setGiving(false);
+              })
+              .catch((err: unknown) => setError(errorMessage(err)));
+          }}
+        >
+          <label htmlFor={`give-${video.id}`}>Username</label>{' '}
+          <input id={`give-${video.id}`} required value={username} onChange={(e) => setUsername(e.target.value)} />{' '}
+          <button type="submit" className="button">
+            Offer
+          </button>
+        </form>
+      )}
+      {notice && (
+        <p className="muted" role="status">
+          {notice}
+        </p>
       )}
       {error && (
         <p className="inline-error" role="alert">
@@ -414,5 +458,78 @@ function History() {
         )}
       />
     </>
+  );
+}
+
+
+/** The videos other users offered this one (PeerTube's my-library/ownership): accept one
+ * into a channel of theirs, or refuse it. */
+function OwnershipChanges() {
+  const { me } = useApp();
+  const changes = useLoad((s) => api.ownershipChanges(s), []);
+  const [channels, setChannels] = useState<Record<number, number>>({});
+  const [error, setError] = useState<string | null>(null);
+  useTitle('Ownership changes');
+  if (changes.loading || !me) return <Loading />;
+  if (changes.error || !changes.data) return <ErrorMessage error={changes.error ?? ''} onRetry={changes.reload} />;
+  const mine = me.videoChannels ?? [];
+  const act = async (action: () => Promise<unknown>) => {
+    setError(null);
+    try {
+      await action();
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+    changes.reload();
+  };
+  if (!changes.data.data.length) return <Empty title="Nobody offered you a video." />;
+  return (
+    <div>
+      <ul className="ownership" data-testid="ownership-changes">
+        {changes.data.data.map((change) => {
+          const channelId = channels[change.id] ?? mine[0]?.id;
+          return (
+            <li key={change.id}>
+              <p>
+                <strong>{change.video?.name ?? 'A deleted video'}</strong>, offered by {change.initiatorAccount.displayName} ·{' '}
+                <span data-testid="ownership-status">{change.status}</span>
+              </p>
+              {change.status === 'WAITING' && (
+                <div className="card-actions">
+                  <label htmlFor={`ownership-channel-${change.id}`}>Into</label>{' '}
+                  <select
+                    id={`ownership-channel-${change.id}`}
+                    value={channelId ?? ''}
+                    onChange={(e) => setChannels({ ...channels, [change.id]: Number(e.target.value) })}
+                  >
+                    {mine.map((c) => (
+                      <option key={c.id} value={c.id}>
+                        {c.displayName}
+                      </option>
+                    ))}
+                  </select>{' '}
+                  <button
+                    type="button"
+                    className="button button--primary"
+                    disabled={channelId === undefined}
+                    onClick={() => void act(() => api.acceptOwnership(change.id, Number(channelId)))}
+                  >
+                    Accept
+                  </button>{' '}
+                  <button type="button" className="button" onClick={() => void act(() => api.refuseOwnership(change.id))}>
+                    Refuse
+                  </button>
+                </div>
+              )}
+            </li>
+          );
+        })}
+      </ul>
+      {error && (
+        <p className="inline-error" role="alert">
+          {error}
+        </p>
+      )}
+    </div>
   );
 }

@@ -183,6 +183,17 @@ function LiveStatus({ video, viewers, ended }: { video: VideoDetails; viewers: n
   );
 }
 
+// Its owner, moderators and administrators see the video's statistics (PeerTube's rights).
+function StatsLink({ video }: { video: VideoDetails }) {
+  const { me } = useApp();
+  if (!me || (me.account.id !== video.account.id && me.role.id > 1)) return null;
+  return (
+    <Link className="button" to={`/stats/videos/${video.uuid}`}>
+      Statistics
+    </Link>
+  );
+}
+
 function WatchVideo({ video: v, reload }: { video: VideoDetails; reload: () => void }) {
   const { viewers, ended } = useLive(v, reload);
   // The latency mode sets how far behind the live edge the player stays (../live/options.ts).
@@ -205,6 +216,7 @@ function WatchVideo({ video: v, reload }: { video: VideoDetails; reload: () => v
         <RateButtons video={v} />
         <WatchLaterButton video={v} />
         <Share video={v} />
+        <StatsLink video={v} />
       </div>
       <div className="watch__channel">
         <Avatar actor={v.channel} size={48} />

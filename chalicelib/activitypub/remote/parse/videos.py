@@ -56,6 +56,19 @@ class RemoteCaption:
 
 
 @dataclass(frozen=True)
+class RemoteStoryboard:
+    """The origin's sprite sheet (the Video object's `preview` with rel "storyboard"): never
+    fetched by Cirrus, only named to the players, which load it from the origin."""
+
+    file_url: str
+    total_width: int
+    total_height: int
+    sprite_width: int
+    sprite_height: int
+    sprite_duration: int
+
+
+@dataclass(frozen=True)
 class RemoteVideoDocument:
     url: str
     uuid: str
@@ -92,6 +105,7 @@ class RemoteVideoDocument:
     latency_mode: int | None = None
     captions: list[RemoteCaption] = field(default_factory=list)
     chapters_url: str | None = None  # PeerTube's `hasParts`: its Chapters object
+    storyboard: RemoteStoryboard | None = None
 
 
 # The states of a live a remote server may tell (PeerTube's VideoState).
@@ -152,6 +166,7 @@ def parse_video(document: Any) -> RemoteVideoDocument:
         **_live(document),
         captions=_captions(document.get("subtitleLanguage")),
         chapters_url=_chapters_url(document.get("hasParts"), video_url),
+        storyboard=_storyboard(document.get("preview")),
     )
 
 
@@ -176,6 +191,48 @@ def _captions(value: Any) -> list[RemoteCaption]:
         m3u8 = None if isinstance(links, str) else _link_of(links, "application/x-mpegURL")
         found[language] = RemoteCaption(language, vtt, m3u8, entry.get("automaticallyGenerated") is True)
     return list(found.values())
+
+
+# A sheet's bounds: PeerTube's tiles are at most 192 px, at most 11 by 11 of them; anything
+# far larger is no storyboard a player should be told to load.
+MAX_SHEET_SIDE = 4096
+MAX_TILE_SECONDS = 24 * 3600
+
+
+def _storyboard(value: Any) -> RemoteStoryboard | None:
+    """The first `preview` Image with rel "storyboard" and a JPEG link whose facts are sane
+    (as PeerTube's getStoryboardAttributeFromObject reads it); a bad one is left out, not the
+    video."""
+    for image in as_list(value)[:10]:
+        if not isinstance(image, dict) or image.get("type") != "Image":
+            continue
+        if "storyboard" not in as_list(image.get("rel")):
+            continue
+        for link in as_list(image.get("url"))[:10]:
+            if isinstance(link, dict) and link.get("mediaType") == "image/jpeg":
+                return _sheet(link)
+        return None
+    return None
+
+
+def _sheet(link: dict[str, Any]) -> RemoteStoryboard | None:
+    href = _maybe_url(link.get("href"))
+    sides = [side for k in ("width", "height", "tileWidth", "tileHeight") if (side := _side(link.get(k)))]
+    duration = DURATION.match(str(link.get("tileDuration") or ""))
+    if href is None or duration is None or len(sides) != 4:
+        return None
+    width, height, tile_width, tile_height = sides
+    seconds = int(duration.group(1))
+    if tile_width > width or tile_height > height or not 1 <= seconds <= MAX_TILE_SECONDS:
+        return None
+    return RemoteStoryboard(href, width, height, tile_width, tile_height, seconds)
+
+
+def _side(value: Any) -> int | None:
+    """A sheet's or tile's side in pixels; None for anything else."""
+    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_SHEET_SIDE:
+        return value
+    return None
 
 
 def _link_of(links: Any, media_type: str) -> str | None:

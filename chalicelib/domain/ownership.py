@@ -1,0 +1,124 @@
+"""Video ownership changes (PeerTube's `give-ownership`, `ownership`, `accept`, `refuse`):
+a video's owner offers it to another local account, whose user accepts it into one of
+their channels or refuses it.
+
+PeerTube's rules (its video-ownership-changes validators and controller):
+- offering: the owner, or a user with CHANGE_VIDEO_OWNERSHIP; the username must be a local
+  user's (400 "Changing video ownership to a remote account is not supported yet"); the
+  same offer twice is one offer (findOrCreate of a WAITING change);
+- the list is the changes offered to the user's account, newest first;
+- ending: 404 for an unknown change, 403 for a change offered to someone else, 403 once it
+  was accepted or refused;
+- accepting: the channel must be the accepting user's (404 unknown, 403 another's), and the
+  video must fit in their quota with its largest file (413 `quota_reached`, PeerTube's
+  checkUserQuota); the video moves to that channel and account, and a published video's
+  Update goes out from its former account (the one remote instances know as its owner) to
+  the followers of both (`VideoOwnerChanged`).
+
+Cirrus moves the counted size of the video (its largest file, as publication counted it)
+from the former owner's quota to the new owner's in the transaction that moves the video.
+A video still being uploaded or transcoded cannot be accepted yet (409): its quota is a
+reservation tied to its upload.
+"""
+
+from __future__ import annotations
+
+import copy
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from chalicelib.domain import events
+from chalicelib.domain import videos as video_cases
+from chalicelib.domain.roles import Right, Role, has_right
+from chalicelib.errors import BadRequestError, ConflictError, ForbiddenError, NotFoundError
+from chalicelib.store import actors, counters, ownership_changes, users, videos
+from chalicelib.store.models.ownership_change import OWNERSHIP_REFUSED, OWNERSHIP_WAITING
+from chalicelib.store.models.video_stages import LIVE_STAGES, SETTLED_STAGES, STAGE_DONE
+
+if TYPE_CHECKING:
+    from chalicelib.store.models import OwnershipChange, User, Video
+
+NOT_FOUND = "Video ownership change not found"
+REMOTE = "Changing video ownership to a remote account is not supported yet"
+NOT_YOURS = "Cannot terminate an ownership change of another user"
+ENDED = "Ownership already accepted or refused"
+CHANNEL_NOT_FOUND = "Video channel not found"
+NOT_YOUR_CHANNEL = "Cannot accept a video into a channel of another account"
+BUSY = "The video is being uploaded or transcoded: accept it once it is published"
+SORTS = ("createdAt", "-createdAt")
+
+
+def give(video: Video, user: User, username: Any, now: datetime) -> OwnershipChange:
+    if not video.is_local:
+        raise ForbiddenError("Cannot manage a video of another server.")
+    if int(video.account_id) != int(user.account_id) and not has_right(
+        Role(int(user.role)), Right.CHANGE_VIDEO_OWNERSHIP
+    ):
+        raise ForbiddenError("Cannot manage a video of another user.")
+    if not isinstance(username, str) or not username.strip():
+        raise BadRequestError("Should have a valid username")
+    account = actors.find_local_actor(username.strip())
+    if account is None or account.actor_type != "Person" or account.user_id is None:
+        raise BadRequestError(REMOTE)
+    for offered in ownership_changes.list_offered(int(account.id)):
+        if (
+            int(offered.video_id) == int(video.id)
+            and int(offered.initiator_account_id) == int(user.account_id)
+            and offered.status == OWNERSHIP_WAITING
+        ):
+            return offered
+    change_id = counters.next_id("ownership-change")
+    return ownership_changes.create_change(change_id, int(video.id), int(user.account_id), int(account.id), now)
+
+
+def list_offered(user: User, start: int, count: int, sort: str) -> tuple[int, list[OwnershipChange]]:
+    if sort not in SORTS:
+        raise BadRequestError(f"Should have a valid sort: one of {', '.join(SORTS)}")
+    offered = ownership_changes.list_offered(int(user.account_id))
+    offered.sort(key=lambda change: (change.created_at, int(change.id)), reverse=sort.startswith("-"))
+    return len(offered), offered[start : start + count]
+
+
+def _waiting_change(user: User, change_id: str) -> OwnershipChange:
+    if not change_id.isdigit():
+        raise BadRequestError("Should have a valid id")
+    change = ownership_changes.get_change(int(change_id), consistent=True)
+    if change is None:
+        raise NotFoundError(NOT_FOUND)
+    if int(change.next_owner_account_id) != int(user.account_id):
+        raise ForbiddenError(NOT_YOURS)
+    if change.status != OWNERSHIP_WAITING:
+        raise ForbiddenError(ENDED)
+    return change
+
+
+def refuse(user: User, change_id: str, now: datetime) -> None:
+    change = _waiting_change(user, change_id)
+    if not ownership_changes.end(change, OWNERSHIP_REFUSED, now):
+        raise ForbiddenError(ENDED)
+
+
+def accept(user: User, change_id: str, channel_id: Any, now: datetime) -> None:
+    change = _waiting_change(user, change_id)
+    if isinstance(channel_id, bool) or not str(channel_id).isdigit():
+        raise BadRequestError("Should have a valid channelId")
+    channel = actors.get_actor(int(channel_id))
+    if channel is None or channel.actor_type != "Group" or not channel.is_local or channel.deleting_at is not None:
+        raise NotFoundError(CHANNEL_NOT_FOUND)
+    if int(channel.account_id or 0) != int(user.account_id):
+        raise ForbiddenError(NOT_YOUR_CHANNEL)
+    video, files, web_files = videos.get_video_with_all_files(int(change.video_id))
+    if video is None:
+        raise NotFoundError("Video not found")
+    if video.stage not in SETTLED_STAGES and video.stage not in LIVE_STAGES:
+        raise ConflictError(BUSY)
+    counted = [int(f.size) for f in files] + [int(f.size) for f in web_files if not f.original]
+    largest = max(counted, default=0) if video.stage == STAGE_DONE else 0
+    fresh = users.get_user(int(user.id), consistent=True) or user
+    video_cases.check_quota(fresh, largest, now)
+    before = copy.copy(video)
+    if not ownership_changes.accept(change, video, int(channel.id), fresh, largest, now):
+        raise ConflictError("The ownership change, the video or the quota changed meanwhile: try again")
+    after = videos.get_video(int(video.id))
+    if after is not None:
+        events.emit(events.VideoOwnerChanged(before, after))

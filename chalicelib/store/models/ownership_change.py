@@ -1,0 +1,22 @@
+"""A video ownership change (PeerTube's VideoChangeOwnership): its own partition,
+`OWNERSHIP#<id>`, listed for the account it is offered to through gsi1
+(`OWNERSHIPS#ACCOUNT#<id>`, by creation time)."""
+
+from __future__ import annotations
+
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
+
+from chalicelib.store.models.base import TableItem
+
+# PeerTube's VideoChangeOwnershipStatus.
+OWNERSHIP_WAITING, OWNERSHIP_ACCEPTED, OWNERSHIP_REFUSED = "WAITING", "ACCEPTED", "REFUSED"
+
+
+class OwnershipChange(TableItem, discriminator="OwnershipChange"):
+    id = NumberAttribute()
+    video_id = NumberAttribute()
+    initiator_account_id = NumberAttribute()
+    next_owner_account_id = NumberAttribute()
+    status = UnicodeAttribute(default=OWNERSHIP_WAITING)
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()

@@ -1,0 +1,112 @@
+"""Video ownership changes (O1 in docs/data-model.md): one item each, moved from WAITING to
+ACCEPTED or REFUSED by a write conditioned on WAITING, so an accept and a refuse racing
+never both win; an accepted change moves the video and its owners' quota in the same
+transaction."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.store import keys
+from chalicelib.store.models import OwnershipChange, User, Video
+from chalicelib.store.models.ownership_change import OWNERSHIP_ACCEPTED, OWNERSHIP_WAITING
+from chalicelib.store.writes import connection, is_condition_failure
+
+
+def create_change(change_id: int, video_id: int, initiator: int, next_owner: int, now: datetime) -> OwnershipChange:
+    item = OwnershipChange(
+        keys.ownership_change_pk(change_id),
+        keys.ENTITY_SK,
+        id=change_id,
+        video_id=video_id,
+        initiator_account_id=initiator,
+        next_owner_account_id=next_owner,
+        status=OWNERSHIP_WAITING,
+        created_at=now,
+        updated_at=now,
+    )
+    item.gsi1pk = keys.account_ownership_changes_gsi1pk(next_owner)
+    item.gsi1sk = keys.created_sort_key(now.isoformat(), change_id)
+    try:
+        item.save(condition=OwnershipChange.pk.does_not_exist())
+    except PutError as exc:
+        if not is_condition_failure(exc):
+            raise
+    return item
+
+
+def get_change(change_id: int, *, consistent: bool = False) -> OwnershipChange | None:
+    try:
+        return OwnershipChange.get(keys.ownership_change_pk(change_id), keys.ENTITY_SK, consistent_read=consistent)
+    except OwnershipChange.DoesNotExist:
+        return None
+
+
+def list_offered(account_id: int, limit: int = 1000) -> list[OwnershipChange]:
+    """O1: the changes offered to an account, oldest first (an account has few)."""
+    query = OwnershipChange.by_gsi1.query(keys.account_ownership_changes_gsi1pk(account_id), limit=limit)
+    return [item for item in query if isinstance(item, OwnershipChange)]
+
+
+def end(change: OwnershipChange, status: str, now: datetime) -> bool:
+    """WAITING → `status`; False if the change was ended meanwhile (or is gone)."""
+    try:
+        change.update(
+            actions=[OwnershipChange.status.set(status), OwnershipChange.updated_at.set(now)],
+            condition=OwnershipChange.status == OWNERSHIP_WAITING,
+        )
+    except UpdateError as exc:
+        if is_condition_failure(exc):
+            return False
+        raise
+    return True
+
+
+def accept(
+    change: OwnershipChange,
+    video: Video,
+    channel_id: int,
+    new_owner: User,
+    counted_size: int,
+    now: datetime,
+) -> bool:
+    """The change accepted and the video moved to `channel_id` of `new_owner`'s account, with
+    `counted_size` (what its publication counted on its owner's quota) moved from the old
+    owner's quota to the new one's, in one transaction conditioned on the change still
+    waiting, the video still the old owner's, and the new owner's quota figures as read.
+    False if any of them moved."""
+    video_actions: list[Any] = [
+        Video.channel_id.set(channel_id),
+        Video.account_id.set(int(new_owner.account_id)),
+        Video.user_id.set(int(new_owner.id)),
+        Video.updated_at.set(now),
+    ]
+    try:
+        with TransactWrite(connection=connection()) as transaction:
+            transaction.update(
+                change,
+                actions=[OwnershipChange.status.set(OWNERSHIP_ACCEPTED), OwnershipChange.updated_at.set(now)],
+                condition=OwnershipChange.status == OWNERSHIP_WAITING,
+            )
+            transaction.update(video, actions=video_actions, condition=Video.account_id == int(video.account_id))
+            if counted_size and video.user_id is not None and int(video.user_id) != int(new_owner.id):
+                old = User(keys.user_pk(int(video.user_id)), keys.ENTITY_SK)
+                transaction.update(old, actions=[User.video_quota_used.add(-counted_size), User.quota_version.add(1)])
+                version = int(new_owner.quota_version or 0)
+                unchanged = User.quota_version == version
+                if version == 0:
+                    unchanged |= User.quota_version.does_not_exist()
+                transaction.update(
+                    new_owner,
+                    actions=[User.video_quota_used.add(counted_size), User.quota_version.add(1)],
+                    condition=User.pk.exists() & unchanged,
+                )
+    except TransactWriteError as exc:
+        if is_condition_failure(exc):
+            return False
+        raise
+    return True

@@ -1,0 +1,144 @@
+"""Video ownership changes through the API, over moto (domain/ownership.py): an offer, the
+list of offers, PeerTube's refusals, the quota check on accept, the video moving between
+accounts with its quota, the Update federated from the former owner, and a refusal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalicelib.store import keys, videos
+from chalicelib.store.models import User, Video
+from tests.api_client import ApiClient
+from tests.conftest import ROOT_PASSWORD
+from tests.federation_peer import Peer
+from tests.members import Member
+from tests.queue_runner import drain_federation
+from tests.security.private_media_support import MEDIA_BYTES, published_video
+
+SIZE = len(MEDIA_BYTES)  # the published video's one (largest) file
+
+
+def _user_id(api: ApiClient, member: Member) -> int:
+    return int(api.get_as("/api/v1/users/me", member.token).json()["id"])
+
+
+def _owned_video(api: ApiClient, owner: Member) -> Video:
+    """A published video of `owner`, counted on their quota as publication counts it."""
+    video = published_video(owner)
+    user_id = _user_id(api, owner)
+    stored = videos.get_video(int(video.id))
+    assert stored is not None
+    stored.user_id = user_id
+    stored.save()
+    User(keys.user_pk(user_id), keys.ENTITY_SK).update(actions=[User.video_quota_used.add(SIZE)])
+    return stored
+
+
+def _quota_used(api: ApiClient, member: Member) -> int:
+    return int(api.get_as("/api/v1/users/me/video-quota-used", member.token).json()["videoQuotaUsed"])
+
+
+def _offers(api: ApiClient, member: Member) -> dict[str, Any]:
+    answer = api.get_as("/api/v1/videos/ownership", member.token)
+    assert answer.status == 200, answer.body
+    return dict(answer.json())
+
+
+def _offer(api: ApiClient, video: Video, giver: Member, to: Member, username: str) -> int:
+    give = f"/api/v1/videos/{video.uuid}/give-ownership"
+    assert api.post_json(give, {"username": username}, giver.token).status == 204
+    return int(next(o for o in _offers(api, to)["data"] if o["video"]["uuid"] == video.uuid)["id"])
+
+
+def test_an_offer_is_listed_for_its_next_owner_and_refused_as_peertube_refuses(
+    api: ApiClient, people: dict[str, Member]
+) -> None:
+    alice, bob = people["alice"], people["bob"]
+    video = _owned_video(api, alice)
+    give = f"/api/v1/videos/{video.uuid}/give-ownership"
+
+    assert api.post_json(give, {"username": "alice"}, bob.token).status == 403  # not his
+    unknown = api.post_json(give, {"username": "nobody"}, alice.token)
+    assert unknown.status == 400 and "remote account" in unknown.json()["detail"]
+    assert api.post_json(give, {}, alice.token).status == 400
+    assert api.post_json("/api/v1/videos/99999999/give-ownership", {"username": "bob"}, alice.token).status == 404
+    assert api.post_json(give, {"username": "bob"}, alice.token).status == 204
+    assert api.post_json(give, {"username": "bob"}, alice.token).status == 204  # the same offer
+
+    offers = _offers(api, bob)
+    assert offers["total"] == 1
+    offer = offers["data"][0]
+    assert offer["status"] == "WAITING"
+    assert (offer["initiatorAccount"]["name"], offer["nextOwnerAccount"]["name"]) == ("alice", "bob")
+    assert offer["video"]["uuid"] == video.uuid and offer["createdAt"]
+    assert _offers(api, alice)["total"] == 0
+    accept = f"/api/v1/videos/ownership/{offer['id']}/accept"
+
+    assert api.post_json(accept, {"channelId": alice.channel_id}, alice.token).status == 403  # not hers to end
+    assert api.post_json(accept, {"channelId": alice.channel_id}, bob.token).status == 403  # not his channel
+    assert api.post_json(accept, {"channelId": 99999999}, bob.token).status == 404
+    assert api.post_json(accept, {"channelId": "x"}, bob.token).status == 400
+    assert api.post_json("/api/v1/videos/ownership/abc/accept", {"channelId": 1}, bob.token).status == 400
+    assert api.post_json("/api/v1/videos/ownership/99999999/accept", {"channelId": 1}, bob.token).status == 404
+    assert (videos.get_video(int(video.id)) or video).account_id == alice.account_id
+
+
+def test_a_video_changes_hands_with_its_quota_and_the_fediverse_hears_it(
+    peer: Peer, api: ApiClient, people: dict[str, Member]
+) -> None:
+    alice, bob = people["alice"], people["bob"]
+    peer.follow_our_instance(api)
+    video = _owned_video(api, alice)
+    accept = f"/api/v1/videos/ownership/{_offer(api, video, alice, bob, 'bob')}/accept"
+
+    # Over bob's quota: PeerTube's 413, and nothing moves.
+    root = api.login("root", ROOT_PASSWORD)["access_token"]
+    bob_id = _user_id(api, bob)
+    assert api.put_json(f"/api/v1/users/{bob_id}", {"videoQuota": SIZE}, root).status == 204
+    over = api.post_json(accept, {"channelId": bob.channel_id}, bob.token)
+    assert over.status == 413 and over.json()["code"] == "quota_reached", over.body
+    assert (videos.get_video(int(video.id)) or video).account_id == alice.account_id
+    assert (_quota_used(api, alice), _quota_used(api, bob)) == (SIZE, 0)
+
+    assert api.put_json(f"/api/v1/users/{bob_id}", {"videoQuota": 10 * SIZE}, root).status == 204
+    peer.received.clear()
+    accepted = api.post_json(accept, {"channelId": bob.channel_id}, bob.token)
+    assert accepted.status == 204, accepted.body
+    shown = api.get(f"/api/v1/videos/{video.uuid}").json()
+    assert (shown["account"]["name"], shown["channel"]["id"]) == ("bob", bob.channel_id)
+    stored = videos.get_video(int(video.id))
+    assert stored is not None and int(stored.user_id or 0) == bob_id
+    assert (_quota_used(api, alice), _quota_used(api, bob)) == (0, SIZE)
+    assert _offers(api, bob)["data"][0]["status"] == "ACCEPTED"
+    assert api.post_json(accept, {"channelId": bob.channel_id}, bob.token).status == 403  # ended
+    mine = api.get_as("/api/v1/accounts/bob/videos", bob.token).json()
+    assert [v["uuid"] for v in mine["data"]] == [video.uuid]
+
+    drain_federation()
+    updates = [a for a in peer.inbox_activities() if a["type"] == "Update"]
+    assert len(updates) == 1
+    update = updates[0]
+    assert update["actor"].endswith("/accounts/alice")  # the owner remote instances know
+    attributed = {item["id"].rsplit("/", 1)[-1] for item in update["object"]["attributedTo"]}
+    assert attributed == {"bob", bob.channel_name}
+
+
+def test_only_an_administrator_gives_anothers_video_and_a_refused_offer_stays_refused(
+    api: ApiClient, people: dict[str, Member]
+) -> None:
+    alice, bob, mod = people["alice"], people["bob"], people["mod"]
+    root = api.login("root", ROOT_PASSWORD)["access_token"]
+    other = _owned_video(api, alice)
+    give_other = f"/api/v1/videos/{other.uuid}/give-ownership"
+    assert api.post_json(give_other, {"username": "bob"}, mod.token).status == 403
+    assert api.post_json(give_other, {"username": "bob"}, root).status == 204
+    waiting = next(o for o in _offers(api, bob)["data"] if o["status"] == "WAITING")
+    assert waiting["initiatorAccount"]["name"] == "root"
+    refuse = f"/api/v1/videos/ownership/{waiting['id']}/refuse"
+    assert api.post_json(refuse, {}, alice.token).status == 403
+    assert api.post_json(refuse, {}, bob.token).status == 204
+    assert api.post_json(refuse, {}, bob.token).status == 403
+    ended = f"/api/v1/videos/ownership/{waiting['id']}/accept"
+    assert api.post_json(ended, {"channelId": bob.channel_id}, bob.token).status == 403
+    assert (videos.get_video(int(other.id)) or other).account_id == alice.account_id
+    assert [o["status"] for o in _offers(api, bob)["data"]] == ["REFUSED"]

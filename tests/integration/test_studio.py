@@ -1,0 +1,237 @@
+"""The studio's request and hand-over, over moto (domain/studio.py): a JSON edit without
+files moves the video to TO_EDIT and queues its tasks; what the API refuses changes nothing;
+the hand-over of the edited file gives back what publication counted and enters the video
+in the pipeline again; a failed edit leaves the video published as it was. The ffmpeg work,
+the file checks and the publication are the e2e test's (tests/e2e/test_studio_over_http.py)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from chalicelib import aws
+from chalicelib.config import get_settings
+from chalicelib.domain import studio
+from chalicelib.media import layout
+from chalicelib.store import keys, queues, uploads_bucket, videos
+from chalicelib.store.models import User, Video
+from tests.api_client import ApiClient
+from tests.conftest import ROOT_PASSWORD
+from tests.members import Member
+from tests.queue_runner import drain
+from tests.security.private_media_support import HLS_NAME, MEDIA_BYTES, published_video
+
+SIZE = len(MEDIA_BYTES)
+
+
+@pytest.fixture
+def enabled(api: ApiClient) -> None:
+    root = api.login("root", ROOT_PASSWORD)["access_token"]
+    custom = api.get_as("/api/v1/config/custom", root).json()
+    custom["videoStudio"]["enabled"] = True
+    assert api.put_json("/api/v1/config/custom", custom, root).status == 200
+
+
+def _video(api: ApiClient, owner: Member) -> Video:
+    """A published 10 s video of `owner`, with its source, counted as publication counts."""
+    video = published_video(owner)
+    user_id = int(api.get_as("/api/v1/users/me", owner.token).json()["id"])
+    stored = videos.get_video(int(video.id))
+    assert stored is not None
+    stored.user_id, stored.duration = user_id, 10
+    stored.source_key = layout.source_key(video.uuid, "clip.mp4")
+    stored.save()
+    aws.s3().put_object(Bucket=get_settings().uploads_bucket, Key=stored.source_key, Body=b"source")
+    User(keys.user_pk(user_id), keys.ENTITY_SK).update(actions=[User.video_quota_used.add(SIZE)])
+    return stored
+
+
+def _queued() -> list[dict[str, Any]]:
+    url = queues.queue_url(get_settings().queues.transcode)
+    messages = aws.sqs().receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
+    return [json.loads(m["Body"]) for m in messages]
+
+
+def _edit(api: ApiClient, video: Video, token: str, tasks: Any) -> Any:
+    return api.post_json(f"/api/v1/videos/{video.uuid}/studio/edit", {"tasks": tasks}, token)
+
+
+def test_an_edit_without_files_is_queued_and_bad_ones_change_nothing(
+    api: ApiClient, people: dict[str, Member], enabled: None
+) -> None:
+    alice = people["alice"]
+    video = _video(api, alice)
+    refused = [
+        ([], 400),
+        ([{"name": "cut", "options": {"start": 1}}] * 11, 400),
+        ([{"name": "cut", "options": {}}], 400),
+        ([{"name": "cut", "options": {"start": 4, "end": 4}}], 400),
+        ([{"name": "cut", "options": {"end": 11}}], 400),
+        ([{"name": "cut", "options": {"start": 1.5}}], 400),
+        ([{"name": "remove-segments", "options": {"segments": []}}], 400),
+        ([{"name": "remove-segments", "options": {"segments": [{"start": 1, "end": 2}] * 11}}], 400),
+        ([{"name": "add-intro", "options": {}}], 400),  # no file
+        ([{"name": "blur"}], 400),
+    ]
+    for tasks, status in refused:
+        answer = _edit(api, video, alice.token, tasks)
+        assert answer.status == status, (tasks, answer.body)
+    assert _edit(api, video, people["bob"].token, [{"name": "cut", "options": {"start": 1}}]).status == 403
+    stored = videos.get_video(int(video.id))
+    assert stored is not None and (stored.stage, stored.state) == ("done", 1)
+    assert _queued() == []
+
+    tasks = [
+        {"name": "cut", "options": {"start": 2}},
+        {"name": "remove-segments", "options": {"segments": [{"start": "1", "end": "2"}]}},
+    ]
+    assert _edit(api, video, alice.token, tasks).status == 204
+    stored = videos.get_video(int(video.id))
+    assert stored is not None and (stored.stage, stored.state) == ("editing", 9)
+    assert api.get_as(f"/api/v1/videos/{video.uuid}", alice.token).json()["state"] == {"id": 9, "label": "To edit"}
+    assert _queued() == [
+        {
+            "kind": "studio-edit",
+            "video": video.uuid,
+            "tasks": [
+                {"name": "cut", "options": {"start": 2, "end": 10}},
+                {"name": "remove-segments", "options": {"segments": [[1, 2]]}},
+            ],
+        }
+    ]
+    busy = _edit(api, video, alice.token, tasks)
+    assert busy.status == 409 and "already waiting" in busy.json()["detail"]
+
+
+def _stats(api: ApiClient) -> tuple[int, int]:
+    stats = api.get("/api/v1/server/stats").json()
+    return int(stats["totalLocalVideos"]), int(stats["totalLocalVideoFilesSize"])
+
+
+def test_the_hand_over_gives_back_what_publication_counted_and_a_failed_edit_changes_nothing(
+    api: ApiClient, people: dict[str, Member], enabled: None
+) -> None:
+    alice = people["alice"]
+    video = _video(api, alice)
+    assert _edit(api, video, alice.token, [{"name": "cut", "options": {"start": 2}}]).status == 204
+    editing = videos.get_video(int(video.id))
+    assert editing is not None
+    before = _stats(api)
+    uploads_bucket.put_work_file(video.uuid, studio.RESULT_NAME, b"edited")
+
+    studio.edited(editing)  # the transcoder's word, to the work function
+    studio.edited(editing)  # twice: the second finds it handed over
+    assert drain("work") == 2
+    assert not studio.hand_over(editing)
+    moved = videos.get_video(int(video.id))
+    assert moved is not None
+    assert (moved.stage, moved.state, moved.studio_edits) == ("uploaded", 2, 1)
+    assert moved.source_key == layout.source_key(video.uuid, "studio-1.mp4")
+    assert videos.list_files(int(video.id)) == []
+    assert api.get_as("/api/v1/users/me/video-quota-used", alice.token).json()["videoQuotaUsed"] == 0
+    assert _stats(api) == (before[0] - 1, before[1] - SIZE)
+    bucket = get_settings().uploads_bucket
+    assert aws.s3().get_object(Bucket=bucket, Key=moved.source_key)["Body"].read() == b"edited"
+    assert not uploads_bucket.source_exists(layout.source_key(video.uuid, "clip.mp4"))
+    media = aws.s3().list_objects_v2(Bucket=get_settings().media_bucket, Prefix="streaming-playlists/")
+    assert not [o["Key"] for o in media.get("Contents", []) if HLS_NAME in o["Key"]]
+
+    other = _video(api, alice)
+    assert _edit(api, other, alice.token, [{"name": "cut", "options": {"start": 2}}]).status == 204
+    failing = videos.get_video(int(other.id))
+    assert failing is not None
+    assert studio.give_up(failing, "ffmpeg said no")
+    restored = videos.get_video(int(other.id))
+    assert restored is not None and (restored.stage, restored.state) == ("done", 1)
+    assert len(videos.list_files(int(other.id))) == 1
+
+
+def test_with_studio_runners_an_edit_is_a_runner_job_whose_result_is_handed_over(
+    api: ApiClient, people: dict[str, Member], enabled: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.integration.test_runners import JOBS, MP4, _accept, _register, _success
+
+    root = api.login("root", ROOT_PASSWORD)["access_token"]
+    custom = api.get_as("/api/v1/config/custom", root).json()
+    custom["videoStudio"]["remoteRunners"]["enabled"] = True
+    assert api.put_json("/api/v1/config/custom", custom, root).status == 200
+    runner = _register(api, root)
+    # The file check is the transcoder's (the e2e test's): here it passes.
+    monkeypatch.setattr(studio, "verdict", lambda prepared: "")
+    alice = people["alice"]
+    video = _video(api, alice)
+    body, content_type = _form(
+        {"tasks[0][name]": "cut", "tasks[0][options][start]": "2", "tasks[1][name]": "add-watermark"},
+        {"tasks[1][options][file]": b"\x89PNG mark"},
+    )
+    answer = api.request(
+        "POST", f"/api/v1/videos/{video.uuid}/studio/edit", body=body,
+        headers={"Content-Type": content_type, "Authorization": f"Bearer {alice.token}"},
+    )  # fmt: skip
+    assert answer.status == 204, answer.body
+    assert [m["kind"] for m in _queued()] == ["studio-check"]  # no edit for the transcoder
+
+    offered = api.post_json(f"{JOBS}/request", {"runnerToken": runner, "jobTypes": ["video-studio-transcoding"]})
+    jobs = offered.json()["availableJobs"]
+    assert [j["type"] for j in jobs] == ["video-studio-transcoding"]
+    payload = jobs[0]["payload"]
+    assert payload["input"]["videoFileUrl"].endswith(f"/files/videos/{video.uuid}/max-quality")
+    cut, mark = payload["tasks"]
+    assert cut == {"name": "cut", "options": {"start": 2, "end": 10}}
+    assert mark["name"] == "add-watermark" and mark["options"]["watermarkSizeRatio"] == 0.1
+    accepted = _accept(api, runner, jobs[0]["uuid"]).json()["job"]
+    file_path = mark["options"]["file"].split("/api/v1/", 1)[1]
+    form = {"runnerToken": runner, "jobToken": accepted["jobToken"]}
+    fetched = api.post_json(f"/api/v1/{file_path}", form)
+    assert fetched.status == 302 and "studio" in fetched.headers["location"]
+    assert api.post_json(f"/api/v1/{file_path}-other", form).status == 404
+
+    assert _success(api, runner, accepted, MP4).status == 204
+    assert drain("work") == 1
+    moved = videos.get_video(int(video.id))
+    assert moved is not None and (moved.stage, moved.studio_edits) == ("uploaded", 1)
+    bucket = get_settings().uploads_bucket
+    assert aws.s3().get_object(Bucket=bucket, Key=str(moved.source_key))["Body"].read() == MP4
+
+
+def _form(fields: dict[str, str], files: dict[str, bytes]) -> tuple[bytes, str]:
+    boundary = "studio-test-boundary"
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode() for k, v in fields.items()
+    ]
+    for name, data in files.items():
+        head = f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="mark.png"\r\n'
+        parts.append(head.encode() + b"Content-Type: image/png\r\n\r\n" + data + b"\r\n")
+    return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
+
+
+def test_save_as_new_video_edits_into_a_copy_which_goes_if_the_edit_fails(
+    api: ApiClient, people: dict[str, Member], enabled: None
+) -> None:
+    alice = people["alice"]
+    video = _video(api, alice)
+    tasks = [{"name": "cut", "options": {"start": 2}}]
+    bad = api.post_json(
+        f"/api/v1/videos/{video.uuid}/studio/edit", {"tasks": tasks, "saveAsNewVideo": "maybe"}, alice.token
+    )
+    assert bad.status == 400
+    answer = api.post_json(
+        f"/api/v1/videos/{video.uuid}/studio/edit", {"tasks": tasks, "saveAsNewVideo": True}, alice.token
+    )
+    assert answer.status == 204, answer.body
+    original = videos.get_video(int(video.id))
+    assert original is not None and (original.stage, original.state) == ("done", 1)
+    [message] = _queued()
+    assert message["video"] == video.uuid and message["target"] != video.uuid
+    copy = videos.find_video_by_uuid(message["target"])
+    assert copy is not None and (copy.stage, copy.state, copy.name) == ("editing", 9, original.name)
+    assert (copy.channel_id, copy.user_id, copy.published_at) == (original.channel_id, original.user_id, None)
+    before = _stats(api)
+
+    assert studio.give_up(copy, "ffmpeg said no")
+    assert drain("work") == 1
+    assert videos.find_video_by_uuid(copy.uuid) is None
+    assert videos.get_video(int(video.id)) is not None
+    assert _stats(api) == before

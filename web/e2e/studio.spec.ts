@@ -1,0 +1,90 @@
+// The studio and ownership changes (issue 21): a video's owner cuts 2 s and adds a watermark
+// from the Studio page and follows the edit until the result is published; then offers the
+// video to another user, who accepts it into a channel from their library.
+import { expect, test } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { base, logIn, SHARED_PASSWORD, shots, tokens } from './helpers';
+
+async function apiJson<T>(path: string, token: string, init: RequestInit = {}): Promise<T> {
+  const answer = await fetch(`${base()}${path}`, { ...init, headers: { Authorization: `Bearer ${token}`, ...(init.headers ?? {}) } });
+  if (!answer.ok) throw new Error(`${path}: ${answer.status} ${await answer.text()}`);
+  return (answer.status === 204 ? undefined : await answer.json()) as T;
+}
+
+async function userToken(username: string): Promise<string> {
+  const client = (await (await fetch(`${base()}/api/v1/oauth-clients/local`)).json()) as { client_id: string; client_secret: string };
+  const form = new URLSearchParams({ ...client, grant_type: 'password', username, password: SHARED_PASSWORD });
+  return ((await (await fetch(`${base()}/api/v1/users/token`, { method: 'POST', body: form })).json()) as { access_token: string })
+    .access_token;
+}
+
+async function makeUser(username: string): Promise<void> {
+  await apiJson('/api/v1/users', tokens.root(), {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username, password: SHARED_PASSWORD, email: `${username}@example.org`, role: 2, videoQuota: -1 }),
+  });
+}
+
+interface VideoState {
+  duration: number;
+  state: { id: number };
+  account: { name: string };
+  channel: { id: number };
+}
+
+test('a studio edit from the Studio page, then the video given to another user', async ({ page, browser }) => {
+  test.setTimeout(360_000);
+  const custom = await apiJson<Record<string, { enabled: boolean }>>('/api/v1/config/custom', tokens.root());
+  custom.videoStudio.enabled = true;
+  await apiJson('/api/v1/config/custom', tokens.root(), {
+    method: 'PUT',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(custom),
+  });
+  await makeUser('studioowner');
+  await makeUser('studiotaker');
+  const owner = await userToken('studioowner');
+  const me = await apiJson<{ videoChannels: { id: number }[] }>('/api/v1/users/me', owner);
+  const form = new FormData();
+  form.set('name', 'Studio clip');
+  form.set('channelId', String(me.videoChannels[0].id));
+  form.set('privacy', '1');
+  form.set('videofile', new Blob([readFileSync(process.env.CIRRUS_CLIP!)], { type: 'video/mp4' }), 'studio.mp4');
+  const uploaded = await apiJson<{ video: { uuid: string } }>('/api/v1/videos/upload', owner, { method: 'POST', body: form });
+  const uuid = uploaded.video.uuid;
+  const video = async () => apiJson<VideoState>(`/api/v1/videos/${uuid}`, owner);
+  await expect.poll(async () => (await video()).state.id, { timeout: 150_000, intervals: [1000] }).toBe(1);
+  expect((await video()).duration).toBe(12);
+
+  await logIn(page, 'studioowner', SHARED_PASSWORD);
+  await page.goto(`${base()}/my-library`);
+  await page.getByRole('link', { name: 'Studio Studio clip' }).click();
+  await expect(page.getByRole('heading', { name: 'Studio: Studio clip' })).toBeVisible();
+  await page.getByLabel(/^Start/).fill('2');
+  await page.getByLabel(/^Watermark/).setInputFiles(process.env.CIRRUS_AVATAR!);
+  await expect(page.getByText('The edited video lasts 0:10')).toBeVisible();
+  await page.screenshot({ path: shots('studio-form') });
+  await page.getByRole('button', { name: 'Run the edit' }).click();
+  const progress = page.getByTestId('studio-progress');
+  await expect(progress).toHaveText(/Editing|transcoding/);
+  await expect(progress).toHaveText('Done: the edited video is published.', { timeout: 240_000 });
+  expect((await video()).duration).toBe(10);
+
+  // Offered from the library, accepted by the other user from theirs.
+  await page.goto(`${base()}/my-library`);
+  await page.getByRole('button', { name: 'Give Studio clip' }).click();
+  await page.getByLabel('Username').fill('studiotaker');
+  await page.getByRole('button', { name: 'Offer' }).click();
+  await expect(page.getByText('Offered to studiotaker.')).toBeVisible();
+
+  const taker = await (await browser.newContext()).newPage();
+  await logIn(taker, 'studiotaker', SHARED_PASSWORD);
+  await taker.goto(`${base()}/my-library/ownership`);
+  await expect(taker.getByTestId('ownership-changes')).toContainText('Studio clip');
+  await taker.getByRole('button', { name: 'Accept' }).click();
+  await expect(taker.getByTestId('ownership-status')).toHaveText('ACCEPTED');
+  await taker.screenshot({ path: shots('ownership-accepted') });
+  const moved = await video();
+  expect(moved.account.name).toBe('studiotaker');
+});
