@@ -18,6 +18,7 @@ from chalicelib.api.activitypub_videos import activitypub_videos_api
 from chalicelib.api.actor_images import actor_images_api
 from chalicelib.api.blocklists import blocklists_api
 from chalicelib.api.channels import channels_api
+from chalicelib.api.comment_moderation import comment_moderation_api
 from chalicelib.api.comments import comments_api
 from chalicelib.api.config import config_api
 from chalicelib.api.email_flows import email_flows_api
@@ -63,6 +64,7 @@ from chalicelib.api.video_sources import video_sources_api
 from chalicelib.api.video_stats import video_stats_api
 from chalicelib.api.videos import videos_api
 from chalicelib.api.views import views_api
+from chalicelib.api.watched_words import watched_words_api
 from chalicelib.api.well_known import well_known_api
 from chalicelib.config import get_settings
 from chalicelib.store import table
@@ -83,6 +85,7 @@ for blueprint in (
     actor_images_api,
     blocklists_api,
     channels_api,
+    comment_moderation_api,
     comments_api,
     config_api,
     email_flows_api,
@@ -127,6 +130,7 @@ for blueprint in (
     video_stats_api,
     videos_api,
     views_api,
+    watched_words_api,
     well_known_api,
 ):
     app.register_blueprint(blueprint)

@@ -85,6 +85,15 @@ def delete_comment(video_id: str, comment_id: str) -> Response:
     return Response(body="", status_code=204)
 
 
+@comments_api.route("/api/v1/videos/{video_id}/comments/{comment_id}/approve", methods=["POST"])
+def approve_comment(video_id: str, comment_id: str) -> Response:
+    user = session(comments_api.current_request).user
+    comment_cases.read_request(video_id, None, {"commentId": comment_id})
+    video = video_cases.find_video(video_id, field="videoId")
+    comment_cases.approve(video, user, int(comment_id), utcnow())
+    return Response(body="", status_code=204)
+
+
 def _post(video_id: str, reply_to: str | None) -> dict[str, Any]:
     request = comments_api.current_request
     user = session(request).user

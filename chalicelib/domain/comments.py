@@ -2,30 +2,35 @@
 threads, delete. Rules, checks and messages are PeerTube's (video-comments validators,
 lib/video-comment.ts); see docs/data-model.md for how they are stored.
 
+Comments are held for review by the video's policy (REQUIRES_APPROVAL) or by the automatic
+tags its owner's review policy names (domain/automatic_tags.py); the video's owner account and
+moderators see held comments, and approve them.
+
 Not (yet) as PeerTube: `text: null` is a 400 (PeerTube lets it through to a NOT NULL
-failure); there are no automatic tags, muted accounts, channel collaborators, approval
-route or plugin hooks, so only the REQUIRES_APPROVAL policy holds comments for review and
-only the video's owner account and moderators see them; password-protected videos follow
-check_can_see, with the x-peertube-video-password header.
+failure); there are no channel collaborators or plugin hooks; password-protected videos
+follow check_can_see, with the x-peertube-video-password header.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
-from chalicelib.domain import events
+from chalicelib.domain import automatic_tags, events, muting
 from chalicelib.domain import videos as video_cases
 from chalicelib.domain.roles import Right, Role, has_right
 from chalicelib.domain.short_uuid import from_short
 from chalicelib.errors import BadRequestError, ConflictError, ForbiddenError, NotFoundError, ValidationError
-from chalicelib.store import comments, counters
+from chalicelib.store import comments, counters, moderation
 from chalicelib.store.models import VideoComment
 from chalicelib.store.pages import MAX_COUNT
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterable
     from datetime import datetime
+
+    from pynamodb.expressions.condition import Condition
 
     from chalicelib.config import Settings
     from chalicelib.store.models import User, Video
@@ -127,11 +132,12 @@ def is_visible(comment: VideoComment, video: Video, viewer: User | None, sees_al
     return viewer is not None and comment.account_id is not None and int(comment.account_id) == int(viewer.account_id)
 
 
-def should_hold(video: Video, author: User | None) -> bool:
+def should_hold(video: Video, author: User | None, owner_tags: Iterable[str] = (), review: Iterable[str] = ()) -> bool:
     """PeerTube's hold rule (shouldCommentBeHeldForReview, and getCommentHoldStatus for remote
-    comments), without automatic tags (not kept here). `author` is the local user writing the
-    comment, None for a remote account: on a remote video, a remote comment is never held
-    here ("third parties rely on origin", which holds what it must)."""
+    comments). `author` is the local user writing the comment, None for a remote account: on
+    a remote video, a remote comment is never held here ("third parties rely on origin",
+    which holds what it must). Then the video's policy, and on a local video the automatic
+    tags its owner's lists gave the comment (`owner_tags`) against the owner's `review` policy."""
     if author is None:
         if not video.is_local:
             return False
@@ -139,7 +145,9 @@ def should_hold(video: Video, author: User | None) -> bool:
         video_cases.owns(author, video) or has_right(Role(int(author.role)), Right.MANAGE_ANY_VIDEO_COMMENT)
     ):
         return False
-    return int(video.comments_policy or 1) == POLICY_REQUIRES_APPROVAL
+    if int(video.comments_policy or 1) == POLICY_REQUIRES_APPROVAL:
+        return True
+    return bool(video.is_local) and not set(owner_tags).isdisjoint(review)
 
 
 def by_video_author(account_id: int | None, video: Video) -> bool:
@@ -155,30 +163,39 @@ def post(
     video: Video, author: User, text: str, in_reply_to: int | None, settings: Settings, now: datetime
 ) -> CommentNode:
     """A new thread (`in_reply_to` None) or a reply; the comment as created."""
+    tags, review = automatic_tags.comment_tags(video, text, settings.instance_host)
     comment, parent_place = _new_comment(
         video,
         int(author.account_id),
         text,
         in_reply_to,
         url_of=lambda comment_id: f"{settings.instance_url}/videos/watch/{video.uuid}/comments/{comment_id}",
-        held=should_hold(video, author),
+        held=should_hold(video, author, tags.owner, review),
         now=now,
     )
-    if not comments.add_comment(comment, video, by_video_author=by_video_author(int(author.account_id), video)):
+    entry = moderation.log_entry(comment, video, is_local=True, server_tags=tags.server, owner_tags=tags.owner)
+    if not comments.add_comment(
+        comment, video, by_video_author=by_video_author(int(author.account_id), video), entry=entry
+    ):
         raise NotFoundError("Video not found")
     events.emit(events.CommentPosted(video, comment, parent_place))
     return CommentNode(comment)
 
 
-def add_remote(video: Video, account_id: int, text: str, url: str, in_reply_to: int | None, now: datetime) -> bool:
+def add_remote(
+    video: Video, account_id: int, text: str, url: str, in_reply_to: int | None, settings: Settings, now: datetime
+) -> bool:
     """A remote account's comment (a Note its server sent, at `url`), made as `post` makes a
     local one: the same refusals, ids, thread, hold rule and counters. Its event is
     RemoteCommentStored (for notifications), not CommentPosted: its own server federates it.
     False if it was stored already (its URL is claimed) or the video is gone."""
-    comment, _ = _new_comment(
-        video, account_id, text, in_reply_to, url_of=lambda _: url, held=should_hold(video, None), now=now
+    tags, review = automatic_tags.comment_tags(video, text, settings.instance_host)
+    held = should_hold(video, None, tags.owner, review)
+    comment, _ = _new_comment(video, account_id, text, in_reply_to, url_of=lambda _: url, held=held, now=now)
+    entry = moderation.log_entry(comment, video, is_local=False, server_tags=tags.server, owner_tags=tags.owner)
+    added = comments.add_comment(
+        comment, video, by_video_author=by_video_author(account_id, video), remote=True, entry=entry
     )
-    added = comments.add_comment(comment, video, by_video_author=by_video_author(account_id, video), remote=True)
     if added:
         events.emit(events.RemoteCommentStored(video, comment))
     return added
@@ -197,11 +214,14 @@ def list_threads(video: Video, viewer: User | None, *, start: int, count: int, s
         return ThreadPage(0, 0, [])
     count = count or MAX_COUNT
     sees_all = sees_all_comments(video, viewer)
-    visible = None
+    visible: Condition | None = None
     if not sees_all:
         visible = VideoComment.held_for_review == False  # noqa: E712 (a DynamoDB condition)
         if viewer is not None:
             visible = visible | (VideoComment.account_id == int(viewer.account_id))
+    muted = muting.for_viewer(viewer)
+    if muted:
+        visible = _unmuted(muted) if visible is None else visible & _unmuted(muted)
     by_replies = sort.removeprefix("-") == "totalReplies"
     roots = comments.list_threads(
         int(video.id),
@@ -230,7 +250,8 @@ def thread_tree(
         raise NotFoundError("No comments were found")
     rows = comments.read_thread(int(video.id), thread_id)
     sees_all = sees_all_comments(video, viewer)
-    shown = [row for row in rows if is_visible(row, video, viewer, sees_all)]
+    muted = muting.for_viewer(viewer)
+    shown = [row for row in rows if is_visible(row, video, viewer, sees_all) and not _is_muted(row, muted)]
     if not shown:
         raise NotFoundError("No comments were found")
     # The first visible comment is the root (the thread's own root unless it is hidden);
@@ -259,6 +280,52 @@ def delete(video: Video, user: User, comment_id: int, now: datetime) -> None:
         raise ForbiddenError("User does not have the permission to delete this comment")
     if not comments.mark_deleted(comment, video, by_video_author=by_video_author(comment.account_id, video), now=now):
         raise ConflictError("This comment is already deleted")
+    # The item in hand is the comment as it was (the transaction does not change it): its URL
+    # and author, which the Delete names.
+    events.emit(events.CommentDeleted(video, comment))
+
+
+def approve(video: Video, user: User, comment_id: int, now: datetime) -> None:
+    """PeerTube's approveComment: a held comment shown to all, then federated (a local one)
+    and told to those it mentions. Only the video's owner and those who manage any comment
+    may; PeerTube also lets the comment's own author through this check, which would let a
+    held author approve themselves: not here."""
+    place = _locate_on(video, comment_id)
+    comment = comments.get_comment(place, comment_id)
+    if comment is None:
+        raise NotFoundError(THREAD_NOT_FOUND)
+    if comment.deleted_at is not None:
+        raise ConflictError("This comment is deleted")
+    if not comment.held_for_review:
+        raise BadRequestError("This comment is not held for review")
+    if not (has_right(Role(int(user.role)), Right.MANAGE_ANY_VIDEO_COMMENT) or video_cases.owns(user, video)):
+        raise ForbiddenError("Cannot remove video comment of another user")  # PeerTube's message
+    if not comments.approve(comment, video, now=now):
+        raise BadRequestError("This comment is not held for review")
+    comment.held_for_review = False
+    events.emit(events.CommentApproved(video, comment, place))
+
+
+def _is_muted(comment: VideoComment, muted: muting.Muted) -> bool:
+    """By a blocked account, or from a blocked server: a comment's URL is on its author's
+    host (the inbox checks it), so no actor needs reading."""
+    if comment.account_id is not None and int(comment.account_id) in muted.account_ids:
+        return True
+    return bool(muted.hosts) and urlsplit(str(comment.url)).netloc.lower() in muted.hosts
+
+
+def _unmuted(muted: muting.Muted) -> Condition:
+    """The DynamoDB filter that leaves out what `_is_muted` finds (PeerTube hides comments of
+    accounts and servers blocked by the instance or by the viewer)."""
+    parts: list[Condition] = []
+    if muted.account_ids:
+        parts.append(~VideoComment.account_id.is_in(*sorted(muted.account_ids)))
+    for host in sorted(muted.hosts):
+        parts += [~VideoComment.url.startswith(f"https://{host}/"), ~VideoComment.url.startswith(f"http://{host}/")]
+    condition = parts[0]  # `muted` is not empty
+    for part in parts[1:]:
+        condition &= part
+    return condition
 
 
 def _new_comment(

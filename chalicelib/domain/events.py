@@ -111,6 +111,25 @@ class CommentPosted:
 
 
 @dataclass(frozen=True)
+class CommentApproved:
+    """A comment held for review was let through (as stored now: no longer held); `place`
+    is where it is, its thread's."""
+
+    video: Video
+    comment: VideoComment
+    place: CommentPlace
+
+
+@dataclass(frozen=True)
+class CommentDeleted:
+    """A comment was deleted here, by its local author, the video's owner or a moderator;
+    `comment` is as it was before (its URL, author and hold state: what a Delete needs)."""
+
+    video: Video
+    comment: VideoComment
+
+
+@dataclass(frozen=True)
 class VideoRated:
     """A local account's rating of a video changed from `previous` to `rating` ("none" for none)."""
 
@@ -243,6 +262,8 @@ Event = (
     | VideoBlacklisted
     | VideoUnblacklisted
     | CommentPosted
+    | CommentApproved
+    | CommentDeleted
     | VideoRated
     | PlaylistCreated
     | PlaylistChanged

@@ -26,7 +26,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.config import get_settings
-from chalicelib.domain import custom_config, runners, transcoding
+from chalicelib.domain import custom_config, runners, studio_results, transcoding
 from chalicelib.domain.transcoding import CHUNK, Step
 from chalicelib.errors import BadRequestError, ConflictError, NotFoundError, PayloadTooLargeError, ValidationError
 from chalicelib.observability import logger
@@ -338,9 +338,7 @@ def success(runner: Runner, job_uuid_: str, body: dict[str, Any], result: Result
     video_uuid = str(job.private_payload["videoUUID"])
     step = None if job.type == STUDIO else Step.from_message(job.private_payload["step"])
     if step is None:
-        from chalicelib.domain import studio
-
-        target = studio.RESULT_NAME
+        target = studio_results.RESULT_NAME
     else:
         target = transcoding.chunk_work_name(int(step.resolution or 0), int(step.chunk or 0))
     uploaded = _upload_name(job)
@@ -379,12 +377,11 @@ def _is_mp4(head: bytes) -> bool:
 
 def _studio_edited(video_uuid: str) -> None:
     """A studio job's result is in place: handed over as the transcoder's would be."""
-    from chalicelib.domain import studio
     from chalicelib.store.models.video_stages import STAGE_EDITING
 
     video = videos.find_video_by_uuid(video_uuid)
     if video is not None and video.stage == STAGE_EDITING:
-        studio.edited(video)
+        studio_results.edited(int(video.id))
 
 
 def _count_step(video_uuid: str, step: Step) -> None:
@@ -480,9 +477,7 @@ def fall_back_to_lambda(at: datetime) -> list[Step]:
             ):
                 continue
             if job.type == STUDIO:
-                from chalicelib.domain import studio
-
-                studio.queue_edit(str(job.private_payload["videoUUID"]), list(job.private_payload["tasks"]))
+                studio_results.queue_edit(str(job.private_payload["videoUUID"]), list(job.private_payload["tasks"]))
             else:
                 steps.append(Step.from_message(job.private_payload["step"]))
     return steps
@@ -519,10 +514,8 @@ def _fail_video(job: RunnerJob, reason: str) -> None:
     video = videos.find_video_by_uuid(str(job.private_payload.get("videoUUID")))
     if job.type == STUDIO:
         # A studio edit that cannot finish leaves the video as it was (domain/studio.py).
-        from chalicelib.domain import studio
-
         if video is not None:
-            studio.give_up(video, reason)
+            studio_results.give_up(video, reason)
         return
     if video is not None and video.stage not in transcoding.SETTLED_STAGES:
         videos.fail(video, reason)

@@ -30,13 +30,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.domain import custom_config, video_edits
+from chalicelib.domain import custom_config, studio_results, video_edits
 from chalicelib.domain import videos as video_cases
+from chalicelib.domain.studio_results import RESULT_NAME, queue_edit
 from chalicelib.errors import BadRequestError, ConflictError
 from chalicelib.media import layout
 from chalicelib.observability import logger
 from chalicelib.store import media, queues, uploads_bucket, videos
-from chalicelib.store.models.video import STATE_PUBLISHED, STATE_TO_TRANSCODE
+from chalicelib.store.models.video import STATE_TO_TRANSCODE
 from chalicelib.store.models.video_stages import LIVE_STAGES, STAGE_DONE, STAGE_EDITING
 
 if TYPE_CHECKING:
@@ -46,9 +47,7 @@ if TYPE_CHECKING:
     from chalicelib.media.studio import Task
     from chalicelib.store.models import User, Video, VideoFile, WebVideoFile
 
-EDIT = "studio-edit"  # the transcode queue messages' kinds
 CHECK = "studio-check"
-HAND_OVER_TASK = "studio-hand-over"  # the work queue's task
 VERDICT_NAME = "verdict.json"
 URL_SECONDS = 600
 STATE_TO_EDIT = 9  # PeerTube's VideoState.TO_EDIT
@@ -56,7 +55,6 @@ MAX_TASKS = 10  # PeerTube's CONSTRAINTS_FIELDS.VIDEO_STUDIO.TASKS
 MAX_SEGMENTS = 10
 TASK_NAMES = ("cut", "add-intro", "add-outro", "add-watermark", "remove-segments")
 FILE_TASKS = ("add-intro", "add-outro", "add-watermark")
-RESULT_NAME = "studio-result.mp4"
 TASK_FILE_PREFIX = "studio/"
 
 DISABLED = "Video studio is disabled on this instance"
@@ -197,15 +195,6 @@ def start_edit(prepared: PreparedEdit) -> None:
     else:
         queue_edit(video.uuid, tasks)
     logger.info("studio edit queued", extra={"video": video.uuid, "tasks": [t["name"] for t in tasks]})
-
-
-def queue_edit(video_uuid: str, tasks: list[dict[str, Any]], target: str | None = None) -> None:
-    """The edit for the transcoder (also a runner job taken back by the Lambda fallback);
-    `target`: the new video that receives the result (saveAsNewVideo)."""
-    message: dict[str, Any] = {"kind": EDIT, "video": video_uuid, "tasks": tasks}
-    if target is not None:
-        message["target"] = target
-    queues.send_transcode_steps([message])
 
 
 def _new_video(video: Video, now: datetime) -> Video:
@@ -362,9 +351,8 @@ def tasks_of(message: list[dict[str, Any]], duration: float, files: dict[str, Pa
 
 
 def edited(video: Video) -> None:
-    """In the transcoder: the edited file is in the work area; the work function, which may
-    replace a source and delete published files (the transcoder may not), hands it over."""
-    queues.send_work([{"task": HAND_OVER_TASK, "video": int(video.id)}])
+    """In the transcoder: the edited file is in the work area, for the work function."""
+    studio_results.edited(int(video.id))
 
 
 def run_hand_over(task: dict[str, Any]) -> None:
@@ -423,24 +411,3 @@ def _remove_published_files(video: Video, hls_files: list[VideoFile], web_files:
     objects += [layout.file_metadata_key(video.uuid, str(f.file_name)) for f in web_files]
     media.delete_files(objects)
     media.delete_generated(video.uuid)
-
-
-def remove_work_files(video_uuid: str) -> None:
-    """The task files and the result (the pipeline's own work files come later)."""
-    uploads_bucket.delete_work(video_uuid)
-
-
-def give_up(video: Video, reason: str) -> bool:
-    """The edit failed: the video is published as it was (editing → done); a saveAsNewVideo
-    copy, never published, is deleted by the work function (which may delete videos)."""
-    current = videos.get_video(int(video.id))
-    if current is None or current.stage != STAGE_EDITING:
-        return False
-    if current.published_at is None:
-        queues.send_work([{"task": HAND_OVER_TASK, "video": int(current.id), "abandon": True}])
-        logger.warning("studio edit failed; its new video goes", extra={"video": video.uuid, "reason": reason})
-        return True
-    moved = videos.transition(current, STAGE_EDITING, STAGE_DONE, [_state(STATE_PUBLISHED)])
-    remove_work_files(video.uuid)
-    logger.warning("studio edit failed; video left as it was", extra={"video": video.uuid, "reason": reason})
-    return moved

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from pynamodb.exceptions import TransactWriteError
+from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.store import claims, keys
-from chalicelib.store.models import Claim, Video, VideoComment
+from chalicelib.store import claims, keys, moderation
+from chalicelib.store.models import Claim, CommentEntry, Video, VideoComment
 from chalicelib.store.writes import connection, is_condition_failure
 
 if TYPE_CHECKING:
@@ -120,10 +120,17 @@ def new_comment(
     return comment
 
 
-def add_comment(comment: VideoComment, video: Video, *, by_video_author: bool, remote: bool = False) -> bool:
-    """M6: the comment, its id claim, the root's reply counters and the video's comment
-    counters in one transaction; False if the video is gone (or, for a `remote` comment,
-    claimed by its URL, if it was stored already)."""
+def add_comment(
+    comment: VideoComment,
+    video: Video,
+    *,
+    by_video_author: bool,
+    remote: bool = False,
+    entry: CommentEntry | None = None,
+) -> bool:
+    """M6: the comment, its id claim, its moderation log `entry`, the root's reply counters
+    and the video's comment counters in one transaction; False if the video is gone (or,
+    for a `remote` comment, claimed by its URL, if it was stored already)."""
     root = comment.in_reply_to_id is None
     held = bool(comment.held_for_review)
     video_actions: list[Any] = []
@@ -144,6 +151,8 @@ def add_comment(comment: VideoComment, video: Video, *, by_video_author: bool, r
     def write(transaction: TransactWrite) -> None:
         transaction.save(comment, condition=VideoComment.pk.does_not_exist())
         transaction.save(claim, condition=Claim.pk.does_not_exist())
+        if entry is not None:
+            transaction.save(entry)
         if remote:
             by_url = Claim(
                 keys.claim_pk(keys.COMMENT_URL, str(comment.url)), keys.CLAIM_SK, target=str(int(comment.id))
@@ -176,9 +185,48 @@ def mark_deleted(comment: VideoComment, video: Video, *, by_video_author: bool, 
             ],
             condition=VideoComment.pk.exists() & VideoComment.deleted_at.does_not_exist(),
         )
+        transaction.delete(moderation.entry_key_of(comment))  # out of the moderation lists
 
     reply_delta = None if comment.in_reply_to_id is None else -1
     return _write_counted(write, comment, video, video_actions, reply_delta, by_video_author)
+
+
+def approve(comment: VideoComment, video: Video, *, now: datetime) -> bool:
+    """M10: a held comment let through: no longer held (out of the video's held list) and
+    counted among the shown ones, in one transaction; False if it was deleted or approved
+    meanwhile (or the video is gone)."""
+    root = comment.in_reply_to_id is None
+    video_actions: list[Any] = [Video.held_comments.add(-1), Video.comments_count.add(1)]
+    if root:
+        video_actions += [Video.held_comment_threads.add(-1), Video.comment_threads.add(1)]
+    try:
+        with TransactWrite(connection=connection()) as transaction:
+            transaction.update(
+                comment,
+                actions=[
+                    VideoComment.held_for_review.set(False),
+                    VideoComment.gsi2pk.remove(),
+                    VideoComment.gsi2sk.remove(),
+                    VideoComment.updated_at.set(now),
+                ],
+                condition=(VideoComment.held_for_review == True)  # noqa: E712 (a DynamoDB condition)
+                & VideoComment.deleted_at.does_not_exist(),
+            )
+            transaction.update(video, actions=video_actions, condition=Video.pk.exists())
+    except TransactWriteError as exc:
+        if is_condition_failure(exc):
+            return False
+        raise
+    # Its log entry follows (comments older than the log have none: nothing to change).
+    try:
+        moderation.entry_key_of(comment).update(
+            actions=[CommentEntry.held_for_review.set(False), CommentEntry.updated_at.set(now)],
+            condition=CommentEntry.pk.exists(),
+        )
+    except UpdateError as exc:
+        if not is_condition_failure(exc):
+            raise
+    return True
 
 
 def _write_counted(

@@ -460,3 +460,19 @@ def account_ownership_changes_gsi1pk(account_id: int) -> str:
 def user_imports_gsi1pk(user_id: int) -> str:
     """A user's video imports, newest last by creation (I1)."""
     return f"IMPORTS#USER#{user_id}"
+
+
+# Moderation: watched words, automatic tag policies, the comment log (docs/data-model.md, MO1-MO6)
+
+MODERATION_SK_PREFIX = "MODERATION#"  # an account's lists and policy: one key range
+WATCHED_WORDS_SK_PREFIX = "MODERATION#WORDS#"
+TAG_POLICY_SK = "MODERATION#POLICY"
+COMMENT_LOG_PK = "COMMENTLOG"
+
+
+def watched_words_sk(list_id: int) -> str:
+    return f"{WATCHED_WORDS_SK_PREFIX}{list_id:012d}"
+
+
+def comments_on_videos_of_gsi1pk(account_id: int) -> str:
+    return f"ACTOR#{account_id}#VIDEOCOMMENTS"

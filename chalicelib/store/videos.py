@@ -691,8 +691,10 @@ def delete_video(
 
 
 def delete_leftovers(video_id: int) -> int:
-    """What stays in a deleted video's partition (comments and their id claims, view
-    buckets): removed in batches after the video itself; how many items went."""
+    """What stays in a deleted video's partition (comments, their id claims and their entries
+    in the moderation lists, view buckets): removed in batches after the video itself; how
+    many items went."""
+    from chalicelib.store import moderation
     from chalicelib.store.models import TableItem, VideoComment
 
     items = list(TableItem.query(keys.video_pk(video_id)))
@@ -700,7 +702,9 @@ def delete_leftovers(video_id: int) -> int:
     claims = [Claim(keys.claim_pk(keys.COMMENT_ID, str(int(c.id))), keys.CLAIM_SK) for c in comments]
     # Remote comments are also claimed by URL (a missing claim is simply not deleted).
     claims += [Claim(keys.claim_pk(keys.COMMENT_URL, str(c.url)), keys.CLAIM_SK) for c in comments if c.url]
+    # And the moderation lists' entries of the comments not deleted (store/moderation.py).
+    entries = [moderation.entry_key_of(c) for c in comments if c.deleted_at is None]
     with TableItem.batch_write() as batch:
-        for item in [*items, *claims]:
+        for item in [*items, *claims, *entries]:
             batch.delete(item)
-    return len(items) + len(claims)
+    return len(items) + len(claims) + len(entries)

@@ -11,7 +11,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from chalicelib.domain import media_privacy, studio
+from chalicelib.domain import media_privacy, studio, studio_results
 from chalicelib.media import layout
 from chalicelib.media import studio as edits
 from chalicelib.media.probe import ProbeError
@@ -24,7 +24,7 @@ URL_SECONDS = 3600
 
 
 def is_edit(body: dict[str, Any]) -> bool:
-    return body.get("kind") in (studio.EDIT, studio.CHECK)
+    return body.get("kind") in (studio_results.EDIT, studio.CHECK)
 
 
 def run(body: dict[str, Any], attempts: int, max_attempts: int) -> None:
@@ -52,7 +52,7 @@ def run(body: dict[str, Any], attempts: int, max_attempts: int) -> None:
             source, is_upload = _source(edited)
             planned = studio.tasks_of(tasks, float(edited.duration or 0), files)
             result = edits.apply(source, planned, workdir, source_is_upload=is_upload)
-            uploads_bucket.upload_work_file(target.uuid, studio.RESULT_NAME, result)
+            uploads_bucket.upload_work_file(target.uuid, studio_results.RESULT_NAME, result)
         _remove_task_files(edited.uuid, tasks)
         studio.edited(target)
         count("StudioEdits")
@@ -61,7 +61,7 @@ def run(body: dict[str, Any], attempts: int, max_attempts: int) -> None:
         if attempts < max_attempts:
             raise
         reason = str(error) if isinstance(error, (TranscodeError, ProbeError)) else type(error).__name__
-        if studio.give_up(target, reason):
+        if studio_results.give_up(target, reason):
             count("StudioEditsFailed")
 
 

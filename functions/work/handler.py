@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from chalicelib import subscribers
 from chalicelib.activitypub import archive_documents, follows, moves
 from chalicelib.config import get_settings
-from chalicelib.domain import deletions, live_viewers, remote_subscriptions, studio, video_imports
+from chalicelib.domain import deletions, live_viewers, remote_subscriptions, studio, studio_results, video_imports
 from chalicelib.domain.archives import jobs as archive_jobs
 from chalicelib.domain.mail import flows as mail_flows
 from chalicelib.domain.notifications import tasks as notification_tasks
@@ -71,7 +71,7 @@ def _run(received: Received[dict[str, Any]]) -> None:
         archive_jobs.run_export(task, get_settings(), utcnow(), archive_documents.documents)
     elif kind == archive_jobs.IMPORT_TASK:
         archive_jobs.run_import(task, get_settings(), utcnow(), archive_documents.resolve_account)
-    elif kind == studio.HAND_OVER_TASK:
+    elif kind == studio_results.HAND_OVER_TASK:
         studio.run_hand_over(task)
     elif kind == video_imports.TASK:
         video_imports.run(task, utcnow(), _clock(received.context)())

@@ -130,15 +130,37 @@ def document(archive: bytes, name: str) -> Any:
     return json.loads(zipfile.ZipFile(io.BytesIO(archive)).read(name))
 
 
+def watch_words(api: ApiClient, member: Member, name: str) -> None:
+    """A watched-words list ("spam") of account `name` that holds the comments it tags for review."""
+    lists = f"/api/v1/watched-words/accounts/{name}/lists"
+    assert api.post_json(lists, {"listName": "spam", "words": ["casino"]}, member.token).status == 200
+    policy = f"/api/v1/automatic-tags/policies/accounts/{name}/comments"
+    assert api.put_json(policy, {"review": ["spam"]}, member.token).status == 204
+
+
+def assert_words_restored(api: ApiClient, member: Member, stats: dict[str, Any]) -> None:
+    assert stats["watchedWordsLists"] == {"success": 1, "duplicates": 0, "errors": 0}
+    assert stats["commentAutoTagPolicies"] == {"success": 1, "duplicates": 0, "errors": 0}
+    lists = ok(api.get_as("/api/v1/watched-words/accounts/carol/lists", member.token))["data"]
+    assert [(w["listName"], w["words"]) for w in lists] == [("spam", ["casino"])]
+    policy = ok(api.get_as("/api/v1/automatic-tags/policies/accounts/carol/comments", member.token))
+    assert policy == {"review": ["spam"]}
+
+
 def test_an_export_holds_the_account_in_peertubes_layout(
     api: ApiClient, people: dict[str, Member], alice_home: Any
 ) -> None:
     alice, bob = people["alice"], people["bob"]
+    watch_words(api, alice, "alice")
     archive = export_archive(api, alice)
     names = set(zipfile.ZipFile(io.BytesIO(archive)).namelist())
     for name in ("account", "user-settings", "channels", "videos", "video-playlists", "likes", "dislikes",
-                 "following", "follower", "blocklist", "video-history"):  # fmt: skip
+                 "following", "follower", "blocklist", "video-history", "watched-words-lists",
+                 "automatic-tag-policies"):  # fmt: skip
         assert f"peertube/{name}.json" in names
+    watched = document(archive, "peertube/watched-words-lists.json")["watchedWordLists"]
+    assert [(w["listName"], w["words"]) for w in watched] == [("spam", ["casino"])]
+    assert document(archive, "peertube/automatic-tag-policies.json") == {"reviewComments": [{"name": "spam"}]}
     for name in ("actor", "outbox", "likes", "dislikes", "following"):
         assert f"activity-pub/{name}.json" in names
     video = alice_home["video"]
@@ -205,6 +227,7 @@ def test_an_archive_restores_an_account_for_another_user(
     api: ApiClient, people: dict[str, Member], alice_home: Any
 ) -> None:
     alice, bob = people["alice"], people["bob"]
+    watch_words(api, alice, "alice")
     archive = export_archive(api, alice)
     # carol moves in with alice's archive, her channel renamed (alice's name is taken here).
     renamed = {}
@@ -248,6 +271,7 @@ def test_an_archive_restores_an_account_for_another_user(
     assert mine["nsfwPolicy"] == "blur" and mine["p2pEnabled"] is False
     rating = ok(api.get_as(f"/api/v1/users/me/videos/{alice_home['bobs'].id}/rating", carol.token))
     assert rating["rating"] == "like"
+    assert_words_restored(api, carol, stats)
     # The archive is gone from S3 once restored.
     listed = aws.s3().list_objects_v2(Bucket=get_settings().uploads_bucket, Prefix="imports/")
     assert listed.get("KeyCount", 0) == 0
@@ -256,8 +280,8 @@ def test_an_archive_restores_an_account_for_another_user(
     upload_archive(api, carol, rewrite(archive, renamed), chunk=10_000_000)
     drain("work")
     again = ok(api.get_as(f"/api/v1/users/{me}/imports/latest", carol.token))["resultSummary"]["stats"]
-    assert again["channels"]["duplicates"] == 1 and again["videos"]["duplicates"] == 1
-    assert again["videoPlaylists"]["duplicates"] == 1
+    sections = ("channels", "videos", "videoPlaylists", "watchedWordsLists", "commentAutoTagPolicies")
+    assert [again[section]["duplicates"] for section in sections] == [1] * len(sections)
     assert len([v for v in catalog.current().videos.values() if v.channel_id == channel["id"]]) == 1
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from chalicelib.config import get_settings
 from tests.api_client import ApiClient
 from tests.conftest import ROOT_PASSWORD
 from tests.federation_peer import Peer
@@ -195,3 +196,88 @@ def test_our_users_reach_a_remote_videos_origin(peer: Peer, api: ApiClient, peop
     assert created["inReplyTo"] == document["id"] and created["attributedTo"].endswith("/accounts/alice")
     assert PUBLIC in created["to"]
     assert set(received) == {"Like", "Create"}  # the view is sent once it is counted (after 10 s of watching)
+
+
+def test_a_deleted_comment_is_deleted_where_it_went(peer: Peer, api: ApiClient, people: dict[str, Member]) -> None:
+    """PeerTube's sendDeleteVideoComment: our comment's Delete is its author's and goes where
+    its Create went; a remote comment deleted on our video goes in the name of the video's
+    owner account; a held comment (never sent) and a remote comment on a remote video (not
+    ours to speak for) send nothing."""
+    alice, bob = people["alice"], people["bob"]
+    root = api.login("root", ROOT_PASSWORD)["access_token"]
+    peer.follow_our_instance(api)
+    video = add_video(alice.account_id, alice.channel_id, "Said and unsaid")
+
+    def deletes() -> list[tuple[str, str, str]]:
+        drain_federation()
+        found = [(a["actor"], a["object"], a["id"]) for a in peer.inbox_activities() if a["type"] == "Delete"]
+        peer.received.clear()
+        return found
+
+    # Bob's comment on alice's video: bob's Delete, to the followers of the video's parties.
+    said = api.post_json(f"/api/v1/videos/{video.uuid}/comment-threads", {"text": "Oops"}, bob.token).json()["comment"]
+    drain_federation()
+    assert [a["type"] for a in peer.inbox_activities()] == ["Create"]
+    peer.received.clear()
+    assert api.delete_as(f"/api/v1/videos/{video.uuid}/comments/{said['id']}", bob.token).status == 204
+    bob_url = f"{get_settings().instance_url}/accounts/bob"
+    assert deletes() == [(bob_url, said["url"], f"{said['url']}/delete")]
+
+    # Carol's comment on alice's video, deleted by alice: in alice's name.
+    assert peer.post(api, "/inbox", note(peer, 21, video.url), name="carol").status == 204
+    drain_federation()
+    carols = next(c for c in threads(api, video.uuid) if c["url"].endswith("/comments/21"))
+    assert api.delete_as(f"/api/v1/videos/{video.uuid}/comments/{carols['id']}", alice.token).status == 204
+    alice_url = f"{get_settings().instance_url}/accounts/alice"
+    (delete,) = deletes()
+    assert delete == (alice_url, carols["url"], f"{video.url}/comments/{carols['id']}/delete")  # an id of ours
+
+    # Alice's comment on carol's video: to its origin.
+    theirs = str(uuid.uuid4())
+    peer.publish(api, peer.video(theirs, "Carol's"))
+    mine = api.post_json(f"/api/v1/videos/{theirs}/comment-threads", {"text": "Hi"}, alice.token).json()["comment"]
+    drain_federation()
+    peer.received.clear()
+    assert api.delete_as(f"/api/v1/videos/{theirs}/comments/{mine['id']}", alice.token).status == 204
+    drain_federation()
+    sent = [(r.path, r.json()["type"], r.json()["object"]) for r in peer.received]
+    assert ("/inbox", "Delete", mine["url"]) in sent
+    peer.received.clear()
+
+    # Nothing for a remote comment on a remote video, nor for a held comment.
+    assert peer.post(api, "/inbox", note(peer, 22, peer.video(theirs, "")["id"]), name="carol").status == 204
+    drain_federation()
+    remote = next(c for c in threads(api, theirs) if c["url"].endswith("/comments/22"))
+    assert api.delete_as(f"/api/v1/videos/{theirs}/comments/{remote['id']}", root).status == 204
+    held_video = add_video(alice.account_id, alice.channel_id, "Reviewed", comments_policy=3)
+    held = api.post_json(f"/api/v1/videos/{held_video.uuid}/comment-threads", {"text": "Wait"}, bob.token).json()
+    assert held["comment"]["heldForReview"] is True
+    assert api.delete_as(f"/api/v1/videos/{held_video.uuid}/comments/{held['comment']['id']}", bob.token).status == 204
+    assert deletes() == []
+
+
+def test_a_remote_videos_owner_deletes_our_comment_on_it(peer: Peer, api: ApiClient, people: dict[str, Member]) -> None:
+    """The origin of a video moderates its comments (PeerTube accepts a comment's Delete from
+    the video's owner account): ours is blanked here; nobody else's Delete of it counts."""
+    alice, bob = people["alice"], people["bob"]
+    theirs = str(uuid.uuid4())
+    peer.publish(api, peer.video(theirs, "Carol moderates"))
+    mine = api.post_json(f"/api/v1/videos/{theirs}/comment-threads", {"text": "Rude"}, alice.token).json()["comment"]
+    on_ours = add_video(bob.account_id, bob.channel_id, "Bob's")
+    kept = api.post_json(f"/api/v1/videos/{on_ours.uuid}/comment-threads", {"text": "Mine"}, alice.token).json()
+    kept_url = kept["comment"]["url"]
+
+    for actor, target in ((peer.url("dave"), mine["url"]), (peer.url("carol"), kept_url)):
+        refused = {"type": "Delete", "id": f"{actor}/deletes/{len(target)}", "actor": actor, "object": target}
+        assert peer.post(api, "/inbox", refused, name=actor.rsplit("/", 1)[1]).status == 204
+    drain_federation()
+    assert [c["isDeleted"] for c in threads(api, theirs)] == [False]
+    assert [c["isDeleted"] for c in threads(api, on_ours.uuid)] == [False]
+
+    # PeerTube's id for it is the comment's URL and /delete: on our host, not carol's.
+    delete = {"type": "Delete", "id": f"{mine['url']}/delete", "actor": peer.url("carol"), "object": mine["url"]}
+    assert peer.post(api, "/inbox", delete, name="carol").status == 204
+    drain_federation()
+    (gone,) = threads(api, theirs)
+    assert gone["isDeleted"] is True and gone["text"] == ""
+    assert api.get(f"/api/v1/videos/{theirs}").json()["comments"] == 0

@@ -13,7 +13,7 @@ import pytest
 
 from chalicelib import aws
 from chalicelib.config import get_settings
-from chalicelib.domain import studio
+from chalicelib.domain import studio, studio_results
 from chalicelib.media import layout
 from chalicelib.store import keys, queues, uploads_bucket, videos
 from chalicelib.store.models import User, Video
@@ -119,7 +119,7 @@ def test_the_hand_over_gives_back_what_publication_counted_and_a_failed_edit_cha
     editing = videos.get_video(int(video.id))
     assert editing is not None
     before = _stats(api)
-    uploads_bucket.put_work_file(video.uuid, studio.RESULT_NAME, b"edited")
+    uploads_bucket.put_work_file(video.uuid, studio_results.RESULT_NAME, b"edited")
 
     studio.edited(editing)  # the transcoder's word, to the work function
     studio.edited(editing)  # twice: the second finds it handed over
@@ -142,7 +142,7 @@ def test_the_hand_over_gives_back_what_publication_counted_and_a_failed_edit_cha
     assert _edit(api, other, alice.token, [{"name": "cut", "options": {"start": 2}}]).status == 204
     failing = videos.get_video(int(other.id))
     assert failing is not None
-    assert studio.give_up(failing, "ffmpeg said no")
+    assert studio_results.give_up(failing, "ffmpeg said no")
     restored = videos.get_video(int(other.id))
     assert restored is not None and (restored.stage, restored.state) == ("done", 1)
     assert len(videos.list_files(int(other.id))) == 1
@@ -230,7 +230,7 @@ def test_save_as_new_video_edits_into_a_copy_which_goes_if_the_edit_fails(
     assert (copy.channel_id, copy.user_id, copy.published_at) == (original.channel_id, original.user_id, None)
     before = _stats(api)
 
-    assert studio.give_up(copy, "ffmpeg said no")
+    assert studio_results.give_up(copy, "ffmpeg said no")
     assert drain("work") == 1
     assert videos.find_video_by_uuid(copy.uuid) is None
     assert videos.get_video(int(video.id)) is not None

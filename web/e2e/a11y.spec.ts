@@ -25,6 +25,7 @@ test.beforeAll(async ({ browser }) => {
     notifications: '/my-account/notifications',
     notificationSettings: '/my-account/notifications/settings',
     security: '/my-account/security',
+    moderation: '/my-account/moderation',
   };
 });
 

@@ -23,6 +23,7 @@ const Login = named(() => import('./pages/Login'), 'Login');
 const Notifications = named(() => import('./pages/Notifications'), 'Notifications');
 const Security = named(() => import('./pages/Security'), 'Security');
 const Archives = named(() => import('./pages/Archives'), 'Archives');
+const Moderation = named(() => import('./pages/Moderation'), 'Moderation');
 const Signup = named(() => import('./pages/Login'), 'Signup');
 const ForgotPassword = named(() => import('./pages/Login'), 'ForgotPassword');
 const ResetPassword = named(() => import('./pages/Login'), 'ResetPassword');
@@ -89,6 +90,7 @@ export function App() {
           <Route path="/my-account/notifications/*" element={<Notifications />} />
           <Route path="/my-account/security" element={<Security />} />
           <Route path="/my-account/import-export" element={<Archives />} />
+          <Route path="/my-account/moderation" element={<Moderation />} />
           <Route path="/c/:handle" element={<ChannelPage />} />
           <Route path="/a/:name" element={<AccountPage />} />
           <Route path="/admin" element={<Admin />} />

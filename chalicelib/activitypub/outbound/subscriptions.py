@@ -26,6 +26,8 @@ def register() -> None:
     events.subscribe(events.VideoOwnerChanged, send_videos.on_owner_changed)
     events.subscribe(events.VideoRemoved, send_videos.on_removed)
     events.subscribe(events.CommentPosted, send_comments.on_posted)
+    events.subscribe(events.CommentApproved, send_comments.on_approved)
+    events.subscribe(events.CommentDeleted, send_comments.on_deleted)
     events.subscribe(events.VideoRated, send_rates.on_rated)
     events.subscribe(events.PlaylistCreated, send_playlists.on_created)
     events.subscribe(events.PlaylistChanged, send_playlists.on_changed)

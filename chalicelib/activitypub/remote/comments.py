@@ -10,6 +10,7 @@ from chalicelib.activitypub.documents.videos import PRIVACY_PUBLIC, PRIVACY_UNLI
 from chalicelib.activitypub.remote import quotas
 from chalicelib.activitypub.remote.parse.checks import InvalidDocument, host
 from chalicelib.activitypub.remote.parse.notes import RemoteNote, parse_note
+from chalicelib.config import get_settings
 from chalicelib.domain import comments as comment_cases
 from chalicelib.errors import CirrusError
 from chalicelib.store import comments, remote_videos, videos
@@ -17,7 +18,7 @@ from chalicelib.store import comments, remote_videos, videos
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from chalicelib.store.models import Actor, Video
+    from chalicelib.store.models import Actor, Video, VideoComment
 
 
 def store_note(document: object, author: Actor, now: datetime) -> bool:
@@ -36,7 +37,7 @@ def store_note(document: object, author: Actor, now: datetime) -> bool:
         raise InvalidDocument("the video is not public")
     quotas.check("comments", host(note.url))
     try:
-        added = comment_cases.add_remote(video, int(author.id), note.text, note.url, parent_id, now)
+        added = comment_cases.add_remote(video, int(author.id), note.text, note.url, parent_id, get_settings(), now)
     except CirrusError as refused:  # comments disabled, a parent not on the video: as for a local one
         raise InvalidDocument(refused.detail) from None
     if added:  # deleted comments stay stored, blanked (as in PeerTube): counted while they exist
@@ -61,18 +62,35 @@ def _parent(note: RemoteNote) -> tuple[Video, int | None]:
     raise InvalidDocument("the comment answers nothing this instance knows")
 
 
-def delete_note(url: str, author: Actor, now: datetime) -> bool:
-    """A remote comment deleted by its author (blanked, as PeerTube keeps deleted comments);
+def delete_note(url: str, by: Actor, now: datetime) -> bool:
+    """A comment deleted by another server (blanked, as PeerTube keeps deleted comments):
+    a remote comment by its author or by the video's owner account (PeerTube's rule), or one
+    of ours on a remote video by that video's owner, whose origin moderates its comments.
     False if Cirrus does not hold it."""
+    found = _held_comment(url)
+    if found is None:
+        return False
+    video, comment = found
+    if comment.deleted_at is not None:
+        return True
+    by_author = comment.account_id is not None and int(comment.account_id) == int(by.id)
+    by_owner = video is not None and int(video.account_id) == int(by.id) and not video.is_local
+    if not (by_author or by_owner):
+        raise InvalidDocument("only its author or the video's owner may delete a comment")
+    if video is not None:
+        counted = comment_cases.by_video_author(comment.account_id, video)
+        comments.mark_deleted(comment, video, by_video_author=counted, now=now)
+    return True
+
+
+def _held_comment(url: str) -> tuple[Video | None, VideoComment] | None:
+    """The comment at `url` (a remote one by its URL, or one of ours by its path) and its video."""
     comment_id = comments.find_remote_comment_id(url)
+    if comment_id is None:
+        ours = local_objects.local_comment_reference(url)
+        comment_id = ours[1] if ours is not None else None
     place = comments.locate(comment_id) if comment_id is not None else None
     comment = comments.get_comment(place, comment_id) if place is not None and comment_id is not None else None
     if comment is None or place is None:
-        return False
-    if comment.account_id is None or int(comment.account_id) != int(author.id):
-        raise InvalidDocument("only its author may delete a comment")
-    video = videos.get_video(place.video_id)
-    if video is not None and comment.deleted_at is None:
-        by_author = comment_cases.by_video_author(comment.account_id, video)
-        comments.mark_deleted(comment, video, by_video_author=by_author, now=now)
-    return True
+        return None
+    return videos.get_video(place.video_id), comment

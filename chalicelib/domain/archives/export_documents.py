@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from chalicelib.domain.archives import layout
 from chalicelib.domain.notifications import settings as notification_settings
-from chalicelib.store import actors, blocklists, catalog, follows, history, playlists, ratings, videos
+from chalicelib.store import actors, blocklists, catalog, follows, history, moderation, playlists, ratings, videos
 from chalicelib.store.models.follow import STATE_ACCEPTED
 from chalicelib.store.models.playlist import TYPE_WATCH_LATER
 
@@ -59,6 +59,16 @@ def build(settings: Settings, user: User, account: Actor, with_files: bool) -> E
     docs[layout.FOLLOWERS] = {"followers": _followers_json([account, *channels], settings)}
     docs[layout.BLOCKLIST] = _blocklist_json(int(account.id), settings)
     docs[layout.HISTORY] = {"watchedVideos": _history_json(int(user.id))}
+    watched = moderation.read_account(int(account.id))
+    lists = sorted(watched.lists, key=lambda item: (item.created_at, int(item.id)))[: layout.MAX_ITEMS]
+    docs[layout.WATCHED_WORDS] = {
+        "watchedWordLists": [
+            {"listName": item.list_name, "words": list(item.words or []), "createdAt": iso(item.created_at),
+             "updatedAt": iso(item.updated_at)}
+            for item in lists
+        ]
+    }  # fmt: skip
+    docs[layout.AUTO_TAG_POLICIES] = {"reviewComments": [{"name": name} for name in watched.review]}
     return contents
 
 

@@ -20,6 +20,8 @@ FOLLOWERS = "peertube/follower.json"
 BLOCKLIST = "peertube/blocklist.json"
 HISTORY = "peertube/video-history.json"
 COMMENTS = "peertube/comments.json"
+WATCHED_WORDS = "peertube/watched-words-lists.json"
+AUTO_TAG_POLICIES = "peertube/automatic-tag-policies.json"
 
 
 def video_file_name(video_uuid: str, extension: str) -> str:

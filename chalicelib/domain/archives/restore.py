@@ -1,7 +1,7 @@
 """Restoring an archive into a user's account, section by section as PeerTube's importer
 does: the account's profile and settings, channels, blocklists, likes and dislikes,
-subscriptions, videos (each file through the normal upload pipeline), playlists and the
-watch history.
+subscriptions, videos (each file through the normal upload pipeline), playlists, the
+watch history, watched-word lists and the review policy of automatic tags.
 
 Everything goes through the same domain cases as the API, as the importing user: an item
 that names another user's channel, a video this user may not see, or holds wrong types is
@@ -16,7 +16,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
 
-from chalicelib.domain import blocklists, channels, playlist_elements, playlists, ratings, subscriptions
+from chalicelib.domain import (
+    automatic_tags,
+    blocklists,
+    channels,
+    playlist_elements,
+    playlists,
+    ratings,
+    subscriptions,
+    watched_words,
+)
 from chalicelib.domain import users as user_cases
 from chalicelib.domain import videos as video_cases
 from chalicelib.domain.archives import layout
@@ -26,7 +35,7 @@ from chalicelib.domain.notifications import settings as notification_settings
 from chalicelib.domain.playlist_forms import read_playlist_form
 from chalicelib.errors import CirrusError, ConflictError
 from chalicelib.observability import logger
-from chalicelib.store import actors, catalog, history, remote_videos, user_archives, videos
+from chalicelib.store import actors, catalog, history, moderation, remote_videos, user_archives, videos
 from chalicelib.store import playlists as store_playlists
 from chalicelib.store.models.playlist import TYPE_WATCH_LATER
 
@@ -39,7 +48,7 @@ if TYPE_CHECKING:
 ResolveAccount = Callable[[str], "Actor | None"]
 
 SECTIONS = ("account", "userSettings", "channels", "blocklist", "likes", "dislikes", "following", "videos",
-            "videoPlaylists", "userVideoHistory")  # fmt: skip
+            "videoPlaylists", "userVideoHistory", "watchedWordsLists", "commentAutoTagPolicies")  # fmt: skip
 PRIVACY_PASSWORD, PRIVACY_PRIVATE = 5, 3
 SETTINGS = ("nsfwPolicy", "videoLanguages", *user_cases.ME_BOOLEANS)
 VIDEO_FIELDS = ("name", "description", "support", "category", "licence", "language", "tags", "privacy", "nsfw",
@@ -53,6 +62,8 @@ LISTS = {
     layout.DISLIKES: "dislikes",
     layout.FOLLOWING: "following",
     layout.HISTORY: "watchedVideos",
+    layout.WATCHED_WORDS: "watchedWordLists",
+    layout.AUTO_TAG_POLICIES: "reviewComments",
 }
 
 
@@ -94,6 +105,8 @@ class Restorer:
             ("following", self._following),
             ("videoPlaylists", self._playlists),
             ("userVideoHistory", self._history),
+            ("watchedWordsLists", self._watched_words),
+            ("commentAutoTagPolicies", self._review_policy),
         ]
         for section, step in steps:
             step()
@@ -259,6 +272,40 @@ class Restorer:
             self.summary.count("userVideoHistory", "success")
 
     # Helpers -----------------------------------------------------------------------------
+
+    def _watched_words(self) -> None:
+        """Each list as a new one (the same checks as the API); one whose name the account
+        already uses is a duplicate."""
+        account_id = int(self.account.id)
+        taken = {str(item.list_name) for item in moderation.read_account(account_id, consistent=True).lists}
+        for item in self._items(layout.WATCHED_WORDS, "watchedWordsLists"):
+            name = item.get("listName")
+            if isinstance(name, str) and name.strip() in taken:
+                self.summary.count("watchedWordsLists", "duplicates")
+                continue
+            body = {"listName": name, "words": item.get("words")}
+            self._attempt("watchedWordsLists", watched_words.create, account_id, body, self.now)
+            if isinstance(name, str):
+                taken.add(name.strip())
+
+    def _review_policy(self) -> None:
+        """The tags that hold comments for review, added to the account's: each must name one
+        of its lists (restored just before) or a core tag."""
+        account_id = int(self.account.id)
+        found = moderation.read_account(account_id, consistent=True)
+        usable = {str(item.list_name) for item in found.lists} | set(automatic_tags.CORE_TAGS)
+        review = list(found.review)
+        for item in self._items(layout.AUTO_TAG_POLICIES, "commentAutoTagPolicies"):
+            name = item.get("name")
+            if name in review:
+                self.summary.count("commentAutoTagPolicies", "duplicates")
+            elif isinstance(name, str) and name in usable:
+                review.append(name)
+                self.summary.count("commentAutoTagPolicies", "success")
+            else:
+                self.summary.count("commentAutoTagPolicies", "errors")
+        if review != found.review:
+            moderation.set_review_policy(account_id, review)
 
     def _items(self, name: str, section: str) -> list[dict[str, Any]]:
         doc = self.documents.get(name)

@@ -22,6 +22,7 @@ def register() -> None:
     events.subscribe(events.RemoteVideoStored, on_remote_video_stored)
     events.subscribe(events.CommentPosted, on_comment_posted)
     events.subscribe(events.RemoteCommentStored, on_remote_comment_stored)
+    events.subscribe(events.CommentApproved, on_comment_approved)
     events.subscribe(events.ActorFollowed, on_actor_followed)
     events.subscribe(events.InstanceFollowedBack, on_instance_followed_back)
     events.subscribe(events.UserRegistered, on_user_registered)
@@ -86,6 +87,13 @@ def on_remote_video_stored(event: events.RemoteVideoStored) -> None:
 
 def on_comment_posted(event: events.CommentPosted) -> None:
     _queue_comment(event.video, event.comment)
+
+
+def on_comment_approved(event: events.CommentApproved) -> None:
+    """PeerTube's notifyOnNewCommentApproval: the users a held comment mentions hear of it now;
+    the video's owner was told when it came (NEW_COMMENT_ON_MY_VIDEO, `heldForReview` true)."""
+    comment = event.comment
+    queue("comment", video=int(event.video.id), thread=int(comment.thread_id), comment=int(comment.id), approved=True)
 
 
 def on_remote_comment_stored(event: events.RemoteCommentStored) -> None:

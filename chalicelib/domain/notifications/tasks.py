@@ -165,7 +165,8 @@ def _to_subscribers(
 
 def _comment(task: dict[str, Any], message_id: str, now: datetime) -> None:
     """NEW_COMMENT_ON_MY_VIDEO to a local video's owner (not for their own comment, nor from an
-    account or server they or the instance mute), and COMMENT_MENTION to the users named."""
+    account or server they or the instance mute), and COMMENT_MENTION to the users named: for
+    a held comment, the owner when it comes (to review it) and the users named once approved."""
     video = video_store.get_video(int(task["video"]))
     comment = comments.get_comment(CommentPlace(int(task["video"]), int(task["thread"])), int(task["comment"]))
     if video is None or comment is None or comment.account_id is None:
@@ -180,7 +181,8 @@ def _comment(task: dict[str, Any], message_id: str, now: datetime) -> None:
     owner_account = found.get(int(video.account_id)) if video.is_local else None
     owners = _users_of([owner_account]) if owner_account is not None else []
     owner = owners[0] if owners else None
-    if owner is not None and author.user_id != owner.id and not _muted_by(owner, author):
+    approved = bool(task.get("approved"))  # let through after review: its owner was told already
+    if owner is not None and not approved and author.user_id != owner.id and not _muted_by(owner, author):
         deliver([owner], NotificationType.NEW_COMMENT_ON_MY_VIDEO, subject, payload, now)
     if comment.held_for_review:
         return  # named users hear of it once a moderator lets it through

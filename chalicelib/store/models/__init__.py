@@ -17,6 +17,7 @@ from chalicelib.store.models.follow import Follow
 from chalicelib.store.models.history import HistoryEntry
 from chalicelib.store.models.inbox_receipt import InboxReceipt
 from chalicelib.store.models.live import LiveSession, LiveVideo
+from chalicelib.store.models.moderation import CommentEntry, TagPolicy, WatchedWordsList
 from chalicelib.store.models.notification import Notification, NotificationBox, NotificationMark
 from chalicelib.store.models.oauth_client import OAuthClient
 from chalicelib.store.models.oauth_token import OAuthToken
@@ -50,6 +51,7 @@ __all__ = [
     "Actor",
     "Block",
     "Claim",
+    "CommentEntry",
     "Counter",
     "CustomConfig",
     "Deletion",
@@ -83,6 +85,7 @@ __all__ = [
     "RunnerRegistrationToken",
     "StatsViewer",
     "TableItem",
+    "TagPolicy",
     "Throttle",
     "Tombstone",
     "TwoFactorRequest",
@@ -103,5 +106,6 @@ __all__ = [
     "ViewBucket",
     "ViewReceipt",
     "Watch",
+    "WatchedWordsList",
     "WebVideoFile",
 ]

@@ -10,6 +10,7 @@ export function AccountTabs() {
       <NavLink to="/my-account/notifications/settings">Notification settings</NavLink>
       <NavLink to="/my-account/security">Security</NavLink>
       <NavLink to="/my-account/import-export">Export / import</NavLink>
+      <NavLink to="/my-account/moderation">Moderation</NavLink>
     </nav>
   );
 }

@@ -1,4 +1,4 @@
-"""A comment as PeerTube's Note, and its Create."""
+"""A comment as PeerTube's Note, its Create and its Delete."""
 
 from __future__ import annotations
 
@@ -37,5 +37,23 @@ def create_note(note_object: dict[str, Any]) -> dict[str, Any]:
             "id": f"{note_object['id']}/activity",
             "actor": note_object["attributedTo"],
             "object": note_object,
+        },
+    )
+
+
+def delete_note(comment_url: str, actor_url: str, activity_id: str | None = None) -> dict[str, Any]:
+    """PeerTube's Delete of a comment: by its author, or by the video's owner account when
+    the author is on another server. PeerTube's id is the comment's URL and `/delete`; for a
+    comment made elsewhere the caller gives one on the actor's own host, which servers that
+    want an activity's id on its actor's host accept too."""
+    return with_context(
+        context_for("Delete"),
+        {
+            "to": [PUBLIC],
+            "cc": [f"{actor_url}/followers"],
+            "type": "Delete",
+            "id": activity_id or f"{comment_url}/delete",
+            "actor": actor_url,
+            "object": comment_url,
         },
     )

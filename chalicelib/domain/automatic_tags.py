@@ -1,0 +1,104 @@
+"""Automatic tags (PeerTube's AutomaticTagger): what a comment's (or a video's) text is
+tagged with, which tags an account may use, and the account's policy of holding tagged
+comments on its videos for review.
+
+A text gets `external-link` when it links to another host, and one tag per watched-word list
+that matches it (domain/watched_words.py). A comment is tagged twice over: by the lists of
+the video's owner account (what the owner sees, and what its policy acts on) and by the
+instance's lists (what the staff see). Videos are not tagged yet (PeerTube tags their name and
+description with the instance's lists, for the staff's video list).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from chalicelib.domain import watched_words
+from chalicelib.errors import BadRequestError, ValidationError
+from chalicelib.store import actors, moderation
+
+if TYPE_CHECKING:
+    from chalicelib.store.models import Video
+
+EXTERNAL_LINK = "external-link"  # PeerTube's only core tag
+CORE_TAGS = (EXTERNAL_LINK,)
+
+# What linkify-it (PeerTube's link finder) takes for a link: a URL with a scheme, a `www.`
+# address, or a bare host whose last label is one of its default top-level domains or any
+# two letters (a country's).
+_SCHEMED = re.compile(r"(?i)\b(?:https?|ftp)://([^\s/?#<>\"']+)")
+_WWW = re.compile(r"(?i)(?<![\w.@/-])(www\.[^\s/?#<>\"']+)")
+_FUZZY_TLDS = "biz|com|edu|gov|net|org|pro|web|xxx|aero|asia|coop|info|museum|name|shop|рф|[a-z]{2}"
+_BARE = re.compile(
+    rf"(?i)(?<![\w.@/:-])((?:[a-z0-9\u00a1-\uffff](?:[a-z0-9\u00a1-\uffff-]*[a-z0-9\u00a1-\uffff])?\.)+"
+    rf"(?:{_FUZZY_TLDS}))(?::\d+)?(?![\w@-])"
+)
+
+
+@dataclass(frozen=True)
+class CommentTags:
+    owner: list[str]  # by the video owner account's lists
+    server: list[str]  # by the instance's lists
+
+
+def links_elsewhere(text: str | None, own_host: str) -> bool:
+    """PeerTube's hasExternalLinks: some link in the text whose host is not this instance's."""
+    if not text:
+        return False
+    hosts = [m.group(1) for m in _SCHEMED.finditer(text)]
+    hosts += [m.group(1) for m in _WWW.finditer(text)]
+    hosts += [m.group(1) for m in _BARE.finditer(text)]
+    for host in hosts:
+        parsed = urlsplit(f"//{host.rstrip('.,;:!?)')}")
+        if (parsed.netloc or "").lower() != own_host.lower():
+            return True
+    return False
+
+
+def tags_of(
+    text: str | None, account_id: int, own_host: str, found: moderation.AccountModeration | None = None
+) -> list[str]:
+    """The tags an account's lists (and the core tag) give a text, in PeerTube's order."""
+    lists = (found or moderation.read_account(account_id)).lists
+    tags = [str(item.list_name) for item in lists if watched_words.matches(list(item.words or []), text)]
+    if EXTERNAL_LINK not in tags and links_elsewhere(text, own_host):
+        tags.append(EXTERNAL_LINK)
+    return tags
+
+
+def comment_tags(video: Video, text: str, own_host: str) -> tuple[CommentTags, list[str]]:
+    """A new comment's tags, and the review policy of the video's owner account (two Queries)."""
+    owner_id = int(video.account_id)
+    owner = moderation.read_account(owner_id) if video.is_local else moderation.AccountModeration()
+    server = tags_of(text, actors.server_actor_id(), own_host)
+    return CommentTags(tags_of(text, owner_id, own_host, owner), server), owner.review
+
+
+# The routes' use cases
+
+
+def available(account_id: int) -> dict[str, Any]:
+    """PeerTube's AutomaticTagAvailable: the account's list names, then the core tags."""
+    lists = moderation.read_account(account_id).lists
+    names = [{"name": str(item.list_name), "type": "watched-words-list"} for item in lists]
+    return {"available": names + [{"name": tag, "type": "core"} for tag in CORE_TAGS]}
+
+
+def review_policy(account_id: int) -> dict[str, Any]:
+    return {"review": moderation.read_account(account_id).review}
+
+
+def set_review_policy(account_id: int, body: dict[str, Any]) -> None:
+    """The tags that hold comments on the account's videos; each must be available to it."""
+    review = body.get("review")
+    if not isinstance(review, list) or not all(isinstance(tag, str) for tag in review):
+        raise ValidationError({"review": "Should have a valid review array"})
+    found = moderation.read_account(account_id, consistent=True)
+    usable = {str(item.list_name) for item in found.lists} | set(CORE_TAGS)
+    for tag in review:
+        if tag not in usable:
+            raise BadRequestError(f"{tag} is not an available automatic tag")
+    moderation.set_review_policy(account_id, list(dict.fromkeys(review)))
