@@ -26,6 +26,7 @@ from chalicelib.api.entry import make_api_handler, problem_middleware
 from chalicelib.api.feeds import feeds_api
 from chalicelib.api.history import history_api
 from chalicelib.api.inbox import inbox_api
+from chalicelib.api.jobs import jobs_api
 from chalicelib.api.lives import lives_api
 from chalicelib.api.notifications import notifications_api
 from chalicelib.api.oauth import oauth_api
@@ -41,6 +42,7 @@ from chalicelib.api.scoped_tokens import scoped_tokens_api
 from chalicelib.api.search import search_api
 from chalicelib.api.server import server_api
 from chalicelib.api.server_follows import server_follows_api
+from chalicelib.api.server_logs import server_logs_api
 from chalicelib.api.studio import studio_api
 from chalicelib.api.subscriptions import subscriptions_api
 from chalicelib.api.token_sessions import token_sessions_api
@@ -90,6 +92,7 @@ for blueprint in (
     feeds_api,
     history_api,
     inbox_api,
+    jobs_api,
     lives_api,
     notifications_api,
     oembed_api,
@@ -104,6 +107,7 @@ for blueprint in (
     search_api,
     server_api,
     server_follows_api,
+    server_logs_api,
     subscriptions_api,
     token_sessions_api,
     user_archives_api,

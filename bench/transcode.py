@@ -1,11 +1,19 @@
-"""Serial against chunked transcoding of one clip, with PeerTube's default ladder.
+"""Serial against chunked transcoding of one clip, with PeerTube's default ladder, and the
+same clip through the local stack by its Lambda functions and by remote runners.
 
-    python bench/transcode.py [--seconds 60] [--height 1080] [--fps 30] [--chunk 12]
+    python bench/transcode.py [--seconds 60] [--height 1080] [--fps 30] [--chunk 12] [--runners 1]
+                              [--no-stack | --stack-only]
 
 Makes a test clip with ffmpeg, then prints for each path: time to the first playable
 rendition, time to all renditions, speed in multiples of real time, and bytes written.
 For the chunked path it also prints the sum of chunk times and the longest chunk: with one
 Lambda per chunk, the wall time is the longest chunk plus packaging.
+
+Then (unless --no-stack) it starts the local stack (`python -m local`), uploads the clip and
+times it from the end of the upload to publication twice: with the transcoder functions
+(the event pump runs the chunk steps one at a time, as one Lambda would), and with remote
+runners enabled and `--runners` processes of tools/runner taking the chunk jobs. It prints
+both wall times and their ratio.
 """
 
 from __future__ import annotations
@@ -16,6 +24,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -89,12 +98,91 @@ def bench_chunked(source: Path, workdir: Path, chunk_seconds: float) -> dict[str
     }
 
 
+def bench_stack(clip: Path, runners: int, workdir: Path) -> dict[str, float]:
+    """Upload to publication on the local stack: by the transcoder functions, then by runners."""
+    import copy
+    import signal
+
+    from tests.conftest import ROOT_PASSWORD
+    from tests.e2e.harness import Client, RunningStack
+
+    stack = RunningStack(workdir / "data")
+    stack.start()
+    processes: list[subprocess.Popen[bytes]] = []
+    try:
+        client = Client(stack)
+        root = str(client.login("root", ROOT_PASSWORD)["access_token"])
+        lambda_seconds = _publish_time(client, root, clip, "By the functions")
+        print(f"local stack, upload to published by the functions: {lambda_seconds:.1f} s", flush=True)
+        custom = client.send("GET", "/api/v1/config/custom", root).json()
+        changed = copy.deepcopy(custom)
+        changed["transcoding"]["remoteRunners"] = {"enabled": True}
+        assert client.send("PUT", "/api/v1/config/custom", root, json=changed).status_code == 200
+        assert client.send("POST", "/api/v1/runners/registration-tokens/generate", root).status_code == 204
+        tokens = client.send("GET", "/api/v1/runners/registration-tokens", root).json()["data"]
+        for n in range(runners):
+            command = [
+                sys.executable, "-m", "tools.runner", "--url", stack.url,
+                "--registration-token", tokens[0]["registrationToken"], "--name", f"bench-{n}",
+                "--state", str(workdir / f"runner-{n}.json"), "--poll-every", "0.3",
+            ]  # fmt: skip
+            log = open(workdir / f"runner-{n}.log", "ab")  # noqa: SIM115 (the process keeps it)
+            processes.append(subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=log))
+        runner_seconds = _publish_time(client, root, clip, "By runners")
+    finally:
+        for process in processes:
+            process.send_signal(signal.SIGTERM)  # it stops once its job in hand is done
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        stack.stop()
+    return {"lambda": lambda_seconds, "runner": runner_seconds}
+
+
+def _publish_time(client: Any, root: str, clip: Path, name: str) -> float:
+    """Seconds from the end of a resumable upload (PeerTube's, in 8 MB chunks: the clip is
+    larger than API Gateway's 10 MB) to publication."""
+    import requests
+
+    from tests.e2e.harness import put_chunk
+
+    data = clip.read_bytes()
+    channel = client.send("GET", "/api/v1/users/me", root).json()["videoChannels"][0]["id"]
+    init = client.send(
+        "POST", "/api/v1/videos/upload-resumable", root,
+        json={"name": name, "channelId": channel, "privacy": 1, "filename": "clip.mp4"},
+        headers={"X-Upload-Content-Length": str(len(data)), "X-Upload-Content-Type": "video/mp4"},
+    )  # fmt: skip
+    assert init.status_code == 201, init.text
+    url = "http:" + init.headers["Location"]
+    step = 8 * 1024 * 1024
+    for start in range(0, len(data), step):
+        sent = put_chunk(url, root, data, start, step)
+        assert sent.status_code in (200, 308), sent.text
+    started = time.perf_counter()
+    uuid = sent.json()["video"]["uuid"]
+    while True:
+        try:
+            state = client.send("GET", f"/api/v1/videos/{uuid}", root).json()["state"]["id"]
+        except requests.RequestException:
+            state = 2  # a machine busy encoding may answer late: ask again
+        if state == 1:
+            return time.perf_counter() - started
+        assert state == 2, f"the video's state became {state}"
+        time.sleep(1)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--height", type=int, default=1080)
     parser.add_argument("--fps", type=int, default=30)
     parser.add_argument("--chunk", type=float, default=12.0, help="seconds of source per chunk")
+    parser.add_argument("--runners", type=int, default=1, help="runner processes on the local stack")
+    parser.add_argument("--no-stack", action="store_true", help="skip the local stack's functions and runners")
+    parser.add_argument("--stack-only", action="store_true", help="only the local stack's functions and runners")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as directory:
         base = Path(directory)
@@ -102,11 +190,26 @@ def main() -> None:
         make_clip(source, args.seconds, args.height, args.fps)
         info = probe(str(source))
         names = ", ".join(f"{r.resolution}p" for r in ladder(info.as_source()))
-        print(f"source: {args.seconds} s of {info.width}x{info.height} at {args.fps} fps; renditions {names}")
-        (base / "serial").mkdir()
-        (base / "chunked").mkdir()
-        serial = bench_serial(source, base / "serial")
-        chunked = bench_chunked(source, base / "chunked", args.chunk)
+        print(
+            f"source: {args.seconds} s of {info.width}x{info.height} at {args.fps} fps; renditions {names}", flush=True
+        )
+        if not args.stack_only:
+            (base / "serial").mkdir()
+            (base / "chunked").mkdir()
+            _print_in_process(
+                args, bench_serial(source, base / "serial"), bench_chunked(source, base / "chunked", args.chunk)
+            )
+        if not args.no_stack:
+            (base / "stack").mkdir()
+            stack = bench_stack(source, args.runners, base / "stack")
+            print(
+                f"local stack, upload to published: functions {stack['lambda']:.1f} s, "
+                f"{args.runners} runner(s) {stack['runner']:.1f} s; "
+                f"runner / functions {stack['runner'] / stack['lambda']:.2f}"
+            )
+
+
+def _print_in_process(args: argparse.Namespace, serial: dict[str, float], chunked: dict[str, float]) -> None:
     duration = args.seconds
     print(
         f"serial:  first playable {serial['first']:.1f} s, all {serial['all']:.1f} s "
@@ -121,7 +224,8 @@ def main() -> None:
     print(
         f"         wall time with one Lambda per chunk ~{wall:.1f} s ({duration / wall:.1f}x real time, "
         f"{wall / duration:.2f} of the duration); one process here {chunked['all']:.1f} s; "
-        f"{chunked['bytes'] / 1e6:.1f} MB ({(chunked['bytes'] / serial['bytes'] - 1) * 100:+.1f} % against serial)"
+        f"{chunked['bytes'] / 1e6:.1f} MB ({(chunked['bytes'] / serial['bytes'] - 1) * 100:+.1f} % against serial)",
+        flush=True,
     )
 
 

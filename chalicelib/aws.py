@@ -72,8 +72,14 @@ def sesv2() -> Any:
 
 
 def lambda_() -> Any:
-    # One call (an asynchronous Invoke, store/realtime.py): no typed stubs needed.
+    # A few calls (an asynchronous Invoke, store/realtime.py; event source mappings,
+    # store/job_queues.py): no typed stubs needed.
     return _client("lambda")
+
+
+def logs() -> Any:
+    # One call (FilterLogEvents, store/server_logs.py): no typed stubs needed.
+    return _client("logs")
 
 
 @functools.cache

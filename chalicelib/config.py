@@ -31,6 +31,10 @@ class QueueNames:
     views: str
     work: str
 
+    def by_key(self) -> dict[str, str]:
+        """Every work queue's name by its key (deploy_specs.QueueSpec.key)."""
+        return {key: str(value) for key, value in vars(self).items()}
+
 
 @dataclass(frozen=True)
 class SignupSettings:
@@ -157,6 +161,11 @@ class Settings:
     # The most an account archive may expand to when imported (CIRRUS_USER_IMPORT_MAX_BYTES):
     # a larger one, or a zip bomb, is refused before anything is restored.
     user_import_max_bytes: int = 12 * 1024 * 1024 * 1024
+    # Where /api/v1/server/logs reads: the stack's CloudWatch log groups (CIRRUS_LOG_GROUPS,
+    # comma-separated; template.yaml lists every function's), or under `make run` the
+    # stack's log file (CIRRUS_LOG_FILE, JSON lines), which wins when set.
+    log_groups: tuple[str, ...] = ()
+    log_file: str | None = None
 
     @property
     def mail_from(self) -> str:
@@ -216,6 +225,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         user_import_max_bytes=_integer(
             env.get("CIRRUS_USER_IMPORT_MAX_BYTES"), Settings.user_import_max_bytes, "CIRRUS_USER_IMPORT_MAX_BYTES"
         ),
+        log_groups=tuple(name.strip() for name in env.get("CIRRUS_LOG_GROUPS", "").split(",") if name.strip()),
+        log_file=env.get("CIRRUS_LOG_FILE") or None,
         signup=SignupSettings(
             enabled=_flag(env.get("CIRRUS_SIGNUP_ENABLED"), SignupSettings.enabled),
             limit=_integer(env.get("CIRRUS_SIGNUP_LIMIT"), SignupSettings.limit, "CIRRUS_SIGNUP_LIMIT"),

@@ -24,3 +24,10 @@ warnings.filterwarnings("ignore", message="No application metrics to publish")
 def count(name: str, value: int = 1) -> None:
     """Add to a count metric, published when the invocation ends."""
     metrics.add_metric(name=name, unit=MetricUnit.Count, value=value)
+
+
+def audit(user: str, domain: str, action: str, **entity: object) -> None:
+    """One line of the audit log (PeerTube's: who did what to which object), read back by
+    `/api/v1/server/audit-logs`: an info line whose message is the entry (an object) and which
+    carries `audit: true`. `action` is create, update or delete, as PeerTube's AUDIT_TYPE."""
+    logger.info({"user": user, "domain": domain, "action": action, **entity}, extra={"audit": True})

@@ -52,6 +52,19 @@ RUNTIME = "python3.11"
 ARCHITECTURE = "x86_64"
 QUEUE_RETENTION_SECONDS = 4 * 24 * 3600
 LOG_RETENTION_DAYS = 30
+# Every log group /api/v1/server/logs reads (CIRRUS_LOG_GROUPS; the functions' and the
+# Fargate services', as their log groups name them).
+LOG_GROUP_NAMES = [
+    *(
+        f"/aws/lambda/${{AWS::StackName}}-{name}"
+        for name in (
+            "api", "ingest", "transcoder", "views", "work", "trending", "sweeper",
+            "broadcast", "deliver", "inbox", "realtime", "pinger", "runners",
+        )
+    ),
+    "/ecs/${AWS::StackName}-tracker",
+    "/ecs/${AWS::StackName}-live",
+]  # fmt: skip
 CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
 CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
 ALL_VIEWER = "216adef6-5c7f-47e4-b989-5492eafa07d3"
@@ -468,6 +481,7 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
         )
         subscription.cfn_options.condition = self.has_operator_email
         self.queues: dict[str, sqs.CfnQueue] = {}
+        self.dead_letter_queues: dict[str, sqs.CfnQueue] = {}
         for spec in self.specs.values():
             self.queues[spec.key] = self._queue(spec)
 
@@ -482,6 +496,7 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
             ),
             f"{name}DeadLetterQueue",
         )
+        self.dead_letter_queues[spec.key] = dead_letters
         queue: sqs.CfnQueue = self._named(
             sqs.CfnQueue(
                 self,
@@ -766,6 +781,45 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
             {"Effect": "Allow", "Action": "sqs:GetQueueUrl", "Resource": arns},
         ]
 
+    def _job_administration(self) -> list[dict[str, Any]]:
+        """The administrators' job list, pause and resume (store/job_queues.py) and the server
+        logs (store/server_logs.py), as template.yaml grants them."""
+        queues = [queue.attr_arn for queue in self.queues.values()]
+        dead_letters = [queue.attr_arn for queue in self.dead_letter_queues.values()]
+        return [
+            {"Effect": "Allow", "Action": "sqs:GetQueueAttributes", "Resource": queues + dead_letters},
+            {
+                "Effect": "Allow",
+                "Action": ["sqs:GetQueueUrl", "sqs:ReceiveMessage", "sqs:ChangeMessageVisibility", "sqs:DeleteMessage"],
+                "Resource": dead_letters,
+            },
+            {"Effect": "Allow", "Action": "lambda:ListEventSourceMappings", "Resource": "*"},
+            {
+                "Effect": "Allow",
+                "Action": "lambda:UpdateEventSourceMapping",
+                "Resource": sub("arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:event-source-mapping:*"),
+                "Condition": {
+                    "ArnLike": {
+                        "lambda:FunctionArn": sub(
+                            "arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:${AWS::StackName}-*"
+                        )
+                    }
+                },
+            },
+            {
+                "Effect": "Allow",
+                "Action": "logs:FilterLogEvents",
+                "Resource": [
+                    sub(
+                        "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/lambda/${AWS::StackName}-*"
+                    ),
+                    sub(
+                        "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/ecs/${AWS::StackName}-*"
+                    ),
+                ],
+            },
+        ]
+
     def _consume(self, key: str) -> dict[str, Any]:
         return {
             "Effect": "Allow",
@@ -797,6 +851,9 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
             environment={
                 "CIRRUS_EDGE_SECRET": self.edge_secret,
                 "PT_INITIAL_ROOT_PASSWORD": self.values["InitialRootPassword"].value_as_string,
+                # Where /api/v1/server/logs reads: every function's log group and the Fargate
+                # services' (template.yaml).
+                "CIRRUS_LOG_GROUPS": sub(",".join(LOG_GROUP_NAMES)),
             },
             statements=[
                 self._table_crud(),
@@ -819,6 +876,7 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
                 self._actor_key(["kms:GenerateDataKey", "kms:Decrypt"]),
                 # Publishing to real-time connections (store/realtime.py publish_to_*).
                 self._manage_connections(),
+                *self._job_administration(),
             ],
         )
         uploads_arn = "arn:${AWS::Partition}:s3:::cirrus-uploads-${StackGuid}"

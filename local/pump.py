@@ -13,6 +13,10 @@ Lambda's S3 trigger delivers. A failing S3 handler is retried like Lambda's asyn
 invocations (three attempts in all); then, as with an on-failure destination, the pump
 sends Lambda's destination record to the bucket's failure queue (or, without one, the event
 lands in the internal queue's DLQ).
+
+A queue's polling can be paused and resumed (`set_enabled`, what disabling an event source
+mapping does on AWS; `POST /api/v1/jobs/pause`): its messages wait. The paused queues are
+kept in a file, so that a paused instance restarts paused, as a disabled mapping stays so.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 log = logging.getLogger("cirrus.local.pump")
@@ -53,12 +58,35 @@ class S3Binding:
 
 
 class EventPump:
-    def __init__(self, sqs: Any, region: str, idle_sleep: float = IDLE_SLEEP_SECONDS) -> None:
+    def __init__(
+        self, sqs: Any, region: str, idle_sleep: float = IDLE_SLEEP_SECONDS, paused_file: Path | None = None
+    ) -> None:
         self._sqs = sqs
         self._region = region
         self._idle_sleep = idle_sleep
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
+        self._paused_file = paused_file
+        self._paused: set[str] = _read_paused(paused_file)
+
+    def set_enabled(self, queue_name: str, enabled: bool) -> None:
+        """Resume or pause the polling of a queue (by name), as an event source mapping's
+        Enabled; chalicelib/store/job_queues.py's switch on the embedded stack."""
+        paused = set(self._paused)
+        if enabled:
+            paused.discard(queue_name)
+        else:
+            paused.add(queue_name)
+        if self._paused_file is not None:
+            self._paused_file.parent.mkdir(parents=True, exist_ok=True)
+            partial = self._paused_file.with_suffix(".part")
+            partial.write_text(json.dumps(sorted(paused)))
+            partial.replace(self._paused_file)
+        self._paused = paused  # one assignment: the polling threads read it without a lock
+        log.warning("queue %s %s", queue_name, "resumed" if enabled else "paused")
+
+    def is_paused(self, queue_name: str) -> bool:
+        return queue_name in self._paused
 
     def add_sqs(self, binding: SqsBinding) -> None:
         self._spawn(f"pump-{binding.name or binding.queue_arn}", lambda: self._poll_sqs(binding))
@@ -73,6 +101,8 @@ class EventPump:
 
     def poll_sqs_once(self, binding: SqsBinding) -> int:
         """Receive and process one batch; return how many messages it held."""
+        if binding.queue_url.rsplit("/", 1)[-1] in self._paused:
+            return 0
         messages = self._receive(binding.queue_url, binding.batch_size)
         if not messages:
             return 0
@@ -188,6 +218,17 @@ class EventPump:
             "eventSourceARN": queue_arn,
             "awsRegion": self._region,
         }
+
+
+def _read_paused(path: Path | None) -> set[str]:
+    if path is None or not path.exists():
+        return set()
+    try:
+        names = json.loads(path.read_text())
+    except ValueError:
+        log.error("%s is not a JSON list of queue names; no queue is paused", path)
+        return set()
+    return {str(name) for name in names} if isinstance(names, list) else set()
 
 
 def _destination_record(records: list[dict[str, Any]], error: Exception) -> dict[str, Any]:

@@ -104,6 +104,8 @@ class LocalStack:
         from local import resources
 
         settings = get_settings()
+        if settings.log_file:
+            write_log_file(Path(settings.log_file))
         queue_urls = resources.provision(settings, aws.s3(), aws.sqs())
         app_module = importlib.import_module("app")
         self.bootstrap = ensure_instance(settings, datetime.now(UTC))
@@ -119,7 +121,12 @@ class LocalStack:
         self._snapshotter.start()
         self._reaper = TtlReaper(aws.dynamodb(), [settings.table_name])
         self._reaper.start()
-        self._pump = EventPump(aws.sqs(), settings.aws_region)
+        self._pump = EventPump(aws.sqs(), settings.aws_region, paused_file=options.data_dir / "paused-queues.json")
+        from chalicelib.store import job_queues
+
+        # POST /api/v1/jobs/pause and resume reach the pump, as they reach the event source
+        # mappings on AWS.
+        job_queues.use_switch(self._pump)
         self._bind_functions(app_module, settings, queue_urls)
         self._scheduler = Scheduler(
             [
@@ -217,6 +224,8 @@ class LocalStack:
         rtmp_port = os.environ.setdefault("CIRRUS_RTMP_PORT", "1935")
         os.environ.setdefault("CIRRUS_LIVE_RTMP_URL", f"rtmp://{self._rtmp_host()}:{rtmp_port}/live")
         os.environ.setdefault("CIRRUS_LIVE_WORK_DIR", str(self.options.data_dir / "live-work"))
+        # The log /api/v1/server/logs reads (CloudWatch's stand-in): every function's lines.
+        os.environ.setdefault("CIRRUS_LOG_FILE", str(self.options.data_dir / "logs" / "cirrus.log"))
         from chalicelib import caches
 
         caches.reset_all()  # the settings just set, and clients of this endpoint
@@ -252,6 +261,23 @@ class LocalStack:
         )
         if s3_binding is not None:
             self._pump.add_s3(s3_binding)
+
+
+def write_log_file(path: Path) -> None:
+    """Copy the functions' JSON log lines (Powertools' logger, `cirrus`, and its children) to
+    `path`, rotated at 10 MB with three older files, as CloudWatch keeps them on AWS."""
+    from logging.handlers import RotatingFileHandler
+
+    from chalicelib.observability import logger as function_logger
+    from chalicelib.store.server_logs import LOCAL_BACKUPS
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    target = logging.getLogger(function_logger.name)
+    if any(getattr(h, "baseFilename", None) == str(path) for h in target.handlers):
+        return
+    handler = RotatingFileHandler(path, maxBytes=10 * 1024 * 1024, backupCount=LOCAL_BACKUPS, encoding="utf-8")
+    handler.setFormatter(function_logger.registered_formatter)
+    target.addHandler(handler)
 
 
 def resolve_handler(reference: str) -> Any:

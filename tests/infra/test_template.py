@@ -49,7 +49,13 @@ BUCKET_IDS = {SETTINGS.media_bucket: "MediaBucket", SETTINGS.uploads_bucket: "Up
 CONFIG_SOURCE = ROOT / "chalicelib" / "config.py"
 # Read by chalicelib/config.py but not set by the template: Lambda sets AWS_* itself, and
 # these exist only for the embedded stack.
-LOCAL_ONLY_SETTINGS = {"CIRRUS_AWS_ENDPOINT_URL", "CIRRUS_PORT", "CIRRUS_RESOURCE_PREFIX", "CIRRUS_LOCAL_KEY_FILE"}
+LOCAL_ONLY_SETTINGS = {
+    "CIRRUS_AWS_ENDPOINT_URL",
+    "CIRRUS_PORT",
+    "CIRRUS_RESOURCE_PREFIX",
+    "CIRRUS_LOCAL_KEY_FILE",
+    "CIRRUS_LOG_FILE",
+}
 # Settings of one function only (M13): a secret, and the broadcast function's check.
 # Settings only one function may hold: the root password and the edge secret (the API's alone:
 # no other function reads client addresses), the transcoder's role id (broadcast).
@@ -57,6 +63,8 @@ FUNCTION_ONLY_SETTINGS = {
     "PT_INITIAL_ROOT_PASSWORD": "ApiFunction",
     "CIRRUS_EDGE_SECRET": "ApiFunction",
     "CIRRUS_TRANSCODER_ROLE_ID": "BroadcastFunction",
+    # The log groups the server logs read: only the API reads them.
+    "CIRRUS_LOG_GROUPS": "ApiFunction",
 }
 FUNCTION_CODE_URI = "build/function"
 BATCH_FAILURES = "ReportBatchItemFailures"
@@ -1049,3 +1057,20 @@ def test_the_realtime_function_may_invoke_itself_only(resources: dict[str, Any])
     assert [r["Fn::Sub"] for r in invoke] == [
         f"arn:${{AWS::Partition}}:lambda:${{AWS::Region}}:${{AWS::AccountId}}:function:{own}"
     ]
+
+
+def test_server_logs_read_every_log_group_and_may(resources: dict[str, Any]) -> None:
+    """CIRRUS_LOG_GROUPS names the stack's log groups (Lambda's and Fargate's; not API
+    Gateway's access log), and the API function may filter each."""
+    named = {
+        resource["Properties"]["LogGroupName"]["Fn::Sub"]
+        for resource in of_type(resources, "AWS::Logs::LogGroup").values()
+        if "LogGroupName" in resource["Properties"]
+    }
+    variables = resources["ApiFunction"]["Properties"]["Environment"]["Variables"]
+    listed = set(variables["CIRRUS_LOG_GROUPS"]["Fn::Sub"].split(","))
+    assert listed == named
+    statements = resources["ApiFunction"]["Properties"]["Policies"][-1]["Statement"]
+    allowed = next(s["Resource"] for s in statements if s["Action"] == "logs:FilterLogEvents")
+    prefixes = [entry["Fn::Sub"].split("log-group:", 1)[1].rstrip("*") for entry in allowed]
+    assert all(any(name.startswith(prefix) for prefix in prefixes) for name in listed)

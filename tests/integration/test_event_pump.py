@@ -155,3 +155,28 @@ def test_s3_uploads_reach_the_bucket_handler_and_failures_are_retried(aws: None)
     # Keys arrive URL-encoded in S3 events (Chalice's S3Event decodes them for handlers).
     dead = [unquote_plus(json.loads(body)["Records"][0]["s3"]["object"]["key"]) for body in _bodies(dlq)]
     assert dead == ["incoming/flaky"]
+
+
+def test_a_paused_queue_waits_and_stays_paused_after_a_restart(quick_queue: Any, tmp_path: Any) -> None:
+    spec, urls = quick_queue
+    handled: list[str] = []
+
+    def handles(event: dict[str, Any]) -> dict[str, Any]:
+        handled.extend(r["body"] for r in event["Records"])
+        return {"batchItemFailures": []}
+
+    paused_file = tmp_path / "paused-queues.json"
+    pump = EventPump(aws_clients.sqs(), "us-east-1", paused_file=paused_file)
+    binding = _binding(spec, urls, handles)
+    pump.set_enabled(spec.name, False)
+    aws_clients.sqs().send_message(QueueUrl=urls[spec.name], MessageBody="1")
+    assert pump.poll_sqs_once(binding) == 0
+    assert handled == []
+
+    restarted = EventPump(aws_clients.sqs(), "us-east-1", paused_file=paused_file)
+    assert restarted.is_paused(spec.name)
+    assert restarted.poll_sqs_once(binding) == 0
+    restarted.set_enabled(spec.name, True)
+    assert restarted.poll_sqs_once(binding) == 1
+    assert handled == ["1"]
+    assert not EventPump(aws_clients.sqs(), "us-east-1", paused_file=paused_file).is_paused(spec.name)

@@ -120,6 +120,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     await new Promise((r) => setTimeout(r, 250));
   }
   process.env.CIRRUS_WEB_URL = url;
+  // The stack's AWS endpoint (moto), for specs that set up what no API can (a dead letter).
+  process.env.CIRRUS_AWS_URL = `http://127.0.0.1:${awsPort}`;
   process.env.CIRRUS_CLIP = clip;
   process.env.CIRRUS_BIG_FILE = big;
   process.env.CIRRUS_AVATAR = avatar;

@@ -4,7 +4,7 @@ import { session } from './auth';
 import { passwordHeaders } from './videoPassword';
 import type { VideoFileToken } from './videoFiles';
 import type { PlaybackReport } from './playbackMetrics';
-import type { Channel, Chapter, Comment, CommentTree, CustomConfig, LiveVideo, OwnershipChange, Page, Playlist, PlaylistElement, Storyboard, TokenSession, User, Video, VideoDetails, VideoImport } from './types';
+import type { Channel, Chapter, Comment, CommentTree, CustomConfig, Job, LiveVideo, OwnershipChange, Page, Playlist, PlaylistElement, Runner, RunnerJob, RunnerRegistrationToken, Storyboard, TokenSession, User, Video, VideoDetails, VideoImport } from './types';
 
 export function query(params: Record<string, string | number | boolean | undefined>): string {
   const search = new URLSearchParams();
@@ -145,6 +145,21 @@ export const api = {
   customConfig: (signal?: AbortSignal) => get<CustomConfig>('/api/v1/config/custom', signal),
   saveCustomConfig: (config: CustomConfig) =>
     session.json<CustomConfig>('/api/v1/config/custom', { method: 'PUT', json: config }),
+  // Remote runners (docs/runners.md) and the instance's jobs (docs/jobs-and-logs.md): administrators only.
+  runners: (signal?: AbortSignal) => get<Page<Runner>>(`/api/v1/runners${query({ count: 100, sort: '-createdAt' })}`, signal),
+  deleteRunner: (id: number) => session.send(`/api/v1/runners/${id}`, { method: 'DELETE' }),
+  registrationTokens: (signal?: AbortSignal) =>
+    get<Page<RunnerRegistrationToken>>(`/api/v1/runners/registration-tokens${query({ count: 100, sort: '-createdAt' })}`, signal),
+  generateRegistrationToken: () => session.send('/api/v1/runners/registration-tokens/generate', { method: 'POST' }),
+  deleteRegistrationToken: (id: number) => session.send(`/api/v1/runners/registration-tokens/${id}`, { method: 'DELETE' }),
+  runnerJobs: (signal?: AbortSignal) => get<Page<RunnerJob>>(`/api/v1/runners/jobs${query({ count: 50, sort: '-updatedAt' })}`, signal),
+  cancelRunnerJob: (uuid: string) => session.send(`/api/v1/runners/jobs/${uuid}/cancel`, { method: 'POST' }),
+  deleteRunnerJob: (uuid: string) => session.send(`/api/v1/runners/jobs/${uuid}`, { method: 'DELETE' }),
+  jobs: (state: Job['state'], signal?: AbortSignal) =>
+    get<Page<Job>>(`/api/v1/jobs/${state}${query({ count: 100, sort: '-createdAt' })}`, signal),
+  retryJob: (id: string) => session.send('/api/v1/jobs/retry', { method: 'POST', json: { id } }),
+  pauseJobs: () => session.send('/api/v1/jobs/pause', { method: 'POST' }),
+  resumeJobs: () => session.send('/api/v1/jobs/resume', { method: 'POST' }),
   register: (fields: Record<string, unknown>) => session.send('/api/v1/users/register', { method: 'POST', json: fields }),
   updateMe: (fields: Record<string, unknown>) => session.send('/api/v1/users/me', { method: 'PUT', json: fields }),
   // The watch history, last watched first.

@@ -200,3 +200,46 @@ export interface Storyboard {
   spriteWidth: number;
   spriteDuration: number;
 }
+
+/** PeerTube's Runner (admin list). */
+export interface Runner {
+  id: number;
+  name: string;
+  description: string | null;
+  ip: string;
+  lastContact: string;
+  version: string | null;
+  createdAt: string;
+}
+
+/** PeerTube's RunnerRegistrationToken. */
+export interface RunnerRegistrationToken {
+  id: number;
+  registrationToken: string;
+  createdAt: string;
+  registeredRunnersCount: number;
+}
+
+/** PeerTube's RunnerJob (admin list); state 1 pending, 2 processing, 3 completed, 4 errored,
+ * 6 cancelled, 9 completing. */
+export interface RunnerJob {
+  uuid: string;
+  type: string;
+  state: { id: number; label: string };
+  failures: number;
+  error: string | null;
+  progress: number | null;
+  createdAt: string;
+  updatedAt: string;
+  runner: { id: number; name: string } | null;
+}
+
+/** PeerTube's Job over Cirrus's queues (docs/jobs-and-logs.md): only failed ones are listed. */
+export interface Job {
+  id: string;
+  state: 'active' | 'completed' | 'failed' | 'waiting' | 'delayed';
+  type: string;
+  data: Record<string, unknown>;
+  error: string | null;
+  createdAt: string | null;
+}

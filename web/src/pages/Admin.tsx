@@ -5,6 +5,7 @@ import { ErrorMessage, Loading } from '../components/Status';
 import { useApp, useLoad, useTitle } from '../hooks';
 import { api } from '../services';
 import type { CustomConfig } from '../types';
+import { JobsSection, RunnersSection } from './AdminWork';
 
 export function Admin() {
   useTitle('Administration');
@@ -46,6 +47,8 @@ export function Admin() {
         </div>
       )}
       <InstanceSettings />
+      <RunnersSection />
+      <JobsSection />
     </section>
   );
 }
