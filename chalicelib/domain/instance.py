@@ -6,7 +6,7 @@ import copy
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.domain import reference_data
+from chalicelib.domain import reference_data, transcription_settings
 
 if TYPE_CHECKING:
     from chalicelib.config import LiveConfig, Settings
@@ -79,6 +79,7 @@ def server_config(current: InstanceSettings) -> dict[str, Any]:
     config["transcoding"]["hls"] = {"enabled": bool(transcoding["hls"]["enabled"]) or not web}
     config["transcoding"]["web_videos"] = {"enabled": web}
     config["videoFile"] = {"update": {"enabled": bool(custom["videoFile"]["update"]["enabled"])}}
+    config["videoTranscription"] = transcription_settings.server_config(custom, settings.transcription_engine)
     config["serverVersion"] = PEERTUBE_API_VERSION
     config["serverCommit"] = ""
     return config

@@ -309,6 +309,12 @@ def publish(video: Video) -> None:
     if current is not None and storyboards.wanted(current):
         # Sent by every run of this (a redelivery included): drawing it twice is harmless.
         queues.send_transcode_steps([storyboards.step_message(current)])
+    if current is not None:
+        from chalicelib.domain import transcriptions  # it imports runner jobs, which import this
+
+        # PeerTube transcribes a new upload when transcription is on (its job is named
+        # after the video: a redelivery finds it).
+        transcriptions.start_after_upload(current, datetime.now(UTC))
     uploads_bucket.delete_work(video.uuid)
 
 
