@@ -52,6 +52,11 @@ def sesv2() -> Any:
     return _client("sesv2")
 
 
+def transcribe() -> Any:
+    # Two calls (StartTranscriptionJob, GetTranscriptionJob: domain/amazon_transcribe.py).
+    return _client("transcribe")
+
+
 def lambda_() -> Any:
     # One call (an asynchronous Invoke, store/realtime.py): no typed stubs needed.
     return _client("lambda")
