@@ -1,4 +1,5 @@
-"""Runner jobs: transcoding steps handed to PeerTube-style remote runners instead of Lambda.
+"""Runner jobs: transcoding steps handed to PeerTube-style remote runners instead of Lambda,
+and transcriptions (`video-transcription`, domain/transcriptions.py), which only runners do.
 
 With `transcoding.remoteRunners.enabled` in the custom configuration, each chunk step of
 the pipeline (domain/transcoding.py: one chunk of one rendition) becomes a

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from botocore.exceptions import ClientError
-
 from chalicelib import aws
 from chalicelib.config import get_settings
 from chalicelib.store import media
@@ -40,8 +38,9 @@ def start(name: str, audio_key: str) -> bool:
     """StartTranscriptionJob: language identified, WebVTT subtitles into our bucket; False
     when a job of that name exists (the same task delivered again)."""
     bucket = get_settings().media_bucket
+    client = aws.transcribe()
     try:
-        aws.transcribe().start_transcription_job(
+        client.start_transcription_job(
             TranscriptionJobName=name,
             Media={"MediaFileUri": f"s3://{bucket}/{audio_key}"},
             MediaFormat="flac",
@@ -50,10 +49,8 @@ def start(name: str, audio_key: str) -> bool:
             OutputBucketName=bucket,
             OutputKey=f"{OUTPUT_PREFIX}{name}.json",
         )
-    except ClientError as error:
-        if error.response.get("Error", {}).get("Code") == "ConflictException":
-            return False
-        raise
+    except client.exceptions.ConflictException:
+        return False
     return True
 
 

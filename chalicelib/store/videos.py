@@ -560,7 +560,7 @@ def delete_leftovers(video_id: int) -> int:
 
 
 def claim_transcription(video: Video, marker: str, replacing: str | None) -> bool:
-    """V-T1: note the transcription under way, conditional on the one noted before
+    """VT1: note the transcription under way, conditional on the one noted before
     (`replacing`, None for none): two requests never both start one. False if it changed."""
     condition = Video.transcription_job.does_not_exist() if replacing is None else Video.transcription_job == replacing
     try:
@@ -573,7 +573,7 @@ def claim_transcription(video: Video, marker: str, replacing: str | None) -> boo
 
 
 def release_transcription(video: Video, marker: str) -> bool:
-    """V-T2: forget the transcription `marker` once it ended (only if it is still the one
+    """VT1: forget the transcription `marker` once it ended (only if it is still the one
     noted: a forced transcription replaced it meanwhile); whether it was."""
     try:
         video.update(actions=[Video.transcription_job.remove()], condition=Video.transcription_job == marker)
