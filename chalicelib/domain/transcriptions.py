@@ -134,8 +134,8 @@ def has_audio(video: Video) -> bool:
 
 
 def input_url(video: Video) -> str | None:
-    """A URL of a file with the video's sound: its audio-only HLS rendition once published
-    (or the smallest file with sound), else the source while it is being transcoded."""
+    """A URL of a file with the video's sound: once published, its smallest HLS rendition
+    (the audio-only one when the audio is split out) or web video; before, its source."""
     if video.stage == STAGE_DONE:
         key = _published_audio_key(video)
         return media.presigned_url(key, INPUT_URL_SECONDS) if key else None
