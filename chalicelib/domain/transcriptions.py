@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from chalicelib.config import get_settings
 from chalicelib.domain import captions, custom_config, reference_data, transcription_settings, video_edits
+from chalicelib.domain.notifications import tasks as notification_tasks
 from chalicelib.domain.roles import Right, Role, has_right
 from chalicelib.errors import BadRequestError, ConflictError, ForbiddenError, ValidationError
 from chalicelib.media import layout, subtitles
@@ -183,6 +184,7 @@ def store_result(video_uuid: str, marker: str, language: str, caption: subtitles
         logger.info("transcription kept out: a caption was uploaded meanwhile", extra={"video": video.uuid})
         return False
     captions.store_caption(video, language, caption, now, automatic=True)
+    notification_tasks.queue("transcription", video=int(video.id), language=language, at=now.isoformat())
     logger.info("transcription stored", extra={"video": video.uuid, "language": language, "cues": caption.cues})
     return True
 

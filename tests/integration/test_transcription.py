@@ -25,6 +25,7 @@ from tests.api_client import ApiClient, ApiResponse
 from tests.conftest import ROOT_PASSWORD
 from tests.members import Member
 from tests.openapi import assert_conforms
+from tests.queue_runner import drain
 from tests.video_seed import add_video
 
 RUNNERS = "/api/v1/runners"
@@ -224,6 +225,13 @@ def test_a_runner_transcribes_and_the_caption_is_stored_as_generated(api: ApiCli
     )
     assert "TYPE=SUBTITLES" in master and 'LANGUAGE="en"' in master
     assert _success(api, runner, job, "en", VTT).status == 400  # once
+    drain("work")  # the owner's notification (PeerTube's MY_VIDEO_TRANSCRIPTION_GENERATED)
+    notified = api.get_as("/api/v1/users/me/notifications?count=100", alice.token).json()["data"]
+    generated = [n for n in notified if n["type"] == 22]
+    assert len(generated) == 1
+    assert generated[0]["videoCaption"]["language"] == {"id": "en", "label": "English"}
+    assert generated[0]["videoCaption"]["video"]["uuid"] == video.uuid
+    assert_conforms("Notification", generated[0])
     assert (videos.get_video(int(video.id)) or video).transcription_job is None
     assert {j["uuid"]: j["state"]["id"] for j in _jobs(api, root)}[job["uuid"]] == 3
 
