@@ -71,6 +71,11 @@ def sesv2() -> Any:
     return _client("sesv2")
 
 
+def transcribe() -> Any:
+    # Two calls (StartTranscriptionJob, GetTranscriptionJob: domain/amazon_transcribe.py).
+    return _client("transcribe")
+
+
 def lambda_() -> Any:
     # A few calls (an asynchronous Invoke, store/realtime.py; event source mappings,
     # store/job_queues.py): no typed stubs needed.

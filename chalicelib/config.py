@@ -128,6 +128,10 @@ class Settings:
     # A remote runner's job without news for this long goes back to pending (PeerTube's
     # remote_runners.stalled_jobs.vod, 2 minutes); CIRRUS_RUNNER_STALL_SECONDS.
     runner_stall_seconds: int = 120
+    # What may transcribe videos (docs/media.md, the template's TranscriptionEngine):
+    # "runners" (remote runners with a Whisper engine), "transcribe" (Amazon Transcribe, or
+    # runners when the administrator enables them) or "none"; CIRRUS_TRANSCRIPTION_ENGINE.
+    transcription_engine: str = "runners"
     # Video imports by URL (docs/imports.md): the largest file one may fetch, whatever the
     # user's quota (CIRRUS_IMPORT_MAX_BYTES), and how long its download may take
     # (CIRRUS_IMPORT_TIMEOUT_SECONDS; the work function's own timeout bounds it too).
@@ -297,6 +301,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         runner_stall_seconds=_integer(
             env.get("CIRRUS_RUNNER_STALL_SECONDS"), Settings.runner_stall_seconds, "CIRRUS_RUNNER_STALL_SECONDS"
         ),
+        transcription_engine=_transcription_engine(env.get("CIRRUS_TRANSCRIPTION_ENGINE")),
         import_max_bytes=_integer(
             env.get("CIRRUS_IMPORT_MAX_BYTES"), Settings.import_max_bytes, "CIRRUS_IMPORT_MAX_BYTES"
         ),
@@ -403,3 +408,14 @@ def get_settings() -> Settings:
 
 
 caches.register(get_settings.cache_clear)
+
+
+TRANSCRIPTION_ENGINES = ("runners", "transcribe", "none")
+
+
+def _transcription_engine(value: str | None) -> str:
+    if value is None or value == "":
+        return Settings.transcription_engine
+    if value not in TRANSCRIPTION_ENGINES:
+        raise ValueError(f"CIRRUS_TRANSCRIPTION_ENGINE must be one of {', '.join(TRANSCRIPTION_ENGINES)}")
+    return value

@@ -1,5 +1,6 @@
 """Every subscriber of the domain events (domain/events.py), in one call: federation's
-senders, then notifications, then a live's news to its viewers. Each entry calls `register()`
+senders, then notifications, then a live's news to its viewers, then a new upload's
+automatic transcription. Each entry calls `register()`
 once before its first event: app.py at import, each Lambda module of functions/ as its
 `setup` (tests/infra/test_event_subscriptions.py fails for an entry that can emit and
 forgot). Calling it again changes nothing. The live ingest registers
@@ -8,7 +9,7 @@ activitypub/outbound/subscriptions.register_notices() instead (it may read no ac
 from __future__ import annotations
 
 from chalicelib.activitypub.outbound import subscriptions as federation
-from chalicelib.domain import events, live_news
+from chalicelib.domain import events, live_news, transcriptions
 from chalicelib.domain.notifications import subscriptions as notifications
 
 
@@ -16,3 +17,4 @@ def register() -> None:
     federation.register()
     notifications.register()
     events.subscribe(events.LiveStateChanged, live_news.on_state_changed)
+    events.subscribe(events.VideoPublished, transcriptions.on_video_published)

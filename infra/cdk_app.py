@@ -22,6 +22,7 @@ import aws_cdk as cdk  # noqa: E402
 from aws_cdk import aws_cloudfront as cloudfront  # noqa: E402
 from aws_cdk import aws_cloudwatch as cloudwatch  # noqa: E402
 from aws_cdk import aws_dynamodb as dynamodb  # noqa: E402
+from aws_cdk import aws_events as events  # noqa: E402
 from aws_cdk import aws_iam as iam  # noqa: E402
 from aws_cdk import aws_kms as kms  # noqa: E402
 from aws_cdk import aws_lambda as lambda_  # noqa: E402
@@ -60,6 +61,7 @@ LOG_GROUP_NAMES = [
         for name in (
             "api", "ingest", "transcoder", "views", "work", "trending", "sweeper",
             "broadcast", "deliver", "inbox", "realtime", "pinger", "runners",
+            "transcription",
         )
     ),
     "/ecs/${AWS::StackName}-tracker",
@@ -91,6 +93,8 @@ MOVED_MEDIA = (
     "file-metadata/*",
 )
 TRANSCODED_MEDIA = (*MOVED_MEDIA, "lazy-static/thumbnails/*", "lazy-static/previews/*", "lazy-static/storyboards/*")
+# Where a transcription's input, the video's sound, may be read (domain/transcriptions.py).
+TRANSCRIBED_MEDIA = MOVED_MEDIA[:4]
 # Chalice's default binary types, "/" escaped as API Gateway wants it.
 BINARY_MEDIA_TYPES = [
     "application/octet-stream", "application/x-tar", "application/zip", "audio/basic", "audio/ogg",
@@ -264,6 +268,9 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
             "TranscoderConcurrency": self._parameter(
                 "TranscoderConcurrency", type=number, default=20, min_value=2, max_value=1000
             ),
+            "TranscriptionEngine": self._parameter(
+                "TranscriptionEngine", type=text, default="runners", allowed_values=["runners", "transcribe", "none"]
+            ),
         }
         rule = cdk.CfnRule(
             self,
@@ -322,6 +329,14 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
             "HasLiveCertificate",
         )
         self.has_live_host = self._condition("HasLiveHost", "LiveHost")
+        self.uses_transcribe = self._named(
+            cdk.CfnCondition(
+                self,
+                "UsesTranscribe",
+                expression=cdk.Fn.condition_equals(self.values["TranscriptionEngine"], "transcribe"),
+            ),
+            "UsesTranscribe",
+        )
 
     def _condition(self, name: str, parameter: str) -> cdk.CfnCondition:
         condition = cdk.CfnCondition(
@@ -521,9 +536,9 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
         )
         return queue
 
-    def _alarm(self, logical_id: str, description: str, **metric: Any) -> None:
+    def _alarm(self, logical_id: str, description: str, **metric: Any) -> cloudwatch.CfnAlarm:
         """Above zero in any five minutes notifies the alarm topic; no data is no problem."""
-        self._named(
+        return self._named(
             cloudwatch.CfnAlarm(
                 self,
                 logical_id,
@@ -610,6 +625,7 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
             "CIRRUS_FEDERATION_ALLOW_LOOPBACK": "false",
             "CIRRUS_TRANSCODING_STALL_SECONDS": "7200",
             "CIRRUS_RUNNER_STALL_SECONDS": "120",
+            "CIRRUS_TRANSCRIPTION_ENGINE": value["TranscriptionEngine"],
             "CIRRUS_DELETION_GRACE_SECONDS": "900",
             "CIRRUS_IMPORT_MAX_BYTES": "4294967296",
             "CIRRUS_IMPORT_TIMEOUT_SECONDS": "600",
@@ -650,6 +666,7 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
         statements: list[dict[str, Any]],
         ffmpeg: bool = False,
         environment: dict[str, str] | None = None,
+        condition: cdk.CfnCondition | None = None,
         **extra: Any,
     ) -> lambda_.CfnFunction:
         log_group = self._named(
@@ -707,7 +724,7 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
             ),
             logical_id,
         )
-        for metric, what in FUNCTION_ALARMS.items():
+        alarms = [
             self._alarm(
                 f"{logical_id}{metric}Alarm",
                 f"{logical_id} {what}.",
@@ -716,6 +733,11 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
                 dimensions=[{"name": "FunctionName", "value": function.ref}],
                 statistic="Sum",
             )
+            for metric, what in FUNCTION_ALARMS.items()
+        ]
+        if condition is not None:  # a function only some deployments have
+            for resource in (log_group, role, function, *alarms):
+                resource.cfn_options.condition = condition
         return function
 
     def _sqs_source(self, function: lambda_.CfnFunction, spec: QueueSpec, **extra: Any) -> None:
@@ -1162,6 +1184,7 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
             ffmpeg=True,
         )
         self._sqs_source(work, self.specs["work"])
+        self._transcribe()
 
         broadcast = self._function(
             "BroadcastFunction",
@@ -1292,6 +1315,91 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
                 statements=statements.get(schedule.name, [self._table_crud()]),
             )
             self._schedule(function, f"rate({schedule.rate_minutes} minutes)")
+
+    def _transcribe(self) -> None:
+        """Amazon Transcribe, with TranscriptionEngine `transcribe` only (template.yaml): the
+        work function's right to extract the sound and start a job, and the function that
+        stores the subtitles of the jobs that ended."""
+        job_arn = sub("arn:${AWS::Partition}:transcribe:${AWS::Region}:${AWS::AccountId}:transcription-job/cirrus-*")
+        io = [sub("${MediaBucket.Arn}/transcription/input/*"), sub("${MediaBucket.Arn}/transcription/output/*")]
+        policy = self._named(
+            iam.CfnPolicy(
+                self,
+                "WorkFunctionTranscribePolicy",
+                policy_name="transcribe",
+                roles=[cdk.Fn.ref("WorkFunctionRole")],
+                policy_document={
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Action": "s3:GetObject",
+                            "Resource": [
+                                *(sub(f"${{MediaBucket.Arn}}/{prefix}") for prefix in TRANSCRIBED_MEDIA),
+                                io[0],
+                            ],
+                        },
+                        {"Effect": "Allow", "Action": "s3:PutObject", "Resource": io},
+                        {"Effect": "Allow", "Action": "transcribe:StartTranscriptionJob", "Resource": job_arn},
+                    ],
+                },
+            ),
+            "WorkFunctionTranscribePolicy",
+        )
+        policy.cfn_options.condition = self.uses_transcribe
+        function = self._function(
+            "TranscriptionFunction",
+            "functions.transcription.handler.handle_job_state_change",
+            description="Cirrus transcription (Amazon Transcribe's subtitles stored as captions)",
+            timeout=60,
+            memory=512,
+            log_name="transcription",
+            condition=self.uses_transcribe,
+            statements=[
+                self._table_crud(),
+                *self._send("broadcast", "work"),
+                {"Effect": "Allow", "Action": "transcribe:GetTranscriptionJob", "Resource": job_arn},
+                {"Effect": "Allow", "Action": ["s3:GetObject", "s3:DeleteObject"], "Resource": io},
+                {
+                    "Effect": "Allow",
+                    "Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+                    "Resource": [
+                        sub("${MediaBucket.Arn}/lazy-static/video-captions/*"),
+                        sub("${MediaBucket.Arn}/static/streaming-playlists/*"),
+                        sub("${MediaBucket.Arn}/private/streaming-playlists/*"),
+                    ],
+                },
+            ],
+        )
+        rule = self._named(
+            events.CfnRule(
+                self,
+                "TranscriptionFunctionJobStateChange",
+                event_pattern={
+                    "source": ["aws.transcribe"],
+                    "detail-type": ["Transcribe Job State Change"],
+                    "detail": {
+                        "TranscriptionJobStatus": ["COMPLETED", "FAILED"],
+                        "TranscriptionJobName": [{"prefix": "cirrus-"}],
+                    },
+                },
+                targets=[{"arn": function.attr_arn, "id": "TranscriptionFunctionJobStateChangeLambdaTarget"}],
+            ),
+            "TranscriptionFunctionJobStateChange",
+        )
+        permission = self._named(
+            lambda_.CfnPermission(
+                self,
+                "TranscriptionFunctionJobStateChangePermission",
+                action="lambda:InvokeFunction",
+                function_name=function.ref,
+                principal="events.amazonaws.com",
+                source_arn=rule.attr_arn,
+            ),
+            "TranscriptionFunctionJobStateChangePermission",
+        )
+        for resource in (rule, permission):
+            resource.cfn_options.condition = self.uses_transcribe
 
     def _schedule(self, function: lambda_.CfnFunction, expression: str) -> None:
         name = function.logical_id

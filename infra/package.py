@@ -2,7 +2,7 @@
 
 - `build/function/`: the code of every function, `app.py` and `chalicelib/` (the Chalice
   app) and the Lambda units of `functions/` (transcoder, views, trending, federation, runners,
-  work, realtime), sources and data files, no bytecode. It stays small, so code-only deploys are quick.
+  transcription, work, realtime), sources and data files, no bytecode. It stays small, so code-only deploys are quick.
 - `build/layers/dependencies/python/`: the third-party packages, built for Lambda's platform
   by layers/dependencies/build.py.
 - `build/layers/ffmpeg/bin/`: static ffmpeg and ffprobe, by layers/ffmpeg/build.py.
@@ -36,6 +36,7 @@ FUNCTION_SOURCES = (
     "functions/realtime",
     "functions/runners",
     "functions/transcoder",
+    "functions/transcription",
     "functions/trending",
     "functions/views",
     "functions/work",

@@ -169,8 +169,10 @@ def update_job(job_uuid: str) -> Response:
 @runners_api.route("/api/v1/runners/jobs/{job_uuid}/success", methods=["POST"], content_types=RUNNER_BODIES)
 def job_success(job_uuid: str) -> Response:
     runner, body, files = _runner(runners_api.current_request)
-    video_file = files.get("payload[videoFile]")
-    result = runner_jobs.Result(video_file.data if video_file is not None else None)
+    video_file, vtt_file = files.get("payload[videoFile]"), files.get("payload[vttFile]")
+    result = runner_jobs.Result(
+        video_file.data if video_file is not None else None, vtt_file.data if vtt_file is not None else None
+    )
     runner_jobs.success(runner, job_uuid, body, result, runners.now())
     return no_content()
 
@@ -194,6 +196,20 @@ def job_abort(job_uuid: str) -> Response:
 )
 def job_input(job_uuid: str, video_id: str) -> Response:
     """The input, by a redirect to S3 (a body through the API would be capped at 6 MB)."""
+    return _input(job_uuid, video_id)
+
+
+@runners_api.route(
+    "/api/v1/runners/jobs/{job_uuid}/files/videos/{video_id}/max-quality/audio",
+    methods=["POST"],
+    content_types=RUNNER_BODIES,
+)
+def job_audio_input(job_uuid: str, video_id: str) -> Response:
+    """A transcription's input: a file with the video's sound (PeerTube's route)."""
+    return _input(job_uuid, video_id)
+
+
+def _input(job_uuid: str, video_id: str) -> Response:
     runner, body, _ = _runner(runners_api.current_request)
     url = runner_jobs.input_file_url(runner, job_uuid, video_id, body)
     return Response(body="", status_code=302, headers={"Location": url, "Cache-Control": "no-store"})

@@ -13,7 +13,7 @@ from chalicelib.api.blueprint import ApiBlueprint
 from chalicelib.api.request import json_object, multipart_form
 from chalicelib.api.shapes import iso
 from chalicelib.api.video_passwords import password_header
-from chalicelib.domain import caption_files, caption_uploads, captions, chapters, storyboards
+from chalicelib.domain import caption_files, caption_uploads, captions, chapters, storyboards, transcriptions
 from chalicelib.domain import videos as video_cases
 from chalicelib.domain.oauth import utcnow
 
@@ -84,9 +84,15 @@ def delete_caption(video_id: str, language: str) -> Response:
 
 @video_captions_api.route("/api/v1/videos/{video_id}/captions/generate", methods=["POST"], content_types=["*/*"])
 def generate_caption(video_id: str) -> Response:
-    user = session(video_captions_api.current_request).user
-    captions.generate(video_cases.find_video(video_id, "videoId"), user)
-    return Response(body="", status_code=204)  # not reached while transcription is off
+    request = video_captions_api.current_request
+    user = session(request).user
+    # PeerTube's order: the parameters, whether transcription is on, the video, the rights.
+    video_cases.parse_reference(video_id, "videoId")
+    force = transcriptions.read_force(json_object(request))
+    path = transcriptions.check_enabled()
+    video = video_cases.find_video(video_id, "videoId")
+    transcriptions.generate(video, user, force, path, utcnow())
+    return Response(body="", status_code=204)
 
 
 @video_captions_api.route("/api/v1/videos/{video_id}/chapters", methods=["GET"])

@@ -128,6 +128,8 @@ def defaults(settings: Settings) -> dict[str, Any]:
             "followers": {"instance": {"enabled": True, "manualApproval": False}},
             "followings": {"instance": {"autoFollowBack": {"enabled": False}, "autoFollowIndex": {"enabled": False}}},
             "storyboard": {"enabled": True},  # domain/storyboards.py
+            # domain/transcriptions.py: what transcribes is the deployment's engine.
+            "videoTranscription": {"enabled": False, "remoteRunners": {"enabled": False}},
             "defaults": copy.deepcopy(server["defaults"]),
             "broadcastMessage": {"enabled": False, "message": "", "level": "info", "dismissable": False},
             "search": {
@@ -276,6 +278,8 @@ _OPTIONAL: dict[str, Callable[[Any], bool]] = {
     "followers.instance.enabled": _is_bool,
     "followers.instance.manualApproval": _is_bool,
     "storyboard.enabled": _is_bool,
+    "videoTranscription.enabled": _is_bool,
+    "videoTranscription.remoteRunners.enabled": _is_bool,
     "live.enabled": _is_bool,
     "live.allowReplay": _is_bool,
     "live.latencySetting.enabled": _is_bool,

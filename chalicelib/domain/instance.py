@@ -7,7 +7,7 @@ import copy
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.domain import reference_data
+from chalicelib.domain import reference_data, transcription_settings
 
 if TYPE_CHECKING:
     from chalicelib.config import LiveConfig, Settings
@@ -84,6 +84,7 @@ def server_config(current: InstanceSettings) -> dict[str, Any]:
         "enabled": bool(studio["enabled"]),
         "remoteRunners": {"enabled": bool(studio["remoteRunners"]["enabled"])},
     }
+    config["videoTranscription"] = transcription_settings.server_config(custom, settings.transcription_engine)
     config["serverVersion"] = PEERTUBE_API_VERSION
     config["serverCommit"] = ""
     return config

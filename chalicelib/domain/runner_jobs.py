@@ -1,4 +1,5 @@
-"""Runner jobs: transcoding steps handed to PeerTube-style remote runners instead of Lambda.
+"""Runner jobs: transcoding steps handed to PeerTube-style remote runners instead of Lambda,
+and transcriptions (`video-transcription`, domain/transcriptions.py), which only runners do.
 
 With `transcoding.remoteRunners.enabled` in the custom configuration, each chunk step of
 the pipeline (domain/transcoding.py: one chunk of one rendition) becomes a
@@ -26,7 +27,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.config import get_settings
-from chalicelib.domain import custom_config, runners, studio_results, transcoding
+from chalicelib.domain import custom_config, runners, studio_results, transcoding, transcription_results
 from chalicelib.domain.transcoding import CHUNK, Step
 from chalicelib.errors import BadRequestError, ConflictError, NotFoundError, PayloadTooLargeError, ValidationError
 from chalicelib.observability import logger
@@ -53,8 +54,13 @@ JOB_TYPES = (
     "video-transcription",
     "generate-video-storyboard",
 )
-# The types Cirrus makes jobs of; a request for others reads nothing.
-OFFERED_TYPES = (VOD_HLS, STUDIO)
+TRANSCRIPTION = "video-transcription"
+# The types Cirrus makes jobs of; a request for others reads nothing. A transcription job
+# goes only to a runner that names its type: one that asks for "anything" may have no
+# speech-to-text engine.
+OFFERED_TYPES = (VOD_HLS, STUDIO, TRANSCRIPTION)
+ASKED_FOR_ONLY = (TRANSCRIPTION,)
+TRANSCRIPTION_PRIORITY = 200  # PeerTube's JOB_PRIORITY.TRANSCRIPTION
 STATE_LABELS = {
     1: "Pending",
     2: "Processing",
@@ -235,6 +241,24 @@ def input_url(job_uuid_: str, video_uuid: str) -> str:
     return f"{base}/api/v1/runners/jobs/{job_uuid_}/files/videos/{video_uuid}/max-quality"
 
 
+def create_transcription_job(video: Video, job_uuid_: str, at: datetime) -> bool:
+    """A `video-transcription` job with PeerTube's payload (the input is the video's sound,
+    at PeerTube's `max-quality/audio` route); False when one of that UUID exists."""
+    job = RunnerJob(
+        uuid=job_uuid_,
+        type=TRANSCRIPTION,
+        state=PENDING,
+        priority=TRANSCRIPTION_PRIORITY,
+        payload={"input": {"videoFileUrl": f"{input_url(job_uuid_, video.uuid)}/audio"}, "output": {}},
+        private_payload={"videoUUID": video.uuid},
+        failures=0,
+        attempt=0,
+        created_at=at,
+        updated_at=at,
+    )
+    return store.create_job(job)
+
+
 # The runner's calls
 
 
@@ -243,7 +267,7 @@ def request(runner: Runner, body: dict[str, Any]) -> list[dict[str, Any]]:
     wanted = body.get("jobTypes")
     if wanted is not None and (not isinstance(wanted, list) or not all(t in JOB_TYPES for t in wanted)):
         raise ValidationError({"jobTypes": "Invalid value"})
-    types = [t for t in OFFERED_TYPES if wanted is None or t in wanted]
+    types = [t for t in OFFERED_TYPES if (t in wanted if wanted is not None else t not in ASKED_FOR_ONLY)]
     found: list[RunnerJob] = []
     for job_type in types:
         found += store.pending_jobs(job_type, AVAILABLE_JOBS - len(found))
@@ -258,7 +282,8 @@ def accept(runner: Runner, job_uuid_: str, at: datetime) -> tuple[RunnerJob, str
     if int(job.state) != PENDING:
         raise ConflictError("This job is not in pending state anymore", code="runner_job_not_in_pending_state")
     video = videos.find_video_by_uuid(str(job.private_payload.get("videoUUID")))
-    if video is None or video.stage in transcoding.SETTLED_STAGES:
+    gone = video is None or (job.type != TRANSCRIPTION and video.stage in transcoding.SETTLED_STAGES)
+    if gone:
         # Its video was deleted or failed meanwhile: nothing left to do, for anyone.
         store.move_job(job, from_states=(PENDING,), to_state=CANCELLED, now=at, finished_at=at)
         raise ConflictError("This job is not in pending state anymore", code="runner_job_not_in_pending_state")
@@ -284,6 +309,8 @@ def accept(runner: Runner, job_uuid_: str, at: datetime) -> tuple[RunnerJob, str
 def accepted_payload(job: RunnerJob) -> dict[str, Any]:
     """The payload with where this acceptance's result goes (PeerTube's custom upload)."""
     payload = dict(job.payload)
+    if job.type == TRANSCRIPTION:
+        return payload  # a WebVTT file is small: it comes in the success call
     output = dict(payload.get("output") or {})
     video_uuid = str(job.private_payload["videoUUID"])
     output["videoFileCustomUpload"] = {
@@ -320,6 +347,11 @@ def input_file_url(runner: Runner, job_uuid_: str, video_uuid: str, body: dict[s
     if job.private_payload.get("videoUUID") != video_uuid:
         raise NotFoundError("Unknown video of this job")
     video = videos.find_video_by_uuid(video_uuid)
+    if video is not None and job.type == TRANSCRIPTION:
+        found = transcription_results.input_url(video)
+        if found is None:
+            raise NotFoundError("Video file not found")
+        return found
     if video is None or not video.source_key:
         raise NotFoundError("Video not found")
     return uploads_bucket.source_url(str(video.source_key), INPUT_URL_SECONDS)
@@ -331,10 +363,14 @@ class Result:
     custom upload URL)."""
 
     video_file: bytes | None
+    vtt_file: bytes | None = None  # a transcription's `payload[vttFile]`
 
 
 def success(runner: Runner, job_uuid_: str, body: dict[str, Any], result: Result, at: datetime) -> None:
     job, token_hash = _processing_job_of(runner, job_uuid_, body)
+    if job.type == TRANSCRIPTION:
+        _transcription_success(job, token_hash, body, result, at)
+        return
     video_uuid = str(job.private_payload["videoUUID"])
     step = None if job.type == STUDIO else Step.from_message(job.private_payload["step"])
     if step is None:
@@ -367,6 +403,22 @@ def success(runner: Runner, job_uuid_: str, body: dict[str, Any], result: Result
         _studio_edited(video_uuid)
     else:
         _count_step(video_uuid, step)
+    store.move_job(job, from_states=(COMPLETING,), to_state=COMPLETED, now=at, finished_at=at, progress=100)
+
+
+def _transcription_success(job: RunnerJob, token_hash: str, body: dict[str, Any], result: Result, at: datetime) -> None:
+    """PeerTube's TranscriptionSuccess: `inputLanguage` (what the engine detected) and
+    `vttFile`, checked before the job moves, so a runner sending nonsense may still report
+    an error."""
+    payload = body.get("payload")
+    language = payload.get("inputLanguage") if isinstance(payload, dict) else body.get("payload[inputLanguage]")
+    language, caption = transcription_results.read_result(language, result.vtt_file)
+    if not store.move_job(job, from_states=(PROCESSING,), to_state=COMPLETING, now=at, token_hash=token_hash):
+        raise _not_processing()
+    video_uuid = str(job.private_payload["videoUUID"])
+    transcription_results.store_result(
+        video_uuid, transcription_results.RUNNER_MARK + str(job.uuid), language, caption, at
+    )
     store.move_job(job, from_states=(COMPLETING,), to_state=COMPLETED, now=at, finished_at=at, progress=100)
 
 
@@ -409,7 +461,7 @@ def error(runner: Runner, job_uuid_: str, body: dict[str, Any], at: datetime) ->
             failures=failures, error=message, finished_at=at,
         )  # fmt: skip
         if moved:
-            _fail_video(job, f"Transcoding failed on remote runners: {message[:200]}")
+            _ended_without_result(job, f"Transcoding failed on remote runners: {message[:200]}")
     else:
         moved = store.move_job(
             job,
@@ -469,7 +521,7 @@ def fall_back_to_lambda(at: datetime) -> list[Step]:
         return []
     before = at - timedelta(seconds=seconds)
     steps: list[Step] = []
-    for job_type in OFFERED_TYPES:
+    for job_type in (VOD_HLS, STUDIO):  # Lambda cannot transcribe
         for job in store.pending_since(job_type, before, STALLED_PER_SWEEP):
             reason = f"No runner took it within {seconds} seconds: transcoded by the instance."
             if not store.move_job(
@@ -492,13 +544,20 @@ def cancel(job_uuid_: str, at: datetime) -> None:
     if int(job.state) not in ACTIVE:
         raise BadRequestError("Cannot cancel this job that is not in pending, processing or completing state")
     if store.move_job(job, from_states=ACTIVE, to_state=CANCELLED, now=at, finished_at=at):
-        _fail_video(job, "Transcoding was cancelled by an administrator.")
+        _ended_without_result(job, "Transcoding was cancelled by an administrator.")
+
+
+def cancel_transcription(job_uuid_: str, at: datetime) -> None:
+    """A transcription replaced by a forced one: its job ends, whatever state it was in."""
+    job = store.get_job(job_uuid_)
+    if job is not None and job.type == TRANSCRIPTION and int(job.state) in ACTIVE:
+        store.move_job(job, from_states=ACTIVE, to_state=CANCELLED, now=at, finished_at=at)
 
 
 def delete(job_uuid_: str, at: datetime) -> None:
     job = _job(job_uuid_)
     if int(job.state) in ACTIVE and store.move_job(job, from_states=ACTIVE, to_state=CANCELLED, now=at, finished_at=at):
-        _fail_video(job, "Transcoding was cancelled by an administrator.")
+        _ended_without_result(job, "Transcoding was cancelled by an administrator.")
     store.delete_job(job)
 
 
@@ -508,6 +567,15 @@ def list_jobs(start: int, count: int, newest_first: bool, states: set[int] | Non
     # A state filter reads the administrator's read window and filters it.
     matching = [j for j in store.list_jobs(0, 2000, newest_first) if int(j.state) in states]
     return len(matching), matching[start : start + count]
+
+
+def _ended_without_result(job: RunnerJob, reason: str) -> None:
+    """A transcoding job's video cannot finish and fails; a transcription's may be asked for again."""
+    if job.type == TRANSCRIPTION:
+        video_uuid = str(job.private_payload.get("videoUUID"))
+        transcription_results.ended_without_result(video_uuid, transcription_results.RUNNER_MARK + str(job.uuid))
+        return
+    _fail_video(job, reason)
 
 
 def _fail_video(job: RunnerJob, reason: str) -> None:

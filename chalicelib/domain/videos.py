@@ -62,6 +62,7 @@ class VideoForm:
     download_enabled: bool
     originally_published_at: datetime | None = None
     passwords: tuple[str, ...] = ()  # a password-protected video's, at least one
+    generate_transcription: bool = True  # PeerTube's `generateTranscription ?? true`
 
 
 def read_form(fields: dict[str, Any]) -> VideoForm:
@@ -73,6 +74,9 @@ def read_form(fields: dict[str, Any]) -> VideoForm:
     channel_id = parse_int(fields.get("channelId"))
     if channel_id is None:
         checks.add("channelId", "Invalid value")
+    transcribe = _optional_boolean(fields.get("generateTranscription"))
+    if transcribe is _INVALID:
+        checks.add("generateTranscription", "Invalid value")
     checks.raise_if_any()
     privacy = found.get("privacy") or PRIVACY_PRIVATE  # PeerTube: an upload without privacy is private
     passwords = video_passwords.passwords_for(privacy, fields, required=True) or []
@@ -92,7 +96,20 @@ def read_form(fields: dict[str, Any]) -> VideoForm:
         download_enabled=found.get("downloadEnabled") is not False,
         originally_published_at=found.get("originallyPublishedAt"),
         passwords=tuple(passwords),
+        generate_transcription=transcribe is not False,
     )
+
+
+_INVALID = object()
+
+
+def _optional_boolean(value: Any) -> object:
+    """PeerTube's toBooleanOrNull then isBooleanValid: a boolean, or its multipart string."""
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in ("true", "1", "false", "0"):
+        return value.lower() in ("true", "1")
+    return _INVALID
 
 
 def check_media_type(media_type: str | None) -> None:
@@ -199,6 +216,7 @@ def create_local_video(
         make_web_videos=bool(formats["web_videos"]["enabled"]),
         make_hls=bool(formats["hls"]["enabled"]),
         make_storyboard=bool(custom["storyboard"]["enabled"]),
+        generate_transcription=form.generate_transcription,
         created_at=now,
         updated_at=now,
         published_at=now,

@@ -708,3 +708,28 @@ def delete_leftovers(video_id: int) -> int:
         for item in [*items, *claims, *entries]:
             batch.delete(item)
     return len(items) + len(claims) + len(entries)
+
+
+def claim_transcription(video: Video, marker: str, replacing: str | None) -> bool:
+    """VT1: note the transcription under way, conditional on the one noted before
+    (`replacing`, None for none): two requests never both start one. False if it changed."""
+    condition = Video.transcription_job.does_not_exist() if replacing is None else Video.transcription_job == replacing
+    try:
+        video.update(actions=[Video.transcription_job.set(marker)], condition=Video.pk.exists() & condition)
+    except UpdateError as exc:
+        if is_condition_failure(exc):
+            return False
+        raise
+    return True
+
+
+def release_transcription(video: Video, marker: str) -> bool:
+    """VT1: forget the transcription `marker` once it ended (only if it is still the one
+    noted: a forced transcription replaced it meanwhile); whether it was."""
+    try:
+        video.update(actions=[Video.transcription_job.remove()], condition=Video.transcription_job == marker)
+    except UpdateError as exc:
+        if is_condition_failure(exc):
+            return False
+        raise
+    return True

@@ -8,7 +8,8 @@ an event, a page of subscribers at a time (domain/notifications/tasks.py), send 
 browsers (domain/notifications/web_push.py), tell a
 live's watchers how many they are (domain/live_viewers.py), make or restore a user's
 account archive (domain/archives/jobs.py), fetch a video import's file
-(domain/video_imports.py), or hand a studio edit over (domain/studio.py). A task that fails
+(domain/video_imports.py), hand a studio edit over (domain/studio.py), or extract a video's
+sound and start its Amazon Transcribe job (domain/amazon_transcribe.py). A task that fails
 is reported alone (partial batch response) and SQS delivers it again after the visibility
 timeout; every task is idempotent, so a repeated or resumed one carries on where it stopped.
 """
@@ -22,7 +23,15 @@ from typing import TYPE_CHECKING, Any
 from chalicelib import subscribers
 from chalicelib.activitypub import archive_documents, follows, moves
 from chalicelib.config import get_settings
-from chalicelib.domain import deletions, live_viewers, remote_subscriptions, studio, studio_results, video_imports
+from chalicelib.domain import (
+    amazon_transcribe,
+    deletions,
+    live_viewers,
+    remote_subscriptions,
+    studio,
+    studio_results,
+    video_imports,
+)
 from chalicelib.domain.archives import jobs as archive_jobs
 from chalicelib.domain.mail import flows as mail_flows
 from chalicelib.domain.notifications import tasks as notification_tasks
@@ -52,31 +61,39 @@ def _parse(record: SQSRecord) -> dict[str, Any]:
 def _run(received: Received[dict[str, Any]]) -> None:
     task = received.message
     kind = task["task"]
-    if kind == deletions.TASK:
-        progress = deletions.resume(int(task["actor"]), _clock(received.context), utcnow)
-        count("DeletionsFinished", int(progress.done))
-    elif kind == remote_subscriptions.TASK:
-        follows.follow_channel(int(task["account"]), str(task["handle"]), utcnow())
-    elif kind == notification_tasks.TASK:
-        notification_tasks.run(task, received.record.message_id, utcnow())
-    elif kind == mail_flows.TASK:
-        mail_flows.run(task, utcnow())
-    elif kind == web_push.TASK:
-        web_push.run(task, utcnow(), _send_push)
-    elif kind == moves.TASK:
-        moves.run(task, utcnow())
-    elif kind == live_viewers.TASK:
-        live_viewers.run(task)
-    elif kind == archive_jobs.EXPORT_TASK:
-        archive_jobs.run_export(task, get_settings(), utcnow(), archive_documents.documents)
-    elif kind == archive_jobs.IMPORT_TASK:
-        archive_jobs.run_import(task, get_settings(), utcnow(), archive_documents.resolve_account)
-    elif kind == studio_results.HAND_OVER_TASK:
-        studio.run_hand_over(task)
-    elif kind == video_imports.TASK:
-        video_imports.run(task, utcnow(), _clock(received.context)())
-    else:
+    run = _TASKS.get(kind)
+    if run is None:
         logger.error("unknown work task, dropped", extra={"message_id": received.record.message_id, "task": kind})
+        return
+    run(task, received)
+
+
+def _deletion(task: dict[str, Any], received: Received[dict[str, Any]]) -> None:
+    progress = deletions.resume(int(task["actor"]), _clock(received.context), utcnow)
+    count("DeletionsFinished", int(progress.done))
+
+
+# Each task kind and what runs it, given the task and the received message (what it returns is dropped).
+_TASKS: dict[str, Callable[[dict[str, Any], Received[dict[str, Any]]], object]] = {
+    deletions.TASK: _deletion,
+    remote_subscriptions.TASK: lambda task, _: follows.follow_channel(
+        int(task["account"]), str(task["handle"]), utcnow()
+    ),
+    notification_tasks.TASK: lambda task, received: notification_tasks.run(task, received.record.message_id, utcnow()),
+    mail_flows.TASK: lambda task, _: mail_flows.run(task, utcnow()),
+    web_push.TASK: lambda task, _: web_push.run(task, utcnow(), _send_push),
+    moves.TASK: lambda task, _: moves.run(task, utcnow()),
+    live_viewers.TASK: lambda task, _: live_viewers.run(task),
+    archive_jobs.EXPORT_TASK: lambda task, _: archive_jobs.run_export(
+        task, get_settings(), utcnow(), archive_documents.documents
+    ),
+    archive_jobs.IMPORT_TASK: lambda task, _: archive_jobs.run_import(
+        task, get_settings(), utcnow(), archive_documents.resolve_account
+    ),
+    studio_results.HAND_OVER_TASK: lambda task, _: studio.run_hand_over(task),
+    video_imports.TASK: lambda task, received: video_imports.run(task, utcnow(), _clock(received.context)()),
+    amazon_transcribe.TASK: lambda task, _: amazon_transcribe.run(str(task["video"]), str(task["job"])),
+}
 
 
 handle_work = sqs_consumer(_parse, _run, what="a work task", setup=subscribers.register)

@@ -129,6 +129,15 @@ def role_grants(template: Mapping[str, Any], role_id: str, consumed_queues: list
     for policy in properties.get("Policies", []):
         for statement in as_list(policy["PolicyDocument"]["Statement"]):
             grants |= statement_grants(statement, renderer)
+    # Policies of their own attached to the role (a conditional one: "Allow if <condition>").
+    for resource in resources.values():
+        attached = resource.get("Properties", {}).get("Roles", [])
+        if resource.get("Type") != "AWS::IAM::Policy" or {"Ref": role_id} not in attached:
+            continue
+        when = resource.get("Condition")
+        for statement in as_list(resource["Properties"]["PolicyDocument"]["Statement"]):
+            found = statement_grants(statement, renderer)
+            grants |= {(f"{effect} if {when}" if when else effect, *rest) for effect, *rest in found}  # type: ignore[misc]
     for arn in properties.get("ManagedPolicyArns", []):
         name = str(renderer.render(arn)).split(":policy/", 1)[1]
         if name == SQS_EXECUTION_POLICY:

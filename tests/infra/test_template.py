@@ -936,6 +936,7 @@ def test_packaged_function_imports_on_its_own(tmp_path: Path, resources: dict[st
         "realtime",
         "runners",
         "transcoder",
+        "transcription",
         "trending",
         "views",
         "work",

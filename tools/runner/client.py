@@ -12,6 +12,10 @@ whose bodies API Gateway caps at 10 MB), else in the success call's body.
 
 While it encodes, it reports progress every `update_every` seconds: a job without news for
 the instance's stall time (PeerTube's 2 minutes) goes back to pending for another runner.
+
+It takes `video-transcription` jobs only when the machine has a Whisper engine ready
+(tools/runner/whisper.py: the `whisper-ctranslate2` command and a model already on disk);
+otherwise it never asks for them. It downloads no model.
 """
 
 from __future__ import annotations
@@ -32,10 +36,12 @@ from chalicelib.media import commands, transcode
 from chalicelib.media import studio as edits
 from chalicelib.media.ladder import Rendition
 from chalicelib.media.probe import ProbeError, probe
+from tools.runner import whisper
 
 log = logging.getLogger("cirrus.runner")
 HLS_JOB = "vod-hls-transcoding"
 STUDIO_JOB = "video-studio-transcoding"
+TRANSCRIPTION_JOB = "video-transcription"
 TIMEOUT = 30
 
 
@@ -48,6 +54,7 @@ class Runner:
     url: str
     runner_token: str
     update_every: float = 10.0
+    whisper: whisper.Engine | None = None  # a local Whisper engine, for transcription jobs
 
     @classmethod
     def register(cls, url: str, registration_token: str, name: str, description: str = "") -> Runner:
@@ -61,11 +68,13 @@ class Runner:
 
     def request(self) -> list[dict[str, Any]]:
         answer = _post(
-            self.url,
-            "/api/v1/runners/jobs/request",
-            {"runnerToken": self.runner_token, "jobTypes": [HLS_JOB, STUDIO_JOB]},
+            self.url, "/api/v1/runners/jobs/request", {"runnerToken": self.runner_token, "jobTypes": self.job_types()}
         )
         return list(answer.get("availableJobs") or [])
+
+    def job_types(self) -> list[str]:
+        """What this runner can do: transcription only with a Whisper engine ready."""
+        return [HLS_JOB, STUDIO_JOB, TRANSCRIPTION_JOB] if self.whisper is not None else [HLS_JOB, STUDIO_JOB]
 
     def run_once(self) -> int:
         """Take and process every job offered now, one at a time; how many were done."""
@@ -100,30 +109,79 @@ class Runner:
         tokens = {"runnerToken": self.runner_token, "jobToken": job["jobToken"]}
         base = f"{self.url}/api/v1/runners/jobs/{job['uuid']}"
         output = job["payload"].get("output") or {}
-        studio_job = job["type"] == STUDIO_JOB
-        if not studio_job and (job["type"] != HLS_JOB or "cirrusChunk" not in output):
+        if job["type"] == TRANSCRIPTION_JOB and self.whisper is not None:
+            self._run_with_heartbeat(job, tokens, base, self._transcribe)
+            return
+        if job["type"] == STUDIO_JOB:
+            self._run_with_heartbeat(job, tokens, base, self._edit_and_send)
+            return
+        if job["type"] != HLS_JOB or "cirrusChunk" not in output:
             _post(
                 self.url,
                 f"/api/v1/runners/jobs/{job['uuid']}/abort",
                 {**tokens, "reason": "Not a job this runner takes"},
             )
             return
+        self._run_with_heartbeat(job, tokens, base, self._encode_and_send)
+
+    def _run_with_heartbeat(
+        self, job: dict[str, Any], tokens: dict[str, str], base: str, work: Callable[..., None]
+    ) -> None:
+        """Do the job's work while reporting progress; report an error if it fails."""
         stop = threading.Event()
         beat = threading.Thread(target=self._heartbeat, args=(base, tokens, stop), daemon=True)
         beat.start()
         try:
             with tempfile.TemporaryDirectory(prefix="cirrus-runner-") as directory:
-                work = self._edit if studio_job else self._encode
-                result = work(job, tokens, Path(directory))
-                stop.set()
-                beat.join()
-                self._send_result(base, tokens, output, result)
-        except (transcode.TranscodeError, ProbeError, OSError, requests.RequestException, ProtocolError) as error:
+                work(job, tokens, base, Path(directory), stop)
+        except (
+            transcode.TranscodeError,
+            whisper.WhisperError,
+            ProbeError,
+            OSError,
+            requests.RequestException,
+            ProtocolError,
+        ) as error:
             stop.set()
             log.warning("job %s failed: %s", job["uuid"], error)
             requests.post(f"{base}/error", json={**tokens, "message": str(error)[:1000]}, timeout=TIMEOUT)
         finally:
             stop.set()
+            beat.join()
+
+    def _encode_and_send(
+        self, job: dict[str, Any], tokens: dict[str, str], base: str, workdir: Path, stop: threading.Event
+    ) -> None:
+        result = self._encode(job, tokens, workdir)
+        stop.set()
+        self._send_result(base, tokens, job["payload"].get("output") or {}, result)
+
+    def _edit_and_send(
+        self, job: dict[str, Any], tokens: dict[str, str], base: str, workdir: Path, stop: threading.Event
+    ) -> None:
+        result = self._edit(job, tokens, workdir)
+        stop.set()
+        self._send_result(base, tokens, job["payload"].get("output") or {}, result)
+
+    def _transcribe(
+        self, job: dict[str, Any], tokens: dict[str, str], base: str, workdir: Path, stop: threading.Event
+    ) -> None:
+        """Download the sound (with the job token), run Whisper, send the WebVTT and the
+        language it detected (PeerTube's TranscriptionSuccess)."""
+        assert self.whisper is not None
+        source = workdir / "input"
+        with requests.post(job["payload"]["input"]["videoFileUrl"], json=tokens, stream=True, timeout=TIMEOUT) as got:
+            if got.status_code >= 400:
+                raise ProtocolError(f"{got.status_code} {got.text[:300]}")
+            with open(source, "wb") as written:
+                for block in got.iter_content(1024 * 1024):
+                    written.write(block)
+        transcript = self.whisper.transcribe(source, workdir / "transcript")
+        stop.set()
+        fields = {**tokens, "payload[inputLanguage]": transcript.language}
+        with open(transcript.vtt, "rb") as opened:
+            files: dict[str, Any] = {**_form(fields), "payload[vttFile]": ("transcript.vtt", opened, "text/vtt")}
+            _checked(requests.post(f"{base}/success", files=files, timeout=300))
 
     def _encode(self, job: dict[str, Any], tokens: dict[str, str], workdir: Path) -> Path:
         payload = job["payload"]

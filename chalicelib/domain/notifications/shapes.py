@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from chalicelib.domain import reference_data
 from chalicelib.domain.reference_data import VIDEO_STATES
 from chalicelib.domain.short_uuid import to_short
 
@@ -79,6 +80,12 @@ def actor_info(actor: Actor, settings: Settings) -> dict[str, Any]:
 
 def video_payload(video: Video, channel: Actor, settings: Settings) -> dict[str, Any]:
     return {"video": {**video_info(video), "channel": actor_info(channel, settings)}}
+
+
+def caption_payload(language: str, video: Video) -> dict[str, Any]:
+    """PeerTube's `videoCaption`: the caption's language and its video."""
+    label = reference_data.video_languages().get(language, "Unknown")
+    return {"videoCaption": {"language": {"id": language, "label": label}, "video": video_info(video)}}
 
 
 def comment_payload(comment: VideoComment, video: Video, author: Actor, settings: Settings) -> dict[str, Any]:

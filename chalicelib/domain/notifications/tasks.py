@@ -93,6 +93,21 @@ def _studio_edited(task: dict[str, Any], message_id: str, now: datetime) -> None
     deliver(_users_of([account]), NotificationType.MY_VIDEO_STUDIO_EDITION_FINISHED, subject, payload, now)
 
 
+def _transcription(task: dict[str, Any], message_id: str, now: datetime) -> None:
+    """MY_VIDEO_TRANSCRIPTION_GENERATED to the video's owner, once per caption stored
+    (PeerTube's notifyOfGeneratedVideoTranscription)."""
+    video = video_store.get_video(int(task["video"]))
+    if video is None:
+        return
+    account = actors.get_actors({int(video.account_id)}).get(int(video.account_id))
+    if account is None:
+        return
+    language = str(task["language"])
+    payload = shapes.caption_payload(language, video)
+    subject = f"transcription:{int(video.id)}:{language}:{task.get('at', '')}"
+    deliver(_users_of([account]), NotificationType.MY_VIDEO_TRANSCRIPTION_GENERATED, subject, payload, now)
+
+
 def _blacklist(task: dict[str, Any], message_id: str, now: datetime) -> None:
     """BLACKLIST_ON_MY_VIDEO or UNBLACKLIST_ON_MY_VIDEO to the video's owner, once per block."""
     video = video_store.get_video(int(task["video"]))
@@ -356,6 +371,7 @@ _HANDLERS = {
     "studio-edited": _studio_edited,
     "new-live": _new_live,
     "blacklist": _blacklist,
+    "transcription": _transcription,
     "comment": _comment,
     "follow": _follow,
     "auto-follow": _auto_follow,

@@ -84,6 +84,11 @@ class Video(Catalogued, discriminator="Video"):
     make_web_videos = BooleanAttribute(null=True)
     make_hls = BooleanAttribute(null=True)
     make_storyboard = BooleanAttribute(null=True)  # PeerTube's storyboard.enabled (None: its default, on)
+    # The upload's `generateTranscription` (None: PeerTube's default, true), and the
+    # transcription under way, if any: "runner:<job uuid>" or "transcribe:<job name>"
+    # (domain/transcriptions.py; PeerTube's VideoJobInfo.pendingTranscription).
+    generate_transcription = BooleanAttribute(null=True)
+    transcription_job = UnicodeAttribute(null=True)
     # Its storyboard once made (domain/storyboards.py): the sprite sheet's facts as PeerTube's
     # API lists them; the file is lazy-static/storyboards/<images_name>.jpg.
     storyboard = JSONAttribute(null=True)

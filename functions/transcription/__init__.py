@@ -1,0 +1,1 @@
+"""Amazon Transcribe completions (domain/amazon_transcribe.py)."""
