@@ -51,8 +51,11 @@ TORRENT_DISABLED = "Torrent/magnet URI import is not enabled on this instance."
 # --- Starting one ------------------------------------------------------------------------------
 
 
-def create(settings: Settings, user: User, fields: dict[str, Any], now: datetime) -> VideoImport:
-    """The import of `fields["targetUrl"]` with its video; the download is queued."""
+def create(
+    settings: Settings, user: User, fields: dict[str, Any], now: datetime, *, channel_sync_id: int | None = None
+) -> VideoImport:
+    """The import of `fields["targetUrl"]` with its video; the download is queued. A channel
+    synchronisation's imports name it (`channel_sync_id`)."""
     imports = custom_config.current(settings).custom["import"]["videos"]
     target_url = fields.get("targetUrl")
     if target_url is None:
@@ -75,6 +78,7 @@ def create(settings: Settings, user: User, fields: dict[str, Any], now: datetime
     def import_item(video_id: int) -> list[VideoImport]:
         item = video_imports.new_import(import_id, int(user.id), video_id, url, now)
         item.name_from_source = name_from_source
+        item.channel_sync_id = channel_sync_id
         made.append(item)
         return [item]
 
@@ -129,15 +133,18 @@ def find_own(user: User, import_id: str) -> VideoImport:
 
 
 def list_mine(user: User, query: dict[str, str]) -> tuple[int, list[VideoImport], dict[int, Video]]:
-    """PeerTube's GET /users/me/videos/imports: filters videoId, targetUrl, search (in the
-    URL or the video's name); sort createdAt or -createdAt; start and count. The total, the
-    page, and the page's videos by id."""
+    """PeerTube's GET /users/me/videos/imports: filters videoId, targetUrl, videoChannelSyncId,
+    search (in the URL or the video's name); sort createdAt or -createdAt; start and count.
+    The total, the page, and the page's videos by id."""
     start, page_size = _paging(query)
     sort = query.get("sort") or "-createdAt"
     if sort.lstrip("-") != "createdAt":
         raise ValidationError({"sort": "Should have correct sortable column"}, location="query")
     found = video_imports.list_for_user(int(user.id))
     video_id, target_url, search = query.get("videoId"), query.get("targetUrl"), (query.get("search") or "").lower()
+    sync_id = query.get("videoChannelSyncId")
+    if sync_id is not None:
+        found = [item for item in found if item.channel_sync_id is not None and str(item.channel_sync_id) == sync_id]
     if video_id is not None:
         found = [item for item in found if str(item.video_id) == video_id]
     if target_url:

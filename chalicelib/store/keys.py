@@ -451,3 +451,21 @@ def video_import_pk(import_id: int) -> str:
 def user_imports_gsi1pk(user_id: int) -> str:
     """A user's video imports, newest last by creation (I1)."""
     return f"IMPORTS#USER#{user_id}"
+
+
+# Channel synchronisations (docs/data-model.md, CS1-CS3; store/channel_syncs.py).
+ALL_CHANNEL_SYNCS_GSI2PK = "CHANNELSYNCS"
+
+
+def channel_sync_pk(sync_id: int) -> str:
+    return f"CHANNELSYNC#{sync_id}"
+
+
+def account_channel_syncs_gsi1pk(account_id: int) -> str:
+    """An account's channel synchronisations, by creation (CS1)."""
+    return f"CHANNELSYNCS#ACCOUNT#{account_id}"
+
+
+def channel_imported_pk(channel_id: int) -> str:
+    """The external videos a channel has imported, one mark each (CS3)."""
+    return f"CHANNELIMPORTED#{channel_id}"

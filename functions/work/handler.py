@@ -7,8 +7,9 @@ an event, a page of subscribers at a time (domain/notifications/tasks.py), send 
 (verification, password reset: domain/mail/flows.py), push a notification to a user's
 browsers (domain/notifications/web_push.py), tell a
 live's watchers how many they are (domain/live_viewers.py), make or restore a user's
-account archive (domain/archives/jobs.py), or fetch a video import's file
-(domain/video_imports.py). A task that fails
+account archive (domain/archives/jobs.py), fetch a video import's file
+(domain/video_imports.py), or list a synchronised channel and start its imports
+(domain/channel_syncs.py). A task that fails
 is reported alone (partial batch response) and SQS delivers it again after the visibility
 timeout; every task is idempotent, so a repeated or resumed one carries on where it stopped.
 """
@@ -22,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from chalicelib import subscribers
 from chalicelib.activitypub import archive_documents, follows, moves
 from chalicelib.config import get_settings
-from chalicelib.domain import deletions, live_viewers, remote_subscriptions, video_imports
+from chalicelib.domain import channel_syncs, deletions, live_viewers, remote_subscriptions, video_imports
 from chalicelib.domain.archives import jobs as archive_jobs
 from chalicelib.domain.mail import flows as mail_flows
 from chalicelib.domain.notifications import tasks as notification_tasks
@@ -73,6 +74,8 @@ def _run(received: Received[dict[str, Any]]) -> None:
         archive_jobs.run_import(task, get_settings(), utcnow(), archive_documents.resolve_account)
     elif kind == video_imports.TASK:
         video_imports.run(task, utcnow(), _clock(received.context)())
+    elif kind == channel_syncs.TASK:
+        channel_syncs.run(task, utcnow(), _clock(received.context)())
     else:
         logger.error("unknown work task, dropped", extra={"message_id": received.record.message_id, "task": kind})
 

@@ -7,6 +7,7 @@ from chalicelib.store.models.abuse import Abuse, AbuseMessage
 from chalicelib.store.models.actor import Actor
 from chalicelib.store.models.base import TableItem
 from chalicelib.store.models.block import Block
+from chalicelib.store.models.channel_sync import ChannelImportedUrl, ChannelSync
 from chalicelib.store.models.claim import Claim
 from chalicelib.store.models.counter import Counter, InstanceStats
 from chalicelib.store.models.custom_config import CustomConfig
@@ -46,6 +47,8 @@ __all__ = [
     "AbuseMessage",
     "Actor",
     "Block",
+    "ChannelImportedUrl",
+    "ChannelSync",
     "Claim",
     "Counter",
     "CustomConfig",

@@ -28,6 +28,7 @@ class VideoImport(TableItem, discriminator="VideoImport"):
     error = UnicodeAttribute(null=True)
     # No name was given: the video takes the title the source gives (PeerTube's behaviour).
     name_from_source = BooleanAttribute(default=False)
+    channel_sync_id = NumberAttribute(null=True)  # made by this channel synchronisation
     attempts = NumberAttribute(default=0)  # downloads started (each retry starts one)
     started_at = UTCDateTimeAttribute(null=True)  # the running download's start
     created_at = UTCDateTimeAttribute()
