@@ -115,7 +115,7 @@ def trigger(settings: Settings, user: User, sync_id: str) -> None:
     """POST /video-channel-syncs/{id}/sync: a full sync (up to 1,000 videos), queued."""
     _check_enabled(settings)
     sync, _ = find_own(user, sync_id)
-    queues.send_work([_task(sync.channel_id, sync.external_channel_url, FULL_SYNC_LIMIT, int(sync.id))])
+    queues.send_work([_task(int(sync.channel_id), sync.external_channel_url, FULL_SYNC_LIMIT, int(sync.id))])
 
 
 def import_videos(settings: Settings, user: User, channel: Actor, body: dict[str, Any]) -> None:
