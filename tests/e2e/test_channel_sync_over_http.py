@@ -121,6 +121,7 @@ def test_a_synchronised_channel_imports_its_new_video_on_the_next_check(
     video = _published(client, ines, first[0]["id"])
     assert video["name"] == "clip-1-morning" and video["channel"]["id"] == channel_id
     assert 2 <= _decodes(video) <= 4
+
     def synchronised() -> dict[str, Any] | None:
         # A check runs every 5 s here: the sync is seen between two (Synchronized) or in one.
         found = client.send("GET", "/api/v1/accounts/ines/video-channel-syncs", ines).json()["data"][0]
