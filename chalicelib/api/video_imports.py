@@ -71,7 +71,7 @@ def _fields(request: Request) -> dict[str, Any]:
     if media_type(request) == "multipart/form-data":
         fields, files = multipart_form(request)
         if "torrentfile" in files:
-            fields = {**fields, "torrentfile": files["torrentfile"].filename}
+            fields = {**fields, "torrentfile": files["torrentfile"].data}
         return fields
     return json_object(request)
 
@@ -82,8 +82,8 @@ def _import_json(item: VideoImport, by_id: dict[int, Video]) -> dict[str, Any]:
     return {
         "id": int(item.id),
         "targetUrl": item.target_url,
-        "magnetUri": None,
-        "torrentName": None,
+        "magnetUri": item.magnet_uri,
+        "torrentName": item.torrent_name,
         "state": video_imports.state_json(item),
         "error": item.error,
         "createdAt": iso(item.created_at),
