@@ -48,6 +48,7 @@ _REFUSED_V4 = [
 _REFUSED_V6 = [("::", "1fff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"), ("4000::", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff")]
 _BLOCKED = 1
 POLL_SECONDS = 0.2
+UNAVAILABLE = "Torrent imports cannot run on this instance's workers (libtorrent is not installed)"
 
 
 def address_filter(allow_loopback: bool) -> Any:
@@ -76,7 +77,10 @@ def download(
     """The torrent's one file (a .torrent's bytes or a magnet URI), streamed into `writer`;
     its size and name. ImportFailed when it has several files, a name `check_name` refuses,
     is over `max_bytes`, or is not fetched in `seconds`."""
-    import libtorrent as lt  # heavy: imported by the work function only
+    try:
+        import libtorrent as lt  # heavy: imported by the work function only
+    except ImportError:
+        raise ImportFailed(UNAVAILABLE) from None
 
     deadline = time.monotonic() + seconds
     session = lt.session(
@@ -97,7 +101,7 @@ def download(
             params.save_path = directory
             handle = session.add_torrent(params)
             info = _metadata(handle, deadline)
-            files = info.files()
+            files = info.layout()
             if files.num_files() != 1:
                 raise ImportFailed("Torrents with only 1 file are supported.")
             inside = files.file_path(0)
