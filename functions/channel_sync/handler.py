@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from chalicelib import subscribers
 from chalicelib.config import get_settings
 from chalicelib.domain import channel_syncs
 from chalicelib.domain.oauth import utcnow
 from functions.entry import lambda_entry
 
 
-@lambda_entry()
+# The check only queues tasks, but it imports the import use cases, which can emit events.
+@lambda_entry(subscribers.register)
 def handle_schedule(event: dict[str, Any], context: Any) -> dict[str, int]:
     return {"queued": channel_syncs.check_all(get_settings(), utcnow())}
