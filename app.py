@@ -17,6 +17,7 @@ from chalicelib.api.activitypub_playlists import activitypub_playlists_api
 from chalicelib.api.activitypub_videos import activitypub_videos_api
 from chalicelib.api.actor_images import actor_images_api
 from chalicelib.api.blocklists import blocklists_api
+from chalicelib.api.channel_syncs import channel_syncs_api
 from chalicelib.api.channels import channels_api
 from chalicelib.api.comment_moderation import comment_moderation_api
 from chalicelib.api.comments import comments_api
@@ -123,6 +124,7 @@ for blueprint in (
     video_file_metadata_api,
     video_files_api,
     video_imports_api,
+    channel_syncs_api,
     video_captions_api,
     video_passwords_api,
     video_reference_api,

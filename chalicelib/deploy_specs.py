@@ -57,6 +57,7 @@ DELIVER_HANDLER = "functions.federation.deliver:handle_deliver"
 INBOX_HANDLER = "functions.federation.inbox:handle_inbox"
 WORK_HANDLER = "functions.work.handler:handle_work"
 RUNNER_STALLS_HANDLER = "functions.runners.stalls:handle_schedule"
+CHANNEL_SYNC_HANDLER = "functions.channel_sync.handler:handle_schedule"
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,9 @@ def schedule_specs() -> list[ScheduleSpec]:
         ScheduleSpec("pinger", REALTIME_PINGER_HANDLER, rate_minutes=5, timeout=120, memory=512),
         # Remote runner jobs without news back to pending (functions/runners/stalls.py).
         ScheduleSpec("runners", RUNNER_STALLS_HANDLER, rate_minutes=2, timeout=60, memory=256),
+        # A work task per channel synchronisation (domain/channel_syncs.py), hourly as PeerTube's
+        # check_interval.
+        ScheduleSpec("channelsync", CHANNEL_SYNC_HANDLER, rate_minutes=60, timeout=60, memory=256),
     ]
 
 

@@ -1289,6 +1289,23 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
                 },
                 *self._send("transcode"),
             ],
+            "channelsync": [
+                # CS2: every channel synchronisation; whether synchronisation is enabled; a
+                # work task for each (template.yaml).
+                {
+                    "Effect": "Allow",
+                    "Action": "dynamodb:Query",
+                    "Resource": sub("${MainTable.Arn}/index/gsi2"),
+                    "Condition": {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["CHANNELSYNCS"]}},
+                },
+                {
+                    "Effect": "Allow",
+                    "Action": "dynamodb:GetItem",
+                    "Resource": self.table.attr_arn,
+                    "Condition": {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["CONFIG#custom"]}},
+                },
+                *self._send("work"),
+            ],
             "pinger": [
                 # WS8: the connections, shard by shard; WS4: gone ones forgotten (template.yaml).
                 {

@@ -1,7 +1,7 @@
 """Assemble what template.yaml deploys: `python infra/package.py [--skip-layers]`.
 
 - `build/function/`: the code of every function, `app.py` and `chalicelib/` (the Chalice
-  app) and the Lambda units of `functions/` (transcoder, views, trending, federation, runners,
+  app) and the Lambda units of `functions/` (transcoder, views, trending, channel sync, federation, runners,
   transcription, work, realtime), sources and data files, no bytecode. It stays small, so code-only deploys are quick.
 - `build/layers/dependencies/python/`: the third-party packages, built for Lambda's platform
   by layers/dependencies/build.py.
@@ -30,6 +30,7 @@ FUNCTION_SOURCES = (
     "app.py",
     "chalicelib",
     "functions/__init__.py",
+    "functions/channel_sync",
     "functions/consumer.py",
     "functions/entry.py",
     "functions/federation",

@@ -71,7 +71,7 @@ def _fields(request: Request) -> dict[str, Any]:
     if media_type(request) == "multipart/form-data":
         fields, files = multipart_form(request)
         if "torrentfile" in files:
-            fields = {**fields, "torrentfile": files["torrentfile"].filename}
+            fields = {**fields, "torrentfile": files["torrentfile"].data}
         return fields
     return json_object(request)
 
@@ -82,15 +82,27 @@ def _import_json(item: VideoImport, by_id: dict[int, Video]) -> dict[str, Any]:
     return {
         "id": int(item.id),
         "targetUrl": item.target_url,
-        "magnetUri": None,
-        "torrentName": None,
+        "magnetUri": item.magnet_uri,
+        "torrentName": item.torrent_name,
         "state": video_imports.state_json(item),
         "error": item.error,
         "createdAt": iso(item.created_at),
         "updatedAt": iso(item.updated_at),
         "video": _video(video) if video is not None else None,
-        "videoChannelSync": None,
+        "videoChannelSync": _sync(item),
     }
+
+
+def _sync(item: VideoImport) -> dict[str, Any] | None:
+    """PeerTube's `videoChannelSync` of an import a synchronisation made (null once deleted)."""
+    if item.channel_sync_id is None:
+        return None
+    from chalicelib.api.channel_syncs import sync_json
+    from chalicelib.store import channel_syncs
+
+    sync = channel_syncs.get_sync(int(item.channel_sync_id))
+    channel = actors.get_actor(int(sync.channel_id)) if sync is not None else None
+    return sync_json(sync, channel) if sync is not None and channel is not None else None
 
 
 def _video(video: Video) -> dict[str, Any]:

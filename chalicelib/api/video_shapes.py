@@ -359,6 +359,11 @@ def account_summary(account: Actor, settings: Settings) -> dict[str, Any]:
     }
 
 
+def channel_summary(channel: Actor, settings: Settings) -> dict[str, Any]:
+    """PeerTube's VideoChannelSummary."""
+    return _channel_summary(channel, settings)
+
+
 def _channel_summary(channel: Actor, settings: Settings) -> dict[str, Any]:
     return {
         "id": int(channel.id),

@@ -72,6 +72,8 @@ def server_config(current: InstanceSettings) -> dict[str, Any]:
     imports = custom["import"]["videos"]
     config["import"]["videos"]["http"] = {"enabled": bool(imports["http"]["enabled"])}
     config["import"]["videos"]["torrent"] = {"enabled": bool(imports["torrent"]["enabled"])}
+    sync = custom["import"]["video_channel_synchronization"]
+    config["import"]["videoChannelSynchronization"] = {"enabled": bool(sync["enabled"])}
     # What uploads become (domain/web_videos.py): web videos, HLS or both. Cirrus always
     # transcodes, to HLS when asked for neither.
     transcoding = custom["transcoding"]

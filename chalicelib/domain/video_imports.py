@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from chalicelib.address_policy import address_refusal, is_host_name, is_ip_literal
 from chalicelib.config import get_settings
-from chalicelib.domain import custom_config
+from chalicelib.domain import custom_config, torrent_files
 from chalicelib.domain import videos as video_cases
 from chalicelib.domain.notifications.deliver import deliver
 from chalicelib.domain.notifications.shapes import video_info
@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 
 TASK = "video-import"
 WORK_NAME = "import-source"  # the fetched file, in the video's work area until it is checked
+TORRENT_WORK_NAME = "import.torrent"  # a .torrent import's file, until the download reads it
 MAX_URL_LENGTH = 2000
 SIZE_SLACK = 16 * 1024 * 1024  # the proxy's cap over the file's: the pages yt-dlp reads
 MARGIN_SECONDS = 60  # left to the task after the download: checks, copy, notification
@@ -51,23 +52,36 @@ TORRENT_DISABLED = "Torrent/magnet URI import is not enabled on this instance."
 # --- Starting one ------------------------------------------------------------------------------
 
 
-def create(settings: Settings, user: User, fields: dict[str, Any], now: datetime) -> VideoImport:
-    """The import of `fields["targetUrl"]` with its video; the download is queued."""
+def create(
+    settings: Settings, user: User, fields: dict[str, Any], now: datetime, *, channel_sync_id: int | None = None
+) -> VideoImport:
+    """The import of `fields["targetUrl"]` with its video; the download is queued. A channel
+    synchronisation's imports name it (`channel_sync_id`)."""
     imports = custom_config.current(settings).custom["import"]["videos"]
     target_url = fields.get("targetUrl")
-    if target_url is None:
-        if fields.get("magnetUri") is not None or fields.get("torrentfile") is not None:
-            if not imports["torrent"]["enabled"]:
-                raise ConflictError(TORRENT_DISABLED)
-            raise ValidationError({"magnetUri": "Torrent imports are not supported by this instance yet"})
+    torrent_data: bytes | None = fields.get("torrentfile")
+    magnet = fields.get("magnetUri")
+    sources = {"targetUrl": target_url, "magnetUri": magnet, "torrentfile": torrent_data}
+    if sum(value is not None for value in sources.values()) != 1:
         raise ValidationError({"targetUrl": "Should have a magnetUri or a targetUrl or a torrent file."})
-    if not imports["http"]["enabled"]:
-        raise ConflictError(HTTP_DISABLED)
-    url = check_target_url(target_url)
-    named = {**fields}
+    url: str | None = None
+    torrent_name: str | None = None
+    if target_url is None:
+        if not imports["torrent"]["enabled"]:
+            raise ConflictError(TORRENT_DISABLED)
+        if torrent_data is not None:
+            torrent_name = torrent_files.check_torrent(torrent_data, settings.import_max_bytes).name
+        else:
+            magnet = torrent_files.check_magnet(magnet)
+            torrent_name = torrent_files.magnet_name(magnet)
+    else:
+        if not imports["http"]["enabled"]:
+            raise ConflictError(HTTP_DISABLED)
+        url = check_target_url(target_url)
+    named = {key: value for key, value in fields.items() if key not in sources}
     name_from_source = not named.get("name")
     if name_from_source:
-        named["name"] = _name_from_url(url)
+        named["name"] = _name_from_url(url) if url is not None else _name_from_torrent(torrent_name)
     form = video_cases.read_form(named)
     import_id = counters.next_id("video_import")
     made: list[VideoImport] = []
@@ -75,12 +89,19 @@ def create(settings: Settings, user: User, fields: dict[str, Any], now: datetime
     def import_item(video_id: int) -> list[VideoImport]:
         item = video_imports.new_import(import_id, int(user.id), video_id, url, now)
         item.name_from_source = name_from_source
+        item.channel_sync_id = channel_sync_id
+        item.magnet_uri = magnet if url is None and torrent_data is None else None
+        item.torrent_name = torrent_name
         made.append(item)
         return [item]
 
     # Created in the video's own write (quota checked as for an upload of 0 bytes: the size
     # is known once fetched, and checked then).
     video_cases.create_local_video(settings, user, form, 0, "import", now, importing=True, extra=import_item)
+    if torrent_data is not None:
+        video = videos.get_video(int(made[0].video_id or 0))
+        if video is not None:
+            uploads_bucket.put_work_file(video.uuid, TORRENT_WORK_NAME, torrent_data)
     queues.send_work([{"task": TASK, "import": import_id}])
     count("VideoImportsCreated")
     return made[0]
@@ -107,6 +128,11 @@ def check_target_url(value: Any) -> str:
     return value.strip()
 
 
+def _name_from_torrent(name: str | None) -> str:
+    stem = (name or "").rsplit(".", 1)[0][:120]
+    return stem if len(stem) >= 3 else "Imported video"
+
+
 def _name_from_url(url: str) -> str:
     tail = urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1] or urlsplit(url).hostname or "Imported video"
     name = tail[:120]
@@ -129,15 +155,18 @@ def find_own(user: User, import_id: str) -> VideoImport:
 
 
 def list_mine(user: User, query: dict[str, str]) -> tuple[int, list[VideoImport], dict[int, Video]]:
-    """PeerTube's GET /users/me/videos/imports: filters videoId, targetUrl, search (in the
-    URL or the video's name); sort createdAt or -createdAt; start and count. The total, the
-    page, and the page's videos by id."""
+    """PeerTube's GET /users/me/videos/imports: filters videoId, targetUrl, videoChannelSyncId,
+    search (in the URL or the video's name); sort createdAt or -createdAt; start and count.
+    The total, the page, and the page's videos by id."""
     start, page_size = _paging(query)
     sort = query.get("sort") or "-createdAt"
     if sort.lstrip("-") != "createdAt":
         raise ValidationError({"sort": "Should have correct sortable column"}, location="query")
     found = video_imports.list_for_user(int(user.id))
     video_id, target_url, search = query.get("videoId"), query.get("targetUrl"), (query.get("search") or "").lower()
+    sync_id = query.get("videoChannelSyncId")
+    if sync_id is not None:
+        found = [item for item in found if item.channel_sync_id is not None and str(item.channel_sync_id) == sync_id]
     if video_id is not None:
         found = [item for item in found if str(item.video_id) == video_id]
     if target_url:
@@ -147,7 +176,7 @@ def list_mine(user: User, query: dict[str, str]) -> tuple[int, list[VideoImport]
         found = [
             item
             for item in found
-            if search in item.target_url.lower()
+            if search in (item.target_url or item.magnet_uri or item.torrent_name or "").lower()
             or (item.video_id is not None and search in str(getattr(by_id.get(int(item.video_id)), "name", "")).lower())
         ]
     found.sort(key=lambda item: (item.created_at, int(item.id)), reverse=sort.startswith("-"))
@@ -248,9 +277,8 @@ def run(task: dict[str, Any], now: datetime, seconds_left: float) -> None:
 
 
 def _fetch(settings: Settings, item: VideoImport, video: Video, now: datetime, seconds_left: float) -> None:
-    from chalicelib.media.checked_proxy import CheckedProxy
     from chalicelib.media.probe import ProbeError, probe
-    from chalicelib.media.url_source import ImportFailed, find_media, stream_into
+    from chalicelib.media.url_source import ImportFailed
 
     owner = users.get_user(int(item.user_id), consistent=True)
     if owner is None:
@@ -259,19 +287,10 @@ def _fetch(settings: Settings, item: VideoImport, video: Video, now: datetime, s
     seconds = min(float(settings.import_timeout_seconds), seconds_left - MARGIN_SECONDS)
     if seconds <= 0:
         raise ImportFailed("The download took too long")
-    allow_loopback = settings.federation.allow_loopback
-    with CheckedProxy(max_bytes + SIZE_SLACK, seconds, allow_loopback=allow_loopback) as proxy:
-        media = find_media(item.target_url, proxy)
-        writer = uploads_bucket.MultipartWriter(
-            layout.work_key(video.uuid, WORK_NAME), f"video/{_safe_extension(media.extension)}"
-        )
-        try:
-            size = stream_into(media, proxy, writer, max_bytes, too_large)
-            writer.complete()
-        except BaseException:
-            with contextlib.suppress(Exception):
-                writer.abort()
-            raise
+    if item.target_url is not None:
+        size, extension, title = _fetch_url(item.target_url, video, max_bytes, too_large, seconds, settings)
+    else:
+        size, extension, title = _fetch_torrent(item, video, max_bytes, too_large, seconds, settings)
     try:
         probe(uploads_bucket.work_url(video.uuid, WORK_NAME, 3600))
     except ProbeError as error:
@@ -281,14 +300,69 @@ def _fetch(settings: Settings, item: VideoImport, video: Video, now: datetime, s
     if not total_ok or not daily_ok:
         uploads_bucket.delete_work_file(video.uuid, WORK_NAME)
         raise ImportFailed(video_cases.QUOTA_EXCEEDED)
-    extension = _safe_extension(media.extension)
     key = layout.source_key(video.uuid, f"import.{extension}")
-    name = (media.title or video.name)[:120] if item.name_from_source else video.name
+    name = (title or video.name)[:120] if item.name_from_source else video.name
     if len(name) < 3:
         name = video.name
     _hand_over(video, key, size, name, f"{name}.{extension}")
     uploads_bucket.promote_work_file(video.uuid, WORK_NAME, key)
     uploads_bucket.delete_work_file(video.uuid, WORK_NAME)
+
+
+def _fetch_url(
+    url: str, video: Video, max_bytes: int, too_large: str, seconds: float, settings: Settings
+) -> tuple[int, str, str | None]:
+    """yt-dlp's media at `url`, through the address policy's proxy, into the work file."""
+    from chalicelib.media.checked_proxy import CheckedProxy
+    from chalicelib.media.url_source import find_media, stream_into
+
+    allow_loopback = settings.federation.allow_loopback
+    with CheckedProxy(max_bytes + SIZE_SLACK, seconds, allow_loopback=allow_loopback) as proxy:
+        media = find_media(url, proxy)
+        extension = _safe_extension(media.extension)
+        writer = uploads_bucket.MultipartWriter(layout.work_key(video.uuid, WORK_NAME), f"video/{extension}")
+        try:
+            size = stream_into(media, proxy, writer, max_bytes, too_large)
+            writer.complete()
+        except BaseException:
+            with contextlib.suppress(Exception):
+                writer.abort()
+            raise
+    return size, extension, media.title
+
+
+def _fetch_torrent(
+    item: VideoImport, video: Video, max_bytes: int, too_large: str, seconds: float, settings: Settings
+) -> tuple[int, str, str | None]:
+    """The torrent's one video (a .torrent kept in the work area, or the magnet) into the work file."""
+    from chalicelib.media import torrent_source
+    from chalicelib.media.url_source import ImportFailed
+
+    if item.magnet_uri is not None:
+        source: bytes | str = item.magnet_uri
+    else:
+        try:
+            source = uploads_bucket.read_work_file(video.uuid, TORRENT_WORK_NAME)
+        except Exception:
+            raise ImportFailed("The torrent file is gone") from None
+    writer = uploads_bucket.MultipartWriter(layout.work_key(video.uuid, WORK_NAME), "video/mp4")
+    try:
+        size, name = torrent_source.download(
+            source,
+            writer,
+            max_bytes,
+            too_large,
+            seconds,
+            allow_loopback=settings.federation.allow_loopback,
+            check_name=torrent_files.check_file_name,
+        )
+        writer.complete()
+    except BaseException:
+        with contextlib.suppress(Exception):
+            writer.abort()
+        raise
+    stem, _, extension = name.rpartition(".")
+    return size, _safe_extension(extension), stem or None
 
 
 def _hand_over(video: Video, key: str, size: int, name: str, filename: str) -> None:
@@ -347,8 +421,8 @@ def _notify(item: VideoImport, video: Video, kind: NotificationType, now: dateti
         "videoImport": {
             "id": int(item.id),
             "video": video_info(video),
-            "torrentName": None,
-            "magnetUri": None,
+            "torrentName": item.torrent_name,
+            "magnetUri": item.magnet_uri,
             "targetUrl": item.target_url,
         }
     }

@@ -75,6 +75,51 @@ def find_media(page_url: str, proxy: CheckedProxy) -> FoundMedia:
     return FoundMedia(url=url, headers=headers, extension=str(info.get("ext") or "mp4"), title=title)
 
 
+@dataclass(frozen=True)
+class ListedVideo:
+    url: str
+    published: float | None  # a POSIX time, when the listing tells it
+
+
+def list_channel(channel_url: str, proxy: CheckedProxy, limit: int) -> list[ListedVideo]:
+    """The latest `limit` videos yt-dlp lists at `channel_url` (a channel, a playlist, a feed),
+    newest first as the source orders them, without fetching each one (a flat playlist, as
+    PeerTube's channel synchronisation lists them)."""
+    import yt_dlp
+
+    options: dict[str, Any] = {
+        "proxy": proxy.url,
+        "extract_flat": "in_playlist",
+        "playlistend": limit,
+        "quiet": True,
+        "no_warnings": True,
+        "noprogress": True,
+        "cachedir": False,
+        "socket_timeout": max(1.0, min(30.0, proxy.remaining())),
+        "extractor_retries": 0,
+        "logger": _SilentLogger(),
+        "color": {"stdout": "never", "stderr": "never"},
+    }
+    try:
+        with yt_dlp.YoutubeDL(options) as lister:
+            info = lister.extract_info(channel_url, download=False)
+    except yt_dlp.utils.YoutubeDLError as error:
+        raise ImportFailed(_reason(proxy, _clean(str(error)))) from None
+    if not isinstance(info, dict):
+        raise ImportFailed("Nothing could be listed at this URL")
+    entries = info.get("entries") if info.get("_type") in ("playlist", "multi_video") else [info]
+    found: list[ListedVideo] = []
+    for entry in list(entries or [])[:limit]:
+        if not isinstance(entry, dict):
+            continue
+        url = entry.get("webpage_url") or entry.get("url")
+        if not isinstance(url, str) or not url.startswith(("http://", "https://")):
+            continue
+        stamp = entry.get("timestamp")
+        found.append(ListedVideo(url=url, published=float(stamp) if isinstance(stamp, int | float) else None))
+    return found
+
+
 def stream_into(
     media: FoundMedia, proxy: CheckedProxy, bucket_writer: PartWriter, max_bytes: int, too_large: str
 ) -> int:

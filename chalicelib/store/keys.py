@@ -476,3 +476,21 @@ def watched_words_sk(list_id: int) -> str:
 
 def comments_on_videos_of_gsi1pk(account_id: int) -> str:
     return f"ACTOR#{account_id}#VIDEOCOMMENTS"
+
+
+# Channel synchronisations (docs/data-model.md, CS1-CS3; store/channel_syncs.py).
+ALL_CHANNEL_SYNCS_GSI2PK = "CHANNELSYNCS"
+
+
+def channel_sync_pk(sync_id: int) -> str:
+    return f"CHANNELSYNC#{sync_id}"
+
+
+def account_channel_syncs_gsi1pk(account_id: int) -> str:
+    """An account's channel synchronisations, by creation (CS1)."""
+    return f"CHANNELSYNCS#ACCOUNT#{account_id}"
+
+
+def channel_imported_pk(channel_id: int) -> str:
+    """The external videos a channel has imported, one mark each (CS3)."""
+    return f"CHANNELIMPORTED#{channel_id}"

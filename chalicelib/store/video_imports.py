@@ -16,7 +16,7 @@ from chalicelib.store.models.video_import import IMPORT_PENDING
 from chalicelib.store.writes import is_condition_failure
 
 
-def new_import(import_id: int, user_id: int, video_id: int, target_url: str, now: datetime) -> VideoImport:
+def new_import(import_id: int, user_id: int, video_id: int, target_url: str | None, now: datetime) -> VideoImport:
     """An import item, not yet written: the video's creation writes it in its transaction."""
     item = VideoImport(
         keys.video_import_pk(import_id),

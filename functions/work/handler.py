@@ -8,7 +8,8 @@ an event, a page of subscribers at a time (domain/notifications/tasks.py), send 
 browsers (domain/notifications/web_push.py), tell a
 live's watchers how many they are (domain/live_viewers.py), make or restore a user's
 account archive (domain/archives/jobs.py), fetch a video import's file
-(domain/video_imports.py), hand a studio edit over (domain/studio.py), or extract a video's
+(domain/video_imports.py), list a synchronised channel and start its imports
+(domain/channel_syncs.py), hand a studio edit over (domain/studio.py), or extract a video's
 sound and start its Amazon Transcribe job (domain/amazon_transcribe.py). A task that fails
 is reported alone (partial batch response) and SQS delivers it again after the visibility
 timeout; every task is idempotent, so a repeated or resumed one carries on where it stopped.
@@ -25,6 +26,7 @@ from chalicelib.activitypub import archive_documents, follows, moves
 from chalicelib.config import get_settings
 from chalicelib.domain import (
     amazon_transcribe,
+    channel_syncs,
     deletions,
     live_viewers,
     remote_subscriptions,
@@ -93,6 +95,7 @@ _TASKS: dict[str, Callable[[dict[str, Any], Received[dict[str, Any]]], object]] 
     studio_results.HAND_OVER_TASK: lambda task, _: studio.run_hand_over(task),
     video_imports.TASK: lambda task, received: video_imports.run(task, utcnow(), _clock(received.context)()),
     amazon_transcribe.TASK: lambda task, _: amazon_transcribe.run(str(task["video"]), str(task["job"])),
+    channel_syncs.TASK: lambda task, received: channel_syncs.run(task, utcnow(), _clock(received.context)()),
 }
 
 

@@ -930,6 +930,7 @@ def test_packaged_function_imports_on_its_own(tmp_path: Path, resources: dict[st
     # Every handler the template names, and nothing of the tracker (its own image on Fargate).
     assert sorted(p.name for p in (out / "functions").iterdir()) == [
         "__init__.py",
+        "channel_sync",
         "consumer.py",
         "entry.py",
         "federation",

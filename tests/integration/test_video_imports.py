@@ -20,6 +20,7 @@ import pytest
 
 from chalicelib import aws
 from chalicelib.config import get_settings
+from tests import torrents
 from tests.api_client import ApiClient, ApiResponse
 from tests.conftest import ROOT_PASSWORD
 from tests.queue_runner import drain
@@ -321,3 +322,77 @@ def test_an_imported_clip_is_published_as_hls_like_an_upload(
     assert 2 <= details["duration"] <= 4
     notifications = api.get_as("/api/v1/users/me/notifications", alice.token).json()["data"]
     assert 7 in [n["type"] for n in notifications]  # MY_VIDEO_IMPORT_SUCCESS
+
+
+# --- Torrents: refusals before anything is stored ----------------------------------------------
+
+
+def _post_torrent(api: ApiClient, member: Any, torrent: bytes, **fields: str) -> ApiResponse:
+    boundary = "cirrus-torrent-boundary"
+    body = b""
+    for name, value in {"channelId": str(member.channel_id), **fields}.items():
+        body += f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+    body += (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="torrentfile"; filename="video.torrent"\r\n'
+        "Content-Type: application/x-bittorrent\r\n\r\n"
+    ).encode()
+    body += torrent + f"\r\n--{boundary}--\r\n".encode()
+    headers = {"Content-Type": f"multipart/form-data; boundary={boundary}", "Authorization": f"Bearer {member.token}"}
+    return api.request("POST", IMPORTS, body=body, headers=headers)
+
+
+def _enable_torrents(api: ApiClient) -> None:
+    root = api.login("root", ROOT_PASSWORD)["access_token"]
+    custom = api.get_as("/api/v1/config/custom", root).json()
+    custom["import"]["videos"]["torrent"]["enabled"] = True
+    assert api.put_json("/api/v1/config/custom", custom, root).status == 200
+
+
+@pytest.mark.parametrize(
+    ("torrent", "reason"),
+    [
+        (torrents.several_files(["a.mp4", "b.mp4"]), "Torrents with only 1 file are supported."),
+        (torrents.with_path(["..", "escape.mp4"]), "not a plain file name"),
+        (torrents.with_path(["sub", "clip.mp4"]), "not a plain file name"),
+        (torrents.single_file("../clip.mp4", b"x" * 100), "not a plain file name"),
+        (torrents.single_file("notes.txt", b"x" * 100), "not a video"),
+        (
+            torrents.bencode(
+                {"info": {"name": "huge.mp4", "length": 5 * 1024**4, "piece length": 16384, "pieces": b""}}
+            ),
+            "larger than this instance imports",
+        ),
+        (b"this is not bencode", "not a torrent"),
+        (b"d4:infoi1ee", "not a torrent"),
+        (b"d" + b"l" * 5000, "not a torrent"),
+        (torrents.single_file("clip.mp4", b"x" * 100) + b"x" * 210_000, "too large"),
+    ],
+)
+def test_bad_torrents_get_400_and_leave_nothing(api: ApiClient, people: Any, torrent: bytes, reason: str) -> None:
+    alice = people["alice"]
+    _enable_torrents(api)
+    response = _post_torrent(api, alice, torrent, name="A torrent")
+    problem = _problem(response, 400)
+    assert reason in str(problem), problem
+    assert _mine(api, alice)["total"] == 0
+    assert _source_objects() == []
+    assert drain("work") == 0
+
+
+def test_torrent_imports_need_the_setting_and_a_real_magnet(api: ApiClient, people: Any) -> None:
+    alice = people["alice"]
+    problem = _problem(_post_torrent(api, alice, torrents.single_file("clip.mp4", b"x" * 100)), 409)
+    assert problem["detail"] == "Torrent/magnet URI import is not enabled on this instance."
+    _enable_torrents(api)
+    for magnet in ("magnet:?dn=clip.mp4", "https://example.org/x.torrent", "magnet:?xt=urn:btih:1234"):
+        body = {"magnetUri": magnet, "channelId": alice.channel_id}
+        assert "magnetUri" in str(_problem(api.post_json(IMPORTS, body, alice.token), 400))
+    both = {"magnetUri": "magnet:?xt=urn:btih:" + "a" * 40, "targetUrl": "https://v.example.org/1"}
+    assert _problem(api.post_json(IMPORTS, {**both, "channelId": alice.channel_id}, alice.token), 400)
+    assert _mine(api, alice)["total"] == 0
+    good = {"magnetUri": "magnet:?xt=urn:btih:" + "a" * 40 + "&dn=My+clip.mp4", "channelId": alice.channel_id}
+    created = api.post_json(IMPORTS, good, alice.token)
+    assert created.status == 200, created.body
+    body = created.json()
+    assert (body["targetUrl"], body["magnetUri"], body["torrentName"]) == (None, good["magnetUri"], "My clip.mp4")
+    assert body["video"]["name"] == "My clip"

@@ -46,7 +46,10 @@ export interface ServerConfig {
   signup?: { allowed: boolean; allowedForCurrentIP?: boolean; requiresApproval?: boolean; minimumAge?: number };
   video?: { file?: { extensions?: string[] } };
   live?: { enabled: boolean; allowReplay: boolean; latencySetting?: { enabled: boolean } };
-  import?: { videos?: { http?: { enabled: boolean }; torrent?: { enabled: boolean } } };
+  import?: {
+    videos?: { http?: { enabled: boolean }; torrent?: { enabled: boolean } };
+    videoChannelSynchronization?: { enabled: boolean };
+  };
   videoStudio?: { enabled: boolean };
 }
 

@@ -4,7 +4,7 @@ import { session } from './auth';
 import { passwordHeaders } from './videoPassword';
 import type { VideoFileToken } from './videoFiles';
 import type { PlaybackReport } from './playbackMetrics';
-import type { Channel, Chapter, Comment, CommentTree, CustomConfig, Job, LiveVideo, OwnershipChange, Page, Playlist, PlaylistElement, Runner, RunnerJob, RunnerRegistrationToken, Storyboard, TokenSession, User, Video, VideoDetails, VideoImport } from './types';
+import type { Channel, ChannelSync, Chapter, Comment, CommentTree, CustomConfig, Job, LiveVideo, OwnershipChange, Page, Playlist, PlaylistElement, Runner, RunnerJob, RunnerRegistrationToken, Storyboard, TokenSession, User, Video, VideoDetails, VideoImport } from './types';
 
 export function query(params: Record<string, string | number | boolean | undefined>): string {
   const search = new URLSearchParams();
@@ -34,6 +34,23 @@ export const api = {
     session.json<VideoImport>('/api/v1/videos/imports', { method: 'POST', json: fields }),
   myImports: (signal?: AbortSignal) =>
     get<Page<VideoImport>>(`/api/v1/users/me/videos/imports${query({ sort: '-createdAt', count: 20 })}`, signal),
+  // A torrent file goes as multipart (PeerTube's `torrentfile`).
+  startTorrentImport: (fields: Record<string, string>, torrent: File) => {
+    const form = new FormData();
+    for (const [key, value] of Object.entries(fields)) form.append(key, value);
+    form.append('torrentfile', torrent, torrent.name);
+    return session.json<VideoImport>('/api/v1/videos/imports', { method: 'POST', body: form });
+  },
+  // Channel synchronisation (PeerTube's VideoChannelSync).
+  channelSyncs: (account: string, signal?: AbortSignal) =>
+    get<Page<ChannelSync>>(`/api/v1/accounts/${encodeURIComponent(account)}/video-channel-syncs${query({ count: 100 })}`, signal),
+  createChannelSync: (externalChannelUrl: string, videoChannelId: number) =>
+    session.json<{ videoChannelSync: ChannelSync }>('/api/v1/video-channel-syncs', {
+      method: 'POST',
+      json: { externalChannelUrl, videoChannelId },
+    }),
+  deleteChannelSync: (id: number) => session.send(`/api/v1/video-channel-syncs/${id}`, { method: 'DELETE' }),
+  syncChannelNow: (id: number) => session.send(`/api/v1/video-channel-syncs/${id}/sync`, { method: 'POST' }),
   retryImport: (id: number) => session.send(`/api/v1/videos/imports/${id}/retry`, { method: 'POST' }),
   cancelImport: (id: number) => session.send(`/api/v1/videos/imports/${id}/cancel`, { method: 'POST' }),
   deleteImport: (id: number) => session.send(`/api/v1/videos/imports/${id}`, { method: 'DELETE' }),

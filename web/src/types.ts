@@ -174,7 +174,10 @@ export interface Chapter {
  * 4 rejected, 5 cancelled, 6 processing. */
 export interface VideoImport {
   id: number;
-  targetUrl: string;
+  targetUrl: string | null;
+  magnetUri?: string | null;
+  torrentName?: string | null;
+  videoChannelSync?: { id: number; externalChannelUrl: string } | null;
   state: { id: number; label: string };
   error: string | null;
   createdAt: string;
@@ -189,6 +192,17 @@ export interface OwnershipChange {
   nextOwnerAccount: Actor;
   video: Video | null;
   createdAt: string;
+}
+
+/** A channel synchronisation (PeerTube's VideoChannelSync); state 1 synchronized, 2 processing,
+ * 3 failed, 4 waiting first run. */
+export interface ChannelSync {
+  id: number;
+  externalChannelUrl: string;
+  state: { id: number; label: string };
+  createdAt: string;
+  lastSyncAt: string | null;
+  channel: { id: number; name: string; displayName: string };
 }
 
 /** PeerTube's Storyboard: one sprite sheet, a tile every `spriteDuration` seconds, rows first. */

@@ -8,6 +8,7 @@ from chalicelib.store.models.activity import ActiveDay, LastActive
 from chalicelib.store.models.actor import Actor
 from chalicelib.store.models.base import TableItem
 from chalicelib.store.models.block import Block
+from chalicelib.store.models.channel_sync import ChannelImportedUrl, ChannelSync
 from chalicelib.store.models.claim import Claim
 from chalicelib.store.models.counter import Counter, InstanceStats
 from chalicelib.store.models.custom_config import CustomConfig
@@ -50,6 +51,8 @@ __all__ = [
     "ActiveDay",
     "Actor",
     "Block",
+    "ChannelImportedUrl",
+    "ChannelSync",
     "Claim",
     "CommentEntry",
     "Counter",

@@ -23,11 +23,14 @@ class VideoImport(TableItem, discriminator="VideoImport"):
     id = NumberAttribute()
     user_id = NumberAttribute()
     video_id = NumberAttribute(null=True)  # None once the video is deleted
-    target_url = UnicodeAttribute()
+    target_url = UnicodeAttribute(null=True)  # None for a torrent import
+    magnet_uri = UnicodeAttribute(null=True)  # a magnet import's link
+    torrent_name = UnicodeAttribute(null=True)  # a torrent import's file name (a .torrent's, or the magnet's dn)
     state = NumberAttribute(default=IMPORT_PENDING)
     error = UnicodeAttribute(null=True)
     # No name was given: the video takes the title the source gives (PeerTube's behaviour).
     name_from_source = BooleanAttribute(default=False)
+    channel_sync_id = NumberAttribute(null=True)  # made by this channel synchronisation
     attempts = NumberAttribute(default=0)  # downloads started (each retry starts one)
     started_at = UTCDateTimeAttribute(null=True)  # the running download's start
     created_at = UTCDateTimeAttribute()

@@ -14,7 +14,9 @@ const FAILED = 3;
 const CANCELLED = 5;
 const PROCESSING = 6;
 
-/** "Import from URL", beside Upload: the server fetches the video (PeerTube's imports). */
+type Source = 'url' | 'magnet' | 'torrent';
+
+/** "Import with URL" or "with torrent", beside Upload: the server fetches the video (PeerTube's imports). */
 export function Import() {
   useTitle('Import a video');
   const { me, config } = useApp();
@@ -22,6 +24,9 @@ export function Import() {
   const [channelId, setChannelId] = useState<number | null>(null);
   const [privacy, setPrivacy] = useState(1);
   const [url, setUrl] = useState('');
+  const [source, setSource] = useState<Source | null>(null);
+  const [magnet, setMagnet] = useState('');
+  const [torrent, setTorrent] = useState<File | null>(null);
   const [name, setName] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -62,14 +67,17 @@ export function Import() {
     );
   }
   if (!me || reference.loading || !config) return <Loading />;
-  if (!config.import?.videos?.http?.enabled) {
+  const httpEnabled = Boolean(config.import?.videos?.http?.enabled);
+  const torrentEnabled = Boolean(config.import?.videos?.torrent?.enabled);
+  if (!httpEnabled && !torrentEnabled) {
     return (
       <section>
         <h1>Import a video</h1>
-        <p>This instance does not import videos from URLs. You can still <Link to="/upload">upload a file</Link>.</p>
+        <p>This instance does not import videos. You can still <Link to="/upload">upload a file</Link>.</p>
       </section>
     );
   }
+  const chosen: Source = source ?? (httpEnabled ? 'url' : 'torrent');
 
   const submit = async (event: React.FormEvent) => {
     event.preventDefault();
@@ -77,10 +85,18 @@ export function Import() {
     if (channelId === null) return setError('Create a channel first (My library › Channels).');
     setBusy(true);
     try {
-      const fields: Record<string, unknown> = { targetUrl: url.trim(), channelId, privacy };
+      const fields: Record<string, string> = { channelId: String(channelId), privacy: String(privacy) };
       if (name.trim()) fields.name = name.trim();
-      await api.startImport(fields);
+      if (chosen === 'torrent') {
+        if (!torrent) return setError('Choose a .torrent file.');
+        await api.startTorrentImport(fields, torrent);
+      } else {
+        const target = chosen === 'url' ? { targetUrl: url.trim() } : { magnetUri: magnet.trim() };
+        await api.startImport({ ...target, channelId, privacy, ...(fields.name ? { name: fields.name } : {}) });
+      }
       setUrl('');
+      setMagnet('');
+      setTorrent(null);
       setName('');
       await reload();
     } catch (err) {
@@ -104,19 +120,69 @@ export function Import() {
     <section aria-labelledby="import-title">
       <h1 id="import-title">Import a video</h1>
       <p>
-        Give the address of a video page or file: the server fetches it and publishes it as an upload. Or{' '}
+        Give the address of a video page or file, a magnet link or a torrent file: the server fetches it and publishes it
+        as an upload. Or{' '}
         <Link to="/upload">upload a file</Link>.
       </p>
       <form className="form" onSubmit={(e) => void submit(e)}>
-        <label htmlFor="import-url">Video URL</label>
-        <input
-          id="import-url"
-          type="url"
-          required
-          placeholder="https://"
-          value={url}
-          onChange={(e) => setUrl(e.target.value)}
-        />
+        <fieldset className="choice">
+          <legend>Import from</legend>
+          {httpEnabled && (
+            <label>
+              <input type="radio" name="import-source" checked={chosen === 'url'} onChange={() => setSource('url')} /> a URL
+            </label>
+          )}
+          {torrentEnabled && (
+            <>
+              <label>
+                <input type="radio" name="import-source" checked={chosen === 'torrent'} onChange={() => setSource('torrent')} /> a
+                torrent file
+              </label>
+              <label>
+                <input type="radio" name="import-source" checked={chosen === 'magnet'} onChange={() => setSource('magnet')} /> a
+                magnet link
+              </label>
+            </>
+          )}
+        </fieldset>
+        {chosen === 'url' && (
+          <>
+            <label htmlFor="import-url">Video URL</label>
+            <input
+              id="import-url"
+              type="url"
+              required
+              placeholder="https://"
+              value={url}
+              onChange={(e) => setUrl(e.target.value)}
+            />
+          </>
+        )}
+        {chosen === 'magnet' && (
+          <>
+            <label htmlFor="import-magnet">Magnet link</label>
+            <input
+              id="import-magnet"
+              type="text"
+              required
+              placeholder="magnet:?xt=urn:btih:…"
+              value={magnet}
+              onChange={(e) => setMagnet(e.target.value)}
+            />
+          </>
+        )}
+        {chosen === 'torrent' && (
+          <>
+            <label htmlFor="import-torrent">Torrent file (one video, 200 KB at most)</label>
+            <input
+              id="import-torrent"
+              type="file"
+              required
+              accept=".torrent,application/x-bittorrent"
+              onChange={(e) => setTorrent(e.target.files?.[0] ?? null)}
+            />
+          </>
+        )}
         <label htmlFor="import-name">Name (optional: the source's title otherwise)</label>
         <input id="import-name" type="text" maxLength={120} value={name} onChange={(e) => setName(e.target.value)} />
         <label htmlFor="import-channel">Channel</label>
@@ -149,7 +215,7 @@ export function Import() {
         <ul className="imports" data-testid="imports">
           {imports.map((i) => (
             <li key={i.id}>
-              <strong>{i.video?.name ?? i.targetUrl}</strong> · <span role="status">{i.state.label}</span>
+              <strong>{i.video?.name ?? i.targetUrl ?? i.torrentName ?? 'Torrent'}</strong> · <span role="status">{i.state.label}</span>
               {i.state.id === SUCCESS && i.video && (
                 <>
                   {' '}
@@ -157,7 +223,8 @@ export function Import() {
                 </>
               )}
               {i.error && <p className="inline-error">{i.error}</p>}
-              <p className="muted">{i.targetUrl}</p>
+              <p className="muted">{i.targetUrl ?? i.torrentName ?? i.magnetUri}</p>
+              {i.videoChannelSync && <p className="muted">From the synchronisation of {i.videoChannelSync.externalChannelUrl}</p>}
               {i.state.id === PENDING && (
                 <button type="button" className="link-button" onClick={() => void act(() => api.cancelImport(i.id))}>
                   Cancel

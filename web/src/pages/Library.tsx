@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { Link, NavLink, Route, Routes, useLocation, useNavigate, useParams } from 'react-router';
 import { errorMessage } from '../api';
 import { session } from '../auth';
@@ -10,7 +10,7 @@ import { PagedVideoGrid, VideoCard } from '../components/VideoGrid';
 import { subscriptionFeeds } from '../feeds';
 import { useAction, useApp, useLoad, useTitle } from '../hooks';
 import { api } from '../services';
-import { actorHandle, type Channel, type PlaylistElement, type Video } from '../types';
+import { actorHandle, type Channel, type ChannelSync, type PlaylistElement, type Video } from '../types';
 
 export function Library() {
   useTitle('My library');
@@ -246,6 +246,7 @@ function ChannelEditor({ channel, onDone, onCancel }: { channel?: Channel; onDon
       </p>
       <label htmlFor={`${id}-avatar`}>Avatar</label>
       <input id={`${id}-avatar`} type="file" accept=".png,.jpg,.jpeg,.webp" onChange={(e) => setAvatar(e.target.files?.[0] ?? null)} />
+      {channel && <ChannelSyncSettings channel={channel} />}
       <div className="form__actions">
         <button className="button button--primary" type="submit" disabled={busy}>
           {busy ? 'Saving…' : channel ? 'Save the channel' : 'Create the channel'}
@@ -255,6 +256,80 @@ function ChannelEditor({ channel, onDone, onCancel }: { channel?: Channel; onDon
         </button>
       </div>
     </form>
+  );
+}
+
+/** The channel's synchronisations with external channels (PeerTube's channel sync): the
+ * server imports their new videos every hour. */
+function ChannelSyncSettings({ channel }: { channel: Channel }) {
+  const { me, config } = useApp();
+  const [syncs, setSyncs] = useState<ChannelSync[] | null>(null);
+  const [url, setUrl] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const account = me?.account?.name ?? me?.username ?? '';
+  const enabled = Boolean(config?.import?.videoChannelSynchronization?.enabled);
+  const reload = useCallback(async () => {
+    try {
+      const all = (await api.channelSyncs(account)).data;
+      setSyncs(all.filter((s) => s.channel.id === channel.id));
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+  }, [account, channel.id]);
+  useEffect(() => {
+    if (enabled && account) void reload();
+  }, [enabled, account, reload]);
+  if (!enabled) return null;
+  const act = async (action: () => Promise<unknown>, done: string) => {
+    setError(null);
+    setNotice(null);
+    try {
+      await action();
+      setNotice(done);
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+    await reload();
+  };
+  return (
+    <fieldset className="channel-syncs" aria-label="Synchronisation">
+      <legend>Synchronisation with another platform</legend>
+      <p className="hint">New videos of the external channel are imported here every hour.</p>
+      {syncs?.map((s) => (
+        <p key={s.id}>
+          {s.externalChannelUrl} · <span role="status">{s.state.label}</span>
+          {s.lastSyncAt && <span className="muted"> · last checked {new Date(s.lastSyncAt).toLocaleString()}</span>}{' '}
+          <button type="button" className="link-button" onClick={() => void act(() => api.syncChannelNow(s.id), 'A full synchronisation is on its way.')}>
+            Import all its videos
+          </button>{' '}
+          <button type="button" className="link-button" onClick={() => void act(() => api.deleteChannelSync(s.id), 'The synchronisation is removed.')}>
+            Remove
+          </button>
+        </p>
+      ))}
+      <label htmlFor={`sync-${channel.id}`}>External channel URL</label>
+      <input id={`sync-${channel.id}`} type="url" placeholder="https://" value={url} onChange={(e) => setUrl(e.target.value)} />
+      <button
+        type="button"
+        className="button"
+        disabled={!url.trim()}
+        onClick={() =>
+          void act(async () => {
+            await api.createChannelSync(url.trim(), channel.id);
+            setUrl('');
+          }, 'The channel will be synchronised at the next hourly check.')
+        }
+      >
+        Synchronise
+      </button>
+      {notice && <p role="status">{notice}</p>}
+      {error && (
+        <p className="inline-error" role="alert">
+          {error}
+        </p>
+      )}
+    </fieldset>
   );
 }
 
