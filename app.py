@@ -33,6 +33,7 @@ from chalicelib.api.playlist_elements import playlist_elements_api
 from chalicelib.api.playlists import playlists_api
 from chalicelib.api.push_subscriptions import push_subscriptions_api
 from chalicelib.api.ratings import ratings_api
+from chalicelib.api.redundancy import redundancy_api
 from chalicelib.api.registrations import registrations_api
 from chalicelib.api.runners import runners_api
 from chalicelib.api.scoped_tokens import scoped_tokens_api
@@ -98,6 +99,7 @@ for blueprint in (
     search_api,
     server_api,
     server_follows_api,
+    redundancy_api,
     subscriptions_api,
     token_sessions_api,
     user_archives_api,

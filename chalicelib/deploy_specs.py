@@ -57,6 +57,7 @@ DELIVER_HANDLER = "functions.federation.deliver:handle_deliver"
 INBOX_HANDLER = "functions.federation.inbox:handle_inbox"
 WORK_HANDLER = "functions.work.handler:handle_work"
 RUNNER_STALLS_HANDLER = "functions.runners.stalls:handle_schedule"
+REDUNDANCY_HANDLER = "functions.redundancy.handler:handle_schedule"
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,9 @@ def schedule_specs() -> list[ScheduleSpec]:
         ScheduleSpec("pinger", REALTIME_PINGER_HANDLER, rate_minutes=5, timeout=120, memory=512),
         # Remote runner jobs without news back to pending (functions/runners/stalls.py).
         ScheduleSpec("runners", RUNNER_STALLS_HANDLER, rate_minutes=2, timeout=60, memory=256),
+        # Mirrors of other instances' videos (functions/redundancy/handler.py), hourly as
+        # PeerTube's redundancy check interval; a fragmented MP4 is held in memory to be checked.
+        ScheduleSpec("redundancy", REDUNDANCY_HANDLER, rate_minutes=60, timeout=900, memory=2048),
     ]
 
 

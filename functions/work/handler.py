@@ -7,8 +7,9 @@ an event, a page of subscribers at a time (domain/notifications/tasks.py), send 
 (verification, password reset: domain/mail/flows.py), push a notification to a user's
 browsers (domain/notifications/web_push.py), tell a
 live's watchers how many they are (domain/live_viewers.py), make or restore a user's
-account archive (domain/archives/jobs.py), or fetch a video import's file
-(domain/video_imports.py). A task that fails
+account archive (domain/archives/jobs.py), fetch a video import's file
+(domain/video_imports.py), or mirror a remote video an administrator chose
+(activitypub/mirror_schedule.py). A task that fails
 is reported alone (partial batch response) and SQS delivers it again after the visibility
 timeout; every task is idempotent, so a repeated or resumed one carries on where it stopped.
 """
@@ -20,7 +21,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from chalicelib import subscribers
-from chalicelib.activitypub import archive_documents, follows, moves
+from chalicelib.activitypub import archive_documents, follows, mirror_schedule, moves
 from chalicelib.config import get_settings
 from chalicelib.domain import deletions, live_viewers, remote_subscriptions, video_imports
 from chalicelib.domain.archives import jobs as archive_jobs
@@ -71,6 +72,8 @@ def _run(received: Received[dict[str, Any]]) -> None:
         archive_jobs.run_export(task, get_settings(), utcnow(), archive_documents.documents)
     elif kind == archive_jobs.IMPORT_TASK:
         archive_jobs.run_import(task, get_settings(), utcnow(), archive_documents.resolve_account)
+    elif kind == mirror_schedule.TASK:
+        mirror_schedule.run_manual(task, utcnow())
     elif kind == video_imports.TASK:
         video_imports.run(task, utcnow(), _clock(received.context)())
     else:
