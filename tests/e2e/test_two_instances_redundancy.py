@@ -30,9 +30,8 @@ from tests.e2e.harness import (
 @pytest.fixture
 def mirroring(tmp_path: Path) -> Iterator[tuple[RunningStack, RunningStack]]:
     """A (mirrors, its redundancy schedule every few seconds) and B (mirrored)."""
-    a = RunningStack(
-        tmp_path / "a", bind="127.0.0.1", named_by_address=True, CIRRUS_SCHEDULE_REDUNDANCY_SECONDS="3", **FEDERATION_ENV
-    )
+    often = {"CIRRUS_SCHEDULE_REDUNDANCY_SECONDS": "3"}
+    a = RunningStack(tmp_path / "a", bind="127.0.0.1", named_by_address=True, **often, **FEDERATION_ENV)
     b = RunningStack(tmp_path / "b", bind="127.0.0.2", named_by_address=True, **FEDERATION_ENV)
     a.start()
     b.start()
