@@ -200,6 +200,9 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
                 "InstanceFollowersManualApproval", type=text, default="false", allowed_values=flag
             ),
             "AutoFollowBack": self._parameter("AutoFollowBack", type=text, default="false", allowed_values=flag),
+            "RedundancyAcceptFrom": self._parameter(
+                "RedundancyAcceptFrom", type=text, default="anybody", allowed_values=["nobody", "anybody", "followings"]
+            ),
             "CertificateArn": self._parameter(
                 "CertificateArn",
                 type=text,
@@ -589,6 +592,7 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
             "CIRRUS_INSTANCE_FOLLOWERS_ENABLED": value["InstanceFollowersEnabled"],
             "CIRRUS_INSTANCE_FOLLOWERS_MANUAL_APPROVAL": value["InstanceFollowersManualApproval"],
             "CIRRUS_AUTO_FOLLOW_BACK": value["AutoFollowBack"],
+            "CIRRUS_REDUNDANCY_ACCEPT_FROM": value["RedundancyAcceptFrom"],
             "CIRRUS_MAX_VIDEOS_PER_HOST": "5000",
             "CIRRUS_MAX_PLAYLISTS_PER_HOST": "1000",
             "CIRRUS_MAX_COMMENTS_PER_HOST": "20000",
@@ -1100,6 +1104,8 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
                     "Action": "s3:PutObject",
                     "Resource": sub("${UploadsBucket.Arn}/videos/*"),
                 },
+                # A mirror an administrator asked for or dropped: under the redundancy prefix.
+                *self._redundancy_copies(),
             ],
             ffmpeg=True,
         )
@@ -1220,6 +1226,8 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
                 self._manage_connections(),
             ],
         }
+        # Mirrors of followed instances' videos (functions/redundancy/handler.py).
+        statements["redundancy"] = [self._table_crud(), *self._send("broadcast"), *self._redundancy_copies()]
         for schedule in schedule_specs():
             module, _, attribute = schedule.handler.partition(":")
             logical_id = f"{schedule.name.capitalize()}Function"
@@ -1234,6 +1242,22 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
                 statements=statements.get(schedule.name, [self._table_crud()]),
             )
             self._schedule(function, f"rate({schedule.rate_minutes} minutes)")
+
+    def _redundancy_copies(self) -> list[dict[str, Any]]:
+        """Writing and deleting the copies of remote videos' HLS files (docs/redundancy.md)."""
+        return [
+            {
+                "Effect": "Allow",
+                "Action": ["s3:PutObject", "s3:DeleteObject"],
+                "Resource": sub("${MediaBucket.Arn}/static/redundancy/*"),
+            },
+            {
+                "Effect": "Allow",
+                "Action": "s3:ListBucket",
+                "Resource": self.media_bucket.attr_arn,
+                "Condition": {"StringLike": {"s3:prefix": ["static/redundancy/*"]}},
+            },
+        ]
 
     def _schedule(self, function: lambda_.CfnFunction, expression: str) -> None:
         name = function.logical_id

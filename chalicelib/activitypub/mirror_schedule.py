@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from chalicelib.store.models import VideoRedundancy
 
 TASK = "mirror-video"
+DROP_TASK = "drop-mirror"
+TASKS = (TASK, DROP_TASK)
 # A mirror expiring within this is refreshed now: the next run may come an hour later.
 REFRESH_AHEAD = timedelta(hours=2)
 MAX_NEW_PER_RUN = 10  # each is a few files fetched whole; the function's timeout bounds a run
@@ -121,3 +123,18 @@ def run_manual(task: dict[str, Any], now: datetime) -> None:
         mirrors.mirror(video, MANUAL, None, now, MANUAL_MAX_BYTES)
     except mirrors.MirrorFailed as exc:
         logger.warning("manual mirror failed", extra={"video": int(video.id), "reason": str(exc)})
+
+
+def run_drop(task: dict[str, Any]) -> None:
+    """The work task of DELETE /server/redundancy/videos/{id}: drop one of our mirrors."""
+    found = redundancies.by_id(int(task["redundancy"]))
+    if found is not None:  # gone already: a repeated task
+        mirrors.drop(found)
+
+
+def run_task(task: dict[str, Any], now: datetime) -> None:
+    """A work task of the redundancy API: one mirror made, or one dropped."""
+    if task["task"] == DROP_TASK:
+        run_drop(task)
+    else:
+        run_manual(task, now)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.activitypub import mirror_schedule, mirrors
+from chalicelib.activitypub import mirror_schedule
 from chalicelib.api.auth import require_right, session
 from chalicelib.api.blueprint import ApiBlueprint
 from chalicelib.api.request import json_object, pagination, query_param
@@ -93,7 +93,9 @@ def remove_mirror(redundancy_id: str) -> Response:
     found = redundancies.by_id(int(redundancy_id)) if redundancy_id.isdigit() and len(redundancy_id) < 13 else None
     if found is None or int(found.actor_id) != actors.server_actor_id():
         raise NotFoundError("Video redundancy not found")
-    mirrors.drop(found)
+    # The work function deletes the copy's files and sends the Undo (the API may not write
+    # under the redundancy prefix).
+    queues.send_work([{"task": mirror_schedule.DROP_TASK, "redundancy": int(found.id)}])
     return no_content()
 
 

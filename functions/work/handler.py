@@ -72,8 +72,8 @@ def _run(received: Received[dict[str, Any]]) -> None:
         archive_jobs.run_export(task, get_settings(), utcnow(), archive_documents.documents)
     elif kind == archive_jobs.IMPORT_TASK:
         archive_jobs.run_import(task, get_settings(), utcnow(), archive_documents.resolve_account)
-    elif kind == mirror_schedule.TASK:
-        mirror_schedule.run_manual(task, utcnow())
+    elif kind in mirror_schedule.TASKS:
+        mirror_schedule.run_task(task, utcnow())
     elif kind == video_imports.TASK:
         video_imports.run(task, utcnow(), _clock(received.context)())
     else:

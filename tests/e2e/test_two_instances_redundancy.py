@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -139,11 +139,18 @@ def test_b_video_is_mirrored_on_a_and_b_lists_the_mirror(
 
     # A drops the mirror: its files go, and B forgets it (Undo).
     assert on_a.send("DELETE", f"/api/v1/server/redundancy/videos/{mirror['id']}", root_a).status_code == 204
-    assert requests.get(f"{base}/{origin_playlist.rsplit('/', 1)[1]}", timeout=30).status_code == 404
+    master_copy = f"{base}/{origin_playlist.rsplit('/', 1)[1]}"
+    wait_for("the copy's deletion", lambda: requests.get(master_copy, timeout=30).status_code == 404)
     wait_for("the Undo on B", lambda: b_redundancies() == [])
     assert mirrored(on_a, root_a, "remote-videos") == []
 
     # A's most-views strategy mirrors it again on its own (the schedule runs every 3 s here).
+    mirrored_by_strategy(on_a, root_a, origin, base, b_redundancies)
+
+
+def mirrored_by_strategy(
+    on_a: Client, root_a: str, origin: dict[str, Any], base: str, b_redundancies: Callable[[], Any]
+) -> None:
     config = on_a.send("GET", "/api/v1/config/custom", root_a).json()
     strategy = {"strategy": "most-views", "size": 100 * 1024 * 1024, "minLifetime": 25 * 3600 * 1000}
     config["redundancy"] = {"videos": {"strategies": [strategy]}}
