@@ -122,7 +122,7 @@ def about(current: InstanceSettings) -> dict[str, Any]:
     return document
 
 
-def server_stats(counts: StatsCounts) -> dict[str, Any]:
+def server_stats(counts: StatsCounts, videos_redundancy: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """The ServerStats document. Activity figures that need the login and publication
     history (daily/weekly/monthly) are 0 until that history is recorded."""
     return {
@@ -145,9 +145,8 @@ def server_stats(counts: StatsCounts) -> dict[str, Any]:
         "totalLocalPlaylists": counts.local_playlists,
         "totalInstanceFollowers": counts.instance_followers,
         "totalInstanceFollowing": counts.instance_following,
-        "videosRedundancy": [
-            {"totalUsed": 0, "totalVideos": 0, "totalVideoFiles": 0, "strategy": "manual", "totalSize": None}
-        ],
+        "videosRedundancy": videos_redundancy
+        or [{"totalUsed": 0, "totalVideos": 0, "totalVideoFiles": 0, "strategy": "manual", "totalSize": None}],
         "averageAbuseResponseTimeMs": _average(counts.abuse_response_ms, counts.abuses_processed),
         "totalAbuses": counts.abuses,
         "totalAbusesProcessed": counts.abuses_processed,

@@ -20,7 +20,7 @@ from chalicelib.store.models.video import PRIVACY_PUBLIC, STATE_PUBLISHED
 from chalicelib.store.models.video_redundancy import MANUAL, STRATEGIES
 
 if TYPE_CHECKING:
-    from chalicelib.store.models import Actor, Video
+    from chalicelib.store.models import Actor, Video, VideoRedundancy
 
 MAX_STRATEGIES = len(STRATEGIES)
 
@@ -87,6 +87,25 @@ def candidates(
         eligible = [v for v in eligible if int(v.views or 0) >= strategy.min_views]
         eligible.sort(key=lambda v: (v.published_at or v.created_at, int(v.id)), reverse=True)
     return eligible
+
+
+def stats(strategies: list[Strategy], ours: list[VideoRedundancy]) -> list[dict[str, Any]]:
+    """PeerTube's `videosRedundancy` of the server stats: per configured strategy and for
+    manual mirrors, the bytes used, the videos mirrored, and the budget (None for manual).
+    Each mirror is one HLS playlist, counted as one video file as PeerTube counts it."""
+    figures = []
+    for name, budget in [*((s.name, s.size) for s in strategies), (MANUAL, None)]:
+        mine = [item for item in ours if item.strategy == name]
+        figures.append(
+            {
+                "strategy": name,
+                "totalSize": budget,
+                "totalUsed": sum(int(item.size or 0) for item in mine),
+                "totalVideos": len(mine),
+                "totalVideoFiles": len(mine),
+            }
+        )
+    return figures
 
 
 def is_strategy(name: str) -> bool:

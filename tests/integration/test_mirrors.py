@@ -22,6 +22,7 @@ from chalicelib.media import layout
 from chalicelib.store import keys, media, redundancies, videos
 from chalicelib.store.models import Video, VideoFile
 from tests.api_client import ApiClient
+from tests.conftest import ROOT_PASSWORD
 from tests.members import Member
 from tests.video_seed import add_video
 
@@ -132,3 +133,18 @@ def test_the_budget_caps_the_bytes_fetched(origin: tuple[Path, str], api: ApiCli
     with pytest.raises(mirrors.MirrorFailed):
         mirrors.mirror(video, "most-views", None, utcnow(), 5000)
     assert redundancies.of_video(int(video.id)) == []
+
+
+def test_server_stats_report_the_mirrors(origin: tuple[Path, str], api: ApiClient, people: dict[str, Member]) -> None:
+    directory, base = origin
+    write_origin(directory)
+    root = api.login("root", ROOT_PASSWORD)["access_token"]
+    config = api.get_as("/api/v1/config/custom", root).json()
+    config["redundancy"] = {"videos": {"strategies": [{"strategy": "trending", "size": 10**9, "minLifetime": 1}]}}
+    assert api.put_json("/api/v1/config/custom", config, root).status == 200
+    made = mirrors.mirror(remote_video(people, base), "manual", None, utcnow(), 10**6)
+    figures = api.get("/api/v1/server/stats").json()["videosRedundancy"]
+    assert figures == [
+        {"strategy": "trending", "totalSize": 10**9, "totalUsed": 0, "totalVideos": 0, "totalVideoFiles": 0},
+        {"strategy": "manual", "totalSize": None, "totalUsed": int(made.size), "totalVideos": 1, "totalVideoFiles": 1},
+    ]
