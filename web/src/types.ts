@@ -66,7 +66,14 @@ export interface VideoDetails extends Video {
   tags?: string[];
   commentsEnabled?: boolean;
   commentsPolicy?: Labelled<number>;
-  streamingPlaylists?: { id: number; playlistUrl: string; segmentsSha256Url?: string | null; files: VideoFile[] }[];
+  streamingPlaylists?: {
+    id: number;
+    playlistUrl: string;
+    segmentsSha256Url?: string | null;
+    files: VideoFile[];
+    /** Other instances' mirrors of these files (PeerTube's redundancy). */
+    redundancies?: { baseUrl: string }[];
+  }[];
   files?: VideoFile[];
   /** The HTTP announce URL and the websocket tracker URL (P2P). */
   trackerUrls?: string[];
