@@ -137,4 +137,25 @@ test("the player on B takes some segments from A's mirror", async ({ page }) => 
   await expect.poll(() => fromMirror.length, { timeout: 60_000 }).toBeGreaterThan(0);
   await expect.poll(() => page.getByTestId('player').evaluate((v: HTMLVideoElement) => v.currentTime), { timeout: 30_000 }).toBeGreaterThan(2);
   test.info().annotations.push({ type: 'segments from the mirror', description: String(fromMirror.length) });
+
+  // A's administration page lists B as allowed and the mirror; B's lists A's mirror of its video.
+  for (const [stack, table, text] of [
+    [a, 'Videos mirrored here', 'Mirrored clip'],
+    [b, 'Our videos mirrored elsewhere', a.host],
+  ] as const) {
+    await page.goto(`${stack.url}/login`);
+    await page.getByLabel('Username or email').fill('root');
+    await page.getByLabel('Password').fill(ROOT_PASSWORD);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await expect(page.getByRole('button', { name: 'Log out' })).toBeVisible();
+    await page.goto(`${stack.url}/admin`);
+    await expect(page.getByRole('table', { name: table })).toContainText(text);
+  }
+  await expect(page.getByRole('table', { name: 'Our videos mirrored elsewhere' })).toContainText('Mirrored clip');
+  await page.goto(`${a.url}/admin`);
+  await expect(page.getByLabel(`Mirror the videos of ${b.host}`)).toBeChecked();
+  await page.getByRole('button', { name: 'Remove the mirror of Mirrored clip' }).click();
+  await expect
+    .poll(async () => (await json(`${b.url}/api/v1/videos/${uuid}`)).streamingPlaylists[0].redundancies, { timeout: 60_000 })
+    .toEqual([]);
 });

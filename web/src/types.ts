@@ -197,3 +197,21 @@ export interface Storyboard {
   spriteWidth: number;
   spriteDuration: number;
 }
+
+/** GET /api/v1/server/following's items (the fields the redundancy page uses). */
+export interface InstanceFollow {
+  id: number;
+  state: 'pending' | 'accepted' | 'rejected';
+  following: { host: string; name: string; hostRedundancyAllowed?: boolean };
+}
+
+/** GET /api/v1/server/redundancy/videos's items (PeerTube's VideoRedundancy). */
+export interface MirroredVideo {
+  id: number;
+  name: string;
+  url: string;
+  uuid: string;
+  redundancies: {
+    streamingPlaylists: { id: number; fileUrl: string; strategy: string | null; size: number; expiresOn: string | null }[];
+  };
+}

@@ -5,6 +5,7 @@ import { ErrorMessage, Loading } from '../components/Status';
 import { useApp, useLoad, useTitle } from '../hooks';
 import { api } from '../services';
 import type { CustomConfig } from '../types';
+import { AdminRedundancy } from './AdminRedundancy';
 
 export function Admin() {
   useTitle('Administration');
@@ -46,6 +47,7 @@ export function Admin() {
         </div>
       )}
       <InstanceSettings />
+      <AdminRedundancy />
     </section>
   );
 }
