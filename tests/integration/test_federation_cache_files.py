@@ -142,3 +142,32 @@ def test_followings_accepts_mirrors_from_a_followed_server(
     assert peer.post(api, "/inbox", activity(peer, "Create", cache_file(peer, video))).status == 204
     drain_federation()
     assert len(mirrors(api, video)) == 1
+
+
+def test_the_redundancy_api_checks_its_input(peer: Peer, api: ApiClient, people: dict[str, Member]) -> None:
+    root = api.login("root", ROOT_PASSWORD)["access_token"]
+    alice = people["alice"]
+    mirrors_path = "/api/v1/server/redundancy/videos"
+    assert api.get_as(f"{mirrors_path}?target=my-videos", alice.token).status == 403
+    assert api.get_as(mirrors_path, root).status == 400
+    assert api.get_as(f"{mirrors_path}?target=everything", root).status == 400
+    assert api.get_as(f"{mirrors_path}?target=my-videos&strategy=all", root).status == 400
+    assert api.get_as(f"{mirrors_path}?target=remote-videos", root).json() == {"total": 0, "data": []}
+
+    # A host may be allowed once followed, by an administrator, with a boolean.
+    allow = f"/api/v1/server/redundancy/{peer.host}"
+    assert api.put_json(allow, {"redundancyAllowed": True}, root).status == 404
+    peer.followed_by_our_instance(api, root)
+    assert api.put_json(allow, {"redundancyAllowed": True}, alice.token).status == 403
+    assert api.put_json(allow, {"redundancyAllowed": "yes"}, root).status == 400
+    assert api.put_json(allow, {"redundancyAllowed": True}, root).status == 204
+    following = api.get("/api/v1/server/following").json()["data"]
+    assert [f["following"]["hostRedundancyAllowed"] for f in following] == [True]
+
+    # Manual mirrors: of remote videos only, once.
+    ours = hls_video(people)
+    assert api.post_json(mirrors_path, {"videoId": int(ours.id)}, root).status == 400
+    assert api.post_json(mirrors_path, {"videoId": 999999}, root).status == 404
+    assert api.post_json(mirrors_path, {"videoId": "1; drop"}, root).status == 400
+    assert api.send_json("DELETE", f"{mirrors_path}/123456", None, root).status == 404
+    assert api.delete_as(f"{mirrors_path}/not-a-number", root).status == 404
