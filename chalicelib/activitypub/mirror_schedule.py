@@ -26,7 +26,9 @@ TASKS = (TASK, DROP_TASK)
 REFRESH_AHEAD = timedelta(hours=2)
 MAX_NEW_PER_RUN = 10  # each is a few files fetched whole; the function's timeout bounds a run
 MAX_LISTED = 10_000
-MANUAL_MAX_BYTES = 20 * 1024**3  # one video an administrator asked for
+# One video an administrator asked for, mirrored by the work function (512 MB of memory, and
+# a fragmented MP4 is held in memory while it is checked).
+MANUAL_MAX_BYTES = 384 * 1024**2
 
 
 @dataclass

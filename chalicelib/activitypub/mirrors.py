@@ -32,6 +32,7 @@ MEDIA_ACCEPT = "video/mp4, audio/mp4, application/octet-stream"
 JSON_ACCEPT = "application/json"
 PLAYLIST_MAX_BYTES = 1024 * 1024
 HASHES_MAX_BYTES = 4 * 1024 * 1024
+MEDIA_MAX_BYTES = 1024**3  # one fragmented MP4, held in memory while its segments are checked
 FILE_TIMEOUT = 600.0  # one fragmented MP4; the scheduled function's own timeout bounds a run
 FILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")  # a name below the base, nothing more
 
@@ -90,7 +91,7 @@ def fetch_verified(video: Video, files: list[VideoFile], max_bytes: int) -> Copy
         media_name = str(file.media_name)
         if not segments or any(segment.uri != media_name for segment in segments):
             raise MirrorFailed(f"{file.playlist_name} does not play {media_name} alone")
-        body = get(media_name, MEDIA_ACCEPT, left)
+        body = get(media_name, MEDIA_ACCEPT, MEDIA_MAX_BYTES)
         try:
             found = hls.segment_hashes(segments, io.BytesIO(body))
         except ValueError as exc:
