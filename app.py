@@ -37,6 +37,7 @@ from chalicelib.api.playlist_elements import playlist_elements_api
 from chalicelib.api.playlists import playlists_api
 from chalicelib.api.push_subscriptions import push_subscriptions_api
 from chalicelib.api.ratings import ratings_api
+from chalicelib.api.redundancy import redundancy_api
 from chalicelib.api.registrations import registrations_api
 from chalicelib.api.runners import runners_api
 from chalicelib.api.scoped_tokens import scoped_tokens_api
@@ -109,6 +110,7 @@ for blueprint in (
     server_api,
     server_follows_api,
     server_logs_api,
+    redundancy_api,
     subscriptions_api,
     token_sessions_api,
     user_archives_api,

@@ -99,6 +99,13 @@ class FederationSettings:
     # only): messages it sends to the broadcast queue may only announce a publication, never
     # name an activity to sign, since ffmpeg runs on hostile files in that function.
     transcoder_role_id: str | None = None
+    # PeerTube's remote_redundancy.videos.accept_from (a YAML setting there, not in the custom
+    # configuration): whose CacheFiles of our videos are listed as mirrors (nobody, anybody,
+    # followings); CIRRUS_REDUNDANCY_ACCEPT_FROM.
+    accept_redundancy_from: str = "anybody"
+
+
+REDUNDANCY_ACCEPT_FROM = ("nobody", "anybody", "followings")
 
 
 @dataclass(frozen=True)
@@ -289,6 +296,12 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
                 "CIRRUS_MAX_COMMENTS_PER_HOST",
             ),
             transcoder_role_id=env.get("CIRRUS_TRANSCODER_ROLE_ID") or None,
+            accept_redundancy_from=_one_of(
+                env.get("CIRRUS_REDUNDANCY_ACCEPT_FROM"),
+                FederationSettings.accept_redundancy_from,
+                REDUNDANCY_ACCEPT_FROM,
+                "CIRRUS_REDUNDANCY_ACCEPT_FROM",
+            ),
         ),
         initial_root_password=env.get("PT_INITIAL_ROOT_PASSWORD") or None,
         mail_from_override=env.get("CIRRUS_MAIL_FROM") or None,
@@ -390,6 +403,14 @@ def _flag(value: str | None, default: bool) -> bool:
     if lowered in ("0", "false", "no", "off"):
         return False
     raise ValueError(f"expected a boolean (true/false), not {value!r}")
+
+
+def _one_of(value: str | None, default: str, allowed: tuple[str, ...], name: str) -> str:
+    if value is None or value == "":
+        return default
+    if value not in allowed:
+        raise ValueError(f"{name} must be one of {', '.join(allowed)}, not {value!r}")
+    return value
 
 
 def _integer(value: str | None, default: int, name: str) -> int:

@@ -58,6 +58,7 @@ INBOX_HANDLER = "functions.federation.inbox:handle_inbox"
 WORK_HANDLER = "functions.work.handler:handle_work"
 RUNNER_STALLS_HANDLER = "functions.runners.stalls:handle_schedule"
 CHANNEL_SYNC_HANDLER = "functions.channel_sync.handler:handle_schedule"
+REDUNDANCY_HANDLER = "functions.redundancy.handler:handle_schedule"
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,9 @@ def schedule_specs() -> list[ScheduleSpec]:
         # A work task per channel synchronisation (domain/channel_syncs.py), hourly as PeerTube's
         # check_interval.
         ScheduleSpec("channelsync", CHANNEL_SYNC_HANDLER, rate_minutes=60, timeout=60, memory=256),
+        # Mirrors of other instances' videos (functions/redundancy/handler.py), hourly as
+        # PeerTube's redundancy check interval; a fragmented MP4 is held in memory to be checked.
+        ScheduleSpec("redundancy", REDUNDANCY_HANDLER, rate_minutes=60, timeout=900, memory=2048),
     ]
 
 

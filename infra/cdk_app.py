@@ -61,7 +61,7 @@ LOG_GROUP_NAMES = [
         for name in (
             "api", "ingest", "transcoder", "views", "work", "trending", "sweeper",
             "broadcast", "deliver", "inbox", "realtime", "pinger", "runners",
-            "transcription",
+            "transcription", "channelsync", "redundancy",
         )
     ),
     "/ecs/${AWS::StackName}-tracker",
@@ -217,6 +217,9 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
                 "InstanceFollowersManualApproval", type=text, default="false", allowed_values=flag
             ),
             "AutoFollowBack": self._parameter("AutoFollowBack", type=text, default="false", allowed_values=flag),
+            "RedundancyAcceptFrom": self._parameter(
+                "RedundancyAcceptFrom", type=text, default="anybody", allowed_values=["nobody", "anybody", "followings"]
+            ),
             "CertificateArn": self._parameter(
                 "CertificateArn",
                 type=text,
@@ -619,6 +622,7 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
             "CIRRUS_INSTANCE_FOLLOWERS_ENABLED": value["InstanceFollowersEnabled"],
             "CIRRUS_INSTANCE_FOLLOWERS_MANUAL_APPROVAL": value["InstanceFollowersManualApproval"],
             "CIRRUS_AUTO_FOLLOW_BACK": value["AutoFollowBack"],
+            "CIRRUS_REDUNDANCY_ACCEPT_FROM": value["RedundancyAcceptFrom"],
             "CIRRUS_MAX_VIDEOS_PER_HOST": "5000",
             "CIRRUS_MAX_PLAYLISTS_PER_HOST": "1000",
             "CIRRUS_MAX_COMMENTS_PER_HOST": "20000",
@@ -1180,6 +1184,8 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
                     "Action": "s3:PutObject",
                     "Resource": sub("${UploadsBucket.Arn}/videos/*"),
                 },
+                # A mirror an administrator asked for or dropped: under the redundancy prefix.
+                *self._redundancy_copies(),
             ],
             ffmpeg=True,
         )
@@ -1318,6 +1324,8 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
                 self._manage_connections(),
             ],
         }
+        # Mirrors of followed instances' videos (functions/redundancy/handler.py).
+        statements["redundancy"] = [self._table_crud(), *self._send("broadcast"), *self._redundancy_copies()]
         for schedule in schedule_specs():
             module, _, attribute = schedule.handler.partition(":")
             logical_id = f"{schedule.name.capitalize()}Function"
@@ -1417,6 +1425,22 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
         )
         for resource in (rule, permission):
             resource.cfn_options.condition = self.uses_transcribe
+
+    def _redundancy_copies(self) -> list[dict[str, Any]]:
+        """Writing and deleting the copies of remote videos' HLS files (docs/redundancy.md)."""
+        return [
+            {
+                "Effect": "Allow",
+                "Action": ["s3:PutObject", "s3:DeleteObject"],
+                "Resource": sub("${MediaBucket.Arn}/static/redundancy/*"),
+            },
+            {
+                "Effect": "Allow",
+                "Action": "s3:ListBucket",
+                "Resource": self.media_bucket.attr_arn,
+                "Condition": {"StringLike": {"s3:prefix": ["static/redundancy/*"]}},
+            },
+        ]
 
     def _schedule(self, function: lambda_.CfnFunction, expression: str) -> None:
         name = function.logical_id

@@ -35,6 +35,7 @@ FUNCTION_SOURCES = (
     "functions/entry.py",
     "functions/federation",
     "functions/realtime",
+    "functions/redundancy",
     "functions/runners",
     "functions/transcoder",
     "functions/transcription",

@@ -121,10 +121,12 @@ def _page(rows: list[FollowRow], sortable: tuple[str, ...], other: Any) -> dict[
 
 
 def _follow_json(row: FollowRow, settings: Any) -> dict[str, Any]:
+    following = actor_json(row.following, settings)
+    following["hostRedundancyAllowed"] = bool(row.follow.redundancy_allowed)
     return {
         "id": int(row.follow.follow_id or 0),
         "follower": actor_json(row.follower, settings),
-        "following": actor_json(row.following, settings),
+        "following": following,
         "score": BASE_SCORE,
         "state": row.follow.state,
         "createdAt": iso(row.follow.created_at),

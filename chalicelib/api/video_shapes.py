@@ -13,9 +13,11 @@ from chalicelib.store.models.video import STATE_TRANSCODING_FAILED
 from chalicelib.store.models.video_stages import LIVE_STAGES, STAGE_DONE, STAGE_LIVE_ON
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from chalicelib.config import Settings
     from chalicelib.domain.browse import VideoPage
-    from chalicelib.store.models import Actor, LiveVideo, Video, VideoFile, WebVideoFile
+    from chalicelib.store.models import Actor, LiveVideo, Video, VideoFile, VideoRedundancy, WebVideoFile
 
 STATES = reference_data.VIDEO_STATES
 COMMENTS_POLICIES = {1: "Enabled", 2: "Disabled", 3: "Requires approval"}
@@ -125,6 +127,8 @@ def video_details_json(
     live: LiveVideo | None = None,
     web_files: Sequence[WebVideoFile] = (),
     viewers: int = 0,
+    redundancies: Sequence[VideoRedundancy] = (),
+    now: datetime | None = None,
 ) -> dict[str, Any]:
     body = video_json(video, account, channel, settings)
     body["description"] = video.description
@@ -135,7 +139,7 @@ def video_details_json(
         {
             "blacklisted": video.blacklist is not None,
             "blacklistedReason": (video.blacklist or {}).get("reason"),
-            "streamingPlaylists": _streaming_playlists(video, files, settings),
+            "streamingPlaylists": _streaming_playlists(video, files, settings, _mirrors(redundancies, now)),
             "files": web_files_json(video, web_files, settings),
             "liveSchedules": [{"startAt": start} for start in (live.schedules or [])] if live else [],
             "support": video.support,
@@ -151,9 +155,21 @@ def video_details_json(
     return body
 
 
-def _streaming_playlists(video: Video, files: Sequence[VideoFile], settings: Settings) -> list[dict[str, Any]]:
+def _mirrors(redundancies: Sequence[VideoRedundancy], now: datetime | None) -> list[dict[str, Any]]:
+    """PeerTube's `redundancies` of a streaming playlist: the base URLs of its copies not
+    expired (an expired one is no longer promised to be there)."""
+    return [
+        {"baseUrl": str(r.file_url)}
+        for r in sorted(redundancies, key=lambda r: int(r.id))
+        if r.expires_at is None or now is None or r.expires_at > now
+    ]
+
+
+def _streaming_playlists(
+    video: Video, files: Sequence[VideoFile], settings: Settings, mirrors: list[dict[str, Any]] | None = None
+) -> list[dict[str, Any]]:
     if not video.is_local:
-        return _remote_playlists(video, files, settings)
+        return _remote_playlists(video, files, settings, mirrors or [])
     if video.stage == STAGE_LIVE_ON:
         return [live_playlist_json(video, settings)]
     if not files or video.stage != "done":
@@ -169,7 +185,8 @@ def _streaming_playlists(video: Video, files: Sequence[VideoFile], settings: Set
             "type": 1,
             "playlistUrl": infohashes.master_playlist_url(settings.instance_url, video.uuid, prefix, private),
             "segmentsSha256Url": f"{base}{prefix}-segments-sha256.json",
-            "redundancies": [],
+            # A private video's files need a token its mirrors cannot check: none are listed.
+            "redundancies": [] if private else (mirrors or []),
             "files": [
                 _file_json(video, file, base, settings, private)
                 for file in sorted(files, key=lambda f: -int(f.resolution))
@@ -192,7 +209,9 @@ def live_playlist_json(video: Video, settings: Settings) -> dict[str, Any]:
     }
 
 
-def _remote_playlists(video: Video, files: Sequence[VideoFile], settings: Settings) -> list[dict[str, Any]]:
+def _remote_playlists(
+    video: Video, files: Sequence[VideoFile], settings: Settings, mirrors: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
     """A remote video plays from its origin: the URLs its Video object gave."""
     if not video.remote_playlist_url:
         return []
@@ -204,7 +223,7 @@ def _remote_playlists(video: Video, files: Sequence[VideoFile], settings: Settin
             "type": 1,
             "playlistUrl": master,
             "segmentsSha256Url": video.remote_sha256_url,
-            "redundancies": [],
+            "redundancies": mirrors,
             "files": [
                 _file_json(video, file, base, settings) for file in sorted(files, key=lambda f: -int(f.resolution))
             ],

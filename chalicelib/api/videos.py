@@ -38,6 +38,8 @@ def get_video(video_id: str) -> dict[str, Any]:
         found.live,
         found.web_files,
         viewers=found.viewers,
+        redundancies=found.redundancies,
+        now=utcnow(),
     )
     watched_to = history.current_time(viewer.user if viewer else None, int(found.video.id))
     if watched_to is not None:

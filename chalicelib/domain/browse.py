@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from chalicelib.domain.search import Query
     from chalicelib.domain.video_lists import Scope, VideoFilter
     from chalicelib.store.catalog import CatalogState
-    from chalicelib.store.models import Actor, LiveVideo, Video, VideoFile, WebVideoFile
+    from chalicelib.store.models import Actor, LiveVideo, Video, VideoFile, VideoRedundancy, WebVideoFile
 
 
 @dataclass(frozen=True)
@@ -203,6 +203,7 @@ class VideoDetails:
     live: LiveVideo | None = None  # a live's settings
     web_files: list[WebVideoFile] = field(default_factory=list)
     viewers: int = 0  # a live's viewers now
+    redundancies: list[VideoRedundancy] = field(default_factory=list)  # its mirrors, expired ones too
 
 
 def video_details(id_or_uuid: str) -> VideoDetails:
@@ -226,4 +227,4 @@ def video_details(id_or_uuid: str) -> VideoDetails:
     if account is None or channel is None or account.deleting_at is not None or channel.deleting_at is not None:
         raise NotFoundError("Video not found")
     viewers = live_viewers.viewers_of(video, found.live_viewers, utcnow())
-    return VideoDetails(video, account, channel, files, live, found.web_files, viewers)
+    return VideoDetails(video, account, channel, files, live, found.web_files, viewers, found.redundancies)

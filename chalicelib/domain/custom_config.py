@@ -21,7 +21,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.config import LiveConfig, SignupSettings, UserDefaults
-from chalicelib.domain import reference_data
+from chalicelib.domain import redundancy, reference_data
 from chalicelib.domain.instance import ABOUT_TEXTS, SHORT_DESCRIPTION, InstanceSettings, live_limits
 from chalicelib.errors import BadRequestError, PayloadTooLargeError, ValidationError
 from chalicelib.store import instance as instance_store
@@ -313,6 +313,9 @@ def _validate(body: dict[str, Any]) -> None:
             invalid[path] = "Invalid value"
     if invalid:
         raise ValidationError(invalid)
+    strategies = _field(body, "redundancy.videos.strategies")
+    if strategies is not _MISSING:
+        redundancy.check_strategies(strategies)  # Cirrus's: PeerTube sets them in its YAML file
     if body["signup"]["enabled"] and body["signup"]["requiresEmailVerification"]:
         # Cirrus sends no email yet, as a PeerTube without SMTP settings.
         raise BadRequestError("SMTP is not configured but you require signup email verification.")

@@ -107,6 +107,23 @@ def following_row(follower: Actor, host_or_handle: str) -> FollowRow:
     return row
 
 
+def allow_redundancy(follower: Actor, host: str, allowed: bool, now: datetime) -> None:
+    """PUT /server/redundancy/{host}: the followed instance at `host` may (or may no longer)
+    be mirrored; 404 when the instance does not follow it."""
+    if not is_host(host):
+        raise ValidationError({"host": "Should have a valid host"}, location="params")
+    follows.set_redundancy_allowed(following_row(follower, host).follow, allowed, now)
+
+
+def redundancy_hosts(follower: Actor) -> set[str]:
+    """The hosts of the followed instances whose videos may be mirrored here."""
+    return {
+        str(row.following.host or "").lower()
+        for row in following_rows(follower)
+        if row.follow.redundancy_allowed and row.follow.state == STATE_ACCEPTED and is_instance_actor(row.following)
+    }
+
+
 def stop_following(row: FollowRow) -> None:
     follows.unfollow(row.follow, following_stats(row.follower, row.following, -1))
 

@@ -8,23 +8,38 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from chalicelib.store import activity_days, counters, queues
+from chalicelib.config import get_settings
+from chalicelib.domain import custom_config, redundancy
+from chalicelib.store import activity_days, counters, queues, redundancies
 from chalicelib.store.counters import ACTIVITY_TYPES, StatsCounts
+
+# Our mirrors are bounded by the strategies' budgets: one Query page reads them.
+MAX_MIRRORS_COUNTED = 1000
 
 
 def current(now: datetime) -> dict[str, Any]:
+    strategies = redundancy.read_strategies(custom_config.current(get_settings()).custom)
     return shaped(
         counters.read_stats_counts(),
         activity_days.active_counts("users", now),
         activity_days.active_counts("channels", now),
         queues.inbox_waiting(),
         now,
+        redundancy.stats(strategies, redundancies.listed(True, MAX_MIRRORS_COUNTED)),
     )
 
 
-def shaped(counts: StatsCounts, users: list[int], channels: list[int], waiting: int, now: datetime) -> dict[str, Any]:
+def shaped(
+    counts: StatsCounts,
+    users: list[int],
+    channels: list[int],
+    waiting: int,
+    now: datetime,
+    videos_redundancy: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
     """The ServerStats document. `users` and `channels`: those active over a day, a week and
-    a month (store/activity_days.py, by whole UTC days)."""
+    a month (store/activity_days.py, by whole UTC days); `videos_redundancy`: our mirrors'
+    figures per strategy (domain/redundancy.py)."""
     processed = counts.ap_successes + counts.ap_errors
     since = counts.ap_since
     elapsed = now.timestamp() - since if since is not None else 0.0
@@ -49,9 +64,8 @@ def shaped(counts: StatsCounts, users: list[int], channels: list[int], waiting: 
         "totalLocalPlaylists": counts.local_playlists,
         "totalInstanceFollowers": counts.instance_followers,
         "totalInstanceFollowing": counts.instance_following,
-        "videosRedundancy": [
-            {"totalUsed": 0, "totalVideos": 0, "totalVideoFiles": 0, "strategy": "manual", "totalSize": None}
-        ],
+        "videosRedundancy": videos_redundancy
+        or [{"totalUsed": 0, "totalVideos": 0, "totalVideoFiles": 0, "strategy": "manual", "totalSize": None}],
         "averageAbuseResponseTimeMs": _average(counts.abuse_response_ms, counts.abuses_processed),
         "totalAbuses": counts.abuses,
         "totalAbusesProcessed": counts.abuses_processed,

@@ -19,6 +19,9 @@ PRIVATE_HLS_KEYS = "private/streaming-playlists/hls/"
 # Web videos (whole MP4 files: the uploaded original until transcoding replaces it, and MP4
 # renditions when the instance makes them) under PeerTube's paths; the private directory's
 # are read through the API with a video file token, as the HLS ones.
+# Our mirrors of remote videos' HLS files, under the origin's file names, as PeerTube serves
+# its own (/static/redundancy/hls/<uuid>/): public, served from the bucket like our videos.
+REDUNDANCY_HLS_PATH = "static/redundancy/hls/"
 PUBLIC_WEB_VIDEOS_PATH = "static/web-videos/"
 PRIVATE_WEB_VIDEOS_PATH = "static/web-videos/private/"
 PRIVATE_WEB_VIDEOS_KEYS = "private/web-videos/"
@@ -233,3 +236,16 @@ def file_metadata_key(video_uuid: str, file_name: str) -> str:
 
 def file_metadata_prefix(video_uuid: str) -> str:
     return f"{FILE_METADATA_KEYS}{video_uuid}/"
+
+
+def redundancy_prefix(video_uuid: str) -> str:
+    return f"{REDUNDANCY_HLS_PATH}{video_uuid}/"
+
+
+def redundancy_key(video_uuid: str, filename: str) -> str:
+    return f"{redundancy_prefix(video_uuid)}{filename}"
+
+
+def redundancy_base_url(instance_url: str, video_uuid: str) -> str:
+    """A mirror's base URL as its CacheFile and the API give it (no trailing slash, as PeerTube)."""
+    return f"{instance_url}/{REDUNDANCY_HLS_PATH}{video_uuid}"

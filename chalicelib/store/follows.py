@@ -186,3 +186,8 @@ def _count(transaction: TransactWrite, follower_id: int, target_id: int, delta: 
         transaction.update(
             Actor(keys.actor_pk(actor_id), keys.ENTITY_SK), actions=[action], condition=Actor.pk.exists()
         )
+
+
+def set_redundancy_allowed(existing: Follow, allowed: bool, now: datetime) -> None:
+    """Whether the followed instance's videos may be mirrored here (one UpdateItem)."""
+    existing.update(actions=[Follow.redundancy_allowed.set(allowed), Follow.updated_at.set(now)])

@@ -41,6 +41,24 @@ def web_video_file_sk(resolution: int) -> str:
     return f"{WEB_FILE_SK_PREFIX}{resolution:05d}"
 
 
+# A mirror of the video's HLS playlist, one per server: between FILE#<digits> and FILE#WEB#,
+# so that the Query reading a video with its files (V1/V3/V8) reads its mirrors too.
+REDUNDANCY_SK_PREFIX = "FILE#MIRROR#"
+
+
+def redundancy_sk(actor_id: int) -> str:
+    return f"{REDUNDANCY_SK_PREFIX}{actor_id:012d}"
+
+
+def redundancies_gsi1pk(ours: bool) -> str:
+    """The list of mirrors this instance made (True) or of its videos made elsewhere (False)."""
+    return "REDUNDANCIES#REMOTE-VIDEOS" if ours else "REDUNDANCIES#MY-VIDEOS"
+
+
+def redundancy_gsi2pk(redundancy_id: int) -> str:
+    return f"REDUNDANCY#{redundancy_id}"
+
+
 # After FILE#...: a live's settings and its sessions, in its video's partition (LV1-LV6).
 LIVE_SK = "LIVE"
 LIVE_SESSION_SK_PREFIX = "LIVESESSION#"

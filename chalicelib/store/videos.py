@@ -20,7 +20,17 @@ from pynamodb.transactions import TransactWrite
 from chalicelib.errors import ConflictError
 from chalicelib.store import activity_days, catalog, infohashes, keys, quotas
 from chalicelib.store.counters import add_stats
-from chalicelib.store.models import Claim, LiveVideo, LiveViewers, TableItem, User, Video, VideoFile, WebVideoFile
+from chalicelib.store.models import (
+    Claim,
+    LiveVideo,
+    LiveViewers,
+    TableItem,
+    User,
+    Video,
+    VideoFile,
+    VideoRedundancy,
+    WebVideoFile,
+)
 from chalicelib.store.models.video import PRIVACY_PUBLIC, STATE_PUBLISHED, STATE_TO_TRANSCODE, STATE_TRANSCODING_FAILED
 from chalicelib.store.models.video_stages import (
     LIVE_STAGES,
@@ -311,12 +321,13 @@ class StoredVideo:
     web_files: list[WebVideoFile]
     live: LiveVideo | None
     live_viewers: list[LiveViewers] = field(default_factory=list)
+    redundancies: list[VideoRedundancy] = field(default_factory=list)
 
 
 def get_video_whole(video_id: int) -> StoredVideo:
     """V8 to `LIVE#VIEWERS#`: the video, its HLS files, its web videos, a live's settings and
-    its viewer counters, in one Query (`ENTITY`, `FILE#<resolution>`, `FILE#WEB#...`, `LIVE`
-    and `LIVE#VIEWERS#<slot>` sort together)."""
+    its viewer counters, with its mirrors, in one Query (`ENTITY`, `FILE#<resolution>`,
+    `FILE#MIRROR#...`, `FILE#WEB#...`, `LIVE` and `LIVE#VIEWERS#<slot>` sort together)."""
     items = list(
         TableItem.query(keys.video_pk(video_id), TableItem.sk.between(keys.ENTITY_SK, keys.LIVE_VIEWERS_LAST_SK))
     )
@@ -326,6 +337,7 @@ def get_video_whole(video_id: int) -> StoredVideo:
         web_files=[item for item in items if isinstance(item, WebVideoFile)],
         live=next((item for item in items if isinstance(item, LiveVideo)), None),
         live_viewers=[item for item in items if isinstance(item, LiveViewers)],
+        redundancies=[item for item in items if isinstance(item, VideoRedundancy)],
     )
 
 

@@ -9,8 +9,9 @@ browsers (domain/notifications/web_push.py), tell a
 live's watchers how many they are (domain/live_viewers.py), make or restore a user's
 account archive (domain/archives/jobs.py), fetch a video import's file
 (domain/video_imports.py), list a synchronised channel and start its imports
-(domain/channel_syncs.py), hand a studio edit over (domain/studio.py), or extract a video's
-sound and start its Amazon Transcribe job (domain/amazon_transcribe.py). A task that fails
+(domain/channel_syncs.py), hand a studio edit over (domain/studio.py), extract a video's
+sound and start its Amazon Transcribe job (domain/amazon_transcribe.py), or mirror a remote
+video an administrator chose (activitypub/mirror_schedule.py). A task that fails
 is reported alone (partial batch response) and SQS delivers it again after the visibility
 timeout; every task is idempotent, so a repeated or resumed one carries on where it stopped.
 """
@@ -22,7 +23,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from chalicelib import subscribers
-from chalicelib.activitypub import archive_documents, follows, moves
+from chalicelib.activitypub import archive_documents, follows, mirror_schedule, moves
 from chalicelib.config import get_settings
 from chalicelib.domain import (
     amazon_transcribe,
@@ -96,6 +97,7 @@ _TASKS: dict[str, Callable[[dict[str, Any], Received[dict[str, Any]]], object]] 
     video_imports.TASK: lambda task, received: video_imports.run(task, utcnow(), _clock(received.context)()),
     amazon_transcribe.TASK: lambda task, _: amazon_transcribe.run(str(task["video"]), str(task["job"])),
     channel_syncs.TASK: lambda task, received: channel_syncs.run(task, utcnow(), _clock(received.context)()),
+    **{kind: lambda task, _: mirror_schedule.run_task(task, utcnow()) for kind in mirror_schedule.TASKS},
 }
 
 

@@ -935,6 +935,7 @@ def test_packaged_function_imports_on_its_own(tmp_path: Path, resources: dict[st
         "entry.py",
         "federation",
         "realtime",
+        "redundancy",
         "runners",
         "transcoder",
         "transcription",

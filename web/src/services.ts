@@ -4,7 +4,7 @@ import { session } from './auth';
 import { passwordHeaders } from './videoPassword';
 import type { VideoFileToken } from './videoFiles';
 import type { PlaybackReport } from './playbackMetrics';
-import type { Channel, ChannelSync, Chapter, Comment, CommentTree, CustomConfig, Job, LiveVideo, OwnershipChange, Page, Playlist, PlaylistElement, Runner, RunnerJob, RunnerRegistrationToken, Storyboard, TokenSession, User, Video, VideoDetails, VideoImport } from './types';
+import type { Channel, ChannelSync, Chapter, Comment, CommentTree, CustomConfig, InstanceFollow, Job, LiveVideo, MirroredVideo, OwnershipChange, Page, Playlist, PlaylistElement, Runner, RunnerJob, RunnerRegistrationToken, Storyboard, TokenSession, User, Video, VideoDetails, VideoImport } from './types';
 
 export function query(params: Record<string, string | number | boolean | undefined>): string {
   const search = new URLSearchParams();
@@ -160,6 +160,13 @@ export const api = {
     get<Record<string, string>>(`/api/v1/videos/${kind}`, signal),
   users: (start: number, signal?: AbortSignal) => get<Page<User>>(`/api/v1/users${query({ start, count: 50, sort: '-createdAt' })}`, signal),
   customConfig: (signal?: AbortSignal) => get<CustomConfig>('/api/v1/config/custom', signal),
+  // Redundancy (PeerTube's): the followed instances, whose videos may be mirrored here, and the mirrors.
+  following: (signal?: AbortSignal) => get<Page<InstanceFollow>>(`/api/v1/server/following${query({ count: 100 })}`, signal),
+  allowRedundancy: (host: string, redundancyAllowed: boolean) =>
+    session.send(`/api/v1/server/redundancy/${encodeURIComponent(host)}`, { method: 'PUT', json: { redundancyAllowed } }),
+  mirrors: (target: 'my-videos' | 'remote-videos', signal?: AbortSignal) =>
+    get<Page<MirroredVideo>>(`/api/v1/server/redundancy/videos${query({ target, count: 100 })}`, signal),
+  removeMirror: (id: number) => session.send(`/api/v1/server/redundancy/videos/${id}`, { method: 'DELETE' }),
   saveCustomConfig: (config: CustomConfig) =>
     session.json<CustomConfig>('/api/v1/config/custom', { method: 'PUT', json: config }),
   // Remote runners (docs/runners.md) and the instance's jobs (docs/jobs-and-logs.md): administrators only.

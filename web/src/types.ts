@@ -66,7 +66,14 @@ export interface VideoDetails extends Video {
   tags?: string[];
   commentsEnabled?: boolean;
   commentsPolicy?: Labelled<number>;
-  streamingPlaylists?: { id: number; playlistUrl: string; segmentsSha256Url?: string | null; files: VideoFile[] }[];
+  streamingPlaylists?: {
+    id: number;
+    playlistUrl: string;
+    segmentsSha256Url?: string | null;
+    files: VideoFile[];
+    /** Other instances' mirrors of these files (PeerTube's redundancy). */
+    redundancies?: { baseUrl: string }[];
+  }[];
   files?: VideoFile[];
   /** The HTTP announce URL and the websocket tracker URL (P2P). */
   trackerUrls?: string[];
@@ -256,4 +263,22 @@ export interface Job {
   data: Record<string, unknown>;
   error: string | null;
   createdAt: string | null;
+}
+
+/** GET /api/v1/server/following's items (the fields the redundancy page uses). */
+export interface InstanceFollow {
+  id: number;
+  state: 'pending' | 'accepted' | 'rejected';
+  following: { host: string; name: string; hostRedundancyAllowed?: boolean };
+}
+
+/** GET /api/v1/server/redundancy/videos's items (PeerTube's VideoRedundancy). */
+export interface MirroredVideo {
+  id: number;
+  name: string;
+  url: string;
+  uuid: string;
+  redundancies: {
+    streamingPlaylists: { id: number; fileUrl: string; strategy: string | null; size: number; expiresOn: string | null }[];
+  };
 }

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.activitypub.inbox.context import Ignored
+from chalicelib.activitypub.remote import cache_files
 from chalicelib.activitypub.remote import comments as remote_comments
 from chalicelib.activitypub.remote import playlists as remote_playlists
 from chalicelib.activitypub.remote import videos as remote_videos
@@ -31,5 +32,8 @@ def handle(activity: dict[str, Any], context: InboxContext) -> None:
         if context.actor.actor_type != "Person":
             raise Ignored("only accounts create playlists")  # as PeerTube
         remote_playlists.store_object(created, context.actor, activity.get("to", created.get("to")), context.now)
+        return
+    if kind == "CacheFile":
+        cache_files.store(created, context)
         return
     raise Ignored(f"Create of {kind} is not handled")

@@ -1,5 +1,5 @@
-"""Undo: a remote actor takes back an earlier activity of its own: a Follow, a Like or a
-Dislike."""
+"""Undo: a remote actor takes back an earlier activity of its own: a Follow, a Like, a
+Dislike, or the Create of a CacheFile (its mirror of one of our videos is gone)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 from chalicelib.activitypub import local_objects
 from chalicelib.activitypub.inbox.context import Ignored, InboxContext, object_id
-from chalicelib.activitypub.remote import rates
+from chalicelib.activitypub.remote import cache_files, rates
 from chalicelib.domain.instance_follows import follower_stats
 from chalicelib.store import follows
 
@@ -24,6 +24,9 @@ def handle(activity: dict[str, Any], context: InboxContext) -> None:
         return
     if kind in ("Like", "Dislike"):
         rates.undo(undone, context, "like" if kind == "Like" else "dislike")
+        return
+    if kind == "Create" and isinstance(undone.get("object"), dict) and undone["object"].get("type") == "CacheFile":
+        cache_files.remove(undone["object"], context)
         return
     raise Ignored(f"Undo of {kind} is not handled")
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from chalicelib.activitypub.inbox.context import Ignored, object_id
 from chalicelib.activitypub.remote import actors as remote_actors
+from chalicelib.activitypub.remote import cache_files
 from chalicelib.activitypub.remote import playlists as remote_playlists
 from chalicelib.activitypub.remote import videos as remote_videos
 from chalicelib.activitypub.remote.parse.actors import ACTOR_TYPES
@@ -33,5 +34,8 @@ def handle(activity: dict[str, Any], context: InboxContext) -> None:
             raise Ignored("an actor may only update itself")
         # The document is fetched again from its origin rather than taken from the activity.
         remote_actors.resolve(str(context.actor.url), refresh=True)
+        return
+    if kind == "CacheFile":
+        cache_files.store(updated, context)
         return
     raise Ignored(f"Update of {kind} is not handled")

@@ -42,6 +42,7 @@ from chalicelib.store.models.video_comment import VideoComment
 from chalicelib.store.models.video_file import VideoFile, WebVideoFile
 from chalicelib.store.models.video_import import VideoImport
 from chalicelib.store.models.video_password import VideoPassword
+from chalicelib.store.models.video_redundancy import VideoRedundancy
 from chalicelib.store.models.view import LiveViewers, StatsViewer, VideoStats, ViewBucket, ViewReceipt, Watch
 from chalicelib.store.models.web_push import PushSent, PushSubscription, VapidKeys
 
@@ -105,6 +106,7 @@ __all__ = [
     "VideoFile",
     "VideoImport",
     "VideoPassword",
+    "VideoRedundancy",
     "VideoStats",
     "ViewBucket",
     "ViewReceipt",

@@ -4,7 +4,7 @@ follower's partition; gsi1 lists a target's followers, gsi2 a follower's follows
 
 from __future__ import annotations
 
-from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 
 from chalicelib.store.models.base import TableItem
 
@@ -22,5 +22,8 @@ class Follow(TableItem, discriminator="Follow"):
     # Where activities for a remote follower go (its shared inbox, else its own): kept here so
     # that a fan-out reads only follows, never the follower actors. None for local followers.
     follower_inbox = UnicodeAttribute(null=True)
+    # The instance following another one may mirror its videos (PeerTube's server
+    # redundancyAllowed, set by PUT /api/v1/server/redundancy/{host}).
+    redundancy_allowed = BooleanAttribute(null=True)
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()

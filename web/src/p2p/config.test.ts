@@ -16,6 +16,7 @@ describe('p2pSource', () => {
       swarmId: PLAYLIST,
       trackers: ['wss://cirrus.test:443/tracker/socket'],
       hashesUrl: HASHES,
+      mirrors: [],
     });
   });
 
@@ -42,8 +43,9 @@ describe('iceServers', () => {
 describe('coreConfig', () => {
   it('announces the swarm to the trackers and validates peer segments', async () => {
     const validator = new SegmentValidator(HASHES, async () => ({}), undefined, 0);
-    const source = { swarmId: PLAYLIST, trackers: ['ws://127.0.0.1:9000/tracker/socket'], hashesUrl: HASHES };
+    const source = { swarmId: PLAYLIST, trackers: ['ws://127.0.0.1:9000/tracker/socket'], hashesUrl: HASHES, mirrors: [] };
     const config = coreConfig(source, validator, []);
+    expect(config.httpRequestSetup).toBeUndefined(); // no mirror: HTTP is the origin's alone
     expect(config).toMatchObject({
       swarmId: PLAYLIST,
       announceTrackers: ['ws://127.0.0.1:9000/tracker/socket'],
@@ -51,6 +53,17 @@ describe('coreConfig', () => {
       isP2PUploadDisabled: false,
     });
     expect(await config.validateP2PSegment!(`${PLAYLIST.replace('master.m3u8', '720-fragmented.mp4')}`, { start: 0, end: 1 }, new ArrayBuffer(2))).toBe(false);
+  });
+
+  it('takes HTTP segments from the mirrors too, each checked against the origin hashes', async () => {
+    const validator = new SegmentValidator(HASHES, async () => ({}), undefined, 0);
+    const mirror = 'https://other.test/static/redundancy/hls/u-1';
+    const source = { swarmId: PLAYLIST, trackers: [], hashesUrl: HASHES, mirrors: [mirror] };
+    const config = coreConfig(source, validator, []);
+    expect(config.httpRequestSetup).toBeDefined();
+    const segment = PLAYLIST.replace('master.m3u8', '720-fragmented.mp4');
+    expect(await config.validateHTTPSegment!(segment, { start: 0, end: 1 }, new ArrayBuffer(2))).toBe(false);
+    expect(p2pSource({ ...video(['wss://cirrus.test/tracker/socket']), streamingPlaylists: [{ id: 1, playlistUrl: PLAYLIST, segmentsSha256Url: HASHES, files: [], redundancies: [{ baseUrl: mirror }] }] })?.mirrors).toEqual([mirror]);
   });
 
   it('sends nothing to peers on a cellular connection', () => {

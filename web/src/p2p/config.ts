@@ -2,6 +2,7 @@
 // what peers send, and p2p-media-loader's settings (PeerTube's for videos on demand).
 import type { CoreConfig } from 'p2p-media-loader-core';
 import type { VideoDetails } from '../types';
+import { MirrorPicker, mirrorBases } from './mirrors';
 import type { SegmentValidator } from './segment-hashes';
 
 export interface P2PSource {
@@ -10,6 +11,8 @@ export interface P2PSource {
   /** The websocket trackers (`ws://`, `wss://`) of `trackerUrls`; the HTTP one is for torrent clients. */
   trackers: string[];
   hashesUrl: string;
+  /** Base URLs of the video's mirrors on other instances: extra HTTP sources of its segments. */
+  mirrors: string[];
 }
 
 /** The video's P2P source, or null when it has none: no websocket tracker, or no segment
@@ -18,7 +21,12 @@ export function p2pSource(video: Pick<VideoDetails, 'streamingPlaylists' | 'trac
   const playlist = video.streamingPlaylists?.[0];
   const trackers = (video.trackerUrls ?? []).filter((url) => /^wss?:\/\//i.test(url));
   if (!playlist?.playlistUrl || !playlist.segmentsSha256Url || trackers.length === 0) return null;
-  return { swarmId: playlist.playlistUrl, trackers, hashesUrl: playlist.segmentsSha256Url };
+  return {
+    swarmId: playlist.playlistUrl,
+    trackers,
+    hashesUrl: playlist.segmentsSha256Url,
+    mirrors: mirrorBases(playlist.redundancies),
+  };
 }
 
 /**
@@ -46,8 +54,19 @@ export function coreConfig(
   ice: RTCIceServer[],
   uploadDisabled = false,
   highDemandTimeWindow = 15,
+  picker: MirrorPicker = new MirrorPicker(source.mirrors),
 ): CoreConfig {
+  // With mirrors, an HTTP segment may come from another instance: it is checked against the
+  // origin's hashes as a peer's is, and a failed one is asked for again from the origin.
+  const mirrored = picker.hasMirrors
+    ? {
+        httpRequestSetup: picker.requestSetup,
+        validateHTTPSegment: (url: string, byteRange: { start: number; end: number } | undefined, data: ArrayBuffer) =>
+          validator.validate(url, byteRange, data),
+      }
+    : {};
   return {
+    ...mirrored,
     swarmId: source.swarmId,
     announceTrackers: source.trackers,
     rtcConfig: { iceServers: ice },

@@ -6,6 +6,7 @@ import { useApp, useLoad, useTitle } from '../hooks';
 import { api } from '../services';
 import type { CustomConfig } from '../types';
 import { JobsSection, RunnersSection } from './AdminWork';
+import { AdminRedundancy } from './AdminRedundancy';
 
 export function Admin() {
   useTitle('Administration');
@@ -49,6 +50,7 @@ export function Admin() {
       <InstanceSettings />
       <RunnersSection />
       <JobsSection />
+      <AdminRedundancy />
     </section>
   );
 }
