@@ -1,6 +1,11 @@
 """Lambda entry point of the deliver queue: one signed POST per message, retried with
 exponential backoff through the message's visibility timeout, then dead-lettered.
 
+A batch's deliveries are sent at once, by a bounded pool of threads kept by the execution
+environment, over connections kept alive per origin (activitypub/net/pool.py); each body's
+digest is computed once per batch, each signer's key read and parsed once per container.
+Every delivery is still signed on its own: the signature covers its inbox's path and the date.
+
 A host whose messages exhaust their attempts is marked unreachable; while it is, new
 deliveries to it get a single attempt (a probe), and the first success marks it reachable.
 """
@@ -8,8 +13,10 @@ deliveries to it get a single attempt (a probe), and the first success marks it 
 from __future__ import annotations
 
 import json
+import threading
 import time
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
 from chalicelib import caches, failpoints
@@ -18,11 +25,12 @@ from chalicelib.activitypub.delivery.backoff import retry_delay
 from chalicelib.activitypub.delivery.fanout import host_of
 from chalicelib.activitypub.delivery.messages import Delivery
 from chalicelib.activitypub.delivery.signer_keys import UnknownSigner, signer_key
+from chalicelib.activitypub.signatures.common import digest_header
 from chalicelib.config import get_settings
 from chalicelib.domain.oauth import utcnow
 from chalicelib.observability import count, logger
 from chalicelib.store import queues, remote_hosts
-from functions.consumer import sqs_consumer
+from functions.consumer import sqs_batch_consumer
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
@@ -32,6 +40,10 @@ if TYPE_CHECKING:
 # After a success, a host is not written to again for this long (its record is clean).
 HEALTHY_MEMORY_SECONDS = 300
 _healthy_until: dict[str, float] = {}
+# Deliveries of one batch in flight at once: the batch size (10), with room for a larger one.
+SENDERS = 16
+_senders: ThreadPoolExecutor | None = None
+_senders_lock = threading.Lock()
 
 
 class DeliveryFailed(Exception):
@@ -42,14 +54,44 @@ def _parse(record: SQSRecord) -> Delivery:
     return Delivery.from_json(json.loads(record.body))
 
 
-def _deliver(received: Received[Delivery]) -> None:
+def _deliver_batch(batch: list[Received[Delivery]]) -> set[str]:
+    """Send the batch's deliveries concurrently; the message ids of those to try again."""
+    digests = {body: digest_header(body.encode("utf-8")) for body in {r.message.body for r in batch}}
+    if len(batch) == 1:  # nothing to overlap: no thread hop
+        return set() if _settled(batch[0], digests) else {batch[0].record.message_id}
+    outcomes = list(_sender_pool().map(lambda received: _settled(received, digests), batch))
+    return {received.record.message_id for received, done in zip(batch, outcomes, strict=True) if not done}
+
+
+def _settled(received: Received[Delivery], digests: Mapping[str, str]) -> bool:
+    """Whether the delivery is done with (delivered, refused or dropped), or must come back."""
+    try:
+        _deliver(received, digests[received.message.body])
+    except DeliveryFailed as failure:
+        logger.info("delivery to try again", extra={"detail": str(failure)})
+        return False
+    except Exception:
+        logger.exception("delivery failed unexpectedly", extra={"inbox": received.message.inbox})
+        return False
+    return True
+
+
+def _sender_pool() -> ThreadPoolExecutor:
+    global _senders  # noqa: PLW0603 - one pool per execution environment, made on first use
+    with _senders_lock:
+        if _senders is None:
+            _senders = ThreadPoolExecutor(max_workers=SENDERS, thread_name_prefix="deliver")
+        return _senders
+
+
+def _deliver(received: Received[Delivery], digest: str) -> None:
     delivery, attempt = received.message, received.attempt
     try:
         key = signer_key(delivery.signer_id)
     except UnknownSigner:
         logger.warning("signer gone, delivery dropped", extra={"signer": delivery.signer_id})
         return
-    outcome = sender.deliver(delivery, _signer(key.key_id, key.private_key_pem), _post)
+    outcome = sender.deliver(delivery, _signer(key.key_id, key.private_key_pem, digest), _post)
     if outcome.delivered:
         failpoints.reached(failpoints.DELIVER_POSTED)
     host = host_of(delivery.inbox)
@@ -75,7 +117,7 @@ def _deliver(received: Received[Delivery]) -> None:
     raise DeliveryFailed(f"{delivery.inbox}: {outcome.detail}; next attempt in {delay} s")
 
 
-handle_deliver = sqs_consumer(_parse, _deliver, what="a delivery message")
+handle_deliver = sqs_batch_consumer(_parse, _deliver_batch, what="a delivery message")
 
 
 def _note_alive(host: str) -> None:
@@ -87,11 +129,11 @@ def _note_alive(host: str) -> None:
     _healthy_until[host] = now + HEALTHY_MEMORY_SECONDS
 
 
-def _signer(key_id: str, private_key_pem: str) -> sender.Sign:
+def _signer(key_id: str, private_key_pem: str, digest: str) -> sender.Sign:
     from chalicelib.activitypub.signatures import sign_request
 
     def sign(method: str, url: str, body: bytes) -> Mapping[str, str]:
-        return sign_request(method, url, body, key_id, private_key_pem)
+        return sign_request(method, url, body, key_id, private_key_pem, digest=digest)
 
     return sign
 

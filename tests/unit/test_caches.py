@@ -45,6 +45,8 @@ NO_RESET = {
         "wiring made once per process (subscriptions.register), not data; tests isolate with events.isolated()"
     ),
     ("functions.entry", "_done"): "what ran once per execution environment; a second run would repeat it",
+    ("chalicelib.observability", "_metrics_lock"): "a lock, which holds no data",
+    ("functions.federation.deliver", "_senders_lock"): "a lock, which holds no data",
 }
 
 
