@@ -1,10 +1,15 @@
 """Lambda entry point of the deliver queue: one signed POST per message, retried with
 exponential backoff through the message's visibility timeout, then dead-lettered.
 
-A batch's deliveries are sent at once, by a bounded pool of threads kept by the execution
-environment, over connections kept alive per origin (activitypub/net/pool.py); each body's
-digest is computed once per batch, each signer's key read and parsed once per container.
-Every delivery is still signed on its own: the signature covers its inbox's path and the date.
+A batch's deliveries are sent at once (activitypub/delivery/batch.py: a bounded pool of
+threads, a cap per host), over connections kept alive per origin (activitypub/net/pool.py);
+each body's digest is computed once per batch, each signer's key read and parsed once per
+container. Every delivery is still signed on its own: the signature covers its inbox's path
+and the date. A delivery still running when the batch's patience ends (a slow host) is handed
+off: its record is reported failed with its visibility stretched past the request's timeout,
+and the delivery deletes its message itself when it ends; if the environment is frozen before
+that, SQS hands the message out again (at least once, as ever: receivers deduplicate by
+activity id). A delivery to a host at its cap is put back on the queue, delayed, unsent.
 
 A host whose messages exhaust their attempts is marked unreachable; while it is, new
 deliveries to it get a single attempt (a probe), and the first success marks it reachable.
@@ -12,16 +17,17 @@ deliveries to it get a single attempt (a probe), and the first success marks it 
 
 from __future__ import annotations
 
+import contextlib
 import json
-import threading
 import time
 from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from chalicelib import caches, failpoints
 from chalicelib.activitypub.delivery import sender
 from chalicelib.activitypub.delivery.backoff import retry_delay
+from chalicelib.activitypub.delivery.batch import BatchSender, Result
 from chalicelib.activitypub.delivery.fanout import host_of
 from chalicelib.activitypub.delivery.messages import Delivery
 from chalicelib.activitypub.delivery.signer_keys import UnknownSigner, signer_key
@@ -40,10 +46,11 @@ if TYPE_CHECKING:
 # After a success, a host is not written to again for this long (its record is clean).
 HEALTHY_MEMORY_SECONDS = 300
 _healthy_until: dict[str, float] = {}
-# Deliveries of one batch in flight at once: the batch size (10), with room for a larger one.
-SENDERS = 16
-_senders: ThreadPoolExecutor | None = None
-_senders_lock = threading.Lock()
+# A handed-off delivery's message stays hidden this long: past the request's own deadline.
+HANDED_OFF_SECONDS = 15
+# A delivery deferred (its host busy) waits this long, doubling with each deferral, to 15 min.
+DEFER_SECONDS = 5
+MAX_DEFER_SECONDS = 900
 
 
 class DeliveryFailed(Exception):
@@ -55,18 +62,43 @@ def _parse(record: SQSRecord) -> Delivery:
 
 
 def _deliver_batch(batch: list[Received[Delivery]]) -> set[str]:
-    """Send the batch's deliveries concurrently; the message ids of those to try again."""
+    """Send the batch's deliveries concurrently; the message ids SQS must hand out again."""
     digests = {body: digest_header(body.encode("utf-8")) for body in {r.message.body for r in batch}}
-    if len(batch) == 1:  # nothing to overlap: no thread hop
-        return set() if _settled(batch[0], digests) else {batch[0].record.message_id}
-    outcomes = list(_sender_pool().map(lambda received: _settled(received, digests), batch))
-    return {received.record.message_id for received, done in zip(batch, outcomes, strict=True) if not done}
+    results = _sender.run(
+        [((received, digests[received.message.body]), host_of(received.message.inbox)) for received in batch]
+    )
+    failed: set[str] = set()
+    deferred: list[Delivery] = []
+    for received, result in zip(batch, results, strict=True):
+        if result is Result.RETRY:
+            failed.add(received.record.message_id)
+        elif result is Result.HANDED_OFF:
+            failed.add(received.record.message_id)
+            with contextlib.suppress(Exception):  # it may have ended, and deleted its message, already
+                queues.postpone_delivery(received.record.receipt_handle, HANDED_OFF_SECONDS)
+            count("DeliveriesHandedOff")
+        elif result is Result.DEFERRED:
+            deferred.append(received.message)
+    if deferred:
+        _defer(deferred)
+    return failed
 
 
-def _settled(received: Received[Delivery], digests: Mapping[str, str]) -> bool:
+def _defer(deliveries: list[Delivery]) -> None:
+    by_delay: dict[int, list[dict[str, object]]] = {}
+    for delivery in deliveries:
+        delay = min(DEFER_SECONDS << min(delivery.deferrals, 16), MAX_DEFER_SECONDS)
+        by_delay.setdefault(delay, []).append(replace(delivery, deferrals=delivery.deferrals + 1).to_json())
+    for delay, bodies in by_delay.items():
+        queues.defer_deliveries(bodies, delay)
+    count("DeliveriesDeferred", len(deliveries))
+
+
+def _send_one(job: tuple[Received[Delivery], str]) -> bool:
     """Whether the delivery is done with (delivered, refused or dropped), or must come back."""
+    received, digest = job
     try:
-        _deliver(received, digests[received.message.body])
+        _deliver(received, digest)
     except DeliveryFailed as failure:
         logger.info("delivery to try again", extra={"detail": str(failure)})
         return False
@@ -76,12 +108,14 @@ def _settled(received: Received[Delivery], digests: Mapping[str, str]) -> bool:
     return True
 
 
-def _sender_pool() -> ThreadPoolExecutor:
-    global _senders  # noqa: PLW0603 - one pool per execution environment, made on first use
-    with _senders_lock:
-        if _senders is None:
-            _senders = ThreadPoolExecutor(max_workers=SENDERS, thread_name_prefix="deliver")
-        return _senders
+def _settle_handed_off(job: tuple[Received[Delivery], str], done: bool) -> None:
+    """A handed-off delivery ended: done, its message goes; failed, its backoff is already set."""
+    if done:
+        with contextlib.suppress(Exception):  # SQS hands it out again if this fails: at least once
+            queues.settle_delivery(job[0].record.receipt_handle)
+
+
+_sender: BatchSender[tuple[Received[Delivery], str]] = BatchSender(_send_one, _settle_handed_off)
 
 
 def _deliver(received: Received[Delivery], digest: str) -> None:

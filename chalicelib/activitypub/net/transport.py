@@ -223,19 +223,7 @@ def _exchange(call: _Call, connection: HTTPConnection, *, reused: bool = False) 
     keep = False
     try:
         with _Watchdog(connection, remaining) as watchdog:
-            if reused:
-                watchdog.sock = connection.sock
-                if connection.sock is not None:
-                    connection.sock.settimeout(remaining)
-            else:
-                try:
-                    connection.connect()
-                except Exception as exc:
-                    error = _transport_error(target.url, exc, watchdog.fired)
-                    if error.retryable and not watchdog.fired:
-                        raise _ConnectFailed(error) from None
-                    raise error from None
-                watchdog.sock = connection.sock
+            _ready(connection, watchdog, target.url, remaining, reused=reused)
             answered = False
             try:
                 connection.request(
@@ -273,6 +261,23 @@ def _exchange(call: _Call, connection: HTTPConnection, *, reused: bool = False) 
             pool.give(_origin_key(target), connection)
         else:
             connection.close()
+
+
+def _ready(connection: HTTPConnection, watchdog: _Watchdog, url: str, remaining: float, *, reused: bool) -> None:
+    """Connect a new connection (a failure to, worth another address: _ConnectFailed), or give
+    a reused one this request's timeout; the watchdog then holds its socket."""
+    if reused:
+        if connection.sock is not None:
+            connection.sock.settimeout(remaining)
+    else:
+        try:
+            connection.connect()
+        except Exception as exc:
+            error = _transport_error(url, exc, watchdog.fired)
+            if error.retryable and not watchdog.fired:
+                raise _ConnectFailed(error) from None
+            raise error from None
+    watchdog.sock = connection.sock
 
 
 def _drained(response: BaseHTTPResponse) -> bool:

@@ -1,0 +1,140 @@
+"""A batch of deliveries sent at once, so that a slow or dead host does not hold up the others.
+
+Each delivery runs on a bounded pool of threads the execution environment keeps. The batch
+waits for them at most `patience` seconds: a delivery still running then (its host is slow)
+is handed off: it goes on in its thread, and settles its message itself when it ends, while
+the batch returns and the next one starts. Each host has at most `per_host` deliveries in
+flight in the environment, handed-off ones included; a delivery to a host already at its cap
+is not started but deferred (its caller puts it back on the queue for later), so one slow
+host cannot take every thread.
+
+Nothing here touches AWS: the caller says how to send one delivery, how to hand one off and
+how to defer one (functions/federation/deliver.py).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Hashable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+# Threads sending at once: a batch (10 messages) and the slow deliveries handed off before it.
+SENDERS = 32
+PER_HOST = 4
+PATIENCE_SECONDS = 1.0
+
+
+class Result(Enum):
+    DONE = "done"  # settled (delivered, refused or dropped): the record succeeded
+    RETRY = "retry"  # failed, to be tried again by SQS: the record failed
+    HANDED_OFF = "handed off"  # still running; it settles its message itself
+    DEFERRED = "deferred"  # its host was at its cap: not started
+
+
+@dataclass
+class _Job(Generic[T]):
+    item: T
+    host: str
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    finished: bool = False
+    succeeded: bool = False
+    handed_off: bool = False
+
+
+class HostSlots:
+    """How many deliveries each host has in flight, capped."""
+
+    def __init__(self, per_host: int) -> None:
+        self.per_host = per_host
+        self._busy: dict[Hashable, int] = {}
+        self._lock = threading.Lock()
+
+    def take(self, host: Hashable) -> bool:
+        with self._lock:
+            busy = self._busy.get(host, 0)
+            if busy >= self.per_host:
+                return False
+            self._busy[host] = busy + 1
+            return True
+
+    def give_back(self, host: Hashable) -> None:
+        with self._lock:
+            busy = self._busy.get(host, 1) - 1
+            if busy > 0:
+                self._busy[host] = busy
+            else:
+                self._busy.pop(host, None)
+
+    def in_flight(self, host: Hashable) -> int:
+        with self._lock:
+            return self._busy.get(host, 0)
+
+
+class BatchSender(Generic[T]):
+    """Sends batches of `T`: `send(item)` says whether it is done with (True) or must be
+    tried again (False); `settle(item, succeeded)` is told how a handed-off one ended."""
+
+    def __init__(
+        self,
+        send: Callable[[T], bool],
+        settle: Callable[[T, bool], None],
+        *,
+        senders: int = SENDERS,
+        per_host: int = PER_HOST,
+        patience: float = PATIENCE_SECONDS,
+    ) -> None:
+        self.send = send
+        self.settle = settle
+        self.patience = patience
+        self.slots = HostSlots(per_host)
+        self._senders = senders
+        self._executor: ThreadPoolExecutor | None = None
+        self._executor_lock = threading.Lock()
+
+    def run(self, items: Sequence[tuple[T, str]]) -> list[Result]:
+        """Send each (item, host) and say what became of each, in order."""
+        results: list[Result | None] = [None] * len(items)
+        jobs: list[tuple[int, _Job[T], Future[None]]] = []
+        for index, (item, host) in enumerate(items):
+            if not self.slots.take(host):
+                results[index] = Result.DEFERRED
+                continue
+            job = _Job(item, host)
+            jobs.append((index, job, self._executor_or_new().submit(self._run, job)))
+        if jobs:
+            wait([future for _, _, future in jobs], timeout=self.patience)
+        for index, job, future in jobs:
+            with job.lock:
+                if job.finished:
+                    results[index] = Result.DONE if job.succeeded else Result.RETRY
+                    continue
+                if future.cancel():  # never started (every thread busy): nothing was sent
+                    self.slots.give_back(job.host)
+                    results[index] = Result.RETRY
+                    continue
+                job.handed_off = True
+                results[index] = Result.HANDED_OFF
+        return [result or Result.RETRY for result in results]
+
+    def _run(self, job: _Job[T]) -> None:
+        succeeded = False
+        try:
+            succeeded = self.send(job.item)
+        finally:
+            self.slots.give_back(job.host)
+            with job.lock:
+                job.finished, job.succeeded = True, succeeded
+                handed_off = job.handed_off
+            if handed_off:
+                self.settle(job.item, succeeded)
+
+    def _executor_or_new(self) -> ThreadPoolExecutor:
+        with self._executor_lock:
+            if self._executor is None:
+                self._executor = ThreadPoolExecutor(max_workers=self._senders, thread_name_prefix="deliver")
+            return self._executor
