@@ -1153,6 +1153,8 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
                 },
                 self._actor_key(["kms:Decrypt"]),
                 self._consume("deliver"),
+                # A delivery to a host already busy is put back, delayed (delivery/batch.py).
+                *self._send("deliver"),
             ],
         )
         self._sqs_source(deliver, self.specs["deliver"])

@@ -21,7 +21,7 @@ import contextlib
 import json
 import time
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from chalicelib import caches, failpoints
@@ -30,7 +30,7 @@ from chalicelib.activitypub.delivery.backoff import retry_delay
 from chalicelib.activitypub.delivery.batch import BatchSender, Result
 from chalicelib.activitypub.delivery.fanout import host_of
 from chalicelib.activitypub.delivery.messages import Delivery
-from chalicelib.activitypub.delivery.signer_keys import UnknownSigner, signer_key
+from chalicelib.activitypub.delivery.signer_keys import SignerKey, UnknownSigner, signer_key
 from chalicelib.activitypub.signatures.common import digest_header
 from chalicelib.config import get_settings
 from chalicelib.domain.oauth import utcnow
@@ -63,13 +63,20 @@ def _parse(record: SQSRecord) -> Delivery:
 
 def _deliver_batch(batch: list[Received[Delivery]]) -> set[str]:
     """Send the batch's deliveries concurrently; the message ids SQS must hand out again."""
+    # Once per batch, before any clock starts: each body's digest, each signer's key.
     digests = {body: digest_header(body.encode("utf-8")) for body in {r.message.body for r in batch}}
-    results = _sender.run(
-        [((received, digests[received.message.body]), host_of(received.message.inbox)) for received in batch]
-    )
+    keys = _signer_keys({received.message.signer_id for received in batch})
+    jobs = []
+    for received in batch:
+        key = keys.get(received.message.signer_id)
+        if key is None:
+            logger.warning("signer gone, delivery dropped", extra={"signer": received.message.signer_id})
+            continue
+        jobs.append((_Job(received, digests[received.message.body], key), host_of(received.message.inbox)))
     failed: set[str] = set()
     deferred: list[Delivery] = []
-    for received, result in zip(batch, results, strict=True):
+    for (job, _), result in zip(jobs, _sender.run(jobs), strict=True):
+        received = job.received
         if result is Result.RETRY:
             failed.add(received.record.message_id)
         elif result is Result.HANDED_OFF:
@@ -84,6 +91,27 @@ def _deliver_batch(batch: list[Received[Delivery]]) -> set[str]:
     return failed
 
 
+@dataclass(frozen=True)
+class _Job:
+    received: Received[Delivery]
+    digest: str
+    key: SignerKey
+
+
+def _signer_keys(signer_ids: set[int]) -> dict[int, SignerKey]:
+    from chalicelib.activitypub.signatures import crypto
+
+    keys = {}
+    for signer_id in signer_ids:
+        try:
+            key = signer_key(signer_id)
+        except UnknownSigner:
+            continue
+        crypto.private_key(key.private_key_pem)  # parsed now, once, not in the first sending thread
+        keys[signer_id] = key
+    return keys
+
+
 def _defer(deliveries: list[Delivery]) -> None:
     by_delay: dict[int, list[dict[str, object]]] = {}
     for delivery in deliveries:
@@ -94,38 +122,33 @@ def _defer(deliveries: list[Delivery]) -> None:
     count("DeliveriesDeferred", len(deliveries))
 
 
-def _send_one(job: tuple[Received[Delivery], str]) -> bool:
-    """Whether the delivery is done with (delivered, refused or dropped), or must come back."""
-    received, digest = job
+def _send_one(job: _Job) -> bool:
+    """Whether the delivery is done with (delivered or refused), or must come back."""
     try:
-        _deliver(received, digest)
+        _deliver(job)
     except DeliveryFailed as failure:
         logger.info("delivery to try again", extra={"detail": str(failure)})
         return False
     except Exception:
-        logger.exception("delivery failed unexpectedly", extra={"inbox": received.message.inbox})
+        logger.exception("delivery failed unexpectedly", extra={"inbox": job.received.message.inbox})
         return False
     return True
 
 
-def _settle_handed_off(job: tuple[Received[Delivery], str], done: bool) -> None:
+def _settle_handed_off(job: _Job, done: bool) -> None:
     """A handed-off delivery ended: done, its message goes; failed, its backoff is already set."""
     if done:
         with contextlib.suppress(Exception):  # SQS hands it out again if this fails: at least once
-            queues.settle_delivery(job[0].record.receipt_handle)
+            queues.settle_delivery(job.received.record.receipt_handle)
 
 
-_sender: BatchSender[tuple[Received[Delivery], str]] = BatchSender(_send_one, _settle_handed_off)
+_sender: BatchSender[_Job] = BatchSender(_send_one, _settle_handed_off)
 
 
-def _deliver(received: Received[Delivery], digest: str) -> None:
+def _deliver(job: _Job) -> None:
+    received = job.received
     delivery, attempt = received.message, received.attempt
-    try:
-        key = signer_key(delivery.signer_id)
-    except UnknownSigner:
-        logger.warning("signer gone, delivery dropped", extra={"signer": delivery.signer_id})
-        return
-    outcome = sender.deliver(delivery, _signer(key.key_id, key.private_key_pem, digest), _post)
+    outcome = sender.deliver(delivery, _signer(job.key.key_id, job.key.private_key_pem, job.digest), _post)
     if outcome.delivered:
         failpoints.reached(failpoints.DELIVER_POSTED)
     host = host_of(delivery.inbox)
@@ -151,7 +174,10 @@ def _deliver(received: Received[Delivery], digest: str) -> None:
     raise DeliveryFailed(f"{delivery.inbox}: {outcome.detail}; next attempt in {delay} s")
 
 
-handle_deliver = sqs_batch_consumer(_parse, _deliver_batch, what="a delivery message")
+# A batch whose deliveries all come back later (handed off, or failed) is not the function's error.
+handle_deliver = sqs_batch_consumer(
+    _parse, _deliver_batch, what="a delivery message", whole_batch_failure_is_error=False
+)
 
 
 def _note_alive(host: str) -> None:

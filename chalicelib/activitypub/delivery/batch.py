@@ -3,10 +3,10 @@
 Each delivery runs on a bounded pool of threads the execution environment keeps. The batch
 waits for them at most `patience` seconds: a delivery still running then (its host is slow)
 is handed off: it goes on in its thread, and settles its message itself when it ends, while
-the batch returns and the next one starts. Each host has at most `per_host` deliveries in
-flight in the environment, handed-off ones included; a delivery to a host already at its cap
-is not started but deferred (its caller puts it back on the queue for later), so one slow
-host cannot take every thread.
+the batch returns and the next one starts. A host may have at most `per_host` deliveries
+handed off at once: while it has that many, a delivery to it is not started but deferred
+(its caller puts it back on the queue for later), so one slow host cannot take every thread.
+A host that answers in time has no cap but the threads'.
 
 Nothing here touches AWS: the caller says how to send one delivery, how to hand one off and
 how to defer one (functions/federation/deliver.py).
@@ -47,20 +47,20 @@ class _Job(Generic[T]):
 
 
 class HostSlots:
-    """How many deliveries each host has in flight, capped."""
+    """How many deliveries each (slow) host has handed off, capped."""
 
     def __init__(self, per_host: int) -> None:
         self.per_host = per_host
         self._busy: dict[Hashable, int] = {}
         self._lock = threading.Lock()
 
-    def take(self, host: Hashable) -> bool:
+    def full(self, host: Hashable) -> bool:
         with self._lock:
-            busy = self._busy.get(host, 0)
-            if busy >= self.per_host:
-                return False
-            self._busy[host] = busy + 1
-            return True
+            return self._busy.get(host, 0) >= self.per_host
+
+    def take(self, host: Hashable) -> None:
+        with self._lock:
+            self._busy[host] = self._busy.get(host, 0) + 1
 
     def give_back(self, host: Hashable) -> None:
         with self._lock:
@@ -101,7 +101,7 @@ class BatchSender(Generic[T]):
         results: list[Result | None] = [None] * len(items)
         jobs: list[tuple[int, _Job[T], Future[None]]] = []
         for index, (item, host) in enumerate(items):
-            if not self.slots.take(host):
+            if self.slots.full(host):
                 results[index] = Result.DEFERRED
                 continue
             job = _Job(item, host)
@@ -114,10 +114,10 @@ class BatchSender(Generic[T]):
                     results[index] = Result.DONE if job.succeeded else Result.RETRY
                     continue
                 if future.cancel():  # never started (every thread busy): nothing was sent
-                    self.slots.give_back(job.host)
                     results[index] = Result.RETRY
                     continue
                 job.handed_off = True
+                self.slots.take(job.host)
                 results[index] = Result.HANDED_OFF
         return [result or Result.RETRY for result in results]
 
@@ -126,11 +126,11 @@ class BatchSender(Generic[T]):
         try:
             succeeded = self.send(job.item)
         finally:
-            self.slots.give_back(job.host)
             with job.lock:
                 job.finished, job.succeeded = True, succeeded
                 handed_off = job.handed_off
             if handed_off:
+                self.slots.give_back(job.host)
                 self.settle(job.item, succeeded)
 
     def _executor_or_new(self) -> ThreadPoolExecutor:
