@@ -3,10 +3,12 @@
 Each delivery runs on a bounded pool of threads the execution environment keeps. The batch
 waits for them at most `patience` seconds: a delivery still running then (its host is slow)
 is handed off: it goes on in its thread, and settles its message itself when it ends, while
-the batch returns and the next one starts. A host may have at most `per_host` deliveries
-handed off at once: while it has that many, a delivery to it is not started but deferred
-(its caller puts it back on the queue for later), so one slow host cannot take every thread.
-A host that answers in time has no cap but the threads'.
+the batch returns and the next one starts. A host known to be slow (one of its deliveries was
+handed off in the last SLOW_MEMORY_SECONDS) is not waited for at all: its deliveries are
+handed off as soon as the batch's others are done. A host may have at most `per_host`
+deliveries handed off at once: while it has that many, a delivery to it is not started but
+deferred (its caller puts it back on the queue for later), so one slow host cannot take every
+thread. A host that answers in time has no cap but the threads'.
 
 Nothing here touches AWS: the caller says how to send one delivery, how to hand one off and
 how to defer one (functions/federation/deliver.py).
@@ -15,6 +17,7 @@ how to defer one (functions/federation/deliver.py).
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Hashable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -27,6 +30,7 @@ T = TypeVar("T")
 SENDERS = 32
 PER_HOST = 4
 PATIENCE_SECONDS = 1.0
+SLOW_MEMORY_SECONDS = 60.0
 
 
 class Result(Enum):
@@ -47,12 +51,23 @@ class _Job(Generic[T]):
 
 
 class HostSlots:
-    """How many deliveries each (slow) host has handed off, capped."""
+    """How many deliveries each (slow) host has handed off, capped, and which hosts were slow."""
 
     def __init__(self, per_host: int) -> None:
         self.per_host = per_host
         self._busy: dict[Hashable, int] = {}
+        self._slow_until: dict[Hashable, float] = {}
         self._lock = threading.Lock()
+
+    def known_slow(self, host: Hashable) -> bool:
+        with self._lock:
+            if self._busy.get(host, 0):
+                return True
+            until = self._slow_until.get(host)
+            if until is not None and until <= time.monotonic():
+                del self._slow_until[host]
+                return False
+            return until is not None
 
     def full(self, host: Hashable) -> bool:
         with self._lock:
@@ -61,6 +76,7 @@ class HostSlots:
     def take(self, host: Hashable) -> None:
         with self._lock:
             self._busy[host] = self._busy.get(host, 0) + 1
+            self._slow_until[host] = time.monotonic() + SLOW_MEMORY_SECONDS
 
     def give_back(self, host: Hashable) -> None:
         with self._lock:
@@ -106,8 +122,10 @@ class BatchSender(Generic[T]):
                 continue
             job = _Job(item, host)
             jobs.append((index, job, self._executor_or_new().submit(self._run, job)))
-        if jobs:
-            wait([future for _, _, future in jobs], timeout=self.patience)
+        # Known slow hosts are not waited for; the others, up to the batch's patience.
+        awaited = [future for _, job, future in jobs if not self.slots.known_slow(job.host)]
+        if awaited:
+            wait(awaited, timeout=self.patience)
         for index, job, future in jobs:
             with job.lock:
                 if job.finished:

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 from chalicelib.activitypub.errors import RemoteFetchError
+from chalicelib.activitypub.net import alarms
 from chalicelib.activitypub.net.addresses import Target, check_addresses, checked_target, is_ip_literal
 from chalicelib.activitypub.net.pool import pool
 from chalicelib.config import get_settings
@@ -121,15 +122,16 @@ class _Watchdog:
         self.connection = connection
         self.sock: socket.socket | None = None  # kept: http.client drops conn.sock on close
         self.fired = False
-        self._timer = threading.Timer(seconds, self._cut)
-        self._timer.daemon = True
+        self.seconds = seconds
+        self._alarm: alarms.Alarm | None = None
 
     def __enter__(self) -> _Watchdog:
-        self._timer.start()
+        self._alarm = alarms.schedule(self.seconds, self._cut)
         return self
 
     def __exit__(self, *_: object) -> None:
-        self._timer.cancel()
+        if self._alarm is not None:
+            self._alarm.cancel()
 
     def _cut(self) -> None:
         self.fired = True
