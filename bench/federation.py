@@ -182,10 +182,11 @@ def drive(code: Path, address: dict[str, Any], case: str, most: int, seconds: fl
             time.sleep(SLOW_SECONDS + 2)  # what was handed off to the slow host ends
             stats = json.load(urllib.request.urlopen(control))
             deliver_queue = aws.sqs().get_queue_url(QueueName=settings.queues.deliver)["QueueUrl"]
-            queued = aws.sqs().get_queue_attributes(QueueUrl=deliver_queue, AttributeNames=["All"])["Attributes"]
+            attributes = aws.sqs().get_queue_attributes(QueueUrl=deliver_queue, AttributeNames=["All"])["Attributes"]
+            queued = {str(name): value for name, value in attributes.items()}
             result["slow_answered"] = stats["by_port"][str(slow_port)]
             result["slow_deferred"] = sum(
-                int(queued.get(f"ApproximateNumberOfMessages{kind}", 0)) for kind in ("", "Delayed", "NotVisible")
+                int(queued.get(f"ApproximateNumberOfMessages{kind}", "0")) for kind in ("", "Delayed", "NotVisible")
             )
         result["answered"], result["verified"] = stats["answered"], stats["verified"]
         print(json.dumps(result))
