@@ -31,6 +31,7 @@ class Answered:
     port: int
     path: str
     verified: bool
+    activity_id: str = ""
 
 
 @dataclass
@@ -104,8 +105,14 @@ class InboxReceiver:
                     receiver.gates[index].wait(30)
                 elif index in receiver.slow_seconds:
                     time.sleep(receiver.slow_seconds[index])
+                try:
+                    activity_id = str(json.loads(body).get("id", ""))
+                except (ValueError, AttributeError):
+                    activity_id = ""
                 with receiver._lock:
-                    receiver.answered.append(Answered(int(self.server.server_address[1]), self.path, verified))
+                    receiver.answered.append(
+                        Answered(int(self.server.server_address[1]), self.path, verified, activity_id)
+                    )
                 self.send_response(202 if verified else 401)
                 self.send_header("Content-Length", "0")
                 self.end_headers()

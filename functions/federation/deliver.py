@@ -142,7 +142,8 @@ def _settle_handed_off(job: _Job, done: bool) -> None:
             queues.settle_delivery(job.received.record.receipt_handle)
 
 
-_sender: BatchSender[_Job] = BatchSender(_send_one, _settle_handed_off)
+# Deliveries to one inbox keep their order within a batch (a Follow, then its Undo).
+_sender: BatchSender[_Job] = BatchSender(_send_one, _settle_handed_off, lambda job: job.received.message.inbox)
 
 
 def _deliver(job: _Job) -> None:

@@ -43,10 +43,16 @@ def _queue_url() -> str:
 
 
 def _received(inboxes: list[str]) -> list[dict[str, Any]]:
-    """Deliveries to `inboxes`, sent through the deliver queue and received from it as Lambda
-    would, so that their receipt handles are real."""
-    activity = json.dumps({"type": "Create", "id": "https://example.org/a/1", "actor": "x"})
-    queues.send_deliveries([Delivery(activity, actors.server_actor_id(), inbox).to_json() for inbox in inboxes])
+    """Deliveries to `inboxes` (activity n to the n-th), sent through the deliver queue and
+    received from it as Lambda would, so that their receipt handles are real."""
+    queues.send_deliveries(
+        [
+            Delivery(
+                json.dumps({"type": "Create", "id": f"https://example.org/a/{n}"}), actors.server_actor_id(), inbox
+            ).to_json()
+            for n, inbox in enumerate(inboxes)
+        ]
+    )
     records: list[dict[str, Any]] = []
     while len(records) < len(inboxes):
         answer = aws.sqs().receive_message(QueueUrl=_queue_url(), MaxNumberOfMessages=10, AttributeNames=["All"])
@@ -106,6 +112,18 @@ def test_deliveries_to_a_host_reuse_its_kept_alive_connection(
     stats = receiver.stats()
     assert stats["verified"] == 15
     assert stats["connections"] <= 10  # ten at once may need ten, but the first one is used again
+
+
+def test_deliveries_to_one_inbox_keep_their_order_within_a_batch(
+    receiver: InboxReceiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(deliver._sender, "patience", 30.0)
+    records = _received([f"{receiver.base()}/inbox"] * 6 + [f"{receiver.base(1)}/inbox"] * 4)
+    sent = {json.loads(r["body"])["body"]: n for n, r in enumerate(records)}  # as received from SQS
+    assert _failed(records) == set()
+    to_first = [a.activity_id for a in receiver.answered if a.port == receiver.ports[0]]
+    order = sorted(to_first, key=lambda activity_id: next(n for body, n in sent.items() if activity_id in body))
+    assert to_first == order and len(to_first) == 6  # in the batch's order, whatever the other inbox did
 
 
 def test_a_slow_host_is_handed_off_and_the_others_of_its_batch_finish_first(

@@ -8,7 +8,9 @@ handed off in the last SLOW_MEMORY_SECONDS) is not waited for at all: its delive
 handed off as soon as the batch's others are done. A host may have at most `per_host`
 deliveries handed off at once: while it has that many, a delivery to it is not started but
 deferred (its caller puts it back on the queue for later), so one slow host cannot take every
-thread. A host that answers in time has no cap but the threads'.
+thread. A host that answers in time has no cap but the threads'. Items with the same order
+key (deliveries to one inbox) are sent one after the other, in the batch's order, so that a
+Follow and its Undo in one batch reach their inbox in that order; different keys run at once.
 
 Nothing here touches AWS: the caller says how to send one delivery, how to hand one off and
 how to defer one (functions/federation/deliver.py).
@@ -19,7 +21,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Hashable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor, wait
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Generic, TypeVar
@@ -45,6 +47,8 @@ class _Job(Generic[T]):
     item: T
     host: str
     lock: threading.Lock = field(default_factory=threading.Lock)
+    started: bool = False
+    cancelled: bool = False  # its batch gave up on it before it started: never sent
     finished: bool = False
     succeeded: bool = False
     handed_off: bool = False
@@ -99,6 +103,7 @@ class BatchSender(Generic[T]):
         self,
         send: Callable[[T], bool],
         settle: Callable[[T, bool], None],
+        order_key: Callable[[T], Hashable],
         *,
         senders: int = SENDERS,
         per_host: int = PER_HOST,
@@ -106,6 +111,7 @@ class BatchSender(Generic[T]):
     ) -> None:
         self.send = send
         self.settle = settle
+        self.order_key = order_key
         self.patience = patience
         self.slots = HostSlots(per_host)
         self._senders = senders
@@ -115,29 +121,40 @@ class BatchSender(Generic[T]):
     def run(self, items: Sequence[tuple[T, str]]) -> list[Result]:
         """Send each (item, host) and say what became of each, in order."""
         results: list[Result | None] = [None] * len(items)
-        jobs: list[tuple[int, _Job[T], Future[None]]] = []
+        jobs: list[tuple[int, _Job[T]]] = []
+        chains: dict[Hashable, list[_Job[T]]] = {}
         for index, (item, host) in enumerate(items):
             if self.slots.full(host):
                 results[index] = Result.DEFERRED
                 continue
             job = _Job(item, host)
-            jobs.append((index, job, self._executor_or_new().submit(self._run, job)))
+            jobs.append((index, job))
+            chains.setdefault(self.order_key(item), []).append(job)
+        futures = [(chain, self._executor_or_new().submit(self._run_chain, chain)) for chain in chains.values()]
         # Known slow hosts are not waited for; the others, up to the batch's patience.
-        awaited = [future for _, job, future in jobs if not self.slots.known_slow(job.host)]
+        awaited = [future for chain, future in futures if not self.slots.known_slow(chain[0].host)]
         if awaited:
             wait(awaited, timeout=self.patience)
-        for index, job, future in jobs:
+        for index, job in jobs:
             with job.lock:
                 if job.finished:
                     results[index] = Result.DONE if job.succeeded else Result.RETRY
-                    continue
-                if future.cancel():  # never started (every thread busy): nothing was sent
+                elif not job.started:  # never sent (threads busy, or behind a slow one): tried again
+                    job.cancelled = True
                     results[index] = Result.RETRY
-                    continue
-                job.handed_off = True
-                self.slots.take(job.host)
-                results[index] = Result.HANDED_OFF
+                else:
+                    job.handed_off = True
+                    self.slots.take(job.host)
+                    results[index] = Result.HANDED_OFF
         return [result or Result.RETRY for result in results]
+
+    def _run_chain(self, chain: list[_Job[T]]) -> None:
+        for job in chain:
+            with job.lock:
+                if job.cancelled:
+                    continue
+                job.started = True
+            self._run(job)
 
     def _run(self, job: _Job[T]) -> None:
         succeeded = False
