@@ -1,14 +1,19 @@
-"""Fan-out and delivery of one activity to many inboxes, through the real pipeline.
+"""Deliveries per second of one deliver instance, to real inboxes that verify every signature.
 
-    python bench/federation.py [--inboxes 1000] [--followers-per-inbox 3] [--consumers 1]
+    python bench/federation.py [--deliveries 3000] [--hosts 10] [--seconds 20] [--reference DIR]
 
-Runs in one process over moto (SQS and DynamoDB semantics): an instance actor followed by
-`inboxes x followers-per-inbox` remote accounts, spread over `--inboxes` shared inboxes of a
-small receiver on loopback (a threaded HTTP server answering 202 and checking every HTTP
-signature). One Create is broadcast: the broadcast function expands it, then `--consumers`
-threads drain the deliver queue as concurrent Lambda invocations would. Prints deliveries
-per second, signatures made and checked per second, and the requests shared-inbox
-deduplication saved. moto's SQS adds its own latency; AWS's is lower.
+The deliver function's handler is fed SQS-shaped records directly, in batches of 10 (its
+event source's batch size), one batch after the other as one Lambda instance receives them:
+no SQS in the loop (moto's would dominate). Its DynamoDB and KMS (the signer's key, the
+hosts' health) are moto's, in process. The inboxes are a separate process
+(tests/inbox_receiver.py): `--hosts` hosts on loopback, one port each, that check every
+request's digest and HTTP signature with Cirrus's verifier and count the connections opened.
+
+Two cases: "all answer" (deliveries spread over the hosts), and "one slow" (one more host,
+answering each request after 5 s, takes its share of the deliveries): the rate of the
+others is what must hold. With `--reference DIR` (another checkout, e.g. main), the same
+cases run with that code first, and the ratios are printed: both runs share the machine's
+load at that moment, so only ratios are compared, never times across runs.
 """
 
 from __future__ import annotations
@@ -16,191 +21,175 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import subprocess
 import sys
-import threading
 import time
-from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+import urllib.request
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("AWS_ACCESS_KEY_ID", "bench")
-os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "bench")
-os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
-os.environ["CIRRUS_FEDERATION_ALLOW_LOOPBACK"] = "1"
-
-
-class Receiver:
-    """Shared inboxes on loopback: counts POSTs and verifies their signatures."""
-
-    def __init__(self, public_key_pem: str) -> None:
-        from chalicelib.activitypub.signatures import InboundRequest, parse_signature, verify_signature
-
-        self.received = 0
-        self.verified = 0
-        self.lock = threading.Lock()
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers.get("content-length") or 0))
-                request = InboundRequest("POST", self.path, dict(self.headers.items()), body, "http")
-                ok = verify_signature(parse_signature(request), public_key_pem)
-                with receiver.lock:
-                    receiver.received += 1
-                    receiver.verified += ok
-                self.send_response(202)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    @property
-    def base(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
+BATCH = 10
+SLOW_SECONDS = 5.0
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--inboxes", type=int, default=1000)
-    parser.add_argument("--followers-per-inbox", type=int, default=3)
-    parser.add_argument("--consumers", type=int, default=1)
+    parser.add_argument("--deliveries", type=int, default=3000, help="most deliveries fed per case")
+    parser.add_argument("--hosts", type=int, default=10, help="hosts that answer at once")
+    parser.add_argument("--seconds", type=float, default=20.0, help="most seconds of feeding per case")
+    parser.add_argument("--reference", type=Path, help="another checkout to measure first (e.g. /work/main)")
+    parser.add_argument("--drive", type=Path, help=argparse.SUPPRESS)  # internal: one case, with this code
+    parser.add_argument("--case", default="", help=argparse.SUPPRESS)
+    parser.add_argument("--receiver", default="", help=argparse.SUPPRESS)
     options = parser.parse_args()
+    if options.drive:
+        drive(options.drive, json.loads(options.receiver), options.case, options.deliveries, options.seconds)
+        return
 
+    receiver = subprocess.Popen(
+        [sys.executable, "-m", "tests.inbox_receiver", "--hosts", str(options.hosts + 1), "--slow-hosts", "1",
+         "--slow-seconds", str(SLOW_SECONDS)],
+        cwd=ROOT, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert receiver.stdout is not None
+        address = json.loads(receiver.stdout.readline())
+        codes = [("reference", options.reference.resolve())] if options.reference else []
+        codes.append(("this", ROOT))
+        results: dict[tuple[str, str], dict[str, Any]] = {}
+        for case in ("all answer", "one slow"):
+            for name, code in codes:
+                results[(name, case)] = run_case(code, address, case, options)
+                print(describe(name, case, results[(name, case)]), flush=True)
+        if options.reference:
+            for case in ("all answer", "one slow"):
+                this, reference = results[("this", case)], results[("reference", case)]
+                print(f"ratio this/reference, {case}: {this['rate'] / reference['rate']:.2f}x deliveries/s "
+                      "to the hosts that answer at once")  # fmt: skip
+    finally:
+        receiver.terminate()
+        receiver.wait()
+
+
+def run_case(code: Path, address: dict[str, Any], case: str, options: argparse.Namespace) -> dict[str, Any]:
+    command = [sys.executable, str(Path(__file__).resolve()), "--drive", str(code), "--case", case,
+               "--receiver", json.dumps(address), "--deliveries", str(options.deliveries),
+               "--seconds", str(options.seconds)]  # fmt: skip
+    out = subprocess.run(command, cwd=code, capture_output=True, text=True, check=False)
+    if out.returncode:
+        raise SystemExit(out.stderr[-4000:])
+    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def describe(name: str, case: str, result: dict[str, Any]) -> str:
+    line = (
+        f"[{name}] {case}: {result['fast_delivered']} deliveries to {result['fast_hosts']} hosts in "
+        f"{result['seconds']:.2f} s = {result['rate']:.0f}/s ({result['per_cpu_second']:.0f} fed per CPU-second of "
+        f"the deliver process); verified by the receiver "
+        f"{result['verified']} of {result['answered']}; connections opened while fed {result['connections']}"
+    )
+    if case == "one slow":
+        line += (
+            f"; the slow host: {result['slow_fed']} fed, {result['slow_answered']} answered within "
+            f"{SLOW_SECONDS + 2:.0f} s after, {result['slow_deferred']} put back for later"
+        )
+    return line
+
+
+# --- One case, in its own process, with the code under test on sys.path ---------------------------
+
+
+def drive(code: Path, address: dict[str, Any], case: str, most: int, seconds: float) -> None:  # noqa: PLR0915 - one scenario
+    sys.path.insert(0, str(code))
+    os.environ.setdefault("AWS_ACCESS_KEY_ID", "bench")
+    os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "bench")
+    os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
+    os.environ["CIRRUS_FEDERATION_ALLOW_LOOPBACK"] = "1"
     from moto import mock_aws
 
     with mock_aws():
-        run(options.inboxes, options.followers_per_inbox, options.consumers)
+        from datetime import UTC, datetime
 
+        from chalicelib import aws
+        from chalicelib.activitypub.delivery.messages import Delivery
+        from chalicelib.config import get_settings
+        from chalicelib.domain.bootstrap import ensure_instance
+        from chalicelib.store import actors, table
+        from functions.federation.deliver import handle_deliver
+        from local import moto_speedups, resources
+        from local.lambda_runtime import LocalLambdaContext
 
-def run(inbox_count: int, followers_per_inbox: int, consumers: int) -> None:  # noqa: PLR0915 - one scenario
-    from chalicelib import aws
-    from chalicelib.activitypub.delivery import outbox
-    from chalicelib.activitypub.signatures import sign_request
-    from chalicelib.config import get_settings
-    from chalicelib.domain.bootstrap import ensure_instance
-    from chalicelib.store import keys, table
-    from chalicelib.store.models import Actor, Follow
-    from chalicelib.store.models.follow import STATE_ACCEPTED
-    from local import moto_speedups, resources
+        settings = get_settings()
+        moto_speedups.apply()
+        table.bind(settings)
+        resources.provision(settings, aws.s3(), aws.sqs())
+        ensure_instance(settings, datetime.now(UTC))
+        server = actors.get_actor(actors.server_actor_id())
+        assert server is not None
+        control = f"http://127.0.0.1:{address['control']}"
+        urllib.request.urlopen(urllib.request.Request(control, data=str(server.public_key_pem).encode()))
 
-    settings = get_settings()
-    moto_speedups.apply()
-    table.bind(settings)
-    resources.provision(settings, aws.s3(), aws.sqs())
-    now = datetime.now(UTC)
-    ensure_instance(settings, now)
-    from chalicelib.store import actors
+        ports: list[int] = address["ports"]
+        slow_port, fast_ports = ports[0], ports[1:]
+        hosts = ports if case == "one slow" else fast_ports
+        activity = json.dumps(
+            {
+                "@context": "https://www.w3.org/ns/activitystreams",
+                "type": "Create",
+                "id": f"{server.url}/bench/1",
+                "actor": str(server.url),
+                "object": {"type": "Note", "id": f"{server.url}/bench/1/note", "content": "x" * 2000},
+            }
+        )
 
-    server = actors.get_actor(actors.server_actor_id())
-    assert server is not None
-    receiver = Receiver(str(server.public_key_pem))
+        def record(n: int) -> dict[str, Any]:
+            port = hosts[n % len(hosts)]
+            inbox = f"http://127.0.0.1:{port}/shared/{n}/inbox"
+            return {
+                "messageId": f"m-{n}", "receiptHandle": f"r-{n}", "eventSource": "aws:sqs", "messageAttributes": {},
+                "body": json.dumps(Delivery(activity, int(server.id), inbox).to_json()),
+                "attributes": {"ApproximateReceiveCount": "1", "SentTimestamp": "0", "SenderId": "bench"},
+            }  # fmt: skip
 
-    started = time.perf_counter()
-    # Followers written in batches (the follows' counters are not what is measured here).
-    with Actor.batch_write() as batch:
-        for n in range(inbox_count * followers_per_inbox):
-            actor_id = 1_000_000 + n
-            url = f"{receiver.base}/users/{n}"
-            shared = f"{receiver.base}/shared/{n % inbox_count}/inbox"
-            batch.save(
-                Follow(
-                    keys.actor_pk(actor_id), keys.follow_sk(int(server.id)), follower_id=actor_id,
-                    target_id=int(server.id), state=STATE_ACCEPTED, url=f"{url}/follows/1", follower_inbox=shared,
-                    created_at=now, updated_at=now, gsi1pk=keys.followers_gsi1pk(int(server.id)),
-                    gsi1sk=keys.created_sort_key(now.isoformat(), actor_id),
-                )
-            )  # fmt: skip
-    print(f"seeded {inbox_count * followers_per_inbox} followers in {time.perf_counter() - started:.1f} s")
-
-    activity = {
-        "@context": "https://www.w3.org/ns/activitystreams",
-        "type": "Create",
-        "id": f"{server.url}/bench/1",
-        "actor": str(server.url),
-        "object": {"type": "Note", "id": f"{server.url}/bench/1/note", "content": "x" * 2000},
-    }
-    began = time.perf_counter()
-    outbox.broadcast(activity, int(server.id), followers_of=[int(server.id)])
-    from chalicelib.activitypub.delivery.messages import Broadcast
-    from functions.federation.broadcast import expand
-
-    sqs = aws.sqs()
-    broadcast_url = sqs.get_queue_url(QueueName=settings.queues.broadcast)["QueueUrl"]
-    message = sqs.receive_message(QueueUrl=broadcast_url, MaxNumberOfMessages=1)["Messages"][0]
-    fanned = expand(Broadcast.from_json(json.loads(message["Body"])))
-    sqs.delete_message(QueueUrl=broadcast_url, ReceiptHandle=message["ReceiptHandle"])
-    expanded = time.perf_counter()
-
-    deliver_url = sqs.get_queue_url(QueueName=settings.queues.deliver)["QueueUrl"]
-    from functions.federation.deliver import handle_deliver
-    from local.lambda_runtime import LocalLambdaContext
-
-    function_time = [0.0]  # seconds spent inside the deliver function, all consumers together
-    function_time_lock = threading.Lock()
-
-    def consume() -> None:
         context = LocalLambdaContext("deliver", 256, 30, "us-east-1")
-        while True:
-            batch = sqs.receive_message(QueueUrl=deliver_url, MaxNumberOfMessages=10, AttributeNames=["All"])
-            messages = batch.get("Messages", [])
-            if not messages:
-                return
-            records = [
-                {"messageId": m["MessageId"], "receiptHandle": m["ReceiptHandle"], "body": m["Body"],
-                 "attributes": m.get("Attributes", {}), "messageAttributes": {}, "eventSource": "aws:sqs"}
-                for m in messages
-            ]  # fmt: skip
-            invoked = time.perf_counter()
-            result = handle_deliver({"Records": records}, context)
-            with function_time_lock:
-                function_time[0] += time.perf_counter() - invoked
-            failed = {f["itemIdentifier"] for f in result.get("batchItemFailures", [])}
-            done: list[Any] = [
-                {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]}
-                for i, m in enumerate(messages)
-                if m["MessageId"] not in failed
-            ]
-            if done:
-                sqs.delete_message_batch(QueueUrl=deliver_url, Entries=done)
+        # One warm invocation first (the signer's key read, the first connections), as a
+        # Lambda instance that has been delivering for a while.
+        handle_deliver({"Records": [record(n) for n in range(len(fast_ports))]}, context)
+        urllib.request.urlopen(urllib.request.Request(control, data=b"", method="POST"))
 
-    if consumers == 1:
-        consume()  # in this thread, where a profiler sees it
-    else:
-        threads = [threading.Thread(target=consume) for _ in range(consumers)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-    finished = time.perf_counter()
-
-    key = f"{server.url}#main-key"
-    sign_started = time.perf_counter()
-    signs = 500
-    for _ in range(signs):
-        sign_request("POST", f"{receiver.base}/inbox", b"{}" * 500, key, str(server.private_key_pem))
-    sign_rate = signs / (time.perf_counter() - sign_started)
-
-    delivered = receiver.received
-    print(f"followers: {fanned.followers_seen}, inboxes after deduplication: {len(fanned.deliveries)}, "
-          f"requests saved by shared inboxes: {fanned.requests_saved}")  # fmt: skip
-    print(f"fan-out (broadcast function): {expanded - began:.2f} s")
-    rate = delivered / (finished - expanded)
-    print(f"deliveries: {delivered} in {finished - expanded:.2f} s with {consumers} consumers = {rate:.0f}/s "
-          "(moto's SQS scans every message on each receive: most of this wall time is moto)")  # fmt: skip
-    own = delivered / function_time[0] if function_time[0] else 0.0
-    print(f"deliver function alone: {function_time[0]:.2f} s of invocations = {own:.0f} deliveries/s per instance")
-    print(f"signatures verified by the receiver: {receiver.verified} of {delivered}")
-    print(f"HTTP signatures made (RSA-2048, one thread): {sign_rate:.0f}/s")
+        fed = slow_fed = 0
+        began, cpu_began = time.perf_counter(), time.process_time()
+        while fed < most and time.perf_counter() - began < seconds:
+            batch = [record(1000 + fed + i) for i in range(BATCH)]
+            handle_deliver({"Records": batch}, context)
+            slow_fed += sum(f":{slow_port}/" in r["body"] for r in batch)
+            fed += BATCH
+        elapsed, cpu = time.perf_counter() - began, time.process_time() - cpu_began
+        stats = json.load(urllib.request.urlopen(control))
+        fast_delivered = sum(stats["by_port"][str(port)] for port in fast_ports)
+        result = {
+            "seconds": elapsed,
+            "fed": fed,
+            "fast_hosts": len(fast_ports),
+            "fast_delivered": fast_delivered,
+            "rate": fast_delivered / elapsed,
+            "per_cpu_second": fed / cpu,
+            "connections": stats["connections"],
+            "slow_fed": slow_fed,
+        }
+        if case == "one slow":
+            time.sleep(SLOW_SECONDS + 2)  # what was handed off to the slow host ends
+            stats = json.load(urllib.request.urlopen(control))
+            deliver_queue = aws.sqs().get_queue_url(QueueName=settings.queues.deliver)["QueueUrl"]
+            attributes = aws.sqs().get_queue_attributes(QueueUrl=deliver_queue, AttributeNames=["All"])["Attributes"]
+            queued = {str(name): value for name, value in attributes.items()}
+            result["slow_answered"] = stats["by_port"][str(slow_port)]
+            result["slow_deferred"] = sum(
+                int(queued.get(f"ApproximateNumberOfMessages{kind}", "0")) for kind in ("", "Delayed", "NotVisible")
+            )
+        result["answered"], result["verified"] = stats["answered"], stats["verified"]
+        print(json.dumps(result))
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ Lambda's active tracing (template.yaml) already records each invocation in X-Ray
 
 from __future__ import annotations
 
+import threading
 import warnings
 
 from aws_lambda_powertools import Logger, Metrics
@@ -19,11 +20,15 @@ metrics = Metrics(namespace=NAMESPACE, service=SERVICE)
 
 # Most requests record no metric of their own; that is expected, not worth a warning each.
 warnings.filterwarnings("ignore", message="No application metrics to publish")
+# Powertools' metric set is a plain dict read then written back: the deliver function's
+# sending threads count at once, and would lose counts without it.
+_metrics_lock = threading.Lock()
 
 
 def count(name: str, value: int = 1) -> None:
     """Add to a count metric, published when the invocation ends."""
-    metrics.add_metric(name=name, unit=MetricUnit.Count, value=value)
+    with _metrics_lock:
+        metrics.add_metric(name=name, unit=MetricUnit.Count, value=value)
 
 
 def audit(user: str, domain: str, action: str, **entity: object) -> None:

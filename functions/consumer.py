@@ -96,10 +96,15 @@ def sqs_batch_consumer(
     *,
     what: str,
     setup: Setup | None = None,
+    whole_batch_failure_is_error: bool = True,
 ) -> SqsHandler:
     """A Lambda handler that parses every record (dropping what is not `what`), hands the
-    messages read to `handle` at once, and reports the message ids it returns as failed."""
-    processor = BatchProcessor(event_type=EventType.SQS)
+    messages read to `handle` at once, and reports the message ids it returns as failed.
+
+    A batch whose every record failed makes the invocation fail, unless
+    `whole_batch_failure_is_error` is False: then it is reported record by record, as any
+    partial failure (the deliver function's slow deliveries, handed off, are no error)."""
+    processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=whole_batch_failure_is_error)
 
     @lambda_entry(setup)
     def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:

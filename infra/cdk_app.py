@@ -564,6 +564,12 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
         self.dependency_layer = self._layer(
             "DependencyLayer", "layers/dependencies", "Cirrus runtime dependencies (requirements.txt)"
         )
+        self.federation_layer = self._layer(
+            "FederationLayer", "layers/federation", "Cirrus JSON-LD dependencies (layers/federation/requirements.txt)"
+        )
+        self.work_layer = self._layer(
+            "WorkLayer", "layers/work", "Cirrus work function dependencies (layers/work/requirements.txt)"
+        )
         self.ffmpeg_layer = self._layer(
             "FfmpegLayer",
             "layers/ffmpeg",
@@ -669,6 +675,8 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
         log_name: str,
         statements: list[dict[str, Any]],
         ffmpeg: bool = False,
+        federation: bool = False,
+        work: bool = False,
         environment: dict[str, str] | None = None,
         condition: cdk.CfnCondition | None = None,
         **extra: Any,
@@ -707,7 +715,9 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
             ),
             f"{logical_id}Role",
         )
+        # As in template.yaml: every function's layer first, then ffmpeg's, JSON-LD's, the work function's.
         layers = [self.dependency_layer.ref] + ([self.ffmpeg_layer.ref] if ffmpeg else [])
+        layers += ([self.federation_layer.ref] if federation else []) + ([self.work_layer.ref] if work else [])
         function: lambda_.CfnFunction = self._named(
             lambda_.CfnFunction(
                 self,
@@ -872,6 +882,7 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
             "app.handler",
             description="Cirrus HTTP API (Chalice app)",
             timeout=29,
+            federation=True,
             log_name="api",
             # The edge secret and the root password: this function's alone (template.yaml).
             environment={
@@ -1125,6 +1136,7 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
             ),
             timeout=self.specs["work"].function_timeout,
             memory=512,
+            work=True,
             log_name="work",
             statements=[
                 # Videos and their partitions, claims, users, actors, playlists, tokens, follows.
@@ -1198,6 +1210,7 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
             description="Cirrus broadcast (an activity's audience expanded into one delivery per inbox)",
             timeout=self.specs["broadcast"].function_timeout,
             memory=256,
+            federation=True,
             log_name="broadcast",
             # Broadcasts sent by the transcoder's role are dropped (template.yaml).
             environment={"CIRRUS_TRANSCODER_ROLE_ID": self.node.find_child("TranscoderFunctionRole").attr_role_id},
@@ -1240,6 +1253,8 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
                 },
                 self._actor_key(["kms:Decrypt"]),
                 self._consume("deliver"),
+                # A delivery to a host already busy is put back, delayed (delivery/batch.py).
+                *self._send("deliver"),
             ],
         )
         self._sqs_source(deliver, self.specs["deliver"])
@@ -1250,6 +1265,7 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
             description="Cirrus inbox (received activities, each processed once)",
             timeout=self.specs["inbox"].function_timeout,
             memory=512,
+            federation=True,
             log_name="inbox",
             statements=[
                 self._table_crud(),

@@ -3,8 +3,10 @@
 - `build/function/`: the code of every function, `app.py` and `chalicelib/` (the Chalice
   app) and the Lambda units of `functions/` (transcoder, views, trending, channel sync, federation, runners,
   transcription, work, realtime), sources and data files, no bytecode. It stays small, so code-only deploys are quick.
-- `build/layers/dependencies/python/`: the third-party packages, built for Lambda's platform
-  by layers/dependencies/build.py.
+- `build/layers/dependencies/python/`: the third-party packages every function uses, built for
+  Lambda's platform by layers/dependencies/build.py; `build/layers/federation/python/` (JSON-LD:
+  the API, broadcast and inbox functions) and `build/layers/work/python/` (yt-dlp, py-vapid: the
+  work function), by the same script.
 - `build/layers/ffmpeg/bin/`: static ffmpeg and ffprobe, by layers/ffmpeg/build.py.
 
 template.yaml's `CodeUri` and `ContentUri` name these directories; `sam deploy` zips and
@@ -67,12 +69,13 @@ def _importable_root() -> None:
         sys.path.insert(0, str(ROOT))
 
 
-def package_layer(output: Path = LAYER_DIR) -> Path:
-    """Build the dependency layer into `output` (pip, for Lambda's platform); return its python/ dir."""
+def package_layer(output: Path = LAYER_DIR, layer: str = "dependencies") -> Path:
+    """Build a Python layer (`dependencies`, `federation` or `work`) into `output` (pip, for
+    Lambda's platform); return its python/ dir."""
     _importable_root()
     from layers.dependencies.build import build
 
-    return build(output)
+    return build(output, layer)
 
 
 def package_ffmpeg_layer(output: Path = FFMPEG_LAYER_DIR) -> Path:
@@ -96,11 +99,14 @@ def main(argv: list[str] | None = None) -> None:
     print(package_function())
     if not args.skip_layers:
         print(package_layer())
+        print(package_layer(BUILD / "layers" / "federation", "federation"))
+        print(package_layer(BUILD / "layers" / "work", "work"))
         print(package_ffmpeg_layer())
         from layers.ffmpeg.build import check_size
 
-        # The transcoder carries all three: Lambda refuses more than 250 MB of them unzipped.
-        check_size(FFMPEG_LAYER_DIR, FUNCTION_DIR, LAYER_DIR)
+        # The work function carries the most (code, dependencies, ffmpeg and its own layer):
+        # Lambda refuses more than 250 MB of them unzipped.
+        check_size(FFMPEG_LAYER_DIR, FUNCTION_DIR, LAYER_DIR, BUILD / "layers" / "work")
 
 
 if __name__ == "__main__":

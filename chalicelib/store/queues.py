@@ -72,6 +72,18 @@ def postpone_delivery(receipt_handle: str, seconds: int) -> None:
     )
 
 
+def defer_deliveries(deliveries: Sequence[Body], seconds: int) -> None:
+    """Put deliveries back on the deliver queue, to be received `seconds` from now (their host
+    had as many deliveries in flight as it may have): new messages, so no attempt is spent."""
+    _send(get_settings().queues.deliver, deliveries, delay_seconds=seconds)
+
+
+def settle_delivery(receipt_handle: str) -> None:
+    """Delete a received delivery whose batch already answered for it (a slow host's, which
+    finished after its batch had handed it off)."""
+    aws.sqs().delete_message(QueueUrl=queue_url(get_settings().queues.deliver), ReceiptHandle=receipt_handle)
+
+
 def queue_url(name: str) -> str:
     return _queue_url(name)
 

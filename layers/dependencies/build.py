@@ -1,4 +1,10 @@
-"""Build the dependency layer: `python layers/dependencies/build.py [--output DIR]`."""
+"""Build a Python dependency layer: `python layers/dependencies/build.py [--layer NAME] [--output DIR]`.
+
+`dependencies` (requirements.txt) is every function's; `federation`
+(layers/federation/requirements.txt: JSON-LD, for Linked Data signatures) and `work`
+(layers/work/requirements.txt: video imports, Web Push) are carried only by the functions that
+use them, so the API function's package and cold start leave them out.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +16,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_OUTPUT = ROOT / "build" / "layers" / "dependencies"
+# Each layer's requirements; every layer is written to build/layers/<name>/python.
+REQUIREMENTS = {
+    "dependencies": ROOT / "requirements.txt",
+    "federation": ROOT / "layers" / "federation" / "requirements.txt",
+    "work": ROOT / "layers" / "work" / "requirements.txt",
+}
 LAMBDA_PLATFORM = "manylinux2014_x86_64"
 LAMBDA_PYTHON = "3.11"
 # The Chalice runtime is this module alone; the rest of the package is its CLI.
@@ -18,10 +30,35 @@ CHALICE_RUNTIME_FILES = ("__init__.py", "app.py", "py.typed")
 # libraries only they load: about 11 MB of the 23 MB wheel.
 PILLOW_UNUSED = ("PIL/_avif.*", "PIL/_imagingft.*", "PIL/_imagingcms.*", "PIL/_imagingtk.*")
 PILLOW_UNUSED_LIBS = ("libavif-*", "libfreetype-*", "libharfbuzz-*", "liblcms2-*", "libbrotli*", "libpng16-*")
+# pyld imports lxml.html (lxml.etree beneath it) and nothing else of lxml: objectify, the C
+# headers and the Cython sources are about 4 MB of its 11.
+LXML_UNUSED = ("lxml/objectify.*", "lxml/*.pyx", "lxml/*.pxi", "lxml/*.pxd", "lxml/*.h")
+LXML_UNUSED_DIRS = ("lxml/includes", "lxml/isoschematron")
 
 
-def build(output: Path = DEFAULT_OUTPUT) -> Path:
-    """Install requirements.txt into `output/python` for Lambda; return that directory."""
+# Powertools parts Cirrus never imports (it uses Logger, Metrics, batch and data_classes):
+# the REST event handler alone is 2.2 MB.
+POWERTOOLS_UNUSED = (
+    "event_handler",
+    "utilities/parser",
+    "utilities/idempotency",
+    "utilities/validation",
+    "utilities/feature_flags",
+    "utilities/streaming",
+    "utilities/parameters",
+    "utilities/kafka",
+    "utilities/data_masking",
+    "utilities/circuit_breaker",
+    "utilities/auth_alpha",
+)
+
+
+def output_of(layer: str) -> Path:
+    return ROOT / "build" / "layers" / layer
+
+
+def build(output: Path = DEFAULT_OUTPUT, layer: str = "dependencies") -> Path:
+    """Install `layer`'s requirements into `output/python` for Lambda; return that directory."""
     target = output / "python"
     if output.exists():
         shutil.rmtree(output)
@@ -40,13 +77,18 @@ def build(output: Path = DEFAULT_OUTPUT) -> Path:
             "--implementation=cp",
             f"--target={target}",
             "-r",
-            str(ROOT / "requirements.txt"),
+            str(REQUIREMENTS[layer]),
         ],
         check=True,
     )
-    _trim_chalice(target / "chalice")
-    _trim_pillow(target)
-    shutil.rmtree(target / "cffi", ignore_errors=True)  # _cffi_backend stays: cryptography loads it
+    if layer == "dependencies":
+        _trim_chalice(target / "chalice")
+        _trim_pillow(target)
+        for unused in POWERTOOLS_UNUSED:
+            shutil.rmtree(target / "aws_lambda_powertools" / unused, ignore_errors=True)
+        shutil.rmtree(target / "cffi", ignore_errors=True)  # _cffi_backend stays: cryptography loads it
+    if layer == "federation":
+        _trim_lxml(target)
     for cache in target.rglob("__pycache__"):
         shutil.rmtree(cache)
     return target
@@ -71,11 +113,20 @@ def _trim_pillow(target: Path) -> None:
             path.unlink()
 
 
+def _trim_lxml(target: Path) -> None:
+    for pattern in LXML_UNUSED:
+        for path in target.glob(pattern):
+            path.unlink()
+    for directory in LXML_UNUSED_DIRS:
+        shutil.rmtree(target / directory, ignore_errors=True)
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--layer", choices=sorted(REQUIREMENTS), default="dependencies")
+    parser.add_argument("--output", type=Path, help="default: build/layers/<layer>")
     args = parser.parse_args()
-    print(build(args.output))
+    print(build(args.output or output_of(args.layer), args.layer))
 
 
 if __name__ == "__main__":

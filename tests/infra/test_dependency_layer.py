@@ -1,4 +1,6 @@
-"""The dependency layer, built as for Lambda, runs what the API needs on its own."""
+"""The dependency layers, built as for Lambda, run what the functions need: every function's
+layer with the federation layer (JSON-LD) and the work layer (yt-dlp, py-vapid) beside it, as
+the functions that carry them have them."""
 
 from __future__ import annotations
 
@@ -61,7 +63,10 @@ PROBE = textwrap.dedent(
     signed = vapid_authorization("https://push.example/x", vapid.private_pem, "https://c.example", 0)
     assert signed.startswith("vapid t=")
     assert len(encrypt(b"{}", vapid.public_key, b64url(bytes(16)))) == 86 + 3 + 16
-    assert sys.modules["py_vapid"].__file__.startswith(sys.argv[1])
+    assert sys.modules["py_vapid"].__file__.startswith(sys.argv[3])
+    assert sys.modules["pyld"].__file__.startswith(sys.argv[2]) and sys.modules["lxml"].__file__.startswith(sys.argv[2])
+    import yt_dlp
+    assert yt_dlp.__file__.startswith(sys.argv[3])
     print("ok")
     """
 )
@@ -69,7 +74,12 @@ PROBE = textwrap.dedent(
 
 def test_the_trimmed_layer_still_renders_every_accepted_format(tmp_path: Path) -> None:
     layer = build(tmp_path / "layer")
+    federation = build(tmp_path / "federation", "federation")
+    work = build(tmp_path / "work", "work")
     assert not list(layer.glob("PIL/_avif.*"))
+    assert not (layer / "aws_lambda_powertools" / "event_handler").exists()
+    assert not list(federation.glob("lxml/objectify.*"))
+    assert not (layer / "pyld").exists() and not (layer / "yt_dlp").exists()
     assert unzipped_size(layer.parent) <= SIZE_BUDGETS["dependencies"]
     assert (layer / "chalice" / "app.py").exists() and not (layer / "chalice" / "cli").exists()
     # Only the layer, the runtime's own packages and the function code, as in Lambda.
@@ -79,8 +89,8 @@ def test_the_trimmed_layer_still_renders_every_accepted_format(tmp_path: Path) -
         source = Path(str(module.__file__))
         source = source.parent if source.name == "__init__.py" else source
         (runtime / source.name).symlink_to(source)
-    env = {"PYTHONPATH": os.pathsep.join([str(layer), str(runtime), str(ROOT)]), "PATH": os.environ.get("PATH", "")}
-    result = subprocess.run(
-        [sys.executable, "-S", "-c", PROBE, str(layer)], env=env, capture_output=True, text=True, check=False
-    )
+    path = os.pathsep.join([str(layer), str(federation), str(work), str(runtime), str(ROOT)])
+    env = {"PYTHONPATH": path, "PATH": os.environ.get("PATH", "")}
+    command = [sys.executable, "-S", "-c", PROBE, str(layer), str(federation), str(work)]
+    result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     assert result.stdout.strip() == "ok", result.stderr

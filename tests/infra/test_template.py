@@ -460,14 +460,26 @@ def test_translates_to_the_expected_cloudformation(translated: dict[str, Any]) -
         "live"
     ]
     layers = layer_ids(resources)
-    assert set(layers) == {"DependencyLayer", "FfmpegLayer"}
+    assert set(layers) == {"DependencyLayer", "FfmpegLayer", "FederationLayer", "WorkLayer"}
     api = resources["ApiFunction"]
     assert api["Type"] == "AWS::Lambda::Function"
     assert api["Properties"]["Handler"] == "app.handler"
     assert api["Properties"]["Runtime"] == "python3.11"
     assert api["Properties"]["TracingConfig"] == {"Mode": "Active"}
-    # The API has no use for ffmpeg; its package stays small for cold starts.
-    assert api["Properties"]["Layers"] == [{"Ref": layers["DependencyLayer"]}]
+    # The API has no use for ffmpeg or the work function's packages; its package stays small
+    # for cold starts. JSON-LD serves forwarded activities' LD signatures on its inboxes.
+    assert api["Properties"]["Layers"] == [{"Ref": layers["DependencyLayer"]}, {"Ref": layers["FederationLayer"]}]
+
+
+def test_only_the_functions_that_use_them_carry_the_federation_and_work_layers(translated: dict[str, Any]) -> None:
+    layers = layer_ids(translated["Resources"])
+    functions = of_type(translated["Resources"], "AWS::Lambda::Function")
+
+    def carrying(layer: str) -> set[str]:
+        return {name for name, f in functions.items() if {"Ref": layers[layer]} in f["Properties"].get("Layers", [])}
+
+    assert carrying("FederationLayer") == {"ApiFunction", "BroadcastFunction", "InboxFunction"}
+    assert carrying("WorkLayer") == {"WorkFunction"}
 
 
 def test_api_is_one_proxy_resource_to_the_api_function(translated: dict[str, Any]) -> None:
@@ -490,7 +502,12 @@ def test_code_locations_are_what_infra_package_builds(resources: dict[str, Any])
     assert functions
     for function in functions.values():
         assert function["Properties"]["CodeUri"] == package.FUNCTION_DIR.relative_to(ROOT).as_posix()
-    built = {"DependencyLayer": package.LAYER_DIR, "FfmpegLayer": package.FFMPEG_LAYER_DIR}
+    built = {
+        "DependencyLayer": package.LAYER_DIR,
+        "FfmpegLayer": package.FFMPEG_LAYER_DIR,
+        "FederationLayer": dependencies.output_of("federation"),
+        "WorkLayer": dependencies.output_of("work"),
+    }
     assert package.LAYER_DIR == dependencies.DEFAULT_OUTPUT
     assert package.FFMPEG_LAYER_DIR == ffmpeg.DEFAULT_OUTPUT
     layers = of_type(resources, "AWS::Serverless::LayerVersion")

@@ -47,6 +47,11 @@ NO_RESET = {
         "wiring made once per process (subscriptions.register), not data; tests isolate with events.isolated()"
     ),
     ("functions.entry", "_done"): "what ran once per execution environment; a second run would repeat it",
+    ("chalicelib.observability", "_metrics_lock"): "a lock, which holds no data",
+    ("chalicelib.activitypub.net.alarms", "_heap"): "watchdog deadlines of requests in flight, nothing read from AWS",
+    ("chalicelib.activitypub.net.alarms", "_order"): "a counter that orders equal deadlines",
+    ("chalicelib.activitypub.net.alarms", "_wake"): "a condition, which holds no data",
+    ("functions.federation.deliver", "_sender"): "sending threads and in-flight counts per host, nothing read from AWS",
 }
 
 

@@ -99,11 +99,15 @@ class Delivery:
     inbox: str
     # A host marked unreachable gets one attempt, which doubles as its health probe.
     single_attempt: bool = field(default=False)
+    # How many times the deliver function put it back unsent, its host being busy (the wait grows).
+    deferrals: int = field(default=0)
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"body": self.body, "signer": self.signer_id, "inbox": self.inbox}
         if self.single_attempt:
             data["singleAttempt"] = True
+        if self.deferrals:
+            data["deferrals"] = self.deferrals
         return data
 
     @classmethod
@@ -114,6 +118,7 @@ class Delivery:
                 signer_id=int(data["signer"]),
                 inbox=str(data["inbox"]),
                 single_attempt=bool(data.get("singleAttempt", False)),
+                deferrals=max(0, int(data.get("deferrals", 0))),
             )
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise MessageError(f"not a delivery: {exc}") from exc

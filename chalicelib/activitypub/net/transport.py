@@ -26,7 +26,9 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 from chalicelib.activitypub.errors import RemoteFetchError
+from chalicelib.activitypub.net import alarms
 from chalicelib.activitypub.net.addresses import Target, check_addresses, checked_target, is_ip_literal
+from chalicelib.activitypub.net.pool import pool
 from chalicelib.config import get_settings
 
 if TYPE_CHECKING:
@@ -120,15 +122,16 @@ class _Watchdog:
         self.connection = connection
         self.sock: socket.socket | None = None  # kept: http.client drops conn.sock on close
         self.fired = False
-        self._timer = threading.Timer(seconds, self._cut)
-        self._timer.daemon = True
+        self.seconds = seconds
+        self._alarm: alarms.Alarm | None = None
 
     def __enter__(self) -> _Watchdog:
-        self._timer.start()
+        self._alarm = alarms.schedule(self.seconds, self._cut)
         return self
 
     def __exit__(self, *_: object) -> None:
-        self._timer.cancel()
+        if self._alarm is not None:
+            self._alarm.cancel()
 
     def _cut(self) -> None:
         self.fired = True
@@ -162,18 +165,28 @@ class _Call:
     deadline: _Deadline
     max_bytes: int
     read_body: Callable[[int, dict[str, str]], bool]
+    # Keep the connection open for the next request to the same origin (pool.py).
+    reuse: bool = False
 
 
 def _request(call: _Call) -> _Answer:
-    """`call` sent to the checked addresses of its target (the next address only when one
-    cannot be connected to)."""
+    """`call` sent on an idle kept-alive connection to its origin when one is there, else to
+    the checked addresses of its target (the next address only when one cannot be connected
+    to)."""
     target = call.target
-    addresses = _checked_addresses(target, call.deadline)
     sent = replace(call, headers=merge_headers(call.headers, {"Host": target.netloc, "User-Agent": user_agent()}))
+    if call.reuse:
+        kept = pool.take(_origin_key(target))
+        if kept is not None:
+            try:
+                return _exchange(sent, kept, reused=True)
+            except _ConnectFailed:
+                pass  # closed by the server as we wrote: a new connection, resolved and checked again
+    addresses = _checked_addresses(target, call.deadline)
     last: RemoteFetchError | None = None
     for address in addresses:
         try:
-            return _exchange(sent, address)
+            return _exchange(sent, _new_connection(target, address, call.deadline.remaining(target.url)))
         except _ConnectFailed as failure:
             last = failure.error
     assert last is not None
@@ -185,29 +198,35 @@ class _ConnectFailed(Exception):
         self.error = error
 
 
-def _exchange(call: _Call, address: str) -> _Answer:
+def _origin_key(target: Target) -> tuple[str, str, int]:
+    return (target.scheme, target.host, target.port)
+
+
+def _new_connection(target: Target, address: str, timeout: float) -> HTTPConnection:
     from urllib3.connection import HTTPConnection, HTTPSConnection
 
-    target = call.target
-    remaining = call.deadline.remaining(target.url)
-    connection: HTTPConnection
     if target.scheme == "https":
         # Connect to the checked address; SNI and certificate verification use the name.
-        connection = HTTPSConnection(
-            address, target.port, timeout=remaining, server_hostname=target.host, ssl_context=tls_context()
+        return HTTPSConnection(
+            address, target.port, timeout=timeout, server_hostname=target.host, ssl_context=tls_context()
         )
-    else:
-        connection = HTTPConnection(address, target.port, timeout=remaining)
+    return HTTPConnection(address, target.port, timeout=timeout)
+
+
+# Most of an answer's body read (and dropped) to keep its connection: a bigger one closes it.
+_DRAIN_BYTES = 64 * 1024
+
+
+def _exchange(call: _Call, connection: HTTPConnection, *, reused: bool = False) -> _Answer:
+    """One request on `connection`: a new one is connected here; a `reused` one (from the
+    pool) that fails before any answer raises _ConnectFailed, so the caller opens another."""
+    target = call.target
+    remaining = call.deadline.remaining(target.url)
+    keep = False
     try:
         with _Watchdog(connection, remaining) as watchdog:
-            try:
-                connection.connect()
-            except Exception as exc:
-                error = _transport_error(target.url, exc, watchdog.fired)
-                if error.retryable and not watchdog.fired:
-                    raise _ConnectFailed(error) from None
-                raise error from None
-            watchdog.sock = connection.sock
+            _ready(connection, watchdog, target.url, remaining, reused=reused)
+            answered = False
             try:
                 connection.request(
                     call.method,
@@ -217,21 +236,60 @@ def _exchange(call: _Call, address: str) -> _Answer:
                     preload_content=False,
                 )
                 response = connection.getresponse()
+                answered = True
                 answer_headers = {name.lower(): value for name, value in response.headers.items()}
                 data = b""
                 if call.read_body(response.status, answer_headers):
                     data = _read_capped(response, target.url, answer_headers, call.max_bytes)
+                elif call.reuse:
+                    keep = _drained(response)
             except RemoteFetchError:
                 if watchdog.fired:
                     raise RemoteFetchError(target.url, "timed out", retryable=True) from None
                 raise
             except Exception as exc:
-                raise _transport_error(target.url, exc, watchdog.fired) from None
+                error = _transport_error(target.url, exc, watchdog.fired)
+                if reused and not answered and not watchdog.fired and error.retryable:
+                    raise _ConnectFailed(error) from None
+                raise error from None
             if watchdog.fired:  # a cut can also look like a short, complete answer
+                keep = False
                 raise RemoteFetchError(target.url, "timed out", retryable=True)
+            # http.client drops the socket of an answer that closes the connection.
+            keep = keep and call.reuse and connection.sock is not None
             return _Answer(int(response.status), answer_headers, data)
     finally:
-        connection.close()
+        if keep:
+            pool.give(_origin_key(target), connection)
+        else:
+            connection.close()
+
+
+def _ready(connection: HTTPConnection, watchdog: _Watchdog, url: str, remaining: float, *, reused: bool) -> None:
+    """Connect a new connection (a failure to, worth another address: _ConnectFailed), or give
+    a reused one this request's timeout; the watchdog then holds its socket."""
+    if reused:
+        if connection.sock is not None:
+            connection.sock.settimeout(remaining)
+    else:
+        try:
+            connection.connect()
+        except Exception as exc:
+            error = _transport_error(url, exc, watchdog.fired)
+            if error.retryable and not watchdog.fired:
+                raise _ConnectFailed(error) from None
+            raise error from None
+    watchdog.sock = connection.sock
+
+
+def _drained(response: BaseHTTPResponse) -> bool:
+    """Whether the unwanted body was read to its end (small enough), freeing the connection."""
+    size = 0
+    while chunk := response.read(_CHUNK, decode_content=False):
+        size += len(chunk)
+        if size > _DRAIN_BYTES:
+            return False
+    return True
 
 
 def _transport_error(url: str, exc: Exception, timed_out: bool) -> RemoteFetchError:
@@ -388,7 +446,10 @@ def post_activity(url: str, body: bytes, headers: Mapping[str, str], timeout: fl
     elsewhere. The Host header is the URL's, as the signer signed it. Raises
     RemoteFetchError only when no answer came (refused, unreachable, timed out).
     """
-    return post_bytes(url, body, merge_headers({"Content-Type": "application/activity+json"}, headers), timeout)
+    headers = merge_headers({"Content-Type": "application/activity+json"}, headers)
+    # Deliveries go to the same shared inboxes again and again: their connections are kept.
+    call = _Call("POST", checked_target(url), body, headers, _Deadline(timeout), 0, read_body=_never, reuse=True)
+    return _request(call).status
 
 
 def post_bytes(url: str, body: bytes, headers: Mapping[str, str], timeout: float = DEFAULT_TIMEOUT) -> int:

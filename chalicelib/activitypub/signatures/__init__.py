@@ -24,6 +24,7 @@ from chalicelib.activitypub.signatures.common import (
     OutboundRequest,
     ParsedSignature,
     check_digest,
+    digest_header,
     verify_signature,
 )
 
@@ -34,6 +35,7 @@ __all__ = [
     "InboundRequest",
     "ParsedSignature",
     "check_digest",
+    "digest_header",
     "parse_signature",
     "scheme_of",
     "sign_request",
@@ -73,15 +75,18 @@ def sign_request(
     scheme: str = DRAFT_CAVAGE,
     components: Sequence[str] | None = None,
     algorithm: str | None = None,
+    digest: str | None = None,
 ) -> dict[str, str]:
     """The headers that sign a request: Host, Date, the body's digest (with a body) and the
     signature, by `scheme`.
 
     draft-cavage (the default) signs as PeerTube does (cavage.sign); RFC 9421 serves peers that
     ask for it (rfc9421.sign). `components` and `algorithm` override each scheme's defaults.
+    `digest`: the body's `Digest` (common.digest_header), when the caller computed it once for
+    many requests.
     """
     sign = _SIGNERS.get(scheme)
     if sign is None:
         raise ValueError(f"unknown signature scheme {scheme!r}")
-    request = OutboundRequest(method, url, body, now or datetime.now(UTC))
+    request = OutboundRequest(method, url, body, now or datetime.now(UTC), digest)
     return sign(request, key_id, private_key_pem, components=components, algorithm=algorithm)

@@ -50,7 +50,7 @@ def sign(
     """
     headers = request.unsigned_headers()
     if request.body is not None:
-        headers["Digest"] = digest_header(request.body)
+        headers["Digest"] = request.digest or digest_header(request.body)
     names = tuple(components or (POST_COMPONENTS if request.body is not None else GET_COMPONENTS))
     created = int(request.moment.timestamp())
     pseudo = {"(request-target)": f"{request.method.lower()} {request.target}", "(created)": str(created)}

@@ -74,6 +74,8 @@ class OutboundRequest:
     url: str
     body: bytes | None
     moment: datetime
+    # The body's `Digest`, when the caller already has it (one body sent to many inboxes).
+    digest: str | None = None
 
     @property
     def scheme(self) -> str:
