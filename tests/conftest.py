@@ -29,6 +29,10 @@ os.environ.update(
 os.environ.pop("CIRRUS_AWS_ENDPOINT_URL", None)
 os.environ.pop("AWS_PROFILE", None)
 
+# The process keeps one boto3 session (chalicelib/aws.py), and a botocore session takes the
+# handlers registered when it is made: moto's stub must be among them, whichever test makes it.
+import moto.core.models  # noqa: E402, F401
+
 
 @pytest.fixture
 def aws() -> Iterator[None]:

@@ -6,6 +6,7 @@ create it from them, and tests/infra checks that template.yaml declares the same
 
 from __future__ import annotations
 
+import threading
 from typing import TYPE_CHECKING, Any
 
 from chalicelib import aws
@@ -87,8 +88,17 @@ def _share_one_connection() -> None:
     _drop_own_connections(TableItem)
     TableItem._connection = None
     connection = TableItem._get_connection().connection
-    # PynamoDB would make a botocore session of its own (per thread), parsing the models again.
-    connection._local.session = aws.botocore_session()
+    # PynamoDB would make a botocore session of its own (per thread), parsing the models again;
+    # it takes the process's instead, when it first needs one (not at import: boto3 is heavy).
+    connection._local = _ProcessSession()
+
+
+class _ProcessSession(threading.local):
+    """What PynamoDB keeps per thread (its botocore session): the process's, made on first use."""
+
+    @property
+    def session(self) -> Any:
+        return aws.botocore_session()
 
 
 def _drop_own_connections(cls: type) -> None:
