@@ -1,0 +1,129 @@
+"""Server plugins: Python packages that hook into PeerTube's named points.
+
+A plugin is a distribution with an entry point in the `cirrus.plugins` group; the entry
+point's name is the plugin's name and its object is `register(api)` (registry.RegisterApi).
+Plugins are installed at deploy time (the layer built from plugins.txt, or the local venv);
+CIRRUS_PLUGIN_PATH adds directories (os.pathsep-separated) whose dist-info are read the same
+way, for the local stack and tests.
+
+Discovery is lazy: nothing is looked up until the first hook runs, then it is cached for the
+process. With no plugin installed, a hook call costs one dictionary lookup. Callers (domain,
+api, the event subscribers) use `run_filter`, `run_action` and `has_hooks`; this package
+imports no api module and no domain module.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import TYPE_CHECKING, Any
+
+from chalicelib.observability import count, logger
+
+if TYPE_CHECKING:
+    from chalicelib.plugins.registry import LoadedPlugin
+    from chalicelib.plugins.runner import Hook
+
+GROUP = "cirrus.plugins"
+PATH_VARIABLE = "CIRRUS_PLUGIN_PATH"
+REGISTER_FAILURES_METRIC = "PluginRegisterFailures"
+_loaded: dict[str, LoadedPlugin] | None = None
+_hooks: dict[str, list[Hook]] = {}
+
+
+def loaded() -> dict[str, LoadedPlugin]:
+    """Every plugin found, by name (registered once per process)."""
+    global _loaded, _hooks
+    if _loaded is None:
+        _loaded = _discover()
+        _hooks = _index(_loaded)
+    return _loaded
+
+
+def has_hooks(name: str) -> bool:
+    loaded()
+    return bool(_hooks.get(name))
+
+
+def run_filter(name: str, result: Any, **params: Any) -> Any:
+    """`result` passed through every handler of the filter `name`, highest priority first."""
+    loaded()
+    hooks = _hooks.get(name)
+    if not hooks:
+        return result
+    from chalicelib.plugins import runner
+
+    return runner.run_filter(hooks, result, params, runner.HOOK_BUDGET_SECONDS)
+
+
+def run_action(name: str, **params: Any) -> None:
+    """Tell every handler of the action `name` (after the change it names is stored)."""
+    loaded()
+    hooks = _hooks.get(name)
+    if not hooks:
+        return
+    from chalicelib.plugins import runner
+
+    runner.run_action(hooks, params, runner.HOOK_BUDGET_SECONDS)
+
+
+def accepted(name: str, **params: Any) -> tuple[bool, str | None]:
+    """An accept filter (`filter:…accept.result`, `…allowed.result`): PeerTube's
+    `{allowed, errorMessage}` after every handler, as (allowed, message)."""
+    if not has_hooks(name):
+        return True, None
+    verdict = run_filter(name, {"allowed": True}, **params)
+    allowed = verdict.get("allowed") is not False
+    message = verdict.get("errorMessage")
+    return allowed, message if isinstance(message, str) else None
+
+
+def reset() -> None:
+    """Forget what was found (tests, after changing CIRRUS_PLUGIN_PATH)."""
+    global _loaded, _hooks
+    _loaded = None
+    _hooks = {}
+
+
+def _discover() -> dict[str, LoadedPlugin]:
+    from importlib import metadata
+
+    for directory in filter(None, os.environ.get(PATH_VARIABLE, "").split(os.pathsep)):
+        if directory not in sys.path:
+            sys.path.append(directory)
+    points = metadata.entry_points(group=GROUP)
+    if not points:
+        return {}
+    from chalicelib.plugins.registry import LoadedPlugin, RegisterApi
+
+    plugins: dict[str, LoadedPlugin] = {}
+    for point in sorted(points, key=lambda point: point.name):
+        dist = point.dist
+        meta = dist.metadata if dist is not None else None
+        plugin = LoadedPlugin(
+            name=point.name,
+            version=dist.version if dist is not None else "0.0.0",
+            description=(meta["Summary"] or "") if meta is not None else "",
+            homepage=(meta["Home-page"] or "") if meta is not None else "",
+        )
+        try:
+            register = point.load()
+            register(RegisterApi(plugin))
+        except Exception as error:  # noqa: BLE001 - one broken plugin must not stop the others
+            logger.exception("plugin failed to register", extra={"plugin": point.name})
+            count(REGISTER_FAILURES_METRIC)
+            plugin.hooks.clear()
+            plugin.error = repr(error)
+        plugins[plugin.name] = plugin
+    logger.info("plugins registered", extra={"plugins": sorted(plugins)})
+    return plugins
+
+
+def _index(plugins: dict[str, LoadedPlugin]) -> dict[str, list[Hook]]:
+    from chalicelib.plugins.runner import ordered
+
+    by_name: dict[str, list[Hook]] = {}
+    for plugin in plugins.values():
+        for hook in plugin.hooks:
+            by_name.setdefault(hook.name, []).append(hook)
+    return {name: ordered(hooks) for name, hooks in by_name.items()}
