@@ -27,28 +27,33 @@ if TYPE_CHECKING:
 GROUP = "cirrus.plugins"
 PATH_VARIABLE = "CIRRUS_PLUGIN_PATH"
 REGISTER_FAILURES_METRIC = "PluginRegisterFailures"
-_loaded: dict[str, LoadedPlugin] | None = None
-_hooks: dict[str, list[Hook]] = {}
+
+
+class _Found:
+    """What this process found: None until the first hook asks."""
+
+    plugins: dict[str, LoadedPlugin] | None = None
+    hooks: dict[str, list[Hook]] = {}  # noqa: RUF012 - replaced whole, never mutated
 
 
 def loaded() -> dict[str, LoadedPlugin]:
     """Every plugin found, by name (registered once per process)."""
-    global _loaded, _hooks
-    if _loaded is None:
-        _loaded = _discover()
-        _hooks = _index(_loaded)
-    return _loaded
+    if _Found.plugins is None:
+        found = _discover()
+        _Found.hooks = _index(found)
+        _Found.plugins = found
+    return _Found.plugins
 
 
 def has_hooks(name: str) -> bool:
     loaded()
-    return bool(_hooks.get(name))
+    return bool(_Found.hooks.get(name))
 
 
 def run_filter(name: str, result: Any, **params: Any) -> Any:
     """`result` passed through every handler of the filter `name`, highest priority first."""
     loaded()
-    hooks = _hooks.get(name)
+    hooks = _Found.hooks.get(name)
     if not hooks:
         return result
     from chalicelib.plugins import runner
@@ -59,7 +64,7 @@ def run_filter(name: str, result: Any, **params: Any) -> Any:
 def run_action(name: str, **params: Any) -> None:
     """Tell every handler of the action `name` (after the change it names is stored)."""
     loaded()
-    hooks = _hooks.get(name)
+    hooks = _Found.hooks.get(name)
     if not hooks:
         return
     from chalicelib.plugins import runner
@@ -80,9 +85,8 @@ def accepted(name: str, **params: Any) -> tuple[bool, str | None]:
 
 def reset() -> None:
     """Forget what was found (tests, after changing CIRRUS_PLUGIN_PATH)."""
-    global _loaded, _hooks
-    _loaded = None
-    _hooks = {}
+    _Found.plugins = None
+    _Found.hooks = {}
 
 
 def _discover() -> dict[str, LoadedPlugin]:
@@ -109,7 +113,7 @@ def _discover() -> dict[str, LoadedPlugin]:
         try:
             register = point.load()
             register(RegisterApi(plugin))
-        except Exception as error:  # noqa: BLE001 - one broken plugin must not stop the others
+        except Exception as error:
             logger.exception("plugin failed to register", extra={"plugin": point.name})
             count(REGISTER_FAILURES_METRIC)
             plugin.hooks.clear()

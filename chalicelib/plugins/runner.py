@@ -70,7 +70,7 @@ def _call(hook: Hook, args: tuple[Any, ...], budget: float) -> tuple[bool, Any]:
     def work() -> None:
         try:
             outcome["value"] = hook.handler(*args)
-        except BaseException as error:  # noqa: BLE001 - a plugin's failure of any kind is contained
+        except BaseException as error:
             outcome["error"] = error
 
     thread = threading.Thread(target=work, name=f"plugin-{hook.plugin}", daemon=True)

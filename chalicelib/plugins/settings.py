@@ -48,7 +48,7 @@ def declare(
     name: str,
     *,
     label: str | None = None,
-    type: str = "input",  # noqa: A002 - PeerTube's option name
+    type: str = "input",
     default: Any = None,
     private: bool = True,
     description: str | None = None,

@@ -58,7 +58,7 @@ def test_importing_the_app_discovers_no_plugin() -> None:
     code = (
         "import sys, app\n"
         "from chalicelib import plugins\n"
-        "assert plugins._loaded is None, 'discovery ran at import'\n"
+        "assert plugins._Found.plugins is None, 'discovery ran at import'\n"
         "assert 'chalicelib.plugins.registry' not in sys.modules\n"
     )
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False)

@@ -23,8 +23,8 @@ from chalicelib.store.models.oauth_client import OAuthClient
 from chalicelib.store.models.oauth_token import OAuthToken
 from chalicelib.store.models.ownership_change import OwnershipChange
 from chalicelib.store.models.playlist import Playlist
-from chalicelib.store.models.plugin import PluginValue
 from chalicelib.store.models.playlist_element import PlaylistElement
+from chalicelib.store.models.plugin import PluginValue
 from chalicelib.store.models.rate import Rate
 from chalicelib.store.models.realtime import RealtimeConnection, RealtimeMember
 from chalicelib.store.models.registration import Registration
@@ -73,8 +73,8 @@ __all__ = [
     "OAuthToken",
     "OwnershipChange",
     "Playlist",
-    "PluginValue",
     "PlaylistElement",
+    "PluginValue",
     "PushSent",
     "PushSubscription",
     "Rate",
