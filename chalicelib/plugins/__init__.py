@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Any
 from chalicelib.observability import count, logger
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from chalicelib.plugins.registry import LoadedPlugin
     from chalicelib.plugins.runner import Hook
 
@@ -112,6 +114,7 @@ def _discover() -> dict[str, LoadedPlugin]:
         )
         try:
             register = point.load()
+            plugin.installed_at = _written_at(register)
             register(RegisterApi(plugin))
         except Exception as error:
             logger.exception("plugin failed to register", extra={"plugin": point.name})
@@ -121,6 +124,18 @@ def _discover() -> dict[str, LoadedPlugin]:
         plugins[plugin.name] = plugin
     logger.info("plugins registered", extra={"plugins": sorted(plugins)})
     return plugins
+
+
+def _written_at(register: Any) -> datetime | None:
+    """When the plugin's code reached the disk: the deployment's build, PeerTube's createdAt."""
+    import inspect
+    from datetime import UTC, datetime
+    from pathlib import Path
+
+    try:
+        return datetime.fromtimestamp(Path(inspect.getfile(register)).stat().st_mtime, UTC)
+    except (TypeError, OSError):
+        return None
 
 
 def _index(plugins: dict[str, LoadedPlugin]) -> dict[str, list[Hook]]:

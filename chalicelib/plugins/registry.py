@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from chalicelib.observability import count, logger
@@ -29,6 +30,7 @@ class LoadedPlugin:
     settings: dict[str, Setting] = field(default_factory=dict)
     hooks: list[Hook] = field(default_factory=list)
     error: str | None = None  # why its register() failed, if it did
+    installed_at: datetime | None = None  # when its code was written to disk (deployed)
 
     @property
     def npm_name(self) -> str:
