@@ -229,8 +229,8 @@ def create_local_video(
         created_at=now,
         updated_at=now,
         published_at=now,
-        blacklist=video_blacklist.automatic_block(user, custom, now),
     )
+    video.blacklist = video_blacklist.automatic_block(user, custom, now, video)
     items = [*store_passwords.new_passwords(video_id, form.passwords, now), *(extra(video_id) if extra else ())]
     _create_reserving(video, user, items, now)
     if not importing:

@@ -74,13 +74,16 @@ def run_action(name: str, **params: Any) -> None:
     runner.run_action(hooks, params, runner.HOOK_BUDGET_SECONDS)
 
 
-def accepted(name: str, **params: Any) -> tuple[bool, str | None]:
+def accepted(
+    name: str, *, default: bool = True, default_message: str | None = None, key: str = "allowed", **params: Any
+) -> tuple[bool, str | None]:
     """An accept filter (`filter:…accept.result`, `…allowed.result`): PeerTube's
-    `{allowed, errorMessage}` after every handler, as (allowed, message)."""
+    `{allowed, errorMessage}` (`{accepted, errorMessage}` for comments, `key`), Cirrus's own
+    verdict first, after every handler."""
     if not has_hooks(name):
-        return True, None
-    verdict = run_filter(name, {"allowed": True}, **params)
-    allowed = verdict.get("allowed") is not False
+        return default, default_message
+    verdict = run_filter(name, {key: default, "errorMessage": default_message}, **params)
+    allowed = verdict.get(key) is not False
     message = verdict.get("errorMessage")
     return allowed, message if isinstance(message, str) else None
 

@@ -50,6 +50,7 @@ SERVER_HOOKS: frozenset[str] = frozenset(
         "filter:api.user.signup.allowed.result",
         "filter:api.user.request-signup.allowed.result",
         "filter:api.download.video.allowed.result",
+        "filter:api.download.torrent.allowed.result",
         "filter:api.download.generated-video.allowed.result",
         "filter:html.embed.video.allowed.result",
         "filter:html.embed.video-playlist.allowed.result",

@@ -13,6 +13,7 @@ from chalicelib.store import plugins as plugin_store
 from tests.api_client import ApiClient, ApiResponse
 from tests.conftest import ROOT_PASSWORD
 from tests.members import Member, make_member
+from tests.video_seed import add_video
 
 
 @pytest.fixture
@@ -85,3 +86,110 @@ def test_the_resolutions_filter_changes_an_uploads_ladder(aws: None, install_plu
     assert [r["resolution"] for r in changed] == [1440, *default]
     assert (changed[0]["width"], changed[0]["height"]) == (2560, 1440)
     assert [r["resolution"] for r in make_plan(info)["renditions"]] == default  # not an upload: untouched
+
+
+def test_comment_threads_and_replies_may_be_refused(
+    api: ApiClient, people: dict[str, Member], install_plugins: Any
+) -> None:
+    install_plugins("sample")
+    alice, bob = people["alice"], people["bob"]
+    video = add_video(alice.account_id, alice.channel_id, "talked about")
+    path = f"/api/v1/videos/{video.uuid}/comment-threads"
+    refused = api.post_json(path, {"text": "a refused thread"}, bob.token)
+    assert (refused.status, refused.json()["detail"]) == (403, "The sample plugin refuses this comment")
+    thread = api.post_json(path, {"text": "a fine thread"}, bob.token)
+    assert thread.status == 200, thread.body
+    reply_path = f"/api/v1/videos/{video.uuid}/comments/{thread.json()['comment']['id']}"
+    assert api.post_json(reply_path, {"text": "a refused reply"}, alice.token).status == 403
+    assert api.post_json(reply_path, {"text": "thanks"}, alice.token).status == 200
+    assert api.get_as(path, None).json()["totalNotDeletedComments"] == 2
+
+
+def test_a_remote_comment_may_be_refused(api: ApiClient, people: dict[str, Member], install_plugins: Any) -> None:
+    from chalicelib.config import get_settings
+    from chalicelib.domain import comments
+    from chalicelib.domain.oauth import utcnow
+
+    install_plugins("sample")
+    alice, bob = people["alice"], people["bob"]
+    video = add_video(alice.account_id, alice.channel_id, "talked about")
+    url = "https://peer.example/comments/"
+    settings = get_settings()
+    assert not comments.add_remote(video, bob.account_id, "refused", url + "1", None, settings, utcnow())
+    assert comments.add_remote(video, bob.account_id, "welcome", url + "2", None, settings, utcnow())
+    listed = api.get_as(f"/api/v1/videos/{video.uuid}/comment-threads", None).json()
+    assert [thread["text"] for thread in listed["data"]] == ["welcome"]
+
+
+def test_signup_may_be_refused_by_a_plugin(
+    api: ApiClient, install_plugins: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chalicelib.config import get_settings
+
+    monkeypatch.setenv("CIRRUS_SIGNUP_ENABLED", "true")
+    monkeypatch.setenv("CIRRUS_SIGNUP_REQUIRES_APPROVAL", "false")
+    get_settings.cache_clear()
+    install_plugins("sample")
+
+    def register(username: str) -> ApiResponse:
+        body = {"username": username, "password": f"{username} password", "email": f"{username}@example.org"}
+        return api.post_json("/api/v1/users/register", body)
+
+    refused = register("refused_dora")
+    assert (refused.status, refused.json()["detail"]) == (403, "The sample plugin refuses this username")
+    assert register("dora").status == 204
+
+
+def test_video_lists_and_gets_pass_through_their_filters(
+    api: ApiClient, people: dict[str, Member], install_plugins: Any
+) -> None:
+    install_plugins("sample")
+    alice = people["alice"]
+    shown = add_video(alice.account_id, alice.channel_id, "shown")
+    add_video(alice.account_id, alice.channel_id, "hidden by the plugin", minutes=1)
+    listed = api.get("/api/v1/videos").json()
+    assert (listed["total"], [video["name"] for video in listed["data"]]) == (1, ["shown"])
+    got = api.get(f"/api/v1/videos/{shown.uuid}").json()
+    assert got["pluginNote"] == f"seen by the sample plugin ({shown.uuid})"
+
+
+def test_a_download_may_be_refused(api: ApiClient, people: dict[str, Member], install_plugins: Any) -> None:
+    from chalicelib.store import keys, videos
+    from chalicelib.store.models import WebVideoFile
+
+    install_plugins("sample")
+    alice = people["alice"]
+    paths = {}
+    for name in ("nodownload please", "downloadable"):
+        video = add_video(alice.account_id, alice.channel_id, name, download_enabled=True)
+        videos.save_web_file(
+            WebVideoFile(
+                keys.video_pk(int(video.id)),
+                keys.web_video_file_sk(240),
+                video_id=int(video.id),
+                resolution=240,
+                width=426,
+                height=240,
+                fps=25,
+                size=10,
+                extension=".mp4",
+                file_name=f"{video.uuid}-240.mp4",
+                content_type="video/mp4",
+                has_audio=True,
+                has_video=True,
+            )
+        )
+        paths[name] = f"/download/web-videos/{video.uuid}-240.mp4"
+    refused = api.get(paths["nodownload please"])
+    assert (refused.status, refused.json()["detail"]) == (403, "The sample plugin refuses this download")
+    assert api.get(paths["downloadable"]).status == 302
+
+
+def test_the_auto_blacklist_may_be_turned_on_by_a_plugin(api: ApiClient, uma: Member, install_plugins: Any) -> None:
+    from chalicelib.store import videos
+
+    install_plugins("sample")
+    blocked = _upload(api, uma, "blacklist me").json()["video"]
+    free = _upload(api, uma, "let me be").json()["video"]
+    assert videos.find_video_by_uuid(blocked["uuid"]).blacklist["type"] == 2
+    assert videos.find_video_by_uuid(free["uuid"]).blacklist is None

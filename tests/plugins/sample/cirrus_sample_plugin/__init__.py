@@ -32,6 +32,42 @@ def register(api: Any) -> None:
         TOLD.append(("action:api.video.uploaded", params))
         api.storage.store_data("last-upload", params["video"].uuid)
 
+    def refuse_comment(result: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
+        if "refused" in params["comment_body"]["text"]:
+            return {"accepted": False, "errorMessage": "The sample plugin refuses this comment"}
+        return result
+
+    def refuse_remote_comment(result: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
+        return {"accepted": False} if "refused" in params["comment"]["text"] else result
+
+    def refuse_signup(result: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
+        if "refused" in str(params["body"].get("username")):
+            return {"allowed": False, "errorMessage": "The sample plugin refuses this username"}
+        return result
+
+    def hide_from_lists(result: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
+        kept = [video for video in result["data"] if "hidden" not in video["name"]]
+        return {**result, "data": kept, "total": result["total"] - (len(result["data"]) - len(kept))}
+
+    def annotate(result: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
+        return {**result, "pluginNote": f"seen by the sample plugin ({params['video'].uuid})"}
+
+    def refuse_download(result: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
+        if "nodownload" in params["video"].name:
+            return {"allowed": False, "errorMessage": "The sample plugin refuses this download"}
+        return result
+
+    def auto_blacklist(result: bool, params: dict[str, Any]) -> bool:
+        return result or "blacklist me" in params["video"].name
+
     api.register_hook("filter:api.video.upload.accept.result", refuse_upload)
+    api.register_hook("filter:api.video-thread.create.accept.result", refuse_comment)
+    api.register_hook("filter:api.video-comment-reply.create.accept.result", refuse_comment)
+    api.register_hook("filter:activity-pub.remote-video-comment.create.accept.result", refuse_remote_comment)
+    api.register_hook("filter:api.user.signup.allowed.result", refuse_signup)
+    api.register_hook("filter:api.videos.list.result", hide_from_lists)
+    api.register_hook("filter:api.video.get.result", annotate)
+    api.register_hook("filter:api.download.video.allowed.result", refuse_download)
+    api.register_hook("filter:video.auto-blacklist.result", auto_blacklist)
     api.register_hook("filter:transcoding.auto.resolutions-to-transcode.result", add_1440)
     api.register_hook("action:api.video.uploaded", uploaded)
