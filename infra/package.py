@@ -4,7 +4,8 @@
   app) and the Lambda units of `functions/` (transcoder, views, trending, federation, runners,
   work, realtime), sources and data files, no bytecode. It stays small, so code-only deploys are quick.
 - `build/layers/dependencies/python/`: the third-party packages, built for Lambda's platform
-  by layers/dependencies/build.py.
+  by layers/dependencies/build.py, and the server plugins `plugins.txt` names, if there is one
+  (docs/plugins.md).
 - `build/layers/ffmpeg/bin/`: static ffmpeg and ffprobe, by layers/ffmpeg/build.py.
 
 template.yaml's `CodeUri` and `ContentUri` name these directories; `sam deploy` zips and

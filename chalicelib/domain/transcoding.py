@@ -46,7 +46,7 @@ from chalicelib.media.chunks import SEGMENT_SECONDS, Chunk, chunk_seconds, plan_
 from chalicelib.media.ladder import Rendition, ladder, renditions_at
 from chalicelib.media.probe import MediaInfo
 from chalicelib.observability import logger
-from chalicelib.store import media, queues, uploads_bucket, videos
+from chalicelib.store import actors, media, queues, uploads_bucket, videos
 from chalicelib.store.models import video_stages
 from chalicelib.store.models.video_stages import STAGE_ENCODING, STAGE_PACKAGING, STAGE_UPLOADED
 
@@ -152,7 +152,8 @@ def _plugins_ladder(info: MediaInfo, renditions: list[Rendition], video: Video) 
     """PeerTube's resolutions filter: the plugins' list, kept to resolutions Cirrus encodes;
     an empty or unusable answer keeps the default ladder."""
     default = [r.resolution for r in renditions]
-    chosen = plugins.run_filter(RESOLUTIONS_HOOK, default, video=video, input_metadata=info)
+    channel = actors.get_actor(int(video.channel_id)) if video.channel_id is not None else None
+    chosen = plugins.run_filter(RESOLUTIONS_HOOK, default, video=video, channel=channel, input_metadata=info)
     usable = [r for r in chosen if isinstance(r, int) and not isinstance(r, bool)]
     changed = renditions_at(info.as_source(), usable)
     return changed or renditions
