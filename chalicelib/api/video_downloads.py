@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from chalicelib import plugins
 from chalicelib.api.auth import optional_session
@@ -62,7 +62,7 @@ DOWNLOAD_HOOK = "filter:api.download.video.allowed.result"
 GENERATED_DOWNLOAD_HOOK = "filter:api.download.generated-video.allowed.result"
 
 
-def _check_plugins_allow(hook: str, **params: object) -> None:
+def _check_plugins_allow(hook: str, **params: Any) -> None:
     """PeerTube's download allowed filters: a plugin may refuse (403, its message)."""
     allowed, message = plugins.accepted(hook, **params)
     if not allowed:
