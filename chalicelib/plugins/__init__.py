@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from chalicelib.plugins.registry import LoadedPlugin
+    from chalicelib.plugins.router import PluginRequest
     from chalicelib.plugins.runner import Hook
 
 GROUP = "cirrus.plugins"
@@ -86,6 +87,26 @@ def accepted(
     allowed = verdict.get(key) is not False
     message = verdict.get("errorMessage")
     return allowed, message if isinstance(message, str) else None
+
+
+def route(plugin_name: str, version: str | None, request: PluginRequest) -> tuple[int, Any]:
+    """A plugin route's answer as (status, JSON value); 404 for an unknown plugin, version
+    or path, 500 when its handler fails (logged and counted as a hook failure)."""
+    from chalicelib.plugins import runner
+
+    plugin = loaded().get(plugin_name)
+    if plugin is None or plugin.router is None or (version is not None and version != plugin.version):
+        return 404, None
+    handler = plugin.router.find(request.method, request.path)
+    if handler is None:
+        return 404, None
+    hook = runner.Hook(plugin.name, f"router {request.method} {request.path}", handler, 0, 0)
+    ok, value = runner.call(hook, (request,), runner.HOOK_BUDGET_SECONDS)
+    if not ok:
+        return 500, None
+    if isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], int):
+        return value[0], value[1]
+    return 200, value
 
 
 def reset() -> None:

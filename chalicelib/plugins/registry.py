@@ -11,6 +11,7 @@ from typing import Any
 
 from chalicelib.observability import count, logger
 from chalicelib.plugins import hook_names
+from chalicelib.plugins.router import Router
 from chalicelib.plugins.runner import Hook
 from chalicelib.plugins.settings import Setting, declare
 from chalicelib.store import plugins as plugin_store
@@ -31,6 +32,7 @@ class LoadedPlugin:
     hooks: list[Hook] = field(default_factory=list)
     error: str | None = None  # why its register() failed, if it did
     installed_at: datetime | None = None  # when its code was written to disk (deployed)
+    router: Router | None = None  # made by its first get_router()
 
     @property
     def npm_name(self) -> str:
@@ -88,6 +90,12 @@ class RegisterApi:
         if not callable(handler):
             raise TypeError(f"hook {name}: the handler is not callable")
         self._plugin.hooks.append(Hook(self._plugin.name, name, handler, int(priority), next(_ORDER)))
+
+    def get_router(self) -> Router:
+        """The plugin's routes, answered under /plugins/{name}/router/."""
+        if self._plugin.router is None:
+            self._plugin.router = Router()
+        return self._plugin.router
 
     def register_setting(self, name: str, **options: Any) -> None:
         self._plugin.settings[name] = declare(name, **options)

@@ -64,6 +64,12 @@ def _same_kind(value: Any, previous: Any) -> bool:
     return isinstance(value, type(previous))
 
 
+def call(hook: Hook, args: tuple[Any, ...], budget: float) -> tuple[bool, Any]:
+    """One handler call within `budget`: (True, its value), or (False, None) once its
+    failure is logged and counted."""
+    return _call(hook, args, budget)
+
+
 def _call(hook: Hook, args: tuple[Any, ...], budget: float) -> tuple[bool, Any]:
     outcome: dict[str, Any] = {}
 

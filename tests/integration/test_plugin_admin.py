@@ -91,3 +91,15 @@ def test_installing_through_the_api_is_refused(api: ApiClient, root: str, action
     refused = api.post_json(f"/api/v1/plugins/{action}", {"npmName": "peertube-plugin-hello"}, root)
     assert refused.status == 409
     assert "installed at deploy time" in refused.json()["detail"]
+
+
+def test_a_plugins_router_answers_under_its_name_and_version(api: ApiClient, root: str) -> None:
+    pong = api.get_as("/plugins/sample/router/ping?x=1", root)
+    assert pong.status == 200, pong.body
+    assert pong.json() == {"message": "pong", "user": "root", "query": {"x": "1"}}
+    assert api.get("/plugins/sample/1.2.0/router/ping").json()["user"] is None
+    stored = api.post_json("/plugins/sample/router/notes/store", {"text": "hello"})
+    assert (stored.status, stored.json()) == (201, {"stored": {"text": "hello"}})
+    for missing in ("/plugins/sample/9.9.9/router/ping", "/plugins/sample/router/nothing", "/plugins/none/router/ping"):
+        assert api.get(missing).status == 404, missing
+    assert api.get("/plugins/sample/router/fails").status == 500

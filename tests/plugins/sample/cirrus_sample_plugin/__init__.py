@@ -60,6 +60,21 @@ def register(api: Any) -> None:
     def auto_blacklist(result: bool, params: dict[str, Any]) -> bool:
         return result or "blacklist me" in params["video"].name
 
+    router = api.get_router()
+
+    @router.get("/ping")
+    def ping(request: Any) -> dict[str, Any]:
+        return {"message": "pong", "user": getattr(request.user, "username", None), "query": request.query}
+
+    @router.post("/notes/store")
+    def store_note(request: Any) -> tuple[int, dict[str, Any]]:
+        api.storage.store_data("note", request.body)
+        return 201, {"stored": api.storage.get_data("note")}
+
+    @router.get("/fails")
+    def fails(request: Any) -> Any:
+        raise RuntimeError("route failure")
+
     api.register_hook("filter:api.video.upload.accept.result", refuse_upload)
     api.register_hook("filter:api.video-thread.create.accept.result", refuse_comment)
     api.register_hook("filter:api.video-comment-reply.create.accept.result", refuse_comment)
