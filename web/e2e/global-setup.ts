@@ -103,6 +103,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     // PeerTube's 15 logins per 5 minutes.
     CIRRUS_RATE_LIMIT_LOGIN_MAX: '1000',
     PT_INITIAL_ROOT_PASSWORD: 'web-test-root-password',
+    // A plugin with settings and no hook (tests/plugins/settings), for e2e/plugins.spec.ts.
+    CIRRUS_PLUGIN_PATH: join(repo, 'tests', 'plugins', 'settings'),
   };
   delete env.CIRRUS_HOST;
   delete env.CIRRUS_AWS_ENDPOINT_URL;
