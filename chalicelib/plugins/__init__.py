@@ -18,6 +18,7 @@ import os
 import sys
 from typing import TYPE_CHECKING, Any
 
+from chalicelib import caches
 from chalicelib.observability import count, logger
 
 if TYPE_CHECKING:
@@ -109,6 +110,7 @@ def route(plugin_name: str, version: str | None, request: PluginRequest) -> tupl
     return 200, value
 
 
+@caches.register
 def reset() -> None:
     """Forget what was found (tests, after changing CIRRUS_PLUGIN_PATH)."""
     _Found.plugins = None
