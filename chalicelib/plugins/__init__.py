@@ -85,7 +85,7 @@ def accepted(
     if not has_hooks(name):
         return default, default_message
     verdict = run_filter(name, {key: default, "errorMessage": default_message}, **params)
-    allowed = verdict.get(key) is not False
+    allowed = verdict.get(key) is True  # as PeerTube: a verdict that does not say yes refuses
     message = verdict.get("errorMessage")
     return allowed, message if isinstance(message, str) else None
 

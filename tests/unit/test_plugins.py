@@ -157,3 +157,13 @@ def test_settings_are_checked_against_their_declared_types() -> None:
             plugin_settings.check(declared, bad)
     with pytest.raises(ValueError, match="unknown type"):
         plugin_settings.declare("x", type="input-colour")
+
+
+def test_a_verdict_that_does_not_say_yes_refuses_as_in_peertube() -> None:
+    hooks = [hook("filter:x", lambda value, params: {"errorMessage": "no"})]
+    plugins.loaded()
+    plugins._Found.hooks = {"filter:x": hooks}
+    try:
+        assert plugins.accepted("filter:x") == (False, "no")
+    finally:
+        plugins.reset()
