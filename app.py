@@ -35,6 +35,8 @@ from chalicelib.api.oembed import oembed_api
 from chalicelib.api.ownership import ownership_api
 from chalicelib.api.playlist_elements import playlist_elements_api
 from chalicelib.api.playlists import playlists_api
+from chalicelib.api.plugin_routes import plugin_routes_api
+from chalicelib.api.plugins import plugins_api
 from chalicelib.api.push_subscriptions import push_subscriptions_api
 from chalicelib.api.ratings import ratings_api
 from chalicelib.api.redundancy import redundancy_api
@@ -101,6 +103,8 @@ for blueprint in (
     oauth_api,
     playlist_elements_api,
     playlists_api,
+    plugin_routes_api,
+    plugins_api,
     push_subscriptions_api,
     ratings_api,
     scoped_tokens_api,

@@ -3,11 +3,13 @@ senders, then notifications, then a live's news to its viewers, then a new uploa
 automatic transcription. Each entry calls `register()`
 once before its first event: app.py at import, each Lambda module of functions/ as its
 `setup` (tests/infra/test_event_subscriptions.py fails for an entry that can emit and
-forgot). Calling it again changes nothing. The live ingest registers
+forgot). Calling it again changes nothing. Plugins' actions (chalicelib/plugins) are told here
+too, after every other subscriber; with no plugin installed each costs a dictionary lookup. The live ingest registers
 activitypub/outbound/subscriptions.register_notices() instead (it may read no actor)."""
 
 from __future__ import annotations
 
+from chalicelib import plugins
 from chalicelib.activitypub.outbound import subscriptions as federation
 from chalicelib.domain import events, live_news, transcriptions
 from chalicelib.domain.notifications import subscriptions as notifications
@@ -18,3 +20,8 @@ def register() -> None:
     notifications.register()
     events.subscribe(events.LiveStateChanged, live_news.on_state_changed)
     events.subscribe(events.VideoPublished, transcriptions.on_video_published)
+    events.subscribe(events.VideoUploaded, _video_uploaded)
+
+
+def _video_uploaded(event: events.VideoUploaded) -> None:
+    plugins.run_action("action:api.video.uploaded", video=event.video)

@@ -4,9 +4,10 @@
   app) and the Lambda units of `functions/` (transcoder, views, trending, channel sync, federation, runners,
   transcription, work, realtime), sources and data files, no bytecode. It stays small, so code-only deploys are quick.
 - `build/layers/dependencies/python/`: the third-party packages every function uses, built for
-  Lambda's platform by layers/dependencies/build.py; `build/layers/federation/python/` (JSON-LD:
-  the API, broadcast and inbox functions) and `build/layers/work/python/` (yt-dlp, py-vapid: the
-  work function), by the same script.
+  Lambda's platform by layers/dependencies/build.py, and the server plugins `plugins.txt` names,
+  if there is one (docs/plugins.md); `build/layers/federation/python/` (JSON-LD: the API,
+  broadcast and inbox functions) and `build/layers/work/python/` (yt-dlp, py-vapid: the work
+  function), by the same script.
 - `build/layers/ffmpeg/bin/`: static ffmpeg and ffprobe, by layers/ffmpeg/build.py.
 
 template.yaml's `CodeUri` and `ContentUri` name these directories; `sam deploy` zips and

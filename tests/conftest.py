@@ -158,3 +158,31 @@ def dynamodb_calls(api: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Counte
     client.meta.events.register("before-call.dynamodb", count)
     yield calls
     client.meta.events.unregister("before-call.dynamodb", count)
+
+
+PLUGINS = ROOT / "tests" / "plugins"
+
+
+@pytest.fixture
+def install_plugins(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """`install_plugins("sample", "faulty")`: those directories of tests/plugins on
+    CIRRUS_PLUGIN_PATH, found through their dist-info's entry points as in production; the
+    process forgets them afterwards."""
+    import sys
+
+    from chalicelib import plugins
+
+    added: list[str] = []
+
+    def install(*names: str) -> dict[str, Any]:
+        directories = [str(PLUGINS / name) for name in names]
+        added.extend(directories)
+        monkeypatch.setenv(plugins.PATH_VARIABLE, os.pathsep.join(directories))
+        plugins.reset()
+        return plugins.loaded()
+
+    yield install
+    for directory in added:
+        while directory in sys.path:
+            sys.path.remove(directory)
+    plugins.reset()

@@ -16,15 +16,17 @@ Each answers with a redirect to a presigned S3 URL valid for minutes (byte range
 the function never carries the bytes). A file of a video in the private directory needs a
 video file token or the viewer's credentials, as PeerTube's checkCanAccessVideoStaticFiles;
 `/download/` also needs the video's `downloadEnabled` (PeerTube leaves that check to its
-client; Cirrus refuses with 403). Unknown names and videos: 404.
+client; Cirrus refuses with 403), and plugins may refuse it (PeerTube's download allowed
+filters, 403 with their message). Unknown names and videos: 404.
 """
 
 from __future__ import annotations
 
 import re
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from chalicelib import plugins
 from chalicelib.api.auth import optional_session
 from chalicelib.api.blueprint import ApiBlueprint
 from chalicelib.api.request import source_ip
@@ -56,6 +58,15 @@ GENERATE_WAIT_SECONDS = 20.0
 GENERATE_POLL_SECONDS = 0.5
 GENERATE_RETRY_AFTER = "10"
 GENERATED_EXTENSIONS = (".mp4", ".m4a")
+DOWNLOAD_HOOK = "filter:api.download.video.allowed.result"
+GENERATED_DOWNLOAD_HOOK = "filter:api.download.generated-video.allowed.result"
+
+
+def _check_plugins_allow(hook: str, **params: Any) -> None:
+    """PeerTube's download allowed filters: a plugin may refuse (403, its message)."""
+    allowed, message = plugins.accepted(hook, **params)
+    if not allowed:
+        raise ForbiddenError(message or "Refused download")
 
 
 @video_downloads_api.route("/lazy-static/torrents/{name}", methods=["GET"])
@@ -88,6 +99,7 @@ def download_web_video(name: str) -> Response:
     if not candidates:
         raise NotFoundError("Video file not found")
     file = candidates[0]
+    _check_plugins_allow(DOWNLOAD_HOOK, video=video, video_file=file)
     key = layout.web_video_key(str(file.file_name), layout.in_private_directory(int(video.privacy)))
     video_stats.count_download(video, utcnow())
     return redirect(media.presigned_url(key, REDIRECT_SECONDS, _download_name(video, resolution, extension)))
@@ -104,6 +116,7 @@ def download_hls_video(name: str) -> Response:
     file = next((f for f in files if int(f.resolution) == resolution and not f.remote_url), None)
     if file is None or video.stage != "done":
         raise NotFoundError("Video file not found")
+    _check_plugins_allow(DOWNLOAD_HOOK, video=video, video_file=file)
     key = layout.hls_key(video.uuid, str(file.media_name), layout.in_private_directory(int(video.privacy)))
     video_stats.count_download(video, utcnow())
     return redirect(media.presigned_url(key, REDIRECT_SECONDS, _download_name(video, resolution, ".mp4", "-hls")))
@@ -122,6 +135,7 @@ def download_generated(video_id: str) -> Response:
     generated = generated_downloads.choose(video, generated_downloads.parse_file_ids(values))
     if not video.download_enabled:
         raise ForbiddenError(DOWNLOAD_DISABLED)
+    _check_plugins_allow(GENERATED_DOWNLOAD_HOOK, video=video, video_files=generated)
     # PeerTube's limit counts only the requests it answers (skipFailedRequests): refusals above
     # are not counted.
     viewer = optional_session(request) if request.headers.get("authorization") else None

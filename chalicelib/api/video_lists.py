@@ -1,10 +1,13 @@
-"""Video lists: the instance's, an account's, a channel's, and the caller's own."""
+"""Video lists: the instance's, an account's, a channel's, and the caller's own. Each page
+passes through PeerTube's list result filter of its kind (plugins see and may change the
+JSON page, `{total, data}`)."""
 
 from __future__ import annotations
 
 import dataclasses
 from typing import TYPE_CHECKING, Any
 
+from chalicelib import plugins
 from chalicelib.api.auth import optional_session, session
 from chalicelib.api.blueprint import ApiBlueprint
 from chalicelib.api.request import pagination
@@ -25,19 +28,21 @@ video_lists_api = ApiBlueprint(__name__)
 
 @video_lists_api.route("/api/v1/videos", methods=["GET"])
 def list_videos() -> dict[str, Any]:
-    return _list(video_lists_api.current_request, Scope(), instance_wide=True)
+    return _list(video_lists_api.current_request, Scope(), instance_wide=True, hook="filter:api.videos.list.result")
 
 
 @video_lists_api.route("/api/v1/accounts/{name}/videos", methods=["GET"])
 def list_account_videos(name: str) -> dict[str, Any]:
     account = get_account_or_404(get_settings(), name)
-    return _list(video_lists_api.current_request, Scope(account_id=int(account.id)))
+    scope = Scope(account_id=int(account.id))
+    return _list(video_lists_api.current_request, scope, hook="filter:api.accounts.videos.list.result")
 
 
 @video_lists_api.route("/api/v1/video-channels/{handle}/videos", methods=["GET"])
 def list_channel_videos(handle: str) -> dict[str, Any]:
     channel = get_channel_or_404(get_settings(), handle)
-    return _list(video_lists_api.current_request, Scope(channel_ids=frozenset({int(channel.id)})))
+    scope = Scope(channel_ids=frozenset({int(channel.id)}))
+    return _list(video_lists_api.current_request, scope, hook="filter:api.video-channels.videos.list.result")
 
 
 @video_lists_api.route("/api/v1/users/me/videos", methods=["GET"])
@@ -45,7 +50,7 @@ def list_my_videos() -> dict[str, Any]:
     request = video_lists_api.current_request
     user = session(request).user
     scope = Scope(account_id=int(user.account_id), owner_view=True)
-    return _list(request, scope, viewer=user, owner_view=True)
+    return _list(request, scope, viewer=user, owner_view=True, hook="filter:api.user.me.videos.list.result")
 
 
 def _list(
@@ -55,6 +60,7 @@ def _list(
     viewer: User | None = None,
     owner_view: bool = False,
     instance_wide: bool = False,
+    hook: str,
 ) -> dict[str, Any]:
     settings = get_settings()
     page = pagination(request, VIDEO_SORTS, "-publishedAt")
@@ -72,10 +78,11 @@ def _list(
         owner_view=scope.owner_view,
     )
     found = browse.list_videos(scope, filters, page.sort, page.start, page.count, settings.instance_host)
-    return video_page_json(
+    body = video_page_json(
         found,
         settings,
         with_total=not skip_count(params),
         with_state=owner_view or filters.include_not_published,
         with_moderation=owner_view,
     )
+    return dict(plugins.run_filter(hook, body, user=viewer))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from chalicelib import plugins
 from chalicelib.api.auth import optional_session, session
 from chalicelib.api.blueprint import ApiBlueprint
 from chalicelib.api.request import json_object, media_type, multipart_form
@@ -44,7 +45,8 @@ def get_video(video_id: str) -> dict[str, Any]:
     watched_to = history.current_time(viewer.user if viewer else None, int(found.video.id))
     if watched_to is not None:
         body["userHistory"] = {"currentTime": watched_to}
-    return body
+    # PeerTube's get filter: plugins see (and may change) the video as it is sent.
+    return dict(plugins.run_filter("filter:api.video.get.result", body, video=found.video, user=viewer and viewer.user))
 
 
 @videos_api.route("/api/v1/videos/{video_id}", methods=["PUT"])

@@ -7,8 +7,9 @@ tags its owner's review policy names (domain/automatic_tags.py); the video's own
 moderators see held comments, and approve them.
 
 Not (yet) as PeerTube: `text: null` is a 400 (PeerTube lets it through to a NOT NULL
-failure); there are no channel collaborators or plugin hooks; password-protected videos
-follow check_can_see, with the x-peertube-video-password header.
+failure); there are no channel collaborators; password-protected videos follow
+check_can_see, with the x-peertube-video-password header. Plugins may refuse a new thread, a
+reply or a remote comment (PeerTube's accept filters, whose verdict says `accepted`).
 """
 
 from __future__ import annotations
@@ -17,11 +18,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from chalicelib import plugins
 from chalicelib.domain import automatic_tags, events, muting
 from chalicelib.domain import videos as video_cases
 from chalicelib.domain.roles import Right, Role, has_right
 from chalicelib.domain.short_uuid import from_short
 from chalicelib.errors import BadRequestError, ConflictError, ForbiddenError, NotFoundError, ValidationError
+from chalicelib.observability import logger
 from chalicelib.store import comments, counters, moderation
 from chalicelib.store.models import VideoComment
 from chalicelib.store.pages import MAX_COUNT
@@ -159,10 +162,21 @@ def by_video_author(account_id: int | None, video: Video) -> bool:
 # Use cases
 
 
+THREAD_ACCEPT_HOOK = "filter:api.video-thread.create.accept.result"
+REPLY_ACCEPT_HOOK = "filter:api.video-comment-reply.create.accept.result"
+REMOTE_ACCEPT_HOOK = "filter:activity-pub.remote-video-comment.create.accept.result"
+
+
 def post(
     video: Video, author: User, text: str, in_reply_to: int | None, settings: Settings, now: datetime
 ) -> CommentNode:
     """A new thread (`in_reply_to` None) or a reply; the comment as created."""
+    hook = THREAD_ACCEPT_HOOK if in_reply_to is None else REPLY_ACCEPT_HOOK
+    allowed, message = plugins.accepted(
+        hook, key="accepted", comment_body={"text": text}, parent_comment_id=in_reply_to, user=author, video=video
+    )
+    if not allowed:
+        raise ForbiddenError(message or "Comment has been rejected.")
     tags, review = automatic_tags.comment_tags(video, text, settings.instance_host)
     comment, parent_place = _new_comment(
         video,
@@ -188,7 +202,14 @@ def add_remote(
     """A remote account's comment (a Note its server sent, at `url`), made as `post` makes a
     local one: the same refusals, ids, thread, hold rule and counters. Its event is
     RemoteCommentStored (for notifications), not CommentPosted: its own server federates it.
-    False if it was stored already (its URL is claimed) or the video is gone."""
+    False if it was stored already (its URL is claimed), the video is gone, or a plugin
+    refused it (PeerTube's remote comment accept filter)."""
+    allowed, _ = plugins.accepted(
+        REMOTE_ACCEPT_HOOK, key="accepted", comment={"text": text, "url": url, "inReplyTo": in_reply_to}, video=video
+    )
+    if not allowed:
+        logger.info("remote comment refused by a plugin", extra={"url": url})
+        return False
     tags, review = automatic_tags.comment_tags(video, text, settings.instance_host)
     held = should_hold(video, None, tags.owner, review)
     comment, _ = _new_comment(video, account_id, text, in_reply_to, url_of=lambda _: url, held=held, now=now)

@@ -54,6 +54,13 @@ class VideoPublished:
 
 
 @dataclass(frozen=True)
+class VideoUploaded:
+    """A local video was created for an upload (PeerTube's `action:api.video.uploaded`)."""
+
+    video: Video
+
+
+@dataclass(frozen=True)
 class VideoChanged:
     """A local video's metadata or privacy changed (`before` as it was, `after` as stored)."""
 
@@ -255,6 +262,7 @@ class AbuseMessageAdded:
 
 Event = (
     VideoPublished
+    | VideoUploaded
     | VideoChanged
     | VideoOwnerChanged
     | LiveStateChanged

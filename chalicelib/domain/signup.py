@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from chalicelib import plugins
 from chalicelib.domain import events, passwords, validation
 from chalicelib.domain.accounts import (
     ACTOR_TAKEN,
@@ -42,9 +43,13 @@ class SignupForm:
     channel: ChannelRequest | None
 
 
+SIGNUP_HOOK = "filter:api.user.signup.allowed.result"
+REQUEST_SIGNUP_HOOK = "filter:api.user.request-signup.allowed.result"
+
+
 def register(settings: Settings, body: dict[str, Any], now: datetime) -> CreatedUser:
     """POST /users/register: only when sign-up is open without approval."""
-    check_signup_open(settings)
+    check_signup_open(settings, SIGNUP_HOOK, body)
     if settings.signup.requires_approval:
         raise ForbiddenError("User registration requires approval")
     form = read_form(body, Checks())
@@ -69,7 +74,7 @@ def register(settings: Settings, body: dict[str, Any], now: datetime) -> Created
 
 def request_registration(settings: Settings, body: dict[str, Any], now: datetime) -> Registration:
     """POST /users/registrations/request: only when sign-up needs approval."""
-    check_signup_open(settings)
+    check_signup_open(settings, REQUEST_SIGNUP_HOOK, body)
     if not settings.signup.requires_approval:
         raise BadRequestError("Signup approval is not enabled on this instance")
     checks = Checks()
@@ -151,12 +156,22 @@ def get_registration_or_404(registration_id: str) -> Registration:
     return registration
 
 
-def check_signup_open(settings: Settings) -> None:
+def check_signup_open(settings: Settings, hook: str, body: dict[str, Any]) -> None:
+    """Sign-up's own rules, then the plugins' verdict on them (PeerTube's signup allowed
+    filters, which may refuse, or allow what the rules refused)."""
+    refusal = _signup_refusal(settings)
+    allowed, message = plugins.accepted(hook, default=refusal is None, default_message=refusal, body=body)
+    if not allowed:
+        raise ForbiddenError(message or "User registration is not allowed")
+
+
+def _signup_refusal(settings: Settings) -> str | None:
     if not settings.signup.enabled:
-        raise ForbiddenError("User registration is not allowed")
+        return "User registration is not allowed"
     limit = settings.signup.limit
     if limit != -1 and counters.read_stats_counts().users >= limit:
-        raise ForbiddenError("User limit is reached on this instance")
+        return "User limit is reached on this instance"
+    return None
 
 
 def read_form(body: dict[str, Any], checks: Checks) -> SignupForm:

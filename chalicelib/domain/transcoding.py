@@ -38,14 +38,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from chalicelib import plugins
 from chalicelib.config import get_settings
 from chalicelib.domain import caption_files, events, media_privacy, storyboards, web_videos
 from chalicelib.media import infohashes, layout
 from chalicelib.media.chunks import SEGMENT_SECONDS, Chunk, chunk_seconds, plan_chunks
-from chalicelib.media.ladder import Rendition, ladder
+from chalicelib.media.ladder import Rendition, ladder, renditions_at
 from chalicelib.media.probe import MediaInfo
 from chalicelib.observability import logger
-from chalicelib.store import media, queues, uploads_bucket, videos
+from chalicelib.store import actors, media, queues, uploads_bucket, videos
 from chalicelib.store.models import video_stages
 from chalicelib.store.models.video_stages import STAGE_ENCODING, STAGE_PACKAGING, STAGE_UPLOADED
 
@@ -111,9 +112,15 @@ class Step:
         return cls(body["video"], kind, body.get("resolution"), body.get("chunk"), session if kind == REPLAY else None)
 
 
-def make_plan(info: MediaInfo, chunk_length: float | None = None) -> dict[str, Any]:
-    """Everything later steps need to know about the source, so none of them probes again."""
+RESOLUTIONS_HOOK = "filter:transcoding.auto.resolutions-to-transcode.result"
+
+
+def make_plan(info: MediaInfo, chunk_length: float | None = None, video: Video | None = None) -> dict[str, Any]:
+    """Everything later steps need to know about the source, so none of them probes again.
+    For an upload's `video`, plugins may change the resolutions of its ladder."""
     renditions = ladder(info.as_source())
+    if video is not None and info.has_video and plugins.has_hooks(RESOLUTIONS_HOOK):
+        renditions = _plugins_ladder(info, renditions, video)
     top = max((r.resolution for r in renditions), default=0)
     chunks = _bounded_chunks(info, renditions, chunk_length or chunk_seconds(top)) if info.has_video else []
     return {
@@ -139,6 +146,17 @@ def make_plan(info: MediaInfo, chunk_length: float | None = None) -> dict[str, A
         ],
         "chunks": [[c.start, c.end] for c in chunks],
     }
+
+
+def _plugins_ladder(info: MediaInfo, renditions: list[Rendition], video: Video) -> list[Rendition]:
+    """PeerTube's resolutions filter: the plugins' list, kept to resolutions Cirrus encodes;
+    an empty or unusable answer keeps the default ladder."""
+    default = [r.resolution for r in renditions]
+    channel = actors.get_actor(int(video.channel_id)) if video.channel_id is not None else None
+    chosen = plugins.run_filter(RESOLUTIONS_HOOK, default, video=video, channel=channel, input_metadata=info)
+    usable = [r for r in chosen if isinstance(r, int) and not isinstance(r, bool)]
+    changed = renditions_at(info.as_source(), usable)
+    return changed or renditions
 
 
 def _bounded_chunks(info: MediaInfo, renditions: list[Rendition], length: float) -> list[Chunk]:
@@ -207,7 +225,7 @@ def start(
     if video.stage == STAGE_ENCODING and video.plan:
         done = set(video.done_steps or ())
         return [s for s in encoding_steps(video.uuid, video.plan) if s.name not in done]
-    plan = make_plan(info, chunk_length)
+    plan = make_plan(info, chunk_length, video)
     if original is not None:
         plan["original"] = original
     steps = encoding_steps(video.uuid, plan)

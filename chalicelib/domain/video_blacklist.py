@@ -23,6 +23,7 @@ import copy
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from chalicelib import plugins
 from chalicelib.domain import events
 from chalicelib.domain.roles import Right, Role, has_right
 from chalicelib.domain.text_match import fold
@@ -104,14 +105,20 @@ def block(video: Video, user: User, wanted: BlockRequest, now: datetime, kind: i
     events.emit(events.VideoBlacklisted(video))
 
 
-def automatic_block(user: User, custom: dict[str, Any], now: datetime) -> dict[str, Any] | None:
+AUTO_BLACKLIST_HOOK = "filter:video.auto-blacklist.result"
+
+
+def automatic_block(
+    user: User, custom: dict[str, Any], now: datetime, video: Video | None = None
+) -> dict[str, Any] | None:
     """PeerTube's auto-blacklist (`autoBlacklist.videos.ofUsers.enabled`): a new upload by a user
     who neither moderates the blacklist nor has the bypass flag starts blocked and withdrawn
-    from the fediverse, until a moderator lifts the block. The block to create it with, or None."""
-    enabled = custom.get("autoBlacklist", {}).get("videos", {}).get("ofUsers", {}).get("enabled")
-    if not enabled or has_right(Role(int(user.role)), Right.MANAGE_VIDEO_BLACKLIST):
-        return None
-    if int(user.admin_flags or 0) & BYPASS_AUTO_BLACKLIST:
+    from the fediverse, until a moderator lifts the block. Plugins may change that decision
+    (PeerTube's `filter:video.auto-blacklist.result`). The block to create it with, or None."""
+    wanted = plugins.run_filter(
+        AUTO_BLACKLIST_HOOK, _auto_blacklist_needed(user, custom), video=video, user=user, is_remote=False, is_new=True
+    )
+    if not wanted:
         return None
     stamp = now.isoformat()
     return {
@@ -122,6 +129,13 @@ def automatic_block(user: User, custom: dict[str, Any], now: datetime) -> dict[s
         "type": TYPE_AUTO_BEFORE_PUBLISHED,
         "unfederated": True,
     }
+
+
+def _auto_blacklist_needed(user: User, custom: dict[str, Any]) -> bool:
+    enabled = custom.get("autoBlacklist", {}).get("videos", {}).get("ofUsers", {}).get("enabled")
+    if not enabled or has_right(Role(int(user.role)), Right.MANAGE_VIDEO_BLACKLIST):
+        return False
+    return not int(user.admin_flags or 0) & BYPASS_AUTO_BLACKLIST
 
 
 def is_automatic(video: Video) -> bool:

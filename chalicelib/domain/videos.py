@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from chalicelib import plugins
 from chalicelib.domain import custom_config, events, video_blacklist, video_passwords
 from chalicelib.domain.roles import Right, Role, has_right
 from chalicelib.domain.short_uuid import from_short
@@ -164,6 +165,30 @@ def publishing_channel(channel_id: int, user: User) -> Actor:
     return channel
 
 
+UPLOAD_ACCEPT_HOOK = "filter:api.video.upload.accept.result"
+
+
+def _check_plugins_accept(form: VideoForm, user: User, size: int, filename: str) -> None:
+    """PeerTube's upload accept filter: a plugin may refuse the upload (403, its message)."""
+    video_body = {
+        "name": form.name,
+        "channelId": form.channel_id,
+        "privacy": form.privacy,
+        "category": form.category,
+        "licence": form.licence,
+        "language": form.language,
+        "description": form.description,
+        "support": form.support,
+        "tags": list(form.tags),
+        "nsfw": form.nsfw,
+    }
+    allowed, message = plugins.accepted(
+        UPLOAD_ACCEPT_HOOK, video_body=video_body, video_file={"originalname": filename, "size": size}, user=user
+    )
+    if not allowed:
+        raise ForbiddenError(message or "Refused local video")
+
+
 def create_local_video(
     settings: Settings,
     user: User,
@@ -180,6 +205,8 @@ def create_local_video(
     items created with it."""
     channel = publishing_channel(form.channel_id, user)
     check_quota(user, size, now)  # before taking an id; checked again against a fresh read
+    if not importing:
+        _check_plugins_accept(form, user, size, filename)
     # What its transcoding will make, as the administrator's settings say now (PeerTube
     # builds its transcoding jobs from them when the upload completes).
     custom = custom_config.current(settings).custom
@@ -220,10 +247,12 @@ def create_local_video(
         created_at=now,
         updated_at=now,
         published_at=now,
-        blacklist=video_blacklist.automatic_block(user, custom, now),
     )
+    video.blacklist = video_blacklist.automatic_block(user, custom, now, video)
     items = [*store_passwords.new_passwords(video_id, form.passwords, now), *(extra(video_id) if extra else ())]
     _create_reserving(video, user, items, now)
+    if not importing:
+        events.emit(events.VideoUploaded(video))
     if video.blacklist is not None:
         events.emit(events.VideoBlacklisted(video))
     return video, channel

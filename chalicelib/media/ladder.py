@@ -74,6 +74,14 @@ def ladder(source: Source) -> list[Rendition]:
     return [_rendition(source, resolution, is_original=resolution == original) for resolution in resolutions]
 
 
+def renditions_at(source: Source, resolutions: list[int]) -> list[Rendition]:
+    """`source` at the given resolutions (each of RESOLUTIONS or the source's own), highest
+    first: a ladder a plugin changed, which may go above the source (PeerTube upscales then)."""
+    original = _even(source.resolution)
+    chosen = sorted({r for r in resolutions if r in RESOLUTIONS or r == original}, reverse=True)
+    return [_rendition(source, resolution, is_original=resolution == original) for resolution in chosen]
+
+
 def target_bitrate(resolution: int, ratio: float, fps: int, source_bitrate: int | None) -> int:
     """PeerTube's rate cap for one rendition (bits per second)."""
     height, width = resolution, resolution * ratio

@@ -4,7 +4,12 @@
 (layers/federation/requirements.txt: JSON-LD, for Linked Data signatures) and `work`
 (layers/work/requirements.txt: video imports, Web Push) are carried only by the functions that
 use them, so the API function's package and cold start leave them out.
-"""
+
+With a `plugins.txt` at the repository's root (pip requirement lines: local paths such as
+`./plugins/title-filter`, or pinned package names), its server plugins are installed into
+the `dependencies` layer, where their `cirrus.plugins` entry points are found
+(docs/plugins.md). Plugins must be pure Python: they are built here, not for Lambda's
+platform, and their dependencies are not resolved (list them in plugins.txt too)."""
 
 from __future__ import annotations
 
@@ -22,6 +27,7 @@ REQUIREMENTS = {
     "federation": ROOT / "layers" / "federation" / "requirements.txt",
     "work": ROOT / "layers" / "work" / "requirements.txt",
 }
+PLUGINS_FILE = ROOT / "plugins.txt"
 LAMBDA_PLATFORM = "manylinux2014_x86_64"
 LAMBDA_PYTHON = "3.11"
 # The Chalice runtime is this module alone; the rest of the package is its CLI.
@@ -57,8 +63,9 @@ def output_of(layer: str) -> Path:
     return ROOT / "build" / "layers" / layer
 
 
-def build(output: Path = DEFAULT_OUTPUT, layer: str = "dependencies") -> Path:
-    """Install `layer`'s requirements into `output/python` for Lambda; return that directory."""
+def build(output: Path = DEFAULT_OUTPUT, layer: str = "dependencies", plugins_file: Path = PLUGINS_FILE) -> Path:
+    """Install `layer`'s requirements into `output/python` for Lambda (and, for `dependencies`,
+    plugins.txt's plugins if there is one); return that directory."""
     target = output / "python"
     if output.exists():
         shutil.rmtree(output)
@@ -82,6 +89,8 @@ def build(output: Path = DEFAULT_OUTPUT, layer: str = "dependencies") -> Path:
         check=True,
     )
     if layer == "dependencies":
+        if plugins_file.exists():
+            install_plugins(target, plugins_file)
         _trim_chalice(target / "chalice")
         _trim_pillow(target)
         for unused in POWERTOOLS_UNUSED:
@@ -92,6 +101,38 @@ def build(output: Path = DEFAULT_OUTPUT, layer: str = "dependencies") -> Path:
     for cache in target.rglob("__pycache__"):
         shutil.rmtree(cache)
     return target
+
+
+def install_plugins(target: Path, plugins_file: Path) -> None:
+    """The plugins `plugins_file` names, into `target`, with their dist-info (entry points).
+    Relative paths are read from the file's directory; no build isolation, so building a
+    local plugin needs no index."""
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            f"--target={target}",
+            "-r",
+            str(plugins_file.resolve()),
+        ],
+        check=True,
+        cwd=plugins_file.resolve().parent,
+    )
+    # setuptools builds a local plugin in its own directory: leave the sources as they were.
+    for source in _local_sources(plugins_file):
+        for leftover in (source / "build", *source.glob("*.egg-info")):
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _local_sources(plugins_file: Path) -> list[Path]:
+    lines = (line.split("#", 1)[0].strip() for line in plugins_file.read_text().splitlines())
+    paths = [plugins_file.resolve().parent / line for line in lines if line.startswith((".", "/"))]
+    return [path for path in paths if path.is_dir()]
 
 
 def _trim_chalice(package: Path) -> None:

@@ -15,10 +15,13 @@ from pathlib import Path
 # Top to bottom. A module may import its own layer and the layers its row names, nothing else.
 # "base" is the few modules every layer may use (settings, errors, logging, failpoints).
 LAYERS: dict[str, frozenset[str]] = {
-    "entry": frozenset({"api", "activitypub", "domain", "store", "media", "aws", "base"}),
-    "api": frozenset({"activitypub", "domain", "store", "media", "base"}),
-    "activitypub": frozenset({"domain", "store", "media", "aws", "base"}),
-    "domain": frozenset({"store", "media", "base"}),
+    "entry": frozenset({"api", "activitypub", "domain", "plugins", "store", "media", "aws", "base"}),
+    "api": frozenset({"activitypub", "domain", "plugins", "store", "media", "base"}),
+    "activitypub": frozenset({"domain", "plugins", "store", "media", "aws", "base"}),
+    "domain": frozenset({"plugins", "store", "media", "base"}),
+    # Server plugins' registry and runner (chalicelib/plugins): used by the layers above,
+    # it reads and writes its own items through the store and knows no use case.
+    "plugins": frozenset({"store", "base"}),
     "store": frozenset({"media", "aws", "base"}),
     "media": frozenset({"base"}),
     "aws": frozenset({"base"}),
@@ -40,6 +43,7 @@ PLACES: dict[str, str] = {
     "chalicelib.routing": "api",
     "chalicelib.activitypub": "activitypub",
     "chalicelib.domain": "domain",
+    "chalicelib.plugins": "plugins",
     "chalicelib.store": "store",
     "chalicelib.media": "media",
     "chalicelib.aws": "aws",

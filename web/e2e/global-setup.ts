@@ -106,6 +106,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     // as the Python tests allow it; every other private address stays refused.
     CIRRUS_FEDERATION_ALLOW_LOOPBACK: '1',
     PT_INITIAL_ROOT_PASSWORD: 'web-test-root-password',
+    // A plugin with settings and no hook (tests/plugins/settings), for e2e/plugins.spec.ts.
+    CIRRUS_PLUGIN_PATH: join(repo, 'tests', 'plugins', 'settings'),
   };
   delete env.CIRRUS_HOST;
   delete env.CIRRUS_AWS_ENDPOINT_URL;

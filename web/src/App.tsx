@@ -14,6 +14,7 @@ import type { User } from './types';
 const named = <K extends string>(load: () => Promise<Record<K, React.ComponentType>>, name: K) =>
   lazy(() => load().then((module) => ({ default: module[name] })));
 const Admin = named(() => import('./pages/Admin'), 'Admin');
+const AdminPlugins = named(() => import('./pages/AdminPlugins'), 'AdminPlugins');
 const About = named(() => import('./pages/About'), 'About');
 const ChannelPage = named(() => import('./pages/Channel'), 'ChannelPage');
 const AccountPage = named(() => import('./pages/Channel'), 'AccountPage');
@@ -94,6 +95,7 @@ export function App() {
           <Route path="/c/:handle" element={<ChannelPage />} />
           <Route path="/a/:name" element={<AccountPage />} />
           <Route path="/admin" element={<Admin />} />
+          <Route path="/admin/plugins" element={<AdminPlugins />} />
           <Route path="/about" element={<About />} />
           <Route path="*" element={<NotFound />} />
         </Route>

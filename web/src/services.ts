@@ -4,6 +4,7 @@ import { session } from './auth';
 import { passwordHeaders } from './videoPassword';
 import type { VideoFileToken } from './videoFiles';
 import type { PlaybackReport } from './playbackMetrics';
+import type { InstalledPlugin, RegisteredSetting } from './plugins';
 import type { Channel, ChannelSync, Chapter, Comment, CommentTree, CustomConfig, InstanceFollow, Job, LiveVideo, MirroredVideo, OwnershipChange, Page, Playlist, PlaylistElement, Runner, RunnerJob, RunnerRegistrationToken, Storyboard, TokenSession, User, Video, VideoDetails, VideoImport } from './types';
 
 export function query(params: Record<string, string | number | boolean | undefined>): string {
@@ -159,6 +160,12 @@ export const api = {
   reference: (kind: 'categories' | 'licences' | 'languages' | 'privacies', signal?: AbortSignal) =>
     get<Record<string, string>>(`/api/v1/videos/${kind}`, signal),
   users: (start: number, signal?: AbortSignal) => get<Page<User>>(`/api/v1/users${query({ start, count: 50, sort: '-createdAt' })}`, signal),
+  // Server plugins (PeerTube's /api/v1/plugins), installed with the deployment.
+  plugins: (signal?: AbortSignal) => get<Page<InstalledPlugin>>(`/api/v1/plugins${query({ pluginType: 1, count: 100 })}`, signal),
+  pluginRegisteredSettings: (npmName: string, signal?: AbortSignal) =>
+    get<{ registeredSettings: RegisteredSetting[] }>(`/api/v1/plugins/${encodeURIComponent(npmName)}/registered-settings`, signal),
+  savePluginSettings: (npmName: string, body: { settings: Record<string, unknown> }) =>
+    session.send(`/api/v1/plugins/${encodeURIComponent(npmName)}/settings`, { method: 'PUT', json: body }),
   customConfig: (signal?: AbortSignal) => get<CustomConfig>('/api/v1/config/custom', signal),
   // Redundancy (PeerTube's): the followed instances, whose videos may be mirrored here, and the mirrors.
   following: (signal?: AbortSignal) => get<Page<InstanceFollow>>(`/api/v1/server/following${query({ count: 100 })}`, signal),

@@ -25,6 +25,7 @@ from chalicelib.store.models.oauth_token import OAuthToken
 from chalicelib.store.models.ownership_change import OwnershipChange
 from chalicelib.store.models.playlist import Playlist
 from chalicelib.store.models.playlist_element import PlaylistElement
+from chalicelib.store.models.plugin import PluginValue
 from chalicelib.store.models.rate import Rate
 from chalicelib.store.models.realtime import RealtimeConnection, RealtimeMember
 from chalicelib.store.models.registration import Registration
@@ -77,6 +78,7 @@ __all__ = [
     "OwnershipChange",
     "Playlist",
     "PlaylistElement",
+    "PluginValue",
     "PushSent",
     "PushSubscription",
     "Rate",

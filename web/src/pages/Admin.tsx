@@ -17,6 +17,9 @@ export function Admin() {
   return (
     <section>
       <h1>Administration</h1>
+      <p>
+        <Link to="/admin/plugins">Plugins and their settings</Link>
+      </p>
       <h2 className="section-title">Users</h2>
       {users.loading && <Loading what="Loading users" />}
       {users.error && <ErrorMessage error={users.error} onRetry={users.reload} />}

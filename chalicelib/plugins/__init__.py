@@ -1,0 +1,174 @@
+"""Server plugins: Python packages that hook into PeerTube's named points.
+
+A plugin is a distribution with an entry point in the `cirrus.plugins` group; the entry
+point's name is the plugin's name and its object is `register(api)` (registry.RegisterApi).
+Plugins are installed at deploy time (the layer built from plugins.txt, or the local venv);
+CIRRUS_PLUGIN_PATH adds directories (os.pathsep-separated) whose dist-info are read the same
+way, for the local stack and tests.
+
+Discovery is lazy: nothing is looked up until the first hook runs, then it is cached for the
+process. With no plugin installed, a hook call costs one dictionary lookup. Callers (domain,
+api, the event subscribers) use `run_filter`, `run_action` and `has_hooks`; this package
+imports no api module and no domain module.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import TYPE_CHECKING, Any
+
+from chalicelib import caches
+from chalicelib.observability import count, logger
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from chalicelib.plugins.registry import LoadedPlugin
+    from chalicelib.plugins.router import PluginRequest
+    from chalicelib.plugins.runner import Hook
+
+GROUP = "cirrus.plugins"
+PATH_VARIABLE = "CIRRUS_PLUGIN_PATH"
+REGISTER_FAILURES_METRIC = "PluginRegisterFailures"
+
+
+class _Found:
+    """What this process found: None until the first hook asks."""
+
+    plugins: dict[str, LoadedPlugin] | None = None
+    hooks: dict[str, list[Hook]] = {}  # noqa: RUF012 - replaced whole, never mutated
+
+
+def loaded() -> dict[str, LoadedPlugin]:
+    """Every plugin found, by name (registered once per process)."""
+    if _Found.plugins is None:
+        found = _discover()
+        _Found.hooks = _index(found)
+        _Found.plugins = found
+    return _Found.plugins
+
+
+def has_hooks(name: str) -> bool:
+    loaded()
+    return bool(_Found.hooks.get(name))
+
+
+def run_filter(name: str, result: Any, **params: Any) -> Any:
+    """`result` passed through every handler of the filter `name`, highest priority first."""
+    loaded()
+    hooks = _Found.hooks.get(name)
+    if not hooks:
+        return result
+    from chalicelib.plugins import runner
+
+    return runner.run_filter(hooks, result, params, runner.HOOK_BUDGET_SECONDS)
+
+
+def run_action(name: str, **params: Any) -> None:
+    """Tell every handler of the action `name` (after the change it names is stored)."""
+    loaded()
+    hooks = _Found.hooks.get(name)
+    if not hooks:
+        return
+    from chalicelib.plugins import runner
+
+    runner.run_action(hooks, params, runner.HOOK_BUDGET_SECONDS)
+
+
+def accepted(
+    name: str, *, default: bool = True, default_message: str | None = None, key: str = "allowed", **params: Any
+) -> tuple[bool, str | None]:
+    """An accept filter (`filter:…accept.result`, `…allowed.result`): PeerTube's
+    `{allowed, errorMessage}` (`{accepted, errorMessage}` for comments, `key`), Cirrus's own
+    verdict first, after every handler."""
+    if not has_hooks(name):
+        return default, default_message
+    verdict = run_filter(name, {key: default, "errorMessage": default_message}, **params)
+    allowed = verdict.get(key) is True  # as PeerTube: a verdict that does not say yes refuses
+    message = verdict.get("errorMessage")
+    return allowed, message if isinstance(message, str) else None
+
+
+def route(plugin_name: str, version: str | None, request: PluginRequest) -> tuple[int, Any]:
+    """A plugin route's answer as (status, JSON value); 404 for an unknown plugin, version
+    or path, 500 when its handler fails (logged and counted as a hook failure)."""
+    from chalicelib.plugins import runner
+
+    plugin = loaded().get(plugin_name)
+    if plugin is None or plugin.router is None or (version is not None and version != plugin.version):
+        return 404, None
+    handler = plugin.router.find(request.method, request.path)
+    if handler is None:
+        return 404, None
+    hook = runner.Hook(plugin.name, f"router {request.method} {request.path}", handler, 0, 0)
+    ok, value = runner.call(hook, (request,), runner.HOOK_BUDGET_SECONDS)
+    if not ok:
+        return 500, None
+    if isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], int):
+        return value[0], value[1]
+    return 200, value
+
+
+@caches.register
+def reset() -> None:
+    """Forget what was found (tests, after changing CIRRUS_PLUGIN_PATH)."""
+    _Found.plugins = None
+    _Found.hooks = {}
+
+
+def _discover() -> dict[str, LoadedPlugin]:
+    from importlib import metadata
+
+    for directory in filter(None, os.environ.get(PATH_VARIABLE, "").split(os.pathsep)):
+        if directory not in sys.path:
+            sys.path.append(directory)
+    points = metadata.entry_points(group=GROUP)
+    if not points:
+        return {}
+    from chalicelib.plugins.registry import LoadedPlugin, RegisterApi
+
+    plugins: dict[str, LoadedPlugin] = {}
+    for point in sorted(points, key=lambda point: point.name):
+        dist = point.dist
+        meta = dist.metadata if dist is not None else None
+        plugin = LoadedPlugin(
+            name=point.name,
+            version=dist.version if dist is not None else "0.0.0",
+            description=(meta["Summary"] or "") if meta is not None else "",
+            homepage=(meta["Home-page"] or "") if meta is not None else "",
+        )
+        try:
+            register = point.load()
+            plugin.installed_at = _written_at(register)
+            register(RegisterApi(plugin))
+        except Exception as error:
+            logger.exception("plugin failed to register", extra={"plugin": point.name})
+            count(REGISTER_FAILURES_METRIC)
+            plugin.hooks.clear()
+            plugin.error = repr(error)
+        plugins[plugin.name] = plugin
+    logger.info("plugins registered", extra={"plugins": sorted(plugins)})
+    return plugins
+
+
+def _written_at(register: Any) -> datetime | None:
+    """When the plugin's code reached the disk: the deployment's build, PeerTube's createdAt."""
+    import inspect
+    from datetime import UTC, datetime
+    from pathlib import Path
+
+    try:
+        return datetime.fromtimestamp(Path(inspect.getfile(register)).stat().st_mtime, UTC)
+    except (TypeError, OSError):
+        return None
+
+
+def _index(plugins: dict[str, LoadedPlugin]) -> dict[str, list[Hook]]:
+    from chalicelib.plugins.runner import ordered
+
+    by_name: dict[str, list[Hook]] = {}
+    for plugin in plugins.values():
+        for hook in plugin.hooks:
+            by_name.setdefault(hook.name, []).append(hook)
+    return {name: ordered(hooks) for name, hooks in by_name.items()}
