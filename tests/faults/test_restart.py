@@ -1,6 +1,6 @@
 """A new user's first hour, then a restart: what they uploaded, watched, wrote and streamed
 is all there, with the caption, chapters and watch history they added, the feeds that list
-their video, its storyboard, and the archive of their account they asked for.
+their video, its storyboard, its statistics, and the archive of their account they asked for.
 
 The last wave's stack lost every video here: a 720p camera clip sent in the web client's
 2 MB chunks made each snapshot fail (moto's disposed multipart parts), and the restart came
@@ -68,6 +68,7 @@ def test_a_camera_clip_its_views_and_comments_survive_a_restart(stack: RunningSt
         assert time.monotonic() < deadline, "the view was not counted"
         time.sleep(0.5)
 
+    stats = _overall_stats(client, token, video)
     _caption_chapters_and_history(client, token, video)
 
     replay = _stream_a_live_and_wait_for_its_replay(client, token, channel_id)
@@ -99,6 +100,18 @@ def test_a_camera_clip_its_views_and_comments_survive_a_restart(stack: RunningSt
     sessions = client.send("GET", f"/api/v1/videos/live/{replay['id']}/sessions", token).json()
     assert sessions["total"] == 1 and sessions["data"][0]["endDate"]
     _check_caption_chapters_history_and_feed(stack, client, token, video, again)
+    _check_archive_storyboard_and_stats(stack, client, token, video, export, storyboards, stats)
+
+
+def _check_archive_storyboard_and_stats(
+    stack: RunningStack,
+    client: Client,
+    token: str,
+    video: dict[str, Any],
+    export: dict[str, Any],
+    storyboards: list[dict[str, Any]],
+    stats: dict[str, Any],
+) -> None:
     # This session's: the account's archive, still listed and downloadable, and the storyboard.
     (kept_export,) = client.send("GET", f"/api/v1/users/{export['userId']}/exports", token).json()["data"]
     assert (kept_export["id"], kept_export["state"]["id"], kept_export["size"]) == (export["id"], 3, export["size"])
@@ -107,6 +120,19 @@ def test_a_camera_clip_its_views_and_comments_survive_a_restart(stack: RunningSt
     assert "peertube/videos.json" in zipfile.ZipFile(io.BytesIO(archive.content)).namelist()
     assert _storyboards(client, video) == storyboards
     assert requests.get(f"{stack.url}{storyboards[0]['storyboardPath']}", timeout=10).status_code == 200
+    # The video's statistics, aggregated from the view pings before the stop.
+    assert client.send("GET", f"/api/v1/videos/{video['id']}/stats/overall", token).json() == stats
+
+
+def _overall_stats(client: Client, token: str, video: dict[str, Any]) -> dict[str, Any]:
+    """The video's overall statistics once the viewer's pings are aggregated (waited for)."""
+    deadline = time.monotonic() + 60
+    while True:
+        found: dict[str, Any] = client.send("GET", f"/api/v1/videos/{video['id']}/stats/overall", token).json()
+        if found["totalViewers"] >= 1 and found["totalWatchTime"] > 0:
+            return found
+        assert time.monotonic() < deadline, f"no statistics: {found}"
+        time.sleep(0.5)
 
 
 def _caption_chapters_and_history(client: Client, token: str, video: dict[str, Any]) -> None:
