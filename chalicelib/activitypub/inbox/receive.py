@@ -144,11 +144,18 @@ def _vouched(activity: dict[str, Any], signer_url: str, authors: set[str]) -> tu
 
 
 def _names_its_object(activity: dict[str, Any]) -> bool:
-    """PeerTube's Delete of a comment made elsewhere (a video's owner moderating it) takes its
-    id from the comment's URL (`<comment>/delete`), on the comment's host, not its actor's: the
-    id says nothing the object does not, and the handler checks who may delete."""
+    """PeerTube's Delete of a comment made here (a remote video's owner moderating one of our
+    users' comments) takes its id from the comment's URL (`<comment>/delete`), on our host, not
+    its actor's: the id says nothing the object does not, and the handler checks who may delete.
+    Only for our own objects: an id on a third server's host is the one its origin will use, and
+    its receipt would make the origin's genuine Delete a duplicate (M2)."""
     target = _id(activity.get("object"))
-    return activity.get("type") == "Delete" and target is not None and activity.get("id") == f"{target}/delete"
+    return (
+        activity.get("type") == "Delete"
+        and target is not None
+        and activity.get("id") == f"{target}/delete"
+        and local_objects.is_ours(target)
+    )
 
 
 def _check_forwarded(activity: dict[str, Any], actor_url: str, authors: set[str]) -> dict[str, Any]:
