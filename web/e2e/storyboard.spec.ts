@@ -6,6 +6,7 @@ import { base, sharedVideo, shots } from './helpers';
 
 interface Storyboard {
   storyboardPath: string;
+  fileUrl: string;
   totalWidth: number;
   totalHeight: number;
   spriteWidth: number;
@@ -30,6 +31,7 @@ test('the seek bar shows the storyboard tile under the pointer, and seeks', asyn
   // 12 s of 720p: a 192x108 tile a second, twelve tiles on PeerTube's smallest grid (six a row, two rows).
   expect(board).toEqual({
     storyboardPath: expect.stringMatching(/^\/lazy-static\/storyboards\/[^/]+\.jpg$/),
+    fileUrl: expect.stringMatching(/^https?:\/\/[^/]+\/lazy-static\/storyboards\/[^/]+\.jpg$/), // PeerTube 7.1+
     totalWidth: 6 * 192,
     totalHeight: 2 * 108,
     spriteWidth: 192,
