@@ -45,12 +45,26 @@ class FoundMedia:
 
 def find_media(page_url: str, proxy: CheckedProxy) -> FoundMedia:
     """What yt-dlp finds at `page_url`: one video file's URL and the headers to ask it with."""
-    import yt_dlp  # heavy: imported by the work function only
+
+    info = _extract(page_url, proxy, {"format": FORMAT, "noplaylist": True})
+    if not isinstance(info, dict) or info.get("_type") in ("playlist", "multi_video"):
+        raise ImportFailed("This URL is a playlist, not a video")
+    url = info.get("url")
+    if not isinstance(url, str) or info.get("protocol") not in ("http", "https"):
+        raise ImportFailed("No format of this video is a single file over HTTP(S)")
+    headers = {str(k): str(v) for k, v in (info.get("http_headers") or {}).items()}
+    title = info.get("title") if isinstance(info.get("title"), str) else None
+    return FoundMedia(url=url, headers=headers, extension=str(info.get("ext") or "mp4"), title=title)
+
+
+def _extract(url: str, proxy: CheckedProxy, wanted: dict[str, Any]) -> Any:
+    """yt-dlp's facts about `url`, read through the checked proxy only, quietly, within the
+    proxy's time left; its error as an ImportFailed with the reason."""
+    import yt_dlp
 
     options: dict[str, Any] = {
+        **wanted,
         "proxy": proxy.url,
-        "format": FORMAT,
-        "noplaylist": True,
         "quiet": True,
         "no_warnings": True,
         "noprogress": True,
@@ -61,18 +75,10 @@ def find_media(page_url: str, proxy: CheckedProxy) -> FoundMedia:
         "color": {"stdout": "never", "stderr": "never"},
     }
     try:
-        with yt_dlp.YoutubeDL(options) as downloader:
-            info = downloader.extract_info(page_url, download=False)
+        with yt_dlp.YoutubeDL(options) as extractor:
+            return extractor.extract_info(url, download=False)
     except yt_dlp.utils.YoutubeDLError as error:
         raise ImportFailed(_reason(proxy, _clean(str(error)))) from None
-    if not isinstance(info, dict) or info.get("_type") in ("playlist", "multi_video"):
-        raise ImportFailed("This URL is a playlist, not a video")
-    url = info.get("url")
-    if not isinstance(url, str) or info.get("protocol") not in ("http", "https"):
-        raise ImportFailed("No format of this video is a single file over HTTP(S)")
-    headers = {str(k): str(v) for k, v in (info.get("http_headers") or {}).items()}
-    title = info.get("title") if isinstance(info.get("title"), str) else None
-    return FoundMedia(url=url, headers=headers, extension=str(info.get("ext") or "mp4"), title=title)
 
 
 @dataclass(frozen=True)
@@ -85,26 +91,8 @@ def list_channel(channel_url: str, proxy: CheckedProxy, limit: int) -> list[List
     """The latest `limit` videos yt-dlp lists at `channel_url` (a channel, a playlist, a feed),
     newest first as the source orders them, without fetching each one (a flat playlist, as
     PeerTube's channel synchronisation lists them)."""
-    import yt_dlp
 
-    options: dict[str, Any] = {
-        "proxy": proxy.url,
-        "extract_flat": "in_playlist",
-        "playlistend": limit,
-        "quiet": True,
-        "no_warnings": True,
-        "noprogress": True,
-        "cachedir": False,
-        "socket_timeout": max(1.0, min(30.0, proxy.remaining())),
-        "extractor_retries": 0,
-        "logger": _SilentLogger(),
-        "color": {"stdout": "never", "stderr": "never"},
-    }
-    try:
-        with yt_dlp.YoutubeDL(options) as lister:
-            info = lister.extract_info(channel_url, download=False)
-    except yt_dlp.utils.YoutubeDLError as error:
-        raise ImportFailed(_reason(proxy, _clean(str(error)))) from None
+    info = _extract(channel_url, proxy, {"extract_flat": "in_playlist", "playlistend": limit})
     if not isinstance(info, dict):
         raise ImportFailed("Nothing could be listed at this URL")
     entries = info.get("entries") if info.get("_type") in ("playlist", "multi_video") else [info]
