@@ -206,3 +206,31 @@ def instances(tmp_path: Path) -> Iterator[tuple[RunningStack, RunningStack]]:
     for stack in (a, b):
         if stack.process is not None:
             stack.stop()
+
+
+def wait_import_published(client: Client, token: str, import_id: int) -> dict[str, Any]:
+    """The video of one of the user's imports, once the import succeeded and the video is
+    published (an import or video that fails fails the test at once)."""
+
+    def done() -> dict[str, Any] | None:
+        found = client.send("GET", "/api/v1/users/me/videos/imports", token).json()["data"]
+        item = next(entry for entry in found if entry["id"] == import_id)
+        assert item["state"]["id"] in (1, 2, 6), item
+        if item["state"]["id"] != 2:
+            return None
+        video = client.send("GET", f"/api/v1/videos/{item['video']['uuid']}", token).json()
+        assert video["state"]["id"] in (1, 2), video["state"]
+        return dict(video) if video["state"]["id"] == 1 else None
+
+    return dict(wait_for(f"import {import_id} published", done, seconds=240))
+
+
+def decoded_seconds(video: dict[str, Any]) -> float:
+    """The duration ffprobe reads through a published video's HLS master playlist."""
+    master = video["streamingPlaylists"][0]["playlistUrl"]
+    assert requests.get(master, timeout=10).status_code == 200
+    probed = subprocess.run(
+        ["ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", master],
+        capture_output=True, text=True, timeout=60, check=True,
+    )  # fmt: skip
+    return float(probed.stdout.strip())

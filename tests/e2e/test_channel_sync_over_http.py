@@ -7,7 +7,6 @@ import that one alone. ffprobe decodes both published videos."""
 from __future__ import annotations
 
 import functools
-import subprocess
 import threading
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -15,10 +14,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import requests
 
 from tests.conftest import ROOT_PASSWORD
-from tests.e2e.harness import Client, RunningStack, make_clip, needs_ffmpeg, wait_for
+from tests.e2e.harness import (
+    Client,
+    RunningStack,
+    decoded_seconds,
+    make_clip,
+    needs_ffmpeg,
+    wait_for,
+    wait_import_published,
+)
 
 
 class _Channel(SimpleHTTPRequestHandler):
@@ -67,30 +73,6 @@ def syncing_stack(tmp_path: Path) -> Iterator[RunningStack]:
         running.stop()
 
 
-def _published(client: Client, token: str, import_id: int) -> dict[str, Any]:
-    def done() -> dict[str, Any] | None:
-        found = client.send("GET", "/api/v1/users/me/videos/imports", token).json()["data"]
-        item = next(entry for entry in found if entry["id"] == import_id)
-        assert item["state"]["id"] in (1, 2, 6), item
-        if item["state"]["id"] != 2:
-            return None
-        video = client.send("GET", f"/api/v1/videos/{item['video']['uuid']}", token).json()
-        assert video["state"]["id"] in (1, 2), video["state"]
-        return dict(video) if video["state"]["id"] == 1 else None
-
-    return dict(wait_for(f"import {import_id} published", done, seconds=240))
-
-
-def _decodes(video: dict[str, Any]) -> float:
-    master = video["streamingPlaylists"][0]["playlistUrl"]
-    assert requests.get(master, timeout=10).status_code == 200
-    probed = subprocess.run(
-        ["ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", master],
-        capture_output=True, text=True, timeout=60, check=True,
-    )  # fmt: skip
-    return float(probed.stdout.strip())
-
-
 @needs_ffmpeg
 def test_a_synchronised_channel_imports_its_new_video_on_the_next_check(
     syncing_stack: RunningStack, channel: tuple[str, Path]
@@ -118,9 +100,9 @@ def test_a_synchronised_channel_imports_its_new_video_on_the_next_check(
     first = wait_for("the first check's import", lambda: imports() or None, seconds=60)
     assert [item["targetUrl"] for item in first] == [f"{base}/clip-1-morning.mp4"]
     assert first[0]["videoChannelSync"]["id"] == sync["id"]
-    video = _published(client, ines, first[0]["id"])
+    video = wait_import_published(client, ines, first[0]["id"])
     assert video["name"] == "clip-1-morning" and video["channel"]["id"] == channel_id
-    assert 2 <= _decodes(video) <= 4
+    assert 2 <= decoded_seconds(video) <= 4
 
     def synchronised() -> dict[str, Any] | None:
         # A check runs every 5 s here: the sync is seen between two (Synchronized) or in one.
@@ -135,8 +117,8 @@ def test_a_synchronised_channel_imports_its_new_video_on_the_next_check(
     made.rename(directory / "clip-2-evening.mp4")
     both = wait_for("the second video's import", lambda: found if len(found := imports()) >= 2 else None, seconds=60)
     second = next(item for item in both if item["targetUrl"] == f"{base}/clip-2-evening.mp4")
-    video = _published(client, ines, second["id"])
-    assert 3 <= _decodes(video) <= 5
+    video = wait_import_published(client, ines, second["id"])
+    assert 3 <= decoded_seconds(video) <= 5
     # Several checks have run since: the first video was never imported again.
     assert sorted(item["targetUrl"] for item in imports()) == [
         f"{base}/clip-1-morning.mp4",

@@ -6,17 +6,21 @@ clip (its peer in `x.pe`) is imported too."""
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-import requests
 
 from tests import torrents
 from tests.conftest import ROOT_PASSWORD
-from tests.e2e.harness import Client, RunningStack, make_clip, needs_ffmpeg, wait_for
+from tests.e2e.harness import (
+    Client,
+    RunningStack,
+    decoded_seconds,
+    make_clip,
+    needs_ffmpeg,
+    wait_import_published,
+)
 
 pytest.importorskip("libtorrent")
 
@@ -29,30 +33,6 @@ def importing_stack(tmp_path: Path) -> Iterator[RunningStack]:
     yield running
     if running.process is not None:
         running.stop()
-
-
-def _published(client: Client, token: str, import_id: int) -> dict[str, Any]:
-    def done() -> dict[str, Any] | None:
-        found = client.send("GET", "/api/v1/users/me/videos/imports", token).json()["data"]
-        item = next(entry for entry in found if entry["id"] == import_id)
-        assert item["state"]["id"] in (1, 2, 6), item
-        if item["state"]["id"] != 2:
-            return None
-        video = client.send("GET", f"/api/v1/videos/{item['video']['uuid']}", token).json()
-        assert video["state"]["id"] in (1, 2), video["state"]
-        return dict(video) if video["state"]["id"] == 1 else None
-
-    return dict(wait_for(f"import {import_id} published", done, seconds=240))
-
-
-def _decoded_seconds(video: dict[str, Any]) -> float:
-    master = video["streamingPlaylists"][0]["playlistUrl"]
-    assert requests.get(master, timeout=10).status_code == 200
-    probed = subprocess.run(
-        ["ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", master],
-        capture_output=True, text=True, timeout=60, check=True,
-    )  # fmt: skip
-    return float(probed.stdout.strip())
 
 
 @needs_ffmpeg
@@ -82,14 +62,14 @@ def test_a_loopback_seeded_torrent_is_imported_and_published(importing_stack: Ru
         assert response.status_code == 200, response.text
         started = response.json()
         assert (started["targetUrl"], started["magnetUri"], started["torrentName"]) == (None, None, clip.name)
-        video = _published(client, tove, started["id"])
+        video = wait_import_published(client, tove, started["id"])
         assert video["name"] == "harbour-at-dawn"
-        assert 2 <= _decoded_seconds(video) <= 4
+        assert 2 <= decoded_seconds(video) <= 4
 
         magnet = f"magnet:?xt=urn:btih:{info_hash}&dn={clip.name}&x.pe=127.0.0.1:{port}"
         body = {"magnetUri": magnet, "channelId": channel_id, "privacy": 1, "name": "From a magnet"}
         response = client.send("POST", "/api/v1/videos/imports", tove, json=body)
         assert response.status_code == 200, response.text
-        video = _published(client, tove, response.json()["id"])
+        video = wait_import_published(client, tove, response.json()["id"])
         assert video["name"] == "From a magnet"
-        assert 2 <= _decoded_seconds(video) <= 4
+        assert 2 <= decoded_seconds(video) <= 4
