@@ -17,6 +17,7 @@ from chalicelib.api.activitypub_playlists import activitypub_playlists_api
 from chalicelib.api.activitypub_videos import activitypub_videos_api
 from chalicelib.api.actor_images import actor_images_api
 from chalicelib.api.blocklists import blocklists_api
+from chalicelib.api.channel_collaborators import channel_collaborators_api
 from chalicelib.api.channel_syncs import channel_syncs_api
 from chalicelib.api.channels import channels_api
 from chalicelib.api.comment_moderation import comment_moderation_api
@@ -89,6 +90,7 @@ for blueprint in (
     actor_images_api,
     blocklists_api,
     channels_api,
+    channel_collaborators_api,
     comment_moderation_api,
     comments_api,
     config_api,

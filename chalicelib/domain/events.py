@@ -32,6 +32,7 @@ if TYPE_CHECKING:
         Abuse,
         AbuseMessage,
         Actor,
+        ChannelCollaborator,
         Follow,
         Playlist,
         Registration,
@@ -260,6 +261,13 @@ class AbuseMessageAdded:
     message: AbuseMessage
 
 
+@dataclass(frozen=True)
+class CollaboratorChanged:
+    """A channel collaborator was invited, or answered its invitation (its state says which)."""
+
+    collaborator: ChannelCollaborator
+
+
 Event = (
     VideoPublished
     | VideoUploaded
@@ -288,6 +296,7 @@ Event = (
     | AbuseReceived
     | AbuseStateChanged
     | AbuseMessageAdded
+    | CollaboratorChanged
 )
 EVENT_TYPES: tuple[type[Any], ...] = Event.__args__
 

@@ -20,10 +20,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.domain import events, simulcast_targets
-from chalicelib.domain.roles import Right, Role, has_right
+from chalicelib.domain.roles import Right
 from chalicelib.domain.validation import Checks
 from chalicelib.domain.video_metadata import parse_int
-from chalicelib.domain.videos import PRIVACY_PASSWORD, VideoForm, owns, publishing_channel, read_form
+from chalicelib.domain.videos import PRIVACY_PASSWORD, VideoForm, manages, publishing_channel, read_form
 from chalicelib.errors import BadRequestError, ForbiddenError, NotFoundError, ValidationError
 from chalicelib.store import catalog, counters, keys, lives
 from chalicelib.store import video_passwords as store_passwords
@@ -206,7 +206,7 @@ def can_manage(user: User | None, video: Video) -> bool:
     """The owner, and those with PeerTube's GET_ANY_LIVE right (administrators, moderators)."""
     if user is None or not video.is_local:
         return False
-    return owns(user, video) or has_right(Role(int(user.role)), Right.GET_ANY_LIVE)
+    return manages(user, video, Right.GET_ANY_LIVE)
 
 
 def check_can_manage(user: User, video: Video) -> None:

@@ -87,6 +87,8 @@ class Scope:
     channel_ids: frozenset[int] | None = None
     viewer_logged_in: bool = False
     owner_view: bool = False  # the owner's own list (users/me/videos): every privacy and state
+    # With account_id: also the videos of these channels (the account collaborates on them).
+    collaborated_channel_ids: frozenset[int] = frozenset()
 
 
 def is_published(video: Video) -> bool:
@@ -170,7 +172,8 @@ def _scope_checks(scope: Scope, filters: VideoFilter) -> list[Callable[[Video], 
     checks: list[Callable[[Video], bool]] = []
     add = checks.append
     if scope.account_id is not None:
-        add(lambda v: int(v.account_id) == scope.account_id)
+        collaborated = scope.collaborated_channel_ids
+        add(lambda v: int(v.account_id) == scope.account_id or int(v.channel_id) in collaborated)
     if scope.channel_ids is not None:
         channels = scope.channel_ids
         add(lambda v: int(v.channel_id) in channels)

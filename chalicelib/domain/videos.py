@@ -26,7 +26,7 @@ from chalicelib.errors import (
     ValidationError,
 )
 from chalicelib.media import layout
-from chalicelib.store import actors, catalog, counters, keys, lives, media, quotas, users, videos
+from chalicelib.store import actors, catalog, channel_collaborators, counters, keys, lives, media, quotas, users, videos
 from chalicelib.store import video_passwords as store_passwords
 from chalicelib.store.models import Actor, TableItem, User, Video
 from chalicelib.store.models.video import STATE_TO_IMPORT, STATE_TO_TRANSCODE
@@ -158,8 +158,10 @@ def publishing_channel(channel_id: int, user: User) -> Actor:
         raise NotFoundError("Video channel not found")
     if not channel.is_local:
         raise ForbiddenError("The channel must be local.")
-    if int(channel.account_id or 0) != int(user.account_id) and not has_right(
-        Role(int(user.role)), Right.MANAGE_ANY_VIDEO_CHANNEL
+    if (
+        int(channel.account_id or 0) != int(user.account_id)
+        and not has_right(Role(int(user.role)), Right.MANAGE_ANY_VIDEO_CHANNEL)
+        and not channel_collaborators.is_accepted(int(channel.id), int(user.account_id))
     ):
         raise ForbiddenError("This user cannot manage this channel")
     return channel
@@ -327,7 +329,7 @@ def _check_password_access(video: Video, viewer: User | None, password: str | No
 def check_can_delete(video: Video, user: User) -> None:
     if not video.is_local:
         raise ForbiddenError("Cannot manage a video of another server.")
-    if not owns(user, video) and not has_right(Role(int(user.role)), Right.REMOVE_ANY_VIDEO):
+    if not manages(user, video, Right.REMOVE_ANY_VIDEO):
         raise ForbiddenError("Cannot manage a video of another user.")
 
 
@@ -361,6 +363,16 @@ def remove_video(video: Video) -> None:
 
 def owns(user: User, video: Video) -> bool:
     return int(video.account_id) == int(user.account_id)
+
+
+def manages(user: User, video: Video, right: Right) -> bool:
+    """PeerTube 8's checkCanManageVideo: its owner, whoever holds `right`, or an accepted
+    collaborator of its channel (one GetItem, only when the first two fail)."""
+    return (
+        owns(user, video)
+        or has_right(Role(int(user.role)), right)
+        or channel_collaborators.is_accepted(int(video.channel_id), int(user.account_id))
+    )
 
 
 def safe_filename(filename: str) -> str:

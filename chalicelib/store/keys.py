@@ -475,6 +475,20 @@ def account_ownership_changes_gsi1pk(account_id: int) -> str:
     return f"OWNERSHIPS#ACCOUNT#{account_id}"
 
 
+def channel_collaborators_pk(channel_id: int) -> str:
+    """A channel's collaborators, one item each (CC1, CC2)."""
+    return f"COLLABORATORS#CHANNEL#{channel_id}"
+
+
+def channel_collaborator_sk(account_id: int) -> str:
+    return f"ACCOUNT#{account_id:012d}"
+
+
+def account_collaborations_gsi1pk(account_id: int) -> str:
+    """The channels an account was invited to help run, by invitation (CC3)."""
+    return f"COLLABORATIONS#ACCOUNT#{account_id}"
+
+
 def user_imports_gsi1pk(user_id: int) -> str:
     """A user's video imports, newest last by creation (I1)."""
     return f"IMPORTS#USER#{user_id}"

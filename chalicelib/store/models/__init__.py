@@ -8,6 +8,7 @@ from chalicelib.store.models.activity import ActiveDay, LastActive
 from chalicelib.store.models.actor import Actor
 from chalicelib.store.models.base import TableItem
 from chalicelib.store.models.block import Block
+from chalicelib.store.models.channel_collaborator import ChannelCollaborator
 from chalicelib.store.models.channel_sync import ChannelImportedUrl, ChannelSync
 from chalicelib.store.models.claim import Claim
 from chalicelib.store.models.counter import Counter, InstanceStats
@@ -53,6 +54,7 @@ __all__ = [
     "ActiveDay",
     "Actor",
     "Block",
+    "ChannelCollaborator",
     "ChannelImportedUrl",
     "ChannelSync",
     "Claim",
