@@ -1,6 +1,6 @@
 """Every subscriber of the domain events (domain/events.py), in one call: federation's
 senders, then notifications, then a live's news to its viewers, then a new upload's
-automatic transcription. Each entry calls `register()`
+automatic transcription, then videos' automatic tags. Each entry calls `register()`
 once before its first event: app.py at import, each Lambda module of functions/ as its
 `setup` (tests/infra/test_event_subscriptions.py fails for an entry that can emit and
 forgot). Calling it again changes nothing. Plugins' actions (chalicelib/plugins) are told here
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from chalicelib import plugins
 from chalicelib.activitypub.outbound import subscriptions as federation
-from chalicelib.domain import events, live_news, transcriptions
+from chalicelib.domain import automatic_tags, events, live_news, transcriptions
 from chalicelib.domain.notifications import subscriptions as notifications
 
 
@@ -21,6 +21,7 @@ def register() -> None:
     events.subscribe(events.LiveStateChanged, live_news.on_state_changed)
     events.subscribe(events.VideoPublished, transcriptions.on_video_published)
     events.subscribe(events.VideoUploaded, _video_uploaded)
+    automatic_tags.register()
 
 
 def _video_uploaded(event: events.VideoUploaded) -> None:

@@ -11,10 +11,10 @@ from chalicelib import plugins
 from chalicelib.api.auth import optional_session, session
 from chalicelib.api.blueprint import ApiBlueprint
 from chalicelib.api.request import pagination
-from chalicelib.api.video_filters import QueryParams, skip_count, video_filter
+from chalicelib.api.video_filters import QueryParams, shows_automatic_tags, skip_count, video_filter
 from chalicelib.api.video_shapes import video_page_json
 from chalicelib.config import get_settings
-from chalicelib.domain import browse, collaborators
+from chalicelib.domain import automatic_tags, browse, collaborators
 from chalicelib.domain.channels import get_account_or_404, get_channel_or_404
 from chalicelib.domain.video_lists import VIDEO_SORTS, Scope
 
@@ -85,4 +85,8 @@ def _list(
         with_state=owner_view or filters.include_not_published,
         with_moderation=owner_view,
     )
+    if shows_automatic_tags(params, viewer):
+        tags = automatic_tags.tags_of_videos([int(shown["id"]) for shown in body["data"]])
+        for shown in body["data"]:
+            shown["automaticTags"] = tags.get(int(shown["id"]), [])
     return dict(plugins.run_filter(hook, body, user=viewer))

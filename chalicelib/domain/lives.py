@@ -23,7 +23,8 @@ from chalicelib.domain import events, simulcast_targets
 from chalicelib.domain.roles import Right
 from chalicelib.domain.validation import Checks
 from chalicelib.domain.video_metadata import parse_int
-from chalicelib.domain.videos import PRIVACY_PASSWORD, VideoForm, manages, publishing_channel, read_form
+from chalicelib.domain.video_rights import manages
+from chalicelib.domain.videos import PRIVACY_PASSWORD, VideoForm, publishing_channel, read_form
 from chalicelib.errors import BadRequestError, ForbiddenError, NotFoundError, ValidationError
 from chalicelib.store import catalog, counters, keys, lives
 from chalicelib.store import video_passwords as store_passwords

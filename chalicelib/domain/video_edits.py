@@ -11,7 +11,8 @@ from chalicelib.domain import events, media_privacy, video_passwords
 from chalicelib.domain.roles import Right
 from chalicelib.domain.validation import Checks
 from chalicelib.domain.video_metadata import parse_int, read_metadata
-from chalicelib.domain.videos import manages, publishing_channel
+from chalicelib.domain.video_rights import manages
+from chalicelib.domain.videos import publishing_channel
 from chalicelib.errors import BadRequestError, ForbiddenError, NotFoundError
 from chalicelib.store import video_passwords as store_passwords
 from chalicelib.store import videos

@@ -77,6 +77,8 @@ class VideoFilter:
     followed_only: bool = False
     # excludeAlreadyWatched: the videos in the viewer's watch history.
     exclude_video_ids: frozenset[int] | None = None
+    # autoTagOneOf (staff): the videos the instance's lists tagged so.
+    video_ids_one_of: frozenset[int] | None = None
 
 
 @dataclass(frozen=True)
@@ -138,6 +140,9 @@ def predicate(
     if filters.exclude_video_ids:
         watched = filters.exclude_video_ids
         add(lambda v: int(v.id) not in watched)
+    if filters.video_ids_one_of is not None:
+        tagged = filters.video_ids_one_of
+        add(lambda v: int(v.id) in tagged)
     return lambda video: all(check(video) for check in checks)
 
 

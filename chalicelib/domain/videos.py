@@ -16,6 +16,7 @@ from chalicelib.domain.roles import Right, Role, has_right
 from chalicelib.domain.short_uuid import from_short
 from chalicelib.domain.validation import Checks
 from chalicelib.domain.video_metadata import NAME_MESSAGE, parse_int, read_metadata
+from chalicelib.domain.video_rights import manages, owns
 from chalicelib.errors import (
     ConflictError,
     ForbiddenError,
@@ -359,20 +360,6 @@ def remove_video(video: Video) -> None:
     videos.delete_leftovers(int(video.id))
     if stored is not None and stored.stage in PENDING_STAGES:
         media.delete_video_files(video.uuid, images_name)
-
-
-def owns(user: User, video: Video) -> bool:
-    return int(video.account_id) == int(user.account_id)
-
-
-def manages(user: User, video: Video, right: Right) -> bool:
-    """PeerTube 8's checkCanManageVideo: its owner, whoever holds `right`, or an accepted
-    collaborator of its channel (one GetItem, only when the first two fail)."""
-    return (
-        owns(user, video)
-        or has_right(Role(int(user.role)), right)
-        or channel_collaborators.is_accepted(int(video.channel_id), int(user.account_id))
-    )
 
 
 def safe_filename(filename: str) -> str:

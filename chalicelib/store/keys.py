@@ -475,6 +475,19 @@ def account_ownership_changes_gsi1pk(account_id: int) -> str:
     return f"OWNERSHIPS#ACCOUNT#{account_id}"
 
 
+VIDEO_AUTOTAGS_SK = "AUTOTAGS"  # before ENTITY: outside the Query that reads a video with its files (V8)
+VIDEO_AUTOTAG_SK_PREFIX = "AUTOTAG#"
+
+
+def video_autotag_sk(tag: str) -> str:
+    return f"{VIDEO_AUTOTAG_SK_PREFIX}{tag}"
+
+
+def autotagged_gsi1pk(tag: str) -> str:
+    """The videos the instance's lists tagged with `tag` (AT2)."""
+    return f"AUTOTAGGED#{tag}"
+
+
 def channel_collaborators_pk(channel_id: int) -> str:
     """A channel's collaborators, one item each (CC1, CC2)."""
     return f"COLLABORATORS#CHANNEL#{channel_id}"

@@ -39,6 +39,7 @@ from chalicelib.store.models.upload_session import UploadSession
 from chalicelib.store.models.user import User
 from chalicelib.store.models.user_archive import UserExport, UserExportSlot, UserImport
 from chalicelib.store.models.video import Video
+from chalicelib.store.models.video_autotags import VideoAutoTag, VideoAutoTags
 from chalicelib.store.models.video_caption import VideoCaption, VideoChapters
 from chalicelib.store.models.video_comment import VideoComment
 from chalicelib.store.models.video_file import VideoFile, WebVideoFile
@@ -104,6 +105,8 @@ __all__ = [
     "UserImport",
     "VapidKeys",
     "Video",
+    "VideoAutoTag",
+    "VideoAutoTags",
     "VideoCaption",
     "VideoChapters",
     "VideoComment",
