@@ -368,6 +368,26 @@ def test_with_a_lambda_fallback_jobs_no_runner_took_go_to_the_transcoder(api: Ap
     assert len(again) == len(taken)
 
 
+def test_with_a_lambda_fallback_a_whole_rendition_no_runner_took_goes_back_as_its_chunk_steps(
+    api: ApiClient, root: str
+) -> None:
+    _enable_runners(api, root, cirrusChunks=False, lambdaFallbackSeconds=30)
+    runner = _register(api, root)
+    _, planned = _encoding_video()
+    _send(planned)
+    _queued_steps()
+    jobs = api.post_json(f"{JOBS}/request", {"runnerToken": runner}).json()["availableJobs"]
+    held = _accept(api, runner, jobs[0]["uuid"]).json()["job"]
+    held_resolution = held["payload"]["output"]["resolution"]
+
+    taken = runner_jobs.fall_back_to_lambda(datetime.now(UTC) + timedelta(seconds=31))
+    chunks = [s for s in planned if s.kind == transcoding.CHUNK]
+    assert sorted(s.name for s in taken) == sorted(s.name for s in chunks if s.resolution != held_resolution)
+    _send(planned)  # the sweeper: the held rendition stays the runner's, the others go to Lambda
+    again = {step["resolution"] for step in _queued_steps() if step["kind"] == "chunk"}
+    assert held_resolution not in again and again == {s.resolution for s in taken}
+
+
 def test_a_step_sent_again_after_its_success_died_half_way_goes_to_lambda(api: ApiClient, root: str) -> None:
     _enable_runners(api, root)
     runner = _register(api, root)
