@@ -928,6 +928,7 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
                 "Condition": {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["CONFIG#custom"]}},
             },
             self._table_keys(["dynamodb:PutItem", "dynamodb:GetItem"], "RUNNERJOB#*"),
+            *self._runner_pushes(),
         ]
         ingest = self._function(
             "IngestFunction",
@@ -1310,6 +1311,7 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
                     "Condition": {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["CONFIG#custom"]}},
                 },
                 *self._send("transcode"),
+                *self._runner_pushes(),
             ],
             "channelsync": [
                 # CS2: every channel synchronisation; whether synchronisation is enabled; a
@@ -1520,6 +1522,15 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
             f"https://${{RealtimeApi}}.execute-api.${{AWS::Region}}.${{AWS::URLSuffix}}/{edge_routes.REALTIME_STAGE}"
         )
 
+    def _runner_pushes(self) -> list[dict[str, Any]]:
+        """`available-jobs` to the runners on socket.io: the room's members (WS7), gone
+        connections forgotten (WS4), the pushes (template.yaml)."""
+        return [
+            self._table_keys(["dynamodb:Query"], "RTROOM#*"),
+            self._table_keys(["dynamodb:DeleteItem", "dynamodb:BatchWriteItem"], "RTCONN#*", "RTROOM#*"),
+            self._manage_connections(),
+        ]
+
     def _manage_connections(self) -> dict[str, Any]:
         """Pushes to this WebSocket API's connections only."""
         return {
@@ -1545,6 +1556,7 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
                 self._table_keys(
                     ["dynamodb:GetItem", "dynamodb:Query"],
                     "TOKEN#*",
+                    "RUNNER#*",
                     "USER#*",
                     "VIDEO#*",
                     "VIDEOUUID#*",

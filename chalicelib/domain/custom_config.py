@@ -268,6 +268,8 @@ _OPTIONAL: dict[str, Callable[[Any], bool]] = {
     "transcoding.remoteRunners.enabled": _is_bool,
     # Cirrus's own (docs/runners.md): seconds a runner job may wait before Lambda does it.
     "transcoding.remoteRunners.lambdaFallbackSeconds": lambda value: value is None or (_is_int(value) and value >= 0),
+    # Cirrus's own (docs/runners.md): chunk jobs for Cirrus's runner instead of whole renditions.
+    "transcoding.remoteRunners.cirrusChunks": _is_bool,
     "transcoding.originalFile.keep": _is_bool,
     "videoFile.update.enabled": _is_bool,
     "videoStudio.enabled": _is_bool,

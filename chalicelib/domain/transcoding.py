@@ -277,6 +277,12 @@ def chunk_work_name(resolution: int, index: int) -> str:
     return f"chunks/{resolution}/{index:05d}.mp4"
 
 
+def rendition_work_name(resolution: int) -> str:
+    """The work file in which a remote runner leaves a whole rendition (domain/runner_jobs.py):
+    the packaging step joins it instead of the rendition's chunks."""
+    return f"renditions/{resolution}.mp4"
+
+
 def rendition_hashes_name(resolution: int) -> str:
     """The work file in which a packaging step leaves its rendition's segment hashes."""
     return f"hashes-{resolution}.json"

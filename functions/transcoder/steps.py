@@ -159,11 +159,7 @@ def _package(step: Step, video: Video, workdir: Path) -> None:
     plan = video.plan
     rendition = next(r for r in transcoding.renditions_of(plan) if r.resolution == step.resolution)
     info = transcoding.source_info(plan)
-    chunk_urls = (
-        []
-        if rendition.is_audio_only
-        else [_work_url(video, _chunk_name(rendition.resolution, c.index)) for c in transcoding.chunks_of(plan)]
-    )
+    chunk_urls = [] if rendition.is_audio_only else _encoded_video(video, rendition.resolution)
     audio = _work_url(video, AUDIO_FILE) if info.has_audio else None
     packaged = transcode.package(str(video.hls_prefix), rendition, chunk_urls, audio, workdir)
     make_web_videos, make_hls = web_videos.formats(video)
@@ -171,6 +167,15 @@ def _package(step: Step, video: Video, workdir: Path) -> None:
         _web_video(video, packaged, transcode.web_video(packaged, workdir))
     if make_hls:
         _hls(video, packaged)
+
+
+def _encoded_video(video: Video, resolution: int) -> list[str]:
+    """The rendition's encoded video: its chunks, or the whole rendition a remote runner made
+    (PeerTube's runner; its own audio track is left out, the video's audio is joined)."""
+    whole = transcoding.rendition_work_name(resolution)
+    if uploads_bucket.work_file_size(video.uuid, whole):
+        return [_work_url(video, whole)]
+    return [_work_url(video, _chunk_name(resolution, c.index)) for c in transcoding.chunks_of(video.plan)]
 
 
 def _web_video(video: Video, packaged: transcode.Packaged, path: Path) -> None:
