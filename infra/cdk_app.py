@@ -1020,6 +1020,8 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
             },
             *self._send("transcode"),
             {"Effect": "Allow", "Action": "s3:GetObject", "Resource": sub("${UploadsBucket.Arn}/videos/*")},
+            # A studio edit stuck in editing: the work function gives it up (template.yaml).
+            *self._send("work"),
         ]
         transcoder = self._function(
             "TranscoderFunction",

@@ -363,7 +363,9 @@ def run_hand_over(task: dict[str, Any]) -> None:
         logger.info("studio hand-over of a deleted or handed-over video, dropped", extra={"video": task["video"]})
         return
     if task.get("abandon"):
-        if video.published_at is None:
+        if task.get("stalled"):
+            _abandon_stalled(video)
+        elif video.published_at is None:
             video_cases.remove_video(video)
         return
     if uploads_bucket.work_file_size(video.uuid, RESULT_NAME) is None:
@@ -371,6 +373,23 @@ def run_hand_over(task: dict[str, Any]) -> None:
         return
     if hand_over(video):
         logger.info("studio edit handed over", extra={"video": video.uuid})
+
+
+STALLED = "The edit did not finish in time"
+
+
+def _abandon_stalled(video: Video) -> None:
+    """The sweeper found the edit stuck (its hand-over gave up, or its messages were lost):
+    its runner job, if any, errors, and the video goes back as it was (published, or a
+    saveAsNewVideo copy deleted), as after a failed edit."""
+    from chalicelib.domain import runner_jobs
+
+    ended = runner_jobs.fail_studio_jobs(video.uuid, STALLED, datetime.now(UTC))
+    logger.warning("stalled studio edit given up", extra={"video": video.uuid, "runner_jobs": ended})
+    if video.published_at is None:
+        video_cases.remove_video(video)
+    else:
+        studio_results.give_up(video, STALLED)
 
 
 def hand_over(video: Video) -> bool:

@@ -32,6 +32,12 @@ def queue_edit(video_uuid: str, tasks: list[dict[str, Any]], target: str | None 
     queues.send_transcode_steps([message])
 
 
+def abandon_stalled(video_id: int) -> None:
+    """The sweeper's word on an edit stuck in editing: the work function (which may delete
+    files and videos) gives it up (domain/studio.py)."""
+    queues.send_work([{"task": HAND_OVER_TASK, "video": video_id, "abandon": True, "stalled": True}])
+
+
 def remove_work_files(video_uuid: str) -> None:
     """The task files and the result (the pipeline's own work files come later)."""
     uploads_bucket.delete_work(video_uuid)

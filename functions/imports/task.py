@@ -15,15 +15,20 @@ from __future__ import annotations
 
 import argparse
 
+from chalicelib.config import get_settings
 from chalicelib.domain import video_imports
 from chalicelib.domain.oauth import utcnow
 from chalicelib.observability import logger
+from chalicelib.store import table
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Cirrus's import task: one video import's download")
     parser.add_argument("import_id", type=int)
     options = parser.parse_args(argv)
+    # What every process running domain code does first (functions/entry.py): the table.
+    # No event subscribers: the task only downloads and sends a work message.
+    table.bind(get_settings())
     logger.info("import task started", extra={"import": options.import_id})
     video_imports.run_in_task(options.import_id, utcnow())
     logger.info("import task ended", extra={"import": options.import_id})

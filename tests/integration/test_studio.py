@@ -235,3 +235,40 @@ def test_save_as_new_video_edits_into_a_copy_which_goes_if_the_edit_fails(
     assert videos.find_video_by_uuid(copy.uuid) is None
     assert videos.get_video(int(video.id)) is not None
     assert _stats(api) == before
+
+
+def test_the_sweeper_gives_up_an_edit_stuck_in_editing_and_errors_its_runner_job(
+    api: ApiClient, people: dict[str, Member], enabled: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from chalicelib.store import runners
+    from functions.transcoder.sweeper import sweep
+    from tests.integration.test_runners import JOBS, _accept, _register
+
+    root = api.login("root", ROOT_PASSWORD)["access_token"]
+    custom = api.get_as("/api/v1/config/custom", root).json()
+    custom["videoStudio"]["remoteRunners"]["enabled"] = True
+    assert api.put_json("/api/v1/config/custom", custom, root).status == 200
+    runner = _register(api, root)
+    alice = people["alice"]
+    video = _video(api, alice)
+    assert _edit(api, video, alice.token, [{"name": "cut", "options": {"start": 2}}]).status == 204
+    offered = api.post_json(f"{JOBS}/request", {"runnerToken": runner, "jobTypes": ["video-studio-transcoding"]})
+    job_uuid = offered.json()["availableJobs"][0]["uuid"]
+    assert _accept(api, runner, job_uuid).status == 200
+    # The runner goes silent and nothing hands the edit over: the video stays editing.
+    assert sweep(datetime.now(UTC)) == {}  # not stalled yet
+    assert drain("work") == 0
+    later = datetime.now(UTC) + timedelta(seconds=get_settings().transcoding_stall_seconds + 60)
+    assert sweep(later) == {"abandoned": 1}
+    assert drain("work") == 1
+    back = videos.get_video(int(video.id))
+    assert back is not None and (back.stage, int(back.state)) == ("done", 1)  # published as it was
+    job = runners.get_job(job_uuid)
+    assert job is not None and int(job.state) == runners.ERRORED
+    assert job.error == "The edit did not finish in time"
+    # Off the sweeper's list: a later sweep finds nothing.
+    assert sweep(later + timedelta(hours=3)) == {}
+    # The video may be edited again.
+    assert _edit(api, video, alice.token, [{"name": "cut", "options": {"start": 1}}]).status == 204
