@@ -598,7 +598,7 @@ def _fail_video(job: RunnerJob, reason: str) -> None:
     if job.type == STUDIO:
         # A studio edit that cannot finish leaves the video as it was (domain/studio.py).
         if video is not None:
-            studio_results.give_up(video, reason)
+            studio_results.give_up(video, reason, list((job.private_payload or {}).get("tasks") or []))
         return
     if video is not None and video.stage not in transcoding.SETTLED_STAGES:
         videos.fail(video, reason)

@@ -55,7 +55,7 @@ MAX_TASKS = 10  # PeerTube's CONSTRAINTS_FIELDS.VIDEO_STUDIO.TASKS
 MAX_SEGMENTS = 10
 TASK_NAMES = ("cut", "add-intro", "add-outro", "add-watermark", "remove-segments")
 FILE_TASKS = ("add-intro", "add-outro", "add-watermark")
-TASK_FILE_PREFIX = "studio/"
+TASK_FILE_PREFIX = studio_results.TASK_FILE_PREFIX  # an edit's own folder: studio/<random id>/
 
 DISABLED = "Video studio is disabled on this instance"
 BAD_TASKS = "Should have a valid array of tasks"

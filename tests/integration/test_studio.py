@@ -272,3 +272,49 @@ def test_the_sweeper_gives_up_an_edit_stuck_in_editing_and_errors_its_runner_job
     assert sweep(later + timedelta(hours=3)) == {}
     # The video may be edited again.
     assert _edit(api, video, alice.token, [{"name": "cut", "options": {"start": 1}}]).status == 204
+
+
+def test_two_edits_of_one_video_keep_to_their_own_files(
+    api: ApiClient, people: dict[str, Member], enabled: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(studio, "verdict", lambda prepared: "")  # the transcoder's check: passed
+    alice = people["alice"]
+    video = _video(api, alice)
+
+    def edit(fields: dict[str, str]) -> Any:
+        body, content_type = _form(
+            {"tasks[0][name]": "cut", "tasks[0][options][start]": "2", "tasks[1][name]": "add-watermark", **fields},
+            {"tasks[1][options][file]": b"\x89PNG mark"},
+        )
+        headers = {"Content-Type": content_type, "Authorization": f"Bearer {alice.token}"}
+        return api.request("POST", f"/api/v1/videos/{video.uuid}/studio/edit", body=body, headers=headers)
+
+    def task_files() -> list[str]:
+        listed = aws.s3().list_objects_v2(Bucket=get_settings().uploads_bucket, Prefix=f"work/{video.uuid}/studio/")
+        return sorted(item["Key"] for item in listed.get("Contents", []))
+
+    # A saveAsNewVideo edit waits for the transcoder; the video stays published, so an edit
+    # of the video itself may start meanwhile: each has its own folder.
+    assert edit({"saveAsNewVideo": "true"}).status == 204
+    copy_edit = next(m for m in _queued() if m.get("kind") == "studio-edit")
+    [copy_file] = task_files()
+    assert edit({}).status == 204
+    in_place = next(m for m in _queued() if m.get("kind") == "studio-edit" and "target" not in m)
+    files = task_files()
+    assert len(files) == 2 and copy_file in files
+    # A third edit while the video is being edited: PeerTube's 409, nothing stored.
+    busy = edit({})
+    assert busy.status == 409, busy.body
+    assert busy.json()["detail"] == "Cannot edit video that is already waiting for transcoding/edition"
+    assert len(task_files()) == 2
+
+    # The in-place edit fails: the video is back, and only its own files went.
+    editing = videos.get_video(int(video.id))
+    assert editing is not None
+    uploads_bucket.put_work_file(video.uuid, studio_results.RESULT_NAME, b"half an edit")
+    assert studio_results.give_up(editing, "ffmpeg said no", in_place["tasks"])
+    assert task_files() == [copy_file]
+    assert uploads_bucket.work_file_size(video.uuid, studio_results.RESULT_NAME) is None
+    restored = videos.get_video(int(video.id))
+    assert restored is not None and (restored.stage, int(restored.state)) == ("done", 1)
+    assert copy_edit["tasks"][1]["options"]["file"] == copy_file.split(f"work/{video.uuid}/", 1)[1]
