@@ -318,3 +318,60 @@ def test_two_edits_of_one_video_keep_to_their_own_files(
     restored = videos.get_video(int(video.id))
     assert restored is not None and (restored.stage, int(restored.state)) == ("done", 1)
     assert copy_edit["tasks"][1]["options"]["file"] == copy_file.split(f"work/{video.uuid}/", 1)[1]
+
+
+def test_a_studio_file_too_large_for_a_request_goes_through_s3_and_is_taken_as_a_forms(
+    api: ApiClient, people: dict[str, Member], enabled: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import requests
+
+    from chalicelib.domain import studio_uploads
+
+    checked: list[Any] = []
+
+    def verdict(prepared: Any) -> str:
+        checked.append(prepared)
+        return ""  # the transcoder's probe (the e2e test's): here it passes
+
+    monkeypatch.setattr(studio, "verdict", verdict)
+    alice, bob = people["alice"], people["bob"]
+    video = _video(api, alice)
+    start = f"/api/v1/videos/{video.uuid}/studio/upload-s3"
+    assert api.post_json(start, {"task": "add-intro"}, bob.token).status == 403  # not bob's video
+    assert api.post_json(start, {"task": "cut"}, alice.token).status == 400  # cut takes no file
+    started = api.post_json(start, {"task": "add-intro"}, alice.token)
+    assert started.status == 200, started.body
+    body = started.json()
+    assert body["maxSize"] == studio_uploads.MAX_BYTES["add-intro"] and body["expiresIn"] == 3600
+    intro = b"\x00\x00\x00\x18ftypisom" + b"\x00" * 12 * 1024 * 1024  # larger than a request carries
+    form = body["upload"]
+    posted = requests.post(form["url"], data=form["fields"], files={"file": ("intro.mp4", intro)}, timeout=60)
+    assert posted.status_code in (200, 204), posted.text
+
+    tasks: list[dict[str, Any]] = [{"name": "add-intro", "options": {"fileUploadId": "0" * 32}}]
+    unknown = _edit(api, video, alice.token, tasks)
+    assert unknown.status == 400 and "not found" in unknown.json()["detail"]
+    # Another task than the one it was posted for: not found either.
+    wrong = _edit(api, video, alice.token, [{"name": "add-outro", "options": {"fileUploadId": body["uploadId"]}}])
+    assert wrong.status == 400
+    # The quota counts it as a form's file.
+    root = api.login("root", ROOT_PASSWORD)["access_token"]
+    alice_id = int(api.get_as("/api/v1/users/me", alice.token).json()["id"])
+    assert api.put_json(f"/api/v1/users/{alice_id}", {"videoQuota": SIZE + len(intro) // 2}, root).status == 204
+    tasks = [{"name": "add-intro", "options": {"fileUploadId": body["uploadId"]}}]
+    over = _edit(api, video, alice.token, tasks)
+    assert over.status == 413, over.body
+    assert api.put_json(f"/api/v1/users/{alice_id}", {"videoQuota": -1}, root).status == 204
+    assert videos.get_video(int(video.id)).stage == "done"  # type: ignore[union-attr]
+
+    answer = _edit(api, video, alice.token, tasks)
+    assert answer.status == 204, answer.body
+    [prepared] = checked[-1:]
+    [message] = [m for m in _queued() if m.get("kind") == "studio-edit"]
+    name = message["tasks"][0]["options"]["file"]
+    assert name.startswith(prepared.folder) and name.endswith("0-add-intro")
+    bucket = get_settings().uploads_bucket
+    moved = aws.s3().get_object(Bucket=bucket, Key=layout.work_key(video.uuid, name))["Body"].read()
+    assert moved == intro
+    # The upload served once: it is gone.
+    assert uploads_bucket.work_file_size(video.uuid, studio_uploads.work_name("add-intro", body["uploadId"])) is None
