@@ -450,8 +450,11 @@ def _download(
     if item.target_url is None:
         return _fetch_torrent(item, video, max_bytes, too_large, seconds, settings)
     # The function's clock, not the import's timeout, bounds this download: one that would
-    # outlast it (announced, or found when the clock runs out) goes to the task instead.
-    bounded = not in_task and seconds < timeout
+    # outlast it (announced, or found when the clock runs out) goes to the task instead, if
+    # there is one (without, it is tried here and fails if the clock runs out).
+    from chalicelib.store import import_tasks
+
+    bounded = not in_task and seconds < timeout and import_tasks.available()
     started = time.monotonic()
     try:
         return _fetch_url(item.target_url, video, max_bytes, too_large, seconds, settings, bounded)

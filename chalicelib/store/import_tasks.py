@@ -27,12 +27,20 @@ def command(import_id: int) -> list[str]:
     return ["python", "-m", ENTRY_MODULE, str(import_id)]
 
 
+def available() -> bool:
+    """Whether an import task can be started here (deployed with ImportImage, or `make run`)."""
+    settings = get_settings()
+    return bool(settings.import_task_cluster and settings.import_task_definition) or bool(
+        settings.aws_endpoint_url and not settings.production
+    )
+
+
 def launch(import_id: int) -> str:
     """Start the import task for `import_id`; what started it (a task ARN, or a process id)."""
     settings = get_settings()
     if settings.import_task_cluster and settings.import_task_definition:
         return _run_task(import_id)
-    if settings.aws_endpoint_url and not settings.production:
+    if available():
         process = subprocess.Popen(
             [sys.executable, *command(import_id)[1:]], cwd=_ROOT, env=dict(os.environ), start_new_session=True
         )
