@@ -67,7 +67,7 @@ def main() -> None:
 
         edit_dir = work / "edit"
         edit_dir.mkdir()
-        tasks = [edits.Keep(((1.0, info.duration - 1.0),)), edits.Watermark(mark)]
+        tasks: list[edits.Task] = [edits.Keep(((1.0, info.duration - 1.0),)), edits.Watermark(mark)]
         started = time.perf_counter()
         result = edits.apply(str(clip), tasks, edit_dir, source_is_upload=False)
         edit = time.perf_counter() - started
