@@ -669,6 +669,21 @@ def cancel(job_uuid_: str, at: datetime) -> None:
         _ended_without_result(job, "Transcoding was cancelled by an administrator.")
 
 
+def fail_studio_jobs(video_uuid: str, reason: str, at: datetime) -> int:
+    """A studio edit given up (the sweeper found it stuck): its job, pending or with a runner,
+    errors, so that no runner works on it any more; how many did. Two bounded Queries (RN6,
+    RN7): this happens rarely, never on a request's path."""
+    candidates = [*store.pending_jobs(STUDIO, 100), *store.processing_since(at, 100)]
+    ended = 0
+    for job in candidates:
+        payload = job.private_payload or {}
+        if job.type != STUDIO or payload.get("videoUUID") != video_uuid or int(job.state) not in ACTIVE:
+            continue
+        if store.move_job(job, from_states=ACTIVE, to_state=ERRORED, now=at, finished_at=at, error=reason):
+            ended += 1
+    return ended
+
+
 def cancel_transcription(job_uuid_: str, at: datetime) -> None:
     """A transcription replaced by a forced one: its job ends, whatever state it was in."""
     job = store.get_job(job_uuid_)
@@ -705,7 +720,7 @@ def _fail_video(job: RunnerJob, reason: str) -> None:
     if job.type == STUDIO:
         # A studio edit that cannot finish leaves the video as it was (domain/studio.py).
         if video is not None:
-            studio_results.give_up(video, reason)
+            studio_results.give_up(video, reason, list((job.private_payload or {}).get("tasks") or []))
         return
     if video is not None and video.stage not in transcoding.SETTLED_STAGES:
         videos.fail(video, reason)

@@ -466,6 +466,9 @@ def video_import_pk(import_id: int) -> str:
     return f"IMPORT#{import_id}"
 
 
+IMPORT_SLOTS_PK = "IMPORTSLOTS#instance"  # the imports downloading now (store/import_slots.py)
+
+
 def ownership_change_pk(change_id: int) -> str:
     return f"OWNERSHIP#{change_id}"
 

@@ -65,6 +65,11 @@ FUNCTION_ONLY_SETTINGS = {
     "CIRRUS_TRANSCODER_ROLE_ID": "BroadcastFunction",
     # The log groups the server logs read: only the API reads them.
     "CIRRUS_LOG_GROUPS": "ApiFunction",
+    # Where torrent and long imports run: only the work function starts the import task.
+    "CIRRUS_IMPORT_TASK_CLUSTER": "WorkFunction",
+    "CIRRUS_IMPORT_TASK_DEFINITION": "WorkFunction",
+    "CIRRUS_IMPORT_TASK_SUBNETS": "WorkFunction",
+    "CIRRUS_IMPORT_TASK_SECURITY_GROUP": "WorkFunction",
 }
 FUNCTION_CODE_URI = "build/function"
 BATCH_FAILURES = "ReportBatchItemFailures"
