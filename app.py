@@ -35,6 +35,7 @@ from chalicelib.api.oembed import oembed_api
 from chalicelib.api.ownership import ownership_api
 from chalicelib.api.playlist_elements import playlist_elements_api
 from chalicelib.api.playlists import playlists_api
+from chalicelib.api.plugin_files import plugin_files_api
 from chalicelib.api.plugin_routes import plugin_routes_api
 from chalicelib.api.plugins import plugins_api
 from chalicelib.api.push_subscriptions import push_subscriptions_api
@@ -105,6 +106,7 @@ for blueprint in (
     playlists_api,
     plugin_routes_api,
     plugins_api,
+    plugin_files_api,
     push_subscriptions_api,
     ratings_api,
     scoped_tokens_api,

@@ -24,6 +24,7 @@ from chalicelib.observability import count, logger
 if TYPE_CHECKING:
     from datetime import datetime
 
+    from chalicelib.plugins.client import ClientFile
     from chalicelib.plugins.registry import LoadedPlugin
     from chalicelib.plugins.router import PluginRequest
     from chalicelib.plugins.runner import Hook
@@ -110,6 +111,38 @@ def route(plugin_name: str, version: str | None, request: PluginRequest) -> tupl
     return 200, value
 
 
+def registered_for_clients() -> list[dict[str, Any]]:
+    """ServerConfig's `plugin.registered`: each plugin that registered, with its client
+    scripts by path (`{script, scopes}`), as PeerTube lists them for its web client."""
+    return [
+        {
+            "npmName": plugin.npm_name,
+            "name": plugin.name,
+            "version": plugin.version,
+            "description": plugin.description,
+            "clientScripts": {
+                path: {"script": path, "scopes": list(script.scopes)} for path, script in plugin.client_scripts.items()
+            },
+        }
+        for plugin in loaded().values()
+        if plugin.error is None
+    ]
+
+
+def client_script(plugin_name: str, version: str, path: str) -> ClientFile | None:
+    """A script the plugin declared, at this version: anything else is None (404)."""
+    plugin = loaded().get(plugin_name)
+    if plugin is None or plugin.error is not None or plugin.version != version:
+        return None
+    return plugin.client_scripts.get(path)
+
+
+def global_css() -> str:
+    """/plugins/global.css: every registered plugin's stylesheets, one after the other."""
+    sheets = [sheet.read() for plugin in loaded().values() if plugin.error is None for sheet in plugin.css.values()]
+    return "\n".join(sheets)
+
+
 @caches.register
 def reset() -> None:
     """Forget what was found (tests, after changing CIRRUS_PLUGIN_PATH)."""
@@ -126,6 +159,7 @@ def _discover() -> dict[str, LoadedPlugin]:
     points = metadata.entry_points(group=GROUP)
     if not points:
         return {}
+    from chalicelib.plugins.client import package_root
     from chalicelib.plugins.registry import LoadedPlugin, RegisterApi
 
     plugins: dict[str, LoadedPlugin] = {}
@@ -141,11 +175,14 @@ def _discover() -> dict[str, LoadedPlugin]:
         try:
             register = point.load()
             plugin.installed_at = _written_at(register)
+            plugin.root = package_root(register)
             register(RegisterApi(plugin))
         except Exception as error:
             logger.exception("plugin failed to register", extra={"plugin": point.name})
             count(REGISTER_FAILURES_METRIC)
             plugin.hooks.clear()
+            plugin.client_scripts.clear()
+            plugin.css.clear()
             plugin.error = repr(error)
         plugins[plugin.name] = plugin
     logger.info("plugins registered", extra={"plugins": sorted(plugins)})

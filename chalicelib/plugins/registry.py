@@ -7,10 +7,11 @@ import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from chalicelib.observability import count, logger
-from chalicelib.plugins import hook_names
+from chalicelib.plugins import client, hook_names
 from chalicelib.plugins.router import Router
 from chalicelib.plugins.runner import Hook
 from chalicelib.plugins.settings import Setting, declare
@@ -33,6 +34,9 @@ class LoadedPlugin:
     error: str | None = None  # why its register() failed, if it did
     installed_at: datetime | None = None  # when its code was written to disk (deployed)
     router: Router | None = None  # made by its first get_router()
+    root: Path | None = None  # its package directory, where its client files are
+    client_scripts: dict[str, client.ClientFile] = field(default_factory=dict)  # by declared path
+    css: dict[str, client.ClientFile] = field(default_factory=dict)
 
     @property
     def npm_name(self) -> str:
@@ -99,3 +103,14 @@ class RegisterApi:
 
     def register_setting(self, name: str, **options: Any) -> None:
         self._plugin.settings[name] = declare(name, **options)
+
+    def register_client_script(self, script: str, scopes: list[str]) -> None:
+        """An ES module of the package (PeerTube's `clientScripts` entry), loaded by the web
+        client in these scopes (`common`, `video-watch`, ...)."""
+        found = client.script(self._plugin.root, self._plugin.name, script, scopes)
+        self._plugin.client_scripts[found.path] = found
+
+    def register_css(self, path: str) -> None:
+        """A stylesheet of the package, part of /plugins/global.css (PeerTube's `css`)."""
+        found = client.css(self._plugin.root, self._plugin.name, path)
+        self._plugin.css[found.path] = found
