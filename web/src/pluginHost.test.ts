@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { Notices, PluginHost, scriptUrl, type HostDeps, type RegisteredClientPlugin } from './pluginHost';
+import { Notices, PluginHost, scriptUrl, type HostDeps, type PeerTubeHelpers, type RegisteredClientPlugin } from './pluginHost';
 
 type Module = { register?: unknown };
 
@@ -110,7 +110,7 @@ describe('the client plugin host', () => {
 
   it('gives each plugin PeerTube’s helpers', async () => {
     const a = plugin('my-plugin', { 'a.js': ['common'] }, '0.3.1');
-    let helpers: Record<string, (...args: unknown[]) => unknown> & { notifier: Record<string, (...args: unknown[]) => void> } = {} as never;
+    let helpers = {} as PeerTubeHelpers;
     let token: string | null = 'secret';
     const { host: plugins, notified } = host(
       { [scriptUrl(a, 'a.js')]: { register: (options: { peertubeHelpers: typeof helpers }) => void (helpers = options.peertubeHelpers) } },
