@@ -22,6 +22,7 @@ from chalicelib import caches
 from chalicelib.observability import count, logger
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from datetime import datetime
 
     from chalicelib.plugins.client import ClientFile
@@ -38,7 +39,9 @@ class _Found:
     """What this process found: None until the first hook asks."""
 
     plugins: dict[str, LoadedPlugin] | None = None
+    registering: dict[str, LoadedPlugin] = {}  # noqa: RUF012 - while _discover registers them
     hooks: dict[str, list[Hook]] = {}  # noqa: RUF012 - replaced whole, never mutated
+    tables: dict[str, dict[str, str]] = {}  # noqa: RUF012 - the video constants plugins changed
 
 
 def loaded() -> dict[str, LoadedPlugin]:
@@ -48,6 +51,28 @@ def loaded() -> dict[str, LoadedPlugin]:
         _Found.hooks = _index(found)
         _Found.plugins = found
     return _Found.plugins
+
+
+def altered(kind: str, table: dict[str, str]) -> dict[str, str]:
+    """PeerTube's table of video `kind` (category, licence, language, privacy) with what the
+    plugins' constant managers changed; `table` itself when no plugin changed it."""
+    loaded()
+    if kind not in _Found.tables:
+        _Found.tables[kind] = _altered(kind, table, None)
+    return _Found.tables[kind] or table
+
+
+def _altered(kind: str, table: dict[str, str], skip: str | None) -> dict[str, str]:
+    """{} when no plugin (other than `skip`) changed the table."""
+    from chalicelib.plugins.constants import apply
+
+    changed: dict[str, str] = {}
+    found = _Found.plugins if _Found.plugins is not None else _Found.registering
+    for plugin in found.values():
+        changes = plugin.constants.get(kind)
+        if plugin.error is None and plugin.name != skip and changes:
+            changed = apply(changed or table, changes)
+    return changed
 
 
 def has_hooks(name: str) -> bool:
@@ -148,6 +173,8 @@ def reset() -> None:
     """Forget what was found (tests, after changing CIRRUS_PLUGIN_PATH)."""
     _Found.plugins = None
     _Found.hooks = {}
+    _Found.tables = {}
+    _Found.registering = {}
 
 
 def _discover() -> dict[str, LoadedPlugin]:
@@ -163,6 +190,7 @@ def _discover() -> dict[str, LoadedPlugin]:
     from chalicelib.plugins.registry import LoadedPlugin, RegisterApi
 
     plugins: dict[str, LoadedPlugin] = {}
+    _Found.registering = plugins  # what the constant managers see of the plugins before
     for point in sorted(points, key=lambda point: point.name):
         dist = point.dist
         meta = dist.metadata if dist is not None else None
@@ -176,17 +204,28 @@ def _discover() -> dict[str, LoadedPlugin]:
             register = point.load()
             plugin.installed_at = _written_at(register)
             plugin.root = package_root(register)
-            register(RegisterApi(plugin))
+            register(RegisterApi(plugin, _tables_before(plugin.name)))
         except Exception as error:
             logger.exception("plugin failed to register", extra={"plugin": point.name})
             count(REGISTER_FAILURES_METRIC)
             plugin.hooks.clear()
             plugin.client_scripts.clear()
             plugin.css.clear()
+            plugin.constants.clear()
             plugin.error = repr(error)
         plugins[plugin.name] = plugin
     logger.info("plugins registered", extra={"plugins": sorted(plugins)})
     return plugins
+
+
+def _tables_before(name: str) -> Callable[[str], dict[str, str]]:
+    """What plugin `name`'s constant managers see: PeerTube's tables with the others' changes."""
+    from chalicelib.plugins.constants import base
+
+    def table(kind: str) -> dict[str, str]:
+        return _altered(kind, base(kind), name) or base(kind)
+
+    return table
 
 
 def _written_at(register: Any) -> datetime | None:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from chalicelib.observability import count, logger
-from chalicelib.plugins import client, hook_names
+from chalicelib.plugins import client, constants, hook_names
 from chalicelib.plugins.router import Router
 from chalicelib.plugins.runner import Hook
 from chalicelib.plugins.settings import Setting, declare
@@ -37,6 +37,8 @@ class LoadedPlugin:
     root: Path | None = None  # its package directory, where its client files are
     client_scripts: dict[str, client.ClientFile] = field(default_factory=dict)  # by declared path
     css: dict[str, client.ClientFile] = field(default_factory=dict)
+    # What its video constant managers changed, by table (`category`, `licence`, ...).
+    constants: dict[str, constants.Changes] = field(default_factory=dict)
 
     @property
     def npm_name(self) -> str:
@@ -81,10 +83,19 @@ def _value_or_default(plugin: LoadedPlugin, stored: dict[str, Any], name: str) -
 class RegisterApi:
     """The object a plugin's `register(api)` receives."""
 
-    def __init__(self, plugin: LoadedPlugin) -> None:
+    def __init__(self, plugin: LoadedPlugin, tables: Callable[[str], dict[str, str]] | None = None) -> None:
         self._plugin = plugin
         self.storage = Storage(plugin.name)
         self.settings_manager = SettingsManager(plugin)
+        self.video_category_manager = self._constant_manager("category", tables)
+        self.video_licence_manager = self._constant_manager("licence", tables)
+        self.video_language_manager = self._constant_manager("language", tables)
+        self.video_privacy_manager = self._constant_manager("privacy", tables)
+
+    def _constant_manager(self, kind: str, tables: Callable[[str], dict[str, str]] | None) -> constants.ConstantManager:
+        changes = self._plugin.constants.setdefault(kind, constants.Changes())
+        others = (lambda: tables(kind)) if tables is not None else None
+        return constants.ConstantManager(self._plugin.name, kind, changes, others)
 
     def register_hook(self, name: str, handler: Callable[..., Any], priority: int = 0) -> None:
         if name not in hook_names.SERVER_HOOKS:
