@@ -23,6 +23,7 @@ from chalicelib.api.comment_moderation import comment_moderation_api
 from chalicelib.api.comments import comments_api
 from chalicelib.api.config import config_api
 from chalicelib.api.email_flows import email_flows_api
+from chalicelib.api.embed_hooks import embed_hooks_api
 from chalicelib.api.entry import make_api_handler, problem_middleware
 from chalicelib.api.feeds import feeds_api
 from chalicelib.api.history import history_api
@@ -107,6 +108,7 @@ for blueprint in (
     plugin_routes_api,
     plugins_api,
     plugin_files_api,
+    embed_hooks_api,
     push_subscriptions_api,
     ratings_api,
     scoped_tokens_api,

@@ -260,6 +260,13 @@ class AbuseMessageAdded:
     message: AbuseMessage
 
 
+@dataclass(frozen=True)
+class LiveCreated:
+    """A local live was created, waiting for its encoder (`action:api.live-video.created`)."""
+
+    video: Video
+
+
 Event = (
     VideoPublished
     | VideoUploaded
@@ -288,6 +295,7 @@ Event = (
     | AbuseReceived
     | AbuseStateChanged
     | AbuseMessageAdded
+    | LiveCreated
 )
 EVENT_TYPES: tuple[type[Any], ...] = Event.__args__
 
