@@ -81,6 +81,9 @@ def server_config(current: InstanceSettings) -> dict[str, Any]:
     web = bool(transcoding["web_videos"]["enabled"])
     config["transcoding"]["hls"] = {"enabled": bool(transcoding["hls"]["enabled"]) or not web}
     config["transcoding"]["web_videos"] = {"enabled": web}
+    # The encoding profiles: Cirrus's default and the plugins' (chalicelib/plugins/transcoding.py).
+    config["transcoding"]["profile"] = transcoding.get("profile", "default")
+    config["transcoding"]["availableProfiles"] = plugins.available_vod_profiles()
     config["videoFile"] = {"update": {"enabled": bool(custom["videoFile"]["update"]["enabled"])}}
     studio = custom["videoStudio"]
     config["videoStudio"] = {

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from chalicelib.plugins.registry import LoadedPlugin
     from chalicelib.plugins.router import PluginRequest
     from chalicelib.plugins.runner import Hook
+    from chalicelib.plugins.transcoding import EncoderOptions
 
 GROUP = "cirrus.plugins"
 PATH_VARIABLE = "CIRRUS_PLUGIN_PATH"
@@ -168,6 +169,44 @@ def global_css() -> str:
     return "\n".join(sheets)
 
 
+def available_vod_profiles() -> list[str]:
+    """ServerConfig's `transcoding.availableProfiles`: Cirrus's default, then the plugins'."""
+    from chalicelib.plugins.transcoding import DEFAULT_PROFILE
+
+    names = {profile for plugin in _registered() for _, profile in plugin.profiles.builders}
+    return [DEFAULT_PROFILE, *sorted(names)]
+
+
+def vod_encoder_options(profile: str, **params: Any) -> EncoderOptions | None:
+    """The encoder and its options for one rendition in a plugin's `profile`, from the
+    encoders by priority (PeerTube's: libx264 100, then what plugins set); None for the
+    default profile, or when no builder answers usably (logged and counted)."""
+    from chalicelib.plugins import runner
+    from chalicelib.plugins.transcoding import DEFAULT_PRIORITY, DEFAULT_VIDEO_ENCODER, checked_options
+
+    priorities = {DEFAULT_VIDEO_ENCODER: DEFAULT_PRIORITY}
+    builders = {}
+    for plugin in _registered():
+        priorities.update(plugin.profiles.priorities)
+        for (encoder, name), builder in plugin.profiles.builders.items():
+            if name == profile:
+                builders[encoder] = runner.Hook(plugin.name, f"transcoding profile {name} ({encoder})", builder, 0, 0)
+    for encoder in sorted(builders, key=lambda name: -priorities.get(name, -1)):
+        if encoder not in priorities:
+            continue  # PeerTube tries the encoders it was given a priority for
+        ok, answer = runner.call(builders[encoder], (params,), runner.HOOK_BUDGET_SECONDS)
+        options = checked_options(encoder, answer) if ok else None
+        if options is not None:
+            return options
+        if ok:
+            runner.failed(builders[encoder], "answered something else than {outputOptions, inputOptions}")
+    return None
+
+
+def _registered() -> list[LoadedPlugin]:
+    return [plugin for plugin in loaded().values() if plugin.error is None]
+
+
 @caches.register
 def reset() -> None:
     """Forget what was found (tests, after changing CIRRUS_PLUGIN_PATH)."""
@@ -212,6 +251,7 @@ def _discover() -> dict[str, LoadedPlugin]:
             plugin.client_scripts.clear()
             plugin.css.clear()
             plugin.constants.clear()
+            plugin.profiles.builders.clear()
             plugin.error = repr(error)
         plugins[plugin.name] = plugin
     logger.info("plugins registered", extra={"plugins": sorted(plugins)})

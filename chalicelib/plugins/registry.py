@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from chalicelib.observability import count, logger
-from chalicelib.plugins import client, constants, hook_names
+from chalicelib.plugins import client, constants, hook_names, transcoding
 from chalicelib.plugins.router import Router
 from chalicelib.plugins.runner import Hook
 from chalicelib.plugins.settings import Setting, declare
@@ -39,6 +39,7 @@ class LoadedPlugin:
     css: dict[str, client.ClientFile] = field(default_factory=dict)
     # What its video constant managers changed, by table (`category`, `licence`, ...).
     constants: dict[str, constants.Changes] = field(default_factory=dict)
+    profiles: transcoding.Profiles = field(default_factory=transcoding.Profiles)  # its VOD profiles
 
     @property
     def npm_name(self) -> str:
@@ -91,6 +92,7 @@ class RegisterApi:
         self.video_licence_manager = self._constant_manager("licence", tables)
         self.video_language_manager = self._constant_manager("language", tables)
         self.video_privacy_manager = self._constant_manager("privacy", tables)
+        self.transcoding_manager = transcoding.TranscodingManager(plugin.profiles)
 
     def _constant_manager(self, kind: str, tables: Callable[[str], dict[str, str]] | None) -> constants.ConstantManager:
         changes = self._plugin.constants.setdefault(kind, constants.Changes())
