@@ -24,6 +24,7 @@ from chalicelib.api.comment_moderation import comment_moderation_api
 from chalicelib.api.comments import comments_api
 from chalicelib.api.config import config_api
 from chalicelib.api.email_flows import email_flows_api
+from chalicelib.api.embed_hooks import embed_hooks_api
 from chalicelib.api.entry import make_api_handler, problem_middleware
 from chalicelib.api.feeds import feeds_api
 from chalicelib.api.history import history_api
@@ -36,6 +37,7 @@ from chalicelib.api.oembed import oembed_api
 from chalicelib.api.ownership import ownership_api
 from chalicelib.api.playlist_elements import playlist_elements_api
 from chalicelib.api.playlists import playlists_api
+from chalicelib.api.plugin_files import plugin_files_api
 from chalicelib.api.plugin_routes import plugin_routes_api
 from chalicelib.api.plugins import plugins_api
 from chalicelib.api.push_subscriptions import push_subscriptions_api
@@ -107,6 +109,8 @@ for blueprint in (
     playlists_api,
     plugin_routes_api,
     plugins_api,
+    plugin_files_api,
+    embed_hooks_api,
     push_subscriptions_api,
     ratings_api,
     scoped_tokens_api,

@@ -22,7 +22,27 @@ def register() -> None:
     events.subscribe(events.VideoPublished, transcriptions.on_video_published)
     events.subscribe(events.VideoUploaded, _video_uploaded)
     automatic_tags.register()
+    events.subscribe(events.LiveCreated, _live_created)
+    events.subscribe(events.LiveStateChanged, _live_state_changed)
 
 
 def _video_uploaded(event: events.VideoUploaded) -> None:
     plugins.run_action("action:api.video.uploaded", video=event.video)
+
+
+def _live_created(event: events.LiveCreated) -> None:
+    plugins.run_action("action:api.live-video.created", video=event.video)
+
+
+LIVE_STATE_HOOK = "action:live.video.state.updated"
+
+
+def _live_state_changed(event: events.LiveStateChanged) -> None:
+    # The video is read only when a plugin listens (PeerTube passes it to the action).
+    if not plugins.has_hooks(LIVE_STATE_HOOK):
+        return
+    from chalicelib.store import videos
+
+    video = videos.get_video(event.video_id)
+    if video is not None:
+        plugins.run_action(LIVE_STATE_HOOK, video=video, state=event.state)

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from chalicelib import plugins
 from chalicelib.config import LiveConfig, SignupSettings, UserDefaults
 from chalicelib.domain import redundancy, reference_data
 from chalicelib.domain.instance import ABOUT_TEXTS, SHORT_DESCRIPTION, InstanceSettings, live_limits
@@ -313,6 +314,9 @@ def _validate(body: dict[str, Any]) -> None:
         value = _field(body, path)
         if value is not _MISSING and not check(value):
             invalid[path] = "Invalid value"
+    profile = _field(body, "transcoding.profile")
+    if profile is not _MISSING and profile not in plugins.available_vod_profiles():
+        invalid["transcoding.profile"] = "Invalid value"  # PeerTube's: one of the available profiles
     if invalid:
         raise ValidationError(invalid)
     strategies = _field(body, "redundancy.videos.strategies")

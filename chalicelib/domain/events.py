@@ -268,6 +268,13 @@ class CollaboratorChanged:
     collaborator: ChannelCollaborator
 
 
+@dataclass(frozen=True)
+class LiveCreated:
+    """A local live was created, waiting for its encoder (`action:api.live-video.created`)."""
+
+    video: Video
+
+
 Event = (
     VideoPublished
     | VideoUploaded
@@ -297,6 +304,7 @@ Event = (
     | AbuseStateChanged
     | AbuseMessageAdded
     | CollaboratorChanged
+    | LiveCreated
 )
 EVENT_TYPES: tuple[type[Any], ...] = Event.__args__
 

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from chalicelib import plugins
 from chalicelib.address_policy import address_refusal, is_host_name, is_ip_literal
 from chalicelib.config import get_settings
 from chalicelib.domain import custom_config, torrent_files
@@ -50,6 +51,21 @@ MAX_URL_LENGTH = 2000
 SIZE_SLACK = 16 * 1024 * 1024  # the proxy's cap over the file's: the pages yt-dlp reads
 MARGIN_SECONDS = 60  # left to the task after the download: checks, copy, notification
 HTTP_DISABLED = "HTTP import is not enabled on this instance."
+# PeerTube's import accept hooks: before the import starts, and once the file is fetched.
+PRE_IMPORT_HOOKS = {
+    "url": "filter:api.video.pre-import-url.accept.result",
+    "torrent": "filter:api.video.pre-import-torrent.accept.result",
+}
+POST_IMPORT_HOOKS = {
+    "url": "filter:api.video.post-import-url.accept.result",
+    "torrent": "filter:api.video.post-import-torrent.accept.result",
+}
+
+
+class _Rejected(Exception):
+    """A plugin refused the fetched file: the import is REJECTED, as in PeerTube."""
+
+
 TORRENT_DISABLED = "Torrent/magnet URI import is not enabled on this instance."
 
 
@@ -83,6 +99,7 @@ def create(
             raise ConflictError(HTTP_DISABLED)
         url = check_target_url(target_url)
     named = {key: value for key, value in fields.items() if key not in sources}
+    _check_plugins_accept(user, fields, "url" if url is not None else "torrent")
     name_from_source = not named.get("name")
     if name_from_source:
         named["name"] = _name_from_url(url) if url is not None else _name_from_torrent(torrent_name)
@@ -109,6 +126,17 @@ def create(
     queues.send_work([{"task": TASK, "import": import_id}])
     count("VideoImportsCreated")
     return made[0]
+
+
+def _check_plugins_accept(user: User, fields: dict[str, Any], kind: str) -> None:
+    """PeerTube's pre-import filters: a plugin may refuse the import (403, its message).
+    They see the request's fields (a torrent file as its size), as PeerTube's see its body."""
+    body = {key: value for key, value in fields.items() if key != "torrentfile"}
+    if fields.get("torrentfile") is not None:
+        body["torrentfile"] = {"size": len(fields["torrentfile"])}
+    allowed, message = plugins.accepted(PRE_IMPORT_HOOKS[kind], key="accepted", video_import_body=body, user=user)
+    if not allowed:
+        raise ForbiddenError(message or "Refused to import video")
 
 
 def check_target_url(value: Any) -> str:
@@ -400,6 +428,9 @@ def _complete(settings: Settings, item: VideoImport, video: Video, fetched: Fetc
     except ImportFailed as failure:
         _failed(item, video, str(failure), now)
         return
+    except _Rejected as rejection:
+        _failed(item, video, str(rejection), now, state=IMPORT_REJECTED)
+        return
     video_imports.move(item, (IMPORT_PROCESSING,), IMPORT_SUCCESS, now)
     count("VideoImportsSucceeded")
     _notify(item, video, NotificationType.MY_VIDEO_IMPORT_SUCCESS, now)
@@ -482,6 +513,18 @@ def _check_and_hand_over(settings: Settings, item: VideoImport, video: Video, fe
     if not total_ok or not daily_ok:
         uploads_bucket.delete_work_file(video.uuid, WORK_NAME)
         raise ImportFailed(video_cases.QUOTA_EXCEEDED)
+    kind = "url" if item.target_url is not None else "torrent"
+    accepted, message = plugins.accepted(
+        POST_IMPORT_HOOKS[kind],
+        key="accepted",
+        video_file={"size": size, "extension": extension, "url": uploads_bucket.work_url(video.uuid, WORK_NAME, 3600)},
+        video_import=item,
+        video=video,
+        user=owner,
+    )
+    if not accepted:
+        uploads_bucket.delete_work_file(video.uuid, WORK_NAME)
+        raise _Rejected(message or "Refused imported video")
     key = layout.source_key(video.uuid, f"import.{extension}")
     name = (title or video.name)[:120] if item.name_from_source else video.name
     if len(name) < 3:
@@ -592,12 +635,12 @@ def _quota_allows(owner: User, size: int, now: datetime) -> tuple[bool, bool]:
     return quotas.allows(fresh, size, now)
 
 
-def _failed(item: VideoImport, video: Video, reason: str, now: datetime) -> None:
-    """PeerTube's failed import: the import FAILED with its error, the video TO_IMPORT_FAILED
-    (still waiting: a retry fills it)."""
+def _failed(item: VideoImport, video: Video, reason: str, now: datetime, state: int = IMPORT_FAILED) -> None:
+    """PeerTube's failed import: the import FAILED (or REJECTED by a plugin) with its error,
+    the video TO_IMPORT_FAILED (still waiting: a retry fills it)."""
     logger.info("video import failed", extra={"import": int(item.id), "reason": reason})
     count("VideoImportsFailed")
-    if video_imports.move(item, (IMPORT_PROCESSING,), IMPORT_FAILED, now, [_error(reason)]):
+    if video_imports.move(item, (IMPORT_PROCESSING,), state, now, [_error(reason)]):
         _set_video_state(video, STATE_TO_IMPORT_FAILED)
         video.state = STATE_TO_IMPORT_FAILED
         _notify(item, video, NotificationType.MY_VIDEO_IMPORT_ERROR, now)

@@ -185,8 +185,13 @@ def _check_plugins_accept(form: VideoForm, user: User, size: int, filename: str)
         "tags": list(form.tags),
         "nsfw": form.nsfw,
     }
+    # PeerTube's AcceptResult for uploads is {accepted, errorMessage} (lib/moderation.ts).
     allowed, message = plugins.accepted(
-        UPLOAD_ACCEPT_HOOK, video_body=video_body, video_file={"originalname": filename, "size": size}, user=user
+        UPLOAD_ACCEPT_HOOK,
+        key="accepted",
+        video_body=video_body,
+        video_file={"originalname": filename, "size": size},
+        user=user,
     )
     if not allowed:
         raise ForbiddenError(message or "Refused local video")

@@ -151,7 +151,9 @@ def _chunk(step: Step, video: Video, workdir: Path) -> None:
     plan = video.plan
     rendition = next(r for r in transcoding.renditions_of(plan) if r.resolution == step.resolution)
     chunk = transcoding.chunks_of(plan)[int(step.chunk or 0)]
-    output = transcode.encode_chunk(_source_url(video), transcoding.source_info(plan), rendition, chunk, workdir)
+    encoder = transcoding.encoder_of(plan, rendition.resolution)  # a plugin's profile, if chosen
+    info = transcoding.source_info(plan)
+    output = transcode.encode_chunk(_source_url(video), info, rendition, chunk, workdir, encoder=encoder)
     uploads_bucket.upload_work_file(video.uuid, _chunk_name(rendition.resolution, chunk.index), output)
 
 

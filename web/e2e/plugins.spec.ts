@@ -19,8 +19,10 @@ test('the administrator edits a plugin’s settings', async ({ page }) => {
   await page.getByLabel('Greeting').fill('Good morning');
   await page.getByLabel('Shout').check();
   await page.getByLabel('Colour').selectOption('green');
-  await page.getByRole('button', { name: 'Save the settings' }).click();
-  await expect(page.getByRole('status')).toHaveText('Settings saved.');
+  // Other plugins are installed too (the watch-button plugin has a setting): this one's form.
+  const form = page.getByRole('form', { name: 'settings-demo' });
+  await form.getByRole('button', { name: 'Save the settings' }).click();
+  await expect(form.getByRole('status')).toHaveText('Settings saved.');
 
   const answer = await fetch(`${base()}/api/v1/plugins/peertube-plugin-settings-demo/public-settings`);
   expect(await answer.json()).toEqual({ publicSettings: { greeting: 'Good morning', shout: true } });

@@ -2,6 +2,7 @@ import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react'
 import { Link, NavLink, Outlet, Route, Routes, useLocation, useNavigate } from 'react-router';
 import { getConfig, type ServerConfig } from './api';
 import { session } from './auth';
+import { ClientPlugins } from './components/ClientPlugins';
 import { NotificationBell } from './components/NotificationBell';
 import { Loading } from './components/Status';
 import { AppContext, useApp, useSignedIn } from './hooks';
@@ -234,6 +235,7 @@ function Layout() {
         <Link to="/about">About this instance</Link>
         <span>Powered by Cirrus, PeerTube-compatible</span>
       </footer>
+      <ClientPlugins config={config} />
     </>
   );
 }

@@ -4,6 +4,8 @@
 // (`application/problem+json`: {type, status, title, detail}); every failure,
 // including network failures and malformed bodies, surfaces as an ApiError.
 
+import type { RegisteredClientPlugin } from './pluginHost';
+
 /** RFC 9457 problem details, as sent by the server. */
 export interface Problem {
   type?: string;
@@ -51,6 +53,8 @@ export interface ServerConfig {
     videoChannelSynchronization?: { enabled: boolean };
   };
   videoStudio?: { enabled: boolean };
+  /** The installed plugins, with their client scripts (./pluginHost.ts). */
+  plugin?: { registered: RegisteredClientPlugin[] };
 }
 
 /** GET /api/v1/config/about (only the fields the client uses so far). */
