@@ -21,7 +21,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.config import LiveConfig, SignupSettings, UserDefaults
-from chalicelib.domain import redundancy, reference_data
+from chalicelib.domain import redundancy, reference_data, themes
 from chalicelib.domain.instance import ABOUT_TEXTS, SHORT_DESCRIPTION, InstanceSettings, live_limits
 from chalicelib.errors import BadRequestError, PayloadTooLargeError, ValidationError
 from chalicelib.store import instance as instance_store
@@ -256,6 +256,9 @@ _OPTIONAL: dict[str, Callable[[Any], bool]] = {
     "instance.categories": lambda value: isinstance(value, list) and all(map(_is_int, value)),
     "instance.customizations.javascript": _is_string,
     "instance.customizations.css": _is_string,
+    # PeerTube's isThemeRegistered (domain/themes.py) and its player themes.
+    "theme.default": lambda value: themes.is_registered(value) and value != themes.INSTANCE_DEFAULT,
+    "defaults.player.theme": lambda value: value in ("galaxy", "lucide"),
     "admin.email": lambda value: value == "" or (isinstance(value, str) and "@" in value),
     "contactForm.enabled": _is_bool,
     "user.videoQuota": _at_least(-1),
