@@ -16,6 +16,7 @@ import { actorHandle, LIVE_ENDED, PUBLISHED, WAITING_FOR_LIVE, type VideoDetails
 import { rememberPassword } from '../videoPassword';
 import { openVideo } from '../openVideo';
 import { PasswordPrompt } from '../components/PasswordPrompt';
+import { usePlayerTheme } from '../playerSettings';
 
 type Rating = 'like' | 'dislike' | 'none';
 
@@ -199,11 +200,12 @@ function WatchVideo({ video: v, reload }: { video: VideoDetails; reload: () => v
   // The latency mode sets how far behind the live edge the player stays (../live/options.ts).
   const settings = useLoad((s) => (v.isLive ? api.live(v.id, s) : Promise.resolve(null)), [v.id, v.isLive]);
   const channelHandle = actorHandle(v.channel);
+  const playerTheme = usePlayerTheme(v.uuid);
   // Until its latency mode is known (or could not be read: then the default), so that the
   // player starts once, with the right distance.
   const waiting = v.isLive === true && (v.state?.id !== PUBLISHED || (settings.loading && !settings.data));
   return (
-    <article className="watch">
+    <article className="watch" data-player-theme={playerTheme}>
       {waiting ? <div className="player player--empty" /> : <Player key={v.uuid} video={v} autoPlay={v.isLive === true} latencyMode={settings.data?.latencyMode} />}
       {v.isLive && <LiveStatus video={v} viewers={viewers} ended={ended} />}
       <h1 className="watch__title">{v.name}</h1>
