@@ -23,11 +23,10 @@ CUSTOM = "/api/v1/config/custom"
 @config_api.route("/api/v1/config", methods=["GET"])
 def get_config() -> dict[str, Any]:
     settings = get_settings()
-    current = custom_config.current(settings)
+    # The settings with the appearance (docs/appearance.md): the instance actor's images, the
+    # logos, the homepage's presence and the themes; one read.
+    current, item, actor = instance_appearance.current(settings)
     config = instance.server_config(current)
-    # The appearance (docs/appearance.md): the instance actor's images, the logos, the
-    # homepage's presence and the themes.
-    item, actor = instance_appearance.current()
     config["instance"]["avatars"] = images_json(actor.avatars if actor else [], settings)
     config["instance"]["banners"] = images_json(actor.banners if actor else [], settings)
     config["instance"]["logo"] = _logos(config["instance"]["logo"], item, settings)
@@ -40,8 +39,8 @@ def get_config() -> dict[str, Any]:
 @config_api.route("/api/v1/config/about", methods=["GET"])
 def get_about() -> dict[str, Any]:
     settings = get_settings()
-    document = instance.about(custom_config.current(settings))
-    _, actor = instance_appearance.current()
+    current, _, actor = instance_appearance.current(settings)
+    document = instance.about(current)
     document["instance"]["avatars"] = images_json(actor.avatars if actor else [], settings)
     document["instance"]["banners"] = images_json(actor.banners if actor else [], settings)
     return document

@@ -41,6 +41,11 @@ def current(settings: Settings) -> InstanceSettings:
     return _in_force(settings, instance_store.get_custom_config())
 
 
+def from_stored(settings: Settings, stored: dict[str, Any] | None) -> InstanceSettings:
+    """The settings in force given the stored document, read by the caller (with other items)."""
+    return _in_force(settings, stored)
+
+
 def in_force(settings: Settings) -> Settings:
     """The environment's settings with the administrator's changes (one DynamoDB read)."""
     return current(settings).settings

@@ -11,7 +11,7 @@ import uuid
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.domain import images
+from chalicelib.domain import custom_config, images
 from chalicelib.domain.actor_images import Kind, remove_images, replace_images
 from chalicelib.errors import NotFoundError, PayloadTooLargeError, ValidationError
 from chalicelib.store import actors, media
@@ -20,6 +20,8 @@ from chalicelib.store.models.actor import ActorImage, new_actor_image
 from chalicelib.store.models.appearance import LOGO_ATTRIBUTES
 
 if TYPE_CHECKING:
+    from chalicelib.config import Settings
+    from chalicelib.domain.instance import InstanceSettings
     from chalicelib.store.models import Actor, InstanceAppearance
 
 LOGO_TYPES = tuple(LOGO_ATTRIBUTES)
@@ -102,13 +104,15 @@ def set_homepage(body: dict[str, Any], now: datetime) -> None:
     store.set_homepage(content, now)
 
 
-def current() -> tuple[InstanceAppearance | None, Actor | None]:
-    """The appearance item and the instance actor (two GetItems; the actor's id is cached)."""
+def current(settings: Settings) -> tuple[InstanceSettings, InstanceAppearance | None, Actor | None]:
+    """The settings in force, the appearance item and the instance actor, in one read."""
     try:
-        actor = actors.get_actor(actors.server_actor_id())
+        actor_id: int | None = actors.server_actor_id()
     except LookupError:  # before the first start made it
-        actor = None
-    return store.get_appearance(), actor
+        actor_id = None
+    stored, item, actor = store.read_with_config(actor_id)
+    document = stored.document if stored is not None and isinstance(stored.document, dict) else None
+    return custom_config.from_stored(settings, document), item, actor
 
 
 def logos(item: InstanceAppearance | None) -> list[tuple[str, ActorImage]]:

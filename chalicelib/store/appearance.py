@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from pynamodb.constants import UPDATED_OLD
 
 from chalicelib.store import keys
-from chalicelib.store.models import InstanceAppearance, PlayerSetting
+from chalicelib.store.models import Actor, CustomConfig, InstanceAppearance, PlayerSetting, TableItem
 from chalicelib.store.models.appearance import LOGO_ATTRIBUTES
 
 if TYPE_CHECKING:
@@ -22,6 +22,23 @@ def get_appearance() -> InstanceAppearance | None:
         return InstanceAppearance.get(keys.APPEARANCE_PK, keys.ENTITY_SK, consistent_read=True)
     except InstanceAppearance.DoesNotExist:
         return None
+
+
+def read_with_config(actor_id: int | None) -> tuple[CustomConfig | None, InstanceAppearance | None, Actor | None]:
+    """I2 with AP1 and the instance actor (A1) in one consistent BatchGetItem: what
+    `/config` and `/config/about` show."""
+    wanted = [(keys.CUSTOM_CONFIG_PK, keys.ENTITY_SK), (keys.APPEARANCE_PK, keys.ENTITY_SK)]
+    if actor_id is not None:
+        wanted.append((keys.actor_pk(actor_id), keys.ENTITY_SK))
+    config = appearance = actor = None
+    for item in TableItem.batch_get(wanted, consistent_read=True):
+        if isinstance(item, CustomConfig):
+            config = item
+        elif isinstance(item, InstanceAppearance):
+            appearance = item
+        elif isinstance(item, Actor):
+            actor = item
+    return config, appearance, actor
 
 
 def replace_logo(logo_type: str, images: list[ActorImage], now: datetime) -> list[str]:
