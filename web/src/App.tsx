@@ -7,7 +7,7 @@ import { Loading } from './components/Status';
 import { AppContext, useApp, useSignedIn } from './hooks';
 import { Home, VideoList } from './pages/Home';
 import { api } from './services';
-import { appearanceOf, applyTheme, chosenTheme, homeIsCustomPage } from './theme';
+import { appearanceOf, applyFavicon, applyTheme, chosenTheme, homeIsCustomPage } from './theme';
 import type { User } from './types';
 
 // Pages other than the home page load on first visit: hls.js comes only with Watch and
@@ -68,6 +68,7 @@ export function App() {
   useEffect(() => {
     const appearance = appearanceOf(config);
     applyTheme(appearance, chosenTheme(appearance, (me as { theme?: string } | null)?.theme));
+    applyFavicon(appearance);
   }, [config, me]);
 
   return (

@@ -104,3 +104,16 @@ export async function loadHomepage(signal?: AbortSignal): Promise<string | null>
 /** Whether `/` opens the homepage: PeerTube's client opens instance.defaultClientRoute. */
 export const homeIsCustomPage = (config: AppearanceConfig | null): boolean =>
   config?.instance.defaultClientRoute === '/home' && config.homepage?.enabled === true;
+
+/** The favicon the administrator uploaded (PeerTube's `favicon` logo), if any. */
+export function applyFavicon(config: AppearanceConfig | null, doc: Document = document): void {
+  const favicon = config?.instance.logo?.find((l) => l.type === 'favicon' && !l.isFallback);
+  let link = doc.head.querySelector<HTMLLinkElement>('link[rel="icon"]');
+  if (!favicon) return;
+  if (!link) {
+    link = doc.createElement('link');
+    link.rel = 'icon';
+    doc.head.appendChild(link);
+  }
+  link.href = favicon.fileUrl;
+}
