@@ -16,6 +16,7 @@ from chalicelib.api.activitypub_actors import activitypub_actors_api
 from chalicelib.api.activitypub_playlists import activitypub_playlists_api
 from chalicelib.api.activitypub_videos import activitypub_videos_api
 from chalicelib.api.actor_images import actor_images_api
+from chalicelib.api.appearance import appearance_api
 from chalicelib.api.blocklists import blocklists_api
 from chalicelib.api.channel_collaborators import channel_collaborators_api
 from chalicelib.api.channel_syncs import channel_syncs_api
@@ -35,6 +36,7 @@ from chalicelib.api.notifications import notifications_api
 from chalicelib.api.oauth import oauth_api
 from chalicelib.api.oembed import oembed_api
 from chalicelib.api.ownership import ownership_api
+from chalicelib.api.player_settings import player_settings_api
 from chalicelib.api.playlist_elements import playlist_elements_api
 from chalicelib.api.playlists import playlists_api
 from chalicelib.api.plugin_files import plugin_files_api
@@ -146,6 +148,8 @@ for blueprint in (
     views_api,
     watched_words_api,
     well_known_api,
+    appearance_api,
+    player_settings_api,
 ):
     app.register_blueprint(blueprint)
 app.register_middleware(problem_middleware, "http")

@@ -542,3 +542,13 @@ def account_channel_syncs_gsi1pk(account_id: int) -> str:
 def channel_imported_pk(channel_id: int) -> str:
     """The external videos a channel has imported, one mark each (CS3)."""
     return f"CHANNELIMPORTED#{channel_id}"
+
+
+# The instance's appearance (docs/appearance.md): its logos and its homepage, one item; the
+# player settings of a video or a channel (PeerTube 8), an item each.
+APPEARANCE_PK = "CONFIG#appearance"
+
+
+def player_settings_pk(kind: str, target_id: int) -> str:
+    """`kind` is "video" or "channel"."""
+    return f"PLAYERSETTINGS#{kind}#{target_id}"

@@ -8,6 +8,7 @@ import { Loading } from './components/Status';
 import { AppContext, useApp, useSignedIn } from './hooks';
 import { Home, VideoList } from './pages/Home';
 import { api } from './services';
+import { appearanceOf, applyFavicon, applyTheme, chosenTheme, homeIsCustomPage } from './theme';
 import type { User } from './types';
 
 // Pages other than the home page load on first visit: hls.js comes only with Watch and
@@ -37,6 +38,9 @@ const Import = named(() => import('./pages/Import'), 'Import');
 const Studio = named(() => import('./pages/Studio'), 'Studio');
 const Watch = named(() => import('./pages/Watch'), 'Watch');
 const VideoStats = named(() => import('./pages/VideoStats'), 'VideoStats');
+const Homepage = named(() => import('./pages/Homepage'), 'Homepage');
+const AdminAppearance = named(() => import('./pages/AdminAppearance'), 'AdminAppearance');
+const AccountSettings = named(() => import('./pages/AccountSettings'), 'AccountSettings');
 
 export function App() {
   const [config, setConfig] = useState<ServerConfig | null>(null);
@@ -61,6 +65,13 @@ export function App() {
     void reloadMe();
   }, [signedIn, reloadMe]);
 
+  // The theme in force (docs/appearance.md): the user's own, else the instance's.
+  useEffect(() => {
+    const appearance = appearanceOf(config);
+    applyTheme(appearance, chosenTheme(appearance, (me as { theme?: string } | null)?.theme));
+    applyFavicon(appearance);
+  }, [config, me]);
+
   return (
     <AppContext.Provider value={{ config, me, reloadMe, reloadConfig }}>
       <Routes>
@@ -73,7 +84,10 @@ export function App() {
           }
         />
         <Route element={<Layout />}>
-          <Route index element={<Home />} />
+          <Route index element={homeIsCustomPage(appearanceOf(config)) ? <Homepage /> : <Home />} />
+          <Route path="/home" element={<Homepage />} />
+          <Route path="/admin/appearance" element={<AdminAppearance />} />
+          <Route path="/my-account/settings" element={<AccountSettings />} />
           <Route path="/videos/:list" element={<VideoList />} />
           <Route path="/w/:id" element={<Watch />} />
           <Route path="/videos/watch/:id" element={<Watch />} />
@@ -198,6 +212,9 @@ function Layout() {
                   </li>
                   <li>
                     <NavLink to="/my-library">My library</NavLink>
+                  </li>
+                  <li>
+                    <NavLink to="/my-account/settings">Settings</NavLink>
                   </li>
                   {me.role.id === 0 && (
                     <li>

@@ -6,6 +6,7 @@ Access patterns live beside this package (store/users.py, store/counters.py, ...
 from chalicelib.store.models.abuse import Abuse, AbuseMessage
 from chalicelib.store.models.activity import ActiveDay, LastActive
 from chalicelib.store.models.actor import Actor
+from chalicelib.store.models.appearance import InstanceAppearance, PlayerSetting
 from chalicelib.store.models.base import TableItem
 from chalicelib.store.models.block import Block
 from chalicelib.store.models.channel_collaborator import ChannelCollaborator
@@ -68,6 +69,7 @@ __all__ = [
     "Follow",
     "HistoryEntry",
     "InboxReceipt",
+    "InstanceAppearance",
     "InstanceStats",
     "LastActive",
     "LiveSession",
@@ -79,6 +81,7 @@ __all__ = [
     "OAuthClient",
     "OAuthToken",
     "OwnershipChange",
+    "PlayerSetting",
     "Playlist",
     "PlaylistElement",
     "PluginValue",

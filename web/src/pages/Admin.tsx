@@ -20,6 +20,9 @@ export function Admin() {
       <p>
         <Link to="/admin/plugins">Plugins and their settings</Link>
       </p>
+      <p>
+        <Link to="/admin/appearance">Appearance</Link>
+      </p>
       <h2 className="section-title">Users</h2>
       {users.loading && <Loading what="Loading users" />}
       {users.error && <ErrorMessage error={users.error} onRetry={users.reload} />}

@@ -18,6 +18,7 @@ import { actorHandle, LIVE_ENDED, PUBLISHED, WAITING_FOR_LIVE, type VideoDetails
 import { rememberPassword } from '../videoPassword';
 import { openVideo } from '../openVideo';
 import { PasswordPrompt } from '../components/PasswordPrompt';
+import { usePlayerTheme } from '../playerSettings';
 
 type Rating = 'like' | 'dislike' | 'none';
 
@@ -201,6 +202,7 @@ function WatchVideo({ video: v, reload }: { video: VideoDetails; reload: () => v
   // The latency mode sets how far behind the live edge the player stays (../live/options.ts).
   const settings = useLoad((s) => (v.isLive ? api.live(v.id, s) : Promise.resolve(null)), [v.id, v.isLive]);
   const channelHandle = actorHandle(v.channel);
+  const playerTheme = usePlayerTheme(v.uuid);
   // Until its latency mode is known (or could not be read: then the default), so that the
   // player starts once, with the right distance.
   const waiting = v.isLive === true && (v.state?.id !== PUBLISHED || (settings.loading && !settings.data));
@@ -220,7 +222,7 @@ function WatchVideo({ video: v, reload }: { video: VideoDetails; reload: () => v
     [v],
   );
   return (
-    <article className="watch">
+    <article className="watch" data-player-theme={playerTheme}>
       {waiting ? (
         <div className="player player--empty" />
       ) : (
