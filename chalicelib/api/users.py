@@ -73,7 +73,7 @@ def list_users() -> dict[str, Any]:
     request = users_api.current_request
     require_right(session(request), Right.MANAGE_USERS, "/")
     page = pagination(request, USER_SORTS, "-createdAt")
-    params = request.query_params or {}
+    params: dict[str, str] = dict(request.query_params or {})
     search, blocked = params.get("search") or None, _optional_boolean(params, "blocked")
     newest_first = page.sort.startswith("-")
     if search is None and blocked is None:

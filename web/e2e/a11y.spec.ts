@@ -60,7 +60,8 @@ test('axe finds no serious or critical violation', async () => {
     expect(results.passes.length, `axe checked nothing on ${name}`).toBeGreaterThan(10);
     for (const v of results.violations) {
       const line = `${name}: ${v.id} (${v.impact}) ${v.help}: ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`;
-      if (v.impact === 'serious' || v.impact === 'critical') found.push(line);
+      // The administration's pages (issue 23) are held to no violation at all.
+      if (v.impact === 'serious' || v.impact === 'critical' || name.startsWith('admin')) found.push(line);
       else test.info().annotations.push({ type: 'minor accessibility issue', description: line });
     }
   }

@@ -32,12 +32,14 @@ export function Registrations() {
       <OutcomeLine outcome={outcome} />
       {deciding && (
         <form className="form notice" onSubmit={decide} aria-label={`${deciding.accept ? 'Accept' : 'Reject'} ${deciding.registration.username}`}>
-          <label htmlFor="registration-response">Message to {deciding.registration.username}</label>
+          <label htmlFor="registration-response">Message to {deciding.registration.username} (required)</label>
           <textarea
             id="registration-response"
             rows={3}
             value={response}
-            required={!deciding.accept}
+            required
+            minLength={2}
+            maxLength={3000}
             onChange={(e) => setResponse(e.target.value)}
           />
           <div className="form__actions">

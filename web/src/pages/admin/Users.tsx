@@ -31,6 +31,7 @@ export function Users() {
       <form
         className="inline-form"
         role="search"
+        aria-label="User search"
         onSubmit={(e) => {
           e.preventDefault();
           setSearch(typed.trim());

@@ -63,6 +63,7 @@ export function VideoBlocks() {
       <form
         className="inline-form"
         role="search"
+        aria-label="Blocked video search"
         onSubmit={(e) => {
           e.preventDefault();
           setSearch(typed.trim());
