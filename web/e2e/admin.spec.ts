@@ -1,7 +1,8 @@
 // The Administration area (issue 23): a moderator resolves a report, approves a held comment,
 // blocks a video (an anonymous visitor no longer finds it) and is kept from the administrator's
-// pages; an administrator creates a user, blocks one and changes a role. One stack, and a clip
-// of its own (two seconds, small) so that nothing the other specs share is changed.
+// pages; an administrator creates a user, blocks one, changes a role, and sees a refused setting
+// beside its field. One stack, and a clip of its own (two seconds, small) so that nothing the
+// other specs share is changed.
 import { expect, test, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -127,7 +128,7 @@ test('a moderator resolves a report, approves a held comment, blocks a video, an
   await page.context().close();
 });
 
-test('an administrator creates a user, blocks one with a reason, and makes another a moderator', async ({ browser }) => {
+test('an administrator creates a user, blocks one with a reason, makes another a moderator, and is told what is wrong in the settings', async ({ browser }) => {
   const page = await (await browser.newContext()).newPage();
   await logIn(page, 'root', ROOT_PASSWORD);
   await page.goto(`${base()}/admin`);
@@ -167,5 +168,17 @@ test('an administrator creates a user, blocks one with a reason, and makes anoth
     data: { role: { id: number }; videoQuotaDaily: number }[];
   };
   expect(users.data[0]).toMatchObject({ role: { id: 1 }, videoQuotaDaily: 100 * 1024 ** 2 });
+
+  // The settings: a value out of bounds is refused beside its field, and nothing is sent.
+  await page.getByRole('navigation', { name: 'Administration' }).getByRole('link', { name: 'Settings' }).click();
+  const limit = page.getByLabel('Most users (-1 for no limit)');
+  await limit.fill('-5');
+  await page.getByRole('button', { name: 'Save the settings' }).click();
+  await expect(page.getByRole('alert')).toHaveText('The settings were not saved: 1 field(s) to correct.');
+  await expect(limit).toHaveAttribute('aria-invalid', 'true');
+  await expect(limit).toHaveAccessibleDescription('Give a number of at least -1.');
+  await expect(limit).toBeFocused();
+  const stored = (await (await call('/api/v1/config/custom', tokens.root())).json()) as { signup: { limit: number } };
+  expect(stored.signup.limit).not.toBe(-5);
   await page.context().close();
 });
