@@ -12,7 +12,7 @@ test('the administrator edits a plugin’s settings', async ({ page }) => {
   await expect(page.getByRole('button', { name: 'Log out' })).toBeVisible();
 
   await page.goto(`${base()}/admin`);
-  await page.getByRole('link', { name: 'Plugins and their settings' }).click();
+  await page.getByRole('navigation', { name: 'Administration' }).getByRole('link', { name: 'Plugins' }).click();
   await expect(page.getByRole('heading', { name: /settings-demo/ })).toBeVisible();
   await expect(page.getByText('Settings for the demo.')).toBeVisible();
   await expect(page.getByLabel('Greeting')).toHaveValue('Hello');

@@ -1,6 +1,7 @@
 import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
 import { Link, NavLink, Outlet, Route, Routes, useLocation, useNavigate } from 'react-router';
 import { getConfig, type ServerConfig } from './api';
+import { seesAdministration } from './admin/rights';
 import { session } from './auth';
 import { ClientPlugins } from './components/ClientPlugins';
 import { NotificationBell } from './components/NotificationBell';
@@ -15,8 +16,21 @@ import type { User } from './types';
 // Embed, marked and DOMPurify with the pages that render Markdown.
 const named = <K extends string>(load: () => Promise<Record<K, React.ComponentType>>, name: K) =>
   lazy(() => load().then((module) => ({ default: module[name] })));
-const Admin = named(() => import('./pages/Admin'), 'Admin');
+const AdminLayout = named(() => import('./pages/admin/AdminLayout'), 'AdminLayout');
+const AdminUsers = named(() => import('./pages/admin/Users'), 'Users');
+const AdminUserEdit = named(() => import('./pages/admin/UserEdit'), 'UserEdit');
+const AdminUserCreate = named(() => import('./pages/admin/UserEdit'), 'UserCreate');
+const AdminRegistrations = named(() => import('./pages/admin/Registrations'), 'Registrations');
+const AdminComments = named(() => import('./pages/admin/Comments'), 'Comments');
+const AdminAbuses = named(() => import('./pages/admin/Abuses'), 'Abuses');
+const AdminVideoBlocks = named(() => import('./pages/admin/VideoBlocks'), 'VideoBlocks');
+const AdminBlocklist = named(() => import('./pages/admin/Blocklist'), 'Blocklist');
+const AdminWatchedWords = named(() => import('./pages/admin/WatchedWords'), 'WatchedWords');
+const AdminFollows = named(() => import('./pages/admin/Follows'), 'Follows');
+const AdminRedundancy = named(() => import('./pages/admin/Redundancy'), 'Redundancy');
+const AdminSettings = named(() => import('./pages/admin/Settings'), 'Settings');
 const AdminPlugins = named(() => import('./pages/AdminPlugins'), 'AdminPlugins');
+const AdminWork = named(() => import('./pages/admin/Work'), 'Work');
 const About = named(() => import('./pages/About'), 'About');
 const ChannelPage = named(() => import('./pages/Channel'), 'ChannelPage');
 const AccountPage = named(() => import('./pages/Channel'), 'AccountPage');
@@ -86,7 +100,6 @@ export function App() {
         <Route element={<Layout />}>
           <Route index element={homeIsCustomPage(appearanceOf(config)) ? <Homepage /> : <Home />} />
           <Route path="/home" element={<Homepage />} />
-          <Route path="/admin/appearance" element={<AdminAppearance />} />
           <Route path="/my-account/settings" element={<AccountSettings />} />
           <Route path="/videos/:list" element={<VideoList />} />
           <Route path="/w/:id" element={<Watch />} />
@@ -109,8 +122,25 @@ export function App() {
           <Route path="/my-account/moderation" element={<Moderation />} />
           <Route path="/c/:handle" element={<ChannelPage />} />
           <Route path="/a/:name" element={<AccountPage />} />
-          <Route path="/admin" element={<Admin />} />
-          <Route path="/admin/plugins" element={<AdminPlugins />} />
+          <Route path="/admin" element={<AdminLayout />}>
+            <Route index element={null} />
+            <Route path="users" element={<AdminUsers />} />
+            <Route path="users/new" element={<AdminUserCreate />} />
+            <Route path="users/:id" element={<AdminUserEdit />} />
+            <Route path="registrations" element={<AdminRegistrations />} />
+            <Route path="comments" element={<AdminComments />} />
+            <Route path="abuses" element={<AdminAbuses />} />
+            <Route path="video-blocks" element={<AdminVideoBlocks />} />
+            <Route path="blocklist" element={<AdminBlocklist />} />
+            <Route path="watched-words" element={<AdminWatchedWords />} />
+            <Route path="follows" element={<AdminFollows />} />
+            <Route path="redundancy" element={<AdminRedundancy />} />
+            <Route path="settings" element={<AdminSettings />} />
+            <Route path="appearance" element={<AdminAppearance />} />
+            <Route path="plugins" element={<AdminPlugins />} />
+            <Route path="jobs" element={<AdminWork />} />
+            <Route path="*" element={<NotFound />} />
+          </Route>
           <Route path="/about" element={<About />} />
           <Route path="*" element={<NotFound />} />
         </Route>
@@ -216,7 +246,8 @@ function Layout() {
                   <li>
                     <NavLink to="/my-account/settings">Settings</NavLink>
                   </li>
-                  {me.role.id === 0 && (
+                  {seesAdministration(me.role.id) && (
+
                     <li>
                       <NavLink to="/admin">Administration</NavLink>
                     </li>
