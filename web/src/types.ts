@@ -1,161 +1,118 @@
 // The parts of PeerTube's API documents that the client reads.
 
-export interface Image {
-  path?: string;
-  fileUrl?: string;
-  width?: number;
-}
+import type * as PeerTube from '@peertube/peertube-types';
 
-export interface Actor {
-  id: number;
-  name: string;
-  displayName: string;
-  host: string;
-  url?: string;
-  description?: string | null;
+/** PeerTube's type `T` (its own models, `@peertube/peertube-types`), narrowed to the fields
+ * the client reads: `R` as PeerTube always sends them, `O` that may be absent (remote
+ * objects, older servers, lists that leave them out). A field PeerTube renames or retypes
+ * fails `tsc` here, not in a user's browser. */
+type Reads<T, R extends keyof T, O extends keyof T = never> = OnTheWire<Pick<T, R>> & Partial<OnTheWire<Pick<T, O>>>;
+
+/** Dates arrive as JSON strings (PeerTube's models type them `Date | string` for its server). */
+type OnTheWire<T> = { [K in keyof T]: [T[K]] extends [Date | string | null] ? Exclude<T[K], Date> : T[K] };
+
+export type Image = Partial<Pick<PeerTube.ActorImage, 'path' | 'fileUrl' | 'width'>>;
+
+export type Actor = Reads<PeerTube.Account, 'id' | 'name' | 'displayName' | 'host', 'url' | 'followersCount'> & {
+  /** PeerTube sends '' or null for an empty description depending on the object. */
+  description?: PeerTube.Account['description'] | null;
   avatars?: Image[];
-  followersCount?: number;
   /** A Cirrus extension: where a moved account went (its new actor's URL). */
   movedTo?: string;
-}
+};
 
-export type Channel = Actor & { ownerAccount?: Actor; support?: string | null };
+export type Channel = Actor & { ownerAccount?: Actor; support?: PeerTube.VideoChannel['support'] | null };
 
 export interface Labelled<T> {
   id: T;
   label: string;
 }
 
-export interface Video {
-  id: number;
-  uuid: string;
-  shortUUID?: string;
-  /** Its ActivityPub id: the watch page on its own instance. */
-  url?: string;
-  name: string;
-  duration: number;
-  views: number;
-  likes: number;
-  dislikes: number;
-  nsfw: boolean;
-  isLocal: boolean;
-  publishedAt: string;
-  thumbnailPath?: string | null;
-  previewPath?: string | null;
-  embedPath?: string;
-  description?: string | null;
-  privacy: Labelled<number>;
-  state?: Labelled<number>;
-  /** A live (PeerTube's isLive): its state says waiting (4), on air (1) or ended (5). */
-  isLive?: boolean;
-  /** How many are watching now (PeerTube counts them for lives and recent views). */
-  viewers?: number;
-  category?: Labelled<number | null>;
-  licence?: Labelled<number | null>;
-  language?: Labelled<string | null>;
+/** PeerTube's constants (category, licence, language) are null for a video without one. */
+type Nullable<C extends { id: unknown; label: string }> = Labelled<C['id'] | null>;
+
+export type Video = Reads<
+  PeerTube.Video,
+  'id' | 'uuid' | 'name' | 'duration' | 'views' | 'likes' | 'dislikes' | 'nsfw' | 'isLocal' | 'publishedAt' | 'privacy',
+  'shortUUID' | 'url' | 'embedPath' | 'state' | 'isLive' | 'viewers'
+> & {
+  thumbnailPath?: PeerTube.Video['thumbnailPath'] | null;
+  previewPath?: PeerTube.Video['previewPath'] | null;
+  description?: PeerTube.Video['description'] | null;
+  category?: Nullable<PeerTube.Video['category']>;
+  licence?: Nullable<PeerTube.Video['licence']>;
+  language?: Nullable<PeerTube.Video['language']>;
   channel: Channel;
   account: Actor;
-}
+};
 
-export interface VideoFile {
-  resolution: Labelled<number>;
-  fileUrl?: string;
-}
+export type VideoFile = Reads<PeerTube.VideoFile, 'resolution', 'fileUrl'>;
 
-export interface VideoDetails extends Video {
-  tags?: string[];
-  commentsEnabled?: boolean;
-  commentsPolicy?: Labelled<number>;
-  streamingPlaylists?: {
-    id: number;
-    playlistUrl: string;
-    segmentsSha256Url?: string | null;
-    files: VideoFile[];
-    /** Other instances' mirrors of these files (PeerTube's redundancy). */
-    redundancies?: { baseUrl: string }[];
-  }[];
-  files?: VideoFile[];
-  /** The HTTP announce URL and the websocket tracker URL (P2P). */
-  trackerUrls?: string[];
-  /** Where the signed-in user stopped watching (their watch history). */
-  userHistory?: { currentTime: number };
-}
+export type VideoDetails = Video &
+  Reads<PeerTube.VideoDetails, never, 'tags' | 'commentsPolicy' | 'trackerUrls'> & {
+    /** PeerTube 7 drops it for commentsPolicy; older servers still send it. */
+    commentsEnabled?: boolean;
+    streamingPlaylists?: (Reads<PeerTube.VideoStreamingPlaylist, 'id' | 'playlistUrl'> & {
+      segmentsSha256Url?: PeerTube.VideoStreamingPlaylist['segmentsSha256Url'] | null;
+      files: VideoFile[];
+      /** Other instances' mirrors of these files (PeerTube's redundancy). */
+      redundancies?: Pick<PeerTube.VideoStreamingPlaylist['redundancies'][number], 'baseUrl'>[];
+    })[];
+    files?: VideoFile[];
+    /** Where the signed-in user stopped watching (their watch history). */
+    userHistory?: NonNullable<PeerTube.VideoDetails['userHistory']>;
+  };
 
 /** PeerTube's TokenSession: one logged-in client of a user. */
-export interface TokenSession {
-  id: number;
-  currentSession: boolean;
-  loginDevice: string | null;
-  loginIP: string | null;
-  loginDate: string;
-  lastActivityDevice: string | null;
-  lastActivityIP: string | null;
-  lastActivityDate: string;
-  createdAt: string;
-}
+export type TokenSession = Reads<PeerTube.TokenSession, 'id' | 'currentSession' | 'loginDate' | 'lastActivityDate' | 'createdAt'> & {
+  loginDevice: PeerTube.TokenSession['loginDevice'] | null;
+  loginIP: PeerTube.TokenSession['loginIP'] | null;
+  lastActivityDevice: PeerTube.TokenSession['lastActivityDevice'] | null;
+  lastActivityIP: PeerTube.TokenSession['lastActivityIP'] | null;
+};
 
 /** PeerTube's LiveVideo (GET /api/v1/videos/live/{id}); the URLs and key only for its owner. */
-export interface LiveVideo {
-  rtmpUrl?: string | null;
-  rtmpsUrl?: string | null;
-  streamKey?: string | null;
-  permanentLive: boolean;
-  saveReplay: boolean;
-  latencyMode: number;
+export type LiveVideo = Reads<PeerTube.LiveVideo, 'permanentLive' | 'saveReplay' | 'latencyMode'> & {
+  rtmpUrl?: PeerTube.LiveVideo['rtmpUrl'] | null;
+  rtmpsUrl?: PeerTube.LiveVideo['rtmpsUrl'] | null;
+  streamKey?: PeerTube.LiveVideo['streamKey'] | null;
   /** Cirrus's simulcast: where the stream is pushed on to (its owner only). */
   simulcastTargets?: string[];
-}
+};
 
 export interface Page<T> {
   total: number;
   data: T[];
 }
 
-export interface Comment {
-  id: number;
-  threadId: number;
-  inReplyToCommentId: number | null;
-  text: string;
-  createdAt: string;
-  isDeleted?: boolean;
-  totalReplies?: number;
+export type Comment = Reads<PeerTube.VideoComment, 'id' | 'threadId' | 'text' | 'createdAt', 'isDeleted' | 'totalReplies'> & {
+  inReplyToCommentId: PeerTube.VideoComment['inReplyToCommentId'] | null;
+  /** null for a deleted comment. */
   account: Actor | null;
-}
+};
 
 export interface CommentTree {
   comment: Comment;
   children: CommentTree[];
 }
 
-export interface User {
-  id: number;
-  username: string;
-  email?: string;
-  role: Labelled<number>;
+export type User = Reads<
+  PeerTube.User,
+  'id' | 'username' | 'role',
+  'email' | 'blocked' | 'videoQuota' | 'twoFactorEnabled' | 'videosHistoryEnabled'
+> & {
   account: Actor;
   videoChannels?: Channel[];
-  blocked?: boolean;
-  videoQuota?: number;
   /** PeerTube's UserNotificationSetting (users/me only): per kind, 1 web and 2 email. */
   notificationSettings?: Record<string, number>;
-  twoFactorEnabled?: boolean;
-  /** Whether watching records the watch history (PeerTube's default: on). */
-  videosHistoryEnabled?: boolean;
-}
+};
 
-export interface Playlist {
-  id: number;
-  uuid: string;
-  displayName: string;
-  type: Labelled<number>;
-  videosLength?: number;
-}
+export type Playlist = Reads<PeerTube.VideoPlaylist, 'id' | 'uuid' | 'displayName' | 'type', 'videosLength'>;
 
-export interface PlaylistElement {
-  id: number;
-  position: number;
+export type PlaylistElement = Reads<PeerTube.VideoPlaylistElement, 'id' | 'position'> & {
+  /** null once the video is gone or hidden from the viewer. */
   video: Video | null;
-}
+};
 
 /** PeerTube's video states: 1 is published; a live waits (4), then is on air (1), then ends (5). */
 export const PUBLISHED = 1;
@@ -172,24 +129,17 @@ export interface CustomConfig {
 }
 
 /** A chapter of a video (PeerTube's VideoChapter): where it starts, in seconds. */
-export interface Chapter {
-  timecode: number;
-  title: string;
-}
+export type Chapter = Reads<PeerTube.VideoChapter, 'timecode' | 'title'>;
 
 /** A video import by URL (PeerTube's VideoImport); state 1 pending, 2 success, 3 failed,
  * 4 rejected, 5 cancelled, 6 processing. */
-export interface VideoImport {
-  id: number;
-  targetUrl: string | null;
-  magnetUri?: string | null;
-  torrentName?: string | null;
-  videoChannelSync?: { id: number; externalChannelUrl: string } | null;
-  state: { id: number; label: string };
-  error: string | null;
-  createdAt: string;
-  video: { id: number; uuid: string; shortUUID?: string; name: string; state?: { id: number; label: string } } | null;
-}
+export type VideoImport = Reads<PeerTube.VideoImport, 'id' | 'state' | 'createdAt', 'videoChannelSync'> & {
+  targetUrl: PeerTube.VideoImport['targetUrl'] | null;
+  magnetUri?: PeerTube.VideoImport['magnetUri'] | null;
+  torrentName?: PeerTube.VideoImport['torrentName'] | null;
+  error: NonNullable<PeerTube.VideoImport['error']> | null;
+  video: (Reads<PeerTube.Video, 'id' | 'uuid' | 'name', 'shortUUID' | 'state'>) | null;
+};
 
 /** A video offered to another account (PeerTube's VideoChangeOwnership). */
 export interface OwnershipChange {
@@ -203,57 +153,35 @@ export interface OwnershipChange {
 
 /** A channel synchronisation (PeerTube's VideoChannelSync); state 1 synchronized, 2 processing,
  * 3 failed, 4 waiting first run. */
-export interface ChannelSync {
-  id: number;
-  externalChannelUrl: string;
-  state: { id: number; label: string };
-  createdAt: string;
-  lastSyncAt: string | null;
-  channel: { id: number; name: string; displayName: string };
-}
+export type ChannelSync = Reads<PeerTube.VideoChannelSync, 'id' | 'externalChannelUrl' | 'state' | 'createdAt'> & {
+  lastSyncAt: PeerTube.VideoChannelSync['lastSyncAt'] | null;
+  channel: Pick<PeerTube.VideoChannelSummary, 'id' | 'name' | 'displayName'>;
+};
 
 /** PeerTube's Storyboard: one sprite sheet, a tile every `spriteDuration` seconds, rows first. */
-export interface Storyboard {
-  storyboardPath: string;
-  totalHeight: number;
-  totalWidth: number;
-  spriteHeight: number;
-  spriteWidth: number;
-  spriteDuration: number;
-}
+export type Storyboard = Reads<
+  PeerTube.Storyboard,
+  'storyboardPath' | 'totalHeight' | 'totalWidth' | 'spriteHeight' | 'spriteWidth' | 'spriteDuration',
+  'fileUrl'
+>;
 
 /** PeerTube's Runner (admin list). */
-export interface Runner {
-  id: number;
-  name: string;
-  description: string | null;
-  ip: string;
-  lastContact: string;
-  version: string | null;
-  createdAt: string;
-}
+export type Runner = Reads<PeerTube.Runner, 'id' | 'name' | 'ip' | 'lastContact' | 'createdAt'> & {
+  description: PeerTube.Runner['description'] | null;
+  version: PeerTube.Runner['version'] | null;
+};
 
 /** PeerTube's RunnerRegistrationToken. */
-export interface RunnerRegistrationToken {
-  id: number;
-  registrationToken: string;
+export type RunnerRegistrationToken = Reads<PeerTube.RunnerRegistrationToken, 'id' | 'registrationToken' | 'registeredRunnersCount'> & {
   createdAt: string;
-  registeredRunnersCount: number;
-}
+};
 
 /** PeerTube's RunnerJob (admin list); state 1 pending, 2 processing, 3 completed, 4 errored,
  * 6 cancelled, 9 completing. */
-export interface RunnerJob {
-  uuid: string;
-  type: string;
-  state: { id: number; label: string };
-  failures: number;
-  error: string | null;
-  progress: number | null;
-  createdAt: string;
-  updatedAt: string;
-  runner: { id: number; name: string } | null;
-}
+export type RunnerJob = Reads<PeerTube.RunnerJob, 'uuid' | 'type' | 'state' | 'failures' | 'error' | 'createdAt' | 'updatedAt'> & {
+  progress: PeerTube.RunnerJob['progress'] | null;
+  runner: Pick<NonNullable<PeerTube.RunnerJob['runner']>, 'id' | 'name'> | null;
+};
 
 /** PeerTube's Job over Cirrus's queues (docs/jobs-and-logs.md): only failed ones are listed. */
 export interface Job {
@@ -273,12 +201,15 @@ export interface InstanceFollow {
 }
 
 /** GET /api/v1/server/redundancy/videos's items (PeerTube's VideoRedundancy). */
-export interface MirroredVideo {
-  id: number;
-  name: string;
-  url: string;
-  uuid: string;
+export type MirroredVideo = Reads<PeerTube.VideoRedundancy, 'id' | 'name' | 'url' | 'uuid'> & {
   redundancies: {
-    streamingPlaylists: { id: number; fileUrl: string; strategy: string | null; size: number; expiresOn: string | null }[];
+    streamingPlaylists: (Reads<PeerTube.RedundancyInformation, 'id' | 'fileUrl' | 'size'> & {
+      strategy: PeerTube.RedundancyInformation['strategy'] | null;
+      expiresOn: string | null;
+    })[];
   };
-}
+};
+
+/** The guard bites: a field PeerTube's models do not have does not compile. */
+// @ts-expect-error 'notAPeerTubeField' is not a field of PeerTube's Video
+export type NotPeerTube = Reads<PeerTube.Video, 'notAPeerTubeField'>;
