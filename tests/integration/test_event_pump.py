@@ -82,19 +82,27 @@ def test_only_reported_failures_are_retried(quick_queue: Any) -> None:
 def test_a_raising_handler_fails_the_whole_batch(quick_queue: Any) -> None:
     spec, urls = quick_queue
     calls = 0
+    failed: list[str] = []
+    handled: list[str] = []
 
     def flaky(event: dict[str, Any]) -> None:
         nonlocal calls
         calls += 1
+        bodies = [record["body"] for record in event["Records"]]
         if calls == 1:
+            failed.extend(bodies)
             raise RuntimeError("transient")
+        handled.extend(bodies)
 
     for n in range(3):
         aws_clients.sqs().send_message(QueueUrl=urls[spec.name], MessageBody=str(n))
     pump = EventPump(aws_clients.sqs(), "us-east-1")
     _drain(pump, _binding(spec, urls, flaky), seconds=2.0)
 
-    assert calls == 2
+    # SQS may hand the three over in one batch or several (a loaded machine); whatever the
+    # first batch held came back whole, and every message was handled once in the end.
+    assert failed and set(failed) <= set(handled)
+    assert sorted(handled) == ["0", "1", "2"]
     assert _bodies(urls[spec.dlq_name]) == []
     assert _bodies(urls[spec.name]) == []
 
