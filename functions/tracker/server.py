@@ -22,6 +22,7 @@ import importlib
 import json
 import logging
 import os
+import re
 import struct
 from collections import deque
 from collections.abc import Coroutine
@@ -42,6 +43,9 @@ if TYPE_CHECKING:
 
 SOCKET_PATH = "/tracker/socket"
 HEALTH_PATH = "/tracker/health"
+# A shard's own path (docs/tracker.md, "Scaling beyond one task"): the load balancer routes
+# /tracker/<k>/* to shard k's task, which serves the websocket there as well.
+SHARD_SOCKET_PATH = re.compile(r"/tracker/[0-9]{1,2}/socket")
 
 log = logging.getLogger("cirrus.tracker")
 
@@ -293,7 +297,7 @@ class Socket(asyncio.Protocol):
     def _handshake(self, request: Request) -> None:
         ws = self._ws
         path = request.path.partition("?")[0]
-        if path == SOCKET_PATH:
+        if path == SOCKET_PATH or SHARD_SOCKET_PATH.fullmatch(path):
             response = ws.accept(request)
         elif path == HEALTH_PATH:
             body = json.dumps(self._server.tracker.health()).encode()
