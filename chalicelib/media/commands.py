@@ -42,7 +42,7 @@ def video_encode_args(
         "-map", "0:v:0", "-an", "-sn", "-dn",
         "-vf", scale,
         "-pix_fmt", "yuv420p",
-        "-c:v", "libx264", "-preset", "veryfast",
+        "-c:v", "libx264", "-preset", "veryfast", "-crf", str(rendition.crf),
         "-maxrate:v", str(rendition.max_bitrate), "-bufsize:v", str(rendition.bufsize),
         "-b_strategy", "1", "-bf", "16",
         "-r", str(rendition.fps), "-g:v", str(rendition.gop),
