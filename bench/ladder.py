@@ -64,11 +64,13 @@ def make_clip(name: str, path: Path, height: int, seconds: float) -> None:
     subprocess.run([*argv, str(path)], check=True)
 
 
-def quality(encoded: Path, reference: Path, rendition: Rendition) -> tuple[float, float]:
+def quality(encoded: Path, reference: Path) -> tuple[float, float]:
     """(SSIM, PSNR) of `encoded` against `reference` scaled to the rendition, frame by frame."""
+    # The reference scaled to the encode's own size (scale=-2 may round the width otherwise
+    # than the rendition's figure), frames paired from the start.
     graph = (
-        f"[1:v]scale={rendition.width}:{rendition.height},setpts=PTS-STARTPTS,split[r1][r2];"
-        "[0:v]setpts=PTS-STARTPTS,split[e1][e2];[e1][r1]ssim;[e2][r2]psnr"
+        "[1:v][0:v]scale2ref[ref][enc];[ref]setpts=PTS-STARTPTS,split[r1][r2];"
+        "[enc]setpts=PTS-STARTPTS,split[e1][e2];[e1][r1]ssim;[e2][r2]psnr"
     )
     out = subprocess.run(
         ["ffmpeg", "-hide_banner", "-nostdin", "-i", str(encoded), "-i", str(reference), "-lavfi", graph,
@@ -113,7 +115,7 @@ def main() -> int:
                 for chosen in sorted({DEFAULT_CRF, crf}):
                     output = work / f"crf{chosen}-{rendition.resolution}.mp4"
                     size = encode(clip, replace(rendition, crf=chosen), output)
-                    measured[chosen] = (size, *quality(output, clip, rendition))
+                    measured[chosen] = (size, *quality(output, clip))
                     output.unlink()
                 for kind, chosen in (("pt", DEFAULT_CRF), ("ca", crf)):
                     size, ssim, psnr = measured[chosen]
