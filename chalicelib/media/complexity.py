@@ -23,11 +23,18 @@ if TYPE_CHECKING:
     from chalicelib.media.probe import MediaInfo
 
 SAMPLE_SECONDS = 2.0
+# Shorter videos keep PeerTube's CRF: their bytes are few, and the probe's few seconds of
+# work would be a large share of their transcoding (and of every test upload's).
+MIN_PROBED_SECONDS = 20.0
 SAMPLE_AT = (0.2, 0.5, 0.8)
 SAMPLE_RESOLUTION = 360
 TIMEOUT_SECONDS = 120
 _SSIM = re.compile(r"SSIM .* All:([0-9.]+)")
 COMMON = ["ffmpeg", "-hide_banner", "-nostdin", "-y", "-loglevel", "info"]
+
+
+def worth_probing(info: MediaInfo) -> bool:
+    return info.has_video and info.duration >= MIN_PROBED_SECONDS
 
 
 def windows(duration: float) -> list[float]:

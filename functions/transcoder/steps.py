@@ -52,8 +52,9 @@ def ingest(video: Video) -> list[Step]:
 
 def _content_aware_crf(video: Video, source: str, info: MediaInfo) -> int:
     """The content-aware ladder's CRF (media/ladder.py): a probe of a few sampled seconds.
-    Only when the video is first planned: a redelivered ingest keeps the plan it made."""
-    if video.plan or not info.has_video:
+    Only when the video is first planned (a redelivered ingest keeps the plan it made), and
+    not for videos under 20 s (complexity.MIN_PROBED_SECONDS)."""
+    if video.plan or not complexity.worth_probing(info):
         return DEFAULT_CRF
     with tempfile.TemporaryDirectory(prefix="cirrus-probe-") as directory:
         result = complexity.measure(source, info, Path(directory))

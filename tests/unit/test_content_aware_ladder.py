@@ -66,3 +66,7 @@ def test_the_probe_samples_three_windows_of_a_long_video_and_the_start_of_a_shor
     argv = complexity.sample_args("https://uploads.example/source", info, "/tmp/sample.mp4")
     assert argv.count("-ss") == 3 and "scale=w=-2:h=360" in argv[argv.index("-filter_complex") + 1]
     assert argv[argv.index("-qp") + 1] == "0"  # the reference is lossless
+    # Videos under 20 s and audio keep PeerTube's CRF without a probe.
+    assert complexity.worth_probing(info)
+    assert not complexity.worth_probing(MediaInfo(19.0, 1920, 1080, 30.0, None, "h264", None, None))
+    assert not complexity.worth_probing(MediaInfo(600.0, 0, 0, 0.0, None, None, "aac", 128_000))
