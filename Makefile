@@ -11,7 +11,7 @@ CDK_CLI := infra/node_modules/.bin/cdk
 TEST_TOOLS_STAMP := tests/tools/node_modules/.deps-installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint typecheck unit web-test web-browser-test system-deps browser-deps bench clean package deploy-web tracker-image live-image
+.PHONY: run test lint typecheck unit web-test web-browser-test system-deps browser-deps bench clean package deploy-web tracker-image live-image import-image
 
 run: $(DEPS_STAMP) system-deps $(WEB_BUILD)
 	$(PY) -m local
@@ -75,8 +75,8 @@ $(TEST_TOOLS_STAMP): tests/tools/package.json tests/tools/package-lock.json
 	touch $@
 
 # Deploying (infra/README.md): the artifacts template.yaml and the CDK app name, the web
-# client into a deployed stack (`make deploy-web STACK=cirrus`), the tracker's and the live
-# ingest's images to ECR.
+# client into a deployed stack (`make deploy-web STACK=cirrus`), the tracker's, the live
+# ingest's and the import task's images to ECR.
 package: $(DEPS_STAMP)
 	$(PY) infra/package.py
 
@@ -88,6 +88,9 @@ tracker-image:
 
 live-image:
 	infra/service_image.sh live
+
+import-image:
+	infra/service_image.sh imports
 
 clean:
 	rm -rf $(VENV) build web/node_modules web/dist infra/node_modules infra/cdk.out tests/tools/node_modules web/test-output .pytest_cache .mypy_cache .ruff_cache

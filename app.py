@@ -16,13 +16,16 @@ from chalicelib.api.activitypub_actors import activitypub_actors_api
 from chalicelib.api.activitypub_playlists import activitypub_playlists_api
 from chalicelib.api.activitypub_videos import activitypub_videos_api
 from chalicelib.api.actor_images import actor_images_api
+from chalicelib.api.appearance import appearance_api
 from chalicelib.api.blocklists import blocklists_api
+from chalicelib.api.channel_collaborators import channel_collaborators_api
 from chalicelib.api.channel_syncs import channel_syncs_api
 from chalicelib.api.channels import channels_api
 from chalicelib.api.comment_moderation import comment_moderation_api
 from chalicelib.api.comments import comments_api
 from chalicelib.api.config import config_api
 from chalicelib.api.email_flows import email_flows_api
+from chalicelib.api.embed_hooks import embed_hooks_api
 from chalicelib.api.entry import make_api_handler, problem_middleware
 from chalicelib.api.feeds import feeds_api
 from chalicelib.api.history import history_api
@@ -33,8 +36,10 @@ from chalicelib.api.notifications import notifications_api
 from chalicelib.api.oauth import oauth_api
 from chalicelib.api.oembed import oembed_api
 from chalicelib.api.ownership import ownership_api
+from chalicelib.api.player_settings import player_settings_api
 from chalicelib.api.playlist_elements import playlist_elements_api
 from chalicelib.api.playlists import playlists_api
+from chalicelib.api.plugin_files import plugin_files_api
 from chalicelib.api.plugin_routes import plugin_routes_api
 from chalicelib.api.plugins import plugins_api
 from chalicelib.api.push_subscriptions import push_subscriptions_api
@@ -89,6 +94,7 @@ for blueprint in (
     actor_images_api,
     blocklists_api,
     channels_api,
+    channel_collaborators_api,
     comment_moderation_api,
     comments_api,
     config_api,
@@ -105,6 +111,8 @@ for blueprint in (
     playlists_api,
     plugin_routes_api,
     plugins_api,
+    plugin_files_api,
+    embed_hooks_api,
     push_subscriptions_api,
     ratings_api,
     scoped_tokens_api,
@@ -140,6 +148,8 @@ for blueprint in (
     views_api,
     watched_words_api,
     well_known_api,
+    appearance_api,
+    player_settings_api,
 ):
     app.register_blueprint(blueprint)
 app.register_middleware(problem_middleware, "http")

@@ -116,7 +116,7 @@ def bench_stack(clip: Path, runners: int, workdir: Path) -> dict[str, float]:
         print(f"local stack, upload to published by the functions: {lambda_seconds:.1f} s", flush=True)
         custom = client.send("GET", "/api/v1/config/custom", root).json()
         changed = copy.deepcopy(custom)
-        changed["transcoding"]["remoteRunners"] = {"enabled": True}
+        changed["transcoding"]["remoteRunners"] = {"enabled": True, "cirrusChunks": True}
         assert client.send("PUT", "/api/v1/config/custom", root, json=changed).status_code == 200
         assert client.send("POST", "/api/v1/runners/registration-tokens/generate", root).status_code == 204
         tokens = client.send("GET", "/api/v1/runners/registration-tokens", root).json()["data"]

@@ -62,6 +62,11 @@ def kms() -> Any:
     return _client("kms")
 
 
+def ecs() -> Any:
+    # The work function starts import tasks (store/import_tasks.py); one call, no stubs.
+    return _client("ecs")
+
+
 def sqs() -> SQSClient:
     return _client("sqs")  # type: ignore[no-any-return]
 

@@ -149,9 +149,22 @@ class Settings:
     transcription_engine: str = "runners"
     # Video imports by URL (docs/imports.md): the largest file one may fetch, whatever the
     # user's quota (CIRRUS_IMPORT_MAX_BYTES), and how long its download may take
-    # (CIRRUS_IMPORT_TIMEOUT_SECONDS; the work function's own timeout bounds it too).
+    # (CIRRUS_IMPORT_TIMEOUT_SECONDS, PeerTube's import.videos.timeout, 2 hours; in the work
+    # function its own time bounds it too, and a longer download goes to the import task).
     import_max_bytes: int = 4 * 1024**3
-    import_timeout_seconds: int = 600
+    import_timeout_seconds: int = 7200
+    # The rate a download in the work function is expected to keep (bytes a second,
+    # CIRRUS_IMPORT_LAMBDA_BYTES_PER_SECOND): a URL import whose announced size would take
+    # longer than the function's time at this rate goes to the import task.
+    import_lambda_bytes_per_second: int = 8 * 1024 * 1024
+    # The import task on Fargate (template.yaml ImportImage): its cluster, task definition,
+    # subnets (comma-separated) and security group (CIRRUS_IMPORT_TASK_CLUSTER, _DEFINITION,
+    # _SUBNETS, _SECURITY_GROUP). No cluster: under `make run` the task is a subprocess of
+    # the stack; deployed without one, torrent and long imports fail with a clear error.
+    import_task_cluster: str | None = None
+    import_task_definition: str | None = None
+    import_task_subnets: tuple[str, ...] = ()
+    import_task_security_group: str | None = None
     # The value CloudFront sends in X-Cirrus-Edge to the API origin (CIRRUS_EDGE_SECRET): proof
     # that a request came through the distribution, so that its X-Forwarded-For can be read.
     edge_secret: str | None = None
@@ -345,6 +358,17 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         import_timeout_seconds=_integer(
             env.get("CIRRUS_IMPORT_TIMEOUT_SECONDS"), Settings.import_timeout_seconds, "CIRRUS_IMPORT_TIMEOUT_SECONDS"
         ),
+        import_lambda_bytes_per_second=_integer(
+            env.get("CIRRUS_IMPORT_LAMBDA_BYTES_PER_SECOND"),
+            Settings.import_lambda_bytes_per_second,
+            "CIRRUS_IMPORT_LAMBDA_BYTES_PER_SECOND",
+        ),
+        import_task_cluster=env.get("CIRRUS_IMPORT_TASK_CLUSTER") or None,
+        import_task_definition=env.get("CIRRUS_IMPORT_TASK_DEFINITION") or None,
+        import_task_subnets=tuple(
+            part.strip() for part in (env.get("CIRRUS_IMPORT_TASK_SUBNETS") or "").split(",") if part.strip()
+        ),
+        import_task_security_group=env.get("CIRRUS_IMPORT_TASK_SECURITY_GROUP") or None,
         edge_secret=env.get("CIRRUS_EDGE_SECRET") or None,
         actor_key_id=env.get("CIRRUS_ACTOR_KEY_ID") or None,
         local_key_file=env.get("CIRRUS_LOCAL_KEY_FILE") or None,

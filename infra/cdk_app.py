@@ -43,6 +43,7 @@ from chalicelib.deploy_specs import (  # noqa: E402
 )
 from chalicelib.store.models.base import TableItem  # noqa: E402
 from infra import edge_routes, security_headers  # noqa: E402
+from infra.cdk_imports import ImportInputs, add_import_task, work_function_environment  # noqa: E402
 from infra.cdk_live import LiveInputs, add_live, rtmp_url, rtmps_url  # noqa: E402
 from infra.cdk_tracker import TrackerInputs, add_tracker  # noqa: E402
 
@@ -66,6 +67,7 @@ LOG_GROUP_NAMES = [
     ),
     "/ecs/${AWS::StackName}-tracker",
     "/ecs/${AWS::StackName}-live",
+    "/ecs/${AWS::StackName}-import",
 ]  # fmt: skip
 CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
 CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
@@ -176,6 +178,19 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
                 },
             ),
         )
+        add_import_task(
+            self,
+            ImportInputs(
+                has_task=self.has_import_task,
+                image=self.values["ImportImage"],
+                table=self.table,
+                uploads_bucket=self.uploads_bucket,
+                work_queue=self.queues["work"],
+                instance_host=self.instance_host.value_as_string,
+                import_max_bytes=self._environment()["CIRRUS_IMPORT_MAX_BYTES"],
+                import_timeout_seconds=self._environment()["CIRRUS_IMPORT_TIMEOUT_SECONDS"],
+            ),
+        )
         self._edge()
         self._outputs()
 
@@ -272,6 +287,7 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
             "TranscoderConcurrency": self._parameter(
                 "TranscoderConcurrency", type=number, default=20, min_value=2, max_value=1000
             ),
+            "ImportImage": self._parameter("ImportImage", type=text, default=""),
             "TranscriptionEngine": self._parameter(
                 "TranscriptionEngine", type=text, default="runners", allowed_values=["runners", "transcribe", "none"]
             ),
@@ -333,6 +349,7 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
             "HasLiveCertificate",
         )
         self.has_live_host = self._condition("HasLiveHost", "LiveHost")
+        self.has_import_task = self._condition("HasImportTask", "ImportImage")
         self.uses_transcribe = self._named(
             cdk.CfnCondition(
                 self,
@@ -639,7 +656,8 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
             "CIRRUS_TRANSCRIPTION_ENGINE": value["TranscriptionEngine"],
             "CIRRUS_DELETION_GRACE_SECONDS": "900",
             "CIRRUS_IMPORT_MAX_BYTES": "4294967296",
-            "CIRRUS_IMPORT_TIMEOUT_SECONDS": "600",
+            "CIRRUS_IMPORT_TIMEOUT_SECONDS": "7200",
+            "CIRRUS_IMPORT_LAMBDA_BYTES_PER_SECOND": "8388608",
             "CIRRUS_TRACKER_URL": value["TrackerUrl"],
             # How many tracker shards run behind it (template.yaml).
             "CIRRUS_TRACKER_SHARDS": cdk.Token.as_string(
@@ -934,6 +952,7 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
                 "Condition": {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["CONFIG#custom"]}},
             },
             self._table_keys(["dynamodb:PutItem", "dynamodb:GetItem"], "RUNNERJOB#*"),
+            *self._runner_pushes(),
         ]
         ingest = self._function(
             "IngestFunction",
@@ -1008,6 +1027,8 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
             },
             *self._send("transcode"),
             {"Effect": "Allow", "Action": "s3:GetObject", "Resource": sub("${UploadsBucket.Arn}/videos/*")},
+            # A studio edit stuck in editing: the work function gives it up (template.yaml).
+            *self._send("work"),
         ]
         transcoder = self._function(
             "TranscoderFunction",
@@ -1144,6 +1165,8 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
             memory=512,
             work=True,
             log_name="work",
+            # Where torrent and long imports run: the import task, if any (template.yaml).
+            environment=work_function_environment(self.has_import_task),
             statements=[
                 # Videos and their partitions, claims, users, actors, playlists, tokens, follows.
                 self._table_crud(),
@@ -1316,6 +1339,7 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
                     "Condition": {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["CONFIG#custom"]}},
                 },
                 *self._send("transcode"),
+                *self._runner_pushes(),
             ],
             "channelsync": [
                 # CS2: every channel synchronisation; whether synchronisation is enabled; a
@@ -1526,6 +1550,15 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
             f"https://${{RealtimeApi}}.execute-api.${{AWS::Region}}.${{AWS::URLSuffix}}/{edge_routes.REALTIME_STAGE}"
         )
 
+    def _runner_pushes(self) -> list[dict[str, Any]]:
+        """`available-jobs` to the runners on socket.io: the room's members (WS7), gone
+        connections forgotten (WS4), the pushes (template.yaml)."""
+        return [
+            self._table_keys(["dynamodb:Query"], "RTROOM#*"),
+            self._table_keys(["dynamodb:DeleteItem", "dynamodb:BatchWriteItem"], "RTCONN#*", "RTROOM#*"),
+            self._manage_connections(),
+        ]
+
     def _manage_connections(self) -> dict[str, Any]:
         """Pushes to this WebSocket API's connections only."""
         return {
@@ -1551,6 +1584,7 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
                 self._table_keys(
                     ["dynamodb:GetItem", "dynamodb:Query"],
                     "TOKEN#*",
+                    "RUNNER#*",
                     "USER#*",
                     "VIDEO#*",
                     "VIDEOUUID#*",

@@ -32,8 +32,9 @@ TORRENTS_PATH_PATTERN = "/*static/torrents/*"
 # playlists and hashes change with every segment. Their behaviour comes before the VOD
 # playlists' (which match these playlists too), with the ingest's Cache-Control.
 LIVE_MEDIA_PREFIXES = ("/static/streaming-playlists/hls/live/",)
-# Always the API function (/feeds/: PeerTube's syndication feeds; /services/: its oEmbed).
-API_PREFIXES = ("/api/", "/.well-known/", "/nodeinfo/", "/download/", "/feeds/", "/services/")
+# Always the API function (/feeds/: PeerTube's syndication feeds; /services/: its oEmbed;
+# /plugins/: plugins' routes, client scripts and global.css, docs/plugins.md).
+API_PREFIXES = ("/api/", "/.well-known/", "/nodeinfo/", "/download/", "/feeds/", "/services/", "/plugins/")
 API_EXACT = ("/api", "/inbox", "/nodeinfo")
 # A page of the web client for a browser, an ActivityPub document for a server. /w/, /a/ and
 # /c/ are PeerTube's short forms of the video, account and channel URLs.

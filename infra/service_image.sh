@@ -1,16 +1,16 @@
 #!/usr/bin/env bash
-# Build a Fargate service's image (functions/<service>/Dockerfile: tracker or live) and push
+# Build a Fargate service's image (functions/<service>/Dockerfile: tracker, live or imports) and push
 # it to an ECR repository of the current account and region:
-#   infra/service_image.sh tracker|live [REPOSITORY]      (default cirrus-<service>)
-# Prints the image URI to pass as the stack's TrackerImage or LiveImage parameter; the tag is
+#   infra/service_image.sh tracker|live|imports [REPOSITORY]      (default cirrus-<service>)
+# Prints the image URI to pass as the stack's TrackerImage, LiveImage or ImportImage parameter; the tag is
 # the commit, so a new image is a new task definition and a rolling deployment.
 set -euo pipefail
-service=${1:?usage: infra/service_image.sh tracker|live [REPOSITORY]}
+service=${1:?usage: infra/service_image.sh tracker|live|imports [REPOSITORY]}
 repository=${2:-cirrus-$service}
 cd "$(dirname "$0")/.."
 
 dockerfile=functions/$service/Dockerfile
-[ -f "$dockerfile" ] || { echo "no $dockerfile (tracker or live)" >&2; exit 2; }
+[ -f "$dockerfile" ] || { echo "no $dockerfile (tracker, live or imports)" >&2; exit 2; }
 # What the Dockerfile copies (every COPY's sources): a change there outside a commit gets a
 # tag of its own.
 mapfile -t sources < <(awk '/^COPY/ { for (i = 2; i < NF; i++) print $i }' "$dockerfile")

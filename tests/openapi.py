@@ -95,3 +95,7 @@ PLAYLIST_NULLS = (
     "videoChannelPosition: None",  # null without a channel
 )
 ELEMENT_NULLS = ("startTimestamp: None", "stopTimestamp: None")  # null when unset
+
+# ServerConfig: PeerTube lists registered themes as objects (npmName, name, version, css...,
+# its RegisteredTheme); the file says strings.
+SERVER_CONFIG_DEVIATIONS = (r"theme/registered/\d+: ",)

@@ -1,6 +1,7 @@
 import react from '@vitejs/plugin-react';
 import { defaultClientConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
+import { peertubeThemes } from './vite-themes.mjs';
 
 // The Cirrus server listens on 127.0.0.1:9000 in development; `npm run dev`
 // proxies API calls there so the client can be served from the Vite dev server.
@@ -13,7 +14,7 @@ const proxy = {
 
 export default defineConfig({
   base: '/',
-  plugins: [react()],
+  plugins: [react(), peertubeThemes()],
   resolve: {
     // p2p-media-loader-core ships a browser bundle under this export condition, with the
     // browser shims its WebRTC tracker client needs (its plain entry imports Node's `events`).

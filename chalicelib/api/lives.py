@@ -42,9 +42,10 @@ SESSION_SORTS = ("startDate", "createdAt")
 def create_live() -> dict[str, Any]:
     request = lives_api.current_request
     user = session(request).user
-    form = lives.read_create_form(_fields(request))
+    fields = _fields(request)
+    form = lives.read_create_form(fields)
     settings = custom_config.in_force(get_settings())
-    video = lives.create_live(settings, settings.live, user, form, utcnow())
+    video = lives.create_live(settings, settings.live, user, form, utcnow(), body=fields)
     return {"video": {"id": int(video.id), "shortUUID": to_short(video.uuid), "uuid": video.uuid}}
 
 

@@ -40,6 +40,15 @@ def list_plugins() -> dict[str, Any]:
     return {"total": len(found), "data": [_plugin_json(plugin) for plugin in shown]}
 
 
+@plugins_api.route("/api/v1/plugins/available", methods=["GET"])
+def list_available() -> dict[str, Any]:
+    """PeerTube answers 503 when its plugin index cannot be reached; Cirrus has no index to
+    reach, since its plugins come with the deployment."""
+    plugin_admin.check_can_manage(session(plugins_api.current_request).user)
+    plugin_admin.refuse_index()
+    return {}
+
+
 @plugins_api.route("/api/v1/plugins/{npm_name}", methods=["GET"])
 def get_plugin(npm_name: str) -> dict[str, Any]:
     plugin_admin.check_can_manage(session(plugins_api.current_request).user)

@@ -6,6 +6,7 @@ import dataclasses
 import re
 from typing import TYPE_CHECKING, Any
 
+from chalicelib import plugins
 from chalicelib.api.auth import optional_session
 from chalicelib.api.blueprint import ApiBlueprint
 from chalicelib.api.request import pagination
@@ -29,6 +30,37 @@ if TYPE_CHECKING:
 search_api = ApiBlueprint(__name__)
 
 URL = re.compile(r"^https?://", re.IGNORECASE)
+MAX_COUNT = 100
+# PeerTube's local search hooks (controllers/api/search/): the query, then what is sent.
+VIDEOS_PARAMS = "filter:api.search.videos.local.list.params"
+VIDEOS_RESULT = "filter:api.search.videos.local.list.result"
+CHANNELS_PARAMS = "filter:api.search.video-channels.local.list.params"
+CHANNELS_RESULT = "filter:api.search.video-channels.local.list.result"
+
+
+@dataclasses.dataclass(frozen=True)
+class _Asked:
+    text: str | None
+    start: int
+    count: int
+    sort: str
+
+
+def _plugins_params(hook: str, asked: _Asked, sorts: tuple[str, ...], viewer: User | None) -> _Asked:
+    """The search as plugins leave it (`search`, `start`, `count`, `sort`); a value of the
+    wrong kind, a count over PeerTube's 100 or an unknown sort keeps Cirrus's own."""
+    if not plugins.has_hooks(hook):
+        return asked
+    shown = {"search": asked.text, "start": asked.start, "count": asked.count, "sort": asked.sort}
+    changed = plugins.run_filter(hook, shown, user=viewer)
+    text = changed.get("search")
+    start, count, sort = changed.get("start"), changed.get("count"), changed.get("sort")
+    return _Asked(
+        text if text is None or isinstance(text, str) else asked.text,
+        start if isinstance(start, int) and not isinstance(start, bool) and start >= 0 else asked.start,
+        count if isinstance(count, int) and not isinstance(count, bool) and 0 <= count <= MAX_COUNT else asked.count,
+        sort if isinstance(sort, str) and sort.lstrip("-") in sorts else asked.sort,
+    )
 
 
 @search_api.route("/api/v1/search/videos", methods=["GET"])
@@ -61,9 +93,11 @@ def search_videos() -> dict[str, Any]:
     if text is not None and URL.match(text):
         return _video_by_url(text, viewer, settings)
     scope = Scope(viewer_logged_in=viewer is not None)
-    query = Query.of(text) if text is not None else None
-    found = browse.search_videos(query, scope, filters, page.sort, page.start, page.count, settings.instance_host)
-    return video_page_json(found, settings, with_total=not skip_count(params), with_state=filters.include_not_published)
+    asked = _plugins_params(VIDEOS_PARAMS, _Asked(text, page.start, page.count, page.sort), SEARCH_SORTS, viewer)
+    query = Query.of(asked.text) if asked.text else None
+    found = browse.search_videos(query, scope, filters, asked.sort, asked.start, asked.count, settings.instance_host)
+    body = video_page_json(found, settings, with_total=not skip_count(params), with_state=filters.include_not_published)
+    return dict(plugins.run_filter(VIDEOS_RESULT, body, user=viewer))
 
 
 @search_api.route("/api/v1/search/video-channels", methods=["GET"])
@@ -71,7 +105,8 @@ def search_channels() -> dict[str, Any]:
     request = search_api.current_request
     settings = get_settings()
     page = pagination(request, CHANNEL_SEARCH_SORTS, "-match")
-    optional_session(request)
+    current = optional_session(request)
+    viewer = current.user if current else None
     params = QueryParams(request)
     text = _search_text(params)
     host = params.one("host")
@@ -89,14 +124,17 @@ def search_channels() -> dict[str, Any]:
         if isinstance(handle, str):
             handles = [handle]
             text = None
-    query = Query.of(text.lstrip("@")) if text else None
-    found = browse.search_channels(query, page.sort, page.start, page.count, local_host)
+    asked = _Asked(text, page.start, page.count, page.sort)
+    asked = _plugins_params(CHANNELS_PARAMS, asked, CHANNEL_SEARCH_SORTS, viewer)
+    query = Query.of(asked.text.lstrip("@")) if asked.text else None
+    found = browse.search_channels(query, asked.sort, asked.start, asked.count, local_host)
     channels = found.channels
     if handles is not None:
         wanted = {handle.split("@", 1)[0].lower() for handle in handles}
         channels = [c for c in channels if c.preferred_username.lower() in wanted]
     data = [channel_json(c, settings, owner=found.owners.get(int(c.account_id or 0))) for c in channels]
-    return {"total": found.total if handles is None else len(channels), "data": data}
+    body = {"total": found.total if handles is None else len(channels), "data": data}
+    return dict(plugins.run_filter(CHANNELS_RESULT, body, user=viewer))
 
 
 def _search_text(params: QueryParams) -> str | None:

@@ -2,7 +2,9 @@
 
 Tasks come as PeerTube's client sends them, a multipart form (`tasks[0][name]`,
 `tasks[0][options][start]`, files as `tasks[0][options][file]`), or as JSON for tasks
-without files."""
+without files. A file too large for a request is posted to S3 first
+(`POST .../studio/upload-s3`, domain/studio_uploads.py) and named by
+`tasks[i][options][fileUploadId]`, in a form or in JSON."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from chalicelib.api.auth import session
 from chalicelib.api.blueprint import ApiBlueprint
 from chalicelib.api.request import json_object, media_type, multipart_form
 from chalicelib.config import get_settings
-from chalicelib.domain import oauth, studio
+from chalicelib.domain import oauth, studio, studio_uploads
 from chalicelib.domain import videos as video_cases
 from chalicelib.errors import BadRequestError, ServiceUnavailableError
 
@@ -23,6 +25,21 @@ studio_api = ApiBlueprint(__name__)
 CHECK_WAIT_SECONDS = 20.0  # under API Gateway's 29 s: ffprobe reads the start of each file
 CHECK_POLL_SECONDS = 0.5
 RETRY_AFTER = "10"
+
+
+@studio_api.route("/api/v1/videos/{video_id}/studio/upload-s3", methods=["POST"], content_types=["application/json"])
+def start_upload(video_id: str) -> dict[str, object]:
+    """A presigned POST for a task's file too large for this path (domain/studio_uploads.py)."""
+    request = studio_api.current_request
+    user = session(request).user
+    video = video_cases.find_video(video_id)
+    started = studio_uploads.start(get_settings(), video, user, json_object(request))
+    return {
+        "uploadId": started.upload_id,
+        "upload": started.form,
+        "maxSize": started.max_bytes,
+        "expiresIn": studio_uploads.URL_SECONDS,
+    }
 
 
 @studio_api.route(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.api.auth import require_right, session
@@ -14,6 +15,7 @@ from chalicelib.config import get_settings
 from chalicelib.domain import custom_config, oauth, rate_limits, signup
 from chalicelib.domain import users as user_cases
 from chalicelib.domain.roles import Right
+from chalicelib.errors import ValidationError
 from chalicelib.store import counters, users
 
 if TYPE_CHECKING:
@@ -71,12 +73,30 @@ def list_users() -> dict[str, Any]:
     request = users_api.current_request
     require_right(session(request), Right.MANAGE_USERS, "/")
     page = pagination(request, USER_SORTS, "-createdAt")
+    params: dict[str, str] = dict(request.query_params or {})
+    search, blocked = params.get("search") or None, _optional_boolean(params, "blocked")
+    newest_first = page.sort.startswith("-")
+    if search is None and blocked is None:
+        shown = users.list_users(page.start, page.count, newest_first=newest_first)
+        total = counters.read_stats_counts().users
+    else:
+        found = users.search_users(search, blocked, newest_first=newest_first)
+        shown, total = found[page.start : page.start + page.count], len(found)
     settings = get_settings()
     data = []
-    for user in users.list_users(page.start, page.count, newest_first=page.sort.startswith("-")):
+    for user in shown:
         view = user_cases.load_view(user)
         data.append(user_json(user, view.account, [], settings, with_quota_used=True))
-    return {"total": counters.read_stats_counts().users, "data": data}
+    return {"total": total, "data": data}
+
+
+def _optional_boolean(params: Mapping[str, str], name: str) -> bool | None:
+    value = params.get(name)
+    if value is None:
+        return None
+    if value not in ("true", "false"):
+        raise ValidationError({name: "Should be a boolean"}, location="query")
+    return value == "true"
 
 
 @users_api.route("/api/v1/users", methods=["POST"])

@@ -8,7 +8,7 @@ import re
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.domain import history, muting
+from chalicelib.domain import automatic_tags, history, muting
 from chalicelib.domain.roles import Right, Role, has_right
 from chalicelib.domain.video_lists import VideoFilter
 from chalicelib.errors import BadRequestError, UnauthorizedError, ValidationError
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 INCLUDE_NOT_PUBLISHED_STATE = 1
 INCLUDE_BLACKLISTED = 2
 INCLUDE_BLOCKED_OWNER = 4
+INCLUDE_AUTOMATIC_TAGS = 64
 NOT_ALLOWED = "You are not allowed to see all videos, specify a custom include or auto tags filter"
 FILTER_GONE = (
     '"filter" query parameter is not supported anymore by PeerTube. Please use "isLocal" and "include" instead'
@@ -140,12 +141,16 @@ def video_filter(params: QueryParams, viewer: User | None, *, owner_view: bool =
         host=params.one("host"),
         search=params.one("search") or None,
     )
+    auto_tags = params.strings("autoTagOneOf")
     params.boolean("skipCount")
     exclude_watched = params.boolean("excludeAlreadyWatched")
     params.raise_if_invalid()
     may_see_all = viewer is not None and has_right(Role(int(viewer.role)), Right.SEE_ALL_VIDEOS)
-    if (include is not None or (privacy_one_of is not None and not owner_view)) and not may_see_all:
+    staff_only = include is not None or auto_tags is not None or (privacy_one_of is not None and not owner_view)
+    if staff_only and not may_see_all:
         raise UnauthorizedError(NOT_ALLOWED)
+    if auto_tags is not None:
+        filters = dataclasses.replace(filters, video_ids_one_of=automatic_tags.tagged_video_ids(auto_tags))
     if params.one("excludeAlreadyWatched") is not None and viewer is None:
         raise BadRequestError("Cannot use excludeAlreadyWatched parameter when auth token is not provided")
     if params.one("filter") is not None:
@@ -170,3 +175,10 @@ def _default_nsfw(viewer: User | None) -> bool | None:
     PeerTube's default `do_not_list`): sensitive videos are left out of lists."""
     policy = viewer.nsfw_policy if viewer is not None else DEFAULT_NSFW_POLICY
     return False if policy == "do_not_list" else None
+
+
+def shows_automatic_tags(params: QueryParams, viewer: User | None) -> bool:
+    """`include` flag 64 (AUTOMATIC_TAGS): each video with the instance's tags (staff only,
+    which video_filter already checked)."""
+    include = params.integer("include") or 0
+    return bool(include & INCLUDE_AUTOMATIC_TAGS) and viewer is not None

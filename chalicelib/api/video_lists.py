@@ -11,10 +11,10 @@ from chalicelib import plugins
 from chalicelib.api.auth import optional_session, session
 from chalicelib.api.blueprint import ApiBlueprint
 from chalicelib.api.request import pagination
-from chalicelib.api.video_filters import QueryParams, skip_count, video_filter
+from chalicelib.api.video_filters import QueryParams, shows_automatic_tags, skip_count, video_filter
 from chalicelib.api.video_shapes import video_page_json
 from chalicelib.config import get_settings
-from chalicelib.domain import browse
+from chalicelib.domain import automatic_tags, browse, collaborators
 from chalicelib.domain.channels import get_account_or_404, get_channel_or_404
 from chalicelib.domain.video_lists import VIDEO_SORTS, Scope
 
@@ -50,6 +50,11 @@ def list_my_videos() -> dict[str, Any]:
     request = video_lists_api.current_request
     user = session(request).user
     scope = Scope(account_id=int(user.account_id), owner_view=True)
+    if QueryParams(request).boolean("includeCollaborations"):
+        # PeerTube 8: also the videos of the channels the caller collaborates on.
+        scope = dataclasses.replace(
+            scope, collaborated_channel_ids=collaborators.collaborated_channel_ids(int(user.account_id))
+        )
     return _list(request, scope, viewer=user, owner_view=True, hook="filter:api.user.me.videos.list.result")
 
 
@@ -71,12 +76,7 @@ def _list(
     filters = video_filter(params, viewer, owner_view=scope.owner_view)
     if instance_wide:
         filters = dataclasses.replace(filters, followed_only=True)
-    scope = Scope(
-        account_id=scope.account_id,
-        channel_ids=scope.channel_ids,
-        viewer_logged_in=viewer is not None,
-        owner_view=scope.owner_view,
-    )
+    scope = dataclasses.replace(scope, viewer_logged_in=viewer is not None)
     found = browse.list_videos(scope, filters, page.sort, page.start, page.count, settings.instance_host)
     body = video_page_json(
         found,
@@ -85,4 +85,8 @@ def _list(
         with_state=owner_view or filters.include_not_published,
         with_moderation=owner_view,
     )
+    if shows_automatic_tags(params, viewer):
+        tags = automatic_tags.tags_of_videos([int(shown["id"]) for shown in body["data"]])
+        for shown in body["data"]:
+            shown["automaticTags"] = tags.get(int(shown["id"]), [])
     return dict(plugins.run_filter(hook, body, user=viewer))

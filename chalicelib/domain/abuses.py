@@ -12,7 +12,8 @@ from chalicelib.domain import comments as comment_rules
 from chalicelib.domain import events
 from chalicelib.domain.roles import Right, Role, has_right
 from chalicelib.domain.short_uuid import from_short
-from chalicelib.domain.videos import UUID_V4, check_can_see, owns
+from chalicelib.domain.video_rights import owns
+from chalicelib.domain.videos import UUID_V4, check_can_see
 from chalicelib.errors import BadRequestError, ForbiddenError, NotFoundError, UnauthorizedError, ValidationError
 from chalicelib.store import abuses, actors, comments, counters, keys, videos
 from chalicelib.store.models import Abuse, AbuseMessage

@@ -5,8 +5,11 @@ comments on its videos for review.
 A text gets `external-link` when it links to another host, and one tag per watched-word list
 that matches it (domain/watched_words.py). A comment is tagged twice over: by the lists of
 the video's owner account (what the owner sees, and what its policy acts on) and by the
-instance's lists (what the staff see). Videos are not tagged yet (PeerTube tags their name and
-description with the instance's lists, for the staff's video list).
+instance's lists (what the staff see). A video's name and description are tagged by the
+instance's lists (PeerTube's buildVideoAutomaticTags), for the staff's video list
+(`autoTagOneOf`, and `automaticTags` with `include` flag 64): when a local video is uploaded,
+changed or published (an import takes its name then), and when a remote one is stored, by a
+work task.
 """
 
 from __future__ import annotations
@@ -16,9 +19,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from chalicelib.domain import watched_words
+from chalicelib.config import get_settings
+from chalicelib.domain import events, watched_words
 from chalicelib.errors import BadRequestError, ValidationError
-from chalicelib.store import actors, moderation
+from chalicelib.store import actors, moderation, queues, video_autotags, videos
 
 if TYPE_CHECKING:
     from chalicelib.store.models import Video
@@ -75,6 +79,54 @@ def comment_tags(video: Video, text: str, own_host: str) -> tuple[CommentTags, l
     owner = moderation.read_account(owner_id) if video.is_local else moderation.AccountModeration()
     server = tags_of(text, actors.server_actor_id(), own_host)
     return CommentTags(tags_of(text, owner_id, own_host, owner), server), owner.review
+
+
+def video_tags(video: Video, own_host: str) -> list[str]:
+    """A video's tags by the instance's lists: its name's, then its description's (one Query)."""
+    server_id = actors.server_actor_id()
+    lists = moderation.read_account(server_id)
+    found = tags_of(video.name, server_id, own_host, lists) + tags_of(video.description, server_id, own_host, lists)
+    return list(dict.fromkeys(found))
+
+
+TAG_VIDEO_TASK = "video-autotags"
+
+
+def tagged_video_ids(tags: frozenset[str]) -> frozenset[int]:
+    """The videos the instance's lists tagged with any of these (one Query a tag)."""
+    return video_autotags.tagged_with(tags)
+
+
+def tags_of_videos(video_ids: list[int]) -> dict[int, list[str]]:
+    """Each video's tags (one BatchGetItem a page)."""
+    return video_autotags.tags_of(video_ids)
+
+
+def tag_video(video_id: int) -> None:
+    """The work task: tag the video as it is now (gone meanwhile: nothing to do)."""
+    video = videos.get_video(video_id)
+    if video is not None:
+        video_autotags.replace(video_id, video_tags(video, get_settings().instance_host))
+
+
+def register() -> None:
+    """Tagging reads the instance's lists and writes the tags: the work function does it
+    (the transcoder, which publishes, may touch only the video's own items), one message per
+    change, so lists and uploads cost one SQS send."""
+    events.subscribe(events.VideoUploaded, _video_stored)
+    events.subscribe(events.VideoPublished, _video_stored)
+    events.subscribe(events.RemoteVideoStored, _video_stored)
+    events.subscribe(events.VideoChanged, _video_changed)
+
+
+def _video_stored(event: events.VideoUploaded | events.VideoPublished | events.RemoteVideoStored) -> None:
+    queues.send_work([{"task": TAG_VIDEO_TASK, "video": int(event.video.id)}])
+
+
+def _video_changed(event: events.VideoChanged) -> None:
+    before, after = event.before, event.after
+    if (before.name, before.description) != (after.name, after.description):
+        queues.send_work([{"task": TAG_VIDEO_TASK, "video": int(after.id)}])
 
 
 # The routes' use cases

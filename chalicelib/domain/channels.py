@@ -10,7 +10,7 @@ from chalicelib.domain.accounts import check_not_reserved, new_local_actor
 from chalicelib.domain.roles import Right, Role, has_right
 from chalicelib.domain.validation import Checks
 from chalicelib.errors import BadRequestError, ConflictError, ForbiddenError, NotFoundError
-from chalicelib.store import actors
+from chalicelib.store import actors, channel_collaborators
 
 if TYPE_CHECKING:
     from chalicelib.config import Settings
@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 CHANNEL_NOT_FOUND = "Video channel not found"
 ACCOUNT_NOT_FOUND = "Account not found"
+NOT_LOCAL = "The channel must be local."
 
 
 def find_local_actor_by_handle(settings: Settings, handle: str, actor_types: tuple[str, ...]) -> Actor | None:
@@ -93,7 +94,7 @@ def update_channel(user: User, channel: Actor, body: dict[str, Any], now: dateti
 def delete_channel(user: User, channel: Actor) -> None:
     """The channel is gone at once; its videos, then the channel, are removed by the work
     queue (domain/deletions.py). Channels already being deleted do not count as left."""
-    _check_owner(user, channel, "This user has not owner rights on this channel")
+    check_is_owner(user, channel)
     remaining = [c for c in actors.list_account_channels(int(channel.account_id or 0)) if c.deleting_at is None]
     if len(remaining) <= 1:
         raise ConflictError("Cannot remove the last channel of this user")
@@ -101,15 +102,35 @@ def delete_channel(user: User, channel: Actor) -> None:
 
 
 def check_can_manage(user: User, channel: Actor) -> None:
-    _check_owner(user, channel, "This user cannot manage this channel")
+    """PeerTube 8's checkCanManageChannel: the owner, whoever may manage any channel, or an
+    accepted collaborator (one GetItem, only when the first two fail)."""
+    if not _owner_or_staff(user, channel) and not channel_collaborators.is_accepted(
+        int(channel.id), int(user.account_id)
+    ):
+        raise ForbiddenError("This user cannot manage this channel")
+    if not _is_local(channel):
+        raise ForbiddenError(NOT_LOCAL)
+
+
+def check_is_owner(user: User, channel: Actor) -> None:
+    """What only the owner may do (delete the channel, invite collaborators): collaborators may not."""
+    _check_owner(user, channel, "This user has not owner rights on this channel")
 
 
 def _check_owner(user: User, channel: Actor, refusal: str) -> None:
     """Owners, and whoever may manage any channel (moderators, administrators)."""
-    if not _owns(user, channel) and not has_right(Role(int(user.role)), Right.MANAGE_ANY_VIDEO_CHANNEL):
+    if not _owner_or_staff(user, channel):
         raise ForbiddenError(refusal)
-    if not channel.is_local:
-        raise ForbiddenError("The channel must be local.")
+    if not _is_local(channel):
+        raise ForbiddenError(NOT_LOCAL)
+
+
+def _owner_or_staff(user: User, channel: Actor) -> bool:
+    return _owns(user, channel) or has_right(Role(int(user.role)), Right.MANAGE_ANY_VIDEO_CHANNEL)
+
+
+def _is_local(channel: Actor) -> bool:
+    return bool(channel.is_local)
 
 
 def _owns(user: User, channel: Actor) -> bool:

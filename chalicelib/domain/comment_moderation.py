@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from chalicelib.domain import videos as video_cases
 from chalicelib.domain.roles import Right, Role, has_right
+from chalicelib.domain.video_rights import owns
 from chalicelib.errors import ForbiddenError, NotFoundError, ValidationError
 from chalicelib.store import actors, catalog, moderation
 
@@ -102,7 +103,7 @@ def scope(video_ref: str | None, channel_ref: str | None, viewer: User | None) -
         if not sees_all and viewer is not None:
             if not video.is_local:
                 raise ForbiddenError("Cannot manage a video of another server.")
-            if not video_cases.owns(viewer, video):
+            if not owns(viewer, video):
                 raise ForbiddenError("Cannot manage a video of another user.")
         video_id = int(video.id)
     if channel_ref is not None:

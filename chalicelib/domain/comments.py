@@ -23,6 +23,7 @@ from chalicelib.domain import automatic_tags, events, muting
 from chalicelib.domain import videos as video_cases
 from chalicelib.domain.roles import Right, Role, has_right
 from chalicelib.domain.short_uuid import from_short
+from chalicelib.domain.video_rights import owns
 from chalicelib.errors import BadRequestError, ConflictError, ForbiddenError, NotFoundError, ValidationError
 from chalicelib.observability import logger
 from chalicelib.store import comments, counters, moderation
@@ -126,7 +127,7 @@ def sees_all_comments(video: Video, viewer: User | None) -> bool:
     """Moderators and the video's owner see comments held for review; others only theirs."""
     if viewer is None:
         return False
-    return video_cases.owns(viewer, video) or has_right(Role(int(viewer.role)), Right.SEE_ALL_COMMENTS)
+    return owns(viewer, video) or has_right(Role(int(viewer.role)), Right.SEE_ALL_COMMENTS)
 
 
 def is_visible(comment: VideoComment, video: Video, viewer: User | None, sees_all: bool) -> bool:
@@ -144,9 +145,7 @@ def should_hold(video: Video, author: User | None, owner_tags: Iterable[str] = (
     if author is None:
         if not video.is_local:
             return False
-    elif video.is_local and (
-        video_cases.owns(author, video) or has_right(Role(int(author.role)), Right.MANAGE_ANY_VIDEO_COMMENT)
-    ):
+    elif video.is_local and (owns(author, video) or has_right(Role(int(author.role)), Right.MANAGE_ANY_VIDEO_COMMENT)):
         return False
     if int(video.comments_policy or 1) == POLICY_REQUIRES_APPROVAL:
         return True
@@ -297,7 +296,7 @@ def delete(video: Video, user: User, comment_id: int, now: datetime) -> None:
     if comment.deleted_at is not None:
         raise ConflictError("This comment is already deleted")
     author = comment.account_id is not None and int(comment.account_id) == int(user.account_id)
-    if not (author or has_right(Role(int(user.role)), Right.MANAGE_ANY_VIDEO_COMMENT) or video_cases.owns(user, video)):
+    if not (author or has_right(Role(int(user.role)), Right.MANAGE_ANY_VIDEO_COMMENT) or owns(user, video)):
         raise ForbiddenError("User does not have the permission to delete this comment")
     if not comments.mark_deleted(comment, video, by_video_author=by_video_author(comment.account_id, video), now=now):
         raise ConflictError("This comment is already deleted")
@@ -319,7 +318,7 @@ def approve(video: Video, user: User, comment_id: int, now: datetime) -> None:
         raise ConflictError("This comment is deleted")
     if not comment.held_for_review:
         raise BadRequestError("This comment is not held for review")
-    if not (has_right(Role(int(user.role)), Right.MANAGE_ANY_VIDEO_COMMENT) or video_cases.owns(user, video)):
+    if not (has_right(Role(int(user.role)), Right.MANAGE_ANY_VIDEO_COMMENT) or owns(user, video)):
         raise ForbiddenError("Cannot remove video comment of another user")  # PeerTube's message
     if not comments.approve(comment, video, now=now):
         raise BadRequestError("This comment is not held for review")

@@ -20,8 +20,9 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from chalicelib import plugins
 from chalicelib.config import LiveConfig, SignupSettings, UserDefaults
-from chalicelib.domain import redundancy, reference_data
+from chalicelib.domain import redundancy, reference_data, themes
 from chalicelib.domain.instance import ABOUT_TEXTS, SHORT_DESCRIPTION, InstanceSettings, live_limits
 from chalicelib.errors import BadRequestError, PayloadTooLargeError, ValidationError
 from chalicelib.store import instance as instance_store
@@ -39,6 +40,11 @@ LIVE_RESOLUTIONS = RESOLUTIONS[1:]
 def current(settings: Settings) -> InstanceSettings:
     """The settings in force now (one DynamoDB read)."""
     return _in_force(settings, instance_store.get_custom_config())
+
+
+def from_stored(settings: Settings, stored: dict[str, Any] | None) -> InstanceSettings:
+    """The settings in force given the stored document, read by the caller (with other items)."""
+    return _in_force(settings, stored)
 
 
 def in_force(settings: Settings) -> Settings:
@@ -256,6 +262,9 @@ _OPTIONAL: dict[str, Callable[[Any], bool]] = {
     "instance.categories": lambda value: isinstance(value, list) and all(map(_is_int, value)),
     "instance.customizations.javascript": _is_string,
     "instance.customizations.css": _is_string,
+    # PeerTube's isThemeRegistered (domain/themes.py) and its player themes.
+    "theme.default": lambda value: themes.is_registered(value) and value != themes.INSTANCE_DEFAULT,
+    "defaults.player.theme": lambda value: value in ("galaxy", "lucide"),
     "admin.email": lambda value: value == "" or (isinstance(value, str) and "@" in value),
     "contactForm.enabled": _is_bool,
     "user.videoQuota": _at_least(-1),
@@ -268,6 +277,8 @@ _OPTIONAL: dict[str, Callable[[Any], bool]] = {
     "transcoding.remoteRunners.enabled": _is_bool,
     # Cirrus's own (docs/runners.md): seconds a runner job may wait before Lambda does it.
     "transcoding.remoteRunners.lambdaFallbackSeconds": lambda value: value is None or (_is_int(value) and value >= 0),
+    # Cirrus's own (docs/runners.md): chunk jobs for Cirrus's runner instead of whole renditions.
+    "transcoding.remoteRunners.cirrusChunks": _is_bool,
     "transcoding.originalFile.keep": _is_bool,
     "videoFile.update.enabled": _is_bool,
     "videoStudio.enabled": _is_bool,
@@ -311,6 +322,9 @@ def _validate(body: dict[str, Any]) -> None:
         value = _field(body, path)
         if value is not _MISSING and not check(value):
             invalid[path] = "Invalid value"
+    profile = _field(body, "transcoding.profile")
+    if profile is not _MISSING and profile not in plugins.available_vod_profiles():
+        invalid["transcoding.profile"] = "Invalid value"  # PeerTube's: one of the available profiles
     if invalid:
         raise ValidationError(invalid)
     strategies = _field(body, "redundancy.videos.strategies")

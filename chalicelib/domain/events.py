@@ -32,6 +32,7 @@ if TYPE_CHECKING:
         Abuse,
         AbuseMessage,
         Actor,
+        ChannelCollaborator,
         Follow,
         Playlist,
         Registration,
@@ -260,6 +261,20 @@ class AbuseMessageAdded:
     message: AbuseMessage
 
 
+@dataclass(frozen=True)
+class CollaboratorChanged:
+    """A channel collaborator was invited, or answered its invitation (its state says which)."""
+
+    collaborator: ChannelCollaborator
+
+
+@dataclass(frozen=True)
+class LiveCreated:
+    """A local live was created, waiting for its encoder (`action:api.live-video.created`)."""
+
+    video: Video
+
+
 Event = (
     VideoPublished
     | VideoUploaded
@@ -288,6 +303,8 @@ Event = (
     | AbuseReceived
     | AbuseStateChanged
     | AbuseMessageAdded
+    | CollaboratorChanged
+    | LiveCreated
 )
 EVENT_TYPES: tuple[type[Any], ...] = Event.__args__
 

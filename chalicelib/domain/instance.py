@@ -7,6 +7,7 @@ import copy
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from chalicelib import plugins
 from chalicelib.domain import reference_data, transcription_settings
 
 if TYPE_CHECKING:
@@ -80,6 +81,9 @@ def server_config(current: InstanceSettings) -> dict[str, Any]:
     web = bool(transcoding["web_videos"]["enabled"])
     config["transcoding"]["hls"] = {"enabled": bool(transcoding["hls"]["enabled"]) or not web}
     config["transcoding"]["web_videos"] = {"enabled": web}
+    # The encoding profiles: Cirrus's default and the plugins' (chalicelib/plugins/transcoding.py).
+    config["transcoding"]["profile"] = transcoding.get("profile", "default")
+    config["transcoding"]["availableProfiles"] = plugins.available_vod_profiles()
     config["videoFile"] = {"update": {"enabled": bool(custom["videoFile"]["update"]["enabled"])}}
     studio = custom["videoStudio"]
     config["videoStudio"] = {
@@ -87,6 +91,8 @@ def server_config(current: InstanceSettings) -> dict[str, Any]:
         "remoteRunners": {"enabled": bool(studio["remoteRunners"]["enabled"])},
     }
     config["videoTranscription"] = transcription_settings.server_config(custom, settings.transcription_engine)
+    # The installed plugins, with the scripts the web client loads (chalicelib/plugins/client.py).
+    config["plugin"]["registered"] = plugins.registered_for_clients()
     config["serverVersion"] = PEERTUBE_API_VERSION
     config["serverCommit"] = ""
     return config

@@ -19,11 +19,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from chalicelib import plugins
 from chalicelib.domain import events, simulcast_targets
-from chalicelib.domain.roles import Right, Role, has_right
+from chalicelib.domain.roles import Right
 from chalicelib.domain.validation import Checks
 from chalicelib.domain.video_metadata import parse_int
-from chalicelib.domain.videos import PRIVACY_PASSWORD, VideoForm, owns, publishing_channel, read_form
+from chalicelib.domain.video_rights import manages
+from chalicelib.domain.videos import PRIVACY_PASSWORD, VideoForm, publishing_channel, read_form
 from chalicelib.errors import BadRequestError, ForbiddenError, NotFoundError, ValidationError
 from chalicelib.store import catalog, counters, keys, lives
 from chalicelib.store import video_passwords as store_passwords
@@ -38,6 +40,7 @@ LATENCY_DEFAULT, LATENCY_HIGH, LATENCY_SMALL = 1, 2, 3
 LATENCY_MODES = frozenset({LATENCY_DEFAULT, LATENCY_HIGH, LATENCY_SMALL})
 REPLAY_PRIVACIES = frozenset({1, 2, 3, 4})  # PeerTube: any privacy but password-protected
 MAX_SCHEDULES = 10
+LIVE_ACCEPT_HOOK = "filter:api.live-video.create.accept.result"
 # PeerTube's messages and error codes.
 LIVE_NOT_ENABLED = "Live is not enabled on this instance"
 REPLAY_NOT_ENABLED = "Saving live replay is not enabled on this instance"
@@ -104,11 +107,24 @@ def read_update_form(fields: dict[str, Any]) -> LiveSettingsForm:
     return live
 
 
-def create_live(settings: Settings, live_config: LiveConfig, user: User, form: LiveForm, now: datetime) -> Video:
-    """A live waiting for its encoder, its settings and its stream key (PeerTube's addLiveVideo)."""
+def create_live(
+    settings: Settings,
+    live_config: LiveConfig,
+    user: User,
+    form: LiveForm,
+    now: datetime,
+    *,
+    body: dict[str, Any] | None = None,
+) -> Video:
+    """A live waiting for its encoder, its settings and its stream key (PeerTube's addLiveVideo).
+    Plugins may refuse it (`filter:api.live-video.create.accept.result`, 403 with their
+    message) once PeerTube's own checks pass; `body` is what they see of the request."""
     check_allowed(live_config, form.live)
     channel = publishing_channel(form.video.channel_id, user)
     check_limits(live_config, int(channel.account_id or user.account_id))
+    accepted, message = plugins.accepted(LIVE_ACCEPT_HOOK, key="accepted", live_video_create=body or {}, user=user)
+    if not accepted:
+        raise ForbiddenError(message or "Refused local live video")
     video_id = counters.next_id("video")
     video_uuid = str(uuid.uuid4())
     privacy = form.video.privacy
@@ -162,6 +178,7 @@ def create_live(settings: Settings, live_config: LiveConfig, user: User, form: L
     lives.create_live(video, live, str(live.stream_key), passwords)
     # Federated at once when public, as PeerTube does (a live waiting is announced).
     events.emit(events.VideoPublished(video))
+    events.emit(events.LiveCreated(video))
     return video
 
 
@@ -206,7 +223,7 @@ def can_manage(user: User | None, video: Video) -> bool:
     """The owner, and those with PeerTube's GET_ANY_LIVE right (administrators, moderators)."""
     if user is None or not video.is_local:
         return False
-    return owns(user, video) or has_right(Role(int(user.role)), Right.GET_ANY_LIVE)
+    return manages(user, video, Right.GET_ANY_LIVE)
 
 
 def check_can_manage(user: User, video: Video) -> None:

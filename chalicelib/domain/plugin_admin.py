@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from chalicelib import plugins
 from chalicelib.domain.roles import Right, Role, has_right
-from chalicelib.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
+from chalicelib.errors import ConflictError, ForbiddenError, NotFoundError, ServiceUnavailableError, ValidationError
 from chalicelib.plugins import settings as plugin_settings
 from chalicelib.store import plugins as plugin_store
 
@@ -26,6 +26,11 @@ _NPM_NAME = re.compile(r"^peertube-(plugin|theme)-[a-z0-9][a-z0-9._~-]*$")
 DEPLOY_TIME = (
     "Plugins are installed at deploy time on this instance (plugins.txt of the deployment); "
     "they cannot be installed, updated or uninstalled through the API"
+)
+# PeerTube's answer when its plugin index is unreachable, and why Cirrus has none.
+INDEX_UNAVAILABLE = (
+    "Plugin index unavailable. Plugins are installed at deploy time on this instance "
+    "(plugins.txt of the deployment); there is no plugin index to browse"
 )
 
 
@@ -75,3 +80,7 @@ def save_settings(plugin: LoadedPlugin, values: object) -> None:
 
 def refuse_installation() -> None:
     raise ConflictError(DEPLOY_TIME)
+
+
+def refuse_index() -> None:
+    raise ServiceUnavailableError(INDEX_UNAVAILABLE)

@@ -1,7 +1,9 @@
 """PeerTube's reference data: enumerations and default configuration documents.
 
 The JSON files under data/ are read on first use and kept for the life of the execution
-environment; data/README.md says where each comes from.
+environment; data/README.md says where each comes from. Plugins' constant managers may add
+or delete video categories, licences and languages, and delete privacies
+(chalicelib/plugins/constants.py): the four tables below are PeerTube's with those changes.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ import functools
 import json
 from pathlib import Path
 from typing import Any
+
+from chalicelib import plugins
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -34,16 +38,16 @@ def load(name: str) -> Any:
 
 
 def video_categories() -> dict[str, str]:
-    return load("video_categories")  # type: ignore[no-any-return]
+    return plugins.altered("category", load("video_categories"))
 
 
 def video_licences() -> dict[str, str]:
-    return load("video_licences")  # type: ignore[no-any-return]
+    return plugins.altered("licence", load("video_licences"))
 
 
 def video_languages() -> dict[str, str]:
-    return load("video_languages")  # type: ignore[no-any-return]
+    return plugins.altered("language", load("video_languages"))
 
 
 def video_privacies() -> dict[str, str]:
-    return load("video_privacies")  # type: ignore[no-any-return]
+    return plugins.altered("privacy", load("video_privacies"))

@@ -1,11 +1,19 @@
 """Runner jobs: transcoding steps handed to PeerTube-style remote runners instead of Lambda,
 and transcriptions (`video-transcription`, domain/transcriptions.py), which only runners do.
 
-With `transcoding.remoteRunners.enabled` in the custom configuration, each chunk step of
-the pipeline (domain/transcoding.py: one chunk of one rendition) becomes a
-`vod-hls-transcoding` job, so many runners work on one video at once; the original, the
-audio, the images and the packaging stay Lambda's. A job's result is the same work file the
-Lambda step writes, and is counted by the same `step_done`, so packaging and publication
+With `transcoding.remoteRunners.enabled` in the custom configuration, the chunk steps of
+the pipeline (domain/transcoding.py) become `vod-hls-transcoding` jobs; the original, the
+audio, the images and the packaging stay Lambda's. Two shapes:
+
+- By default, PeerTube's: one job per rendition (its chunk steps together), the whole video
+  at one resolution, which PeerTube's own `peertube-runner` does as it is. Its result (a
+  fragmented MP4 with its playlist) is kept as the rendition's work file, and the packaging
+  step re-segments it (stream copy) as it joins chunks.
+- With `transcoding.remoteRunners.cirrusChunks` (Cirrus's own), one job per chunk step, so
+  many runners work on one video at once; only Cirrus's runner (tools/runner) reads the
+  chunk (`output.cirrusChunk`). Its result is the same work file the Lambda step writes.
+
+Either way the steps are counted by the same `step_done`, so packaging and publication
 follow as they always do.
 
     pending ──accept──► processing ──success──► completing ──► completed
@@ -99,6 +107,11 @@ def enabled() -> bool:
     return _settings().get("enabled") is True
 
 
+def chunked() -> bool:
+    """Whether runner jobs are chunks (Cirrus's runner only) rather than whole renditions."""
+    return _settings().get("cirrusChunks") is True
+
+
 def lambda_fallback_seconds() -> int | None:
     """How long a job may wait for a runner before Lambda does it; None: runners only."""
     remote = _settings()
@@ -117,22 +130,90 @@ def take_steps(steps: list[Step], at: datetime) -> list[Step]:
     if not chunks or not enabled():
         return steps
     left = [step for step in steps if step.kind != CHUNK]
-    by_video: dict[str, Video | None] = {}
+    by_job: dict[tuple[str, str], list[Step]] = {}
+    whole = not chunked()
     for step in chunks:
-        if step.video_uuid not in by_video:
-            by_video[step.video_uuid] = videos.find_video_by_uuid(step.video_uuid)
-        video = by_video[step.video_uuid]
-        if video is None or not video.plan or create_chunk_job(video, step, at):
+        name = f"rendition-{step.resolution}" if whole else step.name
+        by_job.setdefault((step.video_uuid, name), []).append(step)
+    by_video: dict[str, Video | None] = {}
+    created = False
+    for (video_uuid, name), job_steps in by_job.items():
+        if video_uuid not in by_video:
+            by_video[video_uuid] = videos.find_video_by_uuid(video_uuid)
+        video = by_video[video_uuid]
+        if video is None or not video.plan:
             continue
-        existing = store.get_job(job_uuid(step))
+        made = create_rendition_job(video, job_steps, at) if whole else create_chunk_job(video, job_steps[0], at)
+        created = created or made
+        if made:
+            continue
+        existing = store.get_job(_job_uuid(video_uuid, name))
         # Completing for longer than a success takes is a success that died half-way.
         if existing is None or int(existing.state) not in (PENDING, PROCESSING):
-            left.append(step)
+            left += job_steps
+    if created:
+        announce()
     return left
 
 
+def announce() -> None:
+    """PeerTube's `available-jobs` to the connected runners (socket.io `/runners`): its
+    runner asks for jobs only when told, when it starts, and after a job of its own."""
+    from chalicelib.store import realtime
+
+    try:
+        realtime.publish_to_runners("available-jobs")
+    except Exception as error:  # a push is news, never worth losing a job over
+        logger.warning("available-jobs not pushed", extra={"reason": str(error)})
+
+
 def job_uuid(step: Step) -> str:
-    return str(uuid.uuid5(_JOB_NAMESPACE, f"{step.video_uuid}/{step.name}"))
+    return _job_uuid(step.video_uuid, step.name)
+
+
+def _job_uuid(video_uuid: str, name: str) -> str:
+    return str(uuid.uuid5(_JOB_NAMESPACE, f"{video_uuid}/{name}"))
+
+
+def rendition_job_uuid(video_uuid: str, resolution: int) -> str:
+    return _job_uuid(video_uuid, f"rendition-{resolution}")
+
+
+def create_rendition_job(video: Video, steps: list[Step], at: datetime) -> bool:
+    """One rendition of the whole video as PeerTube's `vod-hls-transcoding` job (its
+    RunnerJobVODHLSTranscodingPayload: the audio in the rendition, as PeerTube 6 and 7 make
+    it without separated audio); it stands for the rendition's chunk steps."""
+    resolution = int(steps[0].resolution or 0)
+    rendition = next(r for r in transcoding.renditions_of(video.plan) if r.resolution == resolution)
+    uuid_ = rendition_job_uuid(video.uuid, resolution)
+    payload = {
+        "input": {"videoFileUrl": input_url(uuid_, video.uuid), "separatedAudioFileUrl": []},
+        "output": {"resolution": rendition.resolution, "fps": rendition.fps, "separatedAudio": False},
+    }
+    job = RunnerJob(
+        uuid=uuid_,
+        type=VOD_HLS,
+        state=PENDING,
+        priority=0,
+        payload=payload,
+        private_payload={"videoUUID": video.uuid, "steps": [step.to_message() for step in steps]},
+        failures=0,
+        attempt=0,
+        created_at=at,
+        updated_at=at,
+    )
+    return store.create_job(job)
+
+
+def _steps_of(job: RunnerJob) -> list[Step]:
+    """The chunk steps a transcoding job stands for: one chunk, or a whole rendition's."""
+    if "steps" in job.private_payload:
+        return [Step.from_message(body) for body in job.private_payload["steps"]]
+    return [Step.from_message(job.private_payload["step"])]
+
+
+def _is_rendition(job: RunnerJob) -> bool:
+    return job.type == VOD_HLS and "steps" in job.private_payload
 
 
 def create_chunk_job(video: Video, step: Step, at: datetime) -> bool:
@@ -310,8 +391,11 @@ def accept(runner: Runner, job_uuid_: str, at: datetime) -> tuple[RunnerJob, str
 def accepted_payload(job: RunnerJob) -> dict[str, Any]:
     """The payload with where this acceptance's result goes (PeerTube's custom upload)."""
     payload = dict(job.payload)
-    if job.type == TRANSCRIPTION:
-        return payload  # a WebVTT file is small: it comes in the success call
+    if job.type == TRANSCRIPTION or _is_rendition(job):
+        # A WebVTT file is small: it comes in the success call. PeerTube's runner sends a
+        # custom upload as multipart/form-data, which a presigned S3 PUT would keep as the
+        # file: a rendition's result comes in the success call too (docs/runners.md).
+        return payload
     output = dict(payload.get("output") or {})
     video_uuid = str(job.private_payload["videoUUID"])
     output["videoFileCustomUpload"] = {
@@ -365,12 +449,16 @@ class Result:
 
     video_file: bytes | None
     vtt_file: bytes | None = None  # a transcription's `payload[vttFile]`
+    playlist_file: bytes | None = None  # a rendition's `payload[resolutionPlaylistFile]`
 
 
 def success(runner: Runner, job_uuid_: str, body: dict[str, Any], result: Result, at: datetime) -> None:
     job, token_hash = _processing_job_of(runner, job_uuid_, body)
     if job.type == TRANSCRIPTION:
         _transcription_success(job, token_hash, body, result, at)
+        return
+    if _is_rendition(job):
+        _rendition_success(job, token_hash, result, at)
         return
     video_uuid = str(job.private_payload["videoUUID"])
     step = None if job.type == STUDIO else Step.from_message(job.private_payload["step"])
@@ -407,6 +495,29 @@ def success(runner: Runner, job_uuid_: str, body: dict[str, Any], result: Result
     store.move_job(job, from_states=(COMPLETING,), to_state=COMPLETED, now=at, finished_at=at, progress=100)
 
 
+def _rendition_success(job: RunnerJob, token_hash: str, result: Result, at: datetime) -> None:
+    """PeerTube's VODHLSTranscodingSuccess: the rendition's fragmented MP4 and its playlist,
+    in the body. The MP4 becomes the rendition's work file (the packaging step segments it
+    again, stream copy, into Cirrus's layout with its hashes), and the rendition's chunk
+    steps are counted: the last one starts the packaging."""
+    video_file, playlist = result.video_file, result.playlist_file
+    if not video_file or playlist is None:
+        raise BadRequestError("Send payload[videoFile] and payload[resolutionPlaylistFile].")
+    if len(video_file) > MAX_RESULT_BYTES:
+        raise PayloadTooLargeError("payload[videoFile] is larger than this job's result can be.")
+    if not _is_mp4(video_file):
+        raise BadRequestError("payload[videoFile] is not an MP4 file.")
+    if not playlist.startswith(b"#EXTM3U"):
+        raise BadRequestError("payload[resolutionPlaylistFile] is not an HLS playlist.")
+    if not store.move_job(job, from_states=(PROCESSING,), to_state=COMPLETING, now=at, token_hash=token_hash):
+        raise _not_processing()
+    video_uuid = str(job.private_payload["videoUUID"])
+    steps = _steps_of(job)
+    uploads_bucket.put_work_file(video_uuid, transcoding.rendition_work_name(int(steps[0].resolution or 0)), video_file)
+    _count_steps(video_uuid, steps)
+    store.move_job(job, from_states=(COMPLETING,), to_state=COMPLETED, now=at, finished_at=at, progress=100)
+
+
 def _transcription_success(job: RunnerJob, token_hash: str, body: dict[str, Any], result: Result, at: datetime) -> None:
     """PeerTube's TranscriptionSuccess: `inputLanguage` (what the engine detected) and
     `vttFile`, checked before the job moves, so a runner sending nonsense may still report
@@ -438,11 +549,17 @@ def _studio_edited(video_uuid: str) -> None:
 
 
 def _count_step(video_uuid: str, step: Step) -> None:
+    _count_steps(video_uuid, [step])
+
+
+def _count_steps(video_uuid: str, steps: list[Step]) -> None:
     """The same counting as a Lambda step's: the last chunk moves the video to packaging."""
     video = videos.find_video_by_uuid(video_uuid)
     if video is None or video.stage in transcoding.SETTLED_STAGES:
         return
-    unlocked, _ = transcoding.step_done(video, step)
+    unlocked: list[Step] = []
+    for step in steps:
+        unlocked += transcoding.step_done(video, step)[0]
     if unlocked:
         queues.send_transcode_steps([s.to_message() for s in unlocked])
 
@@ -472,6 +589,8 @@ def error(runner: Runner, job_uuid_: str, body: dict[str, Any], at: datetime) ->
             token_hash=token_hash,
             **_released(failures, message),
         )
+        if moved:
+            announce()
     if not moved:
         raise _not_processing()
 
@@ -483,6 +602,7 @@ def abort(runner: Runner, job_uuid_: str, body: dict[str, Any], at: datetime) ->
     fields = _released(int(job.failures or 0), job.error)
     if not store.move_job(job, from_states=(PROCESSING,), to_state=PENDING, now=at, token_hash=token_hash, **fields):
         raise _not_processing()
+    announce()
 
 
 def _released(failures: int, message: str | None) -> dict[str, Any]:
@@ -510,6 +630,8 @@ def sweep_stalled(at: datetime) -> int:
         ):
             moved += 1
             logger.info("stalled runner job back to pending", extra={"job": job.uuid})
+    if moved:
+        announce()
     return moved
 
 
@@ -532,7 +654,7 @@ def fall_back_to_lambda(at: datetime) -> list[Step]:
             if job.type == STUDIO:
                 studio_results.queue_edit(str(job.private_payload["videoUUID"]), list(job.private_payload["tasks"]))
             else:
-                steps.append(Step.from_message(job.private_payload["step"]))
+                steps += _steps_of(job)
     return steps
 
 
@@ -546,6 +668,21 @@ def cancel(job_uuid_: str, at: datetime) -> None:
         raise BadRequestError("Cannot cancel this job that is not in pending, processing or completing state")
     if store.move_job(job, from_states=ACTIVE, to_state=CANCELLED, now=at, finished_at=at):
         _ended_without_result(job, "Transcoding was cancelled by an administrator.")
+
+
+def fail_studio_jobs(video_uuid: str, reason: str, at: datetime) -> int:
+    """A studio edit given up (the sweeper found it stuck): its job, pending or with a runner,
+    errors, so that no runner works on it any more; how many did. Two bounded Queries (RN6,
+    RN7): this happens rarely, never on a request's path."""
+    candidates = [*store.pending_jobs(STUDIO, 100), *store.processing_since(at, 100)]
+    ended = 0
+    for job in candidates:
+        payload = job.private_payload or {}
+        if job.type != STUDIO or payload.get("videoUUID") != video_uuid or int(job.state) not in ACTIVE:
+            continue
+        if store.move_job(job, from_states=ACTIVE, to_state=ERRORED, now=at, finished_at=at, error=reason):
+            ended += 1
+    return ended
 
 
 def cancel_transcription(job_uuid_: str, at: datetime) -> None:
@@ -584,7 +721,7 @@ def _fail_video(job: RunnerJob, reason: str) -> None:
     if job.type == STUDIO:
         # A studio edit that cannot finish leaves the video as it was (domain/studio.py).
         if video is not None:
-            studio_results.give_up(video, reason)
+            studio_results.give_up(video, reason, list((job.private_payload or {}).get("tasks") or []))
         return
     if video is not None and video.stage not in transcoding.SETTLED_STAGES:
         videos.fail(video, reason)

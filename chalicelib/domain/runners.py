@@ -98,6 +98,13 @@ def authenticate(body: dict[str, Any]) -> Runner:
     return runner
 
 
+def name_for_token(token: str) -> str | None:
+    """The registered runner a runner token names (its name), for the socket.io `/runners`
+    namespace (domain/realtime.register_runner_lookup); None when unknown."""
+    runner = runners.find_runner(token_hash(token))
+    return None if runner is None else str(runner.name)
+
+
 def contact(runner: Runner, ip: str, at: datetime, version: str | None = None) -> None:
     """Note the runner's contact, at most every LAST_CONTACT_EVERY (a write per call would
     double the cost of every poll)."""

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.domain import custom_config, studio_results, video_edits
+from chalicelib.domain import custom_config, studio_results, studio_uploads, video_edits
 from chalicelib.domain import videos as video_cases
 from chalicelib.domain.studio_results import RESULT_NAME, queue_edit
 from chalicelib.errors import BadRequestError, ConflictError
@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from chalicelib.config import Settings
+    from chalicelib.domain.studio_uploads import UploadedFile
     from chalicelib.media.studio import Task
     from chalicelib.store.models import User, Video, VideoFile, WebVideoFile
 
@@ -55,7 +56,7 @@ MAX_TASKS = 10  # PeerTube's CONSTRAINTS_FIELDS.VIDEO_STUDIO.TASKS
 MAX_SEGMENTS = 10
 TASK_NAMES = ("cut", "add-intro", "add-outro", "add-watermark", "remove-segments")
 FILE_TASKS = ("add-intro", "add-outro", "add-watermark")
-TASK_FILE_PREFIX = "studio/"
+TASK_FILE_PREFIX = studio_results.TASK_FILE_PREFIX  # an edit's own folder: studio/<random id>/
 
 DISABLED = "Video studio is disabled on this instance"
 BAD_TASKS = "Should have a valid array of tasks"
@@ -124,8 +125,8 @@ def prepare_edit(settings: Settings, video: Video, user: User, body: dict[str, A
         raise ConflictError(BUSY)
     save_as_new = _flag(body.get("saveAsNewVideo"))
     duration = float(video.duration or 0)
-    planned = [_checked_task(task, index, duration) for index, task in enumerate(tasks)]
-    added = sum(len(upload.data) for name, _, upload in planned if upload is not None and name != "add-watermark")
+    planned = [_checked_task(task, index, duration, video.uuid) for index, task in enumerate(tasks)]
+    added = sum(_size(upload) for name, _, upload in planned if upload is not None and name != "add-watermark")
     if save_as_new:
         # A new video counts whole on the quota once published: about the video's size.
         _, hls_files, web_files = videos.get_video_with_all_files(int(video.id))
@@ -137,9 +138,13 @@ def prepare_edit(settings: Settings, video: Video, user: User, body: dict[str, A
     messages: list[dict[str, Any]] = []
     for index, (name, options, upload) in enumerate(planned):
         stored = dict(options)
-        if upload is not None:
+        if isinstance(upload, TaskFile):
             stored["file"] = f"{folder}{index}-{name}"
             uploads_bucket.put_work_file(video.uuid, stored["file"], upload.data)
+        elif upload is not None:  # posted to S3 (domain/studio_uploads.py): moved into the folder
+            stored["file"] = f"{folder}{index}-{name}"
+            uploads_bucket.copy_work_file(video.uuid, upload.name, stored["file"])
+            uploads_bucket.delete_work_file(video.uuid, upload.name)
         messages.append({"name": name, "options": stored})
     to_check = [[m["options"]["file"], m["name"]] for m in messages if "file" in m["options"]]
     if to_check:
@@ -276,7 +281,13 @@ def _invalid(name: object, reason: str = "") -> BadRequestError:
     return BadRequestError(f"Task {name} is invalid{': ' + reason if reason else ''}")
 
 
-def _checked_task(task: Any, index: int, duration: float) -> tuple[str, dict[str, Any], TaskFile | None]:
+def _size(upload: TaskFile | UploadedFile) -> int:
+    return len(upload.data) if isinstance(upload, TaskFile) else upload.size
+
+
+def _checked_task(
+    task: Any, index: int, duration: float, video_uuid: str
+) -> tuple[str, dict[str, Any], TaskFile | UploadedFile | None]:
     """(name, options, file) of a well-formed task; 400 otherwise (PeerTube's isStudioTaskValid)."""
     if not isinstance(task, dict) or task.get("name") not in TASK_NAMES:
         raise BadRequestError(BAD_TASKS)
@@ -306,10 +317,20 @@ def _checked_task(task: Any, index: int, duration: float) -> tuple[str, dict[str
                 raise _invalid(name, "each segment needs a start before its end, inside the video")
             ranges.append([start, end])
         return name, {"segments": ranges}, None
+    return name, {}, _task_file(name, options, video_uuid)
+
+
+def _task_file(name: str, options: dict[str, Any], video_uuid: str) -> TaskFile | UploadedFile:
+    """The file of an intro, outro or watermark: in the form, or posted to S3 before."""
     upload = options.get("file")
+    if upload is None and options.get("fileUploadId") is not None:
+        posted = studio_uploads.find(video_uuid, name, options["fileUploadId"])
+        if posted is None:
+            raise _invalid(name, "the uploaded file is not found (post it first, for this task)")
+        return posted
     if not isinstance(upload, TaskFile) or not upload.data:
         raise _invalid(name, "a file is needed")
-    return name, {}, upload
+    return upload
 
 
 def _seconds(value: Any, name: str) -> int | None:
@@ -363,7 +384,9 @@ def run_hand_over(task: dict[str, Any]) -> None:
         logger.info("studio hand-over of a deleted or handed-over video, dropped", extra={"video": task["video"]})
         return
     if task.get("abandon"):
-        if video.published_at is None:
+        if task.get("stalled"):
+            _abandon_stalled(video)
+        elif video.published_at is None:
             video_cases.remove_video(video)
         return
     if uploads_bucket.work_file_size(video.uuid, RESULT_NAME) is None:
@@ -371,6 +394,23 @@ def run_hand_over(task: dict[str, Any]) -> None:
         return
     if hand_over(video):
         logger.info("studio edit handed over", extra={"video": video.uuid})
+
+
+STALLED = "The edit did not finish in time"
+
+
+def _abandon_stalled(video: Video) -> None:
+    """The sweeper found the edit stuck (its hand-over gave up, or its messages were lost):
+    its runner job, if any, errors, and the video goes back as it was (published, or a
+    saveAsNewVideo copy deleted), as after a failed edit."""
+    from chalicelib.domain import runner_jobs
+
+    ended = runner_jobs.fail_studio_jobs(video.uuid, STALLED, datetime.now(UTC))
+    logger.warning("stalled studio edit given up", extra={"video": video.uuid, "runner_jobs": ended})
+    if video.published_at is None:
+        video_cases.remove_video(video)
+    else:
+        studio_results.give_up(video, STALLED)
 
 
 def hand_over(video: Video) -> bool:

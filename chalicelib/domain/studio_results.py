@@ -4,6 +4,7 @@ transcoder or a runner writes the result to RESULT_NAME, and the work function h
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from chalicelib.observability import logger
@@ -32,14 +33,34 @@ def queue_edit(video_uuid: str, tasks: list[dict[str, Any]], target: str | None 
     queues.send_transcode_steps([message])
 
 
-def remove_work_files(video_uuid: str) -> None:
-    """The task files and the result (the pipeline's own work files come later)."""
-    uploads_bucket.delete_work(video_uuid)
+def abandon_stalled(video_id: int) -> None:
+    """The sweeper's word on an edit stuck in editing: the work function (which may delete
+    files and videos) gives it up (domain/studio.py)."""
+    queues.send_work([{"task": HAND_OVER_TASK, "video": video_id, "abandon": True, "stalled": True}])
 
 
-def give_up(video: Video, reason: str) -> bool:
+TASK_FILE_PREFIX = "studio/"  # an edit's files: studio/<its own random id>/<i>-<task>
+
+
+def remove_task_files(video_uuid: str, tasks: Sequence[Any]) -> None:
+    """An edit's files (and its check's verdict), in the edited video's work area: its own
+    folder only, never another edit's (a saveAsNewVideo edit of the same video may run)."""
+    for folder in {_folder(task) for task in tasks} - {None}:
+        uploads_bucket.delete_work_prefix(video_uuid, str(folder))
+
+
+def _folder(task: Any) -> str | None:
+    name = (task.get("options") or {}).get("file") if isinstance(task, dict) else None
+    if not isinstance(name, str) or not name.startswith(TASK_FILE_PREFIX) or ".." in name or name.count("/") != 2:
+        return None
+    return name.rsplit("/", 1)[0] + "/"
+
+
+def give_up(video: Video, reason: str, tasks: Sequence[Any] = ()) -> bool:
     """The edit failed: the video is published as it was (editing → done); a saveAsNewVideo
-    copy, never published, is deleted by the work function (which may delete videos)."""
+    copy, never published, is deleted by the work function (which may delete videos). Only
+    this edit's files go: its result and its `tasks`' folder (the lifecycle rule of the work
+    area takes what an edit whose tasks are unknown leaves)."""
     current = videos.get_video(int(video.id))
     if current is None or current.stage != STAGE_EDITING:
         return False
@@ -48,6 +69,7 @@ def give_up(video: Video, reason: str) -> bool:
         logger.warning("studio edit failed; its new video goes", extra={"video": video.uuid, "reason": reason})
         return True
     moved = videos.transition(current, STAGE_EDITING, STAGE_DONE, [Video.state.set(STATE_PUBLISHED)])
-    remove_work_files(video.uuid)
+    uploads_bucket.delete_work_file(video.uuid, RESULT_NAME)
+    remove_task_files(video.uuid, tasks)
     logger.warning("studio edit failed; video left as it was", extra={"video": video.uuid, "reason": reason})
     return moved

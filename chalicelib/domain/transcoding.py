@@ -43,6 +43,7 @@ from chalicelib.config import get_settings
 from chalicelib.domain import caption_files, events, media_privacy, storyboards, web_videos
 from chalicelib.media import infohashes, layout
 from chalicelib.media.chunks import SEGMENT_SECONDS, Chunk, chunk_seconds, plan_chunks
+from chalicelib.media.commands import VideoEncoder
 from chalicelib.media.ladder import DEFAULT_CRF, Rendition, ladder, renditions_at, with_crf
 from chalicelib.media.probe import MediaInfo
 from chalicelib.observability import logger
@@ -127,7 +128,8 @@ def make_plan(
     renditions = with_crf(renditions, crf)
     top = max((r.resolution for r in renditions), default=0)
     chunks = _bounded_chunks(info, renditions, chunk_length or chunk_seconds(top)) if info.has_video else []
-    return {
+    encoders = _plugins_encoders(info, renditions) if video is not None and info.has_video else {}
+    plan: dict[str, Any] = {
         "source": {
             "duration": info.duration,
             "width": info.width,
@@ -151,6 +153,38 @@ def make_plan(
         ],
         "chunks": [[c.start, c.end] for c in chunks],
     }
+    if encoders:
+        plan["encoders"] = encoders
+    return plan
+
+
+def _plugins_encoders(info: MediaInfo, renditions: list[Rendition]) -> dict[str, Any]:
+    """Each rendition's encoder and options when the administrator chose a plugin's profile
+    (custom config `transcoding.profile`), built once for all its chunks; {} for the default."""
+    if len(plugins.available_vod_profiles()) == 1:
+        return {}
+    from chalicelib.domain import custom_config
+
+    profile = custom_config.current(get_settings()).custom["transcoding"].get("profile")
+    if not isinstance(profile, str) or profile not in plugins.available_vod_profiles()[1:]:
+        return {}
+    encoders: dict[str, Any] = {}
+    probe = {"width": info.width, "height": info.height, "fps": info.fps, "bitrate": info.bitrate}
+    for rendition in renditions:
+        options = plugins.vod_encoder_options(
+            profile, input=None, resolution=rendition.resolution, fps=rendition.fps, stream_num=0, input_probe=probe
+        )
+        if options is not None:
+            encoders[str(rendition.resolution)] = options.as_plan()
+    return encoders
+
+
+def encoder_of(plan: dict[str, Any], resolution: int) -> VideoEncoder | None:
+    """The plugin profile's encoder of this rendition, or None for Cirrus's default."""
+    chosen = plan.get("encoders", {}).get(str(resolution))
+    if chosen is None:
+        return None
+    return VideoEncoder(chosen["encoder"], tuple(chosen["input"]), tuple(chosen["output"]))
 
 
 def _plugins_ladder(info: MediaInfo, renditions: list[Rendition], video: Video) -> list[Rendition]:
@@ -281,6 +315,12 @@ def _stage_complete(video: Video, stage: str) -> tuple[list[Step], bool]:
 def chunk_work_name(resolution: int, index: int) -> str:
     """The work file in which a chunk step (a Lambda or a remote runner) leaves its chunk."""
     return f"chunks/{resolution}/{index:05d}.mp4"
+
+
+def rendition_work_name(resolution: int) -> str:
+    """The work file in which a remote runner leaves a whole rendition (domain/runner_jobs.py):
+    the packaging step joins it instead of the rendition's chunks."""
+    return f"renditions/{resolution}.mp4"
 
 
 def rendition_hashes_name(resolution: int) -> str:

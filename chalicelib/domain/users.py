@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.domain import deletions, lives, passwords, validation
+from chalicelib.domain import deletions, lives, passwords, themes, validation
 from chalicelib.domain.accounts import ROOT_USERNAME, ChannelRequest, CreatedUser, NewUser, create_local_user
 from chalicelib.domain.roles import Role, can_manage
 from chalicelib.domain.validation import Checks
@@ -215,6 +215,9 @@ def update_me(
     if "videoLanguages" in body:
         user.video_languages = body["videoLanguages"]
         changed.append("video_languages")
+    if "theme" in body:
+        user.theme = body["theme"]
+        changed.append("theme")
     for field, attribute in ME_BOOLEANS.items():
         if field in body:
             setattr(user, attribute, body[field])
@@ -241,6 +244,8 @@ def _check_me(body: dict[str, Any]) -> None:
     checks.optional(body, "displayName", validation.check_display_name)
     checks.optional(body, "description", validation.check_description)
     checks.optional(body, "nsfwPolicy", validation.check_nsfw_policy)
+    if "theme" in body and not themes.is_registered(body["theme"]):
+        checks.add("theme", "Should have a valid theme")
     for field in ME_BOOLEANS:
         checks.optional(body, field, validation.check_boolean)
     if "videoLanguages" in body and not (

@@ -8,9 +8,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.domain import events, media_privacy, video_passwords
-from chalicelib.domain.roles import Right, Role, has_right
+from chalicelib.domain.roles import Right
 from chalicelib.domain.validation import Checks
 from chalicelib.domain.video_metadata import parse_int, read_metadata
+from chalicelib.domain.video_rights import manages
 from chalicelib.domain.videos import publishing_channel
 from chalicelib.errors import BadRequestError, ForbiddenError, NotFoundError
 from chalicelib.store import video_passwords as store_passwords
@@ -66,7 +67,7 @@ def read_changes(fields: dict[str, Any]) -> dict[str, Any]:
 def check_can_manage(video: Video, user: User) -> None:
     if not video.is_local:
         raise ForbiddenError("Cannot manage a video of another server.")
-    if int(video.account_id) != int(user.account_id) and not has_right(Role(int(user.role)), Right.UPDATE_ANY_VIDEO):
+    if not manages(user, video, Right.UPDATE_ANY_VIDEO):
         raise ForbiddenError("Cannot manage a video of another user.")
 
 

@@ -7,10 +7,13 @@ publishes it. Import states, checks and messages are PeerTube's. See docs/import
 from __future__ import annotations
 
 import contextlib
+import time
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from chalicelib import plugins
 from chalicelib.address_policy import address_refusal, is_host_name, is_ip_literal
 from chalicelib.config import get_settings
 from chalicelib.domain import custom_config, torrent_files
@@ -22,7 +25,7 @@ from chalicelib.domain.roles import Right, Role, has_right
 from chalicelib.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
 from chalicelib.media import layout
 from chalicelib.observability import count, logger
-from chalicelib.store import counters, queues, uploads_bucket, users, video_imports, videos
+from chalicelib.store import counters, import_slots, queues, uploads_bucket, users, video_imports, videos
 from chalicelib.store.models.video import STATE_TO_IMPORT, STATE_TO_IMPORT_FAILED, STATE_TO_TRANSCODE
 from chalicelib.store.models.video_import import (
     IMPORT_CANCELLED,
@@ -36,6 +39,8 @@ from chalicelib.store.models.video_import import (
 from chalicelib.store.models.video_stages import STAGE_IMPORTING, STAGE_UPLOADED
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from chalicelib.config import Settings
     from chalicelib.store.models import User, Video, VideoImport
 
@@ -46,6 +51,21 @@ MAX_URL_LENGTH = 2000
 SIZE_SLACK = 16 * 1024 * 1024  # the proxy's cap over the file's: the pages yt-dlp reads
 MARGIN_SECONDS = 60  # left to the task after the download: checks, copy, notification
 HTTP_DISABLED = "HTTP import is not enabled on this instance."
+# PeerTube's import accept hooks: before the import starts, and once the file is fetched.
+PRE_IMPORT_HOOKS = {
+    "url": "filter:api.video.pre-import-url.accept.result",
+    "torrent": "filter:api.video.pre-import-torrent.accept.result",
+}
+POST_IMPORT_HOOKS = {
+    "url": "filter:api.video.post-import-url.accept.result",
+    "torrent": "filter:api.video.post-import-torrent.accept.result",
+}
+
+
+class _Rejected(Exception):
+    """A plugin refused the fetched file: the import is REJECTED, as in PeerTube."""
+
+
 TORRENT_DISABLED = "Torrent/magnet URI import is not enabled on this instance."
 
 
@@ -79,6 +99,7 @@ def create(
             raise ConflictError(HTTP_DISABLED)
         url = check_target_url(target_url)
     named = {key: value for key, value in fields.items() if key not in sources}
+    _check_plugins_accept(user, fields, "url" if url is not None else "torrent")
     name_from_source = not named.get("name")
     if name_from_source:
         named["name"] = _name_from_url(url) if url is not None else _name_from_torrent(torrent_name)
@@ -105,6 +126,17 @@ def create(
     queues.send_work([{"task": TASK, "import": import_id}])
     count("VideoImportsCreated")
     return made[0]
+
+
+def _check_plugins_accept(user: User, fields: dict[str, Any], kind: str) -> None:
+    """PeerTube's pre-import filters: a plugin may refuse the import (403, its message).
+    They see the request's fields (a torrent file as its size), as PeerTube's see its body."""
+    body = {key: value for key, value in fields.items() if key != "torrentfile"}
+    if fields.get("torrentfile") is not None:
+        body["torrentfile"] = {"size": len(fields["torrentfile"])}
+    allowed, message = plugins.accepted(PRE_IMPORT_HOOKS[kind], key="accepted", video_import_body=body, user=user)
+    if not allowed:
+        raise ForbiddenError(message or "Refused to import video")
 
 
 def check_target_url(value: Any) -> str:
@@ -241,16 +273,43 @@ def _set_video_state(video: Video, state: int) -> None:
     video.update(actions=[Video.state.set(state)])
 
 
-# --- The download (work task) ------------------------------------------------------------------
+# --- The download (work task, or the import task) ----------------------------------------------
+
+SLOT_WAIT_SECONDS = 60  # every slot taken: the import is asked for again this much later
+# A video's bytes a second when only its duration is announced (8 Mbit/s: a 1080p file).
+ASSUMED_BYTES_PER_MEDIA_SECOND = 1024 * 1024
+RUNNER_TASK, RUNNER_FINISHING = "task", "finishing"
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """A finished download, in the video's work file."""
+
+    size: int
+    extension: str
+    title: str | None
+
+
+def fits_in_lambda(size: int | None, duration: float | None, seconds: float, bytes_per_second: int) -> bool:
+    """Whether a download announced as `size` bytes (or, without a size, `duration` seconds
+    of video) is expected to end within `seconds` at `bytes_per_second`. Nothing announced:
+    it is tried (the worker's clock hands it on if it runs out)."""
+    expected = size if size is not None else (duration * ASSUMED_BYTES_PER_MEDIA_SECOND if duration else None)
+    return expected is None or expected <= seconds * bytes_per_second
 
 
 def run(task: dict[str, Any], now: datetime, seconds_left: float) -> None:
-    """Fetch the import's file into its video's source, or fail it with the reason. A
-    repeated message finds the import no longer pending (or processing for longer than an
-    attempt may last, after a crash) and does nothing."""
+    """The work function's task: fetch the import's file into its video's source, or fail it
+    with the reason; a torrent, or a download too long for the function's time, is handed to
+    the import task, whose result comes back here (`fetched`) for the checks and the
+    hand-over. A repeated message finds the import no longer pending (or processing for
+    longer than an attempt may last, after a crash) and does nothing."""
     settings = get_settings()
     item = video_imports.get_import(int(task["import"]), consistent=True)
     if item is None:
+        return
+    if "fetched" in task:
+        _after_task(settings, item, task, now)
         return
     stale_before = now - timedelta(seconds=settings.import_timeout_seconds + 2 * MARGIN_SECONDS)
     if int(item.state) == IMPORT_PROCESSING and item.started_at is not None and item.started_at < stale_before:
@@ -264,33 +323,187 @@ def run(task: dict[str, Any], now: datetime, seconds_left: float) -> None:
     if video is None or video.stage != STAGE_IMPORTING:
         video_imports.move(item, (IMPORT_PROCESSING,), IMPORT_FAILED, now, [_error("The video was deleted")])
         return
+    _start(settings, item, video, now, seconds_left)
+
+
+def _start(settings: Settings, item: VideoImport, video: Video, now: datetime, seconds_left: float) -> None:
+    """A claimed import, with a slot: downloaded here, or handed to the import task."""
+    if not import_slots.acquire(int(item.id), _concurrency(settings), _still_running(settings, now)):
+        # Every slot is taken (import.videos.concurrency): back to pending, asked again later.
+        video_imports.move(item, (IMPORT_PROCESSING,), IMPORT_PENDING, now, [_attempts_back()])
+        queues.send_work([{"task": TASK, "import": int(item.id)}], delay_seconds=SLOT_WAIT_SECONDS)
+        count("VideoImportsWaitingForSlot")
+        return
+    from chalicelib.media.url_source import ImportFailed, NotHere
+
+    handed = False
+    try:
+        try:
+            fetched = _download(settings, item, video, now, seconds_left, in_task=False)
+        except NotHere as why:
+            handed = _hand_to_task(item, video, now, str(why))
+            return
+        except ImportFailed as failure:
+            _failed(item, video, str(failure), now)
+            return
+        _complete(settings, item, video, fetched, now)
+    finally:
+        if not handed:
+            import_slots.release(int(item.id))
+
+
+def run_in_task(import_id: int, now: datetime) -> None:
+    """The import task's work (functions/imports/task.py): the download only, with the whole
+    import timeout; its result goes back to the work function as a `fetched` message (the
+    checks, the hand-over and the notification run there, with their rights)."""
+    from chalicelib.media.url_source import ImportFailed, NotHere
+
+    settings = get_settings()
+    item = video_imports.get_import(import_id, consistent=True)
+    if item is None or int(item.state) != IMPORT_PROCESSING or item.runner != RUNNER_TASK:
+        logger.info("video import not handed to a task, nothing done", extra={"import": import_id})
+        return
+    video = videos.get_video(int(item.video_id)) if item.video_id is not None else None
+    message: dict[str, Any] = {"task": TASK, "import": import_id}
+    try:
+        if video is None or video.stage != STAGE_IMPORTING:
+            raise ImportFailed("The video was deleted")
+        fetched = _download(settings, item, video, now, float(settings.import_timeout_seconds), in_task=True)
+        message["fetched"] = {"size": fetched.size, "extension": fetched.extension, "title": fetched.title}
+    except (ImportFailed, NotHere) as failure:
+        message["fetched"], message["error"] = None, str(failure)
+    queues.send_work([message])
+
+
+def _after_task(settings: Settings, item: VideoImport, task: dict[str, Any], now: datetime) -> None:
+    """The import task's result: checked and handed over (or the import failed), once."""
+    from chalicelib.store.models import VideoImport as ImportItem
+
+    finishing = [ImportItem.runner.set(RUNNER_FINISHING)]
+    if not video_imports.move(item, (IMPORT_PROCESSING,), IMPORT_PROCESSING, now, finishing, runner=RUNNER_TASK):
+        logger.info("video import not with a task, result dropped", extra={"import": int(item.id)})
+        return
+    try:
+        video = videos.get_video(int(item.video_id)) if item.video_id is not None else None
+        fetched = task.get("fetched")
+        if video is None or video.stage != STAGE_IMPORTING:
+            video_imports.move(item, (IMPORT_PROCESSING,), IMPORT_FAILED, now, [_error("The video was deleted")])
+        elif not isinstance(fetched, dict):
+            _failed(item, video, str(task.get("error") or "The import task failed"), now)
+        else:
+            title = fetched.get("title") if isinstance(fetched.get("title"), str) else None
+            result = Fetched(int(fetched["size"]), _safe_extension(str(fetched["extension"])), title)
+            _complete(settings, item, video, result, now)
+    finally:
+        import_slots.release(int(item.id))
+
+
+def _hand_to_task(item: VideoImport, video: Video, now: datetime, why: str) -> bool:
+    """The import goes to the import task (keeping its slot); False when it could not."""
+    from chalicelib.store import import_tasks
+    from chalicelib.store.models import VideoImport as ImportItem
+
+    if not video_imports.move(item, (IMPORT_PROCESSING,), IMPORT_PROCESSING, now, [ImportItem.runner.set(RUNNER_TASK)]):
+        return False
+    try:
+        started = import_tasks.launch(int(item.id))
+    except import_tasks.LaunchFailed as failure:
+        _failed(item, video, str(failure), now)
+        return False
+    except Exception:
+        # Transient (the ECS API): pending again, and the message comes back.
+        back = [ImportItem.runner.remove(), _attempts_back()]
+        video_imports.move(item, (IMPORT_PROCESSING,), IMPORT_PENDING, now, back)
+        raise
+    logger.info("video import handed to the import task", extra={"import": int(item.id), "why": why, "task": started})
+    count("VideoImportsHandedToTask")
+    return True
+
+
+def _complete(settings: Settings, item: VideoImport, video: Video, fetched: Fetched, now: datetime) -> None:
     from chalicelib.media.url_source import ImportFailed
 
     try:
-        _fetch(settings, item, video, now, seconds_left)
+        _check_and_hand_over(settings, item, video, fetched, now)
     except ImportFailed as failure:
         _failed(item, video, str(failure), now)
+        return
+    except _Rejected as rejection:
+        _failed(item, video, str(rejection), now, state=IMPORT_REJECTED)
         return
     video_imports.move(item, (IMPORT_PROCESSING,), IMPORT_SUCCESS, now)
     count("VideoImportsSucceeded")
     _notify(item, video, NotificationType.MY_VIDEO_IMPORT_SUCCESS, now)
 
 
-def _fetch(settings: Settings, item: VideoImport, video: Video, now: datetime, seconds_left: float) -> None:
-    from chalicelib.media.probe import ProbeError, probe
-    from chalicelib.media.url_source import ImportFailed
+def _concurrency(settings: Settings) -> int:
+    value = custom_config.current(settings).custom["import"]["videos"].get("concurrency", 1)
+    return max(1, int(value)) if isinstance(value, int | float) else 1
+
+
+def _still_running(settings: Settings, now: datetime) -> Callable[[int], bool]:
+    """Whether a slot's holder is still downloading: processing, and not for longer than an
+    attempt may last (a crash leaves it processing)."""
+    stale_before = now - timedelta(seconds=settings.import_timeout_seconds + 2 * MARGIN_SECONDS)
+
+    def running(import_id: int) -> bool:
+        held = video_imports.get_import(import_id, consistent=True)
+        return (
+            held is not None
+            and int(held.state) == IMPORT_PROCESSING
+            and (held.started_at is None or held.started_at >= stale_before)
+        )
+
+    return running
+
+
+def _download(
+    settings: Settings, item: VideoImport, video: Video, now: datetime, seconds_left: float, *, in_task: bool
+) -> Fetched:
+    """The import's file into the video's work file. In the work function (not `in_task`),
+    NotHere for a torrent (libtorrent is not there) and for a download that will not end in
+    the function's time."""
+    from chalicelib.media.url_source import ImportFailed, NotHere
 
     owner = users.get_user(int(item.user_id), consistent=True)
     if owner is None:
         raise ImportFailed("The user was deleted")
     max_bytes, too_large = _size_cap(settings, owner, now)
-    seconds = min(float(settings.import_timeout_seconds), seconds_left - MARGIN_SECONDS)
-    if seconds <= 0:
-        raise ImportFailed("The download took too long")
-    if item.target_url is not None:
-        size, extension, title = _fetch_url(item.target_url, video, max_bytes, too_large, seconds, settings)
+    timeout = float(settings.import_timeout_seconds)
+    if in_task:
+        seconds = timeout
     else:
-        size, extension, title = _fetch_torrent(item, video, max_bytes, too_large, seconds, settings)
+        if item.target_url is None:
+            raise NotHere("a torrent")
+        seconds = min(timeout, seconds_left - MARGIN_SECONDS)
+        if seconds <= 0:
+            raise NotHere("no time left")
+    if item.target_url is None:
+        return _fetch_torrent(item, video, max_bytes, too_large, seconds, settings)
+    # The function's clock, not the import's timeout, bounds this download: one that would
+    # outlast it (announced, or found when the clock runs out) goes to the task instead, if
+    # there is one (without, it is tried here and fails if the clock runs out).
+    from chalicelib.store import import_tasks
+
+    bounded = not in_task and seconds < timeout and import_tasks.available()
+    started = time.monotonic()
+    try:
+        return _fetch_url(item.target_url, video, max_bytes, too_large, seconds, settings, bounded)
+    except ImportFailed:
+        if bounded and time.monotonic() - started >= seconds - 1:
+            raise NotHere("out of time") from None
+        raise
+
+
+def _check_and_hand_over(settings: Settings, item: VideoImport, video: Video, fetched: Fetched, now: datetime) -> None:
+    from chalicelib.media.probe import ProbeError, probe
+    from chalicelib.media.url_source import ImportFailed
+
+    owner = users.get_user(int(item.user_id), consistent=True)
+    if owner is None:
+        uploads_bucket.delete_work_file(video.uuid, WORK_NAME)
+        raise ImportFailed("The user was deleted")
+    size, extension, title = fetched.size, fetched.extension, fetched.title
     try:
         probe(uploads_bucket.work_url(video.uuid, WORK_NAME, 3600))
     except ProbeError as error:
@@ -300,6 +513,18 @@ def _fetch(settings: Settings, item: VideoImport, video: Video, now: datetime, s
     if not total_ok or not daily_ok:
         uploads_bucket.delete_work_file(video.uuid, WORK_NAME)
         raise ImportFailed(video_cases.QUOTA_EXCEEDED)
+    kind = "url" if item.target_url is not None else "torrent"
+    accepted, message = plugins.accepted(
+        POST_IMPORT_HOOKS[kind],
+        key="accepted",
+        video_file={"size": size, "extension": extension, "url": uploads_bucket.work_url(video.uuid, WORK_NAME, 3600)},
+        video_import=item,
+        video=video,
+        user=owner,
+    )
+    if not accepted:
+        uploads_bucket.delete_work_file(video.uuid, WORK_NAME)
+        raise _Rejected(message or "Refused imported video")
     key = layout.source_key(video.uuid, f"import.{extension}")
     name = (title or video.name)[:120] if item.name_from_source else video.name
     if len(name) < 3:
@@ -310,30 +535,38 @@ def _fetch(settings: Settings, item: VideoImport, video: Video, now: datetime, s
 
 
 def _fetch_url(
-    url: str, video: Video, max_bytes: int, too_large: str, seconds: float, settings: Settings
-) -> tuple[int, str, str | None]:
-    """yt-dlp's media at `url`, through the address policy's proxy, into the work file."""
+    url: str, video: Video, max_bytes: int, too_large: str, seconds: float, settings: Settings, bounded: bool
+) -> Fetched:
+    """yt-dlp's media at `url`, through the address policy's proxy, into the work file.
+    `bounded` (the work function's clock): NotHere if its announced size will not fit."""
     from chalicelib.media.checked_proxy import CheckedProxy
-    from chalicelib.media.url_source import find_media, stream_into
+    from chalicelib.media.url_source import NotHere, find_media, stream_into
+
+    rate = settings.import_lambda_bytes_per_second
+
+    def fits(size: int | None, duration: float | None = None) -> bool:
+        return not bounded or fits_in_lambda(size, duration, seconds, rate)
 
     allow_loopback = settings.federation.allow_loopback
     with CheckedProxy(max_bytes + SIZE_SLACK, seconds, allow_loopback=allow_loopback) as proxy:
         media = find_media(url, proxy)
+        if not fits(media.size, media.duration):
+            raise NotHere(f"announced as {media.size} bytes, {media.duration} s")
         extension = _safe_extension(media.extension)
         writer = uploads_bucket.MultipartWriter(layout.work_key(video.uuid, WORK_NAME), f"video/{extension}")
         try:
-            size = stream_into(media, proxy, writer, max_bytes, too_large)
+            size = stream_into(media, proxy, writer, max_bytes, too_large, fits)
             writer.complete()
         except BaseException:
             with contextlib.suppress(Exception):
                 writer.abort()
             raise
-    return size, extension, media.title
+    return Fetched(size, extension, media.title)
 
 
 def _fetch_torrent(
     item: VideoImport, video: Video, max_bytes: int, too_large: str, seconds: float, settings: Settings
-) -> tuple[int, str, str | None]:
+) -> Fetched:
     """The torrent's one video (a .torrent kept in the work area, or the magnet) into the work file."""
     from chalicelib.media import torrent_source
     from chalicelib.media.url_source import ImportFailed
@@ -362,7 +595,7 @@ def _fetch_torrent(
             writer.abort()
         raise
     stem, _, extension = name.rpartition(".")
-    return size, _safe_extension(extension), stem or None
+    return Fetched(size, _safe_extension(extension), stem or None)
 
 
 def _hand_over(video: Video, key: str, size: int, name: str, filename: str) -> None:
@@ -402,12 +635,12 @@ def _quota_allows(owner: User, size: int, now: datetime) -> tuple[bool, bool]:
     return quotas.allows(fresh, size, now)
 
 
-def _failed(item: VideoImport, video: Video, reason: str, now: datetime) -> None:
-    """PeerTube's failed import: the import FAILED with its error, the video TO_IMPORT_FAILED
-    (still waiting: a retry fills it)."""
+def _failed(item: VideoImport, video: Video, reason: str, now: datetime, state: int = IMPORT_FAILED) -> None:
+    """PeerTube's failed import: the import FAILED (or REJECTED by a plugin) with its error,
+    the video TO_IMPORT_FAILED (still waiting: a retry fills it)."""
     logger.info("video import failed", extra={"import": int(item.id), "reason": reason})
     count("VideoImportsFailed")
-    if video_imports.move(item, (IMPORT_PROCESSING,), IMPORT_FAILED, now, [_error(reason)]):
+    if video_imports.move(item, (IMPORT_PROCESSING,), state, now, [_error(reason)]):
         _set_video_state(video, STATE_TO_IMPORT_FAILED)
         video.state = STATE_TO_IMPORT_FAILED
         _notify(item, video, NotificationType.MY_VIDEO_IMPORT_ERROR, now)
@@ -433,7 +666,18 @@ def _notify(item: VideoImport, video: Video, kind: NotificationType, now: dateti
 def _start_actions(now: datetime) -> list[Any]:
     from chalicelib.store.models import VideoImport
 
-    return [VideoImport.started_at.set(now), VideoImport.attempts.add(1), VideoImport.error.remove()]
+    return [
+        VideoImport.started_at.set(now),
+        VideoImport.attempts.add(1),
+        VideoImport.error.remove(),
+        VideoImport.runner.remove(),
+    ]
+
+
+def _attempts_back() -> Any:
+    from chalicelib.store.models import VideoImport
+
+    return VideoImport.attempts.add(-1)
 
 
 def _error(reason: str) -> Any:

@@ -77,6 +77,8 @@ class VideoFilter:
     followed_only: bool = False
     # excludeAlreadyWatched: the videos in the viewer's watch history.
     exclude_video_ids: frozenset[int] | None = None
+    # autoTagOneOf (staff): the videos the instance's lists tagged so.
+    video_ids_one_of: frozenset[int] | None = None
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,8 @@ class Scope:
     channel_ids: frozenset[int] | None = None
     viewer_logged_in: bool = False
     owner_view: bool = False  # the owner's own list (users/me/videos): every privacy and state
+    # With account_id: also the videos of these channels (the account collaborates on them).
+    collaborated_channel_ids: frozenset[int] = frozenset()
 
 
 def is_published(video: Video) -> bool:
@@ -136,6 +140,9 @@ def predicate(
     if filters.exclude_video_ids:
         watched = filters.exclude_video_ids
         add(lambda v: int(v.id) not in watched)
+    if filters.video_ids_one_of is not None:
+        tagged = filters.video_ids_one_of
+        add(lambda v: int(v.id) in tagged)
     return lambda video: all(check(video) for check in checks)
 
 
@@ -170,7 +177,8 @@ def _scope_checks(scope: Scope, filters: VideoFilter) -> list[Callable[[Video], 
     checks: list[Callable[[Video], bool]] = []
     add = checks.append
     if scope.account_id is not None:
-        add(lambda v: int(v.account_id) == scope.account_id)
+        collaborated = scope.collaborated_channel_ids
+        add(lambda v: int(v.account_id) == scope.account_id or int(v.channel_id) in collaborated)
     if scope.channel_ids is not None:
         channels = scope.channel_ids
         add(lambda v: int(v.channel_id) in channels)

@@ -50,9 +50,9 @@ def _readers() -> dict[str, Reader]:
         "name": _name,
         "category": _choice({int(k) for k in reference_data.video_categories()}),
         "licence": _choice({int(k) for k in reference_data.video_licences()}),
-        "privacy": _choice(range(1, 6)),
+        "privacy": _choice({int(k) for k in reference_data.video_privacies()}),
         "commentsPolicy": _choice(range(1, 4)),
-        "language": _text(1, 10, "Invalid value"),
+        "language": _language,
         "description": _text(3, 10000, "Should have a valid description"),
         "support": _text(3, 1000, "Should have a valid support"),
         "tags": _tags,
@@ -71,6 +71,15 @@ def parse_int(value: Any) -> int | None:
     if isinstance(value, str) and re.fullmatch(r"-?\d+", value):
         return int(value)
     return None
+
+
+def _language(raw: Any) -> str | None:
+    """PeerTube's isVideoLanguageValid: a code of its table (with the plugins' changes)."""
+    if _null(raw) is None:
+        return None
+    if not isinstance(raw, str) or raw not in reference_data.video_languages():
+        raise _Invalid
+    return raw
 
 
 def _name(raw: Any) -> str:

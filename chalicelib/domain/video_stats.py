@@ -23,7 +23,8 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.domain import user_agents, watch_sections
-from chalicelib.domain.roles import Right, Role, has_right
+from chalicelib.domain.roles import Right
+from chalicelib.domain.video_rights import manages
 from chalicelib.errors import BadRequestError, ForbiddenError, ValidationError
 from chalicelib.store import video_stats
 from chalicelib.store.models.video_stages import STAGE_LIVE_ENDED, STAGE_LIVE_ON, STAGE_LIVE_WAITING
@@ -101,7 +102,7 @@ def check_can_read(video: Video, user: User) -> None:
     """PeerTube's rights: the owner of a video of this instance, or whoever sees all videos."""
     if not video.is_local:
         raise ForbiddenError("Cannot manage a video of another server.")
-    if int(video.account_id) != int(user.account_id) and not has_right(Role(int(user.role)), Right.SEE_ALL_VIDEOS):
+    if not manages(user, video, Right.SEE_ALL_VIDEOS):
         raise ForbiddenError("Cannot manage a video of another user.")
 
 

@@ -16,6 +16,7 @@ from chalicelib.domain.roles import Right, Role, has_right
 from chalicelib.domain.short_uuid import from_short
 from chalicelib.domain.validation import Checks
 from chalicelib.domain.video_metadata import NAME_MESSAGE, parse_int, read_metadata
+from chalicelib.domain.video_rights import manages, owns
 from chalicelib.errors import (
     ConflictError,
     ForbiddenError,
@@ -26,7 +27,7 @@ from chalicelib.errors import (
     ValidationError,
 )
 from chalicelib.media import layout
-from chalicelib.store import actors, catalog, counters, keys, lives, media, quotas, users, videos
+from chalicelib.store import actors, catalog, channel_collaborators, counters, keys, lives, media, quotas, users, videos
 from chalicelib.store import video_passwords as store_passwords
 from chalicelib.store.models import Actor, TableItem, User, Video
 from chalicelib.store.models.video import STATE_TO_IMPORT, STATE_TO_TRANSCODE
@@ -158,8 +159,10 @@ def publishing_channel(channel_id: int, user: User) -> Actor:
         raise NotFoundError("Video channel not found")
     if not channel.is_local:
         raise ForbiddenError("The channel must be local.")
-    if int(channel.account_id or 0) != int(user.account_id) and not has_right(
-        Role(int(user.role)), Right.MANAGE_ANY_VIDEO_CHANNEL
+    if (
+        int(channel.account_id or 0) != int(user.account_id)
+        and not has_right(Role(int(user.role)), Right.MANAGE_ANY_VIDEO_CHANNEL)
+        and not channel_collaborators.is_accepted(int(channel.id), int(user.account_id))
     ):
         raise ForbiddenError("This user cannot manage this channel")
     return channel
@@ -182,8 +185,13 @@ def _check_plugins_accept(form: VideoForm, user: User, size: int, filename: str)
         "tags": list(form.tags),
         "nsfw": form.nsfw,
     }
+    # PeerTube's AcceptResult for uploads is {accepted, errorMessage} (lib/moderation.ts).
     allowed, message = plugins.accepted(
-        UPLOAD_ACCEPT_HOOK, video_body=video_body, video_file={"originalname": filename, "size": size}, user=user
+        UPLOAD_ACCEPT_HOOK,
+        key="accepted",
+        video_body=video_body,
+        video_file={"originalname": filename, "size": size},
+        user=user,
     )
     if not allowed:
         raise ForbiddenError(message or "Refused local video")
@@ -327,7 +335,7 @@ def _check_password_access(video: Video, viewer: User | None, password: str | No
 def check_can_delete(video: Video, user: User) -> None:
     if not video.is_local:
         raise ForbiddenError("Cannot manage a video of another server.")
-    if not owns(user, video) and not has_right(Role(int(user.role)), Right.REMOVE_ANY_VIDEO):
+    if not manages(user, video, Right.REMOVE_ANY_VIDEO):
         raise ForbiddenError("Cannot manage a video of another user.")
 
 
@@ -357,10 +365,6 @@ def remove_video(video: Video) -> None:
     videos.delete_leftovers(int(video.id))
     if stored is not None and stored.stage in PENDING_STAGES:
         media.delete_video_files(video.uuid, images_name)
-
-
-def owns(user: User, video: Video) -> bool:
-    return int(video.account_id) == int(user.account_id)
 
 
 def safe_filename(filename: str) -> str:

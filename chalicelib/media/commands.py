@@ -8,6 +8,7 @@ comes out several times larger).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from chalicelib.media.inputs import CONCAT_DEMUXERS, LIVE_CONCAT_DEMUXERS, user_input, work_input
 from chalicelib.media.ladder import GOP_SECONDS, Rendition
@@ -20,6 +21,16 @@ PREVIEW_SIZE = (850, 480)
 COMMON = ["-hide_banner", "-nostdin", "-y", "-loglevel", "error"]
 
 
+@dataclass(frozen=True)
+class VideoEncoder:
+    """A plugin profile's encoder (chalicelib/plugins/transcoding.py): it replaces libx264 and
+    its rate options; the scale, frame rate, GOP and keyframe grid stay Cirrus's."""
+
+    encoder: str
+    input_options: tuple[str, ...] = ()
+    output_options: tuple[str, ...] = ()
+
+
 def video_encode_args(
     source: str,
     output: str,
@@ -29,22 +40,31 @@ def video_encode_args(
     start: float = 0.0,
     duration: float | None = None,
     threads: int = 0,
+    encoder: VideoEncoder | None = None,
 ) -> list[str]:
     """Encode the video of `source` (from `start`, for `duration`) into one rendition, no audio."""
     scale = f"scale=w={rendition.resolution}:h=-2" if portrait else f"scale=w=-2:h={rendition.resolution}"
     argv = ["ffmpeg", *COMMON]
     if start > 0:
         argv += ["-ss", _seconds(start)]
+    if encoder is not None:
+        argv += encoder.input_options
     argv += user_input(source)
     if duration is not None:
         argv += ["-t", _seconds(duration)]
+    if encoder is None:
+        codec = [
+            "-c:v", "libx264", "-preset", "veryfast", "-crf", str(rendition.crf),
+            "-maxrate:v", str(rendition.max_bitrate), "-bufsize:v", str(rendition.bufsize),
+            "-b_strategy", "1", "-bf", "16",
+        ]  # fmt: skip
+    else:
+        codec = ["-c:v", encoder.encoder, *encoder.output_options]
     argv += [
         "-map", "0:v:0", "-an", "-sn", "-dn",
         "-vf", scale,
         "-pix_fmt", "yuv420p",
-        "-c:v", "libx264", "-preset", "veryfast", "-crf", str(rendition.crf),
-        "-maxrate:v", str(rendition.max_bitrate), "-bufsize:v", str(rendition.bufsize),
-        "-b_strategy", "1", "-bf", "16",
+        *codec,
         "-r", str(rendition.fps), "-g:v", str(rendition.gop),
         # Keyframes on a fixed 2 s grid, counted from the chunk's start: every chunk starts
         # on one, and HLS segments can be cut at the same instants in every rendition.

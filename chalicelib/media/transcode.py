@@ -71,7 +71,13 @@ def chunk_path(workdir: Path, rendition: Rendition, chunk: Chunk) -> Path:
 
 
 def encode_chunk(
-    source: str, info: MediaInfo, rendition: Rendition, chunk: Chunk, workdir: Path, threads: int = 0
+    source: str,
+    info: MediaInfo,
+    rendition: Rendition,
+    chunk: Chunk,
+    workdir: Path,
+    threads: int = 0,
+    encoder: commands.VideoEncoder | None = None,
 ) -> Path:
     output = chunk_path(workdir, rendition, chunk)
     portrait = info.height > info.width
@@ -84,6 +90,7 @@ def encode_chunk(
             start=chunk.start,
             duration=chunk.duration,
             threads=threads,
+            encoder=encoder,
         )
     )
     return output

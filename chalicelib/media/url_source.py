@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from chalicelib.media.checked_proxy import CheckedProxy
 
 PART_BYTES = 8 * 1024 * 1024  # S3's parts must be 5 MiB at least, the last excepted
@@ -35,12 +37,19 @@ class ImportFailed(Exception):
     """The import cannot go on; the message is what its owner sees (PeerTube's `error`)."""
 
 
+class NotHere(Exception):
+    """The download would not finish in this worker's time (its announced size, or the
+    worker's clock ran out first): the import task should take it."""
+
+
 @dataclass(frozen=True)
 class FoundMedia:
     url: str
     headers: dict[str, str]
     extension: str
     title: str | None
+    size: int | None = None  # as yt-dlp announces it (filesize, or filesize_approx)
+    duration: float | None = None  # seconds
 
 
 def find_media(page_url: str, proxy: CheckedProxy) -> FoundMedia:
@@ -54,7 +63,16 @@ def find_media(page_url: str, proxy: CheckedProxy) -> FoundMedia:
         raise ImportFailed("No format of this video is a single file over HTTP(S)")
     headers = {str(k): str(v) for k, v in (info.get("http_headers") or {}).items()}
     title = info.get("title") if isinstance(info.get("title"), str) else None
-    return FoundMedia(url=url, headers=headers, extension=str(info.get("ext") or "mp4"), title=title)
+    size = info.get("filesize") or info.get("filesize_approx")
+    duration = info.get("duration")
+    return FoundMedia(
+        url=url,
+        headers=headers,
+        extension=str(info.get("ext") or "mp4"),
+        title=title,
+        size=int(size) if isinstance(size, int | float) and size > 0 else None,
+        duration=float(duration) if isinstance(duration, int | float) and duration > 0 else None,
+    )
 
 
 def _extract(url: str, proxy: CheckedProxy, wanted: dict[str, Any]) -> Any:
@@ -109,11 +127,17 @@ def list_channel(channel_url: str, proxy: CheckedProxy, limit: int) -> list[List
 
 
 def stream_into(
-    media: FoundMedia, proxy: CheckedProxy, bucket_writer: PartWriter, max_bytes: int, too_large: str
+    media: FoundMedia,
+    proxy: CheckedProxy,
+    bucket_writer: PartWriter,
+    max_bytes: int,
+    too_large: str,
+    fits: Callable[[int], bool] | None = None,
 ) -> int:
     """The file at `media.url`, streamed through `proxy` into `bucket_writer`; its size.
     ImportFailed past `max_bytes` (with the `too_large` text), at the deadline, or on any
-    answer but 200."""
+    answer but 200; NotHere, before a byte is read, when `fits` refuses the size the server
+    declares."""
     import urllib3
 
     manager = urllib3.ProxyManager(
@@ -133,6 +157,8 @@ def stream_into(
         declared = response.headers.get("content-length")
         if declared and declared.isdigit() and int(declared) > max_bytes:
             raise ImportFailed(too_large)
+        if declared and declared.isdigit() and fits is not None and not fits(int(declared)):
+            raise NotHere(f"{declared} bytes")
         return _copy(response, proxy, bucket_writer, max_bytes, too_large)
     finally:
         response.release_conn()

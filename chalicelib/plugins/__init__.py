@@ -22,11 +22,14 @@ from chalicelib import caches
 from chalicelib.observability import count, logger
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from datetime import datetime
 
+    from chalicelib.plugins.client import ClientFile
     from chalicelib.plugins.registry import LoadedPlugin
     from chalicelib.plugins.router import PluginRequest
     from chalicelib.plugins.runner import Hook
+    from chalicelib.plugins.transcoding import EncoderOptions
 
 GROUP = "cirrus.plugins"
 PATH_VARIABLE = "CIRRUS_PLUGIN_PATH"
@@ -37,7 +40,9 @@ class _Found:
     """What this process found: None until the first hook asks."""
 
     plugins: dict[str, LoadedPlugin] | None = None
+    registering: dict[str, LoadedPlugin] = {}  # noqa: RUF012 - while _discover registers them
     hooks: dict[str, list[Hook]] = {}  # noqa: RUF012 - replaced whole, never mutated
+    tables: dict[str, dict[str, str]] = {}  # noqa: RUF012 - the video constants plugins changed
 
 
 def loaded() -> dict[str, LoadedPlugin]:
@@ -47,6 +52,28 @@ def loaded() -> dict[str, LoadedPlugin]:
         _Found.hooks = _index(found)
         _Found.plugins = found
     return _Found.plugins
+
+
+def altered(kind: str, table: dict[str, str]) -> dict[str, str]:
+    """PeerTube's table of video `kind` (category, licence, language, privacy) with what the
+    plugins' constant managers changed; `table` itself when no plugin changed it."""
+    loaded()
+    if kind not in _Found.tables:
+        _Found.tables[kind] = _altered(kind, table, None)
+    return _Found.tables[kind] or table
+
+
+def _altered(kind: str, table: dict[str, str], skip: str | None) -> dict[str, str]:
+    """{} when no plugin (other than `skip`) changed the table."""
+    from chalicelib.plugins.constants import apply
+
+    changed: dict[str, str] = {}
+    found = _Found.plugins if _Found.plugins is not None else _Found.registering
+    for plugin in found.values():
+        changes = plugin.constants.get(kind)
+        if plugin.error is None and plugin.name != skip and changes:
+            changed = apply(changed or table, changes)
+    return changed
 
 
 def has_hooks(name: str) -> bool:
@@ -110,11 +137,83 @@ def route(plugin_name: str, version: str | None, request: PluginRequest) -> tupl
     return 200, value
 
 
+def registered_for_clients() -> list[dict[str, Any]]:
+    """ServerConfig's `plugin.registered`: each plugin that registered, with its client
+    scripts by path (`{script, scopes}`), as PeerTube lists them for its web client."""
+    return [
+        {
+            "npmName": plugin.npm_name,
+            "name": plugin.name,
+            "version": plugin.version,
+            "description": plugin.description,
+            "clientScripts": {
+                path: {"script": path, "scopes": list(script.scopes)} for path, script in plugin.client_scripts.items()
+            },
+        }
+        for plugin in loaded().values()
+        if plugin.error is None
+    ]
+
+
+def client_script(plugin_name: str, version: str, path: str) -> ClientFile | None:
+    """A script the plugin declared, at this version: anything else is None (404)."""
+    plugin = loaded().get(plugin_name)
+    if plugin is None or plugin.error is not None or plugin.version != version:
+        return None
+    return plugin.client_scripts.get(path)
+
+
+def global_css() -> str:
+    """/plugins/global.css: every registered plugin's stylesheets, one after the other."""
+    sheets = [sheet.read() for plugin in loaded().values() if plugin.error is None for sheet in plugin.css.values()]
+    return "\n".join(sheets)
+
+
+def available_vod_profiles() -> list[str]:
+    """ServerConfig's `transcoding.availableProfiles`: Cirrus's default, then the plugins'."""
+    from chalicelib.plugins.transcoding import DEFAULT_PROFILE
+
+    names = {profile for plugin in _registered() for _, profile in plugin.profiles.builders}
+    return [DEFAULT_PROFILE, *sorted(names)]
+
+
+def vod_encoder_options(profile: str, **params: Any) -> EncoderOptions | None:
+    """The encoder and its options for one rendition in a plugin's `profile`, from the
+    encoders by priority (PeerTube's: libx264 100, then what plugins set); None for the
+    default profile, or when no builder answers usably (logged and counted)."""
+    from chalicelib.plugins import runner
+    from chalicelib.plugins.transcoding import DEFAULT_PRIORITY, DEFAULT_VIDEO_ENCODER, checked_options
+
+    priorities = {DEFAULT_VIDEO_ENCODER: DEFAULT_PRIORITY}
+    builders = {}
+    for plugin in _registered():
+        priorities.update(plugin.profiles.priorities)
+        for (encoder, name), builder in plugin.profiles.builders.items():
+            if name == profile:
+                builders[encoder] = runner.Hook(plugin.name, f"transcoding profile {name} ({encoder})", builder, 0, 0)
+    for encoder in sorted(builders, key=lambda name: -priorities.get(name, -1)):
+        if encoder not in priorities:
+            continue  # PeerTube tries the encoders it was given a priority for
+        ok, answer = runner.call(builders[encoder], (params,), runner.HOOK_BUDGET_SECONDS)
+        options = checked_options(encoder, answer) if ok else None
+        if options is not None:
+            return options
+        if ok:
+            runner.failed(builders[encoder], "answered something else than {outputOptions, inputOptions}")
+    return None
+
+
+def _registered() -> list[LoadedPlugin]:
+    return [plugin for plugin in loaded().values() if plugin.error is None]
+
+
 @caches.register
 def reset() -> None:
     """Forget what was found (tests, after changing CIRRUS_PLUGIN_PATH)."""
     _Found.plugins = None
     _Found.hooks = {}
+    _Found.tables = {}
+    _Found.registering = {}
 
 
 def _discover() -> dict[str, LoadedPlugin]:
@@ -126,9 +225,11 @@ def _discover() -> dict[str, LoadedPlugin]:
     points = metadata.entry_points(group=GROUP)
     if not points:
         return {}
+    from chalicelib.plugins.client import package_root
     from chalicelib.plugins.registry import LoadedPlugin, RegisterApi
 
     plugins: dict[str, LoadedPlugin] = {}
+    _Found.registering = plugins  # what the constant managers see of the plugins before
     for point in sorted(points, key=lambda point: point.name):
         dist = point.dist
         meta = dist.metadata if dist is not None else None
@@ -141,15 +242,30 @@ def _discover() -> dict[str, LoadedPlugin]:
         try:
             register = point.load()
             plugin.installed_at = _written_at(register)
-            register(RegisterApi(plugin))
+            plugin.root = package_root(register)
+            register(RegisterApi(plugin, _tables_before(plugin.name)))
         except Exception as error:
             logger.exception("plugin failed to register", extra={"plugin": point.name})
             count(REGISTER_FAILURES_METRIC)
             plugin.hooks.clear()
+            plugin.client_scripts.clear()
+            plugin.css.clear()
+            plugin.constants.clear()
+            plugin.profiles.builders.clear()
             plugin.error = repr(error)
         plugins[plugin.name] = plugin
     logger.info("plugins registered", extra={"plugins": sorted(plugins)})
     return plugins
+
+
+def _tables_before(name: str) -> Callable[[str], dict[str, str]]:
+    """What plugin `name`'s constant managers see: PeerTube's tables with the others' changes."""
+    from chalicelib.plugins.constants import base
+
+    def table(kind: str) -> dict[str, str]:
+        return _altered(kind, base(kind), name) or base(kind)
+
+    return table
 
 
 def _written_at(register: Any) -> datetime | None:

@@ -7,10 +7,11 @@ import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from chalicelib.observability import count, logger
-from chalicelib.plugins import hook_names
+from chalicelib.plugins import client, constants, hook_names, transcoding
 from chalicelib.plugins.router import Router
 from chalicelib.plugins.runner import Hook
 from chalicelib.plugins.settings import Setting, declare
@@ -33,6 +34,12 @@ class LoadedPlugin:
     error: str | None = None  # why its register() failed, if it did
     installed_at: datetime | None = None  # when its code was written to disk (deployed)
     router: Router | None = None  # made by its first get_router()
+    root: Path | None = None  # its package directory, where its client files are
+    client_scripts: dict[str, client.ClientFile] = field(default_factory=dict)  # by declared path
+    css: dict[str, client.ClientFile] = field(default_factory=dict)
+    # What its video constant managers changed, by table (`category`, `licence`, ...).
+    constants: dict[str, constants.Changes] = field(default_factory=dict)
+    profiles: transcoding.Profiles = field(default_factory=transcoding.Profiles)  # its VOD profiles
 
     @property
     def npm_name(self) -> str:
@@ -77,10 +84,20 @@ def _value_or_default(plugin: LoadedPlugin, stored: dict[str, Any], name: str) -
 class RegisterApi:
     """The object a plugin's `register(api)` receives."""
 
-    def __init__(self, plugin: LoadedPlugin) -> None:
+    def __init__(self, plugin: LoadedPlugin, tables: Callable[[str], dict[str, str]] | None = None) -> None:
         self._plugin = plugin
         self.storage = Storage(plugin.name)
         self.settings_manager = SettingsManager(plugin)
+        self.video_category_manager = self._constant_manager("category", tables)
+        self.video_licence_manager = self._constant_manager("licence", tables)
+        self.video_language_manager = self._constant_manager("language", tables)
+        self.video_privacy_manager = self._constant_manager("privacy", tables)
+        self.transcoding_manager = transcoding.TranscodingManager(plugin.profiles)
+
+    def _constant_manager(self, kind: str, tables: Callable[[str], dict[str, str]] | None) -> constants.ConstantManager:
+        changes = self._plugin.constants.setdefault(kind, constants.Changes())
+        others = (lambda: tables(kind)) if tables is not None else None
+        return constants.ConstantManager(self._plugin.name, kind, changes, others)
 
     def register_hook(self, name: str, handler: Callable[..., Any], priority: int = 0) -> None:
         if name not in hook_names.SERVER_HOOKS:
@@ -99,3 +116,14 @@ class RegisterApi:
 
     def register_setting(self, name: str, **options: Any) -> None:
         self._plugin.settings[name] = declare(name, **options)
+
+    def register_client_script(self, script: str, scopes: list[str]) -> None:
+        """An ES module of the package (PeerTube's `clientScripts` entry), loaded by the web
+        client in these scopes (`common`, `video-watch`, ...)."""
+        found = client.script(self._plugin.root, self._plugin.name, script, scopes)
+        self._plugin.client_scripts[found.path] = found
+
+    def register_css(self, path: str) -> None:
+        """A stylesheet of the package, part of /plugins/global.css (PeerTube's `css`)."""
+        found = client.css(self._plugin.root, self._plugin.name, path)
+        self._plugin.css[found.path] = found

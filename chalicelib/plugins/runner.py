@@ -91,6 +91,11 @@ def _call(hook: Hook, args: tuple[Any, ...], budget: float) -> tuple[bool, Any]:
     return True, outcome.get("value")
 
 
+def failed(hook: Hook, why: str) -> None:
+    """Log and count a handler's failure that its caller found."""
+    _failed(hook, why)
+
+
 def _failed(hook: Hook, why: str) -> None:
     logger.warning("plugin hook failed", extra={"plugin": hook.plugin, "hook": hook.name, "why": why})
     count(FAILURES_METRIC)

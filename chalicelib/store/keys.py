@@ -466,6 +466,9 @@ def video_import_pk(import_id: int) -> str:
     return f"IMPORT#{import_id}"
 
 
+IMPORT_SLOTS_PK = "IMPORTSLOTS#instance"  # the imports downloading now (store/import_slots.py)
+
+
 def ownership_change_pk(change_id: int) -> str:
     return f"OWNERSHIP#{change_id}"
 
@@ -473,6 +476,33 @@ def ownership_change_pk(change_id: int) -> str:
 def account_ownership_changes_gsi1pk(account_id: int) -> str:
     """The ownership changes offered to an account, by creation (O1)."""
     return f"OWNERSHIPS#ACCOUNT#{account_id}"
+
+
+VIDEO_AUTOTAGS_SK = "AUTOTAGS"  # before ENTITY: outside the Query that reads a video with its files (V8)
+VIDEO_AUTOTAG_SK_PREFIX = "AUTOTAG#"
+
+
+def video_autotag_sk(tag: str) -> str:
+    return f"{VIDEO_AUTOTAG_SK_PREFIX}{tag}"
+
+
+def autotagged_gsi1pk(tag: str) -> str:
+    """The videos the instance's lists tagged with `tag` (AT2)."""
+    return f"AUTOTAGGED#{tag}"
+
+
+def channel_collaborators_pk(channel_id: int) -> str:
+    """A channel's collaborators, one item each (CC1, CC2)."""
+    return f"COLLABORATORS#CHANNEL#{channel_id}"
+
+
+def channel_collaborator_sk(account_id: int) -> str:
+    return f"ACCOUNT#{account_id:012d}"
+
+
+def account_collaborations_gsi1pk(account_id: int) -> str:
+    """The channels an account was invited to help run, by invitation (CC3)."""
+    return f"COLLABORATIONS#ACCOUNT#{account_id}"
 
 
 def user_imports_gsi1pk(user_id: int) -> str:
@@ -512,3 +542,13 @@ def account_channel_syncs_gsi1pk(account_id: int) -> str:
 def channel_imported_pk(channel_id: int) -> str:
     """The external videos a channel has imported, one mark each (CS3)."""
     return f"CHANNELIMPORTED#{channel_id}"
+
+
+# The instance's appearance (docs/appearance.md): its logos and its homepage, one item; the
+# player settings of a video or a channel (PeerTube 8), an item each.
+APPEARANCE_PK = "CONFIG#appearance"
+
+
+def player_settings_pk(kind: str, target_id: int) -> str:
+    """`kind` is "video" or "channel"."""
+    return f"PLAYERSETTINGS#{kind}#{target_id}"

@@ -74,6 +74,23 @@ def list_users(start: int, count: int, newest_first: bool) -> list[User]:
     return query_slice(User.by_gsi1, keys.users_gsi1pk(), start=start, count=count, newest_first=newest_first)
 
 
+def search_users(text: str | None, blocked: bool | None, newest_first: bool) -> list[User]:
+    """U3 filtered (GET /users' `search` and `blocked`): the local users whose username or
+    email contains `text`, case ignored, as PeerTube's ILIKE. Reads the whole list (one Query
+    of the users' partition, an administrator's page, not a hot path)."""
+    needle = (text or "").lower()
+    found = []
+    for user in User.by_gsi1.query(keys.users_gsi1pk(), scan_index_forward=not newest_first):
+        if not isinstance(user, User):
+            continue
+        if needle and needle not in user.username.lower() and needle not in (user.email or "").lower():
+            continue
+        if blocked is not None and bool(user.blocked) != blocked:
+            continue
+        found.append(user)
+    return found
+
+
 def count_active_since(moments: list[datetime]) -> list[int]:
     """U9: per moment, how many users logged in since then (reads the users list's logins)."""
     counts = [0] * len(moments)

@@ -49,10 +49,20 @@ def list_for_user(user_id: int, limit: int = 1000) -> list[VideoImport]:
     return found
 
 
-def move(item: VideoImport, from_states: Collection[int], to: int, now: datetime, actions: Sequence[Any] = ()) -> bool:
+def move(
+    item: VideoImport,
+    from_states: Collection[int],
+    to: int,
+    now: datetime,
+    actions: Sequence[Any] = (),
+    *,
+    runner: str | None = None,
+) -> bool:
     """State `from_states` → `to` with `actions`; False when the import is no longer in one of
-    `from_states` (or is gone)."""
+    `from_states` (or is gone), or, with `runner`, no longer with that runner."""
     condition = VideoImport.state.is_in(*from_states) & VideoImport.pk.exists()
+    if runner is not None:
+        condition &= VideoImport.runner == runner
     try:
         item.update(actions=[VideoImport.state.set(to), VideoImport.updated_at.set(now), *actions], condition=condition)
     except UpdateError as exc:

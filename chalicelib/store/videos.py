@@ -62,7 +62,7 @@ def create_video(
     waiting for its file joins the pending list (V10) that the sweeper watches. With a
     `reservation`, its owner's quota is reserved in the same transaction (U6): QuotaChanged
     if the owner's figures moved since they were read."""
-    if video.is_local and video.stage in PENDING_STAGES:
+    if video.is_local and (video.stage in PENDING_STAGES or video.stage == STAGE_EDITING):
         video.gsi1pk = keys.pending_videos_gsi1pk()
         video.gsi1sk = _progress_key(video.created_at, int(video.id))
     claim = NewClaim(keys.VIDEO_UUID, video.uuid, str(video.id), UUID_TAKEN)
@@ -106,7 +106,11 @@ def _pending_list_actions(video: Video, sources: Sequence[str], to: str) -> list
     """What a move does to the video's place on the pending list (V10)."""
     if to in SETTLED_STAGES:
         return _no_longer_pending()
-    if to in LIVE_STAGES or to == STAGE_EDITING:
+    if to == STAGE_EDITING:
+        # An edit is on the list too: one stuck there (its hand-over gave up) is given up by
+        # the sweeper (functions/transcoder/sweeper.py).
+        return [Video.gsi1pk.set(keys.pending_videos_gsi1pk()), _progressed(video)]
+    if to in LIVE_STAGES:
         return []
     if all(source not in PENDING_STAGES for source in sources):  # a live's replay, an import
         return [Video.gsi1pk.set(keys.pending_videos_gsi1pk()), _progressed(video)]

@@ -16,10 +16,14 @@ from typing import Any
 
 from chalicelib import subscribers
 from chalicelib.api import realtime
+from chalicelib.domain import realtime as rules
+from chalicelib.domain import runners
 from chalicelib.store import realtime as store
 from functions.entry import lambda_entry
 
 OK = {"statusCode": 200}
+# `/runners` takes a registered runner's token (PeerTube's runner connects with it).
+rules.register_runner_lookup(runners.name_for_token)
 
 
 # The subscribers, because the domain modules it uses can emit (a video's rules come with its

@@ -166,7 +166,9 @@ def _chunk(step: Step, video: Video, workdir: Path) -> None:
     plan = video.plan
     rendition = next(r for r in transcoding.renditions_of(plan) if r.resolution == step.resolution)
     chunk = transcoding.chunks_of(plan)[int(step.chunk or 0)]
-    output = transcode.encode_chunk(_source_url(video), transcoding.source_info(plan), rendition, chunk, workdir)
+    encoder = transcoding.encoder_of(plan, rendition.resolution)  # a plugin's profile, if chosen
+    info = transcoding.source_info(plan)
+    output = transcode.encode_chunk(_source_url(video), info, rendition, chunk, workdir, encoder=encoder)
     uploads_bucket.upload_work_file(video.uuid, _chunk_name(rendition.resolution, chunk.index), output)
 
 
@@ -174,11 +176,7 @@ def _package(step: Step, video: Video, workdir: Path) -> None:
     plan = video.plan
     rendition = next(r for r in transcoding.renditions_of(plan) if r.resolution == step.resolution)
     info = transcoding.source_info(plan)
-    chunk_urls = (
-        []
-        if rendition.is_audio_only
-        else [_work_url(video, _chunk_name(rendition.resolution, c.index)) for c in transcoding.chunks_of(plan)]
-    )
+    chunk_urls = [] if rendition.is_audio_only else _encoded_video(video, rendition.resolution)
     audio = _work_url(video, AUDIO_FILE) if info.has_audio else None
     packaged = transcode.package(str(video.hls_prefix), rendition, chunk_urls, audio, workdir)
     make_web_videos, make_hls = web_videos.formats(video)
@@ -186,6 +184,15 @@ def _package(step: Step, video: Video, workdir: Path) -> None:
         _web_video(video, packaged, transcode.web_video(packaged, workdir))
     if make_hls:
         _hls(video, packaged)
+
+
+def _encoded_video(video: Video, resolution: int) -> list[str]:
+    """The rendition's encoded video: its chunks, or the whole rendition a remote runner made
+    (PeerTube's runner; its own audio track is left out, the video's audio is joined)."""
+    whole = transcoding.rendition_work_name(resolution)
+    if uploads_bucket.work_file_size(video.uuid, whole):
+        return [_work_url(video, whole)]
+    return [_work_url(video, _chunk_name(resolution, c.index)) for c in transcoding.chunks_of(video.plan)]
 
 
 def _web_video(video: Video, packaged: transcode.Packaged, path: Path) -> None:

@@ -53,7 +53,7 @@ def run(body: dict[str, Any], attempts: int, max_attempts: int) -> None:
             planned = studio.tasks_of(tasks, float(edited.duration or 0), files)
             result = edits.apply(source, planned, workdir, source_is_upload=is_upload)
             uploads_bucket.upload_work_file(target.uuid, studio_results.RESULT_NAME, result)
-        _remove_task_files(edited.uuid, tasks)
+        studio_results.remove_task_files(edited.uuid, tasks)
         studio.edited(target)
         count("StudioEdits")
     except Exception as error:
@@ -61,7 +61,9 @@ def run(body: dict[str, Any], attempts: int, max_attempts: int) -> None:
         if attempts < max_attempts:
             raise
         reason = str(error) if isinstance(error, (TranscodeError, ProbeError)) else type(error).__name__
-        if studio_results.give_up(target, reason):
+        if edited is not None and edited is not target:
+            studio_results.remove_task_files(edited.uuid, tasks)  # a saveAsNewVideo edit's, in the edited area
+        if studio_results.give_up(target, reason, tasks if target is edited else ()):
             count("StudioEditsFailed")
 
 
@@ -78,15 +80,6 @@ def _check(body: dict[str, Any], attempts: int, max_attempts: int) -> None:
         logger.warning("studio check failed", extra={"attempt": attempts, "reason": str(error)})
         if attempts < max_attempts:
             raise
-
-
-def _remove_task_files(video_uuid: str, tasks: list[Any]) -> None:
-    """The edit's files (and the check's verdict), in the edited video's work area, once the
-    result is made."""
-    for task in tasks:
-        name = (task.get("options") or {}).get("file") if isinstance(task, dict) else None
-        if isinstance(name, str) and name.startswith(studio.TASK_FILE_PREFIX):
-            uploads_bucket.delete_work_prefix(video_uuid, name.rsplit("/", 1)[0] + "/")
 
 
 def _task_files(video_uuid: str, tasks: list[Any], workdir: Path) -> dict[str, Path]:

@@ -15,11 +15,12 @@ from typing import TYPE_CHECKING, Any
 
 from chalicelib import subscribers
 from chalicelib.config import get_settings
-from chalicelib.domain import resumable
+from chalicelib.domain import resumable, studio_results
 from chalicelib.domain.transcoding import resume
 from chalicelib.media.probe import ProbeError
 from chalicelib.observability import count, logger
 from chalicelib.store import uploads_bucket, videos
+from chalicelib.store.models.video_stages import STAGE_EDITING
 from functions.entry import lambda_entry
 from functions.transcoder import steps
 from functions.transcoder.handler import send_steps
@@ -53,6 +54,8 @@ def sweep(now: datetime) -> dict[str, int]:
 
 
 def _sweep_one(video: Video, now: datetime) -> str:
+    if video.stage == STAGE_EDITING:
+        return _give_up_edit(video)
     uploading = now - video.created_at < resumable.SESSION_LIFETIME
     source_present = bool(video.source_key) and uploads_bucket.source_exists(str(video.source_key))
     plan = resume(video, uploading=uploading, source_present=source_present)
@@ -73,3 +76,13 @@ def _sweep_one(video: Video, now: datetime) -> str:
     if plan.steps:
         send_steps(list(plan.steps))
     return "resumed"
+
+
+def _give_up_edit(video: Video) -> str:
+    """A studio edit without progress for the stall period: the work function gives it up
+    (the video published as it was, its runner job errored). Counted as a resumption first,
+    so a lost message is sent again at the next period only."""
+    if not videos.mark_resumed(video):
+        return "moved"
+    studio_results.abandon_stalled(int(video.id))
+    return "abandoned"

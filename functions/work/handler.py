@@ -27,6 +27,7 @@ from chalicelib.activitypub import archive_documents, follows, mirror_schedule, 
 from chalicelib.config import get_settings
 from chalicelib.domain import (
     amazon_transcribe,
+    automatic_tags,
     channel_syncs,
     deletions,
     live_viewers,
@@ -96,6 +97,7 @@ _TASKS: dict[str, Callable[[dict[str, Any], Received[dict[str, Any]]], object]] 
     studio_results.HAND_OVER_TASK: lambda task, _: studio.run_hand_over(task),
     video_imports.TASK: lambda task, received: video_imports.run(task, utcnow(), _clock(received.context)()),
     amazon_transcribe.TASK: lambda task, _: amazon_transcribe.run(str(task["video"]), str(task["job"])),
+    automatic_tags.TAG_VIDEO_TASK: lambda task, _: automatic_tags.tag_video(int(task["video"])),
     channel_syncs.TASK: lambda task, received: channel_syncs.run(task, utcnow(), _clock(received.context)()),
     **{kind: lambda task, _: mirror_schedule.run_task(task, utcnow()) for kind in mirror_schedule.TASKS},
 }

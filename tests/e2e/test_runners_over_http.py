@@ -35,7 +35,7 @@ def quick_stalls(tmp_path: Path) -> Iterator[RunningStack]:
 def _enable_runners(client: Client, root: str, **extra: Any) -> None:
     custom = client.send("GET", "/api/v1/config/custom", root).json()
     changed = copy.deepcopy(custom)
-    changed["transcoding"]["remoteRunners"] = {"enabled": True, **extra}
+    changed["transcoding"]["remoteRunners"] = {"enabled": True, "cirrusChunks": True, **extra}
     assert client.send("PUT", "/api/v1/config/custom", root, json=changed).status_code == 200
 
 

@@ -65,6 +65,11 @@ FUNCTION_ONLY_SETTINGS = {
     "CIRRUS_TRANSCODER_ROLE_ID": "BroadcastFunction",
     # The log groups the server logs read: only the API reads them.
     "CIRRUS_LOG_GROUPS": "ApiFunction",
+    # Where torrent and long imports run: only the work function starts the import task.
+    "CIRRUS_IMPORT_TASK_CLUSTER": "WorkFunction",
+    "CIRRUS_IMPORT_TASK_DEFINITION": "WorkFunction",
+    "CIRRUS_IMPORT_TASK_SUBNETS": "WorkFunction",
+    "CIRRUS_IMPORT_TASK_SECURITY_GROUP": "WorkFunction",
 }
 FUNCTION_CODE_URI = "build/function"
 BATCH_FAILURES = "ReportBatchItemFailures"
@@ -1049,8 +1054,12 @@ def test_realtime_pushes_are_allowed_on_this_api_only(resources: dict[str, Any])
                     granted[name] = statement["Resource"]
     expected = {"Fn::Sub": "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${RealtimeApi}/*"}
     # The work function pushes new notifications (domain/notifications/deliver.py); the
-    # broadcast function a live's state-change, on the ingest's notice.
-    pushers = ("ApiFunction", "RealtimeFunction", "PingerFunction", "WorkFunction", "BroadcastFunction")
+    # broadcast function a live's state-change, on the ingest's notice; the functions that
+    # make or release runner jobs, available-jobs (domain/runner_jobs.py announce).
+    pushers = (
+        "ApiFunction", "RealtimeFunction", "PingerFunction", "WorkFunction", "BroadcastFunction",
+        "IngestFunction", "TranscoderFunction", "SweeperFunction", "RunnersFunction",
+    )  # fmt: skip
     assert granted == dict.fromkeys(pushers, expected)
 
 

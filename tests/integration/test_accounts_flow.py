@@ -120,6 +120,17 @@ def test_root_administers_users(api: ApiClient) -> None:
     assert [u["username"] for u in listed.json()["data"]] == ["mod", "root"]
     assert listed.json()["total"] == 2
 
+    # PeerTube's `search` (username or email, case ignored) and `blocked` filters, paged.
+    found = api.get_as("/api/v1/users?search=MOD%40example", root).json()
+    assert ([u["username"] for u in found["data"]], found["total"]) == (["mod"], 1)
+    assert api.get_as("/api/v1/users?search=o&count=1", root).json()["total"] == 2
+    second = api.get_as("/api/v1/users?search=o&count=1&start=1&sort=createdAt", root).json()
+    assert [u["username"] for u in second["data"]] == ["mod"]
+    assert api.get_as("/api/v1/users?search=nobody", root).json() == {"total": 0, "data": []}
+    assert api.get_as("/api/v1/users?blocked=true", root).json()["total"] == 0
+    refused = api.get_as("/api/v1/users?blocked=maybe", root)
+    assert refused.status == 400 and "blocked" in refused.json()["invalid-params"]
+
     assert api.put_json(f"/api/v1/users/{user_id}", {"videoQuotaDaily": 500}, root).status == 204
     assert api.get_as(f"/api/v1/users/{user_id}", root).json()["videoQuotaDaily"] == 500
 
@@ -137,6 +148,7 @@ def test_root_administers_users(api: ApiClient) -> None:
         },
     )
     assert (blocked_login.status, blocked_login.json()["code"]) == (400, "account_blocked")
+    assert [u["username"] for u in api.get_as("/api/v1/users?blocked=true", root).json()["data"]] == ["mod"]
     assert api.post_json(f"/api/v1/users/{user_id}/unblock", {}, root).status == 204
     api.login("mod", "moderator pw")
 

@@ -79,7 +79,7 @@ def test_a_live_is_created_waiting_for_its_encoder(lives_on: None, api: ApiClien
     assert_conforms("LiveVideoResponse", live)
     assert_conforms("VideoDetails", details, known_deviations=VIDEO_NULLS)
     # A public live is federated at once, as PeerTube does.
-    assert [type(event).__name__ for event in emitted] == ["VideoPublished"]
+    assert [type(event).__name__ for event in emitted] == ["VideoPublished", "LiveCreated"]
 
 
 def test_multipart_creates_the_same_live(lives_on: None, api: ApiClient, people: Any) -> None:

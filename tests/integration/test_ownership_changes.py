@@ -115,8 +115,20 @@ def test_a_video_changes_hands_with_its_quota_and_the_fediverse_hears_it(
     assert [v["uuid"] for v in mine["data"]] == [video.uuid]
 
     drain_federation()
-    updates = [a for a in peer.inbox_activities() if a["type"] == "Update"]
+    received = peer.inbox_activities()
+    updates = [a for a in received if a["type"] == "Update"]
     assert len(updates) == 1
+    # As PeerTube's changeVideoChannelShare: alice's channel takes its Announce back, bob's
+    # announces the video.
+    video_url = updates[0]["object"]["id"]
+    undos = [a for a in received if a["type"] == "Undo"]
+    assert [(u["actor"].rsplit("/", 1)[-1], u["object"]["type"], u["object"]["object"]) for u in undos] == [
+        (alice.channel_name, "Announce", video_url)
+    ]
+    assert undos[0]["object"]["actor"] == undos[0]["actor"] and undos[0]["id"] == f"{undos[0]['object']['id']}/undo"
+    announces = [a for a in received if a["type"] == "Announce"]
+    assert [(a["actor"].rsplit("/", 1)[-1], a["object"]) for a in announces] == [(bob.channel_name, video_url)]
+    assert announces[0]["id"] != undos[0]["object"]["id"]
     update = updates[0]
     assert update["actor"].endswith("/accounts/alice")  # the owner remote instances know
     attributed = {item["id"].rsplit("/", 1)[-1] for item in update["object"]["attributedTo"]}

@@ -50,7 +50,7 @@ def _register(api: ApiClient, root: str, name: str = "gpu-box") -> str:
 def _enable_runners(api: ApiClient, root: str, **extra: Any) -> None:
     document = api.get_as("/api/v1/config/custom", root).json()
     changed = copy.deepcopy(document)
-    changed["transcoding"]["remoteRunners"] = {"enabled": True, **extra}
+    changed["transcoding"]["remoteRunners"] = {"enabled": True, "cirrusChunks": True, **extra}
     assert api.put_json("/api/v1/config/custom", changed, token=root).status == 200
 
 
@@ -203,6 +203,59 @@ def test_chunk_steps_become_jobs_one_runner_each_and_results_count(api: ApiClien
     assert listed["data"][0]["privatePayload"]["videoUUID"] == video.uuid
 
 
+def test_by_default_each_rendition_is_one_peertube_job_whose_result_counts_its_chunks(
+    api: ApiClient, root: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chalicelib.store import realtime
+
+    pushed: list[str] = []
+    monkeypatch.setattr(realtime, "publish_to_runners", pushed.append)
+    _enable_runners(api, root, cirrusChunks=False)  # PeerTube's field alone
+    runner = _register(api, root)
+    video, planned = _encoding_video()
+    chunk_steps = [s for s in planned if s.kind == transcoding.CHUNK]
+    resolutions = sorted({int(s.resolution or 0) for s in chunk_steps})
+    assert len(chunk_steps) > len(resolutions) >= 2
+    _send(planned)
+    assert pushed == ["available-jobs"]  # PeerTube's runner asks when told (socket.io /runners)
+    _send(planned)  # sent again: the same jobs
+    assert pushed == ["available-jobs"]
+
+    # PeerTube's runner names no type (or every type it has): it gets them.
+    jobs = api.post_json(f"{JOBS}/request", {"runnerToken": runner}).json()["availableJobs"]
+    assert sorted(j["payload"]["output"]["resolution"] for j in jobs) == resolutions
+    first = next(j for j in jobs if j["payload"]["output"]["resolution"] == resolutions[0])
+    assert first["type"] == "vod-hls-transcoding"
+    assert first["payload"]["output"] == {"resolution": resolutions[0], "fps": 25, "separatedAudio": False}
+    job = _accept(api, runner, first["uuid"]).json()["job"]
+    # PeerTube's runner sends a custom upload as multipart/form-data, which S3 would keep.
+    assert "videoFileCustomUpload" not in job["payload"]["output"]
+
+    def success(files: dict[str, bytes]) -> ApiResponse:
+        body, content_type = _multipart({"runnerToken": runner, "jobToken": str(job["jobToken"])}, files)
+        return api.request("POST", f"{JOBS}/{job['uuid']}/success", body=body, headers={"Content-Type": content_type})
+
+    playlist = b"#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-ENDLIST\n"
+    assert success({"payload[videoFile]": MP4}).status == 400  # no playlist
+    assert success({"payload[videoFile]": b"not a video", "payload[resolutionPlaylistFile]": playlist}).status == 400
+    assert success({"payload[videoFile]": MP4, "payload[resolutionPlaylistFile]": b"<html>"}).status == 400
+    assert not set(videos.get_video(int(video.id)).done_steps or ()) - {"original", "audio", "images"}  # type: ignore[union-attr]
+    assert success({"payload[videoFile]": MP4 + b"whole", "payload[resolutionPlaylistFile]": playlist}).status == 204
+    assert success({"payload[videoFile]": MP4, "payload[resolutionPlaylistFile]": playlist}).status == 400  # done
+
+    name = transcoding.rendition_work_name(resolutions[0])
+    assert uploads_bucket.read_work_file(video.uuid, name) == MP4 + b"whole"
+    done = set(videos.get_video(int(video.id)).done_steps or ())  # type: ignore[union-attr]
+    assert done == {s.name for s in chunk_steps if s.resolution == resolutions[0]}
+
+    # Its error puts it back for another runner, who is told.
+    other_job = next(j for j in jobs if j["uuid"] != first["uuid"])
+    second = _accept(api, runner, other_job["uuid"]).json()["job"]
+    tokens = {"runnerToken": runner, "jobToken": second["jobToken"]}
+    assert api.post_json(f"{JOBS}/{second['uuid']}/error", {**tokens, "message": "ffmpeg died"}).status == 204
+    assert pushed == ["available-jobs"] * 2
+
+
 def _input_and_progress(api: ApiClient, runner: str, other: str, job: dict[str, Any], video: Video) -> None:
     # The input: a redirect to S3, for the runner holding the job only.
     tokens = {"runnerToken": runner, "jobToken": job["jobToken"]}
@@ -315,6 +368,26 @@ def test_with_a_lambda_fallback_jobs_no_runner_took_go_to_the_transcoder(api: Ap
     assert len(again) == len(taken)
 
 
+def test_with_a_lambda_fallback_a_whole_rendition_no_runner_took_goes_back_as_its_chunk_steps(
+    api: ApiClient, root: str
+) -> None:
+    _enable_runners(api, root, cirrusChunks=False, lambdaFallbackSeconds=30)
+    runner = _register(api, root)
+    _, planned = _encoding_video()
+    _send(planned)
+    _queued_steps()
+    jobs = api.post_json(f"{JOBS}/request", {"runnerToken": runner}).json()["availableJobs"]
+    held = _accept(api, runner, jobs[0]["uuid"]).json()["job"]
+    held_resolution = held["payload"]["output"]["resolution"]
+
+    taken = runner_jobs.fall_back_to_lambda(datetime.now(UTC) + timedelta(seconds=31))
+    chunks = [s for s in planned if s.kind == transcoding.CHUNK]
+    assert sorted(s.name for s in taken) == sorted(s.name for s in chunks if s.resolution != held_resolution)
+    _send(planned)  # the sweeper: the held rendition stays the runner's, the others go to Lambda
+    again = {step["resolution"] for step in _queued_steps() if step["kind"] == "chunk"}
+    assert held_resolution not in again and again == {s.resolution for s in taken}
+
+
 def test_a_step_sent_again_after_its_success_died_half_way_goes_to_lambda(api: ApiClient, root: str) -> None:
     _enable_runners(api, root)
     runner = _register(api, root)
@@ -332,3 +405,20 @@ def test_a_step_sent_again_after_its_success_died_half_way_goes_to_lambda(api: A
     _send(planned)  # the sweeper, hours later
     again = [transcoding.Step.from_message(step) for step in _queued_steps() if step["kind"] == "chunk"]
     assert [runner_jobs.job_uuid(step) for step in again] == [held["uuid"]]
+
+
+def test_a_registered_runner_may_join_the_runners_namespace(api: ApiClient, root: str) -> None:
+    """socket.io `/runners` (PeerTube's runner listens there for available-jobs) takes the
+    token of a registered runner, once the realtime function has loaded."""
+    import functions.realtime.handler  # noqa: F401  (it registers the lookup)
+    from chalicelib.domain import realtime as rules
+    from chalicelib.errors import UnauthorizedError
+
+    token = _register(api, root, "listener")
+    assert rules.runner_for_token(token) == "listener"
+    for unknown in ("ptrt-unknown", "x" * 300):
+        with pytest.raises(UnauthorizedError):
+            rules.runner_for_token(unknown)
+    assert api.post_json(f"{RUNNERS}/unregister", {"runnerToken": token}).status == 204
+    with pytest.raises(UnauthorizedError):
+        rules.runner_for_token(token)

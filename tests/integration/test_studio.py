@@ -235,3 +235,143 @@ def test_save_as_new_video_edits_into_a_copy_which_goes_if_the_edit_fails(
     assert videos.find_video_by_uuid(copy.uuid) is None
     assert videos.get_video(int(video.id)) is not None
     assert _stats(api) == before
+
+
+def test_the_sweeper_gives_up_an_edit_stuck_in_editing_and_errors_its_runner_job(
+    api: ApiClient, people: dict[str, Member], enabled: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from chalicelib.store import runners
+    from functions.transcoder.sweeper import sweep
+    from tests.integration.test_runners import JOBS, _accept, _register
+
+    root = api.login("root", ROOT_PASSWORD)["access_token"]
+    custom = api.get_as("/api/v1/config/custom", root).json()
+    custom["videoStudio"]["remoteRunners"]["enabled"] = True
+    assert api.put_json("/api/v1/config/custom", custom, root).status == 200
+    runner = _register(api, root)
+    alice = people["alice"]
+    video = _video(api, alice)
+    assert _edit(api, video, alice.token, [{"name": "cut", "options": {"start": 2}}]).status == 204
+    offered = api.post_json(f"{JOBS}/request", {"runnerToken": runner, "jobTypes": ["video-studio-transcoding"]})
+    job_uuid = offered.json()["availableJobs"][0]["uuid"]
+    assert _accept(api, runner, job_uuid).status == 200
+    # The runner goes silent and nothing hands the edit over: the video stays editing.
+    assert sweep(datetime.now(UTC)) == {}  # not stalled yet
+    assert drain("work") == 0
+    later = datetime.now(UTC) + timedelta(seconds=get_settings().transcoding_stall_seconds + 60)
+    assert sweep(later) == {"abandoned": 1}
+    assert drain("work") == 1
+    back = videos.get_video(int(video.id))
+    assert back is not None and (back.stage, int(back.state)) == ("done", 1)  # published as it was
+    job = runners.get_job(job_uuid)
+    assert job is not None and int(job.state) == runners.ERRORED
+    assert job.error == "The edit did not finish in time"
+    # Off the sweeper's list: a later sweep finds nothing.
+    assert sweep(later + timedelta(hours=3)) == {}
+    # The video may be edited again.
+    assert _edit(api, video, alice.token, [{"name": "cut", "options": {"start": 1}}]).status == 204
+
+
+def test_two_edits_of_one_video_keep_to_their_own_files(
+    api: ApiClient, people: dict[str, Member], enabled: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(studio, "verdict", lambda prepared: "")  # the transcoder's check: passed
+    alice = people["alice"]
+    video = _video(api, alice)
+
+    def edit(fields: dict[str, str]) -> Any:
+        body, content_type = _form(
+            {"tasks[0][name]": "cut", "tasks[0][options][start]": "2", "tasks[1][name]": "add-watermark", **fields},
+            {"tasks[1][options][file]": b"\x89PNG mark"},
+        )
+        headers = {"Content-Type": content_type, "Authorization": f"Bearer {alice.token}"}
+        return api.request("POST", f"/api/v1/videos/{video.uuid}/studio/edit", body=body, headers=headers)
+
+    def task_files() -> list[str]:
+        listed = aws.s3().list_objects_v2(Bucket=get_settings().uploads_bucket, Prefix=f"work/{video.uuid}/studio/")
+        return sorted(item["Key"] for item in listed.get("Contents", []))
+
+    # A saveAsNewVideo edit waits for the transcoder; the video stays published, so an edit
+    # of the video itself may start meanwhile: each has its own folder.
+    assert edit({"saveAsNewVideo": "true"}).status == 204
+    copy_edit = next(m for m in _queued() if m.get("kind") == "studio-edit")
+    [copy_file] = task_files()
+    assert edit({}).status == 204
+    in_place = next(m for m in _queued() if m.get("kind") == "studio-edit" and "target" not in m)
+    files = task_files()
+    assert len(files) == 2 and copy_file in files
+    # A third edit while the video is being edited: PeerTube's 409, nothing stored.
+    busy = edit({})
+    assert busy.status == 409, busy.body
+    assert busy.json()["detail"] == "Cannot edit video that is already waiting for transcoding/edition"
+    assert len(task_files()) == 2
+
+    # The in-place edit fails: the video is back, and only its own files went.
+    editing = videos.get_video(int(video.id))
+    assert editing is not None
+    uploads_bucket.put_work_file(video.uuid, studio_results.RESULT_NAME, b"half an edit")
+    assert studio_results.give_up(editing, "ffmpeg said no", in_place["tasks"])
+    assert task_files() == [copy_file]
+    assert uploads_bucket.work_file_size(video.uuid, studio_results.RESULT_NAME) is None
+    restored = videos.get_video(int(video.id))
+    assert restored is not None and (restored.stage, int(restored.state)) == ("done", 1)
+    assert copy_edit["tasks"][1]["options"]["file"] == copy_file.split(f"work/{video.uuid}/", 1)[1]
+
+
+def test_a_studio_file_too_large_for_a_request_goes_through_s3_and_is_taken_as_a_forms(
+    api: ApiClient, people: dict[str, Member], enabled: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import requests
+
+    from chalicelib.domain import studio_uploads
+
+    checked: list[Any] = []
+
+    def verdict(prepared: Any) -> str:
+        checked.append(prepared)
+        return ""  # the transcoder's probe (the e2e test's): here it passes
+
+    monkeypatch.setattr(studio, "verdict", verdict)
+    alice, bob = people["alice"], people["bob"]
+    video = _video(api, alice)
+    start = f"/api/v1/videos/{video.uuid}/studio/upload-s3"
+    assert api.post_json(start, {"task": "add-intro"}, bob.token).status == 403  # not bob's video
+    assert api.post_json(start, {"task": "cut"}, alice.token).status == 400  # cut takes no file
+    started = api.post_json(start, {"task": "add-intro"}, alice.token)
+    assert started.status == 200, started.body
+    body = started.json()
+    assert body["maxSize"] == studio_uploads.MAX_BYTES["add-intro"] and body["expiresIn"] == 3600
+    intro = b"\x00\x00\x00\x18ftypisom" + b"\x00" * 12 * 1024 * 1024  # larger than a request carries
+    form = body["upload"]
+    posted = requests.post(form["url"], data=form["fields"], files={"file": ("intro.mp4", intro)}, timeout=60)
+    assert posted.status_code in (200, 204), posted.text
+
+    tasks: list[dict[str, Any]] = [{"name": "add-intro", "options": {"fileUploadId": "0" * 32}}]
+    unknown = _edit(api, video, alice.token, tasks)
+    assert unknown.status == 400 and "not found" in unknown.json()["detail"]
+    # Another task than the one it was posted for: not found either.
+    wrong = _edit(api, video, alice.token, [{"name": "add-outro", "options": {"fileUploadId": body["uploadId"]}}])
+    assert wrong.status == 400
+    # The quota counts it as a form's file.
+    root = api.login("root", ROOT_PASSWORD)["access_token"]
+    alice_id = int(api.get_as("/api/v1/users/me", alice.token).json()["id"])
+    assert api.put_json(f"/api/v1/users/{alice_id}", {"videoQuota": SIZE + len(intro) // 2}, root).status == 204
+    tasks = [{"name": "add-intro", "options": {"fileUploadId": body["uploadId"]}}]
+    over = _edit(api, video, alice.token, tasks)
+    assert over.status == 413, over.body
+    assert api.put_json(f"/api/v1/users/{alice_id}", {"videoQuota": -1}, root).status == 204
+    assert videos.get_video(int(video.id)).stage == "done"  # type: ignore[union-attr]
+
+    answer = _edit(api, video, alice.token, tasks)
+    assert answer.status == 204, answer.body
+    [prepared] = checked[-1:]
+    [message] = [m for m in _queued() if m.get("kind") == "studio-edit"]
+    name = message["tasks"][0]["options"]["file"]
+    assert name.startswith(prepared.folder) and name.endswith("0-add-intro")
+    bucket = get_settings().uploads_bucket
+    moved = aws.s3().get_object(Bucket=bucket, Key=layout.work_key(video.uuid, name))["Body"].read()
+    assert moved == intro
+    # The upload served once: it is gone.
+    assert uploads_bucket.work_file_size(video.uuid, studio_uploads.work_name("add-intro", body["uploadId"])) is None

@@ -282,3 +282,38 @@ def test_the_ingest_plans_every_rendition_at_the_probes_crf(
     planned = videos.get_video(int(video.id))
     assert planned is not None and planned.plan
     assert [r["crf"] for r in planned.plan["renditions"]] == [expected, expected]
+
+
+def test_a_rendition_a_runner_made_whole_is_packaged_instead_of_its_chunks(
+    stack: dict[str, Any], clip: Path, tmp_path: Path
+) -> None:
+    """PeerTube's runner's result (a fragmented MP4 with its own audio, from ffmpeg's HLS
+    muxer, as PeerTube makes it) at the rendition's work name: the packaging step joins it
+    (its video, the video's audio) instead of the chunks. Made 5 s long here, so that what
+    was packaged shows."""
+    from chalicelib.domain import transcoding
+    from chalicelib.store import uploads_bucket
+    from functions.transcoder.handler import handle_upload
+
+    whole = tmp_path / "runner"
+    whole.mkdir()
+    subprocess.run(
+        ["ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-i", str(clip), "-t", "5",
+         "-vf", "scale=-2:240", "-c:v", "libx264", "-g", "50", "-c:a", "aac",
+         "-hls_time", "4", "-hls_playlist_type", "vod", "-hls_segment_type", "fmp4", "-hls_flags", "single_file",
+         "-hls_segment_filename", "out-240-fragmented.mp4", "-f", "hls", "out-240.m3u8"],
+        check=True, cwd=whole,
+    )  # fmt: skip
+    video = _new_video(stack, clip)
+    handle_upload(_upload_event(video, stack["settings"].uploads_bucket), _context())
+    name = transcoding.rendition_work_name(240)
+    uploads_bucket.upload_work_file(video.uuid, name, whole / "out-240-fragmented.mp4")
+    published = _drain(stack, video)
+
+    assert (published.stage, published.state) == ("done", 1), published.failure
+    frames = {}
+    for file in videos.list_files(int(video.id)):
+        _download(stack, layout.hls_key(video.uuid, file.media_name), tmp_path)
+        playlist = _download(stack, layout.hls_key(video.uuid, file.playlist_name), tmp_path)
+        frames[int(file.resolution)] = count_frames(str(playlist))
+    assert frames == {240: 5 * 25, 144: DURATION * 25}

@@ -396,3 +396,22 @@ def test_torrent_imports_need_the_setting_and_a_real_magnet(api: ApiClient, peop
     body = created.json()
     assert (body["targetUrl"], body["magnetUri"], body["torrentName"]) == (None, good["magnetUri"], "My clip.mp4")
     assert body["video"]["name"] == "My clip"
+
+
+@needs_ffmpeg
+def test_a_fetched_import_may_be_rejected(
+    stack_api: tuple[dict[str, Any], ApiClient], server: str, install_plugins: Any
+) -> None:
+    from tests.members import standard_people
+
+    _, api = stack_api
+    install_plugins("sample")  # tests/plugins/sample: rejects names with "reject"
+    _enable(api)
+    alice = standard_people(api)["alice"]
+    created = _start(api, alice, f"{server}/clip.mp4", name="Please reject me")
+    assert created.status == 200, created.body
+    drain("work")
+    found = _mine(api, alice)["data"][0]
+    assert found["state"] == {"id": 4, "label": "Rejected"}, found
+    assert found["error"].startswith("Rejected after ") and found["error"].endswith(" bytes")
+    assert found["video"]["state"]["id"] == 12  # TO_IMPORT_FAILED

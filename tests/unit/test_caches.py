@@ -30,6 +30,10 @@ NO_RESET = {
     ("chalicelib.activitypub.signatures.crypto", "private_key"): "a key parsed from its PEM text, which says it all",
     ("chalicelib.activitypub.net.transport", "_default_tls_context"): "the system's CAs; tests swap `tls_context`",
     ("chalicelib.domain.reference_data", "load"): "reference data files shipped with the code",
+    (
+        "chalicelib.plugins.constants",
+        "base",
+    ): "PeerTube's reference tables shipped with the code (plugins' changes are kept apart)",
     ("chalicelib.domain.notifications.web_push", "_private_pem"): "keyed by the sealed text: another key seals another",
     ("chalicelib.domain.text_match", "word_trigrams"): "a pure function of its argument",
     ("chalicelib.domain.comment_text", "_markdown"): "a configured parser that keeps nothing",

@@ -80,6 +80,8 @@ class Runner:
         """Take and process every job offered now, one at a time; how many were done."""
         done = 0
         for offered in self.request():
+            if offered["type"] == HLS_JOB and "cirrusChunk" not in (offered["payload"].get("output") or {}):
+                continue  # a whole rendition: PeerTube's runner's (docs/runners.md), left to it
             job = self._accept(offered["uuid"])
             if job is not None:
                 self.process(job)

@@ -32,7 +32,7 @@ async function deadLetter(body: string): Promise<void> {
 test('an administrator registers a runner with a token made on the page, and retries a failed job', async ({ browser }) => {
   const page = await (await browser.newContext()).newPage(); // axe needs a page of a context made by hand
   await logIn(page, 'root', ROOT_PASSWORD);
-  await page.goto(`${base()}/admin`);
+  await page.goto(`${base()}/admin/jobs`);
 
   await page.getByRole('button', { name: 'Generate a registration token' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'A registration token was generated.' })).toBeVisible();

@@ -103,7 +103,7 @@ test('a video is edited, another deleted after a confirmation', async () => {
 test('instance settings saved by the administrator show on the About page', async ({ page: admin }) => {
   await logIn(admin, 'root', ROOT_PASSWORD);
   try {
-    await admin.goto(`${base()}/admin`);
+    await admin.goto(`${base()}/admin/settings`);
     await admin.getByLabel('Instance name').fill('Cumulus');
     await admin.getByLabel('Short description').fill('A test instance about clouds');
     await admin.getByLabel('Description', { exact: true }).fill('Welcome to **Cumulus**.');
@@ -129,7 +129,7 @@ test('instance settings saved by the administrator show on the About page', asyn
           })
         : route.continue(),
     );
-    await admin.goto(`${base()}/admin`);
+    await admin.goto(`${base()}/admin/settings`);
     await admin.getByRole('button', { name: 'Save the settings' }).click();
     await expect(admin.getByRole('alert')).toHaveText('The settings were not saved: Incorrect request parameters: signup.limit');
   } finally {

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -89,6 +89,13 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const rtmpPort = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'cirrus-web-e2e-'));
   const python = process.env.CIRRUS_PYTHON ?? join(repo, '.venv', 'bin', 'python');
+  // plugins/watch-button, built and installed as `make package` does (its client script and
+  // stylesheet are package data), for e2e/client-plugins.spec.ts.
+  const builtPlugins = join(outputDir, 'plugins');
+  rmSync(builtPlugins, { recursive: true, force: true });
+  const pluginsFile = join(outputDir, 'plugins.txt');
+  writeFileSync(pluginsFile, `${join(repo, 'plugins', 'watch-button')}\n`);
+  execFileSync(python, ['-c', 'import sys; from pathlib import Path; from layers.dependencies.build import install_plugins; install_plugins(Path(sys.argv[1]), Path(sys.argv[2]))', builtPlugins, pluginsFile], { cwd: repo, stdio: 'inherit' });
   const log = openSync(join(outputDir, 'stack.log'), 'w');
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -106,8 +113,10 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     // as the Python tests allow it; every other private address stays refused.
     CIRRUS_FEDERATION_ALLOW_LOOPBACK: '1',
     PT_INITIAL_ROOT_PASSWORD: 'web-test-root-password',
-    // A plugin with settings and no hook (tests/plugins/settings), for e2e/plugins.spec.ts.
-    CIRRUS_PLUGIN_PATH: join(repo, 'tests', 'plugins', 'settings'),
+    // A plugin with settings and no hook (tests/plugins/settings), for e2e/plugins.spec.ts;
+    // the watch-button plugin, and a client script whose hooks all throw (tests/plugins/client),
+    // which every page must shrug off, for e2e/client-plugins.spec.ts.
+    CIRRUS_PLUGIN_PATH: [join(repo, 'tests', 'plugins', 'settings'), builtPlugins, join(repo, 'tests', 'plugins', 'client')].join(delimiter),
   };
   delete env.CIRRUS_HOST;
   delete env.CIRRUS_AWS_ENDPOINT_URL;

@@ -12,15 +12,17 @@ test('the administrator edits a plugin’s settings', async ({ page }) => {
   await expect(page.getByRole('button', { name: 'Log out' })).toBeVisible();
 
   await page.goto(`${base()}/admin`);
-  await page.getByRole('link', { name: 'Plugins and their settings' }).click();
+  await page.getByRole('navigation', { name: 'Administration' }).getByRole('link', { name: 'Plugins' }).click();
   await expect(page.getByRole('heading', { name: /settings-demo/ })).toBeVisible();
   await expect(page.getByText('Settings for the demo.')).toBeVisible();
   await expect(page.getByLabel('Greeting')).toHaveValue('Hello');
   await page.getByLabel('Greeting').fill('Good morning');
   await page.getByLabel('Shout').check();
   await page.getByLabel('Colour').selectOption('green');
-  await page.getByRole('button', { name: 'Save the settings' }).click();
-  await expect(page.getByRole('status')).toHaveText('Settings saved.');
+  // Other plugins are installed too (the watch-button plugin has a setting): this one's form.
+  const form = page.getByRole('form', { name: 'settings-demo' });
+  await form.getByRole('button', { name: 'Save the settings' }).click();
+  await expect(form.getByRole('status')).toHaveText('Settings saved.');
 
   const answer = await fetch(`${base()}/api/v1/plugins/peertube-plugin-settings-demo/public-settings`);
   expect(await answer.json()).toEqual({ publicSettings: { greeting: 'Good morning', shout: true } });

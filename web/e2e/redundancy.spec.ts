@@ -148,11 +148,11 @@ test("the player on B takes some segments from A's mirror", async ({ page }) => 
     await page.getByLabel('Password').fill(ROOT_PASSWORD);
     await page.getByRole('button', { name: 'Log in' }).click();
     await expect(page.getByRole('button', { name: 'Log out' })).toBeVisible();
-    await page.goto(`${stack.url}/admin`);
+    await page.goto(`${stack.url}/admin/redundancy`);
     await expect(page.getByRole('table', { name: table })).toContainText(text);
   }
   await expect(page.getByRole('table', { name: 'Our videos mirrored elsewhere' })).toContainText('Mirrored clip');
-  await page.goto(`${a.url}/admin`);
+  await page.goto(`${a.url}/admin/redundancy`);
   await expect(page.getByLabel(`Mirror the videos of ${b.host}`)).toBeChecked();
   await page.getByRole('button', { name: 'Remove the mirror of Mirrored clip' }).click();
   await expect

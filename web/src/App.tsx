@@ -1,20 +1,36 @@
 import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
 import { Link, NavLink, Outlet, Route, Routes, useLocation, useNavigate } from 'react-router';
 import { getConfig, type ServerConfig } from './api';
+import { seesAdministration } from './admin/rights';
 import { session } from './auth';
+import { ClientPlugins } from './components/ClientPlugins';
 import { NotificationBell } from './components/NotificationBell';
 import { Loading } from './components/Status';
 import { AppContext, useApp, useSignedIn } from './hooks';
 import { Home, VideoList } from './pages/Home';
 import { api } from './services';
+import { appearanceOf, applyFavicon, applyTheme, chosenTheme, homeIsCustomPage } from './theme';
 import type { User } from './types';
 
 // Pages other than the home page load on first visit: hls.js comes only with Watch and
 // Embed, marked and DOMPurify with the pages that render Markdown.
 const named = <K extends string>(load: () => Promise<Record<K, React.ComponentType>>, name: K) =>
   lazy(() => load().then((module) => ({ default: module[name] })));
-const Admin = named(() => import('./pages/Admin'), 'Admin');
+const AdminLayout = named(() => import('./pages/admin/AdminLayout'), 'AdminLayout');
+const AdminUsers = named(() => import('./pages/admin/Users'), 'Users');
+const AdminUserEdit = named(() => import('./pages/admin/UserEdit'), 'UserEdit');
+const AdminUserCreate = named(() => import('./pages/admin/UserEdit'), 'UserCreate');
+const AdminRegistrations = named(() => import('./pages/admin/Registrations'), 'Registrations');
+const AdminComments = named(() => import('./pages/admin/Comments'), 'Comments');
+const AdminAbuses = named(() => import('./pages/admin/Abuses'), 'Abuses');
+const AdminVideoBlocks = named(() => import('./pages/admin/VideoBlocks'), 'VideoBlocks');
+const AdminBlocklist = named(() => import('./pages/admin/Blocklist'), 'Blocklist');
+const AdminWatchedWords = named(() => import('./pages/admin/WatchedWords'), 'WatchedWords');
+const AdminFollows = named(() => import('./pages/admin/Follows'), 'Follows');
+const AdminRedundancy = named(() => import('./pages/admin/Redundancy'), 'Redundancy');
+const AdminSettings = named(() => import('./pages/admin/Settings'), 'Settings');
 const AdminPlugins = named(() => import('./pages/AdminPlugins'), 'AdminPlugins');
+const AdminWork = named(() => import('./pages/admin/Work'), 'Work');
 const About = named(() => import('./pages/About'), 'About');
 const ChannelPage = named(() => import('./pages/Channel'), 'ChannelPage');
 const AccountPage = named(() => import('./pages/Channel'), 'AccountPage');
@@ -36,6 +52,9 @@ const Import = named(() => import('./pages/Import'), 'Import');
 const Studio = named(() => import('./pages/Studio'), 'Studio');
 const Watch = named(() => import('./pages/Watch'), 'Watch');
 const VideoStats = named(() => import('./pages/VideoStats'), 'VideoStats');
+const Homepage = named(() => import('./pages/Homepage'), 'Homepage');
+const AdminAppearance = named(() => import('./pages/AdminAppearance'), 'AdminAppearance');
+const AccountSettings = named(() => import('./pages/AccountSettings'), 'AccountSettings');
 
 export function App() {
   const [config, setConfig] = useState<ServerConfig | null>(null);
@@ -60,6 +79,13 @@ export function App() {
     void reloadMe();
   }, [signedIn, reloadMe]);
 
+  // The theme in force (docs/appearance.md): the user's own, else the instance's.
+  useEffect(() => {
+    const appearance = appearanceOf(config);
+    applyTheme(appearance, chosenTheme(appearance, (me as { theme?: string } | null)?.theme));
+    applyFavicon(appearance);
+  }, [config, me]);
+
   return (
     <AppContext.Provider value={{ config, me, reloadMe, reloadConfig }}>
       <Routes>
@@ -72,7 +98,9 @@ export function App() {
           }
         />
         <Route element={<Layout />}>
-          <Route index element={<Home />} />
+          <Route index element={homeIsCustomPage(appearanceOf(config)) ? <Homepage /> : <Home />} />
+          <Route path="/home" element={<Homepage />} />
+          <Route path="/my-account/settings" element={<AccountSettings />} />
           <Route path="/videos/:list" element={<VideoList />} />
           <Route path="/w/:id" element={<Watch />} />
           <Route path="/videos/watch/:id" element={<Watch />} />
@@ -94,8 +122,25 @@ export function App() {
           <Route path="/my-account/moderation" element={<Moderation />} />
           <Route path="/c/:handle" element={<ChannelPage />} />
           <Route path="/a/:name" element={<AccountPage />} />
-          <Route path="/admin" element={<Admin />} />
-          <Route path="/admin/plugins" element={<AdminPlugins />} />
+          <Route path="/admin" element={<AdminLayout />}>
+            <Route index element={null} />
+            <Route path="users" element={<AdminUsers />} />
+            <Route path="users/new" element={<AdminUserCreate />} />
+            <Route path="users/:id" element={<AdminUserEdit />} />
+            <Route path="registrations" element={<AdminRegistrations />} />
+            <Route path="comments" element={<AdminComments />} />
+            <Route path="abuses" element={<AdminAbuses />} />
+            <Route path="video-blocks" element={<AdminVideoBlocks />} />
+            <Route path="blocklist" element={<AdminBlocklist />} />
+            <Route path="watched-words" element={<AdminWatchedWords />} />
+            <Route path="follows" element={<AdminFollows />} />
+            <Route path="redundancy" element={<AdminRedundancy />} />
+            <Route path="settings" element={<AdminSettings />} />
+            <Route path="appearance" element={<AdminAppearance />} />
+            <Route path="plugins" element={<AdminPlugins />} />
+            <Route path="jobs" element={<AdminWork />} />
+            <Route path="*" element={<NotFound />} />
+          </Route>
           <Route path="/about" element={<About />} />
           <Route path="*" element={<NotFound />} />
         </Route>
@@ -198,7 +243,11 @@ function Layout() {
                   <li>
                     <NavLink to="/my-library">My library</NavLink>
                   </li>
-                  {me.role.id === 0 && (
+                  <li>
+                    <NavLink to="/my-account/settings">Settings</NavLink>
+                  </li>
+                  {seesAdministration(me.role.id) && (
+
                     <li>
                       <NavLink to="/admin">Administration</NavLink>
                     </li>
@@ -234,6 +283,7 @@ function Layout() {
         <Link to="/about">About this instance</Link>
         <span>Powered by Cirrus, PeerTube-compatible</span>
       </footer>
+      <ClientPlugins config={config} />
     </>
   );
 }

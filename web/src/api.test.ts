@@ -53,6 +53,23 @@ describe('getJson', () => {
     expect(errorMessage(apiErr)).toBe('Video not found');
   });
 
+  it('reads invalid-params as a reason per field path', async () => {
+    mockFetch(() =>
+      respond(
+        JSON.stringify({
+          status: 400,
+          title: 'Bad Request',
+          detail: 'Incorrect request parameters: signup.limit',
+          'invalid-params': { 'signup.limit': { type: 'field', msg: 'Invalid value', path: 'signup.limit', location: 'body' }, junk: 3 },
+        }),
+        400,
+        'application/problem+json',
+      ),
+    );
+    const err = (await getJson('/x').catch((e: unknown) => e)) as ApiError;
+    expect(err.invalidParams).toEqual({ 'signup.limit': 'Invalid value' });
+  });
+
   it('falls back to the title when a problem has no detail', async () => {
     mockFetch(() => respond(JSON.stringify({ status: 403, title: 'Forbidden' }), 403, 'application/problem+json'));
     const err = (await getJson('/x').catch((e: unknown) => e)) as ApiError;

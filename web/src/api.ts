@@ -4,6 +4,8 @@
 // (`application/problem+json`: {type, status, title, detail}); every failure,
 // including network failures and malformed bodies, surfaces as an ApiError.
 
+import type { RegisteredClientPlugin } from './pluginHost';
+
 /** RFC 9457 problem details, as sent by the server. */
 export interface Problem {
   type?: string;
@@ -12,6 +14,8 @@ export interface Problem {
   detail?: string;
   /** PeerTube-specific machine-readable error code, when present. */
   code?: string;
+  /** PeerTube's `invalid-params`: per refused field (its path), why. */
+  invalidParams?: Record<string, string>;
 }
 
 export class ApiError extends Error {
@@ -20,6 +24,7 @@ export class ApiError extends Error {
   readonly detail: string | undefined;
   readonly type: string | undefined;
   readonly code: string | undefined;
+  readonly invalidParams: Record<string, string>;
 
   constructor(problem: Problem) {
     super(problem.detail ?? problem.title);
@@ -29,6 +34,7 @@ export class ApiError extends Error {
     this.detail = problem.detail;
     this.type = problem.type;
     this.code = problem.code;
+    this.invalidParams = problem.invalidParams ?? {};
   }
 
   /** The text to show a person: the problem's detail, else its title. */
@@ -51,6 +57,8 @@ export interface ServerConfig {
     videoChannelSynchronization?: { enabled: boolean };
   };
   videoStudio?: { enabled: boolean };
+  /** The installed plugins, with their client scripts (./pluginHost.ts). */
+  plugin?: { registered: RegisteredClientPlugin[] };
 }
 
 /** GET /api/v1/config/about (only the fields the client uses so far). */
@@ -91,6 +99,18 @@ function optionalString(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
+/** PeerTube's `invalid-params` ({field: {msg, path}}, express-validator's) as field: reason. */
+function readInvalidParams(value: unknown): Record<string, string> | undefined {
+  if (!isRecord(value)) return undefined;
+  const found: Record<string, string> = {};
+  for (const [name, entry] of Object.entries(value)) {
+    if (!isRecord(entry)) continue;
+    const path = optionalString(entry.path) ?? name;
+    found[path] = optionalString(entry.msg) ?? 'Invalid value';
+  }
+  return found;
+}
+
 /**
  * Turn a non-2xx response into an ApiError. Problem documents (and plain JSON
  * error bodies) are read for `detail`/`title`; anything else falls back to the
@@ -115,6 +135,7 @@ export async function errorFromResponse(res: Response): Promise<ApiError> {
         detail: optionalString(body.detail) ?? optionalString(body.error),
         type: optionalString(body.type),
         code: optionalString(body.code),
+        invalidParams: readInvalidParams(body['invalid-params']),
       });
     }
   }

@@ -91,7 +91,7 @@ export const moderationApi = {
     }),
   comments: (
     scope: 'mine' | 'all',
-    params: { start: number; count: number; search?: string; isHeldForReview?: boolean; autoTagOneOf?: string },
+    params: { start: number; count: number; search?: string; isHeldForReview?: boolean; autoTagOneOf?: string; isLocal?: boolean },
     signal?: AbortSignal,
   ) =>
     session.json<Page<ModeratedComment>>(

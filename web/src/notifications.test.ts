@@ -33,7 +33,23 @@ suite('describe', () => {
     expect(describe({ ...base, type: NotificationType.NEW_FOLLOW, actorFollow }).text).toBe('carol follows your channel Cat channel');
   });
 
+  it('words a channel invitation and its answer', () => {
+    const invitation = { id: 5, state: { id: 1, label: 'Pending' }, channel: actor('cats', 'Cat channel'), channelOwner: actor('alice', 'Alice'), account: actor('bob', 'Bob') };
+    expect(describe({ ...base, type: NotificationType.INVITED_TO_COLLABORATE_TO_CHANNEL, videoChannelCollaborator: invitation })).toEqual({
+      text: 'Alice invited you to collaborate on Cat channel',
+      link: undefined,
+    });
+    const accepted = { ...invitation, state: { id: 2, label: 'Accepted' } };
+    expect(describe({ ...base, type: NotificationType.ACCEPTED_TO_COLLABORATE_TO_CHANNEL, videoChannelCollaborator: accepted })).toEqual({
+      text: 'Bob accepted to collaborate on Cat channel',
+      link: '/c/cats',
+    });
+    expect(describe({ ...base, type: NotificationType.REFUSED_TO_COLLABORATE_TO_CHANNEL, videoChannelCollaborator: invitation }).text).toBe(
+      'Bob declined to collaborate on Cat channel',
+    );
+  });
+
   it('has a text for every type, even those it does not know', () => {
-    for (let type = 1; type <= 22; type++) expect(describe({ ...base, type }).text).not.toBe('');
+    for (let type = 1; type <= 25; type++) expect(describe({ ...base, type }).text).not.toBe('');
   });
 });

@@ -26,6 +26,9 @@ export const NotificationType = {
   MY_VIDEO_STUDIO_EDITION_FINISHED: 19,
   NEW_USER_REGISTRATION_REQUEST: 20,
   NEW_LIVE_FROM_SUBSCRIPTION: 21,
+  INVITED_TO_COLLABORATE_TO_CHANNEL: 23,
+  ACCEPTED_TO_COLLABORATE_TO_CHANNEL: 24,
+  REFUSED_TO_COLLABORATE_TO_CHANNEL: 25,
 } as const;
 
 export interface NotificationActor {
@@ -53,6 +56,13 @@ export interface UserNotification {
   comment?: { id: number; threadId: number; account: NotificationActor; video: NotificationVideo; heldForReview: boolean };
   abuse?: { id: number; state: number; video?: NotificationVideo; comment?: { threadId: number; video?: NotificationVideo }; account?: NotificationActor };
   account?: NotificationActor;
+  videoChannelCollaborator?: {
+    id: number;
+    state: { id: number; label: string };
+    channel: NotificationActor;
+    channelOwner: NotificationActor;
+    account: NotificationActor;
+  };
   actorFollow?: {
     id: number;
     state: string;
@@ -150,6 +160,19 @@ export function describe(n: UserNotification): { text: string; link?: string } {
       return { text: `Your report #${n.abuse?.id} was ${n.abuse?.state === 3 ? 'accepted' : n.abuse?.state === 2 ? 'rejected' : 'reopened'}` };
     case NotificationType.ABUSE_NEW_MESSAGE:
       return { text: `A new message on report #${n.abuse?.id}` };
+    case NotificationType.INVITED_TO_COLLABORATE_TO_CHANNEL: {
+      const c = n.videoChannelCollaborator;
+      return {
+        text: `${named(c?.channelOwner)} invited you to collaborate on ${named(c?.channel)}`,
+        link: c && c.state.id === 2 ? `/c/${c.channel.name}` : undefined,
+      };
+    }
+    case NotificationType.ACCEPTED_TO_COLLABORATE_TO_CHANNEL:
+    case NotificationType.REFUSED_TO_COLLABORATE_TO_CHANNEL: {
+      const c = n.videoChannelCollaborator;
+      const answer = n.type === NotificationType.ACCEPTED_TO_COLLABORATE_TO_CHANNEL ? 'accepted' : 'declined';
+      return { text: `${named(c?.account)} ${answer} to collaborate on ${named(c?.channel)}`, link: c ? `/c/${c.channel.name}` : undefined };
+    }
     default:
       return { text: 'Something happened on your account' };
   }

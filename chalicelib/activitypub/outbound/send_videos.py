@@ -72,20 +72,39 @@ def on_changed(event: VideoChanged) -> None:
 
 
 def on_owner_changed(event: VideoOwnerChanged) -> None:
-    """An accepted ownership change: the Update with the new attributedTo comes from the
-    former account, which remote instances hold as the video's owner (PeerTube sends it so),
-    to the followers of the former and the new account and channel and of the instance."""
+    """An accepted ownership change, as PeerTube's (changeVideoChannelShare, then
+    sendUpdateVideo): the former channel takes its Announce back (Undo) and the new channel
+    announces the video, so that each channel's followers see it where it now is; then the
+    Update with the new attributedTo comes from the former account, which remote instances
+    hold as the video's owner, to the followers of the former and the new account and
+    channel and of the instance."""
     video = event.after
     if not can_federate_video(video):
         return
     former_account, former_channel, server = _parties(event.before)
     account, channel, _ = _parties(video)
+    if int(former_channel.id) != int(channel.id):
+        _move_channel_announce(str(video.url), [former_account, former_channel, server], [account, channel, server])
     audience = {int(a.id) for a in (former_account, former_channel, account, channel, server)}
     outbox.broadcast(
         activities.update(_document(video, account, channel), str(former_account.url)),
         int(former_account.id),
         followers_of=sorted(audience),
     )
+
+
+def _move_channel_announce(video_url: str, before: list[Actor], after: list[Actor]) -> None:
+    """Undo of the former channel's Announce to those it reached (the followers of the
+    actors involved then), and the new channel's Announce to the followers of those now."""
+    former_channel, channel = before[1], after[1]
+    undo = activities.undo_announce(video_url, str(former_channel.url), int(former_channel.id), _followers(before))
+    outbox.broadcast(undo, int(former_channel.id), followers_of=[int(actor.id) for actor in before])
+    announce = activities.announce(video_url, str(channel.url), int(channel.id), _followers(after))
+    outbox.broadcast(announce, int(channel.id), followers_of=[int(actor.id) for actor in after])
+
+
+def _followers(involved: list[Actor]) -> list[str]:
+    return [str(actor.followers_url or f"{actor.url}/followers") for actor in involved]
 
 
 def on_removed(event: VideoRemoved) -> None:

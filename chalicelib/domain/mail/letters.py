@@ -110,6 +110,12 @@ def _describe(kind: NotificationType, payload: dict[str, Any]) -> tuple[str, str
     follower = ((payload.get("actorFollow") or {}).get("follower") or {}).get("displayName", "Someone")
     account = (payload.get("account") or {}).get("displayName", "Someone")
     following = ((payload.get("actorFollow") or {}).get("following") or {}).get("host", "an instance")
+    collaboration = payload.get("videoChannelCollaborator") or {}
+    collab_channel = (collaboration.get("channel") or {}).get("displayName", "a channel")
+    collab_account = (collaboration.get("account") or {}).get("displayName", "Someone")
+    collab_path = (
+        f"/c/{(collaboration.get('channel') or {}).get('name', '')}" if collaboration else "/my-account/notifications"
+    )
     described: dict[NotificationType, tuple[str, str]] = {
         NotificationType.NEW_VIDEO_FROM_SUBSCRIPTION: (f"{channel} published a new video: {video_name}", video_path),
         NotificationType.NEW_LIVE_FROM_SUBSCRIPTION: (f"{channel} is live: {video_name}", video_path),
@@ -130,5 +136,17 @@ def _describe(kind: NotificationType, payload: dict[str, Any]) -> tuple[str, str
         NotificationType.NEW_ABUSE_FOR_MODERATORS: ("A new report needs a moderator", "/admin/moderation/abuses"),
         NotificationType.ABUSE_STATE_CHANGE: ("Your report changed state", "/my-account/abuses"),
         NotificationType.ABUSE_NEW_MESSAGE: ("A new message about a report", "/my-account/abuses"),
+        NotificationType.INVITED_TO_COLLABORATE_TO_CHANNEL: (
+            f"You are invited to collaborate on {collab_channel}",
+            "/my-account/notifications",
+        ),
+        NotificationType.ACCEPTED_TO_COLLABORATE_TO_CHANNEL: (
+            f"{collab_account} accepted to collaborate on {collab_channel}",
+            collab_path,
+        ),
+        NotificationType.REFUSED_TO_COLLABORATE_TO_CHANNEL: (
+            f"{collab_account} refused to collaborate on {collab_channel}",
+            collab_path,
+        ),
     }
     return described.get(kind, ("You have a new notification", "/my-account/notifications"))

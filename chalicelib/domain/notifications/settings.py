@@ -24,11 +24,16 @@ def settings_of(user: User) -> dict[str, int]:
 
 
 def wants_web(user: User, kind: NotificationType) -> bool:
-    return bool(settings_of(user)[SETTING_OF[kind]] & WEB)
+    return bool(_setting(user, kind) & WEB)
 
 
 def wants_email(user: User, kind: NotificationType) -> bool:
-    return bool(settings_of(user)[SETTING_OF[kind]] & EMAIL)
+    return bool(_setting(user, kind) & EMAIL)
+
+
+def _setting(user: User, kind: NotificationType) -> int:
+    name = SETTING_OF.get(kind)
+    return WEB | EMAIL if name is None else settings_of(user)[name]
 
 
 def update(user: User, body: dict[str, Any]) -> None:

@@ -22,7 +22,16 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from chalicelib.config import Settings
-    from chalicelib.store.models import Abuse, Actor, Follow, Notification, Registration, Video, VideoComment
+    from chalicelib.store.models import (
+        Abuse,
+        Actor,
+        ChannelCollaborator,
+        Follow,
+        Notification,
+        Registration,
+        Video,
+        VideoComment,
+    )
 
 # The order of PeerTube's keys between `read` and `createdAt`.
 SUB_OBJECTS = (
@@ -37,6 +46,7 @@ SUB_OBJECTS = (
     "peertube",
     "registration",
     "videoCaption",
+    "videoChannelCollaborator",
 )
 FOLLOWING_TYPES = {"Application": "instance", "Group": "channel", "Person": "account"}
 
@@ -148,3 +158,23 @@ def registration_payload(registration: Registration) -> dict[str, Any]:
 
 def _iso(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def collaborator_payload(
+    collaborator: ChannelCollaborator,
+    state: dict[str, Any],
+    channel: Actor,
+    owner: Actor,
+    account: Actor,
+    settings: Settings,
+) -> dict[str, Any]:
+    """PeerTube 8's `videoChannelCollaborator` of a collaboration notification."""
+    return {
+        "videoChannelCollaborator": {
+            "id": int(collaborator.id),
+            "state": state,
+            "channel": actor_info(channel, settings),
+            "channelOwner": actor_info(owner, settings),
+            "account": actor_info(account, settings),
+        }
+    }

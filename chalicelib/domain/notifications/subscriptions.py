@@ -31,6 +31,7 @@ def register() -> None:
     events.subscribe(events.AbuseReceived, on_abuse_received)
     events.subscribe(events.AbuseStateChanged, on_abuse_state_changed)
     events.subscribe(events.AbuseMessageAdded, on_abuse_message_added)
+    events.subscribe(events.CollaboratorChanged, on_collaborator_changed)
 
 
 def on_video_published(event: events.VideoPublished) -> None:
@@ -149,4 +150,15 @@ def _is_new_to_the_public(before: Video, after: Video) -> bool:
         int(before.privacy) != PRIVACY_PUBLIC
         and int(after.privacy) == PRIVACY_PUBLIC
         and int(after.state) == STATE_PUBLISHED
+    )
+
+
+def on_collaborator_changed(event: events.CollaboratorChanged) -> None:
+    collaborator = event.collaborator
+    queue(
+        "collaboration",
+        collaborator=int(collaborator.id),
+        channel=int(collaborator.channel_id),
+        account=int(collaborator.account_id),
+        state=int(collaborator.state),
     )

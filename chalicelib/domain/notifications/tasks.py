@@ -27,6 +27,7 @@ from chalicelib.store import (
     abuses,
     actors,
     blocklists,
+    channel_collaborators,
     comments,
     follows,
     lives,
@@ -37,6 +38,12 @@ from chalicelib.store import (
 )
 from chalicelib.store import videos as video_store
 from chalicelib.store.comments import CommentPlace
+from chalicelib.store.models.channel_collaborator import (
+    COLLABORATOR_ACCEPTED,
+    COLLABORATOR_PENDING,
+    COLLABORATOR_REJECTED,
+    COLLABORATOR_STATE_LABELS,
+)
 from chalicelib.store.models.follow import STATE_ACCEPTED
 
 if TYPE_CHECKING:
@@ -366,12 +373,48 @@ def _muted_by(user: User, actor: Actor) -> bool:
     return bool(blocklists.owners_muting([int(user.account_id)], account_id, actor.host))
 
 
+# --- Channel collaborators -----------------------------------------------------------------
+
+_COLLABORATION_KINDS = {
+    COLLABORATOR_PENDING: NotificationType.INVITED_TO_COLLABORATE_TO_CHANNEL,
+    COLLABORATOR_ACCEPTED: NotificationType.ACCEPTED_TO_COLLABORATE_TO_CHANNEL,
+    COLLABORATOR_REJECTED: NotificationType.REFUSED_TO_COLLABORATE_TO_CHANNEL,
+}
+_COLLABORATION_LABELS = {
+    COLLABORATOR_PENDING: "Pending",
+    COLLABORATOR_ACCEPTED: "Accepted",
+    COLLABORATOR_REJECTED: "Rejected",
+}
+
+
+def _collaboration(task: dict[str, Any], message_id: str, now: datetime) -> None:
+    """An invitation to the invited account; its answer to the channel's owner."""
+    state = int(task["state"])
+    kind = _COLLABORATION_KINDS.get(state)
+    collaborator = channel_collaborators.get(int(task["channel"]), int(task["account"]))
+    if kind is None or collaborator is None or int(collaborator.id) != int(task["collaborator"]):
+        return  # removed, or invited again since: that invitation has its own task
+    channel = actors.get_actor(int(collaborator.channel_id))
+    if channel is None or channel.account_id is None:
+        return
+    found = actors.get_actors({int(channel.account_id), int(collaborator.account_id)})
+    owner, account = found.get(int(channel.account_id)), found.get(int(collaborator.account_id))
+    if owner is None or account is None:
+        return
+    payload = shapes.collaborator_payload(
+        collaborator, {"id": state, "label": COLLABORATOR_STATE_LABELS[state]}, channel, owner, account, get_settings()
+    )
+    recipients = _users_of([account if state == COLLABORATOR_PENDING else owner])
+    deliver(recipients, kind, f"collaborator:{int(collaborator.id)}:{state}", payload, now)
+
+
 _HANDLERS = {
     "new-video": _new_video,
     "studio-edited": _studio_edited,
     "new-live": _new_live,
     "blacklist": _blacklist,
     "transcription": _transcription,
+    "collaboration": _collaboration,
     "comment": _comment,
     "follow": _follow,
     "auto-follow": _auto_follow,

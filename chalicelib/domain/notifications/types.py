@@ -31,6 +31,9 @@ class NotificationType(IntEnum):
     NEW_USER_REGISTRATION_REQUEST = 20
     NEW_LIVE_FROM_SUBSCRIPTION = 21
     MY_VIDEO_TRANSCRIPTION_GENERATED = 22
+    INVITED_TO_COLLABORATE_TO_CHANNEL = 23
+    ACCEPTED_TO_COLLABORATE_TO_CHANNEL = 24
+    REFUSED_TO_COLLABORATE_TO_CHANNEL = 25
 
 
 # UserNotificationSettingValue: a sum of these.
@@ -61,7 +64,8 @@ DEFAULT_SETTINGS: Mapping[str, int] = {
 }
 SETTING_NAMES = tuple(DEFAULT_SETTINGS)
 
-# Which setting governs each type (PeerTube's notifiers' getSetting).
+# Which setting governs each type (PeerTube's notifiers' getSetting). A type without one
+# (the collaborators' three) is always sent, on the web and by email, as PeerTube does.
 SETTING_OF: Mapping[NotificationType, str] = {
     NotificationType.NEW_VIDEO_FROM_SUBSCRIPTION: "newVideoFromSubscription",
     NotificationType.NEW_LIVE_FROM_SUBSCRIPTION: "newVideoFromSubscription",

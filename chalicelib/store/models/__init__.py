@@ -6,8 +6,10 @@ Access patterns live beside this package (store/users.py, store/counters.py, ...
 from chalicelib.store.models.abuse import Abuse, AbuseMessage
 from chalicelib.store.models.activity import ActiveDay, LastActive
 from chalicelib.store.models.actor import Actor
+from chalicelib.store.models.appearance import InstanceAppearance, PlayerSetting
 from chalicelib.store.models.base import TableItem
 from chalicelib.store.models.block import Block
+from chalicelib.store.models.channel_collaborator import ChannelCollaborator
 from chalicelib.store.models.channel_sync import ChannelImportedUrl, ChannelSync
 from chalicelib.store.models.claim import Claim
 from chalicelib.store.models.counter import Counter, InstanceStats
@@ -38,6 +40,7 @@ from chalicelib.store.models.upload_session import UploadSession
 from chalicelib.store.models.user import User
 from chalicelib.store.models.user_archive import UserExport, UserExportSlot, UserImport
 from chalicelib.store.models.video import Video
+from chalicelib.store.models.video_autotags import VideoAutoTag, VideoAutoTags
 from chalicelib.store.models.video_caption import VideoCaption, VideoChapters
 from chalicelib.store.models.video_comment import VideoComment
 from chalicelib.store.models.video_file import VideoFile, WebVideoFile
@@ -53,6 +56,7 @@ __all__ = [
     "ActiveDay",
     "Actor",
     "Block",
+    "ChannelCollaborator",
     "ChannelImportedUrl",
     "ChannelSync",
     "Claim",
@@ -65,6 +69,7 @@ __all__ = [
     "Follow",
     "HistoryEntry",
     "InboxReceipt",
+    "InstanceAppearance",
     "InstanceStats",
     "LastActive",
     "LiveSession",
@@ -76,6 +81,7 @@ __all__ = [
     "OAuthClient",
     "OAuthToken",
     "OwnershipChange",
+    "PlayerSetting",
     "Playlist",
     "PlaylistElement",
     "PluginValue",
@@ -102,6 +108,8 @@ __all__ = [
     "UserImport",
     "VapidKeys",
     "Video",
+    "VideoAutoTag",
+    "VideoAutoTags",
     "VideoCaption",
     "VideoChapters",
     "VideoComment",

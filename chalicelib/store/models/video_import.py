@@ -3,7 +3,13 @@ for its user through gsi1 (`IMPORTS#USER#<id>`, by creation time)."""
 
 from __future__ import annotations
 
-from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.attributes import (
+    BooleanAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    UnicodeSetAttribute,
+    UTCDateTimeAttribute,
+)
 
 from chalicelib.store.models.base import TableItem
 
@@ -33,5 +39,16 @@ class VideoImport(TableItem, discriminator="VideoImport"):
     channel_sync_id = NumberAttribute(null=True)  # made by this channel synchronisation
     attempts = NumberAttribute(default=0)  # downloads started (each retry starts one)
     started_at = UTCDateTimeAttribute(null=True)  # the running download's start
+    # Where the running download is: None in the work function, "task" handed to the import
+    # task (Fargate, or a subprocess of the local stack), "finishing" back in the work
+    # function for the checks and the hand-over.
+    runner = UnicodeAttribute(null=True)
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
+
+
+class ImportSlots(TableItem, discriminator="ImportSlots"):
+    """The imports downloading now (PeerTube's import.videos.concurrency): one item,
+    `IMPORTSLOTS#instance`, whose `holders` are import ids."""
+
+    holders = UnicodeSetAttribute(null=True)

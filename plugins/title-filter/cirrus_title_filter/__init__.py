@@ -27,7 +27,7 @@ def register(api: Any) -> None:
     )
 
     def check_title(result: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
-        if result.get("allowed") is False:
+        if result.get("accepted") is False:
             return result
         settings = api.settings_manager.get_settings(["title-pattern", "refusal-message"])
         pattern = settings["title-pattern"]
@@ -38,7 +38,7 @@ def register(api: Any) -> None:
         except re.error:
             return result
         if matched:
-            return {"allowed": False, "errorMessage": settings["refusal-message"] or DEFAULT_MESSAGE}
+            return {"accepted": False, "errorMessage": settings["refusal-message"] or DEFAULT_MESSAGE}
         return result
 
     api.register_hook(UPLOAD_ACCEPT, check_title)

@@ -1,6 +1,5 @@
 import DOMPurify from 'dompurify';
 import { useState } from 'react';
-import { Link } from 'react-router';
 import { errorMessage } from '../api';
 import { ErrorMessage, Loading } from '../components/Status';
 import { useApp, useLoad, useTitle } from '../hooks';
@@ -17,9 +16,6 @@ export function AdminPlugins() {
   if (me.role.id !== 0) return <ErrorMessage error="Only the administrator can see this page." />;
   return (
     <section>
-      <p>
-        <Link to="/admin">Administration</Link>
-      </p>
       <h1>Plugins</h1>
       <p className="hint">Plugins are installed with the deployment (plugins.txt). Here you change their settings.</p>
       {plugins.loading && <Loading what="Loading the plugins" />}

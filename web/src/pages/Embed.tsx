@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useParams } from 'react-router';
 import { PasswordPrompt } from '../components/PasswordPrompt';
 import { Player } from '../components/Player';
@@ -7,6 +7,29 @@ import { EmbedApi, embedApiOptions, type PlayerControls } from '../embed/api';
 import { useLoad } from '../hooks';
 import { openVideo } from '../openVideo';
 import { rememberPassword } from '../videoPassword';
+import { getJson } from '../api';
+
+/** PeerTube's embed hook (Cirrus's embed-allowed route): the plugin's HTML when it refuses
+ * this embed, sanitised; null when the embed may go on (or the check itself failed). */
+function useEmbedRefusal(id: string): string | null | undefined {
+  const [refusal, setRefusal] = useState<string | null | undefined>(undefined);
+  useEffect(() => {
+    const controller = new AbortController();
+    const query = new URLSearchParams(window.location.search);
+    if (document.referrer) query.set('referrer', document.referrer);
+    getJson<{ allowed: boolean; html?: string }>(`/api/v1/videos/${encodeURIComponent(id)}/embed-allowed?${query}`, controller.signal)
+      .then(async (verdict) => {
+        if (verdict.allowed) return setRefusal(null);
+        const { default: DOMPurify } = await import('dompurify');
+        setRefusal(DOMPurify.sanitize(verdict.html ?? ''));
+      })
+      .catch(() => {
+        if (!controller.signal.aborted) setRefusal(null);
+      });
+    return () => controller.abort();
+  }, [id]);
+  return refusal;
+}
 
 /**
  * The player alone, for other sites' iframes. With `?api=1` (as PeerTube's embed) it answers
@@ -39,12 +62,15 @@ export function Embed() {
     embedApi.current?.attach(found);
   }, []);
   const opened = video.data;
+  const refusal = useEmbedRefusal(id);
+  if (refusal) return <main className="embed embed--refused" dangerouslySetInnerHTML={{ __html: refusal }} />;
+  if (refusal === '') return <main className="embed embed--refused" />;
   return (
     <main className="embed">
       {video.loading && !opened && <Loading what="Loading the video" />}
       {video.error && <ErrorMessage error={video.error} />}
       {opened && 'need' in opened && <PasswordPrompt wrong={opened.need === 'wrong'} onSubmit={(password) => unlock.current(password)} />}
-      {opened && 'video' in opened && <Player video={opened.video} onControls={onControls} />}
+      {opened && 'video' in opened && refusal === null && <Player video={opened.video} onControls={onControls} />}
     </main>
   );
 }

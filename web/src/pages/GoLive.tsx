@@ -7,6 +7,7 @@ import { Options, useReference, withoutPasswordPrivacy } from '../components/Vid
 import { useApp, useTitle } from '../hooks';
 import { api } from '../services';
 import type { LiveVideo } from '../types';
+import { usePublishingChannels } from '../collaborators';
 
 // PeerTube's latency modes (LiveVideoLatencyMode).
 const LATENCY_MODES: Record<string, string> = { '1': 'Default', '3': 'Small latency (no P2P)', '2': 'High latency (more P2P)' };
@@ -27,6 +28,7 @@ export function simulcastLines(text: string): string[] {
 export function GoLive() {
   useTitle('Go live');
   const { me, config } = useApp();
+  const channels = usePublishingChannels(me);
   const reference = useReference();
   const [channelId, setChannelId] = useState<number | null>(null);
   const [name, setName] = useState('');
@@ -40,8 +42,8 @@ export function GoLive() {
   const [created, setCreated] = useState<{ uuid: string; live: LiveVideo } | null>(null);
 
   useEffect(() => {
-    if (me?.videoChannels?.[0] && channelId === null) setChannelId(me.videoChannels[0].id);
-  }, [me, channelId]);
+    if (channels[0] && channelId === null) setChannelId(channels[0].id);
+  }, [channels, channelId]);
 
   if (!session.signedIn) {
     return (
@@ -125,7 +127,7 @@ export function GoLive() {
       <form className="form" onSubmit={(e) => void submit(e)}>
         <label htmlFor="golive-channel">Channel</label>
         <select id="golive-channel" value={channelId ?? ''} onChange={(e) => setChannelId(Number(e.target.value))}>
-          {(me.videoChannels ?? []).map((c) => (
+          {channels.map((c) => (
             <option key={c.id} value={c.id}>
               {c.displayName}
             </option>

@@ -1,13 +1,22 @@
 import { Link, useParams } from 'react-router';
 import { PagedVideoGrid } from '../components/VideoGrid';
 import { useApp, useTitle } from '../hooks';
+import { runFilter } from '../clientPlugins';
 import { api } from '../services';
+import type { Page, Video } from '../types';
 
 const LISTS: Record<string, { title: string; params: Record<string, string | boolean> }> = {
   'recently-added': { title: 'Recently added', params: { sort: '-publishedAt' } },
   trending: { title: 'Trending', params: { sort: '-trending' } },
   local: { title: 'Local videos', params: { sort: '-publishedAt', isLocal: true } },
 };
+
+/** A list of videos as PeerTube's browse page fetches it: plugins may change what is asked
+ * (`filter:api.browse-videos.videos.list.params`) and what is shown (`….result`). */
+async function browse(params: Record<string, string | number | boolean>, signal: AbortSignal): Promise<Page<Video>> {
+  const asked = await runFilter('filter:api.browse-videos.videos.list.params', 'common', params);
+  return runFilter('filter:api.browse-videos.videos.list.result', 'common', await api.videos(asked, signal));
+}
 
 export function Home() {
   const { config } = useApp();
@@ -24,7 +33,7 @@ export function Home() {
           <PagedVideoGrid
             label={list.title}
             limit={8}
-            load={(start, count, signal) => api.videos({ ...list.params, start, count }, signal)}
+            load={(start, count, signal) => browse({ ...list.params, start, count }, signal)}
           />
         </section>
       ))}
@@ -44,7 +53,7 @@ export function VideoList() {
         key={list}
         label={chosen.title}
         deps={[list]}
-        load={(start, count, signal) => api.videos({ ...chosen.params, start, count }, signal)}
+        load={(start, count, signal) => browse({ ...chosen.params, start, count }, signal)}
       />
     </section>
   );

@@ -7,6 +7,7 @@ import { Options, useReference, withoutPasswordPrivacy } from '../components/Vid
 import { useApp, useTitle } from '../hooks';
 import { api } from '../services';
 import type { VideoImport } from '../types';
+import { usePublishingChannels } from '../collaborators';
 
 const PENDING = 1;
 const SUCCESS = 2;
@@ -20,6 +21,7 @@ type Source = 'url' | 'magnet' | 'torrent';
 export function Import() {
   useTitle('Import a video');
   const { me, config } = useApp();
+  const channels = usePublishingChannels(me);
   const reference = useReference();
   const [channelId, setChannelId] = useState<number | null>(null);
   const [privacy, setPrivacy] = useState(1);
@@ -33,8 +35,8 @@ export function Import() {
   const [imports, setImports] = useState<VideoImport[] | null>(null);
 
   useEffect(() => {
-    if (me?.videoChannels?.[0] && channelId === null) setChannelId(me.videoChannels[0].id);
-  }, [me, channelId]);
+    if (channels[0] && channelId === null) setChannelId(channels[0].id);
+  }, [channels, channelId]);
 
   const reload = useCallback(async () => {
     try {
@@ -187,7 +189,7 @@ export function Import() {
         <input id="import-name" type="text" maxLength={120} value={name} onChange={(e) => setName(e.target.value)} />
         <label htmlFor="import-channel">Channel</label>
         <select id="import-channel" value={channelId ?? ''} onChange={(e) => setChannelId(Number(e.target.value))}>
-          {(me.videoChannels ?? []).map((c) => (
+          {channels.map((c) => (
             <option key={c.id} value={c.id}>
               {c.displayName}
             </option>

@@ -3,6 +3,7 @@ import { Link, NavLink, Route, Routes, useLocation, useNavigate, useParams } fro
 import { errorMessage } from '../api';
 import { session } from '../auth';
 import { Avatar } from '../components/Avatar';
+import { ChannelCollaborators } from '../components/ChannelCollaborators';
 import { FeedLinks } from '../components/FeedLinks';
 import { Empty, ErrorMessage, Loading } from '../components/Status';
 import { fieldsOf, updateOf, useReference, VideoForm } from '../components/VideoForm';
@@ -247,6 +248,7 @@ function ChannelEditor({ channel, onDone, onCancel }: { channel?: Channel; onDon
       <label htmlFor={`${id}-avatar`}>Avatar</label>
       <input id={`${id}-avatar`} type="file" accept=".png,.jpg,.jpeg,.webp" onChange={(e) => setAvatar(e.target.files?.[0] ?? null)} />
       {channel && <ChannelSyncSettings channel={channel} />}
+      {channel && <ChannelCollaborators channel={channel} />}
       <div className="form__actions">
         <button className="button button--primary" type="submit" disabled={busy}>
           {busy ? 'Saving…' : channel ? 'Save the channel' : 'Create the channel'}

@@ -123,7 +123,7 @@ function CommentList({ scope, title }: { scope: 'mine' | 'all'; title: string })
   );
 }
 
-function WatchedWords({ owner, title, onChanged }: { owner: Owner; title: string; onChanged?: () => void }) {
+export function WatchedWords({ owner, title, onChanged }: { owner: Owner; title: string; onChanged?: () => void }) {
   const key = owner === 'server' ? 'server' : owner.account;
   const { data, error, loading, reload } = useLoad((signal) => moderationApi.lists(owner, signal), [key]);
   const [editing, setEditing] = useState<WatchedWordsList | 'new' | null>(null);

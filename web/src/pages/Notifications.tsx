@@ -6,7 +6,8 @@ import { AccountTabs } from '../components/AccountTabs';
 import { Empty, ErrorMessage, Loading } from '../components/Status';
 import { timeAgo } from '../format';
 import { useApp, useLoad, useTitle } from '../hooks';
-import { describe, EMAIL, live, notificationsApi, SETTING_ROWS, WEB, type NotificationSettings, type UserNotification } from '../notifications';
+import { collaborators } from '../collaborators';
+import { describe, EMAIL, live, NotificationType, notificationsApi, SETTING_ROWS, WEB, type NotificationSettings, type UserNotification } from '../notifications';
 import { currentSubscription, disablePush, enablePush, pushSupported } from '../webPush';
 
 const PAGE = 20;
@@ -86,6 +87,9 @@ function NotificationList() {
                   text
                 )}
               </p>
+              {notification.type === NotificationType.INVITED_TO_COLLABORATE_TO_CHANNEL && (
+                <InvitationAnswer notification={notification} onAnswered={() => markRead(notification)} />
+              )}
               <p className="muted notification__meta">
                 <time dateTime={notification.createdAt}>{timeAgo(notification.createdAt)}</time>
                 {!notification.read && (
@@ -230,5 +234,43 @@ function PushToggle() {
         </p>
       )}
     </fieldset>
+  );
+}
+
+/** The buttons of a channel invitation (PeerTube 8's collaborators): the answer goes to the
+ * channel's owner, and the buttons go away once it is given. */
+function InvitationAnswer({ notification, onAnswered }: { notification: UserNotification; onAnswered: () => void }) {
+  const invitation = notification.videoChannelCollaborator;
+  const [answer, setAnswer] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  if (answer) return <p role="status">{answer}</p>;
+  // The payload is the invitation as it was sent: once read (answered here, or elsewhere), no buttons.
+  if (!invitation || invitation.state.id !== 1 || notification.read) return null;
+  const channel = invitation.channel.host ? `${invitation.channel.name}@${invitation.channel.host}` : invitation.channel.name;
+  const give = async (accepted: boolean) => {
+    setError(null);
+    try {
+      await (accepted ? collaborators.accept(channel, invitation.id) : collaborators.reject(channel, invitation.id));
+      setAnswer(accepted ? `You now collaborate on ${invitation.channel.displayName}.` : 'The invitation is declined.');
+      onAnswered();
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+  };
+  return (
+    <p className="notification__actions">
+      <button type="button" className="button" onClick={() => void give(true)}>
+        Accept
+      </button>{' '}
+      <button type="button" className="button" onClick={() => void give(false)}>
+        Decline
+      </button>
+      {error && (
+        <span className="inline-error" role="alert">
+          {' '}
+          {error}
+        </span>
+      )}
+    </p>
   );
 }

@@ -2,6 +2,7 @@ import { Link, useSearchParams } from 'react-router';
 import { ErrorMessage, Loading } from '../components/Status';
 import { PagedVideoGrid } from '../components/VideoGrid';
 import { useLoad, useTitle } from '../hooks';
+import { runFilter } from '../clientPlugins';
 import { api } from '../services';
 import { actorHandle } from '../types';
 
@@ -9,7 +10,12 @@ export function Search() {
   const [params] = useSearchParams();
   const search = params.get('search') ?? '';
   useTitle(search ? `Search: ${search}` : 'Search');
-  const channels = useLoad((s) => (search ? api.searchChannels(search, s) : Promise.resolve({ total: 0, data: [] })), [search]);
+  // PeerTube's search hooks: plugins may change what the page shows (clientPlugins.ts).
+  const channels = useLoad(
+    async (s) =>
+      search ? runFilter('filter:api.search.video-channels.list.result', 'search', await api.searchChannels(search, s)) : { total: 0, data: [] },
+    [search],
+  );
   return (
     <section aria-labelledby="search-title">
       <h1 id="search-title">{search ? <>Results for “{search}”</> : 'Search'}</h1>
@@ -35,7 +41,9 @@ export function Search() {
             label="Videos found"
             deps={[search]}
             emptyHint="Try other words."
-            load={(start, count, signal) => api.searchVideos(search, start, count, signal)}
+            load={async (start, count, signal) =>
+              runFilter('filter:api.search.videos.list.result', 'search', await api.searchVideos(search, start, count, signal))
+            }
           />
         </>
       )}

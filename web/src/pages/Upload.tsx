@@ -9,10 +9,12 @@ import { useApp, useTitle } from '../hooks';
 import { api } from '../services';
 import { PUBLISHED, type VideoDetails } from '../types';
 import { abandon, DirectUpload, savedBytes, savedUploads, xhrPartSender, type SavedUpload, type UploadStatus } from '../upload';
+import { usePublishingChannels } from '../collaborators';
 
 export function Upload() {
   useTitle('Upload a video');
   const { me, config } = useApp();
+  const channels = usePublishingChannels(me);
   const reference = useReference();
   const [channelId, setChannelId] = useState<number | null>(null);
   const [privacy, setPrivacy] = useState(1);
@@ -25,8 +27,8 @@ export function Upload() {
   const [uploadName, setUploadName] = useState('');
 
   useEffect(() => {
-    if (me?.videoChannels?.[0] && channelId === null) setChannelId(me.videoChannels[0].id);
-  }, [me, channelId]);
+    if (channels[0] && channelId === null) setChannelId(channels[0].id);
+  }, [channels, channelId]);
 
   // Leaving the page mid-upload stops it; picking the same file later resumes it.
   useEffect(() => () => upload.current?.pause(), []);
@@ -117,7 +119,7 @@ export function Upload() {
           <div className="form">
             <label htmlFor="upload-channel">Channel</label>
             <select id="upload-channel" value={channelId ?? ''} onChange={(e) => setChannelId(Number(e.target.value))}>
-              {(me.videoChannels ?? []).map((c) => (
+              {channels.map((c) => (
                 <option key={c.id} value={c.id}>
                   {c.displayName}
                 </option>
@@ -158,7 +160,7 @@ export function Upload() {
               name={uploadName}
               reference={reference.data}
               privacy={privacy}
-              channels={me.videoChannels ?? []}
+              channels={channels}
               channelId={channelId}
             />
           )}

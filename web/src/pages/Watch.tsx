@@ -1,9 +1,11 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { errorMessage } from '../api';
 import { Avatar } from '../components/Avatar';
 import { Comments } from '../components/Comments';
 import { Player } from '../components/Player';
+import type { PlayerControls } from '../embed/api';
+import { runAction, runFilter } from '../clientPlugins';
 import { ErrorMessage, Loading } from '../components/Status';
 import { SubscribeButton } from '../components/SubscribeButton';
 import { compactNumber, formatViews, timeAgo } from '../format';
@@ -16,6 +18,7 @@ import { actorHandle, LIVE_ENDED, PUBLISHED, WAITING_FOR_LIVE, type VideoDetails
 import { rememberPassword } from '../videoPassword';
 import { openVideo } from '../openVideo';
 import { PasswordPrompt } from '../components/PasswordPrompt';
+import { usePlayerTheme } from '../playerSettings';
 
 type Rating = 'like' | 'dislike' | 'none';
 
@@ -199,12 +202,33 @@ function WatchVideo({ video: v, reload }: { video: VideoDetails; reload: () => v
   // The latency mode sets how far behind the live edge the player stays (../live/options.ts).
   const settings = useLoad((s) => (v.isLive ? api.live(v.id, s) : Promise.resolve(null)), [v.id, v.isLive]);
   const channelHandle = actorHandle(v.channel);
+  const playerTheme = usePlayerTheme(v.uuid);
   // Until its latency mode is known (or could not be read: then the default), so that the
   // player starts once, with the right distance.
   const waiting = v.isLive === true && (v.state?.id !== PUBLISHED || (settings.loading && !settings.data));
+  // PeerTube's client hooks of the watch page (clientPlugins.ts), once per video.
+  const told = useRef({ video: '', player: '' });
+  useEffect(() => {
+    if (told.current.video === v.uuid) return;
+    told.current.video = v.uuid;
+    void runAction('action:video-watch.video.loaded', 'video-watch', { video: v });
+  }, [v]);
+  const onControls = useCallback(
+    (controls: PlayerControls | null) => {
+      if (!controls || told.current.player === v.uuid) return;
+      told.current.player = v.uuid;
+      void runAction('action:video-watch.player.loaded', 'video-watch', { video: v, player: controls.media });
+    },
+    [v],
+  );
   return (
-    <article className="watch">
-      {waiting ? <div className="player player--empty" /> : <Player key={v.uuid} video={v} autoPlay={v.isLive === true} latencyMode={settings.data?.latencyMode} />}
+    <article className="watch" data-player-theme={playerTheme}>
+      {waiting ? (
+        <div className="player player--empty" />
+      ) : (
+        <Player key={v.uuid} video={v} autoPlay={v.isLive === true} latencyMode={settings.data?.latencyMode} onControls={onControls} />
+      )}
+      <div id="plugin-placeholder-player-next" className="plugin-placeholder" />
       {v.isLive && <LiveStatus video={v} viewers={viewers} ended={ended} />}
       <h1 className="watch__title">{v.name}</h1>
       <p className="muted">
@@ -247,7 +271,14 @@ function WatchVideo({ video: v, reload }: { video: VideoDetails; reload: () => v
 
 export function Watch() {
   const { id = '' } = useParams();
-  const video = useLoad((s) => openVideo(id, s), [id]);
+  // Plugins may change the video the page shows (PeerTube's video-watch get filter).
+  const video = useLoad(
+    (s) =>
+      openVideo(id, s).then(async (opened) =>
+        'video' in opened ? { video: await runFilter('filter:api.video-watch.video.get.result', 'video-watch', opened.video, { videoId: id }) } : opened,
+      ),
+    [id],
+  );
   const opened = video.data && 'video' in video.data ? video.data.video : undefined;
   useTitle(opened?.name ?? 'Video');
   // oEmbed answers for this instance's public and unlisted videos, named by their URL (which

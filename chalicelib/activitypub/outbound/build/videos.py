@@ -51,14 +51,32 @@ def delete(video_url: str, account_url: str) -> dict[str, Any]:
 
 
 def announce(video_url: str, announcer_url: str, announcer_id: int, followers: list[str]) -> dict[str, Any]:
+    return with_context(context_for("Announce"), _announce(video_url, announcer_url, announcer_id, followers))
+
+
+def undo_announce(video_url: str, announcer_url: str, announcer_id: int, followers: list[str]) -> dict[str, Any]:
+    """The Announce taken back (a channel that no longer holds the video), as PeerTube's
+    sendUndoAnnounce: the Announce itself as the object, the id its own with `/undo`."""
+    shared = _announce(video_url, announcer_url, announcer_id, followers)
     return with_context(
         context_for("Announce"),
         {
             "to": [PUBLIC, *followers],
             "cc": [],
-            "type": "Announce",
-            "id": f"{video_url}/announces/{announcer_id}",
+            "type": "Undo",
+            "id": f"{shared['id']}/undo",
             "actor": announcer_url,
-            "object": video_url,
+            "object": shared,
         },
     )
+
+
+def _announce(video_url: str, announcer_url: str, announcer_id: int, followers: list[str]) -> dict[str, Any]:
+    return {
+        "to": [PUBLIC, *followers],
+        "cc": [],
+        "type": "Announce",
+        "id": f"{video_url}/announces/{announcer_id}",
+        "actor": announcer_url,
+        "object": video_url,
+    }

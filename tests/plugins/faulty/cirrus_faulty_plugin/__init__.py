@@ -14,7 +14,7 @@ def register(api: Any) -> None:
 
     def hangs(result: Any, params: dict[str, Any]) -> Any:
         time.sleep(HANG_SECONDS)
-        return {"allowed": False, "errorMessage": "too late to count"}
+        return {"accepted": False, "errorMessage": "too late to count"}
 
     def wrong_type(result: Any, params: dict[str, Any]) -> Any:
         return "not a list"

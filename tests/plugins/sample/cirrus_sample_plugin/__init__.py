@@ -22,7 +22,7 @@ def register(api: Any) -> None:
     def refuse_upload(result: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
         word = api.settings_manager.get_setting("refused-word")
         if word and word in params["video_body"]["name"]:
-            return {"allowed": False, "errorMessage": f"Titles with '{word}' are refused by the sample plugin"}
+            return {"accepted": False, "errorMessage": f"Titles with '{word}' are refused by the sample plugin"}
         return result
 
     def add_1440(result: list[int], params: dict[str, Any]) -> list[int]:
@@ -86,3 +86,55 @@ def register(api: Any) -> None:
     api.register_hook("filter:video.auto-blacklist.result", auto_blacklist)
     api.register_hook("filter:transcoding.auto.resolutions-to-transcode.result", add_1440)
     api.register_hook("action:api.video.uploaded", uploaded)
+    _register_imports_lives_search_embeds(api)
+
+
+def _register_imports_lives_search_embeds(api: Any) -> None:
+    def refuse_import(result: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
+        body = params["video_import_body"]
+        if "refused" in str(body.get("targetUrl") or body.get("magnetUri") or body.get("name")):
+            return {"accepted": False, "errorMessage": "The sample plugin refuses this import"}
+        return result
+
+    def reject_imported(result: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
+        if "reject" in params["video"].name:
+            return {"accepted": False, "errorMessage": f"Rejected after {params['video_file']['size']} bytes"}
+        return result
+
+    def refuse_live(result: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
+        if "refused" in str(params["live_video_create"].get("name")):
+            return {"accepted": False, "errorMessage": "The sample plugin refuses this live"}
+        return result
+
+    def live_created(params: dict[str, Any]) -> None:
+        TOLD.append(("action:api.live-video.created", params))
+
+    def live_state(params: dict[str, Any]) -> None:
+        TOLD.append(("action:live.video.state.updated", params))
+
+    def search_alias(result: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
+        return {**result, "search": "shown"} if result["search"] == "alias" else result
+
+    def channel_alias(result: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
+        return {**result, "search": "alice"} if result["search"] == "alias" else result
+
+    def search_note(result: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
+        return {**result, "data": [{**item, "pluginNote": "searched"} for item in result["data"]]}
+
+    def refuse_embed(result: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
+        if "blocked.example" in params["request"].headers.get("referer", ""):
+            return {"allowed": False, "html": "<p>Not on blocked.example</p><script>alert(1)</script>"}
+        return result
+
+    api.register_hook("filter:api.video.pre-import-url.accept.result", refuse_import)
+    api.register_hook("filter:api.video.pre-import-torrent.accept.result", refuse_import)
+    api.register_hook("filter:api.video.post-import-url.accept.result", reject_imported)
+    api.register_hook("filter:api.live-video.create.accept.result", refuse_live)
+    api.register_hook("action:api.live-video.created", live_created)
+    api.register_hook("action:live.video.state.updated", live_state)
+    api.register_hook("filter:api.search.videos.local.list.params", search_alias)
+    api.register_hook("filter:api.search.videos.local.list.result", search_note)
+    api.register_hook("filter:api.search.video-channels.local.list.params", channel_alias)
+    api.register_hook("filter:api.search.video-channels.local.list.result", search_note)
+    api.register_hook("filter:html.embed.video.allowed.result", refuse_embed)
+    api.register_hook("filter:html.embed.video-playlist.allowed.result", refuse_embed)

@@ -1,0 +1,1 @@
+// Never declared: never served.
