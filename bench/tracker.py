@@ -2,6 +2,7 @@
 
     python bench/tracker.py [--peers 10000] [--per-swarm 10] [--offers 5] [--seconds 15]
     python bench/tracker.py --server peertube --node-path /tmp/x/node_modules   # PeerTube's tracker
+    python bench/tracker.py --processes 1,2,4 --peers 2000      # shards: aggregate announces/s
 
 Starts the tracker in a subprocess on a free loopback port (Cirrus's: the container's
 server, functions/tracker/server.py, in public mode, on uvloop when it is installed; or
@@ -15,6 +16,13 @@ its package is installed where --node-path points), then from this process:
    prints announces per second, the relay latency (offer sent → offer received by the
    other peer) at p50 and p99, and the CPU time each side spent per announce.
 
+With `--processes 1,2,4`, each figure is made with that many tracker processes (shards), each
+swarm pinned to its shard by the hash the API uses for videos (chalicelib/tracker_shards.py),
+`--peers` peers per tracker process, and as many client processes as tracker processes (the
+client is the limit of one process): it prints the aggregate announces per second and the
+announces per tracker CPU-second (the per-core figure: 1 / CPU time per announce), for
+Cirrus's tracker or PeerTube's.
+
 Both processes share the machine: the client's own cost (websocket framing, building
 announces) is part of what is measured, the same for either tracker; it is kept low (no JSON
 parsing of what it receives) so that the tracker's own speed decides. On a machine busy
@@ -25,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import multiprocessing
 import os
 import random
 import resource
@@ -34,10 +43,14 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from websockets.asyncio.client import ClientConnection, connect
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from chalicelib import tracker_shards  # noqa: E402  (pure: no settings, no AWS)
+
 CONNECT_CONCURRENCY = 200
 SDP_PADDING = "a=candidate:" + "x" * 400  # an offer of realistic size (browsers' are 0.5-2 KB)
 
@@ -156,26 +169,31 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] if ordered else float("nan")
 
 
-async def run(url: str, pid: int, peers_count: int, per_swarm: int, offers: int, seconds: float) -> dict[str, float]:
-    rng = random.Random(7)
-    stats = Stats()
+def make_peers(peers_count: int, per_swarm: int, shards: list[str], rng: random.Random) -> list[tuple[str, str, int]]:
+    """(swarm, peer id, shard index) of every peer: swarms of `per_swarm`, each on the shard
+    the API's hash picks for it (a swarm stands for a video)."""
     swarms = [random_id(rng) for _ in range(max(1, peers_count // per_swarm))]
-    peers = [Peer(swarms[i % len(swarms)], random_id(rng), stats) for i in range(peers_count)]
-    rss_before = rss_bytes(pid)
+    shard_of = {swarm: shards.index(tracker_shards.choose(swarm, shards)) for swarm in swarms}
+    return [(swarms[i % len(swarms)], random_id(rng), shard_of[swarms[i % len(swarms)]]) for i in range(peers_count)]
+
+
+async def drive(
+    urls: list[str], specs: list[tuple[str, str, int]], offers: int, seconds: float, sync: ClientSync | None
+) -> dict[str, float]:
+    """One client process: connect its peers, wait for the others, announce for `seconds`."""
+    stats = Stats()
+    peers = [Peer(swarm, peer_id, stats) for swarm, peer_id, _ in specs]
     gate = asyncio.Semaphore(CONNECT_CONCURRENCY)
 
-    async def join(peer: Peer) -> None:
+    async def join(peer: Peer, url: str) -> None:
         async with gate:
             await peer.open(url)
             await peer.announce("started", 0)
 
-    started = time.perf_counter()
-    await asyncio.gather(*(join(peer) for peer in peers))
-    joined_seconds = time.perf_counter() - started
-    await asyncio.sleep(1)
-    rss_after = rss_bytes(pid)
-    print(f"{peers_count} peers in {len(swarms)} swarms connected and announced in {joined_seconds:.1f} s", flush=True)
-
+    await asyncio.gather(*(join(peer, urls[spec[2]]) for peer, spec in zip(peers, specs, strict=True)))
+    if sync is not None:
+        await asyncio.to_thread(sync.ready.wait)  # every client connected
+        await asyncio.to_thread(sync.go.wait)
     stats.latencies.clear()
     announces = 0
     deadline = time.perf_counter() + seconds
@@ -190,31 +208,98 @@ async def run(url: str, pid: int, peers_count: int, per_swarm: int, offers: int,
                 return
             announces += 1
 
-    load_started = time.perf_counter()
-    server_cpu, client_cpu = cpu_seconds(pid), cpu_seconds(os.getpid())
+    started = time.perf_counter()
+    cpu = cpu_seconds(os.getpid())
     await asyncio.gather(*(keep_announcing(peer) for peer in peers))
-    elapsed = time.perf_counter() - load_started
-    server_cpu, client_cpu = cpu_seconds(pid) - server_cpu, cpu_seconds(os.getpid()) - client_cpu
+    elapsed, cpu = time.perf_counter() - started, cpu_seconds(os.getpid()) - cpu
     for peer in peers:
         if peer.socket is not None:
             await peer.socket.close()
     return {
+        "announces": announces,
+        "elapsed": elapsed,
+        "client_cpu": cpu,
+        "failures": stats.failures,
+        "dropped": stats.dropped,
+        "latencies": stats.latencies,  # type: ignore[dict-item]
+    }
+
+
+class ClientSync:
+    def __init__(self, clients: int) -> None:
+        self.ready = multiprocessing.Barrier(clients + 1)
+        self.go = multiprocessing.Event()
+
+
+def client_process(
+    urls: list[str], specs: list[tuple[str, str, int]], offers: int, seconds: float, sync: ClientSync, results: Any
+) -> None:
+    raise_fd_limit(len(specs) + 512)
+    results.put(asyncio.run(drive(urls, specs, offers, seconds, sync)))
+
+
+def run(
+    urls: list[str], pids: list[int], peers_count: int, per_swarm: int, offers: int, seconds: float, clients: int
+) -> dict[str, float]:
+    rng = random.Random(7)
+    shards = [f"shard-{k}" for k in range(len(urls))]  # the names hashed, as the API hashes its URLs
+    specs = make_peers(peers_count, per_swarm, shards, rng)
+    rss_before = sum(rss_bytes(pid) for pid in pids)
+    sync = ClientSync(clients)
+    results: Any = multiprocessing.Queue()
+    # Whole swarms per client process, so a client's peers are not all on one shard.
+    by_swarm: dict[str, list[tuple[str, str, int]]] = {}
+    for spec in specs:
+        by_swarm.setdefault(spec[0], []).append(spec)
+    parts: list[list[tuple[str, str, int]]] = [[] for _ in range(clients)]
+    for n, swarm_specs in enumerate(by_swarm.values()):
+        parts[n % clients].extend(swarm_specs)
+    started = time.perf_counter()
+    workers = [
+        multiprocessing.Process(target=client_process, args=(urls, part, offers, seconds, sync, results))
+        for part in parts
+    ]
+    for worker in workers:
+        worker.start()
+    sync.ready.wait()
+    joined_seconds = time.perf_counter() - started
+    time.sleep(1)
+    rss_after = sum(rss_bytes(pid) for pid in pids)
+    per_shard = [sum(1 for spec in specs if spec[2] == k) for k in range(len(urls))]
+    print(
+        f"{peers_count} peers in {len(by_swarm)} swarms on {len(urls)} tracker process(es) {per_shard}, "
+        f"{clients} client process(es): connected and announced in {joined_seconds:.1f} s",
+        flush=True,
+    )
+    server_cpu = sum(cpu_seconds(pid) for pid in pids)
+    load_started = time.perf_counter()
+    sync.go.set()
+    done = [results.get() for _ in workers]
+    elapsed = time.perf_counter() - load_started
+    server_cpu = sum(cpu_seconds(pid) for pid in pids) - server_cpu
+    for worker in workers:
+        worker.join(30)
+    announces = sum(d["announces"] for d in done)
+    latencies = [value for d in done for value in d["latencies"]]
+    return {
+        "tracker_processes": len(urls),
         "peers": peers_count,
-        "swarms": len(swarms),
+        "swarms": len(by_swarm),
         "rss_before_mib": rss_before / 2**20,
         "rss_after_mib": rss_after / 2**20,
         "bytes_per_peer": (rss_after - rss_before) / peers_count,
         "announces_per_second": announces / elapsed,
         # CPU time per announce (its reply and 5 relayed offers): what the load costs each
-        # side, whatever else the machine is running meanwhile.
+        # side, whatever else the machine is running meanwhile; its inverse is the per-core rate.
         "server_cpu_us_per_announce": server_cpu / max(1, announces) * 1e6,
+        "announces_per_cpu_second": announces / max(server_cpu, 1e-9),
         "server_cpu_share": server_cpu / elapsed,
-        "client_cpu_share": client_cpu / elapsed,
-        "relays": len(stats.latencies),
-        "p50_ms": percentile(stats.latencies, 0.50) * 1000,
-        "p99_ms": percentile(stats.latencies, 0.99) * 1000,
-        "failures": stats.failures,
-        "dropped": stats.dropped,
+        "client_cpu_share": sum(d["client_cpu"] for d in done) / elapsed,
+        "relays": len(latencies),
+        "p50_ms": percentile(latencies, 0.50) * 1000,
+        "p99_ms": percentile(latencies, 0.99) * 1000,
+        "failures": sum(d["failures"] for d in done),
+        "dropped": sum(d["dropped"] for d in done),
     }
 
 
@@ -227,38 +312,54 @@ def main() -> int:
     parser.add_argument("--server", choices=["cirrus", "peertube"], default="cirrus")
     parser.add_argument("--node-path", default=None)
     parser.add_argument("--connect", metavar="PORT:PID", help="a tracker already running (e.g. under a profiler)")
+    parser.add_argument("--processes", default="1", help="tracker processes (shards), e.g. 1,2,4: one run each")
+    parser.add_argument("--clients", type=int, default=0, help="client processes (default: one per tracker process)")
     options = parser.parse_args()
 
-    # Each peer is a socket here and one in the tracker (a separate process, same limit).
-    limit = raise_fd_limit(options.peers + 512)
-    if limit < options.peers + 64:
-        print(f"the file descriptor limit is {limit}: running {limit - 64} peers instead of {options.peers}")
-        options.peers = limit - 64
-    if options.connect:
-        port, pid = (int(part) for part in options.connect.split(":"))
-        server = None
-    else:
-        port = free_port()
-        server = start_server(options.server, port, options.node_path)
-        pid = server.pid
-    try:
-        result = asyncio.run(
-            run(
-                f"ws://127.0.0.1:{port}/tracker/socket",
-                pid,
-                options.peers,
-                options.per_swarm,
-                options.offers,
-                options.seconds,
+    rows = []
+    for count in [int(part) for part in options.processes.split(",")]:
+        total = options.peers * count  # --peers per tracker process
+        # Each peer is a socket in a client and one in a tracker: --peers per process of each.
+        limit = raise_fd_limit(options.peers + 512)
+        if limit < options.peers + 64:
+            print(f"the file descriptor limit is {limit}: {limit - 64} peers per process instead of {options.peers}")
+            total = (limit - 64) * count
+        servers: list[subprocess.Popen[bytes]] = []
+        if options.connect:
+            port, pid = (int(part) for part in options.connect.split(":"))
+            urls, pids = [f"ws://127.0.0.1:{port}/tracker/socket"], [pid]
+        else:
+            ports = [free_port() for _ in range(count)]
+            servers = [start_server(options.server, port, options.node_path) for port in ports]
+            # Shard k's own path, as behind the load balancer (PeerTube's tracker: its one path).
+            urls = [
+                f"ws://127.0.0.1:{port}/tracker/{k}/socket"
+                if options.server == "cirrus" and count > 1
+                else f"ws://127.0.0.1:{port}/tracker/socket"
+                for k, port in enumerate(ports)
+            ]
+            pids = [server.pid for server in servers]
+        try:
+            result = run(
+                urls, pids, total, options.per_swarm, options.offers, options.seconds, options.clients or len(urls)
             )
-        )
-    finally:
-        if server is not None:
-            server.terminate()
-            server.wait(10)
-    print(f"tracker: {options.server}")
-    for name, value in result.items():
-        print(f"  {name:22} {value:,.1f}" if isinstance(value, float) else f"  {name:22} {value:,}")
+        finally:
+            for server in servers:
+                server.terminate()
+                server.wait(10)
+        rows.append(result)
+        print(f"tracker: {options.server}")
+        for name, value in result.items():
+            print(f"  {name:26} {value:,.1f}" if isinstance(value, float) else f"  {name:26} {value:,}", flush=True)
+    if len(rows) > 1:
+        first = rows[0]["announces_per_second"]
+        print(f"{options.server}: aggregate announces/s by tracker processes (scaling against 1 process)")
+        for row in rows:
+            rate = row["announces_per_second"]
+            print(
+                f"  {row['tracker_processes']:>2}: {rate:10,.0f}/s  x{rate / first:.2f}  "
+                f"({row['announces_per_cpu_second']:,.0f} per tracker CPU-second)"
+            )
     return 0
 
 

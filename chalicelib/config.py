@@ -12,9 +12,11 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from chalicelib import caches
+from chalicelib import caches, tracker_shards
 
 LOCAL_PORT = 9000
+# The tracker shards a deployment may run (template.yaml's TrackerMaxTasks, one service each).
+MAX_TRACKER_SHARDS = 8
 LOCAL_RTMP_PORT = 1935
 # Where encoders publish under `make run` (the ingest listens on CIRRUS_RTMP_PORT, 1935).
 LOCAL_RTMP_URL = "rtmp://127.0.0.1:1935/live"
@@ -128,6 +130,12 @@ class Settings:
     # The WebTorrent tracker's websocket URL when it is not the instance's own host
     # (CIRRUS_TRACKER_URL: a tracker shard, or a dedicated host in front of Fargate).
     tracker_url_override: str | None = None
+    # Tracker shards (docs/tracker.md, "Scaling beyond one task"): each video's swarms meet on
+    # one of them, chosen from its UUID (chalicelib/tracker_shards.py). Either their URLs
+    # (CIRRUS_TRACKER_URLS, comma-separated), or how many run behind the tracker URL above
+    # (CIRRUS_TRACKER_SHARDS: shard k at .../tracker/<k>/socket, the template's TrackerMaxTasks).
+    tracker_shard_urls: tuple[str, ...] = ()
+    tracker_shard_count: int = 1
     # A local video that has not progressed towards publication for this long is resumed by
     # the sweeper (functions/transcoder/sweeper.py). Longer than a failing step's retries
     # take to come back (the transcode queue's visibility timeout, 90 minutes).
@@ -215,6 +223,20 @@ class Settings:
         if ":" not in host:
             host = f"{host}:{443 if self.instance_scheme == 'https' else 80}"
         return f"{self.ws_scheme}://{host}/tracker/socket"
+
+    @property
+    def tracker_shards(self) -> tuple[str, ...]:
+        """Every tracker shard's websocket URL (one: the tracker URL itself)."""
+        if self.tracker_shard_urls:
+            return self.tracker_shard_urls
+        if self.tracker_shard_count <= 1:
+            return (self.tracker_url,)
+        base = self.tracker_url.removesuffix("/socket")
+        return tuple(f"{base}/{shard}/socket" for shard in range(self.tracker_shard_count))
+
+    def tracker_url_for(self, video_uuid: str) -> str:
+        """The tracker URL every viewer of this video is given: its shard's."""
+        return tracker_shards.choose(video_uuid, self.tracker_shards)
 
 
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
@@ -319,6 +341,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         initial_root_password=env.get("PT_INITIAL_ROOT_PASSWORD") or None,
         mail_from_override=env.get("CIRRUS_MAIL_FROM") or None,
         tracker_url_override=_websocket_url(env.get("CIRRUS_TRACKER_URL")),
+        tracker_shard_urls=_websocket_urls(env.get("CIRRUS_TRACKER_URLS")),
+        tracker_shard_count=_shard_count(env.get("CIRRUS_TRACKER_SHARDS")),
         transcoding_stall_seconds=_integer(
             env.get("CIRRUS_TRANSCODING_STALL_SECONDS"),
             Settings.transcoding_stall_seconds,
@@ -407,6 +431,23 @@ def _websocket_url(value: str | None) -> str | None:
     if not value.startswith(("ws://", "wss://")):
         raise ValueError(f"CIRRUS_TRACKER_URL must be a ws:// or wss:// URL, not {value!r}")
     return value
+
+
+def _websocket_urls(value: str | None) -> tuple[str, ...]:
+    urls = tuple(part.strip() for part in (value or "").split(",") if part.strip())
+    for url in urls:
+        if not url.startswith(("ws://", "wss://")):
+            raise ValueError(f"CIRRUS_TRACKER_URLS must list ws:// or wss:// URLs, not {url!r}")
+    if len(set(urls)) != len(urls):
+        raise ValueError("CIRRUS_TRACKER_URLS lists a URL twice")
+    return urls
+
+
+def _shard_count(value: str | None) -> int:
+    count = _integer(value, 1, "CIRRUS_TRACKER_SHARDS")
+    if not 1 <= count <= MAX_TRACKER_SHARDS:
+        raise ValueError(f"CIRRUS_TRACKER_SHARDS must be between 1 and {MAX_TRACKER_SHARDS}, not {count}")
+    return count
 
 
 def _ingest_url(value: str | None, scheme: str, name: str) -> str | None:

@@ -154,6 +154,7 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
                 origin_prefix_list=self.values["TrackerOriginPrefixList"],
                 instance_host=self.instance_host,
                 table=self.table,
+                alarm_topic=self.alarm_topic,
             ),
         )
         self.live_load_balancer = add_live(
@@ -258,7 +259,7 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
                 "TrackerCpu", type=text, default="512", allowed_values=["256", "512", "1024", "2048", "4096"]
             ),
             "TrackerMemory": self._parameter("TrackerMemory", type=text, default="1024"),
-            "TrackerMaxTasks": self._parameter("TrackerMaxTasks", type=number, default=1, min_value=1, max_value=20),
+            "TrackerMaxTasks": self._parameter("TrackerMaxTasks", type=number, default=1, min_value=1, max_value=8),
             "TrackerOriginPrefixList": self._parameter(
                 "TrackerOriginPrefixList", type=text, default="", allowed_pattern="^(pl-[0-9a-f]+)?$"
             ),
@@ -658,6 +659,11 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
             "CIRRUS_IMPORT_TIMEOUT_SECONDS": "7200",
             "CIRRUS_IMPORT_LAMBDA_BYTES_PER_SECOND": "8388608",
             "CIRRUS_TRACKER_URL": value["TrackerUrl"],
+            # How many tracker shards run behind it (template.yaml).
+            "CIRRUS_TRACKER_SHARDS": cdk.Token.as_string(
+                cdk.Fn.condition_if(self.has_tracker.logical_id, value["TrackerMaxTasks"], "1")
+            ),
+            "CIRRUS_TRACKER_URLS": "",
             # The live ingest's URLs (template.yaml); empty without it, or without RTMPS.
             "CIRRUS_LIVE_RTMP_URL": cdk.Token.as_string(
                 cdk.Fn.condition_if(self.has_live.logical_id, rtmp_url(self.has_live_host, self.values["LiveHost"]), "")

@@ -11,13 +11,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import aws_cdk as cdk
-from aws_cdk import aws_applicationautoscaling as autoscaling
+from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_logs as logs
+from aws_cdk import aws_sns as sns
 
 from infra.cdk_fargate import add_public_network, assume_role
 
@@ -25,6 +26,8 @@ TRACKER_PORT = 8000
 HEALTH_PATH = "/tracker/health"
 TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
 LOG_RETENTION_DAYS = 30
+# Shards 1-7 besides the first (template.yaml's TrackerMaxTasks goes up to 8).
+EXTRA_SHARDS = range(1, 8)
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,7 @@ class TrackerInputs:
     origin_prefix_list: cdk.CfnParameter
     instance_host: cdk.CfnParameter
     table: dynamodb.CfnTable
+    alarm_topic: sns.CfnTopic
 
 
 def add_tracker(stack: cdk.Stack, inputs: TrackerInputs) -> elbv2.CfnLoadBalancer:
@@ -56,9 +60,11 @@ class _Tracker:
         self.load_balancer = self._load_balancer()
         self._service()
 
-    def _add(self, resource: Any, depends_on: cdk.CfnResource | None = None) -> Any:
+    def _add(
+        self, resource: Any, depends_on: cdk.CfnResource | None = None, condition: cdk.CfnCondition | None = None
+    ) -> Any:
         resource.override_logical_id(resource.node.id)
-        resource.cfn_options.condition = self.inputs.has_tracker
+        resource.cfn_options.condition = condition or self.inputs.has_tracker
         if depends_on is not None:
             resource.add_dependency(depends_on)
         return resource
@@ -122,22 +128,7 @@ class _Tracker:
             ),
             depends_on=self.attachment,
         )
-        self.target_group = self._add(
-            elbv2.CfnTargetGroup(
-                stack,
-                "TrackerTargetGroup",
-                vpc_id=self.vpc.ref,
-                target_type="ip",
-                protocol="HTTP",
-                port=TRACKER_PORT,
-                health_check_path=HEALTH_PATH,
-                health_check_interval_seconds=15,
-                healthy_threshold_count=2,
-                unhealthy_threshold_count=3,
-                matcher={"httpCode": "200"},
-                target_group_attributes=[{"key": "deregistration_delay.timeout_seconds", "value": "30"}],
-            )
-        )
+        self.target_group = self._add(self._target_group("TrackerTargetGroup"))
         self.listener = self._add(
             elbv2.CfnListener(
                 stack,
@@ -153,6 +144,22 @@ class _Tracker:
             )
         )
         return balancer
+
+    def _target_group(self, logical_id: str) -> elbv2.CfnTargetGroup:
+        return elbv2.CfnTargetGroup(
+            self.stack,
+            logical_id,
+            vpc_id=self.vpc.ref,
+            target_type="ip",
+            protocol="HTTP",
+            port=TRACKER_PORT,
+            health_check_path=HEALTH_PATH,
+            health_check_interval_seconds=15,
+            healthy_threshold_count=2,
+            unhealthy_threshold_count=3,
+            matcher={"httpCode": "200"},
+            target_group_attributes=[{"key": "deregistration_delay.timeout_seconds", "value": "30"}],
+        )
 
     def _service(self) -> None:
         stack, inputs = self.stack, self.inputs
@@ -247,56 +254,83 @@ class _Tracker:
         cdk.Annotations.of(task).acknowledge_warning(
             "CloudFormation-Validate::E3047", "TrackerCpu and TrackerMemory form a Fargate pairing"
         )
-        self._add(
-            ecs.CfnService(
-                stack,
-                "TrackerService",
-                cluster=cluster.ref,
-                task_definition=task.ref,
-                launch_type="FARGATE",
-                desired_count=1,
-                health_check_grace_period_seconds=30,
-                deployment_configuration={
-                    "minimumHealthyPercent": 100,
-                    "maximumPercent": 200,
-                    "deploymentCircuitBreaker": {"enable": True, "rollback": True},
-                },
-                network_configuration={
-                    "awsvpcConfiguration": {
-                        "assignPublicIp": "ENABLED",
-                        "subnets": [subnet.ref for subnet in self.subnets],
-                        "securityGroups": [self.task_group.ref],
-                    }
-                },
-                load_balancers=[
-                    {"containerName": "tracker", "containerPort": TRACKER_PORT, "targetGroupArn": self.target_group.ref}
-                ],
-            ),
-            depends_on=self.listener,
+        self.cluster, self.task = cluster, task
+        self._add(self._ecs_service("TrackerService", self.target_group), depends_on=self.listener)
+        self._shards()
+        self._connections_alarm()
+
+    def _ecs_service(self, logical_id: str, target_group: elbv2.CfnTargetGroup) -> ecs.CfnService:
+        return ecs.CfnService(
+            self.stack,
+            logical_id,
+            cluster=self.cluster.ref,
+            task_definition=self.task.ref,
+            launch_type="FARGATE",
+            desired_count=1,
+            health_check_grace_period_seconds=30,
+            deployment_configuration={
+                "minimumHealthyPercent": 100,
+                "maximumPercent": 200,
+                "deploymentCircuitBreaker": {"enable": True, "rollback": True},
+            },
+            network_configuration={
+                "awsvpcConfiguration": {
+                    "assignPublicIp": "ENABLED",
+                    "subnets": [subnet.ref for subnet in self.subnets],
+                    "securityGroups": [self.task_group.ref],
+                }
+            },
+            load_balancers=[
+                {"containerName": "tracker", "containerPort": TRACKER_PORT, "targetGroupArn": target_group.ref}
+            ],
         )
-        target = self._add(
-            autoscaling.CfnScalableTarget(
-                stack,
-                "TrackerScalableTarget",
-                service_namespace="ecs",
-                scalable_dimension="ecs:service:DesiredCount",
-                resource_id=cdk.Fn.sub("service/${TrackerCluster}/${TrackerService.Name}"),
-                min_capacity=1,
-                max_capacity=inputs.max_tasks.value_as_number,
+
+    def _shards(self) -> None:
+        """Shard k (1-7) when TrackerMaxTasks is above k: its target group, the listener rule
+        for /tracker/<k>/*, and a service of one task (shard 0 is the service above)."""
+        previous = self.inputs.has_tracker
+        for shard in EXTRA_SHARDS:
+            condition = cdk.CfnCondition(
+                self.stack,
+                f"HasTrackerShard{shard}",
+                expression=cdk.Fn.condition_and(
+                    previous,
+                    cdk.Fn.condition_not(cdk.Fn.condition_equals(self.inputs.max_tasks.value_as_string, str(shard))),
+                ),
             )
-        )
+            condition.override_logical_id(f"HasTrackerShard{shard}")
+            group = self._add(self._target_group(f"TrackerShard{shard}TargetGroup"), condition=condition)
+            rule = self._add(
+                elbv2.CfnListenerRule(
+                    self.stack,
+                    f"TrackerShard{shard}ListenerRule",
+                    listener_arn=self.listener.ref,
+                    priority=shard,
+                    conditions=[{"field": "path-pattern", "pathPatternConfig": {"values": [f"/tracker/{shard}/*"]}}],
+                    actions=[{"type": "forward", "targetGroupArn": group.ref}],
+                ),
+                condition=condition,
+            )
+            self._add(self._ecs_service(f"TrackerShard{shard}Service", group), depends_on=rule, condition=condition)
+            previous = condition
+
+    def _connections_alarm(self) -> None:
         self._add(
-            autoscaling.CfnScalingPolicy(
-                stack,
-                "TrackerCpuScaling",
-                policy_name=cdk.Fn.sub("${AWS::StackName}-tracker-cpu"),
-                policy_type="TargetTrackingScaling",
-                scaling_target_id=target.ref,
-                target_tracking_scaling_policy_configuration={
-                    "predefinedMetricSpecification": {"predefinedMetricType": "ECSServiceAverageCPUUtilization"},
-                    "targetValue": 60,
-                    "scaleOutCooldown": 60,
-                    "scaleInCooldown": 300,
-                },
+            cloudwatch.CfnAlarm(
+                self.stack,
+                "TrackerConnectionsHigh",
+                alarm_description=(
+                    "A tracker shard holds more than 8,000 connections; raise TrackerMaxTasks to add shards."
+                ),
+                namespace="Cirrus",
+                metric_name="TrackerConnections",
+                dimensions=[{"name": "service", "value": "tracker"}],
+                statistic="Maximum",
+                period=300,
+                evaluation_periods=3,
+                threshold=8000,
+                comparison_operator="GreaterThanThreshold",
+                treat_missing_data="notBreaching",
+                alarm_actions=[self.inputs.alarm_topic.ref],
             )
         )

@@ -149,7 +149,7 @@ def video_details_json(
             "waitTranscoding": bool(video.wait_transcoding),
             "inputFileUpdatedAt": iso(video.input_file_updated_at) if video.input_file_updated_at else None,
             "state": _state(video),
-            "trackerUrls": video_torrents.tracker_urls(settings),
+            "trackerUrls": video_torrents.tracker_urls(video, settings),
         }
     )
     return body

@@ -237,6 +237,7 @@ def create_chunk_job(video: Video, step: Step, at: datetime) -> bool:
                 "height": rendition.height,
                 "fps": rendition.fps,
                 "maxBitrate": rendition.max_bitrate,
+                "crf": rendition.crf,  # the content-aware ladder's (media/ladder.py)
                 "portrait": info.height > info.width,
             },
         },

@@ -31,14 +31,15 @@ if TYPE_CHECKING:
 HLS_EXTENSION = ".mp4"  # a fragmented MP4, as PeerTube names it in its torrents
 
 
-def announce_list(settings: Settings) -> list[str]:
-    """The trackers a torrent names, in PeerTube's order: WebSocket first, then HTTP."""
-    return [settings.tracker_url, f"{settings.instance_url}/tracker/announce"]
+def announce_list(video: Video, settings: Settings) -> list[str]:
+    """The trackers a torrent names, in PeerTube's order: WebSocket first, then HTTP. The
+    WebSocket one is the video's shard, so that all its peers meet on one tracker task."""
+    return [settings.tracker_url_for(video.uuid), f"{settings.instance_url}/tracker/announce"]
 
 
-def tracker_urls(settings: Settings) -> list[str]:
+def tracker_urls(video: Video, settings: Settings) -> list[str]:
     """The trackers of a local video as its JSON (`trackerUrls`) and magnet URIs list them."""
-    return [f"{settings.instance_url}/tracker/announce", settings.tracker_url]
+    return [f"{settings.instance_url}/tracker/announce", settings.tracker_url_for(video.uuid)]
 
 
 def file_url(video: Video, file: VideoFile | WebVideoFile, private: bool, settings: Settings) -> str:
@@ -72,7 +73,7 @@ def published(
         torrent_url=url,
         info_hash=str(file.info_hash),
         video_name=video.name,
-        trackers=tracker_urls(settings),
+        trackers=tracker_urls(video, settings),
         web_seeds=web_seeds(video, file, private, settings),
     )
     return PublishedTorrent(url, layout.torrent_download_url(settings.instance_url, str(file.torrent_name)), magnet)
@@ -91,7 +92,7 @@ def build(
         name=torrents.info_name(video.name, int(file.resolution), extension_of(file)),
         length=int(file.size),
         pieces=pieces,
-        announce=announce_list(settings),
+        announce=announce_list(video, settings),
         web_seeds=web_seeds(video, file, private, settings),
         created_at=int(now.timestamp()),
     )
@@ -124,7 +125,7 @@ def _refresh_file(video: Video, file: VideoFile | WebVideoFile, now: datetime, *
         return torrents.rewrite(
             content,
             name=torrents.info_name(video.name, int(file.resolution), extension_of(file)),
-            announce=announce_list(settings),
+            announce=announce_list(video, settings),
             web_seeds=web_seeds(video, file, private, settings),
             created_at=created_at,
         )

@@ -4,12 +4,21 @@ The figures are PeerTube's (see ../shared/PEERTUBE-FACTS.md, sections 2 and 3): 
 resolution is the short side of the picture; each rendition's bit rate is capped by
 `max(min_bpp * pixels * fps, min(avg_bpp * pixels * fps, 1.3 * source bit rate))`, with a
 VBV buffer twice that; frame rates above 30 are halved below 720p.
+
+Beyond PeerTube (which encodes every video at x264's default CRF 23 under that cap), the
+content-aware choice (`choose_crf`): a quick probe encodes a few sampled seconds of the
+source at several CRFs and measures each against the samples (chalicelib/media/complexity.py);
+the highest CRF whose SSIM stays within SSIM_BUDGET of CRF 23's is used for every rendition,
+under the same caps. Easy content (a static scene, a screen) loses little when quantised
+harder, so it gets a higher CRF and fewer bytes; content whose quality falls fast keeps 23.
+One CRF per video, chosen before any chunk is encoded and kept in the plan: every chunk of a
+rendition is encoded with the same parameters, so chunks still join seamlessly.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 RESOLUTIONS = (144, 240, 360, 480, 720, 1080, 1440, 2160)
 AVERAGE_BPP = {144: 0.19, 240: 0.17, 360: 0.15, 480: 0.12, 720: 0.11, 1080: 0.10, 1440: 0.09, 2160: 0.08}
@@ -19,6 +28,13 @@ LOW_RESOLUTION_FPS = (30, 25, 24)
 AUDIO_ONLY = 0
 # A keyframe every two seconds: HLS segments (about 4 s) start on one.
 GOP_SECONDS = 2
+# x264's default constant rate factor, PeerTube's (it sets none).
+DEFAULT_CRF = 23
+# The CRFs the complexity probe tries, and how much SSIM (0-1) a higher one may lose against
+# DEFAULT_CRF on the probe's samples: "the same quality" is SSIM within 0.005 of PeerTube's
+# encode (bench/ladder.py); the budget keeps a margin for the samples not being the video.
+PROBE_CRFS = (23, 25, 27, 29)
+SSIM_BUDGET = 0.0035
 
 
 @dataclass(frozen=True)
@@ -51,6 +67,7 @@ class Rendition:
     height: int
     fps: int
     max_bitrate: int  # bits per second
+    crf: int = DEFAULT_CRF  # the content-aware choice (choose_crf); PeerTube's 23 otherwise
 
     @property
     def bufsize(self) -> int:
@@ -80,6 +97,39 @@ def renditions_at(source: Source, resolutions: list[int]) -> list[Rendition]:
     original = _even(source.resolution)
     chosen = sorted({r for r in resolutions if r in RESOLUTIONS or r == original}, reverse=True)
     return [_rendition(source, resolution, is_original=resolution == original) for resolution in chosen]
+
+
+@dataclass(frozen=True)
+class ProbeResult:
+    """What the complexity probe measured: per CRF tried, the SSIM (0-1, all planes) of the
+    samples encoded at that CRF against the samples themselves, and their bytes."""
+
+    ssim: dict[int, float]
+    bytes: dict[int, int]
+
+
+def choose_crf(result: ProbeResult | None) -> int:
+    """The highest CRF tried whose SSIM is within SSIM_BUDGET of DEFAULT_CRF's (DEFAULT_CRF
+    without a usable probe). A higher CRF that made the samples larger is never chosen."""
+    if result is None or DEFAULT_CRF not in result.ssim:
+        return DEFAULT_CRF
+    floor = result.ssim[DEFAULT_CRF] - SSIM_BUDGET
+    reference_bytes = result.bytes.get(DEFAULT_CRF)
+    chosen = DEFAULT_CRF
+    for crf in sorted(result.ssim):
+        if crf <= DEFAULT_CRF:
+            continue
+        if result.ssim[crf] < floor:
+            break  # quality falls with the CRF: no higher one will do
+        if reference_bytes is not None and result.bytes.get(crf, 0) > reference_bytes:
+            continue
+        chosen = crf
+    return chosen
+
+
+def with_crf(renditions: list[Rendition], crf: int) -> list[Rendition]:
+    """The renditions encoded at `crf`, under the same caps."""
+    return [replace(r, crf=crf) for r in renditions]
 
 
 def target_bitrate(resolution: int, ratio: float, fps: int, source_bitrate: int | None) -> int:

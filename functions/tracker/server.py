@@ -22,7 +22,9 @@ import importlib
 import json
 import logging
 import os
+import re
 import struct
+import time
 from collections import deque
 from collections.abc import Coroutine
 from typing import TYPE_CHECKING, Any, cast
@@ -33,6 +35,7 @@ from websockets.http11 import Request, Response
 from websockets.protocol import State
 from websockets.server import ServerProtocol
 
+from functions.tracker import metrics
 from functions.tracker.known import AnyInfoHash, store_policy
 from functions.tracker.relay import SEND_TIMEOUT_SECONDS
 from functions.tracker.service import Tracker
@@ -42,6 +45,9 @@ if TYPE_CHECKING:
 
 SOCKET_PATH = "/tracker/socket"
 HEALTH_PATH = "/tracker/health"
+# A shard's own path (docs/tracker.md, "Scaling beyond one task"): the load balancer routes
+# /tracker/<k>/* to shard k's task, which serves the websocket there as well.
+SHARD_SOCKET_PATH = re.compile(r"/tracker/[0-9]{1,2}/socket")
 
 log = logging.getLogger("cirrus.tracker")
 
@@ -80,9 +86,13 @@ def text_frame_header(size: int) -> bytes:
 class TrackerServer:
     """The sockets of one process, and the writes and keepalive they share."""
 
-    def __init__(self, tracker: Tracker, *, ping_interval: float = PING_INTERVAL_SECONDS) -> None:
+    def __init__(
+        self, tracker: Tracker, *, ping_interval: float = PING_INTERVAL_SECONDS, report_metrics: bool = False
+    ) -> None:
         self.tracker = tracker
         self.ping_interval = ping_interval
+        self.report_metrics = report_metrics
+        self._report: asyncio.TimerHandle | None = None
         self.max_frame_bytes = tracker.limits.max_message_bytes * FRAME_LIMIT_FACTOR
         self.sockets: set[Socket] = set()
         self._dirty: list[Socket] = []
@@ -94,11 +104,14 @@ class TrackerServer:
         self._loop = asyncio.get_running_loop()
         self._server = await self._loop.create_server(lambda: Socket(self), host, port, backlog=4096)
         self._keepalive = self._loop.call_later(self.ping_interval, self._tick)
+        if self.report_metrics:
+            self._report = self._loop.call_later(metrics.REPORT_SECONDS, self._report_metrics)
         return self._server
 
     async def stop(self) -> None:
-        if self._keepalive is not None:
-            self._keepalive.cancel()
+        for timer in (self._keepalive, self._report):
+            if timer is not None:
+                timer.cancel()
         if self._server is not None:
             self._server.close()
         for socket in list(self.sockets):
@@ -120,6 +133,11 @@ class TrackerServer:
         dirty, self._dirty = self._dirty, []
         for socket in dirty:
             socket.flush()
+
+    def _report_metrics(self) -> None:
+        """The connections, swarms and peers of this task, for CloudWatch (metrics.py)."""
+        self._report = self.loop.call_later(metrics.REPORT_SECONDS, self._report_metrics)
+        print(metrics.emf_line(self.tracker.health(), int(time.time() * 1000)), flush=True)
 
     def _tick(self) -> None:
         self._keepalive = self.loop.call_later(self.ping_interval, self._tick)
@@ -293,7 +311,7 @@ class Socket(asyncio.Protocol):
     def _handshake(self, request: Request) -> None:
         ws = self._ws
         path = request.path.partition("?")[0]
-        if path == SOCKET_PATH:
+        if path == SOCKET_PATH or SHARD_SOCKET_PATH.fullmatch(path):
             response = ws.accept(request)
         elif path == HEALTH_PATH:
             body = json.dumps(self._server.tracker.health()).encode()
@@ -379,7 +397,7 @@ def production_tracker() -> Tracker:
 
 
 async def serve_forever(host: str, port: int) -> None:
-    server = TrackerServer(production_tracker())
+    server = TrackerServer(production_tracker(), report_metrics=True)
     listening = await server.start(host, port)
     log.info("tracker listening on %s:%d", host, port)
     try:

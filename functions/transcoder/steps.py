@@ -20,11 +20,11 @@ from typing import TYPE_CHECKING
 from chalicelib.domain import file_metadata, live_replays, storyboards, transcoding, video_torrents, web_videos
 from chalicelib.domain.media_privacy import is_private_now
 from chalicelib.domain.transcoding import AUDIO, CHUNK, IMAGES, ORIGINAL, PACKAGE, Step
-from chalicelib.media import hls, layout, torrents, transcode
+from chalicelib.media import complexity, hls, layout, torrents, transcode
 from chalicelib.media import storyboard as sheets
 from chalicelib.media.inputs import UPLOAD_DEMUXERS, WORK_DEMUXERS
-from chalicelib.media.ladder import GOP_SECONDS
-from chalicelib.media.probe import ProbeError, probe
+from chalicelib.media.ladder import DEFAULT_CRF, GOP_SECONDS, choose_crf
+from chalicelib.media.probe import MediaInfo, ProbeError, probe
 from chalicelib.media.probe import file_metadata as probe_metadata
 from chalicelib.observability import logger
 from chalicelib.store import keys, media, uploads_bucket, videos
@@ -42,10 +42,25 @@ def ingest(video: Video) -> list[Step]:
 
     Raises ProbeError when the file is not playable media (the caller fails the video).
     """
-    info = probe(_source_url(video))
+    source = _source_url(video)
+    info = probe(source)
     size = uploads_bucket.source_size(str(video.source_key))
     original = web_videos.original_facts(video, info, size, random_part=uuid.uuid4().hex[:8])
-    return transcoding.start(video, info, hls_name=str(uuid.uuid4()), original=original)
+    crf = _content_aware_crf(video, source, info)
+    return transcoding.start(video, info, hls_name=str(uuid.uuid4()), original=original, crf=crf)
+
+
+def _content_aware_crf(video: Video, source: str, info: MediaInfo) -> int:
+    """The content-aware ladder's CRF (media/ladder.py): a probe of a few sampled seconds.
+    Only when the video is first planned (a redelivered ingest keeps the plan it made), and
+    not for videos under 20 s (complexity.MIN_PROBED_SECONDS)."""
+    if video.plan or not complexity.worth_probing(info):
+        return DEFAULT_CRF
+    with tempfile.TemporaryDirectory(prefix="cirrus-probe-") as directory:
+        result = complexity.measure(source, info, Path(directory))
+    crf = choose_crf(result)
+    logger.info("content-aware ladder", extra={"video": video.uuid, "crf": crf, "probe": result})
+    return crf
 
 
 def join_replay(replay_plan: ReplayPlan) -> None:

@@ -7,8 +7,10 @@ import json
 import re
 import shutil
 import subprocess
+import sys
 import textwrap
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -330,15 +332,79 @@ def test_tracker_task_may_only_read_items(resources: dict[str, Any]) -> None:
     assert container["LogConfiguration"]["LogDriver"] == "awslogs"
 
 
-def test_tracker_scales_on_cpu(resources: dict[str, Any]) -> None:
-    policy = resources["TrackerCpuScaling"]["Properties"]
-    spec = policy["TargetTrackingScalingPolicyConfiguration"]["PredefinedMetricSpecification"]
-    assert spec["PredefinedMetricType"] == "ECSServiceAverageCPUUtilization"
-    target = resources["TrackerScalableTarget"]["Properties"]
-    assert target["MinCapacity"] == 1 and target["MaxCapacity"] == {"Ref": "TrackerMaxTasks"}
+def test_tracker_shards_are_one_task_each_routed_by_path(resources: dict[str, Any]) -> None:
+    """A swarm meets on one task: shard k's sockets (/tracker/<k>/*) reach its own target
+    group, served by a service of exactly one task, with nothing scaling it (a second task
+    would split the swarms); the API is told how many shards there are."""
+    assert not [
+        name
+        for name, r in resources.items()
+        if r["Type"].startswith("AWS::ApplicationAutoScaling") and name.startswith("Tracker")
+    ]
+    services = {"TrackerService": "TrackerTargetGroup"}
+    for shard in range(1, 8):
+        condition = f"HasTrackerShard{shard}"
+        rule = resources[f"TrackerShard{shard}ListenerRule"]
+        assert rule["Condition"] == condition
+        (path,) = rule["Properties"]["Conditions"]
+        assert path["PathPatternConfig"]["Values"] == [f"/tracker/{shard}/*"]
+        assert rule["Properties"]["Actions"] == [
+            {"Type": "forward", "TargetGroupArn": {"Ref": f"TrackerShard{shard}TargetGroup"}}
+        ]
+        assert (
+            resources[f"TrackerShard{shard}TargetGroup"]["Properties"] == resources["TrackerTargetGroup"]["Properties"]
+        )
+        services[f"TrackerShard{shard}Service"] = f"TrackerShard{shard}TargetGroup"
+    for name, group in services.items():
+        service = resources[name]["Properties"]
+        assert service["DesiredCount"] == 1
+        assert service["TaskDefinition"] == {"Ref": "TrackerTaskDefinition"}
+        assert service["LoadBalancers"][0]["TargetGroupArn"] == {"Ref": group}
+    alarm = resources["TrackerConnectionsHigh"]["Properties"]
+    assert (alarm["Namespace"], alarm["MetricName"], alarm["Statistic"]) == ("Cirrus", "TrackerConnections", "Maximum")
+
+
+def test_tracker_shard_conditions_count_up_to_its_parameter(template: dict[str, Any]) -> None:
+    """Shard k exists when TrackerMaxTasks is above k, which CloudFormation can only say as
+    "shard k-1 exists and TrackerMaxTasks is not k"."""
+    conditions = template["Conditions"]
+    for shard in range(1, 8):
+        before = "HasTracker" if shard == 1 else f"HasTrackerShard{shard - 1}"
+        assert conditions[f"HasTrackerShard{shard}"] == {
+            "Fn::And": [{"Condition": before}, {"Fn::Not": [{"Fn::Equals": [{"Ref": "TrackerMaxTasks"}, str(shard)]}]}]
+        }
+    assert template["Parameters"]["TrackerMaxTasks"]["MaxValue"] == 8
 
 
 def test_tracker_resources_exist_only_with_an_image(resources: dict[str, Any]) -> None:
     tracker = {name: r for name, r in resources.items() if name.startswith("Tracker")}
     assert len(tracker) > 10
-    assert {r.get("Condition") for r in tracker.values()} == {"HasTracker"}
+    shards = {f"HasTrackerShard{shard}" for shard in range(1, 8)}
+    assert {r.get("Condition") for r in tracker.values()} == {"HasTracker"} | shards
+
+
+def test_the_tracker_image_holds_every_module_the_tracker_imports(tmp_path: Path) -> None:
+    # (main's image lacked caches, aws and state_graph, which config and the table import.)
+    """The image copies a few of chalicelib's files (functions/tracker/Dockerfile): laid out
+    the same way, the tracker starts its store lookups and server from them alone."""
+    for line in DOCKERFILE.splitlines():
+        if not line.startswith("COPY ") or "requirements" in line:
+            continue
+        *sources, target = line.split()[1:]
+        for source in sources:
+            destination = tmp_path / target.removeprefix("/app/")
+            if (ROOT / source).is_dir():
+                shutil.copytree(ROOT / source, destination)
+            else:
+                destination.mkdir(parents=True, exist_ok=True)
+                shutil.copy(ROOT / source, destination)
+    probe = (
+        "import sys; sys.path.insert(0, '.');"
+        "from chalicelib.config import get_settings; from chalicelib.store import table;"
+        "table.bind(get_settings()); from functions.tracker import known, server; known.store_policy();"
+        "server.production_tracker()"
+    )
+    result = subprocess.run(
+        [sys.executable, "-I", "-c", probe], cwd=tmp_path, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr[-2000:]

@@ -307,3 +307,18 @@ def test_the_production_server_refuses_a_huge_frame_before_reading_it(tracker: T
         assert closed.value.rcvd is not None and closed.value.rcvd.code == 1009
         _announce(bystander, B)
         assert _recv(bystander)["incomplete"] == 1
+
+
+def test_the_production_server_serves_a_shards_path_too(tracker: Tracker) -> None:
+    """Behind the load balancer, shard k's task is reached at /tracker/<k>/socket."""
+    with serving(tracker, "production") as url:
+        shard = url.replace("/tracker/socket", "/tracker/3/socket")
+        with connect(shard) as a, connect(url) as b:
+            _announce(b, B, event="started", numwant=0)
+            _recv(b)
+            _announce(a, A, event="started", numwant=1, offers=[_offer()])
+            assert _recv(a)["incomplete"] == 2
+            assert _recv(b)["peer_id"] == A  # one process: both paths reach the same swarms
+        for bad in ("/tracker/x/socket", "/tracker/123/socket", "/tracker/3/socket/more"):
+            with pytest.raises(Exception, match="404"):
+                connect(url.replace("/tracker/socket", bad)).close()

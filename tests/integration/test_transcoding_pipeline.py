@@ -263,6 +263,27 @@ def _tile(sheet: Path, index: int) -> bytes:
     ).stdout  # fmt: skip
 
 
+def test_the_ingest_plans_every_rendition_at_the_probes_crf(
+    stack: dict[str, Any], clip: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The content-aware ladder: the ingest probes the source (here, despite its 10 s) and the
+    plan gives every rendition, so every chunk, the CRF chosen from it."""
+    from chalicelib.media import complexity, ladder
+    from chalicelib.media.ladder import choose_crf
+    from chalicelib.media.probe import probe
+    from functions.transcoder.handler import handle_upload
+
+    monkeypatch.setattr(complexity, "MIN_PROBED_SECONDS", 5.0)
+    monkeypatch.setattr(ladder, "SSIM_BUDGET", 0.05)  # so that the choice is not PeerTube's 23
+    expected = choose_crf(complexity.measure(str(clip), probe(str(clip)), clip.parent))
+    assert expected > 23
+    video = _new_video(stack, clip)
+    handle_upload(_upload_event(video, stack["settings"].uploads_bucket), _context())
+    planned = videos.get_video(int(video.id))
+    assert planned is not None and planned.plan
+    assert [r["crf"] for r in planned.plan["renditions"]] == [expected, expected]
+
+
 def test_a_rendition_a_runner_made_whole_is_packaged_instead_of_its_chunks(
     stack: dict[str, Any], clip: Path, tmp_path: Path
 ) -> None:

@@ -133,3 +133,27 @@ def test_a_connection_without_a_handshake_is_dropped() -> None:
         assert transport.aborted
 
     _run(scenario)
+
+
+def test_the_server_reports_its_connections_for_cloudwatch(capsys: Any) -> None:
+    """One embedded-metric line a minute: template.yaml's TrackerConnectionsHigh alarm reads
+    TrackerConnections from it (namespace Cirrus, dimension service=tracker)."""
+    from functions.tracker import metrics
+
+    async def scenario() -> dict[str, Any]:
+        server = TrackerServer(Tracker(), report_metrics=True)
+        server._loop = asyncio.get_running_loop()
+        socket = Socket(server)
+        socket.connection_made(FakeTransport())  # type: ignore[arg-type]
+        socket.data_received(HANDSHAKE)
+        server._report_metrics()
+        assert server._report is not None
+        server._report.cancel()
+        return dict(json.loads(capsys.readouterr().out.strip().splitlines()[-1]))
+
+    line = asyncio.run(scenario())
+    (directive,) = line["_aws"]["CloudWatchMetrics"]
+    assert directive["Namespace"] == metrics.NAMESPACE == "Cirrus"
+    assert directive["Dimensions"] == [["service"]] and line["service"] == "tracker"
+    assert {m["Name"] for m in directive["Metrics"]} == {"TrackerConnections", "TrackerSwarms", "TrackerPeers"}
+    assert (line["TrackerConnections"], line["TrackerPeers"]) == (1, 0)

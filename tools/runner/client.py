@@ -34,7 +34,7 @@ import requests
 
 from chalicelib.media import commands, transcode
 from chalicelib.media import studio as edits
-from chalicelib.media.ladder import Rendition
+from chalicelib.media.ladder import DEFAULT_CRF, Rendition
 from chalicelib.media.probe import ProbeError, probe
 from tools.runner import whisper
 
@@ -190,7 +190,12 @@ class Runner:
         source = _fetch(payload["input"]["videoFileUrl"], tokens, workdir / "input")
         chunk, spec = payload["output"]["cirrusChunk"], payload["output"]["cirrusRendition"]
         rendition = Rendition(
-            int(spec["resolution"]), int(spec["width"]), int(spec["height"]), int(spec["fps"]), int(spec["maxBitrate"])
+            int(spec["resolution"]),
+            int(spec["width"]),
+            int(spec["height"]),
+            int(spec["fps"]),
+            int(spec["maxBitrate"]),
+            int(spec.get("crf", DEFAULT_CRF)),  # an older instance sends none: PeerTube's
         )
         output = workdir / "chunk.mp4"
         start, end = float(chunk["start"]), float(chunk["end"])

@@ -236,14 +236,14 @@ def _links(
                 "tag": tags,
             }
         )
-    ws = "wss" if settings.instance_scheme == "https" else "ws"
     links += [
         {"type": "Link", "name": "tracker-http", "rel": ["tracker", "http"], "href": f"{instance}/tracker/announce"},
         {
             "type": "Link",
             "name": "tracker-websocket",
             "rel": ["tracker", "websocket"],
-            "href": f"{ws}://{settings.instance_host}/tracker/socket",
+            # The video's tracker shard, as its REST trackerUrls (remote players use it).
+            "href": settings.tracker_url_for(video.uuid),
         },
     ]
     return links
