@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { errorMessage } from '../api';
 import { collaborators, inviteHandle, stateText, type Collaborator } from '../collaborators';
-import { useApp } from '../hooks';
+import { useAction, useApp } from '../hooks';
 import { actorHandle, type Channel } from '../types';
 
 /** The channel's collaborators (PeerTube 8): the owner invites local accounts by name and
@@ -11,8 +11,7 @@ export function ChannelCollaborators({ channel }: { channel: Channel }) {
   const handle = actorHandle(channel);
   const [list, setList] = useState<Collaborator[] | null>(null);
   const [name, setName] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
+  const { error, setError, notice, setNotice, run } = useAction();
   const isOwner = !channel.ownerAccount || channel.ownerAccount.id === me?.account?.id;
   const reload = useCallback(async () => {
     try {
@@ -20,19 +19,15 @@ export function ChannelCollaborators({ channel }: { channel: Channel }) {
     } catch (err) {
       setError(errorMessage(err));
     }
-  }, [handle]);
+  }, [handle, setError]);
   useEffect(() => {
     void reload();
   }, [reload]);
   const act = async (action: () => Promise<unknown>, done: string) => {
-    setError(null);
-    setNotice(null);
-    try {
+    await run(async () => {
       await action();
       setNotice(done);
-    } catch (err) {
-      setError(errorMessage(err));
-    }
+    });
     await reload();
   };
   const inputId = `collaborator-${channel.id}`;
