@@ -106,6 +106,9 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     CIRRUS_DATA_DIR: dataDir,
     CIRRUS_SIGNUP_ENABLED: 'true',
     CIRRUS_SIGNUP_REQUIRES_APPROVAL: 'false',
+    // Every spec signs up or creates users on this one instance: PeerTube's default limit
+    // of 10 users would refuse the later specs' sign-ups.
+    CIRRUS_SIGNUP_LIMIT: '-1',
     // The specs log in through the login page some thirty times from one address, beyond
     // PeerTube's 15 logins per 5 minutes.
     CIRRUS_RATE_LIMIT_LOGIN_MAX: '1000',
