@@ -27,10 +27,11 @@ class Limit:
 
 
 # rates_limit in PeerTube's config/default.yaml (per address). PeerTube's `rates_limit.login.max`
-# may be raised as PeerTube's config allows (CIRRUS_RATE_LIMIT_LOGIN_MAX): the browser tests log
-# in some thirty times from one address within five minutes.
+# and `rates_limit.signup.max` may be raised as PeerTube's config allows
+# (CIRRUS_RATE_LIMIT_LOGIN_MAX, CIRRUS_RATE_LIMIT_SIGNUP_MAX): the browser tests log in some
+# thirty times, and sign up several users, from one address within five minutes.
 LOGIN = Limit("login", 5 * 60, int(os.environ.get("CIRRUS_RATE_LIMIT_LOGIN_MAX") or 15))  # password grants only
-SIGNUP = Limit("signup", 5 * 60, 2)
+SIGNUP = Limit("signup", 5 * 60, int(os.environ.get("CIRRUS_RATE_LIMIT_SIGNUP_MAX") or 2))
 INBOX = Limit("inbox", 10, 500)  # rates_limit.activity_pub
 ASK_VERIFY_EMAIL = Limit("ask-verify-email", 5 * 60, 3)  # rates_limit.ask_send_email
 ASK_RESET_PASSWORD = Limit("ask-reset-password", 5 * 60, 3)  # the same limit, its own count

@@ -112,6 +112,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     // The specs log in through the login page some thirty times from one address, beyond
     // PeerTube's 15 logins per 5 minutes.
     CIRRUS_RATE_LIMIT_LOGIN_MAX: '1000',
+    // And sign up several users from it (PeerTube's 2 per 5 minutes made the specs' order matter).
+    CIRRUS_RATE_LIMIT_SIGNUP_MAX: '100',
     // Imports from a server the spec runs on 127.0.0.1 (e2e/import.spec.ts): loopback only,
     // as the Python tests allow it; every other private address stays refused.
     CIRRUS_FEDERATION_ALLOW_LOOPBACK: '1',
