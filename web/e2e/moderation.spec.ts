@@ -31,7 +31,10 @@ test('a comment tagged by a watched word waits for approval, then shows', async 
   await signUp(commenter, 'gambler');
   await commenter.goto(`${base()}/w/${uuid}`);
   await commenter.getByLabel('Add a comment').fill('Come to my Casino tonight');
+  // Closing the page at once could cut the comment's POST short on a loaded machine.
+  const posted = commenter.waitForResponse((r) => r.url().includes('/comment-threads') && r.request().method() === 'POST');
   await commenter.getByRole('button', { name: 'Send' }).click();
+  expect((await posted).ok()).toBe(true);
   await commenter.context().close();
 
   const visitor = await (await browser.newContext()).newPage();
