@@ -7,12 +7,10 @@ and ffmpeg read the source through presigned URLs)."""
 
 from __future__ import annotations
 
-import functools
 import shutil
 import subprocess
-import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +21,7 @@ from chalicelib.config import get_settings
 from tests import torrents
 from tests.api_client import ApiClient, ApiResponse
 from tests.conftest import ROOT_PASSWORD
+from tests.local_http import allow_loopback, serving
 from tests.queue_runner import drain
 
 needs_ffmpeg = pytest.mark.skipif(shutil.which("ffmpeg") is None, reason="ffmpeg is not installed")
@@ -68,19 +67,13 @@ class _Handler(SimpleHTTPRequestHandler):
 
 @pytest.fixture
 def server(files: Path) -> Iterator[str]:
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Handler, directory=str(files)))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    with serving(_Handler, files) as url:
+        yield url
 
 
 @pytest.fixture
 def loopback(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("CIRRUS_FEDERATION_ALLOW_LOOPBACK", "1")
-    get_settings.cache_clear()
+    allow_loopback(monkeypatch)
 
 
 def _enable(api: ApiClient, enabled: bool = True) -> str:
