@@ -17,7 +17,7 @@ run: $(DEPS_STAMP) system-deps $(WEB_BUILD)
 	$(PY) -m local
 
 test: $(DEPS_STAMP) $(WEB_BUILD) $(CDK_CLI) $(TEST_TOOLS_STAMP) system-deps lint typecheck
-	$(PY) -m pytest -n auto --maxprocesses=4 --durations=30
+	$(PY) -m pytest -n auto --maxprocesses=4 --dist loadgroup --durations=30
 	cd web && npm test
 	$(MAKE) web-browser-test
 

@@ -24,6 +24,11 @@ from tests.infra.test_template import layer_ids, lint_translated, of_type, refer
 
 pytest.importorskip("aws_cdk")
 
+# Synthesis runs the app through jsii (a Node process of about 3 GB) for a minute or more: the
+# session fixture must run once, so every test here goes to one xdist worker (`make test`
+# runs pytest with --dist loadgroup). Spread over four workers, it ran four times at once.
+pytestmark = pytest.mark.xdist_group("cdk-synth")
+
 CDK_CLI = ROOT / "infra" / "node_modules" / ".bin" / "cdk"
 # Node 20 still runs jsii; its end-of-life banner would only clutter the output.
 QUIET_NODE = {"JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION": "1", "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "1"}
