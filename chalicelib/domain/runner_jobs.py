@@ -22,9 +22,10 @@ follow as they always do.
            abort, stalled                  cancel (administrator) ──► cancelled
 
 Every move is one conditional write (store/runners.py): a job is accepted once, and only
-the runner holding its current job token may report on it. A runner's result file goes to
-S3 over a presigned URL named per acceptance (no API body limit; a runner that stalled and
-came back late writes where nobody reads), and is copied into place at success.
+the runner holding its current job token may report on it. A runner's result files go to
+S3 over presigned URLs named per acceptance (PeerTube's custom upload fields,
+domain/runner_uploads.py: no API body limit; a runner that stalled and came back late writes
+where nobody reads), and are checked and copied into place at success.
 """
 
 from __future__ import annotations
@@ -35,7 +36,14 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.config import get_settings
-from chalicelib.domain import custom_config, runners, studio_results, transcoding, transcription_results
+from chalicelib.domain import (
+    custom_config,
+    runner_uploads,
+    runners,
+    studio_results,
+    transcoding,
+    transcription_results,
+)
 from chalicelib.domain.transcoding import CHUNK, Step
 from chalicelib.errors import BadRequestError, ConflictError, NotFoundError, PayloadTooLargeError, ValidationError
 from chalicelib.observability import logger
@@ -45,6 +53,8 @@ from chalicelib.store.models import RunnerJob
 from chalicelib.store.runners import CANCELLED, COMPLETED, COMPLETING, ERRORED, PENDING, PROCESSING
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from chalicelib.store.models import Runner, Video
 
 VOD_WEB_VIDEO, VOD_HLS, VOD_AUDIO_MERGE = (
@@ -83,14 +93,17 @@ STATE_LABELS = {
 ACTIVE = (PENDING, PROCESSING, COMPLETING)
 MAX_FAILURES = 5  # PeerTube's RUNNER_JOBS.MAX_FAILURES
 AVAILABLE_JOBS = 10  # PeerTube offers at most this many jobs per request
-UPLOAD_URL_SECONDS = 6 * 3600
 INPUT_URL_SECONDS = 6 * 3600
 STALLED_PER_SWEEP = 100
 MAX_ERROR_LENGTH = 5000
 # A chunk is at most 60 s of source (docs/transcoding.md) at PeerTube's rate caps: tens of
-# MB. Far more is not a chunk, and S3 copies at most 5 GB in one request.
+# MB. Far more is not a chunk.
 MAX_RESULT_BYTES = 1024**3
-MAX_STUDIO_RESULT_BYTES = 5 * 1024**3  # a whole video; S3's single-request copy limit
+# A whole video (a studio edit, a rendition): S3's limit for the one PUT a custom upload is.
+MAX_WHOLE_RESULT_BYTES = 5 * 1024**3
+MAX_TEXT_RESULT_BYTES = 10 * 1024**2  # a playlist, a caption: read whole by the function
+# The files each kind of job sends back (PeerTube's success payloads), and their extensions.
+RESULT_EXTENSIONS = {"videoFile": "mp4", "resolutionPlaylistFile": "m3u8", "vttFile": "vtt"}
 # Job UUIDs are derived from the step, so a step sent again (a redelivery, the sweeper)
 # finds its job instead of making a second one.
 _JOB_NAMESPACE = uuid.UUID("5f6c2a1e-8d0b-4c7e-9a53-6e2d7f1b9c40")
@@ -389,28 +402,27 @@ def accept(runner: Runner, job_uuid_: str, at: datetime) -> tuple[RunnerJob, str
 
 
 def accepted_payload(job: RunnerJob) -> dict[str, Any]:
-    """The payload with where this acceptance's result goes (PeerTube's custom upload)."""
+    """The payload with where this acceptance's result files go (PeerTube's custom upload
+    fields, one presigned S3 PUT per file)."""
     payload = dict(job.payload)
-    if job.type == TRANSCRIPTION or _is_rendition(job):
-        # A WebVTT file is small: it comes in the success call. PeerTube's runner sends a
-        # custom upload as multipart/form-data, which a presigned S3 PUT would keep as the
-        # file: a rendition's result comes in the success call too (docs/runners.md).
-        return payload
     output = dict(payload.get("output") or {})
     video_uuid = str(job.private_payload["videoUUID"])
-    output["videoFileCustomUpload"] = {
-        "url": uploads_bucket.work_upload_url(video_uuid, _upload_name(job), UPLOAD_URL_SECONDS),
-        "method": "PUT",
-    }
+    for field in _result_fields(job):
+        output[f"{field}CustomUpload"] = runner_uploads.upload_field(video_uuid, _upload_name(job, field))
     payload["output"] = output
     return payload
 
 
-def _upload_name(job: RunnerJob) -> str:
-    if job.type == STUDIO:
-        return f"runner/{int(job.attempt or 0)}/studio.mp4"
-    step = Step.from_message(job.private_payload["step"])
-    return f"runner/{int(job.attempt or 0)}/{step.name}.mp4"
+def _result_fields(job: RunnerJob) -> tuple[str, ...]:
+    if job.type == TRANSCRIPTION:
+        return ("vttFile",)
+    if _is_rendition(job):
+        return ("videoFile", "resolutionPlaylistFile")
+    return ("videoFile",)
+
+
+def _upload_name(job: RunnerJob, field: str) -> str:
+    return runner_uploads.object_name(str(job.uuid), int(job.attempt or 0), field, RESULT_EXTENSIONS[field])
 
 
 def update(runner: Runner, job_uuid_: str, body: dict[str, Any], at: datetime) -> None:
@@ -466,28 +478,14 @@ def success(runner: Runner, job_uuid_: str, body: dict[str, Any], result: Result
         target = studio_results.RESULT_NAME
     else:
         target = transcoding.chunk_work_name(int(step.resolution or 0), int(step.chunk or 0))
-    uploaded = _upload_name(job)
-    size = (
-        len(result.video_file) if result.video_file is not None else uploads_bucket.work_file_size(video_uuid, uploaded)
-    )
-    if not size:
-        raise BadRequestError("No result: send payload[videoFile], or upload it to videoFileCustomUpload first.")
-    if size > (MAX_STUDIO_RESULT_BYTES if step is None else MAX_RESULT_BYTES):
-        raise PayloadTooLargeError("payload[videoFile] is larger than this job's result can be.")
-    head = (
-        result.video_file if result.video_file is not None else uploads_bucket.work_file_start(video_uuid, uploaded, 8)
-    )
-    if not _is_mp4(head):
-        # The packaging step reads work files as MP4 only (media/inputs.py) and would fail
-        # the video; refused here, the job stays the runner's to report an error on.
-        raise BadRequestError("payload[videoFile] is not an MP4 file.")
+    # The packaging step reads work files as MP4 only (media/inputs.py) and would fail the
+    # video; refused here, the job stays the runner's to report an error on.
+    limit = MAX_WHOLE_RESULT_BYTES if step is None else MAX_RESULT_BYTES
+    video = _checked(job, "videoFile", result.video_file, limit, _is_mp4, "an MP4 file")
     if not store.move_job(job, from_states=(PROCESSING,), to_state=COMPLETING, now=at, token_hash=token_hash):
         raise _not_processing()
-    if result.video_file is not None:
-        uploads_bucket.put_work_file(video_uuid, target, result.video_file)
-    else:
-        uploads_bucket.copy_work_file(video_uuid, uploaded, target)
-        uploads_bucket.delete_work_file(video_uuid, uploaded)
+    video.put(target)
+    video.discard()
     if step is None:
         _studio_edited(video_uuid)
     else:
@@ -497,41 +495,74 @@ def success(runner: Runner, job_uuid_: str, body: dict[str, Any], result: Result
 
 def _rendition_success(job: RunnerJob, token_hash: str, result: Result, at: datetime) -> None:
     """PeerTube's VODHLSTranscodingSuccess: the rendition's fragmented MP4 and its playlist,
-    in the body. The MP4 becomes the rendition's work file (the packaging step segments it
-    again, stream copy, into Cirrus's layout with its hashes), and the rendition's chunk
-    steps are counted: the last one starts the packaging."""
-    video_file, playlist = result.video_file, result.playlist_file
-    if not video_file or playlist is None:
-        raise BadRequestError("Send payload[videoFile] and payload[resolutionPlaylistFile].")
-    if len(video_file) > MAX_RESULT_BYTES:
-        raise PayloadTooLargeError("payload[videoFile] is larger than this job's result can be.")
-    if not _is_mp4(video_file):
-        raise BadRequestError("payload[videoFile] is not an MP4 file.")
-    if not playlist.startswith(b"#EXTM3U"):
-        raise BadRequestError("payload[resolutionPlaylistFile] is not an HLS playlist.")
+    in the body or uploaded. The MP4 becomes the rendition's work file (the packaging step
+    segments it again, stream copy, into Cirrus's layout with its hashes), and the
+    rendition's chunk steps are counted: the last one starts the packaging."""
+    video = _checked(job, "videoFile", result.video_file, MAX_WHOLE_RESULT_BYTES, _is_mp4, "an MP4 file")
+    playlist = _checked(
+        job, "resolutionPlaylistFile", result.playlist_file, MAX_TEXT_RESULT_BYTES, _is_playlist, "an HLS playlist"
+    )
     if not store.move_job(job, from_states=(PROCESSING,), to_state=COMPLETING, now=at, token_hash=token_hash):
         raise _not_processing()
     video_uuid = str(job.private_payload["videoUUID"])
     steps = _steps_of(job)
-    uploads_bucket.put_work_file(video_uuid, transcoding.rendition_work_name(int(steps[0].resolution or 0)), video_file)
+    video.put(transcoding.rendition_work_name(int(steps[0].resolution or 0)))
+    video.discard()
+    playlist.discard()  # the packaging writes its own
     _count_steps(video_uuid, steps)
     store.move_job(job, from_states=(COMPLETING,), to_state=COMPLETED, now=at, finished_at=at, progress=100)
 
 
 def _transcription_success(job: RunnerJob, token_hash: str, body: dict[str, Any], result: Result, at: datetime) -> None:
     """PeerTube's TranscriptionSuccess: `inputLanguage` (what the engine detected) and
-    `vttFile`, checked before the job moves, so a runner sending nonsense may still report
-    an error."""
+    `vttFile` (in the body or uploaded), checked before the job moves, so a runner sending
+    nonsense may still report an error."""
     payload = body.get("payload")
     language = payload.get("inputLanguage") if isinstance(payload, dict) else body.get("payload[inputLanguage]")
-    language, caption = transcription_results.read_result(language, result.vtt_file)
+    vtt = _checked(job, "vttFile", result.vtt_file, MAX_TEXT_RESULT_BYTES, lambda _: True, "a caption")
+    try:
+        language, caption = transcription_results.read_result(language, vtt.read())
+    except BadRequestError:
+        vtt.discard()
+        raise
     if not store.move_job(job, from_states=(PROCESSING,), to_state=COMPLETING, now=at, token_hash=token_hash):
         raise _not_processing()
+    vtt.discard()
     video_uuid = str(job.private_payload["videoUUID"])
     transcription_results.store_result(
         video_uuid, transcription_results.RUNNER_MARK + str(job.uuid), language, caption, at
     )
     store.move_job(job, from_states=(COMPLETING,), to_state=COMPLETED, now=at, finished_at=at, progress=100)
+
+
+def _result(job: RunnerJob, field: str, inline: bytes | None) -> runner_uploads.ResultFile | None:
+    """A result file from the body, else from this acceptance's upload (never an earlier one's)."""
+    video_uuid = str(job.private_payload["videoUUID"])
+    return runner_uploads.result_file(video_uuid, field, inline, _upload_name(job, field))
+
+
+def _checked(
+    job: RunnerJob, field: str, inline: bytes | None, limit: int, looks_right: Callable[[bytes], bool], what: str
+) -> runner_uploads.ResultFile:
+    """A result file that exists, fits and begins as it must; a refused upload is deleted
+    (nothing stays of it) and the job stays the runner's."""
+    found = _result(job, field, inline)
+    name = f"payload[{field}]"
+    if found is None:
+        raise BadRequestError(f"No result: send {name}, or upload it to {field}CustomUpload first.")
+    if found.length() > limit:
+        if not found.uploaded:
+            raise PayloadTooLargeError(f"{name} is larger than this job's result can be.")
+        found.discard()
+        raise BadRequestError(f"{name} is larger than this job's result can be.")
+    if not looks_right(found.start(16)):
+        found.discard()
+        raise BadRequestError(f"{name} is not {what}.")
+    return found
+
+
+def _is_playlist(head: bytes) -> bool:
+    return head.startswith(b"#EXTM3U")
 
 
 def _is_mp4(head: bytes) -> bool:

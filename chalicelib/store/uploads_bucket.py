@@ -167,7 +167,13 @@ def work_file_size(video_uuid: str, name: str) -> int | None:
 
 def work_file_start(video_uuid: str, name: str, length: int) -> bytes:
     """The first `length` bytes of a work file (a range request)."""
-    answer = aws.s3().get_object(Bucket=_bucket(), Key=layout.work_key(video_uuid, name), Range=f"bytes=0-{length - 1}")
+    return work_file_range(video_uuid, name, 0, length)
+
+
+def work_file_range(video_uuid: str, name: str, start: int, length: int) -> bytes:
+    """`length` bytes of a work file from `start` (one range request; fewer at its end)."""
+    key = layout.work_key(video_uuid, name)
+    answer = aws.s3().get_object(Bucket=_bucket(), Key=key, Range=f"bytes={start}-{start + length - 1}")
     return bytes(answer["Body"].read())
 
 
@@ -179,6 +185,31 @@ def copy_work_file(video_uuid: str, source: str, target: str) -> None:
         Key=layout.work_key(video_uuid, target),
         CopySource={"Bucket": bucket, "Key": layout.work_key(video_uuid, source)},
     )
+
+
+COPY_PART_BYTES = 1024**3  # S3 copies at most 5 GB per part; parts but the last must be 5 MB+
+
+
+def copy_work_file_range(video_uuid: str, source: str, target: str, start: int, length: int) -> None:
+    """`length` bytes of one work file from `start`, as another work file, inside S3: a
+    multipart copy with source ranges (a plain copy cannot take part of an object)."""
+    s3, bucket = aws.s3(), _bucket()
+    key = layout.work_key(video_uuid, target)
+    copied: Any = {"Bucket": bucket, "Key": layout.work_key(video_uuid, source)}
+    upload_id = str(s3.create_multipart_upload(Bucket=bucket, Key=key)["UploadId"])
+    try:
+        parts: list[Any] = []
+        for number, offset in enumerate(range(start, start + length, COPY_PART_BYTES), start=1):
+            last = min(offset + COPY_PART_BYTES, start + length) - 1
+            answer = s3.upload_part_copy(
+                Bucket=bucket, Key=key, UploadId=upload_id, PartNumber=number,
+                CopySource=copied, CopySourceRange=f"bytes={offset}-{last}",
+            )  # fmt: skip
+            parts.append({"PartNumber": number, "ETag": answer["CopyPartResult"]["ETag"]})
+        s3.complete_multipart_upload(Bucket=bucket, Key=key, UploadId=upload_id, MultipartUpload={"Parts": parts})
+    except Exception:
+        s3.abort_multipart_upload(Bucket=bucket, Key=key, UploadId=upload_id)
+        raise
 
 
 def work_upload_form(video_uuid: str, name: str, max_bytes: int, seconds: int) -> dict[str, Any]:
