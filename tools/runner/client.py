@@ -7,8 +7,9 @@ one rendition, encoded with the same command builder as the transcoder Lambda
 studio jobs (`video-studio-transcoding`, PeerTube's payload), run with the studio's own
 ffmpeg work (chalicelib/media/studio.py), its task files fetched as the input is. It
 reads the input over the presigned URL the instance redirects to, and writes the result to
-the job's `videoFileCustomUpload` URL when it has one (results never pass through the API,
-whose bodies API Gateway caps at 10 MB), else in the success call's body.
+the job's custom upload URL when it has one (`videoFileCustomUpload`, `vttFileCustomUpload`:
+results never pass through the API, whose bodies API Gateway caps at 10 MB), else in the
+success call's body.
 
 While it encodes, it reports progress every `update_every` seconds: a job without news for
 the instance's stall time (PeerTube's 2 minutes) goes back to pending for another runner.
@@ -181,6 +182,11 @@ class Runner:
         transcript = self.whisper.transcribe(source, workdir / "transcript")
         stop.set()
         fields = {**tokens, "payload[inputLanguage]": transcript.language}
+        upload = (job["payload"].get("output") or {}).get("vttFileCustomUpload")
+        if upload:
+            _upload(upload, transcript.vtt)
+            _checked(requests.post(f"{base}/success", files=_form(fields), timeout=TIMEOUT))
+            return
         with open(transcript.vtt, "rb") as opened:
             files: dict[str, Any] = {**_form(fields), "payload[vttFile]": ("transcript.vtt", opened, "text/vtt")}
             _checked(requests.post(f"{base}/success", files=files, timeout=300))
@@ -238,10 +244,7 @@ class Runner:
     def _send_result(self, base: str, tokens: dict[str, str], output: dict[str, Any], result: Path) -> None:
         upload = output.get("videoFileCustomUpload")
         if upload:
-            with open(result, "rb") as opened:
-                put = requests.request(upload.get("method", "PUT"), upload["url"], data=opened, timeout=300)
-            if put.status_code >= 300:
-                raise ProtocolError(f"the upload was refused: {put.status_code}")
+            _upload(upload, result)
             _checked(requests.post(f"{base}/success", files=_form(tokens), timeout=TIMEOUT))
             return
         with open(result, "rb") as opened:
@@ -254,6 +257,18 @@ class Runner:
                 requests.post(f"{base}/update", json=tokens, timeout=TIMEOUT)
             except requests.RequestException as error:
                 log.warning("progress not reported: %s", error)
+
+
+def _upload(upload: dict[str, Any], path: Path) -> None:
+    """A result file to the job's custom upload URL (a presigned S3 PUT): the file itself as
+    the body, never through the instance's API."""
+    method = str(upload.get("method") or "PUT")
+    if method != "PUT":
+        raise ProtocolError(f"custom upload by {method} is not supported")
+    with open(path, "rb") as opened:
+        put = requests.put(str(upload["url"]), data=opened, timeout=300)
+    if put.status_code >= 300:
+        raise ProtocolError(f"the upload was refused: {put.status_code} {put.text[:300]}")
 
 
 def _fetch(url: str, tokens: dict[str, str], local: Path) -> str:
