@@ -1,10 +1,11 @@
 """PeerTube's remote runner protocol (`/api/v1/runners`): registration tokens and runners
 for administrators (MANAGE_RUNNERS), and the calls a runner makes with its runner token.
 
-A runner's calls come as JSON or as multipart/form-data (the success call carries files as
-`payload[videoFile]`); both are read the same way. Files bigger than a small chunk go to S3
-over the presigned URL the accepted job names (`videoFileCustomUpload`), never through here:
-API Gateway refuses bodies over 10 MB and Lambda over 6 MB.
+A runner's calls come as JSON or as multipart/form-data (the success call may carry files
+as `payload[videoFile]`, ...); both are read the same way. Result files go to S3 over the
+presigned URLs the accepted job names (PeerTube's `*CustomUpload` fields,
+domain/runner_uploads.py), never through here for a runner that reads them: API Gateway
+refuses bodies over 10 MB and Lambda over 6 MB.
 """
 
 from __future__ import annotations

@@ -456,8 +456,8 @@ def input_file_url(runner: Runner, job_uuid_: str, video_uuid: str, body: dict[s
 
 @dataclass(frozen=True)
 class Result:
-    """What a runner sends with `success`: the file in the body, or nothing (it used the
-    custom upload URL)."""
+    """What a runner sends with `success`: each file in the body, or None (it used the
+    file's custom upload URL, or sent nothing)."""
 
     video_file: bytes | None
     vtt_file: bytes | None = None  # a transcription's `payload[vttFile]`
