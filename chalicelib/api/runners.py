@@ -171,11 +171,12 @@ def update_job(job_uuid: str) -> Response:
 def job_success(job_uuid: str) -> Response:
     runner, body, files = _runner(runners_api.current_request)
     video_file, vtt_file = files.get("payload[videoFile]"), files.get("payload[vttFile]")
-    playlist = files.get("payload[resolutionPlaylistFile]")
+    playlist, sheet = files.get("payload[resolutionPlaylistFile]"), files.get("payload[storyboardFile]")
     result = runner_jobs.Result(
         video_file.data if video_file is not None else None,
         vtt_file.data if vtt_file is not None else None,
         playlist.data if playlist is not None else None,
+        sheet.data if sheet is not None else None,
     )
     runner_jobs.success(runner, job_uuid, body, result, runners.now())
     return no_content()

@@ -31,7 +31,7 @@ where nobody reads), and are checked and copied into place at success.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -40,12 +40,14 @@ from chalicelib.domain import (
     custom_config,
     runner_uploads,
     runners,
+    storyboards,
     studio_results,
     transcoding,
     transcription_results,
 )
 from chalicelib.domain.transcoding import CHUNK, Step
 from chalicelib.errors import BadRequestError, ConflictError, NotFoundError, PayloadTooLargeError, ValidationError
+from chalicelib.media.storyboard import Grid
 from chalicelib.observability import logger
 from chalicelib.store import queues, uploads_bucket, videos
 from chalicelib.store import runners as store
@@ -73,12 +75,15 @@ JOB_TYPES = (
     "generate-video-storyboard",
 )
 TRANSCRIPTION = "video-transcription"
+STORYBOARD = "generate-video-storyboard"
 # The types Cirrus makes jobs of; a request for others reads nothing. A transcription job
 # goes only to a runner that names its type: one that asks for "anything" may have no
 # speech-to-text engine.
-OFFERED_TYPES = (VOD_HLS, STUDIO, TRANSCRIPTION)
+OFFERED_TYPES = (VOD_HLS, STUDIO, TRANSCRIPTION, STORYBOARD)
 ASKED_FOR_ONLY = (TRANSCRIPTION,)
+AFTER_PUBLICATION = (TRANSCRIPTION, STORYBOARD)  # jobs for a published video: not ended by it
 TRANSCRIPTION_PRIORITY = 200  # PeerTube's JOB_PRIORITY.TRANSCRIPTION
+STORYBOARD_PRIORITY = 100  # after transcoding (0), before transcriptions: the video plays without
 STATE_LABELS = {
     1: "Pending",
     2: "Processing",
@@ -101,9 +106,14 @@ MAX_ERROR_LENGTH = 5000
 MAX_RESULT_BYTES = 1024**3
 # A whole video (a studio edit, a rendition): S3's limit for the one PUT a custom upload is.
 MAX_WHOLE_RESULT_BYTES = 5 * 1024**3
-MAX_TEXT_RESULT_BYTES = 10 * 1024**2  # a playlist, a caption: read whole by the function
+MAX_SMALL_RESULT_BYTES = 10 * 1024**2  # a playlist, a caption, a sprite sheet: read whole
 # The files each kind of job sends back (PeerTube's success payloads), and their extensions.
-RESULT_EXTENSIONS = {"videoFile": "mp4", "resolutionPlaylistFile": "m3u8", "vttFile": "vtt"}
+RESULT_EXTENSIONS = {
+    "videoFile": "mp4",
+    "resolutionPlaylistFile": "m3u8",
+    "vttFile": "vtt",
+    "storyboardFile": "jpg",
+}
 # Job UUIDs are derived from the step, so a step sent again (a redelivery, the sweeper)
 # finds its job instead of making a second one.
 _JOB_NAMESPACE = uuid.UUID("5f6c2a1e-8d0b-4c7e-9a53-6e2d7f1b9c40")
@@ -331,6 +341,51 @@ def studio_task_file_url(runner: Runner, job_uuid_: str, video_uuid: str, filena
     raise NotFoundError("Unknown task file of this job")
 
 
+def storyboards_enabled() -> bool:
+    """Whether the administrator gave storyboards to remote runners (PeerTube's
+    `storyboards.remoteRunners.enabled`, under Cirrus's `storyboard` section)."""
+    section = custom_config.current(get_settings()).custom.get("storyboard", {})
+    return (section.get("remoteRunners") or {}).get("enabled") is True
+
+
+def take_storyboard(video: Video, at: datetime) -> bool:
+    """With storyboards given to runners, the video's storyboard as PeerTube's
+    `generate-video-storyboard` job; whether a runner has it (made now, or pending or
+    processing). False: the transcoder draws it (runners off, nothing to draw, or this
+    publication's job ended without a sheet, as a chunk step sent again goes to Lambda)."""
+    found = storyboards.drawing(video) if storyboards_enabled() else None
+    if found is None:
+        return False
+    current, source, grid = found
+    # One job per publication: the drawn file's key is new with each one.
+    uuid_ = _job_uuid(current.uuid, f"storyboard/{source.key}")
+    job = RunnerJob(
+        uuid=uuid_,
+        type=STORYBOARD,
+        state=PENDING,
+        priority=STORYBOARD_PRIORITY,
+        payload={
+            "input": {"videoFileUrl": input_url(uuid_, current.uuid)},
+            "sprites": {
+                "size": {"width": grid.sprite_width, "height": grid.sprite_height},
+                "count": {"width": grid.columns, "height": grid.rows},
+                "duration": grid.sprite_duration,
+            },
+            "output": {},
+        },
+        private_payload={"videoUUID": current.uuid, "grid": asdict(grid)},
+        failures=0,
+        attempt=0,
+        created_at=at,
+        updated_at=at,
+    )
+    if store.create_job(job):
+        announce()
+        return True
+    existing = store.get_job(uuid_)
+    return existing is not None and int(existing.state) in ACTIVE
+
+
 def input_url(job_uuid_: str, video_uuid: str) -> str:
     base = get_settings().instance_url
     return f"{base}/api/v1/runners/jobs/{job_uuid_}/files/videos/{video_uuid}/max-quality"
@@ -377,7 +432,7 @@ def accept(runner: Runner, job_uuid_: str, at: datetime) -> tuple[RunnerJob, str
     if int(job.state) != PENDING:
         raise ConflictError("This job is not in pending state anymore", code="runner_job_not_in_pending_state")
     video = videos.find_video_by_uuid(str(job.private_payload.get("videoUUID")))
-    gone = video is None or (job.type != TRANSCRIPTION and video.stage in transcoding.SETTLED_STAGES)
+    gone = video is None or (job.type not in AFTER_PUBLICATION and video.stage in transcoding.SETTLED_STAGES)
     if gone:
         # Its video was deleted or failed meanwhile: nothing left to do, for anyone.
         store.move_job(job, from_states=(PENDING,), to_state=CANCELLED, now=at, finished_at=at)
@@ -416,6 +471,8 @@ def accepted_payload(job: RunnerJob) -> dict[str, Any]:
 def _result_fields(job: RunnerJob) -> tuple[str, ...]:
     if job.type == TRANSCRIPTION:
         return ("vttFile",)
+    if job.type == STORYBOARD:
+        return ("storyboardFile",)
     if _is_rendition(job):
         return ("videoFile", "resolutionPlaylistFile")
     return ("videoFile",)
@@ -444,6 +501,11 @@ def input_file_url(runner: Runner, job_uuid_: str, video_uuid: str, body: dict[s
     if job.private_payload.get("videoUUID") != video_uuid:
         raise NotFoundError("Unknown video of this job")
     video = videos.find_video_by_uuid(video_uuid)
+    if video is not None and job.type == STORYBOARD:
+        drawn = storyboards.drawing(video)  # the file as named now (the video may have gone private)
+        if drawn is None:
+            raise NotFoundError("Video file not found")
+        return storyboards.source_url(drawn[1])
     if video is not None and job.type == TRANSCRIPTION:
         found = transcription_results.input_url(video)
         if found is None:
@@ -462,12 +524,16 @@ class Result:
     video_file: bytes | None
     vtt_file: bytes | None = None  # a transcription's `payload[vttFile]`
     playlist_file: bytes | None = None  # a rendition's `payload[resolutionPlaylistFile]`
+    storyboard_file: bytes | None = None  # a storyboard's `payload[storyboardFile]`
 
 
 def success(runner: Runner, job_uuid_: str, body: dict[str, Any], result: Result, at: datetime) -> None:
     job, token_hash = _processing_job_of(runner, job_uuid_, body)
     if job.type == TRANSCRIPTION:
         _transcription_success(job, token_hash, body, result, at)
+        return
+    if job.type == STORYBOARD:
+        _storyboard_success(job, token_hash, result, at)
         return
     if _is_rendition(job):
         _rendition_success(job, token_hash, result, at)
@@ -500,7 +566,7 @@ def _rendition_success(job: RunnerJob, token_hash: str, result: Result, at: date
     rendition's chunk steps are counted: the last one starts the packaging."""
     video = _checked(job, "videoFile", result.video_file, MAX_WHOLE_RESULT_BYTES, _is_mp4, "an MP4 file")
     playlist = _checked(
-        job, "resolutionPlaylistFile", result.playlist_file, MAX_TEXT_RESULT_BYTES, _is_playlist, "an HLS playlist"
+        job, "resolutionPlaylistFile", result.playlist_file, MAX_SMALL_RESULT_BYTES, _is_playlist, "an HLS playlist"
     )
     if not store.move_job(job, from_states=(PROCESSING,), to_state=COMPLETING, now=at, token_hash=token_hash):
         raise _not_processing()
@@ -519,7 +585,7 @@ def _transcription_success(job: RunnerJob, token_hash: str, body: dict[str, Any]
     nonsense may still report an error."""
     payload = body.get("payload")
     language = payload.get("inputLanguage") if isinstance(payload, dict) else body.get("payload[inputLanguage]")
-    vtt = _checked(job, "vttFile", result.vtt_file, MAX_TEXT_RESULT_BYTES, lambda _: True, "a caption")
+    vtt = _checked(job, "vttFile", result.vtt_file, MAX_SMALL_RESULT_BYTES, lambda _: True, "a caption")
     try:
         language, caption = transcription_results.read_result(language, vtt.read())
     except BadRequestError:
@@ -533,6 +599,29 @@ def _transcription_success(job: RunnerJob, token_hash: str, body: dict[str, Any]
         video_uuid, transcription_results.RUNNER_MARK + str(job.uuid), language, caption, at
     )
     store.move_job(job, from_states=(COMPLETING,), to_state=COMPLETED, now=at, finished_at=at, progress=100)
+
+
+def _storyboard_success(job: RunnerJob, token_hash: str, result: Result, at: datetime) -> None:
+    """PeerTube's GenerateStoryboardSuccess: the sprite sheet, a JPEG that fits the job's
+    grid, stored as the transcoder's would be (domain/storyboards.py)."""
+    sheet = _checked(job, "storyboardFile", result.storyboard_file, MAX_SMALL_RESULT_BYTES, _is_jpeg, "a JPEG image")
+    grid = Grid(**job.private_payload["grid"])
+    jpeg = sheet.read()
+    size = storyboards.sheet_size(jpeg, grid)
+    if size is None:
+        sheet.discard()
+        raise BadRequestError("payload[storyboardFile] is not a sprite sheet of this job's tiles.")
+    if not store.move_job(job, from_states=(PROCESSING,), to_state=COMPLETING, now=at, token_hash=token_hash):
+        raise _not_processing()
+    sheet.discard()
+    video = videos.find_video_by_uuid(str(job.private_payload["videoUUID"]))
+    if video is not None:
+        storyboards.store(video, jpeg, grid, *size)
+    store.move_job(job, from_states=(COMPLETING,), to_state=COMPLETED, now=at, finished_at=at, progress=100)
+
+
+def _is_jpeg(head: bytes) -> bool:
+    return head.startswith(b"\xff\xd8\xff")
 
 
 def _result(job: RunnerJob, field: str, inline: bytes | None) -> runner_uploads.ResultFile | None:
@@ -739,7 +828,11 @@ def list_jobs(start: int, count: int, newest_first: bool, states: set[int] | Non
 
 
 def _ended_without_result(job: RunnerJob, reason: str) -> None:
-    """A transcoding job's video cannot finish and fails; a transcription's may be asked for again."""
+    """A transcoding job's video cannot finish and fails; a transcription's may be asked for
+    again; a video without its storyboard plays on (as on PeerTube when its job fails)."""
+    if job.type == STORYBOARD:
+        logger.warning("storyboard job ended without a sheet", extra={"job": job.uuid, "reason": reason})
+        return
     if job.type == TRANSCRIPTION:
         video_uuid = str(job.private_payload.get("videoUUID"))
         transcription_results.ended_without_result(video_uuid, transcription_results.RUNNER_MARK + str(job.uuid))

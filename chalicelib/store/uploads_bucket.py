@@ -18,6 +18,7 @@ from typing import Any
 from chalicelib import aws
 from chalicelib.config import get_settings
 from chalicelib.media import layout
+from chalicelib.observability import logger
 from chalicelib.store.media import delete_prefix
 
 
@@ -208,7 +209,10 @@ def copy_work_file_range(video_uuid: str, source: str, target: str, start: int, 
             parts.append({"PartNumber": number, "ETag": answer["CopyPartResult"]["ETag"]})
         s3.complete_multipart_upload(Bucket=bucket, Key=key, UploadId=upload_id, MultipartUpload={"Parts": parts})
     except Exception:
-        s3.abort_multipart_upload(Bucket=bucket, Key=key, UploadId=upload_id)
+        try:
+            s3.abort_multipart_upload(Bucket=bucket, Key=key, UploadId=upload_id)
+        except Exception as error:  # the bucket's lifecycle rule aborts what is left
+            logger.warning("multipart copy not aborted", extra={"key": key, "reason": str(error)})
         raise
 
 

@@ -19,6 +19,7 @@ from chalicelib.store.models import Video
 from tests.api_client import ApiClient, ApiResponse
 from tests.conftest import ROOT_PASSWORD
 from tests.members import Member
+from tests.multipart_body import form_body
 from tests.openapi import assert_conforms
 from tests.video_seed import add_video
 
@@ -74,20 +75,9 @@ def _accept(api: ApiClient, runner: str, job_uuid: str) -> ApiResponse:
     return api.post_json(f"{JOBS}/{job_uuid}/accept", {"runnerToken": runner})
 
 
-def _multipart(fields: dict[str, str], files: dict[str, bytes]) -> tuple[bytes, str]:
-    boundary = "cirrus-test-boundary"
-    parts = [
-        f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode() for k, v in fields.items()
-    ]
-    for name, data in files.items():
-        head = f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="out.mp4"\r\n'
-        parts.append(head.encode() + b"Content-Type: video/mp4\r\n\r\n" + data + b"\r\n")
-    return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
-
-
 def _success(api: ApiClient, runner: str, job: dict[str, Any], data: bytes | None) -> ApiResponse:
     fields = {"runnerToken": runner, "jobToken": str(job["jobToken"])}
-    body, content_type = _multipart(fields, {"payload[videoFile]": data} if data is not None else {})
+    body, content_type = form_body(fields, {"payload[videoFile]": data} if data is not None else {})
     return api.request("POST", f"{JOBS}/{job['uuid']}/success", body=body, headers={"Content-Type": content_type})
 
 
@@ -244,7 +234,7 @@ def test_by_default_each_rendition_is_one_peertube_job_whose_result_counts_its_c
     assert uploads == {"videoFileCustomUpload": "PUT", "resolutionPlaylistFileCustomUpload": "PUT"}
 
     def success(files: dict[str, bytes]) -> ApiResponse:
-        body, content_type = _multipart({"runnerToken": runner, "jobToken": str(job["jobToken"])}, files)
+        body, content_type = form_body({"runnerToken": runner, "jobToken": str(job["jobToken"])}, files)
         return api.request("POST", f"{JOBS}/{job['uuid']}/success", body=body, headers={"Content-Type": content_type})
 
     playlist = b"#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-ENDLIST\n"
@@ -299,7 +289,7 @@ def test_a_rendition_uploaded_as_peertube_runner_sends_it_is_unwrapped_checked_a
     playlist = b"#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-ENDLIST\n"
 
     def success(runner_token: str, job: dict[str, Any]) -> ApiResponse:
-        body, content_type = _multipart({"runnerToken": runner_token, "jobToken": str(job["jobToken"])}, {})
+        body, content_type = form_body({"runnerToken": runner_token, "jobToken": str(job["jobToken"])}, {})
         return api.request("POST", f"{JOBS}/{job['uuid']}/success", body=body, headers={"Content-Type": content_type})
 
     def uploaded(attempt: int) -> set[str]:
