@@ -229,3 +229,43 @@ def test_whole_renditions_larger_than_the_gateway_allows_come_through_their_uplo
     finished = _jobs(client, root)
     assert {j["state"]["id"] for j in finished} == {3} and [j["failures"] for j in finished] == [0] * len(finished)
     _check_playable(stack, video, frames=6 * 25)
+
+
+@needs_ffmpeg
+def test_a_runner_draws_a_published_videos_storyboard(quick_stalls: RunningStack, tmp_path: Path) -> None:
+    """With storyboards given to runners, a process of tools/runner draws the sheet (its input
+    by the job's route, its JPEG to the upload URL) and the video lists it."""
+    import requests
+
+    stack = quick_stalls
+    stack.start()
+    client = Client(stack)
+    root = client.login("root", ROOT_PASSWORD)["access_token"]
+    custom = copy.deepcopy(client.send("GET", "/api/v1/config/custom", root).json())
+    custom["storyboard"]["remoteRunners"] = {"enabled": True}
+    assert client.send("PUT", "/api/v1/config/custom", root, json=custom).status_code == 200
+    video_uuid = _upload(client, root, make_clip(tmp_path / "clip.mp4", seconds=6))
+    wait_published(client, root, video_uuid, seconds=180)
+    (job,) = _wait(lambda: _jobs(client, root), 60, "the storyboard job")
+    assert job["type"] == "generate-video-storyboard" and job["state"]["id"] == 1
+
+    assert client.send("POST", "/api/v1/runners/registration-tokens/generate", root).status_code == 204
+    registration = client.send("GET", "/api/v1/runners/registration-tokens", root).json()["data"][0]
+    runner = _start_runner(stack, tmp_path, "drawer", registration["registrationToken"])
+    try:
+        listed = _wait(
+            lambda: client.send("GET", f"/api/v1/videos/{video_uuid}/storyboards").json()["storyboards"],
+            90,
+            "the storyboard drawn by the runner",
+        )
+    finally:
+        runner.send_signal(signal.SIGTERM)
+        runner.wait(timeout=30)
+    (entry,) = listed
+    # 6 s of 320x180: one 192x108 tile a second, one row of six.
+    assert (entry["spriteWidth"], entry["spriteHeight"], entry["spriteDuration"]) == (192, 108, 1)
+    assert (entry["totalWidth"], entry["totalHeight"]) == (6 * 192, 108)
+    sheet = requests.get(entry["fileUrl"], timeout=10)
+    assert sheet.status_code == 200 and sheet.content.startswith(b"\xff\xd8\xff")
+    (done,) = _jobs(client, root)
+    assert done["state"]["id"] == 3 and done["runner"]["name"] == "drawer"
