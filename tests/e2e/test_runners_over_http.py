@@ -1,7 +1,9 @@
 """Remote runners on the whole local stack: transcoding given to runners, a runner (the
 client of tools/runner, a process of its own) takes the chunk jobs, one is killed mid-job,
 its job goes back to pending after the stall time, and a second runner finishes the video,
-which publishes with valid HLS and segment hashes."""
+which publishes with valid HLS and segment hashes. Also: whole renditions over 10 MB sent as
+PeerTube's runner sends them, through their upload URLs; a storyboard drawn by a runner; the
+Lambda fallback with no runner online."""
 
 from __future__ import annotations
 
