@@ -85,9 +85,9 @@ class ResultFile:
         """The file as the video's work file `target`: written, or copied inside S3."""
         if self.data is not None:
             uploads_bucket.put_work_file(self.video_uuid, target, self.data)
-        elif self.whole:
+        elif self.whole and self.size <= uploads_bucket.COPY_PART_BYTES:
             uploads_bucket.copy_work_file(self.video_uuid, str(self.name), target)
-        else:
+        else:  # a form's file, or a large one: copied in parallel parts
             uploads_bucket.copy_work_file_range(self.video_uuid, str(self.name), target, self.offset, self.size)
 
     def discard(self) -> None:

@@ -188,25 +188,35 @@ def copy_work_file(video_uuid: str, source: str, target: str) -> None:
     )
 
 
-COPY_PART_BYTES = 1024**3  # S3 copies at most 5 GB per part; parts but the last must be 5 MB+
+# S3 copies at most 5 GB per part, and parts but the last must be 5 MB or more. Parts are
+# copied at once, so that a copy of gigabytes fits in a request's time (API Gateway: 29 s).
+COPY_PART_BYTES = 256 * 1024**2
+COPY_PARTS_AT_ONCE = 8
 
 
 def copy_work_file_range(video_uuid: str, source: str, target: str, start: int, length: int) -> None:
     """`length` bytes of one work file from `start`, as another work file, inside S3: a
-    multipart copy with source ranges (a plain copy cannot take part of an object)."""
+    multipart copy with source ranges (a plain copy cannot take part of an object), its
+    parts copied in parallel."""
+    from concurrent.futures import ThreadPoolExecutor
+
     s3, bucket = aws.s3(), _bucket()
     key = layout.work_key(video_uuid, target)
     copied: Any = {"Bucket": bucket, "Key": layout.work_key(video_uuid, source)}
     upload_id = str(s3.create_multipart_upload(Bucket=bucket, Key=key)["UploadId"])
+
+    def copy_part(number: int, offset: int) -> dict[str, Any]:
+        last = min(offset + COPY_PART_BYTES, start + length) - 1
+        answer = s3.upload_part_copy(
+            Bucket=bucket, Key=key, UploadId=upload_id, PartNumber=number,
+            CopySource=copied, CopySourceRange=f"bytes={offset}-{last}",
+        )  # fmt: skip
+        return {"PartNumber": number, "ETag": answer["CopyPartResult"]["ETag"]}
+
+    offsets = list(enumerate(range(start, start + length, COPY_PART_BYTES), start=1))
     try:
-        parts: list[Any] = []
-        for number, offset in enumerate(range(start, start + length, COPY_PART_BYTES), start=1):
-            last = min(offset + COPY_PART_BYTES, start + length) - 1
-            answer = s3.upload_part_copy(
-                Bucket=bucket, Key=key, UploadId=upload_id, PartNumber=number,
-                CopySource=copied, CopySourceRange=f"bytes={offset}-{last}",
-            )  # fmt: skip
-            parts.append({"PartNumber": number, "ETag": answer["CopyPartResult"]["ETag"]})
+        with ThreadPoolExecutor(max_workers=min(COPY_PARTS_AT_ONCE, len(offsets))) as pool:
+            parts: list[Any] = list(pool.map(lambda part: copy_part(*part), offsets))
         s3.complete_multipart_upload(Bucket=bucket, Key=key, UploadId=upload_id, MultipartUpload={"Parts": parts})
     except Exception:
         try:
