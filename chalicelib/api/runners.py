@@ -1,10 +1,11 @@
 """PeerTube's remote runner protocol (`/api/v1/runners`): registration tokens and runners
 for administrators (MANAGE_RUNNERS), and the calls a runner makes with its runner token.
 
-A runner's calls come as JSON or as multipart/form-data (the success call carries files as
-`payload[videoFile]`); both are read the same way. Files bigger than a small chunk go to S3
-over the presigned URL the accepted job names (`videoFileCustomUpload`), never through here:
-API Gateway refuses bodies over 10 MB and Lambda over 6 MB.
+A runner's calls come as JSON or as multipart/form-data (the success call may carry files
+as `payload[videoFile]`, ...); both are read the same way. Result files go to S3 over the
+presigned URLs the accepted job names (PeerTube's `*CustomUpload` fields,
+domain/runner_uploads.py), never through here for a runner that reads them: API Gateway
+refuses bodies over 10 MB and Lambda over 6 MB.
 """
 
 from __future__ import annotations
@@ -170,11 +171,12 @@ def update_job(job_uuid: str) -> Response:
 def job_success(job_uuid: str) -> Response:
     runner, body, files = _runner(runners_api.current_request)
     video_file, vtt_file = files.get("payload[videoFile]"), files.get("payload[vttFile]")
-    playlist = files.get("payload[resolutionPlaylistFile]")
+    playlist, sheet = files.get("payload[resolutionPlaylistFile]"), files.get("payload[storyboardFile]")
     result = runner_jobs.Result(
         video_file.data if video_file is not None else None,
         vtt_file.data if vtt_file is not None else None,
         playlist.data if playlist is not None else None,
+        sheet.data if sheet is not None else None,
     )
     runner_jobs.success(runner, job_uuid, body, result, runners.now())
     return no_content()

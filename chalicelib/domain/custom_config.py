@@ -133,7 +133,7 @@ def defaults(settings: Settings) -> dict[str, Any]:
             "autoBlacklist": {"videos": {"ofUsers": {"enabled": False}}},
             "followers": {"instance": {"enabled": True, "manualApproval": False}},
             "followings": {"instance": {"autoFollowBack": {"enabled": False}, "autoFollowIndex": {"enabled": False}}},
-            "storyboard": {"enabled": True},  # domain/storyboards.py
+            "storyboard": {"enabled": True, "remoteRunners": {"enabled": False}},  # domain/storyboards.py
             # domain/transcriptions.py: what transcribes is the deployment's engine.
             "videoTranscription": {"enabled": False, "remoteRunners": {"enabled": False}},
             "defaults": copy.deepcopy(server["defaults"]),
@@ -289,6 +289,7 @@ _OPTIONAL: dict[str, Callable[[Any], bool]] = {
     "followers.instance.enabled": _is_bool,
     "followers.instance.manualApproval": _is_bool,
     "storyboard.enabled": _is_bool,
+    "storyboard.remoteRunners.enabled": _is_bool,
     "videoTranscription.enabled": _is_bool,
     "videoTranscription.remoteRunners.enabled": _is_bool,
     "live.enabled": _is_bool,

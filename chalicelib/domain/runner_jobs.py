@@ -22,22 +22,32 @@ follow as they always do.
            abort, stalled                  cancel (administrator) ──► cancelled
 
 Every move is one conditional write (store/runners.py): a job is accepted once, and only
-the runner holding its current job token may report on it. A runner's result file goes to
-S3 over a presigned URL named per acceptance (no API body limit; a runner that stalled and
-came back late writes where nobody reads), and is copied into place at success.
+the runner holding its current job token may report on it. A runner's result files go to
+S3 over presigned URLs named per acceptance (PeerTube's custom upload fields,
+domain/runner_uploads.py: no API body limit; a runner that stalled and came back late writes
+where nobody reads), and are checked and copied into place at success.
 """
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.config import get_settings
-from chalicelib.domain import custom_config, runners, studio_results, transcoding, transcription_results
+from chalicelib.domain import (
+    custom_config,
+    runner_uploads,
+    runners,
+    storyboards,
+    studio_results,
+    transcoding,
+    transcription_results,
+)
 from chalicelib.domain.transcoding import CHUNK, Step
 from chalicelib.errors import BadRequestError, ConflictError, NotFoundError, PayloadTooLargeError, ValidationError
+from chalicelib.media.storyboard import Grid
 from chalicelib.observability import logger
 from chalicelib.store import queues, uploads_bucket, videos
 from chalicelib.store import runners as store
@@ -45,6 +55,8 @@ from chalicelib.store.models import RunnerJob
 from chalicelib.store.runners import CANCELLED, COMPLETED, COMPLETING, ERRORED, PENDING, PROCESSING
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from chalicelib.store.models import Runner, Video
 
 VOD_WEB_VIDEO, VOD_HLS, VOD_AUDIO_MERGE = (
@@ -63,12 +75,15 @@ JOB_TYPES = (
     "generate-video-storyboard",
 )
 TRANSCRIPTION = "video-transcription"
+STORYBOARD = "generate-video-storyboard"
 # The types Cirrus makes jobs of; a request for others reads nothing. A transcription job
 # goes only to a runner that names its type: one that asks for "anything" may have no
 # speech-to-text engine.
-OFFERED_TYPES = (VOD_HLS, STUDIO, TRANSCRIPTION)
+OFFERED_TYPES = (VOD_HLS, STUDIO, TRANSCRIPTION, STORYBOARD)
 ASKED_FOR_ONLY = (TRANSCRIPTION,)
+AFTER_PUBLICATION = (TRANSCRIPTION, STORYBOARD)  # jobs for a published video: not ended by it
 TRANSCRIPTION_PRIORITY = 200  # PeerTube's JOB_PRIORITY.TRANSCRIPTION
+STORYBOARD_PRIORITY = 100  # after transcoding (0), before transcriptions: the video plays without
 STATE_LABELS = {
     1: "Pending",
     2: "Processing",
@@ -83,14 +98,22 @@ STATE_LABELS = {
 ACTIVE = (PENDING, PROCESSING, COMPLETING)
 MAX_FAILURES = 5  # PeerTube's RUNNER_JOBS.MAX_FAILURES
 AVAILABLE_JOBS = 10  # PeerTube offers at most this many jobs per request
-UPLOAD_URL_SECONDS = 6 * 3600
 INPUT_URL_SECONDS = 6 * 3600
 STALLED_PER_SWEEP = 100
 MAX_ERROR_LENGTH = 5000
 # A chunk is at most 60 s of source (docs/transcoding.md) at PeerTube's rate caps: tens of
-# MB. Far more is not a chunk, and S3 copies at most 5 GB in one request.
+# MB. Far more is not a chunk.
 MAX_RESULT_BYTES = 1024**3
-MAX_STUDIO_RESULT_BYTES = 5 * 1024**3  # a whole video; S3's single-request copy limit
+# A whole video (a studio edit, a rendition): S3's limit for the one PUT a custom upload is.
+MAX_WHOLE_RESULT_BYTES = 5 * 1024**3
+MAX_SMALL_RESULT_BYTES = 10 * 1024**2  # a playlist, a caption, a sprite sheet: read whole
+# The files each kind of job sends back (PeerTube's success payloads), and their extensions.
+RESULT_EXTENSIONS = {
+    "videoFile": "mp4",
+    "resolutionPlaylistFile": "m3u8",
+    "vttFile": "vtt",
+    "storyboardFile": "jpg",
+}
 # Job UUIDs are derived from the step, so a step sent again (a redelivery, the sweeper)
 # finds its job instead of making a second one.
 _JOB_NAMESPACE = uuid.UUID("5f6c2a1e-8d0b-4c7e-9a53-6e2d7f1b9c40")
@@ -318,6 +341,51 @@ def studio_task_file_url(runner: Runner, job_uuid_: str, video_uuid: str, filena
     raise NotFoundError("Unknown task file of this job")
 
 
+def storyboards_enabled() -> bool:
+    """Whether the administrator gave storyboards to remote runners (PeerTube's
+    `storyboards.remoteRunners.enabled`, under Cirrus's `storyboard` section)."""
+    section = custom_config.current(get_settings()).custom.get("storyboard", {})
+    return (section.get("remoteRunners") or {}).get("enabled") is True
+
+
+def take_storyboard(video: Video, at: datetime) -> bool:
+    """With storyboards given to runners, the video's storyboard as PeerTube's
+    `generate-video-storyboard` job; whether a runner has it (made now, or pending or
+    processing). False: the transcoder draws it (runners off, nothing to draw, or this
+    publication's job ended without a sheet, as a chunk step sent again goes to Lambda)."""
+    found = storyboards.drawing(video) if storyboards_enabled() else None
+    if found is None:
+        return False
+    current, source, grid = found
+    # One job per publication: the drawn file's key is new with each one.
+    uuid_ = _job_uuid(current.uuid, f"storyboard/{source.key}")
+    job = RunnerJob(
+        uuid=uuid_,
+        type=STORYBOARD,
+        state=PENDING,
+        priority=STORYBOARD_PRIORITY,
+        payload={
+            "input": {"videoFileUrl": input_url(uuid_, current.uuid)},
+            "sprites": {
+                "size": {"width": grid.sprite_width, "height": grid.sprite_height},
+                "count": {"width": grid.columns, "height": grid.rows},
+                "duration": grid.sprite_duration,
+            },
+            "output": {},
+        },
+        private_payload={"videoUUID": current.uuid, "grid": asdict(grid)},
+        failures=0,
+        attempt=0,
+        created_at=at,
+        updated_at=at,
+    )
+    if store.create_job(job):
+        announce()
+        return True
+    existing = store.get_job(uuid_)
+    return existing is not None and int(existing.state) in ACTIVE
+
+
 def input_url(job_uuid_: str, video_uuid: str) -> str:
     base = get_settings().instance_url
     return f"{base}/api/v1/runners/jobs/{job_uuid_}/files/videos/{video_uuid}/max-quality"
@@ -364,7 +432,7 @@ def accept(runner: Runner, job_uuid_: str, at: datetime) -> tuple[RunnerJob, str
     if int(job.state) != PENDING:
         raise ConflictError("This job is not in pending state anymore", code="runner_job_not_in_pending_state")
     video = videos.find_video_by_uuid(str(job.private_payload.get("videoUUID")))
-    gone = video is None or (job.type != TRANSCRIPTION and video.stage in transcoding.SETTLED_STAGES)
+    gone = video is None or (job.type not in AFTER_PUBLICATION and video.stage in transcoding.SETTLED_STAGES)
     if gone:
         # Its video was deleted or failed meanwhile: nothing left to do, for anyone.
         store.move_job(job, from_states=(PENDING,), to_state=CANCELLED, now=at, finished_at=at)
@@ -389,28 +457,29 @@ def accept(runner: Runner, job_uuid_: str, at: datetime) -> tuple[RunnerJob, str
 
 
 def accepted_payload(job: RunnerJob) -> dict[str, Any]:
-    """The payload with where this acceptance's result goes (PeerTube's custom upload)."""
+    """The payload with where this acceptance's result files go (PeerTube's custom upload
+    fields, one presigned S3 PUT per file)."""
     payload = dict(job.payload)
-    if job.type == TRANSCRIPTION or _is_rendition(job):
-        # A WebVTT file is small: it comes in the success call. PeerTube's runner sends a
-        # custom upload as multipart/form-data, which a presigned S3 PUT would keep as the
-        # file: a rendition's result comes in the success call too (docs/runners.md).
-        return payload
     output = dict(payload.get("output") or {})
     video_uuid = str(job.private_payload["videoUUID"])
-    output["videoFileCustomUpload"] = {
-        "url": uploads_bucket.work_upload_url(video_uuid, _upload_name(job), UPLOAD_URL_SECONDS),
-        "method": "PUT",
-    }
+    for field in _result_fields(job):
+        output[f"{field}CustomUpload"] = runner_uploads.upload_field(video_uuid, _upload_name(job, field))
     payload["output"] = output
     return payload
 
 
-def _upload_name(job: RunnerJob) -> str:
-    if job.type == STUDIO:
-        return f"runner/{int(job.attempt or 0)}/studio.mp4"
-    step = Step.from_message(job.private_payload["step"])
-    return f"runner/{int(job.attempt or 0)}/{step.name}.mp4"
+def _result_fields(job: RunnerJob) -> tuple[str, ...]:
+    if job.type == TRANSCRIPTION:
+        return ("vttFile",)
+    if job.type == STORYBOARD:
+        return ("storyboardFile",)
+    if _is_rendition(job):
+        return ("videoFile", "resolutionPlaylistFile")
+    return ("videoFile",)
+
+
+def _upload_name(job: RunnerJob, field: str) -> str:
+    return runner_uploads.object_name(str(job.uuid), int(job.attempt or 0), field, RESULT_EXTENSIONS[field])
 
 
 def update(runner: Runner, job_uuid_: str, body: dict[str, Any], at: datetime) -> None:
@@ -432,6 +501,11 @@ def input_file_url(runner: Runner, job_uuid_: str, video_uuid: str, body: dict[s
     if job.private_payload.get("videoUUID") != video_uuid:
         raise NotFoundError("Unknown video of this job")
     video = videos.find_video_by_uuid(video_uuid)
+    if video is not None and job.type == STORYBOARD:
+        drawn = storyboards.drawing(video)  # the file as named now (the video may have gone private)
+        if drawn is None:
+            raise NotFoundError("Video file not found")
+        return storyboards.source_url(drawn[1])
     if video is not None and job.type == TRANSCRIPTION:
         found = transcription_results.input_url(video)
         if found is None:
@@ -444,18 +518,22 @@ def input_file_url(runner: Runner, job_uuid_: str, video_uuid: str, body: dict[s
 
 @dataclass(frozen=True)
 class Result:
-    """What a runner sends with `success`: the file in the body, or nothing (it used the
-    custom upload URL)."""
+    """What a runner sends with `success`: each file in the body, or None (it used the
+    file's custom upload URL, or sent nothing)."""
 
     video_file: bytes | None
     vtt_file: bytes | None = None  # a transcription's `payload[vttFile]`
     playlist_file: bytes | None = None  # a rendition's `payload[resolutionPlaylistFile]`
+    storyboard_file: bytes | None = None  # a storyboard's `payload[storyboardFile]`
 
 
 def success(runner: Runner, job_uuid_: str, body: dict[str, Any], result: Result, at: datetime) -> None:
     job, token_hash = _processing_job_of(runner, job_uuid_, body)
     if job.type == TRANSCRIPTION:
         _transcription_success(job, token_hash, body, result, at)
+        return
+    if job.type == STORYBOARD:
+        _storyboard_success(job, token_hash, result, at)
         return
     if _is_rendition(job):
         _rendition_success(job, token_hash, result, at)
@@ -466,28 +544,14 @@ def success(runner: Runner, job_uuid_: str, body: dict[str, Any], result: Result
         target = studio_results.RESULT_NAME
     else:
         target = transcoding.chunk_work_name(int(step.resolution or 0), int(step.chunk or 0))
-    uploaded = _upload_name(job)
-    size = (
-        len(result.video_file) if result.video_file is not None else uploads_bucket.work_file_size(video_uuid, uploaded)
-    )
-    if not size:
-        raise BadRequestError("No result: send payload[videoFile], or upload it to videoFileCustomUpload first.")
-    if size > (MAX_STUDIO_RESULT_BYTES if step is None else MAX_RESULT_BYTES):
-        raise PayloadTooLargeError("payload[videoFile] is larger than this job's result can be.")
-    head = (
-        result.video_file if result.video_file is not None else uploads_bucket.work_file_start(video_uuid, uploaded, 8)
-    )
-    if not _is_mp4(head):
-        # The packaging step reads work files as MP4 only (media/inputs.py) and would fail
-        # the video; refused here, the job stays the runner's to report an error on.
-        raise BadRequestError("payload[videoFile] is not an MP4 file.")
+    # The packaging step reads work files as MP4 only (media/inputs.py) and would fail the
+    # video; refused here, the job stays the runner's to report an error on.
+    limit = MAX_WHOLE_RESULT_BYTES if step is None else MAX_RESULT_BYTES
+    video = _checked(job, "videoFile", result.video_file, limit, _is_mp4, "an MP4 file")
     if not store.move_job(job, from_states=(PROCESSING,), to_state=COMPLETING, now=at, token_hash=token_hash):
         raise _not_processing()
-    if result.video_file is not None:
-        uploads_bucket.put_work_file(video_uuid, target, result.video_file)
-    else:
-        uploads_bucket.copy_work_file(video_uuid, uploaded, target)
-        uploads_bucket.delete_work_file(video_uuid, uploaded)
+    video.put(target)
+    video.discard()
     if step is None:
         _studio_edited(video_uuid)
     else:
@@ -497,41 +561,97 @@ def success(runner: Runner, job_uuid_: str, body: dict[str, Any], result: Result
 
 def _rendition_success(job: RunnerJob, token_hash: str, result: Result, at: datetime) -> None:
     """PeerTube's VODHLSTranscodingSuccess: the rendition's fragmented MP4 and its playlist,
-    in the body. The MP4 becomes the rendition's work file (the packaging step segments it
-    again, stream copy, into Cirrus's layout with its hashes), and the rendition's chunk
-    steps are counted: the last one starts the packaging."""
-    video_file, playlist = result.video_file, result.playlist_file
-    if not video_file or playlist is None:
-        raise BadRequestError("Send payload[videoFile] and payload[resolutionPlaylistFile].")
-    if len(video_file) > MAX_RESULT_BYTES:
-        raise PayloadTooLargeError("payload[videoFile] is larger than this job's result can be.")
-    if not _is_mp4(video_file):
-        raise BadRequestError("payload[videoFile] is not an MP4 file.")
-    if not playlist.startswith(b"#EXTM3U"):
-        raise BadRequestError("payload[resolutionPlaylistFile] is not an HLS playlist.")
+    in the body or uploaded. The MP4 becomes the rendition's work file (the packaging step
+    segments it again, stream copy, into Cirrus's layout with its hashes), and the
+    rendition's chunk steps are counted: the last one starts the packaging."""
+    video = _checked(job, "videoFile", result.video_file, MAX_WHOLE_RESULT_BYTES, _is_mp4, "an MP4 file")
+    playlist = _checked(
+        job, "resolutionPlaylistFile", result.playlist_file, MAX_SMALL_RESULT_BYTES, _is_playlist, "an HLS playlist"
+    )
     if not store.move_job(job, from_states=(PROCESSING,), to_state=COMPLETING, now=at, token_hash=token_hash):
         raise _not_processing()
     video_uuid = str(job.private_payload["videoUUID"])
     steps = _steps_of(job)
-    uploads_bucket.put_work_file(video_uuid, transcoding.rendition_work_name(int(steps[0].resolution or 0)), video_file)
+    video.put(transcoding.rendition_work_name(int(steps[0].resolution or 0)))
+    video.discard()
+    playlist.discard()  # the packaging writes its own
     _count_steps(video_uuid, steps)
     store.move_job(job, from_states=(COMPLETING,), to_state=COMPLETED, now=at, finished_at=at, progress=100)
 
 
 def _transcription_success(job: RunnerJob, token_hash: str, body: dict[str, Any], result: Result, at: datetime) -> None:
     """PeerTube's TranscriptionSuccess: `inputLanguage` (what the engine detected) and
-    `vttFile`, checked before the job moves, so a runner sending nonsense may still report
-    an error."""
+    `vttFile` (in the body or uploaded), checked before the job moves, so a runner sending
+    nonsense may still report an error."""
     payload = body.get("payload")
     language = payload.get("inputLanguage") if isinstance(payload, dict) else body.get("payload[inputLanguage]")
-    language, caption = transcription_results.read_result(language, result.vtt_file)
+    vtt = _checked(job, "vttFile", result.vtt_file, MAX_SMALL_RESULT_BYTES, lambda _: True, "a caption")
+    try:
+        language, caption = transcription_results.read_result(language, vtt.read())
+    except BadRequestError:
+        vtt.discard()
+        raise
     if not store.move_job(job, from_states=(PROCESSING,), to_state=COMPLETING, now=at, token_hash=token_hash):
         raise _not_processing()
+    vtt.discard()
     video_uuid = str(job.private_payload["videoUUID"])
     transcription_results.store_result(
         video_uuid, transcription_results.RUNNER_MARK + str(job.uuid), language, caption, at
     )
     store.move_job(job, from_states=(COMPLETING,), to_state=COMPLETED, now=at, finished_at=at, progress=100)
+
+
+def _storyboard_success(job: RunnerJob, token_hash: str, result: Result, at: datetime) -> None:
+    """PeerTube's GenerateStoryboardSuccess: the sprite sheet, a JPEG that fits the job's
+    grid, stored as the transcoder's would be (domain/storyboards.py)."""
+    sheet = _checked(job, "storyboardFile", result.storyboard_file, MAX_SMALL_RESULT_BYTES, _is_jpeg, "a JPEG image")
+    grid = Grid(**job.private_payload["grid"])
+    jpeg = sheet.read()
+    size = storyboards.sheet_size(jpeg, grid)
+    if size is None:
+        sheet.discard()
+        raise BadRequestError("payload[storyboardFile] is not a sprite sheet of this job's tiles.")
+    if not store.move_job(job, from_states=(PROCESSING,), to_state=COMPLETING, now=at, token_hash=token_hash):
+        raise _not_processing()
+    sheet.discard()
+    video = videos.find_video_by_uuid(str(job.private_payload["videoUUID"]))
+    if video is not None:
+        storyboards.store(video, jpeg, grid, *size)
+    store.move_job(job, from_states=(COMPLETING,), to_state=COMPLETED, now=at, finished_at=at, progress=100)
+
+
+def _is_jpeg(head: bytes) -> bool:
+    return head.startswith(b"\xff\xd8\xff")
+
+
+def _result(job: RunnerJob, field: str, inline: bytes | None) -> runner_uploads.ResultFile | None:
+    """A result file from the body, else from this acceptance's upload (never an earlier one's)."""
+    video_uuid = str(job.private_payload["videoUUID"])
+    return runner_uploads.result_file(video_uuid, field, inline, _upload_name(job, field))
+
+
+def _checked(
+    job: RunnerJob, field: str, inline: bytes | None, limit: int, looks_right: Callable[[bytes], bool], what: str
+) -> runner_uploads.ResultFile:
+    """A result file that exists, fits and begins as it must; a refused upload is deleted
+    (nothing stays of it) and the job stays the runner's."""
+    found = _result(job, field, inline)
+    name = f"payload[{field}]"
+    if found is None:
+        raise BadRequestError(f"No result: send {name}, or upload it to {field}CustomUpload first.")
+    if found.length() > limit:
+        if not found.uploaded:
+            raise PayloadTooLargeError(f"{name} is larger than this job's result can be.")
+        found.discard()
+        raise BadRequestError(f"{name} is larger than this job's result can be.")
+    if not looks_right(found.start(16)):
+        found.discard()
+        raise BadRequestError(f"{name} is not {what}.")
+    return found
+
+
+def _is_playlist(head: bytes) -> bool:
+    return head.startswith(b"#EXTM3U")
 
 
 def _is_mp4(head: bytes) -> bool:
@@ -708,7 +828,11 @@ def list_jobs(start: int, count: int, newest_first: bool, states: set[int] | Non
 
 
 def _ended_without_result(job: RunnerJob, reason: str) -> None:
-    """A transcoding job's video cannot finish and fails; a transcription's may be asked for again."""
+    """A transcoding job's video cannot finish and fails; a transcription's may be asked for
+    again; a video without its storyboard plays on (as on PeerTube when its job fails)."""
+    if job.type == STORYBOARD:
+        logger.warning("storyboard job ended without a sheet", extra={"job": job.uuid, "reason": reason})
+        return
     if job.type == TRANSCRIPTION:
         video_uuid = str(job.private_payload.get("videoUUID"))
         transcription_results.ended_without_result(video_uuid, transcription_results.RUNNER_MARK + str(job.uuid))

@@ -92,6 +92,33 @@ def source_url(source: Source) -> str:
     return media.presigned_url(source.key, URL_SECONDS)
 
 
+def drawing(video: Video) -> tuple[Video, Source, Grid] | None:
+    """The video as stored now, what its storyboard is drawn from and its grid; None when it
+    has none to have (too short, no picture, turned off, deleted meanwhile)."""
+    current, files, web_files = videos.get_video_with_all_files(int(video.id))
+    if current is None or not wanted(current):
+        return None
+    source = choose_source(current, files, web_files)
+    grid = plan(current, source) if source else None
+    return (current, source, grid) if source is not None and grid is not None else None
+
+
+def sheet_size(jpeg: bytes, grid: Grid) -> tuple[int, int] | None:
+    """A sheet's width and height from its JPEG header (nothing decoded), when it is a JPEG
+    that fits `grid`'s tiles; None otherwise (it is not this storyboard's sheet)."""
+    import io
+
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(jpeg), formats=["JPEG"]) as image:
+            width, height = image.size
+    except (UnidentifiedImageError, OSError, ValueError):
+        return None
+    fits = 0 < width <= grid.columns * grid.sprite_width and 0 < height <= grid.rows * grid.sprite_height
+    return (width, height) if fits else None
+
+
 def store(video: Video, jpeg: bytes, grid: Grid, width: int, height: int) -> bool:
     """Put the sheet where the video's images are named now and record its facts; False when
     the video was deleted meanwhile. A rename of its images while this ran (it became

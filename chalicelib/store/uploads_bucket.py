@@ -18,6 +18,7 @@ from typing import Any
 from chalicelib import aws
 from chalicelib.config import get_settings
 from chalicelib.media import layout
+from chalicelib.observability import logger
 from chalicelib.store.media import delete_prefix
 
 
@@ -167,7 +168,13 @@ def work_file_size(video_uuid: str, name: str) -> int | None:
 
 def work_file_start(video_uuid: str, name: str, length: int) -> bytes:
     """The first `length` bytes of a work file (a range request)."""
-    answer = aws.s3().get_object(Bucket=_bucket(), Key=layout.work_key(video_uuid, name), Range=f"bytes=0-{length - 1}")
+    return work_file_range(video_uuid, name, 0, length)
+
+
+def work_file_range(video_uuid: str, name: str, start: int, length: int) -> bytes:
+    """`length` bytes of a work file from `start` (one range request; fewer at its end)."""
+    key = layout.work_key(video_uuid, name)
+    answer = aws.s3().get_object(Bucket=_bucket(), Key=key, Range=f"bytes={start}-{start + length - 1}")
     return bytes(answer["Body"].read())
 
 
@@ -179,6 +186,44 @@ def copy_work_file(video_uuid: str, source: str, target: str) -> None:
         Key=layout.work_key(video_uuid, target),
         CopySource={"Bucket": bucket, "Key": layout.work_key(video_uuid, source)},
     )
+
+
+# S3 copies at most 5 GB per part, and parts but the last must be 5 MB or more. Parts are
+# copied at once, so that a copy of gigabytes fits in a request's time (API Gateway: 29 s).
+COPY_PART_BYTES = 256 * 1024**2
+COPY_PARTS_AT_ONCE = 8
+
+
+def copy_work_file_range(video_uuid: str, source: str, target: str, start: int, length: int) -> None:
+    """`length` bytes of one work file from `start`, as another work file, inside S3: a
+    multipart copy with source ranges (a plain copy cannot take part of an object), its
+    parts copied in parallel."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    s3, bucket = aws.s3(), _bucket()
+    key = layout.work_key(video_uuid, target)
+    copied: Any = {"Bucket": bucket, "Key": layout.work_key(video_uuid, source)}
+    upload_id = str(s3.create_multipart_upload(Bucket=bucket, Key=key)["UploadId"])
+
+    def copy_part(number: int, offset: int) -> dict[str, Any]:
+        last = min(offset + COPY_PART_BYTES, start + length) - 1
+        answer = s3.upload_part_copy(
+            Bucket=bucket, Key=key, UploadId=upload_id, PartNumber=number,
+            CopySource=copied, CopySourceRange=f"bytes={offset}-{last}",
+        )  # fmt: skip
+        return {"PartNumber": number, "ETag": answer["CopyPartResult"]["ETag"]}
+
+    offsets = list(enumerate(range(start, start + length, COPY_PART_BYTES), start=1))
+    try:
+        with ThreadPoolExecutor(max_workers=min(COPY_PARTS_AT_ONCE, len(offsets))) as pool:
+            parts: list[Any] = list(pool.map(lambda part: copy_part(*part), offsets))
+        s3.complete_multipart_upload(Bucket=bucket, Key=key, UploadId=upload_id, MultipartUpload={"Parts": parts})
+    except Exception:
+        try:
+            s3.abort_multipart_upload(Bucket=bucket, Key=key, UploadId=upload_id)
+        except Exception as error:  # the bucket's lifecycle rule aborts what is left
+            logger.warning("multipart copy not aborted", extra={"key": key, "reason": str(error)})
+        raise
 
 
 def work_upload_form(video_uuid: str, name: str, max_bytes: int, seconds: int) -> dict[str, Any]:

@@ -142,8 +142,8 @@ def _make_storyboard(step: Step, attempts: int) -> None:
     """A published video's storyboard. Its failure never touches the video (it plays without
     one, as on PeerTube when its job fails): retried, then given up with a warning."""
     video = videos.find_video_by_uuid(step.video_uuid)
-    if video is None:
-        return
+    if video is None or runner_jobs.take_storyboard(video, datetime.now(UTC)):
+        return  # deleted, or a runner draws it
     try:
         made = steps.make_storyboard(video)
     except Exception as error:

@@ -75,13 +75,10 @@ def join_replay(replay_plan: ReplayPlan) -> None:
 def make_storyboard(video: Video) -> bool:
     """Draw a published video's storyboard from one of its renditions and store it; False
     when it has none to have (too short, no picture, turned off, deleted meanwhile)."""
-    current, files, web_files = videos.get_video_with_all_files(int(video.id))
-    if current is None or not storyboards.wanted(current):
+    found = storyboards.drawing(video)
+    if found is None:
         return False
-    source = storyboards.choose_source(current, files, web_files)
-    grid = storyboards.plan(current, source) if source else None
-    if source is None or grid is None:
-        return False
+    current, source, grid = found
     with tempfile.TemporaryDirectory(prefix="cirrus-storyboard-") as directory:
         # Its renditions have a keyframe every GOP_SECONDS from their start (media/commands.py).
         url = storyboards.source_url(source)

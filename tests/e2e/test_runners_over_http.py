@@ -1,7 +1,9 @@
 """Remote runners on the whole local stack: transcoding given to runners, a runner (the
 client of tools/runner, a process of its own) takes the chunk jobs, one is killed mid-job,
 its job goes back to pending after the stall time, and a second runner finishes the video,
-which publishes with valid HLS and segment hashes."""
+which publishes with valid HLS and segment hashes. Also: whole renditions over 10 MB sent as
+PeerTube's runner sends them, through their upload URLs; a storyboard drawn by a runner; the
+Lambda fallback with no runner online."""
 
 from __future__ import annotations
 
@@ -147,3 +149,125 @@ def test_with_a_lambda_fallback_a_video_publishes_with_no_runner_online(
     assert jobs and {j["state"]["id"] for j in jobs} == {6}
     assert all("No runner took it within 2 seconds" in j["error"] for j in jobs)
     _check_playable(stack, video, frames=6 * 25)
+
+
+def _encode_rendition(source: str, resolution: int, fps: int, workdir: Path) -> tuple[Path, Path]:
+    """What PeerTube's runner makes of a `vod-hls-transcoding` job: the rendition as one
+    fragmented MP4 (its init section first) and its byte-range playlist. Lossless and noisy,
+    so that a few seconds weigh more than API Gateway's 10 MB."""
+    playlist = workdir / f"{resolution}.m3u8"
+    subprocess.run(
+        ["ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-i", source,
+         "-vf", f"scale=-2:{resolution},noise=alls=100:allf=t", "-r", str(fps),
+         "-c:v", "libx264", "-preset", "ultrafast", "-qp", "0", "-pix_fmt", "yuv420p", "-c:a", "aac",
+         "-f", "hls", "-hls_segment_type", "fmp4", "-hls_flags", "single_file", "-hls_playlist_type", "vod",
+         "-hls_time", "4", str(playlist)],
+        check=True, timeout=120,
+    )  # fmt: skip
+    return workdir / f"{resolution}.m4s", playlist
+
+
+def _run_like_peertube_runner(stack: RunningStack, runner: str, job: dict[str, Any], workdir: Path) -> int:
+    """One whole-rendition job as PeerTube's runner (7.1 and later) does it over HTTP: the
+    input through the job's route, each file PUT to its custom upload URL as multipart/form-data
+    (a `file` part), then `success` without files. The size of the video file it sent."""
+    import requests
+
+    tokens = {"runnerToken": runner, "jobToken": job["jobToken"]}
+    payload = job["payload"]
+    got = requests.post(payload["input"]["videoFileUrl"], json=tokens, timeout=60)  # follows the redirect to S3
+    assert got.status_code == 200, got.text
+    source = workdir / f"input-{job['uuid']}.mp4"
+    source.write_bytes(got.content)
+    output = payload["output"]
+    video, playlist = _encode_rendition(str(source), int(output["resolution"]), int(output["fps"]), workdir)
+    for field, path in (("videoFile", video), ("resolutionPlaylistFile", playlist)):
+        upload = output[f"{field}CustomUpload"]
+        with open(path, "rb") as opened:
+            put = requests.request(upload["method"], upload["url"], files={"file": (path.name, opened)}, timeout=120)
+        assert put.status_code == 200, put.text
+    form = {name: (None, value) for name, value in tokens.items()}
+    done = requests.post(f"{stack.url}{JOBS}/{job['uuid']}/success", files=form, timeout=60)
+    assert done.status_code == 204, done.text
+    return video.stat().st_size
+
+
+@needs_ffmpeg
+def test_whole_renditions_larger_than_the_gateway_allows_come_through_their_upload_urls(
+    quick_stalls: RunningStack, tmp_path: Path
+) -> None:
+    """PeerTube's job shape (a rendition per job, `cirrusChunks` off) with results over 10 MB:
+    they go to S3, never through the gateway, and the video publishes with valid HLS. (The
+    local S3, moto, keeps a form PUT's file part where S3 keeps the whole body; reading S3's
+    form framing is tests/integration/test_runners.py's.)"""
+    import requests
+
+    stack = quick_stalls
+    stack.start()
+    client = Client(stack)
+    root = client.login("root", ROOT_PASSWORD)["access_token"]
+    _enable_runners(client, root, cirrusChunks=False)
+    assert client.send("POST", "/api/v1/runners/registration-tokens/generate", root).status_code == 204
+    registration = client.send("GET", "/api/v1/runners/registration-tokens", root).json()["data"][0]
+    body = {"registrationToken": registration["registrationToken"], "name": "peertube-like"}
+    runner = client.send("POST", "/api/v1/runners/register", json=body).json()["runnerToken"]
+
+    video_uuid = _upload(client, root, make_clip(tmp_path / "clip.mp4", seconds=6))
+    offered = _wait(
+        lambda: requests.post(f"{stack.url}{JOBS}/request", json={"runnerToken": runner}, timeout=10).json()[
+            "availableJobs"
+        ],
+        60,
+        "the rendition jobs",
+    )
+    sizes = []
+    for job in offered:
+        accepted = requests.post(f"{stack.url}{JOBS}/{job['uuid']}/accept", json={"runnerToken": runner}, timeout=10)
+        assert accepted.status_code == 200, accepted.text
+        sizes.append(_run_like_peertube_runner(stack, runner, accepted.json()["job"], tmp_path))
+    assert max(sizes) > 10 * 1024 * 1024  # API Gateway would have refused it in the body
+
+    video = wait_published(client, root, video_uuid, seconds=180)
+    finished = _jobs(client, root)
+    assert {j["state"]["id"] for j in finished} == {3} and [j["failures"] for j in finished] == [0] * len(finished)
+    _check_playable(stack, video, frames=6 * 25)
+
+
+@needs_ffmpeg
+def test_a_runner_draws_a_published_videos_storyboard(quick_stalls: RunningStack, tmp_path: Path) -> None:
+    """With storyboards given to runners, a process of tools/runner draws the sheet (its input
+    by the job's route, its JPEG to the upload URL) and the video lists it."""
+    import requests
+
+    stack = quick_stalls
+    stack.start()
+    client = Client(stack)
+    root = client.login("root", ROOT_PASSWORD)["access_token"]
+    custom = copy.deepcopy(client.send("GET", "/api/v1/config/custom", root).json())
+    custom["storyboard"]["remoteRunners"] = {"enabled": True}
+    assert client.send("PUT", "/api/v1/config/custom", root, json=custom).status_code == 200
+    video_uuid = _upload(client, root, make_clip(tmp_path / "clip.mp4", seconds=6))
+    wait_published(client, root, video_uuid, seconds=180)
+    (job,) = _wait(lambda: _jobs(client, root), 60, "the storyboard job")
+    assert job["type"] == "generate-video-storyboard" and job["state"]["id"] == 1
+
+    assert client.send("POST", "/api/v1/runners/registration-tokens/generate", root).status_code == 204
+    registration = client.send("GET", "/api/v1/runners/registration-tokens", root).json()["data"][0]
+    runner = _start_runner(stack, tmp_path, "drawer", registration["registrationToken"])
+    try:
+        listed = _wait(
+            lambda: client.send("GET", f"/api/v1/videos/{video_uuid}/storyboards").json()["storyboards"],
+            90,
+            "the storyboard drawn by the runner",
+        )
+    finally:
+        runner.send_signal(signal.SIGTERM)
+        runner.wait(timeout=30)
+    (entry,) = listed
+    # 6 s of 320x180: one 192x108 tile a second, one row of six.
+    assert (entry["spriteWidth"], entry["spriteHeight"], entry["spriteDuration"]) == (192, 108, 1)
+    assert (entry["totalWidth"], entry["totalHeight"]) == (6 * 192, 108)
+    sheet = requests.get(entry["fileUrl"], timeout=10)
+    assert sheet.status_code == 200 and sheet.content.startswith(b"\xff\xd8\xff")
+    (done,) = _jobs(client, root)
+    assert done["state"]["id"] == 3 and done["runner"]["name"] == "drawer"

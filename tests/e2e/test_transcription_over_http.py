@@ -1,8 +1,8 @@
 """Automatic transcription on the whole local stack: with `videoTranscription` on, a new
 upload becomes a `video-transcription` runner job once published; a runner speaking PeerTube's
 protocol over HTTP takes it, downloads its input with the job token (ffprobe finds the sound),
-and sends a WebVTT; the caption is then listed as automatically generated, sets the video's
-language, and is named in the HLS master playlist."""
+and uploads a WebVTT to the job's custom upload URL (S3); the caption is then listed as
+automatically generated, sets the video's language, and is named in the HLS master playlist."""
 
 from __future__ import annotations
 
@@ -100,15 +100,16 @@ def test_a_runner_transcribes_an_upload_over_http(stack: RunningStack, tmp_path:
     assert "audio" in [s["codec_type"] for s in probed["streams"]]
     assert float(probed["format"]["duration"]) > 4.5  # all of the 5 s clip's
 
+    # The WebVTT goes to the job's custom upload URL (S3, presigned), then `success` names
+    # only the language, as tools/runner does.
+    upload = job["payload"]["output"]["vttFileCustomUpload"]
+    assert upload["method"] == "PUT" and not upload["url"].startswith(stack.url)
     fields = {**tokens, "payload[inputLanguage]": "en"}
-    success = requests.post(
-        f"{stack.url}{JOBS}/{job['uuid']}/success",
-        files={
-            **{name: (None, value) for name, value in fields.items()},
-            "payload[vttFile]": ("transcript.vtt", VTT.encode(), "text/vtt"),
-        },
-        timeout=30,
-    )
+    form = {name: (None, value) for name, value in fields.items()}
+    early = requests.post(f"{stack.url}{JOBS}/{job['uuid']}/success", files=form, timeout=30)
+    assert early.status_code == 400, early.text  # nothing uploaded yet: the job stays the runner's
+    assert requests.put(upload["url"], data=VTT.encode(), timeout=30).status_code == 200
+    success = requests.post(f"{stack.url}{JOBS}/{job['uuid']}/success", files=form, timeout=30)
     assert success.status_code == 204, success.text
 
     _check_caption_shown(client, root, video_uuid)

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+import requests
 
 from chalicelib.domain import runner_jobs, transcoding
 from chalicelib.media.probe import MediaInfo
@@ -18,6 +19,7 @@ from chalicelib.store.models import Video
 from tests.api_client import ApiClient, ApiResponse
 from tests.conftest import ROOT_PASSWORD
 from tests.members import Member
+from tests.multipart_body import form_body
 from tests.openapi import assert_conforms
 from tests.video_seed import add_video
 
@@ -73,20 +75,9 @@ def _accept(api: ApiClient, runner: str, job_uuid: str) -> ApiResponse:
     return api.post_json(f"{JOBS}/{job_uuid}/accept", {"runnerToken": runner})
 
 
-def _multipart(fields: dict[str, str], files: dict[str, bytes]) -> tuple[bytes, str]:
-    boundary = "cirrus-test-boundary"
-    parts = [
-        f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode() for k, v in fields.items()
-    ]
-    for name, data in files.items():
-        head = f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="out.mp4"\r\n'
-        parts.append(head.encode() + b"Content-Type: video/mp4\r\n\r\n" + data + b"\r\n")
-    return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
-
-
 def _success(api: ApiClient, runner: str, job: dict[str, Any], data: bytes | None) -> ApiResponse:
     fields = {"runnerToken": runner, "jobToken": str(job["jobToken"])}
-    body, content_type = _multipart(fields, {"payload[videoFile]": data} if data is not None else {})
+    body, content_type = form_body(fields, {"payload[videoFile]": data} if data is not None else {})
     return api.request("POST", f"{JOBS}/{job['uuid']}/success", body=body, headers={"Content-Type": content_type})
 
 
@@ -165,7 +156,7 @@ def test_chunk_steps_become_jobs_one_runner_each_and_results_count(api: ApiClien
     job = accepted.json()["job"]
     assert job["jobToken"].startswith("ptrjt-") and job["state"] == {"id": 2, "label": "Processing"}
     upload = job["payload"]["output"]["videoFileCustomUpload"]
-    assert upload["method"] == "PUT" and f"/work/{video.uuid}/runner/1/chunk-" in upload["url"]
+    assert upload["method"] == "PUT" and f"/work/{video.uuid}/runner/{first['uuid']}/1/videoFile.mp4?" in upload["url"]
     taken = _accept(api, other, first["uuid"])
     assert (taken.status, taken.json()["code"]) == (409, "runner_job_not_in_pending_state")
     assert len(api.post_json(f"{JOBS}/request", {"runnerToken": other}).json()["availableJobs"]) == len(jobs) - 1
@@ -181,19 +172,17 @@ def test_chunk_steps_become_jobs_one_runner_each_and_results_count(api: ApiClien
         assert _success(api, runner, job, MP4 + b"more than twenty bytes").status == 413
     assert _success(api, runner, job, MP4 + b"first chunk").status == 204
     assert _success(api, runner, job, MP4).status == 400  # no longer processing
-    step = transcoding.Step.from_message(runner_jobs.store.get_job(first["uuid"]).private_payload["step"])  # type: ignore[union-attr]
-    name = transcoding.chunk_work_name(int(step.resolution or 0), int(step.chunk or 0))
-    assert uploads_bucket.read_work_file(video.uuid, name) == MP4 + b"first chunk"
+    step = _chunk_of(first["uuid"])
+    assert uploads_bucket.read_work_file(video.uuid, _chunk_name(step)) == MP4 + b"first chunk"
     assert step.name in (videos.get_video(int(video.id)).done_steps or ())  # type: ignore[union-attr]
 
-    # The second through the custom upload URL (here written straight to S3, as the PUT would).
+    # The second through the custom upload URL: the file itself, PUT as Cirrus's runner does.
     second = _accept(api, other, jobs[1]["uuid"]).json()["job"]
-    stored = runner_jobs.store.get_job(second["uuid"])
-    assert stored is not None
-    attempt_name = f"runner/1/{transcoding.Step.from_message(stored.private_payload['step']).name}.mp4"
-    uploads_bucket.put_work_file(video.uuid, attempt_name, MP4 + b"uploaded chunk")
+    put = requests.put(second["payload"]["output"]["videoFileCustomUpload"]["url"], data=MP4 + b"uploaded", timeout=30)
+    assert put.status_code == 200, put.text
     assert _success(api, other, second, None).status == 204
-    assert uploads_bucket.work_file_size(video.uuid, attempt_name) is None  # moved into place
+    assert uploads_bucket.work_file_size(video.uuid, f"runner/{second['uuid']}/1/videoFile.mp4") is None  # moved
+    assert uploads_bucket.read_work_file(video.uuid, _chunk_name(_chunk_of(second["uuid"]))) == MP4 + b"uploaded"
 
     listed = api.get_as(f"{JOBS}?stateOneOf=3", root).json()
     for listed_job in listed["data"]:
@@ -201,6 +190,18 @@ def test_chunk_steps_become_jobs_one_runner_each_and_results_count(api: ApiClien
         assert_conforms("RunnerJobAdmin", listed_job, known_deviations=("runner/description",))
     assert listed["total"] == 2 and {j["runner"]["name"] for j in listed["data"]} == {"one", "two"}
     assert listed["data"][0]["privatePayload"]["videoUUID"] == video.uuid
+
+
+def _chunk_of(job_uuid: str) -> transcoding.Step:
+    from chalicelib.store import runners as runners_store
+
+    stored = runners_store.get_job(job_uuid)
+    assert stored is not None
+    return transcoding.Step.from_message(stored.private_payload["step"])
+
+
+def _chunk_name(step: transcoding.Step) -> str:
+    return transcoding.chunk_work_name(int(step.resolution or 0), int(step.chunk or 0))
 
 
 def test_by_default_each_rendition_is_one_peertube_job_whose_result_counts_its_chunks(
@@ -228,11 +229,12 @@ def test_by_default_each_rendition_is_one_peertube_job_whose_result_counts_its_c
     assert first["type"] == "vod-hls-transcoding"
     assert first["payload"]["output"] == {"resolution": resolutions[0], "fps": 25, "separatedAudio": False}
     job = _accept(api, runner, first["uuid"]).json()["job"]
-    # PeerTube's runner sends a custom upload as multipart/form-data, which S3 would keep.
-    assert "videoFileCustomUpload" not in job["payload"]["output"]
+    # Its two files may go to S3 (below); PeerTube's 0.0.x runners send them in the body.
+    uploads = {k: v["method"] for k, v in job["payload"]["output"].items() if k.endswith("CustomUpload")}
+    assert uploads == {"videoFileCustomUpload": "PUT", "resolutionPlaylistFileCustomUpload": "PUT"}
 
     def success(files: dict[str, bytes]) -> ApiResponse:
-        body, content_type = _multipart({"runnerToken": runner, "jobToken": str(job["jobToken"])}, files)
+        body, content_type = form_body({"runnerToken": runner, "jobToken": str(job["jobToken"])}, files)
         return api.request("POST", f"{JOBS}/{job['uuid']}/success", body=body, headers={"Content-Type": content_type})
 
     playlist = b"#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-ENDLIST\n"
@@ -254,6 +256,92 @@ def test_by_default_each_rendition_is_one_peertube_job_whose_result_counts_its_c
     tokens = {"runnerToken": runner, "jobToken": second["jobToken"]}
     assert api.post_json(f"{JOBS}/{second['uuid']}/error", {**tokens, "message": "ffmpeg died"}).status == 204
     assert pushed == ["available-jobs"] * 2
+
+
+def _form_put(url: str, data: bytes, filename: str = "out.mp4", part: str = "file") -> None:
+    """A custom upload as PeerTube's runner sends it: PUT, multipart/form-data, one `file`
+    part. S3 keeps such a body as it came; moto keeps only the part's content, so the
+    object is then set to what S3 would hold (the body, sent as bytes: moto keeps those)."""
+    from urllib.parse import urlsplit
+
+    from chalicelib import aws
+
+    request = requests.Request("PUT", url, files={part: (filename, data, "application/octet-stream")}).prepare()
+    with requests.Session() as session:
+        put = session.send(request, timeout=60)
+    assert put.status_code == 200, put.text
+    address = urlsplit(url)
+    bucket, key = address.netloc.split(".", 1)[0], address.path.lstrip("/")
+    aws.s3().put_object(Bucket=bucket, Key=key, Body=request.body)  # type: ignore[arg-type]
+
+
+def test_a_rendition_uploaded_as_peertube_runner_sends_it_is_unwrapped_checked_and_kept(
+    api: ApiClient, root: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _enable_runners(api, root, cirrusChunks=False)
+    runner, other = _register(api, root, "one"), _register(api, root, "two")
+    video, planned = _encoding_video()
+    _send(planned)
+    offered = api.post_json(f"{JOBS}/request", {"runnerToken": runner}).json()["availableJobs"]
+    first = min(offered, key=lambda j: j["payload"]["output"]["resolution"])
+    resolution = int(first["payload"]["output"]["resolution"])
+    stale = _accept(api, runner, first["uuid"]).json()["job"]
+    playlist = b"#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-ENDLIST\n"
+
+    def success(runner_token: str, job: dict[str, Any]) -> ApiResponse:
+        body, content_type = form_body({"runnerToken": runner_token, "jobToken": str(job["jobToken"])}, {})
+        return api.request("POST", f"{JOBS}/{job['uuid']}/success", body=body, headers={"Content-Type": content_type})
+
+    def uploaded(attempt: int) -> set[str]:
+        names = (f"runner/{first['uuid']}/{attempt}/{f}" for f in ("videoFile.mp4", "resolutionPlaylistFile.m3u8"))
+        return {name for name in names if uploads_bucket.work_file_size(video.uuid, name) is not None}
+
+    # Success claimed with nothing uploaded: 400, and the job stays the runner's.
+    assert success(runner, stale).status == 400
+    # The runner stalls; the job goes to another, whose URLs are its own attempt's.
+    assert runner_jobs.sweep_stalled(datetime.now(UTC) + timedelta(seconds=121)) == 1
+    job = _accept(api, other, first["uuid"]).json()["job"]
+    urls = {k: v["url"] for k, v in job["payload"]["output"].items() if k.endswith("CustomUpload")}
+    assert f"/runner/{first['uuid']}/2/videoFile.mp4?" in urls["videoFileCustomUpload"]
+    # The first runner comes back late: it writes where nobody reads, and its success is refused.
+    _form_put(stale["payload"]["output"]["videoFileCustomUpload"]["url"], MP4 + b"stale")
+    _form_put(stale["payload"]["output"]["resolutionPlaylistFileCustomUpload"]["url"], playlist, "out.m3u8")
+    assert success(runner, stale).status == 404
+    assert success(other, job).status == 400  # the stale attempt's files are not this one's
+    assert uploaded(1) == {
+        f"runner/{first['uuid']}/1/videoFile.mp4",
+        f"runner/{first['uuid']}/1/resolutionPlaylistFile.m3u8",
+    }
+
+    # Not a video, too large, or not a form with one `file` part: 400, the object deleted.
+    _form_put(urls["resolutionPlaylistFileCustomUpload"], playlist, "out.m3u8")
+    _form_put(urls["videoFileCustomUpload"], b"<html>not a video</html>")
+    refused = success(other, job)
+    assert (refused.status, refused.json()["detail"]) == (400, "payload[videoFile] is not an MP4 file.")
+    assert uploaded(2) == {f"runner/{first['uuid']}/2/resolutionPlaylistFile.m3u8"}
+    _form_put(urls["videoFileCustomUpload"], MP4 + b"x" * 64)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(runner_jobs, "MAX_WHOLE_RESULT_BYTES", 32)
+        assert success(other, job).status == 400
+    assert uploaded(2) == {f"runner/{first['uuid']}/2/resolutionPlaylistFile.m3u8"}
+    _form_put(urls["videoFileCustomUpload"], MP4, part="video")  # not PeerTube's `file` part
+    assert "cannot be read" in success(other, job).json()["detail"]
+    assert uploaded(2) == {f"runner/{first['uuid']}/2/resolutionPlaylistFile.m3u8"}
+    assert not set(videos.get_video(int(video.id)).done_steps or ()) - {"original", "audio", "images"}  # type: ignore[union-attr]
+
+    # The rendition, larger than API Gateway's 10 MB: unwrapped inside S3 (a ranged multipart
+    # copy, here in 5 MB parts, S3's smallest), kept, counted.
+    rendition = MP4 + bytes(range(256)) * (11 * 4096)
+    _form_put(urls["videoFileCustomUpload"], rendition)
+    monkeypatch.setattr(uploads_bucket, "COPY_PART_BYTES", 5 * 1024 * 1024)
+    assert success(other, job).status == 204
+    assert uploads_bucket.read_work_file(video.uuid, transcoding.rendition_work_name(resolution)) == rendition
+    assert uploaded(2) == set()
+    done = set(videos.get_video(int(video.id)).done_steps or ())  # type: ignore[union-attr]
+    assert done >= {s.name for s in planned if s.kind == transcoding.CHUNK and s.resolution == resolution}
+    tokens = {"runnerToken": other, "jobToken": job["jobToken"]}
+    late = api.post_json(f"{JOBS}/{first['uuid']}/update", {**tokens, "progress": 99})
+    assert (late.status, late.json()["code"]) == (400, "runner_job_not_in_processing_state")
 
 
 def _input_and_progress(api: ApiClient, runner: str, other: str, job: dict[str, Any], video: Video) -> None:

@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 import pytest
+import requests
 
 from chalicelib import aws as aws_clients
 from chalicelib.config import get_settings
@@ -194,7 +195,10 @@ def test_a_runner_transcribes_and_the_caption_is_stored_as_generated(api: ApiCli
     hls_only = api.post_json(f"{JOBS}/request", {"runnerToken": runner, "jobTypes": ["vod-hls-transcoding"]})
     assert hls_only.json() == {"availableJobs": []}
     job = _take(api, runner)
-    assert job["payload"] == {"input": {"videoFileUrl": job["payload"]["input"]["videoFileUrl"]}, "output": {}}
+    upload = job["payload"]["output"]["vttFileCustomUpload"]  # PeerTube's field: the WebVTT may go to S3
+    assert job["payload"] == {"input": {"videoFileUrl": job["payload"]["input"]["videoFileUrl"]}, "output": {
+        "vttFileCustomUpload": {"url": upload["url"], "method": "PUT"}
+    }}  # fmt: skip
 
     tokens = {"runnerToken": runner, "jobToken": job["jobToken"]}
     audio_route = f"{JOBS}/{job['uuid']}/files/videos/{video.uuid}/max-quality/audio"
@@ -210,7 +214,12 @@ def test_a_runner_transcribes_and_the_caption_is_stored_as_generated(api: ApiCli
     assert _success(api, runner, job, "", VTT).status == 400
     assert api.get(f"/api/v1/videos/{video.uuid}/captions").json()["total"] == 0  # nothing stored yet
 
-    assert _success(api, runner, job, "en", VTT).status == 204
+    # Through the upload URL: an unreadable file is refused and deleted; the caption is taken.
+    assert requests.put(upload["url"], data=b"\x00\x01 not a caption", timeout=30).status_code == 200
+    assert _success(api, runner, job, "en", None).status == 400
+    assert _success(api, runner, job, "en", None).json()["detail"].startswith("No result")  # deleted
+    assert requests.put(upload["url"], data=VTT, timeout=30).status_code == 200
+    assert _success(api, runner, job, "en", None).status == 204
     listed = api.get(f"/api/v1/videos/{video.uuid}/captions").json()
     assert listed["total"] == 1
     caption = listed["data"][0]

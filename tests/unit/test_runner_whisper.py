@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tools.runner import whisper
-from tools.runner.client import HLS_JOB, STUDIO_JOB, TRANSCRIPTION_JOB, Runner
+from tools.runner.client import HLS_JOB, STORYBOARD_JOB, STUDIO_JOB, TRANSCRIPTION_JOB, Runner
 
 FAKE = """#!/bin/sh
 echo "$@" > "$(dirname "$0")/argv"
@@ -45,7 +45,7 @@ def test_no_engine_without_the_command_or_the_model(tmp_path: Path, monkeypatch:
     assert whisper.find(model) is None
     assert whisper.find(None) is None
     runner = Runner("http://instance.example", "ptrt-x")
-    assert runner.job_types() == [HLS_JOB, STUDIO_JOB]
+    assert runner.job_types() == [HLS_JOB, STUDIO_JOB, STORYBOARD_JOB]
 
 
 def test_no_engine_without_a_model_on_disk(engine_on_path: Path, tmp_path: Path) -> None:
@@ -62,7 +62,7 @@ def test_the_engine_transcribes_with_the_model_on_disk(engine_on_path: Path, tmp
     engine = whisper.find(model)
     assert engine is not None
     runner = Runner("http://instance.example", "ptrt-x", whisper=engine)
-    assert runner.job_types() == [HLS_JOB, STUDIO_JOB, TRANSCRIPTION_JOB]
+    assert runner.job_types() == [HLS_JOB, STUDIO_JOB, STORYBOARD_JOB, TRANSCRIPTION_JOB]
 
     media = tmp_path / "input.mp4"
     media.write_bytes(b"sound")

@@ -7,11 +7,16 @@ one rendition, encoded with the same command builder as the transcoder Lambda
 studio jobs (`video-studio-transcoding`, PeerTube's payload), run with the studio's own
 ffmpeg work (chalicelib/media/studio.py), its task files fetched as the input is. It
 reads the input over the presigned URL the instance redirects to, and writes the result to
-the job's `videoFileCustomUpload` URL when it has one (results never pass through the API,
-whose bodies API Gateway caps at 10 MB), else in the success call's body.
+the job's custom upload URL when it has one (`videoFileCustomUpload`, `vttFileCustomUpload`,
+`storyboardFileCustomUpload`:
+results never pass through the API, whose bodies API Gateway caps at 10 MB), else in the
+success call's body.
 
 While it encodes, it reports progress every `update_every` seconds: a job without news for
 the instance's stall time (PeerTube's 2 minutes) goes back to pending for another runner.
+
+It draws storyboards (`generate-video-storyboard`, PeerTube's payload) with the transcoder's
+own storyboard command (chalicelib/media/storyboard.py).
 
 It takes `video-transcription` jobs only when the machine has a Whisper engine ready
 (tools/runner/whisper.py: the `whisper-ctranslate2` command and a model already on disk);
@@ -33,6 +38,7 @@ from typing import Any
 import requests
 
 from chalicelib.media import commands, transcode
+from chalicelib.media import storyboard as sheets
 from chalicelib.media import studio as edits
 from chalicelib.media.ladder import DEFAULT_CRF, Rendition
 from chalicelib.media.probe import ProbeError, probe
@@ -42,6 +48,7 @@ log = logging.getLogger("cirrus.runner")
 HLS_JOB = "vod-hls-transcoding"
 STUDIO_JOB = "video-studio-transcoding"
 TRANSCRIPTION_JOB = "video-transcription"
+STORYBOARD_JOB = "generate-video-storyboard"
 TIMEOUT = 30
 
 
@@ -74,7 +81,8 @@ class Runner:
 
     def job_types(self) -> list[str]:
         """What this runner can do: transcription only with a Whisper engine ready."""
-        return [HLS_JOB, STUDIO_JOB, TRANSCRIPTION_JOB] if self.whisper is not None else [HLS_JOB, STUDIO_JOB]
+        always = [HLS_JOB, STUDIO_JOB, STORYBOARD_JOB]
+        return [*always, TRANSCRIPTION_JOB] if self.whisper is not None else always
 
     def run_once(self) -> int:
         """Take and process every job offered now, one at a time; how many were done."""
@@ -117,6 +125,9 @@ class Runner:
         if job["type"] == STUDIO_JOB:
             self._run_with_heartbeat(job, tokens, base, self._edit_and_send)
             return
+        if job["type"] == STORYBOARD_JOB:
+            self._run_with_heartbeat(job, tokens, base, self._draw_and_send)
+            return
         if job["type"] != HLS_JOB or "cirrusChunk" not in output:
             _post(
                 self.url,
@@ -156,14 +167,31 @@ class Runner:
     ) -> None:
         result = self._encode(job, tokens, workdir)
         stop.set()
-        self._send_result(base, tokens, job["payload"].get("output") or {}, result)
+        _send(base, tokens, job["payload"], "videoFile", result, "video/mp4")
 
     def _edit_and_send(
         self, job: dict[str, Any], tokens: dict[str, str], base: str, workdir: Path, stop: threading.Event
     ) -> None:
         result = self._edit(job, tokens, workdir)
         stop.set()
-        self._send_result(base, tokens, job["payload"].get("output") or {}, result)
+        _send(base, tokens, job["payload"], "videoFile", result, "video/mp4")
+
+    def _draw_and_send(
+        self, job: dict[str, Any], tokens: dict[str, str], base: str, workdir: Path, stop: threading.Event
+    ) -> None:
+        """A storyboard (PeerTube's GenerateStoryboardSuccess): the payload's tiles drawn from
+        its input with the transcoder's own command, sent as `storyboardFile`."""
+        payload = job["payload"]
+        sprites = payload["sprites"]
+        columns, rows = int(sprites["count"]["width"]), int(sprites["count"]["height"])
+        grid = sheets.Grid(
+            int(sprites["size"]["width"]), int(sprites["size"]["height"]), columns, rows,
+            int(sprites["duration"]), columns * rows,
+        )  # fmt: skip
+        source = _fetch(payload["input"]["videoFileUrl"], tokens, workdir / "input")
+        sheet, _, _ = sheets.make(source, grid, workdir)
+        stop.set()
+        _send(base, tokens, payload, "storyboardFile", sheet, "image/jpeg")
 
     def _transcribe(
         self, job: dict[str, Any], tokens: dict[str, str], base: str, workdir: Path, stop: threading.Event
@@ -181,9 +209,7 @@ class Runner:
         transcript = self.whisper.transcribe(source, workdir / "transcript")
         stop.set()
         fields = {**tokens, "payload[inputLanguage]": transcript.language}
-        with open(transcript.vtt, "rb") as opened:
-            files: dict[str, Any] = {**_form(fields), "payload[vttFile]": ("transcript.vtt", opened, "text/vtt")}
-            _checked(requests.post(f"{base}/success", files=files, timeout=300))
+        _send(base, fields, job["payload"], "vttFile", transcript.vtt, "text/vtt")
 
     def _encode(self, job: dict[str, Any], tokens: dict[str, str], workdir: Path) -> Path:
         payload = job["payload"]
@@ -235,25 +261,37 @@ class Runner:
                 raise ProtocolError(f"unknown studio task {name!r}")
         return edits.apply(source, tasks, workdir, source_is_upload=True)
 
-    def _send_result(self, base: str, tokens: dict[str, str], output: dict[str, Any], result: Path) -> None:
-        upload = output.get("videoFileCustomUpload")
-        if upload:
-            with open(result, "rb") as opened:
-                put = requests.request(upload.get("method", "PUT"), upload["url"], data=opened, timeout=300)
-            if put.status_code >= 300:
-                raise ProtocolError(f"the upload was refused: {put.status_code}")
-            _checked(requests.post(f"{base}/success", files=_form(tokens), timeout=TIMEOUT))
-            return
-        with open(result, "rb") as opened:
-            files: dict[str, Any] = {**_form(tokens), "payload[videoFile]": ("video.mp4", opened, "video/mp4")}
-            _checked(requests.post(f"{base}/success", files=files, timeout=300))
-
     def _heartbeat(self, base: str, tokens: dict[str, str], stop: threading.Event) -> None:
         while not stop.wait(self.update_every):
             try:
                 requests.post(f"{base}/update", json=tokens, timeout=TIMEOUT)
             except requests.RequestException as error:
                 log.warning("progress not reported: %s", error)
+
+
+def _send(base: str, fields: dict[str, str], payload: dict[str, Any], field: str, path: Path, kind: str) -> None:
+    """A job's result file and `success`: the file to its custom upload URL when the job
+    names one (never through the instance's API), else in the success call's body."""
+    upload = (payload.get("output") or {}).get(f"{field}CustomUpload")
+    if upload:
+        _upload(upload, path)
+        _checked(requests.post(f"{base}/success", files=_form(fields), timeout=TIMEOUT))
+        return
+    with open(path, "rb") as opened:
+        files: dict[str, Any] = {**_form(fields), f"payload[{field}]": (path.name, opened, kind)}
+        _checked(requests.post(f"{base}/success", files=files, timeout=300))
+
+
+def _upload(upload: dict[str, Any], path: Path) -> None:
+    """A result file to the job's custom upload URL (a presigned S3 PUT): the file itself as
+    the body, never through the instance's API."""
+    method = str(upload.get("method") or "PUT")
+    if method != "PUT":
+        raise ProtocolError(f"custom upload by {method} is not supported")
+    with open(path, "rb") as opened:
+        put = requests.put(str(upload["url"]), data=opened, timeout=300)
+    if put.status_code >= 300:
+        raise ProtocolError(f"the upload was refused: {put.status_code} {put.text[:300]}")
 
 
 def _fetch(url: str, tokens: dict[str, str], local: Path) -> str:

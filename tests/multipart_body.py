@@ -1,0 +1,15 @@
+"""A multipart/form-data body built by hand, as a runner or a browser sends one."""
+
+from __future__ import annotations
+
+
+def form_body(fields: dict[str, str], files: dict[str, bytes], filename: str = "out.mp4") -> tuple[bytes, str]:
+    """The body with text `fields` and `files` (each named `filename`), and its Content-Type."""
+    boundary = "cirrus-test-boundary"
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode() for k, v in fields.items()
+    ]
+    for name, data in files.items():
+        head = f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+        parts.append(head.encode() + b"Content-Type: application/octet-stream\r\n\r\n" + data + b"\r\n")
+    return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
