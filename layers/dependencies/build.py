@@ -121,7 +121,13 @@ def compile_bytecode(directory: Path) -> bool:
         return False
     return bool(
         compileall.compile_dir(
-            directory, quiet=2, invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH, workers=1
+            directory,
+            quiet=2,
+            # Paths relative to the package, not the build's directory: the same sources make
+            # the same files (a deploy sees no change), and the import names the real path.
+            stripdir=str(directory),
+            invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH,
+            workers=1,
         )
     )
 

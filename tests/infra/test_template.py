@@ -973,6 +973,11 @@ def test_packaged_function_imports_on_its_own(tmp_path: Path, resources: dict[st
     sources = sorted(out.rglob("*.py"))
     assert sorted(out.rglob("*.pyc")) == sorted(Path(cache_from_source(str(source))) for source in sources)
     assert all(pyc.read_bytes()[4:8] == (1).to_bytes(4, "little") for pyc in out.rglob("*.pyc"))
+    # The same sources make the same package wherever it is built: a deploy sees no change.
+    again = package_function(tmp_path / "again")
+    files = sorted(p.relative_to(out) for p in out.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(again) for p in again.rglob("*") if p.is_file())
+    assert all((out / f).read_bytes() == (again / f).read_bytes() for f in files)
     assert (out / "chalicelib" / "domain" / "data" / "video_categories.json").is_file(), "data files are shipped"
     # Import the handler from the package alone: the repository (local/, tests/) is not on
     # the path, as in Lambda, where third-party packages come from the layer.
