@@ -6,6 +6,11 @@ This file only wires things together: blueprints, middleware, and the Lambda ent
 
 from __future__ import annotations
 
+# isort: off
+# Before any other import: the garbage collector waits until they are done (chalicelib/import_gc.py).
+from chalicelib import import_gc
+
+# isort: on
 from chalice.app import Chalice
 
 from chalicelib import subscribers
@@ -163,3 +168,4 @@ def _bootstrap() -> None:
 
 
 handler = make_api_handler(app, startup=_bootstrap)
+import_gc.settle()

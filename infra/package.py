@@ -2,7 +2,10 @@
 
 - `build/function/`: the code of every function, `app.py` and `chalicelib/` (the Chalice
   app) and the Lambda units of `functions/` (transcoder, views, trending, channel sync, federation, runners,
-  transcription, work, realtime), sources and data files, no bytecode. It stays small, so code-only deploys are quick.
+  transcription, work, realtime), sources and data files, and the bytecode of Lambda's Python
+  (layers/dependencies/build.py compile_bytecode: Lambda's code is read-only, so a package
+  without it compiles every module at every cold start). It stays small, so code-only deploys
+  are quick.
 - `build/layers/dependencies/python/`: the third-party packages every function uses, built for
   Lambda's platform by layers/dependencies/build.py, and the server plugins `plugins.txt` names,
   if there is one (docs/plugins.md); `build/layers/federation/python/` (JSON-LD: the API,
@@ -46,6 +49,8 @@ FUNCTION_SOURCES = (
     "functions/views",
     "functions/work",
 )
+# The checkout's own bytecode (timestamp-checked, of whatever Python ran the tests) is not
+# shipped: the package's is compiled afresh.
 _NOT_SHIPPED = shutil.ignore_patterns("__pycache__", "*.pyc", "*.pyo", ".DS_Store")
 
 
@@ -62,6 +67,10 @@ def package_function(output: Path = FUNCTION_DIR) -> Path:
             shutil.copytree(source, destination, ignore=_NOT_SHIPPED)
         else:
             shutil.copy2(source, destination)
+    _importable_root()
+    from layers.dependencies.build import compile_bytecode
+
+    compile_bytecode(output)
     return output
 
 

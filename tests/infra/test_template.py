@@ -19,6 +19,7 @@ import subprocess
 import sys
 import textwrap
 from collections.abc import Iterable, Mapping
+from importlib.util import cache_from_source
 from pathlib import Path
 from typing import Any
 
@@ -948,9 +949,9 @@ def test_packaged_function_imports_on_its_own(tmp_path: Path, resources: dict[st
 
     out = package_function(tmp_path / "function")
 
-    assert sorted(p.name for p in out.iterdir()) == ["app.py", "chalicelib", "functions"]
+    assert sorted(p.name for p in out.iterdir()) == ["__pycache__", "app.py", "chalicelib", "functions"]
     # Every handler the template names, and nothing of the tracker (its own image on Fargate).
-    assert sorted(p.name for p in (out / "functions").iterdir()) == [
+    assert sorted(p.name for p in (out / "functions").iterdir() if p.name != "__pycache__") == [
         "__init__.py",
         "channel_sync",
         "consumer.py",
@@ -965,9 +966,18 @@ def test_packaged_function_imports_on_its_own(tmp_path: Path, resources: dict[st
         "views",
         "work",
     ]
-    assert not list(out.rglob("__pycache__"))
     assert unzipped_size(out) <= SIZE_BUDGETS["function"]
-    assert not list(out.rglob("*.pyc"))
+    # Each module's bytecode for Lambda's Python, used unchecked (Lambda's code is read-only:
+    # without it each cold start compiles every module; tests/infra/test_dependency_layer.py
+    # imports app from the package and sees nothing compiled), and no other bytecode.
+    sources = sorted(out.rglob("*.py"))
+    assert sorted(out.rglob("*.pyc")) == sorted(Path(cache_from_source(str(source))) for source in sources)
+    assert all(pyc.read_bytes()[4:8] == (1).to_bytes(4, "little") for pyc in out.rglob("*.pyc"))
+    # The same sources make the same package wherever it is built: a deploy sees no change.
+    again = package_function(tmp_path / "again")
+    files = sorted(p.relative_to(out) for p in out.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(again) for p in again.rglob("*") if p.is_file())
+    assert all((out / f).read_bytes() == (again / f).read_bytes() for f in files)
     assert (out / "chalicelib" / "domain" / "data" / "video_categories.json").is_file(), "data files are shipped"
     # Import the handler from the package alone: the repository (local/, tests/) is not on
     # the path, as in Lambda, where third-party packages come from the layer.

@@ -44,6 +44,8 @@ NO_RESET = {
     ("chalicelib.store.models.catalogued", "_clock"): "change stamps must keep growing in a process",
     ("chalicelib.caches", "_resets"): "the registry of resets itself",
     ("chalicelib.domain.watched_words", "_pattern"): "a pure function of its argument (the words)",
+    ("chalicelib.domain.automatic_tags", "_link_finders"): "patterns of the code, compiled on first use",
+    ("chalicelib.store.queues", "_refused_by_sqs"): "a pattern of the code, compiled on first use",
     ("chalicelib.aws", "_boto3_session"): "parsed service models and endpoint rules: no endpoint, region or data",
     ("chalicelib.store.realtime", "_ports"): "wiring: the pusher the process was started with (the local stack's)",
     ("chalicelib.domain.realtime", "_runner_lookups"): "wiring: how runner tokens are found, set once at start",
