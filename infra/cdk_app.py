@@ -2141,7 +2141,10 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
 
 
 def main() -> None:
-    app = cdk.App()
+    # aws-cdk-lib's built-in template validation (a WebAssembly rule engine run inside synth)
+    # spent many minutes of GC-bound CPU on this template after writing it; the template is
+    # linted with cfn-lint instead, as the SAM one is (tests/infra/test_cdk.py).
+    app = cdk.App(builtin_cloud_formation_validation=False)
     build = Path(str(app.node.try_get_context("build") or ROOT / "build"))
     CirrusStack(app, str(app.node.try_get_context("stackName") or "Cirrus"), build=build)
     app.synth()
