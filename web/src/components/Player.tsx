@@ -368,7 +368,7 @@ export function Player({
           <label>
             <input type="checkbox" checked={sharing} onChange={(e) => share(e.target.checked)} /> Share with other viewers (P2P)
           </label>
-          <p className="muted" data-testid="p2p-stats" data-from-peers={transfer.fromPeers}>
+          <p className="muted" data-testid="p2p-stats" data-from-peers={transfer.fromPeers} data-over-http={transfer.overHttp}>
             {!sharing
               ? 'P2P is off: every segment comes over HTTP.'
               : isLive && !liveP2PAllowed(latencyMode)
