@@ -1,6 +1,7 @@
 """P2P share of a video's late viewers, and the HTTP bytes it saves (issue #24).
 
     python bench/p2p.py [--viewers 2,5,10] [--stagger 6] [--seconds 60] [--reference main]
+    python bench/p2p.py --url http://127.0.0.1:PORT [--video UUID] ...   # a stack already running
 
 Starts the local stack (`python -m local`, as the browser tests do) serving the web client
 built from this checkout, uploads a 720p clip made with ffmpeg (lavfi, `--seconds` long),
@@ -53,7 +54,7 @@ class Viewer:
     http_bytes: int
     http_bytes_at_close: int
     from_peers: int
-    over_http: int
+    over_http: int | None
     played: float
     startup_ms: float | None
     stalls: int
@@ -162,9 +163,10 @@ def report(name: str, lone: Viewer, viewers: list[Viewer]) -> dict[str, float]:
     for i, v in enumerate(viewers):
         saved = 1 - v.http_rate / lone.http_rate
         startup = f"{v.startup_ms:.0f} ms" if v.startup_ms is not None else "-"
+        app = mb(v.over_http) if v.over_http is not None else "n/a"
         print(
             f"  viewer {i + 1}: P2P share {v.share:6.1%} ({mb(v.from_peers)} from peers, {mb(v.http_bytes)} over HTTP;"
-            f" app says {mb(v.over_http)}), {v.http_rate / 1e3:7.1f} KB/s played over HTTP,"
+            f" app says {app}), {v.http_rate / 1e3:7.1f} KB/s played over HTTP,"
             f" saved {saved:6.1%} vs lone; startup {startup}, {v.stalls} stalls, {v.stall_ms / 1000:.1f} s rebuffering",
             flush=True,
         )

@@ -11,6 +11,8 @@
 // every viewer has ended (a viewer who ended still seeds, and may still fetch).
 //
 //   node viewers.mjs '<json>'  with {url, viewers, staggerMs, timeoutMs, spaDist?}
+// With BENCH_DEBUG=1, each viewer's media requests (ms after it opened, file, Range, bytes
+// received, initiator) go to stderr: which segments came over HTTP, and when.
 // `spaDist`: serve the web client from this built directory instead of the instance's (the
 // reference build of bench/p2p.py --reference), by routing its page and assets.
 import { createRequire } from 'node:module';
@@ -25,14 +27,16 @@ const MEDIA = /\/static\/(streaming-playlists|redundancy)\/.*\.(mp4|m4s|ts)(\?|$
 const TYPES = { '.js': 'text/javascript', '.css': 'text/css', '.html': 'text/html', '.svg': 'image/svg+xml', '.json': 'application/json' };
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-// The same flags as web/playwright.config.ts: WebRTC between pages of one machine.
+// The same flags as web/playwright.config.ts (WebRTC between pages of one machine), and no
+// local network access checks: a page the reference build serves through `spaDist` has no
+// address of its own, and Chromium would refuse its requests to the loopback stack.
 const browser = await chromium.launch({
   executablePath: process.env.CIRRUS_CHROMIUM || '/usr/bin/chromium',
   args: [
     '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
     '--disable-background-networking', '--disable-component-update', '--disable-sync',
     '--autoplay-policy=no-user-gesture-required',
-    '--disable-features=WebRtcHideLocalIpsWithMdns', '--allow-loopback-in-peer-connection',
+    '--disable-features=WebRtcHideLocalIpsWithMdns,LocalNetworkAccessChecks', '--allow-loopback-in-peer-connection',
   ],
 });
 
@@ -107,7 +111,7 @@ async function snapshot(viewer) {
   return {
     httpBytes: viewer.httpBytes,
     fromPeers: Number(fromPeers),
-    overHttp: Number(overHttp),
+    overHttp: overHttp === null ? null : Number(overHttp), // an older build does not say
     played: playback.played,
     duration: playback.duration,
     ended: playback.ended,
