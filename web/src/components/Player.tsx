@@ -1,8 +1,8 @@
 import Hls from 'hls.js';
 import { HlsJsP2PEngine } from 'p2p-media-loader-hlsjs';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { LIVE_HIGH_DEMAND_SECONDS, liveHlsOptions, liveP2PAllowed, type LiveHlsOptions } from '../live/options';
-import { coreConfig, iceServers, onCellular, p2pSource, type P2PSource } from '../p2p/config';
+import { LIVE_WINDOWS, liveHlsOptions, liveP2PAllowed, type LiveHlsOptions } from '../live/options';
+import { VOD_WINDOWS, coreConfig, iceServers, onCellular, p2pSource, type P2PSource } from '../p2p/config';
 import { p2pEnabled, setP2PEnabled } from '../p2p/preference';
 import { SegmentValidator, canValidate } from '../p2p/segment-hashes';
 import { NO_TRANSFER, TransferTally, describeTransfer, type Transfer } from '../p2p/transfer';
@@ -29,8 +29,9 @@ function createHls(p2p: P2PSource | null, live: LiveHlsOptions | null, onTransfe
   const options = { capLevelToPlayerSize: false, ...live };
   if (!p2p) return { hls: new Hls(options), stop: () => undefined };
   const validator = new SegmentValidator(p2p.hashesUrl);
-  const urgent = live ? LIVE_HIGH_DEMAND_SECONDS : undefined;
-  const hls = new HlsWithP2P({ ...options, p2p: { core: coreConfig(p2p, validator, ICE_SERVERS, onCellular(), urgent) } });
+  validator.preload();
+  const windows = live ? LIVE_WINDOWS : VOD_WINDOWS;
+  const hls = new HlsWithP2P({ ...options, p2p: { core: coreConfig(p2p, validator, ICE_SERVERS, onCellular(), windows) } });
   const tally = new TransferTally();
   const engine = hls.p2pEngine;
   engine.addEventListener('onSegmentLoaded', tally.segmentLoaded);
@@ -368,7 +369,7 @@ export function Player({
           <label>
             <input type="checkbox" checked={sharing} onChange={(e) => share(e.target.checked)} /> Share with other viewers (P2P)
           </label>
-          <p className="muted" data-testid="p2p-stats" data-from-peers={transfer.fromPeers}>
+          <p className="muted" data-testid="p2p-stats" data-from-peers={transfer.fromPeers} data-over-http={transfer.overHttp}>
             {!sharing
               ? 'P2P is off: every segment comes over HTTP.'
               : isLive && !liveP2PAllowed(latencyMode)

@@ -3,6 +3,8 @@
 // listed; PeerTube's player uses the same counts, and turns P2P off in small-latency mode
 // (peers cannot share a segment before the viewer needs it when it plays two segments behind).
 
+import type { LoaderWindows } from '../p2p/config';
+
 export const LATENCY_DEFAULT = 1;
 export const LATENCY_HIGH = 2;
 export const LATENCY_SMALL = 3;
@@ -38,6 +40,11 @@ export function liveHlsOptions(latencyMode: number | undefined): LiveHlsOptions 
 // once. Two segments of urgency leave peers the rest: the first viewer to fetch a segment
 // (p2p-media-loader picks one at random) hands it to the others.
 export const LIVE_HIGH_DEMAND_SECONDS = 8;
+
+// A live's viewers all play the same distance behind the edge (above): they are viewers who
+// watch together, so random HTTP fetches (by one viewer, to share) reach every segment listed
+// (the library's default, 3000 s), unlike a video on demand's (p2p/config.ts VOD_WINDOWS).
+export const LIVE_WINDOWS: LoaderWindows = { highDemandTimeWindow: LIVE_HIGH_DEMAND_SECONDS, httpDownloadTimeWindow: 3000 };
 
 /** Whether segments may come from peers for a live in this mode. */
 export function liveP2PAllowed(latencyMode: number | undefined): boolean {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { coreConfig, iceServers, onCellular, p2pSource } from './config';
+import { LIVE_WINDOWS } from '../live/options';
+import { VOD_WINDOWS, coreConfig, iceServers, onCellular, p2pSource } from './config';
 import { SegmentValidator } from './segment-hashes';
 import { p2pEnabled, setP2PEnabled } from './preference';
 
@@ -45,7 +46,7 @@ describe('coreConfig', () => {
     const validator = new SegmentValidator(HASHES, async () => ({}), undefined, 0);
     const source = { swarmId: PLAYLIST, trackers: ['ws://127.0.0.1:9000/tracker/socket'], hashesUrl: HASHES, mirrors: [] };
     const config = coreConfig(source, validator, []);
-    expect(config.httpRequestSetup).toBeUndefined(); // no mirror: HTTP is the origin's alone
+    expect(config.validateHTTPSegment).toBeUndefined(); // no mirror: HTTP is the origin's alone
     expect(config).toMatchObject({
       swarmId: PLAYLIST,
       announceTrackers: ['ws://127.0.0.1:9000/tracker/socket'],
@@ -53,6 +54,29 @@ describe('coreConfig', () => {
       isP2PUploadDisabled: false,
     });
     expect(await config.validateP2PSegment!(`${PLAYLIST.replace('master.m3u8', '720-fragmented.mp4')}`, { start: 0, end: 1 }, new ArrayBuffer(2))).toBe(false);
+  });
+
+  it('lets the loader ask its own HTTP requests, except a resumed segment with nothing left', async () => {
+    const validator = new SegmentValidator(HASHES, async () => ({}), undefined, 0);
+    const source = { swarmId: PLAYLIST, trackers: [], hashesUrl: HASHES, mirrors: [] };
+    const setup = coreConfig(source, validator, []).httpRequestSetup!;
+    const segment = PLAYLIST.replace('master.m3u8', '720-fragmented.mp4');
+    const range = { start: 100, end: 199 };
+    const signal = new AbortController().signal;
+    expect(await setup(segment, range, signal, range)).toBeUndefined();
+    expect(await setup(segment, range, signal, { start: 150, end: 199 })).toBeUndefined();
+    const lastByte = await setup(segment, range, signal, { start: 200, end: 199 });
+    expect(lastByte?.url).toBe(segment);
+    expect(lastByte?.headers.get('Range')).toBe('bytes=199-199');
+  });
+
+  it('works within PeerTube\'s 15 s of urgency and fetches nothing at random beyond it for a video on demand', () => {
+    const validator = new SegmentValidator(HASHES, async () => ({}), undefined, 0);
+    const source = { swarmId: PLAYLIST, trackers: [], hashesUrl: HASHES, mirrors: [] };
+    expect(coreConfig(source, validator, [])).toMatchObject({ highDemandTimeWindow: 15, httpDownloadTimeWindow: 15 });
+    expect(VOD_WINDOWS.httpDownloadTimeWindow).toBeLessThanOrEqual(VOD_WINDOWS.highDemandTimeWindow);
+    // A live's viewers watch together: random fetches (to share) reach every listed segment.
+    expect(coreConfig(source, validator, [], false, LIVE_WINDOWS)).toMatchObject({ highDemandTimeWindow: 8, httpDownloadTimeWindow: 3000 });
   });
 
   it('takes HTTP segments from the mirrors too, each checked against the origin hashes', async () => {

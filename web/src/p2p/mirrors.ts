@@ -3,6 +3,7 @@
 // PeerTube's segment loader does, every HTTP segment request picks the origin or a mirror at
 // random; a segment asked for again (its try failed, or it did not match its hash) comes from
 // the origin. Every HTTP segment is checked against the origin's segment hashes.
+import { rangeHeader } from './resume';
 import type { ByteRange } from './segment-hashes';
 
 const MAX_REMEMBERED = 2000;
@@ -49,7 +50,7 @@ export class MirrorPicker {
   ): Promise<Request | undefined> => {
     const url = this.urlFor(segmentUrl, segmentRange);
     if (url === segmentUrl) return undefined;
-    const headers = requestRange ? { Range: `bytes=${requestRange.start}-${requestRange.end ?? ''}` } : undefined;
+    const headers = requestRange ? { Range: rangeHeader(requestRange) } : undefined;
     return new Request(url, { headers, signal });
   };
 }

@@ -49,6 +49,15 @@ describe('segmentKey', () => {
 });
 
 describe('SegmentValidator', () => {
+  it('fetches the hashes on preload, before any peer sends, and not again to check', async () => {
+    const server = served(HASHES);
+    const validator = new SegmentValidator(HASHES_URL, server.load);
+    validator.preload();
+    expect(server.asked).toEqual([HASHES_URL]);
+    expect(await validator.validate(SEGMENT_URL, { start: 0, end: 999 }, bytes(0, 999))).toBe(true);
+    expect(server.asked).toEqual([HASHES_URL]);
+  });
+
   it('accepts every segment whose bytes the origin hashed, fetching the hashes once', async () => {
     const server = served(HASHES);
     const validator = new SegmentValidator(HASHES_URL, server.load);

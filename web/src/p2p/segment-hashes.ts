@@ -62,6 +62,15 @@ export class SegmentValidator {
     this.refetchesLeft = refetches;
   }
 
+  /**
+   * Fetch the hashes now, before a peer sends anything: a peer's segment is only handed on
+   * once checked, and a check that first waits for this file can outlast the loader's
+   * patience (it then moves the segment to HTTP; see resume.ts).
+   */
+  preload(): void {
+    void this.current();
+  }
+
   /** True when the bytes are exactly those the origin hashed for this segment. */
   async validate(url: string, range: ByteRange | undefined, data: ArrayBuffer): Promise<boolean> {
     const key = segmentKey(url, range);
