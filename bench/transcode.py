@@ -1,13 +1,19 @@
 """Serial against chunked transcoding of one clip, with PeerTube's default ladder, and the
 same clip through the local stack by its Lambda functions and by remote runners.
 
-    python bench/transcode.py [--seconds 60] [--height 1080] [--fps 30] [--chunk 12] [--runners 1]
-                              [--no-stack | --stack-only]
+    python bench/transcode.py [--seconds 60] [--height 1080] [--fps 30] [--chunk SECONDS] [--runners 1]
+                              [--no-serial] [--no-stack | --stack-only]
 
 Makes a test clip with ffmpeg, then prints for each path: time to the first playable
 rendition, time to all renditions, speed in multiples of real time, and bytes written.
 For the chunked path it also prints the sum of chunk times and the longest chunk: with one
-Lambda per chunk, the wall time is the longest chunk plus packaging.
+Lambda per chunk, the wall time is the longest chunk plus packaging. The chunked path runs
+the ingest as the pipeline does (ffprobe, then the content-aware probe choosing the CRF of
+every chunk), and prints the time to watchable (progressive publication: the ingest, then
+the lowest rendition's longest chunk or the audio, whichever is longer, then its packaging)
+and to complete (the ingest, the longest chunk of any rendition or the audio, the longest
+packaging), as ratios of the source's duration (goals 0.05 and 0.25). Chunks are as long
+as the pipeline makes them (media/chunks.py) unless --chunk says otherwise.
 
 Then (unless --no-stack) it starts the local stack (`python -m local`), uploads the clip and
 times it from the end of the upload to publication twice: with the transcoder functions
@@ -29,9 +35,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from chalicelib.media import transcode  # noqa: E402
-from chalicelib.media.chunks import plan_chunks  # noqa: E402
-from chalicelib.media.ladder import ladder  # noqa: E402
+from chalicelib.media import complexity, transcode  # noqa: E402
+from chalicelib.media.chunks import chunk_seconds, plan_chunks  # noqa: E402
+from chalicelib.media.ladder import DEFAULT_CRF, choose_crf, ladder, with_crf  # noqa: E402
 from chalicelib.media.probe import probe  # noqa: E402
 
 
@@ -64,13 +70,20 @@ def bench_serial(source: Path, workdir: Path) -> dict[str, float]:
     return {"first": first, "all": time.perf_counter() - started, "bytes": sum(p.size for p in packaged)}
 
 
-def bench_chunked(source: Path, workdir: Path, chunk_seconds: float) -> dict[str, float]:
-    info = probe(str(source))
-    renditions = ladder(info.as_source())
-    chunks = plan_chunks(info.duration, chunk_seconds)
+def bench_chunked(source: Path, workdir: Path, chunk_length: float | None) -> dict[str, float]:
     started = time.perf_counter()
+    info = probe(str(source))
+    # The ingest's content-aware probe (steps._content_aware_crf): its CRF for every chunk.
+    result = complexity.measure(str(source), info, workdir) if complexity.worth_probing(info) else None
+    crf = choose_crf(result) if result is not None else DEFAULT_CRF
+    ingest = time.perf_counter() - started
+    renditions = with_crf(ladder(info.as_source()), crf)
+    top = max(r.resolution for r in renditions)
+    chunks = plan_chunks(info.duration, chunk_length or chunk_seconds(top))
+    t = time.perf_counter()
     audio = transcode.encode_audio(str(source), info, workdir)
-    audio_time = time.perf_counter() - started
+    audio_time = time.perf_counter() - t
+    longest: dict[int, float] = {}
     chunk_times: list[float] = []
     files: dict[int, list[Path]] = {}
     for rendition in renditions:
@@ -80,19 +93,27 @@ def bench_chunked(source: Path, workdir: Path, chunk_seconds: float) -> dict[str
                 transcode.encode_chunk(str(source), info, rendition, chunk, workdir)
             )
             chunk_times.append(time.perf_counter() - t)
-    package_times = []
+            longest[rendition.resolution] = max(longest.get(rendition.resolution, 0.0), chunk_times[-1])
+    package_times: dict[int, float] = {}
     packaged = []
     for rendition in renditions:
         t = time.perf_counter()
         packaged.append(transcode.package("chunked", rendition, files[rendition.resolution], audio, workdir))
-        package_times.append(time.perf_counter() - t)
+        package_times[rendition.resolution] = time.perf_counter() - t
     transcode.finalize("chunked", packaged, workdir)
+    lowest = min(r.resolution for r in renditions)
     return {
         "chunks": len(chunks) * len(renditions),
+        "chunk_seconds": chunks[0].end - chunks[0].start,
+        "crf": crf,
+        "ingest": ingest,
         "sum": sum(chunk_times),
         "longest": max(chunk_times),
+        "lowest": lowest,
+        "longest_lowest": longest[lowest],
         "audio": audio_time,
-        "package": max(package_times),
+        "package": max(package_times.values()),
+        "package_lowest": package_times[lowest],
         "all": time.perf_counter() - started,
         "bytes": sum(p.size for p in packaged),
     }
@@ -179,7 +200,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--height", type=int, default=1080)
     parser.add_argument("--fps", type=int, default=30)
-    parser.add_argument("--chunk", type=float, default=12.0, help="seconds of source per chunk")
+    parser.add_argument("--chunk", type=float, default=None, help="seconds of source per chunk (default: as planned)")
+    parser.add_argument("--no-serial", action="store_true", help="skip the serial reference (chunked path only)")
     parser.add_argument("--runners", type=int, default=1, help="runner processes on the local stack")
     parser.add_argument("--no-stack", action="store_true", help="skip the local stack's functions and runners")
     parser.add_argument("--stack-only", action="store_true", help="only the local stack's functions and runners")
@@ -196,9 +218,8 @@ def main() -> None:
         if not args.stack_only:
             (base / "serial").mkdir()
             (base / "chunked").mkdir()
-            _print_in_process(
-                args, bench_serial(source, base / "serial"), bench_chunked(source, base / "chunked", args.chunk)
-            )
+            serial = None if args.no_serial else bench_serial(source, base / "serial")
+            _print_in_process(args, serial, bench_chunked(source, base / "chunked", args.chunk))
         if not args.no_stack:
             (base / "stack").mkdir()
             stack = bench_stack(source, args.runners, base / "stack")
@@ -209,22 +230,28 @@ def main() -> None:
             )
 
 
-def _print_in_process(args: argparse.Namespace, serial: dict[str, float], chunked: dict[str, float]) -> None:
+def _print_in_process(args: argparse.Namespace, serial: dict[str, float] | None, chunked: dict[str, float]) -> None:
     duration = args.seconds
+    if serial is not None:
+        print(
+            f"serial:  first playable {serial['first']:.1f} s, all {serial['all']:.1f} s "
+            f"({duration / serial['all']:.2f}x real time), {serial['bytes'] / 1e6:.1f} MB"
+        )
     print(
-        f"serial:  first playable {serial['first']:.1f} s, all {serial['all']:.1f} s "
-        f"({duration / serial['all']:.2f}x real time), {serial['bytes'] / 1e6:.1f} MB"
+        f"chunked: ingest (probe and content-aware probe, CRF {chunked['crf']:.0f}) {chunked['ingest']:.1f} s; "
+        f"{chunked['chunks']:.0f} chunks of {chunked['chunk_seconds']:.0f} s; "
+        f"sum of chunk times {chunked['sum']:.1f} s, longest chunk {chunked['longest']:.1f} s "
+        f"({chunked['lowest']:.0f}p: {chunked['longest_lowest']:.1f} s); audio {chunked['audio']:.1f} s; "
+        f"packaging: longest {chunked['package']:.1f} s, {chunked['lowest']:.0f}p {chunked['package_lowest']:.1f} s"
     )
-    wall = chunked["audio"] + chunked["longest"] + chunked["package"]
+    # One Lambda per step: the chunks and the audio run side by side after the ingest.
+    watchable = chunked["ingest"] + max(chunked["audio"], chunked["longest_lowest"]) + chunked["package_lowest"]
+    complete = chunked["ingest"] + max(chunked["audio"], chunked["longest"]) + chunked["package"]
     print(
-        f"chunked: {chunked['chunks']:.0f} chunks of {args.chunk:.0f} s; "
-        f"sum of chunk times {chunked['sum']:.1f} s, longest chunk {chunked['longest']:.1f} s; "
-        f"audio {chunked['audio']:.1f} s; packaging {chunked['package']:.1f} s"
-    )
-    print(
-        f"         wall time with one Lambda per chunk ~{wall:.1f} s ({duration / wall:.1f}x real time, "
-        f"{wall / duration:.2f} of the duration); one process here {chunked['all']:.1f} s; "
-        f"{chunked['bytes'] / 1e6:.1f} MB ({(chunked['bytes'] / serial['bytes'] - 1) * 100:+.1f} % against serial)",
+        f"         with one Lambda per step: watchable ~{watchable:.1f} s ({watchable / duration:.3f} of the duration,"
+        f" goal 0.05), complete ~{complete:.1f} s ({complete / duration:.3f}, goal 0.25);"
+        f" one process here {chunked['all']:.1f} s; {chunked['bytes'] / 1e6:.1f} MB"
+        + (f" ({(chunked['bytes'] / serial['bytes'] - 1) * 100:+.1f} % against serial)" if serial else ""),
         flush=True,
     )
 
