@@ -139,7 +139,6 @@ def test_an_upload_becomes_published_hls(stack: dict[str, Any], clip: Path, tmp_
     assert not any(stored_infohashes.is_known(h) for h in expected)
 
 
-@pytest.mark.parametrize("kind", ["text", "truncated", "empty"])
 def _master(stack: dict[str, Any], video: Video) -> tuple[str, str | None]:
     """The master playlist's text and Cache-Control."""
     key = layout.hls_key(video.uuid, f"{video.hls_prefix}-master.m3u8")
@@ -236,6 +235,7 @@ def test_a_rendition_failing_after_publication_leaves_the_video_published(
     assert [type(e).__name__ for e in seen] == ["VideoPublished", "VideoRenditionAdded"]
 
 
+@pytest.mark.parametrize("kind", ["text", "truncated", "empty"])
 def test_a_file_that_is_not_media_fails_the_video_visibly(stack: dict[str, Any], clip: Path, kind: str) -> None:
     from functions.transcoder.handler import handle_upload
 
@@ -324,12 +324,19 @@ def test_a_published_video_gets_its_storyboard_after_publication(
     assert published.stage == "done" and published.storyboard is None, "publication does not wait for it"
 
     def run_storyboard_step() -> None:
-        (message,) = stack["sqs"].receive_message(QueueUrl=stack["queue"], MaxNumberOfMessages=10)["Messages"]
-        record = {"messageId": message["MessageId"], "receiptHandle": message["ReceiptHandle"],
-                  "body": message["Body"], "attributes": {"ApproximateReceiveCount": "1"},
-                  "messageAttributes": {}, "eventSource": "aws:sqs"}  # fmt: skip
-        assert handle_step({"Records": [record]}, _context()) == {"batchItemFailures": []}
-        stack["sqs"].delete_message(QueueUrl=stack["queue"], ReceiptHandle=message["ReceiptHandle"])
+        # Published from its lowest rendition on, the video may be done before copies of
+        # steps done already come up (redelivered after the queue's 1 s visibility timeout
+        # here): they are dropped; the storyboard's message is among them, once.
+        kinds = []
+        while batch := stack["sqs"].receive_message(QueueUrl=stack["queue"], MaxNumberOfMessages=10).get("Messages"):
+            for message in batch:
+                kinds.append(json.loads(message["Body"])["kind"])
+                record = {"messageId": message["MessageId"], "receiptHandle": message["ReceiptHandle"],
+                          "body": message["Body"], "attributes": {"ApproximateReceiveCount": "1"},
+                          "messageAttributes": {}, "eventSource": "aws:sqs"}  # fmt: skip
+                assert handle_step({"Records": [record]}, _context()) == {"batchItemFailures": []}
+                stack["sqs"].delete_message(QueueUrl=stack["queue"], ReceiptHandle=message["ReceiptHandle"])
+        assert kinds.count("storyboard") == 1
 
     run_storyboard_step()
     made = videos.get_video(int(video.id))
