@@ -169,7 +169,7 @@ def _pump_until(stack: dict[str, Any], video: Video, wanted: Any, seconds: float
 def test_a_video_is_published_with_its_lowest_rendition_then_gains_the_others(
     stack: dict[str, Any], clip: Path
 ) -> None:
-    from chalicelib.domain import events
+    from chalicelib.domain import events, video_file_ids
     from chalicelib.store import media
     from functions.transcoder.handler import handle_upload
 
@@ -181,6 +181,13 @@ def test_a_video_is_published_with_its_lowest_rendition_then_gains_the_others(
         # Published (PeerTube's state 1) while the 240p rendition is still being encoded.
         assert playable.stage == "encoding", playable.failure
         assert [int(f.resolution) for f in videos.list_files(int(video.id))] == [144]
+        # Listed by the API (streamingPlaylists, file ids, downloads) from now on.
+        _, hls_files, web_files = videos.get_video_with_all_files(int(video.id))
+        listed = video_file_ids.listed_files(playable, hls_files, web_files)
+        assert sorted((f.resolution, f.original) for f in listed) == [
+            (144, False),  # its HLS file
+            (240, True),  # the original, until the last rendition retires it
+        ]
         text, cache = _master(stack, playable)
         assert text.startswith("#EXTM3U") and "RESOLUTION=256x144" in text and "RESOLUTION=426x240" not in text
         assert cache == media.GROWING_PLAYLIST  # reloaded soon: it grows
