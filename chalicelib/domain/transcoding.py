@@ -328,7 +328,9 @@ def start(
         # Listed with the probe's facts at once; its step adds the file and its torrent.
         item.torrent_name = None
         videos.save_web_file(item)
-    return steps
+    # A progressive plan's packaging steps are counted in the total but sent only when their
+    # needs are done (each needs at least the images, the audio or chunks).
+    return [s for s in steps if s.kind != PACKAGE]
 
 
 def _steps_not_done(video: Video) -> list[Step]:

@@ -120,6 +120,7 @@ def test_a_video_whose_publication_died_and_whose_work_files_expired_fails_visib
     stack: dict[str, Any], clip: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from chalicelib.domain import transcoding
+    from functions.transcoder import handler
     from functions.transcoder.handler import handle_upload
 
     def died_before_publishing(video: Video) -> None:
@@ -127,6 +128,9 @@ def test_a_video_whose_publication_died_and_whose_work_files_expired_fails_visib
 
     real_publish = transcoding.publish
     monkeypatch.setattr(transcoding, "publish", died_before_publishing)
+    # A timed-out invocation never reaches the handler's last-attempt failure: as if no
+    # attempt were the last while they die.
+    monkeypatch.setattr(handler, "MAX_ATTEMPTS", 1000)
     video = _new_video(stack, clip)
     handle_upload(_upload_event(video, stack["settings"].uploads_bucket), _context())
     stuck = _run_until(stack, video, lambda v: v.stage == "encoding" and v.steps_done == v.steps_total)
@@ -135,6 +139,7 @@ def test_a_video_whose_publication_died_and_whose_work_files_expired_fails_visib
     stack["sqs"].purge_queue(QueueUrl=stack["queue"])
     assert (stuck.stage, stuck.state) == ("encoding", 2)
     monkeypatch.setattr(transcoding, "publish", real_publish)
+    monkeypatch.setattr(handler, "MAX_ATTEMPTS", 3)
     # Days later the work files have expired (the bucket's lifecycle rule): the packaging
     # step the sweeper sends again cannot be redone, and its last attempt fails the video.
     media.delete_prefix(stack["settings"].uploads_bucket, layout.work_prefix(video.uuid))
