@@ -1,13 +1,23 @@
 """Serial against chunked transcoding of one clip, with PeerTube's default ladder, and the
 same clip through the local stack by its Lambda functions and by remote runners.
 
-    python bench/transcode.py [--seconds 60] [--height 1080] [--fps 30] [--chunk 12] [--runners 1]
-                              [--no-stack | --stack-only]
+    python bench/transcode.py [--seconds 60] [--height 1080] [--fps 30] [--chunk SECONDS] [--runners 1]
+                              [--no-serial] [--scale-to SECONDS] [--no-stack | --stack-only]
 
 Makes a test clip with ffmpeg, then prints for each path: time to the first playable
 rendition, time to all renditions, speed in multiples of real time, and bytes written.
 For the chunked path it also prints the sum of chunk times and the longest chunk: with one
-Lambda per chunk, the wall time is the longest chunk plus packaging.
+Lambda per chunk, the wall time is the longest chunk plus packaging. The chunked path runs
+the ingest as the pipeline does (ffprobe, then the content-aware probe choosing the CRF of
+every chunk), and prints the time to watchable (progressive publication: the ingest, then
+the lowest rendition's longest chunk or the audio, whichever is longer, then its packaging)
+and to complete (the ingest, the longest chunk of any rendition or the audio, the longest
+packaging), as ratios of the source's duration (goals 0.05 and 0.25), from the parts' wall
+times and from their CPU times (ffmpeg's; one core per step, what the load of a shared
+machine changes least). Chunks are as long as the pipeline makes them (media/chunks.py)
+unless --chunk says otherwise, so a chunk costs the same in a 1-minute and a 10-minute
+source: `--scale-to 600` prints the 10-minute figures from a shorter run, the audio and the
+packaging (which grow with the duration) scaled.
 
 Then (unless --no-stack) it starts the local stack (`python -m local`), uploads the clip and
 times it from the end of the upload to publication twice: with the transcoder functions
@@ -19,6 +29,7 @@ both wall times and their ratio.
 from __future__ import annotations
 
 import argparse
+import resource
 import subprocess
 import sys
 import tempfile
@@ -29,9 +40,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from chalicelib.media import transcode  # noqa: E402
-from chalicelib.media.chunks import plan_chunks  # noqa: E402
-from chalicelib.media.ladder import ladder  # noqa: E402
+from chalicelib.media import complexity, transcode  # noqa: E402
+from chalicelib.media.chunks import chunk_seconds, plan_chunks  # noqa: E402
+from chalicelib.media.ladder import DEFAULT_CRF, choose_crf, ladder, with_crf  # noqa: E402
 from chalicelib.media.probe import probe  # noqa: E402
 
 
@@ -64,38 +75,81 @@ def bench_serial(source: Path, workdir: Path) -> dict[str, float]:
     return {"first": first, "all": time.perf_counter() - started, "bytes": sum(p.size for p in packaged)}
 
 
-def bench_chunked(source: Path, workdir: Path, chunk_seconds: float) -> dict[str, float]:
-    info = probe(str(source))
-    renditions = ladder(info.as_source())
-    chunks = plan_chunks(info.duration, chunk_seconds)
+class Clock:
+    """Wall and CPU seconds (ffmpeg's, the child processes') of each timed part: on a shared
+    machine the wall time follows the load, the CPU time much less."""
+
+    def __init__(self) -> None:
+        self.wall: dict[str, float] = {}
+        self.cpu: dict[str, float] = {}
+
+    def time(self, name: str, work: Any) -> Any:
+        wall, cpu = time.perf_counter(), _children_cpu()
+        result = work()
+        self.wall[name] = time.perf_counter() - wall
+        self.cpu[name] = _children_cpu() - cpu
+        return result
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def bench_chunked(source: Path, workdir: Path, chunk_length: float | None) -> dict[str, Any]:
     started = time.perf_counter()
-    audio = transcode.encode_audio(str(source), info, workdir)
-    audio_time = time.perf_counter() - started
-    chunk_times: list[float] = []
+    clock = Clock()
+
+    def ingest() -> tuple[Any, int]:
+        info = probe(str(source))
+        # The ingest's content-aware probe (steps._content_aware_crf): its CRF for every chunk.
+        result = complexity.measure(str(source), info, workdir) if complexity.worth_probing(info) else None
+        return info, choose_crf(result) if result is not None else DEFAULT_CRF
+
+    info, crf = clock.time("ingest", ingest)
+    renditions = with_crf(ladder(info.as_source()), crf)
+    top = max(r.resolution for r in renditions)
+    chunks = plan_chunks(info.duration, chunk_length or chunk_seconds(top))
+    audio = clock.time("audio", lambda: transcode.encode_audio(str(source), info, workdir))
     files: dict[int, list[Path]] = {}
     for rendition in renditions:
         for chunk in chunks:
-            t = time.perf_counter()
-            files.setdefault(rendition.resolution, []).append(
-                transcode.encode_chunk(str(source), info, rendition, chunk, workdir)
+            encoded = clock.time(
+                f"chunk {rendition.resolution} {chunk.index}",
+                lambda r=rendition, c=chunk: transcode.encode_chunk(str(source), info, r, c, workdir),
             )
-            chunk_times.append(time.perf_counter() - t)
-    package_times = []
-    packaged = []
-    for rendition in renditions:
-        t = time.perf_counter()
-        packaged.append(transcode.package("chunked", rendition, files[rendition.resolution], audio, workdir))
-        package_times.append(time.perf_counter() - t)
+            files.setdefault(rendition.resolution, []).append(encoded)
+    packaged = [
+        clock.time(
+            f"package {r.resolution}",
+            lambda r=r: transcode.package("chunked", r, files[r.resolution], audio, workdir),
+        )
+        for r in renditions
+    ]
     transcode.finalize("chunked", packaged, workdir)
     return {
+        "clock": clock,
         "chunks": len(chunks) * len(renditions),
-        "sum": sum(chunk_times),
-        "longest": max(chunk_times),
-        "audio": audio_time,
-        "package": max(package_times),
+        "chunk_seconds": chunks[0].end - chunks[0].start,
+        "crf": crf,
+        "lowest": min(r.resolution for r in renditions),
         "all": time.perf_counter() - started,
         "bytes": sum(p.size for p in packaged),
     }
+
+
+def one_lambda_per_step(times: dict[str, float], lowest: int, scale: float) -> tuple[float, float]:
+    """Time to watchable and to complete with one Lambda per step, from the parts' times: the
+    ingest, then the chunks and the audio side by side, then each rendition's packaging. With
+    `scale`, the audio and the packaging (which grow with the duration) are scaled; chunks are
+    as long whatever the duration, and the probe samples a fixed 6 s."""
+    chunks = {name: t for name, t in times.items() if name.startswith("chunk ")}
+    lowest_chunk = max(t for name, t in chunks.items() if name.split()[1] == str(lowest))
+    audio = times["audio"] * scale
+    packages = {name: t * scale for name, t in times.items() if name.startswith("package ")}
+    watchable = times["ingest"] + max(audio, lowest_chunk) + packages[f"package {lowest}"]
+    complete = times["ingest"] + max(audio, *chunks.values()) + max(packages.values())
+    return watchable, complete
 
 
 def bench_stack(clip: Path, runners: int, workdir: Path) -> dict[str, float]:
@@ -179,7 +233,11 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--height", type=int, default=1080)
     parser.add_argument("--fps", type=int, default=30)
-    parser.add_argument("--chunk", type=float, default=12.0, help="seconds of source per chunk")
+    parser.add_argument("--chunk", type=float, default=None, help="seconds of source per chunk (default: as planned)")
+    parser.add_argument("--no-serial", action="store_true", help="skip the serial reference (chunked path only)")
+    parser.add_argument(
+        "--scale-to", type=int, default=None, help="also print the ratios for a source this long (seconds)"
+    )
     parser.add_argument("--runners", type=int, default=1, help="runner processes on the local stack")
     parser.add_argument("--no-stack", action="store_true", help="skip the local stack's functions and runners")
     parser.add_argument("--stack-only", action="store_true", help="only the local stack's functions and runners")
@@ -196,9 +254,8 @@ def main() -> None:
         if not args.stack_only:
             (base / "serial").mkdir()
             (base / "chunked").mkdir()
-            _print_in_process(
-                args, bench_serial(source, base / "serial"), bench_chunked(source, base / "chunked", args.chunk)
-            )
+            serial = None if args.no_serial else bench_serial(source, base / "serial")
+            _print_in_process(args, serial, bench_chunked(source, base / "chunked", args.chunk))
         if not args.no_stack:
             (base / "stack").mkdir()
             stack = bench_stack(source, args.runners, base / "stack")
@@ -209,24 +266,32 @@ def main() -> None:
             )
 
 
-def _print_in_process(args: argparse.Namespace, serial: dict[str, float], chunked: dict[str, float]) -> None:
+def _print_in_process(args: argparse.Namespace, serial: dict[str, float] | None, chunked: dict[str, Any]) -> None:
     duration = args.seconds
+    if serial is not None:
+        print(
+            f"serial:  first playable {serial['first']:.1f} s, all {serial['all']:.1f} s "
+            f"({duration / serial['all']:.2f}x real time), {serial['bytes'] / 1e6:.1f} MB"
+        )
+    clock, lowest = chunked["clock"], chunked["lowest"]
+    chunk_wall = [t for name, t in clock.wall.items() if name.startswith("chunk ")]
     print(
-        f"serial:  first playable {serial['first']:.1f} s, all {serial['all']:.1f} s "
-        f"({duration / serial['all']:.2f}x real time), {serial['bytes'] / 1e6:.1f} MB"
+        f"chunked: ingest (probe and content-aware probe, CRF {chunked['crf']:.0f}) {clock.wall['ingest']:.1f} s "
+        f"(CPU {clock.cpu['ingest']:.1f} s); {chunked['chunks']:.0f} chunks of {chunked['chunk_seconds']:.0f} s; "
+        f"sum of chunk times {sum(chunk_wall):.1f} s, longest chunk {max(chunk_wall):.1f} s; "
+        f"audio {clock.wall['audio']:.1f} s; one process here {chunked['all']:.1f} s; {chunked['bytes'] / 1e6:.1f} MB"
+        + (f" ({(chunked['bytes'] / serial['bytes'] - 1) * 100:+.1f} % against serial)" if serial else "")
     )
-    wall = chunked["audio"] + chunked["longest"] + chunked["package"]
-    print(
-        f"chunked: {chunked['chunks']:.0f} chunks of {args.chunk:.0f} s; "
-        f"sum of chunk times {chunked['sum']:.1f} s, longest chunk {chunked['longest']:.1f} s; "
-        f"audio {chunked['audio']:.1f} s; packaging {chunked['package']:.1f} s"
-    )
-    print(
-        f"         wall time with one Lambda per chunk ~{wall:.1f} s ({duration / wall:.1f}x real time, "
-        f"{wall / duration:.2f} of the duration); one process here {chunked['all']:.1f} s; "
-        f"{chunked['bytes'] / 1e6:.1f} MB ({(chunked['bytes'] / serial['bytes'] - 1) * 100:+.1f} % against serial)",
-        flush=True,
-    )
+    for label, times in (("wall", clock.wall), ("CPU", clock.cpu)):
+        for target in sorted({duration, args.scale_to or duration}):
+            watchable, complete = one_lambda_per_step(times, lowest, target / duration)
+            scaled = "" if target == duration else f", audio and packaging scaled to {target} s"
+            print(
+                f"  one Lambda per step, parts' {label} times{scaled}: watchable ({lowest}p) ~{watchable:.1f} s "
+                f"= {watchable / target:.3f} of {target} s (goal 0.05), complete ~{complete:.1f} s "
+                f"= {complete / target:.3f} (goal 0.25)",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

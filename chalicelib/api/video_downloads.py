@@ -37,6 +37,7 @@ from chalicelib.domain.oauth import utcnow
 from chalicelib.errors import ForbiddenError, NotFoundError, ServiceUnavailableError
 from chalicelib.media import layout
 from chalicelib.store import media, videos
+from chalicelib.store.models.video import hls_listed
 
 if TYPE_CHECKING:
     from chalice.app import Request, Response
@@ -114,7 +115,7 @@ def download_hls_video(name: str) -> Response:
     resolution = int(match["resolution"])
     _, files = videos.get_video_with_files(int(video.id))
     file = next((f for f in files if int(f.resolution) == resolution and not f.remote_url), None)
-    if file is None or video.stage != "done":
+    if file is None or not hls_listed(video):
         raise NotFoundError("Video file not found")
     _check_plugins_allow(DOWNLOAD_HOOK, video=video, video_file=file)
     key = layout.hls_key(video.uuid, str(file.media_name), layout.in_private_directory(int(video.privacy)))

@@ -9,7 +9,7 @@ from chalicelib.api.shapes import account_json, channel_json, images_json, iso
 from chalicelib.domain import reference_data, video_file_ids, video_torrents, web_videos
 from chalicelib.domain.short_uuid import to_short
 from chalicelib.media import infohashes, layout
-from chalicelib.store.models.video import STATE_TRANSCODING_FAILED
+from chalicelib.store.models.video import STATE_TRANSCODING_FAILED, hls_listed
 from chalicelib.store.models.video_stages import LIVE_STAGES, STAGE_DONE, STAGE_LIVE_ON
 
 if TYPE_CHECKING:
@@ -172,7 +172,7 @@ def _streaming_playlists(
         return _remote_playlists(video, files, settings, mirrors or [])
     if video.stage == STAGE_LIVE_ON:
         return [live_playlist_json(video, settings)]
-    if not files or video.stage != "done":
+    if not files or not hls_listed(video):
         return []
     # Private, internal and password-protected videos' files are under the private path, as
     # PeerTube lists them; players ask for a video file token to read them (L9).

@@ -96,9 +96,11 @@ def refresh_playlists(video: Video) -> None:
         write_master(video, files, is_private(video))
 
 
-def write_master(video: Video, files: Sequence[VideoFile], private: bool) -> None:
+def write_master(video: Video, files: Sequence[VideoFile], private: bool, cache_control: str | None = None) -> None:
     """The master playlist of a video's HLS files and captions, with a media playlist per
-    caption (the transcoder's publication, and every caption change)."""
+    caption (the transcoder's publication, and every caption change). `cache_control`: a
+    short one while renditions are still being added (docs/transcoding.md); by default the
+    playlists' cache policy (seconds at CloudFront)."""
     captions = store.list_captions(int(video.id))
     prefix = str(video.hls_prefix)
     instance = get_settings().instance_url
@@ -122,7 +124,7 @@ def write_master(video: Video, files: Sequence[VideoFile], private: bool) -> Non
         layout.hls_key(video.uuid, f"{prefix}-master.m3u8", private),
         hls.master_playlist(variants, entries).encode(),
         hls.PLAYLIST_TYPE,
-        cache_control=None,
+        cache_control=cache_control,
     )
 
 

@@ -49,7 +49,16 @@ FAILURES_METRIC = "EventSubscriberFailures"
 
 @dataclass(frozen=True)
 class VideoPublished:
-    """A local video's transcoding is done: it is published."""
+    """A local video is published: playable (its first rendition packaged, domain/transcoding.py),
+    or a live on air. Once per publication."""
+
+    video: Video
+
+
+@dataclass(frozen=True)
+class VideoRenditionAdded:
+    """A published local video gained a rendition (progressive publication): its files changed,
+    its followers are told (an Update, as PeerTube sends when it adds files)."""
 
     video: Video
 
@@ -277,6 +286,7 @@ class LiveCreated:
 
 Event = (
     VideoPublished
+    | VideoRenditionAdded
     | VideoUploaded
     | VideoChanged
     | VideoOwnerChanged

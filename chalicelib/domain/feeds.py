@@ -21,6 +21,7 @@ from chalicelib.domain import browse, muting
 from chalicelib.domain.video_lists import PRIVACY_PUBLIC, Scope, VideoFilter, is_published
 from chalicelib.errors import NotFoundError
 from chalicelib.store import catalog, comments, videos
+from chalicelib.store.models.video import hls_listed
 
 if TYPE_CHECKING:
     from chalicelib.domain.muting import Muted
@@ -74,7 +75,7 @@ def list_feed_videos(scope: Scope, filters: VideoFilter, sort: str, host: str) -
                 video,
                 page.actors[int(video.account_id)],
                 page.actors[int(video.channel_id)],
-                found.hls if video.stage == "done" else None,
+                found.hls if hls_listed(video) else None,
                 found.web or shown_original,
             )
         )

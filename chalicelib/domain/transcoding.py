@@ -1,15 +1,22 @@
 """A video's way from an uploaded file to published HLS, as steps that may run in parallel.
 
     ingest ──► the original, audio, images, every chunk of every rendition   (stage "encoding")
-           the last of them to finish ──► one packaging step per rendition   ("packaging")
-           the last packaging step ──► `publish`: master playlist, segment hashes, PUBLISHED ("done")
+           a rendition's last chunk (or the audio, or the images) ──► that rendition's
+               packaging step, at once (progressive publication, same stage)
+           each packaging step ──► `publish`: the master playlist and segment hashes of
+               what is packaged; the first makes the video PUBLISHED, each later one is an
+               Update; the last moves the video to "done"
+
+Plans made before progressive publication (no `progressive` in the plan: videos in flight
+when it came) take the old way: every chunk first, then the packaging stage, then
+`publish` once.
 
 The stages and the only moves between them are one table, STAGES (declared beside the
 model, store/models/video_stages.py, because the store enforces it on every write and may
 not import this module; checked when imported):
 
     uploaded  → encoding, failed
-    encoding  → packaging, failed
+    encoding  → done (progressive), packaging, failed
     packaging → done, failed
     done, failed: terminal
 
@@ -49,10 +56,11 @@ from chalicelib.media.probe import MediaInfo
 from chalicelib.observability import logger
 from chalicelib.store import actors, media, queues, uploads_bucket, videos
 from chalicelib.store.models import video_stages
+from chalicelib.store.models.video import STATE_PUBLISHED
 from chalicelib.store.models.video_stages import STAGE_ENCODING, STAGE_PACKAGING, STAGE_UPLOADED
 
 if TYPE_CHECKING:
-    from chalicelib.store.models import Video
+    from chalicelib.store.models import Video, VideoFile
 
 STAGES = video_stages.STAGES
 SETTLED_STAGES = video_stages.SETTLED_STAGES
@@ -152,6 +160,8 @@ def make_plan(
             for r in renditions
         ],
         "chunks": [[c.start, c.end] for c in chunks],
+        # Each rendition packaged and published as soon as its chunks are done.
+        "progressive": True,
     }
     if encoders:
         plan["encoders"] = encoders
@@ -202,7 +212,7 @@ def _bounded_chunks(info: MediaInfo, renditions: list[Rendition], length: float)
     """Chunks of about `length`, longer for a long video so that the steps stay within
     MAX_STEPS; PlanError when even chunks MAX_CHUNK_STRETCH times as long are too many."""
     encoded = sum(1 for r in renditions if not r.is_audio_only) or 1
-    budget = MAX_STEPS - 3  # the original, the audio and the images
+    budget = MAX_STEPS - 3 - len(renditions)  # the original, the audio, the images, the packaging
     chunks = plan_chunks(info.duration, length)
     if len(chunks) * encoded <= budget:
         return chunks
@@ -237,14 +247,53 @@ def encoding_steps(video_uuid: str, plan: dict[str, Any]) -> list[Step]:
         steps.append(Step(video_uuid, AUDIO))
     if info.has_video:
         steps.append(Step(video_uuid, IMAGES))
-    for rendition in renditions_of(plan):
+    # The lowest rendition's chunks first: the queue (and the runners) take them first, so it
+    # is the first one packaged, and the video is watchable soonest.
+    for rendition in sorted(renditions_of(plan), key=lambda r: r.resolution):
         if not rendition.is_audio_only:
             steps += [Step(video_uuid, CHUNK, rendition.resolution, chunk.index) for chunk in chunks_of(plan)]
+    if is_progressive(plan):
+        steps += packaging_steps(video_uuid, plan)
     return steps
 
 
 def packaging_steps(video_uuid: str, plan: dict[str, Any]) -> list[Step]:
-    return [Step(video_uuid, PACKAGE, r.resolution) for r in renditions_of(plan)]
+    return [Step(video_uuid, PACKAGE, r.resolution) for r in sorted(renditions_of(plan), key=lambda r: r.resolution)]
+
+
+def is_progressive(plan: dict[str, Any] | None) -> bool:
+    """Whether the plan publishes each rendition as it is packaged (every plan made since)."""
+    return bool(plan and plan.get("progressive"))
+
+
+def _package_needs(plan: dict[str, Any], resolution: int) -> set[str]:
+    """The steps a rendition's packaging waits for: its chunks, the audio it joins, and the
+    images (its publication shows the thumbnail)."""
+    info = source_info(plan)
+    needs = {AUDIO} if info.has_audio else set()
+    if info.has_video:
+        needs.add(IMAGES)
+    rendition = next(r for r in renditions_of(plan) if r.resolution == resolution)
+    if not rendition.is_audio_only:
+        needs |= {Step("", CHUNK, resolution, chunk.index).name for chunk in chunks_of(plan)}
+    return needs
+
+
+def _packages_ready(video: Video, step: Step, done: set[str]) -> list[Step]:
+    """The packaging steps `step` was the last need of (or, for a step counted before, whose
+    needs are all done while they are not): each is found by exactly one fresh count, since
+    only the write that adds a rendition's last need sees its needs complete."""
+    if step.kind not in (CHUNK, AUDIO, IMAGES):
+        return []
+    plan = video.plan
+    unlocked = []
+    for package in packaging_steps(video.uuid, plan):
+        if step.kind == CHUNK and package.resolution != step.resolution:
+            continue
+        needs = _package_needs(plan, int(package.resolution or 0))
+        if step.name in needs and needs <= done and package.name not in done:
+            unlocked.append(package)
+    return unlocked
 
 
 def start(
@@ -263,8 +312,7 @@ def start(
     done are returned again (the event may have failed while sending them).
     """
     if video.stage == STAGE_ENCODING and video.plan:
-        done = set(video.done_steps or ())
-        return [s for s in encoding_steps(video.uuid, video.plan) if s.name not in done]
+        return _steps_not_done(video)
     plan = make_plan(info, chunk_length, video, crf)
     if original is not None:
         plan["original"] = original
@@ -280,7 +328,17 @@ def start(
         # Listed with the probe's facts at once; its step adds the file and its torrent.
         item.torrent_name = None
         videos.save_web_file(item)
-    return steps
+    # A progressive plan's packaging steps are counted in the total but sent only when their
+    # needs are done (each needs at least the images, the audio or chunks).
+    return [s for s in steps if s.kind != PACKAGE]
+
+
+def _steps_not_done(video: Video) -> list[Step]:
+    """The encoding stage's steps not yet counted that may run now (a progressive plan's
+    packaging steps only once their needs are done)."""
+    done = set(video.done_steps or ())
+    steps = [s for s in encoding_steps(video.uuid, video.plan) if s.name not in done]
+    return [s for s in steps if s.kind != PACKAGE or _package_needs(video.plan, int(s.resolution or 0)) <= done]
 
 
 def step_done(video: Video, step: Step) -> tuple[list[Step], bool]:
@@ -290,6 +348,8 @@ def step_done(video: Video, step: Step) -> tuple[list[Step], bool]:
     that counted it died before moving the video on: the stage then moves on from what the
     table says (both moves are conditional, so a real duplicate changes nothing).
     """
+    if is_progressive(video.plan):
+        return _progressive_step_done(video, step)
     stage = STAGE_PACKAGING if step.kind == PACKAGE else STAGE_ENCODING
     counts = videos.record_step(video, stage, step.name)
     if counts is None:
@@ -301,6 +361,19 @@ def step_done(video: Video, step: Step) -> tuple[list[Step], bool]:
     if done < total:
         return [], False
     return _stage_complete(video, stage)
+
+
+def _progressive_step_done(video: Video, step: Step) -> tuple[list[Step], bool]:
+    """Count a step of a progressive plan (all within the encoding stage): the packaging
+    steps it unlocks; True for a packaging step, whose rendition `publish` adds."""
+    if videos.record_step(video, STAGE_ENCODING, step.name) is None:
+        # Counted already (a redelivery, perhaps after the run that counted it died before
+        # sending what it unlocked or publishing): again, harmlessly.
+        current = videos.get_video(int(video.id))
+        if current is None or current.stage != STAGE_ENCODING or step.name not in (current.done_steps or ()):
+            return [], False
+        video = current
+    return _packages_ready(video, step, set(video.done_steps or ())), step.kind == PACKAGE
 
 
 def _stage_complete(video: Video, stage: str) -> tuple[list[Step], bool]:
@@ -323,12 +396,135 @@ def rendition_work_name(resolution: int) -> str:
     return f"renditions/{resolution}.mp4"
 
 
+HASHES_PREFIX = "hashes-"
+
+
 def rendition_hashes_name(resolution: int) -> str:
     """The work file in which a packaging step leaves its rendition's segment hashes."""
-    return f"hashes-{resolution}.json"
+    return f"{HASHES_PREFIX}{resolution}.json"
 
 
 def publish(video: Video) -> None:
+    """A packaging step was counted: publish what is packaged (`_publish_progressively`), or,
+    for a plan made before progressive publication, everything at once (`_publish_whole`)."""
+    if is_progressive(video.plan):
+        _publish_progressively(video)
+    else:
+        _publish_whole(video)
+
+
+def _publish_progressively(video: Video) -> None:
+    """A rendition was packaged: the master playlist and segment hashes list every rendition
+    packaged so far; the first makes the video PUBLISHED (Create, notifications:
+    VideoPublished, once), each later one is told as VideoRenditionAdded (an Update, as
+    PeerTube sends when it adds files to a published video); once every packaging step is
+    counted, the video is done (files size, quota, the original retired, storyboard, work
+    files deleted). Safe to run again, and in parallel with another rendition's."""
+    current, files = _write_playlists(video)
+    if current is None or current.stage != STAGE_ENCODING:
+        return  # deleted, failed, or done by another rendition's run (which wrote it all)
+    info_hashes = _swarms(current, files)
+    if int(current.steps_done or 0) >= int(current.steps_total or 0):
+        _complete(current, files, info_hashes)
+        return
+    if videos.publish_first(current, datetime.now(UTC), info_hashes):
+        media_privacy.place_files(current, torrents=True)
+        logger.info("video playable", extra={"video": video.uuid, "renditions": len(files)})
+        events.emit(events.VideoPublished(current))
+    elif int(current.state or 0) == STATE_PUBLISHED:
+        videos.add_info_hashes(current, info_hashes)
+        media_privacy.place_files(current, torrents=True)
+        events.emit(events.VideoRenditionAdded(current))
+
+
+def _write_playlists(video: Video) -> tuple[Video | None, list[VideoFile]]:
+    """The master playlist and segments-sha256.json of the renditions packaged so far.
+
+    Two renditions' runs may write them at once, and S3 keeps the last write: so each run
+    reads the packaged renditions again after writing and writes again while it finds more.
+    The last write of all then lists every rendition (its run's reading again comes after
+    every rendition's item was saved). Short-lived in caches until every rendition is in."""
+    written: set[int] = set()
+    current: Video | None = None
+    files: list[VideoFile] = []
+    for _ in range(len(video.plan["renditions"]) + 1):
+        current, files, _ = videos.get_video_with_all_files(int(video.id), consistent=True)
+        resolutions = {int(f.resolution) for f in files}
+        if current is None or (resolutions <= written and written):
+            break
+        if current.stage not in (STAGE_ENCODING, video_stages.STAGE_DONE) or not files:
+            break
+        planned = {int(r["resolution"]) for r in current.plan["renditions"]}
+        complete = resolutions >= planned or current.stage == video_stages.STAGE_DONE
+        _write_hls_index(current, files, None if complete else media.GROWING_PLAYLIST)
+        written = resolutions
+    return current, files
+
+
+def _write_hls_index(video: Video, files: list[VideoFile], cache_control: str | None) -> None:
+    """The master playlist (with the captions) and segments-sha256.json of `files`, from the
+    hashes each packaging step left."""
+    hashes: dict[str, dict[str, str]] = {}
+    for file in files:
+        document = uploads_bucket.read_work_file(video.uuid, rendition_hashes_name(int(file.resolution)))
+        hashes[file.media_name] = json.loads(document.decode("utf-8"))
+    private = media_privacy.is_private_now(video)
+    caption_files.write_master(video, files, private, cache_control=cache_control)
+    media.put_file(
+        layout.hls_key(video.uuid, f"{video.hls_prefix}-segments-sha256.json", private),
+        json.dumps(hashes).encode(),
+        "application/json",
+        # Once complete it never changes (a new source gets a new prefix): CloudFront's
+        # default (a year) is right then.
+        cache_control=cache_control,
+    )
+
+
+def _swarms(video: Video, files: list[VideoFile]) -> list[str]:
+    private = media_privacy.is_private_now(video)
+    playlist_url = infohashes.master_playlist_url(
+        get_settings().instance_url, video.uuid, str(video.hls_prefix), private
+    )
+    return infohashes.playlist_info_hashes(playlist_url, [int(f.height) for f in files]) if files else []
+
+
+def _complete(video: Video, files: list[VideoFile], info_hashes: list[str]) -> None:
+    """Every packaging step counted: encoding → done with the files' size and the quota (and,
+    for a one-rendition ladder, the first publication's effects too)."""
+    _, _, web_files = videos.get_video_with_all_files(int(video.id), consistent=True)
+    renditions = [f for f in web_files if not f.original]
+    sizes = [int(f.size) for f in files] + [int(f.size) for f in renditions]
+    first = int(video.state or 0) != STATE_PUBLISHED
+    done = videos.publish(
+        video, datetime.now(UTC), sum(sizes), max(sizes, default=0), info_hashes, from_=STAGE_ENCODING
+    )
+    _after_publication(video, files, done, first)
+    if done and not first:
+        events.emit(events.VideoRenditionAdded(video))
+
+
+def _after_publication(video: Video, files: list[VideoFile], published: bool, announce: bool) -> None:
+    """What follows the move to done: files where the privacy now says, the original retired,
+    the announcement (when `announce`), the storyboard asked for, the work files deleted
+    (but the renditions' hashes, which a late run of `_write_playlists` may read again: the
+    lifecycle rule removes them)."""
+    current = videos.get_video(int(video.id))
+    if current is not None:
+        # L9: files a step wrote before the privacy changed go where it now says (and the
+        # info hashes follow), before anyone hears of the video.
+        web_videos.retire_original(current)
+        media_privacy.place_files(current, torrents=True)
+    if published and announce:
+        logger.info("video published", extra={"video": video.uuid, "renditions": len(files)})
+        # Announced by the broadcast function, which may read the actors this one may not.
+        events.emit(events.VideoPublished(video))
+    if current is not None and storyboards.wanted(current):
+        # Sent by every run of this (a redelivery included): drawing it twice is harmless.
+        queues.send_transcode_steps([storyboards.step_message(current)])
+    uploads_bucket.delete_work(video.uuid, keep=HASHES_PREFIX if is_progressive(video.plan) else None)
+
+
+def _publish_whole(video: Video) -> None:
     """The last packaging step was counted: write the master playlist and
     segments-sha256.json from the packaged renditions, move packaging → done (PUBLISHED,
     counted, quota settled), put files where the privacy now says, retire the original (the
@@ -341,40 +537,37 @@ def publish(video: Video) -> None:
     """
     _, files, web_files = videos.get_video_with_all_files(int(video.id))
     renditions = [f for f in web_files if not f.original]
-    prefix = str(video.hls_prefix)
-    hashes: dict[str, dict[str, str]] = {}
-    for file in files:
-        document = uploads_bucket.read_work_file(video.uuid, rendition_hashes_name(int(file.resolution)))
-        hashes[file.media_name] = json.loads(document.decode("utf-8"))
-    private = media_privacy.is_private_now(video)
-    info_hashes: list[str] = []
     if files:  # none when the instance makes web videos only
         # With the captions added while it was transcoding (and their playlists).
-        caption_files.write_master(video, files, private)
-        media.put_file(
-            layout.hls_key(video.uuid, f"{prefix}-segments-sha256.json", private),
-            json.dumps(hashes).encode(),
-            "application/json",
-            cache_control=None,
-        )
-        playlist_url = infohashes.master_playlist_url(get_settings().instance_url, video.uuid, prefix, private)
-        info_hashes = infohashes.playlist_info_hashes(playlist_url, [int(f.height) for f in files])
+        _write_hls_index(video, files, None)
+    info_hashes = _swarms(video, files)
     sizes = [int(f.size) for f in files] + [int(f.size) for f in renditions]
     published = videos.publish(video, datetime.now(UTC), sum(sizes), max(sizes, default=0), info_hashes)
+    _after_publication(video, files, published, announce=True)
+
+
+def give_up(video: Video, reason: str) -> bool:
+    """A step's last attempt failed, or the sweeper gave up: the video fails, visibly, unless
+    it is published already (progressive publication). That one is not taken back from its
+    viewers and followers: it is completed with the renditions it has (the master playlist
+    and its files are what they announced; the missing renditions logged), as PeerTube keeps
+    a published video whose later resolution job failed. Whether anything changed."""
     current = videos.get_video(int(video.id))
-    if current is not None:
-        # L9: files a step wrote before the privacy changed go where it now says (and the
-        # info hashes follow), before anyone hears of the video.
-        web_videos.retire_original(current)
-        media_privacy.place_files(current, torrents=True)
-    if published:
-        logger.info("video published", extra={"video": video.uuid, "renditions": len(files)})
-        # Announced by the broadcast function, which may read the actors this one may not.
-        events.emit(events.VideoPublished(video))
-    if current is not None and storyboards.wanted(current):
-        # Sent by every run of this (a redelivery included): drawing it twice is harmless.
-        queues.send_transcode_steps([storyboards.step_message(current)])
-    uploads_bucket.delete_work(video.uuid)
+    if (
+        current is not None
+        and is_progressive(current.plan)
+        and current.stage == STAGE_ENCODING
+        and int(current.state or 0) == STATE_PUBLISHED
+    ):
+        logger.warning(
+            "rendition failed after publication; completed without it", extra={"video": video.uuid, "reason": reason}
+        )
+        _, files, _ = videos.get_video_with_all_files(int(video.id), consistent=True)
+        if files:
+            _write_hls_index(current, files, None)
+        _complete(current, files, _swarms(current, files))
+        return True
+    return videos.fail(current or video, reason)
 
 
 MAX_RESUMES = 2  # a video the sweeper resumed this often without it finishing is failed
@@ -404,12 +597,21 @@ def resume(video: Video, *, uploading: bool, source_present: bool) -> Resumption
     if not video.plan:
         return Resumption(failure=f"Transcoding stalled ({video.stage}) without a plan.")
     done = set(video.done_steps or ())
-    planned = encoding_steps(video.uuid, video.plan) if video.stage == STAGE_ENCODING else []
+    planned = _steps_not_done(video) if video.stage == STAGE_ENCODING else []
     if video.stage == STAGE_PACKAGING:
         planned = packaging_steps(video.uuid, video.plan)
     missing = tuple(step for step in planned if step.name not in done)
     if missing:
         return Resumption(steps=missing)
+    return _resume_complete(video)
+
+
+def _resume_complete(video: Video) -> Resumption:
+    """Every step of the video's stage counted, but it did not move on."""
+    if is_progressive(video.plan):
+        # The last publication did not finish: one packaging step again, already counted,
+        # carries it to `publish` in the transcoder.
+        return Resumption(steps=(packaging_steps(video.uuid, video.plan)[-1],))
     unlocked, ready = _stage_complete(video, str(video.stage))
     if ready:
         # `publish` runs in the transcoder, whose role may write the master playlist and

@@ -33,7 +33,8 @@ from chalicelib.errors import BadRequestError, ConflictError, ForbiddenError, Va
 from chalicelib.observability import logger
 from chalicelib.store import captions as captions_store
 from chalicelib.store import videos
-from chalicelib.store.models.video_stages import STAGE_DONE
+from chalicelib.store.models.video import STATE_PUBLISHED
+from chalicelib.store.models.video_stages import STAGE_DONE, STAGE_ENCODING
 
 if TYPE_CHECKING:
     from chalicelib.store.models import User, Video
@@ -90,7 +91,8 @@ def on_video_published(event: events.VideoPublished) -> None:
     """A video just published: PeerTube transcribes a new upload (not a live) when transcription
     is on. Its job is named after the video, so a second publication finds it."""
     current = videos.get_video(int(event.video.id))
-    if current is None or current.stage != STAGE_DONE:
+    # Published as soon as it is playable: still encoding its other renditions then.
+    if current is None or current.stage not in (STAGE_DONE, STAGE_ENCODING) or int(current.state) != STATE_PUBLISHED:
         raise events.Skipped("not a published upload")
     start_after_upload(current, datetime.now(UTC))
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from chalicelib.media import layout
+from chalicelib.store.models.video import hls_listed
 from chalicelib.store.models.video_stages import STAGE_DONE
 
 if TYPE_CHECKING:
@@ -57,7 +58,7 @@ def listed_files(video: Video, hls_files: Sequence[VideoFile], web_files: Sequen
     private = layout.in_private_directory(int(video.privacy))
     video_id = int(video.id)
     found: list[ListedFile] = []
-    if video.stage == STAGE_DONE:
+    if hls_listed(video):
         found += [
             ListedFile(
                 hls_file_id(video_id, int(f.resolution)),

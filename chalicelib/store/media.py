@@ -16,6 +16,10 @@ from chalicelib.media import layout
 IMMUTABLE = "public, max-age=31536000, immutable"
 # A live's playlists and segment hashes change with every segment (docs/live.md, "On AWS").
 LIVE_PLAYLIST = "public, max-age=1"
+# A video's master playlist and segment hashes while renditions are still being added to them
+# (progressive publication, docs/transcoding.md): players and peers reloading them see the new
+# ones within seconds, whatever CloudFront's or a browser's default.
+GROWING_PLAYLIST = "public, max-age=2"
 
 
 def put_file(key: str, data: bytes, content_type: str, cache_control: str | None = IMMUTABLE) -> None:
@@ -57,11 +61,13 @@ def delete_files(keys: Iterable[str]) -> None:
         aws.s3().delete_objects(Bucket=get_settings().media_bucket, Delete={"Objects": objects[start : start + 1000]})
 
 
-def delete_prefix(bucket: str, prefix: str) -> None:
-    """Delete every object under `prefix` (a video's files; never on a hot path)."""
+def delete_prefix(bucket: str, prefix: str, keep: str | None = None) -> None:
+    """Delete every object under `prefix` (a video's files; never on a hot path), but those
+    whose name after the prefix starts with `keep`."""
     s3 = aws.s3()
     for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
-        objects: list[Any] = [{"Key": item["Key"]} for item in page.get("Contents", [])]
+        found = [str(item["Key"]) for item in page.get("Contents", [])]
+        objects: list[Any] = [{"Key": key} for key in found if keep is None or not key[len(prefix) :].startswith(keep)]
         if objects:
             s3.delete_objects(Bucket=bucket, Delete={"Objects": objects})
 

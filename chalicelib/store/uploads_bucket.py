@@ -247,9 +247,10 @@ def delete_work_prefix(video_uuid: str, folder: str) -> None:
     delete_prefix(_bucket(), layout.work_key(video_uuid, folder))
 
 
-def delete_work(video_uuid: str) -> None:
-    """Every work file of the video (after publication; a lifecycle rule catches the rest)."""
-    delete_prefix(_bucket(), layout.work_prefix(video_uuid))
+def delete_work(video_uuid: str, keep: str | None = None) -> None:
+    """Every work file of the video (after publication; a lifecycle rule catches the rest),
+    but those whose name starts with `keep`."""
+    delete_prefix(_bucket(), layout.work_prefix(video_uuid), keep)
 
 
 def _read_url(key: str, seconds: int) -> str:

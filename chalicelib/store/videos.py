@@ -304,12 +304,19 @@ def get_video_with_files(video_id: int) -> tuple[Video | None, list[VideoFile]]:
     return video, files
 
 
-def get_video_with_all_files(video_id: int) -> tuple[Video | None, list[VideoFile], list[WebVideoFile]]:
+def get_video_with_all_files(
+    video_id: int, consistent: bool = False
+) -> tuple[Video | None, list[VideoFile], list[WebVideoFile]]:
     """V1, V3 and V3b together: the video, its packaged resolutions and its web videos, in
     one Query (the sort keys ENTITY, FILE#<resolution> and FILE#WEB#... are adjacent;
-    comments and view buckets sort outside them)."""
+    comments and view buckets sort outside them). `consistent`: every write before it seen
+    (publication: the renditions packaged so far)."""
     items = list(
-        TableItem.query(keys.video_pk(video_id), TableItem.sk.between(keys.ENTITY_SK, keys.FILE_SK_PREFIX + "\uffff"))
+        TableItem.query(
+            keys.video_pk(video_id),
+            TableItem.sk.between(keys.ENTITY_SK, keys.FILE_SK_PREFIX + "\uffff"),
+            consistent_read=consistent,
+        )
     )
     video = next((item for item in items if isinstance(item, Video)), None)
     files = [item for item in items if isinstance(item, VideoFile)]
@@ -384,9 +391,18 @@ def delete_web_files(files: Sequence[WebVideoFile]) -> None:
         file.delete()
 
 
-def publish(video: Video, when: datetime, size: int, quota_size: int, info_hashes: Sequence[str] = ()) -> bool:
-    """packaging → done, PUBLISHED; counted in the instance statistics if public; its
-    P2P info hashes become swarms the tracker accepts (P1)."""
+def publish(
+    video: Video,
+    when: datetime,
+    size: int,
+    quota_size: int,
+    info_hashes: Sequence[str] = (),
+    from_: str = STAGE_PACKAGING,
+) -> bool:
+    """packaging (or, published progressively, encoding) → done, PUBLISHED; counted in the
+    instance statistics if public (unless its first publication counted it already); its P2P
+    info hashes become swarms the tracker accepts (P1)."""
+    already = int(video.state or 0) == STATE_PUBLISHED
     video.stage = STAGE_DONE
     video.state = STATE_PUBLISHED
     video.published_at = video.published_at or when
@@ -396,7 +412,7 @@ def publish(video: Video, when: datetime, size: int, quota_size: int, info_hashe
         for item in infohashes.claims(info_hashes, int(video.id)):
             transaction.save(item)
         stats = {"local_video_files_size": size}
-        if public:
+        if public and not already:
             stats.update({"local_videos": 1, "videos": 1})
         add_stats(transaction, stats)
         if video.user_id is not None:
@@ -413,8 +429,10 @@ def publish(video: Video, when: datetime, size: int, quota_size: int, info_hashe
         *([Video.info_hashes.set(set(info_hashes))] if info_hashes else []),
         *([Video.quota_reserved.remove()] if video.quota_reserved else []),
     ]
+    # Counted once: conditioned on the state read (a first publication in between fails it).
+    state = Video.state == STATE_PUBLISHED if already else Video.state != STATE_PUBLISHED
     try:
-        if not transition(video, STAGE_PACKAGING, STAGE_DONE, actions, also=counted):
+        if not transition(video, from_, STAGE_DONE, actions, condition=state, also=counted):
             return False
     except TransactWriteError:
         return False
@@ -422,6 +440,45 @@ def publish(video: Video, when: datetime, size: int, quota_size: int, info_hashe
     video.quota_reserved = None
     activity_days.mark_active("channels", int(video.channel_id), when)
     return True
+
+
+def publish_first(video: Video, when: datetime, info_hashes: Sequence[str]) -> bool:
+    """A video still encoding became playable (its first rendition is packaged): PUBLISHED,
+    counted in the instance statistics if public, its swarms claimed; False if it was
+    published already (or left the encoding stage). Its stage, files size and quota wait
+    for the last rendition (`publish`)."""
+    public = int(video.privacy) == PRIVACY_PUBLIC
+    published_at = video.published_at or when
+    actions: list[Any] = [
+        Video.state.set(STATE_PUBLISHED),
+        Video.published_at.set(published_at),
+        *([Video.info_hashes.add(set(info_hashes))] if info_hashes else []),
+    ]
+    try:
+        with TransactWrite(connection=connection()) as transaction:
+            condition = (Video.stage == STAGE_ENCODING) & (Video.state != STATE_PUBLISHED)
+            transaction.update(video, actions=actions, condition=condition)
+            for item in infohashes.claims(info_hashes, int(video.id)):
+                transaction.save(item)
+            if public:
+                add_stats(transaction, {"local_videos": 1, "videos": 1})
+    except TransactWriteError as exc:
+        if is_condition_failure(exc):
+            return False
+        raise
+    video.state = STATE_PUBLISHED
+    video.published_at = published_at
+    activity_days.mark_active("channels", int(video.channel_id), when)
+    return True
+
+
+def add_info_hashes(video: Video, info_hashes: Sequence[str]) -> None:
+    """Swarms of renditions added to a video published progressively (claims and the
+    video's set; both repeat harmlessly)."""
+    if not info_hashes:
+        return
+    infohashes.add(info_hashes, int(video.id))
+    video.update(actions=[Video.info_hashes.add(set(info_hashes))])
 
 
 def replace_source(

@@ -76,20 +76,26 @@ def _from_transcoder(record: SQSRecord) -> bool:
 
 def announce(publication: Publication) -> None:
     """A local video was published (by the transcoder), or a live created: send its Create
-    and Announces."""
+    and Announces; or a published video gained a rendition: its Update."""
     from chalicelib.activitypub.errors import Unannounced
     from chalicelib.activitypub.outbound import send_videos
     from chalicelib.store import videos
-    from chalicelib.store.models.video_stages import LIVE_STAGES, STAGE_DONE
+    from chalicelib.store.models.video import STATE_PUBLISHED
+    from chalicelib.store.models.video_stages import LIVE_STAGES, STAGE_DONE, STAGE_ENCODING
 
     video = videos.get_video(publication.video_id)
-    if video is None or (video.stage != STAGE_DONE and video.stage not in LIVE_STAGES):
+    # A video published progressively is PUBLISHED while its other renditions encode.
+    playable = video is not None and video.stage == STAGE_ENCODING and int(video.state or 0) == STATE_PUBLISHED
+    if video is None or (video.stage != STAGE_DONE and video.stage not in LIVE_STAGES and not playable):
         logger.info("publication of a missing or unpublished video, dropped", extra={"video": publication.video_id})
         return
-    if video.stage == STAGE_DONE:
+    if video.stage == STAGE_DONE and not publication.rendition_added:
         _tell_replay_viewers(video)
     try:
-        send_videos.published(video)
+        if publication.rendition_added:
+            send_videos.rendition_added(video)
+        else:
+            send_videos.published(video)
     except Unannounced as reason:
         logger.info("video not announced", extra={"reason": str(reason)})
 

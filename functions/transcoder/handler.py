@@ -106,7 +106,8 @@ def _run_step(record: SQSRecord) -> None:
         logger.warning("step failed", extra={"step": step.name, "attempt": attempts, "reason": str(error)})
         if attempts >= MAX_ATTEMPTS:
             reason = str(error) if isinstance(error, (TranscodeError, ProbeError)) else type(error).__name__
-            videos.fail(video, f"Transcoding failed ({step.name}): {reason}")
+            # A video published already keeps its renditions (transcoding.give_up).
+            transcoding.give_up(video, f"Transcoding failed ({step.name}): {reason}")
             count("VideosFailed")
             return
         raise

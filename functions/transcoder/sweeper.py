@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from chalicelib import subscribers
 from chalicelib.config import get_settings
 from chalicelib.domain import resumable, studio_results
-from chalicelib.domain.transcoding import resume
+from chalicelib.domain.transcoding import give_up, resume
 from chalicelib.media.probe import ProbeError
 from chalicelib.observability import count, logger
 from chalicelib.store import uploads_bucket, videos
@@ -62,7 +62,7 @@ def _sweep_one(video: Video, now: datetime) -> str:
     if plan.waiting:
         return "waiting"
     if plan.failure is not None:
-        videos.fail(video, plan.failure)
+        give_up(video, plan.failure)  # a video published already is completed instead
         return "failed"
     # Counted before acting: a resumption that crashes still counts towards MAX_RESUMES.
     if not videos.mark_resumed(video):

@@ -142,16 +142,34 @@ def make_clip(path: Path, seconds: int = 6, size: str = "320x180", bitrate: str 
     return path
 
 
-def wait_published(client: Client, token: str, uuid: str, seconds: float = 120) -> dict[str, Any]:
-    """The video's details once transcoding has published it (state 1)."""
+def wait_published(
+    client: Client, token: str, uuid: str, seconds: float = 120, complete: bool = True
+) -> dict[str, Any]:
+    """The video's details once transcoding has published it (state 1): by default once every
+    rendition is in (published from its first one on, a video's master playlist keeps a short
+    Cache-Control while the others are added: docs/transcoding.md); with `complete=False`,
+    as soon as it is playable."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         video = client.send("GET", f"/api/v1/videos/{uuid}", token).json()
-        if video["state"]["id"] == 1:
-            return dict(video)
-        assert video["state"]["id"] == 2, video["state"]
+        if video["state"]["id"] == 1 and (not complete or _all_renditions_in(video)):
+            return dict(client.send("GET", f"/api/v1/videos/{uuid}", token).json()) if complete else dict(video)
+        assert video["state"]["id"] in (1, 2), video["state"]
         time.sleep(0.5)
     raise AssertionError(f"video {uuid} was not published in {seconds}s")
+
+
+GROWING_PLAYLIST = "public, max-age=2"  # chalicelib/store/media.py
+
+
+def _all_renditions_in(video: dict[str, Any]) -> bool:
+    """Whether a published video's renditions are all in: its master playlist no longer
+    says it grows (a video without HLS, or whose playlist this client may not read: yes)."""
+    playlists = video.get("streamingPlaylists") or []
+    if not playlists or video.get("isLive"):
+        return True
+    found = requests.get(playlists[0]["playlistUrl"], timeout=10)
+    return found.status_code != 200 or found.headers.get("Cache-Control") != GROWING_PLAYLIST
 
 
 def put_chunk(url: str, token: str, data: bytes, start: int, length: int) -> requests.Response:

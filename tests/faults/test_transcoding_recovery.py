@@ -71,21 +71,23 @@ def test_a_step_counted_by_a_run_that_died_is_carried_on_by_its_redelivery(
     from chalicelib.domain import transcoding
     from functions.transcoder.handler import handle_upload
 
-    real = transcoding._stage_complete
+    real = transcoding._packages_ready
     died: list[str] = []
 
-    def die_once(video: Video, stage: str) -> Any:
-        if not died:
-            died.append(stage)
-            raise InvocationDied  # the last encoding step is counted; packaging never started
-        return real(video, stage)
+    def die_once(video: Video, step: Any, done: set[str]) -> Any:
+        unlocked = real(video, step, done)
+        if unlocked and not died:
+            died.append(unlocked[0].name)
+            raise InvocationDied  # a rendition's last need is counted; its packaging never sent
+        return unlocked
 
-    monkeypatch.setattr(transcoding, "_stage_complete", die_once)
+    monkeypatch.setattr(transcoding, "_packages_ready", die_once)
     video = _new_video(stack, clip)
     handle_upload(_upload_event(video, stack["settings"].uploads_bucket), _context())
     published = _drain(stack, video)
-    assert died == ["encoding"]
+    assert died == ["package-144"]
     assert (published.stage, published.state) == ("done", 1), published.failure
+    assert {"package-144", "package-240"} <= set(published.done_steps or ())
 
 
 def test_the_sweeper_resends_the_steps_of_a_video_whose_messages_were_lost(
@@ -118,6 +120,7 @@ def test_a_video_whose_publication_died_and_whose_work_files_expired_fails_visib
     stack: dict[str, Any], clip: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from chalicelib.domain import transcoding
+    from functions.transcoder import handler
     from functions.transcoder.handler import handle_upload
 
     def died_before_publishing(video: Video) -> None:
@@ -125,14 +128,18 @@ def test_a_video_whose_publication_died_and_whose_work_files_expired_fails_visib
 
     real_publish = transcoding.publish
     monkeypatch.setattr(transcoding, "publish", died_before_publishing)
+    # A timed-out invocation never reaches the handler's last-attempt failure: as if no
+    # attempt were the last while they die.
+    monkeypatch.setattr(handler, "MAX_ATTEMPTS", 1000)
     video = _new_video(stack, clip)
     handle_upload(_upload_event(video, stack["settings"].uploads_bucket), _context())
-    stuck = _run_until(stack, video, lambda v: v.stage == "packaging" and v.steps_done == v.steps_total)
-    # The last step's invocation timed out on every attempt: nothing caught it, and its
-    # message went to the dead-letter queue.
+    stuck = _run_until(stack, video, lambda v: v.stage == "encoding" and v.steps_done == v.steps_total)
+    # The packaging steps' invocations timed out on every attempt: nothing caught them, and
+    # their messages went to the dead-letter queue; the video was never playable.
     stack["sqs"].purge_queue(QueueUrl=stack["queue"])
-    assert stuck.stage == "packaging"
+    assert (stuck.stage, stuck.state) == ("encoding", 2)
     monkeypatch.setattr(transcoding, "publish", real_publish)
+    monkeypatch.setattr(handler, "MAX_ATTEMPTS", 3)
     # Days later the work files have expired (the bucket's lifecycle rule): the packaging
     # step the sweeper sends again cannot be redone, and its last attempt fails the video.
     media.delete_prefix(stack["settings"].uploads_bucket, layout.work_prefix(video.uuid))

@@ -90,3 +90,30 @@ def test_a_video_published_again_after_its_file_was_replaced_is_updated_not_crea
     received = peer.inbox_activities("/inbox")
     assert [a["type"] for a in received] == ["Update"]  # PeerTube's isNewVideo is false
     assert received[0]["object"]["id"] == video.url
+
+
+def test_a_video_published_progressively_is_created_once_then_updated_per_rendition(
+    peer: Peer, api: ApiClient, people: dict[str, Member]
+) -> None:
+    from chalicelib.activitypub.delivery.messages import Publication
+    from functions.federation.broadcast import announce
+
+    peer.follow_our_instance(api)
+    member = people["alice"]
+    # Playable from its lowest rendition, the others still encoding (domain/transcoding.py).
+    video = add_video(member.account_id, member.channel_id, "Progressive", stage="encoding", state=1)
+    announce(Publication(int(video.id)))
+    announce(Publication(int(video.id), rendition_added=True))
+    announce(Publication(int(video.id), rendition_added=True))
+    drain_federation()
+    received = peer.inbox_activities("/inbox")
+    assert [a["type"] for a in received] == ["Announce", "Announce", "Update", "Update"]
+    assert {a["object"]["id"] for a in received[2:]} == {video.url}
+
+    # A video still encoding and not yet playable is not announced.
+    peer.received.clear()
+    hidden = add_video(member.account_id, member.channel_id, "Not yet", stage="encoding", state=2, published_at=None)
+    announce(Publication(int(hidden.id)))
+    announce(Publication(int(hidden.id), rendition_added=True))
+    drain_federation()
+    assert peer.inbox_activities("/inbox") == []

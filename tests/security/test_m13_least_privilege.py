@@ -152,7 +152,8 @@ def test_a_publication_notice_for_an_unpublished_video_sends_nothing(peer: Any, 
     video = add_video(alice.account_id, alice.channel_id, "Still transcoding")
     stored = videos.get_video(int(video.id))
     assert stored is not None
-    stored.update(actions=[type(stored).stage.set("encoding")])
+    # Still transcoding and not yet playable (one playable is PUBLISHED while encoding).
+    stored.update(actions=[type(stored).stage.set("encoding"), type(stored).state.set(2)])
     outbox.announce_published(int(video.id))
     drain_federation()
 

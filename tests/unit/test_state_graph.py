@@ -20,6 +20,8 @@ def test_the_transcoding_table_is_the_pipeline_as_it_runs() -> None:
         ("uploaded", "encoding"),
         ("uploaded", "failed"),
         ("encoding", "packaging"),
+        # Progressive publication: each rendition is packaged within the encoding stage.
+        ("encoding", "done"),
         ("encoding", "failed"),
         ("packaging", "done"),
         ("packaging", "failed"),

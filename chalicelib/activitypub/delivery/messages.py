@@ -52,10 +52,14 @@ class Broadcast:
 
 @dataclass(frozen=True)
 class Publication:
+    """A local video published by the transcoder; `rendition_added`: a published video
+    gained a rendition (progressive publication), told as an Update."""
+
     video_id: int
+    rendition_added: bool = False
 
     def to_json(self) -> dict[str, Any]:
-        return {"published": self.video_id}
+        return {"published": self.video_id, **({"renditionAdded": True} if self.rendition_added else {})}
 
     @staticmethod
     def is_one(data: Any) -> bool:
@@ -64,7 +68,7 @@ class Publication:
     @classmethod
     def from_json(cls, data: Any) -> Publication:
         try:
-            return cls(video_id=int(data["published"]))
+            return cls(video_id=int(data["published"]), rendition_added=data.get("renditionAdded") is True)
         except (KeyError, TypeError, ValueError) as exc:
             raise MessageError(f"not a publication: {exc}") from exc
 

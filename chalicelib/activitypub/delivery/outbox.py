@@ -31,9 +31,10 @@ def broadcast(
     queues.send_broadcast([Broadcast(body, signer_id, audience, targets).to_json()])
 
 
-def announce_published(video_id: int) -> None:
-    """Have the broadcast function announce a freshly published local video."""
-    queues.send_broadcast([Publication(video_id).to_json()])
+def announce_published(video_id: int, rendition_added: bool = False) -> None:
+    """Have the broadcast function announce a freshly published local video (or, with
+    `rendition_added`, a published one's new rendition)."""
+    queues.send_broadcast([Publication(video_id, rendition_added).to_json()])
 
 
 def announce_live_state(video_id: int, state: int) -> None:

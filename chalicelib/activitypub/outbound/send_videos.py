@@ -33,6 +33,7 @@ if TYPE_CHECKING:
         VideoOwnerChanged,
         VideoPublished,
         VideoRemoved,
+        VideoRenditionAdded,
     )
     from chalicelib.store.models import Actor, Video
 
@@ -40,6 +41,19 @@ if TYPE_CHECKING:
 def on_published(event: VideoPublished) -> None:
     """Have the broadcast function announce the video (it reads the actors and signs)."""
     outbox.announce_published(int(event.video.id))
+
+
+def on_rendition_added(event: VideoRenditionAdded) -> None:
+    """As for a publication: the broadcast function sends the Update."""
+    outbox.announce_published(int(event.video.id), rendition_added=True)
+
+
+def rendition_added(video: Video) -> None:
+    """A published video gained a rendition: its Update, with the files it has now (PeerTube
+    federates an Update whenever a transcoding job adds files to a published video, and its
+    remotes replace the video's file list from it)."""
+    if can_federate_video(video):
+        _send_update(video)
 
 
 def published(video: Video) -> None:

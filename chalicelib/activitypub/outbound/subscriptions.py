@@ -22,6 +22,7 @@ from chalicelib.domain import events
 
 def register() -> None:
     events.subscribe(events.VideoPublished, send_videos.on_published)
+    events.subscribe(events.VideoRenditionAdded, send_videos.on_rendition_added)
     events.subscribe(events.VideoChanged, send_videos.on_changed)
     events.subscribe(events.VideoOwnerChanged, send_videos.on_owner_changed)
     events.subscribe(events.VideoRemoved, send_videos.on_removed)

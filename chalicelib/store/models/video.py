@@ -12,7 +12,7 @@ from pynamodb.attributes import (
 )
 
 from chalicelib.store.models.catalogued import Catalogued
-from chalicelib.store.models.video_stages import STAGE_UPLOADED
+from chalicelib.store.models.video_stages import STAGE_DONE, STAGE_ENCODING, STAGE_UPLOADED
 
 PRIVACY_PUBLIC = 1
 STATE_PUBLISHED = 1
@@ -114,3 +114,10 @@ class Video(Catalogued, discriminator="Video"):
     def images_name(self) -> str:
         """The name of its thumbnail and preview in the media bucket (media/layout.py)."""
         return str(self.image_name or self.uuid)
+
+
+def hls_listed(video: Video) -> bool:
+    """Whether a local video's HLS files are listed (API, downloads, feeds): once it is done,
+    or, published progressively, from its first rendition on while the others are still
+    encoding (docs/transcoding.md, "Progressive publication")."""
+    return video.stage == STAGE_DONE or (video.stage == STAGE_ENCODING and int(video.state or 0) == STATE_PUBLISHED)

@@ -2,6 +2,7 @@
 between them, as data: the one table the store enforces and the domain reads.
 
     uploaded ──► encoding ──► packaging ──► done
+        │            │ └──────────────────────► (progressive publication)
         │            │            │
         └────────────┴────────────┴──────► failed
         ▲
@@ -14,6 +15,10 @@ between them, as data: the one table the store enforces and the domain reads.
   starts again for a source whose event was lost, too);
 - encoding → packaging: the last encoding step was counted (or the sweeper found it counted);
 - packaging → done: the last packaging step was counted and the video published;
+- encoding → done: a plan made for progressive publication (every plan since it came,
+  domain/transcoding.py) packages each rendition as soon as its chunks are done, within
+  the encoding stage, and publishes the video (PUBLISHED) at the first of them; the last
+  one moves it to done. `packaging` is left for plans made before (videos in flight);
 - done → editing → uploaded: a studio edit (docs/studio.md) makes a new source from the
   published video, which then goes through the pipeline again (editing → done when the
   edit fails: the video stays as it was);
@@ -68,7 +73,7 @@ STAGES = StateGraph(
     rests=frozenset({STAGE_DONE, STAGE_FAILED}),
     moves={
         STAGE_UPLOADED: frozenset({STAGE_ENCODING, STAGE_FAILED}),
-        STAGE_ENCODING: frozenset({STAGE_PACKAGING, STAGE_FAILED}),
+        STAGE_ENCODING: frozenset({STAGE_PACKAGING, STAGE_DONE, STAGE_FAILED}),
         STAGE_PACKAGING: frozenset({STAGE_DONE, STAGE_FAILED}),
         STAGE_DONE: frozenset({STAGE_UPLOADED, STAGE_EDITING}),
         STAGE_EDITING: frozenset({STAGE_UPLOADED, STAGE_DONE}),
