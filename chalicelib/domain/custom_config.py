@@ -116,7 +116,9 @@ def defaults(settings: Settings) -> dict[str, Any]:
                 "threads": 1,
                 "concurrency": 1,
                 "profile": "default",
-                "resolutions": {key: key in ("480p", "720p") for key in RESOLUTIONS},
+                # Cirrus makes the whole ladder unless told otherwise (PeerTube's defaults enable
+                # none: the original alone), for adaptive playback and P2P swarms per rendition.
+                "resolutions": {key: key != "0p" for key in RESOLUTIONS},
                 "alwaysTranscodeOriginalResolution": True,
                 "fps": {"max": 60},
                 "web_videos": {"enabled": False},

@@ -51,7 +51,7 @@ from chalicelib.domain import caption_files, events, media_privacy, storyboards,
 from chalicelib.media import infohashes, layout
 from chalicelib.media.chunks import SEGMENT_SECONDS, Chunk, chunk_seconds, plan_chunks
 from chalicelib.media.commands import VideoEncoder
-from chalicelib.media.ladder import DEFAULT_CRF, Rendition, ladder, renditions_at, with_crf
+from chalicelib.media.ladder import DEFAULT_CRF, Rendition, configured_ladder, ladder, renditions_at, with_crf
 from chalicelib.media.probe import MediaInfo
 from chalicelib.observability import logger
 from chalicelib.store import actors, media, queues, uploads_bucket, videos
@@ -130,7 +130,7 @@ def make_plan(
     """Everything later steps need to know about the source, so none of them probes again.
     For an upload's `video`, plugins may change the resolutions of its ladder. `crf`: the
     content-aware ladder's choice (media/ladder.py), the same for every chunk of every rendition."""
-    renditions = ladder(info.as_source())
+    renditions = _configured_ladder(info) if video is not None else ladder(info.as_source())
     if video is not None and info.has_video and plugins.has_hooks(RESOLUTIONS_HOOK):
         renditions = _plugins_ladder(info, renditions, video)
     renditions = with_crf(renditions, crf)
@@ -166,6 +166,16 @@ def make_plan(
     if encoders:
         plan["encoders"] = encoders
     return plan
+
+
+def _configured_ladder(info: MediaInfo) -> list[Rendition]:
+    """An upload's ladder under the custom config's `transcoding.resolutions` and
+    `alwaysTranscodeOriginalResolution` (its defaults enable every resolution: the full ladder)."""
+    from chalicelib.domain import custom_config
+
+    section = custom_config.current(get_settings()).custom["transcoding"]
+    enabled = {int(key[:-1]) for key, on in section["resolutions"].items() if on is True and key != "0p"}
+    return configured_ladder(info.as_source(), enabled, section.get("alwaysTranscodeOriginalResolution") is not False)
 
 
 def _plugins_encoders(info: MediaInfo, renditions: list[Rendition]) -> dict[str, Any]:

@@ -91,6 +91,21 @@ def ladder(source: Source) -> list[Rendition]:
     return [_rendition(source, resolution, is_original=resolution == original) for resolution in resolutions]
 
 
+def configured_ladder(source: Source, enabled: set[int], always_original: bool) -> list[Rendition]:
+    """The ladder the administrator's `transcoding.resolutions` allow, as PeerTube computes it
+    (server/core/lib/transcoding/transcoding-resolutions.ts): the top rendition is the
+    source's own resolution with `alwaysTranscodeOriginalResolution`, otherwise the highest
+    enabled one not above the source (the source's own when none is); below it, each enabled
+    resolution lower than the top. Nothing enabled leaves the top alone."""
+    if not source.has_video:
+        return ladder(source)
+    original = _even(source.resolution)
+    allowed = [r for r in RESOLUTIONS if r in enabled and r <= original]
+    top = original if always_original or not allowed else max(allowed)
+    chosen = sorted({top} | {r for r in allowed if r < top}, reverse=True)
+    return [_rendition(source, resolution, is_original=resolution == original) for resolution in chosen]
+
+
 def renditions_at(source: Source, resolutions: list[int]) -> list[Rendition]:
     """`source` at the given resolutions (each of RESOLUTIONS or the source's own), highest
     first: a ladder a plugin changed, which may go above the source (PeerTube upscales then)."""
