@@ -7,7 +7,8 @@ about 1 KB a video) and follows the `catalog` index, where every write of a vide
 moves it to the head (models/catalogued.py). A request then costs one Query that returns
 what changed since the previous request (usually nothing), whatever the catalogue's size.
 
-- The first request of a function instance reads the whole index (one Query page per MB).
+- The first request of a function instance reads the whole index (one Query page per MB),
+  each item made a model by `catalog_items` (PynamoDB's own reading is too slow for it).
 - Deleted items leave a `Tombstone` in the index for `TOMBSTONE_LIFETIME`; an instance
   reloads everything every `FULL_RELOAD_AFTER`, which is far shorter, so it never misses one.
 - Each refresh reads the changes stamped since `OVERLAP` before the previous refresh began,
@@ -35,8 +36,8 @@ from typing import Any
 
 from chalicelib import caches
 from chalicelib.observability import count
-from chalicelib.store import keys
-from chalicelib.store.models import Actor, Deletion, TableItem, Tombstone, Video
+from chalicelib.store import catalog_items, keys
+from chalicelib.store.models import Actor, Deletion, Tombstone, Video
 from chalicelib.store.models.catalogued import CATALOG_PARTITION, local_changes
 
 OVERLAP = timedelta(seconds=3)
@@ -101,7 +102,7 @@ class Catalog:
         state = CatalogState()
         self._local_changes = local_changes()
         settled = _settled_now()
-        for item in TableItem.by_catalog.query(CATALOG_PARTITION):
+        for item in catalog_items.query(CATALOG_PARTITION):
             self._apply(state, item)
         self._state = state
         self._settled = settled
@@ -111,7 +112,7 @@ class Catalog:
     def _follow(self) -> None:
         self._local_changes = local_changes()
         settled = _settled_now()
-        changed = list(TableItem.by_catalog.query(CATALOG_PARTITION, TableItem.catalog_sk > self._settled))
+        changed = list(catalog_items.query(CATALOG_PARTITION, changed_after=self._settled))
         self._settled = max(self._settled, settled)
         if not changed:
             return

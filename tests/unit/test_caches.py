@@ -41,6 +41,7 @@ NO_RESET = {
     ("chalicelib.domain.browse", "_results"): "kept per catalogue version, and versions never repeat in a process",
     ("chalicelib.domain.browse", "_features"): "kept per item and change stamp, and stamps never repeat",
     ("chalicelib.store.catalog", "_versions"): "must keep growing: the caches above are keyed by it",
+    ("chalicelib.store.catalog_items", "_plans"): "how each model class is read: made from the code, no data",
     ("chalicelib.store.models.catalogued", "_clock"): "change stamps must keep growing in a process",
     ("chalicelib.caches", "_resets"): "the registry of resets itself",
     ("chalicelib.domain.watched_words", "_pattern"): "a pure function of its argument (the words)",
