@@ -83,14 +83,14 @@ test('a studio edit from the Studio page, then the video given to another user',
   const presigned = page.waitForResponse((r) => r.url().endsWith('/studio/upload-s3') && r.request().method() === 'POST');
   const edited = page.waitForRequest((r) => r.url().endsWith('/studio/edit') && r.method() === 'POST');
   await page.getByRole('button', { name: 'Run the edit' }).click();
-  const form = (await (await presigned).json()) as { uploadId: string; upload: { url: string } };
+  const posted = (await (await presigned).json()) as { uploadId: string; upload: { url: string } };
   const edit = (await edited).postDataJSON() as { tasks: { name: string; options: Record<string, unknown> }[] };
   expect(edit.tasks).toEqual([
     { name: 'cut', options: { start: 2 } },
-    { name: 'add-watermark', options: { fileUploadId: form.uploadId } },
+    { name: 'add-watermark', options: { fileUploadId: posted.uploadId } },
   ]);
   // The file went to storage (the form's URL), not through the API.
-  expect(storagePosts.filter((url) => url === form.upload.url).length).toBe(2);
+  expect(storagePosts.filter((url) => url === posted.upload.url).length).toBe(2);
   const progress = page.getByTestId('studio-progress');
   await expect(progress).toHaveText(/Editing|transcoding/);
   await expect(progress).toHaveText('Done: the edited video is published.', { timeout: 240_000 });
