@@ -11,6 +11,7 @@ import functools
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from chalicelib import caches, tracker_shards
 
@@ -157,6 +158,11 @@ class Settings:
     # CIRRUS_IMPORT_LAMBDA_BYTES_PER_SECOND): a URL import whose announced size would take
     # longer than the function's time at this rate goes to the import task.
     import_lambda_bytes_per_second: int = 8 * 1024 * 1024
+    # The operator's outgoing proxies for imports and channel listings (CIRRUS_IMPORT_PROXIES,
+    # comma-separated http://[user:password@]host:port; PeerTube's import.videos.http.proxies,
+    # one chosen at random per download). The address policy is applied before them
+    # (media/checked_proxy.py), so they reach only what a direct connection could.
+    import_proxies: tuple[str, ...] = ()
     # The import task on Fargate (template.yaml ImportImage): its cluster, task definition,
     # subnets (comma-separated) and security group (CIRRUS_IMPORT_TASK_CLUSTER, _DEFINITION,
     # _SUBNETS, _SECURITY_GROUP). No cluster: under `make run` the task is a subprocess of
@@ -363,6 +369,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             Settings.import_lambda_bytes_per_second,
             "CIRRUS_IMPORT_LAMBDA_BYTES_PER_SECOND",
         ),
+        import_proxies=_proxy_urls(env.get("CIRRUS_IMPORT_PROXIES")),
         import_task_cluster=env.get("CIRRUS_IMPORT_TASK_CLUSTER") or None,
         import_task_definition=env.get("CIRRUS_IMPORT_TASK_DEFINITION") or None,
         import_task_subnets=tuple(
@@ -457,6 +464,20 @@ def _ingest_url(value: str | None, scheme: str, name: str) -> str | None:
     if not value.startswith(f"{scheme}://"):
         raise ValueError(f"{name} must be an {scheme}:// URL, not {value!r}")
     return value.rstrip("/")
+
+
+def _proxy_urls(value: str | None) -> tuple[str, ...]:
+    """CIRRUS_IMPORT_PROXIES: http://[user:password@]host:port URLs, comma-separated."""
+    urls = tuple(part.strip() for part in (value or "").split(",") if part.strip())
+    for url in urls:
+        parts = urlsplit(url)
+        try:
+            port = parts.port
+        except ValueError:
+            port = None
+        if parts.scheme != "http" or not parts.hostname or port is None or parts.path not in ("", "/"):
+            raise ValueError("CIRRUS_IMPORT_PROXIES must list http://[user:password@]host:port URLs")
+    return urls
 
 
 def _flag(value: str | None, default: bool) -> bool:

@@ -189,6 +189,7 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
                 instance_host=self.instance_host.value_as_string,
                 import_max_bytes=self._environment()["CIRRUS_IMPORT_MAX_BYTES"],
                 import_timeout_seconds=self._environment()["CIRRUS_IMPORT_TIMEOUT_SECONDS"],
+                import_proxies=self._environment()["CIRRUS_IMPORT_PROXIES"],
             ),
         )
         self._edge()
@@ -213,6 +214,7 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
                 "MailFromAddress", type=text, default="", allowed_pattern="^([^@\\s]+@[^@\\s]+)?$"
             ),
             "InitialRootPassword": self._parameter("InitialRootPassword", type=text, default="", no_echo=True),
+            "ImportProxies": self._parameter("ImportProxies", type=text, default="", no_echo=True),
             "TrackerUrl": self._parameter("TrackerUrl", type=text, default="", allowed_pattern="^(wss?://.+)?$"),
             "SignupEnabled": self._parameter("SignupEnabled", type=text, default="false", allowed_values=flag),
             "SignupRequiresApproval": self._parameter(
@@ -658,6 +660,7 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
             "CIRRUS_IMPORT_MAX_BYTES": "4294967296",
             "CIRRUS_IMPORT_TIMEOUT_SECONDS": "7200",
             "CIRRUS_IMPORT_LAMBDA_BYTES_PER_SECOND": "8388608",
+            "CIRRUS_IMPORT_PROXIES": value["ImportProxies"],
             "CIRRUS_TRACKER_URL": value["TrackerUrl"],
             # How many tracker shards run behind it (template.yaml).
             "CIRRUS_TRACKER_SHARDS": cdk.Token.as_string(
@@ -1343,12 +1346,15 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
             ],
             "channelsync": [
                 # CS2: every channel synchronisation; whether synchronisation is enabled; a
-                # work task for each (template.yaml).
+                # work task for each; I2: the imports processing, one whose download died
+                # gets a work task that fails it (template.yaml).
                 {
                     "Effect": "Allow",
                     "Action": "dynamodb:Query",
                     "Resource": sub("${MainTable.Arn}/index/gsi2"),
-                    "Condition": {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["CHANNELSYNCS"]}},
+                    "Condition": {
+                        "ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["CHANNELSYNCS", "IMPORTS#PROCESSING"]}
+                    },
                 },
                 {
                     "Effect": "Allow",

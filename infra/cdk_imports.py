@@ -42,6 +42,7 @@ class ImportInputs:
     instance_host: str
     import_max_bytes: str
     import_timeout_seconds: str
+    import_proxies: str
 
 
 def work_function_environment(has_task: cdk.CfnCondition) -> dict[str, str]:
@@ -135,6 +136,7 @@ def add_import_task(stack: cdk.Stack, inputs: ImportInputs) -> None:
         "CIRRUS_WORK_QUEUE": inputs.work_queue.attr_queue_name,
         "CIRRUS_IMPORT_MAX_BYTES": inputs.import_max_bytes,
         "CIRRUS_IMPORT_TIMEOUT_SECONDS": inputs.import_timeout_seconds,
+        "CIRRUS_IMPORT_PROXIES": inputs.import_proxies,
         "CIRRUS_FEDERATION_ALLOW_LOOPBACK": "false",
         "POWERTOOLS_SERVICE_NAME": "cirrus",
         "POWERTOOLS_METRICS_NAMESPACE": "Cirrus",

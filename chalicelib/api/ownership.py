@@ -16,6 +16,7 @@ from chalicelib.config import get_settings
 from chalicelib.domain import oauth, ownership
 from chalicelib.domain import videos as video_cases
 from chalicelib.store import actors, videos
+from chalicelib.store.models.ownership_change import OWNERSHIP_STATES
 
 if TYPE_CHECKING:
     from chalicelib.store.models import OwnershipChange
@@ -37,7 +38,7 @@ def list_ownership_changes() -> dict[str, Any]:
     request = ownership_api.current_request
     user = session(request).user
     page = pagination(request, ("createdAt",), "-createdAt")
-    total, changes = ownership.list_offered(user, page.start, page.count, page.sort)
+    total, changes = ownership.list_changes(user, page.start, page.count, page.sort)
     return {"total": total, "data": _changes_json(changes)}
 
 
@@ -57,7 +58,9 @@ def refuse_ownership(change_id: str) -> Response:
 
 
 def _changes_json(changes: list[OwnershipChange]) -> list[dict[str, Any]]:
-    """PeerTube's VideoChangeOwnership: both accounts and the video (in its current hands)."""
+    """PeerTube's ChangeOwnership: both accounts and the video (in its current hands); 8.2's
+    `state` beside the deprecated `status`, and `videoChannel`, set by channel ownership
+    changes only (which Cirrus does not offer)."""
     settings = get_settings()
     found_videos = videos.get_videos([int(change.video_id) for change in changes])
     wanted = {int(c.initiator_account_id) for c in changes} | {int(c.next_owner_account_id) for c in changes}
@@ -77,10 +80,12 @@ def _changes_json(changes: list[OwnershipChange]) -> list[dict[str, Any]]:
         shown.append(
             {
                 "id": int(change.id),
+                "state": dict(OWNERSHIP_STATES[str(change.status)]),
                 "status": change.status,
                 "initiatorAccount": account_json(initiator, settings),
                 "nextOwnerAccount": account_json(next_owner, settings),
                 "video": video_json(shown_video, account, channel, settings) if account and channel else None,
+                "videoChannel": None,
                 "createdAt": iso(change.created_at),
             }
         )

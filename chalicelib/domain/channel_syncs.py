@@ -235,7 +235,7 @@ class _SyncFailed(Exception):
 def _synchronise(
     settings: Settings, task: dict[str, Any], sync: ChannelSync | None, now: datetime, seconds_left: float
 ) -> int:
-    from chalicelib.media.checked_proxy import CheckedProxy
+    from chalicelib.media.checked_proxy import CheckedProxy, pick_upstream
     from chalicelib.media.url_source import ImportFailed, list_channel
 
     imports = _imports(settings)
@@ -253,7 +253,9 @@ def _synchronise(
         raise _SyncFailed("No time left to list the channel")
     limit = min(int(task.get("limit", LATEST_LIMIT)), FULL_SYNC_LIMIT)
     try:
-        with CheckedProxy(LISTING_BYTES, seconds, allow_loopback=settings.federation.allow_loopback) as proxy:
+        upstream = pick_upstream(settings.import_proxies)
+        allow_loopback = settings.federation.allow_loopback
+        with CheckedProxy(LISTING_BYTES, seconds, allow_loopback=allow_loopback, upstream=upstream) as proxy:
             listed = list_channel(str(task["url"]), proxy, limit)
     except ImportFailed as failure:
         raise _SyncFailed(str(failure)) from None

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
         Actor,
         ChannelCollaborator,
         Follow,
+        OwnershipChange,
         Playlist,
         Registration,
         User,
@@ -76,6 +77,15 @@ class VideoChanged:
 
     before: Video
     after: Video
+
+
+@dataclass(frozen=True)
+class OwnershipChangeUpdated:
+    """A video's ownership change was offered, accepted or refused (its status says which);
+    `former_channel_id`: the video's channel before it (PeerTube tells that channel's people)."""
+
+    change: OwnershipChange
+    former_channel_id: int
 
 
 @dataclass(frozen=True)
@@ -290,6 +300,7 @@ Event = (
     | VideoUploaded
     | VideoChanged
     | VideoOwnerChanged
+    | OwnershipChangeUpdated
     | LiveStateChanged
     | VideoRemoved
     | VideoBlacklisted

@@ -6,7 +6,11 @@ PeerTube's rules (its video-ownership-changes validators and controller):
 - offering: the owner, or a user with CHANGE_VIDEO_OWNERSHIP; the username must be a local
   user's (400 "Changing video ownership to a remote account is not supported yet"); the
   same offer twice is one offer (findOrCreate of a WAITING change);
-- the list is the changes offered to the user's account, newest first;
+- the list is the changes offered to the user's account and those it offered (PeerTube
+  8.2), newest first;
+- PeerTube 8.2's notifications: an offer tells the next owner (VIDEO_OWNERSHIP_CHANGED_REQUEST),
+  its answer the former channel's owner and collaborators (..._ACCEPTED, ..._REJECTED), each
+  through an `OwnershipChangeUpdated` event;
 - ending: 404 for an unknown change, 403 for a change offered to someone else, 403 once it
   was accepted or refused;
 - accepting: the channel must be the accepting user's (404 unknown, 403 another's), and the
@@ -32,7 +36,7 @@ from chalicelib.domain import videos as video_cases
 from chalicelib.domain.roles import Right, Role, has_right
 from chalicelib.errors import BadRequestError, ConflictError, ForbiddenError, NotFoundError
 from chalicelib.store import actors, counters, ownership_changes, users, videos
-from chalicelib.store.models.ownership_change import OWNERSHIP_REFUSED, OWNERSHIP_WAITING
+from chalicelib.store.models.ownership_change import OWNERSHIP_ACCEPTED, OWNERSHIP_REFUSED, OWNERSHIP_WAITING
 from chalicelib.store.models.video_stages import LIVE_STAGES, SETTLED_STAGES, STAGE_DONE
 
 if TYPE_CHECKING:
@@ -68,15 +72,20 @@ def give(video: Video, user: User, username: Any, now: datetime) -> OwnershipCha
         ):
             return offered
     change_id = counters.next_id("ownership-change")
-    return ownership_changes.create_change(change_id, int(video.id), int(user.account_id), int(account.id), now)
+    change = ownership_changes.create_change(change_id, int(video.id), int(user.account_id), int(account.id), now)
+    events.emit(events.OwnershipChangeUpdated(change, int(video.channel_id)))
+    return change
 
 
-def list_offered(user: User, start: int, count: int, sort: str) -> tuple[int, list[OwnershipChange]]:
+def list_changes(user: User, start: int, count: int, sort: str) -> tuple[int, list[OwnershipChange]]:
+    """The changes offered to the user's account and those it offered (PeerTube 8.2's list)."""
     if sort not in SORTS:
         raise BadRequestError(f"Should have a valid sort: one of {', '.join(SORTS)}")
-    offered = ownership_changes.list_offered(int(user.account_id))
-    offered.sort(key=lambda change: (change.created_at, int(change.id)), reverse=sort.startswith("-"))
-    return len(offered), offered[start : start + count]
+    account_id = int(user.account_id)
+    both = [*ownership_changes.list_offered(account_id), *ownership_changes.list_sent(account_id)]
+    found = {int(change.id): change for change in both}  # one offered to oneself is in both
+    changes = sorted(found.values(), key=lambda c: (c.created_at, int(c.id)), reverse=sort.startswith("-"))
+    return len(changes), changes[start : start + count]
 
 
 def _waiting_change(user: User, change_id: str) -> OwnershipChange:
@@ -96,6 +105,10 @@ def refuse(user: User, change_id: str, now: datetime) -> None:
     change = _waiting_change(user, change_id)
     if not ownership_changes.end(change, OWNERSHIP_REFUSED, now):
         raise ForbiddenError(ENDED)
+    change.status = OWNERSHIP_REFUSED
+    video = videos.get_video(int(change.video_id))
+    if video is not None:
+        events.emit(events.OwnershipChangeUpdated(change, int(video.channel_id)))
 
 
 def accept(user: User, change_id: str, channel_id: Any, now: datetime) -> None:
@@ -122,3 +135,5 @@ def accept(user: User, change_id: str, channel_id: Any, now: datetime) -> None:
     after = videos.get_video(int(video.id))
     if after is not None:
         events.emit(events.VideoOwnerChanged(before, after))
+    change.status = OWNERSHIP_ACCEPTED
+    events.emit(events.OwnershipChangeUpdated(change, int(before.channel_id)))

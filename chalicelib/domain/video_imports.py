@@ -51,6 +51,7 @@ MAX_URL_LENGTH = 2000
 SIZE_SLACK = 16 * 1024 * 1024  # the proxy's cap over the file's: the pages yt-dlp reads
 MARGIN_SECONDS = 60  # left to the task after the download: checks, copy, notification
 HTTP_DISABLED = "HTTP import is not enabled on this instance."
+TIMED_OUT = "The download took too long"  # the error of a download past import.videos.timeout
 # PeerTube's import accept hooks: before the import starts, and once the file is fetched.
 PRE_IMPORT_HOOKS = {
     "url": "filter:api.video.pre-import-url.accept.result",
@@ -311,11 +312,14 @@ def run(task: dict[str, Any], now: datetime, seconds_left: float) -> None:
     if "fetched" in task:
         _after_task(settings, item, task, now)
         return
-    stale_before = now - timedelta(seconds=settings.import_timeout_seconds + 2 * MARGIN_SECONDS)
+    stale_before = _stale_before(settings, now)
+    if "abandon" in task:
+        _abandon(item, str(task["abandon"]), stale_before, now)
+        return
     if int(item.state) == IMPORT_PROCESSING and item.started_at is not None and item.started_at < stale_before:
-        claimed = video_imports.move(item, (IMPORT_PROCESSING,), IMPORT_PROCESSING, now, _start_actions(now))
+        claimed = video_imports.move(item, (IMPORT_PROCESSING,), IMPORT_PROCESSING, now, _start_actions(item, now))
     else:
-        claimed = video_imports.move(item, (IMPORT_PENDING,), IMPORT_PROCESSING, now, _start_actions(now))
+        claimed = video_imports.move(item, (IMPORT_PENDING,), IMPORT_PROCESSING, now, _start_actions(item, now))
     if not claimed:
         logger.info("video import not pending, message dropped", extra={"import": int(item.id)})
         return
@@ -324,6 +328,49 @@ def run(task: dict[str, Any], now: datetime, seconds_left: float) -> None:
         video_imports.move(item, (IMPORT_PROCESSING,), IMPORT_FAILED, now, [_error("The video was deleted")])
         return
     _start(settings, item, video, now, seconds_left)
+
+
+def sweep(settings: Settings, now: datetime) -> int:
+    """The scheduled sweep: a work task (`abandon`) for every import processing for longer
+    than a download may last (PeerTube's import.videos.timeout, and the hand-over's margins),
+    its download dead with its worker or task; how many were queued. The work function fails
+    each once (`_abandon`)."""
+    stale = video_imports.list_processing_since_before(_stale_before(settings, now))
+    tasks = [
+        {"task": TASK, "import": int(item.id), "abandon": item.started_at.isoformat()}
+        for item in stale
+        if item.started_at is not None
+    ]
+    if tasks:
+        queues.send_work(tasks)
+        count("VideoImportsAbandoned", len(tasks))
+    return len(tasks)
+
+
+def _abandon(item: VideoImport, started: str, stale_before: datetime, now: datetime) -> None:
+    """A dead download fails its import, as PeerTube's import job past its timeout: FAILED
+    with the error, the video TO_IMPORT_FAILED (a retry may follow), MY_VIDEO_IMPORT_ERROR,
+    and its slot given back. Only the download the sweep saw (`started`), if it is still
+    processing and past its time: a repeated message, or a retry meanwhile, does nothing."""
+    if int(item.state) != IMPORT_PROCESSING or item.started_at is None or item.started_at.isoformat() != started:
+        return
+    if item.started_at >= stale_before:
+        return
+    logger.info("video import abandoned", extra={"import": int(item.id), "runner": item.runner})
+    video = videos.get_video(int(item.video_id)) if item.video_id is not None else None
+    if video is None or video.stage != STAGE_IMPORTING:
+        deleted = [_error("The video was deleted")]
+        failed = video_imports.move(item, (IMPORT_PROCESSING,), IMPORT_FAILED, now, deleted, started_at=item.started_at)
+    else:
+        failed = _failed(item, video, TIMED_OUT, now, started_at=item.started_at)
+    if failed:  # not when another download took it over meanwhile: the slot is that one's
+        import_slots.release(int(item.id))
+
+
+def _stale_before(settings: Settings, now: datetime) -> datetime:
+    """Downloads that started before this have outlived any attempt (the timeout, then the
+    time to hand the result over)."""
+    return now - timedelta(seconds=settings.import_timeout_seconds + 2 * MARGIN_SECONDS)
 
 
 def _start(settings: Settings, item: VideoImport, video: Video, now: datetime, seconds_left: float) -> None:
@@ -444,7 +491,7 @@ def _concurrency(settings: Settings) -> int:
 def _still_running(settings: Settings, now: datetime) -> Callable[[int], bool]:
     """Whether a slot's holder is still downloading: processing, and not for longer than an
     attempt may last (a crash leaves it processing)."""
-    stale_before = now - timedelta(seconds=settings.import_timeout_seconds + 2 * MARGIN_SECONDS)
+    stale_before = _stale_before(settings, now)
 
     def running(import_id: int) -> bool:
         held = video_imports.get_import(import_id, consistent=True)
@@ -539,7 +586,7 @@ def _fetch_url(
 ) -> Fetched:
     """yt-dlp's media at `url`, through the address policy's proxy, into the work file.
     `bounded` (the work function's clock): NotHere if its announced size will not fit."""
-    from chalicelib.media.checked_proxy import CheckedProxy
+    from chalicelib.media.checked_proxy import CheckedProxy, pick_upstream
     from chalicelib.media.url_source import NotHere, find_media, stream_into
 
     rate = settings.import_lambda_bytes_per_second
@@ -548,7 +595,8 @@ def _fetch_url(
         return not bounded or fits_in_lambda(size, duration, seconds, rate)
 
     allow_loopback = settings.federation.allow_loopback
-    with CheckedProxy(max_bytes + SIZE_SLACK, seconds, allow_loopback=allow_loopback) as proxy:
+    upstream = pick_upstream(settings.import_proxies)
+    with CheckedProxy(max_bytes + SIZE_SLACK, seconds, allow_loopback=allow_loopback, upstream=upstream) as proxy:
         media = find_media(url, proxy)
         if not fits(media.size, media.duration):
             raise NotHere(f"announced as {media.size} bytes, {media.duration} s")
@@ -635,15 +683,26 @@ def _quota_allows(owner: User, size: int, now: datetime) -> tuple[bool, bool]:
     return quotas.allows(fresh, size, now)
 
 
-def _failed(item: VideoImport, video: Video, reason: str, now: datetime, state: int = IMPORT_FAILED) -> None:
+def _failed(
+    item: VideoImport,
+    video: Video,
+    reason: str,
+    now: datetime,
+    state: int = IMPORT_FAILED,
+    *,
+    started_at: datetime | None = None,
+) -> bool:
     """PeerTube's failed import: the import FAILED (or REJECTED by a plugin) with its error,
-    the video TO_IMPORT_FAILED (still waiting: a retry fills it)."""
+    the video TO_IMPORT_FAILED (still waiting: a retry fills it). With `started_at`, only if
+    it is still the download that started then. False if the import had moved on."""
     logger.info("video import failed", extra={"import": int(item.id), "reason": reason})
     count("VideoImportsFailed")
-    if video_imports.move(item, (IMPORT_PROCESSING,), state, now, [_error(reason)]):
-        _set_video_state(video, STATE_TO_IMPORT_FAILED)
-        video.state = STATE_TO_IMPORT_FAILED
-        _notify(item, video, NotificationType.MY_VIDEO_IMPORT_ERROR, now)
+    if not video_imports.move(item, (IMPORT_PROCESSING,), state, now, [_error(reason)], started_at=started_at):
+        return False
+    _set_video_state(video, STATE_TO_IMPORT_FAILED)
+    video.state = STATE_TO_IMPORT_FAILED
+    _notify(item, video, NotificationType.MY_VIDEO_IMPORT_ERROR, now)
+    return True
 
 
 def _notify(item: VideoImport, video: Video, kind: NotificationType, now: datetime) -> None:
@@ -663,11 +722,11 @@ def _notify(item: VideoImport, video: Video, kind: NotificationType, now: dateti
     deliver([owner], kind, f"import:{int(item.id)}:{int(item.attempts or 0)}:{int(kind)}", payload, now)
 
 
-def _start_actions(now: datetime) -> list[Any]:
+def _start_actions(item: VideoImport, now: datetime) -> list[Any]:
     from chalicelib.store.models import VideoImport
 
     return [
-        VideoImport.started_at.set(now),
+        *video_imports.start_actions(int(item.id), now),
         VideoImport.attempts.add(1),
         VideoImport.error.remove(),
         VideoImport.runner.remove(),

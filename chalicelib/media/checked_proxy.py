@@ -10,6 +10,13 @@ when CIRRUS_FEDERATION_ALLOW_LOOPBACK allows it, in tests), and connects to the 
 it checked. A redirect is a new request, so each hop is checked the same way; HTTPS goes
 through a CONNECT tunnel, so TLS and its certificate check stay end to end with the name.
 
+An operator's proxy (`upstream`, PeerTube's import.videos.http.proxies) comes after the
+check, never instead of it: the host is resolved and judged here as without one, then the
+operator's proxy is asked to CONNECT to the very address checked (never to the name, which
+it would resolve again, perhaps to an address of its own network), and the request, HTTPS or
+plain HTTP, goes through that tunnel. So the operator's proxy must allow CONNECT to the
+ports imports use (80 and 443 at least).
+
 The proxy wants a secret in Proxy-Authorization (made per import): another process on the
 same host cannot borrow it. It counts the bytes coming back and cuts every connection past
 `max_bytes` or at the deadline, so neither an endless answer nor a dribbling server holds a
@@ -25,9 +32,9 @@ import select
 import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from chalicelib.address_policy import address_refusal, is_host_name, is_ip_literal
 
@@ -46,6 +53,11 @@ def _system_resolver(host: str, port: int) -> list[str]:
 resolver: Resolver = _system_resolver  # tests may replace it to answer without DNS
 
 
+def pick_upstream(proxies: Sequence[str]) -> str | None:
+    """One of the operator's proxies, at random (as PeerTube picks one per yt-dlp run)."""
+    return secrets.choice(list(proxies)) if proxies else None
+
+
 class _Refused(Exception):
     def __init__(self, status: int, reason: str) -> None:
         super().__init__(reason)
@@ -60,7 +72,9 @@ class CheckedProxy:
     max_bytes: int
     seconds: float
     allow_loopback: bool = False
+    upstream: str | None = None  # the operator's proxy, http://[user:password@]host:port
     refusals: list[str] = field(default_factory=list)
+    upstream_failures: list[str] = field(default_factory=list)  # what the operator's proxy refused
     received: int = 0  # bytes the proxy passed back from the servers
     over_size: bool = False
     timed_out: bool = False
@@ -164,7 +178,8 @@ class CheckedProxy:
             raise _Refused(407, "proxy authorization required")
         if method == "CONNECT":
             host, port = _host_port(target, 443)
-            return self._connect(host, port), b"HTTP/1.1 200 Connection established\r\n\r\n", b""
+            sock, early = self._connect(host, port)
+            return sock, b"HTTP/1.1 200 Connection established\r\n\r\n" + early, b""
         parts = urlsplit(target)
         if parts.scheme != "http" or not parts.hostname:
             raise _Refused(400, "only absolute http URLs and CONNECT are proxied")
@@ -177,9 +192,12 @@ class CheckedProxy:
             if line.split(":", 1)[0].strip().lower() not in ("proxy-authorization", "proxy-connection", "connection")
         ]
         forward = "\r\n".join([f"{method} {origin_form} HTTP/1.1", *kept, "Connection: close", "", ""])
-        return self._connect(host, port), b"", forward.encode("latin-1")
+        sock, early = self._connect(host, port)
+        return sock, early, forward.encode("latin-1")
 
-    def _connect(self, host: str, port: int) -> socket.socket:
+    def _connect(self, host: str, port: int) -> tuple[socket.socket, bytes]:
+        """A connection to `host`'s checked address (through the operator's proxy, if any),
+        and any bytes that came first through it."""
         host = host.strip("[]").lower()
         if not (is_host_name(host) or is_ip_literal(host)):
             raise _Refused(403, f"not a plain host name: {host}")
@@ -193,10 +211,36 @@ class CheckedProxy:
         last: OSError | None = None
         for address in addresses:
             try:
-                return socket.create_connection((address, port), timeout=max(0.1, self.remaining()))
+                if self.upstream is not None:
+                    return self._tunnel(address, port)
+                return socket.create_connection((address, port), timeout=max(0.1, self.remaining())), b""
             except OSError as error:
                 last = error
         raise _Refused(502, f"cannot connect to {host}: {last}")
+
+    def _tunnel(self, address: str, port: int) -> tuple[socket.socket, bytes]:
+        """A CONNECT tunnel to the checked `address` through the operator's proxy."""
+        parts = urlsplit(str(self.upstream))
+        sock = socket.create_connection((parts.hostname, parts.port), timeout=max(0.1, self.remaining()))
+        try:
+            target = f"[{address}]:{port}" if ":" in address else f"{address}:{port}"
+            lines = [f"CONNECT {target} HTTP/1.1", f"Host: {target}"]
+            if parts.username is not None:
+                credentials = f"{unquote(parts.username)}:{unquote(parts.password or '')}"
+                lines.append("Proxy-Authorization: Basic " + base64.b64encode(credentials.encode()).decode())
+            sock.sendall(("\r\n".join([*lines, "", ""])).encode("latin-1"))
+            head, early = _read_head(sock)
+        except (OSError, ValueError) as error:
+            _shut(sock)
+            self.upstream_failures.append(f"the import proxy did not answer ({error})")
+            raise _Refused(502, "the import proxy did not answer") from None
+        status = head.split(b"\r\n", 1)[0].decode("latin-1")
+        fields = status.split(" ")
+        if len(fields) < 2 or not fields[1].startswith("2"):
+            _shut(sock)
+            self.upstream_failures.append(f"the import proxy answered {status[:120]!r}")
+            raise _Refused(502, "the import proxy refused the connection")
+        return sock, early
 
     def _resolve(self, host: str, port: int) -> list[str]:
         outcome: list[list[str] | BaseException] = []

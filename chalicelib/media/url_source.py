@@ -207,6 +207,8 @@ def _reason(proxy: CheckedProxy, fallback: str) -> str:
     """The proxy's refusal when there was one (what really stopped the import), else `fallback`."""
     if proxy.refusals:
         return f"The URL leads to an address Cirrus may not fetch: {proxy.refusals[0]}"
+    if proxy.upstream_failures:
+        return f"The import could not go through the instance's proxy: {proxy.upstream_failures[0]}"
     if proxy.over_size:
         return "The video is too large"
     if proxy.timed_out:

@@ -467,10 +467,18 @@ def video_import_pk(import_id: int) -> str:
 
 
 IMPORT_SLOTS_PK = "IMPORTSLOTS#instance"  # the imports downloading now (store/import_slots.py)
+# The imports processing now, by the start of their download (gsi2, sparse: an import is on
+# it while processing only), for the sweep of imports whose download died (I2).
+PROCESSING_IMPORTS_GSI2PK = "IMPORTS#PROCESSING"
 
 
 def ownership_change_pk(change_id: int) -> str:
     return f"OWNERSHIP#{change_id}"
+
+
+def account_sent_ownership_changes_gsi2pk(account_id: int) -> str:
+    """The ownership changes an account offered, by creation (O2)."""
+    return f"OWNERSHIPS#INITIATOR#{account_id}"
 
 
 def account_ownership_changes_gsi1pk(account_id: int) -> str:

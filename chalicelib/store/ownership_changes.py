@@ -31,6 +31,8 @@ def create_change(change_id: int, video_id: int, initiator: int, next_owner: int
     )
     item.gsi1pk = keys.account_ownership_changes_gsi1pk(next_owner)
     item.gsi1sk = keys.created_sort_key(now.isoformat(), change_id)
+    item.gsi2pk = keys.account_sent_ownership_changes_gsi2pk(initiator)
+    item.gsi2sk = item.gsi1sk
     try:
         item.save(condition=OwnershipChange.pk.does_not_exist())
     except PutError as exc:
@@ -49,6 +51,12 @@ def get_change(change_id: int, *, consistent: bool = False) -> OwnershipChange |
 def list_offered(account_id: int, limit: int = 1000) -> list[OwnershipChange]:
     """O1: the changes offered to an account, oldest first (an account has few)."""
     query = OwnershipChange.by_gsi1.query(keys.account_ownership_changes_gsi1pk(account_id), limit=limit)
+    return [item for item in query if isinstance(item, OwnershipChange)]
+
+
+def list_sent(account_id: int, limit: int = 1000) -> list[OwnershipChange]:
+    """O2: the changes an account offered, oldest first."""
+    query = OwnershipChange.by_gsi2.query(keys.account_sent_ownership_changes_gsi2pk(account_id), limit=limit)
     return [item for item in query if isinstance(item, OwnershipChange)]
 
 

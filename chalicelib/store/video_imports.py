@@ -12,7 +12,7 @@ from pynamodb.exceptions import DeleteError, UpdateError
 
 from chalicelib.store import keys
 from chalicelib.store.models import VideoImport
-from chalicelib.store.models.video_import import IMPORT_PENDING
+from chalicelib.store.models.video_import import IMPORT_PENDING, IMPORT_PROCESSING
 from chalicelib.store.writes import is_condition_failure
 
 
@@ -49,6 +49,24 @@ def list_for_user(user_id: int, limit: int = 1000) -> list[VideoImport]:
     return found
 
 
+def list_processing_since_before(before: datetime) -> list[VideoImport]:
+    """I2: the imports processing whose download started before `before` (the sparse list
+    of processing imports, by start; one Query page holds hundreds)."""
+    query = VideoImport.by_gsi2.query(
+        keys.PROCESSING_IMPORTS_GSI2PK, VideoImport.gsi2sk < keys.created_sort_key(before.isoformat(), 0)
+    )
+    return [item for item in query if isinstance(item, VideoImport)]
+
+
+def start_actions(import_id: int, now: datetime) -> list[Any]:
+    """A download starting now: the import goes on the processing list (I2) under `now`."""
+    return [
+        VideoImport.started_at.set(now),
+        VideoImport.gsi2pk.set(keys.PROCESSING_IMPORTS_GSI2PK),
+        VideoImport.gsi2sk.set(keys.created_sort_key(now.isoformat(), import_id)),
+    ]
+
+
 def move(
     item: VideoImport,
     from_states: Collection[int],
@@ -57,14 +75,23 @@ def move(
     actions: Sequence[Any] = (),
     *,
     runner: str | None = None,
+    started_at: datetime | None = None,
 ) -> bool:
     """State `from_states` → `to` with `actions`; False when the import is no longer in one of
-    `from_states` (or is gone), or, with `runner`, no longer with that runner."""
+    `from_states` (or is gone), or, with `runner`, no longer with that runner, or, with
+    `started_at`, no longer in the download that started then. Leaving processing takes it
+    off the processing list (I2)."""
     condition = VideoImport.state.is_in(*from_states) & VideoImport.pk.exists()
     if runner is not None:
         condition &= VideoImport.runner == runner
+    if started_at is not None:
+        condition &= VideoImport.started_at == started_at
+    unlisted = [] if to == IMPORT_PROCESSING else [VideoImport.gsi2pk.remove(), VideoImport.gsi2sk.remove()]
     try:
-        item.update(actions=[VideoImport.state.set(to), VideoImport.updated_at.set(now), *actions], condition=condition)
+        item.update(
+            actions=[VideoImport.state.set(to), VideoImport.updated_at.set(now), *actions, *unlisted],
+            condition=condition,
+        )
     except UpdateError as exc:
         if is_condition_failure(exc):
             return False

@@ -231,26 +231,30 @@ def test_a_download_too_long_for_the_work_function_goes_to_the_import_task(
     assert drain("work") == 0
 
 
-def test_a_torrent_import_fails_clearly_where_no_import_task_is_deployed(api: ApiClient, people: Any) -> None:
-    from chalicelib.store import import_slots
-
-    _enable(api, torrent=True)
-    alice = people["alice"]
+def _post_torrent(api: ApiClient, member: Any) -> int:
     torrent = torrents.single_file("clip.mp4", b"x" * 1000)
     boundary = "cirrus-torrent-boundary"
     body = (
         (
-            f'--{boundary}\r\nContent-Disposition: form-data; name="channelId"\r\n\r\n{alice.channel_id}\r\n'
+            f'--{boundary}\r\nContent-Disposition: form-data; name="channelId"\r\n\r\n{member.channel_id}\r\n'
             f'--{boundary}\r\nContent-Disposition: form-data; name="torrentfile"; filename="v.torrent"\r\n'
             "Content-Type: application/x-bittorrent\r\n\r\n"
         ).encode()
         + torrent
         + f"\r\n--{boundary}--\r\n".encode()
     )
-    headers = {"Content-Type": f"multipart/form-data; boundary={boundary}", "Authorization": f"Bearer {alice.token}"}
+    headers = {"Content-Type": f"multipart/form-data; boundary={boundary}", "Authorization": f"Bearer {member.token}"}
     response = api.request("POST", IMPORTS, body=body, headers=headers)
     assert response.status == 200, response.body
-    import_id = int(response.json()["id"])
+    return int(response.json()["id"])
+
+
+def test_a_torrent_import_fails_clearly_where_no_import_task_is_deployed(api: ApiClient, people: Any) -> None:
+    from chalicelib.store import import_slots
+
+    _enable(api, torrent=True)
+    alice = people["alice"]
+    import_id = _post_torrent(api, alice)
     assert drain("work") == 1
     found = _state(api, alice, import_id)
     assert found["state"] == {"id": 3, "label": "Failed"}
@@ -273,6 +277,61 @@ def test_a_download_past_the_import_timeout_fails_the_import(
     assert found["state"] == {"id": 3, "label": "Failed"}
     assert found["error"] == "The download took too long"
     assert found["video"]["state"]["id"] == 12  # TO_IMPORT_FAILED, as PeerTube leaves it
+
+
+def test_an_import_whose_task_died_is_failed_once_by_the_hourly_sweep(
+    api: ApiClient, people: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datetime import timedelta
+
+    from chalicelib.domain import oauth
+    from chalicelib.store import import_slots
+    from functions.channel_sync import handler as schedule
+    from functions.work import handler as work
+    from local.lambda_runtime import LocalLambdaContext
+
+    _with_ecs(monkeypatch)
+    _enable(api, torrent=True)
+    alice = people["alice"]
+    import_id = _import_handed_to_a_task_that_never_runs(api, alice)
+    context = LocalLambdaContext("channelsync", 256, 60, "us-east-1")
+    assert schedule.handle_schedule({}, context) == {"queued": 0, "abandoned": 0}  # still within its time
+    # PeerTube's import timeout (2 hours) and the hand-over's margins later, the sweep fails it.
+    later = oauth.utcnow() + timedelta(hours=2, minutes=3)
+    monkeypatch.setattr(schedule, "utcnow", lambda: later)
+    monkeypatch.setattr(work, "utcnow", lambda: later)
+    assert schedule.handle_schedule({}, context) == {"queued": 0, "abandoned": 1}
+    assert drain("work") == 1
+    found = _state(api, alice, import_id)
+    assert found["state"] == {"id": 3, "label": "Failed"}
+    assert found["error"] == "The download took too long"
+    assert found["video"]["state"]["id"] == 12  # TO_IMPORT_FAILED: a retry may follow
+    assert import_slots.holders() == set()
+    # Off the processing list: the next sweep finds nothing; a repeated message does nothing.
+    assert schedule.handle_schedule({}, context) == {"queued": 0, "abandoned": 0}
+    from chalicelib.store import queues
+
+    queues.send_work([{"task": "video-import", "import": import_id, "abandon": "2020-01-01T00:00:00+00:00"}])
+    assert drain("work") == 1
+    notifications = api.get_as("/api/v1/users/me/notifications", alice.token).json()["data"]
+    assert [n["type"] for n in notifications] == [8]  # MY_VIDEO_IMPORT_ERROR, once
+    assert notifications[0]["videoImport"]["id"] == import_id
+    # A retry starts a new download, which the sweep leaves alone until it too outlives its time.
+    assert api.post_json(f"{IMPORTS}/{import_id}/retry", {}, alice.token).status == 204
+    assert drain("work") == 1
+    assert _state(api, alice, import_id)["state"] == {"id": 6, "label": "Processing"}
+
+
+def _import_handed_to_a_task_that_never_runs(api: ApiClient, member: Any) -> int:
+    """A torrent import, handed to the import task (moto's ECS starts nothing): processing."""
+    from chalicelib.store import import_slots
+
+    import_id = _post_torrent(api, member)
+    assert drain("work") == 1
+    assert len(_started_tasks()) == 1
+    assert _state(api, member, import_id)["state"] == {"id": 6, "label": "Processing"}
+    assert import_slots.holders() == {str(import_id)}
+    return import_id
 
 
 # --- Concurrency ----------------------------------------------------------------------------------

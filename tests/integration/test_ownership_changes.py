@@ -12,7 +12,7 @@ from tests.api_client import ApiClient
 from tests.conftest import ROOT_PASSWORD
 from tests.federation_peer import Peer
 from tests.members import Member
-from tests.queue_runner import drain_federation
+from tests.queue_runner import drain, drain_federation
 from tests.security.private_media_support import MEDIA_BYTES, published_video
 
 SIZE = len(MEDIA_BYTES)  # the published video's one (largest) file
@@ -71,7 +71,7 @@ def test_an_offer_is_listed_for_its_next_owner_and_refused_as_peertube_refuses(
     assert offer["status"] == "WAITING"
     assert (offer["initiatorAccount"]["name"], offer["nextOwnerAccount"]["name"]) == ("alice", "bob")
     assert offer["video"]["uuid"] == video.uuid and offer["createdAt"]
-    assert _offers(api, alice)["total"] == 0
+    assert [o["id"] for o in _offers(api, alice)["data"]] == [offer["id"]]  # what she offered (8.2)
     accept = f"/api/v1/videos/ownership/{offer['id']}/accept"
 
     assert api.post_json(accept, {"channelId": alice.channel_id}, alice.token).status == 403  # not hers to end
@@ -154,3 +154,46 @@ def test_only_an_administrator_gives_anothers_video_and_a_refused_offer_stays_re
     assert api.post_json(ended, {"channelId": bob.channel_id}, bob.token).status == 403
     assert (videos.get_video(int(other.id)) or other).account_id == alice.account_id
     assert [o["status"] for o in _offers(api, bob)["data"]] == ["REFUSED"]
+
+
+def _notifications(api: ApiClient, member: Member) -> list[dict[str, Any]]:
+    drain("work")
+    return list(api.get_as("/api/v1/users/me/notifications", member.token).json()["data"])
+
+
+def test_peertube_8_2_states_and_notifications_follow_an_offer_and_its_answers(
+    api: ApiClient, people: dict[str, Member]
+) -> None:
+    alice, bob = people["alice"], people["bob"]
+    given, kept = _owned_video(api, alice), _owned_video(api, alice)
+    change_id = _offer(api, given, alice, bob, "bob")
+    offer = _offers(api, bob)["data"][0]
+    assert (offer["state"], offer["status"], offer["videoChannel"]) == ({"id": 1, "label": "Pending"}, "WAITING", None)
+
+    # The offer: VIDEO_OWNERSHIP_CHANGED_REQUEST to bob, nothing to alice.
+    told = _notifications(api, bob)
+    assert [n["type"] for n in told] == [26]
+    about = told[0]["changeOwnership"]
+    assert (about["id"], about["state"]) == (change_id, {"id": 1, "label": "Pending"})
+    assert (about["initiatorAccount"]["name"], about["nextOwnerAccount"]["name"]) == ("alice", "bob")
+    assert about["video"]["uuid"] == given.uuid
+    assert _notifications(api, alice) == []
+
+    # Accepted: VIDEO_OWNERSHIP_CHANGED_ACCEPTED to the former channel's owner, not to bob.
+    accept = f"/api/v1/videos/ownership/{change_id}/accept"
+    assert api.post_json(accept, {"channelId": bob.channel_id}, bob.token).status == 204
+    told = _notifications(api, alice)
+    assert [(n["type"], n["changeOwnership"]["state"]["id"]) for n in told] == [(27, 3)]
+    assert [o["state"]["label"] for o in _offers(api, bob)["data"]] == ["Accepted"]
+    assert [n["type"] for n in _notifications(api, bob)] == [26]
+
+    # Refused: VIDEO_OWNERSHIP_CHANGED_REJECTED to alice, told once however often it is asked.
+    refused_id = _offer(api, kept, alice, bob, "bob")
+    refuse = f"/api/v1/videos/ownership/{refused_id}/refuse"
+    assert api.post_json(refuse, {}, bob.token).status == 204
+    assert api.post_json(refuse, {}, bob.token).status == 403
+    told = _notifications(api, alice)
+    newest = told[0]
+    assert (newest["type"], newest["changeOwnership"]["state"]) == (28, {"id": 2, "label": "Rejected"})
+    assert sorted(n["type"] for n in told) == [27, 28]
+    assert {o["id"]: o["state"]["id"] for o in _offers(api, alice)["data"]} == {change_id: 3, refused_id: 2}

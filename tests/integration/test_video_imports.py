@@ -21,7 +21,7 @@ from chalicelib.config import get_settings
 from tests import torrents
 from tests.api_client import ApiClient, ApiResponse
 from tests.conftest import ROOT_PASSWORD
-from tests.local_http import allow_loopback, serving
+from tests.local_http import OperatorProxy, allow_loopback, serving
 from tests.queue_runner import drain
 
 needs_ffmpeg = pytest.mark.skipif(shutil.which("ffmpeg") is None, reason="ffmpeg is not installed")
@@ -236,6 +236,60 @@ def test_a_file_over_the_instances_cap_is_cut_off(
     found = _failed_with(api, people["alice"], f"{server}/big.mp4")
     assert found["error"] == "The video is larger than this instance imports"
     assert _source_objects() == []
+
+
+# --- The operator's proxies (PeerTube's import.videos.http.proxies) ----------------------------
+
+
+def _through(monkeypatch: pytest.MonkeyPatch, proxy: OperatorProxy) -> None:
+    monkeypatch.setenv("CIRRUS_IMPORT_PROXIES", proxy.url)
+    get_settings.cache_clear()
+
+
+def test_the_operators_proxy_carries_the_download_to_the_checked_address(
+    api: ApiClient, people: Any, server: str, loopback: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _enable(api)
+    alice = people["alice"]
+    me = api.get_as("/api/v1/users/me", alice.token).json()
+    assert api.put_json(f"/api/v1/users/{me['id']}", {"videoQuota": 1024 * 1024}, root).status == 204
+    with OperatorProxy() as proxy:
+        _through(monkeypatch, proxy)
+        # Named by host name: the operator's proxy is asked for the address Cirrus resolved and
+        # checked, never for the name (which it would resolve again).
+        found = _failed_with(api, alice, server.replace("127.0.0.1", "localhost") + "/big.mp4")
+    assert found["error"] == "The user video quota is exceeded with this video"  # its bytes came through
+    port = server.rsplit(":", 1)[1]
+    assert proxy.targets and set(proxy.targets) <= {f"127.0.0.1:{port}", f"[::1]:{port}"}, proxy.targets
+    assert _source_objects() == []
+
+
+def test_the_operators_proxy_is_never_asked_for_what_the_policy_refuses(
+    api: ApiClient, people: Any, server: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _enable(api)
+    alice = people["alice"]
+    with OperatorProxy() as proxy:
+        _through(monkeypatch, proxy)
+        found = _failed_with(api, alice, server.replace("127.0.0.1", "localhost") + "/clip.mp4")
+        assert "refused address" in found["error"] and "loopback" in found["error"]
+        assert proxy.targets == [] and proxy.refused == 0  # not even asked
+        allow_loopback(monkeypatch)  # now the first hop may go, its redirect into 10.0.0.1 may not
+        found = _failed_with(api, alice, f"{server}/to-private")
+    assert "refused address 10.0.0.1 (private)" in found["error"]
+    assert proxy.targets and not any(target.startswith("10.") for target in proxy.targets), proxy.targets
+
+
+def test_a_refusing_operators_proxy_fails_the_import_saying_so(
+    api: ApiClient, people: Any, server: str, loopback: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _enable(api)
+    with OperatorProxy(answer=403) as proxy:
+        _through(monkeypatch, proxy)
+        found = _failed_with(api, people["alice"], f"{server}/clip.mp4")
+    assert found["error"].startswith("The import could not go through the instance's proxy: ")
+    assert "403" in found["error"] and "s3cret" not in found["error"]
+    assert proxy.refused >= 1 and proxy.targets == []
 
 
 # --- Over a real HTTP AWS endpoint: ffprobe and the pipeline -----------------------------------

@@ -73,3 +73,13 @@ def test_the_live_ingest_urls_default_to_the_local_ingest_and_can_be_cleared() -
     for name, value in (("CIRRUS_LIVE_RTMP_URL", "rtmps://x/live"), ("CIRRUS_LIVE_RTMPS_URL", "rtmp://x/live")):
         with pytest.raises(ValueError, match=name):
             load_settings({name: value})
+
+
+def test_the_operators_import_proxies_are_http_urls_with_a_port() -> None:
+    assert load_settings({}).import_proxies == ()
+    listed = load_settings({"CIRRUS_IMPORT_PROXIES": "http://a:b@proxy.example:3128, http://10.0.0.5:8080"})
+    assert listed.import_proxies == ("http://a:b@proxy.example:3128", "http://10.0.0.5:8080")
+    for bad in ("socks5://proxy.example:1080", "http://proxy.example", "proxy.example:3128", "http://p:1/x"):
+        with pytest.raises(ValueError, match="CIRRUS_IMPORT_PROXIES") as refused:
+            load_settings({"CIRRUS_IMPORT_PROXIES": bad})
+        assert "proxy.example" not in str(refused.value)  # credentials never echoed

@@ -1,6 +1,7 @@
 // The studio and ownership changes (issue 21): a video's owner cuts 2 s and adds a watermark
-// from the Studio page and follows the edit until the result is published; then offers the
-// video to another user, who accepts it into a channel from their library.
+// from the Studio page (the file posted straight to storage with the presigned form, a refused
+// one shown beside its field) and follows the edit until the result is published; then offers
+// the video to another user, who accepts it into a channel from their library.
 import { expect, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { base, logIn, SHARED_PASSWORD, shots, tokens } from './helpers';
@@ -62,10 +63,34 @@ test('a studio edit from the Studio page, then the video given to another user',
   await page.getByRole('link', { name: 'Studio Studio clip' }).click();
   await expect(page.getByRole('heading', { name: 'Studio: Studio clip' })).toBeVisible();
   await page.getByLabel(/^Start/).fill('2');
-  await page.getByLabel(/^Watermark/).setInputFiles(process.env.CIRRUS_AVATAR!);
+  const watermark = page.getByLabel(/^Watermark/);
+  // A video is no watermark: it reaches storage, and the edit's check refuses it beside the field.
+  await watermark.setInputFiles(process.env.CIRRUS_CLIP!);
+  const storagePosts: string[] = [];
+  page.on('request', (request) => {
+    if (request.method() === 'POST') storagePosts.push(request.url());
+  });
+  await page.getByRole('button', { name: 'Run the edit' }).click();
+  const refusal = page.locator('#studio-watermark-error');
+  await expect(refusal).toContainText('Task add-watermark is invalid', { timeout: 30_000 });
+  await expect(watermark).toHaveAttribute('aria-invalid', 'true');
+  await page.screenshot({ path: shots('studio-field-error') });
+
+  await watermark.setInputFiles(process.env.CIRRUS_AVATAR!);
+  await expect(refusal).toHaveCount(0);
   await expect(page.getByText('The edited video lasts 0:10')).toBeVisible();
   await page.screenshot({ path: shots('studio-form') });
+  const presigned = page.waitForResponse((r) => r.url().endsWith('/studio/upload-s3') && r.request().method() === 'POST');
+  const edited = page.waitForRequest((r) => r.url().endsWith('/studio/edit') && r.method() === 'POST');
   await page.getByRole('button', { name: 'Run the edit' }).click();
+  const posted = (await (await presigned).json()) as { uploadId: string; upload: { url: string } };
+  const edit = (await edited).postDataJSON() as { tasks: { name: string; options: Record<string, unknown> }[] };
+  expect(edit.tasks).toEqual([
+    { name: 'cut', options: { start: 2 } },
+    { name: 'add-watermark', options: { fileUploadId: posted.uploadId } },
+  ]);
+  // The file went to storage (the form's URL), not through the API.
+  expect(storagePosts.filter((url) => url === posted.upload.url).length).toBe(2);
   const progress = page.getByTestId('studio-progress');
   await expect(progress).toHaveText(/Editing|transcoding/);
   await expect(progress).toHaveText('Done: the edited video is published.', { timeout: 240_000 });
@@ -77,13 +102,18 @@ test('a studio edit from the Studio page, then the video given to another user',
   await page.getByLabel('Username').fill('studiotaker');
   await page.getByRole('button', { name: 'Offer' }).click();
   await expect(page.getByText('Offered to studiotaker.')).toBeVisible();
+  // PeerTube 8.2: the offer is listed for the one who made it too, without Accept.
+  await page.goto(`${base()}/my-library/ownership`);
+  await expect(page.getByTestId('ownership-changes')).toContainText('offered to studiotaker');
+  await expect(page.getByTestId('ownership-status')).toHaveText('Pending');
+  await expect(page.getByRole('button', { name: 'Accept' })).toHaveCount(0);
 
   const taker = await (await browser.newContext()).newPage();
   await logIn(taker, 'studiotaker', SHARED_PASSWORD);
   await taker.goto(`${base()}/my-library/ownership`);
   await expect(taker.getByTestId('ownership-changes')).toContainText('Studio clip');
   await taker.getByRole('button', { name: 'Accept' }).click();
-  await expect(taker.getByTestId('ownership-status')).toHaveText('ACCEPTED');
+  await expect(taker.getByTestId('ownership-status')).toHaveText('Accepted');
   await taker.screenshot({ path: shots('ownership-accepted') });
   const moved = await video();
   expect(moved.account.name).toBe('studiotaker');

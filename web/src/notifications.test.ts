@@ -12,6 +12,16 @@ suite('describe', () => {
     expect(describe(n)).toEqual({ text: 'Cat channel published a new video: Cats', link: '/w/short' });
   });
 
+  it('words PeerTube 8.2 ownership change offers and their answers, linking to the ownership tab', () => {
+    const changeOwnership = { id: 4, state: { id: 1, label: 'Pending' }, initiatorAccount: actor('alice', 'Alice'), nextOwnerAccount: actor('bob', 'Bob'), video };
+    const offered: UserNotification = { ...base, type: NotificationType.VIDEO_OWNERSHIP_CHANGED_REQUEST, changeOwnership };
+    expect(describe(offered)).toEqual({ text: 'Alice wants to give you Cats', link: '/my-library/ownership' });
+    const refused: UserNotification = { ...base, type: NotificationType.VIDEO_OWNERSHIP_CHANGED_REJECTED, changeOwnership };
+    expect(describe(refused).text).toBe('Bob refused Cats');
+    const accepted: UserNotification = { ...base, type: NotificationType.VIDEO_OWNERSHIP_CHANGED_ACCEPTED, changeOwnership };
+    expect(describe(accepted).text).toBe('Bob accepted Cats');
+  });
+
   it('says a studio edit is published, and links to the video', () => {
     const n: UserNotification = { ...base, type: NotificationType.MY_VIDEO_STUDIO_EDITION_FINISHED, video: { ...video, channel: actor('cats') } };
     expect(describe(n)).toEqual({ text: 'Your edit of Cats is published', link: '/w/short' });

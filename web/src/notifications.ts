@@ -29,6 +29,9 @@ export const NotificationType = {
   INVITED_TO_COLLABORATE_TO_CHANNEL: 23,
   ACCEPTED_TO_COLLABORATE_TO_CHANNEL: 24,
   REFUSED_TO_COLLABORATE_TO_CHANNEL: 25,
+  VIDEO_OWNERSHIP_CHANGED_REQUEST: 26,
+  VIDEO_OWNERSHIP_CHANGED_ACCEPTED: 27,
+  VIDEO_OWNERSHIP_CHANGED_REJECTED: 28,
 } as const;
 
 export interface NotificationActor {
@@ -56,6 +59,14 @@ export interface UserNotification {
   comment?: { id: number; threadId: number; account: NotificationActor; video: NotificationVideo; heldForReview: boolean };
   abuse?: { id: number; state: number; video?: NotificationVideo; comment?: { threadId: number; video?: NotificationVideo }; account?: NotificationActor };
   account?: NotificationActor;
+  /** PeerTube 8.2's ownership change (state 1 pending, 2 rejected, 3 accepted). */
+  changeOwnership?: {
+    id: number;
+    state: { id: number; label: string };
+    initiatorAccount: NotificationActor;
+    nextOwnerAccount: NotificationActor;
+    video?: NotificationVideo;
+  };
   videoChannelCollaborator?: {
     id: number;
     state: { id: number; label: string };
@@ -172,6 +183,16 @@ export function describe(n: UserNotification): { text: string; link?: string } {
       const c = n.videoChannelCollaborator;
       const answer = n.type === NotificationType.ACCEPTED_TO_COLLABORATE_TO_CHANNEL ? 'accepted' : 'declined';
       return { text: `${named(c?.account)} ${answer} to collaborate on ${named(c?.channel)}`, link: c ? `/c/${c.channel.name}` : undefined };
+    }
+    case NotificationType.VIDEO_OWNERSHIP_CHANGED_REQUEST: {
+      const o = n.changeOwnership;
+      return { text: `${named(o?.initiatorAccount)} wants to give you ${o?.video?.name ?? 'a video'}`, link: '/my-library/ownership' };
+    }
+    case NotificationType.VIDEO_OWNERSHIP_CHANGED_ACCEPTED:
+    case NotificationType.VIDEO_OWNERSHIP_CHANGED_REJECTED: {
+      const o = n.changeOwnership;
+      const answer = n.type === NotificationType.VIDEO_OWNERSHIP_CHANGED_ACCEPTED ? 'accepted' : 'refused';
+      return { text: `${named(o?.nextOwnerAccount)} ${answer} ${o?.video?.name ?? 'a video'}`, link: '/my-library/ownership' };
     }
     default:
       return { text: 'Something happened on your account' };

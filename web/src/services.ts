@@ -4,6 +4,7 @@ import { session } from './auth';
 import { passwordHeaders } from './videoPassword';
 import type { VideoFileToken } from './videoFiles';
 import type { PlaybackReport } from './playbackMetrics';
+import type { FileTask, PresignedUpload, StudioEdit } from './studio';
 import type { InstalledPlugin, RegisteredSetting } from './plugins';
 import type { Channel, ChannelSync, Chapter, Comment, CommentTree, CustomConfig, InstanceFollow, Job, LiveVideo, MirroredVideo, OwnershipChange, Page, Playlist, PlaylistElement, Runner, RunnerJob, RunnerRegistrationToken, Storyboard, TokenSession, User, Video, VideoDetails, VideoImport } from './types';
 
@@ -55,9 +56,12 @@ export const api = {
   retryImport: (id: number) => session.send(`/api/v1/videos/imports/${id}/retry`, { method: 'POST' }),
   cancelImport: (id: number) => session.send(`/api/v1/videos/imports/${id}/cancel`, { method: 'POST' }),
   deleteImport: (id: number) => session.send(`/api/v1/videos/imports/${id}`, { method: 'DELETE' }),
-  // The studio (PeerTube's studio/edit): tasks as a multipart form, files included.
-  studioEdit: (id: number | string, form: FormData) =>
-    session.send(`/api/v1/videos/${id}/studio/edit`, { method: 'POST', body: form }),
+  // The studio (PeerTube's studio/edit): tasks as JSON, each file posted to storage first
+  // with the presigned form studioUpload hands out (Cirrus's upload-s3, docs/studio.md).
+  studioUpload: (id: number | string, task: FileTask) =>
+    session.json<PresignedUpload>(`/api/v1/videos/${id}/studio/upload-s3`, { method: 'POST', json: { task } }),
+  studioEdit: (id: number | string, edit: StudioEdit) =>
+    session.send(`/api/v1/videos/${id}/studio/edit`, { method: 'POST', json: edit }),
   giveOwnership: (id: number | string, username: string) =>
     session.send(`/api/v1/videos/${id}/give-ownership`, { method: 'POST', json: { username } }),
   ownershipChanges: (signal?: AbortSignal) =>

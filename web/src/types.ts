@@ -144,6 +144,9 @@ export type VideoImport = Reads<PeerTube.VideoImport, 'id' | 'state' | 'createdA
 /** A video offered to another account (PeerTube's VideoChangeOwnership). */
 export interface OwnershipChange {
   id: number;
+  /** PeerTube 8.2's state: 1 pending, 2 rejected, 3 accepted. */
+  state: { id: 1 | 2 | 3; label: string };
+  /** Deprecated in PeerTube 8.2 for `state`. */
   status: 'WAITING' | 'ACCEPTED' | 'REFUSED';
   initiatorAccount: Actor;
   nextOwnerAccount: Actor;

@@ -116,6 +116,10 @@ def _describe(kind: NotificationType, payload: dict[str, Any]) -> tuple[str, str
     collab_path = (
         f"/c/{(collaboration.get('channel') or {}).get('name', '')}" if collaboration else "/my-account/notifications"
     )
+    ownership = payload.get("changeOwnership") or {}
+    owned_video = str((ownership.get("video") or {}).get("name", "a video"))
+    initiator = (ownership.get("initiatorAccount") or {}).get("displayName", "Someone")
+    next_owner = (ownership.get("nextOwnerAccount") or {}).get("displayName", "Someone")
     described: dict[NotificationType, tuple[str, str]] = {
         NotificationType.NEW_VIDEO_FROM_SUBSCRIPTION: (f"{channel} published a new video: {video_name}", video_path),
         NotificationType.NEW_LIVE_FROM_SUBSCRIPTION: (f"{channel} is live: {video_name}", video_path),
@@ -147,6 +151,19 @@ def _describe(kind: NotificationType, payload: dict[str, Any]) -> tuple[str, str
         NotificationType.REFUSED_TO_COLLABORATE_TO_CHANNEL: (
             f"{collab_account} refused to collaborate on {collab_channel}",
             collab_path,
+        ),
+        # PeerTube's subjects and texts for the ownership changes (its notifiers' emails).
+        NotificationType.VIDEO_OWNERSHIP_CHANGED_REQUEST: (
+            f"{initiator} wants to transfer ownership of {owned_video} to you",
+            "/my-library/ownership",
+        ),
+        NotificationType.VIDEO_OWNERSHIP_CHANGED_ACCEPTED: (
+            f"{next_owner} accepted the ownership change request for {owned_video}",
+            "/my-library/ownership",
+        ),
+        NotificationType.VIDEO_OWNERSHIP_CHANGED_REJECTED: (
+            f"{next_owner} rejected the ownership change request for {owned_video}",
+            "/my-library/ownership",
         ),
     }
     return described.get(kind, ("You have a new notification", "/my-account/notifications"))

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from chalicelib.domain import reference_data
 from chalicelib.domain.reference_data import VIDEO_STATES
 from chalicelib.domain.short_uuid import to_short
+from chalicelib.store.models.ownership_change import OWNERSHIP_STATES
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
         ChannelCollaborator,
         Follow,
         Notification,
+        OwnershipChange,
         Registration,
         Video,
         VideoComment,
@@ -47,6 +49,7 @@ SUB_OBJECTS = (
     "registration",
     "videoCaption",
     "videoChannelCollaborator",
+    "changeOwnership",
 )
 FOLLOWING_TYPES = {"Application": "instance", "Group": "channel", "Person": "account"}
 
@@ -176,5 +179,21 @@ def collaborator_payload(
             "channel": actor_info(channel, settings),
             "channelOwner": actor_info(owner, settings),
             "account": actor_info(account, settings),
+        }
+    }
+
+
+def change_ownership_payload(
+    change: OwnershipChange, initiator: Actor, next_owner: Actor, video: Video, settings: Settings
+) -> dict[str, Any]:
+    """PeerTube 8.2's `changeOwnership` of an ownership change notification: its state (as
+    ChangeOwnership's), both accounts and the video (a channel's change would name `channel`)."""
+    return {
+        "changeOwnership": {
+            "id": int(change.id),
+            "state": dict(OWNERSHIP_STATES[str(change.status)]),
+            "initiatorAccount": actor_info(initiator, settings),
+            "nextOwnerAccount": actor_info(next_owner, settings),
+            "video": video_info(video),
         }
     }

@@ -32,6 +32,7 @@ def register() -> None:
     events.subscribe(events.AbuseStateChanged, on_abuse_state_changed)
     events.subscribe(events.AbuseMessageAdded, on_abuse_message_added)
     events.subscribe(events.CollaboratorChanged, on_collaborator_changed)
+    events.subscribe(events.OwnershipChangeUpdated, on_ownership_change_updated)
 
 
 def on_video_published(event: events.VideoPublished) -> None:
@@ -161,4 +162,15 @@ def on_collaborator_changed(event: events.CollaboratorChanged) -> None:
         channel=int(collaborator.channel_id),
         account=int(collaborator.account_id),
         state=int(collaborator.state),
+    )
+
+
+def on_ownership_change_updated(event: events.OwnershipChangeUpdated) -> None:
+    change = event.change
+    queue(
+        "ownership",
+        change=int(change.id),
+        status=str(change.status),
+        video=int(change.video_id),
+        channel=int(event.former_channel_id),
     )

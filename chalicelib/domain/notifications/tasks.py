@@ -32,6 +32,7 @@ from chalicelib.store import (
     follows,
     lives,
     notifications,
+    ownership_changes,
     queues,
     registrations,
     users,
@@ -45,6 +46,7 @@ from chalicelib.store.models.channel_collaborator import (
     COLLABORATOR_STATE_LABELS,
 )
 from chalicelib.store.models.follow import STATE_ACCEPTED
+from chalicelib.store.models.ownership_change import OWNERSHIP_ACCEPTED, OWNERSHIP_REFUSED, OWNERSHIP_WAITING
 
 if TYPE_CHECKING:
     from chalicelib.store.models import Actor, User, Video
@@ -408,6 +410,46 @@ def _collaboration(task: dict[str, Any], message_id: str, now: datetime) -> None
     deliver(recipients, kind, f"collaborator:{int(collaborator.id)}:{state}", payload, now)
 
 
+# --- Video ownership changes (PeerTube 8.2) --------------------------------------------------
+
+_OWNERSHIP_KINDS = {
+    OWNERSHIP_WAITING: NotificationType.VIDEO_OWNERSHIP_CHANGED_REQUEST,
+    OWNERSHIP_ACCEPTED: NotificationType.VIDEO_OWNERSHIP_CHANGED_ACCEPTED,
+    OWNERSHIP_REFUSED: NotificationType.VIDEO_OWNERSHIP_CHANGED_REJECTED,
+}
+
+
+def _ownership(task: dict[str, Any], message_id: str, now: datetime) -> None:
+    """An offer to the next owner (unless they mute the initiator); its answer to the former
+    channel's owner and accepted collaborators but the next owner (PeerTube's notifiers)."""
+    status = str(task["status"])
+    kind = _OWNERSHIP_KINDS.get(status)
+    change = ownership_changes.get_change(int(task["change"]))
+    video = video_store.get_video(int(task["video"]))
+    if kind is None or change is None or video is None:
+        return
+    change.status = status  # as it was when the task was queued (a later answer has its own)
+    found = actors.get_actors({int(change.initiator_account_id), int(change.next_owner_account_id)})
+    initiator, next_owner = found.get(int(change.initiator_account_id)), found.get(int(change.next_owner_account_id))
+    if initiator is None or next_owner is None:
+        return
+    if status == OWNERSHIP_WAITING:
+        recipients = [user for user in _users_of([next_owner]) if not _muted_by(user, initiator)]
+    else:
+        channel = actors.get_actor(int(task["channel"]))
+        if channel is None or channel.account_id is None:
+            return
+        accepted = [
+            int(c.account_id)
+            for c in channel_collaborators.list_for_channel(int(channel.id))
+            if int(c.state) == COLLABORATOR_ACCEPTED
+        ]
+        people = actors.get_actors({int(channel.account_id), *accepted}).values()
+        recipients = [user for user in _users_of(people) if int(user.account_id) != int(next_owner.id)]
+    payload = shapes.change_ownership_payload(change, initiator, next_owner, video, get_settings())
+    deliver(recipients, kind, f"ownership:{int(change.id)}:{status}", payload, now)
+
+
 _HANDLERS = {
     "new-video": _new_video,
     "studio-edited": _studio_edited,
@@ -415,6 +457,7 @@ _HANDLERS = {
     "blacklist": _blacklist,
     "transcription": _transcription,
     "collaboration": _collaboration,
+    "ownership": _ownership,
     "comment": _comment,
     "follow": _follow,
     "auto-follow": _auto_follow,

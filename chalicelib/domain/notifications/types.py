@@ -34,6 +34,9 @@ class NotificationType(IntEnum):
     INVITED_TO_COLLABORATE_TO_CHANNEL = 23
     ACCEPTED_TO_COLLABORATE_TO_CHANNEL = 24
     REFUSED_TO_COLLABORATE_TO_CHANNEL = 25
+    VIDEO_OWNERSHIP_CHANGED_REQUEST = 26
+    VIDEO_OWNERSHIP_CHANGED_ACCEPTED = 27
+    VIDEO_OWNERSHIP_CHANGED_REJECTED = 28
 
 
 # UserNotificationSettingValue: a sum of these.
@@ -65,7 +68,8 @@ DEFAULT_SETTINGS: Mapping[str, int] = {
 SETTING_NAMES = tuple(DEFAULT_SETTINGS)
 
 # Which setting governs each type (PeerTube's notifiers' getSetting). A type without one
-# (the collaborators' three) is always sent, on the web and by email, as PeerTube does.
+# (the collaborators' three, the ownership changes' three) is always sent, on the web and by
+# email, as PeerTube does.
 SETTING_OF: Mapping[NotificationType, str] = {
     NotificationType.NEW_VIDEO_FROM_SUBSCRIPTION: "newVideoFromSubscription",
     NotificationType.NEW_LIVE_FROM_SUBSCRIPTION: "newVideoFromSubscription",

@@ -8,8 +8,14 @@ from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAt
 
 from chalicelib.store.models.base import TableItem
 
-# PeerTube's VideoChangeOwnershipStatus.
+# PeerTube's VideoChangeOwnershipStatus (the `status` it still sends, deprecated in 8.2).
 OWNERSHIP_WAITING, OWNERSHIP_ACCEPTED, OWNERSHIP_REFUSED = "WAITING", "ACCEPTED", "REFUSED"
+# PeerTube 8.2's ChangeOwnershipState (`state`: {id, label}) for each status.
+OWNERSHIP_STATES = {
+    OWNERSHIP_WAITING: {"id": 1, "label": "Pending"},
+    OWNERSHIP_REFUSED: {"id": 2, "label": "Rejected"},
+    OWNERSHIP_ACCEPTED: {"id": 3, "label": "Accepted"},
+}
 
 
 class OwnershipChange(TableItem, discriminator="OwnershipChange"):

@@ -539,8 +539,8 @@ function History() {
 }
 
 
-/** The videos other users offered this one (PeerTube's my-library/ownership): accept one
- * into a channel of theirs, or refuse it. */
+/** The videos other users offered this one, and those it offered (PeerTube 8.2's
+ * my-library/ownership): accept one offered into a channel of theirs, or refuse it. */
 function OwnershipChanges() {
   const { me } = useApp();
   const changes = useLoad((s) => api.ownershipChanges(s), []);
@@ -559,19 +559,21 @@ function OwnershipChanges() {
     }
     changes.reload();
   };
-  if (!changes.data.data.length) return <Empty title="Nobody offered you a video." />;
+  if (!changes.data.data.length) return <Empty title="No video was offered to you or by you." />;
   return (
     <div>
       <ul className="ownership" data-testid="ownership-changes">
         {changes.data.data.map((change) => {
           const channelId = channels[change.id] ?? mine[0]?.id;
+          const toMe = change.nextOwnerAccount.id === me.account.id;
           return (
             <li key={change.id}>
               <p>
-                <strong>{change.video?.name ?? 'A deleted video'}</strong>, offered by {change.initiatorAccount.displayName} ·{' '}
-                <span data-testid="ownership-status">{change.status}</span>
+                <strong>{change.video?.name ?? 'A deleted video'}</strong>,{' '}
+                {toMe ? `offered by ${change.initiatorAccount.displayName}` : `offered to ${change.nextOwnerAccount.displayName}`} ·{' '}
+                <span data-testid="ownership-status">{change.state.label}</span>
               </p>
-              {change.status === 'WAITING' && (
+              {toMe && change.state.id === 1 && (
                 <div className="card-actions">
                   <label htmlFor={`ownership-channel-${change.id}`}>Into</label>{' '}
                   <select

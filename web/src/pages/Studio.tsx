@@ -6,7 +6,16 @@ import { ErrorMessage, Loading } from '../components/Status';
 import { formatDuration } from '../format';
 import { useApp, useLoad, useTitle } from '../hooks';
 import { api } from '../services';
-import { editedDuration, studioForm, type StudioChoices } from '../studio';
+import {
+  editedDuration,
+  fieldOfRefusal,
+  FILE_TASKS,
+  postToStorage,
+  studioEdit,
+  type FileChoice,
+  type FileTask,
+  type StudioChoices,
+} from '../studio';
 
 const PUBLISHED = 1;
 const TO_TRANSCODE = 2;
@@ -14,7 +23,8 @@ const TO_EDIT = 9;
 const MAX_SEGMENTS = 10;
 
 /** PeerTube's studio (/studio/edit/:id): cut points on the video's timeline, segments to take
- * out, an intro, an outro and a watermark; then the edit's progress until the result plays. */
+ * out, an intro, an outro and a watermark (each posted straight to storage, its error shown
+ * beside its field); then the edit's progress until the result plays. */
 export function Studio() {
   const { id = '' } = useParams();
   const { config } = useApp();
@@ -30,7 +40,8 @@ export function Studio() {
     saveAsNewVideo: false,
   });
   const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const [fileErrors, setFileErrors] = useState<Partial<Record<FileChoice, string>>>({});
+  const [busy, setBusy] = useState<string | null>(null);
   const [sent, setSent] = useState(false);
   const [state, setState] = useState<number | null>(null);
 
@@ -70,18 +81,65 @@ export function Studio() {
   const submit = async (event: React.FormEvent) => {
     event.preventDefault();
     setError(null);
-    const form = studioForm(choices, duration);
-    if (![...form.keys()].length) return setError('Choose at least one change.');
-    setBusy(true);
+    setFileErrors({});
+    if (!studioEdit(choices, duration).tasks.length) return setError('Choose at least one change.');
+    // Each file to storage first (its own error beside its field), then the edit naming them.
+    const uploads: Partial<Record<FileTask, string>> = {};
+    const refused: Partial<Record<FileChoice, string>> = {};
+    for (const [task, choice] of FILE_TASKS) {
+      const file = choices[choice];
+      if (!file) continue;
+      setBusy(`Sending the ${choice}…`);
+      try {
+        const presigned = await api.studioUpload(current.id, task);
+        await postToStorage(presigned, file);
+        uploads[task] = presigned.uploadId;
+      } catch (err) {
+        refused[choice] = errorMessage(err);
+      }
+    }
+    if (Object.keys(refused).length) {
+      setFileErrors(refused);
+      setBusy(null);
+      return;
+    }
+    setBusy('Checking the edit…');
     try {
-      await api.studioEdit(current.id, form);
+      await api.studioEdit(current.id, studioEdit(choices, duration, uploads));
       setSent(true);
       setState(TO_EDIT);
     } catch (err) {
-      setError(errorMessage(err));
+      const message = errorMessage(err);
+      const field = fieldOfRefusal(message);
+      if (field) setFileErrors({ [field]: message });
+      else setError(message);
     } finally {
-      setBusy(false);
+      setBusy(null);
     }
+  };
+  const fileField = (choice: FileChoice, label: string, accept: string) => {
+    const problem = fileErrors[choice];
+    return (
+      <>
+        <label htmlFor={`studio-${choice}`}>{label}</label>
+        <input
+          id={`studio-${choice}`}
+          type="file"
+          accept={accept}
+          aria-invalid={problem ? true : undefined}
+          aria-describedby={problem ? `studio-${choice}-error` : undefined}
+          onChange={(e) => {
+            set({ [choice]: e.target.files?.[0] ?? null });
+            setFileErrors((errors) => ({ ...errors, [choice]: undefined }));
+          }}
+        />
+        {problem && (
+          <p id={`studio-${choice}-error`} className="inline-error" role="alert">
+            {problem}
+          </p>
+        )}
+      </>
+    );
   };
 
   if (sent) {
@@ -186,17 +244,9 @@ export function Studio() {
             </button>
           )}
         </fieldset>
-        <label htmlFor="studio-intro">Intro (a video played before)</label>
-        <input id="studio-intro" type="file" accept="video/*" onChange={(e) => set({ intro: e.target.files?.[0] ?? null })} />
-        <label htmlFor="studio-outro">Outro (a video played after)</label>
-        <input id="studio-outro" type="file" accept="video/*" onChange={(e) => set({ outro: e.target.files?.[0] ?? null })} />
-        <label htmlFor="studio-watermark">Watermark (an image, top right)</label>
-        <input
-          id="studio-watermark"
-          type="file"
-          accept="image/png,image/jpeg,image/webp"
-          onChange={(e) => set({ watermark: e.target.files?.[0] ?? null })}
-        />
+        {fileField('intro', 'Intro (a video played before)', 'video/*')}
+        {fileField('outro', 'Outro (a video played after)', 'video/*')}
+        {fileField('watermark', 'Watermark (an image, top right)', 'image/png,image/jpeg,image/webp')}
         <label className="checkbox">
           <input type="checkbox" checked={choices.saveAsNewVideo} onChange={(e) => set({ saveAsNewVideo: e.target.checked })} />{' '}
           Save as a new video (keep this one as it is)
@@ -204,8 +254,8 @@ export function Studio() {
         <p className="muted">
           The edited video lasts {formatDuration(editedDuration(choices, duration))}, before an intro or an outro.
         </p>
-        <button type="submit" className="button button--primary" disabled={busy}>
-          {busy ? 'Sending…' : 'Run the edit'}
+        <button type="submit" className="button button--primary" disabled={busy !== null}>
+          {busy ?? 'Run the edit'}
         </button>
         {error && (
           <p className="inline-error" role="alert">
