@@ -2,7 +2,8 @@
 
 - `build/function/`: the code of every function, `app.py` and `chalicelib/` (the Chalice
   app) and the Lambda units of `functions/` (transcoder, views, trending, channel sync, federation, runners,
-  transcription, work, realtime), sources and data files, no bytecode. It stays small, so code-only deploys are quick.
+  transcription, work, realtime, tracker scaler), sources and data files, no bytecode. It stays small,
+  so code-only deploys are quick.
 - `build/layers/dependencies/python/`: the third-party packages every function uses, built for
   Lambda's platform by layers/dependencies/build.py, and the server plugins `plugins.txt` names,
   if there is one (docs/plugins.md); `build/layers/federation/python/` (JSON-LD: the API,
@@ -42,6 +43,7 @@ FUNCTION_SOURCES = (
     "functions/runners",
     "functions/transcoder",
     "functions/transcription",
+    "functions/tracker_scaler",
     "functions/trending",
     "functions/views",
     "functions/work",
