@@ -63,8 +63,14 @@ def kms() -> Any:
 
 
 def ecs() -> Any:
-    # The work function starts import tasks (store/import_tasks.py); one call, no stubs.
+    # The work function starts import tasks (store/import_tasks.py); the tracker scaler reads
+    # and sets its shards' services (store/tracker_fleet.py). A few calls, no stubs.
     return _client("ecs")
+
+
+def cloudwatch() -> Any:
+    # One call (GetMetricData: the tracker's connections, store/tracker_fleet.py).
+    return _client("cloudwatch")
 
 
 def sqs() -> SQSClient:

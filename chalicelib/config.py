@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from chalicelib import caches, tracker_shards
+from chalicelib import caches
 
 LOCAL_PORT = 9000
 # The tracker shards a deployment may run (template.yaml's TrackerMaxTasks, one service each).
@@ -137,6 +137,13 @@ class Settings:
     # (CIRRUS_TRACKER_SHARDS: shard k at .../tracker/<k>/socket, the template's TrackerMaxTasks).
     tracker_shard_urls: tuple[str, ...] = ()
     tracker_shard_count: int = 1
+    # Whether a scaler changes how many of the shards are active (docs/tracker.md, "Scaling on
+    # connections"): the API then hashes over the active ones only, read from the table
+    # (CIRRUS_TRACKER_SCALED, set by the template when TrackerMaxTasks is above 1). The scaler
+    # finds shard k's ECS service as CIRRUS_TRACKER_SERVICE_PREFIX + k in CIRRUS_TRACKER_CLUSTER.
+    tracker_scaled: bool = False
+    tracker_cluster: str | None = None
+    tracker_service_prefix: str | None = None
     # A local video that has not progressed towards publication for this long is resumed by
     # the sweeper (functions/transcoder/sweeper.py). Longer than a failing step's retries
     # take to come back (the transcode queue's visibility timeout, 90 minutes).
@@ -239,10 +246,6 @@ class Settings:
             return (self.tracker_url,)
         base = self.tracker_url.removesuffix("/socket")
         return tuple(f"{base}/{shard}/socket" for shard in range(self.tracker_shard_count))
-
-    def tracker_url_for(self, video_uuid: str) -> str:
-        """The tracker URL every viewer of this video is given: its shard's."""
-        return tracker_shards.choose(video_uuid, self.tracker_shards)
 
 
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
@@ -349,6 +352,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         tracker_url_override=_websocket_url(env.get("CIRRUS_TRACKER_URL")),
         tracker_shard_urls=_websocket_urls(env.get("CIRRUS_TRACKER_URLS")),
         tracker_shard_count=_shard_count(env.get("CIRRUS_TRACKER_SHARDS")),
+        tracker_scaled=_flag(env.get("CIRRUS_TRACKER_SCALED"), False),
+        tracker_cluster=env.get("CIRRUS_TRACKER_CLUSTER") or None,
+        tracker_service_prefix=env.get("CIRRUS_TRACKER_SERVICE_PREFIX") or None,
         transcoding_stall_seconds=_integer(
             env.get("CIRRUS_TRANSCODING_STALL_SECONDS"),
             Settings.transcoding_stall_seconds,

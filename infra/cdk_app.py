@@ -62,7 +62,7 @@ LOG_GROUP_NAMES = [
         for name in (
             "api", "ingest", "transcoder", "views", "work", "trending", "sweeper",
             "broadcast", "deliver", "inbox", "realtime", "pinger", "runners",
-            "transcription", "channelsync", "redundancy",
+            "transcription", "channelsync", "redundancy", "trackerscaler",
         )
     ),
     "/ecs/${AWS::StackName}-tracker",
@@ -157,6 +157,7 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
                 alarm_topic=self.alarm_topic,
             ),
         )
+        self._tracker_scaler()
         self.live_load_balancer = add_live(
             self,
             LiveInputs(
@@ -667,6 +668,12 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
                 cdk.Fn.condition_if(self.has_tracker.logical_id, value["TrackerMaxTasks"], "1")
             ),
             "CIRRUS_TRACKER_URLS": "",
+            # Above one shard, the scaler sets how many are active (template.yaml).
+            "CIRRUS_TRACKER_SCALED": cdk.Token.as_string(cdk.Fn.condition_if("HasTrackerShard1", "true", "false")),
+            "CIRRUS_TRACKER_CLUSTER": cdk.Token.as_string(
+                cdk.Fn.condition_if("HasTrackerShard1", cdk.Fn.ref("TrackerCluster"), "")
+            ),
+            "CIRRUS_TRACKER_SERVICE_PREFIX": sub("${AWS::StackName}-tracker-shard-"),
             # The live ingest's URLs (template.yaml); empty without it, or without RTMPS.
             "CIRRUS_LIVE_RTMP_URL": cdk.Token.as_string(
                 cdk.Fn.condition_if(self.has_live.logical_id, rtmp_url(self.has_live_host, self.values["LiveHost"]), "")
@@ -1494,7 +1501,43 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
             },
         ]
 
-    def _schedule(self, function: lambda_.CfnFunction, expression: str) -> None:
+    def _tracker_scaler(self) -> None:
+        """The tracker's active shards follow its connections, with TrackerMaxTasks above 1
+        (template.yaml's TrackerScalerFunction): the shard set item, shards 1-7's services,
+        and the tasks' metric."""
+        scaled: cdk.CfnCondition = self.node.find_child("HasTrackerShard1")
+        function = self._function(
+            "TrackerScalerFunction",
+            "functions.tracker_scaler.handler.handle_schedule",
+            description="Cirrus tracker scaler (tracker shards started and stopped on connections)",
+            timeout=60,
+            memory=256,
+            log_name="trackerscaler",
+            condition=scaled,
+            # The function exists only with shards to scale: the settings' conditions, settled.
+            environment={
+                "CIRRUS_TRACKER_SHARDS": self.values["TrackerMaxTasks"].value_as_string,
+                "CIRRUS_TRACKER_SCALED": "true",
+                "CIRRUS_TRACKER_CLUSTER": cdk.Fn.ref("TrackerCluster"),
+            },
+            statements=[
+                self._table_keys(["dynamodb:GetItem", "dynamodb:PutItem"], "CONFIG#trackershards"),
+                {
+                    "Effect": "Allow",
+                    "Action": ["ecs:DescribeServices", "ecs:UpdateService"],
+                    "Resource": sub(
+                        "arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:service/${TrackerCluster}/"
+                        "${AWS::StackName}-tracker-shard-*"
+                    ),
+                },
+                {"Effect": "Allow", "Action": "cloudwatch:GetMetricData", "Resource": "*"},
+            ],
+        )
+        self._schedule(function, "rate(1 minute)", condition=scaled)
+
+    def _schedule(
+        self, function: lambda_.CfnFunction, expression: str, condition: cdk.CfnCondition | None = None
+    ) -> None:
         name = function.logical_id
         role = self._named(
             iam.CfnRole(
@@ -1524,7 +1567,7 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
             ),
             f"{name}ScheduleRole",
         )
-        self._named(
+        schedule = self._named(
             scheduler.CfnSchedule(
                 self,
                 f"{name}Schedule",
@@ -1534,6 +1577,8 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
             ),
             f"{name}Schedule",
         )
+        if condition is not None:  # a function only some deployments have
+            role.cfn_options.condition = schedule.cfn_options.condition = condition
 
     # --- Real time (template.yaml: RealtimeApi and what follows it) -------------------------
 

@@ -259,14 +259,16 @@ class _Tracker:
         self._shards()
         self._connections_alarm()
 
-    def _ecs_service(self, logical_id: str, target_group: elbv2.CfnTargetGroup) -> ecs.CfnService:
+    def _ecs_service(self, logical_id: str, target_group: elbv2.CfnTargetGroup, shard: int = 0) -> ecs.CfnService:
+        # Shards above 0 start with no task and a name the scaler's role names (template.yaml).
         return ecs.CfnService(
             self.stack,
             logical_id,
+            service_name=cdk.Fn.sub(f"${{AWS::StackName}}-tracker-shard-{shard}") if shard else None,
             cluster=self.cluster.ref,
             task_definition=self.task.ref,
             launch_type="FARGATE",
-            desired_count=1,
+            desired_count=0 if shard else 1,
             health_check_grace_period_seconds=30,
             deployment_configuration={
                 "minimumHealthyPercent": 100,
@@ -311,10 +313,20 @@ class _Tracker:
                 ),
                 condition=condition,
             )
-            self._add(self._ecs_service(f"TrackerShard{shard}Service", group), depends_on=rule, condition=condition)
+            self._add(
+                self._ecs_service(f"TrackerShard{shard}Service", group, shard), depends_on=rule, condition=condition
+            )
             previous = condition
 
     def _connections_alarm(self) -> None:
+        one_shard = cdk.CfnCondition(
+            self.stack,
+            "HasOneTrackerShard",
+            expression=cdk.Fn.condition_and(
+                self.inputs.has_tracker, cdk.Fn.condition_equals(self.inputs.max_tasks.value_as_string, "1")
+            ),
+        )
+        one_shard.override_logical_id("HasOneTrackerShard")
         self._add(
             cloudwatch.CfnAlarm(
                 self.stack,
@@ -332,5 +344,26 @@ class _Tracker:
                 comparison_operator="GreaterThanThreshold",
                 treat_missing_data="notBreaching",
                 alarm_actions=[self.inputs.alarm_topic.ref],
-            )
+            ),
+            condition=one_shard,
+        )
+        self._add(
+            cloudwatch.CfnAlarm(
+                self.stack,
+                "TrackerShardsSaturated",
+                alarm_description=(
+                    "Every tracker shard is active and still over 7,000 connections a task; raise TrackerMaxTasks."
+                ),
+                namespace="Cirrus",
+                metric_name="TrackerShardsSaturated",
+                dimensions=[{"name": "service", "value": "cirrus"}],
+                statistic="Minimum",
+                period=60,
+                evaluation_periods=15,
+                threshold=1,
+                comparison_operator="GreaterThanOrEqualToThreshold",
+                treat_missing_data="notBreaching",
+                alarm_actions=[self.inputs.alarm_topic.ref],
+            ),
+            condition=self.stack.node.find_child("HasTrackerShard1"),
         )

@@ -2,7 +2,7 @@
 
 - `build/function/`: the code of every function, `app.py` and `chalicelib/` (the Chalice
   app) and the Lambda units of `functions/` (transcoder, views, trending, channel sync, federation, runners,
-  transcription, work, realtime), sources and data files, and the bytecode of Lambda's Python
+  transcription, work, realtime, tracker scaler), sources and data files, and the bytecode of Lambda's Python
   (layers/dependencies/build.py compile_bytecode: Lambda's code is read-only, so a package
   without it compiles every module at every cold start). It stays small, so code-only deploys
   are quick.
@@ -45,6 +45,7 @@ FUNCTION_SOURCES = (
     "functions/runners",
     "functions/transcoder",
     "functions/transcription",
+    "functions/tracker_scaler",
     "functions/trending",
     "functions/views",
     "functions/work",

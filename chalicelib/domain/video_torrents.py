@@ -19,6 +19,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from chalicelib.config import get_settings
+from chalicelib.domain.tracker_urls import tracker_url_for
 from chalicelib.media import layout, torrents
 from chalicelib.observability import logger
 from chalicelib.store import media, videos
@@ -34,12 +35,12 @@ HLS_EXTENSION = ".mp4"  # a fragmented MP4, as PeerTube names it in its torrents
 def announce_list(video: Video, settings: Settings) -> list[str]:
     """The trackers a torrent names, in PeerTube's order: WebSocket first, then HTTP. The
     WebSocket one is the video's shard, so that all its peers meet on one tracker task."""
-    return [settings.tracker_url_for(video.uuid), f"{settings.instance_url}/tracker/announce"]
+    return [tracker_url_for(video.uuid, settings), f"{settings.instance_url}/tracker/announce"]
 
 
 def tracker_urls(video: Video, settings: Settings) -> list[str]:
     """The trackers of a local video as its JSON (`trackerUrls`) and magnet URIs list them."""
-    return [f"{settings.instance_url}/tracker/announce", settings.tracker_url_for(video.uuid)]
+    return [f"{settings.instance_url}/tracker/announce", tracker_url_for(video.uuid, settings)]
 
 
 def file_url(video: Video, file: VideoFile | WebVideoFile, private: bool, settings: Settings) -> str:

@@ -556,6 +556,9 @@ def channel_imported_pk(channel_id: int) -> str:
 # player settings of a video or a channel (PeerTube 8), an item each.
 APPEARANCE_PK = "CONFIG#appearance"
 
+# The tracker's active shard set (TS1-TS2, docs/tracker.md): one item, written by the scaler.
+TRACKER_SHARDS_PK = "CONFIG#trackershards"
+
 
 def player_settings_pk(kind: str, target_id: int) -> str:
     """`kind` is "video" or "channel"."""

@@ -319,7 +319,7 @@ def conditional_resources(template: Mapping[str, Any], *conditions: str) -> dict
 
 
 def test_same_tracker(translated: dict[str, Any], cdk_template: dict[str, Any]) -> None:
-    conditions = ("HasTracker", *(f"HasTrackerShard{shard}" for shard in range(1, 8)))
+    conditions = ("HasTracker", "HasOneTrackerShard", *(f"HasTrackerShard{shard}" for shard in range(1, 8)))
     sam, cdk = conditional_resources(translated, *conditions), conditional_resources(cdk_template, *conditions)
 
     assert len(sam) > 20 and "TrackerService" in sam

@@ -355,13 +355,48 @@ def test_tracker_shards_are_one_task_each_routed_by_path(resources: dict[str, An
             resources[f"TrackerShard{shard}TargetGroup"]["Properties"] == resources["TrackerTargetGroup"]["Properties"]
         )
         services[f"TrackerShard{shard}Service"] = f"TrackerShard{shard}TargetGroup"
-    for name, group in services.items():
+    for shard, (name, group) in enumerate(services.items()):
         service = resources[name]["Properties"]
-        assert service["DesiredCount"] == 1
+        # Shard 0 always runs; the others start with no task, given one by the scaler.
+        assert service["DesiredCount"] == (0 if shard else 1)
+        assert service.get("ServiceName") == (
+            {"Fn::Sub": f"${{AWS::StackName}}-tracker-shard-{shard}"} if shard else None
+        )
         assert service["TaskDefinition"] == {"Ref": "TrackerTaskDefinition"}
         assert service["LoadBalancers"][0]["TargetGroupArn"] == {"Ref": group}
-    alarm = resources["TrackerConnectionsHigh"]["Properties"]
-    assert (alarm["Namespace"], alarm["MetricName"], alarm["Statistic"]) == ("Cirrus", "TrackerConnections", "Maximum")
+    alarm = resources["TrackerConnectionsHigh"]
+    assert alarm["Condition"] == "HasOneTrackerShard"
+    props = alarm["Properties"]
+    assert (props["Namespace"], props["MetricName"], props["Statistic"]) == ("Cirrus", "TrackerConnections", "Maximum")
+    saturated = resources["TrackerShardsSaturated"]
+    assert saturated["Condition"] == "HasTrackerShard1"
+    assert saturated["Properties"]["MetricName"] == "TrackerShardsSaturated"
+
+
+def test_the_tracker_scaler_runs_every_minute_with_least_privilege(resources: dict[str, Any]) -> None:
+    """Only with shards to scale; the shard set item, shards 1-7's services (by the name
+    prefix the services are given) and the metric, nothing else."""
+    function = resources["TrackerScalerFunction"]
+    assert function["Condition"] == "HasTrackerShard1"
+    props = function["Properties"]
+    assert props["Handler"] == "functions.tracker_scaler.handler.handle_schedule"
+    (event,) = props["Events"].values()
+    assert event["Properties"]["ScheduleExpression"] == "rate(1 minute)"
+    variables = props["Environment"]["Variables"]
+    assert variables["CIRRUS_TRACKER_CLUSTER"] == {"Ref": "TrackerCluster"}
+    assert (variables["CIRRUS_TRACKER_SHARDS"], variables["CIRRUS_TRACKER_SCALED"]) == (
+        {"Ref": "TrackerMaxTasks"},
+        "true",
+    )
+    (policy,) = props["Policies"]
+    table, services, metrics = policy["Statement"]
+    assert table["Action"] == ["dynamodb:GetItem", "dynamodb:PutItem"]
+    assert table["Condition"] == {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["CONFIG#trackershards"]}}
+    assert services["Action"] == ["ecs:DescribeServices", "ecs:UpdateService"]
+    assert services["Resource"]["Fn::Sub"].endswith(":service/${TrackerCluster}/${AWS::StackName}-tracker-shard-*")
+    assert metrics == {"Effect": "Allow", "Action": "cloudwatch:GetMetricData", "Resource": "*"}
+    for companion in ("LogGroup", "ErrorsAlarm", "ThrottlesAlarm"):
+        assert resources[f"TrackerScalerFunction{companion}"]["Condition"] == "HasTrackerShard1"
 
 
 def test_tracker_shard_conditions_count_up_to_its_parameter(template: dict[str, Any]) -> None:
@@ -380,7 +415,7 @@ def test_tracker_resources_exist_only_with_an_image(resources: dict[str, Any]) -
     tracker = {name: r for name, r in resources.items() if name.startswith("Tracker")}
     assert len(tracker) > 10
     shards = {f"HasTrackerShard{shard}" for shard in range(1, 8)}
-    assert {r.get("Condition") for r in tracker.values()} == {"HasTracker"} | shards
+    assert {r.get("Condition") for r in tracker.values()} == {"HasTracker", "HasOneTrackerShard"} | shards
 
 
 def test_the_tracker_image_holds_every_module_the_tracker_imports(tmp_path: Path) -> None:

@@ -960,6 +960,7 @@ def test_packaged_function_imports_on_its_own(tmp_path: Path, resources: dict[st
         "realtime",
         "redundancy",
         "runners",
+        "tracker_scaler",
         "transcoder",
         "transcription",
         "trending",

@@ -10,6 +10,7 @@ import pytest
 
 from chalicelib import tracker_shards
 from chalicelib.config import load_settings
+from chalicelib.domain.tracker_urls import tracker_url_for
 
 SHARDS = [f"wss://video.example.org:443/tracker/{k}/socket" for k in range(4)]
 VIDEOS = [str(uuid.UUID(int=n * 7919 + 12345)) for n in range(4000)]
@@ -61,11 +62,11 @@ def test_settings_list_the_shards_behind_the_tracker_url_or_as_given() -> None:
     production = {"CIRRUS_ENV": "production", "CIRRUS_HOST": "video.example.org"}
     single = load_settings(production)
     assert single.tracker_shards == ("wss://video.example.org:443/tracker/socket",)
-    assert single.tracker_url_for(VIDEOS[0]) == "wss://video.example.org:443/tracker/socket"
+    assert tracker_url_for(VIDEOS[0], single) == "wss://video.example.org:443/tracker/socket"
 
     sharded = load_settings({**production, "CIRRUS_TRACKER_SHARDS": "4"})
     assert list(sharded.tracker_shards) == SHARDS
-    assert sharded.tracker_url_for(VIDEOS[0]) == tracker_shards.choose(VIDEOS[0], SHARDS)
+    assert tracker_url_for(VIDEOS[0], sharded) == tracker_shards.choose(VIDEOS[0], SHARDS)
 
     listed = load_settings({**production, "CIRRUS_TRACKER_URLS": "wss://t1.example.org/s, wss://t2.example.org/s"})
     assert listed.tracker_shards == ("wss://t1.example.org/s", "wss://t2.example.org/s")

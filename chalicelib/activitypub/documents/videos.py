@@ -18,6 +18,7 @@ from chalicelib.activitypub.contexts import context_for
 from chalicelib.activitypub.documents.common import PUBLIC, ap_date, with_context
 from chalicelib.domain import reference_data, storyboards, video_torrents
 from chalicelib.domain.short_uuid import to_short
+from chalicelib.domain.tracker_urls import tracker_url_for
 from chalicelib.media import infohashes, layout
 from chalicelib.media.commands import PREVIEW_SIZE, THUMBNAIL_SIZE
 from chalicelib.store.models.video_stages import LIVE_STAGES, STAGE_LIVE_ON
@@ -243,7 +244,7 @@ def _links(
             "name": "tracker-websocket",
             "rel": ["tracker", "websocket"],
             # The video's tracker shard, as its REST trackerUrls (remote players use it).
-            "href": settings.tracker_url_for(video.uuid),
+            "href": tracker_url_for(video.uuid, settings),
         },
     ]
     return links

@@ -35,6 +35,7 @@ from chalicelib.store.models.remote_host import RemoteHost
 from chalicelib.store.models.runner import Runner, RunnerJob, RunnerRegistrationToken
 from chalicelib.store.models.throttle import Throttle
 from chalicelib.store.models.tombstone import Tombstone
+from chalicelib.store.models.tracker_shards import TrackerShards
 from chalicelib.store.models.two_factor import TwoFactorRequest
 from chalicelib.store.models.upload_session import UploadSession
 from chalicelib.store.models.user import User
@@ -100,6 +101,7 @@ __all__ = [
     "TagPolicy",
     "Throttle",
     "Tombstone",
+    "TrackerShards",
     "TwoFactorRequest",
     "UploadSession",
     "User",
