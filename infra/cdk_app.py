@@ -1533,16 +1533,22 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
                 {"Effect": "Allow", "Action": "cloudwatch:GetMetricData", "Resource": "*"},
             ],
         )
-        self._schedule(function, "rate(1 minute)", condition=scaled)
+        self._schedule(function, "rate(1 minute)", condition=scaled, event="EveryMinute")
 
     def _schedule(
-        self, function: lambda_.CfnFunction, expression: str, condition: cdk.CfnCondition | None = None
+        self,
+        function: lambda_.CfnFunction,
+        expression: str,
+        condition: cdk.CfnCondition | None = None,
+        event: str = "Schedule",
     ) -> None:
-        name = function.logical_id
+        """`event`: the schedule's name in template.yaml's Events, which SAM's translation puts in
+        the logical ids (compared by id where the resources are conditional)."""
+        name = function.logical_id + event
         role = self._named(
             iam.CfnRole(
                 self,
-                f"{name}ScheduleRole",
+                f"{name}Role",
                 assume_role_policy_document={
                     "Version": "2012-10-17",
                     "Statement": [
@@ -1565,17 +1571,17 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
                     }
                 ],
             ),
-            f"{name}ScheduleRole",
+            f"{name}Role",
         )
         schedule = self._named(
             scheduler.CfnSchedule(
                 self,
-                f"{name}Schedule",
+                name,
                 schedule_expression=expression,
                 flexible_time_window={"mode": "OFF"},
                 target={"arn": function.attr_arn, "roleArn": role.attr_arn},
             ),
-            f"{name}Schedule",
+            name,
         )
         if condition is not None:  # a function only some deployments have
             role.cfn_options.condition = schedule.cfn_options.condition = condition

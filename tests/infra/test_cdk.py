@@ -318,9 +318,23 @@ def conditional_resources(template: Mapping[str, Any], *conditions: str) -> dict
     return found
 
 
+# A conditional function's own resources, which SAM's translation writes in its own form, are
+# compared by test_same_functions, test_same_function_permissions and test_same_schedules.
+FUNCTION_MADE = ("AWS::Lambda::Function", "AWS::IAM::Role", "AWS::Scheduler::Schedule")
+
+
 def test_same_tracker(translated: dict[str, Any], cdk_template: dict[str, Any]) -> None:
     conditions = ("HasTracker", "HasOneTrackerShard", *(f"HasTrackerShard{shard}" for shard in range(1, 8)))
-    sam, cdk = conditional_resources(translated, *conditions), conditional_resources(cdk_template, *conditions)
+    functions = [n for n, r in conditional_resources(translated, *conditions).items() if r["Type"] == FUNCTION_MADE[0]]
+    assert functions == ["TrackerScalerFunction"]
+
+    def own(name: str, resource: dict[str, Any]) -> bool:
+        return resource["Type"] in FUNCTION_MADE and name.startswith(tuple(functions))
+
+    sam, cdk = (
+        {name: r for name, r in conditional_resources(t, *conditions).items() if not own(name, r)}
+        for t in (translated, cdk_template)
+    )
 
     assert len(sam) > 20 and "TrackerService" in sam
     assert sorted(cdk) == sorted(sam)
