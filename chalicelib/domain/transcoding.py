@@ -442,7 +442,7 @@ def _publish_progressively(video: Video) -> None:
         logger.info("video playable", extra={"video": video.uuid, "renditions": len(files)})
         events.emit(events.VideoPublished(current))
     elif int(current.state or 0) == STATE_PUBLISHED:
-        videos.add_info_hashes(current, info_hashes)
+        videos.add_rendition(current, info_hashes, datetime.now(UTC))
         media_privacy.place_files(current, torrents=True)
         events.emit(events.VideoRenditionAdded(current))
 

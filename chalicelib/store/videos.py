@@ -422,9 +422,13 @@ def publish(
                 _owner(video), actions=quotas.publish_actions(video, quota_size), condition=User.pk.exists()
             )
 
+    # Its files changed: a new `updated` (and so a new Update activity id: remotes take each
+    # id once, so Updates sharing one would be dropped as already seen).
+    video.updated_at = when
     actions = [
         Video.state.set(STATE_PUBLISHED),
         Video.published_at.set(video.published_at),
+        Video.updated_at.set(when),
         Video.files_size.set(size),
         *([Video.info_hashes.set(set(info_hashes))] if info_hashes else []),
         *([Video.quota_reserved.remove()] if video.quota_reserved else []),
@@ -452,6 +456,7 @@ def publish_first(video: Video, when: datetime, info_hashes: Sequence[str]) -> b
     actions: list[Any] = [
         Video.state.set(STATE_PUBLISHED),
         Video.published_at.set(published_at),
+        Video.updated_at.set(when),  # as in `publish`
         *([Video.info_hashes.add(set(info_hashes))] if info_hashes else []),
     ]
     try:
@@ -468,17 +473,19 @@ def publish_first(video: Video, when: datetime, info_hashes: Sequence[str]) -> b
         raise
     video.state = STATE_PUBLISHED
     video.published_at = published_at
+    video.updated_at = when
     activity_days.mark_active("channels", int(video.channel_id), when)
     return True
 
 
-def add_info_hashes(video: Video, info_hashes: Sequence[str]) -> None:
-    """Swarms of renditions added to a video published progressively (claims and the
-    video's set; both repeat harmlessly)."""
-    if not info_hashes:
-        return
-    infohashes.add(info_hashes, int(video.id))
-    video.update(actions=[Video.info_hashes.add(set(info_hashes))])
+def add_rendition(video: Video, info_hashes: Sequence[str], when: datetime) -> None:
+    """A rendition added to a video published progressively: its swarms (claims and the
+    video's set; both repeat harmlessly) and a new `updated`, as in `publish`."""
+    if info_hashes:
+        infohashes.add(info_hashes, int(video.id))
+    video.update(
+        actions=[Video.updated_at.set(when), *([Video.info_hashes.add(set(info_hashes))] if info_hashes else [])]
+    )
 
 
 def replace_source(

@@ -152,7 +152,7 @@ def wait_published(
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         video = client.send("GET", f"/api/v1/videos/{uuid}", token).json()
-        if video["state"]["id"] == 1 and (not complete or _all_renditions_in(video)):
+        if video["state"]["id"] == 1 and (not complete or all_renditions_in(video)):
             return dict(client.send("GET", f"/api/v1/videos/{uuid}", token).json()) if complete else dict(video)
         assert video["state"]["id"] in (1, 2), video["state"]
         time.sleep(0.5)
@@ -162,7 +162,7 @@ def wait_published(
 GROWING_PLAYLIST = "public, max-age=2"  # chalicelib/store/media.py
 
 
-def _all_renditions_in(video: dict[str, Any]) -> bool:
+def all_renditions_in(video: dict[str, Any]) -> bool:
     """Whether a published video's renditions are all in: its master playlist no longer
     says it grows (a video without HLS, or whose playlist this client may not read: yes)."""
     playlists = video.get("streamingPlaylists") or []

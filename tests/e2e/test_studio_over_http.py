@@ -16,7 +16,7 @@ from typing import Any
 import requests
 
 from tests.conftest import ROOT_PASSWORD
-from tests.e2e.harness import Client, RunningStack, make_clip, needs_ffmpeg, wait_for, wait_published
+from tests.e2e.harness import Client, RunningStack, all_renditions_in, make_clip, needs_ffmpeg, wait_for, wait_published
 
 WIDTH, HEIGHT, SECONDS = 320, 180, 8
 # PeerTube's placement: 1/10 of the height, margins of 1/20 of the height, top right.
@@ -153,7 +153,8 @@ def test_a_studio_edit_cuts_and_watermarks_a_published_video(
     def republished() -> dict[str, Any] | None:
         video = on_a.send("GET", f"/api/v1/videos/{uuid}", ida).json()
         assert video["state"]["id"] in (1, 2, 9), video["state"]
-        return dict(video) if video["state"]["id"] == 1 and video["duration"] != SECONDS else None
+        done = video["state"]["id"] == 1 and video["duration"] != SECONDS and all_renditions_in(video)
+        return dict(video) if done else None
 
     after = wait_for("the edited video's publication", republished, seconds=240)
     took = time.monotonic() - started
@@ -237,7 +238,8 @@ def test_with_studio_runners_a_remote_runner_makes_the_edit(stack: RunningStack,
 
         def republished() -> dict[str, Any] | None:
             video = client.send("GET", f"/api/v1/videos/{uuid}", root).json()
-            return dict(video) if video["state"]["id"] == 1 and video["duration"] == SECONDS - 2 else None
+            done = video["state"]["id"] == 1 and video["duration"] == SECONDS - 2 and all_renditions_in(video)
+            return dict(video) if done else None
 
         after = wait_for("the runner's edit published", republished, seconds=240)
     finally:

@@ -80,7 +80,12 @@ def test_an_hls_file_becomes_one_mp4_with_picture_and_sound(
     assert {s["codec_type"] for s in described["streams"]} == {"video", "audio"}
     assert "filename" not in described["format"], "the presigned URL it was read by is nobody's business"
 
-    _run_until(stack, video, lambda: _details(api, video, alice.token)["state"]["id"] == 1, seconds=120)
+    def complete() -> bool:  # published from its lowest rendition on: wait for the top one too
+        details = _details(api, video, alice.token)
+        files = (details["streamingPlaylists"] or [{"files": []}])[0]["files"]
+        return details["state"]["id"] == 1 and any(f["resolution"]["id"] == 240 for f in files)
+
+    _run_until(stack, video, complete, seconds=120)
     hls_files = _details(api, video, alice.token)["streamingPlaylists"][0]["files"]
     top = hls_files[0]
     assert top["resolution"]["id"] == 240 and top["hasAudio"] and top["hasVideo"]

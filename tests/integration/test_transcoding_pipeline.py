@@ -209,6 +209,9 @@ def test_a_video_is_published_with_its_lowest_rendition_then_gains_the_others(
     # One publication (Create, notifications), then the added rendition (an Update).
     assert [type(e).__name__ for e in seen] == ["VideoPublished", "VideoRenditionAdded"]
     assert done.published_at == playable.published_at
+    # Each publication step gives the video a new `updated`: its Update's id is made of it, and
+    # a remote takes each activity id once (the studio e2e test's Update was dropped so).
+    assert done.updated_at > playable.updated_at
     playlist_url = infohashes.master_playlist_url(stack["settings"].instance_url, video.uuid, str(done.hls_prefix))
     assert set(infohashes.playlist_info_hashes(playlist_url, [144, 240])) <= set(done.info_hashes or ())
 
