@@ -76,7 +76,7 @@ def get_video_chapters(reference: str) -> Response:
     if not can_federate_video(video):
         raise NotFoundError("Video not found")
     found = chapters.chapters_of(video)
-    ends = [int(c["timecode"]) for c in found[1:]] + [int(video.duration or 0)]
+    ends = [int(c["timecode"]) for c in found[1:]] + ([int(video.duration or 0)] if found else [])
     parts = [
         {"name": c["title"], "startOffset": int(c["timecode"]), "endOffset": end}
         for c, end in zip(found, ends, strict=True)

@@ -41,6 +41,16 @@ def test_a_public_video_as_peertube_serves_it(api: ApiClient, people: dict[str, 
     assert api.get(f"/w/{to_short(video.uuid)}", headers=AP).json()["id"] == video.url
 
 
+def test_a_video_without_chapters_serves_an_empty_chapters_object(api: ApiClient, people: dict[str, Member]) -> None:
+    """The Video's hasParts always names it; a video with no chapters answered 500 (remotes
+    logged "remote chapters not read" for every such video)."""
+    alice = people["alice"]
+    video = add_video(alice.account_id, alice.channel_id, "No chapters")
+    answer = api.get(f"/videos/watch/{video.uuid}/chapters", headers=AP)
+    assert answer.status == 200, answer.body
+    assert answer.json()["hasPart"] == []
+
+
 def test_videos_that_stay_home(api: ApiClient, people: dict[str, Member]) -> None:
     alice = people["alice"]
     for privacy in (2, 3, 4):
