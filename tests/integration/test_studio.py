@@ -20,6 +20,7 @@ from chalicelib.store.models import User, Video
 from tests.api_client import ApiClient
 from tests.conftest import ROOT_PASSWORD
 from tests.members import Member
+from tests.multipart_body import form_body
 from tests.queue_runner import drain
 from tests.security.private_media_support import HLS_NAME, MEDIA_BYTES, published_video
 
@@ -197,14 +198,7 @@ def test_with_studio_runners_an_edit_is_a_runner_job_whose_result_is_handed_over
 
 
 def _form(fields: dict[str, str], files: dict[str, bytes]) -> tuple[bytes, str]:
-    boundary = "studio-test-boundary"
-    parts = [
-        f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode() for k, v in fields.items()
-    ]
-    for name, data in files.items():
-        head = f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="mark.png"\r\n'
-        parts.append(head.encode() + b"Content-Type: image/png\r\n\r\n" + data + b"\r\n")
-    return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
+    return form_body(fields, files, "mark.png", "image/png")
 
 
 def test_save_as_new_video_edits_into_a_copy_which_goes_if_the_edit_fails(
