@@ -89,7 +89,8 @@ def announce(publication: Publication) -> None:
     if video is None or (video.stage != STAGE_DONE and video.stage not in LIVE_STAGES and not playable):
         logger.info("publication of a missing or unpublished video, dropped", extra={"video": publication.video_id})
         return
-    if video.stage == STAGE_DONE and not publication.rendition_added:
+    if not publication.rendition_added and video.stage not in LIVE_STAGES:
+        # A replay's first publication: from its first rendition on (progressive publication).
         _tell_replay_viewers(video)
     try:
         if publication.rendition_added:

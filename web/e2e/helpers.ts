@@ -39,13 +39,29 @@ export const tokens = {
 };
 
 /** The video global-setup uploaded, once transcoding has published it: its UUID. */
+/** Whether the video at `videoUrl` (its API address) is published with every rendition in: a
+ * video is published from its lowest rendition on, and its master playlist keeps a short
+ * Cache-Control while the others are added (docs/transcoding.md, progressive publication). */
+async function complete(videoUrl: string, token?: string): Promise<boolean> {
+  const headers: Record<string, string> = token ? { Authorization: `Bearer ${token}` } : {};
+  const video = (await (await fetch(videoUrl, { headers })).json()) as {
+    state?: { id: number };
+    streamingPlaylists?: { playlistUrl: string }[];
+  };
+  if (video.state?.id !== 1) return false;
+  const playlist = video.streamingPlaylists?.[0]?.playlistUrl;
+  if (!playlist) return true;
+  const answer = await fetch(playlist, { headers });
+  return !answer.ok || answer.headers.get('cache-control') !== 'public, max-age=2';
+}
+
+/** Waits until the video at `videoUrl` is published with every rendition in. */
+export async function publishedWhole(videoUrl: string, token?: string): Promise<void> {
+  await expect.poll(() => complete(videoUrl, token), { timeout: 150_000, intervals: [1000] }).toBe(true);
+}
+
 export async function sharedVideo(): Promise<string> {
   const uuid = process.env.CIRRUS_SHARED_VIDEO!;
-  await expect
-    .poll(async () => ((await (await fetch(`${base()}/api/v1/videos/${uuid}`)).json()) as { state?: { id: number } }).state?.id, {
-      timeout: 150_000,
-      intervals: [1000],
-    })
-    .toBe(1);
+  await publishedWhole(`${base()}/api/v1/videos/${uuid}`);
   return uuid;
 }

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { outputDir, ROOT_PASSWORD } from './global-setup';
+import { publishedWhole } from './helpers';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -110,7 +111,7 @@ test("the player on B takes some segments from A's mirror", async ({ page }) => 
   const uploaded = await fetch(`${b.url}/api/v1/videos/upload`, { method: 'POST', headers: { Authorization: `Bearer ${rootB}` }, body: form });
   expect(uploaded.ok).toBe(true);
   const { uuid } = (await uploaded.json()).video as { uuid: string };
-  await expect.poll(async () => (await json(`${b.url}/api/v1/videos/${uuid}`)).state?.id, { timeout: 150_000, intervals: [1000] }).toBe(1);
+  await publishedWhole(`${b.url}/api/v1/videos/${uuid}`);
 
   // A mirrors it; B lists A's mirror.
   await expect.poll(async () => (await fetch(`${a.url}/api/v1/videos/${uuid}`)).status, { timeout: 60_000 }).toBe(200);

@@ -4,7 +4,7 @@
 // the video to another user, who accepts it into a channel from their library.
 import { expect, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
-import { base, logIn, SHARED_PASSWORD, shots, tokens } from './helpers';
+import { base, logIn, publishedWhole, SHARED_PASSWORD, shots, tokens } from './helpers';
 
 async function apiJson<T>(path: string, token: string, init: RequestInit = {}): Promise<T> {
   const answer = await fetch(`${base()}${path}`, { ...init, headers: { Authorization: `Bearer ${token}`, ...(init.headers ?? {}) } });
@@ -55,7 +55,8 @@ test('a studio edit from the Studio page, then the video given to another user',
   const uploaded = await apiJson<{ video: { uuid: string } }>('/api/v1/videos/upload', owner, { method: 'POST', body: form });
   const uuid = uploaded.video.uuid;
   const video = async () => apiJson<VideoState>(`/api/v1/videos/${uuid}`, owner);
-  await expect.poll(async () => (await video()).state.id, { timeout: 150_000, intervals: [1000] }).toBe(1);
+  // Editable once every rendition is in (published from the first one on).
+  await publishedWhole(`${base()}/api/v1/videos/${uuid}`, owner);
   expect((await video()).duration).toBe(12);
 
   await logIn(page, 'studioowner', SHARED_PASSWORD);
@@ -95,6 +96,8 @@ test('a studio edit from the Studio page, then the video given to another user',
   await expect(progress).toHaveText(/Editing|transcoding/);
   await expect(progress).toHaveText('Done: the edited video is published.', { timeout: 240_000 });
   expect((await video()).duration).toBe(10);
+  // Playable from its first rendition; an ownership change waits for the others.
+  await publishedWhole(`${base()}/api/v1/videos/${uuid}`, owner);
 
   // Offered from the library, accepted by the other user from theirs.
   await page.goto(`${base()}/my-library`);
