@@ -104,22 +104,9 @@ def build_revision(revision: str, workdir: Path) -> Path:
 
 def publish(client: Any, root: str, clip: Path) -> str:
     """Upload (PeerTube's resumable upload) and wait for publication: the video's UUID."""
-    from tests.e2e.harness import put_chunk, wait_published
+    from tests.e2e.harness import upload_resumable, wait_published
 
-    data = clip.read_bytes()
-    channel = client.send("GET", "/api/v1/users/me", root).json()["videoChannels"][0]["id"]
-    init = client.send(
-        "POST", "/api/v1/videos/upload-resumable", root,
-        json={"name": "P2P bench", "channelId": channel, "privacy": 1, "filename": "clip.mp4"},
-        headers={"X-Upload-Content-Length": str(len(data)), "X-Upload-Content-Type": "video/mp4"},
-    )  # fmt: skip
-    assert init.status_code == 201, init.text
-    url = "http:" + init.headers["Location"]
-    step = 8 * 1024 * 1024
-    for start in range(0, len(data), step):
-        sent = put_chunk(url, root, data, start, step)
-        assert sent.status_code in (200, 308), sent.text
-    uuid = str(sent.json()["video"]["uuid"])
+    uuid = upload_resumable(client, root, clip.read_bytes(), "P2P bench")
     video = wait_published(client, root, uuid, seconds=900)
     heights = sorted({f["resolution"]["id"] for p in video["streamingPlaylists"] for f in p["files"]})
     print(f"video {uuid}: {video['duration']} s, HLS renditions {heights}", flush=True)

@@ -200,23 +200,10 @@ def _publish_time(client: Any, root: str, clip: Path, name: str) -> float:
     larger than API Gateway's 10 MB) to publication."""
     import requests
 
-    from tests.e2e.harness import put_chunk
+    from tests.e2e.harness import upload_resumable
 
-    data = clip.read_bytes()
-    channel = client.send("GET", "/api/v1/users/me", root).json()["videoChannels"][0]["id"]
-    init = client.send(
-        "POST", "/api/v1/videos/upload-resumable", root,
-        json={"name": name, "channelId": channel, "privacy": 1, "filename": "clip.mp4"},
-        headers={"X-Upload-Content-Length": str(len(data)), "X-Upload-Content-Type": "video/mp4"},
-    )  # fmt: skip
-    assert init.status_code == 201, init.text
-    url = "http:" + init.headers["Location"]
-    step = 8 * 1024 * 1024
-    for start in range(0, len(data), step):
-        sent = put_chunk(url, root, data, start, step)
-        assert sent.status_code in (200, 308), sent.text
+    uuid = upload_resumable(client, root, clip.read_bytes(), name)
     started = time.perf_counter()
-    uuid = sent.json()["video"]["uuid"]
     while True:
         try:
             state = client.send("GET", f"/api/v1/videos/{uuid}", root).json()["state"]["id"]

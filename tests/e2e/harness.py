@@ -187,6 +187,23 @@ def put_chunk(url: str, token: str, data: bytes, start: int, length: int) -> req
     )
 
 
+def upload_resumable(client: Client, token: str, data: bytes, name: str, chunk: int = 8 * 1024 * 1024) -> str:
+    """Upload `data` as a public video of the user's first channel, by PeerTube's resumable
+    upload in chunks, as its clients do; the new video's UUID."""
+    channel = client.send("GET", "/api/v1/users/me", token).json()["videoChannels"][0]["id"]
+    init = client.send(
+        "POST", "/api/v1/videos/upload-resumable", token,
+        json={"name": name, "channelId": channel, "privacy": 1, "filename": "clip.mp4"},
+        headers={"X-Upload-Content-Length": str(len(data)), "X-Upload-Content-Type": "video/mp4"},
+    )  # fmt: skip
+    assert init.status_code == 201, init.text
+    url = "http:" + init.headers["Location"]
+    for start in range(0, len(data), chunk):
+        sent = put_chunk(url, token, data, start, chunk)
+        assert sent.status_code in (200, 308), sent.text
+    return str(sent.json()["video"]["uuid"])
+
+
 @pytest.fixture
 def stack(tmp_path: Path) -> Iterator[RunningStack]:
     """A stack of its own for one test, not started: the test starts (and may restart) it."""
