@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.activitypub import mirrors
+from chalicelib.activitypub.mirror_news import RESYNC_TASK
 from chalicelib.config import get_settings
 from chalicelib.domain import custom_config, instance_follows, redundancy
 from chalicelib.observability import logger
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 
 TASK = "mirror-video"
 DROP_TASK = "drop-mirror"
-TASKS = (TASK, DROP_TASK)
+TASKS = (TASK, DROP_TASK, RESYNC_TASK)
 # A mirror expiring within this is refreshed now: the next run may come an hour later.
 REFRESH_AHEAD = timedelta(hours=2)
 MAX_NEW_PER_RUN = 10  # each is a few files fetched whole; the function's timeout bounds a run
@@ -134,9 +135,24 @@ def run_drop(task: dict[str, Any]) -> None:
         mirrors.drop(found)
 
 
+def run_resync(task: dict[str, Any], now: datetime) -> None:
+    """The work task of mirror_news: our copy of a video whose renditions changed, again. A
+    copy that cannot be made now stays as it was (its next refresh or drop comes in time)."""
+    video = videos.get_video(int(task["video"]))
+    if video is None or video.is_local:
+        return
+    try:
+        mirrors.resync(video, MANUAL_MAX_BYTES, now)
+    except mirrors.MirrorFailed as exc:
+        logger.warning("mirror resync failed", extra={"video": int(video.id), "reason": str(exc)})
+
+
 def run_task(task: dict[str, Any], now: datetime) -> None:
-    """A work task of the redundancy API: one mirror made, or one dropped."""
+    """A work task of the redundancy API or of mirror_news: one mirror made, dropped or
+    brought up to date."""
     if task["task"] == DROP_TASK:
         run_drop(task)
+    elif task["task"] == RESYNC_TASK:
+        run_resync(task, now)
     else:
         run_manual(task, now)

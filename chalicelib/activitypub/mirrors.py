@@ -17,6 +17,7 @@ from chalicelib.activitypub.delivery import outbox
 from chalicelib.activitypub.errors import RemoteFetchError
 from chalicelib.activitypub.net import transport
 from chalicelib.activitypub.outbound.build import cache_files
+from chalicelib.activitypub.remote.parse.checks import InvalidDocument
 from chalicelib.config import get_settings
 from chalicelib.media import hls, layout
 from chalicelib.store import actors, media, redundancies, videos
@@ -39,6 +40,12 @@ FILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")  # a name below th
 
 class MirrorFailed(Exception):
     """The origin's files could not be fetched, or did not match their hashes: nothing kept."""
+
+
+class StaleVideo(MirrorFailed):
+    """The origin's master playlist names renditions our copy of its video does not know yet:
+    the Updates that add them are still on their way (the origin publishes a video from its
+    first rendition on), or were lost."""
 
 
 @dataclass(frozen=True)
@@ -81,8 +88,10 @@ def fetch_verified(video: Video, files: list[VideoFile], max_bytes: int) -> Copy
     hashes = _hashes(get(hashes_name, JSON_ACCEPT, HASHES_MAX_BYTES))
     variants = {line.strip() for line in master.splitlines() if line.strip() and not line.startswith("#")}
     expected_variants = {str(file.playlist_name) for file in files}
-    if not variants or not variants <= expected_variants:
-        raise MirrorFailed("the master playlist names other playlists than the video's files")
+    if not variants:
+        raise MirrorFailed("the master playlist names no playlist")
+    if not variants <= expected_variants:
+        raise StaleVideo("the master playlist names other playlists than the video's files")
     for file in files:
         if str(file.playlist_name) not in variants:
             continue
@@ -122,8 +131,7 @@ def mirror(video: Video, strategy: str, expires_at: datetime | None, now: dateti
     existing = redundancies.get(int(video.id), server_id)
     size = int(existing.size) if existing else 0
     if existing is None:
-        _, files = videos.get_video_with_files(int(video.id))
-        copy = fetch_verified(video, files, max_bytes)
+        video, copy = _fetch_current(video, max_bytes, now)
         store_copy(video, copy)
         size = copy.size
     settings = get_settings()
@@ -140,6 +148,52 @@ def mirror(video: Video, strategy: str, expires_at: datetime | None, now: dateti
     )
     _announce("update" if existing else "create", video, kept)
     return kept
+
+
+def resync(video: Video, max_bytes: int, now: datetime) -> VideoRedundancy | None:
+    """Our copy of `video` again, after its origin changed its renditions (a video published
+    from its first rendition on gains the others later): the current files are fetched and
+    checked, written over the copy, the files no longer played are deleted, and the origin and
+    our followers get an Update. None when we hold no copy (dropped meanwhile)."""
+    existing = redundancies.get(int(video.id), actors.server_actor_id())
+    if existing is None:
+        return None
+    video, copy = _fetch_current(video, max_bytes, now)
+    store_copy(video, copy)
+    prefix = layout.redundancy_prefix(str(video.uuid))
+    kept = {layout.redundancy_key(str(video.uuid), name) for name in copy.names}
+    media.delete_files(key for key in media.keys_under(prefix) if key not in kept)
+    saved = redundancies.save(
+        int(video.id),
+        int(existing.actor_id),
+        ours=True,
+        url=str(existing.url),
+        file_url=str(existing.file_url),
+        expires_at=existing.expires_at,
+        now=now,
+        strategy=existing.strategy,
+        size=copy.size,
+    )
+    _announce("update", video, saved)
+    return saved
+
+
+def _fetch_current(video: Video, max_bytes: int, now: datetime) -> tuple[Video, Copy]:
+    """The verified copy of what the origin plays now. When its master playlist names
+    renditions we do not know, our view of the video is behind: it is fetched again from its
+    origin (the only word trusted for its files), and the copy tried once more."""
+    _, files = videos.get_video_with_files(int(video.id))
+    try:
+        return video, fetch_verified(video, files, max_bytes)
+    except StaleVideo:
+        from chalicelib.activitypub.remote import videos as remote_videos
+
+        try:
+            video = remote_videos.refetch(str(video.url), now)
+        except (RemoteFetchError, InvalidDocument) as exc:
+            raise MirrorFailed(f"the video could not be fetched again from its origin: {exc}") from None
+        _, files = videos.get_video_with_files(int(video.id))
+        return video, fetch_verified(video, files, max_bytes)
 
 
 def drop(redundancy: VideoRedundancy) -> None:

@@ -213,10 +213,12 @@ class RemoteVideoViewed:
 
 @dataclass(frozen=True)
 class RemoteVideoStored:
-    """Another server's video was stored here, new (`was_public` False) or refreshed."""
+    """Another server's video was stored here, new (`was_public` False) or refreshed
+    (`renditions_changed` when its origin now plays another set of renditions)."""
 
     video: Video
     was_public: bool
+    renditions_changed: bool = False
 
 
 @dataclass(frozen=True)

@@ -148,3 +148,114 @@ def test_server_stats_report_the_mirrors(origin: tuple[Path, str], api: ApiClien
         {"strategy": "trending", "totalSize": 10**9, "totalUsed": 0, "totalVideos": 0, "totalVideoFiles": 0},
         {"strategy": "manual", "totalSize": None, "totalUsed": int(made.size), "totalVideos": 1, "totalVideoFiles": 1},
     ]
+
+
+def _master(*resolutions: int) -> str:
+    return "#EXTM3U\n" + "".join(f"#EXT-X-STREAM-INF:BANDWIDTH=50000\n{NAME}-{r}.m3u8\n" for r in resolutions)
+
+
+def _add_rendition(directory: Path, resolution: int) -> None:
+    """The origin plays one more rendition (the same bytes under the rendition's names), and
+    its hashes name it; our view of the video is left as it was (behind)."""
+    playlist = (directory / f"{NAME}-144.m3u8").read_text().replace(f"{NAME}-144-", f"{NAME}-{resolution}-")
+    (directory / f"{NAME}-{resolution}.m3u8").write_text(playlist)
+    (directory / f"{NAME}-{resolution}-fragmented.mp4").write_bytes(MEDIA)
+    hashes = json.loads((directory / f"{NAME}-segments-sha256.json").read_text())
+    hashes[f"{NAME}-{resolution}-fragmented.mp4"] = hashes[f"{NAME}-144-fragmented.mp4"]
+    (directory / f"{NAME}-segments-sha256.json").write_text(json.dumps(hashes))
+
+
+def _known_file(video: Video, resolution: int) -> VideoFile:
+    return VideoFile(
+        keys.video_pk(int(video.id)), keys.video_file_sk(resolution), video_id=int(video.id), resolution=resolution,
+        width=resolution * 16 // 9, height=resolution, fps=25, size=len(MEDIA), duration=8, bandwidth=50000,
+        codecs="avc1.64000c", playlist_name=f"{NAME}-{resolution}.m3u8",
+        media_name=f"{NAME}-{resolution}-fragmented.mp4",
+    )  # fmt: skip
+
+
+def test_a_view_behind_the_origin_is_fetched_again_before_the_copy(
+    origin: tuple[Path, str], api: ApiClient, people: dict[str, Member], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The origin publishes from its first rendition on: when its master names a rendition our
+    view does not know yet (its Update still on its way), the video is fetched again from the
+    origin, and the copy holds every rendition."""
+    directory, base = origin
+    write_origin(directory, **{f"{NAME}-master.m3u8": _master(144, 240)})
+    video = remote_video(people, base)
+    _add_rendition(directory, 240)
+    fetched: list[str] = []
+
+    def refetch(url: str, now: Any) -> Video:
+        fetched.append(url)
+        videos.save_file(_known_file(video, 240))  # what the origin's document now says
+        return video
+
+    monkeypatch.setattr("chalicelib.activitypub.remote.videos.refetch", refetch)
+    mirrors.mirror(video, "manual", None, utcnow(), 10**6)
+    assert fetched == [str(video.url)]
+    for resolution in (144, 240):
+        assert media.read_file(layout.redundancy_key(str(video.uuid), f"{NAME}-{resolution}-fragmented.mp4")) == MEDIA
+
+
+def test_a_master_naming_what_the_origin_does_not_describe_is_refused(
+    origin: tuple[Path, str], api: ApiClient, people: dict[str, Member], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    directory, base = origin
+    write_origin(directory, **{f"{NAME}-master.m3u8": _master(144, 240)})
+    video = remote_video(people, base)
+    _add_rendition(directory, 240)
+    monkeypatch.setattr("chalicelib.activitypub.remote.videos.refetch", lambda url, now: video)
+    with pytest.raises(mirrors.MirrorFailed):
+        mirrors.mirror(video, "manual", None, utcnow(), 10**6)
+    assert redundancies.of_video(int(video.id)) == []
+
+
+def test_a_copy_follows_the_origin_renditions(
+    origin: tuple[Path, str], api: ApiClient, people: dict[str, Member], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rendition added at the origin is fetched into the copy; one the origin no longer plays
+    leaves it; and a news of changed renditions queues that work only for a video we mirror."""
+    from chalicelib.activitypub import mirror_news
+    from chalicelib.domain import events
+
+    directory, base = origin
+    write_origin(directory)
+    video = remote_video(people, base)
+    first = mirrors.mirror(video, "manual", None, utcnow(), 10**6)
+
+    queued: list[Any] = []
+    monkeypatch.setattr(mirror_news.queues, "send_work", queued.extend)
+    mirror_news.on_remote_video_stored(events.RemoteVideoStored(video, was_public=True))
+    assert queued == []  # the same renditions
+    mirror_news.on_remote_video_stored(events.RemoteVideoStored(video, was_public=True, renditions_changed=True))
+    assert queued == [{"task": mirror_news.RESYNC_TASK, "video": int(video.id)}]
+
+    _add_rendition(directory, 240)
+    (directory / f"{NAME}-master.m3u8").write_text(_master(240))
+    hashes = json.loads((directory / f"{NAME}-segments-sha256.json").read_text())
+    del hashes[f"{NAME}-144-fragmented.mp4"]
+    (directory / f"{NAME}-segments-sha256.json").write_text(json.dumps(hashes))
+    (directory / f"{NAME}-144.m3u8").unlink()
+    videos.list_files(int(video.id))[0].delete()  # our view now: 240p alone
+    videos.save_file(_known_file(video, 240))
+    again = mirrors.resync(video, 10**6, utcnow())
+    assert again is not None and int(again.id) == int(first.id)
+    prefix = layout.redundancy_prefix(str(video.uuid))
+    assert sorted(key[len(prefix) :] for key in media.keys_under(prefix)) == sorted(
+        [f"{NAME}-master.m3u8", f"{NAME}-240.m3u8", f"{NAME}-240-fragmented.mp4", f"{NAME}-segments-sha256.json"]
+    )
+    assert int(redundancies.of_video(int(video.id))[0].size) == int(again.size) > len(MEDIA)
+
+
+def test_a_news_for_a_video_not_mirrored_queues_nothing(
+    api: ApiClient, people: dict[str, Member], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chalicelib.activitypub import mirror_news
+    from chalicelib.domain import events
+
+    video = remote_video(people, "http://127.0.0.1:9")
+    queued: list[Any] = []
+    monkeypatch.setattr(mirror_news.queues, "send_work", queued.extend)
+    mirror_news.on_remote_video_stored(events.RemoteVideoStored(video, was_public=True, renditions_changed=True))
+    assert queued == []

@@ -58,6 +58,14 @@ def fetch(url: str, now: datetime) -> Video:
     known = remote_videos.find_by_url(url)
     if known is not None:
         return known
+    return refetch(url, now)
+
+
+def refetch(url: str, now: datetime) -> Video:
+    """The remote video at `url` as its origin describes it now (a known one refreshed):
+    for when our copy is known to be behind, its Updates late or lost."""
+    if local_objects.is_ours(url):
+        raise InvalidDocument("a local URL is not a remote video")
     document = fetch_document(url)
     if document.get("id") != url:
         raise InvalidDocument("the fetched object is not the one asked for")
@@ -132,17 +140,17 @@ def _refresh(video: Video, parsed: RemoteVideoDocument, channel: Actor, account:
         name = images.copy_video_images(parsed.thumbnail_url, parsed.url) if parsed.thumbnail_url else None
         video.has_images, video.image_name = name is not None, name
     old_files = videos.list_files(int(video.id))
+    new_files = _files(int(video.id), parsed)
     try:
-        remote_videos.replace(
-            video, old_files, _files(int(video.id), parsed), was_public, [*DOCUMENT_FIELDS, "has_images", "image_name"]
-        )
+        remote_videos.replace(video, old_files, new_files, was_public, [*DOCUMENT_FIELDS, "has_images", "image_name"])
     except Exception:
         _forget_images(video.image_name if video.image_name != old_images else None)
         raise
     if old_images and old_images != video.image_name:
         images.delete_video_images(str(old_images))
     remote_chapters.refresh(video, parsed.chapters_url, now)
-    events.emit(events.RemoteVideoStored(video, was_public=was_public))
+    renditions_changed = {str(f.playlist_name) for f in old_files} != {str(f.playlist_name) for f in new_files}
+    events.emit(events.RemoteVideoStored(video, was_public=was_public, renditions_changed=renditions_changed))
     return video
 
 
