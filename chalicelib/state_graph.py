@@ -12,6 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+# A state is a stored value: a name (a video's stage) or a number (a runner job's, PeerTube's
+# RunnerJobState).
+S = TypeVar("S", str, int)
 
 
 class StateGraphError(ValueError):
@@ -23,49 +28,49 @@ class UndeclaredMove(ValueError):
 
 
 @dataclass(frozen=True)
-class StateGraph:
+class StateGraph(Generic[S]):
     """`moves[state]` is the set of states `state` may move to; a state with none is terminal.
     An item is created in `start`, or in one of `entries`."""
 
     name: str
-    start: str
-    moves: Mapping[str, frozenset[str]]
-    entries: frozenset[str] = frozenset()
-    rests: frozenset[str] = frozenset()
+    start: S
+    moves: Mapping[S, frozenset[S]]
+    entries: frozenset[S] = frozenset()
+    rests: frozenset[S] = frozenset()
 
     def __post_init__(self) -> None:
         check_graph(self.name, self.start, self.moves, self.entries, self.rests)
 
     @property
-    def states(self) -> tuple[str, ...]:
+    def states(self) -> tuple[S, ...]:
         """Every state, in the table's order."""
         return tuple(self.moves)
 
     @property
-    def terminal(self) -> frozenset[str]:
+    def terminal(self) -> frozenset[S]:
         return frozenset(state for state, targets in self.moves.items() if not targets or state in self.rests)
 
     @property
-    def pending(self) -> tuple[str, ...]:
+    def pending(self) -> tuple[S, ...]:
         """The states that are not terminal, in the table's order."""
         return tuple(state for state, targets in self.moves.items() if targets and state not in self.rests)
 
-    def allows(self, source: str, target: str) -> bool:
+    def allows(self, source: S, target: S) -> bool:
         return target in self.moves.get(source, frozenset())
 
-    def check_move(self, sources: Collection[str], target: str) -> None:
+    def check_move(self, sources: Collection[S], target: S) -> None:
         """UndeclaredMove unless every one of `sources` may move to `target`."""
-        refused = sorted(source for source in sources if not self.allows(source, target))
+        refused = sorted(str(source) for source in sources if not self.allows(source, target))
         if refused or not sources:
             raise UndeclaredMove(f"{self.name}: no move from {', '.join(refused) or 'nowhere'} to {target} is declared")
 
 
 def check_graph(
     name: str,
-    start: str,
-    moves: Mapping[str, Collection[str]],
-    entries: Collection[str] = (),
-    rests: Collection[str] = (),
+    start: S,
+    moves: Mapping[S, Collection[S]],
+    entries: Collection[S] = (),
+    rests: Collection[S] = (),
 ) -> None:
     """StateGraphError unless `moves` is a usable state machine from `start` (and `entries`):
     - every state it moves to is declared (a key of `moves`), and so are `start` and `entries`;
@@ -81,7 +86,9 @@ def check_graph(
         unknown = sorted(set(targets) - set(moves))
         if unknown:
             raise StateGraphError(f"{name}: {state!r} moves to undeclared states {unknown}")
-    unreachable = sorted(set(moves) - _reachable(moves, [start, *entries]))
+    starts = [start]
+    starts.extend(entries)
+    unreachable = sorted(set(moves) - _reachable(moves, starts))
     if unreachable:
         raise StateGraphError(f"{name}: {unreachable} cannot be reached from {start!r}")
     undeclared_rests = sorted(set(rests) - set(moves))
@@ -95,8 +102,8 @@ def check_graph(
         raise StateGraphError(f"{name}: {stuck} can never reach a terminal state")
 
 
-def _reachable(moves: Mapping[str, Collection[str]], starts: list[str]) -> set[str]:
-    seen: set[str] = set()
+def _reachable(moves: Mapping[S, Collection[S]], starts: list[S]) -> set[S]:
+    seen: set[S] = set()
     todo = list(starts)
     while todo:
         state = todo.pop()

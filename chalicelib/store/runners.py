@@ -14,15 +14,17 @@ from typing import TYPE_CHECKING, Any
 from pynamodb.exceptions import DeleteError, PutError, UpdateError
 
 from chalicelib.store import keys
-from chalicelib.store.models import Runner, RunnerJob, RunnerRegistrationToken
+from chalicelib.store.models import Runner, RunnerJob, RunnerRegistrationToken, runner_job_states
 from chalicelib.store.pages import count_list, query_slice
 
 if TYPE_CHECKING:
     from pynamodb.expressions.update import Action
 
-# Job states (PeerTube's RunnerJobState).
-PENDING, PROCESSING, COMPLETED, ERRORED = 1, 2, 3, 4
-WAITING_FOR_PARENT_JOB, CANCELLED, PARENT_ERRORED, PARENT_CANCELLED, COMPLETING = 5, 6, 7, 8, 9
+# Job states (PeerTube's RunnerJobState) for the store's callers; the moves between them are
+# store/models/runner_job_states.py's table, which move_job enforces.
+JOB_STATES = runner_job_states.JOB_STATES
+PENDING, PROCESSING, COMPLETING = runner_job_states.PENDING, runner_job_states.PROCESSING, runner_job_states.COMPLETING
+COMPLETED, ERRORED, CANCELLED = runner_job_states.COMPLETED, runner_job_states.ERRORED, runner_job_states.CANCELLED
 
 
 def _conditional_failed(error: Exception) -> bool:
@@ -220,7 +222,9 @@ def move_job(
     **fields: Any,
 ) -> bool:
     """RN9: move a job from one of `from_states` (and, when given, only while it holds the
-    job token `token_hash`) to `to_state`, setting `fields`; False when it no longer may."""
+    job token `token_hash`) to `to_state`, setting `fields`; False when it no longer may.
+    A move the state table does not declare is a bug: UndeclaredMove, nothing written."""
+    JOB_STATES.check_move(from_states, to_state)
     job.state, job.updated_at = to_state, now
     _place(job)
     actions: list[Action] = [

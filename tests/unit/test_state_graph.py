@@ -136,3 +136,49 @@ def test_a_move_the_table_does_not_declare_is_refused_by_name() -> None:
         STAGES.check_move(["encoding", "failed"], "packaging")
     with pytest.raises(UndeclaredMove, match="from nowhere"):
         STAGES.check_move([], "done")
+
+
+def test_the_runner_job_table_is_the_protocol_as_it_runs() -> None:
+    """A runner job's states (PeerTube's numbers) and the moves domain/runner_jobs makes."""
+    from chalicelib.store.models import runner_job_states as states
+
+    graph = states.JOB_STATES
+    moves = {(source, target) for source in graph.states for target in graph.states if graph.allows(source, target)}
+    pending, processing, completing = states.PENDING, states.PROCESSING, states.COMPLETING
+    completed, errored, cancelled = states.COMPLETED, states.ERRORED, states.CANCELLED
+    assert moves == {
+        (pending, processing),  # accepted
+        (pending, cancelled),  # its video gone, the Lambda fallback, an administrator
+        (pending, errored),  # a stuck studio edit given up
+        (processing, processing),  # progress
+        (processing, pending),  # an error, an abort, a stall
+        (processing, completing),  # success
+        (processing, errored),  # the fifth error
+        (processing, cancelled),
+        (completing, completed),
+        (completing, cancelled),
+        (completing, errored),
+    }
+    assert graph.start == pending
+    assert graph.terminal == {completed, errored, cancelled}
+    assert (pending, processing, completing) == states.ACTIVE
+    # PeerTube's numbers, which runners and stored items hold.
+    assert (pending, processing, completed, errored, cancelled, completing) == (1, 2, 3, 4, 6, 9)
+    assert set(states.STATE_LABELS) == set(range(1, 10))
+
+
+def test_the_store_refuses_a_runner_job_move_the_table_does_not_declare() -> None:
+    """Before any write: the item is left as it was (no table is needed to see it refused)."""
+    from datetime import UTC, datetime
+
+    from chalicelib.store import runners
+    from chalicelib.store.models import RunnerJob
+
+    job = RunnerJob(uuid="00000000-0000-4000-8000-000000000000", type="vod-hls-transcoding", state=runners.COMPLETED)
+    with pytest.raises(UndeclaredMove, match="runner jobs: no move from 3 to 1 is declared"):
+        runners.move_job(job, from_states=(runners.COMPLETED,), to_state=runners.PENDING, now=datetime.now(UTC))
+    with pytest.raises(UndeclaredMove, match="no move from 3 to 6"):
+        runners.move_job(
+            job, from_states=(runners.PENDING, runners.COMPLETED), to_state=runners.CANCELLED, now=datetime.now(UTC)
+        )
+    assert int(job.state) == runners.COMPLETED
