@@ -168,7 +168,7 @@ def test_chunk_steps_become_jobs_one_runner_each_and_results_count(api: ApiClien
     assert _success(api, runner, job, None).status == 400
     assert _success(api, runner, job, b"#EXTM3U\n#EXT-X-ENDLIST\n").status == 400  # not an MP4
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(runner_jobs, "MAX_RESULT_BYTES", 20)
+        patch.setattr(runner_jobs.files, "MAX_RESULT_BYTES", 20)
         assert _success(api, runner, job, MP4 + b"more than twenty bytes").status == 413
     assert _success(api, runner, job, MP4 + b"first chunk").status == 204
     assert _success(api, runner, job, MP4).status == 400  # no longer processing
@@ -321,7 +321,7 @@ def test_a_rendition_uploaded_as_peertube_runner_sends_it_is_unwrapped_checked_a
     assert uploaded(2) == {f"runner/{first['uuid']}/2/resolutionPlaylistFile.m3u8"}
     _form_put(urls["videoFileCustomUpload"], MP4 + b"x" * 64)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(runner_jobs, "MAX_WHOLE_RESULT_BYTES", 32)
+        patch.setattr(runner_jobs.files, "MAX_WHOLE_RESULT_BYTES", 32)
         assert success(other, job).status == 400
     assert uploaded(2) == {f"runner/{first['uuid']}/2/resolutionPlaylistFile.m3u8"}
     _form_put(urls["videoFileCustomUpload"], MP4, part="video")  # not PeerTube's `file` part
