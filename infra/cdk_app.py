@@ -952,7 +952,7 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
         )
         uploads_arn = "arn:${AWS::Partition}:s3:::cirrus-uploads-${StackGuid}"
         guid = cdk.Fn.select(2, cdk.Fn.split("/", self.stack_id))
-        # Remote runners (domain/runner_jobs.py): whether chunk steps become runner jobs, and
+        # Remote runners (domain/runner_jobs/): whether chunk steps become runner jobs, and
         # the jobs created (template.yaml); the ingest, the transcoder and the sweeper send steps.
         runner_dispatch = [
             {

@@ -6,7 +6,7 @@ Each file of each acceptance has its own presigned S3 PUT, under
 `work/<video>/runner/<job>/<attempt>/<file>`: a runner that stalled and came back late (its
 job since taken by another) writes where nobody reads. At `success` the file is found there
 (or in the body, as PeerTube's protocol also has it), checked by the job's rules
-(domain/runner_jobs.py), and copied into place inside S3.
+(domain/runner_jobs/), and copied into place inside S3.
 
 Two writers, one object: Cirrus's runner PUTs the file itself; PeerTube's runner PUTs it as
 multipart/form-data (one `file` part, the way it posts to its own server), and S3 keeps that

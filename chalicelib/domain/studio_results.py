@@ -1,5 +1,5 @@
 """A studio edit's queueing and ending, shared by the studio (domain/studio.py) and the runner
-jobs that may make its result (domain/runner_jobs.py), so that neither imports the other: the
+jobs that may make its result (domain/runner_jobs/), so that neither imports the other: the
 transcoder or a runner writes the result to RESULT_NAME, and the work function hands it over."""
 
 from __future__ import annotations

@@ -401,7 +401,7 @@ def chunk_work_name(resolution: int, index: int) -> str:
 
 
 def rendition_work_name(resolution: int) -> str:
-    """The work file in which a remote runner leaves a whole rendition (domain/runner_jobs.py):
+    """The work file in which a remote runner leaves a whole rendition (domain/runner_jobs/vod_hls.py):
     the packaging step joins it instead of the rendition's chunks."""
     return f"renditions/{resolution}.mp4"
 

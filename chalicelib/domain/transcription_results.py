@@ -1,5 +1,5 @@
 """What a transcription engine hands back, shared by the engines (a runner's job,
-domain/runner_jobs.py; Amazon Transcribe, domain/amazon_transcribe.py) and the use cases that
+domain/runner_jobs/; Amazon Transcribe, domain/amazon_transcribe.py) and the use cases that
 start them (domain/transcriptions.py), so that no engine imports the module that starts it:
 the input the engine reads, its result checked and stored once, and its end without one."""
 

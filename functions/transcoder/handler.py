@@ -69,7 +69,7 @@ def _video_of_upload(record: dict[str, Any]) -> Video | None:
 
 def send_steps(planned: list[Step]) -> None:
     """Steps to the transcode queue; with remote runners enabled, the chunk steps become
-    runner jobs instead (domain/runner_jobs.py)."""
+    runner jobs instead (domain/runner_jobs/)."""
     left = runner_jobs.take_steps(planned, datetime.now(UTC))
     queues.send_transcode_steps([step.to_message() for step in left])
 

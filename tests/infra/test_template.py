@@ -1066,7 +1066,7 @@ def test_realtime_pushes_are_allowed_on_this_api_only(resources: dict[str, Any])
     expected = {"Fn::Sub": "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${RealtimeApi}/*"}
     # The work function pushes new notifications (domain/notifications/deliver.py); the
     # broadcast function a live's state-change, on the ingest's notice; the functions that
-    # make or release runner jobs, available-jobs (domain/runner_jobs.py announce).
+    # make or release runner jobs, available-jobs (domain/runner_jobs/base.py announce).
     pushers = (
         "ApiFunction", "RealtimeFunction", "PingerFunction", "WorkFunction", "BroadcastFunction",
         "IngestFunction", "TranscoderFunction", "SweeperFunction", "RunnersFunction",
