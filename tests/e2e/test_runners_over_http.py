@@ -34,6 +34,16 @@ def quick_stalls(tmp_path: Path) -> Iterator[RunningStack]:
         running.stop(signal.SIGKILL)
 
 
+@pytest.fixture
+def patient(tmp_path: Path) -> Iterator[RunningStack]:
+    """A stack whose runner jobs stall after PeerTube's 2 minutes: for a runner that, like
+    PeerTube's during an encode, may send no update for longer than a quick stall allows."""
+    running = RunningStack(tmp_path / "data")
+    yield running
+    if running.process is not None:
+        running.stop(signal.SIGKILL)
+
+
 def _enable_runners(client: Client, root: str, **extra: Any) -> None:
     custom = client.send("GET", "/api/v1/config/custom", root).json()
     changed = copy.deepcopy(custom)
@@ -194,7 +204,7 @@ def _run_like_peertube_runner(stack: RunningStack, runner: str, job: dict[str, A
 
 @needs_ffmpeg
 def test_whole_renditions_larger_than_the_gateway_allows_come_through_their_upload_urls(
-    quick_stalls: RunningStack, tmp_path: Path
+    patient: RunningStack, tmp_path: Path
 ) -> None:
     """PeerTube's job shape (a rendition per job, `cirrusChunks` off) with results over 10 MB:
     they go to S3, never through the gateway, and the video publishes with valid HLS. (The
@@ -202,7 +212,7 @@ def test_whole_renditions_larger_than_the_gateway_allows_come_through_their_uplo
     form framing is tests/integration/test_runners.py's.)"""
     import requests
 
-    stack = quick_stalls
+    stack = patient  # a lossless encode and its upload, under load, outlast a quick stall
     stack.start()
     client = Client(stack)
     root = client.login("root", ROOT_PASSWORD)["access_token"]
