@@ -97,17 +97,22 @@ class Reservation:
 
     def condition(self) -> Condition:
         """The figures the reservation was checked against are still the user's."""
-        version = int(self.user.quota_version or 0)
-        unchanged = User.quota_version == version
-        if version == 0:
-            unchanged |= User.quota_version.does_not_exist()
-        condition: Condition = (
-            User.pk.exists()
-            & unchanged
-            & (User.video_quota == int(self.user.video_quota))
-            & (User.video_quota_daily == int(self.user.video_quota_daily))
-        )
-        return condition
+        return unchanged(self.user)
+
+
+def unchanged(user: User) -> Condition:
+    """`user`'s quota figures are still those read: a reservation checked against them holds."""
+    version = int(user.quota_version or 0)
+    same_version = User.quota_version == version
+    if version == 0:
+        same_version |= User.quota_version.does_not_exist()
+    condition: Condition = (
+        User.pk.exists()
+        & same_version
+        & (User.video_quota == int(user.video_quota))
+        & (User.video_quota_daily == int(user.video_quota_daily))
+    )
+    return condition
 
 
 def release_actions(video: Video, *, forget_daily: bool) -> list[Action]:

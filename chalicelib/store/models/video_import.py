@@ -37,6 +37,8 @@ class VideoImport(TableItem, discriminator="VideoImport"):
     # No name was given: the video takes the title the source gives (PeerTube's behaviour).
     name_from_source = BooleanAttribute(default=False)
     channel_sync_id = NumberAttribute(null=True)  # made by this channel synchronisation
+    channel_sync_run = UnicodeAttribute(null=True)  # ...in this run of it
+    sync_counted = BooleanAttribute(null=True)  # its end was counted in that run (once)
     attempts = NumberAttribute(default=0)  # downloads started (each retry starts one)
     started_at = UTCDateTimeAttribute(null=True)  # the running download's start
     # Where the running download is: None in the work function, "task" handed to the import
