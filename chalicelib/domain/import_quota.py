@@ -39,7 +39,7 @@ def cap(settings: Settings, owner: User, video: Video, now: datetime) -> tuple[i
     caps = [(settings.import_max_bytes, TOO_LARGE)]
     if int(owner.video_quota) != quotas.UNLIMITED:
         caps.append((int(owner.video_quota) - (usage.total - own) - 1, QUOTA_EXCEEDED))
-    if int(owner.video_quota_daily) != quotas.UNLIMITED:
+    if int(owner.video_quota_daily) != quotas.UNLIMITED and _counts_daily(video, now):
         caps.append((int(owner.video_quota_daily) - (usage.daily - _own_daily(owner, video, now)) - 1, QUOTA_EXCEEDED))
     limit, reason = min(caps, key=lambda pair: pair[0])
     return max(limit, 0), reason
@@ -58,7 +58,9 @@ def reserve(video: Video, size: int, now: datetime) -> None:
             if owner is None:
                 raise QuotaRefused("The user was deleted")
             extra = size - import_quota.held(video)
-            daily_extra = size - _own_daily(owner, video, now)
+            # The daily window counts the videos created in the last 24 hours (PeerTube's):
+            # an import retried later than that no longer weighs on it.
+            daily_extra = size - _own_daily(owner, video, now) if _counts_daily(video, now) else 0
             total = quotas.usage(owner, now)
             quota, daily = int(owner.video_quota), int(owner.video_quota_daily)
             if (quota != quotas.UNLIMITED and total.total + extra >= quota) or (
@@ -100,6 +102,11 @@ class Claim:
     def __call__(self, size: int) -> None:
         if size > import_quota.held(self.video):
             reserve(self.video, size, self.now)
+
+
+def _counts_daily(video: Video, now: datetime) -> bool:
+    """Whether the video is in its owner's daily window (created in the last 24 hours)."""
+    return quotas.in_window(str(video.quota_key), now) if video.quota_key else False
 
 
 def _own_daily(owner: User, video: Video, now: datetime) -> int:

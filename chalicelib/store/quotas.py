@@ -144,6 +144,11 @@ def recent_entries(user: User, now: datetime) -> dict[str, Any]:
     return {key: value for key, value in _entries(user).items() if _recent(key, now)}
 
 
+def in_window(key: str, now: datetime) -> bool:
+    """Whether a daily window entry's key (`<epoch seconds>:<video id>`) is recent at `now`."""
+    return _recent(key, now)
+
+
 def _entries(user: User) -> dict[str, Any]:
     entries = user.daily_uploads
     return dict(entries.as_dict()) if entries is not None else {}  # type: ignore[no-untyped-call]
