@@ -49,6 +49,16 @@ class VideoImport(TableItem, discriminator="VideoImport"):
     updated_at = UTCDateTimeAttribute()
 
 
+class ImportsBackfill(TableItem, discriminator="ImportsBackfill"):
+    """The one-off backfill of the processing list (I2) for imports already processing when
+    it was introduced (domain/import_backfill.py): one item, `CONFIG#importsbackfill`."""
+
+    cursor = UnicodeAttribute(null=True)  # the users list's next page (its key, as JSON)
+    users_seen = NumberAttribute(default=0)
+    relisted = NumberAttribute(default=0)
+    done_at = UTCDateTimeAttribute(null=True)  # set once every user has been seen
+
+
 class ImportSlots(TableItem, discriminator="ImportSlots"):
     """The imports downloading now (PeerTube's import.videos.concurrency): one item,
     `IMPORTSLOTS#instance`, whose `holders` are import ids."""
