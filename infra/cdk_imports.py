@@ -28,6 +28,20 @@ WORK_VOLUME = "import-work"
 WORK_DIR = "/tmp/cirrus-import"
 # The import's, its video's and its user's items (domain/video_imports.run_in_task).
 READ_PARTITIONS = ["IMPORT#*", "VIDEO#*", "USER#*"]
+# The download's quota reservation (store/import_quota.py): these attributes of the video and
+# its owner only (keys, conditions and writes), never a role or a password.
+RESERVATION_PARTITIONS = ["VIDEO#*", "USER#*"]
+RESERVATION_ATTRIBUTES = [
+    "pk",
+    "sk",
+    "stage",
+    "quota_reserved",
+    "video_quota_reserved",
+    "daily_uploads",
+    "quota_version",
+    "video_quota",
+    "video_quota_daily",
+]
 
 
 @dataclass(frozen=True)
@@ -105,6 +119,15 @@ def add_import_task(stack: cdk.Stack, inputs: ImportInputs) -> None:
             "Action": "dynamodb:GetItem",
             "Resource": inputs.table.attr_arn,
             "Condition": {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": READ_PARTITIONS}},
+        },
+        {
+            "Effect": "Allow",
+            "Action": "dynamodb:UpdateItem",
+            "Resource": inputs.table.attr_arn,
+            "Condition": {
+                "ForAllValues:StringLike": {"dynamodb:LeadingKeys": RESERVATION_PARTITIONS},
+                "ForAllValues:StringEquals": {"dynamodb:Attributes": RESERVATION_ATTRIBUTES},
+            },
         },
         {
             "Effect": "Allow",

@@ -8,11 +8,12 @@ PeerTube's (VideoChannelSyncState). See docs/imports.md."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.config import get_settings
-from chalicelib.domain import channels, custom_config, video_imports
+from chalicelib.domain import channels, custom_config, sync_runs, video_imports
 from chalicelib.domain.roles import Right, Role, has_right
 from chalicelib.errors import BadRequestError, CirrusError, ForbiddenError, NotFoundError, ValidationError
 from chalicelib.observability import count, logger
@@ -35,6 +36,9 @@ FULL_SYNC_LIMIT = 1000  # PeerTube's full_sync_videos_limit
 LISTING_BYTES = 16 * 1024 * 1024  # what the listing may read (pages, feeds)
 LISTING_SECONDS = 120.0
 MARGIN_SECONDS = 30  # left to the task after the listing: the imports' writes
+# A run whose listing ended waits for its imports (which may queue for a slot for hours); the
+# check takes it over only after this, should an import's end never have been counted.
+RUN_WAIT = timedelta(days=1)
 SYNC_DISABLED = "Synchronization is impossible as video channel synchronization is not enabled on the server"
 HTTP_DISABLED = "Channel import is impossible as video upload via HTTP is not enabled on the server"
 SYNC_NOT_FOUND = "Video channel sync not found"
@@ -188,15 +192,17 @@ def _task(
 
 def check_all(settings: Settings, now: datetime) -> int:
     """The hourly check: one task per sync for its latest videos (10), published since its
-    last run (or its creation). A sync still processing is left to its task, unless that
-    task has been gone for longer than an attempt may last. How many tasks were queued."""
+    last run (or its creation). A sync still processing is left to its run: its listing task
+    unless that has been gone for longer than an attempt may last, then its imports, for a
+    day at most. How many tasks were queued."""
     if not is_enabled(settings):
         return 0
-    stale_before = now - timedelta(hours=1)
     tasks = []
     for sync in channel_syncs.list_all():
-        if int(sync.state) == SYNC_PROCESSING and sync.last_sync_at is not None and sync.last_sync_at > stale_before:
-            continue
+        if int(sync.state) == SYNC_PROCESSING and sync.last_sync_at is not None:
+            waits = RUN_WAIT if sync.listing_done else timedelta(hours=1)
+            if sync.last_sync_at > now - waits:
+                continue
         only_after = sync.last_sync_at or sync.created_at
         tasks.append(_task(int(sync.channel_id), sync.external_channel_url, LATEST_LIMIT, int(sync.id), only_after))
     for start in range(0, len(tasks), 10):
@@ -206,17 +212,20 @@ def check_all(settings: Settings, now: datetime) -> int:
 
 
 def run(task: dict[str, Any], now: datetime, seconds_left: float) -> int:
-    """List the external channel and import what the channel lacks; how many imports began."""
+    """List the external channel and import what the channel lacks; how many imports began.
+    A sync's run stays processing until those imports have ended (domain/sync_runs.py)."""
     settings = get_settings()
     sync = channel_syncs.get_sync(int(task["sync"]), consistent=True) if "sync" in task else None
+    run_id = uuid.uuid4().hex
     if "sync" in task:
         if sync is None:
             return 0  # deleted since
         every = (SYNC_SYNCED, SYNC_FAILED, SYNC_WAITING_FIRST_RUN, SYNC_PROCESSING)
-        if not channel_syncs.move(sync, every, SYNC_PROCESSING, [_last_sync(now), _no_error()]):
+        started = [_last_sync(now), _no_error(), *channel_syncs.start_run_actions(run_id)]
+        if not channel_syncs.move(sync, every, SYNC_PROCESSING, started):
             return 0
     try:
-        made = _synchronise(settings, task, sync, now, seconds_left)
+        made, refused = _synchronise(settings, task, sync, run_id, now, seconds_left)
     except _SyncFailed as failure:
         logger.info("channel sync failed", extra={"sync": task.get("sync"), "reason": str(failure)})
         count("ChannelSyncsFailed")
@@ -224,7 +233,7 @@ def run(task: dict[str, Any], now: datetime, seconds_left: float) -> int:
             channel_syncs.move(sync, (SYNC_PROCESSING,), SYNC_FAILED, [_error(str(failure))])
         return 0
     if sync is not None:
-        channel_syncs.move(sync, (SYNC_PROCESSING,), SYNC_SYNCED)
+        sync_runs.listing_ended(int(sync.id), run_id, made, refused)
     return made
 
 
@@ -233,8 +242,9 @@ class _SyncFailed(Exception):
 
 
 def _synchronise(
-    settings: Settings, task: dict[str, Any], sync: ChannelSync | None, now: datetime, seconds_left: float
-) -> int:
+    settings: Settings, task: dict[str, Any], sync: ChannelSync | None, run_id: str, now: datetime, seconds_left: float
+) -> tuple[int, int]:
+    """The imports started, and those that could not be (PeerTube's buildJobErrors)."""
     from chalicelib.media.checked_proxy import CheckedProxy, pick_upstream
     from chalicelib.media.url_source import ImportFailed, list_channel
 
@@ -260,7 +270,8 @@ def _synchronise(
     except ImportFailed as failure:
         raise _SyncFailed(str(failure)) from None
     only_after = _day_start(task.get("onlyAfter"))
-    made = 0
+    made = refused = 0
+    sync_id = int(sync.id) if sync is not None else None
     for video in listed:
         if only_after is not None and video.published is not None and video.published < only_after:
             continue  # published before the sync's last run: PeerTube's onlyAfter, by day
@@ -268,14 +279,15 @@ def _synchronise(
             continue  # already imported into this channel
         fields = {"targetUrl": video.url, "channelId": int(channel.id), "privacy": PUBLIC}
         try:
-            video_imports.create(settings, owner, fields, now, channel_sync_id=sync.id if sync is not None else None)
+            video_imports.create(settings, owner, fields, now, channel_sync_id=sync_id, sync_run=run_id)
         except CirrusError as refusal:
             channel_syncs.release_url(int(channel.id), video.url)
             logger.info("channel sync import refused", extra={"url": video.url, "reason": str(refusal)})
+            refused += 1
             continue
         made += 1
     count("ChannelSyncImports", made)
-    return made
+    return made, refused
 
 
 def _day_start(value: Any) -> float | None:

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from chalicelib import plugins
 from chalicelib.address_policy import address_refusal, is_host_name, is_ip_literal
 from chalicelib.config import get_settings
-from chalicelib.domain import custom_config, torrent_files
+from chalicelib.domain import custom_config, sync_runs, torrent_files
 from chalicelib.domain import videos as video_cases
 from chalicelib.domain.notifications.deliver import deliver
 from chalicelib.domain.notifications.shapes import video_info
@@ -74,10 +74,16 @@ TORRENT_DISABLED = "Torrent/magnet URI import is not enabled on this instance."
 
 
 def create(
-    settings: Settings, user: User, fields: dict[str, Any], now: datetime, *, channel_sync_id: int | None = None
+    settings: Settings,
+    user: User,
+    fields: dict[str, Any],
+    now: datetime,
+    *,
+    channel_sync_id: int | None = None,
+    sync_run: str | None = None,
 ) -> VideoImport:
     """The import of `fields["targetUrl"]` with its video; the download is queued. A channel
-    synchronisation's imports name it (`channel_sync_id`)."""
+    synchronisation's imports name it (`channel_sync_id`) and the run that made them."""
     imports = custom_config.current(settings).custom["import"]["videos"]
     target_url = fields.get("targetUrl")
     torrent_data: bytes | None = fields.get("torrentfile")
@@ -112,6 +118,7 @@ def create(
         item = video_imports.new_import(import_id, int(user.id), video_id, url, now)
         item.name_from_source = name_from_source
         item.channel_sync_id = channel_sync_id
+        item.channel_sync_run = sync_run if channel_sync_id is not None else None
         item.magnet_uri = magnet if url is None and torrent_data is None else None
         item.torrent_name = torrent_name
         made.append(item)
@@ -230,6 +237,12 @@ def cancel(user: User, import_id: str, now: datetime) -> None:
     item = find_own(user, import_id)
     if not video_imports.move(item, (IMPORT_PENDING,), IMPORT_CANCELLED, now):
         raise ConflictError("Cannot cancel a non pending video import")
+    sync_runs.import_ended(item, failed=False)  # PeerTube's job ends a cancelled import as a success
+    video = videos.get_video(int(item.video_id)) if item.video_id is not None else None
+    if video is not None and video.quota_reserved:
+        from chalicelib.domain import import_quota
+
+        import_quota.release(video)  # a download sent back to pending may have reserved its size
 
 
 def retry(user: User, import_id: str, now: datetime) -> None:
@@ -282,6 +295,11 @@ ASSUMED_BYTES_PER_MEDIA_SECOND = 1024 * 1024
 RUNNER_TASK, RUNNER_FINISHING = "task", "finishing"
 
 
+# A download's limits: the most bytes it may fetch, the error past them, and what it tells
+# the file's size as soon as it knows it (domain/import_quota.Claim).
+Limit = tuple[int, str, "Callable[[int], None]"]
+
+
 @dataclass(frozen=True)
 class Fetched:
     """A finished download, in the video's work file."""
@@ -325,7 +343,7 @@ def run(task: dict[str, Any], now: datetime, seconds_left: float) -> None:
         return
     video = videos.get_video(int(item.video_id)) if item.video_id is not None else None
     if video is None or video.stage != STAGE_IMPORTING:
-        video_imports.move(item, (IMPORT_PROCESSING,), IMPORT_FAILED, now, [_error("The video was deleted")])
+        _video_gone(item, now)
         return
     _start(settings, item, video, now, seconds_left)
 
@@ -359,8 +377,7 @@ def _abandon(item: VideoImport, started: str, stale_before: datetime, now: datet
     logger.info("video import abandoned", extra={"import": int(item.id), "runner": item.runner})
     video = videos.get_video(int(item.video_id)) if item.video_id is not None else None
     if video is None or video.stage != STAGE_IMPORTING:
-        deleted = [_error("The video was deleted")]
-        failed = video_imports.move(item, (IMPORT_PROCESSING,), IMPORT_FAILED, now, deleted, started_at=item.started_at)
+        failed = _video_gone(item, now, started_at=item.started_at)
     else:
         failed = _failed(item, video, TIMED_OUT, now, started_at=item.started_at)
     if failed:  # not when another download took it over meanwhile: the slot is that one's
@@ -434,7 +451,7 @@ def _after_task(settings: Settings, item: VideoImport, task: dict[str, Any], now
         video = videos.get_video(int(item.video_id)) if item.video_id is not None else None
         fetched = task.get("fetched")
         if video is None or video.stage != STAGE_IMPORTING:
-            video_imports.move(item, (IMPORT_PROCESSING,), IMPORT_FAILED, now, [_error("The video was deleted")])
+            _video_gone(item, now)
         elif not isinstance(fetched, dict):
             _failed(item, video, str(task.get("error") or "The import task failed"), now)
         else:
@@ -478,9 +495,19 @@ def _complete(settings: Settings, item: VideoImport, video: Video, fetched: Fetc
     except _Rejected as rejection:
         _failed(item, video, str(rejection), now, state=IMPORT_REJECTED)
         return
-    video_imports.move(item, (IMPORT_PROCESSING,), IMPORT_SUCCESS, now)
+    if video_imports.move(item, (IMPORT_PROCESSING,), IMPORT_SUCCESS, now):
+        sync_runs.import_ended(item, failed=False)
     count("VideoImportsSucceeded")
     _notify(item, video, NotificationType.MY_VIDEO_IMPORT_SUCCESS, now)
+
+
+def _video_gone(item: VideoImport, now: datetime, *, started_at: datetime | None = None) -> bool:
+    """The import's video was deleted under it: FAILED (nothing to tell it to)."""
+    deleted = [_error("The video was deleted")]
+    if not video_imports.move(item, (IMPORT_PROCESSING,), IMPORT_FAILED, now, deleted, started_at=started_at):
+        return False
+    sync_runs.import_ended(item, failed=True)
+    return True
 
 
 def _concurrency(settings: Settings) -> int:
@@ -515,7 +542,10 @@ def _download(
     owner = users.get_user(int(item.user_id), consistent=True)
     if owner is None:
         raise ImportFailed("The user was deleted")
-    max_bytes, too_large = _size_cap(settings, owner, now)
+    from chalicelib.domain import import_quota
+
+    max_bytes, too_large = import_quota.cap(settings, owner, video, now)
+    claim = import_quota.Claim(video, now)
     timeout = float(settings.import_timeout_seconds)
     if in_task:
         seconds = timeout
@@ -526,7 +556,7 @@ def _download(
         if seconds <= 0:
             raise NotHere("no time left")
     if item.target_url is None:
-        return _fetch_torrent(item, video, max_bytes, too_large, seconds, settings)
+        return _fetch_torrent(item, video, (max_bytes, too_large, claim), seconds, settings)
     # The function's clock, not the import's timeout, bounds this download: one that would
     # outlast it (announced, or found when the clock runs out) goes to the task instead, if
     # there is one (without, it is tried here and fails if the clock runs out).
@@ -535,7 +565,7 @@ def _download(
     bounded = not in_task and seconds < timeout and import_tasks.available()
     started = time.monotonic()
     try:
-        return _fetch_url(item.target_url, video, max_bytes, too_large, seconds, settings, bounded)
+        return _fetch_url(item.target_url, video, (max_bytes, too_large, claim), seconds, settings, bounded)
     except ImportFailed:
         if bounded and time.monotonic() - started >= seconds - 1:
             raise NotHere("out of time") from None
@@ -556,10 +586,13 @@ def _check_and_hand_over(settings: Settings, item: VideoImport, video: Video, fe
     except ProbeError as error:
         uploads_bucket.delete_work_file(video.uuid, WORK_NAME)
         raise ImportFailed(f"The file is not a video Cirrus can read: {error}") from None
-    total_ok, daily_ok = _quota_allows(owner, size, now)
-    if not total_ok or not daily_ok:
+    from chalicelib.domain import import_quota
+
+    try:
+        import_quota.reserve(video, size, now)  # the exact size (announced, or not, before)
+    except ImportFailed:
         uploads_bucket.delete_work_file(video.uuid, WORK_NAME)
-        raise ImportFailed(video_cases.QUOTA_EXCEEDED)
+        raise
     kind = "url" if item.target_url is not None else "torrent"
     accepted, message = plugins.accepted(
         POST_IMPORT_HOOKS[kind],
@@ -581,15 +614,14 @@ def _check_and_hand_over(settings: Settings, item: VideoImport, video: Video, fe
     uploads_bucket.delete_work_file(video.uuid, WORK_NAME)
 
 
-def _fetch_url(
-    url: str, video: Video, max_bytes: int, too_large: str, seconds: float, settings: Settings, bounded: bool
-) -> Fetched:
+def _fetch_url(url: str, video: Video, limit: Limit, seconds: float, settings: Settings, bounded: bool) -> Fetched:
     """yt-dlp's media at `url`, through the address policy's proxy, into the work file.
     `bounded` (the work function's clock): NotHere if its announced size will not fit."""
     from chalicelib.media.checked_proxy import CheckedProxy, pick_upstream
     from chalicelib.media.url_source import NotHere, find_media, stream_into
 
     rate = settings.import_lambda_bytes_per_second
+    max_bytes, too_large, claim = limit
 
     def fits(size: int | None, duration: float | None = None) -> bool:
         return not bounded or fits_in_lambda(size, duration, seconds, rate)
@@ -598,12 +630,14 @@ def _fetch_url(
     upstream = pick_upstream(settings.import_proxies)
     with CheckedProxy(max_bytes + SIZE_SLACK, seconds, allow_loopback=allow_loopback, upstream=upstream) as proxy:
         media = find_media(url, proxy)
+        if media.exact_size is not None:
+            claim(media.exact_size)  # reserved from now on, wherever the download runs
         if not fits(media.size, media.duration):
             raise NotHere(f"announced as {media.size} bytes, {media.duration} s")
         extension = _safe_extension(media.extension)
         writer = uploads_bucket.MultipartWriter(layout.work_key(video.uuid, WORK_NAME), f"video/{extension}")
         try:
-            size = stream_into(media, proxy, writer, max_bytes, too_large, fits)
+            size = stream_into(media, proxy, writer, max_bytes, too_large, fits, claim)
             writer.complete()
         except BaseException:
             with contextlib.suppress(Exception):
@@ -612,13 +646,12 @@ def _fetch_url(
     return Fetched(size, extension, media.title)
 
 
-def _fetch_torrent(
-    item: VideoImport, video: Video, max_bytes: int, too_large: str, seconds: float, settings: Settings
-) -> Fetched:
+def _fetch_torrent(item: VideoImport, video: Video, limit: Limit, seconds: float, settings: Settings) -> Fetched:
     """The torrent's one video (a .torrent kept in the work area, or the magnet) into the work file."""
     from chalicelib.media import torrent_source
     from chalicelib.media.url_source import ImportFailed
 
+    max_bytes, too_large, claim = limit
     if item.magnet_uri is not None:
         source: bytes | str = item.magnet_uri
     else:
@@ -636,6 +669,7 @@ def _fetch_torrent(
             seconds,
             allow_loopback=settings.federation.allow_loopback,
             check_name=torrent_files.check_file_name,
+            claim=claim,
         )
         writer.complete()
     except BaseException:
@@ -662,27 +696,6 @@ def _hand_over(video: Video, key: str, size: int, name: str, filename: str) -> N
         raise ImportFailed("The video was deleted")
 
 
-def _size_cap(settings: Settings, owner: User, now: datetime) -> tuple[int, str]:
-    """The most bytes this import may fetch: the instance's cap, and what the user's quotas leave."""
-    from chalicelib.store import quotas
-
-    usage = quotas.usage(owner, now)
-    caps = [(settings.import_max_bytes, "The video is larger than this instance imports")]
-    if int(owner.video_quota) != quotas.UNLIMITED:
-        caps.append((int(owner.video_quota) - usage.total - 1, video_cases.QUOTA_EXCEEDED))
-    if int(owner.video_quota_daily) != quotas.UNLIMITED:
-        caps.append((int(owner.video_quota_daily) - usage.daily - 1, video_cases.QUOTA_EXCEEDED))
-    cap, reason = min(caps, key=lambda pair: pair[0])
-    return max(cap, 0), reason
-
-
-def _quota_allows(owner: User, size: int, now: datetime) -> tuple[bool, bool]:
-    from chalicelib.store import quotas
-
-    fresh = users.get_user(int(owner.id), consistent=True) or owner
-    return quotas.allows(fresh, size, now)
-
-
 def _failed(
     item: VideoImport,
     video: Video,
@@ -699,6 +712,10 @@ def _failed(
     count("VideoImportsFailed")
     if not video_imports.move(item, (IMPORT_PROCESSING,), state, now, [_error(reason)], started_at=started_at):
         return False
+    from chalicelib.domain import import_quota
+
+    import_quota.release(video)  # what its download reserved goes back
+    sync_runs.import_ended(item, failed=True)  # PeerTube's job result: an error (rejected too)
     _set_video_state(video, STATE_TO_IMPORT_FAILED)
     video.state = STATE_TO_IMPORT_FAILED
     _notify(item, video, NotificationType.MY_VIDEO_IMPORT_ERROR, now)

@@ -25,6 +25,8 @@ from typing import TYPE_CHECKING, Any
 from chalicelib.media.url_source import PART_BYTES, ImportFailed
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from chalicelib.media.url_source import PartWriter
 
 # Ranges no import may reach (first, last); loopback is the tests' allowance.
@@ -73,10 +75,12 @@ def download(
     *,
     allow_loopback: bool,
     check_name: Any,
+    claim: Callable[[int], None] | None = None,
 ) -> tuple[int, str]:
     """The torrent's one file (a .torrent's bytes or a magnet URI), streamed into `writer`;
     its size and name. ImportFailed when it has several files, a name `check_name` refuses,
-    is over `max_bytes`, or is not fetched in `seconds`."""
+    is over `max_bytes`, or is not fetched in `seconds`. `claim` is told the file's size
+    once the metadata gives it, before a piece is fetched (it raises ImportFailed to stop)."""
     try:
         import libtorrent as lt  # heavy: imported by the work function only
     except ImportError:
@@ -113,6 +117,8 @@ def download(
             size = int(files.file_size(0))
             if size > max_bytes:
                 raise ImportFailed(too_large)
+            if claim is not None:
+                claim(size)
             _finish(handle, deadline)
             root = Path(directory).resolve()
             path = (root / inside).resolve()

@@ -49,6 +49,7 @@ class FoundMedia:
     extension: str
     title: str | None
     size: int | None = None  # as yt-dlp announces it (filesize, or filesize_approx)
+    exact_size: int | None = None  # yt-dlp's filesize only: the file's, not an estimate
     duration: float | None = None  # seconds
 
 
@@ -63,7 +64,8 @@ def find_media(page_url: str, proxy: CheckedProxy) -> FoundMedia:
         raise ImportFailed("No format of this video is a single file over HTTP(S)")
     headers = {str(k): str(v) for k, v in (info.get("http_headers") or {}).items()}
     title = info.get("title") if isinstance(info.get("title"), str) else None
-    size = info.get("filesize") or info.get("filesize_approx")
+    exact = info.get("filesize")
+    size = exact or info.get("filesize_approx")
     duration = info.get("duration")
     return FoundMedia(
         url=url,
@@ -71,6 +73,7 @@ def find_media(page_url: str, proxy: CheckedProxy) -> FoundMedia:
         extension=str(info.get("ext") or "mp4"),
         title=title,
         size=int(size) if isinstance(size, int | float) and size > 0 else None,
+        exact_size=int(exact) if isinstance(exact, int) and exact > 0 else None,
         duration=float(duration) if isinstance(duration, int | float) and duration > 0 else None,
     )
 
@@ -133,11 +136,14 @@ def stream_into(
     max_bytes: int,
     too_large: str,
     fits: Callable[[int], bool] | None = None,
+    claim: Callable[[int], None] | None = None,
 ) -> int:
     """The file at `media.url`, streamed through `proxy` into `bucket_writer`; its size.
     ImportFailed past `max_bytes` (with the `too_large` text), at the deadline, or on any
     answer but 200; NotHere, before a byte is read, when `fits` refuses the size the server
-    declares."""
+    declares. `claim` is told the file's size as soon as it is known: the declared length
+    before a byte is read, else the bytes arrived so far at each part; it raises
+    ImportFailed to stop the download."""
     import urllib3
 
     manager = urllib3.ProxyManager(
@@ -159,13 +165,23 @@ def stream_into(
             raise ImportFailed(too_large)
         if declared and declared.isdigit() and fits is not None and not fits(int(declared)):
             raise NotHere(f"{declared} bytes")
-        return _copy(response, proxy, bucket_writer, max_bytes, too_large)
+        known = int(declared) if declared and declared.isdigit() else None
+        if known is not None and claim is not None:
+            claim(known)
+        return _copy(response, proxy, bucket_writer, max_bytes, too_large, None if known is not None else claim)
     finally:
         response.release_conn()
         manager.clear()
 
 
-def _copy(response: Any, proxy: CheckedProxy, writer: PartWriter, max_bytes: int, too_large: str) -> int:
+def _copy(
+    response: Any,
+    proxy: CheckedProxy,
+    writer: PartWriter,
+    max_bytes: int,
+    too_large: str,
+    claim: Callable[[int], None] | None,
+) -> int:
     total = 0
     part = bytearray()
     try:
@@ -177,8 +193,7 @@ def _copy(response: Any, proxy: CheckedProxy, writer: PartWriter, max_bytes: int
                 raise ImportFailed("The download took too long")
             part += chunk
             if len(part) >= PART_BYTES:
-                writer.write(bytes(part))
-                part.clear()
+                _store(writer, part, claim, total)
     except ImportFailed:
         raise
     except Exception as error:
@@ -192,8 +207,17 @@ def _copy(response: Any, proxy: CheckedProxy, writer: PartWriter, max_bytes: int
     if total == 0:
         raise ImportFailed("The video's server sent an empty file")
     if part:
-        writer.write(bytes(part))
+        _store(writer, part, claim, total)
     return total
+
+
+def _store(writer: PartWriter, part: bytearray, claim: Callable[[int], None] | None, total: int) -> None:
+    """A full part (or the last) goes to the writer; a file of unknown size is claimed as
+    its bytes arrive, before they are stored."""
+    if claim is not None:
+        claim(total)
+    writer.write(bytes(part))
+    part.clear()
 
 
 class PartWriter(Protocol):

@@ -9,12 +9,13 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from pynamodb.exceptions import PutError, UpdateError
+from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
+from pynamodb.transactions import TransactWrite
 
 from chalicelib.store import keys
-from chalicelib.store.models import ChannelImportedUrl, ChannelSync
-from chalicelib.store.models.channel_sync import SYNC_WAITING_FIRST_RUN
-from chalicelib.store.writes import is_condition_failure
+from chalicelib.store.models import ChannelImportedUrl, ChannelSync, VideoImport
+from chalicelib.store.models.channel_sync import SYNC_PROCESSING, SYNC_WAITING_FIRST_RUN
+from chalicelib.store.writes import connection, is_condition_failure
 
 
 def new_sync(sync_id: int, channel_id: int, account_id: int, url: str, now: datetime) -> ChannelSync:
@@ -60,6 +61,79 @@ def move(item: ChannelSync, from_states: Collection[int], to: int, actions: Sequ
     condition = ChannelSync.state.is_in(*from_states) & ChannelSync.pk.exists()
     try:
         item.update(actions=[ChannelSync.state.set(to), *actions], condition=condition)
+    except UpdateError as exc:
+        if is_condition_failure(exc):
+            return False
+        raise
+    return True
+
+
+def start_run_actions(run: str) -> list[Any]:
+    """A new run: nothing counted yet (its listing holds it open until it ends)."""
+    return [
+        ChannelSync.run.set(run),
+        ChannelSync.listing_done.remove(),
+        ChannelSync.imports_left.set(0),
+        ChannelSync.imports_failed.set(0),
+    ]
+
+
+def end_listing(sync_id: int, run: str, started: int, refused: int) -> ChannelSync | None:
+    """CS4: the run's listing started `started` imports (and could not start `refused`):
+    they are to end. The sync as written, or None if another run began meanwhile."""
+    item = ChannelSync(keys.channel_sync_pk(sync_id), keys.ENTITY_SK)
+    try:
+        item.update(
+            actions=[
+                ChannelSync.listing_done.set(True),
+                ChannelSync.imports_left.add(started),
+                ChannelSync.imports_failed.add(refused),
+            ],
+            condition=(ChannelSync.run == run) & (ChannelSync.state == SYNC_PROCESSING),
+        )
+    except UpdateError as exc:
+        if is_condition_failure(exc):
+            return None
+        raise
+    return item
+
+
+def count_import_end(item: VideoImport, failed: bool) -> bool:
+    """CS5: the import (of a run) ended: one less to wait for in its run, once (the import
+    keeps the mark), and only while that run is the sync's. False when it counted nothing."""
+    sync = ChannelSync(keys.channel_sync_pk(int(item.channel_sync_id or 0)), keys.ENTITY_SK)
+    run = str(item.channel_sync_run)
+    try:
+        with TransactWrite(connection=connection()) as transaction:
+            transaction.update(
+                item,
+                actions=[VideoImport.sync_counted.set(True)],
+                condition=VideoImport.sync_counted.does_not_exist() & (VideoImport.channel_sync_run == run),
+            )
+            transaction.update(
+                sync,
+                actions=[ChannelSync.imports_left.add(-1), ChannelSync.imports_failed.add(1 if failed else 0)],
+                condition=(ChannelSync.run == run) & (ChannelSync.state == SYNC_PROCESSING),
+            )
+    except TransactWriteError as exc:
+        if is_condition_failure(exc):
+            return False
+        raise
+    return True
+
+
+def finish_run(sync_id: int, run: str, to: int) -> bool:
+    """CS6: the run's imports have all ended: processing → `to`, once (whoever counted last
+    may try; the condition lets one through)."""
+    item = ChannelSync(keys.channel_sync_pk(sync_id), keys.ENTITY_SK)
+    condition = (
+        (ChannelSync.run == run)
+        & (ChannelSync.state == SYNC_PROCESSING)
+        & (ChannelSync.listing_done == True)  # noqa: E712 - a DynamoDB condition, not a test
+        & (ChannelSync.imports_left == 0)
+    )
+    try:
+        item.update(actions=[ChannelSync.state.set(to)], condition=condition)
     except UpdateError as exc:
         if is_condition_failure(exc):
             return False

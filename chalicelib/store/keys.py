@@ -470,6 +470,7 @@ IMPORT_SLOTS_PK = "IMPORTSLOTS#instance"  # the imports downloading now (store/i
 # The imports processing now, by the start of their download (gsi2, sparse: an import is on
 # it while processing only), for the sweep of imports whose download died (I2).
 PROCESSING_IMPORTS_GSI2PK = "IMPORTS#PROCESSING"
+IMPORTS_BACKFILL_PK = "CONFIG#importsbackfill"  # the processing list's one-off backfill
 
 
 def ownership_change_pk(change_id: int) -> str:

@@ -97,17 +97,22 @@ class Reservation:
 
     def condition(self) -> Condition:
         """The figures the reservation was checked against are still the user's."""
-        version = int(self.user.quota_version or 0)
-        unchanged = User.quota_version == version
-        if version == 0:
-            unchanged |= User.quota_version.does_not_exist()
-        condition: Condition = (
-            User.pk.exists()
-            & unchanged
-            & (User.video_quota == int(self.user.video_quota))
-            & (User.video_quota_daily == int(self.user.video_quota_daily))
-        )
-        return condition
+        return unchanged(self.user)
+
+
+def unchanged(user: User) -> Condition:
+    """`user`'s quota figures are still those read: a reservation checked against them holds."""
+    version = int(user.quota_version or 0)
+    same_version = User.quota_version == version
+    if version == 0:
+        same_version |= User.quota_version.does_not_exist()
+    condition: Condition = (
+        User.pk.exists()
+        & same_version
+        & (User.video_quota == int(user.video_quota))
+        & (User.video_quota_daily == int(user.video_quota_daily))
+    )
+    return condition
 
 
 def release_actions(video: Video, *, forget_daily: bool) -> list[Action]:
@@ -137,6 +142,11 @@ def publish_actions(video: Video, quota_size: int) -> list[Action]:
 def recent_entries(user: User, now: datetime) -> dict[str, Any]:
     """The user's daily window as it stands at `now` (older entries left out)."""
     return {key: value for key, value in _entries(user).items() if _recent(key, now)}
+
+
+def in_window(key: str, now: datetime) -> bool:
+    """Whether a daily window entry's key (`<epoch seconds>:<video id>`) is recent at `now`."""
+    return _recent(key, now)
 
 
 def _entries(user: User) -> dict[str, Any]:

@@ -212,3 +212,13 @@ def delete_local_user(user: User, account: Actor, channels: Sequence[Actor]) -> 
             transaction.delete(actor)
             transaction.save(reserved_name(actor))
             transaction.save(catalog.tombstone("Actor", int(actor.id)))
+
+
+def user_ids_page(cursor: dict[str, Any] | None, limit: int) -> tuple[list[int], dict[str, Any] | None]:
+    """U3 a page at a time for a batch job: `limit` local users' ids from `cursor` (None: the
+    first), and the next page's cursor (None after the last)."""
+    query = User.by_gsi1.query(
+        keys.users_gsi1pk(), limit=limit, last_evaluated_key=cursor, attributes_to_get=["kind", "id"]
+    )
+    ids = [int(user.id) for user in query if isinstance(user, User)]
+    return ids, query.last_evaluated_key

@@ -12,7 +12,7 @@ from pynamodb.exceptions import DeleteError, UpdateError
 
 from chalicelib.store import keys
 from chalicelib.store.models import VideoImport
-from chalicelib.store.models.video_import import IMPORT_PENDING, IMPORT_PROCESSING
+from chalicelib.store.models.video_import import IMPORT_PENDING, IMPORT_PROCESSING, ImportsBackfill
 from chalicelib.store.writes import is_condition_failure
 
 
@@ -117,3 +117,42 @@ def delete_import(item: VideoImport, states: Collection[int]) -> bool:
             return False
         raise
     return True
+
+
+def relist_processing(item: VideoImport) -> bool:
+    """I3: an import processing since before the processing list (I2) existed joins it, under
+    its download's start (its last write's time when it has none: the sweep's `abandon`
+    names that start). Only if it is still processing and off the list; False otherwise."""
+    started = item.started_at or item.updated_at
+    actions: list[Any] = [
+        VideoImport.started_at.set(started),
+        VideoImport.gsi2pk.set(keys.PROCESSING_IMPORTS_GSI2PK),
+        VideoImport.gsi2sk.set(keys.created_sort_key(started.isoformat(), int(item.id))),
+    ]
+    condition = (VideoImport.state == IMPORT_PROCESSING) & VideoImport.gsi2pk.does_not_exist()
+    try:
+        item.update(actions=actions, condition=condition)
+    except UpdateError as exc:
+        if is_condition_failure(exc):
+            return False
+        raise
+    return True
+
+
+def get_backfill() -> ImportsBackfill | None:
+    try:
+        return ImportsBackfill.get(keys.IMPORTS_BACKFILL_PK, keys.ENTITY_SK, consistent_read=True)
+    except ImportsBackfill.DoesNotExist:
+        return None
+
+
+def save_backfill(cursor: str | None, users_seen: int, relisted: int, done_at: datetime | None) -> None:
+    """I4: where the backfill stands (a later run goes on from `cursor`); `done_at` ends it."""
+    ImportsBackfill(
+        keys.IMPORTS_BACKFILL_PK,
+        keys.ENTITY_SK,
+        cursor=cursor,
+        users_seen=users_seen,
+        relisted=relisted,
+        done_at=done_at,
+    ).save()

@@ -18,7 +18,7 @@ from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.errors import ConflictError
-from chalicelib.store import activity_days, catalog, infohashes, keys, quotas
+from chalicelib.store import activity_days, catalog, import_quota, infohashes, keys, quotas
 from chalicelib.store.counters import add_stats
 from chalicelib.store.models import (
     Claim,
@@ -746,7 +746,10 @@ def delete_video(
             owner = quotas.release_actions(video, forget_daily=True)
     try:
         with TransactWrite(connection=connection()) as transaction:
-            transaction.delete(video, condition=Video.stage == str(video.stage))
+            # Before publication, on what it holds as read too: an import's download may
+            # move its reservation meanwhile (store/import_quota.py).
+            read = Video.stage == str(video.stage)
+            transaction.delete(video, condition=read if published else read & import_quota.held_condition(video))
             transaction.delete(Claim(keys.claim_pk(keys.VIDEO_UUID, video.uuid), keys.CLAIM_SK))
             for claim in claims:
                 transaction.delete(claim)

@@ -1,7 +1,8 @@
 """Scheduled entry point (EventBridge, hourly), the imports' periodic check: each channel
 synchronisation gets a work task that imports its external channel's new videos
 (domain/channel_syncs.py), and each import whose download died (processing past the import
-timeout) a work task that fails it (domain/video_imports.py `sweep`)."""
+timeout) a work task that fails it (domain/video_imports.py `sweep`), after the one-off
+backfill of the processing list has put older imports on it (domain/import_backfill.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 
 from chalicelib import subscribers
 from chalicelib.config import get_settings
-from chalicelib.domain import channel_syncs, video_imports
+from chalicelib.domain import channel_syncs, import_backfill, video_imports
 from chalicelib.domain.oauth import utcnow
 from functions.entry import lambda_entry
 
@@ -18,4 +19,6 @@ from functions.entry import lambda_entry
 @lambda_entry(subscribers.register)
 def handle_schedule(event: dict[str, Any], context: Any) -> dict[str, int]:
     settings, now = get_settings(), utcnow()
-    return {"queued": channel_syncs.check_all(settings, now), "abandoned": video_imports.sweep(settings, now)}
+    queued = channel_syncs.check_all(settings, now)
+    relisted = import_backfill.run(now)  # before the sweep, which then finds them
+    return {"queued": queued, "relisted": relisted, "abandoned": video_imports.sweep(settings, now)}

@@ -5,9 +5,12 @@ video the channel lacks (10 per hourly check), and leaving PeerTube's sync state
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
@@ -162,7 +165,8 @@ def test_each_check_imports_only_the_videos_the_channel_lacks(
     assert imports[0]["videoChannelSync"]["id"] == sync["id"]
     assert imports[0]["video"]["privacy"]["id"] == 1
     listed = _syncs(api, alice, "alice")["data"][0]
-    assert listed["state"] == {"id": 1, "label": "Synchronized"} and listed["lastSyncAt"] is not None
+    # Its import failed (the "video" is the feed): PeerTube leaves such a run failed.
+    assert listed["state"] == {"id": 3, "label": "Failed"} and listed["lastSyncAt"] is not None
     # A second video; the next check imports it alone.
     videos.insert(0, "second")
     assert _check() == 1
@@ -210,3 +214,96 @@ def test_no_check_runs_while_synchronisation_is_disabled(api: ApiClient, people:
     _configure(api, sync=False)
     assert _check() == 0
     assert drain("work") == 0
+
+
+# --- A run lasts as long as its imports --------------------------------------------------------
+
+
+class _FeedOfClips(_Feed):
+    """The feed, and a real clip at every other path."""
+
+    clip: ClassVar[bytes] = b""
+
+    def do_GET(self) -> None:
+        if self.path == "/feed.xml":
+            super().do_GET()
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "video/mp4")
+        self.send_header("Content-Length", str(len(self.clip)))
+        self.end_headers()
+        self.wfile.write(self.clip)
+
+
+@pytest.fixture
+def stack_api(monkeypatch: pytest.MonkeyPatch, loopback: None) -> Iterator[ApiClient]:
+    """The API over a real HTTP AWS endpoint: ffprobe reads the imported files there."""
+    from chalicelib.domain import events
+    from chalicelib.domain.bootstrap import ensure_instance
+    from chalicelib.domain.oauth import utcnow
+    from tests.local_endpoint import endpoint_with_resources
+
+    monkeypatch.setenv("PT_INITIAL_ROOT_PASSWORD", ROOT_PASSWORD)
+    with endpoint_with_resources(monkeypatch), events.isolated():
+        instance = ensure_instance(get_settings(), utcnow())
+        yield ApiClient(instance.client.client_id, instance.client.client_secret)
+
+
+@pytest.mark.skipif(shutil.which("ffmpeg") is None, reason="ffmpeg is not installed")
+def test_a_run_is_processing_until_its_imports_have_ended_then_synchronized(
+    stack_api: ApiClient, tmp_path: Path
+) -> None:
+    from tests.members import standard_people
+
+    clip = tmp_path / "clip.mp4"
+    subprocess.run(
+        ["ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=160x120:rate=10",
+         "-t", "1", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", str(clip)],
+        check=True,
+    )  # fmt: skip
+    handler = type("Clips", (_FeedOfClips,), {"videos": ["one", "two"], "clip": clip.read_bytes()})
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        api = stack_api
+        _configure(api)
+        alice = standard_people(api)["alice"]
+        _create(api, alice, f"http://127.0.0.1:{httpd.server_address[1]}/feed.xml")
+        assert _check() == 1
+        assert drain("work", rounds=1) == 1  # the listing only: two imports queued, not run
+        assert api.get_as(MINE, alice.token).json()["total"] == 2
+        listed = _syncs(api, alice, "alice")["data"][0]
+        assert listed["state"] == {"id": 2, "label": "Processing"}
+        started = listed["lastSyncAt"]
+        assert started is not None
+        assert drain("work", rounds=1) == 1  # one import ends: still processing
+        imports = api.get_as(MINE, alice.token).json()["data"]
+        assert sorted(item["state"]["id"] for item in imports) == [1, 2]
+        assert _syncs(api, alice, "alice")["data"][0]["state"]["id"] == 2
+        drain("work")  # the other
+        imports = api.get_as(MINE, alice.token).json()["data"]
+        assert [item["state"]["id"] for item in imports] == [2, 2], imports
+        listed = _syncs(api, alice, "alice")["data"][0]
+        assert listed["state"] == {"id": 1, "label": "Synchronized"}
+        assert listed["lastSyncAt"] == started  # PeerTube sets it when the run starts
+        # An import's message delivered again counts nothing twice.
+        from chalicelib.store import queues
+
+        queues.send_work([{"task": "video-import", "import": imports[0]["id"]}])
+        drain("work")
+        assert _syncs(api, alice, "alice")["data"][0]["state"]["id"] == 1
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def test_a_run_whose_listing_finds_nothing_new_is_synchronized_at_once(
+    api: ApiClient, people: Any, feed: tuple[str, list[str]], loopback: None
+) -> None:
+    base, _ = feed
+    _configure(api)
+    alice = people["alice"]
+    _create(api, alice, f"{base}/feed.xml")
+    assert _check() == 1
+    drain("work")
+    assert _syncs(api, alice, "alice")["data"][0]["state"] == {"id": 1, "label": "Synchronized"}

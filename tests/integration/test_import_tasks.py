@@ -295,12 +295,16 @@ def test_an_import_whose_task_died_is_failed_once_by_the_hourly_sweep(
     alice = people["alice"]
     import_id = _import_handed_to_a_task_that_never_runs(api, alice)
     context = LocalLambdaContext("channelsync", 256, 60, "us-east-1")
-    assert schedule.handle_schedule({}, context) == {"queued": 0, "abandoned": 0}  # still within its time
+    assert schedule.handle_schedule({}, context) == {
+        "queued": 0,
+        "relisted": 0,
+        "abandoned": 0,
+    }  # still within its time
     # PeerTube's import timeout (2 hours) and the hand-over's margins later, the sweep fails it.
     later = oauth.utcnow() + timedelta(hours=2, minutes=3)
     monkeypatch.setattr(schedule, "utcnow", lambda: later)
     monkeypatch.setattr(work, "utcnow", lambda: later)
-    assert schedule.handle_schedule({}, context) == {"queued": 0, "abandoned": 1}
+    assert schedule.handle_schedule({}, context) == {"queued": 0, "relisted": 0, "abandoned": 1}
     assert drain("work") == 1
     found = _state(api, alice, import_id)
     assert found["state"] == {"id": 3, "label": "Failed"}
@@ -308,7 +312,7 @@ def test_an_import_whose_task_died_is_failed_once_by_the_hourly_sweep(
     assert found["video"]["state"]["id"] == 12  # TO_IMPORT_FAILED: a retry may follow
     assert import_slots.holders() == set()
     # Off the processing list: the next sweep finds nothing; a repeated message does nothing.
-    assert schedule.handle_schedule({}, context) == {"queued": 0, "abandoned": 0}
+    assert schedule.handle_schedule({}, context) == {"queued": 0, "relisted": 0, "abandoned": 0}
     from chalicelib.store import queues
 
     queues.send_work([{"task": "video-import", "import": import_id, "abandon": "2020-01-01T00:00:00+00:00"}])
@@ -320,6 +324,44 @@ def test_an_import_whose_task_died_is_failed_once_by_the_hourly_sweep(
     assert api.post_json(f"{IMPORTS}/{import_id}/retry", {}, alice.token).status == 204
     assert drain("work") == 1
     assert _state(api, alice, import_id)["state"] == {"id": 6, "label": "Processing"}
+
+
+def test_an_import_processing_from_before_the_processing_list_is_backfilled_then_swept(
+    api: ApiClient, people: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datetime import timedelta
+
+    from chalicelib.domain import oauth
+    from chalicelib.store import video_imports
+    from chalicelib.store.models import VideoImport
+    from functions.channel_sync import handler as schedule
+    from functions.work import handler as work
+    from local.lambda_runtime import LocalLambdaContext
+
+    _with_ecs(monkeypatch)
+    _enable(api, torrent=True)
+    alice = people["alice"]
+    import_id = _import_handed_to_a_task_that_never_runs(api, alice)
+    # As an import written before the list existed: processing, with neither list entry
+    # nor download start.
+    item = video_imports.get_import(import_id, consistent=True)
+    assert item is not None
+    legacy = [VideoImport.gsi2pk.remove(), VideoImport.gsi2sk.remove(), VideoImport.started_at.remove()]
+    item.update(actions=legacy)
+    context = LocalLambdaContext("channelsync", 256, 60, "us-east-1")
+    later = oauth.utcnow() + timedelta(hours=2, minutes=3)
+    monkeypatch.setattr(schedule, "utcnow", lambda: later)
+    monkeypatch.setattr(work, "utcnow", lambda: later)
+    # One run: the backfill puts it on the list (under its last write's time), the sweep finds it.
+    assert schedule.handle_schedule({}, context) == {"queued": 0, "relisted": 1, "abandoned": 1}
+    assert drain("work") == 1
+    found = _state(api, alice, import_id)
+    assert found["state"] == {"id": 3, "label": "Failed"}
+    assert found["error"] == "The download took too long"
+    # Done (every user seen): it marks itself so and does nothing more.
+    backfill = video_imports.get_backfill()
+    assert backfill is not None and backfill.done_at is not None and int(backfill.relisted) == 1
+    assert schedule.handle_schedule({}, context) == {"queued": 0, "relisted": 0, "abandoned": 0}
 
 
 def _import_handed_to_a_task_that_never_runs(api: ApiClient, member: Any) -> int:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import threading
+import time
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
@@ -49,6 +51,9 @@ class _Handler(SimpleHTTPRequestHandler):
         pass
 
     def do_GET(self) -> None:
+        if self.path.startswith("/held/"):
+            self._held(self.path.removeprefix("/held"))
+            return
         if self.path == "/to-private":
             self.send_response(302)
             self.send_header("Location", "http://10.0.0.1/clip.mp4")
@@ -63,6 +68,25 @@ class _Handler(SimpleHTTPRequestHandler):
 
     def guess_type(self, path: Any) -> str:
         return "video/mp4"
+
+    def _held(self, name: str) -> None:
+        """The file with its length, its first KiB at once and the rest once `HELD` is set:
+        a download that has announced its size and is still running."""
+        data = (Path(self.directory) / name.lstrip("/")).read_bytes()
+        self.send_response(200)
+        self.send_header("Content-Type", "video/mp4")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        try:
+            self.wfile.write(data[:1024])
+            self.wfile.flush()
+            HELD.wait(60)
+            self.wfile.write(data[1024:])
+        except OSError:
+            pass  # yt-dlp's look at the file reads its start only
+
+
+HELD = threading.Event()
 
 
 @pytest.fixture
@@ -223,7 +247,7 @@ def test_a_file_over_the_users_quota_is_cut_off(api: ApiClient, people: Any, ser
     me = api.get_as("/api/v1/users/me", alice.token).json()
     assert api.put_json(f"/api/v1/users/{me['id']}", {"videoQuota": 1024 * 1024}, root).status == 204
     found = _failed_with(api, alice, f"{server}/big.mp4")
-    assert found["error"] == "The user video quota is exceeded with this video"
+    assert found["error"] == "The user video quota is exceeded with this video to import."
     assert _source_objects() == []
 
 
@@ -258,7 +282,7 @@ def test_the_operators_proxy_carries_the_download_to_the_checked_address(
         # Named by host name: the operator's proxy is asked for the address Cirrus resolved and
         # checked, never for the name (which it would resolve again).
         found = _failed_with(api, alice, server.replace("127.0.0.1", "localhost") + "/big.mp4")
-    assert found["error"] == "The user video quota is exceeded with this video"  # its bytes came through
+    assert found["error"] == "The user video quota is exceeded with this video to import."  # its bytes came through
     port = server.rsplit(":", 1)[1]
     assert proxy.targets and set(proxy.targets) <= {f"127.0.0.1:{port}", f"[::1]:{port}"}, proxy.targets
     assert _source_objects() == []
@@ -369,6 +393,99 @@ def test_an_imported_clip_is_published_as_hls_like_an_upload(
     assert 2 <= details["duration"] <= 4
     notifications = api.get_as("/api/v1/users/me/notifications", alice.token).json()["data"]
     assert 7 in [n["type"] for n in notifications]  # MY_VIDEO_IMPORT_SUCCESS
+
+
+# --- The quota while a download runs -----------------------------------------------------------
+
+
+def _quota_used(api: ApiClient, member: Any) -> int:
+    return int(api.get_as("/api/v1/users/me/video-quota-used", member.token).json()["videoQuotaUsed"])
+
+
+def _set_quota(api: ApiClient, root: str, member: Any, quota: int) -> None:
+    me = api.get_as("/api/v1/users/me", member.token).json()
+    assert api.put_json(f"/api/v1/users/{me['id']}", {"videoQuota": quota}, root).status == 204
+
+
+def _publish(stack: dict[str, Any], api: ApiClient, member: Any, video_id: int, reserved: int) -> int:
+    """The imported video through the transcoding pipeline; its largest file's size."""
+    from chalicelib.store import videos
+    from functions.transcoder.handler import handle_upload
+    from tests.local_endpoint import drain_transcoding, transcoder_context
+
+    video = videos.get_video(video_id)
+    assert video is not None and int(video.quota_reserved or 0) == reserved
+    key = str(video.source_key).replace("/", "%2F")
+    record = {"eventName": "ObjectCreated:Copy", "s3": {"bucket": {"name": "uploads"}, "object": {"key": key}}}
+    handle_upload({"Records": [record]}, transcoder_context())
+    published = drain_transcoding(stack, video)
+    assert (published.stage, int(published.state)) == ("done", 1), published.failure
+    details = api.get_as(f"/api/v1/videos/{video.uuid}", member.token).json()
+    return max(int(file["size"]) for playlist in details["streamingPlaylists"] for file in playlist["files"])
+
+
+@needs_ffmpeg
+def test_a_running_download_holds_its_size_and_a_second_import_that_no_longer_fits_fails(
+    stack_api: tuple[dict[str, Any], ApiClient], server: str, files: Path
+) -> None:
+    """Two imports at once, room for one: the first reserves its file's size as soon as its
+    server announces it, so the second, started while the first still downloads, fails with
+    PeerTube's error; the first's size counts once, through publication."""
+    from chalicelib.store import queues
+    from tests.members import standard_people
+
+    stack, api = stack_api
+    root = _enable(api)
+    custom = api.get_as("/api/v1/config/custom", root).json()
+    custom["import"]["videos"]["concurrency"] = 2  # both may download at once
+    assert api.put_json("/api/v1/config/custom", custom, root).status == 200
+    alice = standard_people(api)["alice"]
+    size = (files / "clip.mp4").stat().st_size
+    _set_quota(api, root, alice, size + size // 2)
+    HELD.clear()
+    first = _start(api, alice, f"{server}/held/clip.mp4", name="First")
+    assert first.status == 200, first.body
+    running = threading.Thread(target=drain, args=("work",))
+    running.start()
+    try:
+        deadline = time.monotonic() + 30
+        while _quota_used(api, alice) != size and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert _quota_used(api, alice) == size  # reserved while its bytes are still coming
+        second = _start(api, alice, f"{server}/clip.mp4", name="Second")
+        assert second.status == 200, second.body  # nothing known of its size yet
+        drain("work")  # the first's message is still being worked on: the second's only
+        found = next(item for item in _mine(api, alice)["data"] if item["id"] == second.json()["id"])
+        assert found["state"]["id"] == 3, found
+        assert found["error"] == "The user video quota is exceeded with this video to import."
+        assert _quota_used(api, alice) == size  # the second holds nothing
+    finally:
+        HELD.set()
+        running.join(60)
+    body = next(item for item in _mine(api, alice)["data"] if item["id"] == first.json()["id"])
+    assert body["state"] == {"id": 2, "label": "Success"}, body
+    assert _quota_used(api, alice) == size
+    # The same task delivered again reserves nothing more.
+    queues.send_work([{"task": "video-import", "import": body["id"]}])
+    drain("work")
+    assert _quota_used(api, alice) == size
+    # Published: its largest file counts instead of the reservation, never both.
+    largest = _publish(stack, api, alice, int(body["video"]["id"]), size)
+    assert _quota_used(api, alice) == largest
+    # The failed import's video is deleted with it: nothing to give back twice.
+    assert api.delete_as(f"{IMPORTS}/{found['id']}", alice.token).status == 204
+    assert _quota_used(api, alice) == largest
+
+
+def test_a_failed_download_gives_its_reservation_back(api: ApiClient, people: Any, server: str, loopback: None) -> None:
+    """A file that is not a video, announced and fetched whole (so reserved), fails at the
+    probe: what it reserved goes back. (Without ffprobe's HTTP access here, the probe fails
+    on any file: the point is the release.)"""
+    _enable(api)
+    alice = people["alice"]
+    found = _failed_with(api, alice, f"{server}/notes.mp4")
+    assert found["error"].startswith("The file is not a video Cirrus can read")
+    assert _quota_used(api, alice) == 0
 
 
 # --- Torrents: refusals before anything is stored ----------------------------------------------

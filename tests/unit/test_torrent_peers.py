@@ -77,3 +77,37 @@ def test_a_seeder_on_a_refused_address_is_never_reached(tmp_path: Path) -> None:
         # Over the cap: refused once the metadata tells the size, before the file is fetched.
         with pytest.raises(ImportFailed, match="too large"):
             download(magnet, _Parts(), 1000, "too large", 30, allow_loopback=True, check_name=check_file_name)
+
+
+def test_the_files_length_is_claimed_before_a_piece_is_fetched(tmp_path: Path) -> None:
+    """The import's quota claim hears the file's length once the metadata tells it; a claim
+    that refuses stops the download with nothing written."""
+    from chalicelib.domain.torrent_files import check_file_name
+    from chalicelib.media.torrent_source import download
+    from chalicelib.media.url_source import ImportFailed
+
+    data = b"\x02\x03" * 40_000
+    (tmp_path / "clip.mp4").write_bytes(data)
+    torrent = torrents.single_file("clip.mp4", data)
+    with torrents.seeding(torrent, tmp_path) as (port, info_hash):
+        magnet = f"magnet:?xt=urn:btih:{info_hash}&x.pe=127.0.0.1:{port}"
+        parts = _Parts()
+        claimed: list[tuple[int, int]] = []
+
+        def claim(size: int) -> None:
+            claimed.append((size, parts.written))
+
+        size, _ = download(
+            magnet, parts, 10**9, "too large", 30, allow_loopback=True, check_name=check_file_name, claim=claim
+        )
+        assert claimed == [(len(data), 0)] and size == len(data) == parts.written
+
+        def refuse(size: int) -> None:
+            raise ImportFailed("The user video quota is exceeded with this video to import.")
+
+        refused = _Parts()
+        with pytest.raises(ImportFailed, match="quota is exceeded"):
+            download(
+                magnet, refused, 10**9, "too large", 30, allow_loopback=True, check_name=check_file_name, claim=refuse
+            )
+        assert refused.written == 0

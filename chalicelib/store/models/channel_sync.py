@@ -6,7 +6,7 @@ channel already imported are marks in the channel's own `CHANNELIMPORTED#<id>` p
 
 from __future__ import annotations
 
-from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 
 from chalicelib.store.models.base import TableItem
 
@@ -29,6 +29,14 @@ class ChannelSync(TableItem, discriminator="ChannelSync"):
     error = UnicodeAttribute(null=True)  # why the last listing failed (logs and the owner)
     last_sync_at = UTCDateTimeAttribute(null=True)
     created_at = UTCDateTimeAttribute()
+    # The running (or last) run, until its imports have all ended (domain/sync_runs.py): its
+    # id, whether its listing has started all its imports, how many of them are still to
+    # end (may dip below 0 while the listing runs: an import may end before it is counted)
+    # and how many failed (or could not be started).
+    run = UnicodeAttribute(null=True)
+    listing_done = BooleanAttribute(null=True)
+    imports_left = NumberAttribute(null=True)
+    imports_failed = NumberAttribute(null=True)
 
 
 class ChannelImportedUrl(TableItem, discriminator="ChannelImportedUrl"):

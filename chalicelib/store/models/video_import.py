@@ -37,6 +37,8 @@ class VideoImport(TableItem, discriminator="VideoImport"):
     # No name was given: the video takes the title the source gives (PeerTube's behaviour).
     name_from_source = BooleanAttribute(default=False)
     channel_sync_id = NumberAttribute(null=True)  # made by this channel synchronisation
+    channel_sync_run = UnicodeAttribute(null=True)  # ...in this run of it
+    sync_counted = BooleanAttribute(null=True)  # its end was counted in that run (once)
     attempts = NumberAttribute(default=0)  # downloads started (each retry starts one)
     started_at = UTCDateTimeAttribute(null=True)  # the running download's start
     # Where the running download is: None in the work function, "task" handed to the import
@@ -45,6 +47,16 @@ class VideoImport(TableItem, discriminator="VideoImport"):
     runner = UnicodeAttribute(null=True)
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
+
+
+class ImportsBackfill(TableItem, discriminator="ImportsBackfill"):
+    """The one-off backfill of the processing list (I2) for imports already processing when
+    it was introduced (domain/import_backfill.py): one item, `CONFIG#importsbackfill`."""
+
+    cursor = UnicodeAttribute(null=True)  # the users list's next page (its key, as JSON)
+    users_seen = NumberAttribute(default=0)
+    relisted = NumberAttribute(default=0)
+    done_at = UTCDateTimeAttribute(null=True)  # set once every user has been seen
 
 
 class ImportSlots(TableItem, discriminator="ImportSlots"):
