@@ -245,8 +245,11 @@ def fail(video: Video, reason: str) -> bool:
     release = quotas.release_actions(video, forget_daily=True) if video.user_id is not None else []
     if not release:
         return transition(video, PENDING_STAGES, STAGE_FAILED, actions)
-    # Conditioned on the reservation read too: it is given back once, as read.
+    # Conditioned on the reservation and its holder as read: given back once, to its holder
+    # (an ownership change moves it to the new owner).
     held = Video.quota_reserved == int(video.quota_reserved) if video.quota_reserved else None
+    if held is not None and video.user_id is not None:
+        held &= Video.user_id == int(video.user_id)
     failed = transition(
         video,
         PENDING_STAGES,
@@ -433,8 +436,11 @@ def publish(
         *([Video.info_hashes.set(set(info_hashes))] if info_hashes else []),
         *([Video.quota_reserved.remove()] if video.quota_reserved else []),
     ]
-    # Counted once: conditioned on the state read (a first publication in between fails it).
+    # Counted once: conditioned on the state read (a first publication in between fails it),
+    # and on the owner read (an ownership change in between moved its reservation).
     state = Video.state == STATE_PUBLISHED if already else Video.state != STATE_PUBLISHED
+    if video.user_id is not None:
+        state &= Video.user_id == int(video.user_id)
     try:
         if not transition(video, from_, STAGE_DONE, actions, condition=state, also=counted):
             return False
