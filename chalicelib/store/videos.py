@@ -31,7 +31,13 @@ from chalicelib.store.models import (
     VideoRedundancy,
     WebVideoFile,
 )
-from chalicelib.store.models.video import PRIVACY_PUBLIC, STATE_PUBLISHED, STATE_TO_TRANSCODE, STATE_TRANSCODING_FAILED
+from chalicelib.store.models.video import (
+    PRIVACY_PUBLIC,
+    STATE_PUBLISHED,
+    STATE_TO_TRANSCODE,
+    STATE_TRANSCODING_FAILED,
+    published_upload,
+)
 from chalicelib.store.models.video_stages import (
     LIVE_STAGES,
     PENDING_STAGES,
@@ -726,6 +732,18 @@ def replace_published(
         raise
 
 
+def _quota_given_back(video: Video, counted: Sequence[VideoFile | WebVideoFile], published: bool) -> list[Any]:
+    """What a deleted video gives back to its owner: its largest file once published (done),
+    its reservation before."""
+    if not published:
+        return quotas.release_actions(video, forget_daily=True)
+    largest = max((int(f.size) for f in counted), default=0)
+    owner = [User.video_quota_used.add(-largest), User.quota_version.add(1)]
+    if video.quota_key:
+        owner.append(User.daily_uploads[str(video.quota_key)].remove())
+    return owner
+
+
 def delete_video(
     video: Video,
     files: list[VideoFile],
@@ -739,20 +757,18 @@ def delete_video(
     Conditioned on the stage read, which says what it holds: False if it moved meanwhile
     (read it again) or if the video is gone."""
     published = video.stage == STAGE_DONE
+    # In the instance's count of videos from its first publication on (published progressively,
+    # before its files' size and its quota, which its last rendition counts).
+    listed = published_upload(video)
     # What publication counted: its HLS files and MP4 renditions (not an original left over).
     counted: list[VideoFile | WebVideoFile] = [*files, *(w for w in web_files if not w.original)]
-    owner: list[Any] = []
-    if video.user_id is not None:
-        if published:
-            largest = max((int(f.size) for f in counted), default=0)
-            owner = [User.video_quota_used.add(-largest), User.quota_version.add(1)]
-            if video.quota_key:
-                owner.append(User.daily_uploads[str(video.quota_key)].remove())
-        else:
-            owner = quotas.release_actions(video, forget_daily=True)
+    owner = _quota_given_back(video, counted, published) if video.user_id is not None else []
     try:
         with TransactWrite(connection=connection()) as transaction:
-            transaction.delete(video, condition=Video.stage == str(video.stage))
+            unmoved = Video.stage == str(video.stage)
+            if video.stage == STAGE_ENCODING:  # its first publication moves its state only
+                unmoved &= Video.state == int(video.state)
+            transaction.delete(video, condition=unmoved)
             transaction.delete(Claim(keys.claim_pk(keys.VIDEO_UUID, video.uuid), keys.CLAIM_SK))
             for claim in claims:
                 transaction.delete(claim)
@@ -761,11 +777,10 @@ def delete_video(
             transaction.save(catalog.tombstone("Video", int(video.id)))
             for file in [*files, *web_files]:
                 transaction.delete(file)
-            if published:
-                size = sum(int(f.size) for f in counted)
-                stats = {"local_video_files_size": -size}
-                if int(video.privacy) == PRIVACY_PUBLIC:
-                    stats.update({"local_videos": -1, "videos": -1})
+            stats = {"local_video_files_size": -sum(int(f.size) for f in counted)} if published else {}
+            if listed and int(video.privacy) == PRIVACY_PUBLIC:
+                stats.update({"local_videos": -1, "videos": -1})
+            if stats:
                 add_stats(transaction, stats)
             if owner:
                 transaction.update(_owner(video), actions=owner)
