@@ -12,6 +12,25 @@ from tests.members import Member
 from tests.video_seed import published_still_encoding
 
 
+def test_the_video_tells_its_clients_which_renditions_are_still_to_come(
+    api: ApiClient, people: dict[str, Member]
+) -> None:
+    """PeerTube has no field for it (it publishes once every rendition is in); Cirrus adds
+    `pendingResolutions`, which PeerTube clients ignore, so that its own can say "still
+    encoding" beside the renditions listed so far."""
+    alice = people["alice"]
+    video = published_still_encoding(api, alice, 600, privacy=1)
+    shown = api.get(f"/api/v1/videos/{video.uuid}").json()
+    assert shown["state"]["id"] == 1
+    assert [f["resolution"]["id"] for f in shown["streamingPlaylists"][0]["files"]] == [144]
+    assert shown["pendingResolutions"] == [240]
+
+    current = videos.get_video(int(video.id))
+    assert current is not None
+    assert videos.publish(current, datetime.now(UTC), 300, 200, from_="encoding")  # its last rendition
+    assert api.get(f"/api/v1/videos/{video.uuid}").json()["pendingResolutions"] == []
+
+
 def _local_videos(api: ApiClient) -> int:
     return int(api.get("/api/v1/server/stats").json()["totalLocalVideos"])
 
