@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from chalicelib.store import keys, videos
 from chalicelib.store.models import User, Video
 from tests.api_client import ApiClient
@@ -251,3 +253,49 @@ def test_a_video_published_but_still_encoding_is_accepted_with_its_reservation(
     assert videos.publish(current, datetime.now(UTC), 900, 700, from_="encoding")
     assert _quota_figures(alice_id) == (0, 0, 0)
     assert _quota_figures(bob_id) == (700, 0, 1)
+
+
+def test_a_change_accepted_while_the_last_rendition_is_published_settles_on_the_new_owner(
+    api: ApiClient, people: dict[str, Member], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The transcoder read the video (alice's), then bob accepted it, then the transcoder
+    settles the reservation: its publication, conditioned on the owner it read, reads the
+    video again and settles it on bob."""
+    from chalicelib.domain import transcoding
+    from chalicelib.store import uploads_bucket
+    from chalicelib.store.models import VideoFile
+
+    alice, bob = people["alice"], people["bob"]
+    alice_id, bob_id = _user_id(api, alice), _user_id(api, bob)
+    video = published_still_encoding(api, alice, 600)
+    # Its 240p packaged too, and every step counted: the next publication is its last.
+    videos.save_file(
+        VideoFile(
+            keys.video_pk(int(video.id)), keys.video_file_sk(240), video_id=int(video.id), resolution=240,
+            width=426, height=240, fps=25, size=300, duration=4, bandwidth=400_000,
+            codecs="avc1.64001e,mp4a.40.2", playlist_name="growing-240.m3u8", media_name="growing-240-fragmented.mp4",
+        )
+    )  # fmt: skip
+    for resolution in (144, 240):
+        uploads_bucket.put_work_file(video.uuid, transcoding.rendition_hashes_name(resolution), b"{}")
+    stored = videos.get_video(int(video.id))
+    assert stored is not None
+    stored.update(actions=[Video.steps_done.set(int(stored.steps_total))])
+    accept = f"/api/v1/videos/ownership/{_offer(api, video, alice, bob, 'bob')}/accept"
+
+    answers: list[int] = []
+    swarms = transcoding._swarms
+
+    def accepted_meanwhile(*args: Any) -> Any:  # after the transcoder read the video
+        if not answers:
+            answers.append(api.post_json(accept, {"channelId": bob.channel_id}, bob.token).status)
+        return swarms(*args)
+
+    monkeypatch.setattr(transcoding, "_swarms", accepted_meanwhile)
+    transcoding.publish(stored)
+
+    assert answers == [204]
+    done = videos.get_video(int(video.id))
+    assert done is not None and (done.stage, int(done.user_id or 0)) == ("done", bob_id)
+    assert _quota_figures(alice_id) == (0, 0, 0)
+    assert _quota_figures(bob_id) == (300, 0, 1)
