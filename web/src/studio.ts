@@ -3,7 +3,7 @@
 // API hands out (`studio/upload-s3`), and its task names the upload (`fileUploadId`), so no
 // file passes through the API (whose requests carry a few MB at most).
 
-import type { VideoDetails } from './types';
+import { PUBLISHED, type VideoDetails } from './types';
 
 export interface StudioChoices {
   /** Keep from `start` to `end` (seconds); null: from the beginning / to the end. */
@@ -125,7 +125,6 @@ export function editedDuration(choices: StudioChoices, duration: number): number
   return Math.max(0, kept - removed);
 }
 
-const PUBLISHED = 1;
 const TO_TRANSCODE = 2;
 
 /** Where an edit of the video stands, from the video as the API last showed it (null: not
