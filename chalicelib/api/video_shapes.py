@@ -10,7 +10,7 @@ from chalicelib.domain import reference_data, video_file_ids, video_torrents, we
 from chalicelib.domain.short_uuid import to_short
 from chalicelib.media import infohashes, layout
 from chalicelib.store.models.video import STATE_TRANSCODING_FAILED, hls_listed
-from chalicelib.store.models.video_stages import LIVE_STAGES, STAGE_DONE, STAGE_LIVE_ON
+from chalicelib.store.models.video_stages import LIVE_STAGES, STAGE_DONE, STAGE_ENCODING, STAGE_LIVE_ON, STAGE_PACKAGING
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -30,6 +30,7 @@ RESOLUTIONS_BY_LONG_SIDE = {3840: 2160, 1920: 1080, 1280: 720, 854: 480, 640: 36
 # File ids: domain/video_file_ids.py.
 WEB_FILE_ID_OFFSET = video_file_ids.WEB_FILE_ID_OFFSET
 ORIGINAL_FILE_ID = video_file_ids.ORIGINAL_FILE_ID
+TRANSCODING_STAGES = frozenset({STAGE_ENCODING, STAGE_PACKAGING})
 
 
 def video_json(
@@ -150,9 +151,22 @@ def video_details_json(
             "inputFileUpdatedAt": iso(video.input_file_updated_at) if video.input_file_updated_at else None,
             "state": _state(video),
             "trackerUrls": video_torrents.tracker_urls(video, settings),
+            "pendingResolutions": pending_resolutions(video, files, web_files),
         }
     )
     return body
+
+
+def pending_resolutions(video: Video, files: Sequence[VideoFile], web_files: Sequence[WebVideoFile]) -> list[int]:
+    """A Cirrus extension (PeerTube clients ignore it): the resolutions its transcoding still
+    has to add, lowest first; empty once every rendition is in. A video is published from its
+    first rendition on (docs/transcoding.md, "Progressive publication"), so a client that
+    wants to say "still encoding" cannot tell it from `state` alone."""
+    if not video.is_local or video.stage not in TRANSCODING_STAGES or not video.plan:
+        return []
+    made = {int(f.resolution) for f in files} | {int(f.resolution) for f in web_files if not f.original}
+    planned = {int(r["resolution"]) for r in video.plan.get("renditions") or ()}
+    return sorted(planned - made)
 
 
 def _mirrors(redundancies: Sequence[VideoRedundancy], now: datetime | None) -> list[dict[str, Any]]:

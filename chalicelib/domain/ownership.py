@@ -21,8 +21,11 @@ PeerTube's rules (its video-ownership-changes validators and controller):
 
 Cirrus moves the counted size of the video (its largest file, as publication counted it)
 from the former owner's quota to the new owner's in the transaction that moves the video.
-A video still being uploaded or transcoded cannot be accepted yet (409): its quota is a
-reservation tied to its upload.
+PeerTube accepts a video whatever its transcoding; so does Cirrus for a video being
+transcoded (published from its first rendition or not yet playable): what it holds is its
+upload's reservation, which moves to the new owner (checked against their quota), and its
+publication settles it on them. A video still being uploaded, imported or edited cannot be
+accepted yet (409): its upload session, import or edit is its owner's.
 """
 
 from __future__ import annotations
@@ -37,7 +40,13 @@ from chalicelib.domain.roles import Right, Role, has_right
 from chalicelib.errors import BadRequestError, ConflictError, ForbiddenError, NotFoundError
 from chalicelib.store import actors, counters, ownership_changes, users, videos
 from chalicelib.store.models.ownership_change import OWNERSHIP_ACCEPTED, OWNERSHIP_REFUSED, OWNERSHIP_WAITING
-from chalicelib.store.models.video_stages import LIVE_STAGES, SETTLED_STAGES, STAGE_DONE
+from chalicelib.store.models.video_stages import (
+    LIVE_STAGES,
+    SETTLED_STAGES,
+    STAGE_DONE,
+    STAGE_ENCODING,
+    STAGE_PACKAGING,
+)
 
 if TYPE_CHECKING:
     from chalicelib.store.models import OwnershipChange, User, Video
@@ -48,8 +57,10 @@ NOT_YOURS = "Cannot terminate an ownership change of another user"
 ENDED = "Ownership already accepted or refused"
 CHANNEL_NOT_FOUND = "Video channel not found"
 NOT_YOUR_CHANNEL = "Cannot accept a video into a channel of another account"
-BUSY = "The video is being uploaded or transcoded: accept it once it is published"
+BUSY = "The video is being uploaded, imported or edited: accept it once it is transcoding or published"
 SORTS = ("createdAt", "-createdAt")
+# Settled, live, or in the transcoding pipeline (its quota a reservation the change moves).
+ACCEPTABLE_STAGES = SETTLED_STAGES | LIVE_STAGES | {STAGE_ENCODING, STAGE_PACKAGING}
 
 
 def give(video: Video, user: User, username: Any, now: datetime) -> OwnershipChange:
@@ -123,12 +134,12 @@ def accept(user: User, change_id: str, channel_id: Any, now: datetime) -> None:
     video, files, web_files = videos.get_video_with_all_files(int(change.video_id))
     if video is None:
         raise NotFoundError("Video not found")
-    if video.stage not in SETTLED_STAGES and video.stage not in LIVE_STAGES:
+    if video.stage not in ACCEPTABLE_STAGES:
         raise ConflictError(BUSY)
     counted = [int(f.size) for f in files] + [int(f.size) for f in web_files if not f.original]
     largest = max(counted, default=0) if video.stage == STAGE_DONE else 0
     fresh = users.get_user(int(user.id), consistent=True) or user
-    video_cases.check_quota(fresh, largest, now)
+    video_cases.check_quota(fresh, largest + int(video.quota_reserved or 0), now)
     before = copy.copy(video)
     if not ownership_changes.accept(change, video, int(channel.id), fresh, largest, now):
         raise ConflictError("The ownership change, the video or the quota changed meanwhile: try again")

@@ -505,9 +505,7 @@ def _complete(video: Video, files: list[VideoFile], info_hashes: list[str]) -> N
     renditions = [f for f in web_files if not f.original]
     sizes = [int(f.size) for f in files] + [int(f.size) for f in renditions]
     first = int(video.state or 0) != STATE_PUBLISHED
-    done = videos.publish(
-        video, datetime.now(UTC), sum(sizes), max(sizes, default=0), info_hashes, from_=STAGE_ENCODING
-    )
+    done = _settle(video, sum(sizes), max(sizes, default=0), info_hashes, STAGE_ENCODING)
     _after_publication(video, files, done, first)
     if done and not first:
         events.emit(events.VideoRenditionAdded(video))
@@ -552,8 +550,21 @@ def _publish_whole(video: Video) -> None:
         _write_hls_index(video, files, None)
     info_hashes = _swarms(video, files)
     sizes = [int(f.size) for f in files] + [int(f.size) for f in renditions]
-    published = videos.publish(video, datetime.now(UTC), sum(sizes), max(sizes, default=0), info_hashes)
+    published = _settle(video, sum(sizes), max(sizes, default=0), info_hashes, STAGE_PACKAGING)
     _after_publication(video, files, published, announce=True)
+
+
+def _settle(video: Video, size: int, quota_size: int, info_hashes: list[str], from_: str) -> bool:
+    """`videos.publish`, and once more on the video read again if it changed hands meanwhile
+    (an accepted ownership change moved its reservation to the new owner, on whom it is
+    settled then)."""
+    owner = video.user_id
+    if videos.publish(video, datetime.now(UTC), size, quota_size, info_hashes, from_=from_):
+        return True
+    again = videos.get_video(int(video.id))
+    if again is None or again.stage != from_ or again.user_id == owner:
+        return False
+    return videos.publish(again, datetime.now(UTC), size, quota_size, info_hashes, from_=from_)
 
 
 def give_up(video: Video, reason: str) -> bool:

@@ -16,6 +16,7 @@ from chalicelib.domain.videos import publishing_channel
 from chalicelib.errors import BadRequestError, ForbiddenError, NotFoundError
 from chalicelib.store import video_passwords as store_passwords
 from chalicelib.store import videos
+from chalicelib.store.models.video import published_upload
 
 if TYPE_CHECKING:
     from chalicelib.store.models import User, Video
@@ -86,7 +87,9 @@ def update_video(video: Video, user: User, changes: dict[str, Any], now: datetim
         changes["published_at"] = now  # PeerTube publishes anew a video leaving private
     changes["updated_at"] = now
     public_delta = 0
-    if video.stage == "done" and (old_privacy == PRIVACY_PUBLIC) != (new_privacy == PRIVACY_PUBLIC):
+    # Counted while public from its publication on (its first rendition's, when published
+    # progressively: publish_first counts it, the last rendition does not again).
+    if published_upload(video) and (old_privacy == PRIVACY_PUBLIC) != (new_privacy == PRIVACY_PUBLIC):
         public_delta = 1 if new_privacy == PRIVACY_PUBLIC else -1
     before = copy.copy(video)
     if passwords is not None:

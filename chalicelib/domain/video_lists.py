@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.domain.text_match import fold
+from chalicelib.store.models.video import hls_listed
 from chalicelib.store.models.video_stages import LIVE_STAGES
 
 if TYPE_CHECKING:
@@ -128,7 +129,7 @@ def predicate(
     if filters.is_live is not None:
         add(lambda v: (v.stage in LIVE_STAGES) == filters.is_live)
     if filters.has_hls_files is not None:
-        add(lambda v: (v.stage == "done") == filters.has_hls_files)
+        add(lambda v: hls_listed(v) == filters.has_hls_files)
     if filters.has_web_video_files:
         add(lambda v: False)  # every rendition is HLS; there are no web video files
     if filters.host is not None:

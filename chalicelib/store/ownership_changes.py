@@ -11,7 +11,7 @@ from typing import Any
 from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.store import keys
+from chalicelib.store import keys, quotas
 from chalicelib.store.models import OwnershipChange, User, Video
 from chalicelib.store.models.ownership_change import OWNERSHIP_ACCEPTED, OWNERSHIP_WAITING
 from chalicelib.store.writes import connection, is_condition_failure
@@ -83,16 +83,22 @@ def accept(
     now: datetime,
 ) -> bool:
     """The change accepted and the video moved to `channel_id` of `new_owner`'s account, with
-    `counted_size` (what its publication counted on its owner's quota) moved from the old
-    owner's quota to the new one's, in one transaction conditioned on the change still
-    waiting, the video still the old owner's, and the new owner's quota figures as read.
-    False if any of them moved."""
+    what the video holds on its owner's quota moved from the old owner to the new one:
+    `counted_size` (what its publication counted), or, for a video still on its way, its
+    upload's reservation and daily entry (`quotas.hand_over_actions`). One transaction
+    conditioned on the change still waiting, the video still the old owner's and holding the
+    reservation read, and the new owner's quota figures as read. False if any of them moved."""
     video_actions: list[Any] = [
         Video.channel_id.set(channel_id),
         Video.account_id.set(int(new_owner.account_id)),
         Video.user_id.set(int(new_owner.id)),
         Video.updated_at.set(now),
     ]
+    video_condition = Video.account_id == int(video.account_id)
+    if video.quota_reserved:
+        video_condition &= Video.quota_reserved == int(video.quota_reserved)
+    moves = video.user_id is not None and int(video.user_id) != int(new_owner.id)
+    given, taken = quotas.hand_over_actions(video, new_owner, counted_size, now) if moves else ([], [])
     try:
         with TransactWrite(connection=connection()) as transaction:
             transaction.update(
@@ -100,19 +106,16 @@ def accept(
                 actions=[OwnershipChange.status.set(OWNERSHIP_ACCEPTED), OwnershipChange.updated_at.set(now)],
                 condition=OwnershipChange.status == OWNERSHIP_WAITING,
             )
-            transaction.update(video, actions=video_actions, condition=Video.account_id == int(video.account_id))
-            if counted_size and video.user_id is not None and int(video.user_id) != int(new_owner.id):
-                old = User(keys.user_pk(int(video.user_id)), keys.ENTITY_SK)
-                transaction.update(old, actions=[User.video_quota_used.add(-counted_size), User.quota_version.add(1)])
+            transaction.update(video, actions=video_actions, condition=video_condition)
+            if given:
+                old = User(keys.user_pk(int(video.user_id or 0)), keys.ENTITY_SK)
+                transaction.update(old, actions=given)
+            if taken:
                 version = int(new_owner.quota_version or 0)
                 unchanged = User.quota_version == version
                 if version == 0:
                     unchanged |= User.quota_version.does_not_exist()
-                transaction.update(
-                    new_owner,
-                    actions=[User.video_quota_used.add(counted_size), User.quota_version.add(1)],
-                    condition=User.pk.exists() & unchanged,
-                )
+                transaction.update(new_owner, actions=taken, condition=User.pk.exists() & unchanged)
     except TransactWriteError as exc:
         if is_condition_failure(exc):
             return False

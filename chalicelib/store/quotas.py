@@ -119,14 +119,43 @@ def release_actions(video: Video, *, forget_daily: bool) -> list[Action]:
     """Give back what a video that will never be published holds: its reservation, and
     (`forget_daily`) its entry in the daily window (PeerTube counts only the videos that
     exist). Empty when it holds nothing."""
+    actions = _release(video, forget_daily=forget_daily)
+    return [*actions, User.quota_version.add(1)] if actions else []
+
+
+def _release(video: Video, *, forget_daily: bool) -> list[Action]:
     actions: list[Action] = []
     if video.quota_reserved:
         actions.append(User.video_quota_reserved.add(-int(video.quota_reserved)))
     if forget_daily and video.quota_key:
         actions.append(User.daily_uploads[str(video.quota_key)].remove())
-    if actions:
-        actions.append(User.quota_version.add(1))
     return actions
+
+
+def hand_over_actions(
+    video: Video, new_owner: User, counted_size: int, now: datetime
+) -> tuple[list[Action], list[Action]]:
+    """(the former owner's actions, the new owner's) when a video changes hands: what its
+    publication counted (`counted_size`), or, for a video still on its way, its upload's
+    reservation and its entry in the daily window. The new owner's window is written whole,
+    pruned as `Reservation.actions` prunes it, so that the video's publication finds the
+    entry to set. Either list is empty when there is nothing to move."""
+    given: list[Action] = []
+    taken: list[Action] = []
+    if counted_size:
+        given.append(User.video_quota_used.add(-counted_size))
+        taken.append(User.video_quota_used.add(counted_size))
+    if video.quota_reserved:
+        given += _release(video, forget_daily=True)
+        taken.append(User.video_quota_reserved.add(int(video.quota_reserved)))
+        if video.quota_key:
+            window = recent_entries(new_owner, now)
+            window[str(video.quota_key)] = int(video.quota_reserved)
+            taken.append(User.daily_uploads.set(window))
+    if given:
+        given.append(User.quota_version.add(1))
+        taken.append(User.quota_version.add(1))
+    return given, taken
 
 
 def publish_actions(video: Video, quota_size: int) -> list[Action]:

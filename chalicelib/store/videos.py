@@ -31,7 +31,13 @@ from chalicelib.store.models import (
     VideoRedundancy,
     WebVideoFile,
 )
-from chalicelib.store.models.video import PRIVACY_PUBLIC, STATE_PUBLISHED, STATE_TO_TRANSCODE, STATE_TRANSCODING_FAILED
+from chalicelib.store.models.video import (
+    PRIVACY_PUBLIC,
+    STATE_PUBLISHED,
+    STATE_TO_TRANSCODE,
+    STATE_TRANSCODING_FAILED,
+    published_upload,
+)
 from chalicelib.store.models.video_stages import (
     LIVE_STAGES,
     PENDING_STAGES,
@@ -245,8 +251,11 @@ def fail(video: Video, reason: str) -> bool:
     release = quotas.release_actions(video, forget_daily=True) if video.user_id is not None else []
     if not release:
         return transition(video, PENDING_STAGES, STAGE_FAILED, actions)
-    # Conditioned on the reservation read too: it is given back once, as read.
+    # Conditioned on the reservation and its holder as read: given back once, to its holder
+    # (an ownership change moves it to the new owner).
     held = Video.quota_reserved == int(video.quota_reserved) if video.quota_reserved else None
+    if held is not None and video.user_id is not None:
+        held &= Video.user_id == int(video.user_id)
     failed = transition(
         video,
         PENDING_STAGES,
@@ -433,8 +442,11 @@ def publish(
         *([Video.info_hashes.set(set(info_hashes))] if info_hashes else []),
         *([Video.quota_reserved.remove()] if video.quota_reserved else []),
     ]
-    # Counted once: conditioned on the state read (a first publication in between fails it).
+    # Counted once: conditioned on the state read (a first publication in between fails it),
+    # and on the owner read (an ownership change in between moved its reservation).
     state = Video.state == STATE_PUBLISHED if already else Video.state != STATE_PUBLISHED
+    if video.user_id is not None:
+        state &= Video.user_id == int(video.user_id)
     try:
         if not transition(video, from_, STAGE_DONE, actions, condition=state, also=counted):
             return False
@@ -720,6 +732,18 @@ def replace_published(
         raise
 
 
+def _quota_given_back(video: Video, counted: Sequence[VideoFile | WebVideoFile], published: bool) -> list[Any]:
+    """What a deleted video gives back to its owner: its largest file once published (done),
+    its reservation before."""
+    if not published:
+        return quotas.release_actions(video, forget_daily=True)
+    largest = max((int(f.size) for f in counted), default=0)
+    owner = [User.video_quota_used.add(-largest), User.quota_version.add(1)]
+    if video.quota_key:
+        owner.append(User.daily_uploads[str(video.quota_key)].remove())
+    return owner
+
+
 def delete_video(
     video: Video,
     files: list[VideoFile],
@@ -733,23 +757,20 @@ def delete_video(
     Conditioned on the stage read, which says what it holds: False if it moved meanwhile
     (read it again) or if the video is gone."""
     published = video.stage == STAGE_DONE
+    # In the instance's count of videos from its first publication on (published progressively,
+    # before its files' size and its quota, which its last rendition counts).
+    listed = published_upload(video)
     # What publication counted: its HLS files and MP4 renditions (not an original left over).
     counted: list[VideoFile | WebVideoFile] = [*files, *(w for w in web_files if not w.original)]
-    owner: list[Any] = []
-    if video.user_id is not None:
-        if published:
-            largest = max((int(f.size) for f in counted), default=0)
-            owner = [User.video_quota_used.add(-largest), User.quota_version.add(1)]
-            if video.quota_key:
-                owner.append(User.daily_uploads[str(video.quota_key)].remove())
-        else:
-            owner = quotas.release_actions(video, forget_daily=True)
+    owner = _quota_given_back(video, counted, published) if video.user_id is not None else []
     try:
         with TransactWrite(connection=connection()) as transaction:
-            # Before publication, on what it holds as read too: an import's download may
-            # move its reservation meanwhile (store/import_quota.py).
-            read = Video.stage == str(video.stage)
-            transaction.delete(video, condition=read if published else read & import_quota.held_condition(video))
+            # On what it holds as read: its first publication moves its state only, and before
+            # publication an import's download may move its reservation (store/import_quota.py).
+            unmoved = Video.stage == str(video.stage)
+            if video.stage == STAGE_ENCODING:
+                unmoved &= Video.state == int(video.state)
+            transaction.delete(video, condition=unmoved if published else unmoved & import_quota.held_condition(video))
             transaction.delete(Claim(keys.claim_pk(keys.VIDEO_UUID, video.uuid), keys.CLAIM_SK))
             for claim in claims:
                 transaction.delete(claim)
@@ -758,11 +779,10 @@ def delete_video(
             transaction.save(catalog.tombstone("Video", int(video.id)))
             for file in [*files, *web_files]:
                 transaction.delete(file)
-            if published:
-                size = sum(int(f.size) for f in counted)
-                stats = {"local_video_files_size": -size}
-                if int(video.privacy) == PRIVACY_PUBLIC:
-                    stats.update({"local_videos": -1, "videos": -1})
+            stats = {"local_video_files_size": -sum(int(f.size) for f in counted)} if published else {}
+            if listed and int(video.privacy) == PRIVACY_PUBLIC:
+                stats.update({"local_videos": -1, "videos": -1})
+            if stats:
                 add_stats(transaction, stats)
             if owner:
                 transaction.update(_owner(video), actions=owner)

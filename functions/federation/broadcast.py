@@ -80,13 +80,12 @@ def announce(publication: Publication) -> None:
     from chalicelib.activitypub.errors import Unannounced
     from chalicelib.activitypub.outbound import send_videos
     from chalicelib.store import videos
-    from chalicelib.store.models.video import STATE_PUBLISHED
-    from chalicelib.store.models.video_stages import LIVE_STAGES, STAGE_DONE, STAGE_ENCODING
+    from chalicelib.store.models.video import published_upload
+    from chalicelib.store.models.video_stages import LIVE_STAGES
 
     video = videos.get_video(publication.video_id)
     # A video published progressively is PUBLISHED while its other renditions encode.
-    playable = video is not None and video.stage == STAGE_ENCODING and int(video.state or 0) == STATE_PUBLISHED
-    if video is None or (video.stage != STAGE_DONE and video.stage not in LIVE_STAGES and not playable):
+    if video is None or (video.stage not in LIVE_STAGES and not published_upload(video)):
         logger.info("publication of a missing or unpublished video, dropped", extra={"video": publication.video_id})
         return
     if not publication.rendition_added and video.stage not in LIVE_STAGES:

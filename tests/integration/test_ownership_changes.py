@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from chalicelib.store import keys, videos
 from chalicelib.store.models import User, Video
 from tests.api_client import ApiClient
@@ -14,6 +16,7 @@ from tests.federation_peer import Peer
 from tests.members import Member
 from tests.queue_runner import drain, drain_federation
 from tests.security.private_media_support import MEDIA_BYTES, published_video
+from tests.video_seed import published_still_encoding
 
 SIZE = len(MEDIA_BYTES)  # the published video's one (largest) file
 
@@ -197,3 +200,102 @@ def test_peertube_8_2_states_and_notifications_follow_an_offer_and_its_answers(
     assert (newest["type"], newest["changeOwnership"]["state"]) == (28, {"id": 2, "label": "Rejected"})
     assert sorted(n["type"] for n in told) == [27, 28]
     assert {o["id"]: o["state"]["id"] for o in _offers(api, alice)["data"]} == {change_id: 3, refused_id: 2}
+
+
+def _quota_figures(member_user_id: int) -> tuple[int, int, int]:
+    """(used, reserved, entries in the daily window) of a user, as stored."""
+    from chalicelib.store import users
+
+    user = users.get_user(member_user_id, consistent=True)
+    assert user is not None
+    daily = user.daily_uploads.as_dict() if user.daily_uploads is not None else {}  # type: ignore[no-untyped-call]
+    return int(user.video_quota_used or 0), int(user.video_quota_reserved or 0), len(daily)
+
+
+def test_a_video_published_but_still_encoding_is_accepted_with_its_reservation(
+    api: ApiClient, people: dict[str, Member]
+) -> None:
+    """PeerTube lets a video change hands whatever its transcoding (its accept validator checks
+    only a live's state and the quota): the upload's reservation moves with the video, and the
+    last rendition's publication settles it on the new owner."""
+    from datetime import UTC, datetime
+
+    alice, bob = people["alice"], people["bob"]
+    alice_id, bob_id = _user_id(api, alice), _user_id(api, bob)
+    video = published_still_encoding(api, alice, 600)
+    assert _quota_figures(alice_id) == (0, 600, 1)
+    stale = videos.get_video(int(video.id))  # what a transcoder read before the change
+    accept = f"/api/v1/videos/ownership/{_offer(api, video, alice, bob, 'bob')}/accept"
+
+    # Over bob's quota with the reservation: PeerTube's 413, and nothing moves.
+    root = api.login("root", ROOT_PASSWORD)["access_token"]
+    assert api.put_json(f"/api/v1/users/{bob_id}", {"videoQuota": 600}, root).status == 204
+    over = api.post_json(accept, {"channelId": bob.channel_id}, bob.token)
+    assert over.status == 413 and over.json()["code"] == "quota_reached", over.body
+    assert api.put_json(f"/api/v1/users/{bob_id}", {"videoQuota": 6000}, root).status == 204
+
+    accepted = api.post_json(accept, {"channelId": bob.channel_id}, bob.token)
+    assert accepted.status == 204, accepted.body
+    shown = api.get_as(f"/api/v1/videos/{video.uuid}", bob.token).json()
+    assert (shown["account"]["name"], shown["channel"]["id"]) == ("bob", bob.channel_id)
+    assert _offers(api, bob)["data"][0]["status"] == "ACCEPTED"
+    assert _quota_figures(alice_id) == (0, 0, 0)
+    assert _quota_figures(bob_id) == (0, 600, 1)
+    assert _quota_used(api, bob) == 600  # what a client sees: used and reserved
+
+    # A transcoder that read the video before the change cannot settle it on alice...
+    assert stale is not None
+    assert not videos.publish(stale, datetime.now(UTC), 900, 700, from_="encoding")
+    assert _quota_figures(alice_id) == (0, 0, 0)
+    # ...its next run reads it again and settles it on bob.
+    current = videos.get_video(int(video.id))
+    assert current is not None
+    assert videos.publish(current, datetime.now(UTC), 900, 700, from_="encoding")
+    assert _quota_figures(alice_id) == (0, 0, 0)
+    assert _quota_figures(bob_id) == (700, 0, 1)
+
+
+def test_a_change_accepted_while_the_last_rendition_is_published_settles_on_the_new_owner(
+    api: ApiClient, people: dict[str, Member], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The transcoder read the video (alice's), then bob accepted it, then the transcoder
+    settles the reservation: its publication, conditioned on the owner it read, reads the
+    video again and settles it on bob."""
+    from chalicelib.domain import transcoding
+    from chalicelib.store import uploads_bucket
+    from chalicelib.store.models import VideoFile
+
+    alice, bob = people["alice"], people["bob"]
+    alice_id, bob_id = _user_id(api, alice), _user_id(api, bob)
+    video = published_still_encoding(api, alice, 600)
+    # Its 240p packaged too, and every step counted: the next publication is its last.
+    videos.save_file(
+        VideoFile(
+            keys.video_pk(int(video.id)), keys.video_file_sk(240), video_id=int(video.id), resolution=240,
+            width=426, height=240, fps=25, size=300, duration=4, bandwidth=400_000,
+            codecs="avc1.64001e,mp4a.40.2", playlist_name="growing-240.m3u8", media_name="growing-240-fragmented.mp4",
+        )
+    )  # fmt: skip
+    for resolution in (144, 240):
+        uploads_bucket.put_work_file(video.uuid, transcoding.rendition_hashes_name(resolution), b"{}")
+    stored = videos.get_video(int(video.id))
+    assert stored is not None
+    stored.update(actions=[Video.steps_done.set(int(stored.steps_total))])
+    accept = f"/api/v1/videos/ownership/{_offer(api, video, alice, bob, 'bob')}/accept"
+
+    answers: list[int] = []
+    swarms = transcoding._swarms
+
+    def accepted_meanwhile(*args: Any) -> Any:  # after the transcoder read the video
+        if not answers:
+            answers.append(api.post_json(accept, {"channelId": bob.channel_id}, bob.token).status)
+        return swarms(*args)
+
+    monkeypatch.setattr(transcoding, "_swarms", accepted_meanwhile)
+    transcoding.publish(stored)
+
+    assert answers == [204]
+    done = videos.get_video(int(video.id))
+    assert done is not None and (done.stage, int(done.user_id or 0)) == ("done", bob_id)
+    assert _quota_figures(alice_id) == (0, 0, 0)
+    assert _quota_figures(bob_id) == (300, 0, 1)

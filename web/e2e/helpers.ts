@@ -42,7 +42,7 @@ export const tokens = {
 /** Whether the video at `videoUrl` (its API address) is published with every rendition in: a
  * video is published from its lowest rendition on, and its master playlist keeps a short
  * Cache-Control while the others are added (docs/transcoding.md, progressive publication). */
-async function complete(videoUrl: string, token?: string): Promise<boolean> {
+export async function complete(videoUrl: string, token?: string): Promise<boolean> {
   const headers: Record<string, string> = token ? { Authorization: `Bearer ${token}` } : {};
   const video = (await (await fetch(videoUrl, { headers })).json()) as {
     state?: { id: number };

@@ -4,7 +4,7 @@
 // the video to another user, who accepts it into a channel from their library.
 import { expect, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
-import { base, logIn, publishedWhole, SHARED_PASSWORD, shots, tokens } from './helpers';
+import { base, complete, logIn, publishedWhole, SHARED_PASSWORD, shots, tokens } from './helpers';
 
 async function apiJson<T>(path: string, token: string, init: RequestInit = {}): Promise<T> {
   const answer = await fetch(`${base()}${path}`, { ...init, headers: { Authorization: `Bearer ${token}`, ...(init.headers ?? {}) } });
@@ -94,10 +94,14 @@ test('a studio edit from the Studio page, then the video given to another user',
   expect(storagePosts.filter((url) => url === posted.upload.url).length).toBe(2);
   const progress = page.getByTestId('studio-progress');
   await expect(progress).toHaveText(/Editing|transcoding/);
+  // Published from its first rendition on, it says so while the others are encoding...
+  await expect(progress).toHaveText(/^Published in \d+p(, \d+p)*; still encoding \d+p/, { timeout: 240_000 });
+  await page.screenshot({ path: shots('studio-still-encoding') });
+  // ...and done once every rendition is in (the master playlist no longer short-lived).
   await expect(progress).toHaveText('Done: the edited video is published.', { timeout: 240_000 });
+  await expect(page.getByLabel('Edit in progress')).toHaveCount(0);
+  expect(await complete(`${base()}/api/v1/videos/${uuid}`, owner)).toBe(true);
   expect((await video()).duration).toBe(10);
-  // Playable from its first rendition; an ownership change waits for the others.
-  await publishedWhole(`${base()}/api/v1/videos/${uuid}`, owner);
 
   // Offered from the library, accepted by the other user from theirs.
   await page.goto(`${base()}/my-library`);

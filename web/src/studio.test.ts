@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { editedDuration, fieldOfRefusal, postToStorage, studioEdit, type PresignedUpload, type StudioChoices } from './studio';
+import {
+  editedDuration,
+  editProgress,
+  fieldOfRefusal,
+  postToStorage,
+  studioEdit,
+  type PresignedUpload,
+  type StudioChoices,
+} from './studio';
 
 const none: StudioChoices = {
   cutStart: null,
@@ -103,5 +111,32 @@ describe('editedDuration', () => {
     expect(editedDuration(none, 10)).toBe(10);
     expect(editedDuration({ ...none, cutStart: 2 }, 10)).toBe(8);
     expect(editedDuration({ ...none, cutStart: 2, cutEnd: 8, removed: [{ start: 1, end: 2 }] }, 10)).toBe(5);
+  });
+});
+
+describe('editProgress', () => {
+  const file = (id: number) => ({ resolution: { id, label: `${id}p` } });
+  const state = (id: 1 | 2 | 9) => ({ id, label: '' });
+  const playlist = (ids: number[]) => [{ id: 1, playlistUrl: 'https://cirrus.test/master.m3u8', files: ids.map(file) }];
+
+  it('is editing, then transcoding, until the video is published again', () => {
+    expect(editProgress(null)).toEqual({ label: 'Editing…', done: false });
+    expect(editProgress({ state: state(9) })).toEqual({ label: 'Editing…', done: false });
+    expect(editProgress({ state: state(2) })).toEqual({ label: 'Edited; now transcoding…', done: false });
+  });
+
+  it('says published and still encoding, with the renditions in so far, until none is pending', () => {
+    const growing = { state: state(1), streamingPlaylists: playlist([240, 144]), pendingResolutions: [360, 480] };
+    expect(editProgress(growing)).toEqual({ label: 'Published in 144p, 240p; still encoding 360p, 480p…', done: false });
+    // Web videos only: the renditions are the video's files.
+    expect(editProgress({ ...growing, streamingPlaylists: [], files: [file(144)] }).label).toBe(
+      'Published in 144p; still encoding 360p, 480p…',
+    );
+    const whole = { ...growing, streamingPlaylists: playlist([480, 360, 240, 144]), pendingResolutions: [] };
+    expect(editProgress(whole)).toEqual({ label: 'Done: the edited video is published.', done: true });
+  });
+
+  it('is done at publication on a server that does not tell what is pending (PeerTube)', () => {
+    expect(editProgress({ state: state(1), streamingPlaylists: playlist([720]) }).done).toBe(true);
   });
 });

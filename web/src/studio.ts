@@ -3,6 +3,8 @@
 // API hands out (`studio/upload-s3`), and its task names the upload (`fileUploadId`), so no
 // file passes through the API (whose requests carry a few MB at most).
 
+import { PUBLISHED, type VideoDetails } from './types';
+
 export interface StudioChoices {
   /** Keep from `start` to `end` (seconds); null: from the beginning / to the end. */
   cutStart: number | null;
@@ -121,4 +123,27 @@ export function editedDuration(choices: StudioChoices, duration: number): number
     .filter((s) => s.end > s.start)
     .reduce((sum, s) => sum + Math.max(0, Math.min(s.end, kept) - Math.max(0, s.start)), 0);
   return Math.max(0, kept - removed);
+}
+
+const TO_TRANSCODE = 2;
+
+/** Where an edit of the video stands, from the video as the API last showed it (null: not
+ * read since the edit was sent). The edited video is published from its first rendition on
+ * and gains the others after (docs/transcoding.md): done only once none is pending. */
+export function editProgress(
+  video: Pick<VideoDetails, 'state' | 'streamingPlaylists' | 'files' | 'pendingResolutions'> | null,
+): { label: string; done: boolean } {
+  const state = video?.state?.id;
+  if (state === TO_TRANSCODE) return { label: 'Edited; now transcoding…', done: false };
+  if (state !== PUBLISHED || !video) return { label: 'Editing…', done: false };
+  const pending = video.pendingResolutions ?? [];
+  if (!pending.length) return { label: 'Done: the edited video is published.', done: true };
+  const hls = video.streamingPlaylists?.[0]?.files ?? [];
+  const made = (hls.length ? hls : (video.files ?? [])).map((f) => f.resolution.id);
+  const names = (resolutions: number[]) => [...new Set(resolutions)].sort((a, b) => a - b).map((r) => `${r}p`).join(', ');
+  const inSoFar = made.filter((r) => !pending.includes(r));
+  return {
+    label: `Published${inSoFar.length ? ` in ${names(inSoFar)}` : ''}; still encoding ${names(pending)}…`,
+    done: false,
+  };
 }

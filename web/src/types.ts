@@ -61,6 +61,9 @@ export type VideoDetails = Video &
     files?: VideoFile[];
     /** Where the signed-in user stopped watching (their watch history). */
     userHistory?: NonNullable<PeerTube.VideoDetails['userHistory']>;
+    /** A Cirrus extension: the resolutions its transcoding has still to add, lowest first
+     * (a video is published from its first rendition on); empty once every one is in. */
+    pendingResolutions?: number[];
   };
 
 /** PeerTube's TokenSession: one logged-in client of a user. */

@@ -116,8 +116,15 @@ class Video(Catalogued, discriminator="Video"):
         return str(self.image_name or self.uuid)
 
 
-def hls_listed(video: Video) -> bool:
-    """Whether a local video's HLS files are listed (API, downloads, feeds): once it is done,
-    or, published progressively, from its first rendition on while the others are still
-    encoding (docs/transcoding.md, "Progressive publication")."""
+def published_upload(video: Video) -> bool:
+    """Whether an upload is published, and so counted in the instance's statistics while
+    public: once it is done, or, published progressively, from its first rendition on while
+    the others are still encoding (docs/transcoding.md, "Progressive publication"). Its
+    files' size and its quota are counted at its last rendition only (stage done)."""
     return video.stage == STAGE_DONE or (video.stage == STAGE_ENCODING and int(video.state or 0) == STATE_PUBLISHED)
+
+
+def hls_listed(video: Video) -> bool:
+    """Whether a local video's HLS files are listed (API, downloads, feeds, the `hasHLSFiles`
+    filter): from its publication on, its first rendition's when published progressively."""
+    return published_upload(video)

@@ -6,8 +6,10 @@ import { ErrorMessage, Loading } from '../components/Status';
 import { formatDuration } from '../format';
 import { useApp, useLoad, useTitle } from '../hooks';
 import { api } from '../services';
+import type { VideoDetails } from '../types';
 import {
   editedDuration,
+  editProgress,
   fieldOfRefusal,
   FILE_TASKS,
   postToStorage,
@@ -17,9 +19,6 @@ import {
   type StudioChoices,
 } from '../studio';
 
-const PUBLISHED = 1;
-const TO_TRANSCODE = 2;
-const TO_EDIT = 9;
 const MAX_SEGMENTS = 10;
 
 /** PeerTube's studio (/studio/edit/:id): cut points on the video's timeline, segments to take
@@ -43,19 +42,21 @@ export function Studio() {
   const [fileErrors, setFileErrors] = useState<Partial<Record<FileChoice, string>>>({});
   const [busy, setBusy] = useState<string | null>(null);
   const [sent, setSent] = useState(false);
-  const [state, setState] = useState<number | null>(null);
+  // The video as last read since the edit was sent (null: not yet read).
+  const [edited, setEdited] = useState<VideoDetails | null>(null);
+  const progress = editProgress(edited);
 
-  // After the edit is sent: follow the video's state until it is published again.
+  // After the edit is sent: follow the video until it is published with every rendition.
   useEffect(() => {
-    if (!sent || choices.saveAsNewVideo) return;
+    if (!sent || choices.saveAsNewVideo || progress.done) return;
     const timer = setInterval(() => {
       api
         .video(id)
-        .then((v) => setState(v.state?.id ?? null))
+        .then(setEdited)
         .catch(() => undefined);
     }, 2000);
     return () => clearInterval(timer);
-  }, [sent, id, choices.saveAsNewVideo]);
+  }, [sent, id, choices.saveAsNewVideo, progress.done]);
 
   if (!session.signedIn) {
     return (
@@ -107,7 +108,7 @@ export function Studio() {
     try {
       await api.studioEdit(current.id, studioEdit(choices, duration, uploads));
       setSent(true);
-      setState(TO_EDIT);
+      setEdited(null);
     } catch (err) {
       const message = errorMessage(err);
       const field = fieldOfRefusal(message);
@@ -143,21 +144,14 @@ export function Studio() {
   };
 
   if (sent) {
-    const label =
-      choices.saveAsNewVideo
-        ? 'The edited copy will appear in your videos once it is ready.'
-        : state === PUBLISHED
-          ? 'Done: the edited video is published.'
-          : state === TO_TRANSCODE
-            ? 'Edited; now transcoding…'
-            : 'Editing…';
+    const label = choices.saveAsNewVideo ? 'The edited copy will appear in your videos once it is ready.' : progress.label;
     return (
       <section aria-labelledby="studio-title">
         <h1 id="studio-title">Studio: {current.name}</h1>
         <p role="status" data-testid="studio-progress">
           {label}
         </p>
-        {!choices.saveAsNewVideo && state !== PUBLISHED && <progress aria-label="Edit in progress" />}
+        {!choices.saveAsNewVideo && !progress.done && <progress aria-label="Edit in progress" />}
         <p>
           <Link to={`/w/${current.shortUUID ?? current.uuid}`}>Watch the video</Link> ·{' '}
           <Link to="/my-library">My videos</Link>
