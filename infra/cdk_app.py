@@ -46,6 +46,7 @@ from infra import edge_routes, security_headers  # noqa: E402
 from infra.cdk_imports import ImportInputs, add_import_task, work_function_environment  # noqa: E402
 from infra.cdk_live import LiveInputs, add_live, rtmp_url, rtmps_url  # noqa: E402
 from infra.cdk_tracker import TrackerInputs, add_tracker  # noqa: E402
+from infra.rest_api import INBOX_METHOD, INBOX_RESOURCES  # noqa: E402
 
 if TYPE_CHECKING:
     from constructs import Construct
@@ -61,7 +62,7 @@ LOG_GROUP_NAMES = [
         f"/aws/lambda/${{AWS::StackName}}-{name}"
         for name in (
             "api", "ingest", "transcoder", "views", "work", "trending", "sweeper",
-            "broadcast", "deliver", "inbox", "realtime", "pinger", "runners",
+            "broadcast", "deliver", "inbox", "inboxpost", "realtime", "pinger", "runners",
             "transcription", "channelsync", "redundancy", "trackerscaler",
         )
     ),
@@ -916,7 +917,7 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
             "app.handler",
             description="Cirrus HTTP API (Chalice app)",
             timeout=29,
-            federation=True,
+            # No JSON-LD: the inbox POSTs are the inbox POST function's (infra/rest_api.py).
             log_name="api",
             # The edge secret and the root password: this function's alone (template.yaml).
             environment={
@@ -948,6 +949,24 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
                 # Publishing to real-time connections (store/realtime.py publish_to_*).
                 self._manage_connections(),
                 *self._job_administration(),
+            ],
+        )
+        # The inbox POSTs, on their own REST API resources (template.yaml, infra/rest_api.py):
+        # the only HTTP path that checks forwarded activities' LD signatures (JSON-LD).
+        self.inbox_post_function = self._function(
+            "InboxPostFunction",
+            "functions.federation.inbox_post.handler",
+            description="Cirrus inbox POSTs (signatures checked, activities queued)",
+            timeout=29,
+            federation=True,
+            log_name="inboxpost",
+            # The inbox rate limit counts per client address, read behind CloudFront only.
+            environment={"CIRRUS_EDGE_SECRET": self.edge_secret},
+            statements=[
+                self._table_crud(),
+                *self._send("inbox"),
+                # Signed fetches of remote actors: the instance actor's sealed private key.
+                self._actor_key(["kms:Decrypt"]),
             ],
         )
         uploads_arn = "arn:${AWS::Partition}:s3:::cirrus-uploads-${StackGuid}"
@@ -1749,6 +1768,25 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
                 "x-amazon-apigateway-integration": {"type": "aws_proxy", "httpMethod": "POST", "uri": integration}
             }
         }
+        inbox_integration = sub(
+            "arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/"
+            "${InboxPostFunction.Arn}/invocations"
+        )
+        # The inbox POSTs' own resources beside /{proxy+}: POST only, the other methods fall
+        # through to the proxy (infra/rest_api.py).
+        inboxes = {
+            resource: {
+                INBOX_METHOD.lower(): {
+                    "x-amazon-apigateway-integration": {
+                        "type": "aws_proxy",
+                        "httpMethod": "POST",
+                        "uri": inbox_integration,
+                    },
+                    "responses": {},
+                }
+            }
+            for resource in INBOX_RESOURCES
+        }
         self.rest_api = self._named(
             apigateway.CfnRestApi(
                 self,
@@ -1759,7 +1797,7 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
                 body={
                     "openapi": "3.0.1",
                     "info": {"title": "Cirrus", "version": "1.0"},
-                    "paths": {"/": method, "/{proxy+}": method},
+                    "paths": {"/": method, "/{proxy+}": method, **inboxes},
                 },
             ),
             "RestApi",
@@ -1824,6 +1862,19 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
                 principal="apigateway.amazonaws.com",
                 source_arn=sub(
                     f"arn:${{AWS::Partition}}:execute-api:${{AWS::Region}}:${{AWS::AccountId}}:${{RestApi}}/*/*{path}"
+                ),
+            )
+        for name, resource in zip(("Shared", "Account", "Channel"), INBOX_RESOURCES, strict=True):
+            path = resource.replace("{name}", "*")
+            lambda_.CfnPermission(
+                self,
+                f"InboxPostFunction{name}InboxPermission",
+                action="lambda:InvokeFunction",
+                function_name=self.inbox_post_function.ref,
+                principal="apigateway.amazonaws.com",
+                source_arn=sub(
+                    "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${RestApi}/*/"
+                    f"{INBOX_METHOD}{path}"
                 ),
             )
 

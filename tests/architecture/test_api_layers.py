@@ -2,8 +2,10 @@
 nothing of the federation layer (JSON-LD: pyld, lxml, ...) or the work layer (yt-dlp,
 py_vapid), which only the functions that use them carry (layers/dependencies/build.py,
 template.yaml, infra/cdk_app.py). A fresh interpreter where those packages cannot be imported,
-as in a function without those layers, imports app and answers an actor's and a video
-channel's ActivityPub GETs and WebFinger; none of the packages is loaded by then.
+as in the API function, which carries neither layer, imports app and answers an actor's and a
+video channel's ActivityPub GETs and WebFinger; none of the packages is loaded by then. The
+app has no route for the inbox POSTs, which need JSON-LD: they are the inbox POST function's
+(infra/rest_api.py), which carries the federation layer.
 """
 
 from __future__ import annotations
@@ -34,6 +36,9 @@ PROBE = textwrap.dedent(
                       AWS_REGION="us-east-1", CIRRUS_ENV="local")
     os.environ.pop("CIRRUS_AWS_ENDPOINT_URL", None)
     import app  # the import Lambda runs on a cold start
+    from infra.rest_api import INBOX_METHOD, INBOX_RESOURCES
+    served = [path for path in INBOX_RESOURCES if INBOX_METHOD in app.app.routes.get(path, {})]
+    assert not served, f"the API function serves inbox POSTs: {served}"
     from moto import mock_aws
     from chalicelib import aws
     from chalicelib.config import get_settings

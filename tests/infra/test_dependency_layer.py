@@ -72,18 +72,20 @@ PROBE = textwrap.dedent(
     """
 )
 
-# The API function's cold import as Lambda runs it, from the package and its layers, read-only
-# (nothing written): no module of theirs is compiled from source, their bytecode is used.
+# An HTTP function's cold import as Lambda runs it (argv[1]: its module, argv[2]: a module it
+# must have loaded), from the package and its layers only, read-only (nothing written): no
+# module of theirs is compiled from source, their bytecode is used.
 COLD_IMPORT = textwrap.dedent(
     """
-    import os, sys
-    shipped = tuple(sys.argv[1:])
+    import importlib, os, sys
+    module, expected = sys.argv[1:3]
+    shipped = tuple(sys.argv[3:])
     compiled = []
     sys.addaudithook(lambda event, args: event == "compile" and str(args[1]).startswith(shipped)
                      and compiled.append(args[1]))
     os.environ.update(AWS_REGION="us-east-1", AWS_DEFAULT_REGION="us-east-1")
-    import app
-    assert "chalicelib.api.videos" in sys.modules and "pynamodb.models" in sys.modules
+    importlib.import_module(module)
+    assert expected in sys.modules and "pynamodb.models" in sys.modules
     assert not compiled, compiled[:10]
     print("ok")
     """
@@ -118,8 +120,12 @@ def test_the_trimmed_layer_still_renders_every_accepted_format(tmp_path: Path) -
 
     function = package_function(tmp_path / "function")
     env = {**env, "PYTHONDONTWRITEBYTECODE": "1"}
-    env["PYTHONPATH"] = os.pathsep.join([str(function), str(layer), str(federation), str(runtime)])
-    shipped = [str(function), str(layer), str(federation)]
-    command = [sys.executable, "-S", "-c", COLD_IMPORT, *shipped]
-    result = subprocess.run(command, env=env, cwd=function, capture_output=True, text=True, check=False)
-    assert result.stdout.strip() == "ok", result.stderr[-3000:]
+    # The API function carries the dependency layer alone; the inbox POST function JSON-LD's too.
+    for module, expected, shipped in (
+        ("app", "chalicelib.api.videos", [function, layer]),
+        ("functions.federation.inbox_post", "chalicelib.api.inbox", [function, layer, federation]),
+    ):
+        env["PYTHONPATH"] = os.pathsep.join([*map(str, shipped), str(runtime)])
+        command = [sys.executable, "-S", "-c", COLD_IMPORT, module, expected, *map(str, shipped)]
+        result = subprocess.run(command, env=env, cwd=function, capture_output=True, text=True, check=False)
+        assert result.stdout.strip() == "ok", (module, result.stderr[-3000:])

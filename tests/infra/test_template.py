@@ -58,11 +58,12 @@ LOCAL_ONLY_SETTINGS = {
     "CIRRUS_LOG_FILE",
 }
 # Settings of one function only (M13): a secret, and the broadcast function's check.
-# Settings only one function may hold: the root password and the edge secret (the API's alone:
-# no other function reads client addresses), the transcoder's role id (broadcast).
-FUNCTION_ONLY_SETTINGS = {
+# Settings only their functions may hold: the root password (the API's), the edge secret (the
+# two HTTP functions': no other function reads client addresses), the transcoder's role id
+# (broadcast).
+FUNCTION_ONLY_SETTINGS: dict[str, str | tuple[str, ...]] = {
     "PT_INITIAL_ROOT_PASSWORD": "ApiFunction",
-    "CIRRUS_EDGE_SECRET": "ApiFunction",
+    "CIRRUS_EDGE_SECRET": ("ApiFunction", "InboxPostFunction"),
     "CIRRUS_TRANSCODER_ROLE_ID": "BroadcastFunction",
     # The log groups the server logs read: only the API reads them.
     "CIRRUS_LOG_GROUPS": "ApiFunction",
@@ -472,9 +473,12 @@ def test_translates_to_the_expected_cloudformation(translated: dict[str, Any]) -
     assert api["Properties"]["Handler"] == "app.handler"
     assert api["Properties"]["Runtime"] == "python3.11"
     assert api["Properties"]["TracingConfig"] == {"Mode": "Active"}
-    # The API has no use for ffmpeg or the work function's packages; its package stays small
-    # for cold starts. JSON-LD serves forwarded activities' LD signatures on its inboxes.
-    assert api["Properties"]["Layers"] == [{"Ref": layers["DependencyLayer"]}, {"Ref": layers["FederationLayer"]}]
+    # The API has no use for ffmpeg, JSON-LD or the work function's packages; its package
+    # stays small for cold starts. JSON-LD serves the inbox POSTs, InboxPostFunction's.
+    assert api["Properties"]["Layers"] == [{"Ref": layers["DependencyLayer"]}]
+    inbox_post = resources["InboxPostFunction"]["Properties"]
+    assert inbox_post["Handler"] == "functions.federation.inbox_post.handler"
+    assert inbox_post["Layers"] == [{"Ref": layers["DependencyLayer"]}, {"Ref": layers["FederationLayer"]}]
 
 
 def test_only_the_functions_that_use_them_carry_the_federation_and_work_layers(translated: dict[str, Any]) -> None:
@@ -484,19 +488,28 @@ def test_only_the_functions_that_use_them_carry_the_federation_and_work_layers(t
     def carrying(layer: str) -> set[str]:
         return {name for name, f in functions.items() if {"Ref": layers[layer]} in f["Properties"].get("Layers", [])}
 
-    assert carrying("FederationLayer") == {"ApiFunction", "BroadcastFunction", "InboxFunction"}
+    assert carrying("FederationLayer") == {"InboxPostFunction", "BroadcastFunction", "InboxFunction"}
     assert carrying("WorkLayer") == {"WorkFunction"}
 
 
-def test_api_is_one_proxy_resource_to_the_api_function(translated: dict[str, Any]) -> None:
+def test_api_is_one_proxy_resource_to_the_api_function_and_the_inbox_posts(translated: dict[str, Any]) -> None:
+    from infra.rest_api import INBOX_METHOD, INBOX_RESOURCES, PROXY_RESOURCE
+
     (api,) = of_type(translated["Resources"], "AWS::ApiGateway::RestApi").values()
     paths = api["Properties"]["Body"]["paths"]
 
-    assert set(paths) == {"/", "/{proxy+}"}
-    for operations in paths.values():
-        integration = operations["x-amazon-apigateway-any-method"]["x-amazon-apigateway-integration"]
+    assert set(paths) == {"/", PROXY_RESOURCE, *INBOX_RESOURCES}
+    for path, operations in paths.items():
+        if path in INBOX_RESOURCES:
+            # POST only: other methods on these paths fall through to /{proxy+}.
+            assert set(operations) == {INBOX_METHOD.lower()}, path
+            integration = operations[INBOX_METHOD.lower()]["x-amazon-apigateway-integration"]
+            function = "${InboxPostFunction.Arn}"
+        else:
+            integration = operations["x-amazon-apigateway-any-method"]["x-amazon-apigateway-integration"]
+            function = "${ApiFunction.Arn}"
         assert integration["type"] == "aws_proxy"
-        assert "${ApiFunction.Arn}" in integration["uri"]["Fn::Sub"]
+        assert function in integration["uri"]["Fn::Sub"], path
 
 
 def test_code_locations_are_what_infra_package_builds(resources: dict[str, Any]) -> None:
@@ -733,12 +746,16 @@ def test_every_function_gets_every_setting(translated: dict[str, Any]) -> None:
     assert functions
     for name, function in functions.items():
         variables = function["Properties"].get("Environment", {}).get("Variables", {})
-        others = {setting for setting, owner in FUNCTION_ONLY_SETTINGS.items() if owner != name}
+        others = {setting for setting, owner in FUNCTION_ONLY_SETTINGS.items() if name not in owner_names(owner)}
         assert required - others - set(variables) == set(), f"{name} lacks these settings"
         assert not others & set(variables), f"{name} must not hold another function's settings"
         assert not LOCAL_ONLY_SETTINGS & set(variables), f"{name} must not point at a local endpoint"
         assert variables["CIRRUS_ENV"] == "production"
         assert variables["CIRRUS_SCHEME"] == "https"
+
+
+def owner_names(owner: str | tuple[str, ...]) -> tuple[str, ...]:
+    return (owner,) if isinstance(owner, str) else owner
 
 
 def test_settings_name_the_right_resources(template: dict[str, Any]) -> None:
