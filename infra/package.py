@@ -8,8 +8,8 @@
   are quick.
 - `build/layers/dependencies/python/`: the third-party packages every function uses, built for
   Lambda's platform by layers/dependencies/build.py, and the server plugins `plugins.txt` names,
-  if there is one (docs/plugins.md); `build/layers/federation/python/` (JSON-LD: the API,
-  broadcast and inbox functions) and `build/layers/work/python/` (yt-dlp, py-vapid: the work
+  if there is one (docs/plugins.md); `build/layers/federation/python/` (JSON-LD: the inbox
+  POST, broadcast and inbox functions) and `build/layers/work/python/` (yt-dlp, py-vapid: the work
   function), by the same script.
 - `build/layers/ffmpeg/bin/`: static ffmpeg and ffprobe, by layers/ffmpeg/build.py.
 
