@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from infra.rest_api import PROXY_RESOURCE, inbox_resource
+from infra.rest_api import PROXY_RESOURCE, explicit_route
 from local.lambda_runtime import ACCOUNT_ID
 
 # API Gateway refuses larger requests before invoking the function.
@@ -39,8 +39,9 @@ class HttpResponse:
 
 
 def build_proxy_event(request: HttpRequest, binary_types: Iterable[str]) -> dict[str, Any]:
-    """The event API Gateway sends with Lambda proxy integration: for an inbox POST's own
-    resource (infra/rest_api.py), else for `/{proxy+}`."""
+    """The event API Gateway sends with Lambda proxy integration: for the explicit resource
+    the request matches (an inbox POST, an image upload: infra/rest_api.py), else for
+    `/{proxy+}`."""
     headers: dict[str, str] = {}
     multi_headers: dict[str, list[str]] = {}
     for name, value in request.headers:
@@ -57,9 +58,9 @@ def build_proxy_event(request: HttpRequest, binary_types: Iterable[str]) -> dict
         body: str | None = base64.b64encode(request.body).decode("ascii")
     else:
         body = request.body.decode("utf-8", errors="replace") if request.body else None
-    resource, parameters = inbox_resource(request.method, request.path) or (
-        PROXY_RESOURCE,
-        {"proxy": request.path.lstrip("/")},
+    explicit = explicit_route(request.method, request.path)
+    resource, parameters = (
+        (explicit[0].resource, explicit[1]) if explicit else (PROXY_RESOURCE, {"proxy": request.path.lstrip("/")})
     )
     now = time.time()
     return {
