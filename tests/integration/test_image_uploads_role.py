@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from botocore.client import BaseClient
+from botocore.client import BaseClient  # type: ignore[import-untyped]
 from PIL import Image
 
 from chalicelib.config import get_settings
@@ -92,7 +92,7 @@ def test_every_image_upload_stays_within_the_functions_role(
     alice = people["alice"]
     square, wide = _png((400, 400)), _png((1200, 200))
     channel = api.get_as("/api/v1/users/me", alice.token).json()["videoChannels"][0]["name"]
-    uploads = [
+    uploads: list[tuple[str, str, str, dict[str, str], dict[str, bytes]]] = [
         ("POST", "/api/v1/users/me/avatar/pick", alice.token, {}, {"avatarfile": square}),
         ("POST", f"/api/v1/video-channels/{channel}/avatar/pick", alice.token, {}, {"avatarfile": square}),
         ("POST", f"/api/v1/video-channels/{channel}/banner/pick", alice.token, {}, {"bannerfile": wide}),
