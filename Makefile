@@ -36,7 +36,7 @@ bench: $(DEPS_STAMP)
 	$(PY) bench/coldstart.py
 
 # Python: one virtual environment for the local stack, the tests and the tools.
-$(DEPS_STAMP): requirements.txt layers/federation/requirements.txt layers/work/requirements.txt requirements-dev.txt
+$(DEPS_STAMP): requirements.txt layers/federation/requirements.txt layers/work/requirements.txt layers/images/requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements-dev.txt

@@ -1,5 +1,8 @@
 """Cirrus: the API function (a Chalice app) and its event handlers.
 
+The inbox POSTs are not here: API Gateway routes them to a function of their own
+(functions/federation/inbox_post.py, infra/rest_api.py), the only HTTP one to carry JSON-LD.
+
 This file only wires things together: blueprints, middleware, and the Lambda entry point
 `handler` that API Gateway invokes (see chalicelib/api/entry.py for why it wraps the app).
 """
@@ -34,7 +37,6 @@ from chalicelib.api.embed_hooks import embed_hooks_api
 from chalicelib.api.entry import make_api_handler, problem_middleware
 from chalicelib.api.feeds import feeds_api
 from chalicelib.api.history import history_api
-from chalicelib.api.inbox import inbox_api
 from chalicelib.api.jobs import jobs_api
 from chalicelib.api.lives import lives_api
 from chalicelib.api.notifications import notifications_api
@@ -106,7 +108,6 @@ for blueprint in (
     email_flows_api,
     feeds_api,
     history_api,
-    inbox_api,
     jobs_api,
     lives_api,
     notifications_api,

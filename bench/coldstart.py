@@ -54,8 +54,9 @@ def index():
 BARE_PROBE = PROBE.format(module="bare_app")
 # The API's code in the function package: app.py and chalicelib/ (and their bytecode).
 CODE_PATHS = ("app.py", "chalicelib")
-# What the API function carries (template.yaml: the global layer, then FederationLayer).
-API_LAYERS = ("dependencies", "federation")
+# What the API function carries (template.yaml: the global layer only; JSON-LD's is the inbox
+# POST function's, infra/rest_api.py).
+API_LAYERS = ("dependencies",)
 PACKAGE = "import sys; from pathlib import Path; sys.path.insert(0, sys.argv[1]); " + (
     "from infra.package import package_function; package_function(Path(sys.argv[2]))"
 )
@@ -133,6 +134,10 @@ def report(subject: Subject) -> tuple[float, float]:
         f"{layer.parent.name} {size / 1e6:.1f} MB" for layer, size in zip(subject.layers, layer_sizes, strict=True)
     )
     print(f"[{subject.name}] package unzipped: {total:.1f} MB (code {code_size / 1e6:.2f} MB; {layers_text})")
+    # What the function's zip holds besides the API's code: the other functions' units
+    # (functions/), shipped in the one package every function shares.
+    whole = size_bytes([subject.package]) / 1e6
+    print(f"[{subject.name}]   the whole shared function package: {whole:.2f} MB unzipped")
     return ratios[0], ratios[1]
 
 

@@ -10,6 +10,7 @@ as for SAM: the functions and layers are the build/ directories (context `build`
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -46,6 +47,7 @@ from infra import edge_routes, security_headers  # noqa: E402
 from infra.cdk_imports import ImportInputs, add_import_task, work_function_environment  # noqa: E402
 from infra.cdk_live import LiveInputs, add_live, rtmp_url, rtmps_url  # noqa: E402
 from infra.cdk_tracker import TrackerInputs, add_tracker  # noqa: E402
+from infra.rest_api import IMAGE_UPLOADS, INBOX_POST, ROUTES  # noqa: E402
 
 if TYPE_CHECKING:
     from constructs import Construct
@@ -61,7 +63,7 @@ LOG_GROUP_NAMES = [
         f"/aws/lambda/${{AWS::StackName}}-{name}"
         for name in (
             "api", "ingest", "transcoder", "views", "work", "trending", "sweeper",
-            "broadcast", "deliver", "inbox", "realtime", "pinger", "runners",
+            "broadcast", "deliver", "inbox", "inboxpost", "imageuploads", "realtime", "pinger", "runners",
             "transcription", "channelsync", "redundancy", "trackerscaler",
         )
     ),
@@ -591,6 +593,9 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
         self.work_layer = self._layer(
             "WorkLayer", "layers/work", "Cirrus work function dependencies (layers/work/requirements.txt)"
         )
+        self.images_layer = self._layer(
+            "ImagesLayer", "layers/images", "Cirrus image dependencies (layers/images/requirements.txt)"
+        )
         self.ffmpeg_layer = self._layer(
             "FfmpegLayer",
             "layers/ffmpeg",
@@ -711,6 +716,7 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
         ffmpeg: bool = False,
         federation: bool = False,
         work: bool = False,
+        images: bool = True,
         environment: dict[str, str] | None = None,
         condition: cdk.CfnCondition | None = None,
         **extra: Any,
@@ -749,9 +755,11 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
             ),
             f"{logical_id}Role",
         )
-        # As in template.yaml: every function's layer first, then ffmpeg's, JSON-LD's, the work function's.
+        # As in template.yaml: every function's layer first, then ffmpeg's, JSON-LD's, the work
+        # function's, Pillow's (every function's but the API's: infra/rest_api.py).
         layers = [self.dependency_layer.ref] + ([self.ffmpeg_layer.ref] if ffmpeg else [])
         layers += ([self.federation_layer.ref] if federation else []) + ([self.work_layer.ref] if work else [])
+        layers += [self.images_layer.ref] if images else []
         function: lambda_.CfnFunction = self._named(
             lambda_.CfnFunction(
                 self,
@@ -916,7 +924,9 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
             "app.handler",
             description="Cirrus HTTP API (Chalice app)",
             timeout=29,
-            federation=True,
+            # No JSON-LD, no Pillow: the inbox POSTs are the inbox POST function's, the image
+            # uploads the image uploads function's (infra/rest_api.py).
+            images=False,
             log_name="api",
             # The edge secret and the root password: this function's alone (template.yaml).
             environment={
@@ -948,6 +958,42 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
                 # Publishing to real-time connections (store/realtime.py publish_to_*).
                 self._manage_connections(),
                 *self._job_administration(),
+            ],
+        )
+        # The inbox POSTs, on their own REST API resources (template.yaml, infra/rest_api.py):
+        # the only HTTP path that checks forwarded activities' LD signatures (JSON-LD).
+        self.inbox_post_function = self._function(
+            "InboxPostFunction",
+            "functions.federation.inbox_post.handler",
+            description="Cirrus inbox POSTs (signatures checked, activities queued)",
+            timeout=29,
+            federation=True,
+            log_name="inboxpost",
+            # The inbox rate limit counts per client address, read behind CloudFront only.
+            environment={"CIRRUS_EDGE_SECRET": self.edge_secret},
+            statements=[
+                self._table_crud(),
+                *self._send("inbox"),
+                # Signed fetches of remote actors: the instance actor's sealed private key.
+                self._actor_key(["kms:Decrypt"]),
+            ],
+        )
+        # The image uploads (template.yaml, infra/rest_api.py): the API's own app, with Pillow.
+        self.image_uploads_function = self._function(
+            "ImageUploadsFunction",
+            "app.handler",
+            description="Cirrus image uploads (the Chalice app, with Pillow)",
+            timeout=29,
+            log_name="imageuploads",
+            environment={"CIRRUS_EDGE_SECRET": self.edge_secret},
+            statements=[
+                self._table_crud(),
+                {
+                    "Effect": "Allow",
+                    "Action": S3_CRUD_ACTIONS,
+                    "Resource": [self.media_bucket.attr_arn, sub("${MediaBucket.Arn}/*")],
+                },
+                *self._send("broadcast", "work"),
             ],
         )
         uploads_arn = "arn:${AWS::Partition}:s3:::cirrus-uploads-${StackGuid}"
@@ -1749,6 +1795,22 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
                 "x-amazon-apigateway-integration": {"type": "aws_proxy", "httpMethod": "POST", "uri": integration}
             }
         }
+        functions = {INBOX_POST: "InboxPostFunction", IMAGE_UPLOADS: "ImageUploadsFunction"}
+        # The inbox POSTs' and the image uploads' own resources beside /{proxy+}, one method
+        # each; the other methods fall through to the proxy (infra/rest_api.py).
+        explicit: dict[str, dict[str, Any]] = {}
+        for route in ROUTES:
+            explicit.setdefault(route.resource, {})[route.method.lower()] = {
+                "x-amazon-apigateway-integration": {
+                    "type": "aws_proxy",
+                    "httpMethod": "POST",
+                    "uri": sub(
+                        "arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/"
+                        f"${{{functions[route.function]}.Arn}}/invocations"
+                    ),
+                },
+                "responses": {},
+            }
         self.rest_api = self._named(
             apigateway.CfnRestApi(
                 self,
@@ -1759,7 +1821,7 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
                 body={
                     "openapi": "3.0.1",
                     "info": {"title": "Cirrus", "version": "1.0"},
-                    "paths": {"/": method, "/{proxy+}": method},
+                    "paths": {"/": method, "/{proxy+}": method, **explicit},
                 },
             ),
             "RestApi",
@@ -1824,6 +1886,21 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
                 principal="apigateway.amazonaws.com",
                 source_arn=sub(
                     f"arn:${{AWS::Partition}}:execute-api:${{AWS::Region}}:${{AWS::AccountId}}:${{RestApi}}/*/*{path}"
+                ),
+            )
+        targets = {INBOX_POST: self.inbox_post_function, IMAGE_UPLOADS: self.image_uploads_function}
+        for route in ROUTES:
+            path = re.sub(r"\{[^}]+\}", "*", route.resource)
+            name = "".join(word.capitalize() for word in re.findall(r"[a-z0-9]+", route.resource.lower()))
+            lambda_.CfnPermission(
+                self,
+                f"{functions[route.function]}{name}{route.method.capitalize()}Permission",
+                action="lambda:InvokeFunction",
+                function_name=targets[route.function].ref,
+                principal="apigateway.amazonaws.com",
+                source_arn=sub(
+                    "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${RestApi}/*/"
+                    f"{route.method}{path}"
                 ),
             )
 

@@ -8,9 +8,10 @@
   are quick.
 - `build/layers/dependencies/python/`: the third-party packages every function uses, built for
   Lambda's platform by layers/dependencies/build.py, and the server plugins `plugins.txt` names,
-  if there is one (docs/plugins.md); `build/layers/federation/python/` (JSON-LD: the API,
-  broadcast and inbox functions) and `build/layers/work/python/` (yt-dlp, py-vapid: the work
-  function), by the same script.
+  if there is one (docs/plugins.md); `build/layers/federation/python/` (JSON-LD: the inbox
+  POST, broadcast and inbox functions), `build/layers/work/python/` (yt-dlp, py-vapid: the work
+  function) and `build/layers/images/python/` (Pillow: every function but the API), by the same
+  script.
 - `build/layers/ffmpeg/bin/`: static ffmpeg and ffprobe, by layers/ffmpeg/build.py.
 
 template.yaml's `CodeUri` and `ContentUri` name these directories; `sam deploy` zips and
@@ -81,7 +82,7 @@ def _importable_root() -> None:
 
 
 def package_layer(output: Path = LAYER_DIR, layer: str = "dependencies") -> Path:
-    """Build a Python layer (`dependencies`, `federation` or `work`) into `output` (pip, for
+    """Build a Python layer (`dependencies`, `federation`, `work` or `images`) into `output` (pip, for
     Lambda's platform); return its python/ dir."""
     _importable_root()
     from layers.dependencies.build import build
@@ -112,12 +113,13 @@ def main(argv: list[str] | None = None) -> None:
         print(package_layer())
         print(package_layer(BUILD / "layers" / "federation", "federation"))
         print(package_layer(BUILD / "layers" / "work", "work"))
+        print(package_layer(BUILD / "layers" / "images", "images"))
         print(package_ffmpeg_layer())
         from layers.ffmpeg.build import check_size
 
-        # The work function carries the most (code, dependencies, ffmpeg and its own layer):
-        # Lambda refuses more than 250 MB of them unzipped.
-        check_size(FFMPEG_LAYER_DIR, FUNCTION_DIR, LAYER_DIR, BUILD / "layers" / "work")
+        # The work function carries the most (code, dependencies, ffmpeg, its own layer and
+        # Pillow's): Lambda refuses more than 250 MB of them unzipped.
+        check_size(FFMPEG_LAYER_DIR, FUNCTION_DIR, LAYER_DIR, BUILD / "layers" / "work", BUILD / "layers" / "images")
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from infra.rest_api import PROXY_RESOURCE, explicit_route
 from local.lambda_runtime import ACCOUNT_ID
 
 # API Gateway refuses larger requests before invoking the function.
@@ -38,7 +39,9 @@ class HttpResponse:
 
 
 def build_proxy_event(request: HttpRequest, binary_types: Iterable[str]) -> dict[str, Any]:
-    """The event API Gateway sends for a `/{proxy+}` resource with Lambda proxy integration."""
+    """The event API Gateway sends with Lambda proxy integration: for the explicit resource
+    the request matches (an inbox POST, an image upload: infra/rest_api.py), else for
+    `/{proxy+}`."""
     headers: dict[str, str] = {}
     multi_headers: dict[str, list[str]] = {}
     for name, value in request.headers:
@@ -55,19 +58,23 @@ def build_proxy_event(request: HttpRequest, binary_types: Iterable[str]) -> dict
         body: str | None = base64.b64encode(request.body).decode("ascii")
     else:
         body = request.body.decode("utf-8", errors="replace") if request.body else None
+    explicit = explicit_route(request.method, request.path)
+    resource, parameters = (
+        (explicit[0].resource, explicit[1]) if explicit else (PROXY_RESOURCE, {"proxy": request.path.lstrip("/")})
+    )
     now = time.time()
     return {
-        "resource": "/{proxy+}",
+        "resource": resource,
         "path": request.path,
         "httpMethod": request.method,
         "headers": headers or None,
         "multiValueHeaders": multi_headers or None,
         "queryStringParameters": query or None,
         "multiValueQueryStringParameters": multi_query or None,
-        "pathParameters": {"proxy": request.path.lstrip("/")},
+        "pathParameters": parameters or None,
         "stageVariables": None,
         "requestContext": {
-            "resourcePath": "/{proxy+}",
+            "resourcePath": resource,
             "httpMethod": request.method,
             "path": f"/{STAGE}{request.path}",
             "stage": STAGE,

@@ -5,9 +5,10 @@
 - `/static/*` and `/lazy-static/*`: objects of the media bucket (with byte ranges, which
   HLS players use), as CloudFront's media behaviour serves them.
 - API paths (`/api/*`, `/inbox`, `/.well-known/*`, `/nodeinfo/*`, and the ActivityPub
-  actor and object paths when the client asks for ActivityPub JSON): the API function,
-  through the same proxy event API Gateway builds. The lists are infra/edge_routes.py's,
-  which CloudFront's behaviours and Function are written from.
+  actor and object paths when the client asks for ActivityPub JSON): the REST API, through
+  the same proxy event API Gateway builds, to the function of its resource (the API
+  function, or the inbox POST function for the inbox POSTs; local/rest_api.py). The lists
+  are infra/edge_routes.py's, which CloudFront's behaviours and Function are written from.
 - `/tracker/socket` (websocket) and `/tracker/health`: the WebTorrent tracker, served
   in-process (on AWS it is a Fargate service behind the same host).
 - `/socket.io/` (websocket): the real-time channel (local/realtime.py), as API Gateway's
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
     from starlette.requests import Request
     from starlette.routing import BaseRoute
 
-    from local.lambda_runtime import LocalFunction
+    from local.rest_api import RestApi
 
 _CHUNK = 256 * 1024
 
@@ -43,7 +44,7 @@ _CHUNK = 256 * 1024
 class Gateway:
     def __init__(
         self,
-        api: LocalFunction,
+        api: RestApi,
         binary_types: list[str],
         s3: Any,
         media_bucket: str,
@@ -101,7 +102,7 @@ class Gateway:
             # Lambda reports an unhandled error; API Gateway turns it into a 502.
             import logging
 
-            logging.getLogger("cirrus.local.gateway").exception("API function failed")
+            logging.getLogger("cirrus.local.gateway").exception("the REST API's function failed")
             return _to_starlette(apigw.function_error())
         return _to_starlette(apigw.response_from_result(result))
 

@@ -49,14 +49,23 @@ class LocalFunction:
     """
 
     def __init__(
-        self, name: str, handler: Handler, *, timeout: int = 30, memory: int = 1024, region: str = "us-east-1"
+        self,
+        name: str,
+        handler: Handler,
+        *,
+        timeout: int = 30,
+        memory: int = 1024,
+        region: str = "us-east-1",
+        environment_of: LocalFunction | None = None,
     ) -> None:
+        """`environment_of`: another function whose handler's objects this one's shares in
+        this process (the same module), whose invocations this one's must not overlap."""
         self.name = name
         self._handler = handler
         self._timeout = timeout
         self._memory = memory
         self._region = region
-        self._lock = threading.Lock()
+        self._lock: threading.Lock = environment_of._lock if environment_of is not None else threading.Lock()
 
     def invoke(self, event: Any) -> Any:
         context = LocalLambdaContext(self.name, self._memory, self._timeout, self._region)

@@ -147,8 +147,9 @@ class LocalStack:
         from functions.tracker.service import Tracker
         from local.gateway import Gateway
         from local.realtime import LocalRealtime
+        from local.rest_api import rest_api
 
-        api = LocalFunction("api", app_module.handler, timeout=29, region=settings.aws_region)
+        api = rest_api(settings.aws_region)
         # The tracker in-process, private as on AWS: it reads info hashes from the same table.
         self.tracker = Tracker(store_policy())
         # The WebSocket API's stand-in: /socket.io/ to the realtime function, pushes back.

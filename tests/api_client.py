@@ -1,4 +1,5 @@
-"""Drive the API function in-process the way API Gateway does: proxy events in, results out."""
+"""Drive the REST API's functions in-process the way API Gateway does: proxy events in, results
+out, each to the function of its resource (the API function, or the inbox POST function)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from local import apigw
-from local.lambda_runtime import LocalFunction
+from local.rest_api import rest_api
 
 
 @dataclass
@@ -29,7 +30,7 @@ class ApiClient:
     def __init__(self, client_id: str = "", client_secret: str = "") -> None:
         import app
 
-        self._function = LocalFunction("api", app.handler)
+        self._function = rest_api()
         self._binary_types = list(app.app.api.binary_types)
         self.client_id = client_id
         self.client_secret = client_secret

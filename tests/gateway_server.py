@@ -28,13 +28,13 @@ def local_gateway(web_dist: Path, extra_routes: Sequence[Any] = ()) -> Iterator[
     from chalicelib import aws
     from chalicelib.config import get_settings
     from local.gateway import Gateway
-    from local.lambda_runtime import LocalFunction
+    from local.rest_api import rest_api
 
     index = web_dist / "index.html"
     if not index.exists():
         index.write_text("<!doctype html><title>Cirrus</title>")
     gateway = Gateway(
-        LocalFunction("api", app.handler),
+        rest_api(),
         list(app.app.api.binary_types),
         aws.s3(),
         get_settings().media_bucket,

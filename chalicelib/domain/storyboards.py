@@ -104,17 +104,15 @@ def drawing(video: Video) -> tuple[Video, Source, Grid] | None:
 
 
 def sheet_size(jpeg: bytes, grid: Grid) -> tuple[int, int] | None:
-    """A sheet's width and height from its JPEG header (nothing decoded), when it is a JPEG
-    that fits `grid`'s tiles; None otherwise (it is not this storyboard's sheet)."""
-    import io
+    """A sheet's width and height from its JPEG header (nothing decoded, no Pillow: the API
+    function checks runners' sheets and carries none), when it is a JPEG that fits `grid`'s
+    tiles; None otherwise (it is not this storyboard's sheet)."""
+    from chalicelib.media.jpeg_size import jpeg_size
 
-    from PIL import Image, UnidentifiedImageError
-
-    try:
-        with Image.open(io.BytesIO(jpeg), formats=["JPEG"]) as image:
-            width, height = image.size
-    except (UnidentifiedImageError, OSError, ValueError):
+    size = jpeg_size(jpeg)
+    if size is None:
         return None
+    width, height = size
     fits = 0 < width <= grid.columns * grid.sprite_width and 0 < height <= grid.rows * grid.sprite_height
     return (width, height) if fits else None
 

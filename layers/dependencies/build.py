@@ -29,6 +29,7 @@ REQUIREMENTS = {
     "dependencies": ROOT / "requirements.txt",
     "federation": ROOT / "layers" / "federation" / "requirements.txt",
     "work": ROOT / "layers" / "work" / "requirements.txt",
+    "images": ROOT / "layers" / "images" / "requirements.txt",
 }
 PLUGINS_FILE = ROOT / "plugins.txt"
 LAMBDA_PLATFORM = "manylinux2014_x86_64"
@@ -95,12 +96,13 @@ def build(output: Path = DEFAULT_OUTPUT, layer: str = "dependencies", plugins_fi
         if plugins_file.exists():
             install_plugins(target, plugins_file)
         _trim_chalice(target / "chalice")
-        _trim_pillow(target)
         for unused in POWERTOOLS_UNUSED:
             shutil.rmtree(target / "aws_lambda_powertools" / unused, ignore_errors=True)
         shutil.rmtree(target / "cffi", ignore_errors=True)  # _cffi_backend stays: cryptography loads it
     if layer == "federation":
         _trim_lxml(target)
+    if layer == "images":
+        _trim_pillow(target)
     for cache in target.rglob("__pycache__"):
         shutil.rmtree(cache)
     strip_extensions(target)

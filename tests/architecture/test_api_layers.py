@@ -1,9 +1,13 @@
 """The API function's import boundary: app.py, and the ActivityPub documents it serves, need
-nothing of the federation layer (JSON-LD: pyld, lxml, ...) or the work layer (yt-dlp,
-py_vapid), which only the functions that use them carry (layers/dependencies/build.py,
-template.yaml, infra/cdk_app.py). A fresh interpreter where those packages cannot be imported,
-as in a function without those layers, imports app and answers an actor's and a video
-channel's ActivityPub GETs and WebFinger; none of the packages is loaded by then.
+nothing of the federation layer (JSON-LD: pyld, lxml, ...), the work layer (yt-dlp, py_vapid)
+or the images layer (Pillow), which only the functions that use them carry
+(layers/dependencies/build.py, template.yaml, infra/cdk_app.py). A fresh interpreter where
+those packages cannot be imported, as in the API function, which carries none of these
+layers, imports app and answers an actor's and a video channel's ActivityPub GETs and
+WebFinger; none of the packages is loaded by then. The app has no route for the inbox POSTs,
+which need JSON-LD: they are the inbox POST function's (infra/rest_api.py), which carries the
+federation layer. Its image uploads are the image uploads function's, the same app with the
+images layer (tests/unit/test_rest_api_routes.py).
 """
 
 from __future__ import annotations
@@ -16,7 +20,9 @@ from layers.dependencies.build import REQUIREMENTS
 from tests.conftest import ROOT
 
 # Import names of the packages in the layers the API function's import must not need.
-LAYER_ONLY = ("pyld", "lxml", "cachetools", "frozendict", "yt_dlp", "py_vapid")
+LAYER_ONLY = ("pyld", "lxml", "cachetools", "frozendict", "yt_dlp", "py_vapid", "PIL")
+# Distributions whose import name is not their own.
+IMPORT_NAMES = {"pillow": "PIL"}
 
 PROBE = textwrap.dedent(
     """
@@ -34,6 +40,9 @@ PROBE = textwrap.dedent(
                       AWS_REGION="us-east-1", CIRRUS_ENV="local")
     os.environ.pop("CIRRUS_AWS_ENDPOINT_URL", None)
     import app  # the import Lambda runs on a cold start
+    from infra.rest_api import INBOX_METHOD, INBOX_RESOURCES
+    served = [path for path in INBOX_RESOURCES if INBOX_METHOD in app.app.routes.get(path, {})]
+    assert not served, f"the API function serves inbox POSTs: {served}"
     from moto import mock_aws
     from chalicelib import aws
     from chalicelib.config import get_settings
@@ -72,8 +81,9 @@ def test_the_layer_only_packages_are_those_the_layers_install() -> None:
     """LAYER_ONLY follows the layers' requirements: a package moved back to requirements.txt
     (every function's layer) must leave this list, and a new layer package join it."""
     listed = set()
-    for layer in ("federation", "work"):
+    for layer in ("federation", "work", "images"):
         for line in REQUIREMENTS[layer].read_text().splitlines():
             if line.strip() and not line.startswith("#"):
-                listed.add(line.split("==")[0].strip().lower().replace("-", "_"))
+                name = line.split("==")[0].strip().lower()
+                listed.add(IMPORT_NAMES.get(name, name.replace("-", "_")))
     assert listed == set(LAYER_ONLY)  # each distribution imports under its name, dashes as underscores

@@ -38,7 +38,14 @@ QUIET_NODE = {"JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION": "1", "JSII_SILENCE
 def cdk_template(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     base = tmp_path_factory.mktemp("cdk")
     build = base / "build"
-    for directory in ("function", "layers/dependencies", "layers/ffmpeg", "layers/federation", "layers/work"):
+    for directory in (
+        "function",
+        "layers/dependencies",
+        "layers/ffmpeg",
+        "layers/federation",
+        "layers/work",
+        "layers/images",
+    ):
         # assets only need to exist
         (build / directory).mkdir(parents=True)
         (build / directory / "placeholder").write_text("")
@@ -88,7 +95,9 @@ def function_facts(template: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
 
 def layer_ids_of(resources: Mapping[str, Any]) -> dict[str, str]:
     layers = of_type(resources, "AWS::Lambda::LayerVersion")
-    if all(name in ("DependencyLayer", "FfmpegLayer", "FederationLayer", "WorkLayer") for name in layers):
+    if all(
+        name in ("DependencyLayer", "FfmpegLayer", "FederationLayer", "WorkLayer", "ImagesLayer") for name in layers
+    ):
         return {name: name for name in layers}
     return layer_ids(resources)
 

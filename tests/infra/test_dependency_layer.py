@@ -1,6 +1,6 @@
 """The dependency layers, built as for Lambda, run what the functions need: every function's
-layer with the federation layer (JSON-LD) and the work layer (yt-dlp, py-vapid) beside it, as
-the functions that carry them have them."""
+layer with the federation layer (JSON-LD), the work layer (yt-dlp, py-vapid) and the images
+layer (Pillow) beside it, as the functions that carry them have them."""
 
 from __future__ import annotations
 
@@ -58,7 +58,7 @@ PROBE = textwrap.dedent(
         Image.new("RGB", (300, 200), "blue").save(buffer, image_format)
         sizes = [(r.width, r.height) for r in render(buffer.getvalue(), AVATAR_SIZES, "avatarfile")]
         assert sizes == list(AVATAR_SIZES), sizes
-    assert "PIL" in sys.modules and sys.modules["PIL"].__file__.startswith(sys.argv[1])
+    assert "PIL" in sys.modules and sys.modules["PIL"].__file__.startswith(sys.argv[4])
     from chalicelib.domain.notifications.push_crypto import b64url, encrypt, generate_vapid_keys, vapid_authorization
     vapid = generate_vapid_keys()
     signed = vapid_authorization("https://push.example/x", vapid.private_pem, "https://c.example", 0)
@@ -72,18 +72,20 @@ PROBE = textwrap.dedent(
     """
 )
 
-# The API function's cold import as Lambda runs it, from the package and its layers, read-only
-# (nothing written): no module of theirs is compiled from source, their bytecode is used.
+# An HTTP function's cold import as Lambda runs it (argv[1]: its module, argv[2]: a module it
+# must have loaded), from the package and its layers only, read-only (nothing written): no
+# module of theirs is compiled from source, their bytecode is used.
 COLD_IMPORT = textwrap.dedent(
     """
-    import os, sys
-    shipped = tuple(sys.argv[1:])
+    import importlib, os, sys
+    module, expected = sys.argv[1:3]
+    shipped = tuple(sys.argv[3:])
     compiled = []
     sys.addaudithook(lambda event, args: event == "compile" and str(args[1]).startswith(shipped)
                      and compiled.append(args[1]))
     os.environ.update(AWS_REGION="us-east-1", AWS_DEFAULT_REGION="us-east-1")
-    import app
-    assert "chalicelib.api.videos" in sys.modules and "pynamodb.models" in sys.modules
+    importlib.import_module(module)
+    assert expected in sys.modules and "pynamodb.models" in sys.modules
     assert not compiled, compiled[:10]
     print("ok")
     """
@@ -94,13 +96,14 @@ def test_the_trimmed_layer_still_renders_every_accepted_format(tmp_path: Path) -
     layer = build(tmp_path / "layer")
     federation = build(tmp_path / "federation", "federation")
     work = build(tmp_path / "work", "work")
-    assert not list(layer.glob("PIL/_avif.*"))
+    images = build(tmp_path / "images", "images")
+    assert not list(images.glob("PIL/_avif.*")) and not (layer / "PIL").exists()
     assert not (layer / "aws_lambda_powertools" / "event_handler").exists()
     assert not list(federation.glob("lxml/objectify.*"))
     assert not (layer / "pyld").exists() and not (layer / "yt_dlp").exists()
     # Symbols stripped from the extension modules (cryptography's Rust core had 2.9 MB): a
     # second pass finds nothing left to take, and the probe below runs what was stripped.
-    assert [strip_extensions(built) for built in (layer, federation, work)] == [0, 0, 0]
+    assert [strip_extensions(built) for built in (layer, federation, work, images)] == [0, 0, 0, 0]
     assert unzipped_size(layer.parent) <= SIZE_BUDGETS["dependencies"]
     assert (layer / "chalice" / "app.py").exists() and not (layer / "chalice" / "cli").exists()
     # Only the layer, the runtime's own packages and the function code, as in Lambda.
@@ -110,16 +113,21 @@ def test_the_trimmed_layer_still_renders_every_accepted_format(tmp_path: Path) -
         source = Path(str(module.__file__))
         source = source.parent if source.name == "__init__.py" else source
         (runtime / source.name).symlink_to(source)
-    path = os.pathsep.join([str(layer), str(federation), str(work), str(runtime), str(ROOT)])
+    path = os.pathsep.join([str(layer), str(federation), str(work), str(images), str(runtime), str(ROOT)])
     env = {"PYTHONPATH": path, "PATH": os.environ.get("PATH", "")}
-    command = [sys.executable, "-S", "-c", PROBE, str(layer), str(federation), str(work)]
+    command = [sys.executable, "-S", "-c", PROBE, str(layer), str(federation), str(work), str(images)]
     result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     assert result.stdout.strip() == "ok", result.stderr
 
     function = package_function(tmp_path / "function")
     env = {**env, "PYTHONDONTWRITEBYTECODE": "1"}
-    env["PYTHONPATH"] = os.pathsep.join([str(function), str(layer), str(federation), str(runtime)])
-    shipped = [str(function), str(layer), str(federation)]
-    command = [sys.executable, "-S", "-c", COLD_IMPORT, *shipped]
-    result = subprocess.run(command, env=env, cwd=function, capture_output=True, text=True, check=False)
-    assert result.stdout.strip() == "ok", result.stderr[-3000:]
+    # The API function carries the dependency layer alone; the inbox POST function JSON-LD's
+    # and Pillow's too.
+    for module, expected, shipped in (
+        ("app", "chalicelib.api.videos", [function, layer]),
+        ("functions.federation.inbox_post", "chalicelib.api.inbox", [function, layer, federation, images]),
+    ):
+        env["PYTHONPATH"] = os.pathsep.join([*map(str, shipped), str(runtime)])
+        command = [sys.executable, "-S", "-c", COLD_IMPORT, module, expected, *map(str, shipped)]
+        result = subprocess.run(command, env=env, cwd=function, capture_output=True, text=True, check=False)
+        assert result.stdout.strip() == "ok", (module, result.stderr[-3000:])

@@ -58,11 +58,12 @@ LOCAL_ONLY_SETTINGS = {
     "CIRRUS_LOG_FILE",
 }
 # Settings of one function only (M13): a secret, and the broadcast function's check.
-# Settings only one function may hold: the root password and the edge secret (the API's alone:
-# no other function reads client addresses), the transcoder's role id (broadcast).
-FUNCTION_ONLY_SETTINGS = {
+# Settings only their functions may hold: the root password (the API's), the edge secret (the
+# three HTTP functions': no other function reads client addresses), the transcoder's role id
+# (broadcast).
+FUNCTION_ONLY_SETTINGS: dict[str, str | tuple[str, ...]] = {
     "PT_INITIAL_ROOT_PASSWORD": "ApiFunction",
-    "CIRRUS_EDGE_SECRET": "ApiFunction",
+    "CIRRUS_EDGE_SECRET": ("ApiFunction", "InboxPostFunction", "ImageUploadsFunction"),
     "CIRRUS_TRANSCODER_ROLE_ID": "BroadcastFunction",
     # The log groups the server logs read: only the API reads them.
     "CIRRUS_LOG_GROUPS": "ApiFunction",
@@ -466,15 +467,24 @@ def test_translates_to_the_expected_cloudformation(translated: dict[str, Any]) -
         "live"
     ]
     layers = layer_ids(resources)
-    assert set(layers) == {"DependencyLayer", "FfmpegLayer", "FederationLayer", "WorkLayer"}
+    assert set(layers) == {"DependencyLayer", "FfmpegLayer", "FederationLayer", "WorkLayer", "ImagesLayer"}
     api = resources["ApiFunction"]
     assert api["Type"] == "AWS::Lambda::Function"
     assert api["Properties"]["Handler"] == "app.handler"
     assert api["Properties"]["Runtime"] == "python3.11"
     assert api["Properties"]["TracingConfig"] == {"Mode": "Active"}
-    # The API has no use for ffmpeg or the work function's packages; its package stays small
-    # for cold starts. JSON-LD serves forwarded activities' LD signatures on its inboxes.
-    assert api["Properties"]["Layers"] == [{"Ref": layers["DependencyLayer"]}, {"Ref": layers["FederationLayer"]}]
+    # The API has no use for ffmpeg, JSON-LD, Pillow or the work function's packages; its
+    # package stays small for cold starts. JSON-LD serves the inbox POSTs, InboxPostFunction's;
+    # Pillow the image uploads, ImageUploadsFunction's (the same app).
+    assert api["Properties"]["Layers"] == [{"Ref": layers["DependencyLayer"]}]
+    inbox_post = resources["InboxPostFunction"]["Properties"]
+    assert inbox_post["Handler"] == "functions.federation.inbox_post.handler"
+    assert inbox_post["Layers"] == [
+        {"Ref": layers[name]} for name in ("DependencyLayer", "FederationLayer", "ImagesLayer")
+    ]
+    image_uploads = resources["ImageUploadsFunction"]["Properties"]
+    assert image_uploads["Handler"] == "app.handler"
+    assert image_uploads["Layers"] == [{"Ref": layers["DependencyLayer"]}, {"Ref": layers["ImagesLayer"]}]
 
 
 def test_only_the_functions_that_use_them_carry_the_federation_and_work_layers(translated: dict[str, Any]) -> None:
@@ -484,19 +494,39 @@ def test_only_the_functions_that_use_them_carry_the_federation_and_work_layers(t
     def carrying(layer: str) -> set[str]:
         return {name for name, f in functions.items() if {"Ref": layers[layer]} in f["Properties"].get("Layers", [])}
 
-    assert carrying("FederationLayer") == {"ApiFunction", "BroadcastFunction", "InboxFunction"}
+    assert carrying("FederationLayer") == {"InboxPostFunction", "BroadcastFunction", "InboxFunction"}
     assert carrying("WorkLayer") == {"WorkFunction"}
+    # Pillow: every function but the API, whose image uploads are ImageUploadsFunction's.
+    assert carrying("ImagesLayer") == set(functions) - {"ApiFunction"}
+    # Each function's layers in template order: every function's, ffmpeg's, JSON-LD's, the
+    # work function's, Pillow's last (as the CDK app lists them).
+    for name, function in functions.items():
+        listed = function["Properties"].get("Layers", [])
+        assert listed[0] == {"Ref": layers["DependencyLayer"]}, name
+        assert name == "ApiFunction" or listed[-1] == {"Ref": layers["ImagesLayer"]}, name
 
 
-def test_api_is_one_proxy_resource_to_the_api_function(translated: dict[str, Any]) -> None:
+def test_api_is_one_proxy_resource_to_the_api_function_beside_the_explicit_routes(translated: dict[str, Any]) -> None:
+    from infra.rest_api import IMAGE_UPLOADS, INBOX_POST, PROXY_RESOURCE, ROUTES
+
     (api,) = of_type(translated["Resources"], "AWS::ApiGateway::RestApi").values()
     paths = api["Properties"]["Body"]["paths"]
+    functions = {INBOX_POST: "${InboxPostFunction.Arn}", IMAGE_UPLOADS: "${ImageUploadsFunction.Arn}"}
 
-    assert set(paths) == {"/", "/{proxy+}"}
-    for operations in paths.values():
-        integration = operations["x-amazon-apigateway-any-method"]["x-amazon-apigateway-integration"]
+    assert set(paths) == {"/", PROXY_RESOURCE, *(route.resource for route in ROUTES)}
+    for path in ("/", PROXY_RESOURCE):
+        integration = paths[path]["x-amazon-apigateway-any-method"]["x-amazon-apigateway-integration"]
         assert integration["type"] == "aws_proxy"
         assert "${ApiFunction.Arn}" in integration["uri"]["Fn::Sub"]
+    # infra/rest_api.py's methods only: the others on these paths fall through to /{proxy+}.
+    declared = {
+        (path, method.upper()) for path, ops in paths.items() if path not in ("/", PROXY_RESOURCE) for method in ops
+    }
+    assert declared == {(route.resource, route.method) for route in ROUTES}
+    for route in ROUTES:
+        integration = paths[route.resource][route.method.lower()]["x-amazon-apigateway-integration"]
+        assert integration["type"] == "aws_proxy"
+        assert functions[route.function] in integration["uri"]["Fn::Sub"], route
 
 
 def test_code_locations_are_what_infra_package_builds(resources: dict[str, Any]) -> None:
@@ -513,6 +543,7 @@ def test_code_locations_are_what_infra_package_builds(resources: dict[str, Any])
         "FfmpegLayer": package.FFMPEG_LAYER_DIR,
         "FederationLayer": dependencies.output_of("federation"),
         "WorkLayer": dependencies.output_of("work"),
+        "ImagesLayer": dependencies.output_of("images"),
     }
     assert package.LAYER_DIR == dependencies.DEFAULT_OUTPUT
     assert package.FFMPEG_LAYER_DIR == ffmpeg.DEFAULT_OUTPUT
@@ -733,12 +764,16 @@ def test_every_function_gets_every_setting(translated: dict[str, Any]) -> None:
     assert functions
     for name, function in functions.items():
         variables = function["Properties"].get("Environment", {}).get("Variables", {})
-        others = {setting for setting, owner in FUNCTION_ONLY_SETTINGS.items() if owner != name}
+        others = {setting for setting, owner in FUNCTION_ONLY_SETTINGS.items() if name not in owner_names(owner)}
         assert required - others - set(variables) == set(), f"{name} lacks these settings"
         assert not others & set(variables), f"{name} must not hold another function's settings"
         assert not LOCAL_ONLY_SETTINGS & set(variables), f"{name} must not point at a local endpoint"
         assert variables["CIRRUS_ENV"] == "production"
         assert variables["CIRRUS_SCHEME"] == "https"
+
+
+def owner_names(owner: str | tuple[str, ...]) -> tuple[str, ...]:
+    return (owner,) if isinstance(owner, str) else owner
 
 
 def test_settings_name_the_right_resources(template: dict[str, Any]) -> None:
@@ -808,8 +843,8 @@ def test_transcoder_functions_have_ffmpeg(translated: dict[str, Any]) -> None:
 
     assert set(found) == {"IngestFunction", "TranscoderFunction", "SweeperFunction"}
     for props in found.values():
-        # The global layer first, then ffmpeg's (bin/ on the PATH at /opt/bin).
-        assert props["Layers"] == [{"Ref": layers["DependencyLayer"]}, {"Ref": layers["FfmpegLayer"]}]
+        # The global layer first, then ffmpeg's (bin/ on the PATH at /opt/bin), then Pillow's.
+        assert props["Layers"] == [{"Ref": layers[name]} for name in ("DependencyLayer", "FfmpegLayer", "ImagesLayer")]
 
 
 def test_transcoder_has_room_and_time_for_a_step(translated: dict[str, Any]) -> None:

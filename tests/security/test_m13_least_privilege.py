@@ -302,8 +302,16 @@ def test_only_the_functions_that_sign_may_use_the_actor_key(roles: dict[str, lis
         if statement["Effect"] == "Allow" and any(str(action).startswith("kms:") for action in _actions(statement))
     }
     # The work function opens the instance's VAPID key (sealed under the same KMS key) to sign
-    # Web Push messages; it never creates a key (below) and signs no activity.
-    assert users == {"ApiFunction", "InboxFunction", "BroadcastFunction", "DeliverFunction", "WorkFunction"}
+    # Web Push messages; it never creates a key (below) and signs no activity. The inbox POST
+    # function signs its fetches of unknown signers' documents with the instance actor's key.
+    assert users == {
+        "ApiFunction",
+        "InboxPostFunction",
+        "InboxFunction",
+        "BroadcastFunction",
+        "DeliverFunction",
+        "WorkFunction",
+    }
     for name in users:
         for statement in roles[name]:
             if any(str(action).startswith("kms:") for action in _actions(statement)):
