@@ -4,8 +4,8 @@
 The tasks (media/studio.py), applied in order, only ever keep ranges of what they are given,
 add a clip before or after, or lay an image over everything so far. So their result is a
 timeline of pieces, each a range of the source or of an intro/outro clip with the watermarks
-laid over it (`timeline`). The source's ranges are then cut on the transcoding pipeline's
-chunk grid (`split`): a cut or removed segment drops whole chunks and trims only the chunks
+laid over it (`timeline`). The ranges are then cut on the transcoding pipeline's chunk
+grid (`split`): a cut or removed segment drops whole chunks and trims only the chunks
 at its borders. Each piece is encoded on its own, video only (`piece_args`: input seeking
 and re-encoding are exact to the frame, so a piece may start anywhere); the audio, never
 chunked (AAC's priming samples would click at every border, as commands.audio_encode_args
@@ -88,15 +88,12 @@ def _kept(pieces: Sequence[Piece], ranges: Sequence[tuple[float, float]]) -> lis
 
 
 def split(pieces: Sequence[Piece], length: float) -> list[Piece]:
-    """The source's pieces cut where the chunk grid (multiples of `length` of the source's
-    time, the transcoding pipeline's) crosses them; a cut closer than half a chunk to a
-    piece's end is left out, so no piece is a sliver (as plan_chunks joins a short last
-    chunk to the one before). Clips stay whole: intros and outros are short."""
+    """The pieces cut where the chunk grid (multiples of `length` of their file's time: the
+    transcoding pipeline's chunks, for the source) crosses them; a cut closer than half a
+    chunk to a piece's end is left out, so no piece is a sliver (as plan_chunks joins a short
+    last chunk to the one before). An intro or outro is cut as the source is: it may be long."""
     cut: list[Piece] = []
     for piece in pieces:
-        if piece.clip is not None:
-            cut.append(piece)
-            continue
         first = math.floor(piece.start / length) + 1
         grid = (index * length for index in range(first, math.ceil(piece.end / length)))
         inside = [at for at in grid if piece.start + length / 2 <= at <= piece.end - length / 2]
@@ -113,16 +110,15 @@ def piece_args(
     video_input: list[str], piece: Piece, marks: Sequence[str], size: tuple[int, int], fps: float, output: str
 ) -> list[str]:
     """One piece's video, watermarked, near-losslessly encoded (as the single pass): a range
-    of the source (input seeking: `video_input` is the source's input options and `-i`), or
-    a whole clip brought to the video's size and frame rate. `marks`: the watermarks' paths."""
+    of the source or of a clip (input seeking; `video_input` is its file's input options and
+    `-i`), a clip's brought to the video's size and frame rate. `marks`: the watermarks'
+    paths."""
     width, height = size
-    argv = ["ffmpeg", *COMMON]
+    # Both as the input's options (an output's -t would be read as the next input's).
+    argv = ["ffmpeg", *COMMON, "-ss", f"{piece.start:.6f}", "-t", f"{piece.duration:.6f}", *video_input]
     if piece.clip is None:
-        # Both as the source's input options (an output's -t would be read as the next input's).
-        argv += ["-ss", f"{piece.start:.6f}", "-t", f"{piece.duration:.6f}", *video_input]
         label, filters = "[0:v:0]", []
     else:
-        argv += video_input
         label, filters = "[fit]", [f"[0:v:0]{fitted(width, height, fps)}[fit]"]
     for index, mark in enumerate(marks, start=1):
         argv += image_input(mark)
@@ -140,8 +136,8 @@ def audio_args(
     source: list[str] | None, pieces: Sequence[Piece], clips: Mapping[str, list[str]], output: str
 ) -> list[str]:
     """The whole timeline's sound in one AAC track: the source's ranges (`source`: its input
-    options, None when it has no audio), each clip's sound (`clips`: the input options of
-    those that have one) padded or cut to the clip's picture, silence for the rest."""
+    options, None when it has no audio), each clip's range (`clips`: the input options of
+    those that have a sound), silence for the rest."""
     argv = ["ffmpeg", *COMMON]
     inputs: dict[str | None, int] = {}
     for name, given in [(None, source), *clips.items()]:
@@ -153,12 +149,11 @@ def audio_args(
         where = inputs.get(piece.clip)
         if where is None:
             sound = f"anullsrc=r=48000:cl=stereo,atrim=end={piece.duration:.6f}"
-        elif piece.clip is None:
-            sound = (
-                f"[{where}:a:0]atrim=start={piece.start:.6f}:end={piece.end:.6f},asetpts=PTS-STARTPTS,{_AUDIO_FORMAT}"
-            )
         else:
-            sound = f"[{where}:a:0]{_AUDIO_FORMAT},apad,atrim=end={piece.duration:.6f}"
+            # A clip's sound is padded first: where it ends before the picture, silence.
+            pad = "" if piece.clip is None else ",apad"
+            trim = f"atrim=start={piece.start:.6f}:end={piece.end:.6f},asetpts=PTS-STARTPTS"
+            sound = f"[{where}:a:0]{_AUDIO_FORMAT}{pad},{trim}"
         filters.append(f"{sound}[a{index}]")
     labels = "".join(f"[a{index}]" for index in range(len(pieces)))
     filters.append(f"{labels}concat=n={len(pieces)}:v=0:a=1[a]")

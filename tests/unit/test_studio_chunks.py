@@ -38,7 +38,7 @@ def test_the_tasks_make_a_timeline_of_source_ranges_and_clips() -> None:
 
 
 def test_source_ranges_are_cut_on_the_chunk_grid_only_at_their_borders_trimmed() -> None:
-    pieces = [Piece("intro", 0.0, 3.0), Piece(None, 6.0, 40.0), Piece(None, 47.0, 50.0)]
+    pieces = [Piece("intro", 0.0, 3.0), Piece(None, 6.0, 40.0), Piece(None, 47.0, 50.0), Piece("outro", 1.0, 25.0)]
     cut = studio_chunks.split(pieces, 10.0)
     assert [(p.clip, p.start, p.end) for p in cut] == [
         ("intro", 0.0, 3.0),
@@ -47,6 +47,10 @@ def test_source_ranges_are_cut_on_the_chunk_grid_only_at_their_borders_trimmed()
         (None, 20.0, 30.0),
         (None, 30.0, 40.0),
         (None, 47.0, 50.0),
+        # A long clip is cut as the source is.
+        ("outro", 1.0, 10.0),
+        ("outro", 10.0, 20.0),
+        ("outro", 20.0, 25.0),
     ]
     assert Piece.from_json(cut[0].to_json()) == cut[0]
 
@@ -104,3 +108,29 @@ def test_pieces_encoded_apart_join_into_the_edited_video(tmp_path: Path) -> None
     assert luma(11.5) < 100
     with pytest.raises(TranscodeError, match="instead of"):
         studio_chunks.check_duration(str(result), [*pieces, Piece(None, 0.0, 2.0)], 25.0)
+
+
+@needs_ffmpeg
+def test_a_cut_into_an_intro_keeps_its_end_picture_and_sound(tmp_path: Path) -> None:
+    main = _clip(tmp_path / "main.mp4", 6, "320x180", audio=False, colour="black")
+    intro = _clip(tmp_path / "intro.mp4", 3, "160x90", colour="white")
+    # The intro joined, then its first second cut off: the intro's [1, 3) then the video.
+    tasks: list[edits.Task] = [edits.Join(intro, before=True), edits.Keep(((1.0, 9.0),))]
+    timeline = studio_chunks.timeline(tasks, 6.0, {str(intro): 3.0})
+    assert [(p.clip, p.start, p.end) for p in timeline] == [(str(intro), 1.0, 3.0), (None, 0.0, 6.0)]
+    paths = []
+    for index, piece in enumerate(timeline):
+        output = tmp_path / f"piece-{index}.mp4"
+        given = user_input(str(main) if piece.clip is None else str(piece.clip))
+        run(studio_chunks.piece_args(given, piece, (), (320, 180), 25.0, str(output)))
+        paths.append(str(output))
+    audio = tmp_path / "audio.m4a"
+    # The video has no sound, the intro has: silence under the video.
+    run(studio_chunks.audio_args(None, timeline, {str(intro): user_input(str(intro))}, str(audio)))
+    assert abs(probe(str(audio)).duration - 8.0) < 0.1
+    listing = tmp_path / "pieces.txt"
+    listing.write_text("ffconcat version 1.0\n" + "".join(f"file '{p}'\n" for p in paths))
+    result = tmp_path / "result.mp4"
+    run(studio_chunks.join_args(str(listing), str(audio), str(result)))
+    studio_chunks.check_duration(str(result), timeline, 25.0)
+    assert (probe(str(result)).width, probe(str(result)).height) == (320, 180)
