@@ -42,7 +42,13 @@ def plan(edited: Video, target: Video, tasks: list[Any]) -> None:
     video's size), from a probe of the source and of the intro and outro clips."""
     source_url, _ = source(edited)
     info = probe(source_url)
-    files = {str(t["options"]["file"]): str(t["name"]) for t in tasks if isinstance(t["options"].get("file"), str)}
+    if not info.has_video:
+        raise TranscodeError("The video has no picture to edit.")
+    files = {
+        str(t["options"]["file"]): str(t["name"])
+        for t in tasks
+        if isinstance((t.get("options") or {}).get("file"), str)
+    }
     clips = {name: probe(_url(edited.uuid, name)) for name, task in files.items() if task != "add-watermark"}
     # The files named by their names: the pieces say which each needs, read when it runs.
     planned = studio.tasks_of(tasks, info.duration, {name: Path(name) for name in files})
