@@ -7,10 +7,14 @@ Makes a test clip and a watermark with ffmpeg, then times, on this machine:
 - the edit pass (chalicelib/media/studio.py) of a cut (1 s off each end) and a watermark,
   the two tasks of the e2e test: two ffmpeg runs, x264 CRF 17, as the transcoder runs them;
 - the reference: one 1080p rendition of the whole clip as the transcoding pipeline encodes
-  a chunk (chalicelib/media/transcode.py).
-Prints each in multiples of real time, the edit's cost as a ratio to the reference, and the
+  a chunk (chalicelib/media/transcode.py);
+- the same edit in chunks (chalicelib/media/studio_chunks.py, docs/studio.md "Long
+  videos"): each piece's step (the pipeline's chunk length for the clip's height), the audio
+  step and the join, one after another as if each were its own invocation.
+Prints each in multiples of real time, the edit's cost as a ratio to the reference, the
 longest video one 900-second invocation would edit at the measured speed (less a minute for
-the download of the source and the upload of the result).
+the download of the source and the upload of the result), and the longest chunk step's time
+as a ratio to the single pass's (`--seconds 60` gives two pieces of 29 s at 1080p).
 """
 
 from __future__ import annotations
@@ -26,11 +30,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.transcode import make_clip  # noqa: E402
+from chalicelib.media import commands, studio_chunks, transcode  # noqa: E402
 from chalicelib.media import studio as edits  # noqa: E402
-from chalicelib.media import transcode  # noqa: E402
-from chalicelib.media.chunks import plan_chunks  # noqa: E402
+from chalicelib.media.chunks import chunk_seconds, plan_chunks  # noqa: E402
+from chalicelib.media.inputs import user_input  # noqa: E402
 from chalicelib.media.ladder import ladder  # noqa: E402
-from chalicelib.media.probe import probe  # noqa: E402
+from chalicelib.media.probe import MediaInfo, probe  # noqa: E402
 
 INVOCATION_SECONDS = 900
 TRANSFER_MARGIN_SECONDS = 60
@@ -73,6 +78,10 @@ def main() -> None:
         edit = time.perf_counter() - started
         edited = probe(str(result)).duration
 
+        chunked_dir = work / "chunked"
+        chunked_dir.mkdir()
+        steps, length = _chunked_steps(str(clip), info, tasks, chunked_dir)
+
     speed = info.duration / edit
     longest = (INVOCATION_SECONDS - TRANSFER_MARGIN_SECONDS) * speed
     print(f"clip: {info.duration:.1f} s of {options.height}p{options.fps}; edited: {edited:.1f} s")
@@ -82,6 +91,44 @@ def main() -> None:
           f"{edit / reference:.2f}x the reference")  # fmt: skip
     print(f"longest {options.height}p video one {INVOCATION_SECONDS} s invocation edits at this speed: "
           f"{longest / 60:.1f} minutes")  # fmt: skip
+    pieces = [(name, seconds) for name, seconds in steps if name.startswith("piece")]
+    slowest_name, slowest = max(pieces, key=lambda step: step[1])
+    print(f"in chunks of {length:g} s: " + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in steps))
+    print(f"longest chunk step ({slowest_name}): {slowest:.1f} s, {slowest / edit:.2f}x the single pass; "
+          f"all steps one after another: {sum(t for _, t in steps):.1f} s, "
+          f"{sum(t for _, t in steps) / edit:.2f}x the single pass")  # fmt: skip
+
+
+def _chunked_steps(
+    clip: str, info: MediaInfo, tasks: list[edits.Task], work: Path
+) -> tuple[list[tuple[str, float]], float]:
+    """Each step of the edit in chunks, timed: (name, seconds) in order, and the chunk length."""
+    length = float(chunk_seconds(info.as_source().resolution))
+    timeline = studio_chunks.timeline(tasks, info.duration, {})
+    pieces = studio_chunks.split(timeline, length)
+    timed: list[tuple[str, float]] = []
+    paths: list[str] = []
+    for index, piece in enumerate(pieces):
+        output = work / f"piece-{index}.mp4"
+        argv = studio_chunks.piece_args(
+            user_input(clip), piece, piece.marks, (info.width, info.height), info.fps, str(output)
+        )
+        timed.append((f"piece {index} ({piece.duration:.0f} s)", _timed(argv)))
+        paths.append(str(output))
+    audio = work / "audio.m4a"
+    timed.append(("audio", _timed(studio_chunks.audio_args(user_input(clip), timeline, {}, str(audio)))))
+    listing = work / "pieces.txt"
+    listing.write_text(commands.concat_list(paths))
+    result = work / "result.mp4"
+    timed.append(("join", _timed(studio_chunks.join_args(str(listing), str(audio), str(result)))))
+    studio_chunks.check_duration(str(result), pieces, info.fps)
+    return timed, length
+
+
+def _timed(argv: list[str]) -> float:
+    started = time.perf_counter()
+    transcode.run(argv)
+    return time.perf_counter() - started
 
 
 if __name__ == "__main__":

@@ -151,6 +151,12 @@ class Settings:
     # A remote runner's job without news for this long goes back to pending (PeerTube's
     # remote_runners.stalled_jobs.vod, 2 minutes); CIRRUS_RUNNER_STALL_SECONDS.
     runner_stall_seconds: int = 120
+    # A studio edit of a video longer than this runs in chunks, one transcoder invocation
+    # each (docs/studio.md, "Long videos"); CIRRUS_STUDIO_CHUNKED_FROM_SECONDS. Their source
+    # length: the transcoding pipeline's for the video's height (media/chunks.chunk_seconds),
+    # or CIRRUS_STUDIO_CHUNK_SECONDS when set (tests use short ones).
+    studio_chunked_from_seconds: int = 300
+    studio_chunk_seconds: int = 0
     # What may transcribe videos (docs/media.md, the template's TranscriptionEngine):
     # "runners" (remote runners with a Whisper engine), "transcribe" (Amazon Transcribe, or
     # runners when the administrator enables them) or "none"; CIRRUS_TRANSCRIPTION_ENGINE.
@@ -362,6 +368,14 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         ),
         runner_stall_seconds=_integer(
             env.get("CIRRUS_RUNNER_STALL_SECONDS"), Settings.runner_stall_seconds, "CIRRUS_RUNNER_STALL_SECONDS"
+        ),
+        studio_chunked_from_seconds=_integer(
+            env.get("CIRRUS_STUDIO_CHUNKED_FROM_SECONDS"),
+            Settings.studio_chunked_from_seconds,
+            "CIRRUS_STUDIO_CHUNKED_FROM_SECONDS",
+        ),
+        studio_chunk_seconds=_integer(
+            env.get("CIRRUS_STUDIO_CHUNK_SECONDS"), Settings.studio_chunk_seconds, "CIRRUS_STUDIO_CHUNK_SECONDS"
         ),
         transcription_engine=_transcription_engine(env.get("CIRRUS_TRANSCRIPTION_ENGINE")),
         import_max_bytes=_integer(

@@ -16,6 +16,9 @@ from chalicelib.store.models.video_stages import STAGE_DONE, STAGE_EDITING
 EDIT = "studio-edit"  # the transcode queue messages' kinds
 RESULT_NAME = "studio-result.mp4"  # the work file the edited video is written to
 HAND_OVER_TASK = "studio-hand-over"  # the work queue's task that takes it over
+# A chunked edit's pieces, audio and plan, in its target's work area (domain/studio_chunks.py):
+# one edit at a time per target, so a finished or failed edit deletes the whole folder.
+CHUNKS_FOLDER = "studio-chunks/"
 
 
 def edited(video_id: int) -> None:
@@ -59,11 +62,12 @@ def _folder(task: Any) -> str | None:
 def give_up(video: Video, reason: str, tasks: Sequence[Any] = ()) -> bool:
     """The edit failed: the video is published as it was (editing → done); a saveAsNewVideo
     copy, never published, is deleted by the work function (which may delete videos). Only
-    this edit's files go: its result and its `tasks`' folder (the lifecycle rule of the work
-    area takes what an edit whose tasks are unknown leaves)."""
+    this edit's files go: its result, its chunks if it ran in chunks, and its `tasks`' folder
+    (the lifecycle rule of the work area takes what an edit whose tasks are unknown leaves)."""
     current = videos.get_video(int(video.id))
     if current is None or current.stage != STAGE_EDITING:
         return False
+    uploads_bucket.delete_work_prefix(video.uuid, CHUNKS_FOLDER)
     if current.published_at is None:
         queues.send_work([{"task": HAND_OVER_TASK, "video": int(current.id), "abandon": True}])
         logger.warning("studio edit failed; its new video goes", extra={"video": video.uuid, "reason": reason})

@@ -97,19 +97,7 @@ def hls_package_args(video_list: str | None, audio: str | None, playlist: str, m
     argv = ["ffmpeg", *COMMON]
     maps: list[str] = []
     if video_list is not None:
-        argv += [
-            "-f",
-            "concat",
-            "-safe",
-            "0",
-            # The list is local; its entries are the chunks, read over presigned URLs.
-            "-protocol_whitelist",
-            "file,http,https,tcp,tls",
-            "-format_whitelist",
-            ",".join(CONCAT_DEMUXERS),
-            "-i",
-            video_list,
-        ]
+        argv += concat_input(video_list)
         maps += ["-map", "0:v:0"]
     if audio is not None:
         argv += work_input(audio)
@@ -120,6 +108,17 @@ def hls_package_args(video_list: str | None, audio: str | None, playlist: str, m
         "-hls_segment_type", "fmp4", "-hls_flags", "single_file",
         "-hls_segment_filename", media_file,
         "-f", "hls", playlist,
+    ]  # fmt: skip
+
+
+def concat_input(video_list: str) -> list[str]:
+    """`-i` for a local concat list of the transcoder's MP4s (chunks, a studio edit's
+    pieces), its entries read over presigned URLs."""
+    return [
+        "-f", "concat", "-safe", "0",
+        "-protocol_whitelist", "file,http,https,tcp,tls",
+        "-format_whitelist", ",".join(CONCAT_DEMUXERS),
+        "-i", video_list,
     ]  # fmt: skip
 
 

@@ -33,9 +33,10 @@ IMAGE_DEMUXERS = ("png_pipe", "jpeg_pipe", "webp_pipe")
 WATERMARK_HEIGHT_RATIO = 0.1
 MARGIN_RATIO = 0.05
 # Near-lossless: the pipeline encodes the result into its ladder afterwards.
+VIDEO_ENCODE = ["-c:v", "libx264", "-preset", "veryfast", "-crf", "17", "-pix_fmt", "yuv420p"]
+AUDIO_ENCODE = ["-c:a", "aac", "-b:a", "192k", "-ar", "48000"]
 _ENCODE = [
-    "-c:v", "libx264", "-preset", "veryfast", "-crf", "17", "-pix_fmt", "yuv420p",
-    "-c:a", "aac", "-b:a", "192k", "-ar", "48000",
+    *VIDEO_ENCODE, *AUDIO_ENCODE,
     "-max_muxing_queue_size", "1024", "-map_metadata", "-1", "-movflags", "+faststart", "-f", "mp4",
 ]  # fmt: skip
 
@@ -123,12 +124,7 @@ def join_args(
     source: list[str], info: MediaInfo, clip_input: list[str], clip: MediaInfo, before: bool, output: str
 ) -> list[str]:
     """The clip joined before or after the video, at the video's size and frame rate."""
-    width, height = info.width, info.height
-    fps = info.fps or 25
-    fit = (
-        f"scale={width}:{height}:force_original_aspect_ratio=decrease,"
-        f"pad={width}:{height}:(ow-iw)/2:(oh-ih)/2,setsar=1,fps={fps:g},format=yuv420p"
-    )
+    fit = fitted(info.width, info.height, info.fps)
     audio = info.has_audio or clip.has_audio
     parts = [f"[0:v:0]{fit}[mv]", f"[1:v:0]{fit}[cv]"]
     extra: list[str] = []
@@ -153,17 +149,36 @@ def join_args(
     ]  # fmt: skip
 
 
+def fitted(width: int, height: int, fps: float) -> str:
+    """The filters that bring a clip to the video's size (scaled, padded) and frame rate."""
+    return (
+        f"scale={width}:{height}:force_original_aspect_ratio=decrease,"
+        f"pad={width}:{height}:(ow-iw)/2:(oh-ih)/2,setsar=1,fps={fps or 25:g},format=yuv420p"
+    )
+
+
 def watermark_args(source: list[str], info: MediaInfo, image: str, output: str) -> list[str]:
     """The image over the video's top right corner."""
-    height = max(2, round(info.height * WATERMARK_HEIGHT_RATIO))
-    margin = round(info.height * MARGIN_RATIO)
-    graph = (
-        f"[1:v]format=rgba,scale=-2:{height}[mark];"
-        f"[0:v:0][mark]overlay=x=main_w-overlay_w-{margin}:y={margin}:format=auto,format=yuv420p[v]"
-    )
+    graph = f"{overlay('[0:v:0]', 1, info.height, '[marked]')};[marked]format=yuv420p[v]"
     maps = ["-map", "[v]", *(["-map", "0:a:0"] if info.has_audio else [])]
-    image_input = [*input_options(image, IMAGE_DEMUXERS), "-i", image]
-    return ["ffmpeg", *COMMON, *source, *image_input, "-filter_complex", graph, *maps, *_ENCODE, output]
+    return ["ffmpeg", *COMMON, *source, *image_input(image), "-filter_complex", graph, *maps, *_ENCODE, output]
+
+
+def image_input(image: str) -> list[str]:
+    """`-i image` for a watermark, read with the image demuxers only."""
+    return [*input_options(image, IMAGE_DEMUXERS), "-i", image]
+
+
+def overlay(video: str, image_index: int, video_height: int, output: str) -> str:
+    """The filters putting input `image_index` (a watermark) over the `video` label's top right
+    corner, at PeerTube's size and margins for a video `video_height` high, into `output`."""
+    height = max(2, round(video_height * WATERMARK_HEIGHT_RATIO))
+    margin = round(video_height * MARGIN_RATIO)
+    mark = f"[mark{image_index}]"
+    return (
+        f"[{image_index}:v]format=rgba,scale=-2:{height}{mark};"
+        f"{video}{mark}overlay=x=main_w-overlay_w-{margin}:y={margin}:format=auto{output}"
+    )
 
 
 def probe_image(path: str) -> tuple[int, int] | None:

@@ -229,10 +229,13 @@ def start_packaging(video: Video, renditions: int) -> bool:
     )
 
 
-def record_step(video: Video, stage: str, step: str) -> tuple[int, int] | None:
+def record_step(video: Video, stage: str, step: str, *, within: str | None = None) -> tuple[int, int] | None:
     """Count `step` done (once); (done, total) afterwards, or None if already counted or the
-    video has left `stage` (failed, deleted)."""
+    video has left `stage` (failed, deleted), or, `within` given, the counted set no longer
+    holds that marker (a studio edit's: the set was started again for another edit)."""
     condition = (Video.stage == stage) & ~Video.done_steps.contains(step)
+    if within is not None:
+        condition = condition & Video.done_steps.contains(within)
     try:
         video.update(
             actions=[Video.done_steps.add({step}), Video.steps_done.add(1), _progressed(video)], condition=condition
@@ -242,6 +245,26 @@ def record_step(video: Video, stage: str, step: str) -> tuple[int, int] | None:
             return None
         raise
     return int(video.steps_done), int(video.steps_total)
+
+
+def start_counting(video: Video, stage: str, marker: str, total: int) -> bool:
+    """The step counter started again, for `total` steps, its set holding only `marker` (a
+    chunked studio edit's, docs/studio.md): False if the video has left `stage`."""
+    try:
+        video.update(
+            actions=[
+                Video.done_steps.set({marker}),
+                Video.steps_done.set(0),
+                Video.steps_total.set(total),
+                _progressed(video),
+            ],
+            condition=Video.stage == stage,
+        )
+    except UpdateError as exc:
+        if is_condition_failure(exc):
+            return False
+        raise
+    return True
 
 
 def fail(video: Video, reason: str) -> bool:

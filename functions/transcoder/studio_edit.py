@@ -1,8 +1,9 @@
 """A studio edit in the transcoder (domain/studio.py, docs/studio.md): the queued tasks run
 with ffmpeg on the video's source, the result goes to the work area, and the work function
 hands it over as the video's new source (this function may not write sources nor delete
-published files); the pipeline takes it from there. A failure is retried by the queue; the last attempt leaves
-the video published as it was.
+published files); the pipeline takes it from there. A video longer than
+`studio_chunked_from_seconds` is edited in chunks instead (studio_chunks.py). A failure is
+retried by the queue; the last attempt leaves the video published as it was.
 """
 
 from __future__ import annotations
@@ -11,20 +12,19 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from chalicelib.domain import media_privacy, studio, studio_results
-from chalicelib.media import layout
+from chalicelib.config import get_settings
+from chalicelib.domain import studio, studio_results
+from chalicelib.domain import studio_chunks as chunked
 from chalicelib.media import studio as edits
-from chalicelib.media.probe import ProbeError
 from chalicelib.media.transcode import TranscodeError
 from chalicelib.observability import count, logger
-from chalicelib.store import media, uploads_bucket, videos
+from chalicelib.store import uploads_bucket, videos
 from chalicelib.store.models.video_stages import STAGE_EDITING
-
-URL_SECONDS = 3600
+from functions.transcoder import studio_chunks, studio_common
 
 
 def is_edit(body: dict[str, Any]) -> bool:
-    return body.get("kind") in (studio_results.EDIT, studio.CHECK)
+    return body.get("kind") in (studio_results.EDIT, studio.CHECK, *chunked.KINDS)
 
 
 def run(body: dict[str, Any], attempts: int, max_attempts: int) -> None:
@@ -32,6 +32,9 @@ def run(body: dict[str, Any], attempts: int, max_attempts: int) -> None:
     have it retried, but not past its last attempt."""
     if body.get("kind") == studio.CHECK:
         _check(body, attempts, max_attempts)
+        return
+    if body.get("kind") in chunked.KINDS:
+        studio_chunks.run_step(body, attempts, max_attempts)
         return
     tasks = body.get("tasks")
     if not isinstance(body.get("video"), str) or not isinstance(tasks, list) or not tasks:
@@ -46,10 +49,13 @@ def run(body: dict[str, Any], attempts: int, max_attempts: int) -> None:
     try:
         if edited is None:
             raise TranscodeError("The video to edit was deleted.")
+        if chunked.is_chunked(float(edited.duration or 0), get_settings()):
+            studio_chunks.plan(edited, target, tasks)  # its steps, then its join, do the rest
+            return
         with tempfile.TemporaryDirectory(prefix="cirrus-studio-") as directory:
             workdir = Path(directory)
             files = _task_files(edited.uuid, tasks, workdir)
-            source, is_upload = _source(edited)
+            source, is_upload = studio_common.source(edited)
             planned = studio.tasks_of(tasks, float(edited.duration or 0), files)
             result = edits.apply(source, planned, workdir, source_is_upload=is_upload)
             uploads_bucket.upload_work_file(target.uuid, studio_results.RESULT_NAME, result)
@@ -57,14 +63,7 @@ def run(body: dict[str, Any], attempts: int, max_attempts: int) -> None:
         studio.edited(target)
         count("StudioEdits")
     except Exception as error:
-        logger.warning("studio edit failed", extra={"video": target.uuid, "attempt": attempts, "reason": str(error)})
-        if attempts < max_attempts:
-            raise
-        reason = str(error) if isinstance(error, (TranscodeError, ProbeError)) else type(error).__name__
-        if edited is not None and edited is not target:
-            studio_results.remove_task_files(edited.uuid, tasks)  # a saveAsNewVideo edit's, in the edited area
-        if studio_results.give_up(target, reason, tasks if target is edited else ()):
-            count("StudioEditsFailed")
+        studio_common.failed(error, attempts, max_attempts, edited.uuid if edited else None, target, tasks)
 
 
 def _check(body: dict[str, Any], attempts: int, max_attempts: int) -> None:
@@ -92,20 +91,3 @@ def _task_files(video_uuid: str, tasks: list[Any], workdir: Path) -> dict[str, P
             path.write_bytes(uploads_bucket.read_work_file(video_uuid, name))
             files[name] = path
     return files
-
-
-def _source(video: Any) -> tuple[str, bool]:
-    """What the edit starts from: the uploaded source (read as an upload), or, when it was
-    deleted, the best rendition the video plays (one of the transcoder's MP4s)."""
-    if video.source_key and uploads_bucket.source_exists(str(video.source_key)):
-        return uploads_bucket.source_url(str(video.source_key), URL_SECONDS), True
-    _, files, web_files = videos.get_video_with_all_files(int(video.id))
-    private = media_privacy.is_private(video)
-    if files:
-        best = max(files, key=lambda f: int(f.resolution))
-        return media.presigned_url(layout.hls_key(video.uuid, str(best.media_name), private), URL_SECONDS), False
-    renditions = [f for f in web_files if not f.original]
-    if not renditions:
-        raise TranscodeError("The video has no file to edit.")
-    top = max(renditions, key=lambda f: int(f.resolution))
-    return media.presigned_url(layout.web_video_key(str(top.file_name), private), URL_SECONDS), False

@@ -250,3 +250,48 @@ def test_with_studio_runners_a_remote_runner_makes_the_edit(stack: RunningStack,
     assert abs(_duration(edited_url) - (SECONDS - 2)) < 0.3
     red, green, blue = _frame_pixel(edited_url, 1.5)
     assert red > 180 and green < 90 and blue < 90, (red, green, blue)
+
+
+@needs_ffmpeg
+def test_a_video_edited_in_chunks_is_published_again_cut_and_watermarked_throughout(tmp_path: Path) -> None:
+    """docs/studio.md, "Long videos": with every edit made in chunks of 4 s, a 14 s video cut
+    by 2 s and watermarked goes through four pieces, the audio and the join, then the
+    pipeline: 12 s long (ffprobe), the watermark in the first piece's frames and the last's."""
+    seconds = 14
+    stack = RunningStack(tmp_path / "data", CIRRUS_STUDIO_CHUNKED_FROM_SECONDS="0", CIRRUS_STUDIO_CHUNK_SECONDS="4")
+    stack.start()
+    try:
+        client = Client(stack)
+        root = client.login("root", ROOT_PASSWORD)["access_token"]
+        custom = client.send("GET", "/api/v1/config/custom", root).json()
+        custom["videoStudio"]["enabled"] = True
+        assert client.send("PUT", "/api/v1/config/custom", root, json=custom).status_code == 200
+        channel_id = client.send("GET", "/api/v1/users/me", root).json()["videoChannels"][0]["id"]
+        clip = make_clip(tmp_path / "clip.mp4", seconds=seconds, size=f"{WIDTH}x{HEIGHT}")
+        with open(clip, "rb") as handle:
+            form = {"name": "Long take", "channelId": str(channel_id), "privacy": "1"}
+            uploaded = client.send(
+                "POST", "/api/v1/videos/upload", root, data=form, files={"videofile": ("c.mp4", handle, "video/mp4")}
+            )
+        assert uploaded.status_code == 200, uploaded.text
+        uuid = wait_published(client, root, uploaded.json()["video"]["uuid"])["uuid"]
+        original_url = _best_file(client.send("GET", f"/api/v1/videos/{uuid}", root).json())["fileUrl"]
+        originals = [_frame_pixel(original_url, at + 2) for at in (0.5, seconds - 2.5)]
+
+        watermark = {"tasks[1][options][file]": ("mark.png", _red_square(tmp_path / "mark.png"), "image/png")}
+        cut_and_mark = {"tasks[0][name]": "cut", "tasks[0][options][start]": "2", "tasks[1][name]": "add-watermark"}
+        assert _edit(client, root, uuid, cut_and_mark, watermark).status_code == 204
+
+        def republished() -> dict[str, Any] | None:
+            video = client.send("GET", f"/api/v1/videos/{uuid}", root).json()
+            assert video["state"]["id"] in (1, 2, 9), video["state"]
+            done = video["state"]["id"] == 1 and video["duration"] == seconds - 2 and all_renditions_in(video)
+            return dict(video) if done else None
+
+        edited_url = _best_file(wait_for("the edited video's publication", republished, seconds=240))["fileUrl"]
+        assert abs(_duration(edited_url) - (seconds - 2)) < 0.3
+        for at, original in zip((0.5, seconds - 2.5), originals, strict=True):
+            red, green, blue = _frame_pixel(edited_url, at)
+            assert red > 180 and green < 90 and blue < 90 and (red, green, blue) != original, (at, red, green, blue)
+    finally:
+        stack.stop()
