@@ -1,7 +1,8 @@
 """A video import under the local stack (`python -m local`), over HTTP: a real clip served
 by a loopback HTTP server is imported through yt-dlp's generic extractor, published as HLS
 by the transcoding pipeline, and its owner is told; a redirect into a private address is
-refused with PeerTube's failed state and its reason."""
+refused with PeerTube's failed state and its reason; the stack is then stopped and started
+again, and the imports, the video, its HLS and its owner's quota are all still there."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ import pytest
 import requests
 
 from tests.conftest import ROOT_PASSWORD
-from tests.e2e.harness import Client, RunningStack, make_clip, needs_ffmpeg, wait_for
+from tests.e2e.harness import Client, RunningStack, all_renditions_in, make_clip, needs_ffmpeg, wait_for
 
 
 class _Files(SimpleHTTPRequestHandler):
@@ -105,3 +106,19 @@ def test_a_clip_imported_by_url_is_published_with_hls(importing_stack: RunningSt
     assert failed["state"] == {"id": 3, "label": "Failed"}
     assert "refused address 192.168.77.1 (private)" in failed["error"]
     assert failed["video"]["state"]["id"] == 12
+
+    # Stopped and started again: the import, its video, its HLS and the quota it counts are kept
+    # (the quota was reserved during the download and became the video's at publication).
+    wait_for("every rendition", lambda: all_renditions_in(client.send("GET", f"/api/v1/videos/{uuid}", ida).json()))
+    whole = requests.get(playlist_url, timeout=10).text
+    used = client.send("GET", "/api/v1/users/me/video-quota-used", ida).json()["videoQuotaUsed"]
+    assert used > 0
+    importing_stack.stop()
+    importing_stack.start()
+    ida = client.login("ida", "ida password")["access_token"]
+    imports = client.send("GET", "/api/v1/users/me/videos/imports", ida).json()["data"]
+    assert {i["id"]: i["state"]["id"] for i in imports} == {started["id"]: 2, refused["id"]: 3}
+    again = client.send("GET", f"/api/v1/videos/{uuid}", ida).json()
+    assert again["state"]["id"] == 1 and again["duration"] == video["duration"]
+    assert requests.get(again["streamingPlaylists"][0]["playlistUrl"], timeout=10).text == whole
+    assert client.send("GET", "/api/v1/users/me/video-quota-used", ida).json()["videoQuotaUsed"] == used
