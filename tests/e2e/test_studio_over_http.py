@@ -293,5 +293,13 @@ def test_a_video_edited_in_chunks_is_published_again_cut_and_watermarked_through
         for at, original in zip((0.5, seconds - 2.5), originals, strict=True):
             red, green, blue = _frame_pixel(edited_url, at)
             assert red > 180 and green < 90 and blue < 90 and (red, green, blue) != original, (at, red, green, blue)
-    finally:
+
+        # Stopped and started again: the edited video is still the edited one.
         stack.stop()
+        stack.start()
+        again = client.send("GET", f"/api/v1/videos/{uuid}").json()
+        assert again["state"]["id"] == 1 and again["duration"] == seconds - 2
+        assert abs(_duration(_best_file(again)["fileUrl"]) - (seconds - 2)) < 0.3
+    finally:
+        if stack.process is not None:
+            stack.stop()
