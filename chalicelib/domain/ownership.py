@@ -13,11 +13,13 @@ PeerTube's rules (its video-ownership-changes validators and controller):
   through an `OwnershipChangeUpdated` event;
 - ending: 404 for an unknown change, 403 for a change offered to someone else, 403 once it
   was accepted or refused;
-- accepting: the channel must be the accepting user's (404 unknown, 403 another's), and the
-  video must fit in their quota with its largest file (413 `quota_reached`, PeerTube's
-  checkUserQuota); the video moves to that channel and account, and a published video's
-  Update goes out from its former account (the one remote instances know as its owner) to
-  the followers of both (`VideoOwnerChanged`).
+- accepting: the channel must be the accepting user's (404 unknown, 403 another's); a live
+  only while it waits for its stream (400 "You can accept an ownership change of a published
+  live." once it went on air or ended), with no quota check; any other video must fit in
+  their quota with its largest file (413 `quota_reached`, PeerTube's checkUserQuota); the
+  video moves to that channel and account, and a published video's Update goes out from its
+  former account (the one remote instances know as its owner) to the followers of both
+  (`VideoOwnerChanged`).
 
 Cirrus moves the counted size of the video (its largest file, as publication counted it)
 from the former owner's quota to the new owner's in the transaction that moves the video.
@@ -45,6 +47,7 @@ from chalicelib.store.models.video_stages import (
     SETTLED_STAGES,
     STAGE_DONE,
     STAGE_ENCODING,
+    STAGE_LIVE_WAITING,
     STAGE_PACKAGING,
 )
 
@@ -57,6 +60,7 @@ NOT_YOURS = "Cannot terminate an ownership change of another user"
 ENDED = "Ownership already accepted or refused"
 CHANNEL_NOT_FOUND = "Video channel not found"
 NOT_YOUR_CHANNEL = "Cannot accept a video into a channel of another account"
+LIVE_STARTED = "You can accept an ownership change of a published live."
 BUSY = "The video is being uploaded, imported or edited: accept it once it is transcoding or published"
 SORTS = ("createdAt", "-createdAt")
 # Settled, live, or in the transcoding pipeline (its quota a reservation the change moves).
@@ -136,10 +140,13 @@ def accept(user: User, change_id: str, channel_id: Any, now: datetime) -> None:
         raise NotFoundError("Video not found")
     if video.stage not in ACCEPTABLE_STAGES:
         raise ConflictError(BUSY)
+    if video.stage in LIVE_STAGES and video.stage != STAGE_LIVE_WAITING:
+        raise BadRequestError(LIVE_STARTED)
     counted = [int(f.size) for f in files] + [int(f.size) for f in web_files if not f.original]
     largest = max(counted, default=0) if video.stage == STAGE_DONE else 0
     fresh = users.get_user(int(user.id), consistent=True) or user
-    video_cases.check_quota(fresh, largest + int(video.quota_reserved or 0), now)
+    if video.stage not in LIVE_STAGES:  # PeerTube checks no quota for a live: it holds none
+        video_cases.check_quota(fresh, largest + int(video.quota_reserved or 0), now)
     before = copy.copy(video)
     if not ownership_changes.accept(change, video, int(channel.id), fresh, largest, now):
         raise ConflictError("The ownership change, the video or the quota changed meanwhile: try again")

@@ -299,3 +299,50 @@ def test_a_change_accepted_while_the_last_rendition_is_published_settles_on_the_
     assert done is not None and (done.stage, int(done.user_id or 0)) == ("done", bob_id)
     assert _quota_figures(alice_id) == (0, 0, 0)
     assert _quota_figures(bob_id) == (300, 0, 1)
+
+
+@pytest.fixture
+def lives_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Lives enabled (PeerTube's default is off); listed before `api`, which reads the settings."""
+    monkeypatch.setenv("CIRRUS_LIVE_ENABLED", "true")
+    monkeypatch.setenv("CIRRUS_LIVE_RTMP_URL", "rtmp://live.example.org:1935/live")
+
+
+def test_only_a_live_waiting_for_its_stream_is_accepted_and_without_a_quota_check(
+    lives_on: None, api: ApiClient, people: dict[str, Member]
+) -> None:
+    """PeerTube's checkCanAccept: a live that is not WAITING_FOR_LIVE is refused (400), a
+    waiting one is accepted without looking at the quota (a live holds none)."""
+    from datetime import UTC, datetime
+
+    from chalicelib.store import lives
+
+    alice, bob = people["alice"], people["bob"]
+    created = []
+    for name in ("waiting", "on", "ended"):
+        body = {"channelId": alice.channel_id, "name": f"Live {name}", "privacy": 1}
+        answer = api.post_json("/api/v1/videos/live", body, alice.token)
+        assert answer.status == 200, answer.body
+        stored = videos.get_video(int(answer.json()["video"]["id"]))
+        assert stored is not None
+        created.append(stored)
+    waiting, on, ended = created
+    now = datetime.now(UTC)
+    assert lives.go_live(on, now)
+    assert lives.end_live(ended, now)
+    offers = {video.id: _offer(api, video, alice, bob, "bob") for video in created}  # any live may be offered
+
+    root = api.login("root", ROOT_PASSWORD)["access_token"]
+    assert api.put_json(f"/api/v1/users/{_user_id(api, bob)}", {"videoQuota": 0}, root).status == 204
+    for refused in (on, ended):
+        answer = api.post_json(
+            f"/api/v1/videos/ownership/{offers[refused.id]}/accept", {"channelId": bob.channel_id}, bob.token
+        )
+        assert answer.status == 400, answer.body
+        assert answer.json()["detail"] == "You can accept an ownership change of a published live."
+        assert (videos.get_video(int(refused.id)) or refused).account_id == alice.account_id
+    accepted = api.post_json(
+        f"/api/v1/videos/ownership/{offers[waiting.id]}/accept", {"channelId": bob.channel_id}, bob.token
+    )
+    assert accepted.status == 204, accepted.body
+    assert (videos.get_video(int(waiting.id)) or waiting).account_id == bob.account_id
