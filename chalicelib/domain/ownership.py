@@ -22,7 +22,9 @@ PeerTube's rules (its video-ownership-changes validators and controller):
   (`VideoOwnerChanged`).
 
 Cirrus moves the counted size of the video (its largest file, as publication counted it)
-from the former owner's quota to the new owner's in the transaction that moves the video.
+from the former owner's quota to the new owner's in the transaction that moves the video,
+and its entry in the daily window if it was uploaded in the last 24 hours (PeerTube's
+daily quota sums the videos an account owns created in the last 24 hours).
 PeerTube accepts a video whatever its transcoding; so does Cirrus for a video being
 transcoded (published from its first rendition or not yet playable): what it holds is its
 upload's reservation, which moves to the new owner (checked against their quota), and its

@@ -85,7 +85,8 @@ def accept(
     """The change accepted and the video moved to `channel_id` of `new_owner`'s account, with
     what the video holds on its owner's quota moved from the old owner to the new one:
     `counted_size` (what its publication counted), or, for a video still on its way, its
-    upload's reservation and daily entry (`quotas.hand_over_actions`). One transaction
+    upload's reservation; and its daily entry if still on its way or uploaded in the last 24
+    hours (`quotas.hand_over_actions`). One transaction
     conditioned on the change still waiting, the video still the old owner's and holding the
     reservation read, and the new owner's quota figures as read. False if any of them moved."""
     video_actions: list[Any] = [

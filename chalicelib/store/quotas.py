@@ -137,21 +137,29 @@ def hand_over_actions(
 ) -> tuple[list[Action], list[Action]]:
     """(the former owner's actions, the new owner's) when a video changes hands: what its
     publication counted (`counted_size`), or, for a video still on its way, its upload's
-    reservation and its entry in the daily window. The new owner's window is written whole,
-    pruned as `Reservation.actions` prunes it, so that the video's publication finds the
-    entry to set. Either list is empty when there is nothing to move."""
+    reservation; and its entry in the daily window, which PeerTube's daily quota (the videos
+    an account owns created in the last 24 hours) moves with the video: a video still on its
+    way, or a published one uploaded within the window, leaves the former owner's window
+    and joins the new owner's under the same key (so it leaves it when it would have left
+    the former's). The new owner's window is written whole, pruned as `Reservation.actions`
+    prunes it, so that the video's publication finds the entry to set. Either list is empty
+    when there is nothing to move."""
     given: list[Action] = []
     taken: list[Action] = []
     if counted_size:
         given.append(User.video_quota_used.add(-counted_size))
         taken.append(User.video_quota_used.add(counted_size))
     if video.quota_reserved:
-        given += _release(video, forget_daily=True)
+        given += _release(video, forget_daily=False)
         taken.append(User.video_quota_reserved.add(int(video.quota_reserved)))
-        if video.quota_key:
-            window = recent_entries(new_owner, now)
-            window[str(video.quota_key)] = int(video.quota_reserved)
-            taken.append(User.daily_uploads.set(window))
+    # What the entry counts: the reservation until publication, then the largest file.
+    daily = int(video.quota_reserved or 0) or counted_size
+    key = str(video.quota_key or "")
+    if key and daily and (video.quota_reserved or _recent(key, now)):
+        given.append(User.daily_uploads[key].remove())
+        window = recent_entries(new_owner, now)
+        window[key] = daily
+        taken.append(User.daily_uploads.set(window))
     if given:
         given.append(User.quota_version.add(1))
         taken.append(User.quota_version.add(1))

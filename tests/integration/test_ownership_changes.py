@@ -301,6 +301,32 @@ def test_a_change_accepted_while_the_last_rendition_is_published_settles_on_the_
     assert _quota_figures(bob_id) == (300, 0, 1)
 
 
+def _daily_used(api: ApiClient, member: Member) -> tuple[int, int]:
+    """(videoQuotaUsed, videoQuotaUsedDaily) as the member's client reads them."""
+    body = api.get_as("/api/v1/users/me/video-quota-used", member.token).json()
+    return int(body["videoQuotaUsed"]), int(body["videoQuotaUsedDaily"])
+
+
+def test_a_finished_video_uploaded_today_moves_to_the_new_owners_daily_quota(
+    api: ApiClient, people: dict[str, Member]
+) -> None:
+    """PeerTube's daily quota sums the videos a user's account owns created in the last 24
+    hours: a video that changes hands leaves its former owner's daily figure and joins the new
+    owner's, as its used quota does."""
+    from datetime import UTC, datetime
+
+    alice, bob = people["alice"], people["bob"]
+    video = published_still_encoding(api, alice, 600)
+    current = videos.get_video(int(video.id))
+    assert current is not None
+    assert videos.publish(current, datetime.now(UTC), 100, 100, from_="encoding")  # its largest file: 100
+    assert (_daily_used(api, alice), _daily_used(api, bob)) == ((100, 100), (0, 0))
+
+    accept = f"/api/v1/videos/ownership/{_offer(api, video, alice, bob, 'bob')}/accept"
+    assert api.post_json(accept, {"channelId": bob.channel_id}, bob.token).status == 204
+    assert (_daily_used(api, alice), _daily_used(api, bob)) == ((0, 0), (100, 100))
+
+
 @pytest.fixture
 def lives_on(monkeypatch: pytest.MonkeyPatch) -> None:
     """Lives enabled (PeerTube's default is off); listed before `api`, which reads the settings."""
