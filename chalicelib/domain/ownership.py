@@ -4,15 +4,15 @@ their channels or refuses it.
 
 PeerTube's rules (its video-ownership-changes validators and controller):
 - offering: the owner, or a user with CHANGE_VIDEO_OWNERSHIP; the username must be a local
-  user's (400 "Changing video ownership to a remote account is not supported yet"); the
-  same offer twice is one offer (findOrCreate of a WAITING change);
+  user's (400 "<username> does not exist on <instance name>"); the same offer twice is one
+  offer (findOrCreate of a WAITING change);
 - the list is the changes offered to the user's account and those it offered (PeerTube
   8.2), newest first;
 - PeerTube 8.2's notifications: an offer tells the next owner (VIDEO_OWNERSHIP_CHANGED_REQUEST),
   its answer the former channel's owner and collaborators (..._ACCEPTED, ..._REJECTED), each
   through an `OwnershipChangeUpdated` event;
-- ending: 404 for an unknown change, 403 for a change offered to someone else, 403 once it
-  was accepted or refused;
+- ending: 404 for an unknown change, 403 for a change offered to someone else, 400 once it
+  was accepted or refused (PeerTube 8; 403 before);
 - accepting: the channel must be the accepting user's (404 unknown, 403 another's); a live
   only while it waits for its stream (400 "You can accept an ownership change of a published
   live." once it went on air or ended), with no quota check; any other video must fit in
@@ -38,7 +38,8 @@ import copy
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.domain import events
+from chalicelib.config import get_settings
+from chalicelib.domain import custom_config, events
 from chalicelib.domain import videos as video_cases
 from chalicelib.domain.roles import Right, Role, has_right
 from chalicelib.errors import BadRequestError, ConflictError, ForbiddenError, NotFoundError
@@ -57,11 +58,10 @@ if TYPE_CHECKING:
     from chalicelib.store.models import OwnershipChange, User, Video
 
 NOT_FOUND = "Video ownership change not found"
-REMOTE = "Changing video ownership to a remote account is not supported yet"
 NOT_YOURS = "Cannot terminate an ownership change of another user"
 ENDED = "Ownership already accepted or refused"
 CHANNEL_NOT_FOUND = "Video channel not found"
-NOT_YOUR_CHANNEL = "Cannot accept a video into a channel of another account"
+NOT_YOUR_CHANNEL = "This user has not owner rights on this channel"
 LIVE_STARTED = "You can accept an ownership change of a published live."
 BUSY = "The video is being uploaded, imported or edited: accept it once it is transcoding or published"
 SORTS = ("createdAt", "-createdAt")
@@ -80,7 +80,8 @@ def give(video: Video, user: User, username: Any, now: datetime) -> OwnershipCha
         raise BadRequestError("Should have a valid username")
     account = actors.find_local_actor(username.strip())
     if account is None or account.actor_type != "Person" or account.user_id is None:
-        raise BadRequestError(REMOTE)
+        instance = custom_config.in_force(get_settings()).instance_name  # read on this path only
+        raise BadRequestError(f"{username} does not exist on {instance}")
     for offered in ownership_changes.list_offered(int(account.id)):
         if (
             int(offered.video_id) == int(video.id)
@@ -114,14 +115,14 @@ def _waiting_change(user: User, change_id: str) -> OwnershipChange:
     if int(change.next_owner_account_id) != int(user.account_id):
         raise ForbiddenError(NOT_YOURS)
     if change.status != OWNERSHIP_WAITING:
-        raise ForbiddenError(ENDED)
+        raise BadRequestError(ENDED)
     return change
 
 
 def refuse(user: User, change_id: str, now: datetime) -> None:
     change = _waiting_change(user, change_id)
     if not ownership_changes.end(change, OWNERSHIP_REFUSED, now):
-        raise ForbiddenError(ENDED)
+        raise BadRequestError(ENDED)
     change.status = OWNERSHIP_REFUSED
     video = videos.get_video(int(change.video_id))
     if video is not None:
