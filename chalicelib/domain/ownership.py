@@ -11,12 +11,15 @@ PeerTube's rules (its video-ownership-changes validators and controller):
 - PeerTube 8.2's notifications: an offer tells the next owner (VIDEO_OWNERSHIP_CHANGED_REQUEST),
   its answer the former channel's owner and collaborators (..._ACCEPTED, ..._REJECTED), each
   through an `OwnershipChangeUpdated` event;
-- ending: 404 for an unknown change, 403 for a change offered to someone else, 400 once it
-  was accepted or refused (PeerTube 8; 403 before);
-- accepting: the channel must be the accepting user's (404 unknown, 403 another's); a live
-  only while it waits for its stream (400 "You can accept an ownership change of a published
-  live." once it went on air or ended), with no quota check; any other video must fit in
-  their quota with its largest file (413 `quota_reached`, PeerTube's checkUserQuota); the
+- ending: the next owner or a user with MANAGE_USERS; 404 for an unknown change, 403 for a
+  change offered to someone else, 400 once it was accepted or refused (PeerTube 8; 403
+  before);
+- accepting: the channel must be the accepting user's, or any for a user with
+  MANAGE_ANY_VIDEO_CHANNEL (404 unknown, 403 another's), and the video goes to the channel's
+  account (the quota checked is that owner's: where the video counts); a live only while it
+  waits for its stream (400 "You can accept an ownership change of a published live." once
+  it went on air or ended), with no quota check; any other video must fit in the channel
+  owner's quota with its largest file (413 `quota_reached`, PeerTube's checkUserQuota); the
   video moves to that channel and account, and a published video's Update goes out from its
   former account (the one remote instances know as its owner) to the followers of both
   (`VideoOwnerChanged`).
@@ -55,7 +58,7 @@ from chalicelib.store.models.video_stages import (
 )
 
 if TYPE_CHECKING:
-    from chalicelib.store.models import OwnershipChange, User, Video
+    from chalicelib.store.models import Actor, OwnershipChange, User, Video
 
 NOT_FOUND = "Video ownership change not found"
 NOT_YOURS = "Cannot terminate an ownership change of another user"
@@ -112,7 +115,9 @@ def _waiting_change(user: User, change_id: str) -> OwnershipChange:
     change = ownership_changes.get_change(int(change_id), consistent=True)
     if change is None:
         raise NotFoundError(NOT_FOUND)
-    if int(change.next_owner_account_id) != int(user.account_id):
+    if int(change.next_owner_account_id) != int(user.account_id) and not has_right(
+        Role(int(user.role)), Right.MANAGE_USERS
+    ):
         raise ForbiddenError(NOT_YOURS)
     if change.status != OWNERSHIP_WAITING:
         raise BadRequestError(ENDED)
@@ -136,7 +141,9 @@ def accept(user: User, change_id: str, channel_id: Any, now: datetime) -> None:
     channel = actors.get_actor(int(channel_id))
     if channel is None or channel.actor_type != "Group" or not channel.is_local or channel.deleting_at is not None:
         raise NotFoundError(CHANNEL_NOT_FOUND)
-    if int(channel.account_id or 0) != int(user.account_id):
+    if int(channel.account_id or 0) != int(user.account_id) and not has_right(
+        Role(int(user.role)), Right.MANAGE_ANY_VIDEO_CHANNEL
+    ):
         raise ForbiddenError(NOT_YOUR_CHANNEL)
     video, files, web_files = videos.get_video_with_all_files(int(change.video_id))
     if video is None:
@@ -147,14 +154,27 @@ def accept(user: User, change_id: str, channel_id: Any, now: datetime) -> None:
         raise BadRequestError(LIVE_STARTED)
     counted = [int(f.size) for f in files] + [int(f.size) for f in web_files if not f.original]
     largest = max(counted, default=0) if video.stage == STAGE_DONE else 0
-    fresh = users.get_user(int(user.id), consistent=True) or user
+    receiver = _channel_owner(user, channel)
     if video.stage not in LIVE_STAGES:  # PeerTube checks no quota for a live: it holds none
-        video_cases.check_quota(fresh, largest + int(video.quota_reserved or 0), now)
+        video_cases.check_quota(receiver, largest + int(video.quota_reserved or 0), now)
     before = copy.copy(video)
-    if not ownership_changes.accept(change, video, int(channel.id), fresh, largest, now):
+    if not ownership_changes.accept(change, video, int(channel.id), receiver, largest, now):
         raise ConflictError("The ownership change, the video or the quota changed meanwhile: try again")
     after = videos.get_video(int(video.id))
     if after is not None:
         events.emit(events.VideoOwnerChanged(before, after))
     change.status = OWNERSHIP_ACCEPTED
     events.emit(events.OwnershipChangeUpdated(change, int(before.channel_id)))
+
+
+def _channel_owner(user: User, channel: Actor) -> User:
+    """The user whose account owns the channel, read consistently (their quota is checked and
+    moved): the accepting user, or, for a moderator accepting into another's channel, that
+    channel's owner, as PeerTube moves the video to the channel and so to its account."""
+    if int(channel.account_id or 0) == int(user.account_id):
+        return users.get_user(int(user.id), consistent=True) or user
+    account = actors.get_actor(int(channel.account_id or 0))
+    owner = users.get_user(int(account.user_id), consistent=True) if account and account.user_id else None
+    if owner is None:
+        raise NotFoundError(CHANNEL_NOT_FOUND)
+    return owner

@@ -375,3 +375,25 @@ def test_only_a_live_waiting_for_its_stream_is_accepted_and_without_a_quota_chec
     )
     assert accepted.status == 204, accepted.body
     assert (videos.get_video(int(waiting.id)) or waiting).account_id == bob.account_id
+
+
+def test_a_moderator_ends_a_change_offered_to_another_and_the_video_goes_to_the_channels_account(
+    api: ApiClient, people: dict[str, Member]
+) -> None:
+    """PeerTube 8: whoever has MANAGE_USERS may accept or refuse a change offered to someone
+    else (checkCanManageAccount), into a channel they may manage as its owner (MANAGE_ANY_VIDEO_CHANNEL);
+    the video moves to that channel, so to its account, with its quota."""
+    alice, bob, mod = people["alice"], people["bob"], people["mod"]
+    refused, accepted = _owned_video(api, alice), _owned_video(api, alice)
+    refused_id, accepted_id = _offer(api, refused, alice, bob, "bob"), _offer(api, accepted, alice, bob, "bob")
+
+    assert api.post_json(f"/api/v1/videos/ownership/{refused_id}/refuse", {}, alice.token).status == 403
+    assert api.post_json(f"/api/v1/videos/ownership/{refused_id}/refuse", {}, mod.token).status == 204
+    answer = api.post_json(f"/api/v1/videos/ownership/{accepted_id}/accept", {"channelId": bob.channel_id}, mod.token)
+    assert answer.status == 204, answer.body
+    shown = api.get(f"/api/v1/videos/{accepted.uuid}").json()
+    assert (shown["account"]["name"], shown["channel"]["id"]) == ("bob", bob.channel_id)
+    stored = videos.get_video(int(accepted.id))
+    assert stored is not None and int(stored.user_id or 0) == _user_id(api, bob)
+    assert (_quota_used(api, alice), _quota_used(api, bob), _quota_used(api, mod)) == (SIZE, SIZE, 0)
+    assert {o["id"]: o["status"] for o in _offers(api, bob)["data"]} == {refused_id: "REFUSED", accepted_id: "ACCEPTED"}
