@@ -37,7 +37,7 @@ def give_ownership(video_id: str) -> Response:
 def list_ownership_changes() -> dict[str, Any]:
     request = ownership_api.current_request
     user = session(request).user
-    page = pagination(request, ("createdAt",), "-createdAt")
+    page = pagination(request, ("createdAt",), "createdAt")  # PeerTube: `sort || 'createdAt'`
     total, changes = ownership.list_changes(user, page.start, page.count, page.sort)
     return {"total": total, "data": _changes_json(changes)}
 

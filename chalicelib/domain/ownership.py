@@ -7,7 +7,7 @@ PeerTube's rules (its video-ownership-changes validators and controller):
   user's (400 "<username> does not exist on <instance name>"); the same offer twice is one
   offer (findOrCreate of a WAITING change);
 - the list is the changes offered to the user's account and those it offered (PeerTube
-  8.2), newest first;
+  8.2), oldest first unless sorted by -createdAt;
 - PeerTube 8.2's notifications: an offer tells the next owner (VIDEO_OWNERSHIP_CHANGED_REQUEST),
   its answer the former channel's owner and collaborators (..._ACCEPTED, ..._REJECTED), each
   through an `OwnershipChangeUpdated` event;

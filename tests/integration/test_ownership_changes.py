@@ -397,3 +397,13 @@ def test_a_moderator_ends_a_change_offered_to_another_and_the_video_goes_to_the_
     assert stored is not None and int(stored.user_id or 0) == _user_id(api, bob)
     assert (_quota_used(api, alice), _quota_used(api, bob), _quota_used(api, mod)) == (SIZE, SIZE, 0)
     assert {o["id"]: o["status"] for o in _offers(api, bob)["data"]} == {refused_id: "REFUSED", accepted_id: "ACCEPTED"}
+
+
+def test_the_list_is_oldest_first_unless_asked_otherwise(api: ApiClient, people: dict[str, Member]) -> None:
+    """PeerTube lists ownership changes by `req.query.sort || 'createdAt'`: oldest first."""
+    alice, bob = people["alice"], people["bob"]
+    first = _offer(api, _owned_video(api, alice), alice, bob, "bob")
+    second = _offer(api, _owned_video(api, alice), alice, bob, "bob")
+    assert [o["id"] for o in _offers(api, bob)["data"]] == [first, second]
+    newest = api.get_as("/api/v1/videos/ownership?sort=-createdAt", bob.token).json()
+    assert [o["id"] for o in newest["data"]] == [second, first]
