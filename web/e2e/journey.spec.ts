@@ -53,6 +53,8 @@ test('sign up, log in, upload, publish, watch, comment, like, search, subscribe'
   await page.getByRole('button', { name: 'Save and publish' }).click();
   await expect(page.getByTestId('processing')).toBeVisible();
   await expect(page.getByRole('link', { name: 'Watch your video' })).toBeVisible({ timeout: 120_000 });
+  // Watchable from its first rendition on; the page follows it until the last is in.
+  await expect(page.getByTestId('upload-published')).toContainText(`${TITLE} is published.`, { timeout: 120_000 });
   await page.screenshot({ path: shots('upload-published'), fullPage: true });
   await page.getByRole('button', { name: 'Log out' }).click();
 

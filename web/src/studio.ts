@@ -3,7 +3,7 @@
 // API hands out (`studio/upload-s3`), and its task names the upload (`fileUploadId`), so no
 // file passes through the API (whose requests carry a few MB at most).
 
-import { PUBLISHED, type VideoDetails } from './types';
+import { encoding, stillEncodingLabel, TO_TRANSCODE, type EncodedVideo } from './encoding';
 
 export interface StudioChoices {
   /** Keep from `start` to `end` (seconds); null: from the beginning / to the end. */
@@ -125,25 +125,13 @@ export function editedDuration(choices: StudioChoices, duration: number): number
   return Math.max(0, kept - removed);
 }
 
-const TO_TRANSCODE = 2;
-
 /** Where an edit of the video stands, from the video as the API last showed it (null: not
  * read since the edit was sent). The edited video is published from its first rendition on
  * and gains the others after (docs/transcoding.md): done only once none is pending. */
-export function editProgress(
-  video: Pick<VideoDetails, 'state' | 'streamingPlaylists' | 'files' | 'pendingResolutions'> | null,
-): { label: string; done: boolean } {
-  const state = video?.state?.id;
-  if (state === TO_TRANSCODE) return { label: 'Edited; now transcoding…', done: false };
-  if (state !== PUBLISHED || !video) return { label: 'Editing…', done: false };
-  const pending = video.pendingResolutions ?? [];
-  if (!pending.length) return { label: 'Done: the edited video is published.', done: true };
-  const hls = video.streamingPlaylists?.[0]?.files ?? [];
-  const made = (hls.length ? hls : (video.files ?? [])).map((f) => f.resolution.id);
-  const names = (resolutions: number[]) => [...new Set(resolutions)].sort((a, b) => a - b).map((r) => `${r}p`).join(', ');
-  const inSoFar = made.filter((r) => !pending.includes(r));
-  return {
-    label: `Published${inSoFar.length ? ` in ${names(inSoFar)}` : ''}; still encoding ${names(pending)}…`,
-    done: false,
-  };
+export function editProgress(video: EncodedVideo | null): { label: string; done: boolean } {
+  if (video?.state?.id === TO_TRANSCODE) return { label: 'Edited; now transcoding…', done: false };
+  const progress = encoding(video);
+  if (!progress.published) return { label: 'Editing…', done: false };
+  if (progress.done) return { label: 'Done: the edited video is published.', done: true };
+  return { label: stillEncodingLabel(progress), done: false };
 }

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { errorMessage } from '../api';
 import { session } from '../auth';
@@ -6,7 +6,7 @@ import { ErrorMessage, Loading } from '../components/Status';
 import { formatDuration } from '../format';
 import { useApp, useLoad, useTitle } from '../hooks';
 import { api } from '../services';
-import type { VideoDetails } from '../types';
+import { useFollowedVideo } from '../encoding';
 import {
   editedDuration,
   editProgress,
@@ -42,21 +42,10 @@ export function Studio() {
   const [fileErrors, setFileErrors] = useState<Partial<Record<FileChoice, string>>>({});
   const [busy, setBusy] = useState<string | null>(null);
   const [sent, setSent] = useState(false);
-  // The video as last read since the edit was sent (null: not yet read).
-  const [edited, setEdited] = useState<VideoDetails | null>(null);
+  // After the edit is sent: the video as last read, followed until it is published with
+  // every rendition (null: not read yet).
+  const edited = useFollowedVideo(sent && !choices.saveAsNewVideo ? id : null, (v) => editProgress(v).done).video;
   const progress = editProgress(edited);
-
-  // After the edit is sent: follow the video until it is published with every rendition.
-  useEffect(() => {
-    if (!sent || choices.saveAsNewVideo || progress.done) return;
-    const timer = setInterval(() => {
-      api
-        .video(id)
-        .then(setEdited)
-        .catch(() => undefined);
-    }, 2000);
-    return () => clearInterval(timer);
-  }, [sent, id, choices.saveAsNewVideo, progress.done]);
 
   if (!session.signedIn) {
     return (
@@ -108,7 +97,6 @@ export function Studio() {
     try {
       await api.studioEdit(current.id, studioEdit(choices, duration, uploads));
       setSent(true);
-      setEdited(null);
     } catch (err) {
       const message = errorMessage(err);
       const field = fieldOfRefusal(message);

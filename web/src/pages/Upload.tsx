@@ -1,13 +1,13 @@
 import { useEffect, useRef, useState } from 'react';
 import { Link } from 'react-router';
-import { errorMessage } from '../api';
 import { session } from '../auth';
 import { ErrorMessage, Loading } from '../components/Status';
 import { Options, updateOf, useReference, VideoForm, withoutPasswordPrivacy, type Reference } from '../components/VideoForm';
 import { formatBytes, formatSpeed, formatTimeLeft, SpeedMeter } from '../format';
 import { useApp, useTitle } from '../hooks';
 import { api } from '../services';
-import { PUBLISHED, type VideoDetails } from '../types';
+import type { VideoDetails } from '../types';
+import { encoding, stillEncodingLabel, useFollowedVideo } from '../encoding';
 import { abandon, DirectUpload, savedBytes, savedUploads, xhrPartSender, type SavedUpload, type UploadStatus } from '../upload';
 import { usePublishingChannels } from '../collaborators';
 
@@ -215,6 +215,12 @@ function Progress({ status, speed, onCancel }: { status: UploadStatus; speed: nu
   );
 }
 
+/** Whether the followed upload has come as far as it will: every rendition in, or failed. */
+const settled = (video: VideoDetails) => {
+  const progress = encoding(video);
+  return progress.done || progress.failed;
+};
+
 function Details(props: {
   status: UploadStatus;
   name: string;
@@ -225,53 +231,33 @@ function Details(props: {
 }) {
   const { status } = props;
   const [saved, setSaved] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [published, setPublished] = useState<VideoDetails | null>(null);
-  const [state, setState] = useState<string | null>(null);
+  // Once saved, follow the video until every rendition is in (it is published, and
+  // watchable, from its first one on) or its processing failed.
+  const followed = useFollowedVideo(saved && status.video ? status.video.uuid : null, settled);
+  const video = followed.video;
+  const progress = encoding(video);
 
-  // Once saved, follow the video until transcoding has published it.
-  useEffect(() => {
-    if (!saved || !status.video) return;
-    let stop = false;
-    const poll = async () => {
-      while (!stop) {
-        try {
-          const v = await api.video(status.video!.uuid);
-          setState(v.state?.label ?? null);
-          if (v.state?.id === PUBLISHED) {
-            setPublished(v);
-            return;
-          }
-          if (v.state && [4, 7].includes(v.state.id)) {
-            setError(`Processing failed: ${v.state.label}`);
-            return;
-          }
-        } catch (err) {
-          setState(errorMessage(err));
-        }
-        await new Promise((r) => setTimeout(r, 1500));
-      }
-    };
-    void poll();
-    return () => {
-      stop = true;
-    };
-  }, [saved, status.video]);
-
-  if (error) {
+  if (video && progress.failed) {
     return (
       <p className="error-box" role="alert">
-        {error}
+        Processing failed: {video.state?.label}
       </p>
     );
   }
-  if (published) {
-    const path = `/w/${published.shortUUID ?? published.uuid}`;
+  if (video && progress.published) {
+    const path = `/w/${video.shortUUID ?? video.uuid}`;
     return (
-      <div className="notice notice--ok" role="status">
-        <p>
-          <strong>{published.name}</strong> is published.
-        </p>
+      <div className="notice notice--ok" role="status" data-testid="upload-published">
+        {progress.done ? (
+          <p>
+            <strong>{video.name}</strong> is published.
+          </p>
+        ) : (
+          <p>
+            <strong>{video.name}</strong>: {stillEncodingLabel(progress)} You can watch it now; the other resolutions
+            are added as they are ready.
+          </p>
+        )}
         <Link className="button button--primary" to={path}>
           Watch your video
         </Link>
@@ -281,7 +267,8 @@ function Details(props: {
   if (saved) {
     return (
       <p className="status" role="status" data-testid="processing">
-        <span className="spinner" aria-hidden="true" /> Your video is being processed{state ? ` (${state})` : ''}. It will be
+        <span className="spinner" aria-hidden="true" /> Your video is being processed
+        {followed.error ? ` (${followed.error})` : video?.state?.label ? ` (${video.state.label})` : ''}. It will be
         published when it is ready; you can leave this page.
       </p>
     );

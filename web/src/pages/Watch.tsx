@@ -6,6 +6,7 @@ import { Comments } from '../components/Comments';
 import { Player } from '../components/Player';
 import type { PlayerControls } from '../embed/api';
 import { runAction, runFilter } from '../clientPlugins';
+import { EncodingNotice } from '../components/EncodingNotice';
 import { ErrorMessage, Loading } from '../components/Status';
 import { SubscribeButton } from '../components/SubscribeButton';
 import { compactNumber, formatViews, timeAgo } from '../format';
@@ -230,6 +231,7 @@ function WatchVideo({ video: v, reload }: { video: VideoDetails; reload: () => v
       )}
       <div id="plugin-placeholder-player-next" className="plugin-placeholder" />
       {v.isLive && <LiveStatus video={v} viewers={viewers} ended={ended} />}
+      <EncodingNotice video={v} onPublished={reload} />
       <h1 className="watch__title">{v.name}</h1>
       <p className="muted">
         {v.isLive ? 'Live' : formatViews(v.views)} · Published <time dateTime={v.publishedAt}>{timeAgo(v.publishedAt)}</time>

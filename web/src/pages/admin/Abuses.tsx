@@ -3,8 +3,8 @@
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { adminApi, type Abuse } from '../../admin/adminApi';
-import { OutcomeLine, Pager, useOutcome, usePaged } from '../../components/PagedTable';
-import { Empty, ErrorMessage, Loading } from '../../components/Status';
+import { FilterForm, OutcomeLine, PagedList, useOutcome, usePaged } from '../../components/PagedTable';
+import { ErrorMessage, Loading } from '../../components/Status';
 import { timeAgo } from '../../format';
 import { useLoad, useTitle } from '../../hooks';
 
@@ -16,26 +16,16 @@ export function Abuses() {
   useTitle('Reports');
   const [state, setState] = useState('');
   const [kind, setKind] = useState('');
-  const [typed, setTyped] = useState('');
   const [search, setSearch] = useState('');
   const abuses = usePaged(
     (paging, signal) => adminApi.abuses({ ...paging, state: state ? Number(state) : undefined, filter: kind || undefined, search }, signal),
     [state, kind, search],
   );
   const { outcome, setOutcome } = useOutcome();
-  const { data, error, loading, reload } = abuses;
   return (
     <section>
       <h1>Reports</h1>
-      <form
-        className="filters"
-        role="search"
-        aria-label="Filter the reports"
-        onSubmit={(e) => {
-          e.preventDefault();
-          setSearch(typed.trim());
-        }}
-      >
+      <FilterForm label="Filter the reports" onSearch={setSearch}>
         <label>
           State{' '}
           <select value={state} onChange={(e) => setState(e.target.value)}>
@@ -54,28 +44,24 @@ export function Abuses() {
             <option value="account">Accounts</option>
           </select>
         </label>
-        <label>
-          Search <input type="search" value={typed} onChange={(e) => setTyped(e.target.value)} />
-        </label>
-        <button type="submit" className="button">
-          Search
-        </button>
-      </form>
+      </FilterForm>
       <OutcomeLine outcome={outcome} />
-      {loading && !data && <Loading what="Loading the reports" />}
-      {error && <ErrorMessage error={error} onRetry={reload} />}
-      {data && data.data.length === 0 && <Empty title="No report." />}
-      {data && data.data.length > 0 && (
-        <ul className="moderation-list" aria-label="Reports">
-          {data.data.map((abuse) => (
-            <AbuseItem key={abuse.id} abuse={abuse} onDecided={(text) => {
-                setOutcome({ ok: true, text });
-                reload();
-              }} />
-          ))}
-        </ul>
-      )}
-      <Pager paged={abuses} label="Pages of reports" />
+      <PagedList
+        paged={abuses}
+        label="Reports"
+        loading="Loading the reports"
+        empty="No report."
+        rowKey={(abuse) => abuse.id}
+        item={(abuse) => (
+          <AbuseItem
+            abuse={abuse}
+            onDecided={(text) => {
+              setOutcome({ ok: true, text });
+              abuses.reload();
+            }}
+          />
+        )}
+      />
     </section>
   );
 }

@@ -2,15 +2,13 @@
 // tags; held ones are approved here, any is deleted.
 import { useState } from 'react';
 import { Link } from 'react-router';
-import { OutcomeLine, Pager, useOutcome, usePaged } from '../../components/PagedTable';
-import { Empty, ErrorMessage, Loading } from '../../components/Status';
+import { FilterForm, OutcomeLine, PagedList, useOutcome, usePaged } from '../../components/PagedTable';
 import { timeAgo } from '../../format';
 import { useLoad, useTitle } from '../../hooks';
 import { moderationApi, type ModeratedComment } from '../../moderation';
 
 export function Comments() {
   useTitle('Comments');
-  const [typed, setTyped] = useState('');
   const [search, setSearch] = useState('');
   const [origin, setOrigin] = useState('');
   const [tag, setTag] = useState('');
@@ -21,21 +19,12 @@ export function Comments() {
     [search, origin, tag],
   );
   const { outcome, busy, run } = useOutcome();
-  const { data, error, loading, reload } = comments;
   const act = (comment: ModeratedComment, action: 'approve' | 'remove') =>
-    void run(() => moderationApi[action](comment), action === 'approve' ? 'The comment is approved.' : 'The comment is deleted.', reload);
+    void run(() => moderationApi[action](comment), action === 'approve' ? 'The comment is approved.' : 'The comment is deleted.', comments.reload);
   return (
     <section>
       <h1>Comments</h1>
-      <form
-        className="filters"
-        role="search"
-        aria-label="Filter the comments"
-        onSubmit={(e) => {
-          e.preventDefault();
-          setSearch(typed.trim());
-        }}
-      >
+      <FilterForm label="Filter the comments" onSearch={setSearch}>
         <label>
           From{' '}
           <select value={origin} onChange={(e) => setOrigin(e.target.value)}>
@@ -55,43 +44,36 @@ export function Comments() {
             ))}
           </select>
         </label>
-        <label>
-          Search <input type="search" value={typed} onChange={(e) => setTyped(e.target.value)} />
-        </label>
-        <button type="submit" className="button">
-          Search
-        </button>
-      </form>
+      </FilterForm>
       <OutcomeLine outcome={outcome} />
-      {loading && !data && <Loading what="Loading the comments" />}
-      {error && <ErrorMessage error={error} onRetry={reload} />}
-      {data && data.data.length === 0 && <Empty title="No comment." />}
-      {data && data.data.length > 0 && (
-        <ul className="moderation-list" aria-label="Comments">
-          {data.data.map((comment) => (
-            <li key={comment.id} className="moderation-item">
-              <p>
-                <strong>{comment.account ? `${comment.account.displayName} (${comment.account.name}@${comment.account.host})` : 'Deleted account'}</strong> on{' '}
-                <Link to={`/w/${comment.video.uuid}`}>{comment.video.name}</Link>, {timeAgo(comment.createdAt)}
-                {comment.heldForReview && <span className="moderation-held"> waiting for approval</span>}
-              </p>
-              <p className="comment__text">{comment.text}</p>
-              {comment.automaticTags.length > 0 && <p className="hint">Automatic tags: {comment.automaticTags.join(', ')}</p>}
-              <div className="form__actions">
-                {comment.heldForReview && (
-                  <button type="button" className="button button--primary" disabled={busy} onClick={() => act(comment, 'approve')}>
-                    Approve
-                  </button>
-                )}
-                <button type="button" className="button button--danger" disabled={busy} onClick={() => act(comment, 'remove')}>
-                  Delete
+      <PagedList
+        paged={comments}
+        label="Comments"
+        loading="Loading the comments"
+        empty="No comment."
+        rowKey={(comment) => comment.id}
+        item={(comment) => (
+          <li className="moderation-item">
+            <p>
+              <strong>{comment.account ? `${comment.account.displayName} (${comment.account.name}@${comment.account.host})` : 'Deleted account'}</strong> on{' '}
+              <Link to={`/w/${comment.video.uuid}`}>{comment.video.name}</Link>, {timeAgo(comment.createdAt)}
+              {comment.heldForReview && <span className="moderation-held"> waiting for approval</span>}
+            </p>
+            <p className="comment__text">{comment.text}</p>
+            {comment.automaticTags.length > 0 && <p className="hint">Automatic tags: {comment.automaticTags.join(', ')}</p>}
+            <div className="form__actions">
+              {comment.heldForReview && (
+                <button type="button" className="button button--primary" disabled={busy} onClick={() => act(comment, 'approve')}>
+                  Approve
                 </button>
-              </div>
-            </li>
-          ))}
-        </ul>
-      )}
-      <Pager paged={comments} label="Pages of comments" />
+              )}
+              <button type="button" className="button button--danger" disabled={busy} onClick={() => act(comment, 'remove')}>
+                Delete
+              </button>
+            </div>
+          </li>
+        )}
+      />
     </section>
   );
 }
