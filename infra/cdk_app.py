@@ -661,6 +661,8 @@ class CirrusStack(cdk.Stack):  # type: ignore[misc]  # aws_cdk is not followed (
             "CIRRUS_FEDERATION_ALLOW_LOOPBACK": "false",
             "CIRRUS_TRANSCODING_STALL_SECONDS": "7200",
             "CIRRUS_RUNNER_STALL_SECONDS": "120",
+            "CIRRUS_STUDIO_CHUNKED_FROM_SECONDS": "300",
+            "CIRRUS_STUDIO_CHUNK_SECONDS": "0",
             "CIRRUS_TRANSCRIPTION_ENGINE": value["TranscriptionEngine"],
             "CIRRUS_DELETION_GRACE_SECONDS": "900",
             "CIRRUS_IMPORT_MAX_BYTES": "4294967296",

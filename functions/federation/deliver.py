@@ -146,6 +146,12 @@ def _settle_handed_off(job: _Job, done: bool) -> None:
 _sender: BatchSender[_Job] = BatchSender(_send_one, _settle_handed_off, lambda job: job.received.message.inbox)
 
 
+def settled(timeout: float) -> bool:
+    """Wait up to `timeout` seconds for the deliveries this instance still runs, handed-off
+    ones included; whether they all ended (the local stack's and the tests' drains use it)."""
+    return _sender.settled(timeout)
+
+
 def _deliver(job: _Job) -> None:
     received = job.received
     delivery, attempt = received.message, received.attempt

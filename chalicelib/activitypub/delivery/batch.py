@@ -21,7 +21,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Hashable, Sequence
-from concurrent.futures import ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Generic, TypeVar
@@ -117,6 +117,7 @@ class BatchSender(Generic[T]):
         self._senders = senders
         self._executor: ThreadPoolExecutor | None = None
         self._executor_lock = threading.Lock()
+        self._running: set[Future[None]] = set()
 
     def run(self, items: Sequence[tuple[T, str]]) -> list[Result]:
         """Send each (item, host) and say what became of each, in order."""
@@ -130,7 +131,7 @@ class BatchSender(Generic[T]):
             job = _Job(item, host)
             jobs.append((index, job))
             chains.setdefault(self.order_key(item), []).append(job)
-        futures = [(chain, self._executor_or_new().submit(self._run_chain, chain)) for chain in chains.values()]
+        futures = [(chain, self._submit(chain)) for chain in chains.values()]
         # Known slow hosts are not waited for; the others, up to the batch's patience.
         awaited = [future for chain, future in futures if not self.slots.known_slow(chain[0].host)]
         if awaited:
@@ -147,6 +148,25 @@ class BatchSender(Generic[T]):
                     self.slots.take(job.host)
                     results[index] = Result.HANDED_OFF
         return [result or Result.RETRY for result in results]
+
+    def settled(self, timeout: float) -> bool:
+        """Wait up to `timeout` seconds for every delivery still running, handed-off ones
+        included (for a caller that must see them end, such as a test draining its queues);
+        whether they all ended."""
+        with self._executor_lock:
+            running = list(self._running)
+        return not wait(running, timeout=timeout).not_done if running else True
+
+    def _submit(self, chain: list[_Job[T]]) -> Future[None]:
+        future = self._executor_or_new().submit(self._run_chain, chain)
+        with self._executor_lock:
+            self._running.add(future)
+        future.add_done_callback(self._forget)
+        return future
+
+    def _forget(self, future: Future[None]) -> None:
+        with self._executor_lock:
+            self._running.discard(future)
 
     def _run_chain(self, chain: list[_Job[T]]) -> None:
         for job in chain:
