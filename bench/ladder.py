@@ -9,8 +9,10 @@ colour bars scrolling under a cellular automaton) is made losslessly at `--heigh
 every rendition of PeerTube's ladder for it (chalicelib/media/ladder.py: PeerTube's rate caps
 and x264's default CRF 23, the arguments of chalicelib/media/commands.py) is encoded twice:
 as PeerTube does, and at the CRF and share of the caps the complexity probe chose
-(chalicelib/media/complexity.py, ladder.choose). Each encode is measured against the lossless clip scaled to the
-rendition's size with ffmpeg's `ssim` and `psnr` filters (this ffmpeg has no libvmaf).
+(chalicelib/media/complexity.py, ladder.choose). Each encode is measured against the lossless
+clip scaled to the rendition's size with ffmpeg's `ssim` and `psnr` filters (this ffmpeg has
+no libvmaf). The random sources (gradients, cellauto) have a fixed seed: every run encodes the
+same clips.
 
 "The same quality" here: SSIM (all planes, averaged over the renditions) within 0.005 of
 PeerTube's. PSNR is printed beside it, and its difference is reported as it is.
@@ -36,7 +38,7 @@ from chalicelib.media.probe import probe  # noqa: E402
 
 CLIPS = {
     "talking head": (
-        "gradients=s={w}x{h}:r=30:speed=0.0005:c0=0x5a6a80:c1=0xc0a080",
+        "gradients=s={w}x{h}:r=30:speed=0.0005:c0=0x5a6a80:c1=0xc0a080:seed=1",
         "mandelbrot=s={sw}x{sh}:r=30",
         "[0][1]overlay=(W-w)/2:(H-h)/3",
     ),
@@ -44,7 +46,7 @@ CLIPS = {
     "high motion": ("mandelbrot=s={w}x{h}:r=30", None, None),
     "animation": (
         "smptehdbars=s={w}x{h}:r=30",
-        "cellauto=s={w}x{ch}:r=30:rule=110",
+        "cellauto=s={w}x{ch}:r=30:rule=110:seed=1",
         "[0]scroll=horizontal=0.003[bars];[bars][1]overlay=0:(H-h)/2",
     ),
 }
