@@ -42,7 +42,7 @@ sys.path.insert(0, str(ROOT))
 
 from chalicelib.media import complexity, transcode  # noqa: E402
 from chalicelib.media.chunks import chunk_seconds, plan_chunks  # noqa: E402
-from chalicelib.media.ladder import DEFAULT_CRF, choose_crf, ladder, with_crf  # noqa: E402
+from chalicelib.media.ladder import PEERTUBE, Choice, choose, ladder, with_choice  # noqa: E402
 from chalicelib.media.probe import probe  # noqa: E402
 
 
@@ -100,14 +100,15 @@ def bench_chunked(source: Path, workdir: Path, chunk_length: float | None) -> di
     started = time.perf_counter()
     clock = Clock()
 
-    def ingest() -> tuple[Any, int]:
+    def ingest() -> tuple[Any, Choice]:
         info = probe(str(source))
-        # The ingest's content-aware probe (steps._content_aware_crf): its CRF for every chunk.
+        # The ingest's content-aware probe (steps._content_aware_choice): the CRF and share of
+        # the caps of every chunk.
         result = complexity.measure(str(source), info, workdir) if complexity.worth_probing(info) else None
-        return info, choose_crf(result) if result is not None else DEFAULT_CRF
+        return info, choose(result) if result is not None else PEERTUBE
 
-    info, crf = clock.time("ingest", ingest)
-    renditions = with_crf(ladder(info.as_source()), crf)
+    info, choice = clock.time("ingest", ingest)
+    renditions = with_choice(ladder(info.as_source()), choice)
     top = max(r.resolution for r in renditions)
     chunks = plan_chunks(info.duration, chunk_length or chunk_seconds(top))
     audio = clock.time("audio", lambda: transcode.encode_audio(str(source), info, workdir))
@@ -131,7 +132,7 @@ def bench_chunked(source: Path, workdir: Path, chunk_length: float | None) -> di
         "clock": clock,
         "chunks": len(chunks) * len(renditions),
         "chunk_seconds": chunks[0].end - chunks[0].start,
-        "crf": crf,
+        "choice": choice,
         "lowest": min(r.resolution for r in renditions),
         "all": time.perf_counter() - started,
         "bytes": sum(p.size for p in packaged),
@@ -263,7 +264,8 @@ def _print_in_process(args: argparse.Namespace, serial: dict[str, float] | None,
     clock, lowest = chunked["clock"], chunked["lowest"]
     chunk_wall = [t for name, t in clock.wall.items() if name.startswith("chunk ")]
     print(
-        f"chunked: ingest (probe and content-aware probe, CRF {chunked['crf']:.0f}) {clock.wall['ingest']:.1f} s "
+        f"chunked: ingest (probe and content-aware probe, CRF {chunked['choice'].crf:g}, caps "
+        f"x{chunked['choice'].cap_share:g}) {clock.wall['ingest']:.1f} s "
         f"(CPU {clock.cpu['ingest']:.1f} s); {chunked['chunks']:.0f} chunks of {chunked['chunk_seconds']:.0f} s; "
         f"sum of chunk times {sum(chunk_wall):.1f} s, longest chunk {max(chunk_wall):.1f} s; "
         f"audio {clock.wall['audio']:.1f} s; one process here {chunked['all']:.1f} s; {chunked['bytes'] / 1e6:.1f} MB"

@@ -51,7 +51,7 @@ from chalicelib.domain import caption_files, events, media_privacy, storyboards,
 from chalicelib.media import infohashes, layout
 from chalicelib.media.chunks import SEGMENT_SECONDS, Chunk, chunk_seconds, plan_chunks
 from chalicelib.media.commands import VideoEncoder
-from chalicelib.media.ladder import DEFAULT_CRF, Rendition, configured_ladder, ladder, renditions_at, with_crf
+from chalicelib.media.ladder import PEERTUBE, Choice, Rendition, configured_ladder, ladder, renditions_at, with_choice
 from chalicelib.media.probe import MediaInfo
 from chalicelib.observability import logger
 from chalicelib.store import actors, media, queues, uploads_bucket, videos
@@ -125,15 +125,16 @@ RESOLUTIONS_HOOK = "filter:transcoding.auto.resolutions-to-transcode.result"
 
 
 def make_plan(
-    info: MediaInfo, chunk_length: float | None = None, video: Video | None = None, crf: int = DEFAULT_CRF
+    info: MediaInfo, chunk_length: float | None = None, video: Video | None = None, choice: Choice = PEERTUBE
 ) -> dict[str, Any]:
     """Everything later steps need to know about the source, so none of them probes again.
-    For an upload's `video`, plugins may change the resolutions of its ladder. `crf`: the
-    content-aware ladder's choice (media/ladder.py), the same for every chunk of every rendition."""
+    For an upload's `video`, plugins may change the resolutions of its ladder. `choice`: the
+    content-aware ladder's CRF and cap share (media/ladder.py), the same for every chunk of
+    every rendition."""
     renditions = _configured_ladder(info) if video is not None else ladder(info.as_source())
     if video is not None and info.has_video and plugins.has_hooks(RESOLUTIONS_HOOK):
         renditions = _plugins_ladder(info, renditions, video)
-    renditions = with_crf(renditions, crf)
+    renditions = with_choice(renditions, choice)
     top = max((r.resolution for r in renditions), default=0)
     chunks = _bounded_chunks(info, renditions, chunk_length or chunk_seconds(top)) if info.has_video else []
     encoders = _plugins_encoders(info, renditions) if video is not None and info.has_video else {}
@@ -312,7 +313,7 @@ def start(
     hls_name: str,
     chunk_length: float | None = None,
     original: dict[str, Any] | None = None,
-    crf: int = DEFAULT_CRF,
+    choice: Choice = PEERTUBE,
 ) -> list[Step]:
     """Plan the video's encoding and enter the encoding stage; the steps to send.
     `original`: the uploaded file's facts (web_videos.original_facts), kept as its first
@@ -323,7 +324,7 @@ def start(
     """
     if video.stage == STAGE_ENCODING and video.plan:
         return _steps_not_done(video)
-    plan = make_plan(info, chunk_length, video, crf)
+    plan = make_plan(info, chunk_length, video, choice)
     if original is not None:
         plan["original"] = original
     steps = encoding_steps(video.uuid, plan)

@@ -54,7 +54,7 @@ def video_encode_args(
         argv += ["-t", _seconds(duration)]
     if encoder is None:
         codec = [
-            "-c:v", "libx264", "-preset", "veryfast", "-crf", str(rendition.crf),
+            "-c:v", "libx264", "-preset", "veryfast", "-crf", f"{rendition.crf:g}",
             "-maxrate:v", str(rendition.max_bitrate), "-bufsize:v", str(rendition.bufsize),
             "-b_strategy", "1", "-bf", "16",
         ]  # fmt: skip

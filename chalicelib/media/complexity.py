@@ -1,11 +1,11 @@
-"""The complexity probe of the content-aware ladder (ladder.choose_crf): how fast a video's
+"""The complexity probe of the content-aware ladder (ladder.choose): how fast a video's
 quality falls when it is quantised harder, measured on a few of its seconds.
 
 Three 2-second windows of the source (at 20, 50 and 80 % of it; the start of a short one)
 are decoded once to a lossless 360p sample, which is then encoded at each of
 ladder.PROBE_CRFS with the renditions' own encoder settings, and each encode's SSIM against
 the sample is measured with ffmpeg's `ssim` filter. About 2 s of work on a core for any
-length of video; a probe that fails for any reason leaves PeerTube's CRF (the source was
+length of video; a probe that fails for any reason leaves PeerTube's encoding (the source was
 already found playable by the probe that came before).
 """
 

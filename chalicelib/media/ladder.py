@@ -6,13 +6,16 @@ resolution is the short side of the picture; each rendition's bit rate is capped
 VBV buffer twice that; frame rates above 30 are halved below 720p.
 
 Beyond PeerTube (which encodes every video at x264's default CRF 23 under that cap), the
-content-aware choice (`choose_crf`): a quick probe encodes a few sampled seconds of the
-source at several CRFs and measures each against the samples (chalicelib/media/complexity.py);
-the highest CRF whose SSIM stays within SSIM_BUDGET of CRF 23's is used for every rendition,
-under the same caps. Easy content (a static scene, a screen) loses little when quantised
-harder, so it gets a higher CRF and fewer bytes; content whose quality falls fast keeps 23.
-One CRF per video, chosen before any chunk is encoded and kept in the plan: every chunk of a
-rendition is encoded with the same parameters, so chunks still join seamlessly.
+content-aware choice (`choose`): a quick probe encodes a few sampled seconds of the source at
+several CRFs and measures each against the samples (chalicelib/media/complexity.py). Along
+that curve, interpolated between the CRFs tried, the choice is the point whose SSIM is
+SSIM_BUDGET below CRF 23's: its CRF (fractional, as x264 takes it) and its share of CRF 23's
+bytes, which also scales the rate caps (never below MIN_CAP_SHARE of PeerTube's). Easy content
+(a static scene, a screen) gets a higher CRF; content whose renditions fill PeerTube's cap
+(high motion, a busy picture at low resolutions), where a CRF changes nothing, gets a lower cap
+for the same loss the probe measured. One choice per video, made before any chunk is encoded
+and kept in the plan: every chunk of a rendition is encoded with the same parameters, so
+chunks still join seamlessly.
 """
 
 from __future__ import annotations
@@ -30,11 +33,16 @@ AUDIO_ONLY = 0
 GOP_SECONDS = 2
 # x264's default constant rate factor, PeerTube's (it sets none).
 DEFAULT_CRF = 23
-# The CRFs the complexity probe tries, and how much SSIM (0-1) a higher one may lose against
+# The CRFs the complexity probe tries, and how much SSIM (0-1) the choice may lose against
 # DEFAULT_CRF on the probe's samples: "the same quality" is SSIM within 0.005 of PeerTube's
-# encode (bench/ladder.py); the budget keeps a margin for the samples not being the video.
+# encode (bench/ladder.py); the budget keeps a margin for the samples not being the video,
+# and keeps PSNR's fall within the 2.4 dB of the earlier whole-CRF choice (0.0035 let the
+# talking head's fall 2.5 dB; docs/performance.md).
 PROBE_CRFS = (23, 25, 27, 29)
-SSIM_BUDGET = 0.0035
+SSIM_BUDGET = 0.003
+# The lowest share of PeerTube's rate cap the choice may keep: below it, a capped rendition
+# loses quality faster than the probe's uncapped curve says (measured: bench/ladder.py).
+MIN_CAP_SHARE = 0.7
 
 
 @dataclass(frozen=True)
@@ -67,7 +75,7 @@ class Rendition:
     height: int
     fps: int
     max_bitrate: int  # bits per second
-    crf: int = DEFAULT_CRF  # the content-aware choice (choose_crf); PeerTube's 23 otherwise
+    crf: float = DEFAULT_CRF  # the content-aware choice (choose); PeerTube's 23 otherwise
 
     @property
     def bufsize(self) -> int:
@@ -123,28 +131,47 @@ class ProbeResult:
     bytes: dict[int, int]
 
 
-def choose_crf(result: ProbeResult | None) -> int:
-    """The highest CRF tried whose SSIM is within SSIM_BUDGET of DEFAULT_CRF's (DEFAULT_CRF
-    without a usable probe). A higher CRF that made the samples larger is never chosen."""
-    if result is None or DEFAULT_CRF not in result.ssim:
-        return DEFAULT_CRF
+@dataclass(frozen=True)
+class Choice:
+    """The content-aware ladder's choice for one video: its CRF and the share of PeerTube's
+    rate caps its renditions keep."""
+
+    crf: float = DEFAULT_CRF
+    cap_share: float = 1.0
+
+
+PEERTUBE = Choice()
+
+
+def choose(result: ProbeResult | None) -> Choice:
+    """The point of the probe's curve (SSIM against log bytes, interpolated between the CRFs
+    tried) SSIM_BUDGET below DEFAULT_CRF's SSIM; the highest CRF tried when none falls that
+    far. PeerTube's choice without a usable probe. A CRF that made the samples larger is
+    skipped: it is no step along the curve."""
+    reference = result.bytes.get(DEFAULT_CRF) if result is not None else None
+    if result is None or DEFAULT_CRF not in result.ssim or not reference:
+        return PEERTUBE
     floor = result.ssim[DEFAULT_CRF] - SSIM_BUDGET
-    reference_bytes = result.bytes.get(DEFAULT_CRF)
-    chosen = DEFAULT_CRF
-    for crf in sorted(result.ssim):
-        if crf <= DEFAULT_CRF:
+    last = (float(DEFAULT_CRF), result.ssim[DEFAULT_CRF], 0.0)  # CRF, SSIM, log of the bytes' share
+    for crf in sorted(c for c in result.ssim if c > DEFAULT_CRF):
+        size = result.bytes.get(crf)
+        if not size or size > reference:
             continue
-        if result.ssim[crf] < floor:
-            break  # quality falls with the CRF: no higher one will do
-        if reference_bytes is not None and result.bytes.get(crf, 0) > reference_bytes:
-            continue
-        chosen = crf
-    return chosen
+        point = (float(crf), result.ssim[crf], math.log(size / reference))
+        if point[1] < floor:
+            step = (last[1] - floor) / (last[1] - point[1])  # how far towards `point` the floor is
+            last = (last[0] + step * (point[0] - last[0]), floor, last[2] + step * (point[2] - last[2]))
+            break
+        last = point
+    # Rounded towards PeerTube's: the CRF down to a tenth, the share up to a hundredth.
+    share = max(MIN_CAP_SHARE, min(1.0, math.ceil(math.exp(last[2]) * 100) / 100))
+    return Choice(math.floor(last[0] * 10 + 1e-9) / 10, share)
 
 
-def with_crf(renditions: list[Rendition], crf: int) -> list[Rendition]:
-    """The renditions encoded at `crf`, under the same caps."""
-    return [replace(r, crf=crf) for r in renditions]
+def with_choice(renditions: list[Rendition], choice: Choice) -> list[Rendition]:
+    """The renditions at the choice's CRF, under its share of their caps (never below
+    PeerTube's floor of MIN_BPP bits per pixel)."""
+    return [replace(r, crf=choice.crf, max_bitrate=_shared_cap(r, choice.cap_share)) for r in renditions]
 
 
 def target_bitrate(resolution: int, ratio: float, fps: int, source_bitrate: int | None) -> int:
@@ -173,6 +200,11 @@ def _rendition(source: Source, resolution: int, *, is_original: bool) -> Renditi
     long_side = _even(math.floor(resolution * source.ratio + 0.5))
     width, height = (resolution, long_side) if source.portrait else (long_side, resolution)
     return Rendition(resolution, width, height, fps, target_bitrate(resolution, source.ratio, fps, source.bitrate))
+
+
+def _shared_cap(rendition: Rendition, share: float) -> int:
+    floor = math.floor(MIN_BPP * rendition.width * rendition.height * rendition.fps)
+    return min(rendition.max_bitrate, max(floor, math.floor(rendition.max_bitrate * share)))
 
 
 def _nearest_bpp(resolution: int) -> float:

@@ -23,7 +23,7 @@ from chalicelib.domain.transcoding import AUDIO, CHUNK, IMAGES, ORIGINAL, PACKAG
 from chalicelib.media import complexity, hls, layout, torrents, transcode
 from chalicelib.media import storyboard as sheets
 from chalicelib.media.inputs import UPLOAD_DEMUXERS, WORK_DEMUXERS
-from chalicelib.media.ladder import DEFAULT_CRF, GOP_SECONDS, choose_crf
+from chalicelib.media.ladder import GOP_SECONDS, PEERTUBE, Choice, choose
 from chalicelib.media.probe import MediaInfo, ProbeError, probe
 from chalicelib.media.probe import file_metadata as probe_metadata
 from chalicelib.observability import logger
@@ -46,21 +46,24 @@ def ingest(video: Video) -> list[Step]:
     info = probe(source)
     size = uploads_bucket.source_size(str(video.source_key))
     original = web_videos.original_facts(video, info, size, random_part=uuid.uuid4().hex[:8])
-    crf = _content_aware_crf(video, source, info)
-    return transcoding.start(video, info, hls_name=str(uuid.uuid4()), original=original, crf=crf)
+    choice = _content_aware_choice(video, source, info)
+    return transcoding.start(video, info, hls_name=str(uuid.uuid4()), original=original, choice=choice)
 
 
-def _content_aware_crf(video: Video, source: str, info: MediaInfo) -> int:
-    """The content-aware ladder's CRF (media/ladder.py): a probe of a few sampled seconds.
+def _content_aware_choice(video: Video, source: str, info: MediaInfo) -> Choice:
+    """The content-aware ladder's CRF and cap share (media/ladder.py): a probe of a few sampled seconds.
     Only when the video is first planned (a redelivered ingest keeps the plan it made), and
     not for videos under 20 s (complexity.MIN_PROBED_SECONDS)."""
     if video.plan or not complexity.worth_probing(info):
-        return DEFAULT_CRF
+        return PEERTUBE
     with tempfile.TemporaryDirectory(prefix="cirrus-probe-") as directory:
         result = complexity.measure(source, info, Path(directory))
-    crf = choose_crf(result)
-    logger.info("content-aware ladder", extra={"video": video.uuid, "crf": crf, "probe": result})
-    return crf
+    choice = choose(result)
+    logger.info(
+        "content-aware ladder",
+        extra={"video": video.uuid, "crf": choice.crf, "cap_share": choice.cap_share, "probe": result},
+    )
+    return choice
 
 
 def join_replay(replay_plan: ReplayPlan) -> None:

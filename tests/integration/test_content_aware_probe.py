@@ -7,7 +7,7 @@ import subprocess
 from pathlib import Path
 
 from chalicelib.media import complexity
-from chalicelib.media.ladder import PROBE_CRFS, choose_crf
+from chalicelib.media.ladder import PEERTUBE, PROBE_CRFS, choose
 from chalicelib.media.probe import probe
 
 
@@ -31,7 +31,8 @@ def test_the_probe_measures_each_crf_and_tells_easy_from_hard_content(tmp_path: 
         ssims = [result.ssim[crf] for crf in PROBE_CRFS]
         assert ssims == sorted(ssims, reverse=True)  # harder quantisation, lower quality
         results[name] = result
-    assert choose_crf(results["still"]) > choose_crf(results["zoom"])
+    still_choice, zoom_choice = choose(results["still"]), choose(results["zoom"])
+    assert still_choice.crf > zoom_choice.crf
     assert not list(tmp_path.glob("complexity-*"))  # its files are removed
 
 
@@ -41,4 +42,4 @@ def test_a_probe_that_cannot_read_its_source_leaves_peertubes_crf(tmp_path: Path
     still = _clip(tmp_path / "still.mp4", "gradients=s=320x240:r=25")
     info = probe(still)
     assert complexity.measure(str(bogus), info, tmp_path) is None
-    assert choose_crf(None) == 23
+    assert choose(None) == PEERTUBE

@@ -386,25 +386,28 @@ def _tile(sheet: Path, index: int) -> bytes:
     ).stdout  # fmt: skip
 
 
-def test_the_ingest_plans_every_rendition_at_the_probes_crf(
+def test_the_ingest_plans_every_rendition_at_the_probes_choice(
     stack: dict[str, Any], clip: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The content-aware ladder: the ingest probes the source (here, despite its 10 s) and the
-    plan gives every rendition, so every chunk, the CRF chosen from it."""
+    plan gives every rendition, so every chunk, the CRF and share of the caps chosen from it."""
     from chalicelib.media import complexity, ladder
-    from chalicelib.media.ladder import choose_crf
+    from chalicelib.media.ladder import choose, with_choice
     from chalicelib.media.probe import probe
     from functions.transcoder.handler import handle_upload
 
     monkeypatch.setattr(complexity, "MIN_PROBED_SECONDS", 5.0)
     monkeypatch.setattr(ladder, "SSIM_BUDGET", 0.05)  # so that the choice is not PeerTube's 23
-    expected = choose_crf(complexity.measure(str(clip), probe(str(clip)), clip.parent))
-    assert expected > 23
+    info = probe(str(clip))
+    expected = choose(complexity.measure(str(clip), info, clip.parent))
+    assert expected.crf > 23 and expected.cap_share < 1
     video = _new_video(stack, clip)
     handle_upload(_upload_event(video, stack["settings"].uploads_bucket), _context())
     planned = videos.get_video(int(video.id))
     assert planned is not None and planned.plan
-    assert [r["crf"] for r in planned.plan["renditions"]] == [expected, expected]
+    assert [r["crf"] for r in planned.plan["renditions"]] == [expected.crf, expected.crf]
+    caps = [r.max_bitrate for r in with_choice(ladder.ladder(info.as_source()), expected)]
+    assert [r["max_bitrate"] for r in planned.plan["renditions"]] == caps
 
 
 def test_a_rendition_a_runner_made_whole_is_packaged_instead_of_its_chunks(
