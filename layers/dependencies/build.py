@@ -161,33 +161,44 @@ def strip_extensions(target: Path) -> int:
 def install_plugins(target: Path, plugins_file: Path) -> None:
     """The plugins `plugins_file` names, into `target`, with their dist-info (entry points).
     Relative paths are read from the file's directory; no build isolation, so building a
-    local plugin needs no index."""
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--no-deps",
-            "--no-build-isolation",
-            f"--target={target}",
-            "-r",
-            str(plugins_file.resolve()),
-        ],
-        check=True,
-        cwd=plugins_file.resolve().parent,
-    )
-    # setuptools builds a local plugin in its own directory: leave the sources as they were.
-    for source in _local_sources(plugins_file):
-        for leftover in (source / "build", *source.glob("*.egg-info")):
-            shutil.rmtree(leftover, ignore_errors=True)
+    local plugin needs no index. A local plugin is built from a copy: setuptools writes its
+    build/ and egg-info beside the sources, and two builds of one plugin at once (two layers,
+    two test workers) would take each other's files away."""
+    with tempfile.TemporaryDirectory(prefix="cirrus-plugins-") as scratch:
+        copied = _with_local_copies(plugins_file, Path(scratch))
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--no-deps",
+                "--no-build-isolation",
+                f"--target={target}",
+                "-r",
+                str(copied),
+            ],
+            check=True,
+            cwd=plugins_file.resolve().parent,
+        )
 
 
-def _local_sources(plugins_file: Path) -> list[Path]:
-    lines = (line.split("#", 1)[0].strip() for line in plugins_file.read_text().splitlines())
-    paths = [plugins_file.resolve().parent / line for line in lines if line.startswith((".", "/"))]
-    return [path for path in paths if path.is_dir()]
+def _with_local_copies(plugins_file: Path, scratch: Path) -> Path:
+    """`plugins_file` again, in `scratch`, each local plugin directory it names replaced by a
+    copy of it there (without a build left over)."""
+    base = plugins_file.resolve().parent
+    lines = []
+    for number, line in enumerate(plugins_file.read_text().splitlines()):
+        named = line.split("#", 1)[0].strip()
+        source = base / named if named.startswith((".", "/")) else None
+        if source is not None and source.is_dir():
+            copy = scratch / f"{number}-{source.name}"
+            shutil.copytree(source, copy, ignore=shutil.ignore_patterns("build", "*.egg-info", "__pycache__"))
+        lines.append(str(copy) if source is not None and source.is_dir() else line)
+    copied = scratch / "plugins.txt"
+    copied.write_text("\n".join(lines) + "\n")
+    return copied
 
 
 def _trim_chalice(package: Path) -> None:
