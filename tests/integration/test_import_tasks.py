@@ -282,28 +282,18 @@ def test_a_download_past_the_import_timeout_fails_the_import(
 def test_an_import_whose_task_died_is_failed_once_by_the_hourly_sweep(
     api: ApiClient, people: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from datetime import timedelta
-
-    from chalicelib.domain import oauth
     from chalicelib.store import import_slots
     from functions.channel_sync import handler as schedule
-    from functions.work import handler as work
-    from local.lambda_runtime import LocalLambdaContext
 
-    _with_ecs(monkeypatch)
-    _enable(api, torrent=True)
     alice = people["alice"]
-    import_id = _import_handed_to_a_task_that_never_runs(api, alice)
-    context = LocalLambdaContext("channelsync", 256, 60, "us-east-1")
+    import_id, context = _dead_import(api, alice, monkeypatch)
     assert schedule.handle_schedule({}, context) == {
         "queued": 0,
         "relisted": 0,
         "abandoned": 0,
     }  # still within its time
     # PeerTube's import timeout (2 hours) and the hand-over's margins later, the sweep fails it.
-    later = oauth.utcnow() + timedelta(hours=2, minutes=3)
-    monkeypatch.setattr(schedule, "utcnow", lambda: later)
-    monkeypatch.setattr(work, "utcnow", lambda: later)
+    _two_hours_later(monkeypatch)
     assert schedule.handle_schedule({}, context) == {"queued": 0, "relisted": 0, "abandoned": 1}
     assert drain("work") == 1
     found = _state(api, alice, import_id)
@@ -329,29 +319,19 @@ def test_an_import_whose_task_died_is_failed_once_by_the_hourly_sweep(
 def test_an_import_processing_from_before_the_processing_list_is_backfilled_then_swept(
     api: ApiClient, people: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from datetime import timedelta
-
-    from chalicelib.domain import oauth
     from chalicelib.store import video_imports
     from chalicelib.store.models import VideoImport
     from functions.channel_sync import handler as schedule
-    from functions.work import handler as work
-    from local.lambda_runtime import LocalLambdaContext
 
-    _with_ecs(monkeypatch)
-    _enable(api, torrent=True)
     alice = people["alice"]
-    import_id = _import_handed_to_a_task_that_never_runs(api, alice)
+    import_id, context = _dead_import(api, alice, monkeypatch)
     # As an import written before the list existed: processing, with neither list entry
     # nor download start.
     item = video_imports.get_import(import_id, consistent=True)
     assert item is not None
     legacy = [VideoImport.gsi2pk.remove(), VideoImport.gsi2sk.remove(), VideoImport.started_at.remove()]
     item.update(actions=legacy)
-    context = LocalLambdaContext("channelsync", 256, 60, "us-east-1")
-    later = oauth.utcnow() + timedelta(hours=2, minutes=3)
-    monkeypatch.setattr(schedule, "utcnow", lambda: later)
-    monkeypatch.setattr(work, "utcnow", lambda: later)
+    _two_hours_later(monkeypatch)
     # One run: the backfill puts it on the list (under its last write's time), the sweep finds it.
     assert schedule.handle_schedule({}, context) == {"queued": 0, "relisted": 1, "abandoned": 1}
     assert drain("work") == 1
@@ -362,6 +342,30 @@ def test_an_import_processing_from_before_the_processing_list_is_backfilled_then
     backfill = video_imports.get_backfill()
     assert backfill is not None and backfill.done_at is not None and int(backfill.relisted) == 1
     assert schedule.handle_schedule({}, context) == {"queued": 0, "relisted": 0, "abandoned": 0}
+
+
+def _dead_import(api: ApiClient, member: Any, monkeypatch: pytest.MonkeyPatch) -> tuple[int, Any]:
+    """A torrent import whose task never runs, and the context the hourly schedule runs in."""
+    from local.lambda_runtime import LocalLambdaContext
+
+    _with_ecs(monkeypatch)
+    _enable(api, torrent=True)
+    import_id = _import_handed_to_a_task_that_never_runs(api, member)
+    return import_id, LocalLambdaContext("channelsync", 256, 60, "us-east-1")
+
+
+def _two_hours_later(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The schedule's and the work function's clocks past PeerTube's import timeout (2 hours)
+    and the hand-over's margins."""
+    from datetime import timedelta
+
+    from chalicelib.domain import oauth
+    from functions.channel_sync import handler as schedule
+    from functions.work import handler as work
+
+    later = oauth.utcnow() + timedelta(hours=2, minutes=3)
+    monkeypatch.setattr(schedule, "utcnow", lambda: later)
+    monkeypatch.setattr(work, "utcnow", lambda: later)
 
 
 def _import_handed_to_a_task_that_never_runs(api: ApiClient, member: Any) -> int:

@@ -15,6 +15,7 @@ from chalicelib.media.inputs import user_input
 from chalicelib.media.probe import probe
 from chalicelib.media.studio_chunks import Piece
 from chalicelib.media.transcode import TranscodeError, run
+from tests.lavfi_clips import lavfi_clip
 
 needs_ffmpeg = pytest.mark.skipif(shutil.which("ffmpeg") is None, reason="ffmpeg is not installed")
 
@@ -55,21 +56,10 @@ def test_source_ranges_are_cut_on_the_chunk_grid_only_at_their_borders_trimmed()
     assert Piece.from_json(cut[0].to_json()) == cut[0]
 
 
-def _clip(path: Path, seconds: float, size: str, *, audio: bool = True, colour: str | None = None) -> Path:
-    picture = f"color=c={colour}:size={size}:rate=25" if colour else f"testsrc2=size={size}:rate=25"
-    sound = ["-f", "lavfi", "-i", "sine=frequency=400", "-c:a", "aac"] if audio else []
-    subprocess.run(
-        ["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", picture, *sound, "-t", str(seconds),
-         "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", str(path)],
-        check=True,
-    )  # fmt: skip
-    return path
-
-
 @needs_ffmpeg
 def test_pieces_encoded_apart_join_into_the_edited_video(tmp_path: Path) -> None:
-    main = _clip(tmp_path / "main.mp4", 12, "320x180", colour="black")
-    outro = _clip(tmp_path / "outro.mp4", 1, "160x160", audio=False, colour="blue")
+    main = lavfi_clip(tmp_path / "main.mp4", 12, "320x180", colour="black")
+    outro = lavfi_clip(tmp_path / "outro.mp4", 1, "160x160", audio=False, colour="blue")
     mark = tmp_path / "mark.png"
     subprocess.run(
         ["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "color=c=white:size=40x40", "-frames:v", "1", str(mark)],
@@ -112,8 +102,8 @@ def test_pieces_encoded_apart_join_into_the_edited_video(tmp_path: Path) -> None
 
 @needs_ffmpeg
 def test_a_cut_into_an_intro_keeps_its_end_picture_and_sound(tmp_path: Path) -> None:
-    main = _clip(tmp_path / "main.mp4", 6, "320x180", audio=False, colour="black")
-    intro = _clip(tmp_path / "intro.mp4", 3, "160x90", colour="white")
+    main = lavfi_clip(tmp_path / "main.mp4", 6, "320x180", audio=False, colour="black")
+    intro = lavfi_clip(tmp_path / "intro.mp4", 3, "160x90", colour="white")
     # The intro joined, then its first second cut off: the intro's [1, 3) then the video.
     tasks: list[edits.Task] = [edits.Join(intro, before=True), edits.Keep(((1.0, 9.0),))]
     timeline = studio_chunks.timeline(tasks, 6.0, {str(intro): 3.0})

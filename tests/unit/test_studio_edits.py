@@ -12,19 +12,9 @@ import pytest
 from chalicelib.domain import studio
 from chalicelib.media import studio as edits
 from chalicelib.media.probe import probe
+from tests.lavfi_clips import lavfi_clip
 
 needs_ffmpeg = pytest.mark.skipif(shutil.which("ffmpeg") is None, reason="ffmpeg is not installed")
-
-
-def _clip(path: Path, seconds: float, size: str, *, audio: bool = True, colour: str | None = None) -> Path:
-    picture = f"color=c={colour}:size={size}:rate=25" if colour else f"testsrc2=size={size}:rate=25"
-    sound = ["-f", "lavfi", "-i", "sine=frequency=400", "-c:a", "aac"] if audio else []
-    subprocess.run(
-        ["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", picture, *sound, "-t", str(seconds),
-         "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", str(path)],
-        check=True,
-    )  # fmt: skip
-    return path
 
 
 def test_kept_ranges_are_what_the_removed_segments_leave() -> None:
@@ -37,9 +27,9 @@ def test_kept_ranges_are_what_the_removed_segments_leave() -> None:
 
 @needs_ffmpeg
 def test_segments_removed_and_clips_joined_give_the_expected_duration_and_size(tmp_path: Path) -> None:
-    main = _clip(tmp_path / "main.mp4", 6, "320x180")
+    main = lavfi_clip(tmp_path / "main.mp4", 6, "320x180")
     # A smaller clip without sound: scaled and padded to the video's size, silence added.
-    intro = _clip(tmp_path / "intro.mp4", 1, "160x160", audio=False, colour="blue")
+    intro = lavfi_clip(tmp_path / "intro.mp4", 1, "160x160", audio=False, colour="blue")
     tasks: list[edits.Task] = [
         edits.Keep(edits.kept_ranges(6, [(1, 2), (4, 5)])),
         edits.Join(intro, before=True),
@@ -53,7 +43,7 @@ def test_segments_removed_and_clips_joined_give_the_expected_duration_and_size(t
 
 @needs_ffmpeg
 def test_the_watermark_sits_at_the_top_right(tmp_path: Path) -> None:
-    main = _clip(tmp_path / "main.mp4", 2, "320x180", colour="black")
+    main = lavfi_clip(tmp_path / "main.mp4", 2, "320x180", colour="black")
     mark = tmp_path / "mark.png"
     subprocess.run(
         ["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "color=c=white:size=40x40", "-frames:v", "1", str(mark)],
